@@ -1,0 +1,130 @@
+# HealthCommunity: `make run` (build and serve with demo content) and `make test` (every test).
+# Both install what they need, once; later runs skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := run
+
+CARGO_LEPTOS_VERSION := 0.3.11
+# cargo-leptos with `no_downloads` needs rustc >= 1.96 to build; the project itself builds on stable.
+TOOLS_TOOLCHAIN := 1.96.1
+WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SITE_ROOT := $(TARGET_DIR)/site
+BIN := $(TARGET_DIR)/release/healthcommunity
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test tools browser node-tools trunk build lint test-rust test-e2e test-trunk clean-test-dbs
+
+## run: build the release site and serve it on http://127.0.0.1:3000 with demo content (SQLite).
+run: tools build
+	export DATABASE_URL="$${DATABASE_URL:-sqlite://data/healthcommunity.db}"
+	"$(BIN)" seed --demo
+	export HC_SITE_ROOT="$(SITE_ROOT)"
+	exec "$(BIN)" serve
+
+## test: lint, unit + integration tests on SQLite and PostgreSQL, the Trunk build, end-to-end tests in Chromium.
+test: tools browser trunk lint test-rust build test-e2e test-trunk
+	echo "make test: all suites passed"
+
+## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI and the npm packages (wasm-opt, Playwright).
+tools: node-tools
+	if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$$'; then
+	  echo "==> Adding the wasm32 target (about a minute)"
+	  rustup target add wasm32-unknown-unknown
+	fi
+	if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then
+	  echo "==> Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (one time, about 12 minutes on 2 cores)"
+	  rustup toolchain install $(TOOLS_TOOLCHAIN) --profile minimal
+	  cargo +$(TOOLS_TOOLCHAIN) install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	fi
+	if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then
+	  echo "==> Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (one time, about 2 minutes)"
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+	fi
+
+node-tools:
+	cd end2end
+	if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	  echo "==> Installing npm packages for wasm-opt and Playwright (about a minute)"
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	fi
+
+## browser: Debian's Chromium for the end-to-end tests (Playwright never downloads a browser here).
+browser:
+	if ! command -v chromium >/dev/null; then
+	  echo "==> Installing Chromium from Debian (a few minutes)"
+	  $(SUDO) apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+	fi
+
+## trunk: the client-only (CSR) build tool.
+trunk:
+	if ! trunk --version >/dev/null 2>&1; then
+	  echo "==> Installing Trunk (one time, about 7 minutes)"
+	  rustup toolchain install $(TOOLS_TOOLCHAIN) --profile minimal
+	  cargo +$(TOOLS_TOOLCHAIN) install trunk --locked
+	fi
+
+## build: the release server and the optimised wasm bundle (shared by `run` and the e2e tests).
+build: tools
+	cargo leptos build --release
+	test -x "$(BIN)"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app --features ssr -p healthcommunity --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+## test-rust: unit and integration tests; PostgreSQL too when it can be started (in CI it must).
+test-rust:
+	url="$${HC_TEST_POSTGRES_URL:-}"
+	if [ -z "$$url" ]; then
+	  if ! command -v pg_lsclusters >/dev/null && [ "$${CI:-}" = true ]; then
+	    echo "==> Installing PostgreSQL (CI needs it)"
+	    $(SUDO) apt-get update -qq
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null
+	  fi
+	  if command -v pg_lsclusters >/dev/null; then
+	    read -r ver name port _ < <(pg_lsclusters --no-header | head -n1) || true
+	    if [ -n "$${ver:-}" ]; then
+	      $(SUDO) pg_ctlcluster "$$ver" "$$name" start 2>/dev/null || true
+	      for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p "$$port" && break; sleep 1; done
+	      $(SUDO) -u postgres psql -q -p "$$port" -tc "SELECT 1 FROM pg_roles WHERE rolname = 'hc_test'" | grep -q 1 \
+	        || $(SUDO) -u postgres psql -q -p "$$port" -c "CREATE ROLE hc_test LOGIN CREATEDB PASSWORD 'hc_test'"
+	      url="postgres://hc_test:hc_test@127.0.0.1:$$port/postgres"
+	    fi
+	  fi
+	fi
+	if [ -n "$$url" ] && psql "$$url" -qtc 'SELECT 1' >/dev/null 2>&1; then
+	  export HC_TEST_POSTGRES_URL="$$url"
+	  echo "==> PostgreSQL tests use $${url%%:hc_test@*}:***@$${url#*@}"
+	  for db in $$(psql "$$url" -qAtc "SELECT datname FROM pg_database WHERE datname LIKE 'hct\_%'"); do
+	    psql "$$url" -qc "DROP DATABASE IF EXISTS \"$$db\"" >/dev/null
+	  done
+	elif [ "$${CI:-}" = true ]; then
+	  echo "PostgreSQL is not available, and CI must test it." >&2
+	  exit 1
+	else
+	  unset HC_TEST_POSTGRES_URL
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+	  echo "!!! PostgreSQL is not available: the PostgreSQL half of the tests is SKIPPED."
+	  echo "!!! Install it (apt-get install postgresql) or set HC_TEST_POSTGRES_URL."
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+	fi
+	cargo test -p app --features ssr -p healthcommunity
+
+## test-e2e: Playwright in headless Chromium against the release server on a throwaway SQLite file.
+test-e2e: node-tools browser
+	test -x "$(BIN)" || $(MAKE) build
+	cd end2end
+	HC_BIN="$(BIN)" HC_SITE_ROOT="$(SITE_ROOT)" npx playwright test
+
+## test-trunk: the client-only build still compiles and bundles.
+test-trunk: trunk
+	trunk build --release --offline --dist "$(TARGET_DIR)/trunk-dist"
+	test -n "$$(ls "$(TARGET_DIR)"/trunk-dist/*.wasm)"
+	echo "Trunk CSR build: ok"

@@ -1,0 +1,94 @@
+//! Admin server functions; every one checks that the caller is an admin.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "admin/pending_verifications")]
+pub async fn pending_verifications(after: Option<i64>) -> Result<Page<PendingVerification>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        super::repo::pending_verifications(&state.db, after).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// `decision` is "verify" or "reject"; a rejection needs a reason, which the clinician sees.
+#[server(endpoint = "admin/decide_verification")]
+pub async fn decide_verification(
+    id: i64,
+    decision: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        match decision.as_str() {
+            "verify" => super::repo::decide_verification(&state.db, admin.id, id, true, None).await,
+            "reject" => {
+                let reason = parse_reason(reason.as_deref().unwrap_or(""))
+                    .map_err(|m| AppError::field(&format!("reason-{id}"), m))?;
+                super::repo::decide_verification(&state.db, admin.id, id, false, Some(&reason)).await
+            }
+            _ => Err(AppError::BadRequest),
+        }
+    }
+    .await;
+    session::finish_form("decide_verification", &[], result)
+}
+
+#[server(endpoint = "admin/staff")]
+pub async fn staff() -> Result<Vec<StaffMember>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        super::repo::staff(&state.db).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// `change` is "grant" or "revoke"; `role` is "moderator" or "admin".
+#[server(endpoint = "admin/set_role")]
+pub async fn set_role(handle: String, role: String, change: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let mut c = Checker::new();
+        if handle.trim().is_empty() {
+            c.add("handle", "Enter the member's handle.");
+        }
+        let r = c.check("role", StaffRole::parse(&role));
+        let grant = match change.as_str() {
+            "grant" => Some(true),
+            "revoke" => Some(false),
+            _ => {
+                c.add("change", "Choose grant or revoke.");
+                None
+            }
+        };
+        c.finish()?;
+        let (Some(r), Some(grant)) = (r, grant) else {
+            return Err(AppError::Internal);
+        };
+        super::repo::set_role(&state.db, admin.id, &handle, r, grant).await
+    }
+    .await;
+    session::finish_form("set_role", &[("handle", &handle), ("role", &role)], result)
+}
+
+#[server(endpoint = "admin/audit_log")]
+pub async fn audit_log(before: Option<i64>) -> Result<Page<AuditEntry>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        super::repo::audit_log(&state.db, before).await
+    }
+    .await;
+    crate::state::finish(result)
+}

@@ -1,0 +1,157 @@
+//! The admin page: verify or reject clinicians, grant and revoke moderator/admin roles, read the audit log.
+
+use super::api::{audit_log, pending_verifications, staff, DecideVerification, SetRole};
+use crate::auth::types::specialty_title;
+use crate::error::AppError;
+use crate::ui::{action_error, field_error, format_date, format_datetime, ErrorView, Field, FieldMessage, FormAlert};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let decide = ServerAction::<DecideVerification>::new();
+    let set_role = ServerAction::<SetRole>::new();
+    let query = use_query_map();
+    let after = move || query.read().get("after").and_then(|v| v.parse::<i64>().ok());
+    let pending = Resource::new(
+        move || (decide.version().get(), after()),
+        |(_, after)| pending_verifications(after),
+    );
+    let staff_list = Resource::new(move || set_role.version().get(), |_| staff());
+    let log = Resource::new(
+        move || (decide.version().get(), set_role.version().get()),
+        |_| audit_log(None),
+    );
+    let decide_err = action_error(decide);
+    let role_err = action_error(set_role);
+    view! {
+        <Title text="Admin"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (pending, staff_list, log) = (pending.await, staff_list.await, log.await);
+                let (pending, staff_list, log) = match (pending, staff_list, log) {
+                    (Ok(p), Ok(s), Ok(l)) => (p, s, l),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                        return view! { <ErrorView error=e/> }.into_any();
+                    }
+                };
+                view! {
+                    <h1>"Admin"</h1>
+                    <section class="panel" aria-labelledby="pending-h">
+                        <h2 id="pending-h">"Clinicians waiting for verification"</h2>
+                        <FormAlert error=Signal::derive(move || decide_err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>
+                        {if pending.items.is_empty() {
+                            view! { <p class="muted">"Nobody is waiting."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="queue">
+                                    {pending.items.into_iter().map(|v| {
+                                        let reason_field = format!("reason-{}", v.id);
+                                        let reason_id = format!("f-reason-{}", v.id);
+                                        let reason_err_id = format!("{reason_id}-error");
+                                        let reason_error = Signal::derive({
+                                            let reason_field = reason_field.clone();
+                                            move || decide_err.get().and_then(|e| e.field_message(&reason_field))
+                                        });
+                                        let (h_verify, h_reject) = (v.handle.clone(), v.handle.clone());
+                                        view! {
+                                            <li class="queue-item">
+                                                <p>
+                                                    <a href=format!("/u/{}", v.handle.clone())>"@"{v.handle.clone()}</a>
+                                                    " · " {specialty_title(&v.specialty)}
+                                                    " · licence " <code>{v.licence_number.clone()}</code>
+                                                    " · sent " {format_date(v.submitted_at)}
+                                                </p>
+                                                <div class="queue-actions">
+                                                    <ActionForm action=decide attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=v.id/>
+                                                        <input type="hidden" name="decision" value="verify"/>
+                                                        <button type="submit" class="button primary">"Verify @"{h_verify}</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=decide attr:class="inline-form reject-form" attr:novalidate=true>
+                                                        <input type="hidden" name="id" value=v.id/>
+                                                        <input type="hidden" name="decision" value="reject"/>
+                                                        <label for=reason_id.clone()>"Reason for rejecting @"{h_reject}</label>
+                                                        <input id=reason_id name="reason" aria-describedby=reason_err_id.clone()/>
+                                                        <button type="submit" class="button">"Reject"</button>
+                                                        <FieldMessage id=reason_err_id error=reason_error/>
+                                                    </ActionForm>
+                                                </div>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                {pending.next.map(|n| view! { <p><a href=format!("/admin?after={n}")>"Next page"</a></p> })}
+                            }.into_any()
+                        }}
+                    </section>
+
+                    <section class="panel" aria-labelledby="roles-h">
+                        <h2 id="roles-h">"Moderators and admins"</h2>
+                        <table class="table">
+                            <caption class="visually-hidden">"Members with a staff role"</caption>
+                            <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th></tr></thead>
+                            <tbody>
+                                {staff_list.into_iter().map(|m| {
+                                    let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin")]
+                                        .into_iter()
+                                        .filter(|(on, _)| *on)
+                                        .map(|(_, r)| r)
+                                        .collect::<Vec<_>>()
+                                        .join(", ");
+                                    view! {
+                                        <tr>
+                                            <td><a href=format!("/u/{}", m.handle)>"@"{m.handle.clone()}</a></td>
+                                            <td>{roles}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <h3>"Grant or revoke a role"</h3>
+                        <ActionForm action=set_role attr:novalidate=true attr:class="stack">
+                            <FormAlert error=role_err/>
+                            <Field label="Member's handle" name="handle" error=field_error(role_err, "handle")/>
+                            <div class="field">
+                                <label for="f-role">"Role"</label>
+                                <select id="f-role" name="role">
+                                    <option value="moderator">"Moderator"</option>
+                                    <option value="admin">"Admin"</option>
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="f-change">"Change"</label>
+                                <select id="f-change" name="change">
+                                    <option value="grant">"Grant"</option>
+                                    <option value="revoke">"Revoke"</option>
+                                </select>
+                            </div>
+                            <button type="submit" class="button primary">"Apply"</button>
+                        </ActionForm>
+                    </section>
+
+                    <section class="panel" aria-labelledby="log-h">
+                        <h2 id="log-h">"Audit log"</h2>
+                        <table class="table">
+                            <caption class="visually-hidden">"Latest admin actions, newest first"</caption>
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Member"</th><th scope="col">"Detail"</th></tr></thead>
+                            <tbody>
+                                {log.items.into_iter().map(|e| view! {
+                                    <tr>
+                                        <td>{format_datetime(e.created_at)}</td>
+                                        <td>{e.actor.map(|a| format!("@{a}"))}</td>
+                                        <td>{e.action}</td>
+                                        <td>{e.target.map(|t| format!("@{t}"))}</td>
+                                        <td>{e.detail}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

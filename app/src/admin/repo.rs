@@ -1,0 +1,193 @@
+//! Server-only admin storage: verification decisions, role changes and the audit log, each change logged in the same transaction.
+
+use super::types::*;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+pub async fn pending_verifications(db: &Db, after: Option<i64>) -> Result<Page<PendingVerification>, AppError> {
+    let rows = sqlx::query(
+        "SELECT v.id, u.handle, v.licence_number, v.specialty, v.submitted_at \
+         FROM clinician_verifications v JOIN users u ON u.id = v.user_id \
+         WHERE v.status = 'pending' AND v.id > $1 ORDER BY v.id LIMIT $2",
+    )
+    .bind(after.unwrap_or(0))
+    .bind(PAGE_SIZE + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items = rows
+        .iter()
+        .map(|r| {
+            Ok(PendingVerification {
+                id: r.try_get("id")?,
+                handle: r.try_get("handle")?,
+                licence_number: r.try_get("licence_number")?,
+                specialty: r.try_get("specialty")?,
+                submitted_at: r.try_get("submitted_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next = if items.len() as i64 > PAGE_SIZE {
+        items.truncate(PAGE_SIZE as usize);
+        items.last().map(|i| i.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+async fn audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: i64,
+    action: &str,
+    target: Option<i64>,
+    detail: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(actor)
+    .bind(action)
+    .bind(target)
+    .bind(detail)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Verifies or rejects a pending request; the user's status follows. `NotFound` if not pending.
+pub async fn decide_verification(
+    db: &Db,
+    admin_id: i64,
+    verification_id: i64,
+    approve: bool,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let row = sqlx::query(
+        "UPDATE clinician_verifications SET status = $1, reason = $2, decided_at = $3, decided_by = $4 \
+         WHERE id = $5 AND status = 'pending' RETURNING user_id, specialty, licence_number",
+    )
+    .bind(if approve { "verified" } else { "rejected" })
+    .bind(reason)
+    .bind(now)
+    .bind(admin_id)
+    .bind(verification_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(AppError::NotFound);
+    };
+    let user_id: i64 = row.try_get("user_id")?;
+    let specialty: String = row.try_get("specialty")?;
+    let licence: String = row.try_get("licence_number")?;
+    if approve {
+        sqlx::query("UPDATE users SET clinician_status = 'verified', specialty = $1 WHERE id = $2")
+            .bind(&specialty)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, admin_id, "clinician.verify", Some(user_id), &format!("{specialty}, licence {licence}")).await?;
+    } else {
+        sqlx::query("UPDATE users SET clinician_status = 'rejected' WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, admin_id, "clinician.reject", Some(user_id), reason.unwrap_or("")).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
+    let rows = sqlx::query(
+        "SELECT handle, is_moderator, is_admin FROM users WHERE is_moderator = 1 OR is_admin = 1 ORDER BY id LIMIT 500",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StaffMember {
+                handle: r.try_get("handle")?,
+                is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
+                is_admin: r.try_get::<i64, _>("is_admin")? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Grants or revokes a role by handle. An admin cannot revoke their own admin role (so there is
+/// always one left who can undo mistakes).
+pub async fn set_role(
+    db: &Db,
+    admin_id: i64,
+    handle: &str,
+    role: StaffRole,
+    grant: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let sql = format!(
+        "UPDATE users SET {} = $1 WHERE handle = $2 AND NOT (id = $3 AND $4 = 'admin' AND $1 = 0) RETURNING id",
+        role.column()
+    );
+    let row = sqlx::query(&sql)
+        .bind(grant as i64)
+        .bind(handle.trim().trim_start_matches('@').to_lowercase())
+        .bind(admin_id)
+        .bind(role.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else {
+        let exists = sqlx::query("SELECT id FROM users WHERE handle = $1")
+            .bind(handle.trim().trim_start_matches('@').to_lowercase())
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        return Err(if exists {
+            AppError::field("handle", "You cannot remove your own admin role.")
+        } else {
+            AppError::field("handle", "No member has this handle.")
+        });
+    };
+    let target: i64 = row.try_get("id")?;
+    let action = format!("role.{}.{}", role.as_str(), if grant { "grant" } else { "revoke" });
+    audit(&mut tx, admin_id, &action, Some(target), "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn audit_log(db: &Db, before: Option<i64>) -> Result<Page<AuditEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.id, actor.handle AS actor, a.action, target.handle AS target, a.detail, a.created_at \
+         FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id \
+         LEFT JOIN users target ON target.id = a.target_user_id \
+         WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
+    )
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(PAGE_SIZE + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items = rows
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                target: r.try_get("target")?,
+                detail: r.try_get("detail")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next = if items.len() as i64 > PAGE_SIZE {
+        items.truncate(PAGE_SIZE as usize);
+        items.last().map(|i| i.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}

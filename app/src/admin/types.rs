@@ -1,0 +1,81 @@
+//! Admin wire types: pending verifications, staff list, audit entries.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingVerification {
+    pub id: i64,
+    pub handle: String,
+    pub licence_number: String,
+    pub specialty: String,
+    pub submitted_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub handle: String,
+    pub is_moderator: bool,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+/// One page of a list plus the cursor for the next page (keyset pagination).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<i64>,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Grantable roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffRole {
+    Moderator,
+    Admin,
+}
+
+impl StaffRole {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "moderator" => Ok(Self::Moderator),
+            "admin" => Ok(Self::Admin),
+            _ => Err("Choose moderator or admin.".into()),
+        }
+    }
+
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Moderator => "is_moderator",
+            Self::Admin => "is_admin",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+/// Reasons are shown to the clinician; keep them short and plain.
+pub fn parse_reason(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("Give the clinician a reason.".into());
+    }
+    if s.chars().count() > 300 {
+        return Err("Keep the reason to 300 characters.".into());
+    }
+    Ok(s.to_string())
+}

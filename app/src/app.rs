@@ -1,0 +1,205 @@
+//! The HTML shell, the router and route table, the session context, and the header and footer.
+
+use crate::admin::pages::AdminPage;
+use crate::auth::api::{get_current_user, Logout};
+use crate::auth::pages::{LoginPage, SignupPage};
+use crate::auth::types::CurrentUser;
+use crate::error::AppError;
+use crate::pages::{HomePage, PrivacyPage};
+use crate::profiles::pages::{ProfilePage, SettingsPage};
+use crate::ui::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/pkg/healthcommunity.css"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Who is logged in. Forms that change it (sign-up, log in, settings) create their own actions
+/// inside their route, where the router provides errors that a no-JavaScript post left in the URL,
+/// and call [`Session::refresh_after`] so the header follows.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub logout: ServerAction<Logout>,
+    refresh: RwSignal<u64>,
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+}
+
+impl Session {
+    fn provide() -> Self {
+        let logout = ServerAction::<Logout>::new();
+        let refresh = RwSignal::new(0u64);
+        let user = Resource::new(
+            move || (refresh.get(), logout.version().get()),
+            |_| get_current_user(),
+        );
+        let session = Self {
+            logout,
+            refresh,
+            user,
+        };
+        provide_context(session);
+        session
+    }
+
+    /// Reloads the logged-in member whenever `action` completes.
+    pub fn refresh_after<S>(&self, action: ServerAction<S>)
+    where
+        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+        S::Error: Send + Sync + 'static,
+    {
+        let refresh = self.refresh;
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| refresh.update(|n| *n += 1),
+            false,
+        );
+    }
+
+    /// The logged-in member, once loaded.
+    pub fn me(&self) -> Option<CurrentUser> {
+        self.user.get().and_then(|r| r.ok()).flatten()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { "HealthCommunity".to_string() } else { format!("{page} · HealthCommunity") }
+        }/>
+        <Meta name="description" content="A calm, private community for people living with a long-term condition, their carers and clinicians."/>
+        <Meta name="referrer" content="same-origin"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Router>
+            <Frame/>
+        </Router>
+    }
+}
+
+/// Everything inside the router: session, header, routes, footer. The routes must not sit inside
+/// a `Suspense`/`Transition`, or the server cannot discover them.
+#[component]
+fn Frame() -> impl IntoView {
+    Session::provide();
+    // Marks the page once the wasm has taken over (effects run only in the browser); the
+    // end-to-end tests wait for it before testing the enhanced forms.
+    Effect::new(|| {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header/>
+        <main id="main" class="wrap" tabindex="-1">
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        <Footer/>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let theme = move || session.me().map(|u| u.theme).unwrap_or_else(|| "system".into());
+    let text = move || session.me().map(|u| u.text_size).unwrap_or_else(|| "normal".into());
+    let account = move || match session.me() {
+        Some(u) => {
+            let profile = format!("/u/{}", u.handle);
+            view! {
+                <a class="me" href=profile>
+                    <span class="visually-hidden">"Logged in as "</span>
+                    "@"{u.handle.clone()}
+                </a>
+                <A href="/settings">"Settings"</A>
+                <ActionForm action=session.logout attr:class="inline-form">
+                    <button type="submit" class="link-button">"Log out"</button>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        None => view! {
+            <A href="/login">"Log in"</A>
+            <a class="button" href="/signup">"Sign up"</a>
+        }
+        .into_any(),
+    };
+    view! {
+        <header class="site-header">
+            <div class="wrap header-inner">
+                <a href="/" class="brand">
+                    <svg class="logo" viewBox="0 0 24 24" aria-hidden="true" width="28" height="28">
+                        <path d="M12 21s-7.5-4.6-9.6-9.3C1 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 4.3 2.5h2c.7-1.3 2.2-2.5 4.3-2.5 3.7 0 5.7 3.8 4.3 7.2C19.5 16.4 12 21 12 21z" fill="currentColor"/>
+                    </svg>
+                    "HealthCommunity"
+                </a>
+                <Transition fallback=|| ()>
+                    // The member's display preferences; the style sheet applies them with `:has()`,
+                    // so they work without JavaScript.
+                    <span id="prefs" hidden data-theme=theme data-text=text></span>
+                    <nav aria-label="Main">
+                        <ul class="nav-list">
+                            <li><A href="/" exact=true>"Home"</A></li>
+                            {move || {
+                                session
+                                    .me()
+                                    .filter(|u| u.is_admin)
+                                    .map(|_| view! { <li><A href="/admin">"Admin"</A></li> })
+                            }}
+                        </ul>
+                    </nav>
+                    <div class="account">{account}</div>
+                </Transition>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="wrap">
+                <p class="disclaimer">
+                    <strong>"Medical disclaimer: "</strong>
+                    "information here does not replace professional advice. Members share their own experience; "
+                    "talk to your doctor or nurse before changing any treatment. In an emergency, call your local emergency number."
+                </p>
+                <p class="footer-links">
+                    <a href="/privacy">"Privacy and your health data"</a>
+                </p>
+            </div>
+        </footer>
+    }
+}

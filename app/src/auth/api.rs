@@ -1,0 +1,333 @@
+//! Account server functions: sign-up, log in, log out, change password, the current member, form echo.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Server-only helpers: the session cookie and "who is asking".
+#[cfg(feature = "ssr")]
+pub mod session {
+    use super::super::repo;
+    use super::*;
+    use crate::state::{app_state, cookie, request_parts, set_cookie, AppState, ClientIp};
+
+    pub const COOKIE: &str = "hc_session";
+    const ECHO_COOKIE: &str = "hc_echo";
+
+    /// The logged-in member of this request, if any.
+    pub async fn current() -> Result<Option<CurrentUser>, AppError> {
+        let state = app_state()?;
+        let parts = request_parts()?;
+        match cookie(&parts, COOKIE) {
+            Some(token) if !token.is_empty() => repo::user_by_session(&state.db, &token).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// The logged-in member, or `Unauthenticated`.
+    pub async fn require() -> Result<CurrentUser, AppError> {
+        current().await?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// The logged-in admin, or `Unauthenticated`/`Forbidden`.
+    pub async fn require_admin() -> Result<CurrentUser, AppError> {
+        let user = require().await?;
+        if user.is_admin {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn token() -> Option<String> {
+        request_parts().ok().and_then(|p| cookie(&p, COOKIE))
+    }
+
+    pub fn client_ip() -> String {
+        request_parts()
+            .ok()
+            .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.to_string()))
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    fn cookie_attrs(state: &AppState, max_age_secs: i64) -> String {
+        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+        format!("; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    }
+
+    /// Starts a fresh session (a new id: rotation at every login) and sets its cookie.
+    pub async fn start(state: &AppState, user_id: i64) -> Result<(), AppError> {
+        if let Some(old) = token() {
+            repo::delete_session(&state.db, &old).await?;
+        }
+        let token = repo::create_session(&state.db, user_id, state.settings.session_ttl_ms).await?;
+        let attrs = cookie_attrs(state, state.settings.session_ttl_ms / 1000);
+        set_cookie(format!("{COOKIE}={token}{attrs}"));
+        Ok(())
+    }
+
+    /// Ends the current session and removes its cookie.
+    pub async fn end(state: &AppState) -> Result<(), AppError> {
+        if let Some(old) = token() {
+            repo::delete_session(&state.db, &old).await?;
+        }
+        set_cookie(format!("{COOKIE}={}", cookie_attrs(state, 0)));
+        Ok(())
+    }
+
+    /// Finishes a form's server function. For a plain (no-JavaScript) form post that failed, the
+    /// non-secret fields go into a short-lived HttpOnly cookie so the form comes back filled in;
+    /// the error itself travels in the URL the browser is sent back to (Leptos' `__err`).
+    pub fn finish_form<T>(
+        form: &str,
+        fields: &[(&str, &str)],
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        use base64::Engine;
+        if crate::state::is_plain_form_post() {
+            if let Ok(state) = app_state() {
+                if result.is_err() {
+                    let mut budget = 2500usize;
+                    let kept: Vec<(String, String)> = fields
+                        .iter()
+                        .map(|(k, v)| {
+                            let v: String = v.chars().take(budget.min(1000)).collect();
+                            budget = budget.saturating_sub(v.len());
+                            (k.to_string(), v)
+                        })
+                        .collect();
+                    if let Ok(json) = serde_json::to_vec(&(form, kept)) {
+                        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+                        set_cookie(format!("{ECHO_COOKIE}={value}{}", cookie_attrs(&state, 300)));
+                    }
+                } else if request_parts()
+                    .map(|p| cookie(&p, ECHO_COOKIE).is_some())
+                    .unwrap_or(false)
+                {
+                    set_cookie(format!("{ECHO_COOKIE}={}", cookie_attrs(&state, 0)));
+                }
+            }
+        }
+        crate::state::finish(result)
+    }
+
+    /// The fields a failed plain form post left for `form`.
+    pub fn echo(form: &str) -> Vec<(String, String)> {
+        use base64::Engine;
+        request_parts()
+            .ok()
+            .and_then(|p| cookie(&p, ECHO_COOKIE))
+            .and_then(|v| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok())
+            .and_then(|bytes| serde_json::from_slice::<(String, Vec<(String, String)>)>(&bytes).ok())
+            .filter(|(f, _)| f == form)
+            .map(|(_, fields)| fields)
+            .unwrap_or_default()
+    }
+
+    /// A local path to continue to after login; anything else becomes "/".
+    pub fn safe_next(next: Option<&str>) -> String {
+        match next {
+            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+            _ => "/".to_string(),
+        }
+    }
+}
+
+/// Creates an account and logs it in.
+#[server(endpoint = "signup")]
+#[allow(clippy::too_many_arguments)]
+pub async fn signup(
+    handle: String,
+    email: String,
+    password: String,
+    kind: String,
+    consent: Option<String>,
+    licence_number: Option<String>,
+    specialty: Option<String>,
+) -> Result<(), AppError> {
+    use super::repo;
+    use crate::error::Checker;
+    use crate::state::app_state;
+    let result = async {
+        let state = app_state()?;
+        let mut c = Checker::new();
+        let h = c.check("handle", Handle::parse(&handle));
+        let e = c.check("email", Email::parse(&email));
+        let p = c.check("password", Password::parse(&password));
+        let k = c.check("kind", MemberKind::parse(&kind));
+        if consent.as_deref() != Some("yes") {
+            c.add(
+                "consent",
+                "Please agree to the processing of your health-related data to join.",
+            );
+        }
+        let clinician = if k == Some(MemberKind::Clinician) {
+            let l = c.check("licence_number", parse_licence(licence_number.as_deref().unwrap_or("")));
+            let s = c.check("specialty", parse_specialty(specialty.as_deref().unwrap_or("")));
+            l.zip(s)
+        } else {
+            None
+        };
+        c.finish()?;
+        let (Some(h), Some(e), Some(p), Some(k)) = (h, e, p, k) else {
+            return Err(AppError::Internal);
+        };
+        let limits = &state.settings.limits;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("signup:ip:{}", session::client_ip()),
+            limits.signup_per_ip,
+            limits.window_ms,
+        )
+        .await?;
+        let hash = repo::hash_password(&state, p.as_str()).await?;
+        let id = repo::create_user(
+            &state.db,
+            repo::NewUser {
+                handle: &h,
+                email: &e,
+                password_hash: &hash,
+                kind: k,
+                clinician,
+            },
+        )
+        .await?;
+        tracing::info!(user_id = id, "account created");
+        session::start(&state, id).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "signup",
+        &[
+            ("handle", &handle),
+            ("email", &email),
+            ("kind", &kind),
+            ("consent", consent.as_deref().unwrap_or("")),
+            ("licence_number", licence_number.as_deref().unwrap_or("")),
+            ("specialty", specialty.as_deref().unwrap_or("")),
+        ],
+        result,
+    )
+}
+
+/// Logs in with handle or e-mail and password. Unknown account and wrong password get the same answer.
+#[server(endpoint = "login")]
+pub async fn login(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::repo;
+    use crate::error::Checker;
+    use crate::state::app_state;
+    let result = async {
+        let state = app_state()?;
+        let mut c = Checker::new();
+        if identifier.trim().is_empty() {
+            c.add("identifier", "Enter your handle or e-mail address.");
+        }
+        if password.is_empty() {
+            c.add("password", "Enter your password.");
+        }
+        c.finish()?;
+        let limits = &state.settings.limits;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("login:ip:{}", session::client_ip()),
+            limits.login_per_ip,
+            limits.window_ms,
+        )
+        .await?;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("login:account:{}", identifier.trim().trim_start_matches('@').to_lowercase()),
+            limits.login_per_account,
+            limits.window_ms,
+        )
+        .await?;
+        let found = repo::find_login(&state.db, &identifier).await?;
+        let (id, hash) = match found {
+            Some((id, hash)) => (Some(id), Some(hash)),
+            None => (None, None),
+        };
+        let ok = repo::verify_password(&state, &password, hash).await?;
+        let Some(id) = id.filter(|_| ok) else {
+            return Err(AppError::InvalidCredentials);
+        };
+        session::start(&state, id).await?;
+        leptos_axum::redirect(&session::safe_next(next.as_deref()));
+        Ok(())
+    }
+    .await;
+    session::finish_form("login", &[("identifier", &identifier)], result)
+}
+
+/// Ends the session.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        session::end(&state).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Changes the password (the current one is required) and logs out every other device.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use super::repo;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = Checker::new();
+        if current_password.is_empty() {
+            c.add("current_password", "Enter your current password.");
+        }
+        let new = c.check("new_password", Password::parse(&new_password));
+        if new_password == current_password && !new_password.is_empty() {
+            c.add("new_password", "Choose a password different from the current one.");
+        }
+        c.finish()?;
+        let new = new.ok_or(AppError::Internal)?;
+        let limits = &state.settings.limits;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("password:account:{}", user.id),
+            limits.login_per_account,
+            limits.window_ms,
+        )
+        .await?;
+        let stored = repo::password_hash_of(&state.db, user.id).await?;
+        if !repo::verify_password(&state, &current_password, Some(stored)).await? {
+            return Err(AppError::field("current_password", "This is not your current password."));
+        }
+        let hash = repo::hash_password(&state, new.as_str()).await?;
+        let token = session::token().unwrap_or_default();
+        repo::set_password(&state.db, user.id, &hash, &token).await?;
+        tracing::info!(user_id = user.id, "password changed");
+        Ok(())
+    }
+    .await;
+    session::finish_form("change_password", &[], result)
+}
+
+/// The logged-in member, or `None` for a visitor.
+#[server(endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    crate::state::finish(session::current().await)
+}
+
+/// What a failed no-JavaScript post of `form` left to fill the form in again.
+#[server(endpoint = "form_echo")]
+pub async fn form_echo(form: String) -> Result<Vec<(String, String)>, AppError> {
+    Ok(session::echo(&form))
+}

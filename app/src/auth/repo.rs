@@ -1,0 +1,345 @@
+//! Server-only account storage: users, sessions, consent records, password hashing and rate-limit buckets.
+
+use super::types::*;
+use crate::db::{is_unique_violation, now_ms, Db};
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use tokio::sync::OnceCell;
+
+/// Hashes a password with argon2id (OWASP parameters), at most one hash per core at a time.
+pub async fn hash_password(state: &AppState, password: &str) -> Result<String, AppError> {
+    let _permit = state.hashing.acquire().await.map_err(|_| AppError::Internal)?;
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "hashing task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "hashing failed");
+        AppError::Internal
+    })
+}
+
+/// Checks a password against a stored hash. With no hash (unknown account) it still spends the
+/// same time on a dummy hash, so the answer time does not reveal which accounts exist.
+pub async fn verify_password(
+    state: &AppState,
+    password: &str,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    static DUMMY: OnceCell<String> = OnceCell::const_new();
+    let known = stored.is_some();
+    let stored = match stored {
+        Some(s) => s,
+        None => DUMMY
+            .get_or_try_init(|| hash_password(state, "not-a-real-password"))
+            .await?
+            .clone(),
+    };
+    let _permit = state.hashing.acquire().await.map_err(|_| AppError::Internal)?;
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    Ok(ok && known)
+}
+
+const HANDLE_TAKEN: &str = "This handle is taken. Try another one.";
+const EMAIL_TAKEN: &str = "An account with this e-mail exists already. Log in instead?";
+
+/// What sign-up stores.
+pub struct NewUser<'a> {
+    pub handle: &'a Handle,
+    pub email: &'a Email,
+    pub password_hash: &'a str,
+    pub kind: MemberKind,
+    /// Licence number and specialty, for clinicians.
+    pub clinician: Option<(String, String)>,
+}
+
+/// Creates the account, its consent record and (for clinicians) a pending verification, in one transaction.
+pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
+    // Report a taken handle and a taken e-mail together; the unique constraints below stay the
+    // real guard against a race between two sign-ups.
+    let taken = sqlx::query("SELECT handle, email FROM users WHERE handle = $1 OR email = $2")
+        .bind(u.handle.as_str())
+        .bind(u.email.as_str())
+        .fetch_all(&db.pool)
+        .await?;
+    let mut errors = Vec::new();
+    if taken.iter().any(|r| r.try_get::<String, _>("handle").ok().as_deref() == Some(u.handle.as_str())) {
+        errors.push(FieldError::new("handle", HANDLE_TAKEN));
+    }
+    if taken.iter().any(|r| r.try_get::<String, _>("email").ok().as_deref() == Some(u.email.as_str())) {
+        errors.push(FieldError::new("email", EMAIL_TAKEN));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let status = if u.clinician.is_some() { "pending" } else { "none" };
+    let inserted = sqlx::query(
+        "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(u.handle.as_str())
+    .bind(u.email.as_str())
+    .bind(u.password_hash)
+    .bind(u.kind.as_str())
+    .bind(status)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(e) => {
+            let mut errors = Vec::new();
+            if is_unique_violation(&e, "users_handle_key") {
+                errors.push(FieldError::new("handle", HANDLE_TAKEN));
+            }
+            if is_unique_violation(&e, "users_email_key") {
+                errors.push(FieldError::new("email", EMAIL_TAKEN));
+            }
+            return Err(if errors.is_empty() {
+                AppError::from(e)
+            } else {
+                AppError::Validation(errors)
+            });
+        }
+    };
+    sqlx::query(
+        "INSERT INTO consents (user_id, kind, text_version, given_at) VALUES ($1, 'health_data', $2, $3)",
+    )
+    .bind(id)
+    .bind(CONSENT_VERSION)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let Some((licence, specialty)) = &u.clinician {
+        insert_verification(&mut tx, id, licence, specialty, now).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_verification(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    licence: &str,
+    specialty: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO clinician_verifications (user_id, licence_number, specialty, status, submitted_at) \
+         VALUES ($1, $2, $3, 'pending', $4)",
+    )
+    .bind(user_id)
+    .bind(licence)
+    .bind(specialty)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A clinician (re)submits licence and specialty; the account becomes pending again.
+pub async fn submit_verification(
+    db: &Db,
+    user_id: i64,
+    licence: &str,
+    specialty: &str,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE users SET clinician_status = 'pending' \
+         WHERE id = $1 AND kind = 'clinician' AND clinician_status <> 'verified'",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query(
+        "UPDATE clinician_verifications SET status = 'rejected', reason = 'superseded', decided_at = $2 \
+         WHERE user_id = $1 AND status = 'pending'",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    insert_verification(&mut tx, user_id, licence, specialty, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account id and password hash for a handle or e-mail address.
+pub async fn find_login(db: &Db, identifier: &str) -> Result<Option<(i64, String)>, AppError> {
+    let key = identifier.trim().trim_start_matches('@').to_lowercase();
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE handle = $1 OR email = $1")
+        .bind(&key)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get("id")?, r.try_get("password_hash")?)),
+        None => None,
+    })
+}
+
+pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<String, AppError> {
+    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.try_get("password_hash")?)
+}
+
+/// Stores a new password hash and ends every other session of the account.
+pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep_session: &str) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(hash_token(keep_session))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new random session token (256 bits); only its SHA-256 is stored.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Starts a session and returns its token (for the cookie).
+pub async fn create_session(db: &Db, user_id: i64, ttl_ms: i64) -> Result<String, AppError> {
+    let token = new_token();
+    let now = now_ms();
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + ttl_ms)
+        .execute(&db.pool)
+        .await?;
+    Ok(token)
+}
+
+pub async fn delete_session(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(hash_token(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Removes expired sessions and stale rate-limit buckets (run by a background job).
+pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
+    let now = now_ms();
+    let a = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    let b = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+        .bind(now - 2 * window_ms)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    Ok(a + b)
+}
+
+const USER_COLUMNS: &str = "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
+                            u.is_admin, u.theme, u.text_size";
+
+fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
+    Ok(CurrentUser {
+        id: r.try_get("id")?,
+        handle: r.try_get("handle")?,
+        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        clinician_status: ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?),
+        specialty: r.try_get("specialty")?,
+        is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
+        is_admin: r.try_get::<i64, _>("is_admin")? != 0,
+        theme: r.try_get("theme")?,
+        text_size: r.try_get("text_size")?,
+    })
+}
+
+/// The member a session token belongs to, if the session is still valid. One indexed query.
+pub async fn user_by_session(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id_hash = $1 AND s.expires_at > $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(hash_token(token))
+        .bind(now_ms())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(current_user_from_row).transpose()
+}
+
+pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(current_user_from_row).transpose()
+}
+
+/// Counts one attempt in a fixed-window bucket; `Err(RateLimited)` once the bucket is over `limit`.
+/// Buckets live in the database so every app process shares them.
+pub async fn hit_rate_limit(db: &Db, bucket: &str, limit: i64, window_ms: i64) -> Result<(), AppError> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket) DO UPDATE SET \
+           hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+           window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+         RETURNING hits",
+    )
+    .bind(bucket)
+    .bind(now)
+    .bind(now - window_ms)
+    .fetch_one(&db.pool)
+    .await?;
+    let hits: i64 = row.try_get("hits")?;
+    if hits > limit {
+        Err(AppError::RateLimited)
+    } else {
+        Ok(())
+    }
+}

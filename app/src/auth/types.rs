@@ -1,0 +1,274 @@
+//! Account wire types and the newtypes that validate sign-up and settings input in the browser and on the server.
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the health-data consent text members agree to at sign-up (see `/privacy`).
+pub const CONSENT_VERSION: &str = "2026-11-26";
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 128;
+pub const BIO_MAX: usize = 500;
+
+/// A member's public pseudonym: 3–30 characters, lowercase letters, digits and `_`, starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handle(String);
+
+impl Handle {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s = raw.trim().trim_start_matches('@').to_lowercase();
+        if s.is_empty() {
+            return Err("Choose a handle.".into());
+        }
+        if s.chars().count() < 3 || s.chars().count() > 30 {
+            return Err("A handle has 3 to 30 characters.".into());
+        }
+        if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return Err("A handle starts with a letter.".into());
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err("Use only letters, digits and _ in a handle.".into());
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, trimmed and lowercased. Deliberately simple: one `@`, a dot in the domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err("Enter your e-mail address.".into());
+        }
+        let bad = || "Enter an e-mail address like name@example.org.".to_string();
+        if s.len() > 254 || s.chars().any(char::is_whitespace) {
+            return Err(bad());
+        }
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+        {
+            return Err(bad());
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: long enough to resist guessing, short enough to hash cheaply.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let n = raw.chars().count();
+        if n < PASSWORD_MIN {
+            return Err(format!(
+                "Use at least {PASSWORD_MIN} characters for your password."
+            ));
+        }
+        if n > PASSWORD_MAX {
+            return Err(format!(
+                "Use at most {PASSWORD_MAX} characters for your password."
+            ));
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// How a member describes themself at sign-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberKind {
+    Patient,
+    Caregiver,
+    Clinician,
+}
+
+impl MemberKind {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "patient" => Ok(Self::Patient),
+            "caregiver" => Ok(Self::Caregiver),
+            "clinician" => Ok(Self::Clinician),
+            _ => Err("Choose patient, caregiver or clinician.".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Patient => "patient",
+            Self::Caregiver => "caregiver",
+            Self::Clinician => "clinician",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Patient => "Patient",
+            Self::Caregiver => "Caregiver",
+            Self::Clinician => "Clinician",
+        }
+    }
+}
+
+/// Where a clinician's verification stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClinicianStatus {
+    None,
+    Pending,
+    Verified,
+    Rejected,
+}
+
+impl ClinicianStatus {
+    pub fn from_db(raw: &str) -> Self {
+        match raw {
+            "pending" => Self::Pending,
+            "verified" => Self::Verified,
+            "rejected" => Self::Rejected,
+            _ => Self::None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Pending => "pending",
+            Self::Verified => "verified",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+/// A licence number as printed on the clinician's registration (letters, digits, `-`, `/`, spaces).
+pub fn parse_licence(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("Enter your licence or registration number.".into());
+    }
+    if s.len() > 40
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ' ' | '.'))
+    {
+        return Err("Use up to 40 letters, digits, spaces, '-', '/' or '.'.".into());
+    }
+    Ok(s.to_string())
+}
+
+/// The specialties a clinician can be verified for.
+pub const SPECIALTIES: &[(&str, &str)] = &[
+    ("neurology", "Neurologist"),
+    ("haematology", "Haematologist"),
+    ("oncology", "Oncologist"),
+    ("endocrinology", "Endocrinologist"),
+    ("general_practice", "General practitioner"),
+    ("nursing", "Specialist nurse"),
+    ("psychology", "Psychologist"),
+    ("physiotherapy", "Physiotherapist"),
+    ("pharmacy", "Pharmacist"),
+    ("dietetics", "Dietitian"),
+];
+
+pub fn parse_specialty(raw: &str) -> Result<String, String> {
+    SPECIALTIES
+        .iter()
+        .find(|(key, _)| *key == raw.trim())
+        .map(|(key, _)| key.to_string())
+        .ok_or_else(|| "Choose your specialty from the list.".to_string())
+}
+
+/// "Neurologist" for "neurology"; the key itself if unknown.
+pub fn specialty_title(key: &str) -> String {
+    SPECIALTIES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, title)| title.to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The logged-in member as the UI needs them. Never carries e-mail or secrets of others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub handle: String,
+    pub kind: MemberKind,
+    pub clinician_status: ClinicianStatus,
+    pub specialty: Option<String>,
+    pub is_moderator: bool,
+    pub is_admin: bool,
+    pub theme: String,
+    pub text_size: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_normalised_and_checked() {
+        assert_eq!(Handle::parse("  @Maria_K ").map(|h| h.0), Ok("maria_k".into()));
+        assert!(Handle::parse("ab").is_err());
+        assert!(Handle::parse("1abc").is_err());
+        assert!(Handle::parse("has space").is_err());
+        assert!(Handle::parse("émilie").is_err());
+        assert!(Handle::parse(&"a".repeat(31)).is_err());
+        assert!(Handle::parse(&"a".repeat(30)).is_ok());
+    }
+
+    #[test]
+    fn emails_are_checked() {
+        assert_eq!(
+            Email::parse(" Ana@Example.ORG ").map(|e| e.0),
+            Ok("ana@example.org".into())
+        );
+        for bad in ["", "ana", "ana@", "@example.org", "ana@example", "a b@x.org", "a@@x.org", "a@x..org", "a@.x.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_have_bounds() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("exactly10c").is_ok());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+        assert_eq!(format!("{:?}", Password::parse("a-secret-password").ok()), "Some(Password(***))");
+    }
+
+    #[test]
+    fn kinds_specialties_and_licences() {
+        assert_eq!(MemberKind::parse("caregiver"), Ok(MemberKind::Caregiver));
+        assert!(MemberKind::parse("admin").is_err());
+        assert_eq!(parse_specialty("neurology"), Ok("neurology".into()));
+        assert!(parse_specialty("astrology").is_err());
+        assert_eq!(specialty_title("haematology"), "Haematologist");
+        assert_eq!(parse_licence(" GMC-1234567 "), Ok("GMC-1234567".into()));
+        assert!(parse_licence("<script>").is_err());
+        assert!(parse_licence("").is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! The database handle: one `sqlx::Any` pool for SQLite or PostgreSQL, migrations, and the few dialect differences.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Which database engine is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The pool every repo function takes. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported DATABASE_URL (use sqlite://… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    #[error("could not create the database folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Milliseconds since the Unix epoch: the one timestamp format in the database.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Db {
+    /// Opens the database named by `url`. SQLite files (and their folder) are created when missing.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            if path != ":memory:" {
+                if let Some(parent) = std::path::Path::new(path).parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+                    }
+                }
+            }
+            let query = if query.contains("mode=") {
+                query.to_string()
+            } else if query.is_empty() {
+                "mode=rwc".to_string()
+            } else {
+                format!("{query}&mode=rwc")
+            };
+            (Backend::Sqlite, format!("sqlite://{path}?{query}"))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(DbError::UnsupportedUrl(redact(url)));
+        };
+
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; NORMAL sync is durable across
+                        // application crashes (an OS crash can lose the last commits, never corrupt).
+                        conn.execute(
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                             PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies every pending migration of this backend's folder.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The names of the migrations compiled in for a backend (the test compares both lists).
+    pub fn migration_names(backend: Backend) -> Vec<(i64, String)> {
+        let m = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        m.iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    }
+}
+
+/// A database URL with its password hidden, for error messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// True when the error is a violation of the named unique constraint or index.
+pub fn is_unique_violation(e: &sqlx::Error, name: &str) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let by_name = db.constraint().map(|c| c == name).unwrap_or(false);
+            // SQLite does not report constraint names; it names the columns instead
+            // ("UNIQUE constraint failed: users.handle"), so the index names here follow
+            // `<table>_<column>_key` and we map them back to the column.
+            let sqlite_cols = name
+                .strip_suffix("_key")
+                .and_then(|rest| rest.split_once('_'))
+                .map(|(table, col)| format!("{table}.{col}"));
+            by_name
+                || (db.is_unique_violation()
+                    && sqlite_cols
+                        .map(|c| db.message().contains(&c))
+                        .unwrap_or(false))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://hc:secret@localhost/hc"),
+            "postgres://hc:***@localhost/hc"
+        );
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let sqlite = Db::migration_names(Backend::Sqlite);
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, Db::migration_names(Backend::Postgres));
+    }
+}

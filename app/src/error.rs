@@ -1,0 +1,138 @@
+//! One application error type shared by the server and the browser; its variants are codes the UI translates.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A problem with one form field, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every error a page or server function can show. Internal details are logged on the server,
+/// never carried here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please log in to continue.")]
+    Unauthenticated,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("We could not find that page.")]
+    NotFound,
+    #[error("Please correct the highlighted fields.")]
+    Validation(Vec<FieldError>),
+    #[error("The handle/e-mail or the password is not right.")]
+    InvalidCredentials,
+    #[error("Too many attempts. Please wait a few minutes and try again.")]
+    RateLimited,
+    #[error("This request came from another site and was refused.")]
+    CrossOrigin,
+    #[error("We could not reach the server. Check your connection and try again.")]
+    Network,
+    #[error("The request was not understood.")]
+    BadRequest,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+impl AppError {
+    /// One field error as a validation error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The message for one field, if this error names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(list) => list
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The message for the form as a whole: everything that is not tied to one field.
+    pub fn form_message(&self) -> String {
+        self.to_string()
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden | AppError::CrossOrigin => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) | AppError::InvalidCredentials => 422,
+            AppError::RateLimited => 429,
+            AppError::BadRequest => 400,
+            AppError::Network => 502,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Collects field errors while parsing a form, so every problem is reported at once.
+#[derive(Debug, Default)]
+pub struct Checker(Vec<FieldError>);
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the parsed value, or records the message against `field`.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.0.push(FieldError::new(field, message));
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// `Ok` when nothing was recorded.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,16 @@
+//! HealthCommunity's Leptos app: routes, pages, components, server functions and shared types.
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod pages;
+pub mod profiles;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+pub use app::{shell, App};

@@ -1,0 +1,87 @@
+//! Stand-alone pages: the home page and the privacy notice.
+
+use crate::app::Session;
+use crate::auth::types::{ClinicianStatus, MemberKind, CONSENT_VERSION};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <Title text=""/>
+        {move || match session.me() {
+            Some(u) => {
+                let pending = u.kind == MemberKind::Clinician
+                    && matches!(u.clinician_status, ClinicianStatus::Pending | ClinicianStatus::None);
+                view! {
+                    <section class="hero">
+                        <h1>"Welcome, @"{u.handle.clone()}</h1>
+                        <p class="lead">"Good to see you. Your communities, questions and messages will appear here."</p>
+                        {pending.then(|| view! {
+                            <p class="alert alert-info" role="status">
+                                "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
+                            </p>
+                        })}
+                    </section>
+                }.into_any()
+            }
+            None => view! {
+                <section class="hero">
+                    <h1>"You are not alone with your condition"</h1>
+                    <p class="lead">
+                        "HealthCommunity brings together people living with multiple sclerosis, chronic myeloid leukaemia, "
+                        "diabetes and other long-term conditions, the people who care for them, and verified clinicians."
+                    </p>
+                    <p class="cta">
+                        <a class="button primary" href="/signup">"Join for free"</a>
+                        <a class="button" href="/login">"Log in"</a>
+                    </p>
+                </section>
+            }.into_any(),
+        }}
+        <section class="cards" aria-label="What you can do here">
+            <article class="card">
+                <h2>"Ask and learn"</h2>
+                <p>"Ask questions in plain language and read answers from members and verified clinicians."</p>
+            </article>
+            <article class="card">
+                <h2>"Find support"</h2>
+                <p>"Join peer support groups for your condition, for newly diagnosed members and for caregivers."</p>
+            </article>
+            <article class="card">
+                <h2>"Private by design"</h2>
+                <p>"You choose a pseudonym. Your e-mail address is never shown, and you decide what you share."</p>
+            </article>
+        </section>
+    }
+}
+
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    view! {
+        <Title text="Privacy and your health data"/>
+        <article class="panel prose">
+            <h1>"Privacy and your health data"</h1>
+            <p class="muted">"Version " {CONSENT_VERSION}</p>
+            <p>
+                "Health information is special. When you join, you agree that HealthCommunity stores and processes "
+                "the health information you choose to share here — in your profile, posts, answers and messages — "
+                "so that we can show it to the people you share it with."
+            </p>
+            <h2>"What we keep"</h2>
+            <ul>
+                <li>"Your handle, your e-mail address (never shown to others) and a scrambled form of your password."</li>
+                <li>"What you write, and when you agreed to this notice (with its version)."</li>
+                <li>"For clinicians: the licence number and specialty you send for verification, seen only by admins."</li>
+            </ul>
+            <h2>"What we never do"</h2>
+            <ul>
+                <li>"Sell your data, or show your e-mail address to other members."</li>
+                <li>"Put your condition or other health details into page addresses or titles that other sites could see."</li>
+            </ul>
+            <h2>"Your choices"</h2>
+            <p>"Use a pseudonym, decide whether your profile shows that you are a patient or a caregiver, and change your details in Settings."</p>
+        </article>
+    }
+}

@@ -1,0 +1,101 @@
+//! Profile server functions: read a public profile, read and update one's own settings, ask for clinician verification.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A member's public profile by handle.
+#[server(endpoint = "profile")]
+pub async fn get_profile(handle: String) -> Result<PublicProfile, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::public_profile(&state.db, &handle)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The logged-in member's settings.
+#[server(endpoint = "my_settings")]
+pub async fn get_my_settings() -> Result<MySettings, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::my_settings(&state.db, user.id).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Saves bio and display preferences.
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(
+    bio: String,
+    theme: String,
+    text_size: String,
+    show_role: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = Checker::new();
+        let b = c.check("bio", parse_bio(&bio));
+        let t = c.check("theme", parse_choice(&theme, THEMES));
+        let s = c.check("text_size", parse_choice(&text_size, TEXT_SIZES));
+        c.finish()?;
+        let (Some(b), Some(t), Some(s)) = (b, t, s) else {
+            return Err(AppError::Internal);
+        };
+        super::repo::update_profile(&state.db, user.id, &b, &t, &s, show_role.is_some()).await
+    }
+    .await;
+    session::finish_form(
+        "update_profile",
+        &[
+            ("bio", &bio),
+            ("theme", &theme),
+            ("text_size", &text_size),
+            ("show_role", show_role.as_deref().unwrap_or("")),
+        ],
+        result,
+    )
+}
+
+/// A clinician sends (or re-sends) licence number and specialty for verification.
+#[server(endpoint = "request_verification")]
+pub async fn request_verification(
+    licence_number: String,
+    specialty: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    use crate::auth::types::{parse_licence, parse_specialty, MemberKind};
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        if user.kind != MemberKind::Clinician {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = Checker::new();
+        let l = c.check("licence_number", parse_licence(&licence_number));
+        let s = c.check("specialty", parse_specialty(&specialty));
+        c.finish()?;
+        let (Some(l), Some(s)) = (l, s) else {
+            return Err(AppError::Internal);
+        };
+        crate::auth::repo::submit_verification(&state.db, user.id, &l, &s).await
+    }
+    .await;
+    session::finish_form(
+        "request_verification",
+        &[("licence_number", &licence_number), ("specialty", &specialty)],
+        result,
+    )
+}
+
+/// The action type of the password form (the server function lives with the accounts).
+pub type ChangePasswordAction = ServerAction<crate::auth::api::ChangePassword>;

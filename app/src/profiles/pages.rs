@@ -1,0 +1,209 @@
+//! The public profile page and the member's settings page.
+
+use super::api::{get_my_settings, get_profile, ChangePasswordAction, RequestVerification, UpdateProfile};
+use super::types::{MySettings, THEMES, TEXT_SIZES};
+use crate::app::Session;
+use crate::auth::api::ChangePassword;
+use crate::auth::pages::{echo_resource, SpecialtySelect};
+use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
+use crate::ui::{action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert, Saved};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let profile = Resource::new(
+        move || params.read().get("handle").unwrap_or_default(),
+        get_profile,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => {
+                        let title = format!("@{}", p.handle);
+                        view! {
+                            <Title text=title.clone()/>
+                            <article class="panel profile">
+                                <header class="profile-head">
+                                    <div class="avatar" aria-hidden="true">
+                                        {p.handle.chars().next().map(|c| c.to_ascii_uppercase().to_string())}
+                                    </div>
+                                    <div>
+                                        <h1>{title}</h1>
+                                        <p class="badges">
+                                            {p.role_label.clone().map(|l| {
+                                                view! {
+                                                    <span class="badge" class:badge-verified=p.verified_clinician>
+                                                        {p.verified_clinician.then_some("✓ ")}
+                                                        {l}
+                                                    </span>
+                                                }
+                                            })}
+                                            {p.is_moderator.then(|| view! { <span class="badge badge-staff">"Moderator"</span> })}
+                                            {p.is_admin.then(|| view! { <span class="badge badge-staff">"Admin"</span> })}
+                                        </p>
+                                        <p class="muted">"Joined " {format_date(p.joined_at)}</p>
+                                    </div>
+                                </header>
+                                {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                                <section aria-labelledby="activity-h">
+                                    <h2 id="activity-h">"Public activity"</h2>
+                                    <p class="muted">"No public posts or answers yet."</p>
+                                </section>
+                            </article>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let update = ServerAction::<UpdateProfile>::new();
+    expect_context::<Session>().refresh_after(update);
+    let password = ServerAction::<ChangePassword>::new();
+    let verification = ServerAction::<RequestVerification>::new();
+    let settings = Resource::new(
+        move || (update.version().get(), verification.version().get()),
+        |_| get_my_settings(),
+    );
+    let profile_echo = echo_resource("update_profile", action_error(update).get_untracked().is_some());
+    view! {
+        <Title text="Settings"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let echo = profile_echo.await;
+                match settings.await {
+                    Ok(s) => view! {
+                        <h1>"Settings"</h1>
+                        <div class="settings-grid">
+                            <ProfileForm s=s.clone() echo=echo action=update/>
+                            <PasswordForm action=password/>
+                            {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
+                            <section class="panel" aria-labelledby="account-h">
+                                <h2 id="account-h">"Your account"</h2>
+                                <dl class="facts">
+                                    <dt>"Handle"</dt><dd>"@"{s.handle.clone()}</dd>
+                                    <dt>"E-mail (private)"</dt><dd>{s.email.clone()}</dd>
+                                </dl>
+                            </section>
+                        </div>
+                    }
+                    .into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileForm(s: MySettings, echo: Vec<(String, String)>, action: ServerAction<UpdateProfile>) -> impl IntoView {
+    let err = action_error(action);
+    let bio = echoed(&echo, "bio").unwrap_or(s.bio);
+    let theme = echoed(&echo, "theme").unwrap_or(s.theme);
+    let size = echoed(&echo, "text_size").unwrap_or(s.text_size);
+    let show_role = if echo.is_empty() { s.show_role } else { echoed(&echo, "show_role").is_some_and(|v| !v.is_empty()) };
+    view! {
+        <section class="panel" aria-labelledby="profile-h">
+            <h2 id="profile-h">"Profile and display"</h2>
+            <ActionForm action=action attr:novalidate=true attr:class="stack">
+                <FormAlert error=err/>
+                <Saved action=action message="Saved."/>
+                <div class="field" class:has-error=move || field_error(err, "bio").get().is_some()>
+                    <label for="f-bio">"About you"</label>
+                    <p class="hint" id="f-bio-hint">{format!("Up to {BIO_MAX} characters, shown on your public profile. Share only what you are comfortable with.")}</p>
+                    <textarea id="f-bio" name="bio" rows="4" aria-describedby="f-bio-hint f-bio-error">{bio}</textarea>
+                    <FieldMessage id="f-bio-error".into() error=field_error(err, "bio")/>
+                </div>
+                <ChoiceSelect label="Colour theme" name="theme" choices=THEMES current=theme error=field_error(err, "theme")/>
+                <ChoiceSelect label="Text size" name="text_size" choices=TEXT_SIZES current=size error=field_error(err, "text_size")/>
+                <div class="field checkbox">
+                    <input type="checkbox" id="f-show_role" name="show_role" value="yes" checked=show_role/>
+                    <label for="f-show_role">"Show whether I am a patient or a caregiver on my profile"</label>
+                </div>
+                <button type="submit" class="button primary">"Save"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ChoiceSelect(
+    label: &'static str,
+    name: &'static str,
+    choices: &'static [(&'static str, &'static str)],
+    current: String,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-describedby=err_id.clone()>
+                {choices
+                    .iter()
+                    .map(|(key, title)| view! { <option value=*key selected=current == *key>{*title}</option> })
+                    .collect_view()}
+            </select>
+            <FieldMessage id=err_id error=error/>
+        </div>
+    }
+}
+
+#[component]
+fn PasswordForm(action: ChangePasswordAction) -> impl IntoView {
+    let err = action_error(action);
+    view! {
+        <section class="panel" aria-labelledby="password-h">
+            <h2 id="password-h">"Change password"</h2>
+            <ActionForm action=action attr:novalidate=true attr:class="stack">
+                <FormAlert error=err/>
+                <Saved action=action message="Password changed. Your other devices have been logged out."/>
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=field_error(err, "current_password")/>
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" hint="At least 10 characters." error=field_error(err, "new_password")/>
+                <button type="submit" class="button primary">"Change password"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn VerificationForm(s: MySettings, action: ServerAction<RequestVerification>) -> impl IntoView {
+    let err = action_error(action);
+    let status = match s.clinician_status {
+        ClinicianStatus::Verified => format!(
+            "You are verified as {}.",
+            s.specialty.as_deref().map(specialty_title).unwrap_or_default().to_lowercase()
+        ),
+        ClinicianStatus::Pending => "Your request is waiting for an admin. You will see the result here.".to_string(),
+        ClinicianStatus::Rejected => format!(
+            "Your last request was not accepted: {}",
+            s.rejection_reason.clone().unwrap_or_default()
+        ),
+        ClinicianStatus::None => "Send your registration details to get the verified badge.".to_string(),
+    };
+    let can_submit = matches!(s.clinician_status, ClinicianStatus::None | ClinicianStatus::Rejected);
+    view! {
+        <section class="panel" aria-labelledby="verify-h">
+            <h2 id="verify-h">"Clinician verification"</h2>
+            <p>{status}</p>
+            {can_submit.then(|| view! {
+                <ActionForm action=action attr:novalidate=true attr:class="stack">
+                    <FormAlert error=err/>
+                    <Field label="Licence or registration number" name="licence_number" error=field_error(err, "licence_number")/>
+                    <SpecialtySelect current=String::new() error=field_error(err, "specialty")/>
+                    <button type="submit" class="button primary">"Send for verification"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}

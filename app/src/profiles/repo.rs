@@ -1,0 +1,83 @@
+//! Server-only profile storage: public profile by handle, own settings, display preferences.
+
+use super::types::*;
+use crate::auth::types::{ClinicianStatus, MemberKind};
+use crate::db::Db;
+use crate::error::AppError;
+use sqlx::Row;
+
+pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfile>, AppError> {
+    let row = sqlx::query(
+        "SELECT handle, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
+         FROM users WHERE handle = $1",
+    )
+    .bind(handle.trim().trim_start_matches('@').to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let kind = MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
+    let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
+    let specialty: Option<String> = r.try_get("specialty")?;
+    Ok(Some(PublicProfile {
+        handle: r.try_get("handle")?,
+        role_label: role_label(
+            kind,
+            status,
+            specialty.as_deref(),
+            r.try_get::<i64, _>("show_role")? != 0,
+        ),
+        verified_clinician: status == ClinicianStatus::Verified,
+        is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
+        is_admin: r.try_get::<i64, _>("is_admin")? != 0,
+        bio: r.try_get("bio")?,
+        joined_at: r.try_get("created_at")?,
+    }))
+}
+
+pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
+    let r = sqlx::query(
+        "SELECT handle, email, kind, bio, theme, text_size, show_role, clinician_status, specialty, \
+           (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
+            AND v.reason <> 'superseded' ORDER BY v.id DESC LIMIT 1) AS rejection_reason \
+         FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
+    Ok(MySettings {
+        handle: r.try_get("handle")?,
+        email: r.try_get("email")?,
+        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        bio: r.try_get("bio")?,
+        theme: r.try_get("theme")?,
+        text_size: r.try_get("text_size")?,
+        show_role: r.try_get::<i64, _>("show_role")? != 0,
+        clinician_status: status,
+        specialty: r.try_get("specialty")?,
+        rejection_reason: if status == ClinicianStatus::Rejected {
+            r.try_get("rejection_reason")?
+        } else {
+            None
+        },
+    })
+}
+
+pub async fn update_profile(
+    db: &Db,
+    user_id: i64,
+    bio: &str,
+    theme: &str,
+    text_size: &str,
+    show_role: bool,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4 WHERE id = $5")
+        .bind(bio)
+        .bind(theme)
+        .bind(text_size)
+        .bind(show_role as i64)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

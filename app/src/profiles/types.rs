@@ -1,0 +1,107 @@
+//! Profile and settings wire types, and the display-preference newtypes.
+
+use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
+use serde::{Deserialize, Serialize};
+
+/// What anyone may see of a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicProfile {
+    pub handle: String,
+    /// "Patient", "Verified neurologist", …; `None` when the member hides it.
+    pub role_label: Option<String>,
+    pub verified_clinician: bool,
+    pub is_moderator: bool,
+    pub is_admin: bool,
+    pub bio: String,
+    pub joined_at: i64,
+}
+
+/// The role badge text for a member.
+pub fn role_label(
+    kind: MemberKind,
+    status: ClinicianStatus,
+    specialty: Option<&str>,
+    show_role: bool,
+) -> Option<String> {
+    match (kind, status) {
+        (MemberKind::Clinician, ClinicianStatus::Verified) => Some(format!(
+            "Verified {}",
+            specialty
+                .map(specialty_title)
+                .unwrap_or_else(|| "clinician".into())
+                .to_lowercase()
+        )),
+        (MemberKind::Clinician, _) => Some("Clinician (not verified)".into()),
+        _ if !show_role => None,
+        (kind, _) => Some(kind.label().into()),
+    }
+}
+
+/// The member's own settings page data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MySettings {
+    pub handle: String,
+    pub email: String,
+    pub kind: MemberKind,
+    pub bio: String,
+    pub theme: String,
+    pub text_size: String,
+    pub show_role: bool,
+    pub clinician_status: ClinicianStatus,
+    pub specialty: Option<String>,
+    /// Why the last verification request was rejected, if it was.
+    pub rejection_reason: Option<String>,
+}
+
+pub fn parse_bio(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.chars().count() > BIO_MAX {
+        return Err(format!("Keep your bio to {BIO_MAX} characters."));
+    }
+    Ok(s.to_string())
+}
+
+pub const THEMES: &[(&str, &str)] = &[
+    ("system", "Same as my device"),
+    ("light", "Light"),
+    ("dark", "Dark"),
+];
+pub const TEXT_SIZES: &[(&str, &str)] = &[("normal", "Normal"), ("large", "Large")];
+
+pub fn parse_choice(raw: &str, choices: &[(&str, &str)]) -> Result<String, String> {
+    choices
+        .iter()
+        .find(|(k, _)| *k == raw)
+        .map(|(k, _)| k.to_string())
+        .ok_or_else(|| "Choose one of the options.".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_labels() {
+        assert_eq!(
+            role_label(MemberKind::Clinician, ClinicianStatus::Verified, Some("neurology"), true),
+            Some("Verified neurologist".into())
+        );
+        assert_eq!(
+            role_label(MemberKind::Clinician, ClinicianStatus::Pending, Some("neurology"), false),
+            Some("Clinician (not verified)".into())
+        );
+        assert_eq!(role_label(MemberKind::Patient, ClinicianStatus::None, None, false), None);
+        assert_eq!(
+            role_label(MemberKind::Caregiver, ClinicianStatus::None, None, true),
+            Some("Caregiver".into())
+        );
+    }
+
+    #[test]
+    fn bio_and_choices() {
+        assert!(parse_bio(&"x".repeat(BIO_MAX + 1)).is_err());
+        assert_eq!(parse_bio("  hi  "), Ok("hi".into()));
+        assert_eq!(parse_choice("dark", THEMES), Ok("dark".into()));
+        assert!(parse_choice("neon", THEMES).is_err());
+    }
+}

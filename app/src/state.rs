@@ -1,0 +1,152 @@
+//! Server-only shared state (database, settings) and helpers that server functions use to reach the request.
+
+use crate::db::Db;
+use crate::error::AppError;
+use axum::extract::FromRef;
+use http::request::Parts;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use std::net::IpAddr;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Limits on attempts; each is "so many per window".
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub login_per_ip: i64,
+    pub login_per_account: i64,
+    pub signup_per_ip: i64,
+    pub window_ms: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            login_per_ip: 30,
+            login_per_account: 10,
+            signup_per_ip: 10,
+            window_ms: 15 * 60 * 1000,
+        }
+    }
+}
+
+/// Runtime settings the app needs (the server builds them from flags and environment).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (the site is served over https).
+    pub secure_cookies: bool,
+    /// How long a login lasts.
+    pub session_ttl_ms: i64,
+    pub limits: Limits,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_ttl_ms: 30 * 24 * 3600 * 1000,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Everything a request handler or server function needs; cloned into each request's context.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    /// Caps concurrent password hashing at the core count (argon2 is deliberately expensive).
+    pub hashing: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Self {
+            leptos_options,
+            db,
+            settings: Arc::new(settings),
+            hashing: Arc::new(Semaphore::new(cores)),
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The client address the server put on the request (see the server's `client_ip` middleware).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+/// The application state from the Leptos context.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The incoming request's head.
+pub fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from context");
+        AppError::Internal
+    })
+}
+
+/// True when the request is a plain HTML form post (JavaScript off), not a `fetch` from the app.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// A cookie's value from the request, by name.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub fn set_cookie(value: String) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&value),
+    ) {
+        res.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// Finishes a server function: on error, sets the HTTP status that matches it (except for plain
+/// form posts, which must stay redirects so the browser comes back to the form).
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if !is_plain_form_post() {
+            if let (Some(res), Ok(code)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(e.status_code()),
+            ) {
+                res.set_status(code);
+            }
+        }
+    }
+    result
+}

@@ -1,0 +1,195 @@
+//! Shared presentational pieces: form fields with inline errors, alerts, dates, the 404 and error views.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The error of the last submission of a server action, as a signal.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// The message for one field from an error signal.
+pub fn field_error(err: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || err.get().and_then(|e| e.field_message(field)))
+}
+
+/// Looks up a field in what a failed no-JavaScript post left behind.
+pub fn echoed(echo: &[(String, String)], name: &str) -> Option<String> {
+    echo.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+/// A labelled input with its hint and its error right below it, linked for screen readers.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = None, into)] value: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            <FieldMessage id=err_id error=error/>
+        </div>
+    }
+}
+
+/// The error line under a field (also used by selects, text areas and radio groups).
+#[component]
+pub fn FieldMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .map(|e| view! { <p class="field-error" id=id.clone()>{e}</p> })
+    }
+}
+
+/// A message for the whole form: what went wrong, announced to screen readers.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="alert alert-error" role="alert">
+                    {e.form_message()}
+                </div>
+            }
+        })
+    }
+}
+
+/// Shown after a successful save.
+#[component]
+pub fn Saved<S>(action: ServerAction<S>, message: &'static str) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        matches!(action.value().get(), Some(Ok(_))).then(|| {
+            view! { <p class="alert alert-ok" role="status">{message}</p> }
+        })
+    }
+}
+
+/// "26 November 2026" from Unix milliseconds (UTC).
+pub fn format_date(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+}
+
+/// Sets the response status while rendering on the server (no-op in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// The 404 page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <leptos_meta::Title text="Page not found"/>
+        <section class="panel narrow">
+            <h1>"Page not found"</h1>
+            <p>"We could not find that page. It may have moved, or the address may be mistyped."</p>
+            <p><a href="/">"Go to the home page"</a></p>
+        </section>
+    }
+}
+
+/// The page shown when loading failed; "not found" and "log in" get their own wording.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    let (title, body) = match &error {
+        AppError::NotFound => ("Page not found", error.to_string()),
+        AppError::Unauthenticated => ("Please log in", error.to_string()),
+        AppError::Forbidden => ("Not allowed", error.to_string()),
+        _ => ("Something went wrong", error.to_string()),
+    };
+    let login = matches!(error, AppError::Unauthenticated);
+    view! {
+        <leptos_meta::Title text=title/>
+        <section class="panel narrow">
+            <h1>{title}</h1>
+            <p>{body}</p>
+            {login.then(|| view! { <p><a class="button" href="/login">"Log in"</a></p> })}
+            <p><a href="/">"Go to the home page"</a></p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_date;
+
+    #[test]
+    fn dates() {
+        assert_eq!(format_date(0), "1 January 1970");
+        assert_eq!(format_date(1_795_651_200_000), "26 November 2026");
+        assert_eq!(format_date(951_782_400_000), "29 February 2000");
+    }
+}
+
+/// "26 November 2026, 18:05 UTC" from Unix milliseconds.
+pub fn format_datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{}, {:02}:{:02} UTC", format_date(ms), secs / 3600, (secs % 3600) / 60)
+}

@@ -1,0 +1,54 @@
+// Playwright configuration: headless Debian Chromium against the release server on a throwaway SQLite file.
+import { defineConfig } from "@playwright/test";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const port = Number(process.env.HC_E2E_PORT ?? 3100);
+const bin = process.env.HC_BIN ?? path.resolve(__dirname, "../target/release/healthcommunity");
+const siteRoot = process.env.HC_SITE_ROOT ?? path.resolve(__dirname, "../target/site");
+const dbFile = path.join(os.tmpdir(), `hc-e2e-${process.pid}.db`);
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    // `exec` so that Playwright stops the server itself, not a shell around it.
+    command: `rm -f ${dbFile}* && "${bin}" seed --demo && exec "${bin}" serve --bind 127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      DATABASE_URL: `sqlite://${dbFile}`,
+      HC_SITE_ROOT: siteRoot,
+      // Every test signs up and logs in from 127.0.0.1: lift the per-address limits (the limits
+      // themselves are covered by the integration tests).
+      HC_LOGIN_LIMIT_PER_IP: "100000",
+      HC_SIGNUP_LIMIT_PER_IP: "100000",
+      RUST_LOG: "warn",
+    },
+  },
+});

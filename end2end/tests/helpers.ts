@@ -1,0 +1,41 @@
+// Shared steps for the end-to-end tests: unique handles, hydration wait, sign-up and log-in.
+import { expect, Page } from "@playwright/test";
+
+let counter = 0;
+export function uniqueHandle(prefix = "member"): string {
+  counter += 1;
+  return `${prefix}_${Date.now().toString(36)}${process.pid % 1000}${counter}`.slice(0, 30);
+}
+
+export const DEMO_PASSWORD = "demo-password-2026";
+
+/** Waits until the wasm has taken over the page (set by an effect that only runs in the browser). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+export async function signUp(page: Page, handle: string, password: string, opts: { js?: boolean } = {}) {
+  await page.goto("/signup");
+  if (opts.js !== false) await hydrated(page);
+  await page.getByLabel("Handle (your public name)").fill(handle);
+  await page.getByLabel("E-mail address").fill(`${handle}@example.org`);
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("A patient").check();
+  await page.getByLabel(/I agree that HealthCommunity stores/).check();
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("banner").getByText(`@${handle}`)).toBeVisible();
+}
+
+export async function logIn(page: Page, identifier: string, password: string) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Handle or e-mail address").fill(identifier);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("banner").getByText(`@${identifier}`)).toBeVisible();
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole("banner").getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
+}

@@ -1,0 +1,99 @@
+// The shell: landmarks, disclaimer, 404, profiles, admin verification and roles, accessibility scan.
+import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { DEMO_PASSWORD, hydrated, logIn, uniqueHandle } from "./helpers";
+
+test("the home page has the landmarks, one h1 and the medical disclaimer", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("banner")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("main")).toBeVisible();
+  await expect(page.getByRole("contentinfo")).toContainText("information here does not replace professional advice");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+});
+
+test("an unknown page answers 404 with a way home", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await expect(page.getByRole("link", { name: "Go to the home page" })).toBeVisible();
+  const profile = await page.goto("/u/nobody_here");
+  expect(profile?.status()).toBe(404);
+});
+
+test("settings and admin need a login; admin needs the admin role", async ({ page }) => {
+  let response = await page.goto("/settings");
+  expect(response?.status()).toBe(401);
+  await expect(page.getByRole("link", { name: "Log in" }).first()).toBeVisible();
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  response = await page.goto("/admin");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Not allowed");
+});
+
+test("a public profile shows pseudonym, role badge, bio and joined date", async ({ page }) => {
+  await page.goto("/u/dr_okafor");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("@dr_okafor");
+  await expect(page.getByText("Verified neurologist")).toBeVisible();
+  await expect(page.getByText(/Joined \d+ \w+ \d{4}/)).toBeVisible();
+  await expect(page.getByText("Consultant neurologist")).toBeVisible();
+  await expect(page.getByText("@dr_okafor")).toBeVisible();
+});
+
+test("an admin verifies a clinician and grants the moderator role", async ({ page, browser }) => {
+  // A new clinician signs up and waits for verification.
+  const clinician = await browser.newPage();
+  const handle = uniqueHandle("drnew");
+  await clinician.goto("/signup");
+  await hydrated(clinician);
+  await clinician.getByLabel("Handle (your public name)").fill(handle);
+  await clinician.getByLabel("E-mail address").fill(`${handle}@example.org`);
+  await clinician.getByLabel("Password").fill("clinician-password");
+  await clinician.getByLabel("A clinician").check();
+  await clinician.getByLabel("Licence or registration number").fill("GMC-555 0101");
+  await clinician.getByLabel("Specialty").selectOption("haematology");
+  await clinician.getByLabel(/I agree that HealthCommunity stores/).check();
+  await clinician.getByRole("button", { name: "Create my account" }).click();
+  await expect(clinician.getByRole("status")).toContainText("verification is waiting");
+  await clinician.goto(`/u/${handle}`);
+  await expect(clinician.getByText("Clinician (not verified)")).toBeVisible();
+
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await page.getByRole("banner").getByRole("link", { name: "Admin" }).click();
+  await hydrated(page);
+  // A rejection needs a reason.
+  await page.getByRole("listitem").filter({ hasText: `@${handle}` }).getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByText("Give the clinician a reason.")).toBeVisible();
+  await page.getByRole("button", { name: `Verify @${handle}` }).click();
+  await expect(page.getByRole("button", { name: `Verify @${handle}` })).toHaveCount(0);
+  await expect(page.getByRole("table").filter({ hasText: "clinician.verify" }).getByText(`@${handle}`)).toBeVisible();
+
+  await page.getByLabel("Member's handle").fill(handle);
+  await page.getByLabel("Role", { exact: true }).selectOption("moderator");
+  await page.getByLabel("Change").selectOption("grant");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("cell", { name: `@${handle}` }).first()).toBeVisible();
+
+  await clinician.goto(`/u/${handle}`);
+  await expect(clinician.getByText("Verified haematologist")).toBeVisible();
+  await expect(clinician.getByText("Moderator", { exact: true })).toBeVisible();
+  await clinician.close();
+});
+
+for (const path of ["/", "/signup", "/login", "/privacy", "/u/maria_ms"]) {
+  test(`no serious accessibility violations on ${path}`, async ({ page }) => {
+    await page.goto(path);
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+  });
+}
+
+test("the colour contrast holds in dark mode too", async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto("/signup");
+  const results = await new AxeBuilder({ page }).withRules(["color-contrast"]).analyze();
+  expect(results.violations.map((v) => v.nodes.map((n) => n.target).join(", "))).toEqual([]);
+  await context.close();
+});

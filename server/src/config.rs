@@ -1,0 +1,97 @@
+//! Command-line flags and environment variables of the `healthcommunity` binary.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "healthcommunity", version, about = "HealthCommunity: a social network for niche health communities.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// Database to use: sqlite://path/to/file.db (created when missing) or postgres://user:pass@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/healthcommunity.db", global = true)]
+    pub database_url: String,
+    /// Log format: "text" for people, "json" for log collectors. Filter with RUST_LOG.
+    #[arg(long, env = "HC_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site (the default). Applies pending migrations first.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load content. With --demo: demo accounts (idempotent: running it again adds nothing).
+    Seed {
+        /// Load the demo accounts and content.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create an admin account, or make an existing member (same handle or e-mail) an admin.
+    /// The password comes from HC_ADMIN_PASSWORD, or a random one is printed.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        handle: String,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "HC_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+    /// The address people use to reach the site, e.g. https://community.example.org. An https
+    /// address marks cookies Secure; its origin is accepted for form posts.
+    #[arg(long, env = "HC_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Further origins allowed to post to the server (comma-separated), e.g. the Trunk dev server
+    /// http://127.0.0.1:8080.
+    #[arg(long, env = "HC_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Trust the last address in X-Forwarded-For (set this only behind your own reverse proxy).
+    #[arg(long, env = "HC_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// Folder with the built site (pkg/ with wasm, JS and CSS, plus the public/ files).
+    #[arg(long, env = "HC_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Seconds before a request is answered with 408.
+    #[arg(long, env = "HC_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Login attempts per client address per 15 minutes.
+    #[arg(long, env = "HC_LOGIN_LIMIT_PER_IP", default_value_t = 30)]
+    pub login_limit_per_ip: i64,
+    /// Login attempts per account per 15 minutes.
+    #[arg(long, env = "HC_LOGIN_LIMIT_PER_ACCOUNT", default_value_t = 10)]
+    pub login_limit_per_account: i64,
+    /// Sign-ups per client address per 15 minutes.
+    #[arg(long, env = "HC_SIGNUP_LIMIT_PER_IP", default_value_t = 10)]
+    pub signup_limit_per_ip: i64,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        // Parsing no arguments applies the defaults and environment above.
+        match Cli::try_parse_from(["healthcommunity", "serve"]) {
+            Ok(Cli { command: Some(Command::Serve(args)), .. }) => args,
+            _ => ServeArgs {
+                bind: "127.0.0.1:3000".into(),
+                public_url: None,
+                allowed_origins: Vec::new(),
+                trust_proxy: false,
+                site_root: "target/site".into(),
+                request_timeout: 30,
+                login_limit_per_ip: 30,
+                login_limit_per_account: 10,
+                signup_limit_per_ip: 10,
+            },
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! The `healthcommunity` server: configuration, the axum router around the Leptos app, middleware, jobs and CLI commands.
+
+pub mod config;
+pub mod seed;
+
+use app::db::Db;
+use app::state::{AppState, ClientIp, Limits, Settings};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use config::ServeArgs;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Which origins may send state-changing requests, besides the request's own host.
+#[derive(Clone, Debug, Default)]
+pub struct OriginPolicy {
+    pub allowed: Arc<Vec<String>>,
+    pub trust_proxy: bool,
+}
+
+/// Builds the app state for `serve` (and for the tests).
+pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
+    let addr: SocketAddr = args
+        .bind
+        .parse()
+        .map_err(|e| format!("HC_BIND {:?} is not an address:port: {e}", args.bind))?;
+    let options = LeptosOptions::builder()
+        .output_name("healthcommunity")
+        .site_root(args.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let settings = Settings {
+        secure_cookies: args
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+        limits: Limits {
+            login_per_ip: args.login_limit_per_ip,
+            login_per_account: args.login_limit_per_account,
+            signup_per_ip: args.signup_limit_per_ip,
+            ..Limits::default()
+        },
+        ..Settings::default()
+    };
+    Ok(AppState::new(options, db, settings))
+}
+
+fn origin_of(url: &str) -> String {
+    let url = url.trim().trim_end_matches('/');
+    match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => url[..i + 3 + j].to_string(),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// The router: server functions, Leptos pages, static files, and the middleware around them.
+pub fn router(state: AppState, args: &ServeArgs) -> Router {
+    let mut allowed: Vec<String> = args.allowed_origins.iter().map(|o| origin_of(o)).collect();
+    if let Some(u) = &args.public_url {
+        allowed.push(origin_of(u));
+    }
+    let policy = OriginPolicy {
+        allowed: Arc::new(allowed),
+        trust_proxy: args.trust_proxy,
+    };
+    let routes = generate_route_list(app::App);
+    let leptos_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(leptos_state.clone()),
+            move || app::shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(policy.clone(), refuse_foreign_origin))
+        .layer(middleware::from_fn_with_state(policy, client_ip))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(args.request_timeout),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Liveness and database check for load balancers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Records the client address for rate limits (the socket peer, or the proxy's X-Forwarded-For).
+async fn client_ip(State(policy): State<OriginPolicy>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = policy
+        .trust_proxy
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .flatten();
+    if let Some(ip) = forwarded.or(peer) {
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
+}
+
+/// CSRF defence: a state-changing request must come from this site. Browsers send `Origin` (and
+/// `Sec-Fetch-Site`) with every POST; a foreign or opaque origin is refused. Requests without
+/// either header are not from a browser, so they carry no victim's cookie and may pass.
+async fn refuse_foreign_origin(State(policy): State<OriginPolicy>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let same_site = |origin: &str| {
+        let origin = origin.trim_end_matches('/');
+        origin
+            .split_once("://")
+            .map(|(_, h)| h == host)
+            .unwrap_or(false)
+            || policy.allowed.iter().any(|a| a == origin)
+    };
+    let refused = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => !same_site(origin),
+        None => headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|s| s == "cross-site"),
+    };
+    if refused {
+        tracing::warn!(path = %req.uri().path(), "refused a cross-origin request");
+        let body = serde_json::to_string(&app::error::AppError::CrossOrigin).unwrap_or_default();
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    next.run(req).await
+}
+
+/// Deletes expired sessions and old rate-limit buckets every hour.
+pub fn spawn_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match app::auth::repo::sweep(&state.db, state.settings.limits.window_ms).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "swept expired sessions and buckets"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sweep failed"),
+            }
+        }
+    });
+}
+
+/// Binds, serves until Ctrl-C/SIGTERM, then finishes the requests in flight.
+pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
+    let state = app_state(db, &args)?;
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .map_err(|e| format!("could not listen on {}: {e}", args.bind))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    spawn_sweeper(state.clone());
+    let app = router(state, &args);
+    tracing::info!("listening on http://{local}");
+    println!("HealthCommunity is running at http://{local} (Ctrl-C to stop)");
+    run(listener, app, shutdown_signal()).await
+}
+
+/// Serves `app` on `listener` with TCP_NODELAY (Leptos streams responses in chunks; without it
+/// every response waits for a delayed ACK).
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Sets up logging: text for people, JSON for collectors; `RUST_LOG` filters.
+pub fn init_tracing(format: &str) {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    if format == "json" {
+        let _ = fmt().with_env_filter(filter).json().try_init();
+    } else {
+        let _ = fmt().with_env_filter(filter).try_init();
+    }
+}

@@ -1,0 +1,204 @@
+//! Demo accounts for `seed --demo` and the `create-admin` command.
+
+use app::auth::repo::{self, NewUser};
+use app::auth::types::{Email, Handle, MemberKind, Password};
+use app::state::AppState;
+use sqlx::Row;
+
+/// The password of every demo account (printed by `make run`).
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+struct Demo {
+    handle: &'static str,
+    kind: MemberKind,
+    role: &'static str,
+    bio: &'static str,
+    clinician: Option<(&'static str, &'static str, bool)>,
+    moderator: bool,
+    admin: bool,
+}
+
+const DEMO: &[Demo] = &[
+    Demo {
+        handle: "demo_admin",
+        kind: MemberKind::Caregiver,
+        role: "admin",
+        bio: "I look after this community for the operator.",
+        clinician: None,
+        moderator: false,
+        admin: true,
+    },
+    Demo {
+        handle: "maria_ms",
+        kind: MemberKind::Patient,
+        role: "member (patient)",
+        bio: "Living with relapsing-remitting MS since 2019. Gardener, slow runner, tea drinker.",
+        clinician: None,
+        moderator: false,
+        admin: false,
+    },
+    Demo {
+        handle: "dr_okafor",
+        kind: MemberKind::Clinician,
+        role: "clinician (verified neurologist)",
+        bio: "Consultant neurologist with a special interest in multiple sclerosis.",
+        clinician: Some(("GMC-7012345", "neurology", true)),
+        moderator: false,
+        admin: false,
+    },
+    Demo {
+        handle: "sam_moderator",
+        kind: MemberKind::Caregiver,
+        role: "moderator (caregiver)",
+        bio: "Caring for my dad, who has chronic myeloid leukaemia. Volunteer moderator.",
+        clinician: None,
+        moderator: true,
+        admin: false,
+    },
+    Demo {
+        handle: "dr_lindqvist",
+        kind: MemberKind::Clinician,
+        role: "clinician (verification pending)",
+        bio: "Haematologist.",
+        clinician: Some(("SE-44-2291", "haematology", false)),
+        moderator: false,
+        admin: false,
+    },
+];
+
+/// Creates the demo accounts that do not exist yet and prints the list. Running it twice adds nothing.
+pub async fn demo(state: &AppState) -> Result<(), String> {
+    let db = &state.db;
+    let mut created = 0;
+    let mut admin_id = None;
+    for d in DEMO {
+        let existing = sqlx::query("SELECT id FROM users WHERE handle = $1")
+            .bind(d.handle)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(row) = existing {
+            if d.admin {
+                admin_id = row.try_get::<i64, _>("id").ok();
+            }
+            continue;
+        }
+        let handle = Handle::parse(d.handle)?;
+        let email = Email::parse(&format!("{}@demo.healthcommunity.invalid", d.handle))?;
+        let hash = repo::hash_password(state, DEMO_PASSWORD)
+            .await
+            .map_err(|e| e.to_string())?;
+        let id = repo::create_user(
+            db,
+            NewUser {
+                handle: &handle,
+                email: &email,
+                password_hash: &hash,
+                kind: d.kind,
+                clinician: d.clinician.map(|(l, s, _)| (l.to_string(), s.to_string())),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        sqlx::query("UPDATE users SET bio = $1, is_moderator = $2, is_admin = $3 WHERE id = $4")
+            .bind(d.bio)
+            .bind(d.moderator as i64)
+            .bind(d.admin as i64)
+            .bind(id)
+            .execute(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        if d.admin {
+            admin_id = Some(id);
+        }
+        if let (Some((_, _, true)), Some(admin)) = (d.clinician, admin_id) {
+            let v: i64 = sqlx::query("SELECT id FROM clinician_verifications WHERE user_id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(|e| e.to_string())?;
+            app::admin::repo::decide_verification(db, admin, v, true, None)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        created += 1;
+    }
+    println!(
+        "Demo content: {created} account(s) created, {} already there.",
+        DEMO.len() - created
+    );
+    println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
+    for d in DEMO {
+        println!("  {:<15} {}", d.handle, d.role);
+    }
+    Ok(())
+}
+
+/// Makes `handle`/`email` an admin, creating the account if needed.
+pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result<(), String> {
+    let handle = Handle::parse(handle).map_err(|e| format!("--handle: {e}"))?;
+    let email = Email::parse(email).map_err(|e| format!("--email: {e}"))?;
+    let db = &state.db;
+    let existing = sqlx::query("SELECT id FROM users WHERE handle = $1 OR email = $2")
+        .bind(handle.as_str())
+        .bind(email.as_str())
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = match existing {
+        Some(row) => {
+            let id: i64 = row.try_get("id").map_err(|e| e.to_string())?;
+            println!("@{} exists already; making them an admin.", handle.as_str());
+            id
+        }
+        None => {
+            let (password, generated) = match std::env::var("HC_ADMIN_PASSWORD") {
+                Ok(p) => (Password::parse(&p).map_err(|e| format!("HC_ADMIN_PASSWORD: {e}"))?, false),
+                Err(_) => (Password::parse(&repo::new_token()[..20])?, true),
+            };
+            let hash = repo::hash_password(state, password.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            let id = repo::create_user(
+                db,
+                NewUser {
+                    handle: &handle,
+                    email: &email,
+                    password_hash: &hash,
+                    kind: MemberKind::Caregiver,
+                    clinician: None,
+                },
+            )
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+            sqlx::query("UPDATE users SET show_role = 0 WHERE id = $1")
+                .bind(id)
+                .execute(&db.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            if generated {
+                println!("Created @{} with password: {}", handle.as_str(), password.as_str());
+                println!("Log in and change it under Settings.");
+            } else {
+                println!("Created @{} with the password from HC_ADMIN_PASSWORD.", handle.as_str());
+            }
+            id
+        }
+    };
+    sqlx::query("UPDATE users SET is_admin = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) \
+         VALUES (NULL, 'role.admin.grant', $1, 'create-admin command', $2)",
+    )
+    .bind(id)
+    .bind(app::db::now_ms())
+    .execute(&db.pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(())
+}

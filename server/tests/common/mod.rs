@@ -1,0 +1,234 @@
+//! Test harness: a real server on a random port with a fresh database per test, on SQLite or PostgreSQL.
+#![allow(dead_code)]
+
+use app::db::Db;
+use app::error::AppError;
+use healthcommunity::config::ServeArgs;
+use reqwest::{header, Client, StatusCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub db_url: String,
+    pub client: Client,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Test settings: the defaults with generous limits (the rate-limit tests lower them).
+pub fn test_args() -> ServeArgs {
+    ServeArgs {
+        bind: "127.0.0.1:0".into(),
+        public_url: None,
+        allowed_origins: Vec::new(),
+        trust_proxy: false,
+        site_root: "target/site".into(),
+        request_timeout: 30,
+        login_limit_per_ip: 1000,
+        login_limit_per_account: 1000,
+        signup_limit_per_ip: 1000,
+    }
+}
+
+/// A fresh database URL for this test, or `None` when PostgreSQL is not configured (outside CI).
+pub async fn fresh_database(backend: Backend) -> Option<String> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!("hct_{}_{}_{}", std::process::id(), n, nanos);
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            Some(format!("sqlite://{}", path.display()))
+        }
+        Backend::Postgres => {
+            let Ok(admin_url) = std::env::var("HC_TEST_POSTGRES_URL") else {
+                if std::env::var("CI").as_deref() == Ok("true") {
+                    panic!("CI must run the PostgreSQL tests: HC_TEST_POSTGRES_URL is not set");
+                }
+                eprintln!("!!! SKIPPED on PostgreSQL: HC_TEST_POSTGRES_URL is not set");
+                return None;
+            };
+            let admin = Db::connect(&admin_url).await.expect("connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin.pool)
+                .await
+                .expect("create test database");
+            admin.pool.close().await;
+            let (base, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
+            let base = &base[..base.rfind('/').expect("database URL has a path")];
+            Some(if query.is_empty() {
+                format!("{base}/{name}")
+            } else {
+                format!("{base}/{name}?{query}")
+            })
+        }
+    }
+}
+
+/// Starts a server on a fresh database. `None` when the backend is skipped.
+pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, test_args()).await
+}
+
+pub async fn spawn_with(backend: Backend, args: ServeArgs) -> Option<TestApp> {
+    let url = fresh_database(backend).await?;
+    Some(spawn_on(&url, args).await)
+}
+
+/// Starts another server process-equivalent (own pool, own state) on an existing database.
+pub async fn spawn_on(db_url: &str, args: ServeArgs) -> TestApp {
+    let db = Db::connect(db_url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let state = healthcommunity::app_state(db.clone(), &args).expect("state");
+    let router = healthcommunity::router(state, &args);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(healthcommunity::run(listener, router, std::future::pending()));
+    TestApp {
+        base: format!("http://{addr}"),
+        db,
+        db_url: db_url.to_string(),
+        client: new_client(),
+    }
+}
+
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The answer of a server function: status, and either the JSON value or the `AppError`.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn error(&self) -> AppError {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an AppError ({e}): {} {}", self.status, self.body))
+    }
+
+    pub fn ok(&self) -> serde_json::Value {
+        assert!(self.status.is_success(), "expected success, got {} {}", self.status, self.body);
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+}
+
+impl TestApp {
+    /// Calls a server function the way the app does (form-encoded arguments, JSON answer).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        self.call_as(&self.client, endpoint, form).await
+    }
+
+    pub async fn call_as(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let res = client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(header::ACCEPT, "application/json")
+            .header(header::ORIGIN, &self.base)
+            .form(form)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.text().await.expect("body");
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    pub async fn signup(&self, handle: &str, password: &str) -> Reply {
+        self.signup_as(&self.client, handle, password).await
+    }
+
+    pub async fn signup_as(&self, client: &Client, handle: &str, password: &str) -> Reply {
+        let email = format!("{handle}@example.org");
+        self.call_as(
+            client,
+            "signup",
+            &[
+                ("handle", handle),
+                ("email", &email),
+                ("password", password),
+                ("kind", "patient"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(&self, client: &Client, identifier: &str, password: &str) -> Reply {
+        self.call_as(client, "login", &[("identifier", identifier), ("password", password)])
+            .await
+    }
+
+    /// The handle of whoever `client` is logged in as.
+    pub async fn whoami(&self, client: &Client) -> Option<String> {
+        let v = self.call_as(client, "current_user", &[]).await.ok();
+        v.get("handle").and_then(|h| h.as_str()).map(str::to_string)
+    }
+
+    /// Makes `handle` an admin directly in the database.
+    pub async fn make_admin(&self, handle: &str) {
+        sqlx::query("UPDATE users SET is_admin = 1 WHERE handle = $1")
+            .bind(handle)
+            .execute(&self.db.pool)
+            .await
+            .expect("make admin");
+    }
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL, as two test functions.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    if let Some(app) = $crate::common::spawn($crate::common::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::common::spawn($crate::common::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
