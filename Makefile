@@ -4,6 +4,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .ONESHELL:
+.SILENT:
 .DEFAULT_GOAL := run
 
 CARGO_LEPTOS_VERSION := 0.3.11
@@ -16,6 +17,7 @@ BIN := $(TARGET_DIR)/release/healthcommunity
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --" || echo "sudo -u postgres")
 
 .PHONY: run test tools browser node-tools trunk build lint test-rust test-e2e test-trunk clean-test-dbs
 
@@ -93,8 +95,8 @@ test-rust:
 	    if [ -n "$${ver:-}" ]; then
 	      $(SUDO) pg_ctlcluster "$$ver" "$$name" start 2>/dev/null || true
 	      for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p "$$port" && break; sleep 1; done
-	      $(SUDO) -u postgres psql -q -p "$$port" -tc "SELECT 1 FROM pg_roles WHERE rolname = 'hc_test'" | grep -q 1 \
-	        || $(SUDO) -u postgres psql -q -p "$$port" -c "CREATE ROLE hc_test LOGIN CREATEDB PASSWORD 'hc_test'"
+	      $(AS_POSTGRES) psql -q -p "$$port" -tc "SELECT 1 FROM pg_roles WHERE rolname = 'hc_test'" | grep -q 1 \
+	        || $(AS_POSTGRES) psql -q -p "$$port" -c "CREATE ROLE hc_test LOGIN CREATEDB PASSWORD 'hc_test'"
 	      url="postgres://hc_test:hc_test@127.0.0.1:$$port/postgres"
 	    fi
 	  fi
