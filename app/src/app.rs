@@ -132,8 +132,18 @@ fn Frame() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
-    let theme = move || session.me().map(|u| u.theme).unwrap_or_else(|| "system".into());
-    let text = move || session.me().map(|u| u.text_size).unwrap_or_else(|| "normal".into());
+    let theme = move || {
+        session
+            .me()
+            .map(|u| u.theme)
+            .unwrap_or_else(|| "system".into())
+    };
+    let text = move || {
+        session
+            .me()
+            .map(|u| u.text_size)
+            .unwrap_or_else(|| "normal".into())
+    };
     let account = move || match session.me() {
         Some(u) => {
             let profile = format!("/u/{}", u.handle);

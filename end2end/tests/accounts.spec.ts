@@ -1,6 +1,6 @@
 // Accounts: sign-up, log out, log in, password change; field errors that keep what was typed; no-JS sign-up.
 import { test, expect } from "@playwright/test";
-import { hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
+import { freshPage, hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
 
 test("a new member signs up, logs out, logs in again and changes the password", async ({ page }) => {
   const handle = uniqueHandle("ana");
@@ -58,7 +58,7 @@ test("bad e-mail and short password show errors next to the fields and keep what
 test("a duplicate handle gets a clear field error", async ({ page, browser }) => {
   const handle = uniqueHandle("dup");
   await signUp(page, handle, "some-password-1");
-  const other = await browser.newPage();
+  const other = await freshPage(browser);
   await other.goto("/signup");
   await hydrated(other);
   await other.getByLabel("Handle (your public name)").fill(handle.toUpperCase());
@@ -67,7 +67,7 @@ test("a duplicate handle gets a clear field error", async ({ page, browser }) =>
   await other.getByLabel(/I agree that HealthCommunity stores/).check();
   await other.getByRole("button", { name: "Create my account" }).click();
   await expect(other.locator("#f-handle-error")).toHaveText(/This handle is taken/);
-  await other.close();
+  await other.context().close();
 });
 
 test.describe("without JavaScript", () => {

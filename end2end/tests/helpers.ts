@@ -1,5 +1,5 @@
 // Shared steps for the end-to-end tests: unique handles, hydration wait, sign-up and log-in.
-import { expect, Page } from "@playwright/test";
+import { Browser, BrowserContextOptions, expect, Page, test } from "@playwright/test";
 
 let counter = 0;
 export function uniqueHandle(prefix = "member"): string {
@@ -38,4 +38,10 @@ export async function logIn(page: Page, identifier: string, password: string) {
 export async function logOut(page: Page) {
   await page.getByRole("banner").getByRole("button", { name: "Log out" }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
+}
+
+/** A page in a fresh browser context (its own cookies) with the configured base URL. */
+export async function freshPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, ...options });
+  return context.newPage();
 }

@@ -3,7 +3,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "healthcommunity", version, about = "HealthCommunity: a social network for niche health communities.")]
+#[command(
+    name = "healthcommunity",
+    version,
+    about = "HealthCommunity: a social network for niche health communities."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub db: DbArgs,
@@ -14,7 +18,12 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct DbArgs {
     /// Database to use: sqlite://path/to/file.db (created when missing) or postgres://user:pass@host/db.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/healthcommunity.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/healthcommunity.db",
+        global = true
+    )]
     pub database_url: String,
     /// Log format: "text" for people, "json" for log collectors. Filter with RUST_LOG.
     #[arg(long, env = "HC_LOG_FORMAT", default_value = "text", global = true)]
@@ -80,7 +89,10 @@ impl Default for ServeArgs {
     fn default() -> Self {
         // Parsing no arguments applies the defaults and environment above.
         match Cli::try_parse_from(["healthcommunity", "serve"]) {
-            Ok(Cli { command: Some(Command::Serve(args)), .. }) => args,
+            Ok(Cli {
+                command: Some(Command::Serve(args)),
+                ..
+            }) => args,
             _ => ServeArgs {
                 bind: "127.0.0.1:3000".into(),
                 public_url: None,

@@ -83,7 +83,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let leptos_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(
             &state,
@@ -91,9 +94,14 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             move || provide_context(leptos_state.clone()),
             move || app::shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
         .with_state(state)
-        .layer(middleware::from_fn_with_state(policy.clone(), refuse_foreign_origin))
+        .layer(middleware::from_fn_with_state(
+            policy.clone(),
+            refuse_foreign_origin,
+        ))
         .layer(middleware::from_fn_with_state(policy, client_ip))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -140,7 +148,11 @@ async fn client_ip(State(policy): State<OriginPolicy>, mut req: Request, next: N
 /// CSRF defence: a state-changing request must come from this site. Browsers send `Origin` (and
 /// `Sec-Fetch-Site`) with every POST; a foreign or opaque origin is refused. Requests without
 /// either header are not from a browser, so they carry no victim's cookie and may pass.
-async fn refuse_foreign_origin(State(policy): State<OriginPolicy>, req: Request, next: Next) -> Response {
+async fn refuse_foreign_origin(
+    State(policy): State<OriginPolicy>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -167,7 +179,12 @@ async fn refuse_foreign_origin(State(policy): State<OriginPolicy>, req: Request,
     if refused {
         tracing::warn!(path = %req.uri().path(), "refused a cross-origin request");
         let body = serde_json::to_string(&app::error::AppError::CrossOrigin).unwrap_or_default();
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -212,10 +229,13 @@ pub async fn run(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {
@@ -224,7 +244,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

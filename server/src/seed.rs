@@ -154,7 +154,10 @@ pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result
         }
         None => {
             let (password, generated) = match std::env::var("HC_ADMIN_PASSWORD") {
-                Ok(p) => (Password::parse(&p).map_err(|e| format!("HC_ADMIN_PASSWORD: {e}"))?, false),
+                Ok(p) => (
+                    Password::parse(&p).map_err(|e| format!("HC_ADMIN_PASSWORD: {e}"))?,
+                    false,
+                ),
                 Err(_) => (Password::parse(&repo::new_token()[..20])?, true),
             };
             let hash = repo::hash_password(state, password.as_str())
@@ -178,10 +181,17 @@ pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result
                 .await
                 .map_err(|e| e.to_string())?;
             if generated {
-                println!("Created @{} with password: {}", handle.as_str(), password.as_str());
+                println!(
+                    "Created @{} with password: {}",
+                    handle.as_str(),
+                    password.as_str()
+                );
                 println!("Log in and change it under Settings.");
             } else {
-                println!("Created @{} with the password from HC_ADMIN_PASSWORD.", handle.as_str());
+                println!(
+                    "Created @{} with the password from HC_ADMIN_PASSWORD.",
+                    handle.as_str()
+                );
             }
             id
         }

@@ -29,10 +29,14 @@ async fn signup_login_logout(app: TestApp) {
     assert_eq!(app.whoami(&app.client).await, None);
 
     // Handle with different case and a leading @, then the e-mail address, both log in.
-    app.login(&app.client, "@Ana_K", "correct-horse-1").await.ok();
+    app.login(&app.client, "@Ana_K", "correct-horse-1")
+        .await
+        .ok();
     assert_eq!(app.whoami(&app.client).await.as_deref(), Some("ana_k"));
     let other = new_client();
-    app.login(&other, "ANA_K@example.org", "correct-horse-1").await.ok();
+    app.login(&other, "ANA_K@example.org", "correct-horse-1")
+        .await
+        .ok();
     assert_eq!(app.whoami(&other).await.as_deref(), Some("ana_k"));
 }
 
@@ -54,8 +58,16 @@ async fn duplicates_are_field_errors(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let e = r.error();
-    assert!(e.field_message("handle").is_some_and(|m| m.contains("taken")), "{e:?}");
-    assert!(e.field_message("email").is_some_and(|m| m.contains("exists")), "{e:?}");
+    assert!(
+        e.field_message("handle")
+            .is_some_and(|m| m.contains("taken")),
+        "{e:?}"
+    );
+    assert!(
+        e.field_message("email")
+            .is_some_and(|m| m.contains("exists")),
+        "{e:?}"
+    );
     // Each on its own, too.
     let r = app
         .call_as(
@@ -70,7 +82,10 @@ async fn duplicates_are_field_errors(app: TestApp) {
             ],
         )
         .await;
-    assert!(r.error().field_message("email").is_some_and(|m| m.contains("exists")));
+    assert!(r
+        .error()
+        .field_message("email")
+        .is_some_and(|m| m.contains("exists")));
     assert_eq!(app.whoami(&other).await, None);
 }
 
@@ -78,13 +93,21 @@ async fn bad_input_is_reported_per_field(app: TestApp) {
     let r = app
         .call(
             "signup",
-            &[("handle", "x"), ("email", "not-an-address"), ("password", "short"), ("kind", "wizard")],
+            &[
+                ("handle", "x"),
+                ("email", "not-an-address"),
+                ("password", "short"),
+                ("kind", "wizard"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let e = r.error();
     for field in ["handle", "email", "password", "kind", "consent"] {
-        assert!(e.field_message(field).is_some(), "no error for {field}: {e:?}");
+        assert!(
+            e.field_message(field).is_some(),
+            "no error for {field}: {e:?}"
+        );
     }
     let count: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
         .fetch_one(&app.db.pool)
@@ -111,26 +134,51 @@ async fn password_change_ends_other_sessions(app: TestApp) {
     app.login(&laptop, "dana", "first-password-1").await.ok();
 
     let r = app
-        .call("change_password", &[("current_password", "not-it-at-all"), ("new_password", "second-password-2")])
+        .call(
+            "change_password",
+            &[
+                ("current_password", "not-it-at-all"),
+                ("new_password", "second-password-2"),
+            ],
+        )
         .await;
     assert!(r.error().field_message("current_password").is_some());
     let r = app
-        .call("change_password", &[("current_password", "first-password-1"), ("new_password", "short")])
+        .call(
+            "change_password",
+            &[
+                ("current_password", "first-password-1"),
+                ("new_password", "short"),
+            ],
+        )
         .await;
     assert!(r.error().field_message("new_password").is_some());
 
-    app.call("change_password", &[("current_password", "first-password-1"), ("new_password", "second-password-2")])
-        .await
-        .ok();
+    app.call(
+        "change_password",
+        &[
+            ("current_password", "first-password-1"),
+            ("new_password", "second-password-2"),
+        ],
+    )
+    .await
+    .ok();
     // This device stays logged in, the other one is logged out.
     assert_eq!(app.whoami(&app.client).await.as_deref(), Some("dana"));
     assert_eq!(app.whoami(&laptop).await, None);
-    assert_eq!(app.login(&laptop, "dana", "first-password-1").await.error(), AppError::InvalidCredentials);
+    assert_eq!(
+        app.login(&laptop, "dana", "first-password-1").await.error(),
+        AppError::InvalidCredentials
+    );
     app.login(&laptop, "dana", "second-password-2").await.ok();
 
     // Logged-out visitors cannot change anything.
     let r = app
-        .call_as(&new_client(), "change_password", &[("current_password", "x"), ("new_password", "yyyyyyyyyyyy")])
+        .call_as(
+            &new_client(),
+            "change_password",
+            &[("current_password", "x"), ("new_password", "yyyyyyyyyyyy")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.error(), AppError::Unauthenticated);
@@ -140,7 +188,10 @@ fn session_token(reply: &common::Reply) -> String {
     reply
         .cookies()
         .iter()
-        .find_map(|c| c.strip_prefix("hc_session=").map(|rest| rest.split(';').next().unwrap_or("").to_string()))
+        .find_map(|c| {
+            c.strip_prefix("hc_session=")
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        })
         .expect("a session cookie")
 }
 
@@ -170,14 +221,24 @@ async fn login_rotates_the_session(app: TestApp) {
 
 async fn session_cookie_is_locked_down(app: TestApp) {
     let r = app.signup("fay", "correct-horse-1").await;
-    let cookie = r.cookies().into_iter().find(|c| c.starts_with("hc_session=")).unwrap();
+    let cookie = r
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("hc_session="))
+        .unwrap();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not set Secure: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not set Secure: {cookie}"
+    );
     let token = session_token(&r);
     assert_eq!(token.len(), 43, "256 random bits, base64url");
     // Only a hash of the token is stored.
-    let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_one(&app.db.pool).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_ne!(stored, token);
 
     // Behind TLS the cookie is Secure.
@@ -185,7 +246,10 @@ async fn session_cookie_is_locked_down(app: TestApp) {
     args.public_url = Some("https://community.example.org".into());
     let tls = spawn_on(&app.db_url, args).await;
     let r = tls.signup("fay_tls", "correct-horse-1").await;
-    assert!(r.cookies().iter().any(|c| c.starts_with("hc_session=") && c.contains("; Secure")));
+    assert!(r
+        .cookies()
+        .iter()
+        .any(|c| c.starts_with("hc_session=") && c.contains("; Secure")));
 }
 
 async fn foreign_origin_is_refused(app: TestApp) {
@@ -193,12 +257,21 @@ async fn foreign_origin_is_refused(app: TestApp) {
         .client
         .post(format!("{}/api/signup", app.base))
         .header(header::ORIGIN, "https://evil.example")
-        .form(&[("handle", "mallory"), ("email", "m@example.org"), ("password", "correct-horse-1"), ("kind", "patient"), ("consent", "yes")])
+        .form(&[
+            ("handle", "mallory"),
+            ("email", "m@example.org"),
+            ("password", "correct-horse-1"),
+            ("kind", "patient"),
+            ("consent", "yes"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(serde_json::from_str::<AppError>(&res.text().await.unwrap()).unwrap(), AppError::CrossOrigin);
+    assert_eq!(
+        serde_json::from_str::<AppError>(&res.text().await.unwrap()).unwrap(),
+        AppError::CrossOrigin
+    );
     let res = app
         .client
         .post(format!("{}/api/logout", app.base))
@@ -207,7 +280,10 @@ async fn foreign_origin_is_refused(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let users: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users").fetch_one(&app.db.pool).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(users, 0);
 }
 
@@ -228,7 +304,12 @@ async fn consent_is_recorded_with_version(app: TestApp) {
         .call_as(
             &new_client(),
             "signup",
-            &[("handle", "hal"), ("email", "hal@example.org"), ("password", "correct-horse-1"), ("kind", "patient")],
+            &[
+                ("handle", "hal"),
+                ("email", "hal@example.org"),
+                ("password", "correct-horse-1"),
+                ("kind", "patient"),
+            ],
         )
         .await;
     assert!(r.error().field_message("consent").is_some());
@@ -241,14 +322,28 @@ async fn plain_form_post_redirects_back_with_echo(app: TestApp) {
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, format!("{}/signup", app.base))
         .header(header::ORIGIN, &app.base)
-        .form(&[("handle", "ivy"), ("email", "ivy-at-example"), ("password", "secret-but-short"), ("kind", "patient")])
+        .form(&[
+            ("handle", "ivy"),
+            ("email", "ivy-at-example"),
+            ("password", "secret-but-short"),
+            ("kind", "patient"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
-    let location = res.headers()[header::LOCATION].to_str().unwrap().to_string();
-    assert!(location.contains("/signup?") && location.contains("__err="), "{location}");
-    assert!(!location.contains("ivy-at-example"), "typed values must not travel in the URL");
+    let location = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        location.contains("/signup?") && location.contains("__err="),
+        "{location}"
+    );
+    assert!(
+        !location.contains("ivy-at-example"),
+        "typed values must not travel in the URL"
+    );
     let echo = res
         .headers()
         .get_all(header::SET_COOKIE)
@@ -259,9 +354,14 @@ async fn plain_form_post_redirects_back_with_echo(app: TestApp) {
         .to_string();
     assert!(echo.contains("HttpOnly") && echo.contains("Max-Age=300"));
     // The page the browser comes back to shows the errors and the typed values, but no password.
-    let (status, html) = app.get(&location[location.find("/signup").unwrap()..]).await;
+    let (status, html) = app
+        .get(&location[location.find("/signup").unwrap()..])
+        .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Enter an e-mail address like name@example.org."), "{html}");
+    assert!(
+        html.contains("Enter an e-mail address like name@example.org."),
+        "{html}"
+    );
     assert!(html.contains("value=\"ivy-at-example\""));
     assert!(html.contains("value=\"ivy\""));
     assert!(!html.contains("secret-but-short"));
@@ -306,7 +406,10 @@ async fn clinician_signup_needs_licence_and_is_pending(app: TestApp) {
     ];
     let r = app.call("signup", &base).await;
     let e = r.error();
-    assert!(e.field_message("licence_number").is_some() && e.field_message("specialty").is_some(), "{e:?}");
+    assert!(
+        e.field_message("licence_number").is_some() && e.field_message("specialty").is_some(),
+        "{e:?}"
+    );
     let mut full = base.to_vec();
     full.push(("licence_number", "GMC-1234567"));
     full.push(("specialty", "neurology"));
@@ -322,9 +425,13 @@ async fn rate_limits(backend: Backend) {
     args.login_limit_per_account = 3;
     args.login_limit_per_ip = 6;
     args.signup_limit_per_ip = 2;
-    let Some(app) = common::spawn_with(backend, args).await else { return };
+    let Some(app) = common::spawn_with(backend, args).await else {
+        return;
+    };
     app.signup("kai", "correct-horse-1").await.ok();
-    app.signup_as(&new_client(), "lea", "correct-horse-1").await.ok();
+    app.signup_as(&new_client(), "lea", "correct-horse-1")
+        .await
+        .ok();
     // Third sign-up from this address in the window is refused.
     let r = app.signup_as(&new_client(), "max", "correct-horse-1").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
@@ -332,14 +439,29 @@ async fn rate_limits(backend: Backend) {
 
     let c = new_client();
     for _ in 0..3 {
-        assert_eq!(app.login(&c, "kai", "wrong-password").await.error(), AppError::InvalidCredentials);
+        assert_eq!(
+            app.login(&c, "kai", "wrong-password").await.error(),
+            AppError::InvalidCredentials
+        );
     }
     // Per account: even the right password is refused now, and an unknown account gets the same.
-    assert_eq!(app.login(&c, "kai", "correct-horse-1").await.error(), AppError::RateLimited);
+    assert_eq!(
+        app.login(&c, "kai", "correct-horse-1").await.error(),
+        AppError::RateLimited
+    );
     // Per address: other accounts from the same address hit the address limit.
-    assert_eq!(app.login(&c, "lea", "wrong-password").await.error(), AppError::InvalidCredentials);
-    assert_eq!(app.login(&c, "nobody", "wrong-password").await.error(), AppError::InvalidCredentials);
-    assert_eq!(app.login(&c, "lea", "correct-horse-1").await.error(), AppError::RateLimited);
+    assert_eq!(
+        app.login(&c, "lea", "wrong-password").await.error(),
+        AppError::InvalidCredentials
+    );
+    assert_eq!(
+        app.login(&c, "nobody", "wrong-password").await.error(),
+        AppError::InvalidCredentials
+    );
+    assert_eq!(
+        app.login(&c, "lea", "correct-horse-1").await.error(),
+        AppError::RateLimited
+    );
     assert_eq!(app.whoami(&c).await, None);
 }
 

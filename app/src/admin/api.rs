@@ -5,7 +5,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(endpoint = "admin/pending_verifications")]
-pub async fn pending_verifications(after: Option<i64>) -> Result<Page<PendingVerification>, AppError> {
+pub async fn pending_verifications(
+    after: Option<i64>,
+) -> Result<Page<PendingVerification>, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         crate::auth::api::session::require_admin().await?;
@@ -31,7 +33,8 @@ pub async fn decide_verification(
             "reject" => {
                 let reason = parse_reason(reason.as_deref().unwrap_or(""))
                     .map_err(|m| AppError::field(&format!("reason-{id}"), m))?;
-                super::repo::decide_verification(&state.db, admin.id, id, false, Some(&reason)).await
+                super::repo::decide_verification(&state.db, admin.id, id, false, Some(&reason))
+                    .await
             }
             _ => Err(AppError::BadRequest),
         }

@@ -3,7 +3,10 @@
 use super::api::{audit_log, pending_verifications, staff, DecideVerification, SetRole};
 use crate::auth::types::specialty_title;
 use crate::error::AppError;
-use crate::ui::{action_error, field_error, format_date, format_datetime, ErrorView, Field, FieldMessage, FormAlert};
+use crate::ui::{
+    action_error, field_error, format_date, format_datetime, ErrorView, Field, FieldMessage,
+    FormAlert,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,7 +16,12 @@ pub fn AdminPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
     let set_role = ServerAction::<SetRole>::new();
     let query = use_query_map();
-    let after = move || query.read().get("after").and_then(|v| v.parse::<i64>().ok());
+    let after = move || {
+        query
+            .read()
+            .get("after")
+            .and_then(|v| v.parse::<i64>().ok())
+    };
     let pending = Resource::new(
         move || (decide.version().get(), after()),
         |(_, after)| pending_verifications(after),

@@ -5,7 +5,10 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use sqlx::Row;
 
-pub async fn pending_verifications(db: &Db, after: Option<i64>) -> Result<Page<PendingVerification>, AppError> {
+pub async fn pending_verifications(
+    db: &Db,
+    after: Option<i64>,
+) -> Result<Page<PendingVerification>, AppError> {
     let rows = sqlx::query(
         "SELECT v.id, u.handle, v.licence_number, v.specialty, v.submitted_at \
          FROM clinician_verifications v JOIN users u ON u.id = v.user_id \
@@ -89,13 +92,27 @@ pub async fn decide_verification(
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, admin_id, "clinician.verify", Some(user_id), &format!("{specialty}, licence {licence}")).await?;
+        audit(
+            &mut tx,
+            admin_id,
+            "clinician.verify",
+            Some(user_id),
+            &format!("{specialty}, licence {licence}"),
+        )
+        .await?;
     } else {
         sqlx::query("UPDATE users SET clinician_status = 'rejected' WHERE id = $1")
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, admin_id, "clinician.reject", Some(user_id), reason.unwrap_or("")).await?;
+        audit(
+            &mut tx,
+            admin_id,
+            "clinician.reject",
+            Some(user_id),
+            reason.unwrap_or(""),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -153,7 +170,11 @@ pub async fn set_role(
         });
     };
     let target: i64 = row.try_get("id")?;
-    let action = format!("role.{}.{}", role.as_str(), if grant { "grant" } else { "revoke" });
+    let action = format!(
+        "role.{}.{}",
+        role.as_str(),
+        if grant { "grant" } else { "revoke" }
+    );
     audit(&mut tx, admin_id, &action, Some(target), "").await?;
     tx.commit().await?;
     Ok(())

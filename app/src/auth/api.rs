@@ -51,7 +51,11 @@ pub mod session {
     }
 
     fn cookie_attrs(state: &AppState, max_age_secs: i64) -> String {
-        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+        let secure = if state.settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
         format!("; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
     }
 
@@ -98,7 +102,10 @@ pub mod session {
                         .collect();
                     if let Ok(json) = serde_json::to_vec(&(form, kept)) {
                         let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-                        set_cookie(format!("{ECHO_COOKIE}={value}{}", cookie_attrs(&state, 300)));
+                        set_cookie(format!(
+                            "{ECHO_COOKIE}={value}{}",
+                            cookie_attrs(&state, 300)
+                        ));
                     }
                 } else if request_parts()
                     .map(|p| cookie(&p, ECHO_COOKIE).is_some())
@@ -117,8 +124,14 @@ pub mod session {
         request_parts()
             .ok()
             .and_then(|p| cookie(&p, ECHO_COOKIE))
-            .and_then(|v| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok())
-            .and_then(|bytes| serde_json::from_slice::<(String, Vec<(String, String)>)>(&bytes).ok())
+            .and_then(|v| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(v)
+                    .ok()
+            })
+            .and_then(|bytes| {
+                serde_json::from_slice::<(String, Vec<(String, String)>)>(&bytes).ok()
+            })
             .filter(|(f, _)| f == form)
             .map(|(_, fields)| fields)
             .unwrap_or_default()
@@ -127,7 +140,9 @@ pub mod session {
     /// A local path to continue to after login; anything else becomes "/".
     pub fn safe_next(next: Option<&str>) -> String {
         match next {
-            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => {
+                n.to_string()
+            }
             _ => "/".to_string(),
         }
     }
@@ -162,8 +177,14 @@ pub async fn signup(
             );
         }
         let clinician = if k == Some(MemberKind::Clinician) {
-            let l = c.check("licence_number", parse_licence(licence_number.as_deref().unwrap_or("")));
-            let s = c.check("specialty", parse_specialty(specialty.as_deref().unwrap_or("")));
+            let l = c.check(
+                "licence_number",
+                parse_licence(licence_number.as_deref().unwrap_or("")),
+            );
+            let s = c.check(
+                "specialty",
+                parse_specialty(specialty.as_deref().unwrap_or("")),
+            );
             l.zip(s)
         } else {
             None
@@ -242,7 +263,10 @@ pub async fn login(
         .await?;
         repo::hit_rate_limit(
             &state.db,
-            &format!("login:account:{}", identifier.trim().trim_start_matches('@').to_lowercase()),
+            &format!(
+                "login:account:{}",
+                identifier.trim().trim_start_matches('@').to_lowercase()
+            ),
             limits.login_per_account,
             limits.window_ms,
         )
@@ -294,7 +318,10 @@ pub async fn change_password(
         }
         let new = c.check("new_password", Password::parse(&new_password));
         if new_password == current_password && !new_password.is_empty() {
-            c.add("new_password", "Choose a password different from the current one.");
+            c.add(
+                "new_password",
+                "Choose a password different from the current one.",
+            );
         }
         c.finish()?;
         let new = new.ok_or(AppError::Internal)?;
@@ -308,7 +335,10 @@ pub async fn change_password(
         .await?;
         let stored = repo::password_hash_of(&state.db, user.id).await?;
         if !repo::verify_password(&state, &current_password, Some(stored)).await? {
-            return Err(AppError::field("current_password", "This is not your current password."));
+            return Err(AppError::field(
+                "current_password",
+                "This is not your current password.",
+            ));
         }
         let hash = repo::hash_password(&state, new.as_str()).await?;
         let token = session::token().unwrap_or_default();

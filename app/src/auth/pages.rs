@@ -136,7 +136,10 @@ fn KindChoice(value: &'static str, label: &'static str, current: String) -> impl
 
 /// The specialty list as a select, with its error.
 #[component]
-pub fn SpecialtySelect(current: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub fn SpecialtySelect(
+    current: String,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for="f-specialty">"Specialty"</label>

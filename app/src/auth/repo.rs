@@ -4,7 +4,9 @@ use super::types::*;
 use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
@@ -14,7 +16,11 @@ use tokio::sync::OnceCell;
 
 /// Hashes a password with argon2id (OWASP parameters), at most one hash per core at a time.
 pub async fn hash_password(state: &AppState, password: &str) -> Result<String, AppError> {
-    let _permit = state.hashing.acquire().await.map_err(|_| AppError::Internal)?;
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -49,11 +55,19 @@ pub async fn verify_password(
             .await?
             .clone(),
     };
-    let _permit = state.hashing.acquire().await.map_err(|_| AppError::Internal)?;
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -84,10 +98,16 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
         .fetch_all(&db.pool)
         .await?;
     let mut errors = Vec::new();
-    if taken.iter().any(|r| r.try_get::<String, _>("handle").ok().as_deref() == Some(u.handle.as_str())) {
+    if taken
+        .iter()
+        .any(|r| r.try_get::<String, _>("handle").ok().as_deref() == Some(u.handle.as_str()))
+    {
         errors.push(FieldError::new("handle", HANDLE_TAKEN));
     }
-    if taken.iter().any(|r| r.try_get::<String, _>("email").ok().as_deref() == Some(u.email.as_str())) {
+    if taken
+        .iter()
+        .any(|r| r.try_get::<String, _>("email").ok().as_deref() == Some(u.email.as_str()))
+    {
         errors.push(FieldError::new("email", EMAIL_TAKEN));
     }
     if !errors.is_empty() {
@@ -95,7 +115,11 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let status = if u.clinician.is_some() { "pending" } else { "none" };
+    let status = if u.clinician.is_some() {
+        "pending"
+    } else {
+        "none"
+    };
     let inserted = sqlx::query(
         "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -214,7 +238,12 @@ pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<String, AppError>
 }
 
 /// Stores a new password hash and ends every other session of the account.
-pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep_session: &str) -> Result<(), AppError> {
+pub async fn set_password(
+    db: &Db,
+    user_id: i64,
+    hash: &str,
+    keep_session: &str,
+) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(hash)
@@ -249,13 +278,15 @@ pub fn hash_token(token: &str) -> String {
 pub async fn create_session(db: &Db, user_id: i64, ttl_ms: i64) -> Result<String, AppError> {
     let token = new_token();
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash_token(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(now + ttl_ms)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + ttl_ms)
+    .execute(&db.pool)
+    .await?;
     Ok(token)
 }
 
@@ -283,14 +314,16 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
     Ok(a + b)
 }
 
-const USER_COLUMNS: &str = "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
+const USER_COLUMNS: &str =
+    "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
                             u.is_admin, u.theme, u.text_size";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
         id: r.try_get("id")?,
         handle: r.try_get("handle")?,
-        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?)
+            .map_err(|_| AppError::Internal)?,
         clinician_status: ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?),
         specialty: r.try_get("specialty")?,
         is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
@@ -322,7 +355,12 @@ pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppErro
 
 /// Counts one attempt in a fixed-window bucket; `Err(RateLimited)` once the bucket is over `limit`.
 /// Buckets live in the database so every app process shares them.
-pub async fn hit_rate_limit(db: &Db, bucket: &str, limit: i64, window_ms: i64) -> Result<(), AppError> {
+pub async fn hit_rate_limit(
+    db: &Db,
+    bucket: &str,
+    limit: i64,
+    window_ms: i64,
+) -> Result<(), AppError> {
     let now = now_ms();
     let row = sqlx::query(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \

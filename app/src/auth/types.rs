@@ -232,7 +232,10 @@ mod tests {
 
     #[test]
     fn handles_are_normalised_and_checked() {
-        assert_eq!(Handle::parse("  @Maria_K ").map(|h| h.0), Ok("maria_k".into()));
+        assert_eq!(
+            Handle::parse("  @Maria_K ").map(|h| h.0),
+            Ok("maria_k".into())
+        );
         assert!(Handle::parse("ab").is_err());
         assert!(Handle::parse("1abc").is_err());
         assert!(Handle::parse("has space").is_err());
@@ -247,7 +250,17 @@ mod tests {
             Email::parse(" Ana@Example.ORG ").map(|e| e.0),
             Ok("ana@example.org".into())
         );
-        for bad in ["", "ana", "ana@", "@example.org", "ana@example", "a b@x.org", "a@@x.org", "a@x..org", "a@.x.org"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "a b@x.org",
+            "a@@x.org",
+            "a@x..org",
+            "a@.x.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -257,7 +270,10 @@ mod tests {
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("exactly10c").is_ok());
         assert!(Password::parse(&"x".repeat(129)).is_err());
-        assert_eq!(format!("{:?}", Password::parse("a-secret-password").ok()), "Some(Password(***))");
+        assert_eq!(
+            format!("{:?}", Password::parse("a-secret-password").ok()),
+            "Some(Password(***))"
+        );
     }
 
     #[test]

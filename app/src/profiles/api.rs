@@ -92,7 +92,10 @@ pub async fn request_verification(
     .await;
     session::finish_form(
         "request_verification",
-        &[("licence_number", &licence_number), ("specialty", &specialty)],
+        &[
+            ("licence_number", &licence_number),
+            ("specialty", &specialty),
+        ],
         result,
     )
 }

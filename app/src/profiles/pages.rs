@@ -1,12 +1,17 @@
 //! The public profile page and the member's settings page.
 
-use super::api::{get_my_settings, get_profile, ChangePasswordAction, RequestVerification, UpdateProfile};
-use super::types::{MySettings, THEMES, TEXT_SIZES};
+use super::api::{
+    get_my_settings, get_profile, ChangePasswordAction, RequestVerification, UpdateProfile,
+};
+use super::types::{MySettings, TEXT_SIZES, THEMES};
 use crate::app::Session;
 use crate::auth::api::ChangePassword;
 use crate::auth::pages::{echo_resource, SpecialtySelect};
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
-use crate::ui::{action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert, Saved};
+use crate::ui::{
+    action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
+    Saved,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -74,7 +79,10 @@ pub fn SettingsPage() -> impl IntoView {
         move || (update.version().get(), verification.version().get()),
         |_| get_my_settings(),
     );
-    let profile_echo = echo_resource("update_profile", action_error(update).get_untracked().is_some());
+    let profile_echo = echo_resource(
+        "update_profile",
+        action_error(update).get_untracked().is_some(),
+    );
     view! {
         <Title text="Settings"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -105,12 +113,21 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileForm(s: MySettings, echo: Vec<(String, String)>, action: ServerAction<UpdateProfile>) -> impl IntoView {
+fn ProfileForm(
+    s: MySettings,
+    echo: Vec<(String, String)>,
+    action: ServerAction<UpdateProfile>,
+) -> impl IntoView {
     let err = action_error(action);
+    let kind = s.kind;
     let bio = echoed(&echo, "bio").unwrap_or(s.bio);
     let theme = echoed(&echo, "theme").unwrap_or(s.theme);
     let size = echoed(&echo, "text_size").unwrap_or(s.text_size);
-    let show_role = if echo.is_empty() { s.show_role } else { echoed(&echo, "show_role").is_some_and(|v| !v.is_empty()) };
+    let show_role = if echo.is_empty() {
+        s.show_role
+    } else {
+        echoed(&echo, "show_role").is_some_and(|v| !v.is_empty())
+    };
     view! {
         <section class="panel" aria-labelledby="profile-h">
             <h2 id="profile-h">"Profile and display"</h2>
@@ -125,10 +142,12 @@ fn ProfileForm(s: MySettings, echo: Vec<(String, String)>, action: ServerAction<
                 </div>
                 <ChoiceSelect label="Colour theme" name="theme" choices=THEMES current=theme error=field_error(err, "theme")/>
                 <ChoiceSelect label="Text size" name="text_size" choices=TEXT_SIZES current=size error=field_error(err, "text_size")/>
-                <div class="field checkbox">
-                    <input type="checkbox" id="f-show_role" name="show_role" value="yes" checked=show_role/>
-                    <label for="f-show_role">"Show whether I am a patient or a caregiver on my profile"</label>
-                </div>
+                {(kind != MemberKind::Clinician).then(|| view! {
+                    <div class="field checkbox">
+                        <input type="checkbox" id="f-show_role" name="show_role" value="yes" checked=show_role/>
+                        <label for="f-show_role">"Show whether I am a patient or a caregiver on my profile"</label>
+                    </div>
+                })}
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>
         </section>
@@ -182,16 +201,27 @@ fn VerificationForm(s: MySettings, action: ServerAction<RequestVerification>) ->
     let status = match s.clinician_status {
         ClinicianStatus::Verified => format!(
             "You are verified as {}.",
-            s.specialty.as_deref().map(specialty_title).unwrap_or_default().to_lowercase()
+            s.specialty
+                .as_deref()
+                .map(specialty_title)
+                .unwrap_or_default()
+                .to_lowercase()
         ),
-        ClinicianStatus::Pending => "Your request is waiting for an admin. You will see the result here.".to_string(),
+        ClinicianStatus::Pending => {
+            "Your request is waiting for an admin. You will see the result here.".to_string()
+        }
         ClinicianStatus::Rejected => format!(
             "Your last request was not accepted: {}",
             s.rejection_reason.clone().unwrap_or_default()
         ),
-        ClinicianStatus::None => "Send your registration details to get the verified badge.".to_string(),
+        ClinicianStatus::None => {
+            "Send your registration details to get the verified badge.".to_string()
+        }
     };
-    let can_submit = matches!(s.clinician_status, ClinicianStatus::None | ClinicianStatus::Rejected);
+    let can_submit = matches!(
+        s.clinician_status,
+        ClinicianStatus::None | ClinicianStatus::Rejected
+    );
     view! {
         <section class="panel" aria-labelledby="verify-h">
             <h2 id="verify-h">"Clinician verification"</h2>

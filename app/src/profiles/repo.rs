@@ -15,7 +15,8 @@ pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfil
     .fetch_optional(&db.pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let kind = MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
+    let kind =
+        MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
     let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
     let specialty: Option<String> = r.try_get("specialty")?;
     Ok(Some(PublicProfile {
@@ -48,7 +49,8 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     Ok(MySettings {
         handle: r.try_get("handle")?,
         email: r.try_get("email")?,
-        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?)
+            .map_err(|_| AppError::Internal)?,
         bio: r.try_get("bio")?,
         theme: r.try_get("theme")?,
         text_size: r.try_get("text_size")?,
@@ -71,13 +73,15 @@ pub async fn update_profile(
     text_size: &str,
     show_role: bool,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4 WHERE id = $5")
-        .bind(bio)
-        .bind(theme)
-        .bind(text_size)
-        .bind(show_role as i64)
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4 WHERE id = $5",
+    )
+    .bind(bio)
+    .bind(theme)
+    .bind(text_size)
+    .bind(show_role as i64)
+    .bind(user_id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }

@@ -83,14 +83,27 @@ mod tests {
     #[test]
     fn role_labels() {
         assert_eq!(
-            role_label(MemberKind::Clinician, ClinicianStatus::Verified, Some("neurology"), true),
+            role_label(
+                MemberKind::Clinician,
+                ClinicianStatus::Verified,
+                Some("neurology"),
+                true
+            ),
             Some("Verified neurologist".into())
         );
         assert_eq!(
-            role_label(MemberKind::Clinician, ClinicianStatus::Pending, Some("neurology"), false),
+            role_label(
+                MemberKind::Clinician,
+                ClinicianStatus::Pending,
+                Some("neurology"),
+                false
+            ),
             Some("Clinician (not verified)".into())
         );
-        assert_eq!(role_label(MemberKind::Patient, ClinicianStatus::None, None, false), None);
+        assert_eq!(
+            role_label(MemberKind::Patient, ClinicianStatus::None, None, false),
+            None
+        );
         assert_eq!(
             role_label(MemberKind::Caregiver, ClinicianStatus::None, None, true),
             Some("Caregiver".into())

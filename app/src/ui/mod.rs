@@ -121,8 +121,18 @@ pub fn format_date(ms: i64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     format!("{day} {} {year}", MONTHS[(month - 1) as usize])
 }
@@ -176,20 +186,29 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
 }
 
+/// "26 November 2026, 18:05 UTC" from Unix milliseconds.
+pub fn format_datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        format_date(ms),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_date;
+    use super::{format_date, format_datetime};
 
     #[test]
     fn dates() {
         assert_eq!(format_date(0), "1 January 1970");
         assert_eq!(format_date(1_795_651_200_000), "26 November 2026");
         assert_eq!(format_date(951_782_400_000), "29 February 2000");
+        assert_eq!(
+            format_datetime(1_795_651_200_000 + 65_000),
+            "26 November 2026, 00:01 UTC"
+        );
     }
-}
-
-/// "26 November 2026, 18:05 UTC" from Unix milliseconds.
-pub fn format_datetime(ms: i64) -> String {
-    let secs = ms.div_euclid(1000).rem_euclid(86_400);
-    format!("{}, {:02}:{:02} UTC", format_date(ms), secs / 3600, (secs % 3600) / 60)
 }

@@ -58,7 +58,9 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
                 eprintln!("!!! SKIPPED on PostgreSQL: HC_TEST_POSTGRES_URL is not set");
                 return None;
             };
-            let admin = Db::connect(&admin_url).await.expect("connect to PostgreSQL");
+            let admin = Db::connect(&admin_url)
+                .await
+                .expect("connect to PostgreSQL");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&admin.pool)
                 .await
@@ -91,9 +93,15 @@ pub async fn spawn_on(db_url: &str, args: ServeArgs) -> TestApp {
     db.migrate().await.expect("migrate");
     let state = healthcommunity::app_state(db.clone(), &args).expect("state");
     let router = healthcommunity::router(state, &args);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(healthcommunity::run(listener, router, std::future::pending()));
+    tokio::spawn(healthcommunity::run(
+        listener,
+        router,
+        std::future::pending(),
+    ));
     TestApp {
         base: format!("http://{addr}"),
         db,
@@ -124,7 +132,12 @@ impl Reply {
     }
 
     pub fn ok(&self) -> serde_json::Value {
-        assert!(self.status.is_success(), "expected success, got {} {}", self.status, self.body);
+        assert!(
+            self.status.is_success(),
+            "expected success, got {} {}",
+            self.status,
+            self.body
+        );
         serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
     }
 
@@ -155,7 +168,11 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.text().await.expect("body");
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
@@ -190,8 +207,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, client: &Client, identifier: &str, password: &str) -> Reply {
-        self.call_as(client, "login", &[("identifier", identifier), ("password", password)])
-            .await
+        self.call_as(
+            client,
+            "login",
+            &[("identifier", identifier), ("password", password)],
+        )
+        .await
     }
 
     /// The handle of whoever `client` is logged in as.
