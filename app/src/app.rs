@@ -4,6 +4,7 @@ use crate::admin::pages::AdminPage;
 use crate::auth::api::{get_current_user, Logout};
 use crate::auth::pages::{LoginPage, SignupPage};
 use crate::auth::types::CurrentUser;
+use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
 use crate::error::AppError;
 use crate::pages::{HomePage, PrivacyPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
@@ -123,6 +124,10 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/c") view=CommunitiesPage ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/edit") view=CommunityFormPage ssr=SsrMode::Async/>
+                <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>
@@ -181,6 +186,7 @@ fn Header() -> impl IntoView {
                     <nav aria-label="Main">
                         <ul class="nav-list">
                             <li><A href="/" exact=true>"Home"</A></li>
+                            <li><A href="/c">"Communities"</A></li>
                             {move || {
                                 session
                                     .me()

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod communities;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;

@@ -111,3 +111,57 @@ test.describe("without JavaScript", () => {
     await logOut(page);
   });
 });
+
+test.describe("settings without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("profile, display preferences and password change work as plain forms", async ({ page }) => {
+    const handle = uniqueHandle("plain");
+    await signUp(page, handle, "plain-password-1", { js: false });
+    await page.goto("/settings");
+
+    // A too-long bio comes back with its error and the text kept.
+    const longBio = "I was diagnosed last spring. ".repeat(20);
+    await page.getByLabel("About you").fill(longBio);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator("#f-bio-error")).toHaveText(/500 characters/);
+    await expect(page.getByLabel("About you")).toHaveValue(longBio);
+
+    await page.getByLabel("About you").fill("Living with MS since 2019.");
+    await page.getByLabel("Colour theme").selectOption("dark");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator("#prefs")).toHaveAttribute("data-theme", "dark");
+    await page.goto(`/u/${handle}`);
+    await expect(page.getByText("Living with MS since 2019.")).toBeVisible();
+
+    await page.goto("/settings");
+    await page.getByLabel("Current password").fill("wrong-password-0");
+    await page.getByLabel("New password").fill("plain-password-2");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.locator("#f-current_password-error")).toHaveText("This is not your current password.");
+    await page.getByLabel("Current password").fill("plain-password-1");
+    await page.getByLabel("New password").fill("plain-password-2");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await logOut(page);
+    await page.goto("/login");
+    await page.getByLabel("Handle or e-mail address").fill(handle);
+    await page.getByLabel("Password").fill("plain-password-2");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("banner").getByText(`@${handle}`)).toBeVisible();
+  });
+});
+
+test("the keyboard alone reaches the skip link and the sign-up form", async ({ page }) => {
+  await page.goto("/signup");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#main$/);
+  // Tabbing on from the main landmark lands in the form: its first field is the handle.
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.getByLabel("Handle (your public name)").evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(page.getByLabel("Handle (your public name)")).toBeFocused();
+});

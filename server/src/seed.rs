@@ -124,8 +124,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         }
         created += 1;
     }
+    let communities = demo_communities(state, admin_id).await?;
     println!(
-        "Demo content: {created} account(s) created, {} already there.",
+        "Demo content: {communities} communities and {created} account(s) created, {} already there.",
         DEMO.len() - created
     );
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
@@ -133,6 +134,100 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         println!("  {:<15} {}", d.handle, d.role);
     }
     Ok(())
+}
+
+struct DemoCommunity {
+    slug: &'static str,
+    name: &'static str,
+    colour: &'static str,
+    description: &'static str,
+    rules: &'static str,
+    members: &'static [&'static str],
+    moderators: &'static [&'static str],
+}
+
+const RULES: &str = "Be kind: everyone here is dealing with a lot.\n\
+Share your own experience; do not tell others to start or stop a treatment.\n\
+No advertising, no miracle cures.\n\
+Keep other people's health details private.";
+
+const COMMUNITIES: &[DemoCommunity] = &[
+    DemoCommunity {
+        slug: "multiple-sclerosis",
+        name: "Multiple Sclerosis",
+        colour: "teal",
+        description: "For people living with MS, their families and the clinicians who treat them: relapses, fatigue, treatments and everyday life.",
+        rules: RULES,
+        members: &["maria_ms", "dr_okafor"],
+        moderators: &["dr_okafor"],
+    },
+    DemoCommunity {
+        slug: "chronic-myeloid-leukaemia",
+        name: "Chronic Myeloid Leukaemia",
+        colour: "rose",
+        description: "Living with CML: tyrosine-kinase inhibitors, side effects, monitoring results and caring for someone with CML.",
+        rules: RULES,
+        members: &["sam_moderator"],
+        moderators: &["sam_moderator"],
+    },
+    DemoCommunity {
+        slug: "type-2-diabetes",
+        name: "Type 2 Diabetes",
+        colour: "blue",
+        description: "Managing type 2 diabetes day to day: food, activity, medicines, blood sugar and feeling low about it all.",
+        rules: RULES,
+        members: &["maria_ms"],
+        moderators: &[],
+    },
+];
+
+/// Creates the demo communities that do not exist yet, with their members and moderators.
+async fn demo_communities(state: &AppState, admin_id: Option<i64>) -> Result<usize, String> {
+    use app::communities::repo;
+    let db = &state.db;
+    let Some(admin) = admin_id else {
+        return Err("the demo admin is missing".into());
+    };
+    let mut created = 0;
+    for c in COMMUNITIES {
+        let exists = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+            .bind(c.slug)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let input = repo::CommunityInput {
+            slug: c.slug.into(),
+            name: c.name.into(),
+            description: c.description.into(),
+            rules: c.rules.into(),
+            colour: c.colour.into(),
+        };
+        repo::create(db, admin, &input)
+            .await
+            .map_err(|e| e.to_string())?;
+        for handle in c.members {
+            let id: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
+                .bind(*handle)
+                .fetch_one(&db.pool)
+                .await
+                .and_then(|r| r.try_get("id"))
+                .map_err(|e| e.to_string())?;
+            repo::join(db, id, c.slug)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        for handle in c.moderators {
+            repo::set_moderator(db, admin, c.slug, handle, true)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        created += 1;
+    }
+    Ok(created)
 }
 
 /// Makes `handle`/`email` an admin, creating the account if needed.

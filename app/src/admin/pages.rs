@@ -46,6 +46,10 @@ pub fn AdminPage() -> impl IntoView {
                 };
                 view! {
                     <h1>"Admin"</h1>
+                    <p class="admin-links">
+                        <a class="button" href="/communities/new">"Create a community"</a>
+                        " Edit a community, or appoint its moderators, from its page."
+                    </p>
                     <section class="panel" aria-labelledby="pending-h">
                         <h2 id="pending-h">"Clinicians waiting for verification"</h2>
                         <FormAlert error=Signal::derive(move || decide_err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>

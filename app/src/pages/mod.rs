@@ -10,18 +10,20 @@ pub fn HomePage() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
         <Title text=""/>
-        {move || match session.me() {
-            Some(u) => {
-                let pending = u.kind == MemberKind::Clinician
-                    && matches!(u.clinician_status, ClinicianStatus::Pending | ClinicianStatus::None);
-                view! {
-                    <section class="hero">
-                        <h1>"Welcome, @"{u.handle.clone()}</h1>
-                        <p class="lead">"Good to see you. Your communities, questions and messages will appear here."</p>
-                        {pending.then(|| view! {
-                            <p class="alert alert-info" role="status">
-                                "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
-                            </p>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.user.await.ok().flatten() {
+                    Some(u) => {
+                        let pending = u.kind == MemberKind::Clinician
+                            && matches!(u.clinician_status, ClinicianStatus::Pending | ClinicianStatus::None);
+                        view! {
+                            <section class="hero">
+                                <h1>"Welcome, @"{u.handle.clone()}</h1>
+                                <p class="lead">"Good to see you. Your communities, questions and messages will appear here."</p>
+                                {pending.then(|| view! {
+                                    <p class="alert alert-info" role="status">
+                                        "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
+                                    </p>
                         })}
                     </section>
                 }.into_any()
@@ -39,7 +41,9 @@ pub fn HomePage() -> impl IntoView {
                     </p>
                 </section>
             }.into_any(),
-        }}
+                }
+            })}
+        </Transition>
         <section class="cards" aria-label="What you can do here">
             <article class="card">
                 <h2>"Ask and learn"</h2>

@@ -1,0 +1,120 @@
+//! Community server functions: read the directory and a community, join/leave, admin create/edit, appoint moderators.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "communities")]
+pub async fn list_communities() -> Result<Vec<CommunitySummary>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::list(&state.db).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "community")]
+pub async fn get_community(slug: String) -> Result<CommunityDetail, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let viewer = crate::auth::api::session::current().await?;
+        super::repo::detail(&state.db, &slug, viewer.map(|u| (u.id, u.is_admin)))
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "community/join")]
+pub async fn join_community(slug: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::join(&state.db, user.id, &slug).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "community/leave")]
+pub async fn leave_community(slug: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::leave(&state.db, user.id, &slug).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Creates a community (`current_slug` empty) or edits the one at `current_slug`. Admins only.
+#[server(endpoint = "admin/save_community")]
+pub async fn save_community(
+    current_slug: String,
+    slug: String,
+    name: String,
+    description: String,
+    rules: String,
+    colour: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let mut c = Checker::new();
+        let input = super::repo::CommunityInput {
+            slug: c.check("slug", parse_slug(&slug)).unwrap_or_default(),
+            name: c.check("name", parse_name(&name)).unwrap_or_default(),
+            description: c
+                .check("description", parse_description(&description))
+                .unwrap_or_default(),
+            rules: c.check("rules", parse_rules(&rules)).unwrap_or_default(),
+            colour: c.check("colour", parse_colour(&colour)).unwrap_or_default(),
+        };
+        c.finish()?;
+        if current_slug.is_empty() {
+            super::repo::create(&state.db, admin.id, &input).await?;
+        } else {
+            super::repo::update(&state.db, &current_slug, &input).await?;
+        }
+        leptos_axum::redirect(&format!("/c/{}", input.slug));
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "save_community",
+        &[
+            ("slug", &slug),
+            ("name", &name),
+            ("description", &description),
+            ("rules", &rules),
+            ("colour", &colour),
+        ],
+        result,
+    )
+}
+
+/// `change` is "grant" or "revoke". Admins only.
+#[server(endpoint = "admin/community_moderator")]
+pub async fn set_community_moderator(
+    slug: String,
+    handle: String,
+    change: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let grant = match change.as_str() {
+            "grant" => true,
+            "revoke" => false,
+            _ => return Err(AppError::field("change", "Choose grant or revoke.")),
+        };
+        super::repo::set_moderator(&state.db, admin.id, &slug, &handle, grant).await
+    }
+    .await;
+    session::finish_form("set_community_moderator", &[("handle", &handle)], result)
+}

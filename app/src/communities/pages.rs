@@ -1,0 +1,271 @@
+//! The community directory, a community's page (join/leave, rules, moderators) and the admin's community form.
+
+use super::api::{
+    get_community, list_communities, JoinCommunity, LeaveCommunity, SaveCommunity,
+    SetCommunityModerator,
+};
+use super::types::{CommunityDetail, CommunitySummary, COLOURS};
+use crate::auth::pages::echo_resource;
+use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn counts(c: &CommunitySummary) -> String {
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} · {}",
+        plural(c.member_count, "member", "members"),
+        plural(c.post_count, "post", "posts")
+    )
+}
+
+/// The round coloured initial that stands for a community.
+#[component]
+pub fn CommunityIcon(name: String, colour: String) -> impl IntoView {
+    let initial = name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    view! { <span class=format!("community-icon colour-{colour}") aria-hidden="true">{initial}</span> }
+}
+
+#[component]
+pub fn CommunitiesPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| list_communities());
+    view! {
+        <Title text="Communities"/>
+        <h1>"Communities"</h1>
+        <p class="lead">"Each community is about one condition. Join the ones that matter to you."</p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No communities yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="community-list">
+                            {list.into_iter().map(|c| {
+                                let href = format!("/c/{}", c.slug);
+                                let meta = counts(&c);
+                                view! {
+                                    <li class="card community-card">
+                                        <CommunityIcon name=c.name.clone() colour=c.colour.clone()/>
+                                        <div>
+                                            <h2><a href=href>{c.name.clone()}</a></h2>
+                                            <p>{c.description.clone()}</p>
+                                            <p class="muted small">{meta}</p>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CommunityPage() -> impl IntoView {
+    let params = use_params_map();
+    let join = ServerAction::<JoinCommunity>::new();
+    let leave = ServerAction::<LeaveCommunity>::new();
+    let moderator = ServerAction::<SetCommunityModerator>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                join.version().get(),
+                leave.version().get(),
+                moderator.version().get(),
+            )
+        },
+        |(slug, ..)| get_community(slug),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <CommunityView d=d join=join leave=leave moderator=moderator/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CommunityView(
+    d: CommunityDetail,
+    join: ServerAction<JoinCommunity>,
+    leave: ServerAction<LeaveCommunity>,
+    moderator: ServerAction<SetCommunityModerator>,
+) -> impl IntoView {
+    let c = d.summary.clone();
+    let slug = c.slug.clone();
+    let (form_slug, join_label) = (slug.clone(), format!("Join {}", c.name));
+    let membership = match d.is_member {
+        None => view! {
+            <a class="button primary" href=format!("/login?next=/c/{slug}")>"Log in to join"</a>
+        }
+        .into_any(),
+        Some(false) => view! {
+            <ActionForm action=join attr:class="inline-form">
+                <input type="hidden" name="slug" value=form_slug/>
+                <button type="submit" class="button primary">{join_label}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        Some(true) => view! {
+            <span class="badge badge-verified">"✓ You are a member"</span>
+            <ActionForm action=leave attr:class="inline-form">
+                <input type="hidden" name="slug" value=form_slug/>
+                <button type="submit" class="button">"Leave"</button>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    let mod_err = action_error(moderator);
+    let admin_tools = d.can_moderate.then(|| {
+        let slug = slug.clone();
+        view! {
+            <section class="panel" aria-labelledby="mod-h">
+                <h2 id="mod-h">"Community moderators"</h2>
+                <p><a href=format!("/c/{slug}/edit")>"Edit name, description and rules"</a></p>
+                <ActionForm action=moderator attr:novalidate=true attr:class="stack">
+                    <FormAlert error=mod_err/>
+                    <input type="hidden" name="slug" value=slug/>
+                    <Field label="Member's handle" name="handle" error=field_error(mod_err, "handle")/>
+                    <div class="field">
+                        <label for="f-mod-change">"Change"</label>
+                        <select id="f-mod-change" name="change">
+                            <option value="grant">"Appoint as moderator"</option>
+                            <option value="revoke">"Remove as moderator"</option>
+                        </select>
+                    </div>
+                    <button type="submit" class="button primary">"Apply"</button>
+                </ActionForm>
+            </section>
+        }
+    });
+    let meta = counts(&c);
+    view! {
+        <Title text=c.name.clone()/>
+        <header class="community-head">
+            <CommunityIcon name=c.name.clone() colour=c.colour.clone()/>
+            <div>
+                <h1>{c.name.clone()}</h1>
+                <p class="muted" aria-live="polite">{meta}</p>
+            </div>
+            <div class="community-actions">{membership}</div>
+        </header>
+        <p class="lead">{c.description.clone()}</p>
+        <div class="community-grid">
+            <section class="panel" aria-labelledby="posts-h">
+                <h2 id="posts-h">"Questions and discussions"</h2>
+                <p class="muted">"Nobody has posted here yet."</p>
+            </section>
+            <aside>
+                <section class="panel" aria-labelledby="rules-h">
+                    <h2 id="rules-h">"Community rules"</h2>
+                    {if d.rules.is_empty() {
+                        view! { <p class="muted">"Be kind. Share experience, not prescriptions."</p> }.into_any()
+                    } else {
+                        view! { <p class="rules">{d.rules.clone()}</p> }.into_any()
+                    }}
+                </section>
+                <section class="panel" aria-labelledby="mods-h">
+                    <h2 id="mods-h">"Moderators"</h2>
+                    {if d.moderators.is_empty() {
+                        view! { <p class="muted">"No moderators yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list">
+                                {d.moderators.iter().map(|h| view! {
+                                    <li><a href=format!("/u/{h}")>"@"{h.clone()}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                {admin_tools}
+            </aside>
+        </div>
+    }
+}
+
+/// Create (`/communities/new`) or edit (`/c/:slug/edit`) a community. Admins only (the server checks).
+#[component]
+pub fn CommunityFormPage() -> impl IntoView {
+    let params = use_params_map();
+    let action = ServerAction::<SaveCommunity>::new();
+    let err = action_error(action);
+    let echo = echo_resource("save_community", err.get_untracked().is_some());
+    let current = Resource::new(
+        move || params.read().get("slug"),
+        |slug| async move {
+            match slug {
+                Some(slug) => get_community(slug).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let echo = echo.await;
+                let current = match current.await {
+                    Ok(c) => c,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let title = if current.is_some() { "Edit community" } else { "New community" };
+                let v = |name: &str, fallback: Option<String>| echoed(&echo, name).or(fallback);
+                let s = current.as_ref().map(|d| d.summary.clone());
+                let current_slug = s.as_ref().map(|s| s.slug.clone()).unwrap_or_default();
+                let slug = v("slug", s.as_ref().map(|s| s.slug.clone()));
+                let name = v("name", s.as_ref().map(|s| s.name.clone()));
+                let description = v("description", s.as_ref().map(|s| s.description.clone())).unwrap_or_default();
+                let rules = v("rules", current.as_ref().map(|d| d.rules.clone())).unwrap_or_default();
+                let colour = v("colour", s.as_ref().map(|s| s.colour.clone())).unwrap_or_else(|| "teal".into());
+                view! {
+                    <Title text=title/>
+                    <section class="panel narrow">
+                        <h1>{title}</h1>
+                        <ActionForm action=action attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="current_slug" value=current_slug/>
+                            <Field label="Name" name="name" value=name error=field_error(err, "name")/>
+                            <Field
+                                label="Address"
+                                name="slug"
+                                value=slug
+                                hint="Lowercase letters, digits and hyphens; the page will be /c/<address>."
+                                error=field_error(err, "slug")
+                            />
+                            <div class="field">
+                                <label for="f-description">"Plain-language description"</label>
+                                <textarea id="f-description" name="description" rows="3" aria-describedby="f-description-error">{description}</textarea>
+                                <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
+                            </div>
+                            <div class="field">
+                                <label for="f-rules">"Rules"</label>
+                                <textarea id="f-rules" name="rules" rows="6" aria-describedby="f-rules-error">{rules}</textarea>
+                                <FieldMessage id="f-rules-error".into() error=field_error(err, "rules")/>
+                            </div>
+                            <div class="field">
+                                <label for="f-colour">"Icon colour"</label>
+                                <select id="f-colour" name="colour">
+                                    {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=colour == *k>{*t}</option> }).collect_view()}
+                                </select>
+                                <FieldMessage id="f-colour-error".into() error=field_error(err, "colour")/>
+                            </div>
+                            <button type="submit" class="button primary">"Save community"</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,224 @@
+//! Server-only community storage: directory, detail, create/edit, membership with counts kept in the same transaction.
+
+use super::types::*;
+use crate::db::{is_unique_violation, now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+const SUMMARY_COLUMNS: &str =
+    "c.id, c.slug, c.name, c.description, c.colour, c.member_count, c.post_count";
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<CommunitySummary, sqlx::Error> {
+    Ok(CommunitySummary {
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        colour: r.try_get("colour")?,
+        member_count: r.try_get("member_count")?,
+        post_count: r.try_get("post_count")?,
+    })
+}
+
+/// Every community by name (one indexed query; communities are few, so no paging yet).
+pub async fn list(db: &Db) -> Result<Vec<CommunitySummary>, AppError> {
+    let sql =
+        format!("SELECT {SUMMARY_COLUMNS} FROM communities c ORDER BY c.name, c.id LIMIT 500");
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    Ok(rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One community with its moderators and (for a logged-in member) their membership.
+pub async fn detail(
+    db: &Db,
+    slug: &str,
+    viewer: Option<(i64, bool)>,
+) -> Result<Option<CommunityDetail>, AppError> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, c.rules, \
+           (SELECT is_moderator FROM community_members m WHERE m.community_id = c.id AND m.user_id = $2) AS membership \
+         FROM communities c WHERE c.slug = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(slug)
+        .bind(viewer.map(|v| v.0).unwrap_or(0))
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("id")?;
+    let membership: Option<i64> = row.try_get("membership")?;
+    let moderators = sqlx::query(
+        "SELECT u.handle FROM community_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.community_id = $1 AND m.is_moderator = 1 ORDER BY u.handle LIMIT 100",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>("handle"))
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(CommunityDetail {
+        summary: summary(&row)?,
+        rules: row.try_get("rules")?,
+        moderators,
+        is_member: viewer.map(|_| membership.is_some()),
+        can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.1),
+    }))
+}
+
+/// The fields an admin edits.
+pub struct CommunityInput {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub rules: String,
+    pub colour: String,
+}
+
+fn slug_taken(e: sqlx::Error) -> AppError {
+    if is_unique_violation(&e, "communities_slug_key") {
+        AppError::field("slug", "Another community already uses this address.")
+    } else {
+        AppError::from(e)
+    }
+}
+
+pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO communities (slug, name, description, rules, colour, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(&c.slug)
+    .bind(&c.name)
+    .bind(&c.description)
+    .bind(&c.rules)
+    .bind(&c.colour)
+    .bind(admin_id)
+    .bind(now)
+    .execute(&db.pool)
+    .await
+    .map_err(slug_taken)?;
+    Ok(())
+}
+
+/// Updates the community now at `current_slug` (the slug itself may change).
+pub async fn update(db: &Db, current_slug: &str, c: &CommunityInput) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE communities SET slug = $1, name = $2, description = $3, rules = $4, colour = $5, updated_at = $6 \
+         WHERE slug = $7",
+    )
+    .bind(&c.slug)
+    .bind(&c.name)
+    .bind(&c.description)
+    .bind(&c.rules)
+    .bind(&c.colour)
+    .bind(now_ms())
+    .bind(current_slug)
+    .execute(&db.pool)
+    .await
+    .map_err(slug_taken)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Joins (idempotent); the member count moves in the same transaction.
+pub async fn join(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO community_members (community_id, user_id, joined_at) \
+         SELECT id, $1, $2 FROM communities WHERE slug = $3 \
+         ON CONFLICT (community_id, user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .bind(slug)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        sqlx::query("UPDATE communities SET member_count = member_count + 1 WHERE slug = $1")
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        let exists = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Err(AppError::NotFound);
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Leaves (idempotent); a leaving moderator stops being one.
+pub async fn leave(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let deleted = sqlx::query(
+        "DELETE FROM community_members WHERE user_id = $1 \
+         AND community_id = (SELECT id FROM communities WHERE slug = $2)",
+    )
+    .bind(user_id)
+    .bind(slug)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if deleted == 1 {
+        sqlx::query("UPDATE communities SET member_count = member_count - 1 WHERE slug = $1")
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Appoints (or removes) a community moderator; appointing also makes them a member.
+pub async fn set_moderator(
+    db: &Db,
+    admin_id: i64,
+    slug: &str,
+    handle: &str,
+    moderator: bool,
+) -> Result<(), AppError> {
+    let handle = handle.trim().trim_start_matches('@').to_lowercase();
+    let user: Option<i64> = sqlx::query("SELECT id FROM users WHERE handle = $1")
+        .bind(&handle)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+    let Some(user_id) = user else {
+        return Err(AppError::field("handle", "No member has this handle."));
+    };
+    if moderator {
+        join(db, user_id, slug).await?;
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE community_members SET is_moderator = $1 WHERE user_id = $2 \
+         AND community_id = (SELECT id FROM communities WHERE slug = $3)",
+    )
+    .bind(moderator as i64)
+    .bind(user_id)
+    .bind(slug)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(admin_id)
+    .bind(if moderator { "community.moderator.grant" } else { "community.moderator.revoke" })
+    .bind(user_id)
+    .bind(slug)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! The seed and create-admin commands on both backends: idempotent demo content, admin promotion.
+
+mod common;
+
+use common::{fresh_database, spawn_on, test_args, Backend};
+
+async fn count(db: &app::db::Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
+}
+
+async fn seed_and_admin(backend: Backend) {
+    let Some(url) = fresh_database(backend).await else {
+        return;
+    };
+    let app = spawn_on(&url, test_args()).await;
+    let state = healthcommunity::app_state(app.db.clone(), &test_args()).unwrap();
+
+    healthcommunity::seed::demo(&state).await.unwrap();
+    let users = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await;
+    let audit = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log").await;
+    assert_eq!(users, 5);
+    // A second run adds nothing.
+    healthcommunity::seed::demo(&state).await.unwrap();
+    assert_eq!(
+        count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await,
+        users
+    );
+    assert_eq!(
+        count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log").await,
+        audit
+    );
+
+    // The demo accounts log in with the printed password; the verified clinician is verified.
+    let c = common::new_client();
+    app.login(&c, "dr_okafor", healthcommunity::seed::DEMO_PASSWORD)
+        .await
+        .ok();
+    let me = app.call_as(&c, "current_user", &[]).await.ok();
+    assert_eq!(me["clinician_status"], "Verified");
+    let pending = count(
+        &app.db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM clinician_verifications WHERE status = 'pending'",
+    )
+    .await;
+    assert_eq!(pending, 1);
+
+    // create-admin promotes an existing member…
+    healthcommunity::seed::create_admin(
+        &state,
+        "maria_ms@demo.healthcommunity.invalid",
+        "maria_ms",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT is_admin FROM users WHERE handle = 'maria_ms'"
+        )
+        .await,
+        1
+    );
+    // …and creates a new one, refusing bad input.
+    assert!(
+        healthcommunity::seed::create_admin(&state, "not-an-address", "new_admin")
+            .await
+            .is_err()
+    );
+    healthcommunity::seed::create_admin(&state, "ops@example.org", "ops_admin")
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT is_admin FROM users WHERE handle = 'ops_admin'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await,
+        users + 1
+    );
+}
+
+#[tokio::test]
+async fn seed_and_admin_sqlite() {
+    seed_and_admin(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn seed_and_admin_postgres() {
+    seed_and_admin(Backend::Postgres).await;
+}

@@ -1,0 +1,203 @@
+//! Communities on both backends: admin-only create/edit, directory, join/leave counts, moderators.
+
+mod common;
+
+use app::error::AppError;
+use common::{new_client, TestApp};
+use reqwest::StatusCode;
+
+both_backends!(
+    only_admins_create_and_edit,
+    join_and_leave_keep_the_count,
+    admins_appoint_community_moderators,
+    community_pages_answer,
+);
+
+const MS: &[(&str, &str)] = &[
+    ("current_slug", ""),
+    ("slug", "multiple-sclerosis"),
+    ("name", "Multiple Sclerosis"),
+    ("description", "Living with MS."),
+    ("rules", "Be kind."),
+    ("colour", "teal"),
+];
+
+async fn admin(app: &TestApp) {
+    app.signup("root_admin", "correct-horse-1").await.ok();
+    app.make_admin("root_admin").await;
+}
+
+async fn only_admins_create_and_edit(app: TestApp) {
+    let member = new_client();
+    app.signup_as(&member, "just_member", "correct-horse-1")
+        .await
+        .ok();
+    assert_eq!(
+        app.call_as(&member, "admin/save_community", MS)
+            .await
+            .error(),
+        AppError::Forbidden
+    );
+    assert_eq!(
+        app.call_as(&new_client(), "admin/save_community", MS)
+            .await
+            .error(),
+        AppError::Unauthenticated
+    );
+
+    admin(&app).await;
+    let bad = [
+        ("current_slug", ""),
+        ("slug", "Not A Slug!"),
+        ("name", " "),
+        ("description", ""),
+        ("rules", ""),
+        ("colour", "#f00"),
+    ];
+    let e = app.call("admin/save_community", &bad).await.error();
+    for field in ["slug", "name", "description", "colour"] {
+        assert!(e.field_message(field).is_some(), "{field}: {e:?}");
+    }
+    app.call("admin/save_community", MS).await.ok();
+    let e = app.call("admin/save_community", MS).await.error();
+    assert!(
+        e.field_message("slug")
+            .is_some_and(|m| m.contains("already")),
+        "{e:?}"
+    );
+
+    let mut edit = MS.to_vec();
+    edit[0] = ("current_slug", "multiple-sclerosis");
+    edit[2] = ("name", "MS");
+    edit[1] = ("slug", "ms");
+    app.call("admin/save_community", &edit).await.ok();
+    let list = app.call_as(&new_client(), "communities", &[]).await.ok();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["slug"], "ms");
+    assert_eq!(list[0]["name"], "MS");
+    let r = app
+        .call(
+            "admin/save_community",
+            &[
+                ("current_slug", "gone"),
+                ("slug", "gone"),
+                ("name", "x"),
+                ("description", "x"),
+                ("rules", ""),
+                ("colour", "teal"),
+            ],
+        )
+        .await;
+    assert_eq!(r.error(), AppError::NotFound);
+}
+
+async fn join_and_leave_keep_the_count(app: TestApp) {
+    admin(&app).await;
+    app.call("admin/save_community", MS).await.ok();
+    let (a, b) = (new_client(), new_client());
+    app.signup_as(&a, "member_a", "correct-horse-1").await.ok();
+    app.signup_as(&b, "member_b", "correct-horse-1").await.ok();
+
+    let slug = [("slug", "multiple-sclerosis")];
+    assert_eq!(
+        app.call_as(&new_client(), "community/join", &slug)
+            .await
+            .error(),
+        AppError::Unauthenticated
+    );
+    app.call_as(&a, "community/join", &slug).await.ok();
+    app.call_as(&a, "community/join", &slug).await.ok(); // twice is once
+    app.call_as(&b, "community/join", &slug).await.ok();
+    let d = app.call_as(&a, "community", &slug).await.ok();
+    assert_eq!(d["summary"]["member_count"], 2);
+    assert_eq!(d["is_member"], true);
+    let d = app.call_as(&new_client(), "community", &slug).await.ok();
+    assert_eq!(d["is_member"], serde_json::Value::Null);
+
+    app.call_as(&a, "community/leave", &slug).await.ok();
+    app.call_as(&a, "community/leave", &slug).await.ok(); // twice is once
+    let d = app.call_as(&a, "community", &slug).await.ok();
+    assert_eq!(d["summary"]["member_count"], 1);
+    assert_eq!(d["is_member"], false);
+    let stored: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM community_members")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "the column matches the rows");
+
+    let r = app
+        .call_as(&a, "community/join", &[("slug", "no-such-community")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+async fn admins_appoint_community_moderators(app: TestApp) {
+    admin(&app).await;
+    app.call("admin/save_community", MS).await.ok();
+    let helper = new_client();
+    app.signup_as(&helper, "helper", "correct-horse-1")
+        .await
+        .ok();
+    let args = [
+        ("slug", "multiple-sclerosis"),
+        ("handle", "@helper"),
+        ("change", "grant"),
+    ];
+    assert_eq!(
+        app.call_as(&helper, "admin/community_moderator", &args)
+            .await
+            .error(),
+        AppError::Forbidden
+    );
+    app.call("admin/community_moderator", &args).await.ok();
+    let d = app
+        .call_as(&helper, "community", &[("slug", "multiple-sclerosis")])
+        .await
+        .ok();
+    assert_eq!(d["moderators"], serde_json::json!(["helper"]));
+    assert_eq!(d["is_member"], true, "appointing makes them a member");
+    assert_eq!(d["can_moderate"], true);
+    assert_eq!(d["summary"]["member_count"], 1);
+    let e = app
+        .call(
+            "admin/community_moderator",
+            &[
+                ("slug", "multiple-sclerosis"),
+                ("handle", "ghost"),
+                ("change", "grant"),
+            ],
+        )
+        .await
+        .error();
+    assert!(e.field_message("handle").is_some());
+    app.call(
+        "admin/community_moderator",
+        &[
+            ("slug", "multiple-sclerosis"),
+            ("handle", "helper"),
+            ("change", "revoke"),
+        ],
+    )
+    .await
+    .ok();
+    let d = app
+        .call_as(&helper, "community", &[("slug", "multiple-sclerosis")])
+        .await
+        .ok();
+    assert_eq!(d["moderators"], serde_json::json!([]));
+    let log = app.call("admin/audit_log", &[]).await.ok();
+    assert_eq!(log["items"][0]["action"], "community.moderator.revoke");
+    assert_eq!(log["items"][1]["action"], "community.moderator.grant");
+}
+
+async fn community_pages_answer(app: TestApp) {
+    admin(&app).await;
+    app.call("admin/save_community", MS).await.ok();
+    let (status, html) = app.get("/c").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Multiple Sclerosis"));
+    let (status, html) = app.get("/c/multiple-sclerosis").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Living with MS.") && html.contains("Be kind."));
+    assert_eq!(app.get("/c/nothing-here").await.0, StatusCode::NOT_FOUND);
+}
