@@ -16,6 +16,7 @@ use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,6 +32,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Allows only this site's own scripts plus the inline scripts Leptos marks with this response's
+/// nonce (hydration and serialized resources); no inline styles, no framing, forms post here only.
+fn content_security_policy() {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+             base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 

@@ -129,6 +129,15 @@ impl Checker {
     }
 }
 
+/// The key of `raw` if it is one of `choices` (key, label); `message` otherwise.
+pub fn parse_choice(raw: &str, choices: &[(&str, &str)], message: &str) -> Result<String, String> {
+    choices
+        .iter()
+        .find(|(key, _)| *key == raw.trim())
+        .map(|(key, _)| key.to_string())
+        .ok_or_else(|| message.to_string())
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {

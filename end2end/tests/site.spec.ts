@@ -95,3 +95,16 @@ test("the colour contrast holds in dark mode too", async ({ browser }) => {
   expect(results.violations.map((v) => v.nodes.map((n) => n.target).join(", "))).toEqual([]);
   await page.context().close();
 });
+
+test("the content security policy lets the app hydrate and blocks nothing of ours", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.text().includes("Content Security Policy")) violations.push(msg.text());
+  });
+  for (const path of ["/", "/signup", "/c/multiple-sclerosis"]) {
+    const response = await page.goto(path);
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self' 'nonce-");
+    await hydrated(page);
+  }
+  expect(violations).toEqual([]);
+});

@@ -196,11 +196,7 @@ pub const SPECIALTIES: &[(&str, &str)] = &[
 ];
 
 pub fn parse_specialty(raw: &str) -> Result<String, String> {
-    SPECIALTIES
-        .iter()
-        .find(|(key, _)| *key == raw.trim())
-        .map(|(key, _)| key.to_string())
-        .ok_or_else(|| "Choose your specialty from the list.".to_string())
+    crate::error::parse_choice(raw, SPECIALTIES, "Choose your specialty from the list.")
 }
 
 /// "Neurologist" for "neurology"; the key itself if unknown.

@@ -81,11 +81,7 @@ pub const COLOURS: &[(&str, &str)] = &[
 ];
 
 pub fn parse_colour(raw: &str) -> Result<String, String> {
-    COLOURS
-        .iter()
-        .find(|(k, _)| *k == raw)
-        .map(|(k, _)| k.to_string())
-        .ok_or_else(|| "Choose one of the colours.".to_string())
+    crate::error::parse_choice(raw, COLOURS, "Choose one of the colours.")
 }
 
 #[cfg(test)]

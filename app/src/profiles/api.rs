@@ -44,8 +44,8 @@ pub async fn update_profile(
         let user = session::require().await?;
         let mut c = Checker::new();
         let b = c.check("bio", parse_bio(&bio));
-        let t = c.check("theme", parse_choice(&theme, THEMES));
-        let s = c.check("text_size", parse_choice(&text_size, TEXT_SIZES));
+        let t = c.check("theme", parse_option(&theme, THEMES));
+        let s = c.check("text_size", parse_option(&text_size, TEXT_SIZES));
         c.finish()?;
         let (Some(b), Some(t), Some(s)) = (b, t, s) else {
             return Err(AppError::Internal);

@@ -68,12 +68,9 @@ pub const THEMES: &[(&str, &str)] = &[
 ];
 pub const TEXT_SIZES: &[(&str, &str)] = &[("normal", "Normal"), ("large", "Large")];
 
-pub fn parse_choice(raw: &str, choices: &[(&str, &str)]) -> Result<String, String> {
-    choices
-        .iter()
-        .find(|(k, _)| *k == raw)
-        .map(|(k, _)| k.to_string())
-        .ok_or_else(|| "Choose one of the options.".to_string())
+/// One of the display options (theme or text size).
+pub fn parse_option(raw: &str, choices: &[(&str, &str)]) -> Result<String, String> {
+    crate::error::parse_choice(raw, choices, "Choose one of the options.")
 }
 
 #[cfg(test)]
@@ -114,7 +111,7 @@ mod tests {
     fn bio_and_choices() {
         assert!(parse_bio(&"x".repeat(BIO_MAX + 1)).is_err());
         assert_eq!(parse_bio("  hi  "), Ok("hi".into()));
-        assert_eq!(parse_choice("dark", THEMES), Ok("dark".into()));
-        assert!(parse_choice("neon", THEMES).is_err());
+        assert_eq!(parse_option("dark", THEMES), Ok("dark".into()));
+        assert!(parse_option("neon", THEMES).is_err());
     }
 }
