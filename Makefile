@@ -14,6 +14,9 @@ WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock |
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SITE_ROOT := $(TARGET_DIR)/site
 BIN := $(TARGET_DIR)/release/healthcommunity
+# Rebuilt only when a source of the server or the site changed since the last successful build.
+BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
+SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -72,9 +75,13 @@ trunk:
 	fi
 
 ## build: the release server and the optimised wasm bundle (shared by `run` and the e2e tests).
-build: tools
+build: tools $(BUILD_STAMP)
+
+$(BUILD_STAMP): $(SOURCES)
+	echo "==> Building the release server and site (about 8 minutes from scratch, less after)"
 	cargo leptos build --release
 	test -x "$(BIN)"
+	touch "$(BUILD_STAMP)"
 
 lint:
 	cargo fmt --all -- --check
