@@ -157,6 +157,10 @@ async fn admins_appoint_community_moderators(app: TestApp) {
     assert_eq!(d["moderators"], serde_json::json!(["helper"]));
     assert_eq!(d["is_member"], true, "appointing makes them a member");
     assert_eq!(d["can_moderate"], true);
+    assert_eq!(
+        d["can_manage"], false,
+        "only admins edit the community and appoint moderators"
+    );
     assert_eq!(d["summary"]["member_count"], 1);
     let e = app
         .call(
@@ -200,4 +204,18 @@ async fn community_pages_answer(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Living with MS.") && html.contains("Be kind."));
     assert_eq!(app.get("/c/nothing-here").await.0, StatusCode::NOT_FOUND);
+    // The community form is for admins: say so before anyone fills it in.
+    let member = new_client();
+    app.signup_as(&member, "curious", "correct-horse-1")
+        .await
+        .ok();
+    let page = member
+        .get(format!("{}/communities/new", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    let (status, html) = app.get("/communities/new").await;
+    assert_eq!(status, StatusCode::OK, "the admin sees the form");
+    assert!(html.contains("Save community"));
 }

@@ -5,7 +5,9 @@ use super::api::{
     SetCommunityModerator,
 };
 use super::types::{CommunityDetail, CommunitySummary, COLOURS};
+use crate::app::Session;
 use crate::auth::pages::echo_resource;
+use crate::error::AppError;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -128,7 +130,7 @@ fn CommunityView(
         .into_any(),
     };
     let mod_err = action_error(moderator);
-    let admin_tools = d.can_moderate.then(|| {
+    let admin_tools = d.can_manage.then(|| {
         let slug = slug.clone();
         view! {
             <section class="panel" aria-labelledby="mod-h">
@@ -199,6 +201,7 @@ fn CommunityView(
 /// Create (`/communities/new`) or edit (`/c/:slug/edit`) a community. Admins only (the server checks).
 #[component]
 pub fn CommunityFormPage() -> impl IntoView {
+    let session = expect_context::<Session>();
     let params = use_params_map();
     let action = ServerAction::<SaveCommunity>::new();
     let err = action_error(action);
@@ -215,6 +218,13 @@ pub fn CommunityFormPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                // Only admins may save; say so up front rather than after they have filled it in.
+                match session.user.await {
+                    Ok(Some(u)) if u.is_admin => {}
+                    Ok(Some(_)) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
+                    Ok(None) => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                }
                 let echo = echo.await;
                 let current = match current.await {
                     Ok(c) => c,

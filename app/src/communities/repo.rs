@@ -62,6 +62,7 @@ pub async fn detail(
         moderators,
         is_member: viewer.map(|_| membership.is_some()),
         can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.1),
+        can_manage: viewer.is_some_and(|v| v.1),
     }))
 }
 
@@ -200,7 +201,7 @@ pub async fn set_moderator(
         join(db, user_id, slug).await?;
     }
     let mut tx = db.pool.begin().await?;
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE community_members SET is_moderator = $1 WHERE user_id = $2 \
          AND community_id = (SELECT id FROM communities WHERE slug = $3)",
     )
@@ -208,7 +209,15 @@ pub async fn set_moderator(
     .bind(user_id)
     .bind(slug)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        // Only a revoke gets here (appointing joined first): nothing to change, nothing to log.
+        return Err(AppError::field(
+            "handle",
+            "This member is not in the community.",
+        ));
+    }
     sqlx::query(
         "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
     )

@@ -21,7 +21,10 @@ pub struct CommunityDetail {
     pub moderators: Vec<String>,
     /// `None` for a visitor who is not logged in.
     pub is_member: Option<bool>,
+    /// A moderator of this community, or an admin (for moderating its posts).
     pub can_moderate: bool,
+    /// An admin: may edit the community and appoint its moderators.
+    pub can_manage: bool,
 }
 
 /// The URL name of a community: 2–40 lowercase letters, digits and single hyphens.
