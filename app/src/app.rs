@@ -7,6 +7,7 @@ use crate::auth::types::CurrentUser;
 use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
 use crate::error::AppError;
 use crate::pages::{HomePage, PrivacyPage};
+use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::ui::NotFound;
 use leptos::prelude::*;
@@ -102,13 +103,29 @@ impl Session {
     }
 }
 
+/// The document title for a page title. leptos_meta writes the server-rendered `<title>` without
+/// escaping, so on the server the text is escaped here (a post title is member input: without this,
+/// `</title><script>` in a title would become markup). In the browser it sets `document.title`,
+/// which takes plain text.
+fn title_text(page: String) -> String {
+    let full = if page.is_empty() {
+        "HealthCommunity".to_string()
+    } else {
+        format!("{page} · HealthCommunity")
+    };
+    #[cfg(feature = "ssr")]
+    let full = full
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    full
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|page: String| {
-            if page.is_empty() { "HealthCommunity".to_string() } else { format!("{page} · HealthCommunity") }
-        }/>
+        <Title formatter=title_text/>
         <Meta name="description" content="A calm, private community for people living with a long-term condition, their carers and clinicians."/>
         <Meta name="referrer" content="same-origin"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
@@ -148,6 +165,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/edit") view=CommunityFormPage ssr=SsrMode::Async/>
                 <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
+                <Route path=path!("/p/:id") view=PostPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

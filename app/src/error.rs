@@ -28,6 +28,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    #[error("Join this community to post, reply or vote in it.")]
+    JoinRequired,
+    #[error("This was deleted, so it can no longer be changed or answered.")]
+    Deleted,
     #[error("We could not find that page.")]
     NotFound,
     #[error("Please correct the highlighted fields.")]
@@ -72,7 +76,8 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::CrossOrigin => 403,
+            AppError::Forbidden | AppError::CrossOrigin | AppError::JoinRequired => 403,
+            AppError::Deleted => 409,
             AppError::NotFound => 404,
             AppError::Validation(_) | AppError::InvalidCredentials => 422,
             AppError::RateLimited => 429,

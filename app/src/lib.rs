@@ -9,6 +9,7 @@ pub mod communities;
 pub mod db;
 pub mod error;
 pub mod pages;
+pub mod posts;
 pub mod profiles;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -64,6 +64,51 @@ const DEMO: &[Demo] = &[
         moderator: false,
         admin: false,
     },
+    Demo {
+        handle: "dr_haddad",
+        kind: MemberKind::Clinician,
+        role: "clinician (verified haematologist)",
+        bio: "Haematologist. I look after people with chronic myeloid leukaemia.",
+        clinician: Some(("GMC-7098765", "haematology", true)),
+        moderator: false,
+        admin: false,
+    },
+    Demo {
+        handle: "nurse_priya",
+        kind: MemberKind::Clinician,
+        role: "clinician (verified specialist nurse)",
+        bio: "Diabetes specialist nurse. Happy to explain numbers, medicines and everyday tips.",
+        clinician: Some(("NMC-12A3456E", "nursing", true)),
+        moderator: false,
+        admin: false,
+    },
+    Demo {
+        handle: "lena_cml",
+        kind: MemberKind::Patient,
+        role: "member (patient)",
+        bio: "Diagnosed with CML in 2021, on a TKI since. Cyclist when the fatigue allows.",
+        clinician: None,
+        moderator: false,
+        admin: false,
+    },
+    Demo {
+        handle: "tom_t2d",
+        kind: MemberKind::Patient,
+        role: "member (patient)",
+        bio: "Type 2 diabetes since last year. Learning as I go.",
+        clinician: None,
+        moderator: false,
+        admin: false,
+    },
+    Demo {
+        handle: "jo_carer",
+        kind: MemberKind::Caregiver,
+        role: "member (caregiver)",
+        bio: "My partner has MS and my dad has type 2 diabetes.",
+        clinician: None,
+        moderator: false,
+        admin: false,
+    },
 ];
 
 /// Creates the demo accounts that do not exist yet and prints the list. Running it twice adds nothing.
@@ -125,8 +170,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         created += 1;
     }
     let communities = demo_communities(state, admin_id).await?;
+    let posts = crate::demo_posts::create(state).await?;
     println!(
-        "Demo content: {communities} communities and {created} account(s) created, {} already there.",
+        "Demo content: {communities} communities, {posts} posts and {created} account(s) created, {} account(s) already there.",
         DEMO.len() - created
     );
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
@@ -158,7 +204,7 @@ const COMMUNITIES: &[DemoCommunity] = &[
         colour: "teal",
         description: "For people living with MS, their families and the clinicians who treat them: relapses, fatigue, treatments and everyday life.",
         rules: RULES,
-        members: &["maria_ms", "dr_okafor"],
+        members: &["maria_ms", "dr_okafor", "jo_carer"],
         moderators: &["dr_okafor"],
     },
     DemoCommunity {
@@ -167,7 +213,7 @@ const COMMUNITIES: &[DemoCommunity] = &[
         colour: "rose",
         description: "Living with CML: tyrosine-kinase inhibitors, side effects, monitoring results and caring for someone with CML.",
         rules: RULES,
-        members: &["sam_moderator"],
+        members: &["sam_moderator", "dr_haddad", "lena_cml"],
         moderators: &["sam_moderator"],
     },
     DemoCommunity {
@@ -176,7 +222,7 @@ const COMMUNITIES: &[DemoCommunity] = &[
         colour: "blue",
         description: "Managing type 2 diabetes day to day: food, activity, medicines, blood sugar and feeling low about it all.",
         rules: RULES,
-        members: &["maria_ms"],
+        members: &["maria_ms", "tom_t2d", "nurse_priya", "jo_carer"],
         moderators: &[],
     },
 ];

@@ -18,9 +18,41 @@ async fn seed_and_admin(backend: Backend) {
     healthcommunity::seed::demo(&state).await.unwrap();
     let users = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await;
     let audit = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log").await;
-    assert_eq!(users, 5);
+    assert_eq!(users, 10);
+    let posts = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await;
+    let replies = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM replies").await;
+    assert!(
+        posts >= 9 && replies >= 15,
+        "{posts} posts, {replies} replies"
+    );
+    // Every demo community has questions, and clinicians' answers were accepted.
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM communities WHERE post_count >= 3"
+        )
+        .await,
+        3
+    );
+    assert!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM posts WHERE accepted_reply_id IS NOT NULL AND clinician_answered = 1"
+        )
+        .await
+            >= 3
+    );
+    assert!(count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM reply_votes").await > 10);
     // A second run adds nothing.
     healthcommunity::seed::demo(&state).await.unwrap();
+    assert_eq!(
+        count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
+        posts
+    );
+    assert_eq!(
+        count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM replies").await,
+        replies
+    );
     assert_eq!(
         count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await,
         users

@@ -8,6 +8,8 @@ use super::types::{CommunityDetail, CommunitySummary, COLOURS};
 use crate::app::Session;
 use crate::auth::pages::echo_resource;
 use crate::error::AppError;
+use crate::posts::pages::Feed;
+use crate::posts::types::FeedScope;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -166,8 +168,21 @@ fn CommunityView(
         <p class="lead">{c.description.clone()}</p>
         <div class="community-grid">
             <section class="panel" aria-labelledby="posts-h">
-                <h2 id="posts-h">"Questions and discussions"</h2>
-                <p class="muted">"Nobody has posted here yet."</p>
+                <div class="section-head">
+                    <h2 id="posts-h">"Questions and discussions"</h2>
+                    {(d.is_member == Some(true)).then(|| view! {
+                        <p class="cta">
+                            <a class="button primary" href=format!("/c/{slug}/new?kind=question")>"Ask a question"</a>
+                            <a class="button" href=format!("/c/{slug}/new?kind=discussion")>"Start a discussion"</a>
+                        </p>
+                    })}
+                </div>
+                <Feed
+                    scope=FeedScope::Community(slug.clone())
+                    base=format!("/c/{slug}")
+                    show_community=false
+                    empty="Nobody has posted here yet. Ask the first question!"
+                />
             </section>
             <aside>
                 <section class="panel" aria-labelledby="rules-h">

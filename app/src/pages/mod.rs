@@ -2,6 +2,8 @@
 
 use crate::app::Session;
 use crate::auth::types::{ClinicianStatus, MemberKind, CONSENT_VERSION};
+use crate::posts::pages::Feed;
+use crate::posts::types::FeedScope;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,12 +21,19 @@ pub fn HomePage() -> impl IntoView {
                         view! {
                             <section class="hero">
                                 <h1>"Welcome, @"{u.handle.clone()}</h1>
-                                <p class="lead">"Good to see you. Your communities, questions and messages will appear here."</p>
+                                <p class="lead">"New questions and discussions from your communities. "
+                                    <a href="/c">"Find more communities"</a></p>
                                 {pending.then(|| view! {
                                     <p class="alert alert-info" role="status">
                                         "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
                                     </p>
                         })}
+                    </section>
+                    <section class="panel" aria-labelledby="feed-h">
+                        <h2 id="feed-h">"Your communities"</h2>
+                        <Feed scope=FeedScope::Home base="/".into()
+                            empty="Join a community to see its questions and discussions here."/>
+                        <p><a href="/c">"Browse all communities"</a></p>
                     </section>
                 }.into_any()
             }
@@ -39,6 +48,10 @@ pub fn HomePage() -> impl IntoView {
                         <a class="button primary" href="/signup">"Join for free"</a>
                         <a class="button" href="/login">"Log in"</a>
                     </p>
+                </section>
+                <section class="panel" aria-labelledby="feed-h">
+                    <h2 id="feed-h">"Recent questions and discussions"</h2>
+                    <Feed scope=FeedScope::Public base="/".into() empty="Nothing public has been posted yet."/>
                 </section>
             }.into_any(),
                 }

@@ -8,6 +8,7 @@ use crate::app::Session;
 use crate::auth::api::ChangePassword;
 use crate::auth::pages::{echo_resource, SpecialtySelect};
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
+use crate::posts::pages::ProfileActivity;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
     Saved,
@@ -54,10 +55,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     </div>
                                 </header>
                                 {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
-                                <section aria-labelledby="activity-h">
-                                    <h2 id="activity-h">"Public activity"</h2>
-                                    <p class="muted">"No public posts or answers yet."</p>
-                                </section>
+                                <ProfileActivity handle=p.handle.clone()/>
                             </article>
                         }
                             .into_any()

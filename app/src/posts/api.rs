@@ -1,0 +1,248 @@
+//! Post server functions: feeds, a post page, writing and editing posts and replies, votes, accepting an answer, profile activity.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+async fn viewer() -> Result<super::repo::Viewer, AppError> {
+    Ok(crate::auth::api::session::current()
+        .await?
+        .map(|u| (u.id, u.is_admin)))
+}
+
+/// One page of a feed. `scope` is "public", "home" or a community slug; `sort` new/active/top/unanswered.
+#[server(endpoint = "feed")]
+pub async fn get_feed(
+    scope: String,
+    sort: String,
+    window: Option<String>,
+    cursor: Option<String>,
+) -> Result<FeedPage, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::feed(
+            &state.db,
+            &FeedScope::parse(&scope),
+            FeedSort::parse(&sort),
+            window.as_deref().unwrap_or("month"),
+            cursor.as_deref(),
+            viewer().await?,
+        )
+        .await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A post with its replies; a members-only post comes back `locked` (excerpt only) to outsiders.
+#[server(endpoint = "post")]
+pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::page(&state.db, id, viewer().await?).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[cfg(feature = "ssr")]
+fn post_input(
+    c: &mut crate::error::Checker,
+    kind: &str,
+    title: &str,
+    body: &str,
+    tags: &str,
+    visibility: &str,
+) -> super::repo::PostInput {
+    super::repo::PostInput {
+        kind: c
+            .check("kind", PostKind::parse(kind))
+            .unwrap_or(PostKind::Discussion),
+        visibility: c
+            .check("visibility", Visibility::parse(visibility))
+            .unwrap_or(Visibility::Members),
+        title: c.check("title", parse_title(title)).unwrap_or_default(),
+        body: c.check("body", parse_body(body)).unwrap_or_default(),
+        tags: c.check("tags", parse_tags(tags)).unwrap_or_default(),
+    }
+}
+
+/// Posts a question or a discussion in a community the member belongs to, then opens it.
+#[server(endpoint = "post/create")]
+pub async fn create_post(
+    community: String,
+    kind: String,
+    title: String,
+    body: String,
+    tags: String,
+    visibility: String,
+) -> Result<i64, AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
+        c.finish()?;
+        let id = super::repo::create(&state.db, &user, &community, &input).await?;
+        leptos_axum::redirect(&format!("/p/{id}"));
+        Ok(id)
+    }
+    .await;
+    session::finish_form(
+        "create_post",
+        &[
+            ("kind", &kind),
+            ("title", &title),
+            ("body", &body),
+            ("tags", &tags),
+            ("visibility", &visibility),
+        ],
+        result,
+    )
+}
+
+/// The author changes title, body, tags and who can read the post.
+#[server(endpoint = "post/edit")]
+pub async fn edit_post(
+    id: i64,
+    title: String,
+    body: String,
+    tags: String,
+    visibility: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = post_input(&mut c, "discussion", &title, &body, &tags, &visibility);
+        c.finish()?;
+        super::repo::edit(&state.db, &user, id, &input).await?;
+        leptos_axum::redirect(&format!("/p/{id}"));
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "edit_post",
+        &[
+            ("title", &title),
+            ("body", &body),
+            ("tags", &tags),
+            ("visibility", &visibility),
+        ],
+        result,
+    )
+}
+
+/// Soft delete by the author, a moderator of the community or an admin.
+#[server(endpoint = "post/delete")]
+pub async fn delete_post(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::delete(&state.db, &user, id).await?;
+        leptos_axum::redirect(&format!("/p/{id}"));
+        Ok(())
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Answers a question or comments (`parent_id`: the reply being answered).
+#[server(endpoint = "reply/create")]
+pub async fn create_reply(
+    post_id: i64,
+    parent_id: Option<i64>,
+    body: String,
+) -> Result<i64, AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
+        let id = super::repo::reply(&state.db, &user, post_id, parent_id, &body).await?;
+        leptos_axum::redirect(&format!("/p/{post_id}#r{id}"));
+        Ok(id)
+    }
+    .await;
+    session::finish_form("create_reply", &[("body", &body)], result)
+}
+
+#[server(endpoint = "reply/edit")]
+pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
+        let post = super::repo::edit_reply(&state.db, &user, id, &body).await?;
+        leptos_axum::redirect(&format!("/p/{post}#r{id}"));
+        Ok(())
+    }
+    .await;
+    session::finish_form("edit_reply", &[("body", &body)], result)
+}
+
+#[server(endpoint = "reply/delete")]
+pub async fn delete_reply(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let post = super::repo::delete_reply(&state.db, &user, id).await?;
+        leptos_axum::redirect(&format!("/p/{post}#r{id}"));
+        Ok(())
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Whether the member now finds it helpful, and the new count.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VoteState {
+    pub voted: bool,
+    pub count: i64,
+}
+
+/// Toggles a helpful vote; `target` is "post" or "reply".
+#[server(endpoint = "vote")]
+pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
+    let result = async {
+        use super::repo::VoteTarget;
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let target = match target.as_str() {
+            "post" => VoteTarget::Post(id),
+            "reply" => VoteTarget::Reply(id),
+            _ => return Err(AppError::BadRequest),
+        };
+        let (voted, count) = super::repo::toggle_vote(&state.db, &user, target).await?;
+        Ok(VoteState { voted, count })
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The asker accepts an answer (`reply_id` absent: takes the mark back).
+#[server(endpoint = "post/accept")]
+pub async fn accept_answer(post_id: i64, reply_id: Option<i64>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::accept(&state.db, &user, post_id, reply_id).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A member's posts and answers that the viewer may read.
+#[server(endpoint = "profile/activity")]
+pub async fn get_activity(handle: String) -> Result<Activity, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::activity(&state.db, &handle, viewer().await?).await
+    }
+    .await;
+    crate::state::finish(result)
+}

@@ -1,0 +1,9 @@
+//! Posts: questions and discussions, answers and threaded replies, helpful votes, accepted answers, feeds.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod types;

@@ -1,0 +1,882 @@
+//! Feeds (community, home, public), the post page with its thread, and the new-post form.
+
+use super::api::{
+    get_activity, get_feed, get_post, AcceptAnswer, CreatePost, CreateReply, DeletePost,
+    DeleteReply, EditPost, EditReply, Vote,
+};
+use super::types::*;
+use crate::app::Session;
+use crate::auth::pages::echo_resource;
+use crate::communities::api::{get_community, JoinCommunity};
+use crate::error::AppError;
+use crate::ui::{
+    action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
+};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Changes each time the action succeeds (not when it fails, so a failed form keeps its text).
+fn successes<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |prev: Option<&usize>| {
+        let version = action.version().get();
+        if action.value().with(|r| matches!(r, Some(Ok(_)))) {
+            version
+        } else {
+            prev.copied().unwrap_or(0)
+        }
+    })
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn kind_label(kind: PostKind) -> &'static str {
+    match kind {
+        PostKind::Question => "Question",
+        PostKind::Discussion => "Discussion",
+    }
+}
+
+/// "@handle" linking to the profile, with the verified-clinician badge.
+#[component]
+pub fn AuthorLink(author: Option<Author>) -> impl IntoView {
+    match author {
+        Some(a) => view! {
+            <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>
+            {a.badge.map(|b| view! { " " <span class="badge badge-verified">"✓ "{b}</span> })}
+        }
+        .into_any(),
+        None => view! { <span class="muted">"a member"</span> }.into_any(),
+    }
+}
+
+/// One post in a list: counts, kind, title, excerpt, author and state.
+#[component]
+pub fn PostCard(p: PostSummary, #[prop(default = true)] show_community: bool) -> impl IntoView {
+    let href = format!("/p/{}", p.id);
+    let (count, noun) = match p.kind {
+        PostKind::Question => (p.answer_count, ("answer", "answers")),
+        PostKind::Discussion => (p.reply_count, ("comment", "comments")),
+    };
+    let summary = format!(
+        "{}, {}",
+        plural(count, noun.0, noun.1),
+        plural(p.vote_count, "helpful vote", "helpful votes")
+    );
+    view! {
+        <li class="post-card">
+            <div class="post-stats" aria-hidden="true">
+                <span class="stat" class:stat-accepted=p.accepted class:stat-empty=count == 0>
+                    <strong>{count}</strong>
+                    {if count == 1 { noun.0 } else { noun.1 }}
+                </span>
+                <span class="stat"><strong>{p.vote_count}</strong>"helpful"</span>
+            </div>
+            <div class="post-main">
+                <p class="post-kicker small">
+                    <span class=format!("kind kind-{}", p.kind.as_str())>{kind_label(p.kind)}</span>
+                    {show_community.then(|| view! {
+                        " in " <a href=format!("/c/{}", p.community_slug)>{p.community_name.clone()}</a>
+                    })}
+                    {(p.visibility == Visibility::Members).then(|| view! {
+                        " " <span class="badge badge-lock">"Members only"</span>
+                    })}
+                </p>
+                <h3 class="post-title"><a href=href>{p.title.clone()}</a></h3>
+                {(!p.excerpt.is_empty()).then(|| view! { <p class="excerpt">{p.excerpt.clone()}</p> })}
+                <p class="post-meta small muted">
+                    <span class="visually-hidden">{summary}". "</span>
+                    {p.author.is_some().then_some("By ")}
+                    {p.author.clone().map(|a| view! { <AuthorLink author=Some(a)/> " · " })}
+                    {format_date(p.created_at)}
+                    {p.accepted.then(|| view! { " · " <span class="state-accepted">"✓ Accepted answer"</span> })}
+                    {p.clinician_answered.then(|| view! { " · " <span class="state-clinician">"Answered by a clinician"</span> })}
+                </p>
+                {(!p.tags.is_empty()).then(|| view! {
+                    <ul class="tags" aria-label="Tags">
+                        {p.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+                    </ul>
+                })}
+            </div>
+        </li>
+    }
+}
+
+/// A feed with its sort tabs and "Load more" (appends with JavaScript, a link to the next page without).
+#[component]
+pub fn Feed(
+    scope: FeedScope,
+    /// The page the feed is on (its links keep the visitor there).
+    base: String,
+    #[prop(default = true)] show_community: bool,
+    /// Shown when the feed has no posts at all.
+    empty: &'static str,
+) -> impl IntoView {
+    let query = use_query_map();
+    let sort = Memo::new(move |_| FeedSort::parse(&query.read().get("sort").unwrap_or_default()));
+    let window = Memo::new(move |_| query.read().get("t").unwrap_or_else(|| "month".into()));
+    let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
+    let scope_param = scope.as_param();
+    let page = Resource::new(
+        {
+            let scope_param = scope_param.clone();
+            move || (scope_param.clone(), sort.get(), window.get(), after.get())
+        },
+        |(scope, sort, window, after)| get_feed(scope, sort.as_str().into(), Some(window), after),
+    );
+    let extra = RwSignal::new(Vec::<PostSummary>::new());
+    let extra_next = RwSignal::new(None::<Option<String>>);
+    let loading = RwSignal::new(false);
+    let load_failed = RwSignal::new(false);
+    Effect::watch(
+        move || (sort.get(), window.get(), after.get()),
+        move |_, _, _| {
+            extra.set(Vec::new());
+            extra_next.set(None);
+        },
+        false,
+    );
+    let link = {
+        let base = base.clone();
+        move |sort: FeedSort, window: &str, after: Option<&str>| {
+            let mut href = format!("{base}?sort={}", sort.as_str());
+            if sort == FeedSort::Top {
+                href.push_str(&format!("&t={window}"));
+            }
+            if let Some(a) = after {
+                href.push_str(&format!("&after={a}"));
+            }
+            href
+        }
+    };
+    let tabs = {
+        let link = link.clone();
+        move || {
+            let current = sort.get();
+            let w = window.get();
+            view! {
+                <nav class="tabs" aria-label="Sort posts">
+                    {SORTS.iter().map(|(s, _, label)| {
+                        let href = link(*s, &w, None);
+                        view! { <a href=href aria-current=(current == *s).then_some("page")>{*label}</a> }
+                    }).collect_view()}
+                </nav>
+                {(current == FeedSort::Top).then(|| view! {
+                    <nav class="tabs tabs-small" aria-label="Time window">
+                        {WINDOWS.iter().map(|(k, label, _)| {
+                            let href = link(FeedSort::Top, k, None);
+                            view! { <a href=href aria-current=(w == *k).then_some("page")>{*label}</a> }
+                        }).collect_view()}
+                    </nav>
+                })}
+            }
+        }
+    };
+    let load = move |cursor: String| {
+        loading.set(true);
+        load_failed.set(false);
+        let scope = scope_param.clone();
+        let (s, w) = (sort.get_untracked(), window.get_untracked());
+        leptos::task::spawn_local(async move {
+            match get_feed(scope, s.as_str().into(), Some(w), Some(cursor)).await {
+                Ok(p) => {
+                    extra.update(|e| e.extend(p.items));
+                    extra_next.set(Some(p.next));
+                }
+                Err(_) => load_failed.set(true),
+            }
+            loading.set(false);
+        });
+    };
+    view! {
+        {tabs}
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let link = link.clone();
+                let load = load.clone();
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(p) if p.items.is_empty() => view! {
+                            <p class="muted empty">
+                                {if after.get_untracked().is_some() { "No more posts." } else { empty }}
+                            </p>
+                        }.into_any(),
+                        Ok(p) => {
+                            let first_next = p.next.clone();
+                            view! {
+                                <ul class="post-list" aria-live="polite">
+                                    {p.items.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+                                    {move || extra.get().into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+                                </ul>
+                                <p class="feed-more">
+                                    {move || {
+                                        let next = extra_next.get().unwrap_or_else(|| first_next.clone());
+                                        let link = link.clone();
+                                        let load = load.clone();
+                                        next.map(move |cursor| {
+                                            let href = link(sort.get_untracked(), &window.get_untracked(), Some(&cursor));
+                                            view! {
+                                                <a class="button" href=href aria-disabled=move || loading.get().then_some("true")
+                                                    on:click=move |ev| {
+                                                        ev.prevent_default();
+                                                        if !loading.get_untracked() {
+                                                            load(cursor.clone());
+                                                        }
+                                                    }>
+                                                    {move || if loading.get() { "Loading…" } else { "Load more" }}
+                                                </a>
+                                            }
+                                        })
+                                    }}
+                                    {move || load_failed.get().then(|| view! {
+                                        <span class="field-error" role="alert">"Could not load more posts. Please try again."</span>
+                                    })}
+                                </p>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+        {
+            let base = base.clone();
+            move || after.get().is_some().then(|| view! {
+                <p><a href=base.clone()>"← Back to the newest posts"</a></p>
+            })
+        }
+    }
+}
+
+/// The textarea for Markdown with its hint and error.
+#[component]
+fn MarkdownField(
+    label: String,
+    name: &'static str,
+    id: String,
+    value: String,
+    rows: u32,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let described = format!("{hint_id} {err_id}");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <p class="hint" id=hint_id>"You can use **bold**, *italic*, lists and links. Please don't share anyone's personal details."</p>
+            <textarea id=id name=name rows=rows aria-describedby=described
+                aria-invalid=move || error.get().is_some().then_some("true")>{value}</textarea>
+            <FieldMessage id=err_id error=error/>
+        </div>
+    }
+}
+
+/// The two visibility choices as a radio group.
+#[component]
+fn VisibilityChoice(
+    selected: String,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field">
+            <legend>"Who can read it?"</legend>
+            <div class="choices">
+                <label class="choice">
+                    <input type="radio" name="visibility" value="members" checked=selected != "public"/>
+                    <span>"Members of this community only"<span class="hint">" — others see the title and the first lines"</span></span>
+                </label>
+                <label class="choice">
+                    <input type="radio" name="visibility" value="public" checked=selected == "public"/>
+                    <span>"Everyone"<span class="hint">" — also shown to visitors and search engines"</span></span>
+                </label>
+            </div>
+            <FieldMessage id="f-visibility-error".into() error=error/>
+        </fieldset>
+    }
+}
+
+/// `/c/:slug/new`: ask a question or start a discussion.
+#[component]
+pub fn NewPostPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let params = use_params_map();
+    let query = use_query_map();
+    let action = ServerAction::<CreatePost>::new();
+    let join = ServerAction::<JoinCommunity>::new();
+    let err = action_error(action);
+    let echo = echo_resource("create_post", err.get_untracked().is_some());
+    let community = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                join.version().get(),
+            )
+        },
+        |(slug, _)| get_community(slug),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let d = match community.await {
+                    Ok(d) => d,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let slug = d.summary.slug.clone();
+                let name = d.summary.name.clone();
+                let user = session.user.await.ok().flatten();
+                if user.is_none() {
+                    return view! {
+                        <Title text="Log in to post"/>
+                        <section class="panel narrow">
+                            <h1>"Log in to post in " {name}</h1>
+                            <p>"Questions and discussions are written by members."</p>
+                            <a class="button primary" href=format!("/login?next=/c/{slug}/new")>"Log in"</a>
+                        </section>
+                    }.into_any();
+                }
+                if d.is_member != Some(true) {
+                    return view! {
+                        <Title text="Join to post"/>
+                        <section class="panel narrow">
+                            <h1>"Join " {name.clone()} " to post"</h1>
+                            <p>"Only members of a community post in it."</p>
+                            <ActionForm action=join>
+                                <input type="hidden" name="slug" value=slug/>
+                                <button type="submit" class="button primary">"Join " {name}</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any();
+                }
+                let echo = echo.await;
+                let kind = echoed(&echo, "kind")
+                    .or_else(|| query.read_untracked().get("kind"))
+                    .unwrap_or_else(|| "question".into());
+                let visibility = echoed(&echo, "visibility").unwrap_or_else(|| "members".into());
+                view! {
+                    <Title text=format!("New post in {name}")/>
+                    <section class="panel narrow">
+                        <p class="crumbs"><a href=format!("/c/{slug}")>{name.clone()}</a></p>
+                        <h1>"New post"</h1>
+                        <ActionForm action=action attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="community" value=slug.clone()/>
+                            <fieldset class="field">
+                                <legend>"What would you like to do?"</legend>
+                                <div class="choices">
+                                    <label class="choice">
+                                        <input type="radio" name="kind" value="question" checked=kind != "discussion"/>
+                                        <span>"Ask a question"<span class="hint">" — members and clinicians answer; you can accept the answer that helped"</span></span>
+                                    </label>
+                                    <label class="choice">
+                                        <input type="radio" name="kind" value="discussion" checked=kind == "discussion"/>
+                                        <span>"Start a discussion"<span class="hint">" — share an experience or a tip and talk it through"</span></span>
+                                    </label>
+                                </div>
+                                <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
+                            </fieldset>
+                            <Field label="Title" name="title" value=echoed(&echo, "title")
+                                hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
+                                error=field_error(err, "title")/>
+                            <MarkdownField label="Details".into() name="body" id="f-body".into()
+                                value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
+                            <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
+                                hint="Up to five words, separated by commas, e.g. fatigue, sleep"
+                                error=field_error(err, "tags")/>
+                            <VisibilityChoice selected=visibility error=field_error(err, "visibility")/>
+                            <button type="submit" class="button primary">"Post"</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The actions a thread page runs; the page reloads its data after any of them succeeds.
+#[derive(Clone, Copy)]
+struct ThreadActions {
+    vote: ServerAction<Vote>,
+    accept: ServerAction<AcceptAnswer>,
+    reply: ServerAction<CreateReply>,
+    edit_reply: ServerAction<EditReply>,
+    delete_reply: ServerAction<DeleteReply>,
+    edit_post: ServerAction<EditPost>,
+    delete_post: ServerAction<DeletePost>,
+    join: ServerAction<JoinCommunity>,
+}
+
+/// `/p/:id`: a question with its answers or a discussion with its threaded comments.
+#[component]
+pub fn PostPage() -> impl IntoView {
+    let params = use_params_map();
+    let a = ThreadActions {
+        vote: ServerAction::new(),
+        accept: ServerAction::new(),
+        reply: ServerAction::new(),
+        edit_reply: ServerAction::new(),
+        delete_reply: ServerAction::new(),
+        edit_post: ServerAction::new(),
+        delete_post: ServerAction::new(),
+        join: ServerAction::new(),
+    };
+    let changed = [
+        successes(a.vote),
+        successes(a.accept),
+        successes(a.reply),
+        successes(a.edit_reply),
+        successes(a.delete_reply),
+        successes(a.edit_post),
+        successes(a.delete_post),
+        successes(a.join),
+    ];
+    let page = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i64>().ok()),
+                changed.map(|m| m.get()),
+            )
+        },
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_post(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <PostView p=p a=a/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
+    let query = use_query_map();
+    let post = p.post.clone();
+    let id = post.id;
+    let can_write = p.is_member == Some(true) && !p.deleted;
+    let question = post.kind == PostKind::Question;
+    let editing_post = move || query.read().get("edit").as_deref() == Some("post");
+    let action_err = Signal::derive(move || {
+        action_error(a.vote)
+            .get()
+            .or_else(|| action_error(a.accept).get())
+            .or_else(|| action_error(a.delete_reply).get())
+            .or_else(|| action_error(a.delete_post).get())
+    });
+    let title = post.title.clone();
+    let heading = if question {
+        plural(post.answer_count, "answer", "answers")
+    } else {
+        plural(post.reply_count, "comment", "comments")
+    };
+    let body = {
+        let p = p.clone();
+        move || {
+            if p.locked {
+                let slug = p.post.community_slug.clone();
+                let name = p.post.community_name.clone();
+                let join = match p.is_member {
+                    None => view! {
+                        <a class="button primary" href=format!("/login?next=/p/{id}")>"Log in to read"</a>
+                    }.into_any(),
+                    Some(_) => view! {
+                        <ActionForm action=a.join attr:class="inline-form">
+                            <input type="hidden" name="slug" value=slug/>
+                            <button type="submit" class="button primary">"Join " {name.clone()}</button>
+                        </ActionForm>
+                    }.into_any(),
+                };
+                view! {
+                    <p class="excerpt">{p.post.excerpt.clone()}</p>
+                    <div class="alert alert-info locked" role="note">
+                        <p>
+                            <strong>"This post is for members of " {p.post.community_name.clone()} "."</strong>
+                            " Join the community to read all of it and its replies."
+                        </p>
+                        {join}
+                    </div>
+                }.into_any()
+            } else if p.deleted {
+                view! { <p class="muted">"[deleted] The author or a moderator removed this post. The replies stay so the conversation still makes sense."</p> }.into_any()
+            } else if editing_post() && p.mine {
+                view! { <EditPostForm p=p.clone() a=a/> }.into_any()
+            } else {
+                view! { <div class="user-html" inner_html=p.body_html.clone().unwrap_or_default()></div> }.into_any()
+            }
+        }
+    };
+    let votes = VoteButton(VoteButtonProps {
+        action: a.vote,
+        target: "post",
+        id,
+        count: post.vote_count,
+        voted: p.voted,
+        enabled: can_write && !p.mine,
+    });
+    view! {
+        <Title text=title.clone()/>
+        {(post.visibility == Visibility::Members).then(|| view! { <Meta name="robots" content="noindex"/> })}
+        <p class="crumbs"><a href=format!("/c/{}", post.community_slug)>{post.community_name.clone()}</a></p>
+        <article class="panel post" aria-labelledby="post-title">
+            <p class="post-kicker small">
+                <span class=format!("kind kind-{}", post.kind.as_str())>{kind_label(post.kind)}</span>
+                {(post.visibility == Visibility::Members).then(|| view! { " " <span class="badge badge-lock">"Members only"</span> })}
+            </p>
+            <h1 id="post-title">{title}</h1>
+            <p class="post-meta muted">
+                {post.author.is_some().then_some("By ")}
+                {post.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> " · " })}
+                {format_date(post.created_at)}
+                {p.edited_at.filter(|_| !p.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+            </p>
+            <FormAlert error=action_err/>
+            {body}
+            {(!post.tags.is_empty()).then(|| view! {
+                <ul class="tags" aria-label="Tags">
+                    {post.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+            {(!p.locked && !p.deleted).then(|| view! {
+                <footer class="reply-actions">
+                    {votes}
+                    {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
+                    {(p.can_moderate && !p.mine).then(|| view! {
+                        <ActionForm action=a.delete_post attr:class="inline-form">
+                            <input type="hidden" name="id" value=id/>
+                            <button type="submit" class="link-button">"Remove post"</button>
+                        </ActionForm>
+                    })}
+                </footer>
+            })}
+        </article>
+        {(!p.locked).then(|| view! {
+            <section class="thread-section" aria-labelledby="replies-h">
+                <h2 id="replies-h">{heading}</h2>
+                <Thread p=p.clone() a=a can_write=can_write/>
+                <Compose p=p.clone() a=a can_write=can_write/>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn VoteButton(
+    action: ServerAction<Vote>,
+    target: &'static str,
+    id: i64,
+    count: i64,
+    voted: bool,
+    enabled: bool,
+) -> impl IntoView {
+    if enabled {
+        view! {
+            <ActionForm action=action attr:class="inline-form">
+                <input type="hidden" name="target" value=target/>
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="vote" aria-pressed=if voted { "true" } else { "false" }>
+                    "▲ Helpful · " {count}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <span class="vote-count">"▲ " {plural(count, "helpful vote", "helpful votes")}</span> }.into_any()
+    }
+}
+
+#[component]
+fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+    let query = use_query_map();
+    let post_id = p.post.id;
+    let asker = p.mine && p.post.kind == PostKind::Question && !p.deleted;
+    let can_moderate = p.can_moderate;
+    if p.replies.is_empty() {
+        let text = if p.post.kind == PostKind::Question {
+            "No answers yet."
+        } else {
+            "No comments yet."
+        };
+        return view! { <p class="muted">{text}</p> }.into_any();
+    }
+    view! {
+        <ol class="thread">
+            {p.replies.into_iter().map(|r| {
+                let rid = r.id;
+                let editing = move || query.read().get("edit") == Some(rid.to_string());
+                let body = {
+                    let r = r.clone();
+                    move || if r.deleted {
+                        view! { <p class="muted">"[deleted]"</p> }.into_any()
+                    } else if editing() && r.mine {
+                        view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
+                    } else {
+                        view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
+                    }
+                };
+                let vote = (!r.deleted).then(|| view! {
+                    <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
+                });
+                let accept = (asker && r.is_answer && !r.deleted).then(|| {
+                    let undo = r.accepted;
+                    view! {
+                        <ActionForm action=a.accept attr:class="inline-form">
+                            <input type="hidden" name="post_id" value=post_id/>
+                            {(!undo).then(|| view! { <input type="hidden" name="reply_id" value=rid/> })}
+                            <button type="submit" class=if undo { "link-button" } else { "button small-button" }>
+                                {if undo { "Undo accept" } else { "✓ Accept this answer" }}
+                            </button>
+                        </ActionForm>
+                    }
+                });
+                let remove = (can_moderate && !r.mine && !r.deleted).then(|| view! {
+                    <ActionForm action=a.delete_reply attr:class="inline-form">
+                        <input type="hidden" name="id" value=rid/>
+                        <button type="submit" class="link-button">"Remove"</button>
+                    </ActionForm>
+                });
+                let who = r.author.as_ref().map(|au| format!("@{}", au.handle)).unwrap_or_else(|| "[deleted]".into());
+                view! {
+                    <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
+                        <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
+                            <header class="reply-head small">
+                                {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
+                                {r.deleted.then_some("[deleted]")}
+                                " · " {format_date(r.created_at)}
+                                {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+                                {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
+                                {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
+                            </header>
+                            {body}
+                            <footer class="reply-actions small">
+                                {vote}
+                                {(can_write && !r.deleted).then(|| view! {
+                                    <a href=format!("/p/{post_id}?reply_to={rid}#compose")>"Reply"</a>
+                                })}
+                                {(r.mine && !r.deleted).then(|| view! {
+                                    <a href=format!("/p/{post_id}?edit={rid}#r{rid}")>"Edit"</a>
+                                })}
+                                {accept}
+                                {remove}
+                            </footer>
+                        </article>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// The form at the end of a thread: an answer, a comment, or a reply to `?reply_to=`.
+#[component]
+fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+    let query = use_query_map();
+    let post_id = p.post.id;
+    let question = p.post.kind == PostKind::Question;
+    if p.deleted {
+        return ().into_any();
+    }
+    if !can_write {
+        return match p.is_member {
+            None => view! {
+                <p class="panel compose-invite">
+                    <a class="button primary" href=format!("/login?next=/p/{post_id}")>
+                        {if question { "Log in to answer" } else { "Log in to comment" }}
+                    </a>
+                </p>
+            }
+            .into_any(),
+            Some(_) => view! {
+                <div class="panel compose-invite">
+                    <p>"Join " {p.post.community_name.clone()} " to answer, reply and vote."</p>
+                    <ActionForm action=a.join attr:class="inline-form">
+                        <input type="hidden" name="slug" value=p.post.community_slug.clone()/>
+                        <button type="submit" class="button primary">"Join " {p.post.community_name.clone()}</button>
+                    </ActionForm>
+                </div>
+            }
+            .into_any(),
+        };
+    }
+    let err = action_error(a.reply);
+    let echo = echo_resource("create_reply", err.get_untracked().is_some());
+    let replies = p.replies.clone();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let replies = replies.clone();
+                Suspend::new(async move {
+                    let echo = echo.await;
+                    let parent = query.read().get("reply_to").and_then(|r| r.parse::<i64>().ok())
+                        .and_then(|id| replies.iter().find(|r| r.id == id && !r.deleted).cloned());
+                    let label = match (&parent, question) {
+                        (Some(_), _) => "Your reply",
+                        (None, true) => "Your answer",
+                        (None, false) => "Your comment",
+                    };
+                    let who = parent.as_ref().map(|r| r.author.as_ref().map(|a| format!("@{}", a.handle)).unwrap_or_default());
+                    view! {
+                        <section class="panel compose" id="compose" aria-labelledby="compose-h">
+                            <h2 id="compose-h">{label}</h2>
+                            {who.map(|w| view! {
+                                <p class="alert alert-info">"Replying to " {w} ". "
+                                    <a href=format!("/p/{post_id}#compose")>"Cancel"</a>
+                                </p>
+                            })}
+                            <ActionForm action=a.reply attr:novalidate=true attr:class="stack">
+                                <FormAlert error=err/>
+                                <input type="hidden" name="post_id" value=post_id/>
+                                {parent.as_ref().map(|r| view! { <input type="hidden" name="parent_id" value=r.id/> })}
+                                <MarkdownField label=label.to_string() name="body" id="f-reply-body".into()
+                                    value=echoed(&echo, "body").unwrap_or_default() rows=5 error=field_error(err, "body")/>
+                                <button type="submit" class="button primary">
+                                    {if parent.is_some() { "Post reply" } else if question { "Post answer" } else { "Post comment" }}
+                                </button>
+                            </ActionForm>
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
+    let err = action_error(a.edit_post);
+    let echo = echo_resource("edit_post", err.get_untracked().is_some());
+    let id = p.post.id;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let p = p.clone();
+                Suspend::new(async move {
+                    let echo = echo.await;
+                    let v = move |k: &str, d: String| echoed(&echo, k).unwrap_or(d);
+                    view! {
+                        <ActionForm action=a.edit_post attr:novalidate=true attr:class="stack edit-form">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="id" value=id/>
+                            <Field label="Title" name="title" value=v("title", p.post.title.clone()) error=field_error(err, "title")/>
+                            <MarkdownField label="Details".into() name="body" id="f-body".into()
+                                value=v("body", p.body_md.clone().unwrap_or_default()) rows=10 error=field_error(err, "body")/>
+                            <Field label="Tags (optional)" name="tags" value=v("tags", p.post.tags.join(", ")) error=field_error(err, "tags")/>
+                            <VisibilityChoice selected=v("visibility", p.post.visibility.as_str().into()) error=field_error(err, "visibility")/>
+                            <div class="form-actions">
+                                <button type="submit" class="button primary">"Save changes"</button>
+                                <a href=format!("/p/{id}")>"Cancel"</a>
+                            </div>
+                        </ActionForm>
+                        <ActionForm action=a.delete_post attr:class="danger-zone">
+                            <input type="hidden" name="id" value=id/>
+                            <p class="hint">"Deleting removes your words for good. Replies stay, shown under “[deleted]”."</p>
+                            <button type="submit" class="button danger">"Delete this post"</button>
+                        </ActionForm>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EditReplyForm(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
+    let err = action_error(a.edit_reply);
+    let echo = echo_resource("edit_reply", err.get_untracked().is_some());
+    let rid = r.id;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let current = r.body_md.clone().unwrap_or_default();
+                Suspend::new(async move {
+                    let echo = echo.await;
+                    view! {
+                        <ActionForm action=a.edit_reply attr:novalidate=true attr:class="stack edit-form">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="id" value=rid/>
+                            <MarkdownField label="Edit your reply".into() name="body" id=format!("f-edit-{rid}")
+                                value=echoed(&echo, "body").unwrap_or(current) rows=5 error=field_error(err, "body")/>
+                            <div class="form-actions">
+                                <button type="submit" class="button primary">"Save"</button>
+                                <a href=format!("/p/{post_id}#r{rid}")>"Cancel"</a>
+                            </div>
+                        </ActionForm>
+                        <ActionForm action=a.delete_reply attr:class="danger-zone">
+                            <input type="hidden" name="id" value=rid/>
+                            <button type="submit" class="button danger">"Delete this reply"</button>
+                        </ActionForm>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The posts and answers on a member's profile (what the viewer may read).
+#[component]
+pub fn ProfileActivity(handle: String) -> impl IntoView {
+    let activity = Resource::new(move || handle.clone(), get_activity);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match activity.await {
+                    Ok(a) => view! {
+                        <section aria-labelledby="posts-h">
+                            <h2 id="posts-h">"Questions and discussions (" {a.post_count} ")"</h2>
+                            {if a.posts.is_empty() {
+                                view! { <p class="muted">"None you can see yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="post-list">
+                                        {a.posts.into_iter().map(|p| view! { <PostCard p=p/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section aria-labelledby="answers-h">
+                            <h2 id="answers-h">"Answers (" {a.answer_count} ")"</h2>
+                            {if a.answers.is_empty() {
+                                view! { <p class="muted">"None you can see yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="answer-list">
+                                        {a.answers.into_iter().map(|x| view! {
+                                            <li class="answer-item">
+                                                <a href=format!("/p/{}#r{}", x.post_id, x.reply_id)>{x.post_title.clone()}</a>
+                                                <p class="excerpt">{x.excerpt.clone()}</p>
+                                                <p class="small muted">
+                                                    {x.community_name.clone()} " · " {format_date(x.created_at)} " · "
+                                                    {plural(x.vote_count, "helpful vote", "helpful votes")}
+                                                    {x.accepted.then(|| view! { " · " <span class="state-accepted">"✓ Accepted"</span> })}
+                                                </p>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

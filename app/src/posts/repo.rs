@@ -1,0 +1,820 @@
+//! Server-only post storage: feeds, threads, writing posts and replies, votes and accepted answers, with counts in the same transaction.
+
+use super::markdown;
+use super::types::*;
+use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// Who is reading: `None` for an anonymous visitor, else the member's id and whether they are an admin.
+pub type Viewer = Option<(i64, bool)>;
+
+/// Numbered parameters for SQL built from pieces (every parameter here is an integer).
+#[derive(Default)]
+pub struct Params(pub Vec<i64>);
+
+impl Params {
+    fn p(&mut self, value: i64) -> String {
+        self.0.push(value);
+        format!("${}", self.0.len())
+    }
+}
+
+const SUMMARY: &str = "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
+    p.answer_count, p.vote_count, p.accepted_reply_id, p.clinician_answered, p.created_at, \
+    p.last_activity_at, c.slug AS community_slug, c.name AS community_name, u.handle, \
+    u.kind AS author_kind, u.clinician_status, u.specialty";
+const FROM: &str =
+    "FROM posts p JOIN communities c ON c.id = p.community_id JOIN users u ON u.id = p.author_id";
+
+/// SQL that is 1 when the viewer may read post `p` in full: public, an admin, or a member of its community.
+fn readable(params: &mut Params, viewer: Viewer) -> String {
+    match viewer {
+        None => "(CASE WHEN p.visibility = 'public' THEN 1 ELSE 0 END)".into(),
+        Some((_, true)) => "1".into(),
+        Some((id, false)) => format!(
+            "(CASE WHEN p.visibility = 'public' OR EXISTS (SELECT 1 FROM community_members m \
+             WHERE m.community_id = p.community_id AND m.user_id = {}) THEN 1 ELSE 0 END)",
+            params.p(id)
+        ),
+    }
+}
+
+/// "Verified neurologist" for a verified clinician.
+pub fn badge(kind: &str, status: &str, specialty: Option<&str>) -> Option<String> {
+    (kind == MemberKind::Clinician.as_str() && status == ClinicianStatus::Verified.as_str()).then(
+        || {
+            format!(
+                "Verified {}",
+                specialty
+                    .map(specialty_title)
+                    .unwrap_or_else(|| "clinician".into())
+                    .to_lowercase()
+            )
+        },
+    )
+}
+
+fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
+    let kind: String = r.try_get("author_kind")?;
+    let status: String = r.try_get("clinician_status")?;
+    let specialty: Option<String> = r.try_get("specialty")?;
+    Ok(Author {
+        handle: r.try_get("handle")?,
+        badge: badge(&kind, &status, specialty.as_deref()),
+    })
+}
+
+fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppError> {
+    let kind = PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
+    let visibility = Visibility::parse(&r.try_get::<String, _>("visibility")?)
+        .map_err(|_| AppError::Internal)?;
+    let tags: String = r.try_get("tags")?;
+    Ok(PostSummary {
+        id: r.try_get("id")?,
+        community_slug: r.try_get("community_slug")?,
+        community_name: r.try_get("community_name")?,
+        kind,
+        visibility,
+        title: r.try_get("title")?,
+        excerpt: r.try_get("excerpt")?,
+        author: if readable { Some(author(r)?) } else { None },
+        tags: tags.split_whitespace().map(str::to_string).collect(),
+        reply_count: r.try_get("reply_count")?,
+        answer_count: r.try_get("answer_count")?,
+        vote_count: r.try_get("vote_count")?,
+        accepted: r.try_get::<Option<i64>, _>("accepted_reply_id")?.is_some(),
+        clinician_answered: r.try_get::<i64, _>("clinician_answered")? != 0,
+        created_at: r.try_get("created_at")?,
+        last_activity_at: r.try_get("last_activity_at")?,
+    })
+}
+
+/// Where a feed reads from, with the community already resolved to its id.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    Public,
+    Home(i64),
+    Community(i64),
+}
+
+/// The one query of a feed page: SQL and its parameters. Public so the query-plan test checks
+/// exactly what the feed runs.
+pub fn feed_query(
+    scope: Scope,
+    sort: FeedSort,
+    since: Option<i64>,
+    cursor: Option<Cursor>,
+    viewer: Viewer,
+) -> (String, Params) {
+    let mut params = Params::default();
+    let readable_sql = readable(&mut params, viewer);
+    let mut filter = vec![match scope {
+        Scope::Public => "p.visibility = 'public'".to_string(),
+        Scope::Home(user) => format!(
+            "p.community_id IN (SELECT community_id FROM community_members WHERE user_id = {})",
+            params.p(user)
+        ),
+        Scope::Community(id) => format!("p.community_id = {}", params.p(id)),
+    }];
+    if sort == FeedSort::Unanswered {
+        filter.push("p.kind = 'question' AND p.accepted_reply_id IS NULL".into());
+    }
+    filter.push("p.deleted_at IS NULL".into());
+    if let (FeedSort::Top, Some(since)) = (sort, since) {
+        filter.push(format!("p.created_at >= {}", params.p(since)));
+    }
+    let key = match sort {
+        FeedSort::New | FeedSort::Unanswered => None,
+        FeedSort::Active => Some("p.last_activity_at"),
+        FeedSort::Top => Some("p.vote_count"),
+    };
+    if let Some(c) = cursor {
+        filter.push(match key {
+            None => format!("p.id < {}", params.p(c.id)),
+            Some(k) => format!("({k}, p.id) < ({}, {})", params.p(c.key), params.p(c.id)),
+        });
+    }
+    let order = match key {
+        None => "p.id DESC".to_string(),
+        Some(k) => format!("{k} DESC, p.id DESC"),
+    };
+    let limit = params.p(PAGE_SIZE as i64 + 1);
+    let sql = format!(
+        "SELECT {SUMMARY}, {readable_sql} AS readable {FROM} WHERE {} ORDER BY {order} LIMIT {limit}",
+        filter.join(" AND ")
+    );
+    (sql, params)
+}
+
+fn with_params<'q>(
+    sql: &'q str,
+    params: &[i64],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql);
+    for v in params {
+        q = q.bind(*v);
+    }
+    q
+}
+
+async fn community_id(db: &Db, slug: &str) -> Result<i64, AppError> {
+    sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get::<i64, _>("id"))
+        .transpose()?
+        .ok_or(AppError::NotFound)
+}
+
+/// One page of a feed.
+pub async fn feed(
+    db: &Db,
+    scope: &FeedScope,
+    sort: FeedSort,
+    window: &str,
+    cursor: Option<&str>,
+    viewer: Viewer,
+) -> Result<FeedPage, AppError> {
+    let scope = match scope {
+        FeedScope::Public => Scope::Public,
+        FeedScope::Home => Scope::Home(viewer.ok_or(AppError::Unauthenticated)?.0),
+        FeedScope::Community(slug) => Scope::Community(community_id(db, slug).await?),
+    };
+    let cursor = match cursor.filter(|c| !c.is_empty()) {
+        Some(raw) => Some(Cursor::decode(raw).ok_or(AppError::BadRequest)?),
+        None => None,
+    };
+    let days = window_days(window);
+    let since = (days > 0).then(|| now_ms() - days * 86_400_000);
+    let (sql, params) = feed_query(scope, sort, since, cursor, viewer);
+    let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
+    let mut items = rows
+        .iter()
+        .map(|r| summary(r, r.try_get::<i64, _>("readable")? != 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() > PAGE_SIZE {
+        items.truncate(PAGE_SIZE);
+        items.last().map(|last| {
+            Cursor {
+                key: match sort {
+                    FeedSort::Active => last.last_activity_at,
+                    FeedSort::Top => last.vote_count,
+                    _ => last.id,
+                },
+                id: last.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(FeedPage { items, next })
+}
+
+/// The SQL of a thread's replies (one query for the whole thread, with the viewer's votes).
+pub const THREAD_SQL: &str =
+    "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, \
+     r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.kind AS author_kind, \
+     u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted \
+     FROM replies r JOIN users u ON u.id = r.author_id \
+     LEFT JOIN reply_votes v ON v.reply_id = r.id AND v.user_id = $2 \
+     WHERE r.post_id = $1 ORDER BY r.id LIMIT $3";
+
+/// A post page: the post, and its replies when the viewer may read it.
+pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError> {
+    let viewer_id = viewer.map(|v| v.0).unwrap_or(0);
+    let sql = format!(
+        "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, \
+           (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = $1) AS membership, \
+           (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = $1) AS voted \
+         {FROM} WHERE p.id = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(viewer_id)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let membership: Option<i64> = row.try_get("membership")?;
+    let is_admin = viewer.is_some_and(|v| v.1);
+    let visibility: String = row.try_get("visibility")?;
+    let locked = visibility != Visibility::Public.as_str() && membership.is_none() && !is_admin;
+    let deleted = row.try_get::<Option<i64>, _>("deleted_at")?.is_some();
+    let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
+    let mut post = summary(&row, !locked && !deleted)?;
+    let accepted: Option<i64> = row.try_get("accepted_reply_id")?;
+    let replies = if locked {
+        Vec::new()
+    } else {
+        let rows = sqlx::query(THREAD_SQL)
+            .bind(id)
+            .bind(viewer_id)
+            .bind(THREAD_LIMIT as i64)
+            .fetch_all(&db.pool)
+            .await?;
+        let question = post.kind == PostKind::Question;
+        let stored = rows
+            .iter()
+            .map(|r| -> Result<StoredReply, AppError> {
+                let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
+                let reply_id: i64 = r.try_get("id")?;
+                let parent_id: Option<i64> = r.try_get("parent_id")?;
+                let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
+                Ok(StoredReply {
+                    view: ReplyView {
+                        id: reply_id,
+                        parent_id,
+                        depth: 0,
+                        in_reply_to: None,
+                        author: if deleted { None } else { Some(author(r)?) },
+                        body_html: r.try_get("body_html")?,
+                        body_md: if mine && !deleted {
+                            Some(r.try_get("body_md")?)
+                        } else {
+                            None
+                        },
+                        deleted,
+                        created_at: r.try_get("created_at")?,
+                        edited_at: r.try_get("edited_at")?,
+                        vote_count: r.try_get("vote_count")?,
+                        voted: r.try_get::<i64, _>("voted")? != 0,
+                        accepted: accepted == Some(reply_id),
+                        is_answer: question && parent_id.is_none(),
+                        mine,
+                    },
+                    true_depth: r.try_get("depth")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        layout_thread(stored, question)
+    };
+    if locked {
+        post.tags.clear();
+    }
+    Ok(PostPage {
+        locked,
+        deleted,
+        body_html: if locked || deleted {
+            None
+        } else {
+            Some(row.try_get("body_html")?)
+        },
+        body_md: if mine && !deleted {
+            Some(row.try_get("body_md")?)
+        } else {
+            None
+        },
+        edited_at: row.try_get("edited_at")?,
+        replies,
+        is_member: viewer.map(|_| membership.is_some()),
+        mine,
+        voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
+        can_moderate: membership == Some(1) || is_admin,
+        post,
+    })
+}
+
+/// The validated fields of a post.
+pub struct PostInput {
+    pub kind: PostKind,
+    pub visibility: Visibility,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+}
+
+/// The viewer's membership of a community: `None` when not a member, else whether a moderator.
+async fn membership(tx: &mut Tx<'_>, community: i64, user: i64) -> Result<Option<bool>, AppError> {
+    Ok(sqlx::query(
+        "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
+    )
+    .bind(community)
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get::<i64, _>("is_moderator"))
+    .transpose()?
+    .map(|m| m != 0))
+}
+
+async fn set_tags(tx: &mut Tx<'_>, post: i64, tags: &[String]) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM post_tags WHERE post_id = $1")
+        .bind(post)
+        .execute(&mut **tx)
+        .await?;
+    for tag in tags {
+        sqlx::query("INSERT INTO post_tags (post_id, tag) VALUES ($1, $2)")
+            .bind(post)
+            .bind(tag)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Creates a post in a community the author belongs to; returns its id.
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    p: &PostInput,
+) -> Result<i64, AppError> {
+    let community = community_id(db, slug).await?;
+    let mut tx = db.pool.begin().await?;
+    if membership(&mut tx, community, user.id).await?.is_none() {
+        return Err(AppError::JoinRequired);
+    }
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, tags, \
+           created_at, last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(community)
+    .bind(user.id)
+    .bind(p.kind.as_str())
+    .bind(p.visibility.as_str())
+    .bind(&p.title)
+    .bind(&p.body)
+    .bind(markdown::to_html(&p.body))
+    .bind(markdown::excerpt(&p.body))
+    .bind(p.tags.join(" "))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    set_tags(&mut tx, id, &p.tags).await?;
+    sqlx::query("UPDATE communities SET post_count = post_count + 1 WHERE id = $1")
+        .bind(community)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The facts about a post that decide who may change it.
+struct PostFacts {
+    community: i64,
+    author: i64,
+    kind: PostKind,
+    public: bool,
+    deleted: bool,
+}
+
+async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
+    let r = sqlx::query(
+        "SELECT community_id, author_id, kind, visibility, deleted_at FROM posts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(PostFacts {
+        community: r.try_get("community_id")?,
+        author: r.try_get("author_id")?,
+        kind: PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        public: r.try_get::<String, _>("visibility")? == "public",
+        deleted: r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
+    })
+}
+
+/// Edits the author's own post (kind stays; title, body, tags and visibility change).
+pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let f = post_facts(&mut tx, id).await?;
+    if f.author != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    sqlx::query(
+        "UPDATE posts SET title = $1, body_md = $2, body_html = $3, excerpt = $4, tags = $5, \
+         visibility = $6, edited_at = $7 WHERE id = $8",
+    )
+    .bind(&p.title)
+    .bind(&p.body)
+    .bind(markdown::to_html(&p.body))
+    .bind(markdown::excerpt(&p.body))
+    .bind(p.tags.join(" "))
+    .bind(p.visibility.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    set_tags(&mut tx, id, &p.tags).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether `user` moderates `community` (its moderators and admins).
+async fn moderates(tx: &mut Tx<'_>, user: &CurrentUser, community: i64) -> Result<bool, AppError> {
+    Ok(user.is_admin || membership(tx, community, user.id).await? == Some(true))
+}
+
+/// Soft-deletes a post (author, community moderator or admin): the words go, the replies stay.
+pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let f = post_facts(&mut tx, id).await?;
+    if f.author != user.id && !moderates(&mut tx, user, f.community).await? {
+        return Err(AppError::Forbidden);
+    }
+    if f.deleted {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE posts SET title = '[deleted]', body_md = '', body_html = '', excerpt = '', tags = '', \
+         deleted_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    set_tags(&mut tx, id, &[]).await?;
+    sqlx::query("UPDATE communities SET post_count = post_count - 1 WHERE id = $1")
+        .bind(f.community)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Members may write in their community; reading a members-only post needs the same membership.
+async fn require_member(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    f: &PostFacts,
+) -> Result<(), AppError> {
+    if membership(tx, f.community, user.id).await?.is_none() {
+        return Err(if f.public || user.is_admin {
+            AppError::JoinRequired
+        } else {
+            // Not even readable: do not confirm what the post is.
+            AppError::Forbidden
+        });
+    }
+    Ok(())
+}
+
+/// Keeps a post's answer/comment counts and "answered by a clinician" true after a reply changes.
+async fn refresh_counts(tx: &mut Tx<'_>, post: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE posts SET \
+           reply_count = (SELECT COUNT(*) FROM replies r WHERE r.post_id = posts.id AND r.deleted_at IS NULL), \
+           answer_count = CASE WHEN kind = 'question' THEN (SELECT COUNT(*) FROM replies r \
+             WHERE r.post_id = posts.id AND r.parent_id IS NULL AND r.deleted_at IS NULL) ELSE 0 END, \
+           clinician_answered = CASE WHEN kind = 'question' AND EXISTS (SELECT 1 FROM replies r \
+             JOIN users u ON u.id = r.author_id WHERE r.post_id = posts.id AND r.parent_id IS NULL \
+             AND r.deleted_at IS NULL AND u.kind = 'clinician' AND u.clinician_status = 'verified') \
+             THEN 1 ELSE 0 END \
+         WHERE id = $1",
+    )
+    .bind(post)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Replies to a post (`parent` = None: an answer or a top-level comment); returns the reply's id.
+pub async fn reply(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    parent: Option<i64>,
+    body: &str,
+) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let f = post_facts(&mut tx, post).await?;
+    require_member(&mut tx, user, &f).await?;
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    let depth = match parent {
+        None => 0,
+        Some(parent) => {
+            let r = sqlx::query("SELECT post_id, depth, deleted_at FROM replies WHERE id = $1")
+                .bind(parent)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if r.try_get::<i64, _>("post_id")? != post {
+                return Err(AppError::NotFound);
+            }
+            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+                return Err(AppError::Deleted);
+            }
+            r.try_get::<i64, _>("depth")? + 1
+        }
+    };
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO replies (post_id, parent_id, depth, author_id, body_md, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(post)
+    .bind(parent)
+    .bind(depth)
+    .bind(user.id)
+    .bind(body)
+    .bind(markdown::to_html(body))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    refresh_counts(&mut tx, post).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// (post id, author id, parent, deleted) of a reply.
+async fn reply_facts(tx: &mut Tx<'_>, id: i64) -> Result<(i64, i64, Option<i64>, bool), AppError> {
+    let r =
+        sqlx::query("SELECT post_id, author_id, parent_id, deleted_at FROM replies WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok((
+        r.try_get("post_id")?,
+        r.try_get("author_id")?,
+        r.try_get("parent_id")?,
+        r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
+    ))
+}
+
+/// Edits the author's own reply; returns its post.
+pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
+    if author != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if deleted {
+        return Err(AppError::Deleted);
+    }
+    sqlx::query("UPDATE replies SET body_md = $1, body_html = $2, edited_at = $3 WHERE id = $4")
+        .bind(body)
+        .bind(markdown::to_html(body))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// Soft-deletes a reply (author, community moderator or admin); its own replies stay in place.
+pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
+    let f = post_facts(&mut tx, post).await?;
+    if author != user.id && !moderates(&mut tx, user, f.community).await? {
+        return Err(AppError::Forbidden);
+    }
+    if deleted {
+        return Ok(post);
+    }
+    sqlx::query("UPDATE replies SET body_md = '', body_html = '', deleted_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE posts SET accepted_reply_id = NULL WHERE id = $1 AND accepted_reply_id = $2",
+    )
+    .bind(post)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    refresh_counts(&mut tx, post).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// What a vote is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteTarget {
+    Post(i64),
+    Reply(i64),
+}
+
+/// Toggles the member's helpful vote; returns (voted now, new count).
+pub async fn toggle_vote(
+    db: &Db,
+    user: &CurrentUser,
+    target: VoteTarget,
+) -> Result<(bool, i64), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let (post, author, deleted) = match target {
+        VoteTarget::Post(id) => {
+            let f = post_facts(&mut tx, id).await?;
+            (id, f.author, f.deleted)
+        }
+        VoteTarget::Reply(id) => {
+            let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
+            (post, author, deleted)
+        }
+    };
+    let f = post_facts(&mut tx, post).await?;
+    require_member(&mut tx, user, &f).await?;
+    if deleted || f.deleted {
+        return Err(AppError::Deleted);
+    }
+    if author == user.id {
+        return Err(AppError::field(
+            "vote",
+            "You cannot mark your own writing as helpful.",
+        ));
+    }
+    let now = now_ms();
+    let (insert, delete, update, select) = match target {
+        VoteTarget::Post(_) => (
+            "INSERT INTO post_votes (post_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            "DELETE FROM post_votes WHERE post_id = $1 AND user_id = $2",
+            "UPDATE posts SET vote_count = vote_count + $1 WHERE id = $2",
+            "SELECT vote_count FROM posts WHERE id = $1",
+        ),
+        VoteTarget::Reply(_) => (
+            "INSERT INTO reply_votes (reply_id, user_id, created_at, post_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            "DELETE FROM reply_votes WHERE reply_id = $1 AND user_id = $2",
+            "UPDATE replies SET vote_count = vote_count + $1 WHERE id = $2",
+            "SELECT vote_count FROM replies WHERE id = $1",
+        ),
+    };
+    let id = match target {
+        VoteTarget::Post(id) | VoteTarget::Reply(id) => id,
+    };
+    let mut q = sqlx::query(insert).bind(id).bind(user.id).bind(now);
+    if matches!(target, VoteTarget::Reply(_)) {
+        q = q.bind(post);
+    }
+    let inserted = q.execute(&mut *tx).await?.rows_affected() == 1;
+    if !inserted {
+        sqlx::query(delete)
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(update)
+        .bind(if inserted { 1i64 } else { -1 })
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let count: i64 = sqlx::query(select)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("vote_count")?;
+    tx.commit().await?;
+    Ok((inserted, count))
+}
+
+/// The asker marks one answer as accepted (`None` takes the mark back).
+pub async fn accept(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    reply: Option<i64>,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let f = post_facts(&mut tx, post).await?;
+    if f.author != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if f.kind != PostKind::Question {
+        return Err(AppError::BadRequest);
+    }
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    if let Some(reply) = reply {
+        let (on, _, parent, deleted) = reply_facts(&mut tx, reply).await?;
+        if on != post || parent.is_some() {
+            return Err(AppError::NotFound);
+        }
+        if deleted {
+            return Err(AppError::Deleted);
+        }
+    }
+    sqlx::query("UPDATE posts SET accepted_reply_id = $1 WHERE id = $2")
+        .bind(reply)
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A member's posts and answers that the viewer may read, newest first, with their counts.
+pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity, AppError> {
+    let author: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
+        .bind(handle.trim().trim_start_matches('@').to_lowercase())
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get("id")?;
+    let mut params = Params::default();
+    let readable_sql = readable(&mut params, viewer);
+    let a = params.p(author);
+    let posts_filter = format!("p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1");
+    let answers_filter = format!(
+        "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
+         AND p.deleted_at IS NULL AND {readable_sql} = 1"
+    );
+    let limit = params.p(PAGE_SIZE as i64);
+    let bind_all = |sql| with_params(sql, &params.0);
+    let counts_sql = format!(
+        "SELECT (SELECT COUNT(*) FROM posts p WHERE {posts_filter}) AS posts, \
+                (SELECT COUNT(*) FROM replies r JOIN posts p ON p.id = r.post_id WHERE {answers_filter}) AS answers, \
+                {limit} AS page"
+    );
+    let counts = bind_all(&counts_sql).fetch_one(&db.pool).await?;
+    let posts_sql =
+        format!("SELECT {SUMMARY} {FROM} WHERE {posts_filter} ORDER BY p.id DESC LIMIT {limit}");
+    let posts = bind_all(&posts_sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| summary(r, true))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answers_sql = format!(
+        "SELECT r.id AS reply_id, r.post_id, p.title, c.name AS community_name, r.body_md, r.vote_count, \
+           r.created_at, CASE WHEN p.accepted_reply_id = r.id THEN 1 ELSE 0 END AS accepted \
+         FROM replies r JOIN posts p ON p.id = r.post_id JOIN communities c ON c.id = p.community_id \
+         WHERE {answers_filter} ORDER BY r.id DESC LIMIT {limit}"
+    );
+    let answers = bind_all(&answers_sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<AnswerSummary, AppError> {
+            Ok(AnswerSummary {
+                reply_id: r.try_get("reply_id")?,
+                post_id: r.try_get("post_id")?,
+                post_title: r.try_get("title")?,
+                community_name: r.try_get("community_name")?,
+                excerpt: markdown::excerpt(&r.try_get::<String, _>("body_md")?),
+                vote_count: r.try_get("vote_count")?,
+                accepted: r.try_get::<i64, _>("accepted")? != 0,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Activity {
+        post_count: counts.try_get("posts")?,
+        answer_count: counts.try_get("answers")?,
+        posts,
+        answers,
+    })
+}

@@ -1,0 +1,458 @@
+//! Post wire types, the validating parsers for what members type, feed cursors and the thread layout.
+
+use serde::{Deserialize, Serialize};
+
+/// Questions get answers (one may be accepted); discussions get threaded comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PostKind {
+    Question,
+    Discussion,
+}
+
+impl PostKind {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "question" => Ok(Self::Question),
+            "discussion" => Ok(Self::Discussion),
+            _ => Err("Choose whether you are asking a question or starting a discussion.".into()),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Question => "question",
+            Self::Discussion => "discussion",
+        }
+    }
+}
+
+/// Who may read a post in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Visibility {
+    /// Anyone, and search engines.
+    Public,
+    /// Members of the post's community; others see the title and an excerpt.
+    Members,
+}
+
+impl Visibility {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "public" => Ok(Self::Public),
+            "members" => Ok(Self::Members),
+            _ => Err("Choose who can read this post.".into()),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Members => "members",
+        }
+    }
+}
+
+/// Feed orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedSort {
+    New,
+    /// Most recent reply first.
+    Active,
+    /// Most helpful votes among posts of the time window.
+    Top,
+    /// Questions without an accepted answer, newest first.
+    Unanswered,
+}
+
+pub const SORTS: &[(FeedSort, &str, &str)] = &[
+    (FeedSort::New, "new", "New"),
+    (FeedSort::Active, "active", "Active"),
+    (FeedSort::Top, "top", "Top"),
+    (FeedSort::Unanswered, "unanswered", "Unanswered"),
+];
+
+impl FeedSort {
+    /// Unknown values fall back to New (they come from links, not forms).
+    pub fn parse(raw: &str) -> Self {
+        SORTS
+            .iter()
+            .find(|(_, k, _)| *k == raw)
+            .map(|(s, ..)| *s)
+            .unwrap_or(FeedSort::New)
+    }
+    pub fn as_str(self) -> &'static str {
+        SORTS
+            .iter()
+            .find(|(s, ..)| *s == self)
+            .map(|(_, k, _)| *k)
+            .unwrap_or("new")
+    }
+}
+
+/// The time windows of the Top sort: key, label, length in days (0 = all time).
+pub const WINDOWS: &[(&str, &str, i64)] = &[
+    ("week", "This week", 7),
+    ("month", "This month", 30),
+    ("year", "This year", 365),
+    ("all", "All time", 0),
+];
+
+/// Days of a Top window; unknown values mean a month.
+pub fn window_days(raw: &str) -> i64 {
+    WINDOWS
+        .iter()
+        .find(|(k, ..)| *k == raw)
+        .map(|(.., d)| *d)
+        .unwrap_or(30)
+}
+
+/// Which posts a feed lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedScope {
+    /// Public posts of every community (the landing page).
+    Public,
+    /// Every post of the communities the member joined.
+    Home,
+    /// One community's posts (members-only ones as excerpts for outsiders).
+    Community(String),
+}
+
+impl FeedScope {
+    /// `"public"`, `"home"` or a community slug.
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "public" | "" => Self::Public,
+            "home" => Self::Home,
+            slug => Self::Community(slug.to_string()),
+        }
+    }
+    pub fn as_param(&self) -> String {
+        match self {
+            Self::Public => "public".into(),
+            Self::Home => "home".into(),
+            Self::Community(slug) => slug.clone(),
+        }
+    }
+}
+
+pub const PAGE_SIZE: usize = 20;
+
+/// A keyset position: the sort key of the last item shown and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(self) -> String {
+        format!("{}_{}", self.key, self.id)
+    }
+    pub fn decode(raw: &str) -> Option<Self> {
+        let (key, id) = raw.split_once('_')?;
+        Some(Self {
+            key: key.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+/// Who wrote something, with the verified-clinician badge when it applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub handle: String,
+    /// "Verified neurologist" for verified clinicians; `None` for everyone else.
+    pub badge: Option<String>,
+}
+
+/// A post as listed in feeds and on profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSummary {
+    pub id: i64,
+    pub community_slug: String,
+    pub community_name: String,
+    pub kind: PostKind,
+    pub visibility: Visibility,
+    pub title: String,
+    pub excerpt: String,
+    /// Hidden (`None`) from readers who may only see the excerpt of a members-only post.
+    pub author: Option<Author>,
+    pub tags: Vec<String>,
+    pub reply_count: i64,
+    pub answer_count: i64,
+    pub vote_count: i64,
+    pub accepted: bool,
+    pub clinician_answered: bool,
+    pub created_at: i64,
+    pub last_activity_at: i64,
+}
+
+/// One page of a feed; `next` is the cursor for "Load more".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub items: Vec<PostSummary>,
+    pub next: Option<String>,
+}
+
+/// A reply in the order it is shown, with its display depth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    /// Indentation level, capped at [`MAX_DEPTH`].
+    pub depth: i64,
+    /// Set when the reply is shown flatter than it is nested: whom it answers.
+    pub in_reply_to: Option<String>,
+    /// `None` once deleted.
+    pub author: Option<Author>,
+    /// Empty once deleted.
+    pub body_html: String,
+    /// Only for the author (to edit it).
+    pub body_md: Option<String>,
+    pub deleted: bool,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub vote_count: i64,
+    pub voted: bool,
+    pub accepted: bool,
+    /// A top-level reply to a question.
+    pub is_answer: bool,
+    pub mine: bool,
+}
+
+/// A post page. Readers who may not read a members-only post get `locked` and the excerpt only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPage {
+    pub post: PostSummary,
+    pub locked: bool,
+    pub deleted: bool,
+    pub body_html: Option<String>,
+    /// Only for the author.
+    pub body_md: Option<String>,
+    pub edited_at: Option<i64>,
+    pub replies: Vec<ReplyView>,
+    /// `None` when not logged in.
+    pub is_member: Option<bool>,
+    pub mine: bool,
+    pub voted: bool,
+    /// Moderators of the community and admins may delete others' posts and replies.
+    pub can_moderate: bool,
+}
+
+/// A member's answer as listed on their profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerSummary {
+    pub reply_id: i64,
+    pub post_id: i64,
+    pub post_title: String,
+    pub community_name: String,
+    pub excerpt: String,
+    pub vote_count: i64,
+    pub accepted: bool,
+    pub created_at: i64,
+}
+
+/// What a profile shows of a member's writing, filtered by what the viewer may read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub post_count: i64,
+    pub answer_count: i64,
+    pub posts: Vec<PostSummary>,
+    pub answers: Vec<AnswerSummary>,
+}
+
+/// How deep replies are indented before they are shown flat with "in reply to".
+pub const MAX_DEPTH: i64 = 4;
+/// The most replies one thread page shows.
+pub const THREAD_LIMIT: usize = 1000;
+
+pub fn parse_title(raw: &str) -> Result<String, String> {
+    let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.chars().count() {
+        0 => Err("Give your post a title.".into()),
+        n if n < 8 => Err("Make the title a little longer (at least 8 characters).".into()),
+        n if n > 150 => Err("Keep the title to 150 characters.".into()),
+        _ => Ok(s),
+    }
+}
+
+pub fn parse_body(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    match s.chars().count() {
+        0 => Err("Write a few words so others can help.".into()),
+        n if n > 20_000 => Err(format!("Keep it to 20,000 characters (this is {n}).")),
+        _ => Ok(s.to_string()),
+    }
+}
+
+pub fn parse_reply(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    match s.chars().count() {
+        0 => Err("Write your reply first.".into()),
+        n if n > 10_000 => Err(format!("Keep replies to 10,000 characters (this is {n}).")),
+        _ => Ok(s.to_string()),
+    }
+}
+
+/// Up to five tags, separated by commas or spaces: lowercase letters, digits and hyphens.
+pub fn parse_tags(raw: &str) -> Result<Vec<String>, String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in raw.split([',', ' ', '#']).filter(|t| !t.is_empty()) {
+        let t = t.to_lowercase();
+        if t.chars().count() > 30 || !t.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return Err(format!(
+                "“{t}” is not a tag: use letters, digits and hyphens, up to 30 characters."
+            ));
+        }
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    if tags.len() > 5 {
+        return Err("Use at most five tags.".into());
+    }
+    Ok(tags)
+}
+
+/// A reply as stored, before layout.
+#[derive(Debug, Clone)]
+pub struct StoredReply {
+    pub view: ReplyView,
+    pub true_depth: i64,
+}
+
+/// Orders replies for display: each reply directly below its parent (depth first), siblings in
+/// the order given (answers: accepted, then most helpful; comments: oldest first). Beyond
+/// [`MAX_DEPTH`] replies stay at that depth and say whom they answer.
+pub fn layout_thread(replies: Vec<StoredReply>, question: bool) -> Vec<ReplyView> {
+    use std::collections::HashMap;
+    let handles: HashMap<i64, String> = replies
+        .iter()
+        .map(|r| {
+            let who = r
+                .view
+                .author
+                .as_ref()
+                .map(|a| format!("@{}", a.handle))
+                .unwrap_or_else(|| "[deleted]".into());
+            (r.view.id, who)
+        })
+        .collect();
+    let mut children: HashMap<Option<i64>, Vec<StoredReply>> = HashMap::new();
+    for r in replies {
+        // A parent that is not in this page (should not happen) makes the reply top-level.
+        let key = r.view.parent_id.filter(|p| handles.contains_key(p));
+        children.entry(key).or_default().push(r);
+    }
+    if question {
+        if let Some(top) = children.get_mut(&None) {
+            top.sort_by(|a, b| {
+                (b.view.accepted, b.view.vote_count, -b.view.id).cmp(&(
+                    a.view.accepted,
+                    a.view.vote_count,
+                    -a.view.id,
+                ))
+            });
+        }
+    }
+    let mut out = Vec::with_capacity(handles.len());
+    // Iterative depth-first walk (no recursion limit for very deep threads).
+    let mut stack: Vec<StoredReply> = children.remove(&None).unwrap_or_default();
+    stack.reverse();
+    while let Some(mut r) = stack.pop() {
+        let id = r.view.id;
+        if r.true_depth > MAX_DEPTH {
+            r.view.depth = MAX_DEPTH;
+            r.view.in_reply_to = r.view.parent_id.and_then(|p| handles.get(&p).cloned());
+        } else {
+            r.view.depth = r.true_depth;
+        }
+        out.push(r.view);
+        if let Some(mut kids) = children.remove(&Some(id)) {
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(id: i64, parent: Option<i64>, depth: i64, votes: i64) -> StoredReply {
+        StoredReply {
+            view: ReplyView {
+                id,
+                parent_id: parent,
+                depth: 0,
+                in_reply_to: None,
+                author: Some(Author {
+                    handle: format!("m{id}"),
+                    badge: None,
+                }),
+                body_html: String::new(),
+                body_md: None,
+                deleted: false,
+                created_at: id,
+                edited_at: None,
+                vote_count: votes,
+                voted: false,
+                accepted: false,
+                is_answer: parent.is_none(),
+                mine: false,
+            },
+            true_depth: depth,
+        }
+    }
+
+    #[test]
+    fn threads_nest_then_flatten() {
+        let mut rs = vec![stored(1, None, 0, 0), stored(2, None, 0, 0)];
+        // A chain 1 → 3 → 4 → 5 → 6 → 7 → 8 under reply 1.
+        let mut parent = 1;
+        for (i, id) in (3..=8).enumerate() {
+            rs.push(stored(id, Some(parent), i as i64 + 1, 0));
+            parent = id;
+        }
+        let out = layout_thread(rs, false);
+        let order: Vec<i64> = out.iter().map(|r| r.id).collect();
+        assert_eq!(order, vec![1, 3, 4, 5, 6, 7, 8, 2]);
+        let depths: Vec<i64> = out.iter().map(|r| r.depth).collect();
+        assert_eq!(depths, vec![0, 1, 2, 3, 4, 4, 4, 0]);
+        assert_eq!(out[5].in_reply_to.as_deref(), Some("@m6"));
+        assert_eq!(out[4].in_reply_to, None);
+    }
+
+    #[test]
+    fn answers_sort_accepted_then_votes() {
+        let mut a = stored(1, None, 0, 5);
+        let b = stored(2, None, 0, 9);
+        let mut c = stored(3, None, 0, 0);
+        c.view.accepted = true;
+        a.view.vote_count = 5;
+        let out = layout_thread(vec![a, b, c, stored(4, Some(3), 1, 0)], true);
+        let order: Vec<i64> = out.iter().map(|r| r.id).collect();
+        assert_eq!(order, vec![3, 4, 2, 1]);
+    }
+
+    #[test]
+    fn inputs() {
+        assert_eq!(
+            parse_title("  What   helps with   fatigue? "),
+            Ok("What helps with fatigue?".into())
+        );
+        assert!(parse_title("Help").is_err());
+        assert!(parse_title(&"x".repeat(151)).is_err());
+        assert!(parse_body(" ").is_err());
+        assert!(parse_body(&"x".repeat(20_001)).is_err());
+        assert_eq!(
+            parse_tags("Fatigue, sleep #fatigue"),
+            Ok(vec!["fatigue".into(), "sleep".into()])
+        );
+        assert!(parse_tags("a b c d e f").is_err());
+        assert!(parse_tags("<script>").is_err());
+        assert_eq!(Cursor::decode("17_4"), Some(Cursor { key: 17, id: 4 }));
+        assert_eq!(Cursor::decode("x_4"), None);
+        assert_eq!(FeedSort::parse("top"), FeedSort::Top);
+        assert_eq!(FeedSort::parse("bogus"), FeedSort::New);
+    }
+}

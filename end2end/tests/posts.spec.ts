@@ -1,0 +1,195 @@
+// Questions, answers and discussions: ask → clinician answers → accept, threaded replies, no-JS asking, members-only excerpts.
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { DEMO_PASSWORD, freshPage, hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
+
+async function joinMs(page: Page) {
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+  await expect(page.getByText("You are a member")).toBeVisible();
+}
+
+test("a member asks, a verified clinician answers, the asker accepts the answer", async ({ page }) => {
+  const asker = uniqueHandle("asker");
+  await signUp(page, asker, "asker-password-1");
+  await joinMs(page);
+  await page.getByRole("link", { name: "Ask a question" }).click();
+  await hydrated(page);
+  const title = `Is heat making my walking worse? ${Date.now().toString(36)}`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Details").fill("On hot days my legs feel **heavy** after ten minutes.");
+  await page.getByLabel("Everyone").check();
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.locator(".user-html strong")).toHaveText("heavy");
+  const postUrl = page.url().replace(/[?#].*$/, "");
+  await logOut(page);
+
+  await logIn(page, "dr_okafor", DEMO_PASSWORD);
+  await page.goto(postUrl);
+  await hydrated(page);
+  await page.getByLabel("Your answer").fill("Heat often brings old symptoms back for a while (Uhthoff's phenomenon). Cooling down usually helps.");
+  await page.getByRole("button", { name: "Post answer" }).click();
+  const answer = page.locator("li.reply.answer").first();
+  await expect(answer).toContainText("Uhthoff");
+  await expect(answer.locator(".badge-verified")).toHaveText("✓ Verified neurologist");
+  await logOut(page);
+
+  await logIn(page, asker, "asker-password-1");
+  await page.goto(postUrl);
+  await hydrated(page);
+  await page.getByRole("button", { name: "✓ Accept this answer" }).click();
+  const accepted = page.locator("li.reply.accepted");
+  await expect(accepted.getByText("✓ Accepted answer")).toBeVisible();
+  await expect(accepted.locator(".badge-verified")).toHaveText("✓ Verified neurologist");
+  await expect(accepted).toContainText("Uhthoff");
+  await page.screenshot({ path: "test-results/question-accepted.png", fullPage: true });
+
+  // The community feed says so.
+  await page.goto("/c/multiple-sclerosis");
+  const card = page.locator(".post-card", { hasText: title });
+  await expect(card.getByText("✓ Accepted answer")).toBeVisible();
+  await expect(card.getByText("Answered by a clinician")).toBeVisible();
+});
+
+test("a threaded reply sits under the comment it answers", async ({ page }) => {
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Start a discussion" }).click();
+  await hydrated(page);
+  const title = `Cooling vests that work ${Date.now().toString(36)}`;
+  await expect(page.getByLabel("Start a discussion")).toBeChecked();
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Details").fill("Which ones have you tried?");
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Your comment").fill("I tried a gel vest last summer.");
+  await page.getByRole("button", { name: "Post comment" }).click();
+  const first = page.locator("li.reply", { hasText: "gel vest" });
+  await expect(first).toHaveClass(/depth-0/);
+  await first.getByRole("link", { name: "Reply" }).click();
+  await expect(page.getByText("Replying to @maria_ms")).toBeVisible();
+  await page.getByLabel("Your reply").fill("Update: it lasts about two hours.");
+  await page.getByRole("button", { name: "Post reply" }).click();
+  const nested = page.locator("li.reply", { hasText: "two hours" });
+  await expect(nested).toHaveClass(/depth-1/);
+  await expect(page.getByText("Replying to")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/thread.png", fullPage: true });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a member asks a question; a missing title comes back with the details kept", async ({ page }) => {
+    await signUp(page, uniqueHandle("plainask"), "plain-asker-1", { js: false });
+    await page.goto("/c/multiple-sclerosis");
+    await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+    await expect(page.getByText("You are a member")).toBeVisible();
+    await page.getByRole("link", { name: "Ask a question" }).click();
+    const details = "My neurologist mentioned an MRI every year. Is that usual?";
+    await page.getByLabel("Details").fill(details);
+    await page.getByRole("button", { name: "Post" }).click();
+    await expect(page.locator("#f-title-error")).toContainText("title");
+    await expect(page.getByLabel("Details")).toHaveValue(details);
+    const title = `How often do people get MRI scans? ${Date.now().toString(36)}`;
+    await page.getByLabel("Title").fill(title);
+    await page.getByRole("button", { name: "Post" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page).toHaveURL(/\/p\/\d+/);
+    await expect(page.getByText(details)).toBeVisible();
+    // Answering one's own question works as a plain form too.
+    await page.getByLabel("Your answer").fill("Update: my nurse said yearly is common in the first years.");
+    await page.getByRole("button", { name: "Post answer" }).click();
+    await expect(page.locator("li.reply")).toContainText("yearly is common");
+  });
+
+  test("sort tabs are plain links", async ({ page }) => {
+    await page.goto("/c/type-2-diabetes");
+    await page.getByRole("navigation", { name: "Sort posts" }).getByRole("link", { name: "Unanswered" }).click();
+    await expect(page).toHaveURL(/sort=unanswered/);
+    await expect(page.getByRole("link", { name: /How do I read the HbA1c number/ })).toBeVisible();
+    await expect(page.getByRole("link", { name: /What is a good breakfast/ })).toHaveCount(0);
+  });
+});
+
+test("an anonymous visitor sees only the excerpt of a members-only post", async ({ page, browser }) => {
+  await signUp(page, uniqueHandle("private"), "private-password-1");
+  await joinMs(page);
+  await page.getByRole("link", { name: "Ask a question" }).click();
+  await hydrated(page);
+  const title = `A members-only question ${Date.now().toString(36)}`;
+  await page.getByLabel("Title").fill(title);
+  const opening = "I have been on my new treatment for three months and I feel unsure. ".repeat(4);
+  await page.getByLabel("Details").fill(`${opening}PRIVATE-DETAIL-FOR-MEMBERS`);
+  await expect(page.getByLabel("Members of this community only")).toBeChecked();
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const url = page.url().replace(/[?#].*$/, "");
+
+  const visitor = await freshPage(browser);
+  await visitor.goto(url);
+  await expect(visitor.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(visitor.getByText("This post is for members of Multiple Sclerosis.")).toBeVisible();
+  await expect(visitor.getByText(/I have been on my new treatment/)).toBeVisible();
+  await expect(visitor.getByText("PRIVATE-DETAIL-FOR-MEMBERS")).toHaveCount(0);
+  expect(await visitor.content()).not.toContain("PRIVATE-DETAIL-FOR-MEMBERS");
+  await expect(visitor.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex");
+  await expect(visitor.getByRole("link", { name: "Log in to read" })).toBeVisible();
+  await visitor.screenshot({ path: "test-results/members-only.png", fullPage: true });
+  // The landing page lists public posts only.
+  await visitor.goto("/");
+  await expect(visitor.getByRole("heading", { name: "Recent questions and discussions" })).toBeVisible();
+  await expect(visitor.getByText(title)).toHaveCount(0);
+  await visitor.context().close();
+});
+
+test("Load more appends the next page", async ({ page }) => {
+  const handle = uniqueHandle("loader");
+  await signUp(page, handle, "loader-password-1");
+  await page.goto("/c/chronic-myeloid-leukaemia");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join Chronic Myeloid Leukaemia" }).click();
+  await expect(page.getByText("You are a member")).toBeVisible();
+  const origin = new URL(page.url()).origin;
+  for (let i = 0; i < 21; i++) {
+    const res = await page.request.post("/api/post/create", {
+      headers: { Origin: origin, Accept: "application/json" },
+      form: {
+        community: "chronic-myeloid-leukaemia",
+        kind: "discussion",
+        title: `Paging test post ${i} ${handle}`,
+        body: "Body",
+        tags: "",
+        visibility: "members",
+      },
+    });
+    expect(res.ok()).toBeTruthy();
+  }
+  await page.goto("/c/chronic-myeloid-leukaemia");
+  await hydrated(page);
+  const cards = page.locator(".post-card");
+  await expect(cards).toHaveCount(20);
+  await page.getByRole("link", { name: "Load more" }).click();
+  await expect(cards.nth(20)).toBeVisible();
+  expect(await cards.count()).toBeGreaterThan(20);
+  await expect(page).toHaveURL(/\/c\/chronic-myeloid-leukaemia$/);
+});
+
+test("post pages and feeds have no accessibility violations", async ({ page }) => {
+  for (const path of ["/", "/c/multiple-sclerosis", "/c/type-2-diabetes?sort=top&t=all"]) {
+    await page.goto(path);
+    await hydrated(page);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations, path).toEqual([]);
+  }
+  await page.goto("/c/multiple-sclerosis");
+  await page.getByRole("link", { name: "Does fatigue get better after a relapse?" }).click();
+  await expect(page.getByText("✓ Accepted answer").first()).toBeVisible();
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations).toEqual([]);
+  await page.screenshot({ path: "test-results/demo-question.png", fullPage: true });
+});

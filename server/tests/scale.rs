@@ -1,0 +1,186 @@
+//! Speed guarantees: feeds and threads read indexes (SQLite query plans), and a 500-reply thread renders in one page with a fixed number of queries on both backends.
+
+mod common;
+
+use app::posts::repo::{feed_query, Scope, THREAD_SQL};
+use app::posts::types::{Cursor, FeedSort};
+use common::{new_client, spawn, Backend, TestApp};
+use sqlx::Row;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tracing_subscriber::layer::SubscriberExt;
+
+async fn plan(app: &TestApp, sql: &str, params: &[i64]) -> Vec<String> {
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let mut q = sqlx::query(&explain);
+    for p in params {
+        q = q.bind(*p);
+    }
+    q.fetch_all(&app.db.pool)
+        .await
+        .expect("explain")
+        .iter()
+        .map(|r| r.try_get::<String, _>("detail").expect("detail"))
+        .collect()
+}
+
+/// A line that reads a whole table (not through an index).
+fn full_scan(line: &str) -> bool {
+    let l = line.trim();
+    [
+        "SCAN p",
+        "SCAN posts",
+        "SCAN r",
+        "SCAN replies",
+        "SCAN v",
+        "SCAN m",
+    ]
+    .iter()
+    .any(|t| l == *t || l.starts_with(&format!("{t} ")) && !l.contains("INDEX"))
+}
+
+#[tokio::test]
+async fn feeds_and_threads_read_indexes() {
+    let app = spawn(Backend::Sqlite).await.expect("sqlite");
+    let sorts = [
+        FeedSort::New,
+        FeedSort::Active,
+        FeedSort::Top,
+        FeedSort::Unanswered,
+    ];
+    for scope in [Scope::Public, Scope::Home(1), Scope::Community(1)] {
+        for sort in sorts {
+            for cursor in [None, Some(Cursor { key: 5, id: 5 })] {
+                for viewer in [None, Some((1, false)), Some((1, true))] {
+                    for since in [None, Some(1_000)] {
+                        let (sql, params) = feed_query(scope, sort, since, cursor, viewer);
+                        let lines = plan(&app, &sql, &params.0).await;
+                        let what = format!("{scope:?} {sort:?} {cursor:?} {viewer:?}: {lines:#?}");
+                        assert!(!lines.iter().any(|l| full_scan(l)), "full scan in {what}");
+                        assert!(
+                            lines.iter().any(|l| l.contains("INDEX posts_")),
+                            "a feed index in {what}"
+                        );
+                        if !matches!(scope, Scope::Home(_)) {
+                            assert!(
+                                !lines.iter().any(|l| l.contains("TEMP B-TREE")),
+                                "the index gives the order (no sort of all rows) in {what}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let lines = plan(&app, THREAD_SQL, &[1, 1, 1000]).await;
+    assert!(!lines.iter().any(|l| full_scan(l)), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.contains("replies_post_idx")),
+        "{lines:#?}"
+    );
+}
+
+/// Counts the SQL statements sqlx runs (it reports each one as a `sqlx::query` event).
+struct QueryCounter(Arc<AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for QueryCounter {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if event.metadata().target() == "sqlx::query" {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
+    let count = Arc::new(AtomicUsize::new(0));
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::registry().with(QueryCounter(count.clone())),
+    )
+    .expect("the only subscriber in this test binary");
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = spawn(backend).await else {
+            continue;
+        };
+        let admin = new_client();
+        app.signup_as(&admin, "root_admin", "correct-horse-1")
+            .await
+            .ok();
+        app.make_admin("root_admin").await;
+        app.call_as(
+            &admin,
+            "admin/save_community",
+            &[
+                ("current_slug", ""),
+                ("slug", "ms"),
+                ("name", "MS"),
+                ("description", "MS."),
+                ("rules", ""),
+                ("colour", "teal"),
+            ],
+        )
+        .await
+        .ok();
+        app.call_as(&admin, "community/join", &[("slug", "ms")])
+            .await
+            .ok();
+        let id = app
+            .call_as(
+                &admin,
+                "post/create",
+                &[
+                    ("community", "ms"),
+                    ("kind", "discussion"),
+                    ("title", "A very long conversation"),
+                    ("body", "Let us talk."),
+                    ("tags", ""),
+                    ("visibility", "public"),
+                ],
+            )
+            .await
+            .ok()
+            .as_i64()
+            .expect("id");
+        let mut parent: Option<i64> = None;
+        for i in 0..500 {
+            let (post, par) = (id.to_string(), parent.map(|p| p.to_string()));
+            let body = format!("Reply number {i} in the thread");
+            let mut form = vec![("post_id", post.as_str()), ("body", body.as_str())];
+            if let Some(p) = &par {
+                form.push(("parent_id", p.as_str()));
+            }
+            let rid = app
+                .call_as(&admin, "reply/create", &form)
+                .await
+                .ok()
+                .as_i64();
+            // Every tenth reply starts a new branch; the others answer the one before.
+            parent = if i % 10 == 9 { None } else { rid };
+        }
+        let path = format!("/p/{id}");
+        let (status, _) = app.get(&path).await; // warm the pool
+        assert_eq!(status, 200);
+        let before = count.load(Ordering::SeqCst);
+        let started = std::time::Instant::now();
+        let (status, html) = app.get(&path).await;
+        let took = started.elapsed();
+        let queries = count.load(Ordering::SeqCst) - before;
+        assert_eq!(status, 200);
+        for i in [0, 1, 250, 499] {
+            assert!(
+                html.contains(&format!("Reply number {i} in the thread")),
+                "reply {i} on the page"
+            );
+        }
+        eprintln!("{backend:?}: the 500-reply page took {took:?} and {queries} queries");
+        assert!(queries > 0, "the counter sees queries");
+        assert!(
+            queries <= 12,
+            "{backend:?}: {queries} queries for one page: N+1?"
+        );
+    }
+}
