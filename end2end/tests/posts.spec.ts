@@ -17,7 +17,7 @@ test("a member asks, a verified clinician answers, the asker accepts the answer"
   await page.getByRole("link", { name: "Ask a question" }).click();
   await hydrated(page);
   const title = `Is heat making my walking worse? ${Date.now().toString(36)}`;
-  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Title", { exact: true }).fill(title);
   await page.getByLabel("Details").fill("On hot days my legs feel **heavy** after ten minutes.");
   await page.getByLabel("Everyone").check();
   await page.getByRole("button", { name: "Post" }).click();
@@ -29,7 +29,7 @@ test("a member asks, a verified clinician answers, the asker accepts the answer"
   await logIn(page, "dr_okafor", DEMO_PASSWORD);
   await page.goto(postUrl);
   await hydrated(page);
-  await page.getByLabel("Your answer").fill("Heat often brings old symptoms back for a while (Uhthoff's phenomenon). Cooling down usually helps.");
+  await page.getByRole("textbox", { name: "Your answer" }).fill("Heat often brings old symptoms back for a while (Uhthoff's phenomenon). Cooling down usually helps.");
   await page.getByRole("button", { name: "Post answer" }).click();
   const answer = page.locator("li.reply.answer").first();
   await expect(answer).toContainText("Uhthoff");
@@ -44,6 +44,11 @@ test("a member asks, a verified clinician answers, the asker accepts the answer"
   await expect(accepted.getByText("✓ Accepted answer")).toBeVisible();
   await expect(accepted.locator(".badge-verified")).toHaveText("✓ Verified neurologist");
   await expect(accepted).toContainText("Uhthoff");
+  // A helpful vote, and pressing again takes it back.
+  await accepted.getByRole("button", { name: "▲ Helpful · 0" }).click();
+  await expect(accepted.getByRole("button", { name: "▲ Helpful · 1" })).toHaveAttribute("aria-pressed", "true");
+  await accepted.getByRole("button", { name: "▲ Helpful · 1" }).click();
+  await expect(accepted.getByRole("button", { name: "▲ Helpful · 0" })).toHaveAttribute("aria-pressed", "false");
   await page.screenshot({ path: "test-results/question-accepted.png", fullPage: true });
 
   // The community feed says so.
@@ -61,18 +66,18 @@ test("a threaded reply sits under the comment it answers", async ({ page }) => {
   await hydrated(page);
   const title = `Cooling vests that work ${Date.now().toString(36)}`;
   await expect(page.getByLabel("Start a discussion")).toBeChecked();
-  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Title", { exact: true }).fill(title);
   await page.getByLabel("Details").fill("Which ones have you tried?");
   await page.getByRole("button", { name: "Post" }).click();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
   await hydrated(page);
-  await page.getByLabel("Your comment").fill("I tried a gel vest last summer.");
+  await page.getByRole("textbox", { name: "Your comment" }).fill("I tried a gel vest last summer.");
   await page.getByRole("button", { name: "Post comment" }).click();
   const first = page.locator("li.reply", { hasText: "gel vest" });
   await expect(first).toHaveClass(/depth-0/);
   await first.getByRole("link", { name: "Reply" }).click();
   await expect(page.getByText("Replying to @maria_ms")).toBeVisible();
-  await page.getByLabel("Your reply").fill("Update: it lasts about two hours.");
+  await page.getByRole("textbox", { name: "Your reply" }).fill("Update: it lasts about two hours.");
   await page.getByRole("button", { name: "Post reply" }).click();
   const nested = page.locator("li.reply", { hasText: "two hours" });
   await expect(nested).toHaveClass(/depth-1/);
@@ -95,13 +100,13 @@ test.describe("without JavaScript", () => {
     await expect(page.locator("#f-title-error")).toContainText("title");
     await expect(page.getByLabel("Details")).toHaveValue(details);
     const title = `How often do people get MRI scans? ${Date.now().toString(36)}`;
-    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Title", { exact: true }).fill(title);
     await page.getByRole("button", { name: "Post" }).click();
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(page).toHaveURL(/\/p\/\d+/);
     await expect(page.getByText(details)).toBeVisible();
     // Answering one's own question works as a plain form too.
-    await page.getByLabel("Your answer").fill("Update: my nurse said yearly is common in the first years.");
+    await page.getByRole("textbox", { name: "Your answer" }).fill("Update: my nurse said yearly is common in the first years.");
     await page.getByRole("button", { name: "Post answer" }).click();
     await expect(page.locator("li.reply")).toContainText("yearly is common");
   });
@@ -121,7 +126,7 @@ test("an anonymous visitor sees only the excerpt of a members-only post", async 
   await page.getByRole("link", { name: "Ask a question" }).click();
   await hydrated(page);
   const title = `A members-only question ${Date.now().toString(36)}`;
-  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Title", { exact: true }).fill(title);
   const opening = "I have been on my new treatment for three months and I feel unsure. ".repeat(4);
   await page.getByLabel("Details").fill(`${opening}PRIVATE-DETAIL-FOR-MEMBERS`);
   await expect(page.getByLabel("Members of this community only")).toBeChecked();

@@ -21,26 +21,9 @@ both_backends!(
 
 const PW: &str = "correct-horse-1";
 
-/// An admin who created the Multiple Sclerosis community; returns the admin's client.
+/// An admin who created the Multiple Sclerosis community ("ms"); returns the admin's client.
 async fn community(app: &TestApp) -> Client {
-    let admin = new_client();
-    app.signup_as(&admin, "root_admin", PW).await.ok();
-    app.make_admin("root_admin").await;
-    app.call_as(
-        &admin,
-        "admin/save_community",
-        &[
-            ("current_slug", ""),
-            ("slug", "ms"),
-            ("name", "Multiple Sclerosis"),
-            ("description", "Living with MS."),
-            ("rules", ""),
-            ("colour", "teal"),
-        ],
-    )
-    .await
-    .ok();
-    admin
+    app.admin_with_community().await
 }
 
 /// A new member; joins the community when `join` is set.

@@ -4,7 +4,7 @@ mod common;
 
 use app::posts::repo::{feed_query, Scope, THREAD_SQL};
 use app::posts::types::{Cursor, FeedSort};
-use common::{new_client, spawn, Backend, TestApp};
+use common::{spawn, Backend, TestApp};
 use sqlx::Row;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -106,25 +106,7 @@ async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
         let Some(app) = spawn(backend).await else {
             continue;
         };
-        let admin = new_client();
-        app.signup_as(&admin, "root_admin", "correct-horse-1")
-            .await
-            .ok();
-        app.make_admin("root_admin").await;
-        app.call_as(
-            &admin,
-            "admin/save_community",
-            &[
-                ("current_slug", ""),
-                ("slug", "ms"),
-                ("name", "MS"),
-                ("description", "MS."),
-                ("rules", ""),
-                ("colour", "teal"),
-            ],
-        )
-        .await
-        .ok();
+        let admin = app.admin_with_community().await;
         app.call_as(&admin, "community/join", &[("slug", "ms")])
             .await
             .ok();

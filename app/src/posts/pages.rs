@@ -278,29 +278,64 @@ fn MarkdownField(
     }
 }
 
-/// The two visibility choices as a radio group.
+/// A labelled group of radio buttons: (value, label, hint) each; the first is the fallback choice.
 #[component]
-fn VisibilityChoice(
+fn RadioGroup(
+    legend: &'static str,
+    name: &'static str,
+    options: &'static [(&'static str, &'static str, &'static str)],
     selected: String,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let selected = if options.iter().any(|(v, ..)| *v == selected) {
+        selected
+    } else {
+        options
+            .first()
+            .map(|(v, ..)| v.to_string())
+            .unwrap_or_default()
+    };
     view! {
         <fieldset class="field">
-            <legend>"Who can read it?"</legend>
+            <legend>{legend}</legend>
             <div class="choices">
-                <label class="choice">
-                    <input type="radio" name="visibility" value="members" checked=selected != "public"/>
-                    <span>"Members of this community only"<span class="hint">" — others see the title and the first lines"</span></span>
-                </label>
-                <label class="choice">
-                    <input type="radio" name="visibility" value="public" checked=selected == "public"/>
-                    <span>"Everyone"<span class="hint">" — also shown to visitors and search engines"</span></span>
-                </label>
+                {options.iter().map(|(value, label, hint)| view! {
+                    <label class="choice">
+                        <input type="radio" name=name value=*value checked=selected == *value/>
+                        <span>{*label}<span class="hint">{*hint}</span></span>
+                    </label>
+                }).collect_view()}
             </div>
-            <FieldMessage id="f-visibility-error".into() error=error/>
+            <FieldMessage id=format!("f-{name}-error") error=error/>
         </fieldset>
     }
 }
+
+const KIND_CHOICES: &[(&str, &str, &str)] = &[
+    (
+        "question",
+        "Ask a question",
+        " — members and clinicians answer; you can accept the answer that helped",
+    ),
+    (
+        "discussion",
+        "Start a discussion",
+        " — share an experience or a tip and talk it through",
+    ),
+];
+
+const VISIBILITY_CHOICES: &[(&str, &str, &str)] = &[
+    (
+        "members",
+        "Members of this community only",
+        " — others see the title and the first lines",
+    ),
+    (
+        "public",
+        "Everyone",
+        " — also shown to visitors and search engines",
+    ),
+];
 
 /// `/c/:slug/new`: ask a question or start a discussion.
 #[component]
@@ -367,20 +402,8 @@ pub fn NewPostPage() -> impl IntoView {
                         <ActionForm action=action attr:novalidate=true attr:class="stack">
                             <FormAlert error=err/>
                             <input type="hidden" name="community" value=slug.clone()/>
-                            <fieldset class="field">
-                                <legend>"What would you like to do?"</legend>
-                                <div class="choices">
-                                    <label class="choice">
-                                        <input type="radio" name="kind" value="question" checked=kind != "discussion"/>
-                                        <span>"Ask a question"<span class="hint">" — members and clinicians answer; you can accept the answer that helped"</span></span>
-                                    </label>
-                                    <label class="choice">
-                                        <input type="radio" name="kind" value="discussion" checked=kind == "discussion"/>
-                                        <span>"Start a discussion"<span class="hint">" — share an experience or a tip and talk it through"</span></span>
-                                    </label>
-                                </div>
-                                <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
-                            </fieldset>
+                            <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
+                                selected=kind error=field_error(err, "kind")/>
                             <Field label="Title" name="title" value=echoed(&echo, "title")
                                 hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
                                 error=field_error(err, "title")/>
@@ -389,7 +412,8 @@ pub fn NewPostPage() -> impl IntoView {
                             <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
                                 hint="Up to five words, separated by commas, e.g. fatigue, sleep"
                                 error=field_error(err, "tags")/>
-                            <VisibilityChoice selected=visibility error=field_error(err, "visibility")/>
+                            <RadioGroup legend="Who can read it?" name="visibility" options=VISIBILITY_CHOICES
+                                selected=visibility error=field_error(err, "visibility")/>
                             <button type="submit" class="button primary">"Post"</button>
                         </ActionForm>
                     </section>
@@ -731,10 +755,15 @@ fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                         (None, true) => "Your answer",
                         (None, false) => "Your comment",
                     };
+                    let heading = match (&parent, question) {
+                        (Some(_), _) => "Reply",
+                        (None, true) => "Answer this question",
+                        (None, false) => "Add a comment",
+                    };
                     let who = parent.as_ref().map(|r| r.author.as_ref().map(|a| format!("@{}", a.handle)).unwrap_or_default());
                     view! {
                         <section class="panel compose" id="compose" aria-labelledby="compose-h">
-                            <h2 id="compose-h">{label}</h2>
+                            <h2 id="compose-h">{heading}</h2>
                             {who.map(|w| view! {
                                 <p class="alert alert-info">"Replying to " {w} ". "
                                     <a href=format!("/p/{post_id}#compose")>"Cancel"</a>
@@ -779,7 +808,8 @@ fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
                             <MarkdownField label="Details".into() name="body" id="f-body".into()
                                 value=v("body", p.body_md.clone().unwrap_or_default()) rows=10 error=field_error(err, "body")/>
                             <Field label="Tags (optional)" name="tags" value=v("tags", p.post.tags.join(", ")) error=field_error(err, "tags")/>
-                            <VisibilityChoice selected=v("visibility", p.post.visibility.as_str().into()) error=field_error(err, "visibility")/>
+                            <RadioGroup legend="Who can read it?" name="visibility" options=VISIBILITY_CHOICES
+                                selected=v("visibility", p.post.visibility.as_str().into()) error=field_error(err, "visibility")/>
                             <div class="form-actions">
                                 <button type="submit" class="button primary">"Save changes"</button>
                                 <a href=format!("/p/{id}")>"Cancel"</a>

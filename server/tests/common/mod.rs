@@ -221,6 +221,31 @@ impl TestApp {
         v.get("handle").and_then(|h| h.as_str()).map(str::to_string)
     }
 
+    /// Signs up `root_admin`, makes it an admin and creates the community "ms" (Multiple
+    /// Sclerosis); returns the admin's client.
+    pub async fn admin_with_community(&self) -> Client {
+        let admin = new_client();
+        self.signup_as(&admin, "root_admin", "correct-horse-1")
+            .await
+            .ok();
+        self.make_admin("root_admin").await;
+        self.call_as(
+            &admin,
+            "admin/save_community",
+            &[
+                ("current_slug", ""),
+                ("slug", "ms"),
+                ("name", "Multiple Sclerosis"),
+                ("description", "Living with MS."),
+                ("rules", ""),
+                ("colour", "teal"),
+            ],
+        )
+        .await
+        .ok();
+        admin
+    }
+
     /// Makes `handle` an admin directly in the database.
     pub async fn make_admin(&self, handle: &str) {
         sqlx::query("UPDATE users SET is_admin = 1 WHERE handle = $1")
