@@ -6,6 +6,7 @@ use crate::auth::pages::{LoginPage, SignupPage};
 use crate::auth::types::CurrentUser;
 use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
 use crate::error::AppError;
+use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
 use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
@@ -167,6 +168,11 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
                 <Route path=path!("/p/:id") view=PostPage ssr=SsrMode::Async/>
+                <Route path=path!("/library") view=LibraryPage ssr=SsrMode::Async/>
+                <Route path=path!("/library/new") view=ArticleEditorPage ssr=SsrMode::Async/>
+                <Route path=path!("/library/desk") view=DeskPage ssr=SsrMode::Async/>
+                <Route path=path!("/library/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>
@@ -226,6 +232,7 @@ fn Header() -> impl IntoView {
                         <ul class="nav-list">
                             <li><A href="/" exact=true>"Home"</A></li>
                             <li><A href="/c">"Communities"</A></li>
+                            <li><A href="/library">"Library"</A></li>
                             {move || {
                                 session
                                     .me()

@@ -8,6 +8,9 @@ pub mod communities;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod library;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod pages;
 pub mod posts;
 pub mod profiles;

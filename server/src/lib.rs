@@ -1,6 +1,7 @@
 //! The `healthcommunity` server: configuration, the axum router around the Leptos app, middleware, jobs and CLI commands.
 
 pub mod config;
+pub mod demo_articles;
 pub mod demo_posts;
 pub mod seed;
 

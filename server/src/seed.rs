@@ -16,6 +16,7 @@ struct Demo {
     clinician: Option<(&'static str, &'static str, bool)>,
     moderator: bool,
     admin: bool,
+    editor: bool,
 }
 
 const DEMO: &[Demo] = &[
@@ -27,6 +28,7 @@ const DEMO: &[Demo] = &[
         clinician: None,
         moderator: false,
         admin: true,
+        editor: false,
     },
     Demo {
         handle: "maria_ms",
@@ -36,6 +38,7 @@ const DEMO: &[Demo] = &[
         clinician: None,
         moderator: false,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "dr_okafor",
@@ -45,6 +48,7 @@ const DEMO: &[Demo] = &[
         clinician: Some(("GMC-7012345", "neurology", true)),
         moderator: false,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "sam_moderator",
@@ -54,6 +58,7 @@ const DEMO: &[Demo] = &[
         clinician: None,
         moderator: true,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "dr_lindqvist",
@@ -63,6 +68,7 @@ const DEMO: &[Demo] = &[
         clinician: Some(("SE-44-2291", "haematology", false)),
         moderator: false,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "dr_haddad",
@@ -72,6 +78,7 @@ const DEMO: &[Demo] = &[
         clinician: Some(("GMC-7098765", "haematology", true)),
         moderator: false,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "nurse_priya",
@@ -81,6 +88,7 @@ const DEMO: &[Demo] = &[
         clinician: Some(("NMC-12A3456E", "nursing", true)),
         moderator: false,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "lena_cml",
@@ -90,6 +98,7 @@ const DEMO: &[Demo] = &[
         clinician: None,
         moderator: false,
         admin: false,
+        editor: false,
     },
     Demo {
         handle: "tom_t2d",
@@ -99,6 +108,17 @@ const DEMO: &[Demo] = &[
         clinician: None,
         moderator: false,
         admin: false,
+        editor: false,
+    },
+    Demo {
+        handle: "editor_ana",
+        kind: MemberKind::Caregiver,
+        role: "editor (health library)",
+        bio: "I write the health library's articles with our clinicians.",
+        clinician: None,
+        moderator: false,
+        admin: false,
+        editor: true,
     },
     Demo {
         handle: "jo_carer",
@@ -108,6 +128,7 @@ const DEMO: &[Demo] = &[
         clinician: None,
         moderator: false,
         admin: false,
+        editor: false,
     },
 ];
 
@@ -145,10 +166,13 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-        sqlx::query("UPDATE users SET bio = $1, is_moderator = $2, is_admin = $3 WHERE id = $4")
+        sqlx::query(
+            "UPDATE users SET bio = $1, is_moderator = $2, is_admin = $3, is_editor = $4 WHERE id = $5",
+        )
             .bind(d.bio)
             .bind(d.moderator as i64)
             .bind(d.admin as i64)
+            .bind(d.editor as i64)
             .bind(id)
             .execute(&db.pool)
             .await
@@ -171,8 +195,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
     }
     let communities = demo_communities(state, admin_id).await?;
     let posts = crate::demo_posts::create(state).await?;
+    let articles = crate::demo_articles::create(state).await?;
     println!(
-        "Demo content: {communities} communities, {posts} posts and {created} account(s) created, {} account(s) already there.",
+        "Demo content: {communities} communities, {posts} posts, {articles} articles and {created} account(s) created, {} account(s) already there.",
         DEMO.len() - created
     );
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");

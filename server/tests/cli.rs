@@ -18,7 +18,7 @@ async fn seed_and_admin(backend: Backend) {
     healthcommunity::seed::demo(&state).await.unwrap();
     let users = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await;
     let audit = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log").await;
-    assert_eq!(users, 10);
+    assert_eq!(users, 11);
     let posts = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await;
     let replies = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM replies").await;
     assert!(
@@ -43,8 +43,25 @@ async fn seed_and_admin(backend: Backend) {
             >= 3
     );
     assert!(count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM reply_votes").await > 10);
+    // Six reviewed articles, all at or below grade 8 without an override.
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM article_versions WHERE grade_x10 <= 80 AND readability_override = 0"
+        )
+        .await,
+        6
+    );
     // A second run adds nothing.
     healthcommunity::seed::demo(&state).await.unwrap();
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM article_versions"
+        )
+        .await,
+        6
+    );
     assert_eq!(
         count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
         posts

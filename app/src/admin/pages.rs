@@ -100,13 +100,13 @@ pub fn AdminPage() -> impl IntoView {
                     </section>
 
                     <section class="panel" aria-labelledby="roles-h">
-                        <h2 id="roles-h">"Moderators and admins"</h2>
+                        <h2 id="roles-h">"Moderators, admins and editors"</h2>
                         <table class="table">
                             <caption class="visually-hidden">"Members with a staff role"</caption>
                             <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th></tr></thead>
                             <tbody>
                                 {staff_list.into_iter().map(|m| {
-                                    let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin")]
+                                    let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin"), (m.is_editor, "editor")]
                                         .into_iter()
                                         .filter(|(on, _)| *on)
                                         .map(|(_, r)| r)
@@ -130,6 +130,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <select id="f-role" name="role">
                                     <option value="moderator">"Moderator"</option>
                                     <option value="admin">"Admin"</option>
+                                    <option value="editor">"Editor (health library)"</option>
                                 </select>
                             </div>
                             <div class="field">

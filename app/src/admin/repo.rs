@@ -120,7 +120,8 @@ pub async fn decide_verification(
 
 pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
     let rows = sqlx::query(
-        "SELECT handle, is_moderator, is_admin FROM users WHERE is_moderator = 1 OR is_admin = 1 ORDER BY id LIMIT 500",
+        "SELECT handle, is_moderator, is_admin, is_editor FROM users \
+         WHERE is_moderator = 1 OR is_admin = 1 OR is_editor = 1 ORDER BY id LIMIT 500",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -130,6 +131,7 @@ pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
                 handle: r.try_get("handle")?,
                 is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
                 is_admin: r.try_get::<i64, _>("is_admin")? != 0,
+                is_editor: r.try_get::<i64, _>("is_editor")? != 0,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()

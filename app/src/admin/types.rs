@@ -16,6 +16,7 @@ pub struct StaffMember {
     pub handle: String,
     pub is_moderator: bool,
     pub is_admin: bool,
+    pub is_editor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +43,8 @@ pub const PAGE_SIZE: i64 = 50;
 pub enum StaffRole {
     Moderator,
     Admin,
+    /// Writes health-library articles.
+    Editor,
 }
 
 impl StaffRole {
@@ -49,7 +52,8 @@ impl StaffRole {
         match raw {
             "moderator" => Ok(Self::Moderator),
             "admin" => Ok(Self::Admin),
-            _ => Err("Choose moderator or admin.".into()),
+            "editor" => Ok(Self::Editor),
+            _ => Err("Choose moderator, admin or editor.".into()),
         }
     }
 
@@ -57,6 +61,7 @@ impl StaffRole {
         match self {
             Self::Moderator => "is_moderator",
             Self::Admin => "is_admin",
+            Self::Editor => "is_editor",
         }
     }
 
@@ -64,6 +69,7 @@ impl StaffRole {
         match self {
             Self::Moderator => "moderator",
             Self::Admin => "admin",
+            Self::Editor => "editor",
         }
     }
 }

@@ -316,7 +316,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
-                            u.is_admin, u.theme, u.text_size";
+                            u.is_admin, u.is_editor, u.theme, u.text_size";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -328,6 +328,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         specialty: r.try_get("specialty")?,
         is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
         is_admin: r.try_get::<i64, _>("is_admin")? != 0,
+        is_editor: r.try_get::<i64, _>("is_editor")? != 0,
         theme: r.try_get("theme")?,
         text_size: r.try_get("text_size")?,
     })

@@ -218,6 +218,8 @@ pub struct CurrentUser {
     pub specialty: Option<String>,
     pub is_moderator: bool,
     pub is_admin: bool,
+    /// May write health-library articles.
+    pub is_editor: bool,
     pub theme: String,
     pub text_size: String,
 }

@@ -1,8 +1,6 @@
 //! Posts: questions and discussions, answers and threaded replies, helpful votes, accepted answers, feeds.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod markdown;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;

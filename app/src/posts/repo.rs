@@ -1,10 +1,10 @@
 //! Server-only post storage: feeds, threads, writing posts and replies, votes and accepted answers, with counts in the same transaction.
 
-use super::markdown;
 use super::types::*;
 use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::markdown;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 

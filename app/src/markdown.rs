@@ -32,6 +32,97 @@ pub fn to_html(source: &str) -> String {
     CLEANER.clean(&html).to_string()
 }
 
+/// A heading of an article, for its table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub id: String,
+    pub text: String,
+    pub level: u8,
+}
+
+static ARTICLE_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.rm_tags(["img"]);
+    b.url_schemes(HashSet::from(["http", "https", "mailto"]));
+    b.link_rel(Some("nofollow ugc noopener"));
+    for h in ["h2", "h3"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    b
+});
+
+/// Article HTML: like [`to_html`], and every second- and third-level heading gets an id
+/// ("s-what-is-a-relapse") listed in the returned table of contents. A first-level heading in
+/// the source becomes a second-level one (the page's title is the only `<h1>`).
+pub fn article_html(source: &str) -> (String, Vec<Heading>) {
+    use pulldown_cmark::HeadingLevel;
+    let mut events: Vec<Event> = Parser::new_ext(
+        source,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    )
+    .map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    })
+    .collect();
+    let mut toc: Vec<Heading> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
+            let level = match level {
+                HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H2,
+                HeadingLevel::H3 => HeadingLevel::H3,
+                other => *other,
+            };
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base: String = text
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                .collect::<String>()
+                .split('-')
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            let mut id = format!("s-{base}");
+            let mut n = 2;
+            while toc.iter().any(|h| h.id == id) {
+                id = format!("s-{base}-{n}");
+                n += 1;
+            }
+            let numeric = if level == HeadingLevel::H2 { 2 } else { 3 };
+            if level <= HeadingLevel::H3 {
+                toc.push(Heading {
+                    id: id.clone(),
+                    text: text.trim().to_string(),
+                    level: numeric,
+                });
+            }
+            events[i] = Event::Start(Tag::Heading {
+                level,
+                id: (level <= HeadingLevel::H3).then(|| id.into()),
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            });
+            if j < events.len() {
+                events[j] = Event::End(TagEnd::Heading(level));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (ARTICLE_CLEANER.clean(&html).to_string(), toc)
+}
+
 /// The first [`EXCERPT_CHARS`] characters of the text a reader would see, cut at a word.
 pub fn excerpt(source: &str) -> String {
     let mut text = String::new();
@@ -110,6 +201,24 @@ mod tests {
         }
         // Raw HTML is shown as the member typed it.
         assert!(to_html("<b>hi</b>").contains("&lt;b&gt;hi&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn articles_get_a_table_of_contents() {
+        let (html, toc) = article_html(
+            "# What is a relapse?\n\nText.\n\n## Signs\n\n### Signs\n\n<script>x</script>",
+        );
+        assert_eq!(
+            toc.iter()
+                .map(|h| (h.id.as_str(), h.level))
+                .collect::<Vec<_>>(),
+            vec![("s-what-is-a-relapse", 2), ("s-signs", 2), ("s-signs-2", 3)]
+        );
+        assert!(
+            html.contains(r#"<h2 id="s-what-is-a-relapse">What is a relapse?</h2>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<h1") && !html.contains("<script"), "{html}");
     }
 
     #[test]

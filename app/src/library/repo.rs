@@ -1,0 +1,563 @@
+//! Server-only library storage: the working copy, the review workflow, published versions, lists and related questions.
+
+use super::readability;
+use super::types::*;
+use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
+use crate::db::{is_unique_violation, now_ms, Db};
+use crate::error::AppError;
+use crate::markdown;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+fn verified_clinician(u: &CurrentUser) -> bool {
+    u.kind == MemberKind::Clinician && u.clinician_status == ClinicianStatus::Verified
+}
+
+/// Editors, verified clinicians and admins write articles.
+pub fn can_write(u: &CurrentUser) -> bool {
+    u.is_editor || u.is_admin || verified_clinician(u)
+}
+
+/// The validated fields of the editor form.
+pub struct ArticleInput {
+    pub community: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub key_facts: Vec<String>,
+    pub sources: Vec<Source>,
+    pub tags: Vec<String>,
+}
+
+fn x10(v: f64) -> i64 {
+    (v * 10.0).round() as i64
+}
+
+async fn set_tags(tx: &mut Tx<'_>, article: i64, tags: &[String]) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+        .bind(article)
+        .execute(&mut **tx)
+        .await?;
+    for tag in tags {
+        sqlx::query("INSERT INTO article_tags (article_id, tag) VALUES ($1, $2)")
+            .bind(article)
+            .bind(tag)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Facts that decide who may touch an article.
+struct Facts {
+    id: i64,
+    author: i64,
+    status: ArticleStatus,
+    reviewer: Option<i64>,
+}
+
+async fn facts(tx: &mut Tx<'_>, slug: &str) -> Result<Facts, AppError> {
+    let r = sqlx::query("SELECT id, author_id, status, reviewer_id FROM articles WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Facts {
+        id: r.try_get("id")?,
+        author: r.try_get("author_id")?,
+        status: ArticleStatus::from_db(&r.try_get::<String, _>("status")?),
+        reviewer: r.try_get("reviewer_id")?,
+    })
+}
+
+/// Creates a draft (`current` empty) or saves the working copy; returns the article's address.
+pub async fn save(
+    db: &Db,
+    user: &CurrentUser,
+    current: &str,
+    a: &ArticleInput,
+) -> Result<String, AppError> {
+    if !can_write(user) {
+        return Err(AppError::Forbidden);
+    }
+    let score = readability::score(&readable_text(&a.summary, &a.body, &a.key_facts.join("\n")));
+    let community: i64 = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        .bind(&a.community)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::field("community", "Choose a community."))?
+        .try_get("id")?;
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let (id, slug) = if current.is_empty() {
+        let slug = slugify(&a.title);
+        let inserted = sqlx::query(
+            "INSERT INTO articles (community_id, slug, author_id, title, summary, body_md, key_facts, sources, tags, \
+               grade_x10, ease_x10, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        )
+        .bind(community)
+        .bind(&slug)
+        .bind(user.id)
+        .bind(&a.title)
+        .bind(&a.summary)
+        .bind(&a.body)
+        .bind(a.key_facts.join("\n"))
+        .bind(sources_text(&a.sources))
+        .bind(a.tags.join(" "))
+        .bind(x10(score.grade))
+        .bind(x10(score.reading_ease))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e, "articles_slug_key") {
+                AppError::field("title", "An article with this title already exists.")
+            } else {
+                AppError::from(e)
+            }
+        })?;
+        (inserted.try_get::<i64, _>("id")?, slug)
+    } else {
+        let f = facts(&mut tx, current).await?;
+        if f.author != user.id && !user.is_editor && !user.is_admin {
+            return Err(AppError::Forbidden);
+        }
+        // Editing a published article starts a new draft; readers keep the published version.
+        let status = match f.status {
+            ArticleStatus::Published => ArticleStatus::Draft,
+            other => other,
+        };
+        sqlx::query(
+            "UPDATE articles SET community_id = $1, title = $2, summary = $3, body_md = $4, key_facts = $5, \
+               sources = $6, tags = $7, grade_x10 = $8, ease_x10 = $9, updated_at = $10, status = $11 WHERE id = $12",
+        )
+        .bind(community)
+        .bind(&a.title)
+        .bind(&a.summary)
+        .bind(&a.body)
+        .bind(a.key_facts.join("\n"))
+        .bind(sources_text(&a.sources))
+        .bind(a.tags.join(" "))
+        .bind(x10(score.grade))
+        .bind(x10(score.reading_ease))
+        .bind(now)
+        .bind(status.as_str())
+        .bind(f.id)
+        .execute(&mut *tx)
+        .await?;
+        (f.id, current.to_string())
+    };
+    set_tags(&mut tx, id, &a.tags).await?;
+    tx.commit().await?;
+    Ok(slug)
+}
+
+/// The author (or an editor) asks a verified clinician, not themselves, to review.
+pub async fn submit(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    reviewer: &str,
+) -> Result<(), AppError> {
+    let handle = reviewer.trim().trim_start_matches('@').to_lowercase();
+    let r = sqlx::query("SELECT id, kind, clinician_status FROM users WHERE handle = $1")
+        .bind(&handle)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::field("reviewer", "No member has this handle."))?;
+    let reviewer_id: i64 = r.try_get("id")?;
+    if r.try_get::<String, _>("kind")? != "clinician"
+        || r.try_get::<String, _>("clinician_status")? != "verified"
+    {
+        return Err(AppError::field(
+            "reviewer",
+            "The reviewer must be a verified clinician.",
+        ));
+    }
+    let mut tx = db.pool.begin().await?;
+    let f = facts(&mut tx, slug).await?;
+    if f.author != user.id && !user.is_editor && !user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    if reviewer_id == f.author {
+        return Err(AppError::field(
+            "reviewer",
+            "Another clinician must review your article.",
+        ));
+    }
+    if f.status == ArticleStatus::Published {
+        return Err(AppError::field(
+            "reviewer",
+            "Nothing changed since it was published.",
+        ));
+    }
+    sqlx::query("UPDATE articles SET status = 'review', reviewer_id = $1, review_note = '', updated_at = $2 WHERE id = $3")
+        .bind(reviewer_id)
+        .bind(now_ms())
+        .bind(f.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The named reviewer publishes the working copy as a new version. Above the target grade the
+/// reviewer must say so explicitly (`override_grade`).
+pub async fn publish(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    override_grade: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let f = facts(&mut tx, slug).await?;
+    if f.status != ArticleStatus::Review || f.reviewer != Some(user.id) || !verified_clinician(user)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let r = sqlx::query(
+        "SELECT title, summary, body_md, key_facts, sources, tags, first_published_at FROM articles WHERE id = $1",
+    )
+    .bind(f.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (summary, body, key_facts): (String, String, String) = (
+        r.try_get("summary")?,
+        r.try_get("body_md")?,
+        r.try_get("key_facts")?,
+    );
+    let score = readability::score(&readable_text(&summary, &body, &key_facts));
+    if !score.meets_target() && !override_grade {
+        return Err(AppError::field(
+            "override",
+            format!(
+                "This reads at grade {:.1}, above the target of {:.0}. Send it back to simplify, or confirm that it may be published as it is.",
+                score.grade,
+                readability::TARGET_GRADE
+            ),
+        ));
+    }
+    let now = now_ms();
+    let number: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(number), 0) + 1 AS next FROM article_versions WHERE article_id = $1",
+    )
+    .bind(f.id)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("next")?;
+    let (html, _) = markdown::article_html(&body);
+    let version: i64 = sqlx::query(
+        "INSERT INTO article_versions (article_id, number, title, summary, body_md, body_html, key_facts, sources, tags, \
+           grade_x10, ease_x10, readability_override, reviewer_id, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(f.id)
+    .bind(number)
+    .bind(r.try_get::<String, _>("title")?)
+    .bind(&summary)
+    .bind(&body)
+    .bind(&html)
+    .bind(&key_facts)
+    .bind(r.try_get::<String, _>("sources")?)
+    .bind(r.try_get::<String, _>("tags")?)
+    .bind(x10(score.grade))
+    .bind(x10(score.reading_ease))
+    .bind((!score.meets_target()) as i64)
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "UPDATE articles SET status = 'published', published_version_id = $1, \
+           first_published_at = COALESCE(first_published_at, $2), next_review_at = $3, updated_at = $2 WHERE id = $4",
+    )
+    .bind(version)
+    .bind(now)
+    .bind(now + REVIEW_INTERVAL_MS)
+    .bind(f.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The reviewer sends the draft back with a note for the author.
+pub async fn send_back(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let f = facts(&mut tx, slug).await?;
+    if f.status != ArticleStatus::Review || f.reviewer != Some(user.id) {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query(
+        "UPDATE articles SET status = 'draft', review_note = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(note)
+    .bind(now_ms())
+    .bind(f.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The working copy, for its author, editors, admins and the named reviewer.
+pub async fn draft(db: &Db, user: &CurrentUser, slug: &str) -> Result<Draft, AppError> {
+    let r = sqlx::query(
+        "SELECT a.*, c.slug AS community_slug, au.handle AS author_handle, rv.handle AS reviewer_handle \
+         FROM articles a JOIN communities c ON c.id = a.community_id JOIN users au ON au.id = a.author_id \
+         LEFT JOIN users rv ON rv.id = a.reviewer_id WHERE a.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let author: i64 = r.try_get("author_id")?;
+    let reviewer: Option<i64> = r.try_get("reviewer_id")?;
+    let status = ArticleStatus::from_db(&r.try_get::<String, _>("status")?);
+    let is_reviewer = reviewer == Some(user.id);
+    if author != user.id && !user.is_editor && !user.is_admin && !is_reviewer {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Draft {
+        slug: r.try_get("slug")?,
+        community_slug: r.try_get("community_slug")?,
+        status,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        body: r.try_get("body_md")?,
+        key_facts: r.try_get("key_facts")?,
+        sources: r.try_get("sources")?,
+        tags: r
+            .try_get::<String, _>("tags")?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(", "),
+        author: r.try_get("author_handle")?,
+        reviewer: r.try_get("reviewer_handle")?,
+        review_note: r.try_get("review_note")?,
+        grade: r.try_get::<i64, _>("grade_x10")? as f64 / 10.0,
+        has_published_version: r
+            .try_get::<Option<i64>, _>("published_version_id")?
+            .is_some(),
+        can_publish: is_reviewer && status == ArticleStatus::Review && verified_clinician(user),
+    })
+}
+
+fn summary_row(r: &AnyRow) -> Result<ArticleSummary, AppError> {
+    Ok(ArticleSummary {
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        community_slug: r.try_get("community_slug")?,
+        community_name: r.try_get("community_name")?,
+        updated_at: r.try_get("published_at")?,
+        reviewer: r.try_get("reviewer_handle")?,
+    })
+}
+
+const PUBLISHED: &str =
+    "SELECT a.slug, v.title, v.summary, v.published_at, c.slug AS community_slug, \
+      c.name AS community_name, rv.handle AS reviewer_handle \
+    FROM articles a JOIN article_versions v ON v.id = a.published_version_id \
+    JOIN communities c ON c.id = a.community_id JOIN users rv ON rv.id = v.reviewer_id";
+
+/// Published articles, newest first, of one community or all (the library is small: one page of 200).
+pub async fn list(db: &Db, community: Option<&str>) -> Result<Vec<ArticleSummary>, AppError> {
+    let rows = match community {
+        Some(slug) => {
+            sqlx::query(&format!(
+                "{PUBLISHED} WHERE a.published_version_id IS NOT NULL AND c.slug = $1 ORDER BY a.id DESC LIMIT 200"
+            ))
+            .bind(slug)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "{PUBLISHED} WHERE a.published_version_id IS NOT NULL ORDER BY a.id DESC LIMIT 200"
+            ))
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.iter().map(summary_row).collect()
+}
+
+/// The published article at `slug`, with its versions and the community's related questions.
+pub async fn article(
+    db: &Db,
+    slug: &str,
+    viewer: Option<&CurrentUser>,
+) -> Result<ArticleView, AppError> {
+    let r = sqlx::query(
+        "SELECT a.id, a.slug, a.author_id, a.first_published_at, a.next_review_at, a.community_id, \
+           v.number, v.title, v.summary, v.body_md, v.body_html, v.key_facts, v.sources, v.tags, v.grade_x10, \
+           v.published_at, c.slug AS community_slug, c.name AS community_name, au.handle AS author_handle, \
+           rv.handle AS reviewer_handle, rv.specialty AS reviewer_specialty \
+         FROM articles a JOIN article_versions v ON v.id = a.published_version_id \
+         JOIN communities c ON c.id = a.community_id JOIN users au ON au.id = a.author_id \
+         JOIN users rv ON rv.id = v.reviewer_id WHERE a.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let id: i64 = r.try_get("id")?;
+    let versions = sqlx::query(
+        "SELECT number, published_at FROM article_versions WHERE article_id = $1 ORDER BY number DESC LIMIT 100",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|v| Ok((v.try_get("number")?, v.try_get("published_at")?)))
+    .collect::<Result<Vec<(i64, i64)>, sqlx::Error>>()?;
+    let tags: Vec<String> = r
+        .try_get::<String, _>("tags")?
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    // Questions of the same community that share a tag: public ones, or all for its members.
+    let viewer_id = viewer.map(|u| u.id).unwrap_or(0);
+    let related = sqlx::query(
+        "SELECT DISTINCT p.id, p.title, p.answer_count, p.accepted_reply_id FROM article_tags t \
+         JOIN post_tags pt ON pt.tag = t.tag JOIN posts p ON p.id = pt.post_id \
+         WHERE t.article_id = $1 AND p.community_id = $2 AND p.kind = 'question' AND p.deleted_at IS NULL \
+           AND (p.visibility = 'public' OR $4 = 1 OR EXISTS (SELECT 1 FROM community_members m \
+                WHERE m.community_id = p.community_id AND m.user_id = $3)) \
+         ORDER BY p.id DESC LIMIT 5",
+    )
+    .bind(id)
+    .bind(r.try_get::<i64, _>("community_id")?)
+    .bind(viewer_id)
+    .bind(viewer.is_some_and(|u| u.is_admin) as i64)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|q| -> Result<RelatedQuestion, AppError> {
+        Ok(RelatedQuestion {
+            id: q.try_get("id")?,
+            title: q.try_get("title")?,
+            answer_count: q.try_get("answer_count")?,
+            accepted: q.try_get::<Option<i64>, _>("accepted_reply_id")?.is_some(),
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let body: String = r.try_get("body_md")?;
+    let (_, toc) = markdown::article_html(&body);
+    let specialty: Option<String> = r.try_get("reviewer_specialty")?;
+    let author: i64 = r.try_get("author_id")?;
+    Ok(ArticleView {
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        body_html: r.try_get("body_html")?,
+        toc: toc
+            .into_iter()
+            .map(|h| TocEntry {
+                id: h.id,
+                text: h.text,
+                level: h.level,
+            })
+            .collect(),
+        key_facts: r
+            .try_get::<String, _>("key_facts")?
+            .lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect(),
+        // Checked when saved; read back without a year bound.
+        sources: parse_sources(&r.try_get::<String, _>("sources")?, i32::MAX - 1)
+            .unwrap_or_default(),
+        tags,
+        community_slug: r.try_get("community_slug")?,
+        community_name: r.try_get("community_name")?,
+        author: r.try_get("author_handle")?,
+        stamp: ReviewStamp {
+            reviewer: r.try_get("reviewer_handle")?,
+            reviewer_title: format!(
+                "verified {}",
+                specialty
+                    .as_deref()
+                    .map(specialty_title)
+                    .unwrap_or_else(|| "clinician".into())
+                    .to_lowercase()
+            ),
+            reviewed_at: r.try_get("published_at")?,
+            next_review_at: r.try_get::<Option<i64>, _>("next_review_at")?.unwrap_or(0),
+            overdue: r
+                .try_get::<Option<i64>, _>("next_review_at")?
+                .is_some_and(|t| t < now_ms()),
+        },
+        first_published_at: r
+            .try_get::<Option<i64>, _>("first_published_at")?
+            .unwrap_or(0),
+        version: r.try_get("number")?,
+        versions,
+        grade: r.try_get::<i64, _>("grade_x10")? as f64 / 10.0,
+        related,
+        can_edit: viewer.is_some_and(|u| author == u.id || u.is_editor || u.is_admin),
+    })
+}
+
+fn draft_summary(r: &AnyRow) -> Result<DraftSummary, AppError> {
+    Ok(DraftSummary {
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        status: ArticleStatus::from_db(&r.try_get::<String, _>("status")?),
+        updated_at: r.try_get("updated_at")?,
+        next_review_at: r.try_get("next_review_at")?,
+    })
+}
+
+/// The library desk of a writer or reviewer.
+pub async fn desk(db: &Db, user: &CurrentUser) -> Result<Desk, AppError> {
+    if !can_write(user) {
+        return Err(AppError::Forbidden);
+    }
+    const COLS: &str = "slug, title, status, updated_at, next_review_at";
+    let mine = sqlx::query(&format!(
+        "SELECT {COLS} FROM articles WHERE author_id = $1 ORDER BY id DESC LIMIT 100"
+    ))
+    .bind(user.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let to_review = sqlx::query(&format!(
+        "SELECT {COLS} FROM articles WHERE reviewer_id = $1 AND status = 'review' ORDER BY id LIMIT 100"
+    ))
+    .bind(user.id)
+    .fetch_all(&db.pool)
+    .await?;
+    // Overdue reviews are every editor's business.
+    let overdue = if user.is_editor || user.is_admin {
+        sqlx::query(&format!(
+            "SELECT {COLS} FROM articles WHERE published_version_id IS NOT NULL AND next_review_at < $1 \
+             ORDER BY next_review_at LIMIT 100"
+        ))
+        .bind(now_ms())
+        .fetch_all(&db.pool)
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(Desk {
+        mine: mine.iter().map(draft_summary).collect::<Result<_, _>>()?,
+        to_review: to_review
+            .iter()
+            .map(draft_summary)
+            .collect::<Result<_, _>>()?,
+        overdue: overdue
+            .iter()
+            .map(draft_summary)
+            .collect::<Result<_, _>>()?,
+    })
+}

@@ -1,0 +1,69 @@
+// The health library: an editor drafts with a live readability grade and submits; a clinician reviewer publishes; readers see the stamp.
+import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { DEMO_PASSWORD, hydrated, logIn, logOut } from "./helpers";
+
+const HARD = "Demyelinating exacerbations characteristically manifest as subacute neurological deterioration attributable to inflammatory lesions, necessitating comprehensive multidisciplinary evaluation.";
+const EASY = "## What helps\n\nHeat can make MS symptoms worse for a short time. This is not a relapse. Stay cool on hot days. A cold drink helps. A fan helps too.\n\n## When to call\n\nCall your MS team if it lasts more than a day.";
+
+test("an editor drafts with a live grade and submits; a clinician publishes it as medically reviewed", async ({ page }) => {
+  await logIn(page, "editor_ana", DEMO_PASSWORD);
+  await page.goto("/library/new");
+  await hydrated(page);
+  const title = `Heat and MS symptoms ${Date.now().toString(36)}`;
+  await page.getByLabel("Community").selectOption("multiple-sclerosis");
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Summary").fill("Heat can bring back old symptoms for a while.");
+  const grade = page.locator("#readability-grade");
+  await page.getByLabel("Article", { exact: true }).fill(HARD);
+  await expect(grade).toHaveText(/Grade (9|1\d|2\d)\.\d/);
+  await expect(grade).not.toHaveClass(/grade-ok/);
+  await expect(page.getByRole("heading", { name: "Hard to read" })).toBeVisible();
+  await page.getByLabel("Article", { exact: true }).fill(EASY);
+  await expect(grade).toHaveText(/Grade [0-7]\.\d/);
+  await expect(grade).toHaveClass(/grade-ok/);
+  await page.getByLabel("Key facts (one per line)").fill("Heat can make symptoms worse for a short time.");
+  await page.getByLabel(/^Sources/).fill("MS Trust: Heat | https://mstrust.org.uk/a-z/heat-sensitivity | 2023");
+  await page.getByLabel("Tags").fill("heat");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByRole("heading", { name: "Status: Draft" })).toBeVisible();
+  await page.getByLabel("Ask a verified clinician to review it (their handle)").fill("dr_okafor");
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByRole("heading", { name: "Status: In review" })).toBeVisible();
+  await page.screenshot({ path: "test-results/article-editor.png", fullPage: true });
+  await logOut(page);
+
+  await logIn(page, "dr_okafor", DEMO_PASSWORD);
+  await page.goto("/library/desk");
+  await page.getByRole("region", { name: "Waiting for your review" }).getByRole("link", { name: title }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Publish as medically reviewed" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.getByText("✓ Medically reviewed")).toBeVisible();
+  await expect(page.locator(".review-stamp")).toContainText("@dr_okafor, verified neurologist");
+  await expect(page.getByRole("navigation", { name: "On this page" }).getByRole("link", { name: "When to call" })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the library and an article read fully; the table of contents links to sections", async ({ page }) => {
+    await page.goto("/library?c=multiple-sclerosis");
+    await page.getByRole("link", { name: "What is a relapse in MS?" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "What is a relapse in MS?" })).toBeVisible();
+    await expect(page.getByText("Key facts")).toBeVisible();
+    await page.getByRole("navigation", { name: "On this page" }).getByRole("link", { name: "What to do" }).click();
+    await expect(page).toHaveURL(/#s-what-to-do$/);
+    await expect(page.getByRole("region", { name: "Questions about this" }).getByRole("link", { name: /Does fatigue|relapse/ }).first()).toBeVisible();
+  });
+});
+
+test("library pages have no accessibility violations", async ({ page }) => {
+  for (const path of ["/library", "/library/living-with-cml-on-tyrosine-kinase-inhibitors"]) {
+    await page.goto(path);
+    await hydrated(page);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations, path).toEqual([]);
+  }
+  await page.screenshot({ path: "test-results/article.png", fullPage: true });
+});
