@@ -193,6 +193,9 @@ test("post pages and feeds have no accessibility violations", async ({ page }) =
   await page.goto("/c/multiple-sclerosis");
   await page.getByRole("link", { name: "Does fatigue get better after a relapse?" }).click();
   await expect(page.getByText("✓ Accepted answer").first()).toBeVisible();
+  // The library: related articles by tag, and a preview of the article the answer links to.
+  await expect(page.getByRole("region", { name: "From the health library" }).getByRole("link", { name: /What is a relapse in MS\?/ })).toBeVisible();
+  await expect(page.locator("li.reply.accepted .citations").getByRole("link", { name: /Living with MS fatigue/ })).toBeVisible();
   await hydrated(page);
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations).toEqual([]);

@@ -48,7 +48,7 @@ const POSTS: &[DemoPost] = &[
             DemoReply {
                 author: "dr_okafor",
                 parent: None,
-                body: "Tiredness after a relapse is very common, and for many people it slowly gets better over weeks to months.\n\nA few things are worth doing:\n\n- **Tell your MS team.** They can check for things that make fatigue worse, such as poor sleep, low mood, an infection, anaemia or side effects of medicines.\n- **Pace yourself.** Plan rests *before* you run out of energy, not after.\n- **Keep gently active.** It sounds backwards, but regular exercise reduces MS fatigue for many people.\n- Ask whether your service runs a **fatigue management course**.\n\nIf the fatigue suddenly gets much worse, or comes with new symptoms, contact your team.",
+                body: "Tiredness after a relapse is very common, and for many people it slowly gets better over weeks to months.\n\nA few things are worth doing:\n\n- **Tell your MS team.** They can check for things that make fatigue worse, such as poor sleep, low mood, an infection, anaemia or side effects of medicines.\n- **Pace yourself.** Plan rests *before* you run out of energy, not after.\n- **Keep gently active.** It sounds backwards, but regular exercise reduces MS fatigue for many people.\n- Ask whether your service runs a **fatigue management course**.\n\nIf the fatigue suddenly gets much worse, or comes with new symptoms, contact your team.\n\nOur library article [Living with MS fatigue](/library/living-with-ms-fatigue) has more tips.",
                 votes: &["maria_ms", "jo_carer"],
             },
             DemoReply {

@@ -376,6 +376,36 @@ async fn related_questions_respect_visibility(app: TestApp) {
         titles(&article(&app, &asker, &slug).await),
         vec!["A private relapse question", "Is this tingling a relapse?"]
     );
+
+    // The question page suggests the article, and an answer that links it gets a preview.
+    let q = article(&app, &asker, &slug).await["related"][1]["id"]
+        .as_i64()
+        .unwrap();
+    let draft_only = create(&app, &ed, "An unpublished draft article", EASY_BODY, "").await;
+    let body = format!("See [this article](/library/{slug}) and /library/{draft_only}.");
+    app.call_as(&dr, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    app.call_as(
+        &dr,
+        "reply/create",
+        &[("post_id", q.to_string().as_str()), ("body", body.as_str())],
+    )
+    .await
+    .ok();
+    let p = app
+        .call_as(&new_client(), "post", &[("id", &q.to_string())])
+        .await
+        .ok();
+    assert_eq!(p["related_articles"][0]["slug"], slug.as_str());
+    assert_eq!(
+        p["replies"][0]["cites"],
+        serde_json::json!([slug, draft_only])
+    );
+    let cited = p["cited_articles"].as_array().unwrap();
+    assert_eq!(cited.len(), 1, "only published articles get a preview");
+    assert_eq!(cited[0]["title"], "What is a relapse in MS?");
+    assert_eq!(cited[0]["reviewer"], "dr_related");
 }
 
 async fn review_and_publish(app: &TestApp, ed: &Client, dr: &Client, slug: &str, reviewer: &str) {

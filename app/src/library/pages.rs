@@ -140,10 +140,10 @@ fn article_grid(a: &ArticleView) -> AnyView {
             <div class="article-grid">
                 <div class="article-main">
                     {(!a.key_facts.is_empty()).then(|| view! {
-                        <aside class="panel key-facts" aria-labelledby="facts-h">
+                        <section class="panel key-facts" aria-labelledby="facts-h">
                             <h2 id="facts-h">"Key facts"</h2>
                             <ul>{a.key_facts.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}</ul>
-                        </aside>
+                        </section>
                     })}
                     <div class="panel user-html article-body" inner_html=a.body_html.clone()></div>
                     {(!a.sources.is_empty()).then(|| view! {
@@ -157,7 +157,7 @@ fn article_grid(a: &ArticleView) -> AnyView {
                         </section>
                     })}
                 </div>
-                <aside class="article-side">
+                <div class="article-side">
                     {(!a.toc.is_empty()).then(|| view! {
                         <nav class="panel toc" aria-labelledby="toc-h">
                             <h2 id="toc-h">"On this page"</h2>
@@ -197,7 +197,7 @@ fn article_grid(a: &ArticleView) -> AnyView {
                             </ul>
                         </section>
                     })}
-                </aside>
+                </div>
             </div>
     }
     .into_any()

@@ -37,11 +37,13 @@ impl Readability {
         self.words > 0 && self.grade <= TARGET_GRADE
     }
 
-    /// "Grade 7.2 · reading ease 68"
+    /// "Grade 7.2 · reading ease 68" (shown within 0–18 and 0–100: the formulas run past both
+    /// ends for very easy or very hard text).
     pub fn summary(&self) -> String {
         format!(
             "Grade {:.1} · reading ease {:.0}",
-            self.grade, self.reading_ease
+            self.grade.clamp(0.0, 18.0),
+            self.reading_ease.clamp(0.0, 100.0)
         )
     }
 }
@@ -293,6 +295,11 @@ mod tests {
             .long_words
             .contains(&"Immunomodulatory".to_string()));
         assert!(score("").words == 0 && !score("").meets_target());
+        // Very easy text runs below grade 0; it is shown as 0.
+        assert!(score("Go. Sit. Eat.").grade < 0.0);
+        assert!(score("Go. Sit. Eat.")
+            .summary()
+            .starts_with("Grade 0.0 · reading ease 100"));
     }
 
     #[test]

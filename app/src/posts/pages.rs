@@ -56,6 +56,19 @@ pub fn AuthorLink(author: Option<Author>) -> impl IntoView {
     }
 }
 
+/// A library article as a card: title, summary and its reviewer.
+#[component]
+pub fn ArticlePreview(link: ArticleLink) -> impl IntoView {
+    view! {
+        <a class="article-preview" href=format!("/library/{}", link.slug)>
+            <span class="small kind">"Health library"</span>
+            <strong>{link.title}</strong>
+            <span class="small">{link.summary}</span>
+            <span class="small muted">"✓ Medically reviewed by @" {link.reviewer}</span>
+        </a>
+    }
+}
+
 /// One post in a list: counts, kind, title, excerpt, author and state.
 #[component]
 pub fn PostCard(p: PostSummary, #[prop(default = true)] show_community: bool) -> impl IntoView {
@@ -590,6 +603,14 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 </footer>
             })}
         </article>
+        {(!p.related_articles.is_empty()).then(|| view! {
+            <section class="panel library-links" aria-labelledby="library-h">
+                <h2 id="library-h">"From the health library"</h2>
+                <ul class="plain-list">
+                    {p.related_articles.iter().map(|l| view! { <li><ArticlePreview link=l.clone()/></li> }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!p.locked).then(|| view! {
             <section class="thread-section" aria-labelledby="replies-h">
                 <h2 id="replies-h">{heading}</h2>
@@ -631,6 +652,7 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
     let post_id = p.post.id;
     let asker = p.mine && p.post.kind == PostKind::Question && !p.deleted;
     let can_moderate = p.can_moderate;
+    let cited = p.cited_articles.clone();
     if p.replies.is_empty() {
         let text = if p.post.kind == PostKind::Question {
             "No answers yet."
@@ -688,6 +710,12 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                                 {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
                             </header>
                             {body}
+                            {(!r.cites.is_empty()).then(|| view! {
+                                <div class="citations">
+                                    {r.cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())
+                                        .map(|l| view! { <ArticlePreview link=l/> }).collect_view()}
+                                </div>
+                            })}
                             <footer class="reply-actions small">
                                 {vote}
                                 {(can_write && !r.deleted).then(|| view! {

@@ -287,6 +287,11 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                         accepted: accepted == Some(reply_id),
                         is_answer: question && parent_id.is_none(),
                         mine,
+                        cites: if deleted {
+                            Vec::new()
+                        } else {
+                            cited_articles(&r.try_get::<String, _>("body_md")?)
+                        },
                     },
                     true_depth: r.try_get("depth")?,
                 })
@@ -297,6 +302,18 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     if locked {
         post.tags.clear();
     }
+    let (related_articles, cited_articles) = if locked || deleted {
+        (Vec::new(), Vec::new())
+    } else {
+        let mut slugs: Vec<String> = replies.iter().flat_map(|r| r.cites.clone()).collect();
+        slugs.sort();
+        slugs.dedup();
+        slugs.truncate(30);
+        (
+            related_articles(db, id).await?,
+            article_links(db, &slugs).await?,
+        )
+    };
     Ok(PostPage {
         locked,
         deleted,
@@ -316,6 +333,8 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         mine,
         voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
         can_moderate: membership == Some(1) || is_admin,
+        related_articles,
+        cited_articles,
         post,
     })
 }
@@ -817,4 +836,52 @@ pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity,
         posts,
         answers,
     })
+}
+
+const ARTICLE_LINK: &str = "SELECT DISTINCT a.slug, v.title, v.summary, rv.handle AS reviewer \
+    FROM articles a JOIN article_versions v ON v.id = a.published_version_id \
+    JOIN users rv ON rv.id = v.reviewer_id";
+
+fn article_link(r: &AnyRow) -> Result<ArticleLink, AppError> {
+    Ok(ArticleLink {
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        reviewer: r.try_get("reviewer")?,
+    })
+}
+
+/// Published articles that share a tag with the post (at most three).
+async fn related_articles(db: &Db, post: i64) -> Result<Vec<ArticleLink>, AppError> {
+    sqlx::query(&format!(
+        "{ARTICLE_LINK} JOIN article_tags t ON t.article_id = a.id \
+         JOIN post_tags pt ON pt.tag = t.tag WHERE pt.post_id = $1 ORDER BY a.slug LIMIT 3"
+    ))
+    .bind(post)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(article_link)
+    .collect()
+}
+
+/// Previews of published articles by address (unknown or unpublished addresses are skipped).
+async fn article_links(db: &Db, slugs: &[String]) -> Result<Vec<ArticleLink>, AppError> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=slugs.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "{ARTICLE_LINK} WHERE a.slug IN ({}) ORDER BY a.slug",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for s in slugs {
+        q = q.bind(s);
+    }
+    q.fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(article_link)
+        .collect()
 }

@@ -216,6 +216,8 @@ pub struct ReplyView {
     /// A top-level reply to a question.
     pub is_answer: bool,
     pub mine: bool,
+    /// Library articles this reply links to (their addresses), shown as previews.
+    pub cites: Vec<String>,
 }
 
 /// A post page. Readers who may not read a members-only post get `locked` and the excerpt only.
@@ -235,6 +237,37 @@ pub struct PostPage {
     pub voted: bool,
     /// Moderators of the community and admins may delete others' posts and replies.
     pub can_moderate: bool,
+    /// Published library articles that share a tag with the post.
+    pub related_articles: Vec<ArticleLink>,
+    /// Previews of the articles replies cite (looked up by address).
+    pub cited_articles: Vec<ArticleLink>,
+}
+
+/// A published library article as a link with a preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleLink {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub reviewer: String,
+}
+
+/// The library articles a Markdown text links to (`/library/<address>`), at most three.
+pub fn cited_articles(markdown: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in markdown.match_indices("/library/") {
+        let slug: String = markdown[i + "/library/".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .collect();
+        if slug.len() >= 2 && !matches!(slug.as_str(), "new" | "desk") && !out.contains(&slug) {
+            out.push(slug);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
 }
 
 /// A member's answer as listed on their profile.
@@ -399,6 +432,7 @@ mod tests {
                 accepted: false,
                 is_answer: parent.is_none(),
                 mine: false,
+                cites: Vec::new(),
             },
             true_depth: depth,
         }
@@ -454,5 +488,9 @@ mod tests {
         assert_eq!(Cursor::decode("x_4"), None);
         assert_eq!(FeedSort::parse("top"), FeedSort::Top);
         assert_eq!(FeedSort::parse("bogus"), FeedSort::New);
+        assert_eq!(
+            cited_articles("See [this](/library/what-is-a-relapse) and https://x.org/library/new or /library/a-b."),
+            vec!["what-is-a-relapse".to_string(), "a-b".to_string()]
+        );
     }
 }
