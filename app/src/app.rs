@@ -10,6 +10,7 @@ use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPag
 use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
+use crate::search::pages::SearchPage;
 use crate::ui::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -168,6 +169,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
                 <Route path=path!("/p/:id") view=PostPage ssr=SsrMode::Async/>
+                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/library") view=LibraryPage ssr=SsrMode::Async/>
                 <Route path=path!("/library/new") view=ArticleEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/library/desk") view=DeskPage ssr=SsrMode::Async/>
@@ -241,6 +243,10 @@ fn Header() -> impl IntoView {
                             }}
                         </ul>
                     </nav>
+                    <form class="header-search" method="get" action="/search" role="search">
+                        <label for="header-q" class="visually-hidden">"Search"</label>
+                        <input id="header-q" type="search" name="q" placeholder="Search"/>
+                    </form>
                     <div class="account">{account}</div>
                 </Transition>
             </div>

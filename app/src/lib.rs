@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod pages;
 pub mod posts;
 pub mod profiles;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;

@@ -123,8 +123,8 @@ pub fn article_html(source: &str) -> (String, Vec<Heading>) {
     (ARTICLE_CLEANER.clean(&html).to_string(), toc)
 }
 
-/// The first [`EXCERPT_CHARS`] characters of the text a reader would see, cut at a word.
-pub fn excerpt(source: &str) -> String {
+/// The text a reader would see, without markup, up to about `max_chars` characters.
+pub fn plain_text(source: &str, max_chars: usize) -> String {
     let mut text = String::new();
     for event in Parser::new(source) {
         match event {
@@ -135,11 +135,16 @@ pub fn excerpt(source: &str) -> String {
             Event::Start(Tag::Item) | Event::End(TagEnd::Heading(_)) => text.push(' '),
             _ => {}
         }
-        if text.len() > EXCERPT_CHARS * 4 {
+        if text.len() > max_chars * 4 {
             break;
         }
     }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first [`EXCERPT_CHARS`] characters of the text a reader would see, cut at a word.
+pub fn excerpt(source: &str) -> String {
+    let text = plain_text(source, EXCERPT_CHARS);
     if text.chars().count() <= EXCERPT_CHARS {
         return text;
     }

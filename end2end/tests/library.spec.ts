@@ -42,6 +42,17 @@ test("an editor drafts with a live grade and submits; a clinician publishes it a
   await expect(page.getByText("✓ Medically reviewed")).toBeVisible();
   await expect(page.locator(".review-stamp")).toContainText("@dr_okafor, verified neurologist");
   await expect(page.getByRole("navigation", { name: "On this page" }).getByRole("link", { name: "When to call" })).toBeVisible();
+  await logOut(page);
+
+  // A member finds it through the search box in the header, with the match highlighted.
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  await page.getByRole("search").first().getByLabel("Search").fill(`heat ${title.split(" ").pop()}`);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=heat/);
+  const hit = page.locator(".search-articles li", { hasText: title });
+  await expect(hit.getByRole("link", { name: title })).toBeVisible();
+  await expect(hit.locator("mark").first()).toHaveText(/heat/i);
+  await page.screenshot({ path: "test-results/search.png", fullPage: true });
 });
 
 test.describe("without JavaScript", () => {
@@ -58,8 +69,29 @@ test.describe("without JavaScript", () => {
   });
 });
 
-test("library pages have no accessibility violations", async ({ page }) => {
-  for (const path of ["/library", "/library/living-with-cml-on-tyrosine-kinase-inhibitors"]) {
+test.describe("search without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("searching relapse finds the article and questions; tabs and filters are links and forms", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("search").first().getByLabel("Search").fill("relapse");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("link", { name: "What is a relapse in MS?" })).toBeVisible();
+    await expect(page.locator(".search-articles mark").first()).toHaveText(/relapse/i);
+    await expect(page.getByRole("link", { name: "Does fatigue get better after a relapse?" })).toBeVisible();
+    await page.getByRole("navigation", { name: "Result types" }).getByRole("link", { name: /^Articles/ }).click();
+    await expect(page).toHaveURL(/tab=articles/);
+    await expect(page.getByRole("link", { name: "Does fatigue get better after a relapse?" })).toHaveCount(0);
+    // A misspelling is corrected, and the page says so.
+    await page.getByLabel("Search for").fill("diabetis");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByText("Showing results for")).toBeVisible();
+    await expect(page.getByRole("link", { name: /What does my HbA1c number mean\?|Eating well with type 2 diabetes/ }).first()).toBeVisible();
+  });
+});
+
+test("library and search pages have no accessibility violations", async ({ page }) => {
+  for (const path of ["/library", "/library/living-with-cml-on-tyrosine-kinase-inhibitors", "/search?q=relapse"]) {
     await page.goto(path);
     await hydrated(page);
     const results = await new AxeBuilder({ page }).analyze();

@@ -72,6 +72,37 @@ async fn feeds_and_threads_read_indexes() {
             }
         }
     }
+    // Search reads the FTS5 index, whatever the filters.
+    use app::search::repo::{posts_sql, Filters};
+    for viewer in [None, Some((1, false))] {
+        for community in [None, Some(1)] {
+            let (sql, params) = posts_sql(
+                app.db.backend,
+                viewer,
+                &Filters::default(),
+                community,
+                21,
+                0,
+            );
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut q = sqlx::query(&explain).bind("\"relapse\"*");
+            for p in &params.0[1..] {
+                q = q.bind(*p);
+            }
+            let lines: Vec<String> = q
+                .fetch_all(&app.db.pool)
+                .await
+                .expect("explain search")
+                .iter()
+                .map(|r| r.try_get::<String, _>("detail").expect("detail"))
+                .collect();
+            assert!(
+                lines.iter().any(|l| l.contains("VIRTUAL TABLE INDEX")),
+                "{lines:#?}"
+            );
+            assert!(!lines.iter().any(|l| full_scan(l)), "{lines:#?}");
+        }
+    }
     let lines = plan(&app, THREAD_SQL, &[1, 1, 1000]).await;
     assert!(!lines.iter().any(|l| full_scan(l)), "{lines:#?}");
     assert!(

@@ -11,6 +11,7 @@ use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
+    Highlighted,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -71,7 +72,13 @@ pub fn ArticlePreview(link: ArticleLink) -> impl IntoView {
 
 /// One post in a list: counts, kind, title, excerpt, author and state.
 #[component]
-pub fn PostCard(p: PostSummary, #[prop(default = true)] show_community: bool) -> impl IntoView {
+pub fn PostCard(
+    p: PostSummary,
+    #[prop(default = true)] show_community: bool,
+    /// Search matches to show instead of the excerpt.
+    #[prop(optional)]
+    snippet: Option<Vec<(String, bool)>>,
+) -> impl IntoView {
     let href = format!("/p/{}", p.id);
     let (count, noun) = match p.kind {
         PostKind::Question => (p.answer_count, ("answer", "answers")),
@@ -102,7 +109,12 @@ pub fn PostCard(p: PostSummary, #[prop(default = true)] show_community: bool) ->
                     })}
                 </p>
                 <h3 class="post-title"><a href=href>{p.title.clone()}</a></h3>
-                {(!p.excerpt.is_empty()).then(|| view! { <p class="excerpt">{p.excerpt.clone()}</p> })}
+                {match snippet {
+                    Some(s) => view! { <Highlighted segments=s/> }.into_any(),
+                    None => (!p.excerpt.is_empty())
+                        .then(|| view! { <p class="excerpt">{p.excerpt.clone()}</p> })
+                        .into_any(),
+                }}
                 <p class="post-meta small muted">
                     <span class="visually-hidden">{summary}". "</span>
                     {p.author.is_some().then_some("By ")}

@@ -18,21 +18,22 @@ pub type Viewer = Option<(i64, bool)>;
 pub struct Params(pub Vec<i64>);
 
 impl Params {
-    fn p(&mut self, value: i64) -> String {
+    pub(crate) fn p(&mut self, value: i64) -> String {
         self.0.push(value);
         format!("${}", self.0.len())
     }
 }
 
-const SUMMARY: &str = "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
+pub(crate) const SUMMARY: &str =
+    "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
     p.answer_count, p.vote_count, p.accepted_reply_id, p.clinician_answered, p.created_at, \
     p.last_activity_at, c.slug AS community_slug, c.name AS community_name, u.handle, \
     u.kind AS author_kind, u.clinician_status, u.specialty";
-const FROM: &str =
+pub(crate) const FROM: &str =
     "FROM posts p JOIN communities c ON c.id = p.community_id JOIN users u ON u.id = p.author_id";
 
 /// SQL that is 1 when the viewer may read post `p` in full: public, an admin, or a member of its community.
-fn readable(params: &mut Params, viewer: Viewer) -> String {
+pub(crate) fn readable(params: &mut Params, viewer: Viewer) -> String {
     match viewer {
         None => "(CASE WHEN p.visibility = 'public' THEN 1 ELSE 0 END)".into(),
         Some((_, true)) => "1".into(),
@@ -69,7 +70,7 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
     })
 }
 
-fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppError> {
+pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppError> {
     let kind = PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
     let visibility = Visibility::parse(&r.try_get::<String, _>("visibility")?)
         .map_err(|_| AppError::Internal)?;

@@ -150,6 +150,20 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// Text with some pieces marked (search matches) in `<mark>`; every piece is escaped text.
+#[component]
+pub fn Highlighted(segments: Vec<(String, bool)>) -> impl IntoView {
+    view! {
+        <p class="snippet">
+            {segments.into_iter().map(|(text, hit)| if hit {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }).collect_view()}
+        </p>
+    }
+}
+
 /// The 404 page.
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -1,0 +1,178 @@
+//! The search page (`/search?q=…`): tabs, filters, highlighted snippets; a plain GET form, so it works without JavaScript.
+
+use super::api::search;
+use super::types::*;
+use crate::communities::api::list_communities;
+use crate::posts::pages::PostCard;
+use crate::ui::{ErrorView, Highlighted};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn count_label(n: i64) -> String {
+    if n >= COUNT_CAP {
+        format!("{COUNT_CAP}+")
+    } else {
+        n.to_string()
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let results = Resource::new(
+        move || {
+            (
+                get("q"),
+                get("tab"),
+                get("community"),
+                get("kind"),
+                get("answered"),
+                get("page"),
+            )
+        },
+        |(q, tab, community, kind, answered, page)| async move {
+            if q.trim().is_empty() {
+                return Ok(None);
+            }
+            search(
+                q,
+                Some(tab),
+                Some(community),
+                Some(kind),
+                Some(answered),
+                page.parse().ok(),
+            )
+            .await
+            .map(Some)
+        },
+    );
+    let communities = Resource::new(|| (), |_| list_communities());
+    view! {
+        <Title text="Search"/>
+        <h1>"Search"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let communities = communities.await.unwrap_or_default();
+                let (q, tab, community, kind, answered) = (get("q"), Tab::parse(&get("tab")), get("community"), get("kind"), get("answered"));
+                let results = match results.await {
+                    Ok(r) => r,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let link = {
+                    let (q, community, kind, answered) = (q.clone(), community.clone(), kind.clone(), answered.clone());
+                    move |tab: Tab, page: usize| {
+                        let enc = |s: &str| s.replace('%', "%25").replace('&', "%26").replace('#', "%23").replace('+', "%2B").replace(' ', "+");
+                        let mut href = format!("/search?q={}&tab={}", enc(&q), tab.as_str());
+                        for (k, v) in [("community", &community), ("kind", &kind), ("answered", &answered)] {
+                            if !v.is_empty() {
+                                href.push_str(&format!("&{k}={}", enc(v)));
+                            }
+                        }
+                        if page > 1 {
+                            href.push_str(&format!("&page={page}"));
+                        }
+                        href
+                    }
+                };
+                view! {
+                    <form class="panel search-form" method="get" action="/search" role="search">
+                        <div class="search-row">
+                            <label for="search-q" class="visually-hidden">"Search for"</label>
+                            <input id="search-q" type="search" name="q" value=q.clone() placeholder="e.g. relapse, fatigue, HbA1c"/>
+                            <input type="hidden" name="tab" value=tab.as_str()/>
+                            <button type="submit" class="button primary">"Search"</button>
+                        </div>
+                        <div class="search-filters">
+                            <div class="field">
+                                <label for="search-community">"Community"</label>
+                                <select id="search-community" name="community">
+                                    <option value="">"All communities"</option>
+                                    {communities.into_iter().map(|c| {
+                                        let on = c.slug == community;
+                                        view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="search-kind">"Kind"</label>
+                                <select id="search-kind" name="kind">
+                                    <option value="">"Questions and discussions"</option>
+                                    <option value="question" selected=kind == "question">"Questions"</option>
+                                    <option value="discussion" selected=kind == "discussion">"Discussions"</option>
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="search-answered">"Answers"</label>
+                                <select id="search-answered" name="answered">
+                                    <option value="">"Any"</option>
+                                    <option value="yes" selected=answered == "yes">"Answered"</option>
+                                    <option value="no" selected=answered == "no">"Not answered yet"</option>
+                                </select>
+                            </div>
+                        </div>
+                    </form>
+                    {match results {
+                        None => view! { <p class="muted">"Search questions, discussions and library articles."</p> }.into_any(),
+                        Some(r) if r.message.is_some() => view! {
+                            <p class="alert alert-info" role="status">{r.message.clone()}</p>
+                        }.into_any(),
+                        Some(r) => {
+                            let total = r.post_count + r.article_count;
+                            view! {
+                                <nav class="tabs" aria-label="Result types">
+                                    {TABS.iter().map(|(t, _, label)| {
+                                        let n = match t { Tab::All => total, Tab::Articles => r.article_count, Tab::Posts => r.post_count };
+                                        view! {
+                                            <a href=link(*t, 1) aria-current=(tab == *t).then_some("page")>
+                                                {*label} " (" {count_label(n)} ")"
+                                            </a>
+                                        }
+                                    }).collect_view()}
+                                </nav>
+                                {r.corrected_from.clone().map(|from| view! {
+                                    <p class="alert alert-info" role="status">
+                                        "No results for “" {from} "”. Showing results for “" <strong>{r.words.join(" ")}</strong> "”."
+                                    </p>
+                                })}
+                                {(total == 0).then(|| view! {
+                                    <p class="muted empty" role="status">"Nothing found. Try other words, or ask the community."</p>
+                                })}
+                                {(!r.articles.is_empty()).then(|| view! {
+                                    <section aria-labelledby="articles-h">
+                                        <h2 id="articles-h">"Library articles"</h2>
+                                        <ul class="plain-list search-articles">
+                                            {r.articles.clone().into_iter().map(|a| view! {
+                                                <li class="card">
+                                                    <p class="post-kicker small">"Health library · " {a.community_name.clone()}</p>
+                                                    <h3 class="post-title"><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h3>
+                                                    <Highlighted segments=a.snippet.clone()/>
+                                                    <p class="small muted">"✓ Medically reviewed by @" {a.reviewer.clone()}</p>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
+                                {(!r.posts.is_empty()).then(|| view! {
+                                    <section aria-labelledby="posts-h">
+                                        <h2 id="posts-h">"Questions and discussions"</h2>
+                                        <ul class="post-list search-posts">
+                                            {r.posts.clone().into_iter().map(|h| view! {
+                                                <PostCard p=h.post.clone() snippet=h.snippet.clone()/>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
+                                <p class="feed-more">
+                                    {(r.page > 1).then(|| view! { <a class="button" href=link(tab, r.page - 1)>"Previous page"</a> })}
+                                    {r.has_more.then(|| view! { <a class="button" href=link(tab, r.page + 1)>"Next page"</a> })}
+                                </p>
+                            }.into_any()
+                        }
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,349 @@
+//! Server-only search: one visibility-filtered query per result kind on SQLite FTS5 or PostgreSQL tsvector, bounded pages, spelling fallback.
+
+use super::types::*;
+use crate::db::{Backend, Db};
+use crate::error::AppError;
+use crate::markdown::plain_text;
+use crate::posts::repo::{readable, summary, Params, Viewer, FROM, SUMMARY};
+use crate::posts::types::PostKind;
+use sqlx::Row;
+
+/// Narrowing of the questions-and-discussions results.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub community: Option<String>,
+    pub kind: Option<PostKind>,
+    /// `Some(true)`: with at least one answer; `Some(false)`: questions without one.
+    pub answered: Option<bool>,
+}
+
+/// The full-text condition and ranking for each backend. `$1` is always the query string.
+fn fts_query(backend: Backend, words: &[String]) -> String {
+    let last = words.len().saturating_sub(1);
+    match backend {
+        // Each word is letters and digits only (see `clean_query`), quoted as a phrase; the
+        // last one also matches as a prefix.
+        Backend::Sqlite => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last {
+                    format!("{w}:*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
+/// `Params` whose `$1` is reserved for the query string (bound first, as text).
+fn params_after_query() -> Params {
+    Params(vec![0])
+}
+
+fn bind_all<'q>(
+    sql: &'q str,
+    query: &'q str,
+    params: &Params,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql).bind(query);
+    for v in &params.0[1..] {
+        q = q.bind(*v);
+    }
+    q
+}
+
+/// FROM and WHERE of the posts search: readable, live, filtered.
+fn posts_where(
+    backend: Backend,
+    params: &mut Params,
+    viewer: Viewer,
+    filters: &Filters,
+    community_id: Option<i64>,
+) -> String {
+    let readable_sql = readable(params, viewer);
+    let (from, matches) = match backend {
+        Backend::Sqlite => (
+            format!(
+                "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid {}",
+                &FROM["FROM posts p".len()..]
+            ),
+            "posts_fts MATCH $1".to_string(),
+        ),
+        Backend::Postgres => (
+            FROM.to_string(),
+            "p.search @@ to_tsquery('english', $1)".to_string(),
+        ),
+    };
+    let mut conds = vec![
+        matches,
+        "p.deleted_at IS NULL".to_string(),
+        format!("{readable_sql} = 1"),
+    ];
+    if let Some(id) = community_id {
+        conds.push(format!("p.community_id = {}", params.p(id)));
+    }
+    match filters.kind {
+        Some(PostKind::Question) => conds.push("p.kind = 'question'".into()),
+        Some(PostKind::Discussion) => conds.push("p.kind = 'discussion'".into()),
+        None => {}
+    }
+    match filters.answered {
+        Some(true) => conds.push("p.kind = 'question' AND p.answer_count > 0".into()),
+        Some(false) => conds.push("p.kind = 'question' AND p.answer_count = 0".into()),
+        None => {}
+    }
+    format!("{from} WHERE {}", conds.join(" AND "))
+}
+
+/// The posts search query (public so the query-plan test checks exactly this SQL).
+pub fn posts_sql(
+    backend: Backend,
+    viewer: Viewer,
+    filters: &Filters,
+    community_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> (String, Params) {
+    let mut params = params_after_query();
+    let base = posts_where(backend, &mut params, viewer, filters, community_id);
+    let order = match backend {
+        Backend::Sqlite => "bm25(posts_fts, 10.0, 1.0), p.id DESC",
+        Backend::Postgres => {
+            "ts_rank('{0.02, 0.05, 0.2, 1.0}'::float4[], p.search, to_tsquery('english', $1)) DESC, p.id DESC"
+        }
+    };
+    let (l, o) = (params.p(limit), params.p(offset));
+    (
+        format!("SELECT {SUMMARY}, p.body_md {base} ORDER BY {order} LIMIT {l} OFFSET {o}"),
+        params,
+    )
+}
+
+fn articles_sql(
+    backend: Backend,
+    community_id: Option<i64>,
+    count: bool,
+    limit: i64,
+    offset: i64,
+) -> (String, Params) {
+    let mut params = params_after_query();
+    let (from, matches, order) = match backend {
+        Backend::Sqlite => (
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid",
+            "articles_fts MATCH $1",
+            "bm25(articles_fts, 10.0, 3.0, 1.0), a.id DESC",
+        ),
+        Backend::Postgres => (
+            "FROM articles a",
+            "v.search @@ to_tsquery('english', $1)",
+            "ts_rank('{0.02, 0.05, 0.2, 1.0}'::float4[], v.search, to_tsquery('english', $1)) DESC, a.id DESC",
+        ),
+    };
+    let mut conds = vec![matches.to_string()];
+    if let Some(id) = community_id {
+        conds.push(format!("a.community_id = {}", params.p(id)));
+    }
+    let joins = "JOIN article_versions v ON v.id = a.published_version_id \
+        JOIN communities c ON c.id = a.community_id JOIN users rv ON rv.id = v.reviewer_id";
+    let where_ = conds.join(" AND ");
+    let (l, o) = (params.p(limit), params.p(offset));
+    let sql = if count {
+        format!("SELECT COUNT(*) AS n FROM (SELECT 1 {from} {joins} WHERE {where_} LIMIT {l}) t")
+    } else {
+        format!(
+            "SELECT a.slug, v.title, v.summary, v.body_md, c.name AS community_name, rv.handle AS reviewer \
+             {from} {joins} WHERE {where_} ORDER BY {order} LIMIT {l} OFFSET {o}"
+        )
+    };
+    if count {
+        // The count query has no OFFSET: drop its parameter so every bound value is used.
+        params.0.pop();
+    }
+    (sql, params)
+}
+
+async fn community_id(db: &Db, slug: Option<&str>) -> Result<Option<i64>, AppError> {
+    let Some(slug) = slug.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        sqlx::query("SELECT id FROM communities WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .try_get("id")?,
+    ))
+}
+
+async fn run(
+    db: &Db,
+    viewer: Viewer,
+    words: &[String],
+    tab: Tab,
+    filters: &Filters,
+    page: usize,
+) -> Result<SearchResults, AppError> {
+    let backend = db.backend;
+    let query = fts_query(backend, words);
+    let community = community_id(db, filters.community.as_deref()).await?;
+    let offset = ((page - 1) * PER_PAGE) as i64;
+    let mut results = SearchResults {
+        words: words.to_vec(),
+        corrected_from: None,
+        message: None,
+        posts: Vec::new(),
+        articles: Vec::new(),
+        post_count: 0,
+        article_count: 0,
+        page,
+        has_more: false,
+    };
+    // Counts (capped) for the tabs.
+    {
+        let mut params = params_after_query();
+        let base = posts_where(backend, &mut params, viewer, filters, community);
+        let cap = params.p(COUNT_CAP);
+        let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 {base} LIMIT {cap}) t");
+        results.post_count = bind_all(&sql, &query, &params)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("n")?;
+        let (sql, params) = articles_sql(backend, community, true, COUNT_CAP, 0);
+        results.article_count = bind_all(&sql, &query, &params)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("n")?;
+    }
+    if matches!(tab, Tab::All | Tab::Posts) {
+        let (sql, params) = posts_sql(
+            backend,
+            viewer,
+            filters,
+            community,
+            PER_PAGE as i64 + 1,
+            offset,
+        );
+        let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
+        for r in rows.iter().take(PER_PAGE) {
+            let body: String = r.try_get("body_md")?;
+            results.posts.push(PostHit {
+                post: summary(r, true)?,
+                snippet: highlight(&plain_text(&body, 3000), words, 30),
+            });
+        }
+        results.has_more = rows.len() > PER_PAGE;
+    }
+    if matches!(tab, Tab::All | Tab::Articles) {
+        // "All" shows the best three articles above the posts; the Articles tab pages them.
+        let (limit, off) = if tab == Tab::All {
+            (3, 0)
+        } else {
+            (PER_PAGE as i64 + 1, offset)
+        };
+        if tab == Tab::Articles || page == 1 {
+            let (sql, params) = articles_sql(backend, community, false, limit, off);
+            let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
+            for r in rows.iter().take(PER_PAGE) {
+                let summary_text: String = r.try_get("summary")?;
+                let body: String = r.try_get("body_md")?;
+                results.articles.push(ArticleHit {
+                    slug: r.try_get("slug")?,
+                    title: r.try_get("title")?,
+                    community_name: r.try_get("community_name")?,
+                    reviewer: r.try_get("reviewer")?,
+                    snippet: highlight(
+                        &format!("{summary_text} {}", plain_text(&body, 3000)),
+                        words,
+                        30,
+                    ),
+                });
+            }
+            if tab == Tab::Articles {
+                results.has_more = rows.len() > PER_PAGE;
+            }
+        }
+    }
+    results.has_more &= page < MAX_PAGES;
+    Ok(results)
+}
+
+/// Words the spelling fallback may correct to: common terms, tags and community names.
+async fn vocabulary(db: &Db) -> Result<Vec<String>, AppError> {
+    let mut words: Vec<String> = TERMS.iter().map(|t| t.to_string()).collect();
+    let rows = sqlx::query(
+        "SELECT tag AS w FROM (SELECT DISTINCT tag FROM post_tags LIMIT 2000) t \
+         UNION SELECT tag AS w FROM (SELECT DISTINCT tag FROM article_tags LIMIT 500) a \
+         UNION SELECT name AS w FROM communities",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for r in rows {
+        let w: String = r.try_get("w")?;
+        words.extend(
+            w.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| p.chars().count() >= 4)
+                .map(str::to_string),
+        );
+    }
+    words.sort();
+    words.dedup();
+    Ok(words)
+}
+
+/// Searches; an unusable query comes back with a message, a query without results is tried once
+/// more with corrected spelling.
+pub async fn search(
+    db: &Db,
+    viewer: Viewer,
+    raw: &str,
+    tab: Tab,
+    filters: &Filters,
+    page: usize,
+) -> Result<SearchResults, AppError> {
+    let page = page.clamp(1, MAX_PAGES);
+    let words = match clean_query(raw) {
+        Ok(w) => w,
+        Err(message) => {
+            return Ok(SearchResults {
+                words: Vec::new(),
+                corrected_from: None,
+                message: Some(message),
+                posts: Vec::new(),
+                articles: Vec::new(),
+                post_count: 0,
+                article_count: 0,
+                page,
+                has_more: false,
+            })
+        }
+    };
+    let results = run(db, viewer, &words, tab, filters, page).await?;
+    if results.post_count + results.article_count > 0 {
+        return Ok(results);
+    }
+    if let Some(fixed) = correct(&words, &vocabulary(db).await?) {
+        let mut again = run(db, viewer, &fixed, tab, filters, page).await?;
+        if again.post_count + again.article_count > 0 {
+            again.corrected_from = Some(words.join(" "));
+            return Ok(again);
+        }
+    }
+    Ok(results)
+}

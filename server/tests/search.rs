@@ -1,0 +1,311 @@
+//! Search on both backends: ranking (title first), index kept current by every write, visibility for each kind of reader, hostile queries, spelling and prefixes, articles.
+
+mod common;
+
+use common::{new_client, TestApp};
+use reqwest::Client;
+use serde_json::Value;
+
+both_backends!(
+    title_matches_first_and_the_index_follows_every_write,
+    members_only_posts_are_found_only_by_those_who_may_read_them,
+    hostile_queries_never_fail,
+    misspellings_and_prefixes_find_posts,
+    published_articles_are_found_with_highlights,
+);
+
+async fn member(app: &TestApp, handle: &str, join: bool) -> Client {
+    let c = new_client();
+    app.signup_as(&c, handle, "correct-horse-1").await.ok();
+    if join {
+        app.call_as(&c, "community/join", &[("slug", "ms")])
+            .await
+            .ok();
+    }
+    c
+}
+
+async fn post(app: &TestApp, c: &Client, title: &str, body: &str, visibility: &str) -> i64 {
+    app.call_as(
+        c,
+        "post/create",
+        &[
+            ("community", "ms"),
+            ("kind", "question"),
+            ("title", title),
+            ("body", body),
+            ("tags", ""),
+            ("visibility", visibility),
+        ],
+    )
+    .await
+    .ok()
+    .as_i64()
+    .expect("id")
+}
+
+async fn search(app: &TestApp, c: &Client, q: &str) -> Value {
+    app.call_as(c, "search", &[("q", q)]).await.ok()
+}
+
+fn post_ids(r: &Value) -> Vec<i64> {
+    r["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .map(|h| h["post"]["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn title_matches_first_and_the_index_follows_every_write(app: TestApp) {
+    app.admin_with_community().await;
+    let a = member(&app, "writer_s", true).await;
+    let in_body = post(
+        &app,
+        &a,
+        "Something else entirely",
+        "Fatigue, fatigue and more fatigue every day.",
+        "public",
+    )
+    .await;
+    let in_title = post(&app, &a, "Fatigue after a relapse", "It is hard.", "public").await;
+    let r = search(&app, &new_client(), "fatigue").await;
+    assert_eq!(post_ids(&r), vec![in_title, in_body], "title match first");
+    assert_eq!(r["post_count"], 2);
+    let snippet = &r["posts"][1]["snippet"];
+    assert!(
+        snippet
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s[0] == "Fatigue," && s[1] == true),
+        "{snippet}"
+    );
+
+    // Edited: the new words are found at once, the old ones are gone.
+    app.call_as(
+        &a,
+        "post/edit",
+        &[
+            ("id", &in_body.to_string()),
+            ("title", "Cooling vests in summer"),
+            ("body", "They help on hot days."),
+            ("tags", ""),
+            ("visibility", "public"),
+        ],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        post_ids(&search(&app, &new_client(), "fatigue").await),
+        vec![in_title]
+    );
+    assert_eq!(
+        post_ids(&search(&app, &new_client(), "cooling vests").await),
+        vec![in_body]
+    );
+    // Deleted: gone from results.
+    app.call_as(&a, "post/delete", &[("id", &in_title.to_string())])
+        .await
+        .ok();
+    assert!(post_ids(&search(&app, &new_client(), "fatigue").await).is_empty());
+}
+
+async fn members_only_posts_are_found_only_by_those_who_may_read_them(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let author = member(&app, "author_s", true).await;
+    let fellow = member(&app, "fellow_s", true).await;
+    let outsider = member(&app, "outsider_s", false).await;
+    let id = post(
+        &app,
+        &author,
+        "A private zebrafish question",
+        "Only zebrafish people may read this.",
+        "members",
+    )
+    .await;
+    for (who, c, sees) in [
+        ("anonymous", new_client(), false),
+        ("outsider", outsider.clone(), false),
+        ("member", fellow.clone(), true),
+        ("author", author.clone(), true),
+        ("admin", admin.clone(), true),
+    ] {
+        let r = search(&app, &c, "zebrafish").await;
+        assert_eq!(post_ids(&r) == vec![id], sees, "{who}");
+        assert_eq!(
+            r["post_count"],
+            if sees { 1 } else { 0 },
+            "{who}: counts too"
+        );
+        if !sees {
+            assert!(
+                !r.to_string().contains("zebrafish people"),
+                "{who}: no snippet"
+            );
+        }
+    }
+    // Leaving the community takes the access away.
+    app.call_as(&fellow, "community/leave", &[("slug", "ms")])
+        .await
+        .ok();
+    assert!(post_ids(&search(&app, &fellow, "zebrafish").await).is_empty());
+}
+
+async fn hostile_queries_never_fail(app: TestApp) {
+    app.admin_with_community().await;
+    let a = member(&app, "hostile_s", true).await;
+    post(
+        &app,
+        &a,
+        "Relapse and fatigue question",
+        "Body text about relapse.",
+        "public",
+    )
+    .await;
+    let long = "relapse ".repeat(1300);
+    for q in [
+        "",
+        "a",
+        "\"",
+        "*",
+        ":",
+        "NEAR",
+        "&",
+        "|",
+        "!",
+        "\"relapse",
+        "relapse*",
+        "title:relapse",
+        "NEAR(relapse fatigue)",
+        "(((",
+        "-relapse",
+        "relapse OR fatigue",
+        "'; DROP TABLE posts;--",
+        "\u{0}",
+        "the",
+        long.as_str(),
+    ] {
+        let r = app.call_as(&new_client(), "search", &[("q", q)]).await;
+        assert!(r.status.is_success(), "{q:.40}: {} {}", r.status, r.body);
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert!(v["message"].is_string() || v["posts"].is_array(), "{q:.40}");
+    }
+    let r = search(&app, &new_client(), "a").await;
+    assert_eq!(r["message"], "Type at least two letters to search.");
+    assert_eq!(
+        post_ids(&search(&app, &new_client(), "relapse*").await).len(),
+        1
+    );
+    assert_eq!(post_ids(&search(&app, &new_client(), &long).await).len(), 1);
+    // The page works without JavaScript: a plain GET.
+    let (status, html) = app.get("/search?q=%22relapse%22+NEAR%28").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<mark>"), "highlighted on the page");
+}
+
+async fn misspellings_and_prefixes_find_posts(app: TestApp) {
+    app.admin_with_community().await;
+    let a = member(&app, "speller_s", true).await;
+    let id = post(
+        &app,
+        &a,
+        "Living with multiple sclerosis",
+        "Day by day.",
+        "public",
+    )
+    .await;
+    // Stemming alone already folds some misspellings ("sclerosys" and "sclerosis" share a stem).
+    let r = search(&app, &new_client(), "multiple sclerosys").await;
+    assert_eq!(post_ids(&r), vec![id]);
+    // Others need the correction, which the page states.
+    let r = search(&app, &new_client(), "multiple sklerosis").await;
+    assert_eq!(post_ids(&r), vec![id]);
+    assert_eq!(r["corrected_from"], "multiple sklerosis");
+    assert_eq!(r["words"], serde_json::json!(["multiple", "sclerosis"]));
+    let r = search(&app, &new_client(), "xqzv wrrrd").await;
+    assert_eq!(r["post_count"], 0);
+    assert_eq!(
+        r["corrected_from"],
+        Value::Null,
+        "nothing close: no correction"
+    );
+    let r = search(&app, &new_client(), "scler").await;
+    assert_eq!(post_ids(&r), vec![id], "the last word matches as a prefix");
+    assert_eq!(r["corrected_from"], Value::Null);
+}
+
+async fn published_articles_are_found_with_highlights(app: TestApp) {
+    app.admin_with_community().await;
+    let ed = member(&app, "editor_s", false).await;
+    let dr = member(&app, "dr_search", false).await;
+    for (h, sql) in [
+        ("editor_s", "is_editor = 1"),
+        (
+            "dr_search",
+            "kind = 'clinician', clinician_status = 'verified', specialty = 'neurology'",
+        ),
+    ] {
+        sqlx::query(&format!("UPDATE users SET {sql} WHERE handle = $1"))
+            .bind(h)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let body = "## What it is\n\nA relapse is when new symptoms come. It lasts more than a day. Most relapses get better.";
+    for title in ["What is a relapse in MS?", "A draft about relapse"] {
+        app.call_as(
+            &ed,
+            "library/save",
+            &[
+                ("current", ""),
+                ("community", "ms"),
+                ("title", title),
+                ("summary", "Plain words."),
+                ("body", body),
+                ("key_facts", ""),
+                ("sources", ""),
+                ("tags", ""),
+            ],
+        )
+        .await
+        .ok();
+    }
+    app.call_as(
+        &ed,
+        "library/submit",
+        &[
+            ("slug", "what-is-a-relapse-in-ms"),
+            ("reviewer", "dr_search"),
+        ],
+    )
+    .await
+    .ok();
+    app.call_as(
+        &dr,
+        "library/publish",
+        &[("slug", "what-is-a-relapse-in-ms")],
+    )
+    .await
+    .ok();
+    let r = app
+        .call_as(
+            &new_client(),
+            "search",
+            &[("q", "relapse"), ("tab", "articles")],
+        )
+        .await
+        .ok();
+    assert_eq!(r["article_count"], 1, "drafts are not searchable");
+    assert_eq!(r["articles"][0]["slug"], "what-is-a-relapse-in-ms");
+    assert!(r["articles"][0]["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s[1] == true));
+    assert_eq!(
+        r["posts"],
+        serde_json::json!([]),
+        "the articles tab shows articles only"
+    );
+}
