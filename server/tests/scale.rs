@@ -197,3 +197,41 @@ async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
         );
     }
 }
+
+/// PostgreSQL answers a search from its GIN index once there are enough posts for the planner
+/// to care (40,000 here, analysed): the plan must name `posts_search_idx`.
+#[tokio::test]
+async fn postgres_search_uses_the_gin_index() {
+    use app::search::repo::{posts_sql, Filters};
+    let Some(app) = spawn(Backend::Postgres).await else {
+        return;
+    };
+    app.admin_with_community().await;
+    for sql in [
+        "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, created_at, last_activity_at) \
+         SELECT 1, 1, 'discussion', 'public', 'Filler post ' || n, 'Everyday words number ' || n, '', '', n, n \
+         FROM generate_series(1, 40000) AS n",
+        "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, created_at, last_activity_at) \
+         VALUES (1, 1, 'question', 'public', 'Is this a relapse?', 'New numbness.', '', '', 1, 1)",
+        "ANALYZE posts",
+    ] {
+        sqlx::query(sql).execute(&app.db.pool).await.expect(sql);
+    }
+    let (sql, params) = posts_sql(app.db.backend, None, &Filters::default(), None, 21, 0);
+    let explain = format!("EXPLAIN {sql}");
+    let mut q = sqlx::query(&explain).bind("relapse:*");
+    for p in &params.0[1..] {
+        q = q.bind(*p);
+    }
+    let plan: Vec<String> = q
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("explain")
+        .iter()
+        .map(|r| r.try_get::<String, _>(0).expect("plan line"))
+        .collect();
+    assert!(
+        plan.iter().any(|l| l.contains("posts_search_idx")),
+        "{plan:#?}"
+    );
+}
