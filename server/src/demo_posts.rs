@@ -265,7 +265,8 @@ const POSTS: &[DemoPost] = &[
     },
 ];
 
-async fn user(state: &AppState, handle: &str) -> Result<CurrentUser, String> {
+/// A demo member as the repositories see them.
+pub(crate) async fn user(state: &AppState, handle: &str) -> Result<CurrentUser, String> {
     let id: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
         .bind(handle)
         .fetch_one(&state.db.pool)
