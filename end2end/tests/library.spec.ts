@@ -27,7 +27,13 @@ test("an editor drafts with a live grade and submits; a clinician publishes it a
   await page.getByLabel("Tags").fill("heat");
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByRole("heading", { name: "Status: Draft" })).toBeVisible();
-  await page.getByLabel("Ask a verified clinician to review it (their handle)").fill("dr_okafor");
+  // A member who is not a clinician is refused, and the typed handle stays for correcting.
+  const reviewer = page.getByLabel("Ask a verified clinician to review it (their handle)");
+  await reviewer.fill("maria_ms");
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.locator("#f-reviewer-error")).toContainText("verified clinician");
+  await expect(reviewer).toHaveValue("maria_ms");
+  await reviewer.fill("dr_okafor");
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("heading", { name: "Status: In review" })).toBeVisible();
   await page.screenshot({ path: "test-results/article-editor.png", fullPage: true });

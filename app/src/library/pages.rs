@@ -11,7 +11,8 @@ use crate::auth::pages::echo_resource;
 use crate::communities::api::list_communities;
 use crate::error::AppError;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
+    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
+    FormAlert,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -246,12 +247,21 @@ pub fn ArticleEditorPage() -> impl IntoView {
     let send_back = ServerAction::<SendBackArticle>::new();
     let err = action_error(save);
     let echo = echo_resource("save_article", err.get_untracked().is_some());
+    let submit_echo = echo_resource(
+        "submit_article",
+        action_error(submit).get_untracked().is_some(),
+    );
+    let back_echo = echo_resource(
+        "send_back_article",
+        action_error(send_back).get_untracked().is_some(),
+    );
     let draft = Resource::new(
         move || {
             (
                 params.read().get("slug"),
-                submit.version().get(),
-                send_back.version().get(),
+                // Only successes reload the draft: a failed form keeps what was typed.
+                successes(submit).get(),
+                successes(send_back).get(),
             )
         },
         |(slug, ..)| async move {
@@ -270,6 +280,8 @@ pub fn ArticleEditorPage() -> impl IntoView {
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
                 let echo = echo.await;
+                let typed_reviewer = echoed(&submit_echo.await, "reviewer");
+                let typed_note = echoed(&back_echo.await, "note");
                 let communities = communities.await.unwrap_or_default();
                 let v = |k: &str, from: &dyn Fn(&Draft) -> String| echoed(&echo, k).or_else(|| d.as_ref().map(from)).unwrap_or_default();
                 let title = v("title", &|d| d.title.clone());
@@ -286,7 +298,8 @@ pub fn ArticleEditorPage() -> impl IntoView {
                     <Title text=heading/>
                     <p class="crumbs"><a href="/library/desk">"Library desk"</a></p>
                     <h1>{heading}</h1>
-                    {d.clone().map(|d| view! { <WorkflowPanel d=d submit=submit publish=publish send_back=send_back/> })}
+                    {d.clone().map(|d| view! { <WorkflowPanel d=d submit=submit publish=publish send_back=send_back
+                        typed_reviewer=typed_reviewer.clone() typed_note=typed_note.clone()/> })}
                     <div class="editor-grid">
                         <section class="panel">
                             <ActionForm action=save attr:novalidate=true attr:class="stack">
@@ -347,6 +360,9 @@ fn WorkflowPanel(
     submit: ServerAction<SubmitArticle>,
     publish: ServerAction<PublishArticle>,
     send_back: ServerAction<SendBackArticle>,
+    /// What a failed plain (no-JavaScript) post had in its fields.
+    typed_reviewer: Option<String>,
+    typed_note: Option<String>,
 ) -> impl IntoView {
     let submit_err = action_error(submit);
     let publish_err = action_error(publish);
@@ -366,7 +382,7 @@ fn WorkflowPanel(
             })}
             {(d.status == ArticleStatus::Draft).then(|| {
                 let slug = slug.clone();
-                let reviewer = d.reviewer.clone();
+                let reviewer = typed_reviewer.clone().or_else(|| d.reviewer.clone());
                 view! {
                     <ActionForm action=submit attr:novalidate=true attr:class="inline-fields">
                         <FormAlert error=submit_err/>
@@ -401,7 +417,7 @@ fn WorkflowPanel(
                         <ActionForm action=send_back attr:novalidate=true attr:class="stack">
                             <FormAlert error=back_err/>
                             <input type="hidden" name="slug" value=s2/>
-                            <Field label="Or send it back with a note" name="note" error=field_error(back_err, "note")/>
+                            <Field label="Or send it back with a note" name="note" value=typed_note.clone() error=field_error(back_err, "note")/>
                             <button type="submit" class="button">"Send back to the author"</button>
                         </ActionForm>
                     </div>

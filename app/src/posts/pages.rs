@@ -10,28 +10,12 @@ use crate::auth::pages::echo_resource;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
-    Highlighted,
+    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
+    FormAlert, Highlighted,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Changes each time the action succeeds (not when it fails, so a failed form keeps its text).
-fn successes<S>(action: ServerAction<S>) -> Memo<usize>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Memo::new(move |prev: Option<&usize>| {
-        let version = action.version().get();
-        if action.value().with(|r| matches!(r, Some(Ok(_)))) {
-            version
-        } else {
-            prev.copied().unwrap_or(0)
-        }
-    })
-}
 
 fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

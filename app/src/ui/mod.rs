@@ -12,6 +12,22 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// Changes each time the action succeeds (not when it fails, so a failed form keeps its text).
+pub fn successes<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |prev: Option<&usize>| {
+        let version = action.version().get();
+        if action.value().with(|r| matches!(r, Some(Ok(_)))) {
+            version
+        } else {
+            prev.copied().unwrap_or(0)
+        }
+    })
+}
+
 /// The message for one field from an error signal.
 pub fn field_error(err: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || err.get().and_then(|e| e.field_message(field)))
