@@ -4,11 +4,27 @@ use clap::Parser;
 use healthcommunity::config::{Cli, Command, ServeArgs};
 use healthcommunity::{app_state, init_tracing, seed, serve};
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let cli = Cli::parse();
     init_tracing(&cli.db.log_format);
-    if let Err(e) = run(cli).await {
+    // At least four workers even on a one-core machine: with a single worker, Leptos' async SSR
+    // can leave a page waiting on a resource that is never polled again (seen as a 30 s timeout).
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(4);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(run(cli)) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }

@@ -465,12 +465,12 @@ async fn rate_limits(backend: Backend) {
     assert_eq!(app.whoami(&c).await, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rate_limits_sqlite() {
     rate_limits(Backend::Sqlite).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rate_limits_postgres() {
     rate_limits(Backend::Postgres).await;
 }

@@ -132,12 +132,12 @@ async fn seed_and_admin(backend: Backend) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn seed_and_admin_sqlite() {
     seed_and_admin(Backend::Sqlite).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn seed_and_admin_postgres() {
     seed_and_admin(Backend::Postgres).await;
 }

@@ -39,7 +39,7 @@ fn full_scan(line: &str) -> bool {
     .any(|t| l == *t || l.starts_with(&format!("{t} ")) && !l.contains("INDEX"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn feeds_and_threads_read_indexes() {
     let app = spawn(Backend::Sqlite).await.expect("sqlite");
     let sorts = [
@@ -126,7 +126,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for QueryCounter {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
     let count = Arc::new(AtomicUsize::new(0));
     tracing::subscriber::set_global_default(
@@ -200,7 +200,7 @@ async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
 
 /// PostgreSQL answers a search from its GIN index once there are enough posts for the planner
 /// to care (40,000 here, analysed): the plan must name `posts_search_idx`.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_search_uses_the_gin_index() {
     use app::search::repo::{posts_sql, Filters};
     let Some(app) = spawn(Backend::Postgres).await else {

@@ -262,13 +262,13 @@ macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn sqlite() {
                     if let Some(app) = $crate::common::spawn($crate::common::Backend::Sqlite).await {
                         super::$name(app).await;
                     }
                 }
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn postgres() {
                     if let Some(app) = $crate::common::spawn($crate::common::Backend::Postgres).await {
                         super::$name(app).await;
