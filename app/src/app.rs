@@ -5,6 +5,10 @@ use crate::auth::api::{get_current_user, Logout};
 use crate::auth::pages::{LoginPage, SignupPage};
 use crate::auth::types::CurrentUser;
 use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
+use crate::directory::pages::{
+    DirectoryPage, InboxPage, MyRequestsPage, NewClinicPage, ProviderEditPage, ProviderPage,
+    ReportsPage, RequestPage,
+};
 use crate::error::AppError;
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
 use crate::pages::{HomePage, PrivacyPage};
@@ -175,6 +179,14 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/library/desk") view=DeskPage ssr=SsrMode::Async/>
                 <Route path=path!("/library/:slug") view=ArticlePage ssr=SsrMode::Async/>
                 <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
+                <Route path=path!("/directory") view=DirectoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/directory/new") view=NewClinicPage ssr=SsrMode::Async/>
+                <Route path=path!("/directory/reports") view=ReportsPage ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug") view=ProviderPage ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug/edit") view=ProviderEditPage ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug/inbox") view=InboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/requests") view=MyRequestsPage ssr=SsrMode::Async/>
+                <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>
@@ -235,6 +247,7 @@ fn Header() -> impl IntoView {
                             <li><A href="/" exact=true>"Home"</A></li>
                             <li><A href="/c">"Communities"</A></li>
                             <li><A href="/library">"Library"</A></li>
+                            <li><A href="/directory">"Find care"</A></li>
                             {move || {
                                 session
                                     .me()

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod communities;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod library;
 #[cfg(feature = "ssr")]

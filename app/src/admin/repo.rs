@@ -68,7 +68,7 @@ pub async fn decide_verification(
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "UPDATE clinician_verifications SET status = $1, reason = $2, decided_at = $3, decided_by = $4 \
          WHERE id = $5 AND status = 'pending' RETURNING user_id, specialty, licence_number",
@@ -147,7 +147,7 @@ pub async fn set_role(
     role: StaffRole,
     grant: bool,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let sql = format!(
         "UPDATE users SET {} = $1 WHERE handle = $2 AND NOT (id = $3 AND $4 = 'admin' AND $1 = 0) RETURNING id",
         role.column()

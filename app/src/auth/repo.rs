@@ -114,7 +114,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
         return Err(AppError::Validation(errors));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let status = if u.clinician.is_some() {
         "pending"
     } else {
@@ -192,7 +192,7 @@ pub async fn submit_verification(
     specialty: &str,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE users SET clinician_status = 'pending' \
          WHERE id = $1 AND kind = 'clinician' AND clinician_status <> 'verified'",
@@ -244,7 +244,7 @@ pub async fn set_password(
     hash: &str,
     keep_session: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now_ms())

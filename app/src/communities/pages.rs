@@ -7,6 +7,7 @@ use super::api::{
 use super::types::{CommunityDetail, CommunitySummary, COLOURS};
 use crate::app::Session;
 use crate::auth::pages::echo_resource;
+use crate::directory::pages::TopProviders;
 use crate::error::AppError;
 use crate::posts::pages::Feed;
 use crate::posts::types::FeedScope;
@@ -207,6 +208,7 @@ fn CommunityView(
                         }.into_any()
                     }}
                 </section>
+                <TopProviders community=slug.clone()/>
                 {admin_tools}
             </aside>
         </div>

@@ -126,7 +126,7 @@ pub async fn update(db: &Db, current_slug: &str, c: &CommunityInput) -> Result<(
 
 /// Joins (idempotent); the member count moves in the same transaction.
 pub async fn join(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO community_members (community_id, user_id, joined_at) \
          SELECT id, $1, $2 FROM communities WHERE slug = $3 \
@@ -159,7 +159,7 @@ pub async fn join(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
 
 /// Leaves (idempotent); a leaving moderator stops being one.
 pub async fn leave(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let deleted = sqlx::query(
         "DELETE FROM community_members WHERE user_id = $1 \
          AND community_id = (SELECT id FROM communities WHERE slug = $2)",
@@ -200,7 +200,7 @@ pub async fn set_moderator(
     if moderator {
         join(db, user_id, slug).await?;
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE community_members SET is_moderator = $1 WHERE user_id = $2 \
          AND community_id = (SELECT id FROM communities WHERE slug = $3)",

@@ -44,6 +44,16 @@ pub fn now_ms() -> i64 {
 }
 
 impl Db {
+    /// Starts a transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so it waits its turn (busy timeout) instead of failing with
+    /// "database is locked" when its snapshot went stale between its first read and first write.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Opens the database named by `url`. SQLite files (and their folder) are created when missing.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();

@@ -90,7 +90,7 @@ pub async fn save(
         .ok_or_else(|| AppError::field("community", "Choose a community."))?
         .try_get("id")?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (id, slug) = if current.is_empty() {
         let slug = slugify(&a.title);
         let inserted = sqlx::query(
@@ -177,7 +177,7 @@ pub async fn submit(
             "The reviewer must be a verified clinician.",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = facts(&mut tx, slug).await?;
     if f.author != user.id && !user.is_editor && !user.is_admin {
         return Err(AppError::Forbidden);
@@ -212,7 +212,7 @@ pub async fn publish(
     slug: &str,
     override_grade: bool,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = facts(&mut tx, slug).await?;
     if f.status != ArticleStatus::Review || f.reviewer != Some(user.id) || !verified_clinician(user)
     {
@@ -292,7 +292,7 @@ pub async fn send_back(
     slug: &str,
     note: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = facts(&mut tx, slug).await?;
     if f.status != ArticleStatus::Review || f.reviewer != Some(user.id) {
         return Err(AppError::Forbidden);

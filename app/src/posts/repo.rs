@@ -386,7 +386,7 @@ pub async fn create(
     p: &PostInput,
 ) -> Result<i64, AppError> {
     let community = community_id(db, slug).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if membership(&mut tx, community, user.id).await?.is_none() {
         return Err(AppError::JoinRequired);
     }
@@ -445,7 +445,7 @@ async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
 
 /// Edits the author's own post (kind stays; title, body, tags and visibility change).
 pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, id).await?;
     if f.author != user.id {
         return Err(AppError::Forbidden);
@@ -479,7 +479,7 @@ async fn moderates(tx: &mut Tx<'_>, user: &CurrentUser, community: i64) -> Resul
 
 /// Soft-deletes a post (author, community moderator or admin): the words go, the replies stay.
 pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, id).await?;
     if f.author != user.id && !moderates(&mut tx, user, f.community).await? {
         return Err(AppError::Forbidden);
@@ -548,7 +548,7 @@ pub async fn reply(
     parent: Option<i64>,
     body: &str,
 ) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     require_member(&mut tx, user, &f).await?;
     if f.deleted {
@@ -614,7 +614,7 @@ async fn reply_facts(tx: &mut Tx<'_>, id: i64) -> Result<(i64, i64, Option<i64>,
 
 /// Edits the author's own reply; returns its post.
 pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     if author != user.id {
         return Err(AppError::Forbidden);
@@ -635,7 +635,7 @@ pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Res
 
 /// Soft-deletes a reply (author, community moderator or admin); its own replies stay in place.
 pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     let f = post_facts(&mut tx, post).await?;
     if author != user.id && !moderates(&mut tx, user, f.community).await? {
@@ -674,7 +674,7 @@ pub async fn toggle_vote(
     user: &CurrentUser,
     target: VoteTarget,
 ) -> Result<(bool, i64), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (post, author, deleted) = match target {
         VoteTarget::Post(id) => {
             let f = post_facts(&mut tx, id).await?;
@@ -747,7 +747,7 @@ pub async fn accept(
     post: i64,
     reply: Option<i64>,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     if f.author != user.id {
         return Err(AppError::Forbidden);

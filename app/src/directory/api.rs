@@ -1,0 +1,530 @@
+//! Directory server functions: search, profiles, staff and clinicians, ratings, review codes, replies, reports and disputes, contact requests.
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Searches clinics and clinicians; every field is text so bad input comes back as a field error.
+#[server(endpoint = "directory")]
+pub async fn search_directory(query: DirectoryQuery) -> Result<DirectoryResults, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let mut c = crate::error::Checker::new();
+        let q = &query;
+        let specialty = c.check("specialty", parse_specialty(&q.specialty, true));
+        let language = c.check("language", parse_keys(&q.language, LANGUAGES, "language"));
+        let lat = c.check("lat", parse_lat(&q.lat)).flatten();
+        let lon = c.check("lon", parse_lon(&q.lon)).flatten();
+        let radius = c.check("radius", parse_radius(&q.radius));
+        let place = c.check("place", parse_optional(&q.place, 100, "the place"));
+        c.finish()?;
+        let search = super::repo::Search {
+            kind: match q.kind.as_str() {
+                "clinic" => Some(ProviderKind::Clinic),
+                "clinician" => Some(ProviderKind::Clinician),
+                _ => None,
+            },
+            specialty: specialty.filter(|s| !s.is_empty()),
+            condition: Some(q.condition.trim().to_string()).filter(|s| !s.is_empty()),
+            language: language.and_then(|l| l.into_iter().next()),
+            accepting: q.accepting == "yes",
+            place: place.filter(|p| !p.is_empty()),
+            position: lat.zip(lon),
+            radius_km: radius.unwrap_or(RADIUS_DEFAULT_KM),
+            by_rating: q.sort == "rating",
+        };
+        super::repo::search(&state.db, &search).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "provider")]
+pub async fn get_provider(slug: String) -> Result<ProviderDetail, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let viewer = crate::auth::api::session::current().await?;
+        super::repo::detail(&state.db, &slug, viewer.as_ref()).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The best-rated providers for a community's condition (the community sidebar).
+#[server(endpoint = "providers/top")]
+pub async fn top_providers(community: String) -> Result<Vec<ProviderCard>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::top_for_community(&state.db, &community).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// An admin creates a clinic and names its owner.
+#[server(endpoint = "directory/create_clinic")]
+pub async fn create_clinic(
+    name: String,
+    slug: String,
+    city: String,
+    lat: String,
+    lon: String,
+    owner: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let mut c = crate::error::Checker::new();
+        let input = super::repo::NewClinic {
+            name: c
+                .check(
+                    "name",
+                    parse_required(&name, 120, "the name", "Give the clinic a name."),
+                )
+                .unwrap_or_default(),
+            slug: c
+                .check("slug", crate::communities::types::parse_slug(&slug))
+                .unwrap_or_default(),
+            city: c
+                .check(
+                    "city",
+                    parse_required(&city, 80, "the city", "Enter the city."),
+                )
+                .unwrap_or_default(),
+            lat: c.check("lat", parse_lat(&lat)).flatten(),
+            lon: c.check("lon", parse_lon(&lon)).flatten(),
+            owner: c
+                .check(
+                    "owner",
+                    parse_required(
+                        &owner,
+                        40,
+                        "the handle",
+                        "Name the member who will manage it.",
+                    ),
+                )
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        super::repo::create_clinic(&state.db, &admin, &input).await?;
+        leptos_axum::redirect(&format!("/directory/{}/edit", input.slug));
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "create_clinic",
+        &[
+            ("name", &name),
+            ("slug", &slug),
+            ("city", &city),
+            ("lat", &lat),
+            ("lon", &lon),
+            ("owner", &owner),
+        ],
+        result,
+    )
+}
+
+/// Staff save every field of the profile. `accepting` is "yes" or "no".
+#[server(endpoint = "directory/save")]
+pub async fn save_profile(
+    slug: String,
+    name: String,
+    description: String,
+    address: String,
+    city: String,
+    postal_code: String,
+    lat: String,
+    lon: String,
+    phone: String,
+    website: String,
+    specialties: Option<Vec<String>>,
+    languages: Option<Vec<String>>,
+    opening_hours: String,
+    accepting: String,
+    colour: String,
+    conditions: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let specialties = specialties.unwrap_or_default().join(" ");
+    let languages = languages.unwrap_or_default().join(" ");
+    let conditions = conditions.unwrap_or_default();
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = super::repo::ProfileInput {
+            name: c
+                .check(
+                    "name",
+                    parse_required(&name, 120, "the name", "Enter a name."),
+                )
+                .unwrap_or_default(),
+            description: c
+                .check(
+                    "description",
+                    parse_optional(&description, 2000, "the description"),
+                )
+                .unwrap_or_default(),
+            address: c
+                .check("address", parse_optional(&address, 200, "the address"))
+                .unwrap_or_default(),
+            city: c
+                .check("city", parse_optional(&city, 80, "the city"))
+                .unwrap_or_default(),
+            postal_code: c
+                .check(
+                    "postal_code",
+                    parse_optional(&postal_code, 12, "the postal code"),
+                )
+                .unwrap_or_default(),
+            lat: c.check("lat", parse_lat(&lat)).flatten(),
+            lon: c.check("lon", parse_lon(&lon)).flatten(),
+            phone: c.check("phone", parse_phone(&phone)).unwrap_or_default(),
+            website: c
+                .check("website", parse_website(&website))
+                .unwrap_or_default(),
+            specialties: c
+                .check(
+                    "specialties",
+                    parse_keys(&specialties, SPECIALTIES, "specialty"),
+                )
+                .unwrap_or_default(),
+            languages: c
+                .check("languages", parse_keys(&languages, LANGUAGES, "language"))
+                .unwrap_or_default(),
+            opening_hours: c
+                .check(
+                    "opening_hours",
+                    parse_optional(&opening_hours, 1000, "the opening hours"),
+                )
+                .unwrap_or_default(),
+            accepting: accepting == "yes",
+            colour: c
+                .check("colour", crate::communities::types::parse_colour(&colour))
+                .unwrap_or_default(),
+            conditions: conditions
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        };
+        if input.lat.is_some() != input.lon.is_some() {
+            c.add("lon", "Enter both latitude and longitude, or neither.");
+        }
+        c.finish()?;
+        super::repo::update_profile(&state.db, &user, &slug, &input).await
+    }
+    .await;
+    session::finish_form(
+        "save_profile",
+        &[
+            ("name", &name),
+            ("description", &description),
+            ("address", &address),
+            ("city", &city),
+            ("postal_code", &postal_code),
+            ("lat", &lat),
+            ("lon", &lon),
+            ("phone", &phone),
+            ("website", &website),
+            ("opening_hours", &opening_hours),
+        ],
+        result,
+    )
+}
+
+/// Owners add ("add", "add-owner") or remove ("remove") clinic staff.
+#[server(endpoint = "directory/staff")]
+pub async fn set_staff(slug: String, handle: String, change: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let (add, owner) = match change.as_str() {
+            "add" => (true, false),
+            "add-owner" => (true, true),
+            "remove" => (false, false),
+            _ => return Err(AppError::field("change", "Choose add or remove.")),
+        };
+        super::repo::set_staff(&state.db, &user, &slug, &handle, add, owner).await
+    }
+    .await;
+    session::finish_form("set_staff", &[("handle", &handle)], result)
+}
+
+/// Staff list ("add") or unlist ("remove") a verified clinician at the clinic.
+#[server(endpoint = "directory/clinician")]
+pub async fn set_clinician(
+    slug: String,
+    clinician: String,
+    change: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        super::repo::set_clinician(&state.db, &user, &slug, &clinician, change != "remove").await
+    }
+    .await;
+    session::finish_form("set_clinician", &[("clinician", &clinician)], result)
+}
+
+/// Rates a provider or edits the member's rating. Sub-scores and wait are optional.
+#[server(endpoint = "directory/rate")]
+pub async fn rate_provider(
+    slug: String,
+    stars: Option<String>,
+    explains: Option<String>,
+    listens: Option<String>,
+    premises: Option<String>,
+    wait_minutes: String,
+    body: String,
+    treatment: Option<String>,
+    code: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let stars = stars.unwrap_or_default();
+    let (explains, listens, premises) = (
+        explains.unwrap_or_default(),
+        listens.unwrap_or_default(),
+        premises.unwrap_or_default(),
+    );
+    let (treatment, code) = (treatment.unwrap_or_default(), code.unwrap_or_default());
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = super::repo::RatingInput {
+            stars: c.check("stars", parse_stars(&stars)).unwrap_or(0),
+            explains: c.check("explains", parse_subscore(&explains)).flatten(),
+            listens: c.check("listens", parse_subscore(&listens)).flatten(),
+            premises: c.check("premises", parse_subscore(&premises)).flatten(),
+            wait_minutes: c.check("wait_minutes", parse_wait(&wait_minutes)).flatten(),
+            body: c
+                .check("body", parse_optional(&body, REVIEW_MAX, "your review"))
+                .unwrap_or_default(),
+            treatment: c
+                .check(
+                    "treatment",
+                    parse_optional(&treatment, 2000, "the description"),
+                )
+                .unwrap_or_default(),
+            code: c
+                .check("code", parse_optional(&code, 20, "the code"))
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        super::repo::rate(&state.db, &user, &slug, &input).await
+    }
+    .await;
+    session::finish_form(
+        "rate_provider",
+        &[
+            ("stars", &stars),
+            ("explains", &explains),
+            ("listens", &listens),
+            ("premises", &premises),
+            ("wait_minutes", &wait_minutes),
+            ("body", &body),
+            ("treatment", &treatment),
+            ("code", &code),
+        ],
+        result,
+    )
+}
+
+/// A new one-time review code to hand to a patient (staff only).
+#[server(endpoint = "directory/code")]
+pub async fn new_review_code(slug: String) -> Result<String, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let code = super::repo::new_code(&state.db, &user, &slug).await?;
+        // Without JavaScript the page is reloaded: show the code there (it works once and expires).
+        if crate::state::is_plain_form_post() {
+            leptos_axum::redirect(&format!("/directory/{slug}?code={code}"));
+        }
+        Ok(code)
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The provider's public reply to a review.
+#[server(endpoint = "directory/reply")]
+pub async fn reply_review(review: i64, body: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let text = parse_required(&body, 2000, "the reply", "Write your reply.")
+            .map_err(|e| AppError::field("reply", e))?;
+        super::repo::reply(&state.db, &user, review, &text).await
+    }
+    .await;
+    session::finish_form("reply_review", &[("reply", &body)], result)
+}
+
+/// "report" (anyone logged in) or "dispute" (the provider) a review, with a reason.
+#[server(endpoint = "directory/report")]
+pub async fn report_review(review: i64, kind: String, reason: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let text = parse_required(
+            &reason,
+            1000,
+            "the reason",
+            "Say what is wrong with this review.",
+        )
+        .map_err(|e| AppError::field("reason", e))?;
+        super::repo::report(&state.db, &user, review, &text, kind == "dispute").await
+    }
+    .await;
+    session::finish_form("report_review", &[("reason", &reason)], result)
+}
+
+#[server(endpoint = "directory/reports")]
+pub async fn open_reports() -> Result<Vec<OpenReport>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        super::repo::open_reports(&state.db).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// An admin resolves a report: `outcome` "keep" or "hide".
+#[server(endpoint = "directory/resolve")]
+pub async fn resolve_report(report: i64, outcome: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = crate::auth::api::session::require_admin().await?;
+        let hide = match outcome.as_str() {
+            "hide" => true,
+            "keep" => false,
+            _ => return Err(AppError::field("outcome", "Choose keep or hide.")),
+        };
+        super::repo::resolve(&state.db, &admin, report, hide).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A member's contact or appointment request to a clinic; opens the request's thread.
+#[server(endpoint = "directory/contact")]
+pub async fn contact_clinic(
+    slug: String,
+    reason: String,
+    preferred_times: String,
+    contact_via: String,
+) -> Result<i64, AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = super::repo::ContactInput {
+            reason: c
+                .check(
+                    "reason",
+                    parse_required(
+                        &reason,
+                        REQUEST_MAX,
+                        "the reason",
+                        "Say what you would like help with.",
+                    ),
+                )
+                .unwrap_or_default(),
+            preferred_times: c
+                .check(
+                    "preferred_times",
+                    parse_optional(&preferred_times, 300, "the times"),
+                )
+                .unwrap_or_default(),
+            contact_via: c
+                .check(
+                    "contact_via",
+                    parse_required(
+                        &contact_via,
+                        200,
+                        "how to reach you",
+                        "Say how the clinic should contact you.",
+                    ),
+                )
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        let id = super::repo::contact(&state.db, &user, &slug, &input).await?;
+        leptos_axum::redirect(&format!("/requests/{id}"));
+        Ok(id)
+    }
+    .await;
+    session::finish_form(
+        "contact_clinic",
+        &[
+            ("reason", &reason),
+            ("preferred_times", &preferred_times),
+            ("contact_via", &contact_via),
+        ],
+        result,
+    )
+}
+
+#[server(endpoint = "directory/inbox")]
+pub async fn clinic_inbox(slug: String) -> Result<Vec<ContactSummary>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::inbox(&state.db, &user, &slug).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "requests")]
+pub async fn my_requests() -> Result<Vec<ContactSummary>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::my_requests(&state.db, &user).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "request")]
+pub async fn get_request(id: i64) -> Result<ContactThread, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::thread(&state.db, &user, id).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A message in a request's thread; staff may close the request (`close` = "yes").
+#[server(endpoint = "request/answer")]
+pub async fn answer_request(id: i64, body: String, close: Option<String>) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let close = close.as_deref() == Some("yes");
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let text = parse_optional(&body, REQUEST_MAX, "the message")
+            .map_err(|e| AppError::field("body", e))?;
+        if text.is_empty() && !close {
+            return Err(AppError::field("body", "Write a message."));
+        }
+        super::repo::answer(&state.db, &user, id, &text, close).await
+    }
+    .await;
+    session::finish_form("answer_request", &[("body", &body)], result)
+}
