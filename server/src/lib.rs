@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod demo_articles;
+pub mod demo_directory;
 pub mod demo_posts;
 pub mod seed;
 

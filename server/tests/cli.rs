@@ -52,8 +52,49 @@ async fn seed_and_admin(backend: Backend) {
         .await,
         6
     );
+    // The directory: clinics in three cities, listed clinicians, ratings, a reply, a verified visit.
+    let cities = "SELECT CAST(COUNT(DISTINCT city) AS BIGINT) FROM providers WHERE kind = 'clinic'";
+    assert_eq!(count(&app.db, cities).await, 3);
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM providers WHERE kind = 'clinic'"
+        )
+        .await,
+        5
+    );
+    assert!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM providers WHERE kind = 'clinician'"
+        )
+        .await
+            >= 3
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM reviews WHERE verified_visit = 1"
+        )
+        .await,
+        1
+    );
+    assert!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM reviews WHERE reply_body IS NOT NULL"
+        )
+        .await
+            >= 1
+    );
+    let reviews = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM reviews").await;
+    assert!(reviews >= 6);
     // A second run adds nothing.
     healthcommunity::seed::demo(&state).await.unwrap();
+    assert_eq!(
+        count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM reviews").await,
+        reviews
+    );
     assert_eq!(
         count(
             &app.db,

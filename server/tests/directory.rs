@@ -918,6 +918,17 @@ async fn search_filters_and_distance_order(app: TestApp) {
         "{}",
         &html[html.len().saturating_sub(3000)..]
     );
+    // The site search has a providers tab.
+    let r = app
+        .call("search", &[("q", "potsdam"), ("tab", "providers")])
+        .await
+        .ok();
+    assert_eq!(r["provider_count"], 1);
+    assert_eq!(r["providers"][0]["slug"], "potsdam");
+    let (_, html) = app.get("/search?q=neurology&tab=providers").await;
+    let tab = html.find("Doctors and clinics").map(|i| &html[i..i + 80]);
+    assert!(tab.is_some_and(|t| t.contains('3')), "tab count: {tab:?}");
+    assert!(html.contains(r#"href="/directory/potsdam""#));
     // Community sidebars show rated providers for the condition.
     let (_, html) = app.get("/c/ms").await;
     assert!(html.contains("Rated by members") && html.contains("/directory/mitte"));

@@ -235,3 +235,110 @@ async fn postgres_search_uses_the_gin_index() {
         "{plan:#?}"
     );
 }
+
+/// 10,000 clinics on a grid over Germany: a place search reads the latitude range of the
+/// bounding box from `providers_geo_idx` (SQLite plan), and answers quickly on both backends
+/// with every result inside the radius, nearest first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn directory_search_at_10000_clinics() {
+    use app::directory::repo::{search_sql, Search};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = spawn(backend).await else {
+            continue;
+        };
+        let numbers = match backend {
+            Backend::Sqlite => "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT i FROM n",
+            Backend::Postgres => "SELECT i FROM generate_series(1, 10000) AS i",
+        };
+        let insert = format!(
+            "INSERT INTO providers (kind, slug, name, city, city_key, lat, lon, specialties, languages, created_at, updated_at) \
+             SELECT 'clinic', 'c' || i, 'Clinic ' || i, 'Town', 'town', 47.0 + (i % 100) * 0.08, 6.0 + (i / 100) * 0.09, \
+               ' neurology ', ' de ', 0, 0 FROM ({numbers}) AS numbers"
+        );
+        sqlx::query(&insert)
+            .execute(&app.db.pool)
+            .await
+            .expect("insert");
+        sqlx::query(if backend == Backend::Sqlite {
+            "ANALYZE"
+        } else {
+            "ANALYZE providers"
+        })
+        .execute(&app.db.pool)
+        .await
+        .expect("analyze");
+        let search = Search {
+            kind: None,
+            specialty: Some("neurology".into()),
+            condition: None,
+            language: None,
+            accepting: false,
+            place: None,
+            position: Some((52.52, 13.405)),
+            radius_km: 25.0,
+            by_rating: false,
+        };
+        if backend == Backend::Sqlite {
+            let (sql, binds) = search_sql(&search, search.position);
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut q = sqlx::query(&explain);
+            for (kind, v) in &binds {
+                q = match *kind {
+                    "float" => q.bind(v.parse::<f64>().expect("float")),
+                    "int" => q.bind(v.parse::<i64>().expect("int")),
+                    _ => q.bind(v.clone()),
+                };
+            }
+            let lines: Vec<String> = q
+                .fetch_all(&app.db.pool)
+                .await
+                .expect("explain")
+                .iter()
+                .map(|r| r.try_get::<String, _>("detail").expect("detail"))
+                .collect();
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("USING INDEX providers_geo_idx (lat>? AND lat<?)")),
+                "{lines:#?}"
+            );
+            assert!(!lines.iter().any(|l| l.trim() == "SCAN p"), "{lines:#?}");
+        }
+        let started = std::time::Instant::now();
+        let r = app
+            .call(
+                "directory",
+                &[
+                    ("query[kind]", ""),
+                    ("query[specialty]", "neurology"),
+                    ("query[condition]", ""),
+                    ("query[language]", ""),
+                    ("query[accepting]", ""),
+                    ("query[place]", ""),
+                    ("query[lat]", "52.52"),
+                    ("query[lon]", "13.405"),
+                    ("query[radius]", "25"),
+                    ("query[sort]", ""),
+                ],
+            )
+            .await
+            .ok();
+        let took = started.elapsed();
+        let d: Vec<f64> = r["providers"]
+            .as_array()
+            .expect("providers")
+            .iter()
+            .map(|p| p["distance_km"].as_f64().expect("distance"))
+            .collect();
+        eprintln!(
+            "{backend:?}: {} clinics within 25 km of Berlin in {took:?}",
+            d.len()
+        );
+        assert!(!d.is_empty() && d.iter().all(|x| *x <= 25.0));
+        assert!(d.windows(2).all(|w| w[0] <= w[1]), "nearest first: {d:?}");
+        assert!(
+            took < std::time::Duration::from_millis(500),
+            "{backend:?}: {took:?}"
+        );
+    }
+}

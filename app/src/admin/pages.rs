@@ -50,6 +50,11 @@ pub fn AdminPage() -> impl IntoView {
                         <a class="button" href="/communities/new">"Create a community"</a>
                         " Edit a community, or appoint its moderators, from its page."
                     </p>
+                    <p class="admin-links">
+                        <a class="button" href="/directory/new">"Add a clinic"</a>
+                        <a class="button" href="/directory/reports">"Reported reviews"</a>
+                        " A clinic's staff manage its profile; its change history shows on its page."
+                    </p>
                     <section class="panel" aria-labelledby="pending-h">
                         <h2 id="pending-h">"Clinicians waiting for verification"</h2>
                         <FormAlert error=Signal::derive(move || decide_err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>

@@ -181,7 +181,7 @@ pub fn ProviderCardView(p: ProviderCard) -> impl IntoView {
         <li class="card provider-card">
             <CommunityIcon name=p.name.clone() colour=p.colour.clone()/>
             <div>
-                <h2 class="provider-name"><a href=format!("/directory/{}", p.slug)>{p.name.clone()}</a></h2>
+                <h3 class="provider-name"><a href=format!("/directory/{}", p.slug)>{p.name.clone()}</a></h3>
                 <p class="muted small">
                     {kind_label(p.kind)}
                     {(!p.city.is_empty()).then(|| format!(" · {}", p.city))}

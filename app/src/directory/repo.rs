@@ -897,19 +897,57 @@ pub async fn top_for_community(db: &Db, community: &str) -> Result<Vec<ProviderC
     Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Providers whose name or city contains the words (the search page's providers tab).
-pub async fn find_by_name(db: &Db, q: &str, limit: i64) -> Result<Vec<ProviderCard>, AppError> {
-    let like = format!("%{}%", q.to_lowercase().replace(['%', '_', '\\'], ""));
+/// The WHERE clause and binds for providers matching every word (name, city, specialty, description).
+fn matching_where(words: &[String]) -> (String, Vec<Bind>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut binds = Vec::new();
+    for w in words.iter().take(8) {
+        binds.push(Bind::Text(format!(
+            "%{}%",
+            w.to_lowercase().replace(['%', '_', '\\'], "")
+        )));
+        let n = binds.len();
+        sql += &format!(
+            " AND (lower(p.name) LIKE ${n} OR p.city_key LIKE ${n} OR p.specialties LIKE ${n} OR lower(p.description) LIKE ${n})"
+        );
+    }
+    (sql, binds)
+}
+
+/// Providers matching the search words, best rated first (the search page's providers tab).
+pub async fn matching(
+    db: &Db,
+    words: &[String],
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ProviderCard>, AppError> {
+    let (filter, mut binds) = matching_where(words);
+    binds.push(Bind::Int(limit));
+    binds.push(Bind::Int(offset));
+    let n = binds.len();
     let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM providers p WHERE lower(p.name) LIKE $1 OR p.city_key LIKE $1 OR p.specialties LIKE $1 \
-         ORDER BY p.rating_avg_x100 DESC, p.id DESC LIMIT $2"
+        "SELECT {CARD_COLUMNS} FROM providers p{filter} \
+         ORDER BY p.rating_avg_x100 DESC, p.rating_count DESC, p.id DESC LIMIT ${} OFFSET ${n}",
+        n - 1
     );
-    let rows = sqlx::query(&sql)
-        .bind(like)
-        .bind(limit)
+    let rows = bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&db.pool)
         .await?;
     Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// How many providers match (stopping at `cap`).
+pub async fn count_matching(db: &Db, words: &[String], cap: i64) -> Result<i64, AppError> {
+    let (filter, mut binds) = matching_where(words);
+    binds.push(Bind::Int(cap));
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers p{filter} LIMIT ${}) t",
+        binds.len()
+    );
+    Ok(bind_all(sqlx::query(&sql), &binds)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?)
 }
 
 // ---------------------------------------------------------------- ratings

@@ -3,6 +3,7 @@
 use super::api::search;
 use super::types::*;
 use crate::communities::api::list_communities;
+use crate::directory::pages::ProviderCardView;
 use crate::posts::pages::PostCard;
 use crate::ui::{ErrorView, Highlighted};
 use leptos::prelude::*;
@@ -114,16 +115,16 @@ pub fn SearchPage() -> impl IntoView {
                         </div>
                     </form>
                     {match results {
-                        None => view! { <p class="muted">"Search questions, discussions and library articles."</p> }.into_any(),
+                        None => view! { <p class="muted">"Search questions, discussions, library articles, doctors and clinics."</p> }.into_any(),
                         Some(r) if r.message.is_some() => view! {
                             <p class="alert alert-info" role="status">{r.message.clone()}</p>
                         }.into_any(),
                         Some(r) => {
-                            let total = r.post_count + r.article_count;
+                            let total = r.post_count + r.article_count + r.provider_count;
                             view! {
                                 <nav class="tabs" aria-label="Result types">
                                     {TABS.iter().map(|(t, _, label)| {
-                                        let n = match t { Tab::All => total, Tab::Articles => r.article_count, Tab::Posts => r.post_count };
+                                        let n = match t { Tab::All => total, Tab::Articles => r.article_count, Tab::Posts => r.post_count, Tab::Providers => r.provider_count };
                                         view! {
                                             <a href=link(*t, 1) aria-current=(tab == *t).then_some("page")>
                                                 {*label} " (" {count_label(n)} ")"
@@ -151,6 +152,14 @@ pub fn SearchPage() -> impl IntoView {
                                                     <p class="small muted">"✓ Medically reviewed by @" {a.reviewer.clone()}</p>
                                                 </li>
                                             }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
+                                {(!r.providers.is_empty()).then(|| view! {
+                                    <section aria-labelledby="providers-h">
+                                        <h2 id="providers-h">"Doctors and clinics"</h2>
+                                        <ul class="provider-list">
+                                            {r.providers.clone().into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
                                         </ul>
                                     </section>
                                 })}

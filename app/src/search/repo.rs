@@ -209,8 +209,10 @@ async fn run(
         message: None,
         posts: Vec::new(),
         articles: Vec::new(),
+        providers: Vec::new(),
         post_count: 0,
         article_count: 0,
+        provider_count: 0,
         page,
         has_more: false,
     };
@@ -229,6 +231,21 @@ async fn run(
             .fetch_one(&db.pool)
             .await?
             .try_get("n")?;
+    }
+    // Providers are public: no visibility rule; the directory has thousands, not millions.
+    results.provider_count = crate::directory::repo::count_matching(db, words, COUNT_CAP).await?;
+    if tab == Tab::Providers || (tab == Tab::All && page == 1) {
+        let (limit, off) = if tab == Tab::All {
+            (3, 0)
+        } else {
+            (PER_PAGE as i64 + 1, offset)
+        };
+        let mut found = crate::directory::repo::matching(db, words, limit, off).await?;
+        if tab == Tab::Providers {
+            results.has_more = found.len() > PER_PAGE;
+        }
+        found.truncate(PER_PAGE);
+        results.providers = found;
     }
     if matches!(tab, Tab::All | Tab::Posts) {
         let (sql, params) = posts_sql(
@@ -327,20 +344,22 @@ pub async fn search(
                 message: Some(message),
                 posts: Vec::new(),
                 articles: Vec::new(),
+                providers: Vec::new(),
                 post_count: 0,
                 article_count: 0,
+                provider_count: 0,
                 page,
                 has_more: false,
             })
         }
     };
     let results = run(db, viewer, &words, tab, filters, page).await?;
-    if results.post_count + results.article_count > 0 {
+    if results.post_count + results.article_count + results.provider_count > 0 {
         return Ok(results);
     }
     if let Some(fixed) = correct(&words, &vocabulary(db).await?) {
         let mut again = run(db, viewer, &fixed, tab, filters, page).await?;
-        if again.post_count + again.article_count > 0 {
+        if again.post_count + again.article_count + again.provider_count > 0 {
             again.corrected_from = Some(words.join(" "));
             return Ok(again);
         }

@@ -9,12 +9,14 @@ pub enum Tab {
     All,
     Articles,
     Posts,
+    Providers,
 }
 
 pub const TABS: &[(Tab, &str, &str)] = &[
     (Tab::All, "all", "All"),
     (Tab::Articles, "articles", "Articles"),
     (Tab::Posts, "posts", "Questions and discussions"),
+    (Tab::Providers, "providers", "Doctors and clinics"),
 ];
 
 impl Tab {
@@ -56,7 +58,7 @@ pub struct ArticleHit {
     pub snippet: Vec<Segment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     /// The words searched for (after cleaning and any correction).
     pub words: Vec<String>,
@@ -66,8 +68,10 @@ pub struct SearchResults {
     pub message: Option<String>,
     pub posts: Vec<PostHit>,
     pub articles: Vec<ArticleHit>,
+    pub providers: Vec<crate::directory::types::ProviderCard>,
     pub post_count: i64,
     pub article_count: i64,
+    pub provider_count: i64,
     pub page: usize,
     pub has_more: bool,
 }

@@ -1,0 +1,159 @@
+// The directory: staff edit their clinic; a member searches near a city, rates with stars (with and without JavaScript), staff reply; appointment requests.
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { DEMO_PASSWORD, freshPage, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
+
+/** The count in the histogram row for `stars` stars. */
+async function histogramCount(page: Page, stars: number): Promise<number> {
+  const row = page.locator(".histogram tr", { has: page.getByRole("rowheader", { name: `${stars} stars`, exact: true }) });
+  return Number(await row.locator("td.num").textContent());
+}
+
+test("clinic staff update opening hours and whether they accept new patients", async ({ page }) => {
+  await logIn(page, "dr_okafor", DEMO_PASSWORD);
+  await page.goto("/directory/pennine-neurology");
+  await hydrated(page);
+  await expect(page.getByText("Not taking new patients")).toBeVisible();
+  await page.getByRole("link", { name: "Edit profile" }).click();
+  await hydrated(page);
+  const hours = `Mon–Fri 7:30–18:00\nSat 9:00–12:00 (${Date.now().toString(36)})`;
+  await page.getByLabel("Opening hours").fill(hours);
+  await page.getByRole("radio", { name: "Yes" }).check();
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Saved. The change is recorded in the history.")).toBeVisible();
+  await page.getByRole("link", { name: "← Back to the profile" }).click();
+  await expect(page.locator(".hours")).toHaveText(hours);
+  await expect(page.locator(".community-head").getByText("Accepting new patients")).toBeVisible();
+  const history = page.getByRole("region", { name: "Change history" });
+  await expect(history).toContainText("@dr_okafor changed opening hours and accepting new patients");
+  // A bad value comes back as a field error, keeping what was typed.
+  await page.goto("/directory/pennine-neurology/edit");
+  await hydrated(page);
+  await page.getByLabel("Latitude").fill("123");
+  await page.getByLabel("Opening hours").fill("Typed and kept");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.locator("#f-lat-error")).toContainText("latitude");
+  await expect(page.getByLabel("Opening hours")).toHaveValue("Typed and kept");
+});
+
+test("a member searches neurology near London, rates the clinic 4 stars and sees the histogram change; staff reply", async ({ page, browser }) => {
+  await signUp(page, uniqueHandle("rater"), "rater-password-1");
+  await page.goto("/directory");
+  await hydrated(page);
+  await expect(page.getByText("No paid ranking")).toBeVisible();
+  await page.getByLabel("Specialty").selectOption("neurology");
+  await page.getByLabel("City or postal code").fill("London");
+  await page.getByLabel("Within").selectOption("25");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("heading", { name: /results? within 25 km of London/ })).toBeVisible();
+  const thames = page.locator(".provider-card", { hasText: "Thames MS Centre" });
+  await expect(thames).toContainText("km away");
+  await expect(thames).toContainText("out of 5");
+  await expect(page.locator(".provider-card", { hasText: "Pennine" })).toHaveCount(0);
+  await thames.getByRole("link", { name: "Thames MS Centre" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Thames MS Centre" })).toBeVisible();
+  await hydrated(page);
+  const before = await histogramCount(page, 4);
+  // After hydration the stars are clickable; the radios stay underneath for keyboards and forms.
+  await expect(page.locator("fieldset.stars")).toHaveClass(/stars-live/);
+  await page.locator("label.star").nth(3).click();
+  await expect(page.locator("label.star.on")).toHaveCount(4);
+  await page.getByLabel("Listens").selectOption("5");
+  await page.getByLabel("Wait in minutes").fill("20");
+  const text = `Clear explanations about my relapse plan ${Date.now().toString(36)}.`;
+  await page.getByLabel("Your review (optional)").fill(text);
+  await page.getByRole("button", { name: "Save rating" }).click();
+  await expect(page.getByText("Thank you, your rating is saved.")).toBeVisible();
+  await expect.poll(() => histogramCount(page, 4)).toBe(before + 1);
+  const review = page.locator("li.review", { hasText: text });
+  await expect(review).toContainText("Listens 5/5");
+  await page.screenshot({ path: "test-results/provider.png", fullPage: true });
+
+  // The clinic's staff reply publicly (warned not to disclose health information).
+  const staff = await freshPage(browser);
+  await logIn(staff, "dr_okafor", DEMO_PASSWORD);
+  await staff.goto("/directory/thames-ms-centre");
+  await hydrated(staff);
+  const theirs = staff.locator("li.review", { hasText: text });
+  await theirs.getByText("Reply publicly").click();
+  await expect(theirs.getByText("Do not confirm that this person is your patient")).toBeVisible();
+  await theirs.getByLabel("Public reply").fill("Thank you for your kind words.");
+  await theirs.getByRole("button", { name: "Publish reply" }).click();
+  await expect(theirs.locator(".provider-reply")).toContainText("Thank you for your kind words.");
+  await page.reload();
+  await expect(page.locator("li.review", { hasText: text }).locator(".provider-reply")).toContainText("Thank you for your kind words.");
+});
+
+test("a member asks a clinic for an appointment and sees the staff answer", async ({ page, browser }) => {
+  const handle = uniqueHandle("patient");
+  await signUp(page, handle, "patient-password-1");
+  await page.goto("/directory/riverside-haematology");
+  await hydrated(page);
+  await expect(page.getByText("Privacy: the clinic's staff will see your handle")).toBeVisible();
+  // A missing field is refused with the reason kept.
+  const reason = `Newly diagnosed with CML, looking for a second opinion (${Date.now().toString(36)}).`;
+  await page.getByLabel("What would you like help with?").fill(reason);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.locator("#f-contact_via-error")).toBeVisible();
+  await expect(page.getByLabel("What would you like help with?")).toHaveValue(reason);
+  await page.getByLabel("Preferred days and times").fill("Monday mornings");
+  await page.getByLabel("How should the clinic contact you?").fill("Reply here");
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: new RegExp(`Request from @${handle}`) })).toBeVisible();
+  await expect(page.locator(".badge", { hasText: "New" })).toBeVisible();
+  const url = page.url();
+
+  const staff = await freshPage(browser);
+  await logIn(staff, "dr_haddad", DEMO_PASSWORD);
+  await staff.goto("/directory/riverside-haematology/inbox");
+  await staff.getByRole("link", { name: `@${handle}` }).click();
+  await hydrated(staff);
+  await expect(staff.getByText(reason)).toBeVisible();
+  await staff.getByLabel("Answer the member").fill("We can see you on Monday at 9:30.");
+  await staff.getByRole("button", { name: "Send" }).click();
+  await expect(staff.getByText("We can see you on Monday at 9:30.")).toBeVisible();
+
+  await page.goto(url);
+  await expect(page.getByText("We can see you on Monday at 9:30.")).toBeVisible();
+  await expect(page.locator("h1 .badge")).toHaveText("Answered");
+  // Another member cannot open the request.
+  const nosy = await freshPage(browser);
+  await signUp(nosy, uniqueHandle("nosy"), "nosy-password-1");
+  await nosy.goto(url);
+  await expect(nosy.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a member searches and rates with the plain radio group; a bad value keeps the text", async ({ page }) => {
+    await signUp(page, uniqueHandle("plainrate"), "plain-rater-1", { js: false });
+    await page.goto("/directory?specialty=haematology&place=London&radius=25");
+    await expect(page.getByRole("heading", { name: /results? within 25 km of London/ })).toBeVisible();
+    await page.getByRole("link", { name: "Riverside Haematology Clinic" }).click();
+    const before = await histogramCount(page, 4);
+    const text = `Friendly nurses, quick blood tests ${Date.now().toString(36)}.`;
+    await page.getByLabel("Your review (optional)").fill(text);
+    await page.getByLabel("Wait in minutes").fill("-5");
+    await page.getByRole("radio", { name: "4 stars" }).check();
+    await page.getByRole("button", { name: "Save rating" }).click();
+    await expect(page.locator("#f-wait_minutes-error")).toHaveText("A wait cannot be negative.");
+    await expect(page.getByLabel("Your review (optional)")).toHaveValue(text);
+    await expect(page.getByRole("radio", { name: "4 stars" })).toBeChecked();
+    await page.getByLabel("Wait in minutes").fill("5");
+    await page.getByLabel("Explains clearly").selectOption("4");
+    await page.getByRole("button", { name: "Save rating" }).click();
+    await expect(page.locator("li.review", { hasText: text })).toContainText("Explains clearly 4/5");
+    expect(await histogramCount(page, 4)).toBe(before + 1);
+  });
+});
+
+for (const path of ["/directory?specialty=neurology&place=London", "/directory/thames-ms-centre"]) {
+  test(`no serious accessibility violations on ${path}`, async ({ page }) => {
+    await logIn(page, "maria_ms", DEMO_PASSWORD);
+    await page.goto(path);
+    await hydrated(page);
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+    expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  });
+}
