@@ -85,6 +85,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     };
     let routes = generate_route_list(app::App);
     let leptos_state = state.clone();
+    let events_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route(
@@ -125,6 +126,67 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             Duration::from_secs(args.request_timeout),
         ))
         .layer(TraceLayer::new_for_http())
+        // Outside the timeout and compression layers: an event stream stays open and must not
+        // be buffered by a compressor.
+        .merge(
+            Router::new()
+                .route("/events", get(events))
+                .with_state(events_state),
+        )
+}
+
+/// Live events for the logged-in member, as Server-Sent Events: `unread` with their counts, at
+/// once and after every change. A comment every 20 s keeps proxies from closing an idle stream;
+/// `X-Accel-Buffering: no` asks nginx-style proxies not to buffer it. Browsers reconnect by
+/// themselves and get the current counts first.
+async fn events(State(state): State<AppState>, req: Request<Body>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let (parts, _) = req.into_parts();
+    let user = match app::state::cookie(&parts, app::auth::api::session::COOKIE) {
+        Some(token) => app::auth::repo::user_by_session(&state.db, &token)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(user) = user else {
+        return (StatusCode::UNAUTHORIZED, "Please log in.").into_response();
+    };
+    let wake = state.db.hub.subscribe(user.id);
+    let closing = state.db.hub.closing();
+    let db = state.db.clone();
+    let stream = futures::stream::unfold(
+        (wake, closing, db, true),
+        move |(mut wake, mut closing, db, first)| async move {
+            if !first {
+                tokio::select! {
+                    changed = wake.changed() => changed.ok()?,
+                    _ = closing.changed() => return None,
+                }
+            }
+            if *closing.borrow() {
+                return None;
+            }
+            let n = app::notifications::repo::unread(&db, user.id)
+                .await
+                .unwrap_or(0);
+            let event = Event::default()
+                .event("unread")
+                .data(format!("{{\"notifications\":{n}}}"));
+            Some((
+                Ok::<_, std::convert::Infallible>(event),
+                (wake, closing, db, false),
+            ))
+        },
+    );
+    let mut res = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response();
+    res.headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
@@ -228,10 +290,17 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("could not listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     spawn_sweeper(state.clone());
+    state.db.listen();
+    let hub = state.db.hub.clone();
     let app = router(state, &args);
     tracing::info!("listening on http://{local}");
     println!("HealthCommunity is running at http://{local} (Ctrl-C to stop)");
-    run(listener, app, shutdown_signal()).await
+    let shutdown = async move {
+        shutdown_signal().await;
+        // Open event streams never end by themselves: close them so the shutdown can finish.
+        hub.close();
+    };
+    run(listener, app, shutdown).await
 }
 
 /// Serves `app` on `listener` with TCP_NODELAY (Leptos streams responses in chunks; without it

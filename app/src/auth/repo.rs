@@ -316,7 +316,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
-                            u.is_admin, u.is_editor, u.theme, u.text_size";
+                            u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -331,6 +331,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         is_editor: r.try_get::<i64, _>("is_editor")? != 0,
         theme: r.try_get("theme")?,
         text_size: r.try_get("text_size")?,
+        unread_notifications: r.try_get("unread_notifications")?,
     })
 }
 

@@ -222,6 +222,8 @@ pub struct CurrentUser {
     pub is_editor: bool,
     pub theme: String,
     pub text_size: String,
+    /// Unread notifications when the page was made (the header badge then follows live).
+    pub unread_notifications: i64,
 }
 
 #[cfg(test)]

@@ -3,8 +3,11 @@
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::watch;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -17,10 +20,93 @@ pub enum Backend {
 }
 
 /// The pool every repo function takes. Cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Wakes this process's live event streams (see `announce`).
+    pub hub: Arc<Hub>,
+    /// The PostgreSQL URL, for the LISTEN connection (never printed).
+    listen_url: Option<Arc<str>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+/// The channel PostgreSQL carries "something new for these members" on, between app processes.
+const EVENTS_CHANNEL: &str = "hc_events";
+
+/// Per-member wake-ups for the live event streams of this process. A stream waits on its
+/// member's `watch` channel, so idle streams cost nothing and a wake-up reaches only the
+/// streams of that member; a slow stream never holds up another (a `watch` keeps only the
+/// latest value, nobody queues behind it).
+pub struct Hub {
+    members: Mutex<HashMap<i64, watch::Sender<u64>>>,
+    /// Set when the server shuts down, so open streams end and the shutdown can finish.
+    closing: watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            members: Mutex::new(HashMap::new()),
+            closing: watch::channel(false).0,
+        }
+    }
+}
+
+impl Hub {
+    /// Ends every open stream (at shutdown).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Changes to `true` when the server shuts down.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// A receiver that changes whenever `wake(user)` is called.
+    pub fn subscribe(&self, user: i64) -> watch::Receiver<u64> {
+        let mut members = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        members
+            .entry(user)
+            .or_insert_with(|| watch::channel(0).0)
+            .subscribe()
+    }
+
+    pub fn wake(&self, user: i64) {
+        let mut members = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = members.get(&user) {
+            if tx.receiver_count() == 0 {
+                members.remove(&user);
+            } else {
+                tx.send_modify(|v| *v = v.wrapping_add(1));
+            }
+        }
+    }
+
+    /// Wakes everyone (after a lost LISTEN connection, when wake-ups may have been missed).
+    pub fn wake_all(&self) {
+        let members = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        for tx in members.values() {
+            tx.send_modify(|v| *v = v.wrapping_add(1));
+        }
+    }
+
+    /// How many members have a stream open here.
+    pub fn len(&self) -> usize {
+        self.members.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +130,64 @@ pub fn now_ms() -> i64 {
 }
 
 impl Db {
+    /// Tells the live event streams of `users` that something changed for them, in every app
+    /// process: through PostgreSQL's NOTIFY (each process LISTENs, see `listen`), or directly on
+    /// SQLite (one process). Call after the transaction that made the change has committed.
+    pub async fn announce(&self, users: &[i64]) {
+        if users.is_empty() {
+            return;
+        }
+        match self.backend {
+            Backend::Sqlite => users.iter().for_each(|u| self.hub.wake(*u)),
+            Backend::Postgres => {
+                let ids = users
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(EVENTS_CHANNEL)
+                    .bind(ids)
+                    .execute(&self.pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not announce an event");
+                }
+            }
+        }
+    }
+
+    /// On PostgreSQL, keeps a LISTEN connection that wakes this process's streams for events
+    /// announced by any process (reconnecting after errors). A no-op on SQLite.
+    pub fn listen(&self) {
+        let Some(url) = self.listen_url.clone() else {
+            return;
+        };
+        let hub = self.hub.clone();
+        tokio::spawn(async move {
+            loop {
+                match sqlx::postgres::PgListener::connect(&url).await {
+                    Ok(mut listener) => {
+                        if let Err(e) = listener.listen(EVENTS_CHANNEL).await {
+                            tracing::warn!(error = %e, "LISTEN failed");
+                        } else {
+                            // Anything announced while we were away: let every stream re-read.
+                            hub.wake_all();
+                            while let Ok(n) = listener.recv().await {
+                                n.payload()
+                                    .split(',')
+                                    .filter_map(|id| id.parse::<i64>().ok())
+                                    .for_each(|id| hub.wake(id));
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "LISTEN connection failed"),
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+    }
+
     /// Starts a transaction that will write. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`), so it waits its turn (busy timeout) instead of failing with
     /// "database is locked" when its snapshot went stale between its first read and first write.
@@ -107,7 +251,12 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            hub: Arc::new(Hub::default()),
+            listen_url: (backend == Backend::Postgres).then(|| Arc::from(url.as_str())),
+        })
     }
 
     /// Applies every pending migration of this backend's folder.

@@ -1119,6 +1119,12 @@ async fn recompute(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     provider_id: i64,
 ) -> Result<(), AppError> {
+    // Lock the provider's row first: concurrent raters then recompute one after the other, each
+    // (on PostgreSQL's read-committed) seeing the reviews the others committed.
+    sqlx::query("UPDATE providers SET rating_count = rating_count WHERE id = $1")
+        .bind(provider_id)
+        .execute(&mut **tx)
+        .await?;
     let sum = |col: &str| {
         format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}_sum, COUNT({col}) AS {col}_n")
     };
@@ -1210,17 +1216,34 @@ pub async fn reply(
     review_id: i64,
     body: &str,
 ) -> Result<(), AppError> {
-    let (provider_id, _) = review_provider(db, review_id).await?;
+    let (provider_id, author) = review_provider(db, review_id).await?;
     if staff_role(db, provider_id, user.id).await?.is_none() {
         return Err(AppError::Forbidden);
     }
+    let (slug, name): (String, String) = {
+        let r = sqlx::query("SELECT slug, name FROM providers WHERE id = $1")
+            .bind(provider_id)
+            .fetch_one(&db.pool)
+            .await?;
+        (r.try_get("slug")?, r.try_get("name")?)
+    };
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE reviews SET reply_body = $1, reply_by = $2, reply_at = $3 WHERE id = $4")
         .bind(body)
         .bind(user.id)
         .bind(now_ms())
         .bind(review_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
+    let line = format!("{name} replied to your review");
+    let link = format!("/directory/{slug}#review-{review_id}");
+    let notified =
+        crate::notifications::repo::add(&mut tx, author, "review_reply", user.id, &line, &link)
+            .await?;
+    tx.commit().await?;
+    if notified {
+        db.announce(&[author]).await;
+    }
     Ok(())
 }
 
@@ -1500,7 +1523,30 @@ pub async fn answer(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // The member hears about the clinic's answer (not about their own messages).
+    let member: i64 = sqlx::query("SELECT member_id FROM contact_requests WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("member_id")?;
+    let mut notified = false;
+    if t.viewer_is_staff && !body.is_empty() {
+        let line = format!("{} answered your request", t.summary.provider_name);
+        let link = format!("/requests/{id}");
+        notified = crate::notifications::repo::add(
+            &mut tx,
+            member,
+            "request_answer",
+            user.id,
+            &line,
+            &link,
+        )
+        .await?;
+    }
     tx.commit().await?;
+    if notified {
+        db.announce(&[member]).await;
+    }
     Ok(())
 }
 

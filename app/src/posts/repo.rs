@@ -5,6 +5,7 @@ use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKi
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::markdown;
+use crate::notifications as notify;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -413,7 +414,17 @@ pub async fn create(
         .bind(community)
         .execute(&mut *tx)
         .await?;
+    let what = format!("“{}”", notify::types::short(&p.title));
+    let place = notify::repo::MentionPlace {
+        what: &what,
+        link: &format!("/p/{id}"),
+        community,
+        public: p.visibility == Visibility::Public,
+    };
+    let mentioned =
+        notify::repo::add_mentions(&mut tx, &p.body, user.id, &user.handle, &place, &[]).await?;
     tx.commit().await?;
+    db.announce(&mentioned).await;
     Ok(id)
 }
 
@@ -592,8 +603,63 @@ pub async fn reply(
         .execute(&mut *tx)
         .await?;
     refresh_counts(&mut tx, post).await?;
+    let notified = notify_reply(&mut tx, user, post, &f, parent, id, body).await?;
     tx.commit().await?;
+    db.announce(&notified).await;
     Ok(id)
+}
+
+/// Tells the post's author (an answer or a reply), the author of the comment replied to, and
+/// anyone mentioned who may read the post; returns who was notified.
+async fn notify_reply(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    post: i64,
+    f: &PostFacts,
+    parent: Option<i64>,
+    id: i64,
+    body: &str,
+) -> Result<Vec<i64>, AppError> {
+    let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+        .bind(post)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("title")?;
+    let t = notify::types::short(&title);
+    let link = format!("/p/{post}#r{id}");
+    let who = &user.handle;
+    let mut notified = Vec::new();
+    let (kind, line) = if f.kind == PostKind::Question && parent.is_none() {
+        ("answer", format!("@{who} answered your question “{t}”"))
+    } else {
+        ("reply", format!("@{who} replied to your post “{t}”"))
+    };
+    if notify::repo::add(tx, f.author, kind, user.id, &line, &link).await? {
+        notified.push(f.author);
+    }
+    if let Some(parent) = parent {
+        let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
+        if parent_author != f.author {
+            let line = format!("@{who} replied to your comment on “{t}”");
+            if notify::repo::add(tx, parent_author, "reply", user.id, &line, &link).await? {
+                notified.push(parent_author);
+            }
+        }
+    }
+    let what = format!("a reply on “{t}”");
+    let place = notify::repo::MentionPlace {
+        what: &what,
+        link: &link,
+        community: f.community,
+        public: f.public,
+    };
+    let mut skip = notified.clone();
+    if let Some(parent) = parent {
+        skip.push(reply_facts(tx, parent).await?.1);
+    }
+    skip.push(f.author);
+    notified.extend(notify::repo::add_mentions(tx, body, user.id, who, &place, &skip).await?);
+    Ok(notified)
 }
 
 /// (post id, author id, parent, deleted) of a reply.
@@ -772,7 +838,26 @@ pub async fn accept(
         .bind(post)
         .execute(&mut *tx)
         .await?;
+    let mut notified = Vec::new();
+    if let Some(reply) = reply {
+        let (_, answerer, _, _) = reply_facts(&mut tx, reply).await?;
+        let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+            .bind(post)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("title")?;
+        let line = format!(
+            "@{} accepted your answer to “{}”",
+            user.handle,
+            notify::types::short(&title)
+        );
+        let link = format!("/p/{post}#r{reply}");
+        if notify::repo::add(&mut tx, answerer, "accepted", user.id, &line, &link).await? {
+            notified.push(answerer);
+        }
+    }
     tx.commit().await?;
+    db.announce(&notified).await;
     Ok(())
 }
 

@@ -92,6 +92,7 @@ pub async fn spawn_on(db_url: &str, args: ServeArgs) -> TestApp {
     let db = Db::connect(db_url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let state = healthcommunity::app_state(db.clone(), &args).expect("state");
+    db.listen();
     let router = healthcommunity::router(state, &args);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -1,0 +1,46 @@
+//! Notification server functions: the list, marking read, per-type settings.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "notifications")]
+pub async fn get_notifications(before: Option<i64>) -> Result<NotificationPage, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::list(&state.db, user.id, before).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Marks one notification read, or all of them when `id` is absent.
+#[server(endpoint = "notifications/read")]
+pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::mark_read(&state.db, user.id, id).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Saves which kinds the member wants: `on` lists the kinds left switched on.
+#[server(endpoint = "notifications/settings")]
+pub async fn save_notification_settings(on: Option<Vec<String>>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let on = on.unwrap_or_default();
+        let off: Vec<String> = KINDS
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| !on.contains(k))
+            .collect();
+        super::repo::set_off(&state.db, user.id, &off).await
+    }
+    .await;
+    crate::state::finish(result)
+}

@@ -1,0 +1,161 @@
+//! The notifications page (list, mark read, settings) and the header's live unread badge.
+
+use super::api::*;
+use super::types::*;
+use crate::ui::{format_datetime, successes, ErrorView, Saved};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The live unread count, shared by the header badge and the notifications page.
+#[derive(Clone, Copy)]
+pub struct Unread(pub RwSignal<i64>);
+
+/// Follows the member's unread count over Server-Sent Events (`/events`); the browser's
+/// EventSource reconnects by itself after a dropped connection.
+#[cfg(feature = "hydrate")]
+fn follow(count: RwSignal<i64>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Ok(source) = web_sys::EventSource::new("/events") else {
+        return;
+    };
+    let on_unread =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let n = e
+                .data()
+                .as_string()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                .and_then(|v| v["notifications"].as_i64());
+            if let Some(n) = n {
+                count.set(n);
+            }
+        });
+    let _ = source.add_event_listener_with_callback("unread", on_unread.as_ref().unchecked_ref());
+    on_unread.forget();
+    // One stream per page: a new badge (after logging in as someone else) replaces the old one.
+    thread_local! {
+        static SOURCE: std::cell::RefCell<Option<web_sys::EventSource>> = const { std::cell::RefCell::new(None) };
+    }
+    SOURCE.with(|s| {
+        if let Some(old) = s.replace(Some(source)) {
+            old.close();
+        }
+    });
+}
+
+/// "Notifications" with the unread count; updates without a reload.
+#[component]
+pub fn NotificationBell(initial: i64) -> impl IntoView {
+    let count = use_context::<Unread>()
+        .map(|u| u.0)
+        .unwrap_or_else(|| RwSignal::new(initial));
+    count.set(initial);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            follow(count);
+        }
+    });
+    view! {
+        <a class="bell" href="/notifications">
+            "Notifications"
+            <span aria-live="polite">
+                {move || {
+                    let n = count.get();
+                    (n > 0).then(|| view! {
+                        " "<span class="count" data-testid="unread">{n}</span>
+                        <span class="visually-hidden">" unread"</span>
+                    })
+                }}
+            </span>
+        </a>
+    }
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let query = use_query_map();
+    let read = ServerAction::<MarkRead>::new();
+    let settings = ServerAction::<SaveNotificationSettings>::new();
+    let (marked, saved) = (successes(read), successes(settings));
+    let page = Resource::new(
+        move || {
+            (
+                query
+                    .read()
+                    .get("before")
+                    .and_then(|b| b.parse::<i64>().ok()),
+                marked.get(),
+                saved.get(),
+            )
+        },
+        |(before, ..)| get_notifications(before),
+    );
+    let unread = use_context::<Unread>();
+    view! {
+        <Title text="Notifications"/>
+        <h1>"Notifications"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let p = match page.await {
+                    Ok(p) => p,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                if let Some(u) = unread {
+                    u.0.set(p.unread);
+                }
+                let off = p.off.clone();
+                view! {
+                    <div class="community-grid">
+                        <section class="panel" aria-labelledby="list-h">
+                            <div class="section-head">
+                                <h2 id="list-h">{if p.unread > 0 { format!("{} unread", p.unread) } else { "All read".to_string() }}</h2>
+                                {(p.unread > 0).then(|| view! {
+                                    <ActionForm action=read attr:class="inline-form">
+                                        <button type="submit" class="button">"Mark all as read"</button>
+                                    </ActionForm>
+                                })}
+                            </div>
+                            {if p.items.is_empty() {
+                                view! { <p class="muted">"Nothing yet. Replies, answers, mentions and messages show up here."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="notification-list">
+                                        {p.items.into_iter().map(|n| view! {
+                                            <li class="card" class:unread=!n.read>
+                                                <a href=n.link.clone()>{n.text.clone()}</a>
+                                                <p class="muted small">{format_datetime(n.created_at)}</p>
+                                                {(!n.read).then(|| view! {
+                                                    <ActionForm action=read attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=n.id.to_string()/>
+                                                        <button type="submit" class="link-button small">"Mark as read"</button>
+                                                    </ActionForm>
+                                                })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/notifications?before={n}")>"Older"</a></p> })}
+                        </section>
+                        <aside>
+                            <section class="panel" aria-labelledby="settings-h">
+                                <h2 id="settings-h">"Notify me about"</h2>
+                                <ActionForm action=settings attr:class="stack">
+                                    <Saved action=settings message="Saved."/>
+                                    <fieldset class="checks">
+                                        <legend class="visually-hidden">"Kinds of notification"</legend>
+                                        {KINDS.iter().map(|(k, label)| view! {
+                                            <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <button type="submit" class="button primary">"Save"</button>
+                                </ActionForm>
+                            </section>
+                        </aside>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

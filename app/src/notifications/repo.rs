@@ -1,0 +1,213 @@
+//! Server-only notification storage: adding one inside the writer's transaction (with the unread counter), listing, marking read, settings.
+
+use super::types::*;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// Adds a notification for `user` in the caller's transaction, unless the user is the actor or
+/// turned this kind off. Returns whether it was added (the caller announces after commit).
+pub async fn add(
+    tx: &mut Tx<'_>,
+    user: i64,
+    kind: &str,
+    actor: i64,
+    text: &str,
+    link: &str,
+) -> Result<bool, AppError> {
+    if user == actor {
+        return Ok(false);
+    }
+    let off: Option<String> = sqlx::query("SELECT notify_off FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get("notify_off"))
+        .transpose()?;
+    let Some(off) = off else { return Ok(false) };
+    if off.split_whitespace().any(|k| k == kind) {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user)
+    .bind(kind)
+    .bind(actor)
+    .bind(text)
+    .bind(link)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1")
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// Where a mention was made, and who may read it there.
+pub struct MentionPlace<'a> {
+    /// "“Title”" or "a reply on “Title”".
+    pub what: &'a str,
+    pub link: &'a str,
+    pub community: i64,
+    /// Readable by everyone; otherwise only by the community's members (and admins).
+    pub public: bool,
+}
+
+/// Notifies the members mentioned in `text` who may read it, except the author and those in
+/// `skip` (already notified of the same thing); returns who was notified.
+pub async fn add_mentions(
+    tx: &mut Tx<'_>,
+    text: &str,
+    actor: i64,
+    actor_handle: &str,
+    place: &MentionPlace<'_>,
+    skip: &[i64],
+) -> Result<Vec<i64>, AppError> {
+    let MentionPlace {
+        what,
+        link,
+        community,
+        public,
+    } = *place;
+    let mut notified = Vec::new();
+    for handle in mentions(text) {
+        // A members-only post is only announced to members of its community (and admins).
+        let row = sqlx::query(
+            "SELECT u.id FROM users u WHERE u.handle = $1 AND ($2 = 1 OR u.is_admin = 1 OR EXISTS \
+               (SELECT 1 FROM community_members m WHERE m.user_id = u.id AND m.community_id = $3))",
+        )
+        .bind(&handle)
+        .bind(public as i64)
+        .bind(community)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = row else { continue };
+        let id: i64 = row.try_get("id")?;
+        if skip.contains(&id) {
+            continue;
+        }
+        let line = format!("@{actor_handle} mentioned you in {what}");
+        if add(tx, id, "mention", actor, &line, link).await? {
+            notified.push(id);
+        }
+    }
+    Ok(notified)
+}
+
+/// The member's notifications, newest first, `PAGE` at a time (keyset on id).
+pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<NotificationPage, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, text, link, created_at, read_at FROM notifications \
+         WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(user)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(PAGE + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items = rows
+        .iter()
+        .map(|r| {
+            Ok(Notification {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                text: r.try_get("text")?,
+                link: r.try_get("link")?,
+                created_at: r.try_get("created_at")?,
+                read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next = (items.len() as i64 > PAGE).then(|| items[PAGE as usize - 1].id);
+    items.truncate(PAGE as usize);
+    let r = sqlx::query("SELECT unread_notifications, notify_off FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(NotificationPage {
+        items,
+        next,
+        unread: r.try_get("unread_notifications")?,
+        off: r
+            .try_get::<String, _>("notify_off")?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+/// Marks one notification (or all, with `None`) read; keeps the counter exact.
+pub async fn mark_read(db: &Db, user: i64, id: Option<i64>) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    match id {
+        Some(id) => {
+            let done = sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() > 0 {
+                sqlx::query(
+                    "UPDATE users SET unread_notifications = unread_notifications - 1 \
+                     WHERE id = $1 AND unread_notifications > 0",
+                )
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        None => {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+            )
+            .bind(now)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE users SET unread_notifications = 0 WHERE id = $1")
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    db.announce(&[user]).await;
+    Ok(())
+}
+
+/// Which kinds the member turned off (unknown kinds are ignored).
+pub async fn set_off(db: &Db, user: i64, off: &[String]) -> Result<(), AppError> {
+    let off: Vec<&str> = KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| off.iter().any(|o| o == k))
+        .collect();
+    sqlx::query("UPDATE users SET notify_off = $1 WHERE id = $2")
+        .bind(off.join(" "))
+        .bind(user)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The member's unread count (a column: the live stream reads it on every wake-up).
+pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query("SELECT unread_notifications FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|r| r.try_get("unread_notifications"))
+            .transpose()?
+            .unwrap_or(0),
+    )
+}
