@@ -11,7 +11,8 @@ use crate::directory::pages::{
 };
 use crate::error::AppError;
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
-use crate::notifications::pages::{NotificationBell, NotificationsPage, Unread};
+use crate::messages::pages::{MessageReportsPage, MessagesPage, ThreadPage};
+use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
 use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
@@ -148,7 +149,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Frame() -> impl IntoView {
     Session::provide();
-    provide_context(Unread(RwSignal::new(0)));
+    provide_context(Unread::new());
     // Marks the page once the wasm has taken over (effects run only in the browser); the
     // end-to-end tests wait for it before testing the enhanced forms.
     Effect::new(|| {
@@ -182,6 +183,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/library/:slug") view=ArticlePage ssr=SsrMode::Async/>
                 <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages/reports") view=MessageReportsPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages/:handle") view=ThreadPage ssr=SsrMode::Async/>
                 <Route path=path!("/directory") view=DirectoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/directory/new") view=NewClinicPage ssr=SsrMode::Async/>
                 <Route path=path!("/directory/reports") view=ReportsPage ssr=SsrMode::Async/>
@@ -219,7 +223,7 @@ fn Header() -> impl IntoView {
                     <span class="visually-hidden">"Logged in as "</span>
                     "@"{u.handle.clone()}
                 </a>
-                <NotificationBell initial=u.unread_notifications/>
+                <HeaderCounts notifications=u.unread_notifications messages=u.unread_messages/>
                 <A href="/settings">"Settings"</A>
                 <ActionForm action=session.logout attr:class="inline-form">
                     <button type="submit" class="link-button">"Log out"</button>

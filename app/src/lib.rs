@@ -12,6 +12,7 @@ pub mod error;
 pub mod library;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+pub mod messages;
 pub mod notifications;
 pub mod pages;
 pub mod posts;

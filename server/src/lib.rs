@@ -170,9 +170,10 @@ async fn events(State(state): State<AppState>, req: Request<Body>) -> Response {
             let n = app::notifications::repo::unread(&db, user.id)
                 .await
                 .unwrap_or(0);
+            let m = app::messages::repo::unread(&db, user.id).await.unwrap_or(0);
             let event = Event::default()
                 .event("unread")
-                .data(format!("{{\"notifications\":{n}}}"));
+                .data(format!("{{\"notifications\":{n},\"messages\":{m}}}"));
             Some((
                 Ok::<_, std::convert::Infallible>(event),
                 (wake, closing, db, false),

@@ -316,7 +316,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
-                            u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications";
+                            u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -332,6 +332,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         theme: r.try_get("theme")?,
         text_size: r.try_get("text_size")?,
         unread_notifications: r.try_get("unread_notifications")?,
+        unread_messages: r.try_get("unread_messages")?,
     })
 }
 

@@ -224,6 +224,8 @@ pub struct CurrentUser {
     pub text_size: String,
     /// Unread notifications when the page was made (the header badge then follows live).
     pub unread_notifications: i64,
+    /// Unread direct messages, likewise.
+    pub unread_messages: i64,
 }
 
 #[cfg(test)]

@@ -7,27 +7,50 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The live unread count, shared by the header badge and the notifications page.
+/// The live unread counts, shared by the header badges and the pages that list them.
 #[derive(Clone, Copy)]
-pub struct Unread(pub RwSignal<i64>);
+pub struct Unread {
+    pub notifications: RwSignal<i64>,
+    pub messages: RwSignal<i64>,
+}
+
+impl Unread {
+    pub fn new() -> Self {
+        Self {
+            notifications: RwSignal::new(0),
+            messages: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for Unread {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// Follows the member's unread count over Server-Sent Events (`/events`); the browser's
 /// EventSource reconnects by itself after a dropped connection.
 #[cfg(feature = "hydrate")]
-fn follow(count: RwSignal<i64>) {
+fn follow(unread: Unread) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Ok(source) = web_sys::EventSource::new("/events") else {
         return;
     };
     let on_unread =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let n = e
+            let Some(v) = e
                 .data()
                 .as_string()
                 .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-                .and_then(|v| v["notifications"].as_i64());
-            if let Some(n) = n {
-                count.set(n);
+            else {
+                return;
+            };
+            if let Some(n) = v["notifications"].as_i64() {
+                unread.notifications.set(n);
+            }
+            if let Some(n) = v["messages"].as_i64() {
+                unread.messages.set(n);
             }
         });
     let _ = source.add_event_listener_with_callback("unread", on_unread.as_ref().unchecked_ref());
@@ -43,32 +66,45 @@ fn follow(count: RwSignal<i64>) {
     });
 }
 
-/// "Notifications" with the unread count; updates without a reload.
+/// A header link with its unread count, announced politely when it changes.
 #[component]
-pub fn NotificationBell(initial: i64) -> impl IntoView {
-    let count = use_context::<Unread>()
-        .map(|u| u.0)
-        .unwrap_or_else(|| RwSignal::new(initial));
-    count.set(initial);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |prev: Option<()>| {
-        if prev.is_none() {
-            follow(count);
-        }
-    });
+fn CountLink(
+    href: &'static str,
+    label: &'static str,
+    count: RwSignal<i64>,
+    test_id: &'static str,
+) -> impl IntoView {
     view! {
-        <a class="bell" href="/notifications">
-            "Notifications"
+        <a class="bell" href=href>
+            {label}
             <span aria-live="polite">
                 {move || {
                     let n = count.get();
                     (n > 0).then(|| view! {
-                        " "<span class="count" data-testid="unread">{n}</span>
+                        " "<span class="count" data-testid=test_id>{n}</span>
                         <span class="visually-hidden">" unread"</span>
                     })
                 }}
             </span>
         </a>
+    }
+}
+
+/// "Messages" and "Notifications" with their unread counts; they follow live, without a reload.
+#[component]
+pub fn HeaderCounts(notifications: i64, messages: i64) -> impl IntoView {
+    let unread = use_context::<Unread>().unwrap_or_default();
+    unread.notifications.set(notifications);
+    unread.messages.set(messages);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            follow(unread);
+        }
+    });
+    view! {
+        <CountLink href="/messages" label="Messages" count=unread.messages test_id="unread-messages"/>
+        <CountLink href="/notifications" label="Notifications" count=unread.notifications test_id="unread"/>
     }
 }
 
@@ -102,7 +138,7 @@ pub fn NotificationsPage() -> impl IntoView {
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
                 if let Some(u) = unread {
-                    u.0.set(p.unread);
+                    u.notifications.set(p.unread);
                 }
                 let off = p.off.clone();
                 view! {

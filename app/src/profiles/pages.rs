@@ -20,6 +20,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
+    let session = expect_context::<crate::app::Session>();
     let profile = Resource::new(
         move || params.read().get("handle").unwrap_or_default(),
         get_profile,
@@ -30,6 +31,7 @@ pub fn ProfilePage() -> impl IntoView {
                 match profile.await {
                     Ok(p) => {
                         let title = format!("@{}", p.handle);
+                        let handle = p.handle.clone();
                         view! {
                             <Title text=title.clone()/>
                             <article class="panel profile">
@@ -53,6 +55,12 @@ pub fn ProfilePage() -> impl IntoView {
                                         </p>
                                         <p class="muted">"Joined " {format_date(p.joined_at)}</p>
                                     </div>
+                                    {move || {
+                                        let handle = handle.clone();
+                                        session.me().filter(|u| u.handle != handle).map(|_| view! {
+                                            <a class="button" href=format!("/messages/{handle}")>"Send a message"</a>
+                                        })
+                                    }}
                                 </header>
                                 {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
                                 <ProfileActivity handle=p.handle.clone()/>

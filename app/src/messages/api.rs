@@ -1,0 +1,107 @@
+//! Direct-message server functions: inbox, a conversation, sending, blocking, the contacts-only setting, reports.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "messages")]
+pub async fn get_inbox() -> Result<Inbox, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::inbox(&state.db, &user).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The conversation with `with`; opening it marks it read.
+#[server(endpoint = "messages/thread")]
+pub async fn get_thread(with: String) -> Result<Thread, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::thread(&state.db, &user, &with).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "messages/send")]
+pub async fn send_message(to: String, body: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let text = parse_body(&body).map_err(|e| AppError::field("body", e))?;
+        super::repo::send(&state.db, &user, &to, &text).await
+    }
+    .await;
+    session::finish_form("send_message", &[("body", &body)], result)
+}
+
+/// `block` is "yes" to block, "no" to unblock.
+#[server(endpoint = "messages/block")]
+pub async fn block_member(handle: String, block: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::set_block(&state.db, &user, &handle, block == "yes").await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Only accept messages from members I have written to (`contacts_only` = "yes").
+#[server(endpoint = "messages/settings")]
+pub async fn save_message_settings(contacts_only: Option<String>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::set_contacts_only(&state.db, &user, contacts_only.as_deref() == Some("yes"))
+            .await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "messages/report")]
+pub async fn report_message(id: i64, reason: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(AppError::field(
+                "reason",
+                "Say in up to 1,000 characters what is wrong.",
+            ));
+        }
+        super::repo::report(&state.db, &user, id, reason).await
+    }
+    .await;
+    session::finish_form("report_message", &[("reason", &reason)], result)
+}
+
+#[server(endpoint = "messages/reports")]
+pub async fn message_reports() -> Result<Vec<ReportedMessage>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::open_reports(&state.db, &user).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "messages/resolve")]
+pub async fn resolve_message_report(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::resolve_report(&state.db, &user, id).await
+    }
+    .await;
+    crate::state::finish(result)
+}

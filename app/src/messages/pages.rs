@@ -1,0 +1,216 @@
+//! Direct-message pages: the inbox with the contacts-only setting, a conversation (send, block, report), and the moderators' report queue.
+
+use super::api::*;
+use crate::notifications::pages::Unread;
+use crate::ui::{
+    action_error, field_error, format_datetime, successes, ErrorView, FieldMessage, FormAlert,
+    Saved,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let settings = ServerAction::<SaveMessageSettings>::new();
+    let saved = successes(settings);
+    let unread = use_context::<Unread>();
+    let inbox = Resource::new(
+        move || (saved.get(), unread.map(|u| u.messages.get())),
+        |_| get_inbox(),
+    );
+    view! {
+        <Title text="Messages"/>
+        <h1>"Messages"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let inbox = match inbox.await {
+                    Ok(i) => i,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                view! {
+                    <div class="community-grid">
+                        <section class="panel" aria-labelledby="conv-h">
+                            <h2 id="conv-h">"Conversations"</h2>
+                            {if inbox.conversations.is_empty() {
+                                view! { <p class="muted">"No messages yet. Start a conversation from a member's profile."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="conversation-list">
+                                        {inbox.conversations.into_iter().map(|c| view! {
+                                            <li class="card" class:unread={c.unread > 0}>
+                                                <a href=format!("/messages/{}", c.with)>"@"{c.with.clone()}</a>
+                                                {(c.unread > 0).then(|| view! { " "<span class="count">{c.unread}</span><span class="visually-hidden">" unread"</span> })}
+                                                <p class="small">{c.last_body.clone()}</p>
+                                                <p class="muted small">{format_datetime(c.last_at)}</p>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </section>
+                        <aside>
+                            <section class="panel" aria-labelledby="dm-settings-h">
+                                <h2 id="dm-settings-h">"Who can message me"</h2>
+                                <ActionForm action=settings attr:class="stack">
+                                    <Saved action=settings message="Saved."/>
+                                    <label class="check-line">
+                                        <input type="checkbox" name="contacts_only" value="yes" checked=inbox.contacts_only/>
+                                        " Only members I have written to"
+                                    </label>
+                                    <button type="submit" class="button">"Save"</button>
+                                </ActionForm>
+                            </section>
+                        </aside>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ThreadPage() -> impl IntoView {
+    let params = use_params_map();
+    let send = ServerAction::<SendMessage>::new();
+    let block = ServerAction::<BlockMember>::new();
+    let report = ServerAction::<ReportMessage>::new();
+    let (sent, blocked, reported) = (successes(send), successes(block), successes(report));
+    let unread = use_context::<Unread>();
+    // Refetched when a message arrives (the live unread count changes), so the conversation
+    // follows without a reload.
+    let thread = Resource::new(
+        move || {
+            (
+                params.read().get("handle").unwrap_or_default(),
+                sent.get(),
+                blocked.get(),
+                reported.get(),
+                unread.map(|u| u.messages.get()),
+            )
+        },
+        |(with, ..)| get_thread(with),
+    );
+    let err = action_error(send);
+    let report_err = action_error(report);
+    // After a successful send the form is re-used in place: empty the text box.
+    let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |prev: Option<usize>| {
+        let n = sent.get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(t) = body_ref.get() {
+                t.set_value("");
+            }
+        }
+        n
+    });
+    let echo = crate::auth::pages::echo_resource("send_message", err.get_untracked().is_some());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let t = match thread.await {
+                    Ok(t) => t,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let typed = crate::ui::echoed(&echo.await, "body").unwrap_or_default();
+                let with = t.with.clone();
+                let (with_block, with_form, with_hint) = (with.clone(), with.clone(), with.clone());
+                view! {
+                    <Title text=format!("Messages with @{with}")/>
+                    <p><a href="/messages">"← All messages"</a></p>
+                    <div class="section-head">
+                        <h1>"Messages with "<a href=format!("/u/{with}")>"@"{with.clone()}</a></h1>
+                        <ActionForm action=block attr:class="inline-form">
+                            <input type="hidden" name="handle" value=with_block/>
+                            <input type="hidden" name="block" value=if t.blocked { "no" } else { "yes" }/>
+                            <button type="submit" class="button">{if t.blocked { "Unblock" } else { "Block" }}</button>
+                        </ActionForm>
+                    </div>
+                    {t.blocked.then(|| view! {
+                        <p class="alert alert-warn">"You blocked this member: they cannot write to you, and this conversation is hidden."</p>
+                    })}
+                    <ol class="messages dm" aria-label="Conversation">
+                        {t.messages.iter().map(|m| {
+                            let id = m.id.to_string();
+                            view! {
+                                <li class="card" class:mine=m.mine>
+                                    <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{}", t.with) }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
+                                    <div class="post-body" inner_html=m.body_html.clone()></div>
+                                    {(!m.mine).then(|| view! {
+                                        <details class="review-tools">
+                                            <summary>"Report to moderators"</summary>
+                                            <ActionForm action=report attr:novalidate=true attr:class="stack">
+                                                <FormAlert error=report_err/>
+                                                <input type="hidden" name="id" value=id.clone()/>
+                                                <label for=format!("report-{id}")>"What is wrong with this message?"</label>
+                                                <textarea id=format!("report-{id}") name="reason" rows="2"></textarea>
+                                                <p class="hint">"Moderators will see this message only, not the rest of the conversation."</p>
+                                                <button type="submit" class="button">"Send report"</button>
+                                            </ActionForm>
+                                        </details>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                    {match t.cannot_write.clone() {
+                        Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
+                        None => view! {
+                            <section class="panel">
+                                <ActionForm action=send attr:novalidate=true attr:class="stack">
+                                    <FormAlert error=err/>
+                                    <input type="hidden" name="to" value=with_form/>
+                                    <div class="field">
+                                        <label for="f-body">"Your message"</label>
+                                        <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
+                                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{typed}</textarea>
+                                        <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
+                                    </div>
+                                    <button type="submit" class="button primary">"Send"</button>
+                                </ActionForm>
+                            </section>
+                        }.into_any(),
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Reported messages for moderators: each shows the reported message only.
+#[component]
+pub fn MessageReportsPage() -> impl IntoView {
+    let resolve = ServerAction::<ResolveMessageReport>::new();
+    let done = successes(resolve);
+    let list = Resource::new(move || done.get(), |_| message_reports());
+    view! {
+        <Title text="Reported messages"/>
+        <h1>"Reported messages"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let list = match list.await {
+                    Ok(l) => l,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                if list.is_empty() {
+                    return view! { <p class="muted">"Nothing to review."</p> }.into_any();
+                }
+                view! {
+                    <ul class="request-list">
+                        {list.into_iter().map(|r| view! {
+                            <li class="card">
+                                <p>"From @"{r.sender.clone()}", reported by @"{r.reporter.clone()}" · "{format_datetime(r.at)}</p>
+                                <p class="small">"Reason: "{r.reason.clone()}</p>
+                                <blockquote class="post-body" inner_html=r.body_html.clone()></blockquote>
+                                <ActionForm action=resolve attr:class="inline-form">
+                                    <input type="hidden" name="id" value=r.id.to_string()/>
+                                    <button type="submit" class="button">"Mark handled"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

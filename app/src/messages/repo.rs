@@ -1,0 +1,403 @@
+//! Server-only direct messages: sending (blocks, "only from contacts", rate limit), conversations, reading (markers and counters), blocking, reports.
+
+use super::types::*;
+use crate::auth::types::CurrentUser;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::markdown;
+use sqlx::Row;
+
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+async fn user_id(db: &Db, handle: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query("SELECT id FROM users WHERE handle = $1")
+        .bind(handle.trim().trim_start_matches('@').to_lowercase())
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get("id")?)
+}
+
+async fn blocked(db: &Db, blocker: i64, blocked: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 AS x FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+            .bind(blocker)
+            .bind(blocked)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Why `from` may not write to `to`, if they may not.
+async fn refusal(db: &Db, from: i64, to: i64) -> Result<Option<String>, AppError> {
+    if from == to {
+        return Ok(Some("You cannot message yourself.".into()));
+    }
+    if blocked(db, from, to).await? {
+        return Ok(Some(
+            "You blocked this member. Unblock them to write.".into(),
+        ));
+    }
+    if blocked(db, to, from).await? {
+        return Ok(Some(
+            "This member does not accept messages from you.".into(),
+        ));
+    }
+    let contacts_only: i64 = sqlx::query("SELECT dm_contacts_only FROM users WHERE id = $1")
+        .bind(to)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("dm_contacts_only")?;
+    if contacts_only == 1 {
+        // A contact: someone they have written to.
+        let (a, b) = (from.min(to), from.max(to));
+        let wrote = sqlx::query(
+            "SELECT 1 AS x FROM conversations c JOIN messages m ON m.conversation_id = c.id \
+             WHERE c.user_a = $1 AND c.user_b = $2 AND m.sender_id = $3 LIMIT 1",
+        )
+        .bind(a)
+        .bind(b)
+        .bind(to)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some();
+        if !wrote {
+            return Ok(Some(
+                "This member only accepts messages from people they have written to.".into(),
+            ));
+        }
+    }
+    Ok(None)
+}
+
+/// Sends a message. The recipient hears of it (one notification
+/// while the conversation has unread messages for them) and their badge follows live.
+pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(), AppError> {
+    let to = user_id(db, to)
+        .await
+        .map_err(|_| AppError::field("to", "No member has this handle."))?;
+    if let Some(why) = refusal(db, user.id, to).await? {
+        return Err(AppError::field("body", why));
+    }
+    crate::auth::repo::hit_rate_limit(db, &format!("dm:{}", user.id), MESSAGES_PER_HOUR, HOUR_MS)
+        .await?;
+    let (a, b) = (user.id.min(to), user.id.max(to));
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let conversation: i64 = sqlx::query(
+        "INSERT INTO conversations (user_a, user_b, last_message_at, created_at) VALUES ($1, $2, $3, $3) \
+         ON CONFLICT (user_a, user_b) DO UPDATE SET last_message_at = excluded.last_message_at RETURNING id",
+    )
+    .bind(a)
+    .bind(b)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    let message: i64 = sqlx::query(
+        "INSERT INTO messages (conversation_id, sender_id, body, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(conversation)
+    .bind(user.id)
+    .bind(body)
+    .bind(markdown::to_html(body))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    // The recipient's side: one more unread here and in total; the sender has read their own.
+    let (their_unread, my_read) = if to == a {
+        ("unread_a", "read_b")
+    } else {
+        ("unread_b", "read_a")
+    };
+    let before: i64 = sqlx::query(&format!(
+        "SELECT {their_unread} AS n FROM conversations WHERE id = $1"
+    ))
+    .bind(conversation)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("n")?;
+    sqlx::query(&format!(
+        "UPDATE conversations SET {their_unread} = {their_unread} + 1, {my_read} = $1 WHERE id = $2"
+    ))
+    .bind(message)
+    .bind(conversation)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE users SET unread_messages = unread_messages + 1 WHERE id = $1")
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+    if before == 0 {
+        let line = format!("@{} sent you a message", user.handle);
+        let link = format!("/messages/{}", user.handle);
+        crate::notifications::repo::add(&mut tx, to, "message", user.id, &line, &link).await?;
+    }
+    tx.commit().await?;
+    db.announce(&[to]).await;
+    Ok(())
+}
+
+/// The member's conversations, most recent first; conversations with members they blocked are hidden.
+pub async fn inbox(db: &Db, user: &CurrentUser) -> Result<Inbox, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.handle, c.last_message_at, \
+           CASE WHEN c.user_a = $1 THEN c.unread_a ELSE c.unread_b END AS unread, \
+           (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_body \
+         FROM conversations c JOIN users u ON u.id = CASE WHEN c.user_a = $1 THEN c.user_b ELSE c.user_a END \
+         WHERE (c.user_a = $1 OR c.user_b = $1) \
+           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = u.id) \
+         ORDER BY c.last_message_at DESC, c.id DESC LIMIT 100",
+    )
+    .bind(user.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let conversations = rows
+        .iter()
+        .map(|r| {
+            let body: Option<String> = r.try_get("last_body")?;
+            Ok(ConversationSummary {
+                with: r.try_get("handle")?,
+                last_body: body.unwrap_or_default().chars().take(120).collect(),
+                last_at: r.try_get("last_message_at")?,
+                unread: r.try_get("unread")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let contacts_only: i64 = sqlx::query("SELECT dm_contacts_only FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("dm_contacts_only")?;
+    Ok(Inbox {
+        conversations,
+        contacts_only: contacts_only == 1,
+    })
+}
+
+/// The conversation with `other` (the latest 200 messages); reading it marks it read.
+pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, AppError> {
+    let other_id = user_id(db, other).await?;
+    let handle: String = sqlx::query("SELECT handle FROM users WHERE id = $1")
+        .bind(other_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("handle")?;
+    let i_blocked = blocked(db, user.id, other_id).await?;
+    let cannot_write = refusal(db, user.id, other_id).await?;
+    let (a, b) = (user.id.min(other_id), user.id.max(other_id));
+    let conv = sqlx::query(
+        "SELECT id, unread_a, unread_b, read_a, read_b FROM conversations WHERE user_a = $1 AND user_b = $2",
+    )
+    .bind(a)
+    .bind(b)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(conv) = conv.filter(|_| !i_blocked) else {
+        return Ok(Thread {
+            with: handle,
+            messages: Vec::new(),
+            blocked: i_blocked,
+            cannot_write,
+        });
+    };
+    let id: i64 = conv.try_get("id")?;
+    let me_a = user.id == a;
+    let their_read: i64 = conv.try_get(if me_a { "read_b" } else { "read_a" })?;
+    let my_unread: i64 = conv.try_get(if me_a { "unread_a" } else { "unread_b" })?;
+    let rows = sqlx::query(
+        "SELECT id, sender_id, body_html, created_at FROM \
+           (SELECT id, sender_id, body_html, created_at FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 200) t \
+         ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let messages = rows
+        .iter()
+        .map(|r| {
+            let mid: i64 = r.try_get("id")?;
+            let mine = r.try_get::<i64, _>("sender_id")? == user.id;
+            Ok(MessageView {
+                id: mid,
+                mine,
+                body_html: r.try_get("body_html")?,
+                at: r.try_get("created_at")?,
+                read: mine && mid <= their_read,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let last = messages.last().map(|m| m.id).unwrap_or(0);
+    if my_unread > 0 || last > 0 {
+        let (unread_col, read_col) = if me_a {
+            ("unread_a", "read_a")
+        } else {
+            ("unread_b", "read_b")
+        };
+        let mut tx = db.begin_write().await?;
+        // Read the counter again under the write lock, so a message arriving meanwhile is not lost.
+        let unread: i64 = sqlx::query(&format!(
+            "SELECT {unread_col} AS n FROM conversations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        sqlx::query(&format!(
+            "UPDATE conversations SET {unread_col} = 0, {read_col} = $1 WHERE id = $2"
+        ))
+        .bind(last)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if unread > 0 {
+            sqlx::query(
+                "UPDATE users SET unread_messages = CASE WHEN unread_messages > $1 THEN unread_messages - $1 ELSE 0 END \
+                 WHERE id = $2",
+            )
+            .bind(unread)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        if unread > 0 {
+            // My badge drops; their "read" marker moves.
+            db.announce(&[user.id, other_id]).await;
+        }
+    }
+    Ok(Thread {
+        with: handle,
+        messages,
+        blocked: false,
+        cannot_write,
+    })
+}
+
+/// Blocks or unblocks a member. Blocking hides the conversation and stops their messages.
+pub async fn set_block(
+    db: &Db,
+    user: &CurrentUser,
+    other: &str,
+    block: bool,
+) -> Result<(), AppError> {
+    let other = user_id(db, other).await?;
+    if other == user.id {
+        return Err(AppError::BadRequest);
+    }
+    if block {
+        sqlx::query(
+            "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(user.id)
+        .bind(other)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+            .bind(user.id)
+            .bind(other)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_contacts_only(db: &Db, user: &CurrentUser, on: bool) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET dm_contacts_only = $1 WHERE id = $2")
+        .bind(on as i64)
+        .bind(user.id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A participant reports a message of the conversation to the moderators.
+pub async fn report(
+    db: &Db,
+    user: &CurrentUser,
+    message: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let ok = sqlx::query(
+        "SELECT 1 AS x FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.id = $1 AND (c.user_a = $2 OR c.user_b = $2)",
+    )
+    .bind(message)
+    .bind(user.id)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some();
+    if !ok {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO message_reports (message_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(message)
+    .bind(user.id)
+    .bind(reason)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Open message reports, for moderators and admins: the reported message only, never the rest
+/// of the conversation.
+pub async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportedMessage>, AppError> {
+    if !(user.is_moderator || user.is_admin) {
+        return Err(AppError::Forbidden);
+    }
+    let rows = sqlx::query(
+        "SELECT r.id, s.handle AS sender, rp.handle AS reporter, r.reason, m.body_html, m.created_at \
+         FROM message_reports r JOIN messages m ON m.id = r.message_id JOIN users s ON s.id = m.sender_id \
+         JOIN users rp ON rp.id = r.reporter_id WHERE r.resolved_at IS NULL ORDER BY r.id LIMIT 100",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok(ReportedMessage {
+                id: r.try_get("id")?,
+                sender: r.try_get("sender")?,
+                reporter: r.try_get("reporter")?,
+                reason: r.try_get("reason")?,
+                body_html: r.try_get("body_html")?,
+                at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?)
+}
+
+/// A moderator closes a message report.
+pub async fn resolve_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    if !(user.is_moderator || user.is_admin) {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query("UPDATE message_reports SET resolved_at = $1, resolved_by = $2 WHERE id = $3")
+        .bind(now_ms())
+        .bind(user.id)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The member's unread message count.
+pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query("SELECT unread_messages FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|r| r.try_get("unread_messages"))
+            .transpose()?
+            .unwrap_or(0),
+    )
+}

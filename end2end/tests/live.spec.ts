@@ -1,0 +1,105 @@
+// Messages and notifications: the header badges follow live (Server-Sent Events) without a reload; works without JavaScript too.
+import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { freshPage, hydrated, signUp, uniqueHandle } from "./helpers";
+
+test("A messages B; B's badge updates without a reload; B replies and A sees it live", async ({ page, browser }) => {
+  const a = uniqueHandle("writer");
+  const b = uniqueHandle("reader");
+  const pageB = await freshPage(browser);
+  await signUp(pageB, b, "reader-password-1");
+  await pageB.goto("/c");
+  await hydrated(pageB);
+  await expect(pageB.getByTestId("unread-messages")).toHaveCount(0);
+
+  await signUp(page, a, "writer-password-1");
+  await page.goto(`/u/${b}`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "Send a message" }).click();
+  await hydrated(page);
+  await page.getByLabel("Your message").fill("Hello! How are you **today**?");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.locator(".messages li.mine")).toContainText("How are you today?");
+  await expect(page.getByLabel("Your message")).toHaveValue("");
+
+  // B never reloaded: the badges came over the event stream.
+  await expect(pageB.getByTestId("unread-messages")).toHaveText("1", { timeout: 10_000 });
+  await expect(pageB.getByTestId("unread")).toHaveText("1");
+  await pageB.getByRole("banner").getByRole("link", { name: /Messages/ }).click();
+  await pageB.getByRole("link", { name: `@${a}` }).click();
+  await expect(pageB.locator(".messages li").first()).toContainText("How are you today?");
+  await expect(pageB.getByTestId("unread-messages")).toHaveCount(0);
+  await hydrated(pageB);
+  await pageB.getByLabel("Your message").fill("Much better, thanks for asking.");
+  await pageB.getByRole("button", { name: "Send" }).click();
+
+  // A's open conversation follows: the reply appears, and A's own message is marked read.
+  await expect(page.locator(".messages li:not(.mine)")).toContainText("Much better", { timeout: 10_000 });
+  await expect(page.locator(".messages li.mine").first()).toContainText("Read");
+  await page.screenshot({ path: "test-results/messages.png", fullPage: true });
+});
+
+test("an answer to a member's question lights up their notifications live", async ({ page, browser }) => {
+  const asker = uniqueHandle("asker");
+  await signUp(page, asker, "asker-password-1");
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+  await expect(page.getByText("You are a member")).toBeVisible();
+  await page.getByRole("link", { name: "Ask a question" }).click();
+  await hydrated(page);
+  const title = `Cold hands in the morning ${Date.now().toString(36)}`;
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Details").fill("Is this common with MS?");
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await hydrated(page);
+
+  const helper = await freshPage(browser);
+  await signUp(helper, uniqueHandle("helper"), "helper-password-1");
+  await helper.goto("/c/multiple-sclerosis");
+  await hydrated(helper);
+  await helper.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+  await expect(helper.getByText("You are a member")).toBeVisible();
+  await helper.goto(page.url());
+  await hydrated(helper);
+  await helper.getByRole("textbox", { name: "Your answer" }).fill("Yes, many of us have it. Gloves help.");
+  await helper.getByRole("button", { name: "Post answer" }).click();
+  await expect(helper.locator("li.reply", { hasText: "Gloves help" })).toBeVisible();
+
+  await expect(page.getByTestId("unread")).toHaveText("1", { timeout: 10_000 });
+  await page.getByRole("banner").getByRole("link", { name: /Notifications/ }).click();
+  const item = page.locator(".notification-list li", { hasText: `answered your question “${title}”` });
+  await expect(item).toBeVisible();
+  await page.getByRole("button", { name: "Mark all as read" }).click();
+  await expect(page.getByTestId("unread")).toHaveCount(0);
+  await item.getByRole("link").click();
+  await expect(page.locator("li.reply", { hasText: "Gloves help" })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a member sends a message; an empty one is refused with a clear error", async ({ page, browser }) => {
+    const to = uniqueHandle("plainto");
+    const other = await freshPage(browser);
+    await signUp(other, to, "plain-to-pass-1", { js: false });
+    await signUp(page, uniqueHandle("plainfrom"), "plain-from-1", { js: false });
+    await page.goto(`/messages/${to}`);
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.locator("#f-body-error")).toHaveText("Write a message.");
+    await page.getByLabel("Your message").fill("Hello without JavaScript");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.locator(".messages li.mine")).toContainText("Hello without JavaScript");
+  });
+});
+
+for (const path of ["/messages", "/notifications"]) {
+  test(`no serious accessibility violations on ${path}`, async ({ page }) => {
+    await signUp(page, uniqueHandle("axe"), "axe-password-1");
+    await page.goto(path);
+    await hydrated(page);
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+    expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  });
+}
