@@ -29,6 +29,7 @@ test("A messages B; B's badge updates without a reload; B replies and A sees it 
   await pageB.getByRole("link", { name: `@${a}` }).click();
   await expect(pageB.locator(".messages li").first()).toContainText("How are you today?");
   await expect(pageB.getByTestId("unread-messages")).toHaveCount(0);
+  await expect(pageB.getByTestId("unread")).toHaveCount(0);
   await hydrated(pageB);
   await pageB.getByLabel("Your message").fill("Much better, thanks for asking.");
   await pageB.getByRole("button", { name: "Send" }).click();

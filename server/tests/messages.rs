@@ -89,8 +89,12 @@ async fn conversations_are_private_and_counted(app: TestApp) {
     let t = thread(&app, &bob, "alice_a").await;
     assert_eq!(bodies(&t).len(), 2);
     assert!(bodies(&t)[0].contains("<strong>Bob</strong>"));
-    // Reading clears the counts and moves the read marker the sender sees.
+    // Reading clears the counts (the message notification too) and moves the read marker the sender sees.
     assert_eq!(unread(&app, &bob).await, 0);
+    assert_eq!(
+        app.call_as(&bob, "notifications", &[]).await.ok()["unread"],
+        0
+    );
     assert_eq!(
         app.call_as(&bob, "messages", &[]).await.ok()["conversations"][0]["unread"],
         0

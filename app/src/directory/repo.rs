@@ -117,7 +117,16 @@ async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<AnyRow>, AppE
     .await?)
 }
 
-async fn log_change(db: &Db, provider_id: i64, actor: i64, summary: &str) -> Result<(), AppError> {
+/// Records who changed what on a provider's profile (on the pool or inside a transaction).
+async fn log_change<'e, E>(
+    exec: E,
+    provider_id: i64,
+    actor: i64,
+    summary: &str,
+) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO provider_changes (provider_id, actor_id, summary, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -125,7 +134,7 @@ async fn log_change(db: &Db, provider_id: i64, actor: i64, summary: &str) -> Res
     .bind(actor)
     .bind(summary)
     .bind(now_ms())
-    .execute(&db.pool)
+    .execute(exec)
     .await?;
     Ok(())
 }
@@ -179,18 +188,11 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO provider_changes (provider_id, actor_id, summary, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id)
-    .bind(admin.id)
-    .bind(format!(
+    let summary = format!(
         "created the clinic with @{} as owner",
         owner.try_get::<String, _>("handle")?
-    ))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    );
+    log_change(&mut *tx, id, admin.id, &summary).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -229,7 +231,7 @@ pub async fn set_staff(
         .execute(&db.pool)
         .await?;
         log_change(
-            db,
+            &db.pool,
             id,
             actor.id,
             &format!(
@@ -265,7 +267,7 @@ pub async fn set_staff(
             .execute(&db.pool)
             .await?;
         log_change(
-            db,
+            &db.pool,
             id,
             actor.id,
             &format!("removed @{user_handle} from the staff"),
@@ -371,14 +373,26 @@ pub async fn set_clinician(
         .bind(clinician_id)
         .execute(&db.pool)
         .await?;
-        log_change(db, clinic_id, actor.id, &format!("listed @{user_handle}")).await
+        log_change(
+            &db.pool,
+            clinic_id,
+            actor.id,
+            &format!("listed @{user_handle}"),
+        )
+        .await
     } else {
         sqlx::query("DELETE FROM provider_clinicians WHERE clinic_id = $1 AND clinician_id = $2")
             .bind(clinic_id)
             .bind(clinician_id)
             .execute(&db.pool)
             .await?;
-        log_change(db, clinic_id, actor.id, &format!("unlisted @{user_handle}")).await
+        log_change(
+            &db.pool,
+            clinic_id,
+            actor.id,
+            &format!("unlisted @{user_handle}"),
+        )
+        .await
     }
 }
 
@@ -494,15 +508,8 @@ pub async fn update_profile(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
-        "INSERT INTO provider_changes (provider_id, actor_id, summary, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id)
-    .bind(actor.id)
-    .bind(format!("changed {}", change_summary(&changed)))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let summary = format!("changed {}", change_summary(&changed));
+    log_change(&mut *tx, id, actor.id, &summary).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -262,6 +262,27 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
+            // The "sent you a message" notification is answered by reading the conversation.
+            let read = sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND kind = 'message' AND link = $3 \
+                 AND read_at IS NULL",
+            )
+            .bind(now_ms())
+            .bind(user.id)
+            .bind(format!("/messages/{handle}"))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as i64;
+            if read > 0 {
+                sqlx::query(
+                    "UPDATE users SET unread_notifications = CASE WHEN unread_notifications > $1 \
+                       THEN unread_notifications - $1 ELSE 0 END WHERE id = $2",
+                )
+                .bind(read)
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
         if unread > 0 {
