@@ -10,6 +10,7 @@ use crate::directory::pages::{
     ReportsPage, RequestPage,
 };
 use crate::error::AppError;
+use crate::invitations::pages::{InvitePage, JoinPage};
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
 use crate::messages::pages::{MessageReportsPage, MessagesPage, ThreadPage};
 use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
@@ -183,6 +184,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/library/:slug") view=ArticlePage ssr=SsrMode::Async/>
                 <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/join/:code") view=JoinPage ssr=SsrMode::Async/>
                 <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
                 <Route path=path!("/messages/reports") view=MessageReportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/messages/:handle") view=ThreadPage ssr=SsrMode::Async/>

@@ -9,6 +9,7 @@ pub mod communities;
 pub mod db;
 pub mod directory;
 pub mod error;
+pub mod invitations;
 pub mod library;
 #[cfg(feature = "ssr")]
 pub mod markdown;

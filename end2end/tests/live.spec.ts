@@ -104,3 +104,37 @@ for (const path of ["/messages", "/notifications"]) {
     expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   });
 }
+
+test("C signs up through A's invite link; A's count of joined members shows 1", async ({ page, browser }) => {
+  const a = uniqueHandle("inviter");
+  await signUp(page, a, "inviter-password-1");
+  await page.goto("/c/type-2-diabetes");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join Type 2 Diabetes" }).click();
+  await expect(page.getByText("You are a member")).toBeVisible();
+  await page.goto(`/u/${a}`);
+  await page.getByRole("link", { name: "Invite friends" }).click();
+  await expect(page.getByTestId("invite-joins")).toHaveText("Nobody has joined through your invites yet.");
+  const link = await page.locator(".invite-link", { hasText: "?c=type-2-diabetes" }).getAttribute("href");
+  expect(link).toBeTruthy();
+
+  const c = await freshPage(browser);
+  await c.goto(link!);
+  await expect(c.getByRole("heading", { level: 1 })).toContainText(`@${a} invited you`);
+  await expect(c.getByText("You will join the Type 2 Diabetes community.")).toBeVisible();
+  await c.getByRole("link", { name: "Create your account" }).click();
+  const handle = uniqueHandle("invitee");
+  await hydrated(c);
+  await c.getByLabel("Handle (your public name)").fill(handle);
+  await c.getByLabel("E-mail address").fill(`${handle}@example.org`);
+  await c.getByLabel("Password").fill("invitee-password-1");
+  await c.getByLabel("A patient").check();
+  await c.getByLabel(/I agree that HealthCommunity stores/).check();
+  await c.getByRole("button", { name: "Create my account" }).click();
+  await expect(c.getByRole("banner").getByText(`@${handle}`)).toBeVisible();
+  await c.goto("/c/type-2-diabetes");
+  await expect(c.getByText("You are a member")).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByTestId("invite-joins")).toHaveText("1 member joined through your invites.");
+});

@@ -1,4 +1,6 @@
 //! Account server functions: sign-up, log in, log out, change password, the current member, form echo.
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;
@@ -150,7 +152,6 @@ pub mod session {
 
 /// Creates an account and logs it in.
 #[server(endpoint = "signup")]
-#[allow(clippy::too_many_arguments)]
 pub async fn signup(
     handle: String,
     email: String,
@@ -159,6 +160,8 @@ pub async fn signup(
     consent: Option<String>,
     licence_number: Option<String>,
     specialty: Option<String>,
+    invite: Option<String>,
+    community: Option<String>,
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
@@ -214,6 +217,9 @@ pub async fn signup(
         )
         .await?;
         tracing::info!(user_id = id, "account created");
+        if let Some(code) = invite.as_deref().filter(|c| !c.is_empty()) {
+            crate::invitations::repo::accept(&state.db, id, code, community.as_deref()).await?;
+        }
         session::start(&state, id).await?;
         leptos_axum::redirect("/");
         Ok(())
@@ -228,6 +234,8 @@ pub async fn signup(
             ("consent", consent.as_deref().unwrap_or("")),
             ("licence_number", licence_number.as_deref().unwrap_or("")),
             ("specialty", specialty.as_deref().unwrap_or("")),
+            ("invite", invite.as_deref().unwrap_or("")),
+            ("community", community.as_deref().unwrap_or("")),
         ],
         result,
     )

@@ -25,6 +25,8 @@ pub fn echo_resource(form: &'static str, had_error: bool) -> Resource<Vec<(Strin
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
+    // Through an invite link: `/signup?invite=<code>&c=<community>`.
+    let query = use_query_map();
     expect_context::<Session>().refresh_after(action);
     let err = action_error(action);
     let echo = echo_resource("signup", err.get_untracked().is_some());
@@ -44,9 +46,13 @@ pub fn SignupPage() -> impl IntoView {
                     let kind = v("kind").unwrap_or_else(|| "patient".into());
                     let specialty = v("specialty").unwrap_or_default();
                     let consent = v("consent").as_deref() == Some("yes");
+                    let invite = v("invite").or_else(|| query.read_untracked().get("invite")).unwrap_or_default();
+                    let invited_to = v("community").or_else(|| query.read_untracked().get("c")).unwrap_or_default();
                     view! {
                         <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Sign up">
                             <FormAlert error=err/>
+                            <input type="hidden" name="invite" value=invite/>
+                            <input type="hidden" name="community" value=invited_to/>
                             <Field
                                 label="Handle (your public name)"
                                 name="handle"

@@ -57,8 +57,10 @@ pub fn ProfilePage() -> impl IntoView {
                                     </div>
                                     {move || {
                                         let handle = handle.clone();
-                                        session.me().filter(|u| u.handle != handle).map(|_| view! {
-                                            <a class="button" href=format!("/messages/{handle}")>"Send a message"</a>
+                                        session.me().map(|u| if u.handle == handle {
+                                            view! { <a class="button" href="/invite">"Invite friends"</a> }.into_any()
+                                        } else {
+                                            view! { <a class="button" href=format!("/messages/{handle}")>"Send a message"</a> }.into_any()
                                         })
                                     }}
                                 </header>

@@ -1,0 +1,124 @@
+//! Server-only invitations: the member's code (made on first use), resolving a link, recording a sign-up through it.
+
+use super::types::*;
+use crate::db::Db;
+use crate::error::AppError;
+use sqlx::Row;
+
+/// The member's invite code, made the first time they ask for it.
+pub async fn my_invites(db: &Db, user: i64) -> Result<MyInvites, AppError> {
+    let r = sqlx::query("SELECT invite_code, invite_joins FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    let code = match r.try_get::<Option<String>, _>("invite_code")? {
+        Some(c) => c,
+        None => {
+            let code: String = crate::auth::repo::hash_token(&crate::auth::repo::new_token())
+                .chars()
+                .take(10)
+                .collect();
+            // Set once; if two requests race, the first code stays.
+            sqlx::query("UPDATE users SET invite_code = $1 WHERE id = $2 AND invite_code IS NULL")
+                .bind(&code)
+                .bind(user)
+                .execute(&db.pool)
+                .await?;
+            sqlx::query("SELECT invite_code FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_one(&db.pool)
+                .await?
+                .try_get::<Option<String>, _>("invite_code")?
+                .unwrap_or(code)
+        }
+    };
+    let communities = sqlx::query(
+        "SELECT c.slug, c.name FROM community_members m JOIN communities c ON c.id = m.community_id \
+         WHERE m.user_id = $1 ORDER BY c.name LIMIT 100",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(MyInvites {
+        code,
+        communities,
+        joined: r.try_get("invite_joins")?,
+    })
+}
+
+/// The inviter behind a code and the community the link names (only one the inviter belongs to).
+async fn resolve(
+    db: &Db,
+    code: &str,
+    community: Option<&str>,
+) -> Result<(i64, InviteView), AppError> {
+    let code = parse_code(code).ok_or(AppError::NotFound)?;
+    let r = sqlx::query("SELECT id, handle FROM users WHERE invite_code = $1")
+        .bind(&code)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let inviter: i64 = r.try_get("id")?;
+    let community = match community.filter(|c| !c.is_empty()) {
+        Some(slug) => sqlx::query(
+            "SELECT c.slug, c.name FROM communities c JOIN community_members m ON m.community_id = c.id \
+             WHERE c.slug = $1 AND m.user_id = $2",
+        )
+        .bind(slug)
+        .bind(inviter)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("slug")?, r.try_get("name")?)))
+        .transpose()?,
+        None => None,
+    };
+    Ok((
+        inviter,
+        InviteView {
+            inviter: r.try_get("handle")?,
+            community,
+        },
+    ))
+}
+
+pub async fn view(db: &Db, code: &str, community: Option<&str>) -> Result<InviteView, AppError> {
+    Ok(resolve(db, code, community).await?.1)
+}
+
+/// Records a sign-up through an invite link: the inviter, their count, and (when the link names
+/// one of the inviter's communities) membership of it. An unknown code is ignored: the account
+/// is made all the same.
+pub async fn accept(
+    db: &Db,
+    new_user: i64,
+    code: &str,
+    community: Option<&str>,
+) -> Result<(), AppError> {
+    let Ok((inviter, v)) = resolve(db, code, community).await else {
+        return Ok(());
+    };
+    if inviter == new_user {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    let set = sqlx::query("UPDATE users SET invited_by = $1 WHERE id = $2 AND invited_by IS NULL")
+        .bind(inviter)
+        .bind(new_user)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if set == 1 {
+        sqlx::query("UPDATE users SET invite_joins = invite_joins + 1 WHERE id = $1")
+            .bind(inviter)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    if let Some((slug, _)) = v.community {
+        crate::communities::repo::join(db, new_user, &slug).await?;
+    }
+    Ok(())
+}
