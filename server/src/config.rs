@@ -74,6 +74,10 @@ pub struct ServeArgs {
     /// Seconds before a request is answered with 408.
     #[arg(long, env = "HC_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// Seconds after which a page whose render has stalled is rendered once more (see
+    /// `retry_stalled_render`).
+    #[arg(long, env = "HC_RENDER_RETRY_AFTER", default_value_t = 8)]
+    pub render_retry_after: u64,
     /// Login attempts per client address per 15 minutes.
     #[arg(long, env = "HC_LOGIN_LIMIT_PER_IP", default_value_t = 30)]
     pub login_limit_per_ip: i64,
@@ -100,6 +104,7 @@ impl Default for ServeArgs {
                 trust_proxy: false,
                 site_root: "target/site".into(),
                 request_timeout: 30,
+                render_retry_after: 8,
                 login_limit_per_ip: 30,
                 login_limit_per_account: 10,
                 signup_limit_per_ip: 10,

@@ -18,9 +18,11 @@ use axum::Router;
 use config::ServeArgs;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -83,7 +85,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         allowed: Arc::new(allowed),
         trust_proxy: args.trust_proxy,
     };
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
+    let render = RenderWatch {
+        limit: Duration::from_secs(args.render_retry_after.max(1)),
+    };
     let leptos_state = state.clone();
     let events_state = state.clone();
     let shell_options = state.leptos_options.clone();
@@ -103,6 +108,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             app::shell,
         ))
         .with_state(state)
+        .layer(middleware::from_fn_with_state(render, retry_stalled_render))
         .layer(middleware::from_fn_with_state(
             policy.clone(),
             refuse_foreign_origin,
@@ -133,6 +139,58 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
                 .route("/events", get(events))
                 .with_state(events_state),
         )
+}
+
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading switched off by a process-wide flag in leptos_server; a page whose resource first
+/// polls while that flag is up waits forever (leptos-rs/leptos#4773). Once per process, before any
+/// router exists, no page can be rendering at that moment, also when the tests start many servers
+/// in one process.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
+/// How long a page may take to render before it is rendered once more.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderWatch {
+    pub limit: Duration,
+}
+
+/// Renders a page again when its first render stalls. Leptos 0.8 has open, rare races in which a
+/// server-side render waits forever for a resource that has already loaded
+/// (leptos-rs/leptos#4578, #4647); the process stays healthy and a fresh render of the same page
+/// succeeds. Page views are reads, so after `limit` the stalled render is dropped, a warning is
+/// logged and the request is rendered again; the request timeout still bounds the whole. Server
+/// functions (`/api/`), posts and the event stream pass straight through.
+pub async fn retry_stalled_render(
+    State(watch): State<RenderWatch>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let mut again = Request::new(Body::empty());
+    *again.method_mut() = parts.method.clone();
+    *again.uri_mut() = parts.uri.clone();
+    *again.version_mut() = parts.version;
+    *again.headers_mut() = parts.headers.clone();
+    *again.extensions_mut() = parts.extensions.clone();
+    let path = parts.uri.path().to_string();
+    let first = next.clone().run(Request::from_parts(parts, body));
+    match tokio::time::timeout(watch.limit, first).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(
+                path,
+                after_ms = watch.limit.as_millis() as u64,
+                "page render stalled; rendering it once more"
+            );
+            next.run(again).await
+        }
+    }
 }
 
 /// Live events for the logged-in member, as Server-Sent Events: `unread` with their counts, at

@@ -31,6 +31,7 @@ pub fn test_args() -> ServeArgs {
         trust_proxy: false,
         site_root: "target/site".into(),
         request_timeout: 15,
+        render_retry_after: 8,
         login_limit_per_ip: 1000,
         login_limit_per_account: 1000,
         signup_limit_per_ip: 1000,
@@ -177,24 +178,14 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let fetch = || async {
-            let res = self
-                .client
-                .get(format!("{}{path}", self.base))
-                .send()
-                .await
-                .expect("request");
-            let status = res.status();
-            (status, res.text().await.expect("body"))
-        };
-        let (status, body) = fetch().await;
-        if status == StatusCode::REQUEST_TIMEOUT {
-            // A known, rare hang of an SSR page render (see ARCHITECTURE.md, "Deliberate
-            // choices"): say so loudly, and try once more so the rest of the test still runs.
-            eprintln!("!!! GET {path} timed out on the server (known intermittent SSR hang); retrying once");
-            return fetch().await;
-        }
-        (status, body)
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = res.status();
+        (status, res.text().await.expect("body"))
     }
 
     pub async fn signup(&self, handle: &str, password: &str) -> Reply {
