@@ -12,6 +12,7 @@ use crate::directory::pages::{
 use crate::error::AppError;
 use crate::invitations::pages::{InvitePage, JoinPage};
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
+use crate::mail::pages::MailStopPage;
 use crate::messages::pages::{MessageReportsPage, MessagesPage, ThreadPage};
 use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
 use crate::pages::{HomePage, PrivacyPage};
@@ -197,6 +198,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/directory/:slug/inbox") view=InboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests") view=MyRequestsPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async/>
+                <Route path=path!("/mail/stop/:token") view=MailStopPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod error;
 pub mod invitations;
 pub mod library;
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod messages;

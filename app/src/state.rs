@@ -38,11 +38,14 @@ pub struct Settings {
     /// How long a login lasts.
     pub session_ttl_ms: i64,
     pub limits: Limits,
+    /// The site's address as people reach it, for links in e-mails (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            public_url: "http://127.0.0.1:3000".into(),
             secure_cookies: false,
             session_ttl_ms: 30 * 24 * 3600 * 1000,
             limits: Limits::default(),

@@ -138,3 +138,18 @@ test("C signs up through A's invite link; A's count of joined members shows 1", 
   await page.reload();
   await expect(page.getByTestId("invite-joins")).toHaveText("1 member joined through your invites.");
 });
+
+test("inviting by e-mail works without JavaScript and keeps a mistyped address", async ({ browser }) => {
+  const page = await freshPage(browser, { javaScriptEnabled: false });
+  const a = uniqueHandle("mailer");
+  await signUp(page, a, "mailer-password-1", { js: false });
+  await page.goto("/invite");
+  await page.getByLabel("Their e-mail address").fill("not-an-address");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Enter an e-mail address like name@example.org.")).toBeVisible();
+  await expect(page.getByLabel("Their e-mail address")).toHaveValue("not-an-address");
+  await page.getByLabel("Their e-mail address").fill(`${a}.friend@example.org`);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId("invite-sent")).toHaveText("Invitation sent.");
+  await page.context().close();
+});

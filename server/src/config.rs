@@ -78,6 +78,20 @@ pub struct ServeArgs {
     /// `retry_stalled_render`).
     #[arg(long, env = "HC_RENDER_RETRY_AFTER", default_value_t = 8)]
     pub render_retry_after: u64,
+    /// SMTP server for e-mail, e.g. smtps://user:password@mail.example.org or
+    /// smtp://127.0.0.1:1025; without it mails stay in the outbox table and go to the log.
+    #[arg(long, env = "HC_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of every e-mail.
+    #[arg(
+        long,
+        env = "HC_MAIL_FROM",
+        default_value = "HealthCommunity <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+    /// The hour (UTC, 0-23) from which the day's digests are sent.
+    #[arg(long, env = "HC_DIGEST_HOUR", default_value_t = 7)]
+    pub digest_hour: u32,
     /// Login attempts per client address per 15 minutes.
     #[arg(long, env = "HC_LOGIN_LIMIT_PER_IP", default_value_t = 30)]
     pub login_limit_per_ip: i64,
@@ -105,6 +119,9 @@ impl Default for ServeArgs {
                 site_root: "target/site".into(),
                 request_timeout: 30,
                 render_retry_after: 8,
+                smtp_url: None,
+                mail_from: "HealthCommunity <no-reply@localhost>".into(),
+                digest_hour: 7,
                 login_limit_per_ip: 30,
                 login_limit_per_account: 10,
                 signup_limit_per_ip: 10,

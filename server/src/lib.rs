@@ -4,6 +4,7 @@ pub mod config;
 pub mod demo_articles;
 pub mod demo_directory;
 pub mod demo_posts;
+pub mod mailer;
 pub mod seed;
 
 use app::db::Db;
@@ -49,6 +50,12 @@ pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
         .site_addr(addr)
         .build();
     let settings = Settings {
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string(),
         secure_cookies: args
             .public_url
             .as_deref()
@@ -348,7 +355,12 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("could not listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let mail = mailer::Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    if matches!(mail, mailer::Mailer::Log) {
+        tracing::info!("no HC_SMTP_URL: e-mails go to the outbox table and the log");
+    }
     spawn_sweeper(state.clone());
+    mailer::spawn_mail_jobs(state.clone(), Arc::new(mail), args.digest_hour);
     state.db.listen();
     let hub = state.db.hub.clone();
     let app = router(state, &args);

@@ -1,10 +1,14 @@
 //! Speed guarantees: feeds and threads read indexes (SQLite query plans), and a 500-reply thread renders in one page with a fixed number of queries on both backends.
 
+// Its own test binary: it counts every SQL statement through a process-wide tracing subscriber,
+// which the other integration tests would add to.
+#[path = "it/common/mod.rs"]
+#[macro_use]
 mod common;
 
+use crate::common::{spawn, Backend, TestApp};
 use app::posts::repo::{feed_query, Scope, THREAD_SQL};
 use app::posts::types::{Cursor, FeedSort};
-use common::{spawn, Backend, TestApp};
 use sqlx::Row;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

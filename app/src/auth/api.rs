@@ -162,6 +162,7 @@ pub async fn signup(
     specialty: Option<String>,
     invite: Option<String>,
     community: Option<String>,
+    digest: Option<String>,
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
@@ -217,6 +218,9 @@ pub async fn signup(
         )
         .await?;
         tracing::info!(user_id = id, "account created");
+        if digest.as_deref() == Some("yes") {
+            crate::mail::repo::set_digest(&state.db, id, true).await?;
+        }
         if let Some(code) = invite.as_deref().filter(|c| !c.is_empty()) {
             crate::invitations::repo::accept(&state.db, id, code, community.as_deref()).await?;
         }
@@ -236,6 +240,7 @@ pub async fn signup(
             ("specialty", specialty.as_deref().unwrap_or("")),
             ("invite", invite.as_deref().unwrap_or("")),
             ("community", community.as_deref().unwrap_or("")),
+            ("digest", digest.as_deref().unwrap_or("")),
         ],
         result,
     )

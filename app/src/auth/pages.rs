@@ -46,6 +46,7 @@ pub fn SignupPage() -> impl IntoView {
                     let kind = v("kind").unwrap_or_else(|| "patient".into());
                     let specialty = v("specialty").unwrap_or_default();
                     let consent = v("consent").as_deref() == Some("yes");
+                    let digest = v("digest").as_deref() == Some("yes");
                     let invite = v("invite").or_else(|| query.read_untracked().get("invite")).unwrap_or_default();
                     let invited_to = v("community").or_else(|| query.read_untracked().get("c")).unwrap_or_default();
                     view! {
@@ -116,6 +117,12 @@ pub fn SignupPage() -> impl IntoView {
                                     " (version " {CONSENT_VERSION} ")."
                                 </label>
                                 <FieldMessage id="f-consent-error".into() error=field_error(err, "consent")/>
+                            </div>
+                            <div class="field checkbox">
+                                <input type="checkbox" id="f-digest" name="digest" value="yes" checked=digest/>
+                                <label for="f-digest">
+                                    "E-mail me a daily digest of my notifications and new answers in my communities (optional; every digest has a one-click link to stop it)."
+                                </label>
                             </div>
                             <button type="submit" class="button primary" disabled=move || action.pending().get()>
                                 "Create my account"

@@ -24,3 +24,34 @@ pub async fn get_invite(code: String, community: Option<String>) -> Result<Invit
     .await;
     crate::state::finish(result)
 }
+
+/// Sends the member's invite link to an e-mail address (optionally into one of their communities).
+#[server(endpoint = "invite_by_email")]
+pub async fn invite_by_email(email: String, community: Option<String>) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let to =
+            crate::auth::types::Email::parse(&email).map_err(|e| AppError::field("email", e))?;
+        super::repo::invite_by_email(
+            &state.db,
+            &state.settings.public_url,
+            &user,
+            &to,
+            community.as_deref().filter(|c| !c.is_empty()),
+        )
+        .await?;
+        leptos_axum::redirect("/invite?sent=1");
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "invite_email",
+        &[
+            ("email", &email),
+            ("community", community.as_deref().unwrap_or("")),
+        ],
+        result,
+    )
+}

@@ -1,7 +1,7 @@
 //! The invite page (`/invite`: personal links and how many joined) and the landing page of an invite link (`/join/:code`).
 
 use super::api::*;
-use crate::ui::ErrorView;
+use crate::ui::{action_error, echoed, field_error, successes, ErrorView, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -9,6 +9,22 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let invites = Resource::new(|| (), |_| get_my_invites());
+    let query = use_query_map();
+    let send = ServerAction::<InviteByEmail>::new();
+    let err = action_error(send);
+    let sent = successes(send);
+    let echo = crate::auth::pages::echo_resource("invite_email", err.get_untracked().is_some());
+    // After a successful invitation the form stays in place: empty the address.
+    let email_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |prev: Option<usize>| {
+        let n = sent.get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(input) = email_ref.get() {
+                input.set_value("");
+            }
+        }
+        n
+    });
     view! {
         <Title text="Invite friends"/>
         <h1>"Invite friends"</h1>
@@ -19,6 +35,10 @@ pub fn InvitePage() -> impl IntoView {
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
                 let link = format!("/join/{}", i.code);
+                let echo = echo.await;
+                let typed = echoed(&echo, "email").unwrap_or_default();
+                let picked = echoed(&echo, "community").unwrap_or_default();
+                let options = i.communities.clone();
                 view! {
                     <section class="panel">
                         <p class="lead" data-testid="invite-joins">
@@ -37,6 +57,35 @@ pub fn InvitePage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         })}
+                    </section>
+                    <section class="panel">
+                        <h2>"Invite by e-mail"</h2>
+                        <p>"We send your link once, with your handle. Up to 20 invitations a day; an address is invited at most once a week, and can opt out of invitations for good."</p>
+                        {move || (query.read().get("sent").is_some() || sent.get() > 0).then(|| view! {
+                            <p class="alert alert-ok" role="status" data-testid="invite-sent">"Invitation sent."</p>
+                        })}
+                        <ActionForm action=send attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <div class="field" class:has-error=move || field_error(err, "email").get().is_some()>
+                                <label for="f-email">"Their e-mail address"</label>
+                                <input id="f-email" name="email" type="email" autocomplete="off" value=typed node_ref=email_ref
+                                    aria-invalid=move || field_error(err, "email").get().is_some().then_some("true")
+                                    aria-describedby="f-email-error"/>
+                                <FieldMessage id="f-email-error".into() error=field_error(err, "email")/>
+                            </div>
+                            {(!options.is_empty()).then(|| view! {
+                                <div class="field">
+                                    <label for="f-community">"Also join them to"</label>
+                                    <select id="f-community" name="community">
+                                        <option value="">"No community"</option>
+                                        {options.iter().map(|(slug, name)| view! {
+                                            <option value=slug.clone() selected=*slug == picked>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            })}
+                            <button type="submit" class="button primary">"Send invitation"</button>
+                        </ActionForm>
                     </section>
                 }.into_any()
             })}

@@ -122,3 +122,109 @@ pub async fn accept(
     }
     Ok(())
 }
+
+/// Invitations one member may send by e-mail per 24 hours.
+pub const EMAIL_INVITES_PER_DAY: i64 = 20;
+/// An address gets at most one invitation per this many days, whoever sends it.
+pub const REINVITE_AFTER_DAYS: i64 = 7;
+
+/// Invites an address by e-mail: the mail carries the member's invite link (naming one of their
+/// communities if asked). Refused with a field error for an address that opted out, one invited
+/// recently, or when the member reached the daily limit. An address that already has an account
+/// gets nothing, but the answer is the same as for a sent invitation, so the form cannot be used
+/// to find out who is a member.
+pub async fn invite_by_email(
+    db: &Db,
+    base_url: &str,
+    inviter: &crate::auth::types::CurrentUser,
+    to: &crate::auth::types::Email,
+    community: Option<&str>,
+) -> Result<(), AppError> {
+    let now = crate::db::now_ms();
+    let day = 86_400_000;
+    let sent: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM outbox WHERE sender_id = $1 AND kind = 'invite' AND created_at > $2",
+    )
+    .bind(inviter.id)
+    .bind(now - day)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    if sent >= EMAIL_INVITES_PER_DAY {
+        return Err(AppError::field(
+            "email",
+            format!("You have sent {EMAIL_INVITES_PER_DAY} invitations in the last 24 hours. Please try again tomorrow, or share your link."),
+        ));
+    }
+    let address = to.as_str();
+    let opted_out = sqlx::query("SELECT 1 AS one FROM mail_optouts WHERE address = $1")
+        .bind(address)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some();
+    if opted_out {
+        return Err(AppError::field(
+            "email",
+            "This address has asked not to receive invitations.",
+        ));
+    }
+    let recent = sqlx::query(
+        "SELECT 1 AS one FROM outbox WHERE kind = 'invite' AND to_addr = $1 AND created_at > $2",
+    )
+    .bind(address)
+    .bind(now - REINVITE_AFTER_DAYS * day)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some();
+    if recent {
+        return Err(AppError::field(
+            "email",
+            format!("This address was invited in the last {REINVITE_AFTER_DAYS} days. Please give them time."),
+        ));
+    }
+    let member = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1")
+        .bind(address)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some();
+    if member {
+        tracing::info!(
+            user_id = inviter.id,
+            "e-mail invitation to an existing member skipped"
+        );
+        return Ok(());
+    }
+    let mine = my_invites(db, inviter.id).await?;
+    let named = community.and_then(|slug| mine.communities.iter().find(|(s, _)| s == slug));
+    let base = base_url.trim_end_matches('/');
+    let mut link = format!("{base}/join/{}", mine.code);
+    let mut body = format!(
+        "Hello,\n\n@{} invited you to HealthCommunity, a calm, private community for people living with a long-term condition, their carers and verified clinicians.\n",
+        inviter.handle
+    );
+    if let Some((slug, name)) = named {
+        link.push_str(&format!("?c={slug}"));
+        body.push_str(&format!("You would join the {name} community.\n"));
+    }
+    body.push_str(&format!(
+        "\nCreate your account: {link}\n\nWe sent this because @{} typed your address. We keep it only to avoid inviting you twice, and will not write again unless someone invites you.",
+        inviter.handle
+    ));
+    let mut tx = db.begin_write().await?;
+    crate::mail::repo::queue(
+        &mut tx,
+        base_url,
+        crate::mail::repo::Mail {
+            user: None,
+            sender: Some(inviter.id),
+            kind: "invite",
+            to: address,
+            subject: format!("@{} invites you to HealthCommunity", inviter.handle),
+            body,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -27,9 +27,13 @@ pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
     crate::state::finish(result)
 }
 
-/// Saves which kinds the member wants: `on` lists the kinds left switched on.
+/// Saves which kinds the member wants (`on` lists the kinds left switched on) and whether they
+/// get the daily digest e-mail (`digest` = "yes").
 #[server(endpoint = "notifications/settings")]
-pub async fn save_notification_settings(on: Option<Vec<String>>) -> Result<(), AppError> {
+pub async fn save_notification_settings(
+    on: Option<Vec<String>>,
+    digest: Option<String>,
+) -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         let user = crate::auth::api::session::require().await?;
@@ -39,7 +43,8 @@ pub async fn save_notification_settings(on: Option<Vec<String>>) -> Result<(), A
             .map(|(k, _)| k.to_string())
             .filter(|k| !on.contains(k))
             .collect();
-        super::repo::set_off(&state.db, user.id, &off).await
+        super::repo::set_off(&state.db, user.id, &off).await?;
+        crate::mail::repo::set_digest(&state.db, user.id, digest.as_deref() == Some("yes")).await
     }
     .await;
     crate::state::finish(result)

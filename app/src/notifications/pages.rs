@@ -185,6 +185,10 @@ pub fn NotificationsPage() -> impl IntoView {
                                             <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
                                         }).collect_view()}
                                     </fieldset>
+                                    <fieldset class="checks">
+                                        <legend>"E-mail"</legend>
+                                        <label class="check-line"><input type="checkbox" name="digest" value="yes" checked=p.digest/>" A daily digest of what I missed"</label>
+                                    </fieldset>
                                     <button type="submit" class="button primary">"Save"</button>
                                 </ActionForm>
                             </section>

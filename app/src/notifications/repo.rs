@@ -125,10 +125,12 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let next = (items.len() as i64 > PAGE).then(|| items[PAGE as usize - 1].id);
     items.truncate(PAGE as usize);
-    let r = sqlx::query("SELECT unread_notifications, notify_off FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&db.pool)
-        .await?;
+    let r = sqlx::query(
+        "SELECT unread_notifications, notify_off, digest_opt_in FROM users WHERE id = $1",
+    )
+    .bind(user)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(NotificationPage {
         items,
         next,
@@ -138,6 +140,7 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
             .split_whitespace()
             .map(str::to_string)
             .collect(),
+        digest: r.try_get::<i64, _>("digest_opt_in")? == 1,
     })
 }
 

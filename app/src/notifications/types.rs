@@ -35,6 +35,8 @@ pub struct NotificationPage {
     pub unread: i64,
     /// Kinds the member turned off.
     pub off: Vec<String>,
+    /// Whether the member gets the daily digest e-mail.
+    pub digest: bool,
 }
 
 /// The handles mentioned in a text (`@maria_ms`), lowercased, each once, at most ten.

@@ -1,9 +1,7 @@
 //! Communities on both backends: admin-only create/edit, directory, join/leave counts, moderators.
 
-mod common;
-
+use crate::common::{new_client, TestApp};
 use app::error::AppError;
-use common::{new_client, TestApp};
 use reqwest::StatusCode;
 
 both_backends!(

@@ -1,9 +1,7 @@
 //! The health library on both backends: who writes, submits and publishes, the reviewer stamp, the grade override, version history, related questions.
 
-mod common;
-
+use crate::common::{new_client, TestApp};
 use app::error::AppError;
-use common::{new_client, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 

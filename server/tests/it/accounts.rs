@@ -1,9 +1,7 @@
 //! Accounts over HTTP on both backends: sign-up, login, logout, password change, rate limits, sessions, CSRF.
 
-mod common;
-
+use crate::common::{new_client, spawn_on, test_args, Backend, TestApp};
 use app::error::AppError;
-use common::{new_client, spawn_on, test_args, Backend, TestApp};
 use reqwest::{header, StatusCode};
 
 both_backends!(
@@ -184,7 +182,7 @@ async fn password_change_ends_other_sessions(app: TestApp) {
     assert_eq!(r.error(), AppError::Unauthenticated);
 }
 
-fn session_token(reply: &common::Reply) -> String {
+fn session_token(reply: &crate::common::Reply) -> String {
     reply
         .cookies()
         .iter()
@@ -425,7 +423,7 @@ async fn rate_limits(backend: Backend) {
     args.login_limit_per_account = 3;
     args.login_limit_per_ip = 6;
     args.signup_limit_per_ip = 2;
-    let Some(app) = common::spawn_with(backend, args).await else {
+    let Some(app) = crate::common::spawn_with(backend, args).await else {
         return;
     };
     app.signup("kai", "correct-horse-1").await.ok();

@@ -1,9 +1,7 @@
 //! Posts on both backends: writing, threads, votes, accepted answers, clinician badges, members-only visibility on every read path, soft delete, feeds and keyset paging, hostile Markdown.
 
-mod common;
-
+use crate::common::{new_client, TestApp};
 use app::error::AppError;
-use common::{new_client, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -921,12 +919,12 @@ fn tags(html: &str) -> Vec<String> {
     out
 }
 
-async fn vote(app: &TestApp, c: &Client, target: &str, id: i64) -> common::Reply {
+async fn vote(app: &TestApp, c: &Client, target: &str, id: i64) -> crate::common::Reply {
     app.call_as(c, "vote", &[("target", target), ("id", &id.to_string())])
         .await
 }
 
-async fn accept(app: &TestApp, c: &Client, post: i64, reply: Option<i64>) -> common::Reply {
+async fn accept(app: &TestApp, c: &Client, post: i64, reply: Option<i64>) -> crate::common::Reply {
     let (post, reply) = (post.to_string(), reply.map(|r| r.to_string()));
     let mut form = vec![("post_id", post.as_str())];
     if let Some(r) = &reply {
@@ -935,6 +933,6 @@ async fn accept(app: &TestApp, c: &Client, post: i64, reply: Option<i64>) -> com
     app.call_as(c, "post/accept", &form).await
 }
 
-async fn del(app: &TestApp, c: &Client, endpoint: &str, id: i64) -> common::Reply {
+async fn del(app: &TestApp, c: &Client, endpoint: &str, id: i64) -> crate::common::Reply {
     app.call_as(c, endpoint, &[("id", &id.to_string())]).await
 }

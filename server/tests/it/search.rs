@@ -1,8 +1,6 @@
 //! Search on both backends: ranking (title first), index kept current by every write, visibility for each kind of reader, hostile queries, spelling and prefixes, articles.
 
-mod common;
-
-use common::{new_client, TestApp};
+use crate::common::{new_client, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 

@@ -1,9 +1,7 @@
 //! Direct messages on both backends: only the two participants read a conversation, unread counts and read markers, blocking, "only from contacts", bad input, reports that show moderators the reported message only.
 
-mod common;
-
+use crate::common::{new_client, TestApp};
 use app::error::AppError;
-use common::{new_client, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -21,7 +19,7 @@ async fn member(app: &TestApp, handle: &str) -> Client {
     c
 }
 
-async fn send(app: &TestApp, c: &Client, to: &str, body: &str) -> common::Reply {
+async fn send(app: &TestApp, c: &Client, to: &str, body: &str) -> crate::common::Reply {
     app.call_as(c, "messages/send", &[("to", to), ("body", body)])
         .await
 }

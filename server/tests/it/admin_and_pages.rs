@@ -1,9 +1,7 @@
 //! Admin permissions, clinician verification, role grants, audit log, profiles and page statuses, on both backends.
 
-mod common;
-
+use crate::common::{new_client, TestApp};
 use app::error::AppError;
-use common::{new_client, TestApp};
 use reqwest::StatusCode;
 
 both_backends!(

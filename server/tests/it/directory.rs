@@ -1,9 +1,7 @@
 //! The directory on both backends: clinic staff permissions, ratings and aggregates, review codes, replies and disputes, place search, contact requests.
 
-mod common;
-
+use crate::common::{new_client, TestApp};
 use app::error::AppError;
-use common::{new_client, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -80,7 +78,12 @@ async fn provider(app: &TestApp, c: &Client, slug: &str) -> Value {
     app.call_as(c, "provider", &[("slug", slug)]).await.ok()
 }
 
-async fn rate(app: &TestApp, c: &Client, slug: &str, fields: &[(&str, &str)]) -> common::Reply {
+async fn rate(
+    app: &TestApp,
+    c: &Client,
+    slug: &str,
+    fields: &[(&str, &str)],
+) -> crate::common::Reply {
     let mut f = vec![("slug", slug), ("wait_minutes", ""), ("body", "")];
     for (k, v) in fields {
         f.retain(|(key, _)| key != k);
@@ -688,7 +691,7 @@ async fn own_staff_replies_and_disputes(app: TestApp) {
     assert!(html.contains("Log in to rate or contact"));
 }
 
-async fn search(app: &TestApp, fields: &[(&str, &str)]) -> common::Reply {
+async fn search(app: &TestApp, fields: &[(&str, &str)]) -> crate::common::Reply {
     let keys = [
         "kind",
         "specialty",

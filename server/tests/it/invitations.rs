@@ -1,8 +1,6 @@
 //! Invitations on both backends: sign-up through a member's link records the inviter, counts for them, and joins the inviter's community when the link names it.
 
-mod common;
-
-use common::{new_client, TestApp};
+use crate::common::{new_client, TestApp};
 use reqwest::Client;
 
 both_backends!(signing_up_through_a_link_is_attributed,);

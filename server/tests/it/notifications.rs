@@ -1,8 +1,6 @@
 //! Notifications on both backends: one per event type, settings, unread counts, live delivery over Server-Sent Events (in one process, across two processes on PostgreSQL) and idle streams' cost.
 
-mod common;
-
-use common::{new_client, Backend, TestApp};
+use crate::common::{new_client, Backend, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 use std::time::Duration;
@@ -379,7 +377,7 @@ async fn serve_process(db_url: &str) -> (tokio::process::Child, String) {
 /// reaches the member's event stream on process B (LISTEN/NOTIFY).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_reply_through_one_process_is_live_on_another() {
-    let Some(url) = common::fresh_database(Backend::Postgres).await else {
+    let Some(url) = crate::common::fresh_database(Backend::Postgres).await else {
         return;
     };
     let (_a_proc, a) = serve_process(&url).await;
@@ -433,7 +431,7 @@ fn cpu_ticks(pid: u32) -> u64 {
 /// reaches its member at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_idle_streams_are_cheap() {
-    let url = common::fresh_database(Backend::Sqlite)
+    let url = crate::common::fresh_database(Backend::Sqlite)
         .await
         .expect("sqlite");
     let (proc_, base) = serve_process(&url).await;

@@ -1,7 +1,5 @@
 //! The stalled-render guard: a page whose first render never finishes is rendered once more; posts are never repeated.
 
-mod common;
-
 use axum::routing::get;
 use axum::{middleware, Router};
 use healthcommunity::{retry_stalled_render, RenderWatch};
@@ -83,9 +81,9 @@ async fn posts_and_server_functions_are_never_repeated() {
 /// The stalled-render guard is set far beyond the client timeout here, so it cannot hide a stall.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn building_routers_never_stalls_a_page() {
-    let mut args = common::test_args();
+    let mut args = crate::common::test_args();
     args.render_retry_after = 600;
-    let app = common::spawn_with(common::Backend::Sqlite, args.clone())
+    let app = crate::common::spawn_with(crate::common::Backend::Sqlite, args.clone())
         .await
         .expect("sqlite");
     let state = healthcommunity::app_state(app.db.clone(), &args).expect("state");

@@ -1,8 +1,6 @@
 //! The seed and create-admin commands on both backends: idempotent demo content, admin promotion.
 
-mod common;
-
-use common::{fresh_database, spawn_on, test_args, Backend};
+use crate::common::{fresh_database, spawn_on, test_args, Backend};
 
 async fn count(db: &app::db::Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
@@ -121,7 +119,7 @@ async fn seed_and_admin(backend: Backend) {
     );
 
     // The demo accounts log in with the printed password; the verified clinician is verified.
-    let c = common::new_client();
+    let c = crate::common::new_client();
     app.login(&c, "dr_okafor", healthcommunity::seed::DEMO_PASSWORD)
         .await
         .ok();

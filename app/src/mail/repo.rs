@@ -1,0 +1,383 @@
+//! Server-only e-mail storage: queueing into the outbox, the daily digest (one per member per day across workers), claiming mails for delivery, and opt-outs.
+
+use super::types::*;
+use crate::auth::repo::{hash_token, new_token};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Days since 1970-01-01 (UTC).
+pub fn day_of(ms: i64) -> i64 {
+    ms.div_euclid(DAY_MS)
+}
+
+/// One mail to queue.
+pub struct Mail<'a> {
+    /// The member it is for (digests); `None` for an address that is not a member yet.
+    pub user: Option<i64>,
+    pub sender: Option<i64>,
+    pub kind: &'static str,
+    pub to: &'a str,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues a mail in the caller's transaction, with the opt-out link appended to its text.
+pub async fn queue(
+    tx: &mut Tx<'_>,
+    base_url: &str,
+    mail: Mail<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    let token = new_token();
+    let link = format!("{}/mail/stop/{token}", base_url.trim_end_matches('/'));
+    let footer = match mail.kind {
+        "digest" => format!(
+            "You get this e-mail because you asked for the daily digest.\nStop it with one click, no login needed: {link}"
+        ),
+        _ => format!(
+            "Don't want invitations to HealthCommunity? One click and nobody can invite this address again: {link}"
+        ),
+    };
+    sqlx::query(
+        "INSERT INTO outbox (user_id, sender_id, kind, to_addr, subject, body, token, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(mail.user)
+    .bind(mail.sender)
+    .bind(mail.kind)
+    .bind(mail.to)
+    .bind(&mail.subject)
+    .bind(format!("{}\n\n-- \n{footer}\n", mail.body.trim_end()))
+    .bind(hash_token(&token))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What one run of the digest job did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DigestRun {
+    /// Members whose digest day this worker claimed.
+    pub claimed: usize,
+    /// Digests queued (a member with nothing new gets none).
+    pub queued: usize,
+}
+
+/// Queues today's digest for every member who opted in and has not had today's yet. Several
+/// workers may run this at once: each member's day is claimed by a conditional UPDATE in the
+/// transaction that queues the mail, so exactly one worker sends it.
+pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun, AppError> {
+    let today = day_of(now);
+    let mut run = DigestRun::default();
+    loop {
+        let ids: Vec<i64> = sqlx::query(
+            "SELECT id FROM users WHERE digest_opt_in = 1 AND digest_day < $1 ORDER BY digest_day, id LIMIT 100",
+        )
+        .bind(today)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        if ids.is_empty() {
+            return Ok(run);
+        }
+        for id in ids {
+            let mut tx = db.begin_write().await?;
+            let claimed = sqlx::query(
+                "UPDATE users SET digest_day = $1 WHERE id = $2 AND digest_opt_in = 1 AND digest_day < $1",
+            )
+            .bind(today)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 1 {
+                run.claimed += 1;
+                if queue_digest(&mut tx, base_url, id, now).await? {
+                    run.queued += 1;
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+/// Writes one member's digest (unread notifications of the last day and new answers in their
+/// communities); returns false when there is nothing to tell.
+async fn queue_digest(
+    tx: &mut Tx<'_>,
+    base_url: &str,
+    user: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let since = now - DAY_MS;
+    let base = base_url.trim_end_matches('/');
+    let u = sqlx::query("SELECT handle, email, unread_notifications FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+    let handle: String = u.try_get("handle")?;
+    let email: String = u.try_get("email")?;
+    let unread: i64 = u.try_get("unread_notifications")?;
+    let notes = sqlx::query(
+        "SELECT text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at > $2 \
+         ORDER BY id DESC LIMIT 10",
+    )
+    .bind(user)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get::<String, _>("text")?, r.try_get::<String, _>("link")?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    // Questions active in the member's communities during the last day (index on community and
+    // last activity), with the answers (top-level replies) others gave since then.
+    let answered = sqlx::query(
+        "SELECT p.id, p.title, c.name AS community, \
+           (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id AND r.parent_id IS NULL \
+              AND r.deleted_at IS NULL AND r.created_at > $2 AND r.author_id <> $1) AS answers \
+         FROM community_members m \
+         JOIN posts p ON p.community_id = m.community_id \
+         JOIN communities c ON c.id = p.community_id \
+         WHERE m.user_id = $1 AND p.deleted_at IS NULL AND p.last_activity_at > $2 AND p.kind = 'question' \
+         ORDER BY p.last_activity_at DESC LIMIT 30",
+    )
+    .bind(user)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get::<i64, _>("id")?,
+            r.try_get::<String, _>("title")?,
+            r.try_get::<String, _>("community")?,
+            r.try_get::<i64, _>("answers")?,
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?
+    .into_iter()
+    .filter(|a| a.3 > 0)
+    .take(5)
+    .collect::<Vec<_>>();
+    if notes.is_empty() && answered.is_empty() {
+        return Ok(false);
+    }
+    let mut body =
+        format!("Hello @{handle},\n\nHere is what happened on HealthCommunity since yesterday.\n");
+    if !notes.is_empty() {
+        body.push_str(&format!("\nUnread notifications ({unread} in all):\n"));
+        for (text, link) in &notes {
+            body.push_str(&format!("- {text}\n  {base}{link}\n"));
+        }
+    }
+    if !answered.is_empty() {
+        body.push_str("\nNew answers in your communities:\n");
+        for (id, title, community, n) in &answered {
+            let answers = if *n == 1 {
+                "1 new answer".to_string()
+            } else {
+                format!("{n} new answers")
+            };
+            body.push_str(&format!(
+                "- “{title}” ({community}): {answers}\n  {base}/p/{id}\n"
+            ));
+        }
+    }
+    body.push_str(&format!("\nAll your notifications: {base}/notifications\n"));
+    let subject = match (notes.len(), answered.len()) {
+        (0, a) => format!(
+            "Your HealthCommunity digest: new answers to {a} question{}",
+            plural(a)
+        ),
+        (n, 0) => format!(
+            "Your HealthCommunity digest: {n} new notification{}",
+            plural(n)
+        ),
+        (n, a) => format!(
+            "Your HealthCommunity digest: {n} new notification{}, answers to {a} question{}",
+            plural(n),
+            plural(a)
+        ),
+    };
+    queue(
+        tx,
+        base_url,
+        Mail {
+            user: Some(user),
+            sender: None,
+            kind: "digest",
+            to: &email,
+            subject,
+            body,
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A mail claimed for delivery.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Claims up to `limit` pending mails for this worker (a conditional UPDATE, so two workers never
+/// send the same mail). A mail whose last attempt failed waits a minute before the next one;
+/// mails claimed more than ten minutes ago by a worker that died go back to pending first.
+pub async fn claim_pending(db: &Db, limit: i64) -> Result<Vec<Outgoing>, AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND claimed_at < $1",
+    )
+    .bind(now - 10 * 60 * 1000)
+    .execute(&db.pool)
+    .await?;
+    let rows = sqlx::query(
+        "UPDATE outbox SET status = 'sending', claimed_at = $1, attempts = attempts + 1 \
+         WHERE status = 'pending' AND id IN (SELECT id FROM outbox WHERE status = 'pending' \
+           AND (claimed_at IS NULL OR claimed_at < $3) ORDER BY id LIMIT $2) \
+         RETURNING id, to_addr, subject, body",
+    )
+    .bind(now)
+    .bind(limit)
+    .bind(now - 60_000)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Outgoing {
+                id: r.try_get("id")?,
+                to: r.try_get("to_addr")?,
+                subject: r.try_get("subject")?,
+                body: r.try_get("body")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// How one delivery attempt ended.
+pub enum Delivery {
+    /// Accepted by the SMTP server.
+    Sent,
+    /// No SMTP server configured: written to the log.
+    Logged,
+    /// The SMTP server refused it or could not be reached; retried up to five attempts.
+    Failed(String),
+}
+
+pub async fn record_delivery(db: &Db, id: i64, outcome: Delivery) -> Result<(), AppError> {
+    let now = now_ms();
+    let q = match &outcome {
+        Delivery::Sent => sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, error = NULL WHERE id = $2")
+            .bind(now)
+            .bind(id),
+        Delivery::Logged => sqlx::query("UPDATE outbox SET status = 'logged', sent_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id),
+        Delivery::Failed(e) => sqlx::query(
+            "UPDATE outbox SET status = CASE WHEN attempts >= 5 THEN 'failed' ELSE 'pending' END, error = $1 WHERE id = $2",
+        )
+        .bind(e.chars().take(500).collect::<String>())
+        .bind(id),
+    };
+    q.execute(&db.pool).await?;
+    Ok(())
+}
+
+/// The mail behind an opt-out token: (kind, member, address).
+async fn by_token(db: &Db, token: &str) -> Result<(String, Option<i64>, String), AppError> {
+    let r = sqlx::query("SELECT kind, user_id, to_addr FROM outbox WHERE token = $1")
+        .bind(hash_token(token.trim()))
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        r.try_get("kind")?,
+        r.try_get("user_id")?,
+        r.try_get("to_addr")?,
+    ))
+}
+
+pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
+    let (kind, user, address) = by_token(db, token).await?;
+    match (kind.as_str(), user) {
+        ("digest", Some(user)) => {
+            let r = sqlx::query("SELECT handle, digest_opt_in FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_one(&db.pool)
+                .await?;
+            Ok(StopView {
+                what: format!(
+                    "the daily digest for @{}",
+                    r.try_get::<String, _>("handle")?
+                ),
+                done: r.try_get::<i64, _>("digest_opt_in")? == 0,
+            })
+        }
+        _ => {
+            let done = sqlx::query("SELECT 1 AS one FROM mail_optouts WHERE address = $1")
+                .bind(&address)
+                .fetch_optional(&db.pool)
+                .await?
+                .is_some();
+            Ok(StopView {
+                what: format!("invitations to {}", mask_address(&address)),
+                done,
+            })
+        }
+    }
+}
+
+pub async fn stop(db: &Db, token: &str) -> Result<(), AppError> {
+    let (kind, user, address) = by_token(db, token).await?;
+    match (kind.as_str(), user) {
+        ("digest", Some(user)) => {
+            sqlx::query("UPDATE users SET digest_opt_in = 0 WHERE id = $1")
+                .bind(user)
+                .execute(&db.pool)
+                .await?;
+            tracing::info!(user_id = user, "daily digest stopped from a mail link");
+        }
+        _ => {
+            sqlx::query(
+                "INSERT INTO mail_optouts (address, created_at) VALUES ($1, $2) ON CONFLICT (address) DO NOTHING",
+            )
+            .bind(&address)
+            .bind(now_ms())
+            .execute(&db.pool)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Turns the member's digest on or off (settings, sign-up).
+pub async fn set_digest(db: &Db, user: i64, on: bool) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET digest_opt_in = $1 WHERE id = $2")
+        .bind(on as i64)
+        .bind(user)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! E-mail delivery and the mail jobs: sends the outbox through SMTP (`HC_SMTP_URL`) or, without it, writes each mail to the log; queues the daily digests.
+
+use app::db::{now_ms, Db};
+use app::error::AppError;
+use app::mail::repo::{self, Delivery, Outgoing};
+use app::state::AppState;
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where mails go.
+pub enum Mailer {
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Mailbox,
+    },
+    /// No SMTP server: each mail is written to the log (and stays in the outbox table).
+    Log,
+}
+
+impl Mailer {
+    /// SMTP when a URL is given, else the log. A bad URL or sender is an error at start-up.
+    pub fn new(smtp_url: Option<&str>, from: &str) -> Result<Self, String> {
+        let Some(url) = smtp_url.filter(|u| !u.trim().is_empty()) else {
+            return Ok(Mailer::Log);
+        };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
+            .map_err(|e| format!("HC_SMTP_URL is not usable: {e}"))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build()
+            .into();
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("HC_MAIL_FROM {from:?} is not an address: {e}"))?;
+        Ok(Mailer::Smtp { transport, from })
+    }
+
+    async fn send(&self, mail: &Outgoing) -> Delivery {
+        match self {
+            Mailer::Log => {
+                tracing::info!(
+                    to = %mail.to,
+                    subject = %mail.subject,
+                    body = %mail.body,
+                    "e-mail (no HC_SMTP_URL: written to the log, kept in the outbox)"
+                );
+                Delivery::Logged
+            }
+            Mailer::Smtp { transport, from } => {
+                let to = match mail.to.parse::<Mailbox>() {
+                    Ok(to) => to,
+                    Err(e) => return Delivery::Failed(format!("bad address: {e}")),
+                };
+                let message = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(mail.subject.clone())
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.body.clone());
+                match message {
+                    Ok(m) => match transport.send(m).await {
+                        Ok(_) => Delivery::Sent,
+                        Err(e) => Delivery::Failed(e.to_string()),
+                    },
+                    Err(e) => Delivery::Failed(e.to_string()),
+                }
+            }
+        }
+    }
+}
+
+/// Delivers every pending mail, in batches claimed so that several app processes never send
+/// one mail twice. Returns how many were handed over (sent or logged).
+pub async fn deliver_pending(db: &Db, mailer: &Mailer) -> Result<usize, AppError> {
+    let mut delivered = 0;
+    loop {
+        let batch = repo::claim_pending(db, 20).await?;
+        if batch.is_empty() {
+            return Ok(delivered);
+        }
+        for mail in &batch {
+            let outcome = mailer.send(mail).await;
+            match &outcome {
+                Delivery::Failed(e) => {
+                    tracing::warn!(outbox_id = mail.id, error = %e, "e-mail not delivered; will retry")
+                }
+                _ => delivered += 1,
+            }
+            repo::record_delivery(db, mail.id, outcome).await?;
+        }
+    }
+}
+
+/// Runs the mail jobs: delivery every few seconds, and from `digest_hour` (UTC) on, the day's
+/// digests (each member's day is claimed once, whichever process gets there first).
+pub fn spawn_mail_jobs(state: AppState, mailer: Arc<Mailer>, digest_hour: u32) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_pending(&db, &mailer).await {
+                tracing::warn!(error = %e, "e-mail delivery failed");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = now_ms();
+            let hour = (now.rem_euclid(86_400_000) / 3_600_000) as u32;
+            if hour < digest_hour {
+                continue;
+            }
+            match repo::run_digests(&state.db, &state.settings.public_url, now).await {
+                Ok(run) if run.claimed > 0 => {
+                    tracing::info!(members = run.claimed, queued = run.queued, "daily digests")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "daily digests failed"),
+            }
+        }
+    });
+}

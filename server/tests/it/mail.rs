@@ -1,0 +1,471 @@
+//! E-mail on both backends: the daily digest (opt-in at sign-up, once per member per day with two workers racing, the opt-out link without login), invitations by e-mail with their limits, and delivery through a real SMTP conversation.
+
+use crate::common::{new_client, TestApp};
+use app::db::Db;
+use app::mail::repo::run_digests;
+use healthcommunity::mailer::{deliver_pending, Mailer};
+use reqwest::Client;
+use sqlx::Row;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+both_backends!(
+    the_digest_goes_out_once_a_day_to_those_who_asked,
+    the_opt_out_link_works_without_login,
+    invitations_by_email_are_sent_and_limited,
+    mails_are_delivered_over_smtp,
+);
+
+const PW: &str = "correct-horse-1";
+const DAY: i64 = 86_400_000;
+
+async fn member(app: &TestApp, handle: &str, digest: bool) -> Client {
+    let c = outsider(app, handle, digest).await;
+    app.call_as(&c, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    c
+}
+
+/// A member who has not joined the community.
+async fn outsider(app: &TestApp, handle: &str, digest: bool) -> Client {
+    let c = new_client();
+    let email = format!("{handle}@example.org");
+    app.call_as(
+        &c,
+        "signup",
+        &[
+            ("handle", handle),
+            ("email", email.as_str()),
+            ("password", PW),
+            ("kind", "patient"),
+            ("consent", "yes"),
+            ("digest", if digest { "yes" } else { "" }),
+        ],
+    )
+    .await
+    .ok();
+    c
+}
+
+/// The outbox rows for an address: (kind, subject, body, status).
+async fn outbox(db: &Db, to: &str) -> Vec<(String, String, String, String)> {
+    sqlx::query("SELECT kind, subject, body, status FROM outbox WHERE to_addr = $1 ORDER BY id")
+        .bind(to)
+        .fetch_all(&db.pool)
+        .await
+        .expect("outbox")
+        .iter()
+        .map(|r| {
+            (
+                r.get("kind"),
+                r.get("subject"),
+                r.get("body"),
+                r.get("status"),
+            )
+        })
+        .collect()
+}
+
+/// The opt-out link's token in a mail body.
+fn stop_token(body: &str) -> String {
+    let at = body.find("/mail/stop/").expect("opt-out link") + "/mail/stop/".len();
+    body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+async fn ask_and_answer(app: &TestApp, asker: &Client, answerer: &Client, title: &str) -> i64 {
+    let post = app
+        .call_as(
+            asker,
+            "post/create",
+            &[
+                ("community", "ms"),
+                ("kind", "question"),
+                ("title", title),
+                ("body", "Has anyone tried this?"),
+                ("tags", ""),
+                ("visibility", "public"),
+            ],
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id");
+    let id = post.to_string();
+    app.call_as(
+        answerer,
+        "reply/create",
+        &[
+            ("post_id", id.as_str()),
+            ("body", "Yes, it helped me a lot."),
+        ],
+    )
+    .await
+    .ok();
+    post
+}
+
+async fn the_digest_goes_out_once_a_day_to_those_who_asked(app: TestApp) {
+    app.admin_with_community().await;
+    let ann = member(&app, "ann_digest", true).await;
+    let bob = member(&app, "bob_quiet", true).await;
+    let cat = member(&app, "cat_nodigest", false).await;
+    outsider(&app, "dee_quiet", true).await;
+    // Ann gets an answer to her question (a notification), and Cat's question in Ann's
+    // community is answered by Bob (a new answer in a joined community).
+    ask_and_answer(
+        &app,
+        &ann,
+        &cat,
+        "Does cold water help with heat sensitivity?",
+    )
+    .await;
+    ask_and_answer(&app, &cat, &bob, "Which cooling vest do you use?").await;
+    let now = app::db::now_ms();
+
+    // Two workers (separate connection pools, like two app processes) race for the same day.
+    let w1 = Db::connect(&app.db_url).await.expect("worker 1");
+    let w2 = Db::connect(&app.db_url).await.expect("worker 2");
+    let base = "https://community.example.org";
+    let (r1, r2) = tokio::join!(run_digests(&w1, base, now), run_digests(&w2, base, now));
+    let (r1, r2) = (r1.expect("run 1"), r2.expect("run 2"));
+    assert_eq!(
+        r1.claimed + r2.claimed,
+        3,
+        "Ann, Bob and Dee claimed once in all: {r1:?} {r2:?}"
+    );
+
+    let ann_mail = outbox(&app.db, "ann_digest@example.org").await;
+    assert_eq!(ann_mail.len(), 1, "one digest for Ann: {ann_mail:?}");
+    let (kind, subject, body, status) = &ann_mail[0];
+    assert_eq!(kind, "digest");
+    assert_eq!(status, "pending");
+    assert!(subject.contains("notification"), "{subject}");
+    assert!(
+        body.contains(
+            "@cat_nodigest answered your question “Does cold water help with heat sensitivity?”"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("“Which cooling vest do you use?” (Multiple Sclerosis): 1 new answer"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("{base}/p/")),
+        "links are absolute: {body}"
+    );
+    assert!(
+        body.contains(&format!("{base}/mail/stop/")),
+        "opt-out link: {body}"
+    );
+    // Bob hears of Cat's answer to Ann's question, not of his own answer.
+    let bob_mail = outbox(&app.db, "bob_quiet@example.org").await;
+    assert_eq!(bob_mail.len(), 1);
+    assert!(bob_mail[0].2.contains(
+        "“Does cold water help with heat sensitivity?” (Multiple Sclerosis): 1 new answer"
+    ));
+    assert!(!bob_mail[0].2.contains("cooling vest"), "{}", bob_mail[0].2);
+    // Dee opted in but nothing happened in her (no) communities: no mail.
+    assert!(outbox(&app.db, "dee_quiet@example.org").await.is_empty());
+    // Cat did not opt in.
+    assert!(outbox(&app.db, "cat_nodigest@example.org").await.is_empty());
+
+    // The same day again: nothing more. The next day: the answer is older than a day, and a
+    // new notification makes a new digest.
+    let again = run_digests(&w1, base, now + 60_000).await.expect("again");
+    assert_eq!(again.claimed, 0);
+    assert_eq!(outbox(&app.db, "ann_digest@example.org").await.len(), 1);
+    ask_and_answer(&app, &ann, &bob, "Is a fan enough at night?").await;
+    let next = run_digests(&w2, base, now + DAY).await.expect("next day");
+    assert_eq!(next.claimed, 3);
+    assert_eq!(outbox(&app.db, "ann_digest@example.org").await.len(), 2);
+
+    // The member turns it off in the notification settings: no more digests.
+    app.call_as(
+        &ann,
+        "notifications/settings",
+        &[("on[]", "reply"), ("on[]", "answer")],
+    )
+    .await
+    .ok();
+    let page = app.call_as(&ann, "notifications", &[]).await.ok();
+    assert_eq!(page["digest"], false);
+    ask_and_answer(&app, &ann, &bob, "Night sweats and MS?").await;
+    let later = run_digests(&w1, base, now + 2 * DAY).await.expect("later");
+    assert_eq!(later.claimed, 2, "only Bob and Dee are still opted in");
+    assert_eq!(outbox(&app.db, "ann_digest@example.org").await.len(), 2);
+}
+
+async fn the_opt_out_link_works_without_login(app: TestApp) {
+    app.admin_with_community().await;
+    let dan = member(&app, "dan_digest", true).await;
+    let eve = member(&app, "eve_asks", false).await;
+    ask_and_answer(&app, &dan, &eve, "Does magnesium help cramps?").await;
+    run_digests(&app.db, &app.base, app::db::now_ms())
+        .await
+        .expect("digest");
+    let mail = outbox(&app.db, "dan_digest@example.org").await;
+    let token = stop_token(&mail[0].2);
+
+    // An anonymous visitor with the link sees what it stops, and stops it with one post.
+    let anon = new_client();
+    let (status, html) = app.get(&format!("/mail/stop/{token}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("the daily digest for @dan_digest"), "{html}");
+    assert!(html.contains("Stop these e-mails"));
+    app.call_as(&anon, "mail_stop", &[("token", token.as_str())])
+        .await
+        .ok();
+    let (_, html) = app.get(&format!("/mail/stop/{token}")).await;
+    assert!(html.contains("data-testid=\"mail-stopped\""), "{html}");
+    assert!(!html.contains("Stop these e-mails"));
+    let on: i64 = sqlx::query("SELECT digest_opt_in FROM users WHERE handle = 'dan_digest'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("user")
+        .get("digest_opt_in");
+    assert_eq!(on, 0);
+    let page = app.call_as(&dan, "notifications", &[]).await.ok();
+    assert_eq!(page["digest"], false);
+
+    // A made-up token is not found, and changes nothing.
+    let (status, _) = app.get("/mail/stop/not-a-real-token").await;
+    assert_eq!(status, 404);
+    let bad = app
+        .call_as(&anon, "mail_stop", &[("token", "not-a-real-token")])
+        .await;
+    assert_eq!(bad.status, 404);
+}
+
+async fn invitations_by_email_are_sent_and_limited(app: TestApp) {
+    app.admin_with_community().await;
+    let fay = member(&app, "fay_invites", false).await;
+    let code = app.call_as(&fay, "invites", &[]).await.ok()["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+
+    // A bad address: a field error (and nothing queued).
+    let bad = app
+        .call_as(
+            &fay,
+            "invite_by_email",
+            &[("email", "not-an-address"), ("community", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.error().field_message("email").is_some());
+
+    // A good one, into the community: the mail carries the link that joins it.
+    app.call_as(
+        &fay,
+        "invite_by_email",
+        &[("email", "Friend.One@Example.org"), ("community", "ms")],
+    )
+    .await
+    .ok();
+    let mail = outbox(&app.db, "friend.one@example.org").await;
+    assert_eq!(mail.len(), 1);
+    let (kind, subject, body, _) = &mail[0];
+    assert_eq!(kind, "invite");
+    assert_eq!(subject, "@fay_invites invites you to HealthCommunity");
+    assert!(body.contains(&format!("/join/{code}?c=ms")), "{body}");
+    assert!(body.contains("Multiple Sclerosis"), "{body}");
+    assert!(body.contains("/mail/stop/"), "{body}");
+
+    // The same address again within a week: refused, whoever asks.
+    let gus = member(&app, "gus_invites", false).await;
+    let again = app
+        .call_as(
+            &gus,
+            "invite_by_email",
+            &[("email", "friend.one@example.org"), ("community", "")],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again
+        .error()
+        .field_message("email")
+        .unwrap_or_default()
+        .contains("last 7 days"));
+
+    // The invitee opts out from the mail: nobody can invite the address any more.
+    let anon = new_client();
+    let token = stop_token(body);
+    let (_, html) = app.get(&format!("/mail/stop/{token}")).await;
+    assert!(
+        html.contains("invitations to f…@example.org"),
+        "address masked: {html}"
+    );
+    app.call_as(&anon, "mail_stop", &[("token", token.as_str())])
+        .await
+        .ok();
+    sqlx::query("UPDATE outbox SET created_at = created_at - 8 * 86400000 WHERE to_addr = 'friend.one@example.org'")
+        .execute(&app.db.pool)
+        .await
+        .expect("age the invitation");
+    let refused = app
+        .call_as(
+            &gus,
+            "invite_by_email",
+            &[("email", "friend.one@example.org"), ("community", "")],
+        )
+        .await;
+    assert!(refused
+        .error()
+        .field_message("email")
+        .unwrap_or_default()
+        .contains("asked not to"));
+
+    // An existing member's address: the same answer as a sent invitation, but no mail.
+    app.call_as(
+        &fay,
+        "invite_by_email",
+        &[("email", "gus_invites@example.org"), ("community", "")],
+    )
+    .await
+    .ok();
+    assert!(outbox(&app.db, "gus_invites@example.org").await.is_empty());
+
+    // No spam cannon: 20 a day per member (the aged invitation no longer counts).
+    for i in 0..20 {
+        let to = format!("person{i}@example.org");
+        app.call_as(
+            &fay,
+            "invite_by_email",
+            &[("email", to.as_str()), ("community", "")],
+        )
+        .await
+        .ok();
+    }
+    let over = app
+        .call_as(
+            &fay,
+            "invite_by_email",
+            &[("email", "one.too.many@example.org"), ("community", "")],
+        )
+        .await;
+    assert_eq!(over.status, 422);
+    assert!(over
+        .error()
+        .field_message("email")
+        .unwrap_or_default()
+        .contains("20 invitations"));
+    assert!(outbox(&app.db, "one.too.many@example.org").await.is_empty());
+
+    // Not logged in: refused.
+    let anon_try = app
+        .call_as(
+            &new_client(),
+            "invite_by_email",
+            &[("email", "x@example.org"), ("community", "")],
+        )
+        .await;
+    assert_eq!(anon_try.status, 401);
+}
+
+/// A minimal SMTP server that accepts every mail and hands each DATA section over.
+async fn fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = sock.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 fake ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(d) = data.as_mut() {
+                        if line == "." {
+                            let _ = tx.send(std::mem::take(d));
+                            data = None;
+                            let _ = write.write_all(b"250 queued\r\n").await;
+                        } else {
+                            d.push_str(&line);
+                            d.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.to_ascii_uppercase();
+                    let reply: &[u8] = if verb.starts_with("EHLO") || verb.starts_with("HELO") {
+                        b"250 fake\r\n"
+                    } else if verb.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go on\r\n"
+                    } else if verb.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+async fn mails_are_delivered_over_smtp(app: TestApp) {
+    app.admin_with_community().await;
+    let hal = member(&app, "hal_invites", false).await;
+    app.call_as(
+        &hal,
+        "invite_by_email",
+        &[("email", "ivy@example.org"), ("community", "")],
+    )
+    .await
+    .ok();
+    let (port, mut received) = fake_smtp().await;
+    let smtp = Mailer::new(
+        Some(&format!("smtp://127.0.0.1:{port}")),
+        "HealthCommunity <no-reply@example.org>",
+    )
+    .expect("mailer");
+    assert_eq!(deliver_pending(&app.db, &smtp).await.expect("deliver"), 1);
+    let data = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
+        .await
+        .expect("a mail arrived")
+        .expect("data");
+    assert!(data.contains("To: ivy@example.org"), "{data}");
+    assert!(
+        data.contains("Subject: @hal_invites invites you to HealthCommunity"),
+        "{data}"
+    );
+    assert!(data.contains("/join/"), "{data}");
+    assert_eq!(outbox(&app.db, "ivy@example.org").await[0].3, "sent");
+    // Delivered mails are not sent again.
+    assert_eq!(deliver_pending(&app.db, &smtp).await.expect("again"), 0);
+
+    // Without SMTP: the mail is written to the log and marked so in the outbox.
+    app.call_as(
+        &hal,
+        "invite_by_email",
+        &[("email", "jon@example.org"), ("community", "")],
+    )
+    .await
+    .ok();
+    let log = Mailer::new(None, "x@example.org").expect("log mailer");
+    assert_eq!(deliver_pending(&app.db, &log).await.expect("log"), 1);
+    assert_eq!(outbox(&app.db, "jon@example.org").await[0].3, "logged");
+
+    // An unreachable server: the mail stays pending with the error, for a later attempt.
+    app.call_as(
+        &hal,
+        "invite_by_email",
+        &[("email", "kim@example.org"), ("community", "")],
+    )
+    .await
+    .ok();
+    let dead = Mailer::new(Some("smtp://127.0.0.1:9"), "x@example.org").expect("mailer");
+    assert_eq!(deliver_pending(&app.db, &dead).await.expect("dead"), 0);
+    assert_eq!(outbox(&app.db, "kim@example.org").await[0].3, "pending");
+}

@@ -1,0 +1,18 @@
+//! The server's integration tests, one binary (one link instead of one per file): each module starts the real router on a random port with a fresh database per test, on SQLite and PostgreSQL.
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod admin_and_pages;
+mod cli;
+mod communities;
+mod directory;
+mod invitations;
+mod library;
+mod mail;
+mod messages;
+mod notifications;
+mod posts;
+mod render_watch;
+mod search;
