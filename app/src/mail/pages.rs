@@ -46,7 +46,9 @@ pub fn MailStopPage() -> impl IntoView {
                                     <input type="hidden" name="token" value=token/>
                                     <button type="submit" class="button primary">"Stop these e-mails"</button>
                                 </ActionForm>
-                                <p class="hint">"No login needed. Members can turn the digest back on in their settings."</p>
+                                {v.digest.then(|| view! {
+                                    <p class="hint">"No login needed. You can turn the digest back on under E-mail on your notifications page."</p>
+                                })}
                             }.into_any()
                         }}
                     </section>

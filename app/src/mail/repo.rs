@@ -333,6 +333,7 @@ pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
                     r.try_get::<String, _>("handle")?
                 ),
                 done: r.try_get::<i64, _>("digest_opt_in")? == 0,
+                digest: true,
             })
         }
         _ => {
@@ -344,6 +345,7 @@ pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
             Ok(StopView {
                 what: format!("invitations to {}", mask_address(&address)),
                 done,
+                digest: false,
             })
         }
     }

@@ -8,6 +8,8 @@ pub struct StopView {
     /// "the daily digest for @maria_ms" or "invitations to m…@example.org".
     pub what: String,
     pub done: bool,
+    /// A member's digest (which they can turn back on), not invitations to an address.
+    pub digest: bool,
 }
 
 /// An address shown without giving it away: the first letter of the local part and the domain.
