@@ -105,6 +105,9 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             get(server_fn_handler).post(server_fn_handler),
         )
         .route("/healthz", get(healthz))
+        // The one-click opt-out of mail programs (RFC 8058) posts to the link itself; the page
+        // at the same address (GET) is the Leptos route.
+        .route("/mail/stop/{token}", axum::routing::post(mail_stop))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -259,6 +262,21 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
+/// One-click opt-out from a mail program: stops what the mail's link names.
+async fn mail_stop(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match app::mail::repo::stop(&state.db, &token).await {
+        Ok(()) => (StatusCode::OK, "Stopped.").into_response(),
+        Err(app::error::AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "one-click opt-out failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// Liveness and database check for load balancers.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
@@ -333,7 +351,8 @@ async fn refuse_foreign_origin(
     next.run(req).await
 }
 
-/// Deletes expired sessions and old rate-limit buckets every hour.
+/// Every hour: deletes expired sessions and old rate-limit buckets, and blanks the text of mails
+/// delivered more than 30 days ago.
 pub fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -343,6 +362,11 @@ pub fn spawn_sweeper(state: AppState) {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "swept expired sessions and buckets"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "sweep failed"),
+            }
+            match app::mail::repo::sweep_outbox(&state.db, app::db::now_ms()).await {
+                Ok(n) if n > 0 => tracing::info!(mails = n, "blanked the text of old mails"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox sweep failed"),
             }
         }
     });

@@ -4,11 +4,50 @@ use app::db::{now_ms, Db};
 use app::error::AppError;
 use app::mail::repo::{self, Delivery, Outgoing};
 use app::state::AppState;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// `List-Unsubscribe: <link>` (RFC 2369): mail programs show their own "unsubscribe" button.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim_matches(['<', '>']).to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the button posts to the link.
+#[derive(Clone)]
+struct OneClick;
+
+impl Header for OneClick {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
+    }
+}
+
+/// The opt-out link: every queued mail ends with it (see `app::mail::repo::queue`).
+fn stop_link(body: &str) -> Option<&str> {
+    body.split_whitespace()
+        .last()
+        .filter(|w| w.contains("/mail/stop/") && w.starts_with("http"))
+}
 
 /// Where mails go.
 pub enum Mailer {
@@ -53,12 +92,17 @@ impl Mailer {
                     Ok(to) => to,
                     Err(e) => return Delivery::Failed(format!("bad address: {e}")),
                 };
-                let message = Message::builder()
+                let mut builder = Message::builder()
                     .from(from.clone())
                     .to(to)
                     .subject(mail.subject.clone())
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(mail.body.clone());
+                    .header(ContentType::TEXT_PLAIN);
+                if let Some(link) = stop_link(&mail.body) {
+                    builder = builder
+                        .header(ListUnsubscribe(link.to_string()))
+                        .header(OneClick);
+                }
+                let message = builder.body(mail.body.clone());
                 match message {
                     Ok(m) => match transport.send(m).await {
                         Ok(_) => Delivery::Sent,

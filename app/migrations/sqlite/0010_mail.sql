@@ -30,6 +30,8 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_status_idx ON outbox(status, id);
 CREATE INDEX outbox_invite_idx ON outbox(to_addr, created_at) WHERE kind = 'invite';
 CREATE INDEX outbox_sender_idx ON outbox(sender_id, created_at);
+-- Delivered mails whose text is still kept (the hourly sweep blanks it after 30 days).
+CREATE INDEX outbox_kept_idx ON outbox(created_at) WHERE body <> '';
 
 CREATE TABLE mail_optouts (
     address TEXT PRIMARY KEY,

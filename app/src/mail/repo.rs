@@ -374,6 +374,23 @@ pub async fn stop(db: &Db, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Days the text of a delivered mail is kept before the hourly sweep blanks it.
+pub const KEEP_TEXT_DAYS: i64 = 30;
+
+/// Blanks the text of mails delivered (or given up) more than [`KEEP_TEXT_DAYS`] ago. The rows
+/// stay, so an old opt-out link still works and recent invitations still count, but the
+/// notification texts and links a digest carried are not kept for ever.
+pub async fn sweep_outbox(db: &Db, now: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET body = '' WHERE body <> '' AND created_at < $1 \
+         AND status IN ('sent', 'logged', 'failed')",
+    )
+    .bind(now - KEEP_TEXT_DAYS * DAY_MS)
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}
+
 /// Turns the member's digest on or off (settings, sign-up).
 pub async fn set_digest(db: &Db, user: i64, on: bool) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET digest_opt_in = $1 WHERE id = $2")

@@ -9,19 +9,11 @@ const PW: &str = "correct-horse-1";
 
 async fn signup_via(app: &TestApp, handle: &str, invite: &str, community: &str) -> Client {
     let c = new_client();
-    let email = format!("{handle}@example.org");
-    app.call_as(
+    app.signup_with(
         &c,
-        "signup",
-        &[
-            ("handle", handle),
-            ("email", email.as_str()),
-            ("password", PW),
-            ("kind", "patient"),
-            ("consent", "yes"),
-            ("invite", invite),
-            ("community", community),
-        ],
+        handle,
+        PW,
+        &[("invite", invite), ("community", community)],
     )
     .await
     .ok();

@@ -196,19 +196,27 @@ impl TestApp {
     }
 
     pub async fn signup_as(&self, client: &Client, handle: &str, password: &str) -> Reply {
+        self.signup_with(client, handle, password, &[]).await
+    }
+
+    /// Signs up a patient with the sign-up form's optional fields (`invite`, `digest`…).
+    pub async fn signup_with(
+        &self,
+        client: &Client,
+        handle: &str,
+        password: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let email = format!("{handle}@example.org");
-        self.call_as(
-            client,
-            "signup",
-            &[
-                ("handle", handle),
-                ("email", &email),
-                ("password", password),
-                ("kind", "patient"),
-                ("consent", "yes"),
-            ],
-        )
-        .await
+        let mut form = vec![
+            ("handle", handle),
+            ("email", email.as_str()),
+            ("password", password),
+            ("kind", "patient"),
+            ("consent", "yes"),
+        ];
+        form.extend_from_slice(extra);
+        self.call_as(client, "signup", &form).await
     }
 
     pub async fn login(&self, client: &Client, identifier: &str, password: &str) -> Reply {
