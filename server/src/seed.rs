@@ -162,6 +162,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
                 password_hash: &hash,
                 kind: d.kind,
                 clinician: d.clinician.map(|(l, s, _)| (l.to_string(), s.to_string())),
+                digest: false,
             },
         )
         .await
@@ -338,6 +339,7 @@ pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result
                     password_hash: &hash,
                     kind: MemberKind::Caregiver,
                     clinician: None,
+                    digest: false,
                 },
             )
             .await

@@ -214,13 +214,11 @@ pub async fn signup(
                 password_hash: &hash,
                 kind: k,
                 clinician,
+                digest: digest.as_deref() == Some("yes"),
             },
         )
         .await?;
         tracing::info!(user_id = id, "account created");
-        if digest.as_deref() == Some("yes") {
-            crate::mail::repo::set_digest(&state.db, id, true).await?;
-        }
         if let Some(code) = invite.as_deref().filter(|c| !c.is_empty()) {
             crate::invitations::repo::accept(&state.db, id, code, community.as_deref()).await?;
         }

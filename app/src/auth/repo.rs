@@ -86,6 +86,8 @@ pub struct NewUser<'a> {
     pub kind: MemberKind,
     /// Licence number and specialty, for clinicians.
     pub clinician: Option<(String, String)>,
+    /// Ticked "e-mail me a daily digest" at sign-up.
+    pub digest: bool,
 }
 
 /// Creates the account, its consent record and (for clinicians) a pending verification, in one transaction.
@@ -121,8 +123,8 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
         "none"
     };
     let inserted = sqlx::query(
-        "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at, digest_opt_in) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
     )
     .bind(u.handle.as_str())
     .bind(u.email.as_str())
@@ -130,6 +132,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     .bind(u.kind.as_str())
     .bind(status)
     .bind(now)
+    .bind(u.digest as i64)
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {

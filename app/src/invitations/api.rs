@@ -32,6 +32,9 @@ pub async fn invite_by_email(email: String, community: Option<String>) -> Result
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
+        if email.trim().is_empty() {
+            return Err(AppError::field("email", "Enter their e-mail address."));
+        }
         let to =
             crate::auth::types::Email::parse(&email).map_err(|e| AppError::field("email", e))?;
         super::repo::invite_by_email(

@@ -9,13 +9,18 @@ use sqlx::Row;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
-async fn user_id(db: &Db, handle: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query("SELECT id FROM users WHERE handle = $1")
+/// The member's id and handle as stored, from a handle as typed or linked.
+async fn member(db: &Db, handle: &str) -> Result<(i64, String), AppError> {
+    let r = sqlx::query("SELECT id, handle FROM users WHERE handle = $1")
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?
-        .try_get("id")?)
+        .ok_or(AppError::NotFound)?;
+    Ok((r.try_get("id")?, r.try_get("handle")?))
+}
+
+async fn user_id(db: &Db, handle: &str) -> Result<i64, AppError> {
+    Ok(member(db, handle).await?.0)
 }
 
 async fn blocked(db: &Db, blocker: i64, blocked: i64) -> Result<bool, AppError> {
@@ -180,12 +185,7 @@ pub async fn inbox(db: &Db, user: &CurrentUser) -> Result<Inbox, AppError> {
 
 /// The conversation with `other` (the latest 200 messages); reading it marks it read.
 pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, AppError> {
-    let other_id = user_id(db, other).await?;
-    let handle: String = sqlx::query("SELECT handle FROM users WHERE id = $1")
-        .bind(other_id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("handle")?;
+    let (other_id, handle) = member(db, other).await?;
     let i_blocked = blocked(db, user.id, other_id).await?;
     let cannot_write = refusal(db, user.id, other_id).await?;
     let (a, b) = (user.id.min(other_id), user.id.max(other_id));
@@ -207,6 +207,7 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
     let id: i64 = conv.try_get("id")?;
     let me_a = user.id == a;
     let their_read: i64 = conv.try_get(if me_a { "read_b" } else { "read_a" })?;
+    let my_read: i64 = conv.try_get(if me_a { "read_a" } else { "read_b" })?;
     let my_unread: i64 = conv.try_get(if me_a { "unread_a" } else { "unread_b" })?;
     let rows = sqlx::query(
         "SELECT id, sender_id, body_html, created_at FROM \
@@ -231,7 +232,8 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let last = messages.last().map(|m| m.id).unwrap_or(0);
-    if my_unread > 0 || last > 0 {
+    // Writes only when something is new to me: viewing a read conversation again takes no write lock.
+    if my_unread > 0 || my_read < last {
         let (unread_col, read_col) = if me_a {
             ("unread_a", "read_a")
         } else {

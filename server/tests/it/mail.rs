@@ -255,7 +255,18 @@ async fn invitations_by_email_are_sent_and_limited(app: TestApp) {
         .expect("code")
         .to_string();
 
-    // A bad address: a field error (and nothing queued).
+    // No address, or a bad one: a field error (and nothing queued).
+    let empty = app
+        .call_as(
+            &fay,
+            "invite_by_email",
+            &[("email", " "), ("community", "")],
+        )
+        .await;
+    assert_eq!(
+        empty.error().field_message("email").as_deref(),
+        Some("Enter their e-mail address.")
+    );
     let bad = app
         .call_as(
             &fay,
