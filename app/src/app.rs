@@ -10,6 +10,7 @@ use crate::directory::pages::{
     ReportsPage, RequestPage,
 };
 use crate::error::AppError;
+use crate::groups::pages::{GroupManagePage, GroupPage, NewGroupPage, NewGroupPostPage};
 use crate::invitations::pages::{InvitePage, JoinPage};
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
 use crate::mail::pages::MailStopPage;
@@ -178,6 +179,10 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
                 <Route path=path!("/p/:id") view=PostPage ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug") view=GroupPage ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug/manage") view=GroupManagePage ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug/new") view=NewGroupPostPage ssr=SsrMode::Async/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/library") view=LibraryPage ssr=SsrMode::Async/>
                 <Route path=path!("/library/new") view=ArticleEditorPage ssr=SsrMode::Async/>

@@ -9,6 +9,7 @@ pub mod communities;
 pub mod db;
 pub mod directory;
 pub mod error;
+pub mod groups;
 pub mod invitations;
 pub mod library;
 pub mod mail;

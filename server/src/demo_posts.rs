@@ -306,7 +306,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             body: p.body.into(),
             tags: p.tags.iter().map(|t| t.to_string()).collect(),
         };
-        let id = repo::create(db, &author, p.community, &input)
+        let id = repo::create(db, &author, p.community, None, &input)
             .await
             .map_err(err)?;
         for v in p.votes {

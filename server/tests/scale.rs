@@ -52,7 +52,12 @@ async fn feeds_and_threads_read_indexes() {
         FeedSort::Top,
         FeedSort::Unanswered,
     ];
-    for scope in [Scope::Public, Scope::Home(1), Scope::Community(1)] {
+    for scope in [
+        Scope::Public,
+        Scope::Home(1),
+        Scope::Community(1),
+        Scope::Group(1),
+    ] {
         for sort in sorts {
             for cursor in [None, Some(Cursor { key: 5, id: 5 })] {
                 for viewer in [None, Some((1, false)), Some((1, true))] {

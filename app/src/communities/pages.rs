@@ -9,6 +9,7 @@ use crate::app::Session;
 use crate::auth::pages::echo_resource;
 use crate::directory::pages::TopProviders;
 use crate::error::AppError;
+use crate::groups::pages::GroupsPanel;
 use crate::posts::pages::Feed;
 use crate::posts::types::FeedScope;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
@@ -208,6 +209,7 @@ fn CommunityView(
                         }.into_any()
                     }}
                 </section>
+                <GroupsPanel community=slug.clone() can_create=d.can_moderate/>
                 <TopProviders community=slug.clone()/>
                 {admin_tools}
             </aside>

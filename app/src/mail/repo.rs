@@ -138,7 +138,8 @@ async fn queue_digest(
     .map(|r| Ok((r.try_get::<String, _>("text")?, r.try_get::<String, _>("link")?)))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     // Questions active in the member's communities during the last day (index on community and
-    // last activity), with the answers (top-level replies) others gave since then.
+    // last activity), with the answers (top-level replies) others gave since then. Group posts
+    // stay out: a digest is about communities (group news arrives as notifications).
     let answered = sqlx::query(
         "SELECT p.id, p.title, c.name AS community, \
            (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id AND r.parent_id IS NULL \
@@ -147,6 +148,7 @@ async fn queue_digest(
          JOIN posts p ON p.community_id = m.community_id \
          JOIN communities c ON c.id = p.community_id \
          WHERE m.user_id = $1 AND p.deleted_at IS NULL AND p.last_activity_at > $2 AND p.kind = 'question' \
+           AND p.group_id IS NULL \
          ORDER BY p.last_activity_at DESC LIMIT 30",
     )
     .bind(user)

@@ -17,8 +17,34 @@ pub async fn add(
     text: &str,
     link: &str,
 ) -> Result<bool, AppError> {
+    add_in_group(tx, user, kind, actor, text, link, None).await
+}
+
+/// [`add`] for something in a private or hidden support group (`group`): only an active member
+/// of the group is told, and the notification goes when they leave the group.
+pub async fn add_in_group(
+    tx: &mut Tx<'_>,
+    user: i64,
+    kind: &str,
+    actor: i64,
+    text: &str,
+    link: &str,
+    group: Option<i64>,
+) -> Result<bool, AppError> {
     if user == actor {
         return Ok(false);
+    }
+    if let Some(group) = group {
+        let active = sqlx::query(
+            "SELECT 1 FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND status = 'active'",
+        )
+        .bind(group)
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if active.is_none() {
+            return Ok(false);
+        }
     }
     let off: Option<String> = sqlx::query("SELECT notify_off FROM users WHERE id = $1")
         .bind(user)
@@ -31,7 +57,8 @@ pub async fn add(
         return Ok(false);
     }
     sqlx::query(
-        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at, group_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(user)
     .bind(kind)
@@ -39,6 +66,7 @@ pub async fn add(
     .bind(text)
     .bind(link)
     .bind(now_ms())
+    .bind(group)
     .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1")
@@ -56,6 +84,8 @@ pub struct MentionPlace<'a> {
     pub community: i64,
     /// Readable by everyone; otherwise only by the community's members (and admins).
     pub public: bool,
+    /// A private or hidden support group: only its active members are told.
+    pub group: Option<i64>,
 }
 
 /// Notifies the members mentioned in `text` who may read it, except the author and those in
@@ -73,6 +103,7 @@ pub async fn add_mentions(
         link,
         community,
         public,
+        group,
     } = *place;
     let mut notified = Vec::new();
     for handle in mentions(text) {
@@ -82,7 +113,8 @@ pub async fn add_mentions(
                (SELECT 1 FROM community_members m WHERE m.user_id = u.id AND m.community_id = $3))",
         )
         .bind(&handle)
-        .bind(public as i64)
+        // In a closed group, group membership decides (checked when adding).
+        .bind((public || group.is_some()) as i64)
         .bind(community)
         .fetch_optional(&mut **tx)
         .await?;
@@ -92,11 +124,32 @@ pub async fn add_mentions(
             continue;
         }
         let line = format!("@{actor_handle} mentioned you in {what}");
-        if add(tx, id, "mention", actor, &line, link).await? {
+        if add_in_group(tx, id, "mention", actor, &line, link, group).await? {
             notified.push(id);
         }
     }
     Ok(notified)
+}
+
+/// Removes a member's notifications about a private or hidden group they no longer belong to,
+/// keeping the unread counter true.
+pub async fn forget_group(tx: &mut Tx<'_>, user: i64, group: i64) -> Result<(), AppError> {
+    let gone = sqlx::query("DELETE FROM notifications WHERE group_id = $1 AND user_id = $2")
+        .bind(group)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if gone > 0 {
+        sqlx::query(
+            "UPDATE users SET unread_notifications = (SELECT COUNT(*) FROM notifications n \
+             WHERE n.user_id = users.id AND n.read_at IS NULL) WHERE id = $1",
+        )
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The member's notifications, newest first, `PAGE` at a time (keyset on id).

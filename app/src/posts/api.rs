@@ -68,10 +68,12 @@ fn post_input(
     }
 }
 
-/// Posts a question or a discussion in a community the member belongs to, then opens it.
+/// Posts a question or a discussion in a community the member belongs to (or, with `group`, in
+/// a support group they are an active member of), then opens it.
 #[server(endpoint = "post/create")]
 pub async fn create_post(
     community: String,
+    group: Option<String>,
     kind: String,
     title: String,
     body: String,
@@ -85,7 +87,8 @@ pub async fn create_post(
         let mut c = crate::error::Checker::new();
         let input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
         c.finish()?;
-        let id = super::repo::create(&state.db, &user, &community, &input).await?;
+        let group = group.as_deref().filter(|g| !g.is_empty());
+        let id = super::repo::create(&state.db, &user, &community, group, &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(id)
     }
@@ -219,6 +222,20 @@ pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
         };
         let (voted, count) = super::repo::toggle_vote(&state.db, &user, target).await?;
         Ok(VoteState { voted, count })
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A moderator of the post's support group pins it to the top of the group (`pinned` false: unpins).
+#[server(endpoint = "post/pin")]
+pub async fn pin_post(id: i64, pinned: bool) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::pin(&state.db, &user, id, pinned).await?;
+        leptos_axum::redirect(&format!("/p/{id}"));
+        Ok(())
     }
     .await;
     crate::state::finish(result)

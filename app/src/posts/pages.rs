@@ -2,7 +2,7 @@
 
 use super::api::{
     get_activity, get_feed, get_post, AcceptAnswer, CreatePost, CreateReply, DeletePost,
-    DeleteReply, EditPost, EditReply, Vote,
+    DeleteReply, EditPost, EditReply, PinPost, Vote,
 };
 use super::types::*;
 use crate::app::Session;
@@ -32,6 +32,7 @@ fn kind_label(kind: PostKind) -> &'static str {
 #[component]
 pub fn AuthorLink(author: Option<Author>) -> impl IntoView {
     match author {
+        Some(a) if a.former => view! { <span class="muted">"a former member"</span> }.into_any(),
         Some(a) => view! {
             <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>
             {a.badge.map(|b| view! { " " <span class="badge badge-verified">"✓ "{b}</span> })}
@@ -85,9 +86,15 @@ pub fn PostCard(
             <div class="post-main">
                 <p class="post-kicker small">
                     <span class=format!("kind kind-{}", p.kind.as_str())>{kind_label(p.kind)}</span>
-                    {show_community.then(|| view! {
-                        " in " <a href=format!("/c/{}", p.community_slug)>{p.community_name.clone()}</a>
-                    })}
+                    {match p.group.clone() {
+                        Some((slug, name)) => view! {
+                            " in " <a href=format!("/g/{slug}")>{name}</a>
+                        }.into_any(),
+                        None => show_community.then(|| view! {
+                            " in " <a href=format!("/c/{}", p.community_slug)>{p.community_name.clone()}</a>
+                        }).into_any(),
+                    }}
+                    {p.pinned.then(|| view! { " " <span class="badge">"📌 Pinned"</span> })}
                     {(p.visibility == Visibility::Members).then(|| view! {
                         " " <span class="badge badge-lock">"Members only"</span>
                     })}
@@ -265,7 +272,7 @@ pub fn Feed(
 
 /// The textarea for Markdown with its hint and error.
 #[component]
-fn MarkdownField(
+pub fn MarkdownField(
     label: String,
     name: &'static str,
     id: String,
@@ -289,7 +296,7 @@ fn MarkdownField(
 
 /// A labelled group of radio buttons: (value, label, hint) each; the first is the fallback choice.
 #[component]
-fn RadioGroup(
+pub fn RadioGroup(
     legend: &'static str,
     name: &'static str,
     options: &'static [(&'static str, &'static str, &'static str)],
@@ -320,7 +327,7 @@ fn RadioGroup(
     }
 }
 
-const KIND_CHOICES: &[(&str, &str, &str)] = &[
+pub const KIND_CHOICES: &[(&str, &str, &str)] = &[
     (
         "question",
         "Ask a question",
@@ -333,7 +340,7 @@ const KIND_CHOICES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const VISIBILITY_CHOICES: &[(&str, &str, &str)] = &[
+pub const VISIBILITY_CHOICES: &[(&str, &str, &str)] = &[
     (
         "members",
         "Members of this community only",
@@ -402,33 +409,56 @@ pub fn NewPostPage() -> impl IntoView {
                 let kind = echoed(&echo, "kind")
                     .or_else(|| query.read_untracked().get("kind"))
                     .unwrap_or_else(|| "question".into());
-                let visibility = echoed(&echo, "visibility").unwrap_or_else(|| "members".into());
                 view! {
                     <Title text=format!("New post in {name}")/>
                     <section class="panel narrow">
                         <p class="crumbs"><a href=format!("/c/{slug}")>{name.clone()}</a></p>
                         <h1>"New post"</h1>
-                        <ActionForm action=action attr:novalidate=true attr:class="stack">
-                            <FormAlert error=err/>
-                            <input type="hidden" name="community" value=slug.clone()/>
-                            <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
-                                selected=kind error=field_error(err, "kind")/>
-                            <Field label="Title" name="title" value=echoed(&echo, "title")
-                                hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
-                                error=field_error(err, "title")/>
-                            <MarkdownField label="Details".into() name="body" id="f-body".into()
-                                value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
-                            <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
-                                hint="Up to five words, separated by commas, e.g. fatigue, sleep"
-                                error=field_error(err, "tags")/>
-                            <RadioGroup legend="Who can read it?" name="visibility" options=VISIBILITY_CHOICES
-                                selected=visibility error=field_error(err, "visibility")/>
-                            <button type="submit" class="button primary">"Post"</button>
-                        </ActionForm>
+                        <PostForm action=action echo=echo kind=kind community=slug group=None
+                            visibility=Some(VISIBILITY_CHOICES)/>
                     </section>
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The fields of a new post; `visibility` None: the place decides who reads it (a closed group).
+#[component]
+pub fn PostForm(
+    action: ServerAction<CreatePost>,
+    echo: Vec<(String, String)>,
+    kind: String,
+    community: String,
+    group: Option<String>,
+    visibility: Option<&'static [(&'static str, &'static str, &'static str)]>,
+) -> impl IntoView {
+    let err = action_error(action);
+    let chosen = echoed(&echo, "visibility").unwrap_or_else(|| "members".into());
+    view! {
+        <ActionForm action=action attr:novalidate=true attr:class="stack">
+            <FormAlert error=err/>
+            <input type="hidden" name="community" value=community/>
+            {group.map(|g| view! { <input type="hidden" name="group" value=g/> })}
+            <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
+                selected=kind error=field_error(err, "kind")/>
+            <Field label="Title" name="title" value=echoed(&echo, "title")
+                hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
+                error=field_error(err, "title")/>
+            <MarkdownField label="Details".into() name="body" id="f-body".into()
+                value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
+            <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
+                hint="Up to five words, separated by commas, e.g. fatigue, sleep"
+                error=field_error(err, "tags")/>
+            {match visibility {
+                Some(options) => view! {
+                    <RadioGroup legend="Who can read it?" name="visibility" options=options
+                        selected=chosen error=field_error(err, "visibility")/>
+                }.into_any(),
+                None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
+            }}
+            <button type="submit" class="button primary">"Post"</button>
+        </ActionForm>
     }
 }
 
@@ -443,6 +473,7 @@ struct ThreadActions {
     edit_post: ServerAction<EditPost>,
     delete_post: ServerAction<DeletePost>,
     join: ServerAction<JoinCommunity>,
+    pin: ServerAction<PinPost>,
 }
 
 /// `/p/:id`: a question with its answers or a discussion with its threaded comments.
@@ -458,6 +489,7 @@ pub fn PostPage() -> impl IntoView {
         edit_post: ServerAction::new(),
         delete_post: ServerAction::new(),
         join: ServerAction::new(),
+        pin: ServerAction::new(),
     };
     let changed = [
         successes(a.vote),
@@ -468,6 +500,7 @@ pub fn PostPage() -> impl IntoView {
         successes(a.edit_post),
         successes(a.delete_post),
         successes(a.join),
+        successes(a.pin),
     ];
     let page = Resource::new(
         move || {
@@ -512,6 +545,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             .or_else(|| action_error(a.accept).get())
             .or_else(|| action_error(a.delete_reply).get())
             .or_else(|| action_error(a.delete_post).get())
+            .or_else(|| action_error(a.pin).get())
     });
     let title = post.title.clone();
     let heading = if question {
@@ -566,7 +600,10 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         {(post.visibility == Visibility::Members).then(|| view! { <Meta name="robots" content="noindex"/> })}
-        <p class="crumbs"><a href=format!("/c/{}", post.community_slug)>{post.community_name.clone()}</a></p>
+        <p class="crumbs">
+            <a href=format!("/c/{}", post.community_slug)>{post.community_name.clone()}</a>
+            {post.group.clone().map(|(slug, name)| view! { " › " <a href=format!("/g/{slug}")>{name}</a> })}
+        </p>
         <article class="panel post" aria-labelledby="post-title">
             <p class="post-kicker small">
                 <span class=format!("kind kind-{}", post.kind.as_str())>{kind_label(post.kind)}</span>
@@ -590,6 +627,15 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 <footer class="reply-actions">
                     {votes}
                     {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
+                    {p.can_pin.then(|| view! {
+                        <ActionForm action=a.pin attr:class="inline-form">
+                            <input type="hidden" name="id" value=id/>
+                            <input type="hidden" name="pinned" value=(!post.pinned).to_string()/>
+                            <button type="submit" class="link-button">
+                                {if post.pinned { "Unpin" } else { "Pin to the group" }}
+                            </button>
+                        </ActionForm>
+                    })}
                     {(p.can_moderate && !p.mine).then(|| view! {
                         <ActionForm action=a.delete_post attr:class="inline-form">
                             <input type="hidden" name="id" value=id/>
@@ -751,6 +797,16 @@ fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                 </p>
             }
             .into_any(),
+            Some(_) if p.post.group.is_some() => {
+                let (slug, name) = p.post.group.clone().unwrap_or_default();
+                view! {
+                    <div class="panel compose-invite">
+                        <p>"Members of " {name.clone()} " answer, reply and vote here."</p>
+                        <a class="button primary" href=format!("/g/{slug}")>"Join " {name}</a>
+                    </div>
+                }
+                .into_any()
+            }
             Some(_) => view! {
                 <div class="panel compose-invite">
                     <p>"Join " {p.post.community_name.clone()} " to answer, reply and vote."</p>

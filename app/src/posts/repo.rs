@@ -28,21 +28,54 @@ impl Params {
 pub(crate) const SUMMARY: &str =
     "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
     p.answer_count, p.vote_count, p.accepted_reply_id, p.clinician_answered, p.created_at, \
-    p.last_activity_at, c.slug AS community_slug, c.name AS community_name, u.handle, \
-    u.kind AS author_kind, u.clinician_status, u.specialty";
+    p.last_activity_at, p.pinned_at, c.slug AS community_slug, c.name AS community_name, \
+    g.slug AS group_slug, g.name AS group_name, u.handle, \
+    u.kind AS author_kind, u.clinician_status, u.specialty, \
+    CASE WHEN p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_group_members fm \
+      WHERE fm.group_id = p.group_id AND fm.user_id = p.author_id AND fm.status = 'active') \
+      THEN 1 ELSE 0 END AS author_former";
 pub(crate) const FROM: &str =
-    "FROM posts p JOIN communities c ON c.id = p.community_id JOIN users u ON u.id = p.author_id";
+    "FROM posts p JOIN communities c ON c.id = p.community_id JOIN users u ON u.id = p.author_id \
+     LEFT JOIN support_groups g ON g.id = p.group_id";
 
-/// SQL that is 1 when the viewer may read post `p` in full: public, an admin, or a member of its community.
+/// SQL that is 1 when post `p` is in a private or hidden support group.
+const CLOSED_GROUP: &str =
+    "p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_groups og \
+     WHERE og.id = p.group_id AND og.kind = 'open')";
+
+/// SQL that is true when member `id` (a placeholder) is an active member of post `p`'s group.
+fn in_group(id: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM support_group_members gm WHERE gm.group_id = p.group_id \
+         AND gm.user_id = {id} AND gm.status = 'active')"
+    )
+}
+
+/// SQL that is 1 when the viewer may read post `p` in full. The one visibility rule of every
+/// post read path: a post of a private or hidden support group only for the group's active
+/// members (admins included: no exception); otherwise public, or for a member of its community
+/// or of its (open) group, or for an admin.
 pub(crate) fn readable(params: &mut Params, viewer: Viewer) -> String {
     match viewer {
-        None => "(CASE WHEN p.visibility = 'public' THEN 1 ELSE 0 END)".into(),
-        Some((_, true)) => "1".into(),
-        Some((id, false)) => format!(
-            "(CASE WHEN p.visibility = 'public' OR EXISTS (SELECT 1 FROM community_members m \
-             WHERE m.community_id = p.community_id AND m.user_id = {}) THEN 1 ELSE 0 END)",
-            params.p(id)
+        None => format!(
+            "(CASE WHEN {CLOSED_GROUP} THEN 0 WHEN p.visibility = 'public' THEN 1 ELSE 0 END)"
         ),
+        Some((id, admin)) => {
+            let id = params.p(id);
+            let member = in_group(&id);
+            let open = if admin {
+                "1".to_string()
+            } else {
+                format!(
+                    "CASE WHEN p.visibility = 'public' OR EXISTS (SELECT 1 FROM community_members m \
+                     WHERE m.community_id = p.community_id AND m.user_id = {id}) THEN 1 ELSE 0 END"
+                )
+            };
+            format!(
+                "(CASE WHEN p.group_id IS NOT NULL AND {member} THEN 1 \
+                 WHEN {CLOSED_GROUP} THEN 0 ELSE {open} END)"
+            )
+        }
     }
 }
 
@@ -62,12 +95,20 @@ pub fn badge(kind: &str, status: &str, specialty: Option<&str>) -> Option<String
 }
 
 fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
+    if r.try_get::<i64, _>("author_former")? != 0 {
+        return Ok(Author {
+            handle: String::new(),
+            badge: None,
+            former: true,
+        });
+    }
     let kind: String = r.try_get("author_kind")?;
     let status: String = r.try_get("clinician_status")?;
     let specialty: Option<String> = r.try_get("specialty")?;
     Ok(Author {
         handle: r.try_get("handle")?,
         badge: badge(&kind, &status, specialty.as_deref()),
+        former: false,
     })
 }
 
@@ -80,6 +121,11 @@ pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppErro
         id: r.try_get("id")?,
         community_slug: r.try_get("community_slug")?,
         community_name: r.try_get("community_name")?,
+        group: match r.try_get::<Option<String>, _>("group_slug")? {
+            Some(slug) => Some((slug, r.try_get("group_name")?)),
+            None => None,
+        },
+        pinned: r.try_get::<Option<i64>, _>("pinned_at")?.is_some(),
         kind,
         visibility,
         title: r.try_get("title")?,
@@ -102,6 +148,7 @@ pub enum Scope {
     Public,
     Home(i64),
     Community(i64),
+    Group(i64),
 }
 
 /// The one query of a feed page: SQL and its parameters. Public so the query-plan test checks
@@ -116,12 +163,25 @@ pub fn feed_query(
     let mut params = Params::default();
     let readable_sql = readable(&mut params, viewer);
     let mut filter = vec![match scope {
-        Scope::Public => "p.visibility = 'public'".to_string(),
-        Scope::Home(user) => format!(
-            "p.community_id IN (SELECT community_id FROM community_members WHERE user_id = {})",
-            params.p(user)
-        ),
-        Scope::Community(id) => format!("p.community_id = {}", params.p(id)),
+        Scope::Public => "p.visibility = 'public' AND p.group_id IS NULL".to_string(),
+        Scope::Home(user) => {
+            let user = params.p(user);
+            // The communities' index narrows to the member's communities and their groups'
+            // communities; then each post is kept if it is a community post of a joined
+            // community or a post of a group they are an active member of.
+            format!(
+                "p.community_id IN (SELECT community_id FROM community_members WHERE user_id = {user} \
+                 UNION SELECT sg.community_id FROM support_group_members sgm \
+                 JOIN support_groups sg ON sg.id = sgm.group_id WHERE sgm.user_id = {user} AND sgm.status = 'active') \
+                 AND CASE WHEN p.group_id IS NULL THEN EXISTS (SELECT 1 FROM community_members hm \
+                 WHERE hm.community_id = p.community_id AND hm.user_id = {user}) \
+                 ELSE EXISTS (SELECT 1 FROM support_group_members hg WHERE hg.group_id = p.group_id \
+                 AND hg.user_id = {user} AND hg.status = 'active') END"
+            )
+        }
+        Scope::Community(id) => format!("p.community_id = {} AND p.group_id IS NULL", params.p(id)),
+        // Only readable posts: a closed group's titles are not for outsiders either.
+        Scope::Group(id) => format!("p.group_id = {} AND {readable_sql} = 1", params.p(id)),
     }];
     if sort == FeedSort::Unanswered {
         filter.push("p.kind = 'question' AND p.accepted_reply_id IS NULL".into());
@@ -174,6 +234,16 @@ async fn community_id(db: &Db, slug: &str) -> Result<i64, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+async fn group_id(db: &Db, slug: &str) -> Result<i64, AppError> {
+    sqlx::query("SELECT id FROM support_groups WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get::<i64, _>("id"))
+        .transpose()?
+        .ok_or(AppError::NotFound)
+}
+
 /// One page of a feed.
 pub async fn feed(
     db: &Db,
@@ -187,6 +257,7 @@ pub async fn feed(
         FeedScope::Public => Scope::Public,
         FeedScope::Home => Scope::Home(viewer.ok_or(AppError::Unauthenticated)?.0),
         FeedScope::Community(slug) => Scope::Community(community_id(db, slug).await?),
+        FeedScope::Group(slug) => Scope::Group(group_id(db, slug).await?),
     };
     let cursor = match cursor.filter(|c| !c.is_empty()) {
         Some(raw) => Some(Cursor::decode(raw).ok_or(AppError::BadRequest)?),
@@ -223,7 +294,10 @@ pub async fn feed(
 pub const THREAD_SQL: &str =
     "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, \
      r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.kind AS author_kind, \
-     u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted \
+     u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted, \
+     CASE WHEN EXISTS (SELECT 1 FROM posts pp WHERE pp.id = r.post_id AND pp.group_id IS NOT NULL \
+       AND NOT EXISTS (SELECT 1 FROM support_group_members fm WHERE fm.group_id = pp.group_id \
+       AND fm.user_id = r.author_id AND fm.status = 'active')) THEN 1 ELSE 0 END AS author_former \
      FROM replies r JOIN users u ON u.id = r.author_id \
      LEFT JOIN reply_votes v ON v.reply_id = r.id AND v.user_id = $2 \
      WHERE r.post_id = $1 ORDER BY r.id LIMIT $3";
@@ -231,22 +305,33 @@ pub const THREAD_SQL: &str =
 /// A post page: the post, and its replies when the viewer may read it.
 pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError> {
     let viewer_id = viewer.map(|v| v.0).unwrap_or(0);
+    let mut params = Params::default();
+    let (v, pid) = (params.p(viewer_id), params.p(id));
+    let readable_sql = readable(&mut params, viewer);
     let sql = format!(
-        "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, \
-           (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = $1) AS membership, \
-           (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = $1) AS voted \
-         {FROM} WHERE p.id = $2"
+        "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, p.group_id, \
+           g.kind AS group_kind, {readable_sql} AS readable, \
+           (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = {v}) AS membership, \
+           (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
+              AND gm.user_id = {v} AND gm.status = 'active') AS group_membership, \
+           (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = {v}) AS voted \
+         {FROM} WHERE p.id = {pid}"
     );
-    let row = sqlx::query(&sql)
-        .bind(viewer_id)
-        .bind(id)
+    let row = with_params(&sql, &params.0)
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
+    let readable_now = row.try_get::<i64, _>("readable")? != 0;
+    let group_kind: Option<String> = row.try_get("group_kind")?;
+    // A closed group's post does not exist for outsiders: not even its title.
+    if !readable_now && group_kind.as_deref().is_some_and(|k| k != "open") {
+        return Err(AppError::NotFound);
+    }
+    let in_group = row.try_get::<Option<i64>, _>("group_id")?.is_some();
+    let group_membership: Option<i64> = row.try_get("group_membership")?;
     let membership: Option<i64> = row.try_get("membership")?;
     let is_admin = viewer.is_some_and(|v| v.1);
-    let visibility: String = row.try_get("visibility")?;
-    let locked = visibility != Visibility::Public.as_str() && membership.is_none() && !is_admin;
+    let locked = !readable_now;
     let deleted = row.try_get::<Option<i64>, _>("deleted_at")?.is_some();
     let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
     let mut post = summary(&row, !locked && !deleted)?;
@@ -331,10 +416,18 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         },
         edited_at: row.try_get("edited_at")?,
         replies,
-        is_member: viewer.map(|_| membership.is_some()),
+        // Writing in a group takes membership of the group.
+        is_member: viewer.map(|_| {
+            if in_group {
+                group_membership.is_some()
+            } else {
+                membership.is_some()
+            }
+        }),
         mine,
         voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
-        can_moderate: membership == Some(1) || is_admin,
+        can_moderate: membership == Some(1) || group_membership == Some(1) || is_admin,
+        can_pin: in_group && (group_membership == Some(1) || is_admin),
         related_articles,
         cited_articles,
         post,
@@ -379,47 +472,110 @@ async fn set_tags(tx: &mut Tx<'_>, post: i64, tags: &[String]) -> Result<(), App
     Ok(())
 }
 
-/// Creates a post in a community the author belongs to; returns its id.
+/// A support group as a post sees it: its id and whether it is private or hidden.
+#[derive(Debug, Clone, Copy)]
+struct GroupFacts {
+    id: i64,
+    closed: bool,
+}
+
+/// The viewer's active membership of a group: `None` when not an active member, else whether a moderator.
+async fn group_membership(
+    tx: &mut Tx<'_>,
+    group: i64,
+    user: i64,
+) -> Result<Option<bool>, AppError> {
+    Ok(sqlx::query(
+        "SELECT is_moderator FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND status = 'active'",
+    )
+    .bind(group)
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get::<i64, _>("is_moderator"))
+    .transpose()?
+    .map(|m| m != 0))
+}
+
+/// Creates a post in a community the author belongs to, or (`group`: its address) in a support
+/// group of which the author is an active member; returns its id.
 pub async fn create(
     db: &Db,
     user: &CurrentUser,
     slug: &str,
+    group: Option<&str>,
     p: &PostInput,
 ) -> Result<i64, AppError> {
-    let community = community_id(db, slug).await?;
+    let plain = match group {
+        None => Some(community_id(db, slug).await?),
+        Some(_) => None,
+    };
     let mut tx = db.begin_write().await?;
-    if membership(&mut tx, community, user.id).await?.is_none() {
+    let (community, group) = match (plain, group) {
+        (Some(community), _) => (community, None),
+        (None, None) => return Err(AppError::NotFound),
+        (None, Some(group)) => {
+            let r =
+                sqlx::query("SELECT id, community_id, kind FROM support_groups WHERE slug = $1")
+                    .bind(group)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            let g = GroupFacts {
+                id: r.try_get("id")?,
+                closed: r.try_get::<String, _>("kind")? != "open",
+            };
+            if group_membership(&mut tx, g.id, user.id).await?.is_none() {
+                return Err(if g.closed {
+                    AppError::NotFound
+                } else {
+                    AppError::JoinRequired
+                });
+            }
+            (r.try_get::<i64, _>("community_id")?, Some(g))
+        }
+    };
+    if group.is_none() && membership(&mut tx, community, user.id).await?.is_none() {
         return Err(AppError::JoinRequired);
     }
+    // A closed group's posts are never public, whatever the form said.
+    let visibility = if group.is_some_and(|g| g.closed) {
+        Visibility::Members
+    } else {
+        p.visibility
+    };
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, tags, \
-           created_at, last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+           created_at, last_activity_at, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
     )
     .bind(community)
     .bind(user.id)
     .bind(p.kind.as_str())
-    .bind(p.visibility.as_str())
+    .bind(visibility.as_str())
     .bind(&p.title)
     .bind(&p.body)
     .bind(markdown::to_html(&p.body))
     .bind(markdown::excerpt(&p.body))
     .bind(p.tags.join(" "))
     .bind(now)
+    .bind(group.map(|g| g.id))
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    set_tags(&mut tx, id, &p.tags).await?;
-    sqlx::query("UPDATE communities SET post_count = post_count + 1 WHERE id = $1")
-        .bind(community)
-        .execute(&mut *tx)
-        .await?;
+    let closed = group.filter(|g| g.closed).map(|g| g.id);
+    if closed.is_none() {
+        // Tags feed spelling suggestions and related questions site-wide: not a closed group's.
+        set_tags(&mut tx, id, &p.tags).await?;
+    }
+    count_post(&mut tx, community, group.map(|g| g.id), 1).await?;
     let what = format!("“{}”", notify::types::short(&p.title));
     let place = notify::repo::MentionPlace {
         what: &what,
         link: &format!("/p/{id}"),
         community,
-        public: p.visibility == Visibility::Public,
+        public: visibility == Visibility::Public,
+        group: closed,
     };
     let mentioned =
         notify::repo::add_mentions(&mut tx, &p.body, user.id, &user.handle, &place, &[]).await?;
@@ -428,18 +584,52 @@ pub async fn create(
     Ok(id)
 }
 
+/// Keeps the post count of a community (or, for a group post, of the group) true.
+async fn count_post(
+    tx: &mut Tx<'_>,
+    community: i64,
+    group: Option<i64>,
+    by: i64,
+) -> Result<(), AppError> {
+    let (sql, id) = match group {
+        Some(g) => (
+            "UPDATE support_groups SET post_count = post_count + $1 WHERE id = $2",
+            g,
+        ),
+        None => (
+            "UPDATE communities SET post_count = post_count + $1 WHERE id = $2",
+            community,
+        ),
+    };
+    sqlx::query(sql)
+        .bind(by)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The facts about a post that decide who may change it.
 struct PostFacts {
     community: i64,
+    group: Option<GroupFacts>,
     author: i64,
     kind: PostKind,
     public: bool,
     deleted: bool,
 }
 
+impl PostFacts {
+    /// The group whose active members alone may read the post (a private or hidden group).
+    fn closed_group(&self) -> Option<i64> {
+        self.group.filter(|g| g.closed).map(|g| g.id)
+    }
+}
+
 async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
     let r = sqlx::query(
-        "SELECT community_id, author_id, kind, visibility, deleted_at FROM posts WHERE id = $1",
+        "SELECT p.community_id, p.author_id, p.kind, p.visibility, p.deleted_at, p.group_id, g.kind AS group_kind \
+         FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -447,6 +637,13 @@ async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
     .ok_or(AppError::NotFound)?;
     Ok(PostFacts {
         community: r.try_get("community_id")?,
+        group: match r.try_get::<Option<i64>, _>("group_id")? {
+            Some(id) => Some(GroupFacts {
+                id,
+                closed: r.try_get::<Option<String>, _>("group_kind")?.as_deref() != Some("open"),
+            }),
+            None => None,
+        },
         author: r.try_get("author_id")?,
         kind: PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
         public: r.try_get::<String, _>("visibility")? == "public",
@@ -461,9 +658,18 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     if f.author != user.id {
         return Err(AppError::Forbidden);
     }
+    if f.group.is_some() {
+        // A former member of the group no longer writes there.
+        require_member(&mut tx, user, &f).await?;
+    }
     if f.deleted {
         return Err(AppError::Deleted);
     }
+    let visibility = if f.closed_group().is_some() {
+        Visibility::Members
+    } else {
+        p.visibility
+    };
     sqlx::query(
         "UPDATE posts SET title = $1, body_md = $2, body_html = $3, excerpt = $4, tags = $5, \
          visibility = $6, edited_at = $7 WHERE id = $8",
@@ -473,26 +679,35 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     .bind(markdown::to_html(&p.body))
     .bind(markdown::excerpt(&p.body))
     .bind(p.tags.join(" "))
-    .bind(p.visibility.as_str())
+    .bind(visibility.as_str())
     .bind(now_ms())
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    set_tags(&mut tx, id, &p.tags).await?;
+    if f.closed_group().is_none() {
+        set_tags(&mut tx, id, &p.tags).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
 
-/// Whether `user` moderates `community` (its moderators and admins).
-async fn moderates(tx: &mut Tx<'_>, user: &CurrentUser, community: i64) -> Result<bool, AppError> {
-    Ok(user.is_admin || membership(tx, community, user.id).await? == Some(true))
+/// Whether `user` moderates the post's place: admins, the community's moderators and, for a
+/// group post, the group's moderators.
+async fn moderates(tx: &mut Tx<'_>, user: &CurrentUser, f: &PostFacts) -> Result<bool, AppError> {
+    if user.is_admin || membership(tx, f.community, user.id).await? == Some(true) {
+        return Ok(true);
+    }
+    Ok(match f.group {
+        Some(g) => group_membership(tx, g.id, user.id).await? == Some(true),
+        None => false,
+    })
 }
 
 /// Soft-deletes a post (author, community moderator or admin): the words go, the replies stay.
 pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, id).await?;
-    if f.author != user.id && !moderates(&mut tx, user, f.community).await? {
+    if f.author != user.id && !moderates(&mut tx, user, &f).await? {
         return Err(AppError::Forbidden);
     }
     if f.deleted {
@@ -507,20 +722,29 @@ pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
     .execute(&mut *tx)
     .await?;
     set_tags(&mut tx, id, &[]).await?;
-    sqlx::query("UPDATE communities SET post_count = post_count - 1 WHERE id = $1")
-        .bind(f.community)
-        .execute(&mut *tx)
-        .await?;
+    count_post(&mut tx, f.community, f.group.map(|g| g.id), -1).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Members may write in their community; reading a members-only post needs the same membership.
+/// Members may write in their community (in a group: its active members); reading a
+/// members-only post needs the same membership.
 async fn require_member(
     tx: &mut Tx<'_>,
     user: &CurrentUser,
     f: &PostFacts,
 ) -> Result<(), AppError> {
+    if let Some(g) = f.group {
+        if group_membership(tx, g.id, user.id).await?.is_none() {
+            // A closed group's post does not exist for outsiders.
+            return Err(if g.closed {
+                AppError::NotFound
+            } else {
+                AppError::JoinRequired
+            });
+        }
+        return Ok(());
+    }
     if membership(tx, f.community, user.id).await?.is_none() {
         return Err(if f.public || user.is_admin {
             AppError::JoinRequired
@@ -634,14 +858,17 @@ async fn notify_reply(
     } else {
         ("reply", format!("@{who} replied to your post “{t}”"))
     };
-    if notify::repo::add(tx, f.author, kind, user.id, &line, &link).await? {
+    let group = f.closed_group();
+    if notify::repo::add_in_group(tx, f.author, kind, user.id, &line, &link, group).await? {
         notified.push(f.author);
     }
     if let Some(parent) = parent {
         let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
         if parent_author != f.author {
             let line = format!("@{who} replied to your comment on “{t}”");
-            if notify::repo::add(tx, parent_author, "reply", user.id, &line, &link).await? {
+            if notify::repo::add_in_group(tx, parent_author, "reply", user.id, &line, &link, group)
+                .await?
+            {
                 notified.push(parent_author);
             }
         }
@@ -652,6 +879,7 @@ async fn notify_reply(
         link: &link,
         community: f.community,
         public: f.public,
+        group: f.closed_group(),
     };
     let mut skip = notified.clone();
     if let Some(parent) = parent {
@@ -685,6 +913,10 @@ pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Res
     if author != user.id {
         return Err(AppError::Forbidden);
     }
+    let f = post_facts(&mut tx, post).await?;
+    if f.group.is_some() {
+        require_member(&mut tx, user, &f).await?;
+    }
     if deleted {
         return Err(AppError::Deleted);
     }
@@ -704,7 +936,7 @@ pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, A
     let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     let f = post_facts(&mut tx, post).await?;
-    if author != user.id && !moderates(&mut tx, user, f.community).await? {
+    if author != user.id && !moderates(&mut tx, user, &f).await? {
         return Err(AppError::Forbidden);
     }
     if deleted {
@@ -852,12 +1084,41 @@ pub async fn accept(
             notify::types::short(&title)
         );
         let link = format!("/p/{post}#r{reply}");
-        if notify::repo::add(&mut tx, answerer, "accepted", user.id, &line, &link).await? {
+        let group = f.closed_group();
+        if notify::repo::add_in_group(&mut tx, answerer, "accepted", user.id, &line, &link, group)
+            .await?
+        {
             notified.push(answerer);
         }
     }
     tx.commit().await?;
     db.announce(&notified).await;
+    Ok(())
+}
+
+/// A moderator of the post's support group pins it to the top of the group, or unpins it.
+pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    let Some(g) = f.group else {
+        return Err(AppError::BadRequest);
+    };
+    let moderator = group_membership(&mut tx, g.id, user.id).await?;
+    if moderator.is_none() && g.closed {
+        return Err(AppError::NotFound);
+    }
+    if moderator != Some(true) && !user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    sqlx::query("UPDATE posts SET pinned_at = $1 WHERE id = $2")
+        .bind(pinned.then(now_ms))
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -111,8 +111,10 @@ pub enum FeedScope {
     Public,
     /// Every post of the communities the member joined.
     Home,
-    /// One community's posts (members-only ones as excerpts for outsiders).
+    /// One community's posts (members-only ones as excerpts for outsiders); group posts stay in their group.
     Community(String),
+    /// One support group's posts (empty for those who may not read the group).
+    Group(String),
 }
 
 impl FeedScope {
@@ -121,7 +123,10 @@ impl FeedScope {
         match raw {
             "public" | "" => Self::Public,
             "home" => Self::Home,
-            slug => Self::Community(slug.to_string()),
+            raw => match raw.strip_prefix("g:") {
+                Some(group) => Self::Group(group.to_string()),
+                None => Self::Community(raw.to_string()),
+            },
         }
     }
     pub fn as_param(&self) -> String {
@@ -129,6 +134,7 @@ impl FeedScope {
             Self::Public => "public".into(),
             Self::Home => "home".into(),
             Self::Community(slug) => slug.clone(),
+            Self::Group(slug) => format!("g:{slug}"),
         }
     }
 }
@@ -158,9 +164,12 @@ impl Cursor {
 /// Who wrote something, with the verified-clinician badge when it applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
+    /// Empty for a former member of the post's support group (their handle is not shown there).
     pub handle: String,
     /// "Verified neurologist" for verified clinicians; `None` for everyone else.
     pub badge: Option<String>,
+    /// Wrote in a support group they have since left.
+    pub former: bool,
 }
 
 /// A post as listed in feeds and on profiles.
@@ -169,6 +178,10 @@ pub struct PostSummary {
     pub id: i64,
     pub community_slug: String,
     pub community_name: String,
+    /// The support group it was written in, as (address, name).
+    pub group: Option<(String, String)>,
+    /// Pinned to the top of its group by a group moderator.
+    pub pinned: bool,
     pub kind: PostKind,
     pub visibility: Visibility,
     pub title: String,
@@ -241,6 +254,8 @@ pub struct PostPage {
     pub related_articles: Vec<ArticleLink>,
     /// Previews of the articles replies cite (looked up by address).
     pub cited_articles: Vec<ArticleLink>,
+    /// A moderator of the post's support group may pin it.
+    pub can_pin: bool,
 }
 
 /// A published library article as a link with a preview.
@@ -364,7 +379,13 @@ pub fn layout_thread(replies: Vec<StoredReply>, question: bool) -> Vec<ReplyView
                 .view
                 .author
                 .as_ref()
-                .map(|a| format!("@{}", a.handle))
+                .map(|a| {
+                    if a.former {
+                        "a former member".to_string()
+                    } else {
+                        format!("@{}", a.handle)
+                    }
+                })
                 .unwrap_or_else(|| "[deleted]".into());
             (r.view.id, who)
         })
@@ -421,6 +442,7 @@ mod tests {
                 author: Some(Author {
                     handle: format!("m{id}"),
                     badge: None,
+                    former: false,
                 }),
                 body_html: String::new(),
                 body_md: None,

@@ -1,0 +1,169 @@
+//! Support group server functions: list and read groups, start one, join/ask/accept/leave, and the moderators' decisions.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+async fn viewer() -> Result<crate::posts::repo::Viewer, AppError> {
+    Ok(crate::auth::api::session::current()
+        .await?
+        .map(|u| (u.id, u.is_admin)))
+}
+
+/// The groups of a community the viewer may see (hidden ones only for their members and invitees).
+#[server(endpoint = "groups")]
+pub async fn get_groups(community: String) -> Result<Vec<GroupSummary>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::list(&state.db, &community, viewer().await?.map(|v| v.0)).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A group's page: description, the viewer's standing, and pinned posts for those who may read.
+#[server(endpoint = "group")]
+pub async fn get_group(slug: String) -> Result<GroupDetail, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::detail(&state.db, &slug, viewer().await?).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Starts a support group in a community (its moderators and admins), then opens it.
+#[server(endpoint = "group/create")]
+pub async fn create_group(
+    community: String,
+    name: String,
+    description: String,
+    kind: String,
+    question: String,
+) -> Result<String, AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = super::repo::GroupInput {
+            name: c.check("name", parse_name(&name)).unwrap_or_default(),
+            description: c
+                .check("description", parse_description(&description))
+                .unwrap_or_default(),
+            kind: c
+                .check("kind", GroupKind::parse(&kind))
+                .unwrap_or(GroupKind::Private),
+            question: c
+                .check("question", parse_question(&question))
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        let slug = super::repo::create(&state.db, &user, &community, &input).await?;
+        leptos_axum::redirect(&format!("/g/{slug}"));
+        Ok(slug)
+    }
+    .await;
+    session::finish_form(
+        "create_group",
+        &[
+            ("name", &name),
+            ("description", &description),
+            ("kind", &kind),
+            ("question", &question),
+        ],
+        result,
+    )
+}
+
+/// Joins an open group, asks to join a private one (answering its question) or accepts an invitation.
+#[server(endpoint = "group/join")]
+pub async fn join_group(slug: String, answer: Option<String>) -> Result<MemberStatus, AppError> {
+    use crate::auth::api::session;
+    let answer = answer.unwrap_or_default();
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        super::repo::join(&state.db, &user, &slug, &answer).await
+    }
+    .await;
+    session::finish_form("join_group", &[("answer", &answer)], result)
+}
+
+/// Leaves the group, withdraws a request or declines an invitation.
+#[server(endpoint = "group/leave")]
+pub async fn leave_group(slug: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::leave(&state.db, &user, &slug).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A group moderator approves (`approve` true) or declines a join request.
+#[server(endpoint = "group/decide")]
+pub async fn decide_join_request(
+    slug: String,
+    handle: String,
+    approve: bool,
+) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::decide(&state.db, &user, &slug, &handle, approve).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A group moderator removes a member; with `ban` they cannot join again.
+#[server(endpoint = "group/remove")]
+pub async fn remove_group_member(slug: String, handle: String, ban: bool) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::remove(&state.db, &user, &slug, &handle, ban).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A group moderator invites a member by handle (the way into a hidden group).
+#[server(endpoint = "group/invite")]
+pub async fn invite_to_group(slug: String, handle: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        super::repo::invite(&state.db, &user, &slug, &handle).await
+    }
+    .await;
+    session::finish_form("invite_to_group", &[("handle", &handle)], result)
+}
+
+/// A group moderator makes a member a moderator (`on` false: an admin, or the moderator themself, steps down).
+#[server(endpoint = "group/moderator")]
+pub async fn set_group_moderator(slug: String, handle: String, on: bool) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::set_moderator(&state.db, &user, &slug, &handle, on).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The moderators' page: requests waiting and members.
+#[server(endpoint = "group/admin")]
+pub async fn get_group_admin(slug: String) -> Result<GroupAdmin, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::admin(&state.db, &user, &slug).await
+    }
+    .await;
+    crate::state::finish(result)
+}

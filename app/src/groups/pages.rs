@@ -1,0 +1,534 @@
+//! Support group pages: the groups panel of a community, a group's page, its moderators' page, a new group and a new group post.
+
+use super::api::{
+    get_group, get_group_admin, get_groups, CreateGroup, DecideJoinRequest, InviteToGroup,
+    JoinGroup, LeaveGroup, RemoveGroupMember, SetGroupModerator,
+};
+use super::types::*;
+use crate::auth::pages::echo_resource;
+use crate::posts::api::CreatePost;
+use crate::posts::pages::{Feed, PostCard, PostForm, RadioGroup, VISIBILITY_CHOICES};
+use crate::posts::types::FeedScope;
+use crate::ui::{
+    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
+    FormAlert,
+};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn members(n: i64) -> String {
+    format!("{n} {}", if n == 1 { "member" } else { "members" })
+}
+
+/// The kind of a group as a small badge.
+#[component]
+fn KindBadge(kind: GroupKind) -> impl IntoView {
+    let icon = match kind {
+        GroupKind::Open => "",
+        GroupKind::Private => "🔒 ",
+        GroupKind::Hidden => "👁 ",
+    };
+    view! { <span class=format!("badge badge-group-{}", kind.as_str())>{icon}{kind.label()}</span> }
+}
+
+/// The "Support groups" panel of a community page.
+#[component]
+pub fn GroupsPanel(community: String, can_create: bool) -> impl IntoView {
+    let groups = Resource::new(
+        {
+            let community = community.clone();
+            move || community.clone()
+        },
+        get_groups,
+    );
+    view! {
+        <section class="panel" aria-labelledby="groups-h">
+            <h2 id="groups-h">"Support groups"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match groups.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No groups yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain-list group-list">
+                                {list.into_iter().map(|g| view! {
+                                    <li>
+                                        <a href=format!("/g/{}", g.slug)><strong>{g.name.clone()}</strong></a>
+                                        <br/>
+                                        <span class="small muted"><KindBadge kind=g.kind/> " · " {members(g.member_count)}</span>
+                                        {match g.status {
+                                            Some(MemberStatus::Active) => Some(view! { " " <span class="small badge badge-verified">"✓ Member"</span> }.into_any()),
+                                            Some(MemberStatus::Pending) => Some(view! { " " <span class="small badge">"Request sent"</span> }.into_any()),
+                                            Some(MemberStatus::Invited) => Some(view! { " " <span class="small badge">"Invited"</span> }.into_any()),
+                                            _ => None,
+                                        }}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            {can_create.then(|| view! {
+                <p><a href=format!("/c/{community}/groups/new")>"Start a support group"</a></p>
+            })}
+        </section>
+    }
+}
+
+/// `/g/:slug`: a group's description, joining, and (for those who may read) its posts.
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let params = use_params_map();
+    let join = ServerAction::<JoinGroup>::new();
+    let leave = ServerAction::<LeaveGroup>::new();
+    let joined = successes(join);
+    let left = successes(leave);
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                joined.get(),
+                left.get(),
+            )
+        },
+        |(slug, ..)| get_group(slug),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <GroupView d=d join=join leave=leave/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GroupView(
+    d: GroupDetail,
+    join: ServerAction<JoinGroup>,
+    leave: ServerAction<LeaveGroup>,
+) -> impl IntoView {
+    let g = d.summary.clone();
+    let slug = g.slug.clone();
+    let join_err = action_error(join);
+    let echo = echo_resource("join_group", join_err.get_untracked().is_some());
+    let leave_form = |label: &'static str| {
+        let slug = slug.clone();
+        view! {
+            <ActionForm action=leave attr:class="inline-form">
+                <input type="hidden" name="slug" value=slug/>
+                <button type="submit" class="button">{label}</button>
+            </ActionForm>
+        }
+    };
+    let standing = match (d.logged_in, g.status, g.kind) {
+        (false, ..) => view! {
+            <a class="button primary" href=format!("/login?next=/g/{slug}")>
+                {if g.kind == GroupKind::Open { "Log in to join" } else { "Log in to ask to join" }}
+            </a>
+        }
+        .into_any(),
+        (true, Some(MemberStatus::Active), _) => view! {
+            <span class="badge badge-verified">"✓ You are a member"</span>
+            {leave_form("Leave group")}
+        }
+        .into_any(),
+        (true, Some(MemberStatus::Pending), _) => view! {
+            <p role="status">"Your request is waiting for a moderator. We'll notify you of their decision."</p>
+            {leave_form("Withdraw request")}
+        }
+        .into_any(),
+        (true, Some(MemberStatus::Invited), _) => {
+            let slug = slug.clone();
+            view! {
+                <p role="status">"You are invited to this group."</p>
+                <ActionForm action=join attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug/>
+                    <button type="submit" class="button primary">"Accept invitation"</button>
+                </ActionForm>
+                {leave_form("Decline")}
+            }
+            .into_any()
+        }
+        (true, Some(MemberStatus::Banned), _) => view! {
+            <p class="muted">"The group's moderators removed you from this group."</p>
+        }
+        .into_any(),
+        (true, None, GroupKind::Open) => {
+            let slug = slug.clone();
+            view! {
+                <ActionForm action=join attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug/>
+                    <button type="submit" class="button primary">"Join group"</button>
+                </ActionForm>
+                <FieldMessage id="f-group-error".into() error=field_error(join_err, "group")/>
+            }
+            .into_any()
+        }
+        (true, None, _) => {
+            let slug = slug.clone();
+            let question = d.question.clone();
+            view! {
+                <Suspense fallback=|| ()>
+                    {
+                        let slug = slug.clone();
+                        let question = question.clone();
+                        move || {
+                            let slug = slug.clone();
+                            let question = question.clone();
+                            Suspend::new(async move {
+                                let echo = echo.await;
+                                view! {
+                                    <ActionForm action=join attr:novalidate=true attr:class="stack join-request">
+                                        <input type="hidden" name="slug" value=slug/>
+                                        <FieldMessage id="f-group-error".into() error=field_error(join_err, "group")/>
+                                        {if question.is_empty() {
+                                            view! { <input type="hidden" name="answer" value=""/> }.into_any()
+                                        } else {
+                                            view! {
+                                                <div class="field" class:has-error=move || field_error(join_err, "answer").get().is_some()>
+                                                    <label for="f-answer">{question.clone()}</label>
+                                                    <p class="hint" id="f-answer-hint">"Only the group's moderators read your answer."</p>
+                                                    <textarea id="f-answer" name="answer" rows=3 aria-describedby="f-answer-hint f-answer-error"
+                                                        aria-invalid=move || field_error(join_err, "answer").get().is_some().then_some("true")>
+                                                        {echoed(&echo, "answer").unwrap_or_default()}
+                                                    </textarea>
+                                                    <FieldMessage id="f-answer-error".into() error=field_error(join_err, "answer")/>
+                                                </div>
+                                            }.into_any()
+                                        }}
+                                        <button type="submit" class="button primary">"Ask to join"</button>
+                                    </ActionForm>
+                                }
+                            })
+                        }
+                    }
+                </Suspense>
+            }
+            .into_any()
+        }
+    };
+    let active = g.status == Some(MemberStatus::Active);
+    let closed = g.kind != GroupKind::Open;
+    view! {
+        <Title text=g.name.clone()/>
+        {closed.then(|| view! { <Meta name="robots" content="noindex"/> })}
+        <p class="crumbs"><a href=format!("/c/{}", d.community_slug)>{d.community_name.clone()}</a> " › Support groups"</p>
+        <header class="community-head">
+            <div>
+                <h1>{g.name.clone()}</h1>
+                <p class="muted"><KindBadge kind=g.kind/> " · " {members(g.member_count)}</p>
+            </div>
+        </header>
+        <p class="lead">{g.description.clone()}</p>
+        <div class="community-grid">
+            <section class="panel" aria-labelledby="posts-h">
+                <div class="section-head">
+                    <h2 id="posts-h">"Posts"</h2>
+                    {active.then(|| view! {
+                        <p class="cta">
+                            <a class="button primary" href=format!("/g/{slug}/new?kind=question")>"Ask the group"</a>
+                            <a class="button" href=format!("/g/{slug}/new?kind=discussion")>"Start a discussion"</a>
+                        </p>
+                    })}
+                </div>
+                {if d.can_read {
+                    view! {
+                        {(!d.pinned.is_empty()).then(|| view! {
+                            <h3 class="small">"Pinned"</h3>
+                            <ul class="post-list pinned-list">
+                                {d.pinned.iter().map(|p| view! { <PostCard p=p.clone() show_community=false/> }).collect_view()}
+                            </ul>
+                        })}
+                        <Feed
+                            scope=FeedScope::Group(slug.clone())
+                            base=format!("/g/{slug}")
+                            show_community=false
+                            empty="Nobody has posted in this group yet."
+                        />
+                    }.into_any()
+                } else {
+                    view! {
+                        <div class="alert alert-info locked" role="note">
+                            <p><strong>"Posts in this group are for its members."</strong>
+                            " Only members see who writes here and what they share."</p>
+                        </div>
+                    }.into_any()
+                }}
+            </section>
+            <aside>
+                <section class="panel" aria-labelledby="join-h">
+                    <h2 id="join-h">"Membership"</h2>
+                    <div class="stack">{standing}</div>
+                    {d.is_moderator.then(|| view! {
+                        <p><a href=format!("/g/{slug}/manage")>
+                            "Manage the group"
+                            {(d.pending_count > 0).then(|| format!(" ({} waiting)", d.pending_count))}
+                        </a></p>
+                    })}
+                </section>
+                <section class="panel" aria-labelledby="gmods-h">
+                    <h2 id="gmods-h">"Group moderators"</h2>
+                    <ul class="plain-list">
+                        {d.moderators.iter().map(|h| view! {
+                            <li><a href=format!("/u/{h}")>"@"{h.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </aside>
+        </div>
+    }
+}
+
+/// `/g/:slug/manage`: join requests with their answers, members, invitations. Group moderators and admins.
+#[component]
+pub fn GroupManagePage() -> impl IntoView {
+    let params = use_params_map();
+    let decide = ServerAction::<DecideJoinRequest>::new();
+    let remove = ServerAction::<RemoveGroupMember>::new();
+    let invite = ServerAction::<InviteToGroup>::new();
+    let moderator = ServerAction::<SetGroupModerator>::new();
+    let changed = [
+        successes(decide),
+        successes(remove),
+        successes(invite),
+        successes(moderator),
+    ];
+    let admin = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                changed.map(|m| m.get()),
+            )
+        },
+        |(slug, _)| get_group_admin(slug),
+    );
+    let action_err = Signal::derive(move || {
+        action_error(decide)
+            .get()
+            .or_else(|| action_error(remove).get())
+            .or_else(|| action_error(moderator).get())
+    });
+    let invite_err = action_error(invite);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let a = match admin.await {
+                    Ok(a) => a,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let slug = a.slug.clone();
+                let row_err = move || action_err.get().and_then(|e| e.field_message("handle"));
+                let members_view = a.members.clone().into_iter().map(|m| {
+                    let (s1, s2, s3) = (slug.clone(), slug.clone(), slug.clone());
+                    let (h1, h2, h3, h) = (m.handle.clone(), m.handle.clone(), m.handle.clone(), m.handle.clone());
+                    let state = match m.status {
+                        MemberStatus::Invited => " · invited",
+                        MemberStatus::Banned => " · removed, may not rejoin",
+                        _ if m.is_moderator => " · moderator",
+                        _ => "",
+                    };
+                    let active = m.status == MemberStatus::Active;
+                    let banned = m.status == MemberStatus::Banned;
+                    view! {
+                        <li>
+                            <a href=format!("/u/{h}")>"@"{h.clone()}</a>
+                            <span class="small muted">{state}</span>
+                            {(!m.is_moderator).then(move || view! {
+                                <span class="row-actions">
+                                    {active.then(move || view! {
+                                        <ActionForm action=moderator attr:class="inline-form">
+                                            <input type="hidden" name="slug" value=s3/>
+                                            <input type="hidden" name="handle" value=h3/>
+                                            <input type="hidden" name="on" value="true"/>
+                                            <button type="submit" class="link-button">"Make moderator"</button>
+                                        </ActionForm>
+                                    })}
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="slug" value=s1/>
+                                        <input type="hidden" name="handle" value=h1/>
+                                        <input type="hidden" name="ban" value="false"/>
+                                        <button type="submit" class="link-button">
+                                            {if banned { "Lift the ban" } else { "Remove" }}
+                                        </button>
+                                    </ActionForm>
+                                    {(!banned).then(move || view! {
+                                        <ActionForm action=remove attr:class="inline-form">
+                                            <input type="hidden" name="slug" value=s2/>
+                                            <input type="hidden" name="handle" value=h2/>
+                                            <input type="hidden" name="ban" value="true"/>
+                                            <button type="submit" class="link-button">"Remove and ban"</button>
+                                        </ActionForm>
+                                    })}
+                                </span>
+                            })}
+                        </li>
+                    }
+                }).collect_view();
+                let requests_view = a.requests.clone().into_iter().map(|r| {
+                    let (s1, s2) = (slug.clone(), slug.clone());
+                    let (h1, h2) = (r.handle.clone(), r.handle.clone());
+                    let question = a.question.clone();
+                    view! {
+                        <li class="request">
+                            <p><a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
+                                <span class="small muted">" · asked " {format_date(r.created_at)}</span></p>
+                            {(!question.is_empty()).then(|| view! { <p class="small muted">{question.clone()}</p> })}
+                            <blockquote>{if r.answer.is_empty() { "(no answer)".to_string() } else { r.answer.clone() }}</blockquote>
+                            <div class="row-actions">
+                                <ActionForm action=decide attr:class="inline-form">
+                                    <input type="hidden" name="slug" value=s1/>
+                                    <input type="hidden" name="handle" value=h1.clone()/>
+                                    <input type="hidden" name="approve" value="true"/>
+                                    <button type="submit" class="button primary">"Approve @"{h1}</button>
+                                </ActionForm>
+                                <ActionForm action=decide attr:class="inline-form">
+                                    <input type="hidden" name="slug" value=s2/>
+                                    <input type="hidden" name="handle" value=h2/>
+                                    <input type="hidden" name="approve" value="false"/>
+                                    <button type="submit" class="button">"Decline"</button>
+                                </ActionForm>
+                            </div>
+                        </li>
+                    }
+                }).collect_view();
+                let no_requests = a.requests.is_empty();
+                view! {
+                    <Title text=format!("Manage {}", a.name)/>
+                    <p class="crumbs"><a href=format!("/g/{slug}")>{a.name.clone()}</a></p>
+                    <h1>"Manage the group"</h1>
+                    <FormAlert error=action_err/>
+                    {move || row_err().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+                    <section class="panel" aria-labelledby="req-h">
+                        <h2 id="req-h">"Join requests"</h2>
+                        {if no_requests {
+                            view! { <p class="muted">"No requests waiting."</p> }.into_any()
+                        } else {
+                            view! { <ul class="plain-list request-list">{requests_view}</ul> }.into_any()
+                        }}
+                    </section>
+                    <section class="panel" aria-labelledby="inv-h">
+                        <h2 id="inv-h">"Invite a member"</h2>
+                        <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
+                        <ActionForm action=invite attr:novalidate=true attr:class="stack">
+                            <input type="hidden" name="slug" value=slug.clone()/>
+                            <Field label="Member's handle" name="handle" error=field_error(invite_err, "handle")/>
+                            <button type="submit" class="button primary">"Invite"</button>
+                        </ActionForm>
+                    </section>
+                    <section class="panel" aria-labelledby="mem-h">
+                        <h2 id="mem-h">"Members"</h2>
+                        <ul class="plain-list member-list">
+                            {members_view}
+                        </ul>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/c/:slug/groups/new`: a community moderator or admin starts a support group.
+#[component]
+pub fn NewGroupPage() -> impl IntoView {
+    let params = use_params_map();
+    let action = ServerAction::<CreateGroup>::new();
+    let err = action_error(action);
+    let echo = echo_resource("create_group", err.get_untracked().is_some());
+    view! {
+        <Title text="Start a support group"/>
+        <section class="panel narrow">
+            <h1>"Start a support group"</h1>
+            <p class="muted">"A group for one situation, e.g. “Newly diagnosed” or “Caregivers”. You become its first moderator."</p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let echo = echo.await;
+                    let community = params.read_untracked().get("slug").unwrap_or_default();
+                    let kind = echoed(&echo, "kind").unwrap_or_else(|| "private".into());
+                    view! {
+                        <ActionForm action=action attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="community" value=community/>
+                            <Field label="Name" name="name" value=echoed(&echo, "name")
+                                hint="e.g. Newly diagnosed with MS" error=field_error(err, "name")/>
+                            <div class="field" class:has-error=move || field_error(err, "description").get().is_some()>
+                                <label for="f-description">"Who is it for?"</label>
+                                <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
+                                    aria-invalid=move || field_error(err, "description").get().is_some().then_some("true")>
+                                    {echoed(&echo, "description").unwrap_or_default()}
+                                </textarea>
+                                <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
+                            </div>
+                            <RadioGroup legend="Who can join?" name="kind" options=KIND_CHOICES
+                                selected=kind error=field_error(err, "kind")/>
+                            <Field label="Screening question (private groups, optional)" name="question"
+                                value=echoed(&echo, "question")
+                                hint="Asked of everyone who wants to join, e.g. “How are you affected by MS?”"
+                                error=field_error(err, "question")/>
+                            <button type="submit" class="button primary">"Start the group"</button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/g/:slug/new`: an active member posts in the group.
+#[component]
+pub fn NewGroupPostPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let action = ServerAction::<CreatePost>::new();
+    let err = action_error(action);
+    let echo = echo_resource("create_post", err.get_untracked().is_some());
+    let group = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_group,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let d = match group.await {
+                    Ok(d) => d,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let g = d.summary.clone();
+                if g.status != Some(MemberStatus::Active) {
+                    return view! {
+                        <Title text="Join to post"/>
+                        <section class="panel narrow">
+                            <h1>"Members of " {g.name.clone()} " post here"</h1>
+                            <p><a class="button primary" href=format!("/g/{}", g.slug)>"Go to the group"</a></p>
+                        </section>
+                    }.into_any();
+                }
+                let echo = echo.await;
+                let kind = echoed(&echo, "kind")
+                    .or_else(|| query.read_untracked().get("kind"))
+                    .unwrap_or_else(|| "question".into());
+                let visibility = (g.kind == GroupKind::Open).then_some(VISIBILITY_CHOICES);
+                view! {
+                    <Title text=format!("New post in {}", g.name)/>
+                    <section class="panel narrow">
+                        <p class="crumbs">
+                            <a href=format!("/c/{}", d.community_slug)>{d.community_name.clone()}</a>
+                            " › " <a href=format!("/g/{}", g.slug)>{g.name.clone()}</a>
+                        </p>
+                        <h1>"New post in " {g.name.clone()}</h1>
+                        {(g.kind != GroupKind::Open).then(|| view! {
+                            <p class="alert alert-info" role="note">"Only members of this group will see your post."</p>
+                        })}
+                        <PostForm action=action echo=echo kind=kind community=d.community_slug.clone()
+                            group=Some(g.slug.clone()) visibility=visibility/>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

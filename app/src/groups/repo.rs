@@ -1,0 +1,693 @@
+//! Server-only support group storage: listing, a group's page, creating groups, joining, requests, invitations, removals; counts in the same transaction.
+
+use super::types::*;
+use crate::auth::types::CurrentUser;
+use crate::db::{is_unique_violation, now_ms, Db};
+use crate::error::AppError;
+use crate::notifications as notify;
+use crate::posts::repo::{readable, summary, Params, Viewer, FROM, SUMMARY};
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// What a join form says for an unknown address and for a hidden group the member was not
+/// invited to (the same words, so the answer does not reveal that a hidden group exists).
+const NOT_JOINABLE: &str =
+    "There is no group to join at this address. Hidden groups take members by invitation only.";
+
+/// The group's row and the viewer's standing in it.
+struct Facts {
+    id: i64,
+    name: String,
+    kind: GroupKind,
+    question: String,
+    status: Option<MemberStatus>,
+    is_moderator: bool,
+}
+
+async fn facts(
+    conn: &mut sqlx::AnyConnection,
+    slug: &str,
+    user: i64,
+) -> Result<Option<Facts>, AppError> {
+    let row = sqlx::query(
+        "SELECT g.id, g.name, g.kind, g.question, gm.status, gm.is_moderator \
+         FROM support_groups g LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
+         WHERE g.slug = $1",
+    )
+    .bind(slug)
+    .bind(user)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let status = r
+        .try_get::<Option<String>, _>("status")?
+        .and_then(|s| MemberStatus::parse(&s));
+    Ok(Some(Facts {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        kind: GroupKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        question: r.try_get("question")?,
+        status,
+        is_moderator: status == Some(MemberStatus::Active)
+            && r.try_get::<Option<i64>, _>("is_moderator")? == Some(1),
+    }))
+}
+
+impl Facts {
+    /// A hidden group exists only for its members and those invited.
+    fn visible(&self) -> bool {
+        self.kind != GroupKind::Hidden
+            || matches!(
+                self.status,
+                Some(MemberStatus::Active | MemberStatus::Invited)
+            )
+    }
+    fn closed(&self) -> bool {
+        self.kind != GroupKind::Open
+    }
+}
+
+fn group_summary(r: &sqlx::any::AnyRow) -> Result<GroupSummary, AppError> {
+    Ok(GroupSummary {
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        kind: GroupKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        member_count: r.try_get("member_count")?,
+        status: r
+            .try_get::<Option<String>, _>("status")?
+            .and_then(|s| MemberStatus::parse(&s)),
+    })
+}
+
+/// The groups of a community the viewer may see: open and private ones, and hidden ones they
+/// belong to or were invited to (one indexed query).
+pub async fn list(
+    db: &Db,
+    community: &str,
+    viewer: Option<i64>,
+) -> Result<Vec<GroupSummary>, AppError> {
+    sqlx::query(
+        "SELECT g.slug, g.name, g.description, g.kind, g.member_count, gm.status \
+         FROM support_groups g JOIN communities c ON c.id = g.community_id \
+         LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
+         WHERE c.slug = $1 AND (g.kind <> 'hidden' OR gm.status IN ('active', 'invited')) \
+         ORDER BY g.name, g.id LIMIT 200",
+    )
+    .bind(community)
+    .bind(viewer.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(group_summary)
+    .collect()
+}
+
+/// A group's page; a hidden group is not found by those who are neither members nor invited.
+pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, AppError> {
+    let row = sqlx::query(
+        "SELECT g.id, g.slug, g.name, g.description, g.kind, g.question, g.member_count, g.post_count, \
+           g.pending_count, c.slug AS community_slug, c.name AS community_name, gm.status, gm.is_moderator \
+         FROM support_groups g JOIN communities c ON c.id = g.community_id \
+         LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
+         WHERE g.slug = $1",
+    )
+    .bind(slug)
+    .bind(viewer.map(|v| v.0).unwrap_or(0))
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let summary_row = group_summary(&row)?;
+    let status = summary_row.status;
+    let kind = summary_row.kind;
+    if kind == GroupKind::Hidden
+        && !matches!(status, Some(MemberStatus::Active | MemberStatus::Invited))
+    {
+        return Err(AppError::NotFound);
+    }
+    let id: i64 = row.try_get("id")?;
+    let active = status == Some(MemberStatus::Active);
+    let is_admin = viewer.is_some_and(|v| v.1);
+    let is_moderator = active && row.try_get::<Option<i64>, _>("is_moderator")? == Some(1);
+    let can_read = kind == GroupKind::Open || active;
+    let moderators = sqlx::query(
+        "SELECT u.handle FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
+         WHERE gm.group_id = $1 AND gm.is_moderator = 1 AND gm.status = 'active' ORDER BY u.handle LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>("handle"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let pinned = if can_read {
+        let mut params = Params::default();
+        let readable_sql = readable(&mut params, viewer);
+        let g = params.p(id);
+        let sql = format!(
+            "SELECT {SUMMARY} {FROM} WHERE p.group_id = {g} AND p.pinned_at IS NOT NULL \
+             AND p.deleted_at IS NULL AND {readable_sql} = 1 ORDER BY p.pinned_at DESC LIMIT 5"
+        );
+        let mut q = sqlx::query(&sql);
+        for v in &params.0 {
+            q = q.bind(*v);
+        }
+        q.fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| summary(r, true))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(GroupDetail {
+        community_slug: row.try_get("community_slug")?,
+        community_name: row.try_get("community_name")?,
+        question: row.try_get("question")?,
+        moderators,
+        post_count: row.try_get("post_count")?,
+        logged_in: viewer.is_some(),
+        is_moderator: is_moderator || is_admin,
+        pending_count: if is_moderator || is_admin {
+            row.try_get("pending_count")?
+        } else {
+            0
+        },
+        can_read,
+        pinned,
+        summary: summary_row,
+    })
+}
+
+/// The fields of a new group.
+pub struct GroupInput {
+    pub name: String,
+    pub description: String,
+    pub kind: GroupKind,
+    pub question: String,
+}
+
+/// Starts a group in a community (its moderators and admins); the creator becomes the group's
+/// first moderator. Returns the group's address (from its name, numbered if taken).
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    community: &str,
+    g: &GroupInput,
+) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT c.id, m.is_moderator FROM communities c \
+         LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = $2 WHERE c.slug = $1",
+    )
+    .bind(community)
+    .bind(user.id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let community_id: i64 = row.try_get("id")?;
+    if !user.is_admin && row.try_get::<Option<i64>, _>("is_moderator")? != Some(1) {
+        return Err(AppError::Forbidden);
+    }
+    let base = slug_from_name(&g.name);
+    let now = now_ms();
+    for n in 1..=50 {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        sqlx::query("SAVEPOINT group_slug")
+            .execute(&mut *tx)
+            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO support_groups (community_id, slug, name, description, kind, question, member_count, \
+               created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+        )
+        .bind(community_id)
+        .bind(&slug)
+        .bind(&g.name)
+        .bind(&g.description)
+        .bind(g.kind.as_str())
+        .bind(&g.question)
+        .bind(user.id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        match inserted {
+            Ok(r) => {
+                let id: i64 = r.try_get("id")?;
+                sqlx::query(
+                    "INSERT INTO support_group_members (group_id, user_id, status, is_moderator, created_at) \
+                     VALUES ($1, $2, 'active', 1, $3)",
+                )
+                .bind(id)
+                .bind(user.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                return Ok(slug);
+            }
+            Err(e) if is_unique_violation(&e, "support_groups_slug_key") => {
+                sqlx::query("ROLLBACK TO SAVEPOINT group_slug")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::field(
+        "name",
+        "Many groups already have this name. Please choose another.",
+    ))
+}
+
+/// Moves the group's counters by `members` (active) and `pending` (requests waiting).
+async fn count(tx: &mut Tx<'_>, group: i64, members: i64, pending: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE support_groups SET member_count = member_count + $1, pending_count = pending_count + $2 \
+         WHERE id = $3",
+    )
+    .bind(members)
+    .bind(pending)
+    .bind(group)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn set_status(tx: &mut Tx<'_>, group: i64, user: i64, status: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE support_group_members SET status = $1 WHERE group_id = $2 AND user_id = $3",
+    )
+    .bind(status)
+    .bind(group)
+    .bind(user)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Tells the group's moderators that someone asked to join; returns who was told.
+async fn tell_moderators(
+    tx: &mut Tx<'_>,
+    f: &Facts,
+    slug: &str,
+    user: &CurrentUser,
+) -> Result<Vec<i64>, AppError> {
+    let mods = sqlx::query(
+        "SELECT user_id FROM support_group_members WHERE group_id = $1 AND is_moderator = 1 AND status = 'active'",
+    )
+    .bind(f.id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>("user_id"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let line = format!(
+        "@{} asked to join “{}”",
+        user.handle,
+        notify::types::short(&f.name)
+    );
+    let link = format!("/g/{slug}/manage");
+    let mut told = Vec::new();
+    for m in mods {
+        if notify::repo::add(tx, m, "group", user.id, &line, &link).await? {
+            told.push(m);
+        }
+    }
+    Ok(told)
+}
+
+/// Joins an open group, asks to join a private one (with the answer to its question), or accepts
+/// an invitation; returns the member's standing afterwards.
+pub async fn join(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    answer: &str,
+) -> Result<MemberStatus, AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = match facts(&mut tx, slug, user.id).await? {
+        Some(f) if f.visible() => f,
+        _ => return Err(AppError::field("group", NOT_JOINABLE)),
+    };
+    let mut told = Vec::new();
+    let status = match (f.status, f.kind) {
+        (Some(MemberStatus::Active), _) => MemberStatus::Active,
+        (Some(MemberStatus::Pending), _) => MemberStatus::Pending,
+        (Some(MemberStatus::Banned), _) => {
+            return Err(AppError::field(
+                "group",
+                "The group's moderators removed you from this group, so you cannot join it again.",
+            ))
+        }
+        (Some(MemberStatus::Invited), _) => {
+            set_status(&mut tx, f.id, user.id, "active").await?;
+            count(&mut tx, f.id, 1, 0).await?;
+            MemberStatus::Active
+        }
+        (None, GroupKind::Hidden) => return Err(AppError::field("group", NOT_JOINABLE)),
+        (None, GroupKind::Open) => {
+            sqlx::query(
+                "INSERT INTO support_group_members (group_id, user_id, status, created_at) VALUES ($1, $2, 'active', $3)",
+            )
+            .bind(f.id)
+            .bind(user.id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            count(&mut tx, f.id, 1, 0).await?;
+            MemberStatus::Active
+        }
+        (None, GroupKind::Private) => {
+            let answer =
+                parse_answer(answer, &f.question).map_err(|m| AppError::field("answer", m))?;
+            sqlx::query(
+                "INSERT INTO support_group_members (group_id, user_id, status, answer, created_at) \
+                 VALUES ($1, $2, 'pending', $3, $4)",
+            )
+            .bind(f.id)
+            .bind(user.id)
+            .bind(&answer)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            count(&mut tx, f.id, 0, 1).await?;
+            told = tell_moderators(&mut tx, &f, slug, user).await?;
+            MemberStatus::Pending
+        }
+    };
+    tx.commit().await?;
+    db.announce(&told).await;
+    Ok(status)
+}
+
+/// Takes `user` out of the group (leaving, withdrawing a request, declining an invitation or
+/// being removed): counts move, and notifications about a closed group's content go.
+async fn drop_member(
+    tx: &mut Tx<'_>,
+    f: &Facts,
+    user: i64,
+    status: MemberStatus,
+    ban: bool,
+) -> Result<(), AppError> {
+    if ban {
+        sqlx::query(
+            "UPDATE support_group_members SET status = 'banned', is_moderator = 0, answer = '' \
+             WHERE group_id = $1 AND user_id = $2",
+        )
+        .bind(f.id)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM support_group_members WHERE group_id = $1 AND user_id = $2")
+            .bind(f.id)
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
+    }
+    match status {
+        MemberStatus::Active => count(tx, f.id, -1, 0).await?,
+        MemberStatus::Pending => count(tx, f.id, 0, -1).await?,
+        MemberStatus::Invited | MemberStatus::Banned => {}
+    }
+    if f.closed() {
+        notify::repo::forget_group(tx, user, f.id).await?;
+    }
+    Ok(())
+}
+
+/// Leaves the group, withdraws a request or declines an invitation (idempotent). The member's
+/// posts stay; the group shows them as a former member's.
+pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let Some(f) = facts(&mut tx, slug, user.id).await? else {
+        return Err(AppError::NotFound);
+    };
+    match f.status {
+        // A ban stays: leaving must not clear it.
+        None | Some(MemberStatus::Banned) => {}
+        Some(status) => drop_member(&mut tx, &f, user.id, status, false).await?,
+    }
+    tx.commit().await?;
+    db.announce(&[user.id]).await;
+    Ok(())
+}
+
+/// The group and the member named by `handle`, for a moderator of the group (or an admin).
+async fn moderated(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    slug: &str,
+    handle: &str,
+) -> Result<(Facts, i64, Option<MemberStatus>), AppError> {
+    let f = match facts(tx, slug, user.id).await? {
+        Some(f) if f.visible() || user.is_admin => f,
+        _ => return Err(AppError::NotFound),
+    };
+    if !f.is_moderator && !user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let handle = handle.trim().trim_start_matches('@').to_lowercase();
+    let row = sqlx::query(
+        "SELECT u.id, gm.status FROM users u \
+         LEFT JOIN support_group_members gm ON gm.user_id = u.id AND gm.group_id = $2 WHERE u.handle = $1",
+    )
+    .bind(&handle)
+    .bind(f.id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::field("handle", "No member has this handle."))?;
+    let status = row
+        .try_get::<Option<String>, _>("status")?
+        .and_then(|s| MemberStatus::parse(&s));
+    Ok((f, row.try_get("id")?, status))
+}
+
+/// A moderator approves or declines a join request; the requester is notified either way.
+pub async fn decide(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    handle: &str,
+    approve: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
+    if status != Some(MemberStatus::Pending) {
+        return Err(AppError::field(
+            "handle",
+            "This member has no request waiting (another moderator may have decided it).",
+        ));
+    }
+    let name = notify::types::short(&f.name);
+    let line = if approve {
+        set_status(&mut tx, f.id, member, "active").await?;
+        count(&mut tx, f.id, 1, -1).await?;
+        format!("Your request to join “{name}” was approved. Welcome!")
+    } else {
+        drop_member(&mut tx, &f, member, MemberStatus::Pending, false).await?;
+        format!("Your request to join “{name}” was declined.")
+    };
+    let told = notify::repo::add(
+        &mut tx,
+        member,
+        "group",
+        user.id,
+        &line,
+        &format!("/g/{slug}"),
+    )
+    .await?;
+    tx.commit().await?;
+    if told {
+        db.announce(&[member]).await;
+    }
+    Ok(())
+}
+
+/// A moderator removes a member (or an invitation); with `ban` they may not join again.
+/// Moderators are removed by admins only.
+pub async fn remove(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    handle: &str,
+    ban: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
+    if member == user.id {
+        return Err(AppError::field(
+            "handle",
+            "To leave the group yourself, use “Leave group” on its page.",
+        ));
+    }
+    let Some(status) = status.filter(|s| *s != MemberStatus::Banned || !ban) else {
+        return Err(AppError::field(
+            "handle",
+            "This member is not in the group.",
+        ));
+    };
+    let is_mod = sqlx::query(
+        "SELECT 1 FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND is_moderator = 1",
+    )
+    .bind(f.id)
+    .bind(member)
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
+    if is_mod && !user.is_admin {
+        return Err(AppError::field(
+            "handle",
+            "Only an administrator can remove a moderator.",
+        ));
+    }
+    drop_member(&mut tx, &f, member, status, ban).await?;
+    tx.commit().await?;
+    db.announce(&[member]).await;
+    Ok(())
+}
+
+/// A moderator invites a member (the only way into a hidden group); a waiting request is
+/// approved by it, and a ban is lifted.
+pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
+    let name = notify::types::short(&f.name);
+    let line = match status {
+        Some(MemberStatus::Active) => {
+            return Err(AppError::field(
+                "handle",
+                "This member is already in the group.",
+            ))
+        }
+        Some(MemberStatus::Invited) => {
+            return Err(AppError::field("handle", "This member is already invited."))
+        }
+        Some(MemberStatus::Pending) => {
+            set_status(&mut tx, f.id, member, "active").await?;
+            count(&mut tx, f.id, 1, -1).await?;
+            format!("Your request to join “{name}” was approved. Welcome!")
+        }
+        Some(MemberStatus::Banned) => {
+            set_status(&mut tx, f.id, member, "invited").await?;
+            format!("@{} invited you to join the group “{name}”", user.handle)
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO support_group_members (group_id, user_id, status, created_at) VALUES ($1, $2, 'invited', $3)",
+            )
+            .bind(f.id)
+            .bind(member)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            format!("@{} invited you to join the group “{name}”", user.handle)
+        }
+    };
+    let told = notify::repo::add(
+        &mut tx,
+        member,
+        "group",
+        user.id,
+        &line,
+        &format!("/g/{slug}"),
+    )
+    .await?;
+    tx.commit().await?;
+    if told {
+        db.announce(&[member]).await;
+    }
+    Ok(())
+}
+
+/// A moderator appoints another active member as moderator (or an admin removes one).
+pub async fn set_moderator(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    handle: &str,
+    on: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
+    if status != Some(MemberStatus::Active) {
+        return Err(AppError::field(
+            "handle",
+            "Only a member of the group can be its moderator.",
+        ));
+    }
+    if !on && !user.is_admin && member != user.id {
+        return Err(AppError::field(
+            "handle",
+            "Only an administrator can remove another moderator.",
+        ));
+    }
+    sqlx::query(
+        "UPDATE support_group_members SET is_moderator = $1 WHERE group_id = $2 AND user_id = $3",
+    )
+    .bind(on as i64)
+    .bind(f.id)
+    .bind(member)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The moderators' view: requests waiting (oldest first) and the members.
+pub async fn admin(db: &Db, user: &CurrentUser, slug: &str) -> Result<GroupAdmin, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let f = match facts(&mut conn, slug, user.id).await? {
+        Some(f) if f.visible() || user.is_admin => f,
+        _ => return Err(AppError::NotFound),
+    };
+    drop(conn);
+    if !f.is_moderator && !user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let requests = sqlx::query(
+        "SELECT u.handle, gm.answer, gm.created_at FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
+         WHERE gm.group_id = $1 AND gm.status = 'pending' ORDER BY gm.created_at, u.id LIMIT 200",
+    )
+    .bind(f.id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| -> Result<JoinRequest, AppError> {
+        Ok(JoinRequest {
+            handle: r.try_get("handle")?,
+            answer: r.try_get("answer")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let members = sqlx::query(
+        "SELECT u.handle, gm.is_moderator, gm.status FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
+         WHERE gm.group_id = $1 AND gm.status <> 'pending' ORDER BY gm.is_moderator DESC, u.handle LIMIT 1000",
+    )
+    .bind(f.id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| -> Result<GroupMember, AppError> {
+        Ok(GroupMember {
+            handle: r.try_get("handle")?,
+            is_moderator: r.try_get::<i64, _>("is_moderator")? == 1,
+            status: MemberStatus::parse(&r.try_get::<String, _>("status")?)
+                .ok_or(AppError::Internal)?,
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(GroupAdmin {
+        slug: slug.to_string(),
+        name: f.name,
+        question: f.question,
+        requests,
+        members,
+    })
+}

@@ -1,0 +1,658 @@
+//! Support groups on both backends: closed-group content on every read path for anonymous, non-member, pending, member, banned and admin viewers; hidden groups by invitation only; join requests, removals, pins and former members.
+
+use crate::common::{new_client, TestApp};
+use app::error::AppError;
+use reqwest::Client;
+use serde_json::Value;
+
+both_backends!(
+    closed_group_content_reaches_members_only,
+    hidden_groups_are_invitation_only,
+    join_requests_are_approved_or_declined,
+    moderators_remove_and_pin_and_leavers_become_former_members,
+);
+
+const PW: &str = "correct-horse-1";
+const TITLE: &str = "Zebra secret title";
+const BODY: &str = "Quokka secret body";
+const REPLY: &str = "Platypus secret reply";
+
+async fn member(app: &TestApp, handle: &str) -> Client {
+    let c = new_client();
+    app.signup_as(&c, handle, PW).await.ok();
+    app.call_as(&c, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    c
+}
+
+/// `gmod` becomes a community moderator and starts a group of `kind`; returns gmod's client
+/// and the group's address.
+async fn group(app: &TestApp, kind: &str, name: &str) -> (Client, String) {
+    let gmod = new_client();
+    if app.whoami(&gmod).await.is_none() {
+        app.login(&gmod, "gmod", PW).await;
+    }
+    if app.whoami(&gmod).await.is_none() {
+        app.signup_as(&gmod, "gmod", PW).await.ok();
+        app.call_as(&gmod, "community/join", &[("slug", "ms")])
+            .await
+            .ok();
+        sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'gmod')")
+            .execute(&app.db.pool)
+            .await
+            .expect("community moderator");
+    }
+    let slug = app
+        .call_as(
+            &gmod,
+            "group/create",
+            &[
+                ("community", "ms"),
+                ("name", name),
+                ("description", "For people diagnosed in the last year."),
+                ("kind", kind),
+                ("question", "How are you affected by MS?"),
+            ],
+        )
+        .await
+        .ok()
+        .as_str()
+        .expect("group address")
+        .to_string();
+    (gmod, slug)
+}
+
+async fn group_post(app: &TestApp, c: &Client, group: &str, title: &str, body: &str) -> i64 {
+    app.call_as(
+        c,
+        "post/create",
+        &[
+            ("community", "ms"),
+            ("group", group),
+            ("kind", "question"),
+            ("title", title),
+            ("body", body),
+            ("tags", "zebratag"),
+            // A closed group's posts are members-only whatever the form says.
+            ("visibility", "public"),
+        ],
+    )
+    .await
+    .ok()
+    .as_i64()
+    .expect("post id")
+}
+
+fn status(v: &Value) -> Option<String> {
+    v["summary"]["status"].as_str().map(str::to_string)
+}
+
+/// Every read path a post's words could take, as one viewer sees it: whether any of them showed
+/// the title, body or reply, and which path did.
+async fn leaks(app: &TestApp, c: &Client, slug: &str, post: i64) -> Vec<String> {
+    let secret =
+        |text: &str| text.contains("Zebra") || text.contains("Quokka") || text.contains("Platypus");
+    let mut found = Vec::new();
+    let page = |path: String| async move {
+        let res = c
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("page");
+        res.text().await.expect("body")
+    };
+    let pid = post.to_string();
+    let paths = [
+        format!("/g/{slug}"),
+        format!("/p/{post}"),
+        "/".to_string(),
+        "/c/ms".to_string(),
+        "/u/gmod".to_string(),
+        "/u/gmember".to_string(),
+        "/search?q=zebra".to_string(),
+        "/notifications".to_string(),
+        "/library".to_string(),
+    ];
+    for path in paths {
+        if secret(&page(path.clone()).await) {
+            found.push(format!("page {path}"));
+        }
+    }
+    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("group", vec![("slug", slug)]),
+        ("post", vec![("id", &pid)]),
+        ("feed", vec![("scope", "public"), ("sort", "new")]),
+        ("feed", vec![("scope", "ms"), ("sort", "new")]),
+        ("feed", vec![("scope", "home"), ("sort", "new")]),
+        ("feed", vec![("scope", "home"), ("sort", "active")]),
+        ("search", vec![("q", "zebra")]),
+        ("search", vec![("q", "quokka"), ("tab", "posts")]),
+        ("search", vec![("q", "platypus")]),
+        ("search", vec![("q", "zebratag")]),
+        ("profile/activity", vec![("handle", "gmod")]),
+        ("profile/activity", vec![("handle", "gmember")]),
+        ("notifications", vec![]),
+        ("groups", vec![("community", "ms")]),
+    ];
+    let group_scope = format!("g:{slug}");
+    let mut calls = calls;
+    calls.push((
+        "feed",
+        vec![("scope", group_scope.as_str()), ("sort", "new")],
+    ));
+    for (endpoint, form) in calls {
+        let r = app.call_as(c, endpoint, &form).await;
+        if secret(&r.body) {
+            found.push(format!("{endpoint} {form:?}"));
+        }
+    }
+    found
+}
+
+async fn closed_group_content_reaches_members_only(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let (gmod, slug) = group(&app, "private", "Newly diagnosed").await;
+    let gmember = member(&app, "gmember").await;
+    let outsider = member(&app, "outsider").await;
+    let pending = member(&app, "pending").await;
+    let banned = member(&app, "banned").await;
+    let answer = [
+        ("slug", slug.as_str()),
+        ("answer", "I was diagnosed in May."),
+    ];
+    for c in [&gmember, &pending, &banned] {
+        assert_eq!(app.call_as(c, "group/join", &answer).await.ok(), "Pending");
+    }
+    for h in ["gmember", "banned"] {
+        app.call_as(
+            &gmod,
+            "group/decide",
+            &[("slug", &slug), ("handle", h), ("approve", "true")],
+        )
+        .await
+        .ok();
+    }
+    let post = group_post(&app, &gmod, &slug, TITLE, BODY).await;
+    let body = format!("{REPLY} — what do you think, @outsider, @pending and @gmod?");
+    let pid = post.to_string();
+    app.call_as(
+        &gmember,
+        "reply/create",
+        &[("post_id", &pid), ("body", &body)],
+    )
+    .await
+    .ok();
+    app.call_as(&gmod, "post/pin", &[("id", &pid), ("pinned", "true")])
+        .await
+        .ok();
+    app.call_as(
+        &gmod,
+        "group/remove",
+        &[("slug", &slug), ("handle", "banned"), ("ban", "true")],
+    )
+    .await
+    .ok();
+    // The stored visibility is members-only although the form asked for public.
+    let stored: String = sqlx::query_scalar("SELECT visibility FROM posts WHERE id = $1")
+        .bind(post)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("visibility");
+    assert_eq!(stored, "members");
+
+    // The member sees it on the group's paths (so the probes below would find a leak).
+    let seen = leaks(&app, &gmember, &slug, post).await;
+    for must in [
+        "page /g/",
+        "page /p/",
+        "post [",
+        "search [(\"q\", \"zebra\")]",
+        "feed [(\"scope\", \"home\")",
+    ] {
+        assert!(
+            seen.iter().any(|s| s.starts_with(must)),
+            "the member should read it via {must}: {seen:?}"
+        );
+    }
+    // …but never in the community's or the public feed: group posts stay in their group.
+    assert!(
+        !seen
+            .iter()
+            .any(|s| s.contains("\"ms\"") || s.contains("\"public\"")),
+        "{seen:?}"
+    );
+
+    let anonymous = new_client();
+    for (who, c) in [
+        ("anonymous", &anonymous),
+        ("non-member", &outsider),
+        ("pending requester", &pending),
+        ("banned member", &banned),
+        ("admin who is not a member", &admin),
+    ] {
+        let seen = leaks(&app, c, &slug, post).await;
+        assert!(
+            seen.is_empty(),
+            "{who} saw the group's content via {seen:?}"
+        );
+        // The post does not exist for them, and they cannot write to it either.
+        let r = app.call_as(c, "post", &[("id", &pid)]).await;
+        assert_eq!(r.status, 404, "{who}");
+        let (code, _) = {
+            let res = c
+                .get(format!("{}/p/{post}", app.base))
+                .send()
+                .await
+                .expect("page");
+            (res.status(), ())
+        };
+        assert_eq!(code, 404, "{who}: /p/{post}");
+        if who != "anonymous" {
+            for (endpoint, form) in [
+                (
+                    "reply/create",
+                    vec![("post_id", pid.as_str()), ("body", "hello there")],
+                ),
+                ("vote", vec![("target", "post"), ("id", pid.as_str())]),
+            ] {
+                let r = app.call_as(c, endpoint, &form).await;
+                assert_eq!(r.error(), AppError::NotFound, "{who} {endpoint}");
+            }
+            let r = app
+                .call_as(
+                    c,
+                    "post/create",
+                    &[
+                        ("community", "ms"),
+                        ("group", &slug),
+                        ("kind", "question"),
+                        ("title", "Can I post here?"),
+                        ("body", "Trying."),
+                        ("tags", ""),
+                        ("visibility", "members"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.error(), AppError::NotFound, "{who} post/create");
+        }
+    }
+    // The group's existence and description are listed; its questions are not for outsiders.
+    let d = app
+        .call_as(&outsider, "group", &[("slug", &slug)])
+        .await
+        .ok();
+    assert_eq!(d["summary"]["name"], "Newly diagnosed");
+    assert_eq!(d["can_read"], false);
+    assert_eq!(d["pinned"], Value::Array(vec![]));
+    let list = app
+        .call_as(&anonymous, "groups", &[("community", "ms")])
+        .await
+        .ok();
+    assert_eq!(list[0]["slug"], slug.as_str());
+
+    // Mentions reached the group's members only.
+    let gmod_inbox: Vec<String> = app.call_as(&gmod, "notifications", &[]).await.ok()["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|n| n["text"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        gmod_inbox
+            .iter()
+            .any(|t| t.contains("answered your question")),
+        "{gmod_inbox:?}"
+    );
+
+    // The daily digest of an opted-in non-member says nothing about it either.
+    sqlx::query("UPDATE users SET digest_opt_in = 1")
+        .execute(&app.db.pool)
+        .await
+        .expect("opt in");
+    app::mail::repo::run_digests(&app.db, &app.base, app::db::now_ms() + 3_600_000)
+        .await
+        .expect("digests");
+    let bodies: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.handle, o.subject || o.body FROM outbox o JOIN users u ON u.id = o.user_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("outbox");
+    for (handle, text) in &bodies {
+        if handle != "gmod" && handle != "gmember" {
+            assert!(
+                !text.contains("Zebra") && !text.contains("Platypus"),
+                "{handle}: {text}"
+            );
+        }
+    }
+}
+
+async fn hidden_groups_are_invitation_only(app: TestApp) {
+    app.admin_with_community().await;
+    let (gmod, slug) = group(&app, "hidden", "Clinical trial participants").await;
+    let outsider = member(&app, "outsider").await;
+    let post = group_post(&app, &gmod, &slug, TITLE, BODY).await;
+
+    // Not listed, not found, and a join request gets the same words as an unknown address.
+    let list = app
+        .call_as(&outsider, "groups", &[("community", "ms")])
+        .await
+        .ok();
+    assert_eq!(list, Value::Array(vec![]));
+    assert_eq!(
+        app.call_as(&outsider, "group", &[("slug", &slug)])
+            .await
+            .status,
+        404
+    );
+    let hidden = app
+        .call_as(&outsider, "group/join", &[("slug", &slug), ("answer", "")])
+        .await
+        .error();
+    let unknown = app
+        .call_as(
+            &outsider,
+            "group/join",
+            &[("slug", "no-such-group"), ("answer", "")],
+        )
+        .await
+        .error();
+    assert_eq!(hidden, unknown);
+    assert!(hidden
+        .field_message("group")
+        .is_some_and(|m| m.contains("invitation only")));
+    assert!(leaks(&app, &outsider, &slug, post).await.is_empty());
+
+    // Invited: the group shows (name, description), its posts do not until they accept.
+    app.call_as(
+        &gmod,
+        "group/invite",
+        &[("slug", &slug), ("handle", "outsider")],
+    )
+    .await
+    .ok();
+    let d = app
+        .call_as(&outsider, "group", &[("slug", &slug)])
+        .await
+        .ok();
+    assert_eq!(status(&d).as_deref(), Some("Invited"));
+    assert_eq!(d["can_read"], false);
+    assert!(leaks(&app, &outsider, &slug, post).await.is_empty());
+    let n = app.call_as(&outsider, "notifications", &[]).await.ok();
+    assert_eq!(n["items"][0]["kind"], "group");
+    assert_eq!(n["items"][0]["link"], format!("/g/{slug}"));
+    assert_eq!(
+        app.call_as(&outsider, "group/join", &[("slug", &slug)])
+            .await
+            .ok(),
+        "Active"
+    );
+    let seen = leaks(&app, &outsider, &slug, post).await;
+    assert!(seen.iter().any(|s| s.starts_with("page /p/")), "{seen:?}");
+    let list = app
+        .call_as(&outsider, "groups", &[("community", "ms")])
+        .await
+        .ok();
+    assert_eq!(list[0]["member_count"], 2);
+}
+
+async fn join_requests_are_approved_or_declined(app: TestApp) {
+    app.admin_with_community().await;
+    let (gmod, slug) = group(&app, "private", "Caregivers").await;
+    let asker = member(&app, "asker").await;
+    let plain = member(&app, "plain").await;
+
+    // The screening question needs an answer; the request reaches the moderators.
+    let e = app
+        .call_as(&asker, "group/join", &[("slug", &slug), ("answer", "  ")])
+        .await
+        .error();
+    assert!(e.field_message("answer").is_some(), "{e:?}");
+    assert_eq!(
+        app.call_as(
+            &asker,
+            "group/join",
+            &[("slug", &slug), ("answer", "My wife has MS.")]
+        )
+        .await
+        .ok(),
+        "Pending"
+    );
+    let n = app.call_as(&gmod, "notifications", &[]).await.ok();
+    assert_eq!(n["items"][0]["kind"], "group");
+    assert_eq!(n["items"][0]["link"], format!("/g/{slug}/manage"));
+    let d = app.call_as(&gmod, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(d["pending_count"], 1);
+    let a = app
+        .call_as(&gmod, "group/admin", &[("slug", &slug)])
+        .await
+        .ok();
+    assert_eq!(a["requests"][0]["handle"], "asker");
+    assert_eq!(a["requests"][0]["answer"], "My wife has MS.");
+    // Only moderators see requests and decide them.
+    assert_eq!(
+        app.call_as(&plain, "group/admin", &[("slug", &slug)])
+            .await
+            .error(),
+        AppError::Forbidden
+    );
+    assert_eq!(
+        app.call_as(
+            &plain,
+            "group/decide",
+            &[("slug", &slug), ("handle", "asker"), ("approve", "true")]
+        )
+        .await
+        .error(),
+        AppError::Forbidden
+    );
+
+    // Declined: told so, and may ask again.
+    app.call_as(
+        &gmod,
+        "group/decide",
+        &[("slug", &slug), ("handle", "asker"), ("approve", "false")],
+    )
+    .await
+    .ok();
+    let n = app.call_as(&asker, "notifications", &[]).await.ok();
+    assert_eq!(n["items"][0]["kind"], "group");
+    assert!(n["items"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("declined"));
+    let d = app.call_as(&asker, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(status(&d), None);
+    app.call_as(
+        &asker,
+        "group/join",
+        &[("slug", &slug), ("answer", "Again, please.")],
+    )
+    .await
+    .ok();
+    // Deciding twice is refused with a clear message.
+    app.call_as(
+        &gmod,
+        "group/decide",
+        &[("slug", &slug), ("handle", "asker"), ("approve", "true")],
+    )
+    .await
+    .ok();
+    let twice = app
+        .call_as(
+            &gmod,
+            "group/decide",
+            &[("slug", &slug), ("handle", "asker"), ("approve", "true")],
+        )
+        .await
+        .error();
+    assert!(twice.field_message("handle").is_some());
+    let n = app.call_as(&asker, "notifications", &[]).await.ok();
+    assert!(n["items"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("approved"));
+    let d = app.call_as(&asker, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(status(&d).as_deref(), Some("Active"));
+    assert_eq!(d["can_read"], true);
+    assert_eq!(d["summary"]["member_count"], 2);
+    let d = app.call_as(&gmod, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(d["pending_count"], 0);
+
+    // An open group takes members at once and needs no approval.
+    let (_, open) = group(&app, "open", "Exercise together").await;
+    assert_eq!(
+        app.call_as(&plain, "group/join", &[("slug", &open)])
+            .await
+            .ok(),
+        "Active"
+    );
+    // Only community moderators and admins start groups.
+    let e = app
+        .call_as(
+            &plain,
+            "group/create",
+            &[
+                ("community", "ms"),
+                ("name", "My own group"),
+                ("description", "Mine."),
+                ("kind", "open"),
+                ("question", ""),
+            ],
+        )
+        .await
+        .error();
+    assert_eq!(e, AppError::Forbidden);
+}
+
+async fn moderators_remove_and_pin_and_leavers_become_former_members(app: TestApp) {
+    app.admin_with_community().await;
+    let (gmod, slug) = group(&app, "private", "Newly diagnosed").await;
+    let leaver = member(&app, "leaver").await;
+    let stayer = member(&app, "stayer").await;
+    for (c, h) in [(&leaver, "leaver"), (&stayer, "stayer")] {
+        app.call_as(c, "group/join", &[("slug", &slug), ("answer", "Hello")])
+            .await
+            .ok();
+        app.call_as(
+            &gmod,
+            "group/decide",
+            &[("slug", &slug), ("handle", h), ("approve", "true")],
+        )
+        .await
+        .ok();
+    }
+    let post = group_post(&app, &leaver, &slug, "My first months", "Tired a lot.").await;
+    let pid = post.to_string();
+    app.call_as(
+        &stayer,
+        "reply/create",
+        &[("post_id", &pid), ("body", "Same here, @leaver.")],
+    )
+    .await
+    .ok();
+    let app = &app;
+    let unread = |c: Client| async move {
+        app.call_as(&c, "notifications", &[]).await.ok()["unread"]
+            .as_i64()
+            .expect("unread")
+    };
+    assert_eq!(unread(leaver.clone()).await, 2, "answer + approval");
+
+    // Members do not pin; moderators do, and the group lists the pin first.
+    assert_eq!(
+        app.call_as(&stayer, "post/pin", &[("id", &pid), ("pinned", "true")])
+            .await
+            .error(),
+        AppError::Forbidden
+    );
+    app.call_as(&gmod, "post/pin", &[("id", &pid), ("pinned", "true")])
+        .await
+        .ok();
+    let d = app.call_as(&stayer, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(d["pinned"][0]["id"], post);
+    assert_eq!(d["pinned"][0]["pinned"], true);
+
+    // The leaver's post stays, shown as a former member's; their notifications about the
+    // group go with them (the approval, which names only the group, stays).
+    app.call_as(&leaver, "group/leave", &[("slug", &slug)])
+        .await
+        .ok();
+    assert_eq!(unread(leaver.clone()).await, 1);
+    let p = app.call_as(&stayer, "post", &[("id", &pid)]).await.ok();
+    assert_eq!(p["post"]["author"]["former"], true);
+    assert_eq!(p["post"]["author"]["handle"], "");
+    assert_eq!(p["post"]["title"], "My first months");
+    assert_eq!(p["is_member"], true);
+    let (_, html) = {
+        let res = stayer
+            .get(format!("{}/p/{post}", app.base))
+            .send()
+            .await
+            .expect("page");
+        ((), res.text().await.expect("body"))
+    };
+    assert!(html.contains("a former member"));
+    assert!(!html.contains("/u/leaver"));
+    assert_eq!(
+        app.call_as(&leaver, "post", &[("id", &pid)]).await.status,
+        404
+    );
+    let d = app.call_as(&stayer, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(d["summary"]["member_count"], 2);
+
+    // Removed members lose access; a ban keeps them out until a moderator invites them.
+    app.call_as(
+        &gmod,
+        "group/remove",
+        &[("slug", &slug), ("handle", "stayer"), ("ban", "true")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.call_as(&stayer, "post", &[("id", &pid)]).await.status,
+        404
+    );
+    let e = app
+        .call_as(
+            &stayer,
+            "group/join",
+            &[("slug", &slug), ("answer", "Sorry")],
+        )
+        .await
+        .error();
+    assert!(e
+        .field_message("group")
+        .is_some_and(|m| m.contains("removed")));
+    // A moderator cannot be removed by another moderator, nor remove themself this way.
+    let e = app
+        .call_as(
+            &gmod,
+            "group/remove",
+            &[("slug", &slug), ("handle", "gmod"), ("ban", "false")],
+        )
+        .await
+        .error();
+    assert!(e.field_message("handle").is_some());
+    app.call_as(
+        &gmod,
+        "group/invite",
+        &[("slug", &slug), ("handle", "stayer")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.call_as(&stayer, "group/join", &[("slug", &slug)])
+            .await
+            .ok(),
+        "Active"
+    );
+    assert_eq!(
+        app.call_as(&stayer, "post", &[("id", &pid)]).await.status,
+        200
+    );
+}
