@@ -198,8 +198,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
     let posts = crate::demo_posts::create(state).await?;
     let articles = crate::demo_articles::create(state).await?;
     let clinics = crate::demo_directory::create(state).await?;
+    let groups = crate::demo_groups::create(state).await?;
     println!(
-        "Demo content: {communities} communities, {posts} posts, {articles} articles, {clinics} clinics and {created} account(s) created, {} account(s) already there.",
+        "Demo content: {communities} communities, {groups} support groups, {posts} posts, {articles} articles, {clinics} clinics and {created} account(s) created, {} account(s) already there.",
         DEMO.len() - created
     );
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");

@@ -24,12 +24,7 @@ fn members(n: i64) -> String {
 /// The kind of a group as a small badge.
 #[component]
 fn KindBadge(kind: GroupKind) -> impl IntoView {
-    let icon = match kind {
-        GroupKind::Open => "",
-        GroupKind::Private => "🔒 ",
-        GroupKind::Hidden => "👁 ",
-    };
-    view! { <span class=format!("badge badge-group-{}", kind.as_str())>{icon}{kind.label()}</span> }
+    view! { <span class=format!("badge badge-group-{}", kind.as_str())>{kind.label()}</span> }
 }
 
 /// The "Support groups" panel of a community page.

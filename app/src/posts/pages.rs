@@ -87,15 +87,16 @@ pub fn PostCard(
                 <p class="post-kicker small">
                     <span class=format!("kind kind-{}", p.kind.as_str())>{kind_label(p.kind)}</span>
                     {match p.group.clone() {
-                        Some((slug, name)) => view! {
+                        Some((slug, name)) => show_community.then(|| view! {
                             " in " <a href=format!("/g/{slug}")>{name}</a>
-                        }.into_any(),
+                        }).into_any(),
                         None => show_community.then(|| view! {
                             " in " <a href=format!("/c/{}", p.community_slug)>{p.community_name.clone()}</a>
                         }).into_any(),
                     }}
-                    {p.pinned.then(|| view! { " " <span class="badge">"📌 Pinned"</span> })}
-                    {(p.visibility == Visibility::Members).then(|| view! {
+                    {p.pinned.then(|| view! { " " <span class="badge">"Pinned"</span> })}
+                    // Inside its own group a group post needs no lock: the whole group is for members.
+                    {(p.visibility == Visibility::Members && (show_community || p.group.is_none())).then(|| view! {
                         " " <span class="badge badge-lock">"Members only"</span>
                     })}
                 </p>

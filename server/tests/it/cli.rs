@@ -113,6 +113,23 @@ async fn seed_and_admin(backend: Backend) {
         count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await,
         users
     );
+    // Three demo groups (private, open, hidden) with one request waiting, once.
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM support_groups"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM support_group_members WHERE status = 'pending'"
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log").await,
         audit

@@ -1,0 +1,127 @@
+// Support groups: a private group's join request with its screening question, the moderator's approval, and its posts hidden from everyone else.
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { DEMO_PASSWORD, freshPage, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
+
+/** The header's unread-notifications badge as a number (0 when it is not shown). */
+async function unread(page: Page): Promise<number> {
+  const badge = page.getByTestId("unread");
+  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
+}
+
+/** Neither the words of the title nor of the body are on the page. */
+async function seesNothingOf(page: Page, words: string[]) {
+  const text = await page.content();
+  for (const w of words) expect(text).not.toContain(w);
+}
+
+test("A asks to join a private group, moderator B approves, A reads B's post; outsiders see neither title nor body", async ({ page, browser }) => {
+  test.slow();
+  const run = Date.now().toString(36);
+  const title = `Sleep after diagnosis ${run}`;
+  const body = `Secret group body ${run}`;
+
+  // B (a community moderator) starts a private group with a screening question and posts in it.
+  const pageB = await freshPage(browser);
+  await logIn(pageB, "dr_okafor", DEMO_PASSWORD);
+  await pageB.goto("/c/multiple-sclerosis");
+  await pageB.getByRole("link", { name: "Start a support group" }).click();
+  await hydrated(pageB);
+  await pageB.getByLabel("Name").fill(`First year ${run}`);
+  await pageB.getByLabel("Who is it for?").fill("People in their first year with MS.");
+  await pageB.getByRole("radio", { name: /^Private/ }).check();
+  await pageB.getByLabel(/Screening question/).fill("How long ago were you diagnosed?");
+  await pageB.getByRole("button", { name: "Start the group" }).click();
+  await expect(pageB.getByRole("heading", { level: 1, name: `First year ${run}` })).toBeVisible();
+  const groupUrl = new URL(pageB.url()).pathname;
+  expect(groupUrl).toMatch(/^\/g\/first-year-/);
+  await pageB.getByRole("link", { name: "Ask the group" }).click();
+  await hydrated(pageB);
+  await expect(pageB.getByText("Only members of this group will see your post.")).toBeVisible();
+  await pageB.getByLabel("Title", { exact: true }).fill(title);
+  await pageB.getByLabel("Details").fill(body);
+  await pageB.getByRole("button", { name: "Post" }).click();
+  await expect(pageB.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const postUrl = new URL(pageB.url()).pathname;
+  await pageB.goto(groupUrl);
+  await hydrated(pageB);
+  const before = await unread(pageB);
+
+  // A asks to join, answering the question; the group shows its description but not its posts.
+  const a = uniqueHandle("joiner");
+  await signUp(page, a, "joiner-password-1");
+  await page.goto(groupUrl);
+  await hydrated(page);
+  await expect(page.getByText("People in their first year with MS.")).toBeVisible();
+  await expect(page.getByText("Posts in this group are for its members.")).toBeVisible();
+  await seesNothingOf(page, [title, body]);
+  await page.getByRole("button", { name: "Ask to join" }).click();
+  await expect(page.getByText("Please answer the moderators' question.")).toBeVisible();
+  await page.getByLabel("How long ago were you diagnosed?").fill("Four months ago.");
+  await page.getByRole("button", { name: "Ask to join" }).click();
+  await expect(page.getByText("Your request is waiting for a moderator.")).toBeVisible();
+
+  // B's header badge lights up without a reload; B approves from the moderators' page.
+  await expect.poll(() => unread(pageB), { timeout: 10_000 }).toBeGreaterThan(before);
+  await pageB.getByRole("link", { name: /Manage the group/ }).click();
+  await expect(pageB.getByText("Four months ago.")).toBeVisible();
+  await hydrated(pageB);
+  await pageB.getByRole("button", { name: `Approve @${a}` }).click();
+  await expect(pageB.getByText("No requests waiting.")).toBeVisible();
+  await pageB.screenshot({ path: "test-results/group-manage.png", fullPage: true });
+
+  // A is told, and now reads B's post.
+  await expect(page.getByTestId("unread")).toBeVisible({ timeout: 10_000 });
+  await page.goto(groupUrl);
+  await expect(page.getByText("You are a member")).toBeVisible();
+  await page.getByRole("link", { name: title }).click();
+  await expect(page.getByText(body)).toBeVisible();
+  await page.screenshot({ path: "test-results/group-post.png", fullPage: true });
+
+  // An anonymous visitor and a logged-in non-member see neither the title nor the body anywhere.
+  const anonymous = await freshPage(browser);
+  const outsider = await freshPage(browser);
+  await signUp(outsider, uniqueHandle("outsider"), "outsider-password-1");
+  for (const visitor of [anonymous, outsider]) {
+    for (const path of [groupUrl, "/", "/c/multiple-sclerosis", `/search?q=${run}`, "/u/dr_okafor"]) {
+      await visitor.goto(path);
+      await seesNothingOf(visitor, [title, body]);
+    }
+    const res = await visitor.goto(postUrl);
+    expect(res?.status()).toBe(404);
+    await seesNothingOf(visitor, [title, body]);
+  }
+  await anonymous.goto(groupUrl);
+  await anonymous.screenshot({ path: "test-results/group-outsider.png", fullPage: true });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a join request with an empty answer is refused clearly, then sent", async ({ page }) => {
+    await signUp(page, uniqueHandle("nojs"), "nojs-password-1", { js: false });
+    await page.goto("/g/newly-diagnosed-with-ms");
+    await page.getByRole("button", { name: "Ask to join" }).click();
+    await expect(page.getByText("Please answer the moderators' question.")).toBeVisible();
+    await page
+      .getByLabel("How long ago were you diagnosed, and what would help you most here?")
+      .fill("Two weeks. I'd like to talk to people who understand.");
+    await page.getByRole("button", { name: "Ask to join" }).click();
+    await expect(page.getByText("Your request is waiting for a moderator.")).toBeVisible();
+  });
+});
+
+for (const [who, path] of [
+  ["a visitor", "/g/newly-diagnosed-with-ms"],
+  ["the moderator", "/g/newly-diagnosed-with-ms/manage"],
+]) {
+  test(`no serious accessibility violations for ${who} on ${path}`, async ({ browser }) => {
+    const page = await freshPage(browser);
+    if (who === "the moderator") await logIn(page, "dr_okafor", DEMO_PASSWORD);
+    await page.goto(path);
+    await hydrated(page);
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  });
+}
