@@ -608,7 +608,9 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
         <article class="panel post" aria-labelledby="post-title">
             <p class="post-kicker small">
                 <span class=format!("kind kind-{}", post.kind.as_str())>{kind_label(post.kind)}</span>
-                {(post.visibility == Visibility::Members).then(|| view! { " " <span class="badge badge-lock">"Members only"</span> })}
+                {(post.visibility == Visibility::Members).then(|| view! {
+                    " " <span class="badge badge-lock">{if p.closed_group { "Group members only" } else { "Members only" }}</span>
+                })}
             </p>
             <h1 id="post-title">{title}</h1>
             <p class="post-meta muted">
@@ -889,8 +891,14 @@ fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
                             <MarkdownField label="Details".into() name="body" id="f-body".into()
                                 value=v("body", p.body_md.clone().unwrap_or_default()) rows=10 error=field_error(err, "body")/>
                             <Field label="Tags (optional)" name="tags" value=v("tags", p.post.tags.join(", ")) error=field_error(err, "tags")/>
-                            <RadioGroup legend="Who can read it?" name="visibility" options=VISIBILITY_CHOICES
-                                selected=v("visibility", p.post.visibility.as_str().into()) error=field_error(err, "visibility")/>
+                            {if p.closed_group {
+                                view! { <input type="hidden" name="visibility" value="members"/> }.into_any()
+                            } else {
+                                view! {
+                                    <RadioGroup legend="Who can read it?" name="visibility" options=VISIBILITY_CHOICES
+                                        selected=v("visibility", p.post.visibility.as_str().into()) error=field_error(err, "visibility")/>
+                                }.into_any()
+                            }}
                             <div class="form-actions">
                                 <button type="submit" class="button primary">"Save changes"</button>
                                 <a href=format!("/p/{id}")>"Cancel"</a>

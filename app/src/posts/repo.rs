@@ -428,6 +428,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
         can_moderate: membership == Some(1) || group_membership == Some(1) || is_admin,
         can_pin: in_group && (group_membership == Some(1) || is_admin),
+        closed_group: group_kind.as_deref().is_some_and(|k| k != "open"),
         related_articles,
         cited_articles,
         post,

@@ -256,6 +256,8 @@ pub struct PostPage {
     pub cited_articles: Vec<ArticleLink>,
     /// A moderator of the post's support group may pin it.
     pub can_pin: bool,
+    /// In a private or hidden group: only its members read it, whatever the post says.
+    pub closed_group: bool,
 }
 
 /// A published library article as a link with a preview.

@@ -193,7 +193,21 @@ async fn closed_group_content_reaches_members_only(app: TestApp) {
     )
     .await
     .ok();
-    // The stored visibility is members-only although the form asked for public.
+    // An edit asking for public changes nothing either.
+    app.call_as(
+        &gmod,
+        "post/edit",
+        &[
+            ("id", &pid),
+            ("title", TITLE),
+            ("body", BODY),
+            ("tags", "zebratag"),
+            ("visibility", "public"),
+        ],
+    )
+    .await
+    .ok();
+    // The stored visibility is members-only although the forms asked for public.
     let stored: String = sqlx::query_scalar("SELECT visibility FROM posts WHERE id = $1")
         .bind(post)
         .fetch_one(&app.db.pool)
