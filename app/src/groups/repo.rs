@@ -468,6 +468,33 @@ async fn moderated(
     Ok((f, row.try_get("id")?, status))
 }
 
+/// Tells `member` of a moderator's decision about the group (a "group" notification linking to
+/// it), commits, and updates their live badge.
+async fn tell_and_commit(
+    db: &Db,
+    mut tx: Tx<'static>,
+    member: i64,
+    actor: i64,
+    line: &str,
+    slug: &str,
+) -> Result<(), AppError> {
+    let link = format!("/g/{slug}");
+    let told = notify::repo::add(&mut tx, member, "group", actor, line, &link).await?;
+    tx.commit().await?;
+    if told {
+        db.announce(&[member]).await;
+    }
+    Ok(())
+}
+
+fn approved(name: &str) -> String {
+    format!("Your request to join “{name}” was approved. Welcome!")
+}
+
+fn invited(by: &str, name: &str) -> String {
+    format!("@{by} invited you to join the group “{name}”")
+}
+
 /// A moderator approves or declines a join request; the requester is notified either way.
 pub async fn decide(
     db: &Db,
@@ -488,25 +515,12 @@ pub async fn decide(
     let line = if approve {
         set_status(&mut tx, f.id, member, "active").await?;
         count(&mut tx, f.id, 1, -1).await?;
-        format!("Your request to join “{name}” was approved. Welcome!")
+        approved(&name)
     } else {
         drop_member(&mut tx, &f, member, MemberStatus::Pending, false).await?;
         format!("Your request to join “{name}” was declined.")
     };
-    let told = notify::repo::add(
-        &mut tx,
-        member,
-        "group",
-        user.id,
-        &line,
-        &format!("/g/{slug}"),
-    )
-    .await?;
-    tx.commit().await?;
-    if told {
-        db.announce(&[member]).await;
-    }
-    Ok(())
+    tell_and_commit(db, tx, member, user.id, &line, slug).await
 }
 
 /// A moderator removes a member (or an invitation); with `ban` they may not join again.
@@ -571,11 +585,11 @@ pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Re
         Some(MemberStatus::Pending) => {
             set_status(&mut tx, f.id, member, "active").await?;
             count(&mut tx, f.id, 1, -1).await?;
-            format!("Your request to join “{name}” was approved. Welcome!")
+            approved(&name)
         }
         Some(MemberStatus::Banned) => {
             set_status(&mut tx, f.id, member, "invited").await?;
-            format!("@{} invited you to join the group “{name}”", user.handle)
+            invited(&user.handle, &name)
         }
         None => {
             sqlx::query(
@@ -586,23 +600,10 @@ pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Re
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-            format!("@{} invited you to join the group “{name}”", user.handle)
+            invited(&user.handle, &name)
         }
     };
-    let told = notify::repo::add(
-        &mut tx,
-        member,
-        "group",
-        user.id,
-        &line,
-        &format!("/g/{slug}"),
-    )
-    .await?;
-    tx.commit().await?;
-    if told {
-        db.announce(&[member]).await;
-    }
-    Ok(())
+    tell_and_commit(db, tx, member, user.id, &line, slug).await
 }
 
 /// A moderator appoints another active member as moderator (or an admin removes one).
