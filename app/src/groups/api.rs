@@ -77,6 +77,45 @@ pub async fn create_group(
     )
 }
 
+/// A group moderator changes the group's name, description and screening question.
+#[server(endpoint = "group/update")]
+pub async fn update_group(
+    slug: String,
+    name: String,
+    description: String,
+    question: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let input = super::repo::GroupInput {
+            name: c.check("name", parse_name(&name)).unwrap_or_default(),
+            description: c
+                .check("description", parse_description(&description))
+                .unwrap_or_default(),
+            // Not changed by an update (members joined on its terms).
+            kind: GroupKind::Open,
+            question: c
+                .check("question", parse_question(&question))
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        super::repo::update(&state.db, &user, &slug, &input).await
+    }
+    .await;
+    session::finish_form(
+        "update_group",
+        &[
+            ("name", &name),
+            ("description", &description),
+            ("question", &question),
+        ],
+        result,
+    )
+}
+
 /// Joins an open group, asks to join a private one (answering its question) or accepts an invitation.
 #[server(endpoint = "group/join")]
 pub async fn join_group(slug: String, answer: Option<String>) -> Result<MemberStatus, AppError> {

@@ -2,7 +2,7 @@
 
 use super::api::{
     get_group, get_group_admin, get_groups, CreateGroup, DecideJoinRequest, InviteToGroup,
-    JoinGroup, LeaveGroup, RemoveGroupMember, SetGroupModerator,
+    JoinGroup, LeaveGroup, RemoveGroupMember, SetGroupModerator, UpdateGroup,
 };
 use super::types::*;
 use crate::auth::pages::echo_resource;
@@ -11,7 +11,7 @@ use crate::posts::pages::{Feed, PostCard, PostForm, RadioGroup, VISIBILITY_CHOIC
 use crate::posts::types::FeedScope;
 use crate::ui::{
     action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
-    FormAlert,
+    FormAlert, Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -131,6 +131,7 @@ fn GroupView(
         (true, Some(MemberStatus::Active), _) => view! {
             <span class="badge badge-verified">"✓ You are a member"</span>
             {leave_form("Leave group")}
+            <FieldMessage id="f-leave-error".into() error=field_error(action_error(leave), "group")/>
         }
         .into_any(),
         (true, Some(MemberStatus::Pending), _) => view! {
@@ -288,11 +289,15 @@ pub fn GroupManagePage() -> impl IntoView {
     let remove = ServerAction::<RemoveGroupMember>::new();
     let invite = ServerAction::<InviteToGroup>::new();
     let moderator = ServerAction::<SetGroupModerator>::new();
+    let update = ServerAction::<UpdateGroup>::new();
+    let update_err = action_error(update);
+    let echo = echo_resource("update_group", update_err.get_untracked().is_some());
     let changed = [
         successes(decide),
         successes(remove),
         successes(invite),
         successes(moderator),
+        successes(update),
     ];
     let admin = Resource::new(
         move || {
@@ -393,6 +398,37 @@ pub fn GroupManagePage() -> impl IntoView {
                     }
                 }).collect_view();
                 let no_requests = a.requests.is_empty();
+                let echo = echo.await;
+                let kept = |name: &str, current: &str| echoed(&echo, name).unwrap_or_else(|| current.to_string());
+                let (name_v, description_v, question_v) = (
+                    kept("name", &a.name),
+                    kept("description", &a.description),
+                    kept("question", &a.question),
+                );
+                let details_slug = slug.clone();
+                let kind_label = a.kind.label();
+                let details = view! {
+                    <section class="panel" aria-labelledby="details-h">
+                        <h2 id="details-h">"Group details"</h2>
+                        <p class="muted">{kind_label} ". The kind of a group stays as it was started: its members joined on those terms."</p>
+                        <ActionForm action=update attr:novalidate=true attr:class="stack">
+                            <input type="hidden" name="slug" value=details_slug/>
+                            <Field label="Name" name="name" value=name_v error=field_error(update_err, "name")/>
+                            <div class="field" class:has-error=move || field_error(update_err, "description").get().is_some()>
+                                <label for="f-description">"Who is it for?"</label>
+                                <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
+                                    aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>
+                                    {description_v}
+                                </textarea>
+                                <FieldMessage id="f-description-error".into() error=field_error(update_err, "description")/>
+                            </div>
+                            <Field label="Screening question (optional)" name="question" value=question_v
+                                error=field_error(update_err, "question")/>
+                            <Saved action=update message="Saved."/>
+                            <button type="submit" class="button primary">"Save details"</button>
+                        </ActionForm>
+                    </section>
+                };
                 view! {
                     <Title text=format!("Manage {}", a.name)/>
                     <p class="crumbs"><a href=format!("/g/{slug}")>{a.name.clone()}</a></p>
@@ -416,6 +452,7 @@ pub fn GroupManagePage() -> impl IntoView {
                             <button type="submit" class="button primary">"Invite"</button>
                         </ActionForm>
                     </section>
+                    {details}
                     <section class="panel" aria-labelledby="mem-h">
                         <h2 id="mem-h">"Members"</h2>
                         <ul class="plain-list member-list">

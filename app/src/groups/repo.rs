@@ -428,6 +428,23 @@ pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppErr
     let Some(f) = facts(&mut tx, slug, user.id).await? else {
         return Err(AppError::NotFound);
     };
+    if f.is_moderator {
+        let r = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM support_group_members WHERE group_id = $1 AND status = 'active' \
+               AND is_moderator = 1) AS mods, member_count FROM support_groups WHERE id = $1",
+        )
+        .bind(f.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (mods, members): (i64, i64) = (r.try_get("mods")?, r.try_get("member_count")?);
+        if mods == 1 && members > 1 {
+            return Err(AppError::field(
+                "group",
+                "You are the group's only moderator. Make another member a moderator on the \
+                 “Manage the group” page before you leave.",
+            ));
+        }
+    }
     match f.status {
         // A ban stays: leaving must not clear it.
         None | Some(MemberStatus::Banned) => {}
@@ -684,11 +701,47 @@ pub async fn admin(db: &Db, user: &CurrentUser, slug: &str) -> Result<GroupAdmin
         })
     })
     .collect::<Result<Vec<_>, _>>()?;
+    let description: String = sqlx::query("SELECT description FROM support_groups WHERE id = $1")
+        .bind(f.id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("description")?;
     Ok(GroupAdmin {
         slug: slug.to_string(),
         name: f.name,
+        description,
+        kind: f.kind,
         question: f.question,
         requests,
         members,
     })
+}
+
+/// A group moderator (or an admin) changes the group's name, description and screening question.
+/// The kind and the address stay: members joined on those terms.
+pub async fn update(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    g: &GroupInput,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = match facts(&mut tx, slug, user.id).await? {
+        Some(f) if f.visible() || user.is_admin => f,
+        _ => return Err(AppError::NotFound),
+    };
+    if !f.is_moderator && !user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query(
+        "UPDATE support_groups SET name = $1, description = $2, question = $3 WHERE id = $4",
+    )
+    .bind(&g.name)
+    .bind(&g.description)
+    .bind(&g.question)
+    .bind(f.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

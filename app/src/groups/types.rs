@@ -135,6 +135,8 @@ pub struct GroupMember {
 pub struct GroupAdmin {
     pub slug: String,
     pub name: String,
+    pub description: String,
+    pub kind: GroupKind,
     pub question: String,
     pub requests: Vec<JoinRequest>,
     /// Active, invited and banned members, moderators first.

@@ -517,6 +517,30 @@ async fn join_requests_are_approved_or_declined(app: TestApp) {
     let d = app.call_as(&gmod, "group", &[("slug", &slug)]).await.ok();
     assert_eq!(d["pending_count"], 0);
 
+    // Moderators edit the details (not members); a bad name is a field error.
+    let details = |name: &'static str| -> [(&'static str, String); 4] {
+        [
+            ("slug", slug.clone()),
+            ("name", name.to_string()),
+            ("description", "Partners, parents and friends.".to_string()),
+            ("question", "Whom do you care for?".to_string()),
+        ]
+    };
+    let (ok, bad) = (details("Carers of people with MS"), details("  "));
+    let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        app.call_as(&plain, "group/update", &ok).await.error(),
+        AppError::Forbidden
+    );
+    let e = app.call_as(&gmod, "group/update", &bad).await.error();
+    assert!(e.field_message("name").is_some(), "{e:?}");
+    app.call_as(&gmod, "group/update", &ok).await.ok();
+    let d = app.call_as(&asker, "group", &[("slug", &slug)]).await.ok();
+    assert_eq!(d["summary"]["name"], "Carers of people with MS");
+    assert_eq!(d["question"], "Whom do you care for?");
+    assert_eq!(d["summary"]["kind"], "Private");
+
     // An open group takes members at once and needs no approval.
     let (_, open) = group(&app, "open", "Exercise together").await;
     assert_eq!(
@@ -591,6 +615,14 @@ async fn moderators_remove_and_pin_and_leavers_become_former_members(app: TestAp
     assert_eq!(d["pinned"][0]["id"], post);
     assert_eq!(d["pinned"][0]["pinned"], true);
 
+    // The only moderator cannot leave a group that still has members.
+    let e = app
+        .call_as(&gmod, "group/leave", &[("slug", &slug)])
+        .await
+        .error();
+    assert!(e
+        .field_message("group")
+        .is_some_and(|m| m.contains("only moderator")));
     // The leaver's post stays, shown as a former member's; their notifications about the
     // group go with them (the approval, which names only the group, stays).
     app.call_as(&leaver, "group/leave", &[("slug", &slug)])
