@@ -11,6 +11,31 @@ async fn viewer() -> Result<crate::posts::repo::Viewer, AppError> {
         .map(|u| (u.id, u.is_admin)))
 }
 
+/// The checked fields of a group form, or every field's error at once.
+#[cfg(feature = "ssr")]
+fn group_input(
+    name: &str,
+    description: &str,
+    kind: &str,
+    question: &str,
+) -> Result<super::repo::GroupInput, AppError> {
+    let mut c = crate::error::Checker::new();
+    let input = super::repo::GroupInput {
+        name: c.check("name", parse_name(name)).unwrap_or_default(),
+        description: c
+            .check("description", parse_description(description))
+            .unwrap_or_default(),
+        kind: c
+            .check("kind", GroupKind::parse(kind))
+            .unwrap_or(GroupKind::Private),
+        question: c
+            .check("question", parse_question(question))
+            .unwrap_or_default(),
+    };
+    c.finish()?;
+    Ok(input)
+}
+
 /// The groups of a community the viewer may see (hidden ones only for their members and invitees).
 #[server(endpoint = "groups")]
 pub async fn get_groups(community: String) -> Result<Vec<GroupSummary>, AppError> {
@@ -46,20 +71,7 @@ pub async fn create_group(
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::GroupInput {
-            name: c.check("name", parse_name(&name)).unwrap_or_default(),
-            description: c
-                .check("description", parse_description(&description))
-                .unwrap_or_default(),
-            kind: c
-                .check("kind", GroupKind::parse(&kind))
-                .unwrap_or(GroupKind::Private),
-            question: c
-                .check("question", parse_question(&question))
-                .unwrap_or_default(),
-        };
-        c.finish()?;
+        let input = group_input(&name, &description, &kind, &question)?;
         let slug = super::repo::create(&state.db, &user, &community, &input).await?;
         leptos_axum::redirect(&format!("/g/{slug}"));
         Ok(slug)
@@ -89,19 +101,8 @@ pub async fn update_group(
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::GroupInput {
-            name: c.check("name", parse_name(&name)).unwrap_or_default(),
-            description: c
-                .check("description", parse_description(&description))
-                .unwrap_or_default(),
-            // Not changed by an update (members joined on its terms).
-            kind: GroupKind::Open,
-            question: c
-                .check("question", parse_question(&question))
-                .unwrap_or_default(),
-        };
-        c.finish()?;
+        // The kind is not changed by an update (members joined on its terms).
+        let input = group_input(&name, &description, "open", &question)?;
         super::repo::update(&state.db, &user, &slug, &input).await
     }
     .await;
