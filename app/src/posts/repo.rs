@@ -507,37 +507,35 @@ pub async fn create(
     group: Option<&str>,
     p: &PostInput,
 ) -> Result<i64, AppError> {
-    let plain = match group {
-        None => Some(community_id(db, slug).await?),
-        Some(_) => None,
-    };
-    let mut tx = db.begin_write().await?;
-    let (community, group) = match (plain, group) {
-        (Some(community), _) => (community, None),
-        (None, None) => return Err(AppError::NotFound),
-        (None, Some(group)) => {
+    let (community, group) = match group {
+        None => (community_id(db, slug).await?, None),
+        Some(group) => {
             let r =
                 sqlx::query("SELECT id, community_id, kind FROM support_groups WHERE slug = $1")
                     .bind(group)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&db.pool)
                     .await?
                     .ok_or(AppError::NotFound)?;
             let g = GroupFacts {
                 id: r.try_get("id")?,
                 closed: r.try_get::<String, _>("kind")? != "open",
             };
-            if group_membership(&mut tx, g.id, user.id).await?.is_none() {
-                return Err(if g.closed {
-                    AppError::NotFound
-                } else {
-                    AppError::JoinRequired
-                });
-            }
             (r.try_get::<i64, _>("community_id")?, Some(g))
         }
     };
-    if group.is_none() && membership(&mut tx, community, user.id).await?.is_none() {
-        return Err(AppError::JoinRequired);
+    let mut tx = db.begin_write().await?;
+    match group {
+        Some(g) if group_membership(&mut tx, g.id, user.id).await?.is_none() => {
+            return Err(if g.closed {
+                AppError::NotFound
+            } else {
+                AppError::JoinRequired
+            });
+        }
+        None if membership(&mut tx, community, user.id).await?.is_none() => {
+            return Err(AppError::JoinRequired);
+        }
+        _ => {}
     }
     // A closed group's posts are never public, whatever the form said.
     let visibility = if group.is_some_and(|g| g.closed) {
@@ -659,10 +657,7 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     if f.author != user.id {
         return Err(AppError::Forbidden);
     }
-    if f.group.is_some() {
-        // A former member of the group no longer writes there.
-        require_member(&mut tx, user, &f).await?;
-    }
+    still_in_group(&mut tx, user, &f).await?;
     if f.deleted {
         return Err(AppError::Deleted);
     }
@@ -755,6 +750,19 @@ async fn require_member(
         });
     }
     Ok(())
+}
+
+/// An author changes their group post (edit, accept an answer) only while still in the group:
+/// a former member of a closed group no longer reads it, so does not write there either.
+async fn still_in_group(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    f: &PostFacts,
+) -> Result<(), AppError> {
+    match f.group {
+        Some(_) => require_member(tx, user, f).await,
+        None => Ok(()),
+    }
 }
 
 /// Keeps a post's answer/comment counts and "answered by a clinician" true after a reply changes.
@@ -915,9 +923,7 @@ pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Res
         return Err(AppError::Forbidden);
     }
     let f = post_facts(&mut tx, post).await?;
-    if f.group.is_some() {
-        require_member(&mut tx, user, &f).await?;
-    }
+    still_in_group(&mut tx, user, &f).await?;
     if deleted {
         return Err(AppError::Deleted);
     }
@@ -1051,6 +1057,7 @@ pub async fn accept(
     if f.author != user.id {
         return Err(AppError::Forbidden);
     }
+    still_in_group(&mut tx, user, &f).await?;
     if f.kind != PostKind::Question {
         return Err(AppError::BadRequest);
     }

@@ -586,13 +586,17 @@ async fn moderators_remove_and_pin_and_leavers_become_former_members(app: TestAp
     }
     let post = group_post(&app, &leaver, &slug, "My first months", "Tired a lot.").await;
     let pid = post.to_string();
-    app.call_as(
-        &stayer,
-        "reply/create",
-        &[("post_id", &pid), ("body", "Same here, @leaver.")],
-    )
-    .await
-    .ok();
+    let answer = app
+        .call_as(
+            &stayer,
+            "reply/create",
+            &[("post_id", &pid), ("body", "Same here, @leaver.")],
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("answer id")
+        .to_string();
     let app = &app;
     let unread = |c: Client| async move {
         app.call_as(&c, "notifications", &[]).await.ok()["unread"]
@@ -648,6 +652,26 @@ async fn moderators_remove_and_pin_and_leavers_become_former_members(app: TestAp
         app.call_as(&leaver, "post", &[("id", &pid)]).await.status,
         404
     );
+    // …nor change it: no edit, no accepted answer.
+    for (endpoint, form) in [
+        (
+            "post/edit",
+            vec![
+                ("id", pid.as_str()),
+                ("title", "Changed my mind about it"),
+                ("body", "Changed."),
+                ("tags", ""),
+                ("visibility", "members"),
+            ],
+        ),
+        (
+            "post/accept",
+            vec![("post_id", pid.as_str()), ("reply_id", answer.as_str())],
+        ),
+    ] {
+        let r = app.call_as(&leaver, endpoint, &form).await;
+        assert_eq!(r.error(), AppError::NotFound, "{endpoint}");
+    }
     let d = app.call_as(&stayer, "group", &[("slug", &slug)]).await.ok();
     assert_eq!(d["summary"]["member_count"], 2);
 
