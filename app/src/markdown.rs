@@ -7,11 +7,26 @@ use std::sync::LazyLock;
 /// How many characters of plain text an excerpt keeps.
 pub const EXCERPT_CHARS: usize = 250;
 
+/// A relative link that a browser would read as another host (`//evil.example/`, `/\\evil`)
+/// becomes the explicit `https://` link it is, so it is plainly external; links within the site
+/// (`/p/12`) stay as they are.
+fn external_if_protocol_relative(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let host_part = url.trim_start_matches(['/', '\\']);
+    if url.len() - host_part.len() >= 2 || url.starts_with('\\') {
+        Some(std::borrow::Cow::Owned(format!("https://{host_part}")))
+    } else {
+        Some(std::borrow::Cow::Borrowed(url))
+    }
+}
+
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     // Images would let a member track readers (remote pixels): links only.
     b.rm_tags(["img"]);
     b.url_schemes(HashSet::from(["http", "https", "mailto"]));
+    b.url_relative(ammonia::UrlRelative::Custom(Box::new(
+        external_if_protocol_relative,
+    )));
     b.link_rel(Some("nofollow ugc noopener"));
     b
 });
@@ -44,6 +59,9 @@ static ARTICLE_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["img"]);
     b.url_schemes(HashSet::from(["http", "https", "mailto"]));
+    b.url_relative(ammonia::UrlRelative::Custom(Box::new(
+        external_if_protocol_relative,
+    )));
     b.link_rel(Some("nofollow ugc noopener"));
     for h in ["h2", "h3"] {
         b.add_tag_attributes(h, ["id"]);
@@ -166,6 +184,19 @@ mod tests {
         assert!(html.contains("<strong>Fatigue</strong>"), "{html}");
         assert!(
             html.contains(r#"<a href="https://mstrust.org.uk" rel="nofollow ugc noopener">"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn protocol_relative_links_are_external() {
+        let html = to_html("[a](//evil.example/x) and [b](/p/12)");
+        assert!(
+            html.contains(r#"<a href="https://evil.example/x" rel="nofollow ugc noopener">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="/p/12" rel="nofollow ugc noopener">"#),
             "{html}"
         );
     }

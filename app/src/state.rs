@@ -17,6 +17,7 @@ pub struct Limits {
     pub login_per_account: i64,
     pub signup_per_ip: i64,
     pub window_ms: i64,
+    pub writes_per_hour: WritesPerHour,
 }
 
 impl Default for Limits {
@@ -26,8 +27,61 @@ impl Default for Limits {
             login_per_account: 10,
             signup_per_ip: 10,
             window_ms: 15 * 60 * 1000,
+            writes_per_hour: WritesPerHour::default(),
         }
     }
+}
+
+/// How many of each kind of write one member may make per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WritesPerHour {
+    pub posts: i64,
+    pub replies: i64,
+    pub votes: i64,
+    pub ratings: i64,
+    pub reports: i64,
+    pub contacts: i64,
+}
+
+impl Default for WritesPerHour {
+    fn default() -> Self {
+        Self {
+            posts: 10,
+            replies: 60,
+            votes: 300,
+            ratings: 10,
+            reports: 20,
+            contacts: 5,
+        }
+    }
+}
+
+/// A kind of write that is limited per member per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    Post,
+    Reply,
+    Vote,
+    Rating,
+    Report,
+    Contact,
+}
+
+/// Counts one write of `what` by `user` against the hourly limit (a bucket in the database,
+/// shared by every process); `RateLimited` past it. Callers check the input first, so a refused
+/// form keeps what was typed and an invalid one costs nothing.
+pub async fn limit_writes(state: &AppState, user: i64, what: Write) -> Result<(), AppError> {
+    let w = state.settings.limits.writes_per_hour;
+    let (name, limit) = match what {
+        Write::Post => ("posts", w.posts),
+        Write::Reply => ("replies", w.replies),
+        Write::Vote => ("votes", w.votes),
+        Write::Rating => ("ratings", w.ratings),
+        Write::Report => ("reports", w.reports),
+        Write::Contact => ("contacts", w.contacts),
+    };
+    crate::auth::repo::hit_rate_limit(&state.db, &format!("{name}:{user}"), limit, 60 * 60 * 1000)
+        .await
 }
 
 /// Runtime settings the app needs (the server builds them from flags and environment).

@@ -101,6 +101,24 @@ pub struct ServeArgs {
     /// Sign-ups per client address per 15 minutes.
     #[arg(long, env = "HC_SIGNUP_LIMIT_PER_IP", default_value_t = 10)]
     pub signup_limit_per_ip: i64,
+    /// Posts (questions and discussions) per member per hour.
+    #[arg(long, env = "HC_POST_LIMIT_PER_HOUR", default_value_t = 10)]
+    pub post_limit_per_hour: i64,
+    /// Replies and answers per member per hour.
+    #[arg(long, env = "HC_REPLY_LIMIT_PER_HOUR", default_value_t = 60)]
+    pub reply_limit_per_hour: i64,
+    /// Helpful votes (and taking them back) per member per hour.
+    #[arg(long, env = "HC_VOTE_LIMIT_PER_HOUR", default_value_t = 300)]
+    pub vote_limit_per_hour: i64,
+    /// Provider ratings (new or changed) per member per hour.
+    #[arg(long, env = "HC_RATING_LIMIT_PER_HOUR", default_value_t = 10)]
+    pub rating_limit_per_hour: i64,
+    /// Reports (reviews, messages) per member per hour.
+    #[arg(long, env = "HC_REPORT_LIMIT_PER_HOUR", default_value_t = 20)]
+    pub report_limit_per_hour: i64,
+    /// Contact requests to clinics per member per hour (and at most 10 a day).
+    #[arg(long, env = "HC_CONTACT_LIMIT_PER_HOUR", default_value_t = 5)]
+    pub contact_limit_per_hour: i64,
 }
 
 impl Default for ServeArgs {
@@ -125,6 +143,12 @@ impl Default for ServeArgs {
                 login_limit_per_ip: 30,
                 login_limit_per_account: 10,
                 signup_limit_per_ip: 10,
+                post_limit_per_hour: 10,
+                reply_limit_per_hour: 60,
+                vote_limit_per_hour: 300,
+                rating_limit_per_hour: 10,
+                report_limit_per_hour: 20,
+                contact_limit_per_hour: 5,
             },
         }
     }

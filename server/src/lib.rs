@@ -9,7 +9,7 @@ pub mod mailer;
 pub mod seed;
 
 use app::db::Db;
-use app::state::{AppState, ClientIp, Limits, Settings};
+use app::state::{AppState, ClientIp, Limits, Settings, WritesPerHour};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -65,6 +65,14 @@ pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
             login_per_ip: args.login_limit_per_ip,
             login_per_account: args.login_limit_per_account,
             signup_per_ip: args.signup_limit_per_ip,
+            writes_per_hour: WritesPerHour {
+                posts: args.post_limit_per_hour,
+                replies: args.reply_limit_per_hour,
+                votes: args.vote_limit_per_hour,
+                ratings: args.rating_limit_per_hour,
+                reports: args.report_limit_per_hour,
+                contacts: args.contact_limit_per_hour,
+            },
             ..Limits::default()
         },
         ..Settings::default()
@@ -100,6 +108,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let leptos_state = state.clone();
     let events_state = state.clone();
     let shell_options = state.leptos_options.clone();
+    let hsts = args
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
     Router::new()
         .route(
             "/api/{*fn_name}",
@@ -119,6 +131,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             app::shell,
         ))
         .with_state(state)
+        .layer(middleware::from_fn(private_answers))
+        .layer(middleware::from_fn(vouch_for_form_errors))
         .layer(middleware::from_fn_with_state(render, retry_stalled_render))
         .layer(middleware::from_fn_with_state(
             policy.clone(),
@@ -137,6 +151,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(middleware::from_fn_with_state(hsts, strict_transport))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -150,6 +165,126 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
                 .route("/events", get(events))
                 .with_state(events_state),
         )
+}
+
+/// Server functions and pages for a logged-in member carry personal data: no shared cache (a
+/// proxy, the browser's back-forward store on a shared computer) may keep them. A server
+/// function's error travels as JSON; when Leptos answers one with 500 that is the client's
+/// fault (arguments it could not read: `AppError::BadRequest`), the status says so.
+pub async fn private_answers(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let member = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| {
+            c.trim()
+                .strip_prefix("hc_session=")
+                .is_some_and(|v| !v.is_empty())
+        });
+    let mut res = next.run(req).await;
+    if api || member {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store, private"),
+        );
+    }
+    if api && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        let (mut parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 64 * 1024)
+            .await
+            .unwrap_or_default();
+        if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+            if let Ok(status) = StatusCode::from_u16(e.status_code()) {
+                parts.status = status;
+            }
+        }
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    res
+}
+
+/// The cookie that vouches for the one form error this server sent this browser back with.
+const FORM_ERROR_COOKIE: &str = "hc_form_error";
+
+/// The value of the query parameter `name` in `query` (percent-decoded).
+fn query_param(query: &str, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Leptos shows a no-JavaScript form's error from the `__err` parameter of the page it sends the
+/// browser back to, so any link could put words under a login field ("Your account is locked,
+/// call …"). When a form post fails, this remembers a hash of the error it carries in a short,
+/// HttpOnly cookie; a page request whose `__err` does not match it has `__err` and `__path`
+/// removed before the app reads them.
+pub async fn vouch_for_form_errors(mut req: Request, next: Next) -> Response {
+    let post_to_api = req.method() == Method::POST && req.uri().path().starts_with("/api/");
+    if req.method() == Method::GET {
+        if let Some(query) = req.uri().query() {
+            if let Some(err) = query_param(query, "__err") {
+                let vouched = req
+                    .headers()
+                    .get_all(header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(';'))
+                    .filter_map(|c| c.trim().strip_prefix(FORM_ERROR_COOKIE)?.strip_prefix('='))
+                    .any(|v| v == app::auth::repo::hash_token(&err));
+                if !vouched {
+                    let kept: String = url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(
+                            url::form_urlencoded::parse(query.as_bytes())
+                                .filter(|(k, _)| k != "__err" && k != "__path"),
+                        )
+                        .finish();
+                    let path = req.uri().path();
+                    let uri = if kept.is_empty() {
+                        path.to_string()
+                    } else {
+                        format!("{path}?{kept}")
+                    };
+                    if let Ok(uri) = uri.parse() {
+                        *req.uri_mut() = uri;
+                    }
+                }
+            }
+        }
+    }
+    let mut res = next.run(req).await;
+    if post_to_api {
+        let err = res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| l.split_once('?'))
+            .and_then(|(_, q)| query_param(q.split('#').next().unwrap_or(q), "__err"));
+        if let Some(err) = err {
+            let cookie = format!(
+                "{FORM_ERROR_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300",
+                app::auth::repo::hash_token(&err)
+            );
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
+    }
+    res
+}
+
+/// `Strict-Transport-Security` when the site is served over https (`HC_PUBLIC_URL`).
+pub async fn strict_transport(State(on): State<bool>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if on {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
 }
 
 /// The app's routes, generated once per process. Generating them renders the app with resource
@@ -324,13 +459,22 @@ async fn refuse_foreign_origin(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // The scheme counts too: an `http://` page of the same host (a downgraded or spoofed
+    // connection) is another origin. The site's own scheme is `https` when a proxy we trust says
+    // so, else `http` (an https site names itself in `HC_PUBLIC_URL`, which `allowed` holds).
+    let scheme = if policy.trust_proxy {
+        headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .map(|p| p.split(',').next().unwrap_or(p).trim().to_ascii_lowercase())
+            .unwrap_or_else(|| "http".into())
+    } else {
+        "http".into()
+    };
+    let own = format!("{scheme}://{host}");
     let same_site = |origin: &str| {
         let origin = origin.trim_end_matches('/');
-        origin
-            .split_once("://")
-            .map(|(_, h)| h == host)
-            .unwrap_or(false)
-            || policy.allowed.iter().any(|a| a == origin)
+        origin.eq_ignore_ascii_case(&own) || policy.allowed.iter().any(|a| a == origin)
     };
     let refused = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => !same_site(origin),

@@ -45,6 +45,24 @@ pub mod session {
         request_parts().ok().and_then(|p| cookie(&p, COOKIE))
     }
 
+    /// The cookie of a browser that logged in here before (see `login`).
+    const DEVICE_COOKIE: &str = "hc_device";
+
+    pub fn device() -> Option<String> {
+        request_parts()
+            .ok()
+            .and_then(|p| cookie(&p, DEVICE_COOKIE))
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Remembers this browser for `user_id` for a year.
+    pub async fn remember_device(state: &AppState, user_id: i64) -> Result<(), AppError> {
+        let token = repo::remember_device(&state.db, user_id).await?;
+        let attrs = cookie_attrs(state, 365 * 86_400);
+        set_cookie(format!("{DEVICE_COOKIE}={token}{attrs}"));
+        Ok(())
+    }
+
     pub fn client_ip() -> String {
         request_parts()
             .ok()
@@ -139,12 +157,30 @@ pub mod session {
             .unwrap_or_default()
     }
 
-    /// A local path to continue to after login; anything else becomes "/".
+    /// A local path to continue to after login; anything else becomes "/". The path is read
+    /// the way a browser would read it (browsers drop tabs and newlines, and turn `\` into `/`),
+    /// so control characters, white space and backslashes are refused outright, and what is
+    /// left must resolve to this site with a path starting with `/`.
     pub fn safe_next(next: Option<&str>) -> String {
+        const SITE: &str = "http://this-site.invalid/";
+        let local = |n: &str| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+                && url::Url::parse(SITE)
+                    .and_then(|base| base.join(n))
+                    .is_ok_and(|u| {
+                        u.scheme() == "http"
+                            && u.host_str() == Some("this-site.invalid")
+                            && u.port().is_none()
+                            && u.username().is_empty()
+                            && u.path().starts_with('/')
+                    })
+        };
         match next {
-            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => {
-                n.to_string()
-            }
+            Some(n) if local(n) => n.to_string(),
             _ => "/".to_string(),
         }
     }
@@ -256,6 +292,9 @@ pub async fn login(
     use crate::state::app_state;
     let result = async {
         let state = app_state()?;
+        // Decided before anything is written: a `next` the redirect could not carry (a
+        // newline) must not leave a session behind an answer that never comes.
+        let next = session::safe_next(next.as_deref());
         let mut c = Checker::new();
         if identifier.trim().is_empty() {
             c.add("identifier", "Enter your handle or e-mail address.");
@@ -272,17 +311,34 @@ pub async fn login(
             limits.window_ms,
         )
         .await?;
-        repo::hit_rate_limit(
-            &state.db,
-            &format!(
-                "login:account:{}",
+        // One bucket per account, whichever identifier (handle or e-mail) was typed; an unknown
+        // identifier has a bucket of its own, so both answer alike. A browser the owner logged
+        // in from before is not locked out by someone else's guessing.
+        let found = repo::find_login(&state.db, &identifier).await?;
+        let bucket = match &found {
+            Some((id, _)) => format!("login:account:{id}"),
+            None => format!(
+                "login:unknown:{}",
                 identifier.trim().trim_start_matches('@').to_lowercase()
             ),
+        };
+        let device = session::device();
+        let limited = repo::hit_rate_limit(
+            &state.db,
+            &bucket,
             limits.login_per_account,
             limits.window_ms,
         )
-        .await?;
-        let found = repo::find_login(&state.db, &identifier).await?;
+        .await;
+        let known_device = match (&found, &device) {
+            (Some((id, _)), Some(token)) => repo::is_known_device(&state.db, *id, token).await?,
+            _ => false,
+        };
+        if let Err(e) = limited {
+            if !known_device {
+                return Err(e);
+            }
+        }
         let (id, hash) = match found {
             Some((id, hash)) => (Some(id), Some(hash)),
             None => (None, None),
@@ -292,7 +348,10 @@ pub async fn login(
             return Err(AppError::InvalidCredentials);
         };
         session::start(&state, id).await?;
-        leptos_axum::redirect(&session::safe_next(next.as_deref()));
+        if !known_device {
+            session::remember_device(&state, id).await?;
+        }
+        leptos_axum::redirect(&next);
         Ok(())
     }
     .await;
@@ -371,4 +430,38 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 #[server(endpoint = "form_echo")]
 pub async fn form_echo(form: String) -> Result<Vec<(String, String)>, AppError> {
     Ok(session::echo(&form))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::session::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for ok in [
+            "/",
+            "/c/ms",
+            "/p/12?sort=new#r3",
+            "/search?q=a%20b",
+            "/u/maría",
+        ] {
+            assert_eq!(safe_next(Some(ok)), ok, "{ok:?} is local");
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/x",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?} must not be followed");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

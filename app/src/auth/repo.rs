@@ -293,6 +293,30 @@ pub async fn create_session(db: &Db, user_id: i64, ttl_ms: i64) -> Result<String
     Ok(token)
 }
 
+/// Remembers this browser as one the member logged in from; returns the cookie's secret.
+pub async fn remember_device(db: &Db, user_id: i64) -> Result<String, AppError> {
+    let token = new_token();
+    sqlx::query("INSERT INTO known_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
+    Ok(token)
+}
+
+/// Whether the device cookie `token` belongs to a browser `user_id` logged in from before.
+pub async fn is_known_device(db: &Db, user_id: i64, token: &str) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM known_devices WHERE token_hash = $1 AND user_id = $2")
+            .bind(hash_token(token))
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
 pub async fn delete_session(db: &Db, token: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(hash_token(token))
@@ -309,8 +333,10 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
         .execute(&db.pool)
         .await?
         .rows_affected();
+    // The longest window in use is a day (contact requests); a bucket is only dropped once no
+    // window it could belong to is still running.
     let b = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-        .bind(now - 2 * window_ms)
+        .bind(now - (2 * window_ms).max(2 * 86_400_000))
         .execute(&db.pool)
         .await?
         .rows_affected();

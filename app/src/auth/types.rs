@@ -18,17 +18,20 @@ impl Handle {
         if s.is_empty() {
             return Err("Choose a handle.".into());
         }
-        if s.chars().count() < 3 || s.chars().count() > 30 {
-            return Err("A handle has 3 to 30 characters.".into());
-        }
-        if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
-            return Err("A handle starts with a letter.".into());
-        }
         if !s
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            return Err("Use only letters, digits and _ in a handle.".into());
+            return Err(
+                "A handle is part of web addresses: use only a–z, 0–9 and _ (for example maria_s or jean_luc). Your name in any spelling can go in your display name."
+                    .into(),
+            );
+        }
+        if s.chars().count() < 3 || s.chars().count() > 30 {
+            return Err("A handle has 3 to 30 characters.".into());
+        }
+        if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return Err("A handle starts with a letter a–z.".into());
         }
         Ok(Self(s))
     }
@@ -171,12 +174,16 @@ pub fn parse_licence(raw: &str) -> Result<String, String> {
     if s.is_empty() {
         return Err("Enter your licence or registration number.".into());
     }
-    if s.len() > 40
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ' ' | '.'))
+    if s.chars().count() > 40
+        || !s.chars().any(|c| c.is_ascii_digit())
+        || !s.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '-' | '/' | ' ' | '.' | '#' | ':' | '°' | 'º')
+        })
     {
-        return Err("Use up to 40 letters, digits, spaces, '-', '/' or '.'.".into());
+        return Err(
+            "Enter the number as on your registration (up to 40 characters: letters, digits, spaces and - / . # : º)."
+                .into(),
+        );
     }
     Ok(s.to_string())
 }
@@ -287,6 +294,13 @@ mod tests {
         assert_eq!(specialty_title("haematology"), "Haematologist");
         assert_eq!(parse_licence(" GMC-1234567 "), Ok("GMC-1234567".into()));
         assert!(parse_licence("<script>").is_err());
+        for ok in ["Nº 12345", "Ärztekammer 123", "GMC 7654321", "RN#12/34"] {
+            assert!(parse_licence(ok).is_ok(), "{ok}");
+        }
+        for name in ["maría", "müller", "o'brien", "jean-luc", "李明", "Émilie"] {
+            let e = Handle::parse(name).expect_err(name);
+            assert!(e.contains("display name"), "{name}: {e}");
+        }
         assert!(parse_licence("").is_err());
     }
 }

@@ -275,12 +275,12 @@ pub fn CommunityFormPage() -> impl IntoView {
                             />
                             <div class="field">
                                 <label for="f-description">"Plain-language description"</label>
-                                <textarea id="f-description" name="description" rows="3" aria-describedby="f-description-error">{description}</textarea>
+                                <textarea id="f-description" name="description" rows="3" aria-describedby="f-description-error">{crate::ui::textarea_text(description)}</textarea>
                                 <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
                             </div>
                             <div class="field">
                                 <label for="f-rules">"Rules"</label>
-                                <textarea id="f-rules" name="rules" rows="6" aria-describedby="f-rules-error">{rules}</textarea>
+                                <textarea id="f-rules" name="rules" rows="6" aria-describedby="f-rules-error">{crate::ui::textarea_text(rules)}</textarea>
                                 <FieldMessage id="f-rules-error".into() error=field_error(err, "rules")/>
                             </div>
                             <div class="field">

@@ -294,26 +294,54 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// True when the error is a violation of the named unique constraint or index.
+/// Every unique constraint of the schema: its name (what PostgreSQL reports) and the columns
+/// SQLite names instead ("UNIQUE constraint failed: reviews.provider_id, reviews.author_id").
+/// One table, so the two cannot drift: a test checks it against the migrations.
+pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
+    ("users_handle_key", "users.handle"),
+    ("users_email_key", "users.email"),
+    ("users_invite_code_key", "users.invite_code"),
+    ("communities_slug_key", "communities.slug"),
+    ("articles_slug_key", "articles.slug"),
+    (
+        "article_versions_number_key",
+        "article_versions.article_id, article_versions.number",
+    ),
+    ("providers_slug_key", "providers.slug"),
+    ("providers_user_key", "providers.user_id"),
+    (
+        "reviews_author_key",
+        "reviews.provider_id, reviews.author_id",
+    ),
+    (
+        "conversations_pair_key",
+        "conversations.user_a, conversations.user_b",
+    ),
+    ("outbox_token_key", "outbox.token"),
+    ("support_groups_slug_key", "support_groups.slug"),
+];
+
+/// Whether `e` is a violation of the unique constraint `name` (one of [`UNIQUE_CONSTRAINTS`]),
+/// on either backend.
 pub fn is_unique_violation(e: &sqlx::Error, name: &str) -> bool {
-    match e {
-        sqlx::Error::Database(db) => {
-            let by_name = db.constraint().map(|c| c == name).unwrap_or(false);
-            // SQLite does not report constraint names; it names the columns instead
-            // ("UNIQUE constraint failed: users.handle"), so the index names here follow
-            // `<table>_<column>_key` and we map them back to the column.
-            let sqlite_cols = name
-                .strip_suffix("_key")
-                .and_then(|rest| rest.split_once('_'))
-                .map(|(table, col)| format!("{table}.{col}"));
-            by_name
-                || (db.is_unique_violation()
-                    && sqlite_cols
-                        .map(|c| db.message().contains(&c))
-                        .unwrap_or(false))
-        }
-        _ => false,
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    if db.constraint() == Some(name) {
+        return true;
     }
+    let Some(columns) = UNIQUE_CONSTRAINTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+    else {
+        return false;
+    };
+    db.is_unique_violation()
+        && db
+            .message()
+            .strip_prefix("UNIQUE constraint failed: ")
+            .is_some_and(|m| m.trim() == columns)
 }
 
 #[cfg(test)]
@@ -327,6 +355,68 @@ mod tests {
             "postgres://hc:***@localhost/hc"
         );
         assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    /// Every `CONSTRAINT x UNIQUE` and `CREATE UNIQUE INDEX x` in the migrations is in
+    /// [`UNIQUE_CONSTRAINTS`] with the columns SQLite would name, and nothing else is.
+    #[test]
+    fn the_constraint_table_matches_the_migrations() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("migrations")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        for file in files {
+            let sql = std::fs::read_to_string(&file).expect("read");
+            let mut table = String::new();
+            for line in sql.lines() {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                if let ["CREATE", "TABLE", name, ..] = words.as_slice() {
+                    table = name.trim_end_matches('(').to_string();
+                }
+                if let Some(i) = words.iter().position(|w| *w == "CONSTRAINT") {
+                    if words.get(i + 2).map(|w| w.trim_end_matches(',')) == Some("UNIQUE") {
+                        let name = words.get(i + 1).expect("name").to_string();
+                        let columns = if i == 0 {
+                            // A table constraint: UNIQUE (a, b)
+                            line.split_once('(')
+                                .and_then(|(_, r)| r.split_once(')'))
+                                .map(|(c, _)| c.to_string())
+                                .expect("columns")
+                        } else {
+                            // A column constraint: the line's first word is the column.
+                            words.first().expect("column").to_string()
+                        };
+                        let cols = columns
+                            .split(',')
+                            .map(|c| format!("{table}.{}", c.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        found.push((name, cols));
+                    }
+                }
+                if let ["CREATE", "UNIQUE", "INDEX", name, "ON", rest @ ..] = words.as_slice() {
+                    let rest = rest.join(" ");
+                    let (t, c) = rest.split_once('(').expect("index columns");
+                    let cols = c
+                        .trim_end_matches([')', ';'])
+                        .split(',')
+                        .map(|c| format!("{}.{}", t.trim(), c.trim()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    found.push((name.to_string(), cols));
+                }
+            }
+        }
+        let mut want: Vec<(String, String)> = UNIQUE_CONSTRAINTS
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .collect();
+        found.sort();
+        want.sort();
+        assert_eq!(found, want);
     }
 
     #[test]

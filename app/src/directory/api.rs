@@ -318,6 +318,7 @@ pub async fn rate_provider(
                 .unwrap_or_default(),
         };
         c.finish()?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Rating).await?;
         super::repo::rate(&state.db, &user, &slug, &input).await
     }
     .await;
@@ -383,6 +384,7 @@ pub async fn report_review(review: i64, kind: String, reason: String) -> Result<
             "Say what is wrong with this review.",
         )
         .map_err(|e| AppError::field("reason", e))?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report(&state.db, &user, review, &text, kind == "dispute").await
     }
     .await;
@@ -461,6 +463,7 @@ pub async fn contact_clinic(
                 .unwrap_or_default(),
         };
         c.finish()?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Contact).await?;
         let id = super::repo::contact(&state.db, &user, &slug, &input).await?;
         leptos_axum::redirect(&format!("/requests/{id}"));
         Ok(id)

@@ -526,6 +526,7 @@ fn ProviderView(
         Some(Ok(c)) => Some(c),
         _ => None,
     });
+    let own_staff = v.own_staff;
     let staff_tools = v.is_staff.then(|| {
         let slug = slug.clone();
         let plain_code = plain_code.clone();
@@ -534,18 +535,21 @@ fn ProviderView(
                 <h2 id="staff-h">"For staff"</h2>
                 <p class="cta">
                     <a class="button" href=format!("/directory/{slug}/edit")>"Edit profile"</a>
-                    {is_clinic.then(|| view! { <a class="button" href=format!("/directory/{slug}/inbox")>"Contact requests"</a> })}
+                    {(is_clinic && own_staff).then(|| view! { <a class="button" href=format!("/directory/{slug}/inbox")>"Contact requests"</a> })}
                 </p>
-                <ActionForm action=code attr:class="inline-form">
-                    <input type="hidden" name="slug" value=slug.clone()/>
-                    <button type="submit" class="button">"New review code"</button>
-                </ActionForm>
-                <p class="hint">"Give a code to a patient after a visit. A review with the code shows “verified visit”. Each code works once, for "{CODE_DAYS}" days."</p>
-                {move || code_value.get().or(plain_code.clone()).map(|c| view! {
-                    <p class="alert alert-ok" role="status">"Review code: "<strong class="code">{c}</strong></p>
-                })}
+                {own_staff.then(|| view! {
+                    <ActionForm action=code attr:class="inline-form">
+                        <input type="hidden" name="slug" value=slug.clone()/>
+                        <button type="submit" class="button">"New review code"</button>
+                    </ActionForm>
+                    <p class="hint">"Give a code to a patient after a visit. A review with the code shows “verified visit”. Each code works once, for "{CODE_DAYS}" days."</p>
+                    {move || code_value.get().or(plain_code.clone()).map(|c| view! {
+                        <p class="alert alert-ok" role="status">"Review code: "<strong class="code">{c}</strong></p>
+                    })}
+                }.into_any())}
             </section>
         }
+        .into_any()
     });
     let disputed_own = own.as_ref().is_some_and(|r| r.disputed);
     let rate_form = (v.logged_in && !v.is_staff).then(|| {
@@ -578,14 +582,14 @@ fn ProviderView(
                     <div class="field">
                         <label for="f-body">"Your review (optional)"</label>
                         <p class="hint" id="f-body-hint">"Describe your experience. Please leave out other people's names and health details."</p>
-                        <textarea id="f-body" name="body" rows="4" aria-describedby="f-body-hint f-body-error">{body}</textarea>
+                        <textarea id="f-body" name="body" rows="4" aria-describedby="f-body-hint f-body-error">{crate::ui::textarea_text(body)}</textarea>
                         <FieldMessage id="f-body-error".into() error=field_error(rate_err, "body")/>
                     </div>
                     {disputed_own.then(|| view! {
                         <div class="field">
                             <p class="alert alert-warn">"The provider disputes your review: “"{dispute_note.unwrap_or_default()}"”. Please describe the treatment you received so the moderators can decide."</p>
                             <label for="f-treatment">"The treatment you received"</label>
-                            <textarea id="f-treatment" name="treatment" rows="3" aria-describedby="f-treatment-error">{treatment}</textarea>
+                            <textarea id="f-treatment" name="treatment" rows="3" aria-describedby="f-treatment-error">{crate::ui::textarea_text(treatment)}</textarea>
                             <FieldMessage id="f-treatment-error".into() error=field_error(rate_err, "treatment")/>
                         </div>
                     })}
@@ -613,7 +617,7 @@ fn ProviderView(
                     <input type="hidden" name="slug" value=slug/>
                     <div class="field">
                         <label for="f-reason">"What would you like help with?"</label>
-                        <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error">{reason}</textarea>
+                        <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error">{crate::ui::textarea_text(reason)}</textarea>
                         <FieldMessage id="f-reason-error".into() error=field_error(contact_err, "reason")/>
                     </div>
                     <Field label="Preferred days and times" name="preferred_times" value=times error=field_error(contact_err, "preferred_times")/>
@@ -742,7 +746,7 @@ fn ReviewItem(
             </p>
             {(!subs.is_empty()).then(|| view! { <p class="small muted">{subs.join(" · ")}</p> })}
             {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body.clone()}</p> })}
-            {(!r.treatment.is_empty()).then(|| view! { <p class="small"><strong>"Treatment received: "</strong>{r.treatment.clone()}</p> })}
+            {(!r.treatment.is_empty()).then(|| view! { <p class="small"><strong>"Treatment described for the moderators (not shown to others): "</strong>{r.treatment.clone()}</p> })}
             {r.disputed.then(|| view! { <p class="small muted">"The provider has disputed this review; the moderators are looking at it."</p> })}
             {r.reply.clone().map(|body| view! {
                 <div class="provider-reply">
@@ -760,7 +764,7 @@ fn ReviewItem(
                             <input type="hidden" name="review" value=id.clone()/>
                             <p class="alert alert-warn">"Your reply is public. Do not confirm that this person is your patient or mention any health information about them."</p>
                             <label for=format!("reply-{id}")>"Public reply"</label>
-                            <textarea id=format!("reply-{id}") name="body" rows="3">{r.reply.clone().unwrap_or_default()}</textarea>
+                            <textarea id=format!("reply-{id}") name="body" rows="3">{crate::ui::textarea_text(r.reply.clone().unwrap_or_default())}</textarea>
                             <FieldMessage id=format!("reply-{id}-error") error=field_error(reply_err, "reply")/>
                             <button type="submit" class="button">"Publish reply"</button>
                         </ActionForm>
@@ -848,7 +852,7 @@ pub fn ProviderEditPage() -> impl IntoView {
                                 <Field label="Name" name="name" value=v("name", d.card.name.clone()) error=field_error(err, "name")/>
                                 <div class="field">
                                     <label for="f-description">"Description"</label>
-                                    <textarea id="f-description" name="description" rows="4" aria-describedby="f-description-error">{v("description", d.description.clone())}</textarea>
+                                    <textarea id="f-description" name="description" rows="4" aria-describedby="f-description-error">{crate::ui::textarea_text(v("description", d.description.clone()))}</textarea>
                                     <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
                                 </div>
                                 <fieldset class="radio-group">
@@ -859,7 +863,7 @@ pub fn ProviderEditPage() -> impl IntoView {
                                 <div class="field">
                                     <label for="f-opening_hours">"Opening hours"</label>
                                     <p class="hint" id="f-opening_hours-hint">"One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."</p>
-                                    <textarea id="f-opening_hours" name="opening_hours" rows="5" aria-describedby="f-opening_hours-hint f-opening_hours-error">{v("opening_hours", d.opening_hours.clone())}</textarea>
+                                    <textarea id="f-opening_hours" name="opening_hours" rows="5" aria-describedby="f-opening_hours-hint f-opening_hours-error">{crate::ui::textarea_text(v("opening_hours", d.opening_hours.clone()))}</textarea>
                                     <FieldMessage id="f-opening_hours-error".into() error=field_error(err, "opening_hours")/>
                                 </div>
                                 <Field label="Street address" name="address" value=v("address", d.address.clone()) error=field_error(err, "address")/>

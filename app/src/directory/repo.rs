@@ -99,13 +99,26 @@ async fn staff_role(db: &Db, provider_id: i64, user_id: i64) -> Result<Option<bo
     })
 }
 
-/// Staff of the provider, or an admin.
+/// Staff of the provider, or an admin (for editing the public profile, which the change log records).
 async fn require_staff(db: &Db, provider_id: i64, user: &CurrentUser) -> Result<bool, AppError> {
     match staff_role(db, provider_id, user.id).await? {
         Some(owner) => Ok(owner),
         None if user.is_admin => Ok(true),
         None => Err(AppError::Forbidden),
     }
+}
+
+/// The provider's own staff, with no admin exception: a clinic's contact requests are between
+/// the member and that clinic, and its review codes vouch for real visits, so the operator's
+/// admins reach neither.
+async fn require_own_staff(
+    db: &Db,
+    provider_id: i64,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
+    staff_role(db, provider_id, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)
 }
 
 async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<AnyRow>, AppError> {
@@ -604,6 +617,7 @@ pub async fn detail(
         is_staff: role.is_some() || is_admin,
         is_owner: role == Some(true) || is_admin,
         is_admin,
+        own_staff: role.is_some(),
     };
     let conditions = sqlx::query(
         "SELECT c.slug, c.name FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
@@ -649,11 +663,16 @@ pub async fn detail(
         Some(u) => reviews.iter().find(|r| r.author == u.handle).cloned(),
         None => None,
     };
-    // The dispute note is between the provider, the reviewer and the admins.
+    // The dispute note is between the provider, the reviewer and the admins; the treatment
+    // the reviewer describes for a dispute is their health data: the reviewer and the admins
+    // who decide the dispute only.
     for r in &mut reviews {
         let own = viewer.is_some_and(|u| u.handle == r.author);
         if !(own || vw.is_staff) {
             r.dispute_note = None;
+        }
+        if !(own || is_admin) {
+            r.treatment.clear();
         }
     }
     let (staff, changes) = if vw.is_staff {
@@ -1187,7 +1206,7 @@ async fn recompute(
 /// A new one-time review code for the provider (staff only); returns it once, stores its hash.
 pub async fn new_code(db: &Db, user: &CurrentUser, slug: &str) -> Result<String, AppError> {
     let (id, _) = provider(db, slug).await?;
-    require_staff(db, id, user).await?;
+    require_own_staff(db, id, user).await?;
     let raw: String = crate::auth::repo::hash_token(&crate::auth::repo::new_token())
         .chars()
         .take(10)
@@ -1426,7 +1445,7 @@ pub async fn inbox(
     slug: &str,
 ) -> Result<Vec<ContactSummary>, AppError> {
     let (id, _) = provider(db, slug).await?;
-    require_staff(db, id, user).await?;
+    require_own_staff(db, id, user).await?;
     let sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contact_requests cr JOIN providers p ON p.id = cr.provider_id \
          JOIN users u ON u.id = cr.member_id WHERE cr.provider_id = $1 ORDER BY cr.updated_at DESC, cr.id DESC LIMIT 100"

@@ -150,6 +150,8 @@ pub struct ProviderViewer {
     pub is_staff: bool,
     pub is_owner: bool,
     pub is_admin: bool,
+    /// Really on the provider's staff (admins are not): the clinic's inbox and review codes.
+    pub own_staff: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -375,23 +377,57 @@ pub fn parse_radius(raw: &str) -> Result<f64, String> {
     }
 }
 
+/// A website as people type it (`example.org`, `www.example.org`, `HTTPS://Example.org/x`),
+/// stored as a full `https://` (or `http://`) address.
 pub fn parse_website(raw: &str) -> Result<String, String> {
     let s = trimmed(raw, 300, "the website")?;
-    if s.is_empty() || s.starts_with("https://") || s.starts_with("http://") {
-        Ok(s)
-    } else {
-        Err("Start the website with https://".into())
+    if s.is_empty() {
+        return Ok(s);
     }
+    let lower = s.to_ascii_lowercase();
+    let (scheme, rest) = if let Some(r) = lower.strip_prefix("https://") {
+        ("https://", s.get(s.len() - r.len()..).unwrap_or(""))
+    } else if let Some(r) = lower.strip_prefix("http://") {
+        ("http://", s.get(s.len() - r.len()..).unwrap_or(""))
+    } else if lower.contains("://") {
+        return Err("Give a web address (https://…).".into());
+    } else {
+        ("https://", s.as_str())
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_ok = host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if !host_ok || rest.chars().any(char::is_whitespace) {
+        return Err(
+            "Give a web address such as example.org or https://example.org/contact.".into(),
+        );
+    }
+    Ok(format!(
+        "{scheme}{}{}",
+        host.to_lowercase(),
+        rest.get(host.len()..).unwrap_or("")
+    ))
 }
 
+/// A phone number as people write it: digits with spaces, `+ - ( ) / . #` and an extension
+/// (`ext. 12`, `x12`, `Durchwahl 12`); at least five digits.
 pub fn parse_phone(raw: &str) -> Result<String, String> {
     let s = trimmed(raw, 40, "the phone number")?;
-    if s.chars()
-        .all(|c| c.is_ascii_digit() || " +-()/".contains(c))
+    if s.is_empty() {
+        return Ok(s);
+    }
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    if digits >= 5
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c.is_alphabetic() || " +-()/.#,:".contains(c))
     {
         Ok(s)
     } else {
-        Err("Use digits, spaces and + - ( ) / in a phone number.".into())
+        Err("A phone number has at least 5 digits; spaces, + - ( ) / . # and an extension (ext. 12) are fine.".into())
     }
 }
 
@@ -460,6 +496,26 @@ mod tests {
         );
         assert!(parse_keys("klingon", LANGUAGES, "language").is_err());
         assert!(parse_website("javascript:alert(1)").is_err());
+        for (typed, stored) in [
+            ("www.example.org", "https://www.example.org"),
+            ("example.org", "https://example.org"),
+            ("HTTPS://Example.org/Contact", "https://example.org/Contact"),
+            ("http://clinic.example/x?y=1", "http://clinic.example/x?y=1"),
+            ("", ""),
+        ] {
+            assert_eq!(parse_website(typed), Ok(stored.to_string()), "{typed}");
+        }
+        assert!(parse_website("ftp://example.org").is_err());
+        assert!(parse_website("not a site").is_err());
+        for ok in [
+            "+44 20 7946 0000 ext. 12",
+            "030.1234.5678",
+            "(030) 1234-5678 #2",
+            "",
+        ] {
+            assert!(parse_phone(ok).is_ok(), "{ok}");
+        }
+        assert!(parse_phone("call me").is_err() && parse_phone("<b>12345</b>").is_err());
         assert_eq!(stars_text(412), "4.1");
         assert_eq!(stars_text(500), "5.0");
         assert_eq!(stars_text(396), "4.0");

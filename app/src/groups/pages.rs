@@ -191,9 +191,7 @@ fn GroupView(
                                                     <label for="f-answer">{question.clone()}</label>
                                                     <p class="hint" id="f-answer-hint">"Only the group's moderators read your answer."</p>
                                                     <textarea id="f-answer" name="answer" rows=3 aria-describedby="f-answer-hint f-answer-error"
-                                                        aria-invalid=move || field_error(join_err, "answer").get().is_some().then_some("true")>
-                                                        {echoed(&echo, "answer").unwrap_or_default()}
-                                                    </textarea>
+                                                        aria-invalid=move || field_error(join_err, "answer").get().is_some().then_some("true")>{crate::ui::textarea_text(echoed(&echo, "answer").unwrap_or_default())}</textarea>
                                                     <FieldMessage id="f-answer-error".into() error=field_error(join_err, "answer")/>
                                                 </div>
                                             }.into_any()
@@ -417,9 +415,7 @@ pub fn GroupManagePage() -> impl IntoView {
                             <div class="field" class:has-error=move || field_error(update_err, "description").get().is_some()>
                                 <label for="f-description">"Who is it for?"</label>
                                 <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
-                                    aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>
-                                    {description_v}
-                                </textarea>
+                                    aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>{crate::ui::textarea_text(description_v)}</textarea>
                                 <FieldMessage id="f-description-error".into() error=field_error(update_err, "description")/>
                             </div>
                             <Field label="Screening question (optional)" name="question" value=question_v
@@ -491,9 +487,7 @@ pub fn NewGroupPage() -> impl IntoView {
                             <div class="field" class:has-error=move || field_error(err, "description").get().is_some()>
                                 <label for="f-description">"Who is it for?"</label>
                                 <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
-                                    aria-invalid=move || field_error(err, "description").get().is_some().then_some("true")>
-                                    {echoed(&echo, "description").unwrap_or_default()}
-                                </textarea>
+                                    aria-invalid=move || field_error(err, "description").get().is_some().then_some("true")>{crate::ui::textarea_text(echoed(&echo, "description").unwrap_or_default())}</textarea>
                                 <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
                             </div>
                             <RadioGroup legend="Who can join?" name="kind" options=KIND_CHOICES

@@ -63,6 +63,12 @@ impl Facts {
                 Some(MemberStatus::Active | MemberStatus::Invited)
             )
     }
+    /// Moderates the group: its own moderators; admins only for an open group, whose posts are
+    /// readable anyway. A private or hidden group has no admin path in: its members decide who
+    /// reads it, and who is in it (who is in a trial) is theirs to know.
+    fn moderates(&self, user: &CurrentUser) -> bool {
+        self.is_moderator || (user.is_admin && !self.closed())
+    }
     fn closed(&self) -> bool {
         self.kind != GroupKind::Open
     }
@@ -130,6 +136,8 @@ pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, 
     let active = status == Some(MemberStatus::Active);
     let is_admin = viewer.is_some_and(|v| v.1);
     let is_moderator = active && row.try_get::<Option<i64>, _>("is_moderator")? == Some(1);
+    // Admins moderate open groups only (see `Facts::moderates`).
+    let is_moderator_or_admin = is_moderator || (is_admin && kind == GroupKind::Open);
     let can_read = kind == GroupKind::Open || active;
     let moderators = sqlx::query(
         "SELECT u.handle FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
@@ -166,10 +174,16 @@ pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, 
         community_name: row.try_get("community_name")?,
         question: row.try_get("question")?,
         moderators,
-        post_count: row.try_get("post_count")?,
+        // A closed group's activity is its members' business: outsiders see no count that
+        // moves when members post.
+        post_count: if can_read {
+            row.try_get("post_count")?
+        } else {
+            0
+        },
         logged_in: viewer.is_some(),
-        is_moderator: is_moderator || is_admin,
-        pending_count: if is_moderator || is_admin {
+        is_moderator: is_moderator_or_admin,
+        pending_count: if is_moderator_or_admin {
             row.try_get("pending_count")?
         } else {
             0
@@ -425,7 +439,11 @@ async fn drop_member(
 /// posts stay; the group shows them as a former member's.
 pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let Some(f) = facts(&mut tx, slug, user.id).await? else {
+    // A hidden group answers an outsider as an unknown address does.
+    let Some(f) = facts(&mut tx, slug, user.id)
+        .await?
+        .filter(|f| f.visible() || f.status.is_some())
+    else {
         return Err(AppError::NotFound);
     };
     if f.is_moderator {
@@ -463,10 +481,10 @@ async fn moderated(
     handle: &str,
 ) -> Result<(Facts, i64, Option<MemberStatus>), AppError> {
     let f = match facts(tx, slug, user.id).await? {
-        Some(f) if f.visible() || user.is_admin => f,
+        Some(f) if f.visible() => f,
         _ => return Err(AppError::NotFound),
     };
-    if !f.is_moderator && !user.is_admin {
+    if !f.moderates(user) {
         return Err(AppError::Forbidden);
     }
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
@@ -522,6 +540,12 @@ pub async fn decide(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
+    if member == user.id {
+        return Err(AppError::field(
+            "handle",
+            "You cannot decide your own request: another moderator of the group has to.",
+        ));
+    }
     if status != Some(MemberStatus::Pending) {
         return Err(AppError::field(
             "handle",
@@ -588,6 +612,12 @@ pub async fn remove(
 pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
+    if member == user.id {
+        return Err(AppError::field(
+            "handle",
+            "You cannot invite yourself: another moderator of the group has to.",
+        ));
+    }
     let name = notify::types::short(&f.name);
     let line = match status {
         Some(MemberStatus::Active) => {
@@ -661,11 +691,11 @@ pub async fn set_moderator(
 pub async fn admin(db: &Db, user: &CurrentUser, slug: &str) -> Result<GroupAdmin, AppError> {
     let mut conn = db.pool.acquire().await?;
     let f = match facts(&mut conn, slug, user.id).await? {
-        Some(f) if f.visible() || user.is_admin => f,
+        Some(f) if f.visible() => f,
         _ => return Err(AppError::NotFound),
     };
     drop(conn);
-    if !f.is_moderator && !user.is_admin {
+    if !f.moderates(user) {
         return Err(AppError::Forbidden);
     }
     let requests = sqlx::query(
@@ -727,10 +757,10 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = match facts(&mut tx, slug, user.id).await? {
-        Some(f) if f.visible() || user.is_admin => f,
+        Some(f) if f.visible() => f,
         _ => return Err(AppError::NotFound),
     };
-    if !f.is_moderator && !user.is_admin {
+    if !f.moderates(user) {
         return Err(AppError::Forbidden);
     }
     sqlx::query(

@@ -184,23 +184,7 @@ pub fn parse_answer(raw: &str, question: &str) -> Result<String, String> {
 
 /// A group's address from its name: lowercase ASCII words joined by hyphens ("group" if none).
 pub fn slug_from_name(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.len() >= 40 {
-            break;
-        }
-    }
-    let out = out.trim_matches('-').to_string();
-    if out.len() < 2 {
-        "group".into()
-    } else {
-        out
-    }
+    crate::slug::from_name(name, 40, "group")
 }
 
 #[cfg(test)]
@@ -214,7 +198,8 @@ mod tests {
             "newly-diagnosed-with-ms"
         );
         assert_eq!(slug_from_name("  Caregivers — CML!  "), "caregivers-cml");
-        assert_eq!(slug_from_name("ÄÖ"), "group");
+        assert_eq!(slug_from_name("ÄÖ"), "aeoe");
+        assert_eq!(slug_from_name("李明的小组"), "group");
         assert!(slug_from_name(&"a".repeat(100)).len() <= 40);
     }
 

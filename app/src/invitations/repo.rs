@@ -49,7 +49,7 @@ pub async fn my_invites(db: &Db, user: i64) -> Result<MyInvites, AppError> {
     })
 }
 
-/// The inviter behind a code and the community the link names (only one the inviter belongs to).
+/// The inviter behind a code and the community the link names (if it exists).
 async fn resolve(
     db: &Db,
     code: &str,
@@ -63,16 +63,14 @@ async fn resolve(
         .ok_or(AppError::NotFound)?;
     let inviter: i64 = r.try_get("id")?;
     let community = match community.filter(|c| !c.is_empty()) {
-        Some(slug) => sqlx::query(
-            "SELECT c.slug, c.name FROM communities c JOIN community_members m ON m.community_id = c.id \
-             WHERE c.slug = $1 AND m.user_id = $2",
-        )
-        .bind(slug)
-        .bind(inviter)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get("slug")?, r.try_get("name")?)))
-        .transpose()?,
+        // Any community the link names (communities are open to join): whether the inviter
+        // belongs to it is not checked, so a link cannot be used to probe their memberships.
+        Some(slug) => sqlx::query("SELECT c.slug, c.name FROM communities c WHERE c.slug = $1")
+            .bind(slug)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("slug")?, r.try_get("name")?)))
+            .transpose()?,
         None => None,
     };
     Ok((
@@ -188,10 +186,9 @@ pub async fn invite_by_email(
         .await?
         .is_some();
     if member {
-        tracing::info!(
-            user_id = inviter.id,
-            "e-mail invitation to an existing member skipped"
-        );
+        let mut tx = db.begin_write().await?;
+        crate::mail::repo::record_unsent_invite(&mut tx, inviter.id, address, now).await?;
+        tx.commit().await?;
         return Ok(());
     }
     let mine = my_invites(db, inviter.id).await?;

@@ -320,25 +320,25 @@ pub fn ArticleEditorPage() -> impl IntoView {
                                 <div class="field">
                                     <label for="f-summary">"Summary"</label>
                                     <textarea id="f-summary" name="summary" rows="2" aria-describedby="f-summary-error"
-                                        on:input=move |ev| summary.set(event_target_value(&ev))>{summary.get_untracked()}</textarea>
+                                        on:input=move |ev| summary.set(event_target_value(&ev))>{crate::ui::textarea_text(summary.get_untracked())}</textarea>
                                     <FieldMessage id="f-summary-error".into() error=field_error(err, "summary")/>
                                 </div>
                                 <div class="field">
                                     <label for="f-body">"Article"</label>
                                     <p class="hint" id="f-body-hint">"Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."</p>
                                     <textarea id="f-body" name="body" rows="18" aria-describedby="f-body-hint f-body-error"
-                                        on:input=move |ev| body.set(event_target_value(&ev))>{body.get_untracked()}</textarea>
+                                        on:input=move |ev| body.set(event_target_value(&ev))>{crate::ui::textarea_text(body.get_untracked())}</textarea>
                                     <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
                                 </div>
                                 <div class="field">
                                     <label for="f-key_facts">"Key facts (one per line)"</label>
                                     <textarea id="f-key_facts" name="key_facts" rows="4" aria-describedby="f-key_facts-error"
-                                        on:input=move |ev| facts.set(event_target_value(&ev))>{facts.get_untracked()}</textarea>
+                                        on:input=move |ev| facts.set(event_target_value(&ev))>{crate::ui::textarea_text(facts.get_untracked())}</textarea>
                                     <FieldMessage id="f-key_facts-error".into() error=field_error(err, "key_facts")/>
                                 </div>
                                 <div class="field">
                                     <label for="f-sources">"Sources (one per line: Title | https://address | year)"</label>
-                                    <textarea id="f-sources" name="sources" rows="4" aria-describedby="f-sources-error">{sources}</textarea>
+                                    <textarea id="f-sources" name="sources" rows="4" aria-describedby="f-sources-error">{crate::ui::textarea_text(sources)}</textarea>
                                     <FieldMessage id="f-sources-error".into() error=field_error(err, "sources")/>
                                 </div>
                                 <Field label="Tags" name="tags" value=tags hint="Up to five, e.g. relapse, fatigue: questions with the same tags are linked." error=field_error(err, "tags")/>
@@ -395,7 +395,7 @@ fn WorkflowPanel(
             })}
             {(d.status == ArticleStatus::Review && !d.can_publish).then(|| {
                 let reviewer = d.reviewer.clone().unwrap_or_default();
-                view! { <p>"Waiting for @" {reviewer} " to review it."</p> }
+                view! { <p>"Waiting for @" {reviewer} " to review it. Saving a change takes it back to a draft, to be sent for review again: the reviewer's stamp covers only the text they read."</p> }
             })}
             {d.can_publish.then(|| {
                 let (s1, s2) = (slug.clone(), slug.clone());

@@ -92,7 +92,17 @@ pub async fn save(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (id, slug) = if current.is_empty() {
-        let slug = slugify(&a.title);
+        // Numbered when taken ("fatigue-2"), so a new title never collides with an old one.
+        let base = slugify(&a.title);
+        let taken = sqlx::query("SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2")
+            .bind(&base)
+            .bind(format!("{base}-%"))
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("slug"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let slug = crate::slug::first_free(&base, &taken);
         let inserted = sqlx::query(
             "INSERT INTO articles (community_id, slug, author_id, title, summary, body_md, key_facts, sources, tags, \
                grade_x10, ease_x10, created_at, updated_at) \
@@ -114,7 +124,8 @@ pub async fn save(
         .await
         .map_err(|e| {
             if is_unique_violation(&e, "articles_slug_key") {
-                AppError::field("title", "An article with this title already exists.")
+                // Only when another editor took the same address a moment ago.
+                AppError::field("title", "Another article just took this address. Please save again.")
             } else {
                 AppError::from(e)
             }
@@ -126,8 +137,10 @@ pub async fn save(
             return Err(AppError::Forbidden);
         }
         // Editing a published article starts a new draft; readers keep the published version.
+        // Editing one in review takes it back from the reviewer: the "Medically reviewed" stamp
+        // covers only text the reviewer saw, so a changed text is asked for review again.
         let status = match f.status {
-            ArticleStatus::Published => ArticleStatus::Draft,
+            ArticleStatus::Published | ArticleStatus::Review => ArticleStatus::Draft,
             other => other,
         };
         sqlx::query(
@@ -325,7 +338,8 @@ pub async fn draft(db: &Db, user: &CurrentUser, slug: &str) -> Result<Draft, App
     let status = ArticleStatus::from_db(&r.try_get::<String, _>("status")?);
     let is_reviewer = reviewer == Some(user.id);
     if author != user.id && !user.is_editor && !user.is_admin && !is_reviewer {
-        return Err(AppError::Forbidden);
+        // "Not yours" answers as "not there": a draft's address confirms nothing.
+        return Err(AppError::NotFound);
     }
     Ok(Draft {
         slug: r.try_get("slug")?,

@@ -157,7 +157,10 @@ pub fn parse_title(raw: &str) -> Result<String, String> {
     let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match s.chars().count() {
         0 => Err("Give the article a title.".into()),
-        n if n < 8 => Err("Make the title a little longer (at least 8 characters).".into()),
+        _ if !s.chars().any(char::is_alphanumeric) => {
+            Err("A title needs at least one letter or digit.".into())
+        }
+        n if n < 3 => Err("Make the title at least 3 characters long.".into()),
         n if n > 120 => Err("Keep the title to 120 characters.".into()),
         _ => Ok(s),
     }
@@ -266,23 +269,10 @@ pub fn sources_text(sources: &[Source]) -> String {
         .join("\n")
 }
 
-/// The address of an article from its title: "What is a relapse?" → "what-is-a-relapse".
+/// The address of an article from its title: "What is a relapse?" → "what-is-a-relapse"
+/// (a title with no Latin letters gets "article"; taken addresses are numbered by the repo).
 pub fn slugify(title: &str) -> String {
-    let s: String = title
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let s = s
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    s.chars()
-        .take(60)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
+    crate::slug::from_name(title, 60, "article")
 }
 
 /// The text whose readability counts: what a reader reads below the title.

@@ -60,6 +60,28 @@ pub async fn queue(
     Ok(())
 }
 
+/// Records an invitation that is not sent (the address already has an account) exactly like a
+/// sent one, minus the text: it counts toward the sender's daily limit and the re-invite pause,
+/// so the form answers members and non-members alike.
+pub async fn record_unsent_invite(
+    tx: &mut Tx<'_>,
+    sender: i64,
+    to: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO outbox (user_id, sender_id, kind, to_addr, subject, body, token, status, created_at) \
+         VALUES (NULL, $1, 'invite', $2, '', '', $3, 'skipped', $4)",
+    )
+    .bind(sender)
+    .bind(to)
+    .bind(hash_token(&new_token()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// What one run of the digest job did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DigestRun {

@@ -78,6 +78,7 @@ pub async fn report_message(id: i64, reason: String) -> Result<(), AppError> {
                 "Say in up to 1,000 characters what is wrong.",
             ));
         }
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report(&state.db, &user, id, reason).await
     }
     .await;

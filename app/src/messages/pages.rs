@@ -163,7 +163,7 @@ pub fn ThreadPage() -> impl IntoView {
                                     <div class="field">
                                         <label for="f-body">"Your message"</label>
                                         <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
-                                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{typed}</textarea>
+                                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
                                         <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
                                     </div>
                                     <button type="submit" class="button primary">"Send"</button>

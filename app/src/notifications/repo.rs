@@ -57,8 +57,8 @@ pub async fn add_in_group(
         return Ok(false);
     }
     sqlx::query(
-        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at, group_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at, group_id, post_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(user)
     .bind(kind)
@@ -67,6 +67,7 @@ pub async fn add_in_group(
     .bind(link)
     .bind(now_ms())
     .bind(group)
+    .bind(post_of_link(link))
     .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1")
@@ -131,6 +132,47 @@ pub async fn add_mentions(
     Ok(notified)
 }
 
+/// The post a notification's link points to (`/p/12` or `/p/12#r34`).
+fn post_of_link(link: &str) -> Option<i64> {
+    let rest = link.strip_prefix("/p/")?;
+    let digits = rest.split(|c: char| !c.is_ascii_digit()).next()?;
+    digits.parse().ok()
+}
+
+/// Removes every notification about a deleted post (their text quotes its title), keeping the
+/// members' unread counters true: the words go from the database, the digest and the list.
+pub async fn forget_post(tx: &mut Tx<'_>, post: i64) -> Result<Vec<i64>, AppError> {
+    let users = sqlx::query("SELECT DISTINCT user_id FROM notifications WHERE post_id = $1")
+        .bind(post)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("user_id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    if users.is_empty() {
+        return Ok(users);
+    }
+    sqlx::query("DELETE FROM notifications WHERE post_id = $1")
+        .bind(post)
+        .execute(&mut **tx)
+        .await?;
+    for user in &users {
+        recount(tx, *user).await?;
+    }
+    Ok(users)
+}
+
+async fn recount(tx: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET unread_notifications = (SELECT COUNT(*) FROM notifications n \
+         WHERE n.user_id = users.id AND n.read_at IS NULL) WHERE id = $1",
+    )
+    .bind(user)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Removes a member's notifications about a private or hidden group they no longer belong to,
 /// keeping the unread counter true.
 pub async fn forget_group(tx: &mut Tx<'_>, user: i64, group: i64) -> Result<(), AppError> {
@@ -141,13 +183,7 @@ pub async fn forget_group(tx: &mut Tx<'_>, user: i64, group: i64) -> Result<(), 
         .await?
         .rows_affected();
     if gone > 0 {
-        sqlx::query(
-            "UPDATE users SET unread_notifications = (SELECT COUNT(*) FROM notifications n \
-             WHERE n.user_id = users.id AND n.read_at IS NULL) WHERE id = $1",
-        )
-        .bind(user)
-        .execute(&mut **tx)
-        .await?;
+        recount(tx, user).await?;
     }
     Ok(())
 }
@@ -266,4 +302,15 @@ pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
             .transpose()?
             .unwrap_or(0),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_name_their_post() {
+        assert_eq!(super::post_of_link("/p/12"), Some(12));
+        assert_eq!(super::post_of_link("/p/12#r34"), Some(12));
+        assert_eq!(super::post_of_link("/g/some-group"), None);
+        assert_eq!(super::post_of_link("/p/"), None);
+    }
 }

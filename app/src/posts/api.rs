@@ -88,6 +88,7 @@ pub async fn create_post(
         let input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
         c.finish()?;
         let group = group.as_deref().filter(|g| !g.is_empty());
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Post).await?;
         let id = super::repo::create(&state.db, &user, &community, group, &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(id)
@@ -165,6 +166,7 @@ pub async fn create_reply(
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Reply).await?;
         let id = super::repo::reply(&state.db, &user, post_id, parent_id, &body).await?;
         leptos_axum::redirect(&format!("/p/{post_id}#r{id}"));
         Ok(id)
@@ -220,6 +222,7 @@ pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
             "reply" => VoteTarget::Reply(id),
             _ => return Err(AppError::BadRequest),
         };
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Vote).await?;
         let (voted, count) = super::repo::toggle_vote(&state.db, &user, target).await?;
         Ok(VoteState { voted, count })
     }

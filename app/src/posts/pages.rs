@@ -289,7 +289,7 @@ pub fn MarkdownField(
             <label for=id.clone()>{label}</label>
             <p class="hint" id=hint_id>"You can use **bold**, *italic*, lists and links. Please don't share anyone's personal details."</p>
             <textarea id=id name=name rows=rows aria-describedby=described
-                aria-invalid=move || error.get().is_some().then_some("true")>{value}</textarea>
+                aria-invalid=move || error.get().is_some().then_some("true")>{crate::ui::textarea_text(value)}</textarea>
             <FieldMessage id=err_id error=error/>
         </div>
     }

@@ -28,7 +28,7 @@ impl Params {
 pub(crate) const SUMMARY: &str =
     "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
     p.answer_count, p.vote_count, p.accepted_reply_id, p.clinician_answered, p.created_at, \
-    p.last_activity_at, p.pinned_at, c.slug AS community_slug, c.name AS community_name, \
+    p.last_activity_at, p.pinned_at, CAST(LENGTH(p.body_md) AS BIGINT) AS body_len, c.slug AS community_slug, c.name AS community_name, \
     g.slug AS group_slug, g.name AS group_name, u.handle, \
     u.kind AS author_kind, u.clinician_status, u.specialty, \
     CASE WHEN p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_group_members fm \
@@ -117,6 +117,17 @@ pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppErro
     let visibility = Visibility::parse(&r.try_get::<String, _>("visibility")?)
         .map_err(|_| AppError::Internal)?;
     let tags: String = r.try_get("tags")?;
+    let excerpt: String = r.try_get("excerpt")?;
+    // An outsider of a members-only post gets its title and a teaser (at most ~40% of the
+    // text, never more than 250 characters), no tags, no author.
+    let (excerpt, tags) = if readable {
+        (
+            excerpt,
+            tags.split_whitespace().map(str::to_string).collect(),
+        )
+    } else {
+        (teaser(&excerpt, r.try_get("body_len")?), Vec::new())
+    };
     Ok(PostSummary {
         id: r.try_get("id")?,
         community_slug: r.try_get("community_slug")?,
@@ -129,9 +140,9 @@ pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppErro
         kind,
         visibility,
         title: r.try_get("title")?,
-        excerpt: r.try_get("excerpt")?,
+        excerpt,
         author: if readable { Some(author(r)?) } else { None },
-        tags: tags.split_whitespace().map(str::to_string).collect(),
+        tags,
         reply_count: r.try_get("reply_count")?,
         answer_count: r.try_get("answer_count")?,
         vote_count: r.try_get("vote_count")?,
@@ -234,14 +245,25 @@ async fn community_id(db: &Db, slug: &str) -> Result<i64, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-async fn group_id(db: &Db, slug: &str) -> Result<i64, AppError> {
-    sqlx::query("SELECT id FROM support_groups WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get::<i64, _>("id"))
-        .transpose()?
-        .ok_or(AppError::NotFound)
+/// The group's id; a hidden group does not exist for those neither in it nor invited (the same
+/// answer as an unknown address).
+async fn group_id(db: &Db, slug: &str, viewer: Viewer) -> Result<i64, AppError> {
+    let r = sqlx::query(
+        "SELECT g.id, g.kind, gm.status FROM support_groups g LEFT JOIN support_group_members gm \
+         ON gm.group_id = g.id AND gm.user_id = $2 WHERE g.slug = $1",
+    )
+    .bind(slug)
+    .bind(viewer.map(|v| v.0).unwrap_or(0))
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let status: Option<String> = r.try_get("status")?;
+    if r.try_get::<String, _>("kind")? == "hidden"
+        && !matches!(status.as_deref(), Some("active" | "invited"))
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(r.try_get("id")?)
 }
 
 /// One page of a feed.
@@ -257,7 +279,7 @@ pub async fn feed(
         FeedScope::Public => Scope::Public,
         FeedScope::Home => Scope::Home(viewer.ok_or(AppError::Unauthenticated)?.0),
         FeedScope::Community(slug) => Scope::Community(community_id(db, slug).await?),
-        FeedScope::Group(slug) => Scope::Group(group_id(db, slug).await?),
+        FeedScope::Group(slug) => Scope::Group(group_id(db, slug, viewer).await?),
     };
     let cursor = match cursor.filter(|c| !c.is_empty()) {
         Some(raw) => Some(Cursor::decode(raw).ok_or(AppError::BadRequest)?),
@@ -328,6 +350,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         return Err(AppError::NotFound);
     }
     let in_group = row.try_get::<Option<i64>, _>("group_id")?.is_some();
+    let closed_group = group_kind.as_deref().is_some_and(|k| k != "open");
     let group_membership: Option<i64> = row.try_get("group_membership")?;
     let membership: Option<i64> = row.try_get("membership")?;
     let is_admin = viewer.is_some_and(|v| v.1);
@@ -426,9 +449,10 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         }),
         mine,
         voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
-        can_moderate: membership == Some(1) || group_membership == Some(1) || is_admin,
-        can_pin: in_group && (group_membership == Some(1) || is_admin),
-        closed_group: group_kind.as_deref().is_some_and(|k| k != "open"),
+        can_moderate: group_membership == Some(1)
+            || (!closed_group && (membership == Some(1) || is_admin)),
+        can_pin: in_group && (group_membership == Some(1) || (!closed_group && is_admin)),
+        closed_group,
         related_articles,
         cited_articles,
         post,
@@ -690,6 +714,11 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
 /// Whether `user` moderates the post's place: admins, the community's moderators and, for a
 /// group post, the group's moderators.
 async fn moderates(tx: &mut Tx<'_>, user: &CurrentUser, f: &PostFacts) -> Result<bool, AppError> {
+    // Writing follows reading: in a private or hidden group only the group's moderators may
+    // remove anything (admins and community moderators do not read it, so do not delete it).
+    if let Some(g) = f.group.filter(|g| g.closed) {
+        return Ok(group_membership(tx, g.id, user.id).await? == Some(true));
+    }
     if user.is_admin || membership(tx, f.community, user.id).await? == Some(true) {
         return Ok(true);
     }
@@ -699,13 +728,31 @@ async fn moderates(tx: &mut Tx<'_>, user: &CurrentUser, f: &PostFacts) -> Result
     })
 }
 
+/// The author or a moderator of the post's place may remove it (or one of its replies by
+/// `author`); anyone else is refused — with "not found" for an outsider of a closed group, whose
+/// posts do not exist for them.
+async fn require_author_or_moderator(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    f: &PostFacts,
+    author: i64,
+) -> Result<(), AppError> {
+    if author == user.id || moderates(tx, user, f).await? {
+        return Ok(());
+    }
+    if let Some(g) = f.group.filter(|g| g.closed) {
+        if group_membership(tx, g.id, user.id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    Err(AppError::Forbidden)
+}
+
 /// Soft-deletes a post (author, community moderator or admin): the words go, the replies stay.
 pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, id).await?;
-    if f.author != user.id && !moderates(&mut tx, user, &f).await? {
-        return Err(AppError::Forbidden);
-    }
+    require_author_or_moderator(&mut tx, user, &f, f.author).await?;
     if f.deleted {
         return Ok(());
     }
@@ -719,7 +766,9 @@ pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
     .await?;
     set_tags(&mut tx, id, &[]).await?;
     count_post(&mut tx, f.community, f.group.map(|g| g.id), -1).await?;
+    let told = notify::repo::forget_post(&mut tx, id).await?;
     tx.commit().await?;
+    db.announce(&told).await;
     Ok(())
 }
 
@@ -943,9 +992,7 @@ pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, A
     let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     let f = post_facts(&mut tx, post).await?;
-    if author != user.id && !moderates(&mut tx, user, &f).await? {
-        return Err(AppError::Forbidden);
-    }
+    require_author_or_moderator(&mut tx, user, &f, author).await?;
     if deleted {
         return Ok(post);
     }
@@ -1115,7 +1162,9 @@ pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result
     if moderator.is_none() && g.closed {
         return Err(AppError::NotFound);
     }
-    if moderator != Some(true) && !user.is_admin {
+    // Admins pin in open groups only; a closed group's moderators decide there.
+    let admin_here = user.is_admin && !g.closed;
+    if moderator != Some(true) && !admin_here {
         return Err(AppError::Forbidden);
     }
     if f.deleted {
@@ -1141,10 +1190,18 @@ pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity,
     let mut params = Params::default();
     let readable_sql = readable(&mut params, viewer);
     let a = params.p(author);
-    let posts_filter = format!("p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1");
+    // A former member of a group is "a former member" in its threads, so their profile does not
+    // name them as the author of what they wrote there either.
+    let still_in_group = format!(
+        "(p.group_id IS NULL OR EXISTS (SELECT 1 FROM support_group_members fm \
+         WHERE fm.group_id = p.group_id AND fm.user_id = {a} AND fm.status = 'active'))"
+    );
+    let posts_filter = format!(
+        "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group}"
+    );
     let answers_filter = format!(
         "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
-         AND p.deleted_at IS NULL AND {readable_sql} = 1"
+         AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group}"
     );
     let limit = params.p(PAGE_SIZE as i64);
     let bind_all = |sql| with_params(sql, &params.0);

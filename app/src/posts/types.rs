@@ -318,7 +318,10 @@ pub fn parse_title(raw: &str) -> Result<String, String> {
     let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match s.chars().count() {
         0 => Err("Give your post a title.".into()),
-        n if n < 8 => Err("Make the title a little longer (at least 8 characters).".into()),
+        _ if !s.chars().any(char::is_alphanumeric) => {
+            Err("A title needs at least one letter or digit.".into())
+        }
+        n if n < 3 => Err("Make the title at least 3 characters long.".into()),
         n if n > 150 => Err("Keep the title to 150 characters.".into()),
         _ => Ok(s),
     }
@@ -342,14 +345,22 @@ pub fn parse_reply(raw: &str) -> Result<String, String> {
     }
 }
 
-/// Up to five tags, separated by commas or spaces: lowercase letters, digits and hyphens.
+/// The characters a tag may have besides letters and digits (`c++`, `covid_19`, `ms/relapse`).
+pub const TAG_MARKS: &[char] = &['-', '_', '+', '/', '.'];
+
+/// Up to five tags, separated by commas or spaces: letters, digits and `- _ + / .`.
 pub fn parse_tags(raw: &str) -> Result<Vec<String>, String> {
     let mut tags: Vec<String> = Vec::new();
     for t in raw.split([',', ' ', '#']).filter(|t| !t.is_empty()) {
         let t = t.to_lowercase();
-        if t.chars().count() > 30 || !t.chars().all(|c| c.is_alphanumeric() || c == '-') {
+        if t.chars().count() > 30
+            || !t.chars().any(char::is_alphanumeric)
+            || !t
+                .chars()
+                .all(|c| c.is_alphanumeric() || TAG_MARKS.contains(&c))
+        {
             return Err(format!(
-                "“{t}” is not a tag: use letters, digits and hyphens, up to 30 characters."
+                "“{t}” is not a tag: use letters and digits (and - _ + / .), up to 30 characters."
             ));
         }
         if !tags.contains(&t) {
@@ -430,8 +441,59 @@ pub fn layout_thread(replies: Vec<StoredReply>, question: bool) -> Vec<ReplyView
     out
 }
 
+/// What an outsider may read of a members-only post: the start of its plain-text `excerpt`, at
+/// most ~40% of the whole text (`body_chars` long) and never more than 250 characters, cut at a
+/// word boundary. A post too short to give a word away gets no teaser at all.
+pub fn teaser(excerpt: &str, body_chars: i64) -> String {
+    let plain = excerpt.trim_end_matches('…');
+    let plain_chars = plain.chars().count() as i64;
+    // A complete excerpt is the whole text; a cut one is the start of a longer body.
+    let whole = if excerpt.ends_with('…') {
+        body_chars.max(plain_chars)
+    } else {
+        plain_chars
+    };
+    let limit = (whole * 2 / 5).clamp(0, 250) as usize;
+    let cut: String = plain.chars().take(limit + 1).collect();
+    if cut.chars().count() <= limit {
+        return cut;
+    }
+    let cut: String = cut.chars().take(limit).collect();
+    match cut.rfind(' ') {
+        Some(i) => {
+            let kept = cut
+                .get(..i)
+                .unwrap_or("")
+                .trim_end_matches([',', '.', ';', ':', ' ']);
+            if kept.is_empty() {
+                String::new()
+            } else {
+                format!("{kept}…")
+            }
+        }
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn teasers_give_away_little() {
+        let body = "I was diagnosed last spring and the fatigue is worst after lunch, so I nap.";
+        let t = teaser(body, body.chars().count() as i64);
+        assert!(t.chars().count() <= body.chars().count() * 2 / 5 + 1, "{t}");
+        assert!(body.starts_with(t.trim_end_matches('…')), "{t}");
+        assert!(t.ends_with('…'));
+        let long: String = "word ".repeat(200);
+        let excerpt = format!("{}…", long.chars().take(248).collect::<String>().trim_end());
+        let t = teaser(&excerpt, 1000);
+        assert!(t.chars().count() <= 251, "{}", t.chars().count());
+        let t = teaser(&excerpt, 300);
+        assert!(t.chars().count() <= 121, "{}", t.chars().count());
+        assert_eq!(teaser("Help", 4), "");
+        assert_eq!(teaser("", 0), "");
+    }
+
     use super::*;
 
     fn stored(id: i64, parent: Option<i64>, depth: i64, votes: i64) -> StoredReply {
@@ -498,7 +560,11 @@ mod tests {
             parse_title("  What   helps with   fatigue? "),
             Ok("What helps with fatigue?".into())
         );
-        assert!(parse_title("Help").is_err());
+        // Short real titles are fine; only what has no word at all is refused.
+        for ok in ["B12?", "Tired", "Help", "MRI"] {
+            assert!(parse_title(ok).is_ok(), "{ok}");
+        }
+        assert!(parse_title("?!").is_err() && parse_title("Hi").is_err());
         assert!(parse_title(&"x".repeat(151)).is_err());
         assert!(parse_body(" ").is_err());
         assert!(parse_body(&"x".repeat(20_001)).is_err());
@@ -508,6 +574,16 @@ mod tests {
         );
         assert!(parse_tags("a b c d e f").is_err());
         assert!(parse_tags("<script>").is_err());
+        assert_eq!(
+            parse_tags("c++, covid_19, ms/relapse, b12"),
+            Ok(vec![
+                "c++".into(),
+                "covid_19".into(),
+                "ms/relapse".into(),
+                "b12".into()
+            ])
+        );
+        assert!(parse_tags("+++").is_err() && parse_tags("a\"b").is_err());
         assert_eq!(Cursor::decode("17_4"), Some(Cursor { key: 17, id: 4 }));
         assert_eq!(Cursor::decode("x_4"), None);
         assert_eq!(FeedSort::parse("top"), FeedSort::Top);

@@ -145,7 +145,7 @@ fn ProfileForm(
                 <div class="field" class:has-error=move || field_error(err, "bio").get().is_some()>
                     <label for="f-bio">"About you"</label>
                     <p class="hint" id="f-bio-hint">{format!("Up to {BIO_MAX} characters, shown on your public profile. Share only what you are comfortable with.")}</p>
-                    <textarea id="f-bio" name="bio" rows="4" aria-describedby="f-bio-hint f-bio-error">{bio}</textarea>
+                    <textarea id="f-bio" name="bio" rows="4" aria-describedby="f-bio-hint f-bio-error">{crate::ui::textarea_text(bio)}</textarea>
                     <FieldMessage id="f-bio-error".into() error=field_error(err, "bio")/>
                 </div>
                 <ChoiceSelect label="Colour theme" name="theme" choices=THEMES current=theme error=field_error(err, "theme")/>

@@ -227,6 +227,30 @@ pub fn format_datetime(ms: i64) -> String {
     )
 }
 
+/// The content of a pre-filled `<textarea>`. Leptos renders a textarea's children without
+/// escaping them (tachys treats the element as raw text), so stored text such as
+/// `</textarea><meta http-equiv="refresh" …>` would become live markup in the served page. On the
+/// server the text is escaped here; in the browser it becomes a text node as it is, so hydration
+/// and client-side renders show the same characters.
+pub fn textarea_text(text: impl Into<String>) -> String {
+    let text = text.into();
+    #[cfg(feature = "ssr")]
+    {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+    #[cfg(not(feature = "ssr"))]
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::{format_date, format_datetime};

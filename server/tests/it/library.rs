@@ -140,11 +140,12 @@ async fn publish_workflow_permissions(app: TestApp) {
         .call_as(&new_client(), "library/article", &[("slug", &slug)])
         .await;
     assert_eq!(r.error(), AppError::NotFound);
+    // Someone else's draft answers as no draft at all.
     assert_eq!(
         app.call_as(&patient, "library/draft", &[("slug", &slug)])
             .await
             .error(),
-        AppError::Forbidden
+        AppError::NotFound
     );
 
     let submit =

@@ -17,3 +17,4 @@ mod notifications;
 mod posts;
 mod render_watch;
 mod search;
+mod security;

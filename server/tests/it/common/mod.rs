@@ -38,6 +38,12 @@ pub fn test_args() -> ServeArgs {
         login_limit_per_ip: 1000,
         login_limit_per_account: 1000,
         signup_limit_per_ip: 1000,
+        post_limit_per_hour: 1000,
+        reply_limit_per_hour: 1000,
+        vote_limit_per_hour: 1000,
+        rating_limit_per_hour: 1000,
+        report_limit_per_hour: 1000,
+        contact_limit_per_hour: 1000,
     }
 }
 
