@@ -286,6 +286,17 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             repo::set_clinician(db, &owner, c.slug, clinician, true)
                 .await
                 .map_err(err)?;
+            // Listing is the clinician's choice: the demo clinicians accepted.
+            let me = user(state, clinician).await?;
+            app::directory::consent::respond(
+                db,
+                &me,
+                c.slug,
+                app::directory::types::InviteRole::Clinician,
+                true,
+            )
+            .await
+            .map_err(err)?;
         }
         created += 1;
     }

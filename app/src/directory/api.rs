@@ -273,6 +273,39 @@ pub async fn set_clinician(
     session::finish_form("set_clinician", &[("clinician", &clinician)], result)
 }
 
+/// The member answers their invitation to a provider: `answer` is "accept" or "decline";
+/// `role` is "staff", "owner" or "clinician".
+#[server(endpoint = "directory/invitation")]
+pub async fn answer_invitation(slug: String, role: String, answer: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let role = InviteRole::parse(&role).ok_or(AppError::BadRequest)?;
+        let accept = match answer.as_str() {
+            "accept" => true,
+            "decline" => false,
+            _ => return Err(AppError::BadRequest),
+        };
+        super::consent::respond(&state.db, &user, &slug, role, accept).await
+    }
+    .await;
+    session::finish_form("answer_invitation", &[], result)
+}
+
+/// A staff member leaves the clinic's staff.
+#[server(endpoint = "directory/leave_staff")]
+pub async fn leave_staff(slug: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        super::consent::leave(&state.db, &user, &slug).await
+    }
+    .await;
+    session::finish_form("leave_staff", &[], result)
+}
+
 /// Rates a provider or edits the member's rating. Sub-scores and wait are optional.
 #[server(endpoint = "directory/rate")]
 pub async fn rate_provider(

@@ -412,7 +412,10 @@ pub fn ProviderPage() -> impl IntoView {
     let report = ServerAction::<ReportReview>::new();
     let contact = ServerAction::<ContactClinic>::new();
     let code = ServerAction::<NewReviewCode>::new();
+    let invitation = ServerAction::<AnswerInvitation>::new();
+    let leave = ServerAction::<LeaveStaff>::new();
     let (rated, replied, reported) = (successes(rate), successes(reply), successes(report));
+    let (answered, left) = (successes(invitation), successes(leave));
     let detail = Resource::new(
         move || {
             (
@@ -420,6 +423,7 @@ pub fn ProviderPage() -> impl IntoView {
                 rated.get(),
                 replied.get(),
                 reported.get(),
+                answered.get() + left.get(),
             )
         },
         |(slug, ..)| get_provider(slug),
@@ -443,6 +447,7 @@ pub fn ProviderPage() -> impl IntoView {
                     <ProviderView
                         d=d echo=echo contact_echo=contact_echo plain_code=plain_code
                         rate=rate reply=reply report=report contact=contact code=code
+                        invitation=invitation leave=leave
                     />
                 }.into_any()
             })}
@@ -462,6 +467,8 @@ fn ProviderView(
     report: ServerAction<ReportReview>,
     contact: ServerAction<ContactClinic>,
     code: ServerAction<NewReviewCode>,
+    invitation: ServerAction<AnswerInvitation>,
+    leave: ServerAction<LeaveStaff>,
 ) -> impl IntoView {
     let c = d.card.clone();
     let slug = c.slug.clone();
@@ -697,6 +704,8 @@ fn ProviderView(
                         </ul>
                     </section>
                 })}
+                <InvitationPanel slug=slug.clone() name=c.name.clone() roles=d.my_invitations.clone() action=invitation/>
+                {(v.own_staff && is_clinic).then(|| view! { <LeaveStaffForm slug=slug.clone() action=leave/> })}
                 {contact_form}
                 {staff_tools}
                 {(!changes.is_empty()).then(|| view! {
@@ -920,11 +929,12 @@ pub fn ProviderEditPage() -> impl IntoView {
                                             <div class="field">
                                                 <label for="f-staff-change">"Change"</label>
                                                 <select id="f-staff-change" name="change">
-                                                    <option value="add">"Add as staff"</option>
-                                                    <option value="add-owner">"Add as owner"</option>
+                                                    <option value="add">"Invite as staff"</option>
+                                                    <option value="add-owner">"Invite as owner (or make staff an owner)"</option>
                                                     <option value="remove">"Remove from staff"</option>
                                                 </select>
                                             </div>
+                                            <p class="hint">"An invitation takes effect when the member accepts it on this clinic's page."</p>
                                             <button type="submit" class="button">"Apply"</button>
                                         </ActionForm>
                                     })}
@@ -941,10 +951,11 @@ pub fn ProviderEditPage() -> impl IntoView {
                                         <div class="field">
                                             <label for="f-clin-change">"Change"</label>
                                             <select id="f-clin-change" name="change">
-                                                <option value="add">"List at this clinic"</option>
+                                                <option value="add">"Ask to list at this clinic"</option>
                                                 <option value="remove">"Remove from this clinic"</option>
                                             </select>
                                         </div>
+                                        <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
                                         <button type="submit" class="button">"Apply"</button>
                                     </ActionForm>
                                 </section>
@@ -1200,5 +1211,60 @@ pub fn TopProviders(community: String) -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The viewer's invitations to this provider, with what accepting makes public; accepting or
+/// declining works without JavaScript.
+#[component]
+fn InvitationPanel(
+    slug: String,
+    name: String,
+    roles: Vec<InviteRole>,
+    action: ServerAction<AnswerInvitation>,
+) -> impl IntoView {
+    let err = action_error(action);
+    (!roles.is_empty()).then(move || {
+        view! {
+            <section class="panel" aria-labelledby="invite-h">
+                <h2 id="invite-h">"Your invitation"</h2>
+                <FormAlert error=err/>
+                {roles.into_iter().map(|role| {
+                    let what = match role {
+                        InviteRole::Clinician => format!("The staff of {name} ask to list you here. Accepting publishes your directory profile: your name, specialty, the clinics you work at and your licence or registration number (so patients can check it). Members can then rate you."),
+                        InviteRole::Owner => format!("You are invited to be an owner of {name}: you would edit its profile, manage its staff, answer its contact requests and reply to reviews. Staff cannot rate their own clinic."),
+                        InviteRole::Staff => format!("You are invited to the staff of {name}: you would edit its profile, answer its contact requests and reply to reviews. Staff cannot rate their own clinic."),
+                    };
+                    let slug = slug.clone();
+                    view! {
+                        <p>{what}</p>
+                        <ActionForm action=action attr:class="inline-form">
+                            <input type="hidden" name="slug" value=slug/>
+                            <input type="hidden" name="role" value=role.as_str()/>
+                            <button type="submit" class="button button-primary" name="answer" value="accept">"Accept"</button>
+                            " "
+                            <button type="submit" class="button" name="answer" value="decline">"Decline"</button>
+                        </ActionForm>
+                    }
+                }).collect_view()}
+            </section>
+        }
+    })
+}
+
+/// Any staff member may leave a clinic's staff (the last owner names another first).
+#[component]
+fn LeaveStaffForm(slug: String, action: ServerAction<LeaveStaff>) -> impl IntoView {
+    let err = action_error(action);
+    view! {
+        <section class="panel" aria-labelledby="leave-staff-h">
+            <h2 id="leave-staff-h">"Your staff role"</h2>
+            <ActionForm action=action attr:class="stack">
+                <FormAlert error=err/>
+                <FieldMessage id="f-staff-error".into() error=field_error(err, "staff")/>
+                <input type="hidden" name="slug" value=slug/>
+                <button type="submit" class="button">"Leave the staff"</button>
+            </ActionForm>
+        </section>
     }
 }

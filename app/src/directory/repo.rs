@@ -38,7 +38,7 @@ fn keys_of(padded: &str) -> Vec<String> {
     padded.split_whitespace().map(str::to_string).collect()
 }
 
-fn padded(keys: &[String]) -> String {
+pub(super) fn padded(keys: &[String]) -> String {
     format!(" {} ", keys.join(" "))
 }
 
@@ -74,7 +74,7 @@ fn card(r: &AnyRow) -> Result<ProviderCard, sqlx::Error> {
 }
 
 /// A provider's id and kind by slug.
-async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind), AppError> {
+pub(super) async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind), AppError> {
     let r = sqlx::query("SELECT id, kind FROM providers WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&db.pool)
@@ -87,7 +87,11 @@ async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind), AppError> 
 }
 
 /// `Some(is_owner)` when the user is staff of the provider (a clinician is owner of their own profile).
-async fn staff_role(db: &Db, provider_id: i64, user_id: i64) -> Result<Option<bool>, AppError> {
+pub(super) async fn staff_role(
+    db: &Db,
+    provider_id: i64,
+    user_id: i64,
+) -> Result<Option<bool>, AppError> {
     let r = sqlx::query("SELECT role FROM provider_staff WHERE provider_id = $1 AND user_id = $2")
         .bind(provider_id)
         .bind(user_id)
@@ -100,7 +104,11 @@ async fn staff_role(db: &Db, provider_id: i64, user_id: i64) -> Result<Option<bo
 }
 
 /// Staff of the provider, or an admin (for editing the public profile, which the change log records).
-async fn require_staff(db: &Db, provider_id: i64, user: &CurrentUser) -> Result<bool, AppError> {
+pub(super) async fn require_staff(
+    db: &Db,
+    provider_id: i64,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
     match staff_role(db, provider_id, user.id).await? {
         Some(owner) => Ok(owner),
         None if user.is_admin => Ok(true),
@@ -121,7 +129,7 @@ async fn require_own_staff(
         .ok_or(AppError::Forbidden)
 }
 
-async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<AnyRow>, AppError> {
+pub(super) async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<AnyRow>, AppError> {
     Ok(sqlx::query(
         "SELECT id, handle, kind, clinician_status, specialty FROM users WHERE handle = $1",
     )
@@ -131,7 +139,7 @@ async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<AnyRow>, AppE
 }
 
 /// Records who changed what on a provider's profile (on the pool or inside a transaction).
-async fn log_change<'e, E>(
+pub(super) async fn log_change<'e, E>(
     exec: E,
     provider_id: i64,
     actor: i64,
@@ -231,6 +239,15 @@ pub async fn set_staff(
         .await?
         .ok_or_else(|| AppError::field("handle", "No member has this handle."))?;
     let (user_id, user_handle): (i64, String) = (user.try_get("id")?, user.try_get("handle")?);
+    // Joining a clinic's staff bars the member from rating it: it is theirs to accept.
+    if add && staff_role(db, id, user_id).await?.is_none() {
+        let role = if owner {
+            super::types::InviteRole::Owner
+        } else {
+            super::types::InviteRole::Staff
+        };
+        return super::consent::invite(db, actor, id, slug, user_id, &user_handle, role).await;
+    }
     if add {
         sqlx::query(
             "INSERT INTO provider_staff (provider_id, user_id, role, added_by, added_at) VALUES ($1, $2, $3, $4, $5) \
@@ -289,8 +306,9 @@ pub async fn set_staff(
     }
 }
 
-/// Clinic staff list (or unlist) a verified clinician at their clinic. The clinician gets a
-/// directory profile of their own the first time, placed at the clinic.
+/// Clinic staff list (or unlist) a verified clinician at their clinic. Listing is an
+/// invitation the clinician accepts (their directory profile, with the licence number, is
+/// public); unlisting takes effect at once.
 pub async fn set_clinician(
     db: &Db,
     actor: &CurrentUser,
@@ -316,13 +334,73 @@ pub async fn set_clinician(
             "Only clinicians verified by the operator can be listed.",
         ));
     }
+    let listed = sqlx::query(
+        "SELECT p.id FROM providers p JOIN provider_clinicians l ON l.clinician_id = p.id \
+         WHERE p.user_id = $1 AND l.clinic_id = $2",
+    )
+    .bind(user_id)
+    .bind(clinic_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match (add, listed) {
+        (true, Some(_)) => Ok(()),
+        (true, None) => {
+            super::consent::invite(
+                db,
+                actor,
+                clinic_id,
+                slug,
+                user_id,
+                &user_handle,
+                super::types::InviteRole::Clinician,
+            )
+            .await
+        }
+        (false, None) => Err(AppError::field(
+            "clinician",
+            "This clinician is not listed here.",
+        )),
+        (false, Some(r)) => {
+            let clinician_id: i64 = r.try_get("id")?;
+            sqlx::query(
+                "DELETE FROM provider_clinicians WHERE clinic_id = $1 AND clinician_id = $2",
+            )
+            .bind(clinic_id)
+            .bind(clinician_id)
+            .execute(&db.pool)
+            .await?;
+            log_change(
+                &db.pool,
+                clinic_id,
+                actor.id,
+                &format!("unlisted @{user_handle}"),
+            )
+            .await
+        }
+    }
+}
+
+/// Lists the verified clinician `user_id` at the clinic (they accepted): their own directory
+/// profile is made the first time, placed at the clinic, with the licence number they were
+/// verified with; they own it.
+pub(super) async fn list_clinician(
+    db: &Db,
+    clinic_id: i64,
+    user_id: i64,
+    invited_by: i64,
+) -> Result<(), AppError> {
+    let user = sqlx::query("SELECT handle, specialty FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let user_handle: String = user.try_get("handle")?;
     let existing = sqlx::query("SELECT id FROM providers WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
     let clinician_id: i64 = match existing {
         Some(r) => r.try_get("id")?,
-        None if add => {
+        None => {
             let specialty = user
                 .try_get::<Option<String>, _>("specialty")?
                 .unwrap_or_default()
@@ -364,49 +442,22 @@ pub async fn set_clinician(
             )
             .bind(id)
             .bind(user_id)
-            .bind(actor.id)
+            .bind(invited_by)
             .bind(now)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
             id
         }
-        None => {
-            return Err(AppError::field(
-                "clinician",
-                "This clinician is not listed here.",
-            ))
-        }
     };
-    if add {
-        sqlx::query(
-            "INSERT INTO provider_clinicians (clinic_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(clinic_id)
-        .bind(clinician_id)
-        .execute(&db.pool)
-        .await?;
-        log_change(
-            &db.pool,
-            clinic_id,
-            actor.id,
-            &format!("listed @{user_handle}"),
-        )
-        .await
-    } else {
-        sqlx::query("DELETE FROM provider_clinicians WHERE clinic_id = $1 AND clinician_id = $2")
-            .bind(clinic_id)
-            .bind(clinician_id)
-            .execute(&db.pool)
-            .await?;
-        log_change(
-            &db.pool,
-            clinic_id,
-            actor.id,
-            &format!("unlisted @{user_handle}"),
-        )
-        .await
-    }
+    sqlx::query(
+        "INSERT INTO provider_clinicians (clinic_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(clinic_id)
+    .bind(clinician_id)
+    .execute(&db.pool)
+    .await?;
+    log_change(&db.pool, clinic_id, user_id, "accepted to be listed here").await
 }
 
 /// Every field staff edit on a profile.
@@ -731,6 +782,10 @@ pub async fn detail(
         viewer: vw,
         staff,
         changes,
+        my_invitations: match viewer {
+            Some(u) => super::consent::pending_for(db, id, u).await?,
+            None => Vec::new(),
+        },
     })
 }
 

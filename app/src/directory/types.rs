@@ -154,6 +154,41 @@ pub struct ProviderViewer {
     pub own_staff: bool,
 }
 
+/// What a member is invited to be at a provider; it takes effect only when they accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteRole {
+    Staff,
+    Owner,
+    /// Listed at a clinic, with a public directory profile of their own.
+    Clinician,
+}
+
+impl InviteRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Owner => "owner",
+            Self::Clinician => "clinician",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "staff" => Some(Self::Staff),
+            "owner" => Some(Self::Owner),
+            "clinician" => Some(Self::Clinician),
+            _ => None,
+        }
+    }
+    /// "as staff", for the change log.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::Staff => "as staff",
+            Self::Owner => "as owner",
+            Self::Clinician => "to be listed here",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderDetail {
     pub card: ProviderCard,
@@ -178,6 +213,8 @@ pub struct ProviderDetail {
     pub staff: Vec<StaffEntry>,
     /// Admins and staff only: who changed the profile, when.
     pub changes: Vec<ChangeEntry>,
+    /// The viewer's own invitations to this provider, waiting for their answer.
+    pub my_invitations: Vec<InviteRole>,
 }
 
 /// A directory search as the form sends it (all text, so a bad value comes back as a field error).

@@ -12,6 +12,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("group", "Decisions on my group join requests"),
     ("review_reply", "A provider replies to my review"),
     ("request_answer", "A clinic answers my request"),
+    (
+        "directory",
+        "Invitations to a clinic's staff or to be listed at a clinic",
+    ),
 ];
 
 /// Items per page of the notifications list.

@@ -90,7 +90,7 @@ pub fn PrivacyPage() -> impl IntoView {
             <ul>
                 <li>"Your handle, your e-mail address (never shown to others) and a scrambled form of your password."</li>
                 <li>"What you write, and when you agreed to this notice (with its version)."</li>
-                <li>"For clinicians: the licence number and specialty you send for verification, seen only by admins."</li>
+                <li>"For clinicians: the licence number and specialty you send for verification. Admins see them to verify you. Your licence number becomes public only if you accept a listing at a clinic: it is then shown on your directory profile, so patients can check your registration."</li>
             </ul>
             <h2>"What we never do"</h2>
             <ul>

@@ -189,6 +189,27 @@ async fn staff_permissions_and_change_log(app: TestApp) {
     )
     .await
     .ok();
+    // Joining the staff is the member's choice: nothing changes until they accept.
+    let e = app
+        .call_as(
+            &helper,
+            "directory/save",
+            &profile("north", &[("name", "North Clinic")]),
+        )
+        .await
+        .error();
+    assert_eq!(e, AppError::Forbidden);
+    assert_eq!(
+        provider(&app, &helper, "north").await["my_invitations"],
+        serde_json::json!(["Staff"])
+    );
+    app.call_as(
+        &helper,
+        "directory/invitation",
+        &[("slug", "north"), ("role", "staff"), ("answer", "accept")],
+    )
+    .await
+    .ok();
     app.call_as(
         &helper,
         "directory/save",
@@ -552,6 +573,20 @@ async fn own_staff_replies_and_disputes(app: TestApp) {
             ("slug", "north"),
             ("clinician", "dr_listed"),
             ("change", "add"),
+        ],
+    )
+    .await
+    .ok();
+    // Nothing is published until the clinician accepts.
+    let r = app.call_as(&a, "provider", &[("slug", "dr_listed")]).await;
+    assert_eq!(r.error(), AppError::NotFound);
+    app.call_as(
+        &dr,
+        "directory/invitation",
+        &[
+            ("slug", "north"),
+            ("role", "clinician"),
+            ("answer", "accept"),
         ],
     )
     .await

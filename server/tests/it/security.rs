@@ -24,6 +24,7 @@ both_backends!(
     stored_text_cannot_break_out_of_a_textarea,
     malformed_arguments_are_the_clients_error,
     login_limits_count_per_account,
+    directory_roles_are_accepted_not_imposed,
 );
 
 const PW: &str = "correct-horse-1";
@@ -1186,4 +1187,140 @@ async fn writes_are_limited_per_member_per_hour() {
     )
     .await;
     let _: Value = Value::Null;
+}
+
+/// Item 11: a staff role and a clinician's listing (which publishes the licence number) are
+/// invitations the member accepts; anyone can leave a staff role.
+async fn directory_roles_are_accepted_not_imposed(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let owner = member(&app, "owner_o").await;
+    let staffer = member(&app, "staffer_s").await;
+    let dr = member(&app, "dr_consent").await;
+    sql(&app, "UPDATE users SET kind = 'clinician', clinician_status = 'verified', specialty = 'neurology' WHERE handle = 'dr_consent'").await;
+    sqlx::query(
+        "INSERT INTO clinician_verifications (user_id, licence_number, specialty, status, submitted_at) \
+         SELECT id, 'GMC 7654321', 'neurology', 'verified', 0 FROM users WHERE handle = 'dr_consent'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("verification");
+    clinic(&app, &admin, "north", "owner_o").await;
+    // Staff: invited, not made. Until they accept they may rate the clinic and edit nothing.
+    app.call_as(
+        &owner,
+        "directory/staff",
+        &[
+            ("slug", "north"),
+            ("handle", "staffer_s"),
+            ("change", "add"),
+        ],
+    )
+    .await
+    .ok();
+    let n = app.call_as(&staffer, "notifications", &[]).await.ok();
+    assert!(n.to_string().contains("invites you to the staff"), "{n}");
+    let p = app
+        .call_as(&staffer, "provider", &[("slug", "north")])
+        .await
+        .ok();
+    assert_eq!(p["viewer"]["own_staff"], false);
+    assert_eq!(p["my_invitations"], serde_json::json!(["Staff"]));
+    app.call_as(
+        &staffer,
+        "directory/invitation",
+        &[("slug", "north"), ("role", "staff"), ("answer", "decline")],
+    )
+    .await
+    .ok();
+    let p = app
+        .call_as(&staffer, "provider", &[("slug", "north")])
+        .await
+        .ok();
+    assert_eq!(p["viewer"]["own_staff"], false);
+    assert_eq!(p["my_invitations"], serde_json::json!([]));
+    // Invited again, accepted, then left.
+    app.call_as(
+        &owner,
+        "directory/staff",
+        &[
+            ("slug", "north"),
+            ("handle", "staffer_s"),
+            ("change", "add"),
+        ],
+    )
+    .await
+    .ok();
+    app.call_as(
+        &staffer,
+        "directory/invitation",
+        &[("slug", "north"), ("role", "staff"), ("answer", "accept")],
+    )
+    .await
+    .ok();
+    let p = app
+        .call_as(&staffer, "provider", &[("slug", "north")])
+        .await
+        .ok();
+    assert_eq!(p["viewer"]["own_staff"], true);
+    app.call_as(&staffer, "directory/leave_staff", &[("slug", "north")])
+        .await
+        .ok();
+    let p = app
+        .call_as(&staffer, "provider", &[("slug", "north")])
+        .await
+        .ok();
+    assert_eq!(p["viewer"]["own_staff"], false);
+    // The only owner cannot leave (the clinic keeps an owner).
+    let r = app
+        .call_as(&owner, "directory/leave_staff", &[("slug", "north")])
+        .await;
+    assert!(r.error().field_message("staff").is_some());
+    // Nobody answers someone else's invitation.
+    let r = app
+        .call_as(
+            &staffer,
+            "directory/invitation",
+            &[("slug", "north"), ("role", "owner"), ("answer", "accept")],
+        )
+        .await;
+    assert_eq!(r.error(), AppError::NotFound);
+    // A clinician's listing: no public profile, no licence number, until they accept.
+    app.call_as(
+        &owner,
+        "directory/clinician",
+        &[
+            ("slug", "north"),
+            ("clinician", "dr_consent"),
+            ("change", "add"),
+        ],
+    )
+    .await
+    .ok();
+    let (status, _, html) = page_as(&app, &new_client(), "/directory/dr_consent").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("7654321"));
+    let (_, _, html) = page_as(&app, &new_client(), "/directory/north").await;
+    assert!(!html.contains("dr_consent"), "not listed before accepting");
+    let (_, _, html) = page_as(&app, &dr, "/directory/north").await;
+    assert!(
+        html.contains("licence or registration number"),
+        "the invitation says what becomes public"
+    );
+    app.call_as(
+        &dr,
+        "directory/invitation",
+        &[
+            ("slug", "north"),
+            ("role", "clinician"),
+            ("answer", "accept"),
+        ],
+    )
+    .await
+    .ok();
+    let (status, _, html) = page_as(&app, &new_client(), "/directory/dr_consent").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("7654321"),
+        "listed with the licence number after consent"
+    );
 }
