@@ -23,7 +23,7 @@ impl Handle {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
             return Err(
-                "A handle is part of web addresses: use only a–z, 0–9 and _ (for example maria_s or jean_luc). Your name in any spelling can go in your display name."
+                "A handle is part of web addresses: use only a–z, 0–9 and _ (for example maria_s or jean_luc). Your name in any spelling can go in your display name, in Settings."
                     .into(),
             );
         }

@@ -32,6 +32,7 @@ pub async fn get_my_settings() -> Result<MySettings, AppError> {
 /// Saves bio and display preferences.
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(
+    display_name: Option<String>,
     bio: String,
     theme: String,
     text_size: String,
@@ -43,19 +44,24 @@ pub async fn update_profile(
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let mut c = Checker::new();
+        let n = c.check(
+            "display_name",
+            parse_display_name(display_name.as_deref().unwrap_or("")),
+        );
         let b = c.check("bio", parse_bio(&bio));
         let t = c.check("theme", parse_option(&theme, THEMES));
         let s = c.check("text_size", parse_option(&text_size, TEXT_SIZES));
         c.finish()?;
-        let (Some(b), Some(t), Some(s)) = (b, t, s) else {
+        let (Some(n), Some(b), Some(t), Some(s)) = (n, b, t, s) else {
             return Err(AppError::Internal);
         };
-        super::repo::update_profile(&state.db, user.id, &b, &t, &s, show_role.is_some()).await
+        super::repo::update_profile(&state.db, user.id, &n, &b, &t, &s, show_role.is_some()).await
     }
     .await;
     session::finish_form(
         "update_profile",
         &[
+            ("display_name", display_name.as_deref().unwrap_or("")),
             ("bio", &bio),
             ("theme", &theme),
             ("text_size", &text_size),

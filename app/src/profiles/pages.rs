@@ -32,6 +32,12 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(p) => {
                         let title = format!("@{}", p.handle);
                         let handle = p.handle.clone();
+                        let heading = if p.display_name.is_empty() {
+                            title.clone()
+                        } else {
+                            p.display_name.clone()
+                        };
+                        let handle_line = (!p.display_name.is_empty()).then(|| title.clone());
                         view! {
                             <Title text=title.clone()/>
                             <article class="panel profile">
@@ -40,7 +46,8 @@ pub fn ProfilePage() -> impl IntoView {
                                         {p.handle.chars().next().map(|c| c.to_ascii_uppercase().to_string())}
                                     </div>
                                     <div>
-                                        <h1>{title}</h1>
+                                        <h1>{heading}</h1>
+                                        {handle_line.map(|h| view! { <p class="muted">{h}</p> })}
                                         <p class="badges">
                                             {p.role_label.clone().map(|l| {
                                                 view! {
@@ -129,6 +136,7 @@ fn ProfileForm(
     let err = action_error(action);
     let kind = s.kind;
     let bio = echoed(&echo, "bio").unwrap_or(s.bio);
+    let display_name = echoed(&echo, "display_name").unwrap_or(s.display_name);
     let theme = echoed(&echo, "theme").unwrap_or(s.theme);
     let size = echoed(&echo, "text_size").unwrap_or(s.text_size);
     let show_role = if echo.is_empty() {
@@ -142,6 +150,9 @@ fn ProfileForm(
             <ActionForm action=action attr:novalidate=true attr:class="stack">
                 <FormAlert error=err/>
                 <Saved action=action message="Saved."/>
+                <Field label="Your name (optional)" name="display_name" value=Some(display_name)
+                    hint="Any spelling and alphabet (María, Müller, O'Brien, 李明). Shown on your profile above your @handle; leave it empty to stay by handle only."
+                    error=field_error(err, "display_name")/>
                 <div class="field" class:has-error=move || field_error(err, "bio").get().is_some()>
                     <label for="f-bio">"About you"</label>
                     <p class="hint" id="f-bio-hint">{format!("Up to {BIO_MAX} characters, shown on your public profile. Share only what you are comfortable with.")}</p>

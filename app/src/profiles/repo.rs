@@ -8,7 +8,7 @@ use sqlx::Row;
 
 pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfile>, AppError> {
     let row = sqlx::query(
-        "SELECT handle, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
+        "SELECT handle, display_name, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
          FROM users WHERE handle = $1",
     )
     .bind(handle.trim().trim_start_matches('@').to_lowercase())
@@ -21,6 +21,7 @@ pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfil
     let specialty: Option<String> = r.try_get("specialty")?;
     Ok(Some(PublicProfile {
         handle: r.try_get("handle")?,
+        display_name: r.try_get("display_name")?,
         role_label: role_label(
             kind,
             status,
@@ -37,7 +38,7 @@ pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfil
 
 pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
     let r = sqlx::query(
-        "SELECT handle, email, kind, bio, theme, text_size, show_role, clinician_status, specialty, \
+        "SELECT handle, display_name, email, kind, bio, theme, text_size, show_role, clinician_status, specialty, \
            (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
             AND v.reason <> 'superseded' ORDER BY v.id DESC LIMIT 1) AS rejection_reason \
          FROM users WHERE id = $1",
@@ -48,6 +49,7 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
     Ok(MySettings {
         handle: r.try_get("handle")?,
+        display_name: r.try_get("display_name")?,
         email: r.try_get("email")?,
         kind: MemberKind::parse(&r.try_get::<String, _>("kind")?)
             .map_err(|_| AppError::Internal)?,
@@ -68,19 +70,21 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
 pub async fn update_profile(
     db: &Db,
     user_id: i64,
+    display_name: &str,
     bio: &str,
     theme: &str,
     text_size: &str,
     show_role: bool,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4 WHERE id = $5",
+        "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4, display_name = $6 WHERE id = $5",
     )
     .bind(bio)
     .bind(theme)
     .bind(text_size)
     .bind(show_role as i64)
     .bind(user_id)
+    .bind(display_name)
     .execute(&db.pool)
     .await?;
     Ok(())

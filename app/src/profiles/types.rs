@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicProfile {
     pub handle: String,
+    /// The member's name in any spelling, if they gave one (empty otherwise).
+    pub display_name: String,
     /// "Patient", "Verified neurologist", …; `None` when the member hides it.
     pub role_label: Option<String>,
     pub verified_clinician: bool,
@@ -41,6 +43,7 @@ pub fn role_label(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MySettings {
     pub handle: String,
+    pub display_name: String,
     pub email: String,
     pub kind: MemberKind,
     pub bio: String,
@@ -51,6 +54,26 @@ pub struct MySettings {
     pub specialty: Option<String>,
     /// Why the last verification request was rejected, if it was.
     pub rejection_reason: Option<String>,
+}
+
+/// The longest display name.
+pub const DISPLAY_NAME_MAX: usize = 50;
+
+/// A display name: any script, spaces, apostrophes and hyphens ("María O'Brien-Müller", "李明");
+/// white space folded; no control characters or markup brackets; empty clears it.
+pub fn parse_display_name(raw: &str) -> Result<String, String> {
+    let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > DISPLAY_NAME_MAX {
+        return Err(format!("Keep your name to {DISPLAY_NAME_MAX} characters."));
+    }
+    if s.chars()
+        .any(|c| c.is_control() || matches!(c, '<' | '>' | '@'))
+    {
+        return Err(
+            "A name can have letters of any alphabet, spaces, ' - and . (no < > or @).".into(),
+        );
+    }
+    Ok(s)
 }
 
 pub fn parse_bio(raw: &str) -> Result<String, String> {
@@ -113,5 +136,12 @@ mod tests {
         assert_eq!(parse_bio("  hi  "), Ok("hi".into()));
         assert_eq!(parse_option("dark", THEMES), Ok("dark".into()));
         assert!(parse_option("neon", THEMES).is_err());
+        assert_eq!(
+            parse_display_name("  María   O'Brien-Müller "),
+            Ok("María O'Brien-Müller".into())
+        );
+        assert_eq!(parse_display_name("李明"), Ok("李明".into()));
+        assert_eq!(parse_display_name(""), Ok(String::new()));
+        assert!(parse_display_name("<b>").is_err() && parse_display_name(&"a".repeat(51)).is_err());
     }
 }

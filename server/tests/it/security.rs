@@ -25,6 +25,7 @@ both_backends!(
     malformed_arguments_are_the_clients_error,
     login_limits_count_per_account,
     directory_roles_are_accepted_not_imposed,
+    display_names_take_any_script,
 );
 
 const PW: &str = "correct-horse-1";
@@ -1323,4 +1324,55 @@ async fn directory_roles_are_accepted_not_imposed(app: TestApp) {
         html.contains("7654321"),
         "listed with the licence number after consent"
     );
+}
+
+/// Item 23: the handle stays URL-safe; a display name in any script shows on the profile.
+async fn display_names_take_any_script(app: TestApp) {
+    app.admin_with_community().await;
+    let c = new_client();
+    let r = app.signup_as(&c, "maría", PW).await;
+    assert!(r
+        .error()
+        .field_message("handle")
+        .unwrap_or_default()
+        .contains("display name"));
+    let m = member(&app, "maria_m").await;
+    for name in ["María O'Brien-Müller", "李明"] {
+        app.call_as(
+            &m,
+            "update_profile",
+            &[
+                ("display_name", name),
+                ("bio", ""),
+                ("theme", "system"),
+                ("text_size", "normal"),
+            ],
+        )
+        .await
+        .ok();
+        let p = app
+            .call_as(&new_client(), "profile", &[("handle", "maria_m")])
+            .await
+            .ok();
+        assert_eq!(p["display_name"], name);
+        let (_, _, html) = page_as(&app, &new_client(), "/u/maria_m").await;
+        assert!(
+            html.contains(name) || html.contains(&name.replace('\'', "&#x27;")),
+            "{name}"
+        );
+        assert!(html.contains("@maria_m"));
+    }
+    let r = app
+        .call_as(
+            &m,
+            "update_profile",
+            &[
+                ("display_name", "<b>x</b>"),
+                ("bio", "kept bio"),
+                ("theme", "system"),
+                ("text_size", "normal"),
+            ],
+        )
+        .await;
+    assert!(r.error().field_message("display_name").is_some());
 }
