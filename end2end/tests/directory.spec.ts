@@ -157,3 +157,38 @@ for (const path of ["/directory?specialty=neurology&place=London", "/directory/t
     expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   });
 }
+
+test("a clinic invites a member to its staff; the member accepts without JavaScript and can leave", async ({ page, browser }) => {
+  const handle = uniqueHandle("staffer");
+  const member = await freshPage(browser, { javaScriptEnabled: false });
+  await signUp(member, handle, "staffer-password-1", { js: false });
+
+  await logIn(page, "dr_okafor", DEMO_PASSWORD);
+  await page.goto("/directory/pennine-neurology/edit");
+  await hydrated(page);
+  const staff = page.getByRole("region", { name: "Staff" });
+  await staff.getByLabel("Member's handle").fill(handle);
+  await staff.getByLabel("Change").selectOption("add");
+  await expect(staff.getByText("An invitation takes effect when the member accepts it")).toBeVisible();
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/api/directory/staff") && r.ok()),
+    staff.getByRole("button", { name: "Apply" }).click(),
+  ]);
+  await page.goto("/directory/pennine-neurology");
+  await expect(page.getByRole("region", { name: "Change history" })).toContainText(`invited @${handle} as staff`);
+
+  // Nothing changed for the member until they say yes.
+  await member.goto("/directory/pennine-neurology");
+  const invite = member.getByRole("region", { name: "Your invitation" });
+  await expect(invite).toContainText("Staff cannot rate their own clinic.");
+  await expect(member.getByRole("heading", { name: "For staff" })).toHaveCount(0);
+  await member.screenshot({ path: "test-results/staff-invitation.png", fullPage: true });
+  await invite.getByRole("button", { name: "Accept" }).click();
+  await member.goto("/directory/pennine-neurology");
+  await expect(member.getByRole("heading", { name: "For staff" })).toBeVisible();
+  await expect(member.getByRole("region", { name: "Your invitation" })).toHaveCount(0);
+  await member.getByRole("button", { name: "Leave the staff" }).click();
+  await member.goto("/directory/pennine-neurology");
+  await expect(member.getByRole("heading", { name: "For staff" })).toHaveCount(0);
+  await member.context().close();
+});

@@ -261,10 +261,40 @@ async fn each_event_notifies_the_right_member(app: TestApp) {
         a_unread - 1,
         "reading twice counts once"
     );
-    // Someone else's notification cannot be marked.
-    app.call_as(&bob, "notifications/read", &[("id", first.as_str())])
-        .await
-        .ok();
+    // Someone else's notification cannot be marked: Bob targets one of Alice's unread ones;
+    // the call changes nothing (her count and that notification's state stay).
+    let page = app.call_as(&alice, "notifications", &[]).await.ok();
+    let unread_one = page["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|n| n["read"] == false))
+        .and_then(|n| n["id"].as_i64())
+        .expect("an unread notification of Alice's")
+        .to_string();
+    let before = inbox(&app, &alice).await.1;
+    assert!(before > 0);
+    let r = app
+        .call_as(&bob, "notifications/read", &[("id", unread_one.as_str())])
+        .await;
+    assert!(
+        r.status.is_success(),
+        "the answer does not confirm whose it is"
+    );
+    assert_eq!(
+        inbox(&app, &alice).await.1,
+        before,
+        "Bob's call marked nothing"
+    );
+    let page = app.call_as(&alice, "notifications", &[]).await.ok();
+    let still = page["items"]
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .find(|n| n["id"].as_i64().map(|i| i.to_string()) == Some(unread_one.clone()))
+        })
+        .cloned()
+        .expect("still listed");
+    assert_eq!(still["read"], false, "{still}");
     app.call_as(&alice, "notifications/read", &[]).await.ok();
     assert_eq!(inbox(&app, &alice).await.1, 0);
     assert_eq!(

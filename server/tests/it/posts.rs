@@ -689,16 +689,19 @@ async fn keyset_pages_are_stable_under_inserts(app: TestApp) {
     assert_eq!(ids(&first).len(), 20);
     let cursor = first["next"].as_str().expect("a next page").to_string();
     // New posts arrive between the two page loads.
+    let mut late = Vec::new();
     for i in 0..3 {
-        post(
-            &app,
-            &a,
-            "discussion",
-            "public",
-            &format!("Late arrival {i} here"),
-            "Body",
-        )
-        .await;
+        late.push(
+            post(
+                &app,
+                &a,
+                "discussion",
+                "public",
+                &format!("Late arrival {i} here"),
+                "Body",
+            )
+            .await,
+        );
     }
     let second = feed(&app, &new_client(), "ms", "new", Some(&cursor)).await;
     assert_eq!(second["next"], Value::Null);
@@ -720,6 +723,16 @@ async fn keyset_pages_are_stable_under_inserts(app: TestApp) {
     all.extend(ids(&second));
     let unique: std::collections::HashSet<i64> = all.iter().copied().collect();
     assert_eq!(unique.len(), all.len(), "no duplicates");
+    // None skipped: every post whose activity did not change while paging is on one of the two
+    // pages (the one bumped in between may have moved above the cursor).
+    let missing: Vec<i64> = created
+        .iter()
+        .chain(late.iter())
+        .copied()
+        .filter(|id| *id != created[10] && !unique.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "skipped while paging: {missing:?}");
+    assert_eq!(all.len() + usize::from(!unique.contains(&created[10])), 28);
 
     let bad = app
         .call_as(
