@@ -286,9 +286,10 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             repo::set_clinician(db, &owner, c.slug, clinician, true)
                 .await
                 .map_err(err)?;
-            // Listing is the clinician's choice: the demo clinicians accepted.
+            // Listing is the clinician's choice: the demo clinicians accepted (an owner who
+            // listed themselves has no invitation to answer).
             let me = user(state, clinician).await?;
-            app::directory::consent::respond(
+            match app::directory::consent::respond(
                 db,
                 &me,
                 c.slug,
@@ -296,7 +297,10 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
                 true,
             )
             .await
-            .map_err(err)?;
+            {
+                Ok(()) | Err(app::error::AppError::NotFound) => {}
+                Err(e) => return Err(err(e)),
+            }
         }
         created += 1;
     }

@@ -344,6 +344,10 @@ pub async fn set_clinician(
     .await?;
     match (add, listed) {
         (true, Some(_)) => Ok(()),
+        // Staff listing themselves: their own act is their consent.
+        (true, None) if user_id == actor.id => {
+            list_clinician(db, clinic_id, user_id, actor.id).await
+        }
         (true, None) => {
             super::consent::invite(
                 db,
