@@ -43,6 +43,36 @@ async fn sql(app: &TestApp, q: &str) {
     sqlx::query(q).execute(&app.db.pool).await.expect(q);
 }
 
+/// One number from the database (a `CAST(COUNT(*) AS BIGINT)` or a BIGINT column).
+async fn count(app: &TestApp, q: &str) -> i64 {
+    sqlx::query_scalar(q)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect(q)
+}
+
+/// A verified clinician's new article draft about fatigue titled `title`.
+async fn save_article(app: &TestApp, c: &Client, title: &str) -> crate::common::Reply {
+    app.call_as(
+        c,
+        "library/save",
+        &[
+            ("current", ""),
+            ("community", "ms"),
+            ("title", title),
+            ("summary", "A short summary in plain words."),
+            (
+                "body",
+                "## What\n\nFatigue is common in MS. Rest helps. Pace your day and plan breaks.",
+            ),
+            ("key_facts", ""),
+            ("sources", ""),
+            ("tags", ""),
+        ],
+    )
+    .await
+}
+
 /// `gmod` (a community moderator) starts a group of `kind` in "ms"; returns its client and slug.
 async fn group(app: &TestApp, kind: &str, name: &str) -> (Client, String) {
     let gmod = new_client();
@@ -234,7 +264,7 @@ async fn admins_have_no_path_into_closed_groups(app: TestApp) {
             )
             .await;
         assert!(!r.status.is_success(), "{kind}: {}", r.body);
-        let (n,): (i64,) = sqlx::query_as(
+        let n: i64 = sqlx::query_scalar(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
              JOIN support_groups g ON g.id = gm.group_id WHERE u.handle = 'root_admin' AND g.slug = $1",
         )
@@ -435,19 +465,13 @@ async fn invitations_answer_members_and_strangers_alike(app: TestApp) {
     assert_eq!(again_member.status, again_stranger.status);
     assert_eq!(again_member.body, again_stranger.body);
     // The member got no mail; both attempts count toward the daily limit.
-    let (mails,): (i64,) = sqlx::query_as(
+    let mails = count(
+        &app,
         "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE to_addr = 'existing_e@example.org' AND status <> 'skipped'",
     )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("count");
+    .await;
     assert_eq!(mails, 0);
-    let (counted,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE sender_id = (SELECT id FROM users WHERE handle = 'hal')",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("count");
+    let counted = count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE sender_id = (SELECT id FROM users WHERE handle = 'hal')").await;
     assert_eq!(counted, 2);
 }
 
@@ -506,10 +530,11 @@ async fn editing_in_review_takes_the_article_back(app: TestApp) {
         .call_as(&reviewer, "library/publish", &[("slug", slug.as_str())])
         .await;
     assert_eq!(r.error(), AppError::Forbidden);
-    let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM article_versions")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("count");
+    let n = count(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM article_versions",
+    )
+    .await;
     assert_eq!(n, 0, "nothing was published under the reviewer's name");
 }
 
@@ -636,21 +661,7 @@ async fn oracles_answer_not_yours_as_not_there(app: TestApp) {
     // Someone else's draft answers like no draft.
     let dr = member(&app, "dr_writer").await;
     sql(&app, "UPDATE users SET kind = 'clinician', clinician_status = 'verified', specialty = 'neurology' WHERE handle = 'dr_writer'").await;
-    let slug = app
-        .call_as(
-            &dr,
-            "library/save",
-            &[
-                ("current", ""),
-                ("community", "ms"),
-                ("title", "Draft about fatigue"),
-                ("summary", "A short summary in plain words."),
-                ("body", "## What\n\nFatigue is common in MS. Rest helps. Pace your day and plan breaks."),
-                ("key_facts", ""),
-                ("sources", ""),
-                ("tags", ""),
-            ],
-        )
+    let slug = save_article(&app, &dr, "Draft about fatigue")
         .await
         .ok()
         .as_str()
@@ -839,12 +850,11 @@ async fn deleted_posts_leave_no_words_behind(app: TestApp) {
         .ok();
     let n = app.call_as(&author, "notifications", &[]).await.ok();
     assert!(!n.to_string().contains("Canary title"), "{n}");
-    let (left,): (i64,) = sqlx::query_as(
+    let left = count(
+        &app,
         "SELECT CAST(COUNT(*) AS BIGINT) FROM notifications WHERE text LIKE '%Canary title%'",
     )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("count");
+    .await;
     assert_eq!(left, 0);
     let (unread,): (i64,) =
         sqlx::query_as("SELECT unread_notifications FROM users WHERE handle = 'author_a'")
@@ -856,12 +866,11 @@ async fn deleted_posts_leave_no_words_behind(app: TestApp) {
     app::mail::repo::run_digests(&app.db, &app.base, app::db::now_ms() + 3_600_000)
         .await
         .expect("digests");
-    let (mailed,): (i64,) = sqlx::query_as(
+    let mailed = count(
+        &app,
         "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE body LIKE '%Canary title%'",
     )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("count");
+    .await;
     assert_eq!(mailed, 0);
 }
 
@@ -905,22 +914,7 @@ async fn taken_addresses_are_numbered_not_500(app: TestApp) {
     sql(&app, "UPDATE users SET kind = 'clinician', clinician_status = 'verified', specialty = 'neurology' WHERE handle = 'dr_slugs'").await;
     let mut slugs = Vec::new();
     for title in ["Fatigue?", "Fatigue!!", "多发性硬化症", "多发性硬化症 疲劳"] {
-        let r = app
-            .call_as(
-                &dr,
-                "library/save",
-                &[
-                    ("current", ""),
-                    ("community", "ms"),
-                    ("title", title),
-                    ("summary", "A short summary in plain words."),
-                    ("body", "## What\n\nFatigue is common in MS. Rest helps. Pace your day and plan breaks."),
-                    ("key_facts", ""),
-                    ("sources", ""),
-                    ("tags", ""),
-                ],
-            )
-            .await;
+        let r = save_article(&app, &dr, title).await;
         slugs.push(r.ok().as_str().expect("slug").to_string());
     }
     assert_eq!(slugs, ["fatigue", "fatigue-2", "article", "article-2"]);
@@ -945,21 +939,7 @@ async fn stored_text_cannot_break_out_of_a_textarea(app: TestApp) {
     let (gmod, slug) = group(&app, "private", "Breakout group").await;
     let dr = member(&app, "dr_breakout").await;
     sql(&app, "UPDATE users SET kind = 'clinician', clinician_status = 'verified', specialty = 'neurology' WHERE handle = 'dr_breakout'").await;
-    let article = app
-        .call_as(
-            &dr,
-            "library/save",
-            &[
-                ("current", ""),
-                ("community", "ms"),
-                ("title", "Breakout article"),
-                ("summary", "A short summary in plain words."),
-                ("body", "## What\n\nFatigue is common in MS. Rest helps. Pace your day and plan breaks."),
-                ("key_facts", ""),
-                ("sources", ""),
-                ("tags", ""),
-            ],
-        )
+    let article = save_article(&app, &dr, "Breakout article")
         .await
         .ok()
         .as_str()
