@@ -1241,7 +1241,7 @@ fn InvitationPanel(
                         <ActionForm action=action attr:class="inline-form">
                             <input type="hidden" name="slug" value=slug/>
                             <input type="hidden" name="role" value=role.as_str()/>
-                            <button type="submit" class="button button-primary" name="answer" value="accept">"Accept"</button>
+                            <button type="submit" class="button primary" name="answer" value="accept">"Accept"</button>
                             " "
                             <button type="submit" class="button" name="answer" value="decline">"Decline"</button>
                         </ActionForm>
