@@ -43,6 +43,22 @@ async fn sql(app: &TestApp, q: &str) {
     sqlx::query(q).execute(&app.db.pool).await.expect(q);
 }
 
+/// The clinic "north" as `c` sees it (the `provider` server function's answer).
+async fn north_as(app: &TestApp, c: &Client) -> Value {
+    app.call_as(c, "provider", &[("slug", "north")]).await.ok()
+}
+
+/// `c` answers their invitation to "north" as `role` ("accept" or "decline").
+async fn answer_invitation(app: &TestApp, c: &Client, role: &str, answer: &str) {
+    app.call_as(
+        c,
+        "directory/invitation",
+        &[("slug", "north"), ("role", role), ("answer", answer)],
+    )
+    .await
+    .ok();
+}
+
 /// One number from the database (a `CAST(COUNT(*) AS BIGINT)` or a BIGINT column).
 async fn count(app: &TestApp, q: &str) -> i64 {
     sqlx::query_scalar(q)
@@ -202,10 +218,7 @@ async fn admins_reach_no_clinic_inbox_nor_review_codes(app: TestApp) {
         "the inbox page leaked to an admin"
     );
     // The provider page offers the admin neither tool.
-    let p = app
-        .call_as(&admin, "provider", &[("slug", "north")])
-        .await
-        .ok();
+    let p = north_as(&app, &admin).await;
     assert_eq!(p["viewer"]["own_staff"], false);
     assert_eq!(
         p["viewer"]["is_staff"], true,
@@ -1200,23 +1213,11 @@ async fn directory_roles_are_accepted_not_imposed(app: TestApp) {
     .ok();
     let n = app.call_as(&staffer, "notifications", &[]).await.ok();
     assert!(n.to_string().contains("invites you to the staff"), "{n}");
-    let p = app
-        .call_as(&staffer, "provider", &[("slug", "north")])
-        .await
-        .ok();
+    let p = north_as(&app, &staffer).await;
     assert_eq!(p["viewer"]["own_staff"], false);
     assert_eq!(p["my_invitations"], serde_json::json!(["Staff"]));
-    app.call_as(
-        &staffer,
-        "directory/invitation",
-        &[("slug", "north"), ("role", "staff"), ("answer", "decline")],
-    )
-    .await
-    .ok();
-    let p = app
-        .call_as(&staffer, "provider", &[("slug", "north")])
-        .await
-        .ok();
+    answer_invitation(&app, &staffer, "staff", "decline").await;
+    let p = north_as(&app, &staffer).await;
     assert_eq!(p["viewer"]["own_staff"], false);
     assert_eq!(p["my_invitations"], serde_json::json!([]));
     // Invited again, accepted, then left.
@@ -1231,25 +1232,13 @@ async fn directory_roles_are_accepted_not_imposed(app: TestApp) {
     )
     .await
     .ok();
-    app.call_as(
-        &staffer,
-        "directory/invitation",
-        &[("slug", "north"), ("role", "staff"), ("answer", "accept")],
-    )
-    .await
-    .ok();
-    let p = app
-        .call_as(&staffer, "provider", &[("slug", "north")])
-        .await
-        .ok();
+    answer_invitation(&app, &staffer, "staff", "accept").await;
+    let p = north_as(&app, &staffer).await;
     assert_eq!(p["viewer"]["own_staff"], true);
     app.call_as(&staffer, "directory/leave_staff", &[("slug", "north")])
         .await
         .ok();
-    let p = app
-        .call_as(&staffer, "provider", &[("slug", "north")])
-        .await
-        .ok();
+    let p = north_as(&app, &staffer).await;
     assert_eq!(p["viewer"]["own_staff"], false);
     // The only owner cannot leave (the clinic keeps an owner).
     let r = app
