@@ -2,7 +2,9 @@
 
 use crate::admin::pages::AdminPage;
 use crate::auth::api::{get_current_user, Logout};
-use crate::auth::pages::{LoginPage, SignupPage};
+use crate::auth::pages::{
+    ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
+};
 use crate::auth::types::CurrentUser;
 use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
 use crate::directory::pages::{
@@ -169,6 +171,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
@@ -281,6 +286,14 @@ fn Header() -> impl IntoView {
                     <div class="account">{account}</div>
                 </Transition>
             </div>
+            <Transition fallback=|| ()>
+                {move || session.me().filter(|u| !u.email_verified).map(|_| view! {
+                    <p class="verify-banner" data-testid="verify-banner">
+                        "Please confirm your e-mail address: open the link we sent you. "
+                        <a href="/settings#account-h">"Send it again or change the address"</a>
+                    </p>
+                })}
+            </Transition>
         </header>
     }
 }

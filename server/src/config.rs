@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// smtp://127.0.0.1:1025; without it mails stay in the outbox table and go to the log.
     #[arg(long, env = "HC_SMTP_URL")]
     pub smtp_url: Option<String>,
+    /// A folder to write each e-mail into as a text file instead of sending it (no SMTP server
+    /// needed): for development and the browser tests, which read the links from there.
+    #[arg(long, env = "HC_MAIL_DIR")]
+    pub mail_dir: Option<std::path::PathBuf>,
     /// The sender of every e-mail.
     #[arg(
         long,
@@ -138,6 +142,7 @@ impl Default for ServeArgs {
                 request_timeout: 30,
                 render_retry_after: 8,
                 smtp_url: None,
+                mail_dir: None,
                 mail_from: "HealthCommunity <no-reply@localhost>".into(),
                 digest_hour: 7,
                 login_limit_per_ip: 30,

@@ -524,7 +524,11 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("could not listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let mail = mailer::Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    let mail = mailer::Mailer::new(
+        args.smtp_url.as_deref(),
+        args.mail_dir.as_deref(),
+        &args.mail_from,
+    )?;
     if matches!(mail, mailer::Mailer::Log) {
         tracing::info!("no HC_SMTP_URL: e-mails go to the outbox table and the log");
     }

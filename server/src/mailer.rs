@@ -57,13 +57,27 @@ pub enum Mailer {
     },
     /// No SMTP server: each mail is written to the log (and stays in the outbox table).
     Log,
+    /// `HC_MAIL_DIR`: each mail becomes `<outbox id>.txt` in this folder (headers, blank line, text).
+    Dir(std::path::PathBuf),
 }
 
 impl Mailer {
-    /// SMTP when a URL is given, else the log. A bad URL or sender is an error at start-up.
-    pub fn new(smtp_url: Option<&str>, from: &str) -> Result<Self, String> {
+    /// SMTP when a URL is given, else the folder when one is given, else the log. A bad URL,
+    /// sender or folder is an error at start-up.
+    pub fn new(
+        smtp_url: Option<&str>,
+        dir: Option<&std::path::Path>,
+        from: &str,
+    ) -> Result<Self, String> {
         let Some(url) = smtp_url.filter(|u| !u.trim().is_empty()) else {
-            return Ok(Mailer::Log);
+            return match dir.filter(|d| !d.as_os_str().is_empty()) {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("HC_MAIL_DIR {}: {e}", dir.display()))?;
+                    Ok(Mailer::Dir(dir.to_path_buf()))
+                }
+                None => Ok(Mailer::Log),
+            };
         };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
             .map_err(|e| format!("HC_SMTP_URL is not usable: {e}"))?
@@ -86,6 +100,22 @@ impl Mailer {
                     "e-mail queued without HC_SMTP_URL: kept in the outbox, not sent"
                 );
                 Delivery::Logged
+            }
+            Mailer::Dir(dir) => {
+                let text = format!(
+                    "To: {}\nSubject: {}\n\n{}",
+                    mail.to, mail.subject, mail.body
+                );
+                // Written under a temporary name and renamed, so a reader never sees half a mail.
+                let part = dir.join(format!("{}.part", mail.id));
+                let done = dir.join(format!("{}.txt", mail.id));
+                match tokio::fs::write(&part, text).await {
+                    Ok(()) => match tokio::fs::rename(&part, &done).await {
+                        Ok(()) => Delivery::Logged,
+                        Err(e) => Delivery::Failed(e.to_string()),
+                    },
+                    Err(e) => Delivery::Failed(e.to_string()),
+                }
             }
             Mailer::Smtp { transport, from } => {
                 let to = match mail.to.parse::<Mailbox>() {

@@ -163,6 +163,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
                 kind: d.kind,
                 clinician: d.clinician.map(|(l, s, _)| (l.to_string(), s.to_string())),
                 digest: false,
+                verified: true,
             },
         )
         .await
@@ -341,6 +342,7 @@ pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result
                     kind: MemberKind::Caregiver,
                     clinician: None,
                     digest: false,
+                    verified: true,
                 },
             )
             .await

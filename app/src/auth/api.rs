@@ -186,7 +186,7 @@ pub mod session {
     }
 }
 
-/// Creates an account and logs it in.
+/// Creates an account and logs it in; the address gets a link to prove it (see `email`).
 #[server(endpoint = "signup")]
 pub async fn signup(
     handle: String,
@@ -251,10 +251,14 @@ pub async fn signup(
                 kind: k,
                 clinician,
                 digest: digest.as_deref() == Some("yes"),
+                verified: false,
             },
         )
         .await?;
         tracing::info!(user_id = id, "account created");
+        // A link to the address, or a notice to the account that holds it: the page below is
+        // the same either way.
+        super::email::check_address(&state.db, &state.settings.public_url, id, e.as_str()).await?;
         if let Some(code) = invite.as_deref().filter(|c| !c.is_empty()) {
             crate::invitations::repo::accept(&state.db, id, code, community.as_deref()).await?;
         }
@@ -315,7 +319,7 @@ pub async fn login(
         // identifier has a bucket of its own, so both answer alike. A browser the owner logged
         // in from before is not locked out by someone else's guessing.
         let found = repo::find_login(&state.db, &identifier).await?;
-        let bucket = match &found {
+        let bucket = match found.first() {
             Some((id, _)) => format!("login:account:{id}"),
             None => format!(
                 "login:unknown:{}",
@@ -330,22 +334,35 @@ pub async fn login(
             limits.window_ms,
         )
         .await;
-        let known_device = match (&found, &device) {
-            (Some((id, _)), Some(token)) => repo::is_known_device(&state.db, *id, token).await?,
-            _ => false,
-        };
+        let mut known_device = false;
+        if let Some(token) = &device {
+            for (id, _) in &found {
+                known_device |= repo::is_known_device(&state.db, *id, token).await?;
+            }
+        }
         if let Err(e) = limited {
             if !known_device {
                 return Err(e);
             }
         }
-        let (id, hash) = match found {
-            Some((id, hash)) => (Some(id), Some(hash)),
-            None => (None, None),
-        };
-        let ok = repo::verify_password(&state, &password, hash).await?;
-        let Some(id) = id.filter(|_| ok) else {
+        // An address several new accounts wait for (only one of them can prove it) means the
+        // one whose password this is.
+        let mut id = None;
+        if found.is_empty() {
+            repo::verify_password(&state, &password, None).await?;
+        }
+        for (candidate, hash) in found {
+            if repo::verify_password(&state, &password, Some(hash)).await? {
+                id = Some(candidate);
+                break;
+            }
+        }
+        let Some(id) = id else {
             return Err(AppError::InvalidCredentials);
+        };
+        let known_device = match &device {
+            Some(token) => repo::is_known_device(&state.db, id, token).await?,
+            None => false,
         };
         session::start(&state, id).await?;
         if !known_device {
@@ -412,12 +429,154 @@ pub async fn change_password(
         }
         let hash = repo::hash_password(&state, new.as_str()).await?;
         let token = session::token().unwrap_or_default();
-        repo::set_password(&state.db, user.id, &hash, &token).await?;
+        repo::set_password(
+            &state.db,
+            &state.settings.public_url,
+            user.id,
+            &hash,
+            &token,
+        )
+        .await?;
         tracing::info!(user_id = user.id, "password changed");
         Ok(())
     }
     .await;
     session::finish_form("change_password", &[], result)
+}
+
+/// Sends the member's waiting address its link again.
+#[server(endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let limits = &state.settings.limits;
+        super::repo::hit_rate_limit(
+            &state.db,
+            &format!("verify:account:{}", user.id),
+            limits.login_per_account,
+            limits.window_ms,
+        )
+        .await?;
+        super::email::resend(&state.db, &state.settings.public_url, user.id).await
+    }
+    .await;
+    session::finish_form("resend_verification", &[], result)
+}
+
+/// Asks for a new address (the password is required): the old one stays in use until the
+/// link sent to the new one is used.
+#[server(endpoint = "change_email")]
+pub async fn change_email(new_email: String, password: String) -> Result<(), AppError> {
+    use super::repo;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = Checker::new();
+        let e = c.check("new_email", Email::parse(&new_email));
+        if password.is_empty() {
+            c.add("password", "Enter your password.");
+        }
+        c.finish()?;
+        let e = e.ok_or(AppError::Internal)?;
+        let limits = &state.settings.limits;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("password:account:{}", user.id),
+            limits.login_per_account,
+            limits.window_ms,
+        )
+        .await?;
+        let stored = repo::password_hash_of(&state.db, user.id).await?;
+        if !repo::verify_password(&state, &password, Some(stored)).await? {
+            return Err(AppError::field("password", "This is not your password."));
+        }
+        super::email::change_address(&state.db, &state.settings.public_url, user.id, e.as_str())
+            .await?;
+        tracing::info!(user_id = user.id, "new e-mail address asked for");
+        Ok(())
+    }
+    .await;
+    session::finish_form("change_email", &[("new_email", &new_email)], result)
+}
+
+/// What the page of a verification (`purpose` "verify") or reset ("reset") link shows.
+#[server(endpoint = "email_link")]
+pub async fn get_email_link(token: String, purpose: String) -> Result<EmailLinkView, AppError> {
+    use super::email::{link_view, Purpose};
+    let result = async {
+        let state = crate::state::app_state()?;
+        let purpose = match purpose.as_str() {
+            "verify" => Purpose::Verify,
+            "reset" => Purpose::Reset,
+            _ => return Err(AppError::BadRequest),
+        };
+        link_view(&state.db, &token, purpose).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Uses a verification link (no login needed: the link's secret is the permission).
+#[server(endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::email::verify(&state.db, &token).await?;
+        Ok(())
+    }
+    .await;
+    session::finish_form("verify_email", &[], result)
+}
+
+/// "Forgot password?": mails a reset link to the address if an account uses it. The answer is
+/// the same whether it does or not; attempts are limited per client and per address.
+#[server(endpoint = "forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let address = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
+        let limits = &state.settings.limits;
+        super::repo::hit_rate_limit(
+            &state.db,
+            &format!("reset:ip:{}", session::client_ip()),
+            limits.login_per_ip,
+            limits.window_ms,
+        )
+        .await?;
+        super::email::send_reset(&state.db, &state.settings.public_url, address.as_str()).await?;
+        leptos_axum::redirect("/forgot?sent=1");
+        Ok(())
+    }
+    .await;
+    session::finish_form("forgot_password", &[("email", &email)], result)
+}
+
+/// Uses a reset link: sets the new password, ends every session and logs this browser in.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    use super::repo;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let new = Password::parse(&new_password).map_err(|e| AppError::field("new_password", e))?;
+        let hash = repo::hash_password(&state, new.as_str()).await?;
+        let id = super::email::reset(&state.db, &state.settings.public_url, &token, &hash)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound => AppError::field(
+                    "new_password",
+                    "This link has expired or was used already. Ask for a new one below.",
+                ),
+                e => e,
+            })?;
+        session::start(&state, id).await?;
+        session::remember_device(&state, id).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await;
+    session::finish_form("reset_password", &[], result)
 }
 
 /// The logged-in member, or `None` for a visitor.

@@ -1,6 +1,8 @@
-//! Accounts: sign-up with consent, log in/out, sessions, password change, rate limits.
+//! Accounts: sign-up with consent, log in/out, sessions, password change and reset, e-mail verification, rate limits.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod email;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;

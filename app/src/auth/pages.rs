@@ -1,12 +1,14 @@
-//! The sign-up and log-in pages. Both are plain forms that work before (or without) the wasm.
+//! The sign-up, log-in, "forgot password", password-reset and address-confirmation pages: plain forms that work before (or without) the wasm.
 
-use super::api::{form_echo, Login, Signup};
+use super::api::{
+    form_echo, get_email_link, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail,
+};
 use super::types::{CONSENT_VERSION, SPECIALTIES};
 use crate::app::Session;
 use crate::ui::{action_error, echoed, field_error, Field, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Loads what a failed no-JavaScript post of `form` left behind (only when the URL carries its error).
 pub fn echo_resource(form: &'static str, had_error: bool) -> Resource<Vec<(String, String)>> {
@@ -213,7 +215,136 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p><a href="/forgot">"Forgot your password?"</a></p>
             <p>"New here? " <a href="/signup">"Create an account"</a></p>
+        </section>
+    }
+}
+
+/// "Forgot password?": one address field; the page after it reads the same whoever's it is.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ForgotPassword>::new();
+    let err = action_error(action);
+    let echo = echo_resource("forgot_password", err.get_untracked().is_some());
+    let query = use_query_map();
+    let sent =
+        move || query.read().get("sent").is_some() || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Forgot your password?"/>
+        <section class="panel narrow">
+            <h1>"Forgot your password?"</h1>
+            <Show when=sent fallback=move || view! {
+                <p class="lead">"Enter the e-mail address of your account. We send it a link to choose a new password."</p>
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let typed = echoed(&echo.await, "email");
+                        view! {
+                            <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Forgot your password?">
+                                <FormAlert error=err/>
+                                <Field label="E-mail address" name="email" kind="email" value=typed autocomplete="email" error=field_error(err, "email")/>
+                                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                                    "Send me a link"
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+                </Suspense>
+            }>
+                <p class="alert alert-ok" role="status" data-testid="reset-sent">
+                    "If an account uses this address, we have sent it a link. It works once, for one hour. "
+                    "Nothing arrived? Look in your spam folder, or try the address you signed up with."
+                </p>
+            </Show>
+            <p><a href="/login">"Back to log in"</a></p>
+        </section>
+    }
+}
+
+/// The page of a password-reset link: the new password, once.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let action = ServerAction::<ResetPassword>::new();
+    expect_context::<Session>().refresh_after(action);
+    let err = action_error(action);
+    let link = Resource::new(token, |t| get_email_link(t, "reset".into()));
+    view! {
+        <Title text="Choose a new password"/>
+        <section class="panel narrow">
+            <h1>"Choose a new password"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(v) => view! {
+                            <p class="lead">"For @"{v.handle}" ("{v.address}"). Every device logged in to this account is logged out."</p>
+                            <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Choose a new password">
+                                <FormAlert error=err/>
+                                <input type="hidden" name="token" value=token/>
+                                <Field label="New password" name="new_password" kind="password" autocomplete="new-password"
+                                    hint="At least 10 characters." error=field_error(err, "new_password")/>
+                                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                                    "Save and log in"
+                                </button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(_) => view! {
+                            <p class="alert alert-error" role="alert">
+                                "This link has expired or was used already. Links work once, for one hour."
+                            </p>
+                            <p><a class="button primary" href="/forgot">"Ask for a new link"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The page of a verification link: one button confirms the address (no login needed).
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let action = ServerAction::<VerifyEmail>::new();
+    expect_context::<Session>().refresh_after(action);
+    let err = action_error(action);
+    let link = Resource::new(
+        move || (token(), action.version().get()),
+        |(t, _)| get_email_link(t, "verify".into()),
+    );
+    view! {
+        <Title text="Confirm your e-mail address"/>
+        <section class="panel narrow">
+            <h1>"Confirm your e-mail address"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(v) if v.done => view! {
+                            <p class="alert alert-ok" role="status" data-testid="email-confirmed">
+                                "Done: "{v.address}" is confirmed for @"{v.handle}"."
+                            </p>
+                            <p><a class="button primary" href="/">"Go to HealthCommunity"</a></p>
+                        }.into_any(),
+                        Ok(v) => view! {
+                            <p class="lead">"Is "{v.address}" the address of @"{v.handle}"?"</p>
+                            <ActionForm action=action attr:class="stack" attr:aria-label="Confirm your e-mail address">
+                                <FormAlert error=err/>
+                                <input type="hidden" name="token" value=token/>
+                                <button type="submit" class="button primary">"Yes, confirm my address"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(_) => view! {
+                            <p class="alert alert-error" role="alert">
+                                "This link has expired or was used already. Links work for three days; "
+                                "Settings sends a new one."
+                            </p>
+                            <p><a class="button primary" href="/settings">"Open Settings"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

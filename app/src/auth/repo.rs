@@ -2,7 +2,7 @@
 
 use super::types::*;
 use crate::db::{is_unique_violation, now_ms, Db};
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::state::AppState;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -88,32 +88,22 @@ pub struct NewUser<'a> {
     pub clinician: Option<(String, String)>,
     /// Ticked "e-mail me a daily digest" at sign-up.
     pub digest: bool,
+    /// The address is known to be theirs (demo and first-admin accounts made from the command
+    /// line). A sign-up's address waits in `pending_email` until its link is used.
+    pub verified: bool,
 }
 
-/// Creates the account, its consent record and (for clinicians) a pending verification, in one transaction.
+/// Creates the account, its consent record and (for clinicians) a pending verification, in one
+/// transaction. Only a taken handle is refused (handles are public): the address is not
+/// checked here, so sign-up cannot tell whether it belongs to someone (see `email::check_address`).
 pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
-    // Report a taken handle and a taken e-mail together; the unique constraints below stay the
-    // real guard against a race between two sign-ups.
-    let taken = sqlx::query("SELECT handle, email FROM users WHERE handle = $1 OR email = $2")
+    let taken = sqlx::query("SELECT 1 AS one FROM users WHERE handle = $1")
         .bind(u.handle.as_str())
-        .bind(u.email.as_str())
-        .fetch_all(&db.pool)
-        .await?;
-    let mut errors = Vec::new();
-    if taken
-        .iter()
-        .any(|r| r.try_get::<String, _>("handle").ok().as_deref() == Some(u.handle.as_str()))
-    {
-        errors.push(FieldError::new("handle", HANDLE_TAKEN));
-    }
-    if taken
-        .iter()
-        .any(|r| r.try_get::<String, _>("email").ok().as_deref() == Some(u.email.as_str()))
-    {
-        errors.push(FieldError::new("email", EMAIL_TAKEN));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::field("handle", HANDLE_TAKEN));
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -122,33 +112,36 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     } else {
         "none"
     };
+    let (email, pending, verified_at) = if u.verified {
+        (u.email.as_str().to_string(), None, Some(now))
+    } else {
+        (super::email::placeholder(), Some(u.email.as_str()), None)
+    };
     let inserted = sqlx::query(
-        "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at, digest_opt_in) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at, \
+           digest_opt_in, pending_email, email_verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id",
     )
     .bind(u.handle.as_str())
-    .bind(u.email.as_str())
+    .bind(&email)
     .bind(u.password_hash)
     .bind(u.kind.as_str())
     .bind(status)
     .bind(now)
     .bind(u.digest as i64)
+    .bind(pending)
+    .bind(verified_at)
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
         Err(e) => {
-            let mut errors = Vec::new();
-            if is_unique_violation(&e, "users_handle_key") {
-                errors.push(FieldError::new("handle", HANDLE_TAKEN));
-            }
-            if is_unique_violation(&e, "users_email_key") {
-                errors.push(FieldError::new("email", EMAIL_TAKEN));
-            }
-            return Err(if errors.is_empty() {
-                AppError::from(e)
+            return Err(if is_unique_violation(&e, "users_handle_key") {
+                AppError::field("handle", HANDLE_TAKEN)
+            } else if is_unique_violation(&e, "users_email_key") {
+                AppError::field("email", EMAIL_TAKEN)
             } else {
-                AppError::Validation(errors)
+                AppError::from(e)
             });
         }
     };
@@ -219,16 +212,20 @@ pub async fn submit_verification(
     Ok(())
 }
 
-/// The account id and password hash for a handle or e-mail address.
-pub async fn find_login(db: &Db, identifier: &str) -> Result<Option<(i64, String)>, AppError> {
+/// The accounts (id, password hash) a login identifier may mean: the account with that handle,
+/// or for an address the account holding it, else the accounts waiting to prove it.
+pub async fn find_login(db: &Db, identifier: &str) -> Result<Vec<(i64, String)>, AppError> {
     let key = identifier.trim().trim_start_matches('@').to_lowercase();
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE handle = $1 OR email = $1")
+    if key.contains('@') {
+        return super::email::accounts_for(db, &key).await;
+    }
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE handle = $1")
         .bind(&key)
         .fetch_optional(&db.pool)
         .await?;
     Ok(match row {
-        Some(r) => Some((r.try_get("id")?, r.try_get("password_hash")?)),
-        None => None,
+        Some(r) => vec![(r.try_get("id")?, r.try_get("password_hash")?)],
+        None => Vec::new(),
     })
 }
 
@@ -240,9 +237,11 @@ pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<String, AppError>
     Ok(row.try_get("password_hash")?)
 }
 
-/// Stores a new password hash and ends every other session of the account.
+/// Stores a new password hash, ends every other session of the account, forgets its known
+/// devices and tells its address.
 pub async fn set_password(
     db: &Db,
+    base_url: &str,
     user_id: i64,
     hash: &str,
     keep_session: &str,
@@ -259,6 +258,12 @@ pub async fn set_password(
         .bind(hash_token(keep_session))
         .execute(&mut *tx)
         .await?;
+    // A browser remembered before no longer skips the per-account login limit.
+    sqlx::query("DELETE FROM known_devices WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    super::email::password_changed_mail(&mut tx, base_url, user_id, now_ms()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -325,7 +330,7 @@ pub async fn delete_session(db: &Db, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Removes expired sessions and stale rate-limit buckets (run by a background job).
+/// Removes expired sessions, stale rate-limit buckets and old e-mail links (run by a background job).
 pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
     let now = now_ms();
     let a = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
@@ -340,12 +345,14 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
         .execute(&db.pool)
         .await?
         .rows_affected();
-    Ok(a + b)
+    let c = super::email::sweep(db, now).await?;
+    Ok(a + b + c)
 }
 
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
-                            u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages";
+                            u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages, \
+                            u.email_verified_at";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -362,6 +369,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         text_size: r.try_get("text_size")?,
         unread_notifications: r.try_get("unread_notifications")?,
         unread_messages: r.try_get("unread_messages")?,
+        email_verified: r.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
     })
 }
 

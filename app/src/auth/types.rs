@@ -233,6 +233,18 @@ pub struct CurrentUser {
     pub unread_notifications: i64,
     /// Unread direct messages, likewise.
     pub unread_messages: i64,
+    /// The member proved their address (until then no mail but the link goes to it).
+    pub email_verified: bool,
+}
+
+/// The page behind an e-mail link (verification or password reset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailLinkView {
+    pub handle: String,
+    /// The address the link was sent to, masked ("m…@example.org").
+    pub address: String,
+    /// A verification link already used for this address.
+    pub done: bool,
 }
 
 #[cfg(test)]

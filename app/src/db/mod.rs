@@ -363,6 +363,7 @@ mod tests {
     fn the_constraint_table_matches_the_migrations() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
         let mut found: Vec<(String, String)> = Vec::new();
+        // A table rebuilt by a later migration declares its constraints again.
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .expect("migrations")
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -415,6 +416,7 @@ mod tests {
             .map(|(n, c)| (n.to_string(), c.to_string()))
             .collect();
         found.sort();
+        found.dedup();
         want.sort();
         assert_eq!(found, want);
     }

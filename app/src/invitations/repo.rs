@@ -180,7 +180,8 @@ pub async fn invite_by_email(
             format!("This address was invited in the last {REINVITE_AFTER_DAYS} days. Please give them time."),
         ));
     }
-    let member = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1")
+    // A new member waiting to prove the address counts as a member too.
+    let member = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1 OR pending_email = $1")
         .bind(address)
         .fetch_optional(&db.pool)
         .await?

@@ -36,6 +36,12 @@ pub async fn queue(
     let token = new_token();
     let link = format!("{}/mail/stop/{token}", base_url.trim_end_matches('/'));
     let footer = match mail.kind {
+        // Account mails have no opt-out: they go only when the member (or someone typing their
+        // address) asks, and say so.
+        "account" => format!(
+            "This e-mail is about your HealthCommunity account ({}); it is not a newsletter.",
+            base_url.trim_end_matches('/')
+        ),
         "digest" => format!(
             "You get this e-mail because you asked for the daily digest.\nStop it with one click, no login needed: {link}"
         ),
@@ -99,7 +105,8 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
     let mut run = DigestRun::default();
     loop {
         let ids: Vec<i64> = sqlx::query(
-            "SELECT id FROM users WHERE digest_opt_in = 1 AND digest_day < $1 ORDER BY digest_day, id LIMIT 100",
+            "SELECT id FROM users WHERE digest_opt_in = 1 AND digest_day < $1 AND email_verified_at IS NOT NULL \
+             ORDER BY digest_day, id LIMIT 100",
         )
         .bind(today)
         .fetch_all(&db.pool)
@@ -113,7 +120,8 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
         for id in ids {
             let mut tx = db.begin_write().await?;
             let claimed = sqlx::query(
-                "UPDATE users SET digest_day = $1 WHERE id = $2 AND digest_opt_in = 1 AND digest_day < $1",
+                "UPDATE users SET digest_day = $1 WHERE id = $2 AND digest_opt_in = 1 AND digest_day < $1 \
+                 AND email_verified_at IS NOT NULL",
             )
             .bind(today)
             .bind(id)
@@ -346,6 +354,7 @@ async fn by_token(db: &Db, token: &str) -> Result<(String, Option<i64>, String),
 pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
     let (kind, user, address) = by_token(db, token).await?;
     match (kind.as_str(), user) {
+        ("account", _) => Err(AppError::NotFound),
         ("digest", Some(user)) => {
             let r = sqlx::query("SELECT handle, digest_opt_in FROM users WHERE id = $1")
                 .bind(user)
@@ -378,6 +387,7 @@ pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
 pub async fn stop(db: &Db, token: &str) -> Result<(), AppError> {
     let (kind, user, address) = by_token(db, token).await?;
     match (kind.as_str(), user) {
+        ("account", _) => return Err(AppError::NotFound),
         ("digest", Some(user)) => {
             sqlx::query("UPDATE users SET digest_opt_in = 0 WHERE id = $1")
                 .bind(user)

@@ -5,7 +5,7 @@ use super::api::{
 };
 use super::types::{MySettings, TEXT_SIZES, THEMES};
 use crate::app::Session;
-use crate::auth::api::ChangePassword;
+use crate::auth::api::{ChangeEmail, ChangePassword, ResendVerification};
 use crate::auth::pages::{echo_resource, SpecialtySelect};
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
 use crate::posts::pages::ProfileActivity;
@@ -90,9 +90,21 @@ pub fn SettingsPage() -> impl IntoView {
     expect_context::<Session>().refresh_after(update);
     let password = ServerAction::<ChangePassword>::new();
     let verification = ServerAction::<RequestVerification>::new();
+    let change_email = ServerAction::<ChangeEmail>::new();
+    let resend = ServerAction::<ResendVerification>::new();
     let settings = Resource::new(
-        move || (update.version().get(), verification.version().get()),
+        move || {
+            (
+                update.version().get(),
+                verification.version().get(),
+                change_email.version().get(),
+            )
+        },
         |_| get_my_settings(),
+    );
+    let email_echo = echo_resource(
+        "change_email",
+        action_error(change_email).get_untracked().is_some(),
     );
     let profile_echo = echo_resource(
         "update_profile",
@@ -103,6 +115,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let echo = profile_echo.await;
+                let email_echo = email_echo.await;
                 match settings.await {
                     Ok(s) => view! {
                         <h1>"Settings"</h1>
@@ -110,13 +123,7 @@ pub fn SettingsPage() -> impl IntoView {
                             <ProfileForm s=s.clone() echo=echo action=update/>
                             <PasswordForm action=password/>
                             {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
-                            <section class="panel" aria-labelledby="account-h">
-                                <h2 id="account-h">"Your account"</h2>
-                                <dl class="facts">
-                                    <dt>"Handle"</dt><dd>"@"{s.handle.clone()}</dd>
-                                    <dt>"E-mail (private)"</dt><dd>{s.email.clone()}</dd>
-                                </dl>
-                            </section>
+                            <AccountPanel s=s.clone() echo=email_echo change=change_email resend=resend/>
                         </div>
                     }
                     .into_any(),
@@ -194,6 +201,66 @@ fn ChoiceSelect(
             </select>
             <FieldMessage id=err_id error=error/>
         </div>
+    }
+}
+
+/// Handle, address and its state, "send the link again", and the address change.
+#[component]
+fn AccountPanel(
+    s: MySettings,
+    echo: Vec<(String, String)>,
+    change: ServerAction<ChangeEmail>,
+    resend: ServerAction<ResendVerification>,
+) -> impl IntoView {
+    let err = action_error(change);
+    let resend_err = action_error(resend);
+    let waiting = (!s.email_verified)
+        .then(|| s.email.clone())
+        .or(s.email_pending.clone());
+    let typed = echoed(&echo, "new_email");
+    view! {
+        <section class="panel" aria-labelledby="account-h">
+            <h2 id="account-h">"Your account"</h2>
+            <dl class="facts">
+                <dt>"Handle"</dt><dd>"@"{s.handle.clone()}</dd>
+                <dt>"E-mail (private)"</dt>
+                <dd data-testid="email-state">
+                    {s.email.clone()}
+                    {if s.email_verified {
+                        view! { " " <span class="badge badge-verified">"✓ Confirmed"</span> }.into_any()
+                    } else {
+                        view! { " " <span class="badge">"Not confirmed yet"</span> }.into_any()
+                    }}
+                </dd>
+            </dl>
+            {waiting.map(|address| view! {
+                <div class="stack">
+                    <p>
+                        "We sent a link to "<strong>{address}</strong>". Open it to confirm the address. "
+                        {if s.email_verified {
+                            "Until then we keep writing to your current address."
+                        } else {
+                            "Until then we send it nothing else: no digest, no notifications."
+                        }}
+                    </p>
+                    <ActionForm action=resend attr:class="inline-form">
+                        <FormAlert error=resend_err/>
+                        <Saved action=resend message="Sent. The link works for three days."/>
+                        <button type="submit" class="button">"Send the link again"</button>
+                    </ActionForm>
+                </div>
+            })}
+            <h3>"Change your e-mail address"</h3>
+            <ActionForm action=change attr:novalidate=true attr:class="stack" attr:aria-label="Change your e-mail address">
+                <FormAlert error=err/>
+                <Saved action=change message="Almost done: open the link we sent to the new address."/>
+                <Field label="New e-mail address" name="new_email" kind="email" value=typed autocomplete="email"
+                    hint="We send a link there; your current address stays in use until you open it."
+                    error=field_error(err, "new_email")/>
+                <Field label="Your password" name="password" kind="password" autocomplete="current-password" error=field_error(err, "password")/>
+                <button type="submit" class="button">"Change address"</button>
+            </ActionForm>
+        </section>
     }
 }
 

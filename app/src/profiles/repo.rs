@@ -38,7 +38,7 @@ pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfil
 
 pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
     let r = sqlx::query(
-        "SELECT handle, display_name, email, kind, bio, theme, text_size, show_role, clinician_status, specialty, \
+        "SELECT handle, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, show_role, clinician_status, specialty, \
            (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
             AND v.reason <> 'superseded' ORDER BY v.id DESC LIMIT 1) AS rejection_reason \
          FROM users WHERE id = $1",
@@ -47,10 +47,19 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     .fetch_one(&db.pool)
     .await?;
     let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
+    let verified = r.try_get::<Option<i64>, _>("email_verified_at")?.is_some();
+    let pending: Option<String> = r.try_get("pending_email")?;
+    let (email, email_pending) = if verified {
+        (r.try_get("email")?, pending)
+    } else {
+        (pending.unwrap_or_default(), None)
+    };
     Ok(MySettings {
         handle: r.try_get("handle")?,
         display_name: r.try_get("display_name")?,
-        email: r.try_get("email")?,
+        email,
+        email_verified: verified,
+        email_pending,
         kind: MemberKind::parse(&r.try_get::<String, _>("kind")?)
             .map_err(|_| AppError::Internal)?,
         bio: r.try_get("bio")?,

@@ -44,7 +44,12 @@ pub fn role_label(
 pub struct MySettings {
     pub handle: String,
     pub display_name: String,
+    /// The address in use: the proved one, or for a new account the one waiting for its link.
     pub email: String,
+    /// `email` is proved.
+    pub email_verified: bool,
+    /// A new address asked for and waiting for its link (the proved one stays in use).
+    pub email_pending: Option<String>,
     pub kind: MemberKind,
     pub bio: String,
     pub theme: String,

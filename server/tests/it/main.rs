@@ -8,6 +8,7 @@ mod admin_and_pages;
 mod cli;
 mod communities;
 mod directory;
+mod email;
 mod groups;
 mod invitations;
 mod library;

@@ -33,6 +33,7 @@ pub fn test_args() -> ServeArgs {
         request_timeout: 15,
         render_retry_after: 8,
         smtp_url: None,
+        mail_dir: None,
         mail_from: "HealthCommunity <no-reply@localhost>".into(),
         digest_hour: 7,
         login_limit_per_ip: 1000,
@@ -266,6 +267,31 @@ impl TestApp {
     }
 
     /// Makes `handle` an admin directly in the database.
+    /// The secret of the newest link to `path` ("/verify/", "/reset/") mailed to `to`.
+    pub async fn mail_link(&self, to: &str, path: &str) -> Option<String> {
+        let rows = sqlx::query("SELECT body FROM outbox WHERE to_addr = $1 ORDER BY id DESC")
+            .bind(to)
+            .fetch_all(&self.db.pool)
+            .await
+            .expect("outbox");
+        rows.iter().find_map(|r| {
+            let body: String = sqlx::Row::get(r, "body");
+            body.split_whitespace()
+                .find_map(|w| w.split_once(path).map(|(_, t)| t.to_string()))
+        })
+    }
+
+    /// Confirms `{handle}@example.org` through the link the sign-up mailed to it.
+    pub async fn verify_email(&self, handle: &str) {
+        let token = self
+            .mail_link(&format!("{handle}@example.org"), "/verify/")
+            .await
+            .unwrap_or_else(|| panic!("no verification link for {handle}"));
+        self.call_as(&new_client(), "verify_email", &[("token", &token)])
+            .await
+            .ok();
+    }
+
     pub async fn make_admin(&self, handle: &str) {
         sqlx::query("UPDATE users SET is_admin = 1 WHERE handle = $1")
             .bind(handle)
