@@ -7,6 +7,10 @@ const port = Number(process.env.HC_E2E_PORT ?? 3100);
 const bin = process.env.HC_BIN ?? path.resolve(__dirname, "../target/release/healthcommunity");
 const siteRoot = process.env.HC_SITE_ROOT ?? path.resolve(__dirname, "../target/site");
 const dbFile = path.join(os.tmpdir(), `hc-e2e-${process.pid}.db`);
+// The server writes every e-mail here (HC_MAIL_DIR); the tests read the links from it. The
+// workers inherit this variable.
+const mailDir = path.join(os.tmpdir(), `hc-e2e-${process.pid}-mail`);
+process.env.HC_E2E_MAIL_DIR = mailDir;
 
 export default defineConfig({
   testDir: "./tests",
@@ -39,7 +43,7 @@ export default defineConfig({
   },
   webServer: {
     // `exec` so that Playwright stops the server itself, not a shell around it.
-    command: `rm -f ${dbFile}* && "${bin}" seed --demo && exec "${bin}" serve --bind 127.0.0.1:${port}`,
+    command: `rm -rf ${dbFile}* ${mailDir} && "${bin}" seed --demo && exec "${bin}" serve --bind 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     // The server's warnings (e.g. a stalled page render) belong in the test log.
@@ -47,6 +51,7 @@ export default defineConfig({
     timeout: 60_000,
     env: {
       DATABASE_URL: `sqlite://${dbFile}`,
+      HC_MAIL_DIR: mailDir,
       HC_SITE_ROOT: siteRoot,
       // Every test signs up and logs in from 127.0.0.1: lift the per-address limits (the limits
       // themselves are covered by the integration tests).

@@ -31,6 +31,8 @@ pub struct DbArgs {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once at start-up: the size of the `Serve` variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve the site (the default). Applies pending migrations first.
     Serve(ServeArgs),

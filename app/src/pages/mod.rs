@@ -92,6 +92,13 @@ pub fn PrivacyPage() -> impl IntoView {
                 <li>"What you write, and when you agreed to this notice (with its version)."</li>
                 <li>"For clinicians: the licence number and specialty you send for verification. Admins see them to verify you. Your licence number becomes public only if you accept a listing at a clinic: it is then shown on your directory profile, so patients can check your registration."</li>
             </ul>
+            <h2>"When we write to you"</h2>
+            <ul>
+                <li>"Only to an address you confirmed with the link we send at sign-up (it works for three days). Until then it gets nothing else."</li>
+                <li>"Account mails: that link, a password link when you ask for one (it works once, for an hour), and a notice when your password changes or someone tries to sign up with your address. These have no unsubscribe link because they come only when you, or someone typing your address, ask."</li>
+                <li>"The daily digest, only if you asked for it; every digest has a one-click link to stop it."</li>
+                <li>"We keep the text of a sent mail for 30 days, then only that it was sent. The secrets in links are stored scrambled and deleted a day after they expire."</li>
+            </ul>
             <h2>"What we never do"</h2>
             <ul>
                 <li>"Sell your data, or show your e-mail address to other members."</li>
