@@ -7,9 +7,10 @@ const port = Number(process.env.HC_E2E_PORT ?? 3100);
 const bin = process.env.HC_BIN ?? path.resolve(__dirname, "../target/release/healthcommunity");
 const siteRoot = process.env.HC_SITE_ROOT ?? path.resolve(__dirname, "../target/site");
 const dbFile = path.join(os.tmpdir(), `hc-e2e-${process.pid}.db`);
-// The server writes every e-mail here (HC_MAIL_DIR); the tests read the links from it. The
-// workers inherit this variable.
-const mailDir = path.join(os.tmpdir(), `hc-e2e-${process.pid}-mail`);
+// The server writes every e-mail here (HC_MAIL_DIR); the tests read the links from it. Each
+// worker loads this file again with its own pid, so the runner's choice travels in the
+// environment the workers inherit.
+const mailDir = process.env.HC_E2E_MAIL_DIR ?? path.join(os.tmpdir(), `hc-e2e-${process.pid}-mail`);
 process.env.HC_E2E_MAIL_DIR = mailDir;
 
 export default defineConfig({

@@ -56,10 +56,10 @@ async function resetPassword(page: Page, handle: string, js: boolean) {
   if (js) await hydrated(page);
   await expect(page.getByText(`For @${handle}`)).toBeVisible();
   // Too short: the error says so, and the link still works.
-  await page.getByLabel("New password").fill("short");
+  await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByRole("button", { name: "Save and log in" }).click();
   await expect(page.locator("#f-new_password-error")).toHaveText(/at least 10 characters/);
-  await page.getByLabel("New password").fill("a-brand-new-password");
+  await page.getByLabel("New password", { exact: true }).fill("a-brand-new-password");
   await page.getByRole("button", { name: "Save and log in" }).click();
   await expect(page.getByRole("banner").getByText(`@${handle}`)).toBeVisible();
   // The link worked once.

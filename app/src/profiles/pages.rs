@@ -255,7 +255,7 @@ fn AccountPanel(
                 <FormAlert error=err/>
                 <Saved action=change message="Almost done: open the link we sent to the new address."/>
                 <Field label="New e-mail address" name="new_email" kind="email" value=typed autocomplete="email"
-                    hint="We send a link there; your current address stays in use until you open it."
+                    hint="We send a link there; nothing changes until you open it."
                     error=field_error(err, "new_email")/>
                 <Field label="Your password" name="password" kind="password" autocomplete="current-password" error=field_error(err, "password")/>
                 <button type="submit" class="button">"Change address"</button>
