@@ -1,17 +1,14 @@
-//! The HTML shell, the router and route table, the session context, and the header and footer.
+//! The HTML shell, the router and route table, and the header and footer.
 
 use crate::admin::pages::AdminPage;
-use crate::auth::api::{get_current_user, Logout};
 use crate::auth::pages::{
     ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
 };
-use crate::auth::types::CurrentUser;
 use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
 use crate::directory::pages::{
     DirectoryPage, InboxPage, MyRequestsPage, NewClinicPage, ProviderEditPage, ProviderPage,
     ReportsPage, RequestPage,
 };
-use crate::error::AppError;
 use crate::groups::pages::{GroupManagePage, GroupPage, NewGroupPage, NewGroupPostPage};
 use crate::invitations::pages::{InvitePage, JoinPage};
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
@@ -22,6 +19,7 @@ use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::search::pages::SearchPage;
+use crate::session::Session;
 use crate::ui::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -65,54 +63,6 @@ fn content_security_policy() {
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
-    }
-}
-
-/// Who is logged in. Forms that change it (sign-up, log in, settings) create their own actions
-/// inside their route, where the router provides errors that a no-JavaScript post left in the URL,
-/// and call [`Session::refresh_after`] so the header follows.
-#[derive(Clone, Copy)]
-pub struct Session {
-    pub logout: ServerAction<Logout>,
-    refresh: RwSignal<u64>,
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-}
-
-impl Session {
-    fn provide() -> Self {
-        let logout = ServerAction::<Logout>::new();
-        let refresh = RwSignal::new(0u64);
-        let user = Resource::new(
-            move || (refresh.get(), logout.version().get()),
-            |_| get_current_user(),
-        );
-        let session = Self {
-            logout,
-            refresh,
-            user,
-        };
-        provide_context(session);
-        session
-    }
-
-    /// Reloads the logged-in member whenever `action` completes.
-    pub fn refresh_after<S>(&self, action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-        S::Error: Send + Sync + 'static,
-    {
-        let refresh = self.refresh;
-        Effect::watch(
-            move || action.version().get(),
-            move |_, _, _| refresh.update(|n| *n += 1),
-            false,
-        );
-    }
-
-    /// The logged-in member, once loaded.
-    pub fn me(&self) -> Option<CurrentUser> {
-        self.user.get().and_then(|r| r.ok()).flatten()
     }
 }
 

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod posts;
 pub mod profiles;
 pub mod search;
+pub mod session;
 pub mod slug;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -1,28 +1,12 @@
 //! The sign-up, log-in, "forgot password", password-reset and address-confirmation pages: plain forms that work before (or without) the wasm.
 
-use super::api::{
-    form_echo, get_email_link, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail,
-};
+use super::api::{get_email_link, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail};
 use super::types::{CONSENT_VERSION, SPECIALTIES};
-use crate::app::Session;
-use crate::ui::{action_error, echoed, field_error, Field, FieldMessage, FormAlert};
+use crate::session::Session;
+use crate::ui::{action_error, echo_resource, echoed, field_error, Field, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Loads what a failed no-JavaScript post of `form` left behind (only when the URL carries its error).
-pub fn echo_resource(form: &'static str, had_error: bool) -> Resource<Vec<(String, String)>> {
-    Resource::new(
-        || (),
-        move |_| async move {
-            if had_error {
-                form_echo(form.to_string()).await.unwrap_or_default()
-            } else {
-                Vec::new()
-            }
-        },
-    )
-}
 
 #[component]
 pub fn SignupPage() -> impl IntoView {

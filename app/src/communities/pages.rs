@@ -5,14 +5,14 @@ use super::api::{
     SetCommunityModerator,
 };
 use super::types::{CommunityDetail, CommunitySummary, COLOURS};
-use crate::app::Session;
-use crate::auth::pages::echo_resource;
 use crate::directory::pages::TopProviders;
 use crate::error::AppError;
 use crate::groups::pages::GroupsPanel;
 use crate::posts::pages::Feed;
 use crate::posts::types::FeedScope;
+use crate::session::Session;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
+use crate::ui::{echo_resource, CommunityIcon};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -24,17 +24,6 @@ fn counts(c: &CommunitySummary) -> String {
         plural(c.member_count, "member", "members"),
         plural(c.post_count, "post", "posts")
     )
-}
-
-/// The round coloured initial that stands for a community.
-#[component]
-pub fn CommunityIcon(name: String, colour: String) -> impl IntoView {
-    let initial = name
-        .chars()
-        .next()
-        .map(|c| c.to_uppercase().to_string())
-        .unwrap_or_default();
-    view! { <span class=format!("community-icon colour-{colour}") aria-hidden="true">{initial}</span> }
 }
 
 #[component]

@@ -2,12 +2,12 @@
 
 use super::api::*;
 use super::types::*;
-use crate::app::Session;
-use crate::auth::pages::echo_resource;
 use crate::communities::api::list_communities;
-use crate::communities::pages::CommunityIcon;
 use crate::communities::types::COLOURS;
 use crate::error::AppError;
+use crate::session::Session;
+use crate::ui::echo_resource;
+use crate::ui::CommunityIcon;
 use crate::ui::{
     action_error, echoed, field_error, format_date, format_datetime, successes, ErrorView, Field,
     FieldMessage, FormAlert, Saved,

@@ -5,10 +5,11 @@ use super::api::{
     JoinGroup, LeaveGroup, RemoveGroupMember, SetGroupModerator, UpdateGroup,
 };
 use super::types::*;
-use crate::auth::pages::echo_resource;
 use crate::posts::api::CreatePost;
-use crate::posts::pages::{Feed, PostCard, PostForm, RadioGroup, VISIBILITY_CHOICES};
+use crate::posts::pages::{Feed, PostCard, PostForm, VISIBILITY_CHOICES};
 use crate::posts::types::FeedScope;
+use crate::ui::echo_resource;
+use crate::ui::RadioGroup;
 use crate::ui::{
     action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
     FormAlert, Saved,

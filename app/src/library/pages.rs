@@ -6,10 +6,10 @@ use super::api::{
 };
 use super::readability::{score, TARGET_GRADE};
 use super::types::*;
-use crate::app::Session;
-use crate::auth::pages::echo_resource;
 use crate::communities::api::list_communities;
 use crate::error::AppError;
+use crate::session::Session;
+use crate::ui::echo_resource;
 use crate::ui::{
     action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
     FormAlert,

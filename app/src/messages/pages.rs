@@ -104,7 +104,7 @@ pub fn ThreadPage() -> impl IntoView {
         }
         n
     });
-    let echo = crate::auth::pages::echo_resource("send_message", err.get_untracked().is_some());
+    let echo = crate::ui::echo_resource("send_message", err.get_untracked().is_some());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

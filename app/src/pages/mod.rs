@@ -1,9 +1,9 @@
 //! Stand-alone pages: the home page and the privacy notice.
 
-use crate::app::Session;
 use crate::auth::types::{ClinicianStatus, MemberKind, CONSENT_VERSION};
 use crate::posts::pages::Feed;
 use crate::posts::types::FeedScope;
+use crate::session::Session;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -5,14 +5,14 @@ use super::api::{
     DeleteReply, EditPost, EditReply, PinPost, Vote,
 };
 use super::types::*;
-use crate::app::Session;
-use crate::auth::pages::echo_resource;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
+use crate::session::Session;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
-    FormAlert, Highlighted,
+    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FormAlert,
+    Highlighted,
 };
+use crate::ui::{echo_resource, MarkdownField, RadioGroup};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -268,63 +268,6 @@ pub fn Feed(
                 <p><a href=base.clone()>"← Back to the newest posts"</a></p>
             })
         }
-    }
-}
-
-/// The textarea for Markdown with its hint and error.
-#[component]
-pub fn MarkdownField(
-    label: String,
-    name: &'static str,
-    id: String,
-    value: String,
-    rows: u32,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let err_id = format!("{id}-error");
-    let described = format!("{hint_id} {err_id}");
-    view! {
-        <div class="field" class:has-error=move || error.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            <p class="hint" id=hint_id>"You can use **bold**, *italic*, lists and links. Please don't share anyone's personal details."</p>
-            <textarea id=id name=name rows=rows aria-describedby=described
-                aria-invalid=move || error.get().is_some().then_some("true")>{crate::ui::textarea_text(value)}</textarea>
-            <FieldMessage id=err_id error=error/>
-        </div>
-    }
-}
-
-/// A labelled group of radio buttons: (value, label, hint) each; the first is the fallback choice.
-#[component]
-pub fn RadioGroup(
-    legend: &'static str,
-    name: &'static str,
-    options: &'static [(&'static str, &'static str, &'static str)],
-    selected: String,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let selected = if options.iter().any(|(v, ..)| *v == selected) {
-        selected
-    } else {
-        options
-            .first()
-            .map(|(v, ..)| v.to_string())
-            .unwrap_or_default()
-    };
-    view! {
-        <fieldset class="field">
-            <legend>{legend}</legend>
-            <div class="choices">
-                {options.iter().map(|(value, label, hint)| view! {
-                    <label class="choice">
-                        <input type="radio" name=name value=*value checked=selected == *value/>
-                        <span>{*label}<span class="hint">{*hint}</span></span>
-                    </label>
-                }).collect_view()}
-            </div>
-            <FieldMessage id=format!("f-{name}-error") error=error/>
-        </fieldset>
     }
 }
 

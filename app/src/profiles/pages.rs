@@ -4,11 +4,12 @@ use super::api::{
     get_my_settings, get_profile, ChangePasswordAction, RequestVerification, UpdateProfile,
 };
 use super::types::{MySettings, TEXT_SIZES, THEMES};
-use crate::app::Session;
 use crate::auth::api::{ChangeEmail, ChangePassword, ResendVerification};
-use crate::auth::pages::{echo_resource, SpecialtySelect};
+use crate::auth::pages::SpecialtySelect;
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
 use crate::posts::pages::ProfileActivity;
+use crate::session::Session;
+use crate::ui::echo_resource;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
     Saved,
@@ -20,7 +21,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
-    let session = expect_context::<crate::app::Session>();
+    let session = expect_context::<crate::session::Session>();
     let profile = Resource::new(
         move || params.read().get("handle").unwrap_or_default(),
         get_profile,

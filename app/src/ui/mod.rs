@@ -1,5 +1,8 @@
 //! Shared presentational pieces: form fields with inline errors, alerts, dates, the 404 and error views.
 
+mod forms;
+pub use forms::{echo_resource, CommunityIcon, MarkdownField, RadioGroup};
+
 use crate::error::AppError;
 use leptos::prelude::*;
 
