@@ -15,6 +15,7 @@ use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPag
 use crate::mail::pages::MailStopPage;
 use crate::messages::pages::{MessageReportsPage, MessagesPage, ThreadPage};
 use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
+use crate::operator::pages::{AboutPage, OperatorPage};
 use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
@@ -127,6 +128,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/operator") view=OperatorPage ssr=SsrMode::Async/>
+                <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/c") view=CommunitiesPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>
@@ -260,6 +263,7 @@ fn Footer() -> impl IntoView {
                 </p>
                 <p class="footer-links">
                     <a href="/privacy">"Privacy and your health data"</a>
+                    <a href="/about">"Who runs this site, and advertising"</a>
                 </p>
             </div>
         </footer>

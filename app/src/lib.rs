@@ -17,6 +17,7 @@ pub mod mail;
 pub mod markdown;
 pub mod messages;
 pub mod notifications;
+pub mod operator;
 pub mod pages;
 pub mod posts;
 pub mod profiles;

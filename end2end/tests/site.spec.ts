@@ -79,7 +79,7 @@ test("an admin verifies a clinician and grants the moderator role", async ({ pag
   await clinician.context().close();
 });
 
-for (const path of ["/", "/signup", "/login", "/forgot", "/privacy", "/u/maria_ms"]) {
+for (const path of ["/", "/signup", "/login", "/forgot", "/privacy", "/about", "/u/maria_ms"]) {
   test(`no serious accessibility violations on ${path}`, async ({ page }) => {
     await page.goto(path);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();

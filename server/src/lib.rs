@@ -4,6 +4,7 @@ pub mod config;
 pub mod demo_articles;
 pub mod demo_directory;
 pub mod demo_groups;
+pub mod demo_operator;
 pub mod demo_posts;
 pub mod mailer;
 pub mod seed;

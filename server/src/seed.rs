@@ -200,8 +200,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
     let articles = crate::demo_articles::create(state).await?;
     let clinics = crate::demo_directory::create(state).await?;
     let groups = crate::demo_groups::create(state).await?;
+    let advertisers = crate::demo_operator::create(state).await?;
     println!(
-        "Demo content: {communities} communities, {groups} support groups, {posts} posts, {articles} articles, {clinics} clinics and {created} account(s) created, {} account(s) already there.",
+        "Demo content: {communities} communities, {groups} support groups, {posts} posts, {articles} articles, {clinics} clinics, {advertisers} advertisers and {created} account(s) created, {} account(s) already there.",
         DEMO.len() - created
     );
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");

@@ -51,6 +51,10 @@ pub fn AdminPage() -> impl IntoView {
                         " Edit a community, or appoint its moderators, from its page."
                     </p>
                     <p class="admin-links">
+                        <a class="button" href="/admin/operator">"The operator and advertisers"</a>
+                        " Who runs this site, the advertising policy, and who may advertise (shown on /about)."
+                    </p>
+                    <p class="admin-links">
                         <a class="button" href="/directory/new">"Add a clinic"</a>
                         <a class="button" href="/directory/reports">"Reported reviews"</a>
                         " A clinic's staff manage its profile; its change history shows on its page."

@@ -39,7 +39,8 @@ pub async fn pending_verifications(
     Ok(Page { items, next })
 }
 
-async fn audit(
+/// Writes one audit-log entry in the caller's transaction.
+pub async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: i64,
     action: &str,

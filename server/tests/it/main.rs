@@ -15,6 +15,7 @@ mod library;
 mod mail;
 mod messages;
 mod notifications;
+mod operator;
 mod posts;
 mod render_watch;
 mod search;

@@ -1,0 +1,167 @@
+//! Operator server functions: the public `/about` data, and the admin's profile, advertiser and community-refusal changes (admins only, audited).
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Who runs the site, its advertising policy, the approved advertisers and what each community
+/// refuses. Public.
+#[server(endpoint = "about")]
+pub async fn get_about() -> Result<AboutView, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::about(&state.db).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "operator/admin")]
+pub async fn get_operator_admin() -> Result<OperatorAdmin, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        super::repo::admin_view(&state.db).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+#[server(endpoint = "operator/save_profile")]
+pub async fn save_operator_profile(
+    name: String,
+    about: String,
+    ad_policy: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let mut c = Checker::new();
+        let n = c.check("name", text(&name, 2, NAME_MAX, "the operator's name"));
+        let a = c.check("about", text(&about, 1, ABOUT_MAX, "who runs this site"));
+        let p = c.check(
+            "ad_policy",
+            text(&ad_policy, 1, POLICY_MAX, "the advertising policy"),
+        );
+        c.finish()?;
+        let (Some(n), Some(a), Some(p)) = (n, a, p) else {
+            return Err(AppError::Internal);
+        };
+        super::repo::save_profile(&state.db, admin.id, &n, &a, &p).await
+    }
+    .await;
+    session::finish_form(
+        "operator_profile",
+        &[
+            ("name", &name),
+            ("about", &about),
+            ("ad_policy", &ad_policy),
+        ],
+        result,
+    )
+}
+
+/// Adds an advertiser; it waits for approval before anything of it can be shown.
+#[server(endpoint = "operator/add_advertiser")]
+pub async fn add_advertiser(
+    name: String,
+    website: String,
+    kind: String,
+    contact_email: String,
+    disclosure: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    use crate::error::Checker;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let mut c = Checker::new();
+        let n = c.check(
+            "adv_name",
+            text(&name, 2, NAME_MAX, "the organisation's name"),
+        );
+        let w = c.check("website", parse_https_website(&website));
+        let k = c.check("kind", AdvertiserKind::parse(&kind));
+        let e = c.check(
+            "contact_email",
+            crate::auth::types::Email::parse(&contact_email),
+        );
+        let d = c.check(
+            "disclosure",
+            text(&disclosure, 1, DISCLOSURE_MAX, "the disclosure"),
+        );
+        c.finish()?;
+        let (Some(name), Some(website), Some(kind), Some(e), Some(disclosure)) = (n, w, k, e, d)
+        else {
+            return Err(AppError::Internal);
+        };
+        super::repo::add_advertiser(
+            &state.db,
+            admin.id,
+            super::repo::NewAdvertiser {
+                name,
+                website,
+                kind,
+                contact_email: e.as_str().to_string(),
+                disclosure,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "add_advertiser",
+        &[
+            ("adv_name", &name),
+            ("website", &website),
+            ("kind", &kind),
+            ("contact_email", &contact_email),
+            ("disclosure", &disclosure),
+        ],
+        result,
+    )
+}
+
+/// `change` is "approve", "suspend" or "remove".
+#[server(endpoint = "operator/advertiser_status")]
+pub async fn set_advertiser_status(id: i64, change: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = crate::auth::api::session::require_admin().await?;
+        let status = AdvertiserStatus::from_change(&change).ok_or(AppError::BadRequest)?;
+        super::repo::set_status(&state.db, admin.id, id, status).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The kinds of advertiser community `slug` refuses: one checkbox per kind.
+#[server(endpoint = "operator/ad_bars")]
+pub async fn set_ad_bars(
+    slug: String,
+    pharma: Option<String>,
+    device: Option<String>,
+    clinic: Option<String>,
+    nonprofit: Option<String>,
+    other: Option<String>,
+) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = crate::auth::api::session::require_admin().await?;
+        let ticked = [pharma, device, clinic, nonprofit, other];
+        let kinds: Vec<AdvertiserKind> = AdvertiserKind::ALL
+            .into_iter()
+            .zip(ticked)
+            .filter(|(_, t)| t.as_deref().is_some_and(|v| !v.is_empty()))
+            .map(|(k, _)| k)
+            .collect();
+        super::repo::set_bars(&state.db, admin.id, &slug, &kinds).await
+    }
+    .await;
+    crate::state::finish(result)
+}

@@ -1,0 +1,291 @@
+//! The public `/about` page (who runs the site, how it is funded, who may advertise) and the admin's `/admin/operator` page that sets all of it.
+
+use super::api::*;
+use super::types::*;
+use crate::ui::{
+    action_error, echo_resource, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert,
+    MarkdownField, Saved,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AboutPage() -> impl IntoView {
+    let about = Resource::new(|| (), |_| get_about());
+    view! {
+        <Title text="About this site"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let v = match about.await {
+                    Ok(v) => v,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let p = v.profile;
+                view! {
+                    <article class="panel prose about">
+                        <h1>"About this site"</h1>
+                        <h2>"Who runs it"</h2>
+                        <p class="lead" data-testid="operator-name">{p.name.clone()}</p>
+                        <p>{p.about.clone()}</p>
+                        <h2>"How it is paid for, and our advertising policy"</h2>
+                        <p>
+                            "Advertising here is always labelled “Sponsored” and kept apart from what members and our "
+                            "editors write. It is chosen only from the page you are on, never from who you are, what "
+                            "you wrote or your health. No advertiser ever learns who you are."
+                        </p>
+                        {if p.configured {
+                            view! { <div class="user-html" inner_html=p.ad_policy_html.clone()></div> }.into_any()
+                        } else {
+                            view! { <p class="muted">"The operator has not published its own policy yet."</p> }.into_any()
+                        }}
+                        <h2 id="advertisers-h">"Who may advertise here"</h2>
+                        {if v.advertisers.is_empty() {
+                            view! { <p data-testid="no-advertisers">"No advertiser is approved at the moment."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="advertisers" aria-labelledby="advertisers-h">
+                                    {v.advertisers.into_iter().map(|a| view! {
+                                        <li>
+                                            <strong>{a.name.clone()}</strong>
+                                            " · "{a.kind.label()}" · "
+                                            <a href=a.website.clone() rel="sponsored noopener">{a.website.clone()}</a>
+                                            <br/>
+                                            <span class="muted">{a.disclosure.clone()}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        {(!v.bars.is_empty()).then(|| view! {
+                            <h2>"What some communities refuse"</h2>
+                            <ul>
+                                {v.bars.into_iter().map(|b| view! {
+                                    <li>
+                                        <a href=format!("/c/{}", b.slug)>{b.community.clone()}</a>
+                                        ": no advertising from a "{b.kind.label().to_lowercase()}"."
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    </article>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn OperatorPage() -> impl IntoView {
+    let save = ServerAction::<SaveOperatorProfile>::new();
+    let add = ServerAction::<AddAdvertiser>::new();
+    let status = ServerAction::<SetAdvertiserStatus>::new();
+    let bars = ServerAction::<SetAdBars>::new();
+    let data = Resource::new(
+        move || {
+            (
+                save.version().get(),
+                add.version().get(),
+                status.version().get(),
+                bars.version().get(),
+            )
+        },
+        |_| get_operator_admin(),
+    );
+    let profile_echo = echo_resource(
+        "operator_profile",
+        action_error(save).get_untracked().is_some(),
+    );
+    let add_echo = echo_resource(
+        "add_advertiser",
+        action_error(add).get_untracked().is_some(),
+    );
+    view! {
+        <Title text="The operator and advertisers"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (profile_echo, add_echo) = (profile_echo.await, add_echo.await);
+                let v = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                view! {
+                    <h1>"The operator and advertisers"</h1>
+                    <p class="admin-links">
+                        <a href="/admin">"Back to Admin"</a>
+                        " · "
+                        <a href="/about">"See the public page"</a>
+                    </p>
+                    <div class="settings-grid">
+                        <ProfileForm profile=v.profile echo=profile_echo action=save/>
+                        <AdvertiserForm echo=add_echo action=add/>
+                    </div>
+                    <AdvertiserList advertisers=v.advertisers action=status/>
+                    <BarsPanel communities=v.communities action=bars/>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileForm(
+    profile: OperatorProfile,
+    echo: Vec<(String, String)>,
+    action: ServerAction<SaveOperatorProfile>,
+) -> impl IntoView {
+    let err = action_error(action);
+    let (name, about, policy) = if profile.configured {
+        (profile.name, profile.about, profile.ad_policy_md)
+    } else {
+        Default::default()
+    };
+    let name = echoed(&echo, "name").unwrap_or(name);
+    let about = echoed(&echo, "about").unwrap_or(about);
+    let policy = echoed(&echo, "ad_policy").unwrap_or(policy);
+    view! {
+        <section class="panel" aria-labelledby="operator-h">
+            <h2 id="operator-h">"Who runs this site"</h2>
+            <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Who runs this site">
+                <FormAlert error=err/>
+                <Saved action=action message="Saved. /about shows it now."/>
+                <Field label="Operator's name" name="name" value=Some(name) error=field_error(err, "name")/>
+                <div class="field" class:has-error=move || field_error(err, "about").get().is_some()>
+                    <label for="f-about">"Who runs this site (one paragraph)"</label>
+                    <p class="hint" id="f-about-hint">{format!("Up to {ABOUT_MAX} characters: who you are, and why you run this community.")}</p>
+                    <textarea id="f-about" name="about" rows="4" aria-describedby="f-about-hint f-about-error">{crate::ui::textarea_text(about)}</textarea>
+                    <FieldMessage id="f-about-error".into() error=field_error(err, "about")/>
+                </div>
+                <MarkdownField label="Advertising and funding policy".into() name="ad_policy" id="f-ad_policy".into()
+                    value=policy rows=8 error=field_error(err, "ad_policy")/>
+                <button type="submit" class="button primary">"Save"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AdvertiserForm(
+    echo: Vec<(String, String)>,
+    action: ServerAction<AddAdvertiser>,
+) -> impl IntoView {
+    let err = action_error(action);
+    let kind = echoed(&echo, "kind").unwrap_or_default();
+    let disclosure = echoed(&echo, "disclosure").unwrap_or_default();
+    view! {
+        <section class="panel" aria-labelledby="add-adv-h">
+            <h2 id="add-adv-h">"Add an advertiser"</h2>
+            <p class="hint">"It waits for your approval; only approved advertisers are ever shown."</p>
+            <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Add an advertiser">
+                <FormAlert error=err/>
+                <Saved action=action message="Added. Approve it below when you are ready."/>
+                <Field label="Organisation" name="adv_name" value=echoed(&echo, "adv_name") error=field_error(err, "adv_name")/>
+                <Field label="Website" name="website" value=echoed(&echo, "website") hint="An https:// address." error=field_error(err, "website")/>
+                <div class="field" class:has-error=move || field_error(err, "kind").get().is_some()>
+                    <label for="f-kind">"Kind"</label>
+                    <select id="f-kind" name="kind" aria-describedby="f-kind-error">
+                        <option value="" selected=kind.is_empty()>"Choose…"</option>
+                        {AdvertiserKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
+                </div>
+                <Field label="Contact e-mail (never shown)" name="contact_email" kind="email" value=echoed(&echo, "contact_email") error=field_error(err, "contact_email")/>
+                <div class="field" class:has-error=move || field_error(err, "disclosure").get().is_some()>
+                    <label for="f-disclosure">"Disclosure"</label>
+                    <p class="hint" id="f-disclosure-hint">{format!("Up to {DISCLOSURE_MAX} characters, shown on /about: what they make or do that touches this community.")}</p>
+                    <textarea id="f-disclosure" name="disclosure" rows="2" aria-describedby="f-disclosure-hint f-disclosure-error">{crate::ui::textarea_text(disclosure)}</textarea>
+                    <FieldMessage id="f-disclosure-error".into() error=field_error(err, "disclosure")/>
+                </div>
+                <button type="submit" class="button primary">"Add advertiser"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AdvertiserList(
+    advertisers: Vec<Advertiser>,
+    action: ServerAction<SetAdvertiserStatus>,
+) -> impl IntoView {
+    let err = action_error(action);
+    view! {
+        <section class="panel" aria-labelledby="advertisers-h">
+            <h2 id="advertisers-h">"Advertisers"</h2>
+            <FormAlert error=err/>
+            {if advertisers.is_empty() {
+                view! { <p class="muted">"None yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="queue">
+                        {advertisers.into_iter().map(|a| {
+                            let changes: Vec<(&str, &str)> = match a.status {
+                                AdvertiserStatus::Approved => vec![("suspend", "Suspend"), ("remove", "Remove")],
+                                _ => vec![("approve", "Approve"), ("remove", "Remove")],
+                            };
+                            let id = a.id.to_string();
+                            view! {
+                                <li class="queue-item" data-testid="advertiser">
+                                    <p>
+                                        <strong>{a.name.clone()}</strong>" · "{a.kind.label()}" · "
+                                        <span class="badge" class:badge-verified=a.status == AdvertiserStatus::Approved>{a.status.label()}</span>
+                                    </p>
+                                    <p class="muted">{a.website.clone()}" · "{a.contact_email.clone()}</p>
+                                    <p>{a.disclosure.clone()}</p>
+                                    <div class="queue-actions">
+                                        {changes.into_iter().map(|(change, label)| {
+                                            let id = id.clone();
+                                            let aria = format!("{label} {}", a.name);
+                                            view! {
+                                                <ActionForm action=action attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=id.clone()/>
+                                                    <input type="hidden" name="change" value=change/>
+                                                    <button type="submit" class="button" aria-label=aria.clone()>{label}</button>
+                                                </ActionForm>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn BarsPanel(communities: Vec<CommunityBars>, action: ServerAction<SetAdBars>) -> impl IntoView {
+    let err = action_error(action);
+    view! {
+        <section class="panel" aria-labelledby="bars-h">
+            <h2 id="bars-h">"Kinds of advertiser each community refuses"</h2>
+            <FormAlert error=err/>
+            <Saved action=action message="Saved."/>
+            {communities.into_iter().map(|c| {
+                let slug = c.slug.clone();
+                view! {
+                    <ActionForm action=action attr:class="stack bars-form">
+                        <fieldset class="field">
+                            <legend>{c.name.clone()}</legend>
+                            <input type="hidden" name="slug" value=slug.clone()/>
+                            <div class="choices">
+                                {AdvertiserKind::ALL.into_iter().map(|k| {
+                                    let id = format!("bar-{}-{}", slug, k.as_str());
+                                    view! {
+                                        <span class="field checkbox">
+                                            <input type="checkbox" id=id.clone() name=k.as_str() value="yes" checked=c.barred.contains(&k)/>
+                                            <label for=id>{k.label()}</label>
+                                        </span>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                        <button type="submit" class="button">{format!("Save for {}", c.name)}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+        </section>
+    }
+}

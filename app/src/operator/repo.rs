@@ -1,0 +1,255 @@
+//! Server-only operator storage: the one profile row, advertisers and their states, and the kinds each community refuses; every change is audited.
+
+use super::types::*;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+/// What `/about` says before an admin has filled in the profile.
+const UNSET_NAME: &str = "The operator of this site";
+const UNSET_ABOUT: &str = "The organisation that runs this site has not described itself yet.";
+
+pub async fn profile(db: &Db) -> Result<OperatorProfile, AppError> {
+    let r = sqlx::query("SELECT name, about, ad_policy_md FROM operator_profile WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match r {
+        Some(r) => {
+            let md: String = r.try_get("ad_policy_md")?;
+            OperatorProfile {
+                name: r.try_get("name")?,
+                about: r.try_get("about")?,
+                ad_policy_html: crate::markdown::to_html(&md),
+                ad_policy_md: md,
+                configured: true,
+            }
+        }
+        None => OperatorProfile {
+            name: UNSET_NAME.into(),
+            about: UNSET_ABOUT.into(),
+            ad_policy_md: String::new(),
+            ad_policy_html: String::new(),
+            configured: false,
+        },
+    })
+}
+
+fn advertiser_from_row(r: &sqlx::any::AnyRow) -> Result<Advertiser, AppError> {
+    Ok(Advertiser {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        website: r.try_get("website")?,
+        kind: AdvertiserKind::parse(&r.try_get::<String, _>("kind")?)
+            .map_err(|_| AppError::Internal)?,
+        contact_email: r.try_get("contact_email")?,
+        disclosure: r.try_get("disclosure")?,
+        status: AdvertiserStatus::from_db(&r.try_get::<String, _>("status")?),
+    })
+}
+
+/// The public page: the profile, the approved advertisers (never their contact) and the kinds
+/// each community refuses.
+pub async fn about(db: &Db) -> Result<AboutView, AppError> {
+    let advertisers = sqlx::query(
+        "SELECT name, website, kind, disclosure FROM advertisers WHERE status = 'approved' ORDER BY name, id",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PublicAdvertiser {
+            name: r.try_get("name")?,
+            website: r.try_get("website")?,
+            kind: AdvertiserKind::parse(&r.try_get::<String, _>("kind")?)
+                .map_err(|_| AppError::Internal)?,
+            disclosure: r.try_get("disclosure")?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let bars = sqlx::query(
+        "SELECT c.name, c.slug, b.kind FROM community_ad_bars b JOIN communities c ON c.id = b.community_id \
+         ORDER BY c.name, b.kind",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CommunityBar {
+            community: r.try_get("name")?,
+            slug: r.try_get("slug")?,
+            kind: AdvertiserKind::parse(&r.try_get::<String, _>("kind")?)
+                .map_err(|_| AppError::Internal)?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(AboutView {
+        profile: profile(db).await?,
+        advertisers,
+        bars,
+    })
+}
+
+/// Everything the admin page shows.
+pub async fn admin_view(db: &Db) -> Result<OperatorAdmin, AppError> {
+    let advertisers = sqlx::query(
+        "SELECT id, name, website, kind, contact_email, disclosure, status FROM advertisers \
+         WHERE status <> 'removed' ORDER BY name, id",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(advertiser_from_row)
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let rows = sqlx::query(
+        "SELECT c.slug, c.name, b.kind FROM communities c \
+         LEFT JOIN community_ad_bars b ON b.community_id = c.id ORDER BY c.name, c.id, b.kind",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut communities: Vec<CommunityBars> = Vec::new();
+    for r in &rows {
+        let slug: String = r.try_get("slug")?;
+        let kind: Option<String> = r.try_get("kind")?;
+        if communities.last().map(|c| c.slug.as_str()) != Some(slug.as_str()) {
+            communities.push(CommunityBars {
+                slug: slug.clone(),
+                name: r.try_get("name")?,
+                barred: Vec::new(),
+            });
+        }
+        if let (Some(kind), Some(c)) = (kind, communities.last_mut()) {
+            c.barred
+                .push(AdvertiserKind::parse(&kind).map_err(|_| AppError::Internal)?);
+        }
+    }
+    Ok(OperatorAdmin {
+        profile: profile(db).await?,
+        advertisers,
+        communities,
+    })
+}
+
+pub async fn save_profile(
+    db: &Db,
+    actor: i64,
+    name: &str,
+    about: &str,
+    policy: &str,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO operator_profile (id, name, about, ad_policy_md, updated_at, updated_by) \
+         VALUES (1, $1, $2, $3, $4, $5) \
+         ON CONFLICT (id) DO UPDATE SET name = $1, about = $2, ad_policy_md = $3, updated_at = $4, updated_by = $5",
+    )
+    .bind(name)
+    .bind(about)
+    .bind(policy)
+    .bind(now)
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+    crate::admin::repo::audit(&mut tx, actor, "operator_profile", None, name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the "add an advertiser" form stores (checked by the server function).
+pub struct NewAdvertiser {
+    pub name: String,
+    pub website: String,
+    pub kind: AdvertiserKind,
+    pub contact_email: String,
+    pub disclosure: String,
+}
+
+/// Adds an advertiser, waiting for approval; returns its id.
+pub async fn add_advertiser(db: &Db, actor: i64, a: NewAdvertiser) -> Result<i64, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO advertisers (name, website, kind, contact_email, disclosure, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) RETURNING id",
+    )
+    .bind(&a.name)
+    .bind(&a.website)
+    .bind(a.kind.as_str())
+    .bind(&a.contact_email)
+    .bind(&a.disclosure)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    crate::admin::repo::audit(&mut tx, actor, "advertiser_add", None, &a.name).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Approves, suspends or removes an advertiser. A removed one cannot come back (add it again).
+pub async fn set_status(
+    db: &Db,
+    actor: i64,
+    id: i64,
+    status: AdvertiserStatus,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let name: String = sqlx::query(
+        "UPDATE advertisers SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'removed' RETURNING name",
+    )
+    .bind(status.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?
+    .try_get("name")?;
+    let action = format!("advertiser_{}", status.as_str());
+    crate::admin::repo::audit(&mut tx, actor, &action, None, &name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the kinds of advertiser the community `slug` refuses.
+pub async fn set_bars(
+    db: &Db,
+    actor: i64,
+    slug: &str,
+    kinds: &[AdvertiserKind],
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let community: i64 = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get("id")?;
+    sqlx::query("DELETE FROM community_ad_bars WHERE community_id = $1")
+        .bind(community)
+        .execute(&mut *tx)
+        .await?;
+    for k in kinds {
+        sqlx::query(
+            "INSERT INTO community_ad_bars (community_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(community)
+        .bind(k.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let detail = format!(
+        "{slug}: {}",
+        if kinds.is_empty() {
+            "none refused".to_string()
+        } else {
+            kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    crate::admin::repo::audit(&mut tx, actor, "community_ad_bars", None, &detail).await?;
+    tx.commit().await?;
+    Ok(())
+}

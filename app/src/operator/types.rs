@@ -1,0 +1,245 @@
+//! Operator wire types and input rules: the operator's profile, advertisers (kinds and states), and what `/about` shows of them.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of organisation an advertiser is (a community may refuse whole kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdvertiserKind {
+    Pharma,
+    Device,
+    Clinic,
+    Nonprofit,
+    Other,
+}
+
+impl AdvertiserKind {
+    pub const ALL: [AdvertiserKind; 5] = [
+        AdvertiserKind::Pharma,
+        AdvertiserKind::Device,
+        AdvertiserKind::Clinic,
+        AdvertiserKind::Nonprofit,
+        AdvertiserKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdvertiserKind::Pharma => "pharma",
+            AdvertiserKind::Device => "device",
+            AdvertiserKind::Clinic => "clinic",
+            AdvertiserKind::Nonprofit => "nonprofit",
+            AdvertiserKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AdvertiserKind::Pharma => "Pharmaceutical company",
+            AdvertiserKind::Device => "Medical device maker",
+            AdvertiserKind::Clinic => "Clinic or practice",
+            AdvertiserKind::Nonprofit => "Non-profit organisation",
+            AdvertiserKind::Other => "Other organisation",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw.trim())
+            .ok_or_else(|| "Choose what kind of organisation it is.".to_string())
+    }
+}
+
+/// Where an advertiser stands. Only `Approved` advertisers are ever shown anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdvertiserStatus {
+    /// Added, not yet approved.
+    Pending,
+    Approved,
+    /// Stopped for now; can be approved again.
+    Suspended,
+    /// Gone from every list; kept for the records.
+    Removed,
+}
+
+impl AdvertiserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdvertiserStatus::Pending => "pending",
+            AdvertiserStatus::Approved => "approved",
+            AdvertiserStatus::Suspended => "suspended",
+            AdvertiserStatus::Removed => "removed",
+        }
+    }
+
+    pub fn from_db(raw: &str) -> Self {
+        match raw {
+            "approved" => AdvertiserStatus::Approved,
+            "suspended" => AdvertiserStatus::Suspended,
+            "removed" => AdvertiserStatus::Removed,
+            _ => AdvertiserStatus::Pending,
+        }
+    }
+
+    /// The state an admin's button asks for: "approve", "suspend" or "remove".
+    pub fn from_change(raw: &str) -> Option<Self> {
+        match raw {
+            "approve" => Some(AdvertiserStatus::Approved),
+            "suspend" => Some(AdvertiserStatus::Suspended),
+            "remove" => Some(AdvertiserStatus::Removed),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AdvertiserStatus::Pending => "Waiting for approval",
+            AdvertiserStatus::Approved => "Approved",
+            AdvertiserStatus::Suspended => "Suspended",
+            AdvertiserStatus::Removed => "Removed",
+        }
+    }
+}
+
+/// Who runs the site, as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorProfile {
+    pub name: String,
+    /// One paragraph: "who runs this site".
+    pub about: String,
+    /// The advertising and funding policy, Markdown as typed (for the edit form).
+    pub ad_policy_md: String,
+    /// The same, rendered and sanitised.
+    pub ad_policy_html: String,
+    /// An admin has filled it in (until then `/about` says so).
+    pub configured: bool,
+}
+
+/// An advertiser as `/about` lists it: never its contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAdvertiser {
+    pub name: String,
+    pub website: String,
+    pub kind: AdvertiserKind,
+    pub disclosure: String,
+}
+
+/// A kind of advertiser a community refuses, for `/about`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityBar {
+    pub community: String,
+    pub slug: String,
+    pub kind: AdvertiserKind,
+}
+
+/// The public `/about` page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AboutView {
+    pub profile: OperatorProfile,
+    pub advertisers: Vec<PublicAdvertiser>,
+    pub bars: Vec<CommunityBar>,
+}
+
+/// An advertiser as admins manage it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advertiser {
+    pub id: i64,
+    pub name: String,
+    pub website: String,
+    pub kind: AdvertiserKind,
+    pub contact_email: String,
+    pub disclosure: String,
+    pub status: AdvertiserStatus,
+}
+
+/// A community and the kinds it refuses, for the admin form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityBars {
+    pub slug: String,
+    pub name: String,
+    pub barred: Vec<AdvertiserKind>,
+}
+
+/// The admin's operator page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorAdmin {
+    pub profile: OperatorProfile,
+    /// Every advertiser but the removed ones, by name.
+    pub advertisers: Vec<Advertiser>,
+    pub communities: Vec<CommunityBars>,
+}
+
+pub const NAME_MAX: usize = 100;
+pub const ABOUT_MAX: usize = 1000;
+pub const POLICY_MAX: usize = 10_000;
+pub const DISCLOSURE_MAX: usize = 300;
+
+/// Trimmed text of `min..=max` characters, with the field's own words in the error.
+pub fn text(raw: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
+    let s = raw.trim().to_string();
+    let n = s.chars().count();
+    if n < min {
+        return Err(if min <= 1 {
+            format!("Enter {what}.")
+        } else {
+            format!("Enter {what} ({min} characters at least).")
+        });
+    }
+    if n > max {
+        return Err(format!("Keep {what} to {max} characters (it has {n})."));
+    }
+    Ok(s)
+}
+
+/// An advertiser's website: as people type it, stored as `https://…` (no plain http: the
+/// address is shown beside a health community).
+pub fn parse_https_website(raw: &str) -> Result<String, String> {
+    if raw.trim().is_empty() {
+        return Err("Enter the advertiser's website.".into());
+    }
+    let url = crate::directory::types::parse_website(raw)?;
+    if url.starts_with("https://") {
+        Ok(url)
+    } else {
+        Err("Give an https:// address.".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_changes_round_trip() {
+        for k in AdvertiserKind::ALL {
+            assert_eq!(AdvertiserKind::parse(k.as_str()), Ok(k));
+        }
+        assert!(AdvertiserKind::parse("casino").is_err());
+        assert_eq!(
+            AdvertiserStatus::from_change("approve"),
+            Some(AdvertiserStatus::Approved)
+        );
+        assert_eq!(AdvertiserStatus::from_change("pending"), None);
+        assert_eq!(
+            AdvertiserStatus::from_db("suspended"),
+            AdvertiserStatus::Suspended
+        );
+    }
+
+    #[test]
+    fn websites_must_be_https() {
+        assert_eq!(
+            parse_https_website("example.org/ms").as_deref(),
+            Ok("https://example.org/ms")
+        );
+        assert!(parse_https_website("http://example.org").is_err());
+        assert!(parse_https_website("").is_err());
+        assert!(parse_https_website("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn text_has_bounds() {
+        assert_eq!(text("  Trust ", 2, 10, "a name").as_deref(), Ok("Trust"));
+        assert!(text("T", 2, 10, "a name").is_err());
+        assert!(text(&"x".repeat(11), 2, 10, "a name").is_err());
+    }
+}

@@ -1,0 +1,66 @@
+// The operator's half in the browser: the admin adds and approves an advertiser and /about shows it to a visitor (with and without JavaScript); the admin page passes axe.
+import AxeBuilder from "@axe-core/playwright";
+import { Browser, expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, freshPage, hydrated, logIn, uniqueHandle } from "./helpers";
+
+async function addAndApprove(page: Page, name: string) {
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "The operator and advertisers" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("The operator and advertisers");
+  const form = page.getByRole("form", { name: "Add an advertiser" });
+  await form.getByLabel("Organisation").fill(name);
+  // A plain http address is refused with the reason, and what was typed stays.
+  await form.getByLabel("Website").fill("http://plain.example.org");
+  await form.getByLabel("Kind").selectOption("nonprofit");
+  await form.getByLabel("Contact e-mail (never shown)").fill("partners@example.org");
+  await form.getByLabel("Disclosure").fill(`${name} runs a helpline for people with MS.`);
+  await form.getByRole("button", { name: "Add advertiser" }).click();
+  await expect(page.locator("#f-website-error")).toHaveText(/https:\/\//);
+  await expect(page.getByRole("form", { name: "Add an advertiser" }).getByLabel("Organisation")).toHaveValue(name);
+  await page.getByRole("form", { name: "Add an advertiser" }).getByLabel("Website").fill("helpline.example.org");
+  await page.getByRole("form", { name: "Add an advertiser" }).getByRole("button", { name: "Add advertiser" }).click();
+  const item = page.getByTestId("advertiser").filter({ hasText: name });
+  await expect(item).toContainText("Waiting for approval");
+  await item.getByRole("button", { name: `Approve ${name}` }).click();
+  await expect(page.getByTestId("advertiser").filter({ hasText: name })).toContainText("Approved");
+}
+
+async function visitorSees(browser: Browser, name: string) {
+  const visitor = await freshPage(browser);
+  await visitor.goto("/");
+  await visitor.getByRole("contentinfo").getByRole("link", { name: "Who runs this site, and advertising" }).click();
+  await expect(visitor.getByTestId("operator-name")).toHaveText("Thames Neurology Trust");
+  const list = visitor.getByRole("list", { name: "Who may advertise here" });
+  await expect(list).toContainText(name);
+  await expect(list).toContainText("Northbridge Pharma");
+  // The suspended demo advertiser is not listed, and no contact address is.
+  await expect(list).not.toContainText("QuickCure");
+  await expect(visitor.locator("body")).not.toContainText("partners@");
+  await visitor.context().close();
+}
+
+test("the admin approves an advertiser and /about lists it for visitors", async ({ page, browser }) => {
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  const name = `Helpline ${uniqueHandle("adv")}`;
+  await addAndApprove(page, name);
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+  await visitorSees(browser, name);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the advertiser forms work as plain forms", async ({ page, browser }) => {
+    await page.goto("/login");
+    await page.getByLabel("Handle or e-mail address").fill("demo_admin");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("banner").getByText("@demo_admin")).toBeVisible();
+    const name = `Plain ${uniqueHandle("adv")}`;
+    await addAndApprove(page, name);
+    await visitorSees(browser, name);
+  });
+});

@@ -1,0 +1,99 @@
+//! Demo operator for `seed --demo`: the fictional "Thames Neurology Trust" with its about text and advertising policy, two approved advertisers and a suspended one (all invented).
+
+use crate::demo_posts::user;
+use app::operator::repo::{self as operator, NewAdvertiser};
+use app::operator::types::{AdvertiserKind, AdvertiserStatus};
+use app::state::AppState;
+use sqlx::Row;
+
+const ABOUT: &str = "HealthCommunity is run by the Thames Neurology Trust, a fictional charity of neurologists, MS nurses and patients in London. We host the community, pay for it from donations and clearly labelled sponsorship, and our clinicians moderate it. We never sell members' data.";
+
+const POLICY: &str = "## Our advertising policy\n\n\
+- **Who may advertise**: only organisations we approved, listed on this page with what they make or do.\n\
+- **Labelled, always**: every sponsored message says *Sponsored* and who paid for it. It never looks like a member's post or our editors' articles.\n\
+- **Chosen from the page, never from you**: a sponsored message is picked by the community and the kind of page, never by your handle, role, condition or anything you wrote.\n\
+- **Never in private places**: no sponsored content in support groups, messages, requests to clinics, notifications, settings or e-mails.\n\
+- **No say over content**: sponsors never see who our members are and have no influence on what members, moderators or our editors write.\n\n\
+Questions about our funding: funding@thames-neurology.invalid";
+
+struct DemoAdvertiser {
+    name: &'static str,
+    website: &'static str,
+    kind: AdvertiserKind,
+    disclosure: &'static str,
+    status: AdvertiserStatus,
+}
+
+const ADVERTISERS: &[DemoAdvertiser] = &[
+    DemoAdvertiser {
+        name: "Northbridge Pharma",
+        website: "https://northbridge-pharma.invalid",
+        kind: AdvertiserKind::Pharma,
+        disclosure:
+            "A fictional company that makes a disease-modifying treatment for relapsing MS.",
+        status: AdvertiserStatus::Approved,
+    },
+    DemoAdvertiser {
+        name: "MS Fatigue Foundation",
+        website: "https://ms-fatigue.invalid",
+        kind: AdvertiserKind::Nonprofit,
+        disclosure:
+            "A fictional charity that funds research into fatigue in MS and runs a helpline.",
+        status: AdvertiserStatus::Approved,
+    },
+    DemoAdvertiser {
+        name: "QuickCure Supplements",
+        website: "https://quickcure.invalid",
+        kind: AdvertiserKind::Other,
+        disclosure: "A fictional supplement seller, suspended after claiming its pills cure MS.",
+        status: AdvertiserStatus::Suspended,
+    },
+];
+
+/// Creates the demo operator once (nothing when an operator profile exists); returns how many
+/// advertisers it added.
+pub async fn create(state: &AppState) -> Result<usize, String> {
+    let db = &state.db;
+    let exists = sqlx::query("SELECT 1 AS one FROM operator_profile WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if exists {
+        return Ok(0);
+    }
+    let admin = user(state, "demo_admin").await?.id;
+    operator::save_profile(db, admin, "Thames Neurology Trust", ABOUT, POLICY)
+        .await
+        .map_err(|e| e.to_string())?;
+    for a in ADVERTISERS {
+        let id = operator::add_advertiser(
+            db,
+            admin,
+            NewAdvertiser {
+                name: a.name.into(),
+                website: a.website.into(),
+                kind: a.kind,
+                contact_email: format!("partners@{}", a.website.trim_start_matches("https://")),
+                disclosure: a.disclosure.into(),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        operator::set_status(db, admin, id, a.status)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    // The diabetes community refuses pharmaceutical advertising.
+    let diabetes = sqlx::query("SELECT slug FROM communities WHERE slug = 'type-2-diabetes'")
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .map(|r| r.get::<String, _>("slug"));
+    if let Some(slug) = diabetes {
+        operator::set_bars(db, admin, &slug, &[AdvertiserKind::Pharma])
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(ADVERTISERS.len())
+}
