@@ -1,6 +1,7 @@
 //! The HTML shell, the router and route table, and the header and footer.
 
 use crate::admin::pages::AdminPage;
+use crate::announcements::pages::AnnouncementBanners;
 use crate::auth::pages::{
     ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
 };
@@ -117,6 +118,7 @@ fn Frame() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Header/>
+        <AnnouncementBanners/>
         <main id="main" class="wrap" tabindex="-1">
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod announcements;
 pub mod app;
 pub mod auth;
 pub mod communities;

@@ -64,3 +64,50 @@ test.describe("without JavaScript", () => {
     await visitorSees(browser, name);
   });
 });
+
+async function dismissAsVisitor(page: Page) {
+  await page.goto("/c/multiple-sclerosis");
+  const banner = page.getByTestId("announcement").filter({ hasText: "Ask the MS nurses, live" });
+  await expect(banner).toContainText("From Thames Neurology Trust");
+  await banner.getByRole("button", { name: "Dismiss: Ask the MS nurses, live" }).click();
+  await expect(page.getByTestId("announcement").filter({ hasText: "Ask the MS nurses, live" })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Multiple Sclerosis");
+  await expect(page.getByTestId("announcement").filter({ hasText: "Ask the MS nurses, live" })).toHaveCount(0);
+  // Only on the community's pages: the home page never had it.
+  await page.goto("/");
+  await expect(page.getByTestId("announcement").filter({ hasText: "Ask the MS nurses, live" })).toHaveCount(0);
+}
+
+test("a visitor dismisses the community's announcement and it stays dismissed", async ({ page }) => {
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  await dismissAsVisitor(page);
+});
+
+test("the admin publishes an announcement for one community", async ({ page, browser }) => {
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await page.goto("/admin/operator");
+  await hydrated(page);
+  const title = `Diabetes clinic moves ${uniqueHandle("ann")}`;
+  const form = page.getByRole("form", { name: "New announcement" });
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Message").fill("From January the clinic is on the second floor.");
+  await form.getByLabel("Where").selectOption("type-2-diabetes");
+  await form.getByRole("button", { name: "Publish announcement" }).click();
+  await expect(page.getByTestId("managed-announcement").filter({ hasText: title })).toContainText("showing");
+  const visitor = await freshPage(browser);
+  await visitor.goto("/c/type-2-diabetes");
+  await expect(visitor.getByTestId("announcement").filter({ hasText: title })).toBeVisible();
+  await visitor.goto("/c/multiple-sclerosis");
+  await expect(visitor.getByTestId("announcement").filter({ hasText: title })).toHaveCount(0);
+  await visitor.context().close();
+});
+
+test.describe("announcements without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a visitor dismisses the community's announcement as a plain form", async ({ page }) => {
+    await dismissAsVisitor(page);
+  });
+});

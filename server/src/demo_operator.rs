@@ -1,4 +1,4 @@
-//! Demo operator for `seed --demo`: the fictional "Thames Neurology Trust" with its about text and advertising policy, two approved advertisers and a suspended one (all invented).
+//! Demo operator for `seed --demo`: the fictional "Thames Neurology Trust" with its about text and advertising policy, two approved advertisers and a suspended one, and an announcement in the MS community (all invented).
 
 use crate::demo_posts::user;
 use app::operator::repo::{self as operator, NewAdvertiser};
@@ -95,5 +95,20 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             .await
             .map_err(|e| e.to_string())?;
     }
+    app::announcements::repo::create(
+        db,
+        admin,
+        app::announcements::repo::NewAnnouncement {
+            title: "Ask the MS nurses, live".into(),
+            body: "Every Thursday from 6 to 7 pm our MS nurses answer questions in this community."
+                .into(),
+            severity: app::announcements::types::Severity::Info,
+            community: Some("multiple-sclerosis".into()),
+            starts_at: app::db::now_ms(),
+            ends_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(ADVERTISERS.len())
 }

@@ -68,7 +68,7 @@ pub async fn save_operator_profile(
 /// Adds an advertiser; it waits for approval before anything of it can be shown.
 #[server(endpoint = "operator/add_advertiser")]
 pub async fn add_advertiser(
-    name: String,
+    adv_name: String,
     website: String,
     kind: String,
     contact_email: String,
@@ -82,7 +82,7 @@ pub async fn add_advertiser(
         let mut c = Checker::new();
         let n = c.check(
             "adv_name",
-            text(&name, 2, NAME_MAX, "the organisation's name"),
+            text(&adv_name, 2, NAME_MAX, "the organisation's name"),
         );
         let w = c.check("website", parse_https_website(&website));
         let k = c.check("kind", AdvertiserKind::parse(&kind));
@@ -117,7 +117,7 @@ pub async fn add_advertiser(
     session::finish_form(
         "add_advertiser",
         &[
-            ("adv_name", &name),
+            ("adv_name", &adv_name),
             ("website", &website),
             ("kind", &kind),
             ("contact_email", &contact_email),

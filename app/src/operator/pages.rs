@@ -1,7 +1,9 @@
-//! The public `/about` page (who runs the site, how it is funded, who may advertise) and the admin's `/admin/operator` page that sets all of it.
+//! The public `/about` page (who runs the site, how it is funded, who may advertise) and the admin's `/admin/operator` page that sets all of it, announcements included.
 
 use super::api::*;
 use super::types::*;
+use crate::announcements::api::{CreateAnnouncement, EndAnnouncement};
+use crate::announcements::pages::AnnouncementsPanel;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert,
     MarkdownField, Saved,
@@ -80,6 +82,8 @@ pub fn OperatorPage() -> impl IntoView {
     let add = ServerAction::<AddAdvertiser>::new();
     let status = ServerAction::<SetAdvertiserStatus>::new();
     let bars = ServerAction::<SetAdBars>::new();
+    let announce = ServerAction::<CreateAnnouncement>::new();
+    let end = ServerAction::<EndAnnouncement>::new();
     let data = Resource::new(
         move || {
             (
@@ -99,11 +103,16 @@ pub fn OperatorPage() -> impl IntoView {
         "add_advertiser",
         action_error(add).get_untracked().is_some(),
     );
+    let announce_echo = echo_resource(
+        "create_announcement",
+        action_error(announce).get_untracked().is_some(),
+    );
     view! {
         <Title text="The operator and advertisers"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let (profile_echo, add_echo) = (profile_echo.await, add_echo.await);
+                let announce_echo = announce_echo.await;
                 let v = match data.await {
                     Ok(v) => v,
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
@@ -119,6 +128,9 @@ pub fn OperatorPage() -> impl IntoView {
                         <ProfileForm profile=v.profile echo=profile_echo action=save/>
                         <AdvertiserForm echo=add_echo action=add/>
                     </div>
+                    <AnnouncementsPanel
+                        communities=v.communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect()
+                        echo=announce_echo create=announce end=end/>
                     <AdvertiserList advertisers=v.advertisers action=status/>
                     <BarsPanel communities=v.communities action=bars/>
                 }.into_any()

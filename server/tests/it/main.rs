@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod admin_and_pages;
+mod announcements;
 mod cli;
 mod communities;
 mod directory;

@@ -20,7 +20,7 @@ async fn add(app: &TestApp, admin: &Client, name: &str, kind: &str) -> i64 {
         admin,
         "operator/add_advertiser",
         &[
-            ("name", name),
+            ("adv_name", name),
             (
                 "website",
                 &format!("{}.example.org", name.to_lowercase().replace(' ', "-")),
@@ -194,7 +194,7 @@ async fn only_admins_run_the_operator(app: TestApp) {
         (
             "operator/add_advertiser",
             vec![
-                ("name", "Evil Corp".into()),
+                ("adv_name", "Evil Corp".into()),
                 ("website", "evil.example".into()),
                 ("kind", "other".into()),
                 ("contact_email", "a@evil.example".into()),
@@ -231,7 +231,7 @@ async fn bad_input_is_reported_per_field(app: TestApp) {
             &admin,
             "operator/add_advertiser",
             &[
-                ("name", "N"),
+                ("adv_name", "N"),
                 ("website", "http://plain.example.org"),
                 ("kind", "casino"),
                 ("contact_email", "nobody"),

@@ -1,0 +1,169 @@
+//! Server-only announcement storage: what runs now for a page (minus what the reader dismissed), the admin list, creating and ending (audited), and members' dismissals.
+
+use super::types::*;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+/// At most this many banners at once (important first, then the newest).
+const SHOWN_MAX: i64 = 3;
+
+/// The announcements running at `now` for a page of community `slug` (or none), minus those
+/// member `user` dismissed and those in a visitor's cookie `skip`.
+pub async fn running(
+    db: &Db,
+    slug: Option<&str>,
+    user: Option<i64>,
+    skip: &[i64],
+    now: i64,
+) -> Result<Vec<Announcement>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.title, a.body, a.severity FROM announcements a \
+         LEFT JOIN communities c ON c.id = a.community_id \
+         WHERE a.starts_at <= $1 AND (a.ends_at IS NULL OR a.ends_at > $1) \
+           AND (a.community_id IS NULL OR c.slug = $2) \
+           AND NOT EXISTS (SELECT 1 FROM announcement_dismissals d \
+                           WHERE d.announcement_id = a.id AND d.user_id = $3) \
+         ORDER BY CASE WHEN a.severity = 'important' THEN 0 ELSE 1 END, a.id DESC \
+         LIMIT $4",
+    )
+    .bind(now)
+    .bind(slug)
+    .bind(user)
+    .bind(SHOWN_MAX + skip.len() as i64)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        if skip.contains(&id) {
+            continue;
+        }
+        out.push(Announcement {
+            id,
+            title: r.try_get("title")?,
+            body: r.try_get("body")?,
+            severity: Severity::from_db(&r.try_get::<String, _>("severity")?),
+        });
+    }
+    out.truncate(SHOWN_MAX as usize);
+    Ok(out)
+}
+
+/// Whether announcement `id` exists (a dismissal of anything else is a 404).
+pub async fn exists(db: &Db, id: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM announcements WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
+pub async fn dismiss(db: &Db, user: i64, id: i64) -> Result<(), AppError> {
+    if !exists(db, id).await? {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO announcement_dismissals (announcement_id, user_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (announcement_id, user_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// What the admin form stores (checked by the server function).
+pub struct NewAnnouncement {
+    pub title: String,
+    pub body: String,
+    pub severity: Severity,
+    /// A community's slug, or `None` for the whole site.
+    pub community: Option<String>,
+    pub starts_at: i64,
+    pub ends_at: Option<i64>,
+}
+
+pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let community: Option<i64> = match &a.community {
+        Some(slug) => Some(
+            sqlx::query("SELECT id FROM communities WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| AppError::field("community", "Choose a community from the list."))?
+                .try_get("id")?,
+        ),
+        None => None,
+    };
+    let id: i64 = sqlx::query(
+        "INSERT INTO announcements (community_id, title, body, severity, starts_at, ends_at, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(community)
+    .bind(&a.title)
+    .bind(&a.body)
+    .bind(a.severity.as_str())
+    .bind(a.starts_at)
+    .bind(a.ends_at)
+    .bind(actor)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    crate::admin::repo::audit(&mut tx, actor, "announcement_add", None, &a.title).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ends a running or scheduled announcement now.
+pub async fn end(db: &Db, actor: i64, id: i64) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let title: String = sqlx::query(
+        "UPDATE announcements SET ends_at = $1 WHERE id = $2 AND (ends_at IS NULL OR ends_at > $1) RETURNING title",
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?
+    .try_get("title")?;
+    crate::admin::repo::audit(&mut tx, actor, "announcement_end", None, &title).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The newest announcements, for the admin page.
+pub async fn list(db: &Db, now: i64) -> Result<Vec<ManagedAnnouncement>, AppError> {
+    sqlx::query(
+        "SELECT a.id, a.title, a.body, a.severity, c.name AS community, a.starts_at, a.ends_at, \
+           (SELECT COUNT(*) FROM announcement_dismissals d WHERE d.announcement_id = a.id) AS dismissed \
+         FROM announcements a LEFT JOIN communities c ON c.id = a.community_id \
+         ORDER BY a.id DESC LIMIT 50",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let starts_at: i64 = r.try_get("starts_at")?;
+        let ends_at: Option<i64> = r.try_get("ends_at")?;
+        Ok(ManagedAnnouncement {
+            id: r.try_get("id")?,
+            title: r.try_get("title")?,
+            body: r.try_get("body")?,
+            severity: Severity::from_db(&r.try_get::<String, _>("severity")?),
+            community: r.try_get("community")?,
+            starts_at,
+            ends_at,
+            state: RunState::at(starts_at, ends_at, now),
+            dismissed: r.try_get("dismissed")?,
+        })
+    })
+    .collect()
+}
