@@ -282,11 +282,11 @@ fn BarsPanel(communities: Vec<CommunityBars>, action: ServerAction<SetAdBars>) -
                         <fieldset class="field">
                             <legend>{c.name.clone()}</legend>
                             <input type="hidden" name="slug" value=slug.clone()/>
-                            <div class="choices">
+                            <div class="bar-choices">
                                 {AdvertiserKind::ALL.into_iter().map(|k| {
                                     let id = format!("bar-{}-{}", slug, k.as_str());
                                     view! {
-                                        <span class="field checkbox">
+                                        <span class="bar-choice">
                                             <input type="checkbox" id=id.clone() name=k.as_str() value="yes" checked=c.barred.contains(&k)/>
                                             <label for=id>{k.label()}</label>
                                         </span>
