@@ -428,6 +428,18 @@ pub async fn change_address(
     user: i64,
     address: &str,
 ) -> Result<(), AppError> {
+    let holds = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1 AND email = $2")
+        .bind(user)
+        .bind(address)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some();
+    if holds {
+        return Err(AppError::field(
+            "new_email",
+            "This is your address already.",
+        ));
+    }
     sqlx::query("UPDATE users SET pending_email = $1 WHERE id = $2")
         .bind(address)
         .bind(user)

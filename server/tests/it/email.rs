@@ -275,6 +275,19 @@ async fn a_new_address_waits_for_its_link(app: TestApp) {
         )
         .await;
     assert!(r.error().field_message("new_email").is_some());
+    // The address it holds already: said so, and no link is sent.
+    let r = app
+        .call_as(
+            &c,
+            "change_email",
+            &[("new_email", "finn_f@example.org"), ("password", PW)],
+        )
+        .await;
+    assert!(r
+        .error()
+        .field_message("new_email")
+        .is_some_and(|m| m.contains("already")));
+    assert_eq!(account_mails(&app, "finn_f@example.org").await.len(), 1);
     app.call_as(
         &c,
         "change_email",
