@@ -22,6 +22,7 @@ use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::search::pages::SearchPage;
 use crate::session::Session;
+use crate::sponsored::pages::WhySponsoredPage;
 use crate::ui::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -132,6 +133,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/operator") view=OperatorPage ssr=SsrMode::Async/>
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
+                <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/c") view=CommunitiesPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>

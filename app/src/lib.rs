@@ -7,6 +7,8 @@ pub mod app;
 pub mod auth;
 pub mod communities;
 #[cfg(feature = "ssr")]
+pub mod counting;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod directory;
 pub mod error;
@@ -25,6 +27,7 @@ pub mod profiles;
 pub mod search;
 pub mod session;
 pub mod slug;
+pub mod sponsored;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;

@@ -115,6 +115,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Caps concurrent password hashing at the core count (argon2 is deliberately expensive).
     pub hashing: Arc<Semaphore>,
+    /// Counts kept in memory until the next flush (impressions, clicks, slots).
+    pub counts: Arc<crate::counting::Counts>,
 }
 
 impl AppState {
@@ -127,6 +129,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             hashing: Arc::new(Semaphore::new(cores)),
+            counts: Arc::new(crate::counting::Counts::default()),
         }
     }
 }

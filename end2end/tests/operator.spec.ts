@@ -111,3 +111,74 @@ test.describe("announcements without JavaScript", () => {
     await dismissAsVisitor(page);
   });
 });
+
+test("the operator runs a campaign for the MS community; a visitor sees it labelled and clicks it; the counts reach the admin", async ({ page, browser }) => {
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  const name = `Sponsor ${uniqueHandle("adv")}`;
+  await addAndApprove(page, name);
+  const headline = `Free MS fatigue helpline ${uniqueHandle("c")}`.slice(0, 60);
+  const form = page.getByRole("form", { name: "New campaign" });
+  await form.getByLabel("For", { exact: true }).selectOption({ label: name });
+  await form.getByLabel("Headline").fill(headline);
+  await form.getByLabel("Text").fill("Nurses answer your questions about fatigue, weekdays 9 to 5.");
+  await form.getByLabel("Button label").fill("Call the helpline");
+  // Plain http is refused, with the reason, and the rest of the form stays as typed.
+  await form.getByLabel("Button leads to").fill("http://helpline.example.org/ms");
+  await form.getByLabel("In the feed (after the 3rd post)").uncheck();
+  await form.getByLabel("Multiple Sclerosis", { exact: true }).check();
+  await form.getByRole("button", { name: "Create campaign" }).click();
+  await expect(page.locator("#f-camp_url-error")).toContainText("https://");
+  await expect(page.getByRole("form", { name: "New campaign" }).getByLabel("Headline")).toHaveValue(headline);
+  await page.getByRole("form", { name: "New campaign" }).getByLabel("Button leads to").fill("https://helpline.example.org/ms");
+  await page.getByRole("form", { name: "New campaign" }).getByRole("button", { name: "Create campaign" }).click();
+  const row = page.getByTestId("campaign").filter({ hasText: headline });
+  await expect(row).toContainText("running");
+  await expect(row).toContainText("Multiple Sclerosis");
+
+  // A visitor sees it on the MS community, labelled with who paid, and clicks it.
+  const visitor = await freshPage(browser);
+  await visitor.route("https://helpline.example.org/**", (route) =>
+    route.fulfill({ status: 200, contentType: "text/html", body: "<title>Helpline</title><p>Landing page</p>" }),
+  );
+  await visitor.goto("/c/multiple-sclerosis");
+  const ad = visitor.locator("[data-sponsored]").filter({ hasText: headline });
+  await expect(ad).toBeVisible();
+  await expect(ad).toContainText(`Sponsored · ${name}`);
+  await expect(ad.getByRole("link", { name: "Why am I seeing this?" })).toHaveAttribute("href", /\/about\/sponsored\?c=multiple-sclerosis/);
+  const cta = ad.getByRole("link", { name: "Call the helpline" });
+  await expect(cta).toHaveAttribute("rel", "sponsored noopener");
+  await cta.click();
+  await expect(visitor).toHaveURL("https://helpline.example.org/ms");
+  await visitor.context().close();
+
+  // The admin sees the impression and the click.
+  await page.reload();
+  const counted = page.getByTestId("campaign").filter({ hasText: headline });
+  await expect(counted.getByTestId("clicks")).toHaveText("1");
+  await expect(counted.getByTestId("impressions")).not.toHaveText("0");
+});
+
+test("support groups and private messages carry no sponsored content; community pages do", async ({ page }) => {
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  await page.goto("/c/multiple-sclerosis");
+  await expect(page.locator("[data-sponsored]").first()).toBeVisible();
+  for (const path of ["/g/newly-diagnosed-with-ms", "/messages/dr_okafor", "/messages", "/notifications", "/settings"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.locator("[data-sponsored]")).toHaveCount(0);
+    await expect(page.locator("body")).not.toContainText("Sponsored ·");
+  }
+});
+
+test("Why am I seeing this? explains the page, not the reader, and passes axe", async ({ page }) => {
+  await page.goto("/c/multiple-sclerosis");
+  const ad = page.locator("[data-sponsored]").first();
+  await ad.getByRole("link", { name: "Why am I seeing this?" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Why am I seeing this?");
+  await expect(page.locator("main")).toContainText("/c/multiple-sclerosis");
+  await expect(page.locator("main")).toContainText("never chosen from who you are");
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+});

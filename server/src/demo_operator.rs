@@ -59,10 +59,11 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
         .await
         .map_err(|e| e.to_string())?
         .is_some();
+    let admin = user(state, "demo_admin").await?.id;
     if exists {
+        campaigns(state, admin).await?;
         return Ok(0);
     }
-    let admin = user(state, "demo_admin").await?.id;
     operator::save_profile(db, admin, "Thames Neurology Trust", ABOUT, POLICY)
         .await
         .map_err(|e| e.to_string())?;
@@ -110,5 +111,81 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     )
     .await
     .map_err(|e| e.to_string())?;
+    campaigns(state, admin).await?;
     Ok(ADVERTISERS.len())
+}
+
+/// A running Northbridge Pharma campaign in the MS community's feed, and the operator's own
+/// house promotion of its MS centre in sidebars and the directory; once (a database that has campaigns is left alone).
+async fn campaigns(state: &AppState, admin: i64) -> Result<(), String> {
+    use app::sponsored::repo::{create, NewCampaign};
+    use app::sponsored::types::Placement;
+    let db = &state.db;
+    let any = sqlx::query("SELECT 1 AS one FROM campaigns LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    let northbridge = sqlx::query("SELECT id FROM advertisers WHERE name = 'Northbridge Pharma'")
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .map(|r| r.get::<i64, _>("id"));
+    let ms = sqlx::query("SELECT 1 AS one FROM communities WHERE slug = 'multiple-sclerosis'")
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if any || !ms {
+        return Ok(());
+    }
+    let now = app::db::now_ms();
+    if let Some(id) = northbridge {
+        create(
+            db,
+            admin,
+            NewCampaign {
+                advertiser: Some(id),
+                headline: "Living with relapsing MS?".into(),
+                body: "A free guide to talking with your neurologist about treatment options, from Northbridge Pharma.".into(),
+                cta: "Get the guide".into(),
+                url: "https://northbridge-pharma.invalid/ms-guide".into(),
+                starts_at: now,
+                ends_at: None,
+                placements: vec![Placement::Feed],
+                communities: vec!["multiple-sclerosis".into()],
+                total_cap: Some(100_000),
+                daily_cap: None,
+                visitor_daily_cap: Some(3),
+                cpm_cents: Some(1_200),
+                flat_fee_cents: None,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    create(
+        db,
+        admin,
+        NewCampaign {
+            advertiser: None,
+            headline: "Book at the Thames MS Centre".into(),
+            body: "Our own MS clinic: neurologists and MS nurses, appointments within two weeks."
+                .into(),
+            cta: "See the clinic".into(),
+            url: "/directory/thames-ms-centre".into(),
+            starts_at: now,
+            ends_at: None,
+            placements: vec![Placement::Sidebar, Placement::Directory],
+            communities: Vec::new(),
+            total_cap: None,
+            daily_cap: None,
+            visitor_daily_cap: None,
+            cpm_cents: None,
+            flat_fee_cents: None,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }

@@ -119,6 +119,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             get(server_fn_handler).post(server_fn_handler),
         )
         .route("/healthz", get(healthz))
+        .route("/go/{id}", get(sponsored_click))
         // The one-click opt-out of mail programs (RFC 8058) posts to the link itself; the page
         // at the same address (GET) is the Leptos route.
         .route("/mail/stop/{token}", axum::routing::post(mail_stop))
@@ -415,6 +416,66 @@ async fn mail_stop(
 }
 
 /// Liveness and database check for load balancers.
+/// `/go/<id>`: a click on a sponsored message. Counts it (people only, by day, community and
+/// placement: never who clicked) and answers 302 to the landing page, which must be https or a
+/// page of this site.
+async fn sponsored_click(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    req: Request,
+) -> Response {
+    use app::counting::{day_of, is_bot, Count};
+    use app::sponsored::types::{landing_is_safe, Placement};
+    let Ok(id) = id.parse::<i64>() else {
+        return (StatusCode::NOT_FOUND, "No such link.").into_response();
+    };
+    let url = match app::sponsored::repo::landing(&state.db, id).await {
+        Ok(Some(url)) => url,
+        Ok(None) => return (StatusCode::NOT_FOUND, "No such link.").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "sponsored link lookup failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Please try again.").into_response();
+        }
+    };
+    if !landing_is_safe(&url) {
+        return (StatusCode::BAD_REQUEST, "This link is not available.").into_response();
+    }
+    let ua = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !is_bot(ua) {
+        let query = req.uri().query().unwrap_or("");
+        let community = match query_param(query, "c").filter(|c| !c.is_empty()) {
+            Some(slug) => app::sponsored::repo::community(&state.db, &slug)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.id)
+                .unwrap_or(0),
+            None => 0,
+        };
+        let slot = query_param(query, "on")
+            .and_then(|p| Placement::parse(&p))
+            .unwrap_or(Placement::Feed);
+        state.counts.add(Count::Click {
+            campaign: id,
+            day: day_of(app::db::now_ms()),
+            community,
+            slot,
+        });
+    }
+    (
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, url),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+    )
+        .into_response()
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
         Ok(_) => (StatusCode::OK, "ok"),
@@ -509,10 +570,27 @@ pub fn spawn_sweeper(state: AppState) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "sweep failed"),
             }
+            let today = app::counting::day_of(app::db::now_ms());
+            if let Err(e) = app::counting::forget_before(&state.db, today).await {
+                tracing::warn!(error = %e, "forgetting old visitor salts failed");
+            }
             match app::mail::repo::sweep_outbox(&state.db, app::db::now_ms()).await {
                 Ok(n) if n > 0 => tracing::info!(mails = n, "blanked the text of old mails"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox sweep failed"),
+            }
+        }
+    });
+}
+
+/// Every 10 seconds: adds this process's counts to the database (a crash loses at most that).
+pub fn spawn_count_flush(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.counts.flush(&state.db).await {
+                tracing::warn!(error = %e, "flushing counts failed; kept for the next try");
             }
         }
     });
@@ -534,9 +612,11 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
         tracing::info!("no HC_SMTP_URL: e-mails go to the outbox table and the log");
     }
     spawn_sweeper(state.clone());
+    spawn_count_flush(state.clone());
     mailer::spawn_mail_jobs(state.clone(), Arc::new(mail), args.digest_hour);
     state.db.listen();
     let hub = state.db.hub.clone();
+    let (counts, db) = (state.counts.clone(), state.db.clone());
     let app = router(state, &args);
     tracing::info!("listening on http://{local}");
     println!("HealthCommunity is running at http://{local} (Ctrl-C to stop)");
@@ -545,7 +625,11 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
         // Open event streams never end by themselves: close them so the shutdown can finish.
         hub.close();
     };
-    run(listener, app, shutdown).await
+    let served = run(listener, app, shutdown).await;
+    if let Err(e) = counts.flush(&db).await {
+        tracing::warn!(error = %e, "the last counts could not be saved");
+    }
+    served
 }
 
 /// Serves `app` on `listener` with TCP_NODELAY (Leptos streams responses in chunks; without it

@@ -11,6 +11,8 @@ use crate::groups::pages::GroupsPanel;
 use crate::posts::pages::Feed;
 use crate::posts::types::FeedScope;
 use crate::session::Session;
+use crate::sponsored::pages::SponsoredSlot;
+use crate::sponsored::types::Placement;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
 use crate::ui::{echo_resource, CommunityIcon};
 use leptos::prelude::*;
@@ -198,6 +200,7 @@ fn CommunityView(
                         }.into_any()
                     }}
                 </section>
+                <SponsoredSlot placement=Placement::Sidebar community=slug.clone()/>
                 <GroupsPanel community=slug.clone() can_create=d.can_moderate/>
                 <TopProviders community=slug.clone()/>
                 {admin_tools}

@@ -6,6 +6,8 @@ use crate::communities::api::list_communities;
 use crate::communities::types::COLOURS;
 use crate::error::AppError;
 use crate::session::Session;
+use crate::sponsored::pages::SponsoredSlot;
+use crate::sponsored::types::Placement;
 use crate::ui::echo_resource;
 use crate::ui::CommunityIcon;
 use crate::ui::{
@@ -383,6 +385,10 @@ pub fn DirectoryPage() -> impl IntoView {
                                 <section aria-labelledby="results-h">
                                     <h2 id="results-h" aria-live="polite">{heading}</h2>
                                     {r.truncated.then(|| view! { <p class="muted">{format!("Showing the first {RESULTS_MAX}. Narrow the search to see others.")}</p> })}
+                                    {match query.condition.trim() {
+                                        "" => view! { <SponsoredSlot placement=Placement::Directory/> }.into_any(),
+                                        c => view! { <SponsoredSlot placement=Placement::Directory community=c.to_string()/> }.into_any(),
+                                    }}
                                     {if r.providers.is_empty() {
                                         view! { <p class="muted">"Nothing matches. Try a wider radius or fewer filters."</p> }.into_any()
                                     } else {

@@ -9,6 +9,8 @@ use super::types::*;
 use crate::communities::api::list_communities;
 use crate::error::AppError;
 use crate::session::Session;
+use crate::sponsored::pages::SponsoredSlot;
+use crate::sponsored::types::Placement;
 use crate::ui::echo_resource;
 use crate::ui::{
     action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
@@ -78,6 +80,10 @@ pub fn LibraryPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any()
+                    }}
+                    {match current {
+                        Some(c) => view! { <SponsoredSlot placement=Placement::Sidebar community=c/> }.into_any(),
+                        None => view! { <SponsoredSlot placement=Placement::Sidebar/> }.into_any(),
                     }}
                 }.into_any()
             })}
@@ -190,6 +196,7 @@ fn article_grid(a: &ArticleView) -> AnyView {
                         }}
                         <p><a href=format!("/c/{}/new?kind=question", a.community_slug)>"Ask a question"</a></p>
                     </section>
+                    <SponsoredSlot placement=Placement::Sidebar community=a.community_slug.clone()/>
                     {(a.versions.len() > 1).then(|| view! {
                         <section class="panel" aria-labelledby="versions-h">
                             <h2 id="versions-h">"Version history"</h2>

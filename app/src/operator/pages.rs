@@ -4,6 +4,7 @@ use super::api::*;
 use super::types::*;
 use crate::announcements::api::{CreateAnnouncement, EndAnnouncement};
 use crate::announcements::pages::AnnouncementsPanel;
+use crate::sponsored::pages::CampaignsPanel;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert,
     MarkdownField, Saved,
@@ -132,6 +133,7 @@ pub fn OperatorPage() -> impl IntoView {
                         communities=v.communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect()
                         echo=announce_echo create=announce end=end/>
                     <AdvertiserList advertisers=v.advertisers action=status/>
+                    <CampaignsPanel/>
                     <BarsPanel communities=v.communities action=bars/>
                 }.into_any()
             })}

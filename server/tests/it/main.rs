@@ -21,3 +21,4 @@ mod posts;
 mod render_watch;
 mod search;
 mod security;
+mod sponsored;

@@ -1,0 +1,338 @@
+//! Server-only counters kept in memory and added to the database in batches (no write per page view), and the daily salt that makes visitor hashes unlinkable from one day to the next.
+
+use crate::db::Db;
+use crate::error::AppError;
+pub use crate::sponsored::types::Placement;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Days since 1970-01-01 (UTC) of a Unix time in milliseconds.
+pub fn day_of(ms: i64) -> i64 {
+    ms.div_euclid(DAY_MS)
+}
+
+/// What filled a sponsored slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fill {
+    Paid,
+    House,
+    Empty,
+}
+
+/// One thing counted. `community` is 0 for a page of no community.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Count {
+    Impression {
+        campaign: i64,
+        day: i64,
+        community: i64,
+        slot: Placement,
+    },
+    Click {
+        campaign: i64,
+        day: i64,
+        community: i64,
+        slot: Placement,
+    },
+    /// A slot rendered for a person, and what filled it (the advertising inventory).
+    SlotShown {
+        day: i64,
+        community: i64,
+        slot: Placement,
+        fill: Fill,
+    },
+    /// A visitor (today's hash) saw a campaign that has a per-visitor cap.
+    Seen {
+        day: i64,
+        visitor: String,
+        campaign: i64,
+    },
+}
+
+/// This process's counts since the last flush, and today's salt.
+#[derive(Default)]
+pub struct Counts {
+    pending: Mutex<HashMap<Count, i64>>,
+    salt: Mutex<Option<(i64, String)>>,
+}
+
+impl Counts {
+    pub fn add(&self, what: Count) {
+        if let Ok(mut p) = self.pending.lock() {
+            *p.entry(what).or_insert(0) += 1;
+        }
+    }
+
+    /// Impressions of `campaign` not yet flushed: (all, on `day`).
+    pub fn pending_impressions(&self, campaign: i64, day: i64) -> (i64, i64) {
+        let Ok(p) = self.pending.lock() else {
+            return (0, 0);
+        };
+        p.iter().fold((0, 0), |(all, today), (k, n)| match k {
+            Count::Impression {
+                campaign: c,
+                day: d,
+                ..
+            } if *c == campaign => (all + n, today + if *d == day { *n } else { 0 }),
+            _ => (all, today),
+        })
+    }
+
+    /// How often `visitor` saw `campaign` on `day`, not yet flushed.
+    pub fn pending_seen(&self, day: i64, visitor: &str, campaign: i64) -> i64 {
+        let key = Count::Seen {
+            day,
+            visitor: visitor.to_string(),
+            campaign,
+        };
+        self.pending
+            .lock()
+            .ok()
+            .and_then(|p| p.get(&key).copied())
+            .unwrap_or(0)
+    }
+
+    /// Adds what was counted to the database (UPSERT add, so processes add up). On failure the
+    /// counts go back for the next attempt.
+    pub async fn flush(&self, db: &Db) -> Result<usize, AppError> {
+        let batch = match self.pending.lock() {
+            Ok(mut p) => std::mem::take(&mut *p),
+            Err(_) => return Err(AppError::Internal),
+        };
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let n = batch.len();
+        match write(db, &batch).await {
+            Ok(()) => Ok(n),
+            Err(e) => {
+                if let Ok(mut p) = self.pending.lock() {
+                    for (k, v) in batch {
+                        *p.entry(k).or_insert(0) += v;
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Today's salt, shared by every process through the database and deleted when its day is
+    /// over (with the per-visitor counts it keyed).
+    pub async fn salt(&self, db: &Db, now: i64) -> Result<String, AppError> {
+        let day = day_of(now);
+        if let Ok(s) = self.salt.lock() {
+            if let Some((d, salt)) = s.as_ref() {
+                if *d == day {
+                    return Ok(salt.clone());
+                }
+            }
+        }
+        let fresh = crate::auth::repo::new_token();
+        sqlx::query(
+            "INSERT INTO daily_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
+        )
+        .bind(day)
+        .bind(&fresh)
+        .execute(&db.pool)
+        .await?;
+        let salt: String = sqlx::query_scalar("SELECT salt FROM daily_salts WHERE day = $1")
+            .bind(day)
+            .fetch_one(&db.pool)
+            .await?;
+        forget_before(db, day).await?;
+        if let Ok(mut s) = self.salt.lock() {
+            *s = Some((day, salt.clone()));
+        }
+        Ok(salt)
+    }
+}
+
+/// Deletes the salts of days before `day` and the per-visitor counts they keyed.
+pub async fn forget_before(db: &Db, day: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM daily_salts WHERE day < $1")
+        .bind(day)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("DELETE FROM ad_seen WHERE day < $1")
+        .bind(day)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A visitor for today: a hash of the salt, the address and the browser's user agent. It cannot
+/// be turned back into either, and tomorrow's salt gives the same visitor another hash.
+pub fn visitor_hash(salt: &str, ip: &str, user_agent: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(b"\n");
+    h.update(ip.as_bytes());
+    h.update(b"\n");
+    h.update(user_agent.as_bytes());
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Known robots and tools (and requests with no user agent), whose page views and impressions
+/// are not counted.
+pub fn is_bot(user_agent: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "bot",
+        "crawl",
+        "spider",
+        "slurp",
+        "curl/",
+        "wget/",
+        "python-",
+        "go-http-client",
+        "facebookexternalhit",
+        "lighthouse",
+        "preview",
+        "monitor",
+    ];
+    let ua = user_agent.trim().to_ascii_lowercase();
+    ua.is_empty() || MARKS.iter().any(|m| ua.contains(m))
+}
+
+async fn write(db: &Db, batch: &HashMap<Count, i64>) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    for (k, n) in batch {
+        match k {
+            Count::Impression {
+                campaign,
+                day,
+                community,
+                slot,
+            }
+            | Count::Click {
+                campaign,
+                day,
+                community,
+                slot,
+            } => {
+                let (imp, clk) = if matches!(k, Count::Impression { .. }) {
+                    (*n, 0)
+                } else {
+                    (0, *n)
+                };
+                sqlx::query(
+                    "INSERT INTO ad_stats (campaign_id, day, community_id, placement, impressions, clicks) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (campaign_id, day, community_id, placement) DO UPDATE SET \
+                     impressions = ad_stats.impressions + excluded.impressions, \
+                     clicks = ad_stats.clicks + excluded.clicks",
+                )
+                .bind(campaign)
+                .bind(day)
+                .bind(community)
+                .bind(slot.as_str())
+                .bind(imp)
+                .bind(clk)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Count::SlotShown {
+                day,
+                community,
+                slot,
+                fill,
+            } => {
+                let (p, h, e) = match fill {
+                    Fill::Paid => (*n, 0, 0),
+                    Fill::House => (0, *n, 0),
+                    Fill::Empty => (0, 0, *n),
+                };
+                sqlx::query(
+                    "INSERT INTO ad_slots (day, community_id, placement, paid, house, empty) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (day, community_id, placement) DO UPDATE SET \
+                     paid = ad_slots.paid + excluded.paid, house = ad_slots.house + excluded.house, \
+                     empty = ad_slots.empty + excluded.empty",
+                )
+                .bind(day)
+                .bind(community)
+                .bind(slot.as_str())
+                .bind(p)
+                .bind(h)
+                .bind(e)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Count::Seen {
+                day,
+                visitor,
+                campaign,
+            } => {
+                sqlx::query(
+                    "INSERT INTO ad_seen (day, visitor, campaign_id, shown) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (day, visitor, campaign_id) DO UPDATE SET shown = ad_seen.shown + excluded.shown",
+                )
+                .bind(day)
+                .bind(visitor)
+                .bind(campaign)
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robots_and_tools_are_not_people() {
+        for ua in [
+            "",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            "curl/8.5.0",
+            "python-requests/2.31",
+            "Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36 Chrome-Lighthouse",
+        ] {
+            assert!(is_bot(ua), "{ua}");
+        }
+        assert!(!is_bot(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+        ));
+    }
+
+    #[test]
+    fn visitor_hashes_change_with_the_salt() {
+        let a = visitor_hash("salt-1", "203.0.113.9", "Firefox");
+        assert_eq!(a, visitor_hash("salt-1", "203.0.113.9", "Firefox"));
+        assert_ne!(a, visitor_hash("salt-2", "203.0.113.9", "Firefox"));
+        assert_ne!(a, visitor_hash("salt-1", "203.0.113.8", "Firefox"));
+        assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn pending_counts_add_up_per_campaign_and_day() {
+        let c = Counts::default();
+        for (campaign, day) in [(1, 10), (1, 10), (1, 9), (2, 10)] {
+            c.add(Count::Impression {
+                campaign,
+                day,
+                community: 0,
+                slot: Placement::Feed,
+            });
+        }
+        assert_eq!(c.pending_impressions(1, 10), (3, 2));
+        assert_eq!(c.pending_impressions(2, 10), (1, 1));
+        c.add(Count::Seen {
+            day: 10,
+            visitor: "v".into(),
+            campaign: 1,
+        });
+        assert_eq!(c.pending_seen(10, "v", 1), 1);
+        assert_eq!(c.pending_seen(11, "v", 1), 0);
+    }
+}

@@ -1,0 +1,328 @@
+//! Sponsored server functions: the message for one slot (public, chosen from the page alone and counted for people), and the admin's campaigns: list with counts, create, pause, resume and end.
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// The sponsored message for a `on` slot (`feed`, `sidebar` or `directory`) of a page of
+/// `community` (a slug), or of post `post`, or of no community; `None` when nothing may fill it.
+/// It never looks at who is reading: not the member, their conditions or what they wrote.
+#[server(endpoint = "sponsored")]
+pub async fn get_sponsored(
+    on: String,
+    community: Option<String>,
+    post: Option<i64>,
+) -> Result<Option<SponsoredView>, AppError> {
+    let result = async {
+        use crate::counting::{day_of, is_bot, visitor_hash, Count, Fill};
+        let state = crate::state::app_state()?;
+        let placement = Placement::parse(&on).ok_or(AppError::BadRequest)?;
+        let now = crate::db::now_ms();
+        let page = match (post, community.as_deref().filter(|s| !s.is_empty())) {
+            // A support group's post, or none: no sponsored content.
+            (Some(p), _) => match super::repo::post_community(&state.db, p).await? {
+                Some(c) => Some(c),
+                None => return Ok(None),
+            },
+            (None, Some(slug)) => match super::repo::community(&state.db, slug).await? {
+                Some(c) => Some(c),
+                None => return Ok(None),
+            },
+            (None, None) => None,
+        };
+        let ua = crate::state::request_parts()
+            .ok()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        let human = !is_bot(&ua);
+        let visitor = if human {
+            let salt = state.counts.salt(&state.db, now).await?;
+            Some(visitor_hash(
+                &salt,
+                &crate::auth::api::session::client_ip(),
+                &ua,
+            ))
+        } else {
+            None
+        };
+        let chosen = super::repo::pick(
+            &state.db,
+            &state.counts,
+            placement,
+            page.as_ref(),
+            visitor.as_deref(),
+            now,
+        )
+        .await?;
+        let (day, community_id) = (day_of(now), page.as_ref().map(|c| c.id).unwrap_or(0));
+        if human {
+            let fill = match &chosen {
+                None => Fill::Empty,
+                Some(c) if c.house => Fill::House,
+                Some(_) => Fill::Paid,
+            };
+            state.counts.add(Count::SlotShown {
+                day,
+                community: community_id,
+                slot: placement,
+                fill,
+            });
+        }
+        let Some(c) = chosen else { return Ok(None) };
+        if let Some(v) = visitor {
+            state.counts.add(Count::Impression {
+                campaign: c.id,
+                day,
+                community: community_id,
+                slot: placement,
+            });
+            if c.visitor_capped {
+                state.counts.add(Count::Seen {
+                    day,
+                    visitor: v,
+                    campaign: c.id,
+                });
+            }
+        }
+        let label = if c.house {
+            format!(
+                "From {}",
+                crate::operator::repo::profile(&state.db).await?.name
+            )
+        } else {
+            format!("Sponsored · {}", c.advertiser)
+        };
+        let slug = page.map(|p| p.slug).unwrap_or_default();
+        let context = format!("c={slug}&on={}", placement.as_str());
+        Ok(Some(SponsoredView {
+            id: c.id,
+            label,
+            house: c.house,
+            headline: c.headline,
+            body: c.body,
+            cta: c.cta,
+            disclosure: c.disclosure,
+            href: format!("/go/{}?{context}", c.id),
+            why: format!("/about/sponsored?{context}"),
+        }))
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Every campaign with its counts (this process's latest counts are added first).
+#[server(endpoint = "sponsored/admin")]
+pub async fn get_campaigns() -> Result<CampaignAdmin, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        state.counts.flush(&state.db).await?;
+        super::repo::admin_view(&state.db, crate::db::now_ms()).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Creates a campaign for `advertiser` (an id, or `house` for the operator's own promotion).
+/// `targets[<slug>]` ticks a community (none ticked: every community); `in_*` tick placements;
+/// caps and prices may be empty.
+#[server(endpoint = "sponsored/create")]
+pub async fn create_campaign(
+    advertiser: String,
+    camp_headline: String,
+    camp_body: String,
+    camp_cta: String,
+    camp_url: String,
+    camp_starts: Option<String>,
+    camp_ends: Option<String>,
+    in_feed: Option<String>,
+    in_sidebar: Option<String>,
+    in_directory: Option<String>,
+    targets: Option<BTreeMap<String, String>>,
+    total_cap: Option<String>,
+    daily_cap: Option<String>,
+    visitor_cap: Option<String>,
+    cpm: Option<String>,
+    flat_fee: Option<String>,
+) -> Result<(), AppError> {
+    use crate::announcements::types::parse_day;
+    use crate::auth::api::session;
+    use crate::error::Checker;
+    use crate::operator::types::text;
+    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    let communities: Vec<String> = targets
+        .iter()
+        .flatten()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let result =
+        async {
+            let state = crate::state::app_state()?;
+            let admin = session::require_admin().await?;
+            let now = crate::db::now_ms();
+            let mut c = Checker::new();
+            let owner = match advertiser.trim() {
+                "house" => Some(None),
+                raw => match raw.parse::<i64>() {
+                    Ok(id) => Some(Some(id)),
+                    Err(_) => {
+                        c.add("advertiser", "Choose who the campaign is for.");
+                        None
+                    }
+                },
+            };
+            let house = owner == Some(None);
+            let h = c.check(
+                "camp_headline",
+                text(&camp_headline, 3, HEADLINE_MAX, "a headline"),
+            );
+            let b = c.check("camp_body", text(&camp_body, 1, BODY_MAX, "the text"));
+            let a = c.check(
+                "camp_cta",
+                text(&camp_cta, 2, CTA_MAX, "the button's label"),
+            );
+            let u = c.check("camp_url", parse_landing(&camp_url, house));
+            let starts_at = match camp_starts
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                Some(day) => c.check("camp_starts", parse_day(day)),
+                None => Some(now),
+            };
+            let ends_at = match camp_ends
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                Some(day) => c.check(
+                    "camp_ends",
+                    parse_day(day).map(|d| Some(d + crate::counting::DAY_MS)),
+                ),
+                None => Some(None),
+            };
+            if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
+                if e <= s {
+                    c.add("camp_ends", "The end must come after the start.");
+                } else if e <= now {
+                    c.add("camp_ends", "This end date has passed.");
+                }
+            }
+            let placements: Vec<Placement> = [
+                (Placement::Feed, &in_feed),
+                (Placement::Sidebar, &in_sidebar),
+                (Placement::Directory, &in_directory),
+            ]
+            .into_iter()
+            .filter(|(_, v)| ticked(v))
+            .map(|(p, _)| p)
+            .collect();
+            if placements.is_empty() {
+                c.add("placements", "Tick at least one place to show it.");
+            }
+            let tc = c.check("total_cap", parse_cap(&opt(&total_cap)));
+            let dc = c.check("daily_cap", parse_cap(&opt(&daily_cap)));
+            let vc = c.check("visitor_cap", parse_cap(&opt(&visitor_cap)));
+            let cpm_cents = c.check("cpm", parse_money(&opt(&cpm)));
+            let fee = c.check("flat_fee", parse_money(&opt(&flat_fee)));
+            if house && (cpm_cents.flatten().is_some() || fee.flatten().is_some()) {
+                c.add(
+                    "cpm",
+                    "House promotions are the operator's own: they carry no price.",
+                );
+            }
+            c.finish()?;
+            let (
+                Some(advertiser),
+                Some(headline),
+                Some(body),
+                Some(cta),
+                Some(url),
+                Some(starts_at),
+                Some(ends_at),
+            ) = (owner, h, b, a, u, starts_at, ends_at)
+            else {
+                return Err(AppError::Internal);
+            };
+            let (
+                Some(total_cap),
+                Some(daily_cap),
+                Some(visitor_daily_cap),
+                Some(cpm_cents),
+                Some(fee),
+            ) = (tc, dc, vc, cpm_cents, fee)
+            else {
+                return Err(AppError::Internal);
+            };
+            super::repo::create(
+                &state.db,
+                admin.id,
+                super::repo::NewCampaign {
+                    advertiser,
+                    headline,
+                    body,
+                    cta,
+                    url,
+                    starts_at,
+                    ends_at,
+                    placements,
+                    communities: communities.clone(),
+                    total_cap,
+                    daily_cap,
+                    visitor_daily_cap,
+                    cpm_cents,
+                    flat_fee_cents: fee,
+                },
+            )
+            .await?;
+            Ok(())
+        }
+        .await;
+    let targets_echo = communities.join(",");
+    let flag = |v: &Option<String>| if ticked(v) { "yes" } else { "" };
+    session::finish_form(
+        "create_campaign",
+        &[
+            ("advertiser", &advertiser),
+            ("camp_headline", &camp_headline),
+            ("camp_body", &camp_body),
+            ("camp_cta", &camp_cta),
+            ("camp_url", &camp_url),
+            ("camp_starts", camp_starts.as_deref().unwrap_or("")),
+            ("camp_ends", camp_ends.as_deref().unwrap_or("")),
+            ("in_feed", flag(&in_feed)),
+            ("in_sidebar", flag(&in_sidebar)),
+            ("in_directory", flag(&in_directory)),
+            ("targets", &targets_echo),
+            ("total_cap", total_cap.as_deref().unwrap_or("")),
+            ("daily_cap", daily_cap.as_deref().unwrap_or("")),
+            ("visitor_cap", visitor_cap.as_deref().unwrap_or("")),
+            ("cpm", cpm.as_deref().unwrap_or("")),
+            ("flat_fee", flat_fee.as_deref().unwrap_or("")),
+        ],
+        result,
+    )
+}
+
+/// `change` is "pause", "resume" or "end".
+#[server(endpoint = "sponsored/status")]
+pub async fn set_campaign_status(id: i64, change: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = crate::auth::api::session::require_admin().await?;
+        let status = CampaignStatus::from_change(&change).ok_or(AppError::BadRequest)?;
+        super::repo::set_status(&state.db, admin.id, id, status).await
+    }
+    .await;
+    crate::state::finish(result)
+}
