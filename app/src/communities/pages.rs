@@ -8,7 +8,7 @@ use super::types::{CommunityDetail, CommunitySummary, COLOURS};
 use crate::directory::pages::TopProviders;
 use crate::error::AppError;
 use crate::groups::pages::GroupsPanel;
-use crate::posts::pages::Feed;
+use crate::posts::pages::{Feed, PinnedPosts};
 use crate::posts::types::FeedScope;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
@@ -170,6 +170,7 @@ fn CommunityView(
                         </p>
                     })}
                 </div>
+                <PinnedPosts community=slug.clone()/>
                 <Feed
                     scope=FeedScope::Community(slug.clone())
                     base=format!("/c/{slug}")

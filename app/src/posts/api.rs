@@ -230,7 +230,18 @@ pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
     crate::state::finish(result)
 }
 
-/// A moderator of the post's support group pins it to the top of the group (`pinned` false: unpins).
+/// The posts pinned to the top of community `slug` ("Pinned by the team").
+#[server(endpoint = "feed/pinned")]
+pub async fn get_pinned(slug: String) -> Result<Vec<PostSummary>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        super::repo::community_pinned(&state.db, &slug, viewer().await?).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A moderator pins a post to the top of its support group or its community (`pinned` false: unpins).
 #[server(endpoint = "post/pin")]
 pub async fn pin_post(id: i64, pinned: bool) -> Result<(), AppError> {
     let result = async {

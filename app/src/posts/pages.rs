@@ -1,8 +1,8 @@
 //! Feeds (community, home, public), the post page with its thread, and the new-post form.
 
 use super::api::{
-    get_activity, get_feed, get_post, AcceptAnswer, CreatePost, CreateReply, DeletePost,
-    DeleteReply, EditPost, EditReply, PinPost, Vote,
+    get_activity, get_feed, get_pinned, get_post, AcceptAnswer, CreatePost, CreateReply,
+    DeletePost, DeleteReply, EditPost, EditReply, PinPost, Vote,
 };
 use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
@@ -290,6 +290,27 @@ pub fn Feed(
     }
 }
 
+/// "Pinned by the team": what a community's moderators pinned, above its feed.
+#[component]
+pub fn PinnedPosts(community: String) -> impl IntoView {
+    let pinned = Resource::new(move || community.clone(), get_pinned);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = pinned.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="pinned" aria-labelledby="pinned-h">
+                        <h3 id="pinned-h" class="pinned-title">"Pinned by the team"</h3>
+                        <ul class="post-list pinned-list">
+                            {list.into_iter().map(|p| view! { <PostCard p=p show_community=false/> }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 pub const KIND_CHOICES: &[(&str, &str, &str)] = &[
     (
         "question",
@@ -501,6 +522,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     let id = post.id;
     let can_write = p.is_member == Some(true) && !p.deleted;
     let question = post.kind == PostKind::Question;
+    let in_group = post.group.is_some();
     let editing_post = move || query.read().get("edit").as_deref() == Some("post");
     let action_err = Signal::derive(move || {
         action_error(a.vote)
@@ -597,7 +619,11 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="pinned" value=(!post.pinned).to_string()/>
                             <button type="submit" class="link-button">
-                                {if post.pinned { "Unpin" } else { "Pin to the group" }}
+                                {match (post.pinned, in_group) {
+                                    (true, _) => "Unpin",
+                                    (false, true) => "Pin to the group",
+                                    (false, false) => "Pin to the community",
+                                }}
                             </button>
                         </ActionForm>
                     })}
@@ -618,7 +644,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 </ul>
             </section>
         })}
-        {post.group.is_none().then(|| view! { <SponsoredSlot placement=Placement::Sidebar post=id/> })}
+        {(!in_group).then(|| view! { <SponsoredSlot placement=Placement::Sidebar post=id/> })}
         {(!p.locked).then(|| view! {
             <section class="thread-section" aria-labelledby="replies-h">
                 <h2 id="replies-h">{heading}</h2>

@@ -312,6 +312,28 @@ pub async fn feed(
     Ok(FeedPage { items, next })
 }
 
+/// The posts the team pinned to the top of community `slug` (not its groups'), newest pin first,
+/// as the community feed shows them to this viewer (members-only ones as excerpts to outsiders).
+pub async fn community_pinned(
+    db: &Db,
+    slug: &str,
+    viewer: Viewer,
+) -> Result<Vec<PostSummary>, AppError> {
+    let community = community_id(db, slug).await?;
+    let mut params = Params::default();
+    let c = params.p(community);
+    let readable_sql = readable(&mut params, viewer);
+    let sql = format!(
+        "SELECT {SUMMARY}, {readable_sql} AS readable {FROM} \
+         WHERE p.community_id = {c} AND p.group_id IS NULL AND p.pinned_at IS NOT NULL \
+           AND p.deleted_at IS NULL ORDER BY p.pinned_at DESC LIMIT 3"
+    );
+    let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| summary(r, r.try_get::<i64, _>("readable")? != 0))
+        .collect()
+}
+
 /// The SQL of a thread's replies (one query for the whole thread, with the viewer's votes).
 pub const THREAD_SQL: &str =
     "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, \
@@ -451,7 +473,11 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
         can_moderate: group_membership == Some(1)
             || (!closed_group && (membership == Some(1) || is_admin)),
-        can_pin: in_group && (group_membership == Some(1) || (!closed_group && is_admin)),
+        can_pin: if in_group {
+            group_membership == Some(1) || (!closed_group && is_admin)
+        } else {
+            membership == Some(1) || is_admin
+        },
         closed_group,
         related_articles,
         cited_articles,
@@ -1151,21 +1177,37 @@ pub async fn accept(
     Ok(())
 }
 
-/// A moderator of the post's support group pins it to the top of the group, or unpins it.
+/// Pins a post to the top of its support group (the group's moderators; admins in open groups)
+/// or of its community ("Pinned by the team": the community's moderators and admins), or unpins it.
 pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
-    let Some(g) = f.group else {
-        return Err(AppError::BadRequest);
-    };
-    let moderator = group_membership(&mut tx, g.id, user.id).await?;
-    if moderator.is_none() && g.closed {
-        return Err(AppError::NotFound);
-    }
-    // Admins pin in open groups only; a closed group's moderators decide there.
-    let admin_here = user.is_admin && !g.closed;
-    if moderator != Some(true) && !admin_here {
-        return Err(AppError::Forbidden);
+    match f.group {
+        Some(g) => {
+            let moderator = group_membership(&mut tx, g.id, user.id).await?;
+            if moderator.is_none() && g.closed {
+                return Err(AppError::NotFound);
+            }
+            // Admins pin in open groups only; a closed group's moderators decide there.
+            let admin_here = user.is_admin && !g.closed;
+            if moderator != Some(true) && !admin_here {
+                return Err(AppError::Forbidden);
+            }
+        }
+        None => {
+            let moderator: Option<i64> = sqlx::query(
+                "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
+            )
+            .bind(f.community)
+            .bind(user.id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("is_moderator"))
+            .transpose()?;
+            if moderator != Some(1) && !user.is_admin {
+                return Err(AppError::Forbidden);
+            }
+        }
     }
     if f.deleted {
         return Err(AppError::Deleted);

@@ -15,6 +15,7 @@ both_backends!(
     keyset_pages_are_stable_under_inserts,
     feeds_sort_and_filter,
     hostile_markdown_is_harmless,
+    the_team_pins_posts_to_the_top_of_a_community,
 );
 
 const PW: &str = "correct-horse-1";
@@ -948,4 +949,109 @@ async fn accept(app: &TestApp, c: &Client, post: i64, reply: Option<i64>) -> cra
 
 async fn del(app: &TestApp, c: &Client, endpoint: &str, id: i64) -> crate::common::Reply {
     app.call_as(c, endpoint, &[("id", &id.to_string())]).await
+}
+
+async fn the_team_pins_posts_to_the_top_of_a_community(app: TestApp) {
+    let admin = community(&app).await;
+    let author = member(&app, "author_a", true).await;
+    let moderator = member(&app, "mod_m", true).await;
+    let other = member(&app, "other_o", true).await;
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'mod_m')")
+        .execute(&app.db.pool)
+        .await
+        .expect("moderator");
+    let public = post(
+        &app,
+        &author,
+        "question",
+        "public",
+        "Start here: the MS basics",
+        "Read this first.",
+    )
+    .await;
+    let private = post(
+        &app,
+        &author,
+        "discussion",
+        "members",
+        "Members pinned topic",
+        "Secret members body.",
+    )
+    .await;
+    let pin = |c: &Client, id: i64, on: bool| {
+        let (c, app) = (c.clone(), &app);
+        async move {
+            app.call_as(
+                &c,
+                "post/pin",
+                &[
+                    ("id", &id.to_string()),
+                    ("pinned", if on { "true" } else { "false" }),
+                ],
+            )
+            .await
+            .status
+        }
+    };
+    let titles = |v: Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p["title"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Members who do not moderate the community cannot pin, the author neither.
+    for c in [&other, &author] {
+        assert_eq!(pin(c, public, true).await, reqwest::StatusCode::FORBIDDEN);
+    }
+    assert!(titles(
+        app.call_as(&other, "feed/pinned", &[("slug", "ms")])
+            .await
+            .ok()
+    )
+    .is_empty());
+
+    assert!(
+        pin(&moderator, public, true).await.is_redirection()
+            || pin(&moderator, public, true).await.is_success()
+    );
+    assert!(
+        pin(&admin, private, true).await.is_redirection()
+            || pin(&admin, private, true).await.is_success()
+    );
+    let v = app
+        .call_as(&other, "feed/pinned", &[("slug", "ms")])
+        .await
+        .ok();
+    assert_eq!(
+        titles(v),
+        vec!["Members pinned topic", "Start here: the MS basics"]
+    );
+    // A visitor sees the public one, and the members-only one only as the feed shows it to
+    // outsiders (title and excerpt, never the body).
+    let visitor = new_client();
+    let raw = app
+        .call_as(&visitor, "feed/pinned", &[("slug", "ms")])
+        .await;
+    assert!(!raw.body.contains("Secret members body"), "{}", raw.body);
+    let (_, html) = app.get("/c/ms").await;
+    assert!(html.contains("Pinned by the team"));
+    assert!(html.contains("Start here: the MS basics"));
+    assert!(!html.contains("Secret members body"));
+    // The post page offers the moderator "Unpin"; unpinning empties the block.
+    assert_eq!(page(&app, &moderator, public).await["can_pin"], true);
+    assert_eq!(page(&app, &other, public).await["can_pin"], false);
+    for id in [public, private] {
+        pin(&moderator, id, false).await;
+    }
+    assert!(titles(
+        app.call_as(&other, "feed/pinned", &[("slug", "ms")])
+            .await
+            .ok()
+    )
+    .is_empty());
+    let (_, html) = app.get("/c/ms").await;
+    assert!(!html.contains("Pinned by the team"));
 }
