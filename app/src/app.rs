@@ -1,6 +1,7 @@
 //! The HTML shell, the router and route table, and the header and footer.
 
 use crate::admin::pages::AdminPage;
+use crate::analytics::pages::{AnalyticsPage, CountNavigations};
 use crate::announcements::pages::AnnouncementBanners;
 use crate::auth::pages::{
     ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
@@ -22,6 +23,7 @@ use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::search::pages::SearchPage;
 use crate::session::Session;
+use crate::sponsor::pages::SponsorPage;
 use crate::sponsored::pages::WhySponsoredPage;
 use crate::ui::NotFound;
 use leptos::prelude::*;
@@ -117,6 +119,7 @@ fn Frame() -> impl IntoView {
         }
     });
     view! {
+        <CountNavigations/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Header/>
         <AnnouncementBanners/>
@@ -132,6 +135,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/operator") view=OperatorPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/analytics") view=AnalyticsPage ssr=SsrMode::Async/>
+                <Route path=path!("/sponsor") view=SponsorPage ssr=SsrMode::Async/>
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
                 <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>

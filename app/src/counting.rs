@@ -1,5 +1,6 @@
 //! Server-only counters kept in memory and added to the database in batches (no write per page view), and the daily salt that makes visitor hashes unlinkable from one day to the next.
 
+pub use crate::analytics::types::PageRef;
 use crate::db::Db;
 use crate::error::AppError;
 pub use crate::sponsored::types::Placement;
@@ -50,6 +51,12 @@ pub enum Count {
         visitor: String,
         campaign: i64,
     },
+    /// A page shown to a person.
+    PageView { day: i64, page: PageRef },
+    /// Today's hash of a visitor who opened a page.
+    Visitor { day: i64, visitor: String },
+    /// A visit that came from another site (its domain only).
+    Referrer { day: i64, domain: String },
 }
 
 /// This process's counts since the last flush, and today's salt.
@@ -150,8 +157,30 @@ impl Counts {
     }
 }
 
-/// Deletes the salts of days before `day` and the per-visitor counts they keyed.
+/// Turns the visitor hashes of days before `day` into one number per day (`traffic_days`), then
+/// deletes the salts of those days and the per-visitor counts they keyed. Safe to run in several
+/// processes at once: the hashes are deleted and counted in one statement, so none is counted twice.
 pub async fn forget_before(db: &Db, day: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let gone = sqlx::query("DELETE FROM traffic_visitors WHERE day < $1 RETURNING day")
+        .bind(day)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut per_day: HashMap<i64, i64> = HashMap::new();
+    for r in &gone {
+        *per_day.entry(sqlx::Row::try_get(r, "day")?).or_insert(0) += 1;
+    }
+    for (d, n) in per_day {
+        sqlx::query(
+            "INSERT INTO traffic_days (day, visitors) VALUES ($1, $2) \
+             ON CONFLICT (day) DO UPDATE SET visitors = traffic_days.visitors + excluded.visitors",
+        )
+        .bind(d)
+        .bind(n)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     sqlx::query("DELETE FROM daily_salts WHERE day < $1")
         .bind(day)
         .execute(&db.pool)
@@ -197,6 +226,67 @@ pub fn is_bot(user_agent: &str) -> bool {
     ];
     let ua = user_agent.trim().to_ascii_lowercase();
     ua.is_empty() || MARKS.iter().any(|m| ua.contains(m))
+}
+
+/// The community a counted page belongs to (0 for none), or `None` when the address names
+/// nothing that exists.
+async fn community_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    page: &PageRef,
+) -> Result<Option<i64>, AppError> {
+    let (sql, key): (&str, String) = match page {
+        PageRef::Community(slug) => (
+            "SELECT id AS c FROM communities WHERE slug = $1",
+            slug.clone(),
+        ),
+        PageRef::Group(slug) => (
+            "SELECT community_id AS c FROM support_groups WHERE slug = $1",
+            slug.clone(),
+        ),
+        PageRef::Article(slug) => (
+            "SELECT community_id AS c FROM articles WHERE slug = $1",
+            slug.clone(),
+        ),
+        PageRef::Clinic(slug) => ("SELECT 0 AS c FROM providers WHERE slug = $1", slug.clone()),
+        PageRef::Post(id) => {
+            let row = sqlx::query("SELECT community_id AS c FROM posts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            return Ok(row.map(|r| sqlx::Row::try_get(&r, "c")).transpose()?);
+        }
+        _ => return Ok(Some(0)),
+    };
+    let row = sqlx::query(sql).bind(key).fetch_optional(&mut **tx).await?;
+    Ok(row
+        .map(|r| sqlx::Row::try_get::<i64, _>(&r, "c"))
+        .transpose()?)
+}
+
+/// Counts a page shown to a person: the page (kind and community), today's visitor hash, and
+/// the referring site's domain. Robots are not counted.
+pub async fn page_view(
+    state: &crate::state::AppState,
+    page: PageRef,
+    ip: &str,
+    user_agent: &str,
+    referrer: Option<String>,
+) -> Result<(), AppError> {
+    if is_bot(user_agent) {
+        return Ok(());
+    }
+    let now = crate::db::now_ms();
+    let day = day_of(now);
+    let salt = state.counts.salt(&state.db, now).await?;
+    state.counts.add(Count::Visitor {
+        day,
+        visitor: visitor_hash(&salt, ip, user_agent),
+    });
+    if let Some(domain) = referrer {
+        state.counts.add(Count::Referrer { day, domain });
+    }
+    state.counts.add(Count::PageView { day, page });
+    Ok(())
 }
 
 async fn write(db: &Db, batch: &HashMap<Count, i64>) -> Result<(), AppError> {
@@ -260,6 +350,53 @@ async fn write(db: &Db, batch: &HashMap<Count, i64>) -> Result<(), AppError> {
                 .bind(p)
                 .bind(h)
                 .bind(e)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Count::PageView { day, page } => {
+                let Some(community) = community_of(&mut tx, page).await? else {
+                    // An address of nothing (a post that does not exist): not counted.
+                    continue;
+                };
+                sqlx::query(
+                    "INSERT INTO traffic_pages (day, kind, community_id, views) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (day, kind, community_id) DO UPDATE SET views = traffic_pages.views + excluded.views",
+                )
+                .bind(day)
+                .bind(page.kind())
+                .bind(community)
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(path) = page.public_path() {
+                    sqlx::query(
+                        "INSERT INTO traffic_paths (day, path, views) VALUES ($1, $2, $3) \
+                         ON CONFLICT (day, path) DO UPDATE SET views = traffic_paths.views + excluded.views",
+                    )
+                    .bind(day)
+                    .bind(path)
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            Count::Visitor { day, visitor } => {
+                sqlx::query(
+                    "INSERT INTO traffic_visitors (day, visitor) VALUES ($1, $2) ON CONFLICT (day, visitor) DO NOTHING",
+                )
+                .bind(day)
+                .bind(visitor)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Count::Referrer { day, domain } => {
+                sqlx::query(
+                    "INSERT INTO traffic_referrers (day, domain, visits) VALUES ($1, $2, $3) \
+                     ON CONFLICT (day, domain) DO UPDATE SET visits = traffic_referrers.visits + excluded.visits",
+                )
+                .bind(day)
+                .bind(domain)
+                .bind(n)
                 .execute(&mut *tx)
                 .await?;
             }

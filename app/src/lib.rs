@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod analytics;
 pub mod announcements;
 pub mod app;
 pub mod auth;
@@ -27,6 +28,7 @@ pub mod profiles;
 pub mod search;
 pub mod session;
 pub mod slug;
+pub mod sponsor;
 pub mod sponsored;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -151,11 +151,42 @@ test("the operator runs a campaign for the MS community; a visitor sees it label
   await expect(visitor).toHaveURL("https://helpline.example.org/ms");
   await visitor.context().close();
 
-  // The admin sees the impression and the click.
+  // The admin sees the impression and the click, in the campaigns table and in the dashboard.
   await page.reload();
   const counted = page.getByTestId("campaign").filter({ hasText: headline });
   await expect(counted.getByTestId("clicks")).toHaveText("1");
   await expect(counted.getByTestId("impressions")).not.toHaveText("0");
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "Traffic and advertising figures" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Traffic and advertising");
+  const chart = page.locator('[data-chart="sponsored"]');
+  await expect(chart.locator("svg title")).toContainText("Sponsored clicks");
+  await chart.getByText("The numbers").click();
+  const today = chart.locator("tbody tr").first();
+  await expect(today.locator("td").nth(0)).not.toHaveText("0");
+  await expect(today.locator("td").nth(1)).not.toHaveText("0");
+  await expect(page.getByTestId("analytics-table").filter({ hasText: headline })).toContainText("1");
+});
+
+test("the traffic dashboard passes axe and its plain form switches range and community", async ({ page }) => {
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await page.goto("/admin/analytics");
+  await expect(page.locator('[data-chart="traffic"] svg')).toBeVisible();
+  await expect(page.getByRole("note")).toContainText("generated demo traffic");
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+  await page.getByLabel("Range").selectOption("7");
+  await page.getByLabel("Community").selectOption({ label: "Multiple Sclerosis" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/days=7/);
+  await expect(page.getByLabel("Community")).toHaveValue("multiple-sclerosis");
+  await page.locator('[data-chart="traffic"]').getByText("The numbers").click();
+  await expect(page.locator('[data-chart="traffic"] tbody tr')).toHaveCount(7);
+  const csv = await page.request.get("/admin/analytics.csv?days=7&community=multiple-sclerosis");
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toMatch(/^series,day,value\npage_views,/);
 });
 
 test("support groups and private messages carry no sponsored content; community pages do", async ({ page }) => {

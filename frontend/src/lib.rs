@@ -1,4 +1,6 @@
 //! The browser entry point: hydrates the server-rendered page (or, with `csr`, renders it client-side).
+// Deeply nested view types (the operator and dashboard pages) need more than the default 128.
+#![recursion_limit = "256"]
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

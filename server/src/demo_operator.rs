@@ -139,6 +139,11 @@ async fn campaigns(state: &AppState, admin: i64) -> Result<(), String> {
     if any || !ms {
         return Ok(());
     }
+    if let (Some(id), Ok(_)) = (northbridge, user(state, "demo_sponsor").await) {
+        app::sponsor::repo::set_contact(db, admin, id, "demo_sponsor")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let now = app::db::now_ms();
     if let Some(id) = northbridge {
         create(

@@ -1,4 +1,6 @@
 //! The `healthcommunity` server: configuration, the axum router around the Leptos app, middleware, jobs and CLI commands.
+// Deeply nested view types (the operator and dashboard pages) need more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod demo_articles;
@@ -6,6 +8,7 @@ pub mod demo_directory;
 pub mod demo_groups;
 pub mod demo_operator;
 pub mod demo_posts;
+pub mod demo_traffic;
 pub mod mailer;
 pub mod seed;
 
@@ -120,6 +123,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         )
         .route("/healthz", get(healthz))
         .route("/go/{id}", get(sponsored_click))
+        .route("/admin/analytics.csv", get(analytics_csv))
         // The one-click opt-out of mail programs (RFC 8058) posts to the link itself; the page
         // at the same address (GET) is the Leptos route.
         .route("/mail/stop/{token}", axum::routing::post(mail_stop))
@@ -132,7 +136,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, count_page_views))
         .layer(middleware::from_fn(private_answers))
         .layer(middleware::from_fn(vouch_for_form_errors))
         .layer(middleware::from_fn_with_state(render, retry_stalled_render))
@@ -416,6 +421,106 @@ async fn mail_stop(
 }
 
 /// Liveness and database check for load balancers.
+/// Counts a page the server rendered for a person: a GET of a page address answered 200 with
+/// HTML. In memory only (see `app::counting`); robots, errors, files and server functions are
+/// not counted, and the app counts its own page changes (`page_seen`).
+async fn count_page_views(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let page = (req.method() == Method::GET)
+        .then(|| app::analytics::types::classify(req.uri().path()))
+        .flatten();
+    let Some(page) = page else {
+        return next.run(req).await;
+    };
+    let text = |h: &axum::http::HeaderMap, name: header::HeaderName| {
+        h.get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (ua, referer, host) = (
+        text(req.headers(), header::USER_AGENT),
+        text(req.headers(), header::REFERER),
+        text(req.headers(), header::HOST),
+    );
+    let ip = req
+        .extensions()
+        .get::<ClientIp>()
+        .map(|ip| ip.0.to_string())
+        .unwrap_or_default();
+    let res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() == StatusCode::OK && html {
+        let referrer = app::analytics::types::referrer_domain(&referer, &host);
+        if let Err(e) = app::counting::page_view(&state, page, &ip, &ua, referrer).await {
+            tracing::warn!(error = %e, "counting a page view failed");
+        }
+    }
+    res
+}
+
+/// `/admin/analytics.csv`: every series of the dashboard for the same range and community, as
+/// CSV (`series,day,value`). Admins only.
+async fn analytics_csv(State(state): State<AppState>, req: Request) -> Response {
+    let query = req.uri().query().unwrap_or("").to_string();
+    let token = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == app::auth::api::session::COOKIE)
+        .map(|(_, v)| v.to_string());
+    let user = match token {
+        Some(t) => app::auth::repo::user_by_session(&state.db, &t)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    match user {
+        None => return (StatusCode::UNAUTHORIZED, "Log in as an admin.").into_response(),
+        Some(u) if !u.is_admin => return (StatusCode::FORBIDDEN, "Admins only.").into_response(),
+        Some(_) => {}
+    }
+    if let Err(e) = state.counts.flush(&state.db).await {
+        tracing::warn!(error = %e, "flushing counts failed");
+    }
+    let days = query_param(&query, "days").and_then(|d| d.parse().ok());
+    let (first, last) = app::analytics::api::dashboard_range(
+        days,
+        query_param(&query, "from").as_deref(),
+        query_param(&query, "to").as_deref(),
+    );
+    let community = query_param(&query, "community").unwrap_or_default();
+    match app::analytics::repo::dashboard(&state.db, first, last, &community).await {
+        Ok(d) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"analytics.csv\"".to_string(),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            app::analytics::repo::csv(&d),
+        )
+            .into_response(),
+        Err(app::error::AppError::NotFound) => {
+            (StatusCode::NOT_FOUND, "No such community.").into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "analytics CSV failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "Please try again.").into_response()
+        }
+    }
+}
+
 /// `/go/<id>`: a click on a sponsored message. Counts it (people only, by day, community and
 /// placement: never who clicked) and answers 302 to the landing page, which must be https or a
 /// page of this site.

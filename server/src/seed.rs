@@ -51,6 +51,16 @@ const DEMO: &[Demo] = &[
         editor: false,
     },
     Demo {
+        handle: "demo_sponsor",
+        kind: MemberKind::Caregiver,
+        role: "sponsor's report reader (Northbridge Pharma): /sponsor",
+        bio: "I read Northbridge Pharma's campaign figures.",
+        clinician: None,
+        moderator: false,
+        admin: false,
+        editor: false,
+    },
+    Demo {
         handle: "sam_moderator",
         kind: MemberKind::Caregiver,
         role: "moderator (caregiver)",
@@ -201,8 +211,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
     let clinics = crate::demo_directory::create(state).await?;
     let groups = crate::demo_groups::create(state).await?;
     let advertisers = crate::demo_operator::create(state).await?;
+    let traffic_days = crate::demo_traffic::create(state).await?;
     println!(
-        "Demo content: {communities} communities, {groups} support groups, {posts} posts, {articles} articles, {clinics} clinics, {advertisers} advertisers and {created} account(s) created, {} account(s) already there.",
+        "Demo content: {communities} communities, {groups} support groups, {posts} posts, {articles} articles, {clinics} clinics, {advertisers} advertisers, {traffic_days} days of demo traffic and {created} account(s) created, {} account(s) already there.",
         DEMO.len() - created
     );
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");

@@ -52,7 +52,11 @@ pub fn AdminPage() -> impl IntoView {
                     </p>
                     <p class="admin-links">
                         <a class="button" href="/admin/operator">"The operator and advertisers"</a>
-                        " Who runs this site, the advertising policy, and who may advertise (shown on /about)."
+                        " Who runs this site, the advertising policy, who may advertise (shown on /about), campaigns and announcements."
+                    </p>
+                    <p class="admin-links">
+                        <a class="button" href="/admin/analytics">"Traffic and advertising figures"</a>
+                        " Page views, visitors, community activity, sponsored impressions, clicks, inventory and revenue."
                     </p>
                     <p class="admin-links">
                         <a class="button" href="/directory/new">"Add a clinic"</a>

@@ -223,10 +223,15 @@ fn AdvertiserList(
     action: ServerAction<SetAdvertiserStatus>,
 ) -> impl IntoView {
     let err = action_error(action);
+    let contact = ServerAction::<crate::sponsor::api::SetSponsorContact>::new();
+    let contact_err = action_error(contact);
     view! {
         <section class="panel" aria-labelledby="advertisers-h">
             <h2 id="advertisers-h">"Advertisers"</h2>
+            <p class="hint">"A report reader is a member who sees this advertiser's own figures on /sponsor (impressions, clicks and CTR, figures below 10 hidden), and nothing else."</p>
             <FormAlert error=err/>
+            <FormAlert error=contact_err/>
+            <Saved action=contact message="Report reader saved."/>
             {if advertisers.is_empty() {
                 view! { <p class="muted">"None yet."</p> }.into_any()
             } else {
@@ -246,6 +251,17 @@ fn AdvertiserList(
                                     </p>
                                     <p class="muted">{a.website.clone()}" · "{a.contact_email.clone()}</p>
                                     <p>{a.disclosure.clone()}</p>
+                                    {
+                                        let (cid, input, save) = (a.id.to_string(), format!("contact-{}", a.id), format!("Save the report reader of {}", a.name));
+                                        view! {
+                                            <ActionForm action=contact attr:class="inline-form sponsor-contact">
+                                                <input type="hidden" name="id" value=cid/>
+                                                <label for=input.clone()>"Report reader (member's handle)"</label>
+                                                <input id=input name="contact" value=a.sponsor_contact.clone().unwrap_or_default()/>
+                                                <button type="submit" class="button" aria-label=save>"Save"</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }
                                     <div class="queue-actions">
                                         {changes.into_iter().map(|(change, label)| {
                                             let id = id.clone();

@@ -44,6 +44,7 @@ fn advertiser_from_row(r: &sqlx::any::AnyRow) -> Result<Advertiser, AppError> {
         contact_email: r.try_get("contact_email")?,
         disclosure: r.try_get("disclosure")?,
         status: AdvertiserStatus::from_db(&r.try_get::<String, _>("status")?),
+        sponsor_contact: r.try_get("contact_handle")?,
     })
 }
 
@@ -92,8 +93,9 @@ pub async fn about(db: &Db) -> Result<AboutView, AppError> {
 /// Everything the admin page shows.
 pub async fn admin_view(db: &Db) -> Result<OperatorAdmin, AppError> {
     let advertisers = sqlx::query(
-        "SELECT id, name, website, kind, contact_email, disclosure, status FROM advertisers \
-         WHERE status <> 'removed' ORDER BY name, id",
+        "SELECT a.id, a.name, a.website, a.kind, a.contact_email, a.disclosure, a.status, u.handle AS contact_handle \
+         FROM advertisers a LEFT JOIN users u ON u.id = a.contact_user_id \
+         WHERE a.status <> 'removed' ORDER BY a.name, a.id",
     )
     .fetch_all(&db.pool)
     .await?

@@ -149,6 +149,8 @@ pub struct Advertiser {
     pub contact_email: String,
     pub disclosure: String,
     pub status: AdvertiserStatus,
+    /// The member who reads the advertiser's report on `/sponsor`, by handle.
+    pub sponsor_contact: Option<String>,
 }
 
 /// A community and the kinds it refuses, for the admin form.

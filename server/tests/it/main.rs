@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod admin_and_pages;
+mod analytics;
 mod announcements;
 mod cli;
 mod communities;
@@ -21,4 +22,5 @@ mod posts;
 mod render_watch;
 mod search;
 mod security;
+mod sponsor;
 mod sponsored;

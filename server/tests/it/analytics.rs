@@ -1,0 +1,298 @@
+//! First-party traffic figures on both backends: page views counted in memory by two processes add up in the database; robots, errors, server functions and admin pages are not counted; visitors are one per browser per day under the shared daily salt and become a number once the day is over; referrers are domains of other sites; the dashboard and its CSV are for admins only and show what was counted.
+
+use crate::common::{new_client, spawn_on, test_args, TestApp};
+use reqwest::{header, Client, StatusCode};
+use sqlx::Row;
+
+both_backends!(
+    page_views_from_two_processes_add_up,
+    what_is_not_a_person_or_a_page_is_not_counted,
+    the_dashboard_and_its_csv_are_for_admins,
+    yesterdays_visitors_become_a_number,
+);
+
+fn person(ua: &str) -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(format!("Mozilla/5.0 (X11; Linux x86_64) {ua}"))
+        .build()
+        .expect("client")
+}
+
+async fn open(app: &TestApp, c: &Client, path: &str, referer: Option<&str>) -> StatusCode {
+    let mut req = c.get(format!("{}{path}", app.base));
+    if let Some(r) = referer {
+        req = req.header(header::REFERER, r);
+    }
+    req.send().await.expect("request").status()
+}
+
+/// Flushes `app`'s counts (the admin's dashboard adds its own process's counts first).
+async fn flush(app: &TestApp, admin: &Client) {
+    app.call_as(admin, "analytics", &[("days", "7")]).await.ok();
+}
+
+async fn views(app: &TestApp, kind: &str) -> i64 {
+    sqlx::query(
+        "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) AS n FROM traffic_pages WHERE kind = $1",
+    )
+    .bind(kind)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("views")
+    .get("n")
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+        .get("n")
+}
+
+async fn page_views_from_two_processes_add_up(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let other = spawn_on(&app.db_url, test_args()).await;
+    let other_admin = new_client();
+    other
+        .login(&other_admin, "root_admin", "correct-horse-1")
+        .await
+        .ok();
+    let alice = person("Firefox/130.0");
+    for _ in 0..3 {
+        assert_eq!(open(&app, &alice, "/c/ms", None).await, StatusCode::OK);
+    }
+    for _ in 0..2 {
+        assert_eq!(open(&other, &alice, "/c/ms", None).await, StatusCode::OK);
+    }
+    // Nothing reached the database yet: counting adds no write per page.
+    assert_eq!(views(&app, "community").await, 0);
+    flush(&app, &admin).await;
+    assert_eq!(views(&app, "community").await, 3);
+    flush(&other, &other_admin).await;
+    assert_eq!(
+        views(&app, "community").await,
+        5,
+        "the two processes do not add up"
+    );
+    let ms: i64 = count(
+        &app,
+        "SELECT CAST(COALESCE(SUM(t.views), 0) AS BIGINT) AS n FROM traffic_pages t \
+         JOIN communities c ON c.id = t.community_id WHERE c.slug = 'ms'",
+    )
+    .await;
+    assert_eq!(ms, 5, "page views are not counted for their community");
+    // One browser on both processes is one visitor (the salt is shared); another is a second.
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM traffic_visitors").await,
+        1
+    );
+    open(&other, &person("Safari/17"), "/", None).await;
+    flush(&other, &other_admin).await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM traffic_visitors").await,
+        2
+    );
+    // A page the app showed without a page load counts too, through `seen`.
+    app.call_as(&alice, "seen", &[("path", "/c/ms")]).await.ok();
+    flush(&app, &admin).await;
+    assert_eq!(views(&app, "community").await, 6);
+    // The dashboard shows today's figures.
+    let d = app
+        .call_as(&admin, "analytics", &[("days", "7")])
+        .await
+        .ok();
+    let series = &d["traffic"][0];
+    assert_eq!(series["key"], "page_views");
+    let last = series["values"]
+        .as_array()
+        .and_then(|v| v.last())
+        .and_then(|v| v.as_i64());
+    assert_eq!(last, Some(7), "{series}");
+    assert_eq!(
+        d["traffic"][1]["values"]
+            .as_array()
+            .and_then(|v| v.last())
+            .and_then(|v| v.as_i64()),
+        Some(2)
+    );
+}
+
+async fn what_is_not_a_person_or_a_page_is_not_counted(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let robot = new_client();
+    let alice = person("Firefox/130.0");
+    open(&app, &robot, "/c/ms", None).await;
+    open(&app, &person("Googlebot/2.1"), "/c/ms", None).await;
+    assert_eq!(
+        open(&app, &alice, "/c/no-such-community", None).await,
+        StatusCode::NOT_FOUND
+    );
+    open(&app, &alice, "/admin", None).await;
+    open(&app, &alice, "/healthz", None).await;
+    app.call_as(&alice, "seen", &[("path", "/admin/operator")])
+        .await
+        .ok();
+    app.call_as(&alice, "seen", &[("path", "/p/999999")])
+        .await
+        .ok();
+    app.call_as(&robot, "seen", &[("path", "/c/ms")]).await.ok();
+    flush(&app, &admin).await;
+    let all = count(
+        &app,
+        "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) AS n FROM traffic_pages",
+    )
+    .await;
+    assert_eq!(
+        all, 0,
+        "something that is not a person's page view was counted"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM traffic_paths").await,
+        0
+    );
+
+    // Referrers: the domain of another site, never this one's own pages.
+    open(
+        &app,
+        &alice,
+        "/c/ms",
+        Some("https://www.google.com/search?q=ms+fatigue"),
+    )
+    .await;
+    let own = format!("{}/c", app.base);
+    open(&app, &alice, "/c/ms", Some(&own)).await;
+    flush(&app, &admin).await;
+    let rows: Vec<(String, i64)> = sqlx::query("SELECT domain, visits FROM traffic_referrers")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("referrers")
+        .iter()
+        .map(|r| (r.get("domain"), r.get("visits")))
+        .collect();
+    assert_eq!(rows, vec![("google.com".to_string(), 1)]);
+    // No search words, no address beyond the domain, and the public page's address only.
+    let paths: Vec<String> = sqlx::query("SELECT path FROM traffic_paths")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("paths")
+        .iter()
+        .map(|r| r.get("path"))
+        .collect();
+    assert_eq!(paths, vec!["/c/ms".to_string()]);
+    // A member's own pages are counted by kind, never by address.
+    let m = person("Member/1");
+    app.signup_as(&m, "mona_m", "correct-horse-1").await.ok();
+    open(&app, &m, "/messages", None).await;
+    flush(&app, &admin).await;
+    assert_eq!(views(&app, "account").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM traffic_paths WHERE path LIKE '/messages%'"
+        )
+        .await,
+        0
+    );
+}
+
+async fn the_dashboard_and_its_csv_are_for_admins(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    open(&app, &person("Firefox/130.0"), "/c/ms", None).await;
+    let member = new_client();
+    app.signup_as(&member, "mona_m", "correct-horse-1")
+        .await
+        .ok();
+    for c in [&member, &new_client()] {
+        let r = app.call_as(c, "analytics", &[("days", "30")]).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
+            "{}",
+            r.status
+        );
+        let res = c
+            .get(format!("{}/admin/analytics.csv", app.base))
+            .send()
+            .await
+            .expect("csv");
+        assert!(matches!(
+            res.status(),
+            StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED
+        ));
+        assert!(!res.text().await.unwrap_or_default().contains("page_views"));
+    }
+    let res = admin
+        .get(format!(
+            "{}/admin/analytics.csv?days=7&community=ms",
+            app.base
+        ))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv")));
+    let csv = res.text().await.expect("body");
+    let today = app::analytics::types::day_label(app::counting::day_of(app::db::now_ms()));
+    assert!(csv.starts_with("series,day,value\n"));
+    assert!(csv.contains(&format!("page_views,{today},1\n")), "{csv}");
+    for key in ["posts", "replies", "impressions", "clicks", "new_members"] {
+        assert!(csv.contains(&format!("\n{key},")), "{key} missing");
+    }
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("page_views,")).count(),
+        7
+    );
+    let r = app
+        .call_as(
+            &admin,
+            "analytics",
+            &[("days", "30"), ("community", "no-such")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The page renders for the admin, with a chart's title and its numbers.
+    let html = admin
+        .get(format!("{}/admin/analytics?days=7", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("<svg"));
+    assert!(html.contains("Page views and visitors per day"));
+    assert!(html.contains("The numbers"));
+}
+
+async fn yesterdays_visitors_become_a_number(app: TestApp) {
+    let today = app::counting::day_of(app::db::now_ms());
+    for v in ["a", "b"] {
+        sqlx::query("INSERT INTO traffic_visitors (day, visitor) VALUES ($1, $2)")
+            .bind(today - 1)
+            .bind(v)
+            .execute(&app.db.pool)
+            .await
+            .expect("visitor");
+    }
+    // The first page of the day (in this process) rotates the salt and closes the old days.
+    open(&app, &person("Firefox/130.0"), "/", None).await;
+    let n: i64 = sqlx::query("SELECT visitors FROM traffic_days WHERE day = $1")
+        .bind(today - 1)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("closed day")
+        .get("visitors");
+    assert_eq!(n, 2);
+    let left = count(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM traffic_visitors WHERE day < {today}"),
+    )
+    .await;
+    assert_eq!(left, 0, "yesterday's visitor hashes outlived the day");
+}
