@@ -146,7 +146,7 @@ test("the operator runs a campaign for the MS community; a visitor sees it label
   await expect(ad).toContainText(`Sponsored · ${name}`);
   await expect(ad.getByRole("link", { name: "Why am I seeing this?" })).toHaveAttribute("href", /\/about\/sponsored\?c=multiple-sclerosis/);
   const cta = ad.getByRole("link", { name: "Call the helpline" });
-  await expect(cta).toHaveAttribute("rel", "sponsored noopener");
+  await expect(cta).toHaveAttribute("rel", "sponsored noopener external");
   await cta.click();
   await expect(visitor).toHaveURL("https://helpline.example.org/ms");
   await visitor.context().close();
@@ -177,11 +177,11 @@ test("the traffic dashboard passes axe and its plain form switches range and com
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
-  await page.getByLabel("Range").selectOption("7");
-  await page.getByLabel("Community").selectOption({ label: "Multiple Sclerosis" });
+  await page.getByLabel("Range", { exact: true }).selectOption("7");
+  await page.getByLabel("Community", { exact: true }).selectOption({ label: "Multiple Sclerosis" });
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/days=7/);
-  await expect(page.getByLabel("Community")).toHaveValue("multiple-sclerosis");
+  await expect(page.getByLabel("Community", { exact: true })).toHaveValue("multiple-sclerosis");
   await page.locator('[data-chart="traffic"]').getByText("The numbers").click();
   await expect(page.locator('[data-chart="traffic"] tbody tr')).toHaveCount(7);
   const csv = await page.request.get("/admin/analytics.csv?days=7&community=multiple-sclerosis");

@@ -58,7 +58,7 @@ fn Numbers(days: Vec<i64>, series: Vec<Series>) -> impl IntoView {
     view! {
         <details class="chart-numbers">
             <summary>"The numbers"</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="table">
                     <thead>
                         <tr>

@@ -138,7 +138,7 @@ pub fn AnalyticsPage() -> impl IntoView {
 fn DataTable(t: Table) -> impl IntoView {
     view! {
         <section class="panel">
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="table" data-testid="analytics-table">
                     <caption>{t.title.clone()}</caption>
                     <thead>

@@ -21,15 +21,34 @@ pub async fn get_feed(
 ) -> Result<FeedPage, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        super::repo::feed(
+        let scope = FeedScope::parse(&scope);
+        let mut page = super::repo::feed(
             &state.db,
-            &FeedScope::parse(&scope),
+            &scope,
             FeedSort::parse(&sort),
             window.as_deref().unwrap_or("month"),
             cursor.as_deref(),
             viewer().await?,
         )
-        .await
+        .await?;
+        // The in-feed slot: after the 3rd post of a first page, never in a support group.
+        let first_page = cursor.as_deref().is_none_or(str::is_empty);
+        if first_page && page.items.len() >= 3 {
+            let community = match &scope {
+                FeedScope::Community(slug) => Some(Some(slug.clone())),
+                FeedScope::Public | FeedScope::Home => Some(None),
+                _ => None,
+            };
+            if let Some(community) = community {
+                page.sponsored = crate::sponsored::api::choose(
+                    crate::sponsored::types::Placement::Feed,
+                    community,
+                    None,
+                )
+                .await?;
+            }
+        }
+        Ok(page)
     }
     .await;
     crate::state::finish(result)

@@ -8,7 +8,7 @@ use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
 use crate::session::Session;
-use crate::sponsored::pages::SponsoredSlot;
+use crate::sponsored::pages::{SponsoredCard, SponsoredSlot};
 use crate::sponsored::types::Placement;
 use crate::ui::{
     action_error, echoed, field_error, format_date, successes, ErrorView, Field, FormAlert,
@@ -142,12 +142,6 @@ pub fn Feed(
     let window = Memo::new(move |_| query.read().get("t").unwrap_or_else(|| "month".into()));
     let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
     let scope_param = scope.as_param();
-    // The in-feed sponsored slot: community and landing/home feeds only, first page only.
-    let ad_community: Option<Option<String>> = match &scope {
-        FeedScope::Community(slug) => Some(Some(slug.clone())),
-        FeedScope::Public | FeedScope::Home => Some(None),
-        _ => None,
-    };
     let page = Resource::new(
         {
             let scope_param = scope_param.clone();
@@ -225,7 +219,6 @@ pub fn Feed(
             {move || {
                 let link = link.clone();
                 let load = load.clone();
-                let ad_community = ad_community.clone();
                 Suspend::new(async move {
                     match page.await {
                         Ok(p) if p.items.is_empty() => view! {
@@ -237,12 +230,7 @@ pub fn Feed(
                             let first_next = p.next.clone();
                             let mut items = p.items;
                             let rest = items.split_off(items.len().min(3));
-                            let slot = ad_community
-                                .filter(|_| rest.len() + items.len() >= 3 && after.get_untracked().is_none())
-                                .map(|community| match community {
-                                    Some(c) => view! { <SponsoredSlot placement=Placement::Feed community=c in_list=true/> }.into_any(),
-                                    None => view! { <SponsoredSlot placement=Placement::Feed in_list=true/> }.into_any(),
-                                });
+                            let slot = p.sponsored.map(|s| view! { <SponsoredCard s=s in_list=true/> });
                             view! {
                                 <ul class="post-list" aria-live="polite">
                                     {items.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}

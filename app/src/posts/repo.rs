@@ -309,7 +309,11 @@ pub async fn feed(
     } else {
         None
     };
-    Ok(FeedPage { items, next })
+    Ok(FeedPage {
+        items,
+        next,
+        sponsored: None,
+    })
 }
 
 /// The posts the team pinned to the top of community `slug` (not its groups'), newest pin first,

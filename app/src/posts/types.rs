@@ -203,6 +203,10 @@ pub struct PostSummary {
 pub struct FeedPage {
     pub items: Vec<PostSummary>,
     pub next: Option<String>,
+    /// The in-feed sponsored slot (after the 3rd post): first pages of community and home
+    /// feeds only. Chosen with the page, so it renders with it (and hydrates with it).
+    #[serde(default)]
+    pub sponsored: Option<crate::sponsored::types::SponsoredView>,
 }
 
 /// A reply in the order it is shown, with its display depth.

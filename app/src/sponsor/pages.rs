@@ -57,7 +57,7 @@ fn CampaignSection(c: CampaignReport) -> impl IntoView {
 #[component]
 fn Lines(title: String, first: &'static str, lines: Vec<ReportLine>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="table">
                 <caption>{title}</caption>
                 <thead>

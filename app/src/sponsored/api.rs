@@ -17,9 +17,23 @@ pub async fn get_sponsored(
     post: Option<i64>,
 ) -> Result<Option<SponsoredView>, AppError> {
     let result = async {
+        let placement = Placement::parse(&on).ok_or(AppError::BadRequest)?;
+        choose(placement, community, post).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Chooses (and counts) the sponsored message for a slot; the feed calls it for its in-feed slot.
+#[cfg(feature = "ssr")]
+pub async fn choose(
+    placement: Placement,
+    community: Option<String>,
+    post: Option<i64>,
+) -> Result<Option<SponsoredView>, AppError> {
+    {
         use crate::counting::{day_of, is_bot, visitor_hash, Count, Fill};
         let state = crate::state::app_state()?;
-        let placement = Placement::parse(&on).ok_or(AppError::BadRequest)?;
         let now = crate::db::now_ms();
         let page = match (post, community.as_deref().filter(|s| !s.is_empty())) {
             // A support group's post, or none: no sponsored content.
@@ -114,8 +128,6 @@ pub async fn get_sponsored(
             why: format!("/about/sponsored?{context}"),
         }))
     }
-    .await;
-    crate::state::finish(result)
 }
 
 /// Every campaign with its counts (this process's latest counts are added first).

@@ -31,14 +31,15 @@ pub fn SponsoredSlot(
     }
 }
 
+/// A sponsored message, as a list item (`in_list`, the feed) or a sidebar panel.
 #[component]
-fn SponsoredCard(s: SponsoredView, in_list: bool) -> impl IntoView {
+pub fn SponsoredCard(s: SponsoredView, in_list: bool) -> impl IntoView {
     let inner = view! {
         <p class="sponsored-label">{s.label.clone()}</p>
         <p class="sponsored-headline">{s.headline.clone()}</p>
         <p class="sponsored-body">{s.body.clone()}</p>
         <p class="sponsored-actions">
-            <a class="button" href=s.href.clone() rel="sponsored noopener">{s.cta.clone()}</a>
+            <a class="button" href=s.href.clone() rel="sponsored noopener external">{s.cta.clone()}</a>
             <a class="sponsored-why" href=s.why.clone()>"Why am I seeing this?"</a>
         </p>
         {(!s.disclosure.is_empty()).then(|| view! { <p class="muted sponsored-disclosure">{s.disclosure.clone()}</p> })}
@@ -215,7 +216,7 @@ fn CampaignList(
         return view! { <p class="muted">"No campaigns yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="table" data-testid="campaigns">
                 <caption>"Campaigns, newest first"</caption>
                 <thead>

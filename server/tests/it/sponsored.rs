@@ -217,7 +217,7 @@ async fn only_approved_campaigns_render_and_suspension_reaches_every_process(app
         html.contains(&format!("/go/{camp}?c=ms&amp;on=sidebar"))
             || html.contains(&format!("/go/{camp}?c=ms&on=sidebar"))
     );
-    assert!(html.contains("rel=\"sponsored noopener\""));
+    assert!(html.contains("rel=\"sponsored noopener external\""));
     assert!(html.contains("Why am I seeing this?"));
 
     // Another app process on the same database sees a suspension on its next render.
