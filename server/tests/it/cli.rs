@@ -16,7 +16,7 @@ async fn seed_and_admin(backend: Backend) {
     healthcommunity::seed::demo(&state).await.unwrap();
     let users = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await;
     let audit = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log").await;
-    assert_eq!(users, 11);
+    assert_eq!(users, 12);
     let posts = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await;
     let replies = count(&app.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM replies").await;
     assert!(
