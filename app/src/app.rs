@@ -21,6 +21,7 @@ use crate::operator::pages::{AboutPage, OperatorPage};
 use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::profiles::pages::{ProfilePage, SettingsPage};
+use crate::safety::pages::ModQueuePage;
 use crate::search::pages::SearchPage;
 use crate::session::Session;
 use crate::sponsor::pages::SponsorPage;
@@ -137,6 +138,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/admin/operator") view=OperatorPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/analytics") view=AnalyticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/sponsor") view=SponsorPage ssr=SsrMode::Async/>
+                <Route path=path!("/mod") view=ModQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
                 <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
@@ -236,8 +238,11 @@ fn Header() -> impl IntoView {
                             {move || {
                                 session
                                     .me()
-                                    .filter(|u| u.is_admin)
-                                    .map(|_| view! { <li><A href="/admin">"Admin"</A></li> })
+                                    .filter(|u| u.is_admin || u.is_moderator)
+                                    .map(|u| view! {
+                                        <li><A href="/mod">"Moderation"</A></li>
+                                        {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
+                                    })
                             }}
                         </ul>
                     </nav>

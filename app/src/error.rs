@@ -46,6 +46,10 @@ pub enum AppError {
     Network,
     #[error("The request was not understood.")]
     BadRequest,
+    /// What was written matched the crisis list: the form shows the helplines first (the crisis
+    /// safeguard), and posts on the next press. Never a refusal.
+    #[error("Before this goes out: you are not alone. Help is there, any time.")]
+    SafetyCheck,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -79,7 +83,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossOrigin | AppError::JoinRequired => 403,
             AppError::Deleted => 409,
             AppError::NotFound => 404,
-            AppError::Validation(_) | AppError::InvalidCredentials => 422,
+            AppError::Validation(_) | AppError::InvalidCredentials | AppError::SafetyCheck => 422,
             AppError::RateLimited => 429,
             AppError::BadRequest => 400,
             AppError::Network => 502,

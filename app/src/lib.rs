@@ -25,6 +25,7 @@ pub mod operator;
 pub mod pages;
 pub mod posts;
 pub mod profiles;
+pub mod safety;
 pub mod search;
 pub mod session;
 pub mod slug;

@@ -358,6 +358,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     let tom = user(state, "tom_t2d").await?;
     let id = repo::contact(
         db,
+        &state.settings.public_url,
         &tom,
         "northgate-diabetes-centre",
         &ContactInput {

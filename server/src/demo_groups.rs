@@ -151,12 +151,13 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
                 title: p.title.into(),
                 body: p.body.into(),
                 tags: Vec::new(),
+                crisis: None,
             };
             let id = posts::create(db, &author, g.community, Some(&slug), &input)
                 .await
                 .map_err(err)?;
             for (handle, body) in p.replies {
-                posts::reply(db, &user(state, handle).await?, id, None, body)
+                posts::reply(db, &user(state, handle).await?, id, None, body, None)
                     .await
                     .map_err(err)?;
             }

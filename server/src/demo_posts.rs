@@ -305,6 +305,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             title: p.title.into(),
             body: p.body.into(),
             tags: p.tags.iter().map(|t| t.to_string()).collect(),
+            crisis: None,
         };
         let id = repo::create(db, &author, p.community, None, &input)
             .await
@@ -319,7 +320,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
         let mut reply_ids: Vec<i64> = Vec::new();
         for (i, r) in p.replies.iter().enumerate() {
             let parent = r.parent.and_then(|j| reply_ids.get(j).copied());
-            let rid = repo::reply(db, &user(state, r.author).await?, id, parent, r.body)
+            let rid = repo::reply(db, &user(state, r.author).await?, id, parent, r.body, None)
                 .await
                 .map_err(err)?;
             for v in r.votes {

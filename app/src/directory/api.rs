@@ -497,7 +497,8 @@ pub async fn contact_clinic(
         };
         c.finish()?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Contact).await?;
-        let id = super::repo::contact(&state.db, &user, &slug, &input).await?;
+        let id = super::repo::contact(&state.db, &state.settings.public_url, &user, &slug, &input)
+            .await?;
         leptos_axum::redirect(&format!("/requests/{id}"));
         Ok(id)
     }

@@ -1364,6 +1364,38 @@ pub async fn report(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // The reviewer is told of a dispute and what is asked of them (never of a report: who
+    // reported what stays with the moderators).
+    if dispute {
+        let r = sqlx::query(
+            "SELECT p.slug, p.name, r.author_id FROM reviews r JOIN providers p ON p.id = r.provider_id \
+             WHERE r.id = $1",
+        )
+        .bind(review_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (slug, name): (String, String) = (r.try_get("slug")?, r.try_get("name")?);
+        let author: i64 = r.try_get("author_id")?;
+        let line = format!(
+            "{name} disputes your review and asks you to describe the treatment you had there; \
+             the admins decide. Open your review to answer."
+        );
+        let link = format!("/directory/{slug}#review-{review_id}");
+        let told = crate::notifications::repo::add(
+            &mut tx,
+            author,
+            "review_dispute",
+            user.id,
+            &line,
+            &link,
+        )
+        .await?;
+        tx.commit().await?;
+        if told {
+            db.announce(&[author]).await;
+        }
+        return Ok(());
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -1457,6 +1489,7 @@ pub struct ContactInput {
 /// A member asks a clinic for contact or an appointment; returns the request's id.
 pub async fn contact(
     db: &Db,
+    base_url: &str,
     user: &CurrentUser,
     slug: &str,
     c: &ContactInput,
@@ -1479,7 +1512,58 @@ pub async fn contact(
     .bind(now)
     .fetch_one(&db.pool)
     .await?;
-    Ok(r.try_get("id")?)
+    let request: i64 = r.try_get("id")?;
+    // The clinic's staff are told in the app and by e-mail (to a confirmed address), without the
+    // member's reason: that is health data and stays on the site.
+    let name: String = sqlx::query("SELECT name FROM providers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("name")?;
+    let staff = sqlx::query(
+        "SELECT u.id, u.email, u.email_verified_at FROM provider_staff s JOIN users u ON u.id = s.user_id \
+         WHERE s.provider_id = $1 LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let line = format!("A member sent {name} a contact request");
+    let link = format!("/directory/{slug}/inbox");
+    let base = base_url.trim_end_matches('/');
+    let mut tx = db.begin_write().await?;
+    let mut told = Vec::new();
+    for s in &staff {
+        let to: i64 = s.try_get("id")?;
+        // Turning the notification off in Settings turns the e-mail off too.
+        if !crate::notifications::repo::add(&mut tx, to, "request", user.id, &line, &link).await? {
+            continue;
+        }
+        told.push(to);
+        if s.try_get::<Option<i64>, _>("email_verified_at")?.is_some() {
+            let email: String = s.try_get("email")?;
+            crate::mail::repo::queue(
+                &mut tx,
+                base_url,
+                crate::mail::repo::Mail {
+                    user: Some(to),
+                    sender: None,
+                    kind: "request",
+                    to: &email,
+                    subject: format!("A new contact request to {name}"),
+                    body: format!(
+                        "A member sent {name} a contact request on HealthCommunity.\n\n\
+                         Read it and answer in the clinic's inbox: {base}{link}\n\n\
+                         This e-mail does not contain the request; it stays on the site."
+                    ),
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    db.announce(&told).await;
+    Ok(request)
 }
 
 const CONTACT_COLUMNS: &str = "cr.id, p.slug AS provider_slug, p.name AS provider_name, u.handle AS member, \

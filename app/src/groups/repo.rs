@@ -5,7 +5,7 @@ use crate::auth::types::CurrentUser;
 use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
 use crate::notifications as notify;
-use crate::posts::repo::{readable, summary, Params, Viewer, FROM, SUMMARY};
+use crate::posts::repo::{listed, readable, summary, Params, Viewer, FROM, SUMMARY};
 use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -153,9 +153,10 @@ pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, 
         let mut params = Params::default();
         let readable_sql = readable(&mut params, viewer);
         let g = params.p(id);
+        let listed_sql = listed(&mut params, viewer);
         let sql = format!(
             "SELECT {SUMMARY} {FROM} WHERE p.group_id = {g} AND p.pinned_at IS NOT NULL \
-             AND p.deleted_at IS NULL AND {readable_sql} = 1 ORDER BY p.pinned_at DESC LIMIT 5"
+             AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {listed_sql} ORDER BY p.pinned_at DESC LIMIT 5"
         );
         let mut q = sqlx::query(&sql);
         for v in &params.0 {

@@ -42,6 +42,17 @@ pub async fn queue(
             "This e-mail is about your HealthCommunity account ({}); it is not a newsletter.",
             base_url.trim_end_matches('/')
         ),
+        // Safety alerts go to the moderators of a place while they moderate it; they stop
+        // when the role does, not by a link.
+        "safety" => format!(
+            "You get this e-mail because you moderate on HealthCommunity ({}).",
+            base_url.trim_end_matches('/')
+        ),
+        "request" => format!(
+            "You get this e-mail because you are on a clinic's staff on HealthCommunity ({}). \
+             Turn these off under Settings, Notifications: \"New contact requests to a clinic I work for\".",
+            base_url.trim_end_matches('/')
+        ),
         "digest" => format!(
             "You get this e-mail because you asked for the daily digest.\nStop it with one click, no login needed: {link}"
         ),
@@ -173,12 +184,12 @@ async fn queue_digest(
     let answered = sqlx::query(
         "SELECT p.id, p.title, c.name AS community, \
            (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id AND r.parent_id IS NULL \
-              AND r.deleted_at IS NULL AND r.created_at > $2 AND r.author_id <> $1) AS answers \
+              AND r.deleted_at IS NULL AND r.held_at IS NULL AND r.created_at > $2 AND r.author_id <> $1) AS answers \
          FROM community_members m \
          JOIN posts p ON p.community_id = m.community_id \
          JOIN communities c ON c.id = p.community_id \
          WHERE m.user_id = $1 AND p.deleted_at IS NULL AND p.last_activity_at > $2 AND p.kind = 'question' \
-           AND p.group_id IS NULL \
+           AND p.group_id IS NULL AND (p.held_at IS NULL OR p.author_id = $1) \
          ORDER BY p.last_activity_at DESC LIMIT 30",
     )
     .bind(user)

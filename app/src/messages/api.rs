@@ -28,12 +28,18 @@ pub async fn get_thread(with: String) -> Result<Thread, AppError> {
 }
 
 #[server(endpoint = "messages/send")]
-pub async fn send_message(to: String, body: String) -> Result<(), AppError> {
+pub async fn send_message(
+    to: String,
+    body: String,
+    crisis_ack: Option<String>,
+) -> Result<(), AppError> {
     use crate::auth::api::session;
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let text = parse_body(&body).map_err(|e| AppError::field("body", e))?;
+        // The helplines first; a private message is never flagged to moderators.
+        crate::safety::api::check(&[&text], crisis_ack.as_deref())?;
         super::repo::send(&state.db, &user, &to, &text).await
     }
     .await;

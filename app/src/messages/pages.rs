@@ -2,6 +2,7 @@
 
 use super::api::*;
 use crate::notifications::pages::Unread;
+use crate::safety::pages::{CrisisPanel, CrisisWatch};
 use crate::ui::{
     action_error, field_error, format_datetime, successes, ErrorView, FieldMessage, FormAlert,
     Saved,
@@ -153,6 +154,14 @@ pub fn ThreadPage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ol>
+                    {t.crisis_mine.then(|| view! {
+                        <CrisisPanel heading="You are not alone"
+                            lead="If you are thinking about ending your life or hurting yourself, please talk to someone now: these lines are free and confidential, and someone will listen."/>
+                    })}
+                    {t.crisis_theirs.then(|| view! {
+                        <CrisisPanel heading=format!("Worried about @{}?", t.with)
+                            lead="Something in this conversation suggests they may be thinking of ending their life or harming themselves. Tell them you care, listen, and share these lines with them. If they may be in immediate danger, call the emergency number where they are."/>
+                    })}
                     {match t.cannot_write.clone() {
                         Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
                         None => view! {
@@ -160,12 +169,14 @@ pub fn ThreadPage() -> impl IntoView {
                                 <ActionForm action=send attr:novalidate=true attr:class="stack">
                                     <FormAlert error=err/>
                                     <input type="hidden" name="to" value=with_form/>
-                                    <div class="field">
-                                        <label for="f-body">"Your message"</label>
-                                        <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
-                                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
-                                        <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
-                                    </div>
+                                    <CrisisWatch error=err>
+                                        <div class="field">
+                                            <label for="f-body">"Your message"</label>
+                                            <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
+                                            <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
+                                            <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
+                                        </div>
+                                    </CrisisWatch>
                                     <button type="submit" class="button primary">"Send"</button>
                                 </ActionForm>
                             </section>

@@ -202,6 +202,8 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
             messages: Vec::new(),
             blocked: i_blocked,
             cannot_write,
+            crisis_mine: false,
+            crisis_theirs: false,
         });
     };
     let id: i64 = conv.try_get("id")?;
@@ -210,18 +212,28 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
     let my_read: i64 = conv.try_get(if me_a { "read_a" } else { "read_b" })?;
     let my_unread: i64 = conv.try_get(if me_a { "unread_a" } else { "unread_b" })?;
     let rows = sqlx::query(
-        "SELECT id, sender_id, body_html, created_at FROM \
-           (SELECT id, sender_id, body_html, created_at FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 200) t \
+        "SELECT id, sender_id, body, body_html, created_at FROM \
+           (SELECT id, sender_id, body, body_html, created_at FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 200) t \
          ORDER BY id",
     )
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
+    // The crisis safeguard in a conversation: private words are never flagged to moderators;
+    // the writer is shown the helplines, and the reader how to help.
+    let (mut crisis_mine, mut crisis_theirs) = (false, false);
     let messages = rows
         .iter()
         .map(|r| {
             let mid: i64 = r.try_get("id")?;
             let mine = r.try_get::<i64, _>("sender_id")? == user.id;
+            if crate::safety::crisis::matches(&r.try_get::<String, _>("body")?).is_some() {
+                if mine {
+                    crisis_mine = true;
+                } else {
+                    crisis_theirs = true;
+                }
+            }
             Ok(MessageView {
                 id: mid,
                 mine,
@@ -297,6 +309,8 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
         messages,
         blocked: false,
         cannot_write,
+        crisis_mine,
+        crisis_theirs,
     })
 }
 

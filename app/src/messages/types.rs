@@ -38,6 +38,10 @@ pub struct Thread {
     pub blocked: bool,
     /// Why the viewer cannot write here, if they cannot.
     pub cannot_write: Option<String>,
+    /// One of the viewer's messages shown matched the crisis list (the page shows them the helplines).
+    pub crisis_mine: bool,
+    /// One of the other member's did (the page tells the viewer how to help).
+    pub crisis_theirs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

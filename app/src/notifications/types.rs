@@ -11,7 +11,9 @@ pub const KINDS: &[(&str, &str)] = &[
     ("message", "Direct messages"),
     ("group", "Decisions on my group join requests"),
     ("review_reply", "A provider replies to my review"),
+    ("review_dispute", "A provider disputes my review"),
     ("request_answer", "A clinic answers my request"),
+    ("request", "New contact requests to a clinic I work for"),
     (
         "directory",
         "Invitations to a clinic's staff or to be listed at a clinic",

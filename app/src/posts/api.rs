@@ -1,4 +1,6 @@
 //! Post server functions: feeds, a post page, writing and editing posts and replies, votes, accepting an answer, profile activity.
+// A server function's arguments are its form's fields: one each.
+#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;
@@ -75,6 +77,7 @@ fn post_input(
     visibility: &str,
 ) -> super::repo::PostInput {
     super::repo::PostInput {
+        crisis: None,
         kind: c
             .check("kind", PostKind::parse(kind))
             .unwrap_or(PostKind::Discussion),
@@ -98,14 +101,16 @@ pub async fn create_post(
     body: String,
     tags: String,
     visibility: String,
+    crisis_ack: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let mut c = crate::error::Checker::new();
-        let input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
+        let mut input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
         c.finish()?;
+        input.crisis = crate::safety::api::check(&[&title, &body], crisis_ack.as_deref())?;
         let group = group.as_deref().filter(|g| !g.is_empty());
         crate::state::limit_writes(&state, user.id, crate::state::Write::Post).await?;
         let id = super::repo::create(&state.db, &user, &community, group, &input).await?;
@@ -140,8 +145,11 @@ pub async fn edit_post(
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let mut c = crate::error::Checker::new();
-        let input = post_input(&mut c, "discussion", &title, &body, &tags, &visibility);
+        let mut input = post_input(&mut c, "discussion", &title, &body, &tags, &visibility);
         c.finish()?;
+        // An edit is checked too; it is flagged without a confirmation step (the thread shows
+        // the author the helplines right after).
+        input.crisis = crate::safety::api::check(&[&title, &body], Some("edit"))?;
         super::repo::edit(&state.db, &user, id, &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
@@ -179,14 +187,17 @@ pub async fn create_reply(
     post_id: i64,
     parent_id: Option<i64>,
     body: String,
+    crisis_ack: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
+        let crisis = crate::safety::api::check(&[&body], crisis_ack.as_deref())?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Reply).await?;
-        let id = super::repo::reply(&state.db, &user, post_id, parent_id, &body).await?;
+        let id = super::repo::reply(&state.db, &user, post_id, parent_id, &body, crisis.as_ref())
+            .await?;
         leptos_axum::redirect(&format!("/p/{post_id}#r{id}"));
         Ok(id)
     }
@@ -201,7 +212,8 @@ pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
-        let post = super::repo::edit_reply(&state.db, &user, id, &body).await?;
+        let crisis = crate::safety::api::check(&[&body], Some("edit"))?;
+        let post = super::repo::edit_reply(&state.db, &user, id, &body, crisis.as_ref()).await?;
         leptos_axum::redirect(&format!("/p/{post}#r{id}"));
         Ok(())
     }

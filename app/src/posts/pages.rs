@@ -7,6 +7,7 @@ use super::api::{
 use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
+use crate::safety::pages::{CrisisPanel, CrisisWatch};
 use crate::session::Session;
 use crate::sponsored::pages::{SponsoredCard, SponsoredSlot};
 use crate::sponsored::types::Placement;
@@ -414,21 +415,23 @@ pub fn PostForm(
             {group.map(|g| view! { <input type="hidden" name="group" value=g/> })}
             <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
                 selected=kind error=field_error(err, "kind")/>
-            <Field label="Title" name="title" value=echoed(&echo, "title")
-                hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
-                error=field_error(err, "title")/>
-            <MarkdownField label="Details".into() name="body" id="f-body".into()
-                value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
-            <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
-                hint="Up to five words, separated by commas, e.g. fatigue, sleep"
-                error=field_error(err, "tags")/>
-            {match visibility {
-                Some(options) => view! {
-                    <RadioGroup legend="Who can read it?" name="visibility" options=options
-                        selected=chosen error=field_error(err, "visibility")/>
-                }.into_any(),
-                None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
-            }}
+            <CrisisWatch error=err>
+                <Field label="Title" name="title" value=echoed(&echo, "title")
+                    hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
+                    error=field_error(err, "title")/>
+                <MarkdownField label="Details".into() name="body" id="f-body".into()
+                    value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
+                <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
+                    hint="Up to five words, separated by commas, e.g. fatigue, sleep"
+                    error=field_error(err, "tags")/>
+                {match visibility {
+                    Some(options) => view! {
+                        <RadioGroup legend="Who can read it?" name="visibility" options=options
+                            selected=chosen error=field_error(err, "visibility")/>
+                    }.into_any(),
+                    None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
+                }}
+            </CrisisWatch>
             <button type="submit" class="button primary">"Post"</button>
         </ActionForm>
     }
@@ -577,6 +580,10 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             <a href=format!("/c/{}", post.community_slug)>{post.community_name.clone()}</a>
             {post.group.clone().map(|(slug, name)| view! { " › " <a href=format!("/g/{slug}")>{name}</a> })}
         </p>
+        {p.helplines.then(|| view! {
+            <CrisisPanel heading="You are not alone"
+                lead="Something you wrote here suggests you may be going through a very hard time. If you are thinking about ending your life or hurting yourself, please talk to someone now: these lines are free and confidential, and someone will listen. Our moderators will look in too."/>
+        })}
         <article class="panel post" aria-labelledby="post-title">
             <p class="post-kicker small">
                 <span class=format!("kind kind-{}", post.kind.as_str())>{kind_label(post.kind)}</span>
@@ -632,7 +639,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 </ul>
             </section>
         })}
-        {(!in_group).then(|| view! { <SponsoredSlot placement=Placement::Sidebar post=id/> })}
+        {(!in_group && !p.held).then(|| view! { <SponsoredSlot placement=Placement::Sidebar post=id/> })}
         {(!p.locked).then(|| view! {
             <section class="thread-section" aria-labelledby="replies-h">
                 <h2 id="replies-h">{heading}</h2>
@@ -692,6 +699,8 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                     let r = r.clone();
                     move || if r.deleted {
                         view! { <p class="muted">"[deleted]"</p> }.into_any()
+                    } else if r.held {
+                        view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
                     } else if editing() && r.mine {
                         view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
                     } else {
@@ -833,8 +842,10 @@ fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                                 <FormAlert error=err/>
                                 <input type="hidden" name="post_id" value=post_id/>
                                 {parent.as_ref().map(|r| view! { <input type="hidden" name="parent_id" value=r.id/> })}
-                                <MarkdownField label=label.to_string() name="body" id="f-reply-body".into()
-                                    value=echoed(&echo, "body").unwrap_or_default() rows=5 error=field_error(err, "body")/>
+                                <CrisisWatch error=err>
+                                    <MarkdownField label=label.to_string() name="body" id="f-reply-body".into()
+                                        value=echoed(&echo, "body").unwrap_or_default() rows=5 error=field_error(err, "body")/>
+                                </CrisisWatch>
                                 <button type="submit" class="button primary">
                                     {if parent.is_some() { "Post reply" } else if question { "Post answer" } else { "Post comment" }}
                                 </button>

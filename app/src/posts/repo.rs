@@ -58,7 +58,8 @@ fn in_group(id: &str) -> String {
 pub(crate) fn readable(params: &mut Params, viewer: Viewer) -> String {
     match viewer {
         None => format!(
-            "(CASE WHEN {CLOSED_GROUP} THEN 0 WHEN p.visibility = 'public' THEN 1 ELSE 0 END)"
+            "(CASE WHEN {CLOSED_GROUP} THEN 0 WHEN p.held_at IS NOT NULL THEN 0 \
+             WHEN p.visibility = 'public' THEN 1 ELSE 0 END)"
         ),
         Some((id, admin)) => {
             let id = params.p(id);
@@ -76,6 +77,16 @@ pub(crate) fn readable(params: &mut Params, viewer: Viewer) -> String {
                  WHEN {CLOSED_GROUP} THEN 0 ELSE {open} END)"
             )
         }
+    }
+}
+
+/// SQL that is true when post `p` may be listed to the viewer (feeds, search, pins, profiles):
+/// a post held for a moderator's look by the crisis safeguard is listed to its author only.
+/// (Anonymous visitors cannot read a held post at all: see [`readable`].)
+pub(crate) fn listed(params: &mut Params, viewer: Viewer) -> String {
+    match viewer {
+        None => "p.held_at IS NULL".to_string(),
+        Some((id, _)) => format!("(p.held_at IS NULL OR p.author_id = {})", params.p(id)),
     }
 }
 
@@ -198,6 +209,7 @@ pub fn feed_query(
         filter.push("p.kind = 'question' AND p.accepted_reply_id IS NULL".into());
     }
     filter.push("p.deleted_at IS NULL".into());
+    filter.push(listed(&mut params, viewer));
     if let (FeedSort::Top, Some(since)) = (sort, since) {
         filter.push(format!("p.created_at >= {}", params.p(since)));
     }
@@ -327,10 +339,11 @@ pub async fn community_pinned(
     let mut params = Params::default();
     let c = params.p(community);
     let readable_sql = readable(&mut params, viewer);
+    let listed_sql = listed(&mut params, viewer);
     let sql = format!(
         "SELECT {SUMMARY}, {readable_sql} AS readable {FROM} \
          WHERE p.community_id = {c} AND p.group_id IS NULL AND p.pinned_at IS NOT NULL \
-           AND p.deleted_at IS NULL ORDER BY p.pinned_at DESC LIMIT 3"
+           AND p.deleted_at IS NULL AND {listed_sql} ORDER BY p.pinned_at DESC LIMIT 3"
     );
     let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
     rows.iter()
@@ -340,7 +353,7 @@ pub async fn community_pinned(
 
 /// The SQL of a thread's replies (one query for the whole thread, with the viewer's votes).
 pub const THREAD_SQL: &str =
-    "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, \
+    "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, r.held_at, \
      r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.kind AS author_kind, \
      u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted, \
      CASE WHEN EXISTS (SELECT 1 FROM posts pp WHERE pp.id = r.post_id AND pp.group_id IS NOT NULL \
@@ -357,7 +370,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     let (v, pid) = (params.p(viewer_id), params.p(id));
     let readable_sql = readable(&mut params, viewer);
     let sql = format!(
-        "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, p.group_id, \
+        "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, p.group_id, p.held_at, \
            g.kind AS group_kind, {readable_sql} AS readable, \
            (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = {v}) AS membership, \
            (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
@@ -370,6 +383,12 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         .await?
         .ok_or(AppError::NotFound)?;
     let readable_now = row.try_get::<i64, _>("readable")? != 0;
+    let held = row.try_get::<Option<i64>, _>("held_at")?.is_some();
+    // A post waiting for a moderator's look (the crisis safeguard) is not for anonymous
+    // visitors: not even its title.
+    if held && viewer.is_none() {
+        return Err(AppError::NotFound);
+    }
     let group_kind: Option<String> = row.try_get("group_kind")?;
     // A closed group's post does not exist for outsiders: not even its title.
     if !readable_now && group_kind.as_deref().is_some_and(|k| k != "open") {
@@ -402,14 +421,21 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                 let reply_id: i64 = r.try_get("id")?;
                 let parent_id: Option<i64> = r.try_get("parent_id")?;
                 let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
+                // A reply waiting for a moderator's look is not for anonymous visitors.
+                let held = viewer.is_none() && r.try_get::<Option<i64>, _>("held_at")?.is_some();
+                let hidden = deleted || held;
                 Ok(StoredReply {
                     view: ReplyView {
                         id: reply_id,
                         parent_id,
                         depth: 0,
                         in_reply_to: None,
-                        author: if deleted { None } else { Some(author(r)?) },
-                        body_html: r.try_get("body_html")?,
+                        author: if hidden { None } else { Some(author(r)?) },
+                        body_html: if hidden {
+                            String::new()
+                        } else {
+                            r.try_get("body_html")?
+                        },
                         body_md: if mine && !deleted {
                             Some(r.try_get("body_md")?)
                         } else {
@@ -423,11 +449,12 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                         accepted: accepted == Some(reply_id),
                         is_answer: question && parent_id.is_none(),
                         mine,
-                        cites: if deleted {
+                        cites: if hidden {
                             Vec::new()
                         } else {
                             cited_articles(&r.try_get::<String, _>("body_md")?)
                         },
+                        held,
                     },
                     true_depth: r.try_get("depth")?,
                 })
@@ -483,6 +510,11 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
             membership == Some(1) || is_admin
         },
         closed_group,
+        helplines: match viewer {
+            Some((me, _)) => crate::safety::repo::author_flagged(db, id, me).await?,
+            None => false,
+        },
+        held,
         related_articles,
         cited_articles,
         post,
@@ -496,6 +528,8 @@ pub struct PostInput {
     pub title: String,
     pub body: String,
     pub tags: Vec<String>,
+    /// What the crisis safeguard matched, if anything: the post is held and flagged.
+    pub crisis: Option<crate::safety::types::Crisis>,
 }
 
 /// The viewer's membership of a community: `None` when not a member, else whether a moderator.
@@ -630,11 +664,46 @@ pub async fn create(
         public: visibility == Visibility::Public,
         group: closed,
     };
-    let mentioned =
+    let mut mentioned =
         notify::repo::add_mentions(&mut tx, &p.body, user.id, &user.handle, &place, &[]).await?;
+    mentioned.extend(
+        flag_crisis(
+            &mut tx,
+            p.crisis.as_ref(),
+            id,
+            None,
+            community,
+            group,
+            user.id,
+        )
+        .await?,
+    );
     tx.commit().await?;
     db.announce(&mentioned).await;
     Ok(id)
+}
+
+/// Holds and flags what matched the crisis list (see [`crate::safety::repo::flag`]).
+async fn flag_crisis(
+    tx: &mut Tx<'_>,
+    crisis: Option<&crate::safety::types::Crisis>,
+    post: i64,
+    reply: Option<i64>,
+    community: i64,
+    group: Option<GroupFacts>,
+    author: i64,
+) -> Result<Vec<i64>, AppError> {
+    let Some(crisis) = crisis else {
+        return Ok(Vec::new());
+    };
+    let at = crate::safety::repo::FlagAt {
+        post,
+        reply,
+        community,
+        group: group.map(|g| (g.id, g.closed)),
+        author,
+    };
+    crate::safety::repo::flag(tx, crisis, &at).await
 }
 
 /// Keeps the post count of a community (or, for a group post, of the group) true.
@@ -737,7 +806,18 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     if f.closed_group().is_none() {
         set_tags(&mut tx, id, &p.tags).await?;
     }
+    let told = flag_crisis(
+        &mut tx,
+        p.crisis.as_ref(),
+        id,
+        None,
+        f.community,
+        f.group,
+        user.id,
+    )
+    .await?;
     tx.commit().await?;
+    db.announce(&told).await;
     Ok(())
 }
 
@@ -870,6 +950,7 @@ pub async fn reply(
     post: i64,
     parent: Option<i64>,
     body: &str,
+    crisis: Option<&crate::safety::types::Crisis>,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
@@ -909,13 +990,28 @@ pub async fn reply(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(post)
-        .execute(&mut *tx)
-        .await?;
+    // A reply that waits for a moderator's look does not lift its thread to the top of feeds.
+    if crisis.is_none() {
+        sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(post)
+            .execute(&mut *tx)
+            .await?;
+    }
     refresh_counts(&mut tx, post).await?;
-    let notified = notify_reply(&mut tx, user, post, &f, parent, id, body).await?;
+    let mut notified = notify_reply(&mut tx, user, post, &f, parent, id, body).await?;
+    notified.extend(
+        flag_crisis(
+            &mut tx,
+            crisis,
+            post,
+            Some(id),
+            f.community,
+            f.group,
+            user.id,
+        )
+        .await?,
+    );
     tx.commit().await?;
     db.announce(&notified).await;
     Ok(id)
@@ -995,7 +1091,13 @@ async fn reply_facts(tx: &mut Tx<'_>, id: i64) -> Result<(i64, i64, Option<i64>,
 }
 
 /// Edits the author's own reply; returns its post.
-pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Result<i64, AppError> {
+pub async fn edit_reply(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    body: &str,
+    crisis: Option<&crate::safety::types::Crisis>,
+) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     if author != user.id {
@@ -1013,7 +1115,18 @@ pub async fn edit_reply(db: &Db, user: &CurrentUser, id: i64, body: &str) -> Res
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    let told = flag_crisis(
+        &mut tx,
+        crisis,
+        post,
+        Some(id),
+        f.community,
+        f.group,
+        user.id,
+    )
+    .await?;
     tx.commit().await?;
+    db.announce(&told).await;
     Ok(post)
 }
 
@@ -1242,12 +1355,20 @@ pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity,
         "(p.group_id IS NULL OR EXISTS (SELECT 1 FROM support_group_members fm \
          WHERE fm.group_id = p.group_id AND fm.user_id = {a} AND fm.status = 'active'))"
     );
+    // What waits for a moderator's look (the crisis safeguard) is listed to its author only.
+    let listed_sql = listed(&mut params, viewer);
+    let reply_listed = match viewer {
+        Some((me, _)) if me == author => "1 = 1".to_string(),
+        _ => "r.held_at IS NULL".to_string(),
+    };
     let posts_filter = format!(
-        "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group}"
+        "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} \
+         AND {listed_sql}"
     );
     let answers_filter = format!(
         "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
-         AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group}"
+         AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} AND {listed_sql} \
+         AND {reply_listed}"
     );
     let limit = params.p(PAGE_SIZE as i64);
     let bind_all = |sql| with_params(sql, &params.0);

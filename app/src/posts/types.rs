@@ -235,6 +235,9 @@ pub struct ReplyView {
     pub mine: bool,
     /// Library articles this reply links to (their addresses), shown as previews.
     pub cites: Vec<String>,
+    /// Waiting for a moderator's look (the crisis safeguard): its words are not shown to visitors
+    /// who are not logged in.
+    pub held: bool,
 }
 
 /// A post page. Readers who may not read a members-only post get `locked` and the excerpt only.
@@ -262,6 +265,11 @@ pub struct PostPage {
     pub can_pin: bool,
     /// In a private or hidden group: only its members read it, whatever the post says.
     pub closed_group: bool,
+    /// The viewer wrote something in this thread that matched the crisis list: the thread shows
+    /// them the helplines (nobody else learns of it from the page).
+    pub helplines: bool,
+    /// The post waits for a moderator's look: no sponsored content beside it.
+    pub held: bool,
 }
 
 /// A published library article as a link with a preview.
@@ -523,6 +531,7 @@ mod tests {
                 is_answer: parent.is_none(),
                 mine: false,
                 cites: Vec::new(),
+                held: false,
             },
             true_depth: depth,
         }

@@ -4,7 +4,7 @@ use super::types::*;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
 use crate::markdown::plain_text;
-use crate::posts::repo::{readable, summary, Params, Viewer, FROM, SUMMARY};
+use crate::posts::repo::{listed, readable, summary, Params, Viewer, FROM, SUMMARY};
 use crate::posts::types::PostKind;
 use sqlx::Row;
 
@@ -93,6 +93,7 @@ fn posts_where(
         matches,
         "p.deleted_at IS NULL".to_string(),
         format!("{readable_sql} = 1"),
+        listed(params, viewer),
     ];
     if let Some(id) = community_id {
         conds.push(format!("p.community_id = {}", params.p(id)));

@@ -42,11 +42,11 @@ pub async fn community(db: &Db, slug: &str) -> Result<Option<PageCommunity>, App
 }
 
 /// A post page's community, or `None` when the post is in a support group (no sponsored
-/// content there) or does not exist.
+/// content there), waits for a moderator after matching the crisis list, or does not exist.
 pub async fn post_community(db: &Db, post: i64) -> Result<Option<PageCommunity>, AppError> {
     let row = sqlx::query(
         "SELECT c.id, c.slug, p.group_id FROM posts p JOIN communities c ON c.id = p.community_id \
-         WHERE p.id = $1 AND p.deleted_at IS NULL",
+         WHERE p.id = $1 AND p.deleted_at IS NULL AND p.held_at IS NULL",
     )
     .bind(post)
     .fetch_optional(&db.pool)

@@ -102,13 +102,17 @@ pub fn FieldMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> 
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error.get().map(|e| {
-            view! {
-                <div class="alert alert-error" role="alert">
-                    {e.form_message()}
-                </div>
-            }
-        })
+        // The crisis safeguard's step is a panel of helplines (`CrisisWatch`), not an error.
+        error
+            .get()
+            .filter(|e| *e != AppError::SafetyCheck)
+            .map(|e| {
+                view! {
+                    <div class="alert alert-error" role="alert">
+                        {e.form_message()}
+                    </div>
+                }
+            })
     }
 }
 

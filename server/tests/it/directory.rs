@@ -683,6 +683,26 @@ async fn own_staff_replies_and_disputes(app: TestApp) {
     let theirs = provider(&app, &other, "north").await;
     assert_eq!(theirs["reviews"][0]["disputed"], true);
     assert_eq!(theirs["reviews"][0]["dispute_note"], Value::Null);
+    // The reviewer, and only the reviewer, is told what is asked of them.
+    let told: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT n.user_id, n.text, n.link FROM notifications n WHERE n.kind = 'review_dispute'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let reviewer: i64 =
+        sqlx::query_scalar(&format!("SELECT author_id FROM reviews WHERE id = {rid}"))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, reviewer);
+    assert!(
+        told[0].1.contains("describe the treatment"),
+        "{}",
+        told[0].1
+    );
+    assert_eq!(told[0].2, format!("/directory/north#review-{rid}"));
     // The reviewer describes the treatment; the admin keeps the review.
     rate(
         &app,
@@ -984,6 +1004,7 @@ async fn contact_requests_stay_private(app: TestApp) {
     .await;
     clinic(&app, &admin, "south", "Berlin", "52.40", "13.40", "owner_p").await;
 
+    app.verify_email("owner_o").await;
     let e = app
         .call_as(
             &patient,
@@ -1012,6 +1033,23 @@ async fn contact_requests_stay_private(app: TestApp) {
         .await
         .ok();
     let id = id.as_i64().unwrap().to_string();
+    // The clinic's staff are told in the app and by e-mail, without the member's reason; the
+    // other clinic's are not.
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT u.handle FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'request'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, ["owner_o"]);
+    let mails: Vec<(String, String)> =
+        sqlx::query_as("SELECT to_addr, body FROM outbox WHERE kind = 'request'")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].0, "owner_o@example.org");
+    assert!(mails[0].1.contains("/directory/north/inbox") && !mails[0].1.contains("neurologist"));
     let anonymous = new_client();
     assert_eq!(
         app.call_as(&anonymous, "request", &[("id", id.as_str())])

@@ -20,6 +20,7 @@ mod notifications;
 mod operator;
 mod posts;
 mod render_watch;
+mod safety;
 mod search;
 mod security;
 mod sponsor;

@@ -1,0 +1,175 @@
+//! The crisis safeguard's matcher and helplines, compiled into the server and the browser alike.
+
+use std::sync::OnceLock;
+
+/// One helpline shown to a writer whose words matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Helpline {
+    /// An ISO country code, or `*` for everyone.
+    pub country: String,
+    pub name: String,
+    pub contact: String,
+    pub link: String,
+    pub hours: String,
+}
+
+struct Phrase {
+    /// Normalised, with a leading space; a trailing space unless it is a prefix.
+    needle: String,
+    shown: String,
+}
+
+/// Lower case, apostrophes dropped, umlauts and ß folded, anything but letters and digits a
+/// single space, with a space at each end (so whole words are matched with `" word "`).
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for ch in text.chars() {
+        match ch {
+            '\'' | '’' | '‘' | '`' | '´' => continue,
+            'ä' | 'Ä' => out.push_str("ae"),
+            'ö' | 'Ö' => out.push_str("oe"),
+            'ü' | 'Ü' => out.push_str("ue"),
+            'ß' | 'ẞ' => out.push_str("ss"),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            _ => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+fn phrases() -> &'static [Phrase] {
+    static LIST: OnceLock<Vec<Phrase>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("../../data/crisis_phrases.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once(':').map(|(_, p)| p.trim()))
+            .map(|p| {
+                let prefix = p.ends_with('*');
+                let mut needle = normalise(p.trim_end_matches('*'));
+                if prefix {
+                    needle.pop();
+                }
+                Phrase {
+                    needle,
+                    shown: p.trim_end_matches('*').to_string(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// The first crisis phrase in `text`, if any (as the list writes it).
+pub fn matches(text: &str) -> Option<&'static str> {
+    let text = normalise(text);
+    phrases()
+        .iter()
+        .find(|p| text.contains(&p.needle))
+        .map(|p| p.shown.as_str())
+}
+
+/// The first crisis phrase in any of `texts` (a title and a body, say).
+pub fn matches_any(texts: &[&str]) -> Option<&'static str> {
+    texts.iter().find_map(|t| matches(t))
+}
+
+/// The helplines, in the file's order.
+pub fn helplines() -> &'static [Helpline] {
+    static LIST: OnceLock<Vec<Helpline>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("../../data/helplines.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('|').map(str::trim).collect();
+                match f.as_slice() {
+                    [country, name, contact, link, hours] => Some(Helpline {
+                        country: country.to_string(),
+                        name: name.to_string(),
+                        contact: contact.to_string(),
+                        link: link.to_string(),
+                        hours: hours.to_string(),
+                    }),
+                    _ => None,
+                }
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_load() {
+        assert!(phrases().len() >= 60, "{}", phrases().len());
+        assert!(phrases().iter().any(|p| p.needle == " suizid"));
+        let countries: Vec<&str> = helplines().iter().map(|h| h.country.as_str()).collect();
+        assert_eq!(countries, ["GB", "DE", "US", "*"]);
+        assert!(helplines().iter().all(|h| h.link.starts_with("https://")));
+    }
+
+    #[test]
+    fn true_positives_in_english_and_german() {
+        for text in [
+            "I want to end my life.",
+            "Some days I think about ENDING IT ALL",
+            "honestly i could kill myself",
+            "I don't want to be here anymore",
+            "I dont want to be here any more, sorry",
+            "I don’t want to live like this",
+            "everyone would be better off without me",
+            "I've been feeling suicidal since the diagnosis",
+            "Ich will mich umbringen",
+            "Ich möchte nicht mehr leben",
+            "Ich moechte nicht mehr leben",
+            "Ich habe Suizidgedanken",
+            "Ich denke an Suizid.",
+            "Manchmal will ich einfach nicht mehr leben",
+            "Ich bin so lebensmüde",
+        ] {
+            assert!(matches(text).is_some(), "missed: {text}");
+        }
+        assert_eq!(matches("End. My. Life."), Some("end my life"));
+        assert_eq!(
+            matches_any(&["Fatigue", "I want to die"]),
+            Some("want to die")
+        );
+    }
+
+    #[test]
+    fn near_misses_are_not_flagged() {
+        for text in [
+            "I would kill for a coffee",
+            "This fatigue is killing me",
+            "the heat kills me every summer",
+            "I'm dying to try the new physio",
+            "dead tired after the infusion",
+            "Die Hitze bringt mich noch um den Verstand",
+            "Ich könnte mich totlachen",
+            "the skms clinic",
+            "I want to diet",
+            "Ich lebe nicht mehr in Berlin",
+        ] {
+            assert_eq!(matches(text), None, "flagged: {text}");
+        }
+    }
+
+    #[test]
+    fn normalising_is_word_based() {
+        assert_eq!(normalise("Don't, STOP!"), " dont stop ");
+        assert_eq!(normalise("Größe"), " groesse ");
+        assert_eq!(normalise(""), " ");
+    }
+}

@@ -1,0 +1,139 @@
+//! Safety UI: the helplines panel, the watch that shows it while a member writes (and as the no-JavaScript confirmation step), and the moderation queue at `/mod`.
+
+use super::api::{get_mod_queue, ReviewFlag};
+use super::crisis::helplines;
+use super::types::since;
+use crate::error::AppError;
+use crate::ui::ErrorView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The helplines, calmly: who to call or text, when, and the emergency numbers.
+#[component]
+pub fn CrisisPanel(#[prop(into)] heading: String, #[prop(into)] lead: String) -> impl IntoView {
+    let label = heading.clone();
+    view! {
+        <section class="crisis-panel" aria-label=label data-testid="crisis-panel">
+            <h2>{heading}</h2>
+            <p>{lead}</p>
+            <ul class="helplines">
+                {helplines().iter().map(|h| view! {
+                    <li>
+                        <a href=h.link.clone() rel="external noopener" target="_blank">{h.name.clone()}</a>
+                        <span class="helpline-contact">{h.contact.clone()}</span>
+                        <span class="hint">{h.hours.clone()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="small">"In immediate danger? Call 999 in the UK, 112 in Germany and the EU, 911 in the US."</p>
+        </section>
+    }
+}
+
+/// Wraps a form's fields: when the title or text matches the crisis list (while typing, with
+/// JavaScript; after the first press, without), shows the helplines above the button and marks
+/// the form so the next press posts. It never blocks.
+#[component]
+pub fn CrisisWatch(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    children: Children,
+) -> impl IntoView {
+    let texts = StoredValue::new(Vec::<(String, String)>::new());
+    let (live, set_live) = signal(false);
+    let shown = move || live.get() || error.get() == Some(AppError::SafetyCheck);
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(name) = event_target::<web_sys::Element>(&ev).get_attribute("name") else {
+            return;
+        };
+        if name != "title" && name != "body" {
+            return;
+        }
+        let value = event_target_value(&ev);
+        texts.update_value(|t| {
+            t.retain(|(n, _)| *n != name);
+            t.push((name, value));
+        });
+        set_live
+            .set(texts.with_value(|t| t.iter().any(|(_, v)| super::crisis::matches(v).is_some())));
+    };
+    view! {
+        <div class="crisis-watch stack" on:input=on_input>
+            {children()}
+            <div aria-live="polite">
+                {move || shown().then(|| view! {
+                    <input type="hidden" name="crisis_ack" value="seen"/>
+                    <CrisisPanel heading="You are not alone"
+                        lead="If you are thinking about ending your life or hurting yourself, please reach out now: these lines are free and confidential, and someone will listen. What you wrote is still here; post it when you are ready, and our moderators will see it too."/>
+                })}
+            </div>
+        </div>
+    }
+}
+
+/// `/mod`: what waits for a moderator in the places the member moderates, the longest wait first.
+#[component]
+pub fn ModQueuePage() -> impl IntoView {
+    let review = ServerAction::<ReviewFlag>::new();
+    let queue = Resource::new(move || review.version().get(), |_| get_mod_queue());
+    view! {
+        <Title text="Moderation queue"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let q = match queue.await {
+                    Ok(q) => q,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let now = q.now;
+                view! {
+                    <section class="panel">
+                        <h1>"Moderation queue"</h1>
+                        <p class="lead">"Posts and replies whose words suggest that their author may be thinking of ending their life or harming themselves. Each is kept out of feeds, search and anonymous views until one of you has looked at it. The author was shown the helplines."</p>
+                        {q.flags.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing is waiting."</p> })}
+                        <ol class="flag-list">
+                            {q.flags.into_iter().map(|f| {
+                                let link = match f.reply_id {
+                                    Some(r) => format!("/p/{}#r{r}", f.post_id),
+                                    None => format!("/p/{}", f.post_id),
+                                };
+                                let what = if f.reply_id.is_some() { "Reply" } else { "Post" };
+                                let (id, id2) = (f.id.to_string(), f.id.to_string());
+                                view! {
+                                    <li class="card flag-item">
+                                        <p class="flag-meta">
+                                            <span class="badge badge-risk">"Self-harm risk"</span>
+                                            " " {what} " by "
+                                            <a href=format!("/u/{}", f.author)>"@"{f.author.clone()}</a>
+                                            " in " {f.place.clone()} " · waiting " {since(now, f.created_at)}
+                                        </p>
+                                        <h2><a href=link>{f.title.clone()}</a></h2>
+                                        {if f.deleted {
+                                            view! { <p class="muted">"Its author has deleted it since."</p> }.into_any()
+                                        } else {
+                                            view! { <blockquote class="flag-text">{f.text.clone()}</blockquote> }.into_any()
+                                        }}
+                                        <p class="small muted">"Matched: “" {f.phrase.clone()} "”"</p>
+                                        <p class="small">"Read the thread, then reach out: "
+                                            <a href=format!("/messages/{}", f.author)>"write to @"{f.author.clone()}</a>
+                                            ". If they may be in immediate danger, follow your site's emergency procedure."</p>
+                                        <div class="flag-actions">
+                                            <ActionForm action=review attr:class="inline-form">
+                                                <input type="hidden" name="id" value=id2/>
+                                                <input type="hidden" name="outcome" value="listed"/>
+                                                <button type="submit" class="button primary">"Looked at: list it again"</button>
+                                            </ActionForm>
+                                            <ActionForm action=review attr:class="inline-form">
+                                                <input type="hidden" name="id" value=id/>
+                                                <input type="hidden" name="outcome" value="kept_out"/>
+                                                <button type="submit" class="button">"Looked at: keep it out of listings"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    </section>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,308 @@
+//! Server-only safety storage: holding and flagging what matched a crisis phrase, alerting the place's moderators, the queue and its review.
+
+use super::types::*;
+use crate::auth::types::CurrentUser;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::mail::repo::{queue as queue_mail, Mail};
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// Where the words that matched were written.
+pub struct FlagAt {
+    pub post: i64,
+    pub reply: Option<i64>,
+    pub community: i64,
+    /// The support group, and whether it is private or hidden.
+    pub group: Option<(i64, bool)>,
+    pub author: i64,
+}
+
+/// SQL that is true when member `$v` may see flag `f` (joined with its group as `g`): in a
+/// private or hidden group only that group's moderators (admins are no exception, as for its
+/// posts); elsewhere site moderators and admins (`$staff` = 1), the community's moderators and
+/// an open group's moderators.
+fn may_see(v: &str, staff: &str) -> String {
+    let group_mod = format!(
+        "EXISTS (SELECT 1 FROM support_group_members gm WHERE gm.group_id = f.group_id \
+         AND gm.user_id = {v} AND gm.is_moderator = 1 AND gm.status = 'active')"
+    );
+    format!(
+        "(CASE WHEN g.id IS NOT NULL AND g.kind <> 'open' THEN (CASE WHEN {group_mod} THEN 1 ELSE 0 END) \
+         WHEN {staff} = 1 THEN 1 \
+         WHEN EXISTS (SELECT 1 FROM community_members cm WHERE cm.community_id = f.community_id \
+           AND cm.user_id = {v} AND cm.is_moderator = 1) THEN 1 \
+         WHEN g.id IS NOT NULL AND {group_mod} THEN 1 ELSE 0 END) = 1"
+    )
+}
+
+/// Holds the post or reply out of listings and anonymous views, flags it for the moderators of
+/// its place (once: an edit of something already waiting adds nothing), and tells them in the
+/// app and by e-mail — without the words, which stay on the site. Returns who was notified.
+pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i64>, AppError> {
+    let now = now_ms();
+    let open = sqlx::query(
+        "SELECT 1 FROM safety_flags WHERE post_id = $1 AND COALESCE(reply_id, 0) = $2 \
+         AND reviewed_at IS NULL",
+    )
+    .bind(at.post)
+    .bind(at.reply.unwrap_or(0))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let hold = match at.reply {
+        Some(_) => "UPDATE replies SET held_at = $1 WHERE id = $2 AND held_at IS NULL",
+        None => "UPDATE posts SET held_at = $1 WHERE id = $2 AND held_at IS NULL",
+    };
+    sqlx::query(hold)
+        .bind(now)
+        .bind(at.reply.unwrap_or(at.post))
+        .execute(&mut **tx)
+        .await?;
+    if open.is_some() {
+        return Ok(Vec::new());
+    }
+    sqlx::query(
+        "INSERT INTO safety_flags (post_id, reply_id, community_id, group_id, author_id, phrase, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(at.post)
+    .bind(at.reply)
+    .bind(at.community)
+    .bind(at.group.map(|g| g.0))
+    .bind(at.author)
+    .bind(crisis.phrase)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+
+    // Who is told: a closed group's own moderators only; elsewhere the community's and the open
+    // group's moderators, site moderators and admins.
+    let group_mods = |n: &str| {
+        format!(
+            "SELECT user_id AS id FROM support_group_members WHERE group_id = {n} \
+             AND is_moderator = 1 AND status = 'active'"
+        )
+    };
+    let staff = "SELECT id FROM users WHERE (is_moderator = 1 OR is_admin = 1 OR is_editor = 1) \
+                 AND (is_moderator = 1 OR is_admin = 1) \
+                 UNION SELECT user_id AS id FROM community_members WHERE community_id = $1 AND is_moderator = 1";
+    let (sql, binds) = match at.group {
+        Some((g, true)) => (group_mods("$1"), vec![g]),
+        Some((g, false)) => (
+            format!("{staff} UNION {}", group_mods("$2")),
+            vec![at.community, g],
+        ),
+        None => (staff.to_string(), vec![at.community]),
+    };
+    let place: String = match at.group {
+        Some((g, _)) => sqlx::query("SELECT name FROM support_groups WHERE id = $1").bind(g),
+        None => sqlx::query("SELECT name FROM communities WHERE id = $1").bind(at.community),
+    }
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("name")?;
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let mut recipients: Vec<i64> = q
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("id"))
+        .collect::<Result<_, _>>()?;
+    recipients.sort_unstable();
+    recipients.dedup();
+    recipients.retain(|&u| u != at.author);
+    recipients.truncate(50);
+    let what = if at.reply.is_some() {
+        "A reply"
+    } else {
+        "A post"
+    };
+    let text = format!(
+        "{what} in {place} may come from someone at risk of harming themselves. Please look at it soon."
+    );
+    let closed = at.group.filter(|g| g.1).map(|g| g.0);
+    let mut told = Vec::new();
+    for user in recipients {
+        if crate::notifications::repo::add_in_group(
+            tx, user, "safety", at.author, &text, "/mod", closed,
+        )
+        .await?
+        {
+            told.push(user);
+        }
+        let to: Option<String> =
+            sqlx::query("SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL")
+                .bind(user)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| r.try_get("email"))
+                .transpose()?;
+        if let Some(to) = to {
+            let base = crisis.base_url.trim_end_matches('/');
+            queue_mail(
+                tx,
+                &crisis.base_url,
+                Mail {
+                    user: Some(user),
+                    sender: None,
+                    kind: "safety",
+                    to: &to,
+                    subject: format!("Please look soon: {} in {place} may need a moderator", what.to_lowercase()),
+                    body: format!(
+                        "{what} just written in {place} matched the crisis phrase list: its author may be \
+                         thinking of ending their life or harming themselves. They were shown the helplines. \
+                         It is kept out of public listings and anonymous views until a moderator has looked at it.\n\n\
+                         Open the moderation queue: {base}/mod\n\n\
+                         This e-mail does not contain what was written; it stays on the site."
+                    ),
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(told)
+}
+
+/// Whether `user` moderates anything at all (the queue is theirs to open).
+async fn moderates_anything(db: &Db, user: &CurrentUser) -> Result<bool, AppError> {
+    if user.is_admin || user.is_moderator {
+        return Ok(true);
+    }
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM community_members WHERE user_id = $1 AND is_moderator = 1 \
+         UNION SELECT 1 AS x FROM support_group_members WHERE user_id = $1 AND is_moderator = 1 AND status = 'active'",
+    )
+    .bind(user.id)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
+/// The open flags of the places `user` moderates, oldest first (the longest wait on top).
+pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
+    if !moderates_anything(db, user).await? {
+        return Err(AppError::Forbidden);
+    }
+    let sql = format!(
+        "SELECT f.id, f.post_id, f.reply_id, f.phrase, f.created_at, p.title, u.handle, \
+           COALESCE(g.name, c.name) AS place, \
+           CASE WHEN f.reply_id IS NULL THEN p.body_md ELSE r.body_md END AS text, \
+           CASE WHEN f.reply_id IS NULL THEN p.deleted_at ELSE r.deleted_at END AS deleted_at \
+         FROM safety_flags f JOIN posts p ON p.id = f.post_id JOIN communities c ON c.id = f.community_id \
+         JOIN users u ON u.id = f.author_id LEFT JOIN support_groups g ON g.id = f.group_id \
+         LEFT JOIN replies r ON r.id = f.reply_id \
+         WHERE f.reviewed_at IS NULL AND {} ORDER BY f.created_at, f.id LIMIT 100",
+        may_see("$1", "$2")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(user.id)
+        .bind(i64::from(user.is_admin || user.is_moderator))
+        .fetch_all(&db.pool)
+        .await?;
+    let flags = rows
+        .iter()
+        .map(|r| -> Result<FlagItem, AppError> {
+            let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
+            Ok(FlagItem {
+                id: r.try_get("id")?,
+                post_id: r.try_get("post_id")?,
+                reply_id: r.try_get("reply_id")?,
+                title: r.try_get("title")?,
+                place: r.try_get("place")?,
+                author: r.try_get("handle")?,
+                text: if deleted {
+                    String::new()
+                } else {
+                    r.try_get::<Option<String>, _>("text")?.unwrap_or_default()
+                },
+                deleted,
+                phrase: r.try_get("phrase")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ModQueue {
+        flags,
+        now: now_ms(),
+    })
+}
+
+/// A moderator of the flag's place records that they looked at it: listed again, or kept out of
+/// listings. Audited; a flag someone else reviewed first stays as they left it.
+pub async fn review(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    outcome: Outcome,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let sql = format!(
+        "SELECT f.post_id, f.reply_id, f.author_id, f.reviewed_at FROM safety_flags f \
+         LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
+        may_see("$1", "$2")
+    );
+    let row = sqlx::query(&sql)
+        .bind(user.id)
+        .bind(i64::from(user.is_admin || user.is_moderator))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.try_get::<Option<i64>, _>("reviewed_at")?.is_some() {
+        return Ok(());
+    }
+    let post: i64 = row.try_get("post_id")?;
+    let reply: Option<i64> = row.try_get("reply_id")?;
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE safety_flags SET reviewed_at = $1, reviewed_by = $2, outcome = $3 WHERE id = $4",
+    )
+    .bind(now)
+    .bind(user.id)
+    .bind(outcome.as_str())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if outcome == Outcome::Listed {
+        let sql = match reply {
+            Some(_) => "UPDATE replies SET held_at = NULL WHERE id = $1",
+            None => "UPDATE posts SET held_at = NULL WHERE id = $1",
+        };
+        sqlx::query(sql)
+            .bind(reply.unwrap_or(post))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let what = match reply {
+        Some(r) => format!("reply {r} on post {post}"),
+        None => format!("post {post}"),
+    };
+    crate::admin::repo::audit(
+        &mut tx,
+        user.id,
+        "safety_review",
+        Some(row.try_get("author_id")?),
+        &format!("{what}: {}", outcome.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether `user` wrote something in thread `post` that matched the crisis list (their thread
+/// then shows them the helplines).
+pub async fn author_flagged(db: &Db, post: i64, user: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 FROM safety_flags WHERE post_id = $1 AND author_id = $2")
+            .bind(post)
+            .bind(user)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}

@@ -1,0 +1,91 @@
+//! Safety types shared by the server and the browser: the moderation queue's items and what a reviewer decides.
+
+use serde::{Deserialize, Serialize};
+
+/// One flagged post or reply in the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagItem {
+    pub id: i64,
+    pub post_id: i64,
+    pub reply_id: Option<i64>,
+    /// The thread's title.
+    pub title: String,
+    /// The community, or the support group, it was written in.
+    pub place: String,
+    pub author: String,
+    /// What was written (empty when its author has deleted it since).
+    pub text: String,
+    pub deleted: bool,
+    /// The phrase of the list that matched.
+    pub phrase: String,
+    pub created_at: i64,
+}
+
+/// The moderation queue as one moderator sees it: only the places they moderate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModQueue {
+    pub flags: Vec<FlagItem>,
+    /// When the page was made (for "posted 2 hours ago").
+    pub now: i64,
+}
+
+/// What a moderator decided about a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Looked at: listed again like any other post.
+    Listed,
+    /// Looked at: kept out of feeds, search and anonymous views (the thread still opens for members).
+    KeptOut,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Listed => "listed",
+            Outcome::KeptOut => "kept_out",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "listed" => Some(Outcome::Listed),
+            "kept_out" => Some(Outcome::KeptOut),
+            _ => None,
+        }
+    }
+}
+
+/// A crisis phrase matched what is being written, and where to send the alert.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct Crisis {
+    pub phrase: &'static str,
+    /// The site's public address, for the moderators' e-mail.
+    pub base_url: String,
+}
+
+/// "3 minutes", "2 hours", "4 days": how long ago, roughly.
+pub fn since(now: i64, then: i64) -> String {
+    let minutes = (now - then).max(0) / 60_000;
+    let (n, unit) = match minutes {
+        m if m < 60 => (m.max(1), "minute"),
+        m if m < 48 * 60 => (m / 60, "hour"),
+        m => (m / (24 * 60), "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_reads_like_a_person() {
+        assert_eq!(since(60_000, 0), "1 minute");
+        assert_eq!(since(0, 0), "1 minute");
+        assert_eq!(since(3 * 3_600_000, 0), "3 hours");
+        assert_eq!(since(72 * 3_600_000, 0), "3 days");
+        assert_eq!(Outcome::parse("kept_out"), Some(Outcome::KeptOut));
+        assert_eq!(Outcome::parse("x"), None);
+    }
+}

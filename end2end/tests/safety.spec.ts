@@ -1,0 +1,94 @@
+// The crisis safeguard in the browser: the helplines while typing (JavaScript) or as a confirmation step (without), again on the post, and the moderator's alert, queue and review; the queue passes axe.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, freshPage, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
+
+const WORDS = "Since the relapse I don't want to be here anymore. I think about ending it all.";
+
+async function joinAndOpenForm(page: Page, js: boolean) {
+  await page.goto("/c/multiple-sclerosis");
+  if (js) await hydrated(page);
+  await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+  await expect(page.getByText("You are a member")).toBeVisible();
+  await page.getByRole("link", { name: "Start a discussion" }).click();
+  if (js) await hydrated(page);
+  await page.getByLabel("Start a discussion").check();
+}
+
+test("a member in crisis sees the helplines before and after posting; the moderator is alerted and reviews it", async ({ page, browser }) => {
+  await signUp(page, uniqueHandle("crisis"), "crisis-password-1");
+  await joinAndOpenForm(page, true);
+  const title = `A very bad week ${Date.now().toString(36)}`;
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  const panel = page.getByTestId("crisis-panel");
+  await expect(panel).toHaveCount(0);
+  // While typing: the panel appears above the button, calmly, with the helplines.
+  await page.getByLabel("Details").fill(WORDS);
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText("Samaritans");
+  await expect(panel).toContainText("116 123");
+  await expect(panel).toContainText("988");
+  await expect(panel).toContainText("TelefonSeelsorge");
+  await expect(page.locator(".alert-error")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/crisis-while-typing.png", fullPage: true });
+  // It never blocks: one press posts, and the post shows the author the helplines again.
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.getByTestId("crisis-panel")).toContainText("Samaritans");
+  const postUrl = page.url().replace(/[?#].*$/, "");
+
+  // Anonymous visitors do not get it until a moderator has looked; the community feed does not list it.
+  const visitor = await freshPage(browser);
+  const res = await visitor.goto(postUrl);
+  expect(res?.status()).toBe(404);
+  await visitor.goto("/c/multiple-sclerosis");
+  await expect(visitor.locator("main")).not.toContainText(title);
+
+  // The site moderator is alerted and finds it at the top of the queue.
+  const moderator = await freshPage(browser);
+  await logIn(moderator, "sam_moderator", DEMO_PASSWORD);
+  await moderator.goto("/notifications");
+  await expect(moderator.locator("main")).toContainText("may come from someone at risk");
+  await moderator.getByRole("banner").getByRole("link", { name: "Moderation" }).click();
+  await expect(moderator.getByRole("heading", { level: 1 })).toHaveText("Moderation queue");
+  await hydrated(moderator);
+  const item = moderator.locator(".flag-item", { hasText: title });
+  await expect(item).toContainText("Self-harm risk");
+  await expect(item).toContainText("ending it all");
+  const results = await new AxeBuilder({ page: moderator }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+  await moderator.screenshot({ path: "test-results/moderation-queue.png", fullPage: true });
+  await item.getByRole("button", { name: "Looked at: list it again" }).click();
+  await expect(moderator.locator(".flag-item", { hasText: title })).toHaveCount(0);
+
+  // Listed again: the visitor reads it now.
+  const again = await visitor.goto(postUrl);
+  expect(again?.status()).toBe(200);
+  await expect(visitor.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(visitor.getByTestId("crisis-panel")).toHaveCount(0);
+  await visitor.context().close();
+  await moderator.context().close();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the helplines come as a confirmation step that keeps every word", async ({ page }) => {
+    await signUp(page, uniqueHandle("plaincrisis"), "plain-crisis-1", { js: false });
+    await joinAndOpenForm(page, false);
+    const title = `Struggling ${Date.now().toString(36)}`;
+    await page.getByLabel("Title", { exact: true }).fill(title);
+    await page.getByLabel("Details").fill(WORDS);
+    await page.getByRole("button", { name: "Post" }).click();
+    const panel = page.getByTestId("crisis-panel");
+    await expect(panel).toContainText("Samaritans");
+    await expect(page.locator(".alert-error")).toHaveCount(0);
+    await expect(page.getByLabel("Title", { exact: true })).toHaveValue(title);
+    await expect(page.getByLabel("Details")).toHaveValue(WORDS);
+    await page.screenshot({ path: "test-results/crisis-confirmation-step.png", fullPage: true });
+    await page.getByRole("button", { name: "Post" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page.getByTestId("crisis-panel")).toContainText("Samaritans");
+  });
+});

@@ -1,0 +1,520 @@
+//! The crisis safeguard on both backends: helplines before posting (a confirmation step, never a refusal), held posts and replies kept out of listings and anonymous views, flags for the place's moderators only (closed groups: their own), alerts without the words, review with audit, and direct messages that are never flagged.
+
+use crate::common::{new_client, TestApp};
+use reqwest::Client;
+use serde_json::Value;
+
+both_backends!(
+    a_crisis_post_waits_for_a_moderator_and_is_then_listed,
+    near_misses_and_edits_and_replies,
+    closed_group_flags_reach_the_group_moderators_only,
+    direct_messages_show_helplines_and_are_never_flagged,
+);
+
+const PW: &str = "correct-horse-1";
+const TITLE: &str = "Wombat hard week";
+const BODY: &str = "Some days I want to end my life.";
+
+async fn member(app: &TestApp, handle: &str) -> Client {
+    let c = new_client();
+    app.signup_as(&c, handle, PW).await.ok();
+    app.verify_email(handle).await;
+    app.call_as(&c, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    c
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect(sql)
+}
+
+fn post_form<'a>(title: &'a str, body: &'a str, ack: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("community", "ms"),
+        ("kind", "discussion"),
+        ("title", title),
+        ("body", body),
+        ("tags", ""),
+        ("visibility", "public"),
+    ];
+    if let Some(ack) = ack {
+        form.push(("crisis_ack", ack));
+    }
+    form
+}
+
+/// Whether `needle` is anywhere `c` could list it: the public and home feeds, the community
+/// feed, search and the author's profile.
+async fn listed(app: &TestApp, c: &Client, needle: &str, author: &str) -> Vec<&'static str> {
+    let mut seen = Vec::new();
+    let calls = [
+        (
+            "public feed",
+            "feed",
+            vec![("scope", "public"), ("sort", "new")],
+        ),
+        (
+            "home feed",
+            "feed",
+            vec![("scope", "home"), ("sort", "active")],
+        ),
+        (
+            "community feed",
+            "feed",
+            vec![("scope", "ms"), ("sort", "new")],
+        ),
+        ("search", "search", vec![("q", "wombat")]),
+        ("profile", "profile/activity", vec![("handle", author)]),
+    ];
+    for (name, endpoint, form) in calls {
+        let r = app.call_as(c, endpoint, &form).await;
+        if r.status.is_success() && r.body.contains(needle) {
+            seen.push(name);
+        }
+    }
+    seen
+}
+
+async fn queue(app: &TestApp, c: &Client) -> Value {
+    app.call_as(c, "mod/queue", &[]).await.ok()
+}
+
+async fn a_crisis_post_waits_for_a_moderator_and_is_then_listed(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    app.verify_email("root_admin").await;
+    let asha = member(&app, "asha").await;
+    let ben = member(&app, "ben").await;
+    let cmod = member(&app, "cmod").await;
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'cmod')")
+        .execute(&app.db.pool)
+        .await
+        .expect("community moderator");
+
+    // Before posting: the helplines, not a refusal; nothing is stored yet.
+    let first = app
+        .call_as(&asha, "post/create", &post_form(TITLE, BODY, None))
+        .await;
+    assert_eq!(first.status, 422, "{}", first.body);
+    assert_eq!(first.error(), app::error::AppError::SafetyCheck);
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
+        0
+    );
+    // The next press posts.
+    let id = app
+        .call_as(&asha, "post/create", &post_form(TITLE, BODY, Some("seen")))
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id");
+    let pid = id.to_string();
+
+    // Held: not for anonymous visitors at all, listed to nobody but its author.
+    let anon = app.call("post", &[("id", &pid)]).await;
+    assert_eq!(anon.status, 404, "{}", anon.body);
+    let (status, html) = app.get(&format!("/p/{id}")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains(TITLE) && !html.contains("end my life"));
+    assert_eq!(
+        listed(&app, &new_client(), TITLE, "asha").await,
+        Vec::<&str>::new()
+    );
+    assert_eq!(listed(&app, &ben, TITLE, "asha").await, Vec::<&str>::new());
+    assert_eq!(
+        listed(&app, &asha, TITLE, "asha").await,
+        [
+            "public feed",
+            "home feed",
+            "community feed",
+            "search",
+            "profile"
+        ]
+    );
+    // A member who has the link still reads the thread; only its author is shown the helplines.
+    let as_ben = app.call_as(&ben, "post", &[("id", &pid)]).await.ok();
+    assert_eq!(as_ben["helplines"], false);
+    assert!(as_ben["body_html"]
+        .as_str()
+        .unwrap_or("")
+        .contains("end my life"));
+    let as_asha = app.call_as(&asha, "post", &[("id", &pid)]).await.ok();
+    assert_eq!(as_asha["helplines"], true);
+    let (_, page) = app.get(&format!("/p/{id}")).await;
+    assert!(!page.contains("crisis-panel"));
+
+    // The community's moderator and the admin are told in the app and by e-mail, without the words.
+    for handle in ["cmod", "root_admin"] {
+        let told = count(
+            &app,
+            &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM notifications n JOIN users u ON u.id = n.user_id \
+                      WHERE u.handle = '{handle}' AND n.kind = 'safety' AND n.link = '/mod'"),
+        )
+        .await;
+        assert_eq!(told, 1, "{handle}");
+        let mails: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT body FROM outbox WHERE kind = 'safety' AND to_addr = '{handle}@example.org'"
+        ))
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("outbox");
+        assert_eq!(mails.len(), 1, "{handle}");
+        assert!(mails[0].contains("/mod") && !mails[0].contains("end my life"));
+    }
+    for handle in ["asha", "ben"] {
+        let told = count(
+            &app,
+            &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM notifications n JOIN users u ON u.id = n.user_id \
+                      WHERE u.handle = '{handle}' AND n.kind = 'safety'"),
+        )
+        .await;
+        assert_eq!(told, 0, "{handle}");
+    }
+
+    // The queue: the moderators see it with the phrase; a member is refused.
+    let q = queue(&app, &cmod).await;
+    let flags = q["flags"].as_array().expect("flags");
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0]["phrase"], "end my life");
+    assert_eq!(flags[0]["author"], "asha");
+    assert_eq!(flags[0]["post_id"], id);
+    assert_eq!(
+        queue(&app, &admin).await["flags"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let refused = app.call_as(&ben, "mod/queue", &[]).await;
+    assert_eq!(refused.status, 403);
+    let flag = flags[0]["id"].as_i64().expect("flag id").to_string();
+    // A member cannot review it either.
+    let r = app
+        .call_as(&ben, "mod/review", &[("id", &flag), ("outcome", "listed")])
+        .await;
+    assert_eq!(r.status, 404);
+    let bad = app
+        .call_as(&cmod, "mod/review", &[("id", &flag), ("outcome", "later")])
+        .await;
+    assert_eq!(bad.status, 400);
+
+    // Looked at and listed again: back for everyone, audited, gone from the queue.
+    app.call_as(&cmod, "mod/review", &[("id", &flag), ("outcome", "listed")])
+        .await
+        .ok();
+    assert_eq!(
+        queue(&app, &cmod).await["flags"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(app.call("post", &[("id", &pid)]).await.status, 200);
+    assert_eq!(
+        listed(&app, &ben, TITLE, "asha").await,
+        [
+            "public feed",
+            "home feed",
+            "community feed",
+            "search",
+            "profile"
+        ]
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'safety_review'"
+        )
+        .await,
+        1
+    );
+    // The author still sees the helplines on their thread.
+    assert_eq!(
+        app.call_as(&asha, "post", &[("id", &pid)]).await.ok()["helplines"],
+        true
+    );
+}
+
+async fn near_misses_and_edits_and_replies(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    let asha = member(&app, "asha").await;
+    let ben = member(&app, "ben").await;
+
+    // Near misses post at once, unflagged.
+    let id = app
+        .call_as(
+            &asha,
+            "post/create",
+            &post_form(
+                TITLE,
+                "I would kill for a coffee. This fatigue is killing me.",
+                None,
+            ),
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id");
+    let pid = id.to_string();
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM safety_flags").await,
+        0
+    );
+    assert_eq!(listed(&app, &ben, TITLE, "asha").await.len(), 5);
+
+    // A reply that matches (in German too) is held: anonymous readers see neither its words nor
+    // its author, and it does not lift the thread.
+    let before = count(
+        &app,
+        &format!("SELECT last_activity_at FROM posts WHERE id = {id}"),
+    )
+    .await;
+    let refused = app
+        .call_as(
+            &ben,
+            "reply/create",
+            &[
+                ("post_id", &pid),
+                ("body", "Ehrlich: ich will nicht mehr leben."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.error(), app::error::AppError::SafetyCheck);
+    let rid = app
+        .call_as(
+            &ben,
+            "reply/create",
+            &[
+                ("post_id", &pid),
+                ("body", "Ehrlich: ich will nicht mehr leben."),
+                ("crisis_ack", "seen"),
+            ],
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("reply id");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT last_activity_at FROM posts WHERE id = {id}")
+        )
+        .await,
+        before
+    );
+    let anon = app.call("post", &[("id", &pid)]).await.ok();
+    let reply = &anon["replies"][0];
+    assert_eq!(reply["id"], rid);
+    assert_eq!(reply["held"], true);
+    assert_eq!(reply["body_html"], "");
+    assert!(reply["author"].is_null());
+    let (_, html) = app.get(&format!("/p/{id}")).await;
+    assert!(!html.contains("nicht mehr leben") && html.contains("waiting for a moderator"));
+    let as_asha = app.call_as(&asha, "post", &[("id", &pid)]).await.ok();
+    assert!(as_asha["replies"][0]["body_html"]
+        .as_str()
+        .unwrap_or("")
+        .contains("nicht mehr leben"));
+    assert_eq!(as_asha["helplines"], false);
+    assert_eq!(
+        app.call_as(&ben, "post", &[("id", &pid)]).await.ok()["helplines"],
+        true
+    );
+
+    // An edit into crisis words is held and flagged without a step (once, however many edits).
+    for body in [
+        "I don't want to be here anymore.",
+        "I don't want to be here any more.",
+    ] {
+        app.call_as(
+            &asha,
+            "post/edit",
+            &[
+                ("id", &pid),
+                ("title", TITLE),
+                ("body", body),
+                ("tags", ""),
+                ("visibility", "public"),
+            ],
+        )
+        .await
+        .ok();
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM safety_flags WHERE reply_id IS NULL"
+        )
+        .await,
+        1
+    );
+    assert_eq!(app.call("post", &[("id", &pid)]).await.status, 404);
+    assert_eq!(listed(&app, &ben, TITLE, "asha").await, Vec::<&str>::new());
+}
+
+async fn closed_group_flags_reach_the_group_moderators_only(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let gmod = member(&app, "gmod").await;
+    let cmod = member(&app, "cmod").await;
+    // Community moderators start groups; gmod then moderates the group it starts.
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id IN (SELECT id FROM users WHERE handle IN ('cmod', 'gmod'))")
+        .execute(&app.db.pool)
+        .await
+        .expect("community moderators");
+    let slug = app
+        .call_as(
+            &gmod,
+            "group/create",
+            &[
+                ("community", "ms"),
+                ("name", "Newly diagnosed"),
+                ("description", "For people diagnosed in the last year."),
+                ("kind", "private"),
+                ("question", "How are you affected by MS?"),
+            ],
+        )
+        .await
+        .ok()
+        .as_str()
+        .expect("group address")
+        .to_string();
+    let gm = member(&app, "gmember").await;
+    app.call_as(
+        &gm,
+        "group/join",
+        &[("slug", slug.as_str()), ("answer", "Diagnosed in May.")],
+    )
+    .await
+    .ok();
+    app.call_as(
+        &gmod,
+        "group/decide",
+        &[("slug", &slug), ("handle", "gmember"), ("approve", "true")],
+    )
+    .await
+    .ok();
+    let mut form = post_form(TITLE, "I keep thinking about suicide.", Some("seen"));
+    form.push(("group", &slug));
+    app.call_as(&gm, "post/create", &form).await.ok();
+
+    // Only the group's own moderator hears of it and sees it; the admin and the community's
+    // moderator do not (they cannot read the group either).
+    assert_eq!(
+        queue(&app, &gmod).await["flags"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        queue(&app, &admin).await["flags"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        queue(&app, &cmod).await["flags"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT u.handle FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'safety'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("notifications");
+    assert_eq!(told, ["gmod"]);
+    let mailed: Vec<String> =
+        sqlx::query_scalar("SELECT to_addr FROM outbox WHERE kind = 'safety'")
+            .fetch_all(&app.db.pool)
+            .await
+            .expect("outbox");
+    assert_eq!(mailed, ["gmod@example.org"]);
+    let flag = queue(&app, &gmod).await["flags"][0]["id"]
+        .as_i64()
+        .expect("flag")
+        .to_string();
+    assert_eq!(
+        app.call_as(
+            &admin,
+            "mod/review",
+            &[("id", &flag), ("outcome", "listed")]
+        )
+        .await
+        .status,
+        404
+    );
+    app.call_as(
+        &gmod,
+        "mod/review",
+        &[("id", &flag), ("outcome", "kept_out")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        queue(&app, &gmod).await["flags"].as_array().map(Vec::len),
+        Some(0)
+    );
+    // Kept out: still held.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM posts WHERE held_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+}
+
+async fn direct_messages_show_helplines_and_are_never_flagged(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    let asha = member(&app, "asha").await;
+    let ben = member(&app, "ben").await;
+    let text = "I can't go on anymore, I want to die.";
+    let first = app
+        .call_as(&asha, "messages/send", &[("to", "ben"), ("body", text)])
+        .await;
+    assert_eq!(first.error(), app::error::AppError::SafetyCheck);
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM messages").await,
+        0
+    );
+    app.call_as(
+        &asha,
+        "messages/send",
+        &[("to", "ben"), ("body", text), ("crisis_ack", "seen")],
+    )
+    .await
+    .ok();
+    let mine = app
+        .call_as(&asha, "messages/thread", &[("with", "ben")])
+        .await
+        .ok();
+    assert_eq!(
+        (mine["crisis_mine"].clone(), mine["crisis_theirs"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
+    let theirs = app
+        .call_as(&ben, "messages/thread", &[("with", "asha")])
+        .await
+        .ok();
+    assert_eq!(
+        (
+            theirs["crisis_mine"].clone(),
+            theirs["crisis_theirs"].clone()
+        ),
+        (Value::Bool(false), Value::Bool(true))
+    );
+    // Private words never reach moderators.
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM safety_flags").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM notifications WHERE kind = 'safety'"
+        )
+        .await,
+        0
+    );
+    // An ordinary message needs no step.
+    app.call_as(
+        &ben,
+        "messages/send",
+        &[("to", "asha"), ("body", "Thinking of you. Call me?")],
+    )
+    .await
+    .ok();
+}
