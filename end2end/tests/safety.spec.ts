@@ -92,3 +92,74 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("crisis-panel")).toContainText("Samaritans");
   });
 });
+
+test("a member reports a reply; the community moderator removes it with a reason; the author is told and the audit log shows it", async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  // The asker starts a discussion; another member answers with an advert.
+  await signUp(page, uniqueHandle("asker"), "asker-password-1");
+  await joinAndOpenForm(page, true);
+  const title = `Numb hands in the morning ${stamp}`;
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Details").fill("Does anyone else wake up with numb hands?");
+  await page.getByLabel("Everyone").check();
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const postUrl = page.url().replace(/[?#].*$/, "");
+
+  const spammerHandle = uniqueHandle("seller");
+  const spammer = await freshPage(browser);
+  await signUp(spammer, spammerHandle, "seller-password-1");
+  await joinAndOpenForm(spammer, true);
+  await spammer.goto(postUrl);
+  await hydrated(spammer);
+  const advert = `Quagga pills fix numb hands, order today ${stamp}`;
+  await spammer.getByRole("textbox", { name: "Your comment" }).fill(advert);
+  await spammer.getByRole("button", { name: "Post comment" }).click();
+  await expect(spammer.locator("li.reply")).toContainText(advert);
+
+  // The asker reports it.
+  await page.goto(postUrl);
+  await hydrated(page);
+  const reply = page.locator("li.reply", { hasText: advert });
+  await reply.getByText("Report", { exact: true }).click();
+  await reply.getByLabel("Spam or advertising").check();
+  await reply.getByLabel("Anything the moderators should know (optional)").fill("An advert for pills.");
+  await reply.getByRole("button", { name: "Send report" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "the moderators will look at it" })).toBeVisible();
+
+  // The community's moderator removes it from the queue with a reason.
+  const moderator = await freshPage(browser);
+  await logIn(moderator, "dr_okafor", DEMO_PASSWORD);
+  await moderator.goto("/mod");
+  await hydrated(moderator);
+  const item = moderator.locator(".report-item", { hasText: advert });
+  await expect(item).toContainText("Spam or advertising");
+  await expect(item).toContainText("An advert for pills.");
+  await item.getByText("Remove reply…").click();
+  await item.getByLabel("Why (the author is told)").selectOption("spam");
+  await item.getByLabel("A word to the author (optional)").fill("No adverts, please.");
+  await item.getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(moderator.locator(".report-item", { hasText: advert })).toHaveCount(0);
+
+  // A visitor sees that something was removed, not what.
+  const visitor = await freshPage(browser);
+  await visitor.goto(postUrl);
+  await expect(visitor.locator("li.reply").first()).toContainText("[removed by a moderator]");
+  await expect(visitor.locator("body")).not.toContainText("Quagga");
+
+  // The author is told why and still reads their words.
+  await spammer.goto("/notifications");
+  await expect(spammer.locator("main")).toContainText("A moderator removed your reply");
+  await expect(spammer.locator("main")).toContainText("No adverts, please.");
+  await spammer.goto(postUrl);
+  await expect(spammer.locator("li.reply", { hasText: advert })).toContainText("Removed by a moderator.");
+
+  // The audit log shows who removed what and why.
+  const admin = await freshPage(browser);
+  await logIn(admin, "demo_admin", DEMO_PASSWORD);
+  await admin.goto("/admin");
+  const row = admin.locator("tr", { hasText: "remove_reply" }).first();
+  await expect(row).toContainText("@dr_okafor");
+  await expect(row).toContainText("No adverts, please.");
+  for (const p of [spammer, moderator, visitor, admin]) await p.context().close();
+});

@@ -446,7 +446,7 @@ pub async fn article(
         "SELECT DISTINCT p.id, p.title, p.answer_count, p.accepted_reply_id FROM article_tags t \
          JOIN post_tags pt ON pt.tag = t.tag JOIN posts p ON p.id = pt.post_id \
          WHERE t.article_id = $1 AND p.community_id = $2 AND p.kind = 'question' AND p.deleted_at IS NULL \
-           AND p.group_id IS NULL AND p.held_at IS NULL \
+           AND p.group_id IS NULL AND p.held_at IS NULL AND p.removed_at IS NULL \
            AND (p.visibility = 'public' OR $4 = 1 OR EXISTS (SELECT 1 FROM community_members m \
                 WHERE m.community_id = p.community_id AND m.user_id = $3)) \
          ORDER BY p.id DESC LIMIT 5",

@@ -184,12 +184,12 @@ async fn queue_digest(
     let answered = sqlx::query(
         "SELECT p.id, p.title, c.name AS community, \
            (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id AND r.parent_id IS NULL \
-              AND r.deleted_at IS NULL AND r.held_at IS NULL AND r.created_at > $2 AND r.author_id <> $1) AS answers \
+              AND r.deleted_at IS NULL AND r.held_at IS NULL AND r.removed_at IS NULL AND r.created_at > $2 AND r.author_id <> $1) AS answers \
          FROM community_members m \
          JOIN posts p ON p.community_id = m.community_id \
          JOIN communities c ON c.id = p.community_id \
          WHERE m.user_id = $1 AND p.deleted_at IS NULL AND p.last_activity_at > $2 AND p.kind = 'question' \
-           AND p.group_id IS NULL AND (p.held_at IS NULL OR p.author_id = $1) \
+           AND p.group_id IS NULL AND ((p.held_at IS NULL AND p.removed_at IS NULL) OR p.author_id = $1) \
          ORDER BY p.last_activity_at DESC LIMIT 30",
     )
     .bind(user)

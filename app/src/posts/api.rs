@@ -308,3 +308,78 @@ pub async fn get_activity(handle: String) -> Result<Activity, AppError> {
     .await;
     crate::state::finish(result)
 }
+
+/// A member reports a post (`reply_id` empty) or a reply to the place's moderators.
+#[server(endpoint = "report")]
+pub async fn report_content(
+    post_id: i64,
+    reply_id: Option<i64>,
+    reason: String,
+    note: String,
+) -> Result<(), AppError> {
+    use crate::safety::types::{reason_label, REPORT_REASONS};
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let mut c = crate::error::Checker::new();
+        if reason_label(REPORT_REASONS, &reason).is_none() {
+            c.add("reason", "Choose what is wrong with it.");
+        }
+        let note = note.trim();
+        if note.chars().count() > 500 {
+            c.add("note", "Please keep it under 500 characters.");
+        }
+        c.finish()?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
+        super::repo::report(&state.db, &user, post_id, reply_id, &reason, note).await?;
+        leptos_axum::redirect(&format!("/p/{post_id}?reported=1"));
+        Ok(())
+    }
+    .await;
+    crate::auth::api::session::finish_form("report", &[("note", &note)], result)
+}
+
+/// A moderator removes a post or reply with a reason from the list (and optional words of
+/// their own); its author is told why.
+#[server(endpoint = "moderate/remove")]
+pub async fn remove_content(
+    post_id: i64,
+    reply_id: Option<i64>,
+    reason: String,
+    note: String,
+) -> Result<(), AppError> {
+    use crate::safety::types::{reason_label, REMOVAL_REASONS};
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let label = reason_label(REMOVAL_REASONS, &reason)
+            .ok_or_else(|| AppError::field("reason", "Choose why it is removed."))?;
+        let note = note.trim();
+        if note.chars().count() > 300 {
+            return Err(AppError::field(
+                "note",
+                "Please keep it under 300 characters.",
+            ));
+        }
+        let why = if note.is_empty() {
+            label.to_string()
+        } else {
+            format!("{label} — {note}")
+        };
+        super::repo::remove(&state.db, &user, post_id, reply_id, &why).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A moderator puts back what they removed.
+#[server(endpoint = "moderate/restore")]
+pub async fn restore_content(post_id: i64, reply_id: Option<i64>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::restore(&state.db, &user, post_id, reply_id).await
+    }
+    .await;
+    crate::state::finish(result)
+}

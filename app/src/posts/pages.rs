@@ -2,12 +2,13 @@
 
 use super::api::{
     get_activity, get_feed, get_pinned, get_post, AcceptAnswer, CreatePost, CreateReply,
-    DeletePost, DeleteReply, EditPost, EditReply, PinPost, Vote,
+    DeletePost, DeleteReply, EditPost, EditReply, PinPost, RemoveContent, ReportContent,
+    RestoreContent, Vote,
 };
 use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
-use crate::safety::pages::{CrisisPanel, CrisisWatch};
+use crate::safety::pages::{CrisisPanel, CrisisWatch, RemoveForm, RemovedNote, ReportForm};
 use crate::session::Session;
 use crate::sponsored::pages::{SponsoredCard, SponsoredSlot};
 use crate::sponsored::types::Placement;
@@ -449,6 +450,9 @@ struct ThreadActions {
     delete_post: ServerAction<DeletePost>,
     join: ServerAction<JoinCommunity>,
     pin: ServerAction<PinPost>,
+    report: ServerAction<ReportContent>,
+    remove: ServerAction<RemoveContent>,
+    restore: ServerAction<RestoreContent>,
 }
 
 /// `/p/:id`: a question with its answers or a discussion with its threaded comments.
@@ -465,6 +469,9 @@ pub fn PostPage() -> impl IntoView {
         delete_post: ServerAction::new(),
         join: ServerAction::new(),
         pin: ServerAction::new(),
+        report: ServerAction::new(),
+        remove: ServerAction::new(),
+        restore: ServerAction::new(),
     };
     let changed = [
         successes(a.vote),
@@ -476,6 +483,9 @@ pub fn PostPage() -> impl IntoView {
         successes(a.delete_post),
         successes(a.join),
         successes(a.pin),
+        successes(a.report),
+        successes(a.remove),
+        successes(a.restore),
     ];
     let page = Resource::new(
         move || {
@@ -522,7 +532,11 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             .or_else(|| action_error(a.delete_reply).get())
             .or_else(|| action_error(a.delete_post).get())
             .or_else(|| action_error(a.pin).get())
+            .or_else(|| action_error(a.report).get())
+            .or_else(|| action_error(a.remove).get())
+            .or_else(|| action_error(a.restore).get())
     });
+    let logged_in = p.is_member.is_some();
     let title = post.title.clone();
     let heading = if question {
         plural(post.answer_count, "answer", "answers")
@@ -558,6 +572,8 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 }.into_any()
             } else if p.deleted {
                 view! { <p class="muted">"[deleted] The author or a moderator removed this post. The replies stay so the conversation still makes sense."</p> }.into_any()
+            } else if p.removed && p.removed_reason.is_none() {
+                view! { <p class="muted">"[removed by a moderator] The replies stay so the conversation still makes sense."</p> }.into_any()
             } else if editing_post() && p.mine {
                 view! { <EditPostForm p=p.clone() a=a/> }.into_any()
             } else {
@@ -599,6 +615,12 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 {p.edited_at.filter(|_| !p.deleted).map(|t| view! { " · edited " {format_date(t)} })}
             </p>
             <FormAlert error=action_err/>
+            {(query.read_untracked().get("reported").is_some()).then(|| view! {
+                <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+            })}
+            {p.removed_reason.clone().map(|why| view! {
+                <RemovedNote action=a.restore post_id=id reply_id=None reason=why can_restore=p.can_moderate/>
+            })}
             {body}
             {(!post.tags.is_empty()).then(|| view! {
                 <ul class="tags" aria-label="Tags">
@@ -622,11 +644,11 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                             </button>
                         </ActionForm>
                     })}
-                    {(p.can_moderate && !p.mine).then(|| view! {
-                        <ActionForm action=a.delete_post attr:class="inline-form">
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="link-button">"Remove post"</button>
-                        </ActionForm>
+                    {(p.can_moderate && !p.mine && !p.removed).then(|| view! {
+                        <RemoveForm action=a.remove post_id=id reply_id=None/>
+                    })}
+                    {(logged_in && !p.mine && !p.removed).then(|| view! {
+                        <ReportForm action=a.report post_id=id reply_id=None/>
                     })}
                 </footer>
             })}
@@ -681,6 +703,7 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
     let post_id = p.post.id;
     let asker = p.mine && p.post.kind == PostKind::Question && !p.deleted;
     let can_moderate = p.can_moderate;
+    let logged_in = p.is_member.is_some();
     let cited = p.cited_articles.clone();
     if p.replies.is_empty() {
         let text = if p.post.kind == PostKind::Question {
@@ -701,6 +724,8 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                         view! { <p class="muted">"[deleted]"</p> }.into_any()
                     } else if r.held {
                         view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
+                    } else if r.removed && r.removed_reason.is_none() {
+                        view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
                     } else if editing() && r.mine {
                         view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
                     } else {
@@ -722,11 +747,14 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                         </ActionForm>
                     }
                 });
-                let remove = (can_moderate && !r.mine && !r.deleted).then(|| view! {
-                    <ActionForm action=a.delete_reply attr:class="inline-form">
-                        <input type="hidden" name="id" value=rid/>
-                        <button type="submit" class="link-button">"Remove"</button>
-                    </ActionForm>
+                let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| view! {
+                    <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
+                });
+                let report = (logged_in && !r.mine && !r.deleted && !r.removed && !r.held).then(|| view! {
+                    <ReportForm action=a.report post_id=post_id reply_id=Some(rid)/>
+                });
+                let removed_note = r.removed_reason.clone().map(|why| view! {
+                    <RemovedNote action=a.restore post_id=post_id reply_id=Some(rid) reason=why can_restore=can_moderate/>
                 });
                 let who = r.author.as_ref().map(|au| format!("@{}", au.handle)).unwrap_or_else(|| "[deleted]".into());
                 view! {
@@ -740,6 +768,7 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                                 {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
                                 {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
                             </header>
+                            {removed_note}
                             {body}
                             {(!r.cites.is_empty()).then(|| view! {
                                 <div class="citations">
@@ -757,6 +786,7 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                                 })}
                                 {accept}
                                 {remove}
+                                {report}
                             </footer>
                         </article>
                     </li>

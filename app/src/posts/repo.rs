@@ -81,12 +81,16 @@ pub(crate) fn readable(params: &mut Params, viewer: Viewer) -> String {
 }
 
 /// SQL that is true when post `p` may be listed to the viewer (feeds, search, pins, profiles):
-/// a post held for a moderator's look by the crisis safeguard is listed to its author only.
-/// (Anonymous visitors cannot read a held post at all: see [`readable`].)
+/// a post held for a moderator's look by the crisis safeguard, or removed by a moderator, is
+/// listed to its author only. (Anonymous visitors cannot read a held post at all: see
+/// [`readable`].)
 pub(crate) fn listed(params: &mut Params, viewer: Viewer) -> String {
     match viewer {
-        None => "p.held_at IS NULL".to_string(),
-        Some((id, _)) => format!("(p.held_at IS NULL OR p.author_id = {})", params.p(id)),
+        None => "(p.held_at IS NULL AND p.removed_at IS NULL)".to_string(),
+        Some((id, _)) => format!(
+            "((p.held_at IS NULL AND p.removed_at IS NULL) OR p.author_id = {})",
+            params.p(id)
+        ),
     }
 }
 
@@ -354,6 +358,7 @@ pub async fn community_pinned(
 /// The SQL of a thread's replies (one query for the whole thread, with the viewer's votes).
 pub const THREAD_SQL: &str =
     "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, r.held_at, \
+     r.removed_at, r.removed_reason, \
      r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.kind AS author_kind, \
      u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted, \
      CASE WHEN EXISTS (SELECT 1 FROM posts pp WHERE pp.id = r.post_id AND pp.group_id IS NOT NULL \
@@ -371,6 +376,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     let readable_sql = readable(&mut params, viewer);
     let sql = format!(
         "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, p.group_id, p.held_at, \
+           p.removed_at, p.removed_reason, \
            g.kind AS group_kind, {readable_sql} AS readable, \
            (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = {v}) AS membership, \
            (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
@@ -402,7 +408,23 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     let locked = !readable_now;
     let deleted = row.try_get::<Option<i64>, _>("deleted_at")?.is_some();
     let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
-    let mut post = summary(&row, !locked && !deleted)?;
+    let can_moderate =
+        group_membership == Some(1) || (!closed_group && (membership == Some(1) || is_admin));
+    // Removed by a moderator: the words (and why) only for the author and the moderators.
+    let removed = row.try_get::<Option<i64>, _>("removed_at")?.is_some();
+    let removed_hidden = removed && !mine && !can_moderate;
+    let removed_reason: Option<String> = if removed && !removed_hidden {
+        row.try_get("removed_reason")?
+    } else {
+        None
+    };
+    let mut post = summary(&row, !locked && !deleted && !removed_hidden)?;
+    if removed_hidden {
+        post.title = "[removed by a moderator]".into();
+        post.excerpt.clear();
+        post.tags.clear();
+        post.author = None;
+    }
     let accepted: Option<i64> = row.try_get("accepted_reply_id")?;
     let replies = if locked {
         Vec::new()
@@ -421,9 +443,12 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                 let reply_id: i64 = r.try_get("id")?;
                 let parent_id: Option<i64> = r.try_get("parent_id")?;
                 let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
-                // A reply waiting for a moderator's look is not for anonymous visitors.
+                // A reply waiting for a moderator's look is not for anonymous visitors; a
+                // removed one only for its author and the moderators.
                 let held = viewer.is_none() && r.try_get::<Option<i64>, _>("held_at")?.is_some();
-                let hidden = deleted || held;
+                let removed = r.try_get::<Option<i64>, _>("removed_at")?.is_some();
+                let removed_hidden = removed && !mine && !can_moderate;
+                let hidden = deleted || held || removed_hidden;
                 Ok(StoredReply {
                     view: ReplyView {
                         id: reply_id,
@@ -455,6 +480,12 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                             cited_articles(&r.try_get::<String, _>("body_md")?)
                         },
                         held,
+                        removed,
+                        removed_reason: if removed && !removed_hidden {
+                            r.try_get("removed_reason")?
+                        } else {
+                            None
+                        },
                     },
                     true_depth: r.try_get("depth")?,
                 })
@@ -480,7 +511,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     Ok(PostPage {
         locked,
         deleted,
-        body_html: if locked || deleted {
+        body_html: if locked || deleted || removed_hidden {
             None
         } else {
             Some(row.try_get("body_html")?)
@@ -502,8 +533,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         }),
         mine,
         voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
-        can_moderate: group_membership == Some(1)
-            || (!closed_group && (membership == Some(1) || is_admin)),
+        can_moderate,
         can_pin: if in_group {
             group_membership == Some(1) || (!closed_group && is_admin)
         } else {
@@ -515,6 +545,8 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
             None => false,
         },
         held,
+        removed,
+        removed_reason,
         related_articles,
         cited_articles,
         post,
@@ -1359,7 +1391,7 @@ pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity,
     let listed_sql = listed(&mut params, viewer);
     let reply_listed = match viewer {
         Some((me, _)) if me == author => "1 = 1".to_string(),
-        _ => "r.held_at IS NULL".to_string(),
+        _ => "(r.held_at IS NULL AND r.removed_at IS NULL)".to_string(),
     };
     let posts_filter = format!(
         "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} \
@@ -1463,4 +1495,258 @@ async fn article_links(db: &Db, slugs: &[String]) -> Result<Vec<ArticleLink>, Ap
         .iter()
         .map(article_link)
         .collect()
+}
+
+/// A post or one of its replies, as moderation sees it: who wrote it, what to call it, where.
+struct Target {
+    author: i64,
+    title: String,
+    link: String,
+    reply_key: i64,
+}
+
+async fn target(tx: &mut Tx<'_>, post: i64, reply: Option<i64>) -> Result<Target, AppError> {
+    let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+        .bind(post)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("title")?;
+    Ok(match reply {
+        Some(r) => {
+            let (p, author, _, _) = reply_facts(tx, r).await?;
+            if p != post {
+                return Err(AppError::NotFound);
+            }
+            Target {
+                author,
+                title,
+                link: format!("/p/{post}#r{r}"),
+                reply_key: r,
+            }
+        }
+        None => Target {
+            author: post_facts(tx, post).await?.author,
+            title,
+            link: format!("/p/{post}"),
+            reply_key: 0,
+        },
+    })
+}
+
+/// A member reports a post or one of its replies to the moderators of its place; a second
+/// report of the same thing while the first is open changes nothing. Outsiders of a closed
+/// group cannot report what they cannot read.
+pub async fn report(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    reply: Option<i64>,
+    reason: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    if let Some(g) = f.closed_group() {
+        if group_membership(&mut tx, g, user.id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    let t = target(&mut tx, post, reply).await?;
+    if t.author == user.id {
+        return Err(AppError::field(
+            "reason",
+            "This is yours: edit or delete it instead.",
+        ));
+    }
+    let open = sqlx::query(
+        "SELECT 1 FROM content_reports WHERE post_id = $1 AND reply_id = $2 AND reporter_id = $3 \
+         AND resolved_at IS NULL",
+    )
+    .bind(post)
+    .bind(t.reply_key)
+    .bind(user.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if open.is_some() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO content_reports (post_id, reply_id, community_id, group_id, author_id, reporter_id, \
+           reason, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(post)
+    .bind(t.reply_key)
+    .bind(f.community)
+    .bind(f.group.map(|g| g.id))
+    .bind(t.author)
+    .bind(user.id)
+    .bind(reason)
+    .bind(note)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A moderator of the place removes a post or reply with a reason: its author is told what and
+/// why (and still reads it), everyone else sees "[removed by a moderator]", open reports on it
+/// are resolved (their reporters told), and the audit log records it.
+pub async fn remove(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    reply: Option<i64>,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    require_moderator(&mut tx, user, &f).await?;
+    let t = target(&mut tx, post, reply).await?;
+    let now = now_ms();
+    let table = if reply.is_some() { "replies" } else { "posts" };
+    let changed = sqlx::query(&format!(
+        "UPDATE {table} SET removed_at = $1, removed_reason = $2 WHERE id = $3 AND removed_at IS NULL"
+    ))
+    .bind(now)
+    .bind(reason)
+    .bind(reply.unwrap_or(post))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(());
+    }
+    let what = if reply.is_some() {
+        "your reply in"
+    } else {
+        "your post"
+    };
+    let closed = f.closed_group();
+    let title = notify::types::short(&t.title);
+    let mut told = Vec::new();
+    if notify::repo::add_in_group(
+        &mut tx,
+        t.author,
+        "moderation",
+        user.id,
+        &format!(
+            "A moderator removed {what} “{title}”. Why: {reason}. You can still read it there."
+        ),
+        &t.link,
+        closed,
+    )
+    .await?
+    {
+        told.push(t.author);
+    }
+    let reporters: Vec<i64> = sqlx::query(
+        "SELECT DISTINCT reporter_id FROM content_reports WHERE post_id = $1 AND reply_id = $2 \
+         AND resolved_at IS NULL",
+    )
+    .bind(post)
+    .bind(t.reply_key)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>("reporter_id"))
+    .collect::<Result<_, _>>()?;
+    sqlx::query(
+        "UPDATE content_reports SET resolved_at = $1, resolved_by = $2, outcome = 'removed' \
+         WHERE post_id = $3 AND reply_id = $4 AND resolved_at IS NULL",
+    )
+    .bind(now)
+    .bind(user.id)
+    .bind(post)
+    .bind(t.reply_key)
+    .execute(&mut *tx)
+    .await?;
+    for reporter in reporters {
+        if notify::repo::add_in_group(
+            &mut tx,
+            reporter,
+            "moderation",
+            user.id,
+            &format!("We reviewed your report on “{title}”: a moderator removed it. Thank you."),
+            &format!("/p/{post}"),
+            closed,
+        )
+        .await?
+        {
+            told.push(reporter);
+        }
+    }
+    let (action, detail) = match reply {
+        Some(r) => (
+            "remove_reply",
+            format!("reply {r} on post {post}: {reason}"),
+        ),
+        None => ("remove_post", format!("post {post}: {reason}")),
+    };
+    crate::admin::repo::audit(&mut tx, user.id, action, Some(t.author), &detail).await?;
+    tx.commit().await?;
+    db.announce(&told).await;
+    Ok(())
+}
+
+/// A moderator of the place puts a removed post or reply back; its author is told; audited.
+pub async fn restore(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    reply: Option<i64>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    require_moderator(&mut tx, user, &f).await?;
+    let t = target(&mut tx, post, reply).await?;
+    let table = if reply.is_some() { "replies" } else { "posts" };
+    let changed = sqlx::query(&format!(
+        "UPDATE {table} SET removed_at = NULL, removed_reason = NULL WHERE id = $1 AND removed_at IS NOT NULL"
+    ))
+    .bind(reply.unwrap_or(post))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(());
+    }
+    let title = notify::types::short(&t.title);
+    let told = notify::repo::add_in_group(
+        &mut tx,
+        t.author,
+        "moderation",
+        user.id,
+        &format!("A moderator restored what they had removed: “{title}” shows again."),
+        &t.link,
+        f.closed_group(),
+    )
+    .await?;
+    let (action, detail) = match reply {
+        Some(r) => ("restore_reply", format!("reply {r} on post {post}")),
+        None => ("restore_post", format!("post {post}")),
+    };
+    crate::admin::repo::audit(&mut tx, user.id, action, Some(t.author), &detail).await?;
+    tx.commit().await?;
+    if told {
+        db.announce(&[t.author]).await;
+    }
+    Ok(())
+}
+
+/// Only a moderator of the post's place; an outsider of a closed group is told it does not exist.
+async fn require_moderator(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    f: &PostFacts,
+) -> Result<(), AppError> {
+    if moderates(tx, user, f).await? {
+        return Ok(());
+    }
+    if let Some(g) = f.closed_group() {
+        if group_membership(tx, g, user.id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    Err(AppError::Forbidden)
 }

@@ -238,6 +238,10 @@ pub struct ReplyView {
     /// Waiting for a moderator's look (the crisis safeguard): its words are not shown to visitors
     /// who are not logged in.
     pub held: bool,
+    /// Removed by a moderator: its words only for its author and the moderators.
+    pub removed: bool,
+    /// Why, for its author and the moderators.
+    pub removed_reason: Option<String>,
 }
 
 /// A post page. Readers who may not read a members-only post get `locked` and the excerpt only.
@@ -270,6 +274,10 @@ pub struct PostPage {
     pub helplines: bool,
     /// The post waits for a moderator's look: no sponsored content beside it.
     pub held: bool,
+    /// Removed by a moderator (its words only for its author and the moderators).
+    pub removed: bool,
+    /// Why, for its author and the moderators.
+    pub removed_reason: Option<String>,
 }
 
 /// A published library article as a link with a preview.
@@ -532,6 +540,8 @@ mod tests {
                 mine: false,
                 cites: Vec::new(),
                 held: false,
+                removed: false,
+                removed_reason: None,
             },
             true_depth: depth,
         }

@@ -31,6 +31,20 @@ pub async fn review_flag(id: i64, outcome: String) -> Result<(), AppError> {
     crate::state::finish(result)
 }
 
+/// A moderator of the report's place leaves the reported item up.
+#[server(endpoint = "mod/dismiss")]
+pub async fn dismiss_report(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::dismiss_report(&state.db, &user, id).await?;
+        leptos_axum::redirect("/mod");
+        Ok(())
+    }
+    .await;
+    crate::state::finish(result)
+}
+
 /// The check every write path runs before it stores what a member wrote: `None` when nothing
 /// matched; `SafetyCheck` when something did and the writer has not seen the helplines yet (the
 /// form then shows them and posts on the next press); else what matched, for the flag.

@@ -1,9 +1,10 @@
 //! Safety UI: the helplines panel, the watch that shows it while a member writes (and as the no-JavaScript confirmation step), and the moderation queue at `/mod`.
 
-use super::api::{get_mod_queue, ReviewFlag};
+use super::api::{get_mod_queue, DismissReport, ReviewFlag};
 use super::crisis::helplines;
-use super::types::since;
+use super::types::{since, REMOVAL_REASONS, REPORT_REASONS};
 use crate::error::AppError;
+use crate::posts::api::{RemoveContent, ReportContent, RestoreContent};
 use crate::ui::ErrorView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -74,7 +75,18 @@ pub fn CrisisWatch(
 #[component]
 pub fn ModQueuePage() -> impl IntoView {
     let review = ServerAction::<ReviewFlag>::new();
-    let queue = Resource::new(move || review.version().get(), |_| get_mod_queue());
+    let dismiss = ServerAction::<DismissReport>::new();
+    let remove = ServerAction::<RemoveContent>::new();
+    let queue = Resource::new(
+        move || {
+            (
+                review.version().get(),
+                dismiss.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| get_mod_queue(),
+    );
     view! {
         <Title text="Moderation queue"/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -84,11 +96,13 @@ pub fn ModQueuePage() -> impl IntoView {
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
                 let now = q.now;
+                let reports = q.reports.clone();
                 view! {
                     <section class="panel">
                         <h1>"Moderation queue"</h1>
+                        <h2>"At risk"</h2>
                         <p class="lead">"Posts and replies whose words suggest that their author may be thinking of ending their life or harming themselves. Each is kept out of feeds, search and anonymous views until one of you has looked at it. The author was shown the helplines."</p>
-                        {q.flags.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing is waiting."</p> })}
+                        {q.flags.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing at risk is waiting."</p> })}
                         <ol class="flag-list">
                             {q.flags.into_iter().map(|f| {
                                 let link = match f.reply_id {
@@ -105,7 +119,7 @@ pub fn ModQueuePage() -> impl IntoView {
                                             <a href=format!("/u/{}", f.author)>"@"{f.author.clone()}</a>
                                             " in " {f.place.clone()} " · waiting " {since(now, f.created_at)}
                                         </p>
-                                        <h2><a href=link>{f.title.clone()}</a></h2>
+                                        <h3><a href=link>{f.title.clone()}</a></h3>
                                         {if f.deleted {
                                             view! { <p class="muted">"Its author has deleted it since."</p> }.into_any()
                                         } else {
@@ -132,8 +146,161 @@ pub fn ModQueuePage() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     </section>
+                    <ReportList reports=reports now=now dismiss=dismiss remove=remove/>
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// The queue's reports: what was reported, by whom and why, and dismiss or remove.
+#[component]
+fn ReportList(
+    reports: Vec<super::types::ReportItem>,
+    now: i64,
+    dismiss: ServerAction<DismissReport>,
+    remove: ServerAction<RemoveContent>,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="reports-h">
+            <h2 id="reports-h">"Reports"</h2>
+            {reports.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"No report is waiting."</p> })}
+            <ol class="flag-list">
+                {reports.into_iter().map(|r| {
+                    let link = match r.reply_id {
+                        Some(id) => format!("/p/{}#r{id}", r.post_id),
+                        None => format!("/p/{}", r.post_id),
+                    };
+                    let what = if r.reply_id.is_some() { "Reply" } else { "Post" };
+                    view! {
+                        <li class="card flag-item report-item">
+                            <p class="flag-meta">
+                                <span class="badge">{r.reason.clone()}</span>
+                                " " {what} " by "
+                                <a href=format!("/u/{}", r.author)>"@"{r.author.clone()}</a>
+                                " in " {r.place.clone()} " · reported by @" {r.reporter.clone()}
+                                " " {since(now, r.created_at)} " ago"
+                            </p>
+                            <h3><a href=link>{r.title.clone()}</a></h3>
+                            {if r.removed {
+                                view! { <p class="muted">"Already removed."</p> }.into_any()
+                            } else {
+                                view! { <blockquote class="flag-text">{r.text.clone()}</blockquote> }.into_any()
+                            }}
+                            {(!r.note.is_empty()).then(|| view! { <p class="small">"The reporter adds: " {r.note.clone()}</p> })}
+                            {(r.earlier > 0).then(|| view! {
+                                <p class="small muted">{format!("Reported {} other time{} before.", r.earlier, if r.earlier == 1 { "" } else { "s" })}</p>
+                            })}
+                            <div class="flag-actions">
+                                <ActionForm action=dismiss attr:class="inline-form">
+                                    <input type="hidden" name="id" value=r.id/>
+                                    <button type="submit" class="button">"Dismiss: leave it up"</button>
+                                </ActionForm>
+                                {(!r.removed).then(|| view! { <RemoveForm action=remove post_id=r.post_id reply_id=r.reply_id/> })}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// "Report" under a post or reply: why (one of the reasons) and, optionally, a word to the moderators.
+#[component]
+pub fn ReportForm(
+    action: ServerAction<ReportContent>,
+    post_id: i64,
+    reply_id: Option<i64>,
+) -> impl IntoView {
+    let key = match reply_id {
+        Some(r) => format!("r{r}"),
+        None => format!("p{post_id}"),
+    };
+    let note_id = format!("report-note-{key}");
+    let legend = if reply_id.is_some() {
+        "What is wrong with this reply?"
+    } else {
+        "What is wrong with this post?"
+    };
+    view! {
+        <details class="review-tools report-tools">
+            <summary>"Report"</summary>
+            <ActionForm action=action attr:class="stack">
+                <input type="hidden" name="post_id" value=post_id/>
+                {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+                <fieldset class="field">
+                    <legend>{legend}</legend>
+                    <div class="choices">
+                        {REPORT_REASONS.iter().map(|(code, label)| view! {
+                            <label class="choice">
+                                <input type="radio" name="reason" value=*code required=true/>
+                                <span>{*label}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <label for=note_id.clone()>"Anything the moderators should know (optional)"</label>
+                <textarea id=note_id name="note" rows="2" maxlength="500"></textarea>
+                <p class="hint">"Only the moderators see your report. The author is not told who sent it."</p>
+                <button type="submit" class="button">"Send report"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// "Remove…" for a moderator: a reason from the list and an optional word to the author.
+#[component]
+pub fn RemoveForm(
+    action: ServerAction<RemoveContent>,
+    post_id: i64,
+    reply_id: Option<i64>,
+) -> impl IntoView {
+    let key = match reply_id {
+        Some(r) => format!("r{r}"),
+        None => format!("p{post_id}"),
+    };
+    let (reason_id, note_id) = (format!("remove-reason-{key}"), format!("remove-note-{key}"));
+    view! {
+        <details class="review-tools remove-tools">
+            <summary>{if reply_id.is_some() { "Remove reply…" } else { "Remove post…" }}</summary>
+            <ActionForm action=action attr:class="stack">
+                <input type="hidden" name="post_id" value=post_id/>
+                {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+                <label for=reason_id.clone()>"Why (the author is told)"</label>
+                <select id=reason_id name="reason">
+                    {REMOVAL_REASONS.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
+                </select>
+                <label for=note_id.clone()>"A word to the author (optional)"</label>
+                <input id=note_id name="note" maxlength="300"/>
+                <button type="submit" class="button danger">"Remove"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// For the author and the moderators of something a moderator removed: why, and (moderators) "Restore".
+#[component]
+pub fn RemovedNote(
+    action: ServerAction<RestoreContent>,
+    post_id: i64,
+    reply_id: Option<i64>,
+    reason: String,
+    can_restore: bool,
+) -> impl IntoView {
+    view! {
+        <div class="alert alert-warn removed-note" role="note">
+            <p>
+                <strong>"Removed by a moderator."</strong>
+                " Why: " {reason} ". Only its author and the moderators can read it."
+            </p>
+            {can_restore.then(|| view! {
+                <ActionForm action=action attr:class="inline-form">
+                    <input type="hidden" name="post_id" value=post_id/>
+                    {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+                    <button type="submit" class="button">"Restore"</button>
+                </ActionForm>
+            })}
+        </div>
     }
 }

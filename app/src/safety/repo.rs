@@ -226,10 +226,119 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let reports = open_reports(db, user).await?;
     Ok(ModQueue {
         flags,
+        reports,
         now: now_ms(),
     })
+}
+
+/// The open reports of the places `user` moderates, oldest first, with how often the same
+/// author was reported before.
+async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportItem>, AppError> {
+    let sql = format!(
+        "SELECT f.id, f.post_id, f.reply_id, f.reason, f.note, f.created_at, p.title, \
+           u.handle AS author, rp.handle AS reporter, COALESCE(g.name, c.name) AS place, \
+           CASE WHEN f.reply_id = 0 THEN p.body_md ELSE r.body_md END AS text, \
+           CASE WHEN f.reply_id = 0 THEN p.removed_at ELSE r.removed_at END AS removed_at, \
+           (SELECT COUNT(*) FROM content_reports e WHERE e.author_id = f.author_id AND e.id <> f.id) AS earlier \
+         FROM content_reports f JOIN posts p ON p.id = f.post_id JOIN communities c ON c.id = f.community_id \
+         JOIN users u ON u.id = f.author_id JOIN users rp ON rp.id = f.reporter_id \
+         LEFT JOIN support_groups g ON g.id = f.group_id LEFT JOIN replies r ON r.id = f.reply_id \
+         WHERE f.resolved_at IS NULL AND {} ORDER BY \
+           CASE WHEN f.reason = 'self_harm' THEN 0 ELSE 1 END, f.created_at, f.id LIMIT 100",
+        may_see("$1", "$2")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(user.id)
+        .bind(i64::from(user.is_admin || user.is_moderator))
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| -> Result<ReportItem, AppError> {
+            let reply: i64 = r.try_get("reply_id")?;
+            let reason: String = r.try_get("reason")?;
+            Ok(ReportItem {
+                id: r.try_get("id")?,
+                post_id: r.try_get("post_id")?,
+                reply_id: (reply != 0).then_some(reply),
+                title: r.try_get("title")?,
+                place: r.try_get("place")?,
+                author: r.try_get("author")?,
+                reporter: r.try_get("reporter")?,
+                reason: reason_label(REPORT_REASONS, &reason)
+                    .unwrap_or("Something else")
+                    .to_string(),
+                note: r.try_get("note")?,
+                text: r.try_get::<Option<String>, _>("text")?.unwrap_or_default(),
+                removed: r.try_get::<Option<i64>, _>("removed_at")?.is_some(),
+                created_at: r.try_get("created_at")?,
+                earlier: r.try_get("earlier")?,
+            })
+        })
+        .collect()
+}
+
+/// A moderator of the report's place dismisses it; the reporter is told it was reviewed.
+pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let sql = format!(
+        "SELECT f.reporter_id, f.post_id, f.reply_id, f.author_id, f.resolved_at, f.group_id, g.kind AS group_kind, p.title \
+         FROM content_reports f JOIN posts p ON p.id = f.post_id \
+         LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
+        may_see("$1", "$2")
+    );
+    let row = sqlx::query(&sql)
+        .bind(user.id)
+        .bind(i64::from(user.is_admin || user.is_moderator))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.try_get::<Option<i64>, _>("resolved_at")?.is_some() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE content_reports SET resolved_at = $1, resolved_by = $2, outcome = 'dismissed' WHERE id = $3",
+    )
+    .bind(now_ms())
+    .bind(user.id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let reporter: i64 = row.try_get("reporter_id")?;
+    let post: i64 = row.try_get("post_id")?;
+    let title = crate::notifications::types::short(&row.try_get::<String, _>("title")?);
+    let closed = match row.try_get::<Option<String>, _>("group_kind")?.as_deref() {
+        Some("open") | None => None,
+        Some(_) => row.try_get::<Option<i64>, _>("group_id")?,
+    };
+    let told = crate::notifications::repo::add_in_group(
+        &mut tx,
+        reporter,
+        "moderation",
+        user.id,
+        &format!(
+            "We reviewed your report on “{title}”: a moderator looked and left it up. Thank you."
+        ),
+        &format!("/p/{post}"),
+        closed,
+    )
+    .await?;
+    crate::admin::repo::audit(
+        &mut tx,
+        user.id,
+        "dismiss_report",
+        Some(row.try_get("author_id")?),
+        &format!("report {id} on post {post}"),
+    )
+    .await?;
+    tx.commit().await?;
+    if told {
+        db.announce(&[reporter]).await;
+    }
+    Ok(())
 }
 
 /// A moderator of the flag's place records that they looked at it: listed again, or kept out of

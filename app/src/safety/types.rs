@@ -21,10 +21,57 @@ pub struct FlagItem {
     pub created_at: i64,
 }
 
+/// Why a member reports a post or reply (code, label).
+pub const REPORT_REASONS: &[(&str, &str)] = &[
+    ("spam", "Spam or advertising"),
+    ("harassment", "Harassment or abuse"),
+    ("misinformation", "Medical misinformation"),
+    ("self_harm", "Someone may be at risk of harming themselves"),
+    ("privacy", "It shares someone's personal details"),
+    ("other", "Something else"),
+];
+
+/// Why a moderator removes a post or reply (code, the words the author is told).
+pub const REMOVAL_REASONS: &[(&str, &str)] = &[
+    ("spam", "Spam or advertising"),
+    ("harassment", "Harassment or abuse"),
+    ("misinformation", "Medical misinformation"),
+    ("privacy", "It shared someone's personal details"),
+    ("off_topic", "Off topic for this community"),
+    ("rules", "Against the community's rules"),
+];
+
+/// The label of `code` in one of the reason lists.
+pub fn reason_label(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {
+    list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
+/// One open report in the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportItem {
+    pub id: i64,
+    pub post_id: i64,
+    pub reply_id: Option<i64>,
+    pub title: String,
+    pub place: String,
+    pub author: String,
+    pub reporter: String,
+    /// The reason's label.
+    pub reason: String,
+    pub note: String,
+    /// What was reported (empty once deleted or removed).
+    pub text: String,
+    pub removed: bool,
+    pub created_at: i64,
+    /// Other reports on the same author, open or closed.
+    pub earlier: i64,
+}
+
 /// The moderation queue as one moderator sees it: only the places they moderate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModQueue {
     pub flags: Vec<FlagItem>,
+    pub reports: Vec<ReportItem>,
     /// When the page was made (for "posted 2 hours ago").
     pub now: i64,
 }
@@ -87,5 +134,10 @@ mod tests {
         assert_eq!(since(72 * 3_600_000, 0), "3 days");
         assert_eq!(Outcome::parse("kept_out"), Some(Outcome::KeptOut));
         assert_eq!(Outcome::parse("x"), None);
+        assert_eq!(
+            reason_label(REMOVAL_REASONS, "off_topic"),
+            Some("Off topic for this community")
+        );
+        assert_eq!(reason_label(REPORT_REASONS, "nope"), None);
     }
 }

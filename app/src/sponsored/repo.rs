@@ -46,7 +46,7 @@ pub async fn community(db: &Db, slug: &str) -> Result<Option<PageCommunity>, App
 pub async fn post_community(db: &Db, post: i64) -> Result<Option<PageCommunity>, AppError> {
     let row = sqlx::query(
         "SELECT c.id, c.slug, p.group_id FROM posts p JOIN communities c ON c.id = p.community_id \
-         WHERE p.id = $1 AND p.deleted_at IS NULL AND p.held_at IS NULL",
+         WHERE p.id = $1 AND p.deleted_at IS NULL AND p.held_at IS NULL AND p.removed_at IS NULL",
     )
     .bind(post)
     .fetch_optional(&db.pool)

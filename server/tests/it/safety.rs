@@ -9,6 +9,7 @@ both_backends!(
     near_misses_and_edits_and_replies,
     closed_group_flags_reach_the_group_moderators_only,
     direct_messages_show_helplines_and_are_never_flagged,
+    a_reported_reply_is_removed_with_a_reason_and_restored,
 );
 
 const PW: &str = "correct-horse-1";
@@ -517,4 +518,237 @@ async fn direct_messages_show_helplines_and_are_never_flagged(app: TestApp) {
     )
     .await
     .ok();
+}
+
+async fn a_reported_reply_is_removed_with_a_reason_and_restored(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    let asha = member(&app, "asha").await;
+    let ben = member(&app, "ben").await;
+    let carl = member(&app, "carl").await;
+    let cmod = member(&app, "cmod").await;
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'cmod')")
+        .execute(&app.db.pool)
+        .await
+        .expect("community moderator");
+    let id = app
+        .call_as(
+            &asha,
+            "post/create",
+            &post_form(TITLE, "Does anyone else get numb hands?", None),
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id");
+    let pid = id.to_string();
+    const SPAM: &str = "Quagga pills cure MS, order now";
+    let rid = app
+        .call_as(&ben, "reply/create", &[("post_id", &pid), ("body", SPAM)])
+        .await
+        .ok()
+        .as_i64()
+        .expect("reply id")
+        .to_string();
+    let report = |reason: &'static str| {
+        vec![
+            ("post_id", pid.clone()),
+            ("reply_id", rid.clone()),
+            ("reason", reason.to_string()),
+            ("note", "Looks like an advert".to_string()),
+        ]
+    };
+    // A reason is required; the author cannot report their own reply; a second report is one.
+    assert!(send_report(&app, &carl, &report("later"))
+        .await
+        .error()
+        .field_message("reason")
+        .is_some());
+    assert!(send_report(&app, &ben, &report("spam"))
+        .await
+        .error()
+        .field_message("reason")
+        .is_some());
+    for _ in 0..2 {
+        let r = send_report(&app, &carl, &report("spam")).await;
+        assert!(
+            r.status.is_success() || r.status.is_redirection(),
+            "{} {}",
+            r.status,
+            r.body
+        );
+    }
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM content_reports").await,
+        1
+    );
+    let q = queue(&app, &cmod).await;
+    let reports = q["reports"].as_array().expect("reports");
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["reason"], "Spam or advertising");
+    assert_eq!(reports[0]["reporter"], "carl");
+    assert_eq!(reports[0]["text"], SPAM);
+    assert_eq!(reports[0]["note"], "Looks like an advert");
+
+    // Only a moderator removes, and only with a reason from the list.
+    let remove = [
+        ("post_id", pid.as_str()),
+        ("reply_id", rid.as_str()),
+        ("reason", "spam"),
+        ("note", "No adverts here."),
+    ];
+    assert_eq!(
+        app.call_as(&carl, "moderate/remove", &remove).await.status,
+        403
+    );
+    let bad = app
+        .call_as(
+            &cmod,
+            "moderate/remove",
+            &[
+                ("post_id", &pid),
+                ("reply_id", &rid),
+                ("reason", "because"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(bad.error().field_message("reason").is_some());
+    app.call_as(&cmod, "moderate/remove", &remove).await.ok();
+
+    // Its words: for its author and the moderators only — not in any other JSON or page.
+    let reply_as = |v: &Value| v["replies"][0].clone();
+    for (who, c) in [("visitor", new_client()), ("carl", carl.clone())] {
+        let v = app.call_as(&c, "post", &[("id", &pid)]).await.ok();
+        let r = reply_as(&v);
+        assert_eq!(r["removed"], true, "{who}");
+        assert_eq!(r["body_html"], "", "{who}");
+        assert!(r["removed_reason"].is_null(), "{who}");
+        let html = c
+            .get(format!("{}/p/{id}", app.base))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            !html.contains("Quagga") && html.contains("[removed by a moderator]"),
+            "{who}"
+        );
+    }
+    for c in [&ben, &cmod] {
+        let r = reply_as(&app.call_as(c, "post", &[("id", &pid)]).await.ok());
+        assert!(r["body_html"].as_str().unwrap_or("").contains("Quagga"));
+        assert_eq!(
+            r["removed_reason"],
+            "Spam or advertising — No adverts here."
+        );
+    }
+    let told = |handle: &str| {
+        format!(
+            "SELECT n.text FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.handle = '{handle}' AND n.kind = 'moderation' ORDER BY n.id"
+        )
+    };
+    let ben_told: Vec<String> = sqlx::query_scalar(&told("ben"))
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("notifications");
+    assert_eq!(ben_told.len(), 1);
+    assert!(ben_told[0].contains("removed your reply") && ben_told[0].contains("No adverts here."));
+    let carl_told: Vec<String> = sqlx::query_scalar(&told("carl"))
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("notifications");
+    assert_eq!(carl_told.len(), 1);
+    assert!(carl_told[0].contains("We reviewed your report"));
+    assert_eq!(
+        queue(&app, &cmod).await["reports"].as_array().map(Vec::len),
+        Some(0)
+    );
+
+    // The post itself: removed, it leaves every listing but its author's; restored, it is back.
+    app.call_as(
+        &cmod,
+        "moderate/remove",
+        &[("post_id", &pid), ("reason", "off_topic"), ("note", "")],
+    )
+    .await
+    .ok();
+    let anon = app.call("post", &[("id", &pid)]).await.ok();
+    assert_eq!(anon["post"]["title"], "[removed by a moderator]");
+    assert!(anon["body_html"].is_null() && anon["removed_reason"].is_null());
+    assert_eq!(listed(&app, &carl, TITLE, "asha").await, Vec::<&str>::new());
+    assert_eq!(listed(&app, &asha, TITLE, "asha").await.len(), 5);
+    assert_eq!(
+        app.call_as(&asha, "post", &[("id", &pid)]).await.ok()["removed_reason"],
+        "Off topic for this community"
+    );
+    assert_eq!(
+        app.call_as(&carl, "moderate/restore", &[("post_id", &pid)])
+            .await
+            .status,
+        403
+    );
+    app.call_as(&cmod, "moderate/restore", &[("post_id", &pid)])
+        .await
+        .ok();
+    assert_eq!(listed(&app, &carl, TITLE, "asha").await.len(), 5);
+    assert_eq!(
+        app.call("post", &[("id", &pid)]).await.ok()["post"]["title"],
+        TITLE
+    );
+
+    // A dismissed report: the reporter hears it was looked at.
+    app.call_as(
+        &carl,
+        "report",
+        &[
+            ("post_id", &pid),
+            ("reason", "misinformation"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    let rep_id = queue(&app, &cmod).await["reports"][0]["id"]
+        .as_i64()
+        .expect("report")
+        .to_string();
+    // A report one does not moderate does not exist for them.
+    assert_eq!(
+        app.call_as(&carl, "mod/dismiss", &[("id", &rep_id)])
+            .await
+            .status,
+        404
+    );
+    app.call_as(&cmod, "mod/dismiss", &[("id", &rep_id)]).await;
+    assert_eq!(
+        queue(&app, &cmod).await["reports"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let carl_told: Vec<String> = sqlx::query_scalar(&told("carl"))
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("notifications");
+    assert!(carl_told.last().is_some_and(|t| t.contains("left it up")));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action IN ('remove_reply', 'remove_post', 'restore_post', 'dismiss_report') ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit");
+    assert_eq!(
+        actions,
+        [
+            "remove_reply",
+            "remove_post",
+            "restore_post",
+            "dismiss_report"
+        ]
+    );
+}
+
+async fn send_report(app: &TestApp, c: &Client, form: &[(&str, String)]) -> crate::common::Reply {
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call_as(c, "report", &refs).await
 }
