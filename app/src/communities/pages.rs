@@ -81,24 +81,98 @@ pub fn CommunityPage() -> impl IntoView {
         },
         |(slug, ..)| get_community(slug),
     );
+    // The panels with data of their own (pinned posts, the feed, groups, clinics, the sponsored
+    // slot) are made here, outside any `Suspend`: a resource made inside one is made again when
+    // the server re-runs it, and the page then carries resources the browser does not make in
+    // the same order (a hydration panic on a loaded server). Only what needs the community's
+    // details waits for them, each in its own small `Suspense`.
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    move || {
+        let slug = slug.get();
+        view! { <CommunityBody slug=slug detail=detail join=join leave=leave moderator=moderator/> }
+    }
+}
+
+type Detail = Resource<Result<CommunityDetail, AppError>>;
+
+#[component]
+fn CommunityBody(
+    slug: String,
+    detail: Detail,
+    join: ServerAction<JoinCommunity>,
+    leave: ServerAction<LeaveCommunity>,
+    moderator: ServerAction<SetCommunityModerator>,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <CommunityView d=d join=join leave=leave moderator=moderator/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    Ok(d) => view! { <CommunityHead d=d join=join leave=leave/> }.into_any(),
+                    Err(e) => view! { <div class="community-missing"><ErrorView error=e/></div> }.into_any(),
                 }
             })}
         </Suspense>
+        <div class="community-grid">
+            <section class="panel" aria-labelledby="posts-h">
+                <div class="section-head">
+                    <h2 id="posts-h">"Questions and discussions"</h2>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            detail.await.ok().filter(|d| d.is_member == Some(true)).map(|d| {
+                                let slug = d.summary.slug.clone();
+                                view! {
+                                    <p class="cta">
+                                        <a class="button primary" href=format!("/c/{slug}/new?kind=question")>"Ask a question"</a>
+                                        <a class="button" href=format!("/c/{slug}/new?kind=discussion")>"Start a discussion"</a>
+                                    </p>
+                                }
+                            })
+                        })}
+                    </Suspense>
+                </div>
+                <PinnedPosts community=slug.clone()/>
+                <Feed
+                    scope=FeedScope::Community(slug.clone())
+                    base=format!("/c/{slug}")
+                    show_community=false
+                    empty="Nobody has posted here yet. Ask the first question!"
+                />
+            </section>
+            <aside>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        detail.await.ok().map(|d| view! { <RulesAndModerators d=d/> })
+                    })}
+                </Suspense>
+                <SponsoredSlot placement=Placement::Sidebar community=slug.clone()/>
+                <GroupsPanel community=slug.clone()>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            detail.await.ok().filter(|d| d.can_moderate).map(|d| view! {
+                                <p><a href=format!("/c/{}/groups/new", d.summary.slug)>"Start a support group"</a></p>
+                            })
+                        })}
+                    </Suspense>
+                </GroupsPanel>
+                <TopProviders community=slug.clone()/>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        detail.await.ok().filter(|d| d.can_manage).map(|d| view! {
+                            <CommunityAdminTools slug=d.summary.slug.clone() moderator=moderator/>
+                        })
+                    })}
+                </Suspense>
+            </aside>
+        </div>
     }
 }
 
+/// The community's name, counts, description and the join/leave button.
 #[component]
-fn CommunityView(
+fn CommunityHead(
     d: CommunityDetail,
     join: ServerAction<JoinCommunity>,
     leave: ServerAction<LeaveCommunity>,
-    moderator: ServerAction<SetCommunityModerator>,
 ) -> impl IntoView {
     let c = d.summary.clone();
     let slug = c.slug.clone();
@@ -124,29 +198,6 @@ fn CommunityView(
         }
         .into_any(),
     };
-    let mod_err = action_error(moderator);
-    let admin_tools = d.can_manage.then(|| {
-        let slug = slug.clone();
-        view! {
-            <section class="panel" aria-labelledby="mod-h">
-                <h2 id="mod-h">"Community moderators"</h2>
-                <p><a href=format!("/c/{slug}/edit")>"Edit name, description and rules"</a></p>
-                <ActionForm action=moderator attr:novalidate=true attr:class="stack">
-                    <FormAlert error=mod_err/>
-                    <input type="hidden" name="slug" value=slug/>
-                    <Field label="Member's handle" name="handle" error=field_error(mod_err, "handle")/>
-                    <div class="field">
-                        <label for="f-mod-change">"Change"</label>
-                        <select id="f-mod-change" name="change">
-                            <option value="grant">"Appoint as moderator"</option>
-                            <option value="revoke">"Remove as moderator"</option>
-                        </select>
-                    </div>
-                    <button type="submit" class="button primary">"Apply"</button>
-                </ActionForm>
-            </section>
-        }
-    });
     let meta = counts(&c);
     view! {
         <Title text=c.name.clone()/>
@@ -159,54 +210,62 @@ fn CommunityView(
             <div class="community-actions">{membership}</div>
         </header>
         <p class="lead">{c.description.clone()}</p>
-        <div class="community-grid">
-            <section class="panel" aria-labelledby="posts-h">
-                <div class="section-head">
-                    <h2 id="posts-h">"Questions and discussions"</h2>
-                    {(d.is_member == Some(true)).then(|| view! {
-                        <p class="cta">
-                            <a class="button primary" href=format!("/c/{slug}/new?kind=question")>"Ask a question"</a>
-                            <a class="button" href=format!("/c/{slug}/new?kind=discussion")>"Start a discussion"</a>
-                        </p>
-                    })}
+    }
+}
+
+#[component]
+fn RulesAndModerators(d: CommunityDetail) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="rules-h">
+            <h2 id="rules-h">"Community rules"</h2>
+            {if d.rules.is_empty() {
+                view! { <p class="muted">"Be kind. Share experience, not prescriptions."</p> }.into_any()
+            } else {
+                view! { <p class="rules">{d.rules.clone()}</p> }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="mods-h">
+            <h2 id="mods-h">"Moderators"</h2>
+            {if d.moderators.is_empty() {
+                view! { <p class="muted">"No moderators yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {d.moderators.iter().map(|h| view! {
+                            <li><a href=format!("/u/{h}")>"@"{h.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// For admins: appoint or remove a community's moderators, and the edit link.
+#[component]
+fn CommunityAdminTools(
+    slug: String,
+    moderator: ServerAction<SetCommunityModerator>,
+) -> impl IntoView {
+    let mod_err = action_error(moderator);
+    view! {
+        <section class="panel" aria-labelledby="mod-h">
+            <h2 id="mod-h">"Community moderators"</h2>
+            <p><a href=format!("/c/{slug}/edit")>"Edit name, description and rules"</a></p>
+            <ActionForm action=moderator attr:novalidate=true attr:class="stack">
+                <FormAlert error=mod_err/>
+                <input type="hidden" name="slug" value=slug/>
+                <Field label="Member's handle" name="handle" error=field_error(mod_err, "handle")/>
+                <div class="field">
+                    <label for="f-mod-change">"Change"</label>
+                    <select id="f-mod-change" name="change">
+                        <option value="grant">"Appoint as moderator"</option>
+                        <option value="revoke">"Remove as moderator"</option>
+                    </select>
                 </div>
-                <PinnedPosts community=slug.clone()/>
-                <Feed
-                    scope=FeedScope::Community(slug.clone())
-                    base=format!("/c/{slug}")
-                    show_community=false
-                    empty="Nobody has posted here yet. Ask the first question!"
-                />
-            </section>
-            <aside>
-                <section class="panel" aria-labelledby="rules-h">
-                    <h2 id="rules-h">"Community rules"</h2>
-                    {if d.rules.is_empty() {
-                        view! { <p class="muted">"Be kind. Share experience, not prescriptions."</p> }.into_any()
-                    } else {
-                        view! { <p class="rules">{d.rules.clone()}</p> }.into_any()
-                    }}
-                </section>
-                <section class="panel" aria-labelledby="mods-h">
-                    <h2 id="mods-h">"Moderators"</h2>
-                    {if d.moderators.is_empty() {
-                        view! { <p class="muted">"No moderators yet."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="plain-list">
-                                {d.moderators.iter().map(|h| view! {
-                                    <li><a href=format!("/u/{h}")>"@"{h.clone()}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <SponsoredSlot placement=Placement::Sidebar community=slug.clone()/>
-                <GroupsPanel community=slug.clone() can_create=d.can_moderate/>
-                <TopProviders community=slug.clone()/>
-                {admin_tools}
-            </aside>
-        </div>
+                <button type="submit" class="button primary">"Apply"</button>
+            </ActionForm>
+        </section>
     }
 }
 

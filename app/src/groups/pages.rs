@@ -28,9 +28,10 @@ fn KindBadge(kind: GroupKind) -> impl IntoView {
     view! { <span class=format!("badge badge-group-{}", kind.as_str())>{kind.label()}</span> }
 }
 
-/// The "Support groups" panel of a community page.
+/// The "Support groups" panel of a community page; `children` end it (the page's "Start a
+/// support group" link for those who may).
 #[component]
-pub fn GroupsPanel(community: String, can_create: bool) -> impl IntoView {
+pub fn GroupsPanel(community: String, children: Children) -> impl IntoView {
     let groups = Resource::new(
         {
             let community = community.clone();
@@ -66,9 +67,7 @@ pub fn GroupsPanel(community: String, can_create: bool) -> impl IntoView {
                     }
                 })}
             </Suspense>
-            {can_create.then(|| view! {
-                <p><a href=format!("/c/{community}/groups/new")>"Start a support group"</a></p>
-            })}
+            {children()}
         </section>
     }
 }

@@ -615,7 +615,8 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 {p.edited_at.filter(|_| !p.deleted).map(|t| view! { " · edited " {format_date(t)} })}
             </p>
             <FormAlert error=action_err/>
-            {(query.read_untracked().get("reported").is_some()).then(|| view! {
+            // After a report: the redirect's `?reported=1` (no JavaScript) or the action's answer.
+            {move || (query.read().get("reported").is_some() || matches!(a.report.value().get(), Some(Ok(_)))).then(|| view! {
                 <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
             })}
             {p.removed_reason.clone().map(|why| view! {
