@@ -149,7 +149,7 @@ pub async fn edit_post(
         c.finish()?;
         // An edit is checked too; it is flagged without a confirmation step (the thread shows
         // the author the helplines right after).
-        input.crisis = crate::safety::api::check(&[&title, &body], Some("edit"))?;
+        input.crisis = crate::safety::api::matched(&[&title, &body])?;
         super::repo::edit(&state.db, &user, id, &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
@@ -212,7 +212,7 @@ pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
-        let crisis = crate::safety::api::check(&[&body], Some("edit"))?;
+        let crisis = crate::safety::api::matched(&[&body])?;
         let post = super::repo::edit_reply(&state.db, &user, id, &body, crisis.as_ref()).await?;
         leptos_axum::redirect(&format!("/p/{post}#r{id}"));
         Ok(())

@@ -381,7 +381,8 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
            (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = {v}) AS membership, \
            (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
               AND gm.user_id = {v} AND gm.status = 'active') AS group_membership, \
-           (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = {v}) AS voted \
+           (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = {v}) AS voted, \
+           (SELECT 1 FROM safety_flags sf WHERE sf.post_id = p.id AND sf.author_id = {v} LIMIT 1) AS flagged \
          {FROM} WHERE p.id = {pid}"
     );
     let row = with_params(&sql, &params.0)
@@ -540,10 +541,8 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
             membership == Some(1) || is_admin
         },
         closed_group,
-        helplines: match viewer {
-            Some((me, _)) => crate::safety::repo::author_flagged(db, id, me).await?,
-            None => false,
-        },
+        // The viewer wrote something here that matched the crisis list (anonymous: id 0, never).
+        helplines: viewer.is_some() && row.try_get::<Option<i64>, _>("flagged")?.is_some(),
         held,
         removed,
         removed_reason,

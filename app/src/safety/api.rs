@@ -50,12 +50,19 @@ pub async fn dismiss_report(id: i64) -> Result<(), AppError> {
 /// form then shows them and posts on the next press); else what matched, for the flag.
 #[cfg(feature = "ssr")]
 pub fn check(texts: &[&str], acknowledged: Option<&str>) -> Result<Option<Crisis>, AppError> {
+    let crisis = matched(texts)?;
+    if crisis.is_some() && acknowledged.is_none_or(str::is_empty) {
+        return Err(AppError::SafetyCheck);
+    }
+    Ok(crisis)
+}
+
+/// What matched, without the confirmation step (edits: the thread shows the helplines after).
+#[cfg(feature = "ssr")]
+pub fn matched(texts: &[&str]) -> Result<Option<Crisis>, AppError> {
     let Some(phrase) = super::crisis::matches_any(texts) else {
         return Ok(None);
     };
-    if acknowledged.is_none_or(str::is_empty) {
-        return Err(AppError::SafetyCheck);
-    }
     let state = crate::state::app_state()?;
     Ok(Some(Crisis {
         phrase,

@@ -37,6 +37,11 @@ fn may_see(v: &str, staff: &str) -> String {
     )
 }
 
+/// 1 for a site moderator or an admin: the `$staff` of [`may_see`].
+fn staff(user: &CurrentUser) -> i64 {
+    i64::from(user.is_admin || user.is_moderator)
+}
+
 /// Holds the post or reply out of listings and anonymous views, flags it for the moderators of
 /// its place (once: an edit of something already waiting adds nothing), and tells them in the
 /// app and by e-mail — without the words, which stay on the site. Returns who was notified.
@@ -102,20 +107,23 @@ pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i
     .fetch_one(&mut **tx)
     .await?
     .try_get("name")?;
+    // Each recipient once, with the confirmed address the e-mail goes to (one query for all).
+    let sql = format!(
+        "SELECT u.id, CASE WHEN u.email_verified_at IS NOT NULL THEN u.email END AS email \
+         FROM users u WHERE u.id IN ({sql}) AND u.id <> ${} ORDER BY u.id LIMIT 50",
+        binds.len() + 1
+    );
     let mut q = sqlx::query(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    let mut recipients: Vec<i64> = q
+    let recipients: Vec<(i64, Option<String>)> = q
+        .bind(at.author)
         .fetch_all(&mut **tx)
         .await?
         .iter()
-        .map(|r| r.try_get::<i64, _>("id"))
-        .collect::<Result<_, _>>()?;
-    recipients.sort_unstable();
-    recipients.dedup();
-    recipients.retain(|&u| u != at.author);
-    recipients.truncate(50);
+        .map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get("email")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
     let what = if at.reply.is_some() {
         "A reply"
     } else {
@@ -126,7 +134,7 @@ pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i
     );
     let closed = at.group.filter(|g| g.1).map(|g| g.0);
     let mut told = Vec::new();
-    for user in recipients {
+    for (user, to) in recipients {
         if crate::notifications::repo::add_in_group(
             tx, user, "safety", at.author, &text, "/mod", closed,
         )
@@ -134,13 +142,6 @@ pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i
         {
             told.push(user);
         }
-        let to: Option<String> =
-            sqlx::query("SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL")
-                .bind(user)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(|r| r.try_get("email"))
-                .transpose()?;
         if let Some(to) = to {
             let base = crisis.base_url.trim_end_matches('/');
             queue_mail(
@@ -201,7 +202,7 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
     );
     let rows = sqlx::query(&sql)
         .bind(user.id)
-        .bind(i64::from(user.is_admin || user.is_moderator))
+        .bind(staff(user))
         .fetch_all(&db.pool)
         .await?;
     let flags = rows
@@ -252,7 +253,7 @@ async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportItem>, Ap
     );
     let rows = sqlx::query(&sql)
         .bind(user.id)
-        .bind(i64::from(user.is_admin || user.is_moderator))
+        .bind(staff(user))
         .fetch_all(&db.pool)
         .await?;
     rows.iter()
@@ -291,7 +292,7 @@ pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), 
     );
     let row = sqlx::query(&sql)
         .bind(user.id)
-        .bind(i64::from(user.is_admin || user.is_moderator))
+        .bind(staff(user))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
@@ -357,7 +358,7 @@ pub async fn review(
     );
     let row = sqlx::query(&sql)
         .bind(user.id)
-        .bind(i64::from(user.is_admin || user.is_moderator))
+        .bind(staff(user))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
@@ -401,17 +402,4 @@ pub async fn review(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Whether `user` wrote something in thread `post` that matched the crisis list (their thread
-/// then shows them the helplines).
-pub async fn author_flagged(db: &Db, post: i64, user: i64) -> Result<bool, AppError> {
-    Ok(
-        sqlx::query("SELECT 1 FROM safety_flags WHERE post_id = $1 AND author_id = $2")
-            .bind(post)
-            .bind(user)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
-    )
 }
