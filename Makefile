@@ -14,6 +14,7 @@ WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock |
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SITE_ROOT := $(TARGET_DIR)/site
 BIN := $(TARGET_DIR)/release/healthcommunity
+BENCH_POSTS ?= 10000,1000000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)
@@ -22,7 +23,7 @@ export CARGO_TERM_COLOR ?= never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --" || echo "sudo -u postgres")
 
-.PHONY: run test tools browser node-tools trunk build lint test-rust test-e2e test-trunk clean-test-dbs
+.PHONY: run test tools browser node-tools trunk build lint test-rust test-e2e test-trunk clean-test-dbs bench bench-smoke wrk
 
 ## run: build the release site and serve it on http://127.0.0.1:3000 with demo content (SQLite).
 run: tools build
@@ -32,7 +33,7 @@ run: tools build
 	exec "$(BIN)" serve
 
 ## test: lint, unit + integration tests on SQLite and PostgreSQL, the Trunk build, end-to-end tests in Chromium.
-test: tools browser trunk lint test-rust build test-e2e test-trunk
+test: tools browser trunk lint test-rust build test-e2e bench-smoke test-trunk
 	echo "make test: all suites passed"
 
 ## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI and the npm packages (wasm-opt, Playwright).
@@ -88,27 +89,34 @@ lint:
 	cargo clippy -p app --features ssr -p healthcommunity --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# Sets `url` to a PostgreSQL role that may create databases: HC_TEST_POSTGRES_URL, or the local
+# cluster started (and the role hc_test created) when there is one; in CI it installs PostgreSQL.
+define POSTGRES_URL
+url="$${HC_TEST_POSTGRES_URL:-}"
+if [ -z "$$url" ]; then
+  if ! command -v pg_lsclusters >/dev/null && [ "$${CI:-}" = true ]; then
+    echo "==> Installing PostgreSQL (CI needs it)"
+    $(SUDO) apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null
+  fi
+  if command -v pg_lsclusters >/dev/null; then
+    read -r ver name port _ < <(pg_lsclusters --no-header | head -n1) || true
+    if [ -n "$${ver:-}" ]; then
+      $(SUDO) pg_ctlcluster "$$ver" "$$name" start 2>/dev/null || true
+      for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p "$$port" && break; sleep 1; done
+      $(AS_POSTGRES) psql -q -p "$$port" -tc "SELECT 1 FROM pg_roles WHERE rolname = 'hc_test'" | grep -q 1 \
+        || $(AS_POSTGRES) psql -q -p "$$port" -c "CREATE ROLE hc_test LOGIN CREATEDB PASSWORD 'hc_test'"
+      url="postgres://hc_test:hc_test@127.0.0.1:$$port/postgres"
+    fi
+  fi
+fi
+if [ -n "$$url" ] && ! psql "$$url" -qtc 'SELECT 1' >/dev/null 2>&1; then url=""; fi
+endef
+
 ## test-rust: unit and integration tests; PostgreSQL too when it can be started (in CI it must).
 test-rust:
-	url="$${HC_TEST_POSTGRES_URL:-}"
-	if [ -z "$$url" ]; then
-	  if ! command -v pg_lsclusters >/dev/null && [ "$${CI:-}" = true ]; then
-	    echo "==> Installing PostgreSQL (CI needs it)"
-	    $(SUDO) apt-get update -qq
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null
-	  fi
-	  if command -v pg_lsclusters >/dev/null; then
-	    read -r ver name port _ < <(pg_lsclusters --no-header | head -n1) || true
-	    if [ -n "$${ver:-}" ]; then
-	      $(SUDO) pg_ctlcluster "$$ver" "$$name" start 2>/dev/null || true
-	      for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p "$$port" && break; sleep 1; done
-	      $(AS_POSTGRES) psql -q -p "$$port" -tc "SELECT 1 FROM pg_roles WHERE rolname = 'hc_test'" | grep -q 1 \
-	        || $(AS_POSTGRES) psql -q -p "$$port" -c "CREATE ROLE hc_test LOGIN CREATEDB PASSWORD 'hc_test'"
-	      url="postgres://hc_test:hc_test@127.0.0.1:$$port/postgres"
-	    fi
-	  fi
-	fi
-	if [ -n "$$url" ] && psql "$$url" -qtc 'SELECT 1' >/dev/null 2>&1; then
+	$(POSTGRES_URL)
+	if [ -n "$$url" ]; then
 	  export HC_TEST_POSTGRES_URL="$$url"
 	  echo "==> PostgreSQL tests use $${url%%:hc_test@*}:***@$${url#*@}"
 	  for db in $$(psql "$$url" -qAtc "SELECT datname FROM pg_database WHERE datname LIKE 'hct\_%'"); do
@@ -125,6 +133,28 @@ test-rust:
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 	fi
 	cargo test -p app --features ssr -p healthcommunity
+
+## bench: the benchmark (not part of `make test`): generated databases of 10k and 1M posts on
+## SQLite and PostgreSQL, every page kind's p50/p99, throughput against the same bytes from
+## memory, memory; the table goes to BENCHMARKS.md. BENCH_POSTS=10000,200000 for a quicker run.
+## The generated databases are kept in target/bench (and hc_bench_* on PostgreSQL) for the next run.
+bench: tools build wrk
+	$(POSTGRES_URL)
+	if [ -n "$$url" ]; then export HC_BENCH_POSTGRES_URL="$$url"; fi
+	HC_BENCH_COMMIT="$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD 2>/dev/null || echo '+changes')" \
+	  "$(BIN)" bench --posts "$(BENCH_POSTS)" --dir "$(TARGET_DIR)/bench" --site-root "$(SITE_ROOT)" $(BENCH_FLAGS)
+
+## bench-smoke: the benchmark on small SQLite databases, so that it cannot rot (part of `make test`):
+## every page it measures must answer 200 and every write must land. Prints, writes no file.
+bench-smoke: build wrk
+	"$(BIN)" bench --posts 2000,6000 --requests 3 --seconds 1 --dir "$(TARGET_DIR)/bench-smoke" --site-root "$(SITE_ROOT)" --out -
+
+wrk:
+	if ! command -v wrk >/dev/null || ! command -v taskset >/dev/null; then
+	  echo "==> Installing wrk (the benchmark's load generator)"
+	  $(SUDO) apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk util-linux >/dev/null
+	fi
 
 ## test-e2e: Playwright in headless Chromium against the release server on a throwaway SQLite file.
 test-e2e: node-tools browser

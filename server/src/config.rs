@@ -39,10 +39,27 @@ pub enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load content. With --demo: demo accounts (idempotent: running it again adds nothing).
+    /// With --scale: a million posts (or what the flags say) for the benchmark.
     Seed {
         /// Load the demo accounts and content.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scale")]
         demo: bool,
+        /// Write a large generated database (see the flags below; deterministic per --seed).
+        #[arg(long)]
+        scale: bool,
+        #[command(flatten)]
+        shape: crate::scale::ScaleArgs,
+    },
+    /// Measure every page kind on generated databases of each size and backend, and write
+    /// the table to BENCHMARKS.md (`make bench`). Needs `wrk` and `taskset`.
+    Bench(crate::bench::BenchArgs),
+    /// Serve one file's bytes from memory: the benchmark's throughput anchor.
+    #[command(hide = true)]
+    BenchStatic {
+        #[arg(long)]
+        file: std::path::PathBuf,
+        #[arg(long)]
+        bind: String,
     },
     /// Create an admin account, or make an existing member (same handle or e-mail) an admin.
     /// The password comes from HC_ADMIN_PASSWORD, or a random one is printed.

@@ -2,6 +2,7 @@
 // Deeply nested view types (the operator and dashboard pages) need more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod bench;
 pub mod config;
 pub mod demo_articles;
 pub mod demo_directory;
@@ -10,6 +11,7 @@ pub mod demo_operator;
 pub mod demo_posts;
 pub mod demo_traffic;
 pub mod mailer;
+pub mod scale;
 pub mod seed;
 
 use app::db::Db;
@@ -663,8 +665,8 @@ async fn refuse_foreign_origin(
     next.run(req).await
 }
 
-/// Every hour: deletes expired sessions and old rate-limit buckets, and blanks the text of mails
-/// delivered more than 30 days ago.
+/// Every hour: deletes expired sessions and old rate-limit buckets, blanks the text of mails
+/// delivered more than 30 days ago, and refreshes SQLite's planner statistics.
 pub fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -683,6 +685,9 @@ pub fn spawn_sweeper(state: AppState) {
                 Ok(n) if n > 0 => tracing::info!(mails = n, "blanked the text of old mails"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox sweep failed"),
+            }
+            if let Err(e) = state.db.optimize().await {
+                tracing::warn!(error = %e, "PRAGMA optimize failed");
             }
         }
     });

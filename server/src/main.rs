@@ -1,4 +1,4 @@
-//! The `healthcommunity` command: serve (default), migrate, seed --demo, create-admin.
+//! The `healthcommunity` command: serve (default), migrate, seed --demo / --scale, bench, create-admin.
 
 use clap::Parser;
 use healthcommunity::config::{Cli, Command, ServeArgs};
@@ -31,6 +31,14 @@ fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    // The benchmark opens the databases it generates itself.
+    match &cli.command {
+        Some(Command::Bench(args)) => return healthcommunity::bench::run(args).await,
+        Some(Command::BenchStatic { file, bind }) => {
+            return healthcommunity::bench::serve_static(file, bind).await
+        }
+        _ => {}
+    }
     let db = app::db::Db::connect(&cli.db.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -42,13 +50,31 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Migrations applied.");
             Ok(())
         }
-        Some(Command::Seed { demo }) => {
+        Some(Command::Seed {
+            scale: true, shape, ..
+        }) => {
+            let w = healthcommunity::scale::run(&db, &shape).await?;
+            if w.rows > 0 {
+                println!(
+                    "Seeded at scale: {} members, {} posts, {} replies; {} rows in {:.0} s ({:.0} rows/s).",
+                    w.members,
+                    w.posts,
+                    w.replies,
+                    w.rows,
+                    w.seconds,
+                    w.rows as f64 / w.seconds.max(0.001)
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Seed { demo, .. }) => {
             if !demo {
-                return Err("nothing to seed: pass --demo".into());
+                return Err("nothing to seed: pass --demo or --scale".into());
             }
             let state = app_state(db, &ServeArgs::default())?;
             seed::demo(&state).await
         }
+        Some(Command::Bench(_) | Command::BenchStatic { .. }) => Ok(()),
         Some(Command::CreateAdmin { email, handle }) => {
             let state = app_state(db, &ServeArgs::default())?;
             seed::create_admin(&state, &email, &handle).await

@@ -245,6 +245,13 @@ impl Db {
                              PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
                         )
                         .await?;
+                    } else {
+                        // No parallel workers for one query: the site's queries read a page
+                        // through an index, and many requests at once already use the cores.
+                        // With them PostgreSQL chose a parallel scan of every post over the
+                        // search index for a rare word.
+                        conn.execute("SET max_parallel_workers_per_gather = 0")
+                            .await?;
                     }
                     Ok(())
                 })
@@ -264,6 +271,18 @@ impl Db {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        self.optimize().await?;
+        Ok(())
+    }
+
+    /// Keeps the planner's statistics current. SQLite never analyses on its own: `PRAGMA optimize`
+    /// (run after migrations and hourly) re-analyses, with a bounded sample, the tables whose size
+    /// changed enough to matter, and is cheap when nothing did. PostgreSQL's autovacuum analyses
+    /// by itself, so this does nothing there.
+    pub async fn optimize(&self) -> Result<(), DbError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
         }
         Ok(())
     }

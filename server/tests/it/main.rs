@@ -21,6 +21,7 @@ mod operator;
 mod posts;
 mod render_watch;
 mod safety;
+mod scale_seed;
 mod search;
 mod security;
 mod sponsor;

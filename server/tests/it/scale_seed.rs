@@ -1,0 +1,119 @@
+//! `seed --scale` on both backends: the counts kept in columns are true at the end, a second run writes nothing, a database with real members is refused without --force, and the generated shapes are what the benchmark relies on.
+
+use crate::common::TestApp;
+use healthcommunity::scale::{run, ScaleArgs};
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn seeds_a_consistent_database(app: TestApp) {
+    // A member who signed up for real: the generator refuses to write beside them.
+    app.signup("real_member", "correct-horse-1").await.ok();
+    let shape = ScaleArgs::small(600);
+    let refused = run(&app.db, &shape).await;
+    assert!(
+        refused.as_ref().is_err_and(|e| e.contains("--force")),
+        "{:?}",
+        refused.map(|w| w.rows)
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
+        0
+    );
+
+    let mut shape = ScaleArgs::small(600);
+    shape.force = true;
+    let written = run(&app.db, &shape).await.expect("seed --scale");
+    assert!(written.rows > 600 * 8, "{written:?}");
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
+        600
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM replies").await,
+        3000
+    );
+    // The counts kept in columns agree with the rows.
+    let wrong = [
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.reply_count <> \
+         (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.vote_count <> \
+         (SELECT COUNT(*) FROM post_votes v WHERE v.post_id = p.id)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.kind = 'question' AND p.answer_count <> \
+         (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id AND r.parent_id IS NULL)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM communities c WHERE c.member_count <> \
+         (SELECT COUNT(*) FROM community_members m WHERE m.community_id = c.id)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM communities c WHERE c.post_count <> \
+         (SELECT COUNT(*) FROM posts p WHERE p.community_id = c.id AND p.group_id IS NULL)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM support_groups g WHERE g.member_count <> \
+         (SELECT COUNT(*) FROM support_group_members m WHERE m.group_id = g.id AND m.status = 'active')",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE u.unread_notifications <> \
+         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE u.unread_messages <> \
+         (SELECT COALESCE(SUM(CASE WHEN c.user_a = u.id THEN c.unread_a ELSE c.unread_b END), 0) \
+          FROM conversations c WHERE c.user_a = u.id OR c.user_b = u.id)",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.clinician_answered <> CASE WHEN \
+         p.kind = 'question' AND EXISTS (SELECT 1 FROM replies r JOIN users u ON u.id = r.author_id \
+         WHERE r.post_id = p.id AND r.parent_id IS NULL AND u.kind = 'clinician' \
+         AND u.clinician_status = 'verified') THEN 1 ELSE 0 END",
+        // A reply's parent is in the same thread, one level up.
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM replies r JOIN replies pr ON pr.id = r.parent_id \
+         WHERE pr.post_id <> r.post_id OR r.depth <> pr.depth + 1",
+        // A group post's author is an active member of the group.
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.group_id IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM support_group_members m WHERE m.group_id = p.group_id AND m.user_id = p.author_id AND m.status = 'active')",
+    ];
+    for sql in wrong {
+        assert_eq!(count(&app, sql).await, 0, "{sql}");
+    }
+    // The shapes: members in one to five communities, nested replies, a heavy tail of replies.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT user_id FROM community_members \
+             GROUP BY user_id HAVING COUNT(*) > 5) AS x"
+        )
+        .await,
+        0
+    );
+    assert!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM replies WHERE depth > 0"
+        )
+        .await
+            > 100
+    );
+    assert!(count(&app, "SELECT CAST(MAX(reply_count) AS BIGINT) FROM posts").await >= 25);
+    assert!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM posts WHERE group_id IS NOT NULL"
+        )
+        .await
+            > 0
+    );
+    // A scale member logs in with the documented password (the benchmark does).
+    let login = app
+        .login(
+            &app.client,
+            "scale1",
+            healthcommunity::scale::SCALE_PASSWORD,
+        )
+        .await;
+    assert_eq!(login.status, 200, "{}", login.body);
+
+    // Again: nothing is written.
+    let again = run(&app.db, &shape).await.expect("second run");
+    assert_eq!(again.rows, 0);
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
+        600
+    );
+}
+
+both_backends!(seeds_a_consistent_database);
