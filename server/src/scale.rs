@@ -600,11 +600,11 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
             "display_name",
         ],
     );
-    for m in 0..n_members {
+    for (m, is_clinician) in clinician.iter_mut().enumerate() {
         let id = first_user + m as i64;
         let roll: f64 = rng.gen();
         let kind = if roll < 0.05 {
-            clinician[m] = true;
+            *is_clinician = true;
             "clinician"
         } else if roll < 0.2 {
             "caregiver"
@@ -620,7 +620,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
                 V::S(format!("scale{m}{SCALE_DOMAIN}")),
                 V::S(hash.clone()),
                 V::S(kind.into()),
-                V::S(if clinician[m] { "verified" } else { "none" }.into()),
+                V::S(if *is_clinician { "verified" } else { "none" }.into()),
                 V::I(created),
                 V::I(created),
                 V::I(created),
