@@ -147,6 +147,7 @@ bench: tools build wrk
 ## bench-smoke: the benchmark on small SQLite databases, so that it cannot rot (part of `make test`):
 ## every page it measures must answer 200 and every write must land. Prints, writes no file.
 bench-smoke: build wrk
+	rm -rf "$(TARGET_DIR)/bench-smoke"
 	"$(BIN)" bench --posts 2000,6000 --requests 3 --seconds 1 --dir "$(TARGET_DIR)/bench-smoke" --site-root "$(SITE_ROOT)" --out -
 
 wrk:

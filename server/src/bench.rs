@@ -290,11 +290,15 @@ async fn subjects(db: &Db) -> Result<Subjects, String> {
     .fetch_one(&db.pool)
     .await
     .map_err(err)?;
-    let community: String =
-        sqlx::query_scalar("SELECT slug FROM communities ORDER BY post_count DESC, id LIMIT 1")
-            .fetch_one(&db.pool)
-            .await
-            .map_err(err)?;
+    // The largest community, of which the member is one (they post and reply there).
+    let community: String = sqlx::query_scalar(
+        "SELECT c.slug FROM communities c JOIN community_members m ON m.community_id = c.id \
+         JOIN users u ON u.id = m.user_id WHERE u.handle = $1 ORDER BY c.post_count DESC, c.id LIMIT 1",
+    )
+    .bind(&member)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(err)?;
     // The thread with the most replies that a visitor may read.
     let thread: i64 = sqlx::query_scalar(
         "SELECT id FROM posts WHERE visibility = 'public' AND group_id IS NULL \
