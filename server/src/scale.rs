@@ -114,9 +114,8 @@ struct Batch {
 }
 
 impl Batch {
-    fn new(table: &'static str, columns: &'static [&'static str]) -> Batch {
-        // SQLite allows 32,766 bound values per statement, PostgreSQL 65,535.
-        let max_rows = (30_000 / columns.len()).min(1_000);
+    fn new(values: usize, table: &'static str, columns: &'static [&'static str]) -> Batch {
+        let max_rows = (values / columns.len()).clamp(1, 1_000);
         Batch {
             table,
             columns,
@@ -555,6 +554,14 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         .map_err(|e| e.to_string())?
         .progress_chars("=> "),
     );
+    // Bound values per INSERT. sqlx looks each SQLite parameter up by name among all of the
+    // statement's (`sqlite3_bind_parameter_name`), so a statement's cost grows with the square
+    // of its values: 17,000 values a statement spent half the seed there (8,900 rows/s). A few
+    // hundred keep that small; PostgreSQL binds by position and takes large statements.
+    let values = match db.backend {
+        Backend::Sqlite => 400,
+        Backend::Postgres => 30_000,
+    };
     let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
     if db.backend == Backend::Sqlite {
         // A lost seed is re-run, not recovered: no fsync per commit while it writes.
@@ -586,6 +593,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let n_members = a.members as usize;
     let mut clinician = vec![false; n_members];
     let mut users = Batch::new(
+        values,
         "users",
         &[
             "id",
@@ -636,6 +644,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let first_community = next_id(db, "communities").await?;
     let n_comm = a.communities as usize;
     let mut communities = Batch::new(
+        values,
         "communities",
         &[
             "id",
@@ -664,6 +673,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let zipf_comm = Zipf::new(n_comm, 0.8);
     let mut joined: Vec<Vec<u16>> = Vec::with_capacity(n_members);
     let mut memberships = Batch::new(
+        values,
         "community_members",
         &["community_id", "user_id", "joined_at"],
     );
@@ -706,6 +716,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let n_groups = a.groups as usize;
     let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); n_comm];
     let mut groups = Batch::new(
+        values,
         "support_groups",
         &[
             "id",
@@ -743,6 +754,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let mut group_of: Vec<Option<usize>> = vec![None; n_members];
     let mut group_members = vec![0i64; n_groups];
     let mut gm = Batch::new(
+        values,
         "support_group_members",
         &["group_id", "user_id", "status", "created_at"],
     );
@@ -779,6 +791,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let mut reply_id = next_id(db, "replies").await?;
     let mut notification_id = next_id(db, "notifications").await?;
     let mut posts = Batch::new(
+        values,
         "posts",
         &[
             "id",
@@ -801,6 +814,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         ],
     );
     let mut replies = Batch::new(
+        values,
         "replies",
         &[
             "id",
@@ -814,8 +828,10 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         ],
     )
     .manual();
-    let mut votes = Batch::new("post_votes", &["post_id", "user_id", "created_at"]).manual();
+    let mut votes =
+        Batch::new(values, "post_votes", &["post_id", "user_id", "created_at"]).manual();
     let mut notes = Batch::new(
+        values,
         "notifications",
         &[
             "id",
@@ -1010,6 +1026,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let mut message_id = next_id(db, "messages").await?;
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     let mut convs = Batch::new(
+        values,
         "conversations",
         &[
             "id",
@@ -1022,6 +1039,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         ],
     );
     let mut msgs = Batch::new(
+        values,
         "messages",
         &[
             "id",
