@@ -94,6 +94,9 @@ test.describe("without JavaScript", () => {
 });
 
 test("a member reports a reply; the community moderator removes it with a reason; the author is told and the audit log shows it", async ({ page, browser }) => {
+  // Four people (two sign-ups, two log-ins) and a dozen pages: on a busy two-core machine it
+  // passed every step and ran out of the default 30 s at the last one.
+  test.setTimeout(60_000);
   const stamp = Date.now().toString(36);
   // The asker starts a discussion; another member answers with an advert.
   await signUp(page, uniqueHandle("asker"), "asker-password-1");
