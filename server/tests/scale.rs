@@ -136,6 +136,12 @@ async fn feeds_and_threads_read_indexes() {
                             && lines.iter().any(|l| l.contains("TEMP B-TREE"))
                         {
                             bad.push(format!("a sort of all rows in {what}"));
+                        } else if may_sort(Scope::Public, sort, since)
+                            && !lines.iter().any(|l| l.contains("INDEX posts_created_idx"))
+                        {
+                            // The window's first id must come from the window's index entries,
+                            // not from a walk of the ids since the first post.
+                            bad.push(format!("a short window not read by date in {what}"));
                         }
                     }
                 }

@@ -305,8 +305,11 @@ fn one_feed(
             // then the window is an id range on the feed's id index, and the few posts it
             // holds are sorted. (Ids mostly grow with creation time, so the range holds little
             // else.) `+ 0` keeps the planner from walking the whole vote index to skip the sort.
+            // `w.id + 0`: a bare MIN(id) lets both databases read the ids in order from the
+            // first post ever until one falls in the window (57 ms at 100,000 posts, growing
+            // with the table); over the expression they read the window's index entries (2 ms).
             filter.push(format!(
-                "p.id >= (SELECT MIN(w.id) FROM posts w WHERE w.created_at >= {since_p})"
+                "p.id >= (SELECT MIN(w.id + 0) FROM posts w WHERE w.created_at >= {since_p})"
             ));
             by_votes = "p.vote_count + 0";
         }
