@@ -753,19 +753,7 @@ fn short(n: u64) -> String {
 }
 
 fn time_now() -> String {
-    let ms = app::db::now_ms();
-    let days = ms / 86_400_000;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    app::analytics::types::day_label(app::db::now_ms().div_euclid(86_400_000))
 }
 
 /// Runs the whole benchmark and writes the report.
