@@ -10,6 +10,7 @@ SHELL := /bin/bash
 CARGO_LEPTOS_VERSION := 0.3.11
 # cargo-leptos with `no_downloads` needs rustc >= 1.96 to build; the project itself builds on stable.
 TOOLS_TOOLCHAIN := 1.96.1
+WASM_OPT_VERSION := 116
 WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SITE_ROOT := $(TARGET_DIR)/site
@@ -36,7 +37,7 @@ run: tools build
 test: tools browser trunk lint test-rust build test-e2e bench-smoke test-trunk
 	echo "make test: all suites passed"
 
-## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI and the npm packages (wasm-opt, Playwright).
+## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI, wasm-opt and the npm packages (Playwright).
 tools: node-tools
 	if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$$'; then
 	  echo "==> Adding the wasm32 target (about a minute)"
@@ -51,11 +52,17 @@ tools: node-tools
 	  echo "==> Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (one time, about 2 minutes)"
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
 	fi
+	# Native binaryen, built from the wasm-opt crate: 1.5 minutes per release build where npm's
+	# binaryen (compiled to wasm, one thread under node) took 10; Debian's v108 breaks hydration.
+	if ! wasm-opt --version 2>/dev/null | grep -q "version $(WASM_OPT_VERSION) "; then
+	  echo "==> Building wasm-opt (binaryen $(WASM_OPT_VERSION)) from crates.io (one time, about 12 minutes)"
+	  cargo install wasm-opt --version 0.$(WASM_OPT_VERSION).1 --force
+	fi
 
 node-tools:
 	cd end2end
-	if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	  echo "==> Installing npm packages for wasm-opt and Playwright (about a minute)"
+	if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	  echo "==> Installing npm packages for Playwright (about a minute)"
 	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	fi
 

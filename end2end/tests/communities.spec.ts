@@ -33,12 +33,21 @@ test.describe("without JavaScript", () => {
   });
 
   test("a visitor is asked to log in to join", async ({ page }) => {
+    // A fresh account that has joined nothing (a demo member could already belong).
+    const handle = uniqueHandle("visitor");
+    await signUp(page, handle, "visitor-password-1", { js: false });
+    await page.getByRole("banner").getByRole("button", { name: "Log out" }).click();
     await page.goto("/c/multiple-sclerosis");
+    await expect(page.getByText("You are a member")).toHaveCount(0);
     await page.getByRole("link", { name: "Log in to join" }).click();
-    await page.getByLabel("Handle or e-mail address").fill("maria_ms");
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByLabel("Handle or e-mail address").fill(handle);
+    await page.getByLabel("Password").fill("visitor-password-1");
     await page.getByRole("button", { name: "Log in" }).click();
+    // Back on the community, logged in, one press from membership.
     await expect(page).toHaveURL(/\/c\/multiple-sclerosis$/);
+    await expect(page.getByRole("banner").getByText(`@${handle}`)).toBeVisible();
+    await expect(page.getByText("You are a member")).toHaveCount(0);
+    await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
     await expect(page.getByText("You are a member")).toBeVisible();
   });
 });

@@ -1,4 +1,5 @@
 // Shared steps for the end-to-end tests: unique handles, hydration wait, sign-up and log-in.
+import AxeBuilder from "@axe-core/playwright";
 import { Browser, BrowserContextOptions, expect, Page, test } from "@playwright/test";
 
 let counter = 0;
@@ -44,4 +45,18 @@ export async function logOut(page: Page) {
 export async function freshPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, ...options });
   return context.newPage();
+}
+
+/**
+ * Accessibility problems on the page as axe sees them (WCAG 2.1 A and AA and axe's best
+ * practices), every violation of moderate impact or worse, one line each. No exceptions are
+ * listed: a finding is fixed, not filtered.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === "moderate" || v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
 }

@@ -167,6 +167,12 @@ pub async fn deliver_pending(db: &Db, mailer: &Mailer) -> Result<usize, AppError
     }
 }
 
+/// Whether the day's digests may go out at `now` (ms since the epoch): from `digest_hour` UTC on.
+pub fn digests_due(now: i64, digest_hour: u32) -> bool {
+    let hour = (now.rem_euclid(86_400_000) / 3_600_000) as u32;
+    hour >= digest_hour
+}
+
 /// Runs the mail jobs: delivery every few seconds, and from `digest_hour` (UTC) on, the day's
 /// digests (each member's day is claimed once, whichever process gets there first).
 pub fn spawn_mail_jobs(state: AppState, mailer: Arc<Mailer>, digest_hour: u32) {
@@ -187,8 +193,7 @@ pub fn spawn_mail_jobs(state: AppState, mailer: Arc<Mailer>, digest_hour: u32) {
         loop {
             tick.tick().await;
             let now = now_ms();
-            let hour = (now.rem_euclid(86_400_000) / 3_600_000) as u32;
-            if hour < digest_hour {
+            if !digests_due(now, digest_hour) {
                 continue;
             }
             match repo::run_digests(&state.db, &state.settings.public_url, now).await {

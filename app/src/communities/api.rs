@@ -78,7 +78,7 @@ pub async fn save_community(
         if current_slug.is_empty() {
             super::repo::create(&state.db, admin.id, &input).await?;
         } else {
-            super::repo::update(&state.db, &current_slug, &input).await?;
+            super::repo::update(&state.db, admin.id, &current_slug, &input).await?;
         }
         leptos_axum::redirect(&format!("/c/{}", input.slug));
         Ok(())

@@ -83,8 +83,10 @@ fn slug_taken(e: sqlx::Error) -> AppError {
     }
 }
 
+/// Creates a community; the audit log records which admin did.
 pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), AppError> {
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO communities (slug, name, description, rules, colour, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -96,14 +98,23 @@ pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), Ap
     .bind(&c.colour)
     .bind(admin_id)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(slug_taken)?;
+    let detail = format!("{} ({})", c.name, c.slug);
+    crate::admin::repo::audit(&mut tx, admin_id, "community.create", None, &detail).await?;
+    tx.commit().await?;
     Ok(())
 }
 
-/// Updates the community now at `current_slug` (the slug itself may change).
-pub async fn update(db: &Db, current_slug: &str, c: &CommunityInput) -> Result<(), AppError> {
+/// Updates the community now at `current_slug` (the slug itself may change); audited.
+pub async fn update(
+    db: &Db,
+    admin_id: i64,
+    current_slug: &str,
+    c: &CommunityInput,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE communities SET slug = $1, name = $2, description = $3, rules = $4, colour = $5, updated_at = $6 \
          WHERE slug = $7",
@@ -115,12 +126,19 @@ pub async fn update(db: &Db, current_slug: &str, c: &CommunityInput) -> Result<(
     .bind(&c.colour)
     .bind(now_ms())
     .bind(current_slug)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(slug_taken)?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
+    let detail = if current_slug == c.slug {
+        format!("{} ({})", c.name, c.slug)
+    } else {
+        format!("{} ({}, was {current_slug})", c.name, c.slug)
+    };
+    crate::admin::repo::audit(&mut tx, admin_id, "community.edit", None, &detail).await?;
+    tx.commit().await?;
     Ok(())
 }
 

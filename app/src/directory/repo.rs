@@ -214,6 +214,13 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
         owner.try_get::<String, _>("handle")?
     );
     log_change(&mut *tx, id, admin.id, &summary).await?;
+    let detail = format!(
+        "{} ({}), owner @{}",
+        c.name,
+        c.slug,
+        c.owner.trim_start_matches('@')
+    );
+    crate::admin::repo::audit(&mut tx, admin.id, "clinic.create", Some(owner_id), &detail).await?;
     tx.commit().await?;
     Ok(())
 }

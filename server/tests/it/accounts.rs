@@ -416,6 +416,7 @@ async fn rate_limits(backend: Backend) {
     args.login_limit_per_account = 3;
     args.login_limit_per_ip = 6;
     args.signup_limit_per_ip = 2;
+    let limits = args.clone();
     let Some(app) = crate::common::spawn_with(backend, args).await else {
         return;
     };
@@ -454,6 +455,122 @@ async fn rate_limits(backend: Backend) {
         AppError::RateLimited
     );
     assert_eq!(app.whoami(&c).await, None);
+
+    // Without HC_TRUST_PROXY a client's own X-Forwarded-For is ignored: it cannot pick a fresh
+    // address to escape the limit.
+    let fresh = new_client();
+    let spoofed = login_from(&app, &fresh, Some("203.0.113.2"), "lea", "correct-horse-1").await;
+    assert_eq!(spoofed.error(), AppError::RateLimited);
+
+    // A second server process on the same database, behind a proxy: the address is the last
+    // X-Forwarded-For entry (the one the proxy appended).
+    let mut behind_proxy = limits.clone();
+    behind_proxy.trust_proxy = true;
+    let px = spawn_on(&app.db_url, behind_proxy).await;
+    // lea's own bucket is not full (the address limit answered first), so from a new address
+    // her password works: the address bucket is keyed by the forwarded address.
+    let r = login_from(
+        &px,
+        &new_client(),
+        Some("203.0.113.1"),
+        "lea",
+        "correct-horse-1",
+    )
+    .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    // The account limit is shared by every process: kai's bucket, filled on the first server,
+    // refuses him on the second from an address that has never tried.
+    let r = login_from(
+        &px,
+        &new_client(),
+        Some("203.0.113.4"),
+        "kai",
+        "correct-horse-1",
+    )
+    .await;
+    assert_eq!(r.error(), AppError::RateLimited);
+    // An unknown account has a bucket of its own and answers exactly as a known one once full.
+    let stranger = new_client();
+    for _ in 0..3 {
+        let r = login_from(
+            &px,
+            &stranger,
+            Some("203.0.113.3"),
+            "nobody_x",
+            "wrong-password",
+        )
+        .await;
+        assert_eq!(r.error(), AppError::InvalidCredentials);
+    }
+    let r = login_from(
+        &px,
+        &stranger,
+        Some("203.0.113.3"),
+        "nobody_x",
+        "wrong-password",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.error(), AppError::RateLimited);
+    // A first entry the client wrote itself does not make a new address: six attempts from
+    // 203.0.113.5 (different unknown names, so only the address bucket fills) …
+    for i in 0..6 {
+        let r = login_from(
+            &px,
+            &new_client(),
+            Some("203.0.113.5"),
+            &format!("ghost{i}"),
+            "x-password",
+        )
+        .await;
+        assert_eq!(r.error(), AppError::InvalidCredentials, "attempt {i}");
+    }
+    // … and the seventh is refused, whatever the client put before the proxy's entry.
+    let r = login_from(
+        &px,
+        &new_client(),
+        Some("198.51.100.9, 203.0.113.5"),
+        "ghost9",
+        "x-password",
+    )
+    .await;
+    assert_eq!(r.error(), AppError::RateLimited);
+
+    // When the window has passed, the buckets start again: kai logs in from the first address.
+    sqlx::query("UPDATE rate_limits SET window_start = 0")
+        .execute(&app.db.pool)
+        .await
+        .expect("age the buckets");
+    let r = app.login(&fresh, "kai", "correct-horse-1").await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    assert_eq!(app.whoami(&fresh).await.as_deref(), Some("kai"));
+}
+
+/// A login through `app` with an optional X-Forwarded-For header.
+async fn login_from(
+    app: &TestApp,
+    client: &reqwest::Client,
+    forwarded_for: Option<&str>,
+    identifier: &str,
+    password: &str,
+) -> crate::common::Reply {
+    let mut req = client
+        .post(format!("{}/api/login", app.base))
+        .header(header::ACCEPT, "application/json")
+        .header(header::ORIGIN, &app.base)
+        .form(&[("identifier", identifier), ("password", password)]);
+    if let Some(ip) = forwarded_for {
+        req = req.header("x-forwarded-for", ip);
+    }
+    let res = req.send().await.expect("login");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.text().await.expect("body");
+    crate::common::Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -87,6 +87,38 @@ async fn only_admins_create_and_edit(app: TestApp) {
         )
         .await;
     assert_eq!(r.error(), AppError::NotFound);
+
+    // The audit log has the creation and the edit (not the refused attempts), by the admin.
+    let entries = app.call("admin/audit_log", &[]).await.ok();
+    let mut seen: Vec<(String, String, String)> = entries["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap_or_default().to_string(),
+                e["action"].as_str().unwrap_or_default().to_string(),
+                e["detail"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    seen.reverse();
+    let owned = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        seen,
+        vec![
+            owned(
+                "root_admin",
+                "community.create",
+                "Multiple Sclerosis (multiple-sclerosis)"
+            ),
+            owned(
+                "root_admin",
+                "community.edit",
+                "MS (ms, was multiple-sclerosis)"
+            ),
+        ]
+    );
 }
 
 async fn join_and_leave_keep_the_count(app: TestApp) {

@@ -119,6 +119,18 @@ async fn staff_permissions_and_change_log(app: TestApp) {
         .await
         .error();
     assert_eq!(e, AppError::Forbidden);
+    // The creation is in the audit log, by the admin, naming the owner; the refused one is not.
+    let log = app.call_as(&admin, "admin/audit_log", &[]).await.ok();
+    let clinics: Vec<&Value> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["action"] == "clinic.create")
+        .collect();
+    assert_eq!(clinics.len(), 1, "{log}");
+    assert_eq!(clinics[0]["actor"], "root_admin");
+    assert_eq!(clinics[0]["target"], "owner_o");
+    assert_eq!(clinics[0]["detail"], "north Clinic (north), owner @owner_o");
 
     // The owner edits every field; a stranger may not.
     let fields = profile(

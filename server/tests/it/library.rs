@@ -88,6 +88,25 @@ async fn create(app: &TestApp, c: &Client, title: &str, body: &str, tags: &str) 
         .to_string()
 }
 
+/// An article published in "ms" with `tags` (an editor writes it, a clinician publishes it);
+/// its address.
+pub(crate) async fn published_article(app: &TestApp, tags: &str) -> String {
+    let ed = editor(app).await;
+    let dr = clinician(app, "dr_publisher").await;
+    let slug = create(app, &ed, "Living with a relapse", EASY_BODY, tags).await;
+    app.call_as(
+        &ed,
+        "library/submit",
+        &[("slug", slug.as_str()), ("reviewer", "dr_publisher")],
+    )
+    .await
+    .ok();
+    app.call_as(&dr, "library/publish", &[("slug", slug.as_str())])
+        .await
+        .ok();
+    slug
+}
+
 async fn article(app: &TestApp, c: &Client, slug: &str) -> Value {
     app.call_as(c, "library/article", &[("slug", slug)])
         .await

@@ -171,9 +171,11 @@ async fn the_digest_goes_out_once_a_day_to_those_who_asked(app: TestApp) {
     // Cat did not opt in.
     assert!(outbox(&app.db, "cat_nodigest@example.org").await.is_empty());
 
-    // The same day again: nothing more. The next day: the answer is older than a day, and a
-    // new notification makes a new digest.
-    let again = run_digests(&w1, base, now + 60_000).await.expect("again");
+    // The same day again (its last millisecond, so that a run near midnight cannot cross into
+    // the next day): nothing more. The next day: the answer is older than a day, and a new
+    // notification makes a new digest.
+    let end_of_day = now - now % DAY + DAY - 1;
+    let again = run_digests(&w1, base, end_of_day).await.expect("again");
     assert_eq!(again.claimed, 0);
     assert_eq!(outbox(&app.db, "ann_digest@example.org").await.len(), 1);
     ask_and_answer(&app, &ann, &bob, "Is a fan enough at night?").await;
@@ -290,13 +292,14 @@ async fn invitations_by_email_are_sent_and_limited(app: TestApp) {
     assert!(bad.error().field_message("email").is_some());
 
     // A good one, into the community: the mail carries the link that joins it.
-    app.call_as(
-        &fay,
-        "invite_by_email",
-        &[("email", "Friend.One@Example.org"), ("community", "ms")],
-    )
-    .await
-    .ok();
+    let sent = app
+        .call_as(
+            &fay,
+            "invite_by_email",
+            &[("email", "Friend.One@Example.org"), ("community", "ms")],
+        )
+        .await;
+    sent.ok();
     let mail = outbox(&app.db, "friend.one@example.org").await;
     assert_eq!(mail.len(), 1);
     let (kind, subject, body, _) = &mail[0];
@@ -350,14 +353,19 @@ async fn invitations_by_email_are_sent_and_limited(app: TestApp) {
         .unwrap_or_default()
         .contains("asked not to"));
 
-    // An existing member's address: the same answer as a sent invitation, but no mail.
-    app.call_as(
-        &fay,
-        "invite_by_email",
-        &[("email", "gus_invites@example.org"), ("community", "")],
-    )
-    .await
-    .ok();
+    // An existing member's address: the same answer as a sent invitation (status and body, so
+    // that the form cannot tell who is a member), but no mail.
+    let member_answer = app
+        .call_as(
+            &fay,
+            "invite_by_email",
+            &[("email", "gus_invites@example.org"), ("community", "ms")],
+        )
+        .await;
+    assert_eq!(
+        (member_answer.status, member_answer.body.as_str()),
+        (sent.status, sent.body.as_str())
+    );
     // Nothing is sent; the attempt is recorded (text-less) so that it counts like a real one.
     let kept = outbox(&app.db, "gus_invites@example.org").await;
     assert_eq!(kept.len(), 1);
@@ -375,6 +383,26 @@ async fn invitations_by_email_are_sent_and_limited(app: TestApp) {
         .await
         .ok();
     }
+    // Twenty counted today: the nineteen just sent, each queued for its address, and the
+    // attempt at the member's address.
+    for i in 0..19 {
+        let mail = outbox(&app.db, &format!("person{i}@example.org")).await;
+        assert_eq!(mail.len(), 1, "person{i}");
+        assert_eq!(
+            (mail[0].0.as_str(), mail[0].3.as_str()),
+            ("invite", "pending")
+        );
+    }
+    let today: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'invite' AND sender_id = \
+         (SELECT id FROM users WHERE handle = 'fay_invites') AND created_at > $1",
+    )
+    .bind(app::db::now_ms() - DAY)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("count")
+    .get("n");
+    assert_eq!(today, 20);
     let over = app
         .call_as(
             &fay,
@@ -451,6 +479,9 @@ async fn fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
 async fn mails_are_delivered_over_smtp(app: TestApp) {
     app.admin_with_community().await;
     let hal = member(&app, "hal_invites", false).await;
+    // Lyn takes the digest; Hal answers her question (so that her digest has something to say).
+    let lyn = member(&app, "lyn_digest", true).await;
+    ask_and_answer(&app, &lyn, &hal, "Does the heat make it worse?").await;
     // The sign-ups' verification links go first, to the log.
     let log = Mailer::new(None, None, "x@example.org").expect("log mailer");
     deliver_pending(&app.db, &log).await.expect("deliver");
@@ -509,6 +540,29 @@ async fn mails_are_delivered_over_smtp(app: TestApp) {
     // Delivered mails are not sent again.
     assert_eq!(deliver_pending(&app.db, &smtp).await.expect("again"), 0);
 
+    // A digest carries the one-click opt-out headers too.
+    run_digests(&app.db, &app.base, app::db::now_ms())
+        .await
+        .expect("digests");
+    assert_eq!(deliver_pending(&app.db, &smtp).await.expect("digest"), 1);
+    let data = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
+        .await
+        .expect("the digest arrived")
+        .expect("data");
+    assert!(data.contains("To: lyn_digest@example.org"), "{data}");
+    assert!(
+        data.contains("Subject: Your HealthCommunity digest"),
+        "{data}"
+    );
+    assert!(
+        data.contains(&format!("List-Unsubscribe: <{}/mail/stop/", app.base)),
+        "{data}"
+    );
+    assert!(
+        data.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{data}"
+    );
+
     // Without SMTP: the mail is written to the log and marked so in the outbox.
     app.call_as(
         &hal,
@@ -532,4 +586,66 @@ async fn mails_are_delivered_over_smtp(app: TestApp) {
     let dead = Mailer::new(Some("smtp://127.0.0.1:9"), None, "x@example.org").expect("mailer");
     assert_eq!(deliver_pending(&app.db, &dead).await.expect("dead"), 0);
     assert_eq!(outbox(&app.db, "kim@example.org").await[0].3, "pending");
+    let tries = || async {
+        let r = sqlx::query(
+            "SELECT attempts, status, error FROM outbox WHERE to_addr = 'kim@example.org'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("row");
+        (
+            r.get::<i64, _>("attempts"),
+            r.get::<String, _>("status"),
+            r.get::<Option<String>, _>("error"),
+        )
+    };
+    let (n, _, error) = tries().await;
+    assert_eq!(n, 1);
+    assert!(error.is_some_and(|e| !e.is_empty()), "the error is kept");
+    // Not again within the minute…
+    deliver_pending(&app.db, &dead).await.expect("too soon");
+    assert_eq!(tries().await.0, 1);
+    // …but after it, up to five attempts in all; then it is given up as failed.
+    for attempt in 2..=5 {
+        sqlx::query(
+            "UPDATE outbox SET claimed_at = claimed_at - 61000 WHERE to_addr = 'kim@example.org'",
+        )
+        .execute(&app.db.pool)
+        .await
+        .expect("a minute passes");
+        deliver_pending(&app.db, &dead).await.expect("retry");
+        let (n, status, _) = tries().await;
+        assert_eq!(n, attempt);
+        assert_eq!(status, if attempt < 5 { "pending" } else { "failed" });
+    }
+    sqlx::query(
+        "UPDATE outbox SET claimed_at = claimed_at - 61000 WHERE to_addr = 'kim@example.org'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("a minute passes");
+    deliver_pending(&app.db, &dead).await.expect("given up");
+    assert_eq!(tries().await.0, 5);
+}
+
+/// HC_DIGEST_HOUR: the mail job sends the day's digests from that hour (UTC) on, not before.
+#[test]
+fn digests_wait_for_the_digest_hour() {
+    use healthcommunity::mailer::digests_due;
+    // 2026-03-01 00:00 UTC, in ms.
+    let midnight = 1_772_323_200_000_i64;
+    let hour = 3_600_000;
+    assert!(!digests_due(midnight, 7));
+    assert!(!digests_due(midnight + 7 * hour - 1, 7), "06:59:59.999");
+    assert!(digests_due(midnight + 7 * hour, 7), "07:00");
+    assert!(digests_due(midnight + 23 * hour, 7), "23:00");
+    assert!(
+        !digests_due(midnight + DAY + 6 * hour, 7),
+        "the next morning waits again"
+    );
+    assert!(digests_due(midnight, 0), "hour 0: from midnight");
+    assert!(
+        !digests_due(midnight + 23 * hour, 24),
+        "an hour past 23 never comes"
+    );
 }

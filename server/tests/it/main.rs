@@ -17,6 +17,7 @@ mod library;
 mod mail;
 mod messages;
 mod notifications;
+mod operations;
 mod operator;
 mod posts;
 mod render_watch;

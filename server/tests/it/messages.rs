@@ -9,6 +9,7 @@ both_backends!(
     conversations_are_private_and_counted,
     blocking_and_contacts_only,
     reports_show_only_the_message,
+    at_most_sixty_messages_an_hour,
 );
 
 const PW: &str = "correct-horse-1";
@@ -248,4 +249,38 @@ async fn reports_show_only_the_message(app: TestApp) {
         app.call_as(&moderator, "messages/reports", &[]).await.ok(),
         serde_json::json!([])
     );
+}
+
+async fn at_most_sixty_messages_an_hour(app: TestApp) {
+    let alice = member(&app, "alice_a").await;
+    member(&app, "bob_b").await;
+    member(&app, "carol_c").await;
+    // Sixty in the hour, to two people: all delivered.
+    for i in 0..60 {
+        let to = if i % 2 == 0 { "bob_b" } else { "carol_c" };
+        send(&app, &alice, to, &format!("Message number {i}."))
+            .await
+            .ok();
+    }
+    // The sixty-first is refused, whoever it is for, and is not stored.
+    let r = send(&app, &alice, "carol_c", "One too many.").await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.error(), AppError::RateLimited);
+    let stored: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM messages")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 60);
+    // Another member is not held back by Alice's hour.
+    let bob = new_client();
+    app.login(&bob, "bob_b", PW).await.ok();
+    send(&app, &bob, "alice_a", "Are you all right?").await.ok();
+    // An hour later (the bucket's window aged), Alice writes again.
+    sqlx::query(
+        "UPDATE rate_limits SET window_start = window_start - 3600000 WHERE bucket LIKE 'dm:%'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("age the window");
+    send(&app, &alice, "carol_c", "Back again.").await.ok();
 }

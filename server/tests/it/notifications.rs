@@ -1,6 +1,6 @@
 //! Notifications on both backends: one per event type, settings, unread counts, live delivery over Server-Sent Events (in one process, across two processes on PostgreSQL) and idle streams' cost.
 
-use crate::common::{new_client, Backend, TestApp};
+use crate::common::{new_client, serve_process, Backend, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 use std::time::Duration;
@@ -306,7 +306,10 @@ async fn each_event_notifies_the_right_member(app: TestApp) {
 }
 
 /// The next `event:`/`data:` pair from a Server-Sent Events response.
-async fn next_event(res: &mut reqwest::Response, buf: &mut String) -> Option<(String, Value)> {
+pub(crate) async fn next_event(
+    res: &mut reqwest::Response,
+    buf: &mut String,
+) -> Option<(String, Value)> {
     loop {
         if let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
@@ -376,33 +379,6 @@ async fn live_events_follow_the_unread_count(app: TestApp) {
     assert_eq!(data["notifications"], 0);
 }
 
-/// Runs the real binary: `serve` on a free port against `db_url`; killed when dropped.
-async fn serve_process(db_url: &str) -> (tokio::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_healthcommunity"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("DATABASE_URL", db_url)
-        .env("RUST_LOG", "warn")
-        .env("HC_SIGNUP_LIMIT_PER_IP", "1000")
-        .env("HC_LOGIN_LIMIT_PER_IP", "1000")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start healthcommunity serve");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
-            if r.status() == 200 {
-                return (child, base);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("serve on {base} did not start");
-}
-
 /// Two `healthcommunity serve` processes on one PostgreSQL: a reply posted through process A
 /// reaches the member's event stream on process B (LISTEN/NOTIFY).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -410,8 +386,8 @@ async fn a_reply_through_one_process_is_live_on_another() {
     let Some(url) = crate::common::fresh_database(Backend::Postgres).await else {
         return;
     };
-    let (_a_proc, a) = serve_process(&url).await;
-    let (_b_proc, b) = serve_process(&url).await;
+    let (_a_proc, a) = serve_process(&url, &[]).await;
+    let (_b_proc, b) = serve_process(&url, &[]).await;
     let db = app::db::Db::connect(&url).await.expect("connect");
     let app_a = TestApp {
         base: a.clone(),
@@ -464,7 +440,7 @@ async fn a_thousand_idle_streams_are_cheap() {
     let url = crate::common::fresh_database(Backend::Sqlite)
         .await
         .expect("sqlite");
-    let (proc_, base) = serve_process(&url).await;
+    let (proc_, base) = serve_process(&url, &[]).await;
     let pid = proc_.id().expect("pid");
     let db = app::db::Db::connect(&url).await.expect("connect");
     let app = TestApp {

@@ -122,6 +122,35 @@ pub async fn spawn_on(db_url: &str, args: ServeArgs) -> TestApp {
     }
 }
 
+/// Runs the real binary: `serve` on a free port against `db_url` (with `env` added); killed when
+/// dropped.
+pub async fn serve_process(db_url: &str, env: &[(&str, &str)]) -> (tokio::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_healthcommunity"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", db_url)
+        .env("RUST_LOG", "warn")
+        .env("HC_SIGNUP_LIMIT_PER_IP", "1000")
+        .env("HC_LOGIN_LIMIT_PER_IP", "1000")
+        .envs(env.iter().copied())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start healthcommunity serve");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
+            if r.status() == 200 {
+                return (child, base);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("serve on {base} did not start");
+}
+
 pub fn new_client() -> Client {
     Client::builder()
         .cookie_store(true)

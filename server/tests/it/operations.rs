@@ -1,0 +1,285 @@
+//! The README's promises to whoever runs the site, each tested: compressed responses, the event stream (never compressed, outlives the request timeout, keep-alive every 20 s, `X-Accel-Buffering: no`), the 408 request timeout, SIGTERM finishing requests in flight, and the binary's `migrate`, `seed --demo` and `create-admin`.
+
+use crate::common::{
+    fresh_database, new_client, serve_process, spawn, spawn_on, test_args, Backend, TestApp,
+};
+use reqwest::header;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PW: &str = "correct-horse-1";
+
+/// Pages are compressed with what the browser accepts; the event stream never is (a compressor
+/// would hold its events back), and it asks proxies not to buffer it either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_are_compressed_and_the_event_stream_is_not() {
+    let app = spawn(Backend::Sqlite).await.expect("sqlite");
+    app.signup("zoe_z", PW).await.ok();
+    for (accept, expected) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let res = app
+            .client
+            .get(format!("{}/about", app.base))
+            .header(header::ACCEPT_ENCODING, accept)
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            expected,
+            "Accept-Encoding: {accept}"
+        );
+    }
+    let res = app
+        .client
+        .get(format!("{}/events", app.base))
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(res.status(), 200);
+    let h = res.headers();
+    assert_eq!(h[header::CONTENT_TYPE], "text/event-stream");
+    assert!(h.get(header::CONTENT_ENCODING).is_none(), "{h:?}");
+    assert_eq!(h["x-accel-buffering"], "no");
+    assert_eq!(h[header::CACHE_CONTROL], "no-cache");
+}
+
+/// Sends a request whose body never finishes arriving; returns the socket.
+async fn stalled_post(addr: &str, body: &str, sent: usize) -> tokio::net::TcpStream {
+    let mut sock = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    );
+    sock.write_all(head.as_bytes()).await.expect("head");
+    sock.write_all(&body.as_bytes()[..sent])
+        .await
+        .expect("part");
+    sock
+}
+
+async fn read_all(sock: &mut tokio::net::TcpStream) -> String {
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), sock.read_to_end(&mut out))
+        .await
+        .expect("an answer in time")
+        .expect("read");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A request slower than HC_REQUEST_TIMEOUT gets 408; an event stream on the same server lives
+/// on past it, still carries events, and sends a keep-alive comment within 20 s of quiet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_request_timeout_cuts_requests_but_not_the_event_stream() {
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    // Set-up through a server with the usual timeout; the server under test has a 1 s one.
+    let app = spawn_on(&url, test_args()).await;
+    let mut args = test_args();
+    args.request_timeout = 1;
+    let quick = spawn_on(&url, args).await;
+    let alice = new_client();
+    app.signup_as(&alice, "alice_t", PW).await.ok();
+
+    // 408: the body never completes.
+    let addr = quick.base.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let mut sock = stalled_post(&addr, "identifier=alice_t&password=x", 5).await;
+    let answer = read_all(&mut sock).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() >= Duration::from_secs(1));
+
+    // The stream: first event at once, then one after the timeout has long passed.
+    let mut res = alice
+        .get(format!("{}/events", quick.base))
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(res.status(), 200);
+    let mut buf = String::new();
+    let (event, _) = crate::notifications::next_event(&mut res, &mut buf)
+        .await
+        .expect("first event");
+    assert_eq!(event, "unread");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // A change made through the same server (its hub) wakes the stream.
+    quick.call_as(&alice, "notifications/read", &[]).await.ok();
+    let (event, data) = crate::notifications::next_event(&mut res, &mut buf)
+        .await
+        .expect("an event after the request timeout: the stream was not cut");
+    assert_eq!(
+        (event.as_str(), data["notifications"].as_i64()),
+        ("unread", Some(0))
+    );
+
+    // Quiet from here: the keep-alive comment comes within 20 s (25 allowed for a busy machine).
+    let quiet = Instant::now();
+    let comment = loop {
+        let left = Duration::from_secs(25).saturating_sub(quiet.elapsed());
+        let chunk = tokio::time::timeout(left, res.chunk())
+            .await
+            .expect("a keep-alive comment within 25 s")
+            .expect("stream")
+            .expect("the stream is still open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(line) = buf.lines().find(|l| l.starts_with(':')) {
+            break line.to_string();
+        }
+    };
+    assert!(
+        quiet.elapsed() >= Duration::from_secs(15),
+        "the comment came after {:?} ({comment:?}): sooner than the 20 s interval",
+        quiet.elapsed()
+    );
+}
+
+/// SIGTERM: the server stops taking connections, finishes the request it is reading, and exits
+/// cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_finishes_requests_in_flight() {
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let (mut child, base) = serve_process(&url, &[]).await;
+    let addr = base.trim_start_matches("http://").to_string();
+    let body = "identifier=nobody_here&password=wrong-password";
+    let mut sock = stalled_post(&addr, body, 10).await;
+    // Give the server time to read the head and start on the request.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let pid = child.id().expect("pid").to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Still running: the request in flight holds the shutdown.
+    assert!(child.try_wait().expect("try_wait").is_none());
+    sock.write_all(&body.as_bytes()[10..])
+        .await
+        .expect("the rest of the body");
+    let answer = read_all(&mut sock).await;
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    assert!(answer.contains("InvalidCredentials"), "{answer}");
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("exits after its last request")
+        .expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "nobody listens any more"
+    );
+}
+
+fn run_binary(url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthcommunity"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .env_remove("HC_ADMIN_PASSWORD")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run healthcommunity");
+    assert!(
+        out.status.success(),
+        "healthcommunity {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+}
+
+/// `migrate`, `seed --demo` (twice: nothing doubles) and `create-admin` with HC_ADMIN_PASSWORD
+/// and with a printed random password, as the built binary runs them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_binary_migrates_seeds_and_creates_admins() {
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    run_binary(&url, &["migrate"], &[]);
+    let db = app::db::Db::connect(&url).await.expect("connect");
+    let applied: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM _sqlx_migrations")
+        .fetch_one(&db.pool)
+        .await
+        .expect("migrations table");
+    assert!(applied > 20, "{applied} migrations");
+    let users: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
+        .fetch_one(&db.pool)
+        .await
+        .expect("users");
+    assert_eq!(users, 0);
+    db.pool.close().await;
+
+    run_binary(&url, &["seed", "--demo"], &[]);
+    run_binary(&url, &["seed", "--demo"], &[]);
+    let app = spawn_on(&url, test_args()).await;
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM users").await,
+        12
+    );
+    let c = new_client();
+    app.login(&c, "maria_ms", "demo-password-2026").await.ok();
+    assert_eq!(app.whoami(&c).await.as_deref(), Some("maria_ms"));
+
+    // With HC_ADMIN_PASSWORD: that password.
+    run_binary(
+        &url,
+        &[
+            "create-admin",
+            "--email",
+            "ops@example.org",
+            "--handle",
+            "ops_admin",
+        ],
+        &[("HC_ADMIN_PASSWORD", "a-long-admin-password")],
+    );
+    let c = new_client();
+    app.login(&c, "ops_admin", "a-long-admin-password")
+        .await
+        .ok();
+    let me = app.call_as(&c, "current_user", &[]).await.ok();
+    assert_eq!(me["is_admin"], true, "{me}");
+
+    // Without: a random one, printed once.
+    let out = run_binary(
+        &url,
+        &[
+            "create-admin",
+            "--email",
+            "night@example.org",
+            "--handle",
+            "night_admin",
+        ],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let password = stdout
+        .split("with password: ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no password printed: {stdout}"));
+    assert!(password.len() >= 16, "{password}");
+    let c = new_client();
+    app.login(&c, "night_admin", password).await.ok();
+    let me = app.call_as(&c, "current_user", &[]).await.ok();
+    assert_eq!(me["is_admin"], true, "{me}");
+    // A wrong password is still wrong (the printed one is the account's, not any).
+    assert_eq!(
+        app.login(&new_client(), "night_admin", "not-the-password")
+            .await
+            .status,
+        422
+    );
+}
