@@ -329,9 +329,9 @@ async fn postgres_search_uses_the_gin_index() {
     );
 }
 
-/// 10,000 clinics on a grid over Germany: a place search reads the latitude range of the
-/// bounding box from `providers_geo_idx` (SQLite plan), and answers quickly on both backends
-/// with every result inside the radius, nearest first.
+/// 10,000 clinics on a grid over Germany: a place search reads the bounding box from
+/// `providers_geo_idx` (both backends' plans, never a scan of every provider), with every result
+/// inside the radius, nearest first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn directory_search_at_10000_clinics() {
     let _quiet = QUIET.lock().await;
@@ -372,9 +372,12 @@ async fn directory_search_at_10000_clinics() {
             radius_km: 25.0,
             by_rating: false,
         };
-        if backend == Backend::Sqlite {
+        {
             let (sql, binds) = search_sql(&search, search.position);
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let explain = match backend {
+                Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+                Backend::Postgres => format!("EXPLAIN {sql}"),
+            };
             let mut q = sqlx::query(&explain);
             for (kind, v) in &binds {
                 q = match *kind {
@@ -383,20 +386,37 @@ async fn directory_search_at_10000_clinics() {
                     _ => q.bind(v.clone()),
                 };
             }
+            let column = if backend == Backend::Sqlite {
+                "detail"
+            } else {
+                "QUERY PLAN"
+            };
             let lines: Vec<String> = q
                 .fetch_all(&app.db.pool)
                 .await
                 .expect("explain")
                 .iter()
-                .map(|r| r.try_get::<String, _>("detail").expect("detail"))
+                .map(|r| r.try_get::<String, _>(column).expect("plan line"))
                 .collect();
-            assert!(
-                lines
-                    .iter()
-                    .any(|l| l.contains("USING INDEX providers_geo_idx (lat>? AND lat<?)")),
-                "{lines:#?}"
-            );
-            assert!(!lines.iter().any(|l| l.trim() == "SCAN p"), "{lines:#?}");
+            if backend == Backend::Sqlite {
+                assert!(
+                    lines
+                        .iter()
+                        .any(|l| l.contains("USING INDEX providers_geo_idx (lat>? AND lat<?)")),
+                    "{lines:#?}"
+                );
+                assert!(!lines.iter().any(|l| l.trim() == "SCAN p"), "{lines:#?}");
+            } else {
+                // An index (or bitmap) scan of the bounding box, never a scan of every provider.
+                assert!(
+                    lines.iter().any(|l| l.contains("providers_geo_idx")),
+                    "{lines:#?}"
+                );
+                assert!(
+                    !lines.iter().any(|l| l.contains("Seq Scan on providers")),
+                    "{lines:#?}"
+                );
+            }
         }
         let started = std::time::Instant::now();
         let r = app
@@ -430,9 +450,7 @@ async fn directory_search_at_10000_clinics() {
         );
         assert!(!d.is_empty() && d.iter().all(|x| *x <= 25.0));
         assert!(d.windows(2).all(|w| w[0] <= w[1]), "nearest first: {d:?}");
-        assert!(
-            took < std::time::Duration::from_millis(500),
-            "{backend:?}: {took:?}"
-        );
+        // No wall-clock bound (a shared 2-core machine makes one flaky): the plans above are
+        // the guarantee, and the time is printed for whoever reads the log.
     }
 }
