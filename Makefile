@@ -89,6 +89,8 @@ $(BUILD_STAMP): $(SOURCES)
 	echo "==> Building the release server and site (about 8 minutes from scratch, less after)"
 	cargo leptos build --release
 	test -x "$(BIN)"
+	echo "==> Writing the brotli and gzip copies of the wasm, JS and CSS (about 20 seconds)"
+	"$(BIN)" precompress --site-root "$(SITE_ROOT)"
 	touch "$(BUILD_STAMP)"
 
 lint:

@@ -23,6 +23,12 @@ export default defineConfig({
   // listed as FLAKY with its first error at the end of the log (failures-reporter.ts).
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"], ["./failures-reporter.ts"]],
+  // The slow-phone measurement runs after every journey, alone on the machine, so that the
+  // other worker's test does not share its CPU.
+  projects: [
+    { name: "journeys", testIgnore: /performance\.spec\.ts/ },
+    { name: "performance", testMatch: /performance\.spec\.ts/, dependencies: ["journeys"] },
+  ],
   outputDir: "test-results",
   use: {
     baseURL: `http://127.0.0.1:${port}`,

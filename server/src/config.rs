@@ -53,6 +53,16 @@ pub enum Command {
     /// Measure every page kind on generated databases of each size and backend, and write
     /// the table to BENCHMARKS.md (`make bench`). Needs `wrk` and `taskset`.
     Bench(crate::bench::BenchArgs),
+    /// Write brotli (quality 11) and gzip copies of the site's wasm, JS and CSS next to them,
+    /// for the server to send as they are (`make build` runs it after the build).
+    Precompress {
+        /// The site directory the build wrote (its `pkg` holds the assets).
+        #[arg(long, env = "HC_SITE_ROOT", default_value = "target/site")]
+        site_root: std::path::PathBuf,
+        /// Fail when the wasm and JS a first visit downloads exceed this many bytes of brotli.
+        #[arg(long)]
+        max_script_bytes: Option<usize>,
+    },
     /// Serve one file's bytes from memory: the benchmark's throughput anchor.
     #[command(hide = true)]
     BenchStatic {

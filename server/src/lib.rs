@@ -2,6 +2,7 @@
 // Deeply nested view types (the operator and dashboard pages) need more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod bench;
 pub mod config;
 pub mod demo_articles;
@@ -53,7 +54,9 @@ pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
     let options = LeptosOptions::builder()
         .output_name("healthcommunity")
         .site_root(args.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets::url_dir(&assets::version(std::path::Path::new(
+            &args.site_root,
+        ))))
         .site_addr(addr)
         .build();
     let settings = Settings {
@@ -135,6 +138,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             move || provide_context(leptos_state.clone()),
             move || app::shell(shell_options.clone()),
         )
+        .merge(assets::routes(
+            std::path::Path::new(&args.site_root),
+            assets::version_of(&state.leptos_options.site_pkg_dir).unwrap_or("none"),
+        ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
@@ -162,6 +169,12 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         ))
         .layer(middleware::from_fn_with_state(hsts, strict_transport))
         .layer(CompressionLayer::new())
+        // Pages (and anything else that does not say) are revalidated on every visit: a deploy's
+        // new HTML, naming its new assets, is seen at once.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(args.request_timeout),

@@ -37,6 +37,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::BenchStatic { file, bind }) => {
             return healthcommunity::bench::serve_static(file, bind).await
         }
+        Some(Command::Precompress {
+            site_root,
+            max_script_bytes,
+        }) => {
+            let sizes = healthcommunity::assets::precompress(site_root)?;
+            for (file, raw, br, gz) in &sizes {
+                println!("{file}: {raw} bytes, brotli {br}, gzip {gz}");
+            }
+            return healthcommunity::assets::check_script_budget(&sizes, *max_script_bytes);
+        }
         _ => {}
     }
     let db = app::db::Db::connect(&cli.db.database_url)
@@ -74,7 +84,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             let state = app_state(db, &ServeArgs::default())?;
             seed::demo(&state).await
         }
-        Some(Command::Bench(_) | Command::BenchStatic { .. }) => Ok(()),
+        Some(Command::Bench(_) | Command::BenchStatic { .. } | Command::Precompress { .. }) => {
+            Ok(())
+        }
         Some(Command::CreateAdmin { email, handle }) => {
             let state = app_state(db, &ServeArgs::default())?;
             seed::create_admin(&state, &email, &handle).await

@@ -283,3 +283,163 @@ async fn the_binary_migrates_seeds_and_creates_admins() {
         422
     );
 }
+
+/// A site folder with the three assets (`wasm` as given), as a build writes it.
+fn site(tag: &str, wasm: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hc_site_{}_{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("pkg")).expect("pkg");
+    let js = "export default async function init() { return 1; }\n".repeat(300);
+    let css = "body { color: #222; background: #fff; }\n".repeat(300);
+    std::fs::write(dir.join("pkg/healthcommunity.js"), js).expect("js");
+    std::fs::write(dir.join("pkg/healthcommunity.wasm"), wasm).expect("wasm");
+    std::fs::write(dir.join("pkg/healthcommunity.css"), css).expect("css");
+    dir
+}
+
+async fn fetch(base: &str, path: &str, accept: &str) -> (u16, header::HeaderMap, Vec<u8>) {
+    let res = new_client()
+        .get(format!("{base}{path}"))
+        .header(header::ACCEPT_ENCODING, accept)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, headers, res.bytes().await.expect("body").to_vec())
+}
+
+fn brotli_decoded(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &bytes[..], &mut out).expect("brotli");
+    out
+}
+
+/// The assets' address carries a hash of their bytes; the brotli and gzip copies written at
+/// build time are sent as they are and cached for a year; a second build's server names new
+/// addresses and refuses the old ones (a new page never meets an old wasm); a stale copy is never
+/// sent; pages are revalidated on every visit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn assets_are_versioned_precompressed_and_cached() {
+    use healthcommunity::assets::{precompress, version, IMMUTABLE};
+    let wasm1: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let first = site("one", &wasm1);
+    let sizes = precompress(&first).expect("precompress");
+    assert_eq!(sizes.len(), 3);
+    // The first-load budget counts the wasm's and the JS's brotli bytes, not the CSS's.
+    let script: usize = sizes
+        .iter()
+        .filter(|(f, ..)| !f.ends_with(".css"))
+        .map(|s| s.2)
+        .sum();
+    assert!(healthcommunity::assets::check_script_budget(&sizes, Some(script)).is_ok());
+    let over = healthcommunity::assets::check_script_budget(&sizes, Some(script - 1))
+        .expect_err("one byte over the budget");
+    assert!(over.contains("over the budget"), "{over}");
+    assert!(healthcommunity::assets::check_script_budget(&sizes, None).is_ok());
+    let v1 = version(&first);
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let mut args = test_args();
+    args.site_root = first.display().to_string();
+    let one = spawn_on(&url, args).await;
+
+    // The page names the versioned addresses only, and is revalidated.
+    let (status, headers, html) = fetch(&one.base, "/", "identity").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let html = String::from_utf8(html).expect("utf-8");
+    // (A test build names the wasm `healthcommunity_bg.wasm`; cargo-leptos's release build
+    // `healthcommunity.wasm`, which the Playwright tests load.)
+    for file in [
+        "healthcommunity.js",
+        "healthcommunity_bg.wasm",
+        "healthcommunity.css",
+    ] {
+        assert!(
+            html.contains(&format!("/assets/{v1}/pkg/{file}")),
+            "{file} in {html}"
+        );
+    }
+    assert!(!html.contains("\"/pkg/"), "{html}");
+
+    // The copies from the build, as they are, cached for a year.
+    let wasm_path = format!("/assets/{v1}/pkg/healthcommunity.wasm");
+    let on_disk_br = std::fs::read(first.join("pkg/healthcommunity.wasm.br")).expect(".br");
+    let (status, headers, body) = fetch(&one.base, &wasm_path, "gzip, deflate, br").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(headers[header::CACHE_CONTROL], IMMUTABLE);
+    assert_eq!(
+        body, on_disk_br,
+        "the build's copy, not a fresh compression"
+    );
+    assert_eq!(brotli_decoded(&body), wasm1);
+    assert!(body.len() * 10 < wasm1.len(), "{} bytes", body.len());
+    let (_, headers, body) = fetch(&one.base, &wasm_path, "gzip").await;
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(
+        body,
+        std::fs::read(first.join("pkg/healthcommunity.wasm.gz")).expect(".gz")
+    );
+    let (_, headers, body) = fetch(&one.base, &wasm_path, "identity").await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(body, wasm1);
+    // A file the build did not write is 404 and not cached.
+    let (status, headers, _) = fetch(&one.base, &format!("/assets/{v1}/pkg/other.js"), "br").await;
+    assert_eq!(status, 404);
+    assert_ne!(
+        headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some(IMMUTABLE)
+    );
+
+    // The next build (one byte of the wasm changed), served by a new process: new addresses,
+    // and the old version is not answered with the new bytes.
+    let mut wasm2 = wasm1.clone();
+    wasm2[1000] ^= 0xff;
+    let second = site("two", &wasm2);
+    precompress(&second).expect("precompress");
+    let v2 = version(&second);
+    assert_ne!(v1, v2);
+    let mut args = test_args();
+    args.site_root = second.display().to_string();
+    let two = spawn_on(&url, args).await;
+    let (_, _, html) = fetch(&two.base, "/", "identity").await;
+    let html = String::from_utf8(html).expect("utf-8");
+    assert!(html.contains(&format!("/assets/{v2}/pkg/healthcommunity_bg.wasm")));
+    assert!(!html.contains(&v1));
+    assert_eq!(fetch(&two.base, &wasm_path, "br").await.0, 404);
+    let (status, _, body) = fetch(
+        &two.base,
+        &format!("/assets/{v2}/pkg/healthcommunity.wasm"),
+        "br",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(brotli_decoded(&body), wasm2);
+
+    // Copies older than the files (a build without `precompress`): never sent.
+    let third = site("three", &wasm1);
+    precompress(&third).expect("precompress");
+    std::fs::write(third.join("pkg/healthcommunity.wasm"), &wasm2).expect("rebuild");
+    let v3 = version(&third);
+    let mut args = test_args();
+    args.site_root = third.display().to_string();
+    let three = spawn_on(&url, args).await;
+    let (status, headers, body) = fetch(
+        &three.base,
+        &format!("/assets/{v3}/pkg/healthcommunity.wasm"),
+        "br",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let decoded = match headers.get(header::CONTENT_ENCODING) {
+        Some(_) => brotli_decoded(&body),
+        None => body,
+    };
+    assert_eq!(decoded, wasm2, "the current bytes, not the stale copy's");
+    for dir in [first, second, third] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
