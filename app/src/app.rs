@@ -179,6 +179,15 @@ fn Frame() -> impl IntoView {
     }
 }
 
+/// Closes the account menu once one of its links or buttons is used (a link followed in the
+/// page would otherwise leave it open over the next page).
+fn close_menu(ev: leptos::ev::MouseEvent) {
+    let target = event_target::<web_sys::Element>(&ev);
+    if let Ok(Some(menu)) = target.closest("details") {
+        let _ = menu.remove_attribute("open");
+    }
+}
+
 #[component]
 fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -197,16 +206,28 @@ fn Header() -> impl IntoView {
     let account = move || match session.me() {
         Some(u) => {
             let profile = format!("/u/{}", u.handle);
+            // The member's own links fold into a menu under their handle (a `details`, so it
+            // opens without JavaScript): with them all in a row, a moderator's header wrapped at
+            // 1280 px.
             view! {
-                <a class="me" href=profile>
-                    <span class="visually-hidden">"Logged in as "</span>
-                    "@"{u.handle.clone()}
-                </a>
                 <HeaderCounts notifications=u.unread_notifications messages=u.unread_messages/>
-                <A href="/settings">"Settings"</A>
-                <ActionForm action=session.logout attr:class="inline-form">
-                    <button type="submit" class="link-button">"Log out"</button>
-                </ActionForm>
+                <details class="account-menu">
+                    <summary class="me">
+                        <span class="visually-hidden">"Logged in as "</span>
+                        "@"{u.handle.clone()}
+                    </summary>
+                    <ul class="menu" on:click=close_menu>
+                        <li><A href=profile>"Your profile"</A></li>
+                        <li><A href="/settings">"Settings"</A></li>
+                        {(u.is_moderator || u.is_admin).then(|| view! { <li><A href="/mod">"Moderation"</A></li> })}
+                        {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
+                        <li>
+                            <ActionForm action=session.logout attr:class="inline-form">
+                                <button type="submit" class="link-button">"Log out"</button>
+                            </ActionForm>
+                        </li>
+                    </ul>
+                </details>
             }
             .into_any()
         }
@@ -235,15 +256,6 @@ fn Header() -> impl IntoView {
                             <li><A href="/c">"Communities"</A></li>
                             <li><A href="/library">"Library"</A></li>
                             <li><A href="/directory">"Find care"</A></li>
-                            {move || {
-                                session
-                                    .me()
-                                    .filter(|u| u.is_admin || u.is_moderator)
-                                    .map(|u| view! {
-                                        <li><A href="/mod">"Moderation"</A></li>
-                                        {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
-                                    })
-                            }}
                         </ul>
                     </nav>
                     <form class="header-search" method="get" action="/search" role="search">

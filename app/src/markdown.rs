@@ -149,8 +149,10 @@ pub fn plain_text(source: &str, max_chars: usize) -> String {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 text.push_str(&t)
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
-            Event::Start(Tag::Item) | Event::End(TagEnd::Heading(_)) => text.push(' '),
+            // Every break and every block's edge is a space: a list item, a quote, a code block
+            // or a table cell must not run into the words after it ("by 2pmDoes").
+            Event::SoftBreak | Event::HardBreak | Event::Rule => text.push(' '),
+            Event::Start(_) | Event::End(_) if is_block(&event) => text.push(' '),
             _ => {}
         }
         if text.len() > max_chars * 4 {
@@ -158,6 +160,34 @@ pub fn plain_text(source: &str, max_chars: usize) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether an event opens or closes a block (paragraph, heading, list, item, quote, code block,
+/// table part, footnote, HTML block), as opposed to inline markup such as emphasis or a link.
+fn is_block(event: &Event) -> bool {
+    match event {
+        Event::Start(tag) => !matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        ),
+        Event::End(tag) => !matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ),
+        _ => false,
+    }
 }
 
 /// The first [`EXCERPT_CHARS`] characters of the text a reader would see, cut at a word.
@@ -262,6 +292,21 @@ mod tests {
         assert_eq!(
             excerpt("# Title\n\nSome *emphasis* here."),
             "Title Some emphasis here."
+        );
+        // Blocks never glue words together: list items, quotes, code, tables.
+        assert_eq!(
+            excerpt("Take it:\n\n- with food\n- by 2pm\n\nDoes fatigue get better?"),
+            "Take it: with food by 2pm Does fatigue get better?"
+        );
+        assert_eq!(
+            excerpt("> quoted\n\nafter\n\n```\ncode\n```\nend"),
+            "quoted after code end"
+        );
+        assert_eq!(excerpt("1. one\n2. two"), "one two");
+        // Inline markup inside a word stays inside it.
+        assert_eq!(
+            excerpt("**Fat**igue and [a link](/p/1)s"),
+            "Fatigue and a links"
         );
         let long = "word ".repeat(200);
         let e = excerpt(&long);

@@ -1,6 +1,6 @@
 // Accounts: sign-up, log out, log in, password change; field errors that keep what was typed; no-JS sign-up.
 import { test, expect } from "@playwright/test";
-import { freshPage, hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
+import { freshPage, hydrated, logIn, logOut, openAccountMenu, signUp, uniqueHandle } from "./helpers";
 
 test("a new member signs up, logs out, logs in again and changes the password", async ({ page }) => {
   const handle = uniqueHandle("ana");
@@ -10,6 +10,7 @@ test("a new member signs up, logs out, logs in again and changes the password", 
   await logOut(page);
   await logIn(page, handle, "first-password-1");
 
+  await openAccountMenu(page);
   await page.getByRole("banner").getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
   await hydrated(page);
@@ -164,4 +165,20 @@ test("the keyboard alone reaches the skip link and the sign-up form", async ({ p
     if (await page.getByLabel("Handle (your public name)").evaluate((el) => el === document.activeElement)) break;
   }
   await expect(page.getByLabel("Handle (your public name)")).toBeFocused();
+});
+
+test("sign-up shows the licence fields only to a clinician, without JavaScript too", async ({ browser }) => {
+  for (const javaScriptEnabled of [false, true]) {
+    const page = await freshPage(browser, { javaScriptEnabled });
+    await page.goto("/signup");
+    if (javaScriptEnabled) await hydrated(page);
+    const licence = page.getByLabel("Licence or registration number");
+    await expect(licence).toBeHidden();
+    await page.getByLabel("A clinician").check();
+    await expect(licence).toBeVisible();
+    await expect(page.getByText("Clinicians only")).toBeVisible();
+    await page.getByLabel("A caregiver or family member").check();
+    await expect(licence).toBeHidden();
+    await page.context().close();
+  }
 });

@@ -1,6 +1,6 @@
 // Communities: the directory, joining and leaving (with and without JavaScript), admin creating a community.
 import { test, expect } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
+import { DEMO_PASSWORD, hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
 
 test("a member finds Multiple Sclerosis in the directory, joins and leaves", async ({ page }) => {
   await signUp(page, uniqueHandle("joiner"), "joiner-password-1");
@@ -36,7 +36,7 @@ test.describe("without JavaScript", () => {
     // A fresh account that has joined nothing (a demo member could already belong).
     const handle = uniqueHandle("visitor");
     await signUp(page, handle, "visitor-password-1", { js: false });
-    await page.getByRole("banner").getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
     await page.goto("/c/multiple-sclerosis");
     await expect(page.getByText("You are a member")).toHaveCount(0);
     await page.getByRole("link", { name: "Log in to join" }).click();

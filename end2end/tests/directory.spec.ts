@@ -190,3 +190,20 @@ test("a clinic invites a member to its staff; the member accepts without JavaScr
   await expect(member.getByRole("heading", { name: "For staff" })).toHaveCount(0);
   await member.context().close();
 });
+
+test("on a phone the directory's results start near the top; the other filters fold away until used", async ({ browser }) => {
+  const page = await freshPage(browser, { viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  await page.goto("/directory");
+  await expect(page.getByLabel("Specialty")).toBeVisible();
+  await expect(page.getByLabel("Language")).toBeHidden();
+  const top = await page.locator(".provider-card").first().evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+  // It took about 1,000 px of filters before; the first result now shows on the first screen.
+  expect(top, `the first result starts ${top} px down`).toBeLessThan(844);
+  await page.getByText("More filters").click();
+  await page.getByLabel("Language").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/language=/);
+  // A search that uses them shows them open.
+  await expect(page.getByLabel("Language")).toBeVisible();
+  await page.context().close();
+});

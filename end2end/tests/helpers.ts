@@ -36,7 +36,14 @@ export async function logIn(page: Page, identifier: string, password: string) {
   await expect(page.getByRole("banner").getByText(`@${identifier}`)).toBeVisible();
 }
 
+/** Opens the logged-in member's menu in the header (profile, settings, moderation, admin, log out). */
+export async function openAccountMenu(page: Page) {
+  const menu = page.getByRole("banner").locator("details.account-menu");
+  if ((await menu.getAttribute("open")) === null) await menu.locator("summary").click();
+}
+
 export async function logOut(page: Page) {
+  await openAccountMenu(page);
   await page.getByRole("banner").getByRole("button", { name: "Log out" }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
 }

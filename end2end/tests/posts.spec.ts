@@ -113,11 +113,33 @@ test.describe("without JavaScript", () => {
 
   test("sort tabs are plain links", async ({ page }) => {
     await page.goto("/c/type-2-diabetes");
-    await page.getByRole("navigation", { name: "Sort posts" }).getByRole("link", { name: "Unanswered" }).click();
+    await page.getByRole("navigation", { name: "Sort posts" }).getByRole("link", { name: "No answers yet" }).click();
     await expect(page).toHaveURL(/sort=unanswered/);
     await expect(page.getByRole("link", { name: /How do I read the HbA1c number/ })).toBeVisible();
     await expect(page.getByRole("link", { name: /What is a good breakfast/ })).toHaveCount(0);
+    await page.getByRole("navigation", { name: "Sort posts" }).getByRole("link", { name: "No accepted answer" }).click();
+    await expect(page).toHaveURL(/sort=open/);
+    await expect(page.getByRole("link", { name: /How do I read the HbA1c number/ })).toBeVisible();
+    await expect(page.getByRole("link", { name: /What is a good breakfast/ })).toHaveCount(0);
   });
+});
+
+test("a feed's titles are set larger than their excerpts, at either text size", async ({ page }) => {
+  await page.goto("/c/multiple-sclerosis");
+  const sizes = () =>
+    page.evaluate(() => {
+      const px = (sel: string) => parseFloat(getComputedStyle(document.querySelector(sel)!).fontSize);
+      return { title: px(".post-card .post-title"), excerpt: px(".post-card .excerpt"), body: px("body") };
+    });
+  const normal = await sizes();
+  expect(normal.title).toBeGreaterThan(normal.excerpt);
+  expect(normal.title).toBeGreaterThan(normal.body);
+  // "Larger text" (Settings) grows the titles with the text.
+  await page.evaluate(() => document.getElementById("prefs")!.setAttribute("data-text", "large"));
+  const large = await sizes();
+  expect(large.body).toBeGreaterThan(normal.body);
+  expect(large.title).toBeGreaterThan(large.excerpt);
+  expect(large.title).toBeGreaterThan(large.body);
 });
 
 test("an anonymous visitor sees only the excerpt of a members-only post", async ({ page, browser }) => {

@@ -1,6 +1,6 @@
 // The crisis safeguard in the browser: the helplines while typing (JavaScript) or as a confirmation step (without), again on the post, and the moderator's alert, queue and review; the queue passes axe.
 import { expect, Page, test } from "@playwright/test";
-import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
+import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, openAccountMenu, signUp, uniqueHandle } from "./helpers";
 
 const WORDS = "Since the relapse I don't want to be here anymore. I think about ending it all.";
 
@@ -48,6 +48,7 @@ test("a member in crisis sees the helplines before and after posting; the modera
   await logIn(moderator, "sam_moderator", DEMO_PASSWORD);
   await moderator.goto("/notifications");
   await expect(moderator.locator("main")).toContainText("may come from someone at risk");
+  await openAccountMenu(moderator);
   await moderator.getByRole("banner").getByRole("link", { name: "Moderation" }).click();
   await expect(moderator.getByRole("heading", { level: 1 })).toHaveText("Moderation queue");
   await hydrated(moderator);

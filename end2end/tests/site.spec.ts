@@ -1,7 +1,7 @@
 // The shell: landmarks, disclaimer, 404, profiles, admin verification and roles, accessibility scan.
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, uniqueHandle } from "./helpers";
+import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, openAccountMenu, uniqueHandle } from "./helpers";
 
 test("the home page has the landmarks, one h1 and the medical disclaimer", async ({ page }) => {
   await page.goto("/");
@@ -58,6 +58,7 @@ test("an admin verifies a clinician and grants the moderator role", async ({ pag
   await expect(clinician.getByText("Clinician (not verified)")).toBeVisible();
 
   await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await openAccountMenu(page);
   await page.getByRole("banner").getByRole("link", { name: "Admin", exact: true }).click();
   await hydrated(page);
   // A rejection needs a reason.
@@ -114,4 +115,28 @@ test("the content security policy lets the app hydrate and blocks nothing of our
     await hydrated(page);
   }
   expect(violations).toEqual([]);
+});
+
+test("pages fit a phone's width, and the logged-in header is one row at 1280 px", async ({ browser }) => {
+  const phone = await freshPage(browser, { viewport: { width: 390, height: 844 } });
+  await logIn(phone, "demo_admin", DEMO_PASSWORD);
+  for (const path of ["/admin", "/", "/c/multiple-sclerosis", "/directory", "/g/newly-diagnosed-with-ms", "/settings"]) {
+    await phone.goto(path);
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${path} is ${width} px wide at 390 px`).toBeLessThanOrEqual(390);
+  }
+  await phone.context().close();
+
+  const wide = await freshPage(browser, { viewport: { width: 1280, height: 800 } });
+  await logIn(wide, "demo_admin", DEMO_PASSWORD);
+  const spread = await wide.evaluate(() => {
+    const inner = document.querySelector(".header-inner")!;
+    const tops = Array.from(inner.children)
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
+    return Math.max(...tops) - Math.min(...tops);
+  });
+  // Wrapped, a second row sits a whole line (40 px or more) lower.
+  expect(spread, "the header's brand, menu, search and account share one row").toBeLessThan(20);
+  await wide.context().close();
 });

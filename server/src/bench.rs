@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// The heading of BENCHMARKS.md's browser section, which `make bench` keeps as it is.
+const BROWSER_SECTION: &str = "## In the browser";
+
 #[derive(Debug, Args, Clone)]
 pub struct BenchArgs {
     /// Database sizes, in posts (everything else in proportion, as `seed --scale` does).
@@ -496,8 +499,13 @@ async fn measure(
             None,
         ),
         (
-            "community, Unanswered",
+            "community, No answers yet",
             format!("/c/{c}?sort=unanswered"),
+            None,
+        ),
+        (
+            "community, No accepted answer",
+            format!("/c/{c}?sort=open"),
             None,
         ),
         (
@@ -512,7 +520,11 @@ async fn measure(
             "/?sort=top&t=week".into(),
             me,
         ),
-        ("home (member), Unanswered", "/?sort=unanswered".into(), me),
+        (
+            "home (member), No answers yet",
+            "/?sort=unanswered".into(),
+            me,
+        ),
         (
             "home (member), page 2 (after=)",
             format!("/?sort=new&after={home_deep}"),
@@ -776,8 +788,16 @@ pub async fn run(a: &BenchArgs) -> Result<(), String> {
     } else {
         eprintln!("!!! No PostgreSQL URL (HC_BENCH_POSTGRES_URL): PostgreSQL is not measured.");
     }
-    let text = report(a, &runs);
+    let mut text = report(a, &runs);
     println!("{text}");
+    // The browser measurements (Playwright's slow-phone run and Lighthouse) are written under
+    // their own heading from `make test-e2e`'s output; a new server table keeps them.
+    if let Some(kept) = std::fs::read_to_string(&a.out)
+        .ok()
+        .and_then(|old| old.find(BROWSER_SECTION).map(|i| old[i..].to_string()))
+    {
+        text = format!("{}\n\n{kept}", text.trim_end());
+    }
     if a.out != "-" {
         std::fs::write(&a.out, &text).map_err(|e| format!("{}: {e}", a.out))?;
         eprintln!("Written to {}", a.out);

@@ -99,6 +99,7 @@ async fn feeds_and_threads_read_indexes() {
         FeedSort::Active,
         FeedSort::Top,
         FeedSort::Unanswered,
+        FeedSort::NotAccepted,
     ];
     let now = app::db::now_ms();
     let mut bad = Vec::new();

@@ -159,6 +159,8 @@ pub fn AdminPage() -> impl IntoView {
 
                     <section class="panel" aria-labelledby="log-h">
                         <h2 id="log-h">"Audit log"</h2>
+                        // Wider than a phone: it scrolls inside its box, not the page.
+                        <div class="table-scroll" tabindex="0">
                         <table class="table">
                             <caption class="visually-hidden">"Latest admin actions, newest first"</caption>
                             <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Member"</th><th scope="col">"Detail"</th></tr></thead>
@@ -174,6 +176,7 @@ pub fn AdminPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     </section>
                 }
                 .into_any()

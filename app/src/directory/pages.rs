@@ -297,8 +297,15 @@ pub fn DirectoryPage() -> impl IntoView {
                 };
                 let radius = if query.radius.is_empty() { "25".to_string() } else { query.radius.clone() };
                 let place_err = ferr("place").or(ferr("lat")).or(ferr("lon"));
+                let more_open = !(query.condition.is_empty()
+                    && query.language.is_empty()
+                    && query.kind.is_empty()
+                    && matches!(query.sort.as_str(), "" | "distance")
+                    && query.accepting.is_empty());
                 view! {
                     <form class="panel directory-form" method="get" action="/directory" role="search" aria-label="Directory">
+                        // What most searches need comes first; the rest folds away (on a phone the
+                        // results would otherwise start a screen and a half down), open when used.
                         <div class="filters">
                             <div class="field">
                                 <label for="d-specialty">"Specialty"</label>
@@ -307,30 +314,6 @@ pub fn DirectoryPage() -> impl IntoView {
                                     {opt(SPECIALTIES, query.specialty.clone())}
                                 </select>
                                 {ferr("specialty").map(|e| view! { <p class="field-error">{e}</p> })}
-                            </div>
-                            <div class="field">
-                                <label for="d-condition">"Condition"</label>
-                                <select id="d-condition" name="condition">
-                                    <option value="">"Any condition"</option>
-                                    {communities.iter().map(|c| view! {
-                                        <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="d-language">"Language"</label>
-                                <select id="d-language" name="language">
-                                    <option value="">"Any language"</option>
-                                    {opt(LANGUAGES, query.language.clone())}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="d-kind">"Show"</label>
-                                <select id="d-kind" name="kind">
-                                    <option value="">"Clinics and clinicians"</option>
-                                    <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
-                                    <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
-                                </select>
                             </div>
                             <div class="field">
                                 <label for="d-place">"City or postal code"</label>
@@ -346,20 +329,49 @@ pub fn DirectoryPage() -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                             </div>
-                            <div class="field">
-                                <label for="d-sort">"Order"</label>
-                                <select id="d-sort" name="sort">
-                                    <option value="distance">"Nearest first"</option>
-                                    <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
-                                </select>
-                            </div>
-                            <div class="field checkbox">
-                                <label>
-                                    <input type="checkbox" name="accepting" value="yes" checked=query.accepting == "yes"/>
-                                    " Accepting new patients"
-                                </label>
-                            </div>
                         </div>
+                        <details class="more-filters" open=more_open>
+                            <summary>"More filters"<span class="muted small">" (condition, language, order, accepting new patients)"</span></summary>
+                            <div class="filters">
+                                <div class="field">
+                                    <label for="d-condition">"Condition"</label>
+                                    <select id="d-condition" name="condition">
+                                        <option value="">"Any condition"</option>
+                                        {communities.iter().map(|c| view! {
+                                            <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="d-language">"Language"</label>
+                                    <select id="d-language" name="language">
+                                        <option value="">"Any language"</option>
+                                        {opt(LANGUAGES, query.language.clone())}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="d-kind">"Show"</label>
+                                    <select id="d-kind" name="kind">
+                                        <option value="">"Clinics and clinicians"</option>
+                                        <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
+                                        <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="d-sort">"Order"</label>
+                                    <select id="d-sort" name="sort">
+                                        <option value="distance">"Nearest first"</option>
+                                        <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
+                                    </select>
+                                </div>
+                                <div class="field checkbox">
+                                    <label>
+                                        <input type="checkbox" name="accepting" value="yes" checked=query.accepting == "yes"/>
+                                        " Accepting new patients"
+                                    </label>
+                                </div>
+                            </div>
+                        </details>
                         {(!query.lat.is_empty()).then(|| view! {
                             <input type="hidden" name="lat" value=query.lat.clone()/>
                             <input type="hidden" name="lon" value=query.lon.clone()/>

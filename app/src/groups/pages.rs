@@ -240,6 +240,7 @@ fn GroupView(
                             </ul>
                         })}
                         <Feed
+                            hide=d.pinned.iter().map(|p| p.id).collect()
                             scope=FeedScope::Group(slug.clone())
                             base=format!("/g/{slug}")
                             show_community=false

@@ -348,7 +348,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
                                     <textarea id="f-sources" name="sources" rows="4" aria-describedby="f-sources-error">{crate::ui::textarea_text(sources)}</textarea>
                                     <FieldMessage id="f-sources-error".into() error=field_error(err, "sources")/>
                                 </div>
-                                <Field label="Tags" name="tags" value=tags hint="Up to five, e.g. relapse, fatigue: questions with the same tags are linked." error=field_error(err, "tags")/>
+                                <Field label="Tags" name="tags" value=tags hint="Up to five, separated by commas, e.g. relapse, newly diagnosed: questions with the same tags are linked." error=field_error(err, "tags")/>
                                 <button type="submit" class="button primary">"Save draft"</button>
                             </ActionForm>
                         </section>

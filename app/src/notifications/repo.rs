@@ -276,6 +276,42 @@ pub async fn mark_read(db: &Db, user: i64, id: Option<i64>) -> Result<(), AppErr
     Ok(())
 }
 
+/// Marks read the member's notifications about one post (they opened its thread). A read of
+/// the post's index entries first: opening a thread with nothing unread writes nothing.
+pub async fn mark_post_read(db: &Db, user: i64, post: i64) -> Result<(), AppError> {
+    const UNREAD: &str =
+        "SELECT COUNT(*) FROM notifications WHERE post_id = $1 AND user_id = $2 AND read_at IS NULL";
+    let unread: i64 = sqlx::query_scalar(UNREAD)
+        .bind(post)
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    if unread == 0 {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = $1 WHERE post_id = $2 AND user_id = $3 AND read_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(post)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
+    sqlx::query(
+        "UPDATE users SET unread_notifications = CASE WHEN unread_notifications > $1 \
+         THEN unread_notifications - $1 ELSE 0 END WHERE id = $2",
+    )
+    .bind(done)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    db.announce(&[user]).await;
+    Ok(())
+}
+
 /// Which kinds the member turned off (unknown kinds are ignored).
 pub async fn set_off(db: &Db, user: i64, off: &[String]) -> Result<(), AppError> {
     let off: Vec<&str> = KINDS

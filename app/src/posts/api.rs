@@ -13,7 +13,7 @@ async fn viewer() -> Result<super::repo::Viewer, AppError> {
         .map(|u| (u.id, u.is_admin)))
 }
 
-/// One page of a feed. `scope` is "public", "home" or a community slug; `sort` new/active/top/unanswered.
+/// One page of a feed. `scope` is "public", "home" or a community slug; `sort` new/active/top/unanswered/open.
 #[server(endpoint = "feed")]
 pub async fn get_feed(
     scope: String,
@@ -61,7 +61,15 @@ pub async fn get_feed(
 pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        super::repo::page(&state.db, id, viewer().await?).await
+        let viewer = viewer().await?;
+        let page = super::repo::page(&state.db, id, viewer).await?;
+        // Opening the thread reads what the member was told of it (answers, replies, mentions).
+        if let Some((user, _)) = viewer {
+            if !page.locked {
+                crate::notifications::repo::mark_post_read(&state.db, user, id).await?;
+            }
+        }
+        Ok(page)
     }
     .await;
     crate::state::finish(result)

@@ -138,7 +138,11 @@ pub fn Feed(
     #[prop(default = true)] show_community: bool,
     /// Shown when the feed has no posts at all.
     empty: &'static str,
+    /// Posts the page already shows above the feed (its pinned list): not listed twice.
+    #[prop(optional)]
+    hide: Vec<i64>,
 ) -> impl IntoView {
+    let hide = std::sync::Arc::new(hide);
     let query = use_query_map();
     let sort = Memo::new(move |_| FeedSort::parse(&query.read().get("sort").unwrap_or_default()));
     let window = Memo::new(move |_| query.read().get("t").unwrap_or_else(|| "month".into()));
@@ -221,8 +225,13 @@ pub fn Feed(
             {move || {
                 let link = link.clone();
                 let load = load.clone();
+                let hide = hide.clone();
                 Suspend::new(async move {
-                    match page.await {
+                    let page = page.await.map(|mut p| {
+                        p.items.retain(|p| !hide.contains(&p.id));
+                        p
+                    });
+                    match page {
                         Ok(p) if p.items.is_empty() => view! {
                             <p class="muted empty">
                                 {if after.get_untracked().is_some() { "No more posts." } else { empty }}
@@ -238,7 +247,10 @@ pub fn Feed(
                                     {items.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
                                     {slot}
                                     {rest.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
-                                    {move || extra.get().into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+                                    {
+                                        let hide = hide.clone();
+                                        move || extra.get().into_iter().filter(|p| !hide.contains(&p.id)).map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()
+                                    }
                                 </ul>
                                 <p class="feed-more">
                                     {move || {
@@ -423,7 +435,7 @@ pub fn PostForm(
                 <MarkdownField label="Details".into() name="body" id="f-body".into()
                     value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
                 <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
-                    hint="Up to five words, separated by commas, e.g. fatigue, sleep"
+                    hint="Up to five, separated by commas, e.g. fatigue, newly diagnosed"
                     error=field_error(err, "tags")/>
                 {match visibility {
                     Some(options) => view! {

@@ -210,7 +210,7 @@ pub fn feed_query(
 ) -> (String, Params) {
     let mut params = Params::default();
     let key = match sort {
-        FeedSort::New | FeedSort::Unanswered => None,
+        FeedSort::New | FeedSort::Unanswered | FeedSort::NotAccepted => None,
         FeedSort::Active => Some("last_activity_at"),
         FeedSort::Top => Some("vote_count"),
     };
@@ -290,8 +290,12 @@ fn one_feed(
 ) -> String {
     let readable_sql = readable(params, viewer);
     let mut filter = vec![only];
-    if sort == FeedSort::Unanswered {
-        filter.push("p.kind = 'question' AND p.accepted_reply_id IS NULL".into());
+    match sort {
+        FeedSort::Unanswered => filter.push("p.kind = 'question' AND p.answer_count = 0".into()),
+        FeedSort::NotAccepted => {
+            filter.push("p.kind = 'question' AND p.accepted_reply_id IS NULL".into())
+        }
+        _ => {}
     }
     filter.push("p.deleted_at IS NULL".into());
     filter.push(listed(params, viewer));
@@ -315,7 +319,7 @@ fn one_feed(
         }
     }
     let key = match sort {
-        FeedSort::New | FeedSort::Unanswered => None,
+        FeedSort::New | FeedSort::Unanswered | FeedSort::NotAccepted => None,
         FeedSort::Active => Some("p.last_activity_at"),
         FeedSort::Top => Some(by_votes),
     };

@@ -58,15 +58,20 @@ pub enum FeedSort {
     Active,
     /// Most helpful votes among posts of the time window.
     Top,
-    /// Questions without an accepted answer, newest first.
+    /// Questions nobody has answered yet, newest first.
     Unanswered,
+    /// Questions whose asker has accepted no answer (answered ones included), newest first.
+    NotAccepted,
 }
 
+/// The feed tabs: the sort, its key in links, its label. The question filters say what they do
+/// ("Unanswered" used to list questions that had a clinician's answer but none accepted).
 pub const SORTS: &[(FeedSort, &str, &str)] = &[
     (FeedSort::New, "new", "New"),
     (FeedSort::Active, "active", "Active"),
     (FeedSort::Top, "top", "Top"),
-    (FeedSort::Unanswered, "unanswered", "Unanswered"),
+    (FeedSort::Unanswered, "unanswered", "No answers yet"),
+    (FeedSort::NotAccepted, "open", "No accepted answer"),
 ];
 
 impl FeedSort {
@@ -368,10 +373,15 @@ pub fn parse_reply(raw: &str) -> Result<String, String> {
 /// The characters a tag may have besides letters and digits (`c++`, `covid_19`, `ms/relapse`).
 pub const TAG_MARKS: &[char] = &['-', '_', '+', '/', '.'];
 
-/// Up to five tags, separated by commas or spaces: letters, digits and `- _ + / .`.
+/// Up to five tags, separated by commas (or `#`): letters, digits and `- _ + / .`. A tag of
+/// several words keeps them together, joined by hyphens ("Newly diagnosed" → `newly-diagnosed`).
 pub fn parse_tags(raw: &str) -> Result<Vec<String>, String> {
     let mut tags: Vec<String> = Vec::new();
-    for t in raw.split([',', ' ', '#']).filter(|t| !t.is_empty()) {
+    for t in raw.split([',', '#']) {
+        let t = t.split_whitespace().collect::<Vec<_>>().join("-");
+        if t.is_empty() {
+            continue;
+        }
         let t = t.to_lowercase();
         if t.chars().count() > 30
             || !t.chars().any(char::is_alphanumeric)
@@ -595,7 +605,17 @@ mod tests {
             parse_tags("Fatigue, sleep #fatigue"),
             Ok(vec!["fatigue".into(), "sleep".into()])
         );
-        assert!(parse_tags("a b c d e f").is_err());
+        assert!(parse_tags("a, b, c, d, e, f").is_err());
+        // Words between commas are one tag (the hint says commas separate tags).
+        assert_eq!(
+            parse_tags("Newly  diagnosed, fatigue ,#side effects"),
+            Ok(vec![
+                "newly-diagnosed".into(),
+                "fatigue".into(),
+                "side-effects".into()
+            ])
+        );
+        assert_eq!(parse_tags(" , ,"), Ok(vec![]));
         assert!(parse_tags("<script>").is_err());
         assert_eq!(
             parse_tags("c++, covid_19, ms/relapse, b12"),

@@ -73,7 +73,7 @@ async fn group_post(app: &TestApp, c: &Client, group: &str, title: &str, body: &
             ("kind", "question"),
             ("title", title),
             ("body", body),
-            ("tags", "zebratag okapitag"),
+            ("tags", "zebratag, okapitag"),
             // A closed group's posts are members-only whatever the form says.
             ("visibility", "public"),
         ],
@@ -235,7 +235,7 @@ async fn closed_group_content_reaches_members_only(app: TestApp) {
             ("id", &pid),
             ("title", TITLE),
             ("body", BODY),
-            ("tags", "zebratag okapitag"),
+            ("tags", "zebratag, okapitag"),
             ("visibility", "public"),
         ],
     )
@@ -721,6 +721,21 @@ async fn moderators_remove_and_pin_and_leavers_become_former_members(app: TestAp
     let d = app.call_as(&stayer, "group", &[("slug", &slug)]).await.ok();
     assert_eq!(d["pinned"][0]["id"], post);
     assert_eq!(d["pinned"][0]["pinned"], true);
+    // The group's page lists it once: in "Pinned", not again in the feed below.
+    let html = stayer
+        .get(format!("{}/g/{slug}", app.base))
+        .send()
+        .await
+        .expect("group page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("My first months"), "{html}");
+    assert_eq!(
+        html.matches("class=\"post-card\"").count(),
+        1,
+        "the pinned post is listed twice"
+    );
 
     // The only moderator cannot leave a group that still has members.
     let e = app

@@ -8,6 +8,7 @@ use std::time::Duration;
 both_backends!(
     each_event_notifies_the_right_member,
     live_events_follow_the_unread_count,
+    opening_a_thread_reads_its_notifications,
 );
 
 const PW: &str = "correct-horse-1";
@@ -496,4 +497,71 @@ async fn a_thousand_idle_streams_are_cheap() {
         .expect("event");
     assert_eq!(data["notifications"], 1);
     drop(streams);
+}
+
+/// Opening a thread (its page or its server function) marks read what the member was told of
+/// that thread, and only of it; the unread count follows.
+async fn opening_a_thread_reads_its_notifications(app: TestApp) {
+    app.admin_with_community().await;
+    let alice = member(&app, "opener_a", true).await;
+    let bob = member(&app, "opener_b", true).await;
+    let q1 = post(
+        &app,
+        &alice,
+        "question",
+        "public",
+        "First question here",
+        "Body",
+    )
+    .await;
+    let q2 = post(
+        &app,
+        &alice,
+        "question",
+        "public",
+        "Second question here",
+        "Body",
+    )
+    .await;
+    reply(&app, &bob, q1, None, "An answer to the first.").await;
+    reply(&app, &bob, q1, None, "Another answer to the first.").await;
+    reply(&app, &bob, q2, None, "An answer to the second.").await;
+    assert_eq!(inbox(&app, &alice).await.1, 3);
+
+    // Someone else opening the thread changes nothing for alice.
+    app.call_as(&bob, "post", &[("id", &q1.to_string())])
+        .await
+        .ok();
+    assert_eq!(inbox(&app, &alice).await.1, 3);
+
+    app.call_as(&alice, "post", &[("id", &q1.to_string())])
+        .await
+        .ok();
+    assert_eq!(
+        inbox(&app, &alice).await.1,
+        1,
+        "the second thread's answer stays unread"
+    );
+    let unread: Vec<i64> = sqlx::query_scalar(
+        "SELECT post_id FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE u.handle = 'opener_a' AND n.read_at IS NULL",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("unread");
+    assert_eq!(unread, vec![q2]);
+    // Again: nothing left to read, nothing changes.
+    app.call_as(&alice, "post", &[("id", &q1.to_string())])
+        .await
+        .ok();
+    assert_eq!(inbox(&app, &alice).await.1, 1);
+
+    // The page itself (no JavaScript) does the same.
+    let res = alice
+        .get(format!("{}/p/{q2}", app.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status(), 200);
+    assert_eq!(inbox(&app, &alice).await.1, 0);
 }

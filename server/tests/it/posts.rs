@@ -333,16 +333,19 @@ async fn only_the_asker_accepts_an_answer(app: TestApp) {
     assert_eq!(p["post"]["accepted"], true);
     assert_eq!(p["replies"][0]["accepted"], true);
     assert_eq!(p["post"]["answer_count"], 1);
-    let open = feed(&app, &new_client(), "ms", "unanswered", None).await;
+    let open = feed(&app, &new_client(), "ms", "open", None).await;
     assert!(
         !ids(&open).contains(&q),
-        "accepted questions leave Unanswered"
+        "accepted questions leave No accepted answer"
     );
     accept(&app, &asker, q, None).await.ok();
     let p = page(&app, &new_client(), q).await;
     assert_eq!(p["post"]["accepted"], false);
-    let open = feed(&app, &new_client(), "ms", "unanswered", None).await;
+    let open = feed(&app, &new_client(), "ms", "open", None).await;
     assert!(ids(&open).contains(&q));
+    // It has an answer, so it is not among the questions nobody has answered.
+    let unanswered = feed(&app, &new_client(), "ms", "unanswered", None).await;
+    assert!(!ids(&unanswered).contains(&q));
 
     let d = post(
         &app,
@@ -785,6 +788,18 @@ async fn feeds_sort_and_filter(app: TestApp) {
         "Body",
     )
     .await;
+    // Answered (by a verified clinician, say) but no answer accepted: the case the old
+    // "Unanswered" tab listed.
+    let q_waiting = post(
+        &app,
+        &a,
+        "question",
+        "public",
+        "A question with an answer not yet accepted",
+        "Body",
+    )
+    .await;
+    reply(&app, &c, q_waiting, None, "answer").await;
     let ans = reply(&app, &b, q_answered, None, "answer").await;
     app.call_as(
         &a,
@@ -811,23 +826,33 @@ async fn feeds_sort_and_filter(app: TestApp) {
 
     assert_eq!(
         ids(&feed(&app, &b, "ms", "new", None).await),
-        vec![d, q_answered, q_open]
+        vec![q_waiting, d, q_answered, q_open]
     );
     assert_eq!(
         ids(&feed(&app, &b, "ms", "top", None).await),
-        vec![d, q_open, q_answered]
+        vec![d, q_open, q_waiting, q_answered]
     );
-    assert_eq!(
-        ids(&feed(&app, &b, "ms", "unanswered", None).await),
-        vec![q_open]
-    );
+    // "No answers yet": questions without any answer; "No accepted answer": answered or not,
+    // none accepted. Both on a community, the landing (public) and the home feed.
+    for scope in ["ms", "public", "home"] {
+        assert_eq!(
+            ids(&feed(&app, &b, scope, "unanswered", None).await),
+            vec![q_open],
+            "{scope}"
+        );
+        assert_eq!(
+            ids(&feed(&app, &b, scope, "open", None).await),
+            vec![q_waiting, q_open],
+            "{scope}"
+        );
+    }
     assert_eq!(
         ids(&feed(&app, &b, "ms", "active", None).await)[0],
         q_answered
     );
     assert_eq!(
         ids(&feed(&app, &b, "home", "new", None).await),
-        vec![d, q_answered, q_open]
+        vec![q_waiting, d, q_answered, q_open]
     );
     let outsider = member(&app, "feeder_out", false).await;
     assert!(ids(&feed(&app, &outsider, "home", "new", None).await).is_empty());
@@ -845,16 +870,23 @@ async fn feeds_sort_and_filter(app: TestApp) {
         )
         .await
         .ok();
-    assert_eq!(ids(&week), vec![q_open, q_answered]);
+    assert_eq!(ids(&week), vec![q_open, q_waiting, q_answered]);
 
     // The HTML feed works without JavaScript: tabs are links, and "Load more" is a link.
     let (_, html) = app.get("/c/ms?sort=unanswered").await;
     assert!(html.contains("An open question here"));
     assert!(!html.contains("An answered question"));
+    assert!(!html.contains("an answer not yet accepted"));
+    assert!(html.contains(">No answers yet<") && html.contains(">No accepted answer<"));
+    assert!(html.contains(r#"href="/c/ms?sort=open""#));
     assert!(
         html.contains(r#"href="/c/ms?sort=top&amp;t=month""#)
             || html.contains(r#"href="/c/ms?sort=top&t=month""#)
     );
+    let (_, html) = app.get("/c/ms?sort=open").await;
+    assert!(html.contains("An open question here"));
+    assert!(html.contains("an answer not yet accepted"));
+    assert!(!html.contains("An answered question"));
 }
 
 async fn hostile_markdown_is_harmless(app: TestApp) {
