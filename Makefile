@@ -16,6 +16,10 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SITE_ROOT := $(TARGET_DIR)/site
 BIN := $(TARGET_DIR)/release/healthcommunity
 BENCH_POSTS ?= 10000,1000000
+# The wasm and JS a first visit downloads, in bytes of brotli: the build fails above it. A ratchet
+# at today's size (1,314,596 on 2026-12-03) plus 2 %, not the goal: issue 16 asks for 250 KB,
+# which needs the wasm split by route. Lower it whenever the bundle shrinks.
+FIRST_LOAD_BUDGET ?= 1341000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)
@@ -90,7 +94,7 @@ $(BUILD_STAMP): $(SOURCES)
 	cargo leptos build --release
 	test -x "$(BIN)"
 	echo "==> Writing the brotli and gzip copies of the wasm, JS and CSS (about 20 seconds)"
-	"$(BIN)" precompress --site-root "$(SITE_ROOT)"
+	"$(BIN)" precompress --site-root "$(SITE_ROOT)" --max-script-bytes $(FIRST_LOAD_BUDGET)
 	touch "$(BUILD_STAMP)"
 
 lint:

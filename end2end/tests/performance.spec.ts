@@ -93,7 +93,12 @@ async function measure(page: Page, name: string, path: string): Promise<Measure>
 async function landingPages(browser: Browser, baseURL: string | undefined): Promise<[string, string][]> {
   const scout = await browser.newPage({ baseURL });
   await scout.goto("/c/multiple-sclerosis");
-  const thread = await scout.locator('main a[href^="/p/"]').first().getAttribute("href");
+  // A public thread: a members-only one is `noindex` by design, which Lighthouse's SEO audit
+  // counts against it.
+  const thread = await scout
+    .locator('main .post-card:not(:has(.badge-lock)) .post-title a[href^="/p/"]')
+    .first()
+    .getAttribute("href");
   await scout.goto("/library?c=multiple-sclerosis");
   const article = await scout
     .locator('main a[href^="/library/"]:not([href="/library/new"]):not([href="/library/desk"])')
@@ -164,9 +169,11 @@ test("first visits on a slow phone: paint, hydration and a first click", async (
 
 // Lighthouse's mobile audit (its default: a mid-range phone on slow 4G, simulated). The goal
 // (issue 16) is performance ≥ 90 and 100 in the other three; accessibility, best practices and
-// SEO are held at 100 here, performance at the floor it has reached until the wasm is split.
+// SEO are held at 100 here, performance at a floor under what it measured (53–87 on 2026-12-03,
+// varying between runs on this shared machine, held down by the 1.3 MB wasm's parse and
+// compile: total blocking time 0.5–2 s) until the wasm is split.
 const LIGHTHOUSE_GOAL = { performance: 90, accessibility: 100, "best-practices": 100, seo: 100 };
-const LIGHTHOUSE_FLOOR = { performance: 40, accessibility: 100, "best-practices": 100, seo: 100 };
+const LIGHTHOUSE_FLOOR = { performance: 45, accessibility: 100, "best-practices": 100, seo: 100 };
 
 test("Lighthouse, mobile: performance, accessibility, best practices and SEO", async ({}, testInfo) => {
   test.setTimeout(10 * 60_000);

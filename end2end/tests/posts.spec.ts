@@ -126,6 +126,8 @@ test.describe("without JavaScript", () => {
 
 test("a feed's titles are set larger than their excerpts, at either text size", async ({ page }) => {
   await page.goto("/c/multiple-sclerosis");
+  // After hydration: the header's preferences marker is settled (hydration would reset it).
+  await hydrated(page);
   const sizes = () =>
     page.evaluate(() => {
       const px = (sel: string) => parseFloat(getComputedStyle(document.querySelector(sel)!).fontSize);

@@ -120,7 +120,11 @@ test("the content security policy lets the app hydrate and blocks nothing of our
 test("pages fit a phone's width, and the logged-in header is one row at 1280 px", async ({ browser }) => {
   const phone = await freshPage(browser, { viewport: { width: 390, height: 844 } });
   await logIn(phone, "demo_admin", DEMO_PASSWORD);
-  for (const path of ["/admin", "/", "/c/multiple-sclerosis", "/directory", "/g/newly-diagnosed-with-ms", "/settings"]) {
+  for (const path of [
+    "/admin", "/", "/c/multiple-sclerosis", "/directory", "/g/newly-diagnosed-with-ms", "/settings", "/u/demo_admin",
+    "/messages", "/notifications", "/library", "/mod", "/admin/operator", "/admin/analytics",
+    "/directory/pennine-neurology", "/search?q=relapse", "/about",
+  ]) {
     await phone.goto(path);
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${path} is ${width} px wide at 390 px`).toBeLessThanOrEqual(390);

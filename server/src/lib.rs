@@ -142,7 +142,17 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             std::path::Path::new(&args.site_root),
             assets::version_of(&state.leptos_options.site_pkg_dir).unwrap_or("none"),
         ))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+        // The 404 page renders the whole app too (header, session): it needs the same context
+        // as the routes, or its server calls fail ("AppState missing") and a logged-in member
+        // looks logged out on it.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            {
+                let fallback_state = state.clone();
+                move || provide_context(fallback_state.clone())
+            },
             app::shell,
         ))
         .with_state(state.clone())

@@ -284,7 +284,7 @@ pub fn DirectoryPage() -> impl IntoView {
         <Title text="Find care"/>
         <h1>"Find doctors, specialists and clinics"</h1>
         <p class="lead">"Search by specialty, condition, language and place. "
-            <strong>"No paid ranking:"</strong>" nobody can pay to appear higher; sponsorship never changes the order."</p>
+            <strong>"No paid ranking:"</strong>" sponsorship never changes the order."</p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let communities = communities.await.unwrap_or_default();
@@ -306,7 +306,7 @@ pub fn DirectoryPage() -> impl IntoView {
                     <form class="panel directory-form" method="get" action="/directory" role="search" aria-label="Directory">
                         // What most searches need comes first; the rest folds away (on a phone the
                         // results would otherwise start a screen and a half down), open when used.
-                        <div class="filters">
+                        <div class="filters filters-main">
                             <div class="field">
                                 <label for="d-specialty">"Specialty"</label>
                                 <select id="d-specialty" name="specialty">
@@ -331,7 +331,7 @@ pub fn DirectoryPage() -> impl IntoView {
                             </div>
                         </div>
                         <details class="more-filters" open=more_open>
-                            <summary>"More filters"<span class="muted small">" (condition, language, order, accepting new patients)"</span></summary>
+                            <summary>"More filters"</summary>
                             <div class="filters">
                                 <div class="field">
                                     <label for="d-condition">"Condition"</label>

@@ -337,6 +337,14 @@ async fn pages_answer_with_the_right_status(app: TestApp) {
     );
 
     app.signup("pia", "correct-horse-1").await.ok();
+    // The 404 page (the router's fallback) knows who is logged in, like every other page.
+    let (status, html) = app.get("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"), "{html}");
+    assert!(
+        html.contains("Logged in as") && html.contains(r#"href="/u/pia""#),
+        "the 404 page's header lost the session: {html}"
+    );
     let (status, html) = app.get("/u/pia").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("@pia"));
