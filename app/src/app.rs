@@ -20,6 +20,7 @@ use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
 use crate::operator::pages::{AboutPage, OperatorPage};
 use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
+use crate::privacy::pages::GoodbyePage;
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::safety::pages::ModQueuePage;
 use crate::search::pages::SearchPage;
@@ -142,6 +143,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
                 <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/goodbye") view=GoodbyePage/>
                 <Route path=path!("/c") view=CommunitiesPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/edit") view=CommunityFormPage ssr=SsrMode::Async/>
@@ -270,6 +272,12 @@ fn Header() -> impl IntoView {
                     <p class="verify-banner" data-testid="verify-banner">
                         "Please confirm your e-mail address: open the link we sent you. "
                         <a href="/settings#account-h">"Send it again or change the address"</a>
+                    </p>
+                })}
+                {move || session.me().filter(|u| u.consent_withdrawn).map(|_| view! {
+                    <p class="verify-banner" data-testid="consent-banner">
+                        "You withdrew your consent to our use of your health data: your account is read-only and hidden. "
+                        <a href="/settings#your-data">"Give it again or delete your account"</a>
                     </p>
                 })}
             </Transition>

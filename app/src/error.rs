@@ -50,6 +50,10 @@ pub enum AppError {
     /// safeguard), and posts on the next press. Never a refusal.
     #[error("Before this goes out: you are not alone. Help is there, any time.")]
     SafetyCheck,
+    /// The member withdrew their health-data consent: the account reads but does not write
+    /// until they give it again (Settings) or delete the account.
+    #[error("You withdrew your consent to our use of your health data, so your account is read-only and hidden. Give your consent again in Settings to post, reply, vote or send messages.")]
+    ConsentWithdrawn,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -80,7 +84,10 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::CrossOrigin | AppError::JoinRequired => 403,
+            AppError::Forbidden
+            | AppError::CrossOrigin
+            | AppError::JoinRequired
+            | AppError::ConsentWithdrawn => 403,
             AppError::Deleted => 409,
             AppError::NotFound => 404,
             AppError::Validation(_) | AppError::InvalidCredentials | AppError::SafetyCheck => 422,

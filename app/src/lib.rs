@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod operator;
 pub mod pages;
 pub mod posts;
+pub mod privacy;
 pub mod profiles;
 pub mod safety;
 pub mod search;

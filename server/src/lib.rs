@@ -132,6 +132,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         // The one-click opt-out of mail programs (RFC 8058) posts to the link itself; the page
         // at the same address (GET) is the Leptos route.
         .route("/mail/stop/{token}", axum::routing::post(mail_stop))
+        .route("/export/{id}", get(data_export))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -688,7 +689,8 @@ async fn refuse_foreign_origin(
     next.run(req).await
 }
 
-/// Every hour: deletes expired sessions and old rate-limit buckets, blanks the text of mails
+/// Every hour: deletes expired sessions and old rate-limit buckets, erases the accounts whose
+/// deletion grace period is over, blanks the text of mails
 /// delivered more than 30 days ago, and refreshes SQLite's planner statistics.
 pub fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
@@ -699,6 +701,16 @@ pub fn spawn_sweeper(state: AppState) {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "swept expired sessions and buckets"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "sweep failed"),
+            }
+            if let Err(e) = app::privacy::export::sweep(&state.db, app::db::now_ms()).await {
+                tracing::warn!(error = %e, "deleting expired data exports failed");
+            }
+            match app::privacy::repo::erase_due(&state.db, app::db::now_ms()).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(accounts = n, "erased accounts after their grace period")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "erasing due accounts failed"),
             }
             let today = app::counting::day_of(app::db::now_ms());
             if let Err(e) = app::counting::forget_before(&state.db, today).await {
@@ -714,6 +726,75 @@ pub fn spawn_sweeper(state: AppState) {
             }
         }
     });
+}
+
+/// Every 5 seconds: builds the data exports members asked for (any process may; each export is
+/// claimed by one).
+pub fn spawn_export_job(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) =
+                app::privacy::export::run_pending(&state.db, &state.settings.public_url).await
+            {
+                tracing::warn!(error = %e, "building a data export failed");
+            }
+        }
+    });
+}
+
+/// `/export/<id>`: a member's data export, downloadable only by them while it lasts. A visitor
+/// who is not logged in is sent to log in and back; someone else's, an unfinished or an expired
+/// export is 404, all alike.
+async fn data_export(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let user = match app::state::cookie(&parts, app::auth::api::session::COOKIE) {
+        Some(token) => app::auth::repo::user_by_session(&state.db, &token)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(user) = user else {
+        let next: String =
+            url::form_urlencoded::byte_serialize(format!("/export/{id}").as_bytes()).collect();
+        return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
+    };
+    let gone = || {
+        (
+            StatusCode::NOT_FOUND,
+            "This copy of your data has expired or is not yours. Ask for a new one in Settings, under Your data.",
+        )
+            .into_response()
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return gone();
+    };
+    match app::privacy::export::download(&state.db, id, user.id).await {
+        Ok((data, name)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            data,
+        )
+            .into_response(),
+        Err(app::error::AppError::NotFound) => gone(),
+        Err(e) => {
+            tracing::warn!(error = %e, "downloading a data export failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "Please try again.").into_response()
+        }
+    }
 }
 
 /// Every 10 seconds: adds this process's counts to the database (a crash loses at most that).
@@ -746,6 +827,7 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
     }
     spawn_sweeper(state.clone());
     spawn_count_flush(state.clone());
+    spawn_export_job(state.clone());
     mailer::spawn_mail_jobs(state.clone(), Arc::new(mail), args.digest_hour);
     state.db.listen();
     let hub = state.db.hub.clone();

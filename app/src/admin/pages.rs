@@ -3,6 +3,7 @@
 use super::api::{audit_log, pending_verifications, staff, DecideVerification, SetRole};
 use crate::auth::types::specialty_title;
 use crate::error::AppError;
+use crate::privacy::pages::EraseMemberPanel;
 use crate::ui::{
     action_error, field_error, format_date, format_datetime, ErrorView, Field, FieldMessage,
     FormAlert,
@@ -156,6 +157,8 @@ pub fn AdminPage() -> impl IntoView {
                             <button type="submit" class="button primary">"Apply"</button>
                         </ActionForm>
                     </section>
+
+                    <EraseMemberPanel/>
 
                     <section class="panel" aria-labelledby="log-h">
                         <h2 id="log-h">"Audit log"</h2>

@@ -26,8 +26,21 @@ pub mod session {
         }
     }
 
-    /// The logged-in member, or `Unauthenticated`.
+    /// The logged-in member who may write, or `Unauthenticated`; `ConsentWithdrawn` for a
+    /// member who withdrew the health-data consent (their account is read-only). Every server
+    /// function that writes or shows the member to others starts here.
     pub async fn require() -> Result<CurrentUser, AppError> {
+        let user = require_reader().await?;
+        if user.consent_withdrawn {
+            return Err(AppError::ConsentWithdrawn);
+        }
+        Ok(user)
+    }
+
+    /// The logged-in member, consent withdrawn or not: only for what such a member may still do
+    /// (read their own settings, notifications and messages, change the password or address,
+    /// give the consent again, download their data, delete the account).
+    pub async fn require_reader() -> Result<CurrentUser, AppError> {
         current().await?.ok_or(AppError::Unauthenticated)
     }
 
@@ -368,12 +381,20 @@ pub async fn login(
         if !known_device {
             session::remember_device(&state, id).await?;
         }
-        leptos_axum::redirect(&next);
+        // Logging in during the grace period of "Delete my account" cancels it (and says so).
+        if crate::privacy::repo::cancel_deletion(&state.db, &state.settings.public_url, id).await? {
+            leptos_axum::redirect(CANCELLED_DELETION);
+        } else {
+            leptos_axum::redirect(&next);
+        }
         Ok(())
     }
     .await;
     session::finish_form("login", &[("identifier", &identifier)], result)
 }
+
+/// Where a login that cancelled a pending deletion leads: Settings says so.
+pub const CANCELLED_DELETION: &str = "/settings?deletion=cancelled#your-data";
 
 /// Ends the session.
 #[server(endpoint = "logout")]
@@ -398,7 +419,7 @@ pub async fn change_password(
     use crate::error::Checker;
     let result = async {
         let state = crate::state::app_state()?;
-        let user = session::require().await?;
+        let user = session::require_reader().await?;
         let mut c = Checker::new();
         if current_password.is_empty() {
             c.add("current_password", "Enter your current password.");
@@ -449,7 +470,7 @@ pub async fn change_password(
 pub async fn resend_verification() -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = session::require().await?;
+        let user = session::require_reader().await?;
         let limits = &state.settings.limits;
         super::repo::hit_rate_limit(
             &state.db,
@@ -472,7 +493,7 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
     use crate::error::Checker;
     let result = async {
         let state = crate::state::app_state()?;
-        let user = session::require().await?;
+        let user = session::require_reader().await?;
         let mut c = Checker::new();
         let e = c.check("new_email", Email::parse(&new_email));
         if password.is_empty() {
@@ -572,7 +593,11 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             })?;
         session::start(&state, id).await?;
         session::remember_device(&state, id).await?;
-        leptos_axum::redirect("/");
+        if crate::privacy::repo::cancel_deletion(&state.db, &state.settings.public_url, id).await? {
+            leptos_axum::redirect(CANCELLED_DELETION);
+        } else {
+            leptos_axum::redirect("/");
+        }
         Ok(())
     }
     .await;

@@ -81,7 +81,7 @@ async fn new_link(
     Ok(token)
 }
 
-async fn account_mail(
+pub(crate) async fn account_mail(
     tx: &mut Tx<'_>,
     base_url: &str,
     user: i64,

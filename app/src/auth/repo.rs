@@ -219,10 +219,11 @@ pub async fn find_login(db: &Db, identifier: &str) -> Result<Vec<(i64, String)>,
     if key.contains('@') {
         return super::email::accounts_for(db, &key).await;
     }
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE handle = $1")
-        .bind(&key)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, password_hash FROM users WHERE handle = $1 AND erased_at IS NULL")
+            .bind(&key)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(match row {
         Some(r) => vec![(r.try_get("id")?, r.try_get("password_hash")?)],
         None => Vec::new(),
@@ -352,7 +353,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
                             u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages, \
-                            u.email_verified_at";
+                            u.email_verified_at, u.consent_withdrawn_at";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -370,6 +371,9 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         unread_notifications: r.try_get("unread_notifications")?,
         unread_messages: r.try_get("unread_messages")?,
         email_verified: r.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
+        consent_withdrawn: r
+            .try_get::<Option<i64>, _>("consent_withdrawn_at")?
+            .is_some(),
     })
 }
 

@@ -235,6 +235,8 @@ pub struct CurrentUser {
     pub unread_messages: i64,
     /// The member proved their address (until then no mail but the link goes to it).
     pub email_verified: bool,
+    /// The member withdrew the health-data consent: read-only and hidden until given again.
+    pub consent_withdrawn: bool,
 }
 
 /// The page behind an e-mail link (verification or password reset).

@@ -529,7 +529,7 @@ pub async fn clinic_inbox(slug: String) -> Result<Vec<ContactSummary>, AppError>
 pub async fn my_requests() -> Result<Vec<ContactSummary>, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::my_requests(&state.db, &user).await
     }
     .await;
@@ -540,7 +540,7 @@ pub async fn my_requests() -> Result<Vec<ContactSummary>, AppError> {
 pub async fn get_request(id: i64) -> Result<ContactThread, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::thread(&state.db, &user, id).await
     }
     .await;

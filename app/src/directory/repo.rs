@@ -1207,7 +1207,7 @@ pub async fn rate(
 }
 
 /// Recomputes a provider's rating aggregates from its visible reviews (one indexed aggregate).
-async fn recompute(
+pub(crate) async fn recompute(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     provider_id: i64,
 ) -> Result<(), AppError> {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_my_invites() -> Result<MyInvites, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::my_invites(&state.db, user.id).await
     }
     .await;

@@ -117,7 +117,7 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
     loop {
         let ids: Vec<i64> = sqlx::query(
             "SELECT id FROM users WHERE digest_opt_in = 1 AND digest_day < $1 AND email_verified_at IS NOT NULL \
-             ORDER BY digest_day, id LIMIT 100",
+             AND consent_withdrawn_at IS NULL ORDER BY digest_day, id LIMIT 100",
         )
         .bind(today)
         .fetch_all(&db.pool)
@@ -132,7 +132,7 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
             let mut tx = db.begin_write().await?;
             let claimed = sqlx::query(
                 "UPDATE users SET digest_day = $1 WHERE id = $2 AND digest_opt_in = 1 AND digest_day < $1 \
-                 AND email_verified_at IS NOT NULL",
+                 AND email_verified_at IS NOT NULL AND consent_withdrawn_at IS NULL",
             )
             .bind(today)
             .bind(id)

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_inbox() -> Result<Inbox, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::inbox(&state.db, &user).await
     }
     .await;
@@ -20,7 +20,7 @@ pub async fn get_inbox() -> Result<Inbox, AppError> {
 pub async fn get_thread(with: String) -> Result<Thread, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::thread(&state.db, &user, &with).await
     }
     .await;

@@ -82,6 +82,17 @@ pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(
     let to = user_id(db, to)
         .await
         .map_err(|_| AppError::field("to", "No member has this handle."))?;
+    // A member who withdrew their consent (or was erased) is hidden: answered like a stranger.
+    let hidden = sqlx::query(
+        "SELECT 1 FROM users WHERE id = $1 AND (consent_withdrawn_at IS NOT NULL OR erased_at IS NOT NULL)",
+    )
+    .bind(to)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some();
+    if hidden {
+        return Err(AppError::field("to", "No member has this handle."));
+    }
     if let Some(why) = refusal(db, user.id, to).await? {
         return Err(AppError::field("body", why));
     }

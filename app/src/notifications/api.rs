@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_notifications(before: Option<i64>) -> Result<NotificationPage, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::list(&state.db, user.id, before).await
     }
     .await;
@@ -20,7 +20,7 @@ pub async fn get_notifications(before: Option<i64>) -> Result<NotificationPage, 
 pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::mark_read(&state.db, user.id, id).await
     }
     .await;
@@ -36,7 +36,7 @@ pub async fn save_notification_settings(
 ) -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         let on = on.unwrap_or_default();
         let off: Vec<String> = KINDS
             .iter()

@@ -162,7 +162,8 @@ pub async fn forget_post(tx: &mut Tx<'_>, post: i64) -> Result<Vec<i64>, AppErro
     Ok(users)
 }
 
-async fn recount(tx: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
+/// Sets the member's unread counter to what is really unread.
+pub(crate) async fn recount(tx: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET unread_notifications = (SELECT COUNT(*) FROM notifications n \
          WHERE n.user_id = users.id AND n.read_at IS NULL) WHERE id = $1",

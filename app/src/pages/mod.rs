@@ -99,6 +99,48 @@ pub fn PrivacyPage() -> impl IntoView {
                 <li>"The daily digest, only if you asked for it; every digest has a one-click link to stop it."</li>
                 <li>"We keep the text of a sent mail for 30 days, then only that it was sent. The secrets in links are stored scrambled and deleted a day after they expire."</li>
             </ul>
+            <h2>"Who sees what"</h2>
+            <ul>
+                <li>"Public posts and answers: anyone, and search engines. Members-only posts: members of that community. Support groups: their members (hidden groups are not listed at all)."</li>
+                <li>"Your direct messages: you and the member you write to. Moderators read one only if one of you reports it."</li>
+                <li>"A request to a clinic: you and that clinic's staff."</li>
+                <li>"Your e-mail address and your votes: nobody but you (and the count of votes, without names)."</li>
+                <li>"Admins see accounts to run the site; everything they change is written in an audit log. Advertisers never see who you are or what you wrote, and ads are never chosen from your health data, only from the page."</li>
+            </ul>
+            <h2 id="retention">"How long we keep it"</h2>
+            <ul>
+                <li>"Your account and what you write: until you delete it (below)."</li>
+                <li>"Log-in sessions: 30 days, or until you log out or change your password. A browser you logged in from is remembered for a year, so that someone guessing your password cannot lock you out."</li>
+                <li>"Counters against abuse (attempts per address or account): about two days."</li>
+                <li>"The text of mails we send: 30 days, then only that a mail was sent. Links in mails: 3 days (confirming an address) or an hour (a new password), deleted a day after they expire."</li>
+                <li>"Visitor counts: no cookie; a daily random code that cannot be traced back to you is forgotten the next day."</li>
+            </ul>
+            <h2 id="withdraw">"Withdrawing your consent"</h2>
+            <p>
+                "In Settings, under “Your data”, one button withdraws your consent — as easily as you gave it. From then on "
+                "your account is read-only and hidden: nobody can see your profile or send you messages, we send you no digest, "
+                "and you cannot post, answer, vote or message. What you already wrote stays where it is until you delete your account. "
+                "You can give your consent again at any time, or delete your account. Settings shows the history of both."
+            </p>
+            <h2 id="delete">"Deleting your account"</h2>
+            <p>
+                "In Settings, under “Your data”, “Delete my account” asks for your password. You are logged out everywhere "
+                "and we erase the account 7 days later; log in before then and nothing is deleted (we send you an e-mail about both). "
+                "An admin can also erase your account at once if you ask them; the audit log records that they did."
+            </p>
+            <p>"When the account is erased, we delete:"</p>
+            <ul>
+                <li>"your handle, name, e-mail address, password, profile and settings; your sessions and remembered browsers;"</li>
+                <li>"your consent records (with the account gone there is nothing left that the consent covers, so no record of it is kept); your clinician verification and licence number;"</li>
+                <li>"your votes, your ratings of doctors and clinics with their earlier versions, your requests to clinics, the direct messages you sent, your blocks and reports;"</li>
+                <li>"your community and group memberships, your notifications (and those your actions caused others), mails to you, and the abuse counters with your name or address;"</li>
+                <li>"your name in the admins' audit log (the entry stays, as “[deleted member]”)."</li>
+            </ul>
+            <p>
+                "Your posts and answers: you choose. By default their words are removed and the threads stay, so that the answers "
+                "others gave remain readable; or you can leave your words in place under “[deleted member]”. Either way nothing "
+                "links them to you any more, and search no longer finds removed words. Other members' messages to you stay theirs."
+            </p>
             <h2>"What we never do"</h2>
             <ul>
                 <li>"Sell your data, or show your e-mail address to other members."</li>
@@ -106,6 +148,8 @@ pub fn PrivacyPage() -> impl IntoView {
             </ul>
             <h2>"Your choices"</h2>
             <p>"Use a pseudonym, decide whether your profile shows that you are a patient or a caregiver, and change your details in Settings."</p>
+            <h2>"Who is responsible"</h2>
+            <p>"The organisation that runs this site, named on "<a href="/about">"About this site"</a>". Write to them about your data; they answer within a month, as the law asks."</p>
         </article>
     }
 }

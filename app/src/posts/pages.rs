@@ -36,6 +36,7 @@ fn kind_label(kind: PostKind) -> &'static str {
 #[component]
 pub fn AuthorLink(author: Option<Author>) -> impl IntoView {
     match author {
+        Some(a) if a.erased => view! { <span class="muted">"[deleted member]"</span> }.into_any(),
         Some(a) if a.former => view! { <span class="muted">"a former member"</span> }.into_any(),
         Some(a) => view! {
             <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>

@@ -115,15 +115,27 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
             handle: String::new(),
             badge: None,
             former: true,
+            erased: false,
+        });
+    }
+    let handle: String = r.try_get("handle")?;
+    // Erased accounts are renamed `deleted-<id>`, which no sign-up can choose (no `-`).
+    if handle.starts_with("deleted-") {
+        return Ok(Author {
+            handle: String::new(),
+            badge: None,
+            former: false,
+            erased: true,
         });
     }
     let kind: String = r.try_get("author_kind")?;
     let status: String = r.try_get("clinician_status")?;
     let specialty: Option<String> = r.try_get("specialty")?;
     Ok(Author {
-        handle: r.try_get("handle")?,
+        handle,
         badge: badge(&kind, &status, specialty.as_deref()),
         former: false,
+        erased: false,
     })
 }
 

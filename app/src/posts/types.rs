@@ -175,6 +175,9 @@ pub struct Author {
     pub badge: Option<String>,
     /// Wrote in a support group they have since left.
     pub former: bool,
+    /// Their account was erased: shown as "[deleted member]", with no link.
+    #[serde(default)]
+    pub erased: bool,
 }
 
 /// A post as listed in feeds and on profiles.
@@ -423,7 +426,9 @@ pub fn layout_thread(replies: Vec<StoredReply>, question: bool) -> Vec<ReplyView
                 .author
                 .as_ref()
                 .map(|a| {
-                    if a.former {
+                    if a.erased {
+                        "[deleted member]".to_string()
+                    } else if a.former {
                         "a former member".to_string()
                     } else {
                         format!("@{}", a.handle)
@@ -537,6 +542,7 @@ mod tests {
                     handle: format!("m{id}"),
                     badge: None,
                     former: false,
+                    erased: false,
                 }),
                 body_html: String::new(),
                 body_md: None,

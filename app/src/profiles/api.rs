@@ -9,7 +9,8 @@ use leptos::prelude::*;
 pub async fn get_profile(handle: String) -> Result<PublicProfile, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        super::repo::public_profile(&state.db, &handle)
+        let viewer = crate::auth::api::session::current().await?.map(|u| u.id);
+        super::repo::public_profile(&state.db, &handle, viewer)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -22,7 +23,7 @@ pub async fn get_profile(handle: String) -> Result<PublicProfile, AppError> {
 pub async fn get_my_settings() -> Result<MySettings, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+        let user = crate::auth::api::session::require_reader().await?;
         super::repo::my_settings(&state.db, user.id).await
     }
     .await;

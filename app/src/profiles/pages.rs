@@ -8,6 +8,7 @@ use crate::auth::api::{ChangeEmail, ChangePassword, ResendVerification};
 use crate::auth::pages::SpecialtySelect;
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
 use crate::posts::pages::ProfileActivity;
+use crate::privacy::pages::YourDataPanel;
 use crate::session::Session;
 use crate::ui::echo_resource;
 use crate::ui::{
@@ -125,6 +126,7 @@ pub fn SettingsPage() -> impl IntoView {
                             <PasswordForm action=password/>
                             {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
                             <AccountPanel s=s.clone() echo=email_echo change=change_email resend=resend/>
+                            <YourDataPanel/>
                         </div>
                     }
                     .into_any(),

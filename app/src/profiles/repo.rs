@@ -6,12 +6,19 @@ use crate::db::Db;
 use crate::error::AppError;
 use sqlx::Row;
 
-pub async fn public_profile(db: &Db, handle: &str) -> Result<Option<PublicProfile>, AppError> {
+/// A member's public profile; `None` for an erased account, and for one whose consent is
+/// withdrawn unless `viewer` is that member.
+pub async fn public_profile(
+    db: &Db,
+    handle: &str,
+    viewer: Option<i64>,
+) -> Result<Option<PublicProfile>, AppError> {
     let row = sqlx::query(
         "SELECT handle, display_name, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
-         FROM users WHERE handle = $1",
+         FROM users WHERE handle = $1 AND erased_at IS NULL AND (consent_withdrawn_at IS NULL OR id = $2)",
     )
     .bind(handle.trim().trim_start_matches('@').to_lowercase())
+    .bind(viewer.unwrap_or(0))
     .fetch_optional(&db.pool)
     .await?;
     let Some(r) = row else { return Ok(None) };

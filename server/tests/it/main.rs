@@ -20,6 +20,7 @@ mod notifications;
 mod operations;
 mod operator;
 mod posts;
+mod privacy;
 mod render_watch;
 mod safety;
 mod scale_seed;

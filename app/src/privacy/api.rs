@@ -1,0 +1,173 @@
+//! Account-lifecycle server functions: the consent state, withdrawing and giving consent, "Delete my account", and an admin's erasure on request.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::auth::api::session;
+
+/// The member's consent history and whether it stands (a withdrawn member may read it).
+#[server(endpoint = "my_privacy")]
+pub async fn get_my_privacy() -> Result<PrivacyState, AppError> {
+    let state = crate::state::app_state()?;
+    let user = session::require_reader().await?;
+    super::repo::state(&state.db, user.id).await
+}
+
+/// "Download my data": asks for a zip of everything the member's account holds; it is built in
+/// the background and the member is told when it is ready (also without JavaScript).
+#[server(endpoint = "request_export")]
+pub async fn request_export() -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require_reader().await?;
+        super::export::request(&state.db, user.id).await
+    }
+    .await;
+    session::finish_form("request_export", &[], result)
+}
+
+/// Withdraws the health-data consent: one click, as easy as giving it. The account becomes
+/// read-only and hidden from others until it is given again.
+#[server(endpoint = "withdraw_consent")]
+pub async fn withdraw_consent() -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require_reader().await?;
+        super::repo::set_consent(
+            &state.db,
+            user.id,
+            false,
+            crate::auth::types::CONSENT_VERSION,
+        )
+        .await?;
+        tracing::info!(user_id = user.id, "health-data consent withdrawn");
+        Ok(())
+    }
+    .await;
+    session::finish_form("withdraw_consent", &[], result)
+}
+
+/// Gives the health-data consent again (the box must be ticked, as at sign-up).
+#[server(endpoint = "give_consent")]
+pub async fn give_consent(consent: Option<String>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require_reader().await?;
+        if consent.as_deref() != Some("yes") {
+            return Err(AppError::field(
+                "consent",
+                "Tick the box to agree to the privacy notice.",
+            ));
+        }
+        super::repo::set_consent(
+            &state.db,
+            user.id,
+            true,
+            crate::auth::types::CONSENT_VERSION,
+        )
+        .await?;
+        tracing::info!(user_id = user.id, "health-data consent given again");
+        Ok(())
+    }
+    .await;
+    session::finish_form("give_consent", &[], result)
+}
+
+/// "Delete my account" (the password is required): erasure in [`GRACE_DAYS`] days, every
+/// session ends now, logging in before then cancels it. `words` is "remove" (the default: the
+/// words of their posts and replies go, the threads stay) or "keep" (the words stay under
+/// "[deleted member]").
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(
+    confirm_password: String,
+    words: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::repo;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require_reader().await?;
+        let keep_words = match words.as_deref() {
+            None | Some("") | Some("remove") => false,
+            Some("keep") => true,
+            Some(_) => return Err(AppError::field("words", "Choose one of the two.")),
+        };
+        if confirm_password.is_empty() {
+            return Err(AppError::field(
+                "confirm_password",
+                "Enter your password to delete your account.",
+            ));
+        }
+        let limits = &state.settings.limits;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("password:account:{}", user.id),
+            limits.login_per_account,
+            limits.window_ms,
+        )
+        .await?;
+        let stored = repo::password_hash_of(&state.db, user.id).await?;
+        if !repo::verify_password(&state, &confirm_password, Some(stored)).await? {
+            return Err(AppError::field(
+                "confirm_password",
+                "This is not your password.",
+            ));
+        }
+        super::repo::request_deletion(&state.db, &state.settings.public_url, user.id, keep_words)
+            .await?;
+        session::end(&state).await?;
+        leptos_axum::redirect("/goodbye");
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "delete_account",
+        &[("words", words.as_deref().unwrap_or(""))],
+        result,
+    )
+}
+
+/// An admin erases a member at once, on the member's request (the handle typed twice guards
+/// against a slip). Audited.
+#[server(endpoint = "admin_erase_member")]
+pub async fn erase_member(erase_handle: String, confirm: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let handle = erase_handle.trim().trim_start_matches('@').to_lowercase();
+        let confirm = confirm.trim().trim_start_matches('@').to_lowercase();
+        if handle.is_empty() {
+            return Err(AppError::field(
+                "erase_handle",
+                "Enter the member's handle.",
+            ));
+        }
+        if confirm != handle {
+            return Err(AppError::field(
+                "confirm",
+                "Type the same handle again to confirm.",
+            ));
+        }
+        let Some(id) = super::repo::find_for_erasure(&state.db, &handle).await? else {
+            return Err(AppError::field(
+                "erase_handle",
+                "No member has this handle.",
+            ));
+        };
+        if id == admin.id {
+            return Err(AppError::field(
+                "erase_handle",
+                "Delete your own account from Settings.",
+            ));
+        }
+        super::repo::erase(&state.db, id, admin.id).await?;
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "admin_erase_member",
+        &[("erase_handle", &erase_handle), ("confirm", &confirm)],
+        result,
+    )
+}

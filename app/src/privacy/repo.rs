@@ -1,0 +1,495 @@
+//! Server-only storage of the account lifecycle: the consent history, withdrawing and giving consent, the deletion request and its grace period, and the erasure itself.
+
+use super::types::*;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::Row;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The member's consent history (newest first), whether it stands now, and a pending deletion.
+pub async fn state(db: &Db, user: i64) -> Result<PrivacyState, AppError> {
+    let rows = sqlx::query(
+        "SELECT action, text_version, given_at FROM consents WHERE user_id = $1 ORDER BY id DESC LIMIT 50",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    let history = rows
+        .iter()
+        .map(|r| {
+            Ok(ConsentEvent {
+                withdrawn: r.try_get::<String, _>("action")? == "withdrawn",
+                text_version: r.try_get("text_version")?,
+                at: r.try_get("given_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let u = sqlx::query("SELECT consent_withdrawn_at FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(PrivacyState {
+        consent_withdrawn: u
+            .try_get::<Option<i64>, _>("consent_withdrawn_at")?
+            .is_some(),
+        history,
+        exports: super::export::list(db, user).await?,
+    })
+}
+
+/// Withdraws (`give = false`) or gives the health-data consent; a no-op when it is already so.
+/// Both events go into the history.
+pub async fn set_consent(db: &Db, user: i64, give: bool, version: &str) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let changed = if give {
+        sqlx::query(
+            "UPDATE users SET consent_withdrawn_at = NULL WHERE id = $1 AND consent_withdrawn_at IS NOT NULL",
+        )
+        .bind(user)
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE users SET consent_withdrawn_at = $2 WHERE id = $1 AND consent_withdrawn_at IS NULL",
+        )
+        .bind(user)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+    }
+    .rows_affected();
+    if changed > 0 {
+        sqlx::query(
+            "INSERT INTO consents (user_id, kind, text_version, given_at, action) VALUES ($1, 'health_data', $2, $3, $4)",
+        )
+        .bind(user)
+        .bind(version)
+        .bind(now)
+        .bind(if give { "given" } else { "withdrawn" })
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "Delete my account": erasure is due in [`GRACE_DAYS`] days; every session ends, and the
+/// member gets a mail saying how to cancel. Returns when erasure is due.
+pub async fn request_deletion(
+    db: &Db,
+    base_url: &str,
+    user: i64,
+    keep_words: bool,
+) -> Result<i64, AppError> {
+    let now = now_ms();
+    let due = now + GRACE_DAYS * DAY_MS;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET erase_after = $2, erase_keep_words = $3 WHERE id = $1")
+        .bind(user)
+        .bind(due)
+        .bind(i64::from(keep_words))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    crate::admin::repo::audit(&mut tx, user, "request_erasure", Some(user), "").await?;
+    if let Some((handle, email)) = proved_address(&mut tx, user).await? {
+        let base = base_url.trim_end_matches('/');
+        let body = format!(
+            "Hello @{handle},\n\nYou asked us to delete your HealthCommunity account. We will erase it in {GRACE_DAYS} days, \
+             on {date}. Every device was logged out.\n\n\
+             Changed your mind? Log in before then at {base}/login and nothing is deleted.\n\n\
+             What happens then is explained at {base}/privacy#delete.\n",
+            date = crate::ui::format_date(due),
+        );
+        crate::auth::email::account_mail(
+            &mut tx,
+            base_url,
+            user,
+            &email,
+            "Your account will be deleted in 7 days",
+            body,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user_id = user, "account deletion requested");
+    Ok(due)
+}
+
+/// Logging in during the grace period cancels the deletion. `true` when one was cancelled.
+pub async fn cancel_deletion(db: &Db, base_url: &str, user: i64) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    let cancelled = sqlx::query(
+        "UPDATE users SET erase_after = NULL, erase_keep_words = 0 WHERE id = $1 AND erase_after IS NOT NULL AND erased_at IS NULL",
+    )
+    .bind(user)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if cancelled {
+        crate::admin::repo::audit(&mut tx, user, "cancel_erasure", Some(user), "").await?;
+        if let Some((handle, email)) = proved_address(&mut tx, user).await? {
+            let body = format!(
+                "Hello @{handle},\n\nYou logged in, so your HealthCommunity account will not be deleted. \
+                 Everything stays as it was.\n\nIf this was not you, change your password at {}/forgot.\n",
+                base_url.trim_end_matches('/')
+            );
+            crate::auth::email::account_mail(
+                &mut tx,
+                base_url,
+                user,
+                &email,
+                "Your account will not be deleted",
+                body,
+                now_ms(),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+async fn proved_address(tx: &mut Tx<'_>, user: i64) -> Result<Option<(String, String)>, AppError> {
+    let r = sqlx::query(
+        "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match r {
+        Some(r) => Some((r.try_get("handle")?, r.try_get("email")?)),
+        None => None,
+    })
+}
+
+/// Erases every account whose grace period is over (the hourly job). Returns how many.
+pub async fn erase_due(db: &Db, now: i64) -> Result<u64, AppError> {
+    let ids: Vec<i64> = sqlx::query(
+        "SELECT id FROM users WHERE erase_after IS NOT NULL AND erase_after <= $1 AND erased_at IS NULL ORDER BY erase_after LIMIT 100",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for id in ids {
+        if erase(db, id, id).await? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The ids `sql` (one `$1` = the member) returns.
+async fn ids(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<Vec<i64>, AppError> {
+    let rows = sqlx::query(sql).bind(user).fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| r.try_get::<i64, _>(0usize).map_err(AppError::from))
+        .collect()
+}
+
+async fn exec(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query(sql)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// Erases an account in one transaction (`actor` is the member themself, or the admin who
+/// erased it on request; the audit log records which). Nothing that names the member stays:
+/// the row keeps its id (threads and the audit log point to it) under the handle
+/// `deleted-<id>`, shown as "[deleted member]". `false` when there was nothing to erase.
+pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    let Some(r) = sqlx::query(
+        "SELECT handle, email, pending_email, erase_keep_words FROM users WHERE id = $1 AND erased_at IS NULL",
+    )
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(false);
+    };
+    let handle: String = r.try_get("handle")?;
+    let email: String = r.try_get("email")?;
+    let pending: Option<String> = r.try_get("pending_email")?;
+    let keep_words = r.try_get::<i64, _>("erase_keep_words")? != 0;
+    let t = &mut tx;
+
+    // What they wrote: by default the words go and the threads stay (others' replies in place).
+    if !keep_words {
+        exec(
+            t,
+            "DELETE FROM post_tags WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
+            user,
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE posts SET title = $2, body_md = '', body_html = $3, excerpt = '', tags = '' WHERE author_id = $1",
+        )
+        .bind(user)
+        .bind(REMOVED_TITLE)
+        .bind(REMOVED_HTML)
+        .execute(&mut **t)
+        .await?;
+        sqlx::query("UPDATE replies SET body_md = '', body_html = $2 WHERE author_id = $1")
+            .bind(user)
+            .bind(REMOVED_HTML)
+            .execute(&mut **t)
+            .await?;
+    }
+    // The crisis check's record quotes the phrase it matched in their text.
+    exec(t, "DELETE FROM safety_flags WHERE author_id = $1", user).await?;
+    exec(
+        t,
+        "DELETE FROM content_reports WHERE reporter_id = $1",
+        user,
+    )
+    .await?;
+
+    // Votes, with the counts they added.
+    exec(
+        t,
+        "UPDATE posts SET vote_count = vote_count - 1 WHERE id IN (SELECT post_id FROM post_votes WHERE user_id = $1)",
+        user,
+    )
+    .await?;
+    exec(t, "DELETE FROM post_votes WHERE user_id = $1", user).await?;
+    exec(
+        t,
+        "UPDATE replies SET vote_count = vote_count - 1 WHERE id IN (SELECT reply_id FROM reply_votes WHERE user_id = $1)",
+        user,
+    )
+    .await?;
+    exec(t, "DELETE FROM reply_votes WHERE user_id = $1", user).await?;
+
+    // Ratings and their versions; each clinic's figures are recomputed without them.
+    let providers = ids(
+        t,
+        "SELECT provider_id FROM reviews WHERE author_id = $1",
+        user,
+    )
+    .await?;
+    exec(t, "DELETE FROM review_reports WHERE reporter_id = $1", user).await?;
+    exec(t, "DELETE FROM reviews WHERE author_id = $1", user).await?;
+    for p in providers {
+        crate::directory::repo::recompute(t, p).await?;
+    }
+    exec(
+        t,
+        "UPDATE review_codes SET used_by = NULL WHERE used_by = $1",
+        user,
+    )
+    .await?;
+
+    // Requests to clinics (with their messages), direct messages they sent, blocks and reports.
+    exec(t, "DELETE FROM contact_requests WHERE member_id = $1", user).await?;
+    exec(
+        t,
+        "DELETE FROM message_reports WHERE reporter_id = $1",
+        user,
+    )
+    .await?;
+    exec(t, "DELETE FROM messages WHERE sender_id = $1", user).await?;
+    let partners = ids(
+        t,
+        "SELECT CASE WHEN user_a = $1 THEN user_b ELSE user_a END FROM conversations WHERE user_a = $1 OR user_b = $1",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "UPDATE conversations SET unread_a = 0, unread_b = 0 WHERE user_a = $1 OR user_b = $1",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "DELETE FROM conversations WHERE (user_a = $1 OR user_b = $1) \
+         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id)",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1",
+        user,
+    )
+    .await?;
+
+    // Memberships, with the counts.
+    exec(
+        t,
+        "UPDATE communities SET member_count = member_count - 1 \
+         WHERE id IN (SELECT community_id FROM community_members WHERE user_id = $1)",
+        user,
+    )
+    .await?;
+    exec(t, "DELETE FROM community_members WHERE user_id = $1", user).await?;
+    exec(
+        t,
+        "UPDATE support_groups SET member_count = member_count - 1 \
+         WHERE id IN (SELECT group_id FROM support_group_members WHERE user_id = $1 AND status = 'active')",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "UPDATE support_groups SET pending_count = pending_count - 1 \
+         WHERE id IN (SELECT group_id FROM support_group_members WHERE user_id = $1 AND status = 'pending')",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "DELETE FROM support_group_members WHERE user_id = $1",
+        user,
+    )
+    .await?;
+    exec(t, "DELETE FROM provider_staff WHERE user_id = $1", user).await?;
+    exec(
+        t,
+        "DELETE FROM provider_invitations WHERE user_id = $1",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "UPDATE providers SET user_id = NULL WHERE user_id = $1",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "DELETE FROM announcement_dismissals WHERE user_id = $1",
+        user,
+    )
+    .await?;
+
+    // Notifications: theirs, and the ones their actions caused others (the text names them).
+    let readers = ids(
+        t,
+        "SELECT DISTINCT user_id FROM notifications WHERE actor_id = $1 OR text LIKE '%@' || (SELECT handle FROM users WHERE id = $1) || '%'",
+        user,
+    )
+    .await?;
+    exec(
+        t,
+        "DELETE FROM notifications WHERE user_id = $1 OR actor_id = $1 \
+         OR text LIKE '%@' || (SELECT handle FROM users WHERE id = $1) || '%'",
+        user,
+    )
+    .await?;
+    for reader in readers {
+        crate::notifications::repo::recount(t, reader).await?;
+    }
+    for partner in partners {
+        sqlx::query(
+            "UPDATE users SET unread_messages = (SELECT CAST(COALESCE(SUM(CASE WHEN c.user_a = $1 THEN c.unread_a ELSE c.unread_b END), 0) AS BIGINT) \
+             FROM conversations c WHERE c.user_a = $1 OR c.user_b = $1) WHERE id = $1",
+        )
+        .bind(partner)
+        .execute(&mut **t)
+        .await?;
+    }
+
+    // Mail: to them (any address they had), and any mail whose text names them.
+    sqlx::query(
+        "DELETE FROM outbox WHERE user_id = $1 OR to_addr = $2 OR to_addr = $3 OR (sender_id = $1 AND status = 'pending')",
+    )
+    .bind(user)
+    .bind(&email)
+    .bind(pending.as_deref().unwrap_or(&email))
+    .execute(&mut **t)
+    .await?;
+    sqlx::query(
+        "UPDATE outbox SET subject = '', body = '' WHERE sender_id = $1 OR body LIKE '%@' || $2 || '%' OR subject LIKE '%@' || $2 || '%'",
+    )
+    .bind(user)
+    .bind(&handle)
+    .execute(&mut **t)
+    .await?;
+    sqlx::query("DELETE FROM mail_optouts WHERE address = $1 OR address = $2")
+        .bind(&email)
+        .bind(pending.as_deref().unwrap_or(&email))
+        .execute(&mut **t)
+        .await?;
+
+    // Sign-in and proof: sessions, devices, links, consents (no record is kept: with the account
+    // gone there is no processing left to justify), clinician verification with the licence.
+    for table in [
+        "sessions",
+        "known_devices",
+        "email_tokens",
+        "consents",
+        "clinician_verifications",
+        "data_exports",
+    ] {
+        exec(t, &format!("DELETE FROM {table} WHERE user_id = $1"), user).await?;
+    }
+    sqlx::query(
+        "DELETE FROM rate_limits WHERE bucket LIKE '%:' || $1 OR bucket LIKE '%:' || $2 OR bucket LIKE '%:' || $3",
+    )
+    .bind(user.to_string())
+    .bind(&handle)
+    .bind(&email)
+    .execute(&mut **t)
+    .await?;
+    // The audit log keeps what happened to account #id, not the name.
+    sqlx::query(
+        "UPDATE audit_log SET detail = REPLACE(REPLACE(detail, $1, '[deleted member]'), $2, '[deleted member]') \
+         WHERE detail LIKE '%' || $1 || '%' OR detail LIKE '%' || $2 || '%'",
+    )
+    .bind(&handle)
+    .bind(&email)
+    .execute(&mut **t)
+    .await?;
+
+    // The row itself: nothing but the id and the dates of creation and erasure.
+    sqlx::query(
+        "UPDATE users SET handle = 'deleted-' || CAST(id AS TEXT), email = 'erased-' || CAST(id AS TEXT) || '@invalid', \
+         pending_email = NULL, password_hash = '!', display_name = '', bio = '', specialty = NULL, \
+         clinician_status = 'none', invite_code = NULL, email_verified_at = NULL, digest_opt_in = 0, \
+         is_moderator = 0, is_admin = 0, is_editor = 0, unread_notifications = 0, unread_messages = 0, \
+         notify_off = '', consent_withdrawn_at = NULL, erase_after = NULL, erase_keep_words = 0, erased_at = $2 \
+         WHERE id = $1",
+    )
+    .bind(user)
+    .bind(now_ms())
+    .execute(&mut **t)
+    .await?;
+    let detail = if actor == user {
+        "erased at the member's request after the grace period"
+    } else {
+        "erased by an admin on the member's request"
+    };
+    crate::admin::repo::audit(t, actor, "erase_account", Some(user), detail).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user, "account erased");
+    Ok(true)
+}
+
+/// The account an admin names for erasure, unless it is already erased.
+pub async fn find_for_erasure(db: &Db, handle: &str) -> Result<Option<i64>, AppError> {
+    let r = sqlx::query("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
+        .bind(handle)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match r {
+        Some(r) => Some(r.try_get("id")?),
+        None => None,
+    })
+}
