@@ -64,9 +64,16 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
         campaigns(state, admin).await?;
         return Ok(0);
     }
-    operator::save_profile(db, admin, "Thames Neurology Trust", ABOUT, POLICY)
-        .await
-        .map_err(|e| e.to_string())?;
+    operator::save_profile(
+        db,
+        admin,
+        "Thames Neurology Trust",
+        ABOUT,
+        POLICY,
+        "privacy@thames-neurology.example",
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     for a in ADVERTISERS {
         let id = operator::add_advertiser(
             db,

@@ -26,3 +26,6 @@ CREATE TABLE data_exports (
 );
 CREATE INDEX data_exports_user_idx ON data_exports(user_id, id);
 CREATE INDEX data_exports_open_idx ON data_exports(status, id) WHERE status IN ('pending', 'building');
+
+-- Where members write about their data (shown on /about and /privacy); empty until an admin sets it.
+ALTER TABLE operator_profile ADD COLUMN privacy_contact TEXT NOT NULL DEFAULT '';

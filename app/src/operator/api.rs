@@ -34,9 +34,11 @@ pub async fn save_operator_profile(
     name: String,
     about: String,
     ad_policy: String,
+    privacy_contact: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
+    let contact = privacy_contact.unwrap_or_default();
     let result = async {
         let state = crate::state::app_state()?;
         let admin = session::require_admin().await?;
@@ -47,11 +49,19 @@ pub async fn save_operator_profile(
             "ad_policy",
             text(&ad_policy, 1, POLICY_MAX, "the advertising policy"),
         );
+        let contact = if contact.trim().is_empty() {
+            Some(String::new())
+        } else {
+            c.check(
+                "privacy_contact",
+                crate::auth::types::Email::parse(&contact).map(|e| e.as_str().to_string()),
+            )
+        };
         c.finish()?;
-        let (Some(n), Some(a), Some(p)) = (n, a, p) else {
+        let (Some(n), Some(a), Some(p), Some(contact)) = (n, a, p, contact) else {
             return Err(AppError::Internal);
         };
-        super::repo::save_profile(&state.db, admin.id, &n, &a, &p).await
+        super::repo::save_profile(&state.db, admin.id, &n, &a, &p, &contact).await
     }
     .await;
     session::finish_form(
@@ -60,6 +70,7 @@ pub async fn save_operator_profile(
             ("name", &name),
             ("about", &about),
             ("ad_policy", &ad_policy),
+            ("privacy_contact", &contact),
         ],
         result,
     )

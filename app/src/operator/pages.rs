@@ -30,6 +30,11 @@ pub fn AboutPage() -> impl IntoView {
                         <h2>"Who runs it"</h2>
                         <p class="lead" data-testid="operator-name">{p.name.clone()}</p>
                         <p>{p.about.clone()}</p>
+                        {(!p.privacy_contact.is_empty()).then(|| view! {
+                            <p id="contact">"Questions about your data: "
+                                <a href=format!("mailto:{}", p.privacy_contact) data-testid="privacy-contact">{p.privacy_contact.clone()}</a>
+                            </p>
+                        })}
                         <h2>"How it is paid for, and our advertising policy"</h2>
                         <p>
                             "Advertising here is always labelled “Sponsored” and kept apart from what members and our "
@@ -148,11 +153,17 @@ fn ProfileForm(
     action: ServerAction<SaveOperatorProfile>,
 ) -> impl IntoView {
     let err = action_error(action);
-    let (name, about, policy) = if profile.configured {
-        (profile.name, profile.about, profile.ad_policy_md)
+    let (name, about, policy, contact) = if profile.configured {
+        (
+            profile.name,
+            profile.about,
+            profile.ad_policy_md,
+            profile.privacy_contact,
+        )
     } else {
         Default::default()
     };
+    let contact = echoed(&echo, "privacy_contact").unwrap_or(contact);
     let name = echoed(&echo, "name").unwrap_or(name);
     let about = echoed(&echo, "about").unwrap_or(about);
     let policy = echoed(&echo, "ad_policy").unwrap_or(policy);
@@ -171,6 +182,9 @@ fn ProfileForm(
                 </div>
                 <MarkdownField label="Advertising and funding policy".into() name="ad_policy" id="f-ad_policy".into()
                     value=policy rows=8 error=field_error(err, "ad_policy")/>
+                <Field label="E-mail address for questions about members' data" name="privacy_contact" kind="email"
+                    value=Some(contact) hint="Shown on /about and /privacy. Members write here to ask what you hold, or to have their account erased."
+                    error=field_error(err, "privacy_contact")/>
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>
         </section>

@@ -10,9 +10,11 @@ const UNSET_NAME: &str = "The operator of this site";
 const UNSET_ABOUT: &str = "The organisation that runs this site has not described itself yet.";
 
 pub async fn profile(db: &Db) -> Result<OperatorProfile, AppError> {
-    let r = sqlx::query("SELECT name, about, ad_policy_md FROM operator_profile WHERE id = 1")
-        .fetch_optional(&db.pool)
-        .await?;
+    let r = sqlx::query(
+        "SELECT name, about, ad_policy_md, privacy_contact FROM operator_profile WHERE id = 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(match r {
         Some(r) => {
             let md: String = r.try_get("ad_policy_md")?;
@@ -21,6 +23,7 @@ pub async fn profile(db: &Db) -> Result<OperatorProfile, AppError> {
                 about: r.try_get("about")?,
                 ad_policy_html: crate::markdown::to_html(&md),
                 ad_policy_md: md,
+                privacy_contact: r.try_get("privacy_contact")?,
                 configured: true,
             }
         }
@@ -29,6 +32,7 @@ pub async fn profile(db: &Db) -> Result<OperatorProfile, AppError> {
             about: UNSET_ABOUT.into(),
             ad_policy_md: String::new(),
             ad_policy_html: String::new(),
+            privacy_contact: String::new(),
             configured: false,
         },
     })
@@ -137,19 +141,22 @@ pub async fn save_profile(
     name: &str,
     about: &str,
     policy: &str,
+    privacy_contact: &str,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO operator_profile (id, name, about, ad_policy_md, updated_at, updated_by) \
-         VALUES (1, $1, $2, $3, $4, $5) \
-         ON CONFLICT (id) DO UPDATE SET name = $1, about = $2, ad_policy_md = $3, updated_at = $4, updated_by = $5",
+        "INSERT INTO operator_profile (id, name, about, ad_policy_md, updated_at, updated_by, privacy_contact) \
+         VALUES (1, $1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (id) DO UPDATE SET name = $1, about = $2, ad_policy_md = $3, updated_at = $4, updated_by = $5, \
+         privacy_contact = $6",
     )
     .bind(name)
     .bind(about)
     .bind(policy)
     .bind(now)
     .bind(actor)
+    .bind(privacy_contact)
     .execute(&mut *tx)
     .await?;
     crate::admin::repo::audit(&mut tx, actor, "operator_profile", None, name).await?;

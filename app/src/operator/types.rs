@@ -110,6 +110,8 @@ pub struct OperatorProfile {
     pub ad_policy_md: String,
     /// The same, rendered and sanitised.
     pub ad_policy_html: String,
+    /// The address members write to about their data (public; may be empty).
+    pub privacy_contact: String,
     /// An admin has filled it in (until then `/about` says so).
     pub configured: bool,
 }

@@ -76,6 +76,7 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
+    let operator = Resource::new(|| (), |_| crate::operator::api::get_about());
     view! {
         <Title text="Privacy and your health data"/>
         <article class="panel prose">
@@ -148,8 +149,25 @@ pub fn PrivacyPage() -> impl IntoView {
             </ul>
             <h2>"Your choices"</h2>
             <p>"Use a pseudonym, decide whether your profile shows that you are a patient or a caregiver, and change your details in Settings."</p>
-            <h2>"Who is responsible"</h2>
-            <p>"The organisation that runs this site, named on "<a href="/about">"About this site"</a>". Write to them about your data; they answer within a month, as the law asks."</p>
+            <h2 id="contact">"Who is responsible"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let operator = operator.await.ok().map(|a| a.profile);
+                    let name = operator.as_ref().map(|p| p.name.clone()).unwrap_or_default();
+                    let contact = operator.map(|p| p.privacy_contact).unwrap_or_default();
+                    view! {
+                        <p>
+                            {name}", which runs this site (see "<a href="/about">"About this site"</a>"). "
+                            {if contact.is_empty() {
+                                view! { "Write to them about your data" }.into_any()
+                            } else {
+                                view! { "Write to "<a href=format!("mailto:{contact}") data-testid="privacy-contact">{contact.clone()}</a>" about your data" }.into_any()
+                            }}
+                            "; they answer within a month, as the law asks."
+                        </p>
+                    }
+                })}
+            </Suspense>
         </article>
     }
 }

@@ -80,12 +80,40 @@ async fn about_shows_the_operator_and_only_approved_advertisers(app: TestApp) {
                 "ad_policy",
                 "We label **every** sponsored message.<script>alert(1)</script>",
             ),
+            ("privacy_contact", "not an address"),
+        ],
+    )
+    .await
+    .error()
+    .field_message("privacy_contact")
+    .expect("a bad privacy contact is a field error");
+    app.call_as(
+        &admin,
+        "operator/save_profile",
+        &[
+            ("name", "Thames Neurology Trust"),
+            ("about", "A charity of neurologists and patients."),
+            (
+                "ad_policy",
+                "We label **every** sponsored message.<script>alert(1)</script>",
+            ),
+            ("privacy_contact", " Data@Thames.example "),
         ],
     )
     .await
     .ok();
     let about = app.call_as(&visitor, "about", &[]).await.ok();
     assert_eq!(about["profile"]["name"], "Thames Neurology Trust");
+    assert_eq!(about["profile"]["privacy_contact"], "data@thames.example");
+    // The privacy notice names the operator and where to write about one's data.
+    let (_, privacy) = app.get("/privacy").await;
+    assert!(
+        privacy.contains("href=\"mailto:data@thames.example\""),
+        "{privacy}"
+    );
+    assert!(privacy.contains("Thames Neurology Trust"));
+    let (_, about_page) = app.get("/about").await;
+    assert!(about_page.contains("href=\"mailto:data@thames.example\""));
     let html = about["profile"]["ad_policy_html"].as_str().unwrap_or("");
     assert!(html.contains("<strong>every</strong>"), "{html}");
     assert!(!html.contains("<script"), "{html}");
