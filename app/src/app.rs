@@ -274,6 +274,16 @@ fn Header() -> impl IntoView {
                         <a href="/settings#account-h">"Send it again or change the address"</a>
                     </p>
                 })}
+                {move || session.me().and_then(|u| u.suspended_until.map(|until| (until, u.suspension_reason))).map(|(until, reason)| view! {
+                    <p class="verify-banner" data-testid="suspension-banner">
+                        {if until >= crate::safety::types::INDEFINITE {
+                            "Your account is suspended until an admin lifts it. ".to_string()
+                        } else {
+                            format!("Your account is suspended until {}. ", crate::ui::format_datetime(until))
+                        }}
+                        "You can read, download and delete your data, but not write. The moderators' reason: “"{reason}"”"
+                    </p>
+                })}
                 {move || session.me().filter(|u| u.consent_withdrawn).map(|_| view! {
                     <p class="verify-banner" data-testid="consent-banner">
                         "You withdrew your consent to our use of your health data: your account is read-only and hidden. "

@@ -54,6 +54,10 @@ pub enum AppError {
     /// until they give it again (Settings) or delete the account.
     #[error("You withdrew your consent to our use of your health data, so your account is read-only and hidden. Give your consent again in Settings to post, reply, vote or send messages.")]
     ConsentWithdrawn,
+    /// A moderator suspended the member: they read, export and delete, but write nothing until
+    /// it ends (the notice under the header says why and until when).
+    #[error("Your account is suspended: you can read, but not post, reply, vote, rate or send messages. The notice at the top of the page says why and until when.")]
+    Suspended,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -87,7 +91,8 @@ impl AppError {
             AppError::Forbidden
             | AppError::CrossOrigin
             | AppError::JoinRequired
-            | AppError::ConsentWithdrawn => 403,
+            | AppError::ConsentWithdrawn
+            | AppError::Suspended => 403,
             AppError::Deleted => 409,
             AppError::NotFound => 404,
             AppError::Validation(_) | AppError::InvalidCredentials | AppError::SafetyCheck => 422,

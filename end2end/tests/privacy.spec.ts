@@ -36,10 +36,13 @@ async function downloadExport(page: Page, handle: string, js: boolean) {
   const files = unzip(fs.readFileSync(await download.path()));
   expect(Object.keys(files)).toEqual(expect.arrayContaining(["index.html", "account.json", "posts.json", "messages.json"]));
   expect(JSON.parse(files["account.json"])[0].handle).toBe(handle);
-  await page.setContent(files["index.html"]);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your HealthCommunity data");
-  await expect(page.getByText(`For @${handle}`)).toBeVisible();
-  await expect(page.getByRole("link", { name: "posts.json" })).toBeVisible();
+  // Opened as the member would, in a tab of its own.
+  const reader = await page.context().newPage();
+  await reader.setContent(files["index.html"]);
+  await expect(reader.getByRole("heading", { level: 1 })).toHaveText("Your HealthCommunity data");
+  await expect(reader.getByText(`For @${handle}`)).toBeVisible();
+  await expect(reader.getByRole("link", { name: "posts.json" })).toBeVisible();
+  await reader.close();
 }
 
 const PASSWORD = "first-password-1";
@@ -59,7 +62,7 @@ async function withdrawAndGiveConsent(page: Page, js: boolean) {
   await data.getByRole("button", { name: "Give consent again" }).click();
   await expect(data.getByTestId("consent-state")).toContainText("You agreed");
   await expect(page.getByTestId("consent-banner")).toHaveCount(0);
-  await data.getByText("Consent history").click();
+  await data.getByText("Consent history", { exact: true }).click();
   await expect(data.getByTestId("consent-history").locator("li")).toHaveCount(3);
 }
 

@@ -27,17 +27,21 @@ pub mod session {
     }
 
     /// The logged-in member who may write, or `Unauthenticated`; `ConsentWithdrawn` for a
-    /// member who withdrew the health-data consent (their account is read-only). Every server
-    /// function that writes or shows the member to others starts here.
+    /// member who withdrew the health-data consent (their account is read-only), `Suspended` for
+    /// one a moderator suspended. Every server function that writes or shows the member to
+    /// others starts here.
     pub async fn require() -> Result<CurrentUser, AppError> {
         let user = require_reader().await?;
         if user.consent_withdrawn {
             return Err(AppError::ConsentWithdrawn);
         }
+        if user.suspended_until.is_some() {
+            return Err(AppError::Suspended);
+        }
         Ok(user)
     }
 
-    /// The logged-in member, consent withdrawn or not: only for what such a member may still do
+    /// The logged-in member, consent withdrawn, suspended or not: only for what such a member may still do
     /// (read their own settings, notifications and messages, change the password or address,
     /// give the consent again, download their data, delete the account).
     pub async fn require_reader() -> Result<CurrentUser, AppError> {

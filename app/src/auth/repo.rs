@@ -353,7 +353,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
                             u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages, \
-                            u.email_verified_at, u.consent_withdrawn_at";
+                            u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -374,6 +374,10 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         consent_withdrawn: r
             .try_get::<Option<i64>, _>("consent_withdrawn_at")?
             .is_some(),
+        suspended_until: r
+            .try_get::<Option<i64>, _>("suspended_until")?
+            .filter(|until| *until > now_ms()),
+        suspension_reason: r.try_get("suspension_reason")?,
     })
 }
 

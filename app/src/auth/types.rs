@@ -237,6 +237,10 @@ pub struct CurrentUser {
     pub email_verified: bool,
     /// The member withdrew the health-data consent: read-only and hidden until given again.
     pub consent_withdrawn: bool,
+    /// Suspended until then (a moderator's sanction; `None` when not suspended now).
+    pub suspended_until: Option<i64>,
+    /// Why, as the moderator wrote it (shown only to the member).
+    pub suspension_reason: String,
 }
 
 /// The page behind an e-mail link (verification or password reset).

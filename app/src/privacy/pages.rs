@@ -172,6 +172,8 @@ fn ConsentPart(
 #[component]
 fn DeletePart() -> impl IntoView {
     let delete = ServerAction::<DeleteAccount>::new();
+    // The header follows: logged out once the request is made.
+    expect_context::<Session>().refresh_after(delete);
     let err = action_error(delete);
     view! {
         <h3 id="delete">"Delete my account"</h3>

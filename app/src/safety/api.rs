@@ -1,4 +1,4 @@
-//! Safety server functions: the moderation queue and a moderator's review of a flag.
+//! Safety server functions: the moderation queue, a moderator's review of a flag, and sanctions.
 
 use super::types::*;
 use crate::error::AppError;
@@ -43,6 +43,59 @@ pub async fn dismiss_report(id: i64) -> Result<(), AppError> {
     }
     .await;
     crate::state::finish(result)
+}
+
+/// Warns or suspends a member (site moderators and admins), or lifts a suspension (admins):
+/// `action` is one of [`SANCTIONS`]; a reason is required for a warning or a suspension and is
+/// shown to the member. Audited.
+#[server(endpoint = "mod/sanction")]
+pub async fn sanction_member(
+    sanction_handle: String,
+    action: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        if !super::sanctions::may_sanction(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let handle = sanction_handle
+            .trim()
+            .trim_start_matches('@')
+            .to_lowercase();
+        if handle.is_empty() {
+            return Err(AppError::field(
+                "sanction_handle",
+                "Enter the member's handle.",
+            ));
+        }
+        if action == "lift" {
+            return super::sanctions::lift(&state.db, &user, &handle).await;
+        }
+        let kind = SanctionKind::parse(&action)
+            .ok_or_else(|| AppError::field("action", "Choose what to do."))?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::field(
+                "reason",
+                "Say why in up to 500 characters: the member will read it.",
+            ));
+        }
+        super::sanctions::sanction(&state.db, &user, &handle, kind, reason).await?;
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "sanction",
+        &[
+            ("sanction_handle", &sanction_handle),
+            ("action", &action),
+            ("reason", &reason),
+        ],
+        result,
+    )
 }
 
 /// The check every write path runs before it stores what a member wrote: `None` when nothing

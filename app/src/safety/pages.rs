@@ -1,8 +1,8 @@
 //! Safety UI: the helplines panel, the watch that shows it while a member writes (and as the no-JavaScript confirmation step), and the moderation queue at `/mod`.
 
-use super::api::{get_mod_queue, DismissReport, ReviewFlag};
+use super::api::{get_mod_queue, DismissReport, ReviewFlag, SanctionMember};
 use super::crisis::helplines;
-use super::types::{since, REMOVAL_REASONS, REPORT_REASONS};
+use super::types::{since, REMOVAL_REASONS, REPORT_REASONS, SANCTIONS};
 use crate::error::AppError;
 use crate::posts::api::{RemoveContent, ReportContent, RestoreContent};
 use crate::ui::ErrorView;
@@ -150,6 +150,12 @@ pub fn ModQueuePage() -> impl IntoView {
                 }.into_any()
             })}
         </Transition>
+        {move || {
+            expect_context::<crate::session::Session>()
+                .me()
+                .filter(|u| u.is_moderator || u.is_admin)
+                .map(|_| view! { <SanctionPanel/> })
+        }}
     }
 }
 
@@ -172,6 +178,9 @@ fn ReportList(
                         None => format!("/p/{}", r.post_id),
                     };
                     let what = if r.reply_id.is_some() { "Reply" } else { "Post" };
+                    let sanctions = expect_context::<crate::session::Session>()
+                        .me()
+                        .is_some_and(|u| u.is_moderator || u.is_admin);
                     view! {
                         <li class="card flag-item report-item">
                             <p class="flag-meta">
@@ -197,6 +206,9 @@ fn ReportList(
                                     <button type="submit" class="button">"Dismiss: leave it up"</button>
                                 </ActionForm>
                                 {(!r.removed).then(|| view! { <RemoveForm action=remove post_id=r.post_id reply_id=r.reply_id/> })}
+                                {sanctions.then(|| view! {
+                                    <a class="button" href=format!("/mod?sanction={}#sanction-h", r.author)>"Warn or suspend @"{r.author.clone()}</a>
+                                })}
                             </div>
                         </li>
                     }
@@ -302,5 +314,39 @@ pub fn RemovedNote(
                 </ActionForm>
             })}
         </div>
+    }
+}
+
+/// Site moderators and admins: warn or suspend a member, or (admins) lift a suspension.
+#[component]
+pub fn SanctionPanel() -> impl IntoView {
+    use crate::ui::{action_error, field_error, Field, FieldMessage, FormAlert, Saved};
+    let action = ServerAction::<SanctionMember>::new();
+    let err = action_error(action);
+    // "Warn or suspend @author" on a report fills the handle in.
+    let named = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("sanction"));
+    view! {
+        <section class="panel" aria-labelledby="sanction-h">
+            <h2 id="sanction-h">"Warn or suspend a member"</h2>
+            <p class="hint">"A suspended member can still read, download and delete their data, but cannot post, reply, vote, rate or send messages. They see your reason and until when. Everything here goes into the audit log."</p>
+            <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Warn or suspend a member">
+                <FormAlert error=err/>
+                <Saved action=action message="Done. The member has been told."/>
+                <Field label="Member's handle" name="sanction_handle" value=named error=field_error(err, "sanction_handle")/>
+                <div class="field">
+                    <label for="f-action">"What to do"</label>
+                    <select id="f-action" name="action" aria-describedby="f-action-error">
+                        {SANCTIONS.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                    </select>
+                    <FieldMessage id="f-action-error".into() error=field_error(err, "action")/>
+                </div>
+                <div class="field" class:has-error=move || field_error(err, "reason").get().is_some()>
+                    <label for="f-reason">"Reason (the member reads it)"</label>
+                    <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error"></textarea>
+                    <FieldMessage id="f-reason-error".into() error=field_error(err, "reason")/>
+                </div>
+                <button type="submit" class="button primary">"Apply"</button>
+            </ActionForm>
+        </section>
     }
 }

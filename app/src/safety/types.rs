@@ -141,3 +141,35 @@ mod tests {
         assert_eq!(reason_label(REPORT_REASONS, "nope"), None);
     }
 }
+
+/// "Until an admin lifts it": far enough to never end on its own (9999-12-31), small enough for
+/// any backend.
+pub const INDEFINITE: i64 = 253_402_300_799_000;
+
+/// A moderator's sanction: a warning, or a suspension for some days (0: until an admin lifts it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SanctionKind {
+    Warn,
+    Suspend(i64),
+}
+
+/// The sanction form's choices: (value, label).
+pub const SANCTIONS: &[(&str, &str)] = &[
+    ("warn", "Warn (a notification, nothing else)"),
+    ("1", "Suspend for 1 day"),
+    ("7", "Suspend for 7 days"),
+    ("30", "Suspend for 30 days"),
+    ("0", "Suspend until an admin lifts it"),
+    ("lift", "Lift a suspension (admins)"),
+];
+
+impl SanctionKind {
+    /// From the form's value; `None` for "lift" and anything unknown.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "warn" => Some(SanctionKind::Warn),
+            "1" | "7" | "30" | "0" => raw.parse().ok().map(SanctionKind::Suspend),
+            _ => None,
+        }
+    }
+}

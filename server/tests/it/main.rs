@@ -23,6 +23,7 @@ mod posts;
 mod privacy;
 mod render_watch;
 mod safety;
+mod sanctions;
 mod scale_seed;
 mod search;
 mod security;
