@@ -58,6 +58,30 @@ pub mod session {
         }
     }
 
+    /// Checks the member's password before a sensitive change (limited per account like a
+    /// login): a field error on `field` when it is wrong.
+    pub async fn confirm_password(
+        state: &AppState,
+        user: i64,
+        password: &str,
+        field: &str,
+        wrong: &str,
+    ) -> Result<(), AppError> {
+        let limits = &state.settings.limits;
+        repo::hit_rate_limit(
+            &state.db,
+            &format!("password:account:{user}"),
+            limits.login_per_account,
+            limits.window_ms,
+        )
+        .await?;
+        let stored = repo::password_hash_of(&state.db, user).await?;
+        if !repo::verify_password(state, password, Some(stored)).await? {
+            return Err(AppError::field(field, wrong));
+        }
+        Ok(())
+    }
+
     pub fn token() -> Option<String> {
         request_parts().ok().and_then(|p| cookie(&p, COOKIE))
     }
@@ -437,21 +461,14 @@ pub async fn change_password(
         }
         c.finish()?;
         let new = new.ok_or(AppError::Internal)?;
-        let limits = &state.settings.limits;
-        repo::hit_rate_limit(
-            &state.db,
-            &format!("password:account:{}", user.id),
-            limits.login_per_account,
-            limits.window_ms,
+        session::confirm_password(
+            &state,
+            user.id,
+            &current_password,
+            "current_password",
+            "This is not your current password.",
         )
         .await?;
-        let stored = repo::password_hash_of(&state.db, user.id).await?;
-        if !repo::verify_password(&state, &current_password, Some(stored)).await? {
-            return Err(AppError::field(
-                "current_password",
-                "This is not your current password.",
-            ));
-        }
         let hash = repo::hash_password(&state, new.as_str()).await?;
         let token = session::token().unwrap_or_default();
         repo::set_password(
@@ -493,7 +510,6 @@ pub async fn resend_verification() -> Result<(), AppError> {
 /// link sent to the new one is used.
 #[server(endpoint = "change_email")]
 pub async fn change_email(new_email: String, password: String) -> Result<(), AppError> {
-    use super::repo;
     use crate::error::Checker;
     let result = async {
         let state = crate::state::app_state()?;
@@ -505,18 +521,14 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
         }
         c.finish()?;
         let e = e.ok_or(AppError::Internal)?;
-        let limits = &state.settings.limits;
-        repo::hit_rate_limit(
-            &state.db,
-            &format!("password:account:{}", user.id),
-            limits.login_per_account,
-            limits.window_ms,
+        session::confirm_password(
+            &state,
+            user.id,
+            &password,
+            "password",
+            "This is not your password.",
         )
         .await?;
-        let stored = repo::password_hash_of(&state.db, user.id).await?;
-        if !repo::verify_password(&state, &password, Some(stored)).await? {
-            return Err(AppError::field("password", "This is not your password."));
-        }
         super::email::change_address(&state.db, &state.settings.public_url, user.id, e.as_str())
             .await?;
         tracing::info!(user_id = user.id, "new e-mail address asked for");

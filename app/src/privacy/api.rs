@@ -84,7 +84,6 @@ pub async fn delete_account(
     confirm_password: String,
     words: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::repo;
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require_reader().await?;
@@ -99,21 +98,14 @@ pub async fn delete_account(
                 "Enter your password to delete your account.",
             ));
         }
-        let limits = &state.settings.limits;
-        repo::hit_rate_limit(
-            &state.db,
-            &format!("password:account:{}", user.id),
-            limits.login_per_account,
-            limits.window_ms,
+        session::confirm_password(
+            &state,
+            user.id,
+            &confirm_password,
+            "confirm_password",
+            "This is not your password.",
         )
         .await?;
-        let stored = repo::password_hash_of(&state.db, user.id).await?;
-        if !repo::verify_password(&state, &confirm_password, Some(stored)).await? {
-            return Err(AppError::field(
-                "confirm_password",
-                "This is not your password.",
-            ));
-        }
         super::repo::request_deletion(&state.db, &state.settings.public_url, user.id, keep_words)
             .await?;
         session::end(&state).await?;

@@ -57,6 +57,24 @@ async fn reply(app: &TestApp, c: &Client, post: i64, body: &str) -> i64 {
     .expect("reply id")
 }
 
+/// The clinic "north", owned by `owner_oz` (who must have signed up).
+async fn north_clinic(app: &TestApp, admin: &Client) {
+    app.call_as(
+        admin,
+        "directory/create_clinic",
+        &[
+            ("name", "North Clinic"),
+            ("slug", "north"),
+            ("city", "Berlin"),
+            ("lat", "52.52"),
+            ("lon", "13.405"),
+            ("owner", "owner_oz"),
+        ],
+    )
+    .await
+    .ok();
+}
+
 async fn id_of(app: &TestApp, handle: &str) -> i64 {
     sqlx::query("SELECT id FROM users WHERE handle = $1")
         .bind(handle)
@@ -174,20 +192,7 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     // A clinic Cleo rates and writes to.
     let owner = member(&app, "owner_oz").await;
     drop(owner);
-    app.call_as(
-        &admin,
-        "directory/create_clinic",
-        &[
-            ("name", "North Clinic"),
-            ("slug", "north"),
-            ("city", "Berlin"),
-            ("lat", "52.52"),
-            ("lon", "13.405"),
-            ("owner", "owner_oz"),
-        ],
-    )
-    .await
-    .ok();
+    north_clinic(&app, &admin).await;
     let stars_before = scalar(
         &app,
         "SELECT rating_count FROM providers WHERE slug = 'north'",
@@ -739,20 +744,7 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     let ben = member(&app, "export_ben").await;
     let cy = member(&app, "export_cy").await;
     member(&app, "owner_oz").await;
-    app.call_as(
-        &admin,
-        "directory/create_clinic",
-        &[
-            ("name", "North Clinic"),
-            ("slug", "north"),
-            ("city", "Berlin"),
-            ("lat", "52.52"),
-            ("lon", "13.405"),
-            ("owner", "owner_oz"),
-        ],
-    )
-    .await
-    .ok();
+    north_clinic(&app, &admin).await;
     let mine = post(&app, &ana, "Ana asks about relapses", "ana-post-text").await;
     let bens = post(&app, &ben, "Ben asks", "ben-post-text").await;
     reply(&app, &ana, bens, "ana-reply-text").await;
