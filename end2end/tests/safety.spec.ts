@@ -164,3 +164,24 @@ test("a member reports a reply; the community moderator removes it with a reason
   await expect(row).toContainText("No adverts, please.");
   for (const p of [spammer, moderator, visitor, admin]) await p.context().close();
 });
+
+test("a site moderator suspends a member from /mod, and the member sees why and until when", async ({ browser }) => {
+  const member = await freshPage(browser);
+  const handle = uniqueHandle("suspended");
+  await signUp(member, handle, "first-password-1");
+  const admin = await freshPage(browser);
+  await logIn(admin, "demo_admin", DEMO_PASSWORD);
+  await admin.goto("/mod");
+  await hydrated(admin);
+  const form = admin.getByRole("form", { name: "Warn or suspend a member" });
+  await form.getByLabel("Member's handle").fill(handle);
+  await form.getByLabel("What to do").selectOption("7");
+  await form.getByLabel("Reason (the member reads it)").fill("Advertising in every thread.");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await expect(form.getByText("Done. The member has been told.")).toBeVisible();
+  expect(await accessibilityProblems(admin)).toEqual([]);
+  await member.goto("/");
+  const banner = member.getByTestId("suspension-banner");
+  await expect(banner).toContainText("Advertising in every thread.");
+  await expect(banner).toContainText("suspended until");
+});

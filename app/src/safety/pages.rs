@@ -97,6 +97,7 @@ pub fn ModQueuePage() -> impl IntoView {
                 };
                 let now = q.now;
                 let reports = q.reports.clone();
+                let can_sanction = q.can_sanction;
                 view! {
                     <section class="panel">
                         <h1>"Moderation queue"</h1>
@@ -146,16 +147,11 @@ pub fn ModQueuePage() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     </section>
-                    <ReportList reports=reports now=now dismiss=dismiss remove=remove/>
+                    <ReportList reports=reports now=now dismiss=dismiss remove=remove can_sanction=can_sanction/>
+                    {can_sanction.then(|| view! { <SanctionPanel/> })}
                 }.into_any()
             })}
         </Transition>
-        {move || {
-            expect_context::<crate::session::Session>()
-                .me()
-                .filter(|u| u.is_moderator || u.is_admin)
-                .map(|_| view! { <SanctionPanel/> })
-        }}
     }
 }
 
@@ -166,6 +162,8 @@ fn ReportList(
     now: i64,
     dismiss: ServerAction<DismissReport>,
     remove: ServerAction<RemoveContent>,
+    /// Site moderators and admins get "Warn or suspend @author" on each report.
+    can_sanction: bool,
 ) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="reports-h">
@@ -178,9 +176,6 @@ fn ReportList(
                         None => format!("/p/{}", r.post_id),
                     };
                     let what = if r.reply_id.is_some() { "Reply" } else { "Post" };
-                    let sanctions = expect_context::<crate::session::Session>()
-                        .me()
-                        .is_some_and(|u| u.is_moderator || u.is_admin);
                     view! {
                         <li class="card flag-item report-item">
                             <p class="flag-meta">
@@ -206,7 +201,7 @@ fn ReportList(
                                     <button type="submit" class="button">"Dismiss: leave it up"</button>
                                 </ActionForm>
                                 {(!r.removed).then(|| view! { <RemoveForm action=remove post_id=r.post_id reply_id=r.reply_id/> })}
-                                {sanctions.then(|| view! {
+                                {can_sanction.then(|| view! {
                                     <a class="button" href=format!("/mod?sanction={}#sanction-h", r.author)>"Warn or suspend @"{r.author.clone()}</a>
                                 })}
                             </div>

@@ -232,6 +232,7 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
         flags,
         reports,
         now: now_ms(),
+        can_sanction: user.is_moderator || user.is_admin,
     })
 }
 

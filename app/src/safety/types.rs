@@ -74,6 +74,8 @@ pub struct ModQueue {
     pub reports: Vec<ReportItem>,
     /// When the page was made (for "posted 2 hours ago").
     pub now: i64,
+    /// The viewer is a site moderator or an admin: they may warn and suspend.
+    pub can_sanction: bool,
 }
 
 /// What a moderator decided about a flag.
