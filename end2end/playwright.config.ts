@@ -63,6 +63,9 @@ export default defineConfig({
       // Every test signs up and logs in from 127.0.0.1: lift the per-address limits (the limits
       // themselves are covered by the integration tests).
       HC_LOGIN_LIMIT_PER_IP: "100000",
+      // Eleven journeys log in as demo_admin from fresh browsers: over the per-account limit of
+      // ten (a known browser is exempt, a fresh context is not).
+      HC_LOGIN_LIMIT_PER_ACCOUNT: "100000",
       HC_SIGNUP_LIMIT_PER_IP: "100000",
       // The paging journey creates 21 posts as one member (the hourly write limits are covered
       // by the integration tests, too).

@@ -143,7 +143,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
                 <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
-                <Route path=path!("/goodbye") view=GoodbyePage/>
+                <Route path=path!("/goodbye") view=GoodbyePage ssr=SsrMode::Async/>
                 <Route path=path!("/c") view=CommunitiesPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/edit") view=CommunityFormPage ssr=SsrMode::Async/>
