@@ -100,9 +100,9 @@ test("the member downloads their data, withdraws and gives consent, and cancels 
   await deleteAndCancel(page, handle, true);
 });
 
-test("the privacy notice explains withdrawal, deletion and how long things are kept", async ({ page }) => {
+test("the privacy notice explains the export, withdrawal, deletion, how long things are kept and whom to ask", async ({ page }) => {
   await page.goto("/privacy");
-  for (const id of ["retention", "withdraw", "delete"]) {
+  for (const id of ["retention", "export", "withdraw", "delete", "contact"]) {
     await expect(page.locator(`#${id}`)).toBeVisible();
   }
   expect(await accessibilityProblems(page)).toEqual([]);

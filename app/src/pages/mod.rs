@@ -116,6 +116,15 @@ pub fn PrivacyPage() -> impl IntoView {
                 <li>"The text of mails we send: 30 days, then only that a mail was sent. Links in mails: 3 days (confirming an address) or an hour (a new password), deleted a day after they expire."</li>
                 <li>"Visitor counts: no cookie; a daily random code that cannot be traced back to you is forgotten the next day."</li>
             </ul>
+            <h2 id="export">"Getting a copy of your data"</h2>
+            <p>
+                "In Settings, under “Your data”, “Prepare a copy of my data” builds a zip file of everything your account holds: "
+                "your account and settings, consent history, posts, answers, votes, ratings, direct messages you sent and received, "
+                "requests to clinics, communities, groups, notifications, invitations, and when you logged in — as JSON files other "
+                "services can read, with a page (index.html) to read it yourself. It is ready within minutes; we notify you and "
+                "e-mail a link. Only you can download it, for 7 days; then it is deleted. It holds nothing of other members' "
+                "beyond what you were shown (the handle of someone you wrote to, and your conversation)."
+            </p>
             <h2 id="withdraw">"Withdrawing your consent"</h2>
             <p>
                 "In Settings, under “Your data”, one button withdraws your consent — as easily as you gave it. From then on "
