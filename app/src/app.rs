@@ -22,7 +22,7 @@ use crate::pages::{HomePage, PrivacyPage};
 use crate::posts::pages::{NewPostPage, PostPage};
 use crate::privacy::pages::GoodbyePage;
 use crate::profiles::pages::{ProfilePage, SettingsPage};
-use crate::safety::pages::ModQueuePage;
+use crate::safety::pages::{ModQueuePage, WatchedWordsPage};
 use crate::search::pages::SearchPage;
 use crate::session::Session;
 use crate::sponsor::pages::SponsorPage;
@@ -140,6 +140,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/admin/analytics") view=AnalyticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/sponsor") view=SponsorPage ssr=SsrMode::Async/>
                 <Route path=path!("/mod") view=ModQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/mod/words") view=WatchedWordsPage ssr=SsrMode::Async/>
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
                 <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>

@@ -185,3 +185,73 @@ test("a site moderator suspends a member from /mod, and the member sees why and 
   await expect(banner).toContainText("Advertising in every thread.");
   await expect(banner).toContainText("suspended until");
 });
+
+test("a new community holds a new member's first post until a moderator approves it; a watched word blocks with its name and keeps the text", async ({ browser }) => {
+  const admin = await freshPage(browser);
+  await logIn(admin, "demo_admin", DEMO_PASSWORD);
+  const slug = `held-${Date.now().toString(36)}`;
+  const name = `Held ${slug.slice(5)}`;
+  await admin.goto("/communities/new");
+  await hydrated(admin);
+  await admin.getByLabel("Name").fill(name);
+  await admin.getByLabel("Address").fill(slug);
+  await admin.getByLabel("Plain-language description").fill("A community that holds new members' first posts.");
+  // A new community holds new members' first posts unless the admin says otherwise.
+  await expect(admin.getByLabel("Hold new members' first posts for a moderator's approval")).toBeChecked();
+  await admin.getByRole("button", { name: "Save community" }).click();
+  await expect(admin).toHaveURL(new RegExp(`/c/${slug}$`));
+
+  // Its watched words: one that blocks.
+  await admin.goto(`/mod/words?c=${slug}`);
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText(`Watched words: ${name}`);
+  await hydrated(admin);
+  await admin.getByLabel("Words or phrases, one per line").fill("zorblax tonic");
+  await admin.getByLabel("Block: the form says which word and nothing is posted").check();
+  await admin.getByRole("button", { name: "Add to the list" }).click();
+  await expect(admin.locator(".watched-list")).toContainText("zorblax tonic");
+  expect(await accessibilityProblems(admin)).toEqual([]);
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.screenshot({ path: "test-results/watched-words-390.png", fullPage: true });
+  await admin.setViewportSize({ width: 1280, height: 900 });
+
+  // A new member: the word is named and nothing typed is lost (without JavaScript too).
+  const member = await freshPage(browser, { javaScriptEnabled: false });
+  await signUp(member, uniqueHandle("newbie"), "newbie-password-1", { js: false });
+  await member.goto(`/c/${slug}`);
+  await member.getByRole("button", { name: `Join ${name}` }).click();
+  await expect(member.getByText("You are a member")).toBeVisible();
+  await member.getByRole("link", { name: "Start a discussion" }).click();
+  await member.getByLabel("Start a discussion").check();
+  const title = `First steps ${slug}`;
+  await member.getByLabel("Title", { exact: true }).fill(title);
+  await member.getByLabel("Details").fill("Has anyone tried zorblax tonic for fatigue?");
+  await member.getByRole("button", { name: "Post" }).click();
+  await expect(member.locator("main")).toContainText("“zorblax tonic” is not allowed here");
+  await expect(member.getByLabel("Title", { exact: true })).toHaveValue(title);
+  await expect(member.getByLabel("Details")).toHaveValue("Has anyone tried zorblax tonic for fatigue?");
+  await member.getByLabel("Details").fill("Hello, I was diagnosed last month. What helped you most?");
+  await member.getByRole("button", { name: "Post" }).click();
+  await expect(member.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(member.getByTestId("awaiting-approval")).toContainText("Waiting for a moderator");
+  await member.screenshot({ path: "test-results/awaiting-approval.png", fullPage: true });
+  const postUrl = member.url().replace(/[?#].*$/, "");
+
+  // Nobody else sees it yet.
+  const visitor = await freshPage(browser);
+  expect((await visitor.goto(postUrl))?.status()).toBe(404);
+  await visitor.goto(`/c/${slug}`);
+  await expect(visitor.locator("main")).not.toContainText(title);
+
+  // The admin approves it from the queue; then everyone reads it and the author is told.
+  await admin.goto("/mod");
+  await hydrated(admin);
+  const item = admin.locator(".flag-item", { hasText: title });
+  await expect(item).toContainText("New member");
+  await item.getByRole("button", { name: "Approve" }).click();
+  await expect(admin.locator(".flag-item", { hasText: title })).toHaveCount(0);
+  expect((await visitor.goto(postUrl))?.status()).toBe(200);
+  await expect(visitor.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await member.goto("/notifications");
+  await expect(member.locator("main")).toContainText("approved your post");
+  for (const p of [admin, member, visitor]) await p.context().close();
+});

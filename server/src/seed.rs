@@ -292,6 +292,8 @@ async fn demo_communities(state: &AppState, admin_id: Option<i64>) -> Result<usi
             description: c.description.into(),
             rules: c.rules.into(),
             colour: c.colour.into(),
+            // The demo stays lively: its members post at once.
+            hold_new_members: false,
         };
         repo::create(db, admin, &input)
             .await

@@ -58,6 +58,8 @@ pub async fn save_community(
     description: String,
     rules: String,
     colour: String,
+    /// Present (a ticked box) when new members' first posts wait for approval.
+    hold_new_members: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
@@ -73,6 +75,7 @@ pub async fn save_community(
                 .unwrap_or_default(),
             rules: c.check("rules", parse_rules(&rules)).unwrap_or_default(),
             colour: c.check("colour", parse_colour(&colour)).unwrap_or_default(),
+            hold_new_members: hold_new_members.is_some(),
         };
         c.finish()?;
         if current_slug.is_empty() {
@@ -92,6 +95,10 @@ pub async fn save_community(
             ("description", &description),
             ("rules", &rules),
             ("colour", &colour),
+            (
+                "hold_new_members",
+                &hold_new_members.clone().unwrap_or_default(),
+            ),
         ],
         result,
     )

@@ -310,6 +310,12 @@ pub fn CommunityFormPage() -> impl IntoView {
                 let description = v("description", s.as_ref().map(|s| s.description.clone())).unwrap_or_default();
                 let rules = v("rules", current.as_ref().map(|d| d.rules.clone())).unwrap_or_default();
                 let colour = v("colour", s.as_ref().map(|s| s.colour.clone())).unwrap_or_else(|| "teal".into());
+                // On for a new community; after a refused save, as it was sent.
+                let hold = if echo.is_empty() {
+                    current.as_ref().is_none_or(|d| d.hold_new_members)
+                } else {
+                    echoed(&echo, "hold_new_members").is_some_and(|v| !v.is_empty())
+                };
                 view! {
                     <Title text=title/>
                     <section class="panel narrow">
@@ -341,6 +347,13 @@ pub fn CommunityFormPage() -> impl IntoView {
                                     {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=colour == *k>{*t}</option> }).collect_view()}
                                 </select>
                                 <FieldMessage id="f-colour-error".into() error=field_error(err, "colour")/>
+                            </div>
+                            <div class="field">
+                                <label class="choice">
+                                    <input type="checkbox" name="hold_new_members" value="on" checked=hold aria-describedby="f-hold-hint"/>
+                                    <span>"Hold new members' first posts for a moderator's approval"</span>
+                                </label>
+                                <p class="hint" id="f-hold-hint">"A member's first 2 posts and first 3 replies here wait for a moderator, and they may post links only once one is approved. Verified clinicians, moderators and members with 5 approved posts skip it."</p>
                             </div>
                             <button type="submit" class="button primary">"Save community"</button>
                         </ActionForm>

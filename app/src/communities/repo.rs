@@ -34,7 +34,7 @@ pub async fn detail(
     viewer: Option<(i64, bool)>,
 ) -> Result<Option<CommunityDetail>, AppError> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, c.rules, \
+        "SELECT {SUMMARY_COLUMNS}, c.rules, c.hold_new_members, \
            (SELECT is_moderator FROM community_members m WHERE m.community_id = c.id AND m.user_id = $2) AS membership \
          FROM communities c WHERE c.slug = $1"
     );
@@ -63,6 +63,7 @@ pub async fn detail(
         is_member: viewer.map(|_| membership.is_some()),
         can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.1),
         can_manage: viewer.is_some_and(|v| v.1),
+        hold_new_members: row.try_get::<i64, _>("hold_new_members")? != 0,
     }))
 }
 
@@ -73,6 +74,8 @@ pub struct CommunityInput {
     pub description: String,
     pub rules: String,
     pub colour: String,
+    /// Hold new members' first posts and replies for approval (on for a new community).
+    pub hold_new_members: bool,
 }
 
 fn slug_taken(e: sqlx::Error) -> AppError {
@@ -88,8 +91,8 @@ pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), Ap
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO communities (slug, name, description, rules, colour, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO communities (slug, name, description, rules, colour, created_by, created_at, updated_at, \
+           hold_new_members) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
     )
     .bind(&c.slug)
     .bind(&c.name)
@@ -98,6 +101,7 @@ pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), Ap
     .bind(&c.colour)
     .bind(admin_id)
     .bind(now)
+    .bind(i64::from(c.hold_new_members))
     .execute(&mut *tx)
     .await
     .map_err(slug_taken)?;
@@ -116,8 +120,8 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE communities SET slug = $1, name = $2, description = $3, rules = $4, colour = $5, updated_at = $6 \
-         WHERE slug = $7",
+        "UPDATE communities SET slug = $1, name = $2, description = $3, rules = $4, colour = $5, updated_at = $6, \
+         hold_new_members = $8 WHERE slug = $7",
     )
     .bind(&c.slug)
     .bind(&c.name)
@@ -126,6 +130,7 @@ pub async fn update(
     .bind(&c.colour)
     .bind(now_ms())
     .bind(current_slug)
+    .bind(i64::from(c.hold_new_members))
     .execute(&mut *tx)
     .await
     .map_err(slug_taken)?;

@@ -25,6 +25,8 @@ pub struct CommunityDetail {
     pub can_moderate: bool,
     /// An admin: may edit the community and appoint its moderators.
     pub can_manage: bool,
+    /// New members' first posts and replies wait for a moderator's approval.
+    pub hold_new_members: bool,
 }
 
 /// The URL name of a community: 2–40 lowercase letters, digits and single hyphens.

@@ -28,6 +28,8 @@ pub struct Db {
     pub hub: Arc<Hub>,
     /// The PostgreSQL URL, for the LISTEN connection (never printed).
     listen_url: Option<Arc<str>>,
+    /// Compiled watched-word lists, per community (see `safety::watched`).
+    pub watched: Arc<crate::safety::watched::WatchCache>,
 }
 
 impl std::fmt::Debug for Db {
@@ -263,6 +265,7 @@ impl Db {
             backend,
             hub: Arc::new(Hub::default()),
             listen_url: (backend == Backend::Postgres).then(|| Arc::from(url.as_str())),
+            watched: Arc::default(),
         })
     }
 
@@ -338,6 +341,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
     ),
     ("outbox_token_key", "outbox.token"),
     ("support_groups_slug_key", "support_groups.slug"),
+    // An index on an expression: SQLite names the index instead of columns.
+    ("watched_words_key", "index 'watched_words_key'"),
 ];
 
 /// Whether `e` is a violation of the unique constraint `name` (one of [`UNIQUE_CONSTRAINTS`]),
@@ -420,12 +425,15 @@ mod tests {
                 if let ["CREATE", "UNIQUE", "INDEX", name, "ON", rest @ ..] = words.as_slice() {
                     let rest = rest.join(" ");
                     let (t, c) = rest.split_once('(').expect("index columns");
-                    let cols = c
-                        .trim_end_matches([')', ';'])
-                        .split(',')
-                        .map(|c| format!("{}.{}", t.trim(), c.trim()))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let c = c.trim_end_matches([')', ';']);
+                    let cols = if c.contains('(') {
+                        format!("index '{name}'")
+                    } else {
+                        c.split(',')
+                            .map(|c| format!("{}.{}", t.trim(), c.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
                     found.push((name.to_string(), cols));
                 }
             }

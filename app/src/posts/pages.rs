@@ -627,6 +627,19 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 {format_date(post.created_at)}
                 {p.edited_at.filter(|_| !p.deleted).map(|t| view! { " · edited " {format_date(t)} })}
             </p>
+            {p.awaiting_approval.then(|| if p.mine {
+                view! {
+                    <p class="alert alert-warn" role="status" data-testid="awaiting-approval">
+                        "Waiting for a moderator: only you and the moderators can see this until a moderator approves it. You will be told when they have."
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="alert alert-warn" role="status" data-testid="awaiting-approval">
+                        "This waits for a moderator's approval: nobody else can see it yet. " <a href="/mod">"Approve or reject it in the moderation queue"</a>
+                    </p>
+                }.into_any()
+            })}
             <FormAlert error=action_err/>
             // After a report: the redirect's `?reported=1` (no JavaScript) or the action's answer.
             {move || (query.read().get("reported").is_some() || matches!(a.report.value().get(), Some(Ok(_)))).then(|| view! {
@@ -742,6 +755,15 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                         view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
                     } else if editing() && r.mine {
                         view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
+                    } else if r.awaiting_approval {
+                        view! {
+                            <p class="alert alert-warn" role="status">{if r.mine {
+                                "Waiting for a moderator: only you and the moderators can see this reply until it is approved."
+                            } else {
+                                "This reply waits for a moderator's approval: nobody else can see it yet."
+                            }}</p>
+                            <div class="user-html" inner_html=r.body_html.clone()></div>
+                        }.into_any()
                     } else {
                         view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
                     }

@@ -6,6 +6,7 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::markdown;
 use crate::notifications as notify;
+use crate::safety::trust::{screen, Screened, Writing};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -501,7 +502,7 @@ pub async fn community_pinned(
 /// The SQL of a thread's replies (one query for the whole thread, with the viewer's votes).
 pub const THREAD_SQL: &str =
     "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, r.held_at, \
-     r.removed_at, r.removed_reason, \
+     r.awaiting_approval, r.removed_at, r.removed_reason, \
      r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.kind AS author_kind, \
      u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted, \
      CASE WHEN EXISTS (SELECT 1 FROM posts pp WHERE pp.id = r.post_id AND pp.group_id IS NOT NULL \
@@ -519,7 +520,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     let readable_sql = readable(&mut params, viewer);
     let sql = format!(
         "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, p.group_id, p.held_at, \
-           p.removed_at, p.removed_reason, \
+           p.awaiting_approval, p.removed_at, p.removed_reason, \
            g.kind AS group_kind, {readable_sql} AS readable, \
            (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = {v}) AS membership, \
            (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
@@ -554,6 +555,11 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
     let can_moderate =
         group_membership == Some(1) || (!closed_group && (membership == Some(1) || is_admin));
+    // Waiting for approval: it does not exist for anyone but its author and the moderators.
+    let awaiting_approval = row.try_get::<i64, _>("awaiting_approval")? != 0;
+    if awaiting_approval && !mine && !can_moderate {
+        return Err(AppError::NotFound);
+    }
     // Removed by a moderator: the words (and why) only for the author and the moderators.
     let removed = row.try_get::<Option<i64>, _>("removed_at")?.is_some();
     let removed_hidden = removed && !mine && !can_moderate;
@@ -580,12 +586,26 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
             .fetch_all(&db.pool)
             .await?;
         let question = post.kind == PostKind::Question;
-        let stored = rows
-            .iter()
+        // A reply waiting for approval is left out for everyone but its author and the
+        // moderators (nobody else can have answered it).
+        let visible = |r: &AnyRow| -> Result<bool, AppError> {
+            let awaiting = r.try_get::<i64, _>("awaiting_approval")? != 0;
+            let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
+            Ok(!awaiting || mine || can_moderate)
+        };
+        let mut shown = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if visible(r)? {
+                shown.push(r);
+            }
+        }
+        let stored = shown
+            .into_iter()
             .map(|r| -> Result<StoredReply, AppError> {
                 let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
                 let reply_id: i64 = r.try_get("id")?;
                 let parent_id: Option<i64> = r.try_get("parent_id")?;
+                let awaiting_approval = r.try_get::<i64, _>("awaiting_approval")? != 0;
                 let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
                 // A reply waiting for a moderator's look is not for anonymous visitors; a
                 // removed one only for its author and the moderators.
@@ -624,6 +644,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                             cited_articles(&r.try_get::<String, _>("body_md")?)
                         },
                         held,
+                        awaiting_approval,
                         removed,
                         removed_reason: if removed && !removed_hidden {
                             r.try_get("removed_reason")?
@@ -687,6 +708,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         // The viewer wrote something here that matched the crisis list (anonymous: id 0, never).
         helplines: viewer.is_some() && row.try_get::<Option<i64>, _>("flagged")?.is_some(),
         held,
+        awaiting_approval,
         removed,
         removed_reason,
         related_articles,
@@ -805,6 +827,16 @@ pub async fn create(
     } else {
         p.visibility
     };
+    let screened = screen(
+        &mut tx,
+        db,
+        user,
+        community,
+        Writing::Post,
+        &[("title", &p.title), ("body", &p.body)],
+    )
+    .await?;
+    let (title, body) = (&screened.texts[0], &screened.texts[1]);
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, tags, \
@@ -814,10 +846,10 @@ pub async fn create(
     .bind(user.id)
     .bind(p.kind.as_str())
     .bind(visibility.as_str())
-    .bind(&p.title)
-    .bind(&p.body)
-    .bind(markdown::to_html(&p.body))
-    .bind(markdown::excerpt(&p.body))
+    .bind(title)
+    .bind(body)
+    .bind(markdown::to_html(body))
+    .bind(markdown::excerpt(body))
     .bind(p.tags.join(" "))
     .bind(now)
     .bind(group.map(|g| g.id))
@@ -830,54 +862,67 @@ pub async fn create(
         set_tags(&mut tx, id, &p.tags).await?;
     }
     count_post(&mut tx, community, group.map(|g| g.id), 1).await?;
-    let what = format!("“{}”", notify::types::short(&p.title));
-    let place = notify::repo::MentionPlace {
-        what: &what,
-        link: &format!("/p/{id}"),
-        community,
-        public: visibility == Visibility::Public,
-        group: closed,
-    };
-    let mut mentioned =
-        notify::repo::add_mentions(&mut tx, &p.body, user.id, &user.handle, &place, &[]).await?;
-    mentioned.extend(
-        flag_crisis(
-            &mut tx,
-            p.crisis.as_ref(),
-            id,
-            None,
+    // Nobody is told of what waits for approval: nobody but the moderators may read it yet.
+    let mut mentioned = if screened.hold.is_some() {
+        Vec::new()
+    } else {
+        let what = format!("“{}”", notify::types::short(title));
+        let place = notify::repo::MentionPlace {
+            what: &what,
+            link: &format!("/p/{id}"),
             community,
-            group,
-            user.id,
-        )
-        .await?,
-    );
+            public: visibility == Visibility::Public,
+            group: closed,
+        };
+        notify::repo::add_mentions(&mut tx, body, user.id, &user.handle, &place, &[]).await?
+    };
+    let at = flag_at(id, None, community, group, user.id);
+    mentioned.extend(queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?);
     tx.commit().await?;
     db.announce(&mentioned).await;
     Ok(id)
 }
 
-/// Holds and flags what matched the crisis list (see [`crate::safety::repo::flag`]).
-async fn flag_crisis(
-    tx: &mut Tx<'_>,
-    crisis: Option<&crate::safety::types::Crisis>,
+/// Where something just written is, for the moderation queue.
+fn flag_at(
     post: i64,
     reply: Option<i64>,
     community: i64,
     group: Option<GroupFacts>,
     author: i64,
-) -> Result<Vec<i64>, AppError> {
-    let Some(crisis) = crisis else {
-        return Ok(Vec::new());
-    };
-    let at = crate::safety::repo::FlagAt {
+) -> crate::safety::repo::FlagAt {
+    crate::safety::repo::FlagAt {
         post,
         reply,
         community,
         group: group.map(|g| (g.id, g.closed)),
         author,
-    };
-    crate::safety::repo::flag(tx, crisis, &at).await
+    }
+}
+
+/// Queues what the crisis safeguard and screening found (see [`crate::safety::repo::flag`]):
+/// a crisis match (held, and the moderators e-mailed), a hold for approval, or else a watched
+/// word's flag. Returns who was notified.
+async fn queue_flags(
+    tx: &mut Tx<'_>,
+    crisis: Option<&crate::safety::types::Crisis>,
+    screened: &Screened,
+    at: &crate::safety::repo::FlagAt,
+) -> Result<Vec<i64>, AppError> {
+    use crate::safety::{repo::flag, types::FlagKind};
+    let mut told = Vec::new();
+    // A crisis first: its flag leads the queue and alerts the moderators by e-mail; a hold
+    // for approval then only keeps it from readers (one open flag per item).
+    if let Some(crisis) = crisis {
+        told.extend(flag(tx, FlagKind::Crisis, crisis.phrase, &crisis.base_url, at).await?);
+    }
+    if let Some((kind, word)) = screened.hold.as_ref() {
+        told.extend(flag(tx, *kind, word, "", at).await?);
+    }
+    if let (None, Some(word)) = (&screened.hold, &screened.flag) {
+        told.extend(flag(tx, FlagKind::WatchedFlag, word, "", at).await?);
+    }
+    Ok(told)
 }
 
 /// Keeps the post count of a community (or, for a group post, of the group) true.
@@ -913,6 +958,8 @@ struct PostFacts {
     kind: PostKind,
     public: bool,
     deleted: bool,
+    /// Waits for a moderator's approval: nobody but its author and the moderators sees it.
+    awaiting: bool,
 }
 
 impl PostFacts {
@@ -924,8 +971,8 @@ impl PostFacts {
 
 async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
     let r = sqlx::query(
-        "SELECT p.community_id, p.author_id, p.kind, p.visibility, p.deleted_at, p.group_id, g.kind AS group_kind \
-         FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
+        "SELECT p.community_id, p.author_id, p.kind, p.visibility, p.deleted_at, p.group_id, p.awaiting_approval, \
+           g.kind AS group_kind FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -944,6 +991,7 @@ async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
         kind: PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
         public: r.try_get::<String, _>("visibility")? == "public",
         deleted: r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
+        awaiting: r.try_get::<i64, _>("awaiting_approval")? != 0,
     })
 }
 
@@ -963,14 +1011,24 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     } else {
         p.visibility
     };
+    let screened = screen(
+        &mut tx,
+        db,
+        user,
+        f.community,
+        Writing::Edit,
+        &[("title", &p.title), ("body", &p.body)],
+    )
+    .await?;
+    let (title, body) = (&screened.texts[0], &screened.texts[1]);
     sqlx::query(
         "UPDATE posts SET title = $1, body_md = $2, body_html = $3, excerpt = $4, tags = $5, \
          visibility = $6, edited_at = $7 WHERE id = $8",
     )
-    .bind(&p.title)
-    .bind(&p.body)
-    .bind(markdown::to_html(&p.body))
-    .bind(markdown::excerpt(&p.body))
+    .bind(title)
+    .bind(body)
+    .bind(markdown::to_html(body))
+    .bind(markdown::excerpt(body))
     .bind(p.tags.join(" "))
     .bind(visibility.as_str())
     .bind(now_ms())
@@ -980,16 +1038,8 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     if f.closed_group().is_none() {
         set_tags(&mut tx, id, &p.tags).await?;
     }
-    let told = flag_crisis(
-        &mut tx,
-        p.crisis.as_ref(),
-        id,
-        None,
-        f.community,
-        f.group,
-        user.id,
-    )
-    .await?;
+    let at = flag_at(id, None, f.community, f.group, user.id);
+    let told = queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?;
     tx.commit().await?;
     db.announce(&told).await;
     Ok(())
@@ -1132,6 +1182,9 @@ pub async fn reply(
     if f.deleted {
         return Err(AppError::Deleted);
     }
+    if f.awaiting && f.author != user.id && !moderates(&mut tx, user, &f).await? {
+        return Err(AppError::NotFound);
+    }
     let depth = match parent {
         None => 0,
         Some(parent) => {
@@ -1149,6 +1202,16 @@ pub async fn reply(
             r.try_get::<i64, _>("depth")? + 1
         }
     };
+    let screened = screen(
+        &mut tx,
+        db,
+        user,
+        f.community,
+        Writing::Reply,
+        &[("body", body)],
+    )
+    .await?;
+    let body = screened.texts[0].as_str();
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO replies (post_id, parent_id, depth, author_id, body_md, body_html, created_at) \
@@ -1165,7 +1228,7 @@ pub async fn reply(
     .await?
     .try_get("id")?;
     // A reply that waits for a moderator's look does not lift its thread to the top of feeds.
-    if crisis.is_none() {
+    if crisis.is_none() && screened.hold.is_none() {
         sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
             .bind(now)
             .bind(post)
@@ -1173,19 +1236,14 @@ pub async fn reply(
             .await?;
     }
     refresh_counts(&mut tx, post).await?;
-    let mut notified = notify_reply(&mut tx, user, post, &f, parent, id, body).await?;
-    notified.extend(
-        flag_crisis(
-            &mut tx,
-            crisis,
-            post,
-            Some(id),
-            f.community,
-            f.group,
-            user.id,
-        )
-        .await?,
-    );
+    // What waits for approval tells nobody yet: only the moderators may read it.
+    let mut notified = if screened.hold.is_some() {
+        Vec::new()
+    } else {
+        notify_reply(&mut tx, user, post, &f, parent, id, body).await?
+    };
+    let at = flag_at(post, Some(id), f.community, f.group, user.id);
+    notified.extend(queue_flags(&mut tx, crisis, &screened, &at).await?);
     tx.commit().await?;
     db.announce(&notified).await;
     Ok(id)
@@ -1282,6 +1340,16 @@ pub async fn edit_reply(
     if deleted {
         return Err(AppError::Deleted);
     }
+    let screened = screen(
+        &mut tx,
+        db,
+        user,
+        f.community,
+        Writing::Edit,
+        &[("body", body)],
+    )
+    .await?;
+    let body = screened.texts[0].as_str();
     sqlx::query("UPDATE replies SET body_md = $1, body_html = $2, edited_at = $3 WHERE id = $4")
         .bind(body)
         .bind(markdown::to_html(body))
@@ -1289,16 +1357,8 @@ pub async fn edit_reply(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let told = flag_crisis(
-        &mut tx,
-        crisis,
-        post,
-        Some(id),
-        f.community,
-        f.group,
-        user.id,
-    )
-    .await?;
+    let at = flag_at(post, Some(id), f.community, f.group, user.id);
+    let told = queue_flags(&mut tx, crisis, &screened, &at).await?;
     tx.commit().await?;
     db.announce(&told).await;
     Ok(post)

@@ -246,6 +246,9 @@ pub struct ReplyView {
     /// Waiting for a moderator's look (the crisis safeguard): its words are not shown to visitors
     /// who are not logged in.
     pub held: bool,
+    /// Waits for a moderator's approval (a new member's, or a watched word): only its author
+    /// and the moderators see it at all.
+    pub awaiting_approval: bool,
     /// Removed by a moderator: its words only for its author and the moderators.
     pub removed: bool,
     /// Why, for its author and the moderators.
@@ -282,6 +285,8 @@ pub struct PostPage {
     pub helplines: bool,
     /// The post waits for a moderator's look: no sponsored content beside it.
     pub held: bool,
+    /// Waits for a moderator's approval: nobody but its author and the moderators may open it.
+    pub awaiting_approval: bool,
     /// Removed by a moderator (its words only for its author and the moderators).
     pub removed: bool,
     /// Why, for its author and the moderators.
@@ -556,6 +561,7 @@ mod tests {
                 mine: false,
                 cites: Vec::new(),
                 held: false,
+                awaiting_approval: false,
                 removed: false,
                 removed_reason: None,
             },

@@ -98,6 +98,75 @@ pub async fn sanction_member(
     )
 }
 
+/// A watched-word list the member may edit (`community`: its address; empty or absent: the
+/// site's for admins, else the first community they moderate).
+#[server(endpoint = "mod/watched")]
+pub async fn get_watched(community: Option<String>) -> Result<WatchedList, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::words::list(&state.db, &user, community.as_deref().unwrap_or("")).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// Adds words or phrases (one per line) to a list with one action; audited.
+#[server(endpoint = "mod/watch")]
+pub async fn add_watched(
+    community: String,
+    phrases: String,
+    action: String,
+) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        let words = c.check("phrases", super::words::parse_phrases(&phrases));
+        let kind = c.check(
+            "action",
+            WatchAction::parse(&action).ok_or_else(|| "Choose what the words do.".to_string()),
+        );
+        c.finish()?;
+        let (Some(words), Some(kind)) = (words, kind) else {
+            return Err(AppError::BadRequest);
+        };
+        super::words::add(&state.db, &user, &community, &words, kind).await?;
+        leptos_axum::redirect(&words_page(&community));
+        Ok(())
+    }
+    .await;
+    session::finish_form(
+        "add_watched",
+        &[("phrases", &phrases), ("action", &action)],
+        result,
+    )
+}
+
+/// Removes one entry from a list; audited.
+#[server(endpoint = "mod/unwatch")]
+pub async fn remove_watched(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let community = super::words::remove(&state.db, &user, id).await?;
+        leptos_axum::redirect(&words_page(&community));
+        Ok(())
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The watched-words page of a list (`""`: the site's).
+pub fn words_page(community: &str) -> String {
+    if community.is_empty() {
+        "/mod/words".into()
+    } else {
+        format!("/mod/words?c={community}")
+    }
+}
+
 /// The check every write path runs before it stores what a member wrote: `None` when nothing
 /// matched; `SafetyCheck` when something did and the writer has not seen the helplines yet (the
 /// form then shows them and posts on the next press); else what matched, for the flag.

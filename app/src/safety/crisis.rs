@@ -22,25 +22,43 @@ struct Phrase {
 /// Lower case, apostrophes dropped, umlauts and ß folded, anything but letters and digits a
 /// single space, with a space at each end (so whole words are matched with `" word "`).
 pub fn normalise(text: &str) -> String {
+    normalise_mapped(text, None)
+}
+
+/// [`normalise`], and (with `map`) for each byte of the result the byte offset in `text` of the
+/// character it came from (`text.len()` for the closing space), so that a match in the
+/// normalised text can be found again in what was written (the watched words' "■■■").
+pub fn normalise_mapped(text: &str, mut map: Option<&mut Vec<usize>>) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push(' ');
-    for ch in text.chars() {
+    let mut push = |out: &mut String, s: &str, at: usize| {
+        out.push_str(s);
+        if let Some(m) = map.as_deref_mut() {
+            m.extend(std::iter::repeat_n(at, s.len()));
+        }
+    };
+    push(&mut out, " ", 0);
+    let mut buf = [0u8; 4];
+    for (at, ch) in text.char_indices() {
         match ch {
             '\'' | '’' | '‘' | '`' | '´' => continue,
-            'ä' | 'Ä' => out.push_str("ae"),
-            'ö' | 'Ö' => out.push_str("oe"),
-            'ü' | 'Ü' => out.push_str("ue"),
-            'ß' | 'ẞ' => out.push_str("ss"),
-            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            'ä' | 'Ä' => push(&mut out, "ae", at),
+            'ö' | 'Ö' => push(&mut out, "oe", at),
+            'ü' | 'Ü' => push(&mut out, "ue", at),
+            'ß' | 'ẞ' => push(&mut out, "ss", at),
+            c if c.is_alphanumeric() => {
+                for l in c.to_lowercase() {
+                    push(&mut out, l.encode_utf8(&mut buf), at);
+                }
+            }
             _ => {
                 if !out.ends_with(' ') {
-                    out.push(' ');
+                    push(&mut out, " ", at);
                 }
             }
         }
     }
     if !out.ends_with(' ') {
-        out.push(' ');
+        push(&mut out, " ", text.len());
     }
     out
 }

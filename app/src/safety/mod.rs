@@ -1,4 +1,4 @@
-//! Safety: the crisis safeguard (phrase matching, helplines, holding and flagging what matched) the moderation queue that receives its flags, and sanctions (warn, suspend, lift).
+//! Safety: the crisis safeguard (phrase matching, helplines, holding and flagging what matched), the moderation queue that receives its flags, sanctions (warn, suspend, lift), watched words and the new-member hold.
 
 pub mod api;
 pub mod crisis;
@@ -7,4 +7,10 @@ pub mod pages;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod sanctions;
+#[cfg(feature = "ssr")]
+pub mod trust;
 pub mod types;
+#[cfg(feature = "ssr")]
+pub mod watched;
+#[cfg(feature = "ssr")]
+pub mod words;

@@ -2,7 +2,7 @@
 
 use super::api::{get_mod_queue, DismissReport, ReviewFlag, SanctionMember};
 use super::crisis::helplines;
-use super::types::{since, REMOVAL_REASONS, REPORT_REASONS, SANCTIONS};
+use super::types::{since, FlagItem, FlagKind, REMOVAL_REASONS, REPORT_REASONS, SANCTIONS};
 use crate::error::AppError;
 use crate::posts::api::{RemoveContent, ReportContent, RestoreContent};
 use crate::ui::ErrorView;
@@ -98,60 +98,114 @@ pub fn ModQueuePage() -> impl IntoView {
                 let now = q.now;
                 let reports = q.reports.clone();
                 let can_sanction = q.can_sanction;
+                let (risk, rest): (Vec<FlagItem>, Vec<FlagItem>) =
+                    q.flags.into_iter().partition(|f| f.kind == FlagKind::Crisis);
+                let (approval, watched): (Vec<FlagItem>, Vec<FlagItem>) =
+                    rest.into_iter().partition(|f| f.kind.awaits_approval());
                 view! {
                     <section class="panel">
                         <h1>"Moderation queue"</h1>
+                        <p class="small"><a href="/mod/words">"Watched words"</a>" · what is blocked, held, flagged or replaced when members write."</p>
                         <h2>"At risk"</h2>
                         <p class="lead">"Posts and replies whose words suggest that their author may be thinking of ending their life or harming themselves. Each is kept out of feeds, search and anonymous views until one of you has looked at it. The author was shown the helplines."</p>
-                        {q.flags.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing at risk is waiting."</p> })}
+                        {risk.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing at risk is waiting."</p> })}
                         <ol class="flag-list">
-                            {q.flags.into_iter().map(|f| {
-                                let link = match f.reply_id {
-                                    Some(r) => format!("/p/{}#r{r}", f.post_id),
-                                    None => format!("/p/{}", f.post_id),
-                                };
-                                let what = if f.reply_id.is_some() { "Reply" } else { "Post" };
-                                let (id, id2) = (f.id.to_string(), f.id.to_string());
-                                view! {
-                                    <li class="card flag-item">
-                                        <p class="flag-meta">
-                                            <span class="badge badge-risk">"Self-harm risk"</span>
-                                            " " {what} " by "
-                                            <a href=format!("/u/{}", f.author)>"@"{f.author.clone()}</a>
-                                            " in " {f.place.clone()} " · waiting " {since(now, f.created_at)}
-                                        </p>
-                                        <h3><a href=link>{f.title.clone()}</a></h3>
-                                        {if f.deleted {
-                                            view! { <p class="muted">"Its author has deleted it since."</p> }.into_any()
-                                        } else {
-                                            view! { <blockquote class="flag-text">{f.text.clone()}</blockquote> }.into_any()
-                                        }}
-                                        <p class="small muted">"Matched: “" {f.phrase.clone()} "”"</p>
-                                        <p class="small">"Read the thread, then reach out: "
-                                            <a href=format!("/messages/{}", f.author)>"write to @"{f.author.clone()}</a>
-                                            ". If they may be in immediate danger, follow your site's emergency procedure."</p>
-                                        <div class="flag-actions">
-                                            <ActionForm action=review attr:class="inline-form">
-                                                <input type="hidden" name="id" value=id2/>
-                                                <input type="hidden" name="outcome" value="listed"/>
-                                                <button type="submit" class="button primary">"Looked at: list it again"</button>
-                                            </ActionForm>
-                                            <ActionForm action=review attr:class="inline-form">
-                                                <input type="hidden" name="id" value=id/>
-                                                <input type="hidden" name="outcome" value="kept_out"/>
-                                                <button type="submit" class="button">"Looked at: keep it out of listings"</button>
-                                            </ActionForm>
-                                        </div>
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {risk.into_iter().map(|f| view! { <FlagCard f=f now=now review=review/> }).collect_view()}
                         </ol>
                     </section>
+                    <section class="panel" aria-labelledby="approval-h">
+                        <h2 id="approval-h">"Waiting for approval"</h2>
+                        <p class="lead">"New members' first posts in communities that hold them, and what used a watched word set to “hold”. Nobody but the author and you can see them until one of you approves."</p>
+                        {approval.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing waits for approval."</p> })}
+                        <ol class="flag-list">
+                            {approval.into_iter().map(|f| view! { <FlagCard f=f now=now review=review/> }).collect_view()}
+                        </ol>
+                    </section>
+                    {(!watched.is_empty()).then(|| view! {
+                        <section class="panel" aria-labelledby="watched-h">
+                            <h2 id="watched-h">"Flagged by a watched word"</h2>
+                            <p class="lead">"Published, and worth a look."</p>
+                            <ol class="flag-list">
+                                {watched.into_iter().map(|f| view! { <FlagCard f=f now=now review=review/> }).collect_view()}
+                            </ol>
+                        </section>
+                    })}
                     <ReportList reports=reports now=now dismiss=dismiss remove=remove can_sanction=can_sanction/>
                     {can_sanction.then(|| view! { <SanctionPanel/> })}
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// One item of the queue's flags, with the actions its kind calls for.
+#[component]
+fn FlagCard(f: FlagItem, now: i64, review: ServerAction<ReviewFlag>) -> impl IntoView {
+    let link = match f.reply_id {
+        Some(r) => format!("/p/{}#r{r}", f.post_id),
+        None => format!("/p/{}", f.post_id),
+    };
+    let what = if f.reply_id.is_some() {
+        "Reply"
+    } else {
+        "Post"
+    };
+    let (badge, matched, yes, no) = match f.kind {
+        FlagKind::Crisis => (
+            "Self-harm risk",
+            Some(format!("Matched: “{}”", f.phrase)),
+            "Looked at: list it again",
+            "Looked at: keep it out of listings",
+        ),
+        FlagKind::NewMember => ("New member", None, "Approve", "Do not approve"),
+        FlagKind::WatchedHold => (
+            "Watched word",
+            Some(format!("Watched word: “{}”", f.phrase)),
+            "Approve",
+            "Do not approve",
+        ),
+        FlagKind::WatchedFlag => (
+            "Watched word",
+            Some(format!("Watched word: “{}”", f.phrase)),
+            "Looked at: leave it up",
+            "Keep it out of listings",
+        ),
+    };
+    let crisis = f.kind == FlagKind::Crisis;
+    let author = f.author.clone();
+    view! {
+        <li class="card flag-item" data-kind=f.kind.as_str()>
+            <p class="flag-meta">
+                <span class=if crisis { "badge badge-risk" } else { "badge" }>{badge}</span>
+                " " {what} " by "
+                <a href=format!("/u/{}", f.author)>"@"{f.author.clone()}</a>
+                " in " {f.place.clone()} " · waiting " {since(now, f.created_at)}
+            </p>
+            <h3><a href=link>{f.title.clone()}</a></h3>
+            {if f.deleted {
+                view! { <p class="muted">"Its author has deleted it since."</p> }.into_any()
+            } else {
+                view! { <blockquote class="flag-text">{f.text.clone()}</blockquote> }.into_any()
+            }}
+            {matched.map(|m| view! { <p class="small muted">{m}</p> })}
+            {crisis.then(|| view! {
+                <p class="small">"Read the thread, then reach out: "
+                    <a href=format!("/messages/{author}")>"write to @"{author.clone()}</a>
+                    ". If they may be in immediate danger, follow your site's emergency procedure."</p>
+            })}
+            <div class="flag-actions">
+                <ActionForm action=review attr:class="inline-form">
+                    <input type="hidden" name="id" value=f.id/>
+                    <input type="hidden" name="outcome" value="listed"/>
+                    <button type="submit" class="button primary">{yes}</button>
+                </ActionForm>
+                <ActionForm action=review attr:class="inline-form">
+                    <input type="hidden" name="id" value=f.id/>
+                    <input type="hidden" name="outcome" value="kept_out"/>
+                    <button type="submit" class="button">{no}</button>
+                </ActionForm>
+            </div>
+        </li>
     }
 }
 
@@ -343,5 +397,103 @@ pub fn SanctionPanel() -> impl IntoView {
                 <button type="submit" class="button primary">"Apply"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// `/mod/words`: a watched-word list (the site's for admins, a community's for its moderators):
+/// what is there and what it does, and a form to add words, one per line.
+#[component]
+pub fn WatchedWordsPage() -> impl IntoView {
+    use super::api::{get_watched, words_page, AddWatched, RemoveWatched};
+    use super::types::{WATCHED_CHARS, WATCHED_MAX, WATCH_ACTIONS};
+    use crate::ui::{action_error, echo_resource, echoed, field_error, FieldMessage, FormAlert};
+    let add = ServerAction::<AddWatched>::new();
+    let remove = ServerAction::<RemoveWatched>::new();
+    let err = action_error(add);
+    let echo = echo_resource("add_watched", err.get_untracked().is_some());
+    let query = leptos_router::hooks::use_query_map();
+    let list = Resource::new(
+        move || {
+            (
+                query.read().get("c"),
+                add.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(c, _, _)| get_watched(c),
+    );
+    view! {
+        <Title text="Watched words"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let l = match list.await {
+                    Ok(l) => l,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let echo = echo.await;
+                let community = l.community.clone().unwrap_or_default();
+                let typed = echoed(&echo, "phrases").unwrap_or_default();
+                let chosen = echoed(&echo, "action").unwrap_or_else(|| "hold".into());
+                let count = l.words.len();
+                view! {
+                    <section class="panel">
+                        <p class="crumbs"><a href="/mod">"Moderation queue"</a></p>
+                        <h1>"Watched words: " {l.scope.clone()}</h1>
+                        <p class="lead">"When a member writes a post or a reply, its words are checked against the site's list and the community's, whole words only, capitals, accents and punctuation aside. A word ending in * matches every word that starts so."</p>
+                        {(l.lists.len() > 1).then(|| view! {
+                            <nav aria-label="Lists" class="small">
+                                "Lists: "
+                                {l.lists.iter().map(|(slug, name)| {
+                                    let current = *slug == community;
+                                    view! {
+                                        <a href=words_page(slug) aria-current=current.then_some("page")>{name.clone()}</a>
+                                        " "
+                                    }
+                                }).collect_view()}
+                            </nav>
+                        })}
+                        <h2>"Add words"</h2>
+                        <ActionForm action=add attr:novalidate=true attr:class="stack" attr:aria-label="Add watched words">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="community" value=community.clone()/>
+                            <div class="field" class:has-error=move || field_error(err, "phrases").get().is_some()>
+                                <label for="f-phrases">"Words or phrases, one per line"</label>
+                                <textarea id="f-phrases" name="phrases" rows="4" aria-describedby="f-phrases-hint f-phrases-error">{crate::ui::textarea_text(typed)}</textarea>
+                                <p class="hint" id="f-phrases-hint">{format!("Up to {WATCHED_CHARS} characters each; a list holds at most {WATCHED_MAX}.")}</p>
+                                <FieldMessage id="f-phrases-error".into() error=field_error(err, "phrases")/>
+                            </div>
+                            <fieldset class="field">
+                                <legend>"What they do"</legend>
+                                <div class="choices">
+                                    {WATCH_ACTIONS.iter().map(|(v, label)| view! {
+                                        <label class="choice">
+                                            <input type="radio" name="action" value=*v checked=chosen == *v/>
+                                            <span>{*label}</span>
+                                        </label>
+                                    }).collect_view()}
+                                </div>
+                                <FieldMessage id="f-action-error".into() error=field_error(err, "action")/>
+                            </fieldset>
+                            <button type="submit" class="button primary">"Add to the list"</button>
+                        </ActionForm>
+                        <h2>{format!("On the list ({count} of {WATCHED_MAX})")}</h2>
+                        {(count == 0).then(|| view! { <p class="muted">"Nothing yet."</p> })}
+                        <ul class="plain-list watched-list">
+                            {l.words.into_iter().map(|w| view! {
+                                <li>
+                                    <span class="watched-phrase">{w.phrase.clone()}</span>
+                                    " "
+                                    <span class=format!("badge watch-{}", w.action.as_str())>{w.action.as_str()}</span>
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="id" value=w.id/>
+                                        <button type="submit" class="link-button" aria-label=format!("Remove “{}”", w.phrase)>"Remove"</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any()
+            })}
+        </Transition>
     }
 }

@@ -42,10 +42,19 @@ fn staff(user: &CurrentUser) -> i64 {
     i64::from(user.is_admin || user.is_moderator)
 }
 
-/// Holds the post or reply out of listings and anonymous views, flags it for the moderators of
-/// its place (once: an edit of something already waiting adds nothing), and tells them in the
-/// app and by e-mail — without the words, which stay on the site. Returns who was notified.
-pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i64>, AppError> {
+/// Puts the post or reply in the moderation queue as `kind` says, once (an edit of something
+/// already waiting adds nothing): a crisis match is held out of listings and anonymous views
+/// and the place's moderators are told in the app and by e-mail — without the words, which stay
+/// on the site; a hold for approval (a new member, a watched word) is read by nobody but its
+/// author and the moderators until approved, and the moderators are told in the app; a watched
+/// word's flag only queues it. Returns who was notified.
+pub async fn flag(
+    tx: &mut Tx<'_>,
+    kind: FlagKind,
+    phrase: &str,
+    base_url: &str,
+    at: &FlagAt,
+) -> Result<Vec<i64>, AppError> {
     let now = now_ms();
     let open = sqlx::query(
         "SELECT 1 FROM safety_flags WHERE post_id = $1 AND COALESCE(reply_id, 0) = $2 \
@@ -55,31 +64,47 @@ pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i
     .bind(at.reply.unwrap_or(0))
     .fetch_optional(&mut **tx)
     .await?;
-    let hold = match at.reply {
-        Some(_) => "UPDATE replies SET held_at = $1 WHERE id = $2 AND held_at IS NULL",
-        None => "UPDATE posts SET held_at = $1 WHERE id = $2 AND held_at IS NULL",
+    let table = if at.reply.is_some() {
+        "replies"
+    } else {
+        "posts"
     };
-    sqlx::query(hold)
-        .bind(now)
-        .bind(at.reply.unwrap_or(at.post))
-        .execute(&mut **tx)
-        .await?;
+    let hold = match kind {
+        FlagKind::WatchedFlag => None,
+        FlagKind::Crisis => Some(format!(
+            "UPDATE {table} SET held_at = COALESCE(held_at, $1) WHERE id = $2"
+        )),
+        FlagKind::NewMember | FlagKind::WatchedHold => Some(format!(
+            "UPDATE {table} SET held_at = COALESCE(held_at, $1), awaiting_approval = 1 WHERE id = $2"
+        )),
+    };
+    if let Some(hold) = hold {
+        sqlx::query(&hold)
+            .bind(now)
+            .bind(at.reply.unwrap_or(at.post))
+            .execute(&mut **tx)
+            .await?;
+    }
     if open.is_some() {
         return Ok(Vec::new());
     }
     sqlx::query(
-        "INSERT INTO safety_flags (post_id, reply_id, community_id, group_id, author_id, phrase, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO safety_flags (post_id, reply_id, community_id, group_id, author_id, phrase, created_at, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(at.post)
     .bind(at.reply)
     .bind(at.community)
     .bind(at.group.map(|g| g.0))
     .bind(at.author)
-    .bind(crisis.phrase)
+    .bind(phrase)
     .bind(now)
+    .bind(kind.as_str())
     .execute(&mut **tx)
     .await?;
+    if kind == FlagKind::WatchedFlag {
+        return Ok(Vec::new());
+    }
 
     // Who is told: a closed group's own moderators only; elsewhere the community's and the open
     // group's moderators, site moderators and admins.
@@ -129,24 +154,33 @@ pub async fn flag(tx: &mut Tx<'_>, crisis: &Crisis, at: &FlagAt) -> Result<Vec<i
     } else {
         "A post"
     };
-    let text = format!(
-        "{what} in {place} may come from someone at risk of harming themselves. Please look at it soon."
-    );
+    let crisis = kind == FlagKind::Crisis;
+    let text = match kind {
+        FlagKind::Crisis => format!(
+            "{what} in {place} may come from someone at risk of harming themselves. Please look at it soon."
+        ),
+        FlagKind::NewMember => {
+            format!("{what} by a new member in {place} waits for a moderator's approval.")
+        }
+        _ => format!("{what} in {place} used a watched word and waits for a moderator's approval."),
+    };
     let closed = at.group.filter(|g| g.1).map(|g| g.0);
     let mut told = Vec::new();
     for (user, to) in recipients {
+        let kind = if crisis { "safety" } else { "moderation" };
         if crate::notifications::repo::add_in_group(
-            tx, user, "safety", at.author, &text, "/mod", closed,
+            tx, user, kind, at.author, &text, "/mod", closed,
         )
         .await?
         {
             told.push(user);
         }
-        if let Some(to) = to {
-            let base = crisis.base_url.trim_end_matches('/');
+        // Only a crisis is worth an e-mail: approvals wait in the queue and its count.
+        if let Some(to) = to.filter(|_| crisis) {
+            let base = base_url.trim_end_matches('/');
             queue_mail(
                 tx,
-                &crisis.base_url,
+                base_url,
                 Mail {
                     user: Some(user),
                     sender: None,
@@ -190,14 +224,15 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
         return Err(AppError::Forbidden);
     }
     let sql = format!(
-        "SELECT f.id, f.post_id, f.reply_id, f.phrase, f.created_at, p.title, u.handle, \
+        "SELECT f.id, f.post_id, f.reply_id, f.phrase, f.kind, f.created_at, p.title, u.handle, \
            COALESCE(g.name, c.name) AS place, \
            CASE WHEN f.reply_id IS NULL THEN p.body_md ELSE r.body_md END AS text, \
            CASE WHEN f.reply_id IS NULL THEN p.deleted_at ELSE r.deleted_at END AS deleted_at \
          FROM safety_flags f JOIN posts p ON p.id = f.post_id JOIN communities c ON c.id = f.community_id \
          JOIN users u ON u.id = f.author_id LEFT JOIN support_groups g ON g.id = f.group_id \
          LEFT JOIN replies r ON r.id = f.reply_id \
-         WHERE f.reviewed_at IS NULL AND {} ORDER BY f.created_at, f.id LIMIT 100",
+         WHERE f.reviewed_at IS NULL AND {} \
+         ORDER BY CASE WHEN f.kind = 'crisis' THEN 0 ELSE 1 END, f.created_at, f.id LIMIT 100",
         may_see("$1", "$2")
     );
     let rows = sqlx::query(&sql)
@@ -223,6 +258,7 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
                 },
                 deleted,
                 phrase: r.try_get("phrase")?,
+                kind: FlagKind::parse(&r.try_get::<String, _>("kind")?),
                 created_at: r.try_get("created_at")?,
             })
         })
@@ -353,7 +389,8 @@ pub async fn review(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let sql = format!(
-        "SELECT f.post_id, f.reply_id, f.author_id, f.reviewed_at FROM safety_flags f \
+        "SELECT f.post_id, f.reply_id, f.author_id, f.reviewed_at, f.kind, f.group_id, g.kind AS group_kind, \
+           p.title FROM safety_flags f JOIN posts p ON p.id = f.post_id \
          LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
         may_see("$1", "$2")
     );
@@ -369,6 +406,8 @@ pub async fn review(
     }
     let post: i64 = row.try_get("post_id")?;
     let reply: Option<i64> = row.try_get("reply_id")?;
+    let author: i64 = row.try_get("author_id")?;
+    let kind = FlagKind::parse(&row.try_get::<String, _>("kind")?);
     let now = now_ms();
     sqlx::query(
         "UPDATE safety_flags SET reviewed_at = $1, reviewed_by = $2, outcome = $3 WHERE id = $4",
@@ -379,15 +418,58 @@ pub async fn review(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if outcome == Outcome::Listed {
-        let sql = match reply {
-            Some(_) => "UPDATE replies SET held_at = NULL WHERE id = $1",
-            None => "UPDATE posts SET held_at = NULL WHERE id = $1",
+    let table = if reply.is_some() { "replies" } else { "posts" };
+    // Listed: in feeds again, and read by everyone who may read the thread. Kept out: out of
+    // listings (a flagged word's post too); what awaited approval stays with its author.
+    let sql = match outcome {
+        Outcome::Listed => {
+            format!("UPDATE {table} SET held_at = NULL, awaiting_approval = 0 WHERE id = $1")
+        }
+        Outcome::KeptOut => {
+            format!("UPDATE {table} SET held_at = COALESCE(held_at, $2) WHERE id = $1")
+        }
+    };
+    let mut q = sqlx::query(&sql).bind(reply.unwrap_or(post));
+    if outcome == Outcome::KeptOut {
+        q = q.bind(now);
+    }
+    q.execute(&mut *tx).await?;
+    // Whoever waited for an approval hears the answer.
+    let mut told = Vec::new();
+    if kind.awaits_approval() {
+        let title = crate::notifications::types::short(&row.try_get::<String, _>("title")?);
+        let thing = if reply.is_some() {
+            format!("your reply on “{title}”")
+        } else {
+            format!("your post “{title}”")
         };
-        sqlx::query(sql)
-            .bind(reply.unwrap_or(post))
-            .execute(&mut *tx)
-            .await?;
+        let text = match outcome {
+            Outcome::Listed => format!("A moderator approved {thing}: everyone can read it now."),
+            Outcome::KeptOut => format!(
+                "A moderator did not approve {thing}: only you can read it. The community's rules say what is welcome."
+            ),
+        };
+        let closed = match row.try_get::<Option<String>, _>("group_kind")?.as_deref() {
+            Some("open") | None => None,
+            Some(_) => row.try_get::<Option<i64>, _>("group_id")?,
+        };
+        let link = match reply {
+            Some(r) => format!("/p/{post}#r{r}"),
+            None => format!("/p/{post}"),
+        };
+        if crate::notifications::repo::add_in_group(
+            &mut tx,
+            author,
+            "moderation",
+            user.id,
+            &text,
+            &link,
+            closed,
+        )
+        .await?
+        {
+            told.push(author);
+        }
     }
     let what = match reply {
         Some(r) => format!("reply {r} on post {post}"),
@@ -397,10 +479,11 @@ pub async fn review(
         &mut tx,
         user.id,
         "safety_review",
-        Some(row.try_get("author_id")?),
-        &format!("{what}: {}", outcome.as_str()),
+        Some(author),
+        &format!("{what} ({}): {}", kind.as_str(), outcome.as_str()),
     )
     .await?;
     tx.commit().await?;
+    db.announce(&told).await;
     Ok(())
 }

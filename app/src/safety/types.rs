@@ -16,8 +16,9 @@ pub struct FlagItem {
     /// What was written (empty when its author has deleted it since).
     pub text: String,
     pub deleted: bool,
-    /// The phrase of the list that matched.
+    /// The phrase of the list that matched (crisis or watched word; empty for a new member).
     pub phrase: String,
+    pub kind: FlagKind,
     pub created_at: i64,
 }
 
@@ -173,5 +174,116 @@ impl SanctionKind {
             "1" | "7" | "30" | "0" => raw.parse().ok().map(SanctionKind::Suspend),
             _ => None,
         }
+    }
+}
+
+/// What a watched word does to what a member writes, mildest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WatchAction {
+    /// Written as "■■■" instead.
+    Replace,
+    /// Published, and put in the moderation queue.
+    Flag,
+    /// Kept from everyone but its author and the moderators until a moderator approves it.
+    Hold,
+    /// Refused: the form says which word.
+    Block,
+}
+
+/// The watched-word form's choices: (value, label).
+pub const WATCH_ACTIONS: &[(&str, &str)] = &[
+    (
+        "block",
+        "Block: the form says which word and nothing is posted",
+    ),
+    ("hold", "Hold for a moderator's approval"),
+    ("flag", "Publish, and flag for review"),
+    ("replace", "Publish with the word replaced by ■■■"),
+];
+
+impl WatchAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchAction::Replace => "replace",
+            WatchAction::Flag => "flag",
+            WatchAction::Hold => "hold",
+            WatchAction::Block => "block",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "replace" => Some(WatchAction::Replace),
+            "flag" => Some(WatchAction::Flag),
+            "hold" => Some(WatchAction::Hold),
+            "block" => Some(WatchAction::Block),
+            _ => None,
+        }
+    }
+}
+
+/// At most this many watched words in one list (the site's, or one community's).
+pub const WATCHED_MAX: usize = 2_000;
+/// At most this many characters in one watched word or phrase.
+pub const WATCHED_CHARS: usize = 100;
+
+/// One entry of a watched-word list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchedWord {
+    pub id: i64,
+    /// As the moderator wrote it; a trailing `*` matches any word that starts so.
+    pub phrase: String,
+    pub action: WatchAction,
+}
+
+/// A watched-word list as its editor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchedList {
+    /// The community's address, or `None` for the site-wide list.
+    pub community: Option<String>,
+    /// "The whole site", or the community's name.
+    pub scope: String,
+    pub words: Vec<WatchedWord>,
+    /// The lists this member may edit: (address, name); the site's (admins) is `("", …)`.
+    pub lists: Vec<(String, String)>,
+}
+
+/// Why something waits in the moderation queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// The crisis safeguard matched: held out of listings and anonymous views.
+    Crisis,
+    /// A new member's first posts in a community that holds them: waits for approval.
+    NewMember,
+    /// A watched word whose action is "hold": waits for approval.
+    WatchedHold,
+    /// A watched word whose action is "flag": published, a moderator looks.
+    WatchedFlag,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::Crisis => "crisis",
+            FlagKind::NewMember => "new_member",
+            FlagKind::WatchedHold => "watched_hold",
+            FlagKind::WatchedFlag => "watched_flag",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "new_member" => FlagKind::NewMember,
+            "watched_hold" => FlagKind::WatchedHold,
+            "watched_flag" => FlagKind::WatchedFlag,
+            _ => FlagKind::Crisis,
+        }
+    }
+
+    /// Held until a moderator approves it: nobody but its author and the moderators reads it.
+    pub fn awaits_approval(self) -> bool {
+        matches!(self, FlagKind::NewMember | FlagKind::WatchedHold)
     }
 }

@@ -29,3 +29,4 @@ mod search;
 mod security;
 mod sponsor;
 mod sponsored;
+mod trust;

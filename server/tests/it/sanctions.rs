@@ -216,6 +216,11 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
         ),
         ("messages/report", vec![("id", "1"), ("reason", "Spam.")]),
         (
+            "mod/watch",
+            vec![("community", "ms"), ("phrases", "x"), ("action", "flag")],
+        ),
+        ("mod/unwatch", vec![("id", "1")]),
+        (
             "update_profile",
             vec![
                 ("display_name", "Sam"),
