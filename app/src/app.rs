@@ -212,7 +212,15 @@ fn Header() -> impl IntoView {
             // The member's own links fold into a menu under their handle (a `details`, so it
             // opens without JavaScript): with them all in a row, a moderator's header wrapped at
             // 1280 px.
+            let waiting = u.mod_queue.filter(|n| *n > 0);
             view! {
+                {waiting.map(|n| view! {
+                    <a class="bell" href="/mod" data-testid="mod-queue-link">
+                        "Review"
+                        " "<span class="count" data-testid="mod-queue">{n}</span>
+                        <span class="visually-hidden">" waiting in the moderation queue"</span>
+                    </a>
+                })}
                 <HeaderCounts notifications=u.unread_notifications messages=u.unread_messages/>
                 <details class="account-menu">
                     <summary class="me">
@@ -222,7 +230,7 @@ fn Header() -> impl IntoView {
                     <ul class="menu" on:click=close_menu>
                         <li><A href=profile>"Your profile"</A></li>
                         <li><A href="/settings">"Settings"</A></li>
-                        {(u.is_moderator || u.is_admin).then(|| view! { <li><A href="/mod">"Moderation"</A></li> })}
+                        {u.mod_queue.is_some().then(|| view! { <li><A href="/mod">"Moderation"</A></li> })}
                         {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                         <li>
                             <ActionForm action=session.logout attr:class="inline-form">

@@ -242,12 +242,16 @@ test("a new community holds a new member's first post until a moderator approves
   await visitor.goto(`/c/${slug}`);
   await expect(visitor.locator("main")).not.toContainText(title);
 
-  // The admin approves it from the queue; then everyone reads it and the author is told.
-  await admin.goto("/mod");
+  // The admin's header counts what waits and leads to the queue; they approve it there, then
+  // everyone reads it and the author is told.
+  await admin.goto("/");
+  await expect(admin.getByTestId("mod-queue")).toBeVisible();
+  await admin.getByTestId("mod-queue-link").click();
+  await expect(admin).toHaveURL(/\/mod$/);
   await hydrated(admin);
   const item = admin.locator(".flag-item", { hasText: title });
   await expect(item).toContainText("New member");
-  await item.getByRole("button", { name: "Approve" }).click();
+  await item.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(admin.locator(".flag-item", { hasText: title })).toHaveCount(0);
   expect((await visitor.goto(postUrl))?.status()).toBe(200);
   await expect(visitor.getByRole("heading", { level: 1, name: title })).toBeVisible();

@@ -353,7 +353,10 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
                             u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages, \
-                            u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason";
+                            u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason, \
+                            CASE WHEN u.is_admin = 1 OR u.is_moderator = 1 OR EXISTS (SELECT 1 FROM community_members cm \
+                              WHERE cm.user_id = u.id AND cm.is_moderator = 1) OR EXISTS (SELECT 1 FROM support_group_members gm \
+                              WHERE gm.user_id = u.id AND gm.is_moderator = 1 AND gm.status = 'active') THEN 1 ELSE 0 END AS moderates";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -378,7 +381,20 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
             .try_get::<Option<i64>, _>("suspended_until")?
             .filter(|until| *until > now_ms()),
         suspension_reason: r.try_get("suspension_reason")?,
+        mod_queue: (r.try_get::<i64, _>("moderates")? != 0).then_some(0),
     })
+}
+
+/// Fills in the moderation queue's count for a member who moderates something (a second query,
+/// for moderators only).
+async fn with_queue(db: &Db, user: Option<CurrentUser>) -> Result<Option<CurrentUser>, AppError> {
+    match user {
+        Some(mut u) if u.mod_queue.is_some() => {
+            u.mod_queue = Some(crate::safety::repo::open_count(db, &u).await?);
+            Ok(Some(u))
+        }
+        other => Ok(other),
+    }
 }
 
 /// The member a session token belongs to, if the session is still valid. One indexed query.
@@ -392,13 +408,13 @@ pub async fn user_by_session(db: &Db, token: &str) -> Result<Option<CurrentUser>
         .bind(now_ms())
         .fetch_optional(&db.pool)
         .await?;
-    row.as_ref().map(current_user_from_row).transpose()
+    with_queue(db, row.as_ref().map(current_user_from_row).transpose()?).await
 }
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
-    row.as_ref().map(current_user_from_row).transpose()
+    with_queue(db, row.as_ref().map(current_user_from_row).transpose()?).await
 }
 
 /// Counts one attempt in a fixed-window bucket; `Err(RateLimited)` once the bucket is over `limit`.

@@ -241,6 +241,9 @@ pub struct CurrentUser {
     pub suspended_until: Option<i64>,
     /// Why, as the moderator wrote it (shown only to the member).
     pub suspension_reason: String,
+    /// What waits in the moderation queue of the places the member moderates (the header's
+    /// count); `None` when they moderate nothing.
+    pub mod_queue: Option<i64>,
 }
 
 /// The page behind an e-mail link (verification or password reset).

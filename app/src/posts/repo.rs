@@ -526,7 +526,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
            (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
               AND gm.user_id = {v} AND gm.status = 'active') AS group_membership, \
            (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = {v}) AS voted, \
-           (SELECT 1 FROM safety_flags sf WHERE sf.post_id = p.id AND sf.author_id = {v} LIMIT 1) AS flagged \
+           (SELECT 1 FROM safety_flags sf WHERE sf.post_id = p.id AND sf.author_id = {v} AND sf.kind = 'crisis' LIMIT 1) AS flagged \
          {FROM} WHERE p.id = {pid}"
     );
     let row = with_params(&sql, &params.0)

@@ -130,7 +130,8 @@ const KINDS: &[(&str, &str, &str)] = &[
         "SELECT 'post or reply' AS what, post_id AS about, reason, note, created_at, outcome FROM content_reports WHERE reporter_id = $1 \
          UNION ALL SELECT 'message' AS what, message_id AS about, reason, '' AS note, created_at, CAST(NULL AS TEXT) AS outcome \
          FROM message_reports WHERE reporter_id = $1 \
-         UNION ALL SELECT 'rating' AS what, review_id AS about, reason, kind AS note, created_at, outcome FROM review_reports WHERE reporter_id = $1",
+         UNION ALL SELECT 'rating' AS what, review_id AS about, reason, kind AS note, created_at, outcome FROM review_reports WHERE reporter_id = $1 \
+         UNION ALL SELECT 'profile' AS what, user_id AS about, reason, note, created_at, outcome FROM profile_reports WHERE reporter_id = $1",
     ),
     (
         "clinician_verification.json",

@@ -259,6 +259,12 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
         user,
     )
     .await?;
+    exec(
+        t,
+        "DELETE FROM profile_reports WHERE reporter_id = $1 OR user_id = $1",
+        user,
+    )
+    .await?;
 
     // Votes, with the counts they added.
     exec(

@@ -27,6 +27,9 @@ pub fn ProfilePage() -> impl IntoView {
         move || params.read().get("handle").unwrap_or_default(),
         get_profile,
     );
+    // After a report without JavaScript: the redirect's `?reported=1`.
+    let reported =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("reported").is_some());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -74,6 +77,15 @@ pub fn ProfilePage() -> impl IntoView {
                                     }}
                                 </header>
                                 {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                                {reported.then(|| view! {
+                                    <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+                                })}
+                                {
+                                    let handle = p.handle.clone();
+                                    move || session.me().filter(|u| u.handle != handle).map(|_| view! {
+                                        <crate::safety::pages::ProfileReportForm handle=handle.clone()/>
+                                    })
+                                }
                                 <ProfileActivity handle=p.handle.clone()/>
                             </article>
                         }

@@ -1,4 +1,4 @@
-//! Safety server functions: the moderation queue, a moderator's review of a flag, and sanctions.
+//! Safety server functions: the moderation queue, a moderator's review of a flag, sanctions, profile reports and the watched-word lists.
 
 use super::types::*;
 use crate::error::AppError;
@@ -96,6 +96,52 @@ pub async fn sanction_member(
         ],
         result,
     )
+}
+
+/// A member reports another member's profile (name and "about me") with a reason and an
+/// optional note; site moderators and admins see it in `/mod`.
+#[server(endpoint = "report/profile")]
+pub async fn report_profile(handle: String, reason: String, note: String) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = session::require().await?;
+        let mut c = crate::error::Checker::new();
+        if reason_label(REPORT_REASONS, &reason).is_none() {
+            c.add("reason", "Choose what is wrong with it.");
+        }
+        let note = note.trim();
+        if note.chars().count() > 500 {
+            c.add("note", "Please keep it under 500 characters.");
+        }
+        c.finish()?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
+        super::repo::report_profile(&state.db, &user, &handle, &reason, note).await?;
+        leptos_axum::redirect(&format!("/u/{handle}?reported=1"));
+        Ok(())
+    }
+    .await;
+    session::finish_form("report_profile", &[("note", &note)], result)
+}
+
+/// A site moderator or admin decides a profile report: `outcome` "dismiss" leaves the profile
+/// as it is, "clear" empties its name and "about me". Both tell who should know; audited.
+#[server(endpoint = "mod/profile_report")]
+pub async fn resolve_profile_report(id: i64, outcome: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let clear = match outcome.as_str() {
+            "clear" => true,
+            "dismiss" => false,
+            _ => return Err(AppError::BadRequest),
+        };
+        super::repo::resolve_profile_report(&state.db, &user, id, clear).await?;
+        leptos_axum::redirect("/mod");
+        Ok(())
+    }
+    .await;
+    crate::state::finish(result)
 }
 
 /// A watched-word list the member may edit (`community`: its address; empty or absent: the

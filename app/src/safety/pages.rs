@@ -1,6 +1,8 @@
 //! Safety UI: the helplines panel, the watch that shows it while a member writes (and as the no-JavaScript confirmation step), and the moderation queue at `/mod`.
 
-use super::api::{get_mod_queue, DismissReport, ReviewFlag, SanctionMember};
+use super::api::{
+    get_mod_queue, DismissReport, ReportProfile, ResolveProfileReport, ReviewFlag, SanctionMember,
+};
 use super::crisis::helplines;
 use super::types::{since, FlagItem, FlagKind, REMOVAL_REASONS, REPORT_REASONS, SANCTIONS};
 use crate::error::AppError;
@@ -77,12 +79,14 @@ pub fn ModQueuePage() -> impl IntoView {
     let review = ServerAction::<ReviewFlag>::new();
     let dismiss = ServerAction::<DismissReport>::new();
     let remove = ServerAction::<RemoveContent>::new();
+    let resolve_profile = ServerAction::<ResolveProfileReport>::new();
     let queue = Resource::new(
         move || {
             (
                 review.version().get(),
                 dismiss.version().get(),
                 remove.version().get(),
+                resolve_profile.version().get(),
             )
         },
         |_| get_mod_queue(),
@@ -97,6 +101,7 @@ pub fn ModQueuePage() -> impl IntoView {
                 };
                 let now = q.now;
                 let reports = q.reports.clone();
+                let profiles = q.profiles.clone();
                 let can_sanction = q.can_sanction;
                 let (risk, rest): (Vec<FlagItem>, Vec<FlagItem>) =
                     q.flags.into_iter().partition(|f| f.kind == FlagKind::Crisis);
@@ -131,6 +136,7 @@ pub fn ModQueuePage() -> impl IntoView {
                         </section>
                     })}
                     <ReportList reports=reports now=now dismiss=dismiss remove=remove can_sanction=can_sanction/>
+                    {can_sanction.then(|| view! { <ProfileReportList reports=profiles now=now resolve=resolve_profile/> })}
                     {can_sanction.then(|| view! { <SanctionPanel/> })}
                 }.into_any()
             })}
@@ -267,6 +273,57 @@ fn ReportList(
     }
 }
 
+/// The queue's reports on profiles (site moderators and admins): the name and "about me" as
+/// they are now, the reason, and dismiss, clear or sanction.
+#[component]
+fn ProfileReportList(
+    reports: Vec<super::types::ProfileReportItem>,
+    now: i64,
+    resolve: ServerAction<ResolveProfileReport>,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="profile-reports-h">
+            <h2 id="profile-reports-h">"Reported profiles"</h2>
+            {reports.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"No profile report is waiting."</p> })}
+            <ol class="flag-list">
+                {reports.into_iter().map(|r| view! {
+                    <li class="card flag-item profile-report-item">
+                        <p class="flag-meta">
+                            <span class="badge">{r.reason.clone()}</span>
+                            " Profile of "
+                            <a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
+                            " · reported by @" {r.reporter.clone()} " " {since(now, r.created_at)} " ago"
+                        </p>
+                        {(!r.display_name.is_empty()).then(|| view! { <p><strong>"Name: "</strong>{r.display_name.clone()}</p> })}
+                        {if r.bio.is_empty() {
+                            view! { <p class="muted">"No “about me” now."</p> }.into_any()
+                        } else {
+                            view! { <blockquote class="flag-text">{r.bio.clone()}</blockquote> }.into_any()
+                        }}
+                        {(!r.note.is_empty()).then(|| view! { <p class="small">"The reporter adds: " {r.note.clone()}</p> })}
+                        {(r.earlier > 0).then(|| view! {
+                            <p class="small muted">{format!("Reported {} other time{} before.", r.earlier, if r.earlier == 1 { "" } else { "s" })}</p>
+                        })}
+                        <div class="flag-actions">
+                            <ActionForm action=resolve attr:class="inline-form">
+                                <input type="hidden" name="id" value=r.id/>
+                                <input type="hidden" name="outcome" value="dismiss"/>
+                                <button type="submit" class="button">"Dismiss: leave it as it is"</button>
+                            </ActionForm>
+                            <ActionForm action=resolve attr:class="inline-form">
+                                <input type="hidden" name="id" value=r.id/>
+                                <input type="hidden" name="outcome" value="clear"/>
+                                <button type="submit" class="button danger">"Clear the name and “about me”"</button>
+                            </ActionForm>
+                            <a class="button" href=format!("/mod?sanction={}#sanction-h", r.handle)>"Warn or suspend @"{r.handle.clone()}</a>
+                        </div>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
 /// "Report" under a post or reply: why (one of the reasons) and, optionally, a word to the moderators.
 #[component]
 pub fn ReportForm(
@@ -278,7 +335,6 @@ pub fn ReportForm(
         Some(r) => format!("r{r}"),
         None => format!("p{post_id}"),
     };
-    let note_id = format!("report-note-{key}");
     let legend = if reply_id.is_some() {
         "What is wrong with this reply?"
     } else {
@@ -290,23 +346,51 @@ pub fn ReportForm(
             <ActionForm action=action attr:class="stack">
                 <input type="hidden" name="post_id" value=post_id/>
                 {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
-                <fieldset class="field">
-                    <legend>{legend}</legend>
-                    <div class="choices">
-                        {REPORT_REASONS.iter().map(|(code, label)| view! {
-                            <label class="choice">
-                                <input type="radio" name="reason" value=*code required=true/>
-                                <span>{*label}</span>
-                            </label>
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-                <label for=note_id.clone()>"Anything the moderators should know (optional)"</label>
-                <textarea id=note_id name="note" rows="2" maxlength="500"></textarea>
-                <p class="hint">"Only the moderators see your report. The author is not told who sent it."</p>
-                <button type="submit" class="button">"Send report"</button>
+                <ReportFields key=key legend=legend/>
             </ActionForm>
         </details>
+    }
+}
+
+/// "Report this profile" on a member's page (its name and "about me"), for the site's moderators.
+#[component]
+pub fn ProfileReportForm(handle: String) -> impl IntoView {
+    let action = ServerAction::<ReportProfile>::new();
+    let done = move || matches!(action.value().get(), Some(Ok(_)));
+    view! {
+        <details class="review-tools report-tools">
+            <summary>"Report this profile"</summary>
+            {move || done().then(|| view! {
+                <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+            })}
+            <ActionForm action=action attr:class="stack">
+                <input type="hidden" name="handle" value=handle.clone()/>
+                <ReportFields key=format!("u-{handle}") legend="What is wrong with this profile?"/>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The reasons, the optional note and the send button of a report form.
+#[component]
+fn ReportFields(key: String, legend: &'static str) -> impl IntoView {
+    let note_id = format!("report-note-{key}");
+    view! {
+        <fieldset class="field">
+            <legend>{legend}</legend>
+            <div class="choices">
+                {REPORT_REASONS.iter().map(|(code, label)| view! {
+                    <label class="choice">
+                        <input type="radio" name="reason" value=*code required=true/>
+                        <span>{*label}</span>
+                    </label>
+                }).collect_view()}
+            </div>
+        </fieldset>
+        <label for=note_id.clone()>"Anything the moderators should know (optional)"</label>
+        <textarea id=note_id name="note" rows="2" maxlength="500"></textarea>
+        <p class="hint">"Only the moderators see your report. The member is not told who sent it."</p>
+        <button type="submit" class="button">"Send report"</button>
     }
 }
 
@@ -411,6 +495,15 @@ pub fn WatchedWordsPage() -> impl IntoView {
     let remove = ServerAction::<RemoveWatched>::new();
     let err = action_error(add);
     let echo = echo_resource("add_watched", err.get_untracked().is_some());
+    // The form is re-used in place after an add: empty the words box once they are listed.
+    let phrases_ref = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            if let Some(t) = phrases_ref.get() {
+                t.set_value("");
+            }
+        }
+    });
     let query = leptos_router::hooks::use_query_map();
     let list = Resource::new(
         move || {
@@ -436,7 +529,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
                 let chosen = echoed(&echo, "action").unwrap_or_else(|| "hold".into());
                 let count = l.words.len();
                 view! {
-                    <section class="panel">
+                    <section class="panel watched-page">
                         <p class="crumbs"><a href="/mod">"Moderation queue"</a></p>
                         <h1>"Watched words: " {l.scope.clone()}</h1>
                         <p class="lead">"When a member writes a post or a reply, its words are checked against the site's list and the community's, whole words only, capitals, accents and punctuation aside. A word ending in * matches every word that starts so."</p>
@@ -458,8 +551,8 @@ pub fn WatchedWordsPage() -> impl IntoView {
                             <input type="hidden" name="community" value=community.clone()/>
                             <div class="field" class:has-error=move || field_error(err, "phrases").get().is_some()>
                                 <label for="f-phrases">"Words or phrases, one per line"</label>
-                                <textarea id="f-phrases" name="phrases" rows="4" aria-describedby="f-phrases-hint f-phrases-error">{crate::ui::textarea_text(typed)}</textarea>
-                                <p class="hint" id="f-phrases-hint">{format!("Up to {WATCHED_CHARS} characters each; a list holds at most {WATCHED_MAX}.")}</p>
+                                <textarea id="f-phrases" name="phrases" rows="4" node_ref=phrases_ref aria-describedby="f-phrases-hint f-phrases-error">{crate::ui::textarea_text(typed)}</textarea>
+                                <p class="hint" id="f-phrases-hint">{format!("Up to {WATCHED_CHARS} characters each; a list holds at most {}.", grouped(WATCHED_MAX))}</p>
                                 <FieldMessage id="f-phrases-error".into() error=field_error(err, "phrases")/>
                             </div>
                             <fieldset class="field">
@@ -476,7 +569,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
                             </fieldset>
                             <button type="submit" class="button primary">"Add to the list"</button>
                         </ActionForm>
-                        <h2>{format!("On the list ({count} of {WATCHED_MAX})")}</h2>
+                        <h2>{format!("On the list ({} of {})", grouped(count), grouped(WATCHED_MAX))}</h2>
                         {(count == 0).then(|| view! { <p class="muted">"Nothing yet."</p> })}
                         <ul class="plain-list watched-list">
                             {l.words.into_iter().map(|w| view! {
@@ -495,5 +588,29 @@ pub fn WatchedWordsPage() -> impl IntoView {
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// 2000 → "2,000".
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(super::grouped(0), "0");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(2000), "2,000");
+        assert_eq!(super::grouped(1234567), "1,234,567");
     }
 }

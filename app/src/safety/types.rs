@@ -68,11 +68,29 @@ pub struct ReportItem {
     pub earlier: i64,
 }
 
+/// One open report on a member's profile (site moderators and admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileReportItem {
+    pub id: i64,
+    pub handle: String,
+    pub display_name: String,
+    pub bio: String,
+    pub reporter: String,
+    /// The reason's label.
+    pub reason: String,
+    pub note: String,
+    pub created_at: i64,
+    /// Other reports on the same profile, open or closed.
+    pub earlier: i64,
+}
+
 /// The moderation queue as one moderator sees it: only the places they moderate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModQueue {
     pub flags: Vec<FlagItem>,
     pub reports: Vec<ReportItem>,
+    /// Reports on profiles: for site moderators and admins only (a profile has no community).
+    pub profiles: Vec<ProfileReportItem>,
     /// When the page was made (for "posted 2 hours ago").
     pub now: i64,
     /// The viewer is a site moderator or an admin: they may warn and suspend.

@@ -10,6 +10,7 @@ both_backends!(
     closed_group_flags_reach_the_group_moderators_only,
     direct_messages_show_helplines_and_are_never_flagged,
     a_reported_reply_is_removed_with_a_reason_and_restored,
+    reported_profiles_and_the_moderators_count,
 );
 
 const PW: &str = "correct-horse-1";
@@ -751,4 +752,167 @@ async fn a_reported_reply_is_removed_with_a_reason_and_restored(app: TestApp) {
 async fn send_report(app: &TestApp, c: &Client, form: &[(&str, String)]) -> crate::common::Reply {
     let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     app.call_as(c, "report", &refs).await
+}
+
+async fn report_profile(
+    app: &TestApp,
+    who: &Client,
+    handle: &str,
+    reason: &str,
+) -> crate::common::Reply {
+    app.call_as(
+        who,
+        "report/profile",
+        &[
+            ("handle", handle),
+            ("reason", reason),
+            ("note", "An advert."),
+        ],
+    )
+    .await
+}
+
+/// The header's count for `c` (`None`: moderates nothing).
+async fn mod_count(app: &TestApp, c: &Client) -> Option<i64> {
+    app.call_as(c, "current_user", &[]).await.ok()["mod_queue"].as_i64()
+}
+
+async fn reported_profiles_and_the_moderators_count(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let asha = member(&app, "asha").await;
+    let ben = member(&app, "ben").await;
+    let cmod = member(&app, "cmod").await;
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'cmod')")
+        .execute(&app.db.pool)
+        .await
+        .expect("community moderator");
+    app.call_as(
+        &ben,
+        "update_profile",
+        &[
+            ("display_name", "Cheap Pills Ben"),
+            ("bio", "Buy cheap pills at my shop."),
+            ("theme", "system"),
+            ("text_size", "normal"),
+        ],
+    )
+    .await
+    .ok();
+    // The count: only for those who moderate something, and it follows the queue.
+    assert_eq!(mod_count(&app, &asha).await, None);
+    assert_eq!(mod_count(&app, &cmod).await, Some(0));
+    assert_eq!(mod_count(&app, &admin).await, Some(0));
+
+    // A reason is required; one's own profile and an unknown one are refused; twice is once.
+    assert_eq!(
+        report_profile(&app, &asha, "ben", "nonsense").await.status,
+        422
+    );
+    assert_eq!(
+        report_profile(&app, &ben, "ben", "spam").await.error(),
+        app::error::AppError::Forbidden
+    );
+    assert_eq!(
+        report_profile(&app, &asha, "nobody_here", "spam")
+            .await
+            .status,
+        404
+    );
+    report_profile(&app, &asha, "ben", "spam").await.ok();
+    report_profile(&app, &asha, "ben", "spam").await.ok();
+    report_profile(&app, &cmod, "ben", "other").await.ok();
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM profile_reports").await,
+        2
+    );
+    // Profiles are for the site's moderators: the admin counts and sees them, a community
+    // moderator neither, a member cannot open the queue.
+    assert_eq!(mod_count(&app, &admin).await, Some(2));
+    assert_eq!(mod_count(&app, &cmod).await, Some(0));
+    let q = queue(&app, &admin).await;
+    let items = q["profiles"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{q}");
+    assert_eq!(items[0]["bio"], "Buy cheap pills at my shop.");
+    assert_eq!(items[0]["reporter"], "asha");
+    assert_eq!(queue(&app, &cmod).await["profiles"], serde_json::json!([]));
+    let first = items[0]["id"].as_i64().expect("id").to_string();
+    let second = items[1]["id"].as_i64().expect("id").to_string();
+    assert_eq!(
+        app.call_as(
+            &cmod,
+            "mod/profile_report",
+            &[("id", &first), ("outcome", "dismiss")]
+        )
+        .await
+        .error(),
+        app::error::AppError::Forbidden
+    );
+    // Dismiss one: its reporter is told; clear: the words go, every open report on the profile
+    // is resolved, the member and the other reporter are told; both audited.
+    app.call_as(
+        &admin,
+        "mod/profile_report",
+        &[("id", &first), ("outcome", "dismiss")],
+    )
+    .await
+    .ok();
+    let asha_notes = app
+        .call_as(&asha, "notifications", &[])
+        .await
+        .ok()
+        .to_string();
+    assert!(asha_notes.contains("left it as it is"), "{asha_notes}");
+    assert_eq!(mod_count(&app, &admin).await, Some(1));
+    app.call_as(
+        &admin,
+        "mod/profile_report",
+        &[("id", &second), ("outcome", "clear")],
+    )
+    .await
+    .ok();
+    let profile = app.call("profile", &[("handle", "ben")]).await.ok();
+    assert_eq!(profile["bio"], "");
+    assert_eq!(profile["display_name"], "");
+    let ben_notes = app
+        .call_as(&ben, "notifications", &[])
+        .await
+        .ok()
+        .to_string();
+    assert!(ben_notes.contains("removed your profile"), "{ben_notes}");
+    let cmod_notes = app
+        .call_as(&cmod, "notifications", &[])
+        .await
+        .ok()
+        .to_string();
+    assert!(cmod_notes.contains("removed its name"), "{cmod_notes}");
+    assert_eq!(mod_count(&app, &admin).await, Some(0));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action IN ('clear_profile', 'dismiss_profile_report')"
+        )
+        .await,
+        2
+    );
+    // A report on a post counts for its community's moderator too.
+    let id = app
+        .call_as(
+            &asha,
+            "post/create",
+            &post_form("Wombat plain", "Nothing wrong.", None),
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("post")
+        .to_string();
+    app.call_as(
+        &ben,
+        "report",
+        &[("post_id", id.as_str()), ("reason", "spam"), ("note", "")],
+    )
+    .await
+    .ok();
+    assert_eq!(mod_count(&app, &cmod).await, Some(1));
+    assert_eq!(mod_count(&app, &admin).await, Some(1));
 }

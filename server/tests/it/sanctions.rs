@@ -221,6 +221,10 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
         ),
         ("mod/unwatch", vec![("id", "1")]),
         (
+            "report/profile",
+            vec![("handle", "pal_pat"), ("reason", "spam"), ("note", "")],
+        ),
+        (
             "update_profile",
             vec![
                 ("display_name", "Sam"),

@@ -156,6 +156,8 @@ async fn a_new_members_first_posts_wait_for_approval(app: TestApp) {
         .await
         .ok();
     assert_eq!(mine["awaiting_approval"], Value::Bool(true), "{mine}");
+    // Waiting is not a crisis: no helplines for the author.
+    assert_eq!(mine["helplines"], Value::Bool(false), "{mine}");
     assert_eq!(
         seen_by(&app, &olga, first, "Quokka", "new_nina").await,
         Vec::<&str>::new()
