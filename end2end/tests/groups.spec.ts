@@ -1,4 +1,4 @@
-// Support groups: a private group's join request with its screening question, the moderator's approval, and its posts hidden from everyone else.
+// Support groups: a private group's join request with its screening question, the moderator's approval, and its posts hidden from everyone else; an anonymous post seen by a member and by the group's moderator.
 import { test, expect, Page } from "@playwright/test";
 import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
 
@@ -92,6 +92,50 @@ test("A asks to join a private group, moderator B approves, A reads B's post; ou
   }
   await anonymous.goto(groupUrl);
   await anonymous.screenshot({ path: "test-results/group-outsider.png", fullPage: true });
+});
+
+test("an anonymous group post shows \"a member\" to another member and the author to the group's moderator", async ({ page, browser }) => {
+  test.slow();
+  const run = Date.now().toString(36);
+  const title = `Carer burnout ${run}`;
+  const handle = uniqueHandle("anon");
+  await signUp(page, handle, "anon-password-1");
+  await page.goto("/g/caregivers-of-people-with-cml");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join group" }).click();
+  await expect(page.getByRole("link", { name: "Ask the group" })).toBeVisible();
+  await page.getByRole("link", { name: "Ask the group" }).click();
+  await hydrated(page);
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Details").fill("I am exhausted and feel guilty saying so. How do other carers cope?");
+  await page.getByLabel("Post anonymously").check();
+  await page.getByRole("button", { name: "Post" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  // The author is told how it shows; the page does not name them.
+  await expect(page.getByText("You posted this anonymously")).toBeVisible();
+  const postUrl = new URL(page.url()).pathname;
+  await page.screenshot({ path: "test-results/anonymous-author.png", fullPage: true });
+
+  // Another member: "a member", and the handle nowhere in the page or its hydration data.
+  const other = await freshPage(browser);
+  await logIn(other, "lena_cml", DEMO_PASSWORD);
+  for (const path of [postUrl, "/g/caregivers-of-people-with-cml", `/search?q=${run}`]) {
+    await other.goto(path);
+    await expect(other.getByText(title).first()).toBeVisible();
+    expect(await other.content()).not.toContain(handle);
+  }
+  await other.goto(postUrl);
+  await expect(other.locator(".post-meta").first()).toContainText("a member");
+  await other.goto(`/u/${handle}`);
+  expect(await other.content()).not.toContain(title);
+
+  // The group's moderator sees who wrote it, marked as anonymous.
+  const moderator = await freshPage(browser);
+  await logIn(moderator, "sam_moderator", DEMO_PASSWORD);
+  await moderator.goto(postUrl);
+  await expect(moderator.getByRole("link", { name: `@${handle}` })).toBeVisible();
+  await expect(moderator.getByText("posted anonymously: only moderators see the name")).toBeVisible();
+  await moderator.screenshot({ path: "test-results/anonymous-moderator.png", fullPage: true });
 });
 
 test.describe("without JavaScript", () => {

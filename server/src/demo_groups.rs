@@ -152,6 +152,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
                 body: p.body.into(),
                 tags: Vec::new(),
                 crisis: None,
+                anonymous: false,
             };
             let id = posts::create(db, &author, g.community, Some(&slug), &input)
                 .await

@@ -306,6 +306,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             body: p.body.into(),
             tags: p.tags.iter().map(|t| t.to_string()).collect(),
             crisis: None,
+            anonymous: false,
         };
         let id = repo::create(db, &author, p.community, None, &input)
             .await

@@ -124,7 +124,12 @@ pub async fn add_mentions(
         if skip.contains(&id) {
             continue;
         }
-        let line = format!("@{actor_handle} mentioned you in {what}");
+        // An empty handle: an anonymous group post ("a member").
+        let line = if actor_handle.is_empty() {
+            format!("A member mentioned you in {what}")
+        } else {
+            format!("@{actor_handle} mentioned you in {what}")
+        };
         if add_in_group(tx, id, "mention", actor, &line, link, group).await? {
             notified.push(id);
         }

@@ -86,6 +86,7 @@ fn post_input(
 ) -> super::repo::PostInput {
     super::repo::PostInput {
         crisis: None,
+        anonymous: false,
         kind: c
             .check("kind", PostKind::parse(kind))
             .unwrap_or(PostKind::Discussion),
@@ -110,14 +111,18 @@ pub async fn create_post(
     tags: String,
     visibility: String,
     crisis_ack: Option<String>,
+    /// Present (a ticked box) to post anonymously in a support group.
+    anonymous: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
+    let anonymous_box = anonymous.clone().unwrap_or_default();
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
         let mut c = crate::error::Checker::new();
         let mut input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
         c.finish()?;
+        input.anonymous = !anonymous_box.is_empty();
         input.crisis = crate::safety::api::check(&[&title, &body], crisis_ack.as_deref())?;
         let group = group.as_deref().filter(|g| !g.is_empty());
         crate::state::limit_writes(&state, user.id, crate::state::Write::Post).await?;
@@ -134,6 +139,7 @@ pub async fn create_post(
             ("body", &body),
             ("tags", &tags),
             ("visibility", &visibility),
+            ("anonymous", &anonymous.unwrap_or_default()),
         ],
         result,
     )
@@ -375,6 +381,19 @@ pub async fn remove_content(
             format!("{label} — {note}")
         };
         super::repo::remove(&state.db, &user, post_id, reply_id, &why).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// A moderator of the post's place changes its tags (the queue's "Edit tags").
+#[server(endpoint = "moderate/tags")]
+pub async fn retag_post(post_id: i64, tags: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let tags = parse_tags(&tags).map_err(|m| AppError::field("tags", m))?;
+        super::repo::retag(&state.db, &user, post_id, &tags).await
     }
     .await;
     crate::state::finish(result)

@@ -13,8 +13,8 @@ use crate::session::Session;
 use crate::sponsored::pages::{SponsoredCard, SponsoredSlot};
 use crate::sponsored::types::Placement;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FormAlert,
-    Highlighted,
+    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
+    FormAlert, Highlighted,
 };
 use crate::ui::{echo_resource, MarkdownField, RadioGroup};
 use leptos::prelude::*;
@@ -37,6 +37,15 @@ fn kind_label(kind: PostKind) -> &'static str {
 pub fn AuthorLink(author: Option<Author>) -> impl IntoView {
     match author {
         Some(a) if a.erased => view! { <span class="muted">"[deleted member]"</span> }.into_any(),
+        Some(a) if a.anonymous && a.handle.is_empty() => {
+            view! { <span class="muted">"a member"</span> }.into_any()
+        }
+        // The group's moderators: who it is, and that others do not see it.
+        Some(a) if a.anonymous => view! {
+            <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>
+            " " <span class="badge">"posted anonymously: only moderators see the name"</span>
+        }
+        .into_any(),
         Some(a) if a.former => view! { <span class="muted">"a former member"</span> }.into_any(),
         Some(a) => view! {
             <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>
@@ -422,6 +431,8 @@ pub fn PostForm(
 ) -> impl IntoView {
     let err = action_error(action);
     let chosen = echoed(&echo, "visibility").unwrap_or_else(|| "members".into());
+    let in_group = group.is_some();
+    let anonymous = echoed(&echo, "anonymous").is_some_and(|v| !v.is_empty());
     view! {
         <ActionForm action=action attr:novalidate=true attr:class="stack">
             <FormAlert error=err/>
@@ -445,6 +456,16 @@ pub fn PostForm(
                     }.into_any(),
                     None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
                 }}
+                {in_group.then(|| view! {
+                    <div class="field" class:has-error=move || field_error(err, "anonymous").get().is_some()>
+                        <label class="choice">
+                            <input type="checkbox" name="anonymous" value="on" checked=anonymous aria-describedby="f-anonymous-hint f-anonymous-error"/>
+                            <span>"Post anonymously"</span>
+                        </label>
+                        <p class="hint" id="f-anonymous-hint">"Others see “a member” instead of your name, here and everywhere the post is listed. The group's moderators can still see that it is you, for everyone's safety. You can still edit and delete it."</p>
+                        <FieldMessage id="f-anonymous-error".into() error=field_error(err, "anonymous")/>
+                    </div>
+                })}
             </CrisisWatch>
             <button type="submit" class="button primary">"Post"</button>
         </ActionForm>
@@ -626,6 +647,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 {post.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> " · " })}
                 {format_date(post.created_at)}
                 {p.edited_at.filter(|_| !p.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+                {(p.anonymous && p.mine).then(|| view! { " · " <span class="badge">"You posted this anonymously: others see “a member”"</span> })}
             </p>
             {p.awaiting_approval.then(|| if p.mine {
                 view! {

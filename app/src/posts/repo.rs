@@ -30,7 +30,7 @@ pub(crate) const SUMMARY: &str =
     "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
     p.answer_count, p.vote_count, p.accepted_reply_id, p.clinician_answered, p.created_at, \
     p.last_activity_at, p.pinned_at, CAST(LENGTH(p.body_md) AS BIGINT) AS body_len, c.slug AS community_slug, c.name AS community_name, \
-    g.slug AS group_slug, g.name AS group_name, u.handle, \
+    g.slug AS group_slug, g.name AS group_name, u.handle, p.anonymous, \
     u.kind AS author_kind, u.clinician_status, u.specialty, \
     CASE WHEN p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_group_members fm \
       WHERE fm.group_id = p.group_id AND fm.user_id = p.author_id AND fm.status = 'active') \
@@ -117,6 +117,7 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
             badge: None,
             former: true,
             erased: false,
+            anonymous: false,
         });
     }
     let handle: String = r.try_get("handle")?;
@@ -127,6 +128,7 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
             badge: None,
             former: false,
             erased: true,
+            anonymous: false,
         });
     }
     let kind: String = r.try_get("author_kind")?;
@@ -137,7 +139,19 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
         badge: badge(&kind, &status, specialty.as_deref()),
         former: false,
         erased: false,
+        anonymous: false,
     })
+}
+
+/// "a member": an anonymous group post's author, for everyone but the group's moderators.
+fn anonymous_author() -> Author {
+    Author {
+        handle: String::new(),
+        badge: None,
+        former: false,
+        erased: false,
+        anonymous: true,
+    }
 }
 
 pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppError> {
@@ -169,7 +183,12 @@ pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppErro
         visibility,
         title: r.try_get("title")?,
         excerpt,
-        author: if readable { Some(author(r)?) } else { None },
+        // An anonymous group post names nobody in any list, search or feed.
+        author: match (readable, r.try_get::<i64, _>("anonymous")? != 0) {
+            (false, _) => None,
+            (true, true) => Some(anonymous_author()),
+            (true, false) => Some(author(r)?),
+        },
         tags,
         reply_count: r.try_get("reply_count")?,
         answer_count: r.try_get("answer_count")?,
@@ -569,6 +588,15 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         None
     };
     let mut post = summary(&row, !locked && !deleted && !removed_hidden)?;
+    // Anonymous: the group's moderators see who wrote it (for safety), marked as such.
+    let anonymous = row.try_get::<i64, _>("anonymous")? != 0;
+    let post_author: i64 = row.try_get("author_id")?;
+    if anonymous && can_moderate && post.author.is_some() {
+        post.author = Some(Author {
+            anonymous: true,
+            ..author(&row)?
+        });
+    }
     if removed_hidden {
         post.title = "[removed by a moderator]".into();
         post.excerpt.clear();
@@ -619,7 +647,21 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                         parent_id,
                         depth: 0,
                         in_reply_to: None,
-                        author: if hidden { None } else { Some(author(r)?) },
+                        author: if hidden {
+                            None
+                        } else if anonymous && r.try_get::<i64, _>("author_id")? == post_author {
+                            // The anonymous poster in their own thread: "a member" still.
+                            Some(if can_moderate {
+                                Author {
+                                    anonymous: true,
+                                    ..author(r)?
+                                }
+                            } else {
+                                anonymous_author()
+                            })
+                        } else {
+                            Some(author(r)?)
+                        },
                         body_html: if hidden {
                             String::new()
                         } else {
@@ -709,6 +751,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         helplines: viewer.is_some() && row.try_get::<Option<i64>, _>("flagged")?.is_some(),
         held,
         awaiting_approval,
+        anonymous,
         removed,
         removed_reason,
         related_articles,
@@ -726,6 +769,8 @@ pub struct PostInput {
     pub tags: Vec<String>,
     /// What the crisis safeguard matched, if anything: the post is held and flagged.
     pub crisis: Option<crate::safety::types::Crisis>,
+    /// Posted anonymously (support groups only; not by verified clinicians).
+    pub anonymous: bool,
 }
 
 /// The viewer's membership of a community: `None` when not a member, else whether a moderator.
@@ -821,6 +866,21 @@ pub async fn create(
         }
         _ => {}
     }
+    if p.anonymous && group.is_none() {
+        return Err(AppError::field(
+            "anonymous",
+            "Posting anonymously is for support groups only.",
+        ));
+    }
+    if p.anonymous
+        && user.kind == MemberKind::Clinician
+        && user.clinician_status == ClinicianStatus::Verified
+    {
+        return Err(AppError::field(
+            "anonymous",
+            "A verified clinician's posts carry their name and badge: untick \"Post anonymously\".",
+        ));
+    }
     // A closed group's posts are never public, whatever the form said.
     let visibility = if group.is_some_and(|g| g.closed) {
         Visibility::Members
@@ -840,7 +900,8 @@ pub async fn create(
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, tags, \
-           created_at, last_activity_at, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+           created_at, last_activity_at, group_id, anonymous) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
     )
     .bind(community)
     .bind(user.id)
@@ -853,6 +914,7 @@ pub async fn create(
     .bind(p.tags.join(" "))
     .bind(now)
     .bind(group.map(|g| g.id))
+    .bind(i64::from(p.anonymous))
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
@@ -874,7 +936,12 @@ pub async fn create(
             public: visibility == Visibility::Public,
             group: closed,
         };
-        notify::repo::add_mentions(&mut tx, body, user.id, &user.handle, &place, &[]).await?
+        let who = if p.anonymous {
+            ""
+        } else {
+            user.handle.as_str()
+        };
+        notify::repo::add_mentions(&mut tx, body, user.id, who, &place, &[]).await?
     };
     let at = flag_at(id, None, community, group, user.id);
     mentioned.extend(queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?);
@@ -960,6 +1027,20 @@ struct PostFacts {
     deleted: bool,
     /// Waits for a moderator's approval: nobody but its author and the moderators sees it.
     awaiting: bool,
+    /// Posted anonymously: its author's replies and acceptances in the thread name nobody either.
+    anonymous: bool,
+}
+
+impl PostFacts {
+    /// How `user` is named in notifications about this thread: "" for the author of an
+    /// anonymous post (they stay "a member" in their own thread).
+    fn name_of<'a>(&self, id: i64, handle: &'a str) -> &'a str {
+        if self.anonymous && id == self.author {
+            ""
+        } else {
+            handle
+        }
+    }
 }
 
 impl PostFacts {
@@ -972,7 +1053,7 @@ impl PostFacts {
 async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
     let r = sqlx::query(
         "SELECT p.community_id, p.author_id, p.kind, p.visibility, p.deleted_at, p.group_id, p.awaiting_approval, \
-           g.kind AS group_kind FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
+           p.anonymous, g.kind AS group_kind FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -992,6 +1073,7 @@ async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
         public: r.try_get::<String, _>("visibility")? == "public",
         deleted: r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
         awaiting: r.try_get::<i64, _>("awaiting_approval")? != 0,
+        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
     })
 }
 
@@ -1152,12 +1234,15 @@ async fn still_in_group(
 async fn refresh_counts(tx: &mut Tx<'_>, post: i64) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE posts SET \
-           reply_count = (SELECT COUNT(*) FROM replies r WHERE r.post_id = posts.id AND r.deleted_at IS NULL), \
+           reply_count = (SELECT COUNT(*) FROM replies r WHERE r.post_id = posts.id AND r.deleted_at IS NULL \
+             AND r.awaiting_approval = 0), \
            answer_count = CASE WHEN kind = 'question' THEN (SELECT COUNT(*) FROM replies r \
-             WHERE r.post_id = posts.id AND r.parent_id IS NULL AND r.deleted_at IS NULL) ELSE 0 END, \
+             WHERE r.post_id = posts.id AND r.parent_id IS NULL AND r.deleted_at IS NULL \
+             AND r.awaiting_approval = 0) ELSE 0 END, \
            clinician_answered = CASE WHEN kind = 'question' AND EXISTS (SELECT 1 FROM replies r \
              JOIN users u ON u.id = r.author_id WHERE r.post_id = posts.id AND r.parent_id IS NULL \
-             AND r.deleted_at IS NULL AND u.kind = 'clinician' AND u.clinician_status = 'verified') \
+             AND r.deleted_at IS NULL AND r.awaiting_approval = 0 AND u.kind = 'clinician' \
+             AND u.clinician_status = 'verified') \
              THEN 1 ELSE 0 END \
          WHERE id = $1",
     )
@@ -1165,6 +1250,74 @@ async fn refresh_counts(tx: &mut Tx<'_>, post: i64) -> Result<(), AppError> {
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// A moderator approved what waited for approval (safety review): the reply is counted and
+/// lifts its thread, and whoever its writing would have told (the post's author, the comment
+/// answered, @mentions) is told now. Returns who was notified.
+pub(crate) async fn approved(
+    tx: &mut Tx<'_>,
+    post: i64,
+    reply: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let f = post_facts(tx, post).await?;
+    if f.deleted {
+        return Ok(Vec::new());
+    }
+    match reply {
+        Some(id) => {
+            let r = sqlx::query(
+                "SELECT r.author_id, r.parent_id, r.body_md, r.deleted_at, u.handle FROM replies r \
+                 JOIN users u ON u.id = r.author_id WHERE r.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+            refresh_counts(tx, post).await?;
+            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+                return Ok(Vec::new());
+            }
+            sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
+                .bind(now_ms())
+                .bind(post)
+                .execute(&mut **tx)
+                .await?;
+            let (author, handle): (i64, String) = (r.try_get("author_id")?, r.try_get("handle")?);
+            let body: String = r.try_get("body_md")?;
+            notify_reply(
+                tx,
+                (author, &handle),
+                post,
+                &f,
+                r.try_get("parent_id")?,
+                id,
+                &body,
+            )
+            .await
+        }
+        None => {
+            let r = sqlx::query(
+                "SELECT p.title, p.body_md, u.handle FROM posts p JOIN users u ON u.id = p.author_id \
+                 WHERE p.id = $1",
+            )
+            .bind(post)
+            .fetch_one(&mut **tx)
+            .await?;
+            let title: String = r.try_get("title")?;
+            let body: String = r.try_get("body_md")?;
+            let handle: String = r.try_get("handle")?;
+            let what = format!("“{}”", notify::types::short(&title));
+            let place = notify::repo::MentionPlace {
+                what: &what,
+                link: &format!("/p/{post}"),
+                community: f.community,
+                public: f.public,
+                group: f.closed_group(),
+            };
+            let who = f.name_of(f.author, &handle);
+            notify::repo::add_mentions(tx, &body, f.author, who, &place, &[]).await
+        }
+    }
 }
 
 /// Replies to a post (`parent` = None: an answer or a top-level comment); returns the reply's id.
@@ -1235,15 +1388,16 @@ pub async fn reply(
             .execute(&mut *tx)
             .await?;
     }
-    refresh_counts(&mut tx, post).await?;
     // What waits for approval tells nobody yet: only the moderators may read it.
     let mut notified = if screened.hold.is_some() {
         Vec::new()
     } else {
-        notify_reply(&mut tx, user, post, &f, parent, id, body).await?
+        notify_reply(&mut tx, (user.id, &user.handle), post, &f, parent, id, body).await?
     };
     let at = flag_at(post, Some(id), f.community, f.group, user.id);
     notified.extend(queue_flags(&mut tx, crisis, &screened, &at).await?);
+    // After the flags: a reply waiting for approval is not counted until it is approved.
+    refresh_counts(&mut tx, post).await?;
     tx.commit().await?;
     db.announce(&notified).await;
     Ok(id)
@@ -1253,7 +1407,7 @@ pub async fn reply(
 /// anyone mentioned who may read the post; returns who was notified.
 async fn notify_reply(
     tx: &mut Tx<'_>,
-    user: &CurrentUser,
+    (actor, handle): (i64, &str),
     post: i64,
     f: &PostFacts,
     parent: Option<i64>,
@@ -1267,22 +1421,29 @@ async fn notify_reply(
         .try_get("title")?;
     let t = notify::types::short(&title);
     let link = format!("/p/{post}#r{id}");
-    let who = &user.handle;
+    let who = f.name_of(actor, handle);
+    // The anonymous poster answering in their own thread is "A member" (the post's author is
+    // never notified of their own reply, so only "replied to your comment" and mentions say it).
+    let named = if who.is_empty() {
+        "A member".to_string()
+    } else {
+        format!("@{who}")
+    };
     let mut notified = Vec::new();
     let (kind, line) = if f.kind == PostKind::Question && parent.is_none() {
-        ("answer", format!("@{who} answered your question “{t}”"))
+        ("answer", format!("{named} answered your question “{t}”"))
     } else {
-        ("reply", format!("@{who} replied to your post “{t}”"))
+        ("reply", format!("{named} replied to your post “{t}”"))
     };
     let group = f.closed_group();
-    if notify::repo::add_in_group(tx, f.author, kind, user.id, &line, &link, group).await? {
+    if notify::repo::add_in_group(tx, f.author, kind, actor, &line, &link, group).await? {
         notified.push(f.author);
     }
     if let Some(parent) = parent {
         let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
         if parent_author != f.author {
-            let line = format!("@{who} replied to your comment on “{t}”");
-            if notify::repo::add_in_group(tx, parent_author, "reply", user.id, &line, &link, group)
+            let line = format!("{named} replied to your comment on “{t}”");
+            if notify::repo::add_in_group(tx, parent_author, "reply", actor, &line, &link, group)
                 .await?
             {
                 notified.push(parent_author);
@@ -1302,7 +1463,7 @@ async fn notify_reply(
         skip.push(reply_facts(tx, parent).await?.1);
     }
     skip.push(f.author);
-    notified.extend(notify::repo::add_mentions(tx, body, user.id, who, &place, &skip).await?);
+    notified.extend(notify::repo::add_mentions(tx, body, actor, who, &place, &skip).await?);
     Ok(notified)
 }
 
@@ -1510,11 +1671,16 @@ pub async fn accept(
             .fetch_one(&mut *tx)
             .await?
             .try_get("title")?;
-        let line = format!(
-            "@{} accepted your answer to “{}”",
-            user.handle,
-            notify::types::short(&title)
-        );
+        let line = match f.name_of(user.id, &user.handle) {
+            "" => format!(
+                "The member who asked accepted your answer to “{}”",
+                notify::types::short(&title)
+            ),
+            who => format!(
+                "@{who} accepted your answer to “{}”",
+                notify::types::short(&title)
+            ),
+        };
         let link = format!("/p/{post}#r{reply}");
         let group = f.closed_group();
         if notify::repo::add_in_group(&mut tx, answerer, "accepted", user.id, &line, &link, group)
@@ -1595,14 +1761,23 @@ pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity,
         Some((me, _)) if me == author => "1 = 1".to_string(),
         _ => "(r.held_at IS NULL AND r.removed_at IS NULL)".to_string(),
     };
+    // An anonymous group post is in its author's own list only: anywhere else it would name them.
+    let own_anonymous = match viewer {
+        Some((me, _)) if me == author => "1 = 1",
+        _ => "p.anonymous = 0",
+    };
+    let own_anonymous_answer = match viewer {
+        Some((me, _)) if me == author => "1 = 1",
+        _ => "NOT (p.anonymous = 1 AND p.author_id = r.author_id)",
+    };
     let posts_filter = format!(
         "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} \
-         AND {listed_sql}"
+         AND {listed_sql} AND {own_anonymous}"
     );
     let answers_filter = format!(
         "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
          AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} AND {listed_sql} \
-         AND {reply_listed}"
+         AND {reply_listed} AND {own_anonymous_answer}"
     );
     let limit = params.p(PAGE_SIZE as i64);
     let bind_all = |sql| with_params(sql, &params.0);
@@ -1888,6 +2063,43 @@ pub async fn remove(
     crate::admin::repo::audit(&mut tx, user.id, action, Some(t.author), &detail).await?;
     tx.commit().await?;
     db.announce(&told).await;
+    Ok(())
+}
+
+/// A moderator of the place changes a post's tags (from the queue); audited, the author is not
+/// asked. A closed group's tags stay out of the tag index, as when its author writes them.
+pub async fn retag(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    tags: &[String],
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    require_moderator(&mut tx, user, &f).await?;
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    let before: String = sqlx::query("SELECT tags FROM posts WHERE id = $1")
+        .bind(post)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("tags")?;
+    let after = tags.join(" ");
+    if before == after {
+        return Ok(());
+    }
+    sqlx::query("UPDATE posts SET tags = $1 WHERE id = $2")
+        .bind(&after)
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    if f.closed_group().is_none() {
+        set_tags(&mut tx, post, tags).await?;
+    }
+    let detail = format!("post {post}: “{before}” → “{after}”");
+    crate::admin::repo::audit(&mut tx, user.id, "retag_post", Some(f.author), &detail).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -178,6 +178,10 @@ pub struct Author {
     /// Their account was erased: shown as "[deleted member]", with no link.
     #[serde(default)]
     pub erased: bool,
+    /// Posted anonymously in a support group: "a member" (the handle is empty) for everyone but
+    /// the group's moderators, who get the handle with this flag still set.
+    #[serde(default)]
+    pub anonymous: bool,
 }
 
 /// A post as listed in feeds and on profiles.
@@ -287,6 +291,10 @@ pub struct PostPage {
     pub held: bool,
     /// Waits for a moderator's approval: nobody but its author and the moderators may open it.
     pub awaiting_approval: bool,
+    /// Posted anonymously (support groups): the author sees "a member (you)", the group's
+    /// moderators the handle, everyone else "a member".
+    #[serde(default)]
+    pub anonymous: bool,
     /// Removed by a moderator (its words only for its author and the moderators).
     pub removed: bool,
     /// Why, for its author and the moderators.
@@ -548,6 +556,7 @@ mod tests {
                     badge: None,
                     former: false,
                     erased: false,
+                    anonymous: false,
                 }),
                 body_html: String::new(),
                 body_md: None,

@@ -6,8 +6,8 @@ use super::api::{
 use super::crisis::helplines;
 use super::types::{since, FlagItem, FlagKind, REMOVAL_REASONS, REPORT_REASONS, SANCTIONS};
 use crate::error::AppError;
-use crate::posts::api::{RemoveContent, ReportContent, RestoreContent};
-use crate::ui::ErrorView;
+use crate::posts::api::{RemoveContent, ReportContent, RestoreContent, RetagPost};
+use crate::ui::{action_error, field_error, ErrorView, FieldMessage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -210,6 +210,7 @@ fn FlagCard(f: FlagItem, now: i64, review: ServerAction<ReviewFlag>) -> impl Int
                     <input type="hidden" name="outcome" value="kept_out"/>
                     <button type="submit" class="button">{no}</button>
                 </ActionForm>
+                {(f.reply_id.is_none() && !f.deleted).then(|| view! { <RetagForm post_id=f.post_id tags=f.tags.clone()/> })}
             </div>
         </li>
     }
@@ -261,6 +262,7 @@ fn ReportList(
                                     <button type="submit" class="button">"Dismiss: leave it up"</button>
                                 </ActionForm>
                                 {(!r.removed).then(|| view! { <RemoveForm action=remove post_id=r.post_id reply_id=r.reply_id/> })}
+                                {(r.reply_id.is_none() && !r.removed).then(|| view! { <RetagForm post_id=r.post_id tags=r.tags.clone()/> })}
                                 {can_sanction.then(|| view! {
                                     <a class="button" href=format!("/mod?sanction={}#sanction-h", r.author)>"Warn or suspend @"{r.author.clone()}</a>
                                 })}
@@ -419,6 +421,30 @@ pub fn RemoveForm(
                 <label for=note_id.clone()>"A word to the author (optional)"</label>
                 <input id=note_id name="note" maxlength="300"/>
                 <button type="submit" class="button danger">"Remove"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// "Edit tags…" for a moderator: the post's tags, changed in place (each form has its own
+/// action, so an error shows on its own item and keeps what was typed).
+#[component]
+fn RetagForm(post_id: i64, tags: String) -> impl IntoView {
+    let action = ServerAction::<RetagPost>::new();
+    let err = action_error(action);
+    let id = format!("retag-{post_id}");
+    let error_id = format!("{id}-error");
+    let shown = tags.split_whitespace().collect::<Vec<_>>().join(", ");
+    view! {
+        <details class="review-tools retag-tools">
+            <summary>"Edit tags…"</summary>
+            <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="post_id" value=post_id/>
+                <label for=id.clone()>"Tags (comma-separated)"</label>
+                <input id=id name="tags" value=shown aria-describedby=error_id.clone()/>
+                <FieldMessage id=error_id error=field_error(err, "tags")/>
+                <button type="submit" class="button">"Save tags"</button>
+                {move || action.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="small" role="status">"Tags saved."</p> })}
             </ActionForm>
         </details>
     }

@@ -247,7 +247,8 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
         "SELECT f.id, f.post_id, f.reply_id, f.phrase, f.kind, f.created_at, p.title, u.handle, \
            COALESCE(g.name, c.name) AS place, \
            CASE WHEN f.reply_id IS NULL THEN p.body_md ELSE r.body_md END AS text, \
-           CASE WHEN f.reply_id IS NULL THEN p.deleted_at ELSE r.deleted_at END AS deleted_at \
+           CASE WHEN f.reply_id IS NULL THEN p.deleted_at ELSE r.deleted_at END AS deleted_at, \
+           CASE WHEN f.reply_id IS NULL THEN p.tags ELSE '' END AS tags \
          FROM safety_flags f JOIN posts p ON p.id = f.post_id JOIN communities c ON c.id = f.community_id \
          JOIN users u ON u.id = f.author_id LEFT JOIN support_groups g ON g.id = f.group_id \
          LEFT JOIN replies r ON r.id = f.reply_id \
@@ -280,6 +281,7 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
                 phrase: r.try_get("phrase")?,
                 kind: FlagKind::parse(&r.try_get::<String, _>("kind")?),
                 created_at: r.try_get("created_at")?,
+                tags: r.try_get("tags")?,
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -302,6 +304,7 @@ async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportItem>, Ap
            u.handle AS author, rp.handle AS reporter, COALESCE(g.name, c.name) AS place, \
            CASE WHEN f.reply_id = 0 THEN p.body_md ELSE r.body_md END AS text, \
            CASE WHEN f.reply_id = 0 THEN p.removed_at ELSE r.removed_at END AS removed_at, \
+           CASE WHEN f.reply_id = 0 THEN p.tags ELSE '' END AS tags, \
            (SELECT COUNT(*) FROM content_reports e WHERE e.author_id = f.author_id AND e.id <> f.id) AS earlier \
          FROM content_reports f JOIN posts p ON p.id = f.post_id JOIN communities c ON c.id = f.community_id \
          JOIN users u ON u.id = f.author_id JOIN users rp ON rp.id = f.reporter_id \
@@ -335,6 +338,7 @@ async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportItem>, Ap
                 removed: r.try_get::<Option<i64>, _>("removed_at")?.is_some(),
                 created_at: r.try_get("created_at")?,
                 earlier: r.try_get("earlier")?,
+                tags: r.try_get("tags")?,
             })
         })
         .collect()
@@ -456,8 +460,12 @@ pub async fn review(
         q = q.bind(now);
     }
     q.execute(&mut *tx).await?;
-    // Whoever waited for an approval hears the answer.
+    // Whoever waited for an approval hears the answer; what its writing would have told others
+    // (a reply to the post's author, @mentions) is told now.
     let mut told = Vec::new();
+    if kind.awaits_approval() && outcome == Outcome::Listed {
+        told.extend(crate::posts::repo::approved(&mut tx, post, reply).await?);
+    }
     if kind.awaits_approval() {
         let title = crate::notifications::types::short(&row.try_get::<String, _>("title")?);
         let thing = if reply.is_some() {

@@ -20,6 +20,9 @@ pub struct FlagItem {
     pub phrase: String,
     pub kind: FlagKind,
     pub created_at: i64,
+    /// A post's tags, space-separated, for "Edit tags" (empty for a reply).
+    #[serde(default)]
+    pub tags: String,
 }
 
 /// Why a member reports a post or reply (code, label).
@@ -66,6 +69,9 @@ pub struct ReportItem {
     pub created_at: i64,
     /// Other reports on the same author, open or closed.
     pub earlier: i64,
+    /// A post's tags, space-separated, for "Edit tags" (empty for a reply).
+    #[serde(default)]
+    pub tags: String,
 }
 
 /// One open report on a member's profile (site moderators and admins).

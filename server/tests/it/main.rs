@@ -7,6 +7,7 @@ mod accounts;
 mod admin_and_pages;
 mod analytics;
 mod announcements;
+mod anonymous;
 mod cli;
 mod communities;
 mod directory;

@@ -11,6 +11,7 @@ both_backends!(
     direct_messages_show_helplines_and_are_never_flagged,
     a_reported_reply_is_removed_with_a_reason_and_restored,
     reported_profiles_and_the_moderators_count,
+    a_moderator_edits_a_reported_posts_tags_from_the_queue,
 );
 
 const PW: &str = "correct-horse-1";
@@ -915,4 +916,80 @@ async fn reported_profiles_and_the_moderators_count(app: TestApp) {
     .ok();
     assert_eq!(mod_count(&app, &cmod).await, Some(1));
     assert_eq!(mod_count(&app, &admin).await, Some(1));
+}
+
+async fn a_moderator_edits_a_reported_posts_tags_from_the_queue(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    let asha = member(&app, "asha").await;
+    let carl = member(&app, "carl").await;
+    let cmod = member(&app, "cmod").await;
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'cmod')")
+        .execute(&app.db.pool)
+        .await
+        .expect("community moderator");
+    let mut form = post_form(TITLE, "Which diet cures MS?", None);
+    form.retain(|(k, _)| *k != "tags");
+    form.push(("tags", "miracle-cure"));
+    let pid = app
+        .call_as(&asha, "post/create", &form)
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id")
+        .to_string();
+    send_report(
+        &app,
+        &carl,
+        &[
+            ("post_id", pid.clone()),
+            ("reason", "misinformation".to_string()),
+            ("note", "The tag promises a cure".to_string()),
+        ],
+    )
+    .await;
+    // The queue item carries the post's tags for "Edit tags".
+    let q = queue(&app, &cmod).await;
+    assert_eq!(q["reports"][0]["tags"], "miracle-cure", "{q}");
+    let retag = |tags: &'static str| [("post_id", pid.clone()), ("tags", tags.to_string())];
+    // A member who does not moderate the place may not; a bad tag is named on the field.
+    assert_eq!(
+        app.call_as(&carl, "moderate/tags", &as_refs(&retag("diet")))
+            .await
+            .error(),
+        app::error::AppError::Forbidden
+    );
+    let bad = app
+        .call_as(
+            &cmod,
+            "moderate/tags",
+            &as_refs(&retag("a-tag-much-longer-than-thirty-characters")),
+        )
+        .await
+        .error();
+    assert!(bad.field_message("tags").is_some(), "{bad:?}");
+    app.call_as(&cmod, "moderate/tags", &as_refs(&retag("diet, nutrition")))
+        .await
+        .ok();
+    let post = app.call_as(&carl, "post", &[("id", &pid)]).await.ok();
+    assert_eq!(
+        post["post"]["tags"],
+        serde_json::json!(["diet", "nutrition"])
+    );
+    // The tag index follows: the old tag finds nothing, the new one the post.
+    assert_eq!(
+        count(&app, &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM post_tags WHERE post_id = {pid} AND tag = 'miracle-cure'")).await,
+        0
+    );
+    assert_eq!(
+        count(&app, &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM post_tags WHERE post_id = {pid} AND tag = 'nutrition'")).await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'retag_post' AND detail LIKE '%miracle-cure%nutrition%'").await,
+        1
+    );
+}
+
+fn as_refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

@@ -220,6 +220,7 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
             vec![("community", "ms"), ("phrases", "x"), ("action", "flag")],
         ),
         ("mod/unwatch", vec![("id", "1")]),
+        ("moderate/tags", vec![("post_id", &other_s), ("tags", "x")]),
         (
             "report/profile",
             vec![("handle", "pal_pat"), ("reason", "spam"), ("note", "")],

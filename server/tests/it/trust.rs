@@ -147,7 +147,7 @@ async fn a_new_members_first_posts_wait_for_approval(app: TestApp) {
         &app,
         &nina,
         "Quokka first question",
-        "Hello everyone, I am new.",
+        "Hello everyone, I am new. @old_olga said this place is kind.",
     )
     .await;
     // The author sees it, waiting; another member, a visitor and the feeds do not.
@@ -196,6 +196,7 @@ async fn a_new_members_first_posts_wait_for_approval(app: TestApp) {
     assert!(seen_by(&app, &cmod, first, "Quokka", "new_nina")
         .await
         .contains(&"post"));
+    assert!(!notes(&app, &olga).await.contains("mentioned you"));
     // Approved: everyone reads it, and the author hears so.
     let flag = flag_id(&app, &cmod, "Quokka first question").await;
     app.call_as(&cmod, "mod/review", &[("id", &flag), ("outcome", "listed")])
@@ -209,6 +210,9 @@ async fn a_new_members_first_posts_wait_for_approval(app: TestApp) {
         );
     }
     assert!(notes(&app, &nina).await.contains("approved your post"));
+    // The mention waited with the post, and is sent on approval.
+    let told = notes(&app, &olga).await;
+    assert!(told.contains("@new_nina mentioned you"), "{told}");
 
     // The second post waits too; "do not approve" keeps it with its author.
     let second = post(&app, &nina, "Quokka second question", "More.").await;
@@ -302,6 +306,11 @@ async fn new_member_replies_links_and_trusted_members(app: TestApp) {
         "{thread_for_olga}"
     );
     assert!(!notes(&app, &olga).await.contains("new_nina"));
+    // Nor is it counted: the thread says "0 replies" to everyone (its count does not give it away).
+    assert_eq!(
+        thread_for_olga["post"]["reply_count"], 0,
+        "{thread_for_olga}"
+    );
     let thread_for_nina = app.call_as(&nina, "post", &[("id", &tid)]).await.ok();
     assert!(thread_for_nina.to_string().contains("Numbat reply one"));
     assert_eq!(
@@ -321,12 +330,12 @@ async fn new_member_replies_links_and_trusted_members(app: TestApp) {
     app.call_as(&cmod, "mod/review", &[("id", &id), ("outcome", "listed")])
         .await
         .ok();
-    assert!(app
-        .call_as(&olga, "post", &[("id", &tid)])
-        .await
-        .ok()
-        .to_string()
-        .contains("Numbat reply one"));
+    let approved = app.call_as(&olga, "post", &[("id", &tid)]).await.ok();
+    assert!(approved.to_string().contains("Numbat reply one"));
+    assert_eq!(approved["post"]["reply_count"], 1, "{approved}");
+    // The notice its writing would have sent goes out on approval.
+    let told = notes(&app, &olga).await;
+    assert!(told.contains("@new_nina replied to your post"), "{told}");
     reply("Numbat reply two, see https://example.org").await;
     assert_eq!(queue(&app, &cmod).await.len(), 1);
 
