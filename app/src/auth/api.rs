@@ -297,6 +297,19 @@ pub async fn signup(
         )
         .await?;
         tracing::info!(user_id = id, "account created");
+        // The helplines' country: the browser's language region, when it is a listed one.
+        let languages = crate::state::request_parts()
+            .ok()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        if let Some(code) = crate::safety::crisis::country_from_languages(&languages) {
+            crate::profiles::repo::set_country(&state.db, id, code).await?;
+        }
         // A link to the address, or a notice to the account that holds it: the page below is
         // the same either way.
         super::email::check_address(&state.db, &state.settings.public_url, id, e.as_str()).await?;

@@ -352,7 +352,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 
 const USER_COLUMNS: &str =
     "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
-                            u.is_admin, u.is_editor, u.theme, u.text_size, u.unread_notifications, u.unread_messages, \
+                            u.is_admin, u.is_editor, u.theme, u.text_size, u.country, u.unread_notifications, u.unread_messages, \
                             u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason, \
                             CASE WHEN u.is_admin = 1 OR u.is_moderator = 1 OR EXISTS (SELECT 1 FROM community_members cm \
                               WHERE cm.user_id = u.id AND cm.is_moderator = 1) OR EXISTS (SELECT 1 FROM support_group_members gm \
@@ -371,6 +371,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         is_editor: r.try_get::<i64, _>("is_editor")? != 0,
         theme: r.try_get("theme")?,
         text_size: r.try_get("text_size")?,
+        country: r.try_get("country")?,
         unread_notifications: r.try_get("unread_notifications")?,
         unread_messages: r.try_get("unread_messages")?,
         email_verified: r.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),

@@ -229,6 +229,9 @@ pub struct CurrentUser {
     pub is_editor: bool,
     pub theme: String,
     pub text_size: String,
+    /// Their country for the helplines (an ISO code from the helplines list), or empty.
+    #[serde(default)]
+    pub country: String,
     /// Unread notifications when the page was made (the header badge then follows live).
     pub unread_notifications: i64,
     /// Unread direct messages, likewise.

@@ -23,7 +23,7 @@ const KINDS: &[(&str, &str, &str)] = &[
     (
         "account.json",
         "Your account and settings",
-        "SELECT handle, display_name, email, pending_email, kind, clinician_status, specialty, bio, theme, text_size, \
+        "SELECT handle, display_name, email, pending_email, kind, clinician_status, specialty, bio, theme, text_size, country, \
          show_role, digest_opt_in, dm_contacts_only, notify_off, invite_code, invite_joins, created_at, email_verified_at, \
          password_changed_at, consent_withdrawn_at, erase_after FROM users WHERE id = $1",
     ),
@@ -36,7 +36,7 @@ const KINDS: &[(&str, &str, &str)] = &[
         "posts.json",
         "Your questions and discussions",
         "SELECT p.id, c.slug AS community, g.slug AS support_group, p.kind, p.visibility, p.title, p.body_md AS text, \
-         p.tags, p.vote_count, p.reply_count, p.created_at, p.edited_at, p.deleted_at, p.removed_at, p.removed_reason \
+         p.tags, p.anonymous, p.vote_count, p.reply_count, p.created_at, p.edited_at, p.deleted_at, p.removed_at, p.removed_reason \
          FROM posts p JOIN communities c ON c.id = p.community_id LEFT JOIN support_groups g ON g.id = p.group_id \
          WHERE p.author_id = $1 ORDER BY p.id",
     ),

@@ -38,12 +38,28 @@ pub async fn update_profile(
     theme: String,
     text_size: String,
     show_role: Option<String>,
+    /// The helplines' country (a listed code, or "none"); absent keeps the one set.
+    country: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
+        let country = match country.as_deref().map(str::trim) {
+            None => user.country.clone(),
+            // "none" is the list's "Not set" (an empty value reads as an absent one).
+            Some("" | "none") => String::new(),
+            Some(code) => match crate::safety::crisis::country(code) {
+                Some(c) => c.code.to_string(),
+                None => {
+                    return Err(AppError::field(
+                        "country",
+                        "Choose a country from the list, or “Not set”.",
+                    ))
+                }
+            },
+        };
         let mut c = Checker::new();
         let n = c.check(
             "display_name",
@@ -56,7 +72,17 @@ pub async fn update_profile(
         let (Some(n), Some(b), Some(t), Some(s)) = (n, b, t, s) else {
             return Err(AppError::Internal);
         };
-        super::repo::update_profile(&state.db, user.id, &n, &b, &t, &s, show_role.is_some()).await
+        super::repo::update_profile(
+            &state.db,
+            user.id,
+            &n,
+            &b,
+            &t,
+            &s,
+            show_role.is_some(),
+            &country,
+        )
+        .await
     }
     .await;
     session::finish_form(
@@ -67,6 +93,7 @@ pub async fn update_profile(
             ("theme", &theme),
             ("text_size", &text_size),
             ("show_role", show_role.as_deref().unwrap_or("")),
+            ("country", country.as_deref().unwrap_or("")),
         ],
         result,
     )

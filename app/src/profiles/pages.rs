@@ -161,6 +161,7 @@ fn ProfileForm(
     let display_name = echoed(&echo, "display_name").unwrap_or(s.display_name);
     let theme = echoed(&echo, "theme").unwrap_or(s.theme);
     let size = echoed(&echo, "text_size").unwrap_or(s.text_size);
+    let country = echoed(&echo, "country").unwrap_or(s.country);
     let show_role = if echo.is_empty() {
         s.show_role
     } else {
@@ -183,6 +184,20 @@ fn ProfileForm(
                 </div>
                 <ChoiceSelect label="Colour theme" name="theme" choices=THEMES current=theme error=field_error(err, "theme")/>
                 <ChoiceSelect label="Text size" name="text_size" choices=TEXT_SIZES current=size error=field_error(err, "text_size")/>
+                <div class="field" class:has-error=move || field_error(err, "country").get().is_some()>
+                    <label for="f-country">"Your country, for helplines"</label>
+                    <p class="hint" id="f-country-hint">"If you ever write that you are thinking of ending your life, we show you free helplines: your country's first. Not shown to anyone."</p>
+                    <select id="f-country" name="country" aria-describedby="f-country-hint f-country-error">
+                        <option value="none" selected=country.is_empty() || country == "none">"Not set (show every country's)"</option>
+                        {crate::safety::crisis::countries().iter().map(|c| {
+                            let name = c.name.trim_start_matches("the ");
+                            let mut title = name.chars();
+                            let title = title.next().map(|f| f.to_uppercase().chain(title).collect::<String>()).unwrap_or_default();
+                            view! { <option value=c.code selected=country == c.code>{title}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="f-country-error".into() error=field_error(err, "country")/>
+                </div>
                 {(kind != MemberKind::Clinician).then(|| view! {
                     <div class="field checkbox">
                         <input type="checkbox" id="f-show_role" name="show_role" value="yes" checked=show_role/>

@@ -45,7 +45,7 @@ pub async fn public_profile(
 
 pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
     let r = sqlx::query(
-        "SELECT handle, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, show_role, clinician_status, specialty, \
+        "SELECT handle, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, country, show_role, clinician_status, specialty, \
            (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
             AND v.reason <> 'superseded' ORDER BY v.id DESC LIMIT 1) AS rejection_reason \
          FROM users WHERE id = $1",
@@ -72,6 +72,7 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
         bio: r.try_get("bio")?,
         theme: r.try_get("theme")?,
         text_size: r.try_get("text_size")?,
+        country: r.try_get("country")?,
         show_role: r.try_get::<i64, _>("show_role")? != 0,
         clinician_status: status,
         specialty: r.try_get("specialty")?,
@@ -83,6 +84,7 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn update_profile(
     db: &Db,
     user_id: i64,
@@ -91,9 +93,11 @@ pub async fn update_profile(
     theme: &str,
     text_size: &str,
     show_role: bool,
+    country: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4, display_name = $6 WHERE id = $5",
+        "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4, display_name = $6, \
+         country = $7 WHERE id = $5",
     )
     .bind(bio)
     .bind(theme)
@@ -101,7 +105,18 @@ pub async fn update_profile(
     .bind(show_role as i64)
     .bind(user_id)
     .bind(display_name)
+    .bind(country)
     .execute(&db.pool)
     .await?;
+    Ok(())
+}
+
+/// The member's country for the helplines (a listed code, or empty).
+pub async fn set_country(db: &Db, user_id: i64, country: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET country = $1 WHERE id = $2")
+        .bind(country)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }

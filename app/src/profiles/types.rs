@@ -54,6 +54,9 @@ pub struct MySettings {
     pub bio: String,
     pub theme: String,
     pub text_size: String,
+    /// The helplines' country (a code of the helplines list), or empty.
+    #[serde(default)]
+    pub country: String,
     pub show_role: bool,
     pub clinician_status: ClinicianStatus,
     pub specialty: Option<String>,

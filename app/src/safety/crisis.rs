@@ -100,28 +100,91 @@ pub fn matches_any(texts: &[&str]) -> Option<&'static str> {
     texts.iter().find_map(|t| matches(t))
 }
 
-/// The helplines, in the file's order.
-pub fn helplines() -> &'static [Helpline] {
-    static LIST: OnceLock<Vec<Helpline>> = OnceLock::new();
-    LIST.get_or_init(|| {
-        include_str!("../../data/helplines.txt")
+/// A country members can choose for their helplines, with its emergency number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    /// The ISO 3166 code, upper case.
+    pub code: &'static str,
+    /// As in "helplines in the United Kingdom".
+    pub name: &'static str,
+    pub emergency: &'static str,
+}
+
+struct Lists {
+    helplines: Vec<Helpline>,
+    countries: Vec<Country>,
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let mut lists = Lists {
+            helplines: Vec::new(),
+            countries: Vec::new(),
+        };
+        let text: &'static str = include_str!("../../data/helplines.txt");
+        for line in text
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .filter_map(|l| {
-                let f: Vec<&str> = l.split('|').map(str::trim).collect();
-                match f.as_slice() {
-                    [country, name, contact, link, hours] => Some(Helpline {
-                        country: country.to_string(),
-                        name: name.to_string(),
-                        contact: contact.to_string(),
-                        link: link.to_string(),
-                        hours: hours.to_string(),
-                    }),
-                    _ => None,
-                }
-            })
-            .collect()
+        {
+            let f: Vec<&'static str> = line.split('|').map(str::trim).collect();
+            match f.as_slice() {
+                ["country", code, name, emergency] => lists.countries.push(Country {
+                    code,
+                    name,
+                    emergency,
+                }),
+                [country, name, contact, link, hours] => lists.helplines.push(Helpline {
+                    country: country.to_string(),
+                    name: name.to_string(),
+                    contact: contact.to_string(),
+                    link: link.to_string(),
+                    hours: hours.to_string(),
+                }),
+                _ => {}
+            }
+        }
+        lists
+    })
+}
+
+/// The helplines, in the file's order.
+pub fn helplines() -> &'static [Helpline] {
+    &lists().helplines
+}
+
+/// The countries a member may choose, in the file's order.
+pub fn countries() -> &'static [Country] {
+    &lists().countries
+}
+
+/// The chosen country, if it is one of the list's.
+pub fn country(code: &str) -> Option<&'static Country> {
+    countries().iter().find(|c| c.code == code)
+}
+
+/// The helplines for a member in `country`: (theirs and everyone's, the others). Without a
+/// known country every line is "theirs".
+pub fn helplines_for(country: Option<&str>) -> (Vec<&'static Helpline>, Vec<&'static Helpline>) {
+    match country.and_then(self::country) {
+        Some(c) => helplines()
+            .iter()
+            .partition(|h| h.country == c.code || h.country == "*"),
+        None => (helplines().iter().collect(), Vec::new()),
+    }
+}
+
+/// The listed country of the first language tag with a region in an `Accept-Language` header
+/// (`de-DE,de;q=0.9` → `DE`), for a new account's default.
+pub fn country_from_languages(header: &str) -> Option<&'static str> {
+    header.split(',').find_map(|tag| {
+        let tag = tag.split(';').next().unwrap_or("").trim();
+        let region = tag.split(['-', '_']).nth(1)?.to_ascii_uppercase();
+        countries()
+            .iter()
+            .find(|c| c.code == region)
+            .map(|c| c.code)
     })
 }
 
@@ -134,8 +197,43 @@ mod tests {
         assert!(phrases().len() >= 60, "{}", phrases().len());
         assert!(phrases().iter().any(|p| p.needle == " suizid"));
         let countries: Vec<&str> = helplines().iter().map(|h| h.country.as_str()).collect();
-        assert_eq!(countries, ["GB", "DE", "US", "*"]);
+        assert_eq!(countries, ["GB", "IE", "DE", "US", "*"]);
         assert!(helplines().iter().all(|h| h.link.starts_with("https://")));
+        let codes: Vec<&str> = super::countries().iter().map(|c| c.code).collect();
+        assert_eq!(codes, ["GB", "IE", "DE", "US"]);
+        // Every country has a line of its own.
+        for c in super::countries() {
+            assert!(
+                helplines().iter().any(|h| h.country == c.code),
+                "{}",
+                c.code
+            );
+        }
+    }
+
+    #[test]
+    fn a_members_country_comes_first() {
+        let (mine, others) = helplines_for(Some("DE"));
+        let names: Vec<&str> = mine.iter().map(|h| h.country.as_str()).collect();
+        assert_eq!(names, ["DE", "*"]);
+        assert_eq!(others.len(), 3);
+        let (all, none) = helplines_for(None);
+        assert_eq!((all.len(), none.len()), (5, 0));
+        // An unknown code is no country: every line.
+        assert_eq!(helplines_for(Some("ZZ")).0.len(), 5);
+    }
+
+    #[test]
+    fn the_browsers_language_gives_a_listed_region_only() {
+        assert_eq!(
+            country_from_languages("de-DE,de;q=0.9,en;q=0.8"),
+            Some("DE")
+        );
+        assert_eq!(country_from_languages("en-gb"), Some("GB"));
+        assert_eq!(country_from_languages("fr-FR, en-US;q=0.5"), Some("US"));
+        assert_eq!(country_from_languages("de, en"), None);
+        assert_eq!(country_from_languages("fr-FR"), None);
+        assert_eq!(country_from_languages(""), None);
     }
 
     #[test]

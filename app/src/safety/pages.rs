@@ -3,7 +3,7 @@
 use super::api::{
     get_mod_queue, DismissReport, ReportProfile, ResolveProfileReport, ReviewFlag, SanctionMember,
 };
-use super::crisis::helplines;
+use super::crisis::{countries, helplines_for, Helpline};
 use super::types::{since, FlagItem, FlagKind, REMOVAL_REASONS, REPORT_REASONS, SANCTIONS};
 use crate::error::AppError;
 use crate::posts::api::{RemoveContent, ReportContent, RestoreContent, RetagPost};
@@ -11,25 +11,72 @@ use crate::ui::{action_error, field_error, ErrorView, FieldMessage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The helplines, calmly: who to call or text, when, and the emergency numbers.
+/// The helplines, calmly: who to call or text, when, and the emergency numbers; the member's
+/// own country first when they have chosen one (Settings), the others folded away.
 #[component]
 pub fn CrisisPanel(#[prop(into)] heading: String, #[prop(into)] lead: String) -> impl IntoView {
     let label = heading.clone();
+    let session = use_context::<crate::session::Session>();
+    // Logged in (`Some`), and their country if they chose one.
+    let country = move || {
+        session
+            .and_then(|s| s.me())
+            .map(|u| Some(u.country).filter(|c| !c.is_empty()))
+    };
     view! {
         <section class="crisis-panel" aria-label=label data-testid="crisis-panel">
             <h2>{heading}</h2>
             <p>{lead}</p>
-            <ul class="helplines">
-                {helplines().iter().map(|h| view! {
-                    <li>
-                        <a href=h.link.clone() rel="external noopener" target="_blank">{h.name.clone()}</a>
-                        <span class="helpline-contact">{h.contact.clone()}</span>
-                        <span class="hint">{h.hours.clone()}</span>
-                    </li>
-                }).collect_view()}
-            </ul>
-            <p class="small">"In immediate danger? Call 999 in the UK, 112 in Germany and the EU, 911 in the US."</p>
+            <Transition fallback=|| view! { <HelplineList country=None/> }>
+                {move || {
+                    let c = country();
+                    let unset = c.as_ref().is_some_and(Option::is_none);
+                    view! {
+                        <HelplineList country=c.flatten()/>
+                        {unset.then(|| view! {
+                            <p class="small"><a href="/settings#f-country">"Choose your country in Settings"</a>" to see its helplines first."</p>
+                        })}
+                    }
+                }}
+            </Transition>
         </section>
+    }
+}
+
+#[component]
+fn HelplineList(country: Option<String>) -> impl IntoView {
+    let (mine, others) = helplines_for(country.as_deref());
+    let item = |h: &'static Helpline| {
+        view! {
+            <li data-country=h.country.clone()>
+                <a href=h.link.clone() rel="external noopener" target="_blank">{h.name.clone()}</a>
+                <span class="helpline-contact">{h.contact.clone()}</span>
+                <span class="hint">{h.hours.clone()}</span>
+            </li>
+        }
+    };
+    let emergency = match country.as_deref().and_then(super::crisis::country) {
+        Some(c) => format!("In immediate danger? Call {} now.", c.emergency),
+        None => {
+            let numbers: Vec<String> = countries()
+                .iter()
+                .map(|c| format!("{} in {}", c.emergency, c.name))
+                .collect();
+            format!(
+                "In immediate danger? Call {}, or your local emergency number.",
+                numbers.join(", ")
+            )
+        }
+    };
+    view! {
+        <ul class="helplines">{mine.into_iter().map(item).collect_view()}</ul>
+        <p class="small">{emergency}</p>
+        {(!others.is_empty()).then(|| view! {
+            <details class="other-helplines">
+                <summary>"Helplines in other countries"</summary>
+                <ul class="helplines">{others.into_iter().map(item).collect_view()}</ul>
+            </details>
+        })}
     }
 }
 

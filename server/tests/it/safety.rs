@@ -12,6 +12,7 @@ both_backends!(
     a_reported_reply_is_removed_with_a_reason_and_restored,
     reported_profiles_and_the_moderators_count,
     a_moderator_edits_a_reported_posts_tags_from_the_queue,
+    the_helplines_follow_the_members_country,
 );
 
 const PW: &str = "correct-horse-1";
@@ -992,4 +993,104 @@ async fn a_moderator_edits_a_reported_posts_tags_from_the_queue(app: TestApp) {
 
 fn as_refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The post page's HTML as `c` sees it.
+async fn html_of(app: &TestApp, c: &Client, path: &str) -> String {
+    c.get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html")
+}
+
+fn settings_form(country: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("display_name", ""),
+        ("bio", ""),
+        ("theme", "system"),
+        ("text_size", "normal"),
+        ("country", country),
+    ]
+}
+
+async fn the_helplines_follow_the_members_country(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    // A browser that speaks German (Germany): the new account's country is Germany.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT_LANGUAGE,
+        reqwest::header::HeaderValue::from_static("de-DE,de;q=0.9,en;q=0.8"),
+    );
+    let dora = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    app.signup_as(&dora, "dora_de", PW).await.ok();
+    app.verify_email("dora_de").await;
+    app.call_as(&dora, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    assert_eq!(
+        app.call_as(&dora, "current_user", &[]).await.ok()["country"],
+        "DE"
+    );
+    let id = app
+        .call_as(&dora, "post/create", &post_form(TITLE, BODY, Some("seen")))
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id");
+    // Her country's line and the international one first, with its emergency number; the
+    // others folded away below.
+    let page = html_of(&app, &dora, &format!("/p/{id}")).await;
+    let at = |needle: &str| {
+        page.find(needle)
+            .unwrap_or_else(|| panic!("no {needle} in the page"))
+    };
+    assert!(at("TelefonSeelsorge") < at("Helplines in other countries"));
+    assert!(at("Find A Helpline") < at("Helplines in other countries"));
+    assert!(at("Helplines in other countries") < at("Samaritans"));
+    assert!(
+        page.contains("Call 112 now"),
+        "the emergency number for Germany"
+    );
+    assert!(!page.contains("Choose your country in Settings"));
+
+    // She changes it in Settings; a code that is not in the list is refused on the field.
+    let bad = app
+        .call_as(&dora, "update_profile", &settings_form("ZZ"))
+        .await
+        .error();
+    assert!(bad.field_message("country").is_some(), "{bad:?}");
+    app.call_as(&dora, "update_profile", &settings_form("GB"))
+        .await
+        .ok();
+    assert_eq!(
+        app.call_as(&dora, "my_settings", &[]).await.ok()["country"],
+        "GB"
+    );
+    let page = html_of(&app, &dora, &format!("/p/{id}")).await;
+    assert!(page.find("Samaritans") < page.find("Helplines in other countries"));
+    assert!(page.contains("Call 999 now"));
+
+    // Not set: every line, every emergency number, and where to set it.
+    app.call_as(&dora, "update_profile", &settings_form("none"))
+        .await
+        .ok();
+    let page = html_of(&app, &dora, &format!("/p/{id}")).await;
+    assert!(!page.contains("Helplines in other countries"));
+    for needle in [
+        "Samaritans",
+        "TelefonSeelsorge",
+        "988",
+        "911 in the United States",
+    ] {
+        assert!(page.contains(needle), "{needle}");
+    }
+    assert!(page.contains("Choose your country in Settings"));
 }
