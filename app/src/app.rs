@@ -19,7 +19,7 @@ use crate::messages::pages::{MessageReportsPage, MessagesPage, ThreadPage};
 use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
 use crate::operator::pages::{AboutPage, OperatorPage};
 use crate::pages::{HomePage, PrivacyPage};
-use crate::posts::pages::{NewPostPage, PostPage};
+use crate::posts::pages::{NewPostPage, PostHistoryPage, PostPage};
 use crate::privacy::pages::GoodbyePage;
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::safety::pages::{ModQueuePage, WatchedWordsPage};
@@ -151,6 +151,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
                 <Route path=path!("/p/:id") view=PostPage ssr=SsrMode::Async/>
+                <Route path=path!("/p/:id/history") view=PostHistoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
                 <Route path=path!("/g/:slug") view=GroupPage ssr=SsrMode::Async/>
                 <Route path=path!("/g/:slug/manage") view=GroupManagePage ssr=SsrMode::Async/>

@@ -109,6 +109,15 @@ test.describe("without JavaScript", () => {
     await page.getByRole("textbox", { name: "Your answer" }).fill("Update: my nurse said yearly is common in the first years.");
     await page.getByRole("button", { name: "Post answer" }).click();
     await expect(page.locator("li.reply")).toContainText("yearly is common");
+    // Edit it; "edited" leads to the history, where the author reads the earlier words.
+    await page.getByRole("link", { name: "Edit", exact: true }).first().click();
+    await page.getByLabel("Details").fill("My neurologist mentioned an MRI scan every year. Is that usual for everyone?");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("Is that usual for everyone?")).toBeVisible();
+    await page.getByRole("link", { name: /^edited / }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Edit history" })).toBeVisible();
+    await expect(page.getByText("Edited once")).toBeVisible();
+    await expect(page.locator(".history-list")).toContainText(details);
   });
 
   test("sort tabs are plain links", async ({ page }) => {

@@ -75,6 +75,19 @@ pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
     crate::state::finish(result)
 }
 
+/// A post's edit history: dates for everyone who may open it, earlier words for its author and
+/// the moderators.
+#[server(endpoint = "post/history")]
+pub async fn get_post_history(id: i64) -> Result<PostHistory, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let viewer = viewer().await?;
+        super::repo::history(&state.db, id, viewer).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
 #[cfg(feature = "ssr")]
 fn post_input(
     c: &mut crate::error::Checker,

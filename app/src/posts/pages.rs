@@ -1,9 +1,9 @@
 //! Feeds (community, home, public), the post page with its thread, and the new-post form.
 
 use super::api::{
-    get_activity, get_feed, get_pinned, get_post, AcceptAnswer, CreatePost, CreateReply,
-    DeletePost, DeleteReply, EditPost, EditReply, PinPost, RemoveContent, ReportContent,
-    RestoreContent, Vote,
+    get_activity, get_feed, get_pinned, get_post, get_post_history, AcceptAnswer, CreatePost,
+    CreateReply, DeletePost, DeleteReply, EditPost, EditReply, PinPost, RemoveContent,
+    ReportContent, RestoreContent, Vote,
 };
 use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
@@ -550,6 +550,84 @@ pub fn PostPage() -> impl IntoView {
     }
 }
 
+/// `/p/<id>/history`: when the post was edited; its earlier versions for its author and the
+/// moderators.
+#[component]
+pub fn PostHistoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let history = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        },
+        |id| async move {
+            match id {
+                Some(id) => get_post_history(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(h) => view! { <HistoryView h=h/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HistoryView(h: PostHistory) -> impl IntoView {
+    let count = h.versions.len();
+    let summary = match (h.edited_at, count) {
+        (None, _) => "This post has not been edited.".to_string(),
+        (Some(_), 0) => "Edited; its earlier versions are no longer kept.".to_string(),
+        (Some(_), n) => format!(
+            "Edited {}: the latest change on {}.",
+            if n == 1 {
+                "once".to_string()
+            } else {
+                format!("{n} times")
+            },
+            h.edited_at.map(format_date).unwrap_or_default()
+        ),
+    };
+    view! {
+        <Title text=format!("Edit history: {}", h.title)/>
+        <Meta name="robots" content="noindex"/>
+        <section class="panel history">
+            <p class="small"><a href=format!("/p/{}", h.id)>"← Back to the post"</a></p>
+            <h1>"Edit history"</h1>
+            <p class="lead">"“" {h.title.clone()} "”, posted " {format_date(h.created_at)} ". " {summary}</p>
+            {(!h.full && count > 0).then(|| view! {
+                <p class="small muted">"Only its author and the moderators can read the earlier versions."</p>
+            })}
+            <ol class="history-list">
+                {h.versions.into_iter().map(|v| {
+                    let when = format!("Written {}, replaced {}", format_date(v.written_at), format_date(v.replaced_at));
+                    if h.full {
+                        view! {
+                            <li class="card">
+                                <p class="small muted">{when}</p>
+                                <h2 class="history-title">{v.title}</h2>
+                                <div class="prose" inner_html=v.body_html></div>
+                                {(!v.tags.is_empty()).then(|| view! { <p class="small">"Tags: " {v.tags.join(", ")}</p> })}
+                            </li>
+                        }.into_any()
+                    } else {
+                        view! { <li><p class="small">{when}</p></li> }.into_any()
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
 #[component]
 fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     let query = use_query_map();
@@ -646,7 +724,9 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 {post.author.is_some().then_some("By ")}
                 {post.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> " · " })}
                 {format_date(post.created_at)}
-                {p.edited_at.filter(|_| !p.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+                {p.edited_at.filter(|_| !p.deleted).map(|t| view! {
+                    " · " <a href=format!("/p/{id}/history") title="Earlier versions">"edited " {format_date(t)}</a>
+                })}
                 {(p.anonymous && p.mine).then(|| view! { " · " <span class="badge">"You posted this anonymously: others see “a member”"</span> })}
             </p>
             {p.awaiting_approval.then(|| if p.mine {

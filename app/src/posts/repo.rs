@@ -1103,6 +1103,20 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     )
     .await?;
     let (title, body) = (&screened.texts[0], &screened.texts[1]);
+    let now = now_ms();
+    // The edit history keeps the version this edit replaces (when the words or tags change).
+    sqlx::query(
+        "INSERT INTO post_versions (post_id, title, body_md, tags, written_at, replaced_at) \
+         SELECT id, title, body_md, tags, COALESCE(edited_at, created_at), $2 FROM posts \
+         WHERE id = $1 AND (title <> $3 OR body_md <> $4 OR tags <> $5)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(title)
+    .bind(body)
+    .bind(p.tags.join(" "))
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "UPDATE posts SET title = $1, body_md = $2, body_html = $3, excerpt = $4, tags = $5, \
          visibility = $6, edited_at = $7 WHERE id = $8",
@@ -1113,7 +1127,7 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     .bind(markdown::excerpt(body))
     .bind(p.tags.join(" "))
     .bind(visibility.as_str())
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .execute(&mut *tx)
     .await?;
@@ -1125,6 +1139,51 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
     tx.commit().await?;
     db.announce(&told).await;
     Ok(())
+}
+
+/// A post's edit history as `viewer` may see it: the dates for everyone who may open the post;
+/// the earlier words only for its author and the moderators of its place (and never once it is
+/// deleted). Reads through [`page`], so every rule of who may open the post holds here too.
+pub async fn history(db: &Db, id: i64, viewer: Viewer) -> Result<PostHistory, AppError> {
+    let p = page(db, id, viewer).await?;
+    let full = (p.mine || p.can_moderate) && !p.deleted && !p.locked;
+    let rows = sqlx::query(
+        "SELECT title, body_md, tags, written_at, replaced_at FROM post_versions \
+         WHERE post_id = $1 ORDER BY id DESC LIMIT 100",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let versions = rows
+        .iter()
+        .map(|r| -> Result<PostVersion, AppError> {
+            let (title, body_html, tags) = if full {
+                let tags: String = r.try_get("tags")?;
+                (
+                    r.try_get("title")?,
+                    markdown::to_html(&r.try_get::<String, _>("body_md")?),
+                    tags.split_whitespace().map(str::to_string).collect(),
+                )
+            } else {
+                (String::new(), String::new(), Vec::new())
+            };
+            Ok(PostVersion {
+                title,
+                body_html,
+                tags,
+                written_at: r.try_get("written_at")?,
+                replaced_at: r.try_get("replaced_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PostHistory {
+        id,
+        title: p.post.title.clone(),
+        created_at: p.post.created_at,
+        edited_at: p.edited_at,
+        full,
+        versions,
+    })
 }
 
 /// Whether `user` moderates the post's place: admins, the community's moderators and, for a
@@ -1181,6 +1240,11 @@ pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
     .execute(&mut *tx)
     .await?;
     set_tags(&mut tx, id, &[]).await?;
+    // Deleted means the words go: the earlier versions too.
+    sqlx::query("DELETE FROM post_versions WHERE post_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     count_post(&mut tx, f.community, f.group.map(|g| g.id), -1).await?;
     let told = notify::repo::forget_post(&mut tx, id).await?;
     tx.commit().await?;

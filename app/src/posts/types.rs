@@ -184,6 +184,30 @@ pub struct Author {
     pub anonymous: bool,
 }
 
+/// A post's edit history (`/p/<id>/history`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostHistory {
+    pub id: i64,
+    /// The title as the post page shows it to this viewer.
+    pub title: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    /// The viewer reads the earlier words (the author and the moderators of its place).
+    pub full: bool,
+    /// Newest first; without words unless `full`.
+    pub versions: Vec<PostVersion>,
+}
+
+/// One earlier version of a post: what it said from `written_at` until `replaced_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostVersion {
+    pub title: String,
+    pub body_html: String,
+    pub tags: Vec<String>,
+    pub written_at: i64,
+    pub replaced_at: i64,
+}
+
 /// A post as listed in feeds and on profiles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostSummary {

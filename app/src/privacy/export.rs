@@ -41,6 +41,12 @@ const KINDS: &[(&str, &str, &str)] = &[
          WHERE p.author_id = $1 ORDER BY p.id",
     ),
     (
+        "post_versions.json",
+        "Earlier versions of your questions and discussions (kept when you edited them)",
+        "SELECT v.post_id, v.title, v.body_md AS text, v.tags, v.written_at, v.replaced_at \
+         FROM post_versions v JOIN posts p ON p.id = v.post_id WHERE p.author_id = $1 ORDER BY v.id",
+    ),
+    (
         "replies.json",
         "Your answers and comments",
         "SELECT r.id, r.post_id, r.parent_id, r.body_md AS text, r.vote_count, r.created_at, r.edited_at, r.deleted_at, \

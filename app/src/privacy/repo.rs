@@ -229,6 +229,13 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     let keep_words = r.try_get::<i64, _>("erase_keep_words")? != 0;
     let t = &mut tx;
 
+    // Earlier versions of their posts go either way (kept words are the current ones).
+    exec(
+        t,
+        "DELETE FROM post_versions WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
+        user,
+    )
+    .await?;
     // What they wrote: by default the words go and the threads stay (others' replies in place).
     if !keep_words {
         exec(

@@ -16,6 +16,7 @@ both_backends!(
     feeds_sort_and_filter,
     hostile_markdown_is_harmless,
     the_team_pins_posts_to_the_top_of_a_community,
+    edits_keep_a_history_for_the_author_and_moderators,
 );
 
 const PW: &str = "correct-horse-1";
@@ -1086,4 +1087,124 @@ async fn the_team_pins_posts_to_the_top_of_a_community(app: TestApp) {
     .is_empty());
     let (_, html) = app.get("/c/ms").await;
     assert!(!html.contains("Pinned by the team"));
+}
+
+async fn edit(app: &TestApp, c: &Client, id: i64, title: &str, body: &str) -> crate::common::Reply {
+    app.call_as(
+        c,
+        "post/edit",
+        &[
+            ("id", &id.to_string()),
+            ("title", title),
+            ("body", body),
+            ("tags", "fatigue"),
+            ("visibility", "members"),
+        ],
+    )
+    .await
+}
+
+async fn history(app: &TestApp, c: &Client, id: i64) -> crate::common::Reply {
+    app.call_as(c, "post/history", &[("id", &id.to_string())])
+        .await
+}
+
+async fn edits_keep_a_history_for_the_author_and_moderators(app: TestApp) {
+    let admin = community(&app).await;
+    let author = member(&app, "hist_author", true).await;
+    let other = member(&app, "hist_other", true).await;
+    let id = post(
+        &app,
+        &author,
+        "discussion",
+        "members",
+        "Pangolin first title",
+        "Pangolin first words.",
+    )
+    .await;
+    // Not edited: no versions.
+    let h = history(&app, &other, id).await.ok();
+    assert_eq!(h["versions"], serde_json::json!([]), "{h}");
+    edit(
+        &app,
+        &author,
+        id,
+        "Pangolin second title",
+        "Pangolin second words.",
+    )
+    .await
+    .ok();
+    // An edit that changes nothing keeps no version.
+    edit(
+        &app,
+        &author,
+        id,
+        "Pangolin second title",
+        "Pangolin second words.",
+    )
+    .await
+    .ok();
+    edit(
+        &app,
+        &author,
+        id,
+        "Pangolin third title",
+        "Pangolin third words.",
+    )
+    .await
+    .ok();
+
+    // The author and a moderator (the admin) read every earlier version, newest first.
+    for c in [&author, &admin] {
+        let h = history(&app, c, id).await.ok();
+        assert_eq!(h["full"], Value::Bool(true), "{h}");
+        let titles: Vec<&str> = h["versions"]
+            .as_array()
+            .expect("versions")
+            .iter()
+            .filter_map(|v| v["title"].as_str())
+            .collect();
+        assert_eq!(titles, ["Pangolin second title", "Pangolin first title"]);
+        assert!(h["versions"][1]["body_html"]
+            .as_str()
+            .is_some_and(|b| b.contains("Pangolin first words.")));
+    }
+    // Another member sees when, not what: no earlier word in the answer or the page.
+    let h = history(&app, &other, id).await;
+    let v = h.ok();
+    assert_eq!(v["full"], Value::Bool(false));
+    assert_eq!(v["versions"].as_array().map(Vec::len), Some(2));
+    assert!(
+        !h.body.contains("first") && !h.body.contains("second"),
+        "{}",
+        h.body
+    );
+    let html = other
+        .get(format!("{}/p/{id}/history", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Edited twice"), "{html}");
+    assert!(!html.contains("first words") && !html.contains("second words"));
+    // A visitor cannot open a members-only post's history beyond its teaser: no words either.
+    let visitor = history(&app, &new_client(), id).await;
+    assert!(!visitor.body.contains("first words"), "{}", visitor.body);
+    // An unknown post: 404.
+    assert_eq!(
+        history(&app, &other, 99_999).await.error(),
+        AppError::NotFound
+    );
+
+    // Deleting the post deletes its earlier versions too.
+    app.call_as(&author, "post/delete", &[("id", &id.to_string())])
+        .await
+        .ok();
+    let left: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM post_versions")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
 }
