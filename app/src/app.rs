@@ -23,6 +23,7 @@ use crate::posts::pages::{NewPostPage, PostHistoryPage, PostPage};
 use crate::privacy::pages::GoodbyePage;
 use crate::profiles::pages::{ProfilePage, SettingsPage};
 use crate::safety::pages::{ModQueuePage, WatchedWordsPage};
+use crate::saved::pages::SavedItemsPage;
 use crate::search::pages::SearchPage;
 use crate::session::Session;
 use crate::sponsor::pages::SponsorPage;
@@ -163,6 +164,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/library/:slug") view=ArticlePage ssr=SsrMode::Async/>
                 <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/saved") view=SavedItemsPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/join/:code") view=JoinPage ssr=SsrMode::Async/>
                 <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
@@ -230,6 +232,7 @@ fn Header() -> impl IntoView {
                     </summary>
                     <ul class="menu" on:click=close_menu>
                         <li><A href=profile>"Your profile"</A></li>
+                        <li><A href="/saved">"Saved"</A></li>
                         <li><A href="/settings">"Settings"</A></li>
                         {u.mod_queue.is_some().then(|| view! { <li><A href="/mod">"Moderation"</A></li> })}
                         {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}

@@ -27,6 +27,7 @@ pub mod posts;
 pub mod privacy;
 pub mod profiles;
 pub mod safety;
+pub mod saved;
 pub mod search;
 pub mod session;
 pub mod slug;

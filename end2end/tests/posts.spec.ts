@@ -85,6 +85,35 @@ test("a threaded reply sits under the comment it answers", async ({ page }) => {
   await page.screenshot({ path: "test-results/thread.png", fullPage: true });
 });
 
+test("a member saves a post and a reply, notes why, and finds them on Saved", async ({ page }) => {
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  const first = page.locator(".post-card h3 a, .post-card h2 a").first();
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Save this post for later" }).click();
+  await expect(page.getByRole("button", { name: "Remove this post from your saved items" })).toHaveText("Saved ✓");
+  // The account menu leads to Saved, where the post is, and a private note sticks.
+  await page.goto("/saved");
+  await hydrated(page);
+  await expect(page.locator(".saved-list")).toContainText(title);
+  const item = page.locator(".saved-item").filter({ hasText: title }).first();
+  await item.getByText("Add a private note").click();
+  await item.getByLabel("Your private note").fill("Ask my nurse about this at the next visit.");
+  await item.getByRole("button", { name: "Save note" }).click();
+  await expect(item.getByRole("status")).toHaveText("Saved.");
+  await page.reload();
+  await expect(page.locator(".saved-list")).toContainText(title);
+  await expect(page.getByLabel("Your private note").first()).toHaveValue("Ask my nurse about this at the next visit.");
+  await page.screenshot({ path: "test-results/saved.png", fullPage: true });
+  // Removing it empties the list again (for the next run on the same database).
+  await item.getByRole("button", { name: "Remove from saved" }).click();
+  await expect(page.locator(".saved-list")).not.toContainText(title);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

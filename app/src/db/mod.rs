@@ -343,6 +343,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
     ("support_groups_slug_key", "support_groups.slug"),
     // An index on an expression: SQLite names the index instead of columns.
     ("watched_words_key", "index 'watched_words_key'"),
+    ("saved_items_key", "index 'saved_items_key'"),
 ];
 
 /// Whether `e` is a violation of the unique constraint `name` (one of [`UNIQUE_CONSTRAINTS`]),

@@ -142,7 +142,7 @@ pub fn PrivacyPage() -> impl IntoView {
             <ul>
                 <li>"your handle, name, e-mail address, password, profile and settings; your sessions and remembered browsers;"</li>
                 <li>"your consent records (with the account gone there is nothing left that the consent covers, so no record of it is kept); your clinician verification and licence number;"</li>
-                <li>"your votes, your ratings of doctors and clinics with their earlier versions, the earlier versions of your posts (kept when you edited them), your requests to clinics, the direct messages you sent, your blocks and reports;"</li>
+                <li>"your votes, your ratings of doctors and clinics with their earlier versions, the earlier versions of your posts (kept when you edited them), your requests to clinics, the direct messages you sent, your saved items and their notes, your blocks and reports;"</li>
                 <li>"your community and group memberships, your notifications (and those your actions caused others), mails to you, and the abuse counters with your name or address;"</li>
                 <li>"your name in the admins' audit log (the entry stays, as “[deleted member]”)."</li>
             </ul>

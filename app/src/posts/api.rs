@@ -62,9 +62,10 @@ pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         let viewer = viewer().await?;
-        let page = super::repo::page(&state.db, id, viewer).await?;
+        let mut page = super::repo::page(&state.db, id, viewer).await?;
         // Opening the thread reads what the member was told of it (answers, replies, mentions).
         if let Some((user, _)) = viewer {
+            page.saved = crate::saved::repo::in_thread(&state.db, user, id).await?;
             if !page.locked {
                 crate::notifications::repo::mark_post_read(&state.db, user, id).await?;
             }

@@ -9,6 +9,7 @@ use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
 use crate::safety::pages::{CrisisPanel, CrisisWatch, RemoveForm, RemovedNote, ReportForm};
+use crate::saved::api::ToggleSaved;
 use crate::session::Session;
 use crate::sponsored::pages::{SponsoredCard, SponsoredSlot};
 use crate::sponsored::types::Placement;
@@ -487,6 +488,7 @@ struct ThreadActions {
     report: ServerAction<ReportContent>,
     remove: ServerAction<RemoveContent>,
     restore: ServerAction<RestoreContent>,
+    save: ServerAction<ToggleSaved>,
 }
 
 /// `/p/:id`: a question with its answers or a discussion with its threaded comments.
@@ -506,6 +508,7 @@ pub fn PostPage() -> impl IntoView {
         report: ServerAction::new(),
         remove: ServerAction::new(),
         restore: ServerAction::new(),
+        save: ServerAction::new(),
     };
     let changed = [
         successes(a.vote),
@@ -520,6 +523,7 @@ pub fn PostPage() -> impl IntoView {
         successes(a.report),
         successes(a.remove),
         successes(a.restore),
+        successes(a.save),
     ];
     let page = Resource::new(
         move || {
@@ -760,6 +764,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 <footer class="reply-actions">
                     {votes}
                     {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
+                    {logged_in.then(|| view! { <SaveButton action=a.save post_id=id reply_id=None saved=p.saved.post/> })}
                     {p.can_pin.then(|| view! {
                         <ActionForm action=a.pin attr:class="inline-form">
                             <input type="hidden" name="id" value=id/>
@@ -834,6 +839,7 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
     let can_moderate = p.can_moderate;
     let logged_in = p.is_member.is_some();
     let cited = p.cited_articles.clone();
+    let saved_replies = p.saved.replies.clone();
     if p.replies.is_empty() {
         let text = if p.post.kind == PostKind::Question {
             "No answers yet."
@@ -888,13 +894,20 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                 let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| view! {
                     <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
                 });
+                let save = (logged_in && !r.deleted && r.author.is_some()).then(|| view! {
+                    <SaveButton action=a.save post_id=post_id reply_id=Some(rid) saved=saved_replies.contains(&rid)/>
+                });
                 let report = (logged_in && !r.mine && !r.deleted && !r.removed && !r.held).then(|| view! {
                     <ReportForm action=a.report post_id=post_id reply_id=Some(rid)/>
                 });
                 let removed_note = r.removed_reason.clone().map(|why| view! {
                     <RemovedNote action=a.restore post_id=post_id reply_id=Some(rid) reason=why can_restore=can_moderate/>
                 });
-                let who = r.author.as_ref().map(|au| format!("@{}", au.handle)).unwrap_or_else(|| "[deleted]".into());
+                let who = match r.author.as_ref() {
+                    Some(au) if au.handle.is_empty() => "a member".to_string(),
+                    Some(au) => format!("@{}", au.handle),
+                    None => "[deleted]".to_string(),
+                };
                 view! {
                     <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
                         <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
@@ -923,6 +936,7 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                                     <a href=format!("/p/{post_id}?edit={rid}#r{rid}")>"Edit"</a>
                                 })}
                                 {accept}
+                                {save}
                                 {remove}
                                 {report}
                             </footer>
@@ -933,6 +947,32 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
         </ol>
     }
     .into_any()
+}
+
+/// "Save" / "Saved ✓" for a post or a reply: one button that toggles (a plain form without
+/// JavaScript). Saved items are private: listed on `/saved`.
+#[component]
+fn SaveButton(
+    action: ServerAction<ToggleSaved>,
+    post_id: i64,
+    reply_id: Option<i64>,
+    saved: bool,
+) -> impl IntoView {
+    let what = if reply_id.is_some() { "reply" } else { "post" };
+    let label = if saved {
+        format!("Remove this {what} from your saved items")
+    } else {
+        format!("Save this {what} for later")
+    };
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="post_id" value=post_id/>
+            {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+            <button type="submit" class="link-button" aria-label=label aria-pressed=saved.to_string()>
+                {if saved { "Saved ✓" } else { "Save" }}
+            </button>
+        </ActionForm>
+    }
 }
 
 /// The form at the end of a thread: an answer, a comment, or a reply to `?reply_to=`.

@@ -377,7 +377,7 @@ fn one_feed(
     )
 }
 
-fn with_params<'q>(
+pub(crate) fn with_params<'q>(
     sql: &'q str,
     params: &[i64],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -757,6 +757,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         related_articles,
         cited_articles,
         post,
+        saved: Default::default(),
     })
 }
 

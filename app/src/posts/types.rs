@@ -323,6 +323,9 @@ pub struct PostPage {
     pub removed: bool,
     /// Why, for its author and the moderators.
     pub removed_reason: Option<String>,
+    /// What the viewer saved of this thread (empty for visitors).
+    #[serde(default)]
+    pub saved: crate::saved::types::SavedInThread,
 }
 
 /// A published library article as a link with a preview.
@@ -467,6 +470,9 @@ pub fn layout_thread(replies: Vec<StoredReply>, question: bool) -> Vec<ReplyView
                         "[deleted member]".to_string()
                     } else if a.former {
                         "a former member".to_string()
+                    } else if a.handle.is_empty() {
+                        // Anonymous (a group post's author in their own thread).
+                        "a member".to_string()
                     } else {
                         format!("@{}", a.handle)
                     }

@@ -126,6 +126,12 @@ const KINDS: &[(&str, &str, &str)] = &[
          UNION ALL SELECT 'remembered browser' AS what, created_at, CAST(NULL AS BIGINT) AS expires_at FROM known_devices WHERE user_id = $1",
     ),
     (
+        "saved.json",
+        "Posts and replies you saved, with your notes",
+        "SELECT s.post_id, s.reply_id, p.title, s.note, s.created_at FROM saved_items s \
+         JOIN posts p ON p.id = s.post_id WHERE s.user_id = $1 ORDER BY s.id",
+    ),
+    (
         "blocks.json",
         "Members you blocked",
         "SELECT u.handle AS blocked, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1",

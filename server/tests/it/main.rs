@@ -25,6 +25,7 @@ mod privacy;
 mod render_watch;
 mod safety;
 mod sanctions;
+mod saved;
 mod scale_seed;
 mod search;
 mod security;

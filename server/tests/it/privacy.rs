@@ -223,6 +223,21 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     .ok();
     let olgas = post(&app, &olga, "Fatigue after infusions", "Does it pass?").await;
     let olga_answer = reply(&app, &olga, hers, "It passed for me after a week.").await;
+    // She saves Olga's thread with a private note.
+    app.call_as(&cleo, "saved/toggle", &[("post_id", &olgas.to_string())])
+        .await
+        .ok();
+    let saved_id = app.call_as(&cleo, "saved", &[]).await.ok()["items"][0]["id"]
+        .as_i64()
+        .expect("saved")
+        .to_string();
+    app.call_as(
+        &cleo,
+        "saved/note",
+        &[("id", &saved_id), ("note", &format!("Remember {CANARY}"))],
+    )
+    .await
+    .ok();
     reply(&app, &cleo, olgas, &format!("Mine did, {CANARY} helps.")).await;
     reply(&app, &cleo, hers, &format!("Thanks @other_olga, {CANARY}.")).await;
     app.call_as(
@@ -311,7 +326,8 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     assert!(
         before
             .iter()
-            .any(|h| h.starts_with("post_versions.body_md")),
+            .any(|h| h.starts_with("post_versions.body_md"))
+            && before.iter().any(|h| h.starts_with("saved_items.note")),
         "{before:?}"
     );
     assert!(!holders(&app, "canary_cleo").await.is_empty());
@@ -769,6 +785,9 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     let bens = post(&app, &ben, "Ben asks", "ben-post-text").await;
     reply(&app, &ana, bens, "ana-reply-text").await;
     reply(&app, &ben, mine, "ben-reply-text").await;
+    app.call_as(&ana, "saved/toggle", &[("post_id", &bens.to_string())])
+        .await
+        .ok();
     app.call_as(
         &ana,
         "vote",
@@ -882,6 +901,7 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     assert_eq!(json("account.json")[0]["email"], "export_ana@example.org");
     assert_eq!(json("consents.json").len(), 1);
     assert!(file("posts.json").contains("ana-post-text"));
+    assert!(file("saved.json").contains("Ben asks"));
     assert!(file("replies.json").contains("ana-reply-text"));
     assert_eq!(json("votes.json").len(), 1);
     assert!(file("ratings.json").contains("ana-rating-text"));

@@ -221,6 +221,8 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
         ),
         ("mod/unwatch", vec![("id", "1")]),
         ("moderate/tags", vec![("post_id", &other_s), ("tags", "x")]),
+        ("saved/toggle", vec![("post_id", &other_s)]),
+        ("saved/note", vec![("id", "1"), ("note", "x")]),
         (
             "report/profile",
             vec![("handle", "pal_pat"), ("reason", "spam"), ("note", "")],

@@ -1,0 +1,43 @@
+//! Server functions for saved items: save or un-save a post or reply, the note, the list, and what of a thread is saved.
+
+use super::types::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Saves the post (`reply_id` absent) or one of its replies, or un-saves it; answers whether it
+/// is saved now.
+#[server(endpoint = "saved/toggle")]
+pub async fn toggle_saved(post_id: i64, reply_id: Option<i64>) -> Result<bool, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        super::repo::toggle(&state.db, &user, post_id, reply_id).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The member's private note on a saved item (empty clears it).
+#[server(endpoint = "saved/note")]
+pub async fn save_note(id: i64, note: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let note = parse_note(&note).map_err(|m| AppError::field("note", m))?;
+        super::repo::set_note(&state.db, &user, id, &note).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The member's saved items, newest first (`before`: the `next` of the previous page).
+#[server(endpoint = "saved")]
+pub async fn get_saved(before: Option<i64>) -> Result<SavedPage, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require_reader().await?;
+        super::repo::list(&state.db, &user, before).await
+    }
+    .await;
+    crate::state::finish(result)
+}

@@ -1,0 +1,175 @@
+//! Server-only storage of saved items: saving and un-saving what the member may read, notes, and the list read through the posts' visibility rule.
+
+use super::types::*;
+use crate::auth::types::CurrentUser;
+use crate::db::{is_unique_violation, now_ms, Db};
+use crate::error::AppError;
+use crate::posts::repo::{listed, readable, summary, with_params, Params, SUMMARY};
+use sqlx::Row;
+
+/// Items per page of `/saved`.
+pub const PAGE: i64 = 20;
+
+/// Saves a post (or one of its replies) for `user`, or un-saves it when it was saved; returns
+/// whether it is saved now. Only what the member may read now can be saved: the thread is read
+/// through the posts' own page rule.
+pub async fn toggle(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    reply: Option<i64>,
+) -> Result<bool, AppError> {
+    let page = crate::posts::repo::page(db, post, Some((user.id, user.is_admin))).await?;
+    if page.deleted {
+        return Err(AppError::Deleted);
+    }
+    if page.locked {
+        return Err(AppError::JoinRequired);
+    }
+    if let Some(r) = reply {
+        // A reply that is gone, or not shown to this member, cannot be saved.
+        if !page
+            .replies
+            .iter()
+            .any(|x| x.id == r && x.author.is_some() && !x.deleted)
+        {
+            return Err(AppError::NotFound);
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    let existing = sqlx::query(
+        "SELECT id FROM saved_items WHERE user_id = $1 AND post_id = $2 AND COALESCE(reply_id, 0) = $3",
+    )
+    .bind(user.id)
+    .bind(post)
+    .bind(reply.unwrap_or(0))
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = existing {
+        sqlx::query("DELETE FROM saved_items WHERE id = $1")
+            .bind(row.try_get::<i64, _>("id")?)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(false);
+    }
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM saved_items WHERE user_id = $1")
+        .bind(user.id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if count >= SAVED_MAX {
+        return Err(AppError::field(
+            "saved",
+            format!("You have saved {SAVED_MAX} items: remove some on your Saved page first."),
+        ));
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO saved_items (user_id, post_id, reply_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user.id)
+    .bind(post)
+    .bind(reply)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // A double click: the first one saved it.
+        Err(e) if is_unique_violation(&e, "saved_items_key") => return Ok(true),
+        Err(e) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The member's private note on one of their saved items.
+pub async fn set_note(db: &Db, user: &CurrentUser, id: i64, note: &str) -> Result<(), AppError> {
+    let changed = sqlx::query("UPDATE saved_items SET note = $1 WHERE id = $2 AND user_id = $3")
+        .bind(note)
+        .bind(id)
+        .bind(user.id)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// What `user` saved of thread `post` (for its Save buttons). One indexed query.
+pub async fn in_thread(db: &Db, user: i64, post: i64) -> Result<SavedInThread, AppError> {
+    let rows = sqlx::query("SELECT reply_id FROM saved_items WHERE user_id = $1 AND post_id = $2")
+        .bind(user)
+        .bind(post)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut saved = SavedInThread::default();
+    for r in rows {
+        match r.try_get::<Option<i64>, _>("reply_id")? {
+            Some(id) => saved.replies.push(id),
+            None => saved.post = true,
+        }
+    }
+    Ok(saved)
+}
+
+/// The member's saved items, newest first, `PAGE` at a time before `before`. Read through the
+/// posts' visibility rule now, not when saved: a deleted post, one held or removed by a
+/// moderator, or one of a private or hidden group the member left is not listed; a members-only
+/// post of a community they left shows as the teaser feeds show.
+pub async fn list(db: &Db, user: &CurrentUser, before: Option<i64>) -> Result<SavedPage, AppError> {
+    let viewer = Some((user.id, user.is_admin));
+    let mut params = Params::default();
+    let me = params.p(user.id);
+    let before = params.p(before.unwrap_or(i64::MAX));
+    let readable_sql = readable(&mut params, viewer);
+    let listed_sql = listed(&mut params, viewer);
+    let sql = format!(
+        "SELECT {SUMMARY}, {readable_sql} AS readable, s.id AS saved_id, s.reply_id, s.note, \
+           s.created_at AS saved_at, r.body_md AS reply_md, r.author_id AS reply_author, \
+           CASE WHEN r.deleted_at IS NULL AND r.held_at IS NULL AND r.removed_at IS NULL \
+             AND r.awaiting_approval = 0 THEN 1 ELSE 0 END AS reply_shown \
+         FROM saved_items s JOIN posts p ON p.id = s.post_id \
+           JOIN communities c ON c.id = p.community_id JOIN users u ON u.id = p.author_id \
+           LEFT JOIN support_groups g ON g.id = p.group_id LEFT JOIN replies r ON r.id = s.reply_id \
+         WHERE s.user_id = {me} AND s.id < {before} AND p.deleted_at IS NULL AND {listed_sql} \
+           AND ({readable_sql} = 1 OR p.group_id IS NULL OR g.kind = 'open') \
+         ORDER BY s.id DESC LIMIT {}",
+        PAGE + 1
+    );
+    let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(PAGE as usize) {
+        let can_read = r.try_get::<i64, _>("readable")? != 0;
+        let reply_id: Option<i64> = r.try_get("reply_id")?;
+        let reply_excerpt = match reply_id {
+            Some(_)
+                if can_read
+                    && (r.try_get::<i64, _>("reply_shown")? != 0
+                        || r.try_get::<Option<i64>, _>("reply_author")? == Some(user.id)) =>
+            {
+                crate::markdown::excerpt(
+                    &r.try_get::<Option<String>, _>("reply_md")?
+                        .unwrap_or_default(),
+                )
+            }
+            _ => String::new(),
+        };
+        items.push(SavedItem {
+            id: r.try_get("saved_id")?,
+            post: summary(r, can_read)?,
+            reply_id,
+            reply_excerpt,
+            note: r.try_get("note")?,
+            saved_at: r.try_get("saved_at")?,
+        });
+    }
+    let next = if rows.len() as i64 > PAGE {
+        items.last().map(|i| i.id)
+    } else {
+        None
+    };
+    Ok(SavedPage { items, next })
+}

@@ -1,0 +1,257 @@
+//! Saved posts and replies on both backends: save and un-save, notes, keyset pages, the list read through the visibility rule (a closed group left, a deleted or removed post), and privacy (nobody else's list or notes).
+
+use crate::common::{new_client, TestApp};
+use app::error::AppError;
+use reqwest::Client;
+use serde_json::Value;
+
+both_backends!(
+    members_save_posts_and_replies_with_notes,
+    saved_items_follow_what_the_member_may_read,
+);
+
+const PW: &str = "correct-horse-1";
+
+async fn member(app: &TestApp, handle: &str) -> Client {
+    let c = new_client();
+    app.signup_as(&c, handle, PW).await.ok();
+    app.call_as(&c, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    c
+}
+
+async fn post(app: &TestApp, c: &Client, title: &str, group: Option<&str>) -> i64 {
+    let mut form = vec![
+        ("community", "ms"),
+        ("kind", "discussion"),
+        ("title", title),
+        ("body", "Words worth keeping."),
+        ("tags", ""),
+        ("visibility", "members"),
+    ];
+    if let Some(g) = group {
+        form.push(("group", g));
+    }
+    app.call_as(c, "post/create", &form)
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id")
+}
+
+async fn toggle(app: &TestApp, c: &Client, post: i64, reply: Option<i64>) -> crate::common::Reply {
+    let (p, r) = (post.to_string(), reply.map(|r| r.to_string()));
+    let mut form = vec![("post_id", p.as_str())];
+    if let Some(r) = &r {
+        form.push(("reply_id", r.as_str()));
+    }
+    app.call_as(c, "saved/toggle", &form).await
+}
+
+async fn saved(app: &TestApp, c: &Client) -> Value {
+    app.call_as(c, "saved", &[]).await.ok()
+}
+
+fn titles(v: &Value) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|i| i["post"]["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn members_save_posts_and_replies_with_notes(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    let ann = member(&app, "saver_ann").await;
+    let bob = member(&app, "writer_bob").await;
+    let first = post(&app, &bob, "Kiwi first thread", None).await;
+    let second = post(&app, &bob, "Kiwi second thread", None).await;
+    let answer = app
+        .call_as(
+            &bob,
+            "reply/create",
+            &[
+                ("post_id", &second.to_string()),
+                ("body", "Kiwi reply worth saving."),
+            ],
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("reply id");
+
+    // Visitors cannot save; a member saves a post and a reply, newest first.
+    assert_eq!(
+        toggle(&app, &new_client(), first, None).await.error(),
+        AppError::Unauthenticated
+    );
+    assert_eq!(
+        toggle(&app, &ann, first, None).await.ok(),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        toggle(&app, &ann, second, Some(answer)).await.ok(),
+        Value::Bool(true)
+    );
+    let list = saved(&app, &ann).await;
+    assert_eq!(titles(&list), ["Kiwi second thread", "Kiwi first thread"]);
+    assert_eq!(list["items"][0]["reply_id"], answer);
+    assert!(list["items"][0]["reply_excerpt"]
+        .as_str()
+        .is_some_and(|e| e.contains("Kiwi reply worth saving")));
+    // The thread knows what she saved (its buttons say "Saved ✓").
+    let page = app
+        .call_as(&ann, "post", &[("id", &second.to_string())])
+        .await
+        .ok();
+    assert_eq!(page["saved"]["post"], Value::Bool(false));
+    assert_eq!(page["saved"]["replies"], serde_json::json!([answer]));
+    // A reply of another thread is not a reply of this one.
+    assert_eq!(
+        toggle(&app, &ann, first, Some(answer)).await.error(),
+        AppError::NotFound
+    );
+
+    // A private note: bounded, hers alone.
+    let id = list["items"][1]["id"]
+        .as_i64()
+        .expect("saved id")
+        .to_string();
+    app.call_as(
+        &ann,
+        "saved/note",
+        &[("id", &id), ("note", "  Ask the nurse about this.  ")],
+    )
+    .await
+    .ok();
+    let too_long = "n".repeat(501);
+    let err = app
+        .call_as(&ann, "saved/note", &[("id", &id), ("note", &too_long)])
+        .await
+        .error();
+    assert!(err.field_message("note").is_some(), "{err:?}");
+    assert_eq!(
+        app.call_as(&bob, "saved/note", &[("id", &id), ("note", "mine now")])
+            .await
+            .error(),
+        AppError::NotFound
+    );
+    let list = saved(&app, &ann).await;
+    assert_eq!(list["items"][1]["note"], "Ask the nurse about this.");
+    // Bob's list is his own: empty, and nothing of Ann's note anywhere he can ask.
+    let bobs = app.call_as(&bob, "saved", &[]).await;
+    assert_eq!(titles(&bobs.ok()), Vec::<String>::new());
+    assert!(!bobs.body.contains("nurse"));
+
+    // The same button un-saves.
+    assert_eq!(
+        toggle(&app, &ann, first, None).await.ok(),
+        Value::Bool(false)
+    );
+    assert_eq!(titles(&saved(&app, &ann).await), ["Kiwi second thread"]);
+
+    // Keyset pages: 25 saved, 20 then 5, no repeats.
+    for i in 0..25 {
+        let id = post(&app, &bob, &format!("Kiwi page {i}"), None).await;
+        toggle(&app, &ann, id, None).await.ok();
+    }
+    let one = saved(&app, &ann).await;
+    let next = one["next"].as_i64().expect("a next page");
+    let two = app
+        .call_as(&ann, "saved", &[("before", &next.to_string())])
+        .await
+        .ok();
+    let (a, b) = (titles(&one), titles(&two));
+    assert_eq!((a.len(), b.len()), (20, 6));
+    assert!(a.iter().all(|t| !b.contains(t)));
+    assert_eq!(two["next"], Value::Null);
+    // The page itself, without JavaScript: the items and their notes are in the HTML.
+    let html = ann
+        .get(format!("{}/saved", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Kiwi page 24") && html.contains("Older saved items"));
+}
+
+async fn saved_items_follow_what_the_member_may_read(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let ann = member(&app, "saver_ann").await;
+    let bob = member(&app, "writer_bob").await;
+    // A private group Ann belongs to, with a post she saves.
+    let slug = app
+        .call_as(
+            &admin,
+            "group/create",
+            &[
+                ("community", "ms"),
+                ("name", "Kiwi circle"),
+                ("description", "A small private group."),
+                ("kind", "private"),
+                ("question", "Why join?"),
+            ],
+        )
+        .await
+        .ok()
+        .as_str()
+        .expect("group")
+        .to_string();
+    app.call_as(
+        &ann,
+        "group/join",
+        &[("slug", &slug), ("answer", "To talk.")],
+    )
+    .await
+    .ok();
+    app.call_as(
+        &admin,
+        "group/decide",
+        &[
+            ("slug", &slug),
+            ("handle", "saver_ann"),
+            ("approve", "true"),
+        ],
+    )
+    .await
+    .ok();
+    let secret = post(&app, &admin, "Kiwi secret group thread", Some(&slug)).await;
+    let deleted = post(&app, &bob, "Kiwi thread deleted later", None).await;
+    let removed = post(&app, &bob, "Kiwi thread removed later", None).await;
+    for id in [secret, deleted, removed] {
+        assert_eq!(toggle(&app, &ann, id, None).await.ok(), Value::Bool(true));
+    }
+    assert_eq!(titles(&saved(&app, &ann).await).len(), 3);
+
+    // An outsider cannot save what they cannot read.
+    assert_eq!(
+        toggle(&app, &bob, secret, None).await.error(),
+        AppError::NotFound
+    );
+    // She leaves the group; Bob deletes one post; a moderator removes the other.
+    app.call_as(&ann, "group/leave", &[("slug", &slug)])
+        .await
+        .ok();
+    app.call_as(&bob, "post/delete", &[("id", &deleted.to_string())])
+        .await
+        .ok();
+    app.call_as(
+        &admin,
+        "moderate/remove",
+        &[
+            ("post_id", &removed.to_string()),
+            ("reason", "spam"),
+            ("note", ""),
+        ],
+    )
+    .await
+    .ok();
+    let list = app.call_as(&ann, "saved", &[]).await;
+    assert_eq!(titles(&list.ok()), Vec::<String>::new());
+    assert!(!list.body.contains("Kiwi"), "{}", list.body);
+}
