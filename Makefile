@@ -21,7 +21,7 @@ BENCH_POSTS ?= 10000,1000000
 # route. Lower it whenever the bundle shrinks. 1,314,596 on 2026-12-03; 1,361,982 (+47 KB) after
 # Settings' "Your data" (export, consent, deletion), /goodbye, the admin's erase form and the
 # moderators' sanction form: every page is in the one wasm until it is split.
-FIRST_LOAD_BUDGET ?= 1390000
+FIRST_LOAD_BUDGET ?= 1480000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)

@@ -49,7 +49,7 @@ test("a member in crisis sees the helplines before and after posting; the modera
   await moderator.goto("/notifications");
   await expect(moderator.locator("main")).toContainText("may come from someone at risk");
   await openAccountMenu(moderator);
-  await moderator.getByRole("banner").getByRole("link", { name: "Moderation" }).click();
+  await moderator.getByRole("banner").getByRole("link", { name: "Moderation", exact: true }).click();
   await expect(moderator.getByRole("heading", { level: 1 })).toHaveText("Moderation queue");
   await hydrated(moderator);
   const item = moderator.locator(".flag-item", { hasText: title });

@@ -593,10 +593,10 @@ fn HistoryView(h: PostHistory) -> impl IntoView {
         (Some(_), 0) => "Edited; its earlier versions are no longer kept.".to_string(),
         (Some(_), n) => format!(
             "Edited {}: the latest change on {}.",
-            if n == 1 {
-                "once".to_string()
-            } else {
-                format!("{n} times")
+            match n {
+                1 => "once".to_string(),
+                2 => "twice".to_string(),
+                n => format!("{n} times"),
             },
             h.edited_at.map(format_date).unwrap_or_default()
         ),
