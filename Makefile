@@ -20,8 +20,10 @@ BENCH_POSTS ?= 10000,1000000
 # at today's size plus 2 %, not the goal: issue 16 asks for 250 KB, which needs the wasm split by
 # route. Lower it whenever the bundle shrinks. 1,314,596 on 2026-12-03; 1,361,982 (+47 KB) after
 # Settings' "Your data" (export, consent, deletion), /goodbye, the admin's erase form and the
-# moderators' sanction form: every page is in the one wasm until it is split.
-FIRST_LOAD_BUDGET ?= 1480000
+# moderators' sanction form: every page is in the one wasm until it is split. 1,444,483 (+83 KB)
+# on 2026-12-04 after issue 12's queue (profiles, watched words, edit tags, anonymous posts, the
+# helplines by country), the edit history and Saved.
+FIRST_LOAD_BUDGET ?= 1473000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)

@@ -160,6 +160,18 @@ pub fn request_parts() -> Result<Parts, AppError> {
     })
 }
 
+/// A header of the incoming request as text ("" when absent or not text).
+pub fn request_header(name: http::header::HeaderName) -> String {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
 /// True when the request is a plain HTML form post (JavaScript off), not a `fetch` from the app.
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()

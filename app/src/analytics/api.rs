@@ -13,15 +13,7 @@ pub async fn page_seen(path: String) -> Result<(), AppError> {
         let Some(page) = classify(&path) else {
             return Ok(());
         };
-        let ua = crate::state::request_parts()
-            .ok()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default();
+        let ua = crate::state::request_header(http::header::USER_AGENT);
         let ip = crate::auth::api::session::client_ip();
         crate::counting::page_view(&state, page, &ip, &ua, None).await
     }

@@ -298,15 +298,7 @@ pub async fn signup(
         .await?;
         tracing::info!(user_id = id, "account created");
         // The helplines' country: the browser's language region, when it is a listed one.
-        let languages = crate::state::request_parts()
-            .ok()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default();
+        let languages = crate::state::request_header(http::header::ACCEPT_LANGUAGE);
         if let Some(code) = crate::safety::crisis::country_from_languages(&languages) {
             crate::profiles::repo::set_country(&state.db, id, code).await?;
         }

@@ -345,19 +345,10 @@ pub async fn report_content(
     reason: String,
     note: String,
 ) -> Result<(), AppError> {
-    use crate::safety::types::{reason_label, REPORT_REASONS};
     let result = async {
         let state = crate::state::app_state()?;
         let user = crate::auth::api::session::require().await?;
-        let mut c = crate::error::Checker::new();
-        if reason_label(REPORT_REASONS, &reason).is_none() {
-            c.add("reason", "Choose what is wrong with it.");
-        }
-        let note = note.trim();
-        if note.chars().count() > 500 {
-            c.add("note", "Please keep it under 500 characters.");
-        }
-        c.finish()?;
+        let note = crate::safety::api::check_report(&reason, &note)?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report(&state.db, &user, post_id, reply_id, &reason, note).await?;
         leptos_axum::redirect(&format!("/p/{post_id}?reported=1"));

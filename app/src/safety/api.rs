@@ -98,6 +98,22 @@ pub async fn sanction_member(
     )
 }
 
+/// A report's reason (one of the list) and note (at most 500 characters), checked alike for
+/// posts, replies and profiles; the note comes back trimmed.
+#[cfg(feature = "ssr")]
+pub(crate) fn check_report<'a>(reason: &str, note: &'a str) -> Result<&'a str, AppError> {
+    let mut c = crate::error::Checker::new();
+    if reason_label(REPORT_REASONS, reason).is_none() {
+        c.add("reason", "Choose what is wrong with it.");
+    }
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        c.add("note", "Please keep it under 500 characters.");
+    }
+    c.finish()?;
+    Ok(note)
+}
+
 /// A member reports another member's profile (name and "about me") with a reason and an
 /// optional note; site moderators and admins see it in `/mod`.
 #[server(endpoint = "report/profile")]
@@ -106,15 +122,7 @@ pub async fn report_profile(handle: String, reason: String, note: String) -> Res
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require().await?;
-        let mut c = crate::error::Checker::new();
-        if reason_label(REPORT_REASONS, &reason).is_none() {
-            c.add("reason", "Choose what is wrong with it.");
-        }
-        let note = note.trim();
-        if note.chars().count() > 500 {
-            c.add("note", "Please keep it under 500 characters.");
-        }
-        c.finish()?;
+        let note = check_report(&reason, &note)?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report_profile(&state.db, &user, &handle, &reason, note).await?;
         leptos_axum::redirect(&format!("/u/{handle}?reported=1"));

@@ -47,15 +47,7 @@ pub async fn choose(
             },
             (None, None) => None,
         };
-        let ua = crate::state::request_parts()
-            .ok()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default();
+        let ua = crate::state::request_header(http::header::USER_AGENT);
         let human = !is_bot(&ua);
         let visitor = if human {
             let salt = state.counts.salt(&state.db, now).await?;
