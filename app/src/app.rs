@@ -236,6 +236,7 @@ fn Header() -> impl IntoView {
                         <li><A href="/settings">"Settings"</A></li>
                         {u.mod_queue.is_some().then(|| view! { <li><A href="/mod">"Moderation"</A></li> })}
                         {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
+                        {u.is_sponsor.then(|| view! { <li><A href="/sponsor">"Sponsor reports"</A></li> })}
                         <li>
                             <ActionForm action=session.logout attr:class="inline-form">
                                 <button type="submit" class="link-button">"Log out"</button>

@@ -57,6 +57,10 @@ pub enum Count {
     Visitor { day: i64, visitor: String },
     /// A visit that came from another site (its domain only).
     Referrer { day: i64, domain: String },
+    /// A logged-in member opened a page that day (members active per day, week and month).
+    Member { day: i64, user: i64 },
+    /// A search that found nothing: its cleaned words, never who searched.
+    SearchMiss { day: i64, query: String },
 }
 
 /// This process's counts since the last flush, and today's salt.
@@ -181,6 +185,7 @@ pub async fn forget_before(db: &Db, day: i64) -> Result<(), AppError> {
         .await?;
     }
     tx.commit().await?;
+    close_member_days(db, day).await?;
     sqlx::query("DELETE FROM daily_salts WHERE day < $1")
         .bind(day)
         .execute(&db.pool)
@@ -190,6 +195,70 @@ pub async fn forget_before(db: &Db, day: i64) -> Result<(), AppError> {
         .execute(&db.pool)
         .await?;
     Ok(())
+}
+
+/// How many members were active on `day`, in the 7 days and in the 30 days to it (from
+/// `member_days`, which holds the last 30 days).
+pub async fn members_active(db: &Db, day: i64) -> Result<(i64, i64, i64), AppError> {
+    let mut out = [0i64; 3];
+    for (slot, span) in out.iter_mut().zip([1, 7, 30]) {
+        *slot = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT user_id) FROM member_days WHERE day > $1 AND day <= $2",
+        )
+        .bind(day - span)
+        .bind(day)
+        .fetch_one(&db.pool)
+        .await?;
+    }
+    Ok((out[0], out[1], out[2]))
+}
+
+/// Writes the totals of every finished day before `today` that has none yet (several
+/// processes may do it at once: the numbers are the same and the first one stays), then deletes
+/// the member rows no rolling month needs any more.
+pub async fn close_member_days(db: &Db, today: i64) -> Result<(), AppError> {
+    let first: Option<i64> = sqlx::query_scalar("SELECT MIN(day) FROM member_days WHERE day < $1")
+        .bind(today)
+        .fetch_one(&db.pool)
+        .await?;
+    if let Some(first) = first {
+        for day in first.max(today - 30)..today {
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT day FROM traffic_members WHERE day = $1")
+                    .bind(day)
+                    .fetch_optional(&db.pool)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let (dau, wau, mau) = members_active(db, day).await?;
+            sqlx::query(
+                "INSERT INTO traffic_members (day, dau, wau, mau) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (day) DO NOTHING",
+            )
+            .bind(day)
+            .bind(dau)
+            .bind(wau)
+            .bind(mau)
+            .execute(&db.pool)
+            .await?;
+        }
+    }
+    sqlx::query("DELETE FROM member_days WHERE day <= $1")
+        .bind(today - 30)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The words of a search worth keeping as a content gap: not when they look like an address,
+/// a telephone or record number (four digits or more) or are very long — a search box is where
+/// people type what they would not post.
+pub fn gap_query(words: &[String]) -> Option<String> {
+    let query = words.join(" ");
+    let digits = query.chars().filter(|c| c.is_ascii_digit()).count();
+    let ok = !query.is_empty() && query.chars().count() <= 60 && digits < 4;
+    ok.then_some(query)
 }
 
 /// A visitor for today: a hash of the salt, the address and the browser's user agent. It cannot
@@ -386,6 +455,27 @@ async fn write(db: &Db, batch: &HashMap<Count, i64>) -> Result<(), AppError> {
                 )
                 .bind(day)
                 .bind(visitor)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Count::Member { day, user } => {
+                sqlx::query(
+                    "INSERT INTO member_days (day, user_id) SELECT $1, id FROM users WHERE id = $2 \
+                     ON CONFLICT (day, user_id) DO NOTHING",
+                )
+                .bind(day)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Count::SearchMiss { day, query } => {
+                sqlx::query(
+                    "INSERT INTO search_misses (day, query, searches) VALUES ($1, $2, $3) \
+                     ON CONFLICT (day, query) DO UPDATE SET searches = search_misses.searches + excluded.searches",
+                )
+                .bind(day)
+                .bind(query)
+                .bind(n)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -70,6 +70,8 @@ struct Run {
     seed_note: String,
     rows: Vec<Row>,
     rates: Vec<Rate>,
+    /// The visitor's community feed with traffic counting on and off (req/s, same run).
+    counting: Option<(f64, f64)>,
     rss_mb: Option<f64>,
 }
 
@@ -215,11 +217,17 @@ async fn watch_words(db: &Db, n: usize) -> Result<(), String> {
     tx.commit().await.map_err(e)
 }
 
+/// The user agent `wrk` sends: a browser's, so that the server counts the page views as a
+/// person's (robots are not counted, and `wrk` sends no user agent of its own).
+const BROWSER: &str =
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0";
+
 /// `wrk` against a path for `seconds`, pinned to core 1: requests per second.
 fn wrk(port: u16, path: &str, cookie: Option<&str>, seconds: u64) -> Result<f64, String> {
     let mut cmd = Command::new("taskset");
     cmd.args(["-c", "1", "wrk", "-t1", "-c16"])
-        .arg(format!("-d{seconds}s"));
+        .arg(format!("-d{seconds}s"))
+        .args(["-H", BROWSER]);
     if let Some(c) = cookie {
         cmd.args(["-H", &format!("Cookie: {c}")]);
     }
@@ -454,21 +462,23 @@ async fn measure(
     let port = free_port()?;
     let bind = format!("127.0.0.1:{port}");
     let log = a.dir.join(format!("server-{backend}-{posts}.log"));
-    let server = spawn_pinned(
-        &["serve"],
-        &[
-            ("DATABASE_URL", url),
-            ("HC_BIND", &bind),
-            ("HC_SITE_ROOT", &a.site_root),
-            ("HC_POST_LIMIT_PER_HOUR", "1000000"),
-            ("HC_REPLY_LIMIT_PER_HOUR", "1000000"),
-            ("HC_VOTE_LIMIT_PER_HOUR", "1000000"),
-            ("HC_LOGIN_LIMIT_PER_IP", "1000"),
-            ("HC_LOG_FORMAT", "text"),
-            ("RUST_LOG", "warn"),
-        ],
-        &log,
-    )?;
+    let envs = |bind: &str, counting: &'static str| {
+        vec![
+            ("DATABASE_URL", url.to_string()),
+            ("HC_BIND", bind.to_string()),
+            ("HC_SITE_ROOT", a.site_root.clone()),
+            ("HC_POST_LIMIT_PER_HOUR", "1000000".into()),
+            ("HC_REPLY_LIMIT_PER_HOUR", "1000000".into()),
+            ("HC_VOTE_LIMIT_PER_HOUR", "1000000".into()),
+            ("HC_LOGIN_LIMIT_PER_IP", "1000".into()),
+            ("HC_LOG_FORMAT", "text".into()),
+            ("HC_COUNT_TRAFFIC", counting.into()),
+            ("RUST_LOG", "warn".into()),
+        ]
+    };
+    let on = envs(&bind, "true");
+    let on: Vec<(&str, &str)> = on.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = spawn_pinned(&["serve"], &on, &log)?;
     wait_up(port, "/healthz").await?;
     let login = http(
         port,
@@ -656,6 +666,29 @@ async fn measure(
         }
     }
     let rss = rss_mb(server.0.id());
+    // What counting page views costs: the visitor's community feed from this server and from
+    // a second one with counting off, on the same database, taken in turns (on, off, on, off)
+    // so that the machine's drift falls on both.
+    let mut counting = None;
+    if a.seconds > 0 {
+        let port_off = free_port()?;
+        let bind_off = format!("127.0.0.1:{port_off}");
+        let off = envs(&bind_off, "false");
+        let off: Vec<(&str, &str)> = off.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let log_off = a
+            .dir
+            .join(format!("server-{backend}-{posts}-uncounted.log"));
+        let uncounted = spawn_pinned(&["serve"], &off, &log_off)?;
+        wait_up(port_off, "/healthz").await?;
+        let path = format!("/c/{c}");
+        let (mut with, mut without) = (0.0, 0.0);
+        for _ in 0..2 {
+            with += wrk(port, &path, None, a.seconds)?;
+            without += wrk(port_off, &path, None, a.seconds)?;
+        }
+        drop(uncounted);
+        counting = Some((with / 2.0, without / 2.0));
+    }
     drop(server);
     Ok(Run {
         backend,
@@ -663,6 +696,7 @@ async fn measure(
         seed_note,
         rows,
         rates,
+        counting,
         rss_mb: rss,
     })
 }
@@ -776,6 +810,31 @@ fn report(a: &BenchArgs, runs: &[Run]) -> String {
                 t.page,
                 t.bytes,
                 t.page / t.bytes.max(0.001)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nWhat counting costs (issue 11): the visitor's community feed from a server that counts \
+         page views and visitors and from one with `HC_COUNT_TRAFFIC=false`, same database, wrk \
+         with a browser's user agent, {} s × 2 each, taken in turns. Goal: counting on ≥ 95 % of off.\n",
+        a.seconds
+    );
+    let _ = writeln!(
+        out,
+        "| database | counting on req/s | counting off req/s | on / off |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|");
+    for r in runs {
+        if let Some((with, without)) = r.counting {
+            let _ = writeln!(
+                out,
+                "| {} {} | {:.0} | {:.0} | {:.1} % |",
+                r.backend,
+                short(r.posts),
+                with,
+                without,
+                100.0 * with / without.max(0.001)
             );
         }
     }

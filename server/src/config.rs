@@ -107,6 +107,10 @@ pub struct ServeArgs {
     /// `retry_stalled_render`).
     #[arg(long, env = "HC_RENDER_RETRY_AFTER", default_value_t = 8)]
     pub render_retry_after: u64,
+    /// Count page views and visitors (the operator's traffic figures). On by
+    /// default; `--count-traffic false` only for measuring what counting costs (`make bench`).
+    #[arg(long, env = "HC_COUNT_TRAFFIC", default_value_t = true, action = clap::ArgAction::Set)]
+    pub count_traffic: bool,
     /// SMTP server for e-mail, e.g. smtps://user:password@mail.example.org or
     /// smtp://127.0.0.1:1025; without it mails stay in the outbox table and go to the log.
     #[arg(long, env = "HC_SMTP_URL")]
@@ -170,6 +174,7 @@ impl Default for ServeArgs {
                 site_root: "target/site".into(),
                 request_timeout: 30,
                 render_retry_after: 8,
+                count_traffic: true,
                 smtp_url: None,
                 mail_dir: None,
                 mail_from: "HealthCommunity <no-reply@localhost>".into(),

@@ -1,4 +1,4 @@
-//! Demo content: 90 days of generated traffic (marked as demo in `traffic_days`), so that the operator's charts have something to show; deterministic, and only into an empty history.
+//! Demo content: 90 days of generated traffic (marked as demo in `traffic_days` and `traffic_members`), so that the operator's charts have something to show; deterministic, and only into an empty history.
 
 use app::state::AppState;
 use sqlx::Row;
@@ -71,6 +71,36 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             .execute(&mut *tx)
             .await
             .map_err(e)?;
+        // Members: about a fifth of the visitors are logged in; the week and month count each
+        // member once.
+        let dau = visitors / 5 + rng.next(6);
+        sqlx::query(
+            "INSERT INTO traffic_members (day, dau, wau, mau, demo) VALUES ($1, $2, $3, $4, 1)",
+        )
+        .bind(day)
+        .bind(dau)
+        .bind(dau * 3 + rng.next(10))
+        .bind(dau * 6 + rng.next(20))
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+        // Searches that found nothing: the content gaps an editor would write for.
+        for (query, every) in [
+            ("ocrelizumab travel insurance", 3),
+            ("ms hug", 5),
+            ("cml pregnancy", 7),
+            ("driving licence diabetes", 9),
+        ] {
+            if back % every == 0 {
+                sqlx::query("INSERT INTO search_misses (day, query, searches) VALUES ($1, $2, $3)")
+                    .bind(day)
+                    .bind(query)
+                    .bind(1 + rng.next(3))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(e)?;
+            }
+        }
         let mut pages: Vec<(&str, i64, i64)> = vec![
             ("home", 0, visitors / 2 + rng.next(20)),
             ("directory", 0, visitors / 6 + rng.next(10)),

@@ -121,7 +121,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .public_url
         .as_deref()
         .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
-    Router::new()
+    let app = Router::new()
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -156,8 +156,13 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             },
             app::shell,
         ))
-        .with_state(state.clone())
-        .layer(middleware::from_fn_with_state(state, count_page_views))
+        .with_state(state.clone());
+    let counted = if args.count_traffic {
+        app.layer(middleware::from_fn_with_state(state, count_page_views))
+    } else {
+        app
+    };
+    counted
         .layer(middleware::from_fn(private_answers))
         .layer(middleware::from_fn(vouch_for_form_errors))
         .layer(middleware::from_fn_with_state(render, retry_stalled_render))

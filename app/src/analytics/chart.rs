@@ -82,7 +82,16 @@ fn Numbers(days: Vec<i64>, series: Vec<Series>) -> impl IntoView {
 
 /// A line chart of one or more series over `days`.
 #[component]
-pub fn LineChart(id: String, title: String, days: Vec<i64>, series: Vec<Series>) -> impl IntoView {
+pub fn LineChart(
+    id: String,
+    title: String,
+    days: Vec<i64>,
+    series: Vec<Series>,
+    /// The legend gives each series' last value instead of its sum (for counts that are not
+    /// added up over days, such as members active in the last 30 days).
+    #[prop(optional)]
+    latest: bool,
+) -> impl IntoView {
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
@@ -90,9 +99,26 @@ pub fn LineChart(id: String, title: String, days: Vec<i64>, series: Vec<Series>)
         .unwrap_or(0);
     let top = nice_max(max);
     let n = days.len();
+    let legend = |s: &Series| {
+        if latest {
+            format!(
+                "{}: {} on the last day",
+                s.label,
+                s.values.last().copied().unwrap_or(0)
+            )
+        } else {
+            format!("{}: {}", s.label, s.total())
+        }
+    };
     let totals = series
         .iter()
-        .map(|s| format!("{}: {} in all", s.label, s.total()))
+        .map(|s| {
+            if latest {
+                legend(s)
+            } else {
+                format!("{}: {} in all", s.label, s.total())
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let title_id = format!("{id}-title");
@@ -103,7 +129,7 @@ pub fn LineChart(id: String, title: String, days: Vec<i64>, series: Vec<Series>)
                 <strong>{title.clone()}</strong>
                 <span class="chart-legend">
                     {series.iter().enumerate().map(|(i, s)| view! {
-                        <span class=format!("legend legend-{i}")>{format!("{}: {}", s.label, s.total())}</span>
+                        <span class=format!("legend legend-{i}")>{legend(s)}</span>
                     }).collect_view()}
                 </span>
             </figcaption>

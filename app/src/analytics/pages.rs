@@ -119,6 +119,13 @@ pub fn AnalyticsPage() -> impl IntoView {
                             </div>
                         </section>
                     }.into_any()}
+                    {(!d.members.is_empty()).then(|| view! {
+                        <section class="panel" aria-labelledby="members-h">
+                            <h2 id="members-h">"Members active"</h2>
+                            <p class="hint">"Logged-in members who opened a page: that day, in the 7 days and in the 30 days to it."</p>
+                            <LineChart id="members".into() title="Members active per day, week and month".into() days=days.clone() series=d.members.clone() latest=true/>
+                        </section>
+                    }.into_any())}
                     {view! {
                         <section class="panel" aria-labelledby="sponsored-h">
                             <h2 id="sponsored-h">"Sponsored placements"</h2>

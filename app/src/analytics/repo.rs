@@ -261,11 +261,21 @@ pub async fn dashboard(
         ),
     ];
 
+    let members = if cid == 0 {
+        members_series(db, first, last).await?
+    } else {
+        Vec::new()
+    };
+
     let mut tables = Vec::new();
+    if cid == 0 {
+        tables.push(members_table(&members));
+    }
     tables.push(kinds_table(db, first, last, cid).await?);
     tables.push(top_table(db, first, last, cid).await?);
     if cid == 0 {
         tables.push(referrers_table(db, first, last).await?);
+        tables.push(gaps_table(db, first, last).await?);
     }
     tables.push(answers_table(db, ms_first, ms_end, cid).await?);
     tables.push(campaigns_table(db, first, last, cid).await?);
@@ -277,6 +287,7 @@ pub async fn dashboard(
         community: community.to_string(),
         traffic,
         community_activity,
+        members,
         sponsored,
         tables,
         demo,
@@ -355,6 +366,127 @@ async fn referrers_table(db: &Db, first: i64, last: i64) -> Result<Table, AppErr
             .map(|r| {
                 Ok(TableRow {
                     name: r.try_get("domain")?,
+                    values: vec![r.try_get::<i64, _>("n")?.to_string()],
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+    })
+}
+
+/// Members active per day, week (7 days to the day) and month (30 days): the finished days'
+/// totals, and for days not yet closed (today) counted from the last 30 days' rows.
+async fn members_series(db: &Db, first: i64, last: i64) -> Result<Vec<Series>, AppError> {
+    let rows =
+        sqlx::query("SELECT day, dau, wau, mau FROM traffic_members WHERE day >= $1 AND day <= $2")
+            .bind(first)
+            .bind(last)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut closed = std::collections::HashMap::new();
+    for r in &rows {
+        closed.insert(
+            r.try_get::<i64, _>("day")?,
+            (
+                r.try_get::<i64, _>("dau")?,
+                r.try_get::<i64, _>("wau")?,
+                r.try_get::<i64, _>("mau")?,
+            ),
+        );
+    }
+    let today = crate::counting::day_of(crate::db::now_ms());
+    let (mut dau, mut wau, mut mau) = (Vec::new(), Vec::new(), Vec::new());
+    for day in first..=last {
+        let v = match closed.get(&day) {
+            Some(v) => *v,
+            None if day > today - 30 && day <= today => {
+                crate::counting::members_active(db, day).await?
+            }
+            None => (0, 0, 0),
+        };
+        dau.push(v.0);
+        wau.push(v.1);
+        mau.push(v.2);
+    }
+    Ok(vec![
+        series("members_day", "Members active that day", dau),
+        series("members_week", "… in the 7 days to it", wau),
+        series("members_month", "… in the 30 days to it", mau),
+    ])
+}
+
+/// The last day's active members and the stickiness (DAU/MAU) of the range.
+fn members_table(members: &[Series]) -> Table {
+    let last = |i: usize| {
+        members
+            .get(i)
+            .and_then(|s| s.values.last().copied())
+            .unwrap_or(0)
+    };
+    let (dau, wau, mau) = (last(0), last(1), last(2));
+    let pct = |a: i64, b: i64| {
+        if b == 0 {
+            "–".to_string()
+        } else {
+            format!("{} %", a * 100 / b)
+        }
+    };
+    // The average of each day's DAU/MAU, over the days that had a month of members.
+    let ratios: Vec<f64> = match (members.first(), members.get(2)) {
+        (Some(d), Some(m)) => d
+            .values
+            .iter()
+            .zip(&m.values)
+            .filter(|(_, m)| **m > 0)
+            .map(|(d, m)| *d as f64 / *m as f64)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let average = if ratios.is_empty() {
+        "–".to_string()
+    } else {
+        format!(
+            "{:.0} %",
+            100.0 * ratios.iter().sum::<f64>() / ratios.len() as f64
+        )
+    };
+    let row = |name: &str, v: String| TableRow {
+        name: name.into(),
+        values: vec![v],
+    };
+    Table {
+        title: "Members active (logged in, on the range's last day)".into(),
+        columns: vec!["Measure".into(), "Value".into()],
+        rows: vec![
+            row("That day (DAU)", dau.to_string()),
+            row("In the 7 days to it (WAU)", wau.to_string()),
+            row("In the 30 days to it (MAU)", mau.to_string()),
+            row("DAU / MAU that day", pct(dau, mau)),
+            row("DAU / MAU, average of the range", average),
+        ],
+    }
+}
+
+/// Content gaps: the words of searches that found nothing, most asked first. Words searched
+/// only once in the range are left out (they are the likeliest to be personal, and one search
+/// is not a gap).
+async fn gaps_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
+    let rows = sqlx::query(
+        "SELECT query, CAST(SUM(searches) AS BIGINT) AS n FROM search_misses \
+         WHERE day >= $1 AND day <= $2 GROUP BY query HAVING SUM(searches) >= 2 \
+         ORDER BY n DESC, query LIMIT 20",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Table {
+        title: "Searches that found nothing (asked at least twice)".into(),
+        columns: vec!["Words searched".into(), "Searches".into()],
+        rows: rows
+            .iter()
+            .map(|r| {
+                Ok(TableRow {
+                    name: r.try_get("query")?,
                     values: vec![r.try_get::<i64, _>("n")?.to_string()],
                 })
             })
@@ -589,6 +721,7 @@ pub fn csv(d: &Dashboard) -> String {
         .traffic
         .iter()
         .chain(&d.community_activity)
+        .chain(&d.members)
         .chain(&d.sponsored)
     {
         for (day, v) in d.days.iter().zip(&s.values) {

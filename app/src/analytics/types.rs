@@ -165,6 +165,10 @@ pub struct Dashboard {
     pub community: String,
     pub traffic: Vec<Series>,
     pub community_activity: Vec<Series>,
+    /// Logged-in members active per day, in the 7 and the 30 days to each day (all communities
+    /// only; empty for one community).
+    #[serde(default)]
+    pub members: Vec<Series>,
     pub sponsored: Vec<Series>,
     pub tables: Vec<Table>,
     /// Some days of the range carry generated demo traffic.

@@ -20,10 +20,18 @@ pub mod session {
     pub async fn current() -> Result<Option<CurrentUser>, AppError> {
         let state = app_state()?;
         let parts = request_parts()?;
-        match cookie(&parts, COOKIE) {
-            Some(token) if !token.is_empty() => repo::user_by_session(&state.db, &token).await,
-            _ => Ok(None),
+        let user = match cookie(&parts, COOKIE) {
+            Some(token) if !token.is_empty() => repo::user_by_session(&state.db, &token).await?,
+            _ => None,
+        };
+        if let Some(u) = &user {
+            // Members active per day: counted in memory like page views (no write here).
+            state.counts.add(crate::counting::Count::Member {
+                day: crate::counting::day_of(crate::db::now_ms()),
+                user: u.id,
+            });
         }
+        Ok(user)
     }
 
     /// The logged-in member who may write, or `Unauthenticated`; `ConsentWithdrawn` for a

@@ -356,7 +356,8 @@ const USER_COLUMNS: &str =
                             u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason, \
                             CASE WHEN u.is_admin = 1 OR u.is_moderator = 1 OR EXISTS (SELECT 1 FROM community_members cm \
                               WHERE cm.user_id = u.id AND cm.is_moderator = 1) OR EXISTS (SELECT 1 FROM support_group_members gm \
-                              WHERE gm.user_id = u.id AND gm.is_moderator = 1 AND gm.status = 'active') THEN 1 ELSE 0 END AS moderates";
+                              WHERE gm.user_id = u.id AND gm.is_moderator = 1 AND gm.status = 'active') THEN 1 ELSE 0 END AS moderates, \
+                            CASE WHEN EXISTS (SELECT 1 FROM advertisers a WHERE a.contact_user_id = u.id) THEN 1 ELSE 0 END AS sponsors";
 
 fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
@@ -383,6 +384,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
             .filter(|until| *until > now_ms()),
         suspension_reason: r.try_get("suspension_reason")?,
         mod_queue: (r.try_get::<i64, _>("moderates")? != 0).then_some(0),
+        is_sponsor: r.try_get::<i64, _>("sponsors")? != 0,
     })
 }
 

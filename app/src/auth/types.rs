@@ -247,6 +247,9 @@ pub struct CurrentUser {
     /// What waits in the moderation queue of the places the member moderates (the header's
     /// count); `None` when they moderate nothing.
     pub mod_queue: Option<i64>,
+    /// The contact of an advertiser (their reports are at `/sponsor`).
+    #[serde(default)]
+    pub is_sponsor: bool,
 }
 
 /// The page behind an e-mail link (verification or password reset).

@@ -115,6 +115,8 @@ pub fn PrivacyPage() -> impl IntoView {
                 <li>"Counters against abuse (attempts per address or account): about two days."</li>
                 <li>"The text of mails we send: 30 days, then only that a mail was sent. Links in mails: 3 days (confirming an address) or an hour (a new password), deleted a day after they expire."</li>
                 <li>"Visitor counts: no cookie; a daily random code that cannot be traced back to you is forgotten the next day."</li>
+                <li>"That you were active on a day (you opened a page while logged in): 30 days, to count how many members use the site each day, week and month; then only those numbers remain."</li>
+                <li>"Searches that found nothing: the words, never who searched, so that we know what to write about (not kept when they look like a telephone or record number)."</li>
             </ul>
             <h2 id="export">"Getting a copy of your data"</h2>
             <p>

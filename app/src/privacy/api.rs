@@ -22,6 +22,8 @@ pub async fn request_export() -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         let user = session::require_reader().await?;
+        // What this process counted of the member (today's activity) goes in first.
+        state.counts.flush(&state.db).await?;
         super::export::request(&state.db, user.id).await
     }
     .await;

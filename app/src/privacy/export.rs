@@ -132,6 +132,11 @@ const KINDS: &[(&str, &str, &str)] = &[
          JOIN posts p ON p.id = s.post_id WHERE s.user_id = $1 ORDER BY s.id",
     ),
     (
+        "active_days.json",
+        "Days you were active (kept 30 days, for the count of members active)",
+        "SELECT day FROM member_days WHERE user_id = $1 ORDER BY day",
+    ),
+    (
         "blocks.json",
         "Members you blocked",
         "SELECT u.handle AS blocked, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1",

@@ -30,7 +30,9 @@ pub async fn search(
                 _ => None,
             },
         };
-        super::repo::search(
+        let unfiltered =
+            filters.community.is_none() && filters.kind.is_none() && filters.answered.is_none();
+        let found = super::repo::search(
             &state.db,
             viewer,
             &q,
@@ -38,7 +40,22 @@ pub async fn search(
             &filters,
             page.unwrap_or(1),
         )
-        .await
+        .await?;
+        // A content gap for the operator: a person's first page of an unfiltered search that
+        // found nothing at all (its words only; robots are not counted).
+        let nothing = found.post_count + found.article_count + found.provider_count == 0;
+        if nothing && unfiltered && found.page == 1 && found.message.is_none() {
+            let ua = crate::state::request_header(http::header::USER_AGENT);
+            if let Some(query) = crate::counting::gap_query(&found.words) {
+                if !crate::counting::is_bot(&ua) {
+                    state.counts.add(crate::counting::Count::SearchMiss {
+                        day: crate::counting::day_of(crate::db::now_ms()),
+                        query,
+                    });
+                }
+            }
+        }
+        Ok(found)
     }
     .await;
     crate::state::finish(result)

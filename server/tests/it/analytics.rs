@@ -1,4 +1,4 @@
-//! First-party traffic figures on both backends: page views counted in memory by two processes add up in the database; robots, errors, server functions and admin pages are not counted; visitors are one per browser per day under the shared daily salt and become a number once the day is over; referrers are domains of other sites; the dashboard and its CSV are for admins only and show what was counted.
+//! First-party traffic figures on both backends: page views counted in memory by two processes add up in the database; robots, errors, server functions and admin pages are not counted; visitors are one per browser per day under the shared daily salt and become a number once the day is over; members active per day, week and month; searches that found nothing; referrers are domains of other sites; the dashboard and its CSV are for admins only and show what was counted.
 
 use crate::common::{new_client, spawn_on, test_args, TestApp};
 use reqwest::{header, Client, StatusCode};
@@ -9,6 +9,9 @@ both_backends!(
     what_is_not_a_person_or_a_page_is_not_counted,
     the_dashboard_and_its_csv_are_for_admins,
     yesterdays_visitors_become_a_number,
+    members_active_per_day_week_and_month,
+    searches_that_found_nothing_are_content_gaps,
+    counting_can_be_switched_off,
 );
 
 fn person(ua: &str) -> Client {
@@ -295,4 +298,262 @@ async fn yesterdays_visitors_become_a_number(app: TestApp) {
     )
     .await;
     assert_eq!(left, 0, "yesterday's visitor hashes outlived the day");
+}
+
+fn last_of(v: &serde_json::Value) -> Option<i64> {
+    v["values"]
+        .as_array()
+        .and_then(|v| v.last())
+        .and_then(|v| v.as_i64())
+}
+
+async fn user_id(app: &TestApp, handle: &str) -> i64 {
+    sqlx::query("SELECT id FROM users WHERE handle = $1")
+        .bind(handle)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("user")
+        .get("id")
+}
+
+async fn members_active_per_day_week_and_month(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let today = app::counting::day_of(app::db::now_ms());
+    let mut ids = Vec::new();
+    for handle in ["alice_a", "bob_b", "carol_c", "dan_d", "eve_e"] {
+        let c = person(handle);
+        app.signup_as(&c, handle, "correct-horse-1").await.ok();
+        open(&app, &c, "/", None).await;
+        ids.push(user_id(&app, handle).await);
+    }
+    // Counted in memory, written with the next batch; once per member and day.
+    flush(&app, &admin).await;
+    let today_rows = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM member_days WHERE day = {today} AND user_id IN ({}, {}, {}, {}, {})",
+            ids[0], ids[1], ids[2], ids[3], ids[4]
+        ),
+    )
+    .await;
+    assert_eq!(
+        today_rows, 5,
+        "members who opened pages today were not counted"
+    );
+
+    // A month of history: alice yesterday and 40 days ago, bob 3 days ago, carol 20 days ago,
+    // dan 8 days ago (outside yesterday's week), eve 31 days ago (outside yesterday's month);
+    // today only alice (and the admin who reads the dashboard).
+    sqlx::query("DELETE FROM member_days")
+        .execute(&app.db.pool)
+        .await
+        .expect("clear");
+    for (back, who) in [(0, 0), (1, 0), (40, 0), (3, 1), (20, 2), (8, 3), (31, 4)] {
+        sqlx::query("INSERT INTO member_days (day, user_id) VALUES ($1, $2)")
+            .bind(today - back)
+            .bind(ids[who])
+            .execute(&app.db.pool)
+            .await
+            .expect("history");
+    }
+    app::counting::close_member_days(&app.db, today)
+        .await
+        .expect("close");
+    let closed: (i64, i64, i64) =
+        sqlx::query("SELECT dau, wau, mau FROM traffic_members WHERE day = $1")
+            .bind(today - 1)
+            .fetch_one(&app.db.pool)
+            .await
+            .map(|r| (r.get("dau"), r.get("wau"), r.get("mau")))
+            .expect("yesterday closed");
+    assert_eq!(
+        closed,
+        (1, 2, 4),
+        "yesterday: alice; the week adds bob; the month carol and dan"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM traffic_members WHERE day >= {today}")
+        )
+        .await,
+        0,
+        "today was closed before it ended"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM member_days WHERE day <= {}",
+                today - 30
+            )
+        )
+        .await,
+        0,
+        "member rows outlived the rolling month"
+    );
+    // Closing again (another process) changes nothing.
+    app::counting::close_member_days(&app.db, today)
+        .await
+        .expect("close twice");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM traffic_members WHERE day = {}",
+                today - 1
+            )
+        )
+        .await,
+        1
+    );
+
+    // The dashboard: yesterday's totals and today's live figures (alice and the admin).
+    let d = app
+        .call_as(&admin, "analytics", &[("days", "7")])
+        .await
+        .ok();
+    let members = d["members"].as_array().expect("members series");
+    assert_eq!(members.len(), 3);
+    assert_eq!(members[0]["key"], "members_day");
+    let at = |i: usize, back: usize| {
+        let v = members[i]["values"].as_array().expect("values");
+        v[v.len() - 1 - back].as_i64()
+    };
+    assert_eq!((at(0, 1), at(1, 1), at(2, 1)), (Some(1), Some(2), Some(4)));
+    assert_eq!(last_of(&members[0]), Some(2), "{}", members[0]);
+    assert_eq!(last_of(&members[1]), Some(3), "{}", members[1]);
+    assert_eq!(last_of(&members[2]), Some(5), "{}", members[2]);
+    let table = d["tables"]
+        .as_array()
+        .and_then(|t| {
+            t.iter().find(|t| {
+                t["title"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("Members active"))
+            })
+        })
+        .expect("members table");
+    assert_eq!(table["rows"][3]["values"][0], "40 %", "{table}");
+    // Per community there is no such series (activity is counted for the site).
+    let d = app
+        .call_as(&admin, "analytics", &[("days", "7"), ("community", "ms")])
+        .await
+        .ok();
+    assert_eq!(d["members"].as_array().map(Vec::len), Some(0));
+    let csv = admin
+        .get(format!("{}/admin/analytics.csv?days=7", app.base))
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("body");
+    assert!(csv.contains("\nmembers_month,"), "{csv}");
+}
+
+async fn searches_that_found_nothing_are_content_gaps(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let alice = person("Firefox/130.0");
+    let search = |c: &Client, q: &str| {
+        let (c, q) = (c.clone(), q.to_string());
+        let app = &app;
+        async move {
+            let r = app.call_as(&c, "search", &[("q", q.as_str())]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    };
+    for q in [
+        "Zorblax   quindle",
+        "zorblax quindle",
+        "plimfoo",
+        "0712 345 678",
+        "wibblewort",
+    ] {
+        search(&alice, q).await;
+    }
+    search(&person("Safari/17"), "wibblewort").await;
+    // Robots are not counted; filtered searches are not gaps of the site.
+    for _ in 0..3 {
+        search(&new_client(), "botword").await;
+    }
+    app.call_as(&alice, "search", &[("q", "plimfoo"), ("kind", "question")])
+        .await
+        .ok();
+    flush(&app, &admin).await;
+    let d = app
+        .call_as(&admin, "analytics", &[("days", "7")])
+        .await
+        .ok();
+    let table = d["tables"]
+        .as_array()
+        .and_then(|t| {
+            t.iter().find(|t| {
+                t["title"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("Searches that found nothing"))
+            })
+        })
+        .cloned()
+        .expect("gaps table");
+    let rows: Vec<(String, String)> = table["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap_or("").to_string(),
+                r["values"][0].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("wibblewort".to_string(), "2".to_string()),
+            ("zorblax quindle".to_string(), "2".to_string()),
+        ],
+        "asked-once words, telephone-like numbers, robots or filters leaked in: {table}"
+    );
+    // Nothing of who searched is kept: the table has the day, the words and a number.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM search_misses WHERE query = 'botword'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM search_misses WHERE query LIKE '%0712%'"
+        )
+        .await,
+        0
+    );
+}
+
+async fn counting_can_be_switched_off(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let mut args = test_args();
+    args.count_traffic = false;
+    let quiet = spawn_on(&app.db_url, args).await;
+    let quiet_admin = new_client();
+    quiet
+        .login(&quiet_admin, "root_admin", "correct-horse-1")
+        .await
+        .ok();
+    let alice = person("Firefox/130.0");
+    for _ in 0..3 {
+        assert_eq!(open(&quiet, &alice, "/c/ms", None).await, StatusCode::OK);
+    }
+    open(&app, &alice, "/c/ms", None).await;
+    flush(&quiet, &quiet_admin).await;
+    flush(&app, &admin).await;
+    assert_eq!(
+        views(&app, "community").await,
+        1,
+        "the server with counting off counted"
+    );
 }

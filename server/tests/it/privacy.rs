@@ -902,6 +902,10 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     assert_eq!(json("consents.json").len(), 1);
     assert!(file("posts.json").contains("ana-post-text"));
     assert!(file("saved.json").contains("Ben asks"));
+    assert!(
+        file("active_days.json").contains(&app::counting::day_of(app::db::now_ms()).to_string()),
+        "today's activity is not in the export"
+    );
     assert!(file("replies.json").contains("ana-reply-text"));
     assert_eq!(json("votes.json").len(), 1);
     assert!(file("ratings.json").contains("ana-rating-text"));

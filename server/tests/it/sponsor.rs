@@ -77,6 +77,23 @@ async fn the_contact_sees_only_their_campaigns_and_no_small_figures(app: TestApp
         StatusCode::FORBIDDEN,
         "a member who is no contact saw a report"
     );
+    let menu = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = format!("{}/settings", app.base);
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("body")
+        }
+    };
+    assert!(
+        !menu(&sponsor).await.contains("href=\"/sponsor\""),
+        "a member who is no contact has the sponsor link"
+    );
     app.call_as(
         &admin,
         "sponsor/contact",
@@ -85,6 +102,11 @@ async fn the_contact_sees_only_their_campaigns_and_no_small_figures(app: TestApp
     .await
     .ok();
 
+    // The contact's menu leads to their reports.
+    assert!(
+        menu(&sponsor).await.contains("href=\"/sponsor\""),
+        "the contact's menu has no link to their reports"
+    );
     let r = app
         .call_as(&sponsor, "sponsor/report", &[("days", "7")])
         .await;

@@ -32,6 +32,7 @@ pub fn test_args() -> ServeArgs {
         site_root: "target/site".into(),
         request_timeout: 15,
         render_retry_after: 8,
+        count_traffic: true,
         smtp_url: None,
         mail_dir: None,
         mail_from: "HealthCommunity <no-reply@localhost>".into(),
