@@ -11,6 +11,7 @@ use crate::directory::pages::{
     DirectoryPage, InboxPage, MyRequestsPage, NewClinicPage, ProviderEditPage, ProviderPage,
     ReportsPage, RequestPage,
 };
+use crate::follows::pages::FollowingPage;
 use crate::groups::pages::{GroupManagePage, GroupPage, NewGroupPage, NewGroupPostPage};
 use crate::invitations::pages::{InvitePage, JoinPage};
 use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
@@ -165,6 +166,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/saved") view=SavedItemsPage ssr=SsrMode::Async/>
+                <Route path=path!("/following") view=FollowingPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/join/:code") view=JoinPage ssr=SsrMode::Async/>
                 <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
@@ -233,6 +235,7 @@ fn Header() -> impl IntoView {
                     <ul class="menu" on:click=close_menu>
                         <li><A href=profile>"Your profile"</A></li>
                         <li><A href="/saved">"Saved"</A></li>
+                        <li><A href="/following">"Following"</A></li>
                         <li><A href="/settings">"Settings"</A></li>
                         {u.mod_queue.is_some().then(|| view! { <li><A href="/mod">"Moderation"</A></li> })}
                         {u.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}

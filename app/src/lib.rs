@@ -13,6 +13,7 @@ pub mod counting;
 pub mod db;
 pub mod directory;
 pub mod error;
+pub mod follows;
 pub mod groups;
 pub mod invitations;
 pub mod library;

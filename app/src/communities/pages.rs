@@ -7,6 +7,8 @@ use super::api::{
 use super::types::{CommunityDetail, CommunitySummary, COLOURS};
 use crate::directory::pages::TopProviders;
 use crate::error::AppError;
+use crate::follows::api::FollowCommunity;
+use crate::follows::pages::FollowCommunityButton;
 use crate::groups::pages::GroupsPanel;
 use crate::posts::pages::{Feed, PinnedPosts};
 use crate::posts::types::FeedScope;
@@ -70,6 +72,7 @@ pub fn CommunityPage() -> impl IntoView {
     let join = ServerAction::<JoinCommunity>::new();
     let leave = ServerAction::<LeaveCommunity>::new();
     let moderator = ServerAction::<SetCommunityModerator>::new();
+    let follow = ServerAction::<FollowCommunity>::new();
     let detail = Resource::new(
         move || {
             (
@@ -77,6 +80,7 @@ pub fn CommunityPage() -> impl IntoView {
                 join.version().get(),
                 leave.version().get(),
                 moderator.version().get(),
+                follow.version().get(),
             )
         },
         |(slug, ..)| get_community(slug),
@@ -89,7 +93,7 @@ pub fn CommunityPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     move || {
         let slug = slug.get();
-        view! { <CommunityBody slug=slug detail=detail join=join leave=leave moderator=moderator/> }
+        view! { <CommunityBody slug=slug detail=detail join=join leave=leave moderator=moderator follow=follow/> }
     }
 }
 
@@ -102,12 +106,13 @@ fn CommunityBody(
     join: ServerAction<JoinCommunity>,
     leave: ServerAction<LeaveCommunity>,
     moderator: ServerAction<SetCommunityModerator>,
+    follow: ServerAction<FollowCommunity>,
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <CommunityHead d=d join=join leave=leave/> }.into_any(),
+                    Ok(d) => view! { <CommunityHead d=d join=join leave=leave follow=follow/> }.into_any(),
                     Err(e) => view! { <div class="community-missing"><ErrorView error=e/></div> }.into_any(),
                 }
             })}
@@ -173,8 +178,12 @@ fn CommunityHead(
     d: CommunityDetail,
     join: ServerAction<JoinCommunity>,
     leave: ServerAction<LeaveCommunity>,
+    follow: ServerAction<FollowCommunity>,
 ) -> impl IntoView {
     let c = d.summary.clone();
+    let follow_button = d.is_member.is_some().then(|| {
+        view! { <FollowCommunityButton action=follow slug=c.slug.clone() following=d.following/> }
+    });
     let slug = c.slug.clone();
     let (form_slug, join_label) = (slug.clone(), format!("Join {}", c.name));
     let membership = match d.is_member {
@@ -207,7 +216,7 @@ fn CommunityHead(
                 <h1>{c.name.clone()}</h1>
                 <p class="muted" aria-live="polite">{meta}</p>
             </div>
-            <div class="community-actions">{membership}</div>
+            <div class="community-actions">{membership}{follow_button}</div>
         </header>
         <p class="lead">{c.description.clone()}</p>
     }

@@ -35,7 +35,8 @@ pub async fn detail(
 ) -> Result<Option<CommunityDetail>, AppError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, c.rules, c.hold_new_members, \
-           (SELECT is_moderator FROM community_members m WHERE m.community_id = c.id AND m.user_id = $2) AS membership \
+           (SELECT is_moderator FROM community_members m WHERE m.community_id = c.id AND m.user_id = $2) AS membership, \
+           (SELECT 1 FROM follows f WHERE f.community_id = c.id AND f.user_id = $2) AS following \
          FROM communities c WHERE c.slug = $1"
     );
     let row = sqlx::query(&sql)
@@ -64,6 +65,7 @@ pub async fn detail(
         can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.1),
         can_manage: viewer.is_some_and(|v| v.1),
         hold_new_members: row.try_get::<i64, _>("hold_new_members")? != 0,
+        following: row.try_get::<Option<i64>, _>("following")?.is_some(),
     }))
 }
 

@@ -27,6 +27,9 @@ pub struct CommunityDetail {
     pub can_manage: bool,
     /// New members' first posts and replies wait for a moderator's approval.
     pub hold_new_members: bool,
+    /// The viewer follows its new posts.
+    #[serde(default)]
+    pub following: bool,
 }
 
 /// The URL name of a community: 2–40 lowercase letters, digits and single hyphens.

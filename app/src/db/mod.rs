@@ -344,6 +344,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
     // An index on an expression: SQLite names the index instead of columns.
     ("watched_words_key", "index 'watched_words_key'"),
     ("saved_items_key", "index 'saved_items_key'"),
+    ("follows_thread_key", "follows.user_id, follows.post_id"),
+    (
+        "follows_community_key",
+        "follows.user_id, follows.community_id",
+    ),
+    ("follows_tag_key", "follows.user_id, follows.tag"),
 ];
 
 /// Whether `e` is a violation of the unique constraint `name` (one of [`UNIQUE_CONSTRAINTS`]),

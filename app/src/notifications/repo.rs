@@ -31,6 +31,22 @@ pub async fn add_in_group(
     link: &str,
     group: Option<i64>,
 ) -> Result<bool, AppError> {
+    if !may_tell(tx, user, kind, actor, group).await? {
+        return Ok(false);
+    }
+    insert(tx, user, kind, actor, (text, link), group, None).await?;
+    Ok(true)
+}
+
+/// Whether `user` may be told something of `kind` by `actor`: not their own doing, still a
+/// member of the closed group it happened in, and not a kind they turned off.
+async fn may_tell(
+    tx: &mut Tx<'_>,
+    user: i64,
+    kind: &str,
+    actor: i64,
+    group: Option<i64>,
+) -> Result<bool, AppError> {
     if user == actor {
         return Ok(false);
     }
@@ -53,12 +69,22 @@ pub async fn add_in_group(
         .map(|r| r.try_get("notify_off"))
         .transpose()?;
     let Some(off) = off else { return Ok(false) };
-    if off.split_whitespace().any(|k| k == kind) {
-        return Ok(false);
-    }
+    Ok(!off.split_whitespace().any(|k| k == kind))
+}
+
+/// Writes one unread notification and counts it.
+async fn insert(
+    tx: &mut Tx<'_>,
+    user: i64,
+    kind: &str,
+    actor: i64,
+    (text, link): (&str, &str),
+    group: Option<i64>,
+    grouping: Option<(&str, i64)>,
+) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at, group_id, post_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO notifications (user_id, kind, actor_id, text, link, created_at, group_id, post_id, grouping, grouped) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(user)
     .bind(kind)
@@ -68,12 +94,82 @@ pub async fn add_in_group(
     .bind(now_ms())
     .bind(group)
     .bind(post_of_link(link))
+    .bind(grouping.map(|g| g.0))
+    .bind(grouping.map(|g| g.1).unwrap_or(1))
     .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1")
         .bind(user)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// What a grouped notification says: `one` for the first thing, `many` (with `{n}` for the
+/// number) once it stands for several; `link` for one and `many_link` for several.
+pub struct Grouped<'a> {
+    /// What it gathers, e.g. `thread:12` or `community:3`: one unread notification per member.
+    pub key: &'a str,
+    pub one: &'a str,
+    pub link: &'a str,
+    pub many: &'a str,
+    pub many_link: &'a str,
+}
+
+/// Like [`add_in_group`], but gathers into the member's unread notification with the same key
+/// ("5 new replies in …"): the old one is replaced by one at the top of the list that counts
+/// one more, so the unread count stays one per key.
+pub async fn add_grouped(
+    tx: &mut Tx<'_>,
+    user: i64,
+    kind: &str,
+    actor: i64,
+    g: &Grouped<'_>,
+    group: Option<i64>,
+) -> Result<bool, AppError> {
+    if !may_tell(tx, user, kind, actor, group).await? {
+        return Ok(false);
+    }
+    let before = sqlx::query(
+        "SELECT id, grouped FROM notifications WHERE user_id = $1 AND grouping = $2 AND read_at IS NULL",
+    )
+    .bind(user)
+    .bind(g.key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let n = match before {
+        Some(r) => {
+            sqlx::query("DELETE FROM notifications WHERE id = $1")
+                .bind(r.try_get::<i64, _>("id")?)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(
+                "UPDATE users SET unread_notifications = unread_notifications - 1 \
+                 WHERE id = $1 AND unread_notifications > 0",
+            )
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
+            r.try_get::<i64, _>("grouped")? + 1
+        }
+        None => 1,
+    };
+    let text = if n == 1 {
+        g.one.to_string()
+    } else {
+        g.many.replace("{n}", &n.to_string())
+    };
+    let link = if n == 1 { g.link } else { g.many_link };
+    insert(
+        tx,
+        user,
+        kind,
+        actor,
+        (&text, link),
+        group,
+        Some((g.key, n)),
+    )
+    .await?;
     Ok(true)
 }
 

@@ -8,6 +8,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("reply", "Replies to my posts and comments"),
     ("accepted", "My answer was accepted"),
     ("mention", "Someone mentions me (@handle)"),
+    ("thread", "New replies in threads I follow"),
+    ("followed", "New posts in communities and tags I follow"),
     ("message", "Direct messages"),
     ("group", "Decisions on my group join requests"),
     ("review_reply", "A provider replies to my review"),

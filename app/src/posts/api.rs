@@ -66,6 +66,7 @@ pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
         // Opening the thread reads what the member was told of it (answers, replies, mentions).
         if let Some((user, _)) = viewer {
             page.saved = crate::saved::repo::in_thread(&state.db, user, id).await?;
+            page.follow = crate::follows::repo::thread_state(&state.db, user, id).await?;
             if !page.locked {
                 crate::notifications::repo::mark_post_read(&state.db, user, id).await?;
             }

@@ -8,6 +8,9 @@ use super::api::{
 use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
+use crate::follows::api::FollowThread;
+use crate::follows::pages::FollowThreadControl;
+use crate::follows::types::search_link;
 use crate::safety::pages::{CrisisPanel, CrisisWatch, RemoveForm, RemovedNote, ReportForm};
 use crate::saved::api::ToggleSaved;
 use crate::session::Session;
@@ -489,6 +492,7 @@ struct ThreadActions {
     remove: ServerAction<RemoveContent>,
     restore: ServerAction<RestoreContent>,
     save: ServerAction<ToggleSaved>,
+    follow: ServerAction<FollowThread>,
 }
 
 /// `/p/:id`: a question with its answers or a discussion with its threaded comments.
@@ -509,6 +513,7 @@ pub fn PostPage() -> impl IntoView {
         remove: ServerAction::new(),
         restore: ServerAction::new(),
         save: ServerAction::new(),
+        follow: ServerAction::new(),
     };
     let changed = [
         successes(a.vote),
@@ -524,6 +529,7 @@ pub fn PostPage() -> impl IntoView {
         successes(a.remove),
         successes(a.restore),
         successes(a.save),
+        successes(a.follow),
     ];
     let page = Resource::new(
         move || {
@@ -757,7 +763,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             {body}
             {(!post.tags.is_empty()).then(|| view! {
                 <ul class="tags" aria-label="Tags">
-                    {post.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+                    {post.tags.iter().map(|t| view! { <li class="tag"><a href=search_link(t)>{t.clone()}</a></li> }).collect_view()}
                 </ul>
             })}
             {(!p.locked && !p.deleted).then(|| view! {
@@ -765,6 +771,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                     {votes}
                     {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
                     {logged_in.then(|| view! { <SaveButton action=a.save post_id=id reply_id=None saved=p.saved.post/> })}
+                    {logged_in.then(|| view! { <FollowThreadControl action=a.follow post_id=id state=p.follow/> })}
                     {p.can_pin.then(|| view! {
                         <ActionForm action=a.pin attr:class="inline-form">
                             <input type="hidden" name="id" value=id/>

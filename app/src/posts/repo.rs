@@ -758,6 +758,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         cited_articles,
         post,
         saved: Default::default(),
+        follow: Default::default(),
     })
 }
 
@@ -942,8 +943,25 @@ pub async fn create(
         } else {
             user.handle.as_str()
         };
-        notify::repo::add_mentions(&mut tx, body, user.id, who, &place, &[]).await?
+        let mut told = notify::repo::add_mentions(&mut tx, body, user.id, who, &place, &[]).await?;
+        // Who follows the community or a tag hears of a community post (never a group's, and
+        // not of what the crisis safeguard holds).
+        if group.is_none() && p.crisis.is_none() {
+            let new = crate::follows::repo::NewPost {
+                id,
+                community,
+                public: visibility == Visibility::Public,
+                title,
+                tags: &p.tags,
+            };
+            let named = format!("@{}", user.handle);
+            let more =
+                crate::follows::repo::tell_new_post(&mut tx, &new, user.id, &named, &told).await?;
+            told.extend(more);
+        }
+        told
     };
+    crate::follows::repo::auto_follow(&mut tx, user.id, id).await?;
     let at = flag_at(id, None, community, group, user.id);
     mentioned.extend(queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?);
     tx.commit().await?;
@@ -1357,12 +1375,13 @@ pub(crate) async fn approved(
                 r.try_get("parent_id")?,
                 id,
                 &body,
+                true,
             )
             .await
         }
         None => {
             let r = sqlx::query(
-                "SELECT p.title, p.body_md, u.handle FROM posts p JOIN users u ON u.id = p.author_id \
+                "SELECT p.title, p.body_md, p.tags, u.handle FROM posts p JOIN users u ON u.id = p.author_id \
                  WHERE p.id = $1",
             )
             .bind(post)
@@ -1371,6 +1390,11 @@ pub(crate) async fn approved(
             let title: String = r.try_get("title")?;
             let body: String = r.try_get("body_md")?;
             let handle: String = r.try_get("handle")?;
+            let tags: Vec<String> = r
+                .try_get::<String, _>("tags")?
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
             let what = format!("“{}”", notify::types::short(&title));
             let place = notify::repo::MentionPlace {
                 what: &what,
@@ -1380,7 +1404,22 @@ pub(crate) async fn approved(
                 group: f.closed_group(),
             };
             let who = f.name_of(f.author, &handle);
-            notify::repo::add_mentions(tx, &body, f.author, who, &place, &[]).await
+            let mut told =
+                notify::repo::add_mentions(tx, &body, f.author, who, &place, &[]).await?;
+            if f.group.is_none() {
+                let new = crate::follows::repo::NewPost {
+                    id: post,
+                    community: f.community,
+                    public: f.public,
+                    title: &title,
+                    tags: &tags,
+                };
+                let named = format!("@{handle}");
+                let more =
+                    crate::follows::repo::tell_new_post(tx, &new, f.author, &named, &told).await?;
+                told.extend(more);
+            }
+            Ok(told)
         }
     }
 }
@@ -1457,8 +1496,20 @@ pub async fn reply(
     let mut notified = if screened.hold.is_some() {
         Vec::new()
     } else {
-        notify_reply(&mut tx, (user.id, &user.handle), post, &f, parent, id, body).await?
+        let followers = crisis.is_none();
+        notify_reply(
+            &mut tx,
+            (user.id, &user.handle),
+            post,
+            &f,
+            parent,
+            id,
+            body,
+            followers,
+        )
+        .await?
     };
+    crate::follows::repo::auto_follow(&mut tx, user.id, post).await?;
     let at = flag_at(post, Some(id), f.community, f.group, user.id);
     notified.extend(queue_flags(&mut tx, crisis, &screened, &at).await?);
     // After the flags: a reply waiting for approval is not counted until it is approved.
@@ -1469,7 +1520,9 @@ pub async fn reply(
 }
 
 /// Tells the post's author (an answer or a reply), the author of the comment replied to, and
-/// anyone mentioned who may read the post; returns who was notified.
+/// anyone mentioned who may read the post, then (with `followers`) the thread's followers in one
+/// grouped notification; nobody who muted the thread. Returns who was notified.
+#[allow(clippy::too_many_arguments)]
 async fn notify_reply(
     tx: &mut Tx<'_>,
     (actor, handle): (i64, &str),
@@ -1478,6 +1531,7 @@ async fn notify_reply(
     parent: Option<i64>,
     id: i64,
     body: &str,
+    followers: bool,
 ) -> Result<Vec<i64>, AppError> {
     let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
         .bind(post)
@@ -1501,12 +1555,17 @@ async fn notify_reply(
         ("reply", format!("{named} replied to your post “{t}”"))
     };
     let group = f.closed_group();
-    if notify::repo::add_in_group(tx, f.author, kind, actor, &line, &link, group).await? {
+    let author_muted = crate::follows::repo::muted(tx, f.author, post).await?;
+    if !author_muted
+        && notify::repo::add_in_group(tx, f.author, kind, actor, &line, &link, group).await?
+    {
         notified.push(f.author);
     }
     if let Some(parent) = parent {
         let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
-        if parent_author != f.author {
+        if parent_author != f.author
+            && !crate::follows::repo::muted(tx, parent_author, post).await?
+        {
             let line = format!("{named} replied to your comment on “{t}”");
             if notify::repo::add_in_group(tx, parent_author, "reply", actor, &line, &link, group)
                 .await?
@@ -1528,7 +1587,20 @@ async fn notify_reply(
         skip.push(reply_facts(tx, parent).await?.1);
     }
     skip.push(f.author);
-    notified.extend(notify::repo::add_mentions(tx, body, actor, who, &place, &skip).await?);
+    let mentioned = notify::repo::add_mentions(tx, body, actor, who, &place, &skip).await?;
+    skip.extend(&mentioned);
+    notified.extend(mentioned);
+    if followers {
+        let audience = crate::follows::repo::Audience {
+            community: f.community,
+            public: f.public,
+            group,
+        };
+        notified.extend(
+            crate::follows::repo::tell_thread(tx, post, id, actor, &named, &t, &audience, &skip)
+                .await?,
+        );
+    }
     Ok(notified)
 }
 

@@ -326,6 +326,9 @@ pub struct PostPage {
     /// What the viewer saved of this thread (empty for visitors).
     #[serde(default)]
     pub saved: crate::saved::types::SavedInThread,
+    /// How the viewer follows this thread (`None` for visitors).
+    #[serde(default)]
+    pub follow: crate::follows::types::ThreadFollow,
 }
 
 /// A published library article as a link with a preview.

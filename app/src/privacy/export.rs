@@ -132,6 +132,13 @@ const KINDS: &[(&str, &str, &str)] = &[
          JOIN posts p ON p.id = s.post_id WHERE s.user_id = $1 ORDER BY s.id",
     ),
     (
+        "following.json",
+        "Threads, communities and tags you follow or muted",
+        "SELECT f.post_id, p.title, c.name AS community, f.tag, f.muted, f.created_at FROM follows f \
+         LEFT JOIN posts p ON p.id = f.post_id LEFT JOIN communities c ON c.id = f.community_id \
+         WHERE f.user_id = $1 ORDER BY f.id",
+    ),
+    (
         "active_days.json",
         "Days you were active (kept 30 days, for the count of members active)",
         "SELECT day FROM member_days WHERE user_id = $1 ORDER BY day",

@@ -12,6 +12,7 @@ mod cli;
 mod communities;
 mod directory;
 mod email;
+mod follows;
 mod groups;
 mod invitations;
 mod library;

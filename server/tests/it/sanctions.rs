@@ -224,6 +224,12 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
         ("saved/toggle", vec![("post_id", &other_s)]),
         ("saved/note", vec![("id", "1"), ("note", "x")]),
         (
+            "follow/thread",
+            vec![("post_id", &other_s), ("state", "follow")],
+        ),
+        ("follow/community", vec![("slug", "ms"), ("follow", "yes")]),
+        ("follow/tag", vec![("tag", "fatigue"), ("follow", "yes")]),
+        (
             "report/profile",
             vec![("handle", "pal_pat"), ("reason", "spam"), ("note", "")],
         ),
