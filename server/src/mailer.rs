@@ -173,8 +173,9 @@ pub fn digests_due(now: i64, digest_hour: u32) -> bool {
     hour >= digest_hour
 }
 
-/// Runs the mail jobs: delivery every few seconds, and from `digest_hour` (UTC) on, the day's
-/// digests (each member's day is claimed once, whichever process gets there first).
+/// Runs the mail jobs: delivery every few seconds, the e-mails at once every 10 seconds, and
+/// from `digest_hour` (UTC) on, the day's digests (each member's day is claimed once, whichever
+/// process gets there first).
 pub fn spawn_mail_jobs(state: AppState, mailer: Arc<Mailer>, digest_hour: u32) {
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -184,6 +185,19 @@ pub fn spawn_mail_jobs(state: AppState, mailer: Arc<Mailer>, digest_hour: u32) {
             tick.tick().await;
             if let Err(e) = deliver_pending(&db, &mailer).await {
                 tracing::warn!(error = %e, "e-mail delivery failed");
+            }
+        }
+    });
+    let notices = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match repo::send_notices(&notices.db, &notices.settings.public_url, now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(mails = n, "e-mails at once"),
+                Err(e) => tracing::warn!(error = %e, "e-mails at once failed"),
             }
         }
     });

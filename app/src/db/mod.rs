@@ -350,6 +350,14 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
         "follows.user_id, follows.community_id",
     ),
     ("follows_tag_key", "follows.user_id, follows.tag"),
+    (
+        "saved_refs_article_key",
+        "saved_refs.user_id, saved_refs.article_id",
+    ),
+    (
+        "saved_refs_provider_key",
+        "saved_refs.user_id, saved_refs.provider_id",
+    ),
 ];
 
 /// Whether `e` is a violation of the unique constraint `name` (one of [`UNIQUE_CONSTRAINTS`]),

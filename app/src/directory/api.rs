@@ -46,7 +46,19 @@ pub async fn get_provider(slug: String) -> Result<ProviderDetail, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         let viewer = crate::auth::api::session::current().await?;
-        super::repo::detail(&state.db, &slug, viewer.as_ref()).await
+        let mut detail = super::repo::detail(&state.db, &slug, viewer.as_ref()).await?;
+        if let Some(u) = &viewer {
+            detail.saved = Some(
+                crate::saved::repo::ref_saved(
+                    &state.db,
+                    u.id,
+                    crate::saved::types::RefKind::Provider,
+                    &slug,
+                )
+                .await?,
+            );
+        }
+        Ok(detail)
     }
     .await;
     crate::state::finish(result)

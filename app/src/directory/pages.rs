@@ -5,6 +5,8 @@ use super::types::*;
 use crate::communities::api::list_communities;
 use crate::communities::types::COLOURS;
 use crate::error::AppError;
+use crate::saved::pages::SavePageButton;
+use crate::saved::types::RefKind;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
@@ -685,6 +687,7 @@ fn ProviderView(
                 <p class="muted">{kind_label(c.kind)}{(!c.city.is_empty()).then(|| format!(" · {}", c.city))}</p>
             </div>
             <div class="community-actions">
+                {d.saved.map(|saved| view! { <SavePageButton kind=RefKind::Provider slug=c.slug.clone() saved=saved/> })}
                 {if c.accepting {
                     view! { <span class="badge badge-verified">"Accepting new patients"</span> }.into_any()
                 } else {

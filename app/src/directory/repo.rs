@@ -797,6 +797,7 @@ pub async fn detail(
             Some(u) => super::consent::pending_for(db, id, u).await?,
             None => Vec::new(),
         },
+        saved: None,
     })
 }
 

@@ -215,6 +215,9 @@ pub struct ProviderDetail {
     pub changes: Vec<ChangeEntry>,
     /// The viewer's own invitations to this provider, waiting for their answer.
     pub my_invitations: Vec<InviteRole>,
+    /// Whether the viewer saved it (`None` for visitors).
+    #[serde(default)]
+    pub saved: Option<bool>,
 }
 
 /// A directory search as the form sends it (all text, so a bad value comes back as a field error).

@@ -23,7 +23,19 @@ pub async fn get_article(slug: String) -> Result<ArticleView, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         let viewer = crate::auth::api::session::current().await?;
-        super::repo::article(&state.db, &slug, viewer.as_ref()).await
+        let mut view = super::repo::article(&state.db, &slug, viewer.as_ref()).await?;
+        if let Some(u) = &viewer {
+            view.saved = Some(
+                crate::saved::repo::ref_saved(
+                    &state.db,
+                    u.id,
+                    crate::saved::types::RefKind::Article,
+                    &slug,
+                )
+                .await?,
+            );
+        }
+        Ok(view)
     }
     .await;
     crate::state::finish(result)

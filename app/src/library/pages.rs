@@ -8,6 +8,8 @@ use super::readability::{score, TARGET_GRADE};
 use super::types::*;
 use crate::communities::api::list_communities;
 use crate::error::AppError;
+use crate::saved::pages::SavePageButton;
+use crate::saved::types::RefKind;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
@@ -134,6 +136,7 @@ fn ArticleView(a: ArticleView) -> impl IntoView {
                     " · written by @" {a.author.clone()}
                     {overdue.then(|| view! { " · " <strong class="state-overdue">"review overdue"</strong> })}
                 </p>
+                {a.saved.map(|saved| view! { <p><SavePageButton kind=RefKind::Article slug=a.slug.clone() saved=saved/></p> })}
                 {a.can_edit.then(|| view! { <p><a href=format!("/library/{}/edit", a.slug)>"Edit this article"</a></p> })}
             </header>
             {article_grid(&a)}

@@ -521,6 +521,7 @@ pub async fn article(
         grade: r.try_get::<i64, _>("grade_x10")? as f64 / 10.0,
         related,
         can_edit: viewer.is_some_and(|u| author == u.id || u.is_editor || u.is_admin),
+        saved: None,
     })
 }
 

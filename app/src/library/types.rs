@@ -108,6 +108,9 @@ pub struct ArticleView {
     pub related: Vec<RelatedQuestion>,
     /// The viewer may open the editor.
     pub can_edit: bool,
+    /// Whether the viewer saved it (`None` for visitors).
+    #[serde(default)]
+    pub saved: Option<bool>,
 }
 
 /// The working copy in the editor.

@@ -1,4 +1,4 @@
-//! Server-only e-mail storage: queueing into the outbox, the daily digest (one per member per day across workers), claiming mails for delivery, and opt-outs.
+//! Server-only e-mail storage: queueing into the outbox, e-mails at once for the kinds a member chose (at most one per thread per 15 minutes), the daily digest (one per member per day across workers), claiming mails for delivery, and opt-outs.
 
 use super::types::*;
 use crate::auth::repo::{hash_token, new_token};
@@ -55,6 +55,11 @@ pub async fn queue(
         ),
         "digest" => format!(
             "You get this e-mail because you asked for the daily digest.\nStop it with one click, no login needed: {link}"
+        ),
+        "notice" => format!(
+            "You get this e-mail because you asked to hear of this at once. Choose what we e-mail on {}/notifications.\n\
+             Stop every e-mail sent at once with one click, no login needed (the daily digest stays as you set it): {link}",
+            base_url.trim_end_matches('/')
         ),
         _ => format!(
             "Don't want invitations to HealthCommunity? One click and nobody can invite this address again: {link}"
@@ -160,24 +165,45 @@ async fn queue_digest(
 ) -> Result<bool, AppError> {
     let since = now - DAY_MS;
     let base = base_url.trim_end_matches('/');
-    let u = sqlx::query("SELECT handle, email, unread_notifications FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&mut **tx)
-        .await?;
+    let u = sqlx::query(
+        "SELECT handle, email, unread_notifications, mail_now, mail_never FROM users WHERE id = $1",
+    )
+    .bind(user)
+    .fetch_one(&mut **tx)
+    .await?;
     let handle: String = u.try_get("handle")?;
     let email: String = u.try_get("email")?;
     let unread: i64 = u.try_get("unread_notifications")?;
+    // Kinds e-mailed at once, or never by e-mail, stay out of the digest.
+    let skip: Vec<String> = [
+        u.try_get::<String, _>("mail_now")?,
+        u.try_get::<String, _>("mail_never")?,
+    ]
+    .iter()
+    .flat_map(|s| s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+    .collect();
     let notes = sqlx::query(
-        "SELECT text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at > $2 \
-         ORDER BY id DESC LIMIT 10",
+        "SELECT kind, text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at > $2 \
+         ORDER BY id DESC LIMIT 50",
     )
     .bind(user)
     .bind(since)
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get::<String, _>("text")?, r.try_get::<String, _>("link")?)))
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .map(|r| {
+        Ok((
+            r.try_get::<String, _>("kind")?,
+            r.try_get::<String, _>("text")?,
+            r.try_get::<String, _>("link")?,
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?
+    .into_iter()
+    .filter(|(kind, ..)| !skip.contains(kind))
+    .take(10)
+    .map(|(_, text, link)| (text, link))
+    .collect::<Vec<_>>();
     // Questions active in the member's communities during the last day (index on community and
     // last activity), with the answers (top-level replies) others gave since then. Group posts
     // stay out: a digest is about communities (group news arrives as notifications).
@@ -366,6 +392,20 @@ pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
     let (kind, user, address) = by_token(db, token).await?;
     match (kind.as_str(), user) {
         ("account", _) => Err(AppError::NotFound),
+        ("notice", Some(user)) => {
+            let r = sqlx::query("SELECT handle, mail_now FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_one(&db.pool)
+                .await?;
+            Ok(StopView {
+                what: format!(
+                    "e-mails sent at once (answers, messages, …) for @{}",
+                    r.try_get::<String, _>("handle")?
+                ),
+                done: r.try_get::<String, _>("mail_now")?.trim().is_empty(),
+                digest: true,
+            })
+        }
         ("digest", Some(user)) => {
             let r = sqlx::query("SELECT handle, digest_opt_in FROM users WHERE id = $1")
                 .bind(user)
@@ -399,6 +439,13 @@ pub async fn stop(db: &Db, token: &str) -> Result<(), AppError> {
     let (kind, user, address) = by_token(db, token).await?;
     match (kind.as_str(), user) {
         ("account", _) => return Err(AppError::NotFound),
+        ("notice", Some(user)) => {
+            sqlx::query("UPDATE users SET mail_now = '' WHERE id = $1")
+                .bind(user)
+                .execute(&db.pool)
+                .await?;
+            tracing::info!(user_id = user, "e-mails at once stopped from a mail link");
+        }
         ("digest", Some(user)) => {
             sqlx::query("UPDATE users SET digest_opt_in = 0 WHERE id = $1")
                 .bind(user)
@@ -440,6 +487,204 @@ pub async fn sweep_outbox(db: &Db, now: i64) -> Result<u64, AppError> {
 pub async fn set_digest(db: &Db, user: i64, on: bool) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET digest_opt_in = $1 WHERE id = $2")
         .bind(on as i64)
+        .bind(user)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Minutes between two e-mails about the same thread (or conversation) to one member.
+pub const NOTICE_GAP_MS: i64 = 15 * 60_000;
+
+/// Notes, in the writer's transaction, that `user` should hear of a notification by e-mail if
+/// they want its `kind` at once (and may get mail): the e-mail goes with the next run of
+/// [`send_notices`], at most one per `key` (a thread, a conversation) per [`NOTICE_GAP_MS`].
+pub async fn notice(
+    tx: &mut Tx<'_>,
+    user: i64,
+    kind: &str,
+    key: &str,
+    (text, link): (&str, &str),
+) -> Result<(), AppError> {
+    let wants = sqlx::query(
+        "SELECT mail_now FROM users WHERE id = $1 AND email_verified_at IS NOT NULL \
+         AND consent_withdrawn_at IS NULL",
+    )
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get::<String, _>("mail_now"))
+    .transpose()?
+    .is_some_and(|now| now.split_whitespace().any(|k| k == kind));
+    if !wants {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO mail_throttle (user_id, key, last_sent_at, pending, pending_kind, pending_text, pending_link) \
+         VALUES ($1, $2, 0, 1, $3, $4, $5) \
+         ON CONFLICT (user_id, key) DO UPDATE SET pending = mail_throttle.pending + 1, \
+           pending_kind = excluded.pending_kind, pending_text = excluded.pending_text, \
+           pending_link = excluded.pending_link",
+    )
+    .bind(user)
+    .bind(key)
+    .bind(kind)
+    .bind(text)
+    .bind(link)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Queues the e-mails that are due: for each member and thread (or conversation) with something
+/// new and no e-mail about it in the last [`NOTICE_GAP_MS`], one e-mail with the latest news and
+/// how many more there were. Nothing when the member read it in the app meanwhile, or no longer
+/// wants that kind at once. Several workers may run this: each row is claimed by a conditional
+/// UPDATE. Returns how many e-mails were queued.
+pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, AppError> {
+    let base = base_url.trim_end_matches('/');
+    let due = sqlx::query(
+        "SELECT t.user_id, t.key, t.last_sent_at, t.pending, t.pending_kind, t.pending_text, t.pending_link \
+         FROM mail_throttle t WHERE t.pending > 0 AND t.last_sent_at <= $1 ORDER BY t.last_sent_at LIMIT 200",
+    )
+    .bind(now - NOTICE_GAP_MS)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut queued = 0;
+    for r in &due {
+        let user: i64 = r.try_get("user_id")?;
+        let key: String = r.try_get("key")?;
+        let pending: i64 = r.try_get("pending")?;
+        let kind: String = r.try_get("pending_kind")?;
+        let text: String = r.try_get("pending_text")?;
+        let link: String = r.try_get("pending_link")?;
+        let mut tx = db.begin_write().await?;
+        let claimed = sqlx::query(
+            "UPDATE mail_throttle SET pending = 0, last_sent_at = $1 \
+             WHERE user_id = $2 AND key = $3 AND pending = $4 AND last_sent_at = $5",
+        )
+        .bind(now)
+        .bind(user)
+        .bind(&key)
+        .bind(pending)
+        .bind(r.try_get::<i64, _>("last_sent_at")?)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed != 1 {
+            continue;
+        }
+        let u = sqlx::query(
+            "SELECT handle, email, mail_now FROM users WHERE id = $1 AND email_verified_at IS NOT NULL \
+             AND consent_withdrawn_at IS NULL",
+        )
+        .bind(user)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(u) = u else {
+            tx.commit().await?;
+            continue;
+        };
+        let still_wanted = u
+            .try_get::<String, _>("mail_now")?
+            .split_whitespace()
+            .any(|k| k == kind);
+        // Read in the app since: nothing to tell.
+        let unread = match key.strip_prefix("post:").and_then(|p| p.parse::<i64>().ok()) {
+            Some(post) => sqlx::query(
+                "SELECT 1 AS one FROM notifications WHERE user_id = $1 AND post_id = $2 AND read_at IS NULL",
+            )
+            .bind(user)
+            .bind(post)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some(),
+            None => true,
+        };
+        if still_wanted && unread {
+            let handle: String = u.try_get("handle")?;
+            let email: String = u.try_get("email")?;
+            let (subject, more) = if pending == 1 {
+                (text.clone(), String::new())
+            } else {
+                (
+                    format!("{text} (and {} more)", pending - 1),
+                    format!(
+                        "\n{} more about the same since our last e-mail: all of it is on the page.\n",
+                        pending - 1
+                    ),
+                )
+            };
+            let body = format!("Hello @{handle},\n\n{text}\n{base}{link}\n{more}");
+            queue(
+                &mut tx,
+                base_url,
+                Mail {
+                    user: Some(user),
+                    sender: None,
+                    kind: "notice",
+                    to: &email,
+                    subject,
+                    body,
+                },
+                now,
+            )
+            .await?;
+            queued += 1;
+        }
+        tx.commit().await?;
+    }
+    // Rows with nothing waiting and no e-mail for a day carry nothing worth keeping.
+    sqlx::query("DELETE FROM mail_throttle WHERE pending = 0 AND last_sent_at < $1")
+        .bind(now - DAY_MS)
+        .execute(&db.pool)
+        .await?;
+    Ok(queued)
+}
+
+/// The member's e-mail choice for each kind: `now`, `digest` or `never`.
+pub async fn mail_modes(db: &Db, user: i64) -> Result<Vec<(String, String)>, AppError> {
+    let r = sqlx::query("SELECT mail_now, mail_never FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    let now: String = r.try_get("mail_now")?;
+    let never: String = r.try_get("mail_never")?;
+    Ok(crate::notifications::types::KINDS
+        .iter()
+        .map(|(k, _)| {
+            let mode = if now.split_whitespace().any(|x| x == *k) {
+                "now"
+            } else if never.split_whitespace().any(|x| x == *k) {
+                "never"
+            } else {
+                "digest"
+            };
+            (k.to_string(), mode.to_string())
+        })
+        .collect())
+}
+
+/// Sets the member's e-mail choice per kind from `kind:mode` pairs (unknown kinds and modes
+/// are ignored; a kind not given keeps the daily digest).
+pub async fn set_mail_modes(db: &Db, user: i64, pairs: &[String]) -> Result<(), AppError> {
+    let mut now = Vec::new();
+    let mut never = Vec::new();
+    for (k, _) in crate::notifications::types::KINDS {
+        let mode = pairs
+            .iter()
+            .filter_map(|p| p.split_once(':'))
+            .find(|(kind, _)| kind == k)
+            .map(|(_, m)| m);
+        match mode {
+            Some("now") => now.push(*k),
+            Some("never") => never.push(*k),
+            _ => {}
+        }
+    }
+    sqlx::query("UPDATE users SET mail_now = $1, mail_never = $2 WHERE id = $3")
+        .bind(now.join(" "))
+        .bind(never.join(" "))
         .bind(user)
         .execute(&db.pool)
         .await?;

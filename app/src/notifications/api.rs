@@ -27,12 +27,14 @@ pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
     crate::state::finish(result)
 }
 
-/// Saves which kinds the member wants (`on` lists the kinds left switched on) and whether they
-/// get the daily digest e-mail (`digest` = "yes").
+/// Saves which kinds the member wants (`on` lists the kinds left switched on), whether they
+/// get the daily digest e-mail (`digest` = "yes"), and how each kind is e-mailed (`mail`:
+/// `kind:now`, `kind:digest` or `kind:never`; without it the e-mail choices stay as they are).
 #[server(endpoint = "notifications/settings")]
 pub async fn save_notification_settings(
     on: Option<Vec<String>>,
     digest: Option<String>,
+    mail: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
@@ -44,6 +46,9 @@ pub async fn save_notification_settings(
             .filter(|k| !on.contains(k))
             .collect();
         super::repo::set_off(&state.db, user.id, &off).await?;
+        if let Some(mail) = &mail {
+            crate::mail::repo::set_mail_modes(&state.db, user.id, mail).await?;
+        }
         crate::mail::repo::set_digest(&state.db, user.id, digest.as_deref() == Some("yes")).await
     }
     .await;

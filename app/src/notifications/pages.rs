@@ -141,6 +141,7 @@ pub fn NotificationsPage() -> impl IntoView {
                     u.notifications.set(p.unread);
                 }
                 let off = p.off.clone();
+                let mail = p.mail.clone();
                 view! {
                     <div class="community-grid">
                         <section class="panel" aria-labelledby="list-h">
@@ -179,10 +180,23 @@ pub fn NotificationsPage() -> impl IntoView {
                                 <h2 id="settings-h">"Notify me about"</h2>
                                 <ActionForm action=settings attr:class="stack">
                                     <Saved action=settings message="Saved."/>
-                                    <fieldset class="checks">
+                                    <p class="hint">"Tick what to hear of here; for each, choose whether we e-mail it at once (at most one e-mail per thread every 15 minutes), in the daily digest, or never."</p>
+                                    <fieldset class="checks notify-kinds">
                                         <legend class="visually-hidden">"Kinds of notification"</legend>
-                                        {KINDS.iter().map(|(k, label)| view! {
-                                            <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
+                                        {KINDS.iter().enumerate().map(|(i, (k, label))| {
+                                            let mode = mail.iter().find(|(kind, _)| kind == k).map(|(_, m)| m.clone()).unwrap_or_else(|| "digest".into());
+                                            let id = format!("mail-{i}");
+                                            view! {
+                                                <div class="notify-kind">
+                                                    <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
+                                                    <label for=id.clone() class="visually-hidden">{format!("E-mail for: {label}")}</label>
+                                                    <select id=id name="mail[]" class="mail-mode">
+                                                        <option value=format!("{k}:now") selected=mode == "now">"E-mail at once"</option>
+                                                        <option value=format!("{k}:digest") selected=mode == "digest">"In the digest"</option>
+                                                        <option value=format!("{k}:never") selected=mode == "never">"No e-mail"</option>
+                                                    </select>
+                                                </div>
+                                            }
                                         }).collect_view()}
                                     </fieldset>
                                     <fieldset class="checks">

@@ -98,6 +98,12 @@ async fn insert(
     .bind(grouping.map(|g| g.1).unwrap_or(1))
     .execute(&mut **tx)
     .await?;
+    // One e-mail per thread (or conversation) per 15 minutes for the kinds the member wants at once.
+    let key = match post_of_link(link) {
+        Some(post) => format!("post:{post}"),
+        None => format!("{kind}:{actor}"),
+    };
+    crate::mail::repo::notice(tx, user, kind, &key, (text, link)).await?;
     sqlx::query("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1")
         .bind(user)
         .execute(&mut **tx)
@@ -332,6 +338,7 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
             .map(str::to_string)
             .collect(),
         digest: r.try_get::<i64, _>("digest_opt_in")? == 1,
+        mail: crate::mail::repo::mail_modes(db, user).await?,
     })
 }
 

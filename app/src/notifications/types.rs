@@ -45,6 +45,9 @@ pub struct NotificationPage {
     pub off: Vec<String>,
     /// Whether the member gets the daily digest e-mail.
     pub digest: bool,
+    /// For each kind, how it is e-mailed: `now`, `digest` or `never`.
+    #[serde(default)]
+    pub mail: Vec<(String, String)>,
 }
 
 /// The handles mentioned in a text (`@maria_ms`), lowercased, each once, at most ten.

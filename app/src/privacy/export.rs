@@ -132,6 +132,13 @@ const KINDS: &[(&str, &str, &str)] = &[
          JOIN posts p ON p.id = s.post_id WHERE s.user_id = $1 ORDER BY s.id",
     ),
     (
+        "saved_pages.json",
+        "Library articles and clinics you saved, with your notes",
+        "SELECT a.slug AS article, pr.slug AS provider, s.note, s.created_at FROM saved_refs s \
+         LEFT JOIN articles a ON a.id = s.article_id LEFT JOIN providers pr ON pr.id = s.provider_id \
+         WHERE s.user_id = $1 ORDER BY s.id",
+    ),
+    (
         "following.json",
         "Threads, communities and tags you follow or muted",
         "SELECT f.post_id, p.title, c.name AS community, f.tag, f.muted, f.created_at FROM follows f \

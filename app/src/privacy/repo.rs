@@ -337,6 +337,7 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     )
     .await?;
     exec(t, "DELETE FROM saved_items WHERE user_id = $1", user).await?;
+    exec(t, "DELETE FROM saved_refs WHERE user_id = $1", user).await?;
     exec(t, "DELETE FROM member_days WHERE user_id = $1", user).await?;
     exec(t, "DELETE FROM follows WHERE user_id = $1", user).await?;
     exec(

@@ -30,6 +30,33 @@ pub async fn save_note(id: i64, note: String) -> Result<(), AppError> {
     crate::state::finish(result)
 }
 
+/// Saves a published library article (`kind` = `article`) or a directory provider
+/// (`provider`) by its address, or un-saves it; answers whether it is saved now.
+#[server(endpoint = "saved/page")]
+pub async fn toggle_saved_page(kind: String, slug: String) -> Result<bool, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let kind = RefKind::parse(&kind).map_err(|m| AppError::field("kind", m))?;
+        super::repo::toggle_ref(&state.db, &user, kind, &slug).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// The member's private note on a saved article or provider (empty clears it).
+#[server(endpoint = "saved/page_note")]
+pub async fn save_page_note(id: i64, note: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let user = crate::auth::api::session::require().await?;
+        let note = parse_note(&note).map_err(|m| AppError::field("note", m))?;
+        super::repo::set_ref_note(&state.db, &user, id, &note).await
+    }
+    .await;
+    crate::state::finish(result)
+}
+
 /// The member's saved items, newest first (`before`: the `next` of the previous page).
 #[server(endpoint = "saved")]
 pub async fn get_saved(before: Option<i64>) -> Result<SavedPage, AppError> {

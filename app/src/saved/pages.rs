@@ -1,7 +1,7 @@
-//! `/saved`: the member's saved posts and replies, newest first, each with its private note and "Remove".
+//! `/saved`: the member's saved posts, replies, articles and providers, newest first, each with its private note and "Remove"; the Save button of an article or a provider page.
 
-use super::api::{get_saved, SaveNote, ToggleSaved};
-use super::types::{SavedItem, NOTE_MAX};
+use super::api::{get_saved, SaveNote, SavePageNote, ToggleSaved, ToggleSavedPage};
+use super::types::{RefKind, SavedItem, SavedRef, NOTE_MAX};
 use crate::posts::pages::PostCard;
 use crate::ui::{action_error, field_error, format_date, successes, ErrorView, FieldMessage};
 use leptos::prelude::*;
@@ -12,7 +12,9 @@ use leptos_router::hooks::use_query_map;
 pub fn SavedItemsPage() -> impl IntoView {
     let query = use_query_map();
     let remove = ServerAction::<ToggleSaved>::new();
+    let remove_page = ServerAction::<ToggleSavedPage>::new();
     let removed = successes(remove);
+    let removed_page = successes(remove_page);
     let page = Resource::new(
         move || {
             (
@@ -20,7 +22,7 @@ pub fn SavedItemsPage() -> impl IntoView {
                     .read()
                     .get("before")
                     .and_then(|b| b.parse::<i64>().ok()),
-                removed.get(),
+                removed.get() + removed_page.get(),
             )
         },
         |(before, _)| get_saved(before),
@@ -30,16 +32,21 @@ pub fn SavedItemsPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="panel saved-page">
             <h1>"Saved"</h1>
-            <p class="lead">"Posts and replies you saved for later, newest first. Only you see this list and your notes."</p>
+            <p class="lead">"Posts, replies, library articles and clinics you saved for later, newest first. Only you see this list and your notes."</p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let p = match page.await {
                         Ok(p) => p,
                         Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                     };
+                    let refs = p.refs.clone();
                     view! {
-                        {if p.items.is_empty() {
-                            view! { <p class="muted">"Nothing saved yet. “Save” under a post or a reply keeps it here."</p> }.into_any()
+                        {(!refs.is_empty()).then(|| view! { <SavedRefs refs=refs remove=remove_page/> })}
+                        {(!p.refs.is_empty()).then(|| view! { <h2 id="saved-posts-h">"Posts and replies"</h2> })}
+                        {if p.items.is_empty() && p.refs.is_empty() {
+                            view! { <p class="muted">"Nothing saved yet. “Save” under a post or a reply, on a library article or on a clinic's page keeps it here."</p> }.into_any()
+                        } else if p.items.is_empty() {
+                            view! { <p class="muted">"No posts or replies saved."</p> }.into_any()
                         } else {
                             view! {
                                 <ol class="saved-list">
@@ -99,6 +106,83 @@ fn SavedCard(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoVie
             <ActionForm action=remove attr:class="inline-form">
                 <input type="hidden" name="post_id" value=post_id/>
                 {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+                <button type="submit" class="link-button small">"Remove from saved"</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// "Save" on an article or a provider page (a plain form without JavaScript; with it, the
+/// button follows the answer without reloading the page).
+#[component]
+pub fn SavePageButton(kind: RefKind, slug: String, saved: bool) -> impl IntoView {
+    let action = ServerAction::<ToggleSavedPage>::new();
+    let now = Signal::derive(move || match action.value().get() {
+        Some(Ok(v)) => v,
+        _ => saved,
+    });
+    let what = match kind {
+        RefKind::Article => "article",
+        RefKind::Provider => "page",
+    };
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="kind" value=kind.as_str()/>
+            <input type="hidden" name="slug" value=slug/>
+            <button type="submit" class="button"
+                aria-label=move || if now.get() { format!("Remove this {what} from your saved items") } else { format!("Save this {what} for later") }
+                aria-pressed=move || now.get().to_string()>
+                {move || if now.get() { "Saved ✓" } else { "Save" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The saved articles and providers on `/saved`.
+#[component]
+fn SavedRefs(refs: Vec<SavedRef>, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
+    view! {
+        <h2 id="saved-pages-h">"Articles and clinics"</h2>
+        <ol class="saved-list" aria-labelledby="saved-pages-h">
+            {refs.into_iter().map(|r| view! { <SavedRefCard r=r remove=remove/> }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn SavedRefCard(r: SavedRef, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
+    let note = ServerAction::<SavePageNote>::new();
+    let err = action_error(note);
+    let saved_note = successes(note);
+    let note_id = format!("page-note-{}", r.id);
+    let error_id = format!("{note_id}-error");
+    let has_note = !r.note.is_empty();
+    let slug = r.link.rsplit('/').next().unwrap_or_default().to_string();
+    view! {
+        <li class="saved-item">
+            <p class="small muted">
+                {match r.kind { RefKind::Article => "A library article, saved ", RefKind::Provider => "A clinic or doctor, saved " }}
+                {format_date(r.saved_at)}
+            </p>
+            <h3 class="saved-ref-title"><a href=r.link.clone()>{r.title.clone()}</a></h3>
+            {(!r.detail.is_empty()).then(|| view! { <p class="muted">{r.detail.clone()}</p> })}
+            <details class="saved-note" open=has_note>
+                <summary>{if !has_note { "Add a private note" } else { "Your note" }}</summary>
+                <ActionForm action=note attr:class="stack" attr:novalidate=true>
+                    <input type="hidden" name="id" value=r.id/>
+                    <label for=note_id.clone() class="visually-hidden">"Your private note"</label>
+                    <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX.to_string()
+                        aria-describedby=error_id.clone()>{crate::ui::textarea_text(r.note.clone())}</textarea>
+                    <FieldMessage id=error_id error=field_error(err, "note")/>
+                    <div class="form-actions">
+                        <button type="submit" class="button">"Save note"</button>
+                        {move || (saved_note.get() > 0 && err.get().is_none()).then(|| view! { <span class="small" role="status">"Saved."</span> })}
+                    </div>
+                </ActionForm>
+            </details>
+            <ActionForm action=remove attr:class="inline-form">
+                <input type="hidden" name="kind" value=r.kind.as_str()/>
+                <input type="hidden" name="slug" value=slug/>
                 <button type="submit" class="link-button small">"Remove from saved"</button>
             </ActionForm>
         </li>

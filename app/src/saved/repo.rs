@@ -1,4 +1,4 @@
-//! Server-only storage of saved items: saving and un-saving what the member may read, notes, and the list read through the posts' visibility rule.
+//! Server-only storage of saved items: saving and un-saving posts, replies, articles and providers the member may read, notes, and the list read through the visibility rules.
 
 use super::types::*;
 use crate::auth::types::CurrentUser;
@@ -123,6 +123,7 @@ pub async fn list(db: &Db, user: &CurrentUser, before: Option<i64>) -> Result<Sa
     let viewer = Some((user.id, user.is_admin));
     let mut params = Params::default();
     let me = params.p(user.id);
+    let first_page = before.is_none();
     let before = params.p(before.unwrap_or(i64::MAX));
     let readable_sql = readable(&mut params, viewer);
     let listed_sql = listed(&mut params, viewer);
@@ -171,5 +172,178 @@ pub async fn list(db: &Db, user: &CurrentUser, before: Option<i64>) -> Result<Sa
     } else {
         None
     };
-    Ok(SavedPage { items, next })
+    let refs = if first_page {
+        self::refs(db, user.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(SavedPage { items, next, refs })
+}
+
+/// The id of a published article or of a provider, by its address.
+async fn ref_id(db: &Db, kind: RefKind, slug: &str) -> Result<i64, AppError> {
+    let sql = match kind {
+        RefKind::Article => {
+            "SELECT id FROM articles WHERE slug = $1 AND published_version_id IS NOT NULL"
+        }
+        RefKind::Provider => "SELECT id FROM providers WHERE slug = $1",
+    };
+    Ok(sqlx::query(sql)
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get("id")?)
+}
+
+fn ref_column(kind: RefKind) -> &'static str {
+    match kind {
+        RefKind::Article => "article_id",
+        RefKind::Provider => "provider_id",
+    }
+}
+
+/// Saves a published article or a provider for `user`, or un-saves it; whether it is saved now.
+pub async fn toggle_ref(
+    db: &Db,
+    user: &CurrentUser,
+    kind: RefKind,
+    slug: &str,
+) -> Result<bool, AppError> {
+    let id = ref_id(db, kind, slug).await?;
+    let col = ref_column(kind);
+    let mut tx = db.begin_write().await?;
+    let gone = sqlx::query(&format!(
+        "DELETE FROM saved_refs WHERE user_id = $1 AND {col} = $2"
+    ))
+    .bind(user.id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if gone > 0 {
+        tx.commit().await?;
+        return Ok(false);
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM saved_refs WHERE user_id = $1")
+        .bind(user.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if count >= REFS_SHOWN {
+        return Err(AppError::field(
+            "saved",
+            format!("You have saved {REFS_SHOWN} articles and clinics: remove some on your Saved page first."),
+        ));
+    }
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO saved_refs (user_id, {col}, created_at) VALUES ($1, $2, $3)"
+    ))
+    .bind(user.id)
+    .bind(id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e)
+            if is_unique_violation(&e, "saved_refs_article_key")
+                || is_unique_violation(&e, "saved_refs_provider_key") =>
+        {
+            return Ok(true)
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether `user` saved the article or provider at `slug` (for its Save button).
+pub async fn ref_saved(db: &Db, user: i64, kind: RefKind, slug: &str) -> Result<bool, AppError> {
+    let (table, col) = match kind {
+        RefKind::Article => ("articles", "article_id"),
+        RefKind::Provider => ("providers", "provider_id"),
+    };
+    Ok(sqlx::query(&format!(
+        "SELECT 1 AS one FROM saved_refs s JOIN {table} t ON t.id = s.{col} \
+         WHERE s.user_id = $1 AND t.slug = $2"
+    ))
+    .bind(user)
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
+/// The member's private note on a saved article or provider.
+pub async fn set_ref_note(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    note: &str,
+) -> Result<(), AppError> {
+    let changed = sqlx::query("UPDATE saved_refs SET note = $1 WHERE id = $2 AND user_id = $3")
+        .bind(note)
+        .bind(id)
+        .bind(user.id)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The member's saved articles (while published) and providers, newest first.
+pub async fn refs(db: &Db, user: i64) -> Result<Vec<SavedRef>, AppError> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.note, s.created_at, a.slug AS a_slug, v.title AS a_title, v.summary AS a_summary, \
+           pr.slug AS p_slug, pr.name AS p_name, pr.city AS p_city \
+         FROM saved_refs s \
+           LEFT JOIN articles a ON a.id = s.article_id \
+           LEFT JOIN article_versions v ON v.id = a.published_version_id \
+           LEFT JOIN providers pr ON pr.id = s.provider_id \
+         WHERE s.user_id = $1 AND (v.id IS NOT NULL OR pr.id IS NOT NULL) \
+         ORDER BY s.id DESC LIMIT $2",
+    )
+    .bind(user)
+    .bind(REFS_SHOWN)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let article: Option<String> = r.try_get("a_slug")?;
+            let (kind, link, title, detail) = match article {
+                Some(slug) if r.try_get::<Option<String>, _>("a_title")?.is_some() => (
+                    RefKind::Article,
+                    format!("/library/{slug}"),
+                    r.try_get::<Option<String>, _>("a_title")?
+                        .unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("a_summary")?
+                        .unwrap_or_default(),
+                ),
+                _ => (
+                    RefKind::Provider,
+                    format!(
+                        "/directory/{}",
+                        r.try_get::<Option<String>, _>("p_slug")?
+                            .unwrap_or_default()
+                    ),
+                    r.try_get::<Option<String>, _>("p_name")?
+                        .unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("p_city")?
+                        .unwrap_or_default(),
+                ),
+            };
+            Ok(SavedRef {
+                id: r.try_get("id")?,
+                kind,
+                link,
+                title,
+                detail,
+                note: r.try_get("note")?,
+                saved_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
 }

@@ -27,7 +27,52 @@ pub struct SavedItem {
 pub struct SavedPage {
     pub items: Vec<SavedItem>,
     pub next: Option<i64>,
+    /// Saved articles and providers, newest first (with the first page only).
+    #[serde(default)]
+    pub refs: Vec<SavedRef>,
 }
+
+/// What besides posts can be saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefKind {
+    Article,
+    Provider,
+}
+
+impl RefKind {
+    /// The form's value: `article` or `provider`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "article" => Ok(Self::Article),
+            "provider" => Ok(Self::Provider),
+            _ => Err("Save an article or a provider.".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Article => "article",
+            Self::Provider => "provider",
+        }
+    }
+}
+
+/// A saved library article or directory provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedRef {
+    pub id: i64,
+    pub kind: RefKind,
+    /// Its address: `/library/<slug>` or `/directory/<slug>`.
+    pub link: String,
+    pub title: String,
+    /// The article's summary, or the provider's city.
+    pub detail: String,
+    pub note: String,
+    pub saved_at: i64,
+}
+
+/// Saved articles and providers listed on `/saved` (a bound; nobody should meet it).
+pub const REFS_SHOWN: i64 = 200;
 
 /// What the member saved of one thread: the post itself, and which replies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

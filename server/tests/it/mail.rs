@@ -1,4 +1,4 @@
-//! E-mail on both backends: the daily digest (opt-in at sign-up, once per member per day with two workers racing, the opt-out link without login), invitations by e-mail with their limits, and delivery through a real SMTP conversation.
+//! E-mail on both backends: the daily digest (opt-in at sign-up, once per member per day with two workers racing, the opt-out link without login), e-mails at once per kind (answers and messages by default, one per thread per 15 minutes, nothing once read, per-kind choices, the opt-out link), invitations by e-mail with their limits, and delivery through a real SMTP conversation.
 
 use crate::common::{new_client, TestApp};
 use app::db::Db;
@@ -13,6 +13,7 @@ both_backends!(
     the_opt_out_link_works_without_login,
     invitations_by_email_are_sent_and_limited,
     mails_are_delivered_over_smtp,
+    answers_and_messages_are_mailed_at_once_at_most_every_15_minutes,
 );
 
 const PW: &str = "correct-horse-1";
@@ -648,4 +649,195 @@ fn digests_wait_for_the_digest_hour() {
         !digests_due(midnight + 23 * hour, 24),
         "an hour past 23 never comes"
     );
+}
+
+/// The e-mails sent at once to an address: (subject, body).
+async fn notices(db: &Db, to: &str) -> Vec<(String, String)> {
+    outbox(db, to)
+        .await
+        .into_iter()
+        .filter(|m| m.0 == "notice")
+        .map(|m| (m.1, m.2))
+        .collect()
+}
+
+async fn answers_and_messages_are_mailed_at_once_at_most_every_15_minutes(app: TestApp) {
+    use app::mail::repo::send_notices;
+    app.admin_with_community().await;
+    let ann = member(&app, "ann_asks", false).await;
+    let bob = member(&app, "bob_answers", false).await;
+    let cat = member(&app, "cat_answers", false).await;
+    let base = "http://hc.example";
+    let to = "ann_asks@example.org";
+    let t0 = app::db::now_ms();
+    let post = ask_and_answer(&app, &ann, &bob, "Does cold water help spasms?").await;
+    // Nothing is sent in the writer's request: the job sends it.
+    assert!(notices(&app.db, to).await.is_empty());
+    assert_eq!(send_notices(&app.db, base, t0).await.expect("job"), 1);
+    let mail = notices(&app.db, to).await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        mail[0].0,
+        "@bob_answers answered your question “Does cold water help spasms?”"
+    );
+    assert!(
+        mail[0].1.contains(&format!("{base}/p/{post}#r")),
+        "{}",
+        mail[0].1
+    );
+    assert!(mail[0].1.contains("/mail/stop/"));
+
+    // Two more answers within 15 minutes wait, and then go as one.
+    let id = post.to_string();
+    for (c, words) in [
+        (&cat, "Cold showers, yes."),
+        (&bob, "And stretching after."),
+    ] {
+        app.call_as(
+            c,
+            "reply/create",
+            &[("post_id", id.as_str()), ("body", words)],
+        )
+        .await
+        .ok();
+    }
+    assert_eq!(
+        send_notices(&app.db, base, t0 + 60_000).await.expect("job"),
+        0
+    );
+    assert_eq!(
+        send_notices(&app.db, base, t0 + 16 * 60_000)
+            .await
+            .expect("job"),
+        1
+    );
+    let mail = notices(&app.db, to).await;
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].0.ends_with("(and 1 more)"), "{}", mail[1].0);
+    // Nothing more until something new.
+    assert_eq!(
+        send_notices(&app.db, base, t0 + 40 * 60_000)
+            .await
+            .expect("job"),
+        0
+    );
+
+    // Read in the app before the 15 minutes are over: no e-mail.
+    app.call_as(
+        &cat,
+        "reply/create",
+        &[("post_id", id.as_str()), ("body", "One more idea.")],
+    )
+    .await
+    .ok();
+    app.call_as(&ann, "post", &[("id", id.as_str())]).await.ok();
+    assert_eq!(
+        send_notices(&app.db, base, t0 + 60 * 60_000)
+            .await
+            .expect("job"),
+        0
+    );
+    assert_eq!(notices(&app.db, to).await.len(), 2);
+
+    // A direct message is e-mailed at once too; a member without a proved address gets nothing.
+    app.call_as(
+        &bob,
+        "messages/send",
+        &[("to", "ann_asks"), ("body", "Hello Ann!")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        send_notices(&app.db, base, t0 + 61 * 60_000)
+            .await
+            .expect("job"),
+        1
+    );
+    assert!(notices(&app.db, to).await[2].0.contains("bob_answers"));
+    let unproved = new_client();
+    app.signup_as(&unproved, "dee_unproved", PW).await.ok();
+    app.call_as(
+        &bob,
+        "messages/send",
+        &[("to", "dee_unproved"), ("body", "Hello Dee!")],
+    )
+    .await
+    .ok();
+    send_notices(&app.db, base, t0 + 62 * 60_000)
+        .await
+        .expect("job");
+    assert!(notices(&app.db, "dee_unproved@example.org")
+        .await
+        .is_empty());
+
+    // Per kind: answers never by e-mail, messages in the digest.
+    app.call_as(
+        &ann,
+        "notifications/settings",
+        &[
+            ("on[]", "answer"),
+            ("on[]", "message"),
+            ("mail[]", "answer:never"),
+            ("mail[]", "message:digest"),
+            ("mail[]", "mention:now"),
+        ],
+    )
+    .await
+    .ok();
+    let page = app.call_as(&ann, "notifications", &[]).await.ok();
+    let modes: Vec<(String, String)> = serde_json::from_value(page["mail"].clone()).expect("modes");
+    let mode = |k: &str| {
+        modes
+            .iter()
+            .find(|(kind, _)| kind == k)
+            .map(|(_, m)| m.clone())
+    };
+    assert_eq!(
+        (
+            mode("answer"),
+            mode("message"),
+            mode("mention"),
+            mode("reply")
+        ),
+        (
+            Some("never".into()),
+            Some("digest".into()),
+            Some("now".into()),
+            Some("digest".into())
+        )
+    );
+    ask_and_answer(&app, &ann, &cat, "Is swimming good for balance?").await;
+    app.call_as(
+        &bob,
+        "messages/send",
+        &[("to", "ann_asks"), ("body", "Another hello.")],
+    )
+    .await
+    .ok();
+    send_notices(&app.db, base, t0 + 90 * 60_000)
+        .await
+        .expect("job");
+    assert_eq!(
+        notices(&app.db, to).await.len(),
+        3,
+        "a kind she turned off was e-mailed"
+    );
+
+    // The opt-out link of an e-mail at once stops them all, without login.
+    app.call_as(&ann, "notifications/settings", &[("mail[]", "answer:now")])
+        .await
+        .ok();
+    let token = stop_token(&notices(&app.db, to).await[0].1);
+    let (status, html) = app.get(&format!("/mail/stop/{token}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("e-mails sent at once"), "{html}");
+    app.call_as(&new_client(), "mail_stop", &[("token", token.as_str())])
+        .await
+        .ok();
+    let now: String = sqlx::query("SELECT mail_now FROM users WHERE handle = 'ann_asks'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("user")
+        .get("mail_now");
+    assert_eq!(now, "");
 }

@@ -1,4 +1,4 @@
-//! Saved posts and replies on both backends: save and un-save, notes, keyset pages, the list read through the visibility rule (a closed group left, a deleted or removed post), and privacy (nobody else's list or notes).
+//! Saved posts, replies, library articles and clinics on both backends: save and un-save, notes, keyset pages, the list read through the visibility rule (a closed group left, a deleted or removed post), and privacy (nobody else's list or notes).
 
 use crate::common::{new_client, TestApp};
 use app::error::AppError;
@@ -8,6 +8,7 @@ use serde_json::Value;
 both_backends!(
     members_save_posts_and_replies_with_notes,
     saved_items_follow_what_the_member_may_read,
+    members_save_articles_and_clinics,
 );
 
 const PW: &str = "correct-horse-1";
@@ -254,4 +255,127 @@ async fn saved_items_follow_what_the_member_may_read(app: TestApp) {
     let list = app.call_as(&ann, "saved", &[]).await;
     assert_eq!(titles(&list.ok()), Vec::<String>::new());
     assert!(!list.body.contains("Kiwi"), "{}", list.body);
+}
+
+async fn members_save_articles_and_clinics(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let article = crate::library::published_article(&app, "").await;
+    app.call_as(
+        &admin,
+        "directory/create_clinic",
+        &[
+            ("name", "Kiwi Clinic"),
+            ("slug", "kiwi-clinic"),
+            ("city", "Leeds"),
+            ("lat", "53.8"),
+            ("lon", "-1.55"),
+            ("owner", ""),
+        ],
+    )
+    .await
+    .ok();
+    let ann = member(&app, "saver_ann").await;
+    let page = |kind: &'static str, slug: String| {
+        let app = &app;
+        let ann = ann.clone();
+        async move {
+            app.call_as(
+                &ann,
+                "saved/page",
+                &[("kind", kind), ("slug", slug.as_str())],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        page("article", article.clone()).await.ok(),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        page("provider", "kiwi-clinic".into()).await.ok(),
+        Value::Bool(true)
+    );
+    // The pages say so to her (and to nobody else).
+    let a = app
+        .call_as(&ann, "library/article", &[("slug", &article)])
+        .await
+        .ok();
+    assert_eq!(a["saved"], Value::Bool(true));
+    let other = member(&app, "other_ola").await;
+    let a = app
+        .call_as(&other, "library/article", &[("slug", &article)])
+        .await
+        .ok();
+    assert_eq!(a["saved"], Value::Bool(false));
+    let a = app
+        .call("library/article", &[("slug", &article)])
+        .await
+        .ok();
+    assert_eq!(a["saved"], Value::Null, "a visitor has no Save state");
+    let p = app
+        .call_as(&ann, "provider", &[("slug", "kiwi-clinic")])
+        .await
+        .ok();
+    assert_eq!(p["saved"], Value::Bool(true));
+
+    // Listed on Saved with a note, newest first; a draft or an unknown address is not saveable.
+    let list = saved(&app, &ann).await;
+    let refs = list["refs"].as_array().cloned().unwrap_or_default();
+    assert_eq!(refs.len(), 2, "{list}");
+    assert_eq!(refs[0]["link"], "/directory/kiwi-clinic");
+    assert_eq!(refs[0]["title"], "Kiwi Clinic");
+    assert_eq!(refs[1]["link"], format!("/library/{article}"));
+    let id = refs[0]["id"].as_i64().expect("id");
+    app.call_as(
+        &ann,
+        "saved/page_note",
+        &[("id", &id.to_string()), ("note", "Call on Monday.")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        saved(&app, &ann).await["refs"][0]["note"],
+        "Call on Monday."
+    );
+    assert_eq!(
+        app.call_as(
+            &other,
+            "saved/page_note",
+            &[("id", &id.to_string()), ("note", "x")]
+        )
+        .await
+        .error(),
+        AppError::NotFound,
+        "another member changed Ann's note"
+    );
+    assert_eq!(
+        page("provider", "no-such".into()).await.error(),
+        AppError::NotFound
+    );
+    assert!(saved(&app, &other).await["refs"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
+    let html = ann
+        .get(format!("{}/saved", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Kiwi Clinic") && html.contains("Call on Monday."));
+
+    // The same button un-saves; an article taken back from the library leaves the list.
+    assert_eq!(
+        page("provider", "kiwi-clinic".into()).await.ok(),
+        Value::Bool(false)
+    );
+    sqlx::query("UPDATE articles SET published_version_id = NULL WHERE slug = $1")
+        .bind(&article)
+        .execute(&app.db.pool)
+        .await
+        .expect("unpublish");
+    assert!(saved(&app, &ann).await["refs"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
 }
