@@ -30,6 +30,7 @@ use crate::session::Session;
 use crate::sponsor::pages::SponsorPage;
 use crate::sponsored::pages::WhySponsoredPage;
 use crate::ui::NotFound;
+use crate::welcome::pages::WelcomePage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -167,6 +168,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/saved") view=SavedItemsPage ssr=SsrMode::Async/>
                 <Route path=path!("/following") view=FollowingPage ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/join/:code") view=JoinPage ssr=SsrMode::Async/>
                 <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>

@@ -37,5 +37,6 @@ pub mod sponsored;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
+pub mod welcome;
 
 pub use app::{shell, App};

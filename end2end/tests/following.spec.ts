@@ -30,6 +30,7 @@ test("a member follows a thread and hears of two replies in one notification", a
   const cal = await freshPage(browser);
   const calHandle = uniqueHandle("cal");
   await signUp(cal, calHandle, "cal-password-1");
+  await joinMs(cal);
   await cal.goto(url);
   await hydrated(cal);
   await cal.getByRole("button", { name: "Follow this thread: be told of new replies" }).click();

@@ -224,6 +224,20 @@ test("an anonymous visitor sees only the excerpt of a members-only post", async 
   await expect(visitor.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex");
   await expect(visitor.getByRole("link", { name: "Log in to read" })).toBeVisible();
   await visitor.screenshot({ path: "test-results/members-only.png", fullPage: true });
+  // Signing up from the teaser returns to the post, in its community: the words are there.
+  await visitor.getByRole("link", { name: "Sign up to read" }).click();
+  await hydrated(visitor);
+  const reader = uniqueHandle("teaser");
+  await visitor.getByLabel("Handle (your public name)").fill(reader);
+  await visitor.getByLabel("E-mail address").fill(`${reader}@example.org`);
+  await visitor.getByLabel("Password").fill("teaser-password-1");
+  await visitor.getByLabel("A patient").check();
+  await visitor.getByLabel(/I agree that HealthCommunity stores/).check();
+  await visitor.getByRole("button", { name: "Create my account" }).click();
+  await expect(visitor.getByText("PRIVATE-DETAIL-FOR-MEMBERS")).toBeVisible();
+  await expect(visitor.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await visitor.goto("/");
+  await logOut(visitor);
   // The landing page lists public posts only.
   await visitor.goto("/");
   await expect(visitor.getByRole("heading", { name: "Recent questions and discussions" })).toBeVisible();

@@ -13,6 +13,11 @@ CREATE TABLE mail_throttle (
     pending_kind TEXT NOT NULL DEFAULT '',
     pending_text TEXT NOT NULL DEFAULT '',
     pending_link TEXT NOT NULL DEFAULT '',
+    pending_actor BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, key)
 );
 CREATE INDEX mail_throttle_due_idx ON mail_throttle(last_sent_at) WHERE pending > 0;
+
+-- E-mails at once go through the outbox (kind 'notice').
+ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('digest', 'invite', 'account', 'safety', 'request', 'notice'));

@@ -248,6 +248,7 @@ pub async fn signup(
     invite: Option<String>,
     community: Option<String>,
     digest: Option<String>,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
@@ -317,7 +318,22 @@ pub async fn signup(
             crate::invitations::repo::accept(&state.db, id, code, community.as_deref()).await?;
         }
         session::start(&state, id).await?;
-        leptos_axum::redirect("/");
+        // Signed up from a members-only teaser: back to that post, in its community. Otherwise
+        // the welcome asks which conditions matter to the new member.
+        let next = session::safe_next(next.as_deref());
+        let target = match crate::posts::types::post_of_path(&next) {
+            Some(post) => {
+                if let Some(slug) =
+                    crate::posts::repo::community_of_open_post(&state.db, post).await?
+                {
+                    crate::communities::repo::join(&state.db, id, &slug).await?;
+                }
+                next
+            }
+            None if next != "/" => next,
+            None => "/welcome".to_string(),
+        };
+        leptos_axum::redirect(&target);
         Ok(())
     }
     .await;
@@ -333,6 +349,7 @@ pub async fn signup(
             ("invite", invite.as_deref().unwrap_or("")),
             ("community", community.as_deref().unwrap_or("")),
             ("digest", digest.as_deref().unwrap_or("")),
+            ("next", next.as_deref().unwrap_or("")),
         ],
         result,
     )

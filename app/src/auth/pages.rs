@@ -35,11 +35,13 @@ pub fn SignupPage() -> impl IntoView {
                     let digest = v("digest").as_deref() == Some("yes");
                     let invite = v("invite").or_else(|| query.read_untracked().get("invite")).unwrap_or_default();
                     let invited_to = v("community").or_else(|| query.read_untracked().get("c")).unwrap_or_default();
+                    let next = v("next").or_else(|| query.read_untracked().get("next")).unwrap_or_default();
                     view! {
                         <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Sign up">
                             <FormAlert error=err/>
                             <input type="hidden" name="invite" value=invite/>
                             <input type="hidden" name="community" value=invited_to/>
+                            <input type="hidden" name="next" value=next/>
                             <Field
                                 label="Handle (your public name)"
                                 name="handle"

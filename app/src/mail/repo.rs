@@ -502,7 +502,7 @@ pub const NOTICE_GAP_MS: i64 = 15 * 60_000;
 pub async fn notice(
     tx: &mut Tx<'_>,
     user: i64,
-    kind: &str,
+    (kind, actor): (&str, i64),
     key: &str,
     (text, link): (&str, &str),
 ) -> Result<(), AppError> {
@@ -520,17 +520,18 @@ pub async fn notice(
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO mail_throttle (user_id, key, last_sent_at, pending, pending_kind, pending_text, pending_link) \
-         VALUES ($1, $2, 0, 1, $3, $4, $5) \
+        "INSERT INTO mail_throttle (user_id, key, last_sent_at, pending, pending_kind, pending_text, pending_link, pending_actor) \
+         VALUES ($1, $2, 0, 1, $3, $4, $5, $6) \
          ON CONFLICT (user_id, key) DO UPDATE SET pending = mail_throttle.pending + 1, \
            pending_kind = excluded.pending_kind, pending_text = excluded.pending_text, \
-           pending_link = excluded.pending_link",
+           pending_link = excluded.pending_link, pending_actor = excluded.pending_actor",
     )
     .bind(user)
     .bind(key)
     .bind(kind)
     .bind(text)
     .bind(link)
+    .bind(actor)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -103,7 +103,7 @@ async fn insert(
         Some(post) => format!("post:{post}"),
         None => format!("{kind}:{actor}"),
     };
-    crate::mail::repo::notice(tx, user, kind, &key, (text, link)).await?;
+    crate::mail::repo::notice(tx, user, (kind, actor), &key, (text, link)).await?;
     sqlx::query("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1")
         .bind(user)
         .execute(&mut **tx)

@@ -673,7 +673,8 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 let name = p.post.community_name.clone();
                 let join = match p.is_member {
                     None => view! {
-                        <a class="button primary" href=format!("/login?next=/p/{id}")>"Log in to read"</a>
+                        <a class="button primary" href=format!("/signup?next=/p/{id}")>"Sign up to read"</a>
+                        <a class="button" href=format!("/login?next=/p/{id}")>"Log in to read"</a>
                     }.into_any(),
                     Some(_) => view! {
                         <ActionForm action=a.join attr:class="inline-form">

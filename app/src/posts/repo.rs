@@ -2301,3 +2301,17 @@ async fn require_moderator(
     }
     Err(AppError::Forbidden)
 }
+
+/// The community of a post that joining the community opens (not a support group's, not
+/// deleted): where a member who signed up from its teaser is taken in.
+pub async fn community_of_open_post(db: &Db, post: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query(
+        "SELECT c.slug FROM posts p JOIN communities c ON c.id = p.community_id \
+         WHERE p.id = $1 AND p.group_id IS NULL AND p.deleted_at IS NULL",
+    )
+    .bind(post)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|r| r.try_get("slug"))
+    .transpose()?)
+}

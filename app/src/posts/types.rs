@@ -556,6 +556,13 @@ pub fn teaser(excerpt: &str, body_chars: i64) -> String {
     }
 }
 
+/// The post a site address opens (`/p/12`, `/p/12?sort=new#r3`), if it is one.
+pub fn post_of_path(path: &str) -> Option<i64> {
+    let rest = path.strip_prefix("/p/")?;
+    let id = rest.split(['?', '#', '/']).next()?;
+    id.parse().ok().filter(|n: &i64| *n > 0)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

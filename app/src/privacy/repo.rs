@@ -410,6 +410,14 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
         user,
     )
     .await?;
+    // E-mails waiting to be sent: theirs, and others' that quote them.
+    exec(
+        t,
+        "DELETE FROM mail_throttle WHERE user_id = $1 OR pending_actor = $1 \
+         OR pending_text LIKE '%@' || (SELECT handle FROM users WHERE id = $1) || '%'",
+        user,
+    )
+    .await?;
     for reader in readers {
         crate::notifications::repo::recount(t, reader).await?;
     }

@@ -123,6 +123,11 @@ async fn the_digest_goes_out_once_a_day_to_those_who_asked(app: TestApp) {
     .await;
     ask_and_answer(&app, &cat, &bob, "Which cooling vest do you use?").await;
     let now = app::db::now_ms();
+    // Ann chose the digest for answers too (they are e-mailed at once by default).
+    sqlx::query("UPDATE users SET mail_now = 'message' WHERE handle = 'ann_digest'")
+        .execute(&app.db.pool)
+        .await
+        .expect("mail choice");
 
     // Two workers (separate connection pools, like two app processes) race for the same day.
     let w1 = Db::connect(&app.db_url).await.expect("worker 1");

@@ -33,3 +33,4 @@ mod security;
 mod sponsor;
 mod sponsored;
 mod trust;
+mod welcome;

@@ -269,7 +269,7 @@ async fn members_save_articles_and_clinics(app: TestApp) {
             ("city", "Leeds"),
             ("lat", "53.8"),
             ("lon", "-1.55"),
-            ("owner", ""),
+            ("owner", "root_admin"),
         ],
     )
     .await

@@ -1,0 +1,149 @@
+//! `/welcome`: step 1 asks which conditions matter to the new member (for themselves or someone they care for) and joins them; step 2 offers their support groups and first articles.
+
+use super::api::{get_welcome, ChooseConditions};
+use super::types::{Condition, StartHere, Welcome};
+use crate::ui::{action_error, field_error, successes, ErrorView, FieldMessage, FormAlert};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let query = use_query_map();
+    let choose = ServerAction::<ChooseConditions>::new();
+    let err = action_error(choose);
+    let chosen = successes(choose);
+    let data = Resource::new(move || chosen.get(), |_| get_welcome());
+    view! {
+        <Title text="Welcome"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="panel welcome">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let w = match data.await {
+                        Ok(w) => w,
+                        Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                    };
+                    let second = query.read().get("step").as_deref() == Some("2") || chosen.get() > 0;
+                    if second {
+                        view! { <StepTwo w=w/> }.into_any()
+                    } else {
+                        view! { <StepOne w=w choose=choose err=err/> }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn StepOne(
+    w: Welcome,
+    choose: ServerAction<ChooseConditions>,
+    err: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <h1>"Welcome! Which conditions matter to you?"</h1>
+        <p class="lead">"We will add their communities to your home page, so you see their questions and discussions first. You can join or leave communities at any time."</p>
+        <ActionForm action=choose attr:class="stack" attr:novalidate=true>
+            <FormAlert error=err/>
+            <fieldset class="conditions" aria-describedby="communities-error">
+                <legend>"Conditions"</legend>
+                {w.conditions.into_iter().map(|c| view! { <ConditionChoice c=c/> }).collect_view()}
+            </fieldset>
+            <FieldMessage id="communities-error".into() error=field_error(err, "communities")/>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Continue"</button>
+                <a href="/">"Skip for now"</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ConditionChoice(c: Condition) -> impl IntoView {
+    let id = format!("cond-{}", c.slug);
+    let caring_id = format!("caring-{}", c.slug);
+    let caring_for = caring_id.clone();
+    view! {
+        <div class="condition-choice">
+            <input type="checkbox" id=id.clone() name="communities[]" value=c.slug.clone() checked=c.joined/>
+            <div>
+                <label for=id><strong>{c.name.clone()}</strong></label>
+                <p class="hint">{c.description.clone()}</p>
+                <label for=caring_for class="check-line small">
+                    <input type="checkbox" id=caring_id name="caring[]" value=c.slug.clone() checked=c.caring/>
+                    " For someone I care for"
+                </label>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn StepTwo(w: Welcome) -> impl IntoView {
+    view! {
+        <h1>"You are in. Here is where to start"</h1>
+        <p class="lead">"Your home page now shows the questions and discussions of your communities. Support groups are smaller circles of members; the library's articles are checked by clinicians."</p>
+        {if w.start.is_empty() {
+            view! { <p class="muted">"You have not chosen a condition yet. " <a href="/welcome">"Choose one"</a>" or browse " <a href="/c">"all communities"</a>"."</p> }.into_any()
+        } else {
+            w.start.into_iter().map(|s| view! { <StartSection s=s/> }).collect_view().into_any()
+        }}
+        <p class="form-actions">
+            <a class="button primary" href="/">"Go to your home page"</a>
+            <a href="/welcome">"Change my conditions"</a>
+        </p>
+    }
+}
+
+#[component]
+fn StartSection(s: StartHere) -> impl IntoView {
+    let h = format!("start-{}", s.slug);
+    let labelled = h.clone();
+    view! {
+        <section class="start-here" aria-labelledby=labelled>
+            <h2 id=h>
+                <a href=format!("/c/{}", s.slug)>{s.name.clone()}</a>
+                {s.caring.then(|| view! { " " <span class="badge">"for someone you care for"</span> })}
+            </h2>
+            <div class="chart-grid-2">
+                <div>
+                    <h3>"Support groups"</h3>
+                    {if s.groups.is_empty() {
+                        view! { <p class="muted">"No support groups here yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list">
+                                {s.groups.into_iter().map(|g| view! {
+                                    <li>
+                                        <a href=format!("/g/{}", g.slug)>{g.name.clone()}</a>
+                                        <span class="muted small">{format!(" · {} · {} members", g.kind.label(), g.member_count)}</span>
+                                        <p class="small">{g.description.clone()}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </div>
+                <div>
+                    <h3>"Start reading"</h3>
+                    {if s.articles.is_empty() {
+                        view! { <p class="muted">"No library articles for this condition yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list">
+                                {s.articles.into_iter().map(|a| view! {
+                                    <li>
+                                        <a href=format!("/library/{}", a.slug)>{a.title.clone()}</a>
+                                        <p class="small">{a.summary.clone()}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
