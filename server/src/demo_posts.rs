@@ -7,27 +7,27 @@ use app::posts::types::{PostKind, Visibility};
 use app::state::AppState;
 use sqlx::Row;
 
-struct DemoReply {
-    author: &'static str,
+pub(crate) struct DemoReply {
+    pub(crate) author: &'static str,
     /// Index of the reply this one answers, within the same post.
-    parent: Option<usize>,
-    body: &'static str,
-    votes: &'static [&'static str],
+    pub(crate) parent: Option<usize>,
+    pub(crate) body: &'static str,
+    pub(crate) votes: &'static [&'static str],
 }
 
-struct DemoPost {
-    community: &'static str,
-    author: &'static str,
-    kind: PostKind,
-    visibility: Visibility,
-    title: &'static str,
-    body: &'static str,
-    tags: &'static [&'static str],
-    days_ago: i64,
-    votes: &'static [&'static str],
-    replies: &'static [DemoReply],
+pub(crate) struct DemoPost {
+    pub(crate) community: &'static str,
+    pub(crate) author: &'static str,
+    pub(crate) kind: PostKind,
+    pub(crate) visibility: Visibility,
+    pub(crate) title: &'static str,
+    pub(crate) body: &'static str,
+    pub(crate) tags: &'static [&'static str],
+    pub(crate) days_ago: i64,
+    pub(crate) votes: &'static [&'static str],
+    pub(crate) replies: &'static [DemoReply],
     /// Index of the accepted answer.
-    accepted: Option<usize>,
+    pub(crate) accepted: Option<usize>,
 }
 
 use PostKind::{Discussion, Question};
@@ -286,7 +286,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     let sql_err = |e: sqlx::Error| e.to_string();
     let mut created = 0;
     // Oldest first, so that ids follow time like they do for real posts (New sorts by id).
-    let mut posts: Vec<&DemoPost> = POSTS.iter().collect();
+    let mut posts: Vec<&DemoPost> = POSTS.iter().chain(crate::demo_threads::POSTS).collect();
     posts.sort_by_key(|p| -p.days_ago);
     for p in posts {
         let exists = sqlx::query("SELECT id FROM posts WHERE title = $1")

@@ -23,14 +23,36 @@ async fn seed_and_admin(backend: Backend) {
         posts >= 9 && replies >= 15,
         "{posts} posts, {replies} replies"
     );
-    // Every demo community has questions, and clinicians' answers were accepted.
+    // Every demo community has at least 12 threads of its own (not counting its groups'),
+    // spread over the last six weeks, some for members only.
+    let since = app::db::now_ms() - 43 * 86_400_000;
     assert_eq!(
         count(
             &app.db,
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM communities WHERE post_count >= 3"
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM communities c WHERE (SELECT COUNT(*) FROM posts p \
+                 WHERE p.community_id = c.id AND p.group_id IS NULL AND p.created_at >= {since}) >= 12"
+            )
         )
         .await,
         3
+    );
+    assert!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM posts WHERE visibility = 'members' AND group_id IS NULL"
+        )
+        .await
+            >= 6
+    );
+    assert!(
+        count(
+            &app.db,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM replies WHERE parent_id IS NOT NULL"
+        )
+        .await
+            >= 20,
+        "few nested replies"
     );
     assert!(
         count(
