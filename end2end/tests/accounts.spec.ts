@@ -5,6 +5,9 @@ import { freshPage, hydrated, logIn, logOut, openAccountMenu, signUp, uniqueHand
 test("a new member signs up, logs out, logs in again and changes the password", async ({ page }) => {
   const handle = uniqueHandle("ana");
   await signUp(page, handle, "first-password-1");
+  // A new member is asked which conditions matter to them; the home page greets them.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome! Which conditions matter to you?");
+  await page.getByRole("link", { name: "Skip for now" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, @${handle}`);
 
   await logOut(page);
@@ -77,6 +80,8 @@ test.describe("without JavaScript", () => {
   test("sign-up works and the header shows the new member", async ({ page }) => {
     const handle = uniqueHandle("nojs");
     await signUp(page, handle, "no-script-password", { js: false });
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome! Which conditions matter to you?");
+    await page.getByRole("link", { name: "Skip for now" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, @${handle}`);
     await logOut(page);
   });

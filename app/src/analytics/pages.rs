@@ -146,7 +146,7 @@ fn DataTable(t: Table) -> impl IntoView {
     view! {
         <section class="panel">
             <div class="table-scroll" tabindex="0">
-                <table class="table" data-testid="analytics-table">
+                <table class="table data-table" data-testid="analytics-table">
                     <caption>{t.title.clone()}</caption>
                     <thead>
                         <tr>

@@ -454,7 +454,7 @@ fn members_table(members: &[Series]) -> Table {
         values: vec![v],
     };
     Table {
-        title: "Members active (logged in, on the range's last day)".into(),
+        title: "Members active (the range's last day)".into(),
         columns: vec!["Measure".into(), "Value".into()],
         rows: vec![
             row("That day (DAU)", dau.to_string()),
@@ -480,8 +480,8 @@ async fn gaps_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
     .fetch_all(&db.pool)
     .await?;
     Ok(Table {
-        title: "Searches that found nothing (asked at least twice)".into(),
-        columns: vec!["Words searched".into(), "Searches".into()],
+        title: "Searches that found nothing".into(),
+        columns: vec!["Words searched (twice or more)".into(), "Searches".into()],
         rows: rows
             .iter()
             .map(|r| {

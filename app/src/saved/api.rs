@@ -17,14 +17,19 @@ pub async fn toggle_saved(post_id: i64, reply_id: Option<i64>) -> Result<bool, A
     crate::state::finish(result)
 }
 
-/// The member's private note on a saved item (empty clears it).
+/// The member's private note on a saved item (empty clears it); `kind` = `page` for a saved
+/// article or provider.
 #[server(endpoint = "saved/note")]
-pub async fn save_note(id: i64, note: String) -> Result<(), AppError> {
+pub async fn save_note(id: i64, note: String, kind: Option<String>) -> Result<(), AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         let user = crate::auth::api::session::require().await?;
         let note = parse_note(&note).map_err(|m| AppError::field("note", m))?;
-        super::repo::set_note(&state.db, &user, id, &note).await
+        if kind.as_deref() == Some("page") {
+            super::repo::set_ref_note(&state.db, &user, id, &note).await
+        } else {
+            super::repo::set_note(&state.db, &user, id, &note).await
+        }
     }
     .await;
     crate::state::finish(result)
@@ -39,19 +44,6 @@ pub async fn toggle_saved_page(kind: String, slug: String) -> Result<bool, AppEr
         let user = crate::auth::api::session::require().await?;
         let kind = RefKind::parse(&kind).map_err(|m| AppError::field("kind", m))?;
         super::repo::toggle_ref(&state.db, &user, kind, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
-}
-
-/// The member's private note on a saved article or provider (empty clears it).
-#[server(endpoint = "saved/page_note")]
-pub async fn save_page_note(id: i64, note: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        let note = parse_note(&note).map_err(|m| AppError::field("note", m))?;
-        super::repo::set_ref_note(&state.db, &user, id, &note).await
     }
     .await;
     crate::state::finish(result)

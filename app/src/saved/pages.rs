@@ -1,6 +1,6 @@
 //! `/saved`: the member's saved posts, replies, articles and providers, newest first, each with its private note and "Remove"; the Save button of an article or a provider page.
 
-use super::api::{get_saved, SaveNote, SavePageNote, ToggleSaved, ToggleSavedPage};
+use super::api::{get_saved, SaveNote, ToggleSaved, ToggleSavedPage};
 use super::types::{RefKind, SavedItem, SavedRef, NOTE_MAX};
 use crate::posts::pages::PostCard;
 use crate::ui::{action_error, field_error, format_date, successes, ErrorView, FieldMessage};
@@ -65,13 +65,7 @@ pub fn SavedItemsPage() -> impl IntoView {
 /// One saved post or reply: the post as feeds show it, the reply's words, the note and "Remove".
 #[component]
 fn SavedCard(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoView {
-    let note = ServerAction::<SaveNote>::new();
-    let err = action_error(note);
-    let saved_note = successes(note);
     let (post_id, reply_id) = (item.post.id, item.reply_id);
-    let note_id = format!("note-{}", item.id);
-    let error_id = format!("{note_id}-error");
-    let has_note = !item.note.is_empty();
     view! {
         <li class="saved-item">
             <p class="small muted">
@@ -89,20 +83,7 @@ fn SavedCard(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoVie
                     </blockquote>
                 }.into_any()
             })}
-            <details class="saved-note" open=has_note>
-                <summary>{if !has_note { "Add a private note" } else { "Your note" }}</summary>
-                <ActionForm action=note attr:class="stack" attr:novalidate=true>
-                    <input type="hidden" name="id" value=item.id/>
-                    <label for=note_id.clone() class="visually-hidden">"Your private note"</label>
-                    <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX.to_string()
-                        aria-describedby=error_id.clone()>{crate::ui::textarea_text(item.note.clone())}</textarea>
-                    <FieldMessage id=error_id error=field_error(err, "note")/>
-                    <div class="form-actions">
-                        <button type="submit" class="button">"Save note"</button>
-                        {move || (saved_note.get() > 0 && err.get().is_none()).then(|| view! { <span class="small" role="status">"Saved."</span> })}
-                    </div>
-                </ActionForm>
-            </details>
+            <NoteForm id=item.id note=item.note.clone() page=false/>
             <ActionForm action=remove attr:class="inline-form">
                 <input type="hidden" name="post_id" value=post_id/>
                 {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
@@ -151,12 +132,6 @@ fn SavedRefs(refs: Vec<SavedRef>, remove: ServerAction<ToggleSavedPage>) -> impl
 
 #[component]
 fn SavedRefCard(r: SavedRef, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
-    let note = ServerAction::<SavePageNote>::new();
-    let err = action_error(note);
-    let saved_note = successes(note);
-    let note_id = format!("page-note-{}", r.id);
-    let error_id = format!("{note_id}-error");
-    let has_note = !r.note.is_empty();
     let slug = r.link.rsplit('/').next().unwrap_or_default().to_string();
     view! {
         <li class="saved-item">
@@ -166,25 +141,40 @@ fn SavedRefCard(r: SavedRef, remove: ServerAction<ToggleSavedPage>) -> impl Into
             </p>
             <h3 class="saved-ref-title"><a href=r.link.clone()>{r.title.clone()}</a></h3>
             {(!r.detail.is_empty()).then(|| view! { <p class="muted">{r.detail.clone()}</p> })}
-            <details class="saved-note" open=has_note>
-                <summary>{if !has_note { "Add a private note" } else { "Your note" }}</summary>
-                <ActionForm action=note attr:class="stack" attr:novalidate=true>
-                    <input type="hidden" name="id" value=r.id/>
-                    <label for=note_id.clone() class="visually-hidden">"Your private note"</label>
-                    <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX.to_string()
-                        aria-describedby=error_id.clone()>{crate::ui::textarea_text(r.note.clone())}</textarea>
-                    <FieldMessage id=error_id error=field_error(err, "note")/>
-                    <div class="form-actions">
-                        <button type="submit" class="button">"Save note"</button>
-                        {move || (saved_note.get() > 0 && err.get().is_none()).then(|| view! { <span class="small" role="status">"Saved."</span> })}
-                    </div>
-                </ActionForm>
-            </details>
+            <NoteForm id=r.id note=r.note.clone() page=true/>
             <ActionForm action=remove attr:class="inline-form">
                 <input type="hidden" name="kind" value=r.kind.as_str()/>
                 <input type="hidden" name="slug" value=slug/>
                 <button type="submit" class="link-button small">"Remove from saved"</button>
             </ActionForm>
         </li>
+    }
+}
+
+/// The private note of a saved item (`page`: an article or a provider), folded when empty.
+#[component]
+fn NoteForm(id: i64, note: String, page: bool) -> impl IntoView {
+    let action = ServerAction::<SaveNote>::new();
+    let err = action_error(action);
+    let saved = successes(action);
+    let note_id = format!("{}-{id}", if page { "page-note" } else { "note" });
+    let error_id = format!("{note_id}-error");
+    let has_note = !note.is_empty();
+    view! {
+        <details class="saved-note" open=has_note>
+            <summary>{if !has_note { "Add a private note" } else { "Your note" }}</summary>
+            <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="id" value=id/>
+                {page.then(|| view! { <input type="hidden" name="kind" value="page"/> })}
+                <label for=note_id.clone() class="visually-hidden">"Your private note"</label>
+                <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX.to_string()
+                    aria-describedby=error_id.clone()>{crate::ui::textarea_text(note)}</textarea>
+                <FieldMessage id=error_id error=field_error(err, "note")/>
+                <div class="form-actions">
+                    <button type="submit" class="button">"Save note"</button>
+                    {move || (saved.get() > 0 && err.get().is_none()).then(|| view! { <span class="small" role="status">"Saved."</span> })}
+                </div>
+            </ActionForm>
+        </details>
     }
 }

@@ -44,6 +44,7 @@ fn StepOne(
 ) -> impl IntoView {
     view! {
         <h1>"Welcome! Which conditions matter to you?"</h1>
+        <ClinicianWaiting/>
         <p class="lead">"We will add their communities to your home page, so you see their questions and discussions first. You can join or leave communities at any time."</p>
         <ActionForm action=choose attr:class="stack" attr:novalidate=true>
             <FormAlert error=err/>
@@ -57,6 +58,27 @@ fn StepOne(
                 <a href="/">"Skip for now"</a>
             </div>
         </ActionForm>
+    }
+}
+
+/// A new clinician is told, here as on the home page, that their verification waits for an admin.
+#[component]
+fn ClinicianWaiting() -> impl IntoView {
+    use crate::auth::types::{ClinicianStatus, MemberKind};
+    let session = expect_context::<crate::session::Session>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                session.user.await.ok().flatten().filter(|u| {
+                    u.kind == MemberKind::Clinician
+                        && matches!(u.clinician_status, ClinicianStatus::Pending | ClinicianStatus::None)
+                }).map(|_| view! {
+                    <p class="alert alert-info" role="status">
+                        "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
+                    </p>
+                })
+            })}
+        </Transition>
     }
 }
 

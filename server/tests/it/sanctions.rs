@@ -230,7 +230,6 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
         ("follow/community", vec![("slug", "ms"), ("follow", "yes")]),
         ("follow/tag", vec![("tag", "fatigue"), ("follow", "yes")]),
         ("saved/page", vec![("kind", "provider"), ("slug", "x")]),
-        ("saved/page_note", vec![("id", "1"), ("note", "x")]),
         ("welcome/conditions", vec![("communities[]", "ms")]),
         (
             "report/profile",

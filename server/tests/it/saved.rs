@@ -328,8 +328,12 @@ async fn members_save_articles_and_clinics(app: TestApp) {
     let id = refs[0]["id"].as_i64().expect("id");
     app.call_as(
         &ann,
-        "saved/page_note",
-        &[("id", &id.to_string()), ("note", "Call on Monday.")],
+        "saved/note",
+        &[
+            ("id", &id.to_string()),
+            ("note", "Call on Monday."),
+            ("kind", "page"),
+        ],
     )
     .await
     .ok();
@@ -340,8 +344,8 @@ async fn members_save_articles_and_clinics(app: TestApp) {
     assert_eq!(
         app.call_as(
             &other,
-            "saved/page_note",
-            &[("id", &id.to_string()), ("note", "x")]
+            "saved/note",
+            &[("id", &id.to_string()), ("note", "x"), ("kind", "page")]
         )
         .await
         .error(),
