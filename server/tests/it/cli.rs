@@ -51,7 +51,7 @@ async fn seed_and_admin(backend: Backend) {
             "SELECT CAST(COUNT(*) AS BIGINT) FROM replies WHERE parent_id IS NOT NULL"
         )
         .await
-            >= 20,
+            >= 12,
         "few nested replies"
     );
     assert!(
