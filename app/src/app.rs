@@ -232,6 +232,7 @@ fn Header() -> impl IntoView {
                 <details class="account-menu">
                     <summary class="me">
                         <span class="visually-hidden">"Logged in as "</span>
+                        <crate::pictures::pages::Avatar handle=u.handle.clone() avatar=u.avatar/>
                         "@"{u.handle.clone()}
                     </summary>
                     <ul class="menu" on:click=close_menu>

@@ -24,6 +24,7 @@ pub mod messages;
 pub mod notifications;
 pub mod operator;
 pub mod pages;
+pub mod pictures;
 pub mod posts;
 pub mod privacy;
 pub mod profiles;

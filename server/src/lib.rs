@@ -134,6 +134,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         // at the same address (GET) is the Leptos route.
         .route("/mail/stop/{token}", axum::routing::post(mail_stop))
         .route("/export/{id}", get(data_export))
+        .route("/img/{id}", get(picture))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -165,6 +166,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     };
     counted
         .layer(middleware::from_fn(private_answers))
+        .layer(middleware::from_fn(multipart_needs_boundary))
         .layer(middleware::from_fn(vouch_for_form_errors))
         .layer(middleware::from_fn_with_state(render, retry_stalled_render))
         .layer(middleware::from_fn_with_state(
@@ -206,23 +208,60 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         )
 }
 
+/// Server functions that read a multipart form (the picture upload). Leptos' multipart decoder
+/// panics on a body without a boundary; such a request is the client's error, answered as the
+/// other server functions answer one (`BadRequest`, 400) before it gets there.
+const MULTIPART_FUNCTIONS: [&str; 1] = ["/api/pictures/upload"];
+
+pub async fn multipart_needs_boundary(req: Request, next: Next) -> Response {
+    if MULTIPART_FUNCTIONS.contains(&req.uri().path()) {
+        let ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.starts_with("multipart/form-data")
+                    && v.split(';').any(|p| {
+                        p.trim()
+                            .strip_prefix("boundary=")
+                            .is_some_and(|b| !b.trim_matches('"').is_empty())
+                    })
+            });
+        if !ok {
+            let body = serde_json::to_string(&app::error::AppError::BadRequest)
+                .unwrap_or_else(|_| "\"BadRequest\"".to_string());
+            return (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Server functions and pages for a logged-in member carry personal data: no shared cache (a
 /// proxy, the browser's back-forward store on a shared computer) may keep them. A server
 /// function's error travels as JSON; when Leptos answers one with 500 that is the client's
 /// fault (arguments it could not read: `AppError::BadRequest`), the status says so.
 pub async fn private_answers(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let member = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| {
-            c.trim()
-                .strip_prefix("hc_session=")
-                .is_some_and(|v| !v.is_empty())
-        });
+    // A picture says itself who may cache it (`picture`).
+    let picture = req.uri().path().starts_with("/img/");
+    let member = !picture
+        && req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|c| {
+                c.trim()
+                    .strip_prefix("hc_session=")
+                    .is_some_and(|v| !v.is_empty())
+            });
     let mut res = next.run(req).await;
     if api || member {
         res.headers_mut().insert(
@@ -753,6 +792,63 @@ pub fn spawn_export_job(state: AppState) {
 /// `/export/<id>`: a member's data export, downloadable only by them while it lasts. A visitor
 /// who is not logged in is sent to log in and back; someone else's, an unfinished or an expired
 /// export is 404, all alike.
+/// `/img/<id>`: a stored picture, through the posts' visibility rule for images in posts. An id
+/// never changes its bytes, so a browser revalidates with `If-None-Match` and gets 304; public
+/// pictures may be kept by shared caches for a day, a post's image seen by a member only by that
+/// member's browser.
+async fn picture(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let not_found = || (StatusCode::NOT_FOUND, "No such picture.").into_response();
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let viewer = match app::state::cookie(&parts, app::auth::api::session::COOKIE) {
+        Some(token) => app::auth::repo::user_by_session(&state.db, &token)
+            .await
+            .ok()
+            .flatten()
+            .map(|u| (u.id, u.is_admin)),
+        None => None,
+    };
+    let served = match app::pictures::repo::fetch(&state.db, id, viewer).await {
+        Ok(s) => s,
+        Err(app::error::AppError::NotFound) => return not_found(),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a picture failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Please try again.").into_response();
+        }
+    };
+    let etag = format!("\"img-{id}\"");
+    let cache = if served.public {
+        "public, max-age=86400"
+    } else {
+        "private, max-age=3600"
+    };
+    let fresh = parts
+        .headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let headers = [
+        (header::CONTENT_TYPE, served.content_type),
+        (header::CACHE_CONTROL, cache.to_string()),
+        (header::ETAG, etag),
+        // Only ever an image: nothing in it runs, even opened on its own.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox".to_string(),
+        ),
+    ];
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (StatusCode::OK, headers, served.bytes).into_response()
+}
+
 async fn data_export(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,

@@ -351,7 +351,7 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
 }
 
 const USER_COLUMNS: &str =
-    "u.id, u.handle, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
+    "u.id, u.handle, u.avatar_id, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
                             u.is_admin, u.is_editor, u.theme, u.text_size, u.country, u.unread_notifications, u.unread_messages, \
                             u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason, \
                             CASE WHEN u.is_admin = 1 OR u.is_moderator = 1 OR EXISTS (SELECT 1 FROM community_members cm \
@@ -385,6 +385,7 @@ fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError>
         suspension_reason: r.try_get("suspension_reason")?,
         mod_queue: (r.try_get::<i64, _>("moderates")? != 0).then_some(0),
         is_sponsor: r.try_get::<i64, _>("sponsors")? != 0,
+        avatar: r.try_get("avatar_id")?,
     })
 }
 

@@ -220,6 +220,9 @@ pub fn specialty_title(key: &str) -> String {
 pub struct CurrentUser {
     pub id: i64,
     pub handle: String,
+    /// Their avatar picture (the header shows it); `None`: their initials.
+    #[serde(default)]
+    pub avatar: Option<i64>,
     pub kind: MemberKind,
     pub clinician_status: ClinicianStatus,
     pub specialty: Option<String>,

@@ -5,6 +5,10 @@ use super::types::*;
 use crate::communities::api::list_communities;
 use crate::communities::types::COLOURS;
 use crate::error::AppError;
+use crate::pictures::pages::{
+    upload_failed, AddPicture, PictureRow, PictureUpload, RemovePictureButton,
+};
+use crate::pictures::types::PER_PROVIDER;
 use crate::saved::pages::SavePageButton;
 use crate::saved::types::RefKind;
 use crate::session::Session;
@@ -183,7 +187,10 @@ pub fn ProviderCardView(p: ProviderCard) -> impl IntoView {
     });
     view! {
         <li class="card provider-card">
-            <CommunityIcon name=p.name.clone() colour=p.colour.clone()/>
+            {match p.logo {
+                Some(id) => view! { <img class="card-logo" src=crate::pictures::types::src(id) alt="" width="40" height="40" loading="lazy"/> }.into_any(),
+                None => view! { <CommunityIcon name=p.name.clone() colour=p.colour.clone()/> }.into_any(),
+            }}
             <div>
                 <h3 class="provider-name"><a href=format!("/directory/{}", p.slug)>{p.name.clone()}</a></h3>
                 <p class="muted small">
@@ -681,7 +688,10 @@ fn ProviderView(
     view! {
         <Title text=c.name.clone()/>
         <header class="community-head">
-            <CommunityIcon name=c.name.clone() colour=c.colour.clone()/>
+            {match c.logo {
+                Some(id) => view! { <img class="provider-logo" src=crate::pictures::types::src(id) alt="" width="64" height="64"/> }.into_any(),
+                None => view! { <CommunityIcon name=c.name.clone() colour=c.colour.clone()/> }.into_any(),
+            }}
             <div>
                 <h1>{c.name.clone()}</h1>
                 <p class="muted">{kind_label(c.kind)}{(!c.city.is_empty()).then(|| format!(" · {}", c.city))}</p>
@@ -696,6 +706,21 @@ fn ProviderView(
             </div>
         </header>
         {(!d.description.is_empty()).then(|| view! { <p class="lead">{d.description.clone()}</p> })}
+        <PictureRow pictures=d.photos.clone() removable=d.viewer.is_staff/>
+        {d.viewer.is_staff.then(|| {
+            let slug = c.slug.clone();
+            let open = upload_failed("logo", &slug) || upload_failed("photo", &slug);
+            view! {
+                <details class="panel add-picture" open=open>
+                    <summary>"Logo and photos"</summary>
+                    <p class="hint">"A logo is shown beside the name here and in the directory; photos of the premises or the team under the description. Anyone can see them: no patients, please."</p>
+                    <PictureUpload target="logo" id=slug.clone() label="Logo" needs_alt=false
+                        button=if c.logo.is_some() { "Replace logo" } else { "Upload logo" }/>
+                    {c.logo.map(|id| view! { <RemovePictureButton id=id/> })}
+                    <AddPicture target="photo" id=slug count=d.photos.len() limit=PER_PROVIDER as usize/>
+                </details>
+            }
+        })}
         <div class="community-grid">
             <div>
                 <section class="panel" aria-labelledby="ratings-h">

@@ -9,7 +9,7 @@ use sqlx::Row;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-const CARD_COLUMNS: &str = "p.id, p.slug, p.kind, p.name, p.city, p.specialties, p.accepting, p.colour, \
+const CARD_COLUMNS: &str = "p.id, p.slug, p.kind, p.name, p.logo_id, p.city, p.specialties, p.accepting, p.colour, \
     p.lat, p.lon, p.rating_count, p.rating_avg_x100, p.stars_1, p.stars_2, p.stars_3, p.stars_4, p.stars_5, \
     p.explains_avg_x100, p.listens_avg_x100, p.premises_avg_x100, p.wait_avg_minutes";
 
@@ -45,6 +45,7 @@ pub(super) fn padded(keys: &[String]) -> String {
 fn card(r: &AnyRow) -> Result<ProviderCard, sqlx::Error> {
     Ok(ProviderCard {
         slug: r.try_get("slug")?,
+        logo: r.try_get("logo_id")?,
         kind: ProviderKind::parse(&r.try_get::<String, _>("kind")?),
         name: r.try_get("name")?,
         city: r.try_get("city")?,
@@ -74,7 +75,7 @@ fn card(r: &AnyRow) -> Result<ProviderCard, sqlx::Error> {
 }
 
 /// A provider's id and kind by slug.
-pub(super) async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind), AppError> {
+pub(crate) async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind), AppError> {
     let r = sqlx::query("SELECT id, kind FROM providers WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&db.pool)
@@ -104,7 +105,7 @@ pub(super) async fn staff_role(
 }
 
 /// Staff of the provider, or an admin (for editing the public profile, which the change log records).
-pub(super) async fn require_staff(
+pub(crate) async fn require_staff(
     db: &Db,
     provider_id: i64,
     user: &CurrentUser,
@@ -798,6 +799,7 @@ pub async fn detail(
             None => Vec::new(),
         },
         saved: None,
+        photos: crate::pictures::repo::of_provider(db, id).await?,
     })
 }
 

@@ -90,6 +90,9 @@ pub fn stars_text(x100: i64) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderCard {
     pub slug: String,
+    /// The provider's logo picture; `None`: its initial on its colour.
+    #[serde(default)]
+    pub logo: Option<i64>,
     pub kind: ProviderKind,
     pub name: String,
     pub city: String,
@@ -218,6 +221,9 @@ pub struct ProviderDetail {
     /// Whether the viewer saved it (`None` for visitors).
     #[serde(default)]
     pub saved: Option<bool>,
+    /// Photos of the premises or team, with their descriptions (up to six).
+    #[serde(default)]
+    pub photos: Vec<crate::pictures::types::Picture>,
 }
 
 /// A directory search as the form sends it (all text, so a bad value comes back as a field error).

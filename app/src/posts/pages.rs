@@ -11,6 +11,8 @@ use crate::error::AppError;
 use crate::follows::api::FollowThread;
 use crate::follows::pages::FollowThreadControl;
 use crate::follows::types::search_link;
+use crate::pictures::pages::{AddPicture, Avatar, PictureRow};
+use crate::pictures::types::PER_POST;
 use crate::safety::pages::{CrisisPanel, CrisisWatch, RemoveForm, RemovedNote, ReportForm};
 use crate::saved::api::ToggleSaved;
 use crate::session::Session;
@@ -46,12 +48,14 @@ pub fn AuthorLink(author: Option<Author>) -> impl IntoView {
         }
         // The group's moderators: who it is, and that others do not see it.
         Some(a) if a.anonymous => view! {
+            <Avatar handle=a.handle.clone() avatar=a.avatar/>
             <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>
             " " <span class="badge">"posted anonymously: only moderators see the name"</span>
         }
         .into_any(),
         Some(a) if a.former => view! { <span class="muted">"a former member"</span> }.into_any(),
         Some(a) => view! {
+            <Avatar handle=a.handle.clone() avatar=a.avatar/>
             <a href=format!("/u/{}", a.handle)>"@"{a.handle.clone()}</a>
             {a.badge.map(|b| view! { " " <span class="badge badge-verified">"✓ "{b}</span> })}
         }
@@ -762,6 +766,10 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 <RemovedNote action=a.restore post_id=id reply_id=None reason=why can_restore=p.can_moderate/>
             })}
             {body}
+            {(!p.locked && !p.deleted).then(|| view! { <PictureRow pictures=p.pictures.clone() removable=p.mine/> })}
+            {(p.mine && !p.deleted && !editing_post()).then(|| view! {
+                <AddPicture target="post" id=id.to_string() count=p.pictures.len() limit=PER_POST as usize/>
+            })}
             {(!post.tags.is_empty()).then(|| view! {
                 <ul class="tags" aria-label="Tags">
                     {post.tags.iter().map(|t| view! { <li class="tag"><a href=search_link(t)>{t.clone()}</a></li> }).collect_view()}
@@ -929,6 +937,10 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                             </header>
                             {removed_note}
                             {body}
+                            <PictureRow pictures=r.pictures.clone() removable=r.mine/>
+                            {(r.mine && !r.deleted).then(|| view! {
+                                <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
+                            })}
                             {(!r.cites.is_empty()).then(|| view! {
                                 <div class="citations">
                                     {r.cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())

@@ -30,7 +30,7 @@ pub(crate) const SUMMARY: &str =
     "p.id, p.kind, p.visibility, p.title, p.excerpt, p.tags, p.reply_count, \
     p.answer_count, p.vote_count, p.accepted_reply_id, p.clinician_answered, p.created_at, \
     p.last_activity_at, p.pinned_at, CAST(LENGTH(p.body_md) AS BIGINT) AS body_len, c.slug AS community_slug, c.name AS community_name, \
-    g.slug AS group_slug, g.name AS group_name, u.handle, p.anonymous, \
+    g.slug AS group_slug, g.name AS group_name, u.handle, u.avatar_id, p.anonymous, \
     u.kind AS author_kind, u.clinician_status, u.specialty, \
     CASE WHEN p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_group_members fm \
       WHERE fm.group_id = p.group_id AND fm.user_id = p.author_id AND fm.status = 'active') \
@@ -118,6 +118,7 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
             former: true,
             erased: false,
             anonymous: false,
+            avatar: None,
         });
     }
     let handle: String = r.try_get("handle")?;
@@ -129,6 +130,7 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
             former: false,
             erased: true,
             anonymous: false,
+            avatar: None,
         });
     }
     let kind: String = r.try_get("author_kind")?;
@@ -140,6 +142,8 @@ fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
         former: false,
         erased: false,
         anonymous: false,
+        // Queries that list authors select `u.avatar_id`; one that does not shows initials.
+        avatar: r.try_get::<Option<i64>, _>("avatar_id").ok().flatten(),
     })
 }
 
@@ -151,6 +155,7 @@ fn anonymous_author() -> Author {
         former: false,
         erased: false,
         anonymous: true,
+        avatar: None,
     }
 }
 
@@ -522,7 +527,7 @@ pub async fn community_pinned(
 pub const THREAD_SQL: &str =
     "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, r.held_at, \
      r.awaiting_approval, r.removed_at, r.removed_reason, \
-     r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.kind AS author_kind, \
+     r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.avatar_id, u.kind AS author_kind, \
      u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted, \
      CASE WHEN EXISTS (SELECT 1 FROM posts pp WHERE pp.id = r.post_id AND pp.group_id IS NOT NULL \
        AND NOT EXISTS (SELECT 1 FROM support_group_members fm WHERE fm.group_id = pp.group_id \
@@ -644,6 +649,8 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
                 Ok(StoredReply {
                     view: ReplyView {
                         id: reply_id,
+                        // Filled in below, for the replies whose words are shown.
+                        pictures: Vec::new(),
                         parent_id,
                         depth: 0,
                         in_reply_to: None,
@@ -700,6 +707,24 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
             .collect::<Result<Vec<_>, _>>()?;
         layout_thread(stored, question)
     };
+    // Pictures go with the words: none for a post or reply whose words are not shown.
+    let mut replies = replies;
+    let mut pictures = Vec::new();
+    if !(locked || deleted || removed_hidden) {
+        for (reply, picture) in crate::pictures::repo::of_post(db, id).await? {
+            match reply {
+                None => pictures.push(picture),
+                Some(r) => {
+                    if let Some(view) = replies
+                        .iter_mut()
+                        .find(|v| v.id == r && !v.body_html.is_empty())
+                    {
+                        view.pictures.push(picture);
+                    }
+                }
+            }
+        }
+    }
     if locked {
         post.tags.clear();
     }
@@ -716,6 +741,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
         )
     };
     Ok(PostPage {
+        pictures,
         locked,
         deleted,
         body_html: if locked || deleted || removed_hidden {
@@ -1264,6 +1290,8 @@ pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // And the pictures, of the post and of every reply in it.
+    crate::pictures::repo::delete_where(&mut tx, "post_id = $1", id).await?;
     count_post(&mut tx, f.community, f.group.map(|g| g.id), -1).await?;
     let told = notify::repo::forget_post(&mut tx, id).await?;
     tx.commit().await?;
@@ -1676,6 +1704,7 @@ pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, A
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    crate::pictures::repo::delete_where(&mut tx, "reply_id = $1", id).await?;
     sqlx::query(
         "UPDATE posts SET accepted_reply_id = NULL WHERE id = $1 AND accepted_reply_id = $2",
     )

@@ -182,6 +182,9 @@ pub struct Author {
     /// the group's moderators, who get the handle with this flag still set.
     #[serde(default)]
     pub anonymous: bool,
+    /// Their avatar picture (`/img/<id>`); `None`: their initials. Never for "a member".
+    #[serde(default)]
+    pub avatar: Option<i64>,
 }
 
 /// A post's edit history (`/p/<id>/history`).
@@ -249,6 +252,9 @@ pub struct FeedPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplyView {
     pub id: i64,
+    /// Its pictures (up to four), when its words are shown.
+    #[serde(default)]
+    pub pictures: Vec<crate::pictures::types::Picture>,
     pub parent_id: Option<i64>,
     /// Indentation level, capped at [`MAX_DEPTH`].
     pub depth: i64,
@@ -287,6 +293,9 @@ pub struct ReplyView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostPage {
     pub post: PostSummary,
+    /// The post's own pictures (up to four), when its words are shown.
+    #[serde(default)]
+    pub pictures: Vec<crate::pictures::types::Picture>,
     pub locked: bool,
     pub deleted: bool,
     pub body_html: Option<String>,
@@ -597,7 +606,9 @@ mod tests {
                     former: false,
                     erased: false,
                     anonymous: false,
+                    avatar: None,
                 }),
+                pictures: Vec::new(),
                 body_html: String::new(),
                 body_md: None,
                 deleted: false,

@@ -146,6 +146,12 @@ const KINDS: &[(&str, &str, &str)] = &[
          WHERE f.user_id = $1 ORDER BY f.id",
     ),
     (
+        "pictures.json",
+        "Your picture and the pictures you added to posts and replies (the files are in pictures/)",
+        "SELECT id, kind, post_id, reply_id, alt, content_type, width, height, created_at FROM images \
+         WHERE owner_id = $1 AND kind IN ('avatar', 'post') ORDER BY id",
+    ),
+    (
         "active_days.json",
         "Days you were active (kept 30 days, for the count of members active)",
         "SELECT day FROM member_days WHERE user_id = $1 ORDER BY day",
@@ -327,6 +333,21 @@ pub async fn build(db: &Db, user: i64) -> Result<Vec<u8>, AppError> {
     for (file, _, rows) in &parts {
         let json = serde_json::to_vec_pretty(rows).map_err(|_| AppError::Internal)?;
         files.push((file.to_string(), json));
+    }
+    let pictures = sqlx::query(
+        "SELECT id, content_type, bytes FROM images WHERE owner_id = $1 AND kind IN ('avatar', 'post') ORDER BY id",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    for r in &pictures {
+        let id: i64 = r.try_get("id")?;
+        let ext = if r.try_get::<String, _>("content_type")? == "image/png" {
+            "png"
+        } else {
+            "jpg"
+        };
+        files.push((format!("pictures/{id}.{ext}"), r.try_get("bytes")?));
     }
     zip(&files).map_err(|_| AppError::Internal)
 }

@@ -258,6 +258,17 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
             .execute(&mut **t)
             .await?;
     }
+    // Their avatar always; the pictures in what they wrote with the words.
+    crate::pictures::repo::delete_where(
+        t,
+        if keep_words {
+            "owner_id = $1 AND kind = 'avatar'"
+        } else {
+            "owner_id = $1 AND kind IN ('avatar', 'post')"
+        },
+        user,
+    )
+    .await?;
     // The crisis check's record quotes the phrase it matched in their text.
     exec(t, "DELETE FROM safety_flags WHERE author_id = $1", user).await?;
     exec(

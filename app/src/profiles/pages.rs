@@ -7,6 +7,7 @@ use super::types::{MySettings, TEXT_SIZES, THEMES};
 use crate::auth::api::{ChangeEmail, ChangePassword, ResendVerification};
 use crate::auth::pages::SpecialtySelect;
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
+use crate::pictures::pages::{Avatar, PictureUpload, RemovePictureButton};
 use crate::posts::pages::ProfileActivity;
 use crate::privacy::pages::YourDataPanel;
 use crate::session::Session;
@@ -47,9 +48,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <Title text=title.clone()/>
                             <article class="panel profile">
                                 <header class="profile-head">
-                                    <div class="avatar" aria-hidden="true">
-                                        {p.handle.chars().next().map(|c| c.to_ascii_uppercase().to_string())}
-                                    </div>
+                                    <Avatar handle=p.handle.clone() avatar=p.avatar size=64/>
                                     <div>
                                         <h1>{heading}</h1>
                                         {handle_line.map(|h| view! { <p class="muted">{h}</p> })}
@@ -135,6 +134,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <h1>"Settings"</h1>
                         <div class="settings-grid">
                             <ProfileForm s=s.clone() echo=echo action=update/>
+                            <PicturePanel handle=s.handle.clone() avatar=s.avatar/>
                             <PasswordForm action=password/>
                             {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
                             <AccountPanel s=s.clone() echo=email_echo change=change_email resend=resend/>
@@ -350,6 +350,30 @@ fn VerificationForm(s: MySettings, action: ServerAction<RequestVerification>) ->
                     <button type="submit" class="button primary">"Send for verification"</button>
                 </ActionForm>
             })}
+        </section>
+    }
+}
+
+/// "Your picture": the avatar shown beside everything the member writes (their initials until
+/// they upload one), with upload and remove.
+#[component]
+fn PicturePanel(handle: String, avatar: Option<i64>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="picture-h" id="picture">
+            <h2 id="picture-h">"Your picture"</h2>
+            <div class="profile-head">
+                <Avatar handle=handle avatar=avatar size=64/>
+                <p class="hint">
+                    {if avatar.is_some() {
+                        "Shown beside your name on everything you write. Anyone can see it, so choose a picture you are happy to share."
+                    } else {
+                        "Until you upload a picture, your initials are shown beside your name. Anyone can see your picture, so choose one you are happy to share."
+                    }}
+                </p>
+            </div>
+            <PictureUpload target="avatar" id="me" label="Choose a picture" needs_alt=false
+                button=if avatar.is_some() { "Replace picture" } else { "Upload picture" }/>
+            {avatar.map(|id| view! { <RemovePictureButton id=id/> })}
         </section>
     }
 }

@@ -14,7 +14,7 @@ pub async fn public_profile(
     viewer: Option<i64>,
 ) -> Result<Option<PublicProfile>, AppError> {
     let row = sqlx::query(
-        "SELECT handle, display_name, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
+        "SELECT handle, avatar_id, display_name, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
          FROM users WHERE handle = $1 AND erased_at IS NULL AND (consent_withdrawn_at IS NULL OR id = $2)",
     )
     .bind(handle.trim().trim_start_matches('@').to_lowercase())
@@ -28,6 +28,7 @@ pub async fn public_profile(
     let specialty: Option<String> = r.try_get("specialty")?;
     Ok(Some(PublicProfile {
         handle: r.try_get("handle")?,
+        avatar: r.try_get("avatar_id")?,
         display_name: r.try_get("display_name")?,
         role_label: role_label(
             kind,
@@ -45,7 +46,7 @@ pub async fn public_profile(
 
 pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
     let r = sqlx::query(
-        "SELECT handle, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, country, show_role, clinician_status, specialty, \
+        "SELECT handle, avatar_id, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, country, show_role, clinician_status, specialty, \
            (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
             AND v.reason <> 'superseded' ORDER BY v.id DESC LIMIT 1) AS rejection_reason \
          FROM users WHERE id = $1",
@@ -63,6 +64,7 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     };
     Ok(MySettings {
         handle: r.try_get("handle")?,
+        avatar: r.try_get("avatar_id")?,
         display_name: r.try_get("display_name")?,
         email,
         email_verified: verified,

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicProfile {
     pub handle: String,
+    /// Their avatar picture; `None`: their initials.
+    #[serde(default)]
+    pub avatar: Option<i64>,
     /// The member's name in any spelling, if they gave one (empty otherwise).
     pub display_name: String,
     /// "Patient", "Verified neurologist", …; `None` when the member hides it.
@@ -43,6 +46,9 @@ pub fn role_label(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MySettings {
     pub handle: String,
+    /// The member's avatar picture, if they uploaded one.
+    #[serde(default)]
+    pub avatar: Option<i64>,
     pub display_name: String,
     /// The address in use: the proved one, or for a new account the one waiting for its link.
     pub email: String,

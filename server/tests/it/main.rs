@@ -21,6 +21,7 @@ mod messages;
 mod notifications;
 mod operations;
 mod operator;
+mod pictures;
 mod posts;
 mod privacy;
 mod render_watch;

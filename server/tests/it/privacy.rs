@@ -189,6 +189,10 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     let olga = member(&app, "other_olga").await;
     let cleo = member(&app, "canary_cleo").await;
     let cleo_id = id_of(&app, "canary_cleo").await;
+    // Her picture goes with her (checked after the erasure).
+    crate::pictures::upload(&app, &cleo, "avatar", "me", "", &crate::pictures::tiny_png())
+        .await
+        .ok();
     // A clinic Cleo rates and writes to.
     let owner = member(&app, "owner_oz").await;
     drop(owner);
@@ -388,6 +392,14 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     assert!(!holders(&app, "canary_cleo").await.is_empty());
 
     assert_eq!(run_erasure(&app, "canary_cleo").await, 1);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM images WHERE owner_id = {cleo_id}")
+        )
+        .await,
+        0
+    );
 
     for needle in ["canary_cleo", "canary_cleo@example.org", CANARY] {
         let left = holders(&app, needle).await;
@@ -753,17 +765,14 @@ fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
         let name = String::from_utf8(bytes[i + 30..i + 30 + name_len].to_vec()).expect("name");
         let start = i + 30 + name_len + extra;
         assert_eq!(method, 8, "deflated");
-        let mut text = String::new();
+        let mut raw = Vec::new();
         flate2::read::DeflateDecoder::new(&bytes[start..start + packed])
-            .read_to_string(&mut text)
+            .read_to_end(&mut raw)
             .expect("inflate");
-        assert_eq!(text.len(), size, "{name}: size");
-        assert_eq!(
-            crc32fast::hash(text.as_bytes()) as usize,
-            crc,
-            "{name}: checksum"
-        );
-        files.push((name, text));
+        assert_eq!(raw.len(), size, "{name}: size");
+        assert_eq!(crc32fast::hash(&raw) as usize, crc, "{name}: checksum");
+        // Pictures are binary: their text here is only for `contains` checks.
+        files.push((name, String::from_utf8_lossy(&raw).into_owned()));
         i = start + packed;
     }
     assert_eq!(
@@ -782,6 +791,12 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     member(&app, "owner_oz").await;
     north_clinic(&app, &admin).await;
     let mine = post(&app, &ana, "Ana asks about relapses", "ana-post-text").await;
+    let picture =
+        crate::pictures::upload(&app, &ana, "avatar", "me", "", &crate::pictures::tiny_png())
+            .await
+            .ok()
+            .as_i64()
+            .expect("picture id");
     let bens = post(&app, &ben, "Ben asks", "ben-post-text").await;
     reply(&app, &ana, bens, "ana-reply-text").await;
     reply(&app, &ben, mine, "ben-reply-text").await;
@@ -902,6 +917,11 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     assert_eq!(json("consents.json").len(), 1);
     assert!(file("posts.json").contains("ana-post-text"));
     assert!(file("saved.json").contains("Ben asks"));
+    assert_eq!(json("pictures.json")[0]["id"].as_i64(), Some(picture));
+    assert!(
+        file(&format!("pictures/{picture}.jpg")).starts_with('\u{FFFD}'),
+        "a JPEG file"
+    );
     assert!(
         file("active_days.json").contains(&app::counting::day_of(app::db::now_ms()).to_string()),
         "today's activity is not in the export"

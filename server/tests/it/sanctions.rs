@@ -231,6 +231,7 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
         ("follow/tag", vec![("tag", "fatigue"), ("follow", "yes")]),
         ("saved/page", vec![("kind", "provider"), ("slug", "x")]),
         ("welcome/conditions", vec![("communities[]", "ms")]),
+        ("pictures/remove", vec![("id", "1")]),
         (
             "report/profile",
             vec![("handle", "pal_pat"), ("reason", "spam"), ("note", "")],
@@ -270,6 +271,14 @@ async fn a_suspension_holds_on_every_write_path(app: TestApp) {
             "{endpoint} must refuse a suspended member"
         );
     }
+    // The picture upload is a multipart form.
+    assert_eq!(
+        crate::pictures::upload(&app, &sam, "avatar", "me", "", &crate::pictures::tiny_png())
+            .await
+            .error(),
+        AppError::Suspended,
+        "pictures/upload must refuse a suspended member"
+    );
     // Nothing was written: the post and reply are as they were, no new post, no vote.
     let n: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM posts WHERE title IN ('During it', 'Changed title')",
