@@ -24,8 +24,9 @@ BENCH_POSTS ?= 10000,1000000
 # on 2026-12-04 after issue 12's queue (profiles, watched words, edit tags, anonymous posts, the
 # helplines by country), the edit history and Saved. 1,503,779 (+35 KB) after following
 # (/following, the thread and community controls), saving articles and clinics, the e-mail choice
-# per kind and /welcome.
-FIRST_LOAD_BUDGET ?= 1534000
+# per kind and /welcome. 1,537,906 (+31 KB) after pictures (the avatar, picture row and upload
+# forms, and server_fn's multipart client code).
+FIRST_LOAD_BUDGET ?= 1566000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)
