@@ -45,6 +45,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // The public address, for the canonical and Open Graph links the browser renders
+                // too (`seo::pages::site_url`).
+                <meta name="hc-site" content=crate::seo::pages::site_url()/>
                 <link rel="stylesheet" href=format!("/{}/healthcommunity.css", options.site_pkg_dir)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -99,7 +102,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title formatter=title_text/>
-        <Meta name="description" content="A calm, private community for people living with a long-term condition, their carers and clinicians."/>
         <Meta name="referrer" content="same-origin"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>

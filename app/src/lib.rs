@@ -31,6 +31,7 @@ pub mod profiles;
 pub mod safety;
 pub mod saved;
 pub mod search;
+pub mod seo;
 pub mod session;
 pub mod slug;
 pub mod sponsor;

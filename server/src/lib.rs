@@ -135,6 +135,11 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .route("/mail/stop/{token}", axum::routing::post(mail_stop))
         .route("/export/{id}", get(data_export))
         .route("/img/{id}", get(picture))
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(sitemap_index))
+        .route("/sitemap/{file}", get(sitemap_file))
+        .route("/c/{slug}/feed.atom", get(community_feed))
+        .route("/library/feed.atom", get(library_feed))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -792,6 +797,94 @@ pub fn spawn_export_job(state: AppState) {
 /// `/export/<id>`: a member's data export, downloadable only by them while it lasts. A visitor
 /// who is not logged in is sent to log in and back; someone else's, an unfinished or an expired
 /// export is 404, all alike.
+/// A text answer for crawlers and feed readers: kept an hour by any cache.
+fn public_text(
+    content_type: &'static str,
+    result: Result<String, app::error::AppError>,
+) -> Response {
+    match result {
+        Ok(body) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(app::error::AppError::NotFound) => {
+            (StatusCode::NOT_FOUND, "Not found.").into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "a sitemap or feed failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "Please try again.").into_response()
+        }
+    }
+}
+
+fn site_base(state: &AppState) -> String {
+    state.settings.public_url.trim_end_matches('/').to_string()
+}
+
+/// `/robots.txt`, naming the sitemap at the site's public address.
+async fn robots(State(state): State<AppState>) -> Response {
+    public_text(
+        "text/plain; charset=utf-8",
+        Ok(app::seo::repo::robots(&site_base(&state))),
+    )
+}
+
+/// `/sitemap.xml`: the index of the sitemap files.
+async fn sitemap_index(State(state): State<AppState>) -> Response {
+    let base = site_base(&state);
+    public_text(
+        "application/xml; charset=utf-8",
+        app::seo::repo::sitemap_index(&state.db, &base).await,
+    )
+}
+
+/// `/sitemap/pages.xml` and `/sitemap/posts-<n>.xml`.
+async fn sitemap_file(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let base = site_base(&state);
+    let result = if file == "pages.xml" {
+        app::seo::repo::sitemap_pages(&state.db, &base).await
+    } else {
+        match file
+            .strip_prefix("posts-")
+            .and_then(|f| f.strip_suffix(".xml"))
+            .and_then(|n| n.parse::<i64>().ok())
+        {
+            Some(n) => app::seo::repo::sitemap_posts(&state.db, &base, n).await,
+            None => Err(app::error::AppError::NotFound),
+        }
+    };
+    public_text("application/xml; charset=utf-8", result)
+}
+
+/// `/c/<slug>/feed.atom`: a community's newest public posts.
+async fn community_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Response {
+    let base = site_base(&state);
+    public_text(
+        "application/atom+xml; charset=utf-8",
+        app::seo::repo::community_feed(&state.db, &base, &slug).await,
+    )
+}
+
+/// `/library/feed.atom`: the newest library articles.
+async fn library_feed(State(state): State<AppState>) -> Response {
+    let base = site_base(&state);
+    public_text(
+        "application/atom+xml; charset=utf-8",
+        app::seo::repo::library_feed(&state.db, &base).await,
+    )
+}
+
 /// `/img/<id>`: a stored picture, through the posts' visibility rule for images in posts. An id
 /// never changes its bytes, so a browser revalidates with `If-None-Match` and gets 304; public
 /// pictures may be kept by shared caches for a day, a post's image seen by a member only by that

@@ -35,6 +35,9 @@ pub fn CommunitiesPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_communities());
     view! {
         <Title text="Communities"/>
+        <crate::seo::pages::PageMeta title="Communities"
+            description="Communities for people living with a long-term condition, their carers and clinicians: ask, answer, discuss and find support groups."
+            path="/c"/>
         <h1>"Communities"</h1>
         <p class="lead">"Each community is about one condition. Join the ones that matter to you."</p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -208,8 +211,25 @@ fn CommunityHead(
         .into_any(),
     };
     let meta = counts(&c);
+    let seo_meta = {
+        let base = crate::seo::pages::site_url();
+        let ld = vec![crate::seo::jsonld::breadcrumbs(
+            &base,
+            &[
+                ("Communities".to_string(), "/c".to_string()),
+                (c.name.clone(), format!("/c/{}", c.slug)),
+            ],
+        )];
+        view! {
+            <crate::seo::pages::PageMeta title=c.name.clone() description=c.description.clone()
+                path=format!("/c/{}", c.slug) json_ld=ld/>
+            <leptos_meta::Link rel="alternate" type_="application/atom+xml"
+                title=format!("New posts in {}", c.name) href=format!("/c/{}/feed.atom", c.slug)/>
+        }
+    };
     view! {
         <Title text=c.name.clone()/>
+        {seo_meta}
         <header class="community-head">
             <CommunityIcon name=c.name.clone() colour=c.colour.clone()/>
             <div>

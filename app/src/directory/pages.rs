@@ -291,6 +291,9 @@ pub fn DirectoryPage() -> impl IntoView {
     let locate_status = RwSignal::new(String::new());
     view! {
         <Title text="Find care"/>
+        <crate::seo::pages::PageMeta title="Find care"
+            description="Find clinics and doctors for your condition near you, with ratings from patients who saw them."
+            path="/directory"/>
         <h1>"Find doctors, specialists and clinics"</h1>
         <p class="lead">"Search by specialty, condition, language and place. "
             <strong>"No paid ranking:"</strong>" sponsorship never changes the order."</p>
@@ -685,8 +688,40 @@ fn ProviderView(
         "Works at"
     };
     let changes = d.changes.clone();
+    let seo_meta = {
+        use crate::seo::jsonld;
+        let base = crate::seo::pages::site_url();
+        let mut words = vec![kind_label(c.kind).to_string()];
+        if !c.specialties.is_empty() {
+            words.push(c.specialties.join(", "));
+        }
+        if !c.city.is_empty() {
+            words.push(format!("in {}", c.city));
+        }
+        let lead = words.join(" · ");
+        let description = if d.description.is_empty() {
+            lead
+        } else {
+            format!("{lead}. {}", d.description)
+        };
+        let ld = vec![
+            jsonld::provider(&base, &d, &c.specialties),
+            jsonld::breadcrumbs(
+                &base,
+                &[
+                    ("Find care".to_string(), "/directory".to_string()),
+                    (c.name.clone(), format!("/directory/{}", c.slug)),
+                ],
+            ),
+        ];
+        view! {
+            <crate::seo::pages::PageMeta title=c.name.clone() description=description
+                path=format!("/directory/{}", c.slug) json_ld=ld/>
+        }
+    };
     view! {
         <Title text=c.name.clone()/>
+        {seo_meta}
         <header class="community-head">
             {match c.logo {
                 Some(id) => view! { <img class="provider-logo" src=crate::pictures::types::src(id) alt="" width="64" height="64"/> }.into_any(),

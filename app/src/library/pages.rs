@@ -32,6 +32,9 @@ pub fn LibraryPage() -> impl IntoView {
     let communities = Resource::new(|| (), |_| list_communities());
     view! {
         <Title text="Health library"/>
+        <crate::seo::pages::PageMeta title="Health library"
+            description="Plain-language articles on living with a long-term condition, each reviewed by a clinician, with the date of its last review."
+            path="/library"/>
         <div class="section-head">
             <h1>"Health library"</h1>
             <Transition fallback=|| ()>
@@ -116,8 +119,28 @@ pub fn ArticlePage() -> impl IntoView {
 #[component]
 fn ArticleView(a: ArticleView) -> impl IntoView {
     let overdue = a.stamp.overdue;
+    let seo_meta = {
+        use crate::seo::jsonld;
+        let base = crate::seo::pages::site_url();
+        let ld = vec![
+            jsonld::medical_web_page(&base, &a),
+            jsonld::breadcrumbs(
+                &base,
+                &[
+                    ("Health library".to_string(), "/library".to_string()),
+                    (a.community_name.clone(), format!("/c/{}", a.community_slug)),
+                    (a.title.clone(), format!("/library/{}", a.slug)),
+                ],
+            ),
+        ];
+        view! {
+            <crate::seo::pages::PageMeta title=a.title.clone() description=a.summary.clone()
+                path=format!("/library/{}", a.slug) kind="article" json_ld=ld/>
+        }
+    };
     view! {
         <Title text=a.title.clone()/>
+        {seo_meta}
         <p class="crumbs"><a href="/library">"Health library"</a> " · " <a href=format!("/c/{}", a.community_slug)>{a.community_name.clone()}</a></p>
         <article class="article" aria-labelledby="article-title">
             <header class="panel article-head">

@@ -12,6 +12,8 @@ pub fn HomePage() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
         <Title text=""/>
+        <crate::seo::pages::PageMeta title="HealthCommunity"
+            description=crate::seo::pages::SITE_DESCRIPTION path="/"/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.user.await.ok().flatten() {

@@ -664,6 +664,41 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     });
     let logged_in = p.is_member.is_some();
     let title = post.title.clone();
+    // Search engines and link previews: only for what anyone may read (a members-only or closed
+    // group's post, or one not shown in full, says nothing of itself here).
+    let public_post = post.visibility == Visibility::Public
+        && !p.locked
+        && !p.closed_group
+        && !p.deleted
+        && !p.removed
+        && !p.held
+        && !p.awaiting_approval;
+    let seo_meta = public_post.then(|| {
+        use crate::seo::jsonld;
+        let base = crate::seo::pages::site_url();
+        let text = jsonld::plain_text(p.body_html.as_deref().unwrap_or_default(), 400);
+        let description = if text.is_empty() {
+            post.title.clone()
+        } else {
+            jsonld::first_sentence(&text)
+        };
+        let mut ld = vec![jsonld::breadcrumbs(
+            &base,
+            &[
+                ("HealthCommunity".to_string(), "/".to_string()),
+                (
+                    post.community_name.clone(),
+                    format!("/c/{}", post.community_slug),
+                ),
+                (post.title.clone(), format!("/p/{id}")),
+            ],
+        )];
+        ld.extend(jsonld::qa_page(&base, &p));
+        view! {
+            <crate::seo::pages::PageMeta title=post.title.clone() description=description
+                path=format!("/p/{id}") kind="article" json_ld=ld/>
+        }
+    });
     let heading = if question {
         plural(post.answer_count, "answer", "answers")
     } else {
@@ -719,6 +754,7 @@ fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         {(post.visibility == Visibility::Members).then(|| view! { <Meta name="robots" content="noindex"/> })}
+        {seo_meta}
         <p class="crumbs">
             <a href=format!("/c/{}", post.community_slug)>{post.community_name.clone()}</a>
             {post.group.clone().map(|(slug, name)| view! { " › " <a href=format!("/g/{slug}")>{name}</a> })}

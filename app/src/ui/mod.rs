@@ -130,6 +130,38 @@ where
     }
 }
 
+/// `2026-11-26` from Unix milliseconds (UTC), as ISO 8601 and schema.org write dates.
+pub fn iso_date(ms: i64) -> String {
+    let (year, month, day) = civil(ms);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// `2026-11-26T18:05:00Z` from Unix milliseconds.
+pub fn iso_datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        iso_date(ms),
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+/// (year, month 1–12, day) of Unix milliseconds, UTC (Howard Hinnant's civil-from-days).
+fn civil(ms: i64) -> (i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 /// "26 November 2026" from Unix milliseconds (UTC).
 pub fn format_date(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);

@@ -31,6 +31,7 @@ mod saved;
 mod scale_seed;
 mod search;
 mod security;
+mod seo;
 mod sponsor;
 mod sponsored;
 mod trust;

@@ -190,9 +190,16 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     let cleo = member(&app, "canary_cleo").await;
     let cleo_id = id_of(&app, "canary_cleo").await;
     // Her picture goes with her (checked after the erasure).
-    crate::pictures::upload(&app, &cleo, "avatar", "me", "", &crate::pictures::tiny_png())
-        .await
-        .ok();
+    crate::pictures::upload(
+        &app,
+        &cleo,
+        "avatar",
+        "me",
+        "",
+        &crate::pictures::tiny_png(),
+    )
+    .await
+    .ok();
     // A clinic Cleo rates and writes to.
     let owner = member(&app, "owner_oz").await;
     drop(owner);

@@ -50,6 +50,50 @@ pub fn test_args() -> ServeArgs {
 }
 
 /// A fresh database URL for this test, or `None` when PostgreSQL is not configured (outside CI).
+/// Whether test process `pid` (from a test database's name, `hct_<pid>_…`) has ended.
+fn ended(name: &str) -> bool {
+    name.strip_prefix("hct_")
+        .and_then(|rest| rest.split(['_', '.']).next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| {
+            pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        })
+}
+
+/// Removes the databases earlier test runs left behind (their processes have ended): a machine
+/// that runs the suite every day would otherwise keep every test's database for ever.
+async fn sweep_ended_runs(admin: Option<&Db>) {
+    static SQLITE: std::sync::Once = std::sync::Once::new();
+    SQLITE.call_once(|| {
+        if let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) {
+            for entry in dir.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("hct_") && ended(&name) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    });
+    static POSTGRES: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    if let Some(admin) = admin {
+        POSTGRES
+            .get_or_init(|| async {
+                let names: Vec<String> = sqlx::query_scalar(
+                    "SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'hct\\_%'",
+                )
+                .fetch_all(&admin.pool)
+                .await
+                .unwrap_or_default();
+                for name in names.into_iter().filter(|n| ended(n)) {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                        .execute(&admin.pool)
+                        .await;
+                }
+            })
+            .await;
+    }
+}
+
 pub async fn fresh_database(backend: Backend) -> Option<String> {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let nanos = std::time::SystemTime::now()
@@ -59,6 +103,7 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
     let name = format!("hct_{}_{}_{}", std::process::id(), n, nanos);
     match backend {
         Backend::Sqlite => {
+            sweep_ended_runs(None).await;
             let path = std::env::temp_dir().join(format!("{name}.db"));
             Some(format!("sqlite://{}", path.display()))
         }
@@ -73,6 +118,7 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
             let admin = Db::connect(&admin_url)
                 .await
                 .expect("connect to PostgreSQL");
+            sweep_ended_runs(Some(&admin)).await;
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&admin.pool)
                 .await
