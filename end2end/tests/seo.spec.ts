@@ -1,5 +1,6 @@
 // Search engines and link previews: a shared question's page carries Open Graph tags and a QAPage in valid JSON-LD, a library article a MedicalWebPage with its review, and the sitemap and feeds answer.
 import { test, expect, Page } from "@playwright/test";
+import { hydrated } from "./helpers";
 
 async function jsonLd(page: Page): Promise<any[]> {
   const blocks = await page.locator('script[type="application/ld+json"]').allTextContents();
@@ -57,4 +58,22 @@ test("a library article is a medically reviewed MedicalWebPage; sitemap and feed
   const feed = await request.get("/c/multiple-sclerosis/feed.atom");
   expect(feed.headers()["content-type"]).toContain("application/atom+xml");
   expect(await feed.text()).toContain("<entry>");
+});
+
+test("the tags hydrate without errors and follow client-side navigation", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  expect(await page.locator('head meta[name="description"]').count()).toBe(1);
+  // A click is a client-side navigation: the question's tags replace the community's.
+  await page.getByRole("link", { name: "Does fatigue get better after a relapse?" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Does fatigue get better after a relapse?" })).toBeVisible();
+  await expect(page.locator('head meta[property="og:title"]')).toHaveAttribute("content", "Does fatigue get better after a relapse?");
+  expect(await page.locator('head meta[name="description"]').count()).toBe(1);
+  expect(await page.locator('head link[rel="canonical"]').count()).toBe(1);
+  expect(errors).toEqual([]);
 });

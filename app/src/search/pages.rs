@@ -137,8 +137,22 @@ pub fn SearchPage() -> impl IntoView {
                                         "No results for “" {from} "”. Showing results for “" <strong>{r.words.join(" ")}</strong> "”."
                                     </p>
                                 })}
-                                {(total == 0).then(|| view! {
+                                {(total == 0 && r.places.is_empty()).then(|| view! {
                                     <p class="muted empty" role="status">"Nothing found. Try other words, or ask the community."</p>
+                                })}
+                                {(!r.places.is_empty()).then(|| view! {
+                                    <section aria-labelledby="places-h">
+                                        <h2 id="places-h">"Communities and groups"</h2>
+                                        <ul class="plain-list search-places">
+                                            {r.places.clone().into_iter().map(|p| view! {
+                                                <li class="card">
+                                                    <p class="post-kicker small">{p.kind.clone()}</p>
+                                                    <h3 class="post-title"><a href=p.href.clone()>{p.name.clone()}</a></h3>
+                                                    <p class="small">{crate::seo::jsonld::clip(&p.description, 200)}</p>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
                                 })}
                                 {(!r.articles.is_empty()).then(|| view! {
                                     <section aria-labelledby="articles-h">

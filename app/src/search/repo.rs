@@ -221,6 +221,7 @@ async fn run(
         posts: Vec::new(),
         articles: Vec::new(),
         providers: Vec::new(),
+        places: Vec::new(),
         post_count: 0,
         article_count: 0,
         provider_count: 0,
@@ -307,8 +308,52 @@ async fn run(
             }
         }
     }
+    if tab == Tab::All && page == 1 && filters.community.is_none() {
+        results.places = places(db, words).await?;
+    }
     results.has_more &= page < MAX_PAGES;
     Ok(results)
+}
+
+/// Communities and listed support groups whose name or description holds every word: few
+/// enough (communities at most 500, groups read 2,000 at most) to match in memory. A hidden group
+/// is never named; a private one is (its page says how to ask to join, its posts stay closed).
+async fn places(db: &Db, words: &[String]) -> Result<Vec<PlaceHit>, AppError> {
+    let mut out = Vec::new();
+    for c in crate::communities::repo::list(db).await? {
+        let text = format!("{} {} {}", c.name, c.slug, c.description).to_lowercase();
+        if holds_all(&text, words) {
+            out.push(PlaceHit {
+                href: format!("/c/{}", c.slug),
+                name: c.name,
+                kind: "Community".into(),
+                description: c.description,
+            });
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT g.slug, g.name, g.description, c.name AS community_name FROM support_groups g \
+         JOIN communities c ON c.id = g.community_id WHERE g.kind IN ('open', 'private') \
+         ORDER BY g.member_count DESC, g.id LIMIT 2000",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for r in &rows {
+        let (name, description): (String, String) = (r.try_get("name")?, r.try_get("description")?);
+        if holds_all(&format!("{name} {description}").to_lowercase(), words) {
+            out.push(PlaceHit {
+                href: format!("/g/{}", r.try_get::<String, _>("slug")?),
+                name,
+                kind: format!(
+                    "Support group in {}",
+                    r.try_get::<String, _>("community_name")?
+                ),
+                description,
+            });
+        }
+    }
+    out.truncate(6);
+    Ok(out)
 }
 
 /// Words the spelling fallback may correct to: common terms, tags and community names.
@@ -356,6 +401,7 @@ pub async fn search(
                 posts: Vec::new(),
                 articles: Vec::new(),
                 providers: Vec::new(),
+                places: Vec::new(),
                 post_count: 0,
                 article_count: 0,
                 provider_count: 0,
@@ -365,7 +411,9 @@ pub async fn search(
         }
     };
     let results = run(db, viewer, &words, tab, filters, page).await?;
-    if results.post_count + results.article_count + results.provider_count > 0 {
+    if results.post_count + results.article_count + results.provider_count > 0
+        || !results.places.is_empty()
+    {
         return Ok(results);
     }
     if let Some(fixed) = correct(&words, &vocabulary(db).await?) {

@@ -58,6 +58,22 @@ pub struct ArticleHit {
     pub snippet: Vec<Segment>,
 }
 
+/// A community or a support group whose name or description holds every word searched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceHit {
+    /// `/c/<slug>` or `/g/<slug>`.
+    pub href: String,
+    pub name: String,
+    /// "Community", or "Support group in Multiple Sclerosis".
+    pub kind: String,
+    pub description: String,
+}
+
+/// Whether every word is in `text` (already lower-case), the last one also as a word's start.
+pub fn holds_all(text: &str, words: &[String]) -> bool {
+    !words.is_empty() && words.iter().all(|w| text.contains(w.as_str()))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     /// The words searched for (after cleaning and any correction).
@@ -69,6 +85,9 @@ pub struct SearchResults {
     pub posts: Vec<PostHit>,
     pub articles: Vec<ArticleHit>,
     pub providers: Vec<crate::directory::types::ProviderCard>,
+    /// Communities and (open or private, never hidden) support groups, on the first page of "All".
+    #[serde(default)]
+    pub places: Vec<PlaceHit>,
     pub post_count: i64,
     pub article_count: i64,
     pub provider_count: i64,

@@ -5,6 +5,7 @@ use reqwest::Client;
 use serde_json::Value;
 
 both_backends!(
+    communities_and_listed_groups_are_results,
     title_matches_first_and_the_index_follows_every_write,
     members_only_posts_are_found_only_by_those_who_may_read_them,
     hostile_queries_never_fail,
@@ -306,4 +307,55 @@ async fn published_articles_are_found_with_highlights(app: TestApp) {
         serde_json::json!([]),
         "the articles tab shows articles only"
     );
+}
+
+async fn communities_and_listed_groups_are_results(app: TestApp) {
+    app.admin_with_community().await;
+    let gmod = member(&app, "gmod", true).await;
+    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'gmod')")
+        .execute(&app.db.pool)
+        .await
+        .expect("community moderator");
+    for (name, kind) in [
+        ("Newly diagnosed with MS", "open"),
+        ("Parents newly diagnosed", "private"),
+        ("Secret newly diagnosed circle", "hidden"),
+    ] {
+        app.call_as(
+            &gmod,
+            "group/create",
+            &[
+                ("community", "ms"),
+                ("name", name),
+                ("description", "For the first year after the diagnosis."),
+                ("kind", kind),
+                ("question", "What brings you here?"),
+            ],
+        )
+        .await
+        .ok();
+    }
+    let visitor = new_client();
+    // A community by name, though no post mentions it.
+    let r = search(&app, &visitor, "multiple sclerosis").await;
+    let places = r["places"].as_array().cloned().unwrap_or_default();
+    assert_eq!(places.len(), 1, "{r}");
+    assert_eq!(places[0]["href"], "/c/ms");
+    assert_eq!(places[0]["kind"], "Community");
+    // Groups by name: the open and the private one, never the hidden one.
+    let r = search(&app, &visitor, "newly diagnosed").await;
+    let names: Vec<&str> = r["places"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|x| x["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(names.contains(&"Newly diagnosed with MS"), "{names:?}");
+    assert!(names.contains(&"Parents newly diagnosed"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("Secret")),
+        "a hidden group was named: {names:?}"
+    );
+    // The search page shows them.
+    let (_, html) = app.get("/search?q=multiple+sclerosis").await;
+    assert!(html.contains("Communities and groups") && html.contains("href=\"/c/ms\""));
+    assert!(!html.contains("Nothing found"));
 }
