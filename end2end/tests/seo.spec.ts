@@ -1,4 +1,4 @@
-// Search engines and link previews: a shared question's page carries Open Graph tags and a QAPage in valid JSON-LD, a library article a MedicalWebPage with its review, and the sitemap and feeds answer.
+// Found by those who need it: a shared question carries Open Graph tags and a QAPage in valid JSON-LD, a library article a MedicalWebPage with its review, the tags hydrate and follow navigation, the sitemap and feeds answer, and a search for "multiple sclerosis" finds the community and an article.
 import { test, expect, Page } from "@playwright/test";
 import { hydrated } from "./helpers";
 
@@ -76,4 +76,16 @@ test("the tags hydrate without errors and follow client-side navigation", async 
   expect(await page.locator('head meta[name="description"]').count()).toBe(1);
   expect(await page.locator('head link[rel="canonical"]').count()).toBe(1);
   expect(errors).toEqual([]);
+});
+
+test("a visitor searches “multiple sclerosis”, sees the community, and opens an article", async ({ page }) => {
+  await page.goto("/search?q=multiple+sclerosis");
+  const places = page.getByRole("region", { name: "Communities and groups" });
+  await expect(places.getByRole("link", { name: "Multiple Sclerosis" })).toBeVisible();
+  // The demo's articles say "MS": the abbreviation is found for the full name.
+  const articles = page.getByRole("region", { name: "Library articles" });
+  await expect(articles.getByRole("link").first()).toBeVisible();
+  await articles.getByRole("link").first().click();
+  await expect(page.locator("article.article h1")).toBeVisible();
+  expect(page.url()).toContain("/library/");
 });

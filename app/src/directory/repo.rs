@@ -993,18 +993,24 @@ pub async fn top_for_community(db: &Db, community: &str) -> Result<Vec<ProviderC
 }
 
 /// The WHERE clause and binds for providers matching every word (name, city, specialty, description).
-fn matching_where(words: &[String]) -> (String, Vec<Bind>) {
+/// Each slot of the search (a word, or a synonym group's alternatives) must be in the name,
+/// city, specialties or description.
+fn matching_where(slots: &[Vec<Vec<String>>]) -> (String, Vec<Bind>) {
     let mut sql = String::from(" WHERE 1 = 1");
     let mut binds = Vec::new();
-    for w in words.iter().take(8) {
-        binds.push(Bind::Text(format!(
-            "%{}%",
-            w.to_lowercase().replace(['%', '_', '\\'], "")
-        )));
-        let n = binds.len();
-        sql += &format!(
-            " AND (lower(p.name) LIKE ${n} OR p.city_key LIKE ${n} OR p.specialties LIKE ${n} OR lower(p.description) LIKE ${n})"
-        );
+    for slot in slots.iter().take(8) {
+        let mut alternatives = Vec::new();
+        for alt in slot.iter().take(8) {
+            binds.push(Bind::Text(format!(
+                "%{}%",
+                alt.join(" ").to_lowercase().replace(['%', '_', '\\'], "")
+            )));
+            let n = binds.len();
+            alternatives.push(format!(
+                "lower(p.name) LIKE ${n} OR p.city_key LIKE ${n} OR p.specialties LIKE ${n} OR lower(p.description) LIKE ${n}"
+            ));
+        }
+        sql += &format!(" AND ({})", alternatives.join(" OR "));
     }
     (sql, binds)
 }
@@ -1012,7 +1018,7 @@ fn matching_where(words: &[String]) -> (String, Vec<Bind>) {
 /// Providers matching the search words, best rated first (the search page's providers tab).
 pub async fn matching(
     db: &Db,
-    words: &[String],
+    words: &[Vec<Vec<String>>],
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ProviderCard>, AppError> {
@@ -1032,7 +1038,11 @@ pub async fn matching(
 }
 
 /// How many providers match (stopping at `cap`).
-pub async fn count_matching(db: &Db, words: &[String], cap: i64) -> Result<i64, AppError> {
+pub async fn count_matching(
+    db: &Db,
+    words: &[Vec<Vec<String>>],
+    cap: i64,
+) -> Result<i64, AppError> {
     let (filter, mut binds) = matching_where(words);
     binds.push(Bind::Int(cap));
     let sql = format!(

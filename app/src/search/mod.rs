@@ -4,4 +4,6 @@ pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod synonyms;
 pub mod types;

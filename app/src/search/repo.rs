@@ -1,5 +1,6 @@
 //! Server-only search: one visibility-filtered query per result kind on SQLite FTS5 or PostgreSQL tsvector, bounded pages, spelling fallback.
 
+use super::synonyms::Slot;
 use super::types::*;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
@@ -17,37 +18,39 @@ pub struct Filters {
     pub answered: Option<bool>,
 }
 
-/// The full-text condition and ranking for each backend. `$1` is always the query string.
-fn fts_query(backend: Backend, words: &[String]) -> String {
-    let last = words.len().saturating_sub(1);
-    match backend {
-        // Each word is letters and digits only (see `clean_query`), quoted as a phrase; the
-        // last one also matches as a prefix.
-        Backend::Sqlite => words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("\"{w}\"*")
-                } else {
-                    format!("\"{w}\"")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        Backend::Postgres => words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("{w}:*")
-                } else {
-                    w.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" & "),
-    }
+/// The full-text query for each backend, from the query's slots (`synonyms::expand`): each slot
+/// must match, by any of its alternatives; a phrase's words must stand together. Every word is
+/// letters and digits only (see `clean_query`), quoted; the last word, when it was not expanded,
+/// also matches as a prefix.
+fn fts_query(backend: Backend, slots: &[Slot]) -> String {
+    let last = slots.len().saturating_sub(1);
+    let parts: Vec<String> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let prefix = i == last && slot.len() == 1 && slot[0].len() == 1;
+            let (alts, or): (Vec<String>, &str) = match backend {
+                Backend::Sqlite => (
+                    slot.iter()
+                        .map(|alt| format!("\"{}\"", alt.join(" ")))
+                        .collect(),
+                    " OR ",
+                ),
+                Backend::Postgres => (slot.iter().map(|alt| alt.join(" <-> ")).collect(), " | "),
+            };
+            match (prefix, backend) {
+                (true, Backend::Sqlite) => format!("{}*", alts[0]),
+                (true, Backend::Postgres) => format!("{}:*", alts[0]),
+                _ if alts.len() == 1 => alts[0].clone(),
+                _ => format!("({})", alts.join(or)),
+            }
+        })
+        .collect();
+    // FTS5 joins phrases by juxtaposition, but a parenthesised group needs its AND spelled out.
+    parts.join(match backend {
+        Backend::Sqlite => " AND ",
+        Backend::Postgres => " & ",
+    })
 }
 
 /// `Params` whose `$1` is reserved for the query string (bound first, as text).
@@ -211,7 +214,10 @@ async fn run(
     page: usize,
 ) -> Result<SearchResults, AppError> {
     let backend = db.backend;
-    let query = fts_query(backend, words);
+    // Abbreviations and synonyms ("ms" ↔ "multiple sclerosis") widen each word to its group.
+    let slots = super::synonyms::expand(words);
+    let query = fts_query(backend, &slots);
+    let marked = super::synonyms::all_words(&slots);
     let community = community_id(db, filters.community.as_deref()).await?;
     let offset = ((page - 1) * PER_PAGE) as i64;
     let mut results = SearchResults {
@@ -245,14 +251,14 @@ async fn run(
             .try_get("n")?;
     }
     // Providers are public: no visibility rule; the directory has thousands, not millions.
-    results.provider_count = crate::directory::repo::count_matching(db, words, COUNT_CAP).await?;
+    results.provider_count = crate::directory::repo::count_matching(db, &slots, COUNT_CAP).await?;
     if tab == Tab::Providers || (tab == Tab::All && page == 1) {
         let (limit, off) = if tab == Tab::All {
             (3, 0)
         } else {
             (PER_PAGE as i64 + 1, offset)
         };
-        let mut found = crate::directory::repo::matching(db, words, limit, off).await?;
+        let mut found = crate::directory::repo::matching(db, &slots, limit, off).await?;
         if tab == Tab::Providers {
             results.has_more = found.len() > PER_PAGE;
         }
@@ -273,7 +279,7 @@ async fn run(
             let body: String = r.try_get("body_md")?;
             results.posts.push(PostHit {
                 post: summary(r, true)?,
-                snippet: highlight(&plain_text(&body, 3000), words, 30),
+                snippet: highlight(&plain_text(&body, 3000), &marked, 30),
             });
         }
         results.has_more = rows.len() > PER_PAGE;
@@ -298,7 +304,7 @@ async fn run(
                     reviewer: r.try_get("reviewer")?,
                     snippet: highlight(
                         &format!("{summary_text} {}", plain_text(&body, 3000)),
-                        words,
+                        &marked,
                         30,
                     ),
                 });

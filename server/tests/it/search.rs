@@ -5,6 +5,7 @@ use reqwest::Client;
 use serde_json::Value;
 
 both_backends!(
+    abbreviations_and_spellings_find_each_other,
     communities_and_listed_groups_are_results,
     title_matches_first_and_the_index_follows_every_write,
     members_only_posts_are_found_only_by_those_who_may_read_them,
@@ -358,4 +359,87 @@ async fn communities_and_listed_groups_are_results(app: TestApp) {
     let (_, html) = app.get("/search?q=multiple+sclerosis").await;
     assert!(html.contains("Communities and groups") && html.contains("href=\"/c/ms\""));
     assert!(!html.contains("Nothing found"));
+}
+
+async fn abbreviations_and_spellings_find_each_other(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let a = member(&app, "syn_writer", true).await;
+    let visitor = new_client();
+    let long = post(
+        &app,
+        &a,
+        "Ten years in",
+        "Living with multiple sclerosis for ten years now.",
+        "public",
+    )
+    .await;
+    let short = post(
+        &app,
+        &a,
+        "New to MS",
+        "Diagnosed with MS last spring.",
+        "public",
+    )
+    .await;
+    let cml = post(
+        &app,
+        &a,
+        "Starting a TKI",
+        "My CML numbers after three months.",
+        "public",
+    )
+    .await;
+    let uk = post(
+        &app,
+        &a,
+        "Check-up day",
+        "My leukaemia check-up went well.",
+        "public",
+    )
+    .await;
+    let apart = post(
+        &app,
+        &a,
+        "Sclerosis of the multiple kind",
+        "Words apart: multiple plans, no sclerosis here.",
+        "public",
+    )
+    .await;
+    // The abbreviation finds the full name and the full name the abbreviation.
+    for q in ["ms", "multiple sclerosis"] {
+        let ids = post_ids(&search(&app, &visitor, q).await);
+        assert!(ids.contains(&long) && ids.contains(&short), "{q}: {ids:?}");
+        // A phrase is a phrase: its words far apart do not make it.
+        assert!(!ids.contains(&apart), "{q}: {ids:?}");
+    }
+    let ids = post_ids(&search(&app, &visitor, "chronic myeloid leukemia").await);
+    assert!(ids.contains(&cml), "{ids:?}");
+    // UK and US spellings.
+    let ids = post_ids(&search(&app, &visitor, "leukemia").await);
+    assert!(ids.contains(&uk), "{ids:?}");
+    // The matching words are marked in the snippet whichever spelling was typed.
+    let r = search(&app, &visitor, "leukemia").await;
+    assert!(r.to_string().contains("leukaemia"), "{r}");
+    // A neurologist is found among clinics tagged Neurology.
+    app.call_as(
+        &admin,
+        "directory/create_clinic",
+        &[
+            ("name", "Riverside Clinic"),
+            ("slug", "riverside"),
+            ("city", "Leeds"),
+            ("lat", ""),
+            ("lon", ""),
+            ("owner", "root_admin"),
+        ],
+    )
+    .await
+    .ok();
+    sqlx::query("UPDATE providers SET specialties = 'neurology' WHERE slug = 'riverside'")
+        .execute(&app.db.pool)
+        .await
+        .expect("specialty");
+    let r = search(&app, &visitor, "neurologist").await;
+    assert_eq!(r["provider_count"].as_i64(), Some(1), "{r}");
+    assert_eq!(r["providers"][0]["slug"], "riverside");
 }
