@@ -164,17 +164,7 @@ fn civil(ms: i64) -> (i64, i64, i64) {
 
 /// "26 November 2026" from Unix milliseconds (UTC).
 pub fn format_date(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil(ms);
     const MONTHS: [&str; 12] = [
         "January",
         "February",
@@ -292,13 +282,18 @@ pub fn textarea_text(text: impl Into<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_date, format_datetime};
+    use super::{format_date, format_datetime, iso_date, iso_datetime};
 
     #[test]
     fn dates() {
         assert_eq!(format_date(0), "1 January 1970");
         assert_eq!(format_date(1_795_651_200_000), "26 November 2026");
         assert_eq!(format_date(951_782_400_000), "29 February 2000");
+        assert_eq!(iso_date(951_782_400_000), "2000-02-29");
+        assert_eq!(
+            iso_datetime(1_795_651_200_000 + 65_000),
+            "2026-11-26T00:01:05Z"
+        );
         assert_eq!(
             format_datetime(1_795_651_200_000 + 65_000),
             "26 November 2026, 00:01 UTC"

@@ -495,28 +495,7 @@ async fn clinic_logos_are_for_the_clinic_staff(app: TestApp) {
 
 async fn a_closed_groups_pictures_stay_in_the_group(app: TestApp) {
     let admin = app.admin_with_community().await;
-    let gmod = member(&app, "gmod").await;
-    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'gmod')")
-        .execute(&app.db.pool)
-        .await
-        .expect("community moderator");
-    let slug = app
-        .call_as(
-            &gmod,
-            "group/create",
-            &[
-                ("community", "ms"),
-                ("name", "Caregivers"),
-                ("description", "For the people who care for us."),
-                ("kind", "private"),
-                ("question", "Whom do you care for?"),
-            ],
-        )
-        .await
-        .ok()
-        .as_str()
-        .expect("group address")
-        .to_string();
+    let (gmod, slug) = app.private_group_by_gmod("Caregivers").await;
     let id = post(
         &app,
         &gmod,

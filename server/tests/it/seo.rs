@@ -70,28 +70,7 @@ async fn public_base(app: &TestApp) -> String {
 async fn sitemap_and_feeds_list_public_content_only(app: TestApp) {
     app.admin_with_community().await;
     let ann = member(&app, "seo_ann").await;
-    let gmod = member(&app, "gmod").await;
-    sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'gmod')")
-        .execute(&app.db.pool)
-        .await
-        .expect("community moderator");
-    let group = app
-        .call_as(
-            &gmod,
-            "group/create",
-            &[
-                ("community", "ms"),
-                ("name", "Caregivers"),
-                ("description", "For the people who care for us."),
-                ("kind", "private"),
-                ("question", "Whom do you care for?"),
-            ],
-        )
-        .await
-        .ok()
-        .as_str()
-        .expect("group")
-        .to_string();
+    let (gmod, group) = app.private_group_by_gmod("Caregivers").await;
     let titles = [
         "Cooling vests that work",
         "Walking aids & pride",

@@ -342,6 +342,38 @@ impl TestApp {
         admin
     }
 
+    /// Signs up `gmod`, a moderator of "ms", who starts a private support group `name`; returns
+    /// their client and the group's address.
+    pub async fn private_group_by_gmod(&self, name: &str) -> (Client, String) {
+        let gmod = new_client();
+        self.signup_as(&gmod, "gmod", "correct-horse-1").await.ok();
+        self.call_as(&gmod, "community/join", &[("slug", "ms")])
+            .await
+            .ok();
+        sqlx::query("UPDATE community_members SET is_moderator = 1 WHERE user_id = (SELECT id FROM users WHERE handle = 'gmod')")
+            .execute(&self.db.pool)
+            .await
+            .expect("community moderator");
+        let slug = self
+            .call_as(
+                &gmod,
+                "group/create",
+                &[
+                    ("community", "ms"),
+                    ("name", name),
+                    ("description", "For the people who care for us."),
+                    ("kind", "private"),
+                    ("question", "Whom do you care for?"),
+                ],
+            )
+            .await
+            .ok()
+            .as_str()
+            .expect("group address")
+            .to_string();
+        (gmod, slug)
+    }
+
     /// Makes `handle` an admin directly in the database.
     /// The secret of the newest link to `path` ("/verify/", "/reset/") mailed to `to`.
     pub async fn mail_link(&self, to: &str, path: &str) -> Option<String> {
