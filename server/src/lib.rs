@@ -13,6 +13,7 @@ pub mod demo_posts;
 pub mod demo_threads;
 pub mod demo_traffic;
 pub mod mailer;
+pub mod places;
 pub mod scale;
 pub mod seed;
 

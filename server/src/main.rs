@@ -1,4 +1,4 @@
-//! The `healthcommunity` command: serve (default), migrate, seed --demo / --scale, bench, create-admin.
+//! The `healthcommunity` command: serve (default), migrate, seed --demo / --scale, import-places, bench, create-admin.
 
 use clap::Parser;
 use healthcommunity::config::{Cli, Command, ServeArgs};
@@ -85,6 +85,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             seed::demo(&state).await
         }
         Some(Command::Bench(_) | Command::BenchStatic { .. } | Command::Precompress { .. }) => {
+            Ok(())
+        }
+        Some(Command::ImportPlaces { dir }) => {
+            let started = std::time::Instant::now();
+            let done = healthcommunity::places::import(&db, &dir, false).await?;
+            for (source, rows) in &done.loaded {
+                println!("Loaded {rows} places from {source}.");
+            }
+            if !done.unchanged.is_empty() {
+                println!("Already loaded: {}.", done.unchanged.join(", "));
+            }
+            println!("Places ready in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
         Some(Command::CreateAdmin { email, handle }) => {

@@ -268,6 +268,75 @@ fn use_query_map_snapshot() -> String {
         .collect()
 }
 
+/// The directory's address for a place (the search keeps no other filter: the place is what changed).
+fn place_href(label: &str) -> String {
+    format!("/directory?place={}", crate::ui::url_encode(label))
+}
+
+/// "Which Newport?": one link per place of that name.
+#[component]
+fn PlaceChoices(question: String, labels: Vec<String>) -> impl IntoView {
+    view! {
+        <section class="panel place-choices" aria-labelledby="choose-h">
+            <h2 id="choose-h">{question}</h2>
+            <ul>
+                {labels.into_iter().map(|l| view! { <li><a href=place_href(&l)>{l.clone()}</a></li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// A small map drawn on the server: the search radius around the centre and the results as
+/// numbered dots (the list's numbers), with a scale bar. No tiles, so no third party sees the search.
+#[component]
+fn ResultsMap(centre: (f64, f64), radius_km: f64, providers: Vec<ProviderCard>) -> impl IntoView {
+    use crate::places::types::project;
+    const SIZE: f64 = 240.0;
+    // The map shows the farthest result with a margin, at most the search radius.
+    let far = providers
+        .iter()
+        .filter_map(|p| p.distance_km)
+        .fold(0.0_f64, f64::max);
+    let span = (far * 1.15).clamp(1.0, radius_km.max(1.0));
+    let scale_km = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0]
+        .into_iter()
+        .rfind(|k| *k <= span / 2.0)
+        .unwrap_or(0.5);
+    let scale_px = scale_km * (SIZE / 2.0) / span;
+    let dots = providers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.position
+                .map(|pos| (i + 1, project(centre, span, SIZE, pos), p.name.clone()))
+        })
+        .filter(|(_, m, _)| (0.0..=SIZE).contains(&m.x) && (0.0..=SIZE).contains(&m.y))
+        .collect::<Vec<_>>();
+    let label = format!(
+        "Map of the {} results around the place searched, up to {span:.0} km away",
+        dots.len()
+    );
+    view! {
+        <figure class="results-map">
+            <svg viewBox=format!("0 0 {SIZE} {SIZE}") width="240" height="240" role="img" aria-label=label>
+                <rect width=SIZE height=SIZE class="map-bg"/>
+                <circle cx=SIZE / 2.0 cy=SIZE / 2.0 r=SIZE / 2.0 - 1.0 class="map-radius"/>
+                <path d=format!("M{} {}h12M{} {}v12", SIZE / 2.0 - 6.0, SIZE / 2.0, SIZE / 2.0, SIZE / 2.0 - 6.0) class="map-centre"/>
+                {dots.into_iter().map(|(n, m, name)| view! {
+                    <g class="map-dot">
+                        <title>{format!("{n}. {name}")}</title>
+                        <circle cx=format!("{:.1}", m.x) cy=format!("{:.1}", m.y) r="9"/>
+                        <text x=format!("{:.1}", m.x) y=format!("{:.1}", m.y + 4.0) text-anchor="middle">{n.to_string()}</text>
+                    </g>
+                }).collect_view()}
+                <path d=format!("M8 {}h{scale_px:.1}", SIZE - 10.0) class="map-scale"/>
+                <text x="8" y=SIZE - 14.0 class="map-scale-label">{format!("{scale_km} km")}</text>
+            </svg>
+            <figcaption class="muted small">"+ the place searched; numbers follow the list."</figcaption>
+        </figure>
+    }
+}
+
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
     let query = use_query_map();
@@ -400,14 +469,31 @@ pub fn DirectoryPage() -> impl IntoView {
                         </p>
                     </form>
                     {match results {
+                        Ok(r) if r.choose.is_some() => {
+                            let (question, labels) = r.choose.clone().unwrap_or_default();
+                            view! { <PlaceChoices question labels/> }.into_any()
+                        }
                         Ok(r) => {
                             let heading = match &r.place_label {
                                 Some(p) => format!("{} within {} km of {p}", plural(r.providers.len() as i64, "result", "results"), r.radius_km),
                                 None => plural(r.providers.len() as i64, "result", "results"),
                             };
+                            let note = r.place.as_ref().and_then(|p| p.note.clone());
+                            let others = r.place.as_ref().map(|p| p.others.clone()).unwrap_or_default();
+                            let map = r.place.as_ref().filter(|_| !r.providers.is_empty()).map(|p| view! {
+                                <ResultsMap centre=(p.lat, p.lon) radius_km=r.radius_km providers=r.providers.clone()/>
+                            });
                             view! {
                                 <section aria-labelledby="results-h">
                                     <h2 id="results-h" aria-live="polite">{heading}</h2>
+                                    {note.map(|n| view! { <p class="muted">{n}</p> })}
+                                    {(!others.is_empty()).then(|| view! {
+                                        <p class="small other-places">"Not the place you meant? "
+                                            {others.into_iter().map(|l| view! {
+                                                <a href=place_href(&l)>{l.clone()}</a>" "
+                                            }).collect_view()}
+                                        </p>
+                                    })}
                                     {r.truncated.then(|| view! { <p class="muted">{format!("Showing the first {RESULTS_MAX}. Narrow the search to see others.")}</p> })}
                                     {match query.condition.trim() {
                                         "" => view! { <SponsoredSlot placement=Placement::Directory/> }.into_any(),
@@ -417,9 +503,12 @@ pub fn DirectoryPage() -> impl IntoView {
                                         view! { <p class="muted">"Nothing matches. Try a wider radius or fewer filters."</p> }.into_any()
                                     } else {
                                         view! {
-                                            <ul class="provider-list">
-                                                {r.providers.into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
-                                            </ul>
+                                            <div class="results-with-map">
+                                                <ol class="provider-list">
+                                                    {r.providers.into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
+                                                </ol>
+                                                {map}
+                                            </div>
                                         }.into_any()
                                     }}
                                 </section>
@@ -960,8 +1049,8 @@ pub fn ProviderEditPage() -> impl IntoView {
                                 <div class="grid-2">
                                     <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
                                     <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
-                                    <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Decimal degrees, e.g. 52.5200" error=field_error(err, "lat")/>
-                                    <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. 13.4050" error=field_error(err, "lon")/>
+                                    <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when they change). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
+                                    <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
                                     <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
                                     <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
                                 </div>
@@ -1076,7 +1165,7 @@ pub fn NewClinicPage() -> impl IntoView {
                             <Field label="Name" name="name" value=v("name") error=field_error(err, "name")/>
                             <Field label="Address" name="slug" value=v("slug") hint="Lowercase letters, digits and hyphens; the page will be /directory/<address>." error=field_error(err, "slug")/>
                             <Field label="City" name="city" value=v("city") error=field_error(err, "city")/>
-                            <Field label="Latitude" name="lat" value=v("lat") error=field_error(err, "lat")/>
+                            <Field label="Latitude" name="lat" value=v("lat") hint="Optional: left empty, the clinic starts at its city; staff place it from the postal code." error=field_error(err, "lat")/>
                             <Field label="Longitude" name="lon" value=v("lon") error=field_error(err, "lon")/>
                             <Field label="Owner's handle" name="owner" value=v("owner") hint="The member who will manage the clinic's profile." error=field_error(err, "owner")/>
                             <button type="submit" class="button primary">"Create clinic"</button>

@@ -56,6 +56,7 @@ fn card(r: &AnyRow) -> Result<ProviderCard, sqlx::Error> {
         accepting: r.try_get::<i64, _>("accepting")? == 1,
         colour: r.try_get("colour")?,
         distance_km: None,
+        position: None,
         rating: RatingSummary {
             count: r.try_get("rating_count")?,
             avg_x100: r.try_get("rating_avg_x100")?,
@@ -172,12 +173,25 @@ pub struct NewClinic {
     pub owner: String,
 }
 
+/// A coordinate to four decimals (about 10 m), as staff would type it.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 /// An admin creates a clinic and makes a member its owner.
 pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Result<(), AppError> {
     let owner = user_id_by_handle(db, &c.owner)
         .await?
         .ok_or_else(|| AppError::field("owner", "No member has this handle."))?;
     let owner_id: i64 = owner.try_get("id")?;
+    // Without a position the clinic starts at its city's (staff refine it from the postal code).
+    let (lat, lon) = match c.lat.zip(c.lon) {
+        Some((lat, lon)) => (Some(lat), Some(lon)),
+        None => match crate::places::repo::locate(db, "", &c.city).await? {
+            Some(f) => (Some(round4(f.lat)), Some(round4(f.lon))),
+            None => (None, None),
+        },
+    };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query(
@@ -188,8 +202,8 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
     .bind(&c.name)
     .bind(&c.city)
     .bind(c.city.to_lowercase())
-    .bind(c.lat)
-    .bind(c.lon)
+    .bind(lat)
+    .bind(lon)
     .bind(now)
     .fetch_one(&mut *tx)
     .await
@@ -501,6 +515,27 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     let (id, _) = provider(db, slug).await?;
     require_staff(db, id, actor).await?;
+    let old = current_input(db, id).await?;
+    // Placed from the address when the position is left empty, or when the address changed and
+    // the position did not (staff adjust the pin by changing the numbers).
+    let moved = old.city != p.city || old.postal_code != p.postal_code;
+    let mut p = p.clone();
+    if p.lat.is_none() || (moved && p.lat == old.lat && p.lon == old.lon) {
+        match crate::places::repo::locate(db, &p.postal_code, &p.city).await? {
+            Some(found) => {
+                p.lat = Some(round4(found.lat));
+                p.lon = Some(round4(found.lon));
+            }
+            None if p.lat.is_none() && !(p.postal_code.is_empty() && p.city.is_empty()) => {
+                return Err(AppError::field(
+                    "postal_code",
+                    "We could not find this postal code or city. Check them, or enter the latitude and longitude.",
+                ));
+            }
+            None => {}
+        }
+    }
+    let p = &p;
     let mut community_ids = Vec::new();
     for c in &p.conditions {
         let r = sqlx::query("SELECT id FROM communities WHERE slug = $1")
@@ -512,7 +547,6 @@ pub async fn update_profile(
             })?;
         community_ids.push(r.try_get::<i64, _>("id")?);
     }
-    let old = current_input(db, id).await?;
     let mut changed = Vec::new();
     let fields: [(&str, bool); 13] = [
         ("name", old.name != p.name),
@@ -915,18 +949,39 @@ async fn resolve_place(db: &Db, place: &str) -> Result<Option<(f64, f64)>, AppEr
 }
 
 pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
+    use crate::places::{repo::Resolved, types::PlaceFound};
+    let mut place: Option<PlaceFound> = None;
     let (centre, place_label) = match (s.position, &s.place) {
         (Some(p), _) => (Some(p), Some("your location".to_string())),
-        (None, Some(place)) => match resolve_place(db, place).await? {
-            Some(c) => (Some(c), Some(place.clone())),
-            None => {
-                return Err(AppError::field(
-                    "place",
-                    format!(
-                        "We have no providers in “{place}” yet. Try a nearby city or postal code, or “Near me”."
-                    ),
-                ))
+        (None, Some(text)) => match crate::places::repo::resolve(db, text).await? {
+            Resolved::Found(found) => {
+                let label = found.label.clone();
+                let centre = (found.lat, found.lon);
+                place = Some(found);
+                (Some(centre), Some(label))
             }
+            Resolved::Choose { question, labels } => {
+                return Ok(DirectoryResults {
+                    providers: Vec::new(),
+                    place_label: None,
+                    place: None,
+                    choose: Some((question, labels)),
+                    radius_km: s.radius_km,
+                    truncated: false,
+                })
+            }
+            // Not in the gazetteer (or none is loaded): the cities and codes of the providers.
+            Resolved::NotFound => match resolve_place(db, text).await? {
+                Some(c) => (Some(c), Some(text.clone())),
+                None => {
+                    return Err(AppError::field(
+                        "place",
+                        format!(
+                            "We could not find a place called “{text}”. Try a city, a postal code (“SW1A 1AA”, “10115”), or “Near me”."
+                        ),
+                    ))
+                }
+            },
         },
         (None, None) => (None, None),
     };
@@ -947,6 +1002,7 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
                 continue;
             }
             c.distance_km = Some(d);
+            c.position = Some((plat, plon));
         }
         providers.push(c);
     }
@@ -973,6 +1029,8 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
     Ok(DirectoryResults {
         providers,
         place_label,
+        place,
+        choose: None,
         radius_km: s.radius_km,
         truncated,
     })

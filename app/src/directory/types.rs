@@ -100,6 +100,9 @@ pub struct ProviderCard {
     pub accepting: bool,
     pub colour: String,
     pub distance_km: Option<f64>,
+    /// Where it is, on a search around a place (for the results map).
+    #[serde(default)]
+    pub position: Option<(f64, f64)>,
     pub rating: RatingSummary,
 }
 
@@ -246,6 +249,13 @@ pub struct DirectoryResults {
     pub providers: Vec<ProviderCard>,
     /// The place searched around, in words ("Berlin", "your location").
     pub place_label: Option<String>,
+    /// Where that place is, how the query was read, and other places of the same name.
+    #[serde(default)]
+    pub place: Option<crate::places::types::PlaceFound>,
+    /// The query named several places equally: the question and the places to pick from
+    /// (no search was run).
+    #[serde(default)]
+    pub choose: Option<(String, Vec<String>)>,
     pub radius_km: f64,
     /// More matched than are shown.
     pub truncated: bool,

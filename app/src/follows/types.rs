@@ -63,17 +63,7 @@ pub fn parse_tag(raw: &str) -> Result<String, String> {
 
 /// The search for a tag (its letters and digits as they are, the rest escaped).
 pub fn search_link(tag: &str) -> String {
-    let q: String = tag
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("/search?q={q}")
+    format!("/search?q={}", crate::ui::url_encode(tag))
 }
 
 #[cfg(test)]

@@ -256,6 +256,19 @@ pub fn format_datetime(ms: i64) -> String {
     )
 }
 
+/// A query-string value: letters, digits and `-_.` as they are, every other byte escaped.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// The content of a pre-filled `<textarea>`. Leptos renders a textarea's children without
 /// escaping them (tachys treats the element as raw text), so stored text such as
 /// `</textarea><meta http-equiv="refresh" …>` would become live markup in the served page. On the

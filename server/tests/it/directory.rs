@@ -17,14 +17,14 @@ both_backends!(
 
 const PW: &str = "correct-horse-1";
 
-async fn member(app: &TestApp, handle: &str) -> Client {
+pub(crate) async fn member(app: &TestApp, handle: &str) -> Client {
     let c = new_client();
     app.signup_as(&c, handle, PW).await.ok();
     c
 }
 
 /// Creates a clinic as the admin with `owner` as its owner.
-async fn clinic(
+pub(crate) async fn clinic(
     app: &TestApp,
     admin: &Client,
     slug: &str,
@@ -51,7 +51,7 @@ async fn clinic(
 }
 
 /// The profile form with every field; `extra` overrides or adds fields.
-fn profile<'a>(slug: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn profile<'a>(slug: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
         ("slug", slug),
         ("name", "Clinic"),
@@ -74,7 +74,7 @@ fn profile<'a>(slug: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a
     f
 }
 
-async fn provider(app: &TestApp, c: &Client, slug: &str) -> Value {
+pub(crate) async fn provider(app: &TestApp, c: &Client, slug: &str) -> Value {
     app.call_as(c, "provider", &[("slug", slug)]).await.ok()
 }
 
@@ -758,7 +758,7 @@ async fn own_staff_replies_and_disputes(app: TestApp) {
     assert!(html.contains("Log in to rate or contact"));
 }
 
-async fn search(app: &TestApp, fields: &[(&str, &str)]) -> crate::common::Reply {
+pub(crate) async fn search(app: &TestApp, fields: &[(&str, &str)]) -> crate::common::Reply {
     let keys = [
         "kind",
         "specialty",
@@ -789,7 +789,7 @@ async fn search(app: &TestApp, fields: &[(&str, &str)]) -> crate::common::Reply 
     app.call("directory", &form).await
 }
 
-fn slugs(v: &Value) -> Vec<String> {
+pub(crate) fn slugs(v: &Value) -> Vec<String> {
     v["providers"]
         .as_array()
         .unwrap()

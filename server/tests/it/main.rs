@@ -22,6 +22,7 @@ mod notifications;
 mod operations;
 mod operator;
 mod pictures;
+mod places;
 mod posts;
 mod privacy;
 mod render_watch;
