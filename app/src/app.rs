@@ -143,6 +143,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/operator") view=OperatorPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/analytics") view=AnalyticsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/synonyms") view=crate::search::pages::SynonymsPage ssr=SsrMode::Async/>
                 <Route path=path!("/sponsor") view=SponsorPage ssr=SsrMode::Async/>
                 <Route path=path!("/mod") view=ModQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/mod/words") view=WatchedWordsPage ssr=SsrMode::Async/>

@@ -60,6 +60,10 @@ pub fn AdminPage() -> impl IntoView {
                         " Page views, visitors, community activity, sponsored impressions, clicks, inventory and revenue."
                     </p>
                     <p class="admin-links">
+                        <a class="button" href="/admin/synonyms">"Search synonyms"</a>
+                        " Abbreviations and other words search treats as the same (MS and multiple sclerosis)."
+                    </p>
+                    <p class="admin-links">
                         <a class="button" href="/directory/new">"Add a clinic"</a>
                         <a class="button" href="/directory/reports">"Reported reviews"</a>
                         " A clinic's staff manage its profile; its change history shows on its page."

@@ -128,6 +128,9 @@ pub async fn create_post(
     crisis_ack: Option<String>,
     /// Present (a ticked box) to post anonymously in a support group.
     anonymous: Option<String>,
+    /// "check": validate and show similar questions instead of posting (the button without
+    /// JavaScript; with it they show while the title is typed).
+    step: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
     let anonymous_box = anonymous.clone().unwrap_or_default();
@@ -137,6 +140,12 @@ pub async fn create_post(
         let mut c = crate::error::Checker::new();
         let mut input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
         c.finish()?;
+        if step.as_deref() == Some("check") {
+            return Err(AppError::field(
+                "check",
+                "Not posted yet. If one of the questions below answers yours, open it; if not, press Post.",
+            ));
+        }
         input.anonymous = !anonymous_box.is_empty();
         input.crisis = crate::safety::api::check(&[&title, &body], crisis_ack.as_deref())?;
         let group = group.as_deref().filter(|g| !g.is_empty());
@@ -158,6 +167,24 @@ pub async fn create_post(
         ],
         result,
     )
+}
+
+/// Questions like the one being written (its title so far), in the community it goes to: shown
+/// while the title is typed, and on the check step without JavaScript.
+#[server(endpoint = "post/similar")]
+pub async fn similar_questions(
+    community: String,
+    title: String,
+) -> Result<Vec<PostSummary>, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        let viewer = crate::auth::api::session::current()
+            .await?
+            .map(|u| (u.id, u.is_admin));
+        crate::search::repo::similar_questions(&state.db, viewer, &community, &title).await
+    }
+    .await;
+    crate::state::finish(result)
 }
 
 /// The author changes title, body, tags and who can read the post.

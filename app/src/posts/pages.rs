@@ -1,9 +1,9 @@
 //! Feeds (community, home, public), the post page with its thread, and the new-post form.
 
 use super::api::{
-    get_activity, get_feed, get_pinned, get_post, get_post_history, AcceptAnswer, CreatePost,
-    CreateReply, DeletePost, DeleteReply, EditPost, EditReply, PinPost, RemoveContent,
-    ReportContent, RestoreContent, Vote,
+    get_activity, get_feed, get_pinned, get_post, get_post_history, similar_questions,
+    AcceptAnswer, CreatePost, CreateReply, DeletePost, DeleteReply, EditPost, EditReply, PinPost,
+    RemoveContent, ReportContent, RestoreContent, Vote,
 };
 use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
@@ -441,6 +441,41 @@ pub fn PostForm(
     let chosen = echoed(&echo, "visibility").unwrap_or_else(|| "members".into());
     let in_group = group.is_some();
     let anonymous = echoed(&echo, "anonymous").is_some_and(|v| !v.is_empty());
+    // Similar questions for the title so far: from the echo on the check step without
+    // JavaScript, and half a second after the writer stops typing with it.
+    let typed = RwSignal::new(echoed(&echo, "title").unwrap_or_default());
+    let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let place = community.clone();
+    let similar = Resource::new(
+        move || typed.get(),
+        move |title| {
+            let place = place.clone();
+            async move {
+                if title.split_whitespace().count() < 2 {
+                    Ok(Vec::new())
+                } else {
+                    similar_questions(place, title).await
+                }
+            }
+        },
+    );
+    let on_input = move |ev: leptos::ev::Event| {
+        // Only the title's field is inside the listening element.
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        if input.name() != "title" {
+            return;
+        }
+        let value = input.value();
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || typed.set(value),
+            std::time::Duration::from_millis(500),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
     view! {
         <ActionForm action=action attr:novalidate=true attr:class="stack">
             <FormAlert error=err/>
@@ -449,9 +484,18 @@ pub fn PostForm(
             <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
                 selected=kind error=field_error(err, "kind")/>
             <CrisisWatch error=err>
+                <div on:input=on_input>
                 <Field label="Title" name="title" value=echoed(&echo, "title")
                     hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
                     error=field_error(err, "title")/>
+                </div>
+                {move || field_error(err, "check").get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = similar.await.unwrap_or_default();
+                        (!list.is_empty()).then(|| view! { <SimilarQuestions list/> })
+                    })}
+                </Suspense>
                 <MarkdownField label="Details".into() name="body" id="f-body".into()
                     value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
                 <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
@@ -475,8 +519,37 @@ pub fn PostForm(
                     </div>
                 })}
             </CrisisWatch>
-            <button type="submit" class="button primary">"Post"</button>
+            <p class="cta">
+                <button type="submit" class="button primary">"Post"</button>
+                <button type="submit" name="step" value="check" class="button">"Check for similar questions"</button>
+            </p>
         </ActionForm>
+    }
+}
+
+/// "Already asked": questions like the one being written, each opening in a new tab so that the
+/// draft stays.
+#[component]
+fn SimilarQuestions(list: Vec<PostSummary>) -> impl IntoView {
+    view! {
+        <aside class="similar panel" aria-labelledby="similar-h">
+            <h2 id="similar-h">"Already asked — one of these may answer you"</h2>
+            <ul>
+                {list.into_iter().map(|p| {
+                    let answers = match p.answer_count {
+                        0 => "no answers yet".to_string(),
+                        1 => "1 answer".to_string(),
+                        n => format!("{n} answers"),
+                    };
+                    view! {
+                        <li>
+                            <a href=format!("/p/{}", p.id) target="_blank" rel="noopener">{p.title}</a>
+                            <span class="muted small">{format!(" · {answers}")}{p.accepted.then_some(" · answered")}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </aside>
     }
 }
 

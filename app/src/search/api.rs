@@ -29,6 +29,7 @@ pub async fn search(
                 Some("no") => Some(false),
                 _ => None,
             },
+            phrase: Vec::new(),
         };
         let unfiltered =
             filters.community.is_none() && filters.kind.is_none() && filters.answered.is_none();
@@ -59,4 +60,39 @@ pub async fn search(
     }
     .await;
     crate::state::finish(result)
+}
+
+/// The synonym list an admin edits: its text, and whether it is the built-in one.
+#[server(endpoint = "search/synonyms")]
+pub async fn synonyms() -> Result<SynonymList, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        crate::auth::api::session::require_admin().await?;
+        Ok(match super::synonyms::stored(&state.db).await? {
+            Some((body, at)) => SynonymList {
+                body,
+                updated_at: Some(at),
+            },
+            None => SynonymList {
+                body: super::synonyms::builtin_text().to_string(),
+                updated_at: None,
+            },
+        })
+    }
+    .await;
+    crate::state::finish(result)
+}
+
+/// An admin saves the synonym list, or (`restore` = "yes") goes back to the built-in one.
+#[server(endpoint = "search/save_synonyms")]
+pub async fn save_synonyms(body: String, restore: Option<String>) -> Result<(), AppError> {
+    use crate::auth::api::session;
+    let result = async {
+        let state = crate::state::app_state()?;
+        let admin = session::require_admin().await?;
+        let body = (restore.as_deref() != Some("yes")).then_some(body.as_str());
+        super::synonyms::save(&state.db, admin.id, body).await
+    }
+    .await;
+    session::finish_form("save_synonyms", &[("body", &body)], result)
 }

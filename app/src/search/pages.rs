@@ -1,11 +1,14 @@
-//! The search page (`/search?q=…`): tabs, filters, highlighted snippets; a plain GET form, so it works without JavaScript.
+//! The search page (`/search?q=…`): tabs, filters, highlighted snippets; a plain GET form, so it works without JavaScript. And the admins' synonym list (`/admin/synonyms`).
 
-use super::api::search;
+use super::api::{search, synonyms, SaveSynonyms};
 use super::types::*;
 use crate::communities::api::list_communities;
 use crate::directory::pages::ProviderCardView;
 use crate::posts::pages::PostCard;
-use crate::ui::{ErrorView, Highlighted};
+use crate::ui::{
+    action_error, echo_resource, echoed, field_error, format_datetime, textarea_text, ErrorView,
+    FieldMessage, FormAlert, Highlighted, Saved,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -194,6 +197,60 @@ pub fn SearchPage() -> impl IntoView {
                             }.into_any()
                         }
                     }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Admins edit the words search treats as the same (`ms | multiple sclerosis`), or restore the
+/// built-in list. A bad line comes back as an error that names it, with the text kept.
+#[component]
+pub fn SynonymsPage() -> impl IntoView {
+    let save = ServerAction::<SaveSynonyms>::new();
+    let err = action_error(save);
+    let list = Resource::new(move || save.version().get(), |_| synonyms());
+    let echo = echo_resource("save_synonyms", err.get_untracked().is_some());
+    view! {
+        <Title text="Search synonyms"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let list = match list.await {
+                    Ok(l) => l,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let echo = echo.await;
+                let body = echoed(&echo, "body").unwrap_or_else(|| list.body.clone());
+                let state = match list.updated_at {
+                    Some(at) => format!("Edited on {}.", format_datetime(at)),
+                    None => "The built-in list is in force.".to_string(),
+                };
+                view! {
+                    <section class="panel">
+                        <p><a href="/admin">"← Admin"</a></p>
+                        <h1>"Search synonyms"</h1>
+                        <p class="lead">"Words and phrases search treats as the same: a search for one finds the others, in questions, discussions, articles and the directory."</p>
+                        <p class="muted">{state}</p>
+                        <ActionForm action=save attr:class="stack" attr:novalidate=true>
+                            <FormAlert error=err/>
+                            <div class="field">
+                                <label for="syn-body">"Groups, one a line"</label>
+                                <p class="hint" id="syn-body-hint">"Alternatives separated by “|”, e.g. “ms | multiple sclerosis”; letters and digits only. Lines starting with # are notes."</p>
+                                <textarea id="syn-body" name="body" rows="20" spellcheck="false"
+                                    aria-describedby="syn-body-hint syn-body-error">{textarea_text(body)}</textarea>
+                                <FieldMessage id="syn-body-error".into() error=field_error(err, "body")/>
+                            </div>
+                            <p><button type="submit" class="button primary">"Save synonyms"</button></p>
+                        </ActionForm>
+                        <Saved action=save message="Saved. Searches use this list now."/>
+                        {list.updated_at.is_some().then(|| view! {
+                            <ActionForm action=save>
+                                <input type="hidden" name="body" value=""/>
+                                <input type="hidden" name="restore" value="yes"/>
+                                <button type="submit" class="button">"Restore the built-in list"</button>
+                            </ActionForm>
+                        })}
+                    </section>
                 }.into_any()
             })}
         </Suspense>

@@ -16,6 +16,21 @@ pub struct Filters {
     pub kind: Option<PostKind>,
     /// `Some(true)`: with at least one answer; `Some(false)`: questions without one.
     pub answered: Option<bool>,
+    /// The query's words: with two or more, the posts and articles holding them together, as a
+    /// phrase, rank first.
+    pub phrase: Vec<String>,
+}
+
+/// The words as one phrase in the backend's match syntax, as an SQL string literal. Safe to
+/// inline: `clean_query` leaves letters and digits only (checked again here).
+fn phrase_literal(backend: Backend, words: &[String]) -> Option<String> {
+    if words.len() < 2 || !words.iter().all(|w| w.chars().all(char::is_alphanumeric)) {
+        return None;
+    }
+    Some(match backend {
+        Backend::Sqlite => format!("'\"{}\"'", words.join(" ")),
+        Backend::Postgres => format!("'{}'", words.join(" <-> ")),
+    })
 }
 
 /// The full-text query for each backend, from the query's slots (`synonyms::expand`): each slot
@@ -23,6 +38,11 @@ pub struct Filters {
 /// letters and digits only (see `clean_query`), quoted; the last word, when it was not expanded,
 /// also matches as a prefix.
 fn fts_query(backend: Backend, slots: &[Slot]) -> String {
+    fts_query_joined(backend, slots, false)
+}
+
+/// As [`fts_query`]; with `any`, a document needs only one of the slots (similar questions).
+fn fts_query_joined(backend: Backend, slots: &[Slot], any: bool) -> String {
     let last = slots.len().saturating_sub(1);
     let parts: Vec<String> = slots
         .iter()
@@ -47,9 +67,11 @@ fn fts_query(backend: Backend, slots: &[Slot]) -> String {
         })
         .collect();
     // FTS5 joins phrases by juxtaposition, but a parenthesised group needs its AND spelled out.
-    parts.join(match backend {
-        Backend::Sqlite => " AND ",
-        Backend::Postgres => " & ",
+    parts.join(match (backend, any) {
+        (Backend::Sqlite, false) => " AND ",
+        (Backend::Postgres, false) => " & ",
+        (Backend::Sqlite, true) => " OR ",
+        (Backend::Postgres, true) => " | ",
     })
 }
 
@@ -89,18 +111,30 @@ fn posts_where(
         // Ranking every match of a common word read and sorted the whole index: 1.6–2.4 s at a
         // million posts.
         Backend::Sqlite => format!(
-            "FROM (SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS rank FROM posts_fts \
+            "FROM (SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS rank, {} AS apart FROM posts_fts \
              WHERE posts_fts MATCH $1 ORDER BY rowid DESC LIMIT {CANDIDATES}) AS hits \
              JOIN posts p ON p.id = hits.id {}",
+            match phrase_literal(backend, &filters.phrase) {
+                Some(lit) => format!(
+                    "CASE WHEN rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH {lit}) THEN 0 ELSE 1 END"
+                ),
+                None => "0".into(),
+            },
             &FROM["FROM posts p".len()..]
         ),
         // The same on PostgreSQL: the planner reads the newest matches backwards through the
         // primary key when a word is common, or the GIN index when it is rare.
         Backend::Postgres => format!(
             "FROM (SELECT s.id, ts_rank('{{0.02, 0.05, 0.2, 1.0}}'::float4[], s.search, \
-             to_tsquery('english', $1)) AS rank FROM posts s \
+             to_tsquery('english', $1)) AS rank, {} AS apart FROM posts s \
              WHERE s.search @@ to_tsquery('english', $1) ORDER BY s.id DESC LIMIT {CANDIDATES}) AS hits \
              JOIN posts p ON p.id = hits.id {}",
+            match phrase_literal(backend, &filters.phrase) {
+                Some(lit) => format!(
+                    "CASE WHEN s.search @@ to_tsquery('english', {lit}) THEN 0 ELSE 1 END"
+                ),
+                None => "0".into(),
+            },
             &FROM["FROM posts p".len()..]
         ),
     };
@@ -136,10 +170,10 @@ pub fn posts_sql(
 ) -> (String, Params) {
     let mut params = params_after_query();
     let base = posts_where(backend, &mut params, viewer, filters, community_id);
-    // bm25 is better when lower; ts_rank when higher.
+    // The phrase first; then bm25 is better when lower, ts_rank when higher.
     let order = match backend {
-        Backend::Sqlite => "hits.rank, p.id DESC",
-        Backend::Postgres => "hits.rank DESC, p.id DESC",
+        Backend::Sqlite => "hits.apart, hits.rank, p.id DESC",
+        Backend::Postgres => "hits.apart, hits.rank DESC, p.id DESC",
     };
     let (l, o) = (params.p(limit), params.p(offset));
     (
@@ -150,13 +184,14 @@ pub fn posts_sql(
 
 fn articles_sql(
     backend: Backend,
+    phrase: &[String],
     community_id: Option<i64>,
     count: bool,
     limit: i64,
     offset: i64,
 ) -> (String, Params) {
     let mut params = params_after_query();
-    let (from, matches, order) = match backend {
+    let (from, matches, rank) = match backend {
         Backend::Sqlite => (
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid",
             "articles_fts MATCH $1",
@@ -167,6 +202,16 @@ fn articles_sql(
             "v.search @@ to_tsquery('english', $1)",
             "ts_rank('{0.02, 0.05, 0.2, 1.0}'::float4[], v.search, to_tsquery('english', $1)) DESC, a.id DESC",
         ),
+    };
+    // Articles holding the words as a phrase first.
+    let order = match (phrase_literal(backend, phrase), backend) {
+        (Some(lit), Backend::Sqlite) => format!(
+            "CASE WHEN a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH {lit}) THEN 0 ELSE 1 END, {rank}"
+        ),
+        (Some(lit), Backend::Postgres) => format!(
+            "CASE WHEN v.search @@ to_tsquery('english', {lit}) THEN 0 ELSE 1 END, {rank}"
+        ),
+        (None, _) => rank.to_string(),
     };
     let mut conds = vec![matches.to_string()];
     if let Some(id) = community_id {
@@ -214,8 +259,13 @@ async fn run(
     page: usize,
 ) -> Result<SearchResults, AppError> {
     let backend = db.backend;
+    let filters = &Filters {
+        phrase: words.to_vec(),
+        ..filters.clone()
+    };
     // Abbreviations and synonyms ("ms" ↔ "multiple sclerosis") widen each word to its group.
-    let slots = super::synonyms::expand(words);
+    let groups = super::synonyms::current(db).await?;
+    let slots = super::synonyms::expand(&groups, words);
     let query = fts_query(backend, &slots);
     let marked = super::synonyms::all_words(&slots);
     let community = community_id(db, filters.community.as_deref()).await?;
@@ -244,7 +294,7 @@ async fn run(
             .fetch_one(&db.pool)
             .await?
             .try_get("n")?;
-        let (sql, params) = articles_sql(backend, community, true, COUNT_CAP, 0);
+        let (sql, params) = articles_sql(backend, words, community, true, COUNT_CAP, 0);
         results.article_count = bind_all(&sql, &query, &params)
             .fetch_one(&db.pool)
             .await?
@@ -292,7 +342,7 @@ async fn run(
             (PER_PAGE as i64 + 1, offset)
         };
         if tab == Tab::Articles || page == 1 {
-            let (sql, params) = articles_sql(backend, community, false, limit, off);
+            let (sql, params) = articles_sql(backend, words, community, false, limit, off);
             let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
             for r in rows.iter().take(PER_PAGE) {
                 let summary_text: String = r.try_get("summary")?;
@@ -430,4 +480,50 @@ pub async fn search(
         }
     }
     Ok(results)
+}
+
+/// Words too common to tell one question from another.
+const STOP_WORDS: &[&str] = &[
+    "about", "after", "again", "also", "any", "are", "can", "could", "does", "for", "from", "get",
+    "had", "has", "have", "how", "its", "just", "should", "some", "than", "that", "the", "their",
+    "them", "then", "there", "this", "was", "were", "what", "when", "where", "which", "who", "why",
+    "will", "with", "would", "you", "your",
+];
+
+/// Questions already asked in a community that a new title resembles (any of its telling words,
+/// best match first), read through the same visibility rule as every list: what the writer may
+/// read and nothing else. Up to five; none for a title of fewer than two telling words.
+pub async fn similar_questions(
+    db: &Db,
+    viewer: Viewer,
+    community: &str,
+    title: &str,
+) -> Result<Vec<crate::posts::types::PostSummary>, AppError> {
+    let words: Vec<String> = clean_query(title)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|w| w.chars().count() >= 3 && !STOP_WORDS.contains(&w.as_str()))
+        .collect();
+    if words.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let groups = super::synonyms::current(db).await?;
+    let slots = super::synonyms::expand(&groups, &words);
+    // Every word whole (no prefix match on the last one: the title is still being typed).
+    let mut query = fts_query_joined(db.backend, &slots, true);
+    for suffix in [":*", "*"] {
+        if let Some(q) = query.strip_suffix(suffix) {
+            query = q.to_string();
+        }
+    }
+    let Some(community_id) = community_id(db, Some(community)).await.ok().flatten() else {
+        return Ok(Vec::new());
+    };
+    let filters = Filters {
+        kind: Some(PostKind::Question),
+        ..Filters::default()
+    };
+    let (sql, params) = posts_sql(db.backend, viewer, &filters, Some(community_id), 5, 0);
+    let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| summary(r, true)).collect()
 }

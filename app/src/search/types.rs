@@ -311,3 +311,12 @@ mod tests {
         assert!(s.iter().any(|(t, m)| *m && t == "relapse"));
     }
 }
+
+/// The synonym list as the admin page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SynonymList {
+    /// One group a line, alternatives separated by `|`.
+    pub body: String,
+    /// When an admin last saved it; `None`: the built-in list is in force.
+    pub updated_at: Option<i64>,
+}

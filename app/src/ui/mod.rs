@@ -102,10 +102,11 @@ pub fn FieldMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> 
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        // The crisis safeguard's step is a panel of helplines (`CrisisWatch`), not an error.
+        // The crisis safeguard's step is a panel of helplines (`CrisisWatch`), and a form's
+        // "check" step (field `check`, e.g. similar questions) a notice the form shows: not errors.
         error
             .get()
-            .filter(|e| *e != AppError::SafetyCheck)
+            .filter(|e| *e != AppError::SafetyCheck && e.field_message("check").is_none())
             .map(|e| {
                 view! {
                     <div class="alert alert-error" role="alert">

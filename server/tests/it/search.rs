@@ -1,11 +1,15 @@
 //! Search on both backends: ranking (title first), index kept current by every write, visibility for each kind of reader, hostile queries, spelling and prefixes, articles.
 
 use crate::common::{new_client, TestApp};
+use app::error::AppError;
 use reqwest::Client;
 use serde_json::Value;
 
 both_backends!(
     abbreviations_and_spellings_find_each_other,
+    the_phrase_ranks_first,
+    admins_edit_the_synonyms,
+    similar_questions_while_writing,
     communities_and_listed_groups_are_results,
     title_matches_first_and_the_index_follows_every_write,
     members_only_posts_are_found_only_by_those_who_may_read_them,
@@ -442,4 +446,194 @@ async fn abbreviations_and_spellings_find_each_other(app: TestApp) {
     let r = search(&app, &visitor, "neurologist").await;
     assert_eq!(r["provider_count"].as_i64(), Some(1), "{r}");
     assert_eq!(r["providers"][0]["slug"], "riverside");
+}
+
+async fn the_phrase_ranks_first(app: TestApp) {
+    app.admin_with_community().await;
+    let a = member(&app, "phrase_writer", true).await;
+    let visitor = new_client();
+    // The words together once, in the body.
+    let together = post(
+        &app,
+        &a,
+        "Afternoons",
+        "By three o'clock the brain fog rolls in.",
+        "public",
+    )
+    .await;
+    // The words many times each, apart, and in the title: bm25 and ts_rank prefer this one.
+    let apart = post(
+        &app,
+        &a,
+        "Fog, fog and my brain",
+        "On the road the fog, in the valley the fog; my brain likes walks, brain and body both.",
+        "public",
+    )
+    .await;
+    let r = search(&app, &visitor, "brain fog").await;
+    assert_eq!(post_ids(&r), vec![together, apart], "the phrase first: {r}");
+    // One word has no phrase: the usual ranking (the title match first).
+    let r = search(&app, &visitor, "fog").await;
+    assert_eq!(post_ids(&r)[0], apart, "{r}");
+}
+
+async fn admins_edit_the_synonyms(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let a = member(&app, "flare_writer", true).await;
+    let visitor = new_client();
+    let relapse = post(
+        &app,
+        &a,
+        "Third relapse",
+        "Steroids again this week.",
+        "public",
+    )
+    .await;
+    assert!(post_ids(&search(&app, &visitor, "flare").await).is_empty());
+    // Members cannot read or change the list.
+    let e = app.call_as(&a, "search/synonyms", &[]).await.error();
+    assert!(matches!(e, AppError::Forbidden), "{e:?}");
+    let e = app
+        .call_as(&a, "search/save_synonyms", &[("body", "flare | relapse")])
+        .await
+        .error();
+    assert!(matches!(e, AppError::Forbidden), "{e:?}");
+    // The built-in list until an admin saves one.
+    let list = app.call_as(&admin, "search/synonyms", &[]).await.ok();
+    assert!(list["updated_at"].is_null());
+    assert!(list["body"]
+        .as_str()
+        .unwrap_or("")
+        .contains("ms | multiple sclerosis"));
+    // A bad line is named; nothing changes.
+    let e = app
+        .call_as(
+            &admin,
+            "search/save_synonyms",
+            &[("body", "flare | relapse\nc++ | cpp")],
+        )
+        .await
+        .error();
+    assert!(
+        e.field_message("body")
+            .is_some_and(|m| m.starts_with("Line 2:")),
+        "{e:?}"
+    );
+    assert!(post_ids(&search(&app, &visitor, "flare").await).is_empty());
+    // Saved: "flare" finds the relapse, at once; the old groups are gone with the old list.
+    let body = "# Ours\nflare | flares | relapse | relapses\n";
+    app.call_as(&admin, "search/save_synonyms", &[("body", body)])
+        .await
+        .ok();
+    assert_eq!(
+        post_ids(&search(&app, &visitor, "flare").await),
+        vec![relapse]
+    );
+    let list = app.call_as(&admin, "search/synonyms", &[]).await.ok();
+    assert_eq!(list["body"], body);
+    assert!(list["updated_at"].is_i64());
+    let logged: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'search.synonyms'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap_or(0);
+    assert_eq!(logged, 1);
+    // Restored: back to the built-in list.
+    app.call_as(
+        &admin,
+        "search/save_synonyms",
+        &[("body", ""), ("restore", "yes")],
+    )
+    .await
+    .ok();
+    assert!(post_ids(&search(&app, &visitor, "flare").await).is_empty());
+    let list = app.call_as(&admin, "search/synonyms", &[]).await.ok();
+    assert!(list["updated_at"].is_null());
+    // The page without JavaScript.
+    let (status, html) = app.get("/admin/synonyms").await;
+    assert_eq!(status, 401);
+    assert!(
+        !html.contains("ms | multiple sclerosis"),
+        "only admins see the list"
+    );
+}
+
+async fn similar_questions_while_writing(app: TestApp) {
+    app.admin_with_community().await;
+    let a = member(&app, "asker_one", true).await;
+    let b = member(&app, "asker_two", true).await;
+    let visitor = new_client();
+    let public = post(
+        &app,
+        &a,
+        "Does fatigue get better after a relapse?",
+        "Weeks on.",
+        "public",
+    )
+    .await;
+    let members = post(
+        &app,
+        &a,
+        "Relapse fatigue and the heat",
+        "Summer is hard.",
+        "members",
+    )
+    .await;
+    let other = post(&app, &a, "Which diet helps?", "Food questions.", "public").await;
+    let similar = |c: Client, title: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .call_as(&c, "post/similar", &[("community", "ms"), ("title", title)])
+                .await
+                .ok();
+            r.as_array()
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|p| p["id"].as_i64())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    };
+    // Any of the title's telling words; the best match first; the visibility rule holds.
+    let ids = similar(b.clone(), "fatigue after my relapse").await;
+    assert!(ids.contains(&public) && ids.contains(&members), "{ids:?}");
+    assert!(!ids.contains(&other), "{ids:?}");
+    let ids = similar(visitor.clone(), "fatigue after my relapse").await;
+    assert_eq!(ids, vec![public], "a visitor never sees members-only posts");
+    // Too little typed yet: nothing asked of the database.
+    assert!(similar(b.clone(), "fatigue").await.is_empty());
+    assert!(similar(b.clone(), "how does the").await.is_empty());
+    // The check step posts nothing and says so; the fields come back.
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or(0);
+    let e = app
+        .call_as(
+            &b,
+            "post/create",
+            &[
+                ("community", "ms"),
+                ("kind", "question"),
+                ("title", "Fatigue after a relapse: how long?"),
+                ("body", "Three weeks now."),
+                ("tags", ""),
+                ("visibility", "public"),
+                ("step", "check"),
+            ],
+        )
+        .await
+        .error();
+    assert!(
+        e.field_message("check")
+            .is_some_and(|m| m.starts_with("Not posted yet")),
+        "{e:?}"
+    );
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or(0);
+    assert_eq!(before, after);
 }
