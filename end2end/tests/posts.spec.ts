@@ -115,8 +115,37 @@ test("a member saves a post, notes why, and finds it on Saved", async ({ page })
   await expect(page.locator(".saved-item").filter({ hasText: title })).toHaveCount(0);
 });
 
+test("while a member types a question's title, similar questions already asked appear", async ({ page }) => {
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  await page.goto("/c/multiple-sclerosis/new");
+  await hydrated(page);
+  await page.getByLabel("Title", { exact: true }).pressSequentially("fatigue after my relapse", { delay: 15 });
+  const similar = page.getByRole("complementary", { name: /Already asked/ });
+  await expect(similar.getByRole("link", { name: "Does fatigue get better after a relapse?" })).toBeVisible();
+  // It opens in a new tab: the draft stays.
+  await expect(similar.getByRole("link", { name: "Does fatigue get better after a relapse?" })).toHaveAttribute("target", "_blank");
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
+
+  test("a member checks for similar questions before posting: nothing is posted, the text is kept", async ({ page }) => {
+    await signUp(page, uniqueHandle("checker"), "plain-checker-1", { js: false });
+    await page.goto("/c/multiple-sclerosis");
+    await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+    await page.getByRole("link", { name: "Ask a question" }).click();
+    const title = `Fatigue after a relapse: how long does it last? ${Date.now().toString(36)}`;
+    const details = "Three weeks on and still exhausted by noon.";
+    await page.getByLabel("Title", { exact: true }).fill(title);
+    await page.getByLabel("Details").fill(details);
+    await page.getByRole("button", { name: "Check for similar questions" }).click();
+    await expect(page.getByText("Not posted yet")).toBeVisible();
+    await expect(page.getByRole("complementary", { name: /Already asked/ }).getByRole("link", { name: "Does fatigue get better after a relapse?" })).toBeVisible();
+    await expect(page.getByLabel("Title", { exact: true })).toHaveValue(title);
+    await expect(page.getByLabel("Details")).toHaveValue(details);
+    await page.getByRole("button", { name: "Post", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  });
 
   test("a member asks a question; a missing title comes back with the details kept", async ({ page }) => {
     await signUp(page, uniqueHandle("plainask"), "plain-asker-1", { js: false });

@@ -297,37 +297,53 @@ fn ResultsMap(centre: (f64, f64), radius_km: f64, providers: Vec<ProviderCard>) 
         .iter()
         .filter_map(|p| p.distance_km)
         .fold(0.0_f64, f64::max);
-    let span = (far * 1.15).clamp(1.0, radius_km.max(1.0));
+    let span = (far * 1.3).clamp(1.0, radius_km.max(1.0));
     let scale_km = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0]
         .into_iter()
         .rfind(|k| *k <= span / 2.0)
         .unwrap_or(0.5);
     let scale_px = scale_km * (SIZE / 2.0) / span;
-    let dots = providers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            p.position
-                .map(|pos| (i + 1, project(centre, span, SIZE, pos), p.name.clone()))
-        })
-        .filter(|(_, m, _)| (0.0..=SIZE).contains(&m.x) && (0.0..=SIZE).contains(&m.y))
-        .collect::<Vec<_>>();
-    let label = format!(
-        "Map of the {} results around the place searched, up to {span:.0} km away",
-        dots.len()
-    );
+    // Results at the same spot (a clinic and its clinicians) share one dot: "1, 2".
+    let mut dots: Vec<(Vec<usize>, crate::places::types::MapPoint, Vec<String>)> = Vec::new();
+    for (i, p) in providers.iter().enumerate() {
+        let Some(pos) = p.position else { continue };
+        let m = project(centre, span, SIZE, pos);
+        if !(0.0..=SIZE).contains(&m.x) || !(0.0..=SIZE).contains(&m.y) {
+            continue;
+        }
+        match dots
+            .iter_mut()
+            .find(|d| (d.1.x - m.x).hypot(d.1.y - m.y) < 8.0)
+        {
+            Some(d) => {
+                d.0.push(i + 1);
+                d.2.push(p.name.clone());
+            }
+            None => dots.push((vec![i + 1], m, vec![p.name.clone()])),
+        }
+    }
+    let shown: usize = dots.iter().map(|d| d.0.len()).sum();
+    let label =
+        format!("Map of the {shown} results around the place searched, up to {span:.0} km away");
+    // The search's radius, when the map is wide enough to show it.
+    let ring = (span >= radius_km).then(|| SIZE / 2.0 - 1.0);
     view! {
         <figure class="results-map">
             <svg viewBox=format!("0 0 {SIZE} {SIZE}") width="240" height="240" role="img" aria-label=label>
                 <rect width=SIZE height=SIZE class="map-bg"/>
-                <circle cx=SIZE / 2.0 cy=SIZE / 2.0 r=SIZE / 2.0 - 1.0 class="map-radius"/>
+                {ring.map(|r| view! { <circle cx=SIZE / 2.0 cy=SIZE / 2.0 r=r class="map-radius"/> })}
                 <path d=format!("M{} {}h12M{} {}v12", SIZE / 2.0 - 6.0, SIZE / 2.0, SIZE / 2.0, SIZE / 2.0 - 6.0) class="map-centre"/>
-                {dots.into_iter().map(|(n, m, name)| view! {
-                    <g class="map-dot">
-                        <title>{format!("{n}. {name}")}</title>
-                        <circle cx=format!("{:.1}", m.x) cy=format!("{:.1}", m.y) r="9"/>
-                        <text x=format!("{:.1}", m.x) y=format!("{:.1}", m.y + 4.0) text-anchor="middle">{n.to_string()}</text>
-                    </g>
+                {dots.into_iter().map(|(numbers, m, names)| {
+                    let text = numbers.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+                    let title = numbers.iter().zip(&names).map(|(n, name)| format!("{n}. {name}")).collect::<Vec<_>>().join("; ");
+                    let r = if numbers.len() > 1 { 12 } else { 9 };
+                    view! {
+                        <g class="map-dot">
+                            <title>{title}</title>
+                            <circle cx=format!("{:.1}", m.x) cy=format!("{:.1}", m.y) r=r/>
+                            <text x=format!("{:.1}", m.x) y=format!("{:.1}", m.y + 3.5) text-anchor="middle">{text}</text>
+                        </g>
+                    }
                 }).collect_view()}
                 <path d=format!("M8 {}h{scale_px:.1}", SIZE - 10.0) class="map-scale"/>
                 <text x="8" y=SIZE - 14.0 class="map-scale-label">{format!("{scale_km} km")}</text>
@@ -1049,7 +1065,7 @@ pub fn ProviderEditPage() -> impl IntoView {
                                 <div class="grid-2">
                                     <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
                                     <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
-                                    <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when they change). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
+                                    <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when the city changes). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
                                     <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
                                     <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
                                     <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>

@@ -173,6 +173,10 @@ pub struct NewClinic {
     pub owner: String,
 }
 
+fn fold_city(city: &str) -> String {
+    crate::places::types::fold(city)
+}
+
 /// A coordinate to four decimals (about 10 m), as staff would type it.
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -516,9 +520,10 @@ pub async fn update_profile(
     let (id, _) = provider(db, slug).await?;
     require_staff(db, id, actor).await?;
     let old = current_input(db, id).await?;
-    // Placed from the address when the position is left empty, or when the address changed and
-    // the position did not (staff adjust the pin by changing the numbers).
-    let moved = old.city != p.city || old.postal_code != p.postal_code;
+    // Placed from the address when the position is left empty, or when the clinic moved to
+    // another city and the position stayed (staff adjust the pin by changing the numbers). A new
+    // or corrected postal code in the same city keeps a pin set by hand.
+    let moved = fold_city(&old.city) != fold_city(&p.city) && !old.city.trim().is_empty();
     let mut p = p.clone();
     if p.lat.is_none() || (moved && p.lat == old.lat && p.lon == old.lon) {
         match crate::places::repo::locate(db, &p.postal_code, &p.city).await? {

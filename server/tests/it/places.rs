@@ -253,6 +253,19 @@ async fn staff_place_a_clinic_by_postcode(app: TestApp) {
     app.call_as(&owner, "directory/save", &f).await.ok();
     let p = provider(&app, &owner, "thames").await;
     assert_eq!(p["lat"].as_f64(), Some(51.5194), "{p}");
+    // A corrected postal code in the same city keeps the pin set by hand.
+    let f = profile(
+        "thames",
+        &[
+            ("city", "London"),
+            ("postal_code", "W1G 8PH"),
+            ("lat", "51.5194"),
+            ("lon", "-0.1478"),
+        ],
+    );
+    app.call_as(&owner, "directory/save", &f).await.ok();
+    let p = provider(&app, &owner, "thames").await;
+    assert_eq!(p["lat"].as_f64(), Some(51.5194), "{p}");
     // The clinic moves to Manchester: a new postcode with the old pin places it again.
     let f = profile(
         "thames",
