@@ -273,6 +273,12 @@ fn place_href(label: &str) -> String {
     format!("/directory?place={}", crate::ui::url_encode(label))
 }
 
+/// The gazetteer's attribution (its licence, CC BY 4.0, asks for it where its data shows).
+#[component]
+fn GeoNamesCredit() -> impl IntoView {
+    view! { "Places: " <a href="https://www.geonames.org/">"GeoNames"</a> " (CC BY 4.0)." }
+}
+
 /// "Which Newport?": one link per place of that name.
 #[component]
 fn PlaceChoices(question: String, labels: Vec<String>) -> impl IntoView {
@@ -282,6 +288,7 @@ fn PlaceChoices(question: String, labels: Vec<String>) -> impl IntoView {
             <ul>
                 {labels.into_iter().map(|l| view! { <li><a href=place_href(&l)>{l.clone()}</a></li> }).collect_view()}
             </ul>
+            <p class="muted small"><GeoNamesCredit/></p>
         </section>
     }
 }
@@ -348,7 +355,7 @@ fn ResultsMap(centre: (f64, f64), radius_km: f64, providers: Vec<ProviderCard>) 
                 <path d=format!("M8 {}h{scale_px:.1}", SIZE - 10.0) class="map-scale"/>
                 <text x="8" y=SIZE - 14.0 class="map-scale-label">{format!("{scale_km} km")}</text>
             </svg>
-            <figcaption class="muted small">"+ the place searched; numbers follow the list."</figcaption>
+            <figcaption class="muted small">"+ the place searched; numbers follow the list. "<GeoNamesCredit/></figcaption>
         </figure>
     }
 }
