@@ -25,8 +25,9 @@ BENCH_POSTS ?= 10000,1000000
 # helplines by country), the edit history and Saved. 1,503,779 (+35 KB) after following
 # (/following, the thread and community controls), saving articles and clinics, the e-mail choice
 # per kind and /welcome. 1,537,906 (+31 KB) after pictures (the avatar, picture row and upload
-# forms, and server_fn's multipart client code).
-FIRST_LOAD_BUDGET ?= 1566000
+# forms, and server_fn's multipart client code). 1,588,730 (+35 KB) after the place search's map and
+# choices, similar questions while typing and the synonym page.
+FIRST_LOAD_BUDGET ?= 1605000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' -not -path '*/node_modules/*' 2>/dev/null)

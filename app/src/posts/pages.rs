@@ -544,7 +544,7 @@ fn SimilarQuestions(list: Vec<PostSummary>) -> impl IntoView {
                     view! {
                         <li>
                             <a href=format!("/p/{}", p.id) target="_blank" rel="noopener">{p.title}</a>
-                            <span class="muted small">{format!(" · {answers}")}{p.accepted.then_some(" · answered")}</span>
+                            <span class="muted small">{format!(" · {answers}")}{p.accepted.then_some(" · one accepted")}</span>
                         </li>
                     }
                 }).collect_view()}
