@@ -116,7 +116,8 @@ $(BUILD_STAMP): $(SOURCES)
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p app --features ssr -p healthcommunity --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	# The browser build too: the app's hydrate-only code (event streams, timers, geolocation).
+	cargo clippy -p app --features hydrate -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Sets `url` to a PostgreSQL role that may create databases: HC_TEST_POSTGRES_URL, or the local
 # cluster started (and the role hc_test created) when there is one; in CI it installs PostgreSQL.

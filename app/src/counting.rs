@@ -270,8 +270,9 @@ pub fn visitor_hash(salt: &str, ip: &str, user_agent: &str) -> String {
     h.update(ip.as_bytes());
     h.update(b"\n");
     h.update(user_agent.as_bytes());
-    h.finalize()[..16]
+    h.finalize()
         .iter()
+        .take(16)
         .map(|b| format!("{b:02x}"))
         .collect()
 }

@@ -72,9 +72,13 @@ static ARTICLE_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Article HTML: like [`to_html`], and every second- and third-level heading gets an id
 /// ("s-what-is-a-relapse") listed in the returned table of contents. A first-level heading in
 /// the source becomes a second-level one (the page's title is the only `<h1>`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "i and j walk the event list below its length"
+)]
 pub fn article_html(source: &str) -> (String, Vec<Heading>) {
     use pulldown_cmark::HeadingLevel;
-    let mut events: Vec<Event> = Parser::new_ext(
+    let mut events: Vec<Event<'_>> = Parser::new_ext(
         source,
         Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
     )
@@ -164,7 +168,7 @@ pub fn plain_text(source: &str, max_chars: usize) -> String {
 
 /// Whether an event opens or closes a block (paragraph, heading, list, item, quote, code block,
 /// table part, footnote, HTML block), as opposed to inline markup such as emphasis or a link.
-fn is_block(event: &Event) -> bool {
+fn is_block(event: &Event<'_>) -> bool {
     match event {
         Event::Start(tag) => !matches!(
             tag,

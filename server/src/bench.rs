@@ -7,6 +7,10 @@
 //! against the page, then against `bench-static` — the same bytes from memory through the same
 //! HTTP stack (axum, TCP_NODELAY) — so the ratio is measured in one run on one machine, which
 //! is what a shared, noisy machine allows to compare.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "an offline benchmark over the figures it measured itself; it never serves a request"
+)]
 
 use crate::scale::{ScaleArgs, SCALE_PASSWORD};
 use app::db::Db;

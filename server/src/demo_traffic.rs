@@ -109,7 +109,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             ("account", 0, visitors / 4 + rng.next(10)),
         ];
         for (i, (id, _)) in communities.iter().enumerate() {
-            let share = [5, 3, 2, 2][i.min(3)];
+            let share = [5, 3, 2].get(i).copied().unwrap_or(2);
             pages.push(("community", *id, visitors * share / 10 + rng.next(15)));
             pages.push(("post", *id, visitors * share / 5 + rng.next(30)));
             pages.push(("article", *id, visitors * share / 20 + rng.next(5)));

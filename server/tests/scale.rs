@@ -1,4 +1,10 @@
 //! Speed guarantees: on a generated database (`seed --scale`, analysed), feeds, search and threads read indexes (SQLite query plans), and a 500-reply thread renders in one page with a fixed number of queries on both backends.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests: a panic is a failed test, not a failed request"
+)]
 
 // Its own test binary: it counts every SQL statement through a process-wide tracing subscriber,
 // which the other integration tests would add to.

@@ -522,14 +522,15 @@ async fn answers_table(db: &Db, ms_first: i64, ms_end: i64, cid: i64) -> Result<
     }
     waits.sort_unstable();
     let asked = rows.len() as i64;
-    let median = if waits.is_empty() {
-        "–".to_string()
-    } else {
-        let m = waits[waits.len() / 2] / 60_000;
-        if m < 120 {
-            format!("{m} min")
-        } else {
-            format!("{:.1} h", m as f64 / 60.0)
+    let median = match waits.get(waits.len() / 2) {
+        None => "–".to_string(),
+        Some(w) => {
+            let m = w / 60_000;
+            if m < 120 {
+                format!("{m} min")
+            } else {
+                format!("{:.1} h", m as f64 / 60.0)
+            }
         }
     };
     let share = if asked == 0 {

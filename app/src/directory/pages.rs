@@ -87,7 +87,7 @@ pub fn RatingWidget(rating: RatingSummary, #[prop(optional)] compact: bool) -> i
                 <caption class="visually-hidden">"Ratings by number of stars"</caption>
                 <tbody>
                     {(1..=5usize).rev().map(|s| {
-                        let n = rating.histogram[s - 1];
+                        let n = rating.histogram.get(s - 1).copied().unwrap_or(0);
                         view! {
                             <tr>
                                 <th scope="row">{plural(s as i64, "star", "stars")}</th>
@@ -160,7 +160,7 @@ fn ScoreSelect(
             <select id=id name=name aria-describedby=err_id.clone()>
                 <option value="" selected=initial.is_none()>"Not rated"</option>
                 {(1..=5i64).rev().map(|n| view! {
-                    <option value=n.to_string() selected=initial == Some(n)>{format!("{n} – {}", ["poor", "fair", "good", "very good", "excellent"][(n - 1) as usize])}</option>
+                    <option value=n.to_string() selected=initial == Some(n)>{format!("{n} – {}", ["poor", "fair", "good", "very good", "excellent"].get((n - 1) as usize).copied().unwrap_or(""))}</option>
                 }).collect_view()}
             </select>
             <FieldMessage id=err_id error=error/>

@@ -50,6 +50,10 @@ impl Readability {
 
 /// Syllables in one English word, by the usual vowel-group rules (exact for common words,
 /// close for the rest, like every automatic counter).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every index is checked against the word's length in the same condition"
+)]
 pub fn syllables(word: &str) -> usize {
     let w: Vec<char> = word
         .chars()

@@ -46,10 +46,10 @@ fn follow(unread: Unread) {
             else {
                 return;
             };
-            if let Some(n) = v["notifications"].as_i64() {
+            if let Some(n) = v.get("notifications").and_then(serde_json::Value::as_i64) {
                 unread.notifications.set(n);
             }
-            if let Some(n) = v["messages"].as_i64() {
+            if let Some(n) = v.get("messages").and_then(serde_json::Value::as_i64) {
                 unread.messages.set(n);
             }
         });

@@ -320,7 +320,9 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let next = (items.len() as i64 > PAGE).then(|| items[PAGE as usize - 1].id);
+    let next = (items.len() as i64 > PAGE)
+        .then(|| items.get(PAGE as usize - 1).map(|n| n.id))
+        .flatten();
     items.truncate(PAGE as usize);
     let r = sqlx::query(
         "SELECT unread_notifications, notify_off, digest_opt_in FROM users WHERE id = $1",

@@ -52,6 +52,10 @@ pub struct NotificationPage {
 
 /// The handles mentioned in a text (`@maria_ms`), lowercased, each once, at most ten.
 /// An `@` inside a word (an e-mail address) is not a mention.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "i runs below the length; i - 1 only when i > 0"
+)]
 pub fn mentions(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let chars: Vec<char> = text.chars().collect();

@@ -274,7 +274,9 @@ pub async fn resolve(db: &Db, query: &str) -> Result<Resolved, AppError> {
         .take(CHOICES_MAX)
         .map(|(_, _, r)| r.label())
         .collect();
-    let (first, second) = (&scored[0], &scored[1]);
+    let (Some(first), Some(second)) = (scored.first(), scored.get(1)) else {
+        return Ok(Resolved::NotFound);
+    };
     if first.0 > second.0 || (first.0 == second.0 && first.1 >= 2 * second.1.max(1)) {
         let r = &first.2;
         return Ok(Resolved::Found(PlaceFound {

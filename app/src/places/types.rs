@@ -74,6 +74,10 @@ pub enum PostcodeQuery {
 
 /// Reads a query as a postal code, if it is one: "SW1A 1AA" and "sw1a1aa" → the outward code
 /// "sw1a"; "SW1A" → "sw1a"; "10115" → "10115"; "101" → every PLZ starting 101.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "each index is checked against the length just before it"
+)]
 pub fn postcode_query(s: &str) -> Option<PostcodeQuery> {
     let c: String = s
         .chars()

@@ -924,7 +924,7 @@ pub async fn create(
         &[("title", &p.title), ("body", &p.body)],
     )
     .await?;
-    let (title, body) = (&screened.texts[0], &screened.texts[1]);
+    let (title, body) = (screened.text(0), screened.text(1));
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, tags, \
@@ -1147,7 +1147,7 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result
         &[("title", &p.title), ("body", &p.body)],
     )
     .await?;
-    let (title, body) = (&screened.texts[0], &screened.texts[1]);
+    let (title, body) = (screened.text(0), screened.text(1));
     let now = now_ms();
     // The edit history keeps the version this edit replaces (when the words or tags change).
     sqlx::query(
@@ -1496,7 +1496,7 @@ pub async fn reply(
         &[("body", body)],
     )
     .await?;
-    let body = screened.texts[0].as_str();
+    let body = screened.text(0);
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO replies (post_id, parent_id, depth, author_id, body_md, body_html, created_at) \
@@ -1675,7 +1675,7 @@ pub async fn edit_reply(
         &[("body", body)],
     )
     .await?;
-    let body = screened.texts[0].as_str();
+    let body = screened.text(0);
     sqlx::query("UPDATE replies SET body_md = $1, body_html = $2, edited_at = $3 WHERE id = $4")
         .bind(body)
         .bind(markdown::to_html(body))

@@ -31,6 +31,13 @@ pub struct Screened {
 }
 
 impl Screened {
+    /// The `i`-th text as given (empty when there is none: the caller passes them all).
+    pub fn text(&self, i: usize) -> &str {
+        self.texts.get(i).map_or("", String::as_str)
+    }
+}
+
+impl Screened {
     /// The queue entry to make once the post or reply has its id, if any.
     pub fn queued(&self) -> Option<(FlagKind, &str)> {
         match (&self.hold, &self.flag) {

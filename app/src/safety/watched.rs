@@ -59,6 +59,10 @@ impl WatchList {
 
     /// Matches whole words (or word starts, for `*` entries) of `text`, case, accents and
     /// punctuation aside, in one pass.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "match offsets come from the automaton over these very bytes, and pattern ids index the entries it was built from"
+    )]
     pub fn scan(&self, text: &str) -> Found {
         let Some(automaton) = &self.automaton else {
             return Found {

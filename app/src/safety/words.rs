@@ -64,12 +64,12 @@ async fn scope(
 /// One list, oldest entry first (at most [`WATCHED_MAX`] by construction).
 pub async fn list(db: &Db, user: &CurrentUser, community: &str) -> Result<WatchedList, AppError> {
     let lists = editable(db, user).await?;
-    if lists.is_empty() {
+    let Some(first) = lists.first() else {
         return Err(AppError::Forbidden);
-    }
+    };
     // No list named: the first the member may edit.
     let community = if community.is_empty() && !user.is_admin {
-        lists[0].0.clone()
+        first.0.clone()
     } else {
         community.to_string()
     };

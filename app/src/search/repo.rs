@@ -48,7 +48,7 @@ fn fts_query_joined(backend: Backend, slots: &[Slot], any: bool) -> String {
         .iter()
         .enumerate()
         .map(|(i, slot)| {
-            let prefix = i == last && slot.len() == 1 && slot[0].len() == 1;
+            let prefix = i == last && slot.len() == 1 && slot.first().is_some_and(|a| a.len() == 1);
             let (alts, or): (Vec<String>, &str) = match backend {
                 Backend::Sqlite => (
                     slot.iter()
@@ -58,10 +58,10 @@ fn fts_query_joined(backend: Backend, slots: &[Slot], any: bool) -> String {
                 ),
                 Backend::Postgres => (slot.iter().map(|alt| alt.join(" <-> ")).collect(), " | "),
             };
-            match (prefix, backend) {
-                (true, Backend::Sqlite) => format!("{}*", alts[0]),
-                (true, Backend::Postgres) => format!("{}:*", alts[0]),
-                _ if alts.len() == 1 => alts[0].clone(),
+            match (prefix, backend, alts.as_slice()) {
+                (true, Backend::Sqlite, [one]) => format!("{one}*"),
+                (true, Backend::Postgres, [one]) => format!("{one}:*"),
+                (_, _, [one]) => one.clone(),
                 _ => format!("({})", alts.join(or)),
             }
         })
@@ -86,7 +86,7 @@ fn bind_all<'q>(
     params: &Params,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     let mut q = sqlx::query(sql).bind(query);
-    for v in &params.0[1..] {
+    for v in params.0.iter().skip(1) {
         q = q.bind(*v);
     }
     q

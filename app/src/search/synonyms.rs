@@ -169,8 +169,7 @@ pub fn expand(groups: &Groups, words: &[String]) -> Vec<Slot> {
         for group in groups {
             for alt in group {
                 let n = alt.len();
-                if n > best.map_or(0, |b| b.0) && i + n <= words.len() && words[i..i + n] == alt[..]
-                {
+                if n > best.map_or(0, |b| b.0) && words.get(i..i + n) == Some(alt.as_slice()) {
                     best = Some((n, group));
                 }
             }
@@ -181,7 +180,7 @@ pub fn expand(groups: &Groups, words: &[String]) -> Vec<Slot> {
                 i += n;
             }
             None => {
-                slots.push(vec![vec![words[i].clone()]]);
+                slots.extend(words.get(i).map(|w| vec![vec![w.clone()]]));
                 i += 1;
             }
         }

@@ -119,17 +119,7 @@ pub fn clean_query(raw: &str) -> Result<Vec<String>, String> {
 
 /// Edit distance between two words (for spelling suggestions).
 pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 /// Condition and treatment words people often misspell; the database adds tags and community names.
@@ -240,7 +230,7 @@ pub fn highlight(text: &str, words: &[String], width: usize) -> Vec<Segment> {
     if start > 0 {
         push("… ", false);
     }
-    for (i, tok) in tokens[start..end].iter().enumerate() {
+    for (i, tok) in tokens.get(start..end).unwrap_or(&[]).iter().enumerate() {
         if i > 0 {
             push(" ", false);
         }

@@ -127,7 +127,7 @@ pub fn qa_page(base: &str, p: &PostPage) -> Option<Value> {
         "acceptedAnswer": answer(accepted),
     });
     if !suggested.is_empty() {
-        question["suggestedAnswer"] = Value::Array(suggested);
+        set(&mut question, "suggestedAnswer", Value::Array(suggested));
     }
     Some(json!({
         "@context": "https://schema.org",
@@ -175,37 +175,56 @@ pub fn provider(base: &str, d: &ProviderDetail, specialties: &[String]) -> Value
         },
     });
     if !d.description.is_empty() {
-        v["description"] = json!(clip(&d.description, 300));
+        set(&mut v, "description", json!(clip(&d.description, 300)));
     }
     if !d.phone.is_empty() {
-        v["telephone"] = json!(d.phone);
+        set(&mut v, "telephone", json!(d.phone));
     }
     if let (Some(lat), Some(lon)) = (d.lat, d.lon) {
-        v["geo"] = json!({ "@type": "GeoCoordinates", "latitude": lat, "longitude": lon });
+        set(
+            &mut v,
+            "geo",
+            json!({ "@type": "GeoCoordinates", "latitude": lat, "longitude": lon }),
+        );
     }
     if !specialties.is_empty() {
-        v["medicalSpecialty"] = json!(specialties);
+        set(&mut v, "medicalSpecialty", json!(specialties));
     }
     if c.rating.count > 0 {
-        v["aggregateRating"] = json!({
-            "@type": "AggregateRating",
-            "ratingValue": format!("{:.1}", c.rating.avg_x100 as f64 / 100.0),
-            "ratingCount": c.rating.count,
-            "bestRating": 5,
-            "worstRating": 1,
-        });
+        set(
+            &mut v,
+            "aggregateRating",
+            json!({
+                "@type": "AggregateRating",
+                "ratingValue": format!("{:.1}", c.rating.avg_x100 as f64 / 100.0),
+                "ratingCount": c.rating.count,
+                "bestRating": 5,
+                "worstRating": 1,
+            }),
+        );
     }
     if let Some(logo) = c.logo {
-        v["logo"] = json!(format!("{base}{}", crate::pictures::types::src(logo)));
+        set(
+            &mut v,
+            "logo",
+            json!(format!("{base}{}", crate::pictures::types::src(logo))),
+        );
     }
     v
+}
+
+/// Sets a key of a JSON object (a no-op on anything else).
+fn set(v: &mut Value, key: &str, value: Value) {
+    if let Some(o) = v.as_object_mut() {
+        o.insert(key.to_string(), value);
+    }
 }
 
 /// JSON for inside `<script type="application/ld+json">`: `<`, `>` and `&` written as `\u` escapes,
 /// so no member's text can close the script element.
 pub fn script_text(values: &[Value]) -> String {
-    let v = if values.len() == 1 {
-        values[0].clone()
+    let v = if let [one] = values {
+        one.clone()
     } else {
         Value::Array(values.to_vec())
     };

@@ -180,7 +180,8 @@ pub fn format_date(ms: i64) -> String {
         "November",
         "December",
     ];
-    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+    let name = MONTHS.get((month - 1) as usize).copied().unwrap_or("");
+    format!("{day} {name} {year}")
 }
 
 /// Sets the response status while rendering on the server (no-op in the browser).

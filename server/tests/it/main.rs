@@ -1,4 +1,10 @@
 //! The server's integration tests, one binary (one link instead of one per file): each module starts the real router on a random port with a fresh database per test, on SQLite and PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests: a panic is a failed test, not a failed request"
+)]
 
 #[macro_use]
 mod common;
