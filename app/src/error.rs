@@ -161,8 +161,11 @@ pub fn parse_choice(raw: &str, choices: &[(&str, &str)], message: &str) -> Resul
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
+    /// Logged with the place of the `?` that converted it, so a log line says which query failed.
+    #[track_caller]
     fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "database error");
+        let at = std::panic::Location::caller();
+        tracing::error!(error = %e, at = %format_args!("{}:{}", at.file(), at.line()), "database error");
         AppError::Internal
     }
 }

@@ -29,22 +29,32 @@ impl Default for Unread {
     }
 }
 
-/// Follows the member's unread count over Server-Sent Events (`/events`); the browser's
-/// EventSource reconnects by itself after a dropped connection.
+/// Follows the member's unread count over Server-Sent Events (`/events`), through gloo's
+/// EventSource stream; the browser reconnects by itself after a dropped connection.
 #[cfg(feature = "hydrate")]
 fn follow(unread: Unread) {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    let Ok(source) = web_sys::EventSource::new("/events") else {
+    use futures::StreamExt;
+    use gloo_net::eventsource::futures::EventSource;
+    let Ok(mut source) = EventSource::new("/events") else {
         return;
     };
-    let on_unread =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+    let Ok(mut events) = source.subscribe("unread") else {
+        return;
+    };
+    // One stream per page: a new badge (after logging in as someone else) replaces the old one;
+    // dropping the old source closes it, which ends its loop below.
+    thread_local! {
+        static SOURCE: std::cell::RefCell<Option<EventSource>> = const { std::cell::RefCell::new(None) };
+    }
+    SOURCE.with(|s| drop(s.replace(Some(source))));
+    leptos::task::spawn_local(async move {
+        while let Some(Ok((_, e))) = events.next().await {
             let Some(v) = e
                 .data()
                 .as_string()
                 .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
             else {
-                return;
+                continue;
             };
             if let Some(n) = v.get("notifications").and_then(serde_json::Value::as_i64) {
                 unread.notifications.set(n);
@@ -52,16 +62,6 @@ fn follow(unread: Unread) {
             if let Some(n) = v.get("messages").and_then(serde_json::Value::as_i64) {
                 unread.messages.set(n);
             }
-        });
-    let _ = source.add_event_listener_with_callback("unread", on_unread.as_ref().unchecked_ref());
-    on_unread.forget();
-    // One stream per page: a new badge (after logging in as someone else) replaces the old one.
-    thread_local! {
-        static SOURCE: std::cell::RefCell<Option<web_sys::EventSource>> = const { std::cell::RefCell::new(None) };
-    }
-    SOURCE.with(|s| {
-        if let Some(old) = s.replace(Some(source)) {
-            old.close();
         }
     });
 }
