@@ -447,33 +447,27 @@ async fn home_countries(db: &Db) -> Result<Vec<String>, AppError> {
 /// How many other towns of 1,000 people or more are within 25 km: how big a place is, from the
 /// gazetteer alone (Paris, France has hundreds around it; Paris, Texas a handful).
 async fn places_near(db: &Db, lat: f64, lon: f64) -> Result<i64, AppError> {
-    let (a, b, c, d) = bounding_box(lat, lon, 25.0);
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM places WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4 \
-         AND kind = 'city'",
-    )
-    .bind(a)
-    .bind(b)
-    .bind(c)
-    .bind(d)
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("n")?)
+    count_near(db, "places WHERE kind = 'city' AND", lat, lon, 25.0).await
 }
 
 /// How many providers are within 50 km: what tells one Newport from another for this site.
 async fn providers_near(db: &Db, lat: f64, lon: f64) -> Result<i64, AppError> {
-    let (a, b, c, d) = bounding_box(lat, lon, 50.0);
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM providers WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4",
-    )
-    .bind(a)
-    .bind(b)
-    .bind(c)
-    .bind(d)
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("n")?)
+    count_near(db, "providers WHERE", lat, lon, 50.0).await
+}
+
+/// The rows of `from` (a table and the start of its WHERE) in the box `km` around a point.
+async fn count_near(db: &Db, from: &str, lat: f64, lon: f64, km: f64) -> Result<i64, AppError> {
+    let (a, b, c, d) = bounding_box(lat, lon, km);
+    let sql =
+        format!("SELECT COUNT(*) AS n FROM {from} lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4");
+    Ok(sqlx::query(&sql)
+        .bind(a)
+        .bind(b)
+        .bind(c)
+        .bind(d)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?)
 }
 
 /// Where an address is, for placing a clinic: its postal code when the gazetteer knows it, else

@@ -112,7 +112,7 @@ pub async fn current(db: &Db) -> Result<Arc<Groups>, AppError> {
 /// to the built-in one. Recorded in the audit log.
 pub async fn save(db: &Db, admin: i64, body: Option<&str>) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    match body {
+    let detail = match body {
         Some(body) => {
             let groups = parse(body).map_err(|errors| AppError::field("body", errors.join(" ")))?;
             // A save within the same millisecond as the last still reads as new.
@@ -132,29 +132,16 @@ pub async fn save(db: &Db, admin: i64, body: Option<&str>) -> Result<(), AppErro
             .bind(admin)
             .execute(&mut *tx)
             .await?;
-            crate::admin::repo::audit(
-                &mut tx,
-                admin,
-                "search.synonyms",
-                None,
-                &format!("saved {} synonym groups", groups.len()),
-            )
-            .await?;
+            format!("saved {} synonym groups", groups.len())
         }
         None => {
             sqlx::query("DELETE FROM search_synonyms WHERE id = 1")
                 .execute(&mut *tx)
                 .await?;
-            crate::admin::repo::audit(
-                &mut tx,
-                admin,
-                "search.synonyms",
-                None,
-                "restored the built-in synonym list",
-            )
-            .await?;
+            "restored the built-in synonym list".to_string()
         }
-    }
+    };
+    crate::admin::repo::audit(&mut tx, admin, "search.synonyms", None, &detail).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -215,6 +215,25 @@ async fn place_queries_postcodes_typos_and_choices(app: TestApp) {
     );
 }
 
+/// The owner saves the clinic's city, postal code and position; the profile as it is then.
+async fn save_address(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    [city, code, lat, lon]: [&str; 4],
+) -> serde_json::Value {
+    let f = profile(
+        "thames",
+        &[
+            ("city", city),
+            ("postal_code", code),
+            ("lat", lat),
+            ("lon", lon),
+        ],
+    );
+    app.call_as(owner, "directory/save", &f).await.ok();
+    provider(app, owner, "thames").await
+}
+
 async fn staff_place_a_clinic_by_postcode(app: TestApp) {
     let admin = app.admin_with_community().await;
     let owner = member(&app, "owner_o").await;
@@ -227,57 +246,17 @@ async fn staff_place_a_clinic_by_postcode(app: TestApp) {
         "{p}"
     );
     // Staff enter the address and leave the position empty: placed from the postcode.
-    let f = profile(
-        "thames",
-        &[
-            ("city", "London"),
-            ("postal_code", "SW1A 1AA"),
-            ("lat", ""),
-            ("lon", ""),
-        ],
-    );
-    app.call_as(&owner, "directory/save", &f).await.ok();
-    let p = provider(&app, &owner, "thames").await;
+    let p = save_address(&app, &owner, ["London", "SW1A 1AA", "", ""]).await;
     assert_eq!(p["lat"].as_f64(), Some(51.5018), "{p}");
     assert_eq!(p["lon"].as_f64(), Some(-0.1328), "{p}");
     // They move the pin: the numbers they typed are kept.
-    let f = profile(
-        "thames",
-        &[
-            ("city", "London"),
-            ("postal_code", "SW1A 1AA"),
-            ("lat", "51.5194"),
-            ("lon", "-0.1478"),
-        ],
-    );
-    app.call_as(&owner, "directory/save", &f).await.ok();
-    let p = provider(&app, &owner, "thames").await;
+    let p = save_address(&app, &owner, ["London", "SW1A 1AA", "51.5194", "-0.1478"]).await;
     assert_eq!(p["lat"].as_f64(), Some(51.5194), "{p}");
     // A corrected postal code in the same city keeps the pin set by hand.
-    let f = profile(
-        "thames",
-        &[
-            ("city", "London"),
-            ("postal_code", "W1G 8PH"),
-            ("lat", "51.5194"),
-            ("lon", "-0.1478"),
-        ],
-    );
-    app.call_as(&owner, "directory/save", &f).await.ok();
-    let p = provider(&app, &owner, "thames").await;
+    let p = save_address(&app, &owner, ["London", "W1G 8PH", "51.5194", "-0.1478"]).await;
     assert_eq!(p["lat"].as_f64(), Some(51.5194), "{p}");
     // The clinic moves to Manchester: a new postcode with the old pin places it again.
-    let f = profile(
-        "thames",
-        &[
-            ("city", "Manchester"),
-            ("postal_code", "M1 3BN"),
-            ("lat", "51.5194"),
-            ("lon", "-0.1478"),
-        ],
-    );
-    app.call_as(&owner, "directory/save", &f).await.ok();
-    let p = provider(&app, &owner, "thames").await;
+    let p = save_address(&app, &owner, ["Manchester", "M1 3BN", "51.5194", "-0.1478"]).await;
     assert!(
         (p["lat"].as_f64().unwrap_or(0.0) - 53.48).abs() < 0.02,
         "{p}"
