@@ -268,9 +268,24 @@ fn use_query_map_snapshot() -> String {
         .collect()
 }
 
-/// The directory's address for a place (the search keeps no other filter: the place is what changed).
-fn place_href(label: &str) -> String {
-    format!("/directory?place={}", crate::ui::url_encode(label))
+/// The same search around another place: the filters stay, the position (if any) goes.
+fn place_href(q: &DirectoryQuery, label: &str) -> String {
+    use crate::ui::url_encode;
+    let mut href = String::from("/directory?");
+    for (k, v) in [
+        ("specialty", &q.specialty),
+        ("condition", &q.condition),
+        ("language", &q.language),
+        ("kind", &q.kind),
+        ("accepting", &q.accepting),
+        ("radius", &q.radius),
+        ("sort", &q.sort),
+    ] {
+        if !v.is_empty() {
+            href.push_str(&format!("{k}={}&", url_encode(v)));
+        }
+    }
+    href + &format!("place={}", url_encode(label))
 }
 
 /// The gazetteer's attribution (its licence, CC BY 4.0, asks for it where its data shows).
@@ -281,12 +296,12 @@ fn GeoNamesCredit() -> impl IntoView {
 
 /// "Which Newport?": one link per place of that name.
 #[component]
-fn PlaceChoices(question: String, labels: Vec<String>) -> impl IntoView {
+fn PlaceChoices(question: String, labels: Vec<String>, query: DirectoryQuery) -> impl IntoView {
     view! {
         <section class="panel place-choices" aria-labelledby="choose-h">
             <h2 id="choose-h">{question}</h2>
             <ul>
-                {labels.into_iter().map(|l| view! { <li><a href=place_href(&l)>{l.clone()}</a></li> }).collect_view()}
+                {labels.into_iter().map(|l| view! { <li><a href=place_href(&query, &l)>{l.clone()}</a></li> }).collect_view()}
             </ul>
             <p class="muted small"><GeoNamesCredit/></p>
         </section>
@@ -494,7 +509,7 @@ pub fn DirectoryPage() -> impl IntoView {
                     {match results {
                         Ok(r) if r.choose.is_some() => {
                             let (question, labels) = r.choose.clone().unwrap_or_default();
-                            view! { <PlaceChoices question labels/> }.into_any()
+                            view! { <PlaceChoices question labels query=query.clone()/> }.into_any()
                         }
                         Ok(r) => {
                             let heading = match &r.place_label {
@@ -513,7 +528,7 @@ pub fn DirectoryPage() -> impl IntoView {
                                     {(!others.is_empty()).then(|| view! {
                                         <p class="small other-places">"Not the place you meant? "
                                             {others.into_iter().map(|l| view! {
-                                                <a href=place_href(&l)>{l.clone()}</a>" "
+                                                <a href=place_href(&query, &l)>{l.clone()}</a>" "
                                             }).collect_view()}
                                         </p>
                                     })}

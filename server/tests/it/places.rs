@@ -204,6 +204,14 @@ async fn place_queries_postcodes_typos_and_choices(app: TestApp) {
         html.contains("Which one?") && html.contains("/directory?place=Newport%2C%20"),
         "{html}"
     );
+    // Picking a place keeps the other filters.
+    let (_, html) = app
+        .get("/directory?specialty=neurology&radius=50&place=Newport")
+        .await;
+    assert!(
+        html.contains("/directory?specialty=neurology&amp;radius=50&amp;place=Newport%2C%20"),
+        "{html}"
+    );
 
     // Loading again changes nothing.
     let again = healthcommunity::places::import_postcodes(&app.db, Path::new("places"), true)
