@@ -207,6 +207,25 @@ pub fn set_cookie(value: String) {
     }
 }
 
+/// Adds a header to the response of the page or server function being answered.
+pub fn add_response_header(name: &'static str, value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        res.append_header(http::header::HeaderName::from_static(name), v);
+    }
+}
+
+/// The response header by which a page says it must not be kept in the page cache (its content
+/// depends on who reads it beyond being logged in or not). The server takes it off the response.
+pub const NO_PAGE_CACHE_HEADER: &str = "x-hc-no-page-cache";
+
+/// Keeps the page being rendered out of the page cache.
+pub fn keep_out_of_page_cache() {
+    add_response_header(NO_PAGE_CACHE_HEADER, "1");
+}
+
 /// Finishes a server function: on error, sets the HTTP status that matches it (except for plain
 /// form posts, which must stay redirects so the browser comes back to the form).
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {

@@ -119,6 +119,10 @@ pub struct ServeArgs {
     /// default; `--count-traffic false` only for measuring what counting costs (`make bench`).
     #[arg(long, env = "HC_COUNT_TRAFFIC", default_value_t = true, action = clap::ArgAction::Set)]
     pub count_traffic: bool,
+    /// Seconds a public page rendered for a visitor without cookies is served again from memory
+    /// (it is dropped sooner as soon as anything may have changed it); 0 turns the page cache off.
+    #[arg(long, env = "HC_PAGE_CACHE_SECS", default_value_t = 10)]
+    pub page_cache_secs: u64,
     /// SMTP server for e-mail, e.g. smtps://user:password@mail.example.org or
     /// smtp://127.0.0.1:1025; without it mails stay in the outbox table and go to the log.
     #[arg(long, env = "HC_SMTP_URL")]
@@ -183,6 +187,7 @@ impl Default for ServeArgs {
                 request_timeout: 30,
                 render_retry_after: 8,
                 count_traffic: true,
+                page_cache_secs: 10,
                 smtp_url: None,
                 mail_dir: None,
                 mail_from: "HealthCommunity <no-reply@localhost>".into(),

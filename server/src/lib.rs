@@ -13,6 +13,7 @@ pub mod demo_posts;
 pub mod demo_threads;
 pub mod demo_traffic;
 pub mod mailer;
+pub mod page_cache;
 pub mod places;
 pub mod scale;
 pub mod seed;
@@ -165,6 +166,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             app::shell,
         ))
         .with_state(state.clone());
+    let app = app.layer(middleware::from_fn_with_state(
+        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs)),
+        page_cache::page_cache,
+    ));
     let counted = if args.count_traffic {
         app.layer(middleware::from_fn_with_state(state, count_page_views))
     } else {

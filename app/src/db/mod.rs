@@ -5,6 +5,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -30,6 +31,10 @@ pub struct Db {
     listen_url: Option<Arc<str>>,
     /// Compiled watched-word lists, per community (see `safety::watched`).
     pub watched: Arc<crate::safety::watched::WatchCache>,
+    /// The version of the public pages: raised after every request that may have changed what
+    /// a page shows, in every process (see `pages_changed`); the page cache keeps only pages
+    /// rendered at the current version.
+    pages: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -42,6 +47,9 @@ impl std::fmt::Debug for Db {
 
 /// The channel PostgreSQL carries "something new for these members" on, between app processes.
 const EVENTS_CHANNEL: &str = "hc_events";
+
+/// The channel PostgreSQL carries "the public pages may have changed" on, between app processes.
+const PAGES_CHANNEL: &str = "hc_pages";
 
 /// Per-member wake-ups for the live event streams of this process. A stream waits on its
 /// member's `watch` channel, so idle streams cost nothing and a wake-up reaches only the
@@ -159,6 +167,27 @@ impl Db {
         }
     }
 
+    /// The current version of the public pages (see `pages_changed`).
+    pub fn pages_version(&self) -> u64 {
+        self.pages.load(Ordering::SeqCst)
+    }
+
+    /// Says that the public pages may have changed: raises the version here at once and, on
+    /// PostgreSQL, in every other app process (NOTIFY), so each drops the pages it cached. Call
+    /// after the change has committed.
+    pub async fn pages_changed(&self) {
+        self.pages.fetch_add(1, Ordering::SeqCst);
+        if self.backend == Backend::Postgres {
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, '')")
+                .bind(PAGES_CHANNEL)
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!(error = %e, "could not announce a page change");
+            }
+        }
+    }
+
     /// On PostgreSQL, keeps a LISTEN connection that wakes this process's streams for events
     /// announced by any process (reconnecting after errors). A no-op on SQLite.
     pub fn listen(&self) {
@@ -166,21 +195,31 @@ impl Db {
             return;
         };
         let hub = self.hub.clone();
+        let pages = self.pages.clone();
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect(&url).await {
                     Ok(mut listener) => {
-                        if let Err(e) = listener.listen(EVENTS_CHANNEL).await {
+                        if let Err(e) = listener.listen_all([EVENTS_CHANNEL, PAGES_CHANNEL]).await {
                             tracing::warn!(error = %e, "LISTEN failed");
                         } else {
-                            // Anything announced while we were away: let every stream re-read.
+                            // Anything announced while we were away: let every stream re-read,
+                            // and drop every cached page.
                             hub.wake_all();
+                            pages.fetch_add(1, Ordering::SeqCst);
                             while let Ok(n) = listener.recv().await {
+                                if n.channel() == PAGES_CHANNEL {
+                                    pages.fetch_add(1, Ordering::SeqCst);
+                                    continue;
+                                }
                                 n.payload()
                                     .split(',')
                                     .filter_map(|id| id.parse::<i64>().ok())
                                     .for_each(|id| hub.wake(id));
                             }
+                            // The connection is lost: until it is back, changes made by other
+                            // processes are not heard, so no page may be kept meanwhile.
+                            pages.fetch_add(1, Ordering::SeqCst);
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "LISTEN connection failed"),
@@ -266,6 +305,7 @@ impl Db {
             hub: Arc::new(Hub::default()),
             listen_url: (backend == Backend::Postgres).then(|| Arc::from(url.as_str())),
             watched: Arc::default(),
+            pages: Arc::default(),
         })
     }
 

@@ -46,6 +46,8 @@ pub async fn search(
         // found nothing at all (its words only; robots are not counted).
         let nothing = found.post_count + found.article_count + found.provider_count == 0;
         if nothing && unfiltered && found.page == 1 && found.message.is_none() {
+            // Each person's search that finds nothing is counted: its page is not cached.
+            crate::state::keep_out_of_page_cache();
             let ua = crate::state::request_header(http::header::USER_AGENT);
             if let Some(query) = crate::counting::gap_query(&found.words) {
                 if !crate::counting::is_bot(&ua) {

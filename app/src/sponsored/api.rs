@@ -69,12 +69,24 @@ pub async fn choose(
         )
         .await?;
         let (day, community_id) = (day_of(now), page.as_ref().map(|c| c.id).unwrap_or(0));
+        let fill = match &chosen {
+            None => Fill::Empty,
+            Some(c) if c.house => Fill::House,
+            Some(_) => Fill::Paid,
+        };
+        // What this slot showed, for the page cache to count again each time it serves the
+        // page; a campaign capped per visitor depends on who reads, so its page is not cached.
+        let shown = Shown {
+            slot: placement,
+            community: community_id,
+            fill,
+            campaign: chosen.as_ref().map(|c| c.id).unwrap_or(0),
+        };
+        crate::state::add_response_header(SHOWN_HEADER, &shown.encode());
+        if chosen.as_ref().is_some_and(|c| c.visitor_capped) {
+            crate::state::keep_out_of_page_cache();
+        }
         if human {
-            let fill = match &chosen {
-                None => Fill::Empty,
-                Some(c) if c.house => Fill::House,
-                Some(_) => Fill::Paid,
-            };
             state.counts.add(Count::SlotShown {
                 day,
                 community: community_id,
@@ -119,6 +131,88 @@ pub async fn choose(
             href: format!("/go/{}?{context}", c.id),
             why: format!("/about/sponsored?{context}"),
         }))
+    }
+}
+
+/// The response header a page's sponsored slots are listed in (one value a slot). The server's
+/// page cache takes it off the response and, each time it serves the cached page to a person,
+/// counts those slots again with [`count_shown_again`]; it never reaches the browser.
+pub const SHOWN_HEADER: &str = "x-hc-sponsored-shown";
+
+/// One sponsored slot a rendered page showed: where, and what filled it.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub slot: Placement,
+    pub community: i64,
+    pub fill: crate::counting::Fill,
+    /// 0 when the slot stayed empty.
+    pub campaign: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl Shown {
+    pub fn encode(&self) -> String {
+        use crate::counting::Fill;
+        let fill = match self.fill {
+            Fill::Paid => "paid",
+            Fill::House => "house",
+            Fill::Empty => "empty",
+        };
+        format!(
+            "{} {} {fill} {}",
+            self.slot.as_str(),
+            self.community,
+            self.campaign
+        )
+    }
+
+    pub fn decode(raw: &str) -> Option<Self> {
+        use crate::counting::Fill;
+        let mut parts = raw.split(' ');
+        let slot = Placement::parse(parts.next()?)?;
+        let community = parts.next()?.parse().ok()?;
+        let fill = match parts.next()? {
+            "paid" => Fill::Paid,
+            "house" => Fill::House,
+            "empty" => Fill::Empty,
+            _ => return None,
+        };
+        let campaign = parts.next()?.parse().ok()?;
+        Some(Self {
+            slot,
+            community,
+            fill,
+            campaign,
+        })
+    }
+}
+
+/// Counts the slots of a page served again from the page cache, as [`choose`] counted them when
+/// it rendered the page: the slot shown (inventory) and the campaign's impression, for people
+/// only.
+#[cfg(feature = "ssr")]
+pub fn count_shown_again(state: &crate::state::AppState, shown: &[Shown], user_agent: &str) {
+    use crate::counting::{day_of, is_bot, Count};
+    if is_bot(user_agent) {
+        return;
+    }
+    let day = day_of(crate::db::now_ms());
+    for s in shown {
+        state.counts.add(Count::SlotShown {
+            day,
+            community: s.community,
+            slot: s.slot,
+            fill: s.fill,
+        });
+        if s.campaign != 0 {
+            state.counts.add(Count::Impression {
+                campaign: s.campaign,
+                day,
+                community: s.community,
+                slot: s.slot,
+            });
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod messages;
 mod notifications;
 mod operations;
 mod operator;
+mod page_cache;
 mod pictures;
 mod places;
 mod posts;

@@ -33,6 +33,9 @@ pub fn test_args() -> ServeArgs {
         request_timeout: 15,
         render_retry_after: 8,
         count_traffic: true,
+        // Many tests change the database directly and read the page again: the page cache's
+        // own tests turn it on.
+        page_cache_secs: 0,
         smtp_url: None,
         mail_dir: None,
         mail_from: "HealthCommunity <no-reply@localhost>".into(),
