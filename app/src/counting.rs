@@ -270,11 +270,13 @@ pub fn visitor_hash(salt: &str, ip: &str, user_agent: &str) -> String {
     h.update(ip.as_bytes());
     h.update(b"\n");
     h.update(user_agent.as_bytes());
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = String::with_capacity(32);
+    for b in h.finalize().iter().take(16) {
+        for nibble in [b >> 4, b & 0x0f] {
+            hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    hex
 }
 
 /// Known robots and tools (and requests with no user agent), whose page views and impressions

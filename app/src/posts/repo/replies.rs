@@ -1,0 +1,569 @@
+//! Replies, votes, accepted answers and pins, with the thread's counts and notifications kept true in the same transaction.
+
+use super::*;
+
+/// Keeps a post's answer/comment counts and "answered by a clinician" true after a reply changes.
+pub(super) async fn refresh_counts(tx: &mut Tx<'_>, post: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE posts SET \
+           reply_count = (SELECT COUNT(*) FROM replies r WHERE r.post_id = posts.id AND r.deleted_at IS NULL \
+             AND r.awaiting_approval = 0), \
+           answer_count = CASE WHEN kind = 'question' THEN (SELECT COUNT(*) FROM replies r \
+             WHERE r.post_id = posts.id AND r.parent_id IS NULL AND r.deleted_at IS NULL \
+             AND r.awaiting_approval = 0) ELSE 0 END, \
+           clinician_answered = CASE WHEN kind = 'question' AND EXISTS (SELECT 1 FROM replies r \
+             JOIN users u ON u.id = r.author_id WHERE r.post_id = posts.id AND r.parent_id IS NULL \
+             AND r.deleted_at IS NULL AND r.awaiting_approval = 0 AND u.kind = 'clinician' \
+             AND u.clinician_status = 'verified') \
+             THEN 1 ELSE 0 END \
+         WHERE id = $1",
+    )
+    .bind(post)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A moderator approved what waited for approval (safety review): the reply is counted and
+/// lifts its thread, and whoever its writing would have told (the post's author, the comment
+/// answered, @mentions) is told now. Returns who was notified.
+pub(crate) async fn approved(
+    tx: &mut Tx<'_>,
+    post: i64,
+    reply: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let f = post_facts(tx, post).await?;
+    if f.deleted {
+        return Ok(Vec::new());
+    }
+    match reply {
+        Some(id) => {
+            let r = sqlx::query(
+                "SELECT r.author_id, r.parent_id, r.body_md, r.deleted_at, u.handle FROM replies r \
+                 JOIN users u ON u.id = r.author_id WHERE r.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+            refresh_counts(tx, post).await?;
+            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+                return Ok(Vec::new());
+            }
+            sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
+                .bind(now_ms())
+                .bind(post)
+                .execute(&mut **tx)
+                .await?;
+            let (author, handle): (i64, String) = (r.try_get("author_id")?, r.try_get("handle")?);
+            let body: String = r.try_get("body_md")?;
+            notify_reply(
+                tx,
+                (author, &handle),
+                post,
+                &f,
+                r.try_get("parent_id")?,
+                id,
+                &body,
+                true,
+            )
+            .await
+        }
+        None => {
+            let r = sqlx::query(
+                "SELECT p.title, p.body_md, p.tags, u.handle FROM posts p JOIN users u ON u.id = p.author_id \
+                 WHERE p.id = $1",
+            )
+            .bind(post)
+            .fetch_one(&mut **tx)
+            .await?;
+            let title: String = r.try_get("title")?;
+            let body: String = r.try_get("body_md")?;
+            let handle: String = r.try_get("handle")?;
+            let tags: Vec<String> = r
+                .try_get::<String, _>("tags")?
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            let what = format!("“{}”", notify::types::short(&title));
+            let place = notify::repo::MentionPlace {
+                what: &what,
+                link: &format!("/p/{post}"),
+                community: f.community,
+                public: f.public,
+                group: f.closed_group(),
+            };
+            let who = f.name_of(f.author, &handle);
+            let mut told =
+                notify::repo::add_mentions(tx, &body, f.author, who, &place, &[]).await?;
+            if f.group.is_none() {
+                let new = crate::follows::repo::NewPost {
+                    id: post,
+                    community: f.community,
+                    public: f.public,
+                    title: &title,
+                    tags: &tags,
+                };
+                let named = format!("@{handle}");
+                let more =
+                    crate::follows::repo::tell_new_post(tx, &new, f.author, &named, &told).await?;
+                told.extend(more);
+            }
+            Ok(told)
+        }
+    }
+}
+
+/// Replies to a post (`parent` = None: an answer or a top-level comment); returns the reply's id.
+pub async fn reply(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    parent: Option<i64>,
+    body: &str,
+    crisis: Option<&crate::safety::types::Crisis>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    require_member(&mut tx, user, &f).await?;
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    if f.awaiting && f.author != user.id && !moderates(&mut tx, user, &f).await? {
+        return Err(AppError::NotFound);
+    }
+    let depth = match parent {
+        None => 0,
+        Some(parent) => {
+            let r = sqlx::query("SELECT post_id, depth, deleted_at FROM replies WHERE id = $1")
+                .bind(parent)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if r.try_get::<i64, _>("post_id")? != post {
+                return Err(AppError::NotFound);
+            }
+            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+                return Err(AppError::Deleted);
+            }
+            r.try_get::<i64, _>("depth")? + 1
+        }
+    };
+    let screened = screen(
+        &mut tx,
+        db,
+        user,
+        f.community,
+        Writing::Reply,
+        &[("body", body)],
+    )
+    .await?;
+    let body = screened.text(0);
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO replies (post_id, parent_id, depth, author_id, body_md, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(post)
+    .bind(parent)
+    .bind(depth)
+    .bind(user.id)
+    .bind(body)
+    .bind(markdown::to_html(body))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    // A reply that waits for a moderator's look does not lift its thread to the top of feeds.
+    if crisis.is_none() && screened.hold.is_none() {
+        sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(post)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // What waits for approval tells nobody yet: only the moderators may read it.
+    let mut notified = if screened.hold.is_some() {
+        Vec::new()
+    } else {
+        let followers = crisis.is_none();
+        notify_reply(
+            &mut tx,
+            (user.id, &user.handle),
+            post,
+            &f,
+            parent,
+            id,
+            body,
+            followers,
+        )
+        .await?
+    };
+    crate::follows::repo::auto_follow(&mut tx, user.id, post).await?;
+    let at = flag_at(post, Some(id), f.community, f.group, user.id);
+    notified.extend(queue_flags(&mut tx, crisis, &screened, &at).await?);
+    // After the flags: a reply waiting for approval is not counted until it is approved.
+    refresh_counts(&mut tx, post).await?;
+    tx.commit().await?;
+    db.announce(&notified).await;
+    Ok(id)
+}
+
+/// Tells the post's author (an answer or a reply), the author of the comment replied to, and
+/// anyone mentioned who may read the post, then (with `followers`) the thread's followers in one
+/// grouped notification; nobody who muted the thread. Returns who was notified.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn notify_reply(
+    tx: &mut Tx<'_>,
+    (actor, handle): (i64, &str),
+    post: i64,
+    f: &PostFacts,
+    parent: Option<i64>,
+    id: i64,
+    body: &str,
+    followers: bool,
+) -> Result<Vec<i64>, AppError> {
+    let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+        .bind(post)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("title")?;
+    let t = notify::types::short(&title);
+    let link = format!("/p/{post}#r{id}");
+    let who = f.name_of(actor, handle);
+    // The anonymous poster answering in their own thread is "A member" (the post's author is
+    // never notified of their own reply, so only "replied to your comment" and mentions say it).
+    let named = if who.is_empty() {
+        "A member".to_string()
+    } else {
+        format!("@{who}")
+    };
+    let mut notified = Vec::new();
+    let (kind, line) = if f.kind == PostKind::Question && parent.is_none() {
+        ("answer", format!("{named} answered your question “{t}”"))
+    } else {
+        ("reply", format!("{named} replied to your post “{t}”"))
+    };
+    let group = f.closed_group();
+    let author_muted = crate::follows::repo::muted(tx, f.author, post).await?;
+    if !author_muted
+        && notify::repo::add_in_group(tx, f.author, kind, actor, &line, &link, group).await?
+    {
+        notified.push(f.author);
+    }
+    if let Some(parent) = parent {
+        let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
+        if parent_author != f.author
+            && !crate::follows::repo::muted(tx, parent_author, post).await?
+        {
+            let line = format!("{named} replied to your comment on “{t}”");
+            if notify::repo::add_in_group(tx, parent_author, "reply", actor, &line, &link, group)
+                .await?
+            {
+                notified.push(parent_author);
+            }
+        }
+    }
+    let what = format!("a reply on “{t}”");
+    let place = notify::repo::MentionPlace {
+        what: &what,
+        link: &link,
+        community: f.community,
+        public: f.public,
+        group: f.closed_group(),
+    };
+    let mut skip = notified.clone();
+    if let Some(parent) = parent {
+        skip.push(reply_facts(tx, parent).await?.1);
+    }
+    skip.push(f.author);
+    let mentioned = notify::repo::add_mentions(tx, body, actor, who, &place, &skip).await?;
+    skip.extend(&mentioned);
+    notified.extend(mentioned);
+    if followers {
+        let audience = crate::follows::repo::Audience {
+            community: f.community,
+            public: f.public,
+            group,
+        };
+        notified.extend(
+            crate::follows::repo::tell_thread(tx, post, id, actor, &named, &t, &audience, &skip)
+                .await?,
+        );
+    }
+    Ok(notified)
+}
+
+/// (post id, author id, parent, deleted) of a reply.
+pub(super) async fn reply_facts(
+    tx: &mut Tx<'_>,
+    id: i64,
+) -> Result<(i64, i64, Option<i64>, bool), AppError> {
+    let r =
+        sqlx::query("SELECT post_id, author_id, parent_id, deleted_at FROM replies WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok((
+        r.try_get("post_id")?,
+        r.try_get("author_id")?,
+        r.try_get("parent_id")?,
+        r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
+    ))
+}
+
+/// Edits the author's own reply; returns its post.
+pub async fn edit_reply(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    body: &str,
+    crisis: Option<&crate::safety::types::Crisis>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
+    if author != user.id {
+        return Err(AppError::Forbidden);
+    }
+    let f = post_facts(&mut tx, post).await?;
+    still_in_group(&mut tx, user, &f).await?;
+    if deleted {
+        return Err(AppError::Deleted);
+    }
+    let screened = screen(
+        &mut tx,
+        db,
+        user,
+        f.community,
+        Writing::Edit,
+        &[("body", body)],
+    )
+    .await?;
+    let body = screened.text(0);
+    sqlx::query("UPDATE replies SET body_md = $1, body_html = $2, edited_at = $3 WHERE id = $4")
+        .bind(body)
+        .bind(markdown::to_html(body))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let at = flag_at(post, Some(id), f.community, f.group, user.id);
+    let told = queue_flags(&mut tx, crisis, &screened, &at).await?;
+    tx.commit().await?;
+    db.announce(&told).await;
+    Ok(post)
+}
+
+/// Soft-deletes a reply (author, community moderator or admin); its own replies stay in place.
+pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
+    let f = post_facts(&mut tx, post).await?;
+    require_author_or_moderator(&mut tx, user, &f, author).await?;
+    if deleted {
+        return Ok(post);
+    }
+    sqlx::query("UPDATE replies SET body_md = '', body_html = '', deleted_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    crate::pictures::repo::delete_where(&mut tx, "reply_id = $1", id).await?;
+    sqlx::query(
+        "UPDATE posts SET accepted_reply_id = NULL WHERE id = $1 AND accepted_reply_id = $2",
+    )
+    .bind(post)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    refresh_counts(&mut tx, post).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// What a vote is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteTarget {
+    Post(i64),
+    Reply(i64),
+}
+
+/// Toggles the member's helpful vote; returns (voted now, new count).
+pub async fn toggle_vote(
+    db: &Db,
+    user: &CurrentUser,
+    target: VoteTarget,
+) -> Result<(bool, i64), AppError> {
+    let mut tx = db.begin_write().await?;
+    let (post, author, deleted) = match target {
+        VoteTarget::Post(id) => {
+            let f = post_facts(&mut tx, id).await?;
+            (id, f.author, f.deleted)
+        }
+        VoteTarget::Reply(id) => {
+            let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
+            (post, author, deleted)
+        }
+    };
+    let f = post_facts(&mut tx, post).await?;
+    require_member(&mut tx, user, &f).await?;
+    if deleted || f.deleted {
+        return Err(AppError::Deleted);
+    }
+    if author == user.id {
+        return Err(AppError::field(
+            "vote",
+            "You cannot mark your own writing as helpful.",
+        ));
+    }
+    let now = now_ms();
+    let (insert, delete, update, select) = match target {
+        VoteTarget::Post(_) => (
+            "INSERT INTO post_votes (post_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            "DELETE FROM post_votes WHERE post_id = $1 AND user_id = $2",
+            "UPDATE posts SET vote_count = vote_count + $1 WHERE id = $2",
+            "SELECT vote_count FROM posts WHERE id = $1",
+        ),
+        VoteTarget::Reply(_) => (
+            "INSERT INTO reply_votes (reply_id, user_id, created_at, post_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            "DELETE FROM reply_votes WHERE reply_id = $1 AND user_id = $2",
+            "UPDATE replies SET vote_count = vote_count + $1 WHERE id = $2",
+            "SELECT vote_count FROM replies WHERE id = $1",
+        ),
+    };
+    let id = match target {
+        VoteTarget::Post(id) | VoteTarget::Reply(id) => id,
+    };
+    let mut q = sqlx::query(insert).bind(id).bind(user.id).bind(now);
+    if matches!(target, VoteTarget::Reply(_)) {
+        q = q.bind(post);
+    }
+    let inserted = q.execute(&mut *tx).await?.rows_affected() == 1;
+    if !inserted {
+        sqlx::query(delete)
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(update)
+        .bind(if inserted { 1i64 } else { -1 })
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let count: i64 = sqlx::query(select)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("vote_count")?;
+    tx.commit().await?;
+    Ok((inserted, count))
+}
+
+/// The asker marks one answer as accepted (`None` takes the mark back).
+pub async fn accept(
+    db: &Db,
+    user: &CurrentUser,
+    post: i64,
+    reply: Option<i64>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    if f.author != user.id {
+        return Err(AppError::Forbidden);
+    }
+    still_in_group(&mut tx, user, &f).await?;
+    if f.kind != PostKind::Question {
+        return Err(AppError::BadRequest);
+    }
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    if let Some(reply) = reply {
+        let (on, _, parent, deleted) = reply_facts(&mut tx, reply).await?;
+        if on != post || parent.is_some() {
+            return Err(AppError::NotFound);
+        }
+        if deleted {
+            return Err(AppError::Deleted);
+        }
+    }
+    sqlx::query("UPDATE posts SET accepted_reply_id = $1 WHERE id = $2")
+        .bind(reply)
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    let mut notified = Vec::new();
+    if let Some(reply) = reply {
+        let (_, answerer, _, _) = reply_facts(&mut tx, reply).await?;
+        let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+            .bind(post)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("title")?;
+        let line = match f.name_of(user.id, &user.handle) {
+            "" => format!(
+                "The member who asked accepted your answer to “{}”",
+                notify::types::short(&title)
+            ),
+            who => format!(
+                "@{who} accepted your answer to “{}”",
+                notify::types::short(&title)
+            ),
+        };
+        let link = format!("/p/{post}#r{reply}");
+        let group = f.closed_group();
+        if notify::repo::add_in_group(&mut tx, answerer, "accepted", user.id, &line, &link, group)
+            .await?
+        {
+            notified.push(answerer);
+        }
+    }
+    tx.commit().await?;
+    db.announce(&notified).await;
+    Ok(())
+}
+
+/// Pins a post to the top of its support group (the group's moderators; admins in open groups)
+/// or of its community ("Pinned by the team": the community's moderators and admins), or unpins it.
+pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let f = post_facts(&mut tx, post).await?;
+    match f.group {
+        Some(g) => {
+            let moderator = group_membership(&mut tx, g.id, user.id).await?;
+            if moderator.is_none() && g.closed {
+                return Err(AppError::NotFound);
+            }
+            // Admins pin in open groups only; a closed group's moderators decide there.
+            let admin_here = user.is_admin && !g.closed;
+            if moderator != Some(true) && !admin_here {
+                return Err(AppError::Forbidden);
+            }
+        }
+        None => {
+            let moderator: Option<i64> = sqlx::query(
+                "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
+            )
+            .bind(f.community)
+            .bind(user.id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("is_moderator"))
+            .transpose()?;
+            if moderator != Some(1) && !user.is_admin {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
+    if f.deleted {
+        return Err(AppError::Deleted);
+    }
+    sqlx::query("UPDATE posts SET pinned_at = $1 WHERE id = $2")
+        .bind(pinned.then(now_ms))
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,450 @@
+//! Reading a post: the thread page with its replies, its edit history, a member's activity, and the library articles it links to.
+
+use super::*;
+
+/// The SQL of a thread's replies (one query for the whole thread, with the viewer's votes).
+pub const THREAD_SQL: &str =
+    "SELECT r.id, r.parent_id, r.depth, r.author_id, r.body_html, r.body_md, r.held_at, \
+     r.awaiting_approval, r.removed_at, r.removed_reason, \
+     r.vote_count, r.created_at, r.edited_at, r.deleted_at, u.handle, u.avatar_id, u.kind AS author_kind, \
+     u.clinician_status, u.specialty, CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END AS voted, \
+     CASE WHEN EXISTS (SELECT 1 FROM posts pp WHERE pp.id = r.post_id AND pp.group_id IS NOT NULL \
+       AND NOT EXISTS (SELECT 1 FROM support_group_members fm WHERE fm.group_id = pp.group_id \
+       AND fm.user_id = r.author_id AND fm.status = 'active')) THEN 1 ELSE 0 END AS author_former \
+     FROM replies r JOIN users u ON u.id = r.author_id \
+     LEFT JOIN reply_votes v ON v.reply_id = r.id AND v.user_id = $2 \
+     WHERE r.post_id = $1 ORDER BY r.id LIMIT $3";
+
+/// A post page: the post, and its replies when the viewer may read it.
+pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError> {
+    let viewer_id = viewer.map(|v| v.0).unwrap_or(0);
+    let mut params = Params::default();
+    let (v, pid) = (params.p(viewer_id), params.p(id));
+    let readable_sql = readable(&mut params, viewer);
+    let sql = format!(
+        "SELECT {SUMMARY}, p.author_id, p.body_html, p.body_md, p.edited_at, p.deleted_at, p.group_id, p.held_at, \
+           p.awaiting_approval, p.removed_at, p.removed_reason, \
+           g.kind AS group_kind, {readable_sql} AS readable, \
+           (SELECT is_moderator FROM community_members m WHERE m.community_id = p.community_id AND m.user_id = {v}) AS membership, \
+           (SELECT is_moderator FROM support_group_members gm WHERE gm.group_id = p.group_id \
+              AND gm.user_id = {v} AND gm.status = 'active') AS group_membership, \
+           (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = {v}) AS voted, \
+           (SELECT 1 FROM safety_flags sf WHERE sf.post_id = p.id AND sf.author_id = {v} AND sf.kind = 'crisis' LIMIT 1) AS flagged \
+         {FROM} WHERE p.id = {pid}"
+    );
+    let row = with_params(&sql, &params.0)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let readable_now = row.try_get::<i64, _>("readable")? != 0;
+    let held = row.try_get::<Option<i64>, _>("held_at")?.is_some();
+    // A post waiting for a moderator's look (the crisis safeguard) is not for anonymous
+    // visitors: not even its title.
+    if held && viewer.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let group_kind: Option<String> = row.try_get("group_kind")?;
+    // A closed group's post does not exist for outsiders: not even its title.
+    if !readable_now && group_kind.as_deref().is_some_and(|k| k != "open") {
+        return Err(AppError::NotFound);
+    }
+    let in_group = row.try_get::<Option<i64>, _>("group_id")?.is_some();
+    let closed_group = group_kind.as_deref().is_some_and(|k| k != "open");
+    let group_membership: Option<i64> = row.try_get("group_membership")?;
+    let membership: Option<i64> = row.try_get("membership")?;
+    let is_admin = viewer.is_some_and(|v| v.1);
+    let locked = !readable_now;
+    let deleted = row.try_get::<Option<i64>, _>("deleted_at")?.is_some();
+    let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
+    let can_moderate =
+        group_membership == Some(1) || (!closed_group && (membership == Some(1) || is_admin));
+    // Waiting for approval: it does not exist for anyone but its author and the moderators.
+    let awaiting_approval = row.try_get::<i64, _>("awaiting_approval")? != 0;
+    if awaiting_approval && !mine && !can_moderate {
+        return Err(AppError::NotFound);
+    }
+    // Removed by a moderator: the words (and why) only for the author and the moderators.
+    let removed = row.try_get::<Option<i64>, _>("removed_at")?.is_some();
+    let removed_hidden = removed && !mine && !can_moderate;
+    let removed_reason: Option<String> = if removed && !removed_hidden {
+        row.try_get("removed_reason")?
+    } else {
+        None
+    };
+    let mut post = summary(&row, !locked && !deleted && !removed_hidden)?;
+    // Anonymous: the group's moderators see who wrote it (for safety), marked as such.
+    let anonymous = row.try_get::<i64, _>("anonymous")? != 0;
+    let post_author: i64 = row.try_get("author_id")?;
+    if anonymous && can_moderate && post.author.is_some() {
+        post.author = Some(Author {
+            anonymous: true,
+            ..author(&row)?
+        });
+    }
+    if removed_hidden {
+        post.title = "[removed by a moderator]".into();
+        post.excerpt.clear();
+        post.tags.clear();
+        post.author = None;
+    }
+    let accepted: Option<i64> = row.try_get("accepted_reply_id")?;
+    let replies = if locked {
+        Vec::new()
+    } else {
+        let rows = sqlx::query(THREAD_SQL)
+            .bind(id)
+            .bind(viewer_id)
+            .bind(THREAD_LIMIT as i64)
+            .fetch_all(&db.pool)
+            .await?;
+        let question = post.kind == PostKind::Question;
+        // A reply waiting for approval is left out for everyone but its author and the
+        // moderators (nobody else can have answered it).
+        let visible = |r: &AnyRow| -> Result<bool, AppError> {
+            let awaiting = r.try_get::<i64, _>("awaiting_approval")? != 0;
+            let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
+            Ok(!awaiting || mine || can_moderate)
+        };
+        let mut shown = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if visible(r)? {
+                shown.push(r);
+            }
+        }
+        let stored = shown
+            .into_iter()
+            .map(|r| -> Result<StoredReply, AppError> {
+                let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
+                let reply_id: i64 = r.try_get("id")?;
+                let parent_id: Option<i64> = r.try_get("parent_id")?;
+                let awaiting_approval = r.try_get::<i64, _>("awaiting_approval")? != 0;
+                let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
+                // A reply waiting for a moderator's look is not for anonymous visitors; a
+                // removed one only for its author and the moderators.
+                let held = viewer.is_none() && r.try_get::<Option<i64>, _>("held_at")?.is_some();
+                let removed = r.try_get::<Option<i64>, _>("removed_at")?.is_some();
+                let removed_hidden = removed && !mine && !can_moderate;
+                let hidden = deleted || held || removed_hidden;
+                Ok(StoredReply {
+                    view: ReplyView {
+                        id: reply_id,
+                        // Filled in below, for the replies whose words are shown.
+                        pictures: Vec::new(),
+                        parent_id,
+                        depth: 0,
+                        in_reply_to: None,
+                        author: if hidden {
+                            None
+                        } else if anonymous && r.try_get::<i64, _>("author_id")? == post_author {
+                            // The anonymous poster in their own thread: "a member" still.
+                            Some(if can_moderate {
+                                Author {
+                                    anonymous: true,
+                                    ..author(r)?
+                                }
+                            } else {
+                                anonymous_author()
+                            })
+                        } else {
+                            Some(author(r)?)
+                        },
+                        body_html: if hidden {
+                            String::new()
+                        } else {
+                            r.try_get("body_html")?
+                        },
+                        body_md: if mine && !deleted {
+                            Some(r.try_get("body_md")?)
+                        } else {
+                            None
+                        },
+                        deleted,
+                        created_at: r.try_get("created_at")?,
+                        edited_at: r.try_get("edited_at")?,
+                        vote_count: r.try_get("vote_count")?,
+                        voted: r.try_get::<i64, _>("voted")? != 0,
+                        accepted: accepted == Some(reply_id),
+                        is_answer: question && parent_id.is_none(),
+                        mine,
+                        cites: if hidden {
+                            Vec::new()
+                        } else {
+                            cited_articles(&r.try_get::<String, _>("body_md")?)
+                        },
+                        held,
+                        awaiting_approval,
+                        removed,
+                        removed_reason: if removed && !removed_hidden {
+                            r.try_get("removed_reason")?
+                        } else {
+                            None
+                        },
+                    },
+                    true_depth: r.try_get("depth")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        layout_thread(stored, question)
+    };
+    // Pictures go with the words: none for a post or reply whose words are not shown.
+    let mut replies = replies;
+    let mut pictures = Vec::new();
+    if !(locked || deleted || removed_hidden) {
+        for (reply, picture) in crate::pictures::repo::of_post(db, id).await? {
+            match reply {
+                None => pictures.push(picture),
+                Some(r) => {
+                    if let Some(view) = replies
+                        .iter_mut()
+                        .find(|v| v.id == r && !v.body_html.is_empty())
+                    {
+                        view.pictures.push(picture);
+                    }
+                }
+            }
+        }
+    }
+    if locked {
+        post.tags.clear();
+    }
+    let (related_articles, cited_articles) = if locked || deleted {
+        (Vec::new(), Vec::new())
+    } else {
+        let mut slugs: Vec<String> = replies.iter().flat_map(|r| r.cites.clone()).collect();
+        slugs.sort();
+        slugs.dedup();
+        slugs.truncate(30);
+        (
+            related_articles(db, id).await?,
+            article_links(db, &slugs).await?,
+        )
+    };
+    Ok(PostPage {
+        pictures,
+        locked,
+        deleted,
+        body_html: if locked || deleted || removed_hidden {
+            None
+        } else {
+            Some(row.try_get("body_html")?)
+        },
+        body_md: if mine && !deleted {
+            Some(row.try_get("body_md")?)
+        } else {
+            None
+        },
+        edited_at: row.try_get("edited_at")?,
+        replies,
+        // Writing in a group takes membership of the group.
+        is_member: viewer.map(|_| {
+            if in_group {
+                group_membership.is_some()
+            } else {
+                membership.is_some()
+            }
+        }),
+        mine,
+        voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
+        can_moderate,
+        can_pin: if in_group {
+            group_membership == Some(1) || (!closed_group && is_admin)
+        } else {
+            membership == Some(1) || is_admin
+        },
+        closed_group,
+        // The viewer wrote something here that matched the crisis list (anonymous: id 0, never).
+        helplines: viewer.is_some() && row.try_get::<Option<i64>, _>("flagged")?.is_some(),
+        held,
+        awaiting_approval,
+        anonymous,
+        removed,
+        removed_reason,
+        related_articles,
+        cited_articles,
+        post,
+        saved: Default::default(),
+        follow: Default::default(),
+    })
+}
+
+/// A post's edit history as `viewer` may see it: the dates for everyone who may open the post;
+/// the earlier words only for its author and the moderators of its place (and never once it is
+/// deleted). Reads through [`page`], so every rule of who may open the post holds here too.
+pub async fn history(db: &Db, id: i64, viewer: Viewer) -> Result<PostHistory, AppError> {
+    let p = page(db, id, viewer).await?;
+    let full = (p.mine || p.can_moderate) && !p.deleted && !p.locked;
+    let rows = sqlx::query(
+        "SELECT title, body_md, tags, written_at, replaced_at FROM post_versions \
+         WHERE post_id = $1 ORDER BY id DESC LIMIT 100",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let versions = rows
+        .iter()
+        .map(|r| -> Result<PostVersion, AppError> {
+            let (title, body_html, tags) = if full {
+                let tags: String = r.try_get("tags")?;
+                (
+                    r.try_get("title")?,
+                    markdown::to_html(&r.try_get::<String, _>("body_md")?),
+                    tags.split_whitespace().map(str::to_string).collect(),
+                )
+            } else {
+                (String::new(), String::new(), Vec::new())
+            };
+            Ok(PostVersion {
+                title,
+                body_html,
+                tags,
+                written_at: r.try_get("written_at")?,
+                replaced_at: r.try_get("replaced_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PostHistory {
+        id,
+        title: p.post.title.clone(),
+        created_at: p.post.created_at,
+        edited_at: p.edited_at,
+        full,
+        versions,
+    })
+}
+
+/// A member's posts and answers that the viewer may read, newest first, with their counts.
+pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity, AppError> {
+    let author: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
+        .bind(handle.trim().trim_start_matches('@').to_lowercase())
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get("id")?;
+    let mut params = Params::default();
+    let readable_sql = readable(&mut params, viewer);
+    let a = params.p(author);
+    // A former member of a group is "a former member" in its threads, so their profile does not
+    // name them as the author of what they wrote there either.
+    let still_in_group = format!(
+        "(p.group_id IS NULL OR EXISTS (SELECT 1 FROM support_group_members fm \
+         WHERE fm.group_id = p.group_id AND fm.user_id = {a} AND fm.status = 'active'))"
+    );
+    // What waits for a moderator's look (the crisis safeguard) is listed to its author only.
+    let listed_sql = listed(&mut params, viewer);
+    let reply_listed = match viewer {
+        Some((me, _)) if me == author => "1 = 1".to_string(),
+        _ => "(r.held_at IS NULL AND r.removed_at IS NULL)".to_string(),
+    };
+    // An anonymous group post is in its author's own list only: anywhere else it would name them.
+    let own_anonymous = match viewer {
+        Some((me, _)) if me == author => "1 = 1",
+        _ => "p.anonymous = 0",
+    };
+    let own_anonymous_answer = match viewer {
+        Some((me, _)) if me == author => "1 = 1",
+        _ => "NOT (p.anonymous = 1 AND p.author_id = r.author_id)",
+    };
+    let posts_filter = format!(
+        "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} \
+         AND {listed_sql} AND {own_anonymous}"
+    );
+    let answers_filter = format!(
+        "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
+         AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} AND {listed_sql} \
+         AND {reply_listed} AND {own_anonymous_answer}"
+    );
+    let limit = params.p(PAGE_SIZE as i64);
+    let bind_all = |sql| with_params(sql, &params.0);
+    let counts_sql = format!(
+        "SELECT (SELECT COUNT(*) FROM posts p WHERE {posts_filter}) AS posts, \
+                (SELECT COUNT(*) FROM replies r JOIN posts p ON p.id = r.post_id WHERE {answers_filter}) AS answers, \
+                {limit} AS page"
+    );
+    let counts = bind_all(&counts_sql).fetch_one(&db.pool).await?;
+    let posts_sql =
+        format!("SELECT {SUMMARY} {FROM} WHERE {posts_filter} ORDER BY p.id DESC LIMIT {limit}");
+    let posts = bind_all(&posts_sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| summary(r, true))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answers_sql = format!(
+        "SELECT r.id AS reply_id, r.post_id, p.title, c.name AS community_name, r.body_md, r.vote_count, \
+           r.created_at, CASE WHEN p.accepted_reply_id = r.id THEN 1 ELSE 0 END AS accepted \
+         FROM replies r JOIN posts p ON p.id = r.post_id JOIN communities c ON c.id = p.community_id \
+         WHERE {answers_filter} ORDER BY r.id DESC LIMIT {limit}"
+    );
+    let answers = bind_all(&answers_sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<AnswerSummary, AppError> {
+            Ok(AnswerSummary {
+                reply_id: r.try_get("reply_id")?,
+                post_id: r.try_get("post_id")?,
+                post_title: r.try_get("title")?,
+                community_name: r.try_get("community_name")?,
+                excerpt: markdown::excerpt(&r.try_get::<String, _>("body_md")?),
+                vote_count: r.try_get("vote_count")?,
+                accepted: r.try_get::<i64, _>("accepted")? != 0,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Activity {
+        post_count: counts.try_get("posts")?,
+        answer_count: counts.try_get("answers")?,
+        posts,
+        answers,
+    })
+}
+
+pub(super) const ARTICLE_LINK: &str =
+    "SELECT DISTINCT a.slug, v.title, v.summary, rv.handle AS reviewer \
+    FROM articles a JOIN article_versions v ON v.id = a.published_version_id \
+    JOIN users rv ON rv.id = v.reviewer_id";
+
+pub(super) fn article_link(r: &AnyRow) -> Result<ArticleLink, AppError> {
+    Ok(ArticleLink {
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        reviewer: r.try_get("reviewer")?,
+    })
+}
+
+/// Published articles that share a tag with the post (at most three).
+pub(super) async fn related_articles(db: &Db, post: i64) -> Result<Vec<ArticleLink>, AppError> {
+    sqlx::query(&format!(
+        "{ARTICLE_LINK} JOIN article_tags t ON t.article_id = a.id \
+         JOIN post_tags pt ON pt.tag = t.tag WHERE pt.post_id = $1 ORDER BY a.slug LIMIT 3"
+    ))
+    .bind(post)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(article_link)
+    .collect()
+}
+
+/// Previews of published articles by address (unknown or unpublished addresses are skipped).
+pub(super) async fn article_links(db: &Db, slugs: &[String]) -> Result<Vec<ArticleLink>, AppError> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=slugs.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "{ARTICLE_LINK} WHERE a.slug IN ({}) ORDER BY a.slug",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for s in slugs {
+        q = q.bind(s);
+    }
+    q.fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(article_link)
+        .collect()
+}
