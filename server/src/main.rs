@@ -5,6 +5,7 @@ use healthcommunity::config::{Cli, Command, ServeArgs};
 use healthcommunity::{app_state, init_tracing, seed, serve};
 
 fn main() {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     init_tracing(&cli.db.log_format);
     // At least four workers even on a one-core machine: with a single worker, Leptos' async SSR
@@ -102,6 +103,21 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::CreateAdmin { email, handle }) => {
             let state = app_state(db, &ServeArgs::default())?;
             seed::create_admin(&state, &email, &handle).await
+        }
+    }
+}
+
+/// glibc gives each thread that allocates at once its own heap ("arena", up to eight per core)
+/// and returns little of them: with the runtime's workers and SQLite's connection threads the
+/// server's peak memory under load was a fifth higher than with two arenas (117 MB against 95 MB
+/// on the 100,000-post database, same throughput). `MALLOC_ARENA_MAX`, when set, still wins.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only changes an allocator setting; it is called before any other
+        // thread exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }
