@@ -1,0 +1,183 @@
+//! Contact requests: the clinic's inbox, a member's requests, one request's thread, and the reports page.
+
+use super::*;
+
+pub(super) fn status_label(s: &str) -> &'static str {
+    match s {
+        "new" => "New",
+        "answered" => "Answered",
+        _ => "Closed",
+    }
+}
+
+#[component]
+pub(super) fn RequestList(list: Vec<ContactSummary>, show_clinic: bool) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="muted">"No requests yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="request-list">
+            {list.into_iter().map(|r| view! {
+                <li class="card">
+                    <a href=format!("/requests/{}", r.id)>{if show_clinic { r.provider_name.clone() } else { format!("@{}", r.member) }}</a>
+                    " "<span class=format!("badge status-{}", r.status)>{status_label(&r.status)}</span>
+                    <p class="small">{r.reason.chars().take(140).collect::<String>()}</p>
+                    <p class="muted small">{format_datetime(r.updated_at)}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// A clinic's contact requests (staff only).
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let params = use_params_map();
+    let list = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        clinic_inbox,
+    );
+    view! {
+        <Title text="Contact requests"/>
+        <h1>"Contact requests"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(l) => view! { <RequestList list=l show_clinic=false/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The member's own requests to clinics.
+#[component]
+pub fn MyRequestsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| my_requests());
+    view! {
+        <Title text="Your requests to clinics"/>
+        <h1>"Your requests to clinics"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(l) => view! { <RequestList list=l show_clinic=true/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One request's thread, for the member and the clinic's staff.
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let params = use_params_map();
+    let answer = ServerAction::<AnswerRequest>::new();
+    let answered = successes(answer);
+    let thread = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .unwrap_or(0),
+                answered.get(),
+            )
+        },
+        |(id, _)| get_request(id),
+    );
+    let err = action_error(answer);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let t = match thread.await {
+                    Ok(t) => t,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let s = t.summary.clone();
+                view! {
+                    <Title text=format!("Request to {}", s.provider_name)/>
+                    <p><a href=format!("/directory/{}", s.provider_slug)>{s.provider_name.clone()}</a></p>
+                    <h1>"Request from @"{s.member.clone()}" "<span class=format!("badge status-{}", s.status)>{status_label(&s.status)}</span></h1>
+                    <section class="panel">
+                        <p class="request-reason">{s.reason.clone()}</p>
+                        <dl class="details">
+                            <div><dt>"Preferred times"</dt><dd>{if t.preferred_times.is_empty() { "—".to_string() } else { t.preferred_times.clone() }}</dd></div>
+                            <div><dt>"Contact by"</dt><dd>{t.contact_via.clone()}</dd></div>
+                        </dl>
+                    </section>
+                    <ol class="messages">
+                        {t.messages.iter().map(|m| view! {
+                            <li class="card" class:from-clinic=m.from_clinic>
+                                <p class="small muted">{if m.from_clinic { format!("@{} for the clinic", m.author) } else { format!("@{}", m.author) }}" · "{format_datetime(m.at)}</p>
+                                <p>{m.body.clone()}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    <section class="panel">
+                        <ActionForm action=answer attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="id" value=s.id.to_string()/>
+                            <div class="field">
+                                <label for="f-answer">{if t.viewer_is_staff { "Answer the member" } else { "Write to the clinic" }}</label>
+                                <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error"></textarea>
+                                <FieldMessage id="f-answer-error".into() error=field_error(err, "body")/>
+                            </div>
+                            {t.viewer_is_staff.then(|| view! {
+                                <label><input type="checkbox" name="close" value="yes"/>" Close the request"</label>
+                            })}
+                            <button type="submit" class="button primary">"Send"</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Reported and disputed reviews, for the admins to keep or hide.
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let resolve = ServerAction::<ResolveReport>::new();
+    let done = successes(resolve);
+    let list = Resource::new(move || done.get(), |_| open_reports());
+    view! {
+        <Title text="Reported reviews"/>
+        <h1>"Reported reviews"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let list = match list.await {
+                    Ok(l) => l,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                if list.is_empty() {
+                    return view! { <p class="muted">"Nothing to review."</p> }.into_any();
+                }
+                view! {
+                    <ul class="request-list">
+                        {list.into_iter().map(|r| view! {
+                            <li class="card">
+                                <p>
+                                    <strong>{if r.kind == "dispute" { "Disputed by the provider" } else { "Reported" }}</strong>
+                                    " by @"{r.reporter.clone()}" — "<a href=format!("/directory/{}#review-{}", r.provider_slug, r.review.id)>{r.provider_name.clone()}</a>
+                                </p>
+                                <p class="small">"Reason: "{r.reason.clone()}</p>
+                                <blockquote>{format!("{} stars by @{}: {}", r.review.stars, r.review.author, r.review.body)}</blockquote>
+                                {(!r.review.treatment.is_empty()).then(|| view! { <p class="small">"Treatment described: "{r.review.treatment.clone()}</p> })}
+                                <ActionForm action=resolve attr:class="inline-form">
+                                    <input type="hidden" name="report" value=r.id.to_string()/>
+                                    <button type="submit" class="button" name="outcome" value="keep">"Keep the review"</button>
+                                    " "
+                                    <button type="submit" class="button danger" name="outcome" value="hide">"Hide the review"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,457 @@
+//! A provider's page: profile, ratings and reviews, the rating form and the clinic's replies.
+
+use super::*;
+
+#[component]
+pub fn ProviderPage() -> impl IntoView {
+    let params = use_params_map();
+    let rate = ServerAction::<RateProvider>::new();
+    let reply = ServerAction::<ReplyReview>::new();
+    let report = ServerAction::<ReportReview>::new();
+    let contact = ServerAction::<ContactClinic>::new();
+    let code = ServerAction::<NewReviewCode>::new();
+    let invitation = ServerAction::<AnswerInvitation>::new();
+    let leave = ServerAction::<LeaveStaff>::new();
+    let (rated, replied, reported) = (successes(rate), successes(reply), successes(report));
+    let (answered, left) = (successes(invitation), successes(leave));
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                rated.get(),
+                replied.get(),
+                reported.get(),
+                answered.get() + left.get(),
+            )
+        },
+        |(slug, ..)| get_provider(slug),
+    );
+    let rate_err = action_error(rate);
+    let echo = echo_resource("rate_provider", rate_err.get_untracked().is_some());
+    let contact_err = action_error(contact);
+    let contact_echo = echo_resource("contact_clinic", contact_err.get_untracked().is_some());
+    let query = use_query_map();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let d = match detail.await {
+                    Ok(d) => d,
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let echo = echo.await;
+                let contact_echo = contact_echo.await;
+                let plain_code = query.read_untracked().get("code");
+                view! {
+                    <ProviderView
+                        d=d echo=echo contact_echo=contact_echo plain_code=plain_code
+                        rate=rate reply=reply report=report contact=contact code=code
+                        invitation=invitation leave=leave
+                    />
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn ProviderView(
+    d: ProviderDetail,
+    echo: Vec<(String, String)>,
+    contact_echo: Vec<(String, String)>,
+    plain_code: Option<String>,
+    rate: ServerAction<RateProvider>,
+    reply: ServerAction<ReplyReview>,
+    report: ServerAction<ReportReview>,
+    contact: ServerAction<ContactClinic>,
+    code: ServerAction<NewReviewCode>,
+    invitation: ServerAction<AnswerInvitation>,
+    leave: ServerAction<LeaveStaff>,
+) -> impl IntoView {
+    let c = d.card.clone();
+    let slug = c.slug.clone();
+    let v = d.viewer.clone();
+    let is_clinic = c.kind == ProviderKind::Clinic;
+    let rate_err = action_error(rate);
+    let contact_err = action_error(contact);
+    let own = d.own_review.clone();
+    let e = |name: &str, fallback: Option<String>| echoed(&echo, name).or(fallback);
+    let details = {
+        let mut rows: Vec<(&str, AnyView)> = Vec::new();
+        if !d.address.is_empty() || !c.city.is_empty() {
+            let addr = [
+                d.address.clone(),
+                format!("{} {}", d.postal_code, c.city).trim().to_string(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+            rows.push(("Address", view! { <span>{addr}</span> }.into_any()));
+        }
+        if !d.phone.is_empty() {
+            let tel = format!("tel:{}", d.phone.replace(' ', ""));
+            rows.push((
+                "Phone",
+                view! { <a href=tel>{d.phone.clone()}</a> }.into_any(),
+            ));
+        }
+        if !d.website.is_empty() {
+            rows.push(("Website", view! { <a href=d.website.clone() rel="nofollow ugc noopener">{d.website.clone()}</a> }.into_any()));
+        }
+        if !c.specialties.is_empty() {
+            rows.push((
+                "Specialties",
+                view! { <span>{c.specialties.join(", ")}</span> }.into_any(),
+            ));
+        }
+        if !d.languages.is_empty() {
+            let langs = d
+                .languages
+                .iter()
+                .map(|l| label(LANGUAGES, l))
+                .collect::<Vec<_>>()
+                .join(", ");
+            rows.push(("Languages", view! { <span>{langs}</span> }.into_any()));
+        }
+        if !d.conditions.is_empty() {
+            rows.push(("Conditions treated", view! {
+                <span>{d.conditions.iter().map(|x| view! { <a class="tag" href=format!("/c/{}", x.slug)>{x.name.clone()}</a>" " }).collect_view()}</span>
+            }.into_any()));
+        }
+        if !d.licence_number.is_empty() {
+            rows.push((
+                "Licence number",
+                view! { <span>{d.licence_number.clone()}</span> }.into_any(),
+            ));
+        }
+        rows
+    };
+    let code_value = Signal::derive(move || match code.value().get() {
+        Some(Ok(c)) => Some(c),
+        _ => None,
+    });
+    let own_staff = v.own_staff;
+    let staff_tools = v.is_staff.then(|| {
+        let slug = slug.clone();
+        let plain_code = plain_code.clone();
+        view! {
+            <section class="panel" aria-labelledby="staff-h">
+                <h2 id="staff-h">"For staff"</h2>
+                <p class="cta">
+                    <a class="button" href=format!("/directory/{slug}/edit")>"Edit profile"</a>
+                    {(is_clinic && own_staff).then(|| view! { <a class="button" href=format!("/directory/{slug}/inbox")>"Contact requests"</a> })}
+                </p>
+                {own_staff.then(|| view! {
+                    <ActionForm action=code attr:class="inline-form">
+                        <input type="hidden" name="slug" value=slug.clone()/>
+                        <button type="submit" class="button">"New review code"</button>
+                    </ActionForm>
+                    <p class="hint">"Give a code to a patient after a visit. A review with the code shows “verified visit”. Each code works once, for "{CODE_DAYS}" days."</p>
+                    {move || code_value.get().or(plain_code.clone()).map(|c| view! {
+                        <p class="alert alert-ok" role="status">"Review code: "<strong class="code">{c}</strong></p>
+                    })}
+                }.into_any())}
+            </section>
+        }
+        .into_any()
+    });
+    let disputed_own = own.as_ref().is_some_and(|r| r.disputed);
+    let rate_form = (v.logged_in && !v.is_staff).then(|| {
+        let slug = slug.clone();
+        let heading = if own.is_some() { "Edit your rating" } else { "Rate this provider" };
+        let stars = e("stars", own.as_ref().map(|r| r.stars.to_string())).and_then(|s| s.parse().ok());
+        let sub = |name: &str, f: Option<i64>| e(name, f.map(|x| x.to_string())).and_then(|s| s.parse().ok());
+        let explains = sub("explains", own.as_ref().and_then(|r| r.explains));
+        let listens = sub("listens", own.as_ref().and_then(|r| r.listens));
+        let premises = sub("premises", own.as_ref().and_then(|r| r.premises));
+        let wait = e("wait_minutes", own.as_ref().and_then(|r| r.wait_minutes).map(|w| w.to_string()));
+        let body = e("body", own.as_ref().map(|r| r.body.clone())).unwrap_or_default();
+        let treatment = e("treatment", own.as_ref().map(|r| r.treatment.clone())).unwrap_or_default();
+        let dispute_note = own.as_ref().and_then(|r| r.dispute_note.clone());
+        let code_typed = e("code", None);
+        view! {
+            <section class="panel" aria-labelledby="rate-h">
+                <h2 id="rate-h">{heading}</h2>
+                <ActionForm action=rate attr:novalidate=true attr:class="stack">
+                    <FormAlert error=rate_err/>
+                    <Saved action=rate message="Thank you, your rating is saved."/>
+                    <input type="hidden" name="slug" value=slug/>
+                    <StarInput name="stars" legend="Overall (required)" initial=stars error=field_error(rate_err, "stars")/>
+                    <div class="grid-2">
+                        <ScoreSelect name="explains" label="Explains clearly" initial=explains error=field_error(rate_err, "explains")/>
+                        <ScoreSelect name="listens" label="Listens" initial=listens error=field_error(rate_err, "listens")/>
+                        <ScoreSelect name="premises" label="Staff and premises" initial=premises error=field_error(rate_err, "premises")/>
+                        <Field label="Wait in minutes" name="wait_minutes" kind="number" value=wait error=field_error(rate_err, "wait_minutes")/>
+                    </div>
+                    <div class="field">
+                        <label for="f-body">"Your review (optional)"</label>
+                        <p class="hint" id="f-body-hint">"Describe your experience. Please leave out other people's names and health details."</p>
+                        <textarea id="f-body" name="body" rows="4" aria-describedby="f-body-hint f-body-error">{crate::ui::textarea_text(body)}</textarea>
+                        <FieldMessage id="f-body-error".into() error=field_error(rate_err, "body")/>
+                    </div>
+                    {disputed_own.then(|| view! {
+                        <div class="field">
+                            <p class="alert alert-warn">"The provider disputes your review: “"{dispute_note.unwrap_or_default()}"”. Please describe the treatment you received so the moderators can decide."</p>
+                            <label for="f-treatment">"The treatment you received"</label>
+                            <textarea id="f-treatment" name="treatment" rows="3" aria-describedby="f-treatment-error">{crate::ui::textarea_text(treatment)}</textarea>
+                            <FieldMessage id="f-treatment-error".into() error=field_error(rate_err, "treatment")/>
+                        </div>
+                    })}
+                    <Field label="Review code from your visit (optional)" name="code" value=code_typed
+                        hint="If the clinic gave you a code, your review shows “verified visit”."
+                        error=field_error(rate_err, "code")/>
+                    <button type="submit" class="button primary">"Save rating"</button>
+                </ActionForm>
+            </section>
+        }
+    });
+    let login_to_rate = (!v.logged_in).then(|| view! {
+        <p><a class="button" href=format!("/login?next=/directory/{slug}")>"Log in to rate or contact"</a></p>
+    });
+    let contact_form = (is_clinic && v.logged_in && !v.is_staff).then(|| {
+        let slug = slug.clone();
+        let ce = |n: &str| echoed(&contact_echo, n);
+        let (reason, times, via) = (ce("reason").unwrap_or_default(), ce("preferred_times"), ce("contact_via"));
+        view! {
+            <section class="panel" aria-labelledby="contact-h">
+                <h2 id="contact-h">"Ask for an appointment or a call back"</h2>
+                <p class="hint privacy-note">"Privacy: the clinic's staff will see your handle, what you write here and how to reach you — nothing else from your account. Write only what they need."</p>
+                <ActionForm action=contact attr:novalidate=true attr:class="stack">
+                    <FormAlert error=contact_err/>
+                    <input type="hidden" name="slug" value=slug/>
+                    <div class="field">
+                        <label for="f-reason">"What would you like help with?"</label>
+                        <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error">{crate::ui::textarea_text(reason)}</textarea>
+                        <FieldMessage id="f-reason-error".into() error=field_error(contact_err, "reason")/>
+                    </div>
+                    <Field label="Preferred days and times" name="preferred_times" value=times error=field_error(contact_err, "preferred_times")/>
+                    <Field label="How should the clinic contact you?" name="contact_via" value=via
+                        hint="For example: reply here, or a phone number." error=field_error(contact_err, "contact_via")/>
+                    <button type="submit" class="button primary">"Send request"</button>
+                </ActionForm>
+            </section>
+        }
+    });
+    let reviews = d.reviews.clone();
+    let review_list = view! {
+        <section class="panel" aria-labelledby="reviews-h">
+            <h2 id="reviews-h">"Reviews"</h2>
+            {if reviews.is_empty() {
+                view! { <p class="muted">"No reviews yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="review-list">
+                        {reviews.into_iter().map(|r| view! {
+                            <ReviewItem r=r is_staff=v.is_staff logged_in=v.logged_in reply=reply report=report/>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    };
+    let linked_title = if is_clinic {
+        "Clinicians here"
+    } else {
+        "Works at"
+    };
+    let changes = d.changes.clone();
+    let seo_meta = {
+        use crate::seo::jsonld;
+        let base = crate::seo::pages::site_url();
+        let mut words = vec![kind_label(c.kind).to_string()];
+        if !c.specialties.is_empty() {
+            words.push(c.specialties.join(", "));
+        }
+        if !c.city.is_empty() {
+            words.push(format!("in {}", c.city));
+        }
+        let lead = words.join(" · ");
+        let description = if d.description.is_empty() {
+            lead
+        } else {
+            format!("{lead}. {}", d.description)
+        };
+        let ld = vec![
+            jsonld::provider(&base, &d, &c.specialties),
+            jsonld::breadcrumbs(
+                &base,
+                &[
+                    ("Find care".to_string(), "/directory".to_string()),
+                    (c.name.clone(), format!("/directory/{}", c.slug)),
+                ],
+            ),
+        ];
+        view! {
+            <crate::seo::pages::PageMeta title=c.name.clone() description=description
+                path=format!("/directory/{}", c.slug) json_ld=ld/>
+        }
+    };
+    view! {
+        <Title text=c.name.clone()/>
+        {seo_meta}
+        <header class="community-head">
+            {match c.logo {
+                Some(id) => view! { <img class="provider-logo" src=crate::pictures::types::src(id) alt="" width="64" height="64"/> }.into_any(),
+                None => view! { <CommunityIcon name=c.name.clone() colour=c.colour.clone()/> }.into_any(),
+            }}
+            <div>
+                <h1>{c.name.clone()}</h1>
+                <p class="muted">{kind_label(c.kind)}{(!c.city.is_empty()).then(|| format!(" · {}", c.city))}</p>
+            </div>
+            <div class="community-actions">
+                {d.saved.map(|saved| view! { <SavePageButton kind=RefKind::Provider slug=c.slug.clone() saved=saved/> })}
+                {if c.accepting {
+                    view! { <span class="badge badge-verified">"Accepting new patients"</span> }.into_any()
+                } else {
+                    view! { <span class="badge">"Not taking new patients"</span> }.into_any()
+                }}
+            </div>
+        </header>
+        {(!d.description.is_empty()).then(|| view! { <p class="lead">{d.description.clone()}</p> })}
+        <PictureRow pictures=d.photos.clone() removable=d.viewer.is_staff/>
+        {d.viewer.is_staff.then(|| {
+            let slug = c.slug.clone();
+            let open = upload_failed("logo", &slug) || upload_failed("photo", &slug);
+            view! {
+                <details class="panel add-picture" open=open>
+                    <summary>"Logo and photos"</summary>
+                    <p class="hint">"A logo is shown beside the name here and in the directory; photos of the premises or the team under the description. Anyone can see them: no patients, please."</p>
+                    <PictureUpload target="logo" id=slug.clone() label="Logo" needs_alt=false
+                        button=if c.logo.is_some() { "Replace logo" } else { "Upload logo" }/>
+                    {c.logo.map(|id| view! { <RemovePictureButton id=id/> })}
+                    <AddPicture target="photo" id=slug count=d.photos.len() limit=PER_PROVIDER as usize/>
+                </details>
+            }
+        })}
+        <div class="community-grid">
+            <div>
+                <section class="panel" aria-labelledby="ratings-h">
+                    <h2 id="ratings-h">"Ratings"</h2>
+                    <RatingWidget rating=c.rating.clone()/>
+                </section>
+                {rate_form}
+                {login_to_rate}
+                {review_list}
+            </div>
+            <aside>
+                <section class="panel" aria-labelledby="details-h">
+                    <h2 id="details-h">"Details"</h2>
+                    <dl class="details">
+                        {details.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                    </dl>
+                    {(!d.opening_hours.is_empty()).then(|| view! {
+                        <h3>"Opening hours"</h3>
+                        <p class="hours">{d.opening_hours.clone()}</p>
+                    })}
+                </section>
+                {(!d.linked.is_empty()).then(|| view! {
+                    <section class="panel" aria-labelledby="linked-h">
+                        <h2 id="linked-h">{linked_title}</h2>
+                        <ul class="plain-list">
+                            {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                <InvitationPanel slug=slug.clone() name=c.name.clone() roles=d.my_invitations.clone() action=invitation/>
+                {(v.own_staff && is_clinic).then(|| view! { <LeaveStaffForm slug=slug.clone() action=leave/> })}
+                {contact_form}
+                {staff_tools}
+                {(!changes.is_empty()).then(|| view! {
+                    <section class="panel" aria-labelledby="changes-h">
+                        <h2 id="changes-h">"Change history"</h2>
+                        <ul class="plain-list small">
+                            {changes.into_iter().map(|ch| view! {
+                                <li>{format_datetime(ch.at)}": @"{ch.actor}" "{ch.summary}</li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+pub(super) fn ReviewItem(
+    r: ReviewView,
+    is_staff: bool,
+    logged_in: bool,
+    reply: ServerAction<ReplyReview>,
+    report: ServerAction<ReportReview>,
+) -> impl IntoView {
+    let id = r.id.to_string();
+    let subs: Vec<String> = [
+        r.explains.map(|v| format!("Explains clearly {v}/5")),
+        r.listens.map(|v| format!("Listens {v}/5")),
+        r.premises.map(|v| format!("Staff and premises {v}/5")),
+        r.wait_minutes.map(|m| format!("Waited {m} min")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let reply_err = action_error(reply);
+    let report_err = action_error(report);
+    view! {
+        <li class="review" id=format!("review-{}", r.id)>
+            <p>
+                <span class="rating-stars" aria-hidden="true">{star_row(r.stars * 100)}</span>
+                <span class="visually-hidden">{format!("{} out of 5 stars", r.stars)}</span>
+                " "<a href=format!("/u/{}", r.author)>"@"{r.author.clone()}</a>
+                {r.verified_visit.then(|| view! { " "<span class="badge badge-verified">"✓ Verified visit"</span> })}
+                {r.hidden.then(|| view! { " "<span class="badge">"Hidden by moderators"</span> })}
+                <span class="muted small">" · "{format_date(r.updated_at)}{(r.versions > 1).then_some(" (edited)")}</span>
+            </p>
+            {(!subs.is_empty()).then(|| view! { <p class="small muted">{subs.join(" · ")}</p> })}
+            {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body.clone()}</p> })}
+            {(!r.treatment.is_empty()).then(|| view! { <p class="small"><strong>"Treatment described for the moderators (not shown to others): "</strong>{r.treatment.clone()}</p> })}
+            {r.disputed.then(|| view! { <p class="small muted">"The provider has disputed this review; the moderators are looking at it."</p> })}
+            {r.reply.clone().map(|body| view! {
+                <div class="provider-reply">
+                    <p class="small"><strong>"Reply from the provider"</strong>{r.reply_at.map(|t| format!(" · {}", format_date(t)))}</p>
+                    <p>{body}</p>
+                </div>
+            })}
+            {is_staff.then(|| {
+                let (id, id2) = (id.clone(), id.clone());
+                view! {
+                    <details class="review-tools">
+                        <summary>{if r.reply.is_some() { "Edit the public reply" } else { "Reply publicly" }}</summary>
+                        <ActionForm action=reply attr:novalidate=true attr:class="stack">
+                            <FormAlert error=reply_err/>
+                            <input type="hidden" name="review" value=id.clone()/>
+                            <p class="alert alert-warn">"Your reply is public. Do not confirm that this person is your patient or mention any health information about them."</p>
+                            <label for=format!("reply-{id}")>"Public reply"</label>
+                            <textarea id=format!("reply-{id}") name="body" rows="3">{crate::ui::textarea_text(r.reply.clone().unwrap_or_default())}</textarea>
+                            <FieldMessage id=format!("reply-{id}-error") error=field_error(reply_err, "reply")/>
+                            <button type="submit" class="button">"Publish reply"</button>
+                        </ActionForm>
+                        <ActionForm action=report attr:novalidate=true attr:class="stack">
+                            <input type="hidden" name="review" value=id2.clone()/>
+                            <input type="hidden" name="kind" value="dispute"/>
+                            <label for=format!("dispute-{id2}")>"Dispute this review (why?)"</label>
+                            <textarea id=format!("dispute-{id2}") name="reason" rows="2"></textarea>
+                            <button type="submit" class="button">"Dispute"</button>
+                        </ActionForm>
+                    </details>
+                }
+            })}
+            {(logged_in && !is_staff).then(|| {
+                let id = id.clone();
+                view! {
+                    <details class="review-tools">
+                        <summary>"Report"</summary>
+                        <ActionForm action=report attr:novalidate=true attr:class="stack">
+                            <FormAlert error=report_err/>
+                            <input type="hidden" name="review" value=id.clone()/>
+                            <input type="hidden" name="kind" value="report"/>
+                            <label for=format!("report-{id}")>"What is wrong with this review?"</label>
+                            <textarea id=format!("report-{id}") name="reason" rows="2"></textarea>
+                            <button type="submit" class="button">"Send report"</button>
+                        </ActionForm>
+                    </details>
+                }
+            })}
+        </li>
+    }
+}

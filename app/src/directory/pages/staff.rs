@@ -1,0 +1,258 @@
+//! Staff pages: editing a provider's profile, a new clinic, invitations and leaving the staff.
+
+use super::*;
+
+/// Staff edit every field of the profile; owners manage staff; staff list clinicians.
+#[component]
+pub fn ProviderEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let save = ServerAction::<SaveProfile>::new();
+    let staff = ServerAction::<SetStaff>::new();
+    let clinician = ServerAction::<SetClinician>::new();
+    let (saved, staffed, listed) = (successes(save), successes(staff), successes(clinician));
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                saved.get(),
+                staffed.get(),
+                listed.get(),
+            )
+        },
+        |(slug, ..)| get_provider(slug),
+    );
+    let communities = Resource::new(|| (), |_| list_communities());
+    let err = action_error(save);
+    let echo = echo_resource("save_profile", err.get_untracked().is_some());
+    let staff_err = action_error(staff);
+    let clin_err = action_error(clinician);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let d = match detail.await {
+                    Ok(d) if d.viewer.is_staff => d,
+                    Ok(d) if !d.viewer.logged_in => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
+                    Ok(_) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let communities = communities.await.unwrap_or_default();
+                let echo = echo.await;
+                let v = move |n: &str, f: String| echoed(&echo, n).unwrap_or(f);
+                let slug = d.card.slug.clone();
+                let (slug_staff, slug_clin) = (slug.clone(), slug.clone());
+                let is_clinic = d.card.kind == ProviderKind::Clinic;
+                let fmt = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
+                let title = format!("Edit {}", d.card.name);
+                view! {
+                    <Title text=title.clone()/>
+                    <p><a href=format!("/directory/{slug}")>"← Back to the profile"</a></p>
+                    <h1>{title}</h1>
+                    <div class="community-grid">
+                        <section class="panel">
+                            <ActionForm action=save attr:novalidate=true attr:class="stack">
+                                <FormAlert error=err/>
+                                <Saved action=save message="Saved. The change is recorded in the history."/>
+                                <input type="hidden" name="slug" value=slug.clone()/>
+                                <Field label="Name" name="name" value=v("name", d.card.name.clone()) error=field_error(err, "name")/>
+                                <div class="field">
+                                    <label for="f-description">"Description"</label>
+                                    <textarea id="f-description" name="description" rows="4" aria-describedby="f-description-error">{crate::ui::textarea_text(v("description", d.description.clone()))}</textarea>
+                                    <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
+                                </div>
+                                <fieldset class="radio-group">
+                                    <legend>"Accepting new patients"</legend>
+                                    <label><input type="radio" name="accepting" value="yes" checked=d.card.accepting/>" Yes"</label>
+                                    <label><input type="radio" name="accepting" value="no" checked=!d.card.accepting/>" No"</label>
+                                </fieldset>
+                                <div class="field">
+                                    <label for="f-opening_hours">"Opening hours"</label>
+                                    <p class="hint" id="f-opening_hours-hint">"One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."</p>
+                                    <textarea id="f-opening_hours" name="opening_hours" rows="5" aria-describedby="f-opening_hours-hint f-opening_hours-error">{crate::ui::textarea_text(v("opening_hours", d.opening_hours.clone()))}</textarea>
+                                    <FieldMessage id="f-opening_hours-error".into() error=field_error(err, "opening_hours")/>
+                                </div>
+                                <Field label="Street address" name="address" value=v("address", d.address.clone()) error=field_error(err, "address")/>
+                                <div class="grid-2">
+                                    <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
+                                    <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
+                                    <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when the city changes). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
+                                    <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
+                                    <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
+                                    <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
+                                </div>
+                                <fieldset class="checks">
+                                    <legend>"Specialties"</legend>
+                                    {SPECIALTIES.iter().map(|(k, l)| view! {
+                                        <label><input type="checkbox" name="specialties[]" value=*k checked=d.specialty_keys.iter().any(|s| s == k)/>" "{*l}</label>
+                                    }).collect_view()}
+                                    <FieldMessage id="f-specialties-error".into() error=field_error(err, "specialties")/>
+                                </fieldset>
+                                <fieldset class="checks">
+                                    <legend>"Languages spoken"</legend>
+                                    {LANGUAGES.iter().map(|(k, l)| view! {
+                                        <label><input type="checkbox" name="languages[]" value=*k checked=d.languages.iter().any(|s| s == k)/>" "{*l}</label>
+                                    }).collect_view()}
+                                    <FieldMessage id="f-languages-error".into() error=field_error(err, "languages")/>
+                                </fieldset>
+                                <fieldset class="checks">
+                                    <legend>"Conditions treated"</legend>
+                                    {communities.iter().map(|c| view! {
+                                        <label><input type="checkbox" name="conditions[]" value=c.slug.clone() checked=d.conditions.iter().any(|x| x.slug == c.slug)/>" "{c.name.clone()}</label>
+                                    }).collect_view()}
+                                    <FieldMessage id="f-conditions-error".into() error=field_error(err, "conditions")/>
+                                </fieldset>
+                                <div class="field">
+                                    <label for="f-colour">"Logo colour"</label>
+                                    <select id="f-colour" name="colour">
+                                        {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=d.card.colour == *k>{*t}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <button type="submit" class="button primary">"Save profile"</button>
+                            </ActionForm>
+                        </section>
+                        <aside>
+                            {is_clinic.then(|| view! {
+                                <section class="panel" aria-labelledby="staff-h">
+                                    <h2 id="staff-h">"Staff"</h2>
+                                    <ul class="plain-list">
+                                        {d.staff.iter().map(|s| view! { <li>"@"{s.handle.clone()}{s.owner.then_some(" (owner)")}</li> }).collect_view()}
+                                    </ul>
+                                    {d.viewer.is_owner.then(|| view! {
+                                        <ActionForm action=staff attr:novalidate=true attr:class="stack">
+                                            <FormAlert error=staff_err/>
+                                            <input type="hidden" name="slug" value=slug_staff.clone()/>
+                                            <Field label="Member's handle" name="handle" error=field_error(staff_err, "handle")/>
+                                            <div class="field">
+                                                <label for="f-staff-change">"Change"</label>
+                                                <select id="f-staff-change" name="change">
+                                                    <option value="add">"Invite as staff"</option>
+                                                    <option value="add-owner">"Invite as owner (or make staff an owner)"</option>
+                                                    <option value="remove">"Remove from staff"</option>
+                                                </select>
+                                            </div>
+                                            <p class="hint">"An invitation takes effect when the member accepts it on this clinic's page."</p>
+                                            <button type="submit" class="button">"Apply"</button>
+                                        </ActionForm>
+                                    })}
+                                </section>
+                                <section class="panel" aria-labelledby="clin-h">
+                                    <h2 id="clin-h">"Clinicians listed here"</h2>
+                                    <ul class="plain-list">
+                                        {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
+                                    </ul>
+                                    <ActionForm action=clinician attr:novalidate=true attr:class="stack">
+                                        <FormAlert error=clin_err/>
+                                        <input type="hidden" name="slug" value=slug_clin.clone()/>
+                                        <Field label="Verified clinician's handle" name="clinician" error=field_error(clin_err, "clinician")/>
+                                        <div class="field">
+                                            <label for="f-clin-change">"Change"</label>
+                                            <select id="f-clin-change" name="change">
+                                                <option value="add">"Ask to list at this clinic"</option>
+                                                <option value="remove">"Remove from this clinic"</option>
+                                            </select>
+                                        </div>
+                                        <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
+                                        <button type="submit" class="button">"Apply"</button>
+                                    </ActionForm>
+                                </section>
+                            })}
+                        </aside>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// An admin creates a clinic and names the member who will manage it.
+#[component]
+pub fn NewClinicPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let action = ServerAction::<CreateClinic>::new();
+    let err = action_error(action);
+    let echo = echo_resource("create_clinic", err.get_untracked().is_some());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(u)) if u.is_admin => {}
+                    Ok(Some(_)) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
+                    Ok(None) => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                }
+                let echo = echo.await;
+                let v = move |n: &str| echoed(&echo, n);
+                view! {
+                    <Title text="New clinic"/>
+                    <section class="panel narrow">
+                        <h1>"New clinic"</h1>
+                        <ActionForm action=action attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <Field label="Name" name="name" value=v("name") error=field_error(err, "name")/>
+                            <Field label="Address" name="slug" value=v("slug") hint="Lowercase letters, digits and hyphens; the page will be /directory/<address>." error=field_error(err, "slug")/>
+                            <Field label="City" name="city" value=v("city") error=field_error(err, "city")/>
+                            <Field label="Latitude" name="lat" value=v("lat") hint="Optional: left empty, the clinic starts at its city; staff place it from the postal code." error=field_error(err, "lat")/>
+                            <Field label="Longitude" name="lon" value=v("lon") error=field_error(err, "lon")/>
+                            <Field label="Owner's handle" name="owner" value=v("owner") hint="The member who will manage the clinic's profile." error=field_error(err, "owner")/>
+                            <button type="submit" class="button primary">"Create clinic"</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The viewer's invitations to this provider, with what accepting makes public; accepting or
+/// declining works without JavaScript.
+#[component]
+pub(super) fn InvitationPanel(
+    slug: String,
+    name: String,
+    roles: Vec<InviteRole>,
+    action: ServerAction<AnswerInvitation>,
+) -> impl IntoView {
+    let err = action_error(action);
+    (!roles.is_empty()).then(move || {
+        view! {
+            <section class="panel" aria-labelledby="invite-h">
+                <h2 id="invite-h">"Your invitation"</h2>
+                <FormAlert error=err/>
+                {roles.into_iter().map(|role| {
+                    let what = match role {
+                        InviteRole::Clinician => format!("The staff of {name} ask to list you here. Accepting publishes your directory profile: your name, specialty, the clinics you work at and your licence or registration number (so patients can check it). Members can then rate you."),
+                        InviteRole::Owner => format!("You are invited to be an owner of {name}: you would edit its profile, manage its staff, answer its contact requests and reply to reviews. Staff cannot rate their own clinic."),
+                        InviteRole::Staff => format!("You are invited to the staff of {name}: you would edit its profile, answer its contact requests and reply to reviews. Staff cannot rate their own clinic."),
+                    };
+                    let slug = slug.clone();
+                    view! {
+                        <p>{what}</p>
+                        <ActionForm action=action attr:class="inline-form">
+                            <input type="hidden" name="slug" value=slug/>
+                            <input type="hidden" name="role" value=role.as_str()/>
+                            <button type="submit" class="button primary" name="answer" value="accept">"Accept"</button>
+                            " "
+                            <button type="submit" class="button" name="answer" value="decline">"Decline"</button>
+                        </ActionForm>
+                    }
+                }).collect_view()}
+            </section>
+        }
+    })
+}
+
+/// Any staff member may leave a clinic's staff (the last owner names another first).
+#[component]
+pub(super) fn LeaveStaffForm(slug: String, action: ServerAction<LeaveStaff>) -> impl IntoView {
+    let err = action_error(action);
+    view! {
+        <section class="panel" aria-labelledby="leave-staff-h">
+            <h2 id="leave-staff-h">"Your staff role"</h2>
+            <ActionForm action=action attr:class="stack">
+                <FormAlert error=err/>
+                <FieldMessage id="f-staff-error".into() error=field_error(err, "staff")/>
+                <input type="hidden" name="slug" value=slug/>
+                <button type="submit" class="button">"Leave the staff"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,364 @@
+//! A provider's page: editing its profile (with the change log) and reading it with its ratings and reviews.
+
+use super::*;
+
+/// Every field staff edit on a profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileInput {
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub city: String,
+    pub postal_code: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub phone: String,
+    pub website: String,
+    pub specialties: Vec<String>,
+    pub languages: Vec<String>,
+    pub opening_hours: String,
+    pub accepting: bool,
+    pub colour: String,
+    pub conditions: Vec<String>,
+}
+
+/// Staff (or an admin) save the profile; the change log records which fields changed.
+pub async fn update_profile(
+    db: &Db,
+    actor: &CurrentUser,
+    slug: &str,
+    p: &ProfileInput,
+) -> Result<(), AppError> {
+    let (id, _) = provider(db, slug).await?;
+    require_staff(db, id, actor).await?;
+    let old = current_input(db, id).await?;
+    // Placed from the address when the position is left empty, or when the clinic moved to
+    // another city and the position stayed (staff adjust the pin by changing the numbers). A new
+    // or corrected postal code in the same city keeps a pin set by hand.
+    let moved = fold_city(&old.city) != fold_city(&p.city) && !old.city.trim().is_empty();
+    let mut p = p.clone();
+    if p.lat.is_none() || (moved && p.lat == old.lat && p.lon == old.lon) {
+        match crate::places::repo::locate(db, &p.postal_code, &p.city).await? {
+            Some(found) => {
+                p.lat = Some(round4(found.lat));
+                p.lon = Some(round4(found.lon));
+            }
+            None if p.lat.is_none() && !(p.postal_code.is_empty() && p.city.is_empty()) => {
+                return Err(AppError::field(
+                    "postal_code",
+                    "We could not find this postal code or city. Check them, or enter the latitude and longitude.",
+                ));
+            }
+            None => {}
+        }
+    }
+    let p = &p;
+    let mut community_ids = Vec::new();
+    for c in &p.conditions {
+        let r = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+            .bind(c)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or_else(|| {
+                AppError::field("conditions", format!("There is no community “{c}”."))
+            })?;
+        community_ids.push(r.try_get::<i64, _>("id")?);
+    }
+    let mut changed = Vec::new();
+    let fields: [(&str, bool); 13] = [
+        ("name", old.name != p.name),
+        ("description", old.description != p.description),
+        (
+            "address",
+            old.address != p.address || old.city != p.city || old.postal_code != p.postal_code,
+        ),
+        ("map position", old.lat != p.lat || old.lon != p.lon),
+        ("phone", old.phone != p.phone),
+        ("website", old.website != p.website),
+        ("specialties", old.specialties != p.specialties),
+        ("languages", old.languages != p.languages),
+        ("opening hours", old.opening_hours != p.opening_hours),
+        ("accepting new patients", old.accepting != p.accepting),
+        ("colour", old.colour != p.colour),
+        ("conditions", {
+            let (mut a, mut b) = (old.conditions.clone(), p.conditions.clone());
+            a.sort();
+            b.sort();
+            a != b
+        }),
+        ("", false),
+    ];
+    for (name, differs) in fields {
+        if differs {
+            changed.push(name);
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE providers SET name = $1, description = $2, address = $3, city = $4, city_key = $5, postal_code = $6, \
+           lat = $7, lon = $8, phone = $9, website = $10, specialties = $11, languages = $12, opening_hours = $13, \
+           accepting = $14, colour = $15, updated_at = $16 WHERE id = $17",
+    )
+    .bind(&p.name)
+    .bind(&p.description)
+    .bind(&p.address)
+    .bind(&p.city)
+    .bind(p.city.to_lowercase())
+    .bind(&p.postal_code)
+    .bind(p.lat)
+    .bind(p.lon)
+    .bind(&p.phone)
+    .bind(&p.website)
+    .bind(padded(&p.specialties))
+    .bind(padded(&p.languages))
+    .bind(&p.opening_hours)
+    .bind(p.accepting as i64)
+    .bind(&p.colour)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM provider_conditions WHERE provider_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for c in community_ids {
+        sqlx::query(
+            "INSERT INTO provider_conditions (provider_id, community_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(c)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let summary = format!("changed {}", change_summary(&changed));
+    log_change(&mut *tx, id, actor.id, &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn current_input(db: &Db, id: i64) -> Result<ProfileInput, AppError> {
+    let r = sqlx::query("SELECT * FROM providers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    let conditions = sqlx::query(
+        "SELECT c.slug FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
+         WHERE pc.provider_id = $1 ORDER BY c.name",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>("slug"))
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(ProfileInput {
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        address: r.try_get("address")?,
+        city: r.try_get("city")?,
+        postal_code: r.try_get("postal_code")?,
+        lat: r.try_get("lat")?,
+        lon: r.try_get("lon")?,
+        phone: r.try_get("phone")?,
+        website: r.try_get("website")?,
+        specialties: keys_of(&r.try_get::<String, _>("specialties")?),
+        languages: keys_of(&r.try_get::<String, _>("languages")?),
+        opening_hours: r.try_get("opening_hours")?,
+        accepting: r.try_get::<i64, _>("accepting")? == 1,
+        colour: r.try_get("colour")?,
+        conditions,
+    })
+}
+
+// ---------------------------------------------------------------- reading a profile
+
+pub(super) fn review(r: &AnyRow) -> Result<ReviewView, sqlx::Error> {
+    Ok(ReviewView {
+        id: r.try_get("id")?,
+        author: r.try_get("author")?,
+        stars: r.try_get("stars")?,
+        explains: r.try_get("explains")?,
+        listens: r.try_get("listens")?,
+        premises: r.try_get("premises")?,
+        wait_minutes: r.try_get("wait_minutes")?,
+        body: r.try_get("body")?,
+        treatment: r.try_get("treatment")?,
+        verified_visit: r.try_get::<i64, _>("verified_visit")? == 1,
+        hidden: r.try_get::<i64, _>("hidden")? == 1,
+        reply: r.try_get("reply_body")?,
+        reply_at: r.try_get("reply_at")?,
+        disputed: r.try_get::<Option<i64>, _>("disputed_at")?.is_some(),
+        dispute_note: r.try_get("dispute_note")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        versions: r.try_get("versions")?,
+    })
+}
+
+pub(super) const REVIEW_COLUMNS: &str = "r.id, u.handle AS author, r.stars, r.explains, r.listens, r.premises, r.wait_minutes, \
+    r.body, r.treatment, r.verified_visit, r.hidden, r.reply_body, r.reply_at, r.disputed_at, r.dispute_note, \
+    r.created_at, r.updated_at, (SELECT COUNT(*) FROM review_versions v WHERE v.review_id = r.id) AS versions";
+
+/// A provider's page: the profile, its reviews (newest first, the latest 100), and what the viewer may do.
+pub async fn detail(
+    db: &Db,
+    slug: &str,
+    viewer: Option<&CurrentUser>,
+) -> Result<ProviderDetail, AppError> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS}, p.description, p.address, p.postal_code, p.phone, p.website, p.languages, \
+           p.opening_hours, p.licence_number FROM providers p WHERE p.slug = $1"
+    );
+    let r = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let id: i64 = r.try_get("id")?;
+    let card = card(&r)?;
+    let role = match viewer {
+        Some(u) => staff_role(db, id, u.id).await?,
+        None => None,
+    };
+    let is_admin = viewer.is_some_and(|u| u.is_admin);
+    let vw = ProviderViewer {
+        logged_in: viewer.is_some(),
+        is_staff: role.is_some() || is_admin,
+        is_owner: role == Some(true) || is_admin,
+        is_admin,
+        own_staff: role.is_some(),
+    };
+    let conditions = sqlx::query(
+        "SELECT c.slug, c.name FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
+         WHERE pc.provider_id = $1 ORDER BY c.name",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(named)
+    .collect::<Result<Vec<_>, _>>()?;
+    let linked_sql = if card.kind == ProviderKind::Clinic {
+        "SELECT p.slug, p.name FROM provider_clinicians l JOIN providers p ON p.id = l.clinician_id \
+         WHERE l.clinic_id = $1 ORDER BY p.name LIMIT 100"
+    } else {
+        "SELECT p.slug, p.name FROM provider_clinicians l JOIN providers p ON p.id = l.clinic_id \
+         WHERE l.clinician_id = $1 ORDER BY p.name LIMIT 100"
+    };
+    let linked = sqlx::query(linked_sql)
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(named)
+        .collect::<Result<Vec<_>, _>>()?;
+    // Hidden reviews are for admins (and, as their own, for their authors).
+    let sql = format!(
+        "SELECT {REVIEW_COLUMNS} FROM reviews r JOIN users u ON u.id = r.author_id \
+         WHERE r.provider_id = $1 AND (r.hidden = 0 OR $2 = 1 OR r.author_id = $3) \
+         ORDER BY r.updated_at DESC, r.id DESC LIMIT 100"
+    );
+    let viewer_id = viewer.map(|u| u.id).unwrap_or(0);
+    let mut reviews = sqlx::query(&sql)
+        .bind(id)
+        .bind(is_admin as i64)
+        .bind(viewer_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(review)
+        .collect::<Result<Vec<_>, _>>()?;
+    let own_review = match viewer {
+        Some(u) => reviews.iter().find(|r| r.author == u.handle).cloned(),
+        None => None,
+    };
+    // The dispute note is between the provider, the reviewer and the admins; the treatment
+    // the reviewer describes for a dispute is their health data: the reviewer and the admins
+    // who decide the dispute only.
+    for r in &mut reviews {
+        let own = viewer.is_some_and(|u| u.handle == r.author);
+        if !(own || vw.is_staff) {
+            r.dispute_note = None;
+        }
+        if !(own || is_admin) {
+            r.treatment.clear();
+        }
+    }
+    let (staff, changes) = if vw.is_staff {
+        let staff = sqlx::query(
+            "SELECT u.handle, s.role FROM provider_staff s JOIN users u ON u.id = s.user_id \
+             WHERE s.provider_id = $1 ORDER BY s.role, u.handle LIMIT 200",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StaffEntry {
+                handle: r.try_get("handle")?,
+                owner: r.try_get::<String, _>("role")? == "owner",
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let changes = sqlx::query(
+            "SELECT COALESCE(u.handle, '') AS actor, c.summary, c.created_at FROM provider_changes c \
+             LEFT JOIN users u ON u.id = c.actor_id WHERE c.provider_id = $1 ORDER BY c.id DESC LIMIT 50",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ChangeEntry {
+                actor: r.try_get("actor")?,
+                summary: r.try_get("summary")?,
+                at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        (staff, changes)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(ProviderDetail {
+        specialty_keys: keys_of(&r.try_get::<String, _>("specialties")?),
+        card,
+        description: r.try_get("description")?,
+        address: r.try_get("address")?,
+        postal_code: r.try_get("postal_code")?,
+        lat: r.try_get("lat")?,
+        lon: r.try_get("lon")?,
+        phone: r.try_get("phone")?,
+        website: r.try_get("website")?,
+        languages: keys_of(&r.try_get::<String, _>("languages")?),
+        opening_hours: r.try_get("opening_hours")?,
+        licence_number: r.try_get("licence_number")?,
+        conditions,
+        linked,
+        reviews,
+        own_review,
+        viewer: vw,
+        staff,
+        changes,
+        my_invitations: match viewer {
+            Some(u) => crate::directory::consent::pending_for(db, id, u).await?,
+            None => Vec::new(),
+        },
+        saved: None,
+        photos: crate::pictures::repo::of_provider(db, id).await?,
+    })
+}
+
+pub(super) fn named(r: &AnyRow) -> Result<NamedLink, sqlx::Error> {
+    Ok(NamedLink {
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+    })
+}
+
+// ---------------------------------------------------------------- search

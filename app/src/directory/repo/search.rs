@@ -1,0 +1,272 @@
+//! Directory search: the query by specialty, name and place (distance from a resolved place), and the providers a community or a search names.
+
+use super::*;
+
+/// A parsed directory search.
+pub struct Search {
+    pub kind: Option<ProviderKind>,
+    pub specialty: Option<String>,
+    pub condition: Option<String>,
+    pub language: Option<String>,
+    pub accepting: bool,
+    /// Free text place (city or postal code), resolved here.
+    pub place: Option<String>,
+    /// Browser position.
+    pub position: Option<(f64, f64)>,
+    pub radius_km: f64,
+    pub by_rating: bool,
+}
+
+/// The SQL and binds of a search's candidates (exposed for the query-plan test).
+pub fn search_sql(s: &Search, centre: Option<(f64, f64)>) -> (String, Vec<(&'static str, String)>) {
+    let (sql, binds) = build_search(s, centre);
+    (
+        sql,
+        binds
+            .into_iter()
+            .map(|b| match b {
+                Bind::Text(t) => ("text", t),
+                Bind::Int(i) => ("int", i.to_string()),
+                Bind::Float(f) => ("float", f.to_string()),
+            })
+            .collect(),
+    )
+}
+
+/// Candidates are capped: a place search holds at most this many before distances are computed.
+pub(super) const CANDIDATES_MAX: i64 = 5000;
+
+pub(super) fn build_search(s: &Search, centre: Option<(f64, f64)>) -> (String, Vec<Bind>) {
+    let mut sql = format!("SELECT {CARD_COLUMNS} FROM providers p WHERE 1 = 1");
+    let mut binds = Vec::new();
+    let mut n = 0;
+    let mut next = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        n += 1;
+        format!("${n}")
+    };
+    if let Some((lat, lon)) = centre {
+        let (a, b, c, d) = bounding_box(lat, lon, s.radius_km);
+        let (pa, pb) = (
+            next(&mut binds, Bind::Float(a)),
+            next(&mut binds, Bind::Float(b)),
+        );
+        let (pc, pd) = (
+            next(&mut binds, Bind::Float(c)),
+            next(&mut binds, Bind::Float(d)),
+        );
+        sql += &format!(" AND p.lat BETWEEN {pa} AND {pb} AND p.lon BETWEEN {pc} AND {pd}");
+    }
+    if let Some(k) = s.kind {
+        let p = next(&mut binds, Bind::Text(k.as_str().into()));
+        sql += &format!(" AND p.kind = {p}");
+    }
+    if let Some(sp) = &s.specialty {
+        let p = next(&mut binds, Bind::Text(format!("% {sp} %")));
+        sql += &format!(" AND p.specialties LIKE {p}");
+    }
+    if let Some(l) = &s.language {
+        let p = next(&mut binds, Bind::Text(format!("% {l} %")));
+        sql += &format!(" AND p.languages LIKE {p}");
+    }
+    if s.accepting {
+        sql += " AND p.accepting = 1";
+    }
+    if let Some(c) = &s.condition {
+        let p = next(&mut binds, Bind::Text(c.clone()));
+        sql += &format!(
+            " AND EXISTS (SELECT 1 FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
+               WHERE pc.provider_id = p.id AND c.slug = {p})"
+        );
+    }
+    if centre.is_some() {
+        let p = next(&mut binds, Bind::Int(CANDIDATES_MAX));
+        sql += &format!(" LIMIT {p}");
+    } else {
+        let p = next(&mut binds, Bind::Int(RESULTS_MAX as i64 + 1));
+        sql +=
+            &format!(" ORDER BY p.rating_avg_x100 DESC, p.rating_count DESC, p.id DESC LIMIT {p}");
+    }
+    (sql, binds)
+}
+
+/// The centre of a city or postal code: the mean position of the providers there.
+pub(super) async fn resolve_place(db: &Db, place: &str) -> Result<Option<(f64, f64)>, AppError> {
+    let r = sqlx::query(
+        "SELECT AVG(lat) AS lat, AVG(lon) AS lon FROM providers \
+         WHERE (city_key = $1 OR postal_code = $2) AND lat IS NOT NULL AND lon IS NOT NULL",
+    )
+    .bind(place.to_lowercase())
+    .bind(place)
+    .fetch_one(&db.pool)
+    .await?;
+    let (lat, lon): (Option<f64>, Option<f64>) = (r.try_get("lat")?, r.try_get("lon")?);
+    Ok(lat.zip(lon))
+}
+
+pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
+    use crate::places::{repo::Resolved, types::PlaceFound};
+    let mut place: Option<PlaceFound> = None;
+    let (centre, place_label) = match (s.position, &s.place) {
+        (Some(p), _) => (Some(p), Some("your location".to_string())),
+        (None, Some(text)) => match crate::places::repo::resolve(db, text).await? {
+            Resolved::Found(found) => {
+                let label = found.label.clone();
+                let centre = (found.lat, found.lon);
+                place = Some(found);
+                (Some(centre), Some(label))
+            }
+            Resolved::Choose { question, labels } => {
+                return Ok(DirectoryResults {
+                    providers: Vec::new(),
+                    place_label: None,
+                    place: None,
+                    choose: Some((question, labels)),
+                    radius_km: s.radius_km,
+                    truncated: false,
+                })
+            }
+            // Not in the gazetteer (or none is loaded): the cities and codes of the providers.
+            Resolved::NotFound => match resolve_place(db, text).await? {
+                Some(c) => (Some(c), Some(text.clone())),
+                None => {
+                    return Err(AppError::field(
+                        "place",
+                        format!(
+                            "We could not find a place called “{text}”. Try a city, a postal code (“SW1A 1AA”, “10115”), or “Near me”."
+                        ),
+                    ))
+                }
+            },
+        },
+        (None, None) => (None, None),
+    };
+    let (sql, binds) = build_search(s, centre);
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut providers = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut c = card(r)?;
+        if let Some((lat, lon)) = centre {
+            let (plat, plon): (Option<f64>, Option<f64>) = (r.try_get("lat")?, r.try_get("lon")?);
+            let Some((plat, plon)) = plat.zip(plon) else {
+                continue;
+            };
+            let d = haversine_km(lat, lon, plat, plon);
+            if d > s.radius_km {
+                continue;
+            }
+            c.distance_km = Some(d);
+            c.position = Some((plat, plon));
+        }
+        providers.push(c);
+    }
+    if centre.is_some() {
+        let by_distance = |a: &ProviderCard, b: &ProviderCard| {
+            a.distance_km
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
+        };
+        if s.by_rating {
+            providers.sort_by(|a, b| {
+                b.rating
+                    .avg_x100
+                    .cmp(&a.rating.avg_x100)
+                    .then(b.rating.count.cmp(&a.rating.count))
+                    .then_with(|| by_distance(a, b))
+            });
+        } else {
+            providers.sort_by(by_distance);
+        }
+    }
+    let truncated = providers.len() > RESULTS_MAX;
+    providers.truncate(RESULTS_MAX);
+    Ok(DirectoryResults {
+        providers,
+        place_label,
+        place,
+        choose: None,
+        radius_km: s.radius_km,
+        truncated,
+    })
+}
+
+/// The best-rated providers treating a community's condition (community sidebars).
+pub async fn top_for_community(db: &Db, community: &str) -> Result<Vec<ProviderCard>, AppError> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM communities c JOIN provider_conditions pc ON pc.community_id = c.id \
+         JOIN providers p ON p.id = pc.provider_id WHERE c.slug = $1 \
+         ORDER BY p.rating_avg_x100 DESC, p.rating_count DESC, p.id DESC LIMIT 3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(community)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The WHERE clause and binds for providers matching every word (name, city, specialty, description).
+/// Each slot of the search (a word, or a synonym group's alternatives) must be in the name,
+/// city, specialties or description.
+pub(super) fn matching_where(slots: &[Vec<Vec<String>>]) -> (String, Vec<Bind>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut binds = Vec::new();
+    for slot in slots.iter().take(8) {
+        let mut alternatives = Vec::new();
+        for alt in slot.iter().take(8) {
+            binds.push(Bind::Text(format!(
+                "%{}%",
+                alt.join(" ").to_lowercase().replace(['%', '_', '\\'], "")
+            )));
+            let n = binds.len();
+            alternatives.push(format!(
+                "lower(p.name) LIKE ${n} OR p.city_key LIKE ${n} OR p.specialties LIKE ${n} OR lower(p.description) LIKE ${n}"
+            ));
+        }
+        sql += &format!(" AND ({})", alternatives.join(" OR "));
+    }
+    (sql, binds)
+}
+
+/// Providers matching the search words, best rated first (the search page's providers tab).
+pub async fn matching(
+    db: &Db,
+    words: &[Vec<Vec<String>>],
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ProviderCard>, AppError> {
+    let (filter, mut binds) = matching_where(words);
+    binds.push(Bind::Int(limit));
+    binds.push(Bind::Int(offset));
+    let n = binds.len();
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM providers p{filter} \
+         ORDER BY p.rating_avg_x100 DESC, p.rating_count DESC, p.id DESC LIMIT ${} OFFSET ${n}",
+        n - 1
+    );
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// How many providers match (stopping at `cap`).
+pub async fn count_matching(
+    db: &Db,
+    words: &[Vec<Vec<String>>],
+    cap: i64,
+) -> Result<i64, AppError> {
+    let (filter, mut binds) = matching_where(words);
+    binds.push(Bind::Int(cap));
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers p{filter} LIMIT ${}) t",
+        binds.len()
+    );
+    Ok(bind_all(sqlx::query(&sql), &binds)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?)
+}
+
+// ---------------------------------------------------------------- ratings

@@ -1,0 +1,213 @@
+//! Feeds: the community, home and public feed with its sorts and paging, and the pinned posts.
+
+use super::*;
+
+/// A feed with its sort tabs and "Load more" (appends with JavaScript, a link to the next page without).
+#[component]
+pub fn Feed(
+    scope: FeedScope,
+    /// The page the feed is on (its links keep the visitor there).
+    base: String,
+    #[prop(default = true)] show_community: bool,
+    /// Shown when the feed has no posts at all.
+    empty: &'static str,
+    /// Posts the page already shows above the feed (its pinned list): not listed twice.
+    #[prop(optional)]
+    hide: Vec<i64>,
+) -> impl IntoView {
+    let hide = std::sync::Arc::new(hide);
+    let query = use_query_map();
+    let sort = Memo::new(move |_| FeedSort::parse(&query.read().get("sort").unwrap_or_default()));
+    let window = Memo::new(move |_| query.read().get("t").unwrap_or_else(|| "month".into()));
+    let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
+    let scope_param = scope.as_param();
+    let page = Resource::new(
+        {
+            let scope_param = scope_param.clone();
+            move || (scope_param.clone(), sort.get(), window.get(), after.get())
+        },
+        |(scope, sort, window, after)| get_feed(scope, sort.as_str().into(), Some(window), after),
+    );
+    let extra = RwSignal::new(Vec::<PostSummary>::new());
+    let extra_next = RwSignal::new(None::<Option<String>>);
+    let loading = RwSignal::new(false);
+    let load_failed = RwSignal::new(false);
+    Effect::watch(
+        move || (sort.get(), window.get(), after.get()),
+        move |_, _, _| {
+            extra.set(Vec::new());
+            extra_next.set(None);
+        },
+        false,
+    );
+    let link = {
+        let base = base.clone();
+        move |sort: FeedSort, window: &str, after: Option<&str>| {
+            let mut href = format!("{base}?sort={}", sort.as_str());
+            if sort == FeedSort::Top {
+                href.push_str(&format!("&t={window}"));
+            }
+            if let Some(a) = after {
+                href.push_str(&format!("&after={a}"));
+            }
+            href
+        }
+    };
+    let tabs = {
+        let link = link.clone();
+        move || {
+            let current = sort.get();
+            let w = window.get();
+            view! {
+                <nav class="tabs" aria-label="Sort posts">
+                    {SORTS.iter().map(|(s, _, label)| {
+                        let href = link(*s, &w, None);
+                        view! { <a href=href aria-current=(current == *s).then_some("page")>{*label}</a> }
+                    }).collect_view()}
+                </nav>
+                {(current == FeedSort::Top).then(|| view! {
+                    <nav class="tabs tabs-small" aria-label="Time window">
+                        {WINDOWS.iter().map(|(k, label, _)| {
+                            let href = link(FeedSort::Top, k, None);
+                            view! { <a href=href aria-current=(w == *k).then_some("page")>{*label}</a> }
+                        }).collect_view()}
+                    </nav>
+                })}
+            }
+        }
+    };
+    let load = move |cursor: String| {
+        loading.set(true);
+        load_failed.set(false);
+        let scope = scope_param.clone();
+        let (s, w) = (sort.get_untracked(), window.get_untracked());
+        leptos::task::spawn_local(async move {
+            match get_feed(scope, s.as_str().into(), Some(w), Some(cursor)).await {
+                Ok(p) => {
+                    extra.update(|e| e.extend(p.items));
+                    extra_next.set(Some(p.next));
+                }
+                Err(_) => load_failed.set(true),
+            }
+            loading.set(false);
+        });
+    };
+    view! {
+        {tabs}
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let link = link.clone();
+                let load = load.clone();
+                let hide = hide.clone();
+                Suspend::new(async move {
+                    let page = page.await.map(|mut p| {
+                        p.items.retain(|p| !hide.contains(&p.id));
+                        p
+                    });
+                    match page {
+                        Ok(p) if p.items.is_empty() => view! {
+                            <p class="muted empty">
+                                {if after.get_untracked().is_some() { "No more posts." } else { empty }}
+                            </p>
+                        }.into_any(),
+                        Ok(p) => {
+                            let first_next = p.next.clone();
+                            let mut items = p.items;
+                            let rest = items.split_off(items.len().min(3));
+                            let slot = p.sponsored.map(|s| view! { <SponsoredCard s=s in_list=true/> });
+                            view! {
+                                <ul class="post-list" aria-live="polite">
+                                    {items.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+                                    {slot}
+                                    {rest.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+                                    {
+                                        let hide = hide.clone();
+                                        move || extra.get().into_iter().filter(|p| !hide.contains(&p.id)).map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()
+                                    }
+                                </ul>
+                                <p class="feed-more">
+                                    {move || {
+                                        let next = extra_next.get().unwrap_or_else(|| first_next.clone());
+                                        let link = link.clone();
+                                        let load = load.clone();
+                                        next.map(move |cursor| {
+                                            let href = link(sort.get_untracked(), &window.get_untracked(), Some(&cursor));
+                                            view! {
+                                                <a class="button" href=href aria-disabled=move || loading.get().then_some("true")
+                                                    on:click=move |ev| {
+                                                        ev.prevent_default();
+                                                        if !loading.get_untracked() {
+                                                            load(cursor.clone());
+                                                        }
+                                                    }>
+                                                    {move || if loading.get() { "Loading…" } else { "Load more" }}
+                                                </a>
+                                            }
+                                        })
+                                    }}
+                                    {move || load_failed.get().then(|| view! {
+                                        <span class="field-error" role="alert">"Could not load more posts. Please try again."</span>
+                                    })}
+                                </p>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+        {
+            let base = base.clone();
+            move || after.get().is_some().then(|| view! {
+                <p><a href=base.clone()>"← Back to the newest posts"</a></p>
+            })
+        }
+    }
+}
+
+/// "Pinned by the team": what a community's moderators pinned, above its feed.
+#[component]
+pub fn PinnedPosts(community: String) -> impl IntoView {
+    let pinned = Resource::new(move || community.clone(), get_pinned);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = pinned.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="pinned" aria-labelledby="pinned-h">
+                        <h3 id="pinned-h" class="pinned-title">"Pinned by the team"</h3>
+                        <ul class="post-list pinned-list">
+                            {list.into_iter().map(|p| view! { <PostCard p=p show_community=false/> }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+pub const KIND_CHOICES: &[(&str, &str, &str)] = &[
+    (
+        "question",
+        "Ask a question",
+        " — members and clinicians answer; you can accept the answer that helped",
+    ),
+    (
+        "discussion",
+        "Start a discussion",
+        " — share an experience or a tip and talk it through",
+    ),
+];
+
+pub const VISIBILITY_CHOICES: &[(&str, &str, &str)] = &[
+    (
+        "members",
+        "Members of this community only",
+        " — others see the title and the first lines",
+    ),
+    (
+        "public",
+        "Everyone",
+        " — also shown to visitors and search engines",
+    ),
+];

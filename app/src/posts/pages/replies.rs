@@ -1,0 +1,323 @@
+//! A thread's replies: nesting, saving, the reply form, and editing a post or reply in place.
+
+use super::*;
+
+#[component]
+pub(super) fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+    let query = use_query_map();
+    let post_id = p.post.id;
+    let asker = p.mine && p.post.kind == PostKind::Question && !p.deleted;
+    let can_moderate = p.can_moderate;
+    let logged_in = p.is_member.is_some();
+    let cited = p.cited_articles.clone();
+    let saved_replies = p.saved.replies.clone();
+    if p.replies.is_empty() {
+        let text = if p.post.kind == PostKind::Question {
+            "No answers yet."
+        } else {
+            "No comments yet."
+        };
+        return view! { <p class="muted">{text}</p> }.into_any();
+    }
+    view! {
+        <ol class="thread">
+            {p.replies.into_iter().map(|r| {
+                let rid = r.id;
+                let editing = move || query.read().get("edit") == Some(rid.to_string());
+                let body = {
+                    let r = r.clone();
+                    move || if r.deleted {
+                        view! { <p class="muted">"[deleted]"</p> }.into_any()
+                    } else if r.held {
+                        view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
+                    } else if r.removed && r.removed_reason.is_none() {
+                        view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
+                    } else if editing() && r.mine {
+                        view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
+                    } else if r.awaiting_approval {
+                        view! {
+                            <p class="alert alert-warn" role="status">{if r.mine {
+                                "Waiting for a moderator: only you and the moderators can see this reply until it is approved."
+                            } else {
+                                "This reply waits for a moderator's approval: nobody else can see it yet."
+                            }}</p>
+                            <div class="user-html" inner_html=r.body_html.clone()></div>
+                        }.into_any()
+                    } else {
+                        view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
+                    }
+                };
+                let vote = (!r.deleted).then(|| view! {
+                    <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
+                });
+                let accept = (asker && r.is_answer && !r.deleted).then(|| {
+                    let undo = r.accepted;
+                    view! {
+                        <ActionForm action=a.accept attr:class="inline-form">
+                            <input type="hidden" name="post_id" value=post_id/>
+                            {(!undo).then(|| view! { <input type="hidden" name="reply_id" value=rid/> })}
+                            <button type="submit" class=if undo { "link-button" } else { "button small-button" }>
+                                {if undo { "Undo accept" } else { "✓ Accept this answer" }}
+                            </button>
+                        </ActionForm>
+                    }
+                });
+                let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| view! {
+                    <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
+                });
+                let save = (logged_in && !r.deleted && r.author.is_some()).then(|| view! {
+                    <SaveButton action=a.save post_id=post_id reply_id=Some(rid) saved=saved_replies.contains(&rid)/>
+                });
+                let report = (logged_in && !r.mine && !r.deleted && !r.removed && !r.held).then(|| view! {
+                    <ReportForm action=a.report post_id=post_id reply_id=Some(rid)/>
+                });
+                let removed_note = r.removed_reason.clone().map(|why| view! {
+                    <RemovedNote action=a.restore post_id=post_id reply_id=Some(rid) reason=why can_restore=can_moderate/>
+                });
+                let who = match r.author.as_ref() {
+                    Some(au) if au.handle.is_empty() => "a member".to_string(),
+                    Some(au) => format!("@{}", au.handle),
+                    None => "[deleted]".to_string(),
+                };
+                view! {
+                    <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
+                        <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
+                            <header class="reply-head small">
+                                {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
+                                {r.deleted.then_some("[deleted]")}
+                                " · " {format_date(r.created_at)}
+                                {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+                                {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
+                                {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
+                            </header>
+                            {removed_note}
+                            {body}
+                            <PictureRow pictures=r.pictures.clone() removable=r.mine/>
+                            // A reply's pictures are added while editing it (or after an upload
+                            // to it failed): one "Add a picture" per reply would crowd a thread.
+                            {(r.mine && !r.deleted && (editing() || crate::pictures::pages::upload_failed("reply", &rid.to_string()))).then(|| view! {
+                                <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
+                            })}
+                            {(!r.cites.is_empty()).then(|| view! {
+                                <div class="citations">
+                                    {r.cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())
+                                        .map(|l| view! { <ArticlePreview link=l/> }).collect_view()}
+                                </div>
+                            })}
+                            <footer class="reply-actions small">
+                                {vote}
+                                {(can_write && !r.deleted).then(|| view! {
+                                    <a href=format!("/p/{post_id}?reply_to={rid}#compose")>"Reply"</a>
+                                })}
+                                {(r.mine && !r.deleted).then(|| view! {
+                                    <a href=format!("/p/{post_id}?edit={rid}#r{rid}")>"Edit"</a>
+                                })}
+                                {accept}
+                                {save}
+                                {remove}
+                                {report}
+                            </footer>
+                        </article>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// "Save" / "Saved ✓" for a post or a reply: one button that toggles (a plain form without
+/// JavaScript). Saved items are private: listed on `/saved`.
+#[component]
+pub(super) fn SaveButton(
+    action: ServerAction<ToggleSaved>,
+    post_id: i64,
+    reply_id: Option<i64>,
+    saved: bool,
+) -> impl IntoView {
+    let what = if reply_id.is_some() { "reply" } else { "post" };
+    let label = if saved {
+        format!("Remove this {what} from your saved items")
+    } else {
+        format!("Save this {what} for later")
+    };
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="post_id" value=post_id/>
+            {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+            <button type="submit" class="link-button" aria-label=label aria-pressed=saved.to_string()>
+                {if saved { "Saved ✓" } else { "Save" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The form at the end of a thread: an answer, a comment, or a reply to `?reply_to=`.
+#[component]
+pub(super) fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+    let query = use_query_map();
+    let post_id = p.post.id;
+    let question = p.post.kind == PostKind::Question;
+    if p.deleted {
+        return ().into_any();
+    }
+    if !can_write {
+        return match p.is_member {
+            None => view! {
+                <p class="panel compose-invite">
+                    <a class="button primary" href=format!("/login?next=/p/{post_id}")>
+                        {if question { "Log in to answer" } else { "Log in to comment" }}
+                    </a>
+                </p>
+            }
+            .into_any(),
+            Some(_) if p.post.group.is_some() => {
+                let (slug, name) = p.post.group.clone().unwrap_or_default();
+                view! {
+                    <div class="panel compose-invite">
+                        <p>"Members of " {name.clone()} " answer, reply and vote here."</p>
+                        <a class="button primary" href=format!("/g/{slug}")>"Join " {name}</a>
+                    </div>
+                }
+                .into_any()
+            }
+            Some(_) => view! {
+                <div class="panel compose-invite">
+                    <p>"Join " {p.post.community_name.clone()} " to answer, reply and vote."</p>
+                    <ActionForm action=a.join attr:class="inline-form">
+                        <input type="hidden" name="slug" value=p.post.community_slug.clone()/>
+                        <button type="submit" class="button primary">"Join " {p.post.community_name.clone()}</button>
+                    </ActionForm>
+                </div>
+            }
+            .into_any(),
+        };
+    }
+    let err = action_error(a.reply);
+    let echo = echo_resource("create_reply", err.get_untracked().is_some());
+    let replies = p.replies.clone();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let replies = replies.clone();
+                Suspend::new(async move {
+                    let echo = echo.await;
+                    let parent = query.read().get("reply_to").and_then(|r| r.parse::<i64>().ok())
+                        .and_then(|id| replies.iter().find(|r| r.id == id && !r.deleted).cloned());
+                    let label = match (&parent, question) {
+                        (Some(_), _) => "Your reply",
+                        (None, true) => "Your answer",
+                        (None, false) => "Your comment",
+                    };
+                    let heading = match (&parent, question) {
+                        (Some(_), _) => "Reply",
+                        (None, true) => "Answer this question",
+                        (None, false) => "Add a comment",
+                    };
+                    let who = parent.as_ref().map(|r| r.author.as_ref().map(|a| format!("@{}", a.handle)).unwrap_or_default());
+                    view! {
+                        <section class="panel compose" id="compose" aria-labelledby="compose-h">
+                            <h2 id="compose-h">{heading}</h2>
+                            {who.map(|w| view! {
+                                <p class="alert alert-info">"Replying to " {w} ". "
+                                    <a href=format!("/p/{post_id}#compose")>"Cancel"</a>
+                                </p>
+                            })}
+                            <ActionForm action=a.reply attr:novalidate=true attr:class="stack">
+                                <FormAlert error=err/>
+                                <input type="hidden" name="post_id" value=post_id/>
+                                {parent.as_ref().map(|r| view! { <input type="hidden" name="parent_id" value=r.id/> })}
+                                <CrisisWatch error=err>
+                                    <MarkdownField label=label.to_string() name="body" id="f-reply-body".into()
+                                        value=echoed(&echo, "body").unwrap_or_default() rows=5 error=field_error(err, "body")/>
+                                </CrisisWatch>
+                                <button type="submit" class="button primary">
+                                    {if parent.is_some() { "Post reply" } else if question { "Post answer" } else { "Post comment" }}
+                                </button>
+                            </ActionForm>
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub(super) fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
+    let err = action_error(a.edit_post);
+    let echo = echo_resource("edit_post", err.get_untracked().is_some());
+    let id = p.post.id;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let p = p.clone();
+                Suspend::new(async move {
+                    let echo = echo.await;
+                    let v = move |k: &str, d: String| echoed(&echo, k).unwrap_or(d);
+                    view! {
+                        <ActionForm action=a.edit_post attr:novalidate=true attr:class="stack edit-form">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="id" value=id/>
+                            <Field label="Title" name="title" value=v("title", p.post.title.clone()) error=field_error(err, "title")/>
+                            <MarkdownField label="Details".into() name="body" id="f-body".into()
+                                value=v("body", p.body_md.clone().unwrap_or_default()) rows=10 error=field_error(err, "body")/>
+                            <Field label="Tags (optional)" name="tags" value=v("tags", p.post.tags.join(", ")) error=field_error(err, "tags")/>
+                            {if p.closed_group {
+                                view! { <input type="hidden" name="visibility" value="members"/> }.into_any()
+                            } else {
+                                view! {
+                                    <RadioGroup legend="Who can read it?" name="visibility" options=VISIBILITY_CHOICES
+                                        selected=v("visibility", p.post.visibility.as_str().into()) error=field_error(err, "visibility")/>
+                                }.into_any()
+                            }}
+                            <div class="form-actions">
+                                <button type="submit" class="button primary">"Save changes"</button>
+                                <a href=format!("/p/{id}")>"Cancel"</a>
+                            </div>
+                        </ActionForm>
+                        <ActionForm action=a.delete_post attr:class="danger-zone">
+                            <input type="hidden" name="id" value=id/>
+                            <p class="hint">"Deleting removes your words for good. Replies stay, shown under “[deleted]”."</p>
+                            <button type="submit" class="button danger">"Delete this post"</button>
+                        </ActionForm>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub(super) fn EditReplyForm(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
+    let err = action_error(a.edit_reply);
+    let echo = echo_resource("edit_reply", err.get_untracked().is_some());
+    let rid = r.id;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let current = r.body_md.clone().unwrap_or_default();
+                Suspend::new(async move {
+                    let echo = echo.await;
+                    view! {
+                        <ActionForm action=a.edit_reply attr:novalidate=true attr:class="stack edit-form">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="id" value=rid/>
+                            <MarkdownField label="Edit your reply".into() name="body" id=format!("f-edit-{rid}")
+                                value=echoed(&echo, "body").unwrap_or(current) rows=5 error=field_error(err, "body")/>
+                            <div class="form-actions">
+                                <button type="submit" class="button primary">"Save"</button>
+                                <a href=format!("/p/{post_id}#r{rid}")>"Cancel"</a>
+                            </div>
+                        </ActionForm>
+                        <ActionForm action=a.delete_reply attr:class="danger-zone">
+                            <input type="hidden" name="id" value=rid/>
+                            <button type="submit" class="button danger">"Delete this reply"</button>
+                        </ActionForm>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
