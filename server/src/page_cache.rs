@@ -12,7 +12,7 @@
 //! - an entry lives `--page-cache-secs` (10 by default) and only while the pages' version
 //!   (`Db::pages_version`) is the one it was rendered at. Every request that is not a read
 //!   (any `POST` except the server functions listed in [`READS`]) raises the version once it has
-//!   been answered, here and, on PostgreSQL, in every other process (NOTIFY): a new post, reply,
+//!   been answered without an error status, here and, on PostgreSQL, in every other process (NOTIFY): a new post, reply,
 //!   vote, edit, removal or setting is on the next visitor's page at once.
 //!
 //! A hit still passes every middleware outside this one (the page view is counted, headers set),
@@ -218,7 +218,10 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         let write = method != Method::HEAD && !is_read(req.uri().path());
         let mut res = next.run(req).await;
         take_notes(res.headers_mut());
-        if write {
+        // A refused or failed request changed nothing (its transaction rolled back): a scanner
+        // posting to addresses that do not exist neither empties the cache nor makes every
+        // process hear about it.
+        if write && res.status().as_u16() < 400 {
             cache.db().pages_changed().await;
         }
         return res;

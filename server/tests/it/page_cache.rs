@@ -127,6 +127,15 @@ async fn a_visitors_page_is_served_again_until_something_changes(app: TestApp) {
     app.call_as(&writer, "feed", &[("community", "ms")]).await;
     let (_, how, _) = page(&app, &v, &format!("/p/{id}")).await;
     assert_eq!(how, "hit", "a read keeps the cached pages");
+    // So does a write that was refused (a stranger's vote, an unknown function).
+    let stranger = app
+        .call_as(&v, "vote", &[("target", "post"), ("id", &id.to_string())])
+        .await;
+    assert!(stranger.status.is_client_error());
+    let unknown = app.call_as(&writer, "no-such-function", &[]).await;
+    assert!(unknown.status.is_client_error());
+    let (_, how, _) = page(&app, &v, &format!("/p/{id}")).await;
+    assert_eq!(how, "hit", "a refused write keeps the cached pages");
 
     // Errors and files are never kept.
     let (status, how, _) = page(&app, &v, "/c/no-such-community").await;
