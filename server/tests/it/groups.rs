@@ -18,12 +18,7 @@ const BODY: &str = "Quokka secret body";
 const REPLY: &str = "Platypus secret reply";
 
 async fn member(app: &TestApp, handle: &str) -> Client {
-    let c = new_client();
-    app.signup_as(&c, handle, PW).await.ok();
-    app.call_as(&c, "community/join", &[("slug", "ms")])
-        .await
-        .ok();
-    c
+    app.member_of_ms(handle, PW).await
 }
 
 /// `gmod` becomes a community moderator and starts a group of `kind`; returns gmod's client

@@ -1,6 +1,6 @@
 //! The page cache on both backends: a visitor's page is served again and dropped by the next change; nothing members-only or personal ever comes out of it (a logged-in member neither reads nor fills it); a change made through another process drops it there too (PostgreSQL); sponsored slots served from it are still counted.
 
-use crate::common::{new_client, spawn_on, test_args, Backend, TestApp};
+use crate::common::{spawn_on, test_args, Backend, TestApp};
 use reqwest::{header, Client, StatusCode};
 use serde_json::Value;
 
@@ -52,12 +52,7 @@ async fn page(app: &TestApp, c: &Client, path: &str) -> (StatusCode, String, Str
 }
 
 async fn member(app: &TestApp, handle: &str) -> Client {
-    let c = new_client();
-    app.signup_as(&c, handle, PW).await.ok();
-    app.call_as(&c, "community/join", &[("slug", "ms")])
-        .await
-        .ok();
-    c
+    app.member_of_ms(handle, PW).await
 }
 
 async fn post(app: &TestApp, c: &Client, title: &str, visibility: &str) -> i64 {
@@ -175,25 +170,29 @@ async fn nothing_members_only_or_personal_comes_out_of_the_cache(app: TestApp) {
         format!("/p/{id}"),
     ];
 
+    // The member's page: never from the cache, their own header, the group's post in it.
+    let as_member = |path: String| {
+        let insider = insider.clone();
+        let url = format!("{}{path}", app.base);
+        async move {
+            let res = insider.get(url).send().await.expect("request");
+            assert!(
+                res.headers().get("x-page-cache").is_none(),
+                "{path}: a logged-in request bypasses the cache"
+            );
+            let body = res.text().await.expect("body");
+            assert!(body.contains("Log out"), "{path}: the member's own header");
+            if path.starts_with("/g/") || path.starts_with("/p/") {
+                assert!(
+                    body.contains(secret),
+                    "{path}: the member reads the group's post"
+                );
+            }
+        }
+    };
     // The member reads first: their pages are neither served from nor put in the cache.
     for path in &paths {
-        let res = insider
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .expect("request");
-        assert!(
-            res.headers().get("x-page-cache").is_none(),
-            "{path}: a logged-in request bypasses the cache"
-        );
-        let body = res.text().await.expect("body");
-        assert!(body.contains("Log out"), "{path}: the member's own header");
-        if path.starts_with("/g/") || path.starts_with("/p/") {
-            assert!(
-                body.contains(secret),
-                "{path}: the member reads the group's post"
-            );
-        }
+        as_member(path.clone()).await;
     }
     let v = visitor();
     for path in &paths {
@@ -214,17 +213,7 @@ async fn nothing_members_only_or_personal_comes_out_of_the_cache(app: TestApp) {
 
     // The visitor's cached page never reaches the member, nor a browser with any other cookie.
     for path in &paths {
-        let res = insider
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .expect("request");
-        assert!(res.headers().get("x-page-cache").is_none());
-        let body = res.text().await.expect("body");
-        assert!(body.contains("Log out"), "{path}: still logged in");
-        if path.starts_with("/g/") || path.starts_with("/p/") {
-            assert!(body.contains(secret), "{path}");
-        }
+        as_member(path.clone()).await;
         let res = visitor()
             .get(format!("{}{path}", app.base))
             .header(header::COOKIE, "hc_echo=x")

@@ -18,12 +18,7 @@ both_backends!(
 const PW: &str = "correct-horse-1";
 
 async fn member(app: &TestApp, handle: &str) -> Client {
-    let c = new_client();
-    app.signup_as(&c, handle, PW).await.ok();
-    app.call_as(&c, "community/join", &[("slug", "ms")])
-        .await
-        .ok();
-    c
+    app.member_of_ms(handle, PW).await
 }
 
 fn encode(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {

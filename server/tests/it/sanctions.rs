@@ -1,6 +1,6 @@
 //! Sanctions on both backends: a site moderator warns or suspends a member (told, audited), the suspension holds on every write path while reading, exporting and deleting still work, it ends by itself or when an admin lifts it, and nobody else may sanction.
 
-use crate::common::{new_client, TestApp};
+use crate::common::TestApp;
 use app::error::AppError;
 use reqwest::Client;
 use sqlx::Row;
@@ -13,12 +13,7 @@ both_backends!(
 const PW: &str = "correct-horse-1";
 
 async fn member(app: &TestApp, handle: &str) -> Client {
-    let c = new_client();
-    app.signup_as(&c, handle, PW).await.ok();
-    app.call_as(&c, "community/join", &[("slug", "ms")])
-        .await
-        .ok();
-    c
+    app.member_of_ms(handle, PW).await
 }
 
 async fn audits(app: &TestApp, action: &str) -> i64 {

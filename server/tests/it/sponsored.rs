@@ -163,12 +163,7 @@ async fn community(app: &TestApp, admin: &Client, slug: &str, name: &str) {
 }
 
 async fn member(app: &TestApp, handle: &str) -> Client {
-    let c = new_client();
-    app.signup_as(&c, handle, PW).await.ok();
-    app.call_as(&c, "community/join", &[("slug", "ms")])
-        .await
-        .ok();
-    c
+    app.member_of_ms(handle, PW).await
 }
 
 async fn post(app: &TestApp, c: &Client, title: &str, group: Option<&str>) -> i64 {

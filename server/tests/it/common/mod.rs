@@ -322,6 +322,16 @@ impl TestApp {
 
     /// Signs up `root_admin`, makes it an admin and creates the community "ms" (Multiple
     /// Sclerosis); returns the admin's client.
+    /// Signs up `handle` in a fresh browser and joins "ms" (see `admin_with_community`).
+    pub async fn member_of_ms(&self, handle: &str, password: &str) -> Client {
+        let c = new_client();
+        self.signup_as(&c, handle, password).await.ok();
+        self.call_as(&c, "community/join", &[("slug", "ms")])
+            .await
+            .ok();
+        c
+    }
+
     pub async fn admin_with_community(&self) -> Client {
         let admin = new_client();
         self.signup_as(&admin, "root_admin", "correct-horse-1")

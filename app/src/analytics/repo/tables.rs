@@ -1,300 +1,13 @@
-//! Server-only traffic figures: the dashboard's series per day (page views, visitors, new members, posts, replies, invitations, sponsored impressions and clicks) and its tables (kinds of page, top pages, referring sites, answers, campaigns with revenue, the advertising inventory), for all communities or one.
+//! The dashboard's tables: kinds of page, top pages, referring sites, members, search gaps, answers, campaigns with revenue, and the advertising inventory.
 
-use super::types::*;
-use crate::db::Db;
-use crate::error::AppError;
-use sqlx::Row;
-use std::collections::HashMap;
+use super::*;
 
-const DAY: i64 = crate::counting::DAY_MS;
-
-/// `(day, value)` rows into one value per day of `first..=last`.
-fn spread(rows: &[sqlx::any::AnyRow], first: i64, last: i64) -> Result<Vec<i64>, AppError> {
-    let mut by_day: HashMap<i64, i64> = HashMap::new();
-    for r in rows {
-        *by_day.entry(r.try_get("day")?).or_insert(0) += r.try_get::<i64, _>("n")?;
-    }
-    Ok((first..=last)
-        .map(|d| by_day.get(&d).copied().unwrap_or(0))
-        .collect())
-}
-
-/// Runs `sql` with `$1..$2` the range (days, or milliseconds for `per_day_ms`) and `$3` the
-/// community (0: all), and spreads its `(day, n)` rows over the range's days.
-async fn per_day(
-    db: &Db,
-    sql: &str,
-    first: i64,
-    last: i64,
-    community: i64,
-) -> Result<Vec<i64>, AppError> {
-    per_day_bound(db, sql, (first, last), first, last, community).await
-}
-
-async fn per_day_ms(
-    db: &Db,
-    sql: &str,
-    first: i64,
-    last: i64,
-    community: i64,
-) -> Result<Vec<i64>, AppError> {
-    per_day_bound(
-        db,
-        sql,
-        (first * DAY, (last + 1) * DAY),
-        first,
-        last,
-        community,
-    )
-    .await
-}
-
-async fn per_day_bound(
-    db: &Db,
-    sql: &str,
-    bounds: (i64, i64),
-    first: i64,
-    last: i64,
-    community: i64,
-) -> Result<Vec<i64>, AppError> {
-    let rows = sqlx::query(sql)
-        .bind(bounds.0)
-        .bind(bounds.1)
-        .bind(community)
-        .fetch_all(&db.pool)
-        .await?;
-    spread(&rows, first, last)
-}
-
-fn series(key: &str, label: &str, values: Vec<i64>) -> Series {
-    Series {
-        key: key.into(),
-        label: label.into(),
-        values,
-    }
-}
-
-fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
-}
-
-/// The dashboard for days `first..=last` of all communities (`community` empty) or one.
-pub async fn dashboard(
+pub(super) async fn kinds_table(
     db: &Db,
     first: i64,
     last: i64,
-    community: &str,
-) -> Result<Dashboard, AppError> {
-    let communities: Vec<(String, String)> =
-        sqlx::query("SELECT slug, name FROM communities ORDER BY name")
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
-            .collect::<Result<_, AppError>>()?;
-    // 0: every community; otherwise the community's id.
-    let cid: i64 = if community.is_empty() {
-        0
-    } else {
-        sqlx::query("SELECT id FROM communities WHERE slug = $1")
-            .bind(community)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .try_get("id")?
-    };
-    let (ms_first, ms_end) = (first * DAY, (last + 1) * DAY);
-    let in_community = |col: &str| format!("($3 = 0 OR {col} = $3)");
-
-    let views = per_day(
-        db,
-        &format!(
-            "SELECT day, CAST(SUM(views) AS BIGINT) AS n FROM traffic_pages \
-             WHERE day >= $1 AND day <= $2 AND {} GROUP BY day",
-            in_community("community_id")
-        ),
-        first,
-        last,
-        cid,
-    )
-    .await?;
-    let mut traffic = vec![series("page_views", "Page views", views)];
-    if cid == 0 {
-        // Visitors are counted for the whole site (one visitor reads several communities).
-        let closed = sqlx::query(
-            "SELECT day, visitors AS n FROM traffic_days WHERE day >= $1 AND day <= $2",
-        )
-        .bind(first)
-        .bind(last)
-        .fetch_all(&db.pool)
-        .await?;
-        let open = sqlx::query(
-            "SELECT day, COUNT(*) AS n FROM traffic_visitors WHERE day >= $1 AND day <= $2 GROUP BY day",
-        )
-        .bind(first)
-        .bind(last)
-        .fetch_all(&db.pool)
-        .await?;
-        let mut rows = closed;
-        rows.extend(open);
-        traffic.push(series(
-            "visitors",
-            "Unique visitors",
-            spread(&rows, first, last)?,
-        ));
-    }
-    let demo = sqlx::query(
-        "SELECT 1 AS one FROM traffic_days WHERE demo = 1 AND day >= $1 AND day <= $2 LIMIT 1",
-    )
-    .bind(first)
-    .bind(last)
-    .fetch_optional(&db.pool)
-    .await?
-    .is_some();
-
-    // Community activity, from the records themselves (ms → days by integer division).
-    let new_members = if cid == 0 {
-        per_day_ms(
-            db,
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM users \
-                 WHERE created_at >= $1 AND created_at < $2 AND $3 = 0 GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?
-    } else {
-        per_day_ms(
-            db,
-            "SELECT CAST(joined_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM community_members \
-                 WHERE joined_at >= $1 AND joined_at < $2 AND community_id = $3 GROUP BY CAST(joined_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?
-    };
-    let posts = per_day_ms(
-        db,
-        &(format!(
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM posts \
-             WHERE created_at >= $1 AND created_at < $2 AND {} GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            in_community("community_id")
-        )),
-        first,
-        last,
-        cid,
-    )
-    .await?;
-    let replies = per_day_ms(
-        db,
-        &(format!(
-            "SELECT CAST(r.created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM replies r \
-             JOIN posts p ON p.id = r.post_id \
-             WHERE r.created_at >= $1 AND r.created_at < $2 AND {} GROUP BY CAST(r.created_at / 86400000 AS BIGINT)",
-            in_community("p.community_id")
-        )),
-        first,
-        last,
-        cid,
-    )
-    .await?;
-    let mut community_activity = vec![
-        series(
-            "new_members",
-            if cid == 0 {
-                "New members"
-            } else {
-                "Members who joined"
-            },
-            new_members,
-        ),
-        series("posts", "Questions and discussions", posts),
-        series("replies", "Answers and replies", replies),
-    ];
-    if cid == 0 {
-        let invites_sent = per_day_ms(
-            db,
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM outbox \
-                 WHERE kind = 'invite' AND created_at >= $1 AND created_at < $2 AND $3 = 0 \
-                 GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?;
-        let invites_accepted = per_day_ms(
-            db,
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM users \
-                 WHERE invited_by IS NOT NULL AND created_at >= $1 AND created_at < $2 AND $3 = 0 \
-                 GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?;
-        community_activity.push(series("invites_sent", "Invitations e-mailed", invites_sent));
-        community_activity.push(series(
-            "invites_accepted",
-            "Members who joined by invitation",
-            invites_accepted,
-        ));
-    }
-
-    let stat = |col: &str| {
-        format!(
-            "SELECT day, CAST(SUM({col}) AS BIGINT) AS n FROM ad_stats \
-             WHERE day >= $1 AND day <= $2 AND {} GROUP BY day",
-            in_community("community_id")
-        )
-    };
-    let sponsored = vec![
-        series(
-            "impressions",
-            "Sponsored impressions",
-            per_day(db, &stat("impressions"), first, last, cid).await?,
-        ),
-        series(
-            "clicks",
-            "Sponsored clicks",
-            per_day(db, &stat("clicks"), first, last, cid).await?,
-        ),
-    ];
-
-    let members = if cid == 0 {
-        members_series(db, first, last).await?
-    } else {
-        Vec::new()
-    };
-
-    let mut tables = Vec::new();
-    if cid == 0 {
-        tables.push(members_table(&members));
-    }
-    tables.push(kinds_table(db, first, last, cid).await?);
-    tables.push(top_table(db, first, last, cid).await?);
-    if cid == 0 {
-        tables.push(referrers_table(db, first, last).await?);
-        tables.push(gaps_table(db, first, last).await?);
-    }
-    tables.push(answers_table(db, ms_first, ms_end, cid).await?);
-    tables.push(campaigns_table(db, first, last, cid).await?);
-    tables.push(inventory_table(db, first, last, cid).await?);
-    tables.push(revenue_table(db, first, last, cid).await?);
-    Ok(Dashboard {
-        days: (first..=last).collect(),
-        communities,
-        community: community.to_string(),
-        traffic,
-        community_activity,
-        members,
-        sponsored,
-        tables,
-        demo,
-    })
-}
-
-async fn kinds_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
+    cid: i64,
+) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT kind, CAST(SUM(views) AS BIGINT) AS n FROM traffic_pages \
          WHERE day >= $1 AND day <= $2 AND ($3 = 0 OR community_id = $3) GROUP BY kind ORDER BY n DESC, kind",
@@ -319,7 +32,7 @@ async fn kinds_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, 
     })
 }
 
-async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
+pub(super) async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
     // A community's top pages are its own page, its posts and its articles.
     let rows = sqlx::query(
         "SELECT t.path, CAST(SUM(t.views) AS BIGINT) AS n FROM traffic_paths t \
@@ -349,7 +62,7 @@ async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, Ap
     })
 }
 
-async fn referrers_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
+pub(super) async fn referrers_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT domain, CAST(SUM(visits) AS BIGINT) AS n FROM traffic_referrers \
          WHERE day >= $1 AND day <= $2 GROUP BY domain ORDER BY n DESC, domain LIMIT 10",
@@ -375,7 +88,11 @@ async fn referrers_table(db: &Db, first: i64, last: i64) -> Result<Table, AppErr
 
 /// Members active per day, week (7 days to the day) and month (30 days): the finished days'
 /// totals, and for days not yet closed (today) counted from the last 30 days' rows.
-async fn members_series(db: &Db, first: i64, last: i64) -> Result<Vec<Series>, AppError> {
+pub(super) async fn members_series(
+    db: &Db,
+    first: i64,
+    last: i64,
+) -> Result<Vec<Series>, AppError> {
     let rows =
         sqlx::query("SELECT day, dau, wau, mau FROM traffic_members WHERE day >= $1 AND day <= $2")
             .bind(first)
@@ -415,7 +132,7 @@ async fn members_series(db: &Db, first: i64, last: i64) -> Result<Vec<Series>, A
 }
 
 /// The last day's active members and the stickiness (DAU/MAU) of the range.
-fn members_table(members: &[Series]) -> Table {
+pub(super) fn members_table(members: &[Series]) -> Table {
     let last = |i: usize| {
         members
             .get(i)
@@ -469,7 +186,7 @@ fn members_table(members: &[Series]) -> Table {
 /// Content gaps: the words of searches that found nothing, most asked first. Words searched
 /// only once in the range are left out (they are the likeliest to be personal, and one search
 /// is not a gap).
-async fn gaps_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
+pub(super) async fn gaps_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT query, CAST(SUM(searches) AS BIGINT) AS n FROM search_misses \
          WHERE day >= $1 AND day <= $2 GROUP BY query HAVING SUM(searches) >= 2 \
@@ -496,7 +213,12 @@ async fn gaps_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
 
 /// Questions asked in the range: how many were answered within 24 hours, and the median time
 /// to the first answer by someone other than the asker.
-async fn answers_table(db: &Db, ms_first: i64, ms_end: i64, cid: i64) -> Result<Table, AppError> {
+pub(super) async fn answers_table(
+    db: &Db,
+    ms_first: i64,
+    ms_end: i64,
+    cid: i64,
+) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT p.created_at, (SELECT MIN(r.created_at) FROM replies r WHERE r.post_id = p.id \
            AND r.depth = 0 AND r.author_id <> p.author_id AND r.deleted_at IS NULL) AS first_answer \
@@ -560,7 +282,12 @@ async fn answers_table(db: &Db, ms_first: i64, ms_end: i64, cid: i64) -> Result<
 
 /// Each campaign's impressions, clicks, CTR and what it earned in the range: a price per 1,000
 /// impressions times the impressions, or a flat fee for campaigns that ran in the range.
-async fn campaigns_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
+pub(super) async fn campaigns_table(
+    db: &Db,
+    first: i64,
+    last: i64,
+    cid: i64,
+) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT c.id, c.headline, c.cpm_cents, c.flat_fee_cents, COALESCE(a.name, '') AS adv, \
            CAST(SUM(s.impressions) AS BIGINT) AS imp, CAST(SUM(s.clicks) AS BIGINT) AS clk \
@@ -609,7 +336,7 @@ async fn campaigns_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Tab
     })
 }
 
-fn earned(impressions: i64, cpm: Option<i64>, flat: Option<i64>) -> i64 {
+pub(super) fn earned(impressions: i64, cpm: Option<i64>, flat: Option<i64>) -> i64 {
     match (cpm, flat) {
         (Some(c), _) => impressions * c / 1000,
         (None, Some(f)) => f,
@@ -617,7 +344,12 @@ fn earned(impressions: i64, cpm: Option<i64>, flat: Option<i64>) -> i64 {
     }
 }
 
-async fn inventory_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
+pub(super) async fn inventory_table(
+    db: &Db,
+    first: i64,
+    last: i64,
+    cid: i64,
+) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT placement, CAST(SUM(paid) AS BIGINT) AS paid, CAST(SUM(house) AS BIGINT) AS house, \
            CAST(SUM(empty) AS BIGINT) AS empty FROM ad_slots \
@@ -664,7 +396,12 @@ async fn inventory_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Tab
 }
 
 /// What each advertiser earned the operator per month of the range.
-async fn revenue_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
+pub(super) async fn revenue_table(
+    db: &Db,
+    first: i64,
+    last: i64,
+    cid: i64,
+) -> Result<Table, AppError> {
     let rows = sqlx::query(
         "SELECT s.day, c.id, c.cpm_cents, c.flat_fee_cents, a.name AS adv, \
            CAST(SUM(s.impressions) AS BIGINT) AS imp \
@@ -713,34 +450,4 @@ async fn revenue_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table
             })
             .collect(),
     })
-}
-
-/// The dashboard's series as CSV: `series,day,value`, one line per series and day.
-pub fn csv(d: &Dashboard) -> String {
-    let mut out = String::from("series,day,value\n");
-    for s in d
-        .traffic
-        .iter()
-        .chain(&d.community_activity)
-        .chain(&d.members)
-        .chain(&d.sponsored)
-    {
-        for (day, v) in d.days.iter().zip(&s.values) {
-            out.push_str(&format!("{},{},{v}\n", s.key, day_label(*day)));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn earnings() {
-        assert_eq!(earned(2500, Some(1200), None), 3000);
-        assert_eq!(earned(2500, None, Some(50_000)), 50_000);
-        assert_eq!(earned(2500, None, None), 0);
-        assert_eq!(money(123_456), "1234.56");
-    }
 }

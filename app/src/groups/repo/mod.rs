@@ -1,0 +1,343 @@
+//! Server-only support group storage: the facts every check reads, listing, a group's page and creating groups (counts in the same transaction); joining and leaving, and the moderators' decisions, live in the sub-modules.
+
+use super::types::*;
+use crate::auth::types::CurrentUser;
+use crate::db::{is_unique_violation, now_ms, Db};
+use crate::error::AppError;
+use crate::notifications as notify;
+use crate::posts::repo::{listed, readable, summary, Params, Viewer, FROM, SUMMARY};
+use sqlx::Row;
+
+mod membership;
+mod moderation;
+
+pub use membership::*;
+pub use moderation::*;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// What a join form says for an unknown address and for a hidden group the member was not
+/// invited to (the same words, so the answer does not reveal that a hidden group exists).
+const NOT_JOINABLE: &str =
+    "There is no group to join at this address. Hidden groups take members by invitation only.";
+
+/// The group's row and the viewer's standing in it.
+struct Facts {
+    id: i64,
+    name: String,
+    kind: GroupKind,
+    question: String,
+    status: Option<MemberStatus>,
+    is_moderator: bool,
+}
+
+async fn facts(
+    conn: &mut sqlx::AnyConnection,
+    slug: &str,
+    user: i64,
+) -> Result<Option<Facts>, AppError> {
+    let row = sqlx::query(
+        "SELECT g.id, g.name, g.kind, g.question, gm.status, gm.is_moderator \
+         FROM support_groups g LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
+         WHERE g.slug = $1",
+    )
+    .bind(slug)
+    .bind(user)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let status = r
+        .try_get::<Option<String>, _>("status")?
+        .and_then(|s| MemberStatus::parse(&s));
+    Ok(Some(Facts {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        kind: GroupKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        question: r.try_get("question")?,
+        status,
+        is_moderator: status == Some(MemberStatus::Active)
+            && r.try_get::<Option<i64>, _>("is_moderator")? == Some(1),
+    }))
+}
+
+impl Facts {
+    /// A hidden group exists only for its members and those invited.
+    fn visible(&self) -> bool {
+        self.kind != GroupKind::Hidden
+            || matches!(
+                self.status,
+                Some(MemberStatus::Active | MemberStatus::Invited)
+            )
+    }
+    /// Moderates the group: its own moderators; admins only for an open group, whose posts are
+    /// readable anyway. A private or hidden group has no admin path in: its members decide who
+    /// reads it, and who is in it (who is in a trial) is theirs to know.
+    fn moderates(&self, user: &CurrentUser) -> bool {
+        self.is_moderator || (user.is_admin && !self.closed())
+    }
+    fn closed(&self) -> bool {
+        self.kind != GroupKind::Open
+    }
+}
+
+fn group_summary(r: &sqlx::any::AnyRow) -> Result<GroupSummary, AppError> {
+    Ok(GroupSummary {
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        kind: GroupKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
+        member_count: r.try_get("member_count")?,
+        status: r
+            .try_get::<Option<String>, _>("status")?
+            .and_then(|s| MemberStatus::parse(&s)),
+    })
+}
+
+/// The groups of a community the viewer may see: open and private ones, and hidden ones they
+/// belong to or were invited to (one indexed query).
+pub async fn list(
+    db: &Db,
+    community: &str,
+    viewer: Option<i64>,
+) -> Result<Vec<GroupSummary>, AppError> {
+    sqlx::query(
+        "SELECT g.slug, g.name, g.description, g.kind, g.member_count, gm.status \
+         FROM support_groups g JOIN communities c ON c.id = g.community_id \
+         LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
+         WHERE c.slug = $1 AND (g.kind <> 'hidden' OR gm.status IN ('active', 'invited')) \
+         ORDER BY g.name, g.id LIMIT 200",
+    )
+    .bind(community)
+    .bind(viewer.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(group_summary)
+    .collect()
+}
+
+/// A group's page; a hidden group is not found by those who are neither members nor invited.
+pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, AppError> {
+    let row = sqlx::query(
+        "SELECT g.id, g.slug, g.name, g.description, g.kind, g.question, g.member_count, g.post_count, \
+           g.pending_count, c.slug AS community_slug, c.name AS community_name, gm.status, gm.is_moderator \
+         FROM support_groups g JOIN communities c ON c.id = g.community_id \
+         LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
+         WHERE g.slug = $1",
+    )
+    .bind(slug)
+    .bind(viewer.map(|v| v.0).unwrap_or(0))
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let summary_row = group_summary(&row)?;
+    let status = summary_row.status;
+    let kind = summary_row.kind;
+    if kind == GroupKind::Hidden
+        && !matches!(status, Some(MemberStatus::Active | MemberStatus::Invited))
+    {
+        return Err(AppError::NotFound);
+    }
+    let id: i64 = row.try_get("id")?;
+    let active = status == Some(MemberStatus::Active);
+    let is_admin = viewer.is_some_and(|v| v.1);
+    let is_moderator = active && row.try_get::<Option<i64>, _>("is_moderator")? == Some(1);
+    // Admins moderate open groups only (see `Facts::moderates`).
+    let is_moderator_or_admin = is_moderator || (is_admin && kind == GroupKind::Open);
+    let can_read = kind == GroupKind::Open || active;
+    let moderators = sqlx::query(
+        "SELECT u.handle FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
+         WHERE gm.group_id = $1 AND gm.is_moderator = 1 AND gm.status = 'active' ORDER BY u.handle LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>("handle"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let pinned = if can_read {
+        let mut params = Params::default();
+        let readable_sql = readable(&mut params, viewer);
+        let g = params.p(id);
+        let listed_sql = listed(&mut params, viewer);
+        let sql = format!(
+            "SELECT {SUMMARY} {FROM} WHERE p.group_id = {g} AND p.pinned_at IS NOT NULL \
+             AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {listed_sql} ORDER BY p.pinned_at DESC LIMIT 5"
+        );
+        let mut q = sqlx::query(&sql);
+        for v in &params.0 {
+            q = q.bind(*v);
+        }
+        q.fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| summary(r, true))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(GroupDetail {
+        community_slug: row.try_get("community_slug")?,
+        community_name: row.try_get("community_name")?,
+        question: row.try_get("question")?,
+        moderators,
+        // A closed group's activity is its members' business: outsiders see no count that
+        // moves when members post.
+        post_count: if can_read {
+            row.try_get("post_count")?
+        } else {
+            0
+        },
+        logged_in: viewer.is_some(),
+        is_moderator: is_moderator_or_admin,
+        pending_count: if is_moderator_or_admin {
+            row.try_get("pending_count")?
+        } else {
+            0
+        },
+        can_read,
+        pinned,
+        summary: summary_row,
+    })
+}
+
+/// The fields of a new group.
+pub struct GroupInput {
+    pub name: String,
+    pub description: String,
+    pub kind: GroupKind,
+    pub question: String,
+}
+
+/// Starts a group in a community (its moderators and admins); the creator becomes the group's
+/// first moderator. Returns the group's address (from its name, numbered if taken).
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    community: &str,
+    g: &GroupInput,
+) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT c.id, m.is_moderator FROM communities c \
+         LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = $2 WHERE c.slug = $1",
+    )
+    .bind(community)
+    .bind(user.id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let community_id: i64 = row.try_get("id")?;
+    if !user.is_admin && row.try_get::<Option<i64>, _>("is_moderator")? != Some(1) {
+        return Err(AppError::Forbidden);
+    }
+    let base = slug_from_name(&g.name);
+    let now = now_ms();
+    for n in 1..=50 {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        sqlx::query("SAVEPOINT group_slug")
+            .execute(&mut *tx)
+            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO support_groups (community_id, slug, name, description, kind, question, member_count, \
+               created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+        )
+        .bind(community_id)
+        .bind(&slug)
+        .bind(&g.name)
+        .bind(&g.description)
+        .bind(g.kind.as_str())
+        .bind(&g.question)
+        .bind(user.id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        match inserted {
+            Ok(r) => {
+                let id: i64 = r.try_get("id")?;
+                sqlx::query(
+                    "INSERT INTO support_group_members (group_id, user_id, status, is_moderator, created_at) \
+                     VALUES ($1, $2, 'active', 1, $3)",
+                )
+                .bind(id)
+                .bind(user.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                return Ok(slug);
+            }
+            Err(e) if is_unique_violation(&e, "support_groups_slug_key") => {
+                sqlx::query("ROLLBACK TO SAVEPOINT group_slug")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::field(
+        "name",
+        "Many groups already have this name. Please choose another.",
+    ))
+}
+
+/// Moves the group's counters by `members` (active) and `pending` (requests waiting).
+async fn count(tx: &mut Tx<'_>, group: i64, members: i64, pending: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE support_groups SET member_count = member_count + $1, pending_count = pending_count + $2 \
+         WHERE id = $3",
+    )
+    .bind(members)
+    .bind(pending)
+    .bind(group)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn set_status(tx: &mut Tx<'_>, group: i64, user: i64, status: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE support_group_members SET status = $1 WHERE group_id = $2 AND user_id = $3",
+    )
+    .bind(status)
+    .bind(group)
+    .bind(user)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Tells the group's moderators that someone asked to join; returns who was told.
+async fn tell_moderators(
+    tx: &mut Tx<'_>,
+    f: &Facts,
+    slug: &str,
+    user: &CurrentUser,
+) -> Result<Vec<i64>, AppError> {
+    let mods = sqlx::query(
+        "SELECT user_id FROM support_group_members WHERE group_id = $1 AND is_moderator = 1 AND status = 'active'",
+    )
+    .bind(f.id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>("user_id"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let line = format!(
+        "@{} asked to join “{}”",
+        user.handle,
+        notify::types::short(&f.name)
+    );
+    let link = format!("/g/{slug}/manage");
+    let mut told = Vec::new();
+    for m in mods {
+        if notify::repo::add(tx, m, "group", user.id, &line, &link).await? {
+            told.push(m);
+        }
+    }
+    Ok(told)
+}
