@@ -175,16 +175,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             app::shell,
         ))
         .with_state(state.clone());
-    let app = app.layer(middleware::from_fn_with_state(
-        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs)),
-        page_cache::page_cache,
-    ));
-    let counted = if args.count_traffic {
-        app.layer(middleware::from_fn_with_state(state, count_page_views))
-    } else {
-        app
-    };
-    counted
+    let guarded = app
         .layer(middleware::from_fn(private_answers))
         .layer(middleware::from_fn(multipart_needs_boundary))
         .layer(middleware::from_fn(vouch_for_form_errors))
@@ -192,7 +183,21 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .layer(middleware::from_fn_with_state(
             policy.clone(),
             refuse_foreign_origin,
-        ))
+        ));
+    // The page cache sits outside the guards above, which a visitor's GET without cookies passes
+    // unchanged (no foreign-origin write, no form error to vouch for, no private answer, nothing
+    // to re-render), so a hit skips them: each `from_fn` layer clones what is inside it on every
+    // call. Inside the counting, so a hit is counted as a page view.
+    let cached = guarded.layer(middleware::from_fn_with_state(
+        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs)),
+        page_cache::page_cache,
+    ));
+    let counted = if args.count_traffic {
+        cached.layer(middleware::from_fn_with_state(state, count_page_views))
+    } else {
+        cached
+    };
+    counted
         .layer(middleware::from_fn_with_state(policy, client_ip))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

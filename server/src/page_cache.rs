@@ -205,7 +205,8 @@ fn marked(mut res: Response, how: &'static str) -> Response {
     res
 }
 
-/// The middleware (innermost: inside the traffic counting, so a hit is counted as a page view).
+/// The middleware: inside the traffic counting (a hit is counted as a page view), outside the
+/// guards a visitor's GET passes unchanged (see `router`).
 pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     if cache.ttl.is_zero() {
