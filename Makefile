@@ -16,18 +16,13 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SITE_ROOT := $(TARGET_DIR)/site
 BIN := $(TARGET_DIR)/release/healthcommunity
 BENCH_POSTS ?= 10000,1000000
-# The wasm and JS a first visit downloads, in bytes of brotli: the build fails above it. A ratchet
-# at today's size plus 2 %, not the goal: issue 16 asks for 250 KB, which needs the wasm split by
-# route. Lower it whenever the bundle shrinks. 1,314,596 on 2026-12-03; 1,361,982 (+47 KB) after
-# Settings' "Your data" (export, consent, deletion), /goodbye, the admin's erase form and the
-# moderators' sanction form: every page is in the one wasm until it is split. 1,444,483 (+83 KB)
-# on 2026-12-04 after issue 12's queue (profiles, watched words, edit tags, anonymous posts, the
-# helplines by country), the edit history and Saved. 1,503,779 (+35 KB) after following
-# (/following, the thread and community controls), saving articles and clinics, the e-mail choice
-# per kind and /welcome. 1,537,906 (+31 KB) after pictures (the avatar, picture row and upload
-# forms, and server_fn's multipart client code). 1,588,730 (+35 KB) after the place search's map and
-# choices, similar questions while typing and the synonym page.
-FIRST_LOAD_BUDGET ?= 1605000
+# The script a first visit downloads, in bytes of brotli, for the largest of the six pages first
+# visits land on (landing, community feed, thread, library article, directory, provider): the
+# main wasm and JS, the chunks' loader and the page's bundle of chunks (`healthcommunity
+# precompress` prints each). The build fails above it. A ratchet at today's size plus 2 %, not the
+# goal: issue 16 asks for 250 KB. One wasm for every page grew to 1,592,422 by 2026-12-04; split
+# by route (`--split`, app/src/routes.rs) the largest page, a thread, needs 623,194.
+FIRST_LOAD_BUDGET ?= 636000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' -not -path '*/node_modules/*' 2>/dev/null)
@@ -107,7 +102,8 @@ build: tools $(BUILD_STAMP)
 
 $(BUILD_STAMP): $(SOURCES)
 	echo "==> Building the release server and site (about 8 minutes from scratch, less after)"
-	cargo leptos build --release
+	# --split: each page's code in chunks of its own (app/src/routes.rs, server/src/chunks.rs).
+	cargo leptos build --release --split
 	test -x "$(BIN)"
 	echo "==> Writing the brotli and gzip copies of the wasm, JS and CSS (about 20 seconds)"
 	"$(BIN)" precompress --site-root "$(SITE_ROOT)" --max-script-bytes $(FIRST_LOAD_BUDGET)

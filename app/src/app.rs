@@ -1,40 +1,15 @@
 //! The HTML shell, the router and route table, and the header and footer.
 
-use crate::admin::pages::AdminPage;
-use crate::analytics::pages::{AnalyticsPage, CountNavigations};
+use crate::analytics::pages::CountNavigations;
 use crate::announcements::pages::AnnouncementBanners;
-use crate::auth::pages::{
-    ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
-};
-use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
-use crate::directory::pages::{
-    DirectoryPage, InboxPage, MyRequestsPage, NewClinicPage, ProviderEditPage, ProviderPage,
-    ReportsPage, RequestPage,
-};
-use crate::follows::pages::FollowingPage;
-use crate::groups::pages::{GroupManagePage, GroupPage, NewGroupPage, NewGroupPostPage};
-use crate::invitations::pages::{InvitePage, JoinPage};
-use crate::library::pages::{ArticleEditorPage, ArticlePage, DeskPage, LibraryPage};
-use crate::mail::pages::MailStopPage;
-use crate::messages::pages::{MessageReportsPage, MessagesPage, ThreadPage};
-use crate::notifications::pages::{HeaderCounts, NotificationsPage, Unread};
-use crate::operator::pages::{AboutPage, OperatorPage};
-use crate::pages::{HomePage, PrivacyPage};
-use crate::posts::pages::{NewPostPage, PostHistoryPage, PostPage};
-use crate::privacy::pages::GoodbyePage;
-use crate::profiles::pages::{ProfilePage, SettingsPage};
-use crate::safety::pages::{ModQueuePage, WatchedWordsPage};
-use crate::saved::pages::SavedItemsPage;
-use crate::search::pages::SearchPage;
+use crate::notifications::pages::{HeaderCounts, Unread};
+use crate::routes::*;
 use crate::session::Session;
-use crate::sponsor::pages::SponsorPage;
-use crate::sponsored::pages::WhySponsoredPage;
 use crate::ui::NotFound;
-use crate::welcome::pages::WelcomePage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -117,10 +92,10 @@ pub fn App() -> impl IntoView {
 fn Frame() -> impl IntoView {
     Session::provide();
     provide_context(Unread::new());
-    // Marks the page once the wasm has taken over (effects run only in the browser); the
-    // end-to-end tests wait for it before testing the enhanced forms.
+    // The client-only build marks the page once it runs (effects run only in the browser); the
+    // hydrating build marks it when hydration is complete (`frontend::hydrate`).
     Effect::new(|| {
-        #[cfg(not(feature = "ssr"))]
+        #[cfg(feature = "csr")]
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
@@ -132,60 +107,60 @@ fn Frame() -> impl IntoView {
         <AnnouncementBanners/>
         <main id="main" class="wrap" tabindex="-1">
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/verify/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
-                <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/operator") view=OperatorPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/analytics") view=AnalyticsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/synonyms") view=crate::search::pages::SynonymsPage ssr=SsrMode::Async/>
-                <Route path=path!("/sponsor") view=SponsorPage ssr=SsrMode::Async/>
-                <Route path=path!("/mod") view=ModQueuePage ssr=SsrMode::Async/>
-                <Route path=path!("/mod/words") view=WatchedWordsPage ssr=SsrMode::Async/>
-                <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
-                <Route path=path!("/about/sponsored") view=WhySponsoredPage ssr=SsrMode::Async/>
-                <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
-                <Route path=path!("/goodbye") view=GoodbyePage ssr=SsrMode::Async/>
-                <Route path=path!("/c") view=CommunitiesPage ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug") view=CommunityPage ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug/edit") view=CommunityFormPage ssr=SsrMode::Async/>
-                <Route path=path!("/communities/new") view=CommunityFormPage ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
-                <Route path=path!("/p/:id") view=PostPage ssr=SsrMode::Async/>
-                <Route path=path!("/p/:id/history") view=PostHistoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
-                <Route path=path!("/g/:slug") view=GroupPage ssr=SsrMode::Async/>
-                <Route path=path!("/g/:slug/manage") view=GroupManagePage ssr=SsrMode::Async/>
-                <Route path=path!("/g/:slug/new") view=NewGroupPostPage ssr=SsrMode::Async/>
-                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
-                <Route path=path!("/library") view=LibraryPage ssr=SsrMode::Async/>
-                <Route path=path!("/library/new") view=ArticleEditorPage ssr=SsrMode::Async/>
-                <Route path=path!("/library/desk") view=DeskPage ssr=SsrMode::Async/>
-                <Route path=path!("/library/:slug") view=ArticlePage ssr=SsrMode::Async/>
-                <Route path=path!("/library/:slug/edit") view=ArticleEditorPage ssr=SsrMode::Async/>
-                <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
-                <Route path=path!("/saved") view=SavedItemsPage ssr=SsrMode::Async/>
-                <Route path=path!("/following") view=FollowingPage ssr=SsrMode::Async/>
-                <Route path=path!("/welcome") view=WelcomePage ssr=SsrMode::Async/>
-                <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async/>
-                <Route path=path!("/join/:code") view=JoinPage ssr=SsrMode::Async/>
-                <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
-                <Route path=path!("/messages/reports") view=MessageReportsPage ssr=SsrMode::Async/>
-                <Route path=path!("/messages/:handle") view=ThreadPage ssr=SsrMode::Async/>
-                <Route path=path!("/directory") view=DirectoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/directory/new") view=NewClinicPage ssr=SsrMode::Async/>
-                <Route path=path!("/directory/reports") view=ReportsPage ssr=SsrMode::Async/>
-                <Route path=path!("/directory/:slug") view=ProviderPage ssr=SsrMode::Async/>
-                <Route path=path!("/directory/:slug/edit") view=ProviderEditPage ssr=SsrMode::Async/>
-                <Route path=path!("/directory/:slug/inbox") view=InboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/requests") view=MyRequestsPage ssr=SsrMode::Async/>
-                <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async/>
-                <Route path=path!("/mail/stop/:token") view=MailStopPage ssr=SsrMode::Async/>
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/u/:handle") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/operator") view={Lazy::<OperatorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/synonyms") view={Lazy::<SynonymsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/sponsor") view={Lazy::<SponsorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/mod") view={Lazy::<ModQueueRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/mod/words") view={Lazy::<WatchedWordsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/about/sponsored") view={Lazy::<WhySponsoredRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/goodbye") view={Lazy::<GoodbyeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/c") view={Lazy::<CommunitiesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug") view={Lazy::<CommunityRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/edit") view={Lazy::<CommunityFormRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/communities/new") view={Lazy::<CommunityFormRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/new") view={Lazy::<NewPostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/p/:id") view={Lazy::<PostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/p/:id/history") view={Lazy::<PostHistoryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/groups/new") view={Lazy::<NewGroupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug/manage") view={Lazy::<GroupManageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug/new") view={Lazy::<NewGroupPostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/library") view={Lazy::<LibraryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/library/new") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/library/desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/library/:slug") view={Lazy::<ArticleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/library/:slug/edit") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/saved") view={Lazy::<SavedItemsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/following") view={Lazy::<FollowingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view={Lazy::<WelcomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/invite") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/join/:code") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/messages/reports") view={Lazy::<MessageReportsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/messages/:handle") view={Lazy::<MessageThreadRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory") view={Lazy::<DirectoryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/new") view={Lazy::<NewClinicRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/reports") view={Lazy::<ProviderReportsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug") view={Lazy::<ProviderRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug/edit") view={Lazy::<ProviderEditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/requests") view={Lazy::<MyRequestsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/mail/stop/:token") view={Lazy::<MailStopRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

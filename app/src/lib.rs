@@ -29,6 +29,7 @@ pub mod places;
 pub mod posts;
 pub mod privacy;
 pub mod profiles;
+pub mod routes;
 pub mod safety;
 pub mod saved;
 pub mod search;

@@ -94,6 +94,9 @@ pub struct Settings {
     pub limits: Limits,
     /// The site's address as people reach it, for links in e-mails (no trailing slash).
     pub public_url: String,
+    /// For each page's route (`home_route`), the `Link` header preloading the wasm chunks it
+    /// needs, in one request (`app::routes` adds it to the page); empty when not split.
+    pub page_chunks: Arc<std::collections::HashMap<String, String>>,
 }
 
 impl Default for Settings {
@@ -103,6 +106,7 @@ impl Default for Settings {
             secure_cookies: false,
             session_ttl_ms: 30 * 24 * 3600 * 1000,
             limits: Limits::default(),
+            page_chunks: Arc::default(),
         }
     }
 }

@@ -40,7 +40,10 @@ test("a shared question carries Open Graph tags and a QAPage", async ({ page }) 
 test("a library article is a medically reviewed MedicalWebPage; sitemap and feeds answer", async ({ page, request }) => {
   await page.goto("/library");
   await page.locator("main a[href^='/library/']").first().click();
-  await expect(page.locator("h1")).toBeVisible();
+  // The library's own h1 is visible at once: wait for the article's (routing in the page loads
+  // the article page's code first).
+  await expect(page).toHaveURL(/\/library\/[a-z0-9-]+$/);
+  await expect(page.locator("h1#article-title")).toBeVisible();
   const ld = await jsonLd(page);
   const article = ld.find((v) => v["@type"] === "MedicalWebPage");
   expect(article, JSON.stringify(ld)).toBeTruthy();

@@ -9,7 +9,17 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Every page is a lazily loaded route (`app::routes`): hydration waits for the page's chunks,
+    // so it runs as a task; once it is complete the page is marked (the end-to-end tests and the
+    // slow-phone measurement wait for the mark).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let owner = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        owner.forget();
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 /// Entry point of the Trunk (client-side only) build.

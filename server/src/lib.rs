@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod bench;
+pub mod chunks;
 pub mod config;
 pub mod demo_articles;
 pub mod demo_directory;
@@ -96,6 +97,10 @@ pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
             },
             ..Limits::default()
         },
+        page_chunks: Arc::new(chunks::page_links(
+            std::path::Path::new(&args.site_root),
+            &options.site_pkg_dir,
+        )),
         ..Settings::default()
     };
     Ok(AppState::new(options, db, settings))

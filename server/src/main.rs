@@ -46,7 +46,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             for (file, raw, br, gz) in &sizes {
                 println!("{file}: {raw} bytes, brotli {br}, gzip {gz}");
             }
-            return healthcommunity::assets::check_script_budget(&sizes, *max_script_bytes);
+            return healthcommunity::assets::check_script_budget(
+                site_root,
+                &sizes,
+                *max_script_bytes,
+            );
         }
         _ => {}
     }

@@ -159,7 +159,9 @@ fn ArticleView(a: ArticleView) -> impl IntoView {
                     " · written by @" {a.author.clone()}
                     {overdue.then(|| view! { " · " <strong class="state-overdue">"review overdue"</strong> })}
                 </p>
-                {a.saved.map(|saved| view! { <p><SavePageButton kind=RefKind::Article slug=a.slug.clone() saved=saved/></p> })}
+                // A `div`, not a `p`: a form inside a `p` closes it in the HTML parser, and hydration then
+                // finds another page than the server rendered.
+                {a.saved.map(|saved| view! { <div class="save-row"><SavePageButton kind=RefKind::Article slug=a.slug.clone() saved=saved/></div> })}
                 {a.can_edit.then(|| view! { <p><a href=format!("/library/{}/edit", a.slug)>"Edit this article"</a></p> })}
             </header>
             {article_grid(&a)}

@@ -332,11 +332,11 @@ async fn assets_are_versioned_precompressed_and_cached() {
         .filter(|(f, ..)| !f.ends_with(".css"))
         .map(|s| s.2)
         .sum();
-    assert!(healthcommunity::assets::check_script_budget(&sizes, Some(script)).is_ok());
-    let over = healthcommunity::assets::check_script_budget(&sizes, Some(script - 1))
+    assert!(healthcommunity::assets::check_script_budget(&first, &sizes, Some(script)).is_ok());
+    let over = healthcommunity::assets::check_script_budget(&first, &sizes, Some(script - 1))
         .expect_err("one byte over the budget");
     assert!(over.contains("over the budget"), "{over}");
-    assert!(healthcommunity::assets::check_script_budget(&sizes, None).is_ok());
+    assert!(healthcommunity::assets::check_script_budget(&first, &sizes, None).is_ok());
     let v1 = version(&first);
     let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
     let mut args = test_args();
@@ -442,4 +442,171 @@ async fn assets_are_versioned_precompressed_and_cached() {
     for dir in [first, second, third] {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// Splits a chunks response into its files: (name, bytes) in order.
+fn unbundle(mut body: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    while !body.is_empty() {
+        let name_len = u16::from_le_bytes([body[0], body[1]]) as usize;
+        let name = String::from_utf8(body[2..2 + name_len].to_vec()).expect("name");
+        body = &body[2 + name_len..];
+        let len = u32::from_le_bytes([body[0], body[1], body[2], body[3]]) as usize;
+        files.push((name, body[4..4 + len].to_vec()));
+        body = &body[4 + len..];
+    }
+    files
+}
+
+/// A split build (what `cargo leptos build --split` writes, in small): `precompress` teaches the
+/// chunks' loader to ask for a page's chunks in one request and writes each page's bundle; the
+/// first-load budget counts the main script and the page's bundle; the server answers a bundle
+/// from the build's copy or puts another set together, refuses bad sets, and names the page's
+/// bundle in the page's `Link` header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_split_build_sends_each_pages_chunks_in_one_request() {
+    use healthcommunity::assets::{check_script_budget, first_load_script, precompress, version};
+    let main: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let dir = site("split", &main);
+    let pkg = dir.join("pkg");
+    let chunk = |n: u32| -> Vec<u8> { (0..3_000u32).map(|i| ((i * n) % 256) as u8).collect() };
+    for n in [1, 2, 3, 7] {
+        std::fs::write(pkg.join(format!("chunk_{n}.wasm")), chunk(n)).expect("chunk");
+    }
+    let routes = [
+        "home",
+        "community",
+        "post",
+        "article",
+        "directory",
+        "provider",
+    ];
+    let mut manifest = serde_json::Map::new();
+    for (i, route) in routes.iter().enumerate() {
+        let split = format!("__{route}_route_view_99");
+        std::fs::write(
+            pkg.join(format!("split_{split}.wasm")),
+            chunk(10 + i as u32),
+        )
+        .expect("split");
+        let mut files = vec!["chunk_1", "chunk_2", "chunk_3"];
+        if *route == "post" {
+            files.push("chunk_7");
+        }
+        let mut files: Vec<String> = files.into_iter().map(String::from).collect();
+        files.push(format!("split_{split}"));
+        manifest.insert(split, serde_json::json!(files));
+    }
+    std::fs::write(
+        pkg.join("__wasm_split_manifest.json"),
+        serde_json::Value::Object(manifest).to_string(),
+    )
+    .expect("manifest");
+    let loader = "const a = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n    return 1;\n}, []);\nconst b = makeLoad(() => {\n    const src = fetch(new URL(\"./split___post_route_view_99.wasm\", import.meta.url));\n}, [a]);\n";
+    let loader_path = pkg.join("__wasm_split.______________________.js");
+    std::fs::write(&loader_path, loader).expect("loader");
+
+    let sizes = precompress(&dir).expect("precompress");
+    // The loader fetches through the batch; a second run leaves it as it is.
+    let rewritten = std::fs::read_to_string(&loader_path).expect("loader");
+    assert!(rewritten.contains("__hcFetch(\"chunk_1\")"), "{rewritten}");
+    assert!(rewritten.contains("__hcFetch(\"split___post_route_view_99\")"));
+    assert!(!rewritten.contains("fetch(new URL(\"./"), "{rewritten}");
+    precompress(&dir).expect("again");
+    assert_eq!(
+        std::fs::read_to_string(&loader_path).expect("loader"),
+        rewritten
+    );
+    // Chunks are only sent in bundles: no copies of their own.
+    assert!(!pkg.join("chunk_1.wasm.br").exists());
+    assert!(sizes.iter().all(|(name, ..)| !name.starts_with("chunk_")));
+
+    // The budget: per page, the main script plus that page's bundle; the thread's is the largest.
+    let script = first_load_script(&dir, &sizes).expect("first load");
+    assert_eq!(script.len(), 6, "{script:?}");
+    let main_script: usize = sizes
+        .iter()
+        .filter(|(f, ..)| !f.ends_with(".css"))
+        .map(|s| s.2)
+        .sum();
+    let thread = script
+        .iter()
+        .find(|(p, _)| p == "thread")
+        .expect("thread")
+        .1;
+    let landing = script
+        .iter()
+        .find(|(p, _)| p == "landing")
+        .expect("landing")
+        .1;
+    assert!(landing > main_script && thread > landing, "{script:?}");
+    assert!(check_script_budget(&dir, &sizes, Some(thread)).is_ok());
+    let over = check_script_budget(&dir, &sizes, Some(thread - 1)).expect_err("over");
+    assert!(over.contains("thread"), "{over}");
+
+    let v = version(&dir);
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let mut args = test_args();
+    args.site_root = dir.display().to_string();
+    let app = spawn_on(&url, args).await;
+
+    // The landing page names its bundle (and the loader) in its Link header.
+    let (status, headers, _) = fetch(&app.base, "/", "identity").await;
+    assert_eq!(status, 200);
+    let link = headers[header::LINK].to_str().expect("link").to_string();
+    let bundle = format!("/assets/{v}/pkg/chunks?c=1-3&s=__home_route_view_99");
+    assert!(
+        link.contains(&format!(
+            "<{bundle}>; rel=preload; as=fetch; crossorigin=anonymous"
+        )),
+        "{link}"
+    );
+    assert!(
+        link.contains("__wasm_split.______________________.js>; rel=modulepreload"),
+        "{link}"
+    );
+
+    // That bundle: the build's brotli copy, cached for a year; its files in order.
+    let (status, headers, body) = fetch(&app.base, &bundle, "gzip, br").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        healthcommunity::assets::IMMUTABLE
+    );
+    let files = unbundle(&brotli_decoded(&body));
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "chunk_1",
+            "chunk_2",
+            "chunk_3",
+            "split___home_route_view_99"
+        ]
+    );
+    assert_eq!(files[1].1, chunk(2));
+    // Without compression, and another set (what routing to a thread still lacks): put
+    // together now, the same format.
+    let (status, _, body) = fetch(
+        &app.base,
+        &format!("/assets/{v}/pkg/chunks?c=7&s=__post_route_view_99"),
+        "identity",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let files = unbundle(&body);
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0], ("chunk_7".to_string(), chunk(7)));
+    // Bad sets: a file that does not exist, a name that reaches out, a range too long, nothing.
+    for (query, want) in [
+        ("c=9", 404),
+        ("s=..%2Fsecret", 400),
+        ("c=1-999999", 400),
+        ("c=&s=", 400),
+    ] {
+        let (status, ..) = fetch(&app.base, &format!("/assets/{v}/pkg/chunks?{query}"), "br").await;
+        assert_eq!(status, want, "{query}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,0 +1,102 @@
+// The split wasm (issue 16): every page hydrates from its own chunks, fetched in one request, and routing in the page loads the next page's chunks, both ways.
+import { expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, logIn } from "./helpers";
+
+/** Collects the app's script requests and the errors of a page (console errors, uncaught exceptions). */
+function watch(page: Page) {
+  const scripts: string[] = [];
+  const errors: string[] = [];
+  page.on("request", (r) => {
+    const url = r.url();
+    if (/\/pkg\/([^/?]+\.(wasm|js)$|chunks\?)/.test(url)) scripts.push(url.replace(/^.*\/pkg\//, ""));
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return { scripts, errors };
+}
+
+// The pages a visitor reaches, by kind; each is a lazily loaded route of its own.
+const VISITOR_PAGES: [string, string][] = [
+  ["/", "You are not alone"],
+  ["/c", "Communities"],
+  ["/c/multiple-sclerosis", "Multiple Sclerosis"],
+  ["/library", "Health library"],
+  ["/directory", "Find doctors"],
+  ["/directory/pennine-neurology", "Pennine Neurology"],
+  ["/search?q=fatigue", "Search"],
+  ["/about", "About this site"],
+  ["/login", "Log in"],
+  ["/signup", "Join HealthCommunity"],
+  ["/privacy", "Privacy and your health data"],
+];
+
+for (const [path, heading] of VISITOR_PAGES) {
+  test(`${path} hydrates from the split wasm without an error`, async ({ page }) => {
+    const seen = watch(page);
+    await page.goto(path);
+    await hydrated(page);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toContainText(heading);
+    // The main module, and the page's chunks in one request (not one request per chunk).
+    expect(seen.scripts.filter((s) => s === "healthcommunity.wasm"), seen.scripts.join(", ")).toHaveLength(1);
+    expect(seen.scripts.filter((s) => s.startsWith("chunks?")), `${path}: ${seen.scripts.join(", ")}`).toHaveLength(1);
+    expect(seen.scripts.filter((s) => /^(chunk|split)_/.test(s)), seen.scripts.join(", ")).toEqual([]);
+    expect(seen.errors, `${path}: errors in the browser`).toEqual([]);
+  });
+}
+
+test("routing in the page loads each page's chunks, forwards and back", async ({ page }) => {
+  const seen = watch(page);
+  await page.goto("/");
+  await hydrated(page);
+  // A mark on the document: it survives only if no link below loads a new document.
+  await page.evaluate(() => ((window as unknown as { __hcSame?: boolean }).__hcSame = true));
+  const before = seen.scripts.length;
+
+  await page.getByRole("banner").getByRole("link", { name: "Communities", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Communities" })).toBeVisible();
+  await page.getByRole("main").getByRole("link", { name: /Multiple Sclerosis/ }).first().click();
+  await expect(page).toHaveURL(/\/c\/multiple-sclerosis$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Multiple Sclerosis");
+  const thread = page.locator('main .post-card .post-title a[href^="/p/"]').first();
+  const title = (await thread.textContent())?.trim() ?? "";
+  await thread.click();
+  await expect(page).toHaveURL(/\/p\/\d+/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(title);
+  // Each of those pages brought chunks the landing page did not need, in one request each.
+  const bundles = seen.scripts.slice(before).filter((s) => s.startsWith("chunks?"));
+  expect(bundles.length, seen.scripts.join(", ")).toBeGreaterThanOrEqual(2);
+  expect(bundles.length, seen.scripts.join(", ")).toBeLessThanOrEqual(3);
+
+  // Back through the same pages, then forwards again: each renders from the loaded chunks.
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Multiple Sclerosis");
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1, name: "Communities" })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("You are not alone");
+  await page.goForward();
+  await expect(page.getByRole("heading", { level: 1, name: "Communities" })).toBeVisible();
+  await page.getByRole("banner").getByRole("link", { name: "Library", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Health library");
+
+  const same = await page.evaluate(() => (window as unknown as { __hcSame?: boolean }).__hcSame === true);
+  expect(same, "a link loaded a new document instead of routing in the page").toBe(true);
+  expect(seen.errors, "errors in the browser").toEqual([]);
+});
+
+test("a member's pages from other chunks hydrate: notifications, messages, settings", async ({ page }) => {
+  const seen = watch(page);
+  await logIn(page, "maria_ms", DEMO_PASSWORD);
+  for (const [path, heading] of [
+    ["/notifications", "Notifications"],
+    ["/messages", "Messages"],
+    ["/settings", "Settings"],
+  ]) {
+    await page.goto(path);
+    await hydrated(page);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toContainText(heading);
+  }
+  expect(seen.errors, "errors in the browser").toEqual([]);
+});
