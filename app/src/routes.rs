@@ -32,10 +32,13 @@ use crate::sponsor::pages::SponsorPage;
 use crate::sponsored::pages::WhySponsoredPage;
 use crate::welcome::pages::WelcomePage;
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+#[cfg(not(feature = "csr"))]
+use leptos_router::lazy_route;
+use leptos_router::LazyRoute;
 
 /// On the server, names the page's chunks (one address for all of them, `server/src/chunks.rs`)
 /// in a `Link` header, so the browser fetches them beside the main wasm instead of after it.
+#[cfg(not(feature = "csr"))]
 fn preload_chunks(route: &str) {
     #[cfg(feature = "ssr")]
     if let Some(state) = use_context::<crate::state::AppState>() {
@@ -70,6 +73,7 @@ macro_rules! lazy_pages {
         #[doc = concat!("The route showing `", stringify!($page), "`, loaded when first used.")]
         pub struct $route;
 
+        #[cfg(not(feature = "csr"))]
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
@@ -78,6 +82,19 @@ macro_rules! lazy_pages {
 
             fn view(_this: Self) -> AnyView {
                 preload_chunks(stringify!($route));
+                $page().into_any()
+            }
+        }
+
+        // The client-only build (Trunk) is not split: its wasm would import the chunk loader
+        // from a module that only the split writes.
+        #[cfg(feature = "csr")]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
                 $page().into_any()
             }
         }
