@@ -174,7 +174,8 @@ fn FollowedCard(t: FollowedThread, action: ServerAction<FollowThread>) -> impl I
     view! {
         <li class="saved-item">
             <ul class="post-list"><PostCard p=t.post.clone()/></ul>
-            <p class="small">
+            // A `div`: a form inside a `p` closes it in the HTML parser (and hydration fails).
+            <div class="small">
                 {if t.muted {
                     view! {
                         <span class="muted">"Muted "</span>
@@ -193,7 +194,7 @@ fn FollowedCard(t: FollowedThread, action: ServerAction<FollowThread>) -> impl I
                         </ActionForm>
                     }.into_any()
                 }}
-            </p>
+            </div>
         </li>
     }
 }

@@ -23,6 +23,7 @@ mod groups;
 mod invitations;
 mod library;
 mod mail;
+mod markup;
 mod messages;
 mod notifications;
 mod operations;
