@@ -6,6 +6,8 @@ pub mod analytics;
 pub mod announcements;
 pub mod app;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod call;
 pub mod communities;
 #[cfg(feature = "ssr")]
 pub mod counting;

@@ -8,13 +8,10 @@ use leptos::prelude::*;
 pub async fn pending_verifications(
     after: Option<i64>,
 ) -> Result<Page<PendingVerification>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, _admin| {
         super::repo::pending_verifications(&state.db, after).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// `decision` is "verify" or "reject"; a rejection needs a reason, which the clinician sees.
@@ -25,33 +22,22 @@ pub async fn decide_verification(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
-        match decision.as_str() {
-            "verify" => super::repo::decide_verification(&state.db, admin.id, id, true, None).await,
-            "reject" => {
-                let reason = parse_reason(reason.as_deref().unwrap_or(""))
-                    .map_err(|m| AppError::field(&format!("reason-{id}"), m))?;
-                super::repo::decide_verification(&state.db, admin.id, id, false, Some(&reason))
-                    .await
-            }
-            _ => Err(AppError::BadRequest),
+    let result = crate::call::admin(async |state, admin| match decision.as_str() {
+        "verify" => super::repo::decide_verification(&state.db, admin.id, id, true, None).await,
+        "reject" => {
+            let reason = parse_reason(reason.as_deref().unwrap_or(""))
+                .map_err(|m| AppError::field(&format!("reason-{id}"), m))?;
+            super::repo::decide_verification(&state.db, admin.id, id, false, Some(&reason)).await
         }
-    }
+        _ => Err(AppError::BadRequest),
+    })
     .await;
     session::finish_form("decide_verification", &[], result)
 }
 
 #[server(endpoint = "admin/staff")]
 pub async fn staff() -> Result<Vec<StaffMember>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
-        super::repo::staff(&state.db).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::admin(async |state, _admin| super::repo::staff(&state.db).await).await
 }
 
 /// `change` is "grant" or "revoke"; `role` is "moderator" or "admin".
@@ -59,9 +45,7 @@ pub async fn staff() -> Result<Vec<StaffMember>, AppError> {
 pub async fn set_role(handle: String, role: String, change: String) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
         if handle.trim().is_empty() {
             c.add("handle", "Enter the member's handle.");
@@ -80,18 +64,12 @@ pub async fn set_role(handle: String, role: String, change: String) -> Result<()
             return Err(AppError::Internal);
         };
         super::repo::set_role(&state.db, admin.id, &handle, r, grant).await
-    }
+    })
     .await;
     session::finish_form("set_role", &[("handle", &handle), ("role", &role)], result)
 }
 
 #[server(endpoint = "admin/audit_log")]
 pub async fn audit_log(before: Option<i64>) -> Result<Page<AuditEntry>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
-        super::repo::audit_log(&state.db, before).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::admin(async |state, _admin| super::repo::audit_log(&state.db, before).await).await
 }

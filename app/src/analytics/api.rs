@@ -8,17 +8,15 @@ use leptos::prelude::*;
 /// pages it renders itself). Answers nothing; robots and addresses that are not pages are not counted.
 #[server(endpoint = "seen")]
 pub async fn page_seen(path: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let Some(page) = classify(&path) else {
             return Ok(());
         };
         let ua = crate::state::request_header(http::header::USER_AGENT);
         let ip = crate::auth::api::session::client_ip();
         crate::counting::page_view(&state, page, &ip, &ua, None).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The dashboard: `days` 7, 30 or 90, or `from`–`to` (days typed as `2026-12-24`); `community`
@@ -30,15 +28,12 @@ pub async fn get_analytics(
     to: Option<String>,
     community: Option<String>,
 ) -> Result<Dashboard, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, _admin| {
         state.counts.flush(&state.db).await?;
         let (first, last) = dashboard_range(days, from.as_deref(), to.as_deref());
         super::repo::dashboard(&state.db, first, last, community.as_deref().unwrap_or("")).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The days a dashboard request covers.

@@ -21,8 +21,7 @@ const COOKIE: &str = "hc_dismissed";
 /// What runs now for a page of community `community` (or a page of no community).
 #[server(endpoint = "announcements")]
 pub async fn get_announcements(community: Option<String>) -> Result<Banners, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let user = crate::auth::api::session::current().await?;
         let skip = match &user {
             Some(_) => Vec::new(),
@@ -46,18 +45,16 @@ pub async fn get_announcements(community: Option<String>) -> Result<Banners, App
             crate::operator::repo::profile(&state.db).await?.name
         };
         Ok(Banners { from, items })
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Dismisses announcement `id` for this reader: for good for a member, for a year in this
 /// browser's cookie for a visitor.
 #[server(endpoint = "announcements/dismiss")]
 pub async fn dismiss_announcement(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        match crate::auth::api::session::current().await? {
+    crate::call::public(
+        async |state| match crate::auth::api::session::current().await? {
             Some(u) => super::repo::dismiss(&state.db, u.id, id).await,
             None => {
                 if !super::repo::exists(&state.db, id).await? {
@@ -87,21 +84,17 @@ pub async fn dismiss_announcement(id: i64) -> Result<(), AppError> {
                 ));
                 Ok(())
             }
-        }
-    }
-    .await;
-    crate::state::finish(result)
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "announcements/admin")]
 pub async fn get_managed_announcements() -> Result<Vec<ManagedAnnouncement>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, _admin| {
         super::repo::list(&state.db, crate::db::now_ms()).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Creates an announcement: `community` is a slug or empty (the whole site); `starts` and
@@ -118,9 +111,7 @@ pub async fn create_announcement(
     use crate::auth::api::session;
     use crate::error::Checker;
     use crate::operator::types::text;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let now = crate::db::now_ms();
         let mut c = Checker::new();
         let t = c.check("ann_title", text(&ann_title, 3, TITLE_MAX, "a title"));
@@ -162,7 +153,7 @@ pub async fn create_announcement(
         )
         .await?;
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "create_announcement",
@@ -180,11 +171,5 @@ pub async fn create_announcement(
 
 #[server(endpoint = "announcements/end")]
 pub async fn end_announcement(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = crate::auth::api::session::require_admin().await?;
-        super::repo::end(&state.db, admin.id, id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::admin(async |state, admin| super::repo::end(&state.db, admin.id, id).await).await
 }

@@ -6,234 +6,9 @@ use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Server-only helpers: the session cookie and "who is asking".
+/// Server-only helpers: the session cookie and "who is asking" (`auth/session.rs`).
 #[cfg(feature = "ssr")]
-pub mod session {
-    use super::super::repo;
-    use super::*;
-    use crate::state::{app_state, cookie, request_parts, set_cookie, AppState, ClientIp};
-
-    pub const COOKIE: &str = "hc_session";
-    const ECHO_COOKIE: &str = "hc_echo";
-
-    /// The logged-in member of this request, if any.
-    pub async fn current() -> Result<Option<CurrentUser>, AppError> {
-        let state = app_state()?;
-        let parts = request_parts()?;
-        let user = match cookie(&parts, COOKIE) {
-            Some(token) if !token.is_empty() => repo::user_by_session(&state.db, &token).await?,
-            _ => None,
-        };
-        if let Some(u) = &user {
-            // Members active per day: counted in memory like page views (no write here).
-            state.counts.add(crate::counting::Count::Member {
-                day: crate::counting::day_of(crate::db::now_ms()),
-                user: u.id,
-            });
-        }
-        Ok(user)
-    }
-
-    /// The logged-in member who may write, or `Unauthenticated`; `ConsentWithdrawn` for a
-    /// member who withdrew the health-data consent (their account is read-only), `Suspended` for
-    /// one a moderator suspended. Every server function that writes or shows the member to
-    /// others starts here.
-    pub async fn require() -> Result<CurrentUser, AppError> {
-        let user = require_reader().await?;
-        if user.consent_withdrawn {
-            return Err(AppError::ConsentWithdrawn);
-        }
-        if user.suspended_until.is_some() {
-            return Err(AppError::Suspended);
-        }
-        Ok(user)
-    }
-
-    /// The logged-in member, consent withdrawn, suspended or not: only for what such a member may still do
-    /// (read their own settings, notifications and messages, change the password or address,
-    /// give the consent again, download their data, delete the account).
-    pub async fn require_reader() -> Result<CurrentUser, AppError> {
-        current().await?.ok_or(AppError::Unauthenticated)
-    }
-
-    /// The logged-in admin, or `Unauthenticated`/`Forbidden`.
-    pub async fn require_admin() -> Result<CurrentUser, AppError> {
-        let user = require().await?;
-        if user.is_admin {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Checks the member's password before a sensitive change (limited per account like a
-    /// login): a field error on `field` when it is wrong.
-    pub async fn confirm_password(
-        state: &AppState,
-        user: i64,
-        password: &str,
-        field: &str,
-        wrong: &str,
-    ) -> Result<(), AppError> {
-        let limits = &state.settings.limits;
-        repo::hit_rate_limit(
-            &state.db,
-            &format!("password:account:{user}"),
-            limits.login_per_account,
-            limits.window_ms,
-        )
-        .await?;
-        let stored = repo::password_hash_of(&state.db, user).await?;
-        if !repo::verify_password(state, password, Some(stored)).await? {
-            return Err(AppError::field(field, wrong));
-        }
-        Ok(())
-    }
-
-    pub fn token() -> Option<String> {
-        request_parts().ok().and_then(|p| cookie(&p, COOKIE))
-    }
-
-    /// The cookie of a browser that logged in here before (see `login`).
-    const DEVICE_COOKIE: &str = "hc_device";
-
-    pub fn device() -> Option<String> {
-        request_parts()
-            .ok()
-            .and_then(|p| cookie(&p, DEVICE_COOKIE))
-            .filter(|t| !t.is_empty())
-    }
-
-    /// Remembers this browser for `user_id` for a year.
-    pub async fn remember_device(state: &AppState, user_id: i64) -> Result<(), AppError> {
-        let token = repo::remember_device(&state.db, user_id).await?;
-        let attrs = cookie_attrs(state, 365 * 86_400);
-        set_cookie(format!("{DEVICE_COOKIE}={token}{attrs}"));
-        Ok(())
-    }
-
-    pub fn client_ip() -> String {
-        request_parts()
-            .ok()
-            .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.to_string()))
-            .unwrap_or_else(|| "unknown".into())
-    }
-
-    fn cookie_attrs(state: &AppState, max_age_secs: i64) -> String {
-        let secure = if state.settings.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        format!("; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
-    }
-
-    /// Starts a fresh session (a new id: rotation at every login) and sets its cookie.
-    pub async fn start(state: &AppState, user_id: i64) -> Result<(), AppError> {
-        if let Some(old) = token() {
-            repo::delete_session(&state.db, &old).await?;
-        }
-        let token = repo::create_session(&state.db, user_id, state.settings.session_ttl_ms).await?;
-        let attrs = cookie_attrs(state, state.settings.session_ttl_ms / 1000);
-        set_cookie(format!("{COOKIE}={token}{attrs}"));
-        Ok(())
-    }
-
-    /// Ends the current session and removes its cookie.
-    pub async fn end(state: &AppState) -> Result<(), AppError> {
-        if let Some(old) = token() {
-            repo::delete_session(&state.db, &old).await?;
-        }
-        set_cookie(format!("{COOKIE}={}", cookie_attrs(state, 0)));
-        Ok(())
-    }
-
-    /// Finishes a form's server function. For a plain (no-JavaScript) form post that failed, the
-    /// non-secret fields go into a short-lived HttpOnly cookie so the form comes back filled in;
-    /// the error itself travels in the URL the browser is sent back to (Leptos' `__err`).
-    pub fn finish_form<T>(
-        form: &str,
-        fields: &[(&str, &str)],
-        result: Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        use base64::Engine;
-        if crate::state::is_plain_form_post() {
-            if let Ok(state) = app_state() {
-                if result.is_err() {
-                    let mut budget = 2500usize;
-                    let kept: Vec<(String, String)> = fields
-                        .iter()
-                        .map(|(k, v)| {
-                            let v: String = v.chars().take(budget.min(1000)).collect();
-                            budget = budget.saturating_sub(v.len());
-                            (k.to_string(), v)
-                        })
-                        .collect();
-                    if let Ok(json) = serde_json::to_vec(&(form, kept)) {
-                        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-                        set_cookie(format!(
-                            "{ECHO_COOKIE}={value}{}",
-                            cookie_attrs(&state, 300)
-                        ));
-                    }
-                } else if request_parts()
-                    .map(|p| cookie(&p, ECHO_COOKIE).is_some())
-                    .unwrap_or(false)
-                {
-                    set_cookie(format!("{ECHO_COOKIE}={}", cookie_attrs(&state, 0)));
-                }
-            }
-        }
-        crate::state::finish(result)
-    }
-
-    /// The fields a failed plain form post left for `form`.
-    pub fn echo(form: &str) -> Vec<(String, String)> {
-        use base64::Engine;
-        request_parts()
-            .ok()
-            .and_then(|p| cookie(&p, ECHO_COOKIE))
-            .and_then(|v| {
-                base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(v)
-                    .ok()
-            })
-            .and_then(|bytes| {
-                serde_json::from_slice::<(String, Vec<(String, String)>)>(&bytes).ok()
-            })
-            .filter(|(f, _)| f == form)
-            .map(|(_, fields)| fields)
-            .unwrap_or_default()
-    }
-
-    /// A local path to continue to after login; anything else becomes "/". The path is read
-    /// the way a browser would read it (browsers drop tabs and newlines, and turn `\` into `/`),
-    /// so control characters, white space and backslashes are refused outright, and what is
-    /// left must resolve to this site with a path starting with `/`.
-    pub fn safe_next(next: Option<&str>) -> String {
-        const SITE: &str = "http://this-site.invalid/";
-        let local = |n: &str| {
-            n.starts_with('/')
-                && !n.starts_with("//")
-                && !n
-                    .chars()
-                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
-                && url::Url::parse(SITE)
-                    .and_then(|base| base.join(n))
-                    .is_ok_and(|u| {
-                        u.scheme() == "http"
-                            && u.host_str() == Some("this-site.invalid")
-                            && u.port().is_none()
-                            && u.username().is_empty()
-                            && u.path().starts_with('/')
-                    })
-        };
-        match next {
-            Some(n) if local(n) => n.to_string(),
-            _ => "/".to_string(),
-        }
-    }
-}
+pub use super::session;
 
 /// Creates an account and logs it in; the address gets a link to prove it (see `email`).
 #[server(endpoint = "signup")]
@@ -252,9 +27,7 @@ pub async fn signup(
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
-    use crate::state::app_state;
-    let result = async {
-        let state = app_state()?;
+    let result = crate::call::public(async |state| {
         let mut c = Checker::new();
         let h = c.check("handle", Handle::parse(&handle));
         let e = c.check("email", Email::parse(&email));
@@ -335,7 +108,7 @@ pub async fn signup(
         };
         leptos_axum::redirect(&target);
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "signup",
@@ -364,9 +137,7 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
-    use crate::state::app_state;
-    let result = async {
-        let state = app_state()?;
+    let result = crate::call::public(async |state| {
         // Decided before anything is written: a `next` the redirect could not carry (a
         // newline) must not leave a session behind an answer that never comes.
         let next = session::safe_next(next.as_deref());
@@ -446,7 +217,7 @@ pub async fn login(
             leptos_axum::redirect(&next);
         }
         Ok(())
-    }
+    })
     .await;
     session::finish_form("login", &[("identifier", &identifier)], result)
 }
@@ -457,14 +228,12 @@ pub const CANCELLED_DELETION: &str = "/settings?deletion=cancelled#your-data";
 /// Ends the session.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         session::end(&state).await?;
         leptos_axum::redirect("/");
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Changes the password (the current one is required) and logs out every other device.
@@ -475,9 +244,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         let mut c = Checker::new();
         if current_password.is_empty() {
             c.add("current_password", "Enter your current password.");
@@ -511,7 +278,7 @@ pub async fn change_password(
         .await?;
         tracing::info!(user_id = user.id, "password changed");
         Ok(())
-    }
+    })
     .await;
     session::finish_form("change_password", &[], result)
 }
@@ -519,9 +286,7 @@ pub async fn change_password(
 /// Sends the member's waiting address its link again.
 #[server(endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         let limits = &state.settings.limits;
         super::repo::hit_rate_limit(
             &state.db,
@@ -531,7 +296,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
         )
         .await?;
         super::email::resend(&state.db, &state.settings.public_url, user.id).await
-    }
+    })
     .await;
     session::finish_form("resend_verification", &[], result)
 }
@@ -541,9 +306,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[server(endpoint = "change_email")]
 pub async fn change_email(new_email: String, password: String) -> Result<(), AppError> {
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         let mut c = Checker::new();
         let e = c.check("new_email", Email::parse(&new_email));
         if password.is_empty() {
@@ -563,7 +326,7 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
             .await?;
         tracing::info!(user_id = user.id, "new e-mail address asked for");
         Ok(())
-    }
+    })
     .await;
     session::finish_form("change_email", &[("new_email", &new_email)], result)
 }
@@ -572,27 +335,24 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
 #[server(endpoint = "email_link")]
 pub async fn get_email_link(token: String, purpose: String) -> Result<EmailLinkView, AppError> {
     use super::email::{link_view, Purpose};
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let purpose = match purpose.as_str() {
             "verify" => Purpose::Verify,
             "reset" => Purpose::Reset,
             _ => return Err(AppError::BadRequest),
         };
         link_view(&state.db, &token, purpose).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Uses a verification link (no login needed: the link's secret is the permission).
 #[server(endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    let result = crate::call::public(async |state| {
         super::email::verify(&state.db, &token).await?;
         Ok(())
-    }
+    })
     .await;
     session::finish_form("verify_email", &[], result)
 }
@@ -601,8 +361,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 /// the same whether it does or not; attempts are limited per client and per address.
 #[server(endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    let result = crate::call::public(async |state| {
         let address = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
         let limits = &state.settings.limits;
         super::repo::hit_rate_limit(
@@ -615,7 +374,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         super::email::send_reset(&state.db, &state.settings.public_url, address.as_str()).await?;
         leptos_axum::redirect("/forgot?sent=1");
         Ok(())
-    }
+    })
     .await;
     session::finish_form("forgot_password", &[("email", &email)], result)
 }
@@ -624,8 +383,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
     use super::repo;
-    let result = async {
-        let state = crate::state::app_state()?;
+    let result = crate::call::public(async |state| {
         let new = Password::parse(&new_password).map_err(|e| AppError::field("new_password", e))?;
         let hash = repo::hash_password(&state, new.as_str()).await?;
         let id = super::email::reset(&state.db, &state.settings.public_url, &token, &hash)
@@ -645,7 +403,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             leptos_axum::redirect("/");
         }
         Ok(())
-    }
+    })
     .await;
     session::finish_form("reset_password", &[], result)
 }

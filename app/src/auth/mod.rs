@@ -6,4 +6,6 @@ pub mod email;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod session;
 pub mod types;

@@ -6,47 +6,30 @@ use leptos::prelude::*;
 
 #[server(endpoint = "communities")]
 pub async fn list_communities() -> Result<Vec<CommunitySummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        super::repo::list(&state.db).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::public(async |state| super::repo::list(&state.db).await).await
 }
 
 #[server(endpoint = "community")]
 pub async fn get_community(slug: String) -> Result<CommunityDetail, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?;
         super::repo::detail(&state.db, &slug, viewer.map(|u| (u.id, u.is_admin)))
             .await?
             .ok_or(AppError::NotFound)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[server(endpoint = "community/join")]
 pub async fn join_community(slug: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::join(&state.db, user.id, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::join(&state.db, user.id, &slug).await)
+        .await
 }
 
 #[server(endpoint = "community/leave")]
 pub async fn leave_community(slug: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::leave(&state.db, user.id, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::leave(&state.db, user.id, &slug).await)
+        .await
 }
 
 /// Creates a community (`current_slug` empty) or edits the one at `current_slug`. Admins only.
@@ -63,9 +46,7 @@ pub async fn save_community(
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
         let input = super::repo::CommunityInput {
             slug: c.check("slug", parse_slug(&slug)).unwrap_or_default(),
@@ -85,7 +66,7 @@ pub async fn save_community(
         }
         leptos_axum::redirect(&format!("/c/{}", input.slug));
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "save_community",
@@ -112,16 +93,14 @@ pub async fn set_community_moderator(
     change: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let grant = match change.as_str() {
             "grant" => true,
             "revoke" => false,
             _ => return Err(AppError::field("change", "Choose grant or revoke.")),
         };
         super::repo::set_moderator(&state.db, admin.id, &slug, &handle, grant).await
-    }
+    })
     .await;
     session::finish_form("set_community_moderator", &[("handle", &handle)], result)
 }

@@ -9,8 +9,7 @@ use leptos::prelude::*;
 /// Searches clinics and clinicians; every field is text so bad input comes back as a field error.
 #[server(endpoint = "directory")]
 pub async fn search_directory(query: DirectoryQuery) -> Result<DirectoryResults, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let mut c = crate::error::Checker::new();
         let q = &query;
         let specialty = c.check("specialty", parse_specialty(&q.specialty, true));
@@ -36,15 +35,13 @@ pub async fn search_directory(query: DirectoryQuery) -> Result<DirectoryResults,
             by_rating: q.sort == "rating",
         };
         super::repo::search(&state.db, &search).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[server(endpoint = "provider")]
 pub async fn get_provider(slug: String) -> Result<ProviderDetail, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?;
         let mut detail = super::repo::detail(&state.db, &slug, viewer.as_ref()).await?;
         if let Some(u) = &viewer {
@@ -59,20 +56,15 @@ pub async fn get_provider(slug: String) -> Result<ProviderDetail, AppError> {
             );
         }
         Ok(detail)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The best-rated providers for a community's condition (the community sidebar).
 #[server(endpoint = "providers/top")]
 pub async fn top_providers(community: String) -> Result<Vec<ProviderCard>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        super::repo::top_for_community(&state.db, &community).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::public(async |state| super::repo::top_for_community(&state.db, &community).await)
+        .await
 }
 
 /// An admin creates a clinic and names its owner.
@@ -86,9 +78,7 @@ pub async fn create_clinic(
     owner: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let mut c = crate::error::Checker::new();
         let input = super::repo::NewClinic {
             name: c
@@ -124,7 +114,7 @@ pub async fn create_clinic(
         super::repo::create_clinic(&state.db, &admin, &input).await?;
         leptos_axum::redirect(&format!("/directory/{}/edit", input.slug));
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "create_clinic",
@@ -164,9 +154,7 @@ pub async fn save_profile(
     let specialties = specialties.unwrap_or_default().join(" ");
     let languages = languages.unwrap_or_default().join(" ");
     let conditions = conditions.unwrap_or_default();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let input = super::repo::ProfileInput {
             name: c
@@ -229,7 +217,7 @@ pub async fn save_profile(
         }
         c.finish()?;
         super::repo::update_profile(&state.db, &user, &slug, &input).await
-    }
+    })
     .await;
     session::finish_form(
         "save_profile",
@@ -253,9 +241,7 @@ pub async fn save_profile(
 #[server(endpoint = "directory/staff")]
 pub async fn set_staff(slug: String, handle: String, change: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let (add, owner) = match change.as_str() {
             "add" => (true, false),
             "add-owner" => (true, true),
@@ -263,7 +249,7 @@ pub async fn set_staff(slug: String, handle: String, change: String) -> Result<(
             _ => return Err(AppError::field("change", "Choose add or remove.")),
         };
         super::repo::set_staff(&state.db, &user, &slug, &handle, add, owner).await
-    }
+    })
     .await;
     session::finish_form("set_staff", &[("handle", &handle)], result)
 }
@@ -276,11 +262,9 @@ pub async fn set_clinician(
     change: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         super::repo::set_clinician(&state.db, &user, &slug, &clinician, change != "remove").await
-    }
+    })
     .await;
     session::finish_form("set_clinician", &[("clinician", &clinician)], result)
 }
@@ -290,9 +274,7 @@ pub async fn set_clinician(
 #[server(endpoint = "directory/invitation")]
 pub async fn answer_invitation(slug: String, role: String, answer: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let role = InviteRole::parse(&role).ok_or(AppError::BadRequest)?;
         let accept = match answer.as_str() {
             "accept" => true,
@@ -300,7 +282,7 @@ pub async fn answer_invitation(slug: String, role: String, answer: String) -> Re
             _ => return Err(AppError::BadRequest),
         };
         super::consent::respond(&state.db, &user, &slug, role, accept).await
-    }
+    })
     .await;
     session::finish_form("answer_invitation", &[], result)
 }
@@ -309,11 +291,9 @@ pub async fn answer_invitation(slug: String, role: String, answer: String) -> Re
 #[server(endpoint = "directory/leave_staff")]
 pub async fn leave_staff(slug: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         super::consent::leave(&state.db, &user, &slug).await
-    }
+    })
     .await;
     session::finish_form("leave_staff", &[], result)
 }
@@ -339,9 +319,7 @@ pub async fn rate_provider(
         premises.unwrap_or_default(),
     );
     let (treatment, code) = (treatment.unwrap_or_default(), code.unwrap_or_default());
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let input = super::repo::RatingInput {
             stars: c.check("stars", parse_stars(&stars)).unwrap_or(0),
@@ -365,7 +343,7 @@ pub async fn rate_provider(
         c.finish()?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Rating).await?;
         super::repo::rate(&state.db, &user, &slug, &input).await
-    }
+    })
     .await;
     session::finish_form(
         "rate_provider",
@@ -386,31 +364,26 @@ pub async fn rate_provider(
 /// A new one-time review code to hand to a patient (staff only).
 #[server(endpoint = "directory/code")]
 pub async fn new_review_code(slug: String) -> Result<String, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let code = super::repo::new_code(&state.db, &user, &slug).await?;
         // Without JavaScript the page is reloaded: show the code there (it works once and expires).
         if crate::state::is_plain_form_post() {
             leptos_axum::redirect(&format!("/directory/{slug}?code={code}"));
         }
         Ok(code)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The provider's public reply to a review.
 #[server(endpoint = "directory/reply")]
 pub async fn reply_review(review: i64, body: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let text = parse_required(&body, 2000, "the reply", "Write your reply.")
             .map_err(|e| AppError::field("reply", e))?;
         super::repo::reply(&state.db, &user, review, &text).await
-    }
+    })
     .await;
     session::finish_form("reply_review", &[("reply", &body)], result)
 }
@@ -419,9 +392,7 @@ pub async fn reply_review(review: i64, body: String) -> Result<(), AppError> {
 #[server(endpoint = "directory/report")]
 pub async fn report_review(review: i64, kind: String, reason: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let text = parse_required(
             &reason,
             1000,
@@ -431,37 +402,28 @@ pub async fn report_review(review: i64, kind: String, reason: String) -> Result<
         .map_err(|e| AppError::field("reason", e))?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report(&state.db, &user, review, &text, kind == "dispute").await
-    }
+    })
     .await;
     session::finish_form("report_review", &[("reason", &reason)], result)
 }
 
 #[server(endpoint = "directory/reports")]
 pub async fn open_reports() -> Result<Vec<OpenReport>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
-        super::repo::open_reports(&state.db).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::admin(async |state, _admin| super::repo::open_reports(&state.db).await).await
 }
 
 /// An admin resolves a report: `outcome` "keep" or "hide".
 #[server(endpoint = "directory/resolve")]
 pub async fn resolve_report(report: i64, outcome: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, admin| {
         let hide = match outcome.as_str() {
             "hide" => true,
             "keep" => false,
             _ => return Err(AppError::field("outcome", "Choose keep or hide.")),
         };
         super::repo::resolve(&state.db, &admin, report, hide).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A member's contact or appointment request to a clinic; opens the request's thread.
@@ -473,9 +435,7 @@ pub async fn contact_clinic(
     contact_via: String,
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let input = super::repo::ContactInput {
             reason: c
@@ -513,7 +473,7 @@ pub async fn contact_clinic(
             .await?;
         leptos_axum::redirect(&format!("/requests/{id}"));
         Ok(id)
-    }
+    })
     .await;
     session::finish_form(
         "contact_clinic",
@@ -528,35 +488,17 @@ pub async fn contact_clinic(
 
 #[server(endpoint = "directory/inbox")]
 pub async fn clinic_inbox(slug: String) -> Result<Vec<ContactSummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::inbox(&state.db, &user, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::inbox(&state.db, &user, &slug).await).await
 }
 
 #[server(endpoint = "requests")]
 pub async fn my_requests() -> Result<Vec<ContactSummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::my_requests(&state.db, &user).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::my_requests(&state.db, &user).await).await
 }
 
 #[server(endpoint = "request")]
 pub async fn get_request(id: i64) -> Result<ContactThread, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::thread(&state.db, &user, id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::thread(&state.db, &user, id).await).await
 }
 
 /// A message in a request's thread; staff may close the request (`close` = "yes").
@@ -564,16 +506,14 @@ pub async fn get_request(id: i64) -> Result<ContactThread, AppError> {
 pub async fn answer_request(id: i64, body: String, close: Option<String>) -> Result<(), AppError> {
     use crate::auth::api::session;
     let close = close.as_deref() == Some("yes");
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let text = parse_optional(&body, REQUEST_MAX, "the message")
             .map_err(|e| AppError::field("body", e))?;
         if text.is_empty() && !close {
             return Err(AppError::field("body", "Write a message."));
         }
         super::repo::answer(&state.db, &user, id, &text, close).await
-    }
+    })
     .await;
     session::finish_form("answer_request", &[("body", &body)], result)
 }

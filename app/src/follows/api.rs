@@ -8,38 +8,30 @@ use leptos::prelude::*;
 /// how the member stands to it now.
 #[server(endpoint = "follow/thread")]
 pub async fn follow_thread(post_id: i64, state: String) -> Result<ThreadFollow, AppError> {
-    let result = async {
-        let app = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |app, user| {
         let state = ThreadFollow::parse(&state).map_err(|m| AppError::field("state", m))?;
         super::repo::set_thread(&app.db, &user, post_id, state).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Follows a community (`follow` = `yes`) or stops (`no`): new posts there become one grouped
 /// notification.
 #[server(endpoint = "follow/community")]
 pub async fn follow_community(slug: String, follow: String) -> Result<bool, AppError> {
-    let result = async {
-        let app = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |app, user| {
         super::repo::set_community(&app.db, &user, &slug, follow == "yes").await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Follows a tag (`follow` = `yes`) or stops (`no`).
 #[server(endpoint = "follow/tag")]
 pub async fn follow_tag(tag: String, follow: String) -> Result<bool, AppError> {
-    let result = async {
-        let app = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    let result = crate::call::member(async |app, user| {
         let clean = parse_tag(&tag).map_err(|m| AppError::field("tag", m))?;
         super::repo::set_tag(&app.db, &user, &clean, follow == "yes").await
-    }
+    })
     .await;
     crate::auth::api::session::finish_form("follow_tag", &[("tag", &tag)], result)
 }
@@ -47,11 +39,5 @@ pub async fn follow_tag(tag: String, follow: String) -> Result<bool, AppError> {
 /// What the member follows (`before`: the `next` of the previous page of threads).
 #[server(endpoint = "following")]
 pub async fn get_following(before: Option<i64>) -> Result<FollowingPage, AppError> {
-    let result = async {
-        let app = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::list(&app.db, &user, before).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |app, user| super::repo::list(&app.db, &user, before).await).await
 }

@@ -39,23 +39,17 @@ fn group_input(
 /// The groups of a community the viewer may see (hidden ones only for their members and invitees).
 #[server(endpoint = "groups")]
 pub async fn get_groups(community: String) -> Result<Vec<GroupSummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         super::repo::list(&state.db, &community, viewer().await?.map(|v| v.0)).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A group's page: description, the viewer's standing, and pinned posts for those who may read.
 #[server(endpoint = "group")]
 pub async fn get_group(slug: String) -> Result<GroupDetail, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        super::repo::detail(&state.db, &slug, viewer().await?).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::public(async |state| super::repo::detail(&state.db, &slug, viewer().await?).await)
+        .await
 }
 
 /// Starts a support group in a community (its moderators and admins), then opens it.
@@ -68,14 +62,12 @@ pub async fn create_group(
     question: String,
 ) -> Result<String, AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let input = group_input(&name, &description, &kind, &question)?;
         let slug = super::repo::create(&state.db, &user, &community, &input).await?;
         leptos_axum::redirect(&format!("/g/{slug}"));
         Ok(slug)
-    }
+    })
     .await;
     session::finish_form(
         "create_group",
@@ -98,13 +90,11 @@ pub async fn update_group(
     question: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         // The kind is not changed by an update (members joined on its terms).
         let input = group_input(&name, &description, "open", &question)?;
         super::repo::update(&state.db, &user, &slug, &input).await
-    }
+    })
     .await;
     session::finish_form(
         "update_group",
@@ -122,11 +112,9 @@ pub async fn update_group(
 pub async fn join_group(slug: String, answer: Option<String>) -> Result<MemberStatus, AppError> {
     use crate::auth::api::session;
     let answer = answer.unwrap_or_default();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         super::repo::join(&state.db, &user, &slug, &answer).await
-    }
+    })
     .await;
     session::finish_form("join_group", &[("answer", &answer)], result)
 }
@@ -134,13 +122,7 @@ pub async fn join_group(slug: String, answer: Option<String>) -> Result<MemberSt
 /// Leaves the group, withdraws a request or declines an invitation.
 #[server(endpoint = "group/leave")]
 pub async fn leave_group(slug: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::leave(&state.db, &user, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::leave(&state.db, &user, &slug).await).await
 }
 
 /// A group moderator approves (`approve` true) or declines a join request.
@@ -150,36 +132,28 @@ pub async fn decide_join_request(
     handle: String,
     approve: bool,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::decide(&state.db, &user, &slug, &handle, approve).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A group moderator removes a member; with `ban` they cannot join again.
 #[server(endpoint = "group/remove")]
 pub async fn remove_group_member(slug: String, handle: String, ban: bool) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::remove(&state.db, &user, &slug, &handle, ban).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A group moderator invites a member by handle (the way into a hidden group).
 #[server(endpoint = "group/invite")]
 pub async fn invite_to_group(slug: String, handle: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         super::repo::invite(&state.db, &user, &slug, &handle).await
-    }
+    })
     .await;
     session::finish_form("invite_to_group", &[("handle", &handle)], result)
 }
@@ -187,23 +161,14 @@ pub async fn invite_to_group(slug: String, handle: String) -> Result<(), AppErro
 /// A group moderator makes a member a moderator (`on` false: an admin, or the moderator themself, steps down).
 #[server(endpoint = "group/moderator")]
 pub async fn set_group_moderator(slug: String, handle: String, on: bool) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::set_moderator(&state.db, &user, &slug, &handle, on).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The moderators' page: requests waiting and members.
 #[server(endpoint = "group/admin")]
 pub async fn get_group_admin(slug: String) -> Result<GroupAdmin, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::admin(&state.db, &user, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::admin(&state.db, &user, &slug).await).await
 }

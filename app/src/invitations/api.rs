@@ -6,32 +6,22 @@ use leptos::prelude::*;
 
 #[server(endpoint = "invites")]
 pub async fn get_my_invites() -> Result<MyInvites, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::my_invites(&state.db, user.id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::my_invites(&state.db, user.id).await).await
 }
 
 #[server(endpoint = "invite")]
 pub async fn get_invite(code: String, community: Option<String>) -> Result<InviteView, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         super::repo::view(&state.db, &code, community.as_deref()).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Sends the member's invite link to an e-mail address (optionally into one of their communities).
 #[server(endpoint = "invite_by_email")]
 pub async fn invite_by_email(email: String, community: Option<String>) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         if email.trim().is_empty() {
             return Err(AppError::field("email", "Enter their e-mail address."));
         }
@@ -47,7 +37,7 @@ pub async fn invite_by_email(email: String, community: Option<String>) -> Result
         .await?;
         leptos_axum::redirect("/invite?sent=1");
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "invite_email",

@@ -10,18 +10,15 @@ use leptos::prelude::*;
 /// Published articles; `community` narrows to one community.
 #[server(endpoint = "library")]
 pub async fn list_articles(community: Option<String>) -> Result<Vec<ArticleSummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         super::repo::list(&state.db, community.as_deref().filter(|c| !c.is_empty())).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[server(endpoint = "library/article")]
 pub async fn get_article(slug: String) -> Result<ArticleView, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?;
         let mut view = super::repo::article(&state.db, &slug, viewer.as_ref()).await?;
         if let Some(u) = &viewer {
@@ -36,20 +33,13 @@ pub async fn get_article(slug: String) -> Result<ArticleView, AppError> {
             );
         }
         Ok(view)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[server(endpoint = "library/draft")]
 pub async fn get_draft(slug: String) -> Result<Draft, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::draft(&state.db, &user, &slug).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::draft(&state.db, &user, &slug).await).await
 }
 
 /// Creates (`current` empty) or saves an article's working copy, then opens the editor.
@@ -65,9 +55,7 @@ pub async fn save_article(
     tags: String,
 ) -> Result<String, AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         if !super::repo::can_write(&user) {
             return Err(AppError::Forbidden);
         }
@@ -97,7 +85,7 @@ pub async fn save_article(
         let slug = super::repo::save(&state.db, &user, &current, &input).await?;
         leptos_axum::redirect(&format!("/library/{slug}/edit"));
         Ok(slug)
-    }
+    })
     .await;
     session::finish_form(
         "save_article",
@@ -117,11 +105,9 @@ pub async fn save_article(
 #[server(endpoint = "library/submit")]
 pub async fn submit_article(slug: String, reviewer: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         super::repo::submit(&state.db, &user, &slug, &reviewer).await
-    }
+    })
     .await;
     session::finish_form("submit_article", &[("reviewer", &reviewer)], result)
 }
@@ -129,9 +115,7 @@ pub async fn submit_article(slug: String, reviewer: String) -> Result<(), AppErr
 /// The named reviewer publishes; `override_grade` = "yes" publishes above the target grade.
 #[server(endpoint = "library/publish")]
 pub async fn publish_article(slug: String, override_grade: Option<String>) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::publish(
             &state.db,
             &user,
@@ -141,17 +125,14 @@ pub async fn publish_article(slug: String, override_grade: Option<String>) -> Re
         .await?;
         leptos_axum::redirect(&format!("/library/{slug}"));
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[server(endpoint = "library/send_back")]
 pub async fn send_back_article(slug: String, note: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 1000 {
             return Err(AppError::field(
@@ -160,18 +141,12 @@ pub async fn send_back_article(slug: String, note: String) -> Result<(), AppErro
             ));
         }
         super::repo::send_back(&state.db, &user, &slug, note).await
-    }
+    })
     .await;
     session::finish_form("send_back_article", &[("note", &note)], result)
 }
 
 #[server(endpoint = "library/desk")]
 pub async fn get_desk() -> Result<Desk, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::desk(&state.db, &user).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::desk(&state.db, &user).await).await
 }

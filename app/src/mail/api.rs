@@ -6,21 +6,11 @@ use leptos::prelude::*;
 
 #[server(endpoint = "mail_stop_view")]
 pub async fn get_mail_stop(token: String) -> Result<StopView, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        super::repo::stop_view(&state.db, &token).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::public(async |state| super::repo::stop_view(&state.db, &token).await).await
 }
 
 /// Stops what the mail's link names: the member's digest, or invitations to the address.
 #[server(endpoint = "mail_stop")]
 pub async fn stop_mail(token: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        super::repo::stop(&state.db, &token).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::public(async |state| super::repo::stop(&state.db, &token).await).await
 }

@@ -6,25 +6,14 @@ use leptos::prelude::*;
 
 #[server(endpoint = "messages")]
 pub async fn get_inbox() -> Result<Inbox, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::inbox(&state.db, &user).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::inbox(&state.db, &user).await).await
 }
 
 /// The conversation with `with`; opening it marks it read.
 #[server(endpoint = "messages/thread")]
 pub async fn get_thread(with: String) -> Result<Thread, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::thread(&state.db, &user, &with).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::thread(&state.db, &user, &with).await)
+        .await
 }
 
 #[server(endpoint = "messages/send")]
@@ -34,14 +23,12 @@ pub async fn send_message(
     crisis_ack: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let text = parse_body(&body).map_err(|e| AppError::field("body", e))?;
         // The helplines first; a private message is never flagged to moderators.
         crate::safety::api::check(&[&text], crisis_ack.as_deref())?;
         super::repo::send(&state.db, &user, &to, &text).await
-    }
+    })
     .await;
     session::finish_form("send_message", &[("body", &body)], result)
 }
@@ -49,34 +36,26 @@ pub async fn send_message(
 /// `block` is "yes" to block, "no" to unblock.
 #[server(endpoint = "messages/block")]
 pub async fn block_member(handle: String, block: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::set_block(&state.db, &user, &handle, block == "yes").await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Only accept messages from members I have written to (`contacts_only` = "yes").
 #[server(endpoint = "messages/settings")]
 pub async fn save_message_settings(contacts_only: Option<String>) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::set_contacts_only(&state.db, &user, contacts_only.as_deref() == Some("yes"))
             .await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[server(endpoint = "messages/report")]
 pub async fn report_message(id: i64, reason: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 1000 {
             return Err(AppError::field(
@@ -86,29 +65,18 @@ pub async fn report_message(id: i64, reason: String) -> Result<(), AppError> {
         }
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report(&state.db, &user, id, reason).await
-    }
+    })
     .await;
     session::finish_form("report_message", &[("reason", &reason)], result)
 }
 
 #[server(endpoint = "messages/reports")]
 pub async fn message_reports() -> Result<Vec<ReportedMessage>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::open_reports(&state.db, &user).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::open_reports(&state.db, &user).await).await
 }
 
 #[server(endpoint = "messages/resolve")]
 pub async fn resolve_message_report(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::resolve_report(&state.db, &user, id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::resolve_report(&state.db, &user, id).await)
+        .await
 }

@@ -6,25 +6,15 @@ use leptos::prelude::*;
 
 #[server(endpoint = "notifications")]
 pub async fn get_notifications(before: Option<i64>) -> Result<NotificationPage, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::list(&state.db, user.id, before).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::list(&state.db, user.id, before).await)
+        .await
 }
 
 /// Marks one notification read, or all of them when `id` is absent.
 #[server(endpoint = "notifications/read")]
 pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::mark_read(&state.db, user.id, id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::mark_read(&state.db, user.id, id).await)
+        .await
 }
 
 /// Saves which kinds the member wants (`on` lists the kinds left switched on), whether they
@@ -36,9 +26,7 @@ pub async fn save_notification_settings(
     digest: Option<String>,
     mail: Option<Vec<String>>,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
+    crate::call::reader(async |state, user| {
         let on = on.unwrap_or_default();
         let off: Vec<String> = KINDS
             .iter()
@@ -50,7 +38,6 @@ pub async fn save_notification_settings(
             crate::mail::repo::set_mail_modes(&state.db, user.id, mail).await?;
         }
         crate::mail::repo::set_digest(&state.db, user.id, digest.as_deref() == Some("yes")).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }

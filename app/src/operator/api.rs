@@ -10,23 +10,12 @@ use leptos::prelude::*;
 /// refuses. Public.
 #[server(endpoint = "about")]
 pub async fn get_about() -> Result<AboutView, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        super::repo::about(&state.db).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::public(async |state| super::repo::about(&state.db).await).await
 }
 
 #[server(endpoint = "operator/admin")]
 pub async fn get_operator_admin() -> Result<OperatorAdmin, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
-        super::repo::admin_view(&state.db).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::admin(async |state, _admin| super::repo::admin_view(&state.db).await).await
 }
 
 #[server(endpoint = "operator/save_profile")]
@@ -39,9 +28,7 @@ pub async fn save_operator_profile(
     use crate::auth::api::session;
     use crate::error::Checker;
     let contact = privacy_contact.unwrap_or_default();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
         let n = c.check("name", text(&name, 2, NAME_MAX, "the operator's name"));
         let a = c.check("about", text(&about, 1, ABOUT_MAX, "who runs this site"));
@@ -62,7 +49,7 @@ pub async fn save_operator_profile(
             return Err(AppError::Internal);
         };
         super::repo::save_profile(&state.db, admin.id, &n, &a, &p, &contact).await
-    }
+    })
     .await;
     session::finish_form(
         "operator_profile",
@@ -87,9 +74,7 @@ pub async fn add_advertiser(
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
         let n = c.check(
             "adv_name",
@@ -123,7 +108,7 @@ pub async fn add_advertiser(
         )
         .await?;
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "add_advertiser",
@@ -141,14 +126,11 @@ pub async fn add_advertiser(
 /// `change` is "approve", "suspend" or "remove".
 #[server(endpoint = "operator/advertiser_status")]
 pub async fn set_advertiser_status(id: i64, change: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, admin| {
         let status = AdvertiserStatus::from_change(&change).ok_or(AppError::BadRequest)?;
         super::repo::set_status(&state.db, admin.id, id, status).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The kinds of advertiser community `slug` refuses: one checkbox per kind.
@@ -161,9 +143,7 @@ pub async fn set_ad_bars(
     nonprofit: Option<String>,
     other: Option<String>,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, admin| {
         let ticked = [pharma, device, clinic, nonprofit, other];
         let kinds: Vec<AdvertiserKind> = AdvertiserKind::ALL
             .into_iter()
@@ -172,7 +152,6 @@ pub async fn set_ad_bars(
             .map(|(k, _)| k)
             .collect();
         super::repo::set_bars(&state.db, admin.id, &slug, &kinds).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }

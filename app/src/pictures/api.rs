@@ -13,9 +13,7 @@ pub async fn upload_picture(data: MultipartData) -> Result<i64, AppError> {
     let mut target = String::new();
     let mut id = String::new();
     let mut alt = String::new();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
         let mut file: Option<Vec<u8>> = None;
         let mut too_big = false;
@@ -90,7 +88,7 @@ pub async fn upload_picture(data: MultipartData) -> Result<i64, AppError> {
             .map_err(|_| AppError::Internal)?
             .map_err(|m| AppError::field(&key, m))?;
         super::repo::store(&state.db, &user, place, &alt_text, &processed).await
-    }
+    })
     .await;
     crate::auth::api::session::finish_form(
         "picture",
@@ -102,11 +100,5 @@ pub async fn upload_picture(data: MultipartData) -> Result<i64, AppError> {
 /// Removes a picture (its owner; a clinic's logo or photo: its staff or an admin).
 #[server(endpoint = "pictures/remove")]
 pub async fn remove_picture(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::remove(&state.db, &user, id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::remove(&state.db, &user, id).await).await
 }

@@ -21,8 +21,7 @@ pub async fn get_feed(
     window: Option<String>,
     cursor: Option<String>,
 ) -> Result<FeedPage, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let scope = FeedScope::parse(&scope);
         let mut page = super::repo::feed(
             &state.db,
@@ -51,16 +50,14 @@ pub async fn get_feed(
             }
         }
         Ok(page)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A post with its replies; a members-only post comes back `locked` (excerpt only) to outsiders.
 #[server(endpoint = "post")]
 pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = viewer().await?;
         let mut page = super::repo::page(&state.db, id, viewer).await?;
         // Opening the thread reads what the member was told of it (answers, replies, mentions).
@@ -72,22 +69,19 @@ pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
             }
         }
         Ok(page)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A post's edit history: dates for everyone who may open it, earlier words for its author and
 /// the moderators.
 #[server(endpoint = "post/history")]
 pub async fn get_post_history(id: i64) -> Result<PostHistory, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = viewer().await?;
         super::repo::history(&state.db, id, viewer).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -134,9 +128,7 @@ pub async fn create_post(
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
     let anonymous_box = anonymous.clone().unwrap_or_default();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let mut input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
         c.finish()?;
@@ -153,7 +145,7 @@ pub async fn create_post(
         let id = super::repo::create(&state.db, &user, &community, group, &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(id)
-    }
+    })
     .await;
     session::finish_form(
         "create_post",
@@ -176,15 +168,13 @@ pub async fn similar_questions(
     community: String,
     title: String,
 ) -> Result<Vec<PostSummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current()
             .await?
             .map(|u| (u.id, u.is_admin));
         crate::search::repo::similar_questions(&state.db, viewer, &community, &title).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The author changes title, body, tags and who can read the post.
@@ -197,9 +187,7 @@ pub async fn edit_post(
     visibility: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let mut input = post_input(&mut c, "discussion", &title, &body, &tags, &visibility);
         c.finish()?;
@@ -209,7 +197,7 @@ pub async fn edit_post(
         super::repo::edit(&state.db, &user, id, &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "edit_post",
@@ -226,15 +214,12 @@ pub async fn edit_post(
 /// Soft delete by the author, a moderator of the community or an admin.
 #[server(endpoint = "post/delete")]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::delete(&state.db, &user, id).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Answers a question or comments (`parent_id`: the reply being answered).
@@ -246,9 +231,7 @@ pub async fn create_reply(
     crisis_ack: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
         let crisis = crate::safety::api::check(&[&body], crisis_ack.as_deref())?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Reply).await?;
@@ -256,7 +239,7 @@ pub async fn create_reply(
             .await?;
         leptos_axum::redirect(&format!("/p/{post_id}#r{id}"));
         Ok(id)
-    }
+    })
     .await;
     session::finish_form("create_reply", &[("body", &body)], result)
 }
@@ -264,30 +247,25 @@ pub async fn create_reply(
 #[server(endpoint = "reply/edit")]
 pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
         let crisis = crate::safety::api::matched(&[&body])?;
         let post = super::repo::edit_reply(&state.db, &user, id, &body, crisis.as_ref()).await?;
         leptos_axum::redirect(&format!("/p/{post}#r{id}"));
         Ok(())
-    }
+    })
     .await;
     session::finish_form("edit_reply", &[("body", &body)], result)
 }
 
 #[server(endpoint = "reply/delete")]
 pub async fn delete_reply(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let post = super::repo::delete_reply(&state.db, &user, id).await?;
         leptos_axum::redirect(&format!("/p/{post}#r{id}"));
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Whether the member now finds it helpful, and the new count.
@@ -300,7 +278,7 @@ pub struct VoteState {
 /// Toggles a helpful vote; `target` is "post" or "reply".
 #[server(endpoint = "vote")]
 pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
-    let result = async {
+    crate::call::public(async |_state| {
         use super::repo::VoteTarget;
         let state = crate::state::app_state()?;
         let user = crate::auth::api::session::require().await?;
@@ -312,57 +290,46 @@ pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
         crate::state::limit_writes(&state, user.id, crate::state::Write::Vote).await?;
         let (voted, count) = super::repo::toggle_vote(&state.db, &user, target).await?;
         Ok(VoteState { voted, count })
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The posts pinned to the top of community `slug` ("Pinned by the team").
 #[server(endpoint = "feed/pinned")]
 pub async fn get_pinned(slug: String) -> Result<Vec<PostSummary>, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         super::repo::community_pinned(&state.db, &slug, viewer().await?).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A moderator pins a post to the top of its support group or its community (`pinned` false: unpins).
 #[server(endpoint = "post/pin")]
 pub async fn pin_post(id: i64, pinned: bool) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::pin(&state.db, &user, id, pinned).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The asker accepts an answer (`reply_id` absent: takes the mark back).
 #[server(endpoint = "post/accept")]
 pub async fn accept_answer(post_id: i64, reply_id: Option<i64>) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::accept(&state.db, &user, post_id, reply_id).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A member's posts and answers that the viewer may read.
 #[server(endpoint = "profile/activity")]
 pub async fn get_activity(handle: String) -> Result<Activity, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         super::repo::activity(&state.db, &handle, viewer().await?).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A member reports a post (`reply_id` empty) or a reply to the place's moderators.
@@ -373,15 +340,13 @@ pub async fn report_content(
     reason: String,
     note: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let note = crate::safety::api::check_report(&reason, &note)?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report(&state.db, &user, post_id, reply_id, &reason, note).await?;
         leptos_axum::redirect(&format!("/p/{post_id}?reported=1"));
         Ok(())
-    }
+    })
     .await;
     crate::auth::api::session::finish_form("report", &[("note", &note)], result)
 }
@@ -396,9 +361,7 @@ pub async fn remove_content(
     note: String,
 ) -> Result<(), AppError> {
     use crate::safety::types::{reason_label, REMOVAL_REASONS};
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let label = reason_label(REMOVAL_REASONS, &reason)
             .ok_or_else(|| AppError::field("reason", "Choose why it is removed."))?;
         let note = note.trim();
@@ -414,32 +377,25 @@ pub async fn remove_content(
             format!("{label} — {note}")
         };
         super::repo::remove(&state.db, &user, post_id, reply_id, &why).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A moderator of the post's place changes its tags (the queue's "Edit tags").
 #[server(endpoint = "moderate/tags")]
 pub async fn retag_post(post_id: i64, tags: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let tags = parse_tags(&tags).map_err(|m| AppError::field("tags", m))?;
         super::repo::retag(&state.db, &user, post_id, &tags).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A moderator puts back what they removed.
 #[server(endpoint = "moderate/restore")]
 pub async fn restore_content(post_id: i64, reply_id: Option<i64>) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::restore(&state.db, &user, post_id, reply_id).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }

@@ -19,13 +19,11 @@ pub async fn get_my_privacy() -> Result<PrivacyState, AppError> {
 /// the background and the member is told when it is ready (also without JavaScript).
 #[server(endpoint = "request_export")]
 pub async fn request_export() -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         // What this process counted of the member (today's activity) goes in first.
         state.counts.flush(&state.db).await?;
         super::export::request(&state.db, user.id).await
-    }
+    })
     .await;
     session::finish_form("request_export", &[], result)
 }
@@ -34,9 +32,7 @@ pub async fn request_export() -> Result<(), AppError> {
 /// read-only and hidden from others until it is given again.
 #[server(endpoint = "withdraw_consent")]
 pub async fn withdraw_consent() -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         super::repo::set_consent(
             &state.db,
             user.id,
@@ -46,7 +42,7 @@ pub async fn withdraw_consent() -> Result<(), AppError> {
         .await?;
         tracing::info!(user_id = user.id, "health-data consent withdrawn");
         Ok(())
-    }
+    })
     .await;
     session::finish_form("withdraw_consent", &[], result)
 }
@@ -54,9 +50,7 @@ pub async fn withdraw_consent() -> Result<(), AppError> {
 /// Gives the health-data consent again (the box must be ticked, as at sign-up).
 #[server(endpoint = "give_consent")]
 pub async fn give_consent(consent: Option<String>) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         if consent.as_deref() != Some("yes") {
             return Err(AppError::field(
                 "consent",
@@ -72,7 +66,7 @@ pub async fn give_consent(consent: Option<String>) -> Result<(), AppError> {
         .await?;
         tracing::info!(user_id = user.id, "health-data consent given again");
         Ok(())
-    }
+    })
     .await;
     session::finish_form("give_consent", &[], result)
 }
@@ -86,9 +80,7 @@ pub async fn delete_account(
     confirm_password: String,
     words: Option<String>,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require_reader().await?;
+    let result = crate::call::reader(async |state, user| {
         let keep_words = match words.as_deref() {
             None | Some("") | Some("remove") => false,
             Some("keep") => true,
@@ -113,7 +105,7 @@ pub async fn delete_account(
         session::end(&state).await?;
         leptos_axum::redirect("/goodbye");
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "delete_account",
@@ -126,9 +118,7 @@ pub async fn delete_account(
 /// against a slip). Audited.
 #[server(endpoint = "admin_erase_member")]
 pub async fn erase_member(erase_handle: String, confirm: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let handle = erase_handle.trim().trim_start_matches('@').to_lowercase();
         let confirm = confirm.trim().trim_start_matches('@').to_lowercase();
         if handle.is_empty() {
@@ -157,7 +147,7 @@ pub async fn erase_member(erase_handle: String, confirm: String) -> Result<(), A
         }
         super::repo::erase(&state.db, id, admin.id).await?;
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "admin_erase_member",

@@ -7,27 +7,20 @@ use leptos::prelude::*;
 /// A member's public profile by handle.
 #[server(endpoint = "profile")]
 pub async fn get_profile(handle: String) -> Result<PublicProfile, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
+    crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?.map(|u| u.id);
         super::repo::public_profile(&state.db, &handle, viewer)
             .await?
             .ok_or(AppError::NotFound)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The logged-in member's settings.
 #[server(endpoint = "my_settings")]
 pub async fn get_my_settings() -> Result<MySettings, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::my_settings(&state.db, user.id).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::my_settings(&state.db, user.id).await)
+        .await
 }
 
 /// Saves bio and display preferences.
@@ -43,9 +36,7 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let country = match country.as_deref().map(str::trim) {
             None => user.country.clone(),
             // "none" is the list's "Not set" (an empty value reads as an absent one).
@@ -83,7 +74,7 @@ pub async fn update_profile(
             &country,
         )
         .await
-    }
+    })
     .await;
     session::finish_form(
         "update_profile",
@@ -108,9 +99,7 @@ pub async fn request_verification(
     use crate::auth::api::session;
     use crate::auth::types::{parse_licence, parse_specialty, MemberKind};
     use crate::error::Checker;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         if user.kind != MemberKind::Clinician {
             return Err(AppError::Forbidden);
         }
@@ -122,7 +111,7 @@ pub async fn request_verification(
             return Err(AppError::Internal);
         };
         crate::auth::repo::submit_verification(&state.db, user.id, &l, &s).await
-    }
+    })
     .await;
     session::finish_form(
         "request_verification",

@@ -7,42 +7,30 @@ use leptos::prelude::*;
 /// The open flags of the places the member moderates; refused to members who moderate nothing.
 #[server(endpoint = "mod/queue")]
 pub async fn get_mod_queue() -> Result<ModQueue, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
-        super::repo::queue(&state.db, &user).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::member(async |state, user| super::repo::queue(&state.db, &user).await).await
 }
 
 /// `outcome`: "listed" (back in feeds and search) or "kept_out" (stays out of them).
 #[server(endpoint = "mod/review")]
 pub async fn review_flag(id: i64, outcome: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let outcome = Outcome::parse(&outcome).ok_or(AppError::BadRequest)?;
         super::repo::review(&state.db, &user, id, outcome).await?;
         leptos_axum::redirect("/mod");
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A moderator of the report's place leaves the reported item up.
 #[server(endpoint = "mod/dismiss")]
 pub async fn dismiss_report(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::repo::dismiss_report(&state.db, &user, id).await?;
         leptos_axum::redirect("/mod");
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Warns or suspends a member (site moderators and admins), or lifts a suspension (admins):
@@ -55,9 +43,7 @@ pub async fn sanction_member(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         if !super::sanctions::may_sanction(&user) {
             return Err(AppError::Forbidden);
         }
@@ -85,7 +71,7 @@ pub async fn sanction_member(
         }
         super::sanctions::sanction(&state.db, &user, &handle, kind, reason).await?;
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "sanction",
@@ -119,15 +105,13 @@ pub(crate) fn check_report<'a>(reason: &str, note: &'a str) -> Result<&'a str, A
 #[server(endpoint = "report/profile")]
 pub async fn report_profile(handle: String, reason: String, note: String) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let note = check_report(&reason, &note)?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
         super::repo::report_profile(&state.db, &user, &handle, &reason, note).await?;
         leptos_axum::redirect(&format!("/u/{handle}?reported=1"));
         Ok(())
-    }
+    })
     .await;
     session::finish_form("report_profile", &[("note", &note)], result)
 }
@@ -136,9 +120,7 @@ pub async fn report_profile(handle: String, reason: String, note: String) -> Res
 /// as it is, "clear" empties its name and "about me". Both tell who should know; audited.
 #[server(endpoint = "mod/profile_report")]
 pub async fn resolve_profile_report(id: i64, outcome: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let clear = match outcome.as_str() {
             "clear" => true,
             "dismiss" => false,
@@ -147,22 +129,18 @@ pub async fn resolve_profile_report(id: i64, outcome: String) -> Result<(), AppE
         super::repo::resolve_profile_report(&state.db, &user, id, clear).await?;
         leptos_axum::redirect("/mod");
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// A watched-word list the member may edit (`community`: its address; empty or absent: the
 /// site's for admins, else the first community they moderate).
 #[server(endpoint = "mod/watched")]
 pub async fn get_watched(community: Option<String>) -> Result<WatchedList, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         super::words::list(&state.db, &user, community.as_deref().unwrap_or("")).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Adds words or phrases (one per line) to a list with one action; audited.
@@ -173,9 +151,7 @@ pub async fn add_watched(
     action: String,
 ) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = session::require().await?;
+    let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let words = c.check("phrases", super::words::parse_phrases(&phrases));
         let kind = c.check(
@@ -189,7 +165,7 @@ pub async fn add_watched(
         super::words::add(&state.db, &user, &community, &words, kind).await?;
         leptos_axum::redirect(&words_page(&community));
         Ok(())
-    }
+    })
     .await;
     session::finish_form(
         "add_watched",
@@ -201,15 +177,12 @@ pub async fn add_watched(
 /// Removes one entry from a list; audited.
 #[server(endpoint = "mod/unwatch")]
 pub async fn remove_watched(id: i64) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let community = super::words::remove(&state.db, &user, id).await?;
         leptos_axum::redirect(&words_page(&community));
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The watched-words page of a list (`""`: the site's).

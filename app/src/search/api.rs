@@ -15,7 +15,7 @@ pub async fn search(
     answered: Option<String>,
     page: Option<usize>,
 ) -> Result<SearchResults, AppError> {
-    let result = async {
+    crate::call::public(async |_state| {
         use crate::posts::types::PostKind;
         let state = crate::state::app_state()?;
         let viewer = crate::auth::api::session::current()
@@ -59,17 +59,14 @@ pub async fn search(
             }
         }
         Ok(found)
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// The synonym list an admin edits: its text, and whether it is the built-in one.
 #[server(endpoint = "search/synonyms")]
 pub async fn synonyms() -> Result<SynonymList, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, _admin| {
         Ok(match super::synonyms::stored(&state.db).await? {
             Some((body, at)) => SynonymList {
                 body,
@@ -80,21 +77,18 @@ pub async fn synonyms() -> Result<SynonymList, AppError> {
                 updated_at: None,
             },
         })
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// An admin saves the synonym list, or (`restore` = "yes") goes back to the built-in one.
 #[server(endpoint = "search/save_synonyms")]
 pub async fn save_synonyms(body: String, restore: Option<String>) -> Result<(), AppError> {
     use crate::auth::api::session;
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = session::require_admin().await?;
+    let result = crate::call::admin(async |state, admin| {
         let body = (restore.as_deref() != Some("yes")).then_some(body.as_str());
         super::synonyms::save(&state.db, admin.id, body).await
-    }
+    })
     .await;
     session::finish_form("save_synonyms", &[("body", &body)], result)
 }

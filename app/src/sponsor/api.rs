@@ -7,26 +7,20 @@ use leptos::prelude::*;
 /// The report of the advertiser the logged-in member is the contact of: 7, 30 or 90 days.
 #[server(endpoint = "sponsor/report")]
 pub async fn get_sponsor_report(days: Option<i64>) -> Result<SponsorReport, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         state.counts.flush(&state.db).await?;
         let days = days.filter(|d| [7, 30, 90].contains(d)).unwrap_or(30);
         let today = crate::counting::day_of(crate::db::now_ms());
         super::repo::report(&state.db, user.id, days, today).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Makes member `contact` (a handle; empty: nobody) the contact of advertiser `id`.
 #[server(endpoint = "sponsor/contact")]
 pub async fn set_sponsor_contact(id: i64, contact: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, admin| {
         super::repo::set_contact(&state.db, admin.id, id, &contact).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }

@@ -16,12 +16,11 @@ pub async fn get_sponsored(
     community: Option<String>,
     post: Option<i64>,
 ) -> Result<Option<SponsoredView>, AppError> {
-    let result = async {
+    crate::call::public(async |_state| {
         let placement = Placement::parse(&on).ok_or(AppError::BadRequest)?;
         choose(placement, community, post).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Chooses (and counts) the sponsored message for a slot; the feed calls it for its in-feed slot.
@@ -219,14 +218,11 @@ pub fn count_shown_again(state: &crate::state::AppState, shown: &[Shown], user_a
 /// Every campaign with its counts (this process's latest counts are added first).
 #[server(endpoint = "sponsored/admin")]
 pub async fn get_campaigns() -> Result<CampaignAdmin, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, _admin| {
         state.counts.flush(&state.db).await?;
         super::repo::admin_view(&state.db, crate::db::now_ms()).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
 
 /// Creates a campaign for `advertiser` (an id, or `house` for the operator's own promotion).
@@ -415,12 +411,9 @@ pub async fn create_campaign(
 /// `change` is "pause", "resume" or "end".
 #[server(endpoint = "sponsored/status")]
 pub async fn set_campaign_status(id: i64, change: String) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let admin = crate::auth::api::session::require_admin().await?;
+    crate::call::admin(async |state, admin| {
         let status = CampaignStatus::from_change(&change).ok_or(AppError::BadRequest)?;
         super::repo::set_status(&state.db, admin.id, id, status).await
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }

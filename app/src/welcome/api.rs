@@ -7,13 +7,7 @@ use leptos::prelude::*;
 /// The communities to choose from and, for those joined, their groups and first articles.
 #[server(endpoint = "welcome")]
 pub async fn get_welcome() -> Result<Welcome, AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require_reader().await?;
-        super::repo::welcome(&state.db, &user).await
-    }
-    .await;
-    crate::state::finish(result)
+    crate::call::reader(async |state, user| super::repo::welcome(&state.db, &user).await).await
 }
 
 /// Joins the communities ticked in `communities` (their slugs); `caring` lists those joined
@@ -23,9 +17,7 @@ pub async fn choose_conditions(
     communities: Option<Vec<String>>,
     caring: Option<Vec<String>>,
 ) -> Result<(), AppError> {
-    let result = async {
-        let state = crate::state::app_state()?;
-        let user = crate::auth::api::session::require().await?;
+    crate::call::member(async |state, user| {
         let chosen = communities.unwrap_or_default();
         if chosen.is_empty() {
             return Err(AppError::field(
@@ -38,7 +30,6 @@ pub async fn choose_conditions(
             leptos_axum::redirect("/welcome?step=2");
         }
         Ok(())
-    }
-    .await;
-    crate::state::finish(result)
+    })
+    .await
 }
