@@ -21,7 +21,6 @@ pub async fn decide_verification(
     decision: String,
     reason: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::admin(async |state, admin| match decision.as_str() {
         "verify" => super::repo::decide_verification(&state.db, admin.id, id, true, None).await,
         "reject" => {
@@ -32,7 +31,7 @@ pub async fn decide_verification(
         _ => Err(AppError::BadRequest),
     })
     .await;
-    session::finish_form("decide_verification", &[], result)
+    crate::auth::session::finish_post(result)
 }
 
 #[server(endpoint = "admin/staff")]
@@ -40,10 +39,12 @@ pub async fn staff() -> Result<Vec<StaffMember>, AppError> {
     crate::call::admin(async |state, _admin| super::repo::staff(&state.db).await).await
 }
 
+/// The no-JavaScript echo of the `set_role` form (what a failed post typed).
+pub const SET_ROLE: crate::ui::EchoKey = crate::ui::EchoKey("set_role");
+
 /// `change` is "grant" or "revoke"; `role` is "moderator" or "admin".
 #[server(endpoint = "admin/set_role")]
 pub async fn set_role(handle: String, role: String, change: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::error::Checker;
     let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
@@ -66,7 +67,7 @@ pub async fn set_role(handle: String, role: String, change: String) -> Result<()
         super::repo::set_role(&state.db, admin.id, &handle, r, grant).await
     })
     .await;
-    session::finish_form("set_role", &[("handle", &handle), ("role", &role)], result)
+    crate::auth::session::finish_form(SET_ROLE, &[("handle", &handle), ("role", &role)], result)
 }
 
 #[server(endpoint = "admin/audit_log")]

@@ -5,8 +5,8 @@ use crate::auth::types::specialty_title;
 use crate::error::AppError;
 use crate::privacy::pages::EraseMemberPanel;
 use crate::ui::{
-    action_error, field_error, format_date, format_datetime, ErrorView, Field, FieldMessage,
-    FormAlert,
+    action_error, echo_resource, echoed, field_error, format_date, format_datetime, ErrorView,
+    Field, FieldMessage, FormAlert,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,11 +34,14 @@ pub fn AdminPage() -> impl IntoView {
     );
     let decide_err = action_error(decide);
     let role_err = action_error(set_role);
+    let role_echo = echo_resource(super::api::SET_ROLE, role_err.get_untracked().is_some());
     view! {
         <Title text="Admin"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let (pending, staff_list, log) = (pending.await, staff_list.await, log.await);
+                let echo = role_echo.await;
+                let role = echoed(&echo, "role").unwrap_or_default();
                 let (pending, staff_list, log) = match (pending, staff_list, log) {
                     (Ok(p), Ok(s), Ok(l)) => (p, s, l),
                     (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
@@ -142,13 +145,13 @@ pub fn AdminPage() -> impl IntoView {
                         <h3>"Grant or revoke a role"</h3>
                         <ActionForm action=set_role attr:novalidate=true attr:class="stack">
                             <FormAlert error=role_err/>
-                            <Field label="Member's handle" name="handle" error=field_error(role_err, "handle")/>
+                            <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(role_err, "handle")/>
                             <div class="field">
                                 <label for="f-role">"Role"</label>
                                 <select id="f-role" name="role">
                                     <option value="moderator">"Moderator"</option>
-                                    <option value="admin">"Admin"</option>
-                                    <option value="editor">"Editor (health library)"</option>
+                                    <option value="admin" selected=role == "admin">"Admin"</option>
+                                    <option value="editor" selected=role == "editor">"Editor (health library)"</option>
                                 </select>
                             </div>
                             <div class="field">

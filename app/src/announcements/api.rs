@@ -97,6 +97,9 @@ pub async fn get_managed_announcements() -> Result<Vec<ManagedAnnouncement>, App
     .await
 }
 
+/// The no-JavaScript echo of the `create_announcement` form (what a failed post typed).
+pub const CREATE_ANNOUNCEMENT: crate::ui::EchoKey = crate::ui::EchoKey("create_announcement");
+
 /// Creates an announcement: `community` is a slug or empty (the whole site); `starts` and
 /// `ends` are days (`2026-12-24`, UTC), `starts` empty for now, `ends` empty for no end.
 #[server(endpoint = "announcements/create")]
@@ -108,7 +111,6 @@ pub async fn create_announcement(
     starts: Option<String>,
     ends: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::error::Checker;
     use crate::operator::types::text;
     let result = crate::call::admin(async |state, admin| {
@@ -155,8 +157,8 @@ pub async fn create_announcement(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "create_announcement",
+    crate::auth::session::finish_form(
+        CREATE_ANNOUNCEMENT,
         &[
             ("ann_title", &ann_title),
             ("ann_body", &ann_body),

@@ -10,6 +10,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub use super::session;
 
+/// The no-JavaScript echo of the `signup` form (what a failed post typed).
+pub const SIGNUP: crate::ui::EchoKey = crate::ui::EchoKey("signup");
+
 /// Creates an account and logs it in; the address gets a link to prove it (see `email`).
 #[server(endpoint = "signup")]
 pub async fn signup(
@@ -110,8 +113,8 @@ pub async fn signup(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "signup",
+    crate::auth::session::finish_form(
+        SIGNUP,
         &[
             ("handle", &handle),
             ("email", &email),
@@ -127,6 +130,9 @@ pub async fn signup(
         result,
     )
 }
+
+/// The no-JavaScript echo of the `login` form (what a failed post typed).
+pub const LOGIN: crate::ui::EchoKey = crate::ui::EchoKey("login");
 
 /// Logs in with handle or e-mail and password. Unknown account and wrong password get the same answer.
 #[server(endpoint = "login")]
@@ -219,7 +225,7 @@ pub async fn login(
         Ok(())
     })
     .await;
-    session::finish_form("login", &[("identifier", &identifier)], result)
+    crate::auth::session::finish_form(LOGIN, &[("identifier", &identifier)], result)
 }
 
 /// Where a login that cancelled a pending deletion leads: Settings says so.
@@ -280,7 +286,7 @@ pub async fn change_password(
         Ok(())
     })
     .await;
-    session::finish_form("change_password", &[], result)
+    crate::auth::session::finish_post(result)
 }
 
 /// Sends the member's waiting address its link again.
@@ -298,8 +304,11 @@ pub async fn resend_verification() -> Result<(), AppError> {
         super::email::resend(&state.db, &state.settings.public_url, user.id).await
     })
     .await;
-    session::finish_form("resend_verification", &[], result)
+    crate::auth::session::finish_post(result)
 }
+
+/// The no-JavaScript echo of the `change_email` form (what a failed post typed).
+pub const CHANGE_EMAIL: crate::ui::EchoKey = crate::ui::EchoKey("change_email");
 
 /// Asks for a new address (the password is required): the old one stays in use until the
 /// link sent to the new one is used.
@@ -328,7 +337,7 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
         Ok(())
     })
     .await;
-    session::finish_form("change_email", &[("new_email", &new_email)], result)
+    crate::auth::session::finish_form(CHANGE_EMAIL, &[("new_email", &new_email)], result)
 }
 
 /// What the page of a verification (`purpose` "verify") or reset ("reset") link shows.
@@ -354,8 +363,11 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
         Ok(())
     })
     .await;
-    session::finish_form("verify_email", &[], result)
+    crate::auth::session::finish_post(result)
 }
+
+/// The no-JavaScript echo of the `forgot_password` form (what a failed post typed).
+pub const FORGOT_PASSWORD: crate::ui::EchoKey = crate::ui::EchoKey("forgot_password");
 
 /// "Forgot password?": mails a reset link to the address if an account uses it. The answer is
 /// the same whether it does or not; attempts are limited per client and per address.
@@ -376,7 +388,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         Ok(())
     })
     .await;
-    session::finish_form("forgot_password", &[("email", &email)], result)
+    crate::auth::session::finish_form(FORGOT_PASSWORD, &[("email", &email)], result)
 }
 
 /// Uses a reset link: sets the new password, ends every session and logs this browser in.
@@ -405,7 +417,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
         Ok(())
     })
     .await;
-    session::finish_form("reset_password", &[], result)
+    crate::auth::session::finish_post(result)
 }
 
 /// The logged-in member, or `None` for a visitor.

@@ -15,7 +15,7 @@ pub fn SignupPage() -> impl IntoView {
     let query = use_query_map();
     expect_context::<Session>().refresh_after(action);
     let err = action_error(action);
-    let echo = echo_resource("signup", err.get_untracked().is_some());
+    let echo = echo_resource(crate::auth::api::SIGNUP, err.get_untracked().is_some());
     view! {
         <Title text="Sign up"/>
         <section class="panel narrow">
@@ -166,7 +166,7 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     expect_context::<Session>().refresh_after(action);
     let err = action_error(action);
-    let echo = echo_resource("login", err.get_untracked().is_some());
+    let echo = echo_resource(crate::auth::api::LOGIN, err.get_untracked().is_some());
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     view! {
@@ -212,7 +212,10 @@ pub fn LoginPage() -> impl IntoView {
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
     let err = action_error(action);
-    let echo = echo_resource("forgot_password", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::auth::api::FORGOT_PASSWORD,
+        err.get_untracked().is_some(),
+    );
     let query = use_query_map();
     let sent =
         move || query.read().get("sent").is_some() || matches!(action.value().get(), Some(Ok(())));

@@ -144,14 +144,14 @@ pub async fn end(state: &AppState) -> Result<(), AppError> {
 /// non-secret fields go into a short-lived HttpOnly cookie so the form comes back filled in;
 /// the error itself travels in the URL the browser is sent back to (Leptos' `__err`).
 pub fn finish_form<T>(
-    form: &str,
+    form: crate::ui::EchoKey,
     fields: &[(&str, &str)],
     result: Result<T, AppError>,
 ) -> Result<T, AppError> {
     use base64::Engine;
     if crate::state::is_plain_form_post() {
         if let Ok(state) = app_state() {
-            if result.is_err() {
+            if result.is_err() && !fields.is_empty() {
                 let mut budget = 2500usize;
                 let kept: Vec<(String, String)> = fields
                     .iter()
@@ -161,7 +161,7 @@ pub fn finish_form<T>(
                         (k.to_string(), v)
                     })
                     .collect();
-                if let Ok(json) = serde_json::to_vec(&(form, kept)) {
+                if let Ok(json) = serde_json::to_vec(&(form.0, kept)) {
                     let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
                     set_cookie(format!(
                         "{ECHO_COOKIE}={value}{}",
@@ -177,6 +177,12 @@ pub fn finish_form<T>(
         }
     }
     crate::state::finish(result)
+}
+
+/// Finishes the server function of a form with no field worth keeping (buttons, hidden ids,
+/// passwords): a stale echo of another form is cleared on success.
+pub fn finish_post<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    finish_form(crate::ui::EchoKey(""), &[], result)
 }
 
 /// The fields a failed plain form post left for `form`.

@@ -32,6 +32,9 @@ pub async fn leave_community(slug: String) -> Result<(), AppError> {
         .await
 }
 
+/// The no-JavaScript echo of the `save_community` form (what a failed post typed).
+pub const SAVE_COMMUNITY: crate::ui::EchoKey = crate::ui::EchoKey("save_community");
+
 /// Creates a community (`current_slug` empty) or edits the one at `current_slug`. Admins only.
 #[server(endpoint = "admin/save_community")]
 pub async fn save_community(
@@ -44,7 +47,6 @@ pub async fn save_community(
     /// Present (a ticked box) when new members' first posts wait for approval.
     hold_new_members: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::error::Checker;
     let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
@@ -68,8 +70,8 @@ pub async fn save_community(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "save_community",
+    crate::auth::session::finish_form(
+        SAVE_COMMUNITY,
         &[
             ("slug", &slug),
             ("name", &name),
@@ -85,6 +87,10 @@ pub async fn save_community(
     )
 }
 
+/// The no-JavaScript echo of the `set_community_moderator` form (what a failed post typed).
+pub const SET_COMMUNITY_MODERATOR: crate::ui::EchoKey =
+    crate::ui::EchoKey("set_community_moderator");
+
 /// `change` is "grant" or "revoke". Admins only.
 #[server(endpoint = "admin/community_moderator")]
 pub async fn set_community_moderator(
@@ -92,7 +98,6 @@ pub async fn set_community_moderator(
     handle: String,
     change: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::admin(async |state, admin| {
         let grant = match change.as_str() {
             "grant" => true,
@@ -102,5 +107,5 @@ pub async fn set_community_moderator(
         super::repo::set_moderator(&state.db, admin.id, &slug, &handle, grant).await
     })
     .await;
-    session::finish_form("set_community_moderator", &[("handle", &handle)], result)
+    crate::auth::session::finish_form(SET_COMMUNITY_MODERATOR, &[("handle", &handle)], result)
 }

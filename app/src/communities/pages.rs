@@ -16,7 +16,7 @@ use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
-use crate::ui::{echo_resource, CommunityIcon};
+use crate::ui::{echo_resource, with_echo, CommunityIcon};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -277,6 +277,11 @@ fn CommunityAdminTools(
     moderator: ServerAction<SetCommunityModerator>,
 ) -> impl IntoView {
     let mod_err = action_error(moderator);
+    let handle = with_echo(
+        super::api::SET_COMMUNITY_MODERATOR,
+        mod_err.get_untracked().is_some(),
+        move |echo| view! { <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(mod_err, "handle")/> },
+    );
     view! {
         <section class="panel" aria-labelledby="mod-h">
             <h2 id="mod-h">"Community moderators"</h2>
@@ -284,7 +289,7 @@ fn CommunityAdminTools(
             <ActionForm action=moderator attr:novalidate=true attr:class="stack">
                 <FormAlert error=mod_err/>
                 <input type="hidden" name="slug" value=slug/>
-                <Field label="Member's handle" name="handle" error=field_error(mod_err, "handle")/>
+                {handle}
                 <div class="field">
                     <label for="f-mod-change">"Change"</label>
                     <select id="f-mod-change" name="change">
@@ -305,7 +310,10 @@ pub fn CommunityFormPage() -> impl IntoView {
     let params = use_params_map();
     let action = ServerAction::<SaveCommunity>::new();
     let err = action_error(action);
-    let echo = echo_resource("save_community", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::communities::api::SAVE_COMMUNITY,
+        err.get_untracked().is_some(),
+    );
     let current = Resource::new(
         move || params.read().get("slug"),
         |slug| async move {

@@ -67,6 +67,9 @@ pub async fn top_providers(community: String) -> Result<Vec<ProviderCard>, AppEr
         .await
 }
 
+/// The no-JavaScript echo of the `create_clinic` form (what a failed post typed).
+pub const CREATE_CLINIC: crate::ui::EchoKey = crate::ui::EchoKey("create_clinic");
+
 /// An admin creates a clinic and names its owner.
 #[server(endpoint = "directory/create_clinic")]
 pub async fn create_clinic(
@@ -77,7 +80,6 @@ pub async fn create_clinic(
     lon: String,
     owner: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::admin(async |state, admin| {
         let mut c = crate::error::Checker::new();
         let input = super::repo::NewClinic {
@@ -116,8 +118,8 @@ pub async fn create_clinic(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "create_clinic",
+    crate::auth::session::finish_form(
+        CREATE_CLINIC,
         &[
             ("name", &name),
             ("slug", &slug),
@@ -129,6 +131,9 @@ pub async fn create_clinic(
         result,
     )
 }
+
+/// The no-JavaScript echo of the `save_profile` form (what a failed post typed).
+pub const SAVE_PROFILE: crate::ui::EchoKey = crate::ui::EchoKey("save_profile");
 
 /// Staff save every field of the profile. `accepting` is "yes" or "no".
 #[server(endpoint = "directory/save")]
@@ -150,7 +155,6 @@ pub async fn save_profile(
     colour: String,
     conditions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let specialties = specialties.unwrap_or_default().join(" ");
     let languages = languages.unwrap_or_default().join(" ");
     let conditions = conditions.unwrap_or_default();
@@ -219,8 +223,8 @@ pub async fn save_profile(
         super::repo::update_profile(&state.db, &user, &slug, &input).await
     })
     .await;
-    session::finish_form(
-        "save_profile",
+    crate::auth::session::finish_form(
+        SAVE_PROFILE,
         &[
             ("name", &name),
             ("description", &description),
@@ -237,10 +241,12 @@ pub async fn save_profile(
     )
 }
 
+/// The no-JavaScript echo of the `set_staff` form (what a failed post typed).
+pub const SET_STAFF: crate::ui::EchoKey = crate::ui::EchoKey("set_staff");
+
 /// Owners add ("add", "add-owner") or remove ("remove") clinic staff.
 #[server(endpoint = "directory/staff")]
 pub async fn set_staff(slug: String, handle: String, change: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let (add, owner) = match change.as_str() {
             "add" => (true, false),
@@ -251,8 +257,11 @@ pub async fn set_staff(slug: String, handle: String, change: String) -> Result<(
         super::repo::set_staff(&state.db, &user, &slug, &handle, add, owner).await
     })
     .await;
-    session::finish_form("set_staff", &[("handle", &handle)], result)
+    crate::auth::session::finish_form(SET_STAFF, &[("handle", &handle)], result)
 }
+
+/// The no-JavaScript echo of the `set_clinician` form (what a failed post typed).
+pub const SET_CLINICIAN: crate::ui::EchoKey = crate::ui::EchoKey("set_clinician");
 
 /// Staff list ("add") or unlist ("remove") a verified clinician at the clinic.
 #[server(endpoint = "directory/clinician")]
@@ -261,19 +270,17 @@ pub async fn set_clinician(
     clinician: String,
     change: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         super::repo::set_clinician(&state.db, &user, &slug, &clinician, change != "remove").await
     })
     .await;
-    session::finish_form("set_clinician", &[("clinician", &clinician)], result)
+    crate::auth::session::finish_form(SET_CLINICIAN, &[("clinician", &clinician)], result)
 }
 
 /// The member answers their invitation to a provider: `answer` is "accept" or "decline";
 /// `role` is "staff", "owner" or "clinician".
 #[server(endpoint = "directory/invitation")]
 pub async fn answer_invitation(slug: String, role: String, answer: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let role = InviteRole::parse(&role).ok_or(AppError::BadRequest)?;
         let accept = match answer.as_str() {
@@ -284,19 +291,21 @@ pub async fn answer_invitation(slug: String, role: String, answer: String) -> Re
         super::consent::respond(&state.db, &user, &slug, role, accept).await
     })
     .await;
-    session::finish_form("answer_invitation", &[], result)
+    crate::auth::session::finish_post(result)
 }
 
 /// A staff member leaves the clinic's staff.
 #[server(endpoint = "directory/leave_staff")]
 pub async fn leave_staff(slug: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         super::consent::leave(&state.db, &user, &slug).await
     })
     .await;
-    session::finish_form("leave_staff", &[], result)
+    crate::auth::session::finish_post(result)
 }
+
+/// The no-JavaScript echo of the `rate_provider` form (what a failed post typed).
+pub const RATE_PROVIDER: crate::ui::EchoKey = crate::ui::EchoKey("rate_provider");
 
 /// Rates a provider or edits the member's rating. Sub-scores and wait are optional.
 #[server(endpoint = "directory/rate")]
@@ -311,7 +320,6 @@ pub async fn rate_provider(
     treatment: Option<String>,
     code: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let stars = stars.unwrap_or_default();
     let (explains, listens, premises) = (
         explains.unwrap_or_default(),
@@ -345,8 +353,8 @@ pub async fn rate_provider(
         super::repo::rate(&state.db, &user, &slug, &input).await
     })
     .await;
-    session::finish_form(
-        "rate_provider",
+    crate::auth::session::finish_form(
+        RATE_PROVIDER,
         &[
             ("stars", &stars),
             ("explains", &explains),
@@ -375,23 +383,31 @@ pub async fn new_review_code(slug: String) -> Result<String, AppError> {
     .await
 }
 
+/// The no-JavaScript echo of the `reply_review` form (what a failed post typed).
+pub const REPLY_REVIEW: crate::ui::EchoKey = crate::ui::EchoKey("reply_review");
+
 /// The provider's public reply to a review.
 #[server(endpoint = "directory/reply")]
 pub async fn reply_review(review: i64, body: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let text = parse_required(&body, 2000, "the reply", "Write your reply.")
             .map_err(|e| AppError::field("reply", e))?;
         super::repo::reply(&state.db, &user, review, &text).await
     })
     .await;
-    session::finish_form("reply_review", &[("reply", &body)], result)
+    crate::auth::session::finish_form(
+        REPLY_REVIEW,
+        &[("review", &review.to_string()), ("body", &body)],
+        result,
+    )
 }
+
+/// The no-JavaScript echo of the `report_review` form (what a failed post typed).
+pub const REPORT_REVIEW: crate::ui::EchoKey = crate::ui::EchoKey("report_review");
 
 /// "report" (anyone logged in) or "dispute" (the provider) a review, with a reason.
 #[server(endpoint = "directory/report")]
 pub async fn report_review(review: i64, kind: String, reason: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let text = parse_required(
             &reason,
@@ -404,7 +420,15 @@ pub async fn report_review(review: i64, kind: String, reason: String) -> Result<
         super::repo::report(&state.db, &user, review, &text, kind == "dispute").await
     })
     .await;
-    session::finish_form("report_review", &[("reason", &reason)], result)
+    crate::auth::session::finish_form(
+        REPORT_REVIEW,
+        &[
+            ("review", &review.to_string()),
+            ("kind", &kind),
+            ("reason", &reason),
+        ],
+        result,
+    )
 }
 
 #[server(endpoint = "directory/reports")]
@@ -426,6 +450,9 @@ pub async fn resolve_report(report: i64, outcome: String) -> Result<(), AppError
     .await
 }
 
+/// The no-JavaScript echo of the `contact_clinic` form (what a failed post typed).
+pub const CONTACT_CLINIC: crate::ui::EchoKey = crate::ui::EchoKey("contact_clinic");
+
 /// A member's contact or appointment request to a clinic; opens the request's thread.
 #[server(endpoint = "directory/contact")]
 pub async fn contact_clinic(
@@ -434,7 +461,6 @@ pub async fn contact_clinic(
     preferred_times: String,
     contact_via: String,
 ) -> Result<i64, AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let input = super::repo::ContactInput {
@@ -475,8 +501,8 @@ pub async fn contact_clinic(
         Ok(id)
     })
     .await;
-    session::finish_form(
-        "contact_clinic",
+    crate::auth::session::finish_form(
+        CONTACT_CLINIC,
         &[
             ("reason", &reason),
             ("preferred_times", &preferred_times),
@@ -501,10 +527,12 @@ pub async fn get_request(id: i64) -> Result<ContactThread, AppError> {
     crate::call::reader(async |state, user| super::repo::thread(&state.db, &user, id).await).await
 }
 
+/// The no-JavaScript echo of the `answer_request` form (what a failed post typed).
+pub const ANSWER_REQUEST: crate::ui::EchoKey = crate::ui::EchoKey("answer_request");
+
 /// A message in a request's thread; staff may close the request (`close` = "yes").
 #[server(endpoint = "request/answer")]
 pub async fn answer_request(id: i64, body: String, close: Option<String>) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let close = close.as_deref() == Some("yes");
     let result = crate::call::member(async |state, user| {
         let text = parse_optional(&body, REQUEST_MAX, "the message")
@@ -515,5 +543,5 @@ pub async fn answer_request(id: i64, body: String, close: Option<String>) -> Res
         super::repo::answer(&state.db, &user, id, &text, close).await
     })
     .await;
-    session::finish_form("answer_request", &[("body", &body)], result)
+    crate::auth::session::finish_form(ANSWER_REQUEST, &[("body", &body)], result)
 }

@@ -25,6 +25,9 @@ pub async fn follow_community(slug: String, follow: String) -> Result<bool, AppE
     .await
 }
 
+/// The no-JavaScript echo of the `follow_tag` form (what a failed post typed).
+pub const FOLLOW_TAG: crate::ui::EchoKey = crate::ui::EchoKey("follow_tag");
+
 /// Follows a tag (`follow` = `yes`) or stops (`no`).
 #[server(endpoint = "follow/tag")]
 pub async fn follow_tag(tag: String, follow: String) -> Result<bool, AppError> {
@@ -33,7 +36,7 @@ pub async fn follow_tag(tag: String, follow: String) -> Result<bool, AppError> {
         super::repo::set_tag(&app.db, &user, &clean, follow == "yes").await
     })
     .await;
-    crate::auth::api::session::finish_form("follow_tag", &[("tag", &tag)], result)
+    crate::auth::session::finish_form(FOLLOW_TAG, &[("tag", &tag)], result)
 }
 
 /// What the member follows (`before`: the `next` of the previous page of threads).

@@ -76,7 +76,10 @@ pub fn FollowingPage() -> impl IntoView {
     let tag = ServerAction::<FollowTag>::new();
     let changed = [successes(thread), successes(community), successes(tag)];
     let tag_err = action_error(tag);
-    let echo = echo_resource("follow_tag", tag_err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::follows::api::FOLLOW_TAG,
+        tag_err.get_untracked().is_some(),
+    );
     let page = Resource::new(
         move || {
             (

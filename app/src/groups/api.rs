@@ -52,6 +52,9 @@ pub async fn get_group(slug: String) -> Result<GroupDetail, AppError> {
         .await
 }
 
+/// The no-JavaScript echo of the `create_group` form (what a failed post typed).
+pub const CREATE_GROUP: crate::ui::EchoKey = crate::ui::EchoKey("create_group");
+
 /// Starts a support group in a community (its moderators and admins), then opens it.
 #[server(endpoint = "group/create")]
 pub async fn create_group(
@@ -61,7 +64,6 @@ pub async fn create_group(
     kind: String,
     question: String,
 ) -> Result<String, AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let input = group_input(&name, &description, &kind, &question)?;
         let slug = super::repo::create(&state.db, &user, &community, &input).await?;
@@ -69,8 +71,8 @@ pub async fn create_group(
         Ok(slug)
     })
     .await;
-    session::finish_form(
-        "create_group",
+    crate::auth::session::finish_form(
+        CREATE_GROUP,
         &[
             ("name", &name),
             ("description", &description),
@@ -81,6 +83,9 @@ pub async fn create_group(
     )
 }
 
+/// The no-JavaScript echo of the `update_group` form (what a failed post typed).
+pub const UPDATE_GROUP: crate::ui::EchoKey = crate::ui::EchoKey("update_group");
+
 /// A group moderator changes the group's name, description and screening question.
 #[server(endpoint = "group/update")]
 pub async fn update_group(
@@ -89,15 +94,14 @@ pub async fn update_group(
     description: String,
     question: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         // The kind is not changed by an update (members joined on its terms).
         let input = group_input(&name, &description, "open", &question)?;
         super::repo::update(&state.db, &user, &slug, &input).await
     })
     .await;
-    session::finish_form(
-        "update_group",
+    crate::auth::session::finish_form(
+        UPDATE_GROUP,
         &[
             ("name", &name),
             ("description", &description),
@@ -107,16 +111,18 @@ pub async fn update_group(
     )
 }
 
+/// The no-JavaScript echo of the `join_group` form (what a failed post typed).
+pub const JOIN_GROUP: crate::ui::EchoKey = crate::ui::EchoKey("join_group");
+
 /// Joins an open group, asks to join a private one (answering its question) or accepts an invitation.
 #[server(endpoint = "group/join")]
 pub async fn join_group(slug: String, answer: Option<String>) -> Result<MemberStatus, AppError> {
-    use crate::auth::api::session;
     let answer = answer.unwrap_or_default();
     let result = crate::call::member(async |state, user| {
         super::repo::join(&state.db, &user, &slug, &answer).await
     })
     .await;
-    session::finish_form("join_group", &[("answer", &answer)], result)
+    crate::auth::session::finish_form(JOIN_GROUP, &[("answer", &answer)], result)
 }
 
 /// Leaves the group, withdraws a request or declines an invitation.
@@ -147,15 +153,17 @@ pub async fn remove_group_member(slug: String, handle: String, ban: bool) -> Res
     .await
 }
 
+/// The no-JavaScript echo of the `invite_to_group` form (what a failed post typed).
+pub const INVITE_TO_GROUP: crate::ui::EchoKey = crate::ui::EchoKey("invite_to_group");
+
 /// A group moderator invites a member by handle (the way into a hidden group).
 #[server(endpoint = "group/invite")]
 pub async fn invite_to_group(slug: String, handle: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         super::repo::invite(&state.db, &user, &slug, &handle).await
     })
     .await;
-    session::finish_form("invite_to_group", &[("handle", &handle)], result)
+    crate::auth::session::finish_form(INVITE_TO_GROUP, &[("handle", &handle)], result)
 }
 
 /// A group moderator makes a member a moderator (`on` false: an admin, or the moderator themself, steps down).

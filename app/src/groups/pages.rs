@@ -111,7 +111,10 @@ fn GroupView(
     let g = d.summary.clone();
     let slug = g.slug.clone();
     let join_err = action_error(join);
-    let echo = echo_resource("join_group", join_err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::groups::api::JOIN_GROUP,
+        join_err.get_untracked().is_some(),
+    );
     let leave_form = |label: &'static str| {
         let slug = slug.clone();
         view! {
@@ -290,7 +293,10 @@ pub fn GroupManagePage() -> impl IntoView {
     let moderator = ServerAction::<SetGroupModerator>::new();
     let update = ServerAction::<UpdateGroup>::new();
     let update_err = action_error(update);
-    let echo = echo_resource("update_group", update_err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::groups::api::UPDATE_GROUP,
+        update_err.get_untracked().is_some(),
+    );
     let changed = [
         successes(decide),
         successes(remove),
@@ -314,6 +320,10 @@ pub fn GroupManagePage() -> impl IntoView {
             .or_else(|| action_error(moderator).get())
     });
     let invite_err = action_error(invite);
+    let invite_echo = echo_resource(
+        crate::groups::api::INVITE_TO_GROUP,
+        invite_err.get_untracked().is_some(),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -398,6 +408,7 @@ pub fn GroupManagePage() -> impl IntoView {
                 }).collect_view();
                 let no_requests = a.requests.is_empty();
                 let echo = echo.await;
+                let invited = echoed(&invite_echo.await, "handle");
                 let kept = |name: &str, current: &str| echoed(&echo, name).unwrap_or_else(|| current.to_string());
                 let (name_v, description_v, question_v) = (
                     kept("name", &a.name),
@@ -445,7 +456,7 @@ pub fn GroupManagePage() -> impl IntoView {
                         <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
                         <ActionForm action=invite attr:novalidate=true attr:class="stack">
                             <input type="hidden" name="slug" value=slug.clone()/>
-                            <Field label="Member's handle" name="handle" error=field_error(invite_err, "handle")/>
+                            <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
                             <button type="submit" class="button primary">"Invite"</button>
                         </ActionForm>
                     </section>
@@ -468,7 +479,10 @@ pub fn NewGroupPage() -> impl IntoView {
     let params = use_params_map();
     let action = ServerAction::<CreateGroup>::new();
     let err = action_error(action);
-    let echo = echo_resource("create_group", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::groups::api::CREATE_GROUP,
+        err.get_untracked().is_some(),
+    );
     view! {
         <Title text="Start a support group"/>
         <section class="panel narrow">
@@ -513,7 +527,10 @@ pub fn NewGroupPostPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<CreatePost>::new();
     let err = action_error(action);
-    let echo = echo_resource("create_post", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::posts::api::CREATE_POST,
+        err.get_untracked().is_some(),
+    );
     let group = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
         get_group,

@@ -17,10 +17,12 @@ pub async fn get_invite(code: String, community: Option<String>) -> Result<Invit
     .await
 }
 
+/// The no-JavaScript echo of the `invite_email` form (what a failed post typed).
+pub const INVITE_EMAIL: crate::ui::EchoKey = crate::ui::EchoKey("invite_email");
+
 /// Sends the member's invite link to an e-mail address (optionally into one of their communities).
 #[server(endpoint = "invite_by_email")]
 pub async fn invite_by_email(email: String, community: Option<String>) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         if email.trim().is_empty() {
             return Err(AppError::field("email", "Enter their e-mail address."));
@@ -39,8 +41,8 @@ pub async fn invite_by_email(email: String, community: Option<String>) -> Result
         Ok(())
     })
     .await;
-    session::finish_form(
-        "invite_email",
+    crate::auth::session::finish_form(
+        INVITE_EMAIL,
         &[
             ("email", &email),
             ("community", community.as_deref().unwrap_or("")),

@@ -13,7 +13,10 @@ pub fn InvitePage() -> impl IntoView {
     let send = ServerAction::<InviteByEmail>::new();
     let err = action_error(send);
     let sent = successes(send);
-    let echo = crate::ui::echo_resource("invite_email", err.get_untracked().is_some());
+    let echo = crate::ui::echo_resource(
+        crate::invitations::api::INVITE_EMAIL,
+        err.get_untracked().is_some(),
+    );
     // After a successful invitation the form stays in place: empty the address.
     let email_ref = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |prev: Option<usize>| {

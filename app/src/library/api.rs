@@ -42,6 +42,9 @@ pub async fn get_draft(slug: String) -> Result<Draft, AppError> {
     crate::call::member(async |state, user| super::repo::draft(&state.db, &user, &slug).await).await
 }
 
+/// The no-JavaScript echo of the `save_article` form (what a failed post typed).
+pub const SAVE_ARTICLE: crate::ui::EchoKey = crate::ui::EchoKey("save_article");
+
 /// Creates (`current` empty) or saves an article's working copy, then opens the editor.
 #[server(endpoint = "library/save")]
 pub async fn save_article(
@@ -54,7 +57,6 @@ pub async fn save_article(
     sources: String,
     tags: String,
 ) -> Result<String, AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         if !super::repo::can_write(&user) {
             return Err(AppError::Forbidden);
@@ -87,8 +89,8 @@ pub async fn save_article(
         Ok(slug)
     })
     .await;
-    session::finish_form(
-        "save_article",
+    crate::auth::session::finish_form(
+        SAVE_ARTICLE,
         &[
             ("community", &community),
             ("title", &title),
@@ -102,14 +104,16 @@ pub async fn save_article(
     )
 }
 
+/// The no-JavaScript echo of the `submit_article` form (what a failed post typed).
+pub const SUBMIT_ARTICLE: crate::ui::EchoKey = crate::ui::EchoKey("submit_article");
+
 #[server(endpoint = "library/submit")]
 pub async fn submit_article(slug: String, reviewer: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         super::repo::submit(&state.db, &user, &slug, &reviewer).await
     })
     .await;
-    session::finish_form("submit_article", &[("reviewer", &reviewer)], result)
+    crate::auth::session::finish_form(SUBMIT_ARTICLE, &[("reviewer", &reviewer)], result)
 }
 
 /// The named reviewer publishes; `override_grade` = "yes" publishes above the target grade.
@@ -129,9 +133,11 @@ pub async fn publish_article(slug: String, override_grade: Option<String>) -> Re
     .await
 }
 
+/// The no-JavaScript echo of the `send_back_article` form (what a failed post typed).
+pub const SEND_BACK_ARTICLE: crate::ui::EchoKey = crate::ui::EchoKey("send_back_article");
+
 #[server(endpoint = "library/send_back")]
 pub async fn send_back_article(slug: String, note: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 1000 {
@@ -143,7 +149,7 @@ pub async fn send_back_article(slug: String, note: String) -> Result<(), AppErro
         super::repo::send_back(&state.db, &user, &slug, note).await
     })
     .await;
-    session::finish_form("send_back_article", &[("note", &note)], result)
+    crate::auth::session::finish_form(SEND_BACK_ARTICLE, &[("note", &note)], result)
 }
 
 #[server(endpoint = "library/desk")]

@@ -281,13 +281,16 @@ pub fn ArticleEditorPage() -> impl IntoView {
     let publish = ServerAction::<PublishArticle>::new();
     let send_back = ServerAction::<SendBackArticle>::new();
     let err = action_error(save);
-    let echo = echo_resource("save_article", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::library::api::SAVE_ARTICLE,
+        err.get_untracked().is_some(),
+    );
     let submit_echo = echo_resource(
-        "submit_article",
+        crate::library::api::SUBMIT_ARTICLE,
         action_error(submit).get_untracked().is_some(),
     );
     let back_echo = echo_resource(
-        "send_back_article",
+        crate::library::api::SEND_BACK_ARTICLE,
         action_error(send_back).get_untracked().is_some(),
     );
     let draft = Resource::new(

@@ -16,13 +16,15 @@ pub async fn get_thread(with: String) -> Result<Thread, AppError> {
         .await
 }
 
+/// The no-JavaScript echo of the `send_message` form (what a failed post typed).
+pub const SEND_MESSAGE: crate::ui::EchoKey = crate::ui::EchoKey("send_message");
+
 #[server(endpoint = "messages/send")]
 pub async fn send_message(
     to: String,
     body: String,
     crisis_ack: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let text = parse_body(&body).map_err(|e| AppError::field("body", e))?;
         // The helplines first; a private message is never flagged to moderators.
@@ -30,7 +32,7 @@ pub async fn send_message(
         super::repo::send(&state.db, &user, &to, &text).await
     })
     .await;
-    session::finish_form("send_message", &[("body", &body)], result)
+    crate::auth::session::finish_form(SEND_MESSAGE, &[("body", &body)], result)
 }
 
 /// `block` is "yes" to block, "no" to unblock.
@@ -52,9 +54,11 @@ pub async fn save_message_settings(contacts_only: Option<String>) -> Result<(), 
     .await
 }
 
+/// The no-JavaScript echo of the `report_message` form (what a failed post typed).
+pub const REPORT_MESSAGE: crate::ui::EchoKey = crate::ui::EchoKey("report_message");
+
 #[server(endpoint = "messages/report")]
 pub async fn report_message(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 1000 {
@@ -67,7 +71,11 @@ pub async fn report_message(id: i64, reason: String) -> Result<(), AppError> {
         super::repo::report(&state.db, &user, id, reason).await
     })
     .await;
-    session::finish_form("report_message", &[("reason", &reason)], result)
+    crate::auth::session::finish_form(
+        REPORT_MESSAGE,
+        &[("id", &id.to_string()), ("reason", &reason)],
+        result,
+    )
 }
 
 #[server(endpoint = "messages/reports")]

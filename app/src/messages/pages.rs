@@ -105,7 +105,14 @@ pub fn ThreadPage() -> impl IntoView {
         }
         n
     });
-    let echo = crate::ui::echo_resource("send_message", err.get_untracked().is_some());
+    let echo = crate::ui::echo_resource(
+        crate::messages::api::SEND_MESSAGE,
+        err.get_untracked().is_some(),
+    );
+    let report_echo = crate::ui::echo_resource(
+        crate::messages::api::REPORT_MESSAGE,
+        report_err.get_untracked().is_some(),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -114,6 +121,8 @@ pub fn ThreadPage() -> impl IntoView {
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
                 let typed = crate::ui::echoed(&echo.await, "body").unwrap_or_default();
+                let report_echo = report_echo.await;
+                let reported = crate::ui::echoed(&report_echo, "id");
                 let with = t.with.clone();
                 let (with_block, with_form, with_hint) = (with.clone(), with.clone(), with.clone());
                 view! {
@@ -133,18 +142,21 @@ pub fn ThreadPage() -> impl IntoView {
                     <ol class="messages dm" aria-label="Conversation">
                         {t.messages.iter().map(|m| {
                             let id = m.id.to_string();
+                            // A failed no-JavaScript report of this message comes back open, as typed.
+                            let mine = reported.as_deref() == Some(id.as_str());
+                            let reason = crate::ui::echoed(&report_echo, "reason").filter(|_| mine).unwrap_or_default();
                             view! {
                                 <li class="card" class:mine=m.mine>
                                     <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{}", t.with) }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
                                     <div class="post-body" inner_html=m.body_html.clone()></div>
                                     {(!m.mine).then(|| view! {
-                                        <details class="review-tools">
+                                        <details class="review-tools" open=mine>
                                             <summary>"Report to moderators"</summary>
                                             <ActionForm action=report attr:novalidate=true attr:class="stack">
                                                 <FormAlert error=report_err/>
                                                 <input type="hidden" name="id" value=id.clone()/>
                                                 <label for=format!("report-{id}")>"What is wrong with this message?"</label>
-                                                <textarea id=format!("report-{id}") name="reason" rows="2"></textarea>
+                                                <textarea id=format!("report-{id}") name="reason" rows="2">{crate::ui::textarea_text(reason)}</textarea>
                                                 <p class="hint">"Moderators will see this message only, not the rest of the conversation."</p>
                                                 <button type="submit" class="button">"Send report"</button>
                                             </ActionForm>

@@ -18,6 +18,9 @@ pub async fn get_operator_admin() -> Result<OperatorAdmin, AppError> {
     crate::call::admin(async |state, _admin| super::repo::admin_view(&state.db).await).await
 }
 
+/// The no-JavaScript echo of the `operator_profile` form (what a failed post typed).
+pub const OPERATOR_PROFILE: crate::ui::EchoKey = crate::ui::EchoKey("operator_profile");
+
 #[server(endpoint = "operator/save_profile")]
 pub async fn save_operator_profile(
     name: String,
@@ -25,7 +28,6 @@ pub async fn save_operator_profile(
     ad_policy: String,
     privacy_contact: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::error::Checker;
     let contact = privacy_contact.unwrap_or_default();
     let result = crate::call::admin(async |state, admin| {
@@ -51,8 +53,8 @@ pub async fn save_operator_profile(
         super::repo::save_profile(&state.db, admin.id, &n, &a, &p, &contact).await
     })
     .await;
-    session::finish_form(
-        "operator_profile",
+    crate::auth::session::finish_form(
+        OPERATOR_PROFILE,
         &[
             ("name", &name),
             ("about", &about),
@@ -63,6 +65,9 @@ pub async fn save_operator_profile(
     )
 }
 
+/// The no-JavaScript echo of the `add_advertiser` form (what a failed post typed).
+pub const ADD_ADVERTISER: crate::ui::EchoKey = crate::ui::EchoKey("add_advertiser");
+
 /// Adds an advertiser; it waits for approval before anything of it can be shown.
 #[server(endpoint = "operator/add_advertiser")]
 pub async fn add_advertiser(
@@ -72,7 +77,6 @@ pub async fn add_advertiser(
     contact_email: String,
     disclosure: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::error::Checker;
     let result = crate::call::admin(async |state, admin| {
         let mut c = Checker::new();
@@ -110,8 +114,8 @@ pub async fn add_advertiser(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "add_advertiser",
+    crate::auth::session::finish_form(
+        ADD_ADVERTISER,
         &[
             ("adv_name", &adv_name),
             ("website", &website),

@@ -102,15 +102,15 @@ pub fn OperatorPage() -> impl IntoView {
         |_| get_operator_admin(),
     );
     let profile_echo = echo_resource(
-        "operator_profile",
+        crate::operator::api::OPERATOR_PROFILE,
         action_error(save).get_untracked().is_some(),
     );
     let add_echo = echo_resource(
-        "add_advertiser",
+        crate::operator::api::ADD_ADVERTISER,
         action_error(add).get_untracked().is_some(),
     );
     let announce_echo = echo_resource(
-        "create_announcement",
+        crate::announcements::api::CREATE_ANNOUNCEMENT,
         action_error(announce).get_untracked().is_some(),
     );
     view! {

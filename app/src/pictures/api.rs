@@ -4,6 +4,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
+/// The no-JavaScript echo of the `picture` form (what a failed post typed).
+pub const PICTURE: crate::ui::EchoKey = crate::ui::EchoKey("picture");
+
 /// Uploads a picture from a plain multipart form: `target` (avatar, logo, photo, post, reply),
 /// `id` (the post's or reply's id, the provider's slug), `alt` and `file`. Answers the new
 /// picture's id; a form post is sent back to the page it came from.
@@ -90,8 +93,8 @@ pub async fn upload_picture(data: MultipartData) -> Result<i64, AppError> {
         super::repo::store(&state.db, &user, place, &alt_text, &processed).await
     })
     .await;
-    crate::auth::api::session::finish_form(
-        "picture",
+    crate::auth::session::finish_form(
+        PICTURE,
         &[("target", &target), ("id", &id), ("alt", &alt)],
         result,
     )

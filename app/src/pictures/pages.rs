@@ -97,7 +97,7 @@ pub fn PictureUpload(
 ) -> impl IntoView {
     let key = field_key(target, &id);
     let error = upload_error(&key);
-    let echo = echo_resource("picture", error.is_some());
+    let echo = echo_resource(crate::pictures::api::PICTURE, error.is_some());
     let file_id = format!("{key}-file");
     let alt_id = format!("{key}-alt");
     let hint_id = format!("{key}-hint");

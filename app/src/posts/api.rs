@@ -108,6 +108,9 @@ fn post_input(
     }
 }
 
+/// The no-JavaScript echo of the `create_post` form (what a failed post typed).
+pub const CREATE_POST: crate::ui::EchoKey = crate::ui::EchoKey("create_post");
+
 /// Posts a question or a discussion in a community the member belongs to (or, with `group`, in
 /// a support group they are an active member of), then opens it.
 #[server(endpoint = "post/create")]
@@ -126,7 +129,6 @@ pub async fn create_post(
     /// JavaScript; with it they show while the title is typed).
     step: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::auth::api::session;
     let anonymous_box = anonymous.clone().unwrap_or_default();
     let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
@@ -147,8 +149,8 @@ pub async fn create_post(
         Ok(id)
     })
     .await;
-    session::finish_form(
-        "create_post",
+    crate::auth::session::finish_form(
+        CREATE_POST,
         &[
             ("kind", &kind),
             ("title", &title),
@@ -177,6 +179,9 @@ pub async fn similar_questions(
     .await
 }
 
+/// The no-JavaScript echo of the `edit_post` form (what a failed post typed).
+pub const EDIT_POST: crate::ui::EchoKey = crate::ui::EchoKey("edit_post");
+
 /// The author changes title, body, tags and who can read the post.
 #[server(endpoint = "post/edit")]
 pub async fn edit_post(
@@ -186,7 +191,6 @@ pub async fn edit_post(
     tags: String,
     visibility: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let mut input = post_input(&mut c, "discussion", &title, &body, &tags, &visibility);
@@ -199,8 +203,8 @@ pub async fn edit_post(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "edit_post",
+    crate::auth::session::finish_form(
+        EDIT_POST,
         &[
             ("title", &title),
             ("body", &body),
@@ -222,6 +226,9 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// The no-JavaScript echo of the `create_reply` form (what a failed post typed).
+pub const CREATE_REPLY: crate::ui::EchoKey = crate::ui::EchoKey("create_reply");
+
 /// Answers a question or comments (`parent_id`: the reply being answered).
 #[server(endpoint = "reply/create")]
 pub async fn create_reply(
@@ -230,7 +237,6 @@ pub async fn create_reply(
     body: String,
     crisis_ack: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
         let crisis = crate::safety::api::check(&[&body], crisis_ack.as_deref())?;
@@ -241,12 +247,14 @@ pub async fn create_reply(
         Ok(id)
     })
     .await;
-    session::finish_form("create_reply", &[("body", &body)], result)
+    crate::auth::session::finish_form(CREATE_REPLY, &[("body", &body)], result)
 }
+
+/// The no-JavaScript echo of the `edit_reply` form (what a failed post typed).
+pub const EDIT_REPLY: crate::ui::EchoKey = crate::ui::EchoKey("edit_reply");
 
 #[server(endpoint = "reply/edit")]
 pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
         let crisis = crate::safety::api::matched(&[&body])?;
@@ -255,7 +263,7 @@ pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
         Ok(())
     })
     .await;
-    session::finish_form("edit_reply", &[("body", &body)], result)
+    crate::auth::session::finish_form(EDIT_REPLY, &[("body", &body)], result)
 }
 
 #[server(endpoint = "reply/delete")]
@@ -332,6 +340,9 @@ pub async fn get_activity(handle: String) -> Result<Activity, AppError> {
     .await
 }
 
+/// The no-JavaScript echo of the `report` form (what a failed post typed).
+pub const REPORT: crate::ui::EchoKey = crate::ui::EchoKey("report");
+
 /// A member reports a post (`reply_id` empty) or a reply to the place's moderators.
 #[server(endpoint = "report")]
 pub async fn report_content(
@@ -348,7 +359,15 @@ pub async fn report_content(
         Ok(())
     })
     .await;
-    crate::auth::api::session::finish_form("report", &[("note", &note)], result)
+    let item = match reply_id {
+        Some(r) => format!("r{r}"),
+        None => format!("p{post_id}"),
+    };
+    crate::auth::session::finish_form(
+        REPORT,
+        &[("item", &item), ("reason", &reason), ("note", &note)],
+        result,
+    )
 }
 
 /// A moderator removes a post or reply with a reason from the list (and optional words of

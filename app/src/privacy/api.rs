@@ -25,7 +25,7 @@ pub async fn request_export() -> Result<(), AppError> {
         super::export::request(&state.db, user.id).await
     })
     .await;
-    session::finish_form("request_export", &[], result)
+    crate::auth::session::finish_post(result)
 }
 
 /// Withdraws the health-data consent: one click, as easy as giving it. The account becomes
@@ -44,7 +44,7 @@ pub async fn withdraw_consent() -> Result<(), AppError> {
         Ok(())
     })
     .await;
-    session::finish_form("withdraw_consent", &[], result)
+    crate::auth::session::finish_post(result)
 }
 
 /// Gives the health-data consent again (the box must be ticked, as at sign-up).
@@ -68,8 +68,11 @@ pub async fn give_consent(consent: Option<String>) -> Result<(), AppError> {
         Ok(())
     })
     .await;
-    session::finish_form("give_consent", &[], result)
+    crate::auth::session::finish_post(result)
 }
+
+/// The no-JavaScript echo of the `delete_account` form (what a failed post typed).
+pub const DELETE_ACCOUNT: crate::ui::EchoKey = crate::ui::EchoKey("delete_account");
 
 /// "Delete my account" (the password is required): erasure in [`GRACE_DAYS`] days, every
 /// session ends now, logging in before then cancels it. `words` is "remove" (the default: the
@@ -107,12 +110,15 @@ pub async fn delete_account(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "delete_account",
+    crate::auth::session::finish_form(
+        DELETE_ACCOUNT,
         &[("words", words.as_deref().unwrap_or(""))],
         result,
     )
 }
+
+/// The no-JavaScript echo of the `admin_erase_member` form (what a failed post typed).
+pub const ADMIN_ERASE_MEMBER: crate::ui::EchoKey = crate::ui::EchoKey("admin_erase_member");
 
 /// An admin erases a member at once, on the member's request (the handle typed twice guards
 /// against a slip). Audited.
@@ -149,8 +155,8 @@ pub async fn erase_member(erase_handle: String, confirm: String) -> Result<(), A
         Ok(())
     })
     .await;
-    session::finish_form(
-        "admin_erase_member",
+    crate::auth::session::finish_form(
+        ADMIN_ERASE_MEMBER,
         &[("erase_handle", &erase_handle), ("confirm", &confirm)],
         result,
     )

@@ -6,7 +6,8 @@ use super::api::{
 use super::types::{ExportView, PrivacyState, EXPORT_DAYS, GRACE_DAYS};
 use crate::session::Session;
 use crate::ui::{
-    action_error, field_error, format_datetime, ErrorView, Field, FieldMessage, FormAlert,
+    action_error, echoed, field_error, format_datetime, with_echo, ErrorView, Field, FieldMessage,
+    FormAlert,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -184,18 +185,23 @@ fn DeletePart() -> impl IntoView {
         </p>
         <ActionForm action=delete attr:novalidate=true attr:class="stack" attr:aria-label="Delete my account">
             <FormAlert error=err/>
-            <fieldset class="field" aria-describedby="f-words-error">
-                <legend>"What you wrote in the communities"</legend>
-                <div class="checkbox">
-                    <input type="radio" id="f-words-remove" name="words" value="remove" checked=true/>
-                    <label for="f-words-remove">"Remove my words; leave the threads so others' answers stay readable (recommended)"</label>
-                </div>
-                <div class="checkbox">
-                    <input type="radio" id="f-words-keep" name="words" value="keep"/>
-                    <label for="f-words-keep">"Leave my posts and replies in place under “[deleted member]”"</label>
-                </div>
-                <FieldMessage id="f-words-error".into() error=field_error(err, "words")/>
-            </fieldset>
+            {with_echo(super::api::DELETE_ACCOUNT, err.get_untracked().is_some(), move |echo| {
+                let keep = echoed(&echo, "words").as_deref() == Some("keep");
+                view! {
+                    <fieldset class="field" aria-describedby="f-words-error">
+                        <legend>"What you wrote in the communities"</legend>
+                        <div class="checkbox">
+                            <input type="radio" id="f-words-remove" name="words" value="remove" checked=!keep/>
+                            <label for="f-words-remove">"Remove my words; leave the threads so others' answers stay readable (recommended)"</label>
+                        </div>
+                        <div class="checkbox">
+                            <input type="radio" id="f-words-keep" name="words" value="keep" checked=keep/>
+                            <label for="f-words-keep">"Leave my posts and replies in place under “[deleted member]”"</label>
+                        </div>
+                        <FieldMessage id="f-words-error".into() error=field_error(err, "words")/>
+                    </fieldset>
+                }
+            })}
             <Field label="Your password" name="confirm_password" kind="password" autocomplete="current-password"
                 error=field_error(err, "confirm_password")/>
             <button type="submit" class="button danger">"Delete my account"</button>
@@ -236,8 +242,10 @@ pub fn EraseMemberPanel() -> impl IntoView {
             <ActionForm action=erase attr:novalidate=true attr:class="stack" attr:aria-label="Erase a member">
                 <FormAlert error=err/>
                 {done}
-                <Field label="Handle of the member to erase" name="erase_handle" error=field_error(err, "erase_handle")/>
-                <Field label="The handle again, to confirm" name="confirm" error=field_error(err, "confirm")/>
+                {with_echo(super::api::ADMIN_ERASE_MEMBER, err.get_untracked().is_some(), move |echo| view! {
+                    <Field label="Handle of the member to erase" name="erase_handle" value=echoed(&echo, "erase_handle") error=field_error(err, "erase_handle")/>
+                    <Field label="The handle again, to confirm" name="confirm" value=echoed(&echo, "confirm") error=field_error(err, "confirm")/>
+                })}
                 <button type="submit" class="button danger">"Erase this member"</button>
             </ActionForm>
         </section>

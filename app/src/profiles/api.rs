@@ -23,6 +23,9 @@ pub async fn get_my_settings() -> Result<MySettings, AppError> {
         .await
 }
 
+/// The no-JavaScript echo of the `update_profile` form (what a failed post typed).
+pub const UPDATE_PROFILE: crate::ui::EchoKey = crate::ui::EchoKey("update_profile");
+
 /// Saves bio and display preferences.
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(
@@ -34,7 +37,6 @@ pub async fn update_profile(
     /// The helplines' country (a listed code, or "none"); absent keeps the one set.
     country: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::error::Checker;
     let result = crate::call::member(async |state, user| {
         let country = match country.as_deref().map(str::trim) {
@@ -76,8 +78,8 @@ pub async fn update_profile(
         .await
     })
     .await;
-    session::finish_form(
-        "update_profile",
+    crate::auth::session::finish_form(
+        UPDATE_PROFILE,
         &[
             ("display_name", display_name.as_deref().unwrap_or("")),
             ("bio", &bio),
@@ -90,13 +92,15 @@ pub async fn update_profile(
     )
 }
 
+/// The no-JavaScript echo of the `request_verification` form (what a failed post typed).
+pub const REQUEST_VERIFICATION: crate::ui::EchoKey = crate::ui::EchoKey("request_verification");
+
 /// A clinician sends (or re-sends) licence number and specialty for verification.
 #[server(endpoint = "request_verification")]
 pub async fn request_verification(
     licence_number: String,
     specialty: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     use crate::auth::types::{parse_licence, parse_specialty, MemberKind};
     use crate::error::Checker;
     let result = crate::call::member(async |state, user| {
@@ -113,8 +117,8 @@ pub async fn request_verification(
         crate::auth::repo::submit_verification(&state.db, user.id, &l, &s).await
     })
     .await;
-    session::finish_form(
-        "request_verification",
+    crate::auth::session::finish_form(
+        REQUEST_VERIFICATION,
         &[
             ("licence_number", &licence_number),
             ("specialty", &specialty),

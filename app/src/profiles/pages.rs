@@ -11,11 +11,11 @@ use crate::pictures::pages::{Avatar, PictureUpload, RemovePictureButton};
 use crate::posts::pages::ProfileActivity;
 use crate::privacy::pages::YourDataPanel;
 use crate::session::Session;
-use crate::ui::echo_resource;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
     Saved,
 };
+use crate::ui::{echo_resource, with_echo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -116,11 +116,11 @@ pub fn SettingsPage() -> impl IntoView {
         |_| get_my_settings(),
     );
     let email_echo = echo_resource(
-        "change_email",
+        crate::auth::api::CHANGE_EMAIL,
         action_error(change_email).get_untracked().is_some(),
     );
     let profile_echo = echo_resource(
-        "update_profile",
+        crate::profiles::api::UPDATE_PROFILE,
         action_error(update).get_untracked().is_some(),
     );
     view! {
@@ -345,8 +345,10 @@ fn VerificationForm(s: MySettings, action: ServerAction<RequestVerification>) ->
             {can_submit.then(|| view! {
                 <ActionForm action=action attr:novalidate=true attr:class="stack">
                     <FormAlert error=err/>
-                    <Field label="Licence or registration number" name="licence_number" error=field_error(err, "licence_number")/>
-                    <SpecialtySelect current=String::new() error=field_error(err, "specialty")/>
+                    {with_echo(super::api::REQUEST_VERIFICATION, err.get_untracked().is_some(), move |echo| view! {
+                        <Field label="Licence or registration number" name="licence_number" value=echoed(&echo, "licence_number") error=field_error(err, "licence_number")/>
+                        <SpecialtySelect current=echoed(&echo, "specialty").unwrap_or_default() error=field_error(err, "specialty")/>
+                    })}
                     <button type="submit" class="button primary">"Send for verification"</button>
                 </ActionForm>
             })}

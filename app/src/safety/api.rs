@@ -33,6 +33,9 @@ pub async fn dismiss_report(id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// The no-JavaScript echo of the `sanction` form (what a failed post typed).
+pub const SANCTION: crate::ui::EchoKey = crate::ui::EchoKey("sanction");
+
 /// Warns or suspends a member (site moderators and admins), or lifts a suspension (admins):
 /// `action` is one of [`SANCTIONS`]; a reason is required for a warning or a suspension and is
 /// shown to the member. Audited.
@@ -42,7 +45,6 @@ pub async fn sanction_member(
     action: String,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         if !super::sanctions::may_sanction(&user) {
             return Err(AppError::Forbidden);
@@ -73,8 +75,8 @@ pub async fn sanction_member(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "sanction",
+    crate::auth::session::finish_form(
+        SANCTION,
         &[
             ("sanction_handle", &sanction_handle),
             ("action", &action),
@@ -100,11 +102,13 @@ pub(crate) fn check_report<'a>(reason: &str, note: &'a str) -> Result<&'a str, A
     Ok(note)
 }
 
+/// The no-JavaScript echo of the `report_profile` form (what a failed post typed).
+pub const REPORT_PROFILE: crate::ui::EchoKey = crate::ui::EchoKey("report_profile");
+
 /// A member reports another member's profile (name and "about me") with a reason and an
 /// optional note; site moderators and admins see it in `/mod`.
 #[server(endpoint = "report/profile")]
 pub async fn report_profile(handle: String, reason: String, note: String) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let note = check_report(&reason, &note)?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
@@ -113,7 +117,12 @@ pub async fn report_profile(handle: String, reason: String, note: String) -> Res
         Ok(())
     })
     .await;
-    session::finish_form("report_profile", &[("note", &note)], result)
+    let item = format!("u-{handle}");
+    crate::auth::session::finish_form(
+        REPORT_PROFILE,
+        &[("item", &item), ("reason", &reason), ("note", &note)],
+        result,
+    )
 }
 
 /// A site moderator or admin decides a profile report: `outcome` "dismiss" leaves the profile
@@ -143,6 +152,9 @@ pub async fn get_watched(community: Option<String>) -> Result<WatchedList, AppEr
     .await
 }
 
+/// The no-JavaScript echo of the `add_watched` form (what a failed post typed).
+pub const ADD_WATCHED: crate::ui::EchoKey = crate::ui::EchoKey("add_watched");
+
 /// Adds words or phrases (one per line) to a list with one action; audited.
 #[server(endpoint = "mod/watch")]
 pub async fn add_watched(
@@ -150,7 +162,6 @@ pub async fn add_watched(
     phrases: String,
     action: String,
 ) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::member(async |state, user| {
         let mut c = crate::error::Checker::new();
         let words = c.check("phrases", super::words::parse_phrases(&phrases));
@@ -167,8 +178,8 @@ pub async fn add_watched(
         Ok(())
     })
     .await;
-    session::finish_form(
-        "add_watched",
+    crate::auth::session::finish_form(
+        ADD_WATCHED,
         &[("phrases", &phrases), ("action", &action)],
         result,
     )

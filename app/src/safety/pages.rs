@@ -389,15 +389,15 @@ pub fn ReportForm(
     } else {
         "What is wrong with this post?"
     };
+    let err = crate::ui::action_error(action);
     view! {
-        <details class="review-tools report-tools">
-            <summary>"Report"</summary>
-            <ActionForm action=action attr:class="stack">
-                <input type="hidden" name="post_id" value=post_id/>
-                {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
-                <ReportFields key=key legend=legend/>
-            </ActionForm>
-        </details>
+        <ActionForm action=action>
+            <input type="hidden" name="post_id" value=post_id/>
+            {reply_id.map(|r| view! { <input type="hidden" name="reply_id" value=r/> })}
+            {crate::ui::with_echo(crate::posts::api::REPORT, err.get_untracked().is_some(), move |echo| {
+                view! { <ReportFields echo=echo err=err key=key.clone() legend=legend/> }
+            })}
+        </ActionForm>
     }
 }
 
@@ -406,40 +406,66 @@ pub fn ReportForm(
 pub fn ProfileReportForm(handle: String) -> impl IntoView {
     let action = ServerAction::<ReportProfile>::new();
     let done = move || matches!(action.value().get(), Some(Ok(_)));
+    let err = crate::ui::action_error(action);
     view! {
-        <details class="review-tools report-tools">
-            <summary>"Report this profile"</summary>
-            {move || done().then(|| view! {
-                <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+        {move || done().then(|| view! {
+            <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+        })}
+        <ActionForm action=action>
+            <input type="hidden" name="handle" value=handle.clone()/>
+            {crate::ui::with_echo(super::api::REPORT_PROFILE, err.get_untracked().is_some(), move |echo| {
+                view! { <ReportFields echo=echo err=err key=format!("u-{handle}") legend="What is wrong with this profile?"/> }
             })}
-            <ActionForm action=action attr:class="stack">
-                <input type="hidden" name="handle" value=handle.clone()/>
-                <ReportFields key=format!("u-{handle}") legend="What is wrong with this profile?"/>
-            </ActionForm>
-        </details>
+        </ActionForm>
     }
 }
 
-/// The reasons, the optional note and the send button of a report form.
+/// The reasons, the optional note and the send button of a report form, in a "Report" disclosure
+/// (open, with what was typed, when a no-JavaScript post of this very form failed: the `echo`'s
+/// `item` is `key`).
 #[component]
-fn ReportFields(key: String, legend: &'static str) -> impl IntoView {
-    let note_id = format!("report-note-{key}");
-    view! {
-        <fieldset class="field">
-            <legend>{legend}</legend>
-            <div class="choices">
-                {REPORT_REASONS.iter().map(|(code, label)| view! {
-                    <label class="choice">
-                        <input type="radio" name="reason" value=*code required=true/>
-                        <span>{*label}</span>
-                    </label>
-                }).collect_view()}
-            </div>
-        </fieldset>
-        <label for=note_id.clone()>"Anything the moderators should know (optional)"</label>
-        <textarea id=note_id name="note" rows="2" maxlength="500"></textarea>
-        <p class="hint">"Only the moderators see your report. The member is not told who sent it."</p>
-        <button type="submit" class="button">"Send report"</button>
+fn ReportFields(
+    echo: Vec<(String, String)>,
+    err: Signal<Option<crate::error::AppError>>,
+    key: String,
+    legend: &'static str,
+) -> impl IntoView {
+    use crate::ui::{echoed, field_error, FieldMessage, FormAlert};
+    let summary = if key.starts_with("u-") {
+        "Report this profile"
+    } else {
+        "Report"
+    };
+    {
+        let mine = echoed(&echo, "item").as_deref() == Some(key.as_str());
+        let reason = echoed(&echo, "reason").filter(|_| mine).unwrap_or_default();
+        let note = echoed(&echo, "note").filter(|_| mine).unwrap_or_default();
+        let note_id = format!("report-note-{key}");
+        view! {
+            <details class="review-tools report-tools" open=mine>
+                <summary>{summary}</summary>
+                <div class="stack">
+                {mine.then(|| view! { <FormAlert error=err/> })}
+                <fieldset class="field">
+                    <legend>{legend}</legend>
+                    <div class="choices">
+                        {REPORT_REASONS.iter().map(|(code, label)| view! {
+                            <label class="choice">
+                                <input type="radio" name="reason" value=*code required=true checked=reason == *code/>
+                                <span>{*label}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                    {mine.then(|| view! { <FieldMessage id=format!("report-reason-{key}-error") error=field_error(err, "reason")/> })}
+                </fieldset>
+                <label for=note_id.clone()>"Anything the moderators should know (optional)"</label>
+                <textarea id=note_id.clone() name="note" rows="2" maxlength="500">{crate::ui::textarea_text(note)}</textarea>
+                {mine.then(|| view! { <FieldMessage id=format!("{note_id}-error") error=field_error(err, "note")/> })}
+                <p class="hint">"Only the moderators see your report. The member is not told who sent it."</p>
+                <button type="submit" class="button">"Send report"</button>
+                </div>
+            </details>
+        }
     }
 }
 
@@ -526,7 +552,9 @@ pub fn RemovedNote(
 /// Site moderators and admins: warn or suspend a member, or (admins) lift a suspension.
 #[component]
 pub fn SanctionPanel() -> impl IntoView {
-    use crate::ui::{action_error, field_error, Field, FieldMessage, FormAlert, Saved};
+    use crate::ui::{
+        action_error, echoed, field_error, with_echo, Field, FieldMessage, FormAlert, Saved,
+    };
     let action = ServerAction::<SanctionMember>::new();
     let err = action_error(action);
     // "Warn or suspend @author" on a report fills the handle in.
@@ -538,19 +566,24 @@ pub fn SanctionPanel() -> impl IntoView {
             <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Warn or suspend a member">
                 <FormAlert error=err/>
                 <Saved action=action message="Done. The member has been told."/>
-                <Field label="Member's handle" name="sanction_handle" value=named error=field_error(err, "sanction_handle")/>
-                <div class="field">
-                    <label for="f-action">"What to do"</label>
-                    <select id="f-action" name="action" aria-describedby="f-action-error">
-                        {SANCTIONS.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
-                    </select>
-                    <FieldMessage id="f-action-error".into() error=field_error(err, "action")/>
-                </div>
-                <div class="field" class:has-error=move || field_error(err, "reason").get().is_some()>
-                    <label for="f-reason">"Reason (the member reads it)"</label>
-                    <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error"></textarea>
-                    <FieldMessage id="f-reason-error".into() error=field_error(err, "reason")/>
-                </div>
+                {with_echo(super::api::SANCTION, err.get_untracked().is_some(), move |echo| {
+                    let chosen = echoed(&echo, "action").unwrap_or_default();
+                    view! {
+                        <Field label="Member's handle" name="sanction_handle" value=echoed(&echo, "sanction_handle").or(named.clone()) error=field_error(err, "sanction_handle")/>
+                        <div class="field">
+                            <label for="f-action">"What to do"</label>
+                            <select id="f-action" name="action" aria-describedby="f-action-error">
+                                {SANCTIONS.iter().map(|(v, l)| view! { <option value=*v selected=chosen == *v>{*l}</option> }).collect_view()}
+                            </select>
+                            <FieldMessage id="f-action-error".into() error=field_error(err, "action")/>
+                        </div>
+                        <div class="field" class:has-error=move || field_error(err, "reason").get().is_some()>
+                            <label for="f-reason">"Reason (the member reads it)"</label>
+                            <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error">{crate::ui::textarea_text(echoed(&echo, "reason").unwrap_or_default())}</textarea>
+                            <FieldMessage id="f-reason-error".into() error=field_error(err, "reason")/>
+                        </div>
+                    }
+                })}
                 <button type="submit" class="button primary">"Apply"</button>
             </ActionForm>
         </section>
@@ -567,7 +600,10 @@ pub fn WatchedWordsPage() -> impl IntoView {
     let add = ServerAction::<AddWatched>::new();
     let remove = ServerAction::<RemoveWatched>::new();
     let err = action_error(add);
-    let echo = echo_resource("add_watched", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::safety::api::ADD_WATCHED,
+        err.get_untracked().is_some(),
+    );
     // The form is re-used in place after an add: empty the words box once they are listed.
     let phrases_ref = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move |_| {

@@ -81,14 +81,16 @@ pub async fn synonyms() -> Result<SynonymList, AppError> {
     .await
 }
 
+/// The no-JavaScript echo of the `save_synonyms` form (what a failed post typed).
+pub const SAVE_SYNONYMS: crate::ui::EchoKey = crate::ui::EchoKey("save_synonyms");
+
 /// An admin saves the synonym list, or (`restore` = "yes") goes back to the built-in one.
 #[server(endpoint = "search/save_synonyms")]
 pub async fn save_synonyms(body: String, restore: Option<String>) -> Result<(), AppError> {
-    use crate::auth::api::session;
     let result = crate::call::admin(async |state, admin| {
         let body = (restore.as_deref() != Some("yes")).then_some(body.as_str());
         super::synonyms::save(&state.db, admin.id, body).await
     })
     .await;
-    session::finish_form("save_synonyms", &[("body", &body)], result)
+    crate::auth::session::finish_form(SAVE_SYNONYMS, &[("body", &body)], result)
 }

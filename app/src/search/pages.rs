@@ -210,7 +210,10 @@ pub fn SynonymsPage() -> impl IntoView {
     let save = ServerAction::<SaveSynonyms>::new();
     let err = action_error(save);
     let list = Resource::new(move || save.version().get(), |_| synonyms());
-    let echo = echo_resource("save_synonyms", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::search::api::SAVE_SYNONYMS,
+        err.get_untracked().is_some(),
+    );
     view! {
         <Title text="Search synonyms"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

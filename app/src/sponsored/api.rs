@@ -225,6 +225,9 @@ pub async fn get_campaigns() -> Result<CampaignAdmin, AppError> {
     .await
 }
 
+/// The no-JavaScript echo of the `create_campaign` form (what a failed post typed).
+pub const CREATE_CAMPAIGN: crate::ui::EchoKey = crate::ui::EchoKey("create_campaign");
+
 /// Creates a campaign for `advertiser` (an id, or `house` for the operator's own promotion).
 /// `targets[<slug>]` ticks a community (none ticked: every community); `in_*` tick placements;
 /// caps and prices may be empty.
@@ -384,8 +387,8 @@ pub async fn create_campaign(
         .await;
     let targets_echo = communities.join(",");
     let flag = |v: &Option<String>| if ticked(v) { "yes" } else { "" };
-    session::finish_form(
-        "create_campaign",
+    crate::auth::session::finish_form(
+        CREATE_CAMPAIGN,
         &[
             ("advertiser", &advertiser),
             ("camp_headline", &camp_headline),

@@ -97,7 +97,10 @@ pub fn CampaignsPanel() -> impl IntoView {
     let status = ServerAction::<SetCampaignStatus>::new();
     let err = action_error(create);
     let status_err = action_error(status);
-    let echo = crate::ui::echo_resource("create_campaign", err.get_untracked().is_some());
+    let echo = crate::ui::echo_resource(
+        crate::sponsored::api::CREATE_CAMPAIGN,
+        err.get_untracked().is_some(),
+    );
     let data = Resource::new(
         move || (create.version().get(), status.version().get()),
         |_| get_campaigns(),

@@ -4,18 +4,54 @@ use super::FieldMessage;
 use crate::auth::api::form_echo;
 use leptos::prelude::*;
 
+/// The name under which a form's no-JavaScript echo is kept: a constant next to the form's
+/// server function, written by `session::finish_form` and read by its page through
+/// [`echo_resource`]. The test `a_form_echo_is_written_and_read_under_one_key` fails when a key is
+/// written and never read, or read and never written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EchoKey(pub &'static str);
+
 /// Loads what a failed no-JavaScript post of `form` left behind (only when the URL carries its error).
-pub fn echo_resource(form: &'static str, had_error: bool) -> Resource<Vec<(String, String)>> {
+pub fn echo_resource(form: EchoKey, had_error: bool) -> Resource<Vec<(String, String)>> {
     Resource::new(
         || (),
         move |_| async move {
             if had_error {
-                form_echo(form.to_string()).await.unwrap_or_default()
+                form_echo(form.0.to_string()).await.unwrap_or_default()
             } else {
                 Vec::new()
             }
         },
     )
+}
+
+/// Renders `view` with what a failed no-JavaScript post of `form` left behind: at once with
+/// nothing when the page was not reached from such a post (no request, nothing in the hydration
+/// data), else once the echo has loaded. For forms inside lists and panels, where a page-wide
+/// [`echo_resource`] would be awkward to hand down.
+pub fn with_echo<V>(
+    form: EchoKey,
+    had_error: bool,
+    view: impl Fn(Vec<(String, String)>) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    use leptos::either::Either;
+    if had_error {
+        let echo = echo_resource(form, true);
+        let view = std::sync::Arc::new(view);
+        Either::Right(view! {
+            <Suspense>
+                {move || {
+                    let view = view.clone();
+                    Suspend::new(async move { view(echo.await) })
+                }}
+            </Suspense>
+        })
+    } else {
+        Either::Left(view(Vec::new()))
+    }
 }
 
 /// The textarea for Markdown with its hint and error.
@@ -84,4 +120,114 @@ pub fn CommunityIcon(name: String, colour: String) -> impl IntoView {
         .map(|c| c.to_uppercase().to_string())
         .unwrap_or_default();
     view! { <span class=format!("community-icon colour-{colour}") aria-hidden="true">{initial}</span> }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`, with its text.
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+    }
+
+    /// The names that follow `call` (a function name and its parenthesis) in `text`: the
+    /// first argument's last path segment.
+    fn first_args(text: &str, call: &str) -> Vec<String> {
+        text.match_indices(call)
+            // Not the helpers' own definitions.
+            .filter(|(at, _)| {
+                !text
+                    .get(..*at)
+                    .is_some_and(|before| before.ends_with("fn "))
+            })
+            .filter_map(|(at, _)| {
+                let rest = text.get(at + call.len()..)?.trim_start();
+                let arg: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                arg.rsplit("::").next().map(str::to_string)
+            })
+            .filter(|a| !a.is_empty())
+            .collect()
+    }
+
+    /// The echo of a failed no-JavaScript post is written under a key (`session::finish_form`)
+    /// and read by the form's page under the same key (`echo_resource`, `with_echo`): a key
+    /// written and never read means a form that loses what its user typed; one read and never
+    /// written, a page waiting for nothing. Keys are `EchoKey` constants, defined once.
+    #[test]
+    fn a_form_echo_is_written_and_read_under_one_key() {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        assert!(files.len() > 100, "the app's sources were not found");
+        let mut defined: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let (mut written, mut read) = (BTreeSet::new(), BTreeSet::new());
+        for (path, text) in &files {
+            for (at, _) in text.match_indices("pub const ") {
+                let rest = text.get(at + "pub const ".len()..).unwrap_or("");
+                if let Some((name, tail)) = rest.split_once(':') {
+                    if tail.trim_start().starts_with("crate::ui::EchoKey") {
+                        defined
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(path.clone());
+                    }
+                }
+            }
+            // The helpers themselves pass their parameter on.
+            if path.ends_with("ui/forms.rs") || path.ends_with("auth/session.rs") {
+                continue;
+            }
+            written.extend(first_args(text, "finish_form("));
+            read.extend(first_args(text, "echo_resource("));
+            read.extend(first_args(text, "with_echo("));
+        }
+        assert!(defined.len() >= 40, "too few echo keys found: {defined:?}");
+        for (name, places) in &defined {
+            assert_eq!(
+                places.len(),
+                1,
+                "{name} is defined more than once: {places:?}"
+            );
+        }
+        let keys: BTreeSet<String> = defined.keys().cloned().collect();
+        let unknown: Vec<_> = written
+            .union(&read)
+            .filter(|k| !keys.contains(*k))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "echo keys that are not EchoKey constants: {unknown:?}"
+        );
+        let unread: Vec<_> = written.difference(&read).collect();
+        assert!(
+            unread.is_empty(),
+            "forms whose echo no page reads: {unread:?}"
+        );
+        let unwritten: Vec<_> = read.difference(&written).collect();
+        assert!(
+            unwritten.is_empty(),
+            "pages reading an echo no form writes: {unwritten:?}"
+        );
+        let unused: Vec<_> = keys.difference(&written).collect();
+        assert!(unused.is_empty(), "echo keys never written: {unused:?}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Shared presentational pieces: form fields with inline errors, alerts, dates, the 404 and error views.
 
 mod forms;
-pub use forms::{echo_resource, CommunityIcon, MarkdownField, RadioGroup};
+pub use forms::{echo_resource, with_echo, CommunityIcon, EchoKey, MarkdownField, RadioGroup};
 
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -13,6 +13,7 @@ both_backends!(
     reported_profiles_and_the_moderators_count,
     a_moderator_edits_a_reported_posts_tags_from_the_queue,
     the_helplines_follow_the_members_country,
+    a_failed_plain_report_comes_back_open_with_what_was_typed,
 );
 
 const PW: &str = "correct-horse-1";
@@ -1093,4 +1094,111 @@ async fn the_helplines_follow_the_members_country(app: TestApp) {
         assert!(page.contains(needle), "{needle}");
     }
     assert!(page.contains("Choose your country in Settings"));
+}
+
+/// Without JavaScript, a report that fails (a reason not on the list) sends the browser back to the
+/// thread; the report form of that very reply comes back open with the note as typed, the
+/// post's own report form stays closed and empty (the echo names its item).
+async fn a_failed_plain_report_comes_back_open_with_what_was_typed(app: TestApp) {
+    use reqwest::header;
+    let _admin = app.admin_with_community().await;
+    let asha = member(&app, "asha").await;
+    let ben = member(&app, "ben").await;
+    let pid = app
+        .call_as(
+            &asha,
+            "post/create",
+            &post_form(TITLE, "Does anyone else get numb hands?", None),
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("post id")
+        .to_string();
+    let rid = app
+        .call_as(
+            &asha,
+            "reply/create",
+            &[("post_id", &pid), ("body", "Mine too, mornings.")],
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("reply id")
+        .to_string();
+    const NOTE: &str = "Okapi note: this looks copied from an advert";
+    let res = ben
+        .post(format!("{}/api/report", app.base))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, format!("{}/p/{pid}", app.base))
+        .header(header::ORIGIN, &app.base)
+        .form(&[
+            ("post_id", pid.as_str()),
+            ("reply_id", rid.as_str()),
+            ("reason", "later"),
+            ("note", NOTE),
+        ])
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(res.status(), reqwest::StatusCode::FOUND);
+    let location = res.headers()[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(location.contains("__err="), "{location}");
+    assert!(
+        !location.contains("Okapi"),
+        "typed words must not travel in the URL"
+    );
+    let path = &location[location.find("/p/").expect("back to the thread")..];
+    let html = ben
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("thread")
+        .text()
+        .await
+        .expect("html");
+    let in_textarea = format!(">{NOTE}</textarea>");
+    assert_eq!(
+        html.matches(&in_textarea).count(),
+        1,
+        "the note comes back in one form"
+    );
+    let reply_form = html
+        .find(&format!("id=\"report-note-r{rid}\""))
+        .expect("the reply's report form");
+    let post_form_at = html
+        .find(&format!("id=\"report-note-p{pid}\""))
+        .expect("the post's report form");
+    let note_at = html.find(&in_textarea).expect("the note");
+    assert!(note_at > reply_form, "the note is in the reply's form");
+    // The reply's disclosure is open, the post's is not.
+    let opening = |at: usize| {
+        let start = html
+            .get(..at)
+            .and_then(|h| h.rfind("<details"))
+            .expect("its disclosure");
+        html.get(start..at)
+            .unwrap_or("")
+            .split('>')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        opening(reply_form).contains("open"),
+        "{}",
+        opening(reply_form)
+    );
+    assert!(
+        !opening(post_form_at).contains("open"),
+        "{}",
+        opening(post_form_at)
+    );
+    assert!(
+        html.contains("Choose what is wrong with it."),
+        "the error is shown"
+    );
 }

@@ -90,6 +90,10 @@ pub fn RequestPage() -> impl IntoView {
         |(id, _)| get_request(id),
     );
     let err = action_error(answer);
+    let echo = echo_resource(
+        super::super::api::ANSWER_REQUEST,
+        err.get_untracked().is_some(),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -97,6 +101,7 @@ pub fn RequestPage() -> impl IntoView {
                     Ok(t) => t,
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
+                let typed = echoed(&echo.await, "body").unwrap_or_default();
                 let s = t.summary.clone();
                 view! {
                     <Title text=format!("Request to {}", s.provider_name)/>
@@ -123,7 +128,7 @@ pub fn RequestPage() -> impl IntoView {
                             <input type="hidden" name="id" value=s.id.to_string()/>
                             <div class="field">
                                 <label for="f-answer">{if t.viewer_is_staff { "Answer the member" } else { "Write to the clinic" }}</label>
-                                <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error"></textarea>
+                                <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error">{crate::ui::textarea_text(typed.clone())}</textarea>
                                 <FieldMessage id="f-answer-error".into() error=field_error(err, "body")/>
                             </div>
                             {t.viewer_is_staff.then(|| view! {

@@ -27,9 +27,15 @@ pub fn ProviderPage() -> impl IntoView {
         |(slug, ..)| get_provider(slug),
     );
     let rate_err = action_error(rate);
-    let echo = echo_resource("rate_provider", rate_err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::directory::api::RATE_PROVIDER,
+        rate_err.get_untracked().is_some(),
+    );
     let contact_err = action_error(contact);
-    let contact_echo = echo_resource("contact_clinic", contact_err.get_untracked().is_some());
+    let contact_echo = echo_resource(
+        crate::directory::api::CONTACT_CLINIC,
+        contact_err.get_untracked().is_some(),
+    );
     let query = use_query_map();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -391,7 +397,6 @@ pub(super) fn ReviewItem(
     .flatten()
     .collect();
     let reply_err = action_error(reply);
-    let report_err = action_error(report);
     view! {
         <li class="review" id=format!("review-{}", r.id)>
             <p>
@@ -413,45 +418,76 @@ pub(super) fn ReviewItem(
                 </div>
             })}
             {is_staff.then(|| {
-                let (id, id2) = (id.clone(), id.clone());
-                view! {
-                    <details class="review-tools">
-                        <summary>{if r.reply.is_some() { "Edit the public reply" } else { "Reply publicly" }}</summary>
-                        <ActionForm action=reply attr:novalidate=true attr:class="stack">
-                            <FormAlert error=reply_err/>
-                            <input type="hidden" name="review" value=id.clone()/>
-                            <p class="alert alert-warn">"Your reply is public. Do not confirm that this person is your patient or mention any health information about them."</p>
-                            <label for=format!("reply-{id}")>"Public reply"</label>
-                            <textarea id=format!("reply-{id}") name="body" rows="3">{crate::ui::textarea_text(r.reply.clone().unwrap_or_default())}</textarea>
-                            <FieldMessage id=format!("reply-{id}-error") error=field_error(reply_err, "reply")/>
-                            <button type="submit" class="button">"Publish reply"</button>
-                        </ActionForm>
-                        <ActionForm action=report attr:novalidate=true attr:class="stack">
-                            <input type="hidden" name="review" value=id2.clone()/>
-                            <input type="hidden" name="kind" value="dispute"/>
-                            <label for=format!("dispute-{id2}")>"Dispute this review (why?)"</label>
-                            <textarea id=format!("dispute-{id2}") name="reason" rows="2"></textarea>
-                            <button type="submit" class="button">"Dispute"</button>
-                        </ActionForm>
-                    </details>
-                }
-            })}
-            {(logged_in && !is_staff).then(|| {
                 let id = id.clone();
-                view! {
-                    <details class="review-tools">
-                        <summary>"Report"</summary>
-                        <ActionForm action=report attr:novalidate=true attr:class="stack">
-                            <FormAlert error=report_err/>
-                            <input type="hidden" name="review" value=id.clone()/>
-                            <input type="hidden" name="kind" value="report"/>
-                            <label for=format!("report-{id}")>"What is wrong with this review?"</label>
-                            <textarea id=format!("report-{id}") name="reason" rows="2"></textarea>
-                            <button type="submit" class="button">"Send report"</button>
-                        </ActionForm>
-                    </details>
-                }
+                let current = r.reply.clone();
+                with_echo(super::super::api::REPLY_REVIEW, reply_err.get_untracked().is_some(), move |echo| {
+                    // A failed no-JavaScript post of this review's forms comes back open, as typed.
+                    let mine = echoed(&echo, "review").as_deref() == Some(id.as_str());
+                    let body = echoed(&echo, "body").filter(|_| mine).or(current.clone()).unwrap_or_default();
+                    let (id, id2) = (id.clone(), id.clone());
+                    view! {
+                        <details class="review-tools" open=mine>
+                            <summary>{if current.is_some() { "Edit the public reply" } else { "Reply publicly" }}</summary>
+                            <ActionForm action=reply attr:novalidate=true attr:class="stack">
+                                <FormAlert error=reply_err/>
+                                <input type="hidden" name="review" value=id.clone()/>
+                                <p class="alert alert-warn">"Your reply is public. Do not confirm that this person is your patient or mention any health information about them."</p>
+                                <label for=format!("reply-{id}")>"Public reply"</label>
+                                <textarea id=format!("reply-{id}") name="body" rows="3">{crate::ui::textarea_text(body)}</textarea>
+                                <FieldMessage id=format!("reply-{id}-error") error=field_error(reply_err, "reply")/>
+                                <button type="submit" class="button">"Publish reply"</button>
+                            </ActionForm>
+                            <ReviewReportForm report=report review=id2 kind="dispute"/>
+                        </details>
+                    }
+                })
+            })}
+            {(logged_in && !is_staff).then(|| view! {
+                <ReviewReportForm report=report review=id.clone() kind="report"/>
             })}
         </li>
     }
+}
+
+/// A review's report form (a member's "Report", in its own disclosure) or the provider's
+/// "Dispute" (inside the reply tools), kept as typed when a no-JavaScript post failed.
+#[component]
+fn ReviewReportForm(
+    report: ServerAction<ReportReview>,
+    review: String,
+    kind: &'static str,
+) -> impl IntoView {
+    let err = action_error(report);
+    with_echo(
+        super::super::api::REPORT_REVIEW,
+        err.get_untracked().is_some(),
+        move |echo| {
+            let mine = echoed(&echo, "review").as_deref() == Some(review.as_str())
+                && echoed(&echo, "kind").as_deref() == Some(kind);
+            let reason = echoed(&echo, "reason").filter(|_| mine).unwrap_or_default();
+            let field = format!("{kind}-{review}");
+            let review = review.clone();
+            let form = view! {
+                <ActionForm action=report attr:novalidate=true attr:class="stack">
+                    {mine.then(|| view! { <FormAlert error=err/> })}
+                    <input type="hidden" name="review" value=review.clone()/>
+                    <input type="hidden" name="kind" value=kind/>
+                    <label for=field.clone()>{if kind == "dispute" { "Dispute this review (why?)" } else { "What is wrong with this review?" }}</label>
+                    <textarea id=field name="reason" rows="2">{crate::ui::textarea_text(reason)}</textarea>
+                    <button type="submit" class="button">{if kind == "dispute" { "Dispute" } else { "Send report" }}</button>
+                </ActionForm>
+            };
+            if kind == "dispute" {
+                form.into_any()
+            } else {
+                view! {
+                    <details class="review-tools" open=mine>
+                        <summary>"Report"</summary>
+                        {form}
+                    </details>
+                }
+                .into_any()
+            }
+        },
+    )
 }

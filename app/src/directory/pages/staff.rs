@@ -23,7 +23,10 @@ pub fn ProviderEditPage() -> impl IntoView {
     );
     let communities = Resource::new(|| (), |_| list_communities());
     let err = action_error(save);
-    let echo = echo_resource("save_profile", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::directory::api::SAVE_PROFILE,
+        err.get_untracked().is_some(),
+    );
     let staff_err = action_error(staff);
     let clin_err = action_error(clinician);
     view! {
@@ -120,7 +123,9 @@ pub fn ProviderEditPage() -> impl IntoView {
                                         <ActionForm action=staff attr:novalidate=true attr:class="stack">
                                             <FormAlert error=staff_err/>
                                             <input type="hidden" name="slug" value=slug_staff.clone()/>
-                                            <Field label="Member's handle" name="handle" error=field_error(staff_err, "handle")/>
+                                            {with_echo(super::super::api::SET_STAFF, staff_err.get_untracked().is_some(), move |echo| view! {
+                                                <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(staff_err, "handle")/>
+                                            })}
                                             <div class="field">
                                                 <label for="f-staff-change">"Change"</label>
                                                 <select id="f-staff-change" name="change">
@@ -142,7 +147,9 @@ pub fn ProviderEditPage() -> impl IntoView {
                                     <ActionForm action=clinician attr:novalidate=true attr:class="stack">
                                         <FormAlert error=clin_err/>
                                         <input type="hidden" name="slug" value=slug_clin.clone()/>
-                                        <Field label="Verified clinician's handle" name="clinician" error=field_error(clin_err, "clinician")/>
+                                        {with_echo(super::super::api::SET_CLINICIAN, clin_err.get_untracked().is_some(), move |echo| view! {
+                                            <Field label="Verified clinician's handle" name="clinician" value=echoed(&echo, "clinician") error=field_error(clin_err, "clinician")/>
+                                        })}
                                         <div class="field">
                                             <label for="f-clin-change">"Change"</label>
                                             <select id="f-clin-change" name="change">
@@ -169,7 +176,10 @@ pub fn NewClinicPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let action = ServerAction::<CreateClinic>::new();
     let err = action_error(action);
-    let echo = echo_resource("create_clinic", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::directory::api::CREATE_CLINIC,
+        err.get_untracked().is_some(),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

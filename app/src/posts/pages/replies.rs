@@ -194,7 +194,10 @@ pub(super) fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl In
         };
     }
     let err = action_error(a.reply);
-    let echo = echo_resource("create_reply", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::posts::api::CREATE_REPLY,
+        err.get_untracked().is_some(),
+    );
     let replies = p.replies.clone();
     view! {
         <Suspense fallback=|| ()>
@@ -247,7 +250,7 @@ pub(super) fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl In
 #[component]
 pub(super) fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
     let err = action_error(a.edit_post);
-    let echo = echo_resource("edit_post", err.get_untracked().is_some());
+    let echo = echo_resource(crate::posts::api::EDIT_POST, err.get_untracked().is_some());
     let id = p.post.id;
     view! {
         <Suspense fallback=|| ()>
@@ -292,7 +295,7 @@ pub(super) fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
 #[component]
 pub(super) fn EditReplyForm(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
     let err = action_error(a.edit_reply);
-    let echo = echo_resource("edit_reply", err.get_untracked().is_some());
+    let echo = echo_resource(crate::posts::api::EDIT_REPLY, err.get_untracked().is_some());
     let rid = r.id;
     view! {
         <Suspense fallback=|| ()>

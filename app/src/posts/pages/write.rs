@@ -11,7 +11,10 @@ pub fn NewPostPage() -> impl IntoView {
     let action = ServerAction::<CreatePost>::new();
     let join = ServerAction::<JoinCommunity>::new();
     let err = action_error(action);
-    let echo = echo_resource("create_post", err.get_untracked().is_some());
+    let echo = echo_resource(
+        crate::posts::api::CREATE_POST,
+        err.get_untracked().is_some(),
+    );
     let community = Resource::new(
         move || {
             (
