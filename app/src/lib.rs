@@ -1,6 +1,8 @@
 //! HealthCommunity's Leptos app: routes, pages, components, server functions and shared types.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod admin;
 pub mod analytics;
 pub mod announcements;

@@ -161,10 +161,12 @@ impl FromRef<AppState> for LeptosOptions {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-/// The application state from the Leptos context.
+/// The application state from the Leptos context (the log line of a missing one names the caller).
+#[track_caller]
 pub fn app_state() -> Result<AppState, AppError> {
+    let at = std::panic::Location::caller();
     use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from context");
+        tracing::error!(%at, "AppState missing from context");
         AppError::Internal
     })
 }
@@ -241,6 +243,13 @@ pub const NO_PAGE_CACHE_HEADER: &str = "x-hc-no-page-cache";
 /// Keeps the page being rendered out of the page cache.
 pub fn keep_out_of_page_cache() {
     add_response_header(NO_PAGE_CACHE_HEADER, "1");
+}
+
+/// Provides what every request's rendering and server functions read from the context: the
+/// app's state, and the cache of the request's member (`auth::session::RequestMember`).
+pub fn provide_request_context(state: AppState) {
+    leptos::prelude::provide_context(state);
+    leptos::prelude::provide_context(crate::auth::session::RequestMember::default());
 }
 
 /// Finishes a server function: on error, sets the HTTP status that matches it (except for plain

@@ -61,7 +61,11 @@ pub(super) async fn server_fn_handler(
     State(state): State<AppState>,
     req: Request<Body>,
 ) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+    handle_server_fns_with_context(
+        move || app::state::provide_request_context(state.clone()),
+        req,
+    )
+    .await
 }
 
 /// One-click opt-out from a mail program: stops what the mail's link names.
@@ -315,7 +319,7 @@ pub(super) async fn picture(
             .await
             .ok()
             .flatten()
-            .map(|u| (u.id, u.is_admin)),
+            .map(|u| app::access::Viewer::of(&u)),
         None => None,
     };
     let served = match app::pictures::repo::fetch(&state.db, id, viewer).await {

@@ -31,7 +31,6 @@ use axum::routing::get;
 use axum::Router;
 use config::ServeArgs;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
 use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
@@ -159,7 +158,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(leptos_state.clone()),
+            move || app::state::provide_request_context(leptos_state.clone()),
             move || app::shell(shell_options.clone()),
         )
         .merge(assets::routes(
@@ -175,7 +174,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         >(
             {
                 let fallback_state = state.clone();
-                move || provide_context(fallback_state.clone())
+                move || app::state::provide_request_context(fallback_state.clone())
             },
             app::shell,
         ))

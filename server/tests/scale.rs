@@ -13,6 +13,7 @@
 mod common;
 
 use crate::common::{spawn, Backend};
+use app::access::Viewer;
 use app::posts::repo::{feed_query, home_sources, Scope, Source, THREAD_SQL};
 use app::posts::types::{Cursor, FeedSort};
 use sqlx::Row;
@@ -117,7 +118,17 @@ async fn feeds_and_threads_read_indexes() {
     ] {
         for sort in sorts {
             for cursor in [None, Some(Cursor { key: 5, id: 5_000 })] {
-                for viewer in [None, Some((member, false)), Some((member, true))] {
+                for viewer in [
+                    None,
+                    Some(Viewer {
+                        id: member,
+                        is_admin: false,
+                    }),
+                    Some(Viewer {
+                        id: member,
+                        is_admin: true,
+                    }),
+                ] {
                     for since in [
                         None,
                         Some(now - 7 * 86_400_000),
@@ -163,7 +174,13 @@ async fn feeds_and_threads_read_indexes() {
     );
     // Search reads the FTS5 index, whatever the filters.
     use app::search::repo::{posts_sql, Filters};
-    for viewer in [None, Some((1, false))] {
+    for viewer in [
+        None,
+        Some(Viewer {
+            id: 1,
+            is_admin: false,
+        }),
+    ] {
         for community in [None, Some(1)] {
             let (sql, params) = posts_sql(
                 app.db.backend,

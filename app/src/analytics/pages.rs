@@ -3,7 +3,6 @@
 use super::api::*;
 use super::chart::{BarChart, LineChart};
 use super::types::*;
-use crate::ui::ErrorView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -43,101 +42,95 @@ pub fn AnalyticsPage() -> impl IntoView {
             " · "
             <a href="/admin/operator">"The operator and advertisers"</a>
         </p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match data.await {
-                    Ok(d) => d,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let days_param = get("days").unwrap_or_else(|| "30".into());
-                let (from, to) = (get("from").unwrap_or_default(), get("to").unwrap_or_default());
-                let csv = {
-                    let mut q = vec![];
-                    for (k, v) in [("days", get("days")), ("from", get("from")), ("to", get("to")), ("community", get("community"))] {
-                        if let Some(v) = v {
-                            q.push(format!("{k}={v}"));
-                        }
+        {crate::ui::loaded(data, move |d| async move {
+            let days_param = get("days").unwrap_or_else(|| "30".into());
+            let (from, to) = (get("from").unwrap_or_default(), get("to").unwrap_or_default());
+            let csv = {
+                let mut q = vec![];
+                for (k, v) in [("days", get("days")), ("from", get("from")), ("to", get("to")), ("community", get("community"))] {
+                    if let Some(v) = v {
+                        q.push(format!("{k}={v}"));
                     }
-                    if q.is_empty() { "/admin/analytics.csv".to_string() } else { format!("/admin/analytics.csv?{}", q.join("&")) }
-                };
-                let span = match (d.days.first(), d.days.last()) {
-                    (Some(a), Some(b)) => format!("{} to {}", day_label(*a), day_label(*b)),
-                    _ => String::new(),
-                };
-                let days = d.days.clone();
-                view! {
-                    <form class="panel analytics-form" method="get" action="/admin/analytics" aria-label="Range and community">
-                        <div class="field">
-                            <label for="a-days">"Range"</label>
-                            <select id="a-days" name="days">
-                                {[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")].into_iter().map(|(v, l)| view! {
-                                    <option value=v selected=days_param == v>{l}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="a-from">"Or from"</label>
-                            <input id="a-from" name="from" type="date" value=from/>
-                        </div>
-                        <div class="field">
-                            <label for="a-to">"to"</label>
-                            <input id="a-to" name="to" type="date" value=to/>
-                        </div>
-                        <div class="field">
-                            <label for="a-community">"Community"</label>
-                            <select id="a-community" name="community">
-                                <option value="" selected=d.community.is_empty()>"All communities"</option>
-                                {d.communities.iter().map(|(slug, name)| view! {
-                                    <option value=slug.clone() selected=d.community == *slug>{name.clone()}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <button type="submit" class="button primary">"Show"</button>
-                    </form>
-                    <p class="muted">
-                        {span}
-                        " · "
-                        <a href=csv rel="external" download="analytics.csv">"Download every series (CSV)"</a>
-                    </p>
-                    {d.demo.then(|| view! {
-                        <p class="alert alert-info" role="note">"Part of this range is generated demo traffic, so that the charts have something to show."</p>
-                    })}
-                    <p class="hint">"Counted by this site itself: no third-party script, no cookie for visitors. A visitor is a code made from the network address and browser with a random value that changes every day, so visits cannot be linked from one day to the next. Robots are not counted."</p>
-                    {view! {
-                        <section class="panel" aria-labelledby="traffic-h">
-                            <h2 id="traffic-h">"Traffic"</h2>
-                            <LineChart id="traffic".into() title="Page views and visitors per day".into() days=days.clone() series=d.traffic.clone()/>
-                        </section>
-                    }.into_any()}
-                    {view! {
-                        <section class="panel" aria-labelledby="activity-h">
-                            <h2 id="activity-h">"Community activity"</h2>
-                            <div class="chart-grid-2">
-                                {d.community_activity.iter().map(|s| view! {
-                                    <BarChart id=s.key.clone() days=days.clone() series=s.clone()/>
-                                }.into_any()).collect_view()}
-                            </div>
-                        </section>
-                    }.into_any()}
-                    {(!d.members.is_empty()).then(|| view! {
-                        <section class="panel" aria-labelledby="members-h">
-                            <h2 id="members-h">"Members active"</h2>
-                            <p class="hint">"Logged-in members who opened a page: that day, in the 7 days and in the 30 days to it."</p>
-                            <LineChart id="members".into() title="Members active per day, week and month".into() days=days.clone() series=d.members.clone() latest=true/>
-                        </section>
-                    }.into_any())}
-                    {view! {
-                        <section class="panel" aria-labelledby="sponsored-h">
-                            <h2 id="sponsored-h">"Sponsored placements"</h2>
-                            <LineChart id="sponsored".into() title="Sponsored impressions and clicks per day".into() days=days.clone() series=d.sponsored.clone()/>
-                        </section>
-                    }.into_any()}
-                    <div class="chart-grid-2">
-                        {d.tables.iter().map(|t| view! { <DataTable t=t.clone()/> }.into_any()).collect_view()}
+                }
+                if q.is_empty() { "/admin/analytics.csv".to_string() } else { format!("/admin/analytics.csv?{}", q.join("&")) }
+            };
+            let span = match (d.days.first(), d.days.last()) {
+                (Some(a), Some(b)) => format!("{} to {}", day_label(*a), day_label(*b)),
+                _ => String::new(),
+            };
+            let days = d.days.clone();
+            view! {
+                <form class="panel analytics-form" method="get" action="/admin/analytics" aria-label="Range and community">
+                    <div class="field">
+                        <label for="a-days">"Range"</label>
+                        <select id="a-days" name="days">
+                            {[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")].into_iter().map(|(v, l)| view! {
+                                <option value=v selected=days_param == v>{l}</option>
+                            }).collect_view()}
+                        </select>
                     </div>
-                }.into_any()
-            })}
-        </Suspense>
+                    <div class="field">
+                        <label for="a-from">"Or from"</label>
+                        <input id="a-from" name="from" type="date" value=from/>
+                    </div>
+                    <div class="field">
+                        <label for="a-to">"to"</label>
+                        <input id="a-to" name="to" type="date" value=to/>
+                    </div>
+                    <div class="field">
+                        <label for="a-community">"Community"</label>
+                        <select id="a-community" name="community">
+                            <option value="" selected=d.community.is_empty()>"All communities"</option>
+                            {d.communities.iter().map(|(slug, name)| view! {
+                                <option value=slug.clone() selected=d.community == *slug>{name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button primary">"Show"</button>
+                </form>
+                <p class="muted">
+                    {span}
+                    " · "
+                    <a href=csv rel="external" download="analytics.csv">"Download every series (CSV)"</a>
+                </p>
+                {d.demo.then(|| view! {
+                    <p class="alert alert-info" role="note">"Part of this range is generated demo traffic, so that the charts have something to show."</p>
+                })}
+                <p class="hint">"Counted by this site itself: no third-party script, no cookie for visitors. A visitor is a code made from the network address and browser with a random value that changes every day, so visits cannot be linked from one day to the next. Robots are not counted."</p>
+                {view! {
+                    <section class="panel" aria-labelledby="traffic-h">
+                        <h2 id="traffic-h">"Traffic"</h2>
+                        <LineChart id="traffic".into() title="Page views and visitors per day".into() days=days.clone() series=d.traffic.clone()/>
+                    </section>
+                }.into_any()}
+                {view! {
+                    <section class="panel" aria-labelledby="activity-h">
+                        <h2 id="activity-h">"Community activity"</h2>
+                        <div class="chart-grid-2">
+                            {d.community_activity.iter().map(|s| view! {
+                                <BarChart id=s.key.clone() days=days.clone() series=s.clone()/>
+                            }.into_any()).collect_view()}
+                        </div>
+                    </section>
+                }.into_any()}
+                {(!d.members.is_empty()).then(|| view! {
+                    <section class="panel" aria-labelledby="members-h">
+                        <h2 id="members-h">"Members active"</h2>
+                        <p class="hint">"Logged-in members who opened a page: that day, in the 7 days and in the 30 days to it."</p>
+                        <LineChart id="members".into() title="Members active per day, week and month".into() days=days.clone() series=d.members.clone() latest=true/>
+                    </section>
+                }.into_any())}
+                {view! {
+                    <section class="panel" aria-labelledby="sponsored-h">
+                        <h2 id="sponsored-h">"Sponsored placements"</h2>
+                        <LineChart id="sponsored".into() title="Sponsored impressions and clicks per day".into() days=days.clone() series=d.sponsored.clone()/>
+                    </section>
+                }.into_any()}
+                <div class="chart-grid-2">
+                    {d.tables.iter().map(|t| view! { <DataTable t=t.clone()/> }.into_any()).collect_view()}
+                </div>
+            }
+        })}
     }
 }
 

@@ -8,8 +8,45 @@ use crate::state::{app_state, cookie, request_parts, set_cookie, AppState, Clien
 pub const COOKIE: &str = "hc_session";
 const ECHO_COOKIE: &str = "hc_echo";
 
-/// The logged-in member of this request, if any.
+/// The member of the request being answered, once looked up: several server functions answer
+/// one page (the header's, the feed's…), and the session is read from the database only for
+/// the first. Provided with the app's state for each request (`state::provide_request_context`).
+#[derive(Clone, Default)]
+pub struct RequestMember(std::sync::Arc<std::sync::Mutex<Option<Option<CurrentUser>>>>);
+
+impl RequestMember {
+    fn get(&self) -> Option<Option<CurrentUser>> {
+        self.0.lock().ok().and_then(|m| m.clone())
+    }
+    fn set(&self, user: Option<Option<CurrentUser>>) {
+        if let Ok(mut m) = self.0.lock() {
+            *m = user;
+        }
+    }
+}
+
+/// Forgets the member looked up for this request (the session changed: login, logout).
+fn forget_request_member() {
+    if let Some(cache) = leptos::prelude::use_context::<RequestMember>() {
+        cache.set(None);
+    }
+}
+
+/// The logged-in member of this request, if any (looked up once per request).
 pub async fn current() -> Result<Option<CurrentUser>, AppError> {
+    let cache = leptos::prelude::use_context::<RequestMember>();
+    if let Some(known) = cache.as_ref().and_then(RequestMember::get) {
+        return Ok(known);
+    }
+    let user = lookup().await?;
+    if let Some(cache) = cache {
+        cache.set(Some(user.clone()));
+    }
+    Ok(user)
+}
+
+/// Reads the session cookie's member from the database.
+async fn lookup() -> Result<Option<CurrentUser>, AppError> {
     let state = app_state()?;
     let parts = request_parts()?;
     let user = match cookie(&parts, COOKIE) {
@@ -122,6 +159,7 @@ fn cookie_attrs(state: &AppState, max_age_secs: i64) -> String {
 
 /// Starts a fresh session (a new id: rotation at every login) and sets its cookie.
 pub async fn start(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    forget_request_member();
     if let Some(old) = token() {
         repo::delete_session(&state.db, &old).await?;
     }
@@ -133,6 +171,7 @@ pub async fn start(state: &AppState, user_id: i64) -> Result<(), AppError> {
 
 /// Ends the current session and removes its cookie.
 pub async fn end(state: &AppState) -> Result<(), AppError> {
+    forget_request_member();
     if let Some(old) = token() {
         repo::delete_session(&state.db, &old).await?;
     }

@@ -13,9 +13,13 @@ pub async fn list_communities() -> Result<Vec<CommunitySummary>, AppError> {
 pub async fn get_community(slug: String) -> Result<CommunityDetail, AppError> {
     crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?;
-        super::repo::detail(&state.db, &slug, viewer.map(|u| (u.id, u.is_admin)))
-            .await?
-            .ok_or(AppError::NotFound)
+        super::repo::detail(
+            &state.db,
+            &slug,
+            viewer.as_ref().map(crate::access::Viewer::of),
+        )
+        .await?
+        .ok_or(AppError::NotFound)
     })
     .await
 }

@@ -31,7 +31,7 @@ pub async fn list(db: &Db) -> Result<Vec<CommunitySummary>, AppError> {
 pub async fn detail(
     db: &Db,
     slug: &str,
-    viewer: Option<(i64, bool)>,
+    viewer: Option<crate::access::Viewer>,
 ) -> Result<Option<CommunityDetail>, AppError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, c.rules, c.hold_new_members, \
@@ -41,7 +41,7 @@ pub async fn detail(
     );
     let row = sqlx::query(&sql)
         .bind(slug)
-        .bind(viewer.map(|v| v.0).unwrap_or(0))
+        .bind(viewer.map(|v| v.id).unwrap_or(0))
         .fetch_optional(&db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
@@ -62,8 +62,8 @@ pub async fn detail(
         rules: row.try_get("rules")?,
         moderators,
         is_member: viewer.map(|_| membership.is_some()),
-        can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.1),
-        can_manage: viewer.is_some_and(|v| v.1),
+        can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.is_admin),
+        can_manage: viewer.is_some_and(|v| v.is_admin),
         hold_new_members: row.try_get::<i64, _>("hold_new_members")? != 0,
         following: row.try_get::<Option<i64>, _>("following")?.is_some(),
     }))

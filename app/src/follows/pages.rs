@@ -3,9 +3,7 @@
 use super::api::{get_following, FollowCommunity, FollowTag, FollowThread};
 use super::types::{search_link, FollowedThread, ThreadFollow};
 use crate::posts::pages::PostCard;
-use crate::ui::{
-    action_error, echo_resource, echoed, field_error, successes, ErrorView, FieldMessage,
-};
+use crate::ui::{action_error, echo_resource, echoed, field_error, successes, FieldMessage};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -98,75 +96,69 @@ pub fn FollowingPage() -> impl IntoView {
         <section class="panel following-page">
             <h1>"Following"</h1>
             <p class="lead">"New replies in the threads you follow, and new posts in the communities and tags you follow, come as one notification each (“5 new replies in …”). You follow a thread you start or reply to; “Mute” on a thread stops everything from it."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let p = match page.await {
-                        Ok(p) => p,
-                        Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                    };
-                    let typed = echo.await;
-                    view! {
-                        <h2 id="f-communities">"Communities"</h2>
-                        {if p.communities.is_empty() {
-                            view! { <p class="muted">"None yet: “Follow new posts” on a community's page."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="plain-list follow-list" aria-labelledby="f-communities">
-                                    {p.communities.into_iter().map(|(slug, name)| view! {
-                                        <li>
-                                            <a href=format!("/c/{slug}")>{name}</a>
-                                            <ActionForm action=community attr:class="inline-form">
-                                                <input type="hidden" name="slug" value=slug.clone()/>
-                                                <input type="hidden" name="follow" value="no"/>
-                                                <button type="submit" class="link-button small">"Stop following"</button>
-                                            </ActionForm>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        <h2 id="f-tags">"Tags"</h2>
-                        {(!p.tags.is_empty()).then(|| view! {
-                            <ul class="plain-list follow-list" aria-labelledby="f-tags">
-                                {p.tags.into_iter().map(|t| view! {
+            {crate::ui::loaded(page, move |p| async move {
+                let typed = echo.await;
+                view! {
+                    <h2 id="f-communities">"Communities"</h2>
+                    {if p.communities.is_empty() {
+                        view! { <p class="muted">"None yet: “Follow new posts” on a community's page."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list follow-list" aria-labelledby="f-communities">
+                                {p.communities.into_iter().map(|(slug, name)| view! {
                                     <li>
-                                        <a class="tag" href=search_link(&t)>{t.clone()}</a>
-                                        <ActionForm action=tag attr:class="inline-form">
-                                            <input type="hidden" name="tag" value=t.clone()/>
+                                        <a href=format!("/c/{slug}")>{name}</a>
+                                        <ActionForm action=community attr:class="inline-form">
+                                            <input type="hidden" name="slug" value=slug.clone()/>
                                             <input type="hidden" name="follow" value="no"/>
                                             <button type="submit" class="link-button small">"Stop following"</button>
                                         </ActionForm>
                                     </li>
                                 }).collect_view()}
                             </ul>
-                        })}
-                        <ActionForm action=tag attr:class="stack follow-tag-form" attr:novalidate=true>
-                            <input type="hidden" name="follow" value="yes"/>
-                            <div class="field">
-                                <label for="follow-tag">"Follow a tag"</label>
-                                <p class="hint" id="follow-tag-hint">"New posts with this tag in any community you may read, e.g. fatigue or newly diagnosed."</p>
-                                <input id="follow-tag" name="tag" type="text" maxlength="30" autocomplete="off"
-                                    value=echoed(&typed, "tag").unwrap_or_default()
-                                    aria-describedby="follow-tag-hint follow-tag-error"
-                                    aria-invalid=move || field_error(tag_err, "tag").get().is_some().to_string()/>
-                                <FieldMessage id="follow-tag-error".into() error=field_error(tag_err, "tag")/>
-                            </div>
-                            <button type="submit" class="button">"Follow"</button>
-                        </ActionForm>
-                        <h2 id="f-threads">"Threads"</h2>
-                        {if p.threads.is_empty() {
-                            view! { <p class="muted">"None yet: you follow a thread when you start it or reply, or with “Follow” under a post."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ol class="saved-list" aria-labelledby="f-threads">
-                                    {p.threads.into_iter().map(|t| view! { <FollowedCard t=t action=thread/> }).collect_view()}
-                                </ol>
-                            }.into_any()
-                        }}
-                        {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/following?before={n}")>"More threads"</a></p> })}
-                    }.into_any()
-                })}
-            </Suspense>
+                        }.into_any()
+                    }}
+                    <h2 id="f-tags">"Tags"</h2>
+                    {(!p.tags.is_empty()).then(|| view! {
+                        <ul class="plain-list follow-list" aria-labelledby="f-tags">
+                            {p.tags.into_iter().map(|t| view! {
+                                <li>
+                                    <a class="tag" href=search_link(&t)>{t.clone()}</a>
+                                    <ActionForm action=tag attr:class="inline-form">
+                                        <input type="hidden" name="tag" value=t.clone()/>
+                                        <input type="hidden" name="follow" value="no"/>
+                                        <button type="submit" class="link-button small">"Stop following"</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    <ActionForm action=tag attr:class="stack follow-tag-form" attr:novalidate=true>
+                        <input type="hidden" name="follow" value="yes"/>
+                        <div class="field">
+                            <label for="follow-tag">"Follow a tag"</label>
+                            <p class="hint" id="follow-tag-hint">"New posts with this tag in any community you may read, e.g. fatigue or newly diagnosed."</p>
+                            <input id="follow-tag" name="tag" type="text" maxlength="30" autocomplete="off"
+                                value=echoed(&typed, "tag").unwrap_or_default()
+                                aria-describedby="follow-tag-hint follow-tag-error"
+                                aria-invalid=move || field_error(tag_err, "tag").get().is_some().to_string()/>
+                            <FieldMessage id="follow-tag-error".into() error=field_error(tag_err, "tag")/>
+                        </div>
+                        <button type="submit" class="button">"Follow"</button>
+                    </ActionForm>
+                    <h2 id="f-threads">"Threads"</h2>
+                    {if p.threads.is_empty() {
+                        view! { <p class="muted">"None yet: you follow a thread when you start it or reply, or with “Follow” under a post."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="saved-list" aria-labelledby="f-threads">
+                                {p.threads.into_iter().map(|t| view! { <FollowedCard t=t action=thread/> }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }}
+                    {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/following?before={n}")>"More threads"</a></p> })}
+                }
+            })}
         </section>
     }
 }

@@ -71,7 +71,7 @@ pub async fn set_thread(
     post: i64,
     state: ThreadFollow,
 ) -> Result<ThreadFollow, AppError> {
-    let page = crate::posts::repo::page(db, post, Some((user.id, user.is_admin))).await?;
+    let page = crate::posts::repo::page(db, post, Some(crate::access::Viewer::of(user))).await?;
     if page.deleted {
         return Err(AppError::Deleted);
     }
@@ -187,7 +187,7 @@ pub async fn list(
     user: &CurrentUser,
     before: Option<i64>,
 ) -> Result<FollowingPage, AppError> {
-    let viewer = Some((user.id, user.is_admin));
+    let viewer = Some(crate::access::Viewer::of(user));
     let mut params = Params::default();
     let me = params.p(user.id);
     let before_p = params.p(before.unwrap_or(i64::MAX));

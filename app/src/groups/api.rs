@@ -4,13 +4,6 @@ use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-async fn viewer() -> Result<crate::posts::repo::Viewer, AppError> {
-    Ok(crate::auth::api::session::current()
-        .await?
-        .map(|u| (u.id, u.is_admin)))
-}
-
 /// The checked fields of a group form, or every field's error at once.
 #[cfg(feature = "ssr")]
 fn group_input(
@@ -40,7 +33,12 @@ fn group_input(
 #[server(endpoint = "groups")]
 pub async fn get_groups(community: String) -> Result<Vec<GroupSummary>, AppError> {
     crate::call::public(async |state| {
-        super::repo::list(&state.db, &community, viewer().await?.map(|v| v.0)).await
+        super::repo::list(
+            &state.db,
+            &community,
+            crate::access::viewer().await?.map(|v| v.id),
+        )
+        .await
     })
     .await
 }
@@ -48,8 +46,10 @@ pub async fn get_groups(community: String) -> Result<Vec<GroupSummary>, AppError
 /// A group's page: description, the viewer's standing, and pinned posts for those who may read.
 #[server(endpoint = "group")]
 pub async fn get_group(slug: String) -> Result<GroupDetail, AppError> {
-    crate::call::public(async |state| super::repo::detail(&state.db, &slug, viewer().await?).await)
-        .await
+    crate::call::public(async |state| {
+        super::repo::detail(&state.db, &slug, crate::access::viewer().await?).await
+    })
+    .await
 }
 
 /// The no-JavaScript echo of the `create_group` form (what a failed post typed).

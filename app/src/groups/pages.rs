@@ -91,14 +91,7 @@ pub fn GroupPage() -> impl IntoView {
         |(slug, ..)| get_group(slug),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <GroupView d=d join=join leave=leave/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::ui::loaded(detail, move |d| async move { view! { <GroupView d=d join=join leave=leave/> } })}
     }
 }
 
@@ -325,151 +318,145 @@ pub fn GroupManagePage() -> impl IntoView {
         invite_err.get_untracked().is_some(),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let a = match admin.await {
-                    Ok(a) => a,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+        {crate::ui::loaded(admin, move |a| async move {
+            let slug = a.slug.clone();
+            let row_err = move || action_err.get().and_then(|e| e.field_message("handle"));
+            let members_view = a.members.clone().into_iter().map(|m| {
+                let (s1, s2, s3) = (slug.clone(), slug.clone(), slug.clone());
+                let (h1, h2, h3, h) = (m.handle.clone(), m.handle.clone(), m.handle.clone(), m.handle.clone());
+                let state = match m.status {
+                    MemberStatus::Invited => " · invited",
+                    MemberStatus::Banned => " · removed, may not rejoin",
+                    _ if m.is_moderator => " · moderator",
+                    _ => "",
                 };
-                let slug = a.slug.clone();
-                let row_err = move || action_err.get().and_then(|e| e.field_message("handle"));
-                let members_view = a.members.clone().into_iter().map(|m| {
-                    let (s1, s2, s3) = (slug.clone(), slug.clone(), slug.clone());
-                    let (h1, h2, h3, h) = (m.handle.clone(), m.handle.clone(), m.handle.clone(), m.handle.clone());
-                    let state = match m.status {
-                        MemberStatus::Invited => " · invited",
-                        MemberStatus::Banned => " · removed, may not rejoin",
-                        _ if m.is_moderator => " · moderator",
-                        _ => "",
-                    };
-                    let active = m.status == MemberStatus::Active;
-                    let banned = m.status == MemberStatus::Banned;
-                    view! {
-                        <li>
-                            <a href=format!("/u/{h}")>"@"{h.clone()}</a>
-                            <span class="small muted">{state}</span>
-                            {(!m.is_moderator).then(move || view! {
-                                <span class="row-actions">
-                                    {active.then(move || view! {
-                                        <ActionForm action=moderator attr:class="inline-form">
-                                            <input type="hidden" name="slug" value=s3/>
-                                            <input type="hidden" name="handle" value=h3/>
-                                            <input type="hidden" name="on" value="true"/>
-                                            <button type="submit" class="link-button">"Make moderator"</button>
-                                        </ActionForm>
-                                    })}
-                                    <ActionForm action=remove attr:class="inline-form">
-                                        <input type="hidden" name="slug" value=s1/>
-                                        <input type="hidden" name="handle" value=h1/>
-                                        <input type="hidden" name="ban" value="false"/>
-                                        <button type="submit" class="link-button">
-                                            {if banned { "Lift the ban" } else { "Remove" }}
-                                        </button>
-                                    </ActionForm>
-                                    {(!banned).then(move || view! {
-                                        <ActionForm action=remove attr:class="inline-form">
-                                            <input type="hidden" name="slug" value=s2/>
-                                            <input type="hidden" name="handle" value=h2/>
-                                            <input type="hidden" name="ban" value="true"/>
-                                            <button type="submit" class="link-button">"Remove and ban"</button>
-                                        </ActionForm>
-                                    })}
-                                </span>
-                            })}
-                        </li>
-                    }
-                }).collect_view();
-                let requests_view = a.requests.clone().into_iter().map(|r| {
-                    let (s1, s2) = (slug.clone(), slug.clone());
-                    let (h1, h2) = (r.handle.clone(), r.handle.clone());
-                    let question = a.question.clone();
-                    view! {
-                        <li class="request">
-                            <p><a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
-                                <span class="small muted">" · asked " {format_date(r.created_at)}</span></p>
-                            {(!question.is_empty()).then(|| view! { <p class="small muted">{question.clone()}</p> })}
-                            <blockquote>{if r.answer.is_empty() { "(no answer)".to_string() } else { r.answer.clone() }}</blockquote>
-                            <div class="row-actions">
-                                <ActionForm action=decide attr:class="inline-form">
-                                    <input type="hidden" name="slug" value=s1/>
-                                    <input type="hidden" name="handle" value=h1.clone()/>
-                                    <input type="hidden" name="approve" value="true"/>
-                                    <button type="submit" class="button primary">"Approve @"{h1}</button>
-                                </ActionForm>
-                                <ActionForm action=decide attr:class="inline-form">
-                                    <input type="hidden" name="slug" value=s2/>
-                                    <input type="hidden" name="handle" value=h2/>
-                                    <input type="hidden" name="approve" value="false"/>
-                                    <button type="submit" class="button">"Decline"</button>
-                                </ActionForm>
-                            </div>
-                        </li>
-                    }
-                }).collect_view();
-                let no_requests = a.requests.is_empty();
-                let echo = echo.await;
-                let invited = echoed(&invite_echo.await, "handle");
-                let kept = |name: &str, current: &str| echoed(&echo, name).unwrap_or_else(|| current.to_string());
-                let (name_v, description_v, question_v) = (
-                    kept("name", &a.name),
-                    kept("description", &a.description),
-                    kept("question", &a.question),
-                );
-                let details_slug = slug.clone();
-                let kind_label = a.kind.label();
-                let details = view! {
-                    <section class="panel" aria-labelledby="details-h">
-                        <h2 id="details-h">"Group details"</h2>
-                        <p class="muted">{kind_label} ". The kind of a group stays as it was started: its members joined on those terms."</p>
-                        <ActionForm action=update attr:novalidate=true attr:class="stack">
-                            <input type="hidden" name="slug" value=details_slug/>
-                            <Field label="Name" name="name" value=name_v error=field_error(update_err, "name")/>
-                            <div class="field" class:has-error=move || field_error(update_err, "description").get().is_some()>
-                                <label for="f-description">"Who is it for?"</label>
-                                <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
-                                    aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>{crate::ui::textarea_text(description_v)}</textarea>
-                                <FieldMessage id="f-description-error".into() error=field_error(update_err, "description")/>
-                            </div>
-                            <Field label="Screening question (optional)" name="question" value=question_v
-                                error=field_error(update_err, "question")/>
-                            <Saved action=update message="Saved."/>
-                            <button type="submit" class="button primary">"Save details"</button>
-                        </ActionForm>
-                    </section>
-                };
+                let active = m.status == MemberStatus::Active;
+                let banned = m.status == MemberStatus::Banned;
                 view! {
-                    <Title text=format!("Manage {}", a.name)/>
-                    <p class="crumbs"><a href=format!("/g/{slug}")>{a.name.clone()}</a></p>
-                    <h1>"Manage the group"</h1>
-                    <FormAlert error=action_err/>
-                    {move || row_err().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
-                    <section class="panel" aria-labelledby="req-h">
-                        <h2 id="req-h">"Join requests"</h2>
-                        {if no_requests {
-                            view! { <p class="muted">"No requests waiting."</p> }.into_any()
-                        } else {
-                            view! { <ul class="plain-list request-list">{requests_view}</ul> }.into_any()
-                        }}
-                    </section>
-                    <section class="panel" aria-labelledby="inv-h">
-                        <h2 id="inv-h">"Invite a member"</h2>
-                        <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
-                        <ActionForm action=invite attr:novalidate=true attr:class="stack">
-                            <input type="hidden" name="slug" value=slug.clone()/>
-                            <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
-                            <button type="submit" class="button primary">"Invite"</button>
-                        </ActionForm>
-                    </section>
-                    {details}
-                    <section class="panel" aria-labelledby="mem-h">
-                        <h2 id="mem-h">"Members"</h2>
-                        <ul class="plain-list member-list">
-                            {members_view}
-                        </ul>
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+                    <li>
+                        <a href=format!("/u/{h}")>"@"{h.clone()}</a>
+                        <span class="small muted">{state}</span>
+                        {(!m.is_moderator).then(move || view! {
+                            <span class="row-actions">
+                                {active.then(move || view! {
+                                    <ActionForm action=moderator attr:class="inline-form">
+                                        <input type="hidden" name="slug" value=s3/>
+                                        <input type="hidden" name="handle" value=h3/>
+                                        <input type="hidden" name="on" value="true"/>
+                                        <button type="submit" class="link-button">"Make moderator"</button>
+                                    </ActionForm>
+                                })}
+                                <ActionForm action=remove attr:class="inline-form">
+                                    <input type="hidden" name="slug" value=s1/>
+                                    <input type="hidden" name="handle" value=h1/>
+                                    <input type="hidden" name="ban" value="false"/>
+                                    <button type="submit" class="link-button">
+                                        {if banned { "Lift the ban" } else { "Remove" }}
+                                    </button>
+                                </ActionForm>
+                                {(!banned).then(move || view! {
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="slug" value=s2/>
+                                        <input type="hidden" name="handle" value=h2/>
+                                        <input type="hidden" name="ban" value="true"/>
+                                        <button type="submit" class="link-button">"Remove and ban"</button>
+                                    </ActionForm>
+                                })}
+                            </span>
+                        })}
+                    </li>
+                }
+            }).collect_view();
+            let requests_view = a.requests.clone().into_iter().map(|r| {
+                let (s1, s2) = (slug.clone(), slug.clone());
+                let (h1, h2) = (r.handle.clone(), r.handle.clone());
+                let question = a.question.clone();
+                view! {
+                    <li class="request">
+                        <p><a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
+                            <span class="small muted">" · asked " {format_date(r.created_at)}</span></p>
+                        {(!question.is_empty()).then(|| view! { <p class="small muted">{question.clone()}</p> })}
+                        <blockquote>{if r.answer.is_empty() { "(no answer)".to_string() } else { r.answer.clone() }}</blockquote>
+                        <div class="row-actions">
+                            <ActionForm action=decide attr:class="inline-form">
+                                <input type="hidden" name="slug" value=s1/>
+                                <input type="hidden" name="handle" value=h1.clone()/>
+                                <input type="hidden" name="approve" value="true"/>
+                                <button type="submit" class="button primary">"Approve @"{h1}</button>
+                            </ActionForm>
+                            <ActionForm action=decide attr:class="inline-form">
+                                <input type="hidden" name="slug" value=s2/>
+                                <input type="hidden" name="handle" value=h2/>
+                                <input type="hidden" name="approve" value="false"/>
+                                <button type="submit" class="button">"Decline"</button>
+                            </ActionForm>
+                        </div>
+                    </li>
+                }
+            }).collect_view();
+            let no_requests = a.requests.is_empty();
+            let echo = echo.await;
+            let invited = echoed(&invite_echo.await, "handle");
+            let kept = |name: &str, current: &str| echoed(&echo, name).unwrap_or_else(|| current.to_string());
+            let (name_v, description_v, question_v) = (
+                kept("name", &a.name),
+                kept("description", &a.description),
+                kept("question", &a.question),
+            );
+            let details_slug = slug.clone();
+            let kind_label = a.kind.label();
+            let details = view! {
+                <section class="panel" aria-labelledby="details-h">
+                    <h2 id="details-h">"Group details"</h2>
+                    <p class="muted">{kind_label} ". The kind of a group stays as it was started: its members joined on those terms."</p>
+                    <ActionForm action=update attr:novalidate=true attr:class="stack">
+                        <input type="hidden" name="slug" value=details_slug/>
+                        <Field label="Name" name="name" value=name_v error=field_error(update_err, "name")/>
+                        <div class="field" class:has-error=move || field_error(update_err, "description").get().is_some()>
+                            <label for="f-description">"Who is it for?"</label>
+                            <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
+                                aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>{crate::ui::textarea_text(description_v)}</textarea>
+                            <FieldMessage id="f-description-error".into() error=field_error(update_err, "description")/>
+                        </div>
+                        <Field label="Screening question (optional)" name="question" value=question_v
+                            error=field_error(update_err, "question")/>
+                        <Saved action=update message="Saved."/>
+                        <button type="submit" class="button primary">"Save details"</button>
+                    </ActionForm>
+                </section>
+            };
+            view! {
+                <Title text=format!("Manage {}", a.name)/>
+                <p class="crumbs"><a href=format!("/g/{slug}")>{a.name.clone()}</a></p>
+                <h1>"Manage the group"</h1>
+                <FormAlert error=action_err/>
+                {move || row_err().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+                <section class="panel" aria-labelledby="req-h">
+                    <h2 id="req-h">"Join requests"</h2>
+                    {if no_requests {
+                        view! { <p class="muted">"No requests waiting."</p> }.into_any()
+                    } else {
+                        view! { <ul class="plain-list request-list">{requests_view}</ul> }.into_any()
+                    }}
+                </section>
+                <section class="panel" aria-labelledby="inv-h">
+                    <h2 id="inv-h">"Invite a member"</h2>
+                    <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
+                    <ActionForm action=invite attr:novalidate=true attr:class="stack">
+                        <input type="hidden" name="slug" value=slug.clone()/>
+                        <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
+                        <button type="submit" class="button primary">"Invite"</button>
+                    </ActionForm>
+                </section>
+                {details}
+                <section class="panel" aria-labelledby="mem-h">
+                    <h2 id="mem-h">"Members"</h2>
+                    <ul class="plain-list member-list">
+                        {members_view}
+                    </ul>
+                </section>
+            }
+        })}
     }
 }
 
@@ -536,43 +523,37 @@ pub fn NewGroupPostPage() -> impl IntoView {
         get_group,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match group.await {
-                    Ok(d) => d,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let g = d.summary.clone();
-                if g.status != Some(MemberStatus::Active) {
-                    return view! {
-                        <Title text="Join to post"/>
-                        <section class="panel narrow">
-                            <h1>"Members of " {g.name.clone()} " post here"</h1>
-                            <p><a class="button primary" href=format!("/g/{}", g.slug)>"Go to the group"</a></p>
-                        </section>
-                    }.into_any();
-                }
-                let echo = echo.await;
-                let kind = echoed(&echo, "kind")
-                    .or_else(|| query.read_untracked().get("kind"))
-                    .unwrap_or_else(|| "question".into());
-                let visibility = (g.kind == GroupKind::Open).then_some(VISIBILITY_CHOICES);
-                view! {
-                    <Title text=format!("New post in {}", g.name)/>
+        {crate::ui::loaded(group, move |d| async move {
+            let g = d.summary.clone();
+            if g.status != Some(MemberStatus::Active) {
+                return view! {
+                    <Title text="Join to post"/>
                     <section class="panel narrow">
-                        <p class="crumbs">
-                            <a href=format!("/c/{}", d.community_slug)>{d.community_name.clone()}</a>
-                            " › " <a href=format!("/g/{}", g.slug)>{g.name.clone()}</a>
-                        </p>
-                        <h1>"New post in " {g.name.clone()}</h1>
-                        {(g.kind != GroupKind::Open).then(|| view! {
-                            <p class="alert alert-info" role="note">"Only members of this group will see your post."</p>
-                        })}
-                        <PostForm action=action echo=echo kind=kind community=d.community_slug.clone()
-                            group=Some(g.slug.clone()) visibility=visibility/>
+                        <h1>"Members of " {g.name.clone()} " post here"</h1>
+                        <p><a class="button primary" href=format!("/g/{}", g.slug)>"Go to the group"</a></p>
                     </section>
-                }.into_any()
-            })}
-        </Suspense>
+                }.into_any();
+            }
+            let echo = echo.await;
+            let kind = echoed(&echo, "kind")
+                .or_else(|| query.read_untracked().get("kind"))
+                .unwrap_or_else(|| "question".into());
+            let visibility = (g.kind == GroupKind::Open).then_some(VISIBILITY_CHOICES);
+            view! {
+                <Title text=format!("New post in {}", g.name)/>
+                <section class="panel narrow">
+                    <p class="crumbs">
+                        <a href=format!("/c/{}", d.community_slug)>{d.community_name.clone()}</a>
+                        " › " <a href=format!("/g/{}", g.slug)>{g.name.clone()}</a>
+                    </p>
+                    <h1>"New post in " {g.name.clone()}</h1>
+                    {(g.kind != GroupKind::Open).then(|| view! {
+                        <p class="alert alert-info" role="note">"Only members of this group will see your post."</p>
+                    })}
+                    <PostForm action=action echo=echo kind=kind community=d.community_slug.clone()
+                        group=Some(g.slug.clone()) visibility=visibility/>
+                </section>
+            }.into_any()
+        })}
     }
 }

@@ -31,68 +31,62 @@ pub fn InvitePage() -> impl IntoView {
     view! {
         <Title text="Invite friends"/>
         <h1>"Invite friends"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let i = match invites.await {
-                    Ok(i) => i,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let link = format!("/join/{}", i.code);
-                let echo = echo.await;
-                let typed = echoed(&echo, "email").unwrap_or_default();
-                let picked = echoed(&echo, "community").unwrap_or_default();
-                let options = i.communities.clone();
-                view! {
-                    <section class="panel">
-                        <p class="lead" data-testid="invite-joins">
-                            {match i.joined { 0 => "Nobody has joined through your invites yet.".to_string(), 1 => "1 member joined through your invites.".to_string(), n => format!("{n} members joined through your invites.") }}
-                        </p>
-                        <h2>"Your invite link"</h2>
-                        <p>"Share it with someone who lives with the same condition. When they sign up through it, we tell you how many joined — never who they are unless they write to you."</p>
-                        <p><a class="invite-link" href=link.clone()>{link.clone()}</a></p>
-                        {(!i.communities.is_empty()).then(|| view! {
-                            <h2>"Invite into one of your communities"</h2>
-                            <p>"With these links the newcomer also joins the community."</p>
-                            <ul class="plain-list">
-                                {i.communities.iter().map(|(slug, name)| {
-                                    let href = format!("{link}?c={slug}");
-                                    view! { <li>{name.clone()}": "<a class="invite-link" href=href.clone()>{href.clone()}</a></li> }
-                                }).collect_view()}
-                            </ul>
-                        })}
-                    </section>
-                    <section class="panel">
-                        <h2>"Invite by e-mail"</h2>
-                        <p>"We send your link once, with your handle. Up to 20 invitations a day; an address is invited at most once a week, and can opt out of invitations for good."</p>
-                        {move || (query.read().get("sent").is_some() || sent.get() > 0).then(|| view! {
-                            <p class="alert alert-ok" role="status" data-testid="invite-sent">"Invitation sent."</p>
-                        })}
-                        <ActionForm action=send attr:novalidate=true attr:class="stack">
-                            <FormAlert error=err/>
-                            <div class="field" class:has-error=move || field_error(err, "email").get().is_some()>
-                                <label for="f-email">"Their e-mail address"</label>
-                                <input id="f-email" name="email" type="email" autocomplete="off" value=typed node_ref=email_ref
-                                    aria-invalid=move || field_error(err, "email").get().is_some().then_some("true")
-                                    aria-describedby="f-email-error"/>
-                                <FieldMessage id="f-email-error".into() error=field_error(err, "email")/>
+        {crate::ui::loaded(invites, move |i| async move {
+            let link = format!("/join/{}", i.code);
+            let echo = echo.await;
+            let typed = echoed(&echo, "email").unwrap_or_default();
+            let picked = echoed(&echo, "community").unwrap_or_default();
+            let options = i.communities.clone();
+            view! {
+                <section class="panel">
+                    <p class="lead" data-testid="invite-joins">
+                        {match i.joined { 0 => "Nobody has joined through your invites yet.".to_string(), 1 => "1 member joined through your invites.".to_string(), n => format!("{n} members joined through your invites.") }}
+                    </p>
+                    <h2>"Your invite link"</h2>
+                    <p>"Share it with someone who lives with the same condition. When they sign up through it, we tell you how many joined — never who they are unless they write to you."</p>
+                    <p><a class="invite-link" href=link.clone()>{link.clone()}</a></p>
+                    {(!i.communities.is_empty()).then(|| view! {
+                        <h2>"Invite into one of your communities"</h2>
+                        <p>"With these links the newcomer also joins the community."</p>
+                        <ul class="plain-list">
+                            {i.communities.iter().map(|(slug, name)| {
+                                let href = format!("{link}?c={slug}");
+                                view! { <li>{name.clone()}": "<a class="invite-link" href=href.clone()>{href.clone()}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+                <section class="panel">
+                    <h2>"Invite by e-mail"</h2>
+                    <p>"We send your link once, with your handle. Up to 20 invitations a day; an address is invited at most once a week, and can opt out of invitations for good."</p>
+                    {move || (query.read().get("sent").is_some() || sent.get() > 0).then(|| view! {
+                        <p class="alert alert-ok" role="status" data-testid="invite-sent">"Invitation sent."</p>
+                    })}
+                    <ActionForm action=send attr:novalidate=true attr:class="stack">
+                        <FormAlert error=err/>
+                        <div class="field" class:has-error=move || field_error(err, "email").get().is_some()>
+                            <label for="f-email">"Their e-mail address"</label>
+                            <input id="f-email" name="email" type="email" autocomplete="off" value=typed node_ref=email_ref
+                                aria-invalid=move || field_error(err, "email").get().is_some().then_some("true")
+                                aria-describedby="f-email-error"/>
+                            <FieldMessage id="f-email-error".into() error=field_error(err, "email")/>
+                        </div>
+                        {(!options.is_empty()).then(|| view! {
+                            <div class="field">
+                                <label for="f-community">"Also join them to"</label>
+                                <select id="f-community" name="community">
+                                    <option value="">"No community"</option>
+                                    {options.iter().map(|(slug, name)| view! {
+                                        <option value=slug.clone() selected=*slug == picked>{name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
                             </div>
-                            {(!options.is_empty()).then(|| view! {
-                                <div class="field">
-                                    <label for="f-community">"Also join them to"</label>
-                                    <select id="f-community" name="community">
-                                        <option value="">"No community"</option>
-                                        {options.iter().map(|(slug, name)| view! {
-                                            <option value=slug.clone() selected=*slug == picked>{name.clone()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                            })}
-                            <button type="submit" class="button primary">"Send invitation"</button>
-                        </ActionForm>
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+                        })}
+                        <button type="submit" class="button primary">"Send invitation"</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
     }
 }
 

@@ -105,14 +105,7 @@ pub fn ArticlePage() -> impl IntoView {
         get_article,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match article.await {
-                    Ok(a) => view! { <ArticleView a=a/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::ui::loaded(article, move |a| async move { view! { <ArticleView a=a/> } })}
     }
 }
 
@@ -311,83 +304,77 @@ pub fn ArticleEditorPage() -> impl IntoView {
     );
     let communities = Resource::new(|| (), |_| list_communities());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match draft.await {
-                    Ok(d) => d,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let echo = echo.await;
-                let typed_reviewer = echoed(&submit_echo.await, "reviewer");
-                let typed_note = echoed(&back_echo.await, "note");
-                let communities = communities.await.unwrap_or_default();
-                let v = |k: &str, from: &dyn Fn(&Draft) -> String| echoed(&echo, k).or_else(|| d.as_ref().map(from)).unwrap_or_default();
-                let title = v("title", &|d| d.title.clone());
-                let summary = RwSignal::new(v("summary", &|d| d.summary.clone()));
-                let body = RwSignal::new(v("body", &|d| d.body.clone()));
-                let facts = RwSignal::new(v("key_facts", &|d| d.key_facts.clone()));
-                let sources = v("sources", &|d| d.sources.clone());
-                let tags = v("tags", &|d| d.tags.clone());
-                let community = v("community", &|d| d.community_slug.clone());
-                let text = Signal::derive(move || readable_text(&summary.get(), &body.get(), &facts.get()));
-                let heading = if d.is_some() { "Edit article" } else { "New article" };
-                let current = d.as_ref().map(|d| d.slug.clone()).unwrap_or_default();
-                view! {
-                    <Title text=heading/>
-                    <p class="crumbs"><a href="/library/desk">"Library desk"</a></p>
-                    <h1>{heading}</h1>
-                    {d.clone().map(|d| view! { <WorkflowPanel d=d submit=submit publish=publish send_back=send_back
-                        typed_reviewer=typed_reviewer.clone() typed_note=typed_note.clone()/> })}
-                    <div class="editor-grid">
-                        <section class="panel">
-                            <ActionForm action=save attr:novalidate=true attr:class="stack">
-                                <FormAlert error=err/>
-                                <input type="hidden" name="current" value=current/>
-                                <div class="field">
-                                    <label for="f-community">"Community"</label>
-                                    <select id="f-community" name="community">
-                                        <option value="" selected=community.is_empty()>"Choose…"</option>
-                                        {communities.into_iter().map(|c| {
-                                            let on = c.slug == community;
-                                            view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                    <FieldMessage id="f-community-error".into() error=field_error(err, "community")/>
-                                </div>
-                                <Field label="Title" name="title" value=title hint="A question readers ask, e.g. “What is a relapse in MS?”" error=field_error(err, "title")/>
-                                <div class="field">
-                                    <label for="f-summary">"Summary"</label>
-                                    <textarea id="f-summary" name="summary" rows="2" aria-describedby="f-summary-error"
-                                        on:input=move |ev| summary.set(event_target_value(&ev))>{crate::ui::textarea_text(summary.get_untracked())}</textarea>
-                                    <FieldMessage id="f-summary-error".into() error=field_error(err, "summary")/>
-                                </div>
-                                <div class="field">
-                                    <label for="f-body">"Article"</label>
-                                    <p class="hint" id="f-body-hint">"Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."</p>
-                                    <textarea id="f-body" name="body" rows="18" aria-describedby="f-body-hint f-body-error"
-                                        on:input=move |ev| body.set(event_target_value(&ev))>{crate::ui::textarea_text(body.get_untracked())}</textarea>
-                                    <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
-                                </div>
-                                <div class="field">
-                                    <label for="f-key_facts">"Key facts (one per line)"</label>
-                                    <textarea id="f-key_facts" name="key_facts" rows="4" aria-describedby="f-key_facts-error"
-                                        on:input=move |ev| facts.set(event_target_value(&ev))>{crate::ui::textarea_text(facts.get_untracked())}</textarea>
-                                    <FieldMessage id="f-key_facts-error".into() error=field_error(err, "key_facts")/>
-                                </div>
-                                <div class="field">
-                                    <label for="f-sources">"Sources (one per line: Title | https://address | year)"</label>
-                                    <textarea id="f-sources" name="sources" rows="4" aria-describedby="f-sources-error">{crate::ui::textarea_text(sources)}</textarea>
-                                    <FieldMessage id="f-sources-error".into() error=field_error(err, "sources")/>
-                                </div>
-                                <Field label="Tags" name="tags" value=tags hint="Up to five, separated by commas, e.g. relapse, newly diagnosed: questions with the same tags are linked." error=field_error(err, "tags")/>
-                                <button type="submit" class="button primary">"Save draft"</button>
-                            </ActionForm>
-                        </section>
-                        <ReadabilityPanel text=text/>
-                    </div>
-                }.into_any()
-            })}
-        </Suspense>
+        {crate::ui::loaded(draft, move |d| async move {
+            let echo = echo.await;
+            let typed_reviewer = echoed(&submit_echo.await, "reviewer");
+            let typed_note = echoed(&back_echo.await, "note");
+            let communities = communities.await.unwrap_or_default();
+            let v = |k: &str, from: &dyn Fn(&Draft) -> String| echoed(&echo, k).or_else(|| d.as_ref().map(from)).unwrap_or_default();
+            let title = v("title", &|d| d.title.clone());
+            let summary = RwSignal::new(v("summary", &|d| d.summary.clone()));
+            let body = RwSignal::new(v("body", &|d| d.body.clone()));
+            let facts = RwSignal::new(v("key_facts", &|d| d.key_facts.clone()));
+            let sources = v("sources", &|d| d.sources.clone());
+            let tags = v("tags", &|d| d.tags.clone());
+            let community = v("community", &|d| d.community_slug.clone());
+            let text = Signal::derive(move || readable_text(&summary.get(), &body.get(), &facts.get()));
+            let heading = if d.is_some() { "Edit article" } else { "New article" };
+            let current = d.as_ref().map(|d| d.slug.clone()).unwrap_or_default();
+            view! {
+                <Title text=heading/>
+                <p class="crumbs"><a href="/library/desk">"Library desk"</a></p>
+                <h1>{heading}</h1>
+                {d.clone().map(|d| view! { <WorkflowPanel d=d submit=submit publish=publish send_back=send_back
+                    typed_reviewer=typed_reviewer.clone() typed_note=typed_note.clone()/> })}
+                <div class="editor-grid">
+                    <section class="panel">
+                        <ActionForm action=save attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <input type="hidden" name="current" value=current/>
+                            <div class="field">
+                                <label for="f-community">"Community"</label>
+                                <select id="f-community" name="community">
+                                    <option value="" selected=community.is_empty()>"Choose…"</option>
+                                    {communities.into_iter().map(|c| {
+                                        let on = c.slug == community;
+                                        view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <FieldMessage id="f-community-error".into() error=field_error(err, "community")/>
+                            </div>
+                            <Field label="Title" name="title" value=title hint="A question readers ask, e.g. “What is a relapse in MS?”" error=field_error(err, "title")/>
+                            <div class="field">
+                                <label for="f-summary">"Summary"</label>
+                                <textarea id="f-summary" name="summary" rows="2" aria-describedby="f-summary-error"
+                                    on:input=move |ev| summary.set(event_target_value(&ev))>{crate::ui::textarea_text(summary.get_untracked())}</textarea>
+                                <FieldMessage id="f-summary-error".into() error=field_error(err, "summary")/>
+                            </div>
+                            <div class="field">
+                                <label for="f-body">"Article"</label>
+                                <p class="hint" id="f-body-hint">"Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."</p>
+                                <textarea id="f-body" name="body" rows="18" aria-describedby="f-body-hint f-body-error"
+                                    on:input=move |ev| body.set(event_target_value(&ev))>{crate::ui::textarea_text(body.get_untracked())}</textarea>
+                                <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
+                            </div>
+                            <div class="field">
+                                <label for="f-key_facts">"Key facts (one per line)"</label>
+                                <textarea id="f-key_facts" name="key_facts" rows="4" aria-describedby="f-key_facts-error"
+                                    on:input=move |ev| facts.set(event_target_value(&ev))>{crate::ui::textarea_text(facts.get_untracked())}</textarea>
+                                <FieldMessage id="f-key_facts-error".into() error=field_error(err, "key_facts")/>
+                            </div>
+                            <div class="field">
+                                <label for="f-sources">"Sources (one per line: Title | https://address | year)"</label>
+                                <textarea id="f-sources" name="sources" rows="4" aria-describedby="f-sources-error">{crate::ui::textarea_text(sources)}</textarea>
+                                <FieldMessage id="f-sources-error".into() error=field_error(err, "sources")/>
+                            </div>
+                            <Field label="Tags" name="tags" value=tags hint="Up to five, separated by commas, e.g. relapse, newly diagnosed: questions with the same tags are linked." error=field_error(err, "tags")/>
+                            <button type="submit" class="button primary">"Save draft"</button>
+                        </ActionForm>
+                    </section>
+                    <ReadabilityPanel text=text/>
+                </div>
+            }
+        })}
     }
 }
 

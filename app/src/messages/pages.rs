@@ -114,89 +114,83 @@ pub fn ThreadPage() -> impl IntoView {
         report_err.get_untracked().is_some(),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let t = match thread.await {
-                    Ok(t) => t,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let typed = crate::ui::echoed(&echo.await, "body").unwrap_or_default();
-                let report_echo = report_echo.await;
-                let reported = crate::ui::echoed(&report_echo, "id");
-                let with = t.with.clone();
-                let (with_block, with_form, with_hint) = (with.clone(), with.clone(), with.clone());
-                view! {
-                    <Title text=format!("Messages with @{with}")/>
-                    <p><a href="/messages">"← All messages"</a></p>
-                    <div class="section-head">
-                        <h1>"Messages with "<a href=format!("/u/{with}")>"@"{with.clone()}</a></h1>
-                        <ActionForm action=block attr:class="inline-form">
-                            <input type="hidden" name="handle" value=with_block/>
-                            <input type="hidden" name="block" value=if t.blocked { "no" } else { "yes" }/>
-                            <button type="submit" class="button">{if t.blocked { "Unblock" } else { "Block" }}</button>
-                        </ActionForm>
-                    </div>
-                    {t.blocked.then(|| view! {
-                        <p class="alert alert-warn">"You blocked this member: they cannot write to you, and this conversation is hidden."</p>
-                    })}
-                    <ol class="messages dm" aria-label="Conversation">
-                        {t.messages.iter().map(|m| {
-                            let id = m.id.to_string();
-                            // A failed no-JavaScript report of this message comes back open, as typed.
-                            let mine = reported.as_deref() == Some(id.as_str());
-                            let reason = crate::ui::echoed(&report_echo, "reason").filter(|_| mine).unwrap_or_default();
-                            view! {
-                                <li class="card" class:mine=m.mine>
-                                    <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{}", t.with) }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
-                                    <div class="post-body" inner_html=m.body_html.clone()></div>
-                                    {(!m.mine).then(|| view! {
-                                        <details class="review-tools" open=mine>
-                                            <summary>"Report to moderators"</summary>
-                                            <ActionForm action=report attr:novalidate=true attr:class="stack">
-                                                <FormAlert error=report_err/>
-                                                <input type="hidden" name="id" value=id.clone()/>
-                                                <label for=format!("report-{id}")>"What is wrong with this message?"</label>
-                                                <textarea id=format!("report-{id}") name="reason" rows="2">{crate::ui::textarea_text(reason)}</textarea>
-                                                <p class="hint">"Moderators will see this message only, not the rest of the conversation."</p>
-                                                <button type="submit" class="button">"Send report"</button>
-                                            </ActionForm>
-                                        </details>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ol>
-                    {t.crisis_mine.then(|| view! {
-                        <CrisisPanel heading="You are not alone"
-                            lead="If you are thinking about ending your life or hurting yourself, please talk to someone now: these lines are free and confidential, and someone will listen."/>
-                    })}
-                    {t.crisis_theirs.then(|| view! {
-                        <CrisisPanel heading=format!("Worried about @{}?", t.with)
-                            lead="Something in this conversation suggests they may be thinking of ending their life or harming themselves. Tell them you care, listen, and share these lines with them. If they may be in immediate danger, call the emergency number where they are."/>
-                    })}
-                    {match t.cannot_write.clone() {
-                        Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
-                        None => view! {
-                            <section class="panel">
-                                <ActionForm action=send attr:novalidate=true attr:class="stack">
-                                    <FormAlert error=err/>
-                                    <input type="hidden" name="to" value=with_form/>
-                                    <CrisisWatch error=err>
-                                        <div class="field">
-                                            <label for="f-body">"Your message"</label>
-                                            <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
-                                            <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
-                                            <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
-                                        </div>
-                                    </CrisisWatch>
-                                    <button type="submit" class="button primary">"Send"</button>
-                                </ActionForm>
-                            </section>
-                        }.into_any(),
-                    }}
-                }.into_any()
-            })}
-        </Suspense>
+        {crate::ui::loaded(thread, move |t| async move {
+            let typed = crate::ui::echoed(&echo.await, "body").unwrap_or_default();
+            let report_echo = report_echo.await;
+            let reported = crate::ui::echoed(&report_echo, "id");
+            let with = t.with.clone();
+            let (with_block, with_form, with_hint) = (with.clone(), with.clone(), with.clone());
+            view! {
+                <Title text=format!("Messages with @{with}")/>
+                <p><a href="/messages">"← All messages"</a></p>
+                <div class="section-head">
+                    <h1>"Messages with "<a href=format!("/u/{with}")>"@"{with.clone()}</a></h1>
+                    <ActionForm action=block attr:class="inline-form">
+                        <input type="hidden" name="handle" value=with_block/>
+                        <input type="hidden" name="block" value=if t.blocked { "no" } else { "yes" }/>
+                        <button type="submit" class="button">{if t.blocked { "Unblock" } else { "Block" }}</button>
+                    </ActionForm>
+                </div>
+                {t.blocked.then(|| view! {
+                    <p class="alert alert-warn">"You blocked this member: they cannot write to you, and this conversation is hidden."</p>
+                })}
+                <ol class="messages dm" aria-label="Conversation">
+                    {t.messages.iter().map(|m| {
+                        let id = m.id.to_string();
+                        // A failed no-JavaScript report of this message comes back open, as typed.
+                        let mine = reported.as_deref() == Some(id.as_str());
+                        let reason = crate::ui::echoed(&report_echo, "reason").filter(|_| mine).unwrap_or_default();
+                        view! {
+                            <li class="card" class:mine=m.mine>
+                                <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{}", t.with) }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
+                                <div class="post-body" inner_html=m.body_html.clone()></div>
+                                {(!m.mine).then(|| view! {
+                                    <details class="review-tools" open=mine>
+                                        <summary>"Report to moderators"</summary>
+                                        <ActionForm action=report attr:novalidate=true attr:class="stack">
+                                            <FormAlert error=report_err/>
+                                            <input type="hidden" name="id" value=id.clone()/>
+                                            <label for=format!("report-{id}")>"What is wrong with this message?"</label>
+                                            <textarea id=format!("report-{id}") name="reason" rows="2">{crate::ui::textarea_text(reason)}</textarea>
+                                            <p class="hint">"Moderators will see this message only, not the rest of the conversation."</p>
+                                            <button type="submit" class="button">"Send report"</button>
+                                        </ActionForm>
+                                    </details>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                {t.crisis_mine.then(|| view! {
+                    <CrisisPanel heading="You are not alone"
+                        lead="If you are thinking about ending your life or hurting yourself, please talk to someone now: these lines are free and confidential, and someone will listen."/>
+                })}
+                {t.crisis_theirs.then(|| view! {
+                    <CrisisPanel heading=format!("Worried about @{}?", t.with)
+                        lead="Something in this conversation suggests they may be thinking of ending their life or harming themselves. Tell them you care, listen, and share these lines with them. If they may be in immediate danger, call the emergency number where they are."/>
+                })}
+                {match t.cannot_write.clone() {
+                    Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
+                    None => view! {
+                        <section class="panel">
+                            <ActionForm action=send attr:novalidate=true attr:class="stack">
+                                <FormAlert error=err/>
+                                <input type="hidden" name="to" value=with_form/>
+                                <CrisisWatch error=err>
+                                    <div class="field">
+                                        <label for="f-body">"Your message"</label>
+                                        <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
+                                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
+                                        <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
+                                    </div>
+                                </CrisisWatch>
+                                <button type="submit" class="button primary">"Send"</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                }}
+            }
+        })}
     }
 }
 

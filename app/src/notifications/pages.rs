@@ -2,7 +2,7 @@
 
 use super::api::*;
 use super::types::*;
-use crate::ui::{format_datetime, successes, ErrorView, Saved};
+use crate::ui::{format_datetime, successes, Saved};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -131,85 +131,79 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Title text="Notifications"/>
         <h1>"Notifications"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let p = match page.await {
-                    Ok(p) => p,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                if let Some(u) = unread {
-                    u.notifications.set(p.unread);
-                }
-                let off = p.off.clone();
-                let mail = p.mail.clone();
-                view! {
-                    <div class="community-grid">
-                        <section class="panel" aria-labelledby="list-h">
-                            <div class="section-head">
-                                <h2 id="list-h">{if p.unread > 0 { format!("{} unread", p.unread) } else { "All read".to_string() }}</h2>
-                                {(p.unread > 0).then(|| view! {
-                                    <ActionForm action=read attr:class="inline-form">
-                                        <button type="submit" class="button">"Mark all as read"</button>
-                                    </ActionForm>
-                                })}
-                            </div>
-                            {if p.items.is_empty() {
-                                view! { <p class="muted">"Nothing yet. Replies, answers, mentions and messages show up here."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="notification-list">
-                                        {p.items.into_iter().map(|n| view! {
-                                            <li class="card" class:unread=!n.read>
-                                                <a href=n.link.clone()>{n.text.clone()}</a>
-                                                <p class="muted small">{format_datetime(n.created_at)}</p>
-                                                {(!n.read).then(|| view! {
-                                                    <ActionForm action=read attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=n.id.to_string()/>
-                                                        <button type="submit" class="link-button small">"Mark as read"</button>
-                                                    </ActionForm>
-                                                })}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                            {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/notifications?before={n}")>"Older"</a></p> })}
-                        </section>
-                        <aside>
-                            <section class="panel" aria-labelledby="settings-h">
-                                <h2 id="settings-h">"Notify me about"</h2>
-                                <ActionForm action=settings attr:class="stack">
-                                    <Saved action=settings message="Saved."/>
-                                    <p class="hint">"Tick what to hear of here; for each, choose whether we e-mail it at once (at most one e-mail per thread every 15 minutes), in the daily digest, or never."</p>
-                                    <fieldset class="checks notify-kinds">
-                                        <legend class="visually-hidden">"Kinds of notification"</legend>
-                                        {KINDS.iter().enumerate().map(|(i, (k, label))| {
-                                            let mode = mail.iter().find(|(kind, _)| kind == k).map(|(_, m)| m.clone()).unwrap_or_else(|| "digest".into());
-                                            let id = format!("mail-{i}");
-                                            view! {
-                                                <div class="notify-kind">
-                                                    <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
-                                                    <label for=id.clone() class="visually-hidden">{format!("E-mail for: {label}")}</label>
-                                                    <select id=id name="mail[]" class="mail-mode">
-                                                        <option value=format!("{k}:now") selected=mode == "now">"E-mail at once"</option>
-                                                        <option value=format!("{k}:digest") selected=mode == "digest">"In the digest"</option>
-                                                        <option value=format!("{k}:never") selected=mode == "never">"No e-mail"</option>
-                                                    </select>
-                                                </div>
-                                            }
-                                        }).collect_view()}
-                                    </fieldset>
-                                    <fieldset class="checks">
-                                        <legend>"E-mail"</legend>
-                                        <label class="check-line"><input type="checkbox" name="digest" value="yes" checked=p.digest/>" A daily digest of what I missed"</label>
-                                    </fieldset>
-                                    <button type="submit" class="button primary">"Save"</button>
+        {crate::ui::loaded(page, move |p| async move {
+            if let Some(u) = unread {
+                u.notifications.set(p.unread);
+            }
+            let off = p.off.clone();
+            let mail = p.mail.clone();
+            view! {
+                <div class="community-grid">
+                    <section class="panel" aria-labelledby="list-h">
+                        <div class="section-head">
+                            <h2 id="list-h">{if p.unread > 0 { format!("{} unread", p.unread) } else { "All read".to_string() }}</h2>
+                            {(p.unread > 0).then(|| view! {
+                                <ActionForm action=read attr:class="inline-form">
+                                    <button type="submit" class="button">"Mark all as read"</button>
                                 </ActionForm>
-                            </section>
-                        </aside>
-                    </div>
-                }.into_any()
-            })}
-        </Suspense>
+                            })}
+                        </div>
+                        {if p.items.is_empty() {
+                            view! { <p class="muted">"Nothing yet. Replies, answers, mentions and messages show up here."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="notification-list">
+                                    {p.items.into_iter().map(|n| view! {
+                                        <li class="card" class:unread=!n.read>
+                                            <a href=n.link.clone()>{n.text.clone()}</a>
+                                            <p class="muted small">{format_datetime(n.created_at)}</p>
+                                            {(!n.read).then(|| view! {
+                                                <ActionForm action=read attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=n.id.to_string()/>
+                                                    <button type="submit" class="link-button small">"Mark as read"</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/notifications?before={n}")>"Older"</a></p> })}
+                    </section>
+                    <aside>
+                        <section class="panel" aria-labelledby="settings-h">
+                            <h2 id="settings-h">"Notify me about"</h2>
+                            <ActionForm action=settings attr:class="stack">
+                                <Saved action=settings message="Saved."/>
+                                <p class="hint">"Tick what to hear of here; for each, choose whether we e-mail it at once (at most one e-mail per thread every 15 minutes), in the daily digest, or never."</p>
+                                <fieldset class="checks notify-kinds">
+                                    <legend class="visually-hidden">"Kinds of notification"</legend>
+                                    {KINDS.iter().enumerate().map(|(i, (k, label))| {
+                                        let mode = mail.iter().find(|(kind, _)| kind == k).map(|(_, m)| m.clone()).unwrap_or_else(|| "digest".into());
+                                        let id = format!("mail-{i}");
+                                        view! {
+                                            <div class="notify-kind">
+                                                <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
+                                                <label for=id.clone() class="visually-hidden">{format!("E-mail for: {label}")}</label>
+                                                <select id=id name="mail[]" class="mail-mode">
+                                                    <option value=format!("{k}:now") selected=mode == "now">"E-mail at once"</option>
+                                                    <option value=format!("{k}:digest") selected=mode == "digest">"In the digest"</option>
+                                                    <option value=format!("{k}:never") selected=mode == "never">"No e-mail"</option>
+                                                </select>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
+                                <fieldset class="checks">
+                                    <legend>"E-mail"</legend>
+                                    <label class="check-line"><input type="checkbox" name="digest" value="yes" checked=p.digest/>" A daily digest of what I missed"</label>
+                                </fieldset>
+                                <button type="submit" class="button primary">"Save"</button>
+                            </ActionForm>
+                        </section>
+                    </aside>
+                </div>
+            }
+        })}
     }
 }

@@ -17,68 +17,62 @@ pub fn AboutPage() -> impl IntoView {
     let about = Resource::new(|| (), |_| get_about());
     view! {
         <Title text="About this site"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let v = match about.await {
-                    Ok(v) => v,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let p = v.profile;
-                view! {
-                    <article class="panel prose about">
-                        <h1>"About this site"</h1>
-                        <h2>"Who runs it"</h2>
-                        <p class="lead" data-testid="operator-name">{p.name.clone()}</p>
-                        <p>{p.about.clone()}</p>
-                        {(!p.privacy_contact.is_empty()).then(|| view! {
-                            <p id="contact">"Questions about your data: "
-                                <a href=format!("mailto:{}", p.privacy_contact) data-testid="privacy-contact">{p.privacy_contact.clone()}</a>
-                            </p>
-                        })}
-                        <h2>"How it is paid for, and our advertising policy"</h2>
-                        <p>
-                            "Advertising here is always labelled “Sponsored” and kept apart from what members and our "
-                            "editors write. It is chosen only from the page you are on, never from who you are, what "
-                            "you wrote or your health. No advertiser ever learns who you are."
+        {crate::ui::loaded(about, move |v| async move {
+            let p = v.profile;
+            view! {
+                <article class="panel prose about">
+                    <h1>"About this site"</h1>
+                    <h2>"Who runs it"</h2>
+                    <p class="lead" data-testid="operator-name">{p.name.clone()}</p>
+                    <p>{p.about.clone()}</p>
+                    {(!p.privacy_contact.is_empty()).then(|| view! {
+                        <p id="contact">"Questions about your data: "
+                            <a href=format!("mailto:{}", p.privacy_contact) data-testid="privacy-contact">{p.privacy_contact.clone()}</a>
                         </p>
-                        {if p.configured {
-                            view! { <div class="user-html" inner_html=p.ad_policy_html.clone()></div> }.into_any()
-                        } else {
-                            view! { <p class="muted">"The operator has not published its own policy yet."</p> }.into_any()
-                        }}
-                        <h2 id="advertisers-h">"Who may advertise here"</h2>
-                        {if v.advertisers.is_empty() {
-                            view! { <p data-testid="no-advertisers">"No advertiser is approved at the moment."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="advertisers" aria-labelledby="advertisers-h">
-                                    {v.advertisers.into_iter().map(|a| view! {
-                                        <li>
-                                            <strong>{a.name.clone()}</strong>
-                                            " · "{a.kind.label()}" · "
-                                            <a href=a.website.clone() rel="sponsored noopener">{a.website.clone()}</a>
-                                            <br/>
-                                            <span class="muted">{a.disclosure.clone()}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        {(!v.bars.is_empty()).then(|| view! {
-                            <h2>"What some communities refuse"</h2>
-                            <ul>
-                                {v.bars.into_iter().map(|b| view! {
+                    })}
+                    <h2>"How it is paid for, and our advertising policy"</h2>
+                    <p>
+                        "Advertising here is always labelled “Sponsored” and kept apart from what members and our "
+                        "editors write. It is chosen only from the page you are on, never from who you are, what "
+                        "you wrote or your health. No advertiser ever learns who you are."
+                    </p>
+                    {if p.configured {
+                        view! { <div class="user-html" inner_html=p.ad_policy_html.clone()></div> }.into_any()
+                    } else {
+                        view! { <p class="muted">"The operator has not published its own policy yet."</p> }.into_any()
+                    }}
+                    <h2 id="advertisers-h">"Who may advertise here"</h2>
+                    {if v.advertisers.is_empty() {
+                        view! { <p data-testid="no-advertisers">"No advertiser is approved at the moment."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="advertisers" aria-labelledby="advertisers-h">
+                                {v.advertisers.into_iter().map(|a| view! {
                                     <li>
-                                        <a href=format!("/c/{}", b.slug)>{b.community.clone()}</a>
-                                        ": no advertising from a "{b.kind.label().to_lowercase()}"."
+                                        <strong>{a.name.clone()}</strong>
+                                        " · "{a.kind.label()}" · "
+                                        <a href=a.website.clone() rel="sponsored noopener">{a.website.clone()}</a>
+                                        <br/>
+                                        <span class="muted">{a.disclosure.clone()}</span>
                                     </li>
                                 }).collect_view()}
                             </ul>
-                        })}
-                    </article>
-                }.into_any()
-            })}
-        </Suspense>
+                        }.into_any()
+                    }}
+                    {(!v.bars.is_empty()).then(|| view! {
+                        <h2>"What some communities refuse"</h2>
+                        <ul>
+                            {v.bars.into_iter().map(|b| view! {
+                                <li>
+                                    <a href=format!("/c/{}", b.slug)>{b.community.clone()}</a>
+                                    ": no advertising from a "{b.kind.label().to_lowercase()}"."
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </article>
+            }
+        })}
     }
 }
 

@@ -2,10 +2,11 @@
 
 use super::process::Processed;
 use super::types::*;
+use crate::access::{readable, Viewer};
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::posts::repo::{readable, with_params, Params, Viewer};
+use crate::posts::repo::{with_params, Params};
 use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -41,7 +42,8 @@ pub async fn place(
         }
         Target::Post => {
             let post = number()?;
-            let page = crate::posts::repo::page(db, post, Some((user.id, user.is_admin))).await?;
+            let page =
+                crate::posts::repo::page(db, post, Some(crate::access::Viewer::of(user))).await?;
             if !page.mine {
                 return Err(AppError::Forbidden);
             }
@@ -65,7 +67,8 @@ pub async fn place(
             }
             let post: i64 = r.try_get("post_id")?;
             // Still readable by its author (a closed group they left is not).
-            let page = crate::posts::repo::page(db, post, Some((user.id, user.is_admin))).await?;
+            let page =
+                crate::posts::repo::page(db, post, Some(crate::access::Viewer::of(user))).await?;
             if page.locked || page.deleted {
                 return Err(AppError::Forbidden);
             }
@@ -265,8 +268,8 @@ pub struct Served {
 /// post or reply is not deleted, removed by a moderator, waiting for approval or (for visitors)
 /// held — the last three except for its author. Anything else is `NotFound`, never "forbidden":
 /// an outsider learns nothing of what exists.
-pub async fn fetch(db: &Db, id: i64, viewer: Viewer) -> Result<Served, AppError> {
-    let viewer_id = viewer.map(|v| v.0).unwrap_or(0);
+pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, AppError> {
+    let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
     let mut params = Params::default();
     let iid = params.p(id);
     let rule = readable(&mut params, viewer);

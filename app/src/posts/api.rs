@@ -6,13 +6,6 @@ use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-async fn viewer() -> Result<super::repo::Viewer, AppError> {
-    Ok(crate::auth::api::session::current()
-        .await?
-        .map(|u| (u.id, u.is_admin)))
-}
-
 /// One page of a feed. `scope` is "public", "home" or a community slug; `sort` new/active/top/unanswered/open.
 #[server(endpoint = "feed")]
 pub async fn get_feed(
@@ -29,7 +22,7 @@ pub async fn get_feed(
             FeedSort::parse(&sort),
             window.as_deref().unwrap_or("month"),
             cursor.as_deref(),
-            viewer().await?,
+            crate::access::viewer().await?,
         )
         .await?;
         // The in-feed slot: after the 3rd post of a first page, never in a support group.
@@ -58,10 +51,10 @@ pub async fn get_feed(
 #[server(endpoint = "post")]
 pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
     crate::call::public(async |state| {
-        let viewer = viewer().await?;
+        let viewer = crate::access::viewer().await?;
         let mut page = super::repo::page(&state.db, id, viewer).await?;
         // Opening the thread reads what the member was told of it (answers, replies, mentions).
-        if let Some((user, _)) = viewer {
+        if let Some(crate::access::Viewer { id: user, .. }) = viewer {
             page.saved = crate::saved::repo::in_thread(&state.db, user, id).await?;
             page.follow = crate::follows::repo::thread_state(&state.db, user, id).await?;
             if !page.locked {
@@ -78,7 +71,7 @@ pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
 #[server(endpoint = "post/history")]
 pub async fn get_post_history(id: i64) -> Result<PostHistory, AppError> {
     crate::call::public(async |state| {
-        let viewer = viewer().await?;
+        let viewer = crate::access::viewer().await?;
         super::repo::history(&state.db, id, viewer).await
     })
     .await
@@ -171,9 +164,7 @@ pub async fn similar_questions(
     title: String,
 ) -> Result<Vec<PostSummary>, AppError> {
     crate::call::public(async |state| {
-        let viewer = crate::auth::api::session::current()
-            .await?
-            .map(|u| (u.id, u.is_admin));
+        let viewer = crate::access::viewer().await?;
         crate::search::repo::similar_questions(&state.db, viewer, &community, &title).await
     })
     .await
@@ -306,7 +297,7 @@ pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
 #[server(endpoint = "feed/pinned")]
 pub async fn get_pinned(slug: String) -> Result<Vec<PostSummary>, AppError> {
     crate::call::public(async |state| {
-        super::repo::community_pinned(&state.db, &slug, viewer().await?).await
+        super::repo::community_pinned(&state.db, &slug, crate::access::viewer().await?).await
     })
     .await
 }
@@ -335,7 +326,7 @@ pub async fn accept_answer(post_id: i64, reply_id: Option<i64>) -> Result<(), Ap
 #[server(endpoint = "profile/activity")]
 pub async fn get_activity(handle: String) -> Result<Activity, AppError> {
     crate::call::public(async |state| {
-        super::repo::activity(&state.db, &handle, viewer().await?).await
+        super::repo::activity(&state.db, &handle, crate::access::viewer().await?).await
     })
     .await
 }

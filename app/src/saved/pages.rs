@@ -3,7 +3,7 @@
 use super::api::{get_saved, SaveNote, ToggleSaved, ToggleSavedPage};
 use super::types::{RefKind, SavedItem, SavedRef, NOTE_MAX};
 use crate::posts::pages::PostCard;
-use crate::ui::{action_error, field_error, format_date, successes, ErrorView, FieldMessage};
+use crate::ui::{action_error, field_error, format_date, successes, FieldMessage};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -33,31 +33,25 @@ pub fn SavedItemsPage() -> impl IntoView {
         <section class="panel saved-page">
             <h1>"Saved"</h1>
             <p class="lead">"Posts, replies, library articles and clinics you saved for later, newest first. Only you see this list and your notes."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let p = match page.await {
-                        Ok(p) => p,
-                        Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                    };
-                    let refs = p.refs.clone();
-                    view! {
-                        {(!refs.is_empty()).then(|| view! { <SavedRefs refs=refs remove=remove_page/> })}
-                        {(!p.refs.is_empty()).then(|| view! { <h2 id="saved-posts-h">"Posts and replies"</h2> })}
-                        {if p.items.is_empty() && p.refs.is_empty() {
-                            view! { <p class="muted">"Nothing saved yet. “Save” under a post or a reply, on a library article or on a clinic's page keeps it here."</p> }.into_any()
-                        } else if p.items.is_empty() {
-                            view! { <p class="muted">"No posts or replies saved."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ol class="saved-list">
-                                    {p.items.into_iter().map(|i| view! { <SavedCard item=i remove=remove/> }).collect_view()}
-                                </ol>
-                            }.into_any()
-                        }}
-                        {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/saved?before={n}")>"Older saved items"</a></p> })}
-                    }.into_any()
-                })}
-            </Suspense>
+            {crate::ui::loaded(page, move |p| async move {
+                let refs = p.refs.clone();
+                view! {
+                    {(!refs.is_empty()).then(|| view! { <SavedRefs refs=refs remove=remove_page/> })}
+                    {(!p.refs.is_empty()).then(|| view! { <h2 id="saved-posts-h">"Posts and replies"</h2> })}
+                    {if p.items.is_empty() && p.refs.is_empty() {
+                        view! { <p class="muted">"Nothing saved yet. “Save” under a post or a reply, on a library article or on a clinic's page keeps it here."</p> }.into_any()
+                    } else if p.items.is_empty() {
+                        view! { <p class="muted">"No posts or replies saved."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="saved-list">
+                                {p.items.into_iter().map(|i| view! { <SavedCard item=i remove=remove/> }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }}
+                    {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/saved?before={n}")>"Older saved items"</a></p> })}
+                }
+            })}
         </section>
     }
 }

@@ -19,7 +19,7 @@ pub async fn toggle(
     post: i64,
     reply: Option<i64>,
 ) -> Result<bool, AppError> {
-    let page = crate::posts::repo::page(db, post, Some((user.id, user.is_admin))).await?;
+    let page = crate::posts::repo::page(db, post, Some(crate::access::Viewer::of(user))).await?;
     if page.deleted {
         return Err(AppError::Deleted);
     }
@@ -120,7 +120,7 @@ pub async fn in_thread(db: &Db, user: i64, post: i64) -> Result<SavedInThread, A
 /// moderator, or one of a private or hidden group the member left is not listed; a members-only
 /// post of a community they left shows as the teaser feeds show.
 pub async fn list(db: &Db, user: &CurrentUser, before: Option<i64>) -> Result<SavedPage, AppError> {
-    let viewer = Some((user.id, user.is_admin));
+    let viewer = Some(crate::access::Viewer::of(user));
     let mut params = Params::default();
     let me = params.p(user.id);
     let first_page = before.is_none();

@@ -18,9 +18,7 @@ pub async fn search(
     crate::call::public(async |_state| {
         use crate::posts::types::PostKind;
         let state = crate::state::app_state()?;
-        let viewer = crate::auth::api::session::current()
-            .await?
-            .map(|u| (u.id, u.is_admin));
+        let viewer = crate::access::viewer().await?;
         let filters = super::repo::Filters {
             community: community.filter(|c| !c.is_empty()),
             kind: kind.as_deref().and_then(|k| PostKind::parse(k).ok()),

@@ -2,10 +2,11 @@
 
 use super::synonyms::Slot;
 use super::types::*;
+use crate::access::{listed, readable, Viewer};
 use crate::db::{Backend, Db};
 use crate::error::AppError;
 use crate::markdown::plain_text;
-use crate::posts::repo::{listed, readable, summary, Params, Viewer, FROM, SUMMARY};
+use crate::posts::repo::{summary, Params, FROM, SUMMARY};
 use crate::posts::types::PostKind;
 use sqlx::Row;
 
@@ -100,7 +101,7 @@ pub const CANDIDATES: i64 = COUNT_CAP;
 fn posts_where(
     backend: Backend,
     params: &mut Params,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
     filters: &Filters,
     community_id: Option<i64>,
 ) -> String {
@@ -162,7 +163,7 @@ fn posts_where(
 /// The posts search query (public so the query-plan test checks exactly this SQL).
 pub fn posts_sql(
     backend: Backend,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
     filters: &Filters,
     community_id: Option<i64>,
     limit: i64,
@@ -252,7 +253,7 @@ async fn community_id(db: &Db, slug: Option<&str>) -> Result<Option<i64>, AppErr
 
 async fn run(
     db: &Db,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
     words: &[String],
     tab: Tab,
     filters: &Filters,
@@ -440,7 +441,7 @@ async fn vocabulary(db: &Db) -> Result<Vec<String>, AppError> {
 /// more with corrected spelling.
 pub async fn search(
     db: &Db,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
     raw: &str,
     tab: Tab,
     filters: &Filters,
@@ -495,7 +496,7 @@ const STOP_WORDS: &[&str] = &[
 /// read and nothing else. Up to five; none for a title of fewer than two telling words.
 pub async fn similar_questions(
     db: &Db,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
     community: &str,
     title: &str,
 ) -> Result<Vec<crate::posts::types::PostSummary>, AppError> {

@@ -2,7 +2,6 @@
 
 use super::api::*;
 use super::types::*;
-use crate::ui::ErrorView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,29 +13,23 @@ pub fn SponsorPage() -> impl IntoView {
     let report = Resource::new(move || days.get(), get_sponsor_report);
     view! {
         <Title text="Your campaigns"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let r = match report.await {
-                    Ok(r) => r,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let current = r.days;
-                view! {
-                    <h1>{format!("Your campaigns: {}", r.advertiser)}</h1>
-                    <p class="lead">{format!("Impressions, clicks and click-through rate of your campaigns on this site, for the last {current} days. Figures below {THRESHOLD} are shown as “< {THRESHOLD}”, and you never see who saw or clicked.")}</p>
-                    <nav class="tabs" aria-label="Range">
-                        {[7, 30, 90].into_iter().map(|d| view! {
-                            <a href=format!("/sponsor?days={d}") aria-current=(d == current).then_some("page")>{format!("{d} days")}</a>
-                        }).collect_view()}
-                    </nav>
-                    {if r.campaigns.is_empty() {
-                        view! { <p class="muted">"No campaigns yet."</p> }.into_any()
-                    } else {
-                        r.campaigns.into_iter().map(|c| view! { <CampaignSection c=c/> }.into_any()).collect_view().into_any()
-                    }}
-                }.into_any()
-            })}
-        </Suspense>
+        {crate::ui::loaded(report, move |r| async move {
+            let current = r.days;
+            view! {
+                <h1>{format!("Your campaigns: {}", r.advertiser)}</h1>
+                <p class="lead">{format!("Impressions, clicks and click-through rate of your campaigns on this site, for the last {current} days. Figures below {THRESHOLD} are shown as “< {THRESHOLD}”, and you never see who saw or clicked.")}</p>
+                <nav class="tabs" aria-label="Range">
+                    {[7, 30, 90].into_iter().map(|d| view! {
+                        <a href=format!("/sponsor?days={d}") aria-current=(d == current).then_some("page")>{format!("{d} days")}</a>
+                    }).collect_view()}
+                </nav>
+                {if r.campaigns.is_empty() {
+                    view! { <p class="muted">"No campaigns yet."</p> }.into_any()
+                } else {
+                    r.campaigns.into_iter().map(|c| view! { <CampaignSection c=c/> }.into_any()).collect_view().into_any()
+                }}
+            }
+        })}
     }
 }
 

@@ -33,25 +33,32 @@ pub fn with_echo<V>(
     form: EchoKey,
     had_error: bool,
     view: impl Fn(Vec<(String, String)>) -> V + Send + Sync + 'static,
-) -> impl IntoView
+) -> AnyView
 where
     V: IntoView + 'static,
 {
-    use leptos::either::Either;
     if had_error {
-        let echo = echo_resource(form, true);
-        let view = std::sync::Arc::new(view);
-        Either::Right(view! {
-            <Suspense>
-                {move || {
-                    let view = view.clone();
-                    Suspend::new(async move { view(echo.await) })
-                }}
-            </Suspense>
-        })
+        echoed_view(form, std::sync::Arc::new(move |echo| view(echo).into_any()))
     } else {
-        Either::Left(view(Vec::new()))
+        view(Vec::new()).into_any()
     }
+}
+
+/// A form's view of its echo, type-erased.
+type EchoView = std::sync::Arc<dyn Fn(Vec<(String, String)>) -> AnyView + Send + Sync>;
+
+/// [`with_echo`]'s loading, compiled once (not once per form: the browser's wasm stays small).
+fn echoed_view(form: EchoKey, view: EchoView) -> AnyView {
+    let echo = echo_resource(form, true);
+    view! {
+        <Suspense>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move { view(echo.await) })
+            }}
+        </Suspense>
+    }
+    .into_any()
 }
 
 /// The textarea for Markdown with its hint and error.

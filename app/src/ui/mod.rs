@@ -225,6 +225,45 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// One page's "pending / error / content": "Loading…" while `resource` loads, the error page
+/// (with its HTTP status: 404, 401…) when it failed, else what `content` makes of the value —
+/// an async closure, so it may await more (`move |page| async move { let echo = echo.await; … }`).
+/// Shown again when the resource is refetched.
+pub fn loaded<T, V, Fut>(
+    resource: Resource<Result<T, AppError>>,
+    content: impl Fn(T) -> Fut + Send + Sync + 'static,
+) -> AnyView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = V> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let content = std::sync::Arc::new(content);
+    pending_view(move || {
+        let content = content.clone();
+        Box::pin(async move {
+            match resource.await {
+                Ok(value) => content(value).await.into_any(),
+                Err(e) => view! { <ErrorView error=e/> }.into_any(),
+            }
+        })
+    })
+}
+
+/// What a page's content future becomes: boxed, so [`pending_view`] is compiled once.
+type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView> + Send>>;
+
+/// [`loaded`]'s "Loading…" and suspense, compiled once for every page.
+fn pending_view(page: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
+    let page: std::sync::Arc<dyn Fn() -> PageFuture + Send + Sync> = std::sync::Arc::new(page);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(page())}
+        </Suspense>
+    }
+    .into_any()
+}
+
 /// The page shown when loading failed; "not found" and "log in" get their own wording.
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {

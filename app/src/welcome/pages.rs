@@ -2,7 +2,7 @@
 
 use super::api::{get_welcome, ChooseConditions};
 use super::types::{Condition, StartHere, Welcome};
-use crate::ui::{action_error, field_error, successes, ErrorView, FieldMessage, FormAlert};
+use crate::ui::{action_error, field_error, successes, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -18,20 +18,14 @@ pub fn WelcomePage() -> impl IntoView {
         <Title text="Welcome"/>
         <Meta name="robots" content="noindex"/>
         <section class="panel welcome">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let w = match data.await {
-                        Ok(w) => w,
-                        Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                    };
-                    let second = query.read().get("step").as_deref() == Some("2") || chosen.get() > 0;
-                    if second {
-                        view! { <StepTwo w=w/> }.into_any()
-                    } else {
-                        view! { <StepOne w=w choose=choose err=err/> }.into_any()
-                    }
-                })}
-            </Suspense>
+            {crate::ui::loaded(data, move |w| async move {
+                let second = query.read().get("step").as_deref() == Some("2") || chosen.get() > 0;
+                if second {
+                    view! { <StepTwo w=w/> }.into_any()
+                } else {
+                    view! { <StepOne w=w choose=choose err=err/> }.into_any()
+                }
+            })}
         </section>
     }
 }

@@ -41,14 +41,7 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Contact requests"/>
         <h1>"Contact requests"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(l) => view! { <RequestList list=l show_clinic=false/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::ui::loaded(list, move |l| async move { view! { <RequestList list=l show_clinic=false/> } })}
     }
 }
 
@@ -59,14 +52,7 @@ pub fn MyRequestsPage() -> impl IntoView {
     view! {
         <Title text="Your requests to clinics"/>
         <h1>"Your requests to clinics"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(l) => view! { <RequestList list=l show_clinic=true/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::ui::loaded(list, move |l| async move { view! { <RequestList list=l show_clinic=true/> } })}
     }
 }
 
@@ -95,51 +81,45 @@ pub fn RequestPage() -> impl IntoView {
         err.get_untracked().is_some(),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let t = match thread.await {
-                    Ok(t) => t,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let typed = echoed(&echo.await, "body").unwrap_or_default();
-                let s = t.summary.clone();
-                view! {
-                    <Title text=format!("Request to {}", s.provider_name)/>
-                    <p><a href=format!("/directory/{}", s.provider_slug)>{s.provider_name.clone()}</a></p>
-                    <h1>"Request from @"{s.member.clone()}" "<span class=format!("badge status-{}", s.status)>{status_label(&s.status)}</span></h1>
-                    <section class="panel">
-                        <p class="request-reason">{s.reason.clone()}</p>
-                        <dl class="details">
-                            <div><dt>"Preferred times"</dt><dd>{if t.preferred_times.is_empty() { "—".to_string() } else { t.preferred_times.clone() }}</dd></div>
-                            <div><dt>"Contact by"</dt><dd>{t.contact_via.clone()}</dd></div>
-                        </dl>
-                    </section>
-                    <ol class="messages">
-                        {t.messages.iter().map(|m| view! {
-                            <li class="card" class:from-clinic=m.from_clinic>
-                                <p class="small muted">{if m.from_clinic { format!("@{} for the clinic", m.author) } else { format!("@{}", m.author) }}" · "{format_datetime(m.at)}</p>
-                                <p>{m.body.clone()}</p>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                    <section class="panel">
-                        <ActionForm action=answer attr:novalidate=true attr:class="stack">
-                            <FormAlert error=err/>
-                            <input type="hidden" name="id" value=s.id.to_string()/>
-                            <div class="field">
-                                <label for="f-answer">{if t.viewer_is_staff { "Answer the member" } else { "Write to the clinic" }}</label>
-                                <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error">{crate::ui::textarea_text(typed.clone())}</textarea>
-                                <FieldMessage id="f-answer-error".into() error=field_error(err, "body")/>
-                            </div>
-                            {t.viewer_is_staff.then(|| view! {
-                                <label><input type="checkbox" name="close" value="yes"/>" Close the request"</label>
-                            })}
-                            <button type="submit" class="button primary">"Send"</button>
-                        </ActionForm>
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+        {crate::ui::loaded(thread, move |t| async move {
+            let typed = echoed(&echo.await, "body").unwrap_or_default();
+            let s = t.summary.clone();
+            view! {
+                <Title text=format!("Request to {}", s.provider_name)/>
+                <p><a href=format!("/directory/{}", s.provider_slug)>{s.provider_name.clone()}</a></p>
+                <h1>"Request from @"{s.member.clone()}" "<span class=format!("badge status-{}", s.status)>{status_label(&s.status)}</span></h1>
+                <section class="panel">
+                    <p class="request-reason">{s.reason.clone()}</p>
+                    <dl class="details">
+                        <div><dt>"Preferred times"</dt><dd>{if t.preferred_times.is_empty() { "—".to_string() } else { t.preferred_times.clone() }}</dd></div>
+                        <div><dt>"Contact by"</dt><dd>{t.contact_via.clone()}</dd></div>
+                    </dl>
+                </section>
+                <ol class="messages">
+                    {t.messages.iter().map(|m| view! {
+                        <li class="card" class:from-clinic=m.from_clinic>
+                            <p class="small muted">{if m.from_clinic { format!("@{} for the clinic", m.author) } else { format!("@{}", m.author) }}" · "{format_datetime(m.at)}</p>
+                            <p>{m.body.clone()}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                <section class="panel">
+                    <ActionForm action=answer attr:novalidate=true attr:class="stack">
+                        <FormAlert error=err/>
+                        <input type="hidden" name="id" value=s.id.to_string()/>
+                        <div class="field">
+                            <label for="f-answer">{if t.viewer_is_staff { "Answer the member" } else { "Write to the clinic" }}</label>
+                            <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error">{crate::ui::textarea_text(typed.clone())}</textarea>
+                            <FieldMessage id="f-answer-error".into() error=field_error(err, "body")/>
+                        </div>
+                        {t.viewer_is_staff.then(|| view! {
+                            <label><input type="checkbox" name="close" value="yes"/>" Close the request"</label>
+                        })}
+                        <button type="submit" class="button primary">"Send"</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
     }
 }
 

@@ -38,24 +38,18 @@ pub fn ProviderPage() -> impl IntoView {
     );
     let query = use_query_map();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match detail.await {
-                    Ok(d) => d,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let echo = echo.await;
-                let contact_echo = contact_echo.await;
-                let plain_code = query.read_untracked().get("code");
-                view! {
-                    <ProviderView
-                        d=d echo=echo contact_echo=contact_echo plain_code=plain_code
-                        rate=rate reply=reply report=report contact=contact code=code
-                        invitation=invitation leave=leave
-                    />
-                }.into_any()
-            })}
-        </Suspense>
+        {crate::ui::loaded(detail, move |d| async move {
+            let echo = echo.await;
+            let contact_echo = contact_echo.await;
+            let plain_code = query.read_untracked().get("code");
+            view! {
+                <ProviderView
+                    d=d echo=echo contact_echo=contact_echo plain_code=plain_code
+                    rate=rate reply=reply report=report contact=contact code=code
+                    invitation=invitation leave=leave
+                />
+            }
+        })}
     }
 }
 

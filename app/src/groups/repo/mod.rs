@@ -1,11 +1,12 @@
 //! Server-only support group storage: the facts every check reads, listing, a group's page and creating groups (counts in the same transaction); joining and leaving, and the moderators' decisions, live in the sub-modules.
 
 use super::types::*;
+use crate::access::{listed, readable, Viewer};
 use crate::auth::types::CurrentUser;
 use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
 use crate::notifications as notify;
-use crate::posts::repo::{listed, readable, summary, Params, Viewer, FROM, SUMMARY};
+use crate::posts::repo::{summary, Params, FROM, SUMMARY};
 use sqlx::Row;
 
 mod membership;
@@ -69,11 +70,10 @@ impl Facts {
                 Some(MemberStatus::Active | MemberStatus::Invited)
             )
     }
-    /// Moderates the group: its own moderators; admins only for an open group, whose posts are
-    /// readable anyway. A private or hidden group has no admin path in: its members decide who
-    /// reads it, and who is in it (who is in a trial) is theirs to know.
+    /// Moderates the group: the one rule of [`crate::access::moderates_group`].
     fn moderates(&self, user: &CurrentUser) -> bool {
-        self.is_moderator || (user.is_admin && !self.closed())
+        let role = self.is_moderator.then_some(crate::access::Role::Moderator);
+        crate::access::moderates_group(role, self.closed(), user)
     }
     fn closed(&self) -> bool {
         self.kind != GroupKind::Open
@@ -117,7 +117,7 @@ pub async fn list(
 }
 
 /// A group's page; a hidden group is not found by those who are neither members nor invited.
-pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, AppError> {
+pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<GroupDetail, AppError> {
     let row = sqlx::query(
         "SELECT g.id, g.slug, g.name, g.description, g.kind, g.question, g.member_count, g.post_count, \
            g.pending_count, c.slug AS community_slug, c.name AS community_name, gm.status, gm.is_moderator \
@@ -126,7 +126,7 @@ pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, 
          WHERE g.slug = $1",
     )
     .bind(slug)
-    .bind(viewer.map(|v| v.0).unwrap_or(0))
+    .bind(viewer.map(|v| v.id).unwrap_or(0))
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -140,7 +140,7 @@ pub async fn detail(db: &Db, slug: &str, viewer: Viewer) -> Result<GroupDetail, 
     }
     let id: i64 = row.try_get("id")?;
     let active = status == Some(MemberStatus::Active);
-    let is_admin = viewer.is_some_and(|v| v.1);
+    let is_admin = viewer.is_some_and(|v| v.is_admin);
     let is_moderator = active && row.try_get::<Option<i64>, _>("is_moderator")? == Some(1);
     // Admins moderate open groups only (see `Facts::moderates`).
     let is_moderator_or_admin = is_moderator || (is_admin && kind == GroupKind::Open);

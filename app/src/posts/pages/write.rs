@@ -25,53 +25,47 @@ pub fn NewPostPage() -> impl IntoView {
         |(slug, _)| get_community(slug),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match community.await {
-                    Ok(d) => d,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let slug = d.summary.slug.clone();
-                let name = d.summary.name.clone();
-                let user = session.user.await.ok().flatten();
-                if user.is_none() {
-                    return view! {
-                        <Title text="Log in to post"/>
-                        <section class="panel narrow">
-                            <h1>"Log in to post in " {name}</h1>
-                            <p>"Questions and discussions are written by members."</p>
-                            <a class="button primary" href=format!("/login?next=/c/{slug}/new")>"Log in"</a>
-                        </section>
-                    }.into_any();
-                }
-                if d.is_member != Some(true) {
-                    return view! {
-                        <Title text="Join to post"/>
-                        <section class="panel narrow">
-                            <h1>"Join " {name.clone()} " to post"</h1>
-                            <p>"Only members of a community post in it."</p>
-                            <ActionForm action=join>
-                                <input type="hidden" name="slug" value=slug/>
-                                <button type="submit" class="button primary">"Join " {name}</button>
-                            </ActionForm>
-                        </section>
-                    }.into_any();
-                }
-                let echo = echo.await;
-                let kind = echoed(&echo, "kind")
-                    .or_else(|| query.read_untracked().get("kind"))
-                    .unwrap_or_else(|| "question".into());
-                view! {
-                    <Title text=format!("New post in {name}")/>
+        {crate::ui::loaded(community, move |d| async move {
+            let slug = d.summary.slug.clone();
+            let name = d.summary.name.clone();
+            let user = session.user.await.ok().flatten();
+            if user.is_none() {
+                return view! {
+                    <Title text="Log in to post"/>
                     <section class="panel narrow">
-                        <p class="crumbs"><a href=format!("/c/{slug}")>{name.clone()}</a></p>
-                        <h1>"New post"</h1>
-                        <PostForm action=action echo=echo kind=kind community=slug group=None
-                            visibility=Some(VISIBILITY_CHOICES)/>
+                        <h1>"Log in to post in " {name}</h1>
+                        <p>"Questions and discussions are written by members."</p>
+                        <a class="button primary" href=format!("/login?next=/c/{slug}/new")>"Log in"</a>
                     </section>
-                }.into_any()
-            })}
-        </Suspense>
+                }.into_any();
+            }
+            if d.is_member != Some(true) {
+                return view! {
+                    <Title text="Join to post"/>
+                    <section class="panel narrow">
+                        <h1>"Join " {name.clone()} " to post"</h1>
+                        <p>"Only members of a community post in it."</p>
+                        <ActionForm action=join>
+                            <input type="hidden" name="slug" value=slug/>
+                            <button type="submit" class="button primary">"Join " {name}</button>
+                        </ActionForm>
+                    </section>
+                }.into_any();
+            }
+            let echo = echo.await;
+            let kind = echoed(&echo, "kind")
+                .or_else(|| query.read_untracked().get("kind"))
+                .unwrap_or_else(|| "question".into());
+            view! {
+                <Title text=format!("New post in {name}")/>
+                <section class="panel narrow">
+                    <p class="crumbs"><a href=format!("/c/{slug}")>{name.clone()}</a></p>
+                    <h1>"New post"</h1>
+                    <PostForm action=action echo=echo kind=kind community=slug group=None
+                        visibility=Some(VISIBILITY_CHOICES)/>
+                </section>
+            }.into_any()
+        })}
     }
 }
 

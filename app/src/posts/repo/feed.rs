@@ -40,7 +40,7 @@ pub fn feed_query(
     sort: FeedSort,
     since: Option<i64>,
     cursor: Option<Cursor>,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
 ) -> (String, Params) {
     let mut params = Params::default();
     let key = match sort {
@@ -119,7 +119,7 @@ pub(super) fn one_feed(
     sort: FeedSort,
     since: Option<i64>,
     cursor: Option<Cursor>,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
     limit: i64,
 ) -> String {
     let readable_sql = readable(params, viewer);
@@ -191,13 +191,13 @@ pub(super) async fn community_id(db: &Db, slug: &str) -> Result<i64, AppError> {
 
 /// The group's id; a hidden group does not exist for those neither in it nor invited (the same
 /// answer as an unknown address).
-pub(super) async fn group_id(db: &Db, slug: &str, viewer: Viewer) -> Result<i64, AppError> {
+pub(super) async fn group_id(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<i64, AppError> {
     let r = sqlx::query(
         "SELECT g.id, g.kind, gm.status FROM support_groups g LEFT JOIN support_group_members gm \
          ON gm.group_id = g.id AND gm.user_id = $2 WHERE g.slug = $1",
     )
     .bind(slug)
-    .bind(viewer.map(|v| v.0).unwrap_or(0))
+    .bind(viewer.map(|v| v.id).unwrap_or(0))
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -239,13 +239,13 @@ pub async fn feed(
     sort: FeedSort,
     window: &str,
     cursor: Option<&str>,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
 ) -> Result<FeedPage, AppError> {
     let sources;
     let scope = match scope {
         FeedScope::Public => Scope::Public,
         FeedScope::Home => {
-            sources = home_sources(db, viewer.ok_or(AppError::Unauthenticated)?.0).await?;
+            sources = home_sources(db, viewer.ok_or(AppError::Unauthenticated)?.id).await?;
             Scope::Home(&sources)
         }
         FeedScope::Community(slug) => Scope::Community(community_id(db, slug).await?),
@@ -291,7 +291,7 @@ pub async fn feed(
 pub async fn community_pinned(
     db: &Db,
     slug: &str,
-    viewer: Viewer,
+    viewer: Option<Viewer>,
 ) -> Result<Vec<PostSummary>, AppError> {
     let community = community_id(db, slug).await?;
     let mut params = Params::default();

@@ -1,6 +1,7 @@
 //! Server-only post storage: the visibility rule and the row shapes every read shares; feeds, threads, writing posts, replies and votes, and moderation live in the sub-modules.
 
 use super::types::*;
+use crate::access::{community_role, group_role, moderates_group, Role};
 use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -24,8 +25,7 @@ pub use write::*;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
-/// Who is reading: `None` for an anonymous visitor, else the member's id and whether they are an admin.
-pub type Viewer = Option<(i64, bool)>;
+pub(crate) use crate::access::{listed, readable, Viewer};
 
 /// Numbered parameters for SQL built from pieces (every parameter here is an integer).
 #[derive(Default)]
@@ -46,66 +46,10 @@ pub(crate) const SUMMARY: &str =
     u.kind AS author_kind, u.clinician_status, u.specialty, \
     CASE WHEN p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_group_members fm \
       WHERE fm.group_id = p.group_id AND fm.user_id = p.author_id AND fm.status = 'active') \
-      THEN 1 ELSE 0 END AS author_former";
+      THEN 1 ELSE 0 END AS author_former"; // the `access::ACTIVE` rule, inline for a const
 pub(crate) const FROM: &str =
     "FROM posts p JOIN communities c ON c.id = p.community_id JOIN users u ON u.id = p.author_id \
      LEFT JOIN support_groups g ON g.id = p.group_id";
-
-/// SQL that is 1 when post `p` is in a private or hidden support group.
-const CLOSED_GROUP: &str =
-    "p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_groups og \
-     WHERE og.id = p.group_id AND og.kind = 'open')";
-
-/// SQL that is true when member `id` (a placeholder) is an active member of post `p`'s group.
-fn in_group(id: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM support_group_members gm WHERE gm.group_id = p.group_id \
-         AND gm.user_id = {id} AND gm.status = 'active')"
-    )
-}
-
-/// SQL that is 1 when the viewer may read post `p` in full. The one visibility rule of every
-/// post read path: a post of a private or hidden support group only for the group's active
-/// members (admins included: no exception); otherwise public, or for a member of its community
-/// or of its (open) group, or for an admin.
-pub(crate) fn readable(params: &mut Params, viewer: Viewer) -> String {
-    match viewer {
-        None => format!(
-            "(CASE WHEN {CLOSED_GROUP} THEN 0 WHEN p.held_at IS NOT NULL THEN 0 \
-             WHEN p.visibility = 'public' THEN 1 ELSE 0 END)"
-        ),
-        Some((id, admin)) => {
-            let id = params.p(id);
-            let member = in_group(&id);
-            let open = if admin {
-                "1".to_string()
-            } else {
-                format!(
-                    "CASE WHEN p.visibility = 'public' OR EXISTS (SELECT 1 FROM community_members m \
-                     WHERE m.community_id = p.community_id AND m.user_id = {id}) THEN 1 ELSE 0 END"
-                )
-            };
-            format!(
-                "(CASE WHEN p.group_id IS NOT NULL AND {member} THEN 1 \
-                 WHEN {CLOSED_GROUP} THEN 0 ELSE {open} END)"
-            )
-        }
-    }
-}
-
-/// SQL that is true when post `p` may be listed to the viewer (feeds, search, pins, profiles):
-/// a post held for a moderator's look by the crisis safeguard, or removed by a moderator, is
-/// listed to its author only. (Anonymous visitors cannot read a held post at all: see
-/// [`readable`].)
-pub(crate) fn listed(params: &mut Params, viewer: Viewer) -> String {
-    match viewer {
-        None => "(p.held_at IS NULL AND p.removed_at IS NULL)".to_string(),
-        Some((id, _)) => format!(
-            "((p.held_at IS NULL AND p.removed_at IS NULL) OR p.author_id = {})",
-            params.p(id)
-        ),
-    }
-}
 
 /// "Verified neurologist" for a verified clinician.
 pub fn badge(kind: &str, status: &str, specialty: Option<&str>) -> Option<String> {

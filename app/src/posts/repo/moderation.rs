@@ -56,7 +56,7 @@ pub async fn report(
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     if let Some(g) = f.closed_group() {
-        if group_membership(&mut tx, g, user.id).await?.is_none() {
+        if group_role(&mut *tx, g, user.id).await?.is_none() {
             return Err(AppError::NotFound);
         }
     }
@@ -290,7 +290,7 @@ pub(super) async fn require_moderator(
         return Ok(());
     }
     if let Some(g) = f.closed_group() {
-        if group_membership(tx, g, user.id).await?.is_none() {
+        if group_role(&mut **tx, g, user.id).await?.is_none() {
             return Err(AppError::NotFound);
         }
     }

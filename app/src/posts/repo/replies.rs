@@ -531,27 +531,18 @@ pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result
     let f = post_facts(&mut tx, post).await?;
     match f.group {
         Some(g) => {
-            let moderator = group_membership(&mut tx, g.id, user.id).await?;
-            if moderator.is_none() && g.closed {
+            let role = group_role(&mut *tx, g.id, user.id).await?;
+            if role.is_none() && g.closed {
                 return Err(AppError::NotFound);
             }
             // Admins pin in open groups only; a closed group's moderators decide there.
-            let admin_here = user.is_admin && !g.closed;
-            if moderator != Some(true) && !admin_here {
+            if !moderates_group(role, g.closed, user) {
                 return Err(AppError::Forbidden);
             }
         }
         None => {
-            let moderator: Option<i64> = sqlx::query(
-                "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
-            )
-            .bind(f.community)
-            .bind(user.id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("is_moderator"))
-            .transpose()?;
-            if moderator != Some(1) && !user.is_admin {
+            let role = community_role(&mut *tx, f.community, user.id).await?;
+            if role != Some(Role::Moderator) && !user.is_admin {
                 return Err(AppError::Forbidden);
             }
         }

@@ -16,8 +16,8 @@ pub const THREAD_SQL: &str =
      WHERE r.post_id = $1 ORDER BY r.id LIMIT $3";
 
 /// A post page: the post, and its replies when the viewer may read it.
-pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError> {
-    let viewer_id = viewer.map(|v| v.0).unwrap_or(0);
+pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, AppError> {
+    let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
     let mut params = Params::default();
     let (v, pid) = (params.p(viewer_id), params.p(id));
     let readable_sql = readable(&mut params, viewer);
@@ -52,7 +52,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
     let closed_group = group_kind.as_deref().is_some_and(|k| k != "open");
     let group_membership: Option<i64> = row.try_get("group_membership")?;
     let membership: Option<i64> = row.try_get("membership")?;
-    let is_admin = viewer.is_some_and(|v| v.1);
+    let is_admin = viewer.is_some_and(|v| v.is_admin);
     let locked = !readable_now;
     let deleted = row.try_get::<Option<i64>, _>("deleted_at")?.is_some();
     let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
@@ -270,7 +270,7 @@ pub async fn page(db: &Db, id: i64, viewer: Viewer) -> Result<PostPage, AppError
 /// A post's edit history as `viewer` may see it: the dates for everyone who may open the post;
 /// the earlier words only for its author and the moderators of its place (and never once it is
 /// deleted). Reads through [`page`], so every rule of who may open the post holds here too.
-pub async fn history(db: &Db, id: i64, viewer: Viewer) -> Result<PostHistory, AppError> {
+pub async fn history(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostHistory, AppError> {
     let p = page(db, id, viewer).await?;
     let full = (p.mine || p.can_moderate) && !p.deleted && !p.locked;
     let rows = sqlx::query(
@@ -313,7 +313,7 @@ pub async fn history(db: &Db, id: i64, viewer: Viewer) -> Result<PostHistory, Ap
 }
 
 /// A member's posts and answers that the viewer may read, newest first, with their counts.
-pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity, AppError> {
+pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<Activity, AppError> {
     let author: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .fetch_optional(&db.pool)
@@ -332,16 +332,16 @@ pub async fn activity(db: &Db, handle: &str, viewer: Viewer) -> Result<Activity,
     // What waits for a moderator's look (the crisis safeguard) is listed to its author only.
     let listed_sql = listed(&mut params, viewer);
     let reply_listed = match viewer {
-        Some((me, _)) if me == author => "1 = 1".to_string(),
+        Some(v) if v.id == author => "1 = 1".to_string(),
         _ => "(r.held_at IS NULL AND r.removed_at IS NULL)".to_string(),
     };
     // An anonymous group post is in its author's own list only: anywhere else it would name them.
     let own_anonymous = match viewer {
-        Some((me, _)) if me == author => "1 = 1",
+        Some(v) if v.id == author => "1 = 1",
         _ => "p.anonymous = 0",
     };
     let own_anonymous_answer = match viewer {
-        Some((me, _)) if me == author => "1 = 1",
+        Some(v) if v.id == author => "1 = 1",
         _ => "NOT (p.anonymous = 1 AND p.author_id = r.author_id)",
     };
     let posts_filter = format!(

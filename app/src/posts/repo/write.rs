@@ -15,24 +15,6 @@ pub struct PostInput {
     pub anonymous: bool,
 }
 
-/// The viewer's membership of a community: `None` when not a member, else whether a moderator.
-pub(super) async fn membership(
-    tx: &mut Tx<'_>,
-    community: i64,
-    user: i64,
-) -> Result<Option<bool>, AppError> {
-    Ok(sqlx::query(
-        "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
-    )
-    .bind(community)
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| r.try_get::<i64, _>("is_moderator"))
-    .transpose()?
-    .map(|m| m != 0))
-}
-
 pub(super) async fn set_tags(tx: &mut Tx<'_>, post: i64, tags: &[String]) -> Result<(), AppError> {
     sqlx::query("DELETE FROM post_tags WHERE post_id = $1")
         .bind(post)
@@ -53,24 +35,6 @@ pub(super) async fn set_tags(tx: &mut Tx<'_>, post: i64, tags: &[String]) -> Res
 pub(super) struct GroupFacts {
     pub(super) id: i64,
     pub(super) closed: bool,
-}
-
-/// The viewer's active membership of a group: `None` when not an active member, else whether a moderator.
-pub(super) async fn group_membership(
-    tx: &mut Tx<'_>,
-    group: i64,
-    user: i64,
-) -> Result<Option<bool>, AppError> {
-    Ok(sqlx::query(
-        "SELECT is_moderator FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND status = 'active'",
-    )
-    .bind(group)
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| r.try_get::<i64, _>("is_moderator"))
-    .transpose()?
-    .map(|m| m != 0))
 }
 
 /// Creates a post in a community the author belongs to, or (`group`: its address) in a support
@@ -100,14 +64,17 @@ pub async fn create(
     };
     let mut tx = db.begin_write().await?;
     match group {
-        Some(g) if group_membership(&mut tx, g.id, user.id).await?.is_none() => {
+        Some(g) if group_role(&mut *tx, g.id, user.id).await?.is_none() => {
             return Err(if g.closed {
                 AppError::NotFound
             } else {
                 AppError::JoinRequired
             });
         }
-        None if membership(&mut tx, community, user.id).await?.is_none() => {
+        None if community_role(&mut *tx, community, user.id)
+            .await?
+            .is_none() =>
+        {
             return Err(AppError::JoinRequired);
         }
         _ => {}
@@ -414,13 +381,15 @@ pub(super) async fn moderates(
     // Writing follows reading: in a private or hidden group only the group's moderators may
     // remove anything (admins and community moderators do not read it, so do not delete it).
     if let Some(g) = f.group.filter(|g| g.closed) {
-        return Ok(group_membership(tx, g.id, user.id).await? == Some(true));
+        return Ok(group_role(&mut **tx, g.id, user.id).await? == Some(Role::Moderator));
     }
-    if user.is_admin || membership(tx, f.community, user.id).await? == Some(true) {
+    if user.is_admin
+        || community_role(&mut **tx, f.community, user.id).await? == Some(Role::Moderator)
+    {
         return Ok(true);
     }
     Ok(match f.group {
-        Some(g) => group_membership(tx, g.id, user.id).await? == Some(true),
+        Some(g) => group_role(&mut **tx, g.id, user.id).await? == Some(Role::Moderator),
         None => false,
     })
 }
@@ -438,7 +407,7 @@ pub(super) async fn require_author_or_moderator(
         return Ok(());
     }
     if let Some(g) = f.group.filter(|g| g.closed) {
-        if group_membership(tx, g.id, user.id).await?.is_none() {
+        if group_role(&mut **tx, g.id, user.id).await?.is_none() {
             return Err(AppError::NotFound);
         }
     }
@@ -484,7 +453,7 @@ pub(super) async fn require_member(
     f: &PostFacts,
 ) -> Result<(), AppError> {
     if let Some(g) = f.group {
-        if group_membership(tx, g.id, user.id).await?.is_none() {
+        if group_role(&mut **tx, g.id, user.id).await?.is_none() {
             // A closed group's post does not exist for outsiders.
             return Err(if g.closed {
                 AppError::NotFound
@@ -494,7 +463,10 @@ pub(super) async fn require_member(
         }
         return Ok(());
     }
-    if membership(tx, f.community, user.id).await?.is_none() {
+    if community_role(&mut **tx, f.community, user.id)
+        .await?
+        .is_none()
+    {
         return Err(if f.public || user.is_admin {
             AppError::JoinRequired
         } else {

@@ -1,0 +1,490 @@
+//! One database's measurements: seeding it, finding the pages' subjects, and timing every page kind and write.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "an offline benchmark over the figures it measured itself; it never serves a request"
+)]
+
+use super::*;
+
+/// The pages' subjects, read from the seeded database.
+pub(super) struct Subjects {
+    member: String,
+    community: String,
+    thread: i64,
+    post: i64,
+    author: String,
+}
+
+pub(super) async fn subjects(db: &Db) -> Result<Subjects, String> {
+    let err = |e: sqlx::Error| e.to_string();
+    // A member of several communities and of a support group: the home feed a regular reads.
+    let member: String = sqlx::query_scalar(
+        "SELECT u.handle FROM users u WHERE u.email LIKE '%@scale.invalid' \
+         AND EXISTS (SELECT 1 FROM support_group_members g WHERE g.user_id = u.id) \
+         AND (SELECT COUNT(*) FROM community_members m WHERE m.user_id = u.id) >= 3 \
+         ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .map_err(err)?;
+    // The largest community, of which the member is one (they post and reply there).
+    let community: String = sqlx::query_scalar(
+        "SELECT c.slug FROM communities c JOIN community_members m ON m.community_id = c.id \
+         JOIN users u ON u.id = m.user_id WHERE u.handle = $1 ORDER BY c.post_count DESC, c.id LIMIT 1",
+    )
+    .bind(&member)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(err)?;
+    // The thread with the most replies that a visitor may read.
+    let thread: i64 = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE visibility = 'public' AND group_id IS NULL \
+         ORDER BY reply_count DESC, id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .map_err(err)?;
+    // Not one of the member's own (a reused database holds the posts of earlier runs' writes,
+    // and nobody may vote for their own).
+    let post: i64 = sqlx::query_scalar(
+        "SELECT p.id FROM posts p JOIN communities c ON c.id = p.community_id \
+         WHERE p.group_id IS NULL AND c.slug = $1 \
+           AND p.author_id <> (SELECT id FROM users WHERE handle = $2) ORDER BY p.id DESC LIMIT 1",
+    )
+    .bind(&community)
+    .bind(&member)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(err)?;
+    let author: String = sqlx::query_scalar(
+        "SELECT u.handle FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.id DESC LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .map_err(err)?;
+    Ok(Subjects {
+        member,
+        community,
+        thread,
+        post,
+        author,
+    })
+}
+
+/// The `after=` cursor of a feed page's "next" link.
+pub(super) fn next_cursor(html: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(html);
+    let at = text.find("after=")? + "after=".len();
+    let rest = &text[at..];
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?;
+    Some(rest[..end].to_string())
+}
+
+/// Seeds one database at `url` (empty, just created) with `posts` posts.
+pub(super) async fn seed(url: &str, posts: u64) -> Result<String, String> {
+    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let mut shape = ScaleArgs::small(posts);
+    shape.quiet = false;
+    let w = crate::scale::run(&db, &shape).await?;
+    db.pool.close().await;
+    Ok(format!(
+        "seeded {} rows in {:.0} s ({:.0} rows/s)",
+        w.rows,
+        w.seconds,
+        w.rows as f64 / w.seconds.max(0.001)
+    ))
+}
+
+/// The SQLite database of `posts` posts in `dir`, seeded when missing. A seed is written to a
+/// `.partial` file and renamed when complete, so an interrupted run is never mistaken for one.
+pub(super) async fn sqlite_database(dir: &Path, posts: u64) -> Result<(String, String), String> {
+    let done = dir.join(format!("scale-{posts}.db"));
+    if done.exists() {
+        return Ok((format!("sqlite://{}", done.display()), "reused".into()));
+    }
+    let partial = dir.join(format!("scale-{posts}.db.partial"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+    let note = seed(&format!("sqlite://{}", partial.display()), posts).await?;
+    std::fs::rename(&partial, &done).map_err(|e| e.to_string())?;
+    Ok((format!("sqlite://{}", done.display()), note))
+}
+
+/// The PostgreSQL database `hc_bench_<posts>`, seeded when missing (under a temporary name,
+/// renamed when complete).
+pub(super) async fn postgres_database(
+    admin_url: &str,
+    posts: u64,
+) -> Result<(String, String), String> {
+    use sqlx::Connection;
+    let name = format!("hc_bench_{posts}");
+    let partial = format!("{name}_partial");
+    let url_of = |db: &str| -> Result<String, String> {
+        let mut url = url::Url::parse(admin_url).map_err(|e| e.to_string())?;
+        url.set_path(&format!("/{db}"));
+        Ok(url.to_string())
+    };
+    let mut conn = sqlx::postgres::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| format!("PostgreSQL: {e}"))?;
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    if exists.is_some() {
+        return Ok((url_of(&name)?, "reused".into()));
+    }
+    for sql in [
+        format!("DROP DATABASE IF EXISTS \"{partial}\""),
+        format!("CREATE DATABASE \"{partial}\""),
+    ] {
+        sqlx::query(&sql)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| format!("{sql}: {e}"))?;
+    }
+    let note = seed(&url_of(&partial)?, posts).await?;
+    let sql = format!("ALTER DATABASE \"{partial}\" RENAME TO \"{name}\"");
+    sqlx::query(&sql)
+        .execute(&mut conn)
+        .await
+        .map_err(|e| format!("{sql}: {e}"))?;
+    Ok((url_of(&name)?, note))
+}
+
+/// Starts the server on one seeded database and measures.
+pub(super) async fn measure(
+    a: &BenchArgs,
+    backend: &'static str,
+    (url, seed_note): (String, String),
+    posts: u64,
+) -> Result<Run, String> {
+    let url = url.as_str();
+    let db = Db::connect(url)
+        .await
+        .map_err(|e| format!("{backend}: {e}"))?;
+    let s = subjects(&db).await?;
+    db.pool.close().await;
+
+    let port = free_port()?;
+    let bind = format!("127.0.0.1:{port}");
+    let log = a.dir.join(format!("server-{backend}-{posts}.log"));
+    // The latency runs and the counting comparison render every page (page cache off): they
+    // measure the queries and the rendering at each size. The throughput table also asks a
+    // server with the page cache on, as deployed.
+    let envs = |bind: &str, counting: &'static str| {
+        vec![
+            ("HC_PAGE_CACHE_SECS", "0".to_string()),
+            ("DATABASE_URL", url.to_string()),
+            ("HC_BIND", bind.to_string()),
+            ("HC_SITE_ROOT", a.site_root.clone()),
+            ("HC_POST_LIMIT_PER_HOUR", "1000000".into()),
+            ("HC_REPLY_LIMIT_PER_HOUR", "1000000".into()),
+            ("HC_VOTE_LIMIT_PER_HOUR", "1000000".into()),
+            ("HC_LOGIN_LIMIT_PER_IP", "1000".into()),
+            ("HC_LOG_FORMAT", "text".into()),
+            ("HC_COUNT_TRAFFIC", counting.into()),
+            ("RUST_LOG", "warn".into()),
+        ]
+    };
+    let on = envs(&bind, "true");
+    let on: Vec<(&str, &str)> = on.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = spawn_pinned(&["serve"], &on, &log)?;
+    wait_up(port, "/healthz").await?;
+    let login = http(
+        port,
+        "POST",
+        "/api/login",
+        None,
+        Some(&format!(
+            "identifier={}&password={SCALE_PASSWORD}",
+            s.member
+        )),
+    )
+    .await?;
+    let cookie = login
+        .head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| v.trim().split(';').next())
+        .find(|c| c.starts_with("hc_session="))
+        .map(str::to_string)
+        .ok_or_else(|| format!("login as {} failed: {}", s.member, login.head))?;
+    let me = Some(cookie.as_str());
+    let c = &s.community;
+    let first = http(port, "GET", &format!("/c/{c}"), None, None).await?;
+    let deep = next_cursor(&first.body).ok_or("no next link on the community feed")?;
+    let home = http(port, "GET", "/", me, None).await?;
+    let home_deep = next_cursor(&home.body).ok_or("no next link on the home feed")?;
+    // A word of rank 3,000 of the generator's 6,000: in a few hundred posts per million.
+    let rare = crate::scale::vocabulary(6_000)
+        .get(3_000)
+        .cloned()
+        .unwrap_or_default();
+    let pages: Vec<(&'static str, String, Option<&str>)> = vec![
+        ("landing (visitor), New", "/".into(), None),
+        ("landing (visitor), Active", "/?sort=active".into(), None),
+        (
+            "landing (visitor), Top this week",
+            "/?sort=top&t=week".into(),
+            None,
+        ),
+        ("community, New", format!("/c/{c}"), None),
+        ("community, Active", format!("/c/{c}?sort=active"), None),
+        (
+            "community, Top this week",
+            format!("/c/{c}?sort=top&t=week"),
+            None,
+        ),
+        (
+            "community, Top this year",
+            format!("/c/{c}?sort=top&t=year"),
+            None,
+        ),
+        (
+            "community, No answers yet",
+            format!("/c/{c}?sort=unanswered"),
+            None,
+        ),
+        (
+            "community, No accepted answer",
+            format!("/c/{c}?sort=open"),
+            None,
+        ),
+        (
+            "community, page 2 (after=)",
+            format!("/c/{c}?sort=new&after={deep}"),
+            None,
+        ),
+        ("home (member), New", "/".into(), me),
+        ("home (member), Active", "/?sort=active".into(), me),
+        (
+            "home (member), Top this week",
+            "/?sort=top&t=week".into(),
+            me,
+        ),
+        (
+            "home (member), No answers yet",
+            "/?sort=unanswered".into(),
+            me,
+        ),
+        (
+            "home (member), page 2 (after=)",
+            format!("/?sort=new&after={home_deep}"),
+            me,
+        ),
+        ("thread, most replies", format!("/p/{}", s.thread), None),
+        ("profile", format!("/u/{}", s.author), None),
+        ("communities", "/c".into(), None),
+        ("search, a word in most posts", "/search?q=the".into(), None),
+        (
+            "search, a word in ~10% of posts",
+            "/search?q=neurologist".into(),
+            None,
+        ),
+        ("search, a rare word", format!("/search?q={rare}"), None),
+        ("notifications (member)", "/notifications".into(), me),
+        ("messages (member)", "/messages".into(), me),
+        ("directory", "/directory".into(), None),
+    ];
+    let mut rows = Vec::new();
+    for (name, path, who) in &pages {
+        let (p50, p99) = time_page(port, path, *who, a.requests).await?;
+        rows.push(Row { name, p50, p99 });
+    }
+    let n = a.requests.max(3);
+    let (p50, p99) = time_write(port, "post/create", &cookie, n, |i| {
+        format!(
+            "community={c}&kind=discussion&title=Bench+post+{i}+about+sleep&body=How+do+you+sleep+after+an+infusion%3F&tags=&visibility=public"
+        )
+    })
+    .await?;
+    rows.push(Row {
+        name: "write: post",
+        p50,
+        p99,
+    });
+    // The same post against 2,000 site-wide watched words that it does not use: what screening
+    // a post adds (the first call compiles the list, the rest find it in the cache).
+    let words = Db::connect(url)
+        .await
+        .map_err(|e| format!("{backend}: {e}"))?;
+    watch_words(&words, 2_000).await?;
+    let timed = time_write(port, "post/create", &cookie, n, |i| {
+        format!(
+            "community={c}&kind=discussion&title=Bench+watched+post+{i}+about+sleep&body=How+do+you+sleep+after+an+infusion%3F&tags=&visibility=public"
+        )
+    })
+    .await;
+    watch_words(&words, 0).await?;
+    words.pool.close().await;
+    let (p50, p99) = timed?;
+    rows.push(Row {
+        name: "write: post, 2,000 watched words",
+        p50,
+        p99,
+    });
+    let post = s.post;
+    let (p50, p99) = time_write(port, "reply/create", &cookie, n, |i| {
+        format!("post_id={post}&body=Bench+reply+{i}%3A+thank+you+for+asking")
+    })
+    .await?;
+    rows.push(Row {
+        name: "write: reply",
+        p50,
+        p99,
+    });
+    // Toggles: the same vote on, off, on… (each one a write).
+    let (p50, p99) = time_write(port, "vote", &cookie, n, |_| {
+        format!("target=post&id={post}")
+    })
+    .await?;
+    rows.push(Row {
+        name: "write: vote",
+        p50,
+        p99,
+    });
+
+    let mut rates = Vec::new();
+    let mut cached_rss = None;
+    if a.seconds > 0 {
+        let cport = free_port()?;
+        let cbind = format!("127.0.0.1:{cport}");
+        let mut cached_env = envs(&cbind, "true");
+        cached_env.retain(|(k, _)| *k != "HC_PAGE_CACHE_SECS");
+        let cached_env: Vec<(&str, &str)> =
+            cached_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let clog = a.dir.join(format!("server-{backend}-{posts}-cached.log"));
+        let cached_server = spawn_pinned(&["serve"], &cached_env, &clog)?;
+        wait_up(cport, "/healthz").await?;
+        let targets: [(&'static str, String, Option<&str>); 3] = [
+            ("community feed (visitor)", format!("/c/{c}"), None),
+            ("home feed (member)", "/".into(), me),
+            ("thread (visitor)", format!("/p/{}", s.thread), None),
+        ];
+        for (name, path, who) in targets {
+            let page = wrk(port, &path, who, a.seconds)?;
+            let cached = wrk(cport, &path, who, a.seconds)?;
+            let bytes = http(port, "GET", &path, who, None).await?.body;
+            let file = a.dir.join("static.html");
+            std::fs::write(&file, &bytes).map_err(|e| e.to_string())?;
+            let sport = free_port()?;
+            let sbind = format!("127.0.0.1:{sport}");
+            let file_arg = file.to_string_lossy().into_owned();
+            let slog = a.dir.join("static.log");
+            let _static = spawn_pinned(
+                &["bench-static", "--file", &file_arg, "--bind", &sbind],
+                &[],
+                &slog,
+            )?;
+            wait_up(sport, "/").await?;
+            let rate = wrk(sport, "/", None, a.seconds)?;
+            rates.push(Rate {
+                name,
+                page,
+                cached,
+                bytes: rate,
+            });
+        }
+        cached_rss = rss_mb(cached_server.0.id());
+        drop(cached_server);
+    }
+    // The larger of the two servers' peaks (the cached pages are at most 16 MB).
+    let rss = match (rss_mb(server.0.id()), cached_rss) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    drop(server);
+    // What counting page views costs: the visitor's community feed from two fresh servers on
+    // the same database, one counting and one with counting off, taken in turns (on, off, on,
+    // off) so that the machine's drift falls on both. Both fresh: the server that served the
+    // latency runs above carries their writes' aftermath (a grown WAL, a busier page cache),
+    // which made it 9-11 % slower than a fresh one on SQLite and read as counting's cost.
+    let mut counting = None;
+    if a.seconds > 0 {
+        let port = free_port()?;
+        let bind_on = format!("127.0.0.1:{port}");
+        let on = envs(&bind_on, "true");
+        let on: Vec<(&str, &str)> = on.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let log_on = a.dir.join(format!("server-{backend}-{posts}-counted.log"));
+        let counted = spawn_pinned(&["serve"], &on, &log_on)?;
+        wait_up(port, "/healthz").await?;
+        let port_off = free_port()?;
+        let bind_off = format!("127.0.0.1:{port_off}");
+        let off = envs(&bind_off, "false");
+        let off: Vec<(&str, &str)> = off.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let log_off = a
+            .dir
+            .join(format!("server-{backend}-{posts}-uncounted.log"));
+        let uncounted = spawn_pinned(&["serve"], &off, &log_off)?;
+        wait_up(port_off, "/healthz").await?;
+        let path = format!("/c/{c}");
+        // A second of load on each first (caches, connection pools), then six rounds: two
+        // rounds were within this machine's noise (88–115 % on the same build).
+        wrk(port, &path, None, 1)?;
+        wrk(port_off, &path, None, 1)?;
+        // The order alternates (on first, then off first) so that whatever the second run of a
+        // pair gains or loses falls on both; each round's pair gives one ratio.
+        let (mut with, mut without, mut ratios) = (0.0, 0.0, Vec::new());
+        for round in 0..COUNTING_ROUNDS {
+            let (on, off) = if round % 2 == 0 {
+                let on = wrk(port, &path, None, a.seconds)?;
+                (on, wrk(port_off, &path, None, a.seconds)?)
+            } else {
+                let off = wrk(port_off, &path, None, a.seconds)?;
+                (wrk(port, &path, None, a.seconds)?, off)
+            };
+            with += on;
+            without += off;
+            ratios.push(on / off.max(0.001));
+        }
+        drop(uncounted);
+        drop(counted);
+        ratios.sort_by(f64::total_cmp);
+        let mid = ratios.len() / 2;
+        let median = if ratios.len() % 2 == 0 {
+            (ratios[mid - 1] + ratios[mid]) / 2.0
+        } else {
+            ratios[mid]
+        };
+        let n = COUNTING_ROUNDS as f64;
+        counting = Some((with / n, without / n, median));
+    }
+    Ok(Run {
+        backend,
+        posts,
+        seed_note,
+        rows,
+        rates,
+        counting,
+        rss_mb: rss,
+    })
+}
+
+pub(super) fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map(|kb| format!("{:.0} GiB", kb / 1024.0 / 1024.0))
+        .unwrap_or_default();
+    format!("{cores} cores ({cpu}), {mem}")
+}

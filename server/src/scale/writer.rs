@@ -1,0 +1,131 @@
+//! The scale generator's writer: rows batched into multi-row INSERTs inside large transactions.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "an offline generator: its tables are sized from its own arguments, and it never serves a request"
+)]
+
+use super::*;
+
+/// A column value.
+pub(super) enum V {
+    I(i64),
+    N,
+    S(String),
+}
+
+/// Rows waiting for one multi-row INSERT.
+pub(super) struct Batch {
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<V>,
+    max_rows: usize,
+    /// Written as soon as a statement's worth is waiting. Off for rows that reference rows still
+    /// being built (a post's replies wait for the post): the caller flushes those in order.
+    auto: bool,
+}
+
+impl Batch {
+    pub(super) fn new(
+        values: usize,
+        table: &'static str,
+        columns: &'static [&'static str],
+    ) -> Batch {
+        let max_rows = (values / columns.len()).clamp(1, 1_000);
+        Batch {
+            table,
+            columns,
+            rows: Vec::with_capacity(max_rows * columns.len()),
+            max_rows,
+            auto: true,
+        }
+    }
+
+    pub(super) fn manual(mut self) -> Batch {
+        self.auto = false;
+        self
+    }
+
+    pub(super) fn full(&self) -> bool {
+        self.len() >= self.max_rows
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.rows.len() / self.columns.len()
+    }
+}
+
+/// The writer: one connection, one open transaction, committed every so many rows.
+pub(super) struct Writer {
+    pub(super) conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    pub(super) rows: u64,
+    pub(super) since_commit: u64,
+    pub(super) bar: ProgressBar,
+}
+
+impl Writer {
+    pub(super) async fn push(&mut self, b: &mut Batch, row: Vec<V>) -> Result<(), String> {
+        debug_assert_eq!(row.len(), b.columns.len());
+        b.rows.extend(row);
+        if b.auto && b.full() {
+            self.flush(b).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes every waiting row, a statement's worth at a time.
+    pub(super) async fn flush(&mut self, b: &mut Batch) -> Result<(), String> {
+        while b.len() > 0 {
+            self.flush_some(b).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn flush_some(&mut self, b: &mut Batch) -> Result<(), String> {
+        let n = b.len().min(b.max_rows);
+        let cols = b.columns.len();
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", b.table, b.columns.join(", "));
+        let mut k = 0;
+        for r in 0..n {
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    sql.push(',');
+                }
+                k += 1;
+                sql.push_str(&format!("${k}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for v in b.rows.drain(..n * cols) {
+            q = match v {
+                V::I(i) => q.bind(i),
+                V::N => q.bind(None::<i64>),
+                V::S(s) => q.bind(s),
+            };
+        }
+        q.execute(&mut *self.conn)
+            .await
+            .map_err(|e| format!("writing {}: {e}", b.table))?;
+        self.rows += n as u64;
+        self.since_commit += n as u64;
+        self.bar.inc(n as u64);
+        if self.since_commit >= 200_000 {
+            self.exec("COMMIT").await?;
+            self.exec("BEGIN").await?;
+            self.since_commit = 0;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn exec(&mut self, sql: &str) -> Result<(), String> {
+        sqlx::query(sql)
+            .execute(&mut *self.conn)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("{sql}: {e}"))
+    }
+}
