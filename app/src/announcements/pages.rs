@@ -87,12 +87,8 @@ pub fn AnnouncementsPanel(
                 <FormAlert error=err/>
                 <Saved action=create message="Published."/>
                 <Field label="Title" name="ann_title" value=echoed(&echo, "ann_title") error=field_error(err, "ann_title")/>
-                <div class="field" class:has-error=move || field_error(err, "ann_body").get().is_some()>
-                    <label for="f-ann_body">"Message"</label>
-                    <p class="hint" id="f-ann_body-hint">{format!("Plain text, up to {BODY_MAX} characters.")}</p>
-                    <textarea id="f-ann_body" name="ann_body" rows="3" aria-describedby="f-ann_body-hint f-ann_body-error">{crate::ui::textarea_text(body)}</textarea>
-                    <FieldMessage id="f-ann_body-error".into() error=field_error(err, "ann_body")/>
-                </div>
+                <crate::ui::TextArea label="Message" name="ann_body" rows=3 value=body hint=format!("Plain text, up to {BODY_MAX} characters.")
+                    error=field_error(err, "ann_body")/>
                 <div class="field">
                     <label for="f-severity">"How important"</label>
                     <select id="f-severity" name="severity">

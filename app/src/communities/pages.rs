@@ -368,16 +368,10 @@ pub fn CommunityFormPage() -> impl IntoView {
                                 hint="Lowercase letters, digits and hyphens; the page will be /c/<address>."
                                 error=field_error(err, "slug")
                             />
-                            <div class="field">
-                                <label for="f-description">"Plain-language description"</label>
-                                <textarea id="f-description" name="description" rows="3" aria-describedby="f-description-error">{crate::ui::textarea_text(description)}</textarea>
-                                <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
-                            </div>
-                            <div class="field">
-                                <label for="f-rules">"Rules"</label>
-                                <textarea id="f-rules" name="rules" rows="6" aria-describedby="f-rules-error">{crate::ui::textarea_text(rules)}</textarea>
-                                <FieldMessage id="f-rules-error".into() error=field_error(err, "rules")/>
-                            </div>
+                            <crate::ui::TextArea label="Plain-language description" name="description" rows=3 value=description
+                                error=field_error(err, "description")/>
+                            <crate::ui::TextArea label="Rules" name="rules" rows=6 value=rules
+                                error=field_error(err, "rules")/>
                             <div class="field">
                                 <label for="f-colour">"Icon colour"</label>
                                 <select id="f-colour" name="colour">

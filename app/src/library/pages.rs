@@ -362,11 +362,8 @@ pub fn ArticleEditorPage() -> impl IntoView {
                                     on:input=move |ev| facts.set(event_target_value(&ev))>{crate::ui::textarea_text(facts.get_untracked())}</textarea>
                                 <FieldMessage id="f-key_facts-error".into() error=field_error(err, "key_facts")/>
                             </div>
-                            <div class="field">
-                                <label for="f-sources">"Sources (one per line: Title | https://address | year)"</label>
-                                <textarea id="f-sources" name="sources" rows="4" aria-describedby="f-sources-error">{crate::ui::textarea_text(sources)}</textarea>
-                                <FieldMessage id="f-sources-error".into() error=field_error(err, "sources")/>
-                            </div>
+                            <crate::ui::TextArea label="Sources (one per line: Title | https://address | year)" name="sources" rows=4 value=sources
+                                error=field_error(err, "sources")/>
                             <Field label="Tags" name="tags" value=tags hint="Up to five, separated by commas, e.g. relapse, newly diagnosed: questions with the same tags are linked." error=field_error(err, "tags")/>
                             <button type="submit" class="button primary">"Save draft"</button>
                         </ActionForm>

@@ -168,12 +168,8 @@ fn ProfileForm(
                 <FormAlert error=err/>
                 <Saved action=action message="Saved. /about shows it now."/>
                 <Field label="Operator's name" name="name" value=Some(name) error=field_error(err, "name")/>
-                <div class="field" class:has-error=move || field_error(err, "about").get().is_some()>
-                    <label for="f-about">"Who runs this site (one paragraph)"</label>
-                    <p class="hint" id="f-about-hint">{format!("Up to {ABOUT_MAX} characters: who you are, and why you run this community.")}</p>
-                    <textarea id="f-about" name="about" rows="4" aria-describedby="f-about-hint f-about-error">{crate::ui::textarea_text(about)}</textarea>
-                    <FieldMessage id="f-about-error".into() error=field_error(err, "about")/>
-                </div>
+                <crate::ui::TextArea label="Who runs this site (one paragraph)" name="about" rows=4 value=about hint=format!("Up to {ABOUT_MAX} characters: who you are, and why you run this community.")
+                    error=field_error(err, "about")/>
                 <MarkdownField label="Advertising and funding policy".into() name="ad_policy" id="f-ad_policy".into()
                     value=policy rows=8 error=field_error(err, "ad_policy")/>
                 <Field label="E-mail address for questions about members' data" name="privacy_contact" kind="email"
@@ -213,12 +209,8 @@ fn AdvertiserForm(
                     <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
                 </div>
                 <Field label="Contact e-mail (never shown)" name="contact_email" kind="email" value=echoed(&echo, "contact_email") error=field_error(err, "contact_email")/>
-                <div class="field" class:has-error=move || field_error(err, "disclosure").get().is_some()>
-                    <label for="f-disclosure">"Disclosure"</label>
-                    <p class="hint" id="f-disclosure-hint">{format!("Up to {DISCLOSURE_MAX} characters, shown on /about: what they make or do that touches this community.")}</p>
-                    <textarea id="f-disclosure" name="disclosure" rows="2" aria-describedby="f-disclosure-hint f-disclosure-error">{crate::ui::textarea_text(disclosure)}</textarea>
-                    <FieldMessage id="f-disclosure-error".into() error=field_error(err, "disclosure")/>
-                </div>
+                <crate::ui::TextArea label="Disclosure" name="disclosure" rows=2 value=disclosure hint=format!("Up to {DISCLOSURE_MAX} characters, shown on /about: what they make or do that touches this community.")
+                    error=field_error(err, "disclosure")/>
                 <button type="submit" class="button primary">"Add advertiser"</button>
             </ActionForm>
         </section>

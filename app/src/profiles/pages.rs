@@ -32,68 +32,61 @@ pub fn ProfilePage() -> impl IntoView {
     let reported =
         leptos_router::hooks::use_query_map().with_untracked(|q| q.get("reported").is_some());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(p) => {
-                        let title = format!("@{}", p.handle);
-                        let handle = p.handle.clone();
-                        let heading = if p.display_name.is_empty() {
-                            title.clone()
-                        } else {
-                            p.display_name.clone()
-                        };
-                        let handle_line = (!p.display_name.is_empty()).then(|| title.clone());
-                        view! {
-                            <Title text=title.clone()/>
-                            <article class="panel profile">
-                                <header class="profile-head">
-                                    <Avatar handle=p.handle.clone() avatar=p.avatar size=64/>
-                                    <div>
-                                        <h1>{heading}</h1>
-                                        {handle_line.map(|h| view! { <p class="muted">{h}</p> })}
-                                        <p class="badges">
-                                            {p.role_label.clone().map(|l| {
-                                                view! {
-                                                    <span class="badge" class:badge-verified=p.verified_clinician>
-                                                        {p.verified_clinician.then_some("✓ ")}
-                                                        {l}
-                                                    </span>
-                                                }
-                                            })}
-                                            {p.is_moderator.then(|| view! { <span class="badge badge-staff">"Moderator"</span> })}
-                                            {p.is_admin.then(|| view! { <span class="badge badge-staff">"Admin"</span> })}
-                                        </p>
-                                        <p class="muted">"Joined " {format_date(p.joined_at)}</p>
-                                    </div>
-                                    {move || {
-                                        let handle = handle.clone();
-                                        session.me().map(|u| if u.handle == handle {
-                                            view! { <a class="button" href="/invite">"Invite friends"</a> }.into_any()
-                                        } else {
-                                            view! { <a class="button" href=format!("/messages/{handle}")>"Send a message"</a> }.into_any()
-                                        })
-                                    }}
-                                </header>
-                                {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
-                                {reported.then(|| view! {
-                                    <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+        {crate::ui::loaded(profile, move |p| async move {
+            let title = format!("@{}", p.handle);
+            let handle = p.handle.clone();
+            let heading = if p.display_name.is_empty() {
+                title.clone()
+            } else {
+                p.display_name.clone()
+            };
+            let handle_line = (!p.display_name.is_empty()).then(|| title.clone());
+            view! {
+                <Title text=title.clone()/>
+                <article class="panel profile">
+                    <header class="profile-head">
+                        <Avatar handle=p.handle.clone() avatar=p.avatar size=64/>
+                        <div>
+                            <h1>{heading}</h1>
+                            {handle_line.map(|h| view! { <p class="muted">{h}</p> })}
+                            <p class="badges">
+                                {p.role_label.clone().map(|l| {
+                                    view! {
+                                        <span class="badge" class:badge-verified=p.verified_clinician>
+                                            {p.verified_clinician.then_some("✓ ")}
+                                            {l}
+                                        </span>
+                                    }
                                 })}
-                                {
-                                    let handle = p.handle.clone();
-                                    move || session.me().filter(|u| u.handle != handle).map(|_| view! {
-                                        <crate::safety::pages::ProfileReportForm handle=handle.clone()/>
-                                    })
-                                }
-                                <ProfileActivity handle=p.handle.clone()/>
-                            </article>
-                        }
-                            .into_any()
+                                {p.is_moderator.then(|| view! { <span class="badge badge-staff">"Moderator"</span> })}
+                                {p.is_admin.then(|| view! { <span class="badge badge-staff">"Admin"</span> })}
+                            </p>
+                            <p class="muted">"Joined " {format_date(p.joined_at)}</p>
+                        </div>
+                        {move || {
+                            let handle = handle.clone();
+                            session.me().map(|u| if u.handle == handle {
+                                view! { <a class="button" href="/invite">"Invite friends"</a> }.into_any()
+                            } else {
+                                view! { <a class="button" href=format!("/messages/{handle}")>"Send a message"</a> }.into_any()
+                            })
+                        }}
+                    </header>
+                    {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                    {reported.then(|| view! {
+                        <p class="alert alert-ok" role="status">"Thank you: the moderators will look at it. You will hear when they have."</p>
+                    })}
+                    {
+                        let handle = p.handle.clone();
+                        move || session.me().filter(|u| u.handle != handle).map(|_| view! {
+                            <crate::safety::pages::ProfileReportForm handle=handle.clone()/>
+                        })
                     }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    <ProfileActivity handle=p.handle.clone()/>
+                </article>
+            }
+                .into_any()
+        })}
     }
 }
 
@@ -176,12 +169,8 @@ fn ProfileForm(
                 <Field label="Your name (optional)" name="display_name" value=Some(display_name)
                     hint="Any spelling and alphabet (María, Müller, O'Brien, 李明). Shown on your profile above your @handle; leave it empty to stay by handle only."
                     error=field_error(err, "display_name")/>
-                <div class="field" class:has-error=move || field_error(err, "bio").get().is_some()>
-                    <label for="f-bio">"About you"</label>
-                    <p class="hint" id="f-bio-hint">{format!("Up to {BIO_MAX} characters, shown on your public profile. Share only what you are comfortable with.")}</p>
-                    <textarea id="f-bio" name="bio" rows="4" aria-describedby="f-bio-hint f-bio-error">{crate::ui::textarea_text(bio)}</textarea>
-                    <FieldMessage id="f-bio-error".into() error=field_error(err, "bio")/>
-                </div>
+                <crate::ui::TextArea label="About you" name="bio" rows=4 value=bio hint=format!("Up to {BIO_MAX} characters, shown on your public profile. Share only what you are comfortable with.")
+                    error=field_error(err, "bio")/>
                 <ChoiceSelect label="Colour theme" name="theme" choices=THEMES current=theme error=field_error(err, "theme")/>
                 <ChoiceSelect label="Text size" name="text_size" choices=TEXT_SIZES current=size error=field_error(err, "text_size")/>
                 <div class="field" class:has-error=move || field_error(err, "country").get().is_some()>

@@ -142,12 +142,8 @@ pub fn CampaignsPanel() -> impl IntoView {
                                     <FieldMessage id="f-advertiser-error".into() error=field_error(err, "advertiser")/>
                                 </div>
                                 <Field label="Headline" name="camp_headline" value=echoed(&echo, "camp_headline") error=field_error(err, "camp_headline")/>
-                                <div class="field" class:has-error=move || field_error(err, "camp_body").get().is_some()>
-                                    <label for="f-camp_body">"Text"</label>
-                                    <p class="hint" id="f-camp_body-hint">{format!("Plain text, up to {BODY_MAX} characters.")}</p>
-                                    <textarea id="f-camp_body" name="camp_body" rows="2" aria-describedby="f-camp_body-hint f-camp_body-error">{crate::ui::textarea_text(body)}</textarea>
-                                    <FieldMessage id="f-camp_body-error".into() error=field_error(err, "camp_body")/>
-                                </div>
+                                <crate::ui::TextArea label="Text" name="camp_body" rows=2 value=body hint=format!("Plain text, up to {BODY_MAX} characters.")
+                                    error=field_error(err, "camp_body")/>
                                 <Field label="Button label" name="camp_cta" value=echoed(&echo, "camp_cta") error=field_error(err, "camp_cta")/>
                                 <Field label="Button leads to" name="camp_url" value=echoed(&echo, "camp_url")
                                     hint="An https:// address; a house promotion may also give a page of this site, such as /library/fatigue."

@@ -88,6 +88,45 @@ pub fn Field(
     }
 }
 
+/// A labelled text area with its hint and its error right below it, linked for screen readers
+/// (`f-<name>`, `f-<name>-hint`, `f-<name>-error`); `value` is what the form shows (the saved
+/// text, or what a failed post typed).
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] value: String,
+    rows: u32,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (err_id, hint_id, has_hint) = (err_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <textarea id=id name=name rows=rows aria-describedby=described
+                aria-invalid=move || error.get().is_some().then_some("true")>{textarea_text(value)}</textarea>
+            <FieldMessage id=err_id error=error/>
+        </div>
+    }
+}
+
 /// The error line under a field (also used by selects, text areas and radio groups).
 #[component]
 pub fn FieldMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {

@@ -184,12 +184,8 @@ pub(super) fn ProviderView(
                         <ScoreSelect name="premises" label="Staff and premises" initial=premises error=field_error(rate_err, "premises")/>
                         <Field label="Wait in minutes" name="wait_minutes" kind="number" value=wait error=field_error(rate_err, "wait_minutes")/>
                     </div>
-                    <div class="field">
-                        <label for="f-body">"Your review (optional)"</label>
-                        <p class="hint" id="f-body-hint">"Describe your experience. Please leave out other people's names and health details."</p>
-                        <textarea id="f-body" name="body" rows="4" aria-describedby="f-body-hint f-body-error">{crate::ui::textarea_text(body)}</textarea>
-                        <FieldMessage id="f-body-error".into() error=field_error(rate_err, "body")/>
-                    </div>
+                    <crate::ui::TextArea label="Your review (optional)" name="body" rows=4 value=body hint="Describe your experience. Please leave out other people's names and health details."
+                        error=field_error(rate_err, "body")/>
                     {disputed_own.then(|| view! {
                         <div class="field">
                             <p class="alert alert-warn">"The provider disputes your review: “"{dispute_note.unwrap_or_default()}"”. Please describe the treatment you received so the moderators can decide."</p>
@@ -220,11 +216,8 @@ pub(super) fn ProviderView(
                 <ActionForm action=contact attr:novalidate=true attr:class="stack">
                     <FormAlert error=contact_err/>
                     <input type="hidden" name="slug" value=slug/>
-                    <div class="field">
-                        <label for="f-reason">"What would you like help with?"</label>
-                        <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error">{crate::ui::textarea_text(reason)}</textarea>
-                        <FieldMessage id="f-reason-error".into() error=field_error(contact_err, "reason")/>
-                    </div>
+                    <crate::ui::TextArea label="What would you like help with?" name="reason" rows=3 value=reason
+                        error=field_error(contact_err, "reason")/>
                     <Field label="Preferred days and times" name="preferred_times" value=times error=field_error(contact_err, "preferred_times")/>
                     <Field label="How should the clinic contact you?" name="contact_via" value=via
                         hint="For example: reply here, or a phone number." error=field_error(contact_err, "contact_via")/>

@@ -57,22 +57,15 @@ pub fn ProviderEditPage() -> impl IntoView {
                                 <Saved action=save message="Saved. The change is recorded in the history."/>
                                 <input type="hidden" name="slug" value=slug.clone()/>
                                 <Field label="Name" name="name" value=v("name", d.card.name.clone()) error=field_error(err, "name")/>
-                                <div class="field">
-                                    <label for="f-description">"Description"</label>
-                                    <textarea id="f-description" name="description" rows="4" aria-describedby="f-description-error">{crate::ui::textarea_text(v("description", d.description.clone()))}</textarea>
-                                    <FieldMessage id="f-description-error".into() error=field_error(err, "description")/>
-                                </div>
+                                <crate::ui::TextArea label="Description" name="description" rows=4 value=v("description", d.description.clone())
+                                    error=field_error(err, "description")/>
                                 <fieldset class="radio-group">
                                     <legend>"Accepting new patients"</legend>
                                     <label><input type="radio" name="accepting" value="yes" checked=d.card.accepting/>" Yes"</label>
                                     <label><input type="radio" name="accepting" value="no" checked=!d.card.accepting/>" No"</label>
                                 </fieldset>
-                                <div class="field">
-                                    <label for="f-opening_hours">"Opening hours"</label>
-                                    <p class="hint" id="f-opening_hours-hint">"One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."</p>
-                                    <textarea id="f-opening_hours" name="opening_hours" rows="5" aria-describedby="f-opening_hours-hint f-opening_hours-error">{crate::ui::textarea_text(v("opening_hours", d.opening_hours.clone()))}</textarea>
-                                    <FieldMessage id="f-opening_hours-error".into() error=field_error(err, "opening_hours")/>
-                                </div>
+                                <crate::ui::TextArea label="Opening hours" name="opening_hours" rows=5 value=v("opening_hours", d.opening_hours.clone()) hint="One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."
+                                    error=field_error(err, "opening_hours")/>
                                 <Field label="Street address" name="address" value=v("address", d.address.clone()) error=field_error(err, "address")/>
                                 <div class="grid-2">
                                     <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>

@@ -283,11 +283,8 @@ pub fn SanctionPanel() -> impl IntoView {
                             </select>
                             <FieldMessage id="f-action-error".into() error=field_error(err, "action")/>
                         </div>
-                        <div class="field" class:has-error=move || field_error(err, "reason").get().is_some()>
-                            <label for="f-reason">"Reason (the member reads it)"</label>
-                            <textarea id="f-reason" name="reason" rows="3" aria-describedby="f-reason-error">{crate::ui::textarea_text(echoed(&echo, "reason").unwrap_or_default())}</textarea>
-                            <FieldMessage id="f-reason-error".into() error=field_error(err, "reason")/>
-                        </div>
+                        <crate::ui::TextArea label="Reason (the member reads it)" name="reason" rows=3 value=echoed(&echo, "reason").unwrap_or_default()
+                            error=field_error(err, "reason")/>
                     }
                 })}
                 <button type="submit" class="button primary">"Apply"</button>

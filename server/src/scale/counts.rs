@@ -1,0 +1,98 @@
+//! The scale generator's last step: the counts kept in columns, the commit, PostgreSQL's sequences and statistics.
+
+use super::*;
+
+/// What the earlier steps counted, to be written into the counting columns.
+pub(super) struct Tallies<'a> {
+    pub(super) first_community: i64,
+    pub(super) first_group: i64,
+    pub(super) member_count: &'a [i64],
+    pub(super) post_count: &'a [i64],
+    pub(super) group_members: &'a [i64],
+    pub(super) group_posts: &'a [i64],
+    pub(super) unread: &'a [i64],
+    pub(super) unread_messages: &'a [i64],
+}
+
+/// Writes the counts, commits, and readies the database for reading.
+pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Result<(), String> {
+    let World {
+        db,
+        first_user,
+        n_members,
+        ..
+    } = *world;
+    let Tallies {
+        first_community,
+        first_group,
+        member_count,
+        post_count,
+        group_members,
+        group_posts,
+        unread,
+        unread_messages,
+    } = *t;
+    for (c, n) in member_count.iter().enumerate() {
+        sqlx::query("UPDATE communities SET member_count = $1, post_count = $2 WHERE id = $3")
+            .bind(*n)
+            .bind(post_count[c])
+            .bind(first_community + c as i64)
+            .execute(&mut *cx.w.conn)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    for (g, n) in group_members.iter().enumerate() {
+        sqlx::query("UPDATE support_groups SET member_count = $1, post_count = $2 WHERE id = $3")
+            .bind(*n)
+            .bind(group_posts[g])
+            .bind(first_group + g as i64)
+            .execute(&mut *cx.w.conn)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    for m in 0..n_members {
+        if unread[m] > 0 || unread_messages[m] > 0 {
+            sqlx::query(
+                "UPDATE users SET unread_notifications = $1, unread_messages = $2 WHERE id = $3",
+            )
+            .bind(unread[m])
+            .bind(unread_messages[m])
+            .bind(first_user + m as i64)
+            .execute(&mut *cx.w.conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        }
+        cx.w.bar.inc(2);
+    }
+    cx.w.exec("COMMIT").await?;
+    if db.backend == Backend::Postgres {
+        // Explicit ids: move the sequences past them.
+        for table in [
+            "users",
+            "communities",
+            "support_groups",
+            "posts",
+            "replies",
+            "notifications",
+            "conversations",
+            "messages",
+        ] {
+            cx.w.exec(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            ))
+            .await?;
+        }
+        // The tables written (a bare ANALYZE also visits catalogs this role may not analyse,
+        // and says so once per catalog).
+        cx.w.exec(
+            "ANALYZE users, communities, community_members, support_groups, support_group_members, \
+             posts, replies, post_votes, notifications, conversations, messages",
+        )
+        .await?;
+    } else {
+        cx.w.exec("PRAGMA synchronous=NORMAL").await?;
+        cx.w.exec("ANALYZE").await?;
+    }
+    Ok(())
+}
