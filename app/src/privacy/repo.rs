@@ -229,6 +229,67 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     let keep_words = r.try_get::<i64, _>("erase_keep_words")? != 0;
     let t = &mut tx;
 
+    erase_writing(t, user, keep_words).await?;
+    let partners = erase_ratings_and_contacts(t, user).await?;
+    erase_memberships(t, user).await?;
+    erase_notifications_and_mail(t, user, &handle, &email, pending.as_deref(), &partners).await?;
+
+    // Sign-in and proof: sessions, devices, links, consents (no record is kept: with the account
+    // gone there is no processing left to justify), clinician verification with the licence.
+    for table in [
+        "sessions",
+        "known_devices",
+        "email_tokens",
+        "consents",
+        "clinician_verifications",
+        "data_exports",
+    ] {
+        exec(t, &format!("DELETE FROM {table} WHERE user_id = $1"), user).await?;
+    }
+    sqlx::query(
+        "DELETE FROM rate_limits WHERE bucket LIKE '%:' || $1 OR bucket LIKE '%:' || $2 OR bucket LIKE '%:' || $3",
+    )
+    .bind(user.to_string())
+    .bind(&handle)
+    .bind(&email)
+    .execute(&mut **t)
+    .await?;
+    // The audit log keeps what happened to account #id, not the name.
+    sqlx::query(
+        "UPDATE audit_log SET detail = REPLACE(REPLACE(detail, $1, '[deleted member]'), $2, '[deleted member]') \
+         WHERE detail LIKE '%' || $1 || '%' OR detail LIKE '%' || $2 || '%'",
+    )
+    .bind(&handle)
+    .bind(&email)
+    .execute(&mut **t)
+    .await?;
+
+    // The row itself: nothing but the id and the dates of creation and erasure.
+    sqlx::query(
+        "UPDATE users SET handle = 'deleted-' || CAST(id AS TEXT), email = 'erased-' || CAST(id AS TEXT) || '@invalid', \
+         pending_email = NULL, password_hash = '!', display_name = '', bio = '', specialty = NULL, \
+         clinician_status = 'none', invite_code = NULL, email_verified_at = NULL, digest_opt_in = 0, \
+         is_moderator = 0, is_admin = 0, is_editor = 0, unread_notifications = 0, unread_messages = 0, \
+         notify_off = '', consent_withdrawn_at = NULL, erase_after = NULL, erase_keep_words = 0, erased_at = $2 \
+         WHERE id = $1",
+    )
+    .bind(user)
+    .bind(now_ms())
+    .execute(&mut **t)
+    .await?;
+    let detail = if actor == user {
+        "erased at the member's request after the grace period"
+    } else {
+        "erased by an admin on the member's request"
+    };
+    crate::admin::repo::audit(t, actor, "erase_account", Some(user), detail).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user, "account erased");
+    Ok(true)
+}
+
+/// What a member wrote (unless they keep their words), its earlier versions and pictures, the crisis check's records, and their votes with the counts they added.
+async fn erase_writing(t: &mut Tx<'_>, user: i64, keep_words: bool) -> Result<(), AppError> {
     // Earlier versions of their posts go either way (kept words are the current ones).
     exec(
         t,
@@ -300,6 +361,11 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     .await?;
     exec(t, "DELETE FROM reply_votes WHERE user_id = $1", user).await?;
 
+    Ok(())
+}
+
+/// A member's ratings (each clinic's figures recomputed), requests to clinics, direct messages, blocks, reports, saved items and follows; answers whom they wrote with (their unread counts change).
+async fn erase_ratings_and_contacts(t: &mut Tx<'_>, user: i64) -> Result<Vec<i64>, AppError> {
     // Ratings and their versions; each clinic's figures are recomputed without them.
     let providers = ids(
         t,
@@ -358,6 +424,11 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     )
     .await?;
 
+    Ok(partners)
+}
+
+/// A member's memberships of communities, support groups and providers, with the counts.
+async fn erase_memberships(t: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
     // Memberships, with the counts.
     exec(
         t,
@@ -407,6 +478,18 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     )
     .await?;
 
+    Ok(())
+}
+
+/// Notifications and mails to a member, and those whose text names them (`handle`, the addresses).
+async fn erase_notifications_and_mail(
+    t: &mut Tx<'_>,
+    user: i64,
+    handle: &str,
+    email: &str,
+    pending: Option<&str>,
+    partners: &[i64],
+) -> Result<(), AppError> {
     // Notifications: theirs, and the ones their actions caused others (the text names them).
     let readers = ids(
         t,
@@ -432,7 +515,7 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     for reader in readers {
         crate::notifications::repo::recount(t, reader).await?;
     }
-    for partner in partners {
+    for &partner in partners {
         sqlx::query(
             "UPDATE users SET unread_messages = (SELECT CAST(COALESCE(SUM(CASE WHEN c.user_a = $1 THEN c.unread_a ELSE c.unread_b END), 0) AS BIGINT) \
              FROM conversations c WHERE c.user_a = $1 OR c.user_b = $1) WHERE id = $1",
@@ -447,75 +530,24 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
         "DELETE FROM outbox WHERE user_id = $1 OR to_addr = $2 OR to_addr = $3 OR (sender_id = $1 AND status = 'pending')",
     )
     .bind(user)
-    .bind(&email)
-    .bind(pending.as_deref().unwrap_or(&email))
+    .bind(email)
+    .bind(pending.unwrap_or(email))
     .execute(&mut **t)
     .await?;
     sqlx::query(
         "UPDATE outbox SET subject = '', body = '' WHERE sender_id = $1 OR body LIKE '%@' || $2 || '%' OR subject LIKE '%@' || $2 || '%'",
     )
     .bind(user)
-    .bind(&handle)
+    .bind(handle)
     .execute(&mut **t)
     .await?;
     sqlx::query("DELETE FROM mail_optouts WHERE address = $1 OR address = $2")
-        .bind(&email)
-        .bind(pending.as_deref().unwrap_or(&email))
+        .bind(email)
+        .bind(pending.unwrap_or(email))
         .execute(&mut **t)
         .await?;
 
-    // Sign-in and proof: sessions, devices, links, consents (no record is kept: with the account
-    // gone there is no processing left to justify), clinician verification with the licence.
-    for table in [
-        "sessions",
-        "known_devices",
-        "email_tokens",
-        "consents",
-        "clinician_verifications",
-        "data_exports",
-    ] {
-        exec(t, &format!("DELETE FROM {table} WHERE user_id = $1"), user).await?;
-    }
-    sqlx::query(
-        "DELETE FROM rate_limits WHERE bucket LIKE '%:' || $1 OR bucket LIKE '%:' || $2 OR bucket LIKE '%:' || $3",
-    )
-    .bind(user.to_string())
-    .bind(&handle)
-    .bind(&email)
-    .execute(&mut **t)
-    .await?;
-    // The audit log keeps what happened to account #id, not the name.
-    sqlx::query(
-        "UPDATE audit_log SET detail = REPLACE(REPLACE(detail, $1, '[deleted member]'), $2, '[deleted member]') \
-         WHERE detail LIKE '%' || $1 || '%' OR detail LIKE '%' || $2 || '%'",
-    )
-    .bind(&handle)
-    .bind(&email)
-    .execute(&mut **t)
-    .await?;
-
-    // The row itself: nothing but the id and the dates of creation and erasure.
-    sqlx::query(
-        "UPDATE users SET handle = 'deleted-' || CAST(id AS TEXT), email = 'erased-' || CAST(id AS TEXT) || '@invalid', \
-         pending_email = NULL, password_hash = '!', display_name = '', bio = '', specialty = NULL, \
-         clinician_status = 'none', invite_code = NULL, email_verified_at = NULL, digest_opt_in = 0, \
-         is_moderator = 0, is_admin = 0, is_editor = 0, unread_notifications = 0, unread_messages = 0, \
-         notify_off = '', consent_withdrawn_at = NULL, erase_after = NULL, erase_keep_words = 0, erased_at = $2 \
-         WHERE id = $1",
-    )
-    .bind(user)
-    .bind(now_ms())
-    .execute(&mut **t)
-    .await?;
-    let detail = if actor == user {
-        "erased at the member's request after the grace period"
-    } else {
-        "erased by an admin on the member's request"
-    };
-    crate::admin::repo::audit(t, actor, "erase_account", Some(user), detail).await?;
-    tx.commit().await?;
-    tracing::info!(user_id = user, "account erased");
-    Ok(true)
+    Ok(())
 }
 
 /// The account an admin names for erasure, unless it is already erased.

@@ -82,34 +82,13 @@ fn money(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-/// The dashboard for days `first..=last` of all communities (`community` empty) or one.
-pub async fn dashboard(
-    db: &Db,
-    first: i64,
-    last: i64,
-    community: &str,
-) -> Result<Dashboard, AppError> {
-    let communities: Vec<(String, String)> =
-        sqlx::query("SELECT slug, name FROM communities ORDER BY name")
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
-            .collect::<Result<_, AppError>>()?;
-    // 0: every community; otherwise the community's id.
-    let cid: i64 = if community.is_empty() {
-        0
-    } else {
-        sqlx::query("SELECT id FROM communities WHERE slug = $1")
-            .bind(community)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .try_get("id")?
-    };
-    let (ms_first, ms_end) = (first * DAY, (last + 1) * DAY);
-    let in_community = |col: &str| format!("($3 = 0 OR {col} = $3)");
+/// `($3 = 0 OR <col> = $3)`: every community, or the one asked for.
+fn in_community(col: &str) -> String {
+    format!("($3 = 0 OR {col} = $3)")
+}
 
+/// Page views per day, and (for the whole site) unique visitors.
+async fn traffic_series(db: &Db, first: i64, last: i64, cid: i64) -> Result<Vec<Series>, AppError> {
     let views = per_day(
         db,
         &format!(
@@ -147,15 +126,16 @@ pub async fn dashboard(
             spread(&rows, first, last)?,
         ));
     }
-    let demo = sqlx::query(
-        "SELECT 1 AS one FROM traffic_days WHERE demo = 1 AND day >= $1 AND day <= $2 LIMIT 1",
-    )
-    .bind(first)
-    .bind(last)
-    .fetch_optional(&db.pool)
-    .await?
-    .is_some();
+    Ok(traffic)
+}
 
+/// New members (or who joined the community), posts and replies per day; invitations for the site.
+async fn activity_series(
+    db: &Db,
+    first: i64,
+    last: i64,
+    cid: i64,
+) -> Result<Vec<Series>, AppError> {
     // Community activity, from the records themselves (ms → days by integer division).
     let new_members = if cid == 0 {
         per_day_ms(
@@ -244,7 +224,16 @@ pub async fn dashboard(
             invites_accepted,
         ));
     }
+    Ok(community_activity)
+}
 
+/// Sponsored impressions and clicks per day.
+async fn sponsored_series(
+    db: &Db,
+    first: i64,
+    last: i64,
+    cid: i64,
+) -> Result<Vec<Series>, AppError> {
     let stat = |col: &str| {
         format!(
             "SELECT day, CAST(SUM({col}) AS BIGINT) AS n FROM ad_stats \
@@ -252,7 +241,7 @@ pub async fn dashboard(
             in_community("community_id")
         )
     };
-    let sponsored = vec![
+    Ok(vec![
         series(
             "impressions",
             "Sponsored impressions",
@@ -263,7 +252,48 @@ pub async fn dashboard(
             "Sponsored clicks",
             per_day(db, &stat("clicks"), first, last, cid).await?,
         ),
-    ];
+    ])
+}
+
+/// The dashboard for days `first..=last` of all communities (`community` empty) or one.
+pub async fn dashboard(
+    db: &Db,
+    first: i64,
+    last: i64,
+    community: &str,
+) -> Result<Dashboard, AppError> {
+    let communities: Vec<(String, String)> =
+        sqlx::query("SELECT slug, name FROM communities ORDER BY name")
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
+            .collect::<Result<_, AppError>>()?;
+    // 0: every community; otherwise the community's id.
+    let cid: i64 = if community.is_empty() {
+        0
+    } else {
+        sqlx::query("SELECT id FROM communities WHERE slug = $1")
+            .bind(community)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .try_get("id")?
+    };
+    let (ms_first, ms_end) = (first * DAY, (last + 1) * DAY);
+
+    let traffic = traffic_series(db, first, last, cid).await?;
+    let demo = sqlx::query(
+        "SELECT 1 AS one FROM traffic_days WHERE demo = 1 AND day >= $1 AND day <= $2 LIMIT 1",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some();
+
+    let community_activity = activity_series(db, first, last, cid).await?;
+    let sponsored = sponsored_series(db, first, last, cid).await?;
 
     let members = if cid == 0 {
         members_series(db, first, last).await?

@@ -72,159 +72,18 @@ pub(super) fn ProviderView(
     let slug = c.slug.clone();
     let v = d.viewer.clone();
     let is_clinic = c.kind == ProviderKind::Clinic;
-    let rate_err = action_error(rate);
-    let contact_err = action_error(contact);
-    let own = d.own_review.clone();
-    let e = |name: &str, fallback: Option<String>| echoed(&echo, name).or(fallback);
-    let details = {
-        let mut rows: Vec<(&str, AnyView)> = Vec::new();
-        if !d.address.is_empty() || !c.city.is_empty() {
-            let addr = [
-                d.address.clone(),
-                format!("{} {}", d.postal_code, c.city).trim().to_string(),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
-            rows.push(("Address", view! { <span>{addr}</span> }.into_any()));
-        }
-        if !d.phone.is_empty() {
-            let tel = format!("tel:{}", d.phone.replace(' ', ""));
-            rows.push((
-                "Phone",
-                view! { <a href=tel>{d.phone.clone()}</a> }.into_any(),
-            ));
-        }
-        if !d.website.is_empty() {
-            rows.push(("Website", view! { <a href=d.website.clone() rel="nofollow ugc noopener">{d.website.clone()}</a> }.into_any()));
-        }
-        if !c.specialties.is_empty() {
-            rows.push((
-                "Specialties",
-                view! { <span>{c.specialties.join(", ")}</span> }.into_any(),
-            ));
-        }
-        if !d.languages.is_empty() {
-            let langs = d
-                .languages
-                .iter()
-                .map(|l| label(LANGUAGES, l))
-                .collect::<Vec<_>>()
-                .join(", ");
-            rows.push(("Languages", view! { <span>{langs}</span> }.into_any()));
-        }
-        if !d.conditions.is_empty() {
-            rows.push(("Conditions treated", view! {
-                <span>{d.conditions.iter().map(|x| view! { <a class="tag" href=format!("/c/{}", x.slug)>{x.name.clone()}</a>" " }).collect_view()}</span>
-            }.into_any()));
-        }
-        if !d.licence_number.is_empty() {
-            rows.push((
-                "Licence number",
-                view! { <span>{d.licence_number.clone()}</span> }.into_any(),
-            ));
-        }
-        rows
-    };
-    let code_value = Signal::derive(move || match code.value().get() {
-        Some(Ok(c)) => Some(c),
-        _ => None,
-    });
-    let own_staff = v.own_staff;
+    let details = detail_rows(&d);
     let staff_tools = v.is_staff.then(|| {
-        let slug = slug.clone();
-        let plain_code = plain_code.clone();
-        view! {
-            <section class="panel" aria-labelledby="staff-h">
-                <h2 id="staff-h">"For staff"</h2>
-                <p class="cta">
-                    <a class="button" href=format!("/directory/{slug}/edit")>"Edit profile"</a>
-                    {(is_clinic && own_staff).then(|| view! { <a class="button" href=format!("/directory/{slug}/inbox")>"Contact requests"</a> })}
-                </p>
-                {own_staff.then(|| view! {
-                    <ActionForm action=code attr:class="inline-form">
-                        <input type="hidden" name="slug" value=slug.clone()/>
-                        <button type="submit" class="button">"New review code"</button>
-                    </ActionForm>
-                    <p class="hint">"Give a code to a patient after a visit. A review with the code shows “verified visit”. Each code works once, for "{CODE_DAYS}" days."</p>
-                    {move || code_value.get().or(plain_code.clone()).map(|c| view! {
-                        <p class="alert alert-ok" role="status">"Review code: "<strong class="code">{c}</strong></p>
-                    })}
-                }.into_any())}
-            </section>
-        }
-        .into_any()
+        view! { <StaffTools slug=slug.clone() is_clinic=is_clinic own_staff=v.own_staff plain_code=plain_code.clone() code=code/> }
     });
-    let disputed_own = own.as_ref().is_some_and(|r| r.disputed);
     let rate_form = (v.logged_in && !v.is_staff).then(|| {
-        let slug = slug.clone();
-        let heading = if own.is_some() { "Edit your rating" } else { "Rate this provider" };
-        let stars = e("stars", own.as_ref().map(|r| r.stars.to_string())).and_then(|s| s.parse().ok());
-        let sub = |name: &str, f: Option<i64>| e(name, f.map(|x| x.to_string())).and_then(|s| s.parse().ok());
-        let explains = sub("explains", own.as_ref().and_then(|r| r.explains));
-        let listens = sub("listens", own.as_ref().and_then(|r| r.listens));
-        let premises = sub("premises", own.as_ref().and_then(|r| r.premises));
-        let wait = e("wait_minutes", own.as_ref().and_then(|r| r.wait_minutes).map(|w| w.to_string()));
-        let body = e("body", own.as_ref().map(|r| r.body.clone())).unwrap_or_default();
-        let treatment = e("treatment", own.as_ref().map(|r| r.treatment.clone())).unwrap_or_default();
-        let dispute_note = own.as_ref().and_then(|r| r.dispute_note.clone());
-        let code_typed = e("code", None);
-        view! {
-            <section class="panel" aria-labelledby="rate-h">
-                <h2 id="rate-h">{heading}</h2>
-                <ActionForm action=rate attr:novalidate=true attr:class="stack">
-                    <FormAlert error=rate_err/>
-                    <Saved action=rate message="Thank you, your rating is saved."/>
-                    <input type="hidden" name="slug" value=slug/>
-                    <StarInput name="stars" legend="Overall (required)" initial=stars error=field_error(rate_err, "stars")/>
-                    <div class="grid-2">
-                        <ScoreSelect name="explains" label="Explains clearly" initial=explains error=field_error(rate_err, "explains")/>
-                        <ScoreSelect name="listens" label="Listens" initial=listens error=field_error(rate_err, "listens")/>
-                        <ScoreSelect name="premises" label="Staff and premises" initial=premises error=field_error(rate_err, "premises")/>
-                        <Field label="Wait in minutes" name="wait_minutes" kind="number" value=wait error=field_error(rate_err, "wait_minutes")/>
-                    </div>
-                    <crate::ui::TextArea label="Your review (optional)" name="body" rows=4 value=body hint="Describe your experience. Please leave out other people's names and health details."
-                        error=field_error(rate_err, "body")/>
-                    {disputed_own.then(|| view! {
-                        <div class="field">
-                            <p class="alert alert-warn">"The provider disputes your review: “"{dispute_note.unwrap_or_default()}"”. Please describe the treatment you received so the moderators can decide."</p>
-                            <label for="f-treatment">"The treatment you received"</label>
-                            <textarea id="f-treatment" name="treatment" rows="3" aria-describedby="f-treatment-error">{crate::ui::textarea_text(treatment)}</textarea>
-                            <FieldMessage id="f-treatment-error".into() error=field_error(rate_err, "treatment")/>
-                        </div>
-                    })}
-                    <Field label="Review code from your visit (optional)" name="code" value=code_typed
-                        hint="If the clinic gave you a code, your review shows “verified visit”."
-                        error=field_error(rate_err, "code")/>
-                    <button type="submit" class="button primary">"Save rating"</button>
-                </ActionForm>
-            </section>
-        }
+        view! { <RateForm slug=slug.clone() own=d.own_review.clone() echo=echo.clone() rate=rate/> }
     });
     let login_to_rate = (!v.logged_in).then(|| view! {
         <p><a class="button" href=format!("/login?next=/directory/{slug}")>"Log in to rate or contact"</a></p>
     });
     let contact_form = (is_clinic && v.logged_in && !v.is_staff).then(|| {
-        let slug = slug.clone();
-        let ce = |n: &str| echoed(&contact_echo, n);
-        let (reason, times, via) = (ce("reason").unwrap_or_default(), ce("preferred_times"), ce("contact_via"));
-        view! {
-            <section class="panel" aria-labelledby="contact-h">
-                <h2 id="contact-h">"Ask for an appointment or a call back"</h2>
-                <p class="hint privacy-note">"Privacy: the clinic's staff will see your handle, what you write here and how to reach you — nothing else from your account. Write only what they need."</p>
-                <ActionForm action=contact attr:novalidate=true attr:class="stack">
-                    <FormAlert error=contact_err/>
-                    <input type="hidden" name="slug" value=slug/>
-                    <crate::ui::TextArea label="What would you like help with?" name="reason" rows=3 value=reason
-                        error=field_error(contact_err, "reason")/>
-                    <Field label="Preferred days and times" name="preferred_times" value=times error=field_error(contact_err, "preferred_times")/>
-                    <Field label="How should the clinic contact you?" name="contact_via" value=via
-                        hint="For example: reply here, or a phone number." error=field_error(contact_err, "contact_via")/>
-                    <button type="submit" class="button primary">"Send request"</button>
-                </ActionForm>
-            </section>
-        }
+        view! { <ContactForm slug=slug.clone() echo=contact_echo.clone() contact=contact/> }
     });
     let reviews = d.reviews.clone();
     let review_list = view! {
@@ -249,37 +108,7 @@ pub(super) fn ProviderView(
         "Works at"
     };
     let changes = d.changes.clone();
-    let seo_meta = {
-        use crate::seo::jsonld;
-        let base = crate::seo::pages::site_url();
-        let mut words = vec![kind_label(c.kind).to_string()];
-        if !c.specialties.is_empty() {
-            words.push(c.specialties.join(", "));
-        }
-        if !c.city.is_empty() {
-            words.push(format!("in {}", c.city));
-        }
-        let lead = words.join(" · ");
-        let description = if d.description.is_empty() {
-            lead
-        } else {
-            format!("{lead}. {}", d.description)
-        };
-        let ld = vec![
-            jsonld::provider(&base, &d, &c.specialties),
-            jsonld::breadcrumbs(
-                &base,
-                &[
-                    ("Find care".to_string(), "/directory".to_string()),
-                    (c.name.clone(), format!("/directory/{}", c.slug)),
-                ],
-            ),
-        ];
-        view! {
-            <crate::seo::pages::PageMeta title=c.name.clone() description=description
-                path=format!("/directory/{}", c.slug) json_ld=ld/>
-        }
-    };
+    let seo_meta = provider_meta(&d);
     view! {
         <Title text=c.name.clone()/>
         {seo_meta}
@@ -362,6 +191,230 @@ pub(super) fn ProviderView(
                 })}
             </aside>
         </div>
+    }
+}
+
+/// The provider's details, as (label, value) rows: only those it has.
+fn detail_rows(d: &ProviderDetail) -> Vec<(&'static str, AnyView)> {
+    let c = &d.card;
+    let mut rows: Vec<(&'static str, AnyView)> = Vec::new();
+    if !d.address.is_empty() || !c.city.is_empty() {
+        let addr = [
+            d.address.clone(),
+            format!("{} {}", d.postal_code, c.city).trim().to_string(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        rows.push(("Address", view! { <span>{addr}</span> }.into_any()));
+    }
+    if !d.phone.is_empty() {
+        let tel = format!("tel:{}", d.phone.replace(' ', ""));
+        rows.push((
+            "Phone",
+            view! { <a href=tel>{d.phone.clone()}</a> }.into_any(),
+        ));
+    }
+    if !d.website.is_empty() {
+        rows.push((
+            "Website",
+            view! { <a href=d.website.clone() rel="nofollow ugc noopener">{d.website.clone()}</a> }
+                .into_any(),
+        ));
+    }
+    if !c.specialties.is_empty() {
+        rows.push((
+            "Specialties",
+            view! { <span>{c.specialties.join(", ")}</span> }.into_any(),
+        ));
+    }
+    if !d.languages.is_empty() {
+        let langs = d
+            .languages
+            .iter()
+            .map(|l| label(LANGUAGES, l))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push(("Languages", view! { <span>{langs}</span> }.into_any()));
+    }
+    if !d.conditions.is_empty() {
+        rows.push(("Conditions treated", view! {
+            <span>{d.conditions.iter().map(|x| view! { <a class="tag" href=format!("/c/{}", x.slug)>{x.name.clone()}</a>" " }).collect_view()}</span>
+        }.into_any()));
+    }
+    if !d.licence_number.is_empty() {
+        rows.push((
+            "Licence number",
+            view! { <span>{d.licence_number.clone()}</span> }.into_any(),
+        ));
+    }
+    rows
+}
+
+/// "For staff" on a provider's page: the edit link, the contact requests, new review codes.
+#[component]
+fn StaffTools(
+    slug: String,
+    is_clinic: bool,
+    own_staff: bool,
+    plain_code: Option<String>,
+    code: ServerAction<NewReviewCode>,
+) -> impl IntoView {
+    let code_value = Signal::derive(move || match code.value().get() {
+        Some(Ok(c)) => Some(c),
+        _ => None,
+    });
+    view! {
+        <section class="panel" aria-labelledby="staff-h">
+            <h2 id="staff-h">"For staff"</h2>
+            <p class="cta">
+                <a class="button" href=format!("/directory/{slug}/edit")>"Edit profile"</a>
+                {(is_clinic && own_staff).then(|| view! { <a class="button" href=format!("/directory/{slug}/inbox")>"Contact requests"</a> })}
+            </p>
+            {own_staff.then(|| view! {
+                <ActionForm action=code attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug.clone()/>
+                    <button type="submit" class="button">"New review code"</button>
+                </ActionForm>
+                <p class="hint">"Give a code to a patient after a visit. A review with the code shows “verified visit”. Each code works once, for "{CODE_DAYS}" days."</p>
+                {move || code_value.get().or(plain_code.clone()).map(|c| view! {
+                    <p class="alert alert-ok" role="status">"Review code: "<strong class="code">{c}</strong></p>
+                })}
+            }.into_any())}
+        </section>
+    }
+}
+
+/// A member's rating of a provider (new or edited), with the treatment question when the
+/// provider disputes their review.
+#[component]
+fn RateForm(
+    slug: String,
+    own: Option<ReviewView>,
+    echo: Vec<(String, String)>,
+    rate: ServerAction<RateProvider>,
+) -> impl IntoView {
+    let rate_err = action_error(rate);
+    let e = |name: &str, fallback: Option<String>| echoed(&echo, name).or(fallback);
+    let disputed_own = own.as_ref().is_some_and(|r| r.disputed);
+    let heading = if own.is_some() {
+        "Edit your rating"
+    } else {
+        "Rate this provider"
+    };
+    let stars = e("stars", own.as_ref().map(|r| r.stars.to_string())).and_then(|s| s.parse().ok());
+    let sub =
+        |name: &str, f: Option<i64>| e(name, f.map(|x| x.to_string())).and_then(|s| s.parse().ok());
+    let explains = sub("explains", own.as_ref().and_then(|r| r.explains));
+    let listens = sub("listens", own.as_ref().and_then(|r| r.listens));
+    let premises = sub("premises", own.as_ref().and_then(|r| r.premises));
+    let wait = e(
+        "wait_minutes",
+        own.as_ref()
+            .and_then(|r| r.wait_minutes)
+            .map(|w| w.to_string()),
+    );
+    let body = e("body", own.as_ref().map(|r| r.body.clone())).unwrap_or_default();
+    let treatment = e("treatment", own.as_ref().map(|r| r.treatment.clone())).unwrap_or_default();
+    let dispute_note = own.as_ref().and_then(|r| r.dispute_note.clone());
+    let code_typed = e("code", None);
+    view! {
+        <section class="panel" aria-labelledby="rate-h">
+            <h2 id="rate-h">{heading}</h2>
+            <ActionForm action=rate attr:novalidate=true attr:class="stack">
+                <FormAlert error=rate_err/>
+                <Saved action=rate message="Thank you, your rating is saved."/>
+                <input type="hidden" name="slug" value=slug/>
+                <StarInput name="stars" legend="Overall (required)" initial=stars error=field_error(rate_err, "stars")/>
+                <div class="grid-2">
+                    <ScoreSelect name="explains" label="Explains clearly" initial=explains error=field_error(rate_err, "explains")/>
+                    <ScoreSelect name="listens" label="Listens" initial=listens error=field_error(rate_err, "listens")/>
+                    <ScoreSelect name="premises" label="Staff and premises" initial=premises error=field_error(rate_err, "premises")/>
+                    <Field label="Wait in minutes" name="wait_minutes" kind="number" value=wait error=field_error(rate_err, "wait_minutes")/>
+                </div>
+                <crate::ui::TextArea label="Your review (optional)" name="body" rows=4 value=body hint="Describe your experience. Please leave out other people's names and health details."
+                    error=field_error(rate_err, "body")/>
+                {disputed_own.then(|| view! {
+                    <div class="field">
+                        <p class="alert alert-warn">"The provider disputes your review: “"{dispute_note.unwrap_or_default()}"”. Please describe the treatment you received so the moderators can decide."</p>
+                        <label for="f-treatment">"The treatment you received"</label>
+                        <textarea id="f-treatment" name="treatment" rows="3" aria-describedby="f-treatment-error">{crate::ui::textarea_text(treatment)}</textarea>
+                        <FieldMessage id="f-treatment-error".into() error=field_error(rate_err, "treatment")/>
+                    </div>
+                })}
+                <Field label="Review code from your visit (optional)" name="code" value=code_typed
+                    hint="If the clinic gave you a code, your review shows “verified visit”."
+                    error=field_error(rate_err, "code")/>
+                <button type="submit" class="button primary">"Save rating"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A member asks a clinic for an appointment or a call back.
+#[component]
+fn ContactForm(
+    slug: String,
+    echo: Vec<(String, String)>,
+    contact: ServerAction<ContactClinic>,
+) -> impl IntoView {
+    let contact_err = action_error(contact);
+    let ce = |n: &str| echoed(&echo, n);
+    let (reason, times, via) = (
+        ce("reason").unwrap_or_default(),
+        ce("preferred_times"),
+        ce("contact_via"),
+    );
+    view! {
+        <section class="panel" aria-labelledby="contact-h">
+            <h2 id="contact-h">"Ask for an appointment or a call back"</h2>
+            <p class="hint privacy-note">"Privacy: the clinic's staff will see your handle, what you write here and how to reach you — nothing else from your account. Write only what they need."</p>
+            <ActionForm action=contact attr:novalidate=true attr:class="stack">
+                <FormAlert error=contact_err/>
+                <input type="hidden" name="slug" value=slug/>
+                <crate::ui::TextArea label="What would you like help with?" name="reason" rows=3 value=reason
+                    error=field_error(contact_err, "reason")/>
+                <Field label="Preferred days and times" name="preferred_times" value=times error=field_error(contact_err, "preferred_times")/>
+                <Field label="How should the clinic contact you?" name="contact_via" value=via
+                    hint="For example: reply here, or a phone number." error=field_error(contact_err, "contact_via")/>
+                <button type="submit" class="button primary">"Send request"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The provider page's description, address and structured data for search engines.
+fn provider_meta(d: &ProviderDetail) -> impl IntoView {
+    let c = &d.card;
+    use crate::seo::jsonld;
+    let base = crate::seo::pages::site_url();
+    let mut words = vec![kind_label(c.kind).to_string()];
+    if !c.specialties.is_empty() {
+        words.push(c.specialties.join(", "));
+    }
+    if !c.city.is_empty() {
+        words.push(format!("in {}", c.city));
+    }
+    let lead = words.join(" · ");
+    let description = if d.description.is_empty() {
+        lead
+    } else {
+        format!("{lead}. {}", d.description)
+    };
+    let ld = vec![
+        jsonld::provider(&base, d, &c.specialties),
+        jsonld::breadcrumbs(
+            &base,
+            &[
+                ("Find care".to_string(), "/directory".to_string()),
+                (c.name.clone(), format!("/directory/{}", c.slug)),
+            ],
+        ),
+    ];
+    view! {
+        <crate::seo::pages::PageMeta title=c.name.clone() description=description
+            path=format!("/directory/{}", c.slug) json_ld=ld/>
     }
 }
 

@@ -184,43 +184,8 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             .or_else(|| action_error(a.remove).get())
             .or_else(|| action_error(a.restore).get())
     });
-    let logged_in = p.is_member.is_some();
     let title = post.title.clone();
-    // Search engines and link previews: only for what anyone may read (a members-only or closed
-    // group's post, or one not shown in full, says nothing of itself here).
-    let public_post = post.visibility == Visibility::Public
-        && !p.locked
-        && !p.closed_group
-        && !p.deleted
-        && !p.removed
-        && !p.held
-        && !p.awaiting_approval;
-    let seo_meta = public_post.then(|| {
-        use crate::seo::jsonld;
-        let base = crate::seo::pages::site_url();
-        let text = jsonld::plain_text(p.body_html.as_deref().unwrap_or_default(), 400);
-        let description = if text.is_empty() {
-            post.title.clone()
-        } else {
-            jsonld::first_sentence(&text)
-        };
-        let mut ld = vec![jsonld::breadcrumbs(
-            &base,
-            &[
-                ("HealthCommunity".to_string(), "/".to_string()),
-                (
-                    post.community_name.clone(),
-                    format!("/c/{}", post.community_slug),
-                ),
-                (post.title.clone(), format!("/p/{id}")),
-            ],
-        )];
-        ld.extend(jsonld::qa_page(&base, &p));
-        view! {
-            <crate::seo::pages::PageMeta title=post.title.clone() description=description
-                path=format!("/p/{id}") kind="article" json_ld=ld/>
-        }
-    });
+    let seo_meta = post_meta(&p);
     let heading = if question {
         plural(post.answer_count, "answer", "answers")
     } else {
@@ -230,30 +195,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
         let p = p.clone();
         move || {
             if p.locked {
-                let slug = p.post.community_slug.clone();
-                let name = p.post.community_name.clone();
-                let join = match p.is_member {
-                    None => view! {
-                        <a class="button primary" href=format!("/signup?next=/p/{id}")>"Sign up to read"</a>
-                        <a class="button" href=format!("/login?next=/p/{id}")>"Log in to read"</a>
-                    }.into_any(),
-                    Some(_) => view! {
-                        <ActionForm action=a.join attr:class="inline-form">
-                            <input type="hidden" name="slug" value=slug/>
-                            <button type="submit" class="button primary">"Join " {name.clone()}</button>
-                        </ActionForm>
-                    }.into_any(),
-                };
-                view! {
-                    <p class="excerpt">{p.post.excerpt.clone()}</p>
-                    <div class="alert alert-info locked" role="note">
-                        <p>
-                            <strong>"This post is for members of " {p.post.community_name.clone()} "."</strong>
-                            " Join the community to read all of it and its replies."
-                        </p>
-                        {join}
-                    </div>
-                }.into_any()
+                view! { <LockedPost p=p.clone() join=a.join/> }.into_any()
             } else if p.deleted {
                 view! { <p class="muted">"[deleted] The author or a moderator removed this post. The replies stay so the conversation still makes sense."</p> }.into_any()
             } else if p.removed && p.removed_reason.is_none() {
@@ -265,14 +207,6 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             }
         }
     };
-    let votes = VoteButton(VoteButtonProps {
-        action: a.vote,
-        target: "post",
-        id,
-        count: post.vote_count,
-        voted: p.voted,
-        enabled: can_write && !p.mine,
-    });
     view! {
         <Title text=title.clone()/>
         {(post.visibility == Visibility::Members).then(|| view! { <Meta name="robots" content="noindex"/> })}
@@ -333,33 +267,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                     {post.tags.iter().map(|t| view! { <li class="tag"><a href=search_link(t)>{t.clone()}</a></li> }).collect_view()}
                 </ul>
             })}
-            {(!p.locked && !p.deleted).then(|| view! {
-                <footer class="reply-actions">
-                    {votes}
-                    {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
-                    {logged_in.then(|| view! { <SaveButton action=a.save post_id=id reply_id=None saved=p.saved.post/> })}
-                    {logged_in.then(|| view! { <FollowThreadControl action=a.follow post_id=id state=p.follow/> })}
-                    {p.can_pin.then(|| view! {
-                        <ActionForm action=a.pin attr:class="inline-form">
-                            <input type="hidden" name="id" value=id/>
-                            <input type="hidden" name="pinned" value=(!post.pinned).to_string()/>
-                            <button type="submit" class="link-button">
-                                {match (post.pinned, in_group) {
-                                    (true, _) => "Unpin",
-                                    (false, true) => "Pin to the group",
-                                    (false, false) => "Pin to the community",
-                                }}
-                            </button>
-                        </ActionForm>
-                    })}
-                    {(p.can_moderate && !p.mine && !p.removed).then(|| view! {
-                        <RemoveForm action=a.remove post_id=id reply_id=None/>
-                    })}
-                    {(logged_in && !p.mine && !p.removed).then(|| view! {
-                        <ReportForm action=a.report post_id=id reply_id=None/>
-                    })}
-                </footer>
-            })}
+            {(!p.locked && !p.deleted).then(|| view! { <PostFooter p=p.clone() a=a can_write=can_write/> })}
         </article>
         {(!p.related_articles.is_empty()).then(|| view! {
             <section class="panel library-links" aria-labelledby="library-h">
@@ -377,6 +285,123 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 <Compose p=p.clone() a=a can_write=can_write/>
             </section>
         })}
+    }
+}
+
+/// Search engines and link previews: only for what anyone may read (a members-only or closed
+/// group's post, or one not shown in full, says nothing of itself here).
+fn post_meta(p: &PostPage) -> Option<impl IntoView> {
+    let post = &p.post;
+    let id = post.id;
+    let public_post = post.visibility == Visibility::Public
+        && !p.locked
+        && !p.closed_group
+        && !p.deleted
+        && !p.removed
+        && !p.held
+        && !p.awaiting_approval;
+    public_post.then(|| {
+        use crate::seo::jsonld;
+        let base = crate::seo::pages::site_url();
+        let text = jsonld::plain_text(p.body_html.as_deref().unwrap_or_default(), 400);
+        let description = if text.is_empty() {
+            post.title.clone()
+        } else {
+            jsonld::first_sentence(&text)
+        };
+        let mut ld = vec![jsonld::breadcrumbs(
+            &base,
+            &[
+                ("HealthCommunity".to_string(), "/".to_string()),
+                (
+                    post.community_name.clone(),
+                    format!("/c/{}", post.community_slug),
+                ),
+                (post.title.clone(), format!("/p/{id}")),
+            ],
+        )];
+        ld.extend(jsonld::qa_page(&base, p));
+        view! {
+            <crate::seo::pages::PageMeta title=post.title.clone() description=description
+                path=format!("/p/{id}") kind="article" json_ld=ld/>
+        }
+    })
+}
+
+/// What an outsider sees of a members-only post: the teaser and how to join.
+#[component]
+fn LockedPost(p: PostPage, join: ServerAction<JoinCommunity>) -> impl IntoView {
+    let id = p.post.id;
+    let slug = p.post.community_slug.clone();
+    let name = p.post.community_name.clone();
+    let join = match p.is_member {
+        None => view! {
+            <a class="button primary" href=format!("/signup?next=/p/{id}")>"Sign up to read"</a>
+            <a class="button" href=format!("/login?next=/p/{id}")>"Log in to read"</a>
+        }
+        .into_any(),
+        Some(_) => view! {
+            <ActionForm action=join attr:class="inline-form">
+                <input type="hidden" name="slug" value=slug/>
+                <button type="submit" class="button primary">"Join " {name.clone()}</button>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    view! {
+        <p class="excerpt">{p.post.excerpt.clone()}</p>
+        <div class="alert alert-info locked" role="note">
+            <p>
+                <strong>"This post is for members of " {p.post.community_name.clone()} "."</strong>
+                " Join the community to read all of it and its replies."
+            </p>
+            {join}
+        </div>
+    }
+}
+
+/// Under a post: its vote, and what the reader may do with it (edit, save, follow, pin,
+/// remove, report).
+#[component]
+fn PostFooter(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+    let post = p.post.clone();
+    let id = post.id;
+    let in_group = post.group.is_some();
+    let logged_in = p.is_member.is_some();
+    let votes = VoteButton(VoteButtonProps {
+        action: a.vote,
+        target: "post",
+        id,
+        count: post.vote_count,
+        voted: p.voted,
+        enabled: can_write && !p.mine,
+    });
+    view! {
+        <footer class="reply-actions">
+            {votes}
+            {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
+            {logged_in.then(|| view! { <SaveButton action=a.save post_id=id reply_id=None saved=p.saved.post/> })}
+            {logged_in.then(|| view! { <FollowThreadControl action=a.follow post_id=id state=p.follow/> })}
+            {p.can_pin.then(|| view! {
+                <ActionForm action=a.pin attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="pinned" value=(!post.pinned).to_string()/>
+                    <button type="submit" class="link-button">
+                        {match (post.pinned, in_group) {
+                            (true, _) => "Unpin",
+                            (false, true) => "Pin to the group",
+                            (false, false) => "Pin to the community",
+                        }}
+                    </button>
+                </ActionForm>
+            })}
+            {(p.can_moderate && !p.mine && !p.removed).then(|| view! {
+                <RemoveForm action=a.remove post_id=id reply_id=None/>
+            })}
+            {(logged_in && !p.mine && !p.removed).then(|| view! {
+                <ReportForm action=a.report post_id=id reply_id=None/>
+            })}
+        </footer>
     }
 }
 

@@ -113,75 +113,19 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         }
         let stored = shown
             .into_iter()
-            .map(|r| -> Result<StoredReply, AppError> {
-                let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
-                let reply_id: i64 = r.try_get("id")?;
-                let parent_id: Option<i64> = r.try_get("parent_id")?;
-                let awaiting_approval = r.try_get::<i64, _>("awaiting_approval")? != 0;
-                let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
-                // A reply waiting for a moderator's look is not for anonymous visitors; a
-                // removed one only for its author and the moderators.
-                let held = viewer.is_none() && r.try_get::<Option<i64>, _>("held_at")?.is_some();
-                let removed = r.try_get::<Option<i64>, _>("removed_at")?.is_some();
-                let removed_hidden = removed && !mine && !can_moderate;
-                let hidden = deleted || held || removed_hidden;
-                Ok(StoredReply {
-                    view: ReplyView {
-                        id: reply_id,
-                        // Filled in below, for the replies whose words are shown.
-                        pictures: Vec::new(),
-                        parent_id,
-                        depth: 0,
-                        in_reply_to: None,
-                        author: if hidden {
-                            None
-                        } else if anonymous && r.try_get::<i64, _>("author_id")? == post_author {
-                            // The anonymous poster in their own thread: "a member" still.
-                            Some(if can_moderate {
-                                Author {
-                                    anonymous: true,
-                                    ..author(r)?
-                                }
-                            } else {
-                                anonymous_author()
-                            })
-                        } else {
-                            Some(author(r)?)
-                        },
-                        body_html: if hidden {
-                            String::new()
-                        } else {
-                            r.try_get("body_html")?
-                        },
-                        body_md: if mine && !deleted {
-                            Some(r.try_get("body_md")?)
-                        } else {
-                            None
-                        },
-                        deleted,
-                        created_at: r.try_get("created_at")?,
-                        edited_at: r.try_get("edited_at")?,
-                        vote_count: r.try_get("vote_count")?,
-                        voted: r.try_get::<i64, _>("voted")? != 0,
-                        accepted: accepted == Some(reply_id),
-                        is_answer: question && parent_id.is_none(),
-                        mine,
-                        cites: if hidden {
-                            Vec::new()
-                        } else {
-                            cited_articles(&r.try_get::<String, _>("body_md")?)
-                        },
-                        held,
-                        awaiting_approval,
-                        removed,
-                        removed_reason: if removed && !removed_hidden {
-                            r.try_get("removed_reason")?
-                        } else {
-                            None
-                        },
+            .map(|r| {
+                stored_reply(
+                    r,
+                    &ReplyContext {
+                        signed_in: viewer.is_some(),
+                        viewer_id,
+                        can_moderate,
+                        anonymous,
+                        post_author,
+                        accepted,
+                        question,
                     },
-                    true_depth: r.try_get("depth")?,
-                })
+                )
             })
             .collect::<Result<Vec<_>, _>>()?;
         layout_thread(stored, question)
@@ -264,6 +208,91 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         post,
         saved: Default::default(),
         follow: Default::default(),
+    })
+}
+
+/// What a reply's reader needs to know of the thread and of themselves.
+struct ReplyContext {
+    signed_in: bool,
+    viewer_id: i64,
+    can_moderate: bool,
+    /// The post is anonymous: its author is "a member" in their own thread too.
+    anonymous: bool,
+    post_author: i64,
+    accepted: Option<i64>,
+    question: bool,
+}
+
+/// One reply as its reader may see it: the words only where they are shown (not deleted, not
+/// held for an anonymous visitor, not removed for others than its author and the moderators).
+fn stored_reply(r: &AnyRow, cx: &ReplyContext) -> Result<StoredReply, AppError> {
+    let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
+    let reply_id: i64 = r.try_get("id")?;
+    let parent_id: Option<i64> = r.try_get("parent_id")?;
+    let awaiting_approval = r.try_get::<i64, _>("awaiting_approval")? != 0;
+    let mine = cx.signed_in && r.try_get::<i64, _>("author_id")? == cx.viewer_id;
+    // A reply waiting for a moderator's look is not for anonymous visitors; a
+    // removed one only for its author and the moderators.
+    let held = !cx.signed_in && r.try_get::<Option<i64>, _>("held_at")?.is_some();
+    let removed = r.try_get::<Option<i64>, _>("removed_at")?.is_some();
+    let removed_hidden = removed && !mine && !cx.can_moderate;
+    let hidden = deleted || held || removed_hidden;
+    Ok(StoredReply {
+        view: ReplyView {
+            id: reply_id,
+            // Filled in below, for the replies whose words are shown.
+            pictures: Vec::new(),
+            parent_id,
+            depth: 0,
+            in_reply_to: None,
+            author: if hidden {
+                None
+            } else if cx.anonymous && r.try_get::<i64, _>("author_id")? == cx.post_author {
+                // The anonymous poster in their own thread: "a member" still.
+                Some(if cx.can_moderate {
+                    Author {
+                        anonymous: true,
+                        ..author(r)?
+                    }
+                } else {
+                    anonymous_author()
+                })
+            } else {
+                Some(author(r)?)
+            },
+            body_html: if hidden {
+                String::new()
+            } else {
+                r.try_get("body_html")?
+            },
+            body_md: if mine && !deleted {
+                Some(r.try_get("body_md")?)
+            } else {
+                None
+            },
+            deleted,
+            created_at: r.try_get("created_at")?,
+            edited_at: r.try_get("edited_at")?,
+            vote_count: r.try_get("vote_count")?,
+            voted: r.try_get::<i64, _>("voted")? != 0,
+            accepted: cx.accepted == Some(reply_id),
+            is_answer: cx.question && parent_id.is_none(),
+            mine,
+            cites: if hidden {
+                Vec::new()
+            } else {
+                cited_articles(&r.try_get::<String, _>("body_md")?)
+            },
+            held,
+            awaiting_approval,
+            removed,
+            removed_reason: if removed && !removed_hidden {
+                r.try_get("removed_reason")?
+            } else {
+                None
+            },
+        },
+        true_depth: r.try_get("depth")?,
     })
 }
 
