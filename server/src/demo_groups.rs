@@ -1,8 +1,8 @@
 //! Demo support groups for `seed --demo`: a private, an open and a hidden group with members, a waiting request and posts (invented people only).
 
 use crate::demo_posts::user;
-use app::groups::repo::{self as groups, GroupInput};
-use app::groups::types::GroupKind;
+use app::groups::repo as groups;
+use app::groups::types::{GroupInput, GroupKind};
 use app::posts::repo::{self as posts, PostInput};
 use app::posts::types::{PostKind, Visibility};
 use app::state::AppState;

@@ -218,6 +218,24 @@ pub fn finish_form<T>(
     crate::state::finish(result)
 }
 
+/// [`finish_form`] for a form that is one struct (`#[server(flatten)]`): its fields are kept
+/// as the struct names them (a form struct holds no password).
+pub fn finish_form_of<T, F: serde::Serialize>(
+    form: crate::ui::EchoKey,
+    fields: &F,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    let values = match serde_json::to_value(fields) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => Default::default(),
+    };
+    let kept: Vec<(&str, &str)> = values
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+        .collect();
+    finish_form(form, &kept, result)
+}
+
 /// Finishes the server function of a form with no field worth keeping (buttons, hidden ids,
 /// passwords): a stale echo of another form is cleared on success.
 pub fn finish_post<T>(result: Result<T, AppError>) -> Result<T, AppError> {

@@ -4,31 +4,6 @@ use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The checked fields of a group form, or every field's error at once.
-#[cfg(feature = "ssr")]
-fn group_input(
-    name: &str,
-    description: &str,
-    kind: &str,
-    question: &str,
-) -> Result<super::repo::GroupInput, AppError> {
-    let mut c = crate::error::Checker::new();
-    let input = super::repo::GroupInput {
-        name: c.check("name", parse_name(name)).unwrap_or_default(),
-        description: c
-            .check("description", parse_description(description))
-            .unwrap_or_default(),
-        kind: c
-            .check("kind", GroupKind::parse(kind))
-            .unwrap_or(GroupKind::Private),
-        question: c
-            .check("question", parse_question(question))
-            .unwrap_or_default(),
-    };
-    c.finish()?;
-    Ok(input)
-}
-
 /// The groups of a community the viewer may see (hidden ones only for their members and invitees).
 #[server(endpoint = "groups")]
 pub async fn get_groups(community: String) -> Result<Vec<GroupSummary>, AppError> {
@@ -59,56 +34,34 @@ pub const CREATE_GROUP: crate::ui::EchoKey = crate::ui::EchoKey("create_group");
 #[server(endpoint = "group/create")]
 pub async fn create_group(
     community: String,
-    name: String,
-    description: String,
-    kind: String,
-    question: String,
+    #[server(flatten)] form: GroupForm,
 ) -> Result<String, AppError> {
     let result = crate::call::member(async |state, user| {
-        let input = group_input(&name, &description, &kind, &question)?;
+        let input = form.check(GroupKind::Private)?;
         let slug = super::repo::create(&state.db, &user, &community, &input).await?;
         leptos_axum::redirect(&format!("/g/{slug}"));
         Ok(slug)
     })
     .await;
-    crate::auth::session::finish_form(
-        CREATE_GROUP,
-        &[
-            ("name", &name),
-            ("description", &description),
-            ("kind", &kind),
-            ("question", &question),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(CREATE_GROUP, &form, result)
 }
 
 /// The no-JavaScript echo of the `update_group` form (what a failed post typed).
 pub const UPDATE_GROUP: crate::ui::EchoKey = crate::ui::EchoKey("update_group");
 
-/// A group moderator changes the group's name, description and screening question.
+/// A group moderator changes the group's name, description and screening question (not its
+/// kind: members joined on its terms).
 #[server(endpoint = "group/update")]
 pub async fn update_group(
     slug: String,
-    name: String,
-    description: String,
-    question: String,
+    #[server(flatten)] form: GroupForm,
 ) -> Result<(), AppError> {
     let result = crate::call::member(async |state, user| {
-        // The kind is not changed by an update (members joined on its terms).
-        let input = group_input(&name, &description, "open", &question)?;
+        let input = form.check(GroupKind::Open)?;
         super::repo::update(&state.db, &user, &slug, &input).await
     })
     .await;
-    crate::auth::session::finish_form(
-        UPDATE_GROUP,
-        &[
-            ("name", &name),
-            ("description", &description),
-            ("question", &question),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(UPDATE_GROUP, &form, result)
 }
 
 /// The no-JavaScript echo of the `join_group` form (what a failed post typed).

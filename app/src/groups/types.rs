@@ -213,3 +213,51 @@ mod tests {
         );
     }
 }
+
+/// What the group form sends (start a group; change its details: `kind` is not sent then, and
+/// an update keeps it). One struct for the server function's arguments (`#[server(flatten)]`,
+/// so the form's field names stay `name`, `description`…), its checks and its echo.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupForm {
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub question: String,
+}
+
+/// A group form's values once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupInput {
+    pub name: String,
+    pub description: String,
+    pub kind: GroupKind,
+    pub question: String,
+}
+
+impl GroupForm {
+    /// The checked fields, or every field's error at once. `kind` falls back to `default_kind`
+    /// when the form does not send it (an update).
+    pub fn check(&self, default_kind: GroupKind) -> Result<GroupInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let kind = if self.kind.is_empty() {
+            default_kind
+        } else {
+            c.check("kind", GroupKind::parse(&self.kind))
+                .unwrap_or(GroupKind::Private)
+        };
+        let input = GroupInput {
+            name: c.check("name", parse_name(&self.name)).unwrap_or_default(),
+            description: c
+                .check("description", parse_description(&self.description))
+                .unwrap_or_default(),
+            kind,
+            question: c
+                .check("question", parse_question(&self.question))
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}

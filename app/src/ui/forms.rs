@@ -204,6 +204,7 @@ mod tests {
                 continue;
             }
             written.extend(first_args(text, "finish_form("));
+            written.extend(first_args(text, "finish_form_of("));
             read.extend(first_args(text, "echo_resource("));
             read.extend(first_args(text, "with_echo("));
         }

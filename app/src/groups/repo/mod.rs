@@ -201,14 +201,6 @@ pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<Group
     })
 }
 
-/// The fields of a new group.
-pub struct GroupInput {
-    pub name: String,
-    pub description: String,
-    pub kind: GroupKind,
-    pub question: String,
-}
-
 /// Starts a group in a community (its moderators and admins); the creator becomes the group's
 /// first moderator. Returns the group's address (from its name, numbered if taken).
 pub async fn create(
