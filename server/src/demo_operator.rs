@@ -125,7 +125,8 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
 /// A running Northbridge Pharma campaign in the MS community's feed, and the operator's own
 /// house promotion of its MS centre in sidebars and the directory; once (a database that has campaigns is left alone).
 async fn campaigns(state: &AppState, admin: i64) -> Result<(), String> {
-    use app::sponsored::repo::{create, NewCampaign};
+    use app::sponsored::repo::create;
+    use app::sponsored::types::NewCampaign;
     use app::sponsored::types::Placement;
     let db = &state.db;
     let any = sqlx::query("SELECT 1 AS one FROM campaigns LIMIT 1")

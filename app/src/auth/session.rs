@@ -219,10 +219,12 @@ pub fn finish_form<T>(
 }
 
 /// [`finish_form`] for a form that is one struct (`#[server(flatten)]`): its fields are kept
-/// as the struct names them (a form struct holds no password).
+/// as the struct names them (a form struct holds no password), with `also` (what the form sends
+/// beside the struct).
 pub fn finish_form_of<T, F: serde::Serialize>(
     form: crate::ui::EchoKey,
     fields: &F,
+    also: &[(&str, &str)],
     result: Result<T, AppError>,
 ) -> Result<T, AppError> {
     let values = match serde_json::to_value(fields) {
@@ -232,6 +234,7 @@ pub fn finish_form_of<T, F: serde::Serialize>(
     let kept: Vec<(&str, &str)> = values
         .iter()
         .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+        .chain(also.iter().copied())
         .collect();
     finish_form(form, &kept, result)
 }

@@ -43,7 +43,7 @@ pub async fn create_group(
         Ok(slug)
     })
     .await;
-    crate::auth::session::finish_form_of(CREATE_GROUP, &form, result)
+    crate::auth::session::finish_form_of(CREATE_GROUP, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `update_group` form (what a failed post typed).
@@ -61,7 +61,7 @@ pub async fn update_group(
         super::repo::update(&state.db, &user, &slug, &input).await
     })
     .await;
-    crate::auth::session::finish_form_of(UPDATE_GROUP, &form, result)
+    crate::auth::session::finish_form_of(UPDATE_GROUP, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `join_group` form (what a failed post typed).

@@ -35,6 +35,7 @@ pub async fn get_feed(
             };
             if let Some(community) = community {
                 page.sponsored = crate::sponsored::api::choose(
+                    &state,
                     crate::sponsored::types::Placement::Feed,
                     community,
                     None,

@@ -1,6 +1,4 @@
 //! Sponsored server functions: the message for one slot (public, chosen from the page alone and counted for people), and the admin's campaigns: list with counts, create, pause, resume and end.
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;
@@ -16,23 +14,27 @@ pub async fn get_sponsored(
     community: Option<String>,
     post: Option<i64>,
 ) -> Result<Option<SponsoredView>, AppError> {
-    crate::call::public(async |_state| {
+    crate::call::public(async |state| {
         let placement = Placement::parse(&on).ok_or(AppError::BadRequest)?;
-        choose(placement, community, post).await
+        choose(&state, placement, community, post).await
     })
     .await
 }
 
 /// Chooses (and counts) the sponsored message for a slot; the feed calls it for its in-feed slot.
+/// What it needs of the request (the reader's agent and address) is read before the first
+/// `await`: a page left before it is rendered drops its context while this may still run.
 #[cfg(feature = "ssr")]
 pub async fn choose(
+    state: &crate::state::AppState,
     placement: Placement,
     community: Option<String>,
     post: Option<i64>,
 ) -> Result<Option<SponsoredView>, AppError> {
     {
         use crate::counting::{day_of, is_bot, visitor_hash, Count, Fill};
-        let state = crate::state::app_state()?;
+        let ua = crate::state::request_header(http::header::USER_AGENT);
+        let ip = crate::auth::api::session::client_ip();
         let now = crate::db::now_ms();
         let page = match (post, community.as_deref().filter(|s| !s.is_empty())) {
             // A support group's post, or none: no sponsored content.
@@ -46,15 +48,10 @@ pub async fn choose(
             },
             (None, None) => None,
         };
-        let ua = crate::state::request_header(http::header::USER_AGENT);
         let human = !is_bot(&ua);
         let visitor = if human {
             let salt = state.counts.salt(&state.db, now).await?;
-            Some(visitor_hash(
-                &salt,
-                &crate::auth::api::session::client_ip(),
-                &ua,
-            ))
+            Some(visitor_hash(&salt, &ip, &ua))
         } else {
             None
         };
@@ -233,180 +230,26 @@ pub const CREATE_CAMPAIGN: crate::ui::EchoKey = crate::ui::EchoKey("create_campa
 /// caps and prices may be empty.
 #[server(endpoint = "sponsored/create")]
 pub async fn create_campaign(
-    advertiser: String,
-    camp_headline: String,
-    camp_body: String,
-    camp_cta: String,
-    camp_url: String,
-    camp_starts: Option<String>,
-    camp_ends: Option<String>,
-    in_feed: Option<String>,
-    in_sidebar: Option<String>,
-    in_directory: Option<String>,
+    #[server(flatten)] form: CampaignForm,
     targets: Option<BTreeMap<String, String>>,
-    total_cap: Option<String>,
-    daily_cap: Option<String>,
-    visitor_cap: Option<String>,
-    cpm: Option<String>,
-    flat_fee: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::announcements::types::parse_day;
-    use crate::auth::api::session;
-    use crate::error::Checker;
-    use crate::operator::types::text;
-    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
     let communities: Vec<String> = targets
         .iter()
         .flatten()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, _)| k.clone())
         .collect();
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let result =
-        async {
-            let state = crate::state::app_state()?;
-            let admin = session::require_admin().await?;
-            let now = crate::db::now_ms();
-            let mut c = Checker::new();
-            let owner = match advertiser.trim() {
-                "house" => Some(None),
-                raw => match raw.parse::<i64>() {
-                    Ok(id) => Some(Some(id)),
-                    Err(_) => {
-                        c.add("advertiser", "Choose who the campaign is for.");
-                        None
-                    }
-                },
-            };
-            let house = owner == Some(None);
-            let h = c.check(
-                "camp_headline",
-                text(&camp_headline, 3, HEADLINE_MAX, "a headline"),
-            );
-            let b = c.check("camp_body", text(&camp_body, 1, BODY_MAX, "the text"));
-            let a = c.check(
-                "camp_cta",
-                text(&camp_cta, 2, CTA_MAX, "the button's label"),
-            );
-            let u = c.check("camp_url", parse_landing(&camp_url, house));
-            let starts_at = match camp_starts
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                Some(day) => c.check("camp_starts", parse_day(day)),
-                None => Some(now),
-            };
-            let ends_at = match camp_ends
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                Some(day) => c.check(
-                    "camp_ends",
-                    parse_day(day).map(|d| Some(d + crate::counting::DAY_MS)),
-                ),
-                None => Some(None),
-            };
-            if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
-                if e <= s {
-                    c.add("camp_ends", "The end must come after the start.");
-                } else if e <= now {
-                    c.add("camp_ends", "This end date has passed.");
-                }
-            }
-            let placements: Vec<Placement> = [
-                (Placement::Feed, &in_feed),
-                (Placement::Sidebar, &in_sidebar),
-                (Placement::Directory, &in_directory),
-            ]
-            .into_iter()
-            .filter(|(_, v)| ticked(v))
-            .map(|(p, _)| p)
-            .collect();
-            if placements.is_empty() {
-                c.add("placements", "Tick at least one place to show it.");
-            }
-            let tc = c.check("total_cap", parse_cap(&opt(&total_cap)));
-            let dc = c.check("daily_cap", parse_cap(&opt(&daily_cap)));
-            let vc = c.check("visitor_cap", parse_cap(&opt(&visitor_cap)));
-            let cpm_cents = c.check("cpm", parse_money(&opt(&cpm)));
-            let fee = c.check("flat_fee", parse_money(&opt(&flat_fee)));
-            if house && (cpm_cents.flatten().is_some() || fee.flatten().is_some()) {
-                c.add(
-                    "cpm",
-                    "House promotions are the operator's own: they carry no price.",
-                );
-            }
-            c.finish()?;
-            let (
-                Some(advertiser),
-                Some(headline),
-                Some(body),
-                Some(cta),
-                Some(url),
-                Some(starts_at),
-                Some(ends_at),
-            ) = (owner, h, b, a, u, starts_at, ends_at)
-            else {
-                return Err(AppError::Internal);
-            };
-            let (
-                Some(total_cap),
-                Some(daily_cap),
-                Some(visitor_daily_cap),
-                Some(cpm_cents),
-                Some(fee),
-            ) = (tc, dc, vc, cpm_cents, fee)
-            else {
-                return Err(AppError::Internal);
-            };
-            super::repo::create(
-                &state.db,
-                admin.id,
-                super::repo::NewCampaign {
-                    advertiser,
-                    headline,
-                    body,
-                    cta,
-                    url,
-                    starts_at,
-                    ends_at,
-                    placements,
-                    communities: communities.clone(),
-                    total_cap,
-                    daily_cap,
-                    visitor_daily_cap,
-                    cpm_cents,
-                    flat_fee_cents: fee,
-                },
-            )
-            .await?;
-            Ok(())
-        }
-        .await;
+    let result = crate::call::admin(async |state, admin| {
+        let campaign = form.check(communities.clone(), crate::db::now_ms())?;
+        super::repo::create(&state.db, admin.id, campaign).await?;
+        Ok(())
+    })
+    .await;
     let targets_echo = communities.join(",");
-    let flag = |v: &Option<String>| if ticked(v) { "yes" } else { "" };
-    crate::auth::session::finish_form(
+    crate::auth::session::finish_form_of(
         CREATE_CAMPAIGN,
-        &[
-            ("advertiser", &advertiser),
-            ("camp_headline", &camp_headline),
-            ("camp_body", &camp_body),
-            ("camp_cta", &camp_cta),
-            ("camp_url", &camp_url),
-            ("camp_starts", camp_starts.as_deref().unwrap_or("")),
-            ("camp_ends", camp_ends.as_deref().unwrap_or("")),
-            ("in_feed", flag(&in_feed)),
-            ("in_sidebar", flag(&in_sidebar)),
-            ("in_directory", flag(&in_directory)),
-            ("targets", &targets_echo),
-            ("total_cap", total_cap.as_deref().unwrap_or("")),
-            ("daily_cap", daily_cap.as_deref().unwrap_or("")),
-            ("visitor_cap", visitor_cap.as_deref().unwrap_or("")),
-            ("cpm", cpm.as_deref().unwrap_or("")),
-            ("flat_fee", flat_fee.as_deref().unwrap_or("")),
-        ],
+        &form,
+        &[("targets", &targets_echo)],
         result,
     )
 }

@@ -155,26 +155,6 @@ pub async fn landing(db: &Db, id: i64) -> Result<Option<String>, AppError> {
         .transpose()?)
 }
 
-/// What the admin form stores (checked by the server function).
-pub struct NewCampaign {
-    /// `None`: a house promotion.
-    pub advertiser: Option<i64>,
-    pub headline: String,
-    pub body: String,
-    pub cta: String,
-    pub url: String,
-    pub starts_at: i64,
-    pub ends_at: Option<i64>,
-    pub placements: Vec<Placement>,
-    /// Community slugs; empty for every community.
-    pub communities: Vec<String>,
-    pub total_cap: Option<i64>,
-    pub daily_cap: Option<i64>,
-    pub visitor_daily_cap: Option<i64>,
-    pub cpm_cents: Option<i64>,
-    pub flat_fee_cents: Option<i64>,
-}
-
 /// Creates a campaign (audited); unknown advertiser or community is `NotFound`.
 pub async fn create(db: &Db, actor: i64, c: NewCampaign) -> Result<i64, AppError> {
     let now = now_ms();

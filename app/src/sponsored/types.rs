@@ -234,6 +234,169 @@ pub fn parse_money(raw: &str) -> Result<Option<i64>, String> {
     Ok(Some(whole * 100 + frac))
 }
 
+/// The admin's campaign form, as it is sent (ticked boxes are `yes`, empty ones absent). One
+/// struct for the server function's arguments (`#[server(flatten)]`), its checks and its echo;
+/// the ticked communities (`targets[<slug>]`) come beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignForm {
+    pub advertiser: String,
+    pub camp_headline: String,
+    pub camp_body: String,
+    pub camp_cta: String,
+    pub camp_url: String,
+    #[serde(default)]
+    pub camp_starts: String,
+    #[serde(default)]
+    pub camp_ends: String,
+    #[serde(default)]
+    pub in_feed: String,
+    #[serde(default)]
+    pub in_sidebar: String,
+    #[serde(default)]
+    pub in_directory: String,
+    #[serde(default)]
+    pub total_cap: String,
+    #[serde(default)]
+    pub daily_cap: String,
+    #[serde(default)]
+    pub visitor_cap: String,
+    #[serde(default)]
+    pub cpm: String,
+    #[serde(default)]
+    pub flat_fee: String,
+}
+
+/// What the admin form stores, once checked.
+pub struct NewCampaign {
+    /// `None`: a house promotion.
+    pub advertiser: Option<i64>,
+    pub headline: String,
+    pub body: String,
+    pub cta: String,
+    pub url: String,
+    pub starts_at: i64,
+    pub ends_at: Option<i64>,
+    pub placements: Vec<Placement>,
+    /// Community slugs; empty for every community.
+    pub communities: Vec<String>,
+    pub total_cap: Option<i64>,
+    pub daily_cap: Option<i64>,
+    pub visitor_daily_cap: Option<i64>,
+    pub cpm_cents: Option<i64>,
+    pub flat_fee_cents: Option<i64>,
+}
+
+impl CampaignForm {
+    /// The checked campaign for `communities` (none: every community) as of `now`, or every
+    /// field's error at once.
+    pub fn check(
+        &self,
+        communities: Vec<String>,
+        now: i64,
+    ) -> Result<NewCampaign, crate::error::AppError> {
+        use crate::announcements::types::parse_day;
+        use crate::error::{AppError, Checker};
+        use crate::operator::types::text;
+        let mut c = Checker::new();
+        let owner = match self.advertiser.trim() {
+            "house" => Some(None),
+            raw => match raw.parse::<i64>() {
+                Ok(id) => Some(Some(id)),
+                Err(_) => {
+                    c.add("advertiser", "Choose who the campaign is for.");
+                    None
+                }
+            },
+        };
+        let house = owner == Some(None);
+        let h = c.check(
+            "camp_headline",
+            text(&self.camp_headline, 3, HEADLINE_MAX, "a headline"),
+        );
+        let b = c.check("camp_body", text(&self.camp_body, 1, BODY_MAX, "the text"));
+        let a = c.check(
+            "camp_cta",
+            text(&self.camp_cta, 2, CTA_MAX, "the button's label"),
+        );
+        let u = c.check("camp_url", parse_landing(&self.camp_url, house));
+        let starts_at = match self.camp_starts.trim() {
+            "" => Some(now),
+            day => c.check("camp_starts", parse_day(day)),
+        };
+        let ends_at = match self.camp_ends.trim() {
+            "" => Some(None),
+            day => c.check(
+                "camp_ends",
+                parse_day(day).map(|d| Some(d + 86_400_000)), // through the end of that day
+            ),
+        };
+        if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
+            if e <= s {
+                c.add("camp_ends", "The end must come after the start.");
+            } else if e <= now {
+                c.add("camp_ends", "This end date has passed.");
+            }
+        }
+        let placements: Vec<Placement> = [
+            (Placement::Feed, &self.in_feed),
+            (Placement::Sidebar, &self.in_sidebar),
+            (Placement::Directory, &self.in_directory),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(p, _)| p)
+        .collect();
+        if placements.is_empty() {
+            c.add("placements", "Tick at least one place to show it.");
+        }
+        let tc = c.check("total_cap", parse_cap(&self.total_cap));
+        let dc = c.check("daily_cap", parse_cap(&self.daily_cap));
+        let vc = c.check("visitor_cap", parse_cap(&self.visitor_cap));
+        let cpm_cents = c.check("cpm", parse_money(&self.cpm));
+        let fee = c.check("flat_fee", parse_money(&self.flat_fee));
+        if house && (cpm_cents.flatten().is_some() || fee.flatten().is_some()) {
+            c.add(
+                "cpm",
+                "House promotions are the operator's own: they carry no price.",
+            );
+        }
+        c.finish()?;
+        let (
+            Some(advertiser),
+            Some(headline),
+            Some(body),
+            Some(cta),
+            Some(url),
+            Some(starts_at),
+            Some(ends_at),
+        ) = (owner, h, b, a, u, starts_at, ends_at)
+        else {
+            return Err(AppError::Internal);
+        };
+        let (Some(total_cap), Some(daily_cap), Some(visitor_daily_cap), Some(cpm_cents), Some(fee)) =
+            (tc, dc, vc, cpm_cents, fee)
+        else {
+            return Err(AppError::Internal);
+        };
+        Ok(NewCampaign {
+            advertiser,
+            headline,
+            body,
+            cta,
+            url,
+            starts_at,
+            ends_at,
+            placements,
+            communities,
+            total_cap,
+            daily_cap,
+            visitor_daily_cap,
+            cpm_cents,
+            flat_fee_cents: fee,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
