@@ -45,12 +45,26 @@ pub enum Role {
 }
 
 impl Role {
-    fn from_flag(is_moderator: i64) -> Self {
-        if is_moderator != 0 {
-            Role::Moderator
-        } else {
-            Role::Member
-        }
+    /// The role of a membership row found by `sql` (`is_moderator`), or `None` when there is none.
+    async fn of_row<'e, E>(
+        ex: E,
+        sql: &str,
+        place: i64,
+        user: i64,
+    ) -> Result<Option<Role>, AppError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
+        let row = sqlx::query(sql)
+            .bind(place)
+            .bind(user)
+            .fetch_optional(ex)
+            .await?;
+        Ok(match row {
+            None => None,
+            Some(r) if r.try_get::<i64, _>("is_moderator")? != 0 => Some(Role::Moderator),
+            Some(_) => Some(Role::Member),
+        })
     }
 }
 
@@ -63,16 +77,13 @@ pub async fn community_role<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(
+    Role::of_row(
+        ex,
         "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
+        community,
+        user,
     )
-    .bind(community)
-    .bind(user)
-    .fetch_optional(ex)
-    .await?
-    .map(|r| r.try_get::<i64, _>("is_moderator").map(Role::from_flag))
-    .transpose()
-    .map_err(AppError::from)
+    .await
 }
 
 /// `user`'s role in a support group: `None` unless an *active* member (not one who asked, was
@@ -81,16 +92,15 @@ pub async fn group_role<'e, E>(ex: E, group: i64, user: i64) -> Result<Option<Ro
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(&format!(
-        "SELECT is_moderator FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND {ACTIVE}"
-    ))
-    .bind(group)
-    .bind(user)
-    .fetch_optional(ex)
-    .await?
-    .map(|r| r.try_get::<i64, _>("is_moderator").map(Role::from_flag))
-    .transpose()
-    .map_err(AppError::from)
+    Role::of_row(
+        ex,
+        &format!(
+            "SELECT is_moderator FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND {ACTIVE}"
+        ),
+        group,
+        user,
+    )
+    .await
 }
 
 /// Moderates a support group: its own moderators; admins only for an open group, whose posts

@@ -27,11 +27,7 @@ pub async fn public<T>(
 pub async fn member<T>(
     body: impl AsyncFnOnce(AppState, CurrentUser) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let result = match (app_state(), session::require().await) {
-        (Ok(state), Ok(user)) => body(state, user).await,
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    };
-    finish(result)
+    as_user(session::require().await, body).await
 }
 
 /// For any logged-in member, also one whose consent is withdrawn or who is suspended: what such
@@ -39,18 +35,22 @@ pub async fn member<T>(
 pub async fn reader<T>(
     body: impl AsyncFnOnce(AppState, CurrentUser) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let result = match (app_state(), session::require_reader().await) {
-        (Ok(state), Ok(user)) => body(state, user).await,
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    };
-    finish(result)
+    as_user(session::require_reader().await, body).await
 }
 
 /// For an admin.
 pub async fn admin<T>(
     body: impl AsyncFnOnce(AppState, CurrentUser) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let result = match (app_state(), session::require_admin().await) {
+    as_user(session::require_admin().await, body).await
+}
+
+/// Runs `body` for the caller `user` (or answers why there is none) and finishes the result.
+async fn as_user<T>(
+    user: Result<CurrentUser, AppError>,
+    body: impl AsyncFnOnce(AppState, CurrentUser) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let result = match (app_state(), user) {
         (Ok(state), Ok(user)) => body(state, user).await,
         (Err(e), _) | (_, Err(e)) => Err(e),
     };

@@ -41,6 +41,26 @@ pub fn echoed(echo: &[(String, String)], name: &str) -> Option<String> {
     echo.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
+/// A field's `aria-describedby`: its hint (when it has one) and its error (while there is one).
+fn described_by(
+    has_hint: bool,
+    hint_id: &str,
+    err_id: &str,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let (hint_id, err_id) = (hint_id.to_string(), err_id.to_string());
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if error.get().is_some() {
+            ids.push(err_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input with its hint and its error right below it, linked for screen readers.
 #[component]
 pub fn Field(
@@ -56,19 +76,7 @@ pub fn Field(
     let id = format!("f-{name}");
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = {
-        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(err_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(hint.is_some(), &hint_id, &err_id, error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -103,19 +111,7 @@ pub fn TextArea(
     let id = format!("f-{name}");
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = {
-        let (err_id, hint_id, has_hint) = (err_id.clone(), hint_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(err_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(hint.is_some(), &hint_id, &err_id, error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
