@@ -146,21 +146,10 @@ pub fn AdminPage() -> impl IntoView {
                         <ActionForm action=set_role attr:novalidate=true attr:class="stack">
                             <FormAlert error=role_err/>
                             <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(role_err, "handle")/>
-                            <div class="field">
-                                <label for="f-role">"Role"</label>
-                                <select id="f-role" name="role">
-                                    <option value="moderator">"Moderator"</option>
-                                    <option value="admin" selected=role == "admin">"Admin"</option>
-                                    <option value="editor" selected=role == "editor">"Editor (health library)"</option>
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="f-change">"Change"</label>
-                                <select id="f-change" name="change">
-                                    <option value="grant">"Grant"</option>
-                                    <option value="revoke">"Revoke"</option>
-                                </select>
-                            </div>
+                            <crate::ui::Select label="Role" name="role" current=role error=field_error(role_err, "role")
+                                choices=crate::ui::choices(&[("moderator", "Moderator"), ("admin", "Admin"), ("editor", "Editor (health library)")])/>
+                            <crate::ui::Select label="Change" name="change" current="grant" error=field_error(role_err, "change")
+                                choices=crate::ui::choices(&[("grant", "Grant"), ("revoke", "Revoke")])/>
                             <button type="submit" class="button primary">"Apply"</button>
                         </ActionForm>
                     </section>

@@ -6,8 +6,8 @@ use crate::announcements::api::{CreateAnnouncement, EndAnnouncement};
 use crate::announcements::pages::AnnouncementsPanel;
 use crate::sponsored::pages::CampaignsPanel;
 use crate::ui::{
-    action_error, echo_resource, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert,
-    MarkdownField, Saved,
+    action_error, echo_resource, echoed, field_error, ErrorView, Field, FormAlert, MarkdownField,
+    Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -198,16 +198,10 @@ fn AdvertiserForm(
                 <Saved action=action message="Added. Approve it below when you are ready."/>
                 <Field label="Organisation" name="adv_name" value=echoed(&echo, "adv_name") error=field_error(err, "adv_name")/>
                 <Field label="Website" name="website" value=echoed(&echo, "website") hint="An https:// address." error=field_error(err, "website")/>
-                <div class="field" class:has-error=move || field_error(err, "kind").get().is_some()>
-                    <label for="f-kind">"Kind"</label>
-                    <select id="f-kind" name="kind" aria-describedby="f-kind-error">
-                        <option value="" selected=kind.is_empty()>"Choose…"</option>
-                        {AdvertiserKind::ALL.into_iter().map(|k| view! {
-                            <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option>
-                        }).collect_view()}
-                    </select>
-                    <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
-                </div>
+                <crate::ui::Select label="Kind" name="kind" current=kind error=field_error(err, "kind")
+                    choices=std::iter::once((String::new(), "Choose…".to_string()))
+                        .chain(AdvertiserKind::ALL.into_iter().map(|k| (k.as_str().to_string(), k.label().to_string())))
+                        .collect()/>
                 <Field label="Contact e-mail (never shown)" name="contact_email" kind="email" value=echoed(&echo, "contact_email") error=field_error(err, "contact_email")/>
                 <crate::ui::TextArea label="Disclosure" name="disclosure" rows=2 value=disclosure hint=format!("Up to {DISCLOSURE_MAX} characters, shown on /about: what they make or do that touches this community.")
                     error=field_error(err, "disclosure")/>

@@ -171,8 +171,8 @@ fn ProfileForm(
                     error=field_error(err, "display_name")/>
                 <crate::ui::TextArea label="About you" name="bio" rows=4 value=bio hint=format!("Up to {BIO_MAX} characters, shown on your public profile. Share only what you are comfortable with.")
                     error=field_error(err, "bio")/>
-                <ChoiceSelect label="Colour theme" name="theme" choices=THEMES current=theme error=field_error(err, "theme")/>
-                <ChoiceSelect label="Text size" name="text_size" choices=TEXT_SIZES current=size error=field_error(err, "text_size")/>
+                <crate::ui::Select label="Colour theme" name="theme" choices=crate::ui::choices(THEMES) current=theme error=field_error(err, "theme")/>
+                <crate::ui::Select label="Text size" name="text_size" choices=crate::ui::choices(TEXT_SIZES) current=size error=field_error(err, "text_size")/>
                 <div class="field" class:has-error=move || field_error(err, "country").get().is_some()>
                     <label for="f-country">"Your country, for helplines"</label>
                     <p class="hint" id="f-country-hint">"If you ever write that you are thinking of ending your life, we show you free helplines: your country's first. Not shown to anyone."</p>
@@ -196,30 +196,6 @@ fn ProfileForm(
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>
         </section>
-    }
-}
-
-#[component]
-fn ChoiceSelect(
-    label: &'static str,
-    name: &'static str,
-    choices: &'static [(&'static str, &'static str)],
-    current: String,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("f-{name}");
-    let err_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=name aria-describedby=err_id.clone()>
-                {choices
-                    .iter()
-                    .map(|(key, title)| view! { <option value=*key selected=current == *key>{*title}</option> })
-                    .collect_view()}
-            </select>
-            <FieldMessage id=err_id error=error/>
-        </div>
     }
 }
 

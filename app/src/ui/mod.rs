@@ -123,6 +123,44 @@ pub fn TextArea(
     }
 }
 
+/// A labelled choice from a list: `(value, label)` pairs, `current` selected (the first when
+/// none matches), with its error below, linked for screen readers.
+#[component]
+pub fn Select(
+    label: &'static str,
+    name: &'static str,
+    choices: Vec<(String, String)>,
+    #[prop(into)] current: String,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let described = described_by(false, "", &err_id, error);
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-describedby=described
+                aria-invalid=move || error.get().is_some().then_some("true")>
+                {choices
+                    .into_iter()
+                    .map(|(value, title)| {
+                        let on = value == current;
+                        view! { <option value=value selected=on>{title}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <FieldMessage id=err_id error=error/>
+        </div>
+    }
+}
+
+/// `(value, label)` pairs for [`Select`] from a fixed list.
+pub fn choices(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
 /// The error line under a field (also used by selects, text areas and radio groups).
 #[component]
 pub fn FieldMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
