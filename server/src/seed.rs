@@ -286,7 +286,7 @@ async fn demo_communities(state: &AppState, admin_id: Option<i64>) -> Result<usi
         if exists {
             continue;
         }
-        let input = repo::CommunityInput {
+        let input = app::communities::types::CommunityInput {
             slug: c.slug.into(),
             name: c.name.into(),
             description: c.description.into(),

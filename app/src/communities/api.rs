@@ -43,28 +43,10 @@ pub const SAVE_COMMUNITY: crate::ui::EchoKey = crate::ui::EchoKey("save_communit
 #[server(endpoint = "admin/save_community")]
 pub async fn save_community(
     current_slug: String,
-    slug: String,
-    name: String,
-    description: String,
-    rules: String,
-    colour: String,
-    /// Present (a ticked box) when new members' first posts wait for approval.
-    hold_new_members: Option<String>,
+    #[server(flatten)] form: CommunityForm,
 ) -> Result<(), AppError> {
-    use crate::error::Checker;
     let result = crate::call::admin(async |state, admin| {
-        let mut c = Checker::new();
-        let input = super::repo::CommunityInput {
-            slug: c.check("slug", parse_slug(&slug)).unwrap_or_default(),
-            name: c.check("name", parse_name(&name)).unwrap_or_default(),
-            description: c
-                .check("description", parse_description(&description))
-                .unwrap_or_default(),
-            rules: c.check("rules", parse_rules(&rules)).unwrap_or_default(),
-            colour: c.check("colour", parse_colour(&colour)).unwrap_or_default(),
-            hold_new_members: hold_new_members.is_some(),
-        };
-        c.finish()?;
+        let input = form.check()?;
         if current_slug.is_empty() {
             super::repo::create(&state.db, admin.id, &input).await?;
         } else {
@@ -74,21 +56,7 @@ pub async fn save_community(
         Ok(())
     })
     .await;
-    crate::auth::session::finish_form(
-        SAVE_COMMUNITY,
-        &[
-            ("slug", &slug),
-            ("name", &name),
-            ("description", &description),
-            ("rules", &rules),
-            ("colour", &colour),
-            (
-                "hold_new_members",
-                &hold_new_members.clone().unwrap_or_default(),
-            ),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(SAVE_COMMUNITY, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `set_community_moderator` form (what a failed post typed).

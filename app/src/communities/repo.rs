@@ -69,17 +69,6 @@ pub async fn detail(
     }))
 }
 
-/// The fields an admin edits.
-pub struct CommunityInput {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    pub rules: String,
-    pub colour: String,
-    /// Hold new members' first posts and replies for approval (on for a new community).
-    pub hold_new_members: bool,
-}
-
 fn slug_taken(e: sqlx::Error) -> AppError {
     if is_unique_violation(&e, "communities_slug_key") {
         AppError::field("slug", "Another community already uses this address.")

@@ -92,6 +92,54 @@ pub fn parse_colour(raw: &str) -> Result<String, String> {
     crate::error::parse_choice(raw, COLOURS, "Choose one of the colours.")
 }
 
+/// The community form (create or edit), as it is sent: one struct for the server function's
+/// arguments (`#[server(flatten)]`), its checks and its echo. `hold_new_members` is present
+/// (a ticked box) when new members' first posts wait for approval.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityForm {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub rules: String,
+    pub colour: String,
+    #[serde(default)]
+    pub hold_new_members: String,
+}
+
+/// A community form's values once checked.
+pub struct CommunityInput {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub rules: String,
+    pub colour: String,
+    /// Hold new members' first posts and replies for approval (on for a new community).
+    pub hold_new_members: bool,
+}
+
+impl CommunityForm {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<CommunityInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = CommunityInput {
+            slug: c.check("slug", parse_slug(&self.slug)).unwrap_or_default(),
+            name: c.check("name", parse_name(&self.name)).unwrap_or_default(),
+            description: c
+                .check("description", parse_description(&self.description))
+                .unwrap_or_default(),
+            rules: c
+                .check("rules", parse_rules(&self.rules))
+                .unwrap_or_default(),
+            colour: c
+                .check("colour", parse_colour(&self.colour))
+                .unwrap_or_default(),
+            hold_new_members: !self.hold_new_members.is_empty(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
