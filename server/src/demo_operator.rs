@@ -106,7 +106,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     app::announcements::repo::create(
         db,
         admin,
-        app::announcements::repo::NewAnnouncement {
+        app::announcements::types::NewAnnouncement {
             title: "Ask the MS nurses, live".into(),
             body: "Every Thursday from 6 to 7 pm our MS nurses answer questions in this community."
                 .into(),

@@ -100,75 +100,18 @@ pub async fn get_managed_announcements() -> Result<Vec<ManagedAnnouncement>, App
 /// The no-JavaScript echo of the `create_announcement` form (what a failed post typed).
 pub const CREATE_ANNOUNCEMENT: crate::ui::EchoKey = crate::ui::EchoKey("create_announcement");
 
-/// Creates an announcement: `community` is a slug or empty (the whole site); `starts` and
-/// `ends` are days (`2026-12-24`, UTC), `starts` empty for now, `ends` empty for no end.
+/// Creates an announcement (see [`AnnouncementForm`]).
 #[server(endpoint = "announcements/create")]
 pub async fn create_announcement(
-    ann_title: String,
-    ann_body: String,
-    severity: String,
-    community: Option<String>,
-    starts: Option<String>,
-    ends: Option<String>,
+    #[server(flatten)] form: AnnouncementForm,
 ) -> Result<(), AppError> {
-    use crate::error::Checker;
-    use crate::operator::types::text;
     let result = crate::call::admin(async |state, admin| {
-        let now = crate::db::now_ms();
-        let mut c = Checker::new();
-        let t = c.check("ann_title", text(&ann_title, 3, TITLE_MAX, "a title"));
-        let b = c.check("ann_body", text(&ann_body, 1, BODY_MAX, "the message"));
-        let s = c.check("severity", Severity::parse(&severity));
-        let starts_at = match starts.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(day) => c.check("starts", parse_day(day)),
-            None => Some(now),
-        };
-        let ends_at = match ends.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            // The whole end day is included.
-            Some(day) => c.check("ends", parse_day(day).map(|d| Some(d + 86_400_000))),
-            None => Some(None),
-        };
-        if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
-            if e <= s {
-                c.add("ends", "The end must come after the start.");
-            } else if e <= now {
-                c.add("ends", "This end date has passed.");
-            }
-        }
-        c.finish()?;
-        let (Some(title), Some(body), Some(severity), Some(starts_at), Some(ends_at)) =
-            (t, b, s, starts_at, ends_at)
-        else {
-            return Err(AppError::Internal);
-        };
-        super::repo::create(
-            &state.db,
-            admin.id,
-            super::repo::NewAnnouncement {
-                title,
-                body,
-                severity,
-                community: community.clone().filter(|s| !s.trim().is_empty()),
-                starts_at,
-                ends_at,
-            },
-        )
-        .await?;
+        let announcement = form.check(crate::db::now_ms())?;
+        super::repo::create(&state.db, admin.id, announcement).await?;
         Ok(())
     })
     .await;
-    crate::auth::session::finish_form(
-        CREATE_ANNOUNCEMENT,
-        &[
-            ("ann_title", &ann_title),
-            ("ann_body", &ann_body),
-            ("severity", &severity),
-            ("community", community.as_deref().unwrap_or("")),
-            ("starts", starts.as_deref().unwrap_or("")),
-            ("ends", ends.as_deref().unwrap_or("")),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(CREATE_ANNOUNCEMENT, &form, &[], result)
 }
 
 #[server(endpoint = "announcements/end")]

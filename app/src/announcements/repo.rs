@@ -77,17 +77,6 @@ pub async fn dismiss(db: &Db, user: i64, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// What the admin form stores (checked by the server function).
-pub struct NewAnnouncement {
-    pub title: String,
-    pub body: String,
-    pub severity: Severity,
-    /// A community's slug, or `None` for the whole site.
-    pub community: Option<String>,
-    pub starts_at: i64,
-    pub ends_at: Option<i64>,
-}
-
 pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
     let community: Option<i64> = match &a.community {

@@ -138,6 +138,76 @@ pub fn cookie_ids(raw: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The admin's announcement form, as it is sent: one struct for the server function's arguments
+/// (`#[server(flatten)]`), its checks and its echo. `community` is a slug or empty (the whole
+/// site); `starts` and `ends` are days (`2026-12-24`, UTC), `starts` empty for now, `ends`
+/// empty for no end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementForm {
+    pub ann_title: String,
+    pub ann_body: String,
+    pub severity: String,
+    #[serde(default)]
+    pub community: String,
+    #[serde(default)]
+    pub starts: String,
+    #[serde(default)]
+    pub ends: String,
+}
+
+/// An announcement form's values once checked.
+pub struct NewAnnouncement {
+    pub title: String,
+    pub body: String,
+    pub severity: Severity,
+    /// A community's slug, or `None` for the whole site.
+    pub community: Option<String>,
+    pub starts_at: i64,
+    pub ends_at: Option<i64>,
+}
+
+impl AnnouncementForm {
+    /// The checked announcement as of `now`, or every field's error at once.
+    pub fn check(&self, now: i64) -> Result<NewAnnouncement, crate::error::AppError> {
+        use crate::error::{AppError, Checker};
+        use crate::operator::types::text;
+        let mut c = Checker::new();
+        let t = c.check("ann_title", text(&self.ann_title, 3, TITLE_MAX, "a title"));
+        let b = c.check("ann_body", text(&self.ann_body, 1, BODY_MAX, "the message"));
+        let s = c.check("severity", Severity::parse(&self.severity));
+        let starts_at = match self.starts.trim() {
+            "" => Some(now),
+            day => c.check("starts", parse_day(day)),
+        };
+        let ends_at = match self.ends.trim() {
+            "" => Some(None),
+            // The whole end day is included.
+            day => c.check("ends", parse_day(day).map(|d| Some(d + 86_400_000))),
+        };
+        if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
+            if e <= s {
+                c.add("ends", "The end must come after the start.");
+            } else if e <= now {
+                c.add("ends", "This end date has passed.");
+            }
+        }
+        c.finish()?;
+        let (Some(title), Some(body), Some(severity), Some(starts_at), Some(ends_at)) =
+            (t, b, s, starts_at, ends_at)
+        else {
+            return Err(AppError::Internal);
+        };
+        Ok(NewAnnouncement {
+            title,
+            body,
+            severity,
+            community: Some(self.community.trim().to_string()).filter(|s| !s.is_empty()),
+            starts_at,
+            ends_at,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
