@@ -3,13 +3,13 @@
 use super::types::*;
 use crate::access::{community_role, group_role, moderates_group, Role};
 use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::markdown;
 use crate::notifications as notify;
 use crate::safety::trust::{screen, Screened, Writing};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 mod feed;
 mod moderation;
@@ -66,41 +66,58 @@ pub fn badge(kind: &str, status: &str, specialty: Option<&str>) -> Option<String
     )
 }
 
-fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
-    if r.try_get::<i64, _>("author_former")? != 0 {
-        return Ok(Author {
-            handle: String::new(),
-            badge: None,
-            former: true,
-            erased: false,
-            anonymous: false,
-            avatar: None,
-        });
-    }
-    let handle: String = r.try_get("handle")?;
-    // Erased accounts are renamed `deleted-<id>`, which no sign-up can choose (no `-`).
-    if handle.starts_with("deleted-") {
-        return Ok(Author {
+/// The author columns every list of posts or replies selects: `u.handle`, `u.avatar_id`,
+/// `u.kind AS author_kind`, `u.clinician_status`, `u.specialty` and the computed `author_former`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuthorRow {
+    author_former: Flag,
+    handle: String,
+    author_kind: String,
+    clinician_status: String,
+    specialty: Option<String>,
+    /// Queries that list authors select `u.avatar_id`; one that does not shows initials.
+    #[sqlx(default)]
+    avatar_id: Option<i64>,
+}
+
+impl AuthorRow {
+    fn author(self) -> Author {
+        let nobody = Author {
             handle: String::new(),
             badge: None,
             former: false,
-            erased: true,
+            erased: false,
             anonymous: false,
             avatar: None,
-        });
+        };
+        if self.author_former.get() {
+            return Author {
+                former: true,
+                ..nobody
+            };
+        }
+        // Erased accounts are renamed `deleted-<id>`, which no sign-up can choose (no `-`).
+        if self.handle.starts_with("deleted-") {
+            return Author {
+                erased: true,
+                ..nobody
+            };
+        }
+        Author {
+            badge: badge(
+                &self.author_kind,
+                &self.clinician_status,
+                self.specialty.as_deref(),
+            ),
+            handle: self.handle,
+            avatar: self.avatar_id,
+            ..nobody
+        }
     }
-    let kind: String = r.try_get("author_kind")?;
-    let status: String = r.try_get("clinician_status")?;
-    let specialty: Option<String> = r.try_get("specialty")?;
-    Ok(Author {
-        handle,
-        badge: badge(&kind, &status, specialty.as_deref()),
-        former: false,
-        erased: false,
-        anonymous: false,
-        // Queries that list authors select `u.avatar_id`; one that does not shows initials.
-        avatar: r.try_get::<Option<i64>, _>("avatar_id").ok().flatten(),
-    })
+}
+
+fn author(r: &AnyRow) -> Result<Author, sqlx::Error> {
+    Ok(AuthorRow::from_row(r)?.author())
 }
 
 /// "a member": an anonymous group post's author, for everyone but the group's moderators.
@@ -115,49 +132,73 @@ fn anonymous_author() -> Author {
     }
 }
 
+/// The columns of [`SUMMARY`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    id: i64,
+    kind: String,
+    visibility: String,
+    title: String,
+    excerpt: String,
+    tags: String,
+    reply_count: i64,
+    answer_count: i64,
+    vote_count: i64,
+    accepted_reply_id: Option<i64>,
+    clinician_answered: Flag,
+    created_at: i64,
+    last_activity_at: i64,
+    pinned_at: Option<i64>,
+    body_len: i64,
+    community_slug: String,
+    community_name: String,
+    group_slug: Option<String>,
+    group_name: Option<String>,
+    anonymous: Flag,
+    #[sqlx(flatten)]
+    author: AuthorRow,
+}
+
+/// A post in a list, from a row that selected [`SUMMARY`]; `readable` is whether the viewer
+/// may read all of it.
 pub(crate) fn summary(r: &AnyRow, readable: bool) -> Result<PostSummary, AppError> {
-    let kind = PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
-    let visibility = Visibility::parse(&r.try_get::<String, _>("visibility")?)
-        .map_err(|_| AppError::Internal)?;
-    let tags: String = r.try_get("tags")?;
-    let excerpt: String = r.try_get("excerpt")?;
+    let row = SummaryRow::from_row(r)?;
+    let kind = PostKind::parse(&row.kind).map_err(|_| AppError::Internal)?;
+    let visibility = Visibility::parse(&row.visibility).map_err(|_| AppError::Internal)?;
     // An outsider of a members-only post gets its title and a teaser (at most ~40% of the
     // text, never more than 250 characters), no tags, no author.
     let (excerpt, tags) = if readable {
         (
-            excerpt,
-            tags.split_whitespace().map(str::to_string).collect(),
+            row.excerpt,
+            row.tags.split_whitespace().map(str::to_string).collect(),
         )
     } else {
-        (teaser(&excerpt, r.try_get("body_len")?), Vec::new())
+        (teaser(&row.excerpt, row.body_len), Vec::new())
     };
     Ok(PostSummary {
-        id: r.try_get("id")?,
-        community_slug: r.try_get("community_slug")?,
-        community_name: r.try_get("community_name")?,
-        group: match r.try_get::<Option<String>, _>("group_slug")? {
-            Some(slug) => Some((slug, r.try_get("group_name")?)),
-            None => None,
-        },
-        pinned: r.try_get::<Option<i64>, _>("pinned_at")?.is_some(),
+        id: row.id,
+        community_slug: row.community_slug,
+        community_name: row.community_name,
+        group: row.group_slug.zip(row.group_name),
+        pinned: row.pinned_at.is_some(),
         kind,
         visibility,
-        title: r.try_get("title")?,
+        title: row.title,
         excerpt,
         // An anonymous group post names nobody in any list, search or feed.
-        author: match (readable, r.try_get::<i64, _>("anonymous")? != 0) {
+        author: match (readable, row.anonymous.get()) {
             (false, _) => None,
             (true, true) => Some(anonymous_author()),
-            (true, false) => Some(author(r)?),
+            (true, false) => Some(row.author.author()),
         },
         tags,
-        reply_count: r.try_get("reply_count")?,
-        answer_count: r.try_get("answer_count")?,
-        vote_count: r.try_get("vote_count")?,
-        accepted: r.try_get::<Option<i64>, _>("accepted_reply_id")?.is_some(),
-        clinician_answered: r.try_get::<i64, _>("clinician_answered")? != 0,
-        created_at: r.try_get("created_at")?,
-        last_activity_at: r.try_get("last_activity_at")?,
+        reply_count: row.reply_count,
+        answer_count: row.answer_count,
+        vote_count: row.vote_count,
+        accepted: row.accepted_reply_id.is_some(),
+        clinician_answered: row.clinician_answered.get(),
+        created_at: row.created_at,
+        last_activity_at: row.last_activity_at,
     })
 }
 
@@ -170,4 +211,15 @@ pub(crate) fn with_params<'q>(
         q = q.bind(*v);
     }
     q
+}
+
+/// [`with_params`] for typed rows: `sqlx::query_as` with every parameter bound.
+pub(crate) fn rows_with_params<'q, T>(
+    sql: &'q str,
+    params: &[i64],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow>,
+{
+    params.iter().fold(sqlx::query_as(sql), |q, v| q.bind(*v))
 }

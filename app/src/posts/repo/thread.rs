@@ -15,6 +15,31 @@ pub const THREAD_SQL: &str =
      LEFT JOIN reply_votes v ON v.reply_id = r.id AND v.user_id = $2 \
      WHERE r.post_id = $1 ORDER BY r.id LIMIT $3";
 
+/// The columns a post page selects beside [`SUMMARY`].
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    author_id: i64,
+    body_html: String,
+    body_md: String,
+    edited_at: Option<i64>,
+    deleted_at: Option<i64>,
+    group_id: Option<i64>,
+    held_at: Option<i64>,
+    awaiting_approval: Flag,
+    removed_at: Option<i64>,
+    removed_reason: Option<String>,
+    group_kind: Option<String>,
+    readable: Flag,
+    anonymous: Flag,
+    accepted_reply_id: Option<i64>,
+    /// The viewer's `is_moderator` in the post's community, when a member.
+    membership: Option<i64>,
+    /// The viewer's `is_moderator` in the post's group, when an active member.
+    group_membership: Option<i64>,
+    voted: Option<i64>,
+    flagged: Option<i64>,
+}
+
 /// A post page: the post, and its replies when the viewer may read it.
 pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, AppError> {
     let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
@@ -36,45 +61,44 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let readable_now = row.try_get::<i64, _>("readable")? != 0;
-    let held = row.try_get::<Option<i64>, _>("held_at")?.is_some();
+    let facts = PageRow::from_row(&row)?;
+    let readable_now = facts.readable.get();
+    let held = facts.held_at.is_some();
     // A post waiting for a moderator's look (the crisis safeguard) is not for anonymous
     // visitors: not even its title.
     if held && viewer.is_none() {
         return Err(AppError::NotFound);
     }
-    let group_kind: Option<String> = row.try_get("group_kind")?;
     // A closed group's post does not exist for outsiders: not even its title.
-    if !readable_now && group_kind.as_deref().is_some_and(|k| k != "open") {
+    let closed_group = facts.group_kind.as_deref().is_some_and(|k| k != "open");
+    if !readable_now && closed_group {
         return Err(AppError::NotFound);
     }
-    let in_group = row.try_get::<Option<i64>, _>("group_id")?.is_some();
-    let closed_group = group_kind.as_deref().is_some_and(|k| k != "open");
-    let group_membership: Option<i64> = row.try_get("group_membership")?;
-    let membership: Option<i64> = row.try_get("membership")?;
+    let in_group = facts.group_id.is_some();
+    let (group_membership, membership) = (facts.group_membership, facts.membership);
     let is_admin = viewer.is_some_and(|v| v.is_admin);
     let locked = !readable_now;
-    let deleted = row.try_get::<Option<i64>, _>("deleted_at")?.is_some();
-    let mine = viewer.is_some() && row.try_get::<i64, _>("author_id")? == viewer_id;
+    let deleted = facts.deleted_at.is_some();
+    let mine = viewer.is_some() && facts.author_id == viewer_id;
     let can_moderate =
         group_membership == Some(1) || (!closed_group && (membership == Some(1) || is_admin));
     // Waiting for approval: it does not exist for anyone but its author and the moderators.
-    let awaiting_approval = row.try_get::<i64, _>("awaiting_approval")? != 0;
+    let awaiting_approval = facts.awaiting_approval.get();
     if awaiting_approval && !mine && !can_moderate {
         return Err(AppError::NotFound);
     }
     // Removed by a moderator: the words (and why) only for the author and the moderators.
-    let removed = row.try_get::<Option<i64>, _>("removed_at")?.is_some();
+    let removed = facts.removed_at.is_some();
     let removed_hidden = removed && !mine && !can_moderate;
-    let removed_reason: Option<String> = if removed && !removed_hidden {
-        row.try_get("removed_reason")?
+    let removed_reason = if removed && !removed_hidden {
+        facts.removed_reason.clone()
     } else {
         None
     };
     let mut post = summary(&row, !locked && !deleted && !removed_hidden)?;
     // Anonymous: the group's moderators see who wrote it (for safety), marked as such.
-    let anonymous = row.try_get::<i64, _>("anonymous")? != 0;
-    let post_author: i64 = row.try_get("author_id")?;
+    let anonymous = facts.anonymous.get();
+    let post_author = facts.author_id;
     if anonymous && can_moderate && post.author.is_some() {
         post.author = Some(Author {
             anonymous: true,
@@ -87,47 +111,37 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         post.tags.clear();
         post.author = None;
     }
-    let accepted: Option<i64> = row.try_get("accepted_reply_id")?;
+    let accepted = facts.accepted_reply_id;
     let replies = if locked {
         Vec::new()
     } else {
-        let rows = sqlx::query(THREAD_SQL)
+        let rows: Vec<ReplyRow> = sqlx::query_as(THREAD_SQL)
             .bind(id)
             .bind(viewer_id)
             .bind(THREAD_LIMIT as i64)
             .fetch_all(&db.pool)
             .await?;
         let question = post.kind == PostKind::Question;
+        let cx = ReplyContext {
+            signed_in: viewer.is_some(),
+            viewer_id,
+            can_moderate,
+            anonymous,
+            post_author,
+            accepted,
+            question,
+        };
         // A reply waiting for approval is left out for everyone but its author and the
         // moderators (nobody else can have answered it).
-        let visible = |r: &AnyRow| -> Result<bool, AppError> {
-            let awaiting = r.try_get::<i64, _>("awaiting_approval")? != 0;
-            let mine = viewer.is_some() && r.try_get::<i64, _>("author_id")? == viewer_id;
-            Ok(!awaiting || mine || can_moderate)
-        };
-        let mut shown = Vec::with_capacity(rows.len());
-        for r in &rows {
-            if visible(r)? {
-                shown.push(r);
-            }
-        }
-        let stored = shown
+        let stored = rows
             .into_iter()
-            .map(|r| {
-                stored_reply(
-                    r,
-                    &ReplyContext {
-                        signed_in: viewer.is_some(),
-                        viewer_id,
-                        can_moderate,
-                        anonymous,
-                        post_author,
-                        accepted,
-                        question,
-                    },
-                )
+            .filter(|r| {
+                !r.awaiting_approval.get()
+                    || (viewer.is_some() && r.author_id == viewer_id)
+                    || can_moderate
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|r| stored_reply(r, &cx))
+            .collect();
         layout_thread(stored, question)
     };
     // Pictures go with the words: none for a post or reply whose words are not shown.
@@ -170,14 +184,10 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         body_html: if locked || deleted || removed_hidden {
             None
         } else {
-            Some(row.try_get("body_html")?)
+            Some(facts.body_html)
         },
-        body_md: if mine && !deleted {
-            Some(row.try_get("body_md")?)
-        } else {
-            None
-        },
-        edited_at: row.try_get("edited_at")?,
+        body_md: (mine && !deleted).then_some(facts.body_md),
+        edited_at: facts.edited_at,
         replies,
         // Writing in a group takes membership of the group.
         is_member: viewer.map(|_| {
@@ -188,7 +198,7 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
             }
         }),
         mine,
-        voted: row.try_get::<Option<i64>, _>("voted")?.is_some(),
+        voted: facts.voted.is_some(),
         can_moderate,
         can_pin: if in_group {
             group_membership == Some(1) || (!closed_group && is_admin)
@@ -197,7 +207,7 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         },
         closed_group,
         // The viewer wrote something here that matched the crisis list (anonymous: id 0, never).
-        helplines: viewer.is_some() && row.try_get::<Option<i64>, _>("flagged")?.is_some(),
+        helplines: viewer.is_some() && facts.flagged.is_some(),
         held,
         awaiting_approval,
         anonymous,
@@ -223,77 +233,98 @@ struct ReplyContext {
     question: bool,
 }
 
+/// The columns of [`THREAD_SQL`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReplyRow {
+    id: i64,
+    parent_id: Option<i64>,
+    depth: i64,
+    author_id: i64,
+    body_html: String,
+    body_md: String,
+    held_at: Option<i64>,
+    awaiting_approval: Flag,
+    removed_at: Option<i64>,
+    removed_reason: Option<String>,
+    vote_count: i64,
+    created_at: i64,
+    edited_at: Option<i64>,
+    deleted_at: Option<i64>,
+    voted: Flag,
+    #[sqlx(flatten)]
+    author: AuthorRow,
+}
+
 /// One reply as its reader may see it: the words only where they are shown (not deleted, not
 /// held for an anonymous visitor, not removed for others than its author and the moderators).
-fn stored_reply(r: &AnyRow, cx: &ReplyContext) -> Result<StoredReply, AppError> {
-    let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
-    let reply_id: i64 = r.try_get("id")?;
-    let parent_id: Option<i64> = r.try_get("parent_id")?;
-    let awaiting_approval = r.try_get::<i64, _>("awaiting_approval")? != 0;
-    let mine = cx.signed_in && r.try_get::<i64, _>("author_id")? == cx.viewer_id;
+fn stored_reply(r: ReplyRow, cx: &ReplyContext) -> StoredReply {
+    let deleted = r.deleted_at.is_some();
+    let mine = cx.signed_in && r.author_id == cx.viewer_id;
     // A reply waiting for a moderator's look is not for anonymous visitors; a
     // removed one only for its author and the moderators.
-    let held = !cx.signed_in && r.try_get::<Option<i64>, _>("held_at")?.is_some();
-    let removed = r.try_get::<Option<i64>, _>("removed_at")?.is_some();
+    let held = !cx.signed_in && r.held_at.is_some();
+    let removed = r.removed_at.is_some();
     let removed_hidden = removed && !mine && !cx.can_moderate;
     let hidden = deleted || held || removed_hidden;
-    Ok(StoredReply {
+    StoredReply {
         view: ReplyView {
-            id: reply_id,
+            id: r.id,
             // Filled in below, for the replies whose words are shown.
             pictures: Vec::new(),
-            parent_id,
+            parent_id: r.parent_id,
             depth: 0,
             in_reply_to: None,
             author: if hidden {
                 None
-            } else if cx.anonymous && r.try_get::<i64, _>("author_id")? == cx.post_author {
+            } else if cx.anonymous && r.author_id == cx.post_author {
                 // The anonymous poster in their own thread: "a member" still.
                 Some(if cx.can_moderate {
                     Author {
                         anonymous: true,
-                        ..author(r)?
+                        ..r.author.author()
                     }
                 } else {
                     anonymous_author()
                 })
             } else {
-                Some(author(r)?)
+                Some(r.author.author())
             },
-            body_html: if hidden {
-                String::new()
-            } else {
-                r.try_get("body_html")?
-            },
-            body_md: if mine && !deleted {
-                Some(r.try_get("body_md")?)
-            } else {
-                None
-            },
-            deleted,
-            created_at: r.try_get("created_at")?,
-            edited_at: r.try_get("edited_at")?,
-            vote_count: r.try_get("vote_count")?,
-            voted: r.try_get::<i64, _>("voted")? != 0,
-            accepted: cx.accepted == Some(reply_id),
-            is_answer: cx.question && parent_id.is_none(),
-            mine,
             cites: if hidden {
                 Vec::new()
             } else {
-                cited_articles(&r.try_get::<String, _>("body_md")?)
+                cited_articles(&r.body_md)
             },
+            body_html: if hidden { String::new() } else { r.body_html },
+            body_md: (mine && !deleted).then_some(r.body_md),
+            deleted,
+            created_at: r.created_at,
+            edited_at: r.edited_at,
+            vote_count: r.vote_count,
+            voted: r.voted.get(),
+            accepted: cx.accepted == Some(r.id),
+            is_answer: cx.question && r.parent_id.is_none(),
+            mine,
             held,
-            awaiting_approval,
+            awaiting_approval: r.awaiting_approval.get(),
             removed,
             removed_reason: if removed && !removed_hidden {
-                r.try_get("removed_reason")?
+                r.removed_reason
             } else {
                 None
             },
         },
-        true_depth: r.try_get("depth")?,
-    })
+        true_depth: r.depth,
+    }
+}
+
+/// One earlier version of a post.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    title: String,
+    body_md: String,
+    tags: String,
+    written_at: i64,
+    replaced_at: i64,
 }
 
 /// A post's edit history as `viewer` may see it: the dates for everyone who may open the post;
@@ -302,7 +333,7 @@ fn stored_reply(r: &AnyRow, cx: &ReplyContext) -> Result<StoredReply, AppError> 
 pub async fn history(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostHistory, AppError> {
     let p = page(db, id, viewer).await?;
     let full = (p.mine || p.can_moderate) && !p.deleted && !p.locked;
-    let rows = sqlx::query(
+    let rows: Vec<VersionRow> = sqlx::query_as(
         "SELECT title, body_md, tags, written_at, replaced_at FROM post_versions \
          WHERE post_id = $1 ORDER BY id DESC LIMIT 100",
     )
@@ -310,27 +341,26 @@ pub async fn history(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostHis
     .fetch_all(&db.pool)
     .await?;
     let versions = rows
-        .iter()
-        .map(|r| -> Result<PostVersion, AppError> {
+        .into_iter()
+        .map(|r| {
             let (title, body_html, tags) = if full {
-                let tags: String = r.try_get("tags")?;
                 (
-                    r.try_get("title")?,
-                    markdown::to_html(&r.try_get::<String, _>("body_md")?),
-                    tags.split_whitespace().map(str::to_string).collect(),
+                    r.title,
+                    markdown::to_html(&r.body_md),
+                    r.tags.split_whitespace().map(str::to_string).collect(),
                 )
             } else {
                 (String::new(), String::new(), Vec::new())
             };
-            Ok(PostVersion {
+            PostVersion {
                 title,
                 body_html,
                 tags,
-                written_at: r.try_get("written_at")?,
-                replaced_at: r.try_get("replaced_at")?,
-            })
+                written_at: r.written_at,
+                replaced_at: r.replaced_at,
+            }
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     Ok(PostHistory {
         id,
         title: p.post.title.clone(),
@@ -343,12 +373,11 @@ pub async fn history(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostHis
 
 /// A member's posts and answers that the viewer may read, newest first, with their counts.
 pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<Activity, AppError> {
-    let author: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
+    let author: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?
-        .try_get("id")?;
+        .ok_or(AppError::NotFound)?;
     let mut params = Params::default();
     let readable_sql = readable(&mut params, viewer);
     let a = params.p(author);
@@ -404,23 +433,21 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
          FROM replies r JOIN posts p ON p.id = r.post_id JOIN communities c ON c.id = p.community_id \
          WHERE {answers_filter} ORDER BY r.id DESC LIMIT {limit}"
     );
-    let answers = bind_all(&answers_sql)
+    let answers = rows_with_params::<AnswerRow>(&answers_sql, &params.0)
         .fetch_all(&db.pool)
         .await?
-        .iter()
-        .map(|r| -> Result<AnswerSummary, AppError> {
-            Ok(AnswerSummary {
-                reply_id: r.try_get("reply_id")?,
-                post_id: r.try_get("post_id")?,
-                post_title: r.try_get("title")?,
-                community_name: r.try_get("community_name")?,
-                excerpt: markdown::excerpt(&r.try_get::<String, _>("body_md")?),
-                vote_count: r.try_get("vote_count")?,
-                accepted: r.try_get::<i64, _>("accepted")? != 0,
-                created_at: r.try_get("created_at")?,
-            })
+        .into_iter()
+        .map(|r| AnswerSummary {
+            reply_id: r.reply_id,
+            post_id: r.post_id,
+            post_title: r.title,
+            community_name: r.community_name,
+            excerpt: markdown::excerpt(&r.body_md),
+            vote_count: r.vote_count,
+            accepted: r.accepted.get(),
+            created_at: r.created_at,
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     Ok(Activity {
         post_count: counts.try_get("posts")?,
         answer_count: counts.try_get("answers")?,
@@ -429,18 +456,26 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
     })
 }
 
+/// An answer in a member's activity.
+#[derive(sqlx::FromRow)]
+struct AnswerRow {
+    reply_id: i64,
+    post_id: i64,
+    title: String,
+    community_name: String,
+    body_md: String,
+    vote_count: i64,
+    created_at: i64,
+    accepted: Flag,
+}
+
 pub(super) const ARTICLE_LINK: &str =
     "SELECT DISTINCT a.slug, v.title, v.summary, rv.handle AS reviewer \
     FROM articles a JOIN article_versions v ON v.id = a.published_version_id \
     JOIN users rv ON rv.id = v.reviewer_id";
 
 pub(super) fn article_link(r: &AnyRow) -> Result<ArticleLink, AppError> {
-    Ok(ArticleLink {
-        slug: r.try_get("slug")?,
-        title: r.try_get("title")?,
-        summary: r.try_get("summary")?,
-        reviewer: r.try_get("reviewer")?,
-    })
+    Ok(ArticleLink::from_row(r)?)
 }
 
 /// Published articles that share a tag with the post (at most three).

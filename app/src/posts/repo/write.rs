@@ -280,8 +280,22 @@ impl PostFacts {
     }
 }
 
+/// The columns [`post_facts`] reads.
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    community_id: i64,
+    author_id: i64,
+    kind: String,
+    visibility: String,
+    deleted_at: Option<i64>,
+    group_id: Option<i64>,
+    group_kind: Option<String>,
+    awaiting_approval: Flag,
+    anonymous: Flag,
+}
+
 pub(super) async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
-    let r = sqlx::query(
+    let r: FactsRow = sqlx::query_as(
         "SELECT p.community_id, p.author_id, p.kind, p.visibility, p.deleted_at, p.group_id, p.awaiting_approval, \
            p.anonymous, g.kind AS group_kind FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
     )
@@ -290,20 +304,17 @@ pub(super) async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, Ap
     .await?
     .ok_or(AppError::NotFound)?;
     Ok(PostFacts {
-        community: r.try_get("community_id")?,
-        group: match r.try_get::<Option<i64>, _>("group_id")? {
-            Some(id) => Some(GroupFacts {
-                id,
-                closed: r.try_get::<Option<String>, _>("group_kind")?.as_deref() != Some("open"),
-            }),
-            None => None,
-        },
-        author: r.try_get("author_id")?,
-        kind: PostKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
-        public: r.try_get::<String, _>("visibility")? == "public",
-        deleted: r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
-        awaiting: r.try_get::<i64, _>("awaiting_approval")? != 0,
-        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
+        community: r.community_id,
+        group: r.group_id.map(|id| GroupFacts {
+            id,
+            closed: r.group_kind.as_deref() != Some("open"),
+        }),
+        author: r.author_id,
+        kind: PostKind::parse(&r.kind).map_err(|_| AppError::Internal)?,
+        public: r.visibility == "public",
+        deleted: r.deleted_at.is_some(),
+        awaiting: r.awaiting_approval.get(),
+        anonymous: r.anonymous.get(),
     })
 }
 

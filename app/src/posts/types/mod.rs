@@ -348,6 +348,7 @@ pub struct PostPage {
 
 /// A published library article as a link with a preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ArticleLink {
     pub slug: String,
     pub title: String,
