@@ -7,7 +7,7 @@ use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
 use crate::markdown;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -51,25 +51,23 @@ async fn set_tags(tx: &mut Tx<'_>, article: i64, tags: &[String]) -> Result<(), 
 }
 
 /// Facts that decide who may touch an article.
+#[derive(sqlx::FromRow)]
 struct Facts {
     id: i64,
     author: i64,
+    #[sqlx(try_from = "String")]
     status: ArticleStatus,
     reviewer: Option<i64>,
 }
 
 async fn facts(tx: &mut Tx<'_>, slug: &str) -> Result<Facts, AppError> {
-    let r = sqlx::query("SELECT id, author_id, status, reviewer_id FROM articles WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Facts {
-        id: r.try_get("id")?,
-        author: r.try_get("author_id")?,
-        status: ArticleStatus::from_db(&r.try_get::<String, _>("status")?),
-        reviewer: r.try_get("reviewer_id")?,
-    })
+    sqlx::query_as(
+        "SELECT id, author_id AS author, status, reviewer_id AS reviewer FROM articles WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// Creates a draft (`current` empty) or saves the working copy; returns the article's address.
@@ -367,15 +365,7 @@ pub async fn draft(db: &Db, user: &CurrentUser, slug: &str) -> Result<Draft, App
 }
 
 fn summary_row(r: &AnyRow) -> Result<ArticleSummary, AppError> {
-    Ok(ArticleSummary {
-        slug: r.try_get("slug")?,
-        title: r.try_get("title")?,
-        summary: r.try_get("summary")?,
-        community_slug: r.try_get("community_slug")?,
-        community_name: r.try_get("community_name")?,
-        updated_at: r.try_get("published_at")?,
-        reviewer: r.try_get("reviewer_handle")?,
-    })
+    Ok(ArticleSummary::from_row(r)?)
 }
 
 const PUBLISHED: &str =
@@ -526,13 +516,7 @@ pub async fn article(
 }
 
 fn draft_summary(r: &AnyRow) -> Result<DraftSummary, AppError> {
-    Ok(DraftSummary {
-        slug: r.try_get("slug")?,
-        title: r.try_get("title")?,
-        status: ArticleStatus::from_db(&r.try_get::<String, _>("status")?),
-        updated_at: r.try_get("updated_at")?,
-        next_review_at: r.try_get("next_review_at")?,
-    })
+    Ok(DraftSummary::from_row(r)?)
 }
 
 /// The library desk of a writer or reviewer.

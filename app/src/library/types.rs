@@ -12,6 +12,13 @@ pub enum ArticleStatus {
     Published,
 }
 
+/// A row's `status` column (typed rows read it with `#[sqlx(try_from = "String")]`).
+impl From<String> for ArticleStatus {
+    fn from(raw: String) -> Self {
+        Self::from_db(&raw)
+    }
+}
+
 impl ArticleStatus {
     pub fn from_db(raw: &str) -> Self {
         match raw {
@@ -66,13 +73,16 @@ pub struct ReviewStamp {
 
 /// An article in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ArticleSummary {
     pub slug: String,
     pub title: String,
     pub summary: String,
     pub community_slug: String,
     pub community_name: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "published_at"))]
     pub updated_at: i64,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "reviewer_handle"))]
     pub reviewer: String,
 }
 
@@ -137,9 +147,11 @@ pub struct Draft {
 
 /// An article in the editors' lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct DraftSummary {
     pub slug: String,
     pub title: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: ArticleStatus,
     pub updated_at: i64,
     pub next_review_at: Option<i64>,

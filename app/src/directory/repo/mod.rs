@@ -2,10 +2,10 @@
 
 use super::types::*;
 use crate::auth::types::{ClinicianStatus, CurrentUser};
-use crate::db::{is_unique_violation, now_ms, Db};
+use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 mod contact;
 mod profile;

@@ -177,26 +177,50 @@ pub(super) async fn current_input(db: &Db, id: i64) -> Result<ProfileInput, AppE
 
 // ---------------------------------------------------------------- reading a profile
 
+/// The columns of [`REVIEW_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct ReviewRow {
+    id: i64,
+    author: String,
+    stars: i64,
+    explains: Option<i64>,
+    listens: Option<i64>,
+    premises: Option<i64>,
+    wait_minutes: Option<i64>,
+    body: String,
+    treatment: String,
+    verified_visit: Flag,
+    hidden: Flag,
+    reply_body: Option<String>,
+    reply_at: Option<i64>,
+    disputed_at: Option<i64>,
+    dispute_note: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    versions: i64,
+}
+
 pub(super) fn review(r: &AnyRow) -> Result<ReviewView, sqlx::Error> {
+    let r = ReviewRow::from_row(r)?;
     Ok(ReviewView {
-        id: r.try_get("id")?,
-        author: r.try_get("author")?,
-        stars: r.try_get("stars")?,
-        explains: r.try_get("explains")?,
-        listens: r.try_get("listens")?,
-        premises: r.try_get("premises")?,
-        wait_minutes: r.try_get("wait_minutes")?,
-        body: r.try_get("body")?,
-        treatment: r.try_get("treatment")?,
-        verified_visit: r.try_get::<i64, _>("verified_visit")? == 1,
-        hidden: r.try_get::<i64, _>("hidden")? == 1,
-        reply: r.try_get("reply_body")?,
-        reply_at: r.try_get("reply_at")?,
-        disputed: r.try_get::<Option<i64>, _>("disputed_at")?.is_some(),
-        dispute_note: r.try_get("dispute_note")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        versions: r.try_get("versions")?,
+        id: r.id,
+        author: r.author,
+        stars: r.stars,
+        explains: r.explains,
+        listens: r.listens,
+        premises: r.premises,
+        wait_minutes: r.wait_minutes,
+        body: r.body,
+        treatment: r.treatment,
+        verified_visit: r.verified_visit.get(),
+        hidden: r.hidden.get(),
+        reply: r.reply_body,
+        reply_at: r.reply_at,
+        disputed: r.disputed_at.is_some(),
+        dispute_note: r.dispute_note,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        versions: r.versions,
     })
 }
 
