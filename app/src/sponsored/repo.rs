@@ -2,12 +2,12 @@
 
 use super::types::*;
 use crate::counting::{day_of, Counts};
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
 use sqlx::Row;
 
 /// The community a page belongs to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PageCommunity {
     pub id: i64,
     pub slug: String,
@@ -28,37 +28,44 @@ pub struct Candidate {
 }
 
 pub async fn community(db: &Db, slug: &str) -> Result<Option<PageCommunity>, AppError> {
-    let row = sqlx::query("SELECT id, slug FROM communities WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| {
-        Ok(PageCommunity {
-            id: r.try_get("id")?,
-            slug: r.try_get("slug")?,
-        })
-    })
-    .transpose()
+    Ok(
+        sqlx::query_as("SELECT id, slug FROM communities WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// A post page's community, or `None` when the post is in a support group (no sponsored
 /// content there), waits for a moderator after matching the crisis list, or does not exist.
 pub async fn post_community(db: &Db, post: i64) -> Result<Option<PageCommunity>, AppError> {
-    let row = sqlx::query(
-        "SELECT c.id, c.slug, p.group_id FROM posts p JOIN communities c ON c.id = p.community_id \
-         WHERE p.id = $1 AND p.deleted_at IS NULL AND p.held_at IS NULL AND p.removed_at IS NULL",
+    // In a support group: no sponsored content there.
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.slug FROM posts p JOIN communities c ON c.id = p.community_id \
+         WHERE p.id = $1 AND p.group_id IS NULL AND p.deleted_at IS NULL AND p.held_at IS NULL \
+           AND p.removed_at IS NULL",
     )
     .bind(post)
     .fetch_optional(&db.pool)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    if r.try_get::<Option<i64>, _>("group_id")?.is_some() {
-        return Ok(None);
-    }
-    Ok(Some(PageCommunity {
-        id: r.try_get("id")?,
-        slug: r.try_get("slug")?,
-    }))
+    .await?)
+}
+
+/// A running campaign that may fill a slot, with what it has been shown.
+#[derive(sqlx::FromRow)]
+struct PickRow {
+    id: i64,
+    advertiser_id: Option<i64>,
+    headline: String,
+    body: String,
+    cta: String,
+    total_cap: Option<i64>,
+    daily_cap: Option<i64>,
+    visitor_daily_cap: Option<i64>,
+    adv_name: String,
+    disclosure: String,
+    shown_all: i64,
+    shown_today: i64,
+    seen: i64,
 }
 
 /// The campaign for a `placement` slot on a page of `community` (or of none) at `now`: an
@@ -95,7 +102,7 @@ pub async fn pick(
                 WHERE b.community_id = $4 AND b.kind = a.kind)) \
          ORDER BY c.id DESC LIMIT 50"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<PickRow> = sqlx::query_as(&sql)
         .bind(day)
         .bind(visitor.unwrap_or(""))
         .bind(now)
@@ -103,33 +110,29 @@ pub async fn pick(
         .fetch_all(&db.pool)
         .await?;
     let mut best: Option<Candidate> = None;
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let (pending_all, pending_today) = counts.pending_impressions(id, day);
-        let shown_all = r.try_get::<i64, _>("shown_all")? + pending_all;
-        let shown_today = r.try_get::<i64, _>("shown_today")? + pending_today;
-        let total_cap: Option<i64> = r.try_get("total_cap")?;
-        let daily_cap: Option<i64> = r.try_get("daily_cap")?;
-        let visitor_cap: Option<i64> = r.try_get("visitor_daily_cap")?;
-        if total_cap.is_some_and(|c| shown_all >= c) || daily_cap.is_some_and(|c| shown_today >= c)
+    for r in rows {
+        let (pending_all, pending_today) = counts.pending_impressions(r.id, day);
+        let shown_all = r.shown_all + pending_all;
+        let shown_today = r.shown_today + pending_today;
+        if r.total_cap.is_some_and(|c| shown_all >= c)
+            || r.daily_cap.is_some_and(|c| shown_today >= c)
         {
             continue;
         }
-        if let (Some(cap), Some(v)) = (visitor_cap, visitor) {
-            let seen = r.try_get::<i64, _>("seen")? + counts.pending_seen(day, v, id);
-            if seen >= cap {
+        if let (Some(cap), Some(v)) = (r.visitor_daily_cap, visitor) {
+            if r.seen + counts.pending_seen(day, v, r.id) >= cap {
                 continue;
             }
         }
         let c = Candidate {
-            id,
-            house: r.try_get::<Option<i64>, _>("advertiser_id")?.is_none(),
-            advertiser: r.try_get("adv_name")?,
-            disclosure: r.try_get("disclosure")?,
-            headline: r.try_get("headline")?,
-            body: r.try_get("body")?,
-            cta: r.try_get("cta")?,
-            visitor_capped: visitor_cap.is_some(),
+            id: r.id,
+            house: r.advertiser_id.is_none(),
+            advertiser: r.adv_name,
+            disclosure: r.disclosure,
+            headline: r.headline,
+            body: r.body,
+            cta: r.cta,
+            visitor_capped: r.visitor_daily_cap.is_some(),
             shown_today,
         };
         // Paid campaigns before house promotions; among equals, the one shown least today, and on
@@ -248,10 +251,34 @@ pub async fn set_status(
     Ok(())
 }
 
+/// A campaign in the operator's list, with its advertiser and counts.
+#[derive(sqlx::FromRow)]
+struct CampaignRow {
+    id: i64,
+    adv_name: Option<String>,
+    adv_status: Option<String>,
+    headline: String,
+    body: String,
+    cta: String,
+    url: String,
+    starts_at: i64,
+    ends_at: Option<i64>,
+    in_feed: Flag,
+    in_sidebar: Flag,
+    in_directory: Flag,
+    total_cap: Option<i64>,
+    daily_cap: Option<i64>,
+    visitor_daily_cap: Option<i64>,
+    status: String,
+    impressions: i64,
+    clicks: i64,
+    today: i64,
+}
+
 /// Every campaign, newest first, with its counts, and what the form offers.
 pub async fn admin_view(db: &Db, now: i64) -> Result<CampaignAdmin, AppError> {
     let day = day_of(now);
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, CampaignRow>(
         "SELECT c.id, c.advertiser_id, a.name AS adv_name, a.status AS adv_status, c.headline, c.body, c.cta, c.url, \
            c.starts_at, c.ends_at, c.in_feed, c.in_sidebar, c.in_directory, c.total_cap, c.daily_cap, \
            c.visitor_daily_cap, c.status, \
@@ -264,69 +291,63 @@ pub async fn admin_view(db: &Db, now: i64) -> Result<CampaignAdmin, AppError> {
     .bind(day)
     .fetch_all(&db.pool)
     .await?;
-    let targets = sqlx::query(
+    let targets: Vec<(i64, String)> = sqlx::query_as(
         "SELECT t.campaign_id, m.name FROM campaign_communities t JOIN communities m ON m.id = t.community_id \
          ORDER BY m.name",
     )
     .fetch_all(&db.pool)
     .await?;
-    let mut campaigns = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let mut placements = Vec::new();
-        for (col, p) in [
-            ("in_feed", Placement::Feed),
-            ("in_sidebar", Placement::Sidebar),
-            ("in_directory", Placement::Directory),
-        ] {
-            if r.try_get::<i64, _>(col)? == 1 {
-                placements.push(p);
+    let campaigns = rows
+        .into_iter()
+        .map(|r| {
+            let placements = [
+                (r.in_feed, Placement::Feed),
+                (r.in_sidebar, Placement::Sidebar),
+                (r.in_directory, Placement::Directory),
+            ]
+            .into_iter()
+            .filter_map(|(on, p)| on.get().then_some(p))
+            .collect();
+            let communities = targets
+                .iter()
+                .filter(|(campaign, _)| *campaign == r.id)
+                .map(|(_, name)| name.clone())
+                .collect();
+            ManagedCampaign {
+                id: r.id,
+                advertiser_approved: r.adv_name.is_none()
+                    || r.adv_status.as_deref() == Some("approved"),
+                advertiser: r.adv_name,
+                headline: r.headline,
+                body: r.body,
+                cta: r.cta,
+                url: r.url,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                placements,
+                communities,
+                total_cap: r.total_cap,
+                daily_cap: r.daily_cap,
+                visitor_daily_cap: r.visitor_daily_cap,
+                status: CampaignStatus::from_db(&r.status),
+                impressions: r.impressions,
+                clicks: r.clicks,
+                impressions_today: r.today,
             }
-        }
-        let mut communities = Vec::new();
-        for t in &targets {
-            if t.try_get::<i64, _>("campaign_id")? == id {
-                communities.push(t.try_get("name")?);
-            }
-        }
-        let advertiser: Option<String> = r.try_get("adv_name")?;
-        let approved = advertiser.is_none()
-            || r.try_get::<Option<String>, _>("adv_status")?.as_deref() == Some("approved");
-        campaigns.push(ManagedCampaign {
-            id,
-            advertiser,
-            advertiser_approved: approved,
-            headline: r.try_get("headline")?,
-            body: r.try_get("body")?,
-            cta: r.try_get("cta")?,
-            url: r.try_get("url")?,
-            starts_at: r.try_get("starts_at")?,
-            ends_at: r.try_get("ends_at")?,
-            placements,
-            communities,
-            total_cap: r.try_get("total_cap")?,
-            daily_cap: r.try_get("daily_cap")?,
-            visitor_daily_cap: r.try_get("visitor_daily_cap")?,
-            status: CampaignStatus::from_db(&r.try_get::<String, _>("status")?),
-            impressions: r.try_get("impressions")?,
-            clicks: r.try_get("clicks")?,
-            impressions_today: r.try_get("today")?,
-        });
-    }
-    let advertisers = sqlx::query(
+        })
+        .collect();
+    let advertisers = sqlx::query_as::<_, (i64, String, String)>(
         "SELECT id, name, status FROM advertisers WHERE status <> 'removed' ORDER BY name",
     )
     .fetch_all(&db.pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(AdvertiserChoice {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            approved: r.try_get::<String, _>("status")? == "approved",
-        })
+    .into_iter()
+    .map(|(id, name, status)| AdvertiserChoice {
+        id,
+        name,
+        approved: status == "approved",
     })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    .collect();
     let communities = sqlx::query("SELECT slug, name FROM communities ORDER BY name")
         .fetch_all(&db.pool)
         .await?
