@@ -90,7 +90,7 @@ pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppE
         ),
         None => None,
     };
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO announcements (community_id, title, body, severity, starts_at, ends_at, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -103,8 +103,7 @@ pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppE
     .bind(actor)
     .bind(now_ms())
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     crate::admin::repo::audit(&mut tx, actor, "announcement_add", None, &a.title).await?;
     tx.commit().await?;
     Ok(id)
@@ -114,15 +113,14 @@ pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppE
 pub async fn end(db: &Db, actor: i64, id: i64) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let title: String = sqlx::query(
+    let title: String = sqlx::query_scalar(
         "UPDATE announcements SET ends_at = $1 WHERE id = $2 AND (ends_at IS NULL OR ends_at > $1) RETURNING title",
     )
     .bind(now)
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(AppError::NotFound)?
-    .try_get("title")?;
+    .ok_or(AppError::NotFound)?;
     crate::admin::repo::audit(&mut tx, actor, "announcement_end", None, &title).await?;
     tx.commit().await?;
     Ok(())

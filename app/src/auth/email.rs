@@ -46,14 +46,13 @@ pub fn placeholder() -> String {
 
 /// Whether an account mail to `address` is still within the hourly limit.
 async fn within_limit(tx: &mut Tx<'_>, address: &str, now: i64) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query(
+    let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'account' AND to_addr = $1 AND created_at > $2",
     )
     .bind(address)
     .bind(now - HOUR_MS)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")?;
+    .await?;
     Ok(n < PER_ADDRESS_PER_HOUR)
 }
 
@@ -154,11 +153,10 @@ pub async fn check_address(
             .await?;
         }
         None => {
-            let handle: String = sqlx::query("SELECT handle FROM users WHERE id = $1")
+            let handle: String = sqlx::query_scalar("SELECT handle FROM users WHERE id = $1")
                 .bind(user)
                 .fetch_one(&mut *tx)
-                .await?
-                .try_get("handle")?;
+                .await?;
             let token =
                 new_link(&mut tx, user, Purpose::Verify, address, VERIFY_TTL_MS, now).await?;
             let body = format!(
@@ -220,11 +218,10 @@ pub async fn send_reset(db: &Db, base_url: &str, address: &str) -> Result<(), Ap
             tracing::info!(user_id = user, "password reset mail skipped: hourly limit");
             break;
         }
-        let handle: String = sqlx::query("SELECT handle FROM users WHERE id = $1")
+        let handle: String = sqlx::query_scalar("SELECT handle FROM users WHERE id = $1")
             .bind(user)
             .fetch_one(&mut *tx)
-            .await?
-            .try_get("handle")?;
+            .await?;
         let token = new_link(&mut tx, user, Purpose::Reset, address, RESET_TTL_MS, now).await?;
         let body = format!(
             "Hello @{handle},\n\nSomeone (we hope you) asked to choose a new password for your HealthCommunity account @{handle}. \
@@ -450,11 +447,11 @@ pub async fn change_address(
 
 /// Sends the account's waiting address another link (or its holder another notice).
 pub async fn resend(db: &Db, base_url: &str, user: i64) -> Result<(), AppError> {
-    let pending: Option<String> = sqlx::query("SELECT pending_email FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("pending_email")?;
+    let pending: Option<String> =
+        sqlx::query_scalar("SELECT pending_email FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?;
     match pending {
         Some(address) => check_address(db, base_url, user, &address).await,
         None => Err(AppError::field(

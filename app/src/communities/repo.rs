@@ -47,16 +47,13 @@ pub async fn detail(
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
     let membership: Option<i64> = row.try_get("membership")?;
-    let moderators = sqlx::query(
+    let moderators = sqlx::query_scalar::<_, String>(
         "SELECT u.handle FROM community_members m JOIN users u ON u.id = m.user_id \
          WHERE m.community_id = $1 AND m.is_moderator = 1 ORDER BY u.handle LIMIT 100",
     )
     .bind(id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("handle"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
     Ok(Some(CommunityDetail {
         summary: summary(&row)?,
         rules: row.try_get("rules")?,

@@ -29,11 +29,10 @@ pub async fn invite(
             "You cannot invite yourself.",
         ));
     }
-    let name: String = sqlx::query("SELECT name FROM providers WHERE id = $1")
+    let name: String = sqlx::query_scalar("SELECT name FROM providers WHERE id = $1")
         .bind(provider_id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("name")?;
+        .await?;
     let mut tx = db.begin_write().await?;
     let new = sqlx::query(
         "INSERT INTO provider_invitations (provider_id, user_id, role, invited_by, created_at) \
@@ -171,14 +170,13 @@ pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppErr
         ));
     }
     if owner {
-        let others: i64 = sqlx::query(
+        let others: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) AS n FROM provider_staff WHERE provider_id = $1 AND role = 'owner' AND user_id <> $2",
         )
         .bind(id)
         .bind(user.id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
+        .await?;
         if others == 0 {
             return Err(AppError::field(
                 "staff",

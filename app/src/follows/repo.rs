@@ -124,12 +124,11 @@ pub async fn set_community(
     slug: &str,
     on: bool,
 ) -> Result<bool, AppError> {
-    let id: i64 = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+    let id: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?
-        .try_get("id")?;
+        .ok_or(AppError::NotFound)?;
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM follows WHERE user_id = $1 AND community_id = $2")
         .bind(user.id)

@@ -24,11 +24,10 @@ pub async fn my_invites(db: &Db, user: i64) -> Result<MyInvites, AppError> {
                 .bind(user)
                 .execute(&db.pool)
                 .await?;
-            sqlx::query("SELECT invite_code FROM users WHERE id = $1")
+            sqlx::query_scalar::<_, Option<String>>("SELECT invite_code FROM users WHERE id = $1")
                 .bind(user)
                 .fetch_one(&db.pool)
                 .await?
-                .try_get::<Option<String>, _>("invite_code")?
                 .unwrap_or(code)
         }
     };
@@ -140,14 +139,13 @@ pub async fn invite_by_email(
 ) -> Result<(), AppError> {
     let now = crate::db::now_ms();
     let day = 86_400_000;
-    let sent: i64 = sqlx::query(
+    let sent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM outbox WHERE sender_id = $1 AND kind = 'invite' AND created_at > $2",
     )
     .bind(inviter.id)
     .bind(now - day)
     .fetch_one(&db.pool)
-    .await?
-    .try_get("n")?;
+    .await?;
     if sent >= EMAIL_INVITES_PER_DAY {
         return Err(AppError::field(
             "email",

@@ -92,14 +92,13 @@ pub async fn save(
     let (id, slug) = if current.is_empty() {
         // Numbered when taken ("fatigue-2"), so a new title never collides with an old one.
         let base = slugify(&a.title);
-        let taken = sqlx::query("SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2")
-            .bind(&base)
-            .bind(format!("{base}-%"))
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>("slug"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let taken = sqlx::query_scalar::<_, String>(
+            "SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2",
+        )
+        .bind(&base)
+        .bind(format!("{base}-%"))
+        .fetch_all(&mut *tx)
+        .await?;
         let slug = crate::slug::first_free(&base, &taken);
         let inserted = sqlx::query(
             "INSERT INTO articles (community_id, slug, author_id, title, summary, body_md, key_facts, sources, tags, \
@@ -252,13 +251,12 @@ pub async fn publish(
         ));
     }
     let now = now_ms();
-    let number: i64 = sqlx::query(
+    let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 AS next FROM article_versions WHERE article_id = $1",
     )
     .bind(f.id)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("next")?;
+    .await?;
     let (html, _) = markdown::article_html(&body);
     let version: i64 = sqlx::query(
         "INSERT INTO article_versions (article_id, number, title, summary, body_md, body_html, key_facts, sources, tags, \

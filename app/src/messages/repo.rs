@@ -49,11 +49,10 @@ async fn refusal(db: &Db, from: i64, to: i64) -> Result<Option<String>, AppError
             "This member does not accept messages from you.".into(),
         ));
     }
-    let contacts_only: i64 = sqlx::query("SELECT dm_contacts_only FROM users WHERE id = $1")
+    let contacts_only: i64 = sqlx::query_scalar("SELECT dm_contacts_only FROM users WHERE id = $1")
         .bind(to)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("dm_contacts_only")?;
+        .await?;
     if contacts_only == 1 {
         // A contact: someone they have written to.
         let (a, b) = (from.min(to), from.max(to));
@@ -101,7 +100,7 @@ pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(
     let (a, b) = (user.id.min(to), user.id.max(to));
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let conversation: i64 = sqlx::query(
+    let conversation: i64 = sqlx::query_scalar(
         "INSERT INTO conversations (user_a, user_b, last_message_at, created_at) VALUES ($1, $2, $3, $3) \
          ON CONFLICT (user_a, user_b) DO UPDATE SET last_message_at = excluded.last_message_at RETURNING id",
     )
@@ -109,9 +108,8 @@ pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(
     .bind(b)
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    let message: i64 = sqlx::query(
+    .await?;
+    let message: i64 = sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, sender_id, body, body_html, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -121,8 +119,7 @@ pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(
     .bind(markdown::to_html(body))
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     // The recipient's side: one more unread here and in total; the sender has read their own.
     let (their_unread, my_read) = if to == a {
         ("unread_a", "read_b")
@@ -183,11 +180,10 @@ pub async fn inbox(db: &Db, user: &CurrentUser) -> Result<Inbox, AppError> {
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let contacts_only: i64 = sqlx::query("SELECT dm_contacts_only FROM users WHERE id = $1")
+    let contacts_only: i64 = sqlx::query_scalar("SELECT dm_contacts_only FROM users WHERE id = $1")
         .bind(user.id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("dm_contacts_only")?;
+        .await?;
     Ok(Inbox {
         conversations,
         contacts_only: contacts_only == 1,

@@ -249,13 +249,12 @@ fn post_of_link(link: &str) -> Option<i64> {
 /// Removes every notification about a deleted post (their text quotes its title), keeping the
 /// members' unread counters true: the words go from the database, the digest and the list.
 pub async fn forget_post(tx: &mut Tx<'_>, post: i64) -> Result<Vec<i64>, AppError> {
-    let users = sqlx::query("SELECT DISTINCT user_id FROM notifications WHERE post_id = $1")
-        .bind(post)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>("user_id"))
-        .collect::<Result<Vec<_>, _>>()?;
+    let users = sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT user_id FROM notifications WHERE post_id = $1",
+    )
+    .bind(post)
+    .fetch_all(&mut **tx)
+    .await?;
     if users.is_empty() {
         return Ok(users);
     }

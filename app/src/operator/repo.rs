@@ -177,7 +177,7 @@ pub struct NewAdvertiser {
 pub async fn add_advertiser(db: &Db, actor: i64, a: NewAdvertiser) -> Result<i64, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO advertisers (name, website, kind, contact_email, disclosure, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) RETURNING id",
     )
@@ -188,8 +188,7 @@ pub async fn add_advertiser(db: &Db, actor: i64, a: NewAdvertiser) -> Result<i64
     .bind(&a.disclosure)
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     crate::admin::repo::audit(&mut tx, actor, "advertiser_add", None, &a.name).await?;
     tx.commit().await?;
     Ok(id)
@@ -203,7 +202,7 @@ pub async fn set_status(
     status: AdvertiserStatus,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let name: String = sqlx::query(
+    let name: String = sqlx::query_scalar(
         "UPDATE advertisers SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'removed' RETURNING name",
     )
     .bind(status.as_str())
@@ -211,8 +210,7 @@ pub async fn set_status(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(AppError::NotFound)?
-    .try_get("name")?;
+    .ok_or(AppError::NotFound)?;
     let action = format!("advertiser_{}", status.as_str());
     crate::admin::repo::audit(&mut tx, actor, &action, None, &name).await?;
     tx.commit().await?;
@@ -227,12 +225,11 @@ pub async fn set_bars(
     kinds: &[AdvertiserKind],
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let community: i64 = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(AppError::NotFound)?
-        .try_get("id")?;
+        .ok_or(AppError::NotFound)?;
     sqlx::query("DELETE FROM community_ad_bars WHERE community_id = $1")
         .bind(community)
         .execute(&mut *tx)

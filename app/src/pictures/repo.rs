@@ -123,7 +123,7 @@ pub async fn store(
         Place::Post(v) => ("post", Some(v), None, None),
         Place::Reply { post, reply } => ("post", Some(post), Some(reply), None),
     };
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO images (owner_id, kind, post_id, reply_id, provider_id, alt, content_type, \
          width, height, byte_len, created_at, bytes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -141,8 +141,7 @@ pub async fn store(
     .bind(now_ms())
     .bind(p.bytes.as_slice())
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     match place {
         Place::Avatar => {
             sqlx::query("DELETE FROM images WHERE owner_id = $1 AND kind = 'avatar' AND id <> $2")

@@ -114,10 +114,9 @@ pub async fn load_source(
 
 /// How many places are loaded.
 pub async fn count(db: &Db) -> Result<i64, AppError> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM places")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) AS n FROM places")
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?)
+        .await?)
 }
 
 /// A place row.

@@ -320,11 +320,10 @@ pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, std::io::Error> {
 
 /// Builds the member's zip.
 pub async fn build(db: &Db, user: i64) -> Result<Vec<u8>, AppError> {
-    let handle: String = sqlx::query("SELECT handle FROM users WHERE id = $1")
+    let handle: String = sqlx::query_scalar("SELECT handle FROM users WHERE id = $1")
         .bind(user)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("handle")?;
+        .await?;
     let parts = gather(db, user).await?;
     let mut files = vec![(
         "index.html".to_string(),

@@ -160,12 +160,12 @@ pub async fn add(
         .execute(&mut *tx)
         .await?;
     }
-    let n: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM watched_words WHERE COALESCE(community_id, 0) = $1")
-            .bind(id.unwrap_or(0))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM watched_words WHERE COALESCE(community_id, 0) = $1",
+    )
+    .bind(id.unwrap_or(0))
+    .fetch_one(&mut *tx)
+    .await?;
     if n > WATCHED_MAX as i64 {
         return Err(AppError::field(
             "phrases",

@@ -53,11 +53,10 @@ pub async fn toggle(
         tx.commit().await?;
         return Ok(false);
     }
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM saved_items WHERE user_id = $1")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM saved_items WHERE user_id = $1")
         .bind(user.id)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        .await?;
     if count >= SAVED_MAX {
         return Err(AppError::field(
             "saved",

@@ -242,12 +242,11 @@ async fn community_id(db: &Db, slug: Option<&str>) -> Result<Option<i64>, AppErr
         return Ok(None);
     };
     Ok(Some(
-        sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&db.pool)
             .await?
-            .ok_or(AppError::NotFound)?
-            .try_get("id")?,
+            .ok_or(AppError::NotFound)?,
     ))
 }
 

@@ -48,10 +48,9 @@ pub fn robots(base: &str) -> String {
 
 /// The sitemap index: the site's pages, then one file per [`SITEMAP_CHUNK`] of post ids.
 pub async fn sitemap_index(db: &Db, base: &str) -> Result<String, AppError> {
-    let max: Option<i64> = sqlx::query("SELECT MAX(id) AS m FROM posts")
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) AS m FROM posts")
         .fetch_one(&db.pool)
-        .await?
-        .try_get("m")?;
+        .await?;
     let chunks = (max.unwrap_or(0) + SITEMAP_CHUNK - 1) / SITEMAP_CHUNK;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

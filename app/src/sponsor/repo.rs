@@ -20,7 +20,7 @@ pub async fn set_contact(db: &Db, actor: i64, id: i64, handle: &str) -> Result<(
                 .try_get("id")?,
         ),
     };
-    let name: String = sqlx::query(
+    let name: String = sqlx::query_scalar(
         "UPDATE advertisers SET contact_user_id = $1, updated_at = $2 WHERE id = $3 AND status <> 'removed' RETURNING name",
     )
     .bind(user)
@@ -28,8 +28,7 @@ pub async fn set_contact(db: &Db, actor: i64, id: i64, handle: &str) -> Result<(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(AppError::NotFound)?
-    .try_get("name")?;
+    .ok_or(AppError::NotFound)?;
     let detail = match user {
         Some(_) => format!("{name}: @{}", handle.trim().trim_start_matches('@')),
         None => format!("{name}: no contact"),

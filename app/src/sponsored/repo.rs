@@ -163,24 +163,22 @@ pub async fn create(db: &Db, actor: i64, c: NewCampaign) -> Result<i64, AppError
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let owner = match c.advertiser {
-        Some(a) => {
-            sqlx::query("SELECT name FROM advertisers WHERE id = $1 AND status <> 'removed'")
-                .bind(a)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(AppError::NotFound)?
-                .try_get::<String, _>("name")?
-        }
+        Some(a) => sqlx::query_scalar::<_, String>(
+            "SELECT name FROM advertisers WHERE id = $1 AND status <> 'removed'",
+        )
+        .bind(a)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?,
         None => "house promotion".into(),
     };
     let mut community_ids = Vec::new();
     for slug in &c.communities {
-        let id: i64 = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        let id: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or(AppError::NotFound)?
-            .try_get("id")?;
+            .ok_or(AppError::NotFound)?;
         community_ids.push(id);
     }
     let has = |p: Placement| i64::from(c.placements.contains(&p));
@@ -235,7 +233,7 @@ pub async fn set_status(
     status: CampaignStatus,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let headline: String = sqlx::query(
+    let headline: String = sqlx::query_scalar(
         "UPDATE campaigns SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'ended' RETURNING headline",
     )
     .bind(status.as_str())
@@ -243,8 +241,7 @@ pub async fn set_status(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(AppError::NotFound)?
-    .try_get("headline")?;
+    .ok_or(AppError::NotFound)?;
     let action = format!("campaign_{}", status.as_str());
     crate::admin::repo::audit(&mut tx, actor, &action, None, &format!("#{id} {headline}")).await?;
     tx.commit().await?;

@@ -273,12 +273,11 @@ pub async fn dashboard(
     let cid: i64 = if community.is_empty() {
         0
     } else {
-        sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
             .bind(community)
             .fetch_optional(&db.pool)
             .await?
             .ok_or(AppError::NotFound)?
-            .try_get("id")?
     };
     let (ms_first, ms_end) = (first * DAY, (last + 1) * DAY);
 

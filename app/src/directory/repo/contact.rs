@@ -37,11 +37,10 @@ pub async fn contact(
     let request: i64 = r.try_get("id")?;
     // The clinic's staff are told in the app and by e-mail (to a confirmed address), without the
     // member's reason: that is health data and stays on the site.
-    let name: String = sqlx::query("SELECT name FROM providers WHERE id = $1")
+    let name: String = sqlx::query_scalar("SELECT name FROM providers WHERE id = $1")
         .bind(id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("name")?;
+        .await?;
     let staff = sqlx::query(
         "SELECT u.id, u.email, u.email_verified_at FROM provider_staff s JOIN users u ON u.id = s.user_id \
          WHERE s.provider_id = $1 LIMIT 50",
@@ -215,11 +214,10 @@ pub async fn answer(
         .execute(&mut *tx)
         .await?;
     // The member hears about the clinic's answer (not about their own messages).
-    let member: i64 = sqlx::query("SELECT member_id FROM contact_requests WHERE id = $1")
+    let member: i64 = sqlx::query_scalar("SELECT member_id FROM contact_requests WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("member_id")?;
+        .await?;
     let mut notified = false;
     if t.viewer_is_staff && !body.is_empty() {
         let line = format!("{} answered your request", t.summary.provider_name);

@@ -146,16 +146,13 @@ pub(super) async fn current_input(db: &Db, id: i64) -> Result<ProfileInput, AppE
         .bind(id)
         .fetch_one(&db.pool)
         .await?;
-    let conditions = sqlx::query(
+    let conditions = sqlx::query_scalar::<_, String>(
         "SELECT c.slug FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
          WHERE pc.provider_id = $1 ORDER BY c.name",
     )
     .bind(id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("slug"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
     Ok(ProfileInput {
         name: r.try_get("name")?,
         description: r.try_get("description")?,

@@ -133,14 +133,13 @@ pub async fn set_staff(
                 "This member is not on the staff.",
             ));
         }
-        let owners: i64 = sqlx::query(
+        let owners: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) AS n FROM provider_staff WHERE provider_id = $1 AND role = 'owner' AND user_id <> $2",
         )
         .bind(id)
         .bind(user_id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
+        .await?;
         if owners == 0 {
             return Err(AppError::field(
                 "handle",
@@ -281,7 +280,7 @@ pub(in crate::directory) async fn list_clinician(
             .transpose()?;
             let now = now_ms();
             let mut tx = db.begin_write().await?;
-            let id: i64 = sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO providers (kind, slug, user_id, name, city, city_key, postal_code, lat, lon, specialties, \
                    languages, licence_number, created_at, updated_at) \
                  SELECT 'clinician', $1, $2, $3, c.city, c.city_key, c.postal_code, c.lat, c.lon, $4, c.languages, $5, $6, $6 \
@@ -295,8 +294,7 @@ pub(in crate::directory) async fn list_clinician(
             .bind(now)
             .bind(clinic_id)
             .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+            .await?;
             sqlx::query(
                 "INSERT INTO provider_staff (provider_id, user_id, role, added_by, added_at) VALUES ($1, $2, 'owner', $3, $4)",
             )

@@ -145,16 +145,13 @@ pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<Group
     // Admins moderate open groups only (see `Facts::moderates`).
     let is_moderator_or_admin = is_moderator || (is_admin && kind == GroupKind::Open);
     let can_read = kind == GroupKind::Open || active;
-    let moderators = sqlx::query(
+    let moderators = sqlx::query_scalar::<_, String>(
         "SELECT u.handle FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
          WHERE gm.group_id = $1 AND gm.is_moderator = 1 AND gm.status = 'active' ORDER BY u.handle LIMIT 50",
     )
     .bind(id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("handle"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
     let pinned = if can_read {
         let mut params = Params::default();
         let readable_sql = readable(&mut params, viewer);
@@ -310,15 +307,12 @@ async fn tell_moderators(
     slug: &str,
     user: &CurrentUser,
 ) -> Result<Vec<i64>, AppError> {
-    let mods = sqlx::query(
+    let mods = sqlx::query_scalar::<_, i64>(
         "SELECT user_id FROM support_group_members WHERE group_id = $1 AND is_moderator = 1 AND status = 'active'",
     )
     .bind(f.id)
     .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<i64, _>("user_id"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
     let line = format!(
         "@{} asked to join “{}”",
         user.handle,

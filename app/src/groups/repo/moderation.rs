@@ -260,11 +260,11 @@ pub async fn admin(db: &Db, user: &CurrentUser, slug: &str) -> Result<GroupAdmin
         })
     })
     .collect::<Result<Vec<_>, _>>()?;
-    let description: String = sqlx::query("SELECT description FROM support_groups WHERE id = $1")
-        .bind(f.id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("description")?;
+    let description: String =
+        sqlx::query_scalar("SELECT description FROM support_groups WHERE id = $1")
+            .bind(f.id)
+            .fetch_one(&db.pool)
+            .await?;
     Ok(GroupAdmin {
         slug: slug.to_string(),
         name: f.name,

@@ -15,11 +15,10 @@ pub(super) async fn target(
     post: i64,
     reply: Option<i64>,
 ) -> Result<Target, AppError> {
-    let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+    let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
         .bind(post)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("title")?;
+        .await?;
     Ok(match reply {
         Some(r) => {
             let (p, author, _, _) = reply_facts(tx, r).await?;
@@ -212,11 +211,10 @@ pub async fn retag(
     if f.deleted {
         return Err(AppError::Deleted);
     }
-    let before: String = sqlx::query("SELECT tags FROM posts WHERE id = $1")
+    let before: String = sqlx::query_scalar("SELECT tags FROM posts WHERE id = $1")
         .bind(post)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("tags")?;
+        .await?;
     let after = tags.join(" ");
     if before == after {
         return Ok(());

@@ -159,7 +159,7 @@ pub async fn reply(
     .await?;
     let body = screened.text(0);
     let now = now_ms();
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO replies (post_id, parent_id, depth, author_id, body_md, body_html, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -171,8 +171,7 @@ pub async fn reply(
     .bind(markdown::to_html(body))
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     // A reply that waits for a moderator's look does not lift its thread to the top of feeds.
     if crisis.is_none() && screened.hold.is_none() {
         sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
@@ -222,11 +221,10 @@ pub(super) async fn notify_reply(
     body: &str,
     followers: bool,
 ) -> Result<Vec<i64>, AppError> {
-    let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+    let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
         .bind(post)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("title")?;
+        .await?;
     let t = notify::types::short(&title);
     let link = format!("/p/{post}#r{id}");
     let who = f.name_of(actor, handle);
@@ -496,11 +494,10 @@ pub async fn accept(
     let mut notified = Vec::new();
     if let Some(reply) = reply {
         let (_, answerer, _, _) = reply_facts(&mut tx, reply).await?;
-        let title: String = sqlx::query("SELECT title FROM posts WHERE id = $1")
+        let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
             .bind(post)
             .fetch_one(&mut *tx)
-            .await?
-            .try_get("title")?;
+            .await?;
         let line = match f.name_of(user.id, &user.handle) {
             "" => format!(
                 "The member who asked accepted your answer to “{}”",

@@ -111,7 +111,7 @@ pub async fn create(
     .await?;
     let (title, body) = (screened.text(0), screened.text(1));
     let now = now_ms();
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO posts (community_id, author_id, kind, visibility, title, body_md, body_html, excerpt, tags, \
            created_at, last_activity_at, group_id, anonymous) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
@@ -129,8 +129,7 @@ pub async fn create(
     .bind(group.map(|g| g.id))
     .bind(i64::from(p.anonymous))
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     let closed = group.filter(|g| g.closed).map(|g| g.id);
     if closed.is_none() {
         // Tags feed spelling suggestions and related questions site-wide: not a closed group's.

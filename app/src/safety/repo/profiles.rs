@@ -12,12 +12,12 @@ pub async fn report_profile(
     note: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let target: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
-        .bind(handle)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .try_get("id")?;
+    let target: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
+            .bind(handle)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
     if target == user.id {
         return Err(AppError::Forbidden);
     }
