@@ -8,8 +8,8 @@
 
 use crate::auth::types::CurrentUser;
 use crate::error::AppError;
+use crate::ids::{CommunityId, GroupId, UserId};
 use crate::posts::repo::Params;
-use sqlx::Row;
 
 /// A logged-in reader: who, and whether a site admin. `Option<Viewer>` is "who is reading",
 /// `None` for a visitor.
@@ -50,29 +50,31 @@ impl Role {
         ex: E,
         sql: &str,
         place: i64,
-        user: i64,
+        user: UserId,
     ) -> Result<Option<Role>, AppError>
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
     {
-        let row = sqlx::query(sql)
+        let moderator: Option<crate::db::Flag> = sqlx::query_scalar(sql)
             .bind(place)
             .bind(user)
             .fetch_optional(ex)
             .await?;
-        Ok(match row {
-            None => None,
-            Some(r) if r.try_get::<i64, _>("is_moderator")? != 0 => Some(Role::Moderator),
-            Some(_) => Some(Role::Member),
-        })
+        Ok(moderator.map(|m| {
+            if m.get() {
+                Role::Moderator
+            } else {
+                Role::Member
+            }
+        }))
     }
 }
 
 /// `user`'s role in a community: `None` when not a member.
 pub async fn community_role<'e, E>(
     ex: E,
-    community: i64,
-    user: i64,
+    community: CommunityId,
+    user: UserId,
 ) -> Result<Option<Role>, AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -80,7 +82,7 @@ where
     Role::of_row(
         ex,
         "SELECT is_moderator FROM community_members WHERE community_id = $1 AND user_id = $2",
-        community,
+        community.0,
         user,
     )
     .await
@@ -88,7 +90,11 @@ where
 
 /// `user`'s role in a support group: `None` unless an *active* member (not one who asked, was
 /// invited, left or was removed).
-pub async fn group_role<'e, E>(ex: E, group: i64, user: i64) -> Result<Option<Role>, AppError>
+pub async fn group_role<'e, E>(
+    ex: E,
+    group: GroupId,
+    user: UserId,
+) -> Result<Option<Role>, AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -97,7 +103,7 @@ where
         &format!(
             "SELECT is_moderator FROM support_group_members WHERE group_id = $1 AND user_id = $2 AND {ACTIVE}"
         ),
-        group,
+        group.0,
         user,
     )
     .await

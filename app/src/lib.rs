@@ -19,6 +19,7 @@ pub mod directory;
 pub mod error;
 pub mod follows;
 pub mod groups;
+pub mod ids;
 pub mod invitations;
 pub mod library;
 pub mod mail;

@@ -156,6 +156,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             };
             let id = posts::create(db, &author, g.community, Some(&slug), &input)
                 .await
+                .map(app::ids::PostId)
                 .map_err(err)?;
             for (handle, body) in p.replies {
                 posts::reply(db, &user(state, handle).await?, id, None, body, None)

@@ -310,6 +310,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
         };
         let id = repo::create(db, &author, p.community, None, &input)
             .await
+            .map(app::ids::PostId)
             .map_err(err)?;
         for v in p.votes {
             repo::toggle_vote(db, &user(state, v).await?, VoteTarget::Post(id))
@@ -318,7 +319,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
         }
         // Spread the story over the past days: the post first, each reply some hours later.
         let start = now_ms() - p.days_ago * 86_400_000;
-        let mut reply_ids: Vec<i64> = Vec::new();
+        let mut reply_ids: Vec<app::ids::ReplyId> = Vec::new();
         for (i, r) in p.replies.iter().enumerate() {
             let parent = r.parent.and_then(|j| reply_ids.get(j).copied());
             let rid = repo::reply(db, &user(state, r.author).await?, id, parent, r.body, None)

@@ -26,7 +26,11 @@ pub struct Audience {
 
 /// The author of a post or a reply follows its thread (unless they muted it, or follow it
 /// already). In the writer's transaction.
-pub async fn auto_follow(tx: &mut Tx<'_>, user: i64, post: i64) -> Result<(), AppError> {
+pub async fn auto_follow(
+    tx: &mut Tx<'_>,
+    user: i64,
+    post: crate::ids::PostId,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO follows (user_id, post_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
@@ -53,7 +57,7 @@ pub async fn thread_state(db: &Db, user: i64, post: i64) -> Result<ThreadFollow,
 }
 
 /// Whether `user` muted thread `post` (then nothing of it is told to them).
-pub async fn muted(tx: &mut Tx<'_>, user: i64, post: i64) -> Result<bool, AppError> {
+pub async fn muted(tx: &mut Tx<'_>, user: i64, post: crate::ids::PostId) -> Result<bool, AppError> {
     Ok(sqlx::query(
         "SELECT 1 AS one FROM follows WHERE user_id = $1 AND post_id = $2 AND muted = 1",
     )
@@ -264,8 +268,8 @@ fn may_read(a: &Audience, n: usize) -> String {
 #[allow(clippy::too_many_arguments)]
 pub async fn tell_thread(
     tx: &mut Tx<'_>,
-    post: i64,
-    reply: i64,
+    post: crate::ids::PostId,
+    reply: crate::ids::ReplyId,
     actor: i64,
     named: &str,
     title: &str,

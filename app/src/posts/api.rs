@@ -4,6 +4,8 @@
 
 use super::types::*;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ids::{PostId, ReplyId};
 use leptos::prelude::*;
 
 /// One page of a feed. `scope` is "public", "home" or a community slug; `sort` new/active/top/unanswered/open.
@@ -190,7 +192,7 @@ pub async fn edit_post(
         // An edit is checked too; it is flagged without a confirmation step (the thread shows
         // the author the helplines right after).
         input.crisis = crate::safety::api::matched(&[&title, &body])?;
-        super::repo::edit(&state.db, &user, id, &input).await?;
+        super::repo::edit(&state.db, &user, PostId(id), &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
     })
@@ -211,7 +213,7 @@ pub async fn edit_post(
 #[server(endpoint = "post/delete")]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
-        super::repo::delete(&state.db, &user, id).await?;
+        super::repo::delete(&state.db, &user, PostId(id)).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
     })
@@ -233,10 +235,17 @@ pub async fn create_reply(
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
         let crisis = crate::safety::api::check(&[&body], crisis_ack.as_deref())?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Reply).await?;
-        let id = super::repo::reply(&state.db, &user, post_id, parent_id, &body, crisis.as_ref())
-            .await?;
+        let id = super::repo::reply(
+            &state.db,
+            &user,
+            PostId(post_id),
+            parent_id.map(ReplyId),
+            &body,
+            crisis.as_ref(),
+        )
+        .await?;
         leptos_axum::redirect(&format!("/p/{post_id}#r{id}"));
-        Ok(id)
+        Ok(id.0)
     })
     .await;
     crate::auth::session::finish_form(CREATE_REPLY, &[("body", &body)], result)
@@ -250,7 +259,8 @@ pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
     let result = crate::call::member(async |state, user| {
         let body = parse_reply(&body).map_err(|m| AppError::field("body", m))?;
         let crisis = crate::safety::api::matched(&[&body])?;
-        let post = super::repo::edit_reply(&state.db, &user, id, &body, crisis.as_ref()).await?;
+        let post =
+            super::repo::edit_reply(&state.db, &user, ReplyId(id), &body, crisis.as_ref()).await?;
         leptos_axum::redirect(&format!("/p/{post}#r{id}"));
         Ok(())
     })
@@ -261,7 +271,7 @@ pub async fn edit_reply(id: i64, body: String) -> Result<(), AppError> {
 #[server(endpoint = "reply/delete")]
 pub async fn delete_reply(id: i64) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
-        let post = super::repo::delete_reply(&state.db, &user, id).await?;
+        let post = super::repo::delete_reply(&state.db, &user, ReplyId(id)).await?;
         leptos_axum::redirect(&format!("/p/{post}#r{id}"));
         Ok(())
     })
@@ -283,8 +293,8 @@ pub async fn vote(target: String, id: i64) -> Result<VoteState, AppError> {
         let state = crate::state::app_state()?;
         let user = crate::auth::api::session::require().await?;
         let target = match target.as_str() {
-            "post" => VoteTarget::Post(id),
-            "reply" => VoteTarget::Reply(id),
+            "post" => VoteTarget::Post(PostId(id)),
+            "reply" => VoteTarget::Reply(ReplyId(id)),
             _ => return Err(AppError::BadRequest),
         };
         crate::state::limit_writes(&state, user.id, crate::state::Write::Vote).await?;
@@ -307,7 +317,7 @@ pub async fn get_pinned(slug: String) -> Result<Vec<PostSummary>, AppError> {
 #[server(endpoint = "post/pin")]
 pub async fn pin_post(id: i64, pinned: bool) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
-        super::repo::pin(&state.db, &user, id, pinned).await?;
+        super::repo::pin(&state.db, &user, PostId(id), pinned).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
     })
@@ -318,7 +328,7 @@ pub async fn pin_post(id: i64, pinned: bool) -> Result<(), AppError> {
 #[server(endpoint = "post/accept")]
 pub async fn accept_answer(post_id: i64, reply_id: Option<i64>) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
-        super::repo::accept(&state.db, &user, post_id, reply_id).await
+        super::repo::accept(&state.db, &user, PostId(post_id), reply_id.map(ReplyId)).await
     })
     .await
 }
@@ -346,7 +356,15 @@ pub async fn report_content(
     let result = crate::call::member(async |state, user| {
         let note = crate::safety::api::check_report(&reason, &note)?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Report).await?;
-        super::repo::report(&state.db, &user, post_id, reply_id, &reason, note).await?;
+        super::repo::report(
+            &state.db,
+            &user,
+            PostId(post_id),
+            reply_id.map(ReplyId),
+            &reason,
+            note,
+        )
+        .await?;
         leptos_axum::redirect(&format!("/p/{post_id}?reported=1"));
         Ok(())
     })
@@ -387,7 +405,14 @@ pub async fn remove_content(
         } else {
             format!("{label} — {note}")
         };
-        super::repo::remove(&state.db, &user, post_id, reply_id, &why).await
+        super::repo::remove(
+            &state.db,
+            &user,
+            PostId(post_id),
+            reply_id.map(ReplyId),
+            &why,
+        )
+        .await
     })
     .await
 }
@@ -397,7 +422,7 @@ pub async fn remove_content(
 pub async fn retag_post(post_id: i64, tags: String) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
         let tags = parse_tags(&tags).map_err(|m| AppError::field("tags", m))?;
-        super::repo::retag(&state.db, &user, post_id, &tags).await
+        super::repo::retag(&state.db, &user, PostId(post_id), &tags).await
     })
     .await
 }
@@ -406,7 +431,7 @@ pub async fn retag_post(post_id: i64, tags: String) -> Result<(), AppError> {
 #[server(endpoint = "moderate/restore")]
 pub async fn restore_content(post_id: i64, reply_id: Option<i64>) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
-        super::repo::restore(&state.db, &user, post_id, reply_id).await
+        super::repo::restore(&state.db, &user, PostId(post_id), reply_id.map(ReplyId)).await
     })
     .await
 }

@@ -12,8 +12,8 @@ pub(super) struct Target {
 
 pub(super) async fn target(
     tx: &mut Tx<'_>,
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
 ) -> Result<Target, AppError> {
     let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
         .bind(post)
@@ -29,7 +29,7 @@ pub(super) async fn target(
                 author,
                 title,
                 link: format!("/p/{post}#r{r}"),
-                reply_key: r,
+                reply_key: r.0,
             }
         }
         None => Target {
@@ -47,15 +47,18 @@ pub(super) async fn target(
 pub async fn report(
     db: &Db,
     user: &CurrentUser,
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
     reason: &str,
     note: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     if let Some(g) = f.closed_group() {
-        if group_role(&mut *tx, g, user.id).await?.is_none() {
+        if group_role(&mut *tx, GroupId(g), user.user_id())
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
     }
@@ -103,8 +106,8 @@ pub async fn report(
 pub async fn remove(
     db: &Db,
     user: &CurrentUser,
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
     reason: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
@@ -118,7 +121,7 @@ pub async fn remove(
     ))
     .bind(now)
     .bind(reason)
-    .bind(reply.unwrap_or(post))
+    .bind(reply.map_or(post.0, |r| r.0))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -202,7 +205,7 @@ pub async fn remove(
 pub async fn retag(
     db: &Db,
     user: &CurrentUser,
-    post: i64,
+    post: PostId,
     tags: &[String],
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
@@ -237,8 +240,8 @@ pub async fn retag(
 pub async fn restore(
     db: &Db,
     user: &CurrentUser,
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
@@ -248,7 +251,7 @@ pub async fn restore(
     let changed = sqlx::query(&format!(
         "UPDATE {table} SET removed_at = NULL, removed_reason = NULL WHERE id = $1 AND removed_at IS NOT NULL"
     ))
-    .bind(reply.unwrap_or(post))
+    .bind(reply.map_or(post.0, |r| r.0))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -288,7 +291,10 @@ pub(super) async fn require_moderator(
         return Ok(());
     }
     if let Some(g) = f.closed_group() {
-        if group_role(&mut **tx, g, user.id).await?.is_none() {
+        if group_role(&mut **tx, GroupId(g), user.user_id())
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
     }

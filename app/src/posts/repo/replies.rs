@@ -3,7 +3,7 @@
 use super::*;
 
 /// Keeps a post's answer/comment counts and "answered by a clinician" true after a reply changes.
-pub(super) async fn refresh_counts(tx: &mut Tx<'_>, post: i64) -> Result<(), AppError> {
+pub(super) async fn refresh_counts(tx: &mut Tx<'_>, post: PostId) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE posts SET \
            reply_count = (SELECT COUNT(*) FROM replies r WHERE r.post_id = posts.id AND r.deleted_at IS NULL \
@@ -29,8 +29,8 @@ pub(super) async fn refresh_counts(tx: &mut Tx<'_>, post: i64) -> Result<(), App
 /// answered, @mentions) is told now. Returns who was notified.
 pub(crate) async fn approved(
     tx: &mut Tx<'_>,
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
 ) -> Result<Vec<i64>, AppError> {
     let f = post_facts(tx, post).await?;
     if f.deleted {
@@ -97,7 +97,7 @@ pub(crate) async fn approved(
                 notify::repo::add_mentions(tx, &body, f.author, who, &place, &[]).await?;
             if f.group.is_none() {
                 let new = crate::follows::repo::NewPost {
-                    id: post,
+                    id: post.0,
                     community: f.community,
                     public: f.public,
                     title: &title,
@@ -117,11 +117,11 @@ pub(crate) async fn approved(
 pub async fn reply(
     db: &Db,
     user: &CurrentUser,
-    post: i64,
-    parent: Option<i64>,
+    post: PostId,
+    parent: Option<ReplyId>,
     body: &str,
     crisis: Option<&crate::safety::types::Crisis>,
-) -> Result<i64, AppError> {
+) -> Result<ReplyId, AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     require_member(&mut tx, user, &f).await?;
@@ -134,18 +134,19 @@ pub async fn reply(
     let depth = match parent {
         None => 0,
         Some(parent) => {
-            let r = sqlx::query("SELECT post_id, depth, deleted_at FROM replies WHERE id = $1")
-                .bind(parent)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if r.try_get::<i64, _>("post_id")? != post {
+            let (of_post, depth, deleted_at): (PostId, i64, Option<i64>) =
+                sqlx::query_as("SELECT post_id, depth, deleted_at FROM replies WHERE id = $1")
+                    .bind(parent)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            if of_post != post {
                 return Err(AppError::NotFound);
             }
-            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+            if deleted_at.is_some() {
                 return Err(AppError::Deleted);
             }
-            r.try_get::<i64, _>("depth")? + 1
+            depth + 1
         }
     };
     let screened = screen(
@@ -159,7 +160,7 @@ pub async fn reply(
     .await?;
     let body = screened.text(0);
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let id: ReplyId = sqlx::query_scalar(
         "INSERT INTO replies (post_id, parent_id, depth, author_id, body_md, body_html, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -214,10 +215,10 @@ pub async fn reply(
 pub(super) async fn notify_reply(
     tx: &mut Tx<'_>,
     (actor, handle): (i64, &str),
-    post: i64,
+    post: PostId,
     f: &PostFacts,
-    parent: Option<i64>,
-    id: i64,
+    parent: Option<ReplyId>,
+    id: ReplyId,
     body: &str,
     followers: bool,
 ) -> Result<Vec<i64>, AppError> {
@@ -294,30 +295,27 @@ pub(super) async fn notify_reply(
 /// (post id, author id, parent, deleted) of a reply.
 pub(super) async fn reply_facts(
     tx: &mut Tx<'_>,
-    id: i64,
-) -> Result<(i64, i64, Option<i64>, bool), AppError> {
-    let r =
-        sqlx::query("SELECT post_id, author_id, parent_id, deleted_at FROM replies WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    Ok((
-        r.try_get("post_id")?,
-        r.try_get("author_id")?,
-        r.try_get("parent_id")?,
-        r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
-    ))
+    id: ReplyId,
+) -> Result<(PostId, i64, Option<ReplyId>, bool), AppError> {
+    let (post, author, parent, deleted_at): (PostId, i64, Option<ReplyId>, Option<i64>) =
+        sqlx::query_as(
+            "SELECT post_id, author_id, parent_id, deleted_at FROM replies WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((post, author, parent, deleted_at.is_some()))
 }
 
 /// Edits the author's own reply; returns its post.
 pub async fn edit_reply(
     db: &Db,
     user: &CurrentUser,
-    id: i64,
+    id: ReplyId,
     body: &str,
     crisis: Option<&crate::safety::types::Crisis>,
-) -> Result<i64, AppError> {
+) -> Result<PostId, AppError> {
     let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     if author != user.id {
@@ -353,7 +351,7 @@ pub async fn edit_reply(
 }
 
 /// Soft-deletes a reply (author, community moderator or admin); its own replies stay in place.
-pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
+pub async fn delete_reply(db: &Db, user: &CurrentUser, id: ReplyId) -> Result<PostId, AppError> {
     let mut tx = db.begin_write().await?;
     let (post, author, _, deleted) = reply_facts(&mut tx, id).await?;
     let f = post_facts(&mut tx, post).await?;
@@ -366,7 +364,7 @@ pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, A
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    crate::pictures::repo::delete_where(&mut tx, "reply_id = $1", id).await?;
+    crate::pictures::repo::delete_where(&mut tx, "reply_id = $1", id.0).await?;
     sqlx::query(
         "UPDATE posts SET accepted_reply_id = NULL WHERE id = $1 AND accepted_reply_id = $2",
     )
@@ -382,8 +380,8 @@ pub async fn delete_reply(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, A
 /// What a vote is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VoteTarget {
-    Post(i64),
-    Reply(i64),
+    Post(PostId),
+    Reply(ReplyId),
 }
 
 /// Toggles the member's helpful vote; returns (voted now, new count).
@@ -430,7 +428,7 @@ pub async fn toggle_vote(
         ),
     };
     let id = match target {
-        VoteTarget::Post(id) | VoteTarget::Reply(id) => id,
+        VoteTarget::Post(PostId(id)) | VoteTarget::Reply(ReplyId(id)) => id,
     };
     let mut q = sqlx::query(insert).bind(id).bind(user.id).bind(now);
     if matches!(target, VoteTarget::Reply(_)) {
@@ -462,8 +460,8 @@ pub async fn toggle_vote(
 pub async fn accept(
     db: &Db,
     user: &CurrentUser,
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
@@ -523,12 +521,12 @@ pub async fn accept(
 
 /// Pins a post to the top of its support group (the group's moderators; admins in open groups)
 /// or of its community ("Pinned by the team": the community's moderators and admins), or unpins it.
-pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result<(), AppError> {
+pub async fn pin(db: &Db, user: &CurrentUser, post: PostId, pinned: bool) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     match f.group {
         Some(g) => {
-            let role = group_role(&mut *tx, g.id, user.id).await?;
+            let role = group_role(&mut *tx, GroupId(g.id), user.user_id()).await?;
             if role.is_none() && g.closed {
                 return Err(AppError::NotFound);
             }
@@ -538,7 +536,7 @@ pub async fn pin(db: &Db, user: &CurrentUser, post: i64, pinned: bool) -> Result
             }
         }
         None => {
-            let role = community_role(&mut *tx, f.community, user.id).await?;
+            let role = community_role(&mut *tx, CommunityId(f.community), user.user_id()).await?;
             if role != Some(Role::Moderator) && !user.is_admin {
                 return Err(AppError::Forbidden);
             }

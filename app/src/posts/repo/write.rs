@@ -15,7 +15,11 @@ pub struct PostInput {
     pub anonymous: bool,
 }
 
-pub(super) async fn set_tags(tx: &mut Tx<'_>, post: i64, tags: &[String]) -> Result<(), AppError> {
+pub(super) async fn set_tags(
+    tx: &mut Tx<'_>,
+    post: PostId,
+    tags: &[String],
+) -> Result<(), AppError> {
     sqlx::query("DELETE FROM post_tags WHERE post_id = $1")
         .bind(post)
         .execute(&mut **tx)
@@ -64,14 +68,18 @@ pub async fn create(
     };
     let mut tx = db.begin_write().await?;
     match group {
-        Some(g) if group_role(&mut *tx, g.id, user.id).await?.is_none() => {
+        Some(g)
+            if group_role(&mut *tx, GroupId(g.id), user.user_id())
+                .await?
+                .is_none() =>
+        {
             return Err(if g.closed {
                 AppError::NotFound
             } else {
                 AppError::JoinRequired
             });
         }
-        None if community_role(&mut *tx, community, user.id)
+        None if community_role(&mut *tx, CommunityId(community), user.user_id())
             .await?
             .is_none() =>
         {
@@ -133,7 +141,7 @@ pub async fn create(
     let closed = group.filter(|g| g.closed).map(|g| g.id);
     if closed.is_none() {
         // Tags feed spelling suggestions and related questions site-wide: not a closed group's.
-        set_tags(&mut tx, id, &p.tags).await?;
+        set_tags(&mut tx, PostId(id), &p.tags).await?;
     }
     count_post(&mut tx, community, group.map(|g| g.id), 1).await?;
     // Nobody is told of what waits for approval: nobody but the moderators may read it yet.
@@ -171,8 +179,8 @@ pub async fn create(
         }
         told
     };
-    crate::follows::repo::auto_follow(&mut tx, user.id, id).await?;
-    let at = flag_at(id, None, community, group, user.id);
+    crate::follows::repo::auto_follow(&mut tx, user.id, PostId(id)).await?;
+    let at = flag_at(PostId(id), None, community, group, user.id);
     mentioned.extend(queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?);
     tx.commit().await?;
     db.announce(&mentioned).await;
@@ -181,15 +189,15 @@ pub async fn create(
 
 /// Where something just written is, for the moderation queue.
 pub(super) fn flag_at(
-    post: i64,
-    reply: Option<i64>,
+    post: PostId,
+    reply: Option<ReplyId>,
     community: i64,
     group: Option<GroupFacts>,
     author: i64,
 ) -> crate::safety::repo::FlagAt {
     crate::safety::repo::FlagAt {
-        post,
-        reply,
+        post: post.0,
+        reply: reply.map(|r| r.0),
         community,
         group: group.map(|g| (g.id, g.closed)),
         author,
@@ -293,7 +301,7 @@ struct FactsRow {
     anonymous: Flag,
 }
 
-pub(super) async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, AppError> {
+pub(super) async fn post_facts(tx: &mut Tx<'_>, id: PostId) -> Result<PostFacts, AppError> {
     let r: FactsRow = sqlx::query_as(
         "SELECT p.community_id, p.author_id, p.kind, p.visibility, p.deleted_at, p.group_id, p.awaiting_approval, \
            p.anonymous, g.kind AS group_kind FROM posts p LEFT JOIN support_groups g ON g.id = p.group_id WHERE p.id = $1",
@@ -318,7 +326,7 @@ pub(super) async fn post_facts(tx: &mut Tx<'_>, id: i64) -> Result<PostFacts, Ap
 }
 
 /// Edits the author's own post (kind stays; title, body, tags and visibility change).
-pub async fn edit(db: &Db, user: &CurrentUser, id: i64, p: &PostInput) -> Result<(), AppError> {
+pub async fn edit(db: &Db, user: &CurrentUser, id: PostId, p: &PostInput) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, id).await?;
     if f.author != user.id {
@@ -391,15 +399,20 @@ pub(super) async fn moderates(
     // Writing follows reading: in a private or hidden group only the group's moderators may
     // remove anything (admins and community moderators do not read it, so do not delete it).
     if let Some(g) = f.group.filter(|g| g.closed) {
-        return Ok(group_role(&mut **tx, g.id, user.id).await? == Some(Role::Moderator));
+        return Ok(
+            group_role(&mut **tx, GroupId(g.id), user.user_id()).await? == Some(Role::Moderator)
+        );
     }
     if user.is_admin
-        || community_role(&mut **tx, f.community, user.id).await? == Some(Role::Moderator)
+        || community_role(&mut **tx, CommunityId(f.community), user.user_id()).await?
+            == Some(Role::Moderator)
     {
         return Ok(true);
     }
     Ok(match f.group {
-        Some(g) => group_role(&mut **tx, g.id, user.id).await? == Some(Role::Moderator),
+        Some(g) => {
+            group_role(&mut **tx, GroupId(g.id), user.user_id()).await? == Some(Role::Moderator)
+        }
         None => false,
     })
 }
@@ -417,7 +430,10 @@ pub(super) async fn require_author_or_moderator(
         return Ok(());
     }
     if let Some(g) = f.group.filter(|g| g.closed) {
-        if group_role(&mut **tx, g.id, user.id).await?.is_none() {
+        if group_role(&mut **tx, GroupId(g.id), user.user_id())
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
     }
@@ -425,7 +441,7 @@ pub(super) async fn require_author_or_moderator(
 }
 
 /// Soft-deletes a post (author, community moderator or admin): the words go, the replies stay.
-pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+pub async fn delete(db: &Db, user: &CurrentUser, id: PostId) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, id).await?;
     require_author_or_moderator(&mut tx, user, &f, f.author).await?;
@@ -447,9 +463,9 @@ pub async fn delete(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
         .execute(&mut *tx)
         .await?;
     // And the pictures, of the post and of every reply in it.
-    crate::pictures::repo::delete_where(&mut tx, "post_id = $1", id).await?;
+    crate::pictures::repo::delete_where(&mut tx, "post_id = $1", id.0).await?;
     count_post(&mut tx, f.community, f.group.map(|g| g.id), -1).await?;
-    let told = notify::repo::forget_post(&mut tx, id).await?;
+    let told = notify::repo::forget_post(&mut tx, id.0).await?;
     tx.commit().await?;
     db.announce(&told).await;
     Ok(())
@@ -463,7 +479,10 @@ pub(super) async fn require_member(
     f: &PostFacts,
 ) -> Result<(), AppError> {
     if let Some(g) = f.group {
-        if group_role(&mut **tx, g.id, user.id).await?.is_none() {
+        if group_role(&mut **tx, GroupId(g.id), user.user_id())
+            .await?
+            .is_none()
+        {
             // A closed group's post does not exist for outsiders.
             return Err(if g.closed {
                 AppError::NotFound
@@ -473,7 +492,7 @@ pub(super) async fn require_member(
         }
         return Ok(());
     }
-    if community_role(&mut **tx, f.community, user.id)
+    if community_role(&mut **tx, CommunityId(f.community), user.user_id())
         .await?
         .is_none()
     {

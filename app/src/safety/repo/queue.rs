@@ -263,7 +263,14 @@ pub async fn review(
     // (a reply to the post's author, @mentions) is told now.
     let mut told = Vec::new();
     if kind.awaits_approval() && outcome == Outcome::Listed {
-        told.extend(crate::posts::repo::approved(&mut tx, post, reply).await?);
+        told.extend(
+            crate::posts::repo::approved(
+                &mut tx,
+                crate::ids::PostId(post),
+                reply.map(crate::ids::ReplyId),
+            )
+            .await?,
+        );
     }
     if kind.awaits_approval() {
         let title = crate::notifications::types::short(&row.try_get::<String, _>("title")?);
