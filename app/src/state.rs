@@ -171,10 +171,13 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// The incoming request's head.
+/// The incoming request's head (the log line of a missing one names the caller: read it before
+/// the first `.await` of a server function, while the request's context is certainly there).
+#[track_caller]
 pub fn request_parts() -> Result<Parts, AppError> {
+    let at = std::panic::Location::caller();
     use_context::<Parts>().ok_or_else(|| {
-        tracing::error!("request parts missing from context");
+        tracing::error!(%at, "request parts missing from context");
         AppError::Internal
     })
 }

@@ -18,18 +18,27 @@ pub struct Banners {
 #[cfg(feature = "ssr")]
 const COOKIE: &str = "hc_dismissed";
 
+/// The announcements this browser's cookie says were dismissed here.
+#[cfg(feature = "ssr")]
+fn dismissed_here() -> Vec<i64> {
+    crate::state::request_parts()
+        .ok()
+        .and_then(|p| crate::state::cookie(&p, COOKIE))
+        .map(|c| cookie_ids(&c))
+        .unwrap_or_default()
+}
+
 /// What runs now for a page of community `community` (or a page of no community).
 #[server(endpoint = "announcements")]
 pub async fn get_announcements(community: Option<String>) -> Result<Banners, AppError> {
+    // The visitor's dismissals, read before the first await: a page left before it rendered
+    // takes the request's context with it.
+    let dismissed = dismissed_here();
     crate::call::public(async |state| {
         let user = crate::auth::api::session::current().await?;
         let skip = match &user {
             Some(_) => Vec::new(),
-            None => crate::state::request_parts()
-                .ok()
-                .and_then(|p| crate::state::cookie(&p, COOKIE))
-                .map(|c| cookie_ids(&c))
-                .unwrap_or_default(),
+            None => dismissed,
         };
         let items = super::repo::running(
             &state.db,
@@ -53,6 +62,7 @@ pub async fn get_announcements(community: Option<String>) -> Result<Banners, App
 /// browser's cookie for a visitor.
 #[server(endpoint = "announcements/dismiss")]
 pub async fn dismiss_announcement(id: i64) -> Result<(), AppError> {
+    let mut ids = dismissed_here();
     crate::call::public(
         async |state| match crate::auth::api::session::current().await? {
             Some(u) => super::repo::dismiss(&state.db, u.id, id).await,
@@ -60,11 +70,6 @@ pub async fn dismiss_announcement(id: i64) -> Result<(), AppError> {
                 if !super::repo::exists(&state.db, id).await? {
                     return Err(AppError::NotFound);
                 }
-                let mut ids = crate::state::request_parts()
-                    .ok()
-                    .and_then(|p| crate::state::cookie(&p, COOKIE))
-                    .map(|c| cookie_ids(&c))
-                    .unwrap_or_default();
                 ids.retain(|i| *i != id);
                 ids.push(id);
                 let keep = ids.len().saturating_sub(COOKIE_IDS_MAX);
