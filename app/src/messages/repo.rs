@@ -156,7 +156,7 @@ pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(
 
 /// The member's conversations, most recent first; conversations with members they blocked are hidden.
 pub async fn inbox(db: &Db, user: &CurrentUser) -> Result<Inbox, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(
         "SELECT u.handle, c.last_message_at, \
            CASE WHEN c.user_a = $1 THEN c.unread_a ELSE c.unread_b END AS unread, \
            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_body \
@@ -169,17 +169,14 @@ pub async fn inbox(db: &Db, user: &CurrentUser) -> Result<Inbox, AppError> {
     .fetch_all(&db.pool)
     .await?;
     let conversations = rows
-        .iter()
-        .map(|r| {
-            let body: Option<String> = r.try_get("last_body")?;
-            Ok(ConversationSummary {
-                with: r.try_get("handle")?,
-                last_body: body.unwrap_or_default().chars().take(120).collect(),
-                last_at: r.try_get("last_message_at")?,
-                unread: r.try_get("unread")?,
-            })
+        .into_iter()
+        .map(|(with, last_at, unread, body)| ConversationSummary {
+            with,
+            last_body: body.unwrap_or_default().chars().take(120).collect(),
+            last_at,
+            unread,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     let contacts_only: i64 = sqlx::query_scalar("SELECT dm_contacts_only FROM users WHERE id = $1")
         .bind(user.id)
         .fetch_one(&db.pool)
@@ -196,7 +193,7 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
     let i_blocked = blocked(db, user.id, other_id).await?;
     let cannot_write = refusal(db, user.id, other_id).await?;
     let (a, b) = (user.id.min(other_id), user.id.max(other_id));
-    let conv = sqlx::query(
+    let conv: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, unread_a, unread_b, read_a, read_b FROM conversations WHERE user_a = $1 AND user_b = $2",
     )
     .bind(a)
@@ -213,12 +210,14 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
             crisis_theirs: false,
         });
     };
-    let id: i64 = conv.try_get("id")?;
+    let (id, unread_a, unread_b, read_a, read_b) = conv;
     let me_a = user.id == a;
-    let their_read: i64 = conv.try_get(if me_a { "read_b" } else { "read_a" })?;
-    let my_read: i64 = conv.try_get(if me_a { "read_a" } else { "read_b" })?;
-    let my_unread: i64 = conv.try_get(if me_a { "unread_a" } else { "unread_b" })?;
-    let rows = sqlx::query(
+    let (my_unread, my_read, their_read) = if me_a {
+        (unread_a, read_a, read_b)
+    } else {
+        (unread_b, read_b, read_a)
+    };
+    let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
         "SELECT id, sender_id, body, body_html, created_at FROM \
            (SELECT id, sender_id, body, body_html, created_at FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 200) t \
          ORDER BY id",
@@ -229,27 +228,26 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
     // The crisis safeguard in a conversation: private words are never flagged to moderators;
     // the writer is shown the helplines, and the reader how to help.
     let (mut crisis_mine, mut crisis_theirs) = (false, false);
-    let messages = rows
-        .iter()
-        .map(|r| {
-            let mid: i64 = r.try_get("id")?;
-            let mine = r.try_get::<i64, _>("sender_id")? == user.id;
-            if crate::safety::crisis::matches(&r.try_get::<String, _>("body")?).is_some() {
+    let messages: Vec<MessageView> = rows
+        .into_iter()
+        .map(|(mid, sender, body, body_html, at)| {
+            let mine = sender == user.id;
+            if crate::safety::crisis::matches(&body).is_some() {
                 if mine {
                     crisis_mine = true;
                 } else {
                     crisis_theirs = true;
                 }
             }
-            Ok(MessageView {
+            MessageView {
                 id: mid,
                 mine,
-                body_html: r.try_get("body_html")?,
-                at: r.try_get("created_at")?,
+                body_html,
+                at,
                 read: mine && mid <= their_read,
-            })
+            }
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     let last = messages.last().map(|m| m.id).unwrap_or(0);
     // Writes only when something is new to me: viewing a read conversation again takes no write lock.
     if my_unread > 0 || my_read < last {
