@@ -23,13 +23,15 @@ pub fn AdminPage() -> impl IntoView {
             .get("after")
             .and_then(|v| v.parse::<i64>().ok())
     };
+    let decide_ok = crate::ui::successes(decide);
     let pending = Resource::new(
-        move || (decide.version().get(), after()),
+        move || (decide_ok.get(), after()),
         |(_, after)| pending_verifications(after),
     );
-    let staff_list = Resource::new(move || set_role.version().get(), |_| staff());
+    let set_role_ok = crate::ui::successes(set_role);
+    let staff_list = Resource::new(move || set_role_ok.get(), |_| staff());
     let log = Resource::new(
-        move || (decide.version().get(), set_role.version().get()),
+        move || (decide_ok.get(), set_role_ok.get()),
         |_| audit_log(None),
     );
     let decide_err = action_error(decide);

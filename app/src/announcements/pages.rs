@@ -21,13 +21,9 @@ fn community_of(path: &str) -> Option<String> {
 pub fn AnnouncementBanners() -> impl IntoView {
     let location = use_location();
     let dismiss = ServerAction::<DismissAnnouncement>::new();
+    let dismiss_ok = crate::ui::successes(dismiss);
     let banners = Resource::new(
-        move || {
-            (
-                community_of(&location.pathname.get()),
-                dismiss.version().get(),
-            )
-        },
+        move || (community_of(&location.pathname.get()), dismiss_ok.get()),
         |(slug, _)| get_announcements(slug),
     );
     view! {
@@ -72,8 +68,10 @@ pub fn AnnouncementsPanel(
 ) -> impl IntoView {
     let err = action_error(create);
     let end_err = action_error(end);
+    let create_ok = crate::ui::successes(create);
+    let end_ok = crate::ui::successes(end);
     let list = Resource::new(
-        move || (create.version().get(), end.version().get()),
+        move || (create_ok.get(), end_ok.get()),
         |_| get_managed_announcements(),
     );
     let severity = echoed(&echo, "severity").unwrap_or_else(|| "info".into());

@@ -76,14 +76,18 @@ pub fn CommunityPage() -> impl IntoView {
     let leave = ServerAction::<LeaveCommunity>::new();
     let moderator = ServerAction::<SetCommunityModerator>::new();
     let follow = ServerAction::<FollowCommunity>::new();
+    let join_ok = crate::ui::successes(join);
+    let leave_ok = crate::ui::successes(leave);
+    let moderator_ok = crate::ui::successes(moderator);
+    let follow_ok = crate::ui::successes(follow);
     let detail = Resource::new(
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),
-                join.version().get(),
-                leave.version().get(),
-                moderator.version().get(),
-                follow.version().get(),
+                join_ok.get(),
+                leave_ok.get(),
+                moderator_ok.get(),
+                follow_ok.get(),
             )
         },
         |(slug, ..)| get_community(slug),

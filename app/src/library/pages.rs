@@ -15,8 +15,7 @@ use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
 use crate::ui::echo_resource;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
-    FormAlert,
+    action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -286,13 +285,15 @@ pub fn ArticleEditorPage() -> impl IntoView {
         crate::library::api::SEND_BACK_ARTICLE,
         action_error(send_back).get_untracked().is_some(),
     );
+    let submit_ok = crate::ui::successes(submit);
+    let send_back_ok = crate::ui::successes(send_back);
     let draft = Resource::new(
         move || {
             (
                 params.read().get("slug"),
                 // Only successes reload the draft: a failed form keeps what was typed.
-                successes(submit).get(),
-                successes(send_back).get(),
+                submit_ok.get(),
+                send_back_ok.get(),
             )
         },
         |(slug, ..)| async move {

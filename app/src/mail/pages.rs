@@ -11,11 +11,12 @@ pub fn MailStopPage() -> impl IntoView {
     let params = use_params_map();
     let action = ServerAction::<StopMail>::new();
     let err = action_error(action);
+    let action_ok = crate::ui::successes(action);
     let view_of = Resource::new(
         move || {
             (
                 params.read().get("token").unwrap_or_default(),
-                action.version().get(),
+                action_ok.get(),
             )
         },
         |(token, _)| get_mail_stop(token),

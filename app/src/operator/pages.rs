@@ -84,15 +84,12 @@ pub fn OperatorPage() -> impl IntoView {
     let bars = ServerAction::<SetAdBars>::new();
     let announce = ServerAction::<CreateAnnouncement>::new();
     let end = ServerAction::<EndAnnouncement>::new();
+    let save_ok = crate::ui::successes(save);
+    let add_ok = crate::ui::successes(add);
+    let status_ok = crate::ui::successes(status);
+    let bars_ok = crate::ui::successes(bars);
     let data = Resource::new(
-        move || {
-            (
-                save.version().get(),
-                add.version().get(),
-                status.version().get(),
-                bars.version().get(),
-            )
-        },
+        move || (save_ok.get(), add_ok.get(), status_ok.get(), bars_ok.get()),
         |_| get_operator_admin(),
     );
     let profile_echo = echo_resource(

@@ -21,14 +21,11 @@ pub fn YourDataPanel() -> impl IntoView {
     let export = ServerAction::<RequestExport>::new();
     session.refresh_after(withdraw);
     session.refresh_after(give);
+    let withdraw_ok = crate::ui::successes(withdraw);
+    let give_ok = crate::ui::successes(give);
+    let export_ok = crate::ui::successes(export);
     let state = Resource::new(
-        move || {
-            (
-                withdraw.version().get(),
-                give.version().get(),
-                export.version().get(),
-            )
-        },
+        move || (withdraw_ok.get(), give_ok.get(), export_ok.get()),
         |_| get_my_privacy(),
     );
     let cancelled = leptos_router::hooks::use_query_map()

@@ -98,12 +98,15 @@ pub fn SettingsPage() -> impl IntoView {
     let verification = ServerAction::<RequestVerification>::new();
     let change_email = ServerAction::<ChangeEmail>::new();
     let resend = ServerAction::<ResendVerification>::new();
+    let update_ok = crate::ui::successes(update);
+    let verification_ok = crate::ui::successes(verification);
+    let change_email_ok = crate::ui::successes(change_email);
     let settings = Resource::new(
         move || {
             (
-                update.version().get(),
-                verification.version().get(),
-                change_email.version().get(),
+                update_ok.get(),
+                verification_ok.get(),
+                change_email_ok.get(),
             )
         },
         |_| get_my_settings(),

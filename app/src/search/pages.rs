@@ -209,7 +209,8 @@ pub fn SearchPage() -> impl IntoView {
 pub fn SynonymsPage() -> impl IntoView {
     let save = ServerAction::<SaveSynonyms>::new();
     let err = action_error(save);
-    let list = Resource::new(move || save.version().get(), |_| synonyms());
+    let save_ok = crate::ui::successes(save);
+    let list = Resource::new(move || save_ok.get(), |_| synonyms());
     let echo = echo_resource(
         crate::search::api::SAVE_SYNONYMS,
         err.get_untracked().is_some(),

@@ -101,8 +101,10 @@ pub fn CampaignsPanel() -> impl IntoView {
         crate::sponsored::api::CREATE_CAMPAIGN,
         err.get_untracked().is_some(),
     );
+    let create_ok = crate::ui::successes(create);
+    let status_ok = crate::ui::successes(status);
     let data = Resource::new(
-        move || (create.version().get(), status.version().get()),
+        move || (create_ok.get(), status_ok.get()),
         |_| get_campaigns(),
     );
     view! {

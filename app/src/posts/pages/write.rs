@@ -15,13 +15,9 @@ pub fn NewPostPage() -> impl IntoView {
         crate::posts::api::CREATE_POST,
         err.get_untracked().is_some(),
     );
+    let join_ok = crate::ui::successes(join);
     let community = Resource::new(
-        move || {
-            (
-                params.read().get("slug").unwrap_or_default(),
-                join.version().get(),
-            )
-        },
+        move || (params.read().get("slug").unwrap_or_default(), join_ok.get()),
         |(slug, _)| get_community(slug),
     );
     view! {

@@ -9,13 +9,17 @@ pub fn ModQueuePage() -> impl IntoView {
     let dismiss = ServerAction::<DismissReport>::new();
     let remove = ServerAction::<RemoveContent>::new();
     let resolve_profile = ServerAction::<ResolveProfileReport>::new();
+    let review_ok = crate::ui::successes(review);
+    let dismiss_ok = crate::ui::successes(dismiss);
+    let remove_ok = crate::ui::successes(remove);
+    let resolve_profile_ok = crate::ui::successes(resolve_profile);
     let queue = Resource::new(
         move || {
             (
-                review.version().get(),
-                dismiss.version().get(),
-                remove.version().get(),
-                resolve_profile.version().get(),
+                review_ok.get(),
+                dismiss_ok.get(),
+                remove_ok.get(),
+                resolve_profile_ok.get(),
             )
         },
         |_| get_mod_queue(),
