@@ -21,8 +21,9 @@ BENCH_POSTS ?= 10000,1000000
 # main wasm and JS, the chunks' loader and the page's bundle of chunks (`healthcommunity
 # precompress` prints each). The build fails above it. A ratchet at today's size plus 2 %, not the
 # goal: issue 16 asks for 250 KB. One wasm for every page grew to 1,592,422 by 2026-12-04; split
-# by route (`--split`, app/src/routes.rs) the largest page, a thread, needs 612,696.
-FIRST_LOAD_BUDGET ?= 625000
+# by route (`--split`, app/src/routes.rs) the largest page, a thread, needed 612,696, and with
+# every component's view type erased (`always-erase-components`, Cargo.toml) 476,839.
+FIRST_LOAD_BUDGET ?= 485000
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' -not -path '*/node_modules/*' 2>/dev/null)
