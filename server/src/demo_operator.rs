@@ -1,7 +1,8 @@
 //! Demo operator for `seed --demo`: the fictional "Thames Neurology Trust" with its about text and advertising policy, two approved advertisers and a suspended one, and an announcement in the MS community (all invented).
 
 use crate::demo_posts::user;
-use app::operator::repo::{self as operator, NewAdvertiser};
+use app::operator::repo as operator;
+use app::operator::types::NewAdvertiser;
 use app::operator::types::{AdvertiserKind, AdvertiserStatus};
 use app::state::AppState;
 use sqlx::Row;

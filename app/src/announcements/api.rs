@@ -1,6 +1,5 @@
 //! Announcement server functions: the banners for a page (public), dismissing one (members and visitors), and the admin's list, create and end.
 // Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;

@@ -143,6 +143,8 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use super::repo;
     use crate::error::Checker;
+    // Read from the request before the first await (see `state::request_parts`).
+    let (device, client_ip) = (session::device(), session::client_ip());
     let result = crate::call::public(async |state| {
         // Decided before anything is written: a `next` the redirect could not carry (a
         // newline) must not leave a session behind an answer that never comes.
@@ -158,7 +160,7 @@ pub async fn login(
         let limits = &state.settings.limits;
         repo::hit_rate_limit(
             &state.db,
-            &format!("login:ip:{}", session::client_ip()),
+            &format!("login:ip:{client_ip}"),
             limits.login_per_ip,
             limits.window_ms,
         )
@@ -174,7 +176,6 @@ pub async fn login(
                 identifier.trim().trim_start_matches('@').to_lowercase()
             ),
         };
-        let device = session::device();
         let limited = repo::hit_rate_limit(
             &state.db,
             &bucket,

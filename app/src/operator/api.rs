@@ -70,61 +70,13 @@ pub const ADD_ADVERTISER: crate::ui::EchoKey = crate::ui::EchoKey("add_advertise
 
 /// Adds an advertiser; it waits for approval before anything of it can be shown.
 #[server(endpoint = "operator/add_advertiser")]
-pub async fn add_advertiser(
-    adv_name: String,
-    website: String,
-    kind: String,
-    contact_email: String,
-    disclosure: String,
-) -> Result<(), AppError> {
-    use crate::error::Checker;
+pub async fn add_advertiser(#[server(flatten)] form: AdvertiserFields) -> Result<(), AppError> {
     let result = crate::call::admin(async |state, admin| {
-        let mut c = Checker::new();
-        let n = c.check(
-            "adv_name",
-            text(&adv_name, 2, NAME_MAX, "the organisation's name"),
-        );
-        let w = c.check("website", parse_https_website(&website));
-        let k = c.check("kind", AdvertiserKind::parse(&kind));
-        let e = c.check(
-            "contact_email",
-            crate::auth::types::Email::parse(&contact_email),
-        );
-        let d = c.check(
-            "disclosure",
-            text(&disclosure, 1, DISCLOSURE_MAX, "the disclosure"),
-        );
-        c.finish()?;
-        let (Some(name), Some(website), Some(kind), Some(e), Some(disclosure)) = (n, w, k, e, d)
-        else {
-            return Err(AppError::Internal);
-        };
-        super::repo::add_advertiser(
-            &state.db,
-            admin.id,
-            super::repo::NewAdvertiser {
-                name,
-                website,
-                kind,
-                contact_email: e.as_str().to_string(),
-                disclosure,
-            },
-        )
-        .await?;
+        super::repo::add_advertiser(&state.db, admin.id, form.check()?).await?;
         Ok(())
     })
     .await;
-    crate::auth::session::finish_form(
-        ADD_ADVERTISER,
-        &[
-            ("adv_name", &adv_name),
-            ("website", &website),
-            ("kind", &kind),
-            ("contact_email", &contact_email),
-            ("disclosure", &disclosure),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(ADD_ADVERTISER, &form, &[], result)
 }
 
 /// `change` is "approve", "suspend" or "remove".

@@ -164,15 +164,6 @@ pub async fn save_profile(
     Ok(())
 }
 
-/// What the "add an advertiser" form stores (checked by the server function).
-pub struct NewAdvertiser {
-    pub name: String,
-    pub website: String,
-    pub kind: AdvertiserKind,
-    pub contact_email: String,
-    pub disclosure: String,
-}
-
 /// Adds an advertiser, waiting for approval; returns its id.
 pub async fn add_advertiser(db: &Db, actor: i64, a: NewAdvertiser) -> Result<i64, AppError> {
     let now = now_ms();

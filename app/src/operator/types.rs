@@ -177,6 +177,60 @@ pub const ABOUT_MAX: usize = 1000;
 pub const POLICY_MAX: usize = 10_000;
 pub const DISCLOSURE_MAX: usize = 300;
 
+/// The "add an advertiser" form, as it is sent: one struct for the server function's arguments
+/// (`#[server(flatten)]`), its checks and its echo.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvertiserFields {
+    pub adv_name: String,
+    pub website: String,
+    pub kind: String,
+    pub contact_email: String,
+    pub disclosure: String,
+}
+
+/// What the "add an advertiser" form stores, once checked.
+pub struct NewAdvertiser {
+    pub name: String,
+    pub website: String,
+    pub kind: AdvertiserKind,
+    pub contact_email: String,
+    pub disclosure: String,
+}
+
+impl AdvertiserFields {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<NewAdvertiser, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let name = c.check(
+            "adv_name",
+            text(&self.adv_name, 2, NAME_MAX, "the organisation's name"),
+        );
+        let website = c.check("website", parse_https_website(&self.website));
+        let kind = c.check("kind", AdvertiserKind::parse(&self.kind));
+        let email = c.check(
+            "contact_email",
+            crate::auth::types::Email::parse(&self.contact_email),
+        );
+        let disclosure = c.check(
+            "disclosure",
+            text(&self.disclosure, 1, DISCLOSURE_MAX, "the disclosure"),
+        );
+        c.finish()?;
+        match (name, website, kind, email, disclosure) {
+            (Some(name), Some(website), Some(kind), Some(email), Some(disclosure)) => {
+                Ok(NewAdvertiser {
+                    name,
+                    website,
+                    kind,
+                    contact_email: email.as_str().to_string(),
+                    disclosure,
+                })
+            }
+            _ => Err(crate::error::AppError::Internal),
+        }
+    }
+}
+
 /// Trimmed text of `min..=max` characters, with the field's own words in the error.
 pub fn text(raw: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
     let s = raw.trim().to_string();
