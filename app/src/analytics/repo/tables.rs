@@ -8,81 +8,73 @@ pub(super) async fn kinds_table(
     last: i64,
     cid: i64,
 ) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    counted(
+        db,
         "SELECT kind, CAST(SUM(views) AS BIGINT) AS n FROM traffic_pages \
          WHERE day >= $1 AND day <= $2 AND ($3 = 0 OR community_id = $3) GROUP BY kind ORDER BY n DESC, kind",
+        (first, last, Some(cid)),
+        "Page views by kind of page",
+        ["Kind of page", "Views"],
     )
-    .bind(first)
-    .bind(last)
-    .bind(cid)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(Table {
-        title: "Page views by kind of page".into(),
-        columns: vec!["Kind of page".into(), "Views".into()],
-        rows: rows
-            .iter()
-            .map(|r| {
-                Ok(TableRow {
-                    name: r.try_get("kind")?,
-                    values: vec![r.try_get::<i64, _>("n")?.to_string()],
-                })
-            })
-            .collect::<Result<_, AppError>>()?,
-    })
+    .await
 }
 
 pub(super) async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
     // A community's top pages are its own page, its posts and its articles.
-    let rows = sqlx::query(
+    counted(
+        db,
         "SELECT t.path, CAST(SUM(t.views) AS BIGINT) AS n FROM traffic_paths t \
          WHERE t.day >= $1 AND t.day <= $2 AND ($3 = 0 \
            OR t.path = (SELECT '/c/' || slug FROM communities WHERE id = $3) \
            OR EXISTS (SELECT 1 FROM posts p WHERE '/p/' || CAST(p.id AS TEXT) = t.path AND p.community_id = $3) \
            OR EXISTS (SELECT 1 FROM articles a WHERE '/library/' || a.slug = t.path AND a.community_id = $3)) \
          GROUP BY t.path ORDER BY n DESC, t.path LIMIT 10",
+        (first, last, Some(cid)),
+        "Top pages",
+        ["Address", "Views"],
     )
-    .bind(first)
-    .bind(last)
-    .bind(cid)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(Table {
-        title: "Top pages".into(),
-        columns: vec!["Address".into(), "Views".into()],
-        rows: rows
-            .iter()
-            .map(|r| {
-                Ok(TableRow {
-                    name: r.try_get("path")?,
-                    values: vec![r.try_get::<i64, _>("n")?.to_string()],
-                })
-            })
-            .collect::<Result<_, AppError>>()?,
-    })
+    .await
 }
 
 pub(super) async fn referrers_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    counted(
+        db,
         "SELECT domain, CAST(SUM(visits) AS BIGINT) AS n FROM traffic_referrers \
          WHERE day >= $1 AND day <= $2 GROUP BY domain ORDER BY n DESC, domain LIMIT 10",
+        (first, last, None),
+        "Referring sites",
+        ["Site", "Visits"],
     )
-    .bind(first)
-    .bind(last)
-    .fetch_all(&db.pool)
-    .await?;
+    .await
+}
+
+/// A table of names and counts: `sql` selects a name and `n` over the days `first..=last`
+/// (`$1`, `$2`) and, when given, a community (`$3`).
+async fn counted(
+    db: &Db,
+    sql: &str,
+    (first, last, community): (i64, i64, Option<i64>),
+    title: &str,
+    [name, count]: [&str; 2],
+) -> Result<Table, AppError> {
+    let mut q = sqlx::query_as::<_, (String, i64)>(sql)
+        .bind(first)
+        .bind(last);
+    if let Some(c) = community {
+        q = q.bind(c);
+    }
     Ok(Table {
-        title: "Referring sites".into(),
-        columns: vec!["Site".into(), "Visits".into()],
-        rows: rows
-            .iter()
-            .map(|r| {
-                Ok(TableRow {
-                    name: r.try_get("domain")?,
-                    values: vec![r.try_get::<i64, _>("n")?.to_string()],
-                })
+        title: title.into(),
+        columns: vec![name.into(), count.into()],
+        rows: q
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .map(|(name, n)| TableRow {
+                name,
+                values: vec![n.to_string()],
             })
-            .collect::<Result<_, AppError>>()?,
+            .collect(),
     })
 }
 
@@ -187,28 +179,16 @@ pub(super) fn members_table(members: &[Series]) -> Table {
 /// only once in the range are left out (they are the likeliest to be personal, and one search
 /// is not a gap).
 pub(super) async fn gaps_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    counted(
+        db,
         "SELECT query, CAST(SUM(searches) AS BIGINT) AS n FROM search_misses \
          WHERE day >= $1 AND day <= $2 GROUP BY query HAVING SUM(searches) >= 2 \
          ORDER BY n DESC, query LIMIT 20",
+        (first, last, None),
+        "Searches that found nothing",
+        ["Words searched (twice or more)", "Searches"],
     )
-    .bind(first)
-    .bind(last)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(Table {
-        title: "Searches that found nothing".into(),
-        columns: vec!["Words searched (twice or more)".into(), "Searches".into()],
-        rows: rows
-            .iter()
-            .map(|r| {
-                Ok(TableRow {
-                    name: r.try_get("query")?,
-                    values: vec![r.try_get::<i64, _>("n")?.to_string()],
-                })
-            })
-            .collect::<Result<_, AppError>>()?,
-    })
+    .await
 }
 
 /// Questions asked in the range: how many were answered within 24 hours, and the median time
