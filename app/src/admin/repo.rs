@@ -9,7 +9,7 @@ pub async fn pending_verifications(
     db: &Db,
     after: Option<i64>,
 ) -> Result<Page<PendingVerification>, AppError> {
-    let rows = sqlx::query(
+    let items = sqlx::query_as(
         "SELECT v.id, u.handle, v.licence_number, v.specialty, v.submitted_at \
          FROM clinician_verifications v JOIN users u ON u.id = v.user_id \
          WHERE v.status = 'pending' AND v.id > $1 ORDER BY v.id LIMIT $2",
@@ -18,25 +18,7 @@ pub async fn pending_verifications(
     .bind(PAGE_SIZE + 1)
     .fetch_all(&db.pool)
     .await?;
-    let mut items = rows
-        .iter()
-        .map(|r| {
-            Ok(PendingVerification {
-                id: r.try_get("id")?,
-                handle: r.try_get("handle")?,
-                licence_number: r.try_get("licence_number")?,
-                specialty: r.try_get("specialty")?,
-                submitted_at: r.try_get("submitted_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let next = if items.len() as i64 > PAGE_SIZE {
-        items.truncate(PAGE_SIZE as usize);
-        items.last().map(|i| i.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::of(items, |i: &PendingVerification| i.id))
 }
 
 /// Writes one audit-log entry in the caller's transaction.
@@ -184,7 +166,7 @@ pub async fn set_role(
 }
 
 pub async fn audit_log(db: &Db, before: Option<i64>) -> Result<Page<AuditEntry>, AppError> {
-    let rows = sqlx::query(
+    let items = sqlx::query_as(
         "SELECT a.id, actor.handle AS actor, a.action, target.handle AS target, a.detail, a.created_at \
          FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id \
          LEFT JOIN users target ON target.id = a.target_user_id \
@@ -194,24 +176,5 @@ pub async fn audit_log(db: &Db, before: Option<i64>) -> Result<Page<AuditEntry>,
     .bind(PAGE_SIZE + 1)
     .fetch_all(&db.pool)
     .await?;
-    let mut items = rows
-        .iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                actor: r.try_get("actor")?,
-                action: r.try_get("action")?,
-                target: r.try_get("target")?,
-                detail: r.try_get("detail")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let next = if items.len() as i64 > PAGE_SIZE {
-        items.truncate(PAGE_SIZE as usize);
-        items.last().map(|i| i.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::of(items, |e: &AuditEntry| e.id))
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PendingVerification {
     pub id: i64,
     pub handle: String,
@@ -20,6 +21,7 @@ pub struct StaffMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEntry {
     pub id: i64,
     pub actor: Option<String>,
@@ -37,6 +39,20 @@ pub struct Page<T> {
 }
 
 pub const PAGE_SIZE: i64 = 50;
+
+impl<T> Page<T> {
+    /// A page from up to `PAGE_SIZE + 1` rows read in order: the extra row only says there is
+    /// a next page, whose cursor is the last kept item's `key`.
+    pub fn of(mut items: Vec<T>, key: impl Fn(&T) -> i64) -> Self {
+        let next = if items.len() as i64 > PAGE_SIZE {
+            items.truncate(PAGE_SIZE as usize);
+            items.last().map(key)
+        } else {
+            None
+        };
+        Page { items, next }
+    }
+}
 
 /// Grantable roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
