@@ -37,6 +37,42 @@ pub(super) async fn moderates_anything(db: &Db, user: &CurrentUser) -> Result<bo
     .is_some())
 }
 
+/// A flag in the queue, as [`queue`] selects it.
+#[derive(sqlx::FromRow)]
+struct FlagRow {
+    id: i64,
+    post_id: i64,
+    reply_id: Option<i64>,
+    phrase: String,
+    kind: String,
+    created_at: i64,
+    title: String,
+    handle: String,
+    place: String,
+    text: Option<String>,
+    deleted_at: Option<i64>,
+    tags: String,
+}
+
+/// A report in the queue, as [`open_reports`] selects it (`reply_id` 0: the post itself).
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    post_id: i64,
+    reply_id: i64,
+    reason: String,
+    note: String,
+    created_at: i64,
+    title: String,
+    author: String,
+    reporter: String,
+    place: String,
+    text: Option<String>,
+    removed_at: Option<i64>,
+    tags: String,
+    earlier: i64,
+}
+
 /// The open flags of the places `user` moderates, oldest first (the longest wait on top).
 pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
     if !moderates_anything(db, user).await? {
@@ -55,35 +91,35 @@ pub async fn queue(db: &Db, user: &CurrentUser) -> Result<ModQueue, AppError> {
          ORDER BY CASE WHEN f.kind = 'crisis' THEN 0 ELSE 1 END, f.created_at, f.id LIMIT 100",
         may_see("$1", "$2")
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<FlagRow> = sqlx::query_as(&sql)
         .bind(user.id)
         .bind(staff(user))
         .fetch_all(&db.pool)
         .await?;
     let flags = rows
-        .iter()
-        .map(|r| -> Result<FlagItem, AppError> {
-            let deleted = r.try_get::<Option<i64>, _>("deleted_at")?.is_some();
-            Ok(FlagItem {
-                id: r.try_get("id")?,
-                post_id: r.try_get("post_id")?,
-                reply_id: r.try_get("reply_id")?,
-                title: r.try_get("title")?,
-                place: r.try_get("place")?,
-                author: r.try_get("handle")?,
+        .into_iter()
+        .map(|r| {
+            let deleted = r.deleted_at.is_some();
+            FlagItem {
+                id: r.id,
+                post_id: r.post_id,
+                reply_id: r.reply_id,
+                title: r.title,
+                place: r.place,
+                author: r.handle,
                 text: if deleted {
                     String::new()
                 } else {
-                    r.try_get::<Option<String>, _>("text")?.unwrap_or_default()
+                    r.text.unwrap_or_default()
                 },
                 deleted,
-                phrase: r.try_get("phrase")?,
-                kind: FlagKind::parse(&r.try_get::<String, _>("kind")?),
-                created_at: r.try_get("created_at")?,
-                tags: r.try_get("tags")?,
-            })
+                phrase: r.phrase,
+                kind: FlagKind::parse(&r.kind),
+                created_at: r.created_at,
+                tags: r.tags,
+            }
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     let reports = open_reports(db, user).await?;
     let profiles = open_profile_reports(db, user).await?;
     Ok(ModQueue {
@@ -112,35 +148,32 @@ pub(super) async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<Repo
            CASE WHEN f.reason = 'self_harm' THEN 0 ELSE 1 END, f.created_at, f.id LIMIT 100",
         may_see("$1", "$2")
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<ReportRow> = sqlx::query_as(&sql)
         .bind(user.id)
         .bind(staff(user))
         .fetch_all(&db.pool)
         .await?;
-    rows.iter()
-        .map(|r| -> Result<ReportItem, AppError> {
-            let reply: i64 = r.try_get("reply_id")?;
-            let reason: String = r.try_get("reason")?;
-            Ok(ReportItem {
-                id: r.try_get("id")?,
-                post_id: r.try_get("post_id")?,
-                reply_id: (reply != 0).then_some(reply),
-                title: r.try_get("title")?,
-                place: r.try_get("place")?,
-                author: r.try_get("author")?,
-                reporter: r.try_get("reporter")?,
-                reason: reason_label(REPORT_REASONS, &reason)
-                    .unwrap_or("Something else")
-                    .to_string(),
-                note: r.try_get("note")?,
-                text: r.try_get::<Option<String>, _>("text")?.unwrap_or_default(),
-                removed: r.try_get::<Option<i64>, _>("removed_at")?.is_some(),
-                created_at: r.try_get("created_at")?,
-                earlier: r.try_get("earlier")?,
-                tags: r.try_get("tags")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| ReportItem {
+            id: r.id,
+            post_id: r.post_id,
+            reply_id: (r.reply_id != 0).then_some(r.reply_id),
+            title: r.title,
+            place: r.place,
+            author: r.author,
+            reporter: r.reporter,
+            reason: reason_label(REPORT_REASONS, &r.reason)
+                .unwrap_or("Something else")
+                .to_string(),
+            note: r.note,
+            text: r.text.unwrap_or_default(),
+            removed: r.removed_at.is_some(),
+            created_at: r.created_at,
+            earlier: r.earlier,
+            tags: r.tags,
         })
-        .collect()
+        .collect())
 }
 
 /// A moderator of the report's place dismisses it; the reporter is told it was reviewed.
