@@ -319,9 +319,59 @@ pub async fn send_back(
 }
 
 /// The working copy, for its author, editors, admins and the named reviewer.
+/// The columns [`article`] reads: the article and its published version.
+#[derive(sqlx::FromRow)]
+struct ArticleRow {
+    id: i64,
+    slug: String,
+    author_id: i64,
+    first_published_at: Option<i64>,
+    next_review_at: Option<i64>,
+    community_id: i64,
+    number: i64,
+    title: String,
+    summary: String,
+    body_md: String,
+    body_html: String,
+    key_facts: String,
+    sources: String,
+    tags: String,
+    grade_x10: i64,
+    published_at: i64,
+    community_slug: String,
+    community_name: String,
+    author_handle: String,
+    reviewer_handle: String,
+    reviewer_specialty: Option<String>,
+}
+
+/// The columns [`draft`] reads.
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    slug: String,
+    community_slug: String,
+    author_id: i64,
+    reviewer_id: Option<i64>,
+    #[sqlx(try_from = "String")]
+    status: ArticleStatus,
+    title: String,
+    summary: String,
+    body_md: String,
+    key_facts: String,
+    sources: String,
+    tags: String,
+    author_handle: String,
+    reviewer_handle: Option<String>,
+    review_note: String,
+    grade_x10: i64,
+    published_version_id: Option<i64>,
+}
+
 pub async fn draft(db: &Db, user: &CurrentUser, slug: &str) -> Result<Draft, AppError> {
-    let r = sqlx::query(
-        "SELECT a.*, c.slug AS community_slug, au.handle AS author_handle, rv.handle AS reviewer_handle \
+    let r: DraftRow = sqlx::query_as(
+        "SELECT a.slug, a.author_id, a.reviewer_id, a.status, a.title, a.summary, a.body_md, \
+           a.key_facts, a.sources, a.tags, a.review_note, a.grade_x10, a.published_version_id, \
+           c.slug AS community_slug, au.handle AS author_handle, rv.handle AS reviewer_handle \
          FROM articles a JOIN communities c ON c.id = a.community_id JOIN users au ON au.id = a.author_id \
          LEFT JOIN users rv ON rv.id = a.reviewer_id WHERE a.slug = $1",
     )
@@ -329,36 +379,27 @@ pub async fn draft(db: &Db, user: &CurrentUser, slug: &str) -> Result<Draft, App
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let author: i64 = r.try_get("author_id")?;
-    let reviewer: Option<i64> = r.try_get("reviewer_id")?;
-    let status = ArticleStatus::from_db(&r.try_get::<String, _>("status")?);
-    let is_reviewer = reviewer == Some(user.id);
-    if author != user.id && !user.is_editor && !user.is_admin && !is_reviewer {
+    let is_reviewer = r.reviewer_id == Some(user.id);
+    if r.author_id != user.id && !user.is_editor && !user.is_admin && !is_reviewer {
         // "Not yours" answers as "not there": a draft's address confirms nothing.
         return Err(AppError::NotFound);
     }
     Ok(Draft {
-        slug: r.try_get("slug")?,
-        community_slug: r.try_get("community_slug")?,
-        status,
-        title: r.try_get("title")?,
-        summary: r.try_get("summary")?,
-        body: r.try_get("body_md")?,
-        key_facts: r.try_get("key_facts")?,
-        sources: r.try_get("sources")?,
-        tags: r
-            .try_get::<String, _>("tags")?
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(", "),
-        author: r.try_get("author_handle")?,
-        reviewer: r.try_get("reviewer_handle")?,
-        review_note: r.try_get("review_note")?,
-        grade: r.try_get::<i64, _>("grade_x10")? as f64 / 10.0,
-        has_published_version: r
-            .try_get::<Option<i64>, _>("published_version_id")?
-            .is_some(),
-        can_publish: is_reviewer && status == ArticleStatus::Review && verified_clinician(user),
+        slug: r.slug,
+        community_slug: r.community_slug,
+        status: r.status,
+        title: r.title,
+        summary: r.summary,
+        body: r.body_md,
+        key_facts: r.key_facts,
+        sources: r.sources,
+        tags: r.tags.split_whitespace().collect::<Vec<_>>().join(", "),
+        author: r.author_handle,
+        reviewer: r.reviewer_handle,
+        review_note: r.review_note,
+        grade: r.grade_x10 as f64 / 10.0,
+        has_published_version: r.published_version_id.is_some(),
+        can_publish: is_reviewer && r.status == ArticleStatus::Review && verified_clinician(user),
     })
 }
 
@@ -400,7 +441,7 @@ pub async fn article(
     slug: &str,
     viewer: Option<&CurrentUser>,
 ) -> Result<ArticleView, AppError> {
-    let r = sqlx::query(
+    let r: ArticleRow = sqlx::query_as(
         "SELECT a.id, a.slug, a.author_id, a.first_published_at, a.next_review_at, a.community_id, \
            v.number, v.title, v.summary, v.body_md, v.body_html, v.key_facts, v.sources, v.tags, v.grade_x10, \
            v.published_at, c.slug AS community_slug, c.name AS community_name, au.handle AS author_handle, \
@@ -413,24 +454,15 @@ pub async fn article(
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let id: i64 = r.try_get("id")?;
-    let versions = sqlx::query(
+    let versions: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT number, published_at FROM article_versions WHERE article_id = $1 ORDER BY number DESC LIMIT 100",
     )
-    .bind(id)
+    .bind(r.id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|v| Ok((v.try_get("number")?, v.try_get("published_at")?)))
-    .collect::<Result<Vec<(i64, i64)>, sqlx::Error>>()?;
-    let tags: Vec<String> = r
-        .try_get::<String, _>("tags")?
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    .await?;
     // Questions of the same community (not of its groups) that share a tag: public ones, or all for its members.
     let viewer_id = viewer.map(|u| u.id).unwrap_or(0);
-    let related = sqlx::query(
+    let related = sqlx::query_as::<_, (i64, String, i64, Option<i64>)>(
         "SELECT DISTINCT p.id, p.title, p.answer_count, p.accepted_reply_id FROM article_tags t \
          JOIN post_tags pt ON pt.tag = t.tag JOIN posts p ON p.id = pt.post_id \
          WHERE t.article_id = $1 AND p.community_id = $2 AND p.kind = 'question' AND p.deleted_at IS NULL \
@@ -439,31 +471,22 @@ pub async fn article(
                 WHERE m.community_id = p.community_id AND m.user_id = $3)) \
          ORDER BY p.id DESC LIMIT 5",
     )
-    .bind(id)
-    .bind(r.try_get::<i64, _>("community_id")?)
+    .bind(r.id)
+    .bind(r.community_id)
     .bind(viewer_id)
     .bind(viewer.is_some_and(|u| u.is_admin) as i64)
     .fetch_all(&db.pool)
     .await?
-    .iter()
-    .map(|q| -> Result<RelatedQuestion, AppError> {
-        Ok(RelatedQuestion {
-            id: q.try_get("id")?,
-            title: q.try_get("title")?,
-            answer_count: q.try_get("answer_count")?,
-            accepted: q.try_get::<Option<i64>, _>("accepted_reply_id")?.is_some(),
-        })
+    .into_iter()
+    .map(|(id, title, answer_count, accepted)| RelatedQuestion {
+        id,
+        title,
+        answer_count,
+        accepted: accepted.is_some(),
     })
-    .collect::<Result<Vec<_>, _>>()?;
-    let body: String = r.try_get("body_md")?;
-    let (_, toc) = markdown::article_html(&body);
-    let specialty: Option<String> = r.try_get("reviewer_specialty")?;
-    let author: i64 = r.try_get("author_id")?;
+    .collect();
+    let (_, toc) = markdown::article_html(&r.body_md);
     Ok(ArticleView {
-        slug: r.try_get("slug")?,
-        title: r.try_get("title")?,
-        summary: r.try_get("summary")?,
-        body_html: r.try_get("body_html")?,
         toc: toc
             .into_iter()
             .map(|h| TocEntry {
@@ -473,42 +496,41 @@ pub async fn article(
             })
             .collect(),
         key_facts: r
-            .try_get::<String, _>("key_facts")?
+            .key_facts
             .lines()
             .map(str::to_string)
             .filter(|l| !l.is_empty())
             .collect(),
         // Checked when saved; read back without a year bound.
-        sources: parse_sources(&r.try_get::<String, _>("sources")?, i32::MAX - 1)
-            .unwrap_or_default(),
-        tags,
-        community_slug: r.try_get("community_slug")?,
-        community_name: r.try_get("community_name")?,
-        author: r.try_get("author_handle")?,
+        sources: parse_sources(&r.sources, i32::MAX - 1).unwrap_or_default(),
+        tags: r.tags.split_whitespace().map(str::to_string).collect(),
         stamp: ReviewStamp {
-            reviewer: r.try_get("reviewer_handle")?,
+            reviewer: r.reviewer_handle,
             reviewer_title: format!(
                 "verified {}",
-                specialty
+                r.reviewer_specialty
                     .as_deref()
                     .map(specialty_title)
                     .unwrap_or_else(|| "clinician".into())
                     .to_lowercase()
             ),
-            reviewed_at: r.try_get("published_at")?,
-            next_review_at: r.try_get::<Option<i64>, _>("next_review_at")?.unwrap_or(0),
-            overdue: r
-                .try_get::<Option<i64>, _>("next_review_at")?
-                .is_some_and(|t| t < now_ms()),
+            reviewed_at: r.published_at,
+            next_review_at: r.next_review_at.unwrap_or(0),
+            overdue: r.next_review_at.is_some_and(|t| t < now_ms()),
         },
-        first_published_at: r
-            .try_get::<Option<i64>, _>("first_published_at")?
-            .unwrap_or(0),
-        version: r.try_get("number")?,
+        slug: r.slug,
+        title: r.title,
+        summary: r.summary,
+        body_html: r.body_html,
+        community_slug: r.community_slug,
+        community_name: r.community_name,
+        author: r.author_handle,
+        first_published_at: r.first_published_at.unwrap_or(0),
+        version: r.number,
         versions,
-        grade: r.try_get::<i64, _>("grade_x10")? as f64 / 10.0,
+        grade: r.grade_x10 as f64 / 10.0,
         related,
-        can_edit: viewer.is_some_and(|u| author == u.id || u.is_editor || u.is_admin),
+        can_edit: viewer.is_some_and(|u| r.author_id == u.id || u.is_editor || u.is_admin),
         saved: None,
     })
 }
