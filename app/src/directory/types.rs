@@ -107,6 +107,7 @@ pub struct ProviderCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct NamedLink {
     pub slug: String,
     pub name: String,

@@ -54,35 +54,54 @@ pub(super) fn padded(keys: &[String]) -> String {
     format!(" {} ", keys.join(" "))
 }
 
+/// The columns of [`CARD_COLUMNS`] a card shows.
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    slug: String,
+    logo_id: Option<i64>,
+    kind: String,
+    name: String,
+    city: String,
+    specialties: String,
+    accepting: Flag,
+    colour: String,
+    rating_count: i64,
+    rating_avg_x100: i64,
+    stars_1: i64,
+    stars_2: i64,
+    stars_3: i64,
+    stars_4: i64,
+    stars_5: i64,
+    explains_avg_x100: Option<i64>,
+    listens_avg_x100: Option<i64>,
+    premises_avg_x100: Option<i64>,
+    wait_avg_minutes: Option<i64>,
+}
+
 fn card(r: &AnyRow) -> Result<ProviderCard, sqlx::Error> {
+    let r = CardRow::from_row(r)?;
     Ok(ProviderCard {
-        slug: r.try_get("slug")?,
-        logo: r.try_get("logo_id")?,
-        kind: ProviderKind::parse(&r.try_get::<String, _>("kind")?),
-        name: r.try_get("name")?,
-        city: r.try_get("city")?,
-        specialties: keys_of(&r.try_get::<String, _>("specialties")?)
+        slug: r.slug,
+        logo: r.logo_id,
+        kind: ProviderKind::parse(&r.kind),
+        name: r.name,
+        city: r.city,
+        specialties: keys_of(&r.specialties)
             .iter()
             .map(|k| label(SPECIALTIES, k))
             .collect(),
-        accepting: r.try_get::<i64, _>("accepting")? == 1,
-        colour: r.try_get("colour")?,
+        accepting: r.accepting.get(),
+        colour: r.colour,
         distance_km: None,
         position: None,
         rating: RatingSummary {
-            count: r.try_get("rating_count")?,
-            avg_x100: r.try_get("rating_avg_x100")?,
-            histogram: [
-                r.try_get("stars_1")?,
-                r.try_get("stars_2")?,
-                r.try_get("stars_3")?,
-                r.try_get("stars_4")?,
-                r.try_get("stars_5")?,
-            ],
-            explains_x100: r.try_get("explains_avg_x100")?,
-            listens_x100: r.try_get("listens_avg_x100")?,
-            premises_x100: r.try_get("premises_avg_x100")?,
-            wait_minutes: r.try_get("wait_avg_minutes")?,
+            count: r.rating_count,
+            avg_x100: r.rating_avg_x100,
+            histogram: [r.stars_1, r.stars_2, r.stars_3, r.stars_4, r.stars_5],
+            explains_x100: r.explains_avg_x100,
+            listens_x100: r.listens_avg_x100,
+            premises_x100: r.premises_avg_x100,
+            wait_minutes: r.wait_avg_minutes,
         },
     })
 }

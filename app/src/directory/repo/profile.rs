@@ -225,6 +225,22 @@ pub(super) const REVIEW_COLUMNS: &str = "r.id, u.handle AS author, r.stars, r.ex
     r.body, r.treatment, r.verified_visit, r.hidden, r.reply_body, r.reply_at, r.disputed_at, r.dispute_note, \
     r.created_at, r.updated_at, (SELECT COUNT(*) FROM review_versions v WHERE v.review_id = r.id) AS versions";
 
+/// The columns a provider's page reads beside its card's.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    specialties: String,
+    description: String,
+    address: String,
+    postal_code: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    phone: String,
+    website: String,
+    languages: String,
+    opening_hours: String,
+    licence_number: String,
+}
+
 /// A provider's page: the profile, its reviews (newest first, the latest 100), and what the viewer may do.
 pub async fn detail(
     db: &Db,
@@ -242,6 +258,7 @@ pub async fn detail(
         .ok_or(AppError::NotFound)?;
     let id: i64 = r.try_get("id")?;
     let card = card(&r)?;
+    let more = DetailRow::from_row(&r)?;
     let role = match viewer {
         Some(u) => staff_role(db, id, u.id).await?,
         None => None,
@@ -311,54 +328,46 @@ pub async fn detail(
         }
     }
     let (staff, changes) = if vw.is_staff {
-        let staff = sqlx::query(
+        let staff = sqlx::query_as::<_, (String, String)>(
             "SELECT u.handle, s.role FROM provider_staff s JOIN users u ON u.id = s.user_id \
              WHERE s.provider_id = $1 ORDER BY s.role, u.handle LIMIT 200",
         )
         .bind(id)
         .fetch_all(&db.pool)
         .await?
-        .iter()
-        .map(|r| {
-            Ok(StaffEntry {
-                handle: r.try_get("handle")?,
-                owner: r.try_get::<String, _>("role")? == "owner",
-            })
+        .into_iter()
+        .map(|(handle, role)| StaffEntry {
+            handle,
+            owner: role == "owner",
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let changes = sqlx::query(
+        .collect();
+        let changes = sqlx::query_as::<_, (String, String, i64)>(
             "SELECT COALESCE(u.handle, '') AS actor, c.summary, c.created_at FROM provider_changes c \
              LEFT JOIN users u ON u.id = c.actor_id WHERE c.provider_id = $1 ORDER BY c.id DESC LIMIT 50",
         )
         .bind(id)
         .fetch_all(&db.pool)
         .await?
-        .iter()
-        .map(|r| {
-            Ok(ChangeEntry {
-                actor: r.try_get("actor")?,
-                summary: r.try_get("summary")?,
-                at: r.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .into_iter()
+        .map(|(actor, summary, at)| ChangeEntry { actor, summary, at })
+        .collect();
         (staff, changes)
     } else {
         (Vec::new(), Vec::new())
     };
     Ok(ProviderDetail {
-        specialty_keys: keys_of(&r.try_get::<String, _>("specialties")?),
+        specialty_keys: keys_of(&more.specialties),
         card,
-        description: r.try_get("description")?,
-        address: r.try_get("address")?,
-        postal_code: r.try_get("postal_code")?,
-        lat: r.try_get("lat")?,
-        lon: r.try_get("lon")?,
-        phone: r.try_get("phone")?,
-        website: r.try_get("website")?,
-        languages: keys_of(&r.try_get::<String, _>("languages")?),
-        opening_hours: r.try_get("opening_hours")?,
-        licence_number: r.try_get("licence_number")?,
+        description: more.description,
+        address: more.address,
+        postal_code: more.postal_code,
+        lat: more.lat,
+        lon: more.lon,
+        phone: more.phone,
+        website: more.website,
+        languages: keys_of(&more.languages),
+        opening_hours: more.opening_hours,
+        licence_number: more.licence_number,
         conditions,
         linked,
         reviews,
@@ -376,10 +385,7 @@ pub async fn detail(
 }
 
 pub(super) fn named(r: &AnyRow) -> Result<NamedLink, sqlx::Error> {
-    Ok(NamedLink {
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
-    })
+    NamedLink::from_row(r)
 }
 
 // ---------------------------------------------------------------- search
