@@ -4,9 +4,9 @@ use super::process::Processed;
 use super::types::*;
 use crate::access::{readable, Viewer};
 use crate::auth::types::CurrentUser;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
-use crate::posts::repo::{with_params, Params};
+use crate::posts::repo::{rows_with_params, Params};
 use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -219,38 +219,39 @@ pub async fn delete_where(tx: &mut Tx<'_>, filter: &str, value: i64) -> Result<(
     Ok(())
 }
 
-fn picture(r: &sqlx::any::AnyRow) -> Result<Picture, sqlx::Error> {
-    Ok(Picture {
-        id: r.try_get("id")?,
-        alt: r.try_get("alt")?,
-        width: r.try_get("width")?,
-        height: r.try_get("height")?,
-    })
-}
-
 /// A thread's pictures: `(reply id or None for the post's own, picture)`, oldest first. The
 /// caller shows only those of the post and replies it shows.
 pub async fn of_post(db: &Db, post: i64) -> Result<Vec<(Option<i64>, Picture)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, reply_id, alt, width, height FROM images WHERE post_id = $1 ORDER BY id LIMIT 2000",
+    let rows: Vec<(Option<i64>, i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT reply_id, id, alt, width, height FROM images WHERE post_id = $1 ORDER BY id LIMIT 2000",
     )
     .bind(post)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("reply_id")?, picture(r)?)))
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|(reply, id, alt, width, height)| {
+            (
+                reply,
+                Picture {
+                    id,
+                    alt,
+                    width,
+                    height,
+                },
+            )
+        })
+        .collect())
 }
 
 /// A provider's photos, oldest first.
 pub async fn of_provider(db: &Db, provider: i64) -> Result<Vec<Picture>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, alt, width, height FROM images WHERE provider_id = $1 AND kind = 'photo' ORDER BY id",
     )
     .bind(provider)
     .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.iter().map(picture).collect::<Result<_, _>>()?)
+    .await?)
 }
 
 /// A picture's bytes as served.
@@ -259,6 +260,28 @@ pub struct Served {
     pub content_type: String,
     /// Anyone may see it (a shared cache may keep it); otherwise only this viewer's browser.
     pub public: bool,
+}
+
+/// What [`fetch`] reads of a picture and of the post and reply it belongs to (`None`s when it
+/// belongs to neither).
+#[derive(sqlx::FromRow)]
+struct ImageRow {
+    kind: String,
+    content_type: String,
+    post_id: Option<i64>,
+    reply_id: Option<i64>,
+    bytes: Vec<u8>,
+    readable: Flag,
+    author_id: Option<i64>,
+    deleted_at: Option<i64>,
+    held_at: Option<i64>,
+    awaiting_approval: Option<i64>,
+    removed_at: Option<i64>,
+    r_author: Option<i64>,
+    r_deleted: Option<i64>,
+    r_held: Option<i64>,
+    r_awaiting: Option<i64>,
+    r_removed: Option<i64>,
 }
 
 /// Picture `id` for this viewer. Avatars, logos and clinic photos are public; a post's or reply's
@@ -281,16 +304,14 @@ pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, A
          FROM images i LEFT JOIN posts p ON p.id = i.post_id LEFT JOIN replies r ON r.id = i.reply_id \
          WHERE i.id = {iid}"
     );
-    let r = with_params(&sql, &params.0)
+    let r: ImageRow = rows_with_params(&sql, &params.0)
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let kind: String = r.try_get("kind")?;
-    let content_type: String = r.try_get("content_type")?;
-    if kind != "post" {
+    if r.kind != "post" {
         return Ok(Served {
-            bytes: r.try_get("bytes")?,
-            content_type,
+            bytes: r.bytes,
+            content_type: r.content_type,
             public: true,
         });
     }
@@ -304,28 +325,22 @@ pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, A
             && (held.is_none() || viewer.is_some())
             && ((awaiting.unwrap_or(0) == 0 && removed.is_none()) || own)
     };
-    let post_open = r.try_get::<i64, _>("readable")? != 0
+    let post_open = r.readable.get()
         && open(
-            r.try_get("author_id")?,
-            r.try_get("deleted_at")?,
-            r.try_get("held_at")?,
-            r.try_get("awaiting_approval")?,
-            r.try_get("removed_at")?,
+            r.author_id,
+            r.deleted_at,
+            r.held_at,
+            r.awaiting_approval,
+            r.removed_at,
         );
-    let reply_open = match r.try_get::<Option<i64>, _>("reply_id")? {
+    let reply_open = match r.reply_id {
         None => true,
-        Some(_) => open(
-            r.try_get("r_author")?,
-            r.try_get("r_deleted")?,
-            r.try_get("r_held")?,
-            r.try_get("r_awaiting")?,
-            r.try_get("r_removed")?,
-        ),
+        Some(_) => open(r.r_author, r.r_deleted, r.r_held, r.r_awaiting, r.r_removed),
     };
     if !(post_open && reply_open) {
         // The thread's moderators see what waits for their approval or was removed, as the
         // post page shows it to them: asked of that page, so the rule stays the page's.
-        let (Some(_), Some(post)) = (viewer, r.try_get::<Option<i64>, _>("post_id")?) else {
+        let (Some(_), Some(post)) = (viewer, r.post_id) else {
             return Err(AppError::NotFound);
         };
         let page = match crate::posts::repo::page(db, post, viewer).await {
@@ -333,9 +348,8 @@ pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, A
             Err(AppError::NotFound) => return Err(AppError::NotFound),
             Err(e) => return Err(e),
         };
-        let reply: Option<i64> = r.try_get("reply_id")?;
         let shown = page.can_moderate
-            && match reply {
+            && match r.reply_id {
                 None => page.pictures.iter().any(|p| p.id == id),
                 Some(_) => page
                     .replies
@@ -347,8 +361,8 @@ pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, A
         }
     }
     Ok(Served {
-        bytes: r.try_get("bytes")?,
-        content_type,
+        bytes: r.bytes,
+        content_type: r.content_type,
         public: viewer.is_none(),
     })
 }

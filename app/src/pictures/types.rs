@@ -11,6 +11,7 @@ pub const ALT_MAX: usize = 300;
 
 /// A stored picture as a page shows it (the bytes are at [`Picture::src`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Picture {
     pub id: i64,
     pub alt: String,
