@@ -2,9 +2,25 @@
 
 use super::types::*;
 use crate::auth::types::{ClinicianStatus, MemberKind};
-use crate::db::Db;
+use crate::db::{Db, Flag};
 use crate::error::AppError;
 use sqlx::Row;
+
+/// The columns a public profile reads.
+#[derive(sqlx::FromRow)]
+struct PublicRow {
+    handle: String,
+    avatar_id: Option<i64>,
+    display_name: String,
+    kind: String,
+    clinician_status: String,
+    specialty: Option<String>,
+    is_moderator: Flag,
+    is_admin: Flag,
+    bio: String,
+    show_role: Flag,
+    created_at: i64,
+}
 
 /// A member's public profile; `None` for an erased account, and for one whose consent is
 /// withdrawn unless `viewer` is that member.
@@ -13,7 +29,7 @@ pub async fn public_profile(
     handle: &str,
     viewer: Option<i64>,
 ) -> Result<Option<PublicProfile>, AppError> {
-    let row = sqlx::query(
+    let row: Option<PublicRow> = sqlx::query_as(
         "SELECT handle, avatar_id, display_name, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
          FROM users WHERE handle = $1 AND erased_at IS NULL AND (consent_withdrawn_at IS NULL OR id = $2)",
     )
@@ -22,25 +38,18 @@ pub async fn public_profile(
     .fetch_optional(&db.pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let kind =
-        MemberKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?;
-    let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
-    let specialty: Option<String> = r.try_get("specialty")?;
+    let kind = MemberKind::parse(&r.kind).map_err(|_| AppError::Internal)?;
+    let status = ClinicianStatus::from_db(&r.clinician_status);
     Ok(Some(PublicProfile {
-        handle: r.try_get("handle")?,
-        avatar: r.try_get("avatar_id")?,
-        display_name: r.try_get("display_name")?,
-        role_label: role_label(
-            kind,
-            status,
-            specialty.as_deref(),
-            r.try_get::<i64, _>("show_role")? != 0,
-        ),
+        role_label: role_label(kind, status, r.specialty.as_deref(), r.show_role.get()),
+        handle: r.handle,
+        avatar: r.avatar_id,
+        display_name: r.display_name,
         verified_clinician: status == ClinicianStatus::Verified,
-        is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
-        is_admin: r.try_get::<i64, _>("is_admin")? != 0,
-        bio: r.try_get("bio")?,
-        joined_at: r.try_get("created_at")?,
+        is_moderator: r.is_moderator.get(),
+        is_admin: r.is_admin.get(),
+        bio: r.bio,
+        joined_at: r.created_at,
     }))
 }
 
