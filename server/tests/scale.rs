@@ -155,6 +155,19 @@ async fn feeds_and_threads_read_indexes() {
                         {
                             bad.push(format!("a sort of all rows in {what}"));
                         } else if may_sort(Scope::Public, sort, since)
+                            && matches!(scope, Scope::Public)
+                            && viewer.is_none()
+                        {
+                            // A visitor's landing: the window from its own index, alone.
+                            if !lines
+                                .iter()
+                                .any(|l| l.contains("COVERING INDEX posts_public_window_idx"))
+                            {
+                                bad.push(format!(
+                                    "a short window not read from its index in {what}"
+                                ));
+                            }
+                        } else if may_sort(Scope::Public, sort, since)
                             && !lines.iter().any(|l| l.contains("INDEX posts_created_idx"))
                         {
                             // The window's first id must come from the window's index entries,

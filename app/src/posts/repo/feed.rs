@@ -92,7 +92,7 @@ pub fn feed_query(
             (sql, params)
         }
         Scope::Public => {
-            let only = "p.visibility = 'public' AND p.group_id IS NULL".to_string();
+            let only = PUBLIC.to_string();
             let sql = one_feed(&mut params, only, sort, since, cursor, viewer, limit);
             (sql, params)
         }
@@ -112,6 +112,9 @@ pub fn feed_query(
     }
 }
 
+/// The public scope's posts: the landing's.
+const PUBLIC: &str = "p.visibility = 'public' AND p.group_id IS NULL";
+
 /// One index-ordered page of posts matching `only`.
 pub(super) fn one_feed(
     params: &mut Params,
@@ -123,6 +126,7 @@ pub(super) fn one_feed(
     limit: i64,
 ) -> String {
     let readable_sql = readable(params, viewer);
+    let public_to_visitor = only == PUBLIC && viewer.is_none();
     let mut filter = vec![only];
     match sort {
         FeedSort::Unanswered => filter.push("p.kind = 'question' AND p.answer_count = 0".into()),
@@ -134,10 +138,16 @@ pub(super) fn one_feed(
     filter.push("p.deleted_at IS NULL".into());
     filter.push(listed(params, viewer));
     let mut by_votes = "p.vote_count";
+    let mut short_window = false;
     if let (FeedSort::Top, Some(since)) = (sort, since) {
         let since_p = params.p(since);
         filter.push(format!("p.created_at >= {since_p}"));
-        if now_ms() - since <= SHORT_WINDOW_DAYS * 86_400_000 {
+        short_window = now_ms() - since <= SHORT_WINDOW_DAYS * 86_400_000;
+        if short_window && public_to_visitor {
+            // `posts_public_window_idx` holds the window's public posts by date with their
+            // votes: the window is read from the index alone and sorted, never the table.
+            by_votes = "p.vote_count + 0";
+        } else if short_window {
             // Every post of the window has an id at least the smallest id in the window, which
             // `posts_created_idx (created_at, id)` gives by reading the window's entries alone;
             // then the window is an id range on the feed's id index, and the few posts it
@@ -173,6 +183,17 @@ pub(super) fn one_feed(
         Some(k) => format!("{k} DESC, p.id DESC"),
     };
     let limit = params.p(limit);
+    if short_window {
+        // A short window sorts all of its posts: it picks the page's ids from the posts' own
+        // columns first, and joins the authors, communities and groups and reads the bodies'
+        // lengths for that page alone, not for every post of the window before the sort.
+        return format!(
+            "SELECT {SUMMARY}, {readable_sql} AS readable {FROM} WHERE p.id IN \
+             (SELECT p.id FROM posts p WHERE {} ORDER BY {order} LIMIT {limit}) \
+             ORDER BY {order} LIMIT {limit}",
+            filter.join(" AND ")
+        );
+    }
     format!(
         "SELECT {SUMMARY}, {readable_sql} AS readable {FROM} WHERE {} ORDER BY {order} LIMIT {limit}",
         filter.join(" AND ")
