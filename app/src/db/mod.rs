@@ -191,6 +191,12 @@ impl Db {
         }
     }
 
+    /// The PostgreSQL URL this pool connects to (None on SQLite), for a tool that needs a
+    /// connection of its own: the scale generator's `COPY`. Never to be printed.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.listen_url.as_deref()
+    }
+
     /// On PostgreSQL, keeps a LISTEN connection that wakes this process's streams for events
     /// announced by any process (reconnecting after errors). A no-op on SQLite.
     pub fn listen(&self) {

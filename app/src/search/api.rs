@@ -27,7 +27,7 @@ pub async fn search(
                 Some("no") => Some(false),
                 _ => None,
             },
-            phrase: Vec::new(),
+            ..super::repo::Filters::default()
         };
         let unfiltered =
             filters.community.is_none() && filters.kind.is_none() && filters.answered.is_none();

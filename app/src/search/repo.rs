@@ -20,6 +20,68 @@ pub struct Filters {
     /// The query's words: with two or more, the posts and articles holding them together, as a
     /// phrase, rank first.
     pub phrase: Vec<String>,
+    /// How the newest matches are ordered: set by the search from how common its words are.
+    pub ranking: Ranking,
+}
+
+/// How the newest matches of a posts search are ordered after the phrase.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ranking {
+    /// By relevance: bm25 on SQLite, `ts_rank` on PostgreSQL.
+    #[default]
+    Relevance,
+    /// Posts with a word in the title first, then the newest. On SQLite for a query with a
+    /// common word: FTS5's bm25 weighs each word by counting every post that holds it, a walk of
+    /// the word's whole list of posts on every search, which grows with the site.
+    TitleFirst,
+}
+
+/// A phrase held by more posts than this is common (see [`Ranking::TitleFirst`]); counting up
+/// to it reads at most this many entries of its list.
+pub const COMMON_PHRASE: i64 = 5_000;
+
+/// Each phrase of a SQLite full-text query, in the query's own syntax (`"word"`, `"two words"`,
+/// `"prefix"*`): the phrases bm25 weighs one by one.
+fn fts_phrases(slots: &[Slot], prefix_last: bool) -> Vec<String> {
+    let last = slots.len().saturating_sub(1);
+    let mut out = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let prefix = prefix_last
+            && i == last
+            && slot.len() == 1
+            && slot.first().is_some_and(|a| a.len() == 1);
+        for alt in slot {
+            let star = if prefix { "*" } else { "" };
+            out.push(format!("\"{}\"{star}", alt.join(" ")));
+        }
+    }
+    out
+}
+
+/// Whether more than [`COMMON_PHRASE`] posts hold `phrase` (FTS5 syntax). Stops counting there.
+async fn common_phrase(db: &Db, phrase: &str) -> Result<bool, AppError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH $1 LIMIT {})",
+        COMMON_PHRASE + 1
+    );
+    let n: i64 = sqlx::query_scalar(&sql)
+        .bind(phrase)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > COMMON_PHRASE)
+}
+
+/// The ranking a posts search can afford: relevance, unless a phrase is common on SQLite.
+/// (PostgreSQL's `ts_rank` reads the candidate's own vector, nothing global.)
+async fn ranking(db: &Db, slots: &[Slot]) -> Result<Ranking, AppError> {
+    if db.backend == Backend::Sqlite {
+        for phrase in fts_phrases(slots, true) {
+            if common_phrase(db, &phrase).await? {
+                return Ok(Ranking::TitleFirst);
+            }
+        }
+    }
+    Ok(Ranking::Relevance)
 }
 
 /// The words as one phrase in the backend's match syntax, as an SQL string literal. Safe to
@@ -108,21 +170,45 @@ fn posts_where(
     let readable_sql = readable(params, viewer);
     let from = match backend {
         // The newest CANDIDATES matches, in the index's own order (FTS5 walks its doclists by
-        // rowid and stops), each with its bm25 rank; the filters and the ranking apply to those.
+        // rowid and stops), each with its rank (bm25, or for a common word whether the title
+        // holds the query: see `Ranking`); the filters and the ranking apply to those.
         // Ranking every match of a common word read and sorted the whole index: 1.6–2.4 s at a
         // million posts.
-        Backend::Sqlite => format!(
-            "FROM (SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS rank, {} AS apart FROM posts_fts \
-             WHERE posts_fts MATCH $1 ORDER BY rowid DESC LIMIT {CANDIDATES}) AS hits \
-             JOIN posts p ON p.id = hits.id {}",
-            match phrase_literal(backend, &filters.phrase) {
+        Backend::Sqlite => {
+            let apart = |id: &str, bound: &str| match phrase_literal(backend, &filters.phrase) {
                 Some(lit) => format!(
-                    "CASE WHEN rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH {lit}) THEN 0 ELSE 1 END"
+                    "CASE WHEN {id} IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH {lit}{bound}) \
+                     THEN 0 ELSE 1 END"
                 ),
                 None => "0".into(),
-            },
-            &FROM["FROM posts p".len()..]
-        ),
+            };
+            let newest = format!(
+                "SELECT rowid AS id FROM posts_fts WHERE posts_fts MATCH $1 \
+                 ORDER BY rowid DESC LIMIT {CANDIDATES}"
+            );
+            let hits = match filters.ranking {
+                Ranking::Relevance => format!(
+                    "SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS rank, {} AS apart \
+                     FROM posts_fts WHERE posts_fts MATCH $1 ORDER BY rowid DESC LIMIT {CANDIDATES}",
+                    apart("rowid", "")
+                ),
+                // Whether the title holds the query, from the title's matches among the
+                // candidates' ids alone (FTS5 reads a rowid range of its lists).
+                Ranking::TitleFirst => {
+                    let bound = format!(" AND rowid >= (SELECT MIN(id) FROM ({newest}) AS n)");
+                    format!(
+                        "SELECT c.id, CASE WHEN c.id IN (SELECT rowid FROM posts_fts \
+                         WHERE posts_fts MATCH 'title : (' || $1 || ')'{bound}) THEN -1.0 ELSE 0.0 END \
+                         AS rank, {} AS apart FROM ({newest}) AS c",
+                        apart("c.id", &bound)
+                    )
+                }
+            };
+            format!(
+                "FROM ({hits}) AS hits JOIN posts p ON p.id = hits.id {}",
+                &FROM["FROM posts p".len()..]
+            )
+        }
         // The same on PostgreSQL: the planner reads the newest matches backwards through the
         // primary key when a word is common, or the GIN index when it is rare.
         Backend::Postgres => format!(
@@ -259,13 +345,14 @@ async fn run(
     page: usize,
 ) -> Result<SearchResults, AppError> {
     let backend = db.backend;
-    let filters = &Filters {
-        phrase: words.to_vec(),
-        ..filters.clone()
-    };
     // Abbreviations and synonyms ("ms" ↔ "multiple sclerosis") widen each word to its group.
     let groups = super::synonyms::current(db).await?;
     let slots = super::synonyms::expand(&groups, words);
+    let filters = &Filters {
+        phrase: words.to_vec(),
+        ranking: ranking(db, &slots).await?,
+        ..filters.clone()
+    };
     let query = fts_query(backend, &slots);
     let marked = super::synonyms::all_words(&slots);
     let community = community_id(db, filters.community.as_deref()).await?;
@@ -508,7 +595,25 @@ pub async fn similar_questions(
         return Ok(Vec::new());
     }
     let groups = super::synonyms::current(db).await?;
-    let slots = super::synonyms::expand(&groups, &words);
+    let mut slots = super::synonyms::expand(&groups, &words);
+    if db.backend == Backend::Sqlite {
+        // A word in most posts tells nothing of what the question is about, and bm25 would
+        // count its posts on every keystroke's lookup: only the telling words are matched.
+        let mut telling = Vec::new();
+        for slot in slots {
+            let mut common = false;
+            for phrase in fts_phrases(std::slice::from_ref(&slot), false) {
+                common |= common_phrase(db, &phrase).await?;
+            }
+            if !common {
+                telling.push(slot);
+            }
+        }
+        if telling.is_empty() {
+            return Ok(Vec::new());
+        }
+        slots = telling;
+    }
     // Every word whole (no prefix match on the last one: the title is still being typed).
     let mut query = fts_query_joined(db.backend, &slots, true);
     for suffix in [":*", "*"] {
