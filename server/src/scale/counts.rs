@@ -33,34 +33,26 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
         unread_messages,
     } = *t;
     for (c, n) in member_count.iter().enumerate() {
-        sqlx::query("UPDATE communities SET member_count = $1, post_count = $2 WHERE id = $3")
-            .bind(*n)
-            .bind(post_count[c])
-            .bind(first_community + c as i64)
-            .execute(&mut *cx.w.conn)
-            .await
-            .map_err(|e| e.to_string())?;
+        cx.w.update(
+            "UPDATE communities SET member_count = $1, post_count = $2 WHERE id = $3",
+            &[*n, post_count[c], first_community + c as i64],
+        )
+        .await?;
     }
     for (g, n) in group_members.iter().enumerate() {
-        sqlx::query("UPDATE support_groups SET member_count = $1, post_count = $2 WHERE id = $3")
-            .bind(*n)
-            .bind(group_posts[g])
-            .bind(first_group + g as i64)
-            .execute(&mut *cx.w.conn)
-            .await
-            .map_err(|e| e.to_string())?;
+        cx.w.update(
+            "UPDATE support_groups SET member_count = $1, post_count = $2 WHERE id = $3",
+            &[*n, group_posts[g], first_group + g as i64],
+        )
+        .await?;
     }
     for m in 0..n_members {
         if unread[m] > 0 || unread_messages[m] > 0 {
-            sqlx::query(
+            cx.w.update(
                 "UPDATE users SET unread_notifications = $1, unread_messages = $2 WHERE id = $3",
+                &[unread[m], unread_messages[m], first_user + m as i64],
             )
-            .bind(unread[m])
-            .bind(unread_messages[m])
-            .bind(first_user + m as i64)
-            .execute(&mut *cx.w.conn)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         }
         cx.w.bar.inc(2);
     }
@@ -83,6 +75,8 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
             ))
             .await?;
         }
+        cx.w.bar.set_message("indexes");
+        aside::restore(db).await?;
         // The tables written (a bare ANALYZE also visits catalogs this role may not analyse,
         // and says so once per catalog).
         cx.w.exec(
@@ -91,7 +85,10 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
         )
         .await?;
     } else {
+        cx.w.bar.set_message("indexes");
+        aside::restore(db).await?;
         cx.w.exec("PRAGMA synchronous=NORMAL").await?;
+        cx.w.exec("PRAGMA foreign_keys=ON").await?;
         cx.w.exec("ANALYZE").await?;
     }
     Ok(())

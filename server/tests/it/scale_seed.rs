@@ -1,4 +1,4 @@
-//! `seed --scale` on both backends: the counts kept in columns are true at the end, a second run writes nothing, a database with real members is refused without --force, and the generated shapes are what the benchmark relies on.
+//! `seed --scale` on both backends: the counts kept in columns are true at the end, the indexes it set aside are back (an interrupted run's too), a second run writes nothing, a database with real members is refused without --force, and the generated shapes are what the benchmark relies on.
 
 use crate::common::TestApp;
 use healthcommunity::scale::{run, ScaleArgs};
@@ -10,7 +10,24 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// The definitions of the database's indexes, triggers and foreign keys, sorted.
+async fn schema(app: &TestApp) -> Vec<String> {
+    let sql = if matches!(app.db.backend, app::db::Backend::Postgres) {
+        "SELECT indexdef::text AS d FROM pg_indexes WHERE schemaname = current_schema() \
+         UNION ALL SELECT conrelid::regclass::text || ' ' || conname::text || ' ' || pg_get_constraintdef(oid) \
+         FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace \
+         ORDER BY 1"
+    } else {
+        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY 1"
+    };
+    sqlx::query_scalar::<_, String>(sql)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("schema")
+}
+
 async fn seeds_a_consistent_database(app: TestApp) {
+    let before = schema(&app).await;
     // A member who signed up for real: the generator refuses to write beside them.
     app.signup("real_member", "correct-horse-1").await.ok();
     let shape = ScaleArgs::small(600);
@@ -37,6 +54,40 @@ async fn seeds_a_consistent_database(app: TestApp) {
         count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM replies").await,
         3000
     );
+    // Every index and trigger it set aside while writing is back, and nothing is left aside.
+    assert_eq!(schema(&app).await, before);
+    let aside_left = if matches!(app.db.backend, app::db::Backend::Postgres) {
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM information_schema.tables WHERE table_name = 'scale_set_aside'"
+    } else {
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM sqlite_master WHERE name = 'scale_set_aside'"
+    };
+    assert_eq!(count(&app, aside_left).await, 0);
+    if !matches!(app.db.backend, app::db::Backend::Postgres) {
+        // It writes with foreign keys off: every reference must still hold. (PostgreSQL checks
+        // them when it makes its foreign keys again.)
+        assert_eq!(
+            count(
+                &app,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM pragma_foreign_key_check"
+            )
+            .await,
+            0
+        );
+        // The full-text index, rebuilt in one pass, holds exactly the posts (this fails with an
+        // error when the index and its content disagree).
+        sqlx::query("INSERT INTO posts_fts(posts_fts, rank) VALUES ('integrity-check', 1)")
+            .execute(&app.db.pool)
+            .await
+            .expect("posts_fts matches the posts");
+        assert!(
+            count(
+                &app,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM posts_fts WHERE posts_fts MATCH 'the'"
+            )
+            .await
+                > 100
+        );
+    }
     // The counts kept in columns agree with the rows.
     let wrong = [
         "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.reply_count <> \
@@ -107,9 +158,22 @@ async fn seeds_a_consistent_database(app: TestApp) {
         .await;
     assert_eq!(login.status, 200, "{}", login.body);
 
-    // Again: nothing is written.
+    // A run that stopped while its indexes were aside: the next run makes them again first
+    // (the note and the drop as `set_aside` leaves them).
+    for sql in [
+        "CREATE TABLE scale_set_aside (n BIGINT NOT NULL, kind TEXT NOT NULL, sql TEXT NOT NULL)",
+        "INSERT INTO scale_set_aside (n, kind, sql) VALUES (0, 'index', 'CREATE INDEX posts_author_idx ON posts(author_id, id)')",
+        "DROP INDEX posts_author_idx",
+    ] {
+        sqlx::query(sql).execute(&app.db.pool).await.expect(sql);
+    }
+    assert_ne!(schema(&app).await, before);
+
+    // Again: nothing is written, and what was aside is back.
     let again = run(&app.db, &shape).await.expect("second run");
     assert_eq!(again.rows, 0);
+    assert_eq!(schema(&app).await, before);
+    assert_eq!(count(&app, aside_left).await, 0);
     assert_eq!(
         count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
         600
