@@ -168,6 +168,19 @@ async fn feeds_and_threads_read_indexes() {
                                 ));
                             }
                         } else if may_sort(Scope::Public, sort, since)
+                            && matches!(scope, Scope::Community(_))
+                        {
+                            // A community's window from its own index, alone.
+                            if !lines
+                                .iter()
+                                .any(|l| l.contains("COVERING INDEX posts_community_window_idx"))
+                            {
+                                bad.push(format!(
+                                    "a short window not read from its index in {what}"
+                                ));
+                            }
+                        } else if may_sort(Scope::Public, sort, since)
+                            && !matches!(scope, Scope::Home(_))
                             && !lines.iter().any(|l| l.contains("INDEX posts_created_idx"))
                         {
                             // The window's first id must come from the window's index entries,

@@ -127,6 +127,9 @@ pub(super) fn one_feed(
 ) -> String {
     let readable_sql = readable(params, viewer);
     let public_to_visitor = only == PUBLIC && viewer.is_none();
+    // A community's own posts (its feed, or one stream of a home feed): its window has an index.
+    let community_stream =
+        only.starts_with("p.community_id = ") && only.ends_with(" AND p.group_id IS NULL");
     let mut filter = vec![only];
     match sort {
         FeedSort::Unanswered => filter.push("p.kind = 'question' AND p.answer_count = 0".into()),
@@ -143,9 +146,10 @@ pub(super) fn one_feed(
         let since_p = params.p(since);
         filter.push(format!("p.created_at >= {since_p}"));
         short_window = now_ms() - since <= SHORT_WINDOW_DAYS * 86_400_000;
-        if short_window && public_to_visitor {
+        if short_window && (public_to_visitor || community_stream) {
             // `posts_public_window_idx` holds the window's public posts by date with their
-            // votes: the window is read from the index alone and sorted, never the table.
+            // votes, `posts_community_window_idx` a community's: the window is read from the
+            // index alone and sorted, never the table.
             by_votes = "p.vote_count + 0";
         } else if short_window {
             // Every post of the window has an id at least the smallest id in the window, which
