@@ -1,11 +1,15 @@
-//! The page cache: public pages rendered for visitors without cookies, kept in memory for a few seconds and dropped as soon as a request may have changed them, in every app process.
+//! The page cache: rendered pages kept in memory for a few seconds and dropped as soon as a request may have changed them, in every app process — a visitor's public pages, and a member's own pages for that member alone.
 //!
-//! What may be cached, and why nothing personal can come out of it:
-//! - only a `GET` **without any cookie** is looked up or stored: a logged-in member (session
-//!   cookie), a form coming back with its typed values (echo cookie), an announcement someone
-//!   dismissed (its cookie): all of these bypass the cache in both directions. Who is reading is
-//!   decided by the session cookie alone, so a request without cookies is a visitor's, and a
-//!   visitor is shown only what the visibility rule gives everyone;
+//! What may be cached, and why nothing personal can come out of it for anyone else:
+//! - a `GET` of a page (not `/api/`) **without any cookie** is a visitor's: who is reading is
+//!   decided by the session cookie alone, so it is shown only what the visibility rule gives
+//!   everyone, and it is kept under its address for every visitor;
+//! - a `GET` of a page **with a session cookie** is a member's: it is kept under the hash of the
+//!   member's session token, the hash of the whole `Cookie` header and the address, so only a
+//!   request carrying that very session and those very cookies can ever be answered with it
+//!   (another member, a visitor, the same member after logging in again all miss). Any other
+//!   request with cookies (a form coming back with its typed values and no session…) and any
+//!   address with a form error (`__err`) bypasses the cache in both directions;
 //! - only a `200` HTML answer that sets no cookie and was not marked by the app as depending on
 //!   the reader (`app::state::keep_out_of_page_cache`: a sponsored campaign capped per visitor, a
 //!   search) is stored;
@@ -13,7 +17,12 @@
 //!   (`Db::pages_version`) is the one it was rendered at. Every request that is not a read
 //!   (any `POST` except the server functions listed in [`READS`]) raises the version once it has
 //!   been answered without an error status, here and, on PostgreSQL, in every other process (NOTIFY): a new post, reply,
-//!   vote, edit, removal or setting is on the next visitor's page at once.
+//!   vote, edit, removal or setting is on the next visitor's page at once;
+//! - a member's entry also lives only while that member's own version (`Db::member_pages`) is
+//!   the one it was stored at: every request of the member that the cache did not answer (a
+//!   page, a server function, a read that marks a notification read) raises it, in every
+//!   process, so a member's pages never lag behind what they did. A member's page is stored
+//!   only when nothing else of theirs ran while it rendered.
 //!
 //! A hit still passes every middleware outside this one (the page view is counted, headers set),
 //! and the sponsored slots the page shows are counted again (`count_shown_again`).
@@ -89,8 +98,10 @@ pub const READS: &[&str] = &[
     "welcome",
 ];
 
-/// The most bytes of pages kept (then the oldest go first).
+/// The most bytes of visitors' pages kept (then the oldest go first).
 const MAX_BYTES: usize = 16 * 1024 * 1024;
+/// The most bytes of members' pages kept, apart: members cannot push the visitors' pages out.
+const MAX_MEMBER_BYTES: usize = 8 * 1024 * 1024;
 /// A page larger than this is served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// The header that says whether a page came from the cache (`hit`) or was rendered (`miss`).
@@ -102,6 +113,8 @@ struct Entry {
     headers: HeaderMap,
     body: Bytes,
     shown: Vec<Shown>,
+    /// A member's page: the member (hash of the session token) and their version at storing.
+    member: Option<(String, app::db::member_pages::Version)>,
 }
 
 #[derive(Default)]
@@ -114,7 +127,8 @@ struct Entries {
 pub struct PageCache {
     ttl: Duration,
     state: AppState,
-    entries: RwLock<Entries>,
+    visitors: RwLock<Entries>,
+    members: RwLock<Entries>,
 }
 
 impl PageCache {
@@ -122,7 +136,8 @@ impl PageCache {
         Arc::new(Self {
             ttl,
             state,
-            entries: RwLock::default(),
+            visitors: RwLock::default(),
+            members: RwLock::default(),
         })
     }
 
@@ -130,23 +145,41 @@ impl PageCache {
         &self.state.db
     }
 
-    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+    fn get(&self, key: &str, member: Option<&str>) -> Option<Arc<Entry>> {
         let version = self.db().pages_version();
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries
+        let entries = match member {
+            None => &self.visitors,
+            Some(_) => &self.members,
+        };
+        let entry = entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
             .pages
             .get(key)
             .filter(|e| e.version == version && e.stored.elapsed() < self.ttl)
-            .cloned()
+            .cloned()?;
+        match (member, &entry.member) {
+            (None, None) => Some(entry),
+            (Some(m), Some((owner, at)))
+                if owner == m && self.db().member_pages.version(m) == *at =>
+            {
+                Some(entry)
+            }
+            _ => None,
+        }
     }
 
     fn put(&self, key: String, entry: Entry) {
+        let (entries, budget) = match entry.member {
+            None => (&self.visitors, MAX_BYTES),
+            Some(_) => (&self.members, MAX_MEMBER_BYTES),
+        };
         let size = entry.body.len() + key.len();
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let mut entries = entries.write().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = entries.pages.remove(&key) {
             entries.bytes = entries.bytes.saturating_sub(old.body.len() + key.len());
         }
-        if entries.bytes + size > MAX_BYTES {
+        if entries.bytes + size > budget {
             // First what can no longer be served, then the oldest.
             let (version, ttl) = (entry.version, self.ttl);
             entries
@@ -164,7 +197,7 @@ impl PageCache {
                 .map(|(k, e)| e.body.len() + k.len())
                 .sum();
             for (_, k) in by_age {
-                if bytes + size <= MAX_BYTES {
+                if bytes + size <= budget {
                     break;
                 }
                 if let Some(e) = entries.pages.remove(&k) {
@@ -176,6 +209,29 @@ impl PageCache {
         entries.bytes += size;
         entries.pages.insert(key, Arc::new(entry));
     }
+}
+
+/// The whole `Cookie` header of a request ("" without one).
+fn cookies(headers: &HeaderMap) -> String {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The member a request's session cookie names, as the hash of its token (None without one).
+fn member_of(cookies: &str) -> Option<String> {
+    cookies
+        .split(';')
+        .filter_map(|c| {
+            c.trim()
+                .strip_prefix(app::auth::session::COOKIE)?
+                .strip_prefix('=')
+        })
+        .find(|t| !t.is_empty())
+        .map(app::auth::repo::hash_token)
 }
 
 /// Whether a `POST` to `path` leaves every public page as it was.
@@ -199,6 +255,16 @@ fn take_notes(headers: &mut HeaderMap) -> (Vec<Shown>, bool) {
     (shown, keep)
 }
 
+/// What a cache key may print in a log: the address, never the member's hashes.
+fn req_page(key: &str) -> &str {
+    if key.starts_with('/') {
+        key
+    } else {
+        // "member:cookies:address": the hashes are hexadecimal, the address comes after both.
+        key.splitn(3, ':').nth(2).unwrap_or("")
+    }
+}
+
 fn marked(mut res: Response, how: &'static str) -> Response {
     res.headers_mut()
         .insert(CACHE_HEADER, HeaderValue::from_static(how));
@@ -215,8 +281,15 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         take_notes(res.headers_mut());
         return res;
     }
-    if method != Method::GET {
-        let write = method != Method::HEAD && !is_read(req.uri().path());
+    let cookies = cookies(req.headers());
+    let member = member_of(&cookies);
+    let path = req.uri().path();
+    let page = method == Method::GET
+        && !path.starts_with("/api/")
+        && (cookies.is_empty() || member.is_some())
+        && !req.uri().query().is_some_and(|q| q.contains("__err"));
+    if !page {
+        let write = method != Method::GET && method != Method::HEAD && !is_read(path);
         let mut res = next.run(req).await;
         take_notes(res.headers_mut());
         // A refused or failed request changed nothing (its transaction rolled back): a scanner
@@ -225,28 +298,35 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         if write && res.status().as_u16() < 400 {
             cache.db().pages_changed().await;
         }
+        // Even a read may have changed what the member sees (a notification marked read).
+        if let Some(m) = &member {
+            cache.db().member_pages_changed(m).await;
+        }
         return res;
     }
-    let cacheable =
-        !req.headers().contains_key(header::COOKIE) && !req.uri().path().starts_with("/api/");
-    if !cacheable {
-        let mut res = next.run(req).await;
-        take_notes(res.headers_mut());
-        return res;
-    }
-    let key = req.uri().to_string();
+    let key = match &member {
+        None => req.uri().to_string(),
+        Some(m) => format!(
+            "{m}:{}:{}",
+            app::auth::repo::hash_token(&cookies),
+            req.uri()
+        ),
+    };
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if let Some(entry) = cache.get(&key) {
+    if let Some(entry) = cache.get(&key, member.as_deref()) {
         count_shown_again(&cache.state, &entry.shown, &user_agent);
         let mut res = Response::new(Body::from(entry.body.clone()));
         *res.headers_mut() = entry.headers.clone();
         return marked(res, "hit");
     }
+    let before = member
+        .as_deref()
+        .map(|m| cache.db().member_pages.version(m));
     let version = cache.db().pages_version();
     let mut res = next.run(req).await;
     let (shown, keep) = take_notes(res.headers_mut());
@@ -261,21 +341,38 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         && !res.headers().contains_key(header::SET_COOKIE)
         && !res.headers().contains_key(header::CONTENT_ENCODING);
     if !storable {
+        if let Some(m) = &member {
+            cache.db().member_pages_changed(m).await;
+        }
         return res;
     }
+    // The page renders while its body streams: read it whole before asking what changed.
     let (parts, body) = res.into_parts();
     let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(b) => b,
         Err(e) => {
             // Too large, or the render failed while streaming: answer as it would have been.
-            tracing::warn!(error = %e, page = %key, "a page could not be read for the page cache");
+            tracing::warn!(error = %e, page = %req_page(&key), "a page could not be read for the page cache");
+            if let Some(m) = &member {
+                cache.db().member_pages_changed(m).await;
+            }
             let mut res = Response::from_parts(parts, Body::empty());
             *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             return res;
         }
     };
+    // A member's version after this request: the page is kept only if nothing else of theirs
+    // ran meanwhile (then this render saw everything they did).
+    let owner = match (member, before) {
+        (Some(m), Some(before)) => {
+            let after = cache.db().member_pages_changed(&m).await;
+            (after == (before.0, before.1 + 1)).then_some((m, after))
+        }
+        _ => None,
+    };
+    let mine = before.is_none() || owner.is_some();
     // Rendered while nothing changed: it shows the current version of everything on it.
-    if cache.db().pages_version() == version {
+    if mine && cache.db().pages_version() == version {
         cache.put(
             key,
             Entry {
@@ -284,6 +381,7 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
                 headers: parts.headers.clone(),
                 body: body.clone(),
                 shown,
+                member: owner,
             },
         );
     }

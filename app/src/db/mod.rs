@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
+pub mod member_pages;
 pub mod row;
 pub use row::Flag;
 
@@ -38,6 +39,11 @@ pub struct Db {
     /// a page shows, in every process (see `pages_changed`); the page cache keeps only pages
     /// rendered at the current version.
     pages: Arc<AtomicU64>,
+    /// The versions of each member's own pages (see `member_pages_changed`).
+    pub member_pages: Arc<member_pages::MemberPages>,
+    /// This process among the app processes on one PostgreSQL: a member-page change it
+    /// announced comes back to its own LISTEN connection and is not applied twice.
+    process: u64,
 }
 
 impl std::fmt::Debug for Db {
@@ -191,6 +197,25 @@ impl Db {
         }
     }
 
+    /// Says that `member`'s own pages may have changed (a request of theirs the page cache did
+    /// not answer: it may have marked something read): raises their version here and, on
+    /// PostgreSQL, in every other app process. Returns the new version here. `member` is the
+    /// hash of the session token (`member_pages`).
+    pub async fn member_pages_changed(&self, member: &str) -> member_pages::Version {
+        let version = self.member_pages.raise(member);
+        if self.backend == Backend::Postgres {
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(PAGES_CHANNEL)
+                .bind(format!("m:{}:{member}", self.process))
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!(error = %e, "could not announce a member's page change");
+            }
+        }
+        version
+    }
+
     /// The PostgreSQL URL this pool connects to (None on SQLite), for a tool that needs a
     /// connection of its own: the scale generator's `COPY`. Never to be printed.
     pub fn postgres_url(&self) -> Option<&str> {
@@ -205,6 +230,8 @@ impl Db {
         };
         let hub = self.hub.clone();
         let pages = self.pages.clone();
+        let member_pages = self.member_pages.clone();
+        let me = format!("m:{}:", self.process);
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect(&url).await {
@@ -216,9 +243,21 @@ impl Db {
                             // and drop every cached page.
                             hub.wake_all();
                             pages.fetch_add(1, Ordering::SeqCst);
+                            member_pages.raise_all();
                             while let Ok(n) = listener.recv().await {
                                 if n.channel() == PAGES_CHANNEL {
-                                    pages.fetch_add(1, Ordering::SeqCst);
+                                    match n.payload().strip_prefix("m:") {
+                                        // One member's own pages, announced by another process.
+                                        Some(_) if n.payload().starts_with(&me) => {}
+                                        Some(rest) => {
+                                            if let Some((_, member)) = rest.split_once(':') {
+                                                member_pages.raise(member);
+                                            }
+                                        }
+                                        None => {
+                                            pages.fetch_add(1, Ordering::SeqCst);
+                                        }
+                                    }
                                     continue;
                                 }
                                 n.payload()
@@ -229,6 +268,7 @@ impl Db {
                             // The connection is lost: until it is back, changes made by other
                             // processes are not heard, so no page may be kept meanwhile.
                             pages.fetch_add(1, Ordering::SeqCst);
+                            member_pages.raise_all();
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "LISTEN connection failed"),
@@ -315,6 +355,8 @@ impl Db {
             listen_url: (backend == Backend::Postgres).then(|| Arc::from(url.as_str())),
             watched: Arc::default(),
             pages: Arc::default(),
+            member_pages: Arc::default(),
+            process: rand::random(),
         })
     }
 

@@ -1,4 +1,4 @@
-//! The page cache on both backends: a visitor's page is served again and dropped by the next change; nothing members-only or personal ever comes out of it (a logged-in member neither reads nor fills it); a change made through another process drops it there too (PostgreSQL); sponsored slots served from it are still counted.
+//! The page cache on both backends: a visitor's page is served again and dropped by the next change; a member's page is served again to that member's session alone and dropped by anything they do; nothing members-only or personal ever comes out of it for anyone else; a change made through another process drops it there too (PostgreSQL); sponsored slots served from it are still counted.
 
 use crate::common::{spawn_on, test_args, Backend, TestApp};
 use reqwest::{header, Client, StatusCode};
@@ -7,6 +7,7 @@ use serde_json::Value;
 both_backends!(
     a_visitors_page_is_served_again_until_something_changes,
     nothing_members_only_or_personal_comes_out_of_the_cache,
+    a_members_page_is_theirs_alone_and_follows_what_they_do,
     sponsored_slots_served_from_the_cache_are_counted,
 );
 
@@ -170,16 +171,13 @@ async fn nothing_members_only_or_personal_comes_out_of_the_cache(app: TestApp) {
         format!("/p/{id}"),
     ];
 
-    // The member's page: never from the cache, their own header, the group's post in it.
+    // The member's page: their own header, the group's post in it (rendered for them, or
+    // served from their own entries).
     let as_member = |path: String| {
         let insider = insider.clone();
         let url = format!("{}{path}", app.base);
         async move {
             let res = insider.get(url).send().await.expect("request");
-            assert!(
-                res.headers().get("x-page-cache").is_none(),
-                "{path}: a logged-in request bypasses the cache"
-            );
             let body = res.text().await.expect("body");
             assert!(body.contains("Log out"), "{path}: the member's own header");
             if path.starts_with("/g/") || path.starts_with("/p/") {
@@ -190,12 +188,15 @@ async fn nothing_members_only_or_personal_comes_out_of_the_cache(app: TestApp) {
             }
         }
     };
-    // The member reads first: their pages are neither served from nor put in the cache.
+    // The member reads first, twice (their pages are kept for them): a visitor never gets them.
     for path in &paths {
+        as_member(path.clone()).await;
         as_member(path.clone()).await;
     }
     let v = visitor();
     for path in &paths {
+        let (_, how, _) = page(&app, &v, path).await;
+        assert_ne!(how, "hit", "{path}: the member's page is not the visitor's");
         for _ in 0..2 {
             let (_, _, body) = page(&app, &v, path).await;
             assert!(
@@ -222,6 +223,113 @@ async fn nothing_members_only_or_personal_comes_out_of_the_cache(app: TestApp) {
             .expect("request");
         assert!(res.headers().get("x-page-cache").is_none(), "{path}");
     }
+}
+
+/// Whose page it is: the handle in the header's account menu ("Logged in as …"), if any.
+fn reader(body: &str) -> Option<String> {
+    let at = body.find("Logged in as")?;
+    let menu = &body[at..];
+    let end = menu.find("</summary>")?;
+    // The handle follows the last "@" of the summary; Leptos' markers (`<!>`) are tags too.
+    let (mut handle, mut in_tag) = (String::new(), false);
+    for c in menu[..end].rsplit('@').next()?.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => handle.push(c),
+            _ => {}
+        }
+    }
+    Some(handle.trim().to_string())
+}
+
+/// Whether a page shows its reader an unread-notifications count.
+fn shows_unread(body: &str) -> bool {
+    body.contains(r#"data-testid="unread""#)
+}
+
+async fn a_members_page_is_theirs_alone_and_follows_what_they_do(app: TestApp) {
+    let app = with_cache(app).await;
+    let _admin = app.admin_with_community().await;
+    let alice = member(&app, "cache_alice").await;
+    let bob = member(&app, "cache_bob").await;
+    let id = post(&app, &alice, "Alice asks about cooling vests", "public").await;
+
+    // Alice's home, twice: the second from the cache, byte for byte, her own header.
+    let (status, how, first) = page(&app, &alice, "/").await;
+    assert_eq!((status, how.as_str()), (StatusCode::OK, "miss"));
+    assert_eq!(reader(&first).as_deref(), Some("cache_alice"), "her own header");
+    let (_, how, again) = page(&app, &alice, "/").await;
+    assert_eq!(
+        how, "hit",
+        "a member's second visit is served from their cache"
+    );
+    assert_eq!(again, first);
+    // Bob, a visitor, and Alice's own session with one more cookie never get her page.
+    let (_, how, bobs) = page(&app, &bob, "/").await;
+    assert_eq!(how, "miss", "another member's page is not Alice's");
+    assert_eq!(reader(&bobs).as_deref(), Some("cache_bob"), "his own header");
+    let (_, how, visitors) = page(&app, &visitor(), "/").await;
+    assert_eq!(how, "miss");
+    assert_eq!(reader(&visitors), None);
+    assert!(!visitors.contains("Log out"));
+    let res = alice
+        .get(format!("{}/", app.base))
+        .header(header::COOKIE, "hc_dismissed=1")
+        .send()
+        .await
+        .expect("request");
+    assert_ne!(
+        res.headers()
+            .get("x-page-cache")
+            .and_then(|v| v.to_str().ok()),
+        Some("hit"),
+        "other cookies, another entry"
+    );
+
+    // Bob answers her: a write drops every cached page, and her next home shows it unread.
+    app.call_as(
+        &bob,
+        "reply/create",
+        &[
+            ("post_id", &id.to_string()),
+            ("body", "A vest with gel packs helped me."),
+        ],
+    )
+    .await
+    .ok();
+    let (_, how, unread) = page(&app, &alice, "/").await;
+    assert_eq!(how, "miss", "a reply drops Alice's cached home");
+    assert!(shows_unread(&unread), "Alice sees the reply as unread");
+    let (_, how, _) = page(&app, &alice, "/").await;
+    assert_eq!(how, "hit");
+    // She opens the thread (a page that marks its notifications read): her home follows at once.
+    let (status, _, thread) = page(&app, &alice, &format!("/p/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(thread.contains("A vest with gel packs helped me."));
+    let (_, how, read) = page(&app, &alice, "/").await;
+    assert_eq!(how, "miss", "what Alice did drops her cached pages");
+    assert!(!shows_unread(&read), "the reply is read: {how}");
+    // A server function of hers that is a read to everyone else drops them too.
+    page(&app, &alice, "/").await;
+    let (_, how, _) = page(&app, &alice, "/").await;
+    assert_eq!(how, "hit");
+    app.call_as(&alice, "current_user", &[]).await;
+    let (_, how, _) = page(&app, &alice, "/").await;
+    assert_eq!(how, "miss", "any request of hers drops her cached pages");
+    // Bob's own cached page is not dropped by what Alice does.
+    page(&app, &bob, "/").await;
+    let (_, how, _) = page(&app, &bob, "/").await;
+    assert_eq!(how, "hit");
+    app.call_as(&alice, "current_user", &[]).await;
+    let (_, how, _) = page(&app, &bob, "/").await;
+    assert_eq!(how, "hit", "one member's reads leave another's pages");
+
+    // Logged out, the old session's pages are gone with it.
+    app.call_as(&alice, "logout", &[]).await;
+    let (_, _, after) = page(&app, &alice, "/").await;
+    assert_eq!(reader(&after), None);
+    assert!(!after.contains("Log out"));
 }
 
 async fn sponsored_slots_served_from_the_cache_are_counted(app: TestApp) {
@@ -312,4 +420,55 @@ async fn a_change_through_another_process_drops_the_cached_pages() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(seen, "the other process dropped its cached page within 5 s");
+}
+
+/// Two app processes on one PostgreSQL: what a member does through one drops the pages the
+/// other keeps for them (a read that marks a notification read is no public change).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_members_read_through_another_process_drops_their_pages() {
+    let Some(url) = crate::common::fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    let mut args = test_args();
+    args.page_cache_secs = 60;
+    let a = spawn_on(&url, args.clone()).await;
+    let b = spawn_on(&url, args).await;
+    let _admin = a.admin_with_community().await;
+    let alice = member(&a, "cache_far_alice").await;
+    let bob = member(&a, "cache_far_bob").await;
+    let id = post(&a, &alice, "Heat and fatigue in July", "public").await;
+    a.call_as(
+        &bob,
+        "reply/create",
+        &[
+            ("post_id", &id.to_string()),
+            ("body", "Cold showers, every time."),
+        ],
+    )
+    .await
+    .ok();
+    // Process `a` keeps Alice's home with the reply unread (once the writes' notices are in).
+    let mut cached = false;
+    for _ in 0..50 {
+        let (_, how, body) = page(&a, &alice, "/").await;
+        if how == "hit" && shows_unread(&body) {
+            cached = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(cached, "process a serves Alice's home from its cache");
+    // She reads the thread through process `b`.
+    let (status, _, _) = page(&b, &alice, &format!("/p/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut followed = false;
+    for _ in 0..50 {
+        let (_, _, body) = page(&a, &alice, "/").await;
+        if !shows_unread(&body) {
+            followed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(followed, "process a dropped Alice's cached home within 5 s");
 }
