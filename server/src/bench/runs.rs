@@ -13,6 +13,8 @@ pub(super) struct Subjects {
     thread: i64,
     post: i64,
     author: String,
+    /// The provider with the most reviews (its page lists them).
+    provider: String,
 }
 
 pub(super) async fn subjects(db: &Db) -> Result<Subjects, String> {
@@ -62,12 +64,18 @@ pub(super) async fn subjects(db: &Db) -> Result<Subjects, String> {
     .fetch_one(&db.pool)
     .await
     .map_err(err)?;
+    let provider: String =
+        sqlx::query_scalar("SELECT slug FROM providers ORDER BY rating_count DESC, id LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+            .map_err(err)?;
     Ok(Subjects {
         member,
         community,
         thread,
         post,
         author,
+        provider,
     })
 }
 
@@ -96,12 +104,33 @@ pub(super) async fn seed(url: &str, posts: u64) -> Result<String, String> {
     ))
 }
 
+/// A kept database, brought up to what the generator writes today (a run seeded before the
+/// generator wrote the directory gets it; otherwise nothing is written).
+async fn top_up(url: &str, posts: u64) -> Result<String, String> {
+    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let mut shape = ScaleArgs::small(posts);
+    shape.quiet = true;
+    let w = crate::scale::run(&db, &shape).await?;
+    db.pool.close().await;
+    Ok(if w.rows == 0 {
+        "reused".into()
+    } else {
+        format!(
+            "reused; added the directory ({} rows in {:.0} s)",
+            w.rows, w.seconds
+        )
+    })
+}
+
 /// The SQLite database of `posts` posts in `dir`, seeded when missing. A seed is written to a
 /// `.partial` file and renamed when complete, so an interrupted run is never mistaken for one.
 pub(super) async fn sqlite_database(dir: &Path, posts: u64) -> Result<(String, String), String> {
     let done = dir.join(format!("scale-{posts}.db"));
     if done.exists() {
-        return Ok((format!("sqlite://{}", done.display()), "reused".into()));
+        let url = format!("sqlite://{}", done.display());
+        let note = top_up(&url, posts).await?;
+        return Ok((url, note));
     }
     let partial = dir.join(format!("scale-{posts}.db.partial"));
     for suffix in ["", "-wal", "-shm"] {
@@ -135,7 +164,9 @@ pub(super) async fn postgres_database(
         .await
         .map_err(|e| e.to_string())?;
     if exists.is_some() {
-        return Ok((url_of(&name)?, "reused".into()));
+        let url = url_of(&name)?;
+        let note = top_up(&url, posts).await?;
+        return Ok((url, note));
     }
     for sql in [
         format!("DROP DATABASE IF EXISTS \"{partial}\""),
@@ -290,6 +321,16 @@ pub(super) async fn measure(
         ("notifications (member)", "/notifications".into(), me),
         ("messages (member)", "/messages".into(), me),
         ("directory", "/directory".into(), None),
+        (
+            "directory, a place's providers (the largest city)",
+            format!("/directory?place={}", crate::scale::CITIES[0].0),
+            None,
+        ),
+        (
+            "provider, most reviews",
+            format!("/directory/{}", s.provider),
+            None,
+        ),
     ];
     let mut rows = Vec::new();
     for (name, path, who) in &pages {

@@ -68,6 +68,8 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
             "notifications",
             "conversations",
             "messages",
+            "providers",
+            "reviews",
         ] {
             cx.w.exec(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
@@ -81,7 +83,8 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
         // and says so once per catalog).
         cx.w.exec(
             "ANALYZE users, communities, community_members, support_groups, support_group_members, \
-             posts, replies, post_votes, notifications, conversations, messages",
+             posts, replies, post_votes, notifications, conversations, messages, providers, \
+             provider_conditions, reviews",
         )
         .await?;
     } else {
@@ -92,4 +95,24 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
         cx.w.exec("ANALYZE").await?;
     }
     Ok(())
+}
+
+/// Readies the directory written on its own (`top_up_directory`): PostgreSQL's sequences past
+/// the explicit ids and fresh statistics; SQLite's usual settings back and fresh statistics.
+pub(super) async fn directory_ready(cx: &mut Cx, db: &Db) -> Result<(), String> {
+    if db.backend == Backend::Postgres {
+        for table in ["providers", "reviews"] {
+            cx.w.exec(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            ))
+            .await?;
+        }
+        cx.w.exec("ANALYZE providers, provider_conditions, reviews")
+            .await
+    } else {
+        cx.w.exec("PRAGMA synchronous=NORMAL").await?;
+        cx.w.exec("PRAGMA foreign_keys=ON").await?;
+        cx.w.exec("ANALYZE").await
+    }
 }

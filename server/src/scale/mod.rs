@@ -3,7 +3,7 @@
 //! Shapes: a Zipf vocabulary of 6,000 words (health words at the top, so search sees realistic
 //! match sets), heavy-tailed activity per member (Zipf authors) and per thread (Pareto reply and
 //! vote counts), members in 1–5 communities, some in support groups, nested replies, direct
-//! messages and notifications. Rows go in as multi-row INSERTs inside large transactions, with
+//! messages and notifications, directory providers in forty cities with their reviews. Rows go in as multi-row INSERTs inside large transactions, with
 //! explicit ids, so both backends get the same bytes for the same seed; counts kept in columns
 //! (`reply_count`, `member_count`, `unread_notifications`…) are true at the end.
 #![allow(
@@ -24,10 +24,12 @@ mod aside;
 mod counts;
 mod messages;
 mod people;
+mod providers;
 mod words;
 mod writer;
 
 use people::People;
+pub use providers::CITIES;
 pub use words::vocabulary;
 use words::{heavy, sentence, Zipf};
 use writer::{Batch, Writer, V};
@@ -66,6 +68,12 @@ pub struct ScaleArgs {
     /// Notifications (replies to members' posts).
     #[arg(long, default_value_t = 1_000_000)]
     pub notifications: u64,
+    /// Directory providers (clinics and clinicians in forty cities).
+    #[arg(long, default_value_t = 20_000)]
+    pub providers: u64,
+    /// Members' reviews of them, spread with a heavy tail.
+    #[arg(long, default_value_t = 200_000)]
+    pub reviews: u64,
     /// Days of history the content spreads over, ending now.
     #[arg(long, default_value_t = 730)]
     pub days: u64,
@@ -93,12 +101,118 @@ impl ScaleArgs {
             conversations: (posts / 20).max(10),
             messages: posts / 2,
             notifications: posts,
+            providers: (posts / 50).max(20),
+            reviews: posts / 5,
             days: 730,
             seed: 42,
             force: false,
             quiet: true,
         }
     }
+}
+
+/// The run's writer: a connection of its own (SQLite: no fsync per commit, no foreign-key
+/// lookups; PostgreSQL: a second connection that copies).
+async fn writer(db: &Db, bar: ProgressBar) -> Result<Writer, String> {
+    let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
+    if db.backend == Backend::Sqlite {
+        // A lost seed is re-run, not recovered: no fsync per commit while it writes. Its rows'
+        // references are its own ids (the plan and seed tests check them with
+        // `foreign_key_check`): no lookup per row of every row it points to.
+        for pragma in ["PRAGMA synchronous=OFF", "PRAGMA foreign_keys=OFF"] {
+            sqlx::query(pragma)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let copy = match db.postgres_url() {
+        Some(url) => Some(
+            <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                .await
+                .map_err(|e| format!("connecting for COPY: {e}"))?,
+        ),
+        None => None,
+    };
+    Ok(Writer {
+        conn,
+        copy,
+        rows: 0,
+        since_commit: 0,
+        bar,
+    })
+}
+
+/// Adds the directory to a database seeded at scale without it (an older run's): its members
+/// and communities are read back, the providers and reviews written as a full run would.
+async fn top_up_directory(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
+    let started = Instant::now();
+    let first_user = count(
+        db,
+        &format!("SELECT COALESCE(MIN(id), 0) FROM users WHERE email LIKE '%{SCALE_DOMAIN}'"),
+    )
+    .await?;
+    let n_members = count(
+        db,
+        &format!("SELECT COUNT(*) FROM users WHERE email LIKE '%{SCALE_DOMAIN}'"),
+    )
+    .await? as usize;
+    let first_community = count(
+        db,
+        "SELECT COALESCE(MIN(id), 0) FROM communities WHERE slug LIKE 'scale-%'",
+    )
+    .await?;
+    let n_comm = count(
+        db,
+        "SELECT COUNT(*) FROM communities WHERE slug LIKE 'scale-%'",
+    )
+    .await? as usize;
+    let bar = if a.quiet {
+        ProgressBar::with_draw_target(
+            Some(a.providers * 2 + a.reviews),
+            ProgressDrawTarget::hidden(),
+        )
+    } else {
+        ProgressBar::new(a.providers * 2 + a.reviews)
+    };
+    let mut w = writer(db, bar.clone()).await?;
+    w.exec("BEGIN").await?;
+    let words = vocabulary(6_000);
+    let zipf_words = Zipf::new(words.len(), 1.05);
+    let mut cx = Cx {
+        rng: StdRng::seed_from_u64(a.seed ^ 0xd1),
+        w,
+        words,
+        zipf_words,
+    };
+    let values = match db.backend {
+        Backend::Sqlite => 400,
+        Backend::Postgres => 30_000,
+    };
+    providers::write(
+        &mut cx,
+        db,
+        a,
+        values,
+        providers::Directory {
+            first_user,
+            n_members,
+            first_community,
+            n_comm,
+        },
+    )
+    .await?;
+    cx.w.exec("COMMIT").await?;
+    counts::directory_ready(&mut cx, db).await?;
+    bar.finish_and_clear();
+    if !a.quiet {
+        println!("Added the directory to a database seeded at scale before it had one.");
+    }
+    Ok(Written {
+        rows: cx.w.rows,
+        seconds: started.elapsed().as_secs_f64(),
+        ..Written::default()
+    })
 }
 
 /// What a run wrote.
@@ -153,6 +267,15 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     )
     .await?;
     if existing > 0 {
+        // A database seeded before the generator wrote the directory gets it now.
+        let providers = count(
+            db,
+            "SELECT COUNT(*) FROM providers WHERE slug LIKE 'scale-provider-%'",
+        )
+        .await?;
+        if providers == 0 && a.providers > 0 {
+            return top_up_directory(db, a).await;
+        }
         if !a.quiet {
             println!("Already seeded at scale ({existing} scale members): nothing to do.");
         }
@@ -185,6 +308,8 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         + a.conversations
         + a.messages
         + a.notifications
+        + a.providers * 2
+        + a.reviews
         + a.members * 2;
     let bar = if a.quiet {
         ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden())
@@ -206,33 +331,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         Backend::Sqlite => 400,
         Backend::Postgres => 30_000,
     };
-    let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
-    if db.backend == Backend::Sqlite {
-        // A lost seed is re-run, not recovered: no fsync per commit while it writes. Its rows'
-        // references are its own ids (the plan and seed tests check them with
-        // `foreign_key_check`): no lookup per row of every row it points to.
-        for pragma in ["PRAGMA synchronous=OFF", "PRAGMA foreign_keys=OFF"] {
-            sqlx::query(pragma)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    let copy = match db.postgres_url() {
-        Some(url) => Some(
-            <sqlx::PgConnection as sqlx::Connection>::connect(url)
-                .await
-                .map_err(|e| format!("connecting for COPY: {e}"))?,
-        ),
-        None => None,
-    };
-    let mut w = Writer {
-        conn,
-        copy,
-        rows: 0,
-        since_commit: 0,
-        bar: bar.clone(),
-    };
+    let mut w = writer(db, bar.clone()).await?;
     w.exec("BEGIN").await?;
     let mut cx = Cx {
         rng,
@@ -511,6 +610,21 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         },
         &authors,
         &zipf_members,
+    )
+    .await?;
+
+    // The directory: providers, the conditions they treat, their reviews.
+    providers::write(
+        &mut cx,
+        db,
+        a,
+        values,
+        providers::Directory {
+            first_user,
+            n_members,
+            first_community,
+            n_comm,
+        },
     )
     .await?;
 

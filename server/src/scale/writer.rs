@@ -9,6 +9,7 @@ use super::*;
 /// A column value.
 pub(super) enum V {
     I(i64),
+    F(f64),
     N,
     S(String),
 }
@@ -121,6 +122,7 @@ impl Writer {
         for v in b.rows.drain(..n * cols) {
             q = match v {
                 V::I(i) => q.bind(i),
+                V::F(f) => q.bind(f),
                 V::N => q.bind(None::<i64>),
                 V::S(s) => q.bind(s),
             };
@@ -181,6 +183,7 @@ fn copy_text(values: impl Iterator<Item = V>, cols: usize) -> String {
         }
         match v {
             V::I(n) => out.push_str(&n.to_string()),
+            V::F(f) => out.push_str(&f.to_string()),
             V::N => out.push_str("\\N"),
             V::S(s) => {
                 for ch in s.chars() {
@@ -210,14 +213,14 @@ mod tests {
         let rows = vec![
             V::I(7),
             V::S("a\tb\\c\nd\re".into()),
-            V::N,
+            V::F(52.5),
             V::I(-1),
             V::S(String::new()),
             V::N,
         ];
         assert_eq!(
             copy_text(rows.into_iter(), 3),
-            "7\ta\\tb\\\\c\\nd\\re\t\\N\n-1\t\t\\N\n"
+            "7\ta\\tb\\\\c\\nd\\re\t52.5\n-1\t\t\\N\n"
         );
     }
 }

@@ -26,6 +26,18 @@ async fn schema(app: &TestApp) -> Vec<String> {
         .expect("schema")
 }
 
+/// The directory's aggregates are its reviews' (as `directory::repo::ratings` keeps them), and every provider treats a condition.
+const DIRECTORY_WRONG: [&str; 4] = [
+    "SELECT CAST(COUNT(*) AS BIGINT) FROM providers p WHERE p.rating_count <> \
+     (SELECT COUNT(*) FROM reviews r WHERE r.provider_id = p.id AND r.hidden = 0)",
+    "SELECT CAST(COUNT(*) AS BIGINT) FROM providers p WHERE p.stars_5 <> \
+     (SELECT COUNT(*) FROM reviews r WHERE r.provider_id = p.id AND r.stars = 5)",
+    "SELECT CAST(COUNT(*) AS BIGINT) FROM providers p WHERE p.rating_count > 0 AND p.rating_avg_x100 <> \
+     (SELECT (CAST(SUM(r.stars) AS BIGINT) * 100 + COUNT(*) / 2) / COUNT(*) FROM reviews r WHERE r.provider_id = p.id)",
+    "SELECT CAST(COUNT(*) AS BIGINT) FROM providers p WHERE NOT EXISTS \
+     (SELECT 1 FROM provider_conditions c WHERE c.provider_id = p.id)",
+];
+
 async fn seeds_a_consistent_database(app: TestApp) {
     let before = schema(&app).await;
     // A member who signed up for real: the generator refuses to write beside them.
@@ -118,7 +130,7 @@ async fn seeds_a_consistent_database(app: TestApp) {
         "SELECT CAST(COUNT(*) AS BIGINT) FROM posts p WHERE p.group_id IS NOT NULL AND NOT EXISTS \
          (SELECT 1 FROM support_group_members m WHERE m.group_id = p.group_id AND m.user_id = p.author_id AND m.status = 'active')",
     ];
-    for sql in wrong {
+    for sql in wrong.iter().chain(&DIRECTORY_WRONG) {
         assert_eq!(count(&app, sql).await, 0, "{sql}");
     }
     // The shapes: members in one to five communities, nested replies, a heavy tail of replies.
@@ -147,6 +159,23 @@ async fn seeds_a_consistent_database(app: TestApp) {
         )
         .await
             > 0
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM providers").await,
+        shape.providers as i64
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM reviews").await,
+        shape.reviews as i64
+    );
+    // The benchmark's place search finds the largest city's providers (no gazetteer loaded:
+    // the providers' own cities).
+    let city = healthcommunity::scale::CITIES[0].0;
+    let (status, html) = app.get(&format!("/directory?place={city}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("/directory/scale-provider-"),
+        "{city}'s providers are listed"
     );
     // A scale member logs in with the documented password (the benchmark does).
     let login = app
@@ -178,6 +207,47 @@ async fn seeds_a_consistent_database(app: TestApp) {
         count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
         600
     );
+
+    // A database seeded before the generator wrote the directory gets it on the next run, and
+    // only it; the run after that writes nothing.
+    for sql in [
+        "DELETE FROM reviews",
+        "DELETE FROM provider_conditions",
+        "DELETE FROM providers",
+    ] {
+        sqlx::query(sql).execute(&app.db.pool).await.expect(sql);
+    }
+    let topped = run(&app.db, &shape).await.expect("directory top-up");
+    assert_eq!(
+        topped.rows,
+        shape.reviews
+            + shape.providers
+            + count(
+                &app,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM provider_conditions"
+            )
+            .await as u64
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM providers").await,
+        shape.providers as i64
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM posts").await,
+        600
+    );
+    for sql in DIRECTORY_WRONG {
+        assert_eq!(count(&app, sql).await, 0, "after the top-up: {sql}");
+    }
+    // A provider added after it gets the next id (PostgreSQL's sequence was moved past them).
+    sqlx::query(
+        "INSERT INTO providers (kind, slug, name, created_at, updated_at) \
+         VALUES ('clinic', 'added-later', 'Added later', 0, 0)",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("a provider added after the seed");
+    assert_eq!(run(&app.db, &shape).await.expect("third run").rows, 0);
 }
 
 both_backends!(seeds_a_consistent_database);
