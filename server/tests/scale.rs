@@ -139,6 +139,22 @@ async fn feeds_and_threads_read_indexes() {
                         let what = format!(
                             "{scope:?} {sort:?} {cursor:?} {viewer:?} {since:?}: {lines:#?}"
                         );
+                        // A group's unanswered and unaccepted questions from their own
+                        // indexes (the group's index read every post of the group).
+                        let group_index = match sort {
+                            FeedSort::Unanswered => Some("INDEX posts_group_unanswered_idx"),
+                            FeedSort::NotAccepted => Some("INDEX posts_group_open_idx"),
+                            _ => None,
+                        };
+                        if let Some(index) = group_index
+                            .filter(|_| matches!(scope, Scope::Group(_) | Scope::Home(_)))
+                        {
+                            if !lines.iter().any(|l| l.contains(index)) {
+                                bad.push(format!(
+                                    "a group's questions not read from {index} in {what}"
+                                ));
+                            }
+                        }
                         if walks_ids(scope, sort)
                             && lines.first().is_some_and(|l| {
                                 l == "SCAN p" || l.starts_with("SEARCH p USING INTEGER PRIMARY KEY")
@@ -178,6 +194,33 @@ async fn feeds_and_threads_read_indexes() {
                                 bad.push(format!(
                                     "a short window not read from its index in {what}"
                                 ));
+                            }
+                        } else if may_sort(Scope::Public, sort, since)
+                            && matches!(scope, Scope::Group(_))
+                        {
+                            // A group's window from its own index.
+                            if !lines
+                                .iter()
+                                .any(|l| l.contains("INDEX posts_group_window_idx"))
+                            {
+                                bad.push(format!(
+                                    "a short window not read from its index in {what}"
+                                ));
+                            }
+                        } else if may_sort(Scope::Public, sort, since)
+                            && matches!(scope, Scope::Home(_))
+                        {
+                            // Each stream's window from its own index: the communities' and
+                            // the group's.
+                            for index in [
+                                "COVERING INDEX posts_community_window_idx",
+                                "INDEX posts_group_window_idx",
+                            ] {
+                                if !lines.iter().any(|l| l.contains(index)) {
+                                    bad.push(format!(
+                                        "a stream's window not read from {index} in {what}"
+                                    ));
+                                }
                             }
                         } else if may_sort(Scope::Public, sort, since)
                             && !matches!(scope, Scope::Home(_))

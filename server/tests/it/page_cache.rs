@@ -258,7 +258,11 @@ async fn a_members_page_is_theirs_alone_and_follows_what_they_do(app: TestApp) {
     // Alice's home, twice: the second from the cache, byte for byte, her own header.
     let (status, how, first) = page(&app, &alice, "/").await;
     assert_eq!((status, how.as_str()), (StatusCode::OK, "miss"));
-    assert_eq!(reader(&first).as_deref(), Some("cache_alice"), "her own header");
+    assert_eq!(
+        reader(&first).as_deref(),
+        Some("cache_alice"),
+        "her own header"
+    );
     let (_, how, again) = page(&app, &alice, "/").await;
     assert_eq!(
         how, "hit",
@@ -268,7 +272,11 @@ async fn a_members_page_is_theirs_alone_and_follows_what_they_do(app: TestApp) {
     // Bob, a visitor, and Alice's own session with one more cookie never get her page.
     let (_, how, bobs) = page(&app, &bob, "/").await;
     assert_eq!(how, "miss", "another member's page is not Alice's");
-    assert_eq!(reader(&bobs).as_deref(), Some("cache_bob"), "his own header");
+    assert_eq!(
+        reader(&bobs).as_deref(),
+        Some("cache_bob"),
+        "his own header"
+    );
     let (_, how, visitors) = page(&app, &visitor(), "/").await;
     assert_eq!(how, "miss");
     assert_eq!(reader(&visitors), None);

@@ -127,9 +127,11 @@ pub(super) fn one_feed(
 ) -> String {
     let readable_sql = readable(params, viewer);
     let public_to_visitor = only == PUBLIC && viewer.is_none();
-    // A community's own posts (its feed, or one stream of a home feed): its window has an index.
-    let community_stream =
-        only.starts_with("p.community_id = ") && only.ends_with(" AND p.group_id IS NULL");
+    // A community's own posts (its feed, or one stream of a home feed), or a group's: its
+    // window has an index.
+    let community_stream = (only.starts_with("p.community_id = ")
+        && only.ends_with(" AND p.group_id IS NULL"))
+        || only.starts_with("p.group_id = ");
     let mut filter = vec![only];
     match sort {
         FeedSort::Unanswered => filter.push("p.kind = 'question' AND p.answer_count = 0".into()),
@@ -148,8 +150,8 @@ pub(super) fn one_feed(
         short_window = now_ms() - since <= SHORT_WINDOW_DAYS * 86_400_000;
         if short_window && (public_to_visitor || community_stream) {
             // `posts_public_window_idx` holds the window's public posts by date with their
-            // votes, `posts_community_window_idx` a community's: the window is read from the
-            // index alone and sorted, never the table.
+            // votes, `posts_community_window_idx` a community's, `posts_group_window_idx` a
+            // group's: the window is read from the index alone and sorted, never the table.
             by_votes = "p.vote_count + 0";
         } else if short_window {
             // Every post of the window has an id at least the smallest id in the window, which
