@@ -243,6 +243,11 @@ pub fn add_response_header(name: &'static str, value: &str) {
 /// depends on who reads it beyond being logged in or not). The server takes it off the response.
 pub const NO_PAGE_CACHE_HEADER: &str = "x-hc-no-page-cache";
 
+/// The response header by which a render or server function names the member it answered (their
+/// id), so the page cache keeps a member's page at that member's version. The server takes it
+/// off the response.
+pub const MEMBER_HEADER: &str = "x-hc-member";
+
 /// Keeps the page being rendered out of the page cache.
 pub fn keep_out_of_page_cache() {
     add_response_header(NO_PAGE_CACHE_HEADER, "1");

@@ -19,17 +19,19 @@
 //!   been answered without an error status, here and, on PostgreSQL, in every other process (NOTIFY): a new post, reply,
 //!   vote, edit, removal or setting is on the next visitor's page at once;
 //! - a member's entry also lives only while that member's own version (`Db::member_pages`) is
-//!   the one it was stored at: every request of the member that the cache did not answer (a
-//!   page, a server function, a read that marks a notification read) raises it, in every
-//!   process, so a member's pages never lag behind what they did. A member's page is stored
-//!   only when nothing else of theirs ran while it rendered.
+//!   the one it was rendered at. It is raised by everything announced to the member for their
+//!   live events (a notification, a message, a read mark: reading a thread marks its
+//!   notifications read), in every process, and by every server function they call; a page
+//!   whose render overlapped a raise (its own read marks included) is not kept. The render says
+//!   whose page it is in a note (`app::state::MEMBER_HEADER`); a request with a session cookie
+//!   answered as a visitor's (an expired session) is not kept.
 //!
 //! A hit still passes every middleware outside this one (the page view is counted, headers set),
 //! and the sponsored slots the page shows are counted again (`count_shown_again`).
 
 use app::db::Db;
 use app::sponsored::api::{count_shown_again, Shown, SHOWN_HEADER};
-use app::state::{AppState, NO_PAGE_CACHE_HEADER};
+use app::state::{AppState, MEMBER_HEADER, NO_PAGE_CACHE_HEADER};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -113,8 +115,8 @@ struct Entry {
     headers: HeaderMap,
     body: Bytes,
     shown: Vec<Shown>,
-    /// A member's page: the member (hash of the session token) and their version at storing.
-    member: Option<(String, app::db::member_pages::Version)>,
+    /// A member's page: the member's id and their pages' version when it was rendered.
+    member: Option<(i64, app::db::member_pages::Version)>,
 }
 
 #[derive(Default)]
@@ -145,11 +147,14 @@ impl PageCache {
         &self.state.db
     }
 
-    fn get(&self, key: &str, member: Option<&str>) -> Option<Arc<Entry>> {
+    /// The entry of `key`, if it may be served: a visitor's (`member` false) at the current
+    /// pages' version, or a member's at that and at the member's own current version.
+    fn get(&self, key: &str, member: bool) -> Option<Arc<Entry>> {
         let version = self.db().pages_version();
-        let entries = match member {
-            None => &self.visitors,
-            Some(_) => &self.members,
+        let entries = if member {
+            &self.members
+        } else {
+            &self.visitors
         };
         let entry = entries
             .read()
@@ -158,13 +163,9 @@ impl PageCache {
             .get(key)
             .filter(|e| e.version == version && e.stored.elapsed() < self.ttl)
             .cloned()?;
-        match (member, &entry.member) {
-            (None, None) => Some(entry),
-            (Some(m), Some((owner, at)))
-                if owner == m && self.db().member_pages.version(m) == *at =>
-            {
-                Some(entry)
-            }
+        match (member, entry.member) {
+            (false, None) => Some(entry),
+            (true, Some((id, at))) if self.db().member_pages.version(id) == at => Some(entry),
             _ => None,
         }
     }
@@ -221,8 +222,8 @@ fn cookies(headers: &HeaderMap) -> String {
         .join("; ")
 }
 
-/// The member a request's session cookie names, as the hash of its token (None without one).
-fn member_of(cookies: &str) -> Option<String> {
+/// The session a request's cookie names, as the hash of its token (None without one).
+fn session_of(cookies: &str) -> Option<String> {
     cookies
         .split(';')
         .filter_map(|c| {
@@ -240,9 +241,17 @@ fn is_read(path: &str) -> bool {
         .is_some_and(|name| READS.contains(&name))
 }
 
-/// Takes the app's notes for this middleware off a response (they never reach the browser):
-/// the sponsored slots shown, and whether the page may be kept.
-fn take_notes(headers: &mut HeaderMap) -> (Vec<Shown>, bool) {
+/// The app's notes for this middleware, taken off a response (they never reach the browser).
+struct Notes {
+    /// The sponsored slots shown.
+    shown: Vec<Shown>,
+    /// Whether the page may be kept.
+    keep: bool,
+    /// The member the response was for.
+    member: Option<i64>,
+}
+
+fn take_notes(headers: &mut HeaderMap) -> Notes {
     let shown = headers
         .get_all(SHOWN_HEADER)
         .iter()
@@ -250,9 +259,18 @@ fn take_notes(headers: &mut HeaderMap) -> (Vec<Shown>, bool) {
         .filter_map(Shown::decode)
         .collect();
     let keep = headers.get(NO_PAGE_CACHE_HEADER).is_none();
-    headers.remove(SHOWN_HEADER);
-    headers.remove(NO_PAGE_CACHE_HEADER);
-    (shown, keep)
+    let member = headers
+        .get(MEMBER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    for name in [SHOWN_HEADER, NO_PAGE_CACHE_HEADER, MEMBER_HEADER] {
+        headers.remove(name);
+    }
+    Notes {
+        shown,
+        keep,
+        member,
+    }
 }
 
 /// What a cache key may print in a log: the address, never the member's hashes.
@@ -278,36 +296,37 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
     if cache.ttl.is_zero() {
         // Turned off (`--page-cache-secs 0`): the app's notes are still taken off.
         let mut res = next.run(req).await;
-        take_notes(res.headers_mut());
+        let _ = take_notes(res.headers_mut());
         return res;
     }
     let cookies = cookies(req.headers());
-    let member = member_of(&cookies);
+    let session = session_of(&cookies);
     let path = req.uri().path();
     let page = method == Method::GET
         && !path.starts_with("/api/")
-        && (cookies.is_empty() || member.is_some())
+        && (cookies.is_empty() || session.is_some())
         && !req.uri().query().is_some_and(|q| q.contains("__err"));
     if !page {
         let write = method != Method::GET && method != Method::HEAD && !is_read(path);
         let mut res = next.run(req).await;
-        take_notes(res.headers_mut());
+        let notes = take_notes(res.headers_mut());
         // A refused or failed request changed nothing (its transaction rolled back): a scanner
         // posting to addresses that do not exist neither empties the cache nor makes every
         // process hear about it.
         if write && res.status().as_u16() < 400 {
             cache.db().pages_changed().await;
         }
-        // Even a read may have changed what the member sees (a notification marked read).
-        if let Some(m) = &member {
-            cache.db().member_pages_changed(m).await;
+        // What a member does may change their own pages (what changes them for good is also
+        // announced to them, in every process).
+        if let (Some(id), false) = (notes.member, method == Method::GET) {
+            cache.db().member_pages_changed(id);
         }
         return res;
     }
-    let key = match &member {
+    let key = match &session {
         None => req.uri().to_string(),
-        Some(m) => format!(
-            "{m}:{}:{}",
+        Some(token) => format!(
+            "{token}:{}:{}",
             app::auth::repo::hash_token(&cookies),
             req.uri()
         ),
@@ -318,32 +337,30 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if let Some(entry) = cache.get(&key, member.as_deref()) {
+    if let Some(entry) = cache.get(&key, session.is_some()) {
         count_shown_again(&cache.state, &entry.shown, &user_agent);
         let mut res = Response::new(Body::from(entry.body.clone()));
         *res.headers_mut() = entry.headers.clone();
         return marked(res, "hit");
     }
-    let before = member
-        .as_deref()
-        .map(|m| cache.db().member_pages.version(m));
+    let started = Instant::now();
     let version = cache.db().pages_version();
     let mut res = next.run(req).await;
-    let (shown, keep) = take_notes(res.headers_mut());
+    let notes = take_notes(res.headers_mut());
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let storable = keep
+    // A request with a session that was answered as a visitor's (an expired session) is not
+    // kept: it would be kept under the session's key.
+    let storable = notes.keep
         && html
         && res.status() == StatusCode::OK
+        && session.is_some() == notes.member.is_some()
         && !res.headers().contains_key(header::SET_COOKIE)
         && !res.headers().contains_key(header::CONTENT_ENCODING);
     if !storable {
-        if let Some(m) = &member {
-            cache.db().member_pages_changed(m).await;
-        }
         return res;
     }
     // The page renders while its body streams: read it whole before asking what changed.
@@ -353,26 +370,20 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         Err(e) => {
             // Too large, or the render failed while streaming: answer as it would have been.
             tracing::warn!(error = %e, page = %req_page(&key), "a page could not be read for the page cache");
-            if let Some(m) = &member {
-                cache.db().member_pages_changed(m).await;
-            }
             let mut res = Response::from_parts(parts, Body::empty());
             *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             return res;
         }
     };
-    // A member's version after this request: the page is kept only if nothing else of theirs
-    // ran meanwhile (then this render saw everything they did).
-    let owner = match (member, before) {
-        (Some(m), Some(before)) => {
-            let after = cache.db().member_pages_changed(&m).await;
-            (after == (before.0, before.1 + 1)).then_some((m, after))
-        }
-        _ => None,
-    };
-    let mine = before.is_none() || owner.is_some();
+    // A member's page is kept at their version, unless something was announced to them while it
+    // rendered (this render's own read marks included): then it may show the state before.
+    let pages = &cache.db().member_pages;
+    let owner = notes.member.map(|id| (id, pages.version(id)));
+    let current = notes
+        .member
+        .is_none_or(|id| !pages.raised_since(id, started));
     // Rendered while nothing changed: it shows the current version of everything on it.
-    if mine && cache.db().pages_version() == version {
+    if current && cache.db().pages_version() == version {
         cache.put(
             key,
             Entry {
@@ -380,7 +391,7 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
                 stored: Instant::now(),
                 headers: parts.headers.clone(),
                 body: body.clone(),
-                shown,
+                shown: notes.shown,
                 member: owner,
             },
         );

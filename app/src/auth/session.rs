@@ -54,6 +54,8 @@ async fn lookup() -> Result<Option<CurrentUser>, AppError> {
         _ => None,
     };
     if let Some(u) = &user {
+        // For the page cache: whose page this is (taken off the response by the server).
+        crate::state::add_response_header(crate::state::MEMBER_HEADER, &u.id.to_string());
         // Members active per day: counted in memory like page views (no write here).
         state.counts.add(crate::counting::Count::Member {
             day: crate::counting::day_of(crate::db::now_ms()),

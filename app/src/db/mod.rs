@@ -41,9 +41,6 @@ pub struct Db {
     pages: Arc<AtomicU64>,
     /// The versions of each member's own pages (see `member_pages_changed`).
     pub member_pages: Arc<member_pages::MemberPages>,
-    /// This process among the app processes on one PostgreSQL: a member-page change it
-    /// announced comes back to its own LISTEN connection and is not applied twice.
-    process: u64,
 }
 
 impl std::fmt::Debug for Db {
@@ -151,11 +148,13 @@ pub fn now_ms() -> i64 {
 impl Db {
     /// Tells the live event streams of `users` that something changed for them, in every app
     /// process: through PostgreSQL's NOTIFY (each process LISTENs, see `listen`), or directly on
-    /// SQLite (one process). Call after the transaction that made the change has committed.
+    /// SQLite (one process). Their cached pages are dropped with it (`member_pages`), here at
+    /// once. Call after the transaction that made the change has committed.
     pub async fn announce(&self, users: &[i64]) {
         if users.is_empty() {
             return;
         }
+        users.iter().for_each(|u| self.member_pages.raise(*u));
         match self.backend {
             Backend::Sqlite => users.iter().for_each(|u| self.hub.wake(*u)),
             Backend::Postgres => {
@@ -197,23 +196,10 @@ impl Db {
         }
     }
 
-    /// Says that `member`'s own pages may have changed (a request of theirs the page cache did
-    /// not answer: it may have marked something read): raises their version here and, on
-    /// PostgreSQL, in every other app process. Returns the new version here. `member` is the
-    /// hash of the session token (`member_pages`).
-    pub async fn member_pages_changed(&self, member: &str) -> member_pages::Version {
-        let version = self.member_pages.raise(member);
-        if self.backend == Backend::Postgres {
-            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(PAGES_CHANNEL)
-                .bind(format!("m:{}:{member}", self.process))
-                .execute(&self.pool)
-                .await
-            {
-                tracing::warn!(error = %e, "could not announce a member's page change");
-            }
-        }
-        version
+    /// Says that `member`'s own pages may have changed, in this process (a request of theirs
+    /// that may have changed them; what changes them in every process is announced).
+    pub fn member_pages_changed(&self, member: i64) {
+        self.member_pages.raise(member);
     }
 
     /// The PostgreSQL URL this pool connects to (None on SQLite), for a tool that needs a
@@ -231,7 +217,6 @@ impl Db {
         let hub = self.hub.clone();
         let pages = self.pages.clone();
         let member_pages = self.member_pages.clone();
-        let me = format!("m:{}:", self.process);
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect(&url).await {
@@ -246,24 +231,16 @@ impl Db {
                             member_pages.raise_all();
                             while let Ok(n) = listener.recv().await {
                                 if n.channel() == PAGES_CHANNEL {
-                                    match n.payload().strip_prefix("m:") {
-                                        // One member's own pages, announced by another process.
-                                        Some(_) if n.payload().starts_with(&me) => {}
-                                        Some(rest) => {
-                                            if let Some((_, member)) = rest.split_once(':') {
-                                                member_pages.raise(member);
-                                            }
-                                        }
-                                        None => {
-                                            pages.fetch_add(1, Ordering::SeqCst);
-                                        }
-                                    }
+                                    pages.fetch_add(1, Ordering::SeqCst);
                                     continue;
                                 }
                                 n.payload()
                                     .split(',')
                                     .filter_map(|id| id.parse::<i64>().ok())
-                                    .for_each(|id| hub.wake(id));
+                                    .for_each(|id| {
+                                        member_pages.raise(id);
+                                        hub.wake(id);
+                                    });
                             }
                             // The connection is lost: until it is back, changes made by other
                             // processes are not heard, so no page may be kept meanwhile.
@@ -356,7 +333,6 @@ impl Db {
             watched: Arc::default(),
             pages: Arc::default(),
             member_pages: Arc::default(),
-            process: rand::random(),
         })
     }
 

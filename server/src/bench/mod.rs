@@ -59,7 +59,15 @@ pub struct BenchArgs {
     /// The commit measured, for the report.
     #[arg(long, env = "HC_BENCH_COMMIT", default_value = "unknown")]
     pub commit: String,
+    /// Fail when a page's or write's p50 at the largest size exceeds this many times its p50 at
+    /// the smallest, plus [`SLACK_MS`] (the CI smoke: a feed or search that went back to
+    /// scanning costs tens to hundreds of times more at 200k posts than at 2k).
+    #[arg(long)]
+    pub fail_if_slower: Option<f64>,
 }
+
+/// What `--fail-if-slower` allows beyond its factor: the machine's noise on a few-ms page.
+pub const SLACK_MS: f64 = 20.0;
 
 /// One measured page or write.
 pub(super) struct Row {
@@ -124,7 +132,51 @@ pub async fn run(a: &BenchArgs) -> Result<(), String> {
         std::fs::write(&a.out, &text).map_err(|e| format!("{}: {e}", a.out))?;
         eprintln!("Written to {}", a.out);
     }
+    if let Some(factor) = a.fail_if_slower {
+        let slow = slower(&runs, factor);
+        if !slow.is_empty() {
+            return Err(format!(
+                "{} measurement(s) grew more than {factor} × + {SLACK_MS} ms from the smallest \
+                 size to the largest (a feed or search reading more than a page?):\n{}",
+                slow.len(),
+                slow.join("\n")
+            ));
+        }
+        eprintln!(
+            "Every p50 at the largest size is within {factor} × + {SLACK_MS} ms of the smallest."
+        );
+    }
     Ok(())
+}
+
+/// The pages and writes whose p50 at the largest size of a backend exceeds `factor` × its p50
+/// at the smallest + [`SLACK_MS`].
+fn slower(runs: &[Run], factor: f64) -> Vec<String> {
+    let mut out = Vec::new();
+    for backend in ["sqlite", "postgres"] {
+        let of = |r: &&Run| r.backend == backend;
+        let (Some(small), Some(large)) = (
+            runs.iter().filter(of).min_by_key(|r| r.posts),
+            runs.iter().filter(of).max_by_key(|r| r.posts),
+        ) else {
+            continue;
+        };
+        if small.posts == large.posts {
+            continue;
+        }
+        for row in &large.rows {
+            let Some(before) = small.rows.iter().find(|r| r.name == row.name) else {
+                continue;
+            };
+            if row.p50 > factor * before.p50 + SLACK_MS {
+                out.push(format!(
+                    "{backend} {}: {:.1} ms at {} posts, {:.1} ms at {}",
+                    row.name, row.p50, large.posts, before.p50, small.posts
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// `bench-static`: serves one file's bytes from memory (the throughput anchor).
@@ -155,4 +207,52 @@ fn bytes_of(file: &Path) -> Result<axum::body::Bytes, String> {
     std::fs::read(file)
         .map(axum::body::Bytes::from)
         .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(backend: &'static str, posts: u64, rows: &[(&'static str, f64)]) -> Run {
+        Run {
+            backend,
+            posts,
+            seed_note: String::new(),
+            rows: rows
+                .iter()
+                .map(|(name, p50)| Row {
+                    name,
+                    p50: *p50,
+                    p99: *p50,
+                })
+                .collect(),
+            rates: Vec::new(),
+            counting: None,
+            rss_mb: None,
+        }
+    }
+
+    #[test]
+    fn a_page_that_grew_with_the_table_is_named() {
+        let runs = [
+            run(
+                "sqlite",
+                2_000,
+                &[("feed", 3.0), ("search", 5.0), ("thread", 30.0)],
+            ),
+            run(
+                "sqlite",
+                200_000,
+                &[("feed", 180.0), ("search", 34.0), ("thread", 95.0)],
+            ),
+            run("postgres", 2_000, &[("feed", 4.0)]),
+            run("postgres", 200_000, &[("feed", 9.0)]),
+        ];
+        // feed: 180 > 3 × 3 + 20; search: 34 ≤ 35; thread: 95 > 90 + 20? no, 95 ≤ 110.
+        let slow = slower(&runs, 3.0);
+        assert_eq!(slow.len(), 1, "{slow:?}");
+        assert!(slow[0].starts_with("sqlite feed: 180.0 ms at 200000 posts"));
+        // One size only: nothing to compare.
+        assert!(slower(&runs[..1], 3.0).is_empty());
+    }
 }

@@ -72,7 +72,8 @@ pub(super) fn report(a: &BenchArgs, runs: &[Run]) -> String {
         out,
         "\nThroughput (wrk, 1 thread, 16 connections, {} s each): requests per second of the page \
          rendered each time (page cache off), from a server with the page cache on (as deployed: \
-         a visitor's page comes from memory, a member's is always rendered), of the same bytes \
+         a visitor's page comes from memory, and a member's from memory kept for that member's \
+         session while they do nothing else: wrk repeats one member's request), of the same bytes \
          served from memory by `bench-static`, and the ratio of the second to the third. Goal: \
          the visitor's community feed ≥ 0.5 ×, the member's home feed ≥ 0.1 ×.\n",
         a.seconds

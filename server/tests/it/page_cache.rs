@@ -311,6 +311,22 @@ async fn a_members_page_is_theirs_alone_and_follows_what_they_do(app: TestApp) {
     assert!(shows_unread(&unread), "Alice sees the reply as unread");
     let (_, how, _) = page(&app, &alice, "/").await;
     assert_eq!(how, "hit");
+    // Many of her requests at once (tabs, a reload while the page loads) still keep her page:
+    // only what is announced to her drops it, not her own reads.
+    app.call_as(&bob, "vote", &[("target", "post"), ("id", &id.to_string())])
+        .await
+        .ok();
+    let tabs: Vec<_> = (0..8)
+        .map(|_| {
+            let (alice, url) = (alice.clone(), format!("{}/", app.base));
+            tokio::spawn(async move { alice.get(url).send().await.map(|r| r.status()) })
+        })
+        .collect();
+    for tab in tabs {
+        assert_eq!(tab.await.expect("task").expect("request"), StatusCode::OK);
+    }
+    let (_, how, _) = page(&app, &alice, "/").await;
+    assert_eq!(how, "hit", "one of the concurrent renders was kept");
     // She opens the thread (a page that marks its notifications read): her home follows at once.
     let (status, _, thread) = page(&app, &alice, &format!("/p/{id}")).await;
     assert_eq!(status, StatusCode::OK);
