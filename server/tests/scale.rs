@@ -495,7 +495,7 @@ async fn directory_search_at_10000_clinics() {
                 assert!(
                     lines
                         .iter()
-                        .any(|l| l.contains("USING INDEX providers_geo_idx (lat>? AND lat<?)")),
+                        .any(|l| l.contains("INDEX providers_geo_idx (lat>? AND lat<?)")),
                     "{lines:#?}"
                 );
                 assert!(!lines.iter().any(|l| l.trim() == "SCAN p"), "{lines:#?}");

@@ -1,6 +1,7 @@
 //! Directory search: the query by specialty, name and place (distance from a resolved place), and the providers a community or a search names.
 
 use super::*;
+use crate::db::Backend;
 
 /// A parsed directory search.
 pub struct Search {
@@ -36,8 +37,16 @@ pub fn search_sql(s: &Search, centre: Option<(f64, f64)>) -> (String, Vec<(&'sta
 /// Candidates are capped: a place search holds at most this many before distances are computed.
 pub(super) const CANDIDATES_MAX: i64 = 5000;
 
+/// What a place search reads of each candidate: enough to rank it (`providers_geo_idx` holds it).
+const NEAR_COLUMNS: &str = "p.id, p.lat, p.lon, p.rating_avg_x100, p.rating_count";
+
 pub(super) fn build_search(s: &Search, centre: Option<(f64, f64)>) -> (String, Vec<Bind>) {
-    let mut sql = format!("SELECT {CARD_COLUMNS} FROM providers p WHERE 1 = 1");
+    let columns = if centre.is_some() {
+        NEAR_COLUMNS
+    } else {
+        CARD_COLUMNS
+    };
+    let mut sql = format!("SELECT {columns} FROM providers p WHERE 1 = 1");
     let mut binds = Vec::new();
     let mut n = 0;
     let mut next = |binds: &mut Vec<Bind>, b: Bind| {
@@ -145,39 +154,39 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
     let rows = bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&db.pool)
         .await?;
-    let mut providers = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let mut c = card(r)?;
-        if let Some((lat, lon)) = centre {
+    let mut providers = Vec::with_capacity(rows.len().min(RESULTS_MAX + 1));
+    if let Some((lat, lon)) = centre {
+        // The candidates ranked from their positions and ratings alone; the cards of the page.
+        let mut near = Vec::with_capacity(rows.len());
+        for r in &rows {
             let (plat, plon): (Option<f64>, Option<f64>) = (r.try_get("lat")?, r.try_get("lon")?);
             let Some((plat, plon)) = plat.zip(plon) else {
                 continue;
             };
             let d = haversine_km(lat, lon, plat, plon);
-            if d > s.radius_km {
-                continue;
+            if d <= s.radius_km {
+                let rating: (i64, i64) =
+                    (r.try_get("rating_avg_x100")?, r.try_get("rating_count")?);
+                near.push((r.try_get::<i64, _>("id")?, d, rating, (plat, plon)));
             }
-            c.distance_km = Some(d);
-            c.position = Some((plat, plon));
         }
-        providers.push(c);
-    }
-    if centre.is_some() {
-        let by_distance = |a: &ProviderCard, b: &ProviderCard| {
-            a.distance_km
-                .unwrap_or(f64::MAX)
-                .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
-        };
         if s.by_rating {
-            providers.sort_by(|a, b| {
-                b.rating
-                    .avg_x100
-                    .cmp(&a.rating.avg_x100)
-                    .then(b.rating.count.cmp(&a.rating.count))
-                    .then_with(|| by_distance(a, b))
-            });
+            near.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.total_cmp(&b.1)));
         } else {
-            providers.sort_by(by_distance);
+            near.sort_by(|a, b| a.1.total_cmp(&b.1));
+        }
+        near.truncate(RESULTS_MAX + 1);
+        let mut cards = cards_by_id(db, near.iter().map(|n| n.0)).await?;
+        for (id, d, _, position) in near {
+            if let Some(mut c) = cards.remove(&id) {
+                c.distance_km = Some(d);
+                c.position = Some(position);
+                providers.push(c);
+            }
+        }
+    } else {
+        for r in &rows {
+            providers.push(card(r)?);
         }
     }
     let truncated = providers.len() > RESULTS_MAX;
@@ -190,6 +199,28 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
         radius_km: s.radius_km,
         truncated,
     })
+}
+
+/// The cards of the providers `ids` (a page of a place search), by id.
+async fn cards_by_id(
+    db: &Db,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, ProviderCard>, AppError> {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    // Ids are integers from the database: written into the statement, not bound one by one.
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM providers p WHERE p.id IN ({})",
+        ids.join(", ")
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    let mut cards = std::collections::HashMap::with_capacity(rows.len());
+    for r in &rows {
+        cards.insert(r.try_get::<i64, _>("id")?, card(r)?);
+    }
+    Ok(cards)
 }
 
 /// The best-rated providers treating a community's condition (community sidebars).
@@ -206,27 +237,66 @@ pub async fn top_for_community(db: &Db, community: &str) -> Result<Vec<ProviderC
     Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
 }
 
-/// The WHERE clause and binds for providers matching every word (name, city, specialty, description).
-/// Each slot of the search (a word, or a synonym group's alternatives) must be in the name,
-/// city, specialties or description.
-pub(super) fn matching_where(slots: &[Vec<Vec<String>>]) -> (String, Vec<Bind>) {
-    let mut sql = String::from(" WHERE 1 = 1");
-    let mut binds = Vec::new();
-    for slot in slots.iter().take(8) {
-        let mut alternatives = Vec::new();
-        for alt in slot.iter().take(8) {
-            binds.push(Bind::Text(format!(
-                "%{}%",
-                alt.join(" ").to_lowercase().replace(['%', '_', '\\'], "")
-            )));
-            let n = binds.len();
-            alternatives.push(format!(
-                "lower(p.name) LIKE ${n} OR p.city_key LIKE ${n} OR p.specialties LIKE ${n} OR lower(p.description) LIKE ${n}"
-            ));
-        }
-        sql += &format!(" AND ({})", alternatives.join(" OR "));
+/// The providers' words on PostgreSQL: the expression `providers_words_idx` indexes.
+pub const PROVIDER_WORDS: &str =
+    "to_tsvector('simple', p.name || ' ' || p.city || ' ' || p.specialties || ' ' || p.description)";
+
+/// The full-text query of a search's slots for the directory: each slot (a word, or a synonym
+/// group's alternatives) must be in the name, city, specialties or description; each
+/// alternative's last word also matches as a prefix. Words are letters and digits only
+/// (`search::repo::clean_query`). Empty when there are no words.
+pub fn provider_query(backend: Backend, slots: &[Vec<Vec<String>>]) -> String {
+    let parts: Vec<String> = slots
+        .iter()
+        .take(8)
+        .filter_map(|slot| {
+            let alts: Vec<String> = slot
+                .iter()
+                .take(8)
+                .filter(|alt| !alt.is_empty())
+                .map(|alt| {
+                    let words: Vec<String> = alt
+                        .iter()
+                        .map(|w| {
+                            w.chars()
+                                .filter(|c| c.is_alphanumeric())
+                                .collect::<String>()
+                        })
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    match backend {
+                        Backend::Sqlite => format!("\"{}\"*", words.join(" ")),
+                        Backend::Postgres => format!("{}:*", words.join(" <-> ")),
+                    }
+                })
+                .filter(|a| a != "\"\"*" && a != ":*")
+                .collect();
+            (!alts.is_empty()).then(|| match backend {
+                Backend::Sqlite => format!("({})", alts.join(" OR ")),
+                Backend::Postgres => format!("({})", alts.join(" | ")),
+            })
+        })
+        .collect();
+    parts.join(match backend {
+        Backend::Sqlite => " AND ",
+        Backend::Postgres => " & ",
+    })
+}
+
+/// The WHERE clause and binds for providers matching every word of a search (`provider_query`),
+/// through the directory's full-text index.
+pub(super) fn matching_where(backend: Backend, slots: &[Vec<Vec<String>>]) -> (String, Vec<Bind>) {
+    let query = provider_query(backend, slots);
+    if query.is_empty() {
+        return (" WHERE 1 = 1".into(), Vec::new());
     }
-    (sql, binds)
+    let sql = match backend {
+        Backend::Sqlite => {
+            " WHERE p.id IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH $1)".into()
+        }
+        Backend::Postgres => format!(" WHERE {PROVIDER_WORDS} @@ to_tsquery('simple', $1)"),
+    };
+    (sql, vec![Bind::Text(query)])
 }
 
 /// Providers matching the search words, best rated first (the search page's providers tab).
@@ -236,7 +306,7 @@ pub async fn matching(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ProviderCard>, AppError> {
-    let (filter, mut binds) = matching_where(words);
+    let (filter, mut binds) = matching_where(db.backend, words);
     binds.push(Bind::Int(limit));
     binds.push(Bind::Int(offset));
     let n = binds.len();
@@ -257,7 +327,7 @@ pub async fn count_matching(
     words: &[Vec<Vec<String>>],
     cap: i64,
 ) -> Result<i64, AppError> {
-    let (filter, mut binds) = matching_where(words);
+    let (filter, mut binds) = matching_where(db.backend, words);
     binds.push(Bind::Int(cap));
     let sql = format!(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers p{filter} LIMIT ${}) t",
@@ -270,3 +340,36 @@ pub async fn count_matching(
 }
 
 // ---------------------------------------------------------------- ratings
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(words: &[&[&str]]) -> Vec<Vec<Vec<String>>> {
+        words
+            .iter()
+            .map(|alts| {
+                alts.iter()
+                    .map(|a| a.split(' ').map(str::to_string).collect())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_slot_must_match_by_any_alternative_as_a_prefix() {
+        let s = slots(&[&["neurologist", "neurology"], &["bad nauheim"]]);
+        assert_eq!(
+            provider_query(Backend::Sqlite, &s),
+            r#"("neurologist"* OR "neurology"*) AND ("bad nauheim"*)"#
+        );
+        assert_eq!(
+            provider_query(Backend::Postgres, &s),
+            "(neurologist:* | neurology:*) & (bad <-> nauheim:*)"
+        );
+        // Nothing that could be query syntax gets through; no words, no query.
+        let odd = slots(&[&["o\"r*"], &[""]]);
+        assert_eq!(provider_query(Backend::Sqlite, &odd), r#"("or"*)"#);
+        assert_eq!(provider_query(Backend::Postgres, &slots(&[&[""]])), "");
+    }
+}

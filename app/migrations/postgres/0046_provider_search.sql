@@ -1,0 +1,13 @@
+-- The directory's words (issue 15): the search page's providers by name, city, specialty and
+-- description through a full-text index. A substring match (LIKE '%word%') read every provider
+-- twice per search: 15 ms each at 20,000 providers. Words match whole or as a prefix ("neuro"
+-- finds Neurology). `directory::repo::search::PROVIDER_WORDS` is this expression, to the letter.
+CREATE INDEX providers_words_idx ON providers USING GIN (
+    to_tsvector('simple', name || ' ' || city || ' ' || specialties || ' ' || description)
+);
+
+-- A place search picks its nearest (or best-rated) providers from their positions and ratings
+-- alone, then reads the cards of those 50: the bounding box is read from this index without the
+-- table. (Reading every card of the box: 61 ms for a city of 4,600 providers.)
+DROP INDEX providers_geo_idx;
+CREATE INDEX providers_geo_idx ON providers(lat, lon, rating_avg_x100, rating_count);
