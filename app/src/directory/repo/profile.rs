@@ -142,10 +142,14 @@ pub async fn update_profile(
 }
 
 pub(super) async fn current_input(db: &Db, id: i64) -> Result<ProfileInput, AppError> {
-    let r = sqlx::query("SELECT * FROM providers WHERE id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?;
+    // Named columns: PostgreSQL's `words` (a tsvector) is no type the pool's rows can carry.
+    let r = sqlx::query(
+        "SELECT name, description, address, city, postal_code, lat, lon, phone, website, \
+         specialties, languages, opening_hours, accepting, colour FROM providers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
     let conditions = sqlx::query_scalar::<_, String>(
         "SELECT c.slug FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
          WHERE pc.provider_id = $1 ORDER BY c.name",

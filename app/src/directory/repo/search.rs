@@ -237,10 +237,6 @@ pub async fn top_for_community(db: &Db, community: &str) -> Result<Vec<ProviderC
     Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
 }
 
-/// The providers' words on PostgreSQL: the expression `providers_words_idx` indexes.
-pub const PROVIDER_WORDS: &str =
-    "to_tsvector('simple', p.name || ' ' || p.city || ' ' || p.specialties || ' ' || p.description)";
-
 /// The full-text query of a search's slots for the directory: each slot (a word, or a synonym
 /// group's alternatives) must be in the name, city, specialties or description; each
 /// alternative's last word also matches as a prefix. Words are letters and digits only
@@ -294,12 +290,14 @@ pub(super) fn matching_where(backend: Backend, slots: &[Vec<Vec<String>>]) -> (S
         Backend::Sqlite => {
             " WHERE p.id IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH $1)".into()
         }
-        Backend::Postgres => format!(" WHERE {PROVIDER_WORDS} @@ to_tsquery('simple', $1)"),
+        Backend::Postgres => " WHERE p.words @@ to_tsquery('simple', $1)".into(),
     };
     (sql, vec![Bind::Text(query)])
 }
 
-/// Providers matching the search words, best rated first (the search page's providers tab).
+/// Providers matching the search words, best rated first (the search page's providers tab):
+/// the page's ids from the rating index first, then their cards (sorting every match's card
+/// read each one from the table: 7.9 ms for a word in every provider at 20,000).
 pub async fn matching(
     db: &Db,
     words: &[Vec<Vec<String>>],
@@ -311,32 +309,40 @@ pub async fn matching(
     binds.push(Bind::Int(offset));
     let n = binds.len();
     let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM providers p{filter} \
+        "SELECT p.id FROM providers p{filter} \
          ORDER BY p.rating_avg_x100 DESC, p.rating_count DESC, p.id DESC LIMIT ${} OFFSET ${n}",
         n - 1
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let ids: Vec<i64> = bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&db.pool)
-        .await?;
-    Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    let mut cards = cards_by_id(db, ids.iter().copied()).await?;
+    Ok(ids.iter().filter_map(|id| cards.remove(id)).collect())
 }
 
-/// How many providers match (stopping at `cap`).
+/// How many providers match (stopping at `cap`): counted in the full-text index alone.
 pub async fn count_matching(
     db: &Db,
     words: &[Vec<Vec<String>>],
     cap: i64,
 ) -> Result<i64, AppError> {
-    let (filter, mut binds) = matching_where(db.backend, words);
-    binds.push(Bind::Int(cap));
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers p{filter} LIMIT ${}) t",
-        binds.len()
-    );
-    Ok(bind_all(sqlx::query(&sql), &binds)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?)
+    let query = provider_query(db.backend, words);
+    let sql = match (db.backend, query.is_empty()) {
+        (_, true) => "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers WHERE $1 = '' LIMIT $2) t",
+        (Backend::Sqlite, false) => {
+            "SELECT COUNT(*) AS n FROM (SELECT rowid FROM providers_fts \
+             WHERE providers_fts MATCH $1 LIMIT $2) t"
+        }
+        (Backend::Postgres, false) => {
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers p \
+             WHERE p.words @@ to_tsquery('simple', $1) LIMIT $2) t"
+        }
+    };
+    let q = sqlx::query(sql).bind(query).bind(cap);
+    Ok(q.fetch_one(&db.pool).await?.try_get("n")?)
 }
 
 // ---------------------------------------------------------------- ratings
