@@ -416,7 +416,8 @@ async fn run(
         } else {
             (PER_PAGE as i64 + 1, offset)
         };
-        let mut found = crate::directory::repo::matching(db, &slots, limit, off).await?;
+        let many = results.provider_count >= COUNT_CAP;
+        let mut found = crate::directory::repo::matching(db, &slots, limit, off, many).await?;
         if tab == Tab::Providers {
             results.has_more = found.len() > PER_PAGE;
         }

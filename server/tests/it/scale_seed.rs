@@ -177,6 +177,17 @@ async fn seeds_a_consistent_database(app: TestApp) {
         html.contains("/directory/scale-provider-"),
         "{city}'s providers are listed"
     );
+    // Both ways of listing the best-rated providers holding a word agree (the walk of the
+    // rating index taken when most providers hold it, and the list of matches).
+    let the = vec![vec![vec!["the".to_string()]]];
+    let listed = app::directory::repo::matching(&app.db, &the, 5, 0, false)
+        .await
+        .expect("listed");
+    let walked = app::directory::repo::matching(&app.db, &the, 5, 0, true)
+        .await
+        .expect("walked");
+    assert!(!listed.is_empty());
+    assert_eq!(listed, walked);
     // A scale member logs in with the documented password (the benchmark does).
     let login = app
         .login(

@@ -297,14 +297,23 @@ pub(super) fn matching_where(backend: Backend, slots: &[Vec<Vec<String>>]) -> (S
 
 /// Providers matching the search words, best rated first (the search page's providers tab):
 /// the page's ids from the rating index first, then their cards (sorting every match's card
-/// read each one from the table: 7.9 ms for a word in every provider at 20,000).
+/// read each one from the table: 7.9 ms for a word in every provider at 20,000). With `many`
+/// matches (the count reached its cap) SQLite walks the rating index and asks the full-text
+/// index about each provider until the page is full, instead of listing every match first
+/// (6.8 ms → 0.04 ms for a word in every provider).
 pub async fn matching(
     db: &Db,
     words: &[Vec<Vec<String>>],
     limit: i64,
     offset: i64,
+    many: bool,
 ) -> Result<Vec<ProviderCard>, AppError> {
-    let (filter, mut binds) = matching_where(db.backend, words);
+    let (mut filter, mut binds) = matching_where(db.backend, words);
+    if many && db.backend == Backend::Sqlite && !binds.is_empty() {
+        filter = " WHERE EXISTS (SELECT 1 FROM providers_fts f WHERE f.rowid = p.id \
+                  AND providers_fts MATCH $1)"
+            .into();
+    }
     binds.push(Bind::Int(limit));
     binds.push(Bind::Int(offset));
     let n = binds.len();
