@@ -48,6 +48,11 @@ impl Session {
         );
     }
 
+    /// Changes when someone logs in or out here (tracked): what depends on who reads reloads.
+    pub fn changes(&self) -> (u64, usize) {
+        (self.refresh.get(), self.logout.version().get())
+    }
+
     /// The logged-in member, once loaded.
     pub fn me(&self) -> Option<CurrentUser> {
         self.user.get().and_then(|r| r.ok()).flatten()

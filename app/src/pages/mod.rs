@@ -14,6 +14,10 @@ pub fn HomePage() -> impl IntoView {
         <Title text=""/>
         <crate::seo::pages::PageMeta title="HealthCommunity"
             description=crate::seo::pages::SITE_DESCRIPTION path="/"/>
+        // Only the greeting and the feed's heading wait for the session. The feed is made here,
+        // outside any `Suspend` (a resource made inside one is made again each time the server
+        // re-runs it: the landing page read its feed three times a request); the server decides
+        // whose feed `Front` is from the request's session.
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.user.await.ok().flatten() {
@@ -29,36 +33,49 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="alert alert-info" role="status">
                                         "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
                                     </p>
-                        })}
-                    </section>
-                    <section class="panel" aria-labelledby="feed-h">
-                        <h2 id="feed-h">"Your communities"</h2>
-                        <Feed scope=FeedScope::Home base="/".into()
-                            empty="Join a community to see its questions and discussions here."/>
-                        <p><a href="/c">"Browse all communities"</a></p>
-                    </section>
-                }.into_any()
-            }
-            None => view! {
-                <section class="hero">
-                    <h1>"You are not alone with your condition"</h1>
-                    <p class="lead">
-                        "HealthCommunity brings together people living with multiple sclerosis, chronic myeloid leukaemia, "
-                        "diabetes and other long-term conditions, the people who care for them, and verified clinicians."
-                    </p>
-                    <p class="cta">
-                        <a class="button primary" href="/signup">"Join for free"</a>
-                        <a class="button" href="/login">"Log in"</a>
-                    </p>
-                </section>
-                <section class="panel" aria-labelledby="feed-h">
-                    <h2 id="feed-h">"Recent questions and discussions"</h2>
-                    <Feed scope=FeedScope::Public base="/".into() empty="Nothing public has been posted yet."/>
-                </section>
-            }.into_any(),
+                                })}
+                            </section>
+                        }.into_any()
+                    }
+                    None => view! {
+                        <section class="hero">
+                            <h1>"You are not alone with your condition"</h1>
+                            <p class="lead">
+                                "HealthCommunity brings together people living with multiple sclerosis, chronic myeloid leukaemia, "
+                                "diabetes and other long-term conditions, the people who care for them, and verified clinicians."
+                            </p>
+                            <p class="cta">
+                                <a class="button primary" href="/signup">"Join for free"</a>
+                                <a class="button" href="/login">"Log in"</a>
+                            </p>
+                        </section>
+                    }.into_any(),
                 }
             })}
         </Transition>
+        <section class="panel" aria-labelledby="feed-h">
+            <h2 id="feed-h">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        if session.user.await.ok().flatten().is_some() {
+                            "Your communities"
+                        } else {
+                            "Recent questions and discussions"
+                        }
+                    })}
+                </Transition>
+            </h2>
+            <Feed scope=FeedScope::Front base="/".into()
+                empty="Nothing public has been posted yet."
+                empty_home="Join a community to see its questions and discussions here."/>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.user.await.ok().flatten().map(|_| view! {
+                        <p><a href="/c">"Browse all communities"</a></p>
+                    })
+                })}
+            </Transition>
+        </section>
         <section class="cards" aria-label="What you can do here">
             <article class="card">
                 <h2>"Ask and learn"</h2>

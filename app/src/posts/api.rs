@@ -32,7 +32,7 @@ pub async fn get_feed(
         if first_page && page.items.len() >= 3 {
             let community = match &scope {
                 FeedScope::Community(slug) => Some(Some(slug.clone())),
-                FeedScope::Public | FeedScope::Home => Some(None),
+                FeedScope::Public | FeedScope::Home | FeedScope::Front => Some(None),
                 _ => None,
             };
             if let Some(community) = community {

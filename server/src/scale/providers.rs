@@ -195,7 +195,12 @@ pub(super) async fn write(
     let mut conditions = Batch::new(
         values,
         "provider_conditions",
-        &["provider_id", "community_id"],
+        &[
+            "provider_id",
+            "community_id",
+            "rating_avg_x100",
+            "rating_count",
+        ],
     )
     .manual();
     let mut reviews = Batch::new(
@@ -333,7 +338,12 @@ pub(super) async fn write(
         for c in treats {
             cx.w.push(
                 &mut conditions,
-                vec![V::I(id), V::I(d.first_community + c as i64)],
+                vec![
+                    V::I(id),
+                    V::I(d.first_community + c as i64),
+                    V::I(agg.avg_x100()),
+                    V::I(agg.count()),
+                ],
             )
             .await?;
         }

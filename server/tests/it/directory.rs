@@ -1002,6 +1002,35 @@ async fn search_filters_and_distance_order(app: TestApp) {
     // Community sidebars show rated providers for the condition.
     let (_, html) = app.get("/c/ms").await;
     assert!(html.contains("Rated by members") && html.contains("/directory/mitte"));
+    // Best-rated first: a condition added after the rating (Potsdam, 5 stars) and ratings given
+    // after the condition (Mitte, 3 stars; Hamburg, 2 stars, saved last) both count.
+    for (slug, city, lat, lon, postal, language) in [
+        ("potsdam", "Potsdam", "52.3906", "13.0645", "14467", "en"),
+        ("hamburg", "Hamburg", "53.5511", "9.9937", "20095", "de"),
+    ] {
+        let f = profile(
+            slug,
+            &[
+                ("name", slug),
+                ("city", city),
+                ("lat", lat),
+                ("lon", lon),
+                ("postal_code", postal),
+                ("specialties[]", "neurology"),
+                ("languages[]", language),
+                ("conditions[]", "ms"),
+            ],
+        );
+        app.call_as(&owner, "directory/save", &f).await.ok();
+    }
+    rate(&app, &rater, "hamburg", &[("stars", "2")]).await.ok();
+    let (_, html) = app.get("/c/ms").await;
+    let at = |slug: &str| html.find(&format!("href=\"/directory/{slug}\""));
+    let order = [at("potsdam"), at("mitte"), at("hamburg")];
+    assert!(
+        order.iter().all(Option::is_some) && order.windows(2).all(|w| w[0] < w[1]),
+        "sidebar order {order:?}"
+    );
 }
 
 async fn contact_requests_stay_private(app: TestApp) {

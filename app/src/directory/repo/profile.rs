@@ -128,7 +128,8 @@ pub async fn update_profile(
         .await?;
     for c in community_ids {
         sqlx::query(
-            "INSERT INTO provider_conditions (provider_id, community_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            "INSERT INTO provider_conditions (provider_id, community_id, rating_avg_x100, rating_count) \
+             SELECT id, $2, rating_avg_x100, rating_count FROM providers WHERE id = $1 ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(c)

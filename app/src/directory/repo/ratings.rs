@@ -201,6 +201,7 @@ pub(crate) async fn recompute(
     };
     let n: i64 = r.try_get("n")?;
     let total: i64 = r.try_get("total")?;
+    let avg_x100 = if n > 0 { (total * 100 + n / 2) / n } else { 0 };
     let wait = {
         let (s, c): (i64, i64) = (r.try_get("wait_minutes_sum")?, r.try_get("wait_minutes_n")?);
         (c > 0).then(|| (s + c / 2) / c)
@@ -211,7 +212,7 @@ pub(crate) async fn recompute(
            wait_avg_minutes = $11 WHERE id = $12",
     )
     .bind(n)
-    .bind(if n > 0 { (total * 100 + n / 2) / n } else { 0 })
+    .bind(avg_x100)
     .bind(r.try_get::<i64, _>("s1")?)
     .bind(r.try_get::<i64, _>("s2")?)
     .bind(r.try_get::<i64, _>("s3")?)
@@ -221,6 +222,15 @@ pub(crate) async fn recompute(
     .bind(avg("listens_sum", "listens_n")?)
     .bind(avg("premises_sum", "premises_n")?)
     .bind(wait)
+    .bind(provider_id)
+    .execute(&mut **tx)
+    .await?;
+    // The conditions' copy, for the communities' best-rated providers (`top_for_community`).
+    sqlx::query(
+        "UPDATE provider_conditions SET rating_avg_x100 = $1, rating_count = $2 WHERE provider_id = $3",
+    )
+    .bind(avg_x100)
+    .bind(n)
     .bind(provider_id)
     .execute(&mut **tx)
     .await?;

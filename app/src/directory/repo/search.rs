@@ -225,16 +225,21 @@ async fn cards_by_id(
 
 /// The best-rated providers treating a community's condition (community sidebars).
 pub async fn top_for_community(db: &Db, community: &str) -> Result<Vec<ProviderCard>, AppError> {
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM communities c JOIN provider_conditions pc ON pc.community_id = c.id \
-         JOIN providers p ON p.id = pc.provider_id WHERE c.slug = $1 \
-         ORDER BY p.rating_avg_x100 DESC, p.rating_count DESC, p.id DESC LIMIT 3"
-    );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query(&top_for_community_sql())
         .bind(community)
         .fetch_all(&db.pool)
         .await?;
     Ok(rows.iter().map(card).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// `top_for_community`'s statement (the plan test reads it): three steps of
+/// `provider_conditions_rating_idx`, which keeps a copy of each provider's rating.
+pub fn top_for_community_sql() -> String {
+    format!(
+        "SELECT {CARD_COLUMNS} FROM provider_conditions pc JOIN providers p ON p.id = pc.provider_id \
+         WHERE pc.community_id = (SELECT id FROM communities WHERE slug = $1) \
+         ORDER BY pc.rating_avg_x100 DESC, pc.rating_count DESC, pc.provider_id DESC LIMIT 3"
+    )
 }
 
 /// The full-text query of a search's slots for the directory: each slot (a word, or a synonym

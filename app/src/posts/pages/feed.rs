@@ -11,6 +11,9 @@ pub fn Feed(
     #[prop(default = true)] show_community: bool,
     /// Shown when the feed has no posts at all.
     empty: &'static str,
+    /// Shown instead when the member's own feed (`FeedScope::Front` for a member) is empty.
+    #[prop(optional)]
+    empty_home: Option<&'static str>,
     /// Posts the page already shows above the feed (its pinned list): not listed twice.
     #[prop(optional)]
     hide: Vec<i64>,
@@ -21,12 +24,25 @@ pub fn Feed(
     let window = Memo::new(move |_| query.read().get("t").unwrap_or_else(|| "month".into()));
     let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
     let scope_param = scope.as_param();
+    // A log-in or log-out reloads the feed: what it shows depends on who reads it.
+    let session = use_context::<crate::session::Session>();
     let page = Resource::new(
         {
             let scope_param = scope_param.clone();
-            move || (scope_param.clone(), sort.get(), window.get(), after.get())
+            move || {
+                let who = session.map(|s| s.changes());
+                (
+                    scope_param.clone(),
+                    sort.get(),
+                    window.get(),
+                    after.get(),
+                    who,
+                )
+            }
         },
-        |(scope, sort, window, after)| get_feed(scope, sort.as_str().into(), Some(window), after),
+        |(scope, sort, window, after, _)| {
+            get_feed(scope, sort.as_str().into(), Some(window), after)
+        },
     );
     let extra = RwSignal::new(Vec::<PostSummary>::new());
     let extra_next = RwSignal::new(None::<Option<String>>);
@@ -107,7 +123,13 @@ pub fn Feed(
                     match page {
                         Ok(p) if p.items.is_empty() => view! {
                             <p class="muted empty">
-                                {if after.get_untracked().is_some() { "No more posts." } else { empty }}
+                                {if after.get_untracked().is_some() {
+                                    "No more posts."
+                                } else if p.home {
+                                    empty_home.unwrap_or(empty)
+                                } else {
+                                    empty
+                                }}
                             </p>
                         }.into_any(),
                         Ok(p) => {

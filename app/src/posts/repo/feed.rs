@@ -269,9 +269,12 @@ pub async fn feed(
     viewer: Option<Viewer>,
 ) -> Result<FeedPage, AppError> {
     let sources;
+    let home =
+        matches!(scope, FeedScope::Home) || matches!(scope, FeedScope::Front) && viewer.is_some();
     let scope = match scope {
         FeedScope::Public => Scope::Public,
-        FeedScope::Home => {
+        FeedScope::Front if !home => Scope::Public,
+        FeedScope::Home | FeedScope::Front => {
             sources = home_sources(db, viewer.ok_or(AppError::Unauthenticated)?.id).await?;
             Scope::Home(&sources)
         }
@@ -310,6 +313,7 @@ pub async fn feed(
         items,
         next,
         sponsored: None,
+        home,
     })
 }
 

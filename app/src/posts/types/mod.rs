@@ -122,6 +122,9 @@ pub enum FeedScope {
     Public,
     /// Every post of the communities the member joined.
     Home,
+    /// The front page's feed: `Home` for a member, `Public` for a visitor, decided by the server
+    /// from the request's session (so the page makes its feed without waiting for the session).
+    Front,
     /// One community's posts (members-only ones as excerpts for outsiders); group posts stay in their group.
     Community(String),
     /// One support group's posts (empty for those who may not read the group).
@@ -134,6 +137,7 @@ impl FeedScope {
         match raw {
             "public" | "" => Self::Public,
             "home" => Self::Home,
+            "front" => Self::Front,
             raw => match raw.strip_prefix("g:") {
                 Some(group) => Self::Group(group.to_string()),
                 None => Self::Community(raw.to_string()),
@@ -144,6 +148,7 @@ impl FeedScope {
         match self {
             Self::Public => "public".into(),
             Self::Home => "home".into(),
+            Self::Front => "front".into(),
             Self::Community(slug) => slug.clone(),
             Self::Group(slug) => format!("g:{slug}"),
         }
@@ -252,6 +257,9 @@ pub struct FeedPage {
     /// feeds only. Chosen with the page, so it renders with it (and hydrates with it).
     #[serde(default)]
     pub sponsored: Option<crate::sponsored::types::SponsoredView>,
+    /// Whether this is the member's own feed (`Home`, or `Front` for a member).
+    #[serde(default)]
+    pub home: bool,
 }
 
 /// A reply in the order it is shown, with its display depth.
