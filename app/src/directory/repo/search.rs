@@ -41,6 +41,15 @@ pub(super) const CANDIDATES_MAX: i64 = 5000;
 const NEAR_COLUMNS: &str = "p.id, p.lat, p.lon, p.rating_avg_x100, p.rating_count";
 
 pub(super) fn build_search(s: &Search, centre: Option<(f64, f64)>) -> (String, Vec<Bind>) {
+    build_search_within(s, centre, s.radius_km)
+}
+
+/// `build_search` with the bounding box of `radius_km` around the centre.
+fn build_search_within(
+    s: &Search,
+    centre: Option<(f64, f64)>,
+    radius_km: f64,
+) -> (String, Vec<Bind>) {
     let columns = if centre.is_some() {
         NEAR_COLUMNS
     } else {
@@ -55,7 +64,7 @@ pub(super) fn build_search(s: &Search, centre: Option<(f64, f64)>) -> (String, V
         format!("${n}")
     };
     if let Some((lat, lon)) = centre {
-        let (a, b, c, d) = bounding_box(lat, lon, s.radius_km);
+        let (a, b, c, d) = bounding_box(lat, lon, radius_km);
         let (pa, pb) = (
             next(&mut binds, Bind::Float(a)),
             next(&mut binds, Bind::Float(b)),
@@ -99,11 +108,18 @@ pub(super) fn build_search(s: &Search, centre: Option<(f64, f64)>) -> (String, V
     (sql, binds)
 }
 
-/// The centre of a city or postal code: the mean position of the providers there.
+/// The centre of a city or postal code: the mean position of the providers there (of the first
+/// 200 of the city and of the postal code: a city of 4,600 providers averaged all of them in
+/// 7.5 ms, and 200 place its centre within a few hundred metres).
 pub(super) async fn resolve_place(db: &Db, place: &str) -> Result<Option<(f64, f64)>, AppError> {
     let r = sqlx::query(
-        "SELECT AVG(lat) AS lat, AVG(lon) AS lon FROM providers \
-         WHERE (city_key = $1 OR postal_code = $2) AND lat IS NOT NULL AND lon IS NOT NULL",
+        "SELECT AVG(lat) AS lat, AVG(lon) AS lon FROM ( \
+           SELECT * FROM (SELECT lat, lon FROM providers \
+             WHERE city_key = $1 AND lat IS NOT NULL AND lon IS NOT NULL LIMIT 200) AS by_city \
+           UNION ALL \
+           SELECT * FROM (SELECT lat, lon FROM providers \
+             WHERE postal_code = $2 AND lat IS NOT NULL AND lon IS NOT NULL LIMIT 200) AS by_code \
+         ) AS found",
     )
     .bind(place.to_lowercase())
     .bind(place)
@@ -150,26 +166,9 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
         },
         (None, None) => (None, None),
     };
-    let (sql, binds) = build_search(s, centre);
-    let rows = bind_all(sqlx::query(&sql), &binds)
-        .fetch_all(&db.pool)
-        .await?;
-    let mut providers = Vec::with_capacity(rows.len().min(RESULTS_MAX + 1));
-    if let Some((lat, lon)) = centre {
-        // The candidates ranked from their positions and ratings alone; the cards of the page.
-        let mut near = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let (plat, plon): (Option<f64>, Option<f64>) = (r.try_get("lat")?, r.try_get("lon")?);
-            let Some((plat, plon)) = plat.zip(plon) else {
-                continue;
-            };
-            let d = haversine_km(lat, lon, plat, plon);
-            if d <= s.radius_km {
-                let rating: (i64, i64) =
-                    (r.try_get("rating_avg_x100")?, r.try_get("rating_count")?);
-                near.push((r.try_get::<i64, _>("id")?, d, rating, (plat, plon)));
-            }
-        }
+    let mut providers = Vec::with_capacity(RESULTS_MAX + 1);
+    if let Some(centre) = centre {
+        let mut near = nearest(db, s, centre).await?;
         if s.by_rating {
             near.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.total_cmp(&b.1)));
         } else {
@@ -185,6 +184,10 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
             }
         }
     } else {
+        let (sql, binds) = build_search(s, None);
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&db.pool)
+            .await?;
         for r in &rows {
             providers.push(card(r)?);
         }
@@ -199,6 +202,45 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
         radius_km: s.radius_km,
         truncated,
     })
+}
+
+/// A place search's candidate: id, distance in km, rating (average × 100, count), position.
+type Near = (i64, f64, (i64, i64), (f64, f64));
+
+/// The providers matching `s` within its radius of `centre`, ranked later from these columns
+/// alone (`providers_geo_idx` holds them). Nearest first reads rings that grow from an eighth of
+/// the radius: once a ring's circle holds more than a page, nobody outside it can be nearer,
+/// so a city of 4,600 providers reads the few hundred of its middle instead of all of them.
+/// By rating, the whole radius is read.
+async fn nearest(db: &Db, s: &Search, (lat, lon): (f64, f64)) -> Result<Vec<Near>, AppError> {
+    let mut radius = if s.by_rating {
+        s.radius_km
+    } else {
+        s.radius_km / 8.0
+    };
+    loop {
+        let (sql, binds) = build_search_within(s, Some((lat, lon)), radius);
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&db.pool)
+            .await?;
+        let mut near = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (plat, plon): (Option<f64>, Option<f64>) = (r.try_get("lat")?, r.try_get("lon")?);
+            let Some((plat, plon)) = plat.zip(plon) else {
+                continue;
+            };
+            let d = haversine_km(lat, lon, plat, plon);
+            if d <= radius {
+                let rating: (i64, i64) =
+                    (r.try_get("rating_avg_x100")?, r.try_get("rating_count")?);
+                near.push((r.try_get::<i64, _>("id")?, d, rating, (plat, plon)));
+            }
+        }
+        if near.len() > RESULTS_MAX || radius >= s.radius_km {
+            return Ok(near);
+        }
+        radius = (radius * 2.0).min(s.radius_km);
+    }
 }
 
 /// The cards of the providers `ids` (a page of a place search), by id.
