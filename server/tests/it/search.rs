@@ -76,6 +76,18 @@ async fn title_matches_first_and_the_index_follows_every_write(app: TestApp) {
     let r = search(&app, &new_client(), "fatigue").await;
     assert_eq!(post_ids(&r), vec![in_title, in_body], "title match first");
     assert_eq!(r["post_count"], 2);
+    // The count comes with the posts' page; the other tabs and a page past the end count apart.
+    for (tab, page) in [("articles", "1"), ("providers", "1"), ("posts", "3")] {
+        let r = app
+            .call_as(
+                &new_client(),
+                "search",
+                &[("q", "fatigue"), ("tab", tab), ("page", page)],
+            )
+            .await
+            .ok();
+        assert_eq!(r["post_count"], 2, "{tab} page {page}: {r}");
+    }
     let snippet = &r["posts"][1]["snippet"];
     assert!(
         snippet
