@@ -380,6 +380,29 @@ async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
             queries <= 12,
             "{backend:?}: {queries} queries for one page: N+1?"
         );
+        // A member's home page: the session once (its resources ask at once), the communities
+        // joined, the announcements, the feed once, the sponsored slot. Its feed used to be made
+        // inside the session's `Suspend`, and the server ran it up to three times.
+        let home = format!("{}/", app.base);
+        let quiet = QUIET.lock().await;
+        let warm = admin.get(&home).send().await.expect("home");
+        assert_eq!(warm.status(), 200);
+        let before = count.load(Ordering::SeqCst);
+        let page = admin.get(&home).send().await.expect("home");
+        let status = page.status();
+        let html = page.text().await.expect("home body");
+        let queries = count.load(Ordering::SeqCst) - before;
+        drop(quiet);
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("A very long conversation"),
+            "the member's feed"
+        );
+        eprintln!("{backend:?}: the member's home took {queries} queries");
+        assert!(
+            queries <= 6,
+            "{backend:?}: {queries} queries for a member's home page"
+        );
     }
 }
 

@@ -12,14 +12,19 @@ const ECHO_COOKIE: &str = "hc_echo";
 /// one page (the header's, the feed's…), and the session is read from the database only for
 /// the first. Provided with the app's state for each request (`state::provide_request_context`).
 #[derive(Clone, Default)]
-pub struct RequestMember(std::sync::Arc<std::sync::Mutex<Option<Option<CurrentUser>>>>);
+pub struct RequestMember {
+    known: std::sync::Arc<std::sync::Mutex<Option<Option<CurrentUser>>>>,
+    /// Held while the session is read: the page's resources ask at once, and the later ones
+    /// wait for the first one's answer (the member's home read it three times a request).
+    reading: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
 
 impl RequestMember {
     fn get(&self) -> Option<Option<CurrentUser>> {
-        self.0.lock().ok().and_then(|m| m.clone())
+        self.known.lock().ok().and_then(|m| m.clone())
     }
     fn set(&self, user: Option<Option<CurrentUser>>) {
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.known.lock() {
             *m = user;
         }
     }
@@ -34,14 +39,18 @@ fn forget_request_member() {
 
 /// The logged-in member of this request, if any (looked up once per request).
 pub async fn current() -> Result<Option<CurrentUser>, AppError> {
-    let cache = leptos::prelude::use_context::<RequestMember>();
-    if let Some(known) = cache.as_ref().and_then(RequestMember::get) {
+    let Some(cache) = leptos::prelude::use_context::<RequestMember>() else {
+        return lookup().await;
+    };
+    if let Some(known) = cache.get() {
+        return Ok(known);
+    }
+    let _reading = cache.reading.lock().await;
+    if let Some(known) = cache.get() {
         return Ok(known);
     }
     let user = lookup().await?;
-    if let Some(cache) = cache {
-        cache.set(Some(user.clone()));
-    }
+    cache.set(Some(user.clone()));
     Ok(user)
 }
 
