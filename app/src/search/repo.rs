@@ -450,7 +450,9 @@ async fn run(
             .try_get("n")?;
     }
     // Providers are public: no visibility rule; the directory has thousands, not millions.
-    results.provider_count = crate::directory::repo::count_matching(db, &slots, COUNT_CAP).await?;
+    // A common word typed in full is matched whole, as in the posts (`ranking`).
+    results.provider_count =
+        crate::directory::repo::count_matching(db, &slots, COUNT_CAP, prefix_last).await?;
     if tab == Tab::Providers || (tab == Tab::All && page == 1) {
         let (limit, off) = if tab == Tab::All {
             (3, 0)
@@ -458,7 +460,8 @@ async fn run(
             (PER_PAGE as i64 + 1, offset)
         };
         let many = results.provider_count >= COUNT_CAP;
-        let mut found = crate::directory::repo::matching(db, &slots, limit, off, many).await?;
+        let mut found =
+            crate::directory::repo::matching(db, &slots, limit, off, many, prefix_last).await?;
         if tab == Tab::Providers {
             results.has_more = found.len() > PER_PAGE;
         }

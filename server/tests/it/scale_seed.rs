@@ -180,10 +180,10 @@ async fn seeds_a_consistent_database(app: TestApp) {
     // Both ways of listing the best-rated providers holding a word agree (the walk of the
     // rating index taken when most providers hold it, and the list of matches).
     let the = vec![vec![vec!["the".to_string()]]];
-    let listed = app::directory::repo::matching(&app.db, &the, 5, 0, false)
+    let listed = app::directory::repo::matching(&app.db, &the, 5, 0, false, false)
         .await
         .expect("listed");
-    let walked = app::directory::repo::matching(&app.db, &the, 5, 0, true)
+    let walked = app::directory::repo::matching(&app.db, &the, 5, 0, true, false)
         .await
         .expect("walked");
     assert!(!listed.is_empty());
