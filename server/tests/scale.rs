@@ -387,17 +387,23 @@ async fn a_500_reply_thread_renders_in_one_page_without_n_plus_1() {
         let quiet = QUIET.lock().await;
         let warm = admin.get(&home).send().await.expect("home");
         assert_eq!(warm.status(), 200);
-        let before = count.load(Ordering::SeqCst);
-        let page = admin.get(&home).send().await.expect("home");
-        let status = page.status();
-        let html = page.text().await.expect("home body");
-        let queries = count.load(Ordering::SeqCst) - before;
+        // The fewest of three loads: the counter sees the whole process, and a background
+        // job's tick (the export job every 5 s, the counts' flush every 10 s, the mail queue)
+        // can fall inside one load.
+        let mut queries = usize::MAX;
+        for _ in 0..3 {
+            let before = count.load(Ordering::SeqCst);
+            let page = admin.get(&home).send().await.expect("home");
+            let status = page.status();
+            let html = page.text().await.expect("home body");
+            queries = queries.min(count.load(Ordering::SeqCst) - before);
+            assert_eq!(status, 200);
+            assert!(
+                html.contains("A very long conversation"),
+                "the member's feed"
+            );
+        }
         drop(quiet);
-        assert_eq!(status, 200);
-        assert!(
-            html.contains("A very long conversation"),
-            "the member's feed"
-        );
         eprintln!("{backend:?}: the member's home took {queries} queries");
         assert!(
             queries <= 6,
