@@ -177,7 +177,7 @@ bench: tools build wrk
 ## The 200k database is seeded once (about 30 s) and kept in the target directory; the 2k one is
 ## seeded afresh each run, so the generator is run too. Prints, writes no file.
 bench-smoke: build wrk
-	rm -f "$(TARGET_DIR)"/bench-smoke/scale-2000.db* "$(TARGET_DIR)"/bench-smoke/scale-6000.db*
+	rm -f "$(TARGET_DIR)"/bench-smoke/scale-*2000.db* "$(TARGET_DIR)"/bench-smoke/scale-*6000.db*
 	"$(BIN)" bench --posts 2000,200000 --requests 7 --seconds 1 --fail-if-slower 3 --dir "$(TARGET_DIR)/bench-smoke" --site-root "$(SITE_ROOT)" --out -
 
 wrk:

@@ -123,16 +123,29 @@ async fn top_up(url: &str, posts: u64) -> Result<String, String> {
     })
 }
 
+/// The generator's data generation, in the kept databases' names: a run after the generator
+/// changed what it writes (2: the rare words' tail) seeds afresh and removes the older ones.
+const GENERATION: u32 = 2;
+
 /// The SQLite database of `posts` posts in `dir`, seeded when missing. A seed is written to a
 /// `.partial` file and renamed when complete, so an interrupted run is never mistaken for one.
 pub(super) async fn sqlite_database(dir: &Path, posts: u64) -> Result<(String, String), String> {
-    let done = dir.join(format!("scale-{posts}.db"));
+    for old in 1..GENERATION {
+        let name = match old {
+            1 => format!("scale-{posts}.db"),
+            g => format!("scale-g{g}-{posts}.db"),
+        };
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("{name}{suffix}")));
+        }
+    }
+    let done = dir.join(format!("scale-g{GENERATION}-{posts}.db"));
     if done.exists() {
         let url = format!("sqlite://{}", done.display());
         let note = top_up(&url, posts).await?;
         return Ok((url, note));
     }
-    let partial = dir.join(format!("scale-{posts}.db.partial"));
+    let partial = dir.join(format!("scale-g{GENERATION}-{posts}.db.partial"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
     }
@@ -141,14 +154,14 @@ pub(super) async fn sqlite_database(dir: &Path, posts: u64) -> Result<(String, S
     Ok((format!("sqlite://{}", done.display()), note))
 }
 
-/// The PostgreSQL database `hc_bench_<posts>`, seeded when missing (under a temporary name,
+/// The PostgreSQL database `hc_bench_g<generation>_<posts>`, seeded when missing (under a temporary name,
 /// renamed when complete).
 pub(super) async fn postgres_database(
     admin_url: &str,
     posts: u64,
 ) -> Result<(String, String), String> {
     use sqlx::Connection;
-    let name = format!("hc_bench_{posts}");
+    let name = format!("hc_bench_g{GENERATION}_{posts}");
     let partial = format!("{name}_partial");
     let url_of = |db: &str| -> Result<String, String> {
         let mut url = url::Url::parse(admin_url).map_err(|e| e.to_string())?;
@@ -158,6 +171,16 @@ pub(super) async fn postgres_database(
     let mut conn = sqlx::postgres::PgConnection::connect(admin_url)
         .await
         .map_err(|e| format!("PostgreSQL: {e}"))?;
+    for old in 1..GENERATION {
+        let sql = match old {
+            1 => format!("DROP DATABASE IF EXISTS \"hc_bench_{posts}\""),
+            g => format!("DROP DATABASE IF EXISTS \"hc_bench_g{g}_{posts}\""),
+        };
+        sqlx::query(&sql)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| format!("{sql}: {e}"))?;
+    }
     let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
         .bind(&name)
         .fetch_optional(&mut conn)
@@ -251,11 +274,10 @@ pub(super) async fn measure(
     let deep = next_cursor(&first.body).ok_or("no next link on the community feed")?;
     let home = http(port, "GET", "/", me, None).await?;
     let home_deep = next_cursor(&home.body).ok_or("no next link on the home feed")?;
-    // A word of rank 3,000 of the generator's 6,000: in a few hundred posts per million.
-    let rare = crate::scale::vocabulary(6_000)
-        .get(3_000)
-        .cloned()
-        .unwrap_or_default();
+    // A word of the generator's long tail: in about six posts at any size (a Zipf word of any
+    // rank is in a fixed share of them, so "rare" at ten thousand was common at a million).
+    let tail = crate::scale::rare_words(posts);
+    let rare = tail.get(tail.len() / 2).cloned().unwrap_or_default();
     let pages: Vec<(&'static str, String, Option<&str>)> = vec![
         ("landing (visitor), New", "/".into(), None),
         ("landing (visitor), Active", "/?sort=active".into(), None),

@@ -1,7 +1,7 @@
 //! `seed --scale`: a large, realistic, deterministic database written straight from the schema, for the benchmark and the plan tests.
 //!
 //! Shapes: a Zipf vocabulary of 6,000 words (health words at the top, so search sees realistic
-//! match sets), heavy-tailed activity per member (Zipf authors) and per thread (Pareto reply and
+//! match sets) and a long tail of rare words (one per 20 posts, each in about six), heavy-tailed activity per member (Zipf authors) and per thread (Pareto reply and
 //! vote counts), members in 1–5 communities, some in support groups, nested replies, direct
 //! messages and notifications, directory providers in forty cities with their reviews. Rows go in as multi-row INSERTs inside large transactions, with
 //! explicit ids, so both backends get the same bytes for the same seed; counts kept in columns
@@ -30,8 +30,8 @@ mod writer;
 
 use people::People;
 pub use providers::CITIES;
-pub use words::vocabulary;
 use words::{heavy, sentence, Zipf};
+pub use words::{rare_words, vocabulary, VOCABULARY};
 use writer::{Batch, Writer, V};
 
 /// Every scale account's address ends so: it marks them, so a second run sees them and stops.
@@ -177,7 +177,7 @@ async fn top_up_directory(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     };
     let mut w = writer(db, bar.clone()).await?;
     w.exec("BEGIN").await?;
-    let words = vocabulary(6_000);
+    let words = vocabulary(VOCABULARY);
     let zipf_words = Zipf::new(words.len(), 1.05);
     let mut cx = Cx {
         rng: StdRng::seed_from_u64(a.seed ^ 0xd1),
@@ -296,7 +296,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let rng = StdRng::seed_from_u64(a.seed);
     let now = app::db::now_ms();
     let start = now - a.days as i64 * 86_400_000;
-    let words = vocabulary(6_000);
+    let words = vocabulary(VOCABULARY);
     let zipf_words = Zipf::new(words.len(), 1.05);
 
     let total = a.members
@@ -435,6 +435,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let span = now - start;
     let mut thread: Vec<(i64, i64)> = Vec::new();
     let mut voters: HashSet<usize> = HashSet::new();
+    let rare = rare_words(a.posts);
     for i in 0..a.posts as i64 {
         let id = first_post + i;
         let author = authors[zipf_members.sample(&mut cx.rng)];
@@ -449,7 +450,11 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         if question {
             title.push('?');
         }
-        let body = sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 15, 60);
+        let mut body = sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 15, 60);
+        if cx.rng.gen_range(0..10) < 3 {
+            body.push(' ');
+            body.push_str(&rare[cx.rng.gen_range(0..rare.len())]);
+        }
         let excerpt: String = body.chars().take(160).collect();
         // Replies: a heavy-tailed count, later than the post, some nested under earlier ones.
         let remaining_posts = (a.posts as i64 - i) as u64;

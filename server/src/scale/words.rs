@@ -269,6 +269,21 @@ pub fn vocabulary(size: usize) -> Vec<String> {
     words
 }
 
+/// Words in the Zipf vocabulary.
+pub const VOCABULARY: usize = 6_000;
+
+/// The long tail a real vocabulary has past its common words (names, drugs, misspellings): one
+/// word per 20 posts, none of the Zipf vocabulary's. Three post bodies in ten end with one drawn
+/// evenly, so each is in about six posts at any size, and a search for a rare word sees the same
+/// few matches at ten thousand posts as at a million (a Zipf word of any rank is in a fixed
+/// share of the posts: the rarest of 6,000 in some 500 of a million).
+pub fn rare_words(posts: u64) -> Vec<String> {
+    let n = usize::try_from(posts / 20)
+        .unwrap_or(usize::MAX)
+        .clamp(10, 1_000_000);
+    vocabulary(VOCABULARY + n).split_off(VOCABULARY)
+}
+
 pub(super) fn sentence(
     rng: &mut StdRng,
     words: &[String],
