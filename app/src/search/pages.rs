@@ -5,6 +5,7 @@ use super::types::*;
 use crate::communities::api::list_communities;
 use crate::directory::pages::ProviderCardView;
 use crate::posts::pages::PostCard;
+use crate::ui::loaded;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, format_datetime, textarea_text, ErrorView,
     FieldMessage, FormAlert, Highlighted, Saved,
@@ -13,9 +14,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn count_label(n: i64) -> String {
+/// A tab's count: "1000+" past the posts' cap, "n+" when a count in it stopped at its cap.
+fn count_label(n: i64, capped: bool) -> String {
     if n >= COUNT_CAP {
         format!("{COUNT_CAP}+")
+    } else if capped {
+        format!("{n}+")
     } else {
         n.to_string()
     }
@@ -127,10 +131,11 @@ pub fn SearchPage() -> impl IntoView {
                             view! {
                                 <nav class="tabs" aria-label="Result types">
                                     {TABS.iter().map(|(t, _, label)| {
-                                        let n = match t { Tab::All => total, Tab::Articles => r.article_count, Tab::Posts => r.post_count, Tab::Providers => r.provider_count };
+                                        let providers_capped = r.provider_count >= PROVIDER_COUNT_CAP;
+                                        let (n, capped) = match t { Tab::All => (total, providers_capped), Tab::Articles => (r.article_count, false), Tab::Posts => (r.post_count, false), Tab::Providers => (r.provider_count, providers_capped) };
                                         view! {
                                             <a href=link(*t, 1) aria-current=(tab == *t).then_some("page")>
-                                                {*label} " (" {count_label(n)} ")"
+                                                {*label} " (" {count_label(n, capped)} ")"
                                             </a>
                                         }
                                     }).collect_view()}
@@ -217,46 +222,55 @@ pub fn SynonymsPage() -> impl IntoView {
     );
     view! {
         <Title text="Search synonyms"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let list = match list.await {
-                    Ok(l) => l,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let echo = echo.await;
-                let body = echoed(&echo, "body").unwrap_or_else(|| list.body.clone());
-                let state = match list.updated_at {
-                    Some(at) => format!("Edited on {}.", format_datetime(at)),
-                    None => "The built-in list is in force.".to_string(),
-                };
-                view! {
-                    <section class="panel">
-                        <p><a href="/admin">"← Admin"</a></p>
-                        <h1>"Search synonyms"</h1>
-                        <p class="lead">"Words and phrases search treats as the same: a search for one finds the others, in questions, discussions, articles and the directory."</p>
-                        <p class="muted">{state}</p>
-                        <ActionForm action=save attr:class="stack" attr:novalidate=true>
-                            <FormAlert error=err/>
-                            <div class="field">
-                                <label for="syn-body">"Groups, one a line"</label>
-                                <p class="hint" id="syn-body-hint">"Alternatives separated by “|”, e.g. “ms | multiple sclerosis”; letters and digits only. Lines starting with # are notes."</p>
-                                <textarea id="syn-body" name="body" rows="20" spellcheck="false"
-                                    aria-describedby="syn-body-hint syn-body-error">{textarea_text(body)}</textarea>
-                                <FieldMessage id="syn-body-error".into() error=field_error(err, "body")/>
-                            </div>
-                            <p><button type="submit" class="button primary">"Save synonyms"</button></p>
+        {loaded(list, move |list| async move {
+            let echo = echo.await;
+            let body = echoed(&echo, "body").unwrap_or_else(|| list.body.clone());
+            let state = match list.updated_at {
+                Some(at) => format!("Edited on {}.", format_datetime(at)),
+                None => "The built-in list is in force.".to_string(),
+            };
+            view! {
+                <section class="panel">
+                    <p><a href="/admin">"← Admin"</a></p>
+                    <h1>"Search synonyms"</h1>
+                    <p class="lead">"Words and phrases search treats as the same: a search for one finds the others, in questions, discussions, articles and the directory."</p>
+                    <p class="muted">{state}</p>
+                    <ActionForm action=save attr:class="stack" attr:novalidate=true>
+                        <FormAlert error=err/>
+                        <div class="field">
+                            <label for="syn-body">"Groups, one a line"</label>
+                            <p class="hint" id="syn-body-hint">"Alternatives separated by “|”, e.g. “ms | multiple sclerosis”; letters and digits only. Lines starting with # are notes."</p>
+                            <textarea id="syn-body" name="body" rows="20" spellcheck="false"
+                                aria-describedby="syn-body-hint syn-body-error">{textarea_text(body)}</textarea>
+                            <FieldMessage id="syn-body-error".into() error=field_error(err, "body")/>
+                        </div>
+                        <p><button type="submit" class="button primary">"Save synonyms"</button></p>
+                    </ActionForm>
+                    <Saved action=save message="Saved. Searches use this list now."/>
+                    {list.updated_at.is_some().then(|| view! {
+                        <ActionForm action=save>
+                            <input type="hidden" name="body" value=""/>
+                            <input type="hidden" name="restore" value="yes"/>
+                            <button type="submit" class="button">"Restore the built-in list"</button>
                         </ActionForm>
-                        <Saved action=save message="Saved. Searches use this list now."/>
-                        {list.updated_at.is_some().then(|| view! {
-                            <ActionForm action=save>
-                                <input type="hidden" name="body" value=""/>
-                                <input type="hidden" name="restore" value="yes"/>
-                                <button type="submit" class="button">"Restore the built-in list"</button>
-                            </ActionForm>
-                        })}
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+                    })}
+                </section>
+            }.into_any()
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tab_count_says_when_it_stopped_at_its_cap() {
+        assert_eq!(count_label(7, false), "7");
+        assert_eq!(count_label(PROVIDER_COUNT_CAP, true), "100+");
+        // "All" adds the posts' count to the providers' capped one.
+        assert_eq!(count_label(5 + PROVIDER_COUNT_CAP, true), "105+");
+        assert_eq!(count_label(COUNT_CAP + PROVIDER_COUNT_CAP, true), "1000+");
+        assert_eq!(count_label(COUNT_CAP, false), "1000+");
     }
 }

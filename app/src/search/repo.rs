@@ -452,14 +452,14 @@ async fn run(
     // Providers are public: no visibility rule; the directory has thousands, not millions.
     // A common word typed in full is matched whole, as in the posts (`ranking`).
     results.provider_count =
-        crate::directory::repo::count_matching(db, &slots, COUNT_CAP, prefix_last).await?;
+        crate::directory::repo::count_matching(db, &slots, PROVIDER_COUNT_CAP, prefix_last).await?;
     if tab == Tab::Providers || (tab == Tab::All && page == 1) {
         let (limit, off) = if tab == Tab::All {
             (3, 0)
         } else {
             (PER_PAGE as i64 + 1, offset)
         };
-        let many = results.provider_count >= COUNT_CAP;
+        let many = results.provider_count >= PROVIDER_COUNT_CAP;
         let mut found =
             crate::directory::repo::matching(db, &slots, limit, off, many, prefix_last).await?;
         if tab == Tab::Providers {
