@@ -1,7 +1,8 @@
 //! Demo health-library articles for `seed --demo`: plain language (grade 8 or lower), written for this project, citing public sources, reviewed by the demo clinicians.
 
-use app::library::repo::{self, ArticleInput};
+use app::library::repo;
 use app::library::types::parse_sources;
+use app::library::types::ArticleInput;
 use app::state::AppState;
 
 pub struct DemoArticle {

@@ -1,6 +1,4 @@
 //! Account server functions: sign-up, log in, log out, change password, the current member, form echo.
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;
@@ -16,49 +14,22 @@ pub const SIGNUP: crate::ui::EchoKey = crate::ui::EchoKey("signup");
 /// Creates an account and logs it in; the address gets a link to prove it (see `email`).
 #[server(endpoint = "signup")]
 pub async fn signup(
-    handle: String,
-    email: String,
+    #[server(flatten)] form: SignupForm,
     password: String,
-    kind: String,
-    consent: Option<String>,
-    licence_number: Option<String>,
-    specialty: Option<String>,
     invite: Option<String>,
     community: Option<String>,
-    digest: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::repo;
-    use crate::error::Checker;
     let result = crate::call::public(async |state| {
-        let mut c = Checker::new();
-        let h = c.check("handle", Handle::parse(&handle));
-        let e = c.check("email", Email::parse(&email));
-        let p = c.check("password", Password::parse(&password));
-        let k = c.check("kind", MemberKind::parse(&kind));
-        if consent.as_deref() != Some("yes") {
-            c.add(
-                "consent",
-                "Please agree to the processing of your health-related data to join.",
-            );
-        }
-        let clinician = if k == Some(MemberKind::Clinician) {
-            let l = c.check(
-                "licence_number",
-                parse_licence(licence_number.as_deref().unwrap_or("")),
-            );
-            let s = c.check(
-                "specialty",
-                parse_specialty(specialty.as_deref().unwrap_or("")),
-            );
-            l.zip(s)
-        } else {
-            None
-        };
-        c.finish()?;
-        let (Some(h), Some(e), Some(p), Some(k)) = (h, e, p, k) else {
-            return Err(AppError::Internal);
-        };
+        let CheckedSignup {
+            handle: h,
+            email: e,
+            password: p,
+            kind: k,
+            clinician,
+            digest,
+        } = form.check(&password)?;
         let limits = &state.settings.limits;
         repo::hit_rate_limit(
             &state.db,
@@ -76,7 +47,7 @@ pub async fn signup(
                 password_hash: &hash,
                 kind: k,
                 clinician,
-                digest: digest.as_deref() == Some("yes"),
+                digest,
                 verified: false,
             },
         )
@@ -113,18 +84,12 @@ pub async fn signup(
         Ok(())
     })
     .await;
-    crate::auth::session::finish_form(
+    crate::auth::session::finish_form_of(
         SIGNUP,
+        &form,
         &[
-            ("handle", &handle),
-            ("email", &email),
-            ("kind", &kind),
-            ("consent", consent.as_deref().unwrap_or("")),
-            ("licence_number", licence_number.as_deref().unwrap_or("")),
-            ("specialty", specialty.as_deref().unwrap_or("")),
             ("invite", invite.as_deref().unwrap_or("")),
             ("community", community.as_deref().unwrap_or("")),
-            ("digest", digest.as_deref().unwrap_or("")),
             ("next", next.as_deref().unwrap_or("")),
         ],
         result,

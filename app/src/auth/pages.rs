@@ -3,6 +3,7 @@
 use super::api::{get_email_link, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail};
 use super::types::{CONSENT_VERSION, SPECIALTIES};
 use crate::session::Session;
+use crate::ui::Checkbox;
 use crate::ui::{action_error, echo_resource, echoed, field_error, Field, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -90,28 +91,14 @@ pub fn SignupPage() -> impl IntoView {
                                 />
                                 <SpecialtySelect current=specialty error=field_error(err, "specialty")/>
                             </fieldset>
-                            <div class="field checkbox" class:has-error=move || field_error(err, "consent").get().is_some()>
-                                <input
-                                    type="checkbox"
-                                    id="f-consent"
-                                    name="consent"
-                                    value="yes"
-                                    checked=consent
-                                    aria-describedby="f-consent-error"
-                                />
-                                <label for="f-consent">
-                                    "I agree that HealthCommunity stores and processes the health information I choose to share, as described in the "
-                                    <a href="/privacy">"privacy notice"</a>
-                                    " (version " {CONSENT_VERSION} ")."
-                                </label>
-                                <FieldMessage id="f-consent-error".into() error=field_error(err, "consent")/>
-                            </div>
-                            <div class="field checkbox">
-                                <input type="checkbox" id="f-digest" name="digest" value="yes" checked=digest/>
-                                <label for="f-digest">
-                                    "E-mail me a daily digest of my notifications and new answers in my communities (optional; every digest has a one-click link to stop it)."
-                                </label>
-                            </div>
+                            <Checkbox name="consent" checked=consent error=field_error(err, "consent")>
+                                "I agree that HealthCommunity stores and processes the health information I choose to share, as described in the "
+                                <a href="/privacy">"privacy notice"</a>
+                                " (version " {CONSENT_VERSION} ")."
+                            </Checkbox>
+                            <Checkbox name="digest" checked=digest>
+                                "E-mail me a daily digest of my notifications and new answers in my communities (optional; every digest has a one-click link to stop it)."
+                            </Checkbox>
                             <button type="submit" class="button primary" disabled=move || action.pending().get()>
                                 "Create my account"
                             </button>

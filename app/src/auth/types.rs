@@ -168,6 +168,79 @@ impl ClinicianStatus {
     }
 }
 
+/// The sign-up form (`signup`) but its password, which is never echoed: its fields as the form
+/// names them (`#[server(flatten)]`), its checks and its echo. The boxes are present ("yes")
+/// when ticked; a clinician's licence and specialty only when the kind is clinician.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupForm {
+    pub handle: String,
+    pub email: String,
+    pub kind: String,
+    #[serde(default)]
+    pub consent: Option<String>,
+    #[serde(default)]
+    pub licence_number: Option<String>,
+    #[serde(default)]
+    pub specialty: Option<String>,
+    #[serde(default)]
+    pub digest: Option<String>,
+}
+
+/// A sign-up once checked.
+pub struct CheckedSignup {
+    pub handle: Handle,
+    pub email: Email,
+    pub password: Password,
+    pub kind: MemberKind,
+    /// A clinician's licence number and specialty.
+    pub clinician: Option<(String, String)>,
+    pub digest: bool,
+}
+
+impl SignupForm {
+    /// The checked fields with the `password` typed beside them, or every field's error at once.
+    pub fn check(&self, password: &str) -> Result<CheckedSignup, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let handle = c.check("handle", Handle::parse(&self.handle));
+        let email = c.check("email", Email::parse(&self.email));
+        let password = c.check("password", Password::parse(password));
+        let kind = c.check("kind", MemberKind::parse(&self.kind));
+        if self.consent.as_deref() != Some("yes") {
+            c.add(
+                "consent",
+                "Please agree to the processing of your health-related data to join.",
+            );
+        }
+        let clinician = if kind == Some(MemberKind::Clinician) {
+            let l = c.check(
+                "licence_number",
+                parse_licence(self.licence_number.as_deref().unwrap_or("")),
+            );
+            let s = c.check(
+                "specialty",
+                parse_specialty(self.specialty.as_deref().unwrap_or("")),
+            );
+            l.zip(s)
+        } else {
+            None
+        };
+        c.finish()?;
+        let (Some(handle), Some(email), Some(password), Some(kind)) =
+            (handle, email, password, kind)
+        else {
+            return Err(crate::error::AppError::Internal);
+        };
+        Ok(CheckedSignup {
+            handle,
+            email,
+            password,
+            kind,
+            clinician,
+            digest: self.digest.as_deref() == Some("yes"),
+        })
+    }
+}
+
 /// A licence number as printed on the clinician's registration (letters, digits, `-`, `/`, spaces).
 pub fn parse_licence(raw: &str) -> Result<String, String> {
     let s = raw.trim();

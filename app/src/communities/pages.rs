@@ -15,6 +15,7 @@ use crate::posts::types::FeedScope;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
+use crate::ui::Checkbox;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
 use crate::ui::{echo_resource, with_echo, CommunityIcon};
 use leptos::prelude::*;
@@ -383,13 +384,10 @@ pub fn CommunityFormPage() -> impl IntoView {
                                 </select>
                                 <FieldMessage id="f-colour-error".into() error=field_error(err, "colour")/>
                             </div>
-                            <div class="field">
-                                <label class="choice">
-                                    <input type="checkbox" name="hold_new_members" value="on" checked=hold aria-describedby="f-hold-hint"/>
-                                    <span>"Hold new members' first posts for a moderator's approval"</span>
-                                </label>
-                                <p class="hint" id="f-hold-hint">"A member's first 2 posts and first 3 replies here wait for a moderator, and they may post links only once one is approved. Verified clinicians, moderators and members with 5 approved posts skip it."</p>
-                            </div>
+                            <Checkbox name="hold_new_members" id="hold" value="on" checked=hold
+                                hint="A member's first 2 posts and first 3 replies here wait for a moderator, and they may post links only once one is approved. Verified clinicians, moderators and members with 5 approved posts skip it.">
+                                "Hold new members' first posts for a moderator's approval"
+                            </Checkbox>
                             <button type="submit" class="button primary">"Save community"</button>
                         </ActionForm>
                     </section>

@@ -1,6 +1,4 @@
 //! Directory server functions: search, profiles, staff and clinicians, ratings, review codes, replies, reports and disputes, contact requests.
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;
@@ -72,173 +70,32 @@ pub const CREATE_CLINIC: crate::ui::EchoKey = crate::ui::EchoKey("create_clinic"
 
 /// An admin creates a clinic and names its owner.
 #[server(endpoint = "directory/create_clinic")]
-pub async fn create_clinic(
-    name: String,
-    slug: String,
-    city: String,
-    lat: String,
-    lon: String,
-    owner: String,
-) -> Result<(), AppError> {
+pub async fn create_clinic(#[server(flatten)] form: ClinicForm) -> Result<(), AppError> {
     let result = crate::call::admin(async |state, admin| {
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::NewClinic {
-            name: c
-                .check(
-                    "name",
-                    parse_required(&name, 120, "the name", "Give the clinic a name."),
-                )
-                .unwrap_or_default(),
-            slug: c
-                .check("slug", crate::communities::types::parse_slug(&slug))
-                .unwrap_or_default(),
-            city: c
-                .check(
-                    "city",
-                    parse_required(&city, 80, "the city", "Enter the city."),
-                )
-                .unwrap_or_default(),
-            lat: c.check("lat", parse_lat(&lat)).flatten(),
-            lon: c.check("lon", parse_lon(&lon)).flatten(),
-            owner: c
-                .check(
-                    "owner",
-                    parse_required(
-                        &owner,
-                        40,
-                        "the handle",
-                        "Name the member who will manage it.",
-                    ),
-                )
-                .unwrap_or_default(),
-        };
-        c.finish()?;
+        let input = form.check()?;
         super::repo::create_clinic(&state.db, &admin, &input).await?;
         leptos_axum::redirect(&format!("/directory/{}/edit", input.slug));
         Ok(())
     })
     .await;
-    crate::auth::session::finish_form(
-        CREATE_CLINIC,
-        &[
-            ("name", &name),
-            ("slug", &slug),
-            ("city", &city),
-            ("lat", &lat),
-            ("lon", &lon),
-            ("owner", &owner),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(CREATE_CLINIC, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `save_profile` form (what a failed post typed).
 pub const SAVE_PROFILE: crate::ui::EchoKey = crate::ui::EchoKey("save_profile");
 
-/// Staff save every field of the profile. `accepting` is "yes" or "no".
+/// Staff save every field of the profile (`ProfileForm`).
 #[server(endpoint = "directory/save")]
 pub async fn save_profile(
     slug: String,
-    name: String,
-    description: String,
-    address: String,
-    city: String,
-    postal_code: String,
-    lat: String,
-    lon: String,
-    phone: String,
-    website: String,
-    specialties: Option<Vec<String>>,
-    languages: Option<Vec<String>>,
-    opening_hours: String,
-    accepting: String,
-    colour: String,
-    conditions: Option<Vec<String>>,
+    #[server(flatten)] form: ProfileForm,
 ) -> Result<(), AppError> {
-    let specialties = specialties.unwrap_or_default().join(" ");
-    let languages = languages.unwrap_or_default().join(" ");
-    let conditions = conditions.unwrap_or_default();
     let result = crate::call::member(async |state, user| {
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::ProfileInput {
-            name: c
-                .check(
-                    "name",
-                    parse_required(&name, 120, "the name", "Enter a name."),
-                )
-                .unwrap_or_default(),
-            description: c
-                .check(
-                    "description",
-                    parse_optional(&description, 2000, "the description"),
-                )
-                .unwrap_or_default(),
-            address: c
-                .check("address", parse_optional(&address, 200, "the address"))
-                .unwrap_or_default(),
-            city: c
-                .check("city", parse_optional(&city, 80, "the city"))
-                .unwrap_or_default(),
-            postal_code: c
-                .check(
-                    "postal_code",
-                    parse_optional(&postal_code, 12, "the postal code"),
-                )
-                .unwrap_or_default(),
-            lat: c.check("lat", parse_lat(&lat)).flatten(),
-            lon: c.check("lon", parse_lon(&lon)).flatten(),
-            phone: c.check("phone", parse_phone(&phone)).unwrap_or_default(),
-            website: c
-                .check("website", parse_website(&website))
-                .unwrap_or_default(),
-            specialties: c
-                .check(
-                    "specialties",
-                    parse_keys(&specialties, SPECIALTIES, "specialty"),
-                )
-                .unwrap_or_default(),
-            languages: c
-                .check("languages", parse_keys(&languages, LANGUAGES, "language"))
-                .unwrap_or_default(),
-            opening_hours: c
-                .check(
-                    "opening_hours",
-                    parse_optional(&opening_hours, 1000, "the opening hours"),
-                )
-                .unwrap_or_default(),
-            accepting: accepting == "yes",
-            colour: c
-                .check("colour", crate::communities::types::parse_colour(&colour))
-                .unwrap_or_default(),
-            conditions: conditions
-                .iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-        };
-        if input.lat.is_some() != input.lon.is_some() {
-            c.add("lon", "Enter both latitude and longitude, or neither.");
-        }
-        c.finish()?;
+        let input = form.check()?;
         super::repo::update_profile(&state.db, &user, &slug, &input).await
     })
     .await;
-    crate::auth::session::finish_form(
-        SAVE_PROFILE,
-        &[
-            ("name", &name),
-            ("description", &description),
-            ("address", &address),
-            ("city", &city),
-            ("postal_code", &postal_code),
-            ("lat", &lat),
-            ("lon", &lon),
-            ("phone", &phone),
-            ("website", &website),
-            ("opening_hours", &opening_hours),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(SAVE_PROFILE, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `set_staff` form (what a failed post typed).
@@ -307,66 +164,19 @@ pub async fn leave_staff(slug: String) -> Result<(), AppError> {
 /// The no-JavaScript echo of the `rate_provider` form (what a failed post typed).
 pub const RATE_PROVIDER: crate::ui::EchoKey = crate::ui::EchoKey("rate_provider");
 
-/// Rates a provider or edits the member's rating. Sub-scores and wait are optional.
+/// Rates a provider or edits the member's rating (`RatingForm`).
 #[server(endpoint = "directory/rate")]
 pub async fn rate_provider(
     slug: String,
-    stars: Option<String>,
-    explains: Option<String>,
-    listens: Option<String>,
-    premises: Option<String>,
-    wait_minutes: String,
-    body: String,
-    treatment: Option<String>,
-    code: Option<String>,
+    #[server(flatten)] form: RatingForm,
 ) -> Result<(), AppError> {
-    let stars = stars.unwrap_or_default();
-    let (explains, listens, premises) = (
-        explains.unwrap_or_default(),
-        listens.unwrap_or_default(),
-        premises.unwrap_or_default(),
-    );
-    let (treatment, code) = (treatment.unwrap_or_default(), code.unwrap_or_default());
     let result = crate::call::member(async |state, user| {
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::RatingInput {
-            stars: c.check("stars", parse_stars(&stars)).unwrap_or(0),
-            explains: c.check("explains", parse_subscore(&explains)).flatten(),
-            listens: c.check("listens", parse_subscore(&listens)).flatten(),
-            premises: c.check("premises", parse_subscore(&premises)).flatten(),
-            wait_minutes: c.check("wait_minutes", parse_wait(&wait_minutes)).flatten(),
-            body: c
-                .check("body", parse_optional(&body, REVIEW_MAX, "your review"))
-                .unwrap_or_default(),
-            treatment: c
-                .check(
-                    "treatment",
-                    parse_optional(&treatment, 2000, "the description"),
-                )
-                .unwrap_or_default(),
-            code: c
-                .check("code", parse_optional(&code, 20, "the code"))
-                .unwrap_or_default(),
-        };
-        c.finish()?;
+        let input = form.check()?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Rating).await?;
         super::repo::rate(&state.db, &user, &slug, &input).await
     })
     .await;
-    crate::auth::session::finish_form(
-        RATE_PROVIDER,
-        &[
-            ("stars", &stars),
-            ("explains", &explains),
-            ("listens", &listens),
-            ("premises", &premises),
-            ("wait_minutes", &wait_minutes),
-            ("body", &body),
-            ("treatment", &treatment),
-            ("code", &code),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(RATE_PROVIDER, &form, &[], result)
 }
 
 /// A new one-time review code to hand to a patient (staff only).

@@ -324,6 +324,261 @@ pub fn bounding_box(lat: f64, lon: f64, radius_km: f64) -> (f64, f64, f64, f64) 
     )
 }
 
+/// The profile form staff save (`save_profile`): its fields as the form names them
+/// (`#[server(flatten)]`), its checks and its echo. `accepting` is "yes" or "no"; the lists are
+/// the ticked boxes (`specialties[]`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileForm {
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub city: String,
+    pub postal_code: String,
+    pub lat: String,
+    pub lon: String,
+    pub phone: String,
+    pub website: String,
+    #[serde(default)]
+    pub specialties: Option<Vec<String>>,
+    #[serde(default)]
+    pub languages: Option<Vec<String>>,
+    pub opening_hours: String,
+    pub accepting: String,
+    pub colour: String,
+    #[serde(default)]
+    pub conditions: Option<Vec<String>>,
+}
+
+/// Every field staff edit on a profile, once checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileInput {
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub city: String,
+    pub postal_code: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub phone: String,
+    pub website: String,
+    pub specialties: Vec<String>,
+    pub languages: Vec<String>,
+    pub opening_hours: String,
+    pub accepting: bool,
+    pub colour: String,
+    pub conditions: Vec<String>,
+}
+
+impl ProfileForm {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<ProfileInput, crate::error::AppError> {
+        let joined = |v: &Option<Vec<String>>| v.as_deref().unwrap_or_default().join(" ");
+        let mut c = crate::error::Checker::new();
+        let input = ProfileInput {
+            name: c
+                .check(
+                    "name",
+                    parse_required(&self.name, 120, "the name", "Enter a name."),
+                )
+                .unwrap_or_default(),
+            description: c
+                .check(
+                    "description",
+                    parse_optional(&self.description, 2000, "the description"),
+                )
+                .unwrap_or_default(),
+            address: c
+                .check("address", parse_optional(&self.address, 200, "the address"))
+                .unwrap_or_default(),
+            city: c
+                .check("city", parse_optional(&self.city, 80, "the city"))
+                .unwrap_or_default(),
+            postal_code: c
+                .check(
+                    "postal_code",
+                    parse_optional(&self.postal_code, 12, "the postal code"),
+                )
+                .unwrap_or_default(),
+            lat: c.check("lat", parse_lat(&self.lat)).flatten(),
+            lon: c.check("lon", parse_lon(&self.lon)).flatten(),
+            phone: c
+                .check("phone", parse_phone(&self.phone))
+                .unwrap_or_default(),
+            website: c
+                .check("website", parse_website(&self.website))
+                .unwrap_or_default(),
+            specialties: c
+                .check(
+                    "specialties",
+                    parse_keys(&joined(&self.specialties), SPECIALTIES, "specialty"),
+                )
+                .unwrap_or_default(),
+            languages: c
+                .check(
+                    "languages",
+                    parse_keys(&joined(&self.languages), LANGUAGES, "language"),
+                )
+                .unwrap_or_default(),
+            opening_hours: c
+                .check(
+                    "opening_hours",
+                    parse_optional(&self.opening_hours, 1000, "the opening hours"),
+                )
+                .unwrap_or_default(),
+            accepting: self.accepting == "yes",
+            colour: c
+                .check(
+                    "colour",
+                    crate::communities::types::parse_colour(&self.colour),
+                )
+                .unwrap_or_default(),
+            conditions: self
+                .conditions
+                .iter()
+                .flatten()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        };
+        if input.lat.is_some() != input.lon.is_some() {
+            c.add("lon", "Enter both latitude and longitude, or neither.");
+        }
+        c.finish()?;
+        Ok(input)
+    }
+}
+
+/// The form an admin creates a clinic with (`create_clinic`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicForm {
+    pub name: String,
+    pub slug: String,
+    pub city: String,
+    pub lat: String,
+    pub lon: String,
+    pub owner: String,
+}
+
+/// A new clinic once checked.
+pub struct NewClinic {
+    pub slug: String,
+    pub name: String,
+    pub city: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub owner: String,
+}
+
+impl ClinicForm {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<NewClinic, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = NewClinic {
+            name: c
+                .check(
+                    "name",
+                    parse_required(&self.name, 120, "the name", "Give the clinic a name."),
+                )
+                .unwrap_or_default(),
+            slug: c
+                .check("slug", crate::communities::types::parse_slug(&self.slug))
+                .unwrap_or_default(),
+            city: c
+                .check(
+                    "city",
+                    parse_required(&self.city, 80, "the city", "Enter the city."),
+                )
+                .unwrap_or_default(),
+            lat: c.check("lat", parse_lat(&self.lat)).flatten(),
+            lon: c.check("lon", parse_lon(&self.lon)).flatten(),
+            owner: c
+                .check(
+                    "owner",
+                    parse_required(
+                        &self.owner,
+                        40,
+                        "the handle",
+                        "Name the member who will manage it.",
+                    ),
+                )
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}
+
+/// A member's rating form (`rate_provider`): the stars and sub-scores are radio buttons, so
+/// absent until one is chosen; the wait, the review, the treatment and the code are optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub stars: String,
+    #[serde(default)]
+    pub explains: String,
+    #[serde(default)]
+    pub listens: String,
+    #[serde(default)]
+    pub premises: String,
+    #[serde(default)]
+    pub wait_minutes: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub treatment: String,
+    #[serde(default)]
+    pub code: String,
+}
+
+/// A rating once checked.
+pub struct RatingInput {
+    pub stars: i64,
+    pub explains: Option<i64>,
+    pub listens: Option<i64>,
+    pub premises: Option<i64>,
+    pub wait_minutes: Option<i64>,
+    pub body: String,
+    pub treatment: String,
+    pub code: String,
+}
+
+impl RatingForm {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<RatingInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = RatingInput {
+            stars: c.check("stars", parse_stars(&self.stars)).unwrap_or(0),
+            explains: c
+                .check("explains", parse_subscore(&self.explains))
+                .flatten(),
+            listens: c.check("listens", parse_subscore(&self.listens)).flatten(),
+            premises: c
+                .check("premises", parse_subscore(&self.premises))
+                .flatten(),
+            wait_minutes: c
+                .check("wait_minutes", parse_wait(&self.wait_minutes))
+                .flatten(),
+            body: c
+                .check(
+                    "body",
+                    parse_optional(&self.body, REVIEW_MAX, "your review"),
+                )
+                .unwrap_or_default(),
+            treatment: c
+                .check(
+                    "treatment",
+                    parse_optional(&self.treatment, 2000, "the description"),
+                )
+                .unwrap_or_default(),
+            code: c
+                .check("code", parse_optional(&self.code, 20, "the code"))
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}
+
 fn trimmed(raw: &str, max: usize, what: &str) -> Result<String, String> {
     let s = raw.trim();
     if s.chars().count() > max {

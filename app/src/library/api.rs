@@ -1,8 +1,5 @@
 //! Library server functions: the list, an article, the editor's working copy, save, submit for review, publish or send back, the desk.
 
-// The editor form has eight fields; the server macro's browser half would trip the lint.
-#![allow(clippy::too_many_arguments)]
-
 use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -49,59 +46,20 @@ pub const SAVE_ARTICLE: crate::ui::EchoKey = crate::ui::EchoKey("save_article");
 #[server(endpoint = "library/save")]
 pub async fn save_article(
     current: String,
-    community: String,
-    title: String,
-    summary: String,
-    body: String,
-    key_facts: String,
-    sources: String,
-    tags: String,
+    #[server(flatten)] form: ArticleForm,
 ) -> Result<String, AppError> {
     let result = crate::call::member(async |state, user| {
         if !super::repo::can_write(&user) {
             return Err(AppError::Forbidden);
         }
         let this_year = 1970 + (crate::db::now_ms() / 31_556_952_000) as i32;
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::ArticleInput {
-            community: community.clone(),
-            title: c.check("title", parse_title(&title)).unwrap_or_default(),
-            summary: c
-                .check("summary", parse_summary(&summary))
-                .unwrap_or_default(),
-            body: c.check("body", parse_body(&body)).unwrap_or_default(),
-            key_facts: c
-                .check("key_facts", parse_key_facts(&key_facts))
-                .unwrap_or_default(),
-            sources: c
-                .check("sources", parse_sources(&sources, this_year))
-                .unwrap_or_default(),
-            tags: c
-                .check("tags", crate::posts::types::parse_tags(&tags))
-                .unwrap_or_default(),
-        };
-        if community.is_empty() {
-            c.add("community", "Choose a community.");
-        }
-        c.finish()?;
+        let input = form.check(this_year)?;
         let slug = super::repo::save(&state.db, &user, &current, &input).await?;
         leptos_axum::redirect(&format!("/library/{slug}/edit"));
         Ok(slug)
     })
     .await;
-    crate::auth::session::finish_form(
-        SAVE_ARTICLE,
-        &[
-            ("community", &community),
-            ("title", &title),
-            ("summary", &summary),
-            ("body", &body),
-            ("key_facts", &key_facts),
-            ("sources", &sources),
-            ("tags", &tags),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(SAVE_ARTICLE, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `submit_article` form (what a failed post typed).

@@ -14,6 +14,8 @@ use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
 use crate::ui::echo_resource;
+use crate::ui::loaded;
+use crate::ui::Checkbox;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
 };
@@ -53,45 +55,39 @@ pub fn LibraryPage() -> impl IntoView {
             </Transition>
         </div>
         <p class="lead">"Plain-language articles, written for people living with a condition and checked by a clinician."</p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let list = match articles.await {
-                    Ok(l) => l,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let communities = communities.await.unwrap_or_default();
-                let current = community.get_untracked();
-                view! {
-                    <nav class="tabs" aria-label="Communities">
-                        <a href="/library" aria-current=current.is_none().then_some("page")>"All"</a>
-                        {communities.into_iter().map(|c| {
-                            let on = current.as_deref() == Some(c.slug.as_str());
-                            view! { <a href=format!("/library?c={}", c.slug) aria-current=on.then_some("page")>{c.name}</a> }
-                        }).collect_view()}
-                    </nav>
-                    {if list.is_empty() {
-                        view! { <p class="muted empty">"No articles here yet."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="article-list">
-                                {list.into_iter().map(|a| view! {
-                                    <li class="card article-card">
-                                        <p class="post-kicker small"><a href=format!("/c/{}", a.community_slug)>{a.community_name.clone()}</a></p>
-                                        <h2><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h2>
-                                        <p>{a.summary.clone()}</p>
-                                        <p class="small muted">"Reviewed by @" {a.reviewer.clone()} " · updated " {format_date(a.updated_at)}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                    {match current {
-                        Some(c) => view! { <SponsoredSlot placement=Placement::Sidebar community=c/> }.into_any(),
-                        None => view! { <SponsoredSlot placement=Placement::Sidebar/> }.into_any(),
-                    }}
-                }.into_any()
-            })}
-        </Suspense>
+        {loaded(articles, move |list| async move {
+            let communities = communities.await.unwrap_or_default();
+            let current = community.get_untracked();
+            view! {
+                <nav class="tabs" aria-label="Communities">
+                    <a href="/library" aria-current=current.is_none().then_some("page")>"All"</a>
+                    {communities.into_iter().map(|c| {
+                        let on = current.as_deref() == Some(c.slug.as_str());
+                        view! { <a href=format!("/library?c={}", c.slug) aria-current=on.then_some("page")>{c.name}</a> }
+                    }).collect_view()}
+                </nav>
+                {if list.is_empty() {
+                    view! { <p class="muted empty">"No articles here yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="article-list">
+                            {list.into_iter().map(|a| view! {
+                                <li class="card article-card">
+                                    <p class="post-kicker small"><a href=format!("/c/{}", a.community_slug)>{a.community_name.clone()}</a></p>
+                                    <h2><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h2>
+                                    <p>{a.summary.clone()}</p>
+                                    <p class="small muted">"Reviewed by @" {a.reviewer.clone()} " · updated " {format_date(a.updated_at)}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                {match current {
+                    Some(c) => view! { <SponsoredSlot placement=Placement::Sidebar community=c/> }.into_any(),
+                    None => view! { <SponsoredSlot placement=Placement::Sidebar/> }.into_any(),
+                }}
+            }.into_any()
+        })}
     }
 }
 
@@ -429,11 +425,9 @@ fn WorkflowPanel(
                             <FormAlert error=publish_err/>
                             <input type="hidden" name="slug" value=s1/>
                             {(grade > TARGET_GRADE).then(|| view! {
-                                <div class="field checkbox">
-                                    <input type="checkbox" id="f-override" name="override_grade" value="yes"/>
-                                    <label for="f-override">{format!("It reads at grade {grade:.1}, above the target. Publish it anyway: the medical terms cannot be simpler.")}</label>
-                                    <FieldMessage id="f-override-error".into() error=field_error(publish_err, "override")/>
-                                </div>
+                                <Checkbox name="override_grade" id="override" error=field_error(publish_err, "override")>
+                                    {format!("It reads at grade {grade:.1}, above the target. Publish it anyway: the medical terms cannot be simpler.")}
+                                </Checkbox>
                             })}
                             <button type="submit" class="button primary">"Publish as medically reviewed"</button>
                         </ActionForm>

@@ -20,17 +20,6 @@ pub fn can_write(u: &CurrentUser) -> bool {
     u.is_editor || u.is_admin || verified_clinician(u)
 }
 
-/// The validated fields of the editor form.
-pub struct ArticleInput {
-    pub community: String,
-    pub title: String,
-    pub summary: String,
-    pub body: String,
-    pub key_facts: Vec<String>,
-    pub sources: Vec<Source>,
-    pub tags: Vec<String>,
-}
-
 fn x10(v: f64) -> i64 {
     (v * 10.0).round() as i64
 }

@@ -168,6 +168,61 @@ pub struct Desk {
 /// Published versions are reviewed again after this long.
 pub const REVIEW_INTERVAL_MS: i64 = 365 * 86_400_000;
 
+/// The article editor's form (`save_article`): its fields as the form names them
+/// (`#[server(flatten)]`), its checks and its echo.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleForm {
+    pub community: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub key_facts: String,
+    pub sources: String,
+    pub tags: String,
+}
+
+/// The validated fields of the editor form.
+pub struct ArticleInput {
+    pub community: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub key_facts: Vec<String>,
+    pub sources: Vec<Source>,
+    pub tags: Vec<String>,
+}
+
+impl ArticleForm {
+    /// The checked fields (sources dated up to `this_year`), or every field's error at once.
+    pub fn check(&self, this_year: i32) -> Result<ArticleInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = ArticleInput {
+            community: self.community.clone(),
+            title: c
+                .check("title", parse_title(&self.title))
+                .unwrap_or_default(),
+            summary: c
+                .check("summary", parse_summary(&self.summary))
+                .unwrap_or_default(),
+            body: c.check("body", parse_body(&self.body)).unwrap_or_default(),
+            key_facts: c
+                .check("key_facts", parse_key_facts(&self.key_facts))
+                .unwrap_or_default(),
+            sources: c
+                .check("sources", parse_sources(&self.sources, this_year))
+                .unwrap_or_default(),
+            tags: c
+                .check("tags", crate::posts::types::parse_tags(&self.tags))
+                .unwrap_or_default(),
+        };
+        if self.community.is_empty() {
+            c.add("community", "Choose a community.");
+        }
+        c.finish()?;
+        Ok(input)
+    }
+}
+
 pub fn parse_title(raw: &str) -> Result<String, String> {
     let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match s.chars().count() {

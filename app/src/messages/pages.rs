@@ -3,9 +3,9 @@
 use super::api::*;
 use crate::notifications::pages::Unread;
 use crate::safety::pages::{CrisisPanel, CrisisWatch};
+use crate::ui::loaded;
 use crate::ui::{
-    action_error, field_error, format_datetime, successes, ErrorView, FieldMessage, FormAlert,
-    Saved,
+    action_error, field_error, format_datetime, successes, Checkbox, FieldMessage, FormAlert, Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,50 +23,43 @@ pub fn MessagesPage() -> impl IntoView {
     view! {
         <Title text="Messages"/>
         <h1>"Messages"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let inbox = match inbox.await {
-                    Ok(i) => i,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                view! {
-                    <div class="community-grid">
-                        <section class="panel" aria-labelledby="conv-h">
-                            <h2 id="conv-h">"Conversations"</h2>
-                            {if inbox.conversations.is_empty() {
-                                view! { <p class="muted">"No messages yet. Start a conversation from a member's profile."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="conversation-list">
-                                        {inbox.conversations.into_iter().map(|c| view! {
-                                            <li class="card" class:unread={c.unread > 0}>
-                                                <a href=format!("/messages/{}", c.with)>"@"{c.with.clone()}</a>
-                                                {(c.unread > 0).then(|| view! { " "<span class="count">{c.unread}</span><span class="visually-hidden">" unread"</span> })}
-                                                <p class="small">{c.last_body.clone()}</p>
-                                                <p class="muted small">{format_datetime(c.last_at)}</p>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
+        {loaded(inbox, move |inbox| async move {
+            view! {
+                <div class="community-grid">
+                    <section class="panel" aria-labelledby="conv-h">
+                        <h2 id="conv-h">"Conversations"</h2>
+                        {if inbox.conversations.is_empty() {
+                            view! { <p class="muted">"No messages yet. Start a conversation from a member's profile."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="conversation-list">
+                                    {inbox.conversations.into_iter().map(|c| view! {
+                                        <li class="card" class:unread={c.unread > 0}>
+                                            <a href=format!("/messages/{}", c.with)>"@"{c.with.clone()}</a>
+                                            {(c.unread > 0).then(|| view! { " "<span class="count">{c.unread}</span><span class="visually-hidden">" unread"</span> })}
+                                            <p class="small">{c.last_body.clone()}</p>
+                                            <p class="muted small">{format_datetime(c.last_at)}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                    <aside>
+                        <section class="panel" aria-labelledby="dm-settings-h">
+                            <h2 id="dm-settings-h">"Who can message me"</h2>
+                            <ActionForm action=settings attr:class="stack">
+                                <Saved action=settings message="Saved."/>
+                                <Checkbox name="contacts_only" checked=inbox.contacts_only>
+                                    "Only members I have written to"
+                                </Checkbox>
+                                <button type="submit" class="button">"Save"</button>
+                            </ActionForm>
                         </section>
-                        <aside>
-                            <section class="panel" aria-labelledby="dm-settings-h">
-                                <h2 id="dm-settings-h">"Who can message me"</h2>
-                                <ActionForm action=settings attr:class="stack">
-                                    <Saved action=settings message="Saved."/>
-                                    <label class="check-line">
-                                        <input type="checkbox" name="contacts_only" value="yes" checked=inbox.contacts_only/>
-                                        " Only members I have written to"
-                                    </label>
-                                    <button type="submit" class="button">"Save"</button>
-                                </ActionForm>
-                            </section>
-                        </aside>
-                    </div>
-                }.into_any()
-            })}
-        </Suspense>
+                    </aside>
+                </div>
+            }.into_any()
+        })}
     }
 }
 
@@ -203,31 +196,25 @@ pub fn MessageReportsPage() -> impl IntoView {
     view! {
         <Title text="Reported messages"/>
         <h1>"Reported messages"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let list = match list.await {
-                    Ok(l) => l,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                if list.is_empty() {
-                    return view! { <p class="muted">"Nothing to review."</p> }.into_any();
-                }
-                view! {
-                    <ul class="request-list">
-                        {list.into_iter().map(|r| view! {
-                            <li class="card">
-                                <p>"From @"{r.sender.clone()}", reported by @"{r.reporter.clone()}" · "{format_datetime(r.at)}</p>
-                                <p class="small">"Reason: "{r.reason.clone()}</p>
-                                <blockquote class="post-body" inner_html=r.body_html.clone()></blockquote>
-                                <ActionForm action=resolve attr:class="inline-form">
-                                    <input type="hidden" name="id" value=r.id.to_string()/>
-                                    <button type="submit" class="button">"Mark handled"</button>
-                                </ActionForm>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            })}
-        </Suspense>
+        {loaded(list, move |list| async move {
+            if list.is_empty() {
+                return view! { <p class="muted">"Nothing to review."</p> }.into_any();
+            }
+            view! {
+                <ul class="request-list">
+                    {list.into_iter().map(|r| view! {
+                        <li class="card">
+                            <p>"From @"{r.sender.clone()}", reported by @"{r.reporter.clone()}" · "{format_datetime(r.at)}</p>
+                            <p class="small">"Reason: "{r.reason.clone()}</p>
+                            <blockquote class="post-body" inner_html=r.body_html.clone()></blockquote>
+                            <ActionForm action=resolve attr:class="inline-form">
+                                <input type="hidden" name="id" value=r.id.to_string()/>
+                                <button type="submit" class="button">"Mark handled"</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
     }
 }

@@ -1,6 +1,4 @@
 //! Post server functions: feeds, a post page, writing and editing posts and replies, votes, accepting an answer, profile activity.
-// A server function's arguments are its form's fields: one each.
-#![allow(clippy::too_many_arguments)]
 
 use super::types::*;
 use crate::error::AppError;
@@ -80,30 +78,6 @@ pub async fn get_post_history(id: i64) -> Result<PostHistory, AppError> {
     .await
 }
 
-#[cfg(feature = "ssr")]
-fn post_input(
-    c: &mut crate::error::Checker,
-    kind: &str,
-    title: &str,
-    body: &str,
-    tags: &str,
-    visibility: &str,
-) -> super::repo::PostInput {
-    super::repo::PostInput {
-        crisis: None,
-        anonymous: false,
-        kind: c
-            .check("kind", PostKind::parse(kind))
-            .unwrap_or(PostKind::Discussion),
-        visibility: c
-            .check("visibility", Visibility::parse(visibility))
-            .unwrap_or(Visibility::Members),
-        title: c.check("title", parse_title(title)).unwrap_or_default(),
-        body: c.check("body", parse_body(body)).unwrap_or_default(),
-        tags: c.check("tags", parse_tags(tags)).unwrap_or_default(),
-    }
-}
-
 /// The no-JavaScript echo of the `create_post` form (what a failed post typed).
 pub const CREATE_POST: crate::ui::EchoKey = crate::ui::EchoKey("create_post");
 
@@ -113,31 +87,21 @@ pub const CREATE_POST: crate::ui::EchoKey = crate::ui::EchoKey("create_post");
 pub async fn create_post(
     community: String,
     group: Option<String>,
-    kind: String,
-    title: String,
-    body: String,
-    tags: String,
-    visibility: String,
+    #[server(flatten)] form: PostForm,
     crisis_ack: Option<String>,
-    /// Present (a ticked box) to post anonymously in a support group.
-    anonymous: Option<String>,
     /// "check": validate and show similar questions instead of posting (the button without
     /// JavaScript; with it they show while the title is typed).
     step: Option<String>,
 ) -> Result<i64, AppError> {
-    let anonymous_box = anonymous.clone().unwrap_or_default();
     let result = crate::call::member(async |state, user| {
-        let mut c = crate::error::Checker::new();
-        let mut input = post_input(&mut c, &kind, &title, &body, &tags, &visibility);
-        c.finish()?;
+        let mut input = form.check()?;
         if step.as_deref() == Some("check") {
             return Err(AppError::field(
                 "check",
                 "Not posted yet. If one of the questions below answers yours, open it; if not, press Post.",
             ));
         }
-        input.anonymous = !anonymous_box.is_empty();
-        input.crisis = crate::safety::api::check(&[&title, &body], crisis_ack.as_deref())?;
+        input.crisis = crate::safety::api::check(&[&form.title, &form.body], crisis_ack.as_deref())?;
         let group = group.as_deref().filter(|g| !g.is_empty());
         crate::state::limit_writes(&state, user.id, crate::state::Write::Post).await?;
         let id = super::repo::create(&state.db, &user, &community, group, &input).await?;
@@ -145,18 +109,7 @@ pub async fn create_post(
         Ok(id)
     })
     .await;
-    crate::auth::session::finish_form(
-        CREATE_POST,
-        &[
-            ("kind", &kind),
-            ("title", &title),
-            ("body", &body),
-            ("tags", &tags),
-            ("visibility", &visibility),
-            ("anonymous", &anonymous.unwrap_or_default()),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(CREATE_POST, &form, &[], result)
 }
 
 /// Questions like the one being written (its title so far), in the community it goes to: shown
@@ -176,37 +129,20 @@ pub async fn similar_questions(
 /// The no-JavaScript echo of the `edit_post` form (what a failed post typed).
 pub const EDIT_POST: crate::ui::EchoKey = crate::ui::EchoKey("edit_post");
 
-/// The author changes title, body, tags and who can read the post.
+/// The author changes title, body, tags and who can read the post (`PostForm`, no kind).
 #[server(endpoint = "post/edit")]
-pub async fn edit_post(
-    id: i64,
-    title: String,
-    body: String,
-    tags: String,
-    visibility: String,
-) -> Result<(), AppError> {
+pub async fn edit_post(id: i64, #[server(flatten)] form: PostForm) -> Result<(), AppError> {
     let result = crate::call::member(async |state, user| {
-        let mut c = crate::error::Checker::new();
-        let mut input = post_input(&mut c, "discussion", &title, &body, &tags, &visibility);
-        c.finish()?;
+        let mut input = form.check()?;
         // An edit is checked too; it is flagged without a confirmation step (the thread shows
         // the author the helplines right after).
-        input.crisis = crate::safety::api::matched(&[&title, &body])?;
+        input.crisis = crate::safety::api::matched(&[&form.title, &form.body])?;
         super::repo::edit(&state.db, &user, PostId(id), &input).await?;
         leptos_axum::redirect(&format!("/p/{id}"));
         Ok(())
     })
     .await;
-    crate::auth::session::finish_form(
-        EDIT_POST,
-        &[
-            ("title", &title),
-            ("body", &body),
-            ("tags", &tags),
-            ("visibility", &visibility),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(EDIT_POST, &form, &[], result)
 }
 
 /// Soft delete by the author, a moderator of the community or an admin.

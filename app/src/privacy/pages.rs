@@ -6,8 +6,8 @@ use super::api::{
 use super::types::{ExportView, PrivacyState, EXPORT_DAYS, GRACE_DAYS};
 use crate::session::Session;
 use crate::ui::{
-    action_error, echoed, field_error, format_datetime, with_echo, ErrorView, Field, FieldMessage,
-    FormAlert,
+    action_error, echoed, field_error, format_datetime, with_echo, Checkbox, ErrorView, Field,
+    FieldMessage, FormAlert,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -135,14 +135,10 @@ fn ConsentPart(
                 </p>
                 <ActionForm action=give attr:class="stack" attr:aria-label="Give your consent again">
                     <FormAlert error=give_err/>
-                    <div class="field checkbox" class:has-error=move || field_error(give_err, "consent").get().is_some()>
-                        <input type="checkbox" id="f-give-consent" name="consent" value="yes" aria-describedby="f-give-consent-error"/>
-                        <label for="f-give-consent">
-                            "I agree that HealthCommunity stores and processes the health information I share, as the "
-                            <a href="/privacy">"privacy notice"</a>" explains."
-                        </label>
-                        <FieldMessage id="f-give-consent-error".into() error=field_error(give_err, "consent")/>
-                    </div>
+                    <Checkbox name="consent" id="give-consent" error=field_error(give_err, "consent")>
+                        "I agree that HealthCommunity stores and processes the health information I share, as the "
+                        <a href="/privacy">"privacy notice"</a>" explains."
+                    </Checkbox>
                     <button type="submit" class="button primary">"Give consent again"</button>
                 </ActionForm>
             }

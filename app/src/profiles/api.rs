@@ -26,70 +26,15 @@ pub async fn get_my_settings() -> Result<MySettings, AppError> {
 /// The no-JavaScript echo of the `update_profile` form (what a failed post typed).
 pub const UPDATE_PROFILE: crate::ui::EchoKey = crate::ui::EchoKey("update_profile");
 
-/// Saves bio and display preferences.
+/// Saves bio and display preferences (`ProfileForm`).
 #[server(endpoint = "update_profile")]
-pub async fn update_profile(
-    display_name: Option<String>,
-    bio: String,
-    theme: String,
-    text_size: String,
-    show_role: Option<String>,
-    /// The helplines' country (a listed code, or "none"); absent keeps the one set.
-    country: Option<String>,
-) -> Result<(), AppError> {
-    use crate::error::Checker;
+pub async fn update_profile(#[server(flatten)] form: ProfileForm) -> Result<(), AppError> {
     let result = crate::call::member(async |state, user| {
-        let country = match country.as_deref().map(str::trim) {
-            None => user.country.clone(),
-            // "none" is the list's "Not set" (an empty value reads as an absent one).
-            Some("" | "none") => String::new(),
-            Some(code) => match crate::safety::crisis::country(code) {
-                Some(c) => c.code.to_string(),
-                None => {
-                    return Err(AppError::field(
-                        "country",
-                        "Choose a country from the list, or “Not set”.",
-                    ))
-                }
-            },
-        };
-        let mut c = Checker::new();
-        let n = c.check(
-            "display_name",
-            parse_display_name(display_name.as_deref().unwrap_or("")),
-        );
-        let b = c.check("bio", parse_bio(&bio));
-        let t = c.check("theme", parse_option(&theme, THEMES));
-        let s = c.check("text_size", parse_option(&text_size, TEXT_SIZES));
-        c.finish()?;
-        let (Some(n), Some(b), Some(t), Some(s)) = (n, b, t, s) else {
-            return Err(AppError::Internal);
-        };
-        super::repo::update_profile(
-            &state.db,
-            user.id,
-            &n,
-            &b,
-            &t,
-            &s,
-            show_role.is_some(),
-            &country,
-        )
-        .await
+        let input = form.check(&user.country)?;
+        super::repo::update_profile(&state.db, user.id, &input).await
     })
     .await;
-    crate::auth::session::finish_form(
-        UPDATE_PROFILE,
-        &[
-            ("display_name", display_name.as_deref().unwrap_or("")),
-            ("bio", &bio),
-            ("theme", &theme),
-            ("text_size", &text_size),
-            ("show_role", show_role.as_deref().unwrap_or("")),
-            ("country", country.as_deref().unwrap_or("")),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(UPDATE_PROFILE, &form, &[], result)
 }
 
 /// The no-JavaScript echo of the `request_verification` form (what a failed post typed).

@@ -11,6 +11,7 @@ use crate::pictures::pages::{Avatar, PictureUpload, RemovePictureButton};
 use crate::posts::pages::ProfileActivity;
 use crate::privacy::pages::YourDataPanel;
 use crate::session::Session;
+use crate::ui::Checkbox;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
     Saved,
@@ -191,10 +192,9 @@ fn ProfileForm(
                     <FieldMessage id="f-country-error".into() error=field_error(err, "country")/>
                 </div>
                 {(kind != MemberKind::Clinician).then(|| view! {
-                    <div class="field checkbox">
-                        <input type="checkbox" id="f-show_role" name="show_role" value="yes" checked=show_role/>
-                        <label for="f-show_role">"Show whether I am a patient or a caregiver on my profile"</label>
-                    </div>
+                    <Checkbox name="show_role" checked=show_role>
+                        "Show whether I am a patient or a caregiver on my profile"
+                    </Checkbox>
                 })}
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>

@@ -95,28 +95,19 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn update_profile(
-    db: &Db,
-    user_id: i64,
-    display_name: &str,
-    bio: &str,
-    theme: &str,
-    text_size: &str,
-    show_role: bool,
-    country: &str,
-) -> Result<(), AppError> {
+/// Saves a member's own profile settings.
+pub async fn update_profile(db: &Db, user_id: i64, p: &ProfileUpdate) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4, display_name = $6, \
          country = $7 WHERE id = $5",
     )
-    .bind(bio)
-    .bind(theme)
-    .bind(text_size)
-    .bind(show_role as i64)
+    .bind(&p.bio)
+    .bind(&p.theme)
+    .bind(&p.text_size)
+    .bind(p.show_role as i64)
     .bind(user_id)
-    .bind(display_name)
-    .bind(country)
+    .bind(&p.display_name)
+    .bind(&p.country)
     .execute(&db.pool)
     .await?;
     Ok(())

@@ -75,6 +75,72 @@ pub const DISPLAY_NAME_MAX: usize = 50;
 
 /// A display name: any script, spaces, apostrophes and hyphens ("María O'Brien-Müller", "李明");
 /// white space folded; no control characters or markup brackets; empty clears it.
+/// The member's own profile form (`update_profile`): its fields as the form names them
+/// (`#[server(flatten)]`), its checks and its echo. `show_role` is present when ticked;
+/// `country` is a listed code or "none", and absent keeps the one set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub bio: String,
+    pub theme: String,
+    pub text_size: String,
+    #[serde(default)]
+    pub show_role: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+/// A member's profile settings once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileUpdate {
+    pub display_name: String,
+    pub bio: String,
+    pub theme: String,
+    pub text_size: String,
+    pub show_role: bool,
+    /// A listed country code, or empty.
+    pub country: String,
+}
+
+impl ProfileForm {
+    /// The checked fields (`country` is the member's current one, kept when the form sends
+    /// none), or every field's error at once.
+    pub fn check(&self, country: &str) -> Result<ProfileUpdate, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let country = match self.country.as_deref().map(str::trim) {
+            None => Some(country.to_string()),
+            // "none" is the list's "Not set" (an empty value reads as an absent one).
+            Some("" | "none") => Some(String::new()),
+            Some(code) => c.check(
+                "country",
+                crate::safety::crisis::country(code)
+                    .map(|c| c.code.to_string())
+                    .ok_or_else(|| "Choose a country from the list, or “Not set”.".to_string()),
+            ),
+        };
+        let input = ProfileUpdate {
+            display_name: c
+                .check(
+                    "display_name",
+                    parse_display_name(self.display_name.as_deref().unwrap_or("")),
+                )
+                .unwrap_or_default(),
+            bio: c.check("bio", parse_bio(&self.bio)).unwrap_or_default(),
+            theme: c
+                .check("theme", parse_option(&self.theme, THEMES))
+                .unwrap_or_default(),
+            text_size: c
+                .check("text_size", parse_option(&self.text_size, TEXT_SIZES))
+                .unwrap_or_default(),
+            show_role: self.show_role.is_some(),
+            country: country.unwrap_or_default(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}
+
 pub fn parse_display_name(raw: &str) -> Result<String, String> {
     let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() > DISPLAY_NAME_MAX {

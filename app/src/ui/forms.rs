@@ -1,4 +1,4 @@
-//! Form widgets that several features share: the no-JavaScript echo loader, the Markdown textarea, radio groups, and the community icon.
+//! Form widgets that several features share: the no-JavaScript echo loader, the Markdown textarea, radio groups, checkboxes, and the community icon.
 
 use super::FieldMessage;
 use crate::auth::api::form_echo;
@@ -115,6 +115,43 @@ pub fn RadioGroup(
             </div>
             <FieldMessage id=format!("f-{name}-error") error=error/>
         </fieldset>
+    }
+}
+
+/// One checkbox with its label beside it (the children: text, links), an optional hint and an
+/// optional error below, linked for screen readers: `f-<id>`, `f-<id>-hint`, `f-<id>-error`
+/// (`id` is the field's name unless two forms of a page share the name). Sent as `name=value`
+/// when ticked, absent when not.
+#[component]
+pub fn Checkbox(
+    name: &'static str,
+    #[prop(optional)] id: Option<&'static str>,
+    #[prop(default = "yes")] value: &'static str,
+    #[prop(optional)] checked: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+    children: Children,
+) -> impl IntoView {
+    let id = format!("f-{}", id.unwrap_or(name));
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let error = error.unwrap_or_else(|| Signal::stored(None));
+    let described = super::described_by(hint.is_some(), &hint_id, &err_id, error);
+    view! {
+        <div class="field checkbox" class:has-error=move || error.get().is_some()>
+            <input
+                type="checkbox"
+                id=id.clone()
+                name=name
+                value=value
+                checked=checked
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            <label for=id>{children()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <FieldMessage id=err_id error=error/>
+        </div>
     }
 }
 

@@ -1,7 +1,9 @@
 //! Shared presentational pieces: form fields with inline errors, alerts, dates, the 404 and error views.
 
 mod forms;
-pub use forms::{echo_resource, with_echo, CommunityIcon, EchoKey, MarkdownField, RadioGroup};
+pub use forms::{
+    echo_resource, with_echo, Checkbox, CommunityIcon, EchoKey, MarkdownField, RadioGroup,
+};
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -42,7 +44,7 @@ pub fn echoed(echo: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// A field's `aria-describedby`: its hint (when it has one) and its error (while there is one).
-fn described_by(
+pub(crate) fn described_by(
     has_hint: bool,
     hint_id: &str,
     err_id: &str,

@@ -1,6 +1,7 @@
 //! Contact requests: the clinic's inbox, a member's requests, one request's thread, and the reports page.
 
 use super::*;
+use crate::ui::loaded;
 
 pub(super) fn status_label(s: &str) -> &'static str {
     match s {
@@ -113,7 +114,7 @@ pub fn RequestPage() -> impl IntoView {
                             <FieldMessage id="f-answer-error".into() error=field_error(err, "body")/>
                         </div>
                         {t.viewer_is_staff.then(|| view! {
-                            <label><input type="checkbox" name="close" value="yes"/>" Close the request"</label>
+                            <Checkbox name="close">"Close the request"</Checkbox>
                         })}
                         <button type="submit" class="button primary">"Send"</button>
                     </ActionForm>
@@ -132,37 +133,31 @@ pub fn ReportsPage() -> impl IntoView {
     view! {
         <Title text="Reported reviews"/>
         <h1>"Reported reviews"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let list = match list.await {
-                    Ok(l) => l,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                if list.is_empty() {
-                    return view! { <p class="muted">"Nothing to review."</p> }.into_any();
-                }
-                view! {
-                    <ul class="request-list">
-                        {list.into_iter().map(|r| view! {
-                            <li class="card">
-                                <p>
-                                    <strong>{if r.kind == "dispute" { "Disputed by the provider" } else { "Reported" }}</strong>
-                                    " by @"{r.reporter.clone()}" — "<a href=format!("/directory/{}#review-{}", r.provider_slug, r.review.id)>{r.provider_name.clone()}</a>
-                                </p>
-                                <p class="small">"Reason: "{r.reason.clone()}</p>
-                                <blockquote>{format!("{} stars by @{}: {}", r.review.stars, r.review.author, r.review.body)}</blockquote>
-                                {(!r.review.treatment.is_empty()).then(|| view! { <p class="small">"Treatment described: "{r.review.treatment.clone()}</p> })}
-                                <ActionForm action=resolve attr:class="inline-form">
-                                    <input type="hidden" name="report" value=r.id.to_string()/>
-                                    <button type="submit" class="button" name="outcome" value="keep">"Keep the review"</button>
-                                    " "
-                                    <button type="submit" class="button danger" name="outcome" value="hide">"Hide the review"</button>
-                                </ActionForm>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            })}
-        </Suspense>
+        {loaded(list, move |list| async move {
+            if list.is_empty() {
+                return view! { <p class="muted">"Nothing to review."</p> }.into_any();
+            }
+            view! {
+                <ul class="request-list">
+                    {list.into_iter().map(|r| view! {
+                        <li class="card">
+                            <p>
+                                <strong>{if r.kind == "dispute" { "Disputed by the provider" } else { "Reported" }}</strong>
+                                " by @"{r.reporter.clone()}" — "<a href=format!("/directory/{}#review-{}", r.provider_slug, r.review.id)>{r.provider_name.clone()}</a>
+                            </p>
+                            <p class="small">"Reason: "{r.reason.clone()}</p>
+                            <blockquote>{format!("{} stars by @{}: {}", r.review.stars, r.review.author, r.review.body)}</blockquote>
+                            {(!r.review.treatment.is_empty()).then(|| view! { <p class="small">"Treatment described: "{r.review.treatment.clone()}</p> })}
+                            <ActionForm action=resolve attr:class="inline-form">
+                                <input type="hidden" name="report" value=r.id.to_string()/>
+                                <button type="submit" class="button" name="outcome" value="keep">"Keep the review"</button>
+                                " "
+                                <button type="submit" class="button danger" name="outcome" value="hide">"Hide the review"</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
     }
 }

@@ -14,12 +14,12 @@ use crate::saved::types::RefKind;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
-use crate::ui::CommunityIcon;
 use crate::ui::{
     action_error, echoed, field_error, format_date, format_datetime, successes, ErrorView, Field,
     FieldMessage, FormAlert, Saved,
 };
 use crate::ui::{echo_resource, with_echo};
+use crate::ui::{Checkbox, CommunityIcon};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

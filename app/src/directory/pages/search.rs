@@ -283,12 +283,9 @@ pub fn DirectoryPage() -> impl IntoView {
                                         <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
                                     </select>
                                 </div>
-                                <div class="field checkbox">
-                                    <label>
-                                        <input type="checkbox" name="accepting" value="yes" checked=query.accepting == "yes"/>
-                                        " Accepting new patients"
-                                    </label>
-                                </div>
+                                <Checkbox name="accepting" checked=query.accepting == "yes">
+                                    "Accepting new patients"
+                                </Checkbox>
                             </div>
                         </details>
                         {(!query.lat.is_empty()).then(|| view! {

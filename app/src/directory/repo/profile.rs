@@ -2,26 +2,6 @@
 
 use super::*;
 
-/// Every field staff edit on a profile.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProfileInput {
-    pub name: String,
-    pub description: String,
-    pub address: String,
-    pub city: String,
-    pub postal_code: String,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub phone: String,
-    pub website: String,
-    pub specialties: Vec<String>,
-    pub languages: Vec<String>,
-    pub opening_hours: String,
-    pub accepting: bool,
-    pub colour: String,
-    pub conditions: Vec<String>,
-}
-
 /// Staff (or an admin) save the profile; the change log records which fields changed.
 pub async fn update_profile(
     db: &Db,

@@ -2,17 +2,6 @@
 
 use super::*;
 
-pub struct RatingInput {
-    pub stars: i64,
-    pub explains: Option<i64>,
-    pub listens: Option<i64>,
-    pub premises: Option<i64>,
-    pub wait_minutes: Option<i64>,
-    pub body: String,
-    pub treatment: String,
-    pub code: String,
-}
-
 /// Normalises a review code as typed ("abcd-ef12-34" → "ABCDEF1234").
 pub(super) fn normalise_code(raw: &str) -> String {
     raw.chars()

@@ -2,15 +2,6 @@
 
 use super::*;
 
-pub struct NewClinic {
-    pub slug: String,
-    pub name: String,
-    pub city: String,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub owner: String,
-}
-
 /// An admin creates a clinic and makes a member its owner.
 pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Result<(), AppError> {
     let owner = user_id_by_handle(db, &c.owner)

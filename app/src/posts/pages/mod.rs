@@ -19,10 +19,10 @@ use crate::session::Session;
 use crate::sponsored::pages::{SponsoredCard, SponsoredSlot};
 use crate::sponsored::types::Placement;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
-    FormAlert, Highlighted,
+    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FormAlert,
+    Highlighted,
 };
-use crate::ui::{echo_resource, MarkdownField, RadioGroup};
+use crate::ui::{echo_resource, Checkbox, MarkdownField, RadioGroup};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};

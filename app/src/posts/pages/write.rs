@@ -147,14 +147,10 @@ pub fn PostForm(
                     None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
                 }}
                 {in_group.then(|| view! {
-                    <div class="field" class:has-error=move || field_error(err, "anonymous").get().is_some()>
-                        <label class="choice">
-                            <input type="checkbox" name="anonymous" value="on" checked=anonymous aria-describedby="f-anonymous-hint f-anonymous-error"/>
-                            <span>"Post anonymously"</span>
-                        </label>
-                        <p class="hint" id="f-anonymous-hint">"Others see “a member” instead of your name, here and everywhere the post is listed. The group's moderators can still see that it is you, for everyone's safety. You can still edit and delete it."</p>
-                        <FieldMessage id="f-anonymous-error".into() error=field_error(err, "anonymous")/>
-                    </div>
+                    <Checkbox name="anonymous" value="on" checked=anonymous error=field_error(err, "anonymous")
+                        hint="Others see “a member” instead of your name, here and everywhere the post is listed. The group's moderators can still see that it is you, for everyone's safety. You can still edit and delete it.">
+                        "Post anonymously"
+                    </Checkbox>
                 })}
             </CrisisWatch>
             <p class="cta">

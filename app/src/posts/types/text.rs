@@ -1,5 +1,9 @@
 //! What members type into posts: the validating parsers (title, body, reply, tags), cited library articles, the outsider's teaser and post addresses.
 
+#[cfg(feature = "ssr")]
+use super::{PostKind, Visibility};
+use serde::{Deserialize, Serialize};
+
 /// The library articles a Markdown text links to (`/library/<address>`), at most three.
 pub fn cited_articles(markdown: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -16,6 +20,50 @@ pub fn cited_articles(markdown: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The form a post is written (`create_post`) or edited (`edit_post`) with: its fields as the
+/// form names them (`#[server(flatten)]`), its checks and its echo. The edit form sends no kind
+/// (a post keeps its own); `anonymous` is present when its box is ticked (support groups).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostForm {
+    #[serde(default)]
+    pub kind: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub tags: String,
+    pub visibility: String,
+    #[serde(default)]
+    pub anonymous: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl PostForm {
+    /// The checked fields (no crisis match yet: the caller asks the safeguard), or every
+    /// field's error at once.
+    pub fn check(&self) -> Result<crate::posts::repo::PostInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = crate::posts::repo::PostInput {
+            crisis: None,
+            anonymous: self.anonymous.as_deref().is_some_and(|a| !a.is_empty()),
+            kind: c
+                .check(
+                    "kind",
+                    PostKind::parse(self.kind.as_deref().unwrap_or("discussion")),
+                )
+                .unwrap_or(PostKind::Discussion),
+            visibility: c
+                .check("visibility", Visibility::parse(&self.visibility))
+                .unwrap_or(Visibility::Members),
+            title: c
+                .check("title", parse_title(&self.title))
+                .unwrap_or_default(),
+            body: c.check("body", parse_body(&self.body)).unwrap_or_default(),
+            tags: c.check("tags", parse_tags(&self.tags)).unwrap_or_default(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
 }
 
 pub fn parse_title(raw: &str) -> Result<String, String> {
