@@ -15,9 +15,9 @@ use crate::posts::types::FeedScope;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
-use crate::ui::Checkbox;
 use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
 use crate::ui::{echo_resource, with_echo, CommunityIcon};
+use crate::ui::{loaded, Checkbox};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -41,32 +41,30 @@ pub fn CommunitiesPage() -> impl IntoView {
             path="/c"/>
         <h1>"Communities"</h1>
         <p class="lead">"Each community is about one condition. Join the ones that matter to you."</p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No communities yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="community-list">
-                            {list.into_iter().map(|c| {
-                                let href = format!("/c/{}", c.slug);
-                                let meta = counts(&c);
-                                view! {
-                                    <li class="card community-card">
-                                        <CommunityIcon name=c.name.clone() colour=c.colour.clone()/>
-                                        <div>
-                                            <h2><a href=href>{c.name.clone()}</a></h2>
-                                            <p>{c.description.clone()}</p>
-                                            <p class="muted small">{meta}</p>
-                                        </div>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(list, move |list| async move {
+            if list.is_empty() {
+                return view! { <p class="muted">"No communities yet."</p> }.into_any();
+            }
+            view! {
+                <ul class="community-list">
+                    {list.into_iter().map(|c| {
+                        let href = format!("/c/{}", c.slug);
+                        let meta = counts(&c);
+                        view! {
+                            <li class="card community-card">
+                                <CommunityIcon name=c.name.clone() colour=c.colour.clone()/>
+                                <div>
+                                    <h2><a href=href>{c.name.clone()}</a></h2>
+                                    <p>{c.description.clone()}</p>
+                                    <p class="muted small">{meta}</p>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -329,70 +327,64 @@ pub fn CommunityFormPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                // Only admins may save; say so up front rather than after they have filled it in.
-                match session.user.await {
-                    Ok(Some(u)) if u.is_admin => {}
-                    Ok(Some(_)) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
-                    Ok(None) => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                }
-                let echo = echo.await;
-                let current = match current.await {
-                    Ok(c) => c,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let title = if current.is_some() { "Edit community" } else { "New community" };
-                let v = |name: &str, fallback: Option<String>| echoed(&echo, name).or(fallback);
-                let s = current.as_ref().map(|d| d.summary.clone());
-                let current_slug = s.as_ref().map(|s| s.slug.clone()).unwrap_or_default();
-                let slug = v("slug", s.as_ref().map(|s| s.slug.clone()));
-                let name = v("name", s.as_ref().map(|s| s.name.clone()));
-                let description = v("description", s.as_ref().map(|s| s.description.clone())).unwrap_or_default();
-                let rules = v("rules", current.as_ref().map(|d| d.rules.clone())).unwrap_or_default();
-                let colour = v("colour", s.as_ref().map(|s| s.colour.clone())).unwrap_or_else(|| "teal".into());
-                // On for a new community; after a refused save, as it was sent.
-                let hold = if echo.is_empty() {
-                    current.as_ref().is_none_or(|d| d.hold_new_members)
-                } else {
-                    echoed(&echo, "hold_new_members").is_some_and(|v| !v.is_empty())
-                };
-                view! {
-                    <Title text=title/>
-                    <section class="panel narrow">
-                        <h1>{title}</h1>
-                        <ActionForm action=action attr:novalidate=true attr:class="stack">
-                            <FormAlert error=err/>
-                            <input type="hidden" name="current_slug" value=current_slug/>
-                            <Field label="Name" name="name" value=name error=field_error(err, "name")/>
-                            <Field
-                                label="Address"
-                                name="slug"
-                                value=slug
-                                hint="Lowercase letters, digits and hyphens; the page will be /c/<address>."
-                                error=field_error(err, "slug")
-                            />
-                            <crate::ui::TextArea label="Plain-language description" name="description" rows=3 value=description
-                                error=field_error(err, "description")/>
-                            <crate::ui::TextArea label="Rules" name="rules" rows=6 value=rules
-                                error=field_error(err, "rules")/>
-                            <div class="field">
-                                <label for="f-colour">"Icon colour"</label>
-                                <select id="f-colour" name="colour">
-                                    {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=colour == *k>{*t}</option> }).collect_view()}
-                                </select>
-                                <FieldMessage id="f-colour-error".into() error=field_error(err, "colour")/>
-                            </div>
-                            <Checkbox name="hold_new_members" id="hold" value="on" checked=hold
-                                hint="A member's first 2 posts and first 3 replies here wait for a moderator, and they may post links only once one is approved. Verified clinicians, moderators and members with 5 approved posts skip it.">
-                                "Hold new members' first posts for a moderator's approval"
-                            </Checkbox>
-                            <button type="submit" class="button primary">"Save community"</button>
-                        </ActionForm>
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+        {loaded(current, move |current| async move {
+            // Only admins may save; say so up front rather than after they have filled it in.
+            match session.user.await {
+                Ok(Some(u)) if u.is_admin => {}
+                Ok(Some(_)) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
+                Ok(None) => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
+                Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+            }
+            let echo = echo.await;
+            let title = if current.is_some() { "Edit community" } else { "New community" };
+            let v = |name: &str, fallback: Option<String>| echoed(&echo, name).or(fallback);
+            let s = current.as_ref().map(|d| d.summary.clone());
+            let current_slug = s.as_ref().map(|s| s.slug.clone()).unwrap_or_default();
+            let slug = v("slug", s.as_ref().map(|s| s.slug.clone()));
+            let name = v("name", s.as_ref().map(|s| s.name.clone()));
+            let description = v("description", s.as_ref().map(|s| s.description.clone())).unwrap_or_default();
+            let rules = v("rules", current.as_ref().map(|d| d.rules.clone())).unwrap_or_default();
+            let colour = v("colour", s.as_ref().map(|s| s.colour.clone())).unwrap_or_else(|| "teal".into());
+            // On for a new community; after a refused save, as it was sent.
+            let hold = if echo.is_empty() {
+                current.as_ref().is_none_or(|d| d.hold_new_members)
+            } else {
+                echoed(&echo, "hold_new_members").is_some_and(|v| !v.is_empty())
+            };
+            view! {
+                <Title text=title/>
+                <section class="panel narrow">
+                    <h1>{title}</h1>
+                    <ActionForm action=action attr:novalidate=true attr:class="stack">
+                        <FormAlert error=err/>
+                        <input type="hidden" name="current_slug" value=current_slug/>
+                        <Field label="Name" name="name" value=name error=field_error(err, "name")/>
+                        <Field
+                            label="Address"
+                            name="slug"
+                            value=slug
+                            hint="Lowercase letters, digits and hyphens; the page will be /c/<address>."
+                            error=field_error(err, "slug")
+                        />
+                        <crate::ui::TextArea label="Plain-language description" name="description" rows=3 value=description
+                            error=field_error(err, "description")/>
+                        <crate::ui::TextArea label="Rules" name="rules" rows=6 value=rules
+                            error=field_error(err, "rules")/>
+                        <div class="field">
+                            <label for="f-colour">"Icon colour"</label>
+                            <select id="f-colour" name="colour">
+                                {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=colour == *k>{*t}</option> }).collect_view()}
+                            </select>
+                            <FieldMessage id="f-colour-error".into() error=field_error(err, "colour")/>
+                        </div>
+                        <Checkbox name="hold_new_members" id="hold" value="on" checked=hold
+                            hint="A member's first 2 posts and first 3 replies here wait for a moderator, and they may post links only once one is approved. Verified clinicians, moderators and members with 5 approved posts skip it.">
+                            "Hold new members' first posts for a moderator's approval"
+                        </Checkbox>
+                        <button type="submit" class="button primary">"Save community"</button>
+                    </ActionForm>
+                </section>
+            }.into_any()
+        })}
     }
 }

@@ -8,12 +8,12 @@ use super::types::*;
 use crate::posts::api::CreatePost;
 use crate::posts::pages::{Feed, PostCard, PostForm, VISIBILITY_CHOICES};
 use crate::posts::types::FeedScope;
-use crate::ui::echo_resource;
 use crate::ui::RadioGroup;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, successes, ErrorView, Field, FieldMessage,
-    FormAlert, Saved,
+    action_error, echoed, field_error, format_date, successes, Field, FieldMessage, FormAlert,
+    Saved,
 };
+use crate::ui::{echo_resource, loaded};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -42,31 +42,29 @@ pub fn GroupsPanel(community: String, children: Children) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="groups-h">
             <h2 id="groups-h">"Support groups"</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match groups.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No groups yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="plain-list group-list">
-                                {list.into_iter().map(|g| view! {
-                                    <li>
-                                        <a href=format!("/g/{}", g.slug)><strong>{g.name.clone()}</strong></a>
-                                        <br/>
-                                        <span class="small muted"><KindBadge kind=g.kind/> " · " {members(g.member_count)}</span>
-                                        {match g.status {
-                                            Some(MemberStatus::Active) => Some(view! { " " <span class="small badge badge-verified">"✓ Member"</span> }.into_any()),
-                                            Some(MemberStatus::Pending) => Some(view! { " " <span class="small badge">"Request sent"</span> }.into_any()),
-                                            Some(MemberStatus::Invited) => Some(view! { " " <span class="small badge">"Invited"</span> }.into_any()),
-                                            _ => None,
-                                        }}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(groups, move |list| async move {
+                if list.is_empty() {
+                    return view! { <p class="muted">"No groups yet."</p> }.into_any();
+                }
+                view! {
+                    <ul class="plain-list group-list">
+                        {list.into_iter().map(|g| view! {
+                            <li>
+                                <a href=format!("/g/{}", g.slug)><strong>{g.name.clone()}</strong></a>
+                                <br/>
+                                <span class="small muted"><KindBadge kind=g.kind/> " · " {members(g.member_count)}</span>
+                                {match g.status {
+                                    Some(MemberStatus::Active) => Some(view! { " " <span class="small badge badge-verified">"✓ Member"</span> }.into_any()),
+                                    Some(MemberStatus::Pending) => Some(view! { " " <span class="small badge">"Request sent"</span> }.into_any()),
+                                    Some(MemberStatus::Invited) => Some(view! { " " <span class="small badge">"Invited"</span> }.into_any()),
+                                    _ => None,
+                                }}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            })}
             {children()}
         </section>
     }

@@ -1,7 +1,7 @@
 //! The invite page (`/invite`: personal links and how many joined) and the landing page of an invite link (`/join/:code`).
 
 use super::api::*;
-use crate::ui::{action_error, echoed, field_error, successes, ErrorView, FieldMessage, FormAlert};
+use crate::ui::{action_error, echoed, field_error, loaded, successes, FieldMessage, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -104,27 +104,21 @@ pub fn JoinPage() -> impl IntoView {
         |(code, c)| get_invite(code, c),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let code = params.read_untracked().get("code").unwrap_or_default();
-                let v = match invite.await {
-                    Ok(v) => v,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let mut href = format!("/signup?invite={code}");
-                if let Some((slug, _)) = &v.community {
-                    href.push_str(&format!("&c={slug}"));
-                }
-                view! {
-                    <Title text="You are invited"/>
-                    <section class="panel narrow">
-                        <h1>{format!("@{} invited you to HealthCommunity", v.inviter)}</h1>
-                        <p class="lead">"A calm, private place to talk with people who live with the same condition, their carers and verified clinicians."</p>
-                        {v.community.clone().map(|(_, name)| view! { <p>"You will join the "<strong>{name}</strong>" community."</p> })}
-                        <p><a class="button primary" href=href>"Create your account"</a></p>
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+        {loaded(invite, move |v| async move {
+            let code = params.read_untracked().get("code").unwrap_or_default();
+            let mut href = format!("/signup?invite={code}");
+            if let Some((slug, _)) = &v.community {
+                href.push_str(&format!("&c={slug}"));
+            }
+            view! {
+                <Title text="You are invited"/>
+                <section class="panel narrow">
+                    <h1>{format!("@{} invited you to HealthCommunity", v.inviter)}</h1>
+                    <p class="lead">"A calm, private place to talk with people who live with the same condition, their carers and verified clinicians."</p>
+                    {v.community.clone().map(|(_, name)| view! { <p>"You will join the "<strong>{name}</strong>" community."</p> })}
+                    <p><a class="button primary" href=href>"Create your account"</a></p>
+                </section>
+            }.into_any()
+        })}
     }
 }

@@ -6,7 +6,7 @@ use crate::announcements::api::{CreateAnnouncement, EndAnnouncement};
 use crate::announcements::pages::AnnouncementsPanel;
 use crate::sponsored::pages::CampaignsPanel;
 use crate::ui::{
-    action_error, echo_resource, echoed, field_error, ErrorView, Field, FormAlert, MarkdownField,
+    action_error, echo_resource, echoed, field_error, loaded, Field, FormAlert, MarkdownField,
     Saved,
 };
 use leptos::prelude::*;
@@ -106,34 +106,28 @@ pub fn OperatorPage() -> impl IntoView {
     );
     view! {
         <Title text="The operator and advertisers"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let (profile_echo, add_echo) = (profile_echo.await, add_echo.await);
-                let announce_echo = announce_echo.await;
-                let v = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                view! {
-                    <h1>"The operator and advertisers"</h1>
-                    <p class="admin-links">
-                        <a href="/admin">"Back to Admin"</a>
-                        " · "
-                        <a href="/about">"See the public page"</a>
-                    </p>
-                    <div class="settings-grid">
-                        <ProfileForm profile=v.profile echo=profile_echo action=save/>
-                        <AdvertiserForm echo=add_echo action=add/>
-                    </div>
-                    <AnnouncementsPanel
-                        communities=v.communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect()
-                        echo=announce_echo create=announce end=end/>
-                    <AdvertiserList advertisers=v.advertisers action=status/>
-                    <CampaignsPanel/>
-                    <BarsPanel communities=v.communities action=bars/>
-                }.into_any()
-            })}
-        </Suspense>
+        {loaded(data, move |v| async move {
+            let (profile_echo, add_echo) = (profile_echo.await, add_echo.await);
+            let announce_echo = announce_echo.await;
+            view! {
+                <h1>"The operator and advertisers"</h1>
+                <p class="admin-links">
+                    <a href="/admin">"Back to Admin"</a>
+                    " · "
+                    <a href="/about">"See the public page"</a>
+                </p>
+                <div class="settings-grid">
+                    <ProfileForm profile=v.profile echo=profile_echo action=save/>
+                    <AdvertiserForm echo=add_echo action=add/>
+                </div>
+                <AnnouncementsPanel
+                    communities=v.communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect()
+                    echo=announce_echo create=announce end=end/>
+                <AdvertiserList advertisers=v.advertisers action=status/>
+                <CampaignsPanel/>
+                <BarsPanel communities=v.communities action=bars/>
+            }.into_any()
+        })}
     }
 }
 

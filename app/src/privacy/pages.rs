@@ -6,7 +6,7 @@ use super::api::{
 use super::types::{ExportView, PrivacyState, EXPORT_DAYS, GRACE_DAYS};
 use crate::session::Session;
 use crate::ui::{
-    action_error, echoed, field_error, format_datetime, with_echo, Checkbox, ErrorView, Field,
+    action_error, echoed, field_error, format_datetime, loaded, with_echo, Checkbox, Field,
     FieldMessage, FormAlert,
 };
 use leptos::prelude::*;
@@ -38,18 +38,12 @@ pub fn YourDataPanel() -> impl IntoView {
                     "Welcome back. You logged in, so your account will not be deleted."
                 </p>
             })}
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match state.await {
-                        Ok(s) => view! {
-                            <ExportPart exports=s.exports.clone() action=export/>
-                            <ConsentPart s=s withdraw=withdraw give=give/>
-                        }
-                        .into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(state, move |s| async move {
+                view! {
+                    <ExportPart exports=s.exports.clone() action=export/>
+                    <ConsentPart s=s withdraw=withdraw give=give/>
+                }
+            })}
             <DeletePart/>
         </section>
     }

@@ -11,12 +11,11 @@ use crate::pictures::pages::{Avatar, PictureUpload, RemovePictureButton};
 use crate::posts::pages::ProfileActivity;
 use crate::privacy::pages::YourDataPanel;
 use crate::session::Session;
-use crate::ui::Checkbox;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
-    Saved,
+    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Saved,
 };
 use crate::ui::{echo_resource, with_echo};
+use crate::ui::{loaded, Checkbox};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -122,27 +121,21 @@ pub fn SettingsPage() -> impl IntoView {
     );
     view! {
         <Title text="Settings"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let echo = profile_echo.await;
-                let email_echo = email_echo.await;
-                match settings.await {
-                    Ok(s) => view! {
-                        <h1>"Settings"</h1>
-                        <div class="settings-grid">
-                            <ProfileForm s=s.clone() echo=echo action=update/>
-                            <PicturePanel handle=s.handle.clone() avatar=s.avatar/>
-                            <PasswordForm action=password/>
-                            {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
-                            <AccountPanel s=s.clone() echo=email_echo change=change_email resend=resend/>
-                            <YourDataPanel/>
-                        </div>
-                    }
-                    .into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(settings, move |s| async move {
+            let echo = profile_echo.await;
+            let email_echo = email_echo.await;
+            view! {
+                <h1>"Settings"</h1>
+                <div class="settings-grid">
+                    <ProfileForm s=s.clone() echo=echo action=update/>
+                    <PicturePanel handle=s.handle.clone() avatar=s.avatar/>
+                    <PasswordForm action=password/>
+                    {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
+                    <AccountPanel s=s.clone() echo=email_echo change=change_email resend=resend/>
+                    <YourDataPanel/>
+                </div>
+            }
+        })}
     }
 }
 

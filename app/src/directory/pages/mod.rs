@@ -19,7 +19,7 @@ use crate::ui::{
     FieldMessage, FormAlert, Saved,
 };
 use crate::ui::{echo_resource, with_echo};
-use crate::ui::{Checkbox, CommunityIcon};
+use crate::ui::{loaded, Checkbox, CommunityIcon};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

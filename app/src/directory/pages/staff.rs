@@ -30,136 +30,132 @@ pub fn ProviderEditPage() -> impl IntoView {
     let staff_err = action_error(staff);
     let clin_err = action_error(clinician);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match detail.await {
-                    Ok(d) if d.viewer.is_staff => d,
-                    Ok(d) if !d.viewer.logged_in => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
-                    Ok(_) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let communities = communities.await.unwrap_or_default();
-                let echo = echo.await;
-                let v = move |n: &str, f: String| echoed(&echo, n).unwrap_or(f);
-                let slug = d.card.slug.clone();
-                let (slug_staff, slug_clin) = (slug.clone(), slug.clone());
-                let is_clinic = d.card.kind == ProviderKind::Clinic;
-                let fmt = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
-                let title = format!("Edit {}", d.card.name);
-                view! {
-                    <Title text=title.clone()/>
-                    <p><a href=format!("/directory/{slug}")>"← Back to the profile"</a></p>
-                    <h1>{title}</h1>
-                    <div class="community-grid">
-                        <section class="panel">
-                            <ActionForm action=save attr:novalidate=true attr:class="stack">
-                                <FormAlert error=err/>
-                                <Saved action=save message="Saved. The change is recorded in the history."/>
-                                <input type="hidden" name="slug" value=slug.clone()/>
-                                <Field label="Name" name="name" value=v("name", d.card.name.clone()) error=field_error(err, "name")/>
-                                <crate::ui::TextArea label="Description" name="description" rows=4 value=v("description", d.description.clone())
-                                    error=field_error(err, "description")/>
-                                <fieldset class="radio-group">
-                                    <legend>"Accepting new patients"</legend>
-                                    <label><input type="radio" name="accepting" value="yes" checked=d.card.accepting/>" Yes"</label>
-                                    <label><input type="radio" name="accepting" value="no" checked=!d.card.accepting/>" No"</label>
-                                </fieldset>
-                                <crate::ui::TextArea label="Opening hours" name="opening_hours" rows=5 value=v("opening_hours", d.opening_hours.clone()) hint="One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."
-                                    error=field_error(err, "opening_hours")/>
-                                <Field label="Street address" name="address" value=v("address", d.address.clone()) error=field_error(err, "address")/>
-                                <div class="grid-2">
-                                    <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
-                                    <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
-                                    <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when the city changes). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
-                                    <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
-                                    <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
-                                    <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
-                                </div>
-                                <fieldset class="checks">
-                                    <legend>"Specialties"</legend>
-                                    {SPECIALTIES.iter().map(|(k, l)| view! {
-                                        <label><input type="checkbox" name="specialties[]" value=*k checked=d.specialty_keys.iter().any(|s| s == k)/>" "{*l}</label>
-                                    }).collect_view()}
-                                    <FieldMessage id="f-specialties-error".into() error=field_error(err, "specialties")/>
-                                </fieldset>
-                                <fieldset class="checks">
-                                    <legend>"Languages spoken"</legend>
-                                    {LANGUAGES.iter().map(|(k, l)| view! {
-                                        <label><input type="checkbox" name="languages[]" value=*k checked=d.languages.iter().any(|s| s == k)/>" "{*l}</label>
-                                    }).collect_view()}
-                                    <FieldMessage id="f-languages-error".into() error=field_error(err, "languages")/>
-                                </fieldset>
-                                <fieldset class="checks">
-                                    <legend>"Conditions treated"</legend>
-                                    {communities.iter().map(|c| view! {
-                                        <label><input type="checkbox" name="conditions[]" value=c.slug.clone() checked=d.conditions.iter().any(|x| x.slug == c.slug)/>" "{c.name.clone()}</label>
-                                    }).collect_view()}
-                                    <FieldMessage id="f-conditions-error".into() error=field_error(err, "conditions")/>
-                                </fieldset>
-                                <div class="field">
-                                    <label for="f-colour">"Logo colour"</label>
-                                    <select id="f-colour" name="colour">
-                                        {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=d.card.colour == *k>{*t}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                                <button type="submit" class="button primary">"Save profile"</button>
-                            </ActionForm>
-                        </section>
-                        <aside>
-                            {is_clinic.then(|| view! {
-                                <section class="panel" aria-labelledby="staff-h">
-                                    <h2 id="staff-h">"Staff"</h2>
-                                    <ul class="plain-list">
-                                        {d.staff.iter().map(|s| view! { <li>"@"{s.handle.clone()}{s.owner.then_some(" (owner)")}</li> }).collect_view()}
-                                    </ul>
-                                    {d.viewer.is_owner.then(|| view! {
-                                        <ActionForm action=staff attr:novalidate=true attr:class="stack">
-                                            <FormAlert error=staff_err/>
-                                            <input type="hidden" name="slug" value=slug_staff.clone()/>
-                                            {with_echo(super::super::api::SET_STAFF, staff_err.get_untracked().is_some(), move |echo| view! {
-                                                <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(staff_err, "handle")/>
-                                            })}
-                                            <div class="field">
-                                                <label for="f-staff-change">"Change"</label>
-                                                <select id="f-staff-change" name="change">
-                                                    <option value="add">"Invite as staff"</option>
-                                                    <option value="add-owner">"Invite as owner (or make staff an owner)"</option>
-                                                    <option value="remove">"Remove from staff"</option>
-                                                </select>
-                                            </div>
-                                            <p class="hint">"An invitation takes effect when the member accepts it on this clinic's page."</p>
-                                            <button type="submit" class="button">"Apply"</button>
-                                        </ActionForm>
-                                    })}
-                                </section>
-                                <section class="panel" aria-labelledby="clin-h">
-                                    <h2 id="clin-h">"Clinicians listed here"</h2>
-                                    <ul class="plain-list">
-                                        {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
-                                    </ul>
-                                    <ActionForm action=clinician attr:novalidate=true attr:class="stack">
-                                        <FormAlert error=clin_err/>
-                                        <input type="hidden" name="slug" value=slug_clin.clone()/>
-                                        {with_echo(super::super::api::SET_CLINICIAN, clin_err.get_untracked().is_some(), move |echo| view! {
-                                            <Field label="Verified clinician's handle" name="clinician" value=echoed(&echo, "clinician") error=field_error(clin_err, "clinician")/>
+        {loaded(detail, move |d| async move {
+            if !d.viewer.is_staff {
+                let error = if d.viewer.logged_in { AppError::Forbidden } else { AppError::Unauthenticated };
+                return view! { <ErrorView error=error/> }.into_any();
+            }
+            let communities = communities.await.unwrap_or_default();
+            let echo = echo.await;
+            let v = move |n: &str, f: String| echoed(&echo, n).unwrap_or(f);
+            let slug = d.card.slug.clone();
+            let (slug_staff, slug_clin) = (slug.clone(), slug.clone());
+            let is_clinic = d.card.kind == ProviderKind::Clinic;
+            let fmt = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
+            let title = format!("Edit {}", d.card.name);
+            view! {
+                <Title text=title.clone()/>
+                <p><a href=format!("/directory/{slug}")>"← Back to the profile"</a></p>
+                <h1>{title}</h1>
+                <div class="community-grid">
+                    <section class="panel">
+                        <ActionForm action=save attr:novalidate=true attr:class="stack">
+                            <FormAlert error=err/>
+                            <Saved action=save message="Saved. The change is recorded in the history."/>
+                            <input type="hidden" name="slug" value=slug.clone()/>
+                            <Field label="Name" name="name" value=v("name", d.card.name.clone()) error=field_error(err, "name")/>
+                            <crate::ui::TextArea label="Description" name="description" rows=4 value=v("description", d.description.clone())
+                                error=field_error(err, "description")/>
+                            <fieldset class="radio-group">
+                                <legend>"Accepting new patients"</legend>
+                                <label><input type="radio" name="accepting" value="yes" checked=d.card.accepting/>" Yes"</label>
+                                <label><input type="radio" name="accepting" value="no" checked=!d.card.accepting/>" No"</label>
+                            </fieldset>
+                            <crate::ui::TextArea label="Opening hours" name="opening_hours" rows=5 value=v("opening_hours", d.opening_hours.clone()) hint="One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."
+                                error=field_error(err, "opening_hours")/>
+                            <Field label="Street address" name="address" value=v("address", d.address.clone()) error=field_error(err, "address")/>
+                            <div class="grid-2">
+                                <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
+                                <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
+                                <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when the city changes). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
+                                <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
+                                <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
+                                <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
+                            </div>
+                            <fieldset class="checks">
+                                <legend>"Specialties"</legend>
+                                {SPECIALTIES.iter().map(|(k, l)| view! {
+                                    <label><input type="checkbox" name="specialties[]" value=*k checked=d.specialty_keys.iter().any(|s| s == k)/>" "{*l}</label>
+                                }).collect_view()}
+                                <FieldMessage id="f-specialties-error".into() error=field_error(err, "specialties")/>
+                            </fieldset>
+                            <fieldset class="checks">
+                                <legend>"Languages spoken"</legend>
+                                {LANGUAGES.iter().map(|(k, l)| view! {
+                                    <label><input type="checkbox" name="languages[]" value=*k checked=d.languages.iter().any(|s| s == k)/>" "{*l}</label>
+                                }).collect_view()}
+                                <FieldMessage id="f-languages-error".into() error=field_error(err, "languages")/>
+                            </fieldset>
+                            <fieldset class="checks">
+                                <legend>"Conditions treated"</legend>
+                                {communities.iter().map(|c| view! {
+                                    <label><input type="checkbox" name="conditions[]" value=c.slug.clone() checked=d.conditions.iter().any(|x| x.slug == c.slug)/>" "{c.name.clone()}</label>
+                                }).collect_view()}
+                                <FieldMessage id="f-conditions-error".into() error=field_error(err, "conditions")/>
+                            </fieldset>
+                            <div class="field">
+                                <label for="f-colour">"Logo colour"</label>
+                                <select id="f-colour" name="colour">
+                                    {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=d.card.colour == *k>{*t}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button primary">"Save profile"</button>
+                        </ActionForm>
+                    </section>
+                    <aside>
+                        {is_clinic.then(|| view! {
+                            <section class="panel" aria-labelledby="staff-h">
+                                <h2 id="staff-h">"Staff"</h2>
+                                <ul class="plain-list">
+                                    {d.staff.iter().map(|s| view! { <li>"@"{s.handle.clone()}{s.owner.then_some(" (owner)")}</li> }).collect_view()}
+                                </ul>
+                                {d.viewer.is_owner.then(|| view! {
+                                    <ActionForm action=staff attr:novalidate=true attr:class="stack">
+                                        <FormAlert error=staff_err/>
+                                        <input type="hidden" name="slug" value=slug_staff.clone()/>
+                                        {with_echo(super::super::api::SET_STAFF, staff_err.get_untracked().is_some(), move |echo| view! {
+                                            <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(staff_err, "handle")/>
                                         })}
                                         <div class="field">
-                                            <label for="f-clin-change">"Change"</label>
-                                            <select id="f-clin-change" name="change">
-                                                <option value="add">"Ask to list at this clinic"</option>
-                                                <option value="remove">"Remove from this clinic"</option>
+                                            <label for="f-staff-change">"Change"</label>
+                                            <select id="f-staff-change" name="change">
+                                                <option value="add">"Invite as staff"</option>
+                                                <option value="add-owner">"Invite as owner (or make staff an owner)"</option>
+                                                <option value="remove">"Remove from staff"</option>
                                             </select>
                                         </div>
-                                        <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
+                                        <p class="hint">"An invitation takes effect when the member accepts it on this clinic's page."</p>
                                         <button type="submit" class="button">"Apply"</button>
                                     </ActionForm>
-                                </section>
-                            })}
-                        </aside>
-                    </div>
-                }.into_any()
-            })}
-        </Suspense>
+                                })}
+                            </section>
+                            <section class="panel" aria-labelledby="clin-h">
+                                <h2 id="clin-h">"Clinicians listed here"</h2>
+                                <ul class="plain-list">
+                                    {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
+                                </ul>
+                                <ActionForm action=clinician attr:novalidate=true attr:class="stack">
+                                    <FormAlert error=clin_err/>
+                                    <input type="hidden" name="slug" value=slug_clin.clone()/>
+                                    {with_echo(super::super::api::SET_CLINICIAN, clin_err.get_untracked().is_some(), move |echo| view! {
+                                        <Field label="Verified clinician's handle" name="clinician" value=echoed(&echo, "clinician") error=field_error(clin_err, "clinician")/>
+                                    })}
+                                    <div class="field">
+                                        <label for="f-clin-change">"Change"</label>
+                                        <select id="f-clin-change" name="change">
+                                            <option value="add">"Ask to list at this clinic"</option>
+                                            <option value="remove">"Remove from this clinic"</option>
+                                        </select>
+                                    </div>
+                                    <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
+                                    <button type="submit" class="button">"Apply"</button>
+                                </ActionForm>
+                            </section>
+                        })}
+                    </aside>
+                </div>
+            }.into_any()
+        })}
     }
 }
 
