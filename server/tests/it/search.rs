@@ -16,6 +16,7 @@ both_backends!(
     hostile_queries_never_fail,
     misspellings_and_prefixes_find_posts,
     published_articles_are_found_with_highlights,
+    many_matching_providers_come_best_rated_first,
 );
 
 async fn member(app: &TestApp, handle: &str, join: bool) -> Client {
@@ -648,4 +649,73 @@ async fn similar_questions_while_writing(app: TestApp) {
         .await
         .unwrap_or(0);
     assert_eq!(before, after);
+}
+
+/// A hundred matching providers or more: the count stops at 100 ("100+") and the best rated come
+/// first, whether the word is in most providers (SQLite asks the full-text index about the first
+/// few of the rating index) or in fewer (it walks the rating index against the list of matches).
+async fn many_matching_providers_come_best_rated_first(app: TestApp) {
+    // 400 clinics: "physio" in 300 of them, "alpine" in 120; distinct ratings.
+    let words = |i: i64| {
+        let mut w = Vec::new();
+        if i % 4 != 0 {
+            w.push("physio");
+        }
+        if i % 10 < 3 {
+            w.push("alpine");
+        }
+        w
+    };
+    let rating = |i: i64| (i * 37) % 401;
+    let values: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                "('clinic', 'c{i}', 'Clinic {i} {}', 0, 0, {}, 1)",
+                words(i).join(" "),
+                rating(i)
+            )
+        })
+        .collect();
+    sqlx::query(&format!(
+        "INSERT INTO providers (kind, slug, name, created_at, updated_at, rating_avg_x100, \
+         rating_count) VALUES {}",
+        values.join(", ")
+    ))
+    .execute(&app.db.pool)
+    .await
+    .expect("providers");
+    for word in ["physio", "alpine"] {
+        let mut best: Vec<i64> = (0..400).filter(|i| words(*i).contains(&word)).collect();
+        best.sort_by_key(|i| std::cmp::Reverse(rating(*i)));
+        let slugs = |r: &Value| -> Vec<String> {
+            r["providers"]
+                .as_array()
+                .expect("providers")
+                .iter()
+                .map(|p| p["slug"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let expected =
+            |n: usize| -> Vec<String> { best.iter().take(n).map(|i| format!("c{i}")).collect() };
+        let r = search(&app, &new_client(), word).await;
+        assert_eq!(r["provider_count"], 100, "{word}: {r}");
+        assert_eq!(slugs(&r), expected(3), "{word}: the best three on All");
+        let r = app
+            .call_as(
+                &new_client(),
+                "search",
+                &[("q", word), ("tab", "providers"), ("page", "2")],
+            )
+            .await
+            .ok();
+        assert_eq!(
+            slugs(&r),
+            best.iter()
+                .skip(20)
+                .take(20)
+                .map(|i| format!("c{i}"))
+                .collect::<Vec<_>>(),
+            "{word}: the providers tab's second page"
+        );
+    }
 }
