@@ -652,8 +652,8 @@ async fn similar_questions_while_writing(app: TestApp) {
 }
 
 /// A hundred matching providers or more: the count stops at 100 ("100+") and the best rated come
-/// first, whether the word is in most providers (SQLite asks the full-text index about the first
-/// few of the rating index) or in fewer (it walks the rating index against the list of matches).
+/// first (SQLite then walks the rating index against the list of matches, read once), for a word
+/// in most providers and for one in fewer, on All and on the providers tab's second page.
 async fn many_matching_providers_come_best_rated_first(app: TestApp) {
     // 400 clinics: "physio" in 300 of them, "alpine" in 120; distinct ratings.
     let words = |i: i64| {

@@ -360,8 +360,7 @@ pub(super) fn matching_where(
 /// keeps the planner from looking the matches up one by one): 6.8 → 2 ms for a word in nearly
 /// every provider of 20,000, 0.5 ms for one in an eighth of them. Asking the full-text index
 /// about each provider instead cost 0.2–0.5 ms a provider (FTS5 seeks along the word's list):
-/// 11 ms for three providers of a word in an eighth of them; for the search page's best three
-/// of a word in most providers it is still the quicker way (`in_most`).
+/// 11 ms for three providers of a word in an eighth of them.
 pub async fn matching(
     db: &Db,
     words: &[Vec<Vec<String>>],
@@ -372,16 +371,8 @@ pub async fn matching(
 ) -> Result<Vec<ProviderCard>, AppError> {
     let (mut filter, mut binds) = matching_where(db.backend, words, prefix);
     if many && db.backend == Backend::Sqlite && !binds.is_empty() {
-        filter = if limit + offset <= 3 && in_most(db, &binds).await? {
-            // The few best-rated of a word in most providers ("the"): the first few of the
-            // rating index hold them, and asking the full-text index about those few (0.2 ms
-            // each) beats reading the list of 18,000 matches (2.2 ms at 20,000).
-            " WHERE EXISTS (SELECT 1 FROM providers_fts f WHERE f.rowid = p.id \
-             AND providers_fts MATCH $1)"
-        } else {
-            " WHERE +p.id IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH $1)"
-        }
-        .into();
+        filter =
+            " WHERE +p.id IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH $1)".into();
     }
     binds.push(Bind::Int(limit));
     binds.push(Bind::Int(offset));
@@ -399,24 +390,6 @@ pub async fn matching(
         .collect::<Result<_, _>>()?;
     let mut cards = cards_by_id(db, ids.iter().copied()).await?;
     Ok(ids.iter().filter_map(|id| cards.remove(id)).collect())
-}
-
-/// Whether the full-text query (`binds`' first) matches at least half the providers (SQLite),
-/// counted in the full-text index alone and stopping there (0.5 ms for a word in 18,000 of
-/// 20,000; the largest id stands in for the table's size).
-async fn in_most(db: &Db, binds: &[Bind]) -> Result<bool, AppError> {
-    let Some(Bind::Text(query)) = binds.first() else {
-        return Ok(false);
-    };
-    let most: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM providers_fts WHERE providers_fts MATCH $1 \
-         LIMIT (SELECT COALESCE(MAX(id), 0) / 2 FROM providers))) * 2 \
-         >= (SELECT COALESCE(MAX(id), 0) FROM providers)",
-    )
-    .bind(query.as_str())
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(most != 0)
 }
 
 /// How many providers match (stopping at `cap`): counted in the full-text index alone.
