@@ -246,24 +246,26 @@ async fn feeds_and_threads_read_indexes() {
         bad.len(),
         bad.join("\n")
     );
-    // Search reads the FTS5 index, whatever the filters.
-    use app::search::repo::{posts_sql, Filters};
-    for viewer in [
+    // Search reads the FTS5 index, whatever the filters and the ranking, and checks its
+    // candidates against the visibility rule from the narrow index of the columns it reads.
+    use app::search::repo::{posts_sql, Filters, Ranking};
+    for (viewer, community, ranking) in [
         None,
         Some(Viewer {
             id: 1,
             is_admin: false,
         }),
-    ] {
-        for community in [None, Some(1)] {
-            let (sql, params) = posts_sql(
-                app.db.backend,
-                viewer,
-                &Filters::default(),
-                community,
-                21,
-                0,
-            );
+    ]
+    .into_iter()
+    .flat_map(|v| [(v, None), (v, Some(1))])
+    .flat_map(|(v, c)| [(v, c, Ranking::Relevance), (v, c, Ranking::TitleFirst)])
+    {
+        {
+            let filters = Filters {
+                ranking,
+                ..Filters::default()
+            };
+            let (sql, params) = posts_sql(app.db.backend, viewer, &filters, community, 21, 0);
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let mut q = sqlx::query(&explain).bind("\"relapse\"*");
             for p in &params.0[1..] {
@@ -281,8 +283,19 @@ async fn feeds_and_threads_read_indexes() {
                 "{lines:#?}"
             );
             // Only the newest matches are ranked: the bounded candidate subquery is there.
-            assert!(lines.iter().any(|l| l.contains("hits")), "{lines:#?}");
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("hits") || l.contains("MATERIALIZE c")),
+                "{lines:#?}"
+            );
             assert!(!lines.iter().any(|l| full_scan(l)), "{lines:#?}");
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("COVERING INDEX posts_visible_idx")),
+                "{lines:#?}"
+            );
         }
     }
     let lines = plan(&db, THREAD_SQL, &[1, 1, 1000]).await;

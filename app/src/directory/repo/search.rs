@@ -352,27 +352,81 @@ pub(super) fn matching_where(
     (sql, vec![Bind::Text(query)])
 }
 
+/// How many providers hold a search's words, as far as the search counts them (`count`, up to
+/// its cap), and on SQLite how densely: the share of providers among the first `count` by id
+/// that match (the full-text index hands its matches over in id order, so the last one's id
+/// says how far they reached). Read from the index alone, with the same 100 entries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProviderMatches {
+    pub count: i64,
+    pub cap: i64,
+    pub density: f64,
+}
+
+impl ProviderMatches {
+    /// Whether the count stopped at its cap.
+    pub fn capped(&self) -> bool {
+        self.count >= self.cap
+    }
+}
+
+/// How `matching` finds its page on SQLite, from how many providers match (see its comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// From the list of matches: few enough to sort.
+    Matches,
+    /// Down the rating index, keeping providers found in the list of matches read once.
+    RatingInList,
+    /// Down the rating index, asking the full-text index about each provider in turn.
+    RatingAsking,
+}
+
+/// The way to a page of `limit` after `offset` among `m`: asking about each provider costs
+/// some 0.1 ms, and a page of providers holding a word in more than half of them asks about
+/// fewer than twice its length; the list of matches costs 0.12 µs an entry (2 ms at 18,000).
+fn walk(m: ProviderMatches, limit: i64, offset: i64) -> Walk {
+    if !m.capped() {
+        Walk::Matches
+    } else if m.density >= 0.5 && limit + offset <= 10 {
+        Walk::RatingAsking
+    } else {
+        Walk::RatingInList
+    }
+}
+
 /// Providers matching the search words, best rated first (the search page's providers tab):
 /// the page's ids from the rating index first, then their cards (sorting every match's card
-/// read each one from the table: 7.9 ms for a word in every provider at 20,000). With `many`
-/// matches (the search's count reached its cap of a hundred) SQLite walks the rating
-/// index and keeps the providers found in the list of matches, which it reads once (`+p.id`
-/// keeps the planner from looking the matches up one by one): 6.8 → 2 ms for a word in nearly
-/// every provider of 20,000, 0.5 ms for one in an eighth of them. Asking the full-text index
-/// about each provider instead cost 0.2–0.5 ms a provider (FTS5 seeks along the word's list):
-/// 11 ms for three providers of a word in an eighth of them.
+/// read each one from the table: 7.9 ms for a word in every provider at 20,000). When the
+/// search's count reached its cap of a hundred, SQLite walks the rating index instead
+/// ([`walk`]): for the few best of a word in most providers (the All tab's three) it asks the
+/// full-text index about each provider it passes, 0.3 ms for "the" at 20,000 (FTS5 seeks along
+/// the word's list, 0.1–0.5 ms a provider: 11 ms for three of a word in an eighth of them);
+/// otherwise it keeps the providers found in the list of matches, read once (`+p.id` keeps the
+/// planner from looking the matches up one by one): 2 ms for a word in nearly every provider,
+/// 0.5 ms for one in an eighth of them.
 pub async fn matching(
     db: &Db,
     words: &[Vec<Vec<String>>],
+    matches: ProviderMatches,
     limit: i64,
     offset: i64,
-    many: bool,
     prefix: bool,
 ) -> Result<Vec<ProviderCard>, AppError> {
     let (mut filter, mut binds) = matching_where(db.backend, words, prefix);
-    if many && db.backend == Backend::Sqlite && !binds.is_empty() {
-        filter =
-            " WHERE +p.id IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH $1)".into();
+    if db.backend == Backend::Sqlite && !binds.is_empty() {
+        match walk(matches, limit, offset) {
+            Walk::Matches => {}
+            Walk::RatingInList => {
+                filter = " WHERE +p.id IN (SELECT rowid FROM providers_fts \
+                          WHERE providers_fts MATCH $1)"
+                    .into();
+            }
+            Walk::RatingAsking => {
+                filter = " WHERE EXISTS (SELECT 1 FROM providers_fts f \
+                          WHERE providers_fts MATCH $1 AND f.rowid = p.id)"
+                    .into();
+            }
+        }
     }
     binds.push(Bind::Int(limit));
     binds.push(Bind::Int(offset));
@@ -392,27 +446,44 @@ pub async fn matching(
     Ok(ids.iter().filter_map(|id| cards.remove(id)).collect())
 }
 
-/// How many providers match (stopping at `cap`): counted in the full-text index alone.
+/// How many providers match (stopping at `cap`), and how densely ([`ProviderMatches`]):
+/// counted in the full-text index alone.
 pub async fn count_matching(
     db: &Db,
     words: &[Vec<Vec<String>>],
     cap: i64,
     prefix: bool,
-) -> Result<i64, AppError> {
+) -> Result<ProviderMatches, AppError> {
     let query = provider_query(db.backend, words, prefix);
     let sql = match (db.backend, query.is_empty()) {
-        (_, true) => "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers WHERE $1 = '' LIMIT $2) t",
+        (_, true) => {
+            "SELECT COUNT(*) AS n, 0 AS reach FROM (SELECT 1 FROM providers WHERE $1 = '' LIMIT $2) t"
+        }
         (Backend::Sqlite, false) => {
-            "SELECT COUNT(*) AS n FROM (SELECT rowid FROM providers_fts \
-             WHERE providers_fts MATCH $1 LIMIT $2) t"
+            "SELECT COUNT(*) AS n, \
+             COALESCE(MAX(t.id) - (SELECT MIN(id) FROM providers) + 1, 0) AS reach \
+             FROM (SELECT rowid AS id FROM providers_fts WHERE providers_fts MATCH $1 LIMIT $2) t"
         }
         (Backend::Postgres, false) => {
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM providers p \
+            "SELECT COUNT(*) AS n, 0 AS reach FROM (SELECT 1 FROM providers p \
              WHERE p.words @@ to_tsquery('simple', $1) LIMIT $2) t"
         }
     };
-    let q = sqlx::query(sql).bind(query).bind(cap);
-    Ok(q.fetch_one(&db.pool).await?.try_get("n")?)
+    let row = sqlx::query(sql)
+        .bind(query)
+        .bind(cap)
+        .fetch_one(&db.pool)
+        .await?;
+    let (count, reach): (i64, i64) = (row.try_get("n")?, row.try_get("reach")?);
+    Ok(ProviderMatches {
+        count,
+        cap,
+        density: if reach > 0 {
+            count as f64 / reach as f64
+        } else {
+            0.0
+        },
+    })
 }
 
 // ---------------------------------------------------------------- ratings
@@ -430,6 +501,22 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_page_of_a_few_among_dense_matches_asks_about_each_provider() {
+        let m = |count, density| ProviderMatches {
+            count,
+            cap: 100,
+            density,
+        };
+        // Under the cap: the list of matches is short enough to sort.
+        assert_eq!(walk(m(40, 0.9), 3, 0), Walk::Matches);
+        // A word in most providers: the All tab's three by asking; a longer page from the list.
+        assert_eq!(walk(m(100, 0.9), 3, 0), Walk::RatingAsking);
+        assert_eq!(walk(m(100, 0.9), 21, 20), Walk::RatingInList);
+        // A word in an eighth of them: asking would pass eight providers for each one kept.
+        assert_eq!(walk(m(100, 0.125), 3, 0), Walk::RatingInList);
     }
 
     #[test]
