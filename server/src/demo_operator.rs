@@ -2,8 +2,8 @@
 
 use crate::demo_posts::user;
 use app::operator::repo as operator;
-use app::operator::types::NewAdvertiser;
 use app::operator::types::{AdvertiserKind, AdvertiserStatus};
+use app::operator::types::{NewAdvertiser, OperatorProfileInput};
 use app::state::AppState;
 use sqlx::Row;
 
@@ -68,10 +68,12 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     operator::save_profile(
         db,
         admin,
-        "Thames Neurology Trust",
-        ABOUT,
-        POLICY,
-        "privacy@thames-neurology.example",
+        &OperatorProfileInput {
+            name: "Thames Neurology Trust".into(),
+            about: ABOUT.into(),
+            ad_policy: POLICY.into(),
+            privacy_contact: "privacy@thames-neurology.example".into(),
+        },
     )
     .await
     .map_err(|e| e.to_string())?;

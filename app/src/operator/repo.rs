@@ -3,30 +3,35 @@
 use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use sqlx::Row;
 
 /// What `/about` says before an admin has filled in the profile.
 const UNSET_NAME: &str = "The operator of this site";
 const UNSET_ABOUT: &str = "The organisation that runs this site has not described itself yet.";
 
+/// The profile's row, as stored.
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    name: String,
+    about: String,
+    ad_policy_md: String,
+    privacy_contact: String,
+}
+
 pub async fn profile(db: &Db) -> Result<OperatorProfile, AppError> {
-    let r = sqlx::query(
+    let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT name, about, ad_policy_md, privacy_contact FROM operator_profile WHERE id = 1",
     )
     .fetch_optional(&db.pool)
     .await?;
-    Ok(match r {
-        Some(r) => {
-            let md: String = r.try_get("ad_policy_md")?;
-            OperatorProfile {
-                name: r.try_get("name")?,
-                about: r.try_get("about")?,
-                ad_policy_html: crate::markdown::to_html(&md),
-                ad_policy_md: md,
-                privacy_contact: r.try_get("privacy_contact")?,
-                configured: true,
-            }
-        }
+    Ok(match row {
+        Some(r) => OperatorProfile {
+            name: r.name,
+            about: r.about,
+            ad_policy_html: crate::markdown::to_html(&r.ad_policy_md),
+            ad_policy_md: r.ad_policy_md,
+            privacy_contact: r.privacy_contact,
+            configured: true,
+        },
         None => OperatorProfile {
             name: UNSET_NAME.into(),
             about: UNSET_ABOUT.into(),
@@ -38,55 +43,20 @@ pub async fn profile(db: &Db) -> Result<OperatorProfile, AppError> {
     })
 }
 
-fn advertiser_from_row(r: &sqlx::any::AnyRow) -> Result<Advertiser, AppError> {
-    Ok(Advertiser {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        website: r.try_get("website")?,
-        kind: AdvertiserKind::parse(&r.try_get::<String, _>("kind")?)
-            .map_err(|_| AppError::Internal)?,
-        contact_email: r.try_get("contact_email")?,
-        disclosure: r.try_get("disclosure")?,
-        status: AdvertiserStatus::from_db(&r.try_get::<String, _>("status")?),
-        sponsor_contact: r.try_get("contact_handle")?,
-    })
-}
-
 /// The public page: the profile, the approved advertisers (never their contact) and the kinds
 /// each community refuses.
 pub async fn about(db: &Db) -> Result<AboutView, AppError> {
-    let advertisers = sqlx::query(
+    let advertisers = sqlx::query_as(
         "SELECT name, website, kind, disclosure FROM advertisers WHERE status = 'approved' ORDER BY name, id",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(PublicAdvertiser {
-            name: r.try_get("name")?,
-            website: r.try_get("website")?,
-            kind: AdvertiserKind::parse(&r.try_get::<String, _>("kind")?)
-                .map_err(|_| AppError::Internal)?,
-            disclosure: r.try_get("disclosure")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    let bars = sqlx::query(
-        "SELECT c.name, c.slug, b.kind FROM community_ad_bars b JOIN communities c ON c.id = b.community_id \
-         ORDER BY c.name, b.kind",
+    .await?;
+    let bars = sqlx::query_as(
+        "SELECT c.name AS community, c.slug, b.kind FROM community_ad_bars b \
+         JOIN communities c ON c.id = b.community_id ORDER BY c.name, b.kind",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(CommunityBar {
-            community: r.try_get("name")?,
-            slug: r.try_get("slug")?,
-            kind: AdvertiserKind::parse(&r.try_get::<String, _>("kind")?)
-                .map_err(|_| AppError::Internal)?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    .await?;
     Ok(AboutView {
         profile: profile(db).await?,
         advertisers,
@@ -96,30 +66,26 @@ pub async fn about(db: &Db) -> Result<AboutView, AppError> {
 
 /// Everything the admin page shows.
 pub async fn admin_view(db: &Db) -> Result<OperatorAdmin, AppError> {
-    let advertisers = sqlx::query(
-        "SELECT a.id, a.name, a.website, a.kind, a.contact_email, a.disclosure, a.status, u.handle AS contact_handle \
+    let advertisers = sqlx::query_as(
+        "SELECT a.id, a.name, a.website, a.kind, a.contact_email, a.disclosure, a.status, \
+         u.handle AS sponsor_contact \
          FROM advertisers a LEFT JOIN users u ON u.id = a.contact_user_id \
          WHERE a.status <> 'removed' ORDER BY a.name, a.id",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(advertiser_from_row)
-    .collect::<Result<Vec<_>, AppError>>()?;
-    let rows = sqlx::query(
+    .await?;
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT c.slug, c.name, b.kind FROM communities c \
          LEFT JOIN community_ad_bars b ON b.community_id = c.id ORDER BY c.name, c.id, b.kind",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut communities: Vec<CommunityBars> = Vec::new();
-    for r in &rows {
-        let slug: String = r.try_get("slug")?;
-        let kind: Option<String> = r.try_get("kind")?;
+    for (slug, name, kind) in rows {
         if communities.last().map(|c| c.slug.as_str()) != Some(slug.as_str()) {
             communities.push(CommunityBars {
-                slug: slug.clone(),
-                name: r.try_get("name")?,
+                slug,
+                name,
                 barred: Vec::new(),
             });
         }
@@ -138,10 +104,7 @@ pub async fn admin_view(db: &Db) -> Result<OperatorAdmin, AppError> {
 pub async fn save_profile(
     db: &Db,
     actor: i64,
-    name: &str,
-    about: &str,
-    policy: &str,
-    privacy_contact: &str,
+    profile: &OperatorProfileInput,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -151,15 +114,15 @@ pub async fn save_profile(
          ON CONFLICT (id) DO UPDATE SET name = $1, about = $2, ad_policy_md = $3, updated_at = $4, updated_by = $5, \
          privacy_contact = $6",
     )
-    .bind(name)
-    .bind(about)
-    .bind(policy)
+    .bind(&profile.name)
+    .bind(&profile.about)
+    .bind(&profile.ad_policy)
     .bind(now)
     .bind(actor)
-    .bind(privacy_contact)
+    .bind(&profile.privacy_contact)
     .execute(&mut *tx)
     .await?;
-    crate::admin::repo::audit(&mut tx, actor, "operator_profile", None, name).await?;
+    crate::admin::repo::audit(&mut tx, actor, "operator_profile", None, &profile.name).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -49,6 +49,14 @@ impl AdvertiserKind {
     }
 }
 
+/// A row's `kind` column (typed rows read it with `#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for AdvertiserKind {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+    }
+}
+
 /// Where an advertiser stands. Only `Approved` advertisers are ever shown anywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AdvertiserStatus {
@@ -59,6 +67,13 @@ pub enum AdvertiserStatus {
     Suspended,
     /// Gone from every list; kept for the records.
     Removed,
+}
+
+/// A row's `status` column (typed rows read it with `#[sqlx(try_from = "String")]`).
+impl From<String> for AdvertiserStatus {
+    fn from(raw: String) -> Self {
+        Self::from_db(&raw)
+    }
 }
 
 impl AdvertiserStatus {
@@ -118,18 +133,22 @@ pub struct OperatorProfile {
 
 /// An advertiser as `/about` lists it: never its contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PublicAdvertiser {
     pub name: String,
     pub website: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub kind: AdvertiserKind,
     pub disclosure: String,
 }
 
 /// A kind of advertiser a community refuses, for `/about`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CommunityBar {
     pub community: String,
     pub slug: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub kind: AdvertiserKind,
 }
 
@@ -143,13 +162,16 @@ pub struct AboutView {
 
 /// An advertiser as admins manage it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Advertiser {
     pub id: i64,
     pub name: String,
     pub website: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub kind: AdvertiserKind,
     pub contact_email: String,
     pub disclosure: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: AdvertiserStatus,
     /// The member who reads the advertiser's report on `/sponsor`, by handle.
     pub sponsor_contact: Option<String>,
@@ -176,6 +198,98 @@ pub const NAME_MAX: usize = 100;
 pub const ABOUT_MAX: usize = 1000;
 pub const POLICY_MAX: usize = 10_000;
 pub const DISCLOSURE_MAX: usize = 300;
+
+/// The operator's profile form (`save_operator_profile`), as it is sent: one struct for the
+/// server function's arguments (`#[server(flatten)]`), its checks and its echo.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorProfileForm {
+    pub name: String,
+    pub about: String,
+    pub ad_policy: String,
+    /// May be left empty (then `/privacy` names no address).
+    #[serde(default)]
+    pub privacy_contact: String,
+}
+
+/// What the profile form stores, once checked.
+pub struct OperatorProfileInput {
+    pub name: String,
+    pub about: String,
+    pub ad_policy: String,
+    pub privacy_contact: String,
+}
+
+impl OperatorProfileForm {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<OperatorProfileInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = OperatorProfileInput {
+            name: c
+                .check("name", text(&self.name, 2, NAME_MAX, "the operator's name"))
+                .unwrap_or_default(),
+            about: c
+                .check(
+                    "about",
+                    text(&self.about, 1, ABOUT_MAX, "who runs this site"),
+                )
+                .unwrap_or_default(),
+            ad_policy: c
+                .check(
+                    "ad_policy",
+                    text(&self.ad_policy, 1, POLICY_MAX, "the advertising policy"),
+                )
+                .unwrap_or_default(),
+            privacy_contact: if self.privacy_contact.trim().is_empty() {
+                String::new()
+            } else {
+                c.check(
+                    "privacy_contact",
+                    crate::auth::types::Email::parse(&self.privacy_contact)
+                        .map(|e| e.as_str().to_string()),
+                )
+                .unwrap_or_default()
+            },
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}
+
+/// The form of the kinds of advertiser a community refuses (`set_ad_bars`): one checkbox per
+/// kind, named as the kind is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdBarsForm {
+    pub slug: String,
+    #[serde(default)]
+    pub pharma: Option<String>,
+    #[serde(default)]
+    pub device: Option<String>,
+    #[serde(default)]
+    pub clinic: Option<String>,
+    #[serde(default)]
+    pub nonprofit: Option<String>,
+    #[serde(default)]
+    pub other: Option<String>,
+}
+
+impl AdBarsForm {
+    /// The kinds ticked, in [`AdvertiserKind::ALL`]'s order.
+    pub fn kinds(&self) -> Vec<AdvertiserKind> {
+        let ticked = [
+            &self.pharma,
+            &self.device,
+            &self.clinic,
+            &self.nonprofit,
+            &self.other,
+        ];
+        AdvertiserKind::ALL
+            .into_iter()
+            .zip(ticked)
+            .filter(|(_, t)| t.as_deref().is_some_and(|v| !v.is_empty()))
+            .map(|(k, _)| k)
+            .collect()
+    }
+}
 
 /// The "add an advertiser" form, as it is sent: one struct for the server function's arguments
 /// (`#[server(flatten)]`), its checks and its echo.
