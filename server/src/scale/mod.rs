@@ -24,6 +24,7 @@ mod aside;
 mod counts;
 mod messages;
 mod people;
+mod posts;
 mod providers;
 mod words;
 mod writer;
@@ -340,283 +341,25 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         zipf_words,
     };
 
-    let People {
-        first_user,
-        n_members,
-        clinician,
-        first_community,
-        n_comm,
-        joined,
-        member_count,
-        first_group,
-        n_groups,
-        group_of,
-        group_members,
-    } = people::write(&mut cx, db, a, values, now, start).await?;
+    let people = people::write(&mut cx, db, a, values, now, start).await?;
+    let world = World {
+        db,
+        a,
+        values,
+        now,
+        start,
+        first_user: people.first_user,
+        n_members: people.n_members,
+    };
 
     // Posts with their replies, votes and notifications, in time order.
     bar.set_message("posts");
-    let mut authors: Vec<usize> = (0..n_members).collect();
-    authors.shuffle(&mut cx.rng);
-    let mut repliers: Vec<usize> = (0..n_members).collect();
-    repliers.shuffle(&mut cx.rng);
-    let zipf_members = Zipf::new(n_members, 0.9);
-    let first_post = next_id(db, "posts").await?;
-    let mut reply_id = next_id(db, "replies").await?;
-    let mut notification_id = next_id(db, "notifications").await?;
-    let mut posts = Batch::new(
-        values,
-        "posts",
-        &[
-            "id",
-            "community_id",
-            "group_id",
-            "author_id",
-            "kind",
-            "visibility",
-            "title",
-            "body_md",
-            "body_html",
-            "excerpt",
-            "reply_count",
-            "answer_count",
-            "vote_count",
-            "accepted_reply_id",
-            "clinician_answered",
-            "created_at",
-            "last_activity_at",
-        ],
-    );
-    let mut replies = Batch::new(
-        values,
-        "replies",
-        &[
-            "id",
-            "post_id",
-            "parent_id",
-            "depth",
-            "author_id",
-            "body_md",
-            "body_html",
-            "created_at",
-        ],
-    )
-    .manual();
-    let mut votes =
-        Batch::new(values, "post_votes", &["post_id", "user_id", "created_at"]).manual();
-    let mut notes = Batch::new(
-        values,
-        "notifications",
-        &[
-            "id",
-            "user_id",
-            "kind",
-            "actor_id",
-            "text",
-            "link",
-            "created_at",
-            "read_at",
-            "post_id",
-        ],
-    )
-    .manual();
-    let mut post_count = vec![0i64; n_comm];
-    let mut group_posts = vec![0i64; n_groups];
-    let mut unread = vec![0i64; n_members];
-    let n_posts = a.posts.max(1) as i64;
-    let reply_mean = a.replies as f64 / n_posts as f64;
-    let vote_mean = a.votes as f64 / n_posts as f64;
-    let note_share = if a.replies == 0 {
-        0.0
-    } else {
-        (a.notifications as f64 / a.replies as f64).min(1.0)
-    };
-    let (mut replies_left, mut votes_left, mut notes_left) = (a.replies, a.votes, a.notifications);
-    let span = now - start;
-    let mut thread: Vec<(i64, i64)> = Vec::new();
-    let mut voters: HashSet<usize> = HashSet::new();
-    let rare = rare_words(a.posts);
-    for i in 0..a.posts as i64 {
-        let id = first_post + i;
-        let author = authors[zipf_members.sample(&mut cx.rng)];
-        let c = joined[author][cx.rng.gen_range(0..joined[author].len())] as usize;
-        let group = group_of[author].filter(|g| g % n_comm == c && cx.rng.gen_range(0..3) == 0);
-        let question = cx.rng.gen_range(0..10) < 6;
-        let created = start + i * span / n_posts + cx.rng.gen_range(0..(span / n_posts).max(1));
-        let mut title = sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 4, 9);
-        if let Some(f) = title.get_mut(0..1) {
-            f.make_ascii_uppercase();
-        }
-        if question {
-            title.push('?');
-        }
-        let mut body = sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 15, 60);
-        if cx.rng.gen_range(0..10) < 3 {
-            body.push(' ');
-            body.push_str(&rare[cx.rng.gen_range(0..rare.len())]);
-        }
-        let excerpt: String = body.chars().take(160).collect();
-        // Replies: a heavy-tailed count, later than the post, some nested under earlier ones.
-        let remaining_posts = (a.posts as i64 - i) as u64;
-        let mut k = heavy(&mut cx.rng, reply_mean, 3_000).min(replies_left);
-        if remaining_posts == 1 {
-            k = replies_left.min(3_000);
-        }
-        replies_left -= k;
-        thread.clear();
-        let (mut answers, mut accepted, mut clinician_answered) = (0i64, None, false);
-        let mut t = created;
-        for _ in 0..k {
-            t = (t + cx.rng.gen_range(60_000..(2 * 86_400_000))).min(now);
-            let who = repliers[zipf_members.sample(&mut cx.rng)];
-            let (parent, depth) = if !thread.is_empty() && cx.rng.gen_range(0..100) < 35 {
-                let (pid, pdepth) = thread[cx.rng.gen_range(0..thread.len())];
-                (Some(pid), pdepth + 1)
-            } else {
-                (None, 0)
-            };
-            if parent.is_none() {
-                answers += 1;
-                if question && accepted.is_none() && cx.rng.gen_range(0..4) == 0 {
-                    accepted = Some(reply_id);
-                }
-                clinician_answered |= clinician[who];
-            }
-            let text = sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 6, 35);
-            let html = format!("<p>{text}</p>");
-            cx.w.push(
-                &mut replies,
-                vec![
-                    V::I(reply_id),
-                    V::I(id),
-                    parent.map(V::I).unwrap_or(V::N),
-                    V::I(depth),
-                    V::I(first_user + who as i64),
-                    V::S(text),
-                    V::S(html),
-                    V::I(t),
-                ],
-            )
-            .await?;
-            if notes_left > 0 && who != author && cx.rng.gen::<f64>() < note_share {
-                notes_left -= 1;
-                let read = cx.rng.gen_range(0..10) < 8;
-                if !read {
-                    unread[author] += 1;
-                }
-                cx.w.push(
-                    &mut notes,
-                    vec![
-                        V::I(notification_id),
-                        V::I(first_user + author as i64),
-                        V::S(
-                            if question && parent.is_none() {
-                                "answer"
-                            } else {
-                                "reply"
-                            }
-                            .into(),
-                        ),
-                        V::I(first_user + who as i64),
-                        V::S(format!("@scale{who} replied to your post")),
-                        V::S(format!("/p/{id}")),
-                        V::I(t),
-                        if read { V::I(t) } else { V::N },
-                        V::I(id),
-                    ],
-                )
-                .await?;
-                notification_id += 1;
-            }
-            thread.push((reply_id, depth));
-            reply_id += 1;
-        }
-        // Votes: distinct members, a heavy-tailed count.
-        let mut v =
-            heavy(&mut cx.rng, vote_mean, (n_members as u64 / 2).min(2_000)).min(votes_left);
-        if remaining_posts == 1 {
-            v = votes_left.min(n_members as u64 / 2);
-        }
-        votes_left -= v;
-        voters.clear();
-        while (voters.len() as u64) < v {
-            voters.insert(cx.rng.gen_range(0..n_members));
-        }
-        let mut sorted: Vec<usize> = voters.iter().copied().collect();
-        sorted.sort_unstable();
-        for u in sorted {
-            cx.w.push(
-                &mut votes,
-                vec![
-                    V::I(id),
-                    V::I(first_user + u as i64),
-                    V::I((created + cx.rng.gen_range(0..86_400_000)).min(now)),
-                ],
-            )
-            .await?;
-        }
-        match group {
-            Some(g) => group_posts[g] += 1,
-            None => post_count[c] += 1,
-        }
-        let visibility = if group.is_some() || cx.rng.gen_range(0..100) < 15 {
-            "members"
-        } else {
-            "public"
-        };
-        cx.w.push(
-            &mut posts,
-            vec![
-                V::I(id),
-                V::I(first_community + c as i64),
-                group.map(|g| V::I(first_group + g as i64)).unwrap_or(V::N),
-                V::I(first_user + author as i64),
-                V::S(if question { "question" } else { "discussion" }.into()),
-                V::S(visibility.into()),
-                V::S(title),
-                V::S(body.clone()),
-                V::S(format!("<p>{body}</p>")),
-                V::S(excerpt),
-                V::I(k as i64),
-                V::I(if question { answers } else { 0 }),
-                V::I(v as i64),
-                accepted.map(V::I).unwrap_or(V::N),
-                V::I(i64::from(question && clinician_answered)),
-                V::I(created),
-                V::I(t.max(created)),
-            ],
-        )
-        .await?;
-        // Posts go in before their replies, votes and notifications (foreign keys).
-        if posts.full() || replies.full() || votes.full() || notes.full() {
-            cx.w.flush(&mut posts).await?;
-            cx.w.flush(&mut replies).await?;
-            cx.w.flush(&mut votes).await?;
-            cx.w.flush(&mut notes).await?;
-        }
-    }
-    cx.w.flush(&mut posts).await?;
-    cx.w.flush(&mut replies).await?;
-    cx.w.flush(&mut votes).await?;
-    cx.w.flush(&mut notes).await?;
+    let posted = posts::write(&mut cx, &world, &people).await?;
 
     // Direct messages: distinct pairs, heavy-tailed conversation lengths.
     bar.set_message("messages");
-    let unread_messages = messages::write(
-        &mut cx,
-        &World {
-            db,
-            a,
-            values,
-            now,
-            start,
-            first_user,
-            n_members,
-        },
-        &authors,
-        &zipf_members,
-    )
-    .await?;
+    let unread_messages =
+        messages::write(&mut cx, &world, &posted.authors, &posted.zipf_members).await?;
 
     // The directory: providers, the conditions they treat, their reviews.
     providers::write(
@@ -625,10 +368,10 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         a,
         values,
         providers::Directory {
-            first_user,
-            n_members,
-            first_community,
-            n_comm,
+            first_user: people.first_user,
+            n_members: people.n_members,
+            first_community: people.first_community,
+            n_comm: people.n_comm,
         },
     )
     .await?;
@@ -637,23 +380,15 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     bar.set_message("counts");
     counts::write(
         &mut cx,
-        &World {
-            db,
-            a,
-            values,
-            now,
-            start,
-            first_user,
-            n_members,
-        },
+        &world,
         &counts::Tallies {
-            first_community,
-            first_group,
-            member_count: &member_count,
-            post_count: &post_count,
-            group_members: &group_members,
-            group_posts: &group_posts,
-            unread: &unread,
+            first_community: people.first_community,
+            first_group: people.first_group,
+            member_count: &people.member_count,
+            post_count: &posted.post_count,
+            group_members: &people.group_members,
+            group_posts: &posted.group_posts,
+            unread: &posted.unread,
             unread_messages: &unread_messages,
         },
     )
@@ -665,6 +400,6 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         seconds,
         members: a.members,
         posts: a.posts,
-        replies: a.replies - replies_left,
+        replies: a.replies - posted.replies_left,
     })
 }

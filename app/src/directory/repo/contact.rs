@@ -22,7 +22,7 @@ pub async fn contact(
     }
     crate::auth::repo::hit_rate_limit(db, &format!("contact:{}", user.id), 10, DAY_MS).await?;
     let now = now_ms();
-    let r = sqlx::query(
+    let request: i64 = sqlx::query_scalar(
         "INSERT INTO contact_requests (provider_id, member_id, reason, preferred_times, contact_via, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
@@ -34,14 +34,13 @@ pub async fn contact(
     .bind(now)
     .fetch_one(&db.pool)
     .await?;
-    let request: i64 = r.try_get("id")?;
     // The clinic's staff are told in the app and by e-mail (to a confirmed address), without the
     // member's reason: that is health data and stays on the site.
     let name: String = sqlx::query_scalar("SELECT name FROM providers WHERE id = $1")
         .bind(id)
         .fetch_one(&db.pool)
         .await?;
-    let staff = sqlx::query(
+    let staff: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT u.id, u.email, u.email_verified_at FROM provider_staff s JOIN users u ON u.id = s.user_id \
          WHERE s.provider_id = $1 LIMIT 50",
     )
@@ -53,15 +52,13 @@ pub async fn contact(
     let base = base_url.trim_end_matches('/');
     let mut tx = db.begin_write().await?;
     let mut told = Vec::new();
-    for s in &staff {
-        let to: i64 = s.try_get("id")?;
+    for (to, email, verified_at) in staff {
         // Turning the notification off in Settings turns the e-mail off too.
         if !crate::notifications::repo::add(&mut tx, to, "request", user.id, &line, &link).await? {
             continue;
         }
         told.push(to);
-        if s.try_get::<Option<i64>, _>("email_verified_at")?.is_some() {
-            let email: String = s.try_get("email")?;
+        if verified_at.is_some() {
             crate::mail::repo::queue(
                 &mut tx,
                 base_url,
@@ -90,16 +87,24 @@ pub async fn contact(
 pub(super) const CONTACT_COLUMNS: &str = "cr.id, p.slug AS provider_slug, p.name AS provider_name, u.handle AS member, \
     cr.reason, cr.status, cr.updated_at, cr.preferred_times, cr.contact_via, cr.provider_id, cr.member_id";
 
-pub(super) fn contact_summary(r: &AnyRow) -> Result<ContactSummary, sqlx::Error> {
-    Ok(ContactSummary {
-        id: r.try_get("id")?,
-        provider_slug: r.try_get("provider_slug")?,
-        provider_name: r.try_get("provider_name")?,
-        member: r.try_get("member")?,
-        reason: r.try_get("reason")?,
-        status: r.try_get("status")?,
-        updated_at: r.try_get("updated_at")?,
-    })
+/// A request as `thread` reads it: its summary and what only the thread shows.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    #[sqlx(flatten)]
+    summary: ContactSummary,
+    preferred_times: String,
+    contact_via: String,
+    provider_id: i64,
+    member_id: i64,
+}
+
+/// A message of a request's thread, as stored.
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    handle: String,
+    body: String,
+    created_at: i64,
+    from_clinic: Flag,
 }
 
 /// A clinic's inbox (staff only), most recently active first.
@@ -114,11 +119,7 @@ pub async fn inbox(
         "SELECT {CONTACT_COLUMNS} FROM contact_requests cr JOIN providers p ON p.id = cr.provider_id \
          JOIN users u ON u.id = cr.member_id WHERE cr.provider_id = $1 ORDER BY cr.updated_at DESC, cr.id DESC LIMIT 100"
     );
-    let rows = sqlx::query(&sql).bind(id).fetch_all(&db.pool).await?;
-    Ok(rows
-        .iter()
-        .map(contact_summary)
-        .collect::<Result<Vec<_>, _>>()?)
+    Ok(sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?)
 }
 
 /// The member's own requests.
@@ -127,11 +128,10 @@ pub async fn my_requests(db: &Db, user: &CurrentUser) -> Result<Vec<ContactSumma
         "SELECT {CONTACT_COLUMNS} FROM contact_requests cr JOIN providers p ON p.id = cr.provider_id \
          JOIN users u ON u.id = cr.member_id WHERE cr.member_id = $1 ORDER BY cr.updated_at DESC, cr.id DESC LIMIT 100"
     );
-    let rows = sqlx::query(&sql).bind(user.id).fetch_all(&db.pool).await?;
-    Ok(rows
-        .iter()
-        .map(contact_summary)
-        .collect::<Result<Vec<_>, _>>()?)
+    Ok(sqlx::query_as(&sql)
+        .bind(user.id)
+        .fetch_all(&db.pool)
+        .await?)
 }
 
 /// One request with its messages: for the member who sent it and that clinic's staff; anyone
@@ -141,17 +141,16 @@ pub async fn thread(db: &Db, user: &CurrentUser, id: i64) -> Result<ContactThrea
         "SELECT {CONTACT_COLUMNS} FROM contact_requests cr JOIN providers p ON p.id = cr.provider_id \
          JOIN users u ON u.id = cr.member_id WHERE cr.id = $1"
     );
-    let r = sqlx::query(&sql)
+    let r: RequestRow = sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let provider_id: i64 = r.try_get("provider_id")?;
-    let is_staff = staff_role(db, provider_id, user.id).await?.is_some();
-    if !is_staff && r.try_get::<i64, _>("member_id")? != user.id {
+    let is_staff = staff_role(db, r.provider_id, user.id).await?.is_some();
+    if !is_staff && r.member_id != user.id {
         return Err(AppError::NotFound);
     }
-    let messages = sqlx::query(
+    let rows: Vec<MessageRow> = sqlx::query_as(
         "SELECT u.handle, m.body, m.created_at, \
            CASE WHEN m.author_id = cr.member_id THEN 0 ELSE 1 END AS from_clinic \
          FROM contact_messages m JOIN contact_requests cr ON cr.id = m.request_id JOIN users u ON u.id = m.author_id \
@@ -159,22 +158,20 @@ pub async fn thread(db: &Db, user: &CurrentUser, id: i64) -> Result<ContactThrea
     )
     .bind(id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|m| {
-        Ok(ContactMessage {
-            author: m.try_get("handle")?,
-            from_clinic: m.try_get::<i64, _>("from_clinic")? == 1,
-            body: m.try_get("body")?,
-            at: m.try_get("created_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .await?;
     Ok(ContactThread {
-        summary: contact_summary(&r)?,
-        preferred_times: r.try_get("preferred_times")?,
-        contact_via: r.try_get("contact_via")?,
-        messages,
+        summary: r.summary,
+        preferred_times: r.preferred_times,
+        contact_via: r.contact_via,
+        messages: rows
+            .into_iter()
+            .map(|m| ContactMessage {
+                author: m.handle,
+                from_clinic: m.from_clinic.get(),
+                body: m.body,
+                at: m.created_at,
+            })
+            .collect(),
         viewer_is_staff: is_staff,
     })
 }

@@ -40,28 +40,28 @@ pub async fn rate(
     let code = normalise_code(&input.code);
     if !code.is_empty() {
         let hash = crate::auth::repo::hash_token(&code);
-        let row = sqlx::query(
+        let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
             "SELECT provider_id, expires_at, used_at FROM review_codes WHERE code_hash = $1",
         )
         .bind(&hash)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(row) = row else {
+        let Some((code_provider, expires_at, used_at)) = row else {
             return Err(AppError::field(
                 "code",
                 "This code is not valid. Check it with the clinic.",
             ));
         };
-        if row.try_get::<i64, _>("provider_id")? != id {
+        if code_provider != id {
             return Err(AppError::field(
                 "code",
                 "This code belongs to another provider.",
             ));
         }
-        if row.try_get::<Option<i64>, _>("used_at")?.is_some() {
+        if used_at.is_some() {
             return Err(AppError::field("code", "This code has already been used."));
         }
-        if row.try_get::<i64, _>("expires_at")? < now {
+        if expires_at < now {
             return Err(AppError::field(
                 "code",
                 "This code has expired. Ask the clinic for a new one.",
@@ -80,14 +80,14 @@ pub async fn rate(
         }
         verified = true;
     }
-    let existing = sqlx::query("SELECT id FROM reviews WHERE provider_id = $1 AND author_id = $2")
-        .bind(id)
-        .bind(user.id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM reviews WHERE provider_id = $1 AND author_id = $2")
+            .bind(id)
+            .bind(user.id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let review_id: i64 = match existing {
-        Some(r) => {
-            let rid: i64 = r.try_get("id")?;
+        Some(rid) => {
             sqlx::query(
                 "UPDATE reviews SET stars = $1, explains = $2, listens = $3, premises = $4, wait_minutes = $5, \
                    body = $6, treatment = $7, verified_visit = CASE WHEN $8 = 1 THEN 1 ELSE verified_visit END, \
@@ -107,7 +107,7 @@ pub async fn rate(
             .await?;
             rid
         }
-        None => sqlx::query(
+        None => sqlx::query_scalar(
             "INSERT INTO reviews (provider_id, author_id, stars, explains, listens, premises, wait_minutes, body, \
                treatment, verified_visit, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
@@ -131,8 +131,7 @@ pub async fn rate(
             } else {
                 AppError::from(e)
             }
-        })?
-        .try_get("id")?,
+        })?,
     };
     sqlx::query(
         "INSERT INTO review_versions (review_id, stars, explains, listens, premises, wait_minutes, body, created_at) \
@@ -151,6 +150,26 @@ pub async fn rate(
     recompute(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A provider's visible reviews summed up (`recompute`'s one aggregate).
+#[derive(sqlx::FromRow)]
+struct Aggregates {
+    n: i64,
+    total: i64,
+    s1: i64,
+    s2: i64,
+    s3: i64,
+    s4: i64,
+    s5: i64,
+    explains_sum: i64,
+    explains_n: i64,
+    listens_sum: i64,
+    listens_n: i64,
+    premises_sum: i64,
+    premises_n: i64,
+    wait_minutes_sum: i64,
+    wait_minutes_n: i64,
 }
 
 /// Recomputes a provider's rating aggregates from its visible reviews (one indexed aggregate).
@@ -180,21 +199,19 @@ pub(crate) async fn recompute(
         p = sum("premises"),
         w = sum("wait_minutes"),
     );
-    let r = sqlx::query(&sql)
+    let r: Aggregates = sqlx::query_as(&sql)
         .bind(provider_id)
         .fetch_one(&mut **tx)
         .await?;
-    let avg = |s: &str, n: &str| -> Result<Option<i64>, sqlx::Error> {
-        let (s, n): (i64, i64) = (r.try_get(s)?, r.try_get(n)?);
-        Ok((n > 0).then(|| (s * 100 + n / 2) / n))
+    let avg = |s: i64, n: i64| (n > 0).then(|| (s * 100 + n / 2) / n);
+    let n = r.n;
+    let avg_x100 = if n > 0 {
+        (r.total * 100 + n / 2) / n
+    } else {
+        0
     };
-    let n: i64 = r.try_get("n")?;
-    let total: i64 = r.try_get("total")?;
-    let avg_x100 = if n > 0 { (total * 100 + n / 2) / n } else { 0 };
-    let wait = {
-        let (s, c): (i64, i64) = (r.try_get("wait_minutes_sum")?, r.try_get("wait_minutes_n")?);
-        (c > 0).then(|| (s + c / 2) / c)
-    };
+    let (s, c) = (r.wait_minutes_sum, r.wait_minutes_n);
+    let wait = (c > 0).then(|| (s + c / 2) / c);
     sqlx::query(
         "UPDATE providers SET rating_count = $1, rating_avg_x100 = $2, stars_1 = $3, stars_2 = $4, stars_3 = $5, \
            stars_4 = $6, stars_5 = $7, explains_avg_x100 = $8, listens_avg_x100 = $9, premises_avg_x100 = $10, \
@@ -202,14 +219,14 @@ pub(crate) async fn recompute(
     )
     .bind(n)
     .bind(avg_x100)
-    .bind(r.try_get::<i64, _>("s1")?)
-    .bind(r.try_get::<i64, _>("s2")?)
-    .bind(r.try_get::<i64, _>("s3")?)
-    .bind(r.try_get::<i64, _>("s4")?)
-    .bind(r.try_get::<i64, _>("s5")?)
-    .bind(avg("explains_sum", "explains_n")?)
-    .bind(avg("listens_sum", "listens_n")?)
-    .bind(avg("premises_sum", "premises_n")?)
+    .bind(r.s1)
+    .bind(r.s2)
+    .bind(r.s3)
+    .bind(r.s4)
+    .bind(r.s5)
+    .bind(avg(r.explains_sum, r.explains_n))
+    .bind(avg(r.listens_sum, r.listens_n))
+    .bind(avg(r.premises_sum, r.premises_n))
     .bind(wait)
     .bind(provider_id)
     .execute(&mut **tx)
@@ -250,12 +267,11 @@ pub async fn new_code(db: &Db, user: &CurrentUser, slug: &str) -> Result<String,
 }
 
 pub(super) async fn review_provider(db: &Db, review_id: i64) -> Result<(i64, i64), AppError> {
-    let r = sqlx::query("SELECT provider_id, author_id FROM reviews WHERE id = $1")
+    sqlx::query_as("SELECT provider_id, author_id FROM reviews WHERE id = $1")
         .bind(review_id)
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((r.try_get("provider_id")?, r.try_get("author_id")?))
+        .ok_or(AppError::NotFound)
 }
 
 /// The provider's one public reply to a review (a new reply replaces the old one).
@@ -269,13 +285,11 @@ pub async fn reply(
     if staff_role(db, provider_id, user.id).await?.is_none() {
         return Err(AppError::Forbidden);
     }
-    let (slug, name): (String, String) = {
-        let r = sqlx::query("SELECT slug, name FROM providers WHERE id = $1")
+    let (slug, name): (String, String) =
+        sqlx::query_as("SELECT slug, name FROM providers WHERE id = $1")
             .bind(provider_id)
             .fetch_one(&db.pool)
             .await?;
-        (r.try_get("slug")?, r.try_get("name")?)
-    };
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE reviews SET reply_body = $1, reply_by = $2, reply_at = $3 WHERE id = $4")
         .bind(body)
@@ -331,15 +345,13 @@ pub async fn report(
     // The reviewer is told of a dispute and what is asked of them (never of a report: who
     // reported what stays with the moderators).
     if dispute {
-        let r = sqlx::query(
+        let (slug, name, author): (String, String, i64) = sqlx::query_as(
             "SELECT p.slug, p.name, r.author_id FROM reviews r JOIN providers p ON p.id = r.provider_id \
              WHERE r.id = $1",
         )
         .bind(review_id)
         .fetch_one(&mut *tx)
         .await?;
-        let (slug, name): (String, String) = (r.try_get("slug")?, r.try_get("name")?);
-        let author: i64 = r.try_get("author_id")?;
         let line = format!(
             "{name} disputes your review and asks you to describe the treatment you had there; \
              the admins decide. Open your review to answer."
@@ -364,6 +376,17 @@ pub async fn report(
     Ok(())
 }
 
+/// A report as the admins' list reads it (beside the review's own columns).
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    report_id: i64,
+    kind: String,
+    reason: String,
+    reporter: String,
+    provider_slug: String,
+    provider_name: String,
+}
+
 /// Open reports and disputes for the admins, oldest first.
 pub async fn open_reports(db: &Db) -> Result<Vec<OpenReport>, AppError> {
     let sql = format!(
@@ -376,13 +399,14 @@ pub async fn open_reports(db: &Db) -> Result<Vec<OpenReport>, AppError> {
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| {
+            let o = ReportRow::from_row(r)?;
             Ok(OpenReport {
-                id: r.try_get("report_id")?,
-                kind: r.try_get("kind")?,
-                reason: r.try_get("reason")?,
-                reporter: r.try_get("reporter")?,
-                provider_slug: r.try_get("provider_slug")?,
-                provider_name: r.try_get("provider_name")?,
+                id: o.report_id,
+                kind: o.kind,
+                reason: o.reason,
+                reporter: o.reporter,
+                provider_slug: o.provider_slug,
+                provider_name: o.provider_name,
                 review: review(r)?,
             })
         })
@@ -396,7 +420,7 @@ pub async fn resolve(
     report_id: i64,
     hide: bool,
 ) -> Result<(), AppError> {
-    let r = sqlx::query(
+    let (review_id, provider_id, author_id): (i64, i64, i64) = sqlx::query_as(
         "SELECT rr.review_id, r.provider_id, r.author_id FROM review_reports rr JOIN reviews r ON r.id = rr.review_id \
          WHERE rr.id = $1",
     )
@@ -404,11 +428,6 @@ pub async fn resolve(
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let (review_id, provider_id, author_id): (i64, i64, i64) = (
-        r.try_get("review_id")?,
-        r.try_get("provider_id")?,
-        r.try_get("author_id")?,
-    );
     let now = now_ms();
     let outcome = if hide { "hidden" } else { "kept" };
     let mut tx = db.begin_write().await?;

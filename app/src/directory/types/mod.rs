@@ -266,6 +266,7 @@ pub struct DirectoryResults {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ContactSummary {
     pub id: i64,
     pub provider_slug: String,
