@@ -32,12 +32,23 @@ struct Facts {
     is_moderator: bool,
 }
 
+/// A group's row as `facts` reads it, with the viewer's membership (if any).
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: i64,
+    name: String,
+    kind: String,
+    question: String,
+    status: Option<String>,
+    is_moderator: Option<i64>,
+}
+
 async fn facts(
     conn: &mut sqlx::AnyConnection,
     slug: &str,
     user: i64,
 ) -> Result<Option<Facts>, AppError> {
-    let row = sqlx::query(
+    let row: Option<FactsRow> = sqlx::query_as(
         "SELECT g.id, g.name, g.kind, g.question, gm.status, gm.is_moderator \
          FROM support_groups g LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
          WHERE g.slug = $1",
@@ -47,17 +58,14 @@ async fn facts(
     .fetch_optional(conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let status = r
-        .try_get::<Option<String>, _>("status")?
-        .and_then(|s| MemberStatus::parse(&s));
+    let status = r.status.as_deref().and_then(MemberStatus::parse);
     Ok(Some(Facts {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        kind: GroupKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
-        question: r.try_get("question")?,
+        id: r.id,
+        name: r.name,
+        kind: GroupKind::parse(&r.kind).map_err(|_| AppError::Internal)?,
+        question: r.question,
         status,
-        is_moderator: status == Some(MemberStatus::Active)
-            && r.try_get::<Option<i64>, _>("is_moderator")? == Some(1),
+        is_moderator: status == Some(MemberStatus::Active) && r.is_moderator == Some(1),
     }))
 }
 
@@ -80,17 +88,42 @@ impl Facts {
     }
 }
 
-fn group_summary(r: &sqlx::any::AnyRow) -> Result<GroupSummary, AppError> {
-    Ok(GroupSummary {
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
-        description: r.try_get("description")?,
-        kind: GroupKind::parse(&r.try_get::<String, _>("kind")?).map_err(|_| AppError::Internal)?,
-        member_count: r.try_get("member_count")?,
-        status: r
-            .try_get::<Option<String>, _>("status")?
-            .and_then(|s| MemberStatus::parse(&s)),
-    })
+/// A group as a list shows it, with the viewer's membership (if any).
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    name: String,
+    description: String,
+    kind: String,
+    member_count: i64,
+    status: Option<String>,
+}
+
+impl SummaryRow {
+    fn summary(self) -> Result<GroupSummary, AppError> {
+        Ok(GroupSummary {
+            slug: self.slug,
+            name: self.name,
+            description: self.description,
+            kind: GroupKind::parse(&self.kind).map_err(|_| AppError::Internal)?,
+            member_count: self.member_count,
+            status: self.status.as_deref().and_then(MemberStatus::parse),
+        })
+    }
+}
+
+/// A group's page as `detail` reads it.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    id: i64,
+    question: String,
+    post_count: i64,
+    pending_count: i64,
+    community_slug: String,
+    community_name: String,
+    is_moderator: Option<i64>,
 }
 
 /// The groups of a community the viewer may see: open and private ones, and hidden ones they
@@ -100,7 +133,7 @@ pub async fn list(
     community: &str,
     viewer: Option<i64>,
 ) -> Result<Vec<GroupSummary>, AppError> {
-    sqlx::query(
+    let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT g.slug, g.name, g.description, g.kind, g.member_count, gm.status \
          FROM support_groups g JOIN communities c ON c.id = g.community_id \
          LEFT JOIN support_group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
@@ -110,15 +143,13 @@ pub async fn list(
     .bind(community)
     .bind(viewer.unwrap_or(0))
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(group_summary)
-    .collect()
+    .await?;
+    rows.into_iter().map(SummaryRow::summary).collect()
 }
 
 /// A group's page; a hidden group is not found by those who are neither members nor invited.
 pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<GroupDetail, AppError> {
-    let row = sqlx::query(
+    let row: DetailRow = sqlx::query_as(
         "SELECT g.id, g.slug, g.name, g.description, g.kind, g.question, g.member_count, g.post_count, \
            g.pending_count, c.slug AS community_slug, c.name AS community_name, gm.status, gm.is_moderator \
          FROM support_groups g JOIN communities c ON c.id = g.community_id \
@@ -130,7 +161,7 @@ pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<Group
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let summary_row = group_summary(&row)?;
+    let summary_row = row.summary.summary()?;
     let status = summary_row.status;
     let kind = summary_row.kind;
     if kind == GroupKind::Hidden
@@ -138,10 +169,10 @@ pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<Group
     {
         return Err(AppError::NotFound);
     }
-    let id: i64 = row.try_get("id")?;
+    let id = row.id;
     let active = status == Some(MemberStatus::Active);
     let is_admin = viewer.is_some_and(|v| v.is_admin);
-    let is_moderator = active && row.try_get::<Option<i64>, _>("is_moderator")? == Some(1);
+    let is_moderator = active && row.is_moderator == Some(1);
     // Admins moderate open groups only (see `Facts::moderates`).
     let is_moderator_or_admin = is_moderator || (is_admin && kind == GroupKind::Open);
     let can_read = kind == GroupKind::Open || active;
@@ -174,21 +205,17 @@ pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<Group
         Vec::new()
     };
     Ok(GroupDetail {
-        community_slug: row.try_get("community_slug")?,
-        community_name: row.try_get("community_name")?,
-        question: row.try_get("question")?,
+        community_slug: row.community_slug,
+        community_name: row.community_name,
+        question: row.question,
         moderators,
         // A closed group's activity is its members' business: outsiders see no count that
         // moves when members post.
-        post_count: if can_read {
-            row.try_get("post_count")?
-        } else {
-            0
-        },
+        post_count: if can_read { row.post_count } else { 0 },
         logged_in: viewer.is_some(),
         is_moderator: is_moderator_or_admin,
         pending_count: if is_moderator_or_admin {
-            row.try_get("pending_count")?
+            row.pending_count
         } else {
             0
         },
@@ -207,7 +234,7 @@ pub async fn create(
     g: &GroupInput,
 ) -> Result<String, AppError> {
     let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
+    let (community_id, is_moderator): (i64, Option<i64>) = sqlx::query_as(
         "SELECT c.id, m.is_moderator FROM communities c \
          LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = $2 WHERE c.slug = $1",
     )
@@ -216,8 +243,7 @@ pub async fn create(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    let community_id: i64 = row.try_get("id")?;
-    if !user.is_admin && row.try_get::<Option<i64>, _>("is_moderator")? != Some(1) {
+    if !user.is_admin && is_moderator != Some(1) {
         return Err(AppError::Forbidden);
     }
     let base = slug_from_name(&g.name);
@@ -231,7 +257,7 @@ pub async fn create(
         sqlx::query("SAVEPOINT group_slug")
             .execute(&mut *tx)
             .await?;
-        let inserted = sqlx::query(
+        let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
             "INSERT INTO support_groups (community_id, slug, name, description, kind, question, member_count, \
                created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
         )
@@ -246,8 +272,7 @@ pub async fn create(
         .fetch_one(&mut *tx)
         .await;
         match inserted {
-            Ok(r) => {
-                let id: i64 = r.try_get("id")?;
+            Ok(id) => {
                 sqlx::query(
                     "INSERT INTO support_group_members (group_id, user_id, status, is_moderator, created_at) \
                      VALUES ($1, $2, 'active', 1, $3)",
