@@ -1,7 +1,8 @@
 //! Demo directory for `seed --demo`: clinics in London, Manchester and Leeds, listed clinicians, ratings, a provider reply, a verified-visit review and an answered contact request.
 
 use crate::demo_posts::user;
-use app::directory::repo::{self, ContactInput};
+use app::directory::repo;
+use app::directory::types::ContactInput;
 use app::directory::types::{NewClinic, ProfileInput, RatingInput};
 use app::state::AppState;
 

@@ -267,43 +267,10 @@ pub const CONTACT_CLINIC: crate::ui::EchoKey = crate::ui::EchoKey("contact_clini
 #[server(endpoint = "directory/contact")]
 pub async fn contact_clinic(
     slug: String,
-    reason: String,
-    preferred_times: String,
-    contact_via: String,
+    #[server(flatten)] form: ContactForm,
 ) -> Result<i64, AppError> {
     let result = crate::call::member(async |state, user| {
-        let mut c = crate::error::Checker::new();
-        let input = super::repo::ContactInput {
-            reason: c
-                .check(
-                    "reason",
-                    parse_required(
-                        &reason,
-                        REQUEST_MAX,
-                        "the reason",
-                        "Say what you would like help with.",
-                    ),
-                )
-                .unwrap_or_default(),
-            preferred_times: c
-                .check(
-                    "preferred_times",
-                    parse_optional(&preferred_times, 300, "the times"),
-                )
-                .unwrap_or_default(),
-            contact_via: c
-                .check(
-                    "contact_via",
-                    parse_required(
-                        &contact_via,
-                        200,
-                        "how to reach you",
-                        "Say how the clinic should contact you.",
-                    ),
-                )
-                .unwrap_or_default(),
-        };
-        c.finish()?;
+        let input = form.check()?;
         crate::state::limit_writes(&state, user.id, crate::state::Write::Contact).await?;
         let id = super::repo::contact(&state.db, &state.settings.public_url, &user, &slug, &input)
             .await?;
@@ -311,15 +278,7 @@ pub async fn contact_clinic(
         Ok(id)
     })
     .await;
-    crate::auth::session::finish_form(
-        CONTACT_CLINIC,
-        &[
-            ("reason", &reason),
-            ("preferred_times", &preferred_times),
-            ("contact_via", &contact_via),
-        ],
-        result,
-    )
+    crate::auth::session::finish_form_of(CONTACT_CLINIC, &form, &[], result)
 }
 
 #[server(endpoint = "directory/inbox")]

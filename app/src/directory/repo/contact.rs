@@ -2,12 +2,6 @@
 
 use super::*;
 
-pub struct ContactInput {
-    pub reason: String,
-    pub preferred_times: String,
-    pub contact_via: String,
-}
-
 /// A member asks a clinic for contact or an appointment; returns the request's id.
 pub async fn contact(
     db: &Db,

@@ -3,6 +3,61 @@
 use super::*;
 use serde::{Deserialize, Serialize};
 
+/// A member's request to a clinic (`contact_clinic`): its fields as the form names them
+/// (`#[server(flatten)]`), its checks and its echo.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactForm {
+    pub reason: String,
+    pub preferred_times: String,
+    pub contact_via: String,
+}
+
+/// What a contact request stores, once checked.
+pub struct ContactInput {
+    pub reason: String,
+    pub preferred_times: String,
+    pub contact_via: String,
+}
+
+impl ContactForm {
+    /// The checked fields, or every field's error at once.
+    pub fn check(&self) -> Result<ContactInput, crate::error::AppError> {
+        let mut c = crate::error::Checker::new();
+        let input = ContactInput {
+            reason: c
+                .check(
+                    "reason",
+                    parse_required(
+                        &self.reason,
+                        REQUEST_MAX,
+                        "the reason",
+                        "Say what you would like help with.",
+                    ),
+                )
+                .unwrap_or_default(),
+            preferred_times: c
+                .check(
+                    "preferred_times",
+                    parse_optional(&self.preferred_times, 300, "the times"),
+                )
+                .unwrap_or_default(),
+            contact_via: c
+                .check(
+                    "contact_via",
+                    parse_required(
+                        &self.contact_via,
+                        200,
+                        "how to reach you",
+                        "Say how the clinic should contact you.",
+                    ),
+                )
+                .unwrap_or_default(),
+        };
+        c.finish()?;
+        Ok(input)
+    }
+}
+
 /// The profile form staff save (`save_profile`): its fields as the form names them
 /// (`#[server(flatten)]`), its checks and its echo. `accepting` is "yes" or "no"; the lists are
 /// the ticked boxes (`specialties[]`, …).
