@@ -4,8 +4,6 @@ use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::directory::types::{bounding_box, haversine_km};
 use crate::error::AppError;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// One row to load.
 #[derive(Debug, Clone)]
@@ -30,11 +28,12 @@ fn batch_rows(db: &Db) -> usize {
 
 /// The fingerprint recorded when `source` was last loaded, if it was.
 pub async fn loaded_fingerprint(db: &Db, source: &str) -> Result<Option<String>, AppError> {
-    let r = sqlx::query("SELECT fingerprint FROM place_sources WHERE name = $1")
-        .bind(source)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(r.map(|r| r.try_get("fingerprint")).transpose()?)
+    Ok(
+        sqlx::query_scalar("SELECT fingerprint FROM place_sources WHERE name = $1")
+            .bind(source)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// Replaces a source's rows in one transaction (a reader sees the old set or the new one, never
@@ -120,27 +119,16 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
 }
 
 /// A place row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct Row_ {
     kind: String,
     country: String,
     name: String,
+    #[sqlx(rename = "name_key")]
     key: String,
     region: String,
     lat: f64,
     lon: f64,
-}
-
-fn row(r: &AnyRow) -> Result<Row_, sqlx::Error> {
-    Ok(Row_ {
-        kind: r.try_get("kind")?,
-        country: r.try_get("country")?,
-        name: r.try_get("name")?,
-        key: r.try_get("name_key")?,
-        region: r.try_get("region")?,
-        lat: r.try_get("lat")?,
-        lon: r.try_get("lon")?,
-    })
 }
 
 impl Row_ {
@@ -303,15 +291,15 @@ pub async fn resolve(db: &Db, query: &str) -> Result<Resolved, AppError> {
 /// A postcode's centre: the code itself, or for a partial code the mean of the codes it starts.
 async fn postcode(db: &Db, typed: &str, pq: PostcodeQuery) -> Result<Option<PlaceFound>, AppError> {
     let exact = match &pq {
-        PostcodeQuery::Exact(k) => sqlx::query(
-            "SELECT kind, country, name, name_key, region, lat, lon FROM places \
+        PostcodeQuery::Exact(k) => {
+            sqlx::query_as::<_, Row_>(
+                "SELECT kind, country, name, name_key, region, lat, lon FROM places \
              WHERE kind = 'postcode' AND name_key = $1 LIMIT 1",
-        )
-        .bind(k)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| row(&r))
-        .transpose()?,
+            )
+            .bind(k)
+            .fetch_optional(&db.pool)
+            .await?
+        }
         PostcodeQuery::Prefix(_) => None,
     };
     if let Some(r) = exact {
@@ -331,7 +319,14 @@ async fn postcode(db: &Db, typed: &str, pq: PostcodeQuery) -> Result<Option<Plac
     let prefix = match pq {
         PostcodeQuery::Exact(k) | PostcodeQuery::Prefix(k) => k,
     };
-    let r = sqlx::query(
+    type Mean = (
+        i64,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+    );
+    let (n, lat, lon, region, country): Mean = sqlx::query_as(
         "SELECT COUNT(*) AS n, AVG(lat) AS lat, AVG(lon) AS lon, MIN(region) AS region, MIN(country) AS country \
          FROM places WHERE kind = 'postcode' AND name_key >= $1 AND name_key < $2",
     )
@@ -339,12 +334,12 @@ async fn postcode(db: &Db, typed: &str, pq: PostcodeQuery) -> Result<Option<Plac
     .bind(format!("{prefix}~"))
     .fetch_one(&db.pool)
     .await?;
-    let n: i64 = r.try_get("n")?;
+    let (Some(lat), Some(lon), Some(region), Some(country)) = (lat, lon, region, country) else {
+        return Ok(None);
+    };
     if n == 0 {
         return Ok(None);
     }
-    let (lat, lon): (f64, f64) = (r.try_get("lat")?, r.try_get("lon")?);
-    let (region, country): (String, String) = (r.try_get("region")?, r.try_get("country")?);
     Ok(Some(PlaceFound {
         label: format!("{} ({region}, {country})", typed.to_uppercase()),
         lat,
@@ -359,7 +354,7 @@ async fn postcode(db: &Db, typed: &str, pq: PostcodeQuery) -> Result<Option<Plac
 
 /// Cities with exactly this folded name, kept when every qualifier names their region or country.
 async fn same_name(db: &Db, key: &str, qualifiers: &[String]) -> Result<Vec<Row_>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<Row_> = sqlx::query_as(
         "SELECT kind, country, name, name_key, region, lat, lon FROM places \
          WHERE kind = 'city' AND name_key = $1 ORDER BY id LIMIT $2",
     )
@@ -368,8 +363,7 @@ async fn same_name(db: &Db, key: &str, qualifiers: &[String]) -> Result<Vec<Row_
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let r = row(r)?;
+    for r in rows {
         if qualifiers.iter().all(|q| r.qualifies(q)) {
             out.push(r);
         }
@@ -388,7 +382,7 @@ async fn near_names(db: &Db, key: &str) -> Result<Vec<String>, AppError> {
         return Ok(Vec::new());
     }
     let len = key.chars().count();
-    let rows = sqlx::query(
+    let keys: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT name_key FROM places WHERE kind = 'city' AND name_key >= $1 AND name_key < $2 \
          AND LENGTH(name_key) BETWEEN $3 AND $4",
     )
@@ -399,8 +393,7 @@ async fn near_names(db: &Db, key: &str) -> Result<Vec<String>, AppError> {
     .fetch_all(&db.pool)
     .await?;
     let mut best: Vec<(usize, String)> = Vec::new();
-    for r in &rows {
-        let k: String = r.try_get("name_key")?;
+    for k in keys {
         let d = strsim::damerau_levenshtein(key, &k);
         if d <= budget {
             best.push((d, k));
@@ -434,13 +427,11 @@ fn distinct_places(rows: Vec<Row_>) -> Vec<Row_> {
 
 /// The countries with postal codes loaded: the ones the site serves.
 async fn home_countries(db: &Db) -> Result<Vec<String>, AppError> {
-    let rows = sqlx::query("SELECT DISTINCT country FROM places WHERE kind = 'postcode'")
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| r.try_get("country"))
-        .collect::<Result<_, _>>()?)
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT country FROM places WHERE kind = 'postcode'")
+            .fetch_all(&db.pool)
+            .await?,
+    )
 }
 
 /// How many other towns of 1,000 people or more are within 25 km: how big a place is, from the
@@ -459,14 +450,13 @@ async fn count_near(db: &Db, from: &str, lat: f64, lon: f64, km: f64) -> Result<
     let (a, b, c, d) = bounding_box(lat, lon, km);
     let sql =
         format!("SELECT COUNT(*) AS n FROM {from} lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4");
-    Ok(sqlx::query(&sql)
+    Ok(sqlx::query_scalar(&sql)
         .bind(a)
         .bind(b)
         .bind(c)
         .bind(d)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?)
+        .await?)
 }
 
 /// Where an address is, for placing a clinic: its postal code when the gazetteer knows it, else
