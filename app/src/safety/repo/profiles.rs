@@ -45,6 +45,30 @@ pub async fn report_profile(
     Ok(())
 }
 
+/// An open report on a profile as the moderators' list reads it.
+#[derive(sqlx::FromRow)]
+struct OpenRow {
+    id: i64,
+    reason: String,
+    note: String,
+    created_at: i64,
+    handle: String,
+    display_name: String,
+    bio: String,
+    reporter: String,
+    earlier: i64,
+}
+
+/// A report as its resolution reads it.
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    user_id: i64,
+    reporter_id: i64,
+    reason: String,
+    resolved_at: Option<i64>,
+    handle: String,
+}
+
 /// The open reports on profiles, for site moderators and admins ("someone at risk" first, then
 /// the longest wait); nobody else sees any.
 pub(super) async fn open_profile_reports(
@@ -54,7 +78,7 @@ pub(super) async fn open_profile_reports(
     if staff(user) == 0 {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(
+    let rows: Vec<OpenRow> = sqlx::query_as(
         "SELECT r.id, r.reason, r.note, r.created_at, u.handle, u.display_name, u.bio, rp.handle AS reporter, \
            (SELECT COUNT(*) FROM profile_reports e WHERE e.user_id = r.user_id AND e.id <> r.id) AS earlier \
          FROM profile_reports r JOIN users u ON u.id = r.user_id JOIN users rp ON rp.id = r.reporter_id \
@@ -63,24 +87,22 @@ pub(super) async fn open_profile_reports(
     )
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let reason: String = r.try_get("reason")?;
-            Ok(ProfileReportItem {
-                id: r.try_get("id")?,
-                handle: r.try_get("handle")?,
-                display_name: r.try_get("display_name")?,
-                bio: r.try_get("bio")?,
-                reporter: r.try_get("reporter")?,
-                reason: reason_label(REPORT_REASONS, &reason)
-                    .unwrap_or("Something else")
-                    .to_string(),
-                note: r.try_get("note")?,
-                created_at: r.try_get("created_at")?,
-                earlier: r.try_get("earlier")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| ProfileReportItem {
+            id: r.id,
+            handle: r.handle,
+            display_name: r.display_name,
+            bio: r.bio,
+            reporter: r.reporter,
+            reason: reason_label(REPORT_REASONS, &r.reason)
+                .unwrap_or("Something else")
+                .to_string(),
+            note: r.note,
+            created_at: r.created_at,
+            earlier: r.earlier,
         })
-        .collect()
+        .collect())
 }
 
 /// A site moderator or admin decides a profile report: `clear` empties the profile's name and
@@ -96,7 +118,7 @@ pub async fn resolve_profile_report(
         return Err(AppError::Forbidden);
     }
     let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
+    let row: ReportRow = sqlx::query_as(
         "SELECT r.user_id, r.reporter_id, r.reason, r.resolved_at, u.handle FROM profile_reports r \
          JOIN users u ON u.id = r.user_id WHERE r.id = $1",
     )
@@ -104,22 +126,19 @@ pub async fn resolve_profile_report(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    if row.try_get::<Option<i64>, _>("resolved_at")?.is_some() {
+    if row.resolved_at.is_some() {
         return Ok(());
     }
-    let target: i64 = row.try_get("user_id")?;
-    let handle: String = row.try_get("handle")?;
+    let target = row.user_id;
+    let handle = &row.handle;
     let now = now_ms();
     let reporters: Vec<i64> = if clear {
-        let reporters = sqlx::query(
+        let reporters = sqlx::query_scalar(
             "SELECT reporter_id FROM profile_reports WHERE user_id = $1 AND resolved_at IS NULL",
         )
         .bind(target)
         .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>("reporter_id"))
-        .collect::<Result<_, _>>()?;
+        .await?;
         sqlx::query("UPDATE users SET bio = '', display_name = '' WHERE id = $1")
             .bind(target)
             .execute(&mut *tx)
@@ -143,7 +162,7 @@ pub async fn resolve_profile_report(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        vec![row.try_get("reporter_id")?]
+        vec![row.reporter_id]
     };
     let link = format!("/u/{handle}");
     let mut told = Vec::new();
@@ -168,8 +187,7 @@ pub async fn resolve_profile_report(
         }
     }
     if clear {
-        let reason: String = row.try_get("reason")?;
-        let why = reason_label(REPORT_REASONS, &reason).unwrap_or("Something else");
+        let why = reason_label(REPORT_REASONS, &row.reason).unwrap_or("Something else");
         let text = format!(
             "A moderator removed your profile's name and “about me” after a report ({why}). You can write them again in Settings, within the site's rules."
         );
