@@ -201,7 +201,6 @@ pub async fn retry_stalled_render(
     }
 }
 
-/// Liveness and database check for load balancers.
 /// Counts a page the server rendered for a person: a GET of a page address answered 200 with
 /// HTML. In memory only (see `app::counting`); robots, errors, files and server functions are
 /// not counted, and the app counts its own page changes (`page_seen`).
@@ -210,41 +209,71 @@ pub(super) async fn count_page_views(
     req: Request,
     next: Next,
 ) -> Response {
-    let page = (req.method() == Method::GET)
-        .then(|| app::analytics::types::classify(req.uri().path()))
-        .flatten();
-    let Some(page) = page else {
+    let Some(view) = PageView::of(&req) else {
         return next.run(req).await;
     };
-    let text = |h: &axum::http::HeaderMap, name: header::HeaderName| {
-        h.get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string()
-    };
-    let (ua, referer, host) = (
-        text(req.headers(), header::USER_AGENT),
-        text(req.headers(), header::REFERER),
-        text(req.headers(), header::HOST),
-    );
-    let ip = req
-        .extensions()
-        .get::<ClientIp>()
-        .map(|ip| ip.0.to_string())
-        .unwrap_or_default();
     let res = next.run(req).await;
+    if is_page(&res) {
+        view.count(&state).await;
+    }
+    res
+}
+
+/// A page view waiting for its answer: counted when the answer is a page (`200`, HTML).
+pub(super) struct PageView {
+    page: app::analytics::types::PageRef,
+    ip: String,
+    ua: String,
+    referer: String,
+    host: String,
+}
+
+impl PageView {
+    /// The view a request would be, if it asks for a page (a `GET` of a page that is counted).
+    pub(super) fn of(req: &Request) -> Option<Self> {
+        if req.method() != Method::GET {
+            return None;
+        }
+        let page = app::analytics::types::classify(req.uri().path())?;
+        let text = |name: header::HeaderName| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        Some(Self {
+            page,
+            ip: req
+                .extensions()
+                .get::<ClientIp>()
+                .map(|ip| ip.0.to_string())
+                .unwrap_or_default(),
+            ua: text(header::USER_AGENT),
+            referer: text(header::REFERER),
+            host: text(header::HOST),
+        })
+    }
+
+    /// Counts the view.
+    pub(super) async fn count(self, state: &AppState) {
+        let referrer = app::analytics::types::referrer_domain(&self.referer, &self.host);
+        if let Err(e) =
+            app::counting::page_view(state, self.page, &self.ip, &self.ua, referrer).await
+        {
+            tracing::warn!(error = %e, "counting a page view failed");
+        }
+    }
+}
+
+/// Whether an answer is a page shown (`200`, HTML).
+fn is_page(res: &Response) -> bool {
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if res.status() == StatusCode::OK && html {
-        let referrer = app::analytics::types::referrer_domain(&referer, &host);
-        if let Err(e) = app::counting::page_view(&state, page, &ip, &ua, referrer).await {
-            tracing::warn!(error = %e, "counting a page view failed");
-        }
-    }
-    res
+    res.status() == StatusCode::OK && html
 }
 
 /// Records the client address for rate limits (the socket peer, or the proxy's X-Forwarded-For).
@@ -253,6 +282,12 @@ pub(super) async fn client_ip(
     mut req: Request,
     next: Next,
 ) -> Response {
+    note_client_ip(&policy, &mut req);
+    next.run(req).await
+}
+
+/// Notes the client address on the request (the socket peer, or the proxy's X-Forwarded-For).
+pub(super) fn note_client_ip(policy: &OriginPolicy, req: &mut Request) {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -270,7 +305,6 @@ pub(super) async fn client_ip(
     if let Some(ip) = forwarded.or(peer) {
         req.extensions_mut().insert(ClientIp(ip));
     }
-    next.run(req).await
 }
 
 /// CSRF defence: a state-changing request must come from this site. Browsers send `Origin` (and

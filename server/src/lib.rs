@@ -192,8 +192,15 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     // unchanged (no foreign-origin write, no form error to vouch for, no private answer, nothing
     // to re-render), so a hit skips them: each `from_fn` layer clones what is inside it on every
     // call. Inside the counting, so a hit is counted as a page view.
+    let cache =
+        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs));
+    let front = page_cache::front::Front {
+        cache: cache.clone(),
+        policy: policy.clone(),
+        count: args.count_traffic,
+    };
     let cached = guarded.layer(middleware::from_fn_with_state(
-        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs)),
+        cache,
         page_cache::page_cache,
     ));
     let counted = if args.count_traffic {
@@ -230,6 +237,12 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .layer(TraceLayer::new_for_http())
         // Outside the timeout and compression layers: an event stream stays open and must not
         // be buffered by a compressor.
+        // The page cache's front door, outermost: a page kept with its final answer skips
+        // every layer above (see `page_cache::front`).
+        .layer(middleware::from_fn_with_state(
+            front,
+            page_cache::front::front_door,
+        ))
         .merge(
             Router::new()
                 .route("/events", get(events))

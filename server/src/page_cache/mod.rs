@@ -26,8 +26,14 @@
 //!   whose page it is in a note (`app::state::MEMBER_HEADER`); a request with a session cookie
 //!   answered as a visitor's (an expired session) is not kept.
 //!
-//! A hit still passes every middleware outside this one (the page view is counted, headers set),
-//! and the sponsored slots the page shows are counted again (`count_shown_again`).
+//! A page is answered from here only the first time it is asked for with a given
+//! `Accept-Encoding`: every middleware outside this one then runs as for a rendered page (the
+//! page view counted, the headers set, the body compressed), and the front door ([`front`]) keeps
+//! that final answer beside the entry. The next request for the page with that encoding is
+//! answered by the front door before any other layer, with the same view counted and the
+//! sponsored slots the page shows counted again (`count_shown_again`).
+
+pub mod front;
 
 use app::db::Db;
 use app::sponsored::api::{count_shown_again, Shown, SHOWN_HEADER};
@@ -38,7 +44,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// Server functions that never change what a public page shows (they read, or they change
@@ -106,7 +112,8 @@ const MAX_BYTES: usize = 16 * 1024 * 1024;
 const MAX_MEMBER_BYTES: usize = 8 * 1024 * 1024;
 /// A page larger than this is served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
-/// The header that says whether a page came from the cache (`hit`) or was rendered (`miss`).
+/// The header that says whether a page came from the cache (`hit` from the front door,
+/// `hit-inner` through the layers outside the cache) or was rendered (`miss`).
 pub const CACHE_HEADER: &str = "x-page-cache";
 
 struct Entry {
@@ -117,6 +124,30 @@ struct Entry {
     shown: Vec<Shown>,
     /// A member's page: the member's id and their pages' version when it was rendered.
     member: Option<(i64, app::db::member_pages::Version)>,
+    /// The page as every layer outside the cache answered it, per `Accept-Encoding` (see
+    /// [`front`]); at most [`front::MAX_VARIANTS`].
+    answers: Mutex<Vec<Arc<front::Answer>>>,
+}
+
+impl Entry {
+    /// The bytes it holds under `key`.
+    fn size(&self, key: &str) -> usize {
+        let answers: usize = self
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|a| a.body.len())
+            .sum();
+        key.len() + self.body.len() + answers
+    }
+}
+
+/// A response's note that its page is (still) in the cache, for the front door.
+#[derive(Clone)]
+pub struct Stored {
+    key: String,
+    entry: Arc<Entry>,
 }
 
 #[derive(Default)]
@@ -170,15 +201,20 @@ impl PageCache {
         }
     }
 
-    fn put(&self, key: String, entry: Entry) {
-        let (entries, budget) = match entry.member {
-            None => (&self.visitors, MAX_BYTES),
-            Some(_) => (&self.members, MAX_MEMBER_BYTES),
-        };
-        let size = entry.body.len() + key.len();
+    fn entries(&self, member: bool) -> (&RwLock<Entries>, usize) {
+        if member {
+            (&self.members, MAX_MEMBER_BYTES)
+        } else {
+            (&self.visitors, MAX_BYTES)
+        }
+    }
+
+    fn put(&self, key: String, entry: Entry) -> Arc<Entry> {
+        let (entries, budget) = self.entries(entry.member.is_some());
+        let size = entry.size(&key);
         let mut entries = entries.write().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = entries.pages.remove(&key) {
-            entries.bytes = entries.bytes.saturating_sub(old.body.len() + key.len());
+            entries.bytes = entries.bytes.saturating_sub(old.size(&key));
         }
         if entries.bytes + size > budget {
             // First what can no longer be served, then the oldest.
@@ -192,24 +228,58 @@ impl PageCache {
                 .map(|(k, e)| (e.stored, k.clone()))
                 .collect();
             by_age.sort();
-            let mut bytes: usize = entries
-                .pages
-                .iter()
-                .map(|(k, e)| e.body.len() + k.len())
-                .sum();
+            let mut bytes: usize = entries.pages.iter().map(|(k, e)| e.size(k)).sum();
             for (_, k) in by_age {
                 if bytes + size <= budget {
                     break;
                 }
                 if let Some(e) = entries.pages.remove(&k) {
-                    bytes = bytes.saturating_sub(e.body.len() + k.len());
+                    bytes = bytes.saturating_sub(e.size(&k));
                 }
             }
             entries.bytes = bytes;
         }
         entries.bytes += size;
-        entries.pages.insert(key, Arc::new(entry));
+        let entry = Arc::new(entry);
+        entries.pages.insert(key, entry.clone());
+        entry
     }
+
+    /// Adds `bytes` to the budget of the entry under `key`, if it is still the one kept there.
+    fn grew(&self, key: &str, entry: &Arc<Entry>, bytes: usize) {
+        let (entries, _) = self.entries(entry.member.is_some());
+        let mut entries = entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries
+            .pages
+            .get(key)
+            .is_some_and(|e| Arc::ptr_eq(e, entry))
+        {
+            entries.bytes += bytes;
+        }
+    }
+}
+
+/// Where a request for a page is kept: its key, and whether it is a member's page. `None` for
+/// a request the cache must not answer (not a page `GET`, cookies without a session, a form
+/// error to show).
+fn key_of(req: &Request) -> Option<(String, bool)> {
+    if req.method() != Method::GET
+        || req.uri().path().starts_with("/api/")
+        || req.uri().query().is_some_and(|q| q.contains("__err"))
+    {
+        return None;
+    }
+    let cookies = cookies(req.headers());
+    if cookies.is_empty() {
+        return Some((req.uri().to_string(), false));
+    }
+    let token = session_of(&cookies)?;
+    let key = format!(
+        "{token}:{}:{}",
+        app::auth::repo::hash_token(&cookies),
+        req.uri()
+    );
+    Some((key, true))
 }
 
 /// The whole `Cookie` header of a request ("" without one).
@@ -299,14 +369,8 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         let _ = take_notes(res.headers_mut());
         return res;
     }
-    let cookies = cookies(req.headers());
-    let session = session_of(&cookies);
-    let path = req.uri().path();
-    let page = method == Method::GET
-        && !path.starts_with("/api/")
-        && (cookies.is_empty() || session.is_some())
-        && !req.uri().query().is_some_and(|q| q.contains("__err"));
-    if !page {
+    let Some((key, member)) = key_of(&req) else {
+        let path = req.uri().path();
         let write = method != Method::GET && method != Method::HEAD && !is_read(path);
         let mut res = next.run(req).await;
         let notes = take_notes(res.headers_mut());
@@ -322,14 +386,6 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
             cache.db().member_pages_changed(id);
         }
         return res;
-    }
-    let key = match &session {
-        None => req.uri().to_string(),
-        Some(token) => format!(
-            "{token}:{}:{}",
-            app::auth::repo::hash_token(&cookies),
-            req.uri()
-        ),
     };
     let user_agent = req
         .headers()
@@ -337,11 +393,12 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if let Some(entry) = cache.get(&key, session.is_some()) {
+    if let Some(entry) = cache.get(&key, member) {
         count_shown_again(&cache.state, &entry.shown, &user_agent);
         let mut res = Response::new(Body::from(entry.body.clone()));
         *res.headers_mut() = entry.headers.clone();
-        return marked(res, "hit");
+        res.extensions_mut().insert(Stored { key, entry });
+        return marked(res, "hit-inner");
     }
     let started = Instant::now();
     let version = cache.db().pages_version();
@@ -357,7 +414,7 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
     let storable = notes.keep
         && html
         && res.status() == StatusCode::OK
-        && session.is_some() == notes.member.is_some()
+        && member == notes.member.is_some()
         && !res.headers().contains_key(header::SET_COOKIE)
         && !res.headers().contains_key(header::CONTENT_ENCODING);
     if !storable {
@@ -383,20 +440,23 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         .member
         .is_none_or(|id| !pages.raised_since(id, started));
     // Rendered while nothing changed: it shows the current version of everything on it.
+    let mut res = Response::from_parts(parts, Body::from(body.clone()));
     if current && cache.db().pages_version() == version {
-        cache.put(
-            key,
+        let entry = cache.put(
+            key.clone(),
             Entry {
                 version,
                 stored: Instant::now(),
-                headers: parts.headers.clone(),
-                body: body.clone(),
+                headers: res.headers().clone(),
+                body,
                 shown: notes.shown,
                 member: owner,
+                answers: Mutex::default(),
             },
         );
+        res.extensions_mut().insert(Stored { key, entry });
     }
-    marked(Response::from_parts(parts, Body::from(body)), "miss")
+    marked(res, "miss")
 }
 
 #[cfg(test)]
