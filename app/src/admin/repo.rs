@@ -1,9 +1,8 @@
 //! Server-only admin storage: verification decisions, role changes and the audit log, each change logged in the same transaction.
 
 use super::types::*;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
-use sqlx::Row;
 
 pub async fn pending_verifications(
     db: &Db,
@@ -52,7 +51,7 @@ pub async fn decide_verification(
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
+    let row: Option<(i64, String, String)> = sqlx::query_as(
         "UPDATE clinician_verifications SET status = $1, reason = $2, decided_at = $3, decided_by = $4 \
          WHERE id = $5 AND status = 'pending' RETURNING user_id, specialty, licence_number",
     )
@@ -63,12 +62,9 @@ pub async fn decide_verification(
     .bind(verification_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = row else {
+    let Some((user_id, specialty, licence)) = row else {
         return Err(AppError::NotFound);
     };
-    let user_id: i64 = row.try_get("user_id")?;
-    let specialty: String = row.try_get("specialty")?;
-    let licence: String = row.try_get("licence_number")?;
     if approve {
         sqlx::query("UPDATE users SET clinician_status = 'verified', specialty = $1 WHERE id = $2")
             .bind(&specialty)
@@ -102,23 +98,21 @@ pub async fn decide_verification(
 }
 
 pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, Flag, Flag, Flag)> = sqlx::query_as(
         "SELECT handle, is_moderator, is_admin, is_editor FROM users \
          WHERE is_moderator = 1 OR is_admin = 1 OR is_editor = 1 ORDER BY id LIMIT 500",
     )
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StaffMember {
-                handle: r.try_get("handle")?,
-                is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
-                is_admin: r.try_get::<i64, _>("is_admin")? != 0,
-                is_editor: r.try_get::<i64, _>("is_editor")? != 0,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(handle, is_moderator, is_admin, is_editor)| StaffMember {
+            handle,
+            is_moderator: is_moderator.get(),
+            is_admin: is_admin.get(),
+            is_editor: is_editor.get(),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
 }
 
 /// Grants or revokes a role by handle. An admin cannot revoke their own admin role (so there is
@@ -135,14 +129,14 @@ pub async fn set_role(
         "UPDATE users SET {} = $1 WHERE handle = $2 AND NOT (id = $3 AND $4 = 'admin' AND $1 = 0) RETURNING id",
         role.column()
     );
-    let row = sqlx::query(&sql)
+    let row: Option<i64> = sqlx::query_scalar(&sql)
         .bind(grant as i64)
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .bind(admin_id)
         .bind(role.as_str())
         .fetch_optional(&mut *tx)
         .await?;
-    let Some(row) = row else {
+    let Some(target) = row else {
         let exists = sqlx::query("SELECT id FROM users WHERE handle = $1")
             .bind(handle.trim().trim_start_matches('@').to_lowercase())
             .fetch_optional(&mut *tx)
@@ -154,7 +148,6 @@ pub async fn set_role(
             AppError::field("handle", "No member has this handle.")
         });
     };
-    let target: i64 = row.try_get("id")?;
     let action = format!(
         "role.{}.{}",
         role.as_str(),

@@ -3,7 +3,6 @@
 use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use sqlx::Row;
 
 /// At most this many banners at once (important first, then the newest).
 const SHOWN_MAX: i64 = 3;
@@ -17,7 +16,7 @@ pub async fn running(
     skip: &[i64],
     now: i64,
 ) -> Result<Vec<Announcement>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT a.id, a.title, a.body, a.severity FROM announcements a \
          LEFT JOIN communities c ON c.id = a.community_id \
          WHERE a.starts_at <= $1 AND (a.ends_at IS NULL OR a.ends_at > $1) \
@@ -34,16 +33,15 @@ pub async fn running(
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
+    for (id, title, body, severity) in rows {
         if skip.contains(&id) {
             continue;
         }
         out.push(Announcement {
             id,
-            title: r.try_get("title")?,
-            body: r.try_get("body")?,
-            severity: Severity::from_db(&r.try_get::<String, _>("severity")?),
+            title,
+            body,
+            severity: Severity::from_db(&severity),
         });
     }
     out.truncate(SHOWN_MAX as usize);
@@ -81,12 +79,11 @@ pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppE
     let mut tx = db.begin_write().await?;
     let community: Option<i64> = match &a.community {
         Some(slug) => Some(
-            sqlx::query("SELECT id FROM communities WHERE slug = $1")
+            sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
                 .bind(slug)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| AppError::field("community", "Choose a community from the list."))?
-                .try_get("id")?,
+                .ok_or_else(|| AppError::field("community", "Choose a community from the list."))?,
         ),
         None => None,
     };
@@ -126,31 +123,41 @@ pub async fn end(db: &Db, actor: i64, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// An announcement as the admin page's list reads it.
+#[derive(sqlx::FromRow)]
+struct ManagedRow {
+    id: i64,
+    title: String,
+    body: String,
+    severity: String,
+    community: Option<String>,
+    starts_at: i64,
+    ends_at: Option<i64>,
+    dismissed: i64,
+}
+
 /// The newest announcements, for the admin page.
 pub async fn list(db: &Db, now: i64) -> Result<Vec<ManagedAnnouncement>, AppError> {
-    sqlx::query(
+    let rows: Vec<ManagedRow> = sqlx::query_as(
         "SELECT a.id, a.title, a.body, a.severity, c.name AS community, a.starts_at, a.ends_at, \
            (SELECT COUNT(*) FROM announcement_dismissals d WHERE d.announcement_id = a.id) AS dismissed \
          FROM announcements a LEFT JOIN communities c ON c.id = a.community_id \
          ORDER BY a.id DESC LIMIT 50",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        let starts_at: i64 = r.try_get("starts_at")?;
-        let ends_at: Option<i64> = r.try_get("ends_at")?;
-        Ok(ManagedAnnouncement {
-            id: r.try_get("id")?,
-            title: r.try_get("title")?,
-            body: r.try_get("body")?,
-            severity: Severity::from_db(&r.try_get::<String, _>("severity")?),
-            community: r.try_get("community")?,
-            starts_at,
-            ends_at,
-            state: RunState::at(starts_at, ends_at, now),
-            dismissed: r.try_get("dismissed")?,
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ManagedAnnouncement {
+            id: r.id,
+            title: r.title,
+            body: r.body,
+            severity: Severity::from_db(&r.severity),
+            community: r.community,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            state: RunState::at(r.starts_at, r.ends_at, now),
+            dismissed: r.dismissed,
         })
-    })
-    .collect()
+        .collect())
 }

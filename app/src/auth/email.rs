@@ -6,7 +6,6 @@ use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
 use crate::mail::repo::{queue, Mail};
 use crate::mail::types::mask_address;
-use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -126,15 +125,14 @@ pub async fn check_address(
         tx.commit().await?;
         return Ok(());
     }
-    let holder = sqlx::query("SELECT id, handle FROM users WHERE email = $1 AND id <> $2")
-        .bind(address)
-        .bind(user)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let holder: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, handle FROM users WHERE email = $1 AND id <> $2")
+            .bind(address)
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await?;
     match holder {
-        Some(h) => {
-            let holder_id: i64 = h.try_get("id")?;
-            let handle: String = h.try_get("handle")?;
+        Some((holder_id, handle)) => {
             let body = format!(
                 "Hello @{handle},\n\nSomeone just asked to use this e-mail address for a new HealthCommunity account. \
                  It already belongs to your account, so we did not link it to another one.\n\n\
@@ -183,14 +181,15 @@ pub async fn check_address(
 /// The accounts a login or a reset with `address` means: the one holding it, else those that
 /// asked for it and wait for the link (at most [`CLAIMS_CONSIDERED`], newest first).
 pub async fn accounts_for(db: &Db, address: &str) -> Result<Vec<(i64, String)>, AppError> {
-    let holder = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
-        .bind(address)
-        .fetch_optional(&db.pool)
-        .await?;
-    let rows = match holder {
+    let holder: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+            .bind(address)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(match holder {
         Some(r) => vec![r],
         None => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT id, password_hash FROM users WHERE pending_email = $1 \
                  AND email_verified_at IS NULL ORDER BY id DESC LIMIT $2",
             )
@@ -199,11 +198,7 @@ pub async fn accounts_for(db: &Db, address: &str) -> Result<Vec<(i64, String)>, 
             .fetch_all(&db.pool)
             .await?
         }
-    };
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("password_hash")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    })
 }
 
 /// Sends a password-reset link for each account [`accounts_for`] `address` means (none when it
@@ -249,7 +244,7 @@ async fn link(
     token: &str,
     purpose: Purpose,
 ) -> Result<(i64, String, Option<i64>), AppError> {
-    let r = sqlx::query(
+    sqlx::query_as(
         "SELECT user_id, address, used_at FROM email_tokens \
          WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3",
     )
@@ -258,29 +253,24 @@ async fn link(
     .bind(now_ms())
     .fetch_optional(&db.pool)
     .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((
-        r.try_get("user_id")?,
-        r.try_get("address")?,
-        r.try_get("used_at")?,
-    ))
+    .ok_or(AppError::NotFound)
 }
 
 /// What a link's page shows: whose account, the address (masked), and whether it is done.
 pub async fn link_view(db: &Db, token: &str, purpose: Purpose) -> Result<EmailLinkView, AppError> {
     let (user, address, used) = link(db, token, purpose).await?;
-    let r = sqlx::query("SELECT handle, email FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&db.pool)
-        .await?;
-    let email: String = r.try_get("email")?;
+    let (handle, email): (String, String) =
+        sqlx::query_as("SELECT handle, email FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?;
     // A used link shows "done" only for the address it proved; otherwise it is gone.
     let done = used.is_some();
     if done && !(purpose == Purpose::Verify && email == address) {
         return Err(AppError::NotFound);
     }
     Ok(EmailLinkView {
-        handle: r.try_get("handle")?,
+        handle,
         address: mask_address(&address),
         done,
     })
@@ -290,7 +280,7 @@ pub async fn link_view(db: &Db, token: &str, purpose: Purpose) -> Result<EmailLi
 /// expired or used.
 async fn take(tx: &mut Tx<'_>, token: &str, purpose: Purpose) -> Result<(i64, String), AppError> {
     let now = now_ms();
-    let r = sqlx::query(
+    sqlx::query_as(
         "UPDATE email_tokens SET used_at = $1 \
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
          RETURNING user_id, address",
@@ -300,8 +290,7 @@ async fn take(tx: &mut Tx<'_>, token: &str, purpose: Purpose) -> Result<(i64, St
     .bind(purpose.as_str())
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((r.try_get("user_id")?, r.try_get("address")?))
+    .ok_or(AppError::NotFound)
 }
 
 /// The account now holds `address`, proved by its mailbox, if it still asks for it. An address
@@ -388,17 +377,15 @@ pub async fn password_changed_mail(
     user: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let r = sqlx::query(
+    let r: Option<(String, String)> = sqlx::query_as(
         "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
     )
     .bind(user)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(r) = r else {
+    let Some((handle, email)) = r else {
         return Ok(());
     };
-    let handle: String = r.try_get("handle")?;
-    let email: String = r.try_get("email")?;
     let base = base_url.trim_end_matches('/');
     let body = format!(
         "Hello @{handle},\n\nThe password of your HealthCommunity account was just changed, and every device was logged out.\n\n\

@@ -1,7 +1,7 @@
 //! Server-only account storage: users, sessions, consent records, password hashing and rate-limit buckets.
 
 use super::types::*;
-use crate::db::{is_unique_violation, now_ms, Db};
+use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::state::AppState;
 use argon2::password_hash::{
@@ -11,7 +11,6 @@ use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use tokio::sync::OnceCell;
 
 /// Hashes a password with argon2id (OWASP parameters), at most one hash per core at a time.
@@ -117,7 +116,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     } else {
         (super::email::placeholder(), Some(u.email.as_str()), None)
     };
-    let inserted = sqlx::query(
+    let inserted: Result<i64, _> = sqlx::query_scalar(
         "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at, \
            digest_opt_in, pending_email, email_verified_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id",
@@ -134,7 +133,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
-        Ok(row) => row.try_get("id")?,
+        Ok(id) => id,
         Err(e) => {
             return Err(if is_unique_violation(&e, "users_handle_key") {
                 AppError::field("handle", HANDLE_TAKEN)
@@ -219,23 +218,22 @@ pub async fn find_login(db: &Db, identifier: &str) -> Result<Vec<(i64, String)>,
     if key.contains('@') {
         return super::email::accounts_for(db, &key).await;
     }
-    let row =
-        sqlx::query("SELECT id, password_hash FROM users WHERE handle = $1 AND erased_at IS NULL")
-            .bind(&key)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(match row {
-        Some(r) => vec![(r.try_get("id")?, r.try_get("password_hash")?)],
-        None => Vec::new(),
-    })
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, password_hash FROM users WHERE handle = $1 AND erased_at IS NULL",
+    )
+    .bind(&key)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.into_iter().collect())
 }
 
 pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<String, AppError> {
-    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(row.try_get("password_hash")?)
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&db.pool)
+            .await?,
+    )
 }
 
 /// Stores a new password hash, ends every other session of the account, forgets its known
@@ -359,34 +357,56 @@ const USER_COLUMNS: &str =
                               WHERE gm.user_id = u.id AND gm.is_moderator = 1 AND gm.status = 'active') THEN 1 ELSE 0 END AS moderates, \
                             CASE WHEN EXISTS (SELECT 1 FROM advertisers a WHERE a.contact_user_id = u.id) THEN 1 ELSE 0 END AS sponsors";
 
-fn current_user_from_row(r: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
-    Ok(CurrentUser {
-        id: r.try_get("id")?,
-        handle: r.try_get("handle")?,
-        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?)
-            .map_err(|_| AppError::Internal)?,
-        clinician_status: ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?),
-        specialty: r.try_get("specialty")?,
-        is_moderator: r.try_get::<i64, _>("is_moderator")? != 0,
-        is_admin: r.try_get::<i64, _>("is_admin")? != 0,
-        is_editor: r.try_get::<i64, _>("is_editor")? != 0,
-        theme: r.try_get("theme")?,
-        text_size: r.try_get("text_size")?,
-        country: r.try_get("country")?,
-        unread_notifications: r.try_get("unread_notifications")?,
-        unread_messages: r.try_get("unread_messages")?,
-        email_verified: r.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
-        consent_withdrawn: r
-            .try_get::<Option<i64>, _>("consent_withdrawn_at")?
-            .is_some(),
-        suspended_until: r
-            .try_get::<Option<i64>, _>("suspended_until")?
-            .filter(|until| *until > now_ms()),
-        suspension_reason: r.try_get("suspension_reason")?,
-        mod_queue: (r.try_get::<i64, _>("moderates")? != 0).then_some(0),
-        is_sponsor: r.try_get::<i64, _>("sponsors")? != 0,
-        avatar: r.try_get("avatar_id")?,
-    })
+/// A member's row as `USER_COLUMNS` reads it.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    handle: String,
+    avatar_id: Option<i64>,
+    kind: String,
+    clinician_status: String,
+    specialty: Option<String>,
+    is_moderator: Flag,
+    is_admin: Flag,
+    is_editor: Flag,
+    theme: String,
+    text_size: String,
+    country: String,
+    unread_notifications: i64,
+    unread_messages: i64,
+    email_verified_at: Option<i64>,
+    consent_withdrawn_at: Option<i64>,
+    suspended_until: Option<i64>,
+    suspension_reason: String,
+    moderates: Flag,
+    sponsors: Flag,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<CurrentUser, AppError> {
+        Ok(CurrentUser {
+            id: self.id,
+            handle: self.handle,
+            kind: MemberKind::parse(&self.kind).map_err(|_| AppError::Internal)?,
+            clinician_status: ClinicianStatus::from_db(&self.clinician_status),
+            specialty: self.specialty,
+            is_moderator: self.is_moderator.get(),
+            is_admin: self.is_admin.get(),
+            is_editor: self.is_editor.get(),
+            theme: self.theme,
+            text_size: self.text_size,
+            country: self.country,
+            unread_notifications: self.unread_notifications,
+            unread_messages: self.unread_messages,
+            email_verified: self.email_verified_at.is_some(),
+            consent_withdrawn: self.consent_withdrawn_at.is_some(),
+            suspended_until: self.suspended_until.filter(|until| *until > now_ms()),
+            suspension_reason: self.suspension_reason,
+            mod_queue: self.moderates.get().then_some(0),
+            is_sponsor: self.sponsors.get(),
+            avatar: self.avatar_id,
+        })
+    }
 }
 
 /// Fills in the moderation queue's count for a member who moderates something (a second query,
@@ -407,18 +427,21 @@ pub async fn user_by_session(db: &Db, token: &str) -> Result<Option<CurrentUser>
         "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id_hash = $1 AND s.expires_at > $2"
     );
-    let row = sqlx::query(&sql)
+    let row: Option<UserRow> = sqlx::query_as(&sql)
         .bind(hash_token(token))
         .bind(now_ms())
         .fetch_optional(&db.pool)
         .await?;
-    with_queue(db, row.as_ref().map(current_user_from_row).transpose()?).await
+    with_queue(db, row.map(UserRow::into_user).transpose()?).await
 }
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
-    with_queue(db, row.as_ref().map(current_user_from_row).transpose()?).await
+    let row: Option<UserRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    with_queue(db, row.map(UserRow::into_user).transpose()?).await
 }
 
 /// Counts one attempt in a fixed-window bucket; `Err(RateLimited)` once the bucket is over `limit`.
@@ -430,7 +453,7 @@ pub async fn hit_rate_limit(
     window_ms: i64,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let row = sqlx::query(
+    let hits: i64 = sqlx::query_scalar(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (bucket) DO UPDATE SET \
            hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
@@ -442,7 +465,6 @@ pub async fn hit_rate_limit(
     .bind(now - window_ms)
     .fetch_one(&db.pool)
     .await?;
-    let hits: i64 = row.try_get("hits")?;
     if hits > limit {
         Err(AppError::RateLimited)
     } else {

@@ -1,30 +1,30 @@
 //! Server-only community storage: directory, detail, create/edit, membership with counts kept in the same transaction.
 
 use super::types::*;
-use crate::db::{is_unique_violation, now_ms, Db};
+use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
-use sqlx::Row;
 
 const SUMMARY_COLUMNS: &str =
     "c.id, c.slug, c.name, c.description, c.colour, c.member_count, c.post_count";
 
-fn summary(r: &sqlx::any::AnyRow) -> Result<CommunitySummary, sqlx::Error> {
-    Ok(CommunitySummary {
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
-        description: r.try_get("description")?,
-        colour: r.try_get("colour")?,
-        member_count: r.try_get("member_count")?,
-        post_count: r.try_get("post_count")?,
-    })
+/// A community's page as `detail` reads it.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: CommunitySummary,
+    id: i64,
+    rules: String,
+    hold_new_members: Flag,
+    /// The viewer's `is_moderator` in it, when a member.
+    membership: Option<i64>,
+    following: Option<i64>,
 }
 
 /// Every community by name (one indexed query; communities are few, so no paging yet).
 pub async fn list(db: &Db) -> Result<Vec<CommunitySummary>, AppError> {
     let sql =
         format!("SELECT {SUMMARY_COLUMNS} FROM communities c ORDER BY c.name, c.id LIMIT 500");
-    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
-    Ok(rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?)
+    Ok(sqlx::query_as(&sql).fetch_all(&db.pool).await?)
 }
 
 /// One community with its moderators and (for a logged-in member) their membership.
@@ -39,14 +39,13 @@ pub async fn detail(
            (SELECT 1 FROM follows f WHERE f.community_id = c.id AND f.user_id = $2) AS following \
          FROM communities c WHERE c.slug = $1"
     );
-    let row = sqlx::query(&sql)
+    let row: Option<DetailRow> = sqlx::query_as(&sql)
         .bind(slug)
         .bind(viewer.map(|v| v.id).unwrap_or(0))
         .fetch_optional(&db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get("id")?;
-    let membership: Option<i64> = row.try_get("membership")?;
+    let (id, membership) = (row.id, row.membership);
     let moderators = sqlx::query_scalar::<_, String>(
         "SELECT u.handle FROM community_members m JOIN users u ON u.id = m.user_id \
          WHERE m.community_id = $1 AND m.is_moderator = 1 ORDER BY u.handle LIMIT 100",
@@ -55,14 +54,14 @@ pub async fn detail(
     .fetch_all(&db.pool)
     .await?;
     Ok(Some(CommunityDetail {
-        summary: summary(&row)?,
-        rules: row.try_get("rules")?,
+        summary: row.summary,
+        rules: row.rules,
         moderators,
         is_member: viewer.map(|_| membership.is_some()),
         can_moderate: membership == Some(1) || viewer.is_some_and(|v| v.is_admin),
         can_manage: viewer.is_some_and(|v| v.is_admin),
-        hold_new_members: row.try_get::<i64, _>("hold_new_members")? != 0,
-        following: row.try_get::<Option<i64>, _>("following")?.is_some(),
+        hold_new_members: row.hold_new_members.get(),
+        following: row.following.is_some(),
     }))
 }
 
@@ -199,12 +198,10 @@ pub async fn set_moderator(
     moderator: bool,
 ) -> Result<(), AppError> {
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
-    let user: Option<i64> = sqlx::query("SELECT id FROM users WHERE handle = $1")
+    let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
         .bind(&handle)
         .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
+        .await?;
     let Some(user_id) = user else {
         return Err(AppError::field("handle", "No member has this handle."));
     };

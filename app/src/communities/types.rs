@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A community as listed in the directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CommunitySummary {
     pub slug: String,
     pub name: String,

@@ -2,11 +2,11 @@
 
 use super::types::*;
 use crate::auth::types::CurrentUser;
-use crate::db::{is_unique_violation, now_ms, Db};
+use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::notifications::repo::{add_grouped, Grouped};
 use crate::posts::repo::{listed, readable, summary, with_params, Params, SUMMARY};
-use sqlx::Row;
+use sqlx::FromRow;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -42,16 +42,25 @@ pub async fn auto_follow(
     Ok(())
 }
 
+/// What the list of followed threads reads beside each post's summary.
+#[derive(sqlx::FromRow)]
+struct FollowRow {
+    readable: Flag,
+    follow_id: i64,
+    muted: Flag,
+}
+
 /// How `user` stands to thread `post`.
 pub async fn thread_state(db: &Db, user: i64, post: i64) -> Result<ThreadFollow, AppError> {
-    let row = sqlx::query("SELECT muted FROM follows WHERE user_id = $1 AND post_id = $2")
-        .bind(user)
-        .bind(post)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row: Option<Flag> =
+        sqlx::query_scalar("SELECT muted FROM follows WHERE user_id = $1 AND post_id = $2")
+            .bind(user)
+            .bind(post)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(match row {
         None => ThreadFollow::None,
-        Some(r) if r.try_get::<i64, _>("muted")? != 0 => ThreadFollow::Muted,
+        Some(muted) if muted.get() => ThreadFollow::Muted,
         Some(_) => ThreadFollow::Following,
     })
 }
@@ -210,11 +219,11 @@ pub async fn list(
     let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
     let mut threads = Vec::with_capacity(rows.len());
     for r in rows.iter().take(PAGE as usize) {
-        let can_read = r.try_get::<i64, _>("readable")? != 0;
+        let f = FollowRow::from_row(r)?;
         threads.push(FollowedThread {
-            id: r.try_get("follow_id")?,
-            post: summary(r, can_read)?,
-            muted: r.try_get::<i64, _>("muted")? != 0,
+            id: f.follow_id,
+            post: summary(r, f.readable.get())?,
+            muted: f.muted.get(),
         });
     }
     let next = if rows.len() as i64 > PAGE {
@@ -222,24 +231,19 @@ pub async fn list(
     } else {
         None
     };
-    let communities = sqlx::query(
+    let communities = sqlx::query_as(
         "SELECT c.slug, c.name FROM follows f JOIN communities c ON c.id = f.community_id \
          WHERE f.user_id = $1 ORDER BY c.name",
     )
     .bind(user.id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
-    .collect::<Result<_, AppError>>()?;
-    let tags =
-        sqlx::query("SELECT tag FROM follows WHERE user_id = $1 AND tag IS NOT NULL ORDER BY tag")
-            .bind(user.id)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get("tag"))
-            .collect::<Result<_, _>>()?;
+    .await?;
+    let tags = sqlx::query_scalar(
+        "SELECT tag FROM follows WHERE user_id = $1 AND tag IS NOT NULL ORDER BY tag",
+    )
+    .bind(user.id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(FollowingPage {
         threads,
         next,
@@ -282,18 +286,13 @@ pub async fn tell_thread(
          ORDER BY f.id LIMIT {FAN_OUT}",
         may_read(a, 3)
     );
-    let q = sqlx::query(&sql).bind(post).bind(actor);
+    let q = sqlx::query_scalar(&sql).bind(post).bind(actor);
     let q = if a.public || a.group.is_some() {
         q
     } else {
         q.bind(a.community)
     };
-    let followers: Vec<i64> = q
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("user_id"))
-        .collect::<Result<_, _>>()?;
+    let followers: Vec<i64> = q.fetch_all(&mut **tx).await?;
     let key = format!("thread:{post}");
     let one = format!("{named} replied in “{title}”, a thread you follow");
     let link = format!("/p/{post}#r{reply}");
@@ -338,11 +337,11 @@ pub async fn tell_new_post(
     named: &str,
     skip: &[i64],
 ) -> Result<Vec<i64>, AppError> {
-    let c = sqlx::query("SELECT slug, name FROM communities WHERE id = $1")
-        .bind(p.community)
-        .fetch_one(&mut **tx)
-        .await?;
-    let (slug, name): (String, String) = (c.try_get("slug")?, c.try_get("name")?);
+    let (slug, name): (String, String) =
+        sqlx::query_as("SELECT slug, name FROM communities WHERE id = $1")
+            .bind(p.community)
+            .fetch_one(&mut **tx)
+            .await?;
     let a = Audience {
         community: p.community,
         public: p.public,
@@ -380,16 +379,11 @@ pub async fn tell_new_post(
             may_read(&a, 2)
         );
         let q = match tag {
-            Some(t) => sqlx::query(&sql).bind(t.to_string()),
-            None => sqlx::query(&sql).bind(p.community),
+            Some(t) => sqlx::query_scalar(&sql).bind(t.to_string()),
+            None => sqlx::query_scalar(&sql).bind(p.community),
         };
         let q = if a.public { q } else { q.bind(a.community) };
-        let followers: Vec<i64> = q
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("user_id"))
-            .collect::<Result<_, _>>()?;
+        let followers: Vec<i64> = q.fetch_all(&mut **tx).await?;
         let place = match tag {
             Some(t) => format!("tagged {t}"),
             None => format!("in {name}"),

@@ -116,6 +116,7 @@ pub struct GroupDetail {
 
 /// A join request as a moderator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct JoinRequest {
     pub handle: String,
     pub answer: String,

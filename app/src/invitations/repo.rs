@@ -3,15 +3,15 @@
 use super::types::*;
 use crate::db::Db;
 use crate::error::AppError;
-use sqlx::Row;
 
 /// The member's invite code, made the first time they ask for it.
 pub async fn my_invites(db: &Db, user: i64) -> Result<MyInvites, AppError> {
-    let r = sqlx::query("SELECT invite_code, invite_joins FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&db.pool)
-        .await?;
-    let code = match r.try_get::<Option<String>, _>("invite_code")? {
+    let (code, joined): (Option<String>, i64) =
+        sqlx::query_as("SELECT invite_code, invite_joins FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?;
+    let code = match code {
         Some(c) => c,
         None => {
             let code: String = crate::auth::repo::hash_token(&crate::auth::repo::new_token())
@@ -31,20 +31,17 @@ pub async fn my_invites(db: &Db, user: i64) -> Result<MyInvites, AppError> {
                 .unwrap_or(code)
         }
     };
-    let communities = sqlx::query(
+    let communities = sqlx::query_as(
         "SELECT c.slug, c.name FROM community_members m JOIN communities c ON c.id = m.community_id \
          WHERE m.user_id = $1 ORDER BY c.name LIMIT 100",
     )
     .bind(user)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .await?;
     Ok(MyInvites {
         code,
         communities,
-        joined: r.try_get("invite_joins")?,
+        joined,
     })
 }
 
@@ -55,27 +52,27 @@ async fn resolve(
     community: Option<&str>,
 ) -> Result<(i64, InviteView), AppError> {
     let code = parse_code(code).ok_or(AppError::NotFound)?;
-    let r = sqlx::query("SELECT id, handle FROM users WHERE invite_code = $1")
-        .bind(&code)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let inviter: i64 = r.try_get("id")?;
+    let (inviter, handle): (i64, String) =
+        sqlx::query_as("SELECT id, handle FROM users WHERE invite_code = $1")
+            .bind(&code)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
     let community = match community.filter(|c| !c.is_empty()) {
         // Any community the link names (communities are open to join): whether the inviter
         // belongs to it is not checked, so a link cannot be used to probe their memberships.
-        Some(slug) => sqlx::query("SELECT c.slug, c.name FROM communities c WHERE c.slug = $1")
-            .bind(slug)
-            .fetch_optional(&db.pool)
-            .await?
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get("slug")?, r.try_get("name")?)))
-            .transpose()?,
+        Some(slug) => {
+            sqlx::query_as("SELECT c.slug, c.name FROM communities c WHERE c.slug = $1")
+                .bind(slug)
+                .fetch_optional(&db.pool)
+                .await?
+        }
         None => None,
     };
     Ok((
         inviter,
         InviteView {
-            inviter: r.try_get("handle")?,
+            inviter: handle,
             community,
         },
     ))

@@ -7,7 +7,7 @@ use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
 use crate::markdown;
 use sqlx::any::AnyRow;
-use sqlx::{FromRow, Row};
+use sqlx::FromRow;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -70,12 +70,11 @@ pub async fn save(
         return Err(AppError::Forbidden);
     }
     let score = readability::score(&readable_text(&a.summary, &a.body, &a.key_facts.join("\n")));
-    let community: i64 = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
         .bind(&a.community)
         .fetch_optional(&db.pool)
         .await?
-        .ok_or_else(|| AppError::field("community", "Choose a community."))?
-        .try_get("id")?;
+        .ok_or_else(|| AppError::field("community", "Choose a community."))?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (id, slug) = if current.is_empty() {
@@ -89,7 +88,7 @@ pub async fn save(
         .fetch_all(&mut *tx)
         .await?;
         let slug = crate::slug::first_free(&base, &taken);
-        let inserted = sqlx::query(
+        let inserted: i64 = sqlx::query_scalar(
             "INSERT INTO articles (community_id, slug, author_id, title, summary, body_md, key_facts, sources, tags, \
                grade_x10, ease_x10, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
@@ -116,7 +115,7 @@ pub async fn save(
                 AppError::from(e)
             }
         })?;
-        (inserted.try_get::<i64, _>("id")?, slug)
+        (inserted, slug)
     } else {
         let f = facts(&mut tx, current).await?;
         if f.author != user.id && !user.is_editor && !user.is_admin {
@@ -162,15 +161,13 @@ pub async fn submit(
     reviewer: &str,
 ) -> Result<(), AppError> {
     let handle = reviewer.trim().trim_start_matches('@').to_lowercase();
-    let r = sqlx::query("SELECT id, kind, clinician_status FROM users WHERE handle = $1")
-        .bind(&handle)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::field("reviewer", "No member has this handle."))?;
-    let reviewer_id: i64 = r.try_get("id")?;
-    if r.try_get::<String, _>("kind")? != "clinician"
-        || r.try_get::<String, _>("clinician_status")? != "verified"
-    {
+    let (reviewer_id, kind, status): (i64, String, String) =
+        sqlx::query_as("SELECT id, kind, clinician_status FROM users WHERE handle = $1")
+            .bind(&handle)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or_else(|| AppError::field("reviewer", "No member has this handle."))?;
+    if kind != "clinician" || status != "verified" {
         return Err(AppError::field(
             "reviewer",
             "The reviewer must be a verified clinician.",
@@ -217,17 +214,19 @@ pub async fn publish(
     {
         return Err(AppError::Forbidden);
     }
-    let r = sqlx::query(
-        "SELECT title, summary, body_md, key_facts, sources, tags, first_published_at FROM articles WHERE id = $1",
+    let (title, summary, body, key_facts, sources, tags): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT title, summary, body_md, key_facts, sources, tags FROM articles WHERE id = $1",
     )
     .bind(f.id)
     .fetch_one(&mut *tx)
     .await?;
-    let (summary, body, key_facts): (String, String, String) = (
-        r.try_get("summary")?,
-        r.try_get("body_md")?,
-        r.try_get("key_facts")?,
-    );
     let score = readability::score(&readable_text(&summary, &body, &key_facts));
     if !score.meets_target() && !override_grade {
         return Err(AppError::field(
@@ -247,28 +246,27 @@ pub async fn publish(
     .fetch_one(&mut *tx)
     .await?;
     let (html, _) = markdown::article_html(&body);
-    let version: i64 = sqlx::query(
+    let version: i64 = sqlx::query_scalar(
         "INSERT INTO article_versions (article_id, number, title, summary, body_md, body_html, key_facts, sources, tags, \
            grade_x10, ease_x10, readability_override, reviewer_id, published_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(f.id)
     .bind(number)
-    .bind(r.try_get::<String, _>("title")?)
+    .bind(&title)
     .bind(&summary)
     .bind(&body)
     .bind(&html)
     .bind(&key_facts)
-    .bind(r.try_get::<String, _>("sources")?)
-    .bind(r.try_get::<String, _>("tags")?)
+    .bind(&sources)
+    .bind(&tags)
     .bind(x10(score.grade))
     .bind(x10(score.reading_ease))
     .bind((!score.meets_target()) as i64)
     .bind(user.id)
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     sqlx::query(
         "UPDATE articles SET status = 'published', published_version_id = $1, \
            first_published_at = COALESCE(first_published_at, $2), next_review_at = $3, updated_at = $2 WHERE id = $4",

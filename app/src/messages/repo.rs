@@ -5,18 +5,16 @@ use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::markdown;
-use sqlx::Row;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
 /// The member's id and handle as stored, from a handle as typed or linked.
 async fn member(db: &Db, handle: &str) -> Result<(i64, String), AppError> {
-    let r = sqlx::query("SELECT id, handle FROM users WHERE handle = $1")
+    sqlx::query_as("SELECT id, handle FROM users WHERE handle = $1")
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((r.try_get("id")?, r.try_get("handle")?))
+        .ok_or(AppError::NotFound)
 }
 
 async fn user_id(db: &Db, handle: &str) -> Result<i64, AppError> {
@@ -126,13 +124,12 @@ pub async fn send(db: &Db, user: &CurrentUser, to: &str, body: &str) -> Result<(
     } else {
         ("unread_b", "read_a")
     };
-    let before: i64 = sqlx::query(&format!(
+    let before: i64 = sqlx::query_scalar(&format!(
         "SELECT {their_unread} AS n FROM conversations WHERE id = $1"
     ))
     .bind(conversation)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("n")?;
+    .await?;
     sqlx::query(&format!(
         "UPDATE conversations SET {their_unread} = {their_unread} + 1, {my_read} = $1 WHERE id = $2"
     ))
@@ -258,13 +255,12 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
         };
         let mut tx = db.begin_write().await?;
         // Read the counter again under the write lock, so a message arriving meanwhile is not lost.
-        let unread: i64 = sqlx::query(&format!(
+        let unread: i64 = sqlx::query_scalar(&format!(
             "SELECT {unread_col} AS n FROM conversations WHERE id = $1"
         ))
         .bind(id)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        .await?;
         sqlx::query(&format!(
             "UPDATE conversations SET {unread_col} = 0, {read_col} = $1 WHERE id = $2"
         ))
@@ -395,7 +391,7 @@ pub async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportedMes
     if !(user.is_moderator || user.is_admin) {
         return Err(AppError::Forbidden);
     }
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT r.id, s.handle AS sender, rp.handle AS reporter, r.reason, m.body_html, m.created_at \
          FROM message_reports r JOIN messages m ON m.id = r.message_id JOIN users s ON s.id = m.sender_id \
          JOIN users rp ON rp.id = r.reporter_id WHERE r.resolved_at IS NULL ORDER BY r.id LIMIT 100",
@@ -403,18 +399,18 @@ pub async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<ReportedMes
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| {
-            Ok(ReportedMessage {
-                id: r.try_get("id")?,
-                sender: r.try_get("sender")?,
-                reporter: r.try_get("reporter")?,
-                reason: r.try_get("reason")?,
-                body_html: r.try_get("body_html")?,
-                at: r.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?)
+        .into_iter()
+        .map(
+            |(id, sender, reporter, reason, body_html, at)| ReportedMessage {
+                id,
+                sender,
+                reporter,
+                reason,
+                body_html,
+                at,
+            },
+        )
+        .collect())
 }
 
 /// A moderator closes a message report.
@@ -434,12 +430,10 @@ pub async fn resolve_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), 
 /// The member's unread message count.
 pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
     Ok(
-        sqlx::query("SELECT unread_messages FROM users WHERE id = $1")
+        sqlx::query_scalar("SELECT unread_messages FROM users WHERE id = $1")
             .bind(user)
             .fetch_optional(&db.pool)
             .await?
-            .map(|r| r.try_get("unread_messages"))
-            .transpose()?
             .unwrap_or(0),
     )
 }

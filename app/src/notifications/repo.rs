@@ -3,7 +3,6 @@
 use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -62,12 +61,10 @@ async fn may_tell(
             return Ok(false);
         }
     }
-    let off: Option<String> = sqlx::query("SELECT notify_off FROM users WHERE id = $1")
+    let off: Option<String> = sqlx::query_scalar("SELECT notify_off FROM users WHERE id = $1")
         .bind(user)
         .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.try_get("notify_off"))
-        .transpose()?;
+        .await?;
     let Some(off) = off else { return Ok(false) };
     Ok(!off.split_whitespace().any(|k| k == kind))
 }
@@ -136,7 +133,7 @@ pub async fn add_grouped(
     if !may_tell(tx, user, kind, actor, group).await? {
         return Ok(false);
     }
-    let before = sqlx::query(
+    let before: Option<(i64, i64)> = sqlx::query_as(
         "SELECT id, grouped FROM notifications WHERE user_id = $1 AND grouping = $2 AND read_at IS NULL",
     )
     .bind(user)
@@ -144,9 +141,9 @@ pub async fn add_grouped(
     .fetch_optional(&mut **tx)
     .await?;
     let n = match before {
-        Some(r) => {
+        Some((id, grouped)) => {
             sqlx::query("DELETE FROM notifications WHERE id = $1")
-                .bind(r.try_get::<i64, _>("id")?)
+                .bind(id)
                 .execute(&mut **tx)
                 .await?;
             sqlx::query(
@@ -156,7 +153,7 @@ pub async fn add_grouped(
             .bind(user)
             .execute(&mut **tx)
             .await?;
-            r.try_get::<i64, _>("grouped")? + 1
+            grouped + 1
         }
         None => 1,
     };
@@ -211,7 +208,7 @@ pub async fn add_mentions(
     let mut notified = Vec::new();
     for handle in mentions(text) {
         // A members-only post is only announced to members of its community (and admins).
-        let row = sqlx::query(
+        let row: Option<i64> = sqlx::query_scalar(
             "SELECT u.id FROM users u WHERE u.handle = $1 AND ($2 = 1 OR u.is_admin = 1 OR EXISTS \
                (SELECT 1 FROM community_members m WHERE m.user_id = u.id AND m.community_id = $3))",
         )
@@ -221,8 +218,7 @@ pub async fn add_mentions(
         .bind(community)
         .fetch_optional(&mut **tx)
         .await?;
-        let Some(row) = row else { continue };
-        let id: i64 = row.try_get("id")?;
+        let Some(id) = row else { continue };
         if skip.contains(&id) {
             continue;
         }
@@ -295,9 +291,20 @@ pub async fn forget_group(tx: &mut Tx<'_>, user: i64, group: i64) -> Result<(), 
     Ok(())
 }
 
+/// A notification's row as `list` reads it.
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: String,
+    text: String,
+    link: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
 /// The member's notifications, newest first, `PAGE` at a time (keyset on id).
 pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<NotificationPage, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, kind, text, link, created_at, read_at FROM notifications \
          WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
@@ -306,24 +313,22 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
     .bind(PAGE + 1)
     .fetch_all(&db.pool)
     .await?;
-    let mut items = rows
-        .iter()
-        .map(|r| {
-            Ok(Notification {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                text: r.try_get("text")?,
-                link: r.try_get("link")?,
-                created_at: r.try_get("created_at")?,
-                read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
-            })
+    let mut items: Vec<Notification> = rows
+        .into_iter()
+        .map(|r| Notification {
+            id: r.id,
+            kind: r.kind,
+            text: r.text,
+            link: r.link,
+            created_at: r.created_at,
+            read: r.read_at.is_some(),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     let next = (items.len() as i64 > PAGE)
         .then(|| items.get(PAGE as usize - 1).map(|n| n.id))
         .flatten();
     items.truncate(PAGE as usize);
-    let r = sqlx::query(
+    let (unread, off, digest): (i64, String, i64) = sqlx::query_as(
         "SELECT unread_notifications, notify_off, digest_opt_in FROM users WHERE id = $1",
     )
     .bind(user)
@@ -332,13 +337,9 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
     Ok(NotificationPage {
         items,
         next,
-        unread: r.try_get("unread_notifications")?,
-        off: r
-            .try_get::<String, _>("notify_off")?
-            .split_whitespace()
-            .map(str::to_string)
-            .collect(),
-        digest: r.try_get::<i64, _>("digest_opt_in")? == 1,
+        unread,
+        off: off.split_whitespace().map(str::to_string).collect(),
+        digest: digest == 1,
         mail: crate::mail::repo::mail_modes(db, user).await?,
     })
 }
@@ -440,12 +441,10 @@ pub async fn set_off(db: &Db, user: i64, off: &[String]) -> Result<(), AppError>
 /// The member's unread count (a column: the live stream reads it on every wake-up).
 pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
     Ok(
-        sqlx::query("SELECT unread_notifications FROM users WHERE id = $1")
+        sqlx::query_scalar("SELECT unread_notifications FROM users WHERE id = $1")
             .bind(user)
             .fetch_optional(&db.pool)
             .await?
-            .map(|r| r.try_get("unread_notifications"))
-            .transpose()?
             .unwrap_or(0),
     )
 }

@@ -333,20 +333,19 @@ pub async fn build(db: &Db, user: i64) -> Result<Vec<u8>, AppError> {
         let json = serde_json::to_vec_pretty(rows).map_err(|_| AppError::Internal)?;
         files.push((file.to_string(), json));
     }
-    let pictures = sqlx::query(
+    let pictures: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
         "SELECT id, content_type, bytes FROM images WHERE owner_id = $1 AND kind IN ('avatar', 'post') ORDER BY id",
     )
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
-    for r in &pictures {
-        let id: i64 = r.try_get("id")?;
-        let ext = if r.try_get::<String, _>("content_type")? == "image/png" {
+    for (id, content_type, bytes) in pictures {
+        let ext = if content_type == "image/png" {
             "png"
         } else {
             "jpg"
         };
-        files.push((format!("pictures/{id}.{ext}"), r.try_get("bytes")?));
+        files.push((format!("pictures/{id}.{ext}"), bytes));
     }
     zip(&files).map_err(|_| AppError::Internal)
 }
@@ -372,42 +371,52 @@ pub async fn request(db: &Db, user: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// An export's row as `list` reads it.
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    id: i64,
+    status: String,
+    requested_at: i64,
+    expires_at: Option<i64>,
+    size_bytes: i64,
+}
+
 /// The member's recent exports, newest first (never the data).
 pub async fn list(db: &Db, user: i64) -> Result<Vec<ExportView>, AppError> {
     let now = now_ms();
-    let rows = sqlx::query(
+    let rows: Vec<ExportRow> = sqlx::query_as(
         "SELECT id, status, requested_at, expires_at, size_bytes FROM data_exports WHERE user_id = $1 ORDER BY id DESC LIMIT 5",
     )
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let status: String = r.try_get("status")?;
-            let expires: Option<i64> = r.try_get("expires_at")?;
-            Ok(ExportView {
-                id: r.try_get("id")?,
-                requested_at: r.try_get("requested_at")?,
-                ready: status == "ready" && expires.is_some_and(|e| e > now),
-                expired: status == "ready" && expires.is_some_and(|e| e <= now),
-                failed: status == "failed",
+            let expires = r.expires_at;
+            ExportView {
+                id: r.id,
+                requested_at: r.requested_at,
+                ready: r.status == "ready" && expires.is_some_and(|e| e > now),
+                expired: r.status == "ready" && expires.is_some_and(|e| e <= now),
+                failed: r.status == "failed",
                 expires_at: expires,
-                size_bytes: r.try_get("size_bytes")?,
-            })
+                size_bytes: r.size_bytes,
+            }
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// Claims one waiting export (or one whose builder died) for this process.
 async fn claim(db: &Db, now: i64) -> Result<Option<(i64, i64)>, AppError> {
-    let candidate = sqlx::query(
-        "SELECT id, user_id, status FROM data_exports WHERE status IN ('pending', 'building') ORDER BY id LIMIT 1",
+    let candidate: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT id, user_id FROM data_exports WHERE status IN ('pending', 'building') ORDER BY id LIMIT 1",
     )
     .fetch_optional(&db.pool)
     .await?;
-    let Some(c) = candidate else { return Ok(None) };
-    let (id, user): (i64, i64) = (c.try_get("id")?, c.try_get("user_id")?);
+    let Some((id, user)) = candidate else {
+        return Ok(None);
+    };
     let claimed = sqlx::query(
         "UPDATE data_exports SET status = 'building', claimed_at = $2 WHERE id = $1 \
          AND (status = 'pending' OR (status = 'building' AND claimed_at < $3))",
@@ -479,15 +488,13 @@ async fn tell(
     .execute(&mut **tx)
     .await?;
     crate::notifications::repo::recount(tx, user).await?;
-    let r = sqlx::query(
+    let r: Option<(String, String)> = sqlx::query_as(
         "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
     )
     .bind(user)
     .fetch_optional(&mut **tx)
     .await?;
-    if let Some(r) = r {
-        let handle: String = r.try_get("handle")?;
-        let email: String = r.try_get("email")?;
+    if let Some((handle, email)) = r {
         let body = format!(
             "Hello @{handle},\n\nThe copy of your HealthCommunity data you asked for is ready: {link}\n\n\
              The link works until {}, only for you (log in as @{handle} if you are asked to). \
@@ -516,7 +523,7 @@ pub fn download_path(id: i64) -> String {
 /// An export, for the member it belongs to: (zip, file name). `NotFound` for an unknown,
 /// unfinished, expired or someone else's export (all alike).
 pub async fn download(db: &Db, id: i64, user: i64) -> Result<(Vec<u8>, String), AppError> {
-    let r = sqlx::query(
+    let (data, handle, ready_at): (Vec<u8>, String, i64) = sqlx::query_as(
         "SELECT e.data, u.handle, e.ready_at FROM data_exports e JOIN users u ON u.id = e.user_id \
          WHERE e.id = $1 AND e.user_id = $2 AND e.status = 'ready' AND e.expires_at > $3",
     )
@@ -526,9 +533,7 @@ pub async fn download(db: &Db, id: i64, user: i64) -> Result<(Vec<u8>, String), 
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let data: Vec<u8> = r.try_get("data")?;
-    let handle: String = r.try_get("handle")?;
-    let day = format_datetime(r.try_get("ready_at")?);
+    let day = format_datetime(ready_at);
     let date: String = day.split(',').next().unwrap_or("").replace(' ', "-");
     Ok((data, format!("healthcommunity-{handle}-{date}.zip")))
 }

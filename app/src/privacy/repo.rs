@@ -1,9 +1,8 @@
 //! Server-only storage of the account lifecycle: the consent history, withdrawing and giving consent, the deletion request and its grace period, and the erasure itself.
 
 use super::types::*;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
-use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -11,30 +10,27 @@ const DAY_MS: i64 = 86_400_000;
 
 /// The member's consent history (newest first), whether it stands now, and a pending deletion.
 pub async fn state(db: &Db, user: i64) -> Result<PrivacyState, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT action, text_version, given_at FROM consents WHERE user_id = $1 ORDER BY id DESC LIMIT 50",
     )
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
     let history = rows
-        .iter()
-        .map(|r| {
-            Ok(ConsentEvent {
-                withdrawn: r.try_get::<String, _>("action")? == "withdrawn",
-                text_version: r.try_get("text_version")?,
-                at: r.try_get("given_at")?,
-            })
+        .into_iter()
+        .map(|(action, text_version, at)| ConsentEvent {
+            withdrawn: action == "withdrawn",
+            text_version,
+            at,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let u = sqlx::query("SELECT consent_withdrawn_at FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&db.pool)
-        .await?;
+        .collect();
+    let withdrawn_at: Option<i64> =
+        sqlx::query_scalar("SELECT consent_withdrawn_at FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?;
     Ok(PrivacyState {
-        consent_withdrawn: u
-            .try_get::<Option<i64>, _>("consent_withdrawn_at")?
-            .is_some(),
+        consent_withdrawn: withdrawn_at.is_some(),
         history,
         exports: super::export::list(db, user).await?,
     })
@@ -160,29 +156,22 @@ pub async fn cancel_deletion(db: &Db, base_url: &str, user: i64) -> Result<bool,
 }
 
 async fn proved_address(tx: &mut Tx<'_>, user: i64) -> Result<Option<(String, String)>, AppError> {
-    let r = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
     )
     .bind(user)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(match r {
-        Some(r) => Some((r.try_get("handle")?, r.try_get("email")?)),
-        None => None,
-    })
+    .await?)
 }
 
 /// Erases every account whose grace period is over (the hourly job). Returns how many.
 pub async fn erase_due(db: &Db, now: i64) -> Result<u64, AppError> {
-    let ids: Vec<i64> = sqlx::query(
+    let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM users WHERE erase_after IS NOT NULL AND erase_after <= $1 AND erased_at IS NULL ORDER BY erase_after LIMIT 100",
     )
     .bind(now)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     let mut n = 0;
     for id in ids {
         if erase(db, id, id).await? {
@@ -194,10 +183,10 @@ pub async fn erase_due(db: &Db, now: i64) -> Result<u64, AppError> {
 
 /// The ids `sql` (one `$1` = the member) returns.
 async fn ids(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<Vec<i64>, AppError> {
-    let rows = sqlx::query(sql).bind(user).fetch_all(&mut **tx).await?;
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>(0usize).map_err(AppError::from))
-        .collect()
+    Ok(sqlx::query_scalar(sql)
+        .bind(user)
+        .fetch_all(&mut **tx)
+        .await?)
 }
 
 async fn exec(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<u64, AppError> {
@@ -214,19 +203,16 @@ async fn exec(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<u64, AppError> {
 /// `deleted-<id>`, shown as "[deleted member]". `false` when there was nothing to erase.
 pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     let mut tx = db.begin_write().await?;
-    let Some(r) = sqlx::query(
+    let found: Option<(String, String, Option<String>, Flag)> = sqlx::query_as(
         "SELECT handle, email, pending_email, erase_keep_words FROM users WHERE id = $1 AND erased_at IS NULL",
     )
     .bind(user)
     .fetch_optional(&mut *tx)
-    .await?
-    else {
+    .await?;
+    let Some((handle, email, pending, keep_words)) = found else {
         return Ok(false);
     };
-    let handle: String = r.try_get("handle")?;
-    let email: String = r.try_get("email")?;
-    let pending: Option<String> = r.try_get("pending_email")?;
-    let keep_words = r.try_get::<i64, _>("erase_keep_words")? != 0;
+    let keep_words = keep_words.get();
     let t = &mut tx;
 
     erase_writing(t, user, keep_words).await?;
@@ -552,12 +538,10 @@ async fn erase_notifications_and_mail(
 
 /// The account an admin names for erasure, unless it is already erased.
 pub async fn find_for_erasure(db: &Db, handle: &str) -> Result<Option<i64>, AppError> {
-    let r = sqlx::query("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
-        .bind(handle)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(match r {
-        Some(r) => Some(r.try_get("id")?),
-        None => None,
-    })
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
+            .bind(handle)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }

@@ -4,7 +4,6 @@ use super::types::*;
 use crate::auth::types::{ClinicianStatus, MemberKind};
 use crate::db::{Db, Flag};
 use crate::error::AppError;
-use sqlx::Row;
 
 /// The columns a public profile reads.
 #[derive(sqlx::FromRow)]
@@ -53,8 +52,28 @@ pub async fn public_profile(
     }))
 }
 
+/// The columns a member's own settings read.
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    handle: String,
+    avatar_id: Option<i64>,
+    display_name: String,
+    email: String,
+    pending_email: Option<String>,
+    email_verified_at: Option<i64>,
+    kind: String,
+    bio: String,
+    theme: String,
+    text_size: String,
+    country: String,
+    show_role: Flag,
+    clinician_status: String,
+    specialty: Option<String>,
+    rejection_reason: Option<String>,
+}
+
 pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
-    let r = sqlx::query(
+    let r: SettingsRow = sqlx::query_as(
         "SELECT handle, avatar_id, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, country, show_role, clinician_status, specialty, \
            (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
             AND v.reason <> 'superseded' ORDER BY v.id DESC LIMIT 1) AS rejection_reason \
@@ -63,32 +82,30 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
     .bind(user_id)
     .fetch_one(&db.pool)
     .await?;
-    let status = ClinicianStatus::from_db(&r.try_get::<String, _>("clinician_status")?);
-    let verified = r.try_get::<Option<i64>, _>("email_verified_at")?.is_some();
-    let pending: Option<String> = r.try_get("pending_email")?;
+    let status = ClinicianStatus::from_db(&r.clinician_status);
+    let verified = r.email_verified_at.is_some();
     let (email, email_pending) = if verified {
-        (r.try_get("email")?, pending)
+        (r.email, r.pending_email)
     } else {
-        (pending.unwrap_or_default(), None)
+        (r.pending_email.unwrap_or_default(), None)
     };
     Ok(MySettings {
-        handle: r.try_get("handle")?,
-        avatar: r.try_get("avatar_id")?,
-        display_name: r.try_get("display_name")?,
+        handle: r.handle,
+        avatar: r.avatar_id,
+        display_name: r.display_name,
         email,
         email_verified: verified,
         email_pending,
-        kind: MemberKind::parse(&r.try_get::<String, _>("kind")?)
-            .map_err(|_| AppError::Internal)?,
-        bio: r.try_get("bio")?,
-        theme: r.try_get("theme")?,
-        text_size: r.try_get("text_size")?,
-        country: r.try_get("country")?,
-        show_role: r.try_get::<i64, _>("show_role")? != 0,
+        kind: MemberKind::parse(&r.kind).map_err(|_| AppError::Internal)?,
+        bio: r.bio,
+        theme: r.theme,
+        text_size: r.text_size,
+        country: r.country,
+        show_role: r.show_role.get(),
         clinician_status: status,
-        specialty: r.try_get("specialty")?,
+        specialty: r.specialty,
         rejection_reason: if status == ClinicianStatus::Rejected {
-            r.try_get("rejection_reason")?
+            r.rejection_reason
         } else {
             None
         },

@@ -3,9 +3,8 @@
 use super::types::{FlagKind, WatchAction};
 use super::watched::{ListKey, WatchList};
 use crate::auth::types::{ClinicianStatus, CurrentUser, MemberKind};
-use crate::db::Db;
+use crate::db::{Db, Flag};
 use crate::error::AppError;
-use sqlx::Row;
 use std::sync::Arc;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -128,7 +127,7 @@ async fn new_member(
     {
         return Ok(None);
     }
-    let row = sqlx::query(
+    let (hold, moderator, everywhere): (Flag, Option<i64>, i64) = sqlx::query_as(
         "SELECT c.hold_new_members, \
            (SELECT cm.is_moderator FROM community_members cm WHERE cm.community_id = c.id AND cm.user_id = $2) AS moderator, \
            (SELECT COUNT(*) FROM (SELECT 1 FROM posts p WHERE p.author_id = $2 AND p.awaiting_approval = 0 \
@@ -140,13 +139,10 @@ async fn new_member(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    if row.try_get::<i64, _>("hold_new_members")? == 0
-        || row.try_get::<Option<i64>, _>("moderator")? == Some(1)
-        || row.try_get::<i64, _>("everywhere")? >= TRUSTED_POSTS
-    {
+    if !hold.get() || moderator == Some(1) || everywhere >= TRUSTED_POSTS {
         return Ok(None);
     }
-    let here = sqlx::query(
+    let here: (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM posts p WHERE p.author_id = $1 AND p.community_id = $2 \
               AND p.awaiting_approval = 0 AND p.removed_at IS NULL AND p.deleted_at IS NULL LIMIT 2) t) AS posts, \
            (SELECT COUNT(*) FROM (SELECT 1 FROM replies r JOIN posts p ON p.id = r.post_id \
@@ -157,7 +153,7 @@ async fn new_member(
     .bind(community)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(Some((here.try_get("posts")?, here.try_get("replies")?)))
+    Ok(Some(here))
 }
 
 /// Whether `text` holds a web address (written out, or as a Markdown link).
@@ -172,7 +168,7 @@ fn has_link(text: &str) -> bool {
 /// The compiled lists of `community` (the site's and its own), from this database's cache
 /// while neither list changed.
 async fn watch_list(tx: &mut Tx<'_>, db: &Db, community: i64) -> Result<Arc<WatchList>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT COALESCE(community_id, 0) AS scope, COUNT(*) AS n, MAX(id) AS top FROM watched_words \
          WHERE COALESCE(community_id, 0) IN (0, $1) GROUP BY COALESCE(community_id, 0)",
     )
@@ -180,9 +176,8 @@ async fn watch_list(tx: &mut Tx<'_>, db: &Db, community: i64) -> Result<Arc<Watc
     .fetch_all(&mut **tx)
     .await?;
     let mut key: ListKey = (0, 0, 0, 0);
-    for r in &rows {
-        let (n, top): (i64, i64) = (r.try_get("n")?, r.try_get("top")?);
-        if r.try_get::<i64, _>("scope")? == 0 {
+    for (scope, n, top) in rows {
+        if scope == 0 {
             (key.0, key.1) = (n, top);
         } else {
             (key.2, key.3) = (n, top);
@@ -194,21 +189,20 @@ async fn watch_list(tx: &mut Tx<'_>, db: &Db, community: i64) -> Result<Arc<Watc
     let words = if key == (0, 0, 0, 0) {
         Vec::new()
     } else {
-        sqlx::query(
+        sqlx::query_as::<_, (String, String)>(
             "SELECT phrase, action FROM watched_words WHERE COALESCE(community_id, 0) IN (0, $1) ORDER BY id",
         )
         .bind(community)
         .fetch_all(&mut **tx)
         .await?
-        .iter()
-        .map(|r| {
-            let action: String = r.try_get("action")?;
-            Ok((
-                r.try_get::<String, _>("phrase")?,
+        .into_iter()
+        .map(|(phrase, action)| {
+            (
+                phrase,
                 WatchAction::parse(&action).unwrap_or(WatchAction::Flag),
-            ))
+            )
         })
-        .collect::<Result<Vec<_>, AppError>>()?
+        .collect::<Vec<_>>()
     };
     let list = Arc::new(WatchList::build(&words));
     db.watched.put(community, key, list.clone());

@@ -4,17 +4,16 @@ use super::types::*;
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use sqlx::Row;
 
 /// The lists `user` may edit: the site's (admins, as `("", "The whole site")`) and each
 /// community they moderate (admins: every community), by name.
 pub async fn editable(db: &Db, user: &CurrentUser) -> Result<Vec<(String, String)>, AppError> {
-    let rows = if user.is_admin {
-        sqlx::query("SELECT slug, name FROM communities ORDER BY name LIMIT 500")
+    let rows: Vec<(String, String)> = if user.is_admin {
+        sqlx::query_as("SELECT slug, name FROM communities ORDER BY name LIMIT 500")
             .fetch_all(&db.pool)
             .await?
     } else {
-        sqlx::query(
+        sqlx::query_as(
             "SELECT c.slug, c.name FROM communities c JOIN community_members m ON m.community_id = c.id \
              WHERE m.user_id = $1 AND m.is_moderator = 1 ORDER BY c.name LIMIT 500",
         )
@@ -26,9 +25,7 @@ pub async fn editable(db: &Db, user: &CurrentUser) -> Result<Vec<(String, String
     if user.is_admin {
         lists.push((String::new(), "The whole site".to_string()));
     }
-    for r in rows {
-        lists.push((r.try_get("slug")?, r.try_get("name")?));
-    }
+    lists.extend(rows);
     Ok(lists)
 }
 
@@ -45,7 +42,7 @@ async fn scope(
             Err(AppError::Forbidden)
         };
     }
-    let row = sqlx::query(
+    let (id, name, moderator): (i64, String, Option<i64>) = sqlx::query_as(
         "SELECT c.id, c.name, (SELECT m.is_moderator FROM community_members m \
            WHERE m.community_id = c.id AND m.user_id = $2) AS moderator \
          FROM communities c WHERE c.slug = $1",
@@ -55,10 +52,10 @@ async fn scope(
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    if !user.is_admin && row.try_get::<Option<i64>, _>("moderator")? != Some(1) {
+    if !user.is_admin && moderator != Some(1) {
         return Err(AppError::Forbidden);
     }
-    Ok((Some(row.try_get("id")?), row.try_get("name")?))
+    Ok((Some(id), name))
 }
 
 /// One list, oldest entry first (at most [`WATCHED_MAX`] by construction).
@@ -74,23 +71,23 @@ pub async fn list(db: &Db, user: &CurrentUser, community: &str) -> Result<Watche
         community.to_string()
     };
     let (id, name) = scope(db, user, &community).await?;
-    let words = sqlx::query(
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT id, phrase, action FROM watched_words WHERE COALESCE(community_id, 0) = $1 \
          ORDER BY id LIMIT 2000",
     )
     .bind(id.unwrap_or(0))
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(WatchedWord {
-            id: r.try_get("id")?,
-            phrase: r.try_get("phrase")?,
-            action: WatchAction::parse(&r.try_get::<String, _>("action")?)
-                .ok_or(AppError::Internal)?,
+    .await?;
+    let words = rows
+        .into_iter()
+        .map(|(id, phrase, action)| {
+            Ok(WatchedWord {
+                id,
+                phrase,
+                action: WatchAction::parse(&action).ok_or(AppError::Internal)?,
+            })
         })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(WatchedList {
         community: id.map(|_| community),
         scope: name,
@@ -187,7 +184,7 @@ pub async fn add(
 
 /// Removes one entry from a list `user` may edit; returns the list's community address. Audited.
 pub async fn remove(db: &Db, user: &CurrentUser, id: i64) -> Result<String, AppError> {
-    let row = sqlx::query(
+    let (phrase, slug): (String, Option<String>) = sqlx::query_as(
         "SELECT w.phrase, c.slug FROM watched_words w LEFT JOIN communities c ON c.id = w.community_id \
          WHERE w.id = $1",
     )
@@ -195,10 +192,7 @@ pub async fn remove(db: &Db, user: &CurrentUser, id: i64) -> Result<String, AppE
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let slug: String = row
-        .try_get::<Option<String>, _>("slug")?
-        .unwrap_or_default();
-    let phrase: String = row.try_get("phrase")?;
+    let slug = slug.unwrap_or_default();
     let (_, name) = scope(db, user, &slug).await?;
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM watched_words WHERE id = $1")

@@ -2,10 +2,10 @@
 
 use super::types::*;
 use crate::auth::types::CurrentUser;
-use crate::db::{is_unique_violation, now_ms, Db};
+use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::posts::repo::{listed, readable, summary, with_params, Params, SUMMARY};
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// Items per page of `/saved`.
 pub const PAGE: i64 = 20;
@@ -37,7 +37,7 @@ pub async fn toggle(
         }
     }
     let mut tx = db.begin_write().await?;
-    let existing = sqlx::query(
+    let existing: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM saved_items WHERE user_id = $1 AND post_id = $2 AND COALESCE(reply_id, 0) = $3",
     )
     .bind(user.id)
@@ -45,9 +45,9 @@ pub async fn toggle(
     .bind(reply.unwrap_or(0))
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some(row) = existing {
+    if let Some(id) = existing {
         sqlx::query("DELETE FROM saved_items WHERE id = $1")
-            .bind(row.try_get::<i64, _>("id")?)
+            .bind(id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -99,19 +99,33 @@ pub async fn set_note(db: &Db, user: &CurrentUser, id: i64, note: &str) -> Resul
 
 /// What `user` saved of thread `post` (for its Save buttons). One indexed query.
 pub async fn in_thread(db: &Db, user: i64, post: i64) -> Result<SavedInThread, AppError> {
-    let rows = sqlx::query("SELECT reply_id FROM saved_items WHERE user_id = $1 AND post_id = $2")
-        .bind(user)
-        .bind(post)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT reply_id FROM saved_items WHERE user_id = $1 AND post_id = $2")
+            .bind(user)
+            .bind(post)
+            .fetch_all(&db.pool)
+            .await?;
     let mut saved = SavedInThread::default();
     for r in rows {
-        match r.try_get::<Option<i64>, _>("reply_id")? {
+        match r {
             Some(id) => saved.replies.push(id),
             None => saved.post = true,
         }
     }
     Ok(saved)
+}
+
+/// What `list` reads of a saved item beside the post's summary.
+#[derive(sqlx::FromRow)]
+struct SavedRow {
+    readable: Flag,
+    saved_id: i64,
+    reply_id: Option<i64>,
+    note: String,
+    saved_at: i64,
+    reply_md: Option<String>,
+    reply_author: Option<i64>,
+    reply_shown: Flag,
 }
 
 /// The member's saved items, newest first, `PAGE` at a time before `before`. Read through the
@@ -142,28 +156,21 @@ pub async fn list(db: &Db, user: &CurrentUser, before: Option<i64>) -> Result<Sa
     let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows.iter().take(PAGE as usize) {
-        let can_read = r.try_get::<i64, _>("readable")? != 0;
-        let reply_id: Option<i64> = r.try_get("reply_id")?;
-        let reply_excerpt = match reply_id {
-            Some(_)
-                if can_read
-                    && (r.try_get::<i64, _>("reply_shown")? != 0
-                        || r.try_get::<Option<i64>, _>("reply_author")? == Some(user.id)) =>
-            {
-                crate::markdown::excerpt(
-                    &r.try_get::<Option<String>, _>("reply_md")?
-                        .unwrap_or_default(),
-                )
+        let row = SavedRow::from_row(r)?;
+        let can_read = row.readable.get();
+        let reply_excerpt = match row.reply_id {
+            Some(_) if can_read && (row.reply_shown.get() || row.reply_author == Some(user.id)) => {
+                crate::markdown::excerpt(row.reply_md.as_deref().unwrap_or_default())
             }
             _ => String::new(),
         };
         items.push(SavedItem {
-            id: r.try_get("saved_id")?,
+            id: row.saved_id,
             post: summary(r, can_read)?,
-            reply_id,
+            reply_id: row.reply_id,
             reply_excerpt,
-            note: r.try_get("note")?,
-            saved_at: r.try_get("saved_at")?,
+            note: row.note,
+            saved_at: row.saved_at,
         });
     }
     let next = if rows.len() as i64 > PAGE {
@@ -187,12 +194,11 @@ async fn ref_id(db: &Db, kind: RefKind, slug: &str) -> Result<i64, AppError> {
         }
         RefKind::Provider => "SELECT id FROM providers WHERE slug = $1",
     };
-    Ok(sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?
-        .try_get("id")?)
+        .ok_or(AppError::NotFound)
 }
 
 fn ref_column(kind: RefKind) -> &'static str {
@@ -293,9 +299,23 @@ pub async fn set_ref_note(
     Ok(())
 }
 
+/// A saved article or provider as `refs` reads it (one of the two sides is there).
+#[derive(sqlx::FromRow)]
+struct RefRow {
+    id: i64,
+    note: String,
+    created_at: i64,
+    a_slug: Option<String>,
+    a_title: Option<String>,
+    a_summary: Option<String>,
+    p_slug: Option<String>,
+    p_name: Option<String>,
+    p_city: Option<String>,
+}
+
 /// The member's saved articles (while published) and providers, newest first.
 pub async fn refs(db: &Db, user: i64) -> Result<Vec<SavedRef>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<RefRow> = sqlx::query_as(
         "SELECT s.id, s.note, s.created_at, a.slug AS a_slug, v.title AS a_title, v.summary AS a_summary, \
            pr.slug AS p_slug, pr.name AS p_name, pr.city AS p_city \
          FROM saved_refs s \
@@ -309,40 +329,32 @@ pub async fn refs(db: &Db, user: i64) -> Result<Vec<SavedRef>, AppError> {
     .bind(REFS_SHOWN)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let article: Option<String> = r.try_get("a_slug")?;
-            let (kind, link, title, detail) = match article {
-                Some(slug) if r.try_get::<Option<String>, _>("a_title")?.is_some() => (
+            let (kind, link, title, detail) = match (r.a_slug, r.a_title) {
+                (Some(slug), Some(title)) => (
                     RefKind::Article,
                     format!("/library/{slug}"),
-                    r.try_get::<Option<String>, _>("a_title")?
-                        .unwrap_or_default(),
-                    r.try_get::<Option<String>, _>("a_summary")?
-                        .unwrap_or_default(),
+                    title,
+                    r.a_summary.unwrap_or_default(),
                 ),
                 _ => (
                     RefKind::Provider,
-                    format!(
-                        "/directory/{}",
-                        r.try_get::<Option<String>, _>("p_slug")?
-                            .unwrap_or_default()
-                    ),
-                    r.try_get::<Option<String>, _>("p_name")?
-                        .unwrap_or_default(),
-                    r.try_get::<Option<String>, _>("p_city")?
-                        .unwrap_or_default(),
+                    format!("/directory/{}", r.p_slug.unwrap_or_default()),
+                    r.p_name.unwrap_or_default(),
+                    r.p_city.unwrap_or_default(),
                 ),
             };
-            Ok(SavedRef {
-                id: r.try_get("id")?,
+            SavedRef {
+                id: r.id,
                 kind,
                 link,
                 title,
                 detail,
-                note: r.try_get("note")?,
-                saved_at: r.try_get("created_at")?,
-            })
+                note: r.note,
+                saved_at: r.created_at,
+            }
         })
-        .collect()
+        .collect())
 }

@@ -4,7 +4,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::posts::repo::{listed, readable, with_params, Params};
 use crate::ui::{iso_date, iso_datetime};
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// Posts per sitemap file, by id range (a sitemap holds at most 50,000 addresses).
 pub const SITEMAP_CHUNK: i64 = 10_000;
@@ -100,13 +100,9 @@ pub async fn sitemap_posts(db: &Db, base: &str, n: i64) -> Result<String, AppErr
     let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
     let mut out = String::from(URLSET);
     for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        url_entry(
-            &mut out,
-            base,
-            &format!("/p/{id}"),
-            Some(r.try_get("last_activity_at")?),
-        );
+        // The columns in the order selected.
+        let (id, last_activity_at) = <(i64, i64)>::from_row(r)?;
+        url_entry(&mut out, base, &format!("/p/{id}"), Some(last_activity_at));
     }
     out.push_str("</urlset>\n");
     Ok(out)
@@ -129,11 +125,11 @@ pub async fn sitemap_pages(db: &Db, base: &str) -> Result<String, AppError> {
             Some(a.updated_at),
         );
     }
-    let providers = sqlx::query("SELECT slug FROM providers ORDER BY id LIMIT 40000")
-        .fetch_all(&db.pool)
-        .await?;
-    for r in &providers {
-        let slug: String = r.try_get("slug")?;
+    let providers: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM providers ORDER BY id LIMIT 40000")
+            .fetch_all(&db.pool)
+            .await?;
+    for slug in providers {
         url_entry(&mut out, base, &format!("/directory/{slug}"), None);
     }
     out.push_str("</urlset>\n");
@@ -180,12 +176,12 @@ fn atom(base: &str, title: &str, path: &str, entries: &[Entry]) -> String {
 
 /// The newest public posts of a community (not its groups'), as Atom.
 pub async fn community_feed(db: &Db, base: &str, slug: &str) -> Result<String, AppError> {
-    let c = sqlx::query("SELECT id, name FROM communities WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (id, name): (i64, String) = (c.try_get("id")?, c.try_get("name")?);
+    let (id, name): (i64, String) =
+        sqlx::query_as("SELECT id, name FROM communities WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
     let mut params = Params::default();
     let cid = params.p(id);
     let limit = params.p(FEED_ENTRIES);
@@ -198,18 +194,20 @@ pub async fn community_feed(db: &Db, base: &str, slug: &str) -> Result<String, A
     let entries = rows
         .iter()
         .map(|r| {
-            let handle: String = r.try_get("handle")?;
+            // The columns in the order selected.
+            let (id, title, excerpt, created_at, handle) =
+                <(i64, String, String, i64, String)>::from_row(r)?;
             Ok(Entry {
-                title: r.try_get("title")?,
-                path: format!("/p/{}", r.try_get::<i64, _>("id")?),
-                summary: r.try_get("excerpt")?,
+                title,
+                path: format!("/p/{id}"),
+                summary: excerpt,
                 // An erased account's words stay under no name.
                 author: if handle.starts_with("deleted-") {
                     "a former member".into()
                 } else {
                     format!("@{handle}")
                 },
-                updated: r.try_get("created_at")?,
+                updated: created_at,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

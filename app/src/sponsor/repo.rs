@@ -3,7 +3,6 @@
 use super::types::*;
 use crate::db::Db;
 use crate::error::AppError;
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// Makes member `handle` the contact of advertiser `id` (empty: nobody); audited.
@@ -12,12 +11,11 @@ pub async fn set_contact(db: &Db, actor: i64, id: i64, handle: &str) -> Result<(
     let user: Option<i64> = match handle.trim().trim_start_matches('@') {
         "" => None,
         h => Some(
-            sqlx::query("SELECT id FROM users WHERE handle = $1")
+            sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
                 .bind(h.to_lowercase())
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| AppError::field("contact", "No member has this handle."))?
-                .try_get("id")?,
+                .ok_or_else(|| AppError::field("contact", "No member has this handle."))?,
         ),
     };
     let name: String = sqlx::query_scalar(
@@ -38,19 +36,30 @@ pub async fn set_contact(db: &Db, actor: i64, id: i64, handle: &str) -> Result<(
     Ok(())
 }
 
+/// A campaign's figures on one day in one community, as `report` reads them (no day: nothing
+/// shown in the range).
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    headline: String,
+    day: Option<i64>,
+    community: String,
+    imp: Option<i64>,
+    clk: Option<i64>,
+}
+
 /// The report for member `user` over the `days` days ending today: only the campaigns of the
 /// advertiser they are the contact of. `Forbidden` for anyone else.
 pub async fn report(db: &Db, user: i64, days: i64, today: i64) -> Result<SponsorReport, AppError> {
-    let adv = sqlx::query(
+    let (adv_id, advertiser): (i64, String) = sqlx::query_as(
         "SELECT id, name FROM advertisers WHERE contact_user_id = $1 AND status <> 'removed' ORDER BY id LIMIT 1",
     )
     .bind(user)
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::Forbidden)?;
-    let (adv_id, advertiser): (i64, String) = (adv.try_get("id")?, adv.try_get("name")?);
     let first = today - days + 1;
-    let rows = sqlx::query(
+    let rows: Vec<ReportRow> = sqlx::query_as(
         "SELECT c.id, c.headline, s.day, COALESCE(m.name, '') AS community, \
            CAST(SUM(s.impressions) AS BIGINT) AS imp, CAST(SUM(s.clicks) AS BIGINT) AS clk \
          FROM campaigns c LEFT JOIN ad_stats s ON s.campaign_id = c.id AND s.day >= $2 AND s.day <= $3 \
@@ -68,23 +77,19 @@ pub async fn report(db: &Db, user: i64, days: i64, today: i64) -> Result<Sponsor
     type PerCommunity = BTreeMap<String, (i64, i64)>;
     type Campaign = (String, PerDay, PerCommunity);
     let mut by_campaign: BTreeMap<i64, Campaign> = BTreeMap::new();
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
+    for r in rows {
         let entry = by_campaign
-            .entry(id)
+            .entry(r.id)
             .or_insert_with(|| (String::new(), BTreeMap::new(), BTreeMap::new()));
-        entry.0 = r.try_get("headline")?;
-        let Some(day) = r.try_get::<Option<i64>, _>("day")? else {
+        entry.0 = r.headline;
+        let Some(day) = r.day else {
             continue;
         };
-        let (imp, clk): (i64, i64) = (
-            r.try_get::<Option<i64>, _>("imp")?.unwrap_or(0),
-            r.try_get::<Option<i64>, _>("clk")?.unwrap_or(0),
-        );
+        let (imp, clk) = (r.imp.unwrap_or(0), r.clk.unwrap_or(0));
         let d = entry.1.entry(day).or_insert((0, 0));
         d.0 += imp;
         d.1 += clk;
-        let mut community: String = r.try_get("community")?;
+        let mut community = r.community;
         if community.is_empty() {
             community = "Pages of no community".into();
         }

@@ -4,7 +4,6 @@ use super::types::*;
 use crate::auth::types::CurrentUser;
 use crate::db::Db;
 use crate::error::AppError;
-use sqlx::Row;
 
 /// Support groups and starting articles shown per chosen community.
 const GROUPS_SHOWN: usize = 4;
@@ -13,7 +12,9 @@ const ARTICLES_SHOWN: usize = 3;
 /// Every community with whether the member joined it (and for whom), and for those joined
 /// their listed support groups and first library articles.
 pub async fn welcome(db: &Db, user: &CurrentUser) -> Result<Welcome, AppError> {
-    let rows = sqlx::query(
+    // slug, name, description, the member's id when they joined, and whether they care for someone.
+    type Row = (String, String, String, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.slug, c.name, c.description, m.user_id AS member, m.caring \
          FROM communities c LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = $1 \
          ORDER BY c.name, c.id LIMIT 200",
@@ -22,13 +23,13 @@ pub async fn welcome(db: &Db, user: &CurrentUser) -> Result<Welcome, AppError> {
     .fetch_all(&db.pool)
     .await?;
     let mut conditions = Vec::with_capacity(rows.len());
-    for r in &rows {
+    for (slug, name, description, member, caring) in rows {
         conditions.push(Condition {
-            slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            joined: r.try_get::<Option<i64>, _>("member")?.is_some(),
-            caring: r.try_get::<Option<i64>, _>("caring")?.unwrap_or(0) != 0,
+            slug,
+            name,
+            description,
+            joined: member.is_some(),
+            caring: caring.unwrap_or(0) != 0,
         });
     }
     let mut start = Vec::new();

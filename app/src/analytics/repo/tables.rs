@@ -85,23 +85,17 @@ pub(super) async fn members_series(
     first: i64,
     last: i64,
 ) -> Result<Vec<Series>, AppError> {
-    let rows =
-        sqlx::query("SELECT day, dau, wau, mau FROM traffic_members WHERE day >= $1 AND day <= $2")
-            .bind(first)
-            .bind(last)
-            .fetch_all(&db.pool)
-            .await?;
-    let mut closed = std::collections::HashMap::new();
-    for r in &rows {
-        closed.insert(
-            r.try_get::<i64, _>("day")?,
-            (
-                r.try_get::<i64, _>("dau")?,
-                r.try_get::<i64, _>("wau")?,
-                r.try_get::<i64, _>("mau")?,
-            ),
-        );
-    }
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT day, dau, wau, mau FROM traffic_members WHERE day >= $1 AND day <= $2",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(&db.pool)
+    .await?;
+    let closed: HashMap<i64, (i64, i64, i64)> = rows
+        .into_iter()
+        .map(|(day, dau, wau, mau)| (day, (dau, wau, mau)))
+        .collect();
     let today = crate::counting::day_of(crate::db::now_ms());
     let (mut dau, mut wau, mut mau) = (Vec::new(), Vec::new(), Vec::new());
     for day in first..=last {
@@ -199,7 +193,7 @@ pub(super) async fn answers_table(
     ms_end: i64,
     cid: i64,
 ) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
         "SELECT p.created_at, (SELECT MIN(r.created_at) FROM replies r WHERE r.post_id = p.id \
            AND r.depth = 0 AND r.author_id <> p.author_id AND r.deleted_at IS NULL) AS first_answer \
          FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL \
@@ -212,9 +206,8 @@ pub(super) async fn answers_table(
     .await?;
     let mut waits: Vec<i64> = Vec::new();
     let mut within = 0;
-    for r in &rows {
-        let asked: i64 = r.try_get("created_at")?;
-        if let Some(a) = r.try_get::<Option<i64>, _>("first_answer")? {
+    for &(asked, first_answer) in &rows {
+        if let Some(a) = first_answer {
             let wait = a - asked;
             if wait <= DAY {
                 within += 1;
@@ -260,6 +253,17 @@ pub(super) async fn answers_table(
     })
 }
 
+/// A campaign's sums over the range, as `campaigns_table` reads them.
+#[derive(sqlx::FromRow)]
+struct CampaignRow {
+    headline: String,
+    cpm_cents: Option<i64>,
+    flat_fee_cents: Option<i64>,
+    adv: String,
+    imp: i64,
+    clk: i64,
+}
+
 /// Each campaign's impressions, clicks, CTR and what it earned in the range: a price per 1,000
 /// impressions times the impressions, or a flat fee for campaigns that ran in the range.
 pub(super) async fn campaigns_table(
@@ -268,7 +272,7 @@ pub(super) async fn campaigns_table(
     last: i64,
     cid: i64,
 ) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<CampaignRow> = sqlx::query_as(
         "SELECT c.id, c.headline, c.cpm_cents, c.flat_fee_cents, COALESCE(a.name, '') AS adv, \
            CAST(SUM(s.impressions) AS BIGINT) AS imp, CAST(SUM(s.clicks) AS BIGINT) AS clk \
          FROM ad_stats s JOIN campaigns c ON c.id = s.campaign_id LEFT JOIN advertisers a ON a.id = c.advertiser_id \
@@ -281,18 +285,17 @@ pub(super) async fn campaigns_table(
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let (imp, clk): (i64, i64) = (r.try_get("imp")?, r.try_get("clk")?);
-        let adv: String = r.try_get("adv")?;
-        let earned = earned(imp, r.try_get("cpm_cents")?, r.try_get("flat_fee_cents")?);
+    for r in rows {
+        let (imp, clk) = (r.imp, r.clk);
+        let earned = earned(imp, r.cpm_cents, r.flat_fee_cents);
         out.push(TableRow {
             name: format!(
                 "{} ({})",
-                r.try_get::<String, _>("headline")?,
-                if adv.is_empty() {
+                r.headline,
+                if r.adv.is_empty() {
                     "house promotion".to_string()
                 } else {
-                    adv
+                    r.adv
                 }
             ),
             values: vec![
@@ -330,7 +333,7 @@ pub(super) async fn inventory_table(
     last: i64,
     cid: i64,
 ) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT placement, CAST(SUM(paid) AS BIGINT) AS paid, CAST(SUM(house) AS BIGINT) AS house, \
            CAST(SUM(empty) AS BIGINT) AS empty FROM ad_slots \
          WHERE day >= $1 AND day <= $2 AND ($3 = 0 OR community_id = $3) GROUP BY placement ORDER BY placement",
@@ -348,12 +351,10 @@ pub(super) async fn inventory_table(
         }
     };
     let mut out = Vec::new();
-    for r in &rows {
-        let (paid, house, empty): (i64, i64, i64) =
-            (r.try_get("paid")?, r.try_get("house")?, r.try_get("empty")?);
+    for (placement, paid, house, empty) in rows {
         let all = paid + house + empty;
         out.push(TableRow {
-            name: r.try_get("placement")?,
+            name: placement,
             values: vec![
                 all.to_string(),
                 pct(paid, all),
@@ -375,6 +376,17 @@ pub(super) async fn inventory_table(
     })
 }
 
+/// A campaign's impressions on one day, as `revenue_table` reads them.
+#[derive(sqlx::FromRow)]
+struct RevenueRow {
+    day: i64,
+    id: i64,
+    cpm_cents: Option<i64>,
+    flat_fee_cents: Option<i64>,
+    adv: String,
+    imp: i64,
+}
+
 /// What each advertiser earned the operator per month of the range.
 pub(super) async fn revenue_table(
     db: &Db,
@@ -382,7 +394,7 @@ pub(super) async fn revenue_table(
     last: i64,
     cid: i64,
 ) -> Result<Table, AppError> {
-    let rows = sqlx::query(
+    let mut rows: Vec<RevenueRow> = sqlx::query_as(
         "SELECT s.day, c.id, c.cpm_cents, c.flat_fee_cents, a.name AS adv, \
            CAST(SUM(s.impressions) AS BIGINT) AS imp \
          FROM ad_stats s JOIN campaigns c ON c.id = s.campaign_id JOIN advertisers a ON a.id = c.advertiser_id \
@@ -397,25 +409,18 @@ pub(super) async fn revenue_table(
     // (advertiser, month) → cents; a flat fee counts once, in the first month it was shown.
     let mut sums: HashMap<(String, String), i64> = HashMap::new();
     let mut flat_seen: Vec<i64> = Vec::new();
-    let mut ordered: Vec<(i64, &sqlx::any::AnyRow)> = Vec::new();
-    for r in &rows {
-        ordered.push((r.try_get("day")?, r));
-    }
-    ordered.sort_by_key(|(d, _)| *d);
-    for (day, r) in ordered {
-        let month = day_label(day)[..7].to_string();
-        let id: i64 = r.try_get("id")?;
-        let cpm: Option<i64> = r.try_get("cpm_cents")?;
-        let flat: Option<i64> = r.try_get("flat_fee_cents")?;
-        let cents = match (cpm, flat) {
-            (Some(c), _) => r.try_get::<i64, _>("imp")? * c / 1000,
-            (None, Some(f)) if !flat_seen.contains(&id) => {
-                flat_seen.push(id);
+    rows.sort_by_key(|r| r.day);
+    for r in rows {
+        let month = day_label(r.day)[..7].to_string();
+        let cents = match (r.cpm_cents, r.flat_fee_cents) {
+            (Some(c), _) => r.imp * c / 1000,
+            (None, Some(f)) if !flat_seen.contains(&r.id) => {
+                flat_seen.push(r.id);
                 f
             }
             _ => 0,
         };
-        *sums.entry((r.try_get("adv")?, month)).or_insert(0) += cents;
+        *sums.entry((r.adv, month)).or_insert(0) += cents;
     }
     let mut keys: Vec<_> = sums.into_iter().collect();
     keys.sort();

@@ -162,13 +162,24 @@ async fn require_own_staff(
         .ok_or(AppError::Forbidden)
 }
 
-pub(super) async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<AnyRow>, AppError> {
-    Ok(sqlx::query(
-        "SELECT id, handle, kind, clinician_status, specialty FROM users WHERE handle = $1",
+/// A member named in a staff form, as `member_by_handle` reads them.
+#[derive(sqlx::FromRow)]
+pub(super) struct NamedMember {
+    pub id: i64,
+    pub handle: String,
+    pub clinician_status: String,
+}
+
+pub(super) async fn member_by_handle(
+    db: &Db,
+    handle: &str,
+) -> Result<Option<NamedMember>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, handle, clinician_status FROM users WHERE handle = $1")
+            .bind(handle.trim().trim_start_matches('@').to_lowercase())
+            .fetch_optional(&db.pool)
+            .await?,
     )
-    .bind(handle.trim().trim_start_matches('@').to_lowercase())
-    .fetch_optional(&db.pool)
-    .await?)
 }
 
 /// Records who changed what on a provider's profile (on the pool or inside a transaction).

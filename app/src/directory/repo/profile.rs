@@ -35,14 +35,14 @@ pub async fn update_profile(
     let p = &p;
     let mut community_ids = Vec::new();
     for c in &p.conditions {
-        let r = sqlx::query("SELECT id FROM communities WHERE slug = $1")
+        let id: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
             .bind(c)
             .fetch_optional(&db.pool)
             .await?
             .ok_or_else(|| {
                 AppError::field("conditions", format!("There is no community “{c}”."))
             })?;
-        community_ids.push(r.try_get::<i64, _>("id")?);
+        community_ids.push(id);
     }
     let mut changed = Vec::new();
     let fields: [(&str, bool); 13] = [
@@ -122,9 +122,28 @@ pub async fn update_profile(
     Ok(())
 }
 
+/// A provider's profile as its edit form starts from it.
+#[derive(sqlx::FromRow)]
+struct InputRow {
+    name: String,
+    description: String,
+    address: String,
+    city: String,
+    postal_code: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    phone: String,
+    website: String,
+    specialties: String,
+    languages: String,
+    opening_hours: String,
+    accepting: Flag,
+    colour: String,
+}
+
 pub(super) async fn current_input(db: &Db, id: i64) -> Result<ProfileInput, AppError> {
     // Named columns: PostgreSQL's `words` (a tsvector) is no type the pool's rows can carry.
-    let r = sqlx::query(
+    let r: InputRow = sqlx::query_as(
         "SELECT name, description, address, city, postal_code, lat, lon, phone, website, \
          specialties, languages, opening_hours, accepting, colour FROM providers WHERE id = $1",
     )
@@ -139,20 +158,20 @@ pub(super) async fn current_input(db: &Db, id: i64) -> Result<ProfileInput, AppE
     .fetch_all(&db.pool)
     .await?;
     Ok(ProfileInput {
-        name: r.try_get("name")?,
-        description: r.try_get("description")?,
-        address: r.try_get("address")?,
-        city: r.try_get("city")?,
-        postal_code: r.try_get("postal_code")?,
-        lat: r.try_get("lat")?,
-        lon: r.try_get("lon")?,
-        phone: r.try_get("phone")?,
-        website: r.try_get("website")?,
-        specialties: keys_of(&r.try_get::<String, _>("specialties")?),
-        languages: keys_of(&r.try_get::<String, _>("languages")?),
-        opening_hours: r.try_get("opening_hours")?,
-        accepting: r.try_get::<i64, _>("accepting")? == 1,
-        colour: r.try_get("colour")?,
+        name: r.name,
+        description: r.description,
+        address: r.address,
+        city: r.city,
+        postal_code: r.postal_code,
+        lat: r.lat,
+        lon: r.lon,
+        phone: r.phone,
+        website: r.website,
+        specialties: keys_of(&r.specialties),
+        languages: keys_of(&r.languages),
+        opening_hours: r.opening_hours,
+        accepting: r.accepting.get(),
+        colour: r.colour,
         conditions,
     })
 }

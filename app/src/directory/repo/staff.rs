@@ -4,10 +4,10 @@ use super::*;
 
 /// An admin creates a clinic and makes a member its owner.
 pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Result<(), AppError> {
-    let owner = user_id_by_handle(db, &c.owner)
+    let owner = member_by_handle(db, &c.owner)
         .await?
         .ok_or_else(|| AppError::field("owner", "No member has this handle."))?;
-    let owner_id: i64 = owner.try_get("id")?;
+    let owner_id = owner.id;
     // Without a position the clinic starts at its city's (staff refine it from the postal code).
     let (lat, lon) = match c.lat.zip(c.lon) {
         Some((lat, lon)) => (Some(lat), Some(lon)),
@@ -18,7 +18,7 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
     };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO providers (kind, slug, name, city, city_key, lat, lon, created_at, updated_at) \
          VALUES ('clinic', $1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
@@ -37,8 +37,7 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
         } else {
             AppError::from(e)
         }
-    })?
-    .try_get("id")?;
+    })?;
     sqlx::query(
         "INSERT INTO provider_staff (provider_id, user_id, role, added_by, added_at) VALUES ($1, $2, 'owner', $3, $4)",
     )
@@ -48,10 +47,7 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let summary = format!(
-        "created the clinic with @{} as owner",
-        owner.try_get::<String, _>("handle")?
-    );
+    let summary = format!("created the clinic with @{} as owner", owner.handle);
     log_change(&mut *tx, id, admin.id, &summary).await?;
     let detail = format!(
         "{} ({}), owner @{}",
@@ -81,10 +77,10 @@ pub async fn set_staff(
     if !actor_is_owner && !actor.is_admin {
         return Err(AppError::Forbidden);
     }
-    let user = user_id_by_handle(db, handle)
+    let user = member_by_handle(db, handle)
         .await?
         .ok_or_else(|| AppError::field("handle", "No member has this handle."))?;
-    let (user_id, user_handle): (i64, String) = (user.try_get("id")?, user.try_get("handle")?);
+    let (user_id, user_handle) = (user.id, user.handle);
     // Joining a clinic's staff bars the member from rating it: it is theirs to accept.
     if add && staff_role(db, id, user_id).await?.is_none() {
         let role = if owner {
@@ -167,20 +163,17 @@ pub async fn set_clinician(
         return Err(AppError::BadRequest);
     }
     require_staff(db, clinic_id, actor).await?;
-    let user = user_id_by_handle(db, handle)
+    let user = member_by_handle(db, handle)
         .await?
         .ok_or_else(|| AppError::field("clinician", "No member has this handle."))?;
-    let user_id: i64 = user.try_get("id")?;
-    let user_handle: String = user.try_get("handle")?;
-    if ClinicianStatus::from_db(&user.try_get::<String, _>("clinician_status")?)
-        != ClinicianStatus::Verified
-    {
+    let (user_id, user_handle) = (user.id, user.handle);
+    if ClinicianStatus::from_db(&user.clinician_status) != ClinicianStatus::Verified {
         return Err(AppError::field(
             "clinician",
             "Only clinicians verified by the operator can be listed.",
         ));
     }
-    let listed = sqlx::query(
+    let listed: Option<i64> = sqlx::query_scalar(
         "SELECT p.id FROM providers p JOIN provider_clinicians l ON l.clinician_id = p.id \
          WHERE p.user_id = $1 AND l.clinic_id = $2",
     )
@@ -210,8 +203,7 @@ pub async fn set_clinician(
             "clinician",
             "This clinician is not listed here.",
         )),
-        (false, Some(r)) => {
-            let clinician_id: i64 = r.try_get("id")?;
+        (false, Some(clinician_id)) => {
             sqlx::query(
                 "DELETE FROM provider_clinicians WHERE clinic_id = $1 AND clinician_id = $2",
             )
@@ -239,36 +231,32 @@ pub(in crate::directory) async fn list_clinician(
     user_id: i64,
     invited_by: i64,
 ) -> Result<(), AppError> {
-    let user = sqlx::query("SELECT handle, specialty FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await?;
-    let user_handle: String = user.try_get("handle")?;
-    let existing = sqlx::query("SELECT id FROM providers WHERE user_id = $1")
+    let (user_handle, specialty): (String, Option<String>) =
+        sqlx::query_as("SELECT handle, specialty FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&db.pool)
+            .await?;
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM providers WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
     let clinician_id: i64 = match existing {
-        Some(r) => r.try_get("id")?,
+        Some(id) => id,
         None => {
-            let specialty = user
-                .try_get::<Option<String>, _>("specialty")?
-                .unwrap_or_default()
-                .to_lowercase();
+            let specialty = specialty.unwrap_or_default().to_lowercase();
             let specialties = SPECIALTIES
                 .iter()
                 .find(|(k, _)| specialty.contains(k.trim_end_matches("-practice")))
                 .map(|(k, _)| padded(&[k.to_string()]))
                 .unwrap_or_else(|| " ".into());
-            let licence: Option<String> = sqlx::query(
+            let licence: Option<String> = sqlx::query_scalar(
                 "SELECT licence_number FROM clinician_verifications WHERE user_id = $1 AND status = 'verified' \
                  ORDER BY id DESC LIMIT 1",
             )
             .bind(user_id)
             .fetch_optional(&db.pool)
             .await?
-            .map(|r| r.try_get("licence_number"))
-            .transpose()?;
+            .flatten();
             let now = now_ms();
             let mut tx = db.begin_write().await?;
             let id: i64 = sqlx::query_scalar(

@@ -114,14 +114,13 @@ pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppErr
         return Err(AppError::NotFound);
     };
     if f.is_moderator {
-        let r = sqlx::query(
+        let (mods, members): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM support_group_members WHERE group_id = $1 AND status = 'active' \
                AND is_moderator = 1) AS mods, member_count FROM support_groups WHERE id = $1",
         )
         .bind(f.id)
         .fetch_one(&mut *tx)
         .await?;
-        let (mods, members): (i64, i64) = (r.try_get("mods")?, r.try_get("member_count")?);
         if mods == 1 && members > 1 {
             return Err(AppError::field(
                 "group",

@@ -7,7 +7,6 @@ use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
 use crate::notifications as notify;
 use crate::posts::repo::{summary, Params, FROM, SUMMARY};
-use sqlx::Row;
 
 mod membership;
 mod moderation;

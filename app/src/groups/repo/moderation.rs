@@ -17,7 +17,7 @@ pub(super) async fn moderated(
         return Err(AppError::Forbidden);
     }
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
-    let row = sqlx::query(
+    let (id, status): (i64, Option<String>) = sqlx::query_as(
         "SELECT u.id, gm.status FROM users u \
          LEFT JOIN support_group_members gm ON gm.user_id = u.id AND gm.group_id = $2 WHERE u.handle = $1",
     )
@@ -26,10 +26,8 @@ pub(super) async fn moderated(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| AppError::field("handle", "No member has this handle."))?;
-    let status = row
-        .try_get::<Option<String>, _>("status")?
-        .and_then(|s| MemberStatus::parse(&s));
-    Ok((f, row.try_get("id")?, status))
+    let status = status.and_then(|s| MemberStatus::parse(&s));
+    Ok((f, id, status))
 }
 
 /// Tells `member` of a moderator's decision about the group (a "group" notification linking to
@@ -227,39 +225,30 @@ pub async fn admin(db: &Db, user: &CurrentUser, slug: &str) -> Result<GroupAdmin
     if !f.moderates(user) {
         return Err(AppError::Forbidden);
     }
-    let requests = sqlx::query(
+    let requests: Vec<JoinRequest> = sqlx::query_as(
         "SELECT u.handle, gm.answer, gm.created_at FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
          WHERE gm.group_id = $1 AND gm.status = 'pending' ORDER BY gm.created_at, u.id LIMIT 200",
     )
     .bind(f.id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| -> Result<JoinRequest, AppError> {
-        Ok(JoinRequest {
-            handle: r.try_get("handle")?,
-            answer: r.try_get("answer")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, _>>()?;
-    let members = sqlx::query(
+    .await?;
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT u.handle, gm.is_moderator, gm.status FROM support_group_members gm JOIN users u ON u.id = gm.user_id \
          WHERE gm.group_id = $1 AND gm.status <> 'pending' ORDER BY gm.is_moderator DESC, u.handle LIMIT 1000",
     )
     .bind(f.id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| -> Result<GroupMember, AppError> {
-        Ok(GroupMember {
-            handle: r.try_get("handle")?,
-            is_moderator: r.try_get::<i64, _>("is_moderator")? == 1,
-            status: MemberStatus::parse(&r.try_get::<String, _>("status")?)
-                .ok_or(AppError::Internal)?,
+    .await?;
+    let members = rows
+        .into_iter()
+        .map(|(handle, is_moderator, status)| {
+            Ok(GroupMember {
+                handle,
+                is_moderator: is_moderator == 1,
+                status: MemberStatus::parse(&status).ok_or(AppError::Internal)?,
+            })
         })
-    })
-    .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, AppError>>()?;
     let description: String =
         sqlx::query_scalar("SELECT description FROM support_groups WHERE id = $1")
             .bind(f.id)

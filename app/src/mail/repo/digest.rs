@@ -18,16 +18,13 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
     let today = day_of(now);
     let mut run = DigestRun::default();
     loop {
-        let ids: Vec<i64> = sqlx::query(
+        let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM users WHERE digest_opt_in = 1 AND digest_day < $1 AND email_verified_at IS NOT NULL \
              AND consent_withdrawn_at IS NULL ORDER BY digest_day, id LIMIT 100",
         )
         .bind(today)
         .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        .await?;
         if ids.is_empty() {
             return Ok(run);
         }
@@ -63,49 +60,36 @@ async fn queue_digest(
 ) -> Result<bool, AppError> {
     let since = now - DAY_MS;
     let base = base_url.trim_end_matches('/');
-    let u = sqlx::query(
-        "SELECT handle, email, unread_notifications, mail_now, mail_never FROM users WHERE id = $1",
-    )
-    .bind(user)
-    .fetch_one(&mut **tx)
-    .await?;
-    let handle: String = u.try_get("handle")?;
-    let email: String = u.try_get("email")?;
-    let unread: i64 = u.try_get("unread_notifications")?;
+    let (handle, email, unread, mail_now, mail_never): (String, String, i64, String, String) =
+        sqlx::query_as(
+            "SELECT handle, email, unread_notifications, mail_now, mail_never FROM users WHERE id = $1",
+        )
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
     // Kinds e-mailed at once, or never by e-mail, stay out of the digest.
-    let skip: Vec<String> = [
-        u.try_get::<String, _>("mail_now")?,
-        u.try_get::<String, _>("mail_never")?,
-    ]
-    .iter()
-    .flat_map(|s| s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-    .collect();
-    let notes = sqlx::query(
+    let skip: Vec<String> = [mail_now, mail_never]
+        .iter()
+        .flat_map(|s| s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let notes: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT kind, text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at > $2 \
          ORDER BY id DESC LIMIT 50",
     )
     .bind(user)
     .bind(since)
     .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get::<String, _>("kind")?,
-            r.try_get::<String, _>("text")?,
-            r.try_get::<String, _>("link")?,
-        ))
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?
-    .into_iter()
-    .filter(|(kind, ..)| !skip.contains(kind))
-    .take(10)
-    .map(|(_, text, link)| (text, link))
-    .collect::<Vec<_>>();
+    .await?;
+    let notes = notes
+        .into_iter()
+        .filter(|(kind, ..)| !skip.contains(kind))
+        .take(10)
+        .map(|(_, text, link)| (text, link))
+        .collect::<Vec<_>>();
     // Questions active in the member's communities during the last day (index on community and
     // last activity), with the answers (top-level replies) others gave since then. Group posts
     // stay out: a digest is about communities (group news arrives as notifications).
-    let answered = sqlx::query(
+    let answered: Vec<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT p.id, p.title, c.name AS community, \
            (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id AND r.parent_id IS NULL \
               AND r.deleted_at IS NULL AND r.held_at IS NULL AND r.removed_at IS NULL AND r.created_at > $2 AND r.author_id <> $1) AS answers \
@@ -119,21 +103,12 @@ async fn queue_digest(
     .bind(user)
     .bind(since)
     .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get::<i64, _>("id")?,
-            r.try_get::<String, _>("title")?,
-            r.try_get::<String, _>("community")?,
-            r.try_get::<i64, _>("answers")?,
-        ))
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?
-    .into_iter()
-    .filter(|a| a.3 > 0)
-    .take(5)
-    .collect::<Vec<_>>();
+    .await?;
+    let answered = answered
+        .into_iter()
+        .filter(|a| a.3 > 0)
+        .take(5)
+        .collect::<Vec<_>>();
     if notes.is_empty() && answered.is_empty() {
         return Ok(false);
     }

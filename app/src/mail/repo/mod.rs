@@ -2,9 +2,8 @@
 
 use super::types::*;
 use crate::auth::repo::{hash_token, new_token};
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
-use sqlx::Row;
 
 mod digest;
 mod notices;
@@ -130,7 +129,7 @@ pub async fn claim_pending(db: &Db, limit: i64) -> Result<Vec<Outgoing>, AppErro
     .bind(now - 10 * 60 * 1000)
     .execute(&db.pool)
     .await?;
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "UPDATE outbox SET status = 'sending', claimed_at = $1, attempts = attempts + 1 \
          WHERE status = 'pending' AND id IN (SELECT id FROM outbox WHERE status = 'pending' \
            AND (claimed_at IS NULL OR claimed_at < $3) ORDER BY id LIMIT $2) \
@@ -141,17 +140,15 @@ pub async fn claim_pending(db: &Db, limit: i64) -> Result<Vec<Outgoing>, AppErro
     .bind(now - 60_000)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Outgoing {
-                id: r.try_get("id")?,
-                to: r.try_get("to_addr")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get("body")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(id, to, subject, body)| Outgoing {
+            id,
+            to,
+            subject,
+            body,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// How one delivery attempt ended.
@@ -185,16 +182,11 @@ pub async fn record_delivery(db: &Db, id: i64, outcome: Delivery) -> Result<(), 
 
 /// The mail behind an opt-out token: (kind, member, address).
 async fn by_token(db: &Db, token: &str) -> Result<(String, Option<i64>, String), AppError> {
-    let r = sqlx::query("SELECT kind, user_id, to_addr FROM outbox WHERE token = $1")
+    sqlx::query_as("SELECT kind, user_id, to_addr FROM outbox WHERE token = $1")
         .bind(hash_token(token.trim()))
         .fetch_optional(&db.pool)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((
-        r.try_get("kind")?,
-        r.try_get("user_id")?,
-        r.try_get("to_addr")?,
-    ))
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
@@ -202,30 +194,26 @@ pub async fn stop_view(db: &Db, token: &str) -> Result<StopView, AppError> {
     match (kind.as_str(), user) {
         ("account", _) => Err(AppError::NotFound),
         ("notice", Some(user)) => {
-            let r = sqlx::query("SELECT handle, mail_now FROM users WHERE id = $1")
-                .bind(user)
-                .fetch_one(&db.pool)
-                .await?;
+            let (handle, mail_now): (String, String) =
+                sqlx::query_as("SELECT handle, mail_now FROM users WHERE id = $1")
+                    .bind(user)
+                    .fetch_one(&db.pool)
+                    .await?;
             Ok(StopView {
-                what: format!(
-                    "e-mails sent at once (answers, messages, …) for @{}",
-                    r.try_get::<String, _>("handle")?
-                ),
-                done: r.try_get::<String, _>("mail_now")?.trim().is_empty(),
+                what: format!("e-mails sent at once (answers, messages, …) for @{handle}"),
+                done: mail_now.trim().is_empty(),
                 digest: true,
             })
         }
         ("digest", Some(user)) => {
-            let r = sqlx::query("SELECT handle, digest_opt_in FROM users WHERE id = $1")
-                .bind(user)
-                .fetch_one(&db.pool)
-                .await?;
+            let (handle, digest): (String, Flag) =
+                sqlx::query_as("SELECT handle, digest_opt_in FROM users WHERE id = $1")
+                    .bind(user)
+                    .fetch_one(&db.pool)
+                    .await?;
             Ok(StopView {
-                what: format!(
-                    "the daily digest for @{}",
-                    r.try_get::<String, _>("handle")?
-                ),
-                done: r.try_get::<i64, _>("digest_opt_in")? == 0,
+                what: format!("the daily digest for @{handle}"),
+                done: !digest.get(),
                 digest: true,
             })
         }
@@ -304,12 +292,11 @@ pub async fn set_digest(db: &Db, user: i64, on: bool) -> Result<(), AppError> {
 
 /// The member's e-mail choice for each kind: `now`, `digest` or `never`.
 pub async fn mail_modes(db: &Db, user: i64) -> Result<Vec<(String, String)>, AppError> {
-    let r = sqlx::query("SELECT mail_now, mail_never FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_one(&db.pool)
-        .await?;
-    let now: String = r.try_get("mail_now")?;
-    let never: String = r.try_get("mail_never")?;
+    let (now, never): (String, String) =
+        sqlx::query_as("SELECT mail_now, mail_never FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?;
     Ok(crate::notifications::types::KINDS
         .iter()
         .map(|(k, _)| {

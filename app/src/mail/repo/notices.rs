@@ -15,15 +15,13 @@ pub async fn notice(
     key: &str,
     (text, link): (&str, &str),
 ) -> Result<(), AppError> {
-    let wants = sqlx::query(
+    let wants = sqlx::query_scalar::<_, String>(
         "SELECT mail_now FROM users WHERE id = $1 AND email_verified_at IS NOT NULL \
          AND consent_withdrawn_at IS NULL",
     )
     .bind(user)
     .fetch_optional(&mut **tx)
     .await?
-    .map(|r| r.try_get::<String, _>("mail_now"))
-    .transpose()?
     .is_some_and(|now| now.split_whitespace().any(|k| k == kind));
     if !wants {
         return Ok(());
@@ -46,6 +44,18 @@ pub async fn notice(
     Ok(())
 }
 
+/// A member's thread (or conversation) with news, as `send_notices` reads it.
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    user_id: i64,
+    key: String,
+    last_sent_at: i64,
+    pending: i64,
+    pending_kind: String,
+    pending_text: String,
+    pending_link: String,
+}
+
 /// Queues the e-mails that are due: for each member and thread (or conversation) with something
 /// new and no e-mail about it in the last [`NOTICE_GAP_MS`], one e-mail with the latest news and
 /// how many more there were. Nothing when the member read it in the app meanwhile, or no longer
@@ -53,7 +63,7 @@ pub async fn notice(
 /// UPDATE. Returns how many e-mails were queued.
 pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, AppError> {
     let base = base_url.trim_end_matches('/');
-    let due = sqlx::query(
+    let due: Vec<DueRow> = sqlx::query_as(
         "SELECT t.user_id, t.key, t.last_sent_at, t.pending, t.pending_kind, t.pending_text, t.pending_link \
          FROM mail_throttle t WHERE t.pending > 0 AND t.last_sent_at <= $1 ORDER BY t.last_sent_at LIMIT 200",
     )
@@ -61,13 +71,16 @@ pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, Ap
     .fetch_all(&db.pool)
     .await?;
     let mut queued = 0;
-    for r in &due {
-        let user: i64 = r.try_get("user_id")?;
-        let key: String = r.try_get("key")?;
-        let pending: i64 = r.try_get("pending")?;
-        let kind: String = r.try_get("pending_kind")?;
-        let text: String = r.try_get("pending_text")?;
-        let link: String = r.try_get("pending_link")?;
+    for r in due {
+        let DueRow {
+            user_id: user,
+            key,
+            last_sent_at,
+            pending,
+            pending_kind: kind,
+            pending_text: text,
+            pending_link: link,
+        } = r;
         let mut tx = db.begin_write().await?;
         let claimed = sqlx::query(
             "UPDATE mail_throttle SET pending = 0, last_sent_at = $1 \
@@ -77,28 +90,25 @@ pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, Ap
         .bind(user)
         .bind(&key)
         .bind(pending)
-        .bind(r.try_get::<i64, _>("last_sent_at")?)
+        .bind(last_sent_at)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if claimed != 1 {
             continue;
         }
-        let u = sqlx::query(
+        let u: Option<(String, String, String)> = sqlx::query_as(
             "SELECT handle, email, mail_now FROM users WHERE id = $1 AND email_verified_at IS NOT NULL \
              AND consent_withdrawn_at IS NULL",
         )
         .bind(user)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(u) = u else {
+        let Some((handle, email, mail_now)) = u else {
             tx.commit().await?;
             continue;
         };
-        let still_wanted = u
-            .try_get::<String, _>("mail_now")?
-            .split_whitespace()
-            .any(|k| k == kind);
+        let still_wanted = mail_now.split_whitespace().any(|k| k == kind);
         // Read in the app since: nothing to tell.
         let unread = match key.strip_prefix("post:").and_then(|p| p.parse::<i64>().ok()) {
             Some(post) => sqlx::query(
@@ -112,8 +122,6 @@ pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, Ap
             None => true,
         };
         if still_wanted && unread {
-            let handle: String = u.try_get("handle")?;
-            let email: String = u.try_get("email")?;
             let (subject, more) = if pending == 1 {
                 (text.clone(), String::new())
             } else {

@@ -207,19 +207,17 @@ pub(super) fn one_feed(
 }
 
 pub(super) async fn community_id(db: &Db, slug: &str) -> Result<i64, AppError> {
-    sqlx::query("SELECT id FROM communities WHERE slug = $1")
+    sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&db.pool)
         .await?
-        .map(|r| r.try_get::<i64, _>("id"))
-        .transpose()?
         .ok_or(AppError::NotFound)
 }
 
 /// The group's id; a hidden group does not exist for those neither in it nor invited (the same
 /// answer as an unknown address).
 pub(super) async fn group_id(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<i64, AppError> {
-    let r = sqlx::query(
+    let (id, kind, status): (i64, String, Option<String>) = sqlx::query_as(
         "SELECT g.id, g.kind, gm.status FROM support_groups g LEFT JOIN support_group_members gm \
          ON gm.group_id = g.id AND gm.user_id = $2 WHERE g.slug = $1",
     )
@@ -228,18 +226,15 @@ pub(super) async fn group_id(db: &Db, slug: &str, viewer: Option<Viewer>) -> Res
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let status: Option<String> = r.try_get("status")?;
-    if r.try_get::<String, _>("kind")? == "hidden"
-        && !matches!(status.as_deref(), Some("active" | "invited"))
-    {
+    if kind == "hidden" && !matches!(status.as_deref(), Some("active" | "invited")) {
         return Err(AppError::NotFound);
     }
-    Ok(r.try_get("id")?)
+    Ok(id)
 }
 
 /// The streams of a member's home feed: their communities, then their active groups.
 pub async fn home_sources(db: &Db, user: i64) -> Result<Vec<Source>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT community_id AS id, 0 AS is_group FROM community_members WHERE user_id = $1 \
          UNION ALL SELECT group_id AS id, 1 AS is_group FROM support_group_members \
          WHERE user_id = $1 AND status = 'active' ORDER BY is_group, id",
@@ -247,16 +242,16 @@ pub async fn home_sources(db: &Db, user: i64) -> Result<Vec<Source>, AppError> {
     .bind(user)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok(if r.try_get::<i64, _>("is_group")? == 1 {
+    Ok(rows
+        .into_iter()
+        .map(|(id, is_group)| {
+            if is_group == 1 {
                 Source::Group(id)
             } else {
                 Source::Community(id)
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// One page of a feed.
@@ -291,7 +286,7 @@ pub async fn feed(
     let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
     let mut items = rows
         .iter()
-        .map(|r| summary(r, r.try_get::<i64, _>("readable")? != 0))
+        .map(readable_summary)
         .collect::<Result<Vec<_>, _>>()?;
     let next = if items.len() > PAGE_SIZE {
         items.truncate(PAGE_SIZE);
@@ -335,7 +330,5 @@ pub async fn community_pinned(
            AND p.deleted_at IS NULL AND {listed_sql} ORDER BY p.pinned_at DESC LIMIT 3"
     );
     let rows = with_params(&sql, &params.0).fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| summary(r, r.try_get::<i64, _>("readable")? != 0))
-        .collect()
+    rows.iter().map(readable_summary).collect()
 }

@@ -10,7 +10,7 @@ use crate::markdown;
 use crate::notifications as notify;
 use crate::safety::trust::{screen, Screened, Writing};
 use sqlx::any::AnyRow;
-use sqlx::{FromRow, Row};
+use sqlx::FromRow;
 
 mod feed;
 mod moderation;
@@ -162,6 +162,17 @@ pub(crate) struct SummaryRow {
     anonymous: Flag,
     #[sqlx(flatten)]
     author: AuthorRow,
+}
+
+/// The visibility rule's answer selected `AS readable` beside a post.
+#[derive(sqlx::FromRow)]
+struct ReadableRow {
+    readable: Flag,
+}
+
+/// A post in a list, from a row that selected [`SUMMARY`] and the visibility rule `AS readable`.
+pub(crate) fn readable_summary(r: &AnyRow) -> Result<PostSummary, AppError> {
+    summary(r, ReadableRow::from_row(r)?.readable.get())
 }
 
 /// A post in a list, from a row that selected [`SUMMARY`]; `readable` is whether the viewer

@@ -151,17 +151,14 @@ pub async fn remove(
     {
         told.push(t.author);
     }
-    let reporters: Vec<i64> = sqlx::query(
+    let reporters: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT reporter_id FROM content_reports WHERE post_id = $1 AND reply_id = $2 \
          AND resolved_at IS NULL",
     )
     .bind(post)
     .bind(t.reply_key)
     .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<i64, _>("reporter_id"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     sqlx::query(
         "UPDATE content_reports SET resolved_at = $1, resolved_by = $2, outcome = 'removed' \
          WHERE post_id = $3 AND reply_id = $4 AND resolved_at IS NULL",
@@ -304,13 +301,11 @@ pub(super) async fn require_moderator(
 /// The community of a post that joining the community opens (not a support group's, not
 /// deleted): where a member who signed up from its teaser is taken in.
 pub async fn community_of_open_post(db: &Db, post: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT c.slug FROM posts p JOIN communities c ON c.id = p.community_id \
          WHERE p.id = $1 AND p.group_id IS NULL AND p.deleted_at IS NULL",
     )
     .bind(post)
     .fetch_optional(&db.pool)
-    .await?
-    .map(|r| r.try_get("slug"))
-    .transpose()?)
+    .await?)
 }

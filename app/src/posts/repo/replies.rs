@@ -38,7 +38,13 @@ pub(crate) async fn approved(
     }
     match reply {
         Some(id) => {
-            let r = sqlx::query(
+            let (author, parent, body, deleted_at, handle): (
+                i64,
+                Option<ReplyId>,
+                String,
+                Option<i64>,
+                String,
+            ) = sqlx::query_as(
                 "SELECT r.author_id, r.parent_id, r.body_md, r.deleted_at, u.handle FROM replies r \
                  JOIN users u ON u.id = r.author_id WHERE r.id = $1",
             )
@@ -46,7 +52,7 @@ pub(crate) async fn approved(
             .fetch_one(&mut **tx)
             .await?;
             refresh_counts(tx, post).await?;
-            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+            if deleted_at.is_some() {
                 return Ok(Vec::new());
             }
             sqlx::query("UPDATE posts SET last_activity_at = $1 WHERE id = $2")
@@ -54,36 +60,17 @@ pub(crate) async fn approved(
                 .bind(post)
                 .execute(&mut **tx)
                 .await?;
-            let (author, handle): (i64, String) = (r.try_get("author_id")?, r.try_get("handle")?);
-            let body: String = r.try_get("body_md")?;
-            notify_reply(
-                tx,
-                (author, &handle),
-                post,
-                &f,
-                r.try_get("parent_id")?,
-                id,
-                &body,
-                true,
-            )
-            .await
+            notify_reply(tx, (author, &handle), post, &f, parent, id, &body, true).await
         }
         None => {
-            let r = sqlx::query(
+            let (title, body, tags, handle): (String, String, String, String) = sqlx::query_as(
                 "SELECT p.title, p.body_md, p.tags, u.handle FROM posts p JOIN users u ON u.id = p.author_id \
                  WHERE p.id = $1",
             )
             .bind(post)
             .fetch_one(&mut **tx)
             .await?;
-            let title: String = r.try_get("title")?;
-            let body: String = r.try_get("body_md")?;
-            let handle: String = r.try_get("handle")?;
-            let tags: Vec<String> = r
-                .try_get::<String, _>("tags")?
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
+            let tags: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
             let what = format!("“{}”", notify::types::short(&title));
             let place = notify::repo::MentionPlace {
                 what: &what,
@@ -447,11 +434,10 @@ pub async fn toggle_vote(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let count: i64 = sqlx::query(select)
+    let count: i64 = sqlx::query_scalar(select)
         .bind(id)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("vote_count")?;
+        .await?;
     tx.commit().await?;
     Ok((inserted, count))
 }

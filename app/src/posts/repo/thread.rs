@@ -418,7 +418,10 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
                 (SELECT COUNT(*) FROM replies r JOIN posts p ON p.id = r.post_id WHERE {answers_filter}) AS answers, \
                 {limit} AS page"
     );
-    let counts = bind_all(&counts_sql).fetch_one(&db.pool).await?;
+    // The columns in the order selected (the page size after them is for the planner).
+    let (post_count, answer_count): (i64, i64) = rows_with_params(&counts_sql, &params.0)
+        .fetch_one(&db.pool)
+        .await?;
     let posts_sql =
         format!("SELECT {SUMMARY} {FROM} WHERE {posts_filter} ORDER BY p.id DESC LIMIT {limit}");
     let posts = bind_all(&posts_sql)
@@ -449,8 +452,8 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
         })
         .collect();
     Ok(Activity {
-        post_count: counts.try_get("posts")?,
-        answer_count: counts.try_get("answers")?,
+        post_count,
+        answer_count,
         posts,
         answers,
     })

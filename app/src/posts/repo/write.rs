@@ -53,17 +53,17 @@ pub async fn create(
     let (community, group) = match group {
         None => (community_id(db, slug).await?, None),
         Some(group) => {
-            let r =
-                sqlx::query("SELECT id, community_id, kind FROM support_groups WHERE slug = $1")
+            let (id, community, kind): (i64, i64, String) =
+                sqlx::query_as("SELECT id, community_id, kind FROM support_groups WHERE slug = $1")
                     .bind(group)
                     .fetch_optional(&db.pool)
                     .await?
                     .ok_or(AppError::NotFound)?;
             let g = GroupFacts {
-                id: r.try_get("id")?,
-                closed: r.try_get::<String, _>("kind")? != "open",
+                id,
+                closed: kind != "open",
             };
-            (r.try_get::<i64, _>("community_id")?, Some(g))
+            (community, Some(g))
         }
     };
     let mut tx = db.begin_write().await?;

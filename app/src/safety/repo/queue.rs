@@ -12,14 +12,12 @@ pub async fn open_count(db: &Db, user: &CurrentUser) -> Result<i64, AppError> {
            WHERE f.resolved_at IS NULL AND {see}) AS reports, \
          (SELECT COUNT(*) FROM profile_reports WHERE resolved_at IS NULL AND $2 = 1) AS profiles"
     );
-    let row = sqlx::query(&sql)
+    let (flags, reports, profiles): (i64, i64, i64) = sqlx::query_as(&sql)
         .bind(user.id)
         .bind(staff(user))
         .fetch_one(&db.pool)
         .await?;
-    Ok(row.try_get::<i64, _>("flags")?
-        + row.try_get::<i64, _>("reports")?
-        + row.try_get::<i64, _>("profiles")?)
+    Ok(flags + reports + profiles)
 }
 
 /// Whether `user` moderates anything at all (the queue is theirs to open).
@@ -176,6 +174,43 @@ pub(super) async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<Repo
         .collect())
 }
 
+/// Where a report or a flag points, as the moderator's decision on it reads it.
+#[derive(sqlx::FromRow)]
+struct Target {
+    post_id: i64,
+    reply_id: Option<i64>,
+    author_id: i64,
+    group_id: Option<i64>,
+    group_kind: Option<String>,
+    title: String,
+}
+
+impl Target {
+    /// The private or hidden group it was written in (what is said about it stays there).
+    fn closed_group(&self) -> Option<i64> {
+        match self.group_kind.as_deref() {
+            Some("open") | None => None,
+            Some(_) => self.group_id,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportDecision {
+    #[sqlx(flatten)]
+    place: Target,
+    reporter_id: i64,
+    resolved_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FlagDecision {
+    #[sqlx(flatten)]
+    place: Target,
+    kind: String,
+    reviewed_at: Option<i64>,
+}
+
 /// A moderator of the report's place dismisses it; the reporter is told it was reviewed.
 pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
@@ -185,14 +220,14 @@ pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), 
          LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
         may_see("$1", "$2")
     );
-    let row = sqlx::query(&sql)
+    let row: ReportDecision = sqlx::query_as(&sql)
         .bind(user.id)
         .bind(staff(user))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.try_get::<Option<i64>, _>("resolved_at")?.is_some() {
+    if row.resolved_at.is_some() {
         return Ok(());
     }
     sqlx::query(
@@ -203,13 +238,10 @@ pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), 
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let reporter: i64 = row.try_get("reporter_id")?;
-    let post: i64 = row.try_get("post_id")?;
-    let title = crate::notifications::types::short(&row.try_get::<String, _>("title")?);
-    let closed = match row.try_get::<Option<String>, _>("group_kind")?.as_deref() {
-        Some("open") | None => None,
-        Some(_) => row.try_get::<Option<i64>, _>("group_id")?,
-    };
+    let reporter = row.reporter_id;
+    let post = row.place.post_id;
+    let title = crate::notifications::types::short(&row.place.title);
+    let closed = row.place.closed_group();
     let told = crate::notifications::repo::add_in_group(
         &mut tx,
         reporter,
@@ -226,7 +258,7 @@ pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), 
         &mut tx,
         user.id,
         "dismiss_report",
-        Some(row.try_get("author_id")?),
+        Some(row.place.author_id),
         &format!("report {id} on post {post}"),
     )
     .await?;
@@ -252,20 +284,20 @@ pub async fn review(
          LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
         may_see("$1", "$2")
     );
-    let row = sqlx::query(&sql)
+    let row: FlagDecision = sqlx::query_as(&sql)
         .bind(user.id)
         .bind(staff(user))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.try_get::<Option<i64>, _>("reviewed_at")?.is_some() {
+    if row.reviewed_at.is_some() {
         return Ok(());
     }
-    let post: i64 = row.try_get("post_id")?;
-    let reply: Option<i64> = row.try_get("reply_id")?;
-    let author: i64 = row.try_get("author_id")?;
-    let kind = FlagKind::parse(&row.try_get::<String, _>("kind")?);
+    let post = row.place.post_id;
+    let reply = row.place.reply_id;
+    let author = row.place.author_id;
+    let kind = FlagKind::parse(&row.kind);
     let now = now_ms();
     sqlx::query(
         "UPDATE safety_flags SET reviewed_at = $1, reviewed_by = $2, outcome = $3 WHERE id = $4",
@@ -306,7 +338,7 @@ pub async fn review(
         );
     }
     if kind.awaits_approval() {
-        let title = crate::notifications::types::short(&row.try_get::<String, _>("title")?);
+        let title = crate::notifications::types::short(&row.place.title);
         let thing = if reply.is_some() {
             format!("your reply on “{title}”")
         } else {
@@ -318,10 +350,7 @@ pub async fn review(
                 "A moderator did not approve {thing}: only you can read it. The community's rules say what is welcome."
             ),
         };
-        let closed = match row.try_get::<Option<String>, _>("group_kind")?.as_deref() {
-            Some("open") | None => None,
-            Some(_) => row.try_get::<Option<i64>, _>("group_id")?,
-        };
+        let closed = row.place.closed_group();
         let link = match reply {
             Some(r) => format!("/p/{post}#r{r}"),
             None => format!("/p/{post}"),

@@ -7,7 +7,25 @@ use crate::error::AppError;
 use crate::markdown::plain_text;
 use crate::posts::repo::summary;
 use crate::posts::types::PostKind;
-use sqlx::Row;
+use sqlx::FromRow;
+
+/// What a posts hit carries beside the post's summary: its text, and how many match in all.
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    body_md: String,
+    total: i64,
+}
+
+/// An article hit as the articles' query reads it.
+#[derive(sqlx::FromRow)]
+struct ArticleRow {
+    slug: String,
+    title: String,
+    community_name: String,
+    reviewer: String,
+    summary: String,
+    body_md: String,
+}
 
 mod query;
 use query::*;
@@ -74,16 +92,18 @@ async fn run(
             offset,
         );
         let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
+        let mut total = None;
         for r in rows.iter().take(PER_PAGE) {
-            let body: String = r.try_get("body_md")?;
+            let extra = HitRow::from_row(r)?;
+            total = Some(extra.total);
             results.posts.push(PostHit {
                 post: summary(r, true)?,
-                snippet: highlight(&plain_text(&body, 3000), &marked, 30),
+                snippet: highlight(&plain_text(&extra.body_md, 3000), &marked, 30),
             });
         }
         results.has_more = rows.len() > PER_PAGE;
-        post_count = match rows.first() {
-            Some(r) => Some(r.try_get::<i64, _>("total")?),
+        post_count = match total {
+            Some(n) => Some(n),
             None if offset == 0 => Some(0),
             None => None,
         };
@@ -96,17 +116,17 @@ async fn run(
                 let base = posts_where(backend, &mut params, viewer, filters, community, true);
                 let cap = params.p(COUNT_CAP);
                 let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 {base} LIMIT {cap}) t");
-                bind_all(&sql, &query, &params)
+                bind_all_as::<(i64,)>(&sql, &query, &params)
                     .fetch_one(&db.pool)
                     .await?
-                    .try_get("n")?
+                    .0
             }
         };
         let (sql, params) = articles_sql(backend, words, community, true, COUNT_CAP, 0);
-        results.article_count = bind_all(&sql, &query, &params)
+        results.article_count = bind_all_as::<(i64,)>(&sql, &query, &params)
             .fetch_one(&db.pool)
             .await?
-            .try_get("n")?;
+            .0;
     }
     // Providers are public: no visibility rule; the directory has thousands, not millions.
     // A common word typed in full is matched whole, as in the posts (`ranking`).
@@ -137,24 +157,24 @@ async fn run(
         };
         if tab == Tab::Articles || page == 1 {
             let (sql, params) = articles_sql(backend, words, community, false, limit, off);
-            let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
-            for r in rows.iter().take(PER_PAGE) {
-                let summary_text: String = r.try_get("summary")?;
-                let body: String = r.try_get("body_md")?;
+            let rows: Vec<ArticleRow> = bind_all_as(&sql, &query, &params)
+                .fetch_all(&db.pool)
+                .await?;
+            if tab == Tab::Articles {
+                results.has_more = rows.len() > PER_PAGE;
+            }
+            for r in rows.into_iter().take(PER_PAGE) {
                 results.articles.push(ArticleHit {
-                    slug: r.try_get("slug")?,
-                    title: r.try_get("title")?,
-                    community_name: r.try_get("community_name")?,
-                    reviewer: r.try_get("reviewer")?,
                     snippet: highlight(
-                        &format!("{summary_text} {}", plain_text(&body, 3000)),
+                        &format!("{} {}", r.summary, plain_text(&r.body_md, 3000)),
                         &marked,
                         30,
                     ),
+                    slug: r.slug,
+                    title: r.title,
+                    community_name: r.community_name,
+                    reviewer: r.reviewer,
                 });
-            }
-            if tab == Tab::Articles {
-                results.has_more = rows.len() > PER_PAGE;
             }
         }
     }
@@ -181,23 +201,19 @@ async fn places(db: &Db, words: &[String]) -> Result<Vec<PlaceHit>, AppError> {
             });
         }
     }
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT g.slug, g.name, g.description, c.name AS community_name FROM support_groups g \
          JOIN communities c ON c.id = g.community_id WHERE g.kind IN ('open', 'private') \
          ORDER BY g.member_count DESC, g.id LIMIT 2000",
     )
     .fetch_all(&db.pool)
     .await?;
-    for r in &rows {
-        let (name, description): (String, String) = (r.try_get("name")?, r.try_get("description")?);
+    for (slug, name, description, community_name) in rows {
         if holds_all(&format!("{name} {description}").to_lowercase(), words) {
             out.push(PlaceHit {
-                href: format!("/g/{}", r.try_get::<String, _>("slug")?),
+                href: format!("/g/{slug}"),
                 name,
-                kind: format!(
-                    "Support group in {}",
-                    r.try_get::<String, _>("community_name")?
-                ),
+                kind: format!("Support group in {community_name}"),
                 description,
             });
         }
@@ -209,15 +225,14 @@ async fn places(db: &Db, words: &[String]) -> Result<Vec<PlaceHit>, AppError> {
 /// Words the spelling fallback may correct to: common terms, tags and community names.
 async fn vocabulary(db: &Db) -> Result<Vec<String>, AppError> {
     let mut words: Vec<String> = TERMS.iter().map(|t| t.to_string()).collect();
-    let rows = sqlx::query(
+    let rows: Vec<String> = sqlx::query_scalar(
         "SELECT tag AS w FROM (SELECT DISTINCT tag FROM post_tags LIMIT 2000) t \
          UNION SELECT tag AS w FROM (SELECT DISTINCT tag FROM article_tags LIMIT 500) a \
          UNION SELECT name AS w FROM communities",
     )
     .fetch_all(&db.pool)
     .await?;
-    for r in rows {
-        let w: String = r.try_get("w")?;
+    for w in rows {
         words.extend(
             w.to_lowercase()
                 .split(|c: char| !c.is_alphanumeric())

@@ -157,6 +157,22 @@ pub(super) fn params_after_query() -> Params {
     Params(vec![0])
 }
 
+/// [`bind_all`] reading typed rows.
+pub(super) fn bind_all_as<'q, T>(
+    sql: &'q str,
+    query: &'q str,
+    params: &Params,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    let mut q = sqlx::query_as(sql).bind(query);
+    for v in params.0.iter().skip(1) {
+        q = q.bind(*v);
+    }
+    q
+}
+
 pub(super) fn bind_all<'q>(
     sql: &'q str,
     query: &'q str,
