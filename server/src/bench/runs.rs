@@ -211,57 +211,56 @@ pub(super) async fn postgres_database(
     Ok((url_of(&name)?, note))
 }
 
-/// Starts the server on one seeded database and measures.
-pub(super) async fn measure(
-    a: &BenchArgs,
+/// One database under measurement: how to start servers on it.
+struct Target<'a> {
+    a: &'a BenchArgs,
     backend: &'static str,
-    (url, seed_note): (String, String),
     posts: u64,
-) -> Result<Run, String> {
-    let url = url.as_str();
-    let db = Db::connect(url)
-        .await
-        .map_err(|e| format!("{backend}: {e}"))?;
-    let s = subjects(&db).await?;
-    db.pool.close().await;
+    url: &'a str,
+}
 
-    let port = free_port()?;
-    let bind = format!("127.0.0.1:{port}");
-    let log = a.dir.join(format!("server-{backend}-{posts}.log"));
-    // The latency runs and the counting comparison render every page (page cache off): they
-    // measure the queries and the rendering at each size. The throughput table also asks a
-    // server with the page cache on, as deployed.
-    let envs = |bind: &str, counting: &'static str| {
-        vec![
-            ("HC_PAGE_CACHE_SECS", "0".to_string()),
-            ("DATABASE_URL", url.to_string()),
-            ("HC_BIND", bind.to_string()),
-            ("HC_SITE_ROOT", a.site_root.clone()),
+impl Target<'_> {
+    /// Starts a server pinned to core 0 and waits until it answers: counting page views or not,
+    /// with the page cache on (as deployed) or off (every page rendered). `log` names its log.
+    async fn start(&self, log: &str, counting: bool, cache: bool) -> Result<(Server, u16), String> {
+        let port = free_port()?;
+        let mut envs = vec![
+            ("DATABASE_URL", self.url.to_string()),
+            ("HC_BIND", format!("127.0.0.1:{port}")),
+            ("HC_SITE_ROOT", self.a.site_root.clone()),
             ("HC_POST_LIMIT_PER_HOUR", "1000000".into()),
             ("HC_REPLY_LIMIT_PER_HOUR", "1000000".into()),
             ("HC_VOTE_LIMIT_PER_HOUR", "1000000".into()),
             ("HC_LOGIN_LIMIT_PER_IP", "1000".into()),
             ("HC_LOG_FORMAT", "text".into()),
-            ("HC_COUNT_TRAFFIC", counting.into()),
+            ("HC_COUNT_TRAFFIC", counting.to_string()),
             ("RUST_LOG", "warn".into()),
-        ]
-    };
-    let on = envs(&bind, "true");
-    let on: Vec<(&str, &str)> = on.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let server = spawn_pinned(&["serve"], &on, &log)?;
-    wait_up(port, "/healthz").await?;
+        ];
+        if !cache {
+            envs.push(("HC_PAGE_CACHE_SECS", "0".into()));
+        }
+        let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let file = self
+            .a
+            .dir
+            .join(format!("server-{}-{}{log}.log", self.backend, self.posts));
+        let server = spawn_pinned(&["serve"], &envs, &file)?;
+        wait_up(port, "/healthz").await?;
+        Ok((server, port))
+    }
+}
+
+/// Logs `member` in: their session cookie (`hc_session=…`).
+async fn log_in(port: u16, member: &str) -> Result<String, String> {
     let login = http(
         port,
         "POST",
         "/api/login",
         None,
-        Some(&format!(
-            "identifier={}&password={SCALE_PASSWORD}",
-            s.member
-        )),
+        Some(&format!("identifier={member}&password={SCALE_PASSWORD}")),
     )
     .await?;
-    let cookie = login
+    login
         .head
         .lines()
         .filter_map(|l| l.split_once(':'))
@@ -269,69 +268,67 @@ pub(super) async fn measure(
         .filter_map(|(_, v)| v.trim().split(';').next())
         .find(|c| c.starts_with("hc_session="))
         .map(str::to_string)
-        .ok_or_else(|| format!("login as {} failed: {}", s.member, login.head))?;
-    let me = Some(cookie.as_str());
+        .ok_or_else(|| format!("login as {member} failed: {}", login.head))
+}
+
+/// A page to time: its row's name, its address, and the member's cookie (None: a visitor).
+type Page<'c> = (&'static str, String, Option<&'c str>);
+
+/// The pages timed at every size: the feeds in each order and deep, a long thread, a profile,
+/// search for a common, a middling and a rare word, a member's lists, the directory.
+async fn pages<'c>(
+    port: u16,
+    s: &Subjects,
+    me: &'c str,
+    posts: u64,
+) -> Result<Vec<Page<'c>>, String> {
     let c = &s.community;
     let first = http(port, "GET", &format!("/c/{c}"), None, None).await?;
     let deep = next_cursor(&first.body).ok_or("no next link on the community feed")?;
-    let home = http(port, "GET", "/", me, None).await?;
+    let home = http(port, "GET", "/", Some(me), None).await?;
     let home_deep = next_cursor(&home.body).ok_or("no next link on the home feed")?;
     // A word of the generator's long tail: in about six posts at any size (a Zipf word of any
     // rank is in a fixed share of them, so "rare" at ten thousand was common at a million).
     let tail = crate::scale::rare_words(posts);
     let rare = tail.get(tail.len() / 2).cloned().unwrap_or_default();
-    let pages: Vec<(&'static str, String, Option<&str>)> = vec![
-        ("landing (visitor), New", "/".into(), None),
-        ("landing (visitor), Active", "/?sort=active".into(), None),
+    let visitor: Vec<(&'static str, String)> = vec![
+        ("landing (visitor), New", "/".into()),
+        ("landing (visitor), Active", "/?sort=active".into()),
         (
             "landing (visitor), Top this week",
             "/?sort=top&t=week".into(),
-            None,
         ),
-        ("community, New", format!("/c/{c}"), None),
-        ("community, Active", format!("/c/{c}?sort=active"), None),
+        ("community, New", format!("/c/{c}")),
+        ("community, Active", format!("/c/{c}?sort=active")),
         (
             "community, Top this week",
             format!("/c/{c}?sort=top&t=week"),
-            None,
         ),
         (
             "community, Top this year",
             format!("/c/{c}?sort=top&t=year"),
-            None,
         ),
         (
             "community, No answers yet",
             format!("/c/{c}?sort=unanswered"),
-            None,
         ),
-        (
-            "community, No accepted answer",
-            format!("/c/{c}?sort=open"),
-            None,
-        ),
+        ("community, No accepted answer", format!("/c/{c}?sort=open")),
         (
             "community, page 2 (after=)",
             format!("/c/{c}?sort=new&after={deep}"),
-            None,
         ),
-        ("home (member), New", "/".into(), me),
-        ("home (member), Active", "/?sort=active".into(), me),
-        (
-            "home (member), Top this week",
-            "/?sort=top&t=week".into(),
-            me,
-        ),
-        (
-            "home (member), No answers yet",
-            "/?sort=unanswered".into(),
-            me,
-        ),
+    ];
+    let member: Vec<(&'static str, String)> = vec![
+        ("home (member), New", "/".into()),
+        ("home (member), Active", "/?sort=active".into()),
+        ("home (member), Top this week", "/?sort=top&t=week".into()),
+        ("home (member), No answers yet", "/?sort=unanswered".into()),
         (
             "home (member), page 2 (after=)",
             format!("/?sort=new&after={home_deep}"),
-            me,
         ),
+    ];
+    let rest: Vec<Page<'c>> = vec![
         ("thread, ~500 replies", format!("/p/{}", s.thread), None),
         ("profile", format!("/u/{}", s.author), None),
         ("communities", "/c".into(), None),
@@ -342,8 +339,8 @@ pub(super) async fn measure(
             None,
         ),
         ("search, a rare word", format!("/search?q={rare}"), None),
-        ("notifications (member)", "/notifications".into(), me),
-        ("messages (member)", "/messages".into(), me),
+        ("notifications (member)", "/notifications".into(), Some(me)),
+        ("messages (member)", "/messages".into(), Some(me)),
         ("directory", "/directory".into(), None),
         (
             "directory, a place's providers (the largest city)",
@@ -356,18 +353,26 @@ pub(super) async fn measure(
             None,
         ),
     ];
-    let mut rows = Vec::new();
-    for (name, path, who) in &pages {
-        let (p50, p99) = time_page(port, path, *who, a.requests).await?;
-        rows.push(Row { name, p50, p99 });
-    }
-    let n = a.requests.max(3);
-    let (p50, p99) = time_write(port, "post/create", &cookie, n, |i| {
+    Ok(visitor
+        .into_iter()
+        .map(|(n, p)| (n, p, None))
+        .chain(member.into_iter().map(|(n, p)| (n, p, Some(me))))
+        .chain(rest)
+        .collect())
+}
+
+/// The writes timed: a post (without and with 2,000 watched words to screen it against), a
+/// reply, a vote.
+async fn writes(t: &Target<'_>, port: u16, cookie: &str, s: &Subjects) -> Result<Vec<Row>, String> {
+    let n = t.a.requests.max(3);
+    let c = &s.community;
+    let post_body = |title: &str, i: usize| {
         format!(
-            "community={c}&kind=discussion&title=Bench+post+{i}+about+sleep&body=How+do+you+sleep+after+an+infusion%3F&tags=&visibility=public"
+            "community={c}&kind=discussion&title=Bench+{title}+{i}+about+sleep&body=How+do+you+sleep+after+an+infusion%3F&tags=&visibility=public"
         )
-    })
-    .await?;
+    };
+    let mut rows = Vec::new();
+    let (p50, p99) = time_write(port, "post/create", cookie, n, |i| post_body("post", i)).await?;
     rows.push(Row {
         name: "write: post",
         p50,
@@ -375,14 +380,12 @@ pub(super) async fn measure(
     });
     // The same post against 2,000 site-wide watched words that it does not use: what screening
     // a post adds (the first call compiles the list, the rest find it in the cache).
-    let words = Db::connect(url)
+    let words = Db::connect(t.url)
         .await
-        .map_err(|e| format!("{backend}: {e}"))?;
+        .map_err(|e| format!("{}: {e}", t.backend))?;
     watch_words(&words, 2_000).await?;
-    let timed = time_write(port, "post/create", &cookie, n, |i| {
-        format!(
-            "community={c}&kind=discussion&title=Bench+watched+post+{i}+about+sleep&body=How+do+you+sleep+after+an+infusion%3F&tags=&visibility=public"
-        )
+    let timed = time_write(port, "post/create", cookie, n, |i| {
+        post_body("watched+post", i)
     })
     .await;
     watch_words(&words, 0).await?;
@@ -394,7 +397,7 @@ pub(super) async fn measure(
         p99,
     });
     let post = s.post;
-    let (p50, p99) = time_write(port, "reply/create", &cookie, n, |i| {
+    let (p50, p99) = time_write(port, "reply/create", cookie, n, |i| {
         format!("post_id={post}&body=Bench+reply+{i}%3A+thank+you+for+asking")
     })
     .await?;
@@ -404,7 +407,7 @@ pub(super) async fn measure(
         p99,
     });
     // Toggles: the same vote on, off, on… (each one a write).
-    let (p50, p99) = time_write(port, "vote", &cookie, n, |_| {
+    let (p50, p99) = time_write(port, "vote", cookie, n, |_| {
         format!("target=post&id={post}")
     })
     .await?;
@@ -413,112 +416,142 @@ pub(super) async fn measure(
         p50,
         p99,
     });
+    Ok(rows)
+}
 
+/// Requests per second of three pages rendered (`port`, page cache off), from a fresh server
+/// with the page cache on, and of the same bytes from `bench-static`; and that server's peak
+/// memory.
+async fn throughput(
+    t: &Target<'_>,
+    port: u16,
+    s: &Subjects,
+    me: &str,
+) -> Result<(Vec<Rate>, Option<f64>), String> {
+    let (cached_server, cport) = t.start("-cached", true, true).await?;
+    let targets: [Page<'_>; 3] = [
+        (
+            "community feed (visitor)",
+            format!("/c/{}", s.community),
+            None,
+        ),
+        ("home feed (member)", "/".into(), Some(me)),
+        ("thread (visitor)", format!("/p/{}", s.thread), None),
+    ];
     let mut rates = Vec::new();
-    let mut cached_rss = None;
-    if a.seconds > 0 {
-        let cport = free_port()?;
-        let cbind = format!("127.0.0.1:{cport}");
-        let mut cached_env = envs(&cbind, "true");
-        cached_env.retain(|(k, _)| *k != "HC_PAGE_CACHE_SECS");
-        let cached_env: Vec<(&str, &str)> =
-            cached_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let clog = a.dir.join(format!("server-{backend}-{posts}-cached.log"));
-        let cached_server = spawn_pinned(&["serve"], &cached_env, &clog)?;
-        wait_up(cport, "/healthz").await?;
-        let targets: [(&'static str, String, Option<&str>); 3] = [
-            ("community feed (visitor)", format!("/c/{c}"), None),
-            ("home feed (member)", "/".into(), me),
-            ("thread (visitor)", format!("/p/{}", s.thread), None),
-        ];
-        for (name, path, who) in targets {
-            let page = wrk(port, &path, who, a.seconds)?;
-            let cached = wrk(cport, &path, who, a.seconds)?;
-            let bytes = http(port, "GET", &path, who, None).await?.body;
-            let file = a.dir.join("static.html");
-            std::fs::write(&file, &bytes).map_err(|e| e.to_string())?;
-            let sport = free_port()?;
-            let sbind = format!("127.0.0.1:{sport}");
-            let file_arg = file.to_string_lossy().into_owned();
-            let slog = a.dir.join("static.log");
-            let _static = spawn_pinned(
-                &["bench-static", "--file", &file_arg, "--bind", &sbind],
-                &[],
-                &slog,
-            )?;
-            wait_up(sport, "/").await?;
-            let rate = wrk(sport, "/", None, a.seconds)?;
-            rates.push(Rate {
-                name,
-                page,
-                cached,
-                bytes: rate,
-            });
-        }
-        cached_rss = rss_mb(cached_server.0.id());
-        drop(cached_server);
+    for (name, path, who) in targets {
+        let page = wrk(port, &path, who, t.a.seconds)?;
+        let cached = wrk(cport, &path, who, t.a.seconds)?;
+        let bytes = http(port, "GET", &path, who, None).await?.body;
+        let file = t.a.dir.join("static.html");
+        std::fs::write(&file, &bytes).map_err(|e| e.to_string())?;
+        let sport = free_port()?;
+        let sbind = format!("127.0.0.1:{sport}");
+        let file_arg = file.to_string_lossy().into_owned();
+        let _static = spawn_pinned(
+            &["bench-static", "--file", &file_arg, "--bind", &sbind],
+            &[],
+            &t.a.dir.join("static.log"),
+        )?;
+        wait_up(sport, "/").await?;
+        let rate = wrk(sport, "/", None, t.a.seconds)?;
+        rates.push(Rate {
+            name,
+            page,
+            cached,
+            bytes: rate,
+        });
     }
+    Ok((rates, rss_mb(cached_server.0.id())))
+}
+
+/// What counting page views costs: the visitor's community feed from two fresh servers on the
+/// same database, one counting and one with counting off, taken in turns (on, off, on, off) so
+/// that the machine's drift falls on both: (mean req/s on, mean off, median of the rounds'
+/// ratios). Both fresh: the server that served the latency runs carries their writes'
+/// aftermath (a grown WAL, a busier page cache), which made it 9–11 % slower than a fresh one on
+/// SQLite and read as counting's cost.
+async fn counting_cost(t: &Target<'_>, community: &str) -> Result<(f64, f64, f64), String> {
+    let (counted, port) = t.start("-counted", true, false).await?;
+    let (uncounted, port_off) = t.start("-uncounted", false, false).await?;
+    let path = format!("/c/{community}");
+    // A second of load on each first (caches, connection pools), then six rounds: two
+    // rounds were within this machine's noise (88–115 % on the same build).
+    wrk(port, &path, None, 1)?;
+    wrk(port_off, &path, None, 1)?;
+    // The order alternates (on first, then off first) so that whatever the second run of a
+    // pair gains or loses falls on both; each round's pair gives one ratio.
+    let (mut with, mut without, mut ratios) = (0.0, 0.0, Vec::new());
+    for round in 0..COUNTING_ROUNDS {
+        let (on, off) = if round % 2 == 0 {
+            let on = wrk(port, &path, None, t.a.seconds)?;
+            (on, wrk(port_off, &path, None, t.a.seconds)?)
+        } else {
+            let off = wrk(port_off, &path, None, t.a.seconds)?;
+            (wrk(port, &path, None, t.a.seconds)?, off)
+        };
+        with += on;
+        without += off;
+        ratios.push(on / off.max(0.001));
+    }
+    drop(uncounted);
+    drop(counted);
+    ratios.sort_by(f64::total_cmp);
+    let mid = ratios.len() / 2;
+    let median = if ratios.len() % 2 == 0 {
+        (ratios[mid - 1] + ratios[mid]) / 2.0
+    } else {
+        ratios[mid]
+    };
+    let n = COUNTING_ROUNDS as f64;
+    Ok((with / n, without / n, median))
+}
+
+/// Starts the server on one seeded database and measures: every page's and write's latency
+/// (page cache off: the queries and the rendering at each size), then the throughput against
+/// the static bytes and what counting costs.
+pub(super) async fn measure(
+    a: &BenchArgs,
+    backend: &'static str,
+    (url, seed_note): (String, String),
+    posts: u64,
+) -> Result<Run, String> {
+    let t = Target {
+        a,
+        backend,
+        posts,
+        url: &url,
+    };
+    let db = Db::connect(&url)
+        .await
+        .map_err(|e| format!("{backend}: {e}"))?;
+    let s = subjects(&db).await?;
+    db.pool.close().await;
+
+    let (server, port) = t.start("", true, false).await?;
+    let cookie = log_in(port, &s.member).await?;
+    let mut rows = Vec::new();
+    for (name, path, who) in pages(port, &s, &cookie, posts).await? {
+        let (p50, p99) = time_page(port, &path, who, a.requests).await?;
+        rows.push(Row { name, p50, p99 });
+    }
+    rows.extend(writes(&t, port, &cookie, &s).await?);
+    let (rates, cached_rss) = if a.seconds > 0 {
+        throughput(&t, port, &s, &cookie).await?
+    } else {
+        (Vec::new(), None)
+    };
     // The larger of the two servers' peaks (the cached pages are at most 16 MB).
     let rss = match (rss_mb(server.0.id()), cached_rss) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
     drop(server);
-    // What counting page views costs: the visitor's community feed from two fresh servers on
-    // the same database, one counting and one with counting off, taken in turns (on, off, on,
-    // off) so that the machine's drift falls on both. Both fresh: the server that served the
-    // latency runs above carries their writes' aftermath (a grown WAL, a busier page cache),
-    // which made it 9-11 % slower than a fresh one on SQLite and read as counting's cost.
-    let mut counting = None;
-    if a.seconds > 0 {
-        let port = free_port()?;
-        let bind_on = format!("127.0.0.1:{port}");
-        let on = envs(&bind_on, "true");
-        let on: Vec<(&str, &str)> = on.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let log_on = a.dir.join(format!("server-{backend}-{posts}-counted.log"));
-        let counted = spawn_pinned(&["serve"], &on, &log_on)?;
-        wait_up(port, "/healthz").await?;
-        let port_off = free_port()?;
-        let bind_off = format!("127.0.0.1:{port_off}");
-        let off = envs(&bind_off, "false");
-        let off: Vec<(&str, &str)> = off.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let log_off = a
-            .dir
-            .join(format!("server-{backend}-{posts}-uncounted.log"));
-        let uncounted = spawn_pinned(&["serve"], &off, &log_off)?;
-        wait_up(port_off, "/healthz").await?;
-        let path = format!("/c/{c}");
-        // A second of load on each first (caches, connection pools), then six rounds: two
-        // rounds were within this machine's noise (88–115 % on the same build).
-        wrk(port, &path, None, 1)?;
-        wrk(port_off, &path, None, 1)?;
-        // The order alternates (on first, then off first) so that whatever the second run of a
-        // pair gains or loses falls on both; each round's pair gives one ratio.
-        let (mut with, mut without, mut ratios) = (0.0, 0.0, Vec::new());
-        for round in 0..COUNTING_ROUNDS {
-            let (on, off) = if round % 2 == 0 {
-                let on = wrk(port, &path, None, a.seconds)?;
-                (on, wrk(port_off, &path, None, a.seconds)?)
-            } else {
-                let off = wrk(port_off, &path, None, a.seconds)?;
-                (wrk(port, &path, None, a.seconds)?, off)
-            };
-            with += on;
-            without += off;
-            ratios.push(on / off.max(0.001));
-        }
-        drop(uncounted);
-        drop(counted);
-        ratios.sort_by(f64::total_cmp);
-        let mid = ratios.len() / 2;
-        let median = if ratios.len() % 2 == 0 {
-            (ratios[mid - 1] + ratios[mid]) / 2.0
-        } else {
-            ratios[mid]
-        };
-        let n = COUNTING_ROUNDS as f64;
-        counting = Some((with / n, without / n, median));
-    }
+    let counting = if a.seconds > 0 {
+        Some(counting_cost(&t, &s.community).await?)
+    } else {
+        None
+    };
     Ok(Run {
         backend,
         posts,
