@@ -361,157 +361,183 @@ pub async fn page_view(
     Ok(())
 }
 
+/// The counts of one flush, in one transaction.
 async fn write(db: &Db, batch: &HashMap<Count, i64>) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     for (k, n) in batch {
-        match k {
-            Count::Impression {
-                campaign,
-                day,
-                community,
-                slot,
-            }
-            | Count::Click {
-                campaign,
-                day,
-                community,
-                slot,
-            } => {
-                let (imp, clk) = if matches!(k, Count::Impression { .. }) {
-                    (*n, 0)
-                } else {
-                    (0, *n)
-                };
-                sqlx::query(
-                    "INSERT INTO ad_stats (campaign_id, day, community_id, placement, impressions, clicks) \
-                     VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (campaign_id, day, community_id, placement) DO UPDATE SET \
-                     impressions = ad_stats.impressions + excluded.impressions, \
-                     clicks = ad_stats.clicks + excluded.clicks",
-                )
-                .bind(campaign)
-                .bind(day)
-                .bind(community)
-                .bind(slot.as_str())
-                .bind(imp)
-                .bind(clk)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Count::SlotShown {
-                day,
-                community,
-                slot,
-                fill,
-            } => {
-                let (p, h, e) = match fill {
-                    Fill::Paid => (*n, 0, 0),
-                    Fill::House => (0, *n, 0),
-                    Fill::Empty => (0, 0, *n),
-                };
-                sqlx::query(
-                    "INSERT INTO ad_slots (day, community_id, placement, paid, house, empty) \
-                     VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (day, community_id, placement) DO UPDATE SET \
-                     paid = ad_slots.paid + excluded.paid, house = ad_slots.house + excluded.house, \
-                     empty = ad_slots.empty + excluded.empty",
-                )
-                .bind(day)
-                .bind(community)
-                .bind(slot.as_str())
-                .bind(p)
-                .bind(h)
-                .bind(e)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Count::PageView { day, page } => {
-                let Some(community) = community_of(&mut tx, page).await? else {
-                    // An address of nothing (a post that does not exist): not counted.
-                    continue;
-                };
-                sqlx::query(
-                    "INSERT INTO traffic_pages (day, kind, community_id, views) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (day, kind, community_id) DO UPDATE SET views = traffic_pages.views + excluded.views",
-                )
-                .bind(day)
-                .bind(page.kind())
-                .bind(community)
-                .bind(n)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(path) = page.public_path() {
-                    sqlx::query(
-                        "INSERT INTO traffic_paths (day, path, views) VALUES ($1, $2, $3) \
-                         ON CONFLICT (day, path) DO UPDATE SET views = traffic_paths.views + excluded.views",
-                    )
-                    .bind(day)
-                    .bind(path)
-                    .bind(n)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            Count::Visitor { day, visitor } => {
-                sqlx::query(
-                    "INSERT INTO traffic_visitors (day, visitor) VALUES ($1, $2) ON CONFLICT (day, visitor) DO NOTHING",
-                )
-                .bind(day)
-                .bind(visitor)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Count::Member { day, user } => {
-                sqlx::query(
-                    "INSERT INTO member_days (day, user_id) SELECT $1, id FROM users WHERE id = $2 \
-                     ON CONFLICT (day, user_id) DO NOTHING",
-                )
-                .bind(day)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Count::SearchMiss { day, query } => {
-                sqlx::query(
-                    "INSERT INTO search_misses (day, query, searches) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day, query) DO UPDATE SET searches = search_misses.searches + excluded.searches",
-                )
-                .bind(day)
-                .bind(query)
-                .bind(n)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Count::Referrer { day, domain } => {
-                sqlx::query(
-                    "INSERT INTO traffic_referrers (day, domain, visits) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day, domain) DO UPDATE SET visits = traffic_referrers.visits + excluded.visits",
-                )
-                .bind(day)
-                .bind(domain)
-                .bind(n)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Count::Seen {
-                day,
-                visitor,
-                campaign,
-            } => {
-                sqlx::query(
-                    "INSERT INTO ad_seen (day, visitor, campaign_id, shown) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (day, visitor, campaign_id) DO UPDATE SET shown = ad_seen.shown + excluded.shown",
-                )
-                .bind(day)
-                .bind(visitor)
-                .bind(campaign)
-                .bind(n)
-                .execute(&mut *tx)
-                .await?;
-            }
+        if !add_ad_count(&mut tx, k, *n).await? {
+            add_traffic_count(&mut tx, k, *n).await?;
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+type CountTx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Adds an advertising count (impressions, clicks, slots shown, a visitor's sightings of a
+/// campaign); false for any other count.
+async fn add_ad_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<bool, AppError> {
+    match k {
+        Count::Impression {
+            campaign,
+            day,
+            community,
+            slot,
+        }
+        | Count::Click {
+            campaign,
+            day,
+            community,
+            slot,
+        } => {
+            let (imp, clk) = if matches!(k, Count::Impression { .. }) {
+                (n, 0)
+            } else {
+                (0, n)
+            };
+            sqlx::query(
+                "INSERT INTO ad_stats (campaign_id, day, community_id, placement, impressions, clicks) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (campaign_id, day, community_id, placement) DO UPDATE SET \
+                 impressions = ad_stats.impressions + excluded.impressions, \
+                 clicks = ad_stats.clicks + excluded.clicks",
+            )
+            .bind(campaign)
+            .bind(day)
+            .bind(community)
+            .bind(slot.as_str())
+            .bind(imp)
+            .bind(clk)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Count::SlotShown {
+            day,
+            community,
+            slot,
+            fill,
+        } => {
+            let (p, h, e) = match fill {
+                Fill::Paid => (n, 0, 0),
+                Fill::House => (0, n, 0),
+                Fill::Empty => (0, 0, n),
+            };
+            sqlx::query(
+                "INSERT INTO ad_slots (day, community_id, placement, paid, house, empty) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (day, community_id, placement) DO UPDATE SET \
+                 paid = ad_slots.paid + excluded.paid, house = ad_slots.house + excluded.house, \
+                 empty = ad_slots.empty + excluded.empty",
+            )
+            .bind(day)
+            .bind(community)
+            .bind(slot.as_str())
+            .bind(p)
+            .bind(h)
+            .bind(e)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Count::Seen {
+            day,
+            visitor,
+            campaign,
+        } => {
+            sqlx::query(
+                "INSERT INTO ad_seen (day, visitor, campaign_id, shown) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (day, visitor, campaign_id) DO UPDATE SET shown = ad_seen.shown + excluded.shown",
+            )
+            .bind(day)
+            .bind(visitor)
+            .bind(campaign)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Adds a traffic count (page views, visitors, members active, searches that found nothing,
+/// referrers); advertising counts are [`add_ad_count`]'s.
+async fn add_traffic_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<(), AppError> {
+    match k {
+        Count::PageView { day, page } => {
+            let Some(community) = community_of(tx, page).await? else {
+                // An address of nothing (a post that does not exist): not counted.
+                return Ok(());
+            };
+            sqlx::query(
+                "INSERT INTO traffic_pages (day, kind, community_id, views) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (day, kind, community_id) DO UPDATE SET views = traffic_pages.views + excluded.views",
+            )
+            .bind(day)
+            .bind(page.kind())
+            .bind(community)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+            if let Some(path) = page.public_path() {
+                sqlx::query(
+                    "INSERT INTO traffic_paths (day, path, views) VALUES ($1, $2, $3) \
+                     ON CONFLICT (day, path) DO UPDATE SET views = traffic_paths.views + excluded.views",
+                )
+                .bind(day)
+                .bind(path)
+                .bind(n)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Count::Visitor { day, visitor } => {
+            sqlx::query(
+                "INSERT INTO traffic_visitors (day, visitor) VALUES ($1, $2) ON CONFLICT (day, visitor) DO NOTHING",
+            )
+            .bind(day)
+            .bind(visitor)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Count::Member { day, user } => {
+            sqlx::query(
+                "INSERT INTO member_days (day, user_id) SELECT $1, id FROM users WHERE id = $2 \
+                 ON CONFLICT (day, user_id) DO NOTHING",
+            )
+            .bind(day)
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Count::SearchMiss { day, query } => {
+            sqlx::query(
+                "INSERT INTO search_misses (day, query, searches) VALUES ($1, $2, $3) \
+                 ON CONFLICT (day, query) DO UPDATE SET searches = search_misses.searches + excluded.searches",
+            )
+            .bind(day)
+            .bind(query)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Count::Referrer { day, domain } => {
+            sqlx::query(
+                "INSERT INTO traffic_referrers (day, domain, visits) VALUES ($1, $2, $3) \
+                 ON CONFLICT (day, domain) DO UPDATE SET visits = traffic_referrers.visits + excluded.visits",
+            )
+            .bind(day)
+            .bind(domain)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+        }
+        // Named, not `_`: a new kind of count fails to compile until it is written somewhere.
+        Count::Impression { .. }
+        | Count::Click { .. }
+        | Count::SlotShown { .. }
+        | Count::Seen { .. } => {}
+    }
     Ok(())
 }
 

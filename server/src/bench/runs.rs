@@ -328,7 +328,18 @@ async fn pages<'c>(
             format!("/?sort=new&after={home_deep}"),
         ),
     ];
-    let rest: Vec<Page<'c>> = vec![
+    let rest = other_pages(s, me, &rare);
+    Ok(visitor
+        .into_iter()
+        .map(|(n, p)| (n, p, None))
+        .chain(member.into_iter().map(|(n, p)| (n, p, Some(me))))
+        .chain(rest)
+        .collect())
+}
+
+/// The thread, profile, search, member's lists and directory pages timed.
+fn other_pages<'c>(s: &Subjects, me: &'c str, rare: &str) -> Vec<Page<'c>> {
+    vec![
         ("thread, ~500 replies", format!("/p/{}", s.thread), None),
         ("profile", format!("/u/{}", s.author), None),
         ("communities", "/c".into(), None),
@@ -352,13 +363,7 @@ async fn pages<'c>(
             format!("/directory/{}", s.provider),
             None,
         ),
-    ];
-    Ok(visitor
-        .into_iter()
-        .map(|(n, p)| (n, p, None))
-        .chain(member.into_iter().map(|(n, p)| (n, p, Some(me))))
-        .chain(rest)
-        .collect())
+    ]
 }
 
 /// The writes timed: a post (without and with 2,000 watched words to screen it against), a

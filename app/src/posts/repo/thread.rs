@@ -40,6 +40,66 @@ struct PageRow {
     flagged: Option<i64>,
 }
 
+/// What the viewer may see of a post and do with it, decided from its row.
+struct Access {
+    locked: bool,
+    deleted: bool,
+    held: bool,
+    mine: bool,
+    closed_group: bool,
+    can_moderate: bool,
+    awaiting_approval: bool,
+    removed: bool,
+    /// Removed, and the viewer is neither its author nor a moderator: words and title hidden.
+    removed_hidden: bool,
+}
+
+impl Access {
+    /// The decision, or `NotFound` where the post does not exist for this viewer.
+    fn of(facts: &PageRow, viewer: Option<Viewer>) -> Result<Self, AppError> {
+        let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
+        let readable_now = facts.readable.get();
+        let held = facts.held_at.is_some();
+        // A post waiting for a moderator's look (the crisis safeguard) is not for anonymous
+        // visitors: not even its title.
+        if held && viewer.is_none() {
+            return Err(AppError::NotFound);
+        }
+        // A closed group's post does not exist for outsiders: not even its title.
+        let closed_group = facts.group_kind.as_deref().is_some_and(|k| k != "open");
+        if !readable_now && closed_group {
+            return Err(AppError::NotFound);
+        }
+        let is_admin = viewer.is_some_and(|v| v.is_admin);
+        let mine = viewer.is_some() && facts.author_id == viewer_id;
+        let can_moderate = facts.group_membership == Some(1)
+            || (!closed_group && (facts.membership == Some(1) || is_admin));
+        // Waiting for approval: it does not exist for anyone but its author and the moderators.
+        let awaiting_approval = facts.awaiting_approval.get();
+        if awaiting_approval && !mine && !can_moderate {
+            return Err(AppError::NotFound);
+        }
+        // Removed by a moderator: the words (and why) only for the author and the moderators.
+        let removed = facts.removed_at.is_some();
+        Ok(Self {
+            locked: !readable_now,
+            deleted: facts.deleted_at.is_some(),
+            held,
+            mine,
+            closed_group,
+            can_moderate,
+            awaiting_approval,
+            removed,
+            removed_hidden: removed && !mine && !can_moderate,
+        })
+    }
+
+    /// Whether the post's words (and its pictures) are shown.
+    fn shows_words(&self) -> bool {
+        !(self.locked || self.deleted || self.removed_hidden)
+    }
+}
+
 /// A post page: the post, and its replies when the viewer may read it.
 pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, AppError> {
     let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
@@ -62,110 +122,104 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
         .await?
         .ok_or(AppError::NotFound)?;
     let facts = PageRow::from_row(&row)?;
-    let readable_now = facts.readable.get();
-    let held = facts.held_at.is_some();
-    // A post waiting for a moderator's look (the crisis safeguard) is not for anonymous
-    // visitors: not even its title.
-    if held && viewer.is_none() {
-        return Err(AppError::NotFound);
-    }
-    // A closed group's post does not exist for outsiders: not even its title.
-    let closed_group = facts.group_kind.as_deref().is_some_and(|k| k != "open");
-    if !readable_now && closed_group {
-        return Err(AppError::NotFound);
-    }
-    let in_group = facts.group_id.is_some();
-    let (group_membership, membership) = (facts.group_membership, facts.membership);
-    let is_admin = viewer.is_some_and(|v| v.is_admin);
-    let locked = !readable_now;
-    let deleted = facts.deleted_at.is_some();
-    let mine = viewer.is_some() && facts.author_id == viewer_id;
-    let can_moderate =
-        group_membership == Some(1) || (!closed_group && (membership == Some(1) || is_admin));
-    // Waiting for approval: it does not exist for anyone but its author and the moderators.
-    let awaiting_approval = facts.awaiting_approval.get();
-    if awaiting_approval && !mine && !can_moderate {
-        return Err(AppError::NotFound);
-    }
-    // Removed by a moderator: the words (and why) only for the author and the moderators.
-    let removed = facts.removed_at.is_some();
-    let removed_hidden = removed && !mine && !can_moderate;
-    let removed_reason = if removed && !removed_hidden {
-        facts.removed_reason.clone()
-    } else {
-        None
-    };
-    let mut post = summary(&row, !locked && !deleted && !removed_hidden)?;
+    let access = Access::of(&facts, viewer)?;
+    let mut post = summary(&row, access.shows_words())?;
     // Anonymous: the group's moderators see who wrote it (for safety), marked as such.
     let anonymous = facts.anonymous.get();
-    let post_author = facts.author_id;
-    if anonymous && can_moderate && post.author.is_some() {
+    if anonymous && access.can_moderate && post.author.is_some() {
         post.author = Some(Author {
             anonymous: true,
             ..author(&row)?
         });
     }
-    if removed_hidden {
+    if access.removed_hidden {
         post.title = "[removed by a moderator]".into();
         post.excerpt.clear();
         post.tags.clear();
         post.author = None;
     }
-    let accepted = facts.accepted_reply_id;
-    let replies = if locked {
+    if access.locked {
+        post.tags.clear();
+    }
+    let replies = if access.locked {
         Vec::new()
     } else {
-        let rows: Vec<ReplyRow> = sqlx::query_as(THREAD_SQL)
-            .bind(id)
-            .bind(viewer_id)
-            .bind(THREAD_LIMIT as i64)
-            .fetch_all(&db.pool)
-            .await?;
-        let question = post.kind == PostKind::Question;
         let cx = ReplyContext {
             signed_in: viewer.is_some(),
             viewer_id,
-            can_moderate,
+            can_moderate: access.can_moderate,
             anonymous,
-            post_author,
-            accepted,
-            question,
+            post_author: facts.author_id,
+            accepted: facts.accepted_reply_id,
+            question: post.kind == PostKind::Question,
         };
-        // A reply waiting for approval is left out for everyone but its author and the
-        // moderators (nobody else can have answered it).
-        let stored = rows
-            .into_iter()
-            .filter(|r| {
-                !r.awaiting_approval.get()
-                    || (viewer.is_some() && r.author_id == viewer_id)
-                    || can_moderate
-            })
-            .map(|r| stored_reply(r, &cx))
-            .collect();
-        layout_thread(stored, question)
+        thread_replies(db, id, &cx).await?
     };
-    // Pictures go with the words: none for a post or reply whose words are not shown.
-    let mut replies = replies;
+    assemble(db, id, viewer, post, facts, access, replies).await
+}
+
+/// The thread's replies as this viewer reads them. A reply waiting for approval is left out
+/// for everyone but its author and the moderators (nobody else can have answered it).
+async fn thread_replies(db: &Db, id: i64, cx: &ReplyContext) -> Result<Vec<ReplyView>, AppError> {
+    let rows: Vec<ReplyRow> = sqlx::query_as(THREAD_SQL)
+        .bind(id)
+        .bind(cx.viewer_id)
+        .bind(THREAD_LIMIT as i64)
+        .fetch_all(&db.pool)
+        .await?;
+    let stored = rows
+        .into_iter()
+        .filter(|r| {
+            !r.awaiting_approval.get()
+                || (cx.signed_in && r.author_id == cx.viewer_id)
+                || cx.can_moderate
+        })
+        .map(|r| stored_reply(r, cx))
+        .collect();
+    Ok(layout_thread(stored, cx.question))
+}
+
+/// The post's pictures; each reply's go into its view, if its words are shown.
+async fn pictures(
+    db: &Db,
+    id: i64,
+    replies: &mut [ReplyView],
+) -> Result<Vec<crate::pictures::types::Picture>, AppError> {
     let mut pictures = Vec::new();
-    if !(locked || deleted || removed_hidden) {
-        for (reply, picture) in crate::pictures::repo::of_post(db, id).await? {
-            match reply {
-                None => pictures.push(picture),
-                Some(r) => {
-                    if let Some(view) = replies
-                        .iter_mut()
-                        .find(|v| v.id == r && !v.body_html.is_empty())
-                    {
-                        view.pictures.push(picture);
-                    }
+    for (reply, picture) in crate::pictures::repo::of_post(db, id).await? {
+        match reply {
+            None => pictures.push(picture),
+            Some(r) => {
+                if let Some(view) = replies
+                    .iter_mut()
+                    .find(|v| v.id == r && !v.body_html.is_empty())
+                {
+                    view.pictures.push(picture);
                 }
             }
         }
     }
-    if locked {
-        post.tags.clear();
-    }
-    let (related_articles, cited_articles) = if locked || deleted {
+    Ok(pictures)
+}
+
+/// The post page from what was decided: pictures where the words are shown, the library
+/// articles it relates to and its replies cite, and what the viewer may do.
+async fn assemble(
+    db: &Db,
+    id: i64,
+    viewer: Option<Viewer>,
+    post: PostSummary,
+    facts: PageRow,
+    access: Access,
+    mut replies: Vec<ReplyView>,
+) -> Result<PostPage, AppError> {
+    // Pictures go with the words: none for a post or reply whose words are not shown.
+    let pictures = if access.shows_words() {
+        pictures(db, id, &mut replies).await?
+    } else {
+        Vec::new()
+    };
+    let (related_articles, cited_articles) = if access.locked || access.deleted {
         (Vec::new(), Vec::new())
     } else {
         let mut slugs: Vec<String> = replies.iter().flat_map(|r| r.cites.clone()).collect();
@@ -177,16 +231,15 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
             article_links(db, &slugs).await?,
         )
     };
+    let is_admin = viewer.is_some_and(|v| v.is_admin);
+    let (group_membership, membership) = (facts.group_membership, facts.membership);
+    let in_group = facts.group_id.is_some();
     Ok(PostPage {
         pictures,
-        locked,
-        deleted,
-        body_html: if locked || deleted || removed_hidden {
-            None
-        } else {
-            Some(facts.body_html)
-        },
-        body_md: (mine && !deleted).then_some(facts.body_md),
+        locked: access.locked,
+        deleted: access.deleted,
+        body_html: access.shows_words().then_some(facts.body_html),
+        body_md: (access.mine && !access.deleted).then_some(facts.body_md),
         edited_at: facts.edited_at,
         replies,
         // Writing in a group takes membership of the group.
@@ -197,22 +250,26 @@ pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, 
                 membership.is_some()
             }
         }),
-        mine,
+        mine: access.mine,
         voted: facts.voted.is_some(),
-        can_moderate,
+        can_moderate: access.can_moderate,
         can_pin: if in_group {
-            group_membership == Some(1) || (!closed_group && is_admin)
+            group_membership == Some(1) || (!access.closed_group && is_admin)
         } else {
             membership == Some(1) || is_admin
         },
-        closed_group,
+        closed_group: access.closed_group,
         // The viewer wrote something here that matched the crisis list (anonymous: id 0, never).
         helplines: viewer.is_some() && facts.flagged.is_some(),
-        held,
-        awaiting_approval,
-        anonymous,
-        removed,
-        removed_reason,
+        held: access.held,
+        awaiting_approval: access.awaiting_approval,
+        anonymous: facts.anonymous.get(),
+        removed: access.removed,
+        removed_reason: if access.removed && !access.removed_hidden {
+            facts.removed_reason
+        } else {
+            None
+        },
         related_articles,
         cited_articles,
         post,

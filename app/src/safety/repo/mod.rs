@@ -5,7 +5,6 @@ use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::mail::repo::{queue as queue_mail, Mail};
-use sqlx::Row;
 
 mod profiles;
 mod queue;
@@ -111,9 +110,16 @@ pub async fn flag(
     if kind == FlagKind::WatchedFlag {
         return Ok(Vec::new());
     }
+    tell_moderators(tx, kind, base_url, at, now).await
+}
 
-    // Who is told: a closed group's own moderators only; elsewhere the community's and the open
-    // group's moderators, site moderators and admins.
+/// The place's name and who moderates it (each once, with the confirmed address an e-mail may
+/// go to): a closed group's own moderators only; elsewhere the community's and the open group's
+/// moderators, site moderators and admins. Never the author.
+async fn moderators_of(
+    tx: &mut Tx<'_>,
+    at: &FlagAt,
+) -> Result<(String, Vec<(i64, Option<String>)>), AppError> {
     let group_mods = |n: &str| {
         format!(
             "SELECT user_id AS id FROM support_group_members WHERE group_id = {n} \
@@ -132,29 +138,35 @@ pub async fn flag(
         None => (staff.to_string(), vec![at.community]),
     };
     let place: String = match at.group {
-        Some((g, _)) => sqlx::query("SELECT name FROM support_groups WHERE id = $1").bind(g),
-        None => sqlx::query("SELECT name FROM communities WHERE id = $1").bind(at.community),
+        Some((g, _)) => sqlx::query_scalar("SELECT name FROM support_groups WHERE id = $1").bind(g),
+        None => sqlx::query_scalar("SELECT name FROM communities WHERE id = $1").bind(at.community),
     }
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("name")?;
+    .await?;
     // Each recipient once, with the confirmed address the e-mail goes to (one query for all).
     let sql = format!(
         "SELECT u.id, CASE WHEN u.email_verified_at IS NOT NULL THEN u.email END AS email \
          FROM users u WHERE u.id IN ({sql}) AND u.id <> ${} ORDER BY u.id LIMIT 50",
         binds.len() + 1
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    let recipients: Vec<(i64, Option<String>)> = q
-        .bind(at.author)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get("email")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let recipients = q.bind(at.author).fetch_all(&mut **tx).await?;
+    Ok((place, recipients))
+}
+
+/// Tells the place's moderators of a new flag that holds something: in the app, and for a
+/// crisis by e-mail too (without the words). Returns who was told in the app.
+async fn tell_moderators(
+    tx: &mut Tx<'_>,
+    kind: FlagKind,
+    base_url: &str,
+    at: &FlagAt,
+    now: i64,
+) -> Result<Vec<i64>, AppError> {
+    let (place, recipients) = moderators_of(tx, at).await?;
     let what = if at.reply.is_some() {
         "A reply"
     } else {
