@@ -44,6 +44,168 @@ async fn community_id(db: &Db, slug: Option<&str>) -> Result<Option<i64>, AppErr
     ))
 }
 
+/// One search's parts, worked out once: what the pages' queries need.
+struct Asked<'a> {
+    db: &'a Db,
+    viewer: Option<Viewer>,
+    words: &'a [String],
+    filters: Filters,
+    slots: Vec<super::synonyms::Slot>,
+    prefix_last: bool,
+    /// The full-text query.
+    query: String,
+    /// Every word and synonym, for the snippets' highlights.
+    marked: Vec<String>,
+    community: Option<i64>,
+    offset: i64,
+}
+
+impl Asked<'_> {
+    /// A page of posts (into `results`) and their count when the page holds it: the count is
+    /// unknown only past the last match.
+    async fn posts(&self, results: &mut SearchResults) -> Result<Option<i64>, AppError> {
+        let (sql, params) = posts_sql(
+            self.db.backend,
+            self.viewer,
+            &self.filters,
+            self.community,
+            PER_PAGE as i64 + 1,
+            self.offset,
+        );
+        let rows = bind_all(&sql, &self.query, &params)
+            .fetch_all(&self.db.pool)
+            .await?;
+        let mut total = None;
+        for r in rows.iter().take(PER_PAGE) {
+            let extra = HitRow::from_row(r)?;
+            total = Some(extra.total);
+            results.posts.push(PostHit {
+                post: summary(r, true)?,
+                snippet: highlight(&plain_text(&extra.body_md, 3000), &self.marked, 30),
+            });
+        }
+        results.has_more = rows.len() > PER_PAGE;
+        Ok(match total {
+            Some(n) => Some(n),
+            None if self.offset == 0 => Some(0),
+            None => None,
+        })
+    }
+
+    /// How many posts match (at most [`COUNT_CAP`]), counted apart.
+    async fn post_count(&self) -> Result<i64, AppError> {
+        let mut params = params_after_query();
+        let base = posts_where(
+            self.db.backend,
+            &mut params,
+            self.viewer,
+            &self.filters,
+            self.community,
+            true,
+        );
+        let cap = params.p(COUNT_CAP);
+        let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 {base} LIMIT {cap}) t");
+        Ok(bind_all_as::<(i64,)>(&sql, &self.query, &params)
+            .fetch_one(&self.db.pool)
+            .await?
+            .0)
+    }
+
+    /// How many articles match (at most [`COUNT_CAP`]).
+    async fn article_count(&self) -> Result<i64, AppError> {
+        let (sql, params) = articles_sql(
+            self.db.backend,
+            self.words,
+            self.community,
+            true,
+            COUNT_CAP,
+            0,
+        );
+        Ok(bind_all_as::<(i64,)>(&sql, &self.query, &params)
+            .fetch_one(&self.db.pool)
+            .await?
+            .0)
+    }
+
+    /// Providers are public: no visibility rule; the directory has thousands, not millions.
+    /// A common word typed in full is matched whole, as in the posts (`ranking`). The count,
+    /// and the Providers tab's page or the All tab's best three.
+    async fn providers(
+        &self,
+        tab: Tab,
+        page: usize,
+        results: &mut SearchResults,
+    ) -> Result<(), AppError> {
+        let matches = crate::directory::repo::count_matching(
+            self.db,
+            &self.slots,
+            PROVIDER_COUNT_CAP,
+            self.prefix_last,
+        )
+        .await?;
+        results.provider_count = matches.count;
+        if tab == Tab::Providers || (tab == Tab::All && page == 1) {
+            let (limit, off) = if tab == Tab::All {
+                (3, 0)
+            } else {
+                (PER_PAGE as i64 + 1, self.offset)
+            };
+            let mut found = crate::directory::repo::matching(
+                self.db,
+                &self.slots,
+                matches,
+                limit,
+                off,
+                self.prefix_last,
+            )
+            .await?;
+            if tab == Tab::Providers {
+                results.has_more = found.len() > PER_PAGE;
+            }
+            found.truncate(PER_PAGE);
+            results.providers = found;
+        }
+        Ok(())
+    }
+
+    /// "All" shows the best three articles above the posts; the Articles tab pages them.
+    async fn articles(&self, tab: Tab, results: &mut SearchResults) -> Result<(), AppError> {
+        let (limit, off) = if tab == Tab::All {
+            (3, 0)
+        } else {
+            (PER_PAGE as i64 + 1, self.offset)
+        };
+        let (sql, params) = articles_sql(
+            self.db.backend,
+            self.words,
+            self.community,
+            false,
+            limit,
+            off,
+        );
+        let rows: Vec<ArticleRow> = bind_all_as(&sql, &self.query, &params)
+            .fetch_all(&self.db.pool)
+            .await?;
+        if tab == Tab::Articles {
+            results.has_more = rows.len() > PER_PAGE;
+        }
+        for r in rows.into_iter().take(PER_PAGE) {
+            results.articles.push(ArticleHit {
+                snippet: highlight(
+                    &format!("{} {}", r.summary, plain_text(&r.body_md, 3000)),
+                    &self.marked,
+                    30,
+                ),
+                slug: r.slug,
+                title: r.title,
+                community_name: r.community_name,
+                reviewer: r.reviewer,
+            });
+        }
+        Ok(())
+    }
+}
+
 async fn run(
     db: &Db,
     viewer: Option<Viewer>,
@@ -52,20 +214,26 @@ async fn run(
     filters: &Filters,
     page: usize,
 ) -> Result<SearchResults, AppError> {
-    let backend = db.backend;
     // Abbreviations and synonyms ("ms" ↔ "multiple sclerosis") widen each word to its group.
     let groups = super::synonyms::current(db).await?;
     let slots = super::synonyms::expand(&groups, words);
     let (ranking, prefix_last) = ranking(db, &slots).await?;
-    let filters = &Filters {
-        phrase: words.to_vec(),
-        ranking,
-        ..filters.clone()
+    let asked = Asked {
+        db,
+        viewer,
+        words,
+        filters: Filters {
+            phrase: words.to_vec(),
+            ranking,
+            ..filters.clone()
+        },
+        query: fts_query(db.backend, &slots, prefix_last),
+        marked: super::synonyms::all_words(&slots),
+        community: community_id(db, filters.community.as_deref()).await?,
+        offset: ((page - 1) * PER_PAGE) as i64,
+        slots,
+        prefix_last,
     };
-    let query = fts_query(backend, &slots, prefix_last);
-    let marked = super::synonyms::all_words(&slots);
-    let community = community_id(db, filters.community.as_deref()).await?;
-    let offset = ((page - 1) * PER_PAGE) as i64;
     let mut results = SearchResults {
         words: words.to_vec(),
         corrected_from: None,
@@ -81,102 +249,19 @@ async fn run(
         has_more: false,
     };
     // Counts (capped) for the tabs; the posts' comes with their page when it is read.
-    let mut post_count = None;
-    if matches!(tab, Tab::All | Tab::Posts) {
-        let (sql, params) = posts_sql(
-            backend,
-            viewer,
-            filters,
-            community,
-            PER_PAGE as i64 + 1,
-            offset,
-        );
-        let rows = bind_all(&sql, &query, &params).fetch_all(&db.pool).await?;
-        let mut total = None;
-        for r in rows.iter().take(PER_PAGE) {
-            let extra = HitRow::from_row(r)?;
-            total = Some(extra.total);
-            results.posts.push(PostHit {
-                post: summary(r, true)?,
-                snippet: highlight(&plain_text(&extra.body_md, 3000), &marked, 30),
-            });
-        }
-        results.has_more = rows.len() > PER_PAGE;
-        post_count = match total {
-            Some(n) => Some(n),
-            None if offset == 0 => Some(0),
-            None => None,
-        };
-    }
-    {
-        results.post_count = match post_count {
-            Some(n) => n.min(COUNT_CAP),
-            None => {
-                let mut params = params_after_query();
-                let base = posts_where(backend, &mut params, viewer, filters, community, true);
-                let cap = params.p(COUNT_CAP);
-                let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 {base} LIMIT {cap}) t");
-                bind_all_as::<(i64,)>(&sql, &query, &params)
-                    .fetch_one(&db.pool)
-                    .await?
-                    .0
-            }
-        };
-        let (sql, params) = articles_sql(backend, words, community, true, COUNT_CAP, 0);
-        results.article_count = bind_all_as::<(i64,)>(&sql, &query, &params)
-            .fetch_one(&db.pool)
-            .await?
-            .0;
-    }
-    // Providers are public: no visibility rule; the directory has thousands, not millions.
-    // A common word typed in full is matched whole, as in the posts (`ranking`).
-    let provider_matches =
-        crate::directory::repo::count_matching(db, &slots, PROVIDER_COUNT_CAP, prefix_last).await?;
-    results.provider_count = provider_matches.count;
-    if tab == Tab::Providers || (tab == Tab::All && page == 1) {
-        let (limit, off) = if tab == Tab::All {
-            (3, 0)
-        } else {
-            (PER_PAGE as i64 + 1, offset)
-        };
-        let mut found =
-            crate::directory::repo::matching(db, &slots, provider_matches, limit, off, prefix_last)
-                .await?;
-        if tab == Tab::Providers {
-            results.has_more = found.len() > PER_PAGE;
-        }
-        found.truncate(PER_PAGE);
-        results.providers = found;
-    }
-    if matches!(tab, Tab::All | Tab::Articles) {
-        // "All" shows the best three articles above the posts; the Articles tab pages them.
-        let (limit, off) = if tab == Tab::All {
-            (3, 0)
-        } else {
-            (PER_PAGE as i64 + 1, offset)
-        };
-        if tab == Tab::Articles || page == 1 {
-            let (sql, params) = articles_sql(backend, words, community, false, limit, off);
-            let rows: Vec<ArticleRow> = bind_all_as(&sql, &query, &params)
-                .fetch_all(&db.pool)
-                .await?;
-            if tab == Tab::Articles {
-                results.has_more = rows.len() > PER_PAGE;
-            }
-            for r in rows.into_iter().take(PER_PAGE) {
-                results.articles.push(ArticleHit {
-                    snippet: highlight(
-                        &format!("{} {}", r.summary, plain_text(&r.body_md, 3000)),
-                        &marked,
-                        30,
-                    ),
-                    slug: r.slug,
-                    title: r.title,
-                    community_name: r.community_name,
-                    reviewer: r.reviewer,
-                });
-            }
-        }
+    let counted = if matches!(tab, Tab::All | Tab::Posts) {
+        asked.posts(&mut results).await?
+    } else {
+        None
+    };
+    results.post_count = match counted {
+        Some(n) => n.min(COUNT_CAP),
+        None => asked.post_count().await?,
+    };
+    results.article_count = asked.article_count().await?;
+    asked.providers(tab, page, &mut results).await?;
+    if matches!(tab, Tab::All | Tab::Articles) && (tab == Tab::Articles || page == 1) {
+        asked.articles(tab, &mut results).await?;
     }
     if tab == Tab::All && page == 1 && filters.community.is_none() {
         results.places = places(db, words).await?;
