@@ -245,60 +245,41 @@ struct DetailRow {
     licence_number: String,
 }
 
-/// A provider's page: the profile, its reviews (newest first, the latest 100), and what the viewer may do.
-pub async fn detail(
+/// A provider's conditions, and its clinicians (a clinic's) or clinics (a clinician's).
+async fn links(
     db: &Db,
-    slug: &str,
-    viewer: Option<&CurrentUser>,
-) -> Result<ProviderDetail, AppError> {
-    let sql = format!(
-        "SELECT {CARD_COLUMNS}, p.description, p.address, p.postal_code, p.phone, p.website, p.languages, \
-           p.opening_hours, p.licence_number FROM providers p WHERE p.slug = $1"
-    );
-    let r = sqlx::query(&sql)
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let id: i64 = r.try_get("id")?;
-    let card = card(&r)?;
-    let more = DetailRow::from_row(&r)?;
-    let role = match viewer {
-        Some(u) => staff_role(db, id, u.id).await?,
-        None => None,
-    };
-    let is_admin = viewer.is_some_and(|u| u.is_admin);
-    let vw = ProviderViewer {
-        logged_in: viewer.is_some(),
-        is_staff: role.is_some() || is_admin,
-        is_owner: role == Some(true) || is_admin,
-        is_admin,
-        own_staff: role.is_some(),
-    };
-    let conditions = sqlx::query(
+    id: i64,
+    kind: ProviderKind,
+) -> Result<(Vec<NamedLink>, Vec<NamedLink>), AppError> {
+    let conditions = sqlx::query_as(
         "SELECT c.slug, c.name FROM provider_conditions pc JOIN communities c ON c.id = pc.community_id \
          WHERE pc.provider_id = $1 ORDER BY c.name",
     )
     .bind(id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(named)
-    .collect::<Result<Vec<_>, _>>()?;
-    let linked_sql = if card.kind == ProviderKind::Clinic {
+    .await?;
+    let linked_sql = if kind == ProviderKind::Clinic {
         "SELECT p.slug, p.name FROM provider_clinicians l JOIN providers p ON p.id = l.clinician_id \
          WHERE l.clinic_id = $1 ORDER BY p.name LIMIT 100"
     } else {
         "SELECT p.slug, p.name FROM provider_clinicians l JOIN providers p ON p.id = l.clinic_id \
          WHERE l.clinician_id = $1 ORDER BY p.name LIMIT 100"
     };
-    let linked = sqlx::query(linked_sql)
+    let linked = sqlx::query_as(linked_sql)
         .bind(id)
         .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(named)
-        .collect::<Result<Vec<_>, _>>()?;
+        .await?;
+    Ok((conditions, linked))
+}
+
+/// A provider's reviews as `viewer` may read them, and the viewer's own.
+async fn reviews_for(
+    db: &Db,
+    id: i64,
+    viewer: Option<&CurrentUser>,
+    vw: &ProviderViewer,
+) -> Result<(Vec<ReviewView>, Option<ReviewView>), AppError> {
+    let is_admin = vw.is_admin;
     // Hidden reviews are for admins (and, as their own, for their authors).
     let sql = format!(
         "SELECT {REVIEW_COLUMNS} FROM reviews r JOIN users u ON u.id = r.author_id \
@@ -331,31 +312,74 @@ pub async fn detail(
             r.treatment.clear();
         }
     }
+    Ok((reviews, own_review))
+}
+
+/// Who staffs a provider and what was changed on its profile (for its staff and admins).
+async fn staff_and_changes(
+    db: &Db,
+    id: i64,
+) -> Result<(Vec<StaffEntry>, Vec<ChangeEntry>), AppError> {
+    let staff = sqlx::query_as::<_, (String, String)>(
+        "SELECT u.handle, s.role FROM provider_staff s JOIN users u ON u.id = s.user_id \
+         WHERE s.provider_id = $1 ORDER BY s.role, u.handle LIMIT 200",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|(handle, role)| StaffEntry {
+        handle,
+        owner: role == "owner",
+    })
+    .collect();
+    let changes = sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT COALESCE(u.handle, '') AS actor, c.summary, c.created_at FROM provider_changes c \
+         LEFT JOIN users u ON u.id = c.actor_id WHERE c.provider_id = $1 ORDER BY c.id DESC LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|(actor, summary, at)| ChangeEntry { actor, summary, at })
+    .collect();
+    Ok((staff, changes))
+}
+
+/// A provider's page: the profile, its reviews (newest first, the latest 100), and what the viewer may do.
+pub async fn detail(
+    db: &Db,
+    slug: &str,
+    viewer: Option<&CurrentUser>,
+) -> Result<ProviderDetail, AppError> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS}, p.description, p.address, p.postal_code, p.phone, p.website, p.languages, \
+           p.opening_hours, p.licence_number FROM providers p WHERE p.slug = $1"
+    );
+    let r = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let id: i64 = r.try_get("id")?;
+    let card = card(&r)?;
+    let more = DetailRow::from_row(&r)?;
+    let role = match viewer {
+        Some(u) => staff_role(db, id, u.id).await?,
+        None => None,
+    };
+    let is_admin = viewer.is_some_and(|u| u.is_admin);
+    let vw = ProviderViewer {
+        logged_in: viewer.is_some(),
+        is_staff: role.is_some() || is_admin,
+        is_owner: role == Some(true) || is_admin,
+        is_admin,
+        own_staff: role.is_some(),
+    };
+    let (conditions, linked) = links(db, id, card.kind).await?;
+    let (reviews, own_review) = reviews_for(db, id, viewer, &vw).await?;
     let (staff, changes) = if vw.is_staff {
-        let staff = sqlx::query_as::<_, (String, String)>(
-            "SELECT u.handle, s.role FROM provider_staff s JOIN users u ON u.id = s.user_id \
-             WHERE s.provider_id = $1 ORDER BY s.role, u.handle LIMIT 200",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(handle, role)| StaffEntry {
-            handle,
-            owner: role == "owner",
-        })
-        .collect();
-        let changes = sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT COALESCE(u.handle, '') AS actor, c.summary, c.created_at FROM provider_changes c \
-             LEFT JOIN users u ON u.id = c.actor_id WHERE c.provider_id = $1 ORDER BY c.id DESC LIMIT 50",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(actor, summary, at)| ChangeEntry { actor, summary, at })
-        .collect();
-        (staff, changes)
+        staff_and_changes(db, id).await?
     } else {
         (Vec::new(), Vec::new())
     };

@@ -10,6 +10,125 @@ pub(super) fn normalise_code(raw: &str) -> String {
         .collect()
 }
 
+/// Takes the visit code a review came with, if any: true when it proves the visit (and is
+/// used up now), a field error when it cannot.
+async fn use_code(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    user: i64,
+    raw: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let code = normalise_code(raw);
+    if code.is_empty() {
+        return Ok(false);
+    }
+    let hash = crate::auth::repo::hash_token(&code);
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT provider_id, expires_at, used_at FROM review_codes WHERE code_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((code_provider, expires_at, used_at)) = row else {
+        return Err(AppError::field(
+            "code",
+            "This code is not valid. Check it with the clinic.",
+        ));
+    };
+    if code_provider != id {
+        return Err(AppError::field(
+            "code",
+            "This code belongs to another provider.",
+        ));
+    }
+    if used_at.is_some() {
+        return Err(AppError::field("code", "This code has already been used."));
+    }
+    if expires_at < now {
+        return Err(AppError::field(
+            "code",
+            "This code has expired. Ask the clinic for a new one.",
+        ));
+    }
+    let done = sqlx::query(
+        "UPDATE review_codes SET used_at = $1, used_by = $2 WHERE code_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("code", "This code has already been used."));
+    }
+    Ok(true)
+}
+
+/// Writes the member's review of provider `id` (a new one, or their earlier one changed); its id.
+async fn save_review(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    user: i64,
+    input: &RatingInput,
+    verified: bool,
+    now: i64,
+) -> Result<i64, AppError> {
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM reviews WHERE provider_id = $1 AND author_id = $2")
+            .bind(id)
+            .bind(user)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(match existing {
+        Some(rid) => {
+            sqlx::query(
+                "UPDATE reviews SET stars = $1, explains = $2, listens = $3, premises = $4, wait_minutes = $5, \
+                   body = $6, treatment = $7, verified_visit = CASE WHEN $8 = 1 THEN 1 ELSE verified_visit END, \
+                   updated_at = $9 WHERE id = $10",
+            )
+            .bind(input.stars)
+            .bind(input.explains)
+            .bind(input.listens)
+            .bind(input.premises)
+            .bind(input.wait_minutes)
+            .bind(&input.body)
+            .bind(&input.treatment)
+            .bind(verified as i64)
+            .bind(now)
+            .bind(rid)
+            .execute(&mut **tx)
+            .await?;
+            rid
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO reviews (provider_id, author_id, stars, explains, listens, premises, wait_minutes, body, \
+               treatment, verified_visit, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(id)
+        .bind(user)
+        .bind(input.stars)
+        .bind(input.explains)
+        .bind(input.listens)
+        .bind(input.premises)
+        .bind(input.wait_minutes)
+        .bind(&input.body)
+        .bind(&input.treatment)
+        .bind(verified as i64)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e, "reviews_author_key") {
+                AppError::field("stars", "You have rated this provider already; reload to edit it.")
+            } else {
+                AppError::from(e)
+            }
+        })?,
+    })
+}
+
 /// Rates a provider, or edits the member's rating (the history keeps every version).
 pub async fn rate(
     db: &Db,
@@ -36,103 +155,8 @@ pub async fn rate(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let mut verified = false;
-    let code = normalise_code(&input.code);
-    if !code.is_empty() {
-        let hash = crate::auth::repo::hash_token(&code);
-        let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT provider_id, expires_at, used_at FROM review_codes WHERE code_hash = $1",
-        )
-        .bind(&hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((code_provider, expires_at, used_at)) = row else {
-            return Err(AppError::field(
-                "code",
-                "This code is not valid. Check it with the clinic.",
-            ));
-        };
-        if code_provider != id {
-            return Err(AppError::field(
-                "code",
-                "This code belongs to another provider.",
-            ));
-        }
-        if used_at.is_some() {
-            return Err(AppError::field("code", "This code has already been used."));
-        }
-        if expires_at < now {
-            return Err(AppError::field(
-                "code",
-                "This code has expired. Ask the clinic for a new one.",
-            ));
-        }
-        let done = sqlx::query(
-            "UPDATE review_codes SET used_at = $1, used_by = $2 WHERE code_hash = $3 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(user.id)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(AppError::field("code", "This code has already been used."));
-        }
-        verified = true;
-    }
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM reviews WHERE provider_id = $1 AND author_id = $2")
-            .bind(id)
-            .bind(user.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let review_id: i64 = match existing {
-        Some(rid) => {
-            sqlx::query(
-                "UPDATE reviews SET stars = $1, explains = $2, listens = $3, premises = $4, wait_minutes = $5, \
-                   body = $6, treatment = $7, verified_visit = CASE WHEN $8 = 1 THEN 1 ELSE verified_visit END, \
-                   updated_at = $9 WHERE id = $10",
-            )
-            .bind(input.stars)
-            .bind(input.explains)
-            .bind(input.listens)
-            .bind(input.premises)
-            .bind(input.wait_minutes)
-            .bind(&input.body)
-            .bind(&input.treatment)
-            .bind(verified as i64)
-            .bind(now)
-            .bind(rid)
-            .execute(&mut *tx)
-            .await?;
-            rid
-        }
-        None => sqlx::query_scalar(
-            "INSERT INTO reviews (provider_id, author_id, stars, explains, listens, premises, wait_minutes, body, \
-               treatment, verified_visit, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(id)
-        .bind(user.id)
-        .bind(input.stars)
-        .bind(input.explains)
-        .bind(input.listens)
-        .bind(input.premises)
-        .bind(input.wait_minutes)
-        .bind(&input.body)
-        .bind(&input.treatment)
-        .bind(verified as i64)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e, "reviews_author_key") {
-                AppError::field("stars", "You have rated this provider already; reload to edit it.")
-            } else {
-                AppError::from(e)
-            }
-        })?,
-    };
+    let verified = use_code(&mut tx, id, user.id, &input.code, now).await?;
+    let review_id = save_review(&mut tx, id, user.id, input, verified, now).await?;
     sqlx::query(
         "INSERT INTO review_versions (review_id, stars, explains, listens, premises, wait_minutes, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -41,16 +41,13 @@ pub(super) struct GroupFacts {
     pub(super) closed: bool,
 }
 
-/// Creates a post in a community the author belongs to, or (`group`: its address) in a support
-/// group of which the author is an active member; returns its id.
-pub async fn create(
+/// The community a new post goes to and, for a group's address, the group.
+async fn place_of(
     db: &Db,
-    user: &CurrentUser,
     slug: &str,
     group: Option<&str>,
-    p: &PostInput,
-) -> Result<i64, AppError> {
-    let (community, group) = match group {
+) -> Result<(i64, Option<GroupFacts>), AppError> {
+    Ok(match group {
         None => (community_id(db, slug).await?, None),
         Some(group) => {
             let (id, community, kind): (i64, i64, String) =
@@ -65,11 +62,22 @@ pub async fn create(
             };
             (community, Some(g))
         }
-    };
-    let mut tx = db.begin_write().await?;
+    })
+}
+
+/// Whether `user` may write this post there: a member of the community, or an active member
+/// of the group (a closed group does not exist for others); anonymous only in a group, and
+/// never for a verified clinician.
+async fn may_post(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    community: i64,
+    group: Option<GroupFacts>,
+    p: &PostInput,
+) -> Result<(), AppError> {
     match group {
         Some(g)
-            if group_role(&mut *tx, GroupId(g.id), user.user_id())
+            if group_role(&mut **tx, GroupId(g.id), user.user_id())
                 .await?
                 .is_none() =>
         {
@@ -79,7 +87,7 @@ pub async fn create(
                 AppError::JoinRequired
             });
         }
-        None if community_role(&mut *tx, CommunityId(community), user.user_id())
+        None if community_role(&mut **tx, CommunityId(community), user.user_id())
             .await?
             .is_none() =>
         {
@@ -102,6 +110,21 @@ pub async fn create(
             "A verified clinician's posts carry their name and badge: untick \"Post anonymously\".",
         ));
     }
+    Ok(())
+}
+
+/// Creates a post in a community the author belongs to, or (`group`: its address) in a support
+/// group of which the author is an active member; returns its id.
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    slug: &str,
+    group: Option<&str>,
+    p: &PostInput,
+) -> Result<i64, AppError> {
+    let (community, group) = place_of(db, slug, group).await?;
+    let mut tx = db.begin_write().await?;
+    may_post(&mut tx, user, community, group, p).await?;
     // A closed group's posts are never public, whatever the form said.
     let visibility = if group.is_some_and(|g| g.closed) {
         Visibility::Members
@@ -148,36 +171,22 @@ pub async fn create(
     let mut mentioned = if screened.hold.is_some() {
         Vec::new()
     } else {
-        let what = format!("“{}”", notify::types::short(title));
-        let place = notify::repo::MentionPlace {
-            what: &what,
-            link: &format!("/p/{id}"),
+        let new = crate::follows::repo::NewPost {
+            id,
             community,
             public: visibility == Visibility::Public,
-            group: closed,
+            title,
+            tags: &p.tags,
         };
-        let who = if p.anonymous {
-            ""
-        } else {
-            user.handle.as_str()
-        };
-        let mut told = notify::repo::add_mentions(&mut tx, body, user.id, who, &place, &[]).await?;
-        // Who follows the community or a tag hears of a community post (never a group's, and
-        // not of what the crisis safeguard holds).
-        if group.is_none() && p.crisis.is_none() {
-            let new = crate::follows::repo::NewPost {
-                id,
-                community,
-                public: visibility == Visibility::Public,
-                title,
-                tags: &p.tags,
-            };
-            let named = format!("@{}", user.handle);
-            let more =
-                crate::follows::repo::tell_new_post(&mut tx, &new, user.id, &named, &told).await?;
-            told.extend(more);
-        }
-        told
+        tell_of_post(
+            &mut tx,
+            user,
+            p,
+            &new,
+            body,
+            group.map(|g| (g.id, g.closed)),
+        )
+        .await?
     };
     crate::follows::repo::auto_follow(&mut tx, user.id, PostId(id)).await?;
     let at = flag_at(PostId(id), None, community, group, user.id);
@@ -185,6 +194,38 @@ pub async fn create(
     tx.commit().await?;
     db.announce(&mentioned).await;
     Ok(id)
+}
+
+/// Tells of a new post: whom it mentions, and who follows its community or one of its tags
+/// (never of a group's post, nor of what the crisis safeguard holds). Returns who was told.
+async fn tell_of_post(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    p: &PostInput,
+    new: &crate::follows::repo::NewPost<'_>,
+    body: &str,
+    group: Option<(i64, bool)>,
+) -> Result<Vec<i64>, AppError> {
+    let what = format!("“{}”", notify::types::short(new.title));
+    let place = notify::repo::MentionPlace {
+        what: &what,
+        link: &format!("/p/{}", new.id),
+        community: new.community,
+        public: new.public,
+        group: group.filter(|g| g.1).map(|g| g.0),
+    };
+    let who = if p.anonymous {
+        ""
+    } else {
+        user.handle.as_str()
+    };
+    let mut told = notify::repo::add_mentions(tx, body, user.id, who, &place, &[]).await?;
+    if group.is_none() && p.crisis.is_none() {
+        let named = format!("@{}", user.handle);
+        let more = crate::follows::repo::tell_new_post(tx, new, user.id, &named, &told).await?;
+        told.extend(more);
+    }
+    Ok(told)
 }
 
 /// Where something just written is, for the moderation queue.
