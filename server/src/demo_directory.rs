@@ -231,7 +231,6 @@ const RATINGS: &[DemoRating] = &[
 /// Creates the demo clinics that are not there yet, with their ratings; returns how many it created.
 pub async fn create(state: &AppState) -> Result<usize, String> {
     let db = &state.db;
-    let err = |e: app::error::AppError| format!("{e:?}");
     let admin = user(state, "demo_admin").await?;
     let mut created = 0;
     for c in CLINICS {
@@ -241,70 +240,10 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             .await
             .map_err(|e| e.to_string())?
             .is_some();
-        if exists {
-            continue;
+        if !exists {
+            clinic(state, &admin, c).await?;
+            created += 1;
         }
-        repo::create_clinic(
-            db,
-            &admin,
-            &NewClinic {
-                slug: c.slug.into(),
-                name: c.name.into(),
-                city: c.city.into(),
-                lat: Some(c.lat),
-                lon: Some(c.lon),
-                owner: c.owner.into(),
-            },
-        )
-        .await
-        .map_err(err)?;
-        let owner = user(state, c.owner).await?;
-        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        repo::update_profile(
-            db,
-            &owner,
-            c.slug,
-            &ProfileInput {
-                name: c.name.into(),
-                description: c.description.into(),
-                address: c.address.into(),
-                city: c.city.into(),
-                postal_code: c.postal_code.into(),
-                lat: Some(c.lat),
-                lon: Some(c.lon),
-                phone: c.phone.into(),
-                website: c.website.into(),
-                specialties: strings(c.specialties),
-                languages: strings(c.languages),
-                opening_hours: c.hours.into(),
-                accepting: c.accepting,
-                colour: c.colour.into(),
-                conditions: strings(c.conditions),
-            },
-        )
-        .await
-        .map_err(err)?;
-        for clinician in c.clinicians {
-            repo::set_clinician(db, &owner, c.slug, clinician, true)
-                .await
-                .map_err(err)?;
-            // Listing is the clinician's choice: the demo clinicians accepted (an owner who
-            // listed themselves has no invitation to answer).
-            let me = user(state, clinician).await?;
-            match app::directory::consent::respond(
-                db,
-                &me,
-                c.slug,
-                app::directory::types::InviteRole::Clinician,
-                true,
-            )
-            .await
-            {
-                Ok(()) | Err(app::error::AppError::NotFound) => {}
-                Err(e) => return Err(err(e)),
-            }
-        }
-        created += 1;
     }
     if created == 0 {
         return Ok(0);
@@ -318,45 +257,133 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
             .map_err(|e| e.to_string())?;
     }
     for r in RATINGS {
-        let by = user(state, r.by).await?;
-        let code = if r.verified {
-            let owner = provider_owner(state, r.provider).await?;
-            repo::new_code(db, &owner, r.provider).await.map_err(err)?
-        } else {
-            String::new()
-        };
-        repo::rate(
+        rating(state, r).await?;
+    }
+    appointment(state).await?;
+    Ok(created)
+}
+
+fn err(e: app::error::AppError) -> String {
+    format!("{e:?}")
+}
+
+/// A clinic as its owner would make it: created by the admin, its profile filled in, its
+/// clinicians listed (and, being the clinician's choice, accepted).
+async fn clinic(
+    state: &AppState,
+    admin: &app::auth::types::CurrentUser,
+    c: &DemoClinic,
+) -> Result<(), String> {
+    let db = &state.db;
+    repo::create_clinic(
+        db,
+        admin,
+        &NewClinic {
+            slug: c.slug.into(),
+            name: c.name.into(),
+            city: c.city.into(),
+            lat: Some(c.lat),
+            lon: Some(c.lon),
+            owner: c.owner.into(),
+        },
+    )
+    .await
+    .map_err(err)?;
+    let owner = user(state, c.owner).await?;
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    repo::update_profile(
+        db,
+        &owner,
+        c.slug,
+        &ProfileInput {
+            name: c.name.into(),
+            description: c.description.into(),
+            address: c.address.into(),
+            city: c.city.into(),
+            postal_code: c.postal_code.into(),
+            lat: Some(c.lat),
+            lon: Some(c.lon),
+            phone: c.phone.into(),
+            website: c.website.into(),
+            specialties: strings(c.specialties),
+            languages: strings(c.languages),
+            opening_hours: c.hours.into(),
+            accepting: c.accepting,
+            colour: c.colour.into(),
+            conditions: strings(c.conditions),
+        },
+    )
+    .await
+    .map_err(err)?;
+    for clinician in c.clinicians {
+        repo::set_clinician(db, &owner, c.slug, clinician, true)
+            .await
+            .map_err(err)?;
+        // Listing is the clinician's choice: the demo clinicians accepted (an owner who
+        // listed themselves has no invitation to answer).
+        let me = user(state, clinician).await?;
+        match app::directory::consent::respond(
             db,
-            &by,
-            r.provider,
-            &RatingInput {
-                stars: r.stars,
-                explains: r.explains,
-                listens: r.listens,
-                premises: r.premises,
-                wait_minutes: r.wait,
-                body: r.body.into(),
-                treatment: String::new(),
-                code,
-            },
+            &me,
+            c.slug,
+            app::directory::types::InviteRole::Clinician,
+            true,
         )
         .await
-        .map_err(err)?;
-        if let Some(reply) = r.reply {
-            let owner = provider_owner(state, r.provider).await?;
-            let id: i64 = sqlx::query_scalar(
-                "SELECT r.id FROM reviews r JOIN providers p ON p.id = r.provider_id \
-                 JOIN users u ON u.id = r.author_id WHERE p.slug = $1 AND u.handle = $2",
-            )
-            .bind(r.provider)
-            .bind(r.by)
-            .fetch_one(&db.pool)
-            .await
-            .map_err(|e| e.to_string())?;
-            repo::reply(db, &owner, id, reply).await.map_err(err)?;
+        {
+            Ok(()) | Err(app::error::AppError::NotFound) => {}
+            Err(e) => return Err(err(e)),
         }
     }
-    // A patient's appointment request, answered by the clinic.
+    Ok(())
+}
+
+/// A member's rating of a provider (with a visit code when verified) and the provider's reply.
+async fn rating(state: &AppState, r: &DemoRating) -> Result<(), String> {
+    let db = &state.db;
+    let by = user(state, r.by).await?;
+    let code = if r.verified {
+        let owner = provider_owner(state, r.provider).await?;
+        repo::new_code(db, &owner, r.provider).await.map_err(err)?
+    } else {
+        String::new()
+    };
+    repo::rate(
+        db,
+        &by,
+        r.provider,
+        &RatingInput {
+            stars: r.stars,
+            explains: r.explains,
+            listens: r.listens,
+            premises: r.premises,
+            wait_minutes: r.wait,
+            body: r.body.into(),
+            treatment: String::new(),
+            code,
+        },
+    )
+    .await
+    .map_err(err)?;
+    if let Some(reply) = r.reply {
+        let owner = provider_owner(state, r.provider).await?;
+        let id: i64 = sqlx::query_scalar(
+            "SELECT r.id FROM reviews r JOIN providers p ON p.id = r.provider_id \
+             JOIN users u ON u.id = r.author_id WHERE p.slug = $1 AND u.handle = $2",
+        )
+        .bind(r.provider)
+        .bind(r.by)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        repo::reply(db, &owner, id, reply).await.map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A patient's appointment request, answered by the clinic.
+async fn appointment(state: &AppState) -> Result<(), String> {
+    let db = &state.db;
     let tom = user(state, "tom_t2d").await?;
     let id = repo::contact(
         db,
@@ -381,7 +408,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     )
     .await
     .map_err(err)?;
-    Ok(created)
+    Ok(())
 }
 
 async fn provider_owner(

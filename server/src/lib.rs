@@ -126,18 +126,52 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         allowed: Arc::new(allowed),
         trust_proxy: args.trust_proxy,
     };
-    let routes = route_list();
-    let render = RenderWatch {
-        limit: Duration::from_secs(args.render_retry_after.max(1)),
-    };
-    let leptos_state = state.clone();
     let events_state = state.clone();
+    let guarded = guards(routes(&state, args), args, policy.clone());
+    // The page cache sits outside the guards above, which a visitor's GET without cookies passes
+    // unchanged (no foreign-origin write, no form error to vouch for, no private answer, nothing
+    // to re-render), so a hit skips them: each `from_fn` layer clones what is inside it on every
+    // call. Inside the counting, so a hit is counted as a page view.
+    let cache =
+        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs));
+    let front = page_cache::front::Front {
+        cache: cache.clone(),
+        policy: policy.clone(),
+        count: args.count_traffic,
+    };
+    let cached = guarded.layer(middleware::from_fn_with_state(
+        cache,
+        page_cache::page_cache,
+    ));
+    let counted = if args.count_traffic {
+        cached.layer(middleware::from_fn_with_state(state, count_page_views))
+    } else {
+        cached
+    };
+    let counted = counted.layer(middleware::from_fn_with_state(policy, client_ip));
+    answer_headers(counted, args)
+        // The page cache's front door, outermost: a page kept with its final answer skips
+        // every layer above (see `page_cache::front`).
+        .layer(middleware::from_fn_with_state(
+            front,
+            page_cache::front::front_door,
+        ))
+        // Outside the timeout and compression layers: an event stream stays open and must not
+        // be buffered by a compressor.
+        .merge(
+            Router::new()
+                .route("/events", get(events))
+                .with_state(events_state),
+        )
+}
+
+/// Every route: server functions, the files and feeds the app answers itself, the Leptos pages,
+/// the assets and the 404 page.
+fn routes(state: &AppState, args: &ServeArgs) -> Router {
+    let routes = route_list();
+    let leptos_state = state.clone();
     let shell_options = state.leptos_options.clone();
-    let hsts = args
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
-    let app = Router::new()
+    Router::new()
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -156,7 +190,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .route("/c/{slug}/feed.atom", get(community_feed))
         .route("/library/feed.atom", get(library_feed))
         .leptos_routes_with_context(
-            &state,
+            state,
             routes,
             move || app::state::provide_request_context(leptos_state.clone()),
             move || app::shell(shell_options.clone()),
@@ -178,38 +212,32 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             },
             app::shell,
         ))
-        .with_state(state.clone());
-    let guarded = app
-        .layer(middleware::from_fn(private_answers))
+        .with_state(state.clone())
+}
+
+/// The guards every route passes: private answers, multipart boundaries, form errors, stalled
+/// renders, foreign origins.
+fn guards(app: Router, args: &ServeArgs, policy: OriginPolicy) -> Router {
+    let render = RenderWatch {
+        limit: Duration::from_secs(args.render_retry_after.max(1)),
+    };
+    app.layer(middleware::from_fn(private_answers))
         .layer(middleware::from_fn(multipart_needs_boundary))
         .layer(middleware::from_fn(vouch_for_form_errors))
         .layer(middleware::from_fn_with_state(render, retry_stalled_render))
         .layer(middleware::from_fn_with_state(
-            policy.clone(),
+            policy,
             refuse_foreign_origin,
-        ));
-    // The page cache sits outside the guards above, which a visitor's GET without cookies passes
-    // unchanged (no foreign-origin write, no form error to vouch for, no private answer, nothing
-    // to re-render), so a hit skips them: each `from_fn` layer clones what is inside it on every
-    // call. Inside the counting, so a hit is counted as a page view.
-    let cache =
-        page_cache::PageCache::new(state.clone(), Duration::from_secs(args.page_cache_secs));
-    let front = page_cache::front::Front {
-        cache: cache.clone(),
-        policy: policy.clone(),
-        count: args.count_traffic,
-    };
-    let cached = guarded.layer(middleware::from_fn_with_state(
-        cache,
-        page_cache::page_cache,
-    ));
-    let counted = if args.count_traffic {
-        cached.layer(middleware::from_fn_with_state(state, count_page_views))
-    } else {
-        cached
-    };
-    counted
-        .layer(middleware::from_fn_with_state(policy, client_ip))
+        ))
+}
+
+/// The headers every answer carries (and compression, the timeout and the trace).
+fn answer_headers(router: Router, args: &ServeArgs) -> Router {
+    let hsts = args
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
+    router
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -235,19 +263,6 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             Duration::from_secs(args.request_timeout),
         ))
         .layer(TraceLayer::new_for_http())
-        // Outside the timeout and compression layers: an event stream stays open and must not
-        // be buffered by a compressor.
-        // The page cache's front door, outermost: a page kept with its final answer skips
-        // every layer above (see `page_cache::front`).
-        .layer(middleware::from_fn_with_state(
-            front,
-            page_cache::front::front_door,
-        ))
-        .merge(
-            Router::new()
-                .route("/events", get(events))
-                .with_state(events_state),
-        )
 }
 
 /// The app's routes, generated once per process. Generating them renders the app with resource

@@ -1,6 +1,7 @@
 //! The admin page: verify or reject clinicians, grant and revoke moderator/admin roles, read the audit log.
 
 use super::api::{audit_log, pending_verifications, staff, DecideVerification, SetRole};
+use super::types::{AuditEntry, Page, PendingVerification, StaffMember};
 use crate::auth::types::specialty_title;
 use crate::error::AppError;
 use crate::privacy::pages::EraseMemberPanel;
@@ -34,7 +35,6 @@ pub fn AdminPage() -> impl IntoView {
         move || (decide_ok.get(), set_role_ok.get()),
         |_| audit_log(None),
     );
-    let decide_err = action_error(decide);
     let role_err = action_error(set_role);
     let role_echo = echo_resource(super::api::SET_ROLE, role_err.get_untracked().is_some());
     view! {
@@ -52,136 +52,176 @@ pub fn AdminPage() -> impl IntoView {
                 };
                 view! {
                     <h1>"Admin"</h1>
-                    <p class="admin-links">
-                        <a class="button" href="/communities/new">"Create a community"</a>
-                        " Edit a community, or appoint its moderators, from its page."
-                    </p>
-                    <p class="admin-links">
-                        <a class="button" href="/admin/operator">"The operator and advertisers"</a>
-                        " Who runs this site, the advertising policy, who may advertise (shown on /about), campaigns and announcements."
-                    </p>
-                    <p class="admin-links">
-                        <a class="button" href="/admin/analytics">"Traffic and advertising figures"</a>
-                        " Page views, visitors, community activity, sponsored impressions, clicks, inventory and revenue."
-                    </p>
-                    <p class="admin-links">
-                        <a class="button" href="/admin/synonyms">"Search synonyms"</a>
-                        " Abbreviations and other words search treats as the same (MS and multiple sclerosis)."
-                    </p>
-                    <p class="admin-links">
-                        <a class="button" href="/directory/new">"Add a clinic"</a>
-                        <a class="button" href="/directory/reports">"Reported reviews"</a>
-                        " A clinic's staff manage its profile; its change history shows on its page."
-                    </p>
-                    <section class="panel" aria-labelledby="pending-h">
-                        <h2 id="pending-h">"Clinicians waiting for verification"</h2>
-                        <FormAlert error=Signal::derive(move || decide_err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>
-                        {if pending.items.is_empty() {
-                            view! { <p class="muted">"Nobody is waiting."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="queue">
-                                    {pending.items.into_iter().map(|v| {
-                                        let reason_field = format!("reason-{}", v.id);
-                                        let reason_id = format!("f-reason-{}", v.id);
-                                        let reason_err_id = format!("{reason_id}-error");
-                                        let reason_error = Signal::derive({
-                                            let reason_field = reason_field.clone();
-                                            move || decide_err.get().and_then(|e| e.field_message(&reason_field))
-                                        });
-                                        let (h_verify, h_reject) = (v.handle.clone(), v.handle.clone());
-                                        view! {
-                                            <li class="queue-item">
-                                                <p>
-                                                    <a href=format!("/u/{}", v.handle.clone())>"@"{v.handle.clone()}</a>
-                                                    " · " {specialty_title(&v.specialty)}
-                                                    " · licence " <code>{v.licence_number.clone()}</code>
-                                                    " · sent " {format_date(v.submitted_at)}
-                                                </p>
-                                                <div class="queue-actions">
-                                                    <ActionForm action=decide attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=v.id/>
-                                                        <input type="hidden" name="decision" value="verify"/>
-                                                        <button type="submit" class="button primary">"Verify @"{h_verify}</button>
-                                                    </ActionForm>
-                                                    <ActionForm action=decide attr:class="inline-form reject-form" attr:novalidate=true>
-                                                        <input type="hidden" name="id" value=v.id/>
-                                                        <input type="hidden" name="decision" value="reject"/>
-                                                        <label for=reason_id.clone()>"Reason for rejecting @"{h_reject}</label>
-                                                        <input id=reason_id name="reason" aria-describedby=reason_err_id.clone()/>
-                                                        <button type="submit" class="button">"Reject"</button>
-                                                        <FieldMessage id=reason_err_id error=reason_error/>
-                                                    </ActionForm>
-                                                </div>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                                {pending.next.map(|n| view! { <p><a href=format!("/admin?after={n}")>"Next page"</a></p> })}
-                            }.into_any()
-                        }}
-                    </section>
-
-                    <section class="panel" aria-labelledby="roles-h">
-                        <h2 id="roles-h">"Moderators, admins and editors"</h2>
-                        <table class="table">
-                            <caption class="visually-hidden">"Members with a staff role"</caption>
-                            <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th></tr></thead>
-                            <tbody>
-                                {staff_list.into_iter().map(|m| {
-                                    let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin"), (m.is_editor, "editor")]
-                                        .into_iter()
-                                        .filter(|(on, _)| *on)
-                                        .map(|(_, r)| r)
-                                        .collect::<Vec<_>>()
-                                        .join(", ");
-                                    view! {
-                                        <tr>
-                                            <td><a href=format!("/u/{}", m.handle)>"@"{m.handle.clone()}</a></td>
-                                            <td>{roles}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <h3>"Grant or revoke a role"</h3>
-                        <ActionForm action=set_role attr:novalidate=true attr:class="stack">
-                            <FormAlert error=role_err/>
-                            <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(role_err, "handle")/>
-                            <crate::ui::Select label="Role" name="role" current=role error=field_error(role_err, "role")
-                                choices=crate::ui::choices(&[("moderator", "Moderator"), ("admin", "Admin"), ("editor", "Editor (health library)")])/>
-                            <crate::ui::Select label="Change" name="change" current="grant" error=field_error(role_err, "change")
-                                choices=crate::ui::choices(&[("grant", "Grant"), ("revoke", "Revoke")])/>
-                            <button type="submit" class="button primary">"Apply"</button>
-                        </ActionForm>
-                    </section>
-
+                    <AdminLinks/>
+                    <VerificationQueue pending decide/>
+                    <StaffRoles staff_list role handle=echoed(&echo, "handle") set_role/>
                     <EraseMemberPanel/>
-
-                    <section class="panel" aria-labelledby="log-h">
-                        <h2 id="log-h">"Audit log"</h2>
-                        // Wider than a phone: it scrolls inside its box, not the page.
-                        <div class="table-scroll" tabindex="0">
-                        <table class="table">
-                            <caption class="visually-hidden">"Latest admin actions, newest first"</caption>
-                            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Member"</th><th scope="col">"Detail"</th></tr></thead>
-                            <tbody>
-                                {log.items.into_iter().map(|e| view! {
-                                    <tr>
-                                        <td>{format_datetime(e.created_at)}</td>
-                                        <td>{e.actor.map(|a| format!("@{a}"))}</td>
-                                        <td>{e.action}</td>
-                                        <td>{e.target.map(|t| format!("@{t}"))}</td>
-                                        <td>{e.detail}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
-                    </section>
+                    <AuditLog log/>
                 }
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The admin's other desks, each with what it is for.
+#[component]
+fn AdminLinks() -> impl IntoView {
+    view! {
+        <p class="admin-links">
+            <a class="button" href="/communities/new">"Create a community"</a>
+            " Edit a community, or appoint its moderators, from its page."
+        </p>
+        <p class="admin-links">
+            <a class="button" href="/admin/operator">"The operator and advertisers"</a>
+            " Who runs this site, the advertising policy, who may advertise (shown on /about), campaigns and announcements."
+        </p>
+        <p class="admin-links">
+            <a class="button" href="/admin/analytics">"Traffic and advertising figures"</a>
+            " Page views, visitors, community activity, sponsored impressions, clicks, inventory and revenue."
+        </p>
+        <p class="admin-links">
+            <a class="button" href="/admin/synonyms">"Search synonyms"</a>
+            " Abbreviations and other words search treats as the same (MS and multiple sclerosis)."
+        </p>
+        <p class="admin-links">
+            <a class="button" href="/directory/new">"Add a clinic"</a>
+            <a class="button" href="/directory/reports">"Reported reviews"</a>
+            " A clinic's staff manage its profile; its change history shows on its page."
+        </p>
+    }
+}
+
+/// Clinicians waiting for verification: verify, or reject with a reason; paged.
+#[component]
+fn VerificationQueue(
+    pending: Page<PendingVerification>,
+    decide: ServerAction<DecideVerification>,
+) -> impl IntoView {
+    let decide_err = action_error(decide);
+    view! {
+        <section class="panel" aria-labelledby="pending-h">
+            <h2 id="pending-h">"Clinicians waiting for verification"</h2>
+            <FormAlert error=Signal::derive(move || decide_err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>
+            {if pending.items.is_empty() {
+                view! { <p class="muted">"Nobody is waiting."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="queue">
+                        {pending.items.into_iter().map(|v| {
+                            let reason_field = format!("reason-{}", v.id);
+                            let reason_id = format!("f-reason-{}", v.id);
+                            let reason_err_id = format!("{reason_id}-error");
+                            let reason_error = Signal::derive({
+                                let reason_field = reason_field.clone();
+                                move || decide_err.get().and_then(|e| e.field_message(&reason_field))
+                            });
+                            let (h_verify, h_reject) = (v.handle.clone(), v.handle.clone());
+                            view! {
+                                <li class="queue-item">
+                                    <p>
+                                        <a href=format!("/u/{}", v.handle.clone())>"@"{v.handle.clone()}</a>
+                                        " · " {specialty_title(&v.specialty)}
+                                        " · licence " <code>{v.licence_number.clone()}</code>
+                                        " · sent " {format_date(v.submitted_at)}
+                                    </p>
+                                    <div class="queue-actions">
+                                        <ActionForm action=decide attr:class="inline-form">
+                                            <input type="hidden" name="id" value=v.id/>
+                                            <input type="hidden" name="decision" value="verify"/>
+                                            <button type="submit" class="button primary">"Verify @"{h_verify}</button>
+                                        </ActionForm>
+                                        <ActionForm action=decide attr:class="inline-form reject-form" attr:novalidate=true>
+                                            <input type="hidden" name="id" value=v.id/>
+                                            <input type="hidden" name="decision" value="reject"/>
+                                            <label for=reason_id.clone()>"Reason for rejecting @"{h_reject}</label>
+                                            <input id=reason_id name="reason" aria-describedby=reason_err_id.clone()/>
+                                            <button type="submit" class="button">"Reject"</button>
+                                            <FieldMessage id=reason_err_id error=reason_error/>
+                                        </ActionForm>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {pending.next.map(|n| view! { <p><a href=format!("/admin?after={n}")>"Next page"</a></p> })}
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Members with a staff role, and the form that grants or revokes one.
+#[component]
+fn StaffRoles(
+    staff_list: Vec<StaffMember>,
+    /// The role and handle the form had when it failed.
+    role: String,
+    handle: Option<String>,
+    set_role: ServerAction<SetRole>,
+) -> impl IntoView {
+    let role_err = action_error(set_role);
+    view! {
+        <section class="panel" aria-labelledby="roles-h">
+            <h2 id="roles-h">"Moderators, admins and editors"</h2>
+            <table class="table">
+                <caption class="visually-hidden">"Members with a staff role"</caption>
+                <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th></tr></thead>
+                <tbody>
+                    {staff_list.into_iter().map(|m| {
+                        let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin"), (m.is_editor, "editor")]
+                            .into_iter()
+                            .filter(|(on, _)| *on)
+                            .map(|(_, r)| r)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        view! {
+                            <tr>
+                                <td><a href=format!("/u/{}", m.handle)>"@"{m.handle.clone()}</a></td>
+                                <td>{roles}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>"Grant or revoke a role"</h3>
+            <ActionForm action=set_role attr:novalidate=true attr:class="stack">
+                <FormAlert error=role_err/>
+                <Field label="Member's handle" name="handle" value=handle error=field_error(role_err, "handle")/>
+                <crate::ui::Select label="Role" name="role" current=role error=field_error(role_err, "role")
+                    choices=crate::ui::choices(&[("moderator", "Moderator"), ("admin", "Admin"), ("editor", "Editor (health library)")])/>
+                <crate::ui::Select label="Change" name="change" current="grant" error=field_error(role_err, "change")
+                    choices=crate::ui::choices(&[("grant", "Grant"), ("revoke", "Revoke")])/>
+                <button type="submit" class="button primary">"Apply"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The latest admin actions, newest first.
+#[component]
+fn AuditLog(log: Page<AuditEntry>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="log-h">
+            <h2 id="log-h">"Audit log"</h2>
+            // Wider than a phone: it scrolls inside its box, not the page.
+            <div class="table-scroll" tabindex="0">
+            <table class="table">
+                <caption class="visually-hidden">"Latest admin actions, newest first"</caption>
+                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Member"</th><th scope="col">"Detail"</th></tr></thead>
+                <tbody>
+                    {log.items.into_iter().map(|e| view! {
+                        <tr>
+                            <td>{format_datetime(e.created_at)}</td>
+                            <td>{e.actor.map(|a| format!("@{a}"))}</td>
+                            <td>{e.action}</td>
+                            <td>{e.target.map(|t| format!("@{t}"))}</td>
+                            <td>{e.detail}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
     }
 }

@@ -101,106 +101,7 @@ fn GroupView(
 ) -> impl IntoView {
     let g = d.summary.clone();
     let slug = g.slug.clone();
-    let join_err = action_error(join);
-    let echo = echo_resource(
-        crate::groups::api::JOIN_GROUP,
-        join_err.get_untracked().is_some(),
-    );
-    let leave_form = |label: &'static str| {
-        let slug = slug.clone();
-        view! {
-            <ActionForm action=leave attr:class="inline-form">
-                <input type="hidden" name="slug" value=slug/>
-                <button type="submit" class="button">{label}</button>
-            </ActionForm>
-        }
-    };
-    let standing = match (d.logged_in, g.status, g.kind) {
-        (false, ..) => view! {
-            <a class="button primary" href=format!("/login?next=/g/{slug}")>
-                {if g.kind == GroupKind::Open { "Log in to join" } else { "Log in to ask to join" }}
-            </a>
-        }
-        .into_any(),
-        (true, Some(MemberStatus::Active), _) => view! {
-            <span class="badge badge-verified">"✓ You are a member"</span>
-            {leave_form("Leave group")}
-            <FieldMessage id="f-leave-error".into() error=field_error(action_error(leave), "group")/>
-        }
-        .into_any(),
-        (true, Some(MemberStatus::Pending), _) => view! {
-            <p role="status">"Your request is waiting for a moderator. We'll notify you of their decision."</p>
-            {leave_form("Withdraw request")}
-        }
-        .into_any(),
-        (true, Some(MemberStatus::Invited), _) => {
-            let slug = slug.clone();
-            view! {
-                <p role="status">"You are invited to this group."</p>
-                <ActionForm action=join attr:class="inline-form">
-                    <input type="hidden" name="slug" value=slug/>
-                    <button type="submit" class="button primary">"Accept invitation"</button>
-                </ActionForm>
-                {leave_form("Decline")}
-            }
-            .into_any()
-        }
-        (true, Some(MemberStatus::Banned), _) => view! {
-            <p class="muted">"The group's moderators removed you from this group."</p>
-        }
-        .into_any(),
-        (true, None, GroupKind::Open) => {
-            let slug = slug.clone();
-            view! {
-                <ActionForm action=join attr:class="inline-form">
-                    <input type="hidden" name="slug" value=slug/>
-                    <button type="submit" class="button primary">"Join group"</button>
-                </ActionForm>
-                <FieldMessage id="f-group-error".into() error=field_error(join_err, "group")/>
-            }
-            .into_any()
-        }
-        (true, None, _) => {
-            let slug = slug.clone();
-            let question = d.question.clone();
-            view! {
-                <Suspense fallback=|| ()>
-                    {
-                        let slug = slug.clone();
-                        let question = question.clone();
-                        move || {
-                            let slug = slug.clone();
-                            let question = question.clone();
-                            Suspend::new(async move {
-                                let echo = echo.await;
-                                view! {
-                                    <ActionForm action=join attr:novalidate=true attr:class="stack join-request">
-                                        <input type="hidden" name="slug" value=slug/>
-                                        <FieldMessage id="f-group-error".into() error=field_error(join_err, "group")/>
-                                        {if question.is_empty() {
-                                            view! { <input type="hidden" name="answer" value=""/> }.into_any()
-                                        } else {
-                                            view! {
-                                                <div class="field" class:has-error=move || field_error(join_err, "answer").get().is_some()>
-                                                    <label for="f-answer">{question.clone()}</label>
-                                                    <p class="hint" id="f-answer-hint">"Only the group's moderators read your answer."</p>
-                                                    <textarea id="f-answer" name="answer" rows=3 aria-describedby="f-answer-hint f-answer-error"
-                                                        aria-invalid=move || field_error(join_err, "answer").get().is_some().then_some("true")>{crate::ui::textarea_text(echoed(&echo, "answer").unwrap_or_default())}</textarea>
-                                                    <FieldMessage id="f-answer-error".into() error=field_error(join_err, "answer")/>
-                                                </div>
-                                            }.into_any()
-                                        }}
-                                        <button type="submit" class="button primary">"Ask to join"</button>
-                                    </ActionForm>
-                                }
-                            })
-                        }
-                    }
-                </Suspense>
-            }
-            .into_any()
-        }
-    };
+    let standing = view! { <Standing logged_in=d.logged_in g=g.clone() question=d.question.clone() join=join leave=leave/> };
     let active = g.status == Some(MemberStatus::Active);
     let closed = g.kind != GroupKind::Open;
     view! {
@@ -274,6 +175,121 @@ fn GroupView(
     }
 }
 
+/// Where the reader stands with the group, and the form that changes it: log in, join, ask to
+/// join, accept an invitation, leave, withdraw or decline.
+#[component]
+fn Standing(
+    logged_in: bool,
+    g: GroupSummary,
+    /// The moderators' screening question (empty: none).
+    question: String,
+    join: ServerAction<JoinGroup>,
+    leave: ServerAction<LeaveGroup>,
+) -> impl IntoView {
+    let slug = g.slug.clone();
+    let join_err = action_error(join);
+    let leave_form = |label: &'static str| {
+        let slug = slug.clone();
+        view! {
+            <ActionForm action=leave attr:class="inline-form">
+                <input type="hidden" name="slug" value=slug/>
+                <button type="submit" class="button">{label}</button>
+            </ActionForm>
+        }
+    };
+    match (logged_in, g.status, g.kind) {
+        (false, ..) => view! {
+            <a class="button primary" href=format!("/login?next=/g/{slug}")>
+                {if g.kind == GroupKind::Open { "Log in to join" } else { "Log in to ask to join" }}
+            </a>
+        }
+        .into_any(),
+        (true, Some(MemberStatus::Active), _) => view! {
+            <span class="badge badge-verified">"✓ You are a member"</span>
+            {leave_form("Leave group")}
+            <FieldMessage id="f-leave-error".into() error=field_error(action_error(leave), "group")/>
+        }
+        .into_any(),
+        (true, Some(MemberStatus::Pending), _) => view! {
+            <p role="status">"Your request is waiting for a moderator. We'll notify you of their decision."</p>
+            {leave_form("Withdraw request")}
+        }
+        .into_any(),
+        (true, Some(MemberStatus::Invited), _) => {
+            let slug = slug.clone();
+            view! {
+                <p role="status">"You are invited to this group."</p>
+                <ActionForm action=join attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug/>
+                    <button type="submit" class="button primary">"Accept invitation"</button>
+                </ActionForm>
+                {leave_form("Decline")}
+            }
+            .into_any()
+        }
+        (true, Some(MemberStatus::Banned), _) => view! {
+            <p class="muted">"The group's moderators removed you from this group."</p>
+        }
+        .into_any(),
+        (true, None, GroupKind::Open) => {
+            let slug = slug.clone();
+            view! {
+                <ActionForm action=join attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug/>
+                    <button type="submit" class="button primary">"Join group"</button>
+                </ActionForm>
+                <FieldMessage id="f-group-error".into() error=field_error(join_err, "group")/>
+            }
+            .into_any()
+        }
+        (true, None, _) => view! { <AskToJoin slug=slug.clone() question=question join=join/> }.into_any(),
+    }
+}
+
+/// A closed group's "Ask to join", with the moderators' question when they ask one (the answer
+/// kept when the request fails).
+#[component]
+fn AskToJoin(slug: String, question: String, join: ServerAction<JoinGroup>) -> impl IntoView {
+    let join_err = action_error(join);
+    let echo = echo_resource(
+        crate::groups::api::JOIN_GROUP,
+        join_err.get_untracked().is_some(),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {
+                move || {
+                    let slug = slug.clone();
+                    let question = question.clone();
+                    Suspend::new(async move {
+                        let echo = echo.await;
+                        view! {
+                            <ActionForm action=join attr:novalidate=true attr:class="stack join-request">
+                                <input type="hidden" name="slug" value=slug/>
+                                <FieldMessage id="f-group-error".into() error=field_error(join_err, "group")/>
+                                {if question.is_empty() {
+                                    view! { <input type="hidden" name="answer" value=""/> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="field" class:has-error=move || field_error(join_err, "answer").get().is_some()>
+                                            <label for="f-answer">{question.clone()}</label>
+                                            <p class="hint" id="f-answer-hint">"Only the group's moderators read your answer."</p>
+                                            <textarea id="f-answer" name="answer" rows=3 aria-describedby="f-answer-hint f-answer-error"
+                                                aria-invalid=move || field_error(join_err, "answer").get().is_some().then_some("true")>{crate::ui::textarea_text(echoed(&echo, "answer").unwrap_or_default())}</textarea>
+                                            <FieldMessage id="f-answer-error".into() error=field_error(join_err, "answer")/>
+                                        </div>
+                                    }.into_any()
+                                }}
+                                <button type="submit" class="button primary">"Ask to join"</button>
+                            </ActionForm>
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
 /// `/g/:slug/manage`: join requests with their answers, members, invitations. Group moderators and admins.
 #[component]
 pub fn GroupManagePage() -> impl IntoView {
@@ -319,109 +335,25 @@ pub fn GroupManagePage() -> impl IntoView {
         {crate::ui::loaded(admin, move |a| async move {
             let slug = a.slug.clone();
             let row_err = move || action_err.get().and_then(|e| e.field_message("handle"));
-            let members_view = a.members.clone().into_iter().map(|m| {
-                let (s1, s2, s3) = (slug.clone(), slug.clone(), slug.clone());
-                let (h1, h2, h3, h) = (m.handle.clone(), m.handle.clone(), m.handle.clone(), m.handle.clone());
-                let state = match m.status {
-                    MemberStatus::Invited => " · invited",
-                    MemberStatus::Banned => " · removed, may not rejoin",
-                    _ if m.is_moderator => " · moderator",
-                    _ => "",
-                };
-                let active = m.status == MemberStatus::Active;
-                let banned = m.status == MemberStatus::Banned;
-                view! {
-                    <li>
-                        <a href=format!("/u/{h}")>"@"{h.clone()}</a>
-                        <span class="small muted">{state}</span>
-                        {(!m.is_moderator).then(move || view! {
-                            <span class="row-actions">
-                                {active.then(move || view! {
-                                    <ActionForm action=moderator attr:class="inline-form">
-                                        <input type="hidden" name="slug" value=s3/>
-                                        <input type="hidden" name="handle" value=h3/>
-                                        <input type="hidden" name="on" value="true"/>
-                                        <button type="submit" class="link-button">"Make moderator"</button>
-                                    </ActionForm>
-                                })}
-                                <ActionForm action=remove attr:class="inline-form">
-                                    <input type="hidden" name="slug" value=s1/>
-                                    <input type="hidden" name="handle" value=h1/>
-                                    <input type="hidden" name="ban" value="false"/>
-                                    <button type="submit" class="link-button">
-                                        {if banned { "Lift the ban" } else { "Remove" }}
-                                    </button>
-                                </ActionForm>
-                                {(!banned).then(move || view! {
-                                    <ActionForm action=remove attr:class="inline-form">
-                                        <input type="hidden" name="slug" value=s2/>
-                                        <input type="hidden" name="handle" value=h2/>
-                                        <input type="hidden" name="ban" value="true"/>
-                                        <button type="submit" class="link-button">"Remove and ban"</button>
-                                    </ActionForm>
-                                })}
-                            </span>
-                        })}
-                    </li>
-                }
+            let members_view = a.members.iter().map(|m| view! {
+                <MemberRow slug=slug.clone() m=m.clone() moderator=moderator remove=remove/>
             }).collect_view();
-            let requests_view = a.requests.clone().into_iter().map(|r| {
-                let (s1, s2) = (slug.clone(), slug.clone());
-                let (h1, h2) = (r.handle.clone(), r.handle.clone());
-                let question = a.question.clone();
-                view! {
-                    <li class="request">
-                        <p><a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
-                            <span class="small muted">" · asked " {format_date(r.created_at)}</span></p>
-                        {(!question.is_empty()).then(|| view! { <p class="small muted">{question.clone()}</p> })}
-                        <blockquote>{if r.answer.is_empty() { "(no answer)".to_string() } else { r.answer.clone() }}</blockquote>
-                        <div class="row-actions">
-                            <ActionForm action=decide attr:class="inline-form">
-                                <input type="hidden" name="slug" value=s1/>
-                                <input type="hidden" name="handle" value=h1.clone()/>
-                                <input type="hidden" name="approve" value="true"/>
-                                <button type="submit" class="button primary">"Approve @"{h1}</button>
-                            </ActionForm>
-                            <ActionForm action=decide attr:class="inline-form">
-                                <input type="hidden" name="slug" value=s2/>
-                                <input type="hidden" name="handle" value=h2/>
-                                <input type="hidden" name="approve" value="false"/>
-                                <button type="submit" class="button">"Decline"</button>
-                            </ActionForm>
-                        </div>
-                    </li>
-                }
+            let requests_view = a.requests.iter().map(|r| view! {
+                <RequestRow slug=slug.clone() r=r.clone() question=a.question.clone() decide=decide/>
             }).collect_view();
             let no_requests = a.requests.is_empty();
             let echo = echo.await;
             let invited = echoed(&invite_echo.await, "handle");
             let kept = |name: &str, current: &str| echoed(&echo, name).unwrap_or_else(|| current.to_string());
-            let (name_v, description_v, question_v) = (
-                kept("name", &a.name),
-                kept("description", &a.description),
-                kept("question", &a.question),
-            );
-            let details_slug = slug.clone();
-            let kind_label = a.kind.label();
             let details = view! {
-                <section class="panel" aria-labelledby="details-h">
-                    <h2 id="details-h">"Group details"</h2>
-                    <p class="muted">{kind_label} ". The kind of a group stays as it was started: its members joined on those terms."</p>
-                    <ActionForm action=update attr:novalidate=true attr:class="stack">
-                        <input type="hidden" name="slug" value=details_slug/>
-                        <Field label="Name" name="name" value=name_v error=field_error(update_err, "name")/>
-                        <div class="field" class:has-error=move || field_error(update_err, "description").get().is_some()>
-                            <label for="f-description">"Who is it for?"</label>
-                            <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
-                                aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>{crate::ui::textarea_text(description_v)}</textarea>
-                            <FieldMessage id="f-description-error".into() error=field_error(update_err, "description")/>
-                        </div>
-                        <Field label="Screening question (optional)" name="question" value=question_v
-                            error=field_error(update_err, "question")/>
-                        <Saved action=update message="Saved."/>
-                        <button type="submit" class="button primary">"Save details"</button>
-                    </ActionForm>
-                </section>
+                <GroupDetailsForm
+                    slug=slug.clone()
+                    kind_label=a.kind.label()
+                    name=kept("name", &a.name)
+                    description=kept("description", &a.description)
+                    question=kept("question", &a.question)
+                    update=update
+                />
             };
             view! {
                 <Title text=format!("Manage {}", a.name)/>
@@ -455,6 +387,133 @@ pub fn GroupManagePage() -> impl IntoView {
                 </section>
             }
         })}
+    }
+}
+
+/// One member on the moderators' page, with what may be done to them (made moderator, removed,
+/// banned, the ban lifted); moderators are listed without actions.
+#[component]
+fn MemberRow(
+    slug: String,
+    m: GroupMember,
+    moderator: ServerAction<SetGroupModerator>,
+    remove: ServerAction<RemoveGroupMember>,
+) -> impl IntoView {
+    let (s1, s2, s3) = (slug.clone(), slug.clone(), slug.clone());
+    let (h1, h2, h3, h) = (
+        m.handle.clone(),
+        m.handle.clone(),
+        m.handle.clone(),
+        m.handle.clone(),
+    );
+    let state = match m.status {
+        MemberStatus::Invited => " · invited",
+        MemberStatus::Banned => " · removed, may not rejoin",
+        _ if m.is_moderator => " · moderator",
+        _ => "",
+    };
+    let active = m.status == MemberStatus::Active;
+    let banned = m.status == MemberStatus::Banned;
+    view! {
+        <li>
+            <a href=format!("/u/{h}")>"@"{h.clone()}</a>
+            <span class="small muted">{state}</span>
+            {(!m.is_moderator).then(move || view! {
+                <span class="row-actions">
+                    {active.then(move || view! {
+                        <ActionForm action=moderator attr:class="inline-form">
+                            <input type="hidden" name="slug" value=s3/>
+                            <input type="hidden" name="handle" value=h3/>
+                            <input type="hidden" name="on" value="true"/>
+                            <button type="submit" class="link-button">"Make moderator"</button>
+                        </ActionForm>
+                    })}
+                    <ActionForm action=remove attr:class="inline-form">
+                        <input type="hidden" name="slug" value=s1/>
+                        <input type="hidden" name="handle" value=h1/>
+                        <input type="hidden" name="ban" value="false"/>
+                        <button type="submit" class="link-button">
+                            {if banned { "Lift the ban" } else { "Remove" }}
+                        </button>
+                    </ActionForm>
+                    {(!banned).then(move || view! {
+                        <ActionForm action=remove attr:class="inline-form">
+                            <input type="hidden" name="slug" value=s2/>
+                            <input type="hidden" name="handle" value=h2/>
+                            <input type="hidden" name="ban" value="true"/>
+                            <button type="submit" class="link-button">"Remove and ban"</button>
+                        </ActionForm>
+                    })}
+                </span>
+            })}
+        </li>
+    }
+}
+
+/// A join request with the member's answer to the screening question: approve or decline.
+#[component]
+fn RequestRow(
+    slug: String,
+    r: JoinRequest,
+    question: String,
+    decide: ServerAction<DecideJoinRequest>,
+) -> impl IntoView {
+    let (s1, s2) = (slug.clone(), slug.clone());
+    let (h1, h2) = (r.handle.clone(), r.handle.clone());
+    view! {
+        <li class="request">
+            <p><a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
+                <span class="small muted">" · asked " {format_date(r.created_at)}</span></p>
+            {(!question.is_empty()).then(|| view! { <p class="small muted">{question.clone()}</p> })}
+            <blockquote>{if r.answer.is_empty() { "(no answer)".to_string() } else { r.answer.clone() }}</blockquote>
+            <div class="row-actions">
+                <ActionForm action=decide attr:class="inline-form">
+                    <input type="hidden" name="slug" value=s1/>
+                    <input type="hidden" name="handle" value=h1.clone()/>
+                    <input type="hidden" name="approve" value="true"/>
+                    <button type="submit" class="button primary">"Approve @"{h1}</button>
+                </ActionForm>
+                <ActionForm action=decide attr:class="inline-form">
+                    <input type="hidden" name="slug" value=s2/>
+                    <input type="hidden" name="handle" value=h2/>
+                    <input type="hidden" name="approve" value="false"/>
+                    <button type="submit" class="button">"Decline"</button>
+                </ActionForm>
+            </div>
+        </li>
+    }
+}
+
+/// The group's name, description and screening question (its kind stays as it was started).
+#[component]
+fn GroupDetailsForm(
+    slug: String,
+    kind_label: &'static str,
+    name: String,
+    description: String,
+    question: String,
+    update: ServerAction<UpdateGroup>,
+) -> impl IntoView {
+    let update_err = action_error(update);
+    view! {
+        <section class="panel" aria-labelledby="details-h">
+            <h2 id="details-h">"Group details"</h2>
+            <p class="muted">{kind_label} ". The kind of a group stays as it was started: its members joined on those terms."</p>
+            <ActionForm action=update attr:novalidate=true attr:class="stack">
+                <input type="hidden" name="slug" value=slug/>
+                <Field label="Name" name="name" value=name error=field_error(update_err, "name")/>
+                <div class="field" class:has-error=move || field_error(update_err, "description").get().is_some()>
+                    <label for="f-description">"Who is it for?"</label>
+                    <textarea id="f-description" name="description" rows=3 aria-describedby="f-description-error"
+                        aria-invalid=move || field_error(update_err, "description").get().is_some().then_some("true")>{crate::ui::textarea_text(description)}</textarea>
+                    <FieldMessage id="f-description-error".into() error=field_error(update_err, "description")/>
+                </div>
+                <Field label="Screening question (optional)" name="question" value=question
+                    error=field_error(update_err, "question")/>
+                <Saved action=update message="Saved."/>
+                <button type="submit" class="button primary">"Save details"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -447,9 +447,53 @@ pub async fn article(
     .bind(r.id)
     .fetch_all(&db.pool)
     .await?;
-    // Questions of the same community (not of its groups) that share a tag: public ones, or all for its members.
+    let related = related_questions(db, &r, viewer).await?;
+    let (_, toc) = markdown::article_html(&r.body_md);
+    Ok(ArticleView {
+        toc: toc
+            .into_iter()
+            .map(|h| TocEntry {
+                id: h.id,
+                text: h.text,
+                level: h.level,
+            })
+            .collect(),
+        key_facts: r
+            .key_facts
+            .lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect(),
+        // Checked when saved; read back without a year bound.
+        sources: parse_sources(&r.sources, i32::MAX - 1).unwrap_or_default(),
+        tags: r.tags.split_whitespace().map(str::to_string).collect(),
+        stamp: stamp_of(&r),
+        slug: r.slug,
+        title: r.title,
+        summary: r.summary,
+        body_html: r.body_html,
+        community_slug: r.community_slug,
+        community_name: r.community_name,
+        author: r.author_handle,
+        first_published_at: r.first_published_at.unwrap_or(0),
+        version: r.number,
+        versions,
+        grade: r.grade_x10 as f64 / 10.0,
+        related,
+        can_edit: viewer.is_some_and(|u| r.author_id == u.id || u.is_editor || u.is_admin),
+        saved: None,
+    })
+}
+
+/// Questions of the article's community (not of its groups) that share a tag with it: public
+/// ones, or all for its members and admins.
+async fn related_questions(
+    db: &Db,
+    r: &ArticleRow,
+    viewer: Option<&CurrentUser>,
+) -> Result<Vec<RelatedQuestion>, AppError> {
     let viewer_id = viewer.map(|u| u.id).unwrap_or(0);
-    let related = sqlx::query_as::<_, (i64, String, i64, Option<i64>)>(
+    let related: Vec<RelatedQuestion> = sqlx::query_as::<_, (i64, String, i64, Option<i64>)>(
         "SELECT DISTINCT p.id, p.title, p.answer_count, p.accepted_reply_id FROM article_tags t \
          JOIN post_tags pt ON pt.tag = t.tag JOIN posts p ON p.id = pt.post_id \
          WHERE t.article_id = $1 AND p.community_id = $2 AND p.kind = 'question' AND p.deleted_at IS NULL \
@@ -472,54 +516,25 @@ pub async fn article(
         accepted: accepted.is_some(),
     })
     .collect();
-    let (_, toc) = markdown::article_html(&r.body_md);
-    Ok(ArticleView {
-        toc: toc
-            .into_iter()
-            .map(|h| TocEntry {
-                id: h.id,
-                text: h.text,
-                level: h.level,
-            })
-            .collect(),
-        key_facts: r
-            .key_facts
-            .lines()
-            .map(str::to_string)
-            .filter(|l| !l.is_empty())
-            .collect(),
-        // Checked when saved; read back without a year bound.
-        sources: parse_sources(&r.sources, i32::MAX - 1).unwrap_or_default(),
-        tags: r.tags.split_whitespace().map(str::to_string).collect(),
-        stamp: ReviewStamp {
-            reviewer: r.reviewer_handle,
-            reviewer_title: format!(
-                "verified {}",
-                r.reviewer_specialty
-                    .as_deref()
-                    .map(specialty_title)
-                    .unwrap_or_else(|| "clinician".into())
-                    .to_lowercase()
-            ),
-            reviewed_at: r.published_at,
-            next_review_at: r.next_review_at.unwrap_or(0),
-            overdue: r.next_review_at.is_some_and(|t| t < now_ms()),
-        },
-        slug: r.slug,
-        title: r.title,
-        summary: r.summary,
-        body_html: r.body_html,
-        community_slug: r.community_slug,
-        community_name: r.community_name,
-        author: r.author_handle,
-        first_published_at: r.first_published_at.unwrap_or(0),
-        version: r.number,
-        versions,
-        grade: r.grade_x10 as f64 / 10.0,
-        related,
-        can_edit: viewer.is_some_and(|u| r.author_id == u.id || u.is_editor || u.is_admin),
-        saved: None,
-    })
+    Ok(related)
+}
+
+/// Who reviewed the published version, when, and when it is due again.
+fn stamp_of(r: &ArticleRow) -> ReviewStamp {
+    ReviewStamp {
+        reviewer: r.reviewer_handle.clone(),
+        reviewer_title: format!(
+            "verified {}",
+            r.reviewer_specialty
+                .as_deref()
+                .map(specialty_title)
+                .unwrap_or_else(|| "clinician".into())
+                .to_lowercase()
+        ),
+        reviewed_at: r.published_at,
+        next_review_at: r.next_review_at.unwrap_or(0),
+        overdue: r.next_review_at.is_some_and(|t| t < now_ms()),
+    }
 }
 
 fn draft_summary(r: &AnyRow) -> Result<DraftSummary, AppError> {

@@ -248,62 +248,7 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
     let last = messages.last().map(|m| m.id).unwrap_or(0);
     // Writes only when something is new to me: viewing a read conversation again takes no write lock.
     if my_unread > 0 || my_read < last {
-        let (unread_col, read_col) = if me_a {
-            ("unread_a", "read_a")
-        } else {
-            ("unread_b", "read_b")
-        };
-        let mut tx = db.begin_write().await?;
-        // Read the counter again under the write lock, so a message arriving meanwhile is not lost.
-        let unread: i64 = sqlx::query_scalar(&format!(
-            "SELECT {unread_col} AS n FROM conversations WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(&format!(
-            "UPDATE conversations SET {unread_col} = 0, {read_col} = $1 WHERE id = $2"
-        ))
-        .bind(last)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if unread > 0 {
-            sqlx::query(
-                "UPDATE users SET unread_messages = CASE WHEN unread_messages > $1 THEN unread_messages - $1 ELSE 0 END \
-                 WHERE id = $2",
-            )
-            .bind(unread)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-            // The "sent you a message" notification is answered by reading the conversation.
-            let read = sqlx::query(
-                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND kind = 'message' AND link = $3 \
-                 AND read_at IS NULL",
-            )
-            .bind(now_ms())
-            .bind(user.id)
-            .bind(format!("/messages/{handle}"))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected() as i64;
-            if read > 0 {
-                sqlx::query(
-                    "UPDATE users SET unread_notifications = CASE WHEN unread_notifications > $1 \
-                       THEN unread_notifications - $1 ELSE 0 END WHERE id = $2",
-                )
-                .bind(read)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        if unread > 0 {
-            // My badge drops; their "read" marker moves.
-            db.announce(&[user.id, other_id]).await;
-        }
+        mark_read(db, user.id, other_id, &handle, (id, me_a), last).await?;
     }
     Ok(Thread {
         with: handle,
@@ -313,6 +258,75 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
         crisis_mine,
         crisis_theirs,
     })
+}
+
+/// Marks a conversation read up to message `last` for `me` (side a or b of conversation `id`):
+/// my unread counts drop, the message notification is answered, and both of us hear of it.
+async fn mark_read(
+    db: &Db,
+    me: i64,
+    other_id: i64,
+    handle: &str,
+    (id, me_a): (i64, bool),
+    last: i64,
+) -> Result<(), AppError> {
+    let (unread_col, read_col) = if me_a {
+        ("unread_a", "read_a")
+    } else {
+        ("unread_b", "read_b")
+    };
+    let mut tx = db.begin_write().await?;
+    // Read the counter again under the write lock, so a message arriving meanwhile is not lost.
+    let unread: i64 = sqlx::query_scalar(&format!(
+        "SELECT {unread_col} AS n FROM conversations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE conversations SET {unread_col} = 0, {read_col} = $1 WHERE id = $2"
+    ))
+    .bind(last)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if unread > 0 {
+        sqlx::query(
+            "UPDATE users SET unread_messages = CASE WHEN unread_messages > $1 THEN unread_messages - $1 ELSE 0 END \
+             WHERE id = $2",
+        )
+        .bind(unread)
+        .bind(me)
+        .execute(&mut *tx)
+        .await?;
+        // The "sent you a message" notification is answered by reading the conversation.
+        let read = sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND kind = 'message' AND link = $3 \
+             AND read_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(me)
+        .bind(format!("/messages/{handle}"))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        if read > 0 {
+            sqlx::query(
+                "UPDATE users SET unread_notifications = CASE WHEN unread_notifications > $1 \
+                   THEN unread_notifications - $1 ELSE 0 END WHERE id = $2",
+            )
+            .bind(read)
+            .bind(me)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    if unread > 0 {
+        // My badge drops; their "read" marker moves.
+        db.announce(&[me, other_id]).await;
+    }
+    Ok(())
 }
 
 /// Blocks or unblocks a member. Blocking hides the conversation and stops their messages.

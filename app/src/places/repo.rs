@@ -204,14 +204,7 @@ pub async fn resolve(db: &Db, query: &str) -> Result<Resolved, AppError> {
         return Ok(Resolved::NotFound);
     };
     let qualifiers: Vec<String> = parts.collect();
-    let mut rows = same_name(db, &name, &qualifiers).await?;
-    let mut typo = false;
-    if rows.is_empty() && qualifiers.is_empty() {
-        for key in near_names(db, &name).await?.iter().take(CHOICES_MAX) {
-            rows.extend(same_name(db, key, &[]).await?);
-        }
-        typo = true;
-    }
+    let (rows, typo) = candidates(db, &name, &qualifiers).await?;
     let rows = distinct_places(rows);
     let typo_note = |r: &Row_| {
         typo.then(|| {
@@ -236,26 +229,7 @@ pub async fn resolve(db: &Db, query: &str) -> Result<Resolved, AppError> {
     }
     // Several places: the one with providers near it, or else the much larger one, when one
     // stands out; otherwise the member picks.
-    // Ties list the countries whose postal codes the operator loaded first: a British site's
-    // Newports before Kentucky's.
-    let home = home_countries(db).await?;
-    let rows = {
-        let mut rows = rows;
-        rows.sort_by_key(|r| !home.contains(&r.country));
-        rows
-    };
-    let mut scored = Vec::with_capacity(rows.len());
-    for r in rows.into_iter().take(CHOICES_MAX * 2) {
-        let providers = providers_near(db, r.lat, r.lon).await?;
-        let around = places_near(db, r.lat, r.lon).await?;
-        scored.push((providers, around, r));
-    }
-    scored.sort_by(|a, b| {
-        (b.0, b.1)
-            .cmp(&(a.0, a.1))
-            .then_with(|| (!home.contains(&a.2.country)).cmp(&!home.contains(&b.2.country)))
-            .then_with(|| a.2.label().cmp(&b.2.label()))
-    });
+    let scored = ranked(db, rows).await?;
     let labels: Vec<String> = scored
         .iter()
         .take(CHOICES_MAX)
@@ -286,6 +260,50 @@ pub async fn resolve(db: &Db, query: &str) -> Result<Resolved, AppError> {
         },
         labels,
     })
+}
+
+/// The places of a name (with its qualifiers: "Newport, Wales"), or, for a name without
+/// qualifiers that no place has, the places of the nearest names; true when those were used.
+async fn candidates(
+    db: &Db,
+    name: &str,
+    qualifiers: &[String],
+) -> Result<(Vec<Row_>, bool), AppError> {
+    let mut rows = same_name(db, name, qualifiers).await?;
+    let mut typo = false;
+    if rows.is_empty() && qualifiers.is_empty() {
+        for key in near_names(db, name).await?.iter().take(CHOICES_MAX) {
+            rows.extend(same_name(db, key, &[]).await?);
+        }
+        typo = true;
+    }
+    Ok((rows, typo))
+}
+
+/// Several places of one name, best first: (providers near, places around, the place) — the
+/// one with providers near it, or else the much larger one.
+async fn ranked(db: &Db, rows: Vec<Row_>) -> Result<Vec<(i64, i64, Row_)>, AppError> {
+    // Ties list the countries whose postal codes the operator loaded first: a British site's
+    // Newports before Kentucky's.
+    let home = home_countries(db).await?;
+    let rows = {
+        let mut rows = rows;
+        rows.sort_by_key(|r| !home.contains(&r.country));
+        rows
+    };
+    let mut scored = Vec::with_capacity(rows.len());
+    for r in rows.into_iter().take(CHOICES_MAX * 2) {
+        let providers = providers_near(db, r.lat, r.lon).await?;
+        let around = places_near(db, r.lat, r.lon).await?;
+        scored.push((providers, around, r));
+    }
+    scored.sort_by(|a, b| {
+        (b.0, b.1)
+            .cmp(&(a.0, a.1))
+            .then_with(|| (!home.contains(&a.2.country)).cmp(&!home.contains(&b.2.country)))
+            .then_with(|| a.2.label().cmp(&b.2.label()))
+    });
+    Ok(scored)
 }
 
 /// A postcode's centre: the code itself, or for a partial code the mean of the codes it starts.

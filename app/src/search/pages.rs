@@ -62,143 +62,188 @@ pub fn SearchPage() -> impl IntoView {
         <h1>"Search"</h1>
         {loaded(results, move |results| async move {
             let communities = communities.await.unwrap_or_default();
-            let (q, tab, community, kind, answered) = (get("q"), Tab::parse(&get("tab")), get("community"), get("kind"), get("answered"));
-            let link = {
-                let (q, community, kind, answered) = (q.clone(), community.clone(), kind.clone(), answered.clone());
-                move |tab: Tab, page: usize| {
-                    let enc = |s: &str| s.replace('%', "%25").replace('&', "%26").replace('#', "%23").replace('+', "%2B").replace(' ', "+");
-                    let mut href = format!("/search?q={}&tab={}", enc(&q), tab.as_str());
-                    for (k, v) in [("community", &community), ("kind", &kind), ("answered", &answered)] {
-                        if !v.is_empty() {
-                            href.push_str(&format!("&{k}={}", enc(v)));
-                        }
-                    }
-                    if page > 1 {
-                        href.push_str(&format!("&page={page}"));
-                    }
-                    href
-                }
+            let asked = Asked {
+                q: get("q"),
+                tab: Tab::parse(&get("tab")),
+                community: get("community"),
+                kind: get("kind"),
+                answered: get("answered"),
             };
             view! {
-                <form class="panel search-form" method="get" action="/search" role="search">
-                    <div class="search-row">
-                        <label for="search-q" class="visually-hidden">"Search for"</label>
-                        <input id="search-q" type="search" name="q" value=q.clone() placeholder="e.g. relapse, fatigue, HbA1c"/>
-                        <input type="hidden" name="tab" value=tab.as_str()/>
-                        <button type="submit" class="button primary">"Search"</button>
-                    </div>
-                    <div class="search-filters">
-                        <div class="field">
-                            <label for="search-community">"Community"</label>
-                            <select id="search-community" name="community">
-                                <option value="">"All communities"</option>
-                                {communities.into_iter().map(|c| {
-                                    let on = c.slug == community;
-                                    view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="search-kind">"Kind"</label>
-                            <select id="search-kind" name="kind">
-                                <option value="">"Questions and discussions"</option>
-                                <option value="question" selected=kind == "question">"Questions"</option>
-                                <option value="discussion" selected=kind == "discussion">"Discussions"</option>
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="search-answered">"Answers"</label>
-                            <select id="search-answered" name="answered">
-                                <option value="">"Any"</option>
-                                <option value="yes" selected=answered == "yes">"Answered"</option>
-                                <option value="no" selected=answered == "no">"Not answered yet"</option>
-                            </select>
-                        </div>
-                    </div>
-                </form>
-                {match results {
-                    None => view! { <p class="muted">"Search questions, discussions, library articles, doctors and clinics."</p> }.into_any(),
-                    Some(r) if r.message.is_some() => view! {
-                        <p class="alert alert-info" role="status">{r.message.clone()}</p>
-                    }.into_any(),
-                    Some(r) => {
-                        let total = r.post_count + r.article_count + r.provider_count;
-                        view! {
-                            <nav class="tabs" aria-label="Result types">
-                                {TABS.iter().map(|(t, _, label)| {
-                                    let providers_capped = r.provider_count >= PROVIDER_COUNT_CAP;
-                                    let (n, capped) = match t { Tab::All => (total, providers_capped), Tab::Articles => (r.article_count, false), Tab::Posts => (r.post_count, false), Tab::Providers => (r.provider_count, providers_capped) };
-                                    view! {
-                                        <a href=link(*t, 1) aria-current=(tab == *t).then_some("page")>
-                                            {*label} " (" {count_label(n, capped)} ")"
-                                        </a>
-                                    }
-                                }).collect_view()}
-                            </nav>
-                            {r.corrected_from.clone().map(|from| view! {
-                                <p class="alert alert-info" role="status">
-                                    "No results for “" {from} "”. Showing results for “" <strong>{r.words.join(" ")}</strong> "”."
-                                </p>
-                            })}
-                            {(total == 0 && r.places.is_empty()).then(|| view! {
-                                <p class="muted empty" role="status">"Nothing found. Try other words, or ask the community."</p>
-                            })}
-                            {(!r.places.is_empty()).then(|| view! {
-                                <section aria-labelledby="places-h">
-                                    <h2 id="places-h">"Communities and groups"</h2>
-                                    <ul class="plain-list search-places">
-                                        {r.places.clone().into_iter().map(|p| view! {
-                                            <li class="card">
-                                                <p class="post-kicker small">{p.kind.clone()}</p>
-                                                <h3 class="post-title"><a href=p.href.clone()>{p.name.clone()}</a></h3>
-                                                <p class="small">{crate::seo::jsonld::clip(&p.description, 200)}</p>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            })}
-                            {(!r.articles.is_empty()).then(|| view! {
-                                <section aria-labelledby="articles-h">
-                                    <h2 id="articles-h">"Library articles"</h2>
-                                    <ul class="plain-list search-articles">
-                                        {r.articles.clone().into_iter().map(|a| view! {
-                                            <li class="card">
-                                                <p class="post-kicker small">"Health library · " {a.community_name.clone()}</p>
-                                                <h3 class="post-title"><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h3>
-                                                <Highlighted segments=a.snippet.clone()/>
-                                                <p class="small muted">"✓ Medically reviewed by @" {a.reviewer.clone()}</p>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            })}
-                            {(!r.providers.is_empty()).then(|| view! {
-                                <section aria-labelledby="providers-h">
-                                    <h2 id="providers-h">"Doctors and clinics"</h2>
-                                    <ul class="provider-list">
-                                        {r.providers.clone().into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
-                                    </ul>
-                                </section>
-                            })}
-                            {(!r.posts.is_empty()).then(|| view! {
-                                <section aria-labelledby="posts-h">
-                                    <h2 id="posts-h">"Questions and discussions"</h2>
-                                    <ul class="post-list search-posts">
-                                        {r.posts.clone().into_iter().map(|h| view! {
-                                            <PostCard p=h.post.clone() snippet=h.snippet.clone()/>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            })}
-                            <p class="feed-more">
-                                {(r.page > 1).then(|| view! { <a class="button" href=link(tab, r.page - 1)>"Previous page"</a> })}
-                                {r.has_more.then(|| view! { <a class="button" href=link(tab, r.page + 1)>"Next page"</a> })}
-                            </p>
-                        }.into_any()
-                    }
-                }}
+                <SearchForm asked=asked.clone() communities/>
+                <SearchAnswer results asked/>
             }.into_any()
         })}
+    }
+}
+
+/// What the searcher asked: the words, the tab and the filters.
+#[derive(Clone)]
+struct Asked {
+    q: String,
+    tab: Tab,
+    community: String,
+    kind: String,
+    answered: String,
+}
+
+impl Asked {
+    /// The address of the same search on another tab or page.
+    fn link(&self, tab: Tab, page: usize) -> String {
+        let enc = |s: &str| {
+            s.replace('%', "%25")
+                .replace('&', "%26")
+                .replace('#', "%23")
+                .replace('+', "%2B")
+                .replace(' ', "+")
+        };
+        let mut href = format!("/search?q={}&tab={}", enc(&self.q), tab.as_str());
+        for (k, v) in [
+            ("community", &self.community),
+            ("kind", &self.kind),
+            ("answered", &self.answered),
+        ] {
+            if !v.is_empty() {
+                href.push_str(&format!("&{k}={}", enc(v)));
+            }
+        }
+        if page > 1 {
+            href.push_str(&format!("&page={page}"));
+        }
+        href
+    }
+}
+
+/// The search box and its filters (community, kind, answered): a plain GET form.
+#[component]
+fn SearchForm(
+    asked: Asked,
+    communities: Vec<crate::communities::types::CommunitySummary>,
+) -> impl IntoView {
+    view! {
+        <form class="panel search-form" method="get" action="/search" role="search">
+            <div class="search-row">
+                <label for="search-q" class="visually-hidden">"Search for"</label>
+                <input id="search-q" type="search" name="q" value=asked.q.clone() placeholder="e.g. relapse, fatigue, HbA1c"/>
+                <input type="hidden" name="tab" value=asked.tab.as_str()/>
+                <button type="submit" class="button primary">"Search"</button>
+            </div>
+            <div class="search-filters">
+                <div class="field">
+                    <label for="search-community">"Community"</label>
+                    <select id="search-community" name="community">
+                        <option value="">"All communities"</option>
+                        {communities.into_iter().map(|c| {
+                            let on = c.slug == asked.community;
+                            view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="search-kind">"Kind"</label>
+                    <select id="search-kind" name="kind">
+                        <option value="">"Questions and discussions"</option>
+                        <option value="question" selected=asked.kind == "question">"Questions"</option>
+                        <option value="discussion" selected=asked.kind == "discussion">"Discussions"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="search-answered">"Answers"</label>
+                    <select id="search-answered" name="answered">
+                        <option value="">"Any"</option>
+                        <option value="yes" selected=asked.answered == "yes">"Answered"</option>
+                        <option value="no" selected=asked.answered == "no">"Not answered yet"</option>
+                    </select>
+                </div>
+            </div>
+        </form>
+    }
+}
+
+/// The answer to a search: a prompt before one, a message, or the tabs with their counts and the
+/// results by kind, with paging.
+#[component]
+fn SearchAnswer(results: Option<SearchResults>, asked: Asked) -> impl IntoView {
+    match results {
+        None => view! { <p class="muted">"Search questions, discussions, library articles, doctors and clinics."</p> }.into_any(),
+        Some(r) if r.message.is_some() => view! {
+            <p class="alert alert-info" role="status">{r.message.clone()}</p>
+        }.into_any(),
+        Some(r) => {
+            let total = r.post_count + r.article_count + r.provider_count;
+            view! {
+                <nav class="tabs" aria-label="Result types">
+                    {TABS.iter().map(|(t, _, label)| {
+                        let providers_capped = r.provider_count >= PROVIDER_COUNT_CAP;
+                        let (n, capped) = match t { Tab::All => (total, providers_capped), Tab::Articles => (r.article_count, false), Tab::Posts => (r.post_count, false), Tab::Providers => (r.provider_count, providers_capped) };
+                        view! {
+                            <a href=asked.link(*t, 1) aria-current=(asked.tab == *t).then_some("page")>
+                                {*label} " (" {count_label(n, capped)} ")"
+                            </a>
+                        }
+                    }).collect_view()}
+                </nav>
+                {r.corrected_from.clone().map(|from| view! {
+                    <p class="alert alert-info" role="status">
+                        "No results for “" {from} "”. Showing results for “" <strong>{r.words.join(" ")}</strong> "”."
+                    </p>
+                })}
+                {(total == 0 && r.places.is_empty()).then(|| view! {
+                    <p class="muted empty" role="status">"Nothing found. Try other words, or ask the community."</p>
+                })}
+                {(!r.places.is_empty()).then(|| view! {
+                    <section aria-labelledby="places-h">
+                        <h2 id="places-h">"Communities and groups"</h2>
+                        <ul class="plain-list search-places">
+                            {r.places.clone().into_iter().map(|p| view! {
+                                <li class="card">
+                                    <p class="post-kicker small">{p.kind.clone()}</p>
+                                    <h3 class="post-title"><a href=p.href.clone()>{p.name.clone()}</a></h3>
+                                    <p class="small">{crate::seo::jsonld::clip(&p.description, 200)}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {(!r.articles.is_empty()).then(|| view! {
+                    <section aria-labelledby="articles-h">
+                        <h2 id="articles-h">"Library articles"</h2>
+                        <ul class="plain-list search-articles">
+                            {r.articles.clone().into_iter().map(|a| view! {
+                                <li class="card">
+                                    <p class="post-kicker small">"Health library · " {a.community_name.clone()}</p>
+                                    <h3 class="post-title"><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h3>
+                                    <Highlighted segments=a.snippet.clone()/>
+                                    <p class="small muted">"✓ Medically reviewed by @" {a.reviewer.clone()}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {(!r.providers.is_empty()).then(|| view! {
+                    <section aria-labelledby="providers-h">
+                        <h2 id="providers-h">"Doctors and clinics"</h2>
+                        <ul class="provider-list">
+                            {r.providers.clone().into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {(!r.posts.is_empty()).then(|| view! {
+                    <section aria-labelledby="posts-h">
+                        <h2 id="posts-h">"Questions and discussions"</h2>
+                        <ul class="post-list search-posts">
+                            {r.posts.clone().into_iter().map(|h| view! {
+                                <PostCard p=h.post.clone() snippet=h.snippet.clone()/>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                <p class="feed-more">
+                    {(r.page > 1).then(|| view! { <a class="button" href=asked.link(asked.tab, r.page - 1)>"Previous page"</a> })}
+                    {r.has_more.then(|| view! { <a class="button" href=asked.link(asked.tab, r.page + 1)>"Next page"</a> })}
+                </p>
+            }.into_any()
+        }
     }
 }
 

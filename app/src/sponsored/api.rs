@@ -31,102 +31,136 @@ pub async fn choose(
     community: Option<String>,
     post: Option<i64>,
 ) -> Result<Option<SponsoredView>, AppError> {
-    {
-        use crate::counting::{day_of, is_bot, visitor_hash, Count, Fill};
-        let ua = crate::state::request_header(http::header::USER_AGENT);
-        let ip = crate::auth::api::session::client_ip();
-        let now = crate::db::now_ms();
-        let page = match (post, community.as_deref().filter(|s| !s.is_empty())) {
-            // A support group's post, or none: no sponsored content.
-            (Some(p), _) => match super::repo::post_community(&state.db, p).await? {
-                Some(c) => Some(c),
-                None => return Ok(None),
-            },
-            (None, Some(slug)) => match super::repo::community(&state.db, slug).await? {
-                Some(c) => Some(c),
-                None => return Ok(None),
-            },
-            (None, None) => None,
-        };
-        let human = !is_bot(&ua);
-        let visitor = if human {
-            let salt = state.counts.salt(&state.db, now).await?;
-            Some(visitor_hash(&salt, &ip, &ua))
-        } else {
-            None
-        };
-        let chosen = super::repo::pick(
-            &state.db,
-            &state.counts,
-            placement,
-            page.as_ref(),
-            visitor.as_deref(),
-            now,
+    use crate::counting::{day_of, is_bot, visitor_hash};
+    let ua = crate::state::request_header(http::header::USER_AGENT);
+    let ip = crate::auth::api::session::client_ip();
+    let now = crate::db::now_ms();
+    let Some(page) = slot_page(state, post, community).await? else {
+        return Ok(None);
+    };
+    let human = !is_bot(&ua);
+    let visitor = if human {
+        let salt = state.counts.salt(&state.db, now).await?;
+        Some(visitor_hash(&salt, &ip, &ua))
+    } else {
+        None
+    };
+    let chosen = super::repo::pick(
+        &state.db,
+        &state.counts,
+        placement,
+        page.as_ref(),
+        visitor.as_deref(),
+        now,
+    )
+    .await?;
+    let slot = Slot {
+        placement,
+        day: day_of(now),
+        community: page.as_ref().map(|c| c.id).unwrap_or(0),
+    };
+    count_slot(state, slot, chosen.as_ref(), visitor, human);
+    let Some(c) = chosen else { return Ok(None) };
+    let label = if c.house {
+        format!(
+            "From {}",
+            crate::operator::repo::profile(&state.db).await?.name
         )
-        .await?;
-        let (day, community_id) = (day_of(now), page.as_ref().map(|c| c.id).unwrap_or(0));
-        let fill = match &chosen {
-            None => Fill::Empty,
-            Some(c) if c.house => Fill::House,
-            Some(_) => Fill::Paid,
-        };
-        // What this slot showed, for the page cache to count again each time it serves the
-        // page; a campaign capped per visitor depends on who reads, so its page is not cached.
-        let shown = Shown {
-            slot: placement,
-            community: community_id,
+    } else {
+        format!("Sponsored · {}", c.advertiser)
+    };
+    let slug = page.map(|p| p.slug).unwrap_or_default();
+    let context = format!("c={slug}&on={}", placement.as_str());
+    Ok(Some(SponsoredView {
+        id: c.id,
+        label,
+        house: c.house,
+        headline: c.headline,
+        body: c.body,
+        cta: c.cta,
+        disclosure: c.disclosure,
+        href: format!("/go/{}?{context}", c.id),
+        why: format!("/about/sponsored?{context}"),
+    }))
+}
+
+/// The community page a slot is on (`Some(None)`: a page of no community); `None` when the
+/// slot shows nothing (a support group's post, an unknown community).
+#[cfg(feature = "ssr")]
+async fn slot_page(
+    state: &crate::state::AppState,
+    post: Option<i64>,
+    community: Option<String>,
+) -> Result<Option<Option<super::repo::PageCommunity>>, AppError> {
+    Ok(
+        match (post, community.as_deref().filter(|s| !s.is_empty())) {
+            (Some(p), _) => super::repo::post_community(&state.db, p).await?.map(Some),
+            (None, Some(slug)) => super::repo::community(&state.db, slug).await?.map(Some),
+            (None, None) => Some(None),
+        },
+    )
+}
+
+/// A slot: where, on which day, in which community (0: none).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+struct Slot {
+    placement: Placement,
+    day: i64,
+    community: i64,
+}
+
+/// Counts what a slot showed (for people, not bots): the slot's fill, the campaign's impression
+/// and, for a campaign capped per visitor, that this visitor saw it. The response names what it
+/// showed, for the page cache to count again each time it serves the page; a campaign capped per
+/// visitor depends on who reads, so its page is not cached.
+#[cfg(feature = "ssr")]
+fn count_slot(
+    state: &crate::state::AppState,
+    slot: Slot,
+    chosen: Option<&super::repo::Candidate>,
+    visitor: Option<String>,
+    human: bool,
+) {
+    use crate::counting::{Count, Fill};
+    let fill = match chosen {
+        None => Fill::Empty,
+        Some(c) if c.house => Fill::House,
+        Some(_) => Fill::Paid,
+    };
+    let shown = Shown {
+        slot: slot.placement,
+        community: slot.community,
+        fill,
+        campaign: chosen.map(|c| c.id).unwrap_or(0),
+    };
+    crate::state::add_response_header(SHOWN_HEADER, &shown.encode());
+    if chosen.is_some_and(|c| c.visitor_capped) {
+        crate::state::keep_out_of_page_cache();
+    }
+    if human {
+        state.counts.add(Count::SlotShown {
+            day: slot.day,
+            community: slot.community,
+            slot: slot.placement,
             fill,
-            campaign: chosen.as_ref().map(|c| c.id).unwrap_or(0),
-        };
-        crate::state::add_response_header(SHOWN_HEADER, &shown.encode());
-        if chosen.as_ref().is_some_and(|c| c.visitor_capped) {
-            crate::state::keep_out_of_page_cache();
-        }
-        if human {
-            state.counts.add(Count::SlotShown {
-                day,
-                community: community_id,
-                slot: placement,
-                fill,
-            });
-        }
-        let Some(c) = chosen else { return Ok(None) };
-        if let Some(v) = visitor {
-            state.counts.add(Count::Impression {
-                campaign: c.id,
-                day,
-                community: community_id,
-                slot: placement,
-            });
-            if c.visitor_capped {
-                state.counts.add(Count::Seen {
-                    day,
-                    visitor: v,
-                    campaign: c.id,
-                });
-            }
-        }
-        let label = if c.house {
-            format!(
-                "From {}",
-                crate::operator::repo::profile(&state.db).await?.name
-            )
-        } else {
-            format!("Sponsored · {}", c.advertiser)
-        };
-        let slug = page.map(|p| p.slug).unwrap_or_default();
-        let context = format!("c={slug}&on={}", placement.as_str());
-        Ok(Some(SponsoredView {
-            id: c.id,
-            label,
-            house: c.house,
-            headline: c.headline,
-            body: c.body,
-            cta: c.cta,
-            disclosure: c.disclosure,
-            href: format!("/go/{}?{context}", c.id),
-            why: format!("/about/sponsored?{context}"),
-        }))
+        });
+    }
+    let (Some(c), Some(v)) = (chosen, visitor) else {
+        return;
+    };
+    state.counts.add(Count::Impression {
+        campaign: c.id,
+        day: slot.day,
+        community: slot.community,
+        slot: slot.placement,
+    });
+    if c.visitor_capped {
+        state.counts.add(Count::Seen {
+            day: slot.day,
+            visitor: v,
+            campaign: c.id,
+        });
     }
 }
 

@@ -294,7 +294,6 @@ impl CampaignForm {
         communities: Vec<String>,
         now: i64,
     ) -> Result<NewCampaign, crate::error::AppError> {
-        use crate::announcements::types::parse_day;
         use crate::error::{AppError, Checker};
         use crate::operator::types::text;
         let mut c = Checker::new();
@@ -319,36 +318,8 @@ impl CampaignForm {
             text(&self.camp_cta, 2, CTA_MAX, "the button's label"),
         );
         let u = c.check("camp_url", parse_landing(&self.camp_url, house));
-        let starts_at = match self.camp_starts.trim() {
-            "" => Some(now),
-            day => c.check("camp_starts", parse_day(day)),
-        };
-        let ends_at = match self.camp_ends.trim() {
-            "" => Some(None),
-            day => c.check(
-                "camp_ends",
-                parse_day(day).map(|d| Some(d + 86_400_000)), // through the end of that day
-            ),
-        };
-        if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
-            if e <= s {
-                c.add("camp_ends", "The end must come after the start.");
-            } else if e <= now {
-                c.add("camp_ends", "This end date has passed.");
-            }
-        }
-        let placements: Vec<Placement> = [
-            (Placement::Feed, &self.in_feed),
-            (Placement::Sidebar, &self.in_sidebar),
-            (Placement::Directory, &self.in_directory),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(p, _)| p)
-        .collect();
-        if placements.is_empty() {
-            c.add("placements", "Tick at least one place to show it.");
-        }
+        let (starts_at, ends_at) = self.period(&mut c, now);
+        let placements = self.placements(&mut c);
         let tc = c.check("total_cap", parse_cap(&self.total_cap));
         let dc = c.check("daily_cap", parse_cap(&self.daily_cap));
         let vc = c.check("visitor_cap", parse_cap(&self.visitor_cap));
@@ -394,6 +365,51 @@ impl CampaignForm {
             cpm_cents,
             flat_fee_cents: fee,
         })
+    }
+
+    /// The campaign's first day (today when empty) and the end of its last (none when empty).
+    fn period(
+        &self,
+        c: &mut crate::error::Checker,
+        now: i64,
+    ) -> (Option<i64>, Option<Option<i64>>) {
+        use crate::announcements::types::parse_day;
+        let starts_at = match self.camp_starts.trim() {
+            "" => Some(now),
+            day => c.check("camp_starts", parse_day(day)),
+        };
+        let ends_at = match self.camp_ends.trim() {
+            "" => Some(None),
+            day => c.check(
+                "camp_ends",
+                parse_day(day).map(|d| Some(d + 86_400_000)), // through the end of that day
+            ),
+        };
+        if let (Some(s), Some(Some(e))) = (starts_at, ends_at) {
+            if e <= s {
+                c.add("camp_ends", "The end must come after the start.");
+            } else if e <= now {
+                c.add("camp_ends", "This end date has passed.");
+            }
+        }
+        (starts_at, ends_at)
+    }
+
+    /// Where the campaign is shown: at least one place.
+    fn placements(&self, c: &mut crate::error::Checker) -> Vec<Placement> {
+        let placements: Vec<Placement> = [
+            (Placement::Feed, &self.in_feed),
+            (Placement::Sidebar, &self.in_sidebar),
+            (Placement::Directory, &self.in_directory),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(p, _)| p)
+        .collect();
+        if placements.is_empty() {
+            c.add("placements", "Tick at least one place to show it.");
+        }
+        placements
     }
 }
 

@@ -18,6 +18,15 @@ pub(super) fn report(a: &BenchArgs, runs: &[Run]) -> String {
         time_now(),
         machine()
     );
+    latency(&mut out, a, runs);
+    throughput(&mut out, a, runs);
+    counting(&mut out, a, runs);
+    memory(&mut out, runs);
+    out
+}
+
+/// The latency table: every page's p50 / p99 on each run, and the largest / smallest ratio.
+fn latency(out: &mut String, a: &BenchArgs, runs: &[Run]) {
     let _ = writeln!(
         out,
         "Latency: {} sequential requests per page after two warm-ups, a new connection each, \
@@ -51,23 +60,32 @@ pub(super) fn report(a: &BenchArgs, runs: &[Run]) -> String {
                     None => out.push_str(" – |"),
                 }
             }
-            let mut ratios = Vec::new();
-            for backend in ["sqlite", "postgres"] {
-                let of: Vec<&Run> = runs.iter().filter(|r| r.backend == backend).collect();
-                if let (Some(small), Some(large)) = (
-                    of.iter().min_by_key(|r| r.posts),
-                    of.iter().max_by_key(|r| r.posts),
-                ) {
-                    if small.posts != large.posts {
-                        if let (Some(s), Some(l)) = (small.rows.get(i), large.rows.get(i)) {
-                            ratios.push(format!("{backend} {:.2}", l.p50 / s.p50.max(0.001)));
-                        }
-                    }
-                }
-            }
-            let _ = writeln!(out, " {} |", ratios.join(", "));
+            let _ = writeln!(out, " {} |", ratios(runs, i).join(", "));
         }
     }
+}
+
+/// Row `i`'s largest / smallest p50, by backend.
+fn ratios(runs: &[Run], i: usize) -> Vec<String> {
+    let mut ratios = Vec::new();
+    for backend in ["sqlite", "postgres"] {
+        let of: Vec<&Run> = runs.iter().filter(|r| r.backend == backend).collect();
+        if let (Some(small), Some(large)) = (
+            of.iter().min_by_key(|r| r.posts),
+            of.iter().max_by_key(|r| r.posts),
+        ) {
+            if small.posts != large.posts {
+                if let (Some(s), Some(l)) = (small.rows.get(i), large.rows.get(i)) {
+                    ratios.push(format!("{backend} {:.2}", l.p50 / s.p50.max(0.001)));
+                }
+            }
+        }
+    }
+    ratios
+}
+
+/// The throughput table: rendered, page cache on, the same bytes served static.
+fn throughput(out: &mut String, a: &BenchArgs, runs: &[Run]) {
     let _ = writeln!(
         out,
         "\nThroughput (wrk, 1 thread, 16 connections, {} s each): requests per second of the page \
@@ -98,6 +116,10 @@ pub(super) fn report(a: &BenchArgs, runs: &[Run]) -> String {
             );
         }
     }
+}
+
+/// What counting costs: counting on against off.
+fn counting(out: &mut String, a: &BenchArgs, runs: &[Run]) {
     let _ = writeln!(
         out,
         "\nWhat counting costs (issue 11): the visitor's community feed from a server that counts \
@@ -127,6 +149,10 @@ pub(super) fn report(a: &BenchArgs, runs: &[Run]) -> String {
             );
         }
     }
+}
+
+/// The peak resident set of each run.
+fn memory(out: &mut String, runs: &[Run]) {
     let _ = writeln!(
         out,
         "\nMemory: the peak resident set (VmHWM) after the run, the larger of the server that rendered every page and the one with the page cache on. Goal: ≤ 150 MB at the largest size.\n"
@@ -142,7 +168,6 @@ pub(super) fn report(a: &BenchArgs, runs: &[Run]) -> String {
                 .unwrap_or_else(|| "not read".into())
         );
     }
-    out
 }
 
 pub(super) fn short(n: u64) -> String {

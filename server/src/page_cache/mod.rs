@@ -362,7 +362,6 @@ fn marked(mut res: Response, how: &'static str) -> Response {
 /// The middleware: inside the traffic counting (a hit is counted as a page view), outside the
 /// guards a visitor's GET passes unchanged (see `router`).
 pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
-    let method = req.method().clone();
     if cache.ttl.is_zero() {
         // Turned off (`--page-cache-secs 0`): the app's notes are still taken off.
         let mut res = next.run(req).await;
@@ -370,22 +369,7 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         return res;
     }
     let Some((key, member)) = key_of(&req) else {
-        let path = req.uri().path();
-        let write = method != Method::GET && method != Method::HEAD && !is_read(path);
-        let mut res = next.run(req).await;
-        let notes = take_notes(res.headers_mut());
-        // A refused or failed request changed nothing (its transaction rolled back): a scanner
-        // posting to addresses that do not exist neither empties the cache nor makes every
-        // process hear about it.
-        if write && res.status().as_u16() < 400 {
-            cache.db().pages_changed().await;
-        }
-        // What a member does may change their own pages (what changes them for good is also
-        // announced to them, in every process).
-        if let (Some(id), false) = (notes.member, method == Method::GET) {
-            cache.db().member_pages_changed(id);
-        }
-        return res;
+        return uncached(&cache, req, next).await;
     };
     let user_agent = req
         .headers()
@@ -457,6 +441,28 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         res.extensions_mut().insert(Stored { key, entry });
     }
     marked(res, "miss")
+}
+
+/// A request the cache does not answer (not a page `GET`, cookies without a session, a form
+/// error to show): passed on; a write that succeeded tells every process that pages changed.
+async fn uncached(cache: &PageCache, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path();
+    let write = method != Method::GET && method != Method::HEAD && !is_read(path);
+    let mut res = next.run(req).await;
+    let notes = take_notes(res.headers_mut());
+    // A refused or failed request changed nothing (its transaction rolled back): a scanner
+    // posting to addresses that do not exist neither empties the cache nor makes every
+    // process hear about it.
+    if write && res.status().as_u16() < 400 {
+        cache.db().pages_changed().await;
+    }
+    // What a member does may change their own pages (what changes them for good is also
+    // announced to them, in every process).
+    if let (Some(id), false) = (notes.member, method == Method::GET) {
+        cache.db().member_pages_changed(id);
+    }
+    res
 }
 
 #[cfg(test)]

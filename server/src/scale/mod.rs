@@ -262,35 +262,8 @@ struct World<'a> {
 pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     // An interrupted run's indexes first.
     aside::restore(db).await?;
-    let existing = count(
-        db,
-        &format!("SELECT COUNT(*) FROM users WHERE email LIKE '%{SCALE_DOMAIN}'"),
-    )
-    .await?;
-    if existing > 0 {
-        // A database seeded before the generator wrote the directory gets it now.
-        let providers = count(
-            db,
-            "SELECT COUNT(*) FROM providers WHERE slug LIKE 'scale-provider-%'",
-        )
-        .await?;
-        if providers == 0 && a.providers > 0 {
-            return top_up_directory(db, a).await;
-        }
-        if !a.quiet {
-            println!("Already seeded at scale ({existing} scale members): nothing to do.");
-        }
-        return Ok(Written::default());
-    }
-    let real = count(db, "SELECT COUNT(*) FROM users").await?;
-    if real > 0 && !a.force {
-        return Err(format!(
-            "this database has {real} members that are not scale accounts; \
-             seed --scale writes a million posts beside them. Use a new database, or pass --force"
-        ));
-    }
-    if a.members < 2 || a.communities == 0 {
-        return Err("--members must be at least 2 and --communities at least 1".into());
+    if let Some(done) = already_seeded(db, a).await? {
+        return Ok(done);
     }
     let started = Instant::now();
     aside::set_aside(db).await?;
@@ -300,30 +273,7 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     let words = vocabulary(VOCABULARY);
     let zipf_words = Zipf::new(words.len(), 1.05);
 
-    let total = a.members
-        + a.communities
-        + a.groups
-        + a.posts
-        + a.replies
-        + a.votes
-        + a.conversations
-        + a.messages
-        + a.notifications
-        + a.providers * 2
-        + a.reviews
-        + a.members * 2;
-    let bar = if a.quiet {
-        ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden())
-    } else {
-        ProgressBar::new(total)
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>14} [{bar:30}] {human_pos}/{human_len} rows, {per_sec}, ETA {eta}",
-        )
-        .map_err(|e| e.to_string())?
-        .progress_chars("=> "),
-    );
+    let bar = progress(a)?;
     // Bound values per INSERT. sqlx looks each SQLite parameter up by name among all of the
     // statement's (`sqlite3_bind_parameter_name`), so a statement's cost grows with the square
     // of its values: 17,000 values a statement spent half the seed there (8,900 rows/s). A few
@@ -402,4 +352,69 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         posts: a.posts,
         replies: a.replies - posted.replies_left,
     })
+}
+
+/// What a run does on a database already seeded (tops up the directory, or nothing), or an
+/// error for one holding real members; `None` when the run may go ahead.
+async fn already_seeded(db: &Db, a: &ScaleArgs) -> Result<Option<Written>, String> {
+    let existing = count(
+        db,
+        &format!("SELECT COUNT(*) FROM users WHERE email LIKE '%{SCALE_DOMAIN}'"),
+    )
+    .await?;
+    if existing > 0 {
+        // A database seeded before the generator wrote the directory gets it now.
+        let providers = count(
+            db,
+            "SELECT COUNT(*) FROM providers WHERE slug LIKE 'scale-provider-%'",
+        )
+        .await?;
+        if providers == 0 && a.providers > 0 {
+            return top_up_directory(db, a).await.map(Some);
+        }
+        if !a.quiet {
+            println!("Already seeded at scale ({existing} scale members): nothing to do.");
+        }
+        return Ok(Some(Written::default()));
+    }
+    let real = count(db, "SELECT COUNT(*) FROM users").await?;
+    if real > 0 && !a.force {
+        return Err(format!(
+            "this database has {real} members that are not scale accounts; \
+             seed --scale writes a million posts beside them. Use a new database, or pass --force"
+        ));
+    }
+    if a.members < 2 || a.communities == 0 {
+        return Err("--members must be at least 2 and --communities at least 1".into());
+    }
+    Ok(None)
+}
+
+/// The progress bar over every row the run will write (hidden when quiet).
+fn progress(a: &ScaleArgs) -> Result<ProgressBar, String> {
+    let total = a.members
+        + a.communities
+        + a.groups
+        + a.posts
+        + a.replies
+        + a.votes
+        + a.conversations
+        + a.messages
+        + a.notifications
+        + a.providers * 2
+        + a.reviews
+        + a.members * 2;
+    let bar = if a.quiet {
+        ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden())
+    } else {
+        ProgressBar::new(total)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>14} [{bar:30}] {human_pos}/{human_len} rows, {per_sec}, ETA {eta}",
+        )
+        .map_err(|e| e.to_string())?
+        .progress_chars("=> "),
+    );
+    Ok(bar)
 }

@@ -33,6 +33,55 @@ pub(super) async fn write(
     now: i64,
     start: i64,
 ) -> Result<People, String> {
+    let n_members = a.members as usize;
+    let (first_user, clinician) = members(cx, db, a, values, now, start).await?;
+    let (first_community, n_comm) = communities(cx, db, a, values, start).await?;
+    let (joined, member_count) = memberships(
+        cx,
+        values,
+        start,
+        n_members,
+        first_user,
+        first_community,
+        n_comm,
+    )
+    .await?;
+    let (first_group, n_groups, groups_of) =
+        groups(cx, db, a, values, start, first_community, n_comm).await?;
+    let (group_of, group_members) = group_members(
+        cx,
+        values,
+        start,
+        (first_user, first_group),
+        &joined,
+        &groups_of,
+        n_groups,
+    )
+    .await?;
+    Ok(People {
+        first_user,
+        n_members,
+        clinician,
+        first_community,
+        n_comm,
+        joined,
+        member_count,
+        first_group,
+        n_groups,
+        group_of,
+        group_members,
+    })
+}
+
+/// The members (one password hash for all), and which of them are verified clinicians.
+async fn members(
+    cx: &mut Cx,
+    db: &Db,
+    a: &ScaleArgs,
+    values: usize,
+    now: i64,
+    start: i64,
+) -> Result<(i64, Vec<bool>), String> {
     // Members: one password hash for all (argon2 per member would take hours).
     cx.w.bar.set_message("members");
     let hash = {
@@ -94,6 +143,17 @@ pub(super) async fn write(
     }
     cx.w.flush(&mut users).await?;
 
+    Ok((first_user, clinician))
+}
+
+/// The communities: the first id and how many.
+async fn communities(
+    cx: &mut Cx,
+    db: &Db,
+    a: &ScaleArgs,
+    values: usize,
+    start: i64,
+) -> Result<(i64, usize), String> {
     // Communities, and each member's 1–5 of them (popular communities more often).
     cx.w.bar.set_message("communities");
     let first_community = next_id(db, "communities").await?;
@@ -125,6 +185,20 @@ pub(super) async fn write(
         .await?;
     }
     cx.w.flush(&mut communities).await?;
+    Ok((first_community, n_comm))
+}
+
+/// Each member's 1–5 communities (popular communities more often): who joined what, and each
+/// community's member count.
+async fn memberships(
+    cx: &mut Cx,
+    values: usize,
+    start: i64,
+    n_members: usize,
+    first_user: i64,
+    first_community: i64,
+    n_comm: usize,
+) -> Result<(Vec<Vec<u16>>, Vec<i64>), String> {
     let zipf_comm = Zipf::new(n_comm, 0.8);
     let mut joined: Vec<Vec<u16>> = Vec::with_capacity(n_members);
     let mut memberships = Batch::new(
@@ -165,6 +239,19 @@ pub(super) async fn write(
     }
     cx.w.flush(&mut memberships).await?;
 
+    Ok((joined, member_count))
+}
+
+/// The support groups, each in a community: the first id, how many, and each community's groups.
+async fn groups(
+    cx: &mut Cx,
+    db: &Db,
+    a: &ScaleArgs,
+    values: usize,
+    start: i64,
+    first_community: i64,
+    n_comm: usize,
+) -> Result<(i64, usize, Vec<Vec<usize>>), String> {
     // Support groups: each in a community; one in ten members is in one of their communities'.
     cx.w.bar.set_message("groups");
     let first_group = next_id(db, "support_groups").await?;
@@ -206,6 +293,21 @@ pub(super) async fn write(
         .await?;
     }
     cx.w.flush(&mut groups).await?;
+    Ok((first_group, n_groups, groups_of))
+}
+
+/// One in ten members joins a group of one of their communities: each member's group, and each
+/// group's member count.
+async fn group_members(
+    cx: &mut Cx,
+    values: usize,
+    start: i64,
+    (first_user, first_group): (i64, i64),
+    joined: &[Vec<u16>],
+    groups_of: &[Vec<usize>],
+    n_groups: usize,
+) -> Result<(Vec<Option<usize>>, Vec<i64>), String> {
+    let n_members = joined.len();
     let mut group_of: Vec<Option<usize>> = vec![None; n_members];
     let mut group_members = vec![0i64; n_groups];
     let mut gm = Batch::new(
@@ -234,17 +336,5 @@ pub(super) async fn write(
         }
     }
     cx.w.flush(&mut gm).await?;
-    Ok(People {
-        first_user,
-        n_members,
-        clinician,
-        first_community,
-        n_comm,
-        joined,
-        member_count,
-        first_group,
-        n_groups,
-        group_of,
-        group_members,
-    })
+    Ok((group_of, group_members))
 }

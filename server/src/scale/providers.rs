@@ -140,95 +140,113 @@ impl Aggregates {
     }
 }
 
-/// Writes the providers, the conditions they treat and their reviews (reviewers are distinct
-/// members; a few providers have most reviews). Ids continue after the table's largest.
-pub(super) async fn write(
-    cx: &mut Cx,
-    db: &Db,
-    a: &ScaleArgs,
-    values: usize,
-    d: Directory,
-) -> Result<(), String> {
-    if a.providers == 0 || d.n_members == 0 {
-        return Ok(());
+/// The three tables a provider is written to, flushed together: providers go in before what
+/// refers to them.
+struct Tables {
+    providers: Batch,
+    conditions: Batch,
+    reviews: Batch,
+}
+
+impl Tables {
+    fn new(values: usize) -> Tables {
+        let providers = Batch::new(
+            values,
+            "providers",
+            &[
+                "id",
+                "kind",
+                "slug",
+                "name",
+                "description",
+                "address",
+                "city",
+                "city_key",
+                "postal_code",
+                "lat",
+                "lon",
+                "phone",
+                "specialties",
+                "languages",
+                "accepting",
+                "rating_count",
+                "rating_avg_x100",
+                "stars_1",
+                "stars_2",
+                "stars_3",
+                "stars_4",
+                "stars_5",
+                "explains_avg_x100",
+                "listens_avg_x100",
+                "premises_avg_x100",
+                "wait_avg_minutes",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        .manual();
+        let conditions = Batch::new(
+            values,
+            "provider_conditions",
+            &[
+                "provider_id",
+                "community_id",
+                "rating_avg_x100",
+                "rating_count",
+            ],
+        )
+        .manual();
+        let reviews = Batch::new(
+            values,
+            "reviews",
+            &[
+                "id",
+                "provider_id",
+                "author_id",
+                "stars",
+                "explains",
+                "listens",
+                "premises",
+                "wait_minutes",
+                "body",
+                "verified_visit",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        .manual();
+        Tables {
+            providers,
+            conditions,
+            reviews,
+        }
     }
-    cx.w.bar.set_message("directory");
-    let now = app::db::now_ms();
-    let start = now - a.days as i64 * 86_400_000;
-    let first_provider = next_id(db, "providers").await?;
-    let mut review_id = next_id(db, "reviews").await?;
-    let mut providers = Batch::new(
-        values,
-        "providers",
-        &[
-            "id",
-            "kind",
-            "slug",
-            "name",
-            "description",
-            "address",
-            "city",
-            "city_key",
-            "postal_code",
-            "lat",
-            "lon",
-            "phone",
-            "specialties",
-            "languages",
-            "accepting",
-            "rating_count",
-            "rating_avg_x100",
-            "stars_1",
-            "stars_2",
-            "stars_3",
-            "stars_4",
-            "stars_5",
-            "explains_avg_x100",
-            "listens_avg_x100",
-            "premises_avg_x100",
-            "wait_avg_minutes",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    .manual();
-    let mut conditions = Batch::new(
-        values,
-        "provider_conditions",
-        &[
-            "provider_id",
-            "community_id",
-            "rating_avg_x100",
-            "rating_count",
-        ],
-    )
-    .manual();
-    let mut reviews = Batch::new(
-        values,
-        "reviews",
-        &[
-            "id",
-            "provider_id",
-            "author_id",
-            "stars",
-            "explains",
-            "listens",
-            "premises",
-            "wait_minutes",
-            "body",
-            "verified_visit",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    .manual();
-    let zipf_city = Zipf::new(CITIES.len(), 1.0);
-    let review_mean = a.reviews as f64 / a.providers as f64;
-    let mut reviews_left = a.reviews;
-    let mut authors: HashSet<usize> = HashSet::new();
-    let span = (now - start).max(1);
-    for i in 0..a.providers as i64 {
-        let id = first_provider + i;
+
+    async fn flush(&mut self, cx: &mut Cx) -> Result<(), String> {
+        cx.w.flush(&mut self.providers).await?;
+        cx.w.flush(&mut self.conditions).await?;
+        cx.w.flush(&mut self.reviews).await
+    }
+}
+
+/// One provider as drawn: its place, kind, name and languages (the draws in this order keep a
+/// seed's output the same).
+struct Drawn {
+    id: i64,
+    i: i64,
+    city: &'static str,
+    postal: &'static str,
+    lat: f64,
+    lon: f64,
+    clinic: bool,
+    specialty: &'static str,
+    name: String,
+    languages: String,
+    created: i64,
+}
+
+impl Drawn {
+    fn draw(cx: &mut Cx, zipf_city: &Zipf, id: i64, i: i64, start: i64, span: i64) -> Drawn {
         let (city, postal, lat, lon) = CITIES[zipf_city.sample(&mut cx.rng)];
         let clinic = cx.rng.gen_range(0..4) == 0;
         let specialty = SPECIALTIES[cx.rng.gen_range(0..SPECIALTIES.len())];
@@ -247,74 +265,42 @@ pub(super) async fn write(
             languages.push(' ');
         }
         let created = start + cx.rng.gen_range(0..span);
-        // Reviews: a heavy-tailed count by distinct members, mostly kind.
-        let remaining = (a.providers as i64 - i) as u64;
-        let mut k = heavy(&mut cx.rng, review_mean, 2_000).min(reviews_left);
-        if remaining == 1 {
-            k = reviews_left.min(2_000);
+        Drawn {
+            id,
+            i,
+            city,
+            postal,
+            lat,
+            lon,
+            clinic,
+            specialty: specialty.0,
+            name,
+            languages,
+            created,
         }
-        let k = k.min(d.n_members as u64);
-        reviews_left -= k;
-        authors.clear();
-        while (authors.len() as u64) < k {
-            authors.insert(cx.rng.gen_range(0..d.n_members));
-        }
-        let mut sorted: Vec<usize> = authors.iter().copied().collect();
-        sorted.sort_unstable();
-        let mut agg = Aggregates::default();
-        for who in sorted {
-            let stars = [1, 2, 3, 4, 4, 5, 5, 5][cx.rng.gen_range(0..8)];
-            let aspect = |rng: &mut StdRng| {
-                (rng.gen_range(0..3) > 0).then(|| (stars + rng.gen_range(-1..=1)).clamp(1, 5))
-            };
-            let (explains, listens, premises) = (
-                aspect(&mut cx.rng),
-                aspect(&mut cx.rng),
-                aspect(&mut cx.rng),
-            );
-            let wait = (cx.rng.gen_range(0..2) == 0).then(|| cx.rng.gen_range(0..90));
-            agg.add(stars, [explains, listens, premises, wait]);
-            let at = (created + cx.rng.gen_range(0..span)).min(now);
-            let opt = |v: Option<i64>| v.map(V::I).unwrap_or(V::N);
-            cx.w.push(
-                &mut reviews,
-                vec![
-                    V::I(review_id),
-                    V::I(id),
-                    V::I(d.first_user + who as i64),
-                    V::I(stars),
-                    opt(explains),
-                    opt(listens),
-                    opt(premises),
-                    opt(wait),
-                    V::S(sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 8, 40)),
-                    V::I(i64::from(cx.rng.gen_range(0..5) == 0)),
-                    V::I(at),
-                    V::I(at),
-                ],
-            )
-            .await?;
-            review_id += 1;
-        }
+    }
+
+    /// The provider's row, with its review aggregates.
+    fn row(self, cx: &mut Cx, agg: &Aggregates) -> Vec<V> {
         let mut row = vec![
-            V::I(id),
-            V::S(if clinic { "clinic" } else { "clinician" }.into()),
-            V::S(format!("scale-provider-{}", i + 1)),
-            V::S(name),
+            V::I(self.id),
+            V::S(if self.clinic { "clinic" } else { "clinician" }.into()),
+            V::S(format!("scale-provider-{}", self.i + 1)),
+            V::S(self.name),
             V::S(sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 10, 30)),
             V::S(format!("{} Scale Street", cx.rng.gen_range(1..200))),
-            V::S(city.into()),
-            V::S(app::places::types::fold(city)),
-            V::S(format!("{postal}{:03}", cx.rng.gen_range(0..1000))),
-            V::F(lat + cx.rng.gen_range(-0.12..0.12)),
-            V::F(lon + cx.rng.gen_range(-0.18..0.18)),
+            V::S(self.city.into()),
+            V::S(app::places::types::fold(self.city)),
+            V::S(format!("{}{:03}", self.postal, cx.rng.gen_range(0..1000))),
+            V::F(self.lat + cx.rng.gen_range(-0.12..0.12)),
+            V::F(self.lon + cx.rng.gen_range(-0.18..0.18)),
             V::S(format!(
                 "+44 20 {:04} {:04}",
-                i % 10_000,
+                self.i % 10_000,
                 cx.rng.gen_range(0..10_000)
             )),
-            V::S(format!(" {} ", specialty.0)),
-            V::S(languages),
+            V::S(format!(" {} ", self.specialty)),
+            V::S(self.languages),
             V::I(i64::from(cx.rng.gen_range(0..5) > 0)),
             V::I(agg.count()),
             V::I(agg.avg_x100()),
@@ -325,38 +311,150 @@ pub(super) async fn write(
             agg.aspect(1, 100),
             agg.aspect(2, 100),
             agg.aspect(3, 1),
-            V::I(created),
-            V::I(created),
+            V::I(self.created),
+            V::I(self.created),
         ]);
-        cx.w.push(&mut providers, row).await?;
-        // One or two of the communities' conditions.
-        let c = cx.rng.gen_range(0..d.n_comm.max(1));
-        let mut treats = vec![c];
-        if d.n_comm > 1 && cx.rng.gen_range(0..3) == 0 {
-            treats.push((c + 1 + cx.rng.gen_range(0..d.n_comm - 1)) % d.n_comm);
+        row
+    }
+}
+
+/// Writes the providers, the conditions they treat and their reviews (reviewers are distinct
+/// members; a few providers have most reviews). Ids continue after the table's largest.
+pub(super) async fn write(
+    cx: &mut Cx,
+    db: &Db,
+    a: &ScaleArgs,
+    values: usize,
+    d: Directory,
+) -> Result<(), String> {
+    if a.providers == 0 || d.n_members == 0 {
+        return Ok(());
+    }
+    cx.w.bar.set_message("directory");
+    let now = app::db::now_ms();
+    let start = now - a.days as i64 * 86_400_000;
+    let first_provider = next_id(db, "providers").await?;
+    let mut review_id = next_id(db, "reviews").await?;
+    let mut t = Tables::new(values);
+    let zipf_city = Zipf::new(CITIES.len(), 1.0);
+    let review_mean = a.reviews as f64 / a.providers as f64;
+    let mut reviews_left = a.reviews;
+    let span = (now - start).max(1);
+    for i in 0..a.providers as i64 {
+        let p = Drawn::draw(cx, &zipf_city, first_provider + i, i, start, span);
+        // Reviews: a heavy-tailed count by distinct members, mostly kind.
+        let remaining = (a.providers as i64 - i) as u64;
+        let mut k = heavy(&mut cx.rng, review_mean, 2_000).min(reviews_left);
+        if remaining == 1 {
+            k = reviews_left.min(2_000);
         }
-        for c in treats {
-            cx.w.push(
-                &mut conditions,
-                vec![
-                    V::I(id),
-                    V::I(d.first_community + c as i64),
-                    V::I(agg.avg_x100()),
-                    V::I(agg.count()),
-                ],
-            )
-            .await?;
-        }
-        // Providers go in before what refers to them.
-        if providers.full() || conditions.full() || reviews.full() {
-            cx.w.flush(&mut providers).await?;
-            cx.w.flush(&mut conditions).await?;
-            cx.w.flush(&mut reviews).await?;
+        let k = k.min(d.n_members as u64);
+        reviews_left -= k;
+        let reviewed = Reviewed {
+            provider: p.id,
+            created: p.created,
+            span,
+            now,
+        };
+        let agg = reviews(cx, &mut t.reviews, d, reviewed, k, &mut review_id).await?;
+        let id = p.id;
+        let row = p.row(cx, &agg);
+        cx.w.push(&mut t.providers, row).await?;
+        conditions(cx, &mut t.conditions, d, id, &agg).await?;
+        if t.providers.full() || t.conditions.full() || t.reviews.full() {
+            t.flush(cx).await?;
         }
     }
-    cx.w.flush(&mut providers).await?;
-    cx.w.flush(&mut conditions).await?;
-    cx.w.flush(&mut reviews).await?;
+    t.flush(cx).await
+}
+
+/// The provider a batch of reviews is for, and the time they fall in.
+#[derive(Clone, Copy)]
+struct Reviewed {
+    provider: i64,
+    created: i64,
+    span: i64,
+    now: i64,
+}
+
+/// `k` reviews of a provider by distinct members, mostly kind: their aggregates.
+async fn reviews(
+    cx: &mut Cx,
+    reviews: &mut Batch,
+    d: Directory,
+    r: Reviewed,
+    k: u64,
+    review_id: &mut i64,
+) -> Result<Aggregates, String> {
+    let mut authors: HashSet<usize> = HashSet::new();
+    while (authors.len() as u64) < k {
+        authors.insert(cx.rng.gen_range(0..d.n_members));
+    }
+    let mut sorted: Vec<usize> = authors.into_iter().collect();
+    sorted.sort_unstable();
+    let mut agg = Aggregates::default();
+    for who in sorted {
+        let stars = [1, 2, 3, 4, 4, 5, 5, 5][cx.rng.gen_range(0..8)];
+        let aspect = |rng: &mut StdRng| {
+            (rng.gen_range(0..3) > 0).then(|| (stars + rng.gen_range(-1..=1)).clamp(1, 5))
+        };
+        let (explains, listens, premises) = (
+            aspect(&mut cx.rng),
+            aspect(&mut cx.rng),
+            aspect(&mut cx.rng),
+        );
+        let wait = (cx.rng.gen_range(0..2) == 0).then(|| cx.rng.gen_range(0..90));
+        agg.add(stars, [explains, listens, premises, wait]);
+        let at = (r.created + cx.rng.gen_range(0..r.span)).min(r.now);
+        let opt = |v: Option<i64>| v.map(V::I).unwrap_or(V::N);
+        cx.w.push(
+            reviews,
+            vec![
+                V::I(*review_id),
+                V::I(r.provider),
+                V::I(d.first_user + who as i64),
+                V::I(stars),
+                opt(explains),
+                opt(listens),
+                opt(premises),
+                opt(wait),
+                V::S(sentence(&mut cx.rng, &cx.words, &cx.zipf_words, 8, 40)),
+                V::I(i64::from(cx.rng.gen_range(0..5) == 0)),
+                V::I(at),
+                V::I(at),
+            ],
+        )
+        .await?;
+        *review_id += 1;
+    }
+    Ok(agg)
+}
+
+/// One or two of the communities' conditions the provider treats, with its rating.
+async fn conditions(
+    cx: &mut Cx,
+    conditions: &mut Batch,
+    d: Directory,
+    provider: i64,
+    agg: &Aggregates,
+) -> Result<(), String> {
+    let c = cx.rng.gen_range(0..d.n_comm.max(1));
+    let mut treats = vec![c];
+    if d.n_comm > 1 && cx.rng.gen_range(0..3) == 0 {
+        treats.push((c + 1 + cx.rng.gen_range(0..d.n_comm - 1)) % d.n_comm);
+    }
+    for c in treats {
+        cx.w.push(
+            conditions,
+            vec![
+                V::I(provider),
+                V::I(d.first_community + c as i64),
+                V::I(agg.avg_x100()),
+                V::I(agg.count()),
+            ],
+        )
+        .await?;
+    }
     Ok(())
 }
 

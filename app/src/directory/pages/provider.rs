@@ -85,22 +85,8 @@ pub(super) fn ProviderView(
     let contact_form = (is_clinic && v.logged_in && !v.is_staff).then(|| {
         view! { <ContactForm slug=slug.clone() echo=contact_echo.clone() contact=contact/> }
     });
-    let reviews = d.reviews.clone();
     let review_list = view! {
-        <section class="panel" aria-labelledby="reviews-h">
-            <h2 id="reviews-h">"Reviews"</h2>
-            {if reviews.is_empty() {
-                view! { <p class="muted">"No reviews yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="review-list">
-                        {reviews.into_iter().map(|r| view! {
-                            <ReviewItem r=r is_staff=v.is_staff logged_in=v.logged_in reply=reply report=report/>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
-        </section>
+        <ReviewList reviews=d.reviews.clone() is_staff=v.is_staff logged_in=v.logged_in reply report/>
     };
     let linked_title = if is_clinic {
         "Clinicians here"
@@ -112,40 +98,10 @@ pub(super) fn ProviderView(
     view! {
         <Title text=c.name.clone()/>
         {seo_meta}
-        <header class="community-head">
-            {match c.logo {
-                Some(id) => view! { <img class="provider-logo" src=crate::pictures::types::src(id) alt="" width="64" height="64"/> }.into_any(),
-                None => view! { <CommunityIcon name=c.name.clone() colour=c.colour.clone()/> }.into_any(),
-            }}
-            <div>
-                <h1>{c.name.clone()}</h1>
-                <p class="muted">{kind_label(c.kind)}{(!c.city.is_empty()).then(|| format!(" · {}", c.city))}</p>
-            </div>
-            <div class="community-actions">
-                {d.saved.map(|saved| view! { <SavePageButton kind=RefKind::Provider slug=c.slug.clone() saved=saved/> })}
-                {if c.accepting {
-                    view! { <span class="badge badge-verified">"Accepting new patients"</span> }.into_any()
-                } else {
-                    view! { <span class="badge">"Not taking new patients"</span> }.into_any()
-                }}
-            </div>
-        </header>
+        <ProviderHead c=c.clone() saved=d.saved/>
         {(!d.description.is_empty()).then(|| view! { <p class="lead">{d.description.clone()}</p> })}
         <PictureRow pictures=d.photos.clone() removable=d.viewer.is_staff/>
-        {d.viewer.is_staff.then(|| {
-            let slug = c.slug.clone();
-            let open = upload_failed("logo", &slug) || upload_failed("photo", &slug);
-            view! {
-                <details class="panel add-picture" open=open>
-                    <summary>"Logo and photos"</summary>
-                    <p class="hint">"A logo is shown beside the name here and in the directory; photos of the premises or the team under the description. Anyone can see them: no patients, please."</p>
-                    <PictureUpload target="logo" id=slug.clone() label="Logo" needs_alt=false
-                        button=if c.logo.is_some() { "Replace logo" } else { "Upload logo" }/>
-                    {c.logo.map(|id| view! { <RemovePictureButton id=id/> })}
-                    <AddPicture target="photo" id=slug count=d.photos.len() limit=PER_PROVIDER as usize/>
-                </details>
-            }
-        })}
+        {d.viewer.is_staff.then(|| view! { <ProviderPictures c=c.clone() photos=d.photos.len()/> })}
         <div class="community-grid">
             <div>
                 <section class="panel" aria-labelledby="ratings-h">
@@ -179,19 +135,96 @@ pub(super) fn ProviderView(
                 {(v.own_staff && is_clinic).then(|| view! { <LeaveStaffForm slug=slug.clone() action=leave/> })}
                 {contact_form}
                 {staff_tools}
-                {(!changes.is_empty()).then(|| view! {
-                    <section class="panel" aria-labelledby="changes-h">
-                        <h2 id="changes-h">"Change history"</h2>
-                        <ul class="plain-list small">
-                            {changes.into_iter().map(|ch| view! {
-                                <li>{format_datetime(ch.at)}": @"{ch.actor}" "{ch.summary}</li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })}
+                <ChangeHistory changes/>
             </aside>
         </div>
     }
+}
+
+/// A provider's name, kind and city, its logo, whether it takes new patients, and "Save".
+#[component]
+fn ProviderHead(c: ProviderCard, saved: Option<bool>) -> impl IntoView {
+    view! {
+        <header class="community-head">
+            {match c.logo {
+                Some(id) => view! { <img class="provider-logo" src=crate::pictures::types::src(id) alt="" width="64" height="64"/> }.into_any(),
+                None => view! { <CommunityIcon name=c.name.clone() colour=c.colour.clone()/> }.into_any(),
+            }}
+            <div>
+                <h1>{c.name.clone()}</h1>
+                <p class="muted">{kind_label(c.kind)}{(!c.city.is_empty()).then(|| format!(" · {}", c.city))}</p>
+            </div>
+            <div class="community-actions">
+                {saved.map(|saved| view! { <SavePageButton kind=RefKind::Provider slug=c.slug.clone() saved=saved/> })}
+                {if c.accepting {
+                    view! { <span class="badge badge-verified">"Accepting new patients"</span> }.into_any()
+                } else {
+                    view! { <span class="badge">"Not taking new patients"</span> }.into_any()
+                }}
+            </div>
+        </header>
+    }
+}
+
+/// Staff's logo and photo uploads (open again when an upload failed).
+#[component]
+fn ProviderPictures(c: ProviderCard, photos: usize) -> impl IntoView {
+    let slug = c.slug.clone();
+    let open = upload_failed("logo", &slug) || upload_failed("photo", &slug);
+    view! {
+        <details class="panel add-picture" open=open>
+            <summary>"Logo and photos"</summary>
+            <p class="hint">"A logo is shown beside the name here and in the directory; photos of the premises or the team under the description. Anyone can see them: no patients, please."</p>
+            <PictureUpload target="logo" id=slug.clone() label="Logo" needs_alt=false
+                button=if c.logo.is_some() { "Replace logo" } else { "Upload logo" }/>
+            {c.logo.map(|id| view! { <RemovePictureButton id=id/> })}
+            <AddPicture target="photo" id=slug count=photos limit=PER_PROVIDER as usize/>
+        </details>
+    }
+}
+
+/// The reviews, each with its reply and what the reader may do with it.
+#[component]
+fn ReviewList(
+    reviews: Vec<ReviewView>,
+    is_staff: bool,
+    logged_in: bool,
+    reply: ServerAction<ReplyReview>,
+    report: ServerAction<ReportReview>,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="reviews-h">
+            <h2 id="reviews-h">"Reviews"</h2>
+            {if reviews.is_empty() {
+                view! { <p class="muted">"No reviews yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="review-list">
+                        {reviews.into_iter().map(|r| view! {
+                            <ReviewItem r=r is_staff=is_staff logged_in=logged_in reply=reply report=report/>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Who changed the profile, when (shown to staff and admins; empty for everyone else).
+#[component]
+fn ChangeHistory(changes: Vec<ChangeEntry>) -> impl IntoView {
+    (!changes.is_empty()).then(|| {
+        view! {
+            <section class="panel" aria-labelledby="changes-h">
+                <h2 id="changes-h">"Change history"</h2>
+                <ul class="plain-list small">
+                    {changes.into_iter().map(|ch| view! {
+                        <li>{format_datetime(ch.at)}": @"{ch.actor}" "{ch.summary}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// The provider's details, as (label, value) rows: only those it has.

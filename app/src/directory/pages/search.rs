@@ -210,150 +210,181 @@ pub fn DirectoryPage() -> impl IntoView {
                 let query = q();
                 let results = results.await;
                 let err = results.as_ref().err().cloned();
-                let ferr = |f: &str| err.as_ref().and_then(|e| e.field_message(f));
-                let opt = |list: &'static [(&'static str, &'static str)], current: String| {
-                    list.iter().map(move |(k, l)| view! { <option value=*k selected=current == *k>{*l}</option> }).collect_view()
-                };
-                let radius = if query.radius.is_empty() { "25".to_string() } else { query.radius.clone() };
-                let place_err = ferr("place").or(ferr("lat")).or(ferr("lon"));
-                let more_open = !(query.condition.is_empty()
-                    && query.language.is_empty()
-                    && query.kind.is_empty()
-                    && matches!(query.sort.as_str(), "" | "distance")
-                    && query.accepting.is_empty());
                 view! {
-                    <form class="panel directory-form" method="get" action="/directory" role="search" aria-label="Directory">
-                        // What most searches need comes first; the rest folds away (on a phone the
-                        // results would otherwise start a screen and a half down), open when used.
-                        <div class="filters filters-main">
-                            <div class="field">
-                                <label for="d-specialty">"Specialty"</label>
-                                <select id="d-specialty" name="specialty">
-                                    <option value="">"Any specialty"</option>
-                                    {opt(SPECIALTIES, query.specialty.clone())}
-                                </select>
-                                {ferr("specialty").map(|e| view! { <p class="field-error">{e}</p> })}
-                            </div>
-                            <div class="field">
-                                <label for="d-place">"City or postal code"</label>
-                                <input id="d-place" name="place" value=query.place.clone() autocomplete="address-level2"
-                                    aria-invalid=place_err.is_some().then_some("true") aria-describedby="d-place-error"/>
-                                {place_err.map(|e| view! { <p class="field-error" id="d-place-error">{e}</p> })}
-                            </div>
-                            <div class="field">
-                                <label for="d-radius">"Within"</label>
-                                <select id="d-radius" name="radius">
-                                    {["5", "10", "25", "50", "100", "250"].into_iter().map(|r| view! {
-                                        <option value=r selected=radius == r>{format!("{r} km")}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                        </div>
-                        <details class="more-filters" open=more_open>
-                            <summary>"More filters"</summary>
-                            <div class="filters">
-                                <div class="field">
-                                    <label for="d-condition">"Condition"</label>
-                                    <select id="d-condition" name="condition">
-                                        <option value="">"Any condition"</option>
-                                        {communities.iter().map(|c| view! {
-                                            <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="d-language">"Language"</label>
-                                    <select id="d-language" name="language">
-                                        <option value="">"Any language"</option>
-                                        {opt(LANGUAGES, query.language.clone())}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="d-kind">"Show"</label>
-                                    <select id="d-kind" name="kind">
-                                        <option value="">"Clinics and clinicians"</option>
-                                        <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
-                                        <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="d-sort">"Order"</label>
-                                    <select id="d-sort" name="sort">
-                                        <option value="distance">"Nearest first"</option>
-                                        <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
-                                    </select>
-                                </div>
-                                <Checkbox name="accepting" checked=query.accepting == "yes">
-                                    "Accepting new patients"
-                                </Checkbox>
-                            </div>
-                        </details>
-                        {(!query.lat.is_empty()).then(|| view! {
-                            <input type="hidden" name="lat" value=query.lat.clone()/>
-                            <input type="hidden" name="lon" value=query.lon.clone()/>
-                        })}
-                        <p class="cta">
-                            <button type="submit" class="button primary">"Search"</button>
-                            {move || live.get().then(|| view! {
-                                <button type="button" class="button" on:click=move |_| {
-                                    #[cfg(feature = "hydrate")]
-                                    locate(locate_status);
-                                }>"Near me"</button>
-                            })}
-                            <span class="muted small" role="status">{move || locate_status.get()}</span>
-                        </p>
-                    </form>
-                    {match results {
-                        Ok(r) if r.choose.is_some() => {
-                            let (question, labels) = r.choose.clone().unwrap_or_default();
-                            view! { <PlaceChoices question labels query=query.clone()/> }.into_any()
-                        }
-                        Ok(r) => {
-                            let heading = match &r.place_label {
-                                Some(p) => format!("{} within {} km of {p}", plural(r.providers.len() as i64, "result", "results"), r.radius_km),
-                                None => plural(r.providers.len() as i64, "result", "results"),
-                            };
-                            let note = r.place.as_ref().and_then(|p| p.note.clone());
-                            let others = r.place.as_ref().map(|p| p.others.clone()).unwrap_or_default();
-                            let map = r.place.as_ref().filter(|_| !r.providers.is_empty()).map(|p| view! {
-                                <ResultsMap centre=(p.lat, p.lon) radius_km=r.radius_km providers=r.providers.clone()/>
-                            });
-                            view! {
-                                <section aria-labelledby="results-h">
-                                    <h2 id="results-h" aria-live="polite">{heading}</h2>
-                                    {note.map(|n| view! { <p class="muted">{n}</p> })}
-                                    {(!others.is_empty()).then(|| view! {
-                                        <p class="small other-places">"Not the place you meant? "
-                                            {others.into_iter().map(|l| view! {
-                                                <a href=place_href(&query, &l)>{l.clone()}</a>" "
-                                            }).collect_view()}
-                                        </p>
-                                    })}
-                                    {r.truncated.then(|| view! { <p class="muted">{format!("Showing the first {RESULTS_MAX}. Narrow the search to see others.")}</p> })}
-                                    {match query.condition.trim() {
-                                        "" => view! { <SponsoredSlot placement=Placement::Directory/> }.into_any(),
-                                        c => view! { <SponsoredSlot placement=Placement::Directory community=c.to_string()/> }.into_any(),
-                                    }}
-                                    {if r.providers.is_empty() {
-                                        view! { <p class="muted">"Nothing matches. Try a wider radius or fewer filters."</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <div class="results-with-map">
-                                                <ol class="provider-list">
-                                                    {r.providers.into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
-                                                </ol>
-                                                {map}
-                                            </div>
-                                        }.into_any()
-                                    }}
-                                </section>
-                            }.into_any()
-                        }
-                        Err(AppError::Validation(_)) => view! { <p class="alert alert-error" role="alert">"Please correct the search above."</p> }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }}
+                    <DirectoryForm query=query.clone() communities err live locate_status/>
+                    <DirectoryAnswer results query/>
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The directory's search form: specialty, place and radius first, the other filters folded
+/// away (open when one is used), "Near me" once the page runs JavaScript.
+#[component]
+fn DirectoryForm(
+    query: DirectoryQuery,
+    communities: Vec<crate::communities::types::CommunitySummary>,
+    err: Option<AppError>,
+    live: RwSignal<bool>,
+    locate_status: RwSignal<String>,
+) -> impl IntoView {
+    let ferr = |f: &str| err.as_ref().and_then(|e| e.field_message(f));
+    let opt = |list: &'static [(&'static str, &'static str)], current: String| {
+        list.iter()
+            .map(move |(k, l)| view! { <option value=*k selected=current == *k>{*l}</option> })
+            .collect_view()
+    };
+    let radius = if query.radius.is_empty() {
+        "25".to_string()
+    } else {
+        query.radius.clone()
+    };
+    let place_err = ferr("place").or(ferr("lat")).or(ferr("lon"));
+    let more_open = !(query.condition.is_empty()
+        && query.language.is_empty()
+        && query.kind.is_empty()
+        && matches!(query.sort.as_str(), "" | "distance")
+        && query.accepting.is_empty());
+    view! {
+        <form class="panel directory-form" method="get" action="/directory" role="search" aria-label="Directory">
+            // What most searches need comes first; the rest folds away (on a phone the
+            // results would otherwise start a screen and a half down), open when used.
+            <div class="filters filters-main">
+                <div class="field">
+                    <label for="d-specialty">"Specialty"</label>
+                    <select id="d-specialty" name="specialty">
+                        <option value="">"Any specialty"</option>
+                        {opt(SPECIALTIES, query.specialty.clone())}
+                    </select>
+                    {ferr("specialty").map(|e| view! { <p class="field-error">{e}</p> })}
+                </div>
+                <div class="field">
+                    <label for="d-place">"City or postal code"</label>
+                    <input id="d-place" name="place" value=query.place.clone() autocomplete="address-level2"
+                        aria-invalid=place_err.is_some().then_some("true") aria-describedby="d-place-error"/>
+                    {place_err.map(|e| view! { <p class="field-error" id="d-place-error">{e}</p> })}
+                </div>
+                <div class="field">
+                    <label for="d-radius">"Within"</label>
+                    <select id="d-radius" name="radius">
+                        {["5", "10", "25", "50", "100", "250"].into_iter().map(|r| view! {
+                            <option value=r selected=radius == r>{format!("{r} km")}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <details class="more-filters" open=more_open>
+                <summary>"More filters"</summary>
+                <div class="filters">
+                    <div class="field">
+                        <label for="d-condition">"Condition"</label>
+                        <select id="d-condition" name="condition">
+                            <option value="">"Any condition"</option>
+                            {communities.iter().map(|c| view! {
+                                <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="d-language">"Language"</label>
+                        <select id="d-language" name="language">
+                            <option value="">"Any language"</option>
+                            {opt(LANGUAGES, query.language.clone())}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="d-kind">"Show"</label>
+                        <select id="d-kind" name="kind">
+                            <option value="">"Clinics and clinicians"</option>
+                            <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
+                            <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="d-sort">"Order"</label>
+                        <select id="d-sort" name="sort">
+                            <option value="distance">"Nearest first"</option>
+                            <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
+                        </select>
+                    </div>
+                    <Checkbox name="accepting" checked=query.accepting == "yes">
+                        "Accepting new patients"
+                    </Checkbox>
+                </div>
+            </details>
+            {(!query.lat.is_empty()).then(|| view! {
+                <input type="hidden" name="lat" value=query.lat.clone()/>
+                <input type="hidden" name="lon" value=query.lon.clone()/>
+            })}
+            <p class="cta">
+                <button type="submit" class="button primary">"Search"</button>
+                {move || live.get().then(|| view! {
+                    <button type="button" class="button" on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        locate(locate_status);
+                    }>"Near me"</button>
+                })}
+                <span class="muted small" role="status">{move || locate_status.get()}</span>
+            </p>
+        </form>
+    }
+}
+
+/// The directory's answer: a choice of places when the place was ambiguous, or the results with
+/// their map, or what to correct.
+#[component]
+fn DirectoryAnswer(
+    results: Result<DirectoryResults, AppError>,
+    query: DirectoryQuery,
+) -> impl IntoView {
+    match results {
+        Ok(r) if r.choose.is_some() => {
+            let (question, labels) = r.choose.clone().unwrap_or_default();
+            view! { <PlaceChoices question labels query=query.clone()/> }.into_any()
+        }
+        Ok(r) => {
+            let heading = match &r.place_label {
+                Some(p) => format!("{} within {} km of {p}", plural(r.providers.len() as i64, "result", "results"), r.radius_km),
+                None => plural(r.providers.len() as i64, "result", "results"),
+            };
+            let note = r.place.as_ref().and_then(|p| p.note.clone());
+            let others = r.place.as_ref().map(|p| p.others.clone()).unwrap_or_default();
+            let map = r.place.as_ref().filter(|_| !r.providers.is_empty()).map(|p| view! {
+                <ResultsMap centre=(p.lat, p.lon) radius_km=r.radius_km providers=r.providers.clone()/>
+            });
+            view! {
+                <section aria-labelledby="results-h">
+                    <h2 id="results-h" aria-live="polite">{heading}</h2>
+                    {note.map(|n| view! { <p class="muted">{n}</p> })}
+                    {(!others.is_empty()).then(|| view! {
+                        <p class="small other-places">"Not the place you meant? "
+                            {others.into_iter().map(|l| view! {
+                                <a href=place_href(&query, &l)>{l.clone()}</a>" "
+                            }).collect_view()}
+                        </p>
+                    })}
+                    {r.truncated.then(|| view! { <p class="muted">{format!("Showing the first {RESULTS_MAX}. Narrow the search to see others.")}</p> })}
+                    {match query.condition.trim() {
+                        "" => view! { <SponsoredSlot placement=Placement::Directory/> }.into_any(),
+                        c => view! { <SponsoredSlot placement=Placement::Directory community=c.to_string()/> }.into_any(),
+                    }}
+                    {if r.providers.is_empty() {
+                        view! { <p class="muted">"Nothing matches. Try a wider radius or fewer filters."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="results-with-map">
+                                <ol class="provider-list">
+                                    {r.providers.into_iter().map(|p| view! { <ProviderCardView p=p/> }).collect_view()}
+                                </ol>
+                                {map}
+                            </div>
+                        }.into_any()
+                    }}
+                </section>
+            }.into_any()
+        }
+        Err(AppError::Validation(_)) => view! { <p class="alert alert-error" role="alert">"Please correct the search above."</p> }.into_any(),
+        Err(e) => view! { <ErrorView error=e/> }.into_any(),
     }
 }

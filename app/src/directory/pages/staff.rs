@@ -27,8 +27,6 @@ pub fn ProviderEditPage() -> impl IntoView {
         crate::directory::api::SAVE_PROFILE,
         err.get_untracked().is_some(),
     );
-    let staff_err = action_error(staff);
-    let clin_err = action_error(clinician);
     view! {
         {loaded(detail, move |d| async move {
             if !d.viewer.is_staff {
@@ -39,10 +37,13 @@ pub fn ProviderEditPage() -> impl IntoView {
             let echo = echo.await;
             let v = move |n: &str, f: String| echoed(&echo, n).unwrap_or(f);
             let slug = d.card.slug.clone();
-            let (slug_staff, slug_clin) = (slug.clone(), slug.clone());
             let is_clinic = d.card.kind == ProviderKind::Clinic;
             let fmt = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
             let title = format!("Edit {}", d.card.name);
+            let panels = is_clinic.then(|| view! {
+                <StaffPanel slug=slug.clone() members=d.staff.clone() is_owner=d.viewer.is_owner staff/>
+                <ClinicianPanel slug=slug.clone() linked=d.linked.clone() clinician/>
+            });
             view! {
                 <Title text=title.clone()/>
                 <p><a href=format!("/directory/{slug}")>"← Back to the profile"</a></p>
@@ -103,59 +104,83 @@ pub fn ProviderEditPage() -> impl IntoView {
                         </ActionForm>
                     </section>
                     <aside>
-                        {is_clinic.then(|| view! {
-                            <section class="panel" aria-labelledby="staff-h">
-                                <h2 id="staff-h">"Staff"</h2>
-                                <ul class="plain-list">
-                                    {d.staff.iter().map(|s| view! { <li>"@"{s.handle.clone()}{s.owner.then_some(" (owner)")}</li> }).collect_view()}
-                                </ul>
-                                {d.viewer.is_owner.then(|| view! {
-                                    <ActionForm action=staff attr:novalidate=true attr:class="stack">
-                                        <FormAlert error=staff_err/>
-                                        <input type="hidden" name="slug" value=slug_staff.clone()/>
-                                        {with_echo(super::super::api::SET_STAFF, staff_err.get_untracked().is_some(), move |echo| view! {
-                                            <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(staff_err, "handle")/>
-                                        })}
-                                        <div class="field">
-                                            <label for="f-staff-change">"Change"</label>
-                                            <select id="f-staff-change" name="change">
-                                                <option value="add">"Invite as staff"</option>
-                                                <option value="add-owner">"Invite as owner (or make staff an owner)"</option>
-                                                <option value="remove">"Remove from staff"</option>
-                                            </select>
-                                        </div>
-                                        <p class="hint">"An invitation takes effect when the member accepts it on this clinic's page."</p>
-                                        <button type="submit" class="button">"Apply"</button>
-                                    </ActionForm>
-                                })}
-                            </section>
-                            <section class="panel" aria-labelledby="clin-h">
-                                <h2 id="clin-h">"Clinicians listed here"</h2>
-                                <ul class="plain-list">
-                                    {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
-                                </ul>
-                                <ActionForm action=clinician attr:novalidate=true attr:class="stack">
-                                    <FormAlert error=clin_err/>
-                                    <input type="hidden" name="slug" value=slug_clin.clone()/>
-                                    {with_echo(super::super::api::SET_CLINICIAN, clin_err.get_untracked().is_some(), move |echo| view! {
-                                        <Field label="Verified clinician's handle" name="clinician" value=echoed(&echo, "clinician") error=field_error(clin_err, "clinician")/>
-                                    })}
-                                    <div class="field">
-                                        <label for="f-clin-change">"Change"</label>
-                                        <select id="f-clin-change" name="change">
-                                            <option value="add">"Ask to list at this clinic"</option>
-                                            <option value="remove">"Remove from this clinic"</option>
-                                        </select>
-                                    </div>
-                                    <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
-                                    <button type="submit" class="button">"Apply"</button>
-                                </ActionForm>
-                            </section>
-                        })}
+                        {panels}
                     </aside>
                 </div>
             }.into_any()
         })}
+    }
+}
+
+/// A clinic's staff, and (for its owners) the form that invites or removes them.
+#[component]
+fn StaffPanel(
+    slug: String,
+    members: Vec<StaffEntry>,
+    is_owner: bool,
+    staff: ServerAction<SetStaff>,
+) -> impl IntoView {
+    let staff_err = action_error(staff);
+    view! {
+        <section class="panel" aria-labelledby="staff-h">
+            <h2 id="staff-h">"Staff"</h2>
+            <ul class="plain-list">
+                {members.iter().map(|s| view! { <li>"@"{s.handle.clone()}{s.owner.then_some(" (owner)")}</li> }).collect_view()}
+            </ul>
+            {is_owner.then(|| view! {
+                <ActionForm action=staff attr:novalidate=true attr:class="stack">
+                    <FormAlert error=staff_err/>
+                    <input type="hidden" name="slug" value=slug.clone()/>
+                    {with_echo(super::super::api::SET_STAFF, staff_err.get_untracked().is_some(), move |echo| view! {
+                        <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(staff_err, "handle")/>
+                    })}
+                    <div class="field">
+                        <label for="f-staff-change">"Change"</label>
+                        <select id="f-staff-change" name="change">
+                            <option value="add">"Invite as staff"</option>
+                            <option value="add-owner">"Invite as owner (or make staff an owner)"</option>
+                            <option value="remove">"Remove from staff"</option>
+                        </select>
+                    </div>
+                    <p class="hint">"An invitation takes effect when the member accepts it on this clinic's page."</p>
+                    <button type="submit" class="button">"Apply"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// The clinicians listed at a clinic, and the form that asks one to be listed or removes one.
+#[component]
+fn ClinicianPanel(
+    slug: String,
+    linked: Vec<NamedLink>,
+    clinician: ServerAction<SetClinician>,
+) -> impl IntoView {
+    let clin_err = action_error(clinician);
+    view! {
+        <section class="panel" aria-labelledby="clin-h">
+            <h2 id="clin-h">"Clinicians listed here"</h2>
+            <ul class="plain-list">
+                {linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
+            </ul>
+            <ActionForm action=clinician attr:novalidate=true attr:class="stack">
+                <FormAlert error=clin_err/>
+                <input type="hidden" name="slug" value=slug.clone()/>
+                {with_echo(super::super::api::SET_CLINICIAN, clin_err.get_untracked().is_some(), move |echo| view! {
+                    <Field label="Verified clinician's handle" name="clinician" value=echoed(&echo, "clinician") error=field_error(clin_err, "clinician")/>
+                })}
+                <div class="field">
+                    <label for="f-clin-change">"Change"</label>
+                    <select id="f-clin-change" name="change">
+                        <option value="add">"Ask to list at this clinic"</option>
+                        <option value="remove">"Remove from this clinic"</option>
+                    </select>
+                </div>
+                <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
+                <button type="submit" class="button">"Apply"</button>
+            </ActionForm>
+        </section>
     }
 }
 

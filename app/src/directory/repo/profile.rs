@@ -12,67 +12,9 @@ pub async fn update_profile(
     let (id, _) = provider(db, slug).await?;
     require_staff(db, id, actor).await?;
     let old = current_input(db, id).await?;
-    // Placed from the address when the position is left empty, or when the clinic moved to
-    // another city and the position stayed (staff adjust the pin by changing the numbers). A new
-    // or corrected postal code in the same city keeps a pin set by hand.
-    let moved = fold_city(&old.city) != fold_city(&p.city) && !old.city.trim().is_empty();
-    let mut p = p.clone();
-    if p.lat.is_none() || (moved && p.lat == old.lat && p.lon == old.lon) {
-        match crate::places::repo::locate(db, &p.postal_code, &p.city).await? {
-            Some(found) => {
-                p.lat = Some(round4(found.lat));
-                p.lon = Some(round4(found.lon));
-            }
-            None if p.lat.is_none() && !(p.postal_code.is_empty() && p.city.is_empty()) => {
-                return Err(AppError::field(
-                    "postal_code",
-                    "We could not find this postal code or city. Check them, or enter the latitude and longitude.",
-                ));
-            }
-            None => {}
-        }
-    }
-    let p = &p;
-    let mut community_ids = Vec::new();
-    for c in &p.conditions {
-        let id: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
-            .bind(c)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or_else(|| {
-                AppError::field("conditions", format!("There is no community “{c}”."))
-            })?;
-        community_ids.push(id);
-    }
-    let mut changed = Vec::new();
-    let fields: [(&str, bool); 13] = [
-        ("name", old.name != p.name),
-        ("description", old.description != p.description),
-        (
-            "address",
-            old.address != p.address || old.city != p.city || old.postal_code != p.postal_code,
-        ),
-        ("map position", old.lat != p.lat || old.lon != p.lon),
-        ("phone", old.phone != p.phone),
-        ("website", old.website != p.website),
-        ("specialties", old.specialties != p.specialties),
-        ("languages", old.languages != p.languages),
-        ("opening hours", old.opening_hours != p.opening_hours),
-        ("accepting new patients", old.accepting != p.accepting),
-        ("colour", old.colour != p.colour),
-        ("conditions", {
-            let (mut a, mut b) = (old.conditions.clone(), p.conditions.clone());
-            a.sort();
-            b.sort();
-            a != b
-        }),
-        ("", false),
-    ];
-    for (name, differs) in fields {
-        if differs {
-            changed.push(name);
-        }
-    }
+    let p = &placed(db, &old, p).await?;
+    let community_ids = condition_ids(db, &p.conditions).await?;
+    let changed = changed_fields(&old, p);
     if changed.is_empty() {
         return Ok(());
     }
@@ -120,6 +62,80 @@ pub async fn update_profile(
     log_change(&mut *tx, id, actor.id, &summary).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The profile with its map position: placed from the address when the position is left empty,
+/// or when the clinic moved to another city and the position stayed (staff adjust the pin by
+/// changing the numbers). A new or corrected postal code in the same city keeps a pin set by hand.
+async fn placed(db: &Db, old: &ProfileInput, p: &ProfileInput) -> Result<ProfileInput, AppError> {
+    let moved = fold_city(&old.city) != fold_city(&p.city) && !old.city.trim().is_empty();
+    let mut p = p.clone();
+    if p.lat.is_none() || (moved && p.lat == old.lat && p.lon == old.lon) {
+        match crate::places::repo::locate(db, &p.postal_code, &p.city).await? {
+            Some(found) => {
+                p.lat = Some(round4(found.lat));
+                p.lon = Some(round4(found.lon));
+            }
+            None if p.lat.is_none() && !(p.postal_code.is_empty() && p.city.is_empty()) => {
+                return Err(AppError::field(
+                    "postal_code",
+                    "We could not find this postal code or city. Check them, or enter the latitude and longitude.",
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(p)
+}
+
+/// The communities of the conditions a provider treats, by slug (an unknown one is a field error).
+async fn condition_ids(db: &Db, conditions: &[String]) -> Result<Vec<i64>, AppError> {
+    let mut community_ids = Vec::new();
+    for c in conditions {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE slug = $1")
+            .bind(c)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or_else(|| {
+                AppError::field("conditions", format!("There is no community “{c}”."))
+            })?;
+        community_ids.push(id);
+    }
+    Ok(community_ids)
+}
+
+/// The names of the parts of a profile that an edit changes (for the change history).
+fn changed_fields(old: &ProfileInput, p: &ProfileInput) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let fields: [(&str, bool); 13] = [
+        ("name", old.name != p.name),
+        ("description", old.description != p.description),
+        (
+            "address",
+            old.address != p.address || old.city != p.city || old.postal_code != p.postal_code,
+        ),
+        ("map position", old.lat != p.lat || old.lon != p.lon),
+        ("phone", old.phone != p.phone),
+        ("website", old.website != p.website),
+        ("specialties", old.specialties != p.specialties),
+        ("languages", old.languages != p.languages),
+        ("opening hours", old.opening_hours != p.opening_hours),
+        ("accepting new patients", old.accepting != p.accepting),
+        ("colour", old.colour != p.colour),
+        ("conditions", {
+            let (mut a, mut b) = (old.conditions.clone(), p.conditions.clone());
+            a.sort();
+            b.sort();
+            a != b
+        }),
+        ("", false),
+    ];
+    for (name, differs) in fields {
+        if differs {
+            changed.push(name);
+        }
+    }
+    changed
 }
 
 /// A provider's profile as its edit form starts from it.

@@ -72,6 +72,36 @@ async fn queue_digest(
         .iter()
         .flat_map(|s| s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
         .collect();
+    let notes = unread_notes(tx, user, since, &skip).await?;
+    let answered = answered_questions(tx, user, since).await?;
+    if notes.is_empty() && answered.is_empty() {
+        return Ok(false);
+    }
+    let (subject, body) = compose(&handle, base, unread, &notes, &answered);
+    queue(
+        tx,
+        base_url,
+        Mail {
+            user: Some(user),
+            sender: None,
+            kind: "digest",
+            to: &email,
+            subject,
+            body,
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Up to ten unread notifications of the last day, of the kinds the digest carries: (text, link).
+async fn unread_notes(
+    tx: &mut Tx<'_>,
+    user: i64,
+    since: i64,
+    skip: &[String],
+) -> Result<Vec<(String, String)>, AppError> {
     let notes: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT kind, text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at > $2 \
          ORDER BY id DESC LIMIT 50",
@@ -80,12 +110,21 @@ async fn queue_digest(
     .bind(since)
     .fetch_all(&mut **tx)
     .await?;
-    let notes = notes
+    Ok(notes
         .into_iter()
         .filter(|(kind, ..)| !skip.contains(kind))
         .take(10)
         .map(|(_, text, link)| (text, link))
-        .collect::<Vec<_>>();
+        .collect::<Vec<_>>())
+}
+
+/// Up to five questions in the member's communities that others answered in the last day:
+/// (post id, title, community, new answers).
+async fn answered_questions(
+    tx: &mut Tx<'_>,
+    user: i64,
+    since: i64,
+) -> Result<Vec<(i64, String, String, i64)>, AppError> {
     // Questions active in the member's communities during the last day (index on community and
     // last activity), with the answers (top-level replies) others gave since then. Group posts
     // stay out: a digest is about communities (group news arrives as notifications).
@@ -104,25 +143,32 @@ async fn queue_digest(
     .bind(since)
     .fetch_all(&mut **tx)
     .await?;
-    let answered = answered
+    Ok(answered
         .into_iter()
         .filter(|a| a.3 > 0)
         .take(5)
-        .collect::<Vec<_>>();
-    if notes.is_empty() && answered.is_empty() {
-        return Ok(false);
-    }
+        .collect::<Vec<_>>())
+}
+
+/// The digest's subject and text.
+fn compose(
+    handle: &str,
+    base: &str,
+    unread: i64,
+    notes: &[(String, String)],
+    answered: &[(i64, String, String, i64)],
+) -> (String, String) {
     let mut body =
         format!("Hello @{handle},\n\nHere is what happened on HealthCommunity since yesterday.\n");
     if !notes.is_empty() {
         body.push_str(&format!("\nUnread notifications ({unread} in all):\n"));
-        for (text, link) in &notes {
+        for (text, link) in notes {
             body.push_str(&format!("- {text}\n  {base}{link}\n"));
         }
     }
     if !answered.is_empty() {
         body.push_str("\nNew answers in your communities:\n");
-        for (id, title, community, n) in &answered {
+        for (id, title, community, n) in answered {
             let answers = if *n == 1 {
                 "1 new answer".to_string()
             } else {
@@ -149,21 +195,7 @@ async fn queue_digest(
             plural(a)
         ),
     };
-    queue(
-        tx,
-        base_url,
-        Mail {
-            user: Some(user),
-            sender: None,
-            kind: "digest",
-            to: &email,
-            subject,
-            body,
-        },
-        now,
-    )
-    .await?;
-    Ok(true)
+    (subject, body)
 }
 
 fn plural(n: usize) -> &'static str {

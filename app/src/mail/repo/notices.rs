@@ -62,7 +62,6 @@ struct DueRow {
 /// wants that kind at once. Several workers may run this: each row is claimed by a conditional
 /// UPDATE. Returns how many e-mails were queued.
 pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, AppError> {
-    let base = base_url.trim_end_matches('/');
     let due: Vec<DueRow> = sqlx::query_as(
         "SELECT t.user_id, t.key, t.last_sent_at, t.pending, t.pending_kind, t.pending_text, t.pending_link \
          FROM mail_throttle t WHERE t.pending > 0 AND t.last_sent_at <= $1 ORDER BY t.last_sent_at LIMIT 200",
@@ -72,85 +71,9 @@ pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, Ap
     .await?;
     let mut queued = 0;
     for r in due {
-        let DueRow {
-            user_id: user,
-            key,
-            last_sent_at,
-            pending,
-            pending_kind: kind,
-            pending_text: text,
-            pending_link: link,
-        } = r;
-        let mut tx = db.begin_write().await?;
-        let claimed = sqlx::query(
-            "UPDATE mail_throttle SET pending = 0, last_sent_at = $1 \
-             WHERE user_id = $2 AND key = $3 AND pending = $4 AND last_sent_at = $5",
-        )
-        .bind(now)
-        .bind(user)
-        .bind(&key)
-        .bind(pending)
-        .bind(last_sent_at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            continue;
-        }
-        let u: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT handle, email, mail_now FROM users WHERE id = $1 AND email_verified_at IS NOT NULL \
-             AND consent_withdrawn_at IS NULL",
-        )
-        .bind(user)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((handle, email, mail_now)) = u else {
-            tx.commit().await?;
-            continue;
-        };
-        let still_wanted = mail_now.split_whitespace().any(|k| k == kind);
-        // Read in the app since: nothing to tell.
-        let unread = match key.strip_prefix("post:").and_then(|p| p.parse::<i64>().ok()) {
-            Some(post) => sqlx::query(
-                "SELECT 1 AS one FROM notifications WHERE user_id = $1 AND post_id = $2 AND read_at IS NULL",
-            )
-            .bind(user)
-            .bind(post)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some(),
-            None => true,
-        };
-        if still_wanted && unread {
-            let (subject, more) = if pending == 1 {
-                (text.clone(), String::new())
-            } else {
-                (
-                    format!("{text} (and {} more)", pending - 1),
-                    format!(
-                        "\n{} more about the same since our last e-mail: all of it is on the page.\n",
-                        pending - 1
-                    ),
-                )
-            };
-            let body = format!("Hello @{handle},\n\n{text}\n{base}{link}\n{more}");
-            queue(
-                &mut tx,
-                base_url,
-                Mail {
-                    user: Some(user),
-                    sender: None,
-                    kind: "notice",
-                    to: &email,
-                    subject,
-                    body,
-                },
-                now,
-            )
-            .await?;
+        if send_one(db, base_url, r, now).await? {
             queued += 1;
         }
-        tx.commit().await?;
     }
     // Rows with nothing waiting and no e-mail for a day carry nothing worth keeping.
     sqlx::query("DELETE FROM mail_throttle WHERE pending = 0 AND last_sent_at < $1")
@@ -158,4 +81,90 @@ pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, Ap
         .execute(&db.pool)
         .await?;
     Ok(queued)
+}
+
+/// Claims one member's waiting notice (another process may have sent it) and queues its e-mail
+/// when the member still wants it and has not read it in the app; true when queued.
+async fn send_one(db: &Db, base_url: &str, r: DueRow, now: i64) -> Result<bool, AppError> {
+    let base = base_url.trim_end_matches('/');
+    let DueRow {
+        user_id: user,
+        key,
+        last_sent_at,
+        pending,
+        pending_kind: kind,
+        pending_text: text,
+        pending_link: link,
+    } = r;
+    let mut tx = db.begin_write().await?;
+    let claimed = sqlx::query(
+        "UPDATE mail_throttle SET pending = 0, last_sent_at = $1 \
+         WHERE user_id = $2 AND key = $3 AND pending = $4 AND last_sent_at = $5",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(&key)
+    .bind(pending)
+    .bind(last_sent_at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Ok(false);
+    }
+    let u: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT handle, email, mail_now FROM users WHERE id = $1 AND email_verified_at IS NOT NULL \
+         AND consent_withdrawn_at IS NULL",
+    )
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((handle, email, mail_now)) = u else {
+        tx.commit().await?;
+        return Ok(false);
+    };
+    let still_wanted = mail_now.split_whitespace().any(|k| k == kind);
+    // Read in the app since: nothing to tell.
+    let unread = match key.strip_prefix("post:").and_then(|p| p.parse::<i64>().ok()) {
+        Some(post) => sqlx::query(
+            "SELECT 1 AS one FROM notifications WHERE user_id = $1 AND post_id = $2 AND read_at IS NULL",
+        )
+        .bind(user)
+        .bind(post)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some(),
+        None => true,
+    };
+    let send = still_wanted && unread;
+    if send {
+        let (subject, more) = if pending == 1 {
+            (text.clone(), String::new())
+        } else {
+            (
+                format!("{text} (and {} more)", pending - 1),
+                format!(
+                    "\n{} more about the same since our last e-mail: all of it is on the page.\n",
+                    pending - 1
+                ),
+            )
+        };
+        let body = format!("Hello @{handle},\n\n{text}\n{base}{link}\n{more}");
+        queue(
+            &mut tx,
+            base_url,
+            Mail {
+                user: Some(user),
+                sender: None,
+                kind: "notice",
+                to: &email,
+                subject,
+                body,
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(send)
 }

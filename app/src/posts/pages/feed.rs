@@ -46,8 +46,6 @@ pub fn Feed(
     );
     let extra = RwSignal::new(Vec::<PostSummary>::new());
     let extra_next = RwSignal::new(None::<Option<String>>);
-    let loading = RwSignal::new(false);
-    let load_failed = RwSignal::new(false);
     Effect::watch(
         move || (sort.get(), window.get(), after.get()),
         move |_, _, _| {
@@ -56,64 +54,19 @@ pub fn Feed(
         },
         false,
     );
-    let link = {
-        let base = base.clone();
-        move |sort: FeedSort, window: &str, after: Option<&str>| {
-            let mut href = format!("{base}?sort={}", sort.as_str());
-            if sort == FeedSort::Top {
-                href.push_str(&format!("&t={window}"));
-            }
-            if let Some(a) = after {
-                href.push_str(&format!("&after={a}"));
-            }
-            href
-        }
-    };
-    let tabs = {
-        let link = link.clone();
-        move || {
-            let current = sort.get();
-            let w = window.get();
-            view! {
-                <nav class="tabs" aria-label="Sort posts">
-                    {SORTS.iter().map(|(s, _, label)| {
-                        let href = link(*s, &w, None);
-                        view! { <a href=href aria-current=(current == *s).then_some("page")>{*label}</a> }
-                    }).collect_view()}
-                </nav>
-                {(current == FeedSort::Top).then(|| view! {
-                    <nav class="tabs tabs-small" aria-label="Time window">
-                        {WINDOWS.iter().map(|(k, label, _)| {
-                            let href = link(FeedSort::Top, k, None);
-                            view! { <a href=href aria-current=(w == *k).then_some("page")>{*label}</a> }
-                        }).collect_view()}
-                    </nav>
-                })}
-            }
-        }
-    };
-    let load = move |cursor: String| {
-        loading.set(true);
-        load_failed.set(false);
-        let scope = scope_param.clone();
-        let (s, w) = (sort.get_untracked(), window.get_untracked());
-        leptos::task::spawn_local(async move {
-            match get_feed(scope, s.as_str().into(), Some(w), Some(cursor)).await {
-                Ok(p) => {
-                    extra.update(|e| e.extend(p.items));
-                    extra_next.set(Some(p.next));
-                }
-                Err(_) => load_failed.set(true),
-            }
-            loading.set(false);
-        });
+    let more = More {
+        base: base.clone(),
+        scope: scope_param,
+        sort,
+        window,
+        extra,
+        extra_next,
     };
     view! {
-        {tabs}
+        <SortTabs base=base.clone() sort=sort window=window/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
-                let link = link.clone();
-                let load = load.clone();
+                let more = more.clone();
                 let hide = hide.clone();
                 Suspend::new(async move {
                     let page = page.await.map(|mut p| {
@@ -147,30 +100,7 @@ pub fn Feed(
                                         move || extra.get().into_iter().filter(|p| !hide.contains(&p.id)).map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()
                                     }
                                 </ul>
-                                <p class="feed-more">
-                                    {move || {
-                                        let next = extra_next.get().unwrap_or_else(|| first_next.clone());
-                                        let link = link.clone();
-                                        let load = load.clone();
-                                        next.map(move |cursor| {
-                                            let href = link(sort.get_untracked(), &window.get_untracked(), Some(&cursor));
-                                            view! {
-                                                <a class="button" href=href aria-disabled=move || loading.get().then_some("true")
-                                                    on:click=move |ev| {
-                                                        ev.prevent_default();
-                                                        if !loading.get_untracked() {
-                                                            load(cursor.clone());
-                                                        }
-                                                    }>
-                                                    {move || if loading.get() { "Loading…" } else { "Load more" }}
-                                                </a>
-                                            }
-                                        })
-                                    }}
-                                    {move || load_failed.get().then(|| view! {
-                                        <span class="field-error" role="alert">"Could not load more posts. Please try again."</span>
-                                    })}
-                                </p>
+                                <LoadMore more=more first_next=first_next/>
                             }.into_any()
                         }
                         Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -184,6 +114,111 @@ pub fn Feed(
                 <p><a href=base.clone()>"← Back to the newest posts"</a></p>
             })
         }
+    }
+}
+
+/// The feed's address with a sort, a time window (for Top) and a cursor.
+fn feed_link(base: &str, sort: FeedSort, window: &str, after: Option<&str>) -> String {
+    let mut href = format!("{base}?sort={}", sort.as_str());
+    if sort == FeedSort::Top {
+        href.push_str(&format!("&t={window}"));
+    }
+    if let Some(a) = after {
+        href.push_str(&format!("&after={a}"));
+    }
+    href
+}
+
+/// The sort tabs, and the time-window tabs under Top.
+#[component]
+fn SortTabs(base: String, sort: Memo<FeedSort>, window: Memo<String>) -> impl IntoView {
+    move || {
+        let current = sort.get();
+        let w = window.get();
+        view! {
+            <nav class="tabs" aria-label="Sort posts">
+                {SORTS.iter().map(|(s, _, label)| {
+                    let href = feed_link(&base, *s, &w, None);
+                    view! { <a href=href aria-current=(current == *s).then_some("page")>{*label}</a> }
+                }).collect_view()}
+            </nav>
+            {(current == FeedSort::Top).then(|| view! {
+                <nav class="tabs tabs-small" aria-label="Time window">
+                    {WINDOWS.iter().map(|(k, label, _)| {
+                        let href = feed_link(&base, FeedSort::Top, k, None);
+                        view! { <a href=href aria-current=(w == *k).then_some("page")>{*label}</a> }
+                    }).collect_view()}
+                </nav>
+            })}
+        }
+    }
+}
+
+/// What "Load more" needs: the feed it pages through and where the posts it loads go.
+#[derive(Clone)]
+struct More {
+    base: String,
+    scope: String,
+    sort: Memo<FeedSort>,
+    window: Memo<String>,
+    extra: RwSignal<Vec<PostSummary>>,
+    extra_next: RwSignal<Option<Option<String>>>,
+}
+
+/// "Load more": a link to the next page (without JavaScript), or the next posts appended below.
+#[component]
+fn LoadMore(more: More, first_next: Option<String>) -> impl IntoView {
+    let loading = RwSignal::new(false);
+    let load_failed = RwSignal::new(false);
+    let More {
+        base,
+        scope,
+        sort,
+        window,
+        extra,
+        extra_next,
+    } = more;
+    let load = move |cursor: String| {
+        loading.set(true);
+        load_failed.set(false);
+        let scope = scope.clone();
+        let (s, w) = (sort.get_untracked(), window.get_untracked());
+        leptos::task::spawn_local(async move {
+            match get_feed(scope, s.as_str().into(), Some(w), Some(cursor)).await {
+                Ok(p) => {
+                    extra.update(|e| e.extend(p.items));
+                    extra_next.set(Some(p.next));
+                }
+                Err(_) => load_failed.set(true),
+            }
+            loading.set(false);
+        });
+    };
+    view! {
+        <p class="feed-more">
+            {move || {
+                let next = extra_next.get().unwrap_or_else(|| first_next.clone());
+                let base = base.clone();
+                let load = load.clone();
+                next.map(move |cursor| {
+                    let href = feed_link(&base, sort.get_untracked(), &window.get_untracked(), Some(&cursor));
+                    view! {
+                        <a class="button" href=href aria-disabled=move || loading.get().then_some("true")
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                if !loading.get_untracked() {
+                                    load(cursor.clone());
+                                }
+                            }>
+                            {move || if loading.get() { "Loading…" } else { "Load more" }}
+                        </a>
+                    }
+                })
+            }}
+            {move || load_failed.get().then(|| view! {
+                <span class="field-error" role="alert">"Could not load more posts. Please try again."</span>
+            })}
+        </p>
     }
 }
 

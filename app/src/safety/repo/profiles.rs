@@ -130,81 +130,8 @@ pub async fn resolve_profile_report(
         return Ok(());
     }
     let target = row.user_id;
-    let handle = &row.handle;
-    let now = now_ms();
-    let reporters: Vec<i64> = if clear {
-        let reporters = sqlx::query_scalar(
-            "SELECT reporter_id FROM profile_reports WHERE user_id = $1 AND resolved_at IS NULL",
-        )
-        .bind(target)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE users SET bio = '', display_name = '' WHERE id = $1")
-            .bind(target)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE profile_reports SET resolved_at = $1, resolved_by = $2, outcome = 'cleared' \
-             WHERE user_id = $3 AND resolved_at IS NULL",
-        )
-        .bind(now)
-        .bind(user.id)
-        .bind(target)
-        .execute(&mut *tx)
-        .await?;
-        reporters
-    } else {
-        sqlx::query(
-            "UPDATE profile_reports SET resolved_at = $1, resolved_by = $2, outcome = 'dismissed' WHERE id = $3",
-        )
-        .bind(now)
-        .bind(user.id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        vec![row.reporter_id]
-    };
-    let link = format!("/u/{handle}");
-    let mut told = Vec::new();
-    let to_reporters = if clear {
-        format!("We reviewed your report on @{handle}'s profile: a moderator removed its name and “about me”. Thank you.")
-    } else {
-        format!("We reviewed your report on @{handle}'s profile: a moderator looked and left it as it is. Thank you.")
-    };
-    for reporter in reporters {
-        if crate::notifications::repo::add_in_group(
-            &mut tx,
-            reporter,
-            "moderation",
-            user.id,
-            &to_reporters,
-            &link,
-            None,
-        )
-        .await?
-        {
-            told.push(reporter);
-        }
-    }
-    if clear {
-        let why = reason_label(REPORT_REASONS, &row.reason).unwrap_or("Something else");
-        let text = format!(
-            "A moderator removed your profile's name and “about me” after a report ({why}). You can write them again in Settings, within the site's rules."
-        );
-        if crate::notifications::repo::add_in_group(
-            &mut tx,
-            target,
-            "moderation",
-            user.id,
-            &text,
-            "/settings",
-            None,
-        )
-        .await?
-        {
-            told.push(target);
-        }
-    }
+    let reporters = close_reports(&mut tx, &row, (id, user.id), clear).await?;
+    let told = tell_of_review(&mut tx, &row, reporters, user.id, clear).await?;
     crate::admin::repo::audit(
         &mut tx,
         user.id,
@@ -220,4 +147,102 @@ pub async fn resolve_profile_report(
     tx.commit().await?;
     db.announce(&told).await;
     Ok(())
+}
+
+/// Closes the report (`clear`: every open report on the profile, whose name and "about me" are
+/// emptied); returns the reporters to tell.
+async fn close_reports(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    row: &ReportRow,
+    (id, moderator): (i64, i64),
+    clear: bool,
+) -> Result<Vec<i64>, AppError> {
+    let now = now_ms();
+    let target = row.user_id;
+    Ok(if clear {
+        let reporters = sqlx::query_scalar(
+            "SELECT reporter_id FROM profile_reports WHERE user_id = $1 AND resolved_at IS NULL",
+        )
+        .bind(target)
+        .fetch_all(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE users SET bio = '', display_name = '' WHERE id = $1")
+            .bind(target)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "UPDATE profile_reports SET resolved_at = $1, resolved_by = $2, outcome = 'cleared' \
+             WHERE user_id = $3 AND resolved_at IS NULL",
+        )
+        .bind(now)
+        .bind(moderator)
+        .bind(target)
+        .execute(&mut **tx)
+        .await?;
+        reporters
+    } else {
+        sqlx::query(
+            "UPDATE profile_reports SET resolved_at = $1, resolved_by = $2, outcome = 'dismissed' WHERE id = $3",
+        )
+        .bind(now)
+        .bind(moderator)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        vec![row.reporter_id]
+    })
+}
+
+/// Tells the reporters what was decided, and (when it was cleared) the profile's member why;
+/// returns who was told.
+async fn tell_of_review(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    row: &ReportRow,
+    reporters: Vec<i64>,
+    moderator: i64,
+    clear: bool,
+) -> Result<Vec<i64>, AppError> {
+    let (target, handle) = (row.user_id, &row.handle);
+    let link = format!("/u/{handle}");
+    let mut told = Vec::new();
+    let to_reporters = if clear {
+        format!("We reviewed your report on @{handle}'s profile: a moderator removed its name and “about me”. Thank you.")
+    } else {
+        format!("We reviewed your report on @{handle}'s profile: a moderator looked and left it as it is. Thank you.")
+    };
+    for reporter in reporters {
+        if crate::notifications::repo::add_in_group(
+            tx,
+            reporter,
+            "moderation",
+            moderator,
+            &to_reporters,
+            &link,
+            None,
+        )
+        .await?
+        {
+            told.push(reporter);
+        }
+    }
+    if clear {
+        let why = reason_label(REPORT_REASONS, &row.reason).unwrap_or("Something else");
+        let text = format!(
+            "A moderator removed your profile's name and “about me” after a report ({why}). You can write them again in Settings, within the site's rules."
+        );
+        if crate::notifications::repo::add_in_group(
+            tx,
+            target,
+            "moderation",
+            moderator,
+            &text,
+            "/settings",
+            None,
+        )
+        .await?
+        {
+            told.push(target);
+        }
+    }
+    Ok(told)
 }

@@ -308,22 +308,7 @@ pub async fn review(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let table = if reply.is_some() { "replies" } else { "posts" };
-    // Listed: in feeds again, and read by everyone who may read the thread. Kept out: out of
-    // listings (a flagged word's post too); what awaited approval stays with its author.
-    let sql = match outcome {
-        Outcome::Listed => {
-            format!("UPDATE {table} SET held_at = NULL, awaiting_approval = 0 WHERE id = $1")
-        }
-        Outcome::KeptOut => {
-            format!("UPDATE {table} SET held_at = COALESCE(held_at, $2) WHERE id = $1")
-        }
-    };
-    let mut q = sqlx::query(&sql).bind(reply.unwrap_or(post));
-    if outcome == Outcome::KeptOut {
-        q = q.bind(now);
-    }
-    q.execute(&mut *tx).await?;
+    set_listing(&mut tx, post, reply, outcome, now).await?;
     // Whoever waited for an approval hears the answer; what its writing would have told others
     // (a reply to the post's author, @mentions) is told now.
     let mut told = Vec::new();
@@ -337,37 +322,8 @@ pub async fn review(
             .await?,
         );
     }
-    if kind.awaits_approval() {
-        let title = crate::notifications::types::short(&row.place.title);
-        let thing = if reply.is_some() {
-            format!("your reply on “{title}”")
-        } else {
-            format!("your post “{title}”")
-        };
-        let text = match outcome {
-            Outcome::Listed => format!("A moderator approved {thing}: everyone can read it now."),
-            Outcome::KeptOut => format!(
-                "A moderator did not approve {thing}: only you can read it. The community's rules say what is welcome."
-            ),
-        };
-        let closed = row.place.closed_group();
-        let link = match reply {
-            Some(r) => format!("/p/{post}#r{r}"),
-            None => format!("/p/{post}"),
-        };
-        if crate::notifications::repo::add_in_group(
-            &mut tx,
-            author,
-            "moderation",
-            user.id,
-            &text,
-            &link,
-            closed,
-        )
-        .await?
-        {
-            told.push(author);
-        }
+    if kind.awaits_approval() && tell_author(&mut tx, &row.place, outcome, user.id).await? {
+        told.push(author);
     }
     let what = match reply {
         Some(r) => format!("reply {r} on post {post}"),
@@ -384,4 +340,68 @@ pub async fn review(
     tx.commit().await?;
     db.announce(&told).await;
     Ok(())
+}
+
+/// Listed: in feeds again, and read by everyone who may read the thread. Kept out: out of
+/// listings (a flagged word's post too); what awaited approval stays with its author.
+async fn set_listing(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    post: i64,
+    reply: Option<i64>,
+    outcome: Outcome,
+    now: i64,
+) -> Result<(), AppError> {
+    let table = if reply.is_some() { "replies" } else { "posts" };
+    let sql = match outcome {
+        Outcome::Listed => {
+            format!("UPDATE {table} SET held_at = NULL, awaiting_approval = 0 WHERE id = $1")
+        }
+        Outcome::KeptOut => {
+            format!("UPDATE {table} SET held_at = COALESCE(held_at, $2) WHERE id = $1")
+        }
+    };
+    let mut q = sqlx::query(&sql).bind(reply.unwrap_or(post));
+    if outcome == Outcome::KeptOut {
+        q = q.bind(now);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Tells the author of what awaited approval the moderator's answer (in its group, when it was
+/// written in a closed one); true when a notification was added.
+async fn tell_author(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    place: &Target,
+    outcome: Outcome,
+    moderator: i64,
+) -> Result<bool, AppError> {
+    let (post, reply) = (place.post_id, place.reply_id);
+    let title = crate::notifications::types::short(&place.title);
+    let thing = if reply.is_some() {
+        format!("your reply on “{title}”")
+    } else {
+        format!("your post “{title}”")
+    };
+    let text = match outcome {
+        Outcome::Listed => format!("A moderator approved {thing}: everyone can read it now."),
+        Outcome::KeptOut => format!(
+            "A moderator did not approve {thing}: only you can read it. The community's rules say what is welcome."
+        ),
+    };
+    let closed = place.closed_group();
+    let link = match reply {
+        Some(r) => format!("/p/{post}#r{r}"),
+        None => format!("/p/{post}"),
+    };
+    crate::notifications::repo::add_in_group(
+        tx,
+        place.author_id,
+        "moderation",
+        moderator,
+        &text,
+        &link,
+        closed,
+    )
+    .await
 }
