@@ -267,29 +267,10 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
     }
     let started = Instant::now();
     aside::set_aside(db).await?;
-    let rng = StdRng::seed_from_u64(a.seed);
     let now = app::db::now_ms();
     let start = now - a.days as i64 * 86_400_000;
-    let words = vocabulary(VOCABULARY);
-    let zipf_words = Zipf::new(words.len(), 1.05);
-
     let bar = progress(a)?;
-    // Bound values per INSERT. sqlx looks each SQLite parameter up by name among all of the
-    // statement's (`sqlite3_bind_parameter_name`), so a statement's cost grows with the square
-    // of its values: 17,000 values a statement spent half the seed there (8,900 rows/s). A few
-    // hundred keep that small; PostgreSQL binds by position and takes large statements.
-    let values = match db.backend {
-        Backend::Sqlite => 400,
-        Backend::Postgres => 30_000,
-    };
-    let mut w = writer(db, bar.clone()).await?;
-    w.exec("BEGIN").await?;
-    let mut cx = Cx {
-        rng,
-        w,
-        words,
-        zipf_words,
-    };
+    let (mut cx, values) = context(db, a, &bar).await?;
 
     let people = people::write(&mut cx, db, a, values, now, start).await?;
     let world = World {
@@ -352,6 +333,31 @@ pub async fn run(db: &Db, a: &ScaleArgs) -> Result<Written, String> {
         posts: a.posts,
         replies: a.replies - posted.replies_left,
     })
+}
+
+/// The run's generator (seeded, with its vocabulary and a writer whose transaction has begun)
+/// and how many values a statement binds.
+async fn context(db: &Db, a: &ScaleArgs, bar: &ProgressBar) -> Result<(Cx, usize), String> {
+    let rng = StdRng::seed_from_u64(a.seed);
+    let words = vocabulary(VOCABULARY);
+    let zipf_words = Zipf::new(words.len(), 1.05);
+    // Bound values per INSERT. sqlx looks each SQLite parameter up by name among all of the
+    // statement's (`sqlite3_bind_parameter_name`), so a statement's cost grows with the square
+    // of its values: 17,000 values a statement spent half the seed there (8,900 rows/s). A few
+    // hundred keep that small; PostgreSQL binds by position and takes large statements.
+    let values = match db.backend {
+        Backend::Sqlite => 400,
+        Backend::Postgres => 30_000,
+    };
+    let mut w = writer(db, bar.clone()).await?;
+    w.exec("BEGIN").await?;
+    let cx = Cx {
+        rng,
+        w,
+        words,
+        zipf_words,
+    };
+    Ok((cx, values))
 }
 
 /// What a run does on a database already seeded (tops up the directory, or nothing), or an

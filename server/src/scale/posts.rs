@@ -41,6 +41,9 @@ struct Draws<'a> {
     zipf_members: &'a Zipf,
     clinician: &'a [bool],
     note_share: f64,
+    /// Replies and votes a post has on average.
+    reply_mean: f64,
+    vote_mean: f64,
 }
 
 /// A post's facts its replies and votes need.
@@ -72,8 +75,8 @@ pub(super) async fn write(
         values,
         now,
         start,
-        first_user,
         n_members,
+        ..
     } = *world;
     let mut authors: Vec<usize> = (0..n_members).collect();
     authors.shuffle(&mut cx.rng);
@@ -96,6 +99,8 @@ pub(super) async fn write(
         } else {
             (a.notifications as f64 / a.replies as f64).min(1.0)
         },
+        reply_mean,
+        vote_mean,
     };
     let span = now - start;
     let rare = rare_words(a.posts);
@@ -115,22 +120,8 @@ pub(super) async fn write(
             question,
             created,
         };
-        // Replies: a heavy-tailed count, later than the post, some nested under earlier ones.
         let last_post = i == a.posts as i64 - 1;
-        let mut k = heavy(&mut cx.rng, reply_mean, 3_000).min(s.replies_left);
-        if last_post {
-            k = s.replies_left.min(3_000);
-        }
-        s.replies_left -= k;
-        let answered = s.replies(cx, world, &draws, &post, k).await?;
-        // Votes: distinct members, a heavy-tailed count.
-        let mut v =
-            heavy(&mut cx.rng, vote_mean, (n_members as u64 / 2).min(2_000)).min(s.votes_left);
-        if last_post {
-            v = s.votes_left.min(n_members as u64 / 2);
-        }
-        s.votes_left -= v;
-        s.votes(cx, world, &post, v).await?;
+        let (k, v, answered) = s.respond(cx, world, &draws, &post, last_post).await?;
         match group {
             Some(g) => group_posts[g] += 1,
             None => post_count[c] += 1,
@@ -140,32 +131,16 @@ pub(super) async fn write(
         } else {
             "public"
         };
-        let excerpt: String = body.chars().take(160).collect();
-        cx.w.push(
-            &mut s.posts,
-            vec![
-                V::I(id),
-                V::I(people.first_community + c as i64),
-                group
-                    .map(|g| V::I(people.first_group + g as i64))
-                    .unwrap_or(V::N),
-                V::I(first_user + author as i64),
-                V::S(if question { "question" } else { "discussion" }.into()),
-                V::S(visibility.into()),
-                V::S(title),
-                V::S(body.clone()),
-                V::S(format!("<p>{body}</p>")),
-                V::S(excerpt),
-                V::I(k as i64),
-                V::I(if question { answered.answers } else { 0 }),
-                V::I(v as i64),
-                answered.accepted.map(V::I).unwrap_or(V::N),
-                V::I(i64::from(question && answered.clinician_answered)),
-                V::I(created),
-                V::I(answered.last.max(created)),
-            ],
-        )
-        .await?;
+        let row = post_row(
+            world,
+            people,
+            &post,
+            (c, group),
+            visibility,
+            (title, body),
+            (k, v, &answered),
+        );
+        cx.w.push(&mut s.posts, row).await?;
         // Posts go in before their replies, votes and notifications (foreign keys).
         if s.full() {
             s.flush(cx).await?;
@@ -180,6 +155,42 @@ pub(super) async fn write(
         unread: s.unread,
         replies_left: s.replies_left,
     })
+}
+
+/// A post's row: where it is (community, group), who may read it, its texts, its counts of
+/// replies and votes, and what its replies made of it.
+fn post_row(
+    world: &World<'_>,
+    people: &People,
+    post: &Post,
+    (c, group): (usize, Option<usize>),
+    visibility: &str,
+    (title, body): (String, String),
+    (k, v, answered): (u64, u64, &Answered),
+) -> Vec<V> {
+    let question = post.question;
+    let excerpt: String = body.chars().take(160).collect();
+    vec![
+        V::I(post.id),
+        V::I(people.first_community + c as i64),
+        group
+            .map(|g| V::I(people.first_group + g as i64))
+            .unwrap_or(V::N),
+        V::I(world.first_user + post.author as i64),
+        V::S(if question { "question" } else { "discussion" }.into()),
+        V::S(visibility.into()),
+        V::S(title),
+        V::S(body.clone()),
+        V::S(format!("<p>{body}</p>")),
+        V::S(excerpt),
+        V::I(k as i64),
+        V::I(if question { answered.answers } else { 0 }),
+        V::I(v as i64),
+        answered.accepted.map(V::I).unwrap_or(V::N),
+        V::I(i64::from(question && answered.clinician_answered)),
+        V::I(post.created),
+        V::I(answered.last.max(post.created)),
+    ]
 }
 
 /// A post's title (a question ends in "?") and body (three in ten end with a rare word).
@@ -283,6 +294,38 @@ impl Stream {
         cx.w.flush(&mut self.replies).await?;
         cx.w.flush(&mut self.votes).await?;
         cx.w.flush(&mut self.notes).await
+    }
+
+    /// A post's replies and votes: heavy-tailed counts (the last post takes what is left), the
+    /// replies later than the post, some nested under earlier ones; the votes by distinct members.
+    async fn respond(
+        &mut self,
+        cx: &mut Cx,
+        world: &World<'_>,
+        d: &Draws<'_>,
+        post: &Post,
+        last_post: bool,
+    ) -> Result<(u64, u64, Answered), String> {
+        // Replies: a heavy-tailed count, later than the post, some nested under earlier ones.
+        let mut k = heavy(&mut cx.rng, d.reply_mean, 3_000).min(self.replies_left);
+        if last_post {
+            k = self.replies_left.min(3_000);
+        }
+        self.replies_left -= k;
+        let answered = self.replies(cx, world, d, post, k).await?;
+        // Votes: distinct members, a heavy-tailed count.
+        let mut v = heavy(
+            &mut cx.rng,
+            d.vote_mean,
+            (world.n_members as u64 / 2).min(2_000),
+        )
+        .min(self.votes_left);
+        if last_post {
+            v = self.votes_left.min(world.n_members as u64 / 2);
+        }
+        self.votes_left -= v;
+        self.votes(cx, world, post, v).await?;
+        Ok((k, v, answered))
     }
 
     /// Writes `k` replies to `p`, a third of them under an earlier one, each telling the post's

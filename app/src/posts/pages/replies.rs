@@ -4,7 +4,6 @@ use super::*;
 
 #[component]
 pub(super) fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
-    let query = use_query_map();
     let post_id = p.post.id;
     let asker = p.mine && p.post.kind == PostKind::Question && !p.deleted;
     let can_moderate = p.can_moderate;
@@ -22,108 +21,140 @@ pub(super) fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl Int
     view! {
         <ol class="thread">
             {p.replies.into_iter().map(|r| {
-                let rid = r.id;
-                let editing = move || query.read().get("edit") == Some(rid.to_string());
-                let body = {
-                    let r = r.clone();
-                    move || if r.deleted {
-                        view! { <p class="muted">"[deleted]"</p> }.into_any()
-                    } else if r.held {
-                        view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
-                    } else if r.removed && r.removed_reason.is_none() {
-                        view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
-                    } else if editing() && r.mine {
-                        view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
-                    } else if r.awaiting_approval {
-                        view! {
-                            <p class="alert alert-warn" role="status">{if r.mine {
-                                "Waiting for a moderator: only you and the moderators can see this reply until it is approved."
-                            } else {
-                                "This reply waits for a moderator's approval: nobody else can see it yet."
-                            }}</p>
-                            <div class="user-html" inner_html=r.body_html.clone()></div>
-                        }.into_any()
-                    } else {
-                        view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
-                    }
-                };
-                let vote = (!r.deleted).then(|| view! {
-                    <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
-                });
-                let accept = (asker && r.is_answer && !r.deleted).then(|| {
-                    let undo = r.accepted;
-                    view! {
-                        <ActionForm action=a.accept attr:class="inline-form">
-                            <input type="hidden" name="post_id" value=post_id/>
-                            {(!undo).then(|| view! { <input type="hidden" name="reply_id" value=rid/> })}
-                            <button type="submit" class=if undo { "link-button" } else { "button small-button" }>
-                                {if undo { "Undo accept" } else { "✓ Accept this answer" }}
-                            </button>
-                        </ActionForm>
-                    }
-                });
-                let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| view! {
-                    <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
-                });
-                let save = (logged_in && !r.deleted && r.author.is_some()).then(|| view! {
-                    <SaveButton action=a.save post_id=post_id reply_id=Some(rid) saved=saved_replies.contains(&rid)/>
-                });
-                let report = (logged_in && !r.mine && !r.deleted && !r.removed && !r.held).then(|| view! {
-                    <ReportForm action=a.report post_id=post_id reply_id=Some(rid)/>
-                });
-                let removed_note = r.removed_reason.clone().map(|why| view! {
-                    <RemovedNote action=a.restore post_id=post_id reply_id=Some(rid) reason=why can_restore=can_moderate/>
-                });
-                let who = match r.author.as_ref() {
-                    Some(au) if au.handle.is_empty() => "a member".to_string(),
-                    Some(au) => format!("@{}", au.handle),
-                    None => "[deleted]".to_string(),
-                };
+                let saved = saved_replies.contains(&r.id);
                 view! {
-                    <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
-                        <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
-                            <header class="reply-head small">
-                                {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
-                                {r.deleted.then_some("[deleted]")}
-                                " · " {format_date(r.created_at)}
-                                {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
-                                {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
-                                {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
-                            </header>
-                            {removed_note}
-                            {body}
-                            <PictureRow pictures=r.pictures.clone() removable=r.mine/>
-                            // A reply's pictures are added while editing it (or after an upload
-                            // to it failed): one "Add a picture" per reply would crowd a thread.
-                            {(r.mine && !r.deleted && (editing() || crate::pictures::pages::upload_failed("reply", &rid.to_string()))).then(|| view! {
-                                <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
-                            })}
-                            {(!r.cites.is_empty()).then(|| view! {
-                                <div class="citations">
-                                    {r.cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())
-                                        .map(|l| view! { <ArticlePreview link=l/> }).collect_view()}
-                                </div>
-                            })}
-                            <footer class="reply-actions small">
-                                {vote}
-                                {(can_write && !r.deleted).then(|| view! {
-                                    <a href=format!("/p/{post_id}?reply_to={rid}#compose")>"Reply"</a>
-                                })}
-                                {(r.mine && !r.deleted).then(|| view! {
-                                    <a href=format!("/p/{post_id}?edit={rid}#r{rid}")>"Edit"</a>
-                                })}
-                                {accept}
-                                {save}
-                                {remove}
-                                {report}
-                            </footer>
-                        </article>
-                    </li>
+                    <ReplyItem r post_id a can_write asker can_moderate logged_in saved cited=cited.clone()/>
                 }
             }).collect_view()}
         </ol>
     }
     .into_any()
+}
+
+/// One reply in a thread: its author and dates, its body (or why it is not shown), pictures,
+/// cited articles, and what the reader may do with it.
+#[component]
+fn ReplyItem(
+    r: ReplyView,
+    post_id: i64,
+    a: ThreadActions,
+    can_write: bool,
+    /// The reader asked the question (and may accept an answer).
+    asker: bool,
+    can_moderate: bool,
+    logged_in: bool,
+    /// The reader saved this reply.
+    saved: bool,
+    /// The articles the thread's replies cite.
+    cited: Vec<ArticleLink>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let rid = r.id;
+    let editing = move || query.read().get("edit") == Some(rid.to_string());
+    let body = {
+        let r = r.clone();
+        move || {
+            if r.deleted {
+                view! { <p class="muted">"[deleted]"</p> }.into_any()
+            } else if r.held {
+                view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
+            } else if r.removed && r.removed_reason.is_none() {
+                view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
+            } else if editing() && r.mine {
+                view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
+            } else if r.awaiting_approval {
+                view! {
+                <p class="alert alert-warn" role="status">{if r.mine {
+                    "Waiting for a moderator: only you and the moderators can see this reply until it is approved."
+                } else {
+                    "This reply waits for a moderator's approval: nobody else can see it yet."
+                }}</p>
+                <div class="user-html" inner_html=r.body_html.clone()></div>
+            }.into_any()
+            } else {
+                view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
+            }
+        }
+    };
+    let vote = (!r.deleted).then(|| view! {
+        <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
+    });
+    let accept = (asker && r.is_answer && !r.deleted).then(|| {
+        let undo = r.accepted;
+        view! {
+            <ActionForm action=a.accept attr:class="inline-form">
+                <input type="hidden" name="post_id" value=post_id/>
+                {(!undo).then(|| view! { <input type="hidden" name="reply_id" value=rid/> })}
+                <button type="submit" class=if undo { "link-button" } else { "button small-button" }>
+                    {if undo { "Undo accept" } else { "✓ Accept this answer" }}
+                </button>
+            </ActionForm>
+        }
+    });
+    let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| {
+        view! {
+            <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
+        }
+    });
+    let save = (logged_in && !r.deleted && r.author.is_some()).then(|| {
+        view! {
+            <SaveButton action=a.save post_id=post_id reply_id=Some(rid) saved=saved/>
+        }
+    });
+    let report = (logged_in && !r.mine && !r.deleted && !r.removed && !r.held).then(|| {
+        view! {
+            <ReportForm action=a.report post_id=post_id reply_id=Some(rid)/>
+        }
+    });
+    let removed_note = r.removed_reason.clone().map(|why| view! {
+        <RemovedNote action=a.restore post_id=post_id reply_id=Some(rid) reason=why can_restore=can_moderate/>
+    });
+    let who = match r.author.as_ref() {
+        Some(au) if au.handle.is_empty() => "a member".to_string(),
+        Some(au) => format!("@{}", au.handle),
+        None => "[deleted]".to_string(),
+    };
+    view! {
+        <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
+            <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
+                <header class="reply-head small">
+                    {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
+                    {r.deleted.then_some("[deleted]")}
+                    " · " {format_date(r.created_at)}
+                    {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+                    {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
+                    {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
+                </header>
+                {removed_note}
+                {body}
+                <PictureRow pictures=r.pictures.clone() removable=r.mine/>
+                // A reply's pictures are added while editing it (or after an upload
+                // to it failed): one "Add a picture" per reply would crowd a thread.
+                {(r.mine && !r.deleted && (editing() || crate::pictures::pages::upload_failed("reply", &rid.to_string()))).then(|| view! {
+                    <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
+                })}
+                {(!r.cites.is_empty()).then(|| view! {
+                    <div class="citations">
+                        {r.cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())
+                            .map(|l| view! { <ArticlePreview link=l/> }).collect_view()}
+                    </div>
+                })}
+                <footer class="reply-actions small">
+                    {vote}
+                    {(can_write && !r.deleted).then(|| view! {
+                        <a href=format!("/p/{post_id}?reply_to={rid}#compose")>"Reply"</a>
+                    })}
+                    {(r.mine && !r.deleted).then(|| view! {
+                        <a href=format!("/p/{post_id}?edit={rid}#r{rid}")>"Edit"</a>
+                    })}
+                    {accept}
+                    {save}
+                    {remove}
+                    {report}
+                </footer>
+            </article>
+        </li>
+    }
 }
 
 /// "Save" / "Saved ✓" for a post or a reply: one button that toggles (a plain form without

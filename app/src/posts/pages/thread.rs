@@ -227,28 +227,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 })}
             </p>
             <h1 id="post-title">{title}</h1>
-            <p class="post-meta muted">
-                {post.author.is_some().then_some("By ")}
-                {post.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> " · " })}
-                {format_date(post.created_at)}
-                {p.edited_at.filter(|_| !p.deleted).map(|t| view! {
-                    " · " <a href=format!("/p/{id}/history") title="Earlier versions">"edited " {format_date(t)}</a>
-                })}
-                {(p.anonymous && p.mine).then(|| view! { " · " <span class="badge">"You posted this anonymously: others see “a member”"</span> })}
-            </p>
-            {p.awaiting_approval.then(|| if p.mine {
-                view! {
-                    <p class="alert alert-warn" role="status" data-testid="awaiting-approval">
-                        "Waiting for a moderator: only you and the moderators can see this until a moderator approves it. You will be told when they have."
-                    </p>
-                }.into_any()
-            } else {
-                view! {
-                    <p class="alert alert-warn" role="status" data-testid="awaiting-approval">
-                        "This waits for a moderator's approval: nobody else can see it yet. " <a href="/mod">"Approve or reject it in the moderation queue"</a>
-                    </p>
-                }.into_any()
-            })}
+            <PostByline p=p.clone()/>
             <FormAlert error=action_err/>
             // After a report: the redirect's `?reported=1` (no JavaScript) or the action's answer.
             {move || (query.read().get("reported").is_some() || matches!(a.report.value().get(), Some(Ok(_)))).then(|| view! {
@@ -269,14 +248,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             })}
             {(!p.locked && !p.deleted).then(|| view! { <PostFooter p=p.clone() a=a can_write=can_write/> })}
         </article>
-        {(!p.related_articles.is_empty()).then(|| view! {
-            <section class="panel library-links" aria-labelledby="library-h">
-                <h2 id="library-h">"From the health library"</h2>
-                <ul class="plain-list">
-                    {p.related_articles.iter().map(|l| view! { <li><ArticlePreview link=l.clone()/></li> }).collect_view()}
-                </ul>
-            </section>
-        })}
+        <RelatedArticles links=p.related_articles.clone()/>
         {(!in_group && !p.held).then(|| view! { <SponsoredSlot placement=Placement::Sidebar post=id/> })}
         {(!p.locked).then(|| view! {
             <section class="thread-section" aria-labelledby="replies-h">
@@ -286,6 +258,51 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
             </section>
         })}
     }
+}
+
+/// Who wrote the post and when, its edits, whether it was posted anonymously, and whether it
+/// waits for a moderator's approval.
+#[component]
+fn PostByline(p: PostPage) -> impl IntoView {
+    let post = &p.post;
+    let id = post.id;
+    view! {
+        <p class="post-meta muted">
+            {post.author.is_some().then_some("By ")}
+            {post.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> " · " })}
+            {format_date(post.created_at)}
+            {p.edited_at.filter(|_| !p.deleted).map(|t| view! {
+                " · " <a href=format!("/p/{id}/history") title="Earlier versions">"edited " {format_date(t)}</a>
+            })}
+            {(p.anonymous && p.mine).then(|| view! { " · " <span class="badge">"You posted this anonymously: others see “a member”"</span> })}
+        </p>
+        {p.awaiting_approval.then(|| if p.mine {
+            view! {
+                <p class="alert alert-warn" role="status" data-testid="awaiting-approval">
+                    "Waiting for a moderator: only you and the moderators can see this until a moderator approves it. You will be told when they have."
+                </p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="alert alert-warn" role="status" data-testid="awaiting-approval">
+                    "This waits for a moderator's approval: nobody else can see it yet. " <a href="/mod">"Approve or reject it in the moderation queue"</a>
+                </p>
+            }.into_any()
+        })}
+    }
+}
+
+/// Library articles on the post's subject.
+#[component]
+fn RelatedArticles(links: Vec<ArticleLink>) -> impl IntoView {
+    (!links.is_empty()).then(|| view! {
+        <section class="panel library-links" aria-labelledby="library-h">
+            <h2 id="library-h">"From the health library"</h2>
+            <ul class="plain-list">
+                {links.iter().map(|l| view! { <li><ArticlePreview link=l.clone()/></li> }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 /// Search engines and link previews: only for what anyone may read (a members-only or closed
