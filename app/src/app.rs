@@ -191,7 +191,46 @@ fn Header() -> impl IntoView {
             .map(|u| u.text_size)
             .unwrap_or_else(|| "normal".into())
     };
-    let account = move || match session.me() {
+    view! {
+        <header class="site-header">
+            <div class="wrap header-inner">
+                <a href="/" class="brand">
+                    <svg class="logo" viewBox="0 0 24 24" aria-hidden="true" width="28" height="28">
+                        <path d="M12 21s-7.5-4.6-9.6-9.3C1 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 4.3 2.5h2c.7-1.3 2.2-2.5 4.3-2.5 3.7 0 5.7 3.8 4.3 7.2C19.5 16.4 12 21 12 21z" fill="currentColor"/>
+                    </svg>
+                    "HealthCommunity"
+                </a>
+                <Transition fallback=|| ()>
+                    // The member's display preferences; the style sheet applies them with `:has()`,
+                    // so they work without JavaScript.
+                    <span id="prefs" hidden data-theme=theme data-text=text></span>
+                    <nav aria-label="Main">
+                        <ul class="nav-list">
+                            <li><A href="/" exact=true>"Home"</A></li>
+                            <li><A href="/c">"Communities"</A></li>
+                            <li><A href="/library">"Library"</A></li>
+                            <li><A href="/directory">"Find care"</A></li>
+                        </ul>
+                    </nav>
+                    <form class="header-search" method="get" action="/search" role="search">
+                        <label for="header-q" class="visually-hidden">"Search"</label>
+                        <input id="header-q" type="search" name="q" placeholder="Search"/>
+                    </form>
+                    <div class="account"><Account/></div>
+                </Transition>
+            </div>
+            <Transition fallback=|| ()>
+                <AccountBanners/>
+            </Transition>
+        </header>
+    }
+}
+
+/// The header's account links: log in and sign up, or the member's counts and menu.
+#[component]
+fn Account() -> impl IntoView {
+    let session = expect_context::<Session>();
+    move || match session.me() {
         Some(u) => {
             let profile = format!("/u/{}", u.handle);
             // The member's own links fold into a menu under their handle (a `details`, so it
@@ -236,60 +275,37 @@ fn Header() -> impl IntoView {
             <a class="button" href="/signup">"Sign up"</a>
         }
         .into_any(),
-    };
+    }
+}
+
+/// What a member must know about their account on every page: an unconfirmed address, a
+/// suspension, withdrawn consent.
+#[component]
+fn AccountBanners() -> impl IntoView {
+    let session = expect_context::<Session>();
     view! {
-        <header class="site-header">
-            <div class="wrap header-inner">
-                <a href="/" class="brand">
-                    <svg class="logo" viewBox="0 0 24 24" aria-hidden="true" width="28" height="28">
-                        <path d="M12 21s-7.5-4.6-9.6-9.3C1 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 4.3 2.5h2c.7-1.3 2.2-2.5 4.3-2.5 3.7 0 5.7 3.8 4.3 7.2C19.5 16.4 12 21 12 21z" fill="currentColor"/>
-                    </svg>
-                    "HealthCommunity"
-                </a>
-                <Transition fallback=|| ()>
-                    // The member's display preferences; the style sheet applies them with `:has()`,
-                    // so they work without JavaScript.
-                    <span id="prefs" hidden data-theme=theme data-text=text></span>
-                    <nav aria-label="Main">
-                        <ul class="nav-list">
-                            <li><A href="/" exact=true>"Home"</A></li>
-                            <li><A href="/c">"Communities"</A></li>
-                            <li><A href="/library">"Library"</A></li>
-                            <li><A href="/directory">"Find care"</A></li>
-                        </ul>
-                    </nav>
-                    <form class="header-search" method="get" action="/search" role="search">
-                        <label for="header-q" class="visually-hidden">"Search"</label>
-                        <input id="header-q" type="search" name="q" placeholder="Search"/>
-                    </form>
-                    <div class="account">{account}</div>
-                </Transition>
-            </div>
-            <Transition fallback=|| ()>
-                {move || session.me().filter(|u| !u.email_verified).map(|_| view! {
-                    <p class="verify-banner" data-testid="verify-banner">
-                        "Please confirm your e-mail address: open the link we sent you. "
-                        <a href="/settings#account-h">"Send it again or change the address"</a>
-                    </p>
-                })}
-                {move || session.me().and_then(|u| u.suspended_until.map(|until| (until, u.suspension_reason))).map(|(until, reason)| view! {
-                    <p class="verify-banner" data-testid="suspension-banner">
-                        {if until >= crate::safety::types::INDEFINITE {
-                            "Your account is suspended until an admin lifts it. ".to_string()
-                        } else {
-                            format!("Your account is suspended until {}. ", crate::ui::format_datetime(until))
-                        }}
-                        "You can read, download and delete your data, but not write. The moderators' reason: “"{reason}"”"
-                    </p>
-                })}
-                {move || session.me().filter(|u| u.consent_withdrawn).map(|_| view! {
-                    <p class="verify-banner" data-testid="consent-banner">
-                        "You withdrew your consent to our use of your health data: your account is read-only and hidden. "
-                        <a href="/settings#your-data">"Give it again or delete your account"</a>
-                    </p>
-                })}
-            </Transition>
-        </header>
+        {move || session.me().filter(|u| !u.email_verified).map(|_| view! {
+            <p class="verify-banner" data-testid="verify-banner">
+                "Please confirm your e-mail address: open the link we sent you. "
+                <a href="/settings#account-h">"Send it again or change the address"</a>
+            </p>
+        })}
+        {move || session.me().and_then(|u| u.suspended_until.map(|until| (until, u.suspension_reason))).map(|(until, reason)| view! {
+            <p class="verify-banner" data-testid="suspension-banner">
+                {if until >= crate::safety::types::INDEFINITE {
+                    "Your account is suspended until an admin lifts it. ".to_string()
+                } else {
+                    format!("Your account is suspended until {}. ", crate::ui::format_datetime(until))
+                }}
+                "You can read, download and delete your data, but not write. The moderators' reason: “"{reason}"”"
+            </p>
+        })}
+        {move || session.me().filter(|u| u.consent_withdrawn).map(|_| view! {
+            <p class="verify-banner" data-testid="consent-banner">
+                "You withdrew your consent to our use of your health data: your account is read-only and hidden. "
+                <a href="/settings#your-data">"Give it again or delete your account"</a>
+            </p>
+        })}
     }
 }
 

@@ -1,6 +1,7 @@
 //! Direct-message pages: the inbox with the contacts-only setting, a conversation (send, block, report), and the moderators' report queue.
 
 use super::api::*;
+use super::types::MessageView;
 use crate::notifications::pages::Unread;
 use crate::safety::pages::{CrisisPanel, CrisisWatch};
 use crate::ui::loaded;
@@ -112,7 +113,7 @@ pub fn ThreadPage() -> impl IntoView {
             let report_echo = report_echo.await;
             let reported = crate::ui::echoed(&report_echo, "id");
             let with = t.with.clone();
-            let (with_block, with_form, with_hint) = (with.clone(), with.clone(), with.clone());
+            let (with_block, with_form) = (with.clone(), with.clone());
             view! {
                 <Title text=format!("Messages with @{with}")/>
                 <p><a href="/messages">"← All messages"</a></p>
@@ -129,29 +130,10 @@ pub fn ThreadPage() -> impl IntoView {
                 })}
                 <ol class="messages dm" aria-label="Conversation">
                     {t.messages.iter().map(|m| {
-                        let id = m.id.to_string();
                         // A failed no-JavaScript report of this message comes back open, as typed.
-                        let mine = reported.as_deref() == Some(id.as_str());
-                        let reason = crate::ui::echoed(&report_echo, "reason").filter(|_| mine).unwrap_or_default();
-                        view! {
-                            <li class="card" class:mine=m.mine>
-                                <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{}", t.with) }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
-                                <div class="post-body" inner_html=m.body_html.clone()></div>
-                                {(!m.mine).then(|| view! {
-                                    <details class="review-tools" open=mine>
-                                        <summary>"Report to moderators"</summary>
-                                        <ActionForm action=report attr:novalidate=true attr:class="stack">
-                                            <FormAlert error=report_err/>
-                                            <input type="hidden" name="id" value=id.clone()/>
-                                            <label for=format!("report-{id}")>"What is wrong with this message?"</label>
-                                            <textarea id=format!("report-{id}") name="reason" rows="2">{crate::ui::textarea_text(reason)}</textarea>
-                                            <p class="hint">"Moderators will see this message only, not the rest of the conversation."</p>
-                                            <button type="submit" class="button">"Send report"</button>
-                                        </ActionForm>
-                                    </details>
-                                })}
-                            </li>
-                        }
+                        let open = reported.as_deref() == Some(m.id.to_string().as_str());
+                        let reason = crate::ui::echoed(&report_echo, "reason").filter(|_| open).unwrap_or_default();
+                        view! { <MessageItem m=m.clone() with=t.with.clone() open reason report/> }
                     }).collect_view()}
                 </ol>
                 {t.crisis_mine.then(|| view! {
@@ -165,25 +147,72 @@ pub fn ThreadPage() -> impl IntoView {
                 {match t.cannot_write.clone() {
                     Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
                     None => view! {
-                        <section class="panel">
-                            <ActionForm action=send attr:novalidate=true attr:class="stack">
-                                <FormAlert error=err/>
-                                <input type="hidden" name="to" value=with_form/>
-                                <CrisisWatch error=err>
-                                    <div class="field">
-                                        <label for="f-body">"Your message"</label>
-                                        <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{with_hint}" can read this conversation."</p>
-                                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
-                                        <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
-                                    </div>
-                                </CrisisWatch>
-                                <button type="submit" class="button primary">"Send"</button>
-                            </ActionForm>
-                        </section>
+                        <SendForm to=with_form typed send body_ref/>
                     }.into_any(),
                 }}
             }
         })}
+    }
+}
+
+/// One message of a conversation, with "Report to moderators" under the other member's (open
+/// again, as typed, when a report without JavaScript failed).
+#[component]
+fn MessageItem(
+    m: MessageView,
+    with: String,
+    open: bool,
+    reason: String,
+    report: ServerAction<ReportMessage>,
+) -> impl IntoView {
+    let report_err = action_error(report);
+    let id = m.id.to_string();
+    view! {
+        <li class="card" class:mine=m.mine>
+            <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{with}") }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
+            <div class="post-body" inner_html=m.body_html.clone()></div>
+            {(!m.mine).then(|| view! {
+                <details class="review-tools" open=open>
+                    <summary>"Report to moderators"</summary>
+                    <ActionForm action=report attr:novalidate=true attr:class="stack">
+                        <FormAlert error=report_err/>
+                        <input type="hidden" name="id" value=id.clone()/>
+                        <label for=format!("report-{id}")>"What is wrong with this message?"</label>
+                        <textarea id=format!("report-{id}") name="reason" rows="2">{crate::ui::textarea_text(reason)}</textarea>
+                        <p class="hint">"Moderators will see this message only, not the rest of the conversation."</p>
+                        <button type="submit" class="button">"Send report"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}
+
+/// The message box (emptied after a send; the text kept when the send failed).
+#[component]
+fn SendForm(
+    to: String,
+    typed: String,
+    send: ServerAction<SendMessage>,
+    body_ref: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
+    let err = action_error(send);
+    view! {
+        <section class="panel">
+            <ActionForm action=send attr:novalidate=true attr:class="stack">
+                <FormAlert error=err/>
+                <input type="hidden" name="to" value=to.clone()/>
+                <CrisisWatch error=err>
+                    <div class="field">
+                        <label for="f-body">"Your message"</label>
+                        <p class="hint" id="f-body-hint">"**bold**, *italic* and links work. Only you and @"{to}" can read this conversation."</p>
+                        <textarea id="f-body" name="body" rows="3" aria-describedby="f-body-hint f-body-error" node_ref=body_ref>{crate::ui::textarea_text(typed)}</textarea>
+                        <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
+                    </div>
+                </CrisisWatch>
+                <button type="submit" class="button primary">"Send"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -150,37 +150,8 @@ pub fn CampaignsPanel() -> impl IntoView {
                                 <Field label="Button leads to" name="camp_url" value=echoed(&echo, "camp_url")
                                     hint="An https:// address; a house promotion may also give a page of this site, such as /library/fatigue."
                                     error=field_error(err, "camp_url")/>
-                                <fieldset class="field" class:has-error=move || field_error(err, "placements").get().is_some()>
-                                    <legend>"Where"</legend>
-                                    <div class="bar-choices">
-                                        {[(Placement::Feed, "in_feed", feed), (Placement::Sidebar, "in_sidebar", sidebar), (Placement::Directory, "in_directory", directory)].into_iter().map(|(p, name, on)| {
-                                            let id = format!("f-{name}");
-                                            view! {
-                                                <span class="bar-choice">
-                                                    <input type="checkbox" id=id.clone() name=name value="yes" checked=on/>
-                                                    <label for=id>{p.label()}</label>
-                                                </span>
-                                            }
-                                        }).collect_view()}
-                                    </div>
-                                    <FieldMessage id="f-placements-error".into() error=field_error(err, "placements")/>
-                                </fieldset>
-                                <fieldset class="field">
-                                    <legend>"Communities (none ticked: every community)"</legend>
-                                    <div class="bar-choices">
-                                        {v.communities.iter().map(|(slug, name)| {
-                                            let id = format!("f-target-{slug}");
-                                            let field = format!("targets[{slug}]");
-                                            let on = targets.contains(slug);
-                                            view! {
-                                                <span class="bar-choice">
-                                                    <input type="checkbox" id=id.clone() name=field value="yes" checked=on/>
-                                                    <label for=id>{name.clone()}</label>
-                                                </span>
-                                            }
-                                        }).collect_view()}
-                                    </div>
-                                </fieldset>
+                                <WhereChoices on=(feed, sidebar, directory) err/>
+                                <CommunityChoices communities=v.communities.clone() targets/>
                                 <div class="field-row">
                                     <Field label="From (optional)" name="camp_starts" kind="date" value=echoed(&echo, "camp_starts")
                                         hint="Empty: from now." error=field_error(err, "camp_starts")/>
@@ -205,6 +176,56 @@ pub fn CampaignsPanel() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// Where a new campaign is shown: in feeds, beside threads, in the directory.
+#[component]
+fn WhereChoices(
+    /// Ticked: (feed, sidebar, directory).
+    on: (bool, bool, bool),
+    err: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let (feed, sidebar, directory) = on;
+    view! {
+        <fieldset class="field" class:has-error=move || field_error(err, "placements").get().is_some()>
+            <legend>"Where"</legend>
+            <div class="bar-choices">
+                {[(Placement::Feed, "in_feed", feed), (Placement::Sidebar, "in_sidebar", sidebar), (Placement::Directory, "in_directory", directory)].into_iter().map(|(p, name, on)| {
+                    let id = format!("f-{name}");
+                    view! {
+                        <span class="bar-choice">
+                            <input type="checkbox" id=id.clone() name=name value="yes" checked=on/>
+                            <label for=id>{p.label()}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </div>
+            <FieldMessage id="f-placements-error".into() error=field_error(err, "placements")/>
+        </fieldset>
+    }
+}
+
+/// The communities a new campaign is shown in (none ticked: every community).
+#[component]
+fn CommunityChoices(communities: Vec<(String, String)>, targets: Vec<String>) -> impl IntoView {
+    view! {
+        <fieldset class="field">
+            <legend>"Communities (none ticked: every community)"</legend>
+            <div class="bar-choices">
+                {communities.iter().map(|(slug, name)| {
+                    let id = format!("f-target-{slug}");
+                    let field = format!("targets[{slug}]");
+                    let on = targets.contains(slug);
+                    view! {
+                        <span class="bar-choice">
+                            <input type="checkbox" id=id.clone() name=field value="yes" checked=on/>
+                            <label for=id>{name.clone()}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
     }
 }
 
