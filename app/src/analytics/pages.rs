@@ -45,49 +45,14 @@ pub fn AnalyticsPage() -> impl IntoView {
         {crate::ui::loaded(data, move |d| async move {
             let days_param = get("days").unwrap_or_else(|| "30".into());
             let (from, to) = (get("from").unwrap_or_default(), get("to").unwrap_or_default());
-            let csv = {
-                let mut q = vec![];
-                for (k, v) in [("days", get("days")), ("from", get("from")), ("to", get("to")), ("community", get("community"))] {
-                    if let Some(v) = v {
-                        q.push(format!("{k}={v}"));
-                    }
-                }
-                if q.is_empty() { "/admin/analytics.csv".to_string() } else { format!("/admin/analytics.csv?{}", q.join("&")) }
-            };
+            let csv = csv_link([("days", get("days")), ("from", get("from")), ("to", get("to")), ("community", get("community"))]);
             let span = match (d.days.first(), d.days.last()) {
                 (Some(a), Some(b)) => format!("{} to {}", day_label(*a), day_label(*b)),
                 _ => String::new(),
             };
             let days = d.days.clone();
             view! {
-                <form class="panel analytics-form" method="get" action="/admin/analytics" aria-label="Range and community">
-                    <div class="field">
-                        <label for="a-days">"Range"</label>
-                        <select id="a-days" name="days">
-                            {[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")].into_iter().map(|(v, l)| view! {
-                                <option value=v selected=days_param == v>{l}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="a-from">"Or from"</label>
-                        <input id="a-from" name="from" type="date" value=from/>
-                    </div>
-                    <div class="field">
-                        <label for="a-to">"to"</label>
-                        <input id="a-to" name="to" type="date" value=to/>
-                    </div>
-                    <div class="field">
-                        <label for="a-community">"Community"</label>
-                        <select id="a-community" name="community">
-                            <option value="" selected=d.community.is_empty()>"All communities"</option>
-                            {d.communities.iter().map(|(slug, name)| view! {
-                                <option value=slug.clone() selected=d.community == *slug>{name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <button type="submit" class="button primary">"Show"</button>
-                </form>
+                <RangeForm days=days_param from to community=d.community.clone() communities=d.communities.clone()/>
                 <p class="muted">
                     {span}
                     " · "
@@ -131,6 +96,60 @@ pub fn AnalyticsPage() -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+/// The CSV download's address, with the range and community the page shows.
+fn csv_link(params: [(&str, Option<String>); 4]) -> String {
+    let q: Vec<String> = params
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect();
+    if q.is_empty() {
+        "/admin/analytics.csv".to_string()
+    } else {
+        format!("/admin/analytics.csv?{}", q.join("&"))
+    }
+}
+
+/// The range (last 7, 30 or 90 days, or from–to) and the community the figures are for.
+#[component]
+fn RangeForm(
+    days: String,
+    from: String,
+    to: String,
+    community: String,
+    communities: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+    <form class="panel analytics-form" method="get" action="/admin/analytics" aria-label="Range and community">
+        <div class="field">
+            <label for="a-days">"Range"</label>
+            <select id="a-days" name="days">
+                {[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")].into_iter().map(|(v, l)| view! {
+                    <option value=v selected=days == v>{l}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="a-from">"Or from"</label>
+            <input id="a-from" name="from" type="date" value=from/>
+        </div>
+        <div class="field">
+            <label for="a-to">"to"</label>
+            <input id="a-to" name="to" type="date" value=to/>
+        </div>
+        <div class="field">
+            <label for="a-community">"Community"</label>
+            <select id="a-community" name="community">
+                <option value="" selected=community.is_empty()>"All communities"</option>
+                {communities.iter().map(|(slug, name)| view! {
+                    <option value=slug.clone() selected=community == *slug>{name.clone()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <button type="submit" class="button primary">"Show"</button>
+    </form>
     }
 }
 

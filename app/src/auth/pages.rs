@@ -68,29 +68,8 @@ pub fn SignupPage() -> impl IntoView {
                                 hint="At least 10 characters. A short sentence is easy to remember."
                                 error=field_error(err, "password")
                             />
-                            <fieldset class="field">
-                                <legend>"I am joining as"</legend>
-                                <div class="choices">
-                                    <KindChoice value="patient" label="A patient" current=kind.clone()/>
-                                    <KindChoice value="caregiver" label="A caregiver or family member" current=kind.clone()/>
-                                    <KindChoice value="clinician" label="A clinician" current=kind.clone()/>
-                                </div>
-                                <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
-                            </fieldset>
-                            <fieldset class="field clinician-fields">
-                                <legend>"Clinicians only"</legend>
-                                <p class="hint">
-                                    "An admin checks your registration before your answers carry a verified badge."
-                                </p>
-                                <Field
-                                    label="Licence or registration number"
-                                    name="licence_number"
-                                    value=licence
-                                    autocomplete="off"
-                                    error=field_error(err, "licence_number")
-                                />
-                                <SpecialtySelect current=specialty error=field_error(err, "specialty")/>
-                            </fieldset>
+                            <JoiningAs kind err/>
+                            <ClinicianFields licence specialty err/>
                             <Checkbox name="consent" checked=consent error=field_error(err, "consent")>
                                 "I agree that HealthCommunity stores and processes the health information I choose to share, as described in the "
                                 <a href="/privacy">"privacy notice"</a>
@@ -108,6 +87,47 @@ pub fn SignupPage() -> impl IntoView {
             </Suspense>
             <p>"Already a member? " <a href="/login">"Log in"</a></p>
         </section>
+    }
+}
+
+/// Who the new member is joining as: a patient, a caregiver or a clinician.
+#[component]
+fn JoiningAs(kind: String, err: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <fieldset class="field">
+            <legend>"I am joining as"</legend>
+            <div class="choices">
+                <KindChoice value="patient" label="A patient" current=kind.clone()/>
+                <KindChoice value="caregiver" label="A caregiver or family member" current=kind.clone()/>
+                <KindChoice value="clinician" label="A clinician" current=kind.clone()/>
+            </div>
+            <FieldMessage id="f-kind-error".into() error=field_error(err, "kind")/>
+        </fieldset>
+    }
+}
+
+/// A clinician's licence number and specialty, checked by an admin before the verified badge.
+#[component]
+fn ClinicianFields(
+    licence: Option<String>,
+    specialty: String,
+    err: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field clinician-fields">
+            <legend>"Clinicians only"</legend>
+            <p class="hint">
+                "An admin checks your registration before your answers carry a verified badge."
+            </p>
+            <Field
+                label="Licence or registration number"
+                name="licence_number"
+                value=licence
+                autocomplete="off"
+                error=field_error(err, "licence_number")
+            />
+            <SpecialtySelect current=specialty error=field_error(err, "specialty")/>
+        </fieldset>
     }
 }
 

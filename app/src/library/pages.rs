@@ -340,25 +340,10 @@ pub fn ArticleEditorPage() -> impl IntoView {
                                 <FieldMessage id="f-community-error".into() error=field_error(err, "community")/>
                             </div>
                             <Field label="Title" name="title" value=title hint="A question readers ask, e.g. “What is a relapse in MS?”" error=field_error(err, "title")/>
-                            <div class="field">
-                                <label for="f-summary">"Summary"</label>
-                                <textarea id="f-summary" name="summary" rows="2" aria-describedby="f-summary-error"
-                                    on:input=move |ev| summary.set(event_target_value(&ev))>{crate::ui::textarea_text(summary.get_untracked())}</textarea>
-                                <FieldMessage id="f-summary-error".into() error=field_error(err, "summary")/>
-                            </div>
-                            <div class="field">
-                                <label for="f-body">"Article"</label>
-                                <p class="hint" id="f-body-hint">"Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."</p>
-                                <textarea id="f-body" name="body" rows="18" aria-describedby="f-body-hint f-body-error"
-                                    on:input=move |ev| body.set(event_target_value(&ev))>{crate::ui::textarea_text(body.get_untracked())}</textarea>
-                                <FieldMessage id="f-body-error".into() error=field_error(err, "body")/>
-                            </div>
-                            <div class="field">
-                                <label for="f-key_facts">"Key facts (one per line)"</label>
-                                <textarea id="f-key_facts" name="key_facts" rows="4" aria-describedby="f-key_facts-error"
-                                    on:input=move |ev| facts.set(event_target_value(&ev))>{crate::ui::textarea_text(facts.get_untracked())}</textarea>
-                                <FieldMessage id="f-key_facts-error".into() error=field_error(err, "key_facts")/>
-                            </div>
+                            <LiveTextArea name="summary" label="Summary" rows="2" text=summary err/>
+                            <LiveTextArea name="body" label="Article" rows="18" text=body err
+                                hint="Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."/>
+                            <LiveTextArea name="key_facts" label="Key facts (one per line)" rows="4" text=facts err/>
                             <crate::ui::TextArea label="Sources (one per line: Title | https://address | year)" name="sources" rows=4 value=sources
                                 error=field_error(err, "sources")/>
                             <Field label="Tags" name="tags" value=tags hint="Up to five, separated by commas, e.g. relapse, newly diagnosed: questions with the same tags are linked." error=field_error(err, "tags")/>
@@ -369,6 +354,33 @@ pub fn ArticleEditorPage() -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+/// A textarea of the article whose text the readability panel follows as it is typed.
+#[component]
+fn LiveTextArea(
+    name: &'static str,
+    label: &'static str,
+    rows: &'static str,
+    text: RwSignal<String>,
+    err: Signal<Option<crate::error::AppError>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <textarea id=id name=name rows=rows aria-describedby=described
+                on:input=move |ev| text.set(event_target_value(&ev))>{crate::ui::textarea_text(text.get_untracked())}</textarea>
+            <FieldMessage id=error_id error=field_error(err, name)/>
+        </div>
     }
 }
 

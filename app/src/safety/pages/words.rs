@@ -6,7 +6,7 @@ use super::*;
 /// what is there and what it does, and a form to add words, one per line.
 #[component]
 pub fn WatchedWordsPage() -> impl IntoView {
-    use crate::safety::api::{get_watched, words_page, AddWatched, RemoveWatched};
+    use crate::safety::api::{get_watched, AddWatched, RemoveWatched};
     use crate::safety::types::{WATCHED_CHARS, WATCHED_MAX, WATCH_ACTIONS};
     use crate::ui::{action_error, echo_resource, echoed, field_error, FieldMessage, FormAlert};
     let add = ServerAction::<AddWatched>::new();
@@ -50,18 +50,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
                         <p class="crumbs"><a href="/mod">"Moderation queue"</a></p>
                         <h1>"Watched words: " {l.scope.clone()}</h1>
                         <p class="lead">"When a member writes a post or a reply, its words are checked against the site's list and the community's, whole words only, capitals, accents and punctuation aside. A word ending in * matches every word that starts so."</p>
-                        {(l.lists.len() > 1).then(|| view! {
-                            <nav aria-label="Lists" class="small">
-                                "Lists: "
-                                {l.lists.iter().map(|(slug, name)| {
-                                    let current = *slug == community;
-                                    view! {
-                                        <a href=words_page(slug) aria-current=current.then_some("page")>{name.clone()}</a>
-                                        " "
-                                    }
-                                }).collect_view()}
-                            </nav>
-                        })}
+                        <ListsNav lists=l.lists.clone() community=community.clone()/>
                         <h2>"Add words"</h2>
                         <ActionForm action=add attr:novalidate=true attr:class="stack" attr:aria-label="Add watched words">
                             <FormAlert error=err/>
@@ -88,23 +77,52 @@ pub fn WatchedWordsPage() -> impl IntoView {
                         </ActionForm>
                         <h2>{format!("On the list ({} of {})", grouped(count), grouped(WATCHED_MAX))}</h2>
                         {(count == 0).then(|| view! { <p class="muted">"Nothing yet."</p> })}
-                        <ul class="plain-list watched-list">
-                            {l.words.into_iter().map(|w| view! {
-                                <li>
-                                    <span class="watched-phrase">{w.phrase.clone()}</span>
-                                    " "
-                                    <span class=format!("badge watch-{}", w.action.as_str())>{w.action.as_str()}</span>
-                                    <ActionForm action=remove attr:class="inline-form">
-                                        <input type="hidden" name="id" value=w.id/>
-                                        <button type="submit" class="link-button" aria-label=format!("Remove “{}”", w.phrase)>"Remove"</button>
-                                    </ActionForm>
-                                </li>
-                            }).collect_view()}
-                        </ul>
+                        <WatchedList words=l.words remove/>
                     </section>
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// The other lists a moderator may open (the site's and each community's they moderate).
+#[component]
+fn ListsNav(lists: Vec<(String, String)>, community: String) -> impl IntoView {
+    use crate::safety::api::words_page;
+    (lists.len() > 1).then(|| view! {
+                <nav aria-label="Lists" class="small">
+                    "Lists: "
+                    {lists.iter().map(|(slug, name)| {
+                        let current = *slug == community;
+                        view! {
+                            <a href=words_page(slug) aria-current=current.then_some("page")>{name.clone()}</a>
+                            " "
+                        }
+                    }).collect_view()}
+                </nav>
+    })
+}
+
+/// The words on a list, each with what it does and "Remove".
+#[component]
+fn WatchedList(
+    words: Vec<crate::safety::types::WatchedWord>,
+    remove: ServerAction<crate::safety::api::RemoveWatched>,
+) -> impl IntoView {
+    view! {
+        <ul class="plain-list watched-list">
+            {words.into_iter().map(|w| view! {
+                <li>
+                    <span class="watched-phrase">{w.phrase.clone()}</span>
+                    " "
+                    <span class=format!("badge watch-{}", w.action.as_str())>{w.action.as_str()}</span>
+                    <ActionForm action=remove attr:class="inline-form">
+                        <input type="hidden" name="id" value=w.id/>
+                        <button type="submit" class="link-button" aria-label=format!("Remove “{}”", w.phrase)>"Remove"</button>
+                    </ActionForm>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 
