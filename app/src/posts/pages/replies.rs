@@ -51,31 +51,6 @@ fn ReplyItem(
     let query = use_query_map();
     let rid = r.id;
     let editing = move || query.read().get("edit") == Some(rid.to_string());
-    let body = {
-        let r = r.clone();
-        move || {
-            if r.deleted {
-                view! { <p class="muted">"[deleted]"</p> }.into_any()
-            } else if r.held {
-                view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
-            } else if r.removed && r.removed_reason.is_none() {
-                view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
-            } else if editing() && r.mine {
-                view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
-            } else if r.awaiting_approval {
-                view! {
-                <p class="alert alert-warn" role="status">{if r.mine {
-                    "Waiting for a moderator: only you and the moderators can see this reply until it is approved."
-                } else {
-                    "This reply waits for a moderator's approval: nobody else can see it yet."
-                }}</p>
-                <div class="user-html" inner_html=r.body_html.clone()></div>
-            }.into_any()
-            } else {
-                view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
-            }
-        }
-    };
     let vote = (!r.deleted).then(|| view! {
         <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
     });
@@ -126,7 +101,7 @@ fn ReplyItem(
                     {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
                 </header>
                 {removed_note}
-                {body}
+                <ReplyBody r=r.clone() post_id a/>
                 <PictureRow pictures=r.pictures.clone() removable=r.mine/>
                 // A reply's pictures are added while editing it (or after an upload
                 // to it failed): one "Add a picture" per reply would crowd a thread.
@@ -154,6 +129,37 @@ fn ReplyItem(
                 </footer>
             </article>
         </li>
+    }
+}
+
+/// A reply's text, or why it is not shown (deleted, held, removed, awaiting approval), or its
+/// edit form while its author edits it.
+#[component]
+fn ReplyBody(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
+    let query = use_query_map();
+    let rid = r.id;
+    let editing = move || query.read().get("edit") == Some(rid.to_string());
+    move || {
+        if r.deleted {
+            view! { <p class="muted">"[deleted]"</p> }.into_any()
+        } else if r.held {
+            view! { <p class="muted">"This reply is waiting for a moderator. Members who are logged in can read it."</p> }.into_any()
+        } else if r.removed && r.removed_reason.is_none() {
+            view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
+        } else if editing() && r.mine {
+            view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
+        } else if r.awaiting_approval {
+            view! {
+                <p class="alert alert-warn" role="status">{if r.mine {
+                    "Waiting for a moderator: only you and the moderators can see this reply until it is approved."
+                } else {
+                    "This reply waits for a moderator's approval: nobody else can see it yet."
+                }}</p>
+                <div class="user-html" inner_html=r.body_html.clone()></div>
+            }.into_any()
+        } else {
+            view! { <div class="user-html" inner_html=r.body_html.clone()></div> }.into_any()
+        }
     }
 }
 
