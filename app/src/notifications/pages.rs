@@ -135,8 +135,7 @@ pub fn NotificationsPage() -> impl IntoView {
             if let Some(u) = unread {
                 u.notifications.set(p.unread);
             }
-            let off = p.off.clone();
-            let mail = p.mail.clone();
+            let (off, mail) = (p.off.clone(), p.mail.clone());
             view! {
                 <div class="community-grid">
                     <section class="panel" aria-labelledby="list-h">
@@ -171,39 +170,55 @@ pub fn NotificationsPage() -> impl IntoView {
                         {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/notifications?before={n}")>"Older"</a></p> })}
                     </section>
                     <aside>
-                        <section class="panel" aria-labelledby="settings-h">
-                            <h2 id="settings-h">"Notify me about"</h2>
-                            <ActionForm action=settings attr:class="stack">
-                                <Saved action=settings message="Saved."/>
-                                <p class="hint">"Tick what to hear of here; for each, choose whether we e-mail it at once (at most one e-mail per thread every 15 minutes), in the daily digest, or never."</p>
-                                <fieldset class="checks notify-kinds">
-                                    <legend class="visually-hidden">"Kinds of notification"</legend>
-                                    {KINDS.iter().enumerate().map(|(i, (k, label))| {
-                                        let mode = mail.iter().find(|(kind, _)| kind == k).map(|(_, m)| m.clone()).unwrap_or_else(|| "digest".into());
-                                        let id = format!("mail-{i}");
-                                        view! {
-                                            <div class="notify-kind">
-                                                <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
-                                                <label for=id.clone() class="visually-hidden">{format!("E-mail for: {label}")}</label>
-                                                <select id=id name="mail[]" class="mail-mode">
-                                                    <option value=format!("{k}:now") selected=mode == "now">"E-mail at once"</option>
-                                                    <option value=format!("{k}:digest") selected=mode == "digest">"In the digest"</option>
-                                                    <option value=format!("{k}:never") selected=mode == "never">"No e-mail"</option>
-                                                </select>
-                                            </div>
-                                        }
-                                    }).collect_view()}
-                                </fieldset>
-                                <fieldset class="checks">
-                                    <legend>"E-mail"</legend>
-                                    <label class="check-line"><input type="checkbox" name="digest" value="yes" checked=p.digest/>" A daily digest of what I missed"</label>
-                                </fieldset>
-                                <button type="submit" class="button primary">"Save"</button>
-                            </ActionForm>
-                        </section>
+                        <NotifySettings off mail digest=p.digest settings/>
                     </aside>
                 </div>
             }
         })}
+    }
+}
+
+/// Which notifications the member hears of, how each is e-mailed (at once, in the digest,
+/// never), and the daily digest.
+#[component]
+fn NotifySettings(
+    /// The kinds turned off.
+    off: Vec<String>,
+    /// Each kind's e-mail mode.
+    mail: Vec<(String, String)>,
+    digest: bool,
+    settings: ServerAction<SaveNotificationSettings>,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="settings-h">
+            <h2 id="settings-h">"Notify me about"</h2>
+            <ActionForm action=settings attr:class="stack">
+                <Saved action=settings message="Saved."/>
+                <p class="hint">"Tick what to hear of here; for each, choose whether we e-mail it at once (at most one e-mail per thread every 15 minutes), in the daily digest, or never."</p>
+                <fieldset class="checks notify-kinds">
+                    <legend class="visually-hidden">"Kinds of notification"</legend>
+                    {KINDS.iter().enumerate().map(|(i, (k, label))| {
+                        let mode = mail.iter().find(|(kind, _)| kind == k).map(|(_, m)| m.clone()).unwrap_or_else(|| "digest".into());
+                        let id = format!("mail-{i}");
+                        view! {
+                            <div class="notify-kind">
+                                <label class="check-line"><input type="checkbox" name="on[]" value=*k checked=!off.iter().any(|o| o == k)/>" "{*label}</label>
+                                <label for=id.clone() class="visually-hidden">{format!("E-mail for: {label}")}</label>
+                                <select id=id name="mail[]" class="mail-mode">
+                                    <option value=format!("{k}:now") selected=mode == "now">"E-mail at once"</option>
+                                    <option value=format!("{k}:digest") selected=mode == "digest">"In the digest"</option>
+                                    <option value=format!("{k}:never") selected=mode == "never">"No e-mail"</option>
+                                </select>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="checks">
+                    <legend>"E-mail"</legend>
+                    <label class="check-line"><input type="checkbox" name="digest" value="yes" checked=digest/>" A daily digest of what I missed"</label>
+                </fieldset>
+                <button type="submit" class="button primary">"Save"</button>
+            </ActionForm>
+        </section>
     }
 }

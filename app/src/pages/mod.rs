@@ -93,6 +93,8 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// The privacy notice members consent to (its version is `CONSENT_VERSION`). Long: it is the
+/// notice's prose, one section after another, kept in one place so that it reads as one text.
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
     let operator = Resource::new(|| (), |_| crate::operator::api::get_about());

@@ -85,24 +85,9 @@ pub fn Feed(
                                 }}
                             </p>
                         }.into_any(),
-                        Ok(p) => {
-                            let first_next = p.next.clone();
-                            let mut items = p.items;
-                            let rest = items.split_off(items.len().min(3));
-                            let slot = p.sponsored.map(|s| view! { <SponsoredCard s=s in_list=true/> });
-                            view! {
-                                <ul class="post-list" aria-live="polite">
-                                    {items.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
-                                    {slot}
-                                    {rest.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
-                                    {
-                                        let hide = hide.clone();
-                                        move || extra.get().into_iter().filter(|p| !hide.contains(&p.id)).map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()
-                                    }
-                                </ul>
-                                <LoadMore more=more first_next=first_next/>
-                            }.into_any()
-                        }
+                        Ok(p) => view! {
+                            <FeedList p more=more.clone() hide=hide.clone() show_community/>
+                        }.into_any(),
                         Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })
@@ -114,6 +99,34 @@ pub fn Feed(
                 <p><a href=base.clone()>"← Back to the newest posts"</a></p>
             })
         }
+    }
+}
+
+/// A page of a feed: its first three posts, the sponsored slot, the rest, the posts "Load more"
+/// appended (none listed twice), and "Load more".
+#[component]
+fn FeedList(
+    p: FeedPage,
+    more: More,
+    /// Posts the page already shows above the feed.
+    hide: std::sync::Arc<Vec<i64>>,
+    show_community: bool,
+) -> impl IntoView {
+    let extra = more.extra;
+    let first_next = p.next.clone();
+    let mut items = p.items;
+    let rest = items.split_off(items.len().min(3));
+    let slot = p
+        .sponsored
+        .map(|s| view! { <SponsoredCard s=s in_list=true/> });
+    view! {
+        <ul class="post-list" aria-live="polite">
+            {items.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+            {slot}
+            {rest.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+            {move || extra.get().into_iter().filter(|p| !hide.contains(&p.id)).map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
+        </ul>
+        <LoadMore more=more first_next=first_next/>
     }
 }
 
