@@ -137,92 +137,75 @@ async fn activity_series(
     cid: i64,
 ) -> Result<Vec<Series>, AppError> {
     // Community activity, from the records themselves (ms → days by integer division).
-    let new_members = if cid == 0 {
-        per_day_ms(
-            db,
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM users \
-                 WHERE created_at >= $1 AND created_at < $2 AND $3 = 0 GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?
-    } else {
-        per_day_ms(
-            db,
-            "SELECT CAST(joined_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM community_members \
-                 WHERE joined_at >= $1 AND joined_at < $2 AND community_id = $3 GROUP BY CAST(joined_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?
+    let per_day = |col: &str, rows: &str| {
+        format!("SELECT CAST({col} / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM {rows} GROUP BY CAST({col} / 86400000 AS BIGINT)")
     };
-    let posts = per_day_ms(
-        db,
-        &(format!(
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM posts \
-             WHERE created_at >= $1 AND created_at < $2 AND {} GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            in_community("community_id")
-        )),
-        first,
-        last,
-        cid,
-    )
-    .await?;
-    let replies = per_day_ms(
-        db,
-        &(format!(
-            "SELECT CAST(r.created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM replies r \
-             JOIN posts p ON p.id = r.post_id \
-             WHERE r.created_at >= $1 AND r.created_at < $2 AND {} GROUP BY CAST(r.created_at / 86400000 AS BIGINT)",
-            in_community("p.community_id")
-        )),
-        first,
-        last,
-        cid,
-    )
-    .await?;
-    let mut community_activity = vec![
-        series(
-            "new_members",
-            if cid == 0 {
-                "New members"
-            } else {
-                "Members who joined"
-            },
-            new_members,
+    let mut wanted = vec![
+        if cid == 0 {
+            (
+                "new_members",
+                "New members",
+                per_day(
+                    "created_at",
+                    "users WHERE created_at >= $1 AND created_at < $2 AND $3 = 0",
+                ),
+            )
+        } else {
+            (
+                "new_members",
+                "Members who joined",
+                per_day(
+                    "joined_at",
+                    "community_members WHERE joined_at >= $1 AND joined_at < $2 AND community_id = $3",
+                ),
+            )
+        },
+        (
+            "posts",
+            "Questions and discussions",
+            per_day(
+                "created_at",
+                &format!(
+                    "posts WHERE created_at >= $1 AND created_at < $2 AND {}",
+                    in_community("community_id")
+                ),
+            ),
         ),
-        series("posts", "Questions and discussions", posts),
-        series("replies", "Answers and replies", replies),
+        (
+            "replies",
+            "Answers and replies",
+            per_day(
+                "r.created_at",
+                &format!(
+                    "replies r JOIN posts p ON p.id = r.post_id \
+                     WHERE r.created_at >= $1 AND r.created_at < $2 AND {}",
+                    in_community("p.community_id")
+                ),
+            ),
+        ),
     ];
     if cid == 0 {
-        let invites_sent = per_day_ms(
-            db,
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM outbox \
-                 WHERE kind = 'invite' AND created_at >= $1 AND created_at < $2 AND $3 = 0 \
-                 GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?;
-        let invites_accepted = per_day_ms(
-            db,
-            "SELECT CAST(created_at / 86400000 AS BIGINT) AS day, COUNT(*) AS n FROM users \
-                 WHERE invited_by IS NOT NULL AND created_at >= $1 AND created_at < $2 AND $3 = 0 \
-                 GROUP BY CAST(created_at / 86400000 AS BIGINT)",
-            first,
-            last,
-            cid,
-        )
-        .await?;
-        community_activity.push(series("invites_sent", "Invitations e-mailed", invites_sent));
-        community_activity.push(series(
+        wanted.push((
+            "invites_sent",
+            "Invitations e-mailed",
+            per_day(
+                "created_at",
+                "outbox WHERE kind = 'invite' AND created_at >= $1 AND created_at < $2 AND $3 = 0",
+            ),
+        ));
+        wanted.push((
             "invites_accepted",
             "Members who joined by invitation",
-            invites_accepted,
+            per_day(
+                "created_at",
+                "users WHERE invited_by IS NOT NULL AND created_at >= $1 AND created_at < $2 AND $3 = 0",
+            ),
         ));
+    }
+    let mut community_activity = Vec::with_capacity(wanted.len());
+    for (key, label, sql) in wanted {
+        let values = per_day_ms(db, &sql, first, last, cid).await?;
+        community_activity.push(series(key, label, values));
     }
     Ok(community_activity)
 }
