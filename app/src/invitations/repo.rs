@@ -135,11 +135,49 @@ pub async fn invite_by_email(
     community: Option<&str>,
 ) -> Result<(), AppError> {
     let now = crate::db::now_ms();
+    may_invite(db, inviter.id, to.as_str(), now).await?;
+    let address = to.as_str();
+    // A new member waiting to prove the address counts as a member too.
+    let member = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1 OR pending_email = $1")
+        .bind(address)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some();
+    if member {
+        let mut tx = db.begin_write().await?;
+        crate::mail::repo::record_unsent_invite(&mut tx, inviter.id, address, now).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let mine = my_invites(db, inviter.id).await?;
+    let body = invitation_text(&inviter.handle, base_url, &mine, community);
+    let mut tx = db.begin_write().await?;
+    crate::mail::repo::queue(
+        &mut tx,
+        base_url,
+        crate::mail::repo::Mail {
+            user: None,
+            sender: Some(inviter.id),
+            kind: "invite",
+            to: address,
+            subject: format!("@{} invites you to HealthCommunity", inviter.handle),
+            body,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether this member may invite this address now: at most `EMAIL_INVITES_PER_DAY` a day, never
+/// an address that opted out, not again within `REINVITE_AFTER_DAYS`.
+async fn may_invite(db: &Db, inviter: i64, address: &str, now: i64) -> Result<(), AppError> {
     let day = 86_400_000;
     let sent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM outbox WHERE sender_id = $1 AND kind = 'invite' AND created_at > $2",
     )
-    .bind(inviter.id)
+    .bind(inviter)
     .bind(now - day)
     .fetch_one(&db.pool)
     .await?;
@@ -149,7 +187,6 @@ pub async fn invite_by_email(
             format!("You have sent {EMAIL_INVITES_PER_DAY} invitations in the last 24 hours. Please try again tomorrow, or share your link."),
         ));
     }
-    let address = to.as_str();
     let opted_out = sqlx::query("SELECT 1 AS one FROM mail_optouts WHERE address = $1")
         .bind(address)
         .fetch_optional(&db.pool)
@@ -175,25 +212,22 @@ pub async fn invite_by_email(
             format!("This address was invited in the last {REINVITE_AFTER_DAYS} days. Please give them time."),
         ));
     }
-    // A new member waiting to prove the address counts as a member too.
-    let member = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1 OR pending_email = $1")
-        .bind(address)
-        .fetch_optional(&db.pool)
-        .await?
-        .is_some();
-    if member {
-        let mut tx = db.begin_write().await?;
-        crate::mail::repo::record_unsent_invite(&mut tx, inviter.id, address, now).await?;
-        tx.commit().await?;
-        return Ok(());
-    }
-    let mine = my_invites(db, inviter.id).await?;
+    Ok(())
+}
+
+/// The invitation's text, with the member's link (and the community they name, if one of theirs).
+fn invitation_text(
+    handle: &str,
+    base_url: &str,
+    mine: &MyInvites,
+    community: Option<&str>,
+) -> String {
     let named = community.and_then(|slug| mine.communities.iter().find(|(s, _)| s == slug));
     let base = base_url.trim_end_matches('/');
     let mut link = format!("{base}/join/{}", mine.code);
     let mut body = format!(
         "Hello,\n\n@{} invited you to HealthCommunity, a calm, private community for people living with a long-term condition, their carers and verified clinicians.\n",
-        inviter.handle
+        handle
     );
     if let Some((slug, name)) = named {
         link.push_str(&format!("?c={slug}"));
@@ -201,23 +235,7 @@ pub async fn invite_by_email(
     }
     body.push_str(&format!(
         "\nCreate your account: {link}\n\nWe sent this because @{} typed your address. We keep it only to avoid inviting you twice, and will not write again unless someone invites you.",
-        inviter.handle
+        handle
     ));
-    let mut tx = db.begin_write().await?;
-    crate::mail::repo::queue(
-        &mut tx,
-        base_url,
-        crate::mail::repo::Mail {
-            user: None,
-            sender: Some(inviter.id),
-            kind: "invite",
-            to: address,
-            subject: format!("@{} invites you to HealthCommunity", inviter.handle),
-            body,
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    body
 }

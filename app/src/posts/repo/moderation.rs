@@ -151,39 +151,7 @@ pub async fn remove(
     {
         told.push(t.author);
     }
-    let reporters: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT reporter_id FROM content_reports WHERE post_id = $1 AND reply_id = $2 \
-         AND resolved_at IS NULL",
-    )
-    .bind(post)
-    .bind(t.reply_key)
-    .fetch_all(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE content_reports SET resolved_at = $1, resolved_by = $2, outcome = 'removed' \
-         WHERE post_id = $3 AND reply_id = $4 AND resolved_at IS NULL",
-    )
-    .bind(now)
-    .bind(user.id)
-    .bind(post)
-    .bind(t.reply_key)
-    .execute(&mut *tx)
-    .await?;
-    for reporter in reporters {
-        if notify::repo::add_in_group(
-            &mut tx,
-            reporter,
-            "moderation",
-            user.id,
-            &format!("We reviewed your report on “{title}”: a moderator removed it. Thank you."),
-            &format!("/p/{post}"),
-            closed,
-        )
-        .await?
-        {
-            told.push(reporter);
-        }
-    }
+    told.extend(removed_for_reporters(&mut tx, &t, (post, user.id), now, closed).await?);
     let (action, detail) = match reply {
         Some(r) => (
             "remove_reply",
@@ -195,6 +163,52 @@ pub async fn remove(
     tx.commit().await?;
     db.announce(&told).await;
     Ok(())
+}
+
+/// Closes the open reports on what was removed and tells their reporters; returns who was told.
+async fn removed_for_reporters(
+    tx: &mut Tx<'_>,
+    t: &Target,
+    (post, moderator): (PostId, i64),
+    now: i64,
+    closed: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let title = notify::types::short(&t.title);
+    let mut told = Vec::new();
+    let reporters: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT reporter_id FROM content_reports WHERE post_id = $1 AND reply_id = $2 \
+         AND resolved_at IS NULL",
+    )
+    .bind(post)
+    .bind(t.reply_key)
+    .fetch_all(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE content_reports SET resolved_at = $1, resolved_by = $2, outcome = 'removed' \
+         WHERE post_id = $3 AND reply_id = $4 AND resolved_at IS NULL",
+    )
+    .bind(now)
+    .bind(moderator)
+    .bind(post)
+    .bind(t.reply_key)
+    .execute(&mut **tx)
+    .await?;
+    for reporter in reporters {
+        if notify::repo::add_in_group(
+            tx,
+            reporter,
+            "moderation",
+            moderator,
+            &format!("We reviewed your report on “{title}”: a moderator removed it. Thank you."),
+            &format!("/p/{post}"),
+            closed,
+        )
+        .await?
+        {
+            told.push(reporter);
+        }
+    }
+    Ok(told)
 }
 
 /// A moderator of the place changes a post's tags (from the queue); audited, the author is not

@@ -118,24 +118,7 @@ pub async fn reply(
     if f.awaiting && f.author != user.id && !moderates(&mut tx, user, &f).await? {
         return Err(AppError::NotFound);
     }
-    let depth = match parent {
-        None => 0,
-        Some(parent) => {
-            let (of_post, depth, deleted_at): (PostId, i64, Option<i64>) =
-                sqlx::query_as("SELECT post_id, depth, deleted_at FROM replies WHERE id = $1")
-                    .bind(parent)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-            if of_post != post {
-                return Err(AppError::NotFound);
-            }
-            if deleted_at.is_some() {
-                return Err(AppError::Deleted);
-            }
-            depth + 1
-        }
-    };
+    let depth = depth_under(&mut tx, post, parent).await?;
     let screened = screen(
         &mut tx,
         db,
@@ -193,6 +176,32 @@ pub async fn reply(
     tx.commit().await?;
     db.announce(&notified).await;
     Ok(id)
+}
+
+/// A reply's depth: 0 on the post, or one under its parent (a reply of the same post, not deleted).
+async fn depth_under(
+    tx: &mut Tx<'_>,
+    post: PostId,
+    parent: Option<ReplyId>,
+) -> Result<i64, AppError> {
+    Ok(match parent {
+        None => 0,
+        Some(parent) => {
+            let (of_post, depth, deleted_at): (PostId, i64, Option<i64>) =
+                sqlx::query_as("SELECT post_id, depth, deleted_at FROM replies WHERE id = $1")
+                    .bind(parent)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            if of_post != post {
+                return Err(AppError::NotFound);
+            }
+            if deleted_at.is_some() {
+                return Err(AppError::Deleted);
+            }
+            depth + 1
+        }
+    })
 }
 
 /// Tells the post's author (an answer or a reply), the author of the comment replied to, and
