@@ -122,58 +122,7 @@ pub async fn login(
             c.add("password", "Enter your password.");
         }
         c.finish()?;
-        let limits = &state.settings.limits;
-        repo::hit_rate_limit(
-            &state.db,
-            &format!("login:ip:{client_ip}"),
-            limits.login_per_ip,
-            limits.window_ms,
-        )
-        .await?;
-        // One bucket per account, whichever identifier (handle or e-mail) was typed; an unknown
-        // identifier has a bucket of its own, so both answer alike. A browser the owner logged
-        // in from before is not locked out by someone else's guessing.
-        let found = repo::find_login(&state.db, &identifier).await?;
-        let bucket = match found.first() {
-            Some((id, _)) => format!("login:account:{id}"),
-            None => format!(
-                "login:unknown:{}",
-                identifier.trim().trim_start_matches('@').to_lowercase()
-            ),
-        };
-        let limited = repo::hit_rate_limit(
-            &state.db,
-            &bucket,
-            limits.login_per_account,
-            limits.window_ms,
-        )
-        .await;
-        let mut known_device = false;
-        if let Some(token) = &device {
-            for (id, _) in &found {
-                known_device |= repo::is_known_device(&state.db, *id, token).await?;
-            }
-        }
-        if let Err(e) = limited {
-            if !known_device {
-                return Err(e);
-            }
-        }
-        // An address several new accounts wait for (only one of them can prove it) means the
-        // one whose password this is.
-        let mut id = None;
-        if found.is_empty() {
-            repo::verify_password(&state, &password, None).await?;
-        }
-        for (candidate, hash) in found {
-            if repo::verify_password(&state, &password, Some(hash)).await? {
-                id = Some(candidate);
-                break;
-            }
-        }
-        let Some(id) = id else {
-            return Err(AppError::InvalidCredentials);
-        };
+        let id = authenticate(&state, &identifier, &password, device.as_deref(), &client_ip).await?;
         let known_device = match &device {
             Some(token) => repo::is_known_device(&state.db, id, token).await?,
             None => false,
@@ -192,6 +141,69 @@ pub async fn login(
     })
     .await;
     crate::auth::session::finish_form(LOGIN, &[("identifier", &identifier)], result)
+}
+
+/// The account whose password this is, within the rate limits: per address, and per account
+/// (a browser the owner logged in from before is not locked out by someone else's guessing).
+#[cfg(feature = "ssr")]
+async fn authenticate(
+    state: &crate::state::AppState,
+    identifier: &str,
+    password: &str,
+    device: Option<&str>,
+    client_ip: &str,
+) -> Result<i64, AppError> {
+    use super::repo;
+    let limits = &state.settings.limits;
+    repo::hit_rate_limit(
+        &state.db,
+        &format!("login:ip:{client_ip}"),
+        limits.login_per_ip,
+        limits.window_ms,
+    )
+    .await?;
+    // One bucket per account, whichever identifier (handle or e-mail) was typed; an unknown
+    // identifier has a bucket of its own, so both answer alike. A browser the owner logged
+    // in from before is not locked out by someone else's guessing.
+    let found = repo::find_login(&state.db, identifier).await?;
+    let bucket = match found.first() {
+        Some((id, _)) => format!("login:account:{id}"),
+        None => format!(
+            "login:unknown:{}",
+            identifier.trim().trim_start_matches('@').to_lowercase()
+        ),
+    };
+    let limited = repo::hit_rate_limit(
+        &state.db,
+        &bucket,
+        limits.login_per_account,
+        limits.window_ms,
+    )
+    .await;
+    let mut known_device = false;
+    if let Some(token) = device {
+        for (id, _) in &found {
+            known_device |= repo::is_known_device(&state.db, *id, token).await?;
+        }
+    }
+    if let Err(e) = limited {
+        if !known_device {
+            return Err(e);
+        }
+    }
+    // An address several new accounts wait for (only one of them can prove it) means the
+    // one whose password this is.
+    let mut id = None;
+    if found.is_empty() {
+        repo::verify_password(state, password, None).await?;
+    }
+    for (candidate, hash) in found {
+        if repo::verify_password(state, password, Some(hash)).await? {
+            id = Some(candidate);
+            break;
+        }
+    }
+    id.ok_or(AppError::InvalidCredentials)
 }
 
 /// Where a login that cancelled a pending deletion leads: Settings says so.
