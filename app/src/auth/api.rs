@@ -122,7 +122,14 @@ pub async fn login(
             c.add("password", "Enter your password.");
         }
         c.finish()?;
-        let id = authenticate(&state, &identifier, &password, device.as_deref(), &client_ip).await?;
+        let id = authenticate(
+            &state,
+            &identifier,
+            &password,
+            device.as_deref(),
+            &client_ip,
+        )
+        .await?;
         let known_device = match &device {
             Some(token) => repo::is_known_device(&state.db, id, token).await?,
             None => false,

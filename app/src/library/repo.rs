@@ -78,79 +78,107 @@ pub async fn save(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (id, slug) = if current.is_empty() {
-        // Numbered when taken ("fatigue-2"), so a new title never collides with an old one.
-        let base = slugify(&a.title);
-        let taken = sqlx::query_scalar::<_, String>(
-            "SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2",
-        )
-        .bind(&base)
-        .bind(format!("{base}-%"))
-        .fetch_all(&mut *tx)
-        .await?;
-        let slug = crate::slug::first_free(&base, &taken);
-        let inserted: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (community_id, slug, author_id, title, summary, body_md, key_facts, sources, tags, \
-               grade_x10, ease_x10, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-        )
-        .bind(community)
-        .bind(&slug)
-        .bind(user.id)
-        .bind(&a.title)
-        .bind(&a.summary)
-        .bind(&a.body)
-        .bind(a.key_facts.join("\n"))
-        .bind(sources_text(&a.sources))
-        .bind(a.tags.join(" "))
-        .bind(x10(score.grade))
-        .bind(x10(score.reading_ease))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e, "articles_slug_key") {
-                // Only when another editor took the same address a moment ago.
-                AppError::field("title", "Another article just took this address. Please save again.")
-            } else {
-                AppError::from(e)
-            }
-        })?;
-        (inserted, slug)
+        insert_article(&mut tx, user.id, community, a, &score, now).await?
     } else {
-        let f = facts(&mut tx, current).await?;
-        if f.author != user.id && !user.is_editor && !user.is_admin {
-            return Err(AppError::Forbidden);
-        }
-        // Editing a published article starts a new draft; readers keep the published version.
-        // Editing one in review takes it back from the reviewer: the "Medically reviewed" stamp
-        // covers only text the reviewer saw, so a changed text is asked for review again.
-        let status = match f.status {
-            ArticleStatus::Published | ArticleStatus::Review => ArticleStatus::Draft,
-            other => other,
-        };
-        sqlx::query(
-            "UPDATE articles SET community_id = $1, title = $2, summary = $3, body_md = $4, key_facts = $5, \
-               sources = $6, tags = $7, grade_x10 = $8, ease_x10 = $9, updated_at = $10, status = $11 WHERE id = $12",
+        (
+            update_article(&mut tx, user, current, (community, a), &score, now).await?,
+            current.to_string(),
         )
-        .bind(community)
-        .bind(&a.title)
-        .bind(&a.summary)
-        .bind(&a.body)
-        .bind(a.key_facts.join("\n"))
-        .bind(sources_text(&a.sources))
-        .bind(a.tags.join(" "))
-        .bind(x10(score.grade))
-        .bind(x10(score.reading_ease))
-        .bind(now)
-        .bind(status.as_str())
-        .bind(f.id)
-        .execute(&mut *tx)
-        .await?;
-        (f.id, current.to_string())
     };
     set_tags(&mut tx, id, &a.tags).await?;
     tx.commit().await?;
     Ok(slug)
+}
+
+/// A new article's draft under a free address ("fatigue-2" when "fatigue" is taken): its id and
+/// address.
+async fn insert_article(
+    tx: &mut Tx<'_>,
+    author: i64,
+    community: i64,
+    a: &ArticleInput,
+    score: &readability::Readability,
+    now: i64,
+) -> Result<(i64, String), AppError> {
+    // Numbered when taken ("fatigue-2"), so a new title never collides with an old one.
+    let base = slugify(&a.title);
+    let taken = sqlx::query_scalar::<_, String>(
+        "SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2",
+    )
+    .bind(&base)
+    .bind(format!("{base}-%"))
+    .fetch_all(&mut **tx)
+    .await?;
+    let slug = crate::slug::first_free(&base, &taken);
+    let inserted: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (community_id, slug, author_id, title, summary, body_md, key_facts, sources, tags, \
+           grade_x10, ease_x10, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(community)
+    .bind(&slug)
+    .bind(author)
+    .bind(&a.title)
+    .bind(&a.summary)
+    .bind(&a.body)
+    .bind(a.key_facts.join("\n"))
+    .bind(sources_text(&a.sources))
+    .bind(a.tags.join(" "))
+    .bind(x10(score.grade))
+    .bind(x10(score.reading_ease))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e, "articles_slug_key") {
+            // Only when another editor took the same address a moment ago.
+            AppError::field("title", "Another article just took this address. Please save again.")
+        } else {
+            AppError::from(e)
+        }
+    })?;
+    Ok((inserted, slug))
+}
+
+/// An article's draft changed by its author or an editor: its id.
+async fn update_article(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    current: &str,
+    (community, a): (i64, &ArticleInput),
+    score: &readability::Readability,
+    now: i64,
+) -> Result<i64, AppError> {
+    let f = facts(tx, current).await?;
+    if f.author != user.id && !user.is_editor && !user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    // Editing a published article starts a new draft; readers keep the published version.
+    // Editing one in review takes it back from the reviewer: the "Medically reviewed" stamp
+    // covers only text the reviewer saw, so a changed text is asked for review again.
+    let status = match f.status {
+        ArticleStatus::Published | ArticleStatus::Review => ArticleStatus::Draft,
+        other => other,
+    };
+    sqlx::query(
+        "UPDATE articles SET community_id = $1, title = $2, summary = $3, body_md = $4, key_facts = $5, \
+           sources = $6, tags = $7, grade_x10 = $8, ease_x10 = $9, updated_at = $10, status = $11 WHERE id = $12",
+    )
+    .bind(community)
+    .bind(&a.title)
+    .bind(&a.summary)
+    .bind(&a.body)
+    .bind(a.key_facts.join("\n"))
+    .bind(sources_text(&a.sources))
+    .bind(a.tags.join(" "))
+    .bind(x10(score.grade))
+    .bind(x10(score.reading_ease))
+    .bind(now)
+    .bind(status.as_str())
+    .bind(f.id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(f.id)
 }
 
 /// The author (or an editor) asks a verified clinician, not themselves, to review.
