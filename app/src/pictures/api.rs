@@ -17,41 +17,11 @@ pub async fn upload_picture(data: MultipartData) -> Result<i64, AppError> {
     let mut id = String::new();
     let mut alt = String::new();
     let result = crate::call::member(async |state, user| {
-        let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
-        let mut file: Option<Vec<u8>> = None;
-        let mut too_big = false;
-        let mut fields = 0;
-        while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
-            fields += 1;
-            if fields > 8 {
-                return Err(AppError::BadRequest);
-            }
-            let name = field.name().unwrap_or_default().to_string();
-            let limit = if name == "file" {
-                super::process::MAX_BYTES + 1
-            } else {
-                2_000
-            };
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
-                if bytes.len() + chunk.len() > limit {
-                    too_big = name == "file";
-                    if !too_big {
-                        return Err(AppError::BadRequest);
-                    }
-                    break;
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            let text = || String::from_utf8_lossy(&bytes).into_owned();
-            match name.as_str() {
-                "target" => target = text(),
-                "id" => id = text(),
-                "alt" => alt = text(),
-                "file" => file = Some(bytes),
-                _ => {}
-            }
-        }
+        let upload = read_upload(data).await?;
+        target.clone_from(&upload.target);
+        id.clone_from(&upload.id);
+        alt.clone_from(&upload.alt);
+        let (file, too_big) = (upload.file, upload.too_big);
         let key = field_key(&target, &id);
         let t = Target::parse(&target).map_err(|m| AppError::field(&key, m))?;
         let needs_alt = matches!(t, Target::Post | Target::Reply | Target::Photo);
@@ -98,6 +68,57 @@ pub async fn upload_picture(data: MultipartData) -> Result<i64, AppError> {
         &[("target", &target), ("id", &id), ("alt", &alt)],
         result,
     )
+}
+
+/// An upload's fields as sent; the file is cut off (and `too_big` set) past the largest we take.
+#[cfg(feature = "ssr")]
+#[derive(Default)]
+struct Upload {
+    target: String,
+    id: String,
+    alt: String,
+    file: Option<Vec<u8>>,
+    too_big: bool,
+}
+
+/// Reads an upload's form: at most eight fields, each but the file at most 2,000 bytes.
+#[cfg(feature = "ssr")]
+async fn read_upload(data: MultipartData) -> Result<Upload, AppError> {
+    let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
+    let mut u = Upload::default();
+    let mut fields = 0;
+    while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
+        fields += 1;
+        if fields > 8 {
+            return Err(AppError::BadRequest);
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        let limit = if name == "file" {
+            super::process::MAX_BYTES + 1
+        } else {
+            2_000
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            if bytes.len() + chunk.len() > limit {
+                u.too_big = name == "file";
+                if !u.too_big {
+                    return Err(AppError::BadRequest);
+                }
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "target" => u.target = text(),
+            "id" => u.id = text(),
+            "alt" => u.alt = text(),
+            "file" => u.file = Some(bytes),
+            _ => {}
+        }
+    }
+    Ok(u)
 }
 
 /// Removes a picture (its owner; a clinic's logo or photo: its staff or an admin).
