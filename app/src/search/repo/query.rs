@@ -203,7 +203,33 @@ pub(super) fn posts_where(
     count: bool,
 ) -> String {
     let readable_sql = readable(params, viewer);
-    let from = match backend {
+    let from = candidates_from(backend, filters, count);
+    let mut conds = vec![
+        "p.deleted_at IS NULL".to_string(),
+        format!("{readable_sql} = 1"),
+        listed(params, viewer),
+    ];
+    if let Some(id) = community_id {
+        conds.push(format!("p.community_id = {}", params.p(id)));
+    }
+    match filters.kind {
+        Some(PostKind::Question) => conds.push("p.kind = 'question'".into()),
+        Some(PostKind::Discussion) => conds.push("p.kind = 'discussion'".into()),
+        None => {}
+    }
+    match filters.answered {
+        Some(true) => conds.push("p.kind = 'question' AND p.answer_count > 0".into()),
+        Some(false) => conds.push("p.kind = 'question' AND p.answer_count = 0".into()),
+        None => {}
+    }
+    format!("{from} WHERE {}", conds.join(" AND "))
+}
+
+/// The FROM of a posts search: the newest matches of the words (at most `CANDIDATES`), with
+/// their rank and whether they hold the phrase apart (unless `count`), joined to their posts.
+/// It binds nothing: `$1` is the words, always the first parameter.
+fn candidates_from(backend: Backend, filters: &Filters, count: bool) -> String {
+    match backend {
         // The newest CANDIDATES matches, in the index's own order (FTS5 walks its doclists by
         // rowid and stops), each with its rank (bm25, or for a common word whether the title
         // holds the query: see `Ranking`); the filters and the ranking apply to those.
@@ -264,26 +290,7 @@ pub(super) fn posts_where(
                 None => "0".into(),
             },
         ),
-    };
-    let mut conds = vec![
-        "p.deleted_at IS NULL".to_string(),
-        format!("{readable_sql} = 1"),
-        listed(params, viewer),
-    ];
-    if let Some(id) = community_id {
-        conds.push(format!("p.community_id = {}", params.p(id)));
     }
-    match filters.kind {
-        Some(PostKind::Question) => conds.push("p.kind = 'question'".into()),
-        Some(PostKind::Discussion) => conds.push("p.kind = 'discussion'".into()),
-        None => {}
-    }
-    match filters.answered {
-        Some(true) => conds.push("p.kind = 'question' AND p.answer_count > 0".into()),
-        Some(false) => conds.push("p.kind = 'question' AND p.answer_count = 0".into()),
-        None => {}
-    }
-    format!("{from} WHERE {}", conds.join(" AND "))
 }
 
 /// The posts search query (public so the query-plan test checks exactly this SQL). The
