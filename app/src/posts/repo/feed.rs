@@ -142,32 +142,15 @@ pub(super) fn one_feed(
     }
     filter.push("p.deleted_at IS NULL".into());
     filter.push(listed(params, viewer));
-    let mut by_votes = "p.vote_count";
-    let mut short_window = false;
-    if let (FeedSort::Top, Some(since)) = (sort, since) {
-        let since_p = params.p(since);
-        filter.push(format!("p.created_at >= {since_p}"));
-        short_window = now_ms() - since <= SHORT_WINDOW_DAYS * 86_400_000;
-        if short_window && (public_to_visitor || community_stream) {
-            // `posts_public_window_idx` holds the window's public posts by date with their
-            // votes, `posts_community_window_idx` a community's, `posts_group_window_idx` a
-            // group's: the window is read from the index alone and sorted, never the table.
-            by_votes = "p.vote_count + 0";
-        } else if short_window {
-            // Every post of the window has an id at least the smallest id in the window, which
-            // `posts_created_idx (created_at, id)` gives by reading the window's entries alone;
-            // then the window is an id range on the feed's id index, and the few posts it
-            // holds are sorted. (Ids mostly grow with creation time, so the range holds little
-            // else.) `+ 0` keeps the planner from walking the whole vote index to skip the sort.
-            // `w.id + 0`: a bare MIN(id) lets both databases read the ids in order from the
-            // first post ever until one falls in the window (57 ms at 100,000 posts, growing
-            // with the table); over the expression they read the window's index entries (2 ms).
-            filter.push(format!(
-                "p.id >= (SELECT MIN(w.id + 0) FROM posts w WHERE w.created_at >= {since_p})"
-            ));
-            by_votes = "p.vote_count + 0";
-        }
-    }
+    let (by_votes, short_window) = match (sort, since) {
+        (FeedSort::Top, Some(since)) => top_window(
+            params,
+            &mut filter,
+            since,
+            public_to_visitor || community_stream,
+        ),
+        _ => ("p.vote_count", false),
+    };
     let key = match sort {
         FeedSort::New | FeedSort::Unanswered | FeedSort::NotAccepted => None,
         FeedSort::Active => Some("p.last_activity_at"),
@@ -204,6 +187,39 @@ pub(super) fn one_feed(
         "SELECT {SUMMARY}, {readable_sql} AS readable {FROM} WHERE {} ORDER BY {order} LIMIT {limit}",
         filter.join(" AND ")
     )
+}
+
+/// Top within a window since `since`: the window's filter, the vote key to sort by, and
+/// whether the window is short (sorted whole). `indexed`: the feed's window has an index of its
+/// own (public posts for a visitor, a community's or a group's posts).
+fn top_window(
+    params: &mut Params,
+    filter: &mut Vec<String>,
+    since: i64,
+    indexed: bool,
+) -> (&'static str, bool) {
+    let since_p = params.p(since);
+    filter.push(format!("p.created_at >= {since_p}"));
+    if now_ms() - since > SHORT_WINDOW_DAYS * 86_400_000 {
+        return ("p.vote_count", false);
+    }
+    // `posts_public_window_idx` holds the window's public posts by date with their votes,
+    // `posts_community_window_idx` a community's, `posts_group_window_idx` a group's: the window
+    // is read from the index alone and sorted, never the table.
+    if !indexed {
+        // Every post of the window has an id at least the smallest id in the window, which
+        // `posts_created_idx (created_at, id)` gives by reading the window's entries alone;
+        // then the window is an id range on the feed's id index, and the few posts it
+        // holds are sorted. (Ids mostly grow with creation time, so the range holds little
+        // else.) `w.id + 0`: a bare MIN(id) lets both databases read the ids in order from the
+        // first post ever until one falls in the window (57 ms at 100,000 posts, growing
+        // with the table); over the expression they read the window's index entries (2 ms).
+        filter.push(format!(
+            "p.id >= (SELECT MIN(w.id + 0) FROM posts w WHERE w.created_at >= {since_p})"
+        ));
+    }
+    // `+ 0` keeps the planner from walking the whole vote index to skip the sort.
+    ("p.vote_count + 0", true)
 }
 
 pub(super) async fn community_id(db: &Db, slug: &str) -> Result<i64, AppError> {
