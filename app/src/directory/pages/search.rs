@@ -219,6 +219,13 @@ pub fn DirectoryPage() -> impl IntoView {
     }
 }
 
+/// A select's options from a (value, label) list, `current` selected.
+fn options(list: &'static [(&'static str, &'static str)], current: String) -> impl IntoView {
+    list.iter()
+        .map(move |(k, l)| view! { <option value=*k selected=current == *k>{*l}</option> })
+        .collect_view()
+}
+
 /// The directory's search form: specialty, place and radius first, the other filters folded
 /// away (open when one is used), "Near me" once the page runs JavaScript.
 #[component]
@@ -230,11 +237,6 @@ fn DirectoryForm(
     locate_status: RwSignal<String>,
 ) -> impl IntoView {
     let ferr = |f: &str| err.as_ref().and_then(|e| e.field_message(f));
-    let opt = |list: &'static [(&'static str, &'static str)], current: String| {
-        list.iter()
-            .map(move |(k, l)| view! { <option value=*k selected=current == *k>{*l}</option> })
-            .collect_view()
-    };
     let radius = if query.radius.is_empty() {
         "25".to_string()
     } else {
@@ -255,7 +257,7 @@ fn DirectoryForm(
                     <label for="d-specialty">"Specialty"</label>
                     <select id="d-specialty" name="specialty">
                         <option value="">"Any specialty"</option>
-                        {opt(SPECIALTIES, query.specialty.clone())}
+                        {options(SPECIALTIES, query.specialty.clone())}
                     </select>
                     {ferr("specialty").map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>
@@ -274,45 +276,7 @@ fn DirectoryForm(
                     </select>
                 </div>
             </div>
-            <details class="more-filters" open=more_open>
-                <summary>"More filters"</summary>
-                <div class="filters">
-                    <div class="field">
-                        <label for="d-condition">"Condition"</label>
-                        <select id="d-condition" name="condition">
-                            <option value="">"Any condition"</option>
-                            {communities.iter().map(|c| view! {
-                                <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="d-language">"Language"</label>
-                        <select id="d-language" name="language">
-                            <option value="">"Any language"</option>
-                            {opt(LANGUAGES, query.language.clone())}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="d-kind">"Show"</label>
-                        <select id="d-kind" name="kind">
-                            <option value="">"Clinics and clinicians"</option>
-                            <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
-                            <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="d-sort">"Order"</label>
-                        <select id="d-sort" name="sort">
-                            <option value="distance">"Nearest first"</option>
-                            <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
-                        </select>
-                    </div>
-                    <Checkbox name="accepting" checked=query.accepting == "yes">
-                        "Accepting new patients"
-                    </Checkbox>
-                </div>
-            </details>
+            <MoreFilters query=query.clone() communities open=more_open/>
             {(!query.lat.is_empty()).then(|| view! {
                 <input type="hidden" name="lat" value=query.lat.clone()/>
                 <input type="hidden" name="lon" value=query.lon.clone()/>
@@ -328,6 +292,56 @@ fn DirectoryForm(
                 <span class="muted small" role="status">{move || locate_status.get()}</span>
             </p>
         </form>
+    }
+}
+
+/// The directory's folded filters: condition, language, kind, order, accepting new patients.
+#[component]
+fn MoreFilters(
+    query: DirectoryQuery,
+    communities: Vec<crate::communities::types::CommunitySummary>,
+    open: bool,
+) -> impl IntoView {
+    view! {
+    <details class="more-filters" open=open>
+        <summary>"More filters"</summary>
+        <div class="filters">
+            <div class="field">
+                <label for="d-condition">"Condition"</label>
+                <select id="d-condition" name="condition">
+                    <option value="">"Any condition"</option>
+                    {communities.iter().map(|c| view! {
+                        <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-language">"Language"</label>
+                <select id="d-language" name="language">
+                    <option value="">"Any language"</option>
+                    {options(LANGUAGES, query.language.clone())}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-kind">"Show"</label>
+                <select id="d-kind" name="kind">
+                    <option value="">"Clinics and clinicians"</option>
+                    <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
+                    <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-sort">"Order"</label>
+                <select id="d-sort" name="sort">
+                    <option value="distance">"Nearest first"</option>
+                    <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
+                </select>
+            </div>
+            <Checkbox name="accepting" checked=query.accepting == "yes">
+                "Accepting new patients"
+            </Checkbox>
+        </div>
+    </details>
     }
 }
 

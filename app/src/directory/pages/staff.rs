@@ -73,27 +73,12 @@ pub fn ProviderEditPage() -> impl IntoView {
                                 <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
                                 <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
                             </div>
-                            <fieldset class="checks">
-                                <legend>"Specialties"</legend>
-                                {SPECIALTIES.iter().map(|(k, l)| view! {
-                                    <label><input type="checkbox" name="specialties[]" value=*k checked=d.specialty_keys.iter().any(|s| s == k)/>" "{*l}</label>
-                                }).collect_view()}
-                                <FieldMessage id="f-specialties-error".into() error=field_error(err, "specialties")/>
-                            </fieldset>
-                            <fieldset class="checks">
-                                <legend>"Languages spoken"</legend>
-                                {LANGUAGES.iter().map(|(k, l)| view! {
-                                    <label><input type="checkbox" name="languages[]" value=*k checked=d.languages.iter().any(|s| s == k)/>" "{*l}</label>
-                                }).collect_view()}
-                                <FieldMessage id="f-languages-error".into() error=field_error(err, "languages")/>
-                            </fieldset>
-                            <fieldset class="checks">
-                                <legend>"Conditions treated"</legend>
-                                {communities.iter().map(|c| view! {
-                                    <label><input type="checkbox" name="conditions[]" value=c.slug.clone() checked=d.conditions.iter().any(|x| x.slug == c.slug)/>" "{c.name.clone()}</label>
-                                }).collect_view()}
-                                <FieldMessage id="f-conditions-error".into() error=field_error(err, "conditions")/>
-                            </fieldset>
+                            <CheckList legend="Specialties" name="specialties" err
+                                choices=SPECIALTIES.iter().map(|(k, l)| (k.to_string(), l.to_string(), d.specialty_keys.iter().any(|s| s == k))).collect()/>
+                            <CheckList legend="Languages spoken" name="languages" err
+                                choices=LANGUAGES.iter().map(|(k, l)| (k.to_string(), l.to_string(), d.languages.iter().any(|s| s == k))).collect()/>
+                            <CheckList legend="Conditions treated" name="conditions" err
+                                choices=communities.iter().map(|c| (c.slug.clone(), c.name.clone(), d.conditions.iter().any(|x| x.slug == c.slug))).collect()/>
                             <div class="field">
                                 <label for="f-colour">"Logo colour"</label>
                                 <select id="f-colour" name="colour">
@@ -109,6 +94,27 @@ pub fn ProviderEditPage() -> impl IntoView {
                 </div>
             }.into_any()
         })}
+    }
+}
+
+/// A list of checkboxes sent as `name[]`, with the field's error under it.
+#[component]
+fn CheckList(
+    legend: &'static str,
+    name: &'static str,
+    /// (value, label, ticked).
+    choices: Vec<(String, String, bool)>,
+    err: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let field = format!("{name}[]");
+    view! {
+        <fieldset class="checks">
+            <legend>{legend}</legend>
+            {choices.into_iter().map(|(value, label, on)| view! {
+                <label><input type="checkbox" name=field.clone() value=value checked=on/>" "{label}</label>
+            }).collect_view()}
+            <FieldMessage id=format!("f-{name}-error") error=field_error(err, name)/>
+        </fieldset>
     }
 }
 
