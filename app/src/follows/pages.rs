@@ -118,34 +118,7 @@ pub fn FollowingPage() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
-                    <h2 id="f-tags">"Tags"</h2>
-                    {(!p.tags.is_empty()).then(|| view! {
-                        <ul class="plain-list follow-list" aria-labelledby="f-tags">
-                            {p.tags.into_iter().map(|t| view! {
-                                <li>
-                                    <a class="tag" href=search_link(&t)>{t.clone()}</a>
-                                    <ActionForm action=tag attr:class="inline-form">
-                                        <input type="hidden" name="tag" value=t.clone()/>
-                                        <input type="hidden" name="follow" value="no"/>
-                                        <button type="submit" class="link-button small">"Stop following"</button>
-                                    </ActionForm>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })}
-                    <ActionForm action=tag attr:class="stack follow-tag-form" attr:novalidate=true>
-                        <input type="hidden" name="follow" value="yes"/>
-                        <div class="field">
-                            <label for="follow-tag">"Follow a tag"</label>
-                            <p class="hint" id="follow-tag-hint">"New posts with this tag in any community you may read, e.g. fatigue or newly diagnosed."</p>
-                            <input id="follow-tag" name="tag" type="text" maxlength="30" autocomplete="off"
-                                value=echoed(&typed, "tag").unwrap_or_default()
-                                aria-describedby="follow-tag-hint follow-tag-error"
-                                aria-invalid=move || field_error(tag_err, "tag").get().is_some().to_string()/>
-                            <FieldMessage id="follow-tag-error".into() error=field_error(tag_err, "tag")/>
-                        </div>
-                        <button type="submit" class="button">"Follow"</button>
-                    </ActionForm>
+                    <FollowedTags tags=p.tags typed=echoed(&typed, "tag").unwrap_or_default() tag/>
                     <h2 id="f-threads">"Threads"</h2>
                     {if p.threads.is_empty() {
                         view! { <p class="muted">"None yet: you follow a thread when you start it or reply, or with “Follow” under a post."</p> }.into_any()
@@ -160,6 +133,47 @@ pub fn FollowingPage() -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// The tags followed (each with "Stop following"), and the form that follows another.
+#[component]
+fn FollowedTags(
+    tags: Vec<String>,
+    /// What the form held when following failed.
+    typed: String,
+    tag: ServerAction<FollowTag>,
+) -> impl IntoView {
+    let tag_err = action_error(tag);
+    view! {
+        <h2 id="f-tags">"Tags"</h2>
+        {(!tags.is_empty()).then(|| view! {
+            <ul class="plain-list follow-list" aria-labelledby="f-tags">
+                {tags.into_iter().map(|t| view! {
+                    <li>
+                        <a class="tag" href=search_link(&t)>{t.clone()}</a>
+                        <ActionForm action=tag attr:class="inline-form">
+                            <input type="hidden" name="tag" value=t.clone()/>
+                            <input type="hidden" name="follow" value="no"/>
+                            <button type="submit" class="link-button small">"Stop following"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        <ActionForm action=tag attr:class="stack follow-tag-form" attr:novalidate=true>
+            <input type="hidden" name="follow" value="yes"/>
+            <div class="field">
+                <label for="follow-tag">"Follow a tag"</label>
+                <p class="hint" id="follow-tag-hint">"New posts with this tag in any community you may read, e.g. fatigue or newly diagnosed."</p>
+                <input id="follow-tag" name="tag" type="text" maxlength="30" autocomplete="off"
+                    value=typed
+                    aria-describedby="follow-tag-hint follow-tag-error"
+                    aria-invalid=move || field_error(tag_err, "tag").get().is_some().to_string()/>
+                <FieldMessage id="follow-tag-error".into() error=field_error(tag_err, "tag")/>
+            </div>
+            <button type="submit" class="button">"Follow"</button>
+        </ActionForm>
     }
 }
 
