@@ -460,6 +460,28 @@ async fn add_ad_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<bool, AppEr
     Ok(true)
 }
 
+/// Adds `n` to the `count` column of a day's `key` row of `table` (made at `n` when new).
+/// The names are this file's constants, never input.
+async fn add_keyed(
+    tx: &mut CountTx,
+    table: &str,
+    key: &str,
+    count: &str,
+    (day, value): (i64, &str),
+    n: i64,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "INSERT INTO {table} (day, {key}, {count}) VALUES ($1, $2, $3) \
+         ON CONFLICT (day, {key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    ))
+    .bind(day)
+    .bind(value)
+    .bind(n)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Adds a traffic count (page views, visitors, members active, searches that found nothing,
 /// referrers); advertising counts are [`add_ad_count`]'s.
 async fn add_traffic_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<(), AppError> {
@@ -480,15 +502,7 @@ async fn add_traffic_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<(), Ap
             .execute(&mut **tx)
             .await?;
             if let Some(path) = page.public_path() {
-                sqlx::query(
-                    "INSERT INTO traffic_paths (day, path, views) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day, path) DO UPDATE SET views = traffic_paths.views + excluded.views",
-                )
-                .bind(day)
-                .bind(path)
-                .bind(n)
-                .execute(&mut **tx)
-                .await?;
+                add_keyed(tx, "traffic_paths", "path", "views", (*day, &path), n).await?;
             }
         }
         Count::Visitor { day, visitor } => {
@@ -511,25 +525,17 @@ async fn add_traffic_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<(), Ap
             .await?;
         }
         Count::SearchMiss { day, query } => {
-            sqlx::query(
-                "INSERT INTO search_misses (day, query, searches) VALUES ($1, $2, $3) \
-                 ON CONFLICT (day, query) DO UPDATE SET searches = search_misses.searches + excluded.searches",
-            )
-            .bind(day)
-            .bind(query)
-            .bind(n)
-            .execute(&mut **tx)
-            .await?;
+            add_keyed(tx, "search_misses", "query", "searches", (*day, query), n).await?;
         }
         Count::Referrer { day, domain } => {
-            sqlx::query(
-                "INSERT INTO traffic_referrers (day, domain, visits) VALUES ($1, $2, $3) \
-                 ON CONFLICT (day, domain) DO UPDATE SET visits = traffic_referrers.visits + excluded.visits",
+            add_keyed(
+                tx,
+                "traffic_referrers",
+                "domain",
+                "visits",
+                (*day, domain),
+                n,
             )
-            .bind(day)
-            .bind(domain)
-            .bind(n)
-            .execute(&mut **tx)
             .await?;
         }
         // Named, not `_`: a new kind of count fails to compile until it is written somewhere.

@@ -20,6 +20,36 @@ pub async fn pending_verifications(
     Ok(Page::of(items, |i: &PendingVerification| i.id))
 }
 
+/// Sets the status of row `id` with `sql` (`$1` the status, `$2` the time, `$3` the id; it
+/// returns the row's name, or nothing when the row may not change), and audits it as
+/// `<what>_<status>` with the detail `detail` makes of the name. Not found when nothing changed.
+pub async fn set_status_audited(
+    db: &crate::db::Db,
+    actor: i64,
+    (sql, what): (&str, &str),
+    (id, status): (i64, &str),
+    detail: impl FnOnce(String) -> String,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let name: String = sqlx::query_scalar(sql)
+        .bind(status)
+        .bind(crate::db::now_ms())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit(
+        &mut tx,
+        actor,
+        &format!("{what}_{status}"),
+        None,
+        &detail(name),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Writes one audit-log entry in the caller's transaction.
 pub async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,

@@ -155,20 +155,17 @@ pub async fn set_status(
     id: i64,
     status: AdvertiserStatus,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let name: String = sqlx::query_scalar(
-        "UPDATE advertisers SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'removed' RETURNING name",
+    crate::admin::repo::set_status_audited(
+        db,
+        actor,
+        (
+            "UPDATE advertisers SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'removed' RETURNING name",
+            "advertiser",
+        ),
+        (id, status.as_str()),
+        |name| name,
     )
-    .bind(status.as_str())
-    .bind(now_ms())
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let action = format!("advertiser_{}", status.as_str());
-    crate::admin::repo::audit(&mut tx, actor, &action, None, &name).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Sets the kinds of advertiser the community `slug` refuses.

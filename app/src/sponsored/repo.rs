@@ -232,20 +232,17 @@ pub async fn set_status(
     id: i64,
     status: CampaignStatus,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let headline: String = sqlx::query_scalar(
-        "UPDATE campaigns SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'ended' RETURNING headline",
+    crate::admin::repo::set_status_audited(
+        db,
+        actor,
+        (
+            "UPDATE campaigns SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'ended' RETURNING headline",
+            "campaign",
+        ),
+        (id, status.as_str()),
+        |headline| format!("#{id} {headline}"),
     )
-    .bind(status.as_str())
-    .bind(now_ms())
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let action = format!("campaign_{}", status.as_str());
-    crate::admin::repo::audit(&mut tx, actor, &action, None, &format!("#{id} {headline}")).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// A campaign in the operator's list, with its advertiser and counts.
