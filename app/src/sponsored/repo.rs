@@ -291,45 +291,7 @@ pub async fn admin_view(db: &Db, now: i64) -> Result<CampaignAdmin, AppError> {
     )
     .fetch_all(&db.pool)
     .await?;
-    let campaigns = rows
-        .into_iter()
-        .map(|r| {
-            let placements = [
-                (r.in_feed, Placement::Feed),
-                (r.in_sidebar, Placement::Sidebar),
-                (r.in_directory, Placement::Directory),
-            ]
-            .into_iter()
-            .filter_map(|(on, p)| on.get().then_some(p))
-            .collect();
-            let communities = targets
-                .iter()
-                .filter(|(campaign, _)| *campaign == r.id)
-                .map(|(_, name)| name.clone())
-                .collect();
-            ManagedCampaign {
-                id: r.id,
-                advertiser_approved: r.adv_name.is_none()
-                    || r.adv_status.as_deref() == Some("approved"),
-                advertiser: r.adv_name,
-                headline: r.headline,
-                body: r.body,
-                cta: r.cta,
-                url: r.url,
-                starts_at: r.starts_at,
-                ends_at: r.ends_at,
-                placements,
-                communities,
-                total_cap: r.total_cap,
-                daily_cap: r.daily_cap,
-                visitor_daily_cap: r.visitor_daily_cap,
-                status: CampaignStatus::from_db(&r.status),
-                impressions: r.impressions,
-                clicks: r.clicks,
-                impressions_today: r.today,
-            }
-        })
-        .collect();
+    let campaigns = rows.into_iter().map(|r| managed(r, &targets)).collect();
     let advertisers = sqlx::query_as::<_, (i64, String, String)>(
         "SELECT id, name, status FROM advertisers WHERE status <> 'removed' ORDER BY name",
     )
@@ -342,12 +304,10 @@ pub async fn admin_view(db: &Db, now: i64) -> Result<CampaignAdmin, AppError> {
         approved: status == "approved",
     })
     .collect();
-    let communities = sqlx::query("SELECT slug, name FROM communities ORDER BY name")
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("slug")?, r.try_get("name")?)))
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let communities: Vec<(String, String)> =
+        sqlx::query_as("SELECT slug, name FROM communities ORDER BY name")
+            .fetch_all(&db.pool)
+            .await?;
     let operator = crate::operator::repo::profile(db).await?.name;
     Ok(CampaignAdmin {
         campaigns,
@@ -355,4 +315,41 @@ pub async fn admin_view(db: &Db, now: i64) -> Result<CampaignAdmin, AppError> {
         communities,
         operator,
     })
+}
+
+/// A campaign as its managers see it: its places, communities and counts.
+fn managed(r: CampaignRow, targets: &[(i64, String)]) -> ManagedCampaign {
+    let placements = [
+        (r.in_feed, Placement::Feed),
+        (r.in_sidebar, Placement::Sidebar),
+        (r.in_directory, Placement::Directory),
+    ]
+    .into_iter()
+    .filter_map(|(on, p)| on.get().then_some(p))
+    .collect();
+    let communities = targets
+        .iter()
+        .filter(|(campaign, _)| *campaign == r.id)
+        .map(|(_, name)| name.clone())
+        .collect();
+    ManagedCampaign {
+        id: r.id,
+        advertiser_approved: r.adv_name.is_none() || r.adv_status.as_deref() == Some("approved"),
+        advertiser: r.adv_name,
+        headline: r.headline,
+        body: r.body,
+        cta: r.cta,
+        url: r.url,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        placements,
+        communities,
+        total_cap: r.total_cap,
+        daily_cap: r.daily_cap,
+        visitor_daily_cap: r.visitor_daily_cap,
+        status: CampaignStatus::from_db(&r.status),
+        impressions: r.impressions,
+        clicks: r.clicks,
+        impressions_today: r.today,
+    }
 }
