@@ -114,38 +114,48 @@ pub async fn set_staff(
         )
         .await
     } else {
-        if staff_role(db, id, user_id).await?.is_none() {
-            return Err(AppError::field(
-                "handle",
-                "This member is not on the staff.",
-            ));
-        }
-        let owners: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) AS n FROM provider_staff WHERE provider_id = $1 AND role = 'owner' AND user_id <> $2",
-        )
+        remove_staff(db, actor.id, id, (user_id, &user_handle)).await
+    }
+}
+
+/// Takes a member off a clinic's staff; a clinic keeps at least one owner.
+async fn remove_staff(
+    db: &Db,
+    actor: i64,
+    id: i64,
+    (user_id, user_handle): (i64, &str),
+) -> Result<(), AppError> {
+    if staff_role(db, id, user_id).await?.is_none() {
+        return Err(AppError::field(
+            "handle",
+            "This member is not on the staff.",
+        ));
+    }
+    let owners: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM provider_staff WHERE provider_id = $1 AND role = 'owner' AND user_id <> $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    if owners == 0 {
+        return Err(AppError::field(
+            "handle",
+            "A clinic keeps at least one owner.",
+        ));
+    }
+    sqlx::query("DELETE FROM provider_staff WHERE provider_id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
-        .fetch_one(&db.pool)
+        .execute(&db.pool)
         .await?;
-        if owners == 0 {
-            return Err(AppError::field(
-                "handle",
-                "A clinic keeps at least one owner.",
-            ));
-        }
-        sqlx::query("DELETE FROM provider_staff WHERE provider_id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(&db.pool)
-            .await?;
-        log_change(
-            &db.pool,
-            id,
-            actor.id,
-            &format!("removed @{user_handle} from the staff"),
-        )
-        .await
-    }
+    log_change(
+        &db.pool,
+        id,
+        actor,
+        &format!("removed @{user_handle} from the staff"),
+    )
+    .await
 }
 
 /// Clinic staff list (or unlist) a verified clinician at their clinic. Listing is an
