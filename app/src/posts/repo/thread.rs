@@ -436,38 +436,7 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
         .await?
         .ok_or(AppError::NotFound)?;
     let mut params = Params::default();
-    let readable_sql = readable(&mut params, viewer);
-    let a = params.p(author);
-    // A former member of a group is "a former member" in its threads, so their profile does not
-    // name them as the author of what they wrote there either.
-    let still_in_group = format!(
-        "(p.group_id IS NULL OR EXISTS (SELECT 1 FROM support_group_members fm \
-         WHERE fm.group_id = p.group_id AND fm.user_id = {a} AND fm.status = 'active'))"
-    );
-    // What waits for a moderator's look (the crisis safeguard) is listed to its author only.
-    let listed_sql = listed(&mut params, viewer);
-    let reply_listed = match viewer {
-        Some(v) if v.id == author => "1 = 1".to_string(),
-        _ => "(r.held_at IS NULL AND r.removed_at IS NULL)".to_string(),
-    };
-    // An anonymous group post is in its author's own list only: anywhere else it would name them.
-    let own_anonymous = match viewer {
-        Some(v) if v.id == author => "1 = 1",
-        _ => "p.anonymous = 0",
-    };
-    let own_anonymous_answer = match viewer {
-        Some(v) if v.id == author => "1 = 1",
-        _ => "NOT (p.anonymous = 1 AND p.author_id = r.author_id)",
-    };
-    let posts_filter = format!(
-        "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} \
-         AND {listed_sql} AND {own_anonymous}"
-    );
-    let answers_filter = format!(
-        "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
-         AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} AND {listed_sql} \
-         AND {reply_listed} AND {own_anonymous_answer}"
-    );
+    let (posts_filter, answers_filter) = activity_filters(&mut params, viewer, author);
     let limit = params.p(PAGE_SIZE as i64);
     let bind_all = |sql| with_params(sql, &params.0);
     let counts_sql = format!(
@@ -514,6 +483,44 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
         posts,
         answers,
     })
+}
+
+/// The conditions on a member's posts and answers that a reader may see in their activity
+/// (binding the rule's parameters and the author's id, in this order).
+fn activity_filters(params: &mut Params, viewer: Option<Viewer>, author: i64) -> (String, String) {
+    let readable_sql = readable(params, viewer);
+    let a = params.p(author);
+    // A former member of a group is "a former member" in its threads, so their profile does not
+    // name them as the author of what they wrote there either.
+    let still_in_group = format!(
+        "(p.group_id IS NULL OR EXISTS (SELECT 1 FROM support_group_members fm \
+         WHERE fm.group_id = p.group_id AND fm.user_id = {a} AND fm.status = 'active'))"
+    );
+    // What waits for a moderator's look (the crisis safeguard) is listed to its author only.
+    let listed_sql = listed(params, viewer);
+    let reply_listed = match viewer {
+        Some(v) if v.id == author => "1 = 1".to_string(),
+        _ => "(r.held_at IS NULL AND r.removed_at IS NULL)".to_string(),
+    };
+    // An anonymous group post is in its author's own list only: anywhere else it would name them.
+    let own_anonymous = match viewer {
+        Some(v) if v.id == author => "1 = 1",
+        _ => "p.anonymous = 0",
+    };
+    let own_anonymous_answer = match viewer {
+        Some(v) if v.id == author => "1 = 1",
+        _ => "NOT (p.anonymous = 1 AND p.author_id = r.author_id)",
+    };
+    let posts_filter = format!(
+        "p.author_id = {a} AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} \
+         AND {listed_sql} AND {own_anonymous}"
+    );
+    let answers_filter = format!(
+        "r.author_id = {a} AND r.parent_id IS NULL AND r.deleted_at IS NULL AND p.kind = 'question' \
+         AND p.deleted_at IS NULL AND {readable_sql} = 1 AND {still_in_group} AND {listed_sql} \
+         AND {reply_listed} AND {own_anonymous_answer}"
+    );
+    (posts_filter, answers_filter)
 }
 
 /// An answer in a member's activity.
