@@ -52,28 +52,7 @@ pub async fn place(
             }
             Place::Post(post)
         }
-        Target::Reply => {
-            let reply = number()?;
-            let r = sqlx::query("SELECT post_id, author_id, deleted_at FROM replies WHERE id = $1")
-                .bind(reply)
-                .fetch_optional(&db.pool)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if r.try_get::<i64, _>("author_id")? != user.id {
-                return Err(AppError::Forbidden);
-            }
-            if r.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
-                return Err(AppError::Deleted);
-            }
-            let post: i64 = r.try_get("post_id")?;
-            // Still readable by its author (a closed group they left is not).
-            let page =
-                crate::posts::repo::page(db, post, Some(crate::access::Viewer::of(user))).await?;
-            if page.locked || page.deleted {
-                return Err(AppError::Forbidden);
-            }
-            Place::Reply { post, reply }
-        }
+        Target::Reply => own_reply(db, user, number()?).await?,
     };
     let (sql, of, limit) = match place {
         Place::Photo(p) => (
@@ -93,11 +72,7 @@ pub async fn place(
         ),
         Place::Avatar | Place::Logo(_) => return Ok(place),
     };
-    let n: i64 = sqlx::query(sql)
-        .bind(of)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
+    let n: i64 = sqlx::query_scalar(sql).bind(of).fetch_one(&db.pool).await?;
     if n >= limit {
         return Err(AppError::field(
             "file",
@@ -105,6 +80,28 @@ pub async fn place(
         ));
     }
     Ok(place)
+}
+
+/// A reply its author may add a picture to: theirs, not deleted, in a thread they may still read
+/// (a closed group they left is not).
+async fn own_reply(db: &Db, user: &CurrentUser, reply: i64) -> Result<Place, AppError> {
+    let (post, author, deleted_at): (i64, i64, Option<i64>) =
+        sqlx::query_as("SELECT post_id, author_id, deleted_at FROM replies WHERE id = $1")
+            .bind(reply)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    if author != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if deleted_at.is_some() {
+        return Err(AppError::Deleted);
+    }
+    let page = crate::posts::repo::page(db, post, Some(crate::access::Viewer::of(user))).await?;
+    if page.locked || page.deleted {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Place::Reply { post, reply })
 }
 
 /// Stores a checked picture at its place; an avatar or logo replaces the previous one.
