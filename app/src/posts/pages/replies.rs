@@ -54,18 +54,8 @@ fn ReplyItem(
     let vote = (!r.deleted).then(|| view! {
         <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
     });
-    let accept = (asker && r.is_answer && !r.deleted).then(|| {
-        let undo = r.accepted;
-        view! {
-            <ActionForm action=a.accept attr:class="inline-form">
-                <input type="hidden" name="post_id" value=post_id/>
-                {(!undo).then(|| view! { <input type="hidden" name="reply_id" value=rid/> })}
-                <button type="submit" class=if undo { "link-button" } else { "button small-button" }>
-                    {if undo { "Undo accept" } else { "✓ Accept this answer" }}
-                </button>
-            </ActionForm>
-        }
-    });
+    let accept = (asker && r.is_answer && !r.deleted)
+        .then(|| view! { <AcceptForm post_id reply_id=rid undo=r.accepted accept=a.accept/> });
     let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| {
         view! {
             <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
@@ -92,14 +82,7 @@ fn ReplyItem(
     view! {
         <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
             <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
-                <header class="reply-head small">
-                    {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
-                    {r.deleted.then_some("[deleted]")}
-                    " · " {format_date(r.created_at)}
-                    {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
-                    {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
-                    {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
-                </header>
+                <ReplyHead r=r.clone()/>
                 {removed_note}
                 <ReplyBody r=r.clone() post_id a/>
                 <PictureRow pictures=r.pictures.clone() removable=r.mine/>
@@ -129,6 +112,40 @@ fn ReplyItem(
                 </footer>
             </article>
         </li>
+    }
+}
+
+/// "✓ Accept this answer", or "Undo accept" on the accepted one (the asker's).
+#[component]
+fn AcceptForm(
+    post_id: i64,
+    reply_id: i64,
+    undo: bool,
+    accept: ServerAction<AcceptAnswer>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=accept attr:class="inline-form">
+            <input type="hidden" name="post_id" value=post_id/>
+            {(!undo).then(|| view! { <input type="hidden" name="reply_id" value=reply_id/> })}
+            <button type="submit" class=if undo { "link-button" } else { "button small-button" }>
+                {if undo { "Undo accept" } else { "✓ Accept this answer" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// A reply's author, dates, what it answers, and whether it is the accepted answer.
+#[component]
+fn ReplyHead(r: ReplyView) -> impl IntoView {
+    view! {
+    <header class="reply-head small">
+        {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
+        {r.deleted.then_some("[deleted]")}
+        " · " {format_date(r.created_at)}
+        {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+        {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
+        {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
+    </header>
     }
 }
 
