@@ -79,11 +79,57 @@ pub fn PostForm(
     let chosen = echoed(&echo, "visibility").unwrap_or_else(|| "members".into());
     let in_group = group.is_some();
     let anonymous = echoed(&echo, "anonymous").is_some_and(|v| !v.is_empty());
+    let place = community.clone();
+    view! {
+        <ActionForm action=action attr:novalidate=true attr:class="stack">
+            <FormAlert error=err/>
+            <input type="hidden" name="community" value=community/>
+            {group.map(|g| view! { <input type="hidden" name="group" value=g/> })}
+            <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
+                selected=kind error=field_error(err, "kind")/>
+            <CrisisWatch error=err>
+                <TitleField community=place.clone() title=echoed(&echo, "title") err/>
+                <MarkdownField label="Details".into() name="body" id="f-body".into()
+                    value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
+                <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
+                    hint="Up to five, separated by commas, e.g. fatigue, newly diagnosed"
+                    error=field_error(err, "tags")/>
+                {match visibility {
+                    Some(options) => view! {
+                        <RadioGroup legend="Who can read it?" name="visibility" options=options
+                            selected=chosen error=field_error(err, "visibility")/>
+                    }.into_any(),
+                    None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
+                }}
+                {in_group.then(|| view! {
+                    <Checkbox name="anonymous" value="on" checked=anonymous error=field_error(err, "anonymous")
+                        hint="Others see “a member” instead of your name, here and everywhere the post is listed. The group's moderators can still see that it is you, for everyone's safety. You can still edit and delete it.">
+                        "Post anonymously"
+                    </Checkbox>
+                })}
+            </CrisisWatch>
+            <p class="cta">
+                <button type="submit" class="button primary">"Post"</button>
+                <button type="submit" name="step" value="check" class="button">"Check for similar questions"</button>
+            </p>
+        </ActionForm>
+    }
+}
+
+/// The post's title, with the questions like it listed under it as it is typed (or on the check
+/// step without JavaScript).
+#[component]
+fn TitleField(
+    community: String,
+    /// The title as typed, when the form comes back.
+    title: Option<String>,
+    err: Signal<Option<AppError>>,
+) -> impl IntoView {
     // Similar questions for the title so far: from the echo on the check step without
     // JavaScript, and half a second after the writer stops typing with it.
-    let typed = RwSignal::new(echoed(&echo, "title").unwrap_or_default());
+    let typed = RwSignal::new(title.clone().unwrap_or_default());
     let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
-    let place = community.clone();
+    let place = community;
     let similar = Resource::new(
         move || typed.get(),
         move |title| {
@@ -115,49 +161,18 @@ pub fn PostForm(
         pending.set_value(handle);
     };
     view! {
-        <ActionForm action=action attr:novalidate=true attr:class="stack">
-            <FormAlert error=err/>
-            <input type="hidden" name="community" value=community/>
-            {group.map(|g| view! { <input type="hidden" name="group" value=g/> })}
-            <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
-                selected=kind error=field_error(err, "kind")/>
-            <CrisisWatch error=err>
-                <div on:input=on_input>
-                <Field label="Title" name="title" value=echoed(&echo, "title")
-                    hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
-                    error=field_error(err, "title")/>
-                </div>
-                {move || field_error(err, "check").get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let list = similar.await.unwrap_or_default();
-                        (!list.is_empty()).then(|| view! { <SimilarQuestions list/> })
-                    })}
-                </Suspense>
-                <MarkdownField label="Details".into() name="body" id="f-body".into()
-                    value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
-                <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
-                    hint="Up to five, separated by commas, e.g. fatigue, newly diagnosed"
-                    error=field_error(err, "tags")/>
-                {match visibility {
-                    Some(options) => view! {
-                        <RadioGroup legend="Who can read it?" name="visibility" options=options
-                            selected=chosen error=field_error(err, "visibility")/>
-                    }.into_any(),
-                    None => view! { <input type="hidden" name="visibility" value="members"/> }.into_any(),
-                }}
-                {in_group.then(|| view! {
-                    <Checkbox name="anonymous" value="on" checked=anonymous error=field_error(err, "anonymous")
-                        hint="Others see “a member” instead of your name, here and everywhere the post is listed. The group's moderators can still see that it is you, for everyone's safety. You can still edit and delete it.">
-                        "Post anonymously"
-                    </Checkbox>
-                })}
-            </CrisisWatch>
-            <p class="cta">
-                <button type="submit" class="button primary">"Post"</button>
-                <button type="submit" name="step" value="check" class="button">"Check for similar questions"</button>
-            </p>
-        </ActionForm>
+        <div on:input=on_input>
+        <Field label="Title" name="title" value=title
+            hint="One sentence, e.g. “Does fatigue get better after a relapse?”"
+            error=field_error(err, "title")/>
+        </div>
+        {move || field_error(err, "check").get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = similar.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! { <SimilarQuestions list/> })
+            })}
+        </Suspense>
     }
 }
 
