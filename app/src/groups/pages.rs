@@ -369,15 +369,7 @@ pub fn GroupManagePage() -> impl IntoView {
                         view! { <ul class="plain-list request-list">{requests_view}</ul> }.into_any()
                     }}
                 </section>
-                <section class="panel" aria-labelledby="inv-h">
-                    <h2 id="inv-h">"Invite a member"</h2>
-                    <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
-                    <ActionForm action=invite attr:novalidate=true attr:class="stack">
-                        <input type="hidden" name="slug" value=slug.clone()/>
-                        <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
-                        <button type="submit" class="button primary">"Invite"</button>
-                    </ActionForm>
-                </section>
+                <InviteMember slug=slug.clone() invited invite/>
                 {details}
                 <section class="panel" aria-labelledby="mem-h">
                     <h2 id="mem-h">"Members"</h2>
@@ -387,6 +379,28 @@ pub fn GroupManagePage() -> impl IntoView {
                 </section>
             }
         })}
+    }
+}
+
+/// Invite a member by handle (the only way into a hidden group).
+#[component]
+fn InviteMember(
+    slug: String,
+    /// The handle typed when inviting failed.
+    invited: Option<String>,
+    invite: ServerAction<InviteToGroup>,
+) -> impl IntoView {
+    let invite_err = action_error(invite);
+    view! {
+    <section class="panel" aria-labelledby="inv-h">
+        <h2 id="inv-h">"Invite a member"</h2>
+        <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
+        <ActionForm action=invite attr:novalidate=true attr:class="stack">
+            <input type="hidden" name="slug" value=slug/>
+            <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
+            <button type="submit" class="button primary">"Invite"</button>
+        </ActionForm>
+    </section>
     }
 }
 
