@@ -117,35 +117,40 @@ pub fn AnnouncementsPanel(
                     let items = list.await.unwrap_or_default();
                     view! {
                         <ul class="queue">
-                            {items.into_iter().map(|a| {
-                                let when = match a.ends_at {
-                                    Some(e) => format!("{} to {}", format_date(a.starts_at), format_date(e - 1)),
-                                    None => format!("from {}", format_date(a.starts_at)),
-                                };
-                                let ended = a.state == RunState::Ended;
-                                let label = format!("End now: {}", a.title);
-                                view! {
-                                    <li class="queue-item" data-testid="managed-announcement">
-                                        <p>
-                                            <strong>{a.title.clone()}</strong>" · "
-                                            {a.community.clone().unwrap_or_else(|| "the whole site".into())}" · "{when}
-                                            " · "{a.state.label()}
-                                            " · "{format!("dismissed by {} member{}", a.dismissed, if a.dismissed == 1 { "" } else { "s" })}
-                                        </p>
-                                        <p class="muted">{a.body.clone()}</p>
-                                        {(!ended).then(|| view! {
-                                            <ActionForm action=end attr:class="inline-form">
-                                                <input type="hidden" name="id" value=a.id.to_string()/>
-                                                <button type="submit" class="button" aria-label=label>"End now"</button>
-                                            </ActionForm>
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {items.into_iter().map(|a| view! { <ManagedItem a end/> }).collect_view()}
                         </ul>
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// An announcement as its managers see it: where, when, its state, how many dismissed it, and
+/// "End now" while it runs.
+#[component]
+fn ManagedItem(a: ManagedAnnouncement, end: ServerAction<EndAnnouncement>) -> impl IntoView {
+    let when = match a.ends_at {
+        Some(e) => format!("{} to {}", format_date(a.starts_at), format_date(e - 1)),
+        None => format!("from {}", format_date(a.starts_at)),
+    };
+    let ended = a.state == RunState::Ended;
+    let label = format!("End now: {}", a.title);
+    view! {
+        <li class="queue-item" data-testid="managed-announcement">
+            <p>
+                <strong>{a.title.clone()}</strong>" · "
+                {a.community.clone().unwrap_or_else(|| "the whole site".into())}" · "{when}
+                " · "{a.state.label()}
+                " · "{format!("dismissed by {} member{}", a.dismissed, if a.dismissed == 1 { "" } else { "s" })}
+            </p>
+            <p class="muted">{a.body.clone()}</p>
+            {(!ended).then(|| view! {
+                <ActionForm action=end attr:class="inline-form">
+                    <input type="hidden" name="id" value=a.id.to_string()/>
+                    <button type="submit" class="button" aria-label=label>"End now"</button>
+                </ActionForm>
+            })}
+        </li>
     }
 }
