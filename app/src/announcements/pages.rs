@@ -137,20 +137,20 @@ fn ManagedItem(a: ManagedAnnouncement, end: ServerAction<EndAnnouncement>) -> im
     let ended = a.state == RunState::Ended;
     let label = format!("End now: {}", a.title);
     view! {
-    <li class="queue-item" data-testid="managed-announcement">
-        <p>
-            <strong>{a.title.clone()}</strong>" · "
-            {a.community.clone().unwrap_or_else(|| "the whole site".into())}" · "{when}
-            " · "{a.state.label()}
-            " · "{format!("dismissed by {} member{}", a.dismissed, if a.dismissed == 1 { "" } else { "s" })}
-        </p>
-        <p class="muted">{a.body.clone()}</p>
-        {(!ended).then(|| view! {
-            <ActionForm action=end attr:class="inline-form">
-                <input type="hidden" name="id" value=a.id.to_string()/>
-                <button type="submit" class="button" aria-label=label>"End now"</button>
-            </ActionForm>
-        })}
-    </li>
+        <li class="queue-item" data-testid="managed-announcement">
+            <p>
+                <strong>{a.title.clone()}</strong>" · "
+                {a.community.clone().unwrap_or_else(|| "the whole site".into())}" · "{when}
+                " · "{a.state.label()}
+                " · "{format!("dismissed by {} member{}", a.dismissed, if a.dismissed == 1 { "" } else { "s" })}
+            </p>
+            <p class="muted">{a.body.clone()}</p>
+            {(!ended).then(|| view! {
+                <ActionForm action=end attr:class="inline-form">
+                    <input type="hidden" name="id" value=a.id.to_string()/>
+                    <button type="submit" class="button" aria-label=label>"End now"</button>
+                </ActionForm>
+            })}
+        </li>
     }
 }
