@@ -122,34 +122,34 @@ fn RangeForm(
     communities: Vec<(String, String)>,
 ) -> impl IntoView {
     view! {
-    <form class="panel analytics-form" method="get" action="/admin/analytics" aria-label="Range and community">
-        <div class="field">
-            <label for="a-days">"Range"</label>
-            <select id="a-days" name="days">
-                {[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")].into_iter().map(|(v, l)| view! {
-                    <option value=v selected=days == v>{l}</option>
-                }).collect_view()}
-            </select>
-        </div>
-        <div class="field">
-            <label for="a-from">"Or from"</label>
-            <input id="a-from" name="from" type="date" value=from/>
-        </div>
-        <div class="field">
-            <label for="a-to">"to"</label>
-            <input id="a-to" name="to" type="date" value=to/>
-        </div>
-        <div class="field">
-            <label for="a-community">"Community"</label>
-            <select id="a-community" name="community">
-                <option value="" selected=community.is_empty()>"All communities"</option>
-                {communities.iter().map(|(slug, name)| view! {
-                    <option value=slug.clone() selected=community == *slug>{name.clone()}</option>
-                }).collect_view()}
-            </select>
-        </div>
-        <button type="submit" class="button primary">"Show"</button>
-    </form>
+        <form class="panel analytics-form" method="get" action="/admin/analytics" aria-label="Range and community">
+            <div class="field">
+                <label for="a-days">"Range"</label>
+                <select id="a-days" name="days">
+                    {[("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")].into_iter().map(|(v, l)| view! {
+                        <option value=v selected=days == v>{l}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="a-from">"Or from"</label>
+                <input id="a-from" name="from" type="date" value=from/>
+            </div>
+            <div class="field">
+                <label for="a-to">"to"</label>
+                <input id="a-to" name="to" type="date" value=to/>
+            </div>
+            <div class="field">
+                <label for="a-community">"Community"</label>
+                <select id="a-community" name="community">
+                    <option value="" selected=community.is_empty()>"All communities"</option>
+                    {communities.iter().map(|(slug, name)| view! {
+                        <option value=slug.clone() selected=community == *slug>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button primary">"Show"</button>
+        </form>
     }
 }
 

@@ -392,15 +392,15 @@ fn InviteMember(
 ) -> impl IntoView {
     let invite_err = action_error(invite);
     view! {
-    <section class="panel" aria-labelledby="inv-h">
-        <h2 id="inv-h">"Invite a member"</h2>
-        <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
-        <ActionForm action=invite attr:novalidate=true attr:class="stack">
-            <input type="hidden" name="slug" value=slug/>
-            <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
-            <button type="submit" class="button primary">"Invite"</button>
-        </ActionForm>
-    </section>
+        <section class="panel" aria-labelledby="inv-h">
+            <h2 id="inv-h">"Invite a member"</h2>
+            <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
+            <ActionForm action=invite attr:novalidate=true attr:class="stack">
+                <input type="hidden" name="slug" value=slug/>
+                <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
+                <button type="submit" class="button primary">"Invite"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -303,45 +303,45 @@ fn MoreFilters(
     open: bool,
 ) -> impl IntoView {
     view! {
-    <details class="more-filters" open=open>
-        <summary>"More filters"</summary>
-        <div class="filters">
-            <div class="field">
-                <label for="d-condition">"Condition"</label>
-                <select id="d-condition" name="condition">
-                    <option value="">"Any condition"</option>
-                    {communities.iter().map(|c| view! {
-                        <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
-                    }).collect_view()}
-                </select>
+        <details class="more-filters" open=open>
+            <summary>"More filters"</summary>
+            <div class="filters">
+                <div class="field">
+                    <label for="d-condition">"Condition"</label>
+                    <select id="d-condition" name="condition">
+                        <option value="">"Any condition"</option>
+                        {communities.iter().map(|c| view! {
+                            <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-language">"Language"</label>
+                    <select id="d-language" name="language">
+                        <option value="">"Any language"</option>
+                        {options(LANGUAGES, query.language.clone())}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-kind">"Show"</label>
+                    <select id="d-kind" name="kind">
+                        <option value="">"Clinics and clinicians"</option>
+                        <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
+                        <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-sort">"Order"</label>
+                    <select id="d-sort" name="sort">
+                        <option value="distance">"Nearest first"</option>
+                        <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
+                    </select>
+                </div>
+                <Checkbox name="accepting" checked=query.accepting == "yes">
+                    "Accepting new patients"
+                </Checkbox>
             </div>
-            <div class="field">
-                <label for="d-language">"Language"</label>
-                <select id="d-language" name="language">
-                    <option value="">"Any language"</option>
-                    {options(LANGUAGES, query.language.clone())}
-                </select>
-            </div>
-            <div class="field">
-                <label for="d-kind">"Show"</label>
-                <select id="d-kind" name="kind">
-                    <option value="">"Clinics and clinicians"</option>
-                    <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
-                    <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="d-sort">"Order"</label>
-                <select id="d-sort" name="sort">
-                    <option value="distance">"Nearest first"</option>
-                    <option value="rating" selected=query.sort == "rating">"Best rated first"</option>
-                </select>
-            </div>
-            <Checkbox name="accepting" checked=query.accepting == "yes">
-                "Accepting new patients"
-            </Checkbox>
-        </div>
-    </details>
+        </details>
     }
 }
 
