@@ -216,20 +216,20 @@ fn Header() -> impl IntoView {
                         <label for="header-q" class="visually-hidden">"Search"</label>
                         <input id="header-q" type="search" name="q" placeholder="Search"/>
                     </form>
-                    <div class="account"><Account/></div>
+                    <div class="account">{account(session)}</div>
                 </Transition>
             </div>
             <Transition fallback=|| ()>
-                <AccountBanners/>
+                {account_banners(session)}
             </Transition>
         </header>
     }
 }
 
 /// The header's account links: log in and sign up, or the member's counts and menu.
-#[component]
-fn Account() -> impl IntoView {
-    let session = expect_context::<Session>();
+/// (A function, not a component: in the main module, a component's erased view costs bytes
+/// every first visit downloads.)
+fn account(session: Session) -> impl IntoView {
     move || match session.me() {
         Some(u) => {
             let profile = format!("/u/{}", u.handle);
@@ -280,9 +280,7 @@ fn Account() -> impl IntoView {
 
 /// What a member must know about their account on every page: an unconfirmed address, a
 /// suspension, withdrawn consent.
-#[component]
-fn AccountBanners() -> impl IntoView {
-    let session = expect_context::<Session>();
+fn account_banners(session: Session) -> impl IntoView {
     view! {
         {move || session.me().filter(|u| !u.email_verified).map(|_| view! {
             <p class="verify-banner" data-testid="verify-banner">
