@@ -384,61 +384,19 @@ async fn add_ad_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<bool, AppEr
             day,
             community,
             slot,
-        }
-        | Count::Click {
+        } => add_campaign_stat(tx, (*campaign, *day, *community, *slot), (n, 0)).await?,
+        Count::Click {
             campaign,
             day,
             community,
             slot,
-        } => {
-            let (imp, clk) = if matches!(k, Count::Impression { .. }) {
-                (n, 0)
-            } else {
-                (0, n)
-            };
-            sqlx::query(
-                "INSERT INTO ad_stats (campaign_id, day, community_id, placement, impressions, clicks) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (campaign_id, day, community_id, placement) DO UPDATE SET \
-                 impressions = ad_stats.impressions + excluded.impressions, \
-                 clicks = ad_stats.clicks + excluded.clicks",
-            )
-            .bind(campaign)
-            .bind(day)
-            .bind(community)
-            .bind(slot.as_str())
-            .bind(imp)
-            .bind(clk)
-            .execute(&mut **tx)
-            .await?;
-        }
+        } => add_campaign_stat(tx, (*campaign, *day, *community, *slot), (0, n)).await?,
         Count::SlotShown {
             day,
             community,
             slot,
             fill,
-        } => {
-            let (p, h, e) = match fill {
-                Fill::Paid => (n, 0, 0),
-                Fill::House => (0, n, 0),
-                Fill::Empty => (0, 0, n),
-            };
-            sqlx::query(
-                "INSERT INTO ad_slots (day, community_id, placement, paid, house, empty) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (day, community_id, placement) DO UPDATE SET \
-                 paid = ad_slots.paid + excluded.paid, house = ad_slots.house + excluded.house, \
-                 empty = ad_slots.empty + excluded.empty",
-            )
-            .bind(day)
-            .bind(community)
-            .bind(slot.as_str())
-            .bind(p)
-            .bind(h)
-            .bind(e)
-            .execute(&mut **tx)
-            .await?;
-        }
+        } => add_slot_shown(tx, (*day, *community, *slot), *fill, n).await?,
         Count::Seen {
             day,
             visitor,
@@ -458,6 +416,60 @@ async fn add_ad_count(tx: &mut CountTx, k: &Count, n: i64) -> Result<bool, AppEr
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// Adds impressions and clicks to a campaign's row of a day, community and slot.
+async fn add_campaign_stat(
+    tx: &mut CountTx,
+    (campaign, day, community, slot): (i64, i64, i64, Placement),
+    (impressions, clicks): (i64, i64),
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO ad_stats (campaign_id, day, community_id, placement, impressions, clicks) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (campaign_id, day, community_id, placement) DO UPDATE SET \
+         impressions = ad_stats.impressions + excluded.impressions, \
+         clicks = ad_stats.clicks + excluded.clicks",
+    )
+    .bind(campaign)
+    .bind(day)
+    .bind(community)
+    .bind(slot.as_str())
+    .bind(impressions)
+    .bind(clicks)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds `n` slots shown, by what filled them, to a day's row of a community and slot.
+async fn add_slot_shown(
+    tx: &mut CountTx,
+    (day, community, slot): (i64, i64, Placement),
+    fill: Fill,
+    n: i64,
+) -> Result<(), AppError> {
+    let (paid, house, empty) = match fill {
+        Fill::Paid => (n, 0, 0),
+        Fill::House => (0, n, 0),
+        Fill::Empty => (0, 0, n),
+    };
+    sqlx::query(
+        "INSERT INTO ad_slots (day, community_id, placement, paid, house, empty) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (day, community_id, placement) DO UPDATE SET \
+         paid = ad_slots.paid + excluded.paid, house = ad_slots.house + excluded.house, \
+         empty = ad_slots.empty + excluded.empty",
+    )
+    .bind(day)
+    .bind(community)
+    .bind(slot.as_str())
+    .bind(paid)
+    .bind(house)
+    .bind(empty)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Adds `n` to the `count` column of a day's `key` row of `table` (made at `n` when new).

@@ -53,33 +53,12 @@ pub async fn signup(
         )
         .await?;
         tracing::info!(user_id = id, "account created");
-        // The helplines' country: the browser's language region, when it is a listed one.
-        let languages = crate::state::request_header(http::header::ACCEPT_LANGUAGE);
-        if let Some(code) = crate::safety::crisis::country_from_languages(&languages) {
-            crate::profiles::repo::set_country(&state.db, id, code).await?;
-        }
-        // A link to the address, or a notice to the account that holds it: the page below is
-        // the same either way.
-        super::email::check_address(&state.db, &state.settings.public_url, id, e.as_str()).await?;
-        if let Some(code) = invite.as_deref().filter(|c| !c.is_empty()) {
-            crate::invitations::repo::accept(&state.db, id, code, community.as_deref()).await?;
-        }
-        session::start(&state, id).await?;
-        // Signed up from a members-only teaser: back to that post, in its community. Otherwise
-        // the welcome asks which conditions matter to the new member.
-        let next = session::safe_next(next.as_deref());
-        let target = match crate::posts::types::post_of_path(&next) {
-            Some(post) => {
-                if let Some(slug) =
-                    crate::posts::repo::community_of_open_post(&state.db, post).await?
-                {
-                    crate::communities::repo::join(&state.db, id, &slug).await?;
-                }
-                next
-            }
-            None if next != "/" => next,
-            None => "/welcome".to_string(),
+        let arrival = Arrival {
+            invite: invite.as_deref(),
+            community: community.as_deref(),
+            next: next.as_deref(),
         };
+        let target = settle_new_account(&state, id, e.as_str(), arrival).await?;
         leptos_axum::redirect(&target);
         Ok(())
     })
@@ -94,6 +73,50 @@ pub async fn signup(
         ],
         result,
     )
+}
+
+/// Where a sign-up came from: an invitation's code and community, the page to go back to.
+#[cfg(feature = "ssr")]
+struct Arrival<'a> {
+    invite: Option<&'a str>,
+    community: Option<&'a str>,
+    next: Option<&'a str>,
+}
+
+/// A new account's first steps: its helplines' country, the check of its address, the
+/// invitation it came with, its session; returns the page to go to next.
+#[cfg(feature = "ssr")]
+async fn settle_new_account(
+    state: &crate::state::AppState,
+    id: i64,
+    email: &str,
+    from: Arrival<'_>,
+) -> Result<String, AppError> {
+    // The helplines' country: the browser's language region, when it is a listed one.
+    let languages = crate::state::request_header(http::header::ACCEPT_LANGUAGE);
+    if let Some(code) = crate::safety::crisis::country_from_languages(&languages) {
+        crate::profiles::repo::set_country(&state.db, id, code).await?;
+    }
+    // A link to the address, or a notice to the account that holds it: the page below is
+    // the same either way.
+    super::email::check_address(&state.db, &state.settings.public_url, id, email).await?;
+    if let Some(code) = from.invite.filter(|c| !c.is_empty()) {
+        crate::invitations::repo::accept(&state.db, id, code, from.community).await?;
+    }
+    session::start(state, id).await?;
+    // Signed up from a members-only teaser: back to that post, in its community. Otherwise
+    // the welcome asks which conditions matter to the new member.
+    let next = session::safe_next(from.next);
+    Ok(match crate::posts::types::post_of_path(&next) {
+        Some(post) => {
+            if let Some(slug) = crate::posts::repo::community_of_open_post(&state.db, post).await? {
+                crate::communities::repo::join(&state.db, id, &slug).await?;
+            }
+            next
+        }
+        None if next != "/" => next,
+        None => "/welcome".to_string(),
+    })
 }
 
 /// The no-JavaScript echo of the `login` form (what a failed post typed).

@@ -388,20 +388,7 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
     let version = cache.db().pages_version();
     let mut res = next.run(req).await;
     let notes = take_notes(res.headers_mut());
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    // A request with a session that was answered as a visitor's (an expired session) is not
-    // kept: it would be kept under the session's key.
-    let storable = notes.keep
-        && html
-        && res.status() == StatusCode::OK
-        && member == notes.member.is_some()
-        && !res.headers().contains_key(header::SET_COOKIE)
-        && !res.headers().contains_key(header::CONTENT_ENCODING);
-    if !storable {
+    if !storable(&notes, &res, member) {
         return res;
     }
     // The page renders while its body streams: read it whole before asking what changed.
@@ -441,6 +428,23 @@ pub async fn page_cache(State(cache): State<Arc<PageCache>>, req: Request, next:
         res.extensions_mut().insert(Stored { key, entry });
     }
     marked(res, "miss")
+}
+
+/// Whether a page rendered now may be kept: an HTML page answered 200, that the app allowed,
+/// as plain bytes, setting no cookie. A request with a session that was answered as a
+/// visitor's (an expired session) is not kept: it would be kept under the session's key.
+fn storable(notes: &Notes, res: &Response, member: bool) -> bool {
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    notes.keep
+        && html
+        && res.status() == StatusCode::OK
+        && member == notes.member.is_some()
+        && !res.headers().contains_key(header::SET_COOKIE)
+        && !res.headers().contains_key(header::CONTENT_ENCODING)
 }
 
 /// A request the cache does not answer (not a page `GET`, cookies without a session, a form

@@ -57,9 +57,14 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
         cx.w.bar.inc(2);
     }
     cx.w.exec("COMMIT").await?;
+    ready(cx, db).await
+}
+
+/// After the commit: PostgreSQL's sequences past the explicit ids, the indexes set aside put
+/// back, fresh statistics (SQLite's usual settings back too).
+async fn ready(cx: &mut Cx, db: &Db) -> Result<(), String> {
     if db.backend == Backend::Postgres {
-        // Explicit ids: move the sequences past them.
-        for table in [
+        let tables = [
             "users",
             "communities",
             "support_groups",
@@ -70,13 +75,8 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
             "messages",
             "providers",
             "reviews",
-        ] {
-            cx.w.exec(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                 (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            ))
-            .await?;
-        }
+        ];
+        move_sequences(cx, &tables).await?;
         cx.w.bar.set_message("indexes");
         aside::restore(db).await?;
         // The tables written (a bare ANALYZE also visits catalogs this role may not analyse,
@@ -86,33 +86,41 @@ pub(super) async fn write(cx: &mut Cx, world: &World<'_>, t: &Tallies<'_>) -> Re
              posts, replies, post_votes, notifications, conversations, messages, providers, \
              provider_conditions, reviews",
         )
-        .await?;
+        .await
     } else {
         cx.w.bar.set_message("indexes");
         aside::restore(db).await?;
-        cx.w.exec("PRAGMA synchronous=NORMAL").await?;
-        cx.w.exec("PRAGMA foreign_keys=ON").await?;
-        cx.w.exec("ANALYZE").await?;
+        sqlite_settings_back(cx).await
+    }
+}
+
+/// Moves PostgreSQL's id sequences of `tables` past the explicit ids written.
+async fn move_sequences(cx: &mut Cx, tables: &[&str]) -> Result<(), String> {
+    for table in tables {
+        cx.w.exec(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        ))
+        .await?;
     }
     Ok(())
+}
+
+/// SQLite's usual settings back after the bulk write, and fresh statistics.
+async fn sqlite_settings_back(cx: &mut Cx) -> Result<(), String> {
+    cx.w.exec("PRAGMA synchronous=NORMAL").await?;
+    cx.w.exec("PRAGMA foreign_keys=ON").await?;
+    cx.w.exec("ANALYZE").await
 }
 
 /// Readies the directory written on its own (`top_up_directory`): PostgreSQL's sequences past
 /// the explicit ids and fresh statistics; SQLite's usual settings back and fresh statistics.
 pub(super) async fn directory_ready(cx: &mut Cx, db: &Db) -> Result<(), String> {
     if db.backend == Backend::Postgres {
-        for table in ["providers", "reviews"] {
-            cx.w.exec(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                 (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            ))
-            .await?;
-        }
+        move_sequences(cx, &["providers", "reviews"]).await?;
         cx.w.exec("ANALYZE providers, provider_conditions, reviews")
             .await
     } else {
-        cx.w.exec("PRAGMA synchronous=NORMAL").await?;
-        cx.w.exec("PRAGMA foreign_keys=ON").await?;
-        cx.w.exec("ANALYZE").await
+        sqlite_settings_back(cx).await
     }
 }

@@ -46,6 +46,30 @@ struct Draws<'a> {
     vote_mean: f64,
 }
 
+impl<'a> Draws<'a> {
+    /// The draws for the sizes asked for: replies, votes and notifications per post.
+    fn new(
+        a: &ScaleArgs,
+        repliers: &'a [usize],
+        zipf_members: &'a Zipf,
+        clinician: &'a [bool],
+    ) -> Self {
+        let n_posts = a.posts.max(1) as f64;
+        Draws {
+            repliers,
+            zipf_members,
+            clinician,
+            note_share: if a.replies == 0 {
+                0.0
+            } else {
+                (a.notifications as f64 / a.replies as f64).min(1.0)
+            },
+            reply_mean: a.replies as f64 / n_posts,
+            vote_mean: a.votes as f64 / n_posts,
+        }
+    }
+}
+
 /// A post's facts its replies and votes need.
 struct Post {
     id: i64,
@@ -88,20 +112,7 @@ pub(super) async fn write(
     let mut post_count = vec![0i64; people.n_comm];
     let mut group_posts = vec![0i64; people.n_groups];
     let n_posts = a.posts.max(1) as i64;
-    let reply_mean = a.replies as f64 / n_posts as f64;
-    let vote_mean = a.votes as f64 / n_posts as f64;
-    let draws = Draws {
-        repliers: &repliers,
-        zipf_members: &zipf_members,
-        clinician: &people.clinician,
-        note_share: if a.replies == 0 {
-            0.0
-        } else {
-            (a.notifications as f64 / a.replies as f64).min(1.0)
-        },
-        reply_mean,
-        vote_mean,
-    };
+    let draws = Draws::new(a, &repliers, &zipf_members, &people.clinician);
     let span = now - start;
     let rare = rare_words(a.posts);
     for i in 0..a.posts as i64 {
@@ -126,18 +137,17 @@ pub(super) async fn write(
             Some(g) => group_posts[g] += 1,
             None => post_count[c] += 1,
         }
-        let visibility = if group.is_some() || cx.rng.gen_range(0..100) < 15 {
-            "members"
-        } else {
-            "public"
-        };
+        // Support groups' posts and 15 % of the rest are for members only.
+        let members_only = group.is_some() || cx.rng.gen_range(0..100) < 15;
+        let visibility = if members_only { "members" } else { "public" };
+        let texts = (title, body);
         let row = post_row(
             world,
             people,
             &post,
             (c, group),
             visibility,
-            (title, body),
+            texts,
             (k, v, &answered),
         );
         cx.w.push(&mut s.posts, row).await?;

@@ -86,7 +86,6 @@ pub async fn send_notices(db: &Db, base_url: &str, now: i64) -> Result<usize, Ap
 /// Claims one member's waiting notice (another process may have sent it) and queues its e-mail
 /// when the member still wants it and has not read it in the app; true when queued.
 async fn send_one(db: &Db, base_url: &str, r: DueRow, now: i64) -> Result<bool, AppError> {
-    let base = base_url.trim_end_matches('/');
     let DueRow {
         user_id: user,
         key,
@@ -138,33 +137,43 @@ async fn send_one(db: &Db, base_url: &str, r: DueRow, now: i64) -> Result<bool, 
     };
     let send = still_wanted && unread;
     if send {
-        let (subject, more) = if pending == 1 {
-            (text.clone(), String::new())
-        } else {
-            (
-                format!("{text} (and {} more)", pending - 1),
-                format!(
-                    "\n{} more about the same since our last e-mail: all of it is on the page.\n",
-                    pending - 1
-                ),
-            )
+        let (subject, body) = notice_text(base_url, &handle, (&text, &link), pending);
+        let mail = Mail {
+            user: Some(user),
+            sender: None,
+            kind: "notice",
+            to: &email,
+            subject,
+            body,
         };
-        let body = format!("Hello @{handle},\n\n{text}\n{base}{link}\n{more}");
-        queue(
-            &mut tx,
-            base_url,
-            Mail {
-                user: Some(user),
-                sender: None,
-                kind: "notice",
-                to: &email,
-                subject,
-                body,
-            },
-            now,
-        )
-        .await?;
+        queue(&mut tx, base_url, mail, now).await?;
     }
     tx.commit().await?;
     Ok(send)
+}
+
+/// The subject and body of a notice's e-mail: its text and link, and how many more like it
+/// waited since the last one.
+fn notice_text(
+    base_url: &str,
+    handle: &str,
+    (text, link): (&str, &str),
+    pending: i64,
+) -> (String, String) {
+    let base = base_url.trim_end_matches('/');
+    let (subject, more) = if pending == 1 {
+        (text.to_string(), String::new())
+    } else {
+        (
+            format!("{text} (and {} more)", pending - 1),
+            format!(
+                "\n{} more about the same since our last e-mail: all of it is on the page.\n",
+                pending - 1
+            ),
+        )
+    };
+    (
+        subject,
+        format!("Hello @{handle},\n\n{text}\n{base}{link}\n{more}"),
+    )
 }
