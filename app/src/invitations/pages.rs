@@ -19,14 +19,10 @@ pub fn InvitePage() -> impl IntoView {
     );
     // After a successful invitation the form stays in place: empty the address.
     let email_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |prev: Option<usize>| {
-        let n = sent.get();
-        if prev.is_some_and(|p| p != n) {
-            if let Some(input) = email_ref.get() {
-                input.set_value("");
-            }
+    crate::ui::after_each_success(sent, move || {
+        if let Some(input) = email_ref.get() {
+            input.set_value("");
         }
-        n
     });
     view! {
         <Title text="Invite friends"/>
@@ -45,16 +41,7 @@ pub fn InvitePage() -> impl IntoView {
                     <h2>"Your invite link"</h2>
                     <p>"Share it with someone who lives with the same condition. When they sign up through it, we tell you how many joined — never who they are unless they write to you."</p>
                     <p><a class="invite-link" href=link.clone()>{link.clone()}</a></p>
-                    {(!i.communities.is_empty()).then(|| view! {
-                        <h2>"Invite into one of your communities"</h2>
-                        <p>"With these links the newcomer also joins the community."</p>
-                        <ul class="plain-list">
-                            {i.communities.iter().map(|(slug, name)| {
-                                let href = format!("{link}?c={slug}");
-                                view! { <li>{name.clone()}": "<a class="invite-link" href=href.clone()>{href.clone()}</a></li> }
-                            }).collect_view()}
-                        </ul>
-                    })}
+                    {community_links(&link, &i.communities)}
                 </section>
                 <section class="panel">
                     <h2>"Invite by e-mail"</h2>
@@ -86,6 +73,22 @@ pub fn InvitePage() -> impl IntoView {
                     </ActionForm>
                 </section>
             }
+        })}
+    }
+}
+
+/// The member's invite link into each of their communities (the newcomer joins it too).
+fn community_links(link: &str, communities: &[(String, String)]) -> impl IntoView {
+    view! {
+        {(!communities.is_empty()).then(|| view! {
+            <h2>"Invite into one of your communities"</h2>
+            <p>"With these links the newcomer also joins the community."</p>
+            <ul class="plain-list">
+                {communities.iter().map(|(slug, name)| {
+                    let href = format!("{link}?c={slug}");
+                    view! { <li>{name.clone()}": "<a class="invite-link" href=href.clone()>{href.clone()}</a></li> }
+                }).collect_view()}
+            </ul>
         })}
     }
 }

@@ -283,22 +283,13 @@ pub fn ArticleEditorPage() -> impl IntoView {
     );
     let submit_ok = crate::ui::successes(submit);
     let send_back_ok = crate::ui::successes(send_back);
-    let draft = Resource::new(
-        move || {
-            (
-                params.read().get("slug"),
-                // Only successes reload the draft: a failed form keeps what was typed.
-                submit_ok.get(),
-                send_back_ok.get(),
-            )
-        },
-        |(slug, ..)| async move {
-            match slug {
-                Some(slug) => get_draft(slug).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    // Only successes reload the draft: a failed form keeps what was typed.
+    let draft = draft_resource(move || {
+        (
+            params.read().get("slug"),
+            submit_ok.get() + send_back_ok.get(),
+        )
+    });
     let communities = Resource::new(|| (), |_| list_communities());
     view! {
         {crate::ui::loaded(draft, move |d| async move {
@@ -328,17 +319,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
                         <ActionForm action=save attr:novalidate=true attr:class="stack">
                             <FormAlert error=err/>
                             <input type="hidden" name="current" value=current/>
-                            <div class="field">
-                                <label for="f-community">"Community"</label>
-                                <select id="f-community" name="community">
-                                    <option value="" selected=community.is_empty()>"Choose…"</option>
-                                    {communities.into_iter().map(|c| {
-                                        let on = c.slug == community;
-                                        view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
-                                    }).collect_view()}
-                                </select>
-                                <FieldMessage id="f-community-error".into() error=field_error(err, "community")/>
-                            </div>
+                            {community_field(communities, &community, err)}
                             <Field label="Title" name="title" value=title hint="A question readers ask, e.g. “What is a relapse in MS?”" error=field_error(err, "title")/>
                             <LiveTextArea name="summary" label="Summary" rows="2" text=summary err/>
                             <LiveTextArea name="body" label="Article" rows="18" text=body err
@@ -354,6 +335,39 @@ pub fn ArticleEditorPage() -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+/// The draft at the address's slug (none for a new article), read again when `key` changes.
+fn draft_resource(
+    key: impl Fn() -> (Option<String>, usize) + Send + Sync + 'static,
+) -> Resource<Result<Option<Draft>, AppError>> {
+    Resource::new(key, |(slug, _)| async move {
+        match slug {
+            Some(slug) => get_draft(slug).await.map(Some),
+            None => Ok(None),
+        }
+    })
+}
+
+/// The article's community, chosen from a list.
+fn community_field(
+    communities: Vec<crate::communities::types::CommunitySummary>,
+    chosen: &str,
+    err: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="f-community">"Community"</label>
+            <select id="f-community" name="community">
+                <option value="" selected=chosen.is_empty()>"Choose…"</option>
+                {communities.into_iter().map(|c| {
+                    let on = c.slug == chosen;
+                    view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
+                }).collect_view()}
+            </select>
+            <FieldMessage id="f-community-error".into() error=field_error(err, "community")/>
+        </div>
     }
 }
 

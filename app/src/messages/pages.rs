@@ -88,17 +88,7 @@ pub fn ThreadPage() -> impl IntoView {
     );
     let err = action_error(send);
     let report_err = action_error(report);
-    // After a successful send the form is re-used in place: empty the text box.
-    let body_ref = NodeRef::<leptos::html::Textarea>::new();
-    Effect::new(move |prev: Option<usize>| {
-        let n = sent.get();
-        if prev.is_some_and(|p| p != n) {
-            if let Some(t) = body_ref.get() {
-                t.set_value("");
-            }
-        }
-        n
-    });
+    let body_ref = emptied_after(sent);
     let echo = crate::ui::echo_resource(
         crate::messages::api::SEND_MESSAGE,
         err.get_untracked().is_some(),
@@ -136,14 +126,7 @@ pub fn ThreadPage() -> impl IntoView {
                         view! { <MessageItem m=m.clone() with=t.with.clone() open reason report/> }
                     }).collect_view()}
                 </ol>
-                {t.crisis_mine.then(|| view! {
-                    <CrisisPanel heading="You are not alone"
-                        lead="If you are thinking about ending your life or hurting yourself, please talk to someone now: these lines are free and confidential, and someone will listen."/>
-                })}
-                {t.crisis_theirs.then(|| view! {
-                    <CrisisPanel heading=format!("Worried about @{}?", t.with)
-                        lead="Something in this conversation suggests they may be thinking of ending their life or harming themselves. Tell them you care, listen, and share these lines with them. If they may be in immediate danger, call the emergency number where they are."/>
-                })}
+                {crisis_panels(&t)}
                 {match t.cannot_write.clone() {
                     Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
                     None => view! {
@@ -152,6 +135,32 @@ pub fn ThreadPage() -> impl IntoView {
                 }}
             }
         })}
+    }
+}
+
+/// The text box of the send form, emptied after each successful send (the form is re-used in
+/// place).
+fn emptied_after(sent: Memo<usize>) -> NodeRef<leptos::html::Textarea> {
+    let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    crate::ui::after_each_success(sent, move || {
+        if let Some(t) = body_ref.get() {
+            t.set_value("");
+        }
+    });
+    body_ref
+}
+
+/// Helplines when the reader's own messages, or the other member's, suggest a crisis.
+fn crisis_panels(t: &crate::messages::types::Thread) -> impl IntoView {
+    view! {
+            {t.crisis_mine.then(|| view! {
+                <CrisisPanel heading="You are not alone"
+                    lead="If you are thinking about ending your life or hurting yourself, please talk to someone now: these lines are free and confidential, and someone will listen."/>
+            })}
+            {t.crisis_theirs.then(|| view! {
+                <CrisisPanel heading=format!("Worried about @{}?", t.with)
+                    lead="Something in this conversation suggests they may be thinking of ending their life or harming themselves. Tell them you care, listen, and share these lines with them. If they may be in immediate danger, call the emergency number where they are."/>
+            })}
     }
 }
 

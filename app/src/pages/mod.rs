@@ -20,37 +20,7 @@ pub fn HomePage() -> impl IntoView {
         // whose feed `Front` is from the request's session.
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match session.user.await.ok().flatten() {
-                    Some(u) => {
-                        let pending = u.kind == MemberKind::Clinician
-                            && matches!(u.clinician_status, ClinicianStatus::Pending | ClinicianStatus::None);
-                        view! {
-                            <section class="hero">
-                                <h1>"Welcome, @"{u.handle.clone()}</h1>
-                                <p class="lead">"New questions and discussions from your communities. "
-                                    <a href="/c">"Find more communities"</a></p>
-                                {pending.then(|| view! {
-                                    <p class="alert alert-info" role="status">
-                                        "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
-                                    </p>
-                                })}
-                            </section>
-                        }.into_any()
-                    }
-                    None => view! {
-                        <section class="hero">
-                            <h1>"You are not alone with your condition"</h1>
-                            <p class="lead">
-                                "HealthCommunity brings together people living with multiple sclerosis, chronic myeloid leukaemia, "
-                                "diabetes and other long-term conditions, the people who care for them, and verified clinicians."
-                            </p>
-                            <p class="cta">
-                                <a class="button primary" href="/signup">"Join for free"</a>
-                                <a class="button" href="/login">"Log in"</a>
-                            </p>
-                        </section>
-                    }.into_any(),
-                }
+                hero(session.user.await.ok().flatten())
             })}
         </Transition>
         <section class="panel" aria-labelledby="feed-h">
@@ -76,6 +46,49 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        {what_you_can_do()}
+    }
+}
+
+/// The landing page's greeting: a member's welcome (with their verification's state), or what
+/// the site is with "Join" and "Log in".
+fn hero(user: Option<crate::auth::types::CurrentUser>) -> AnyView {
+    match user {
+        Some(u) => {
+            let pending = u.kind == MemberKind::Clinician
+                && matches!(u.clinician_status, ClinicianStatus::Pending | ClinicianStatus::None);
+            view! {
+                <section class="hero">
+                    <h1>"Welcome, @"{u.handle.clone()}</h1>
+                    <p class="lead">"New questions and discussions from your communities. "
+                        <a href="/c">"Find more communities"</a></p>
+                    {pending.then(|| view! {
+                        <p class="alert alert-info" role="status">
+                            "Your clinician verification is waiting for an admin. Until then your answers show without the verified badge."
+                        </p>
+                    })}
+                </section>
+            }.into_any()
+        }
+        None => view! {
+            <section class="hero">
+                <h1>"You are not alone with your condition"</h1>
+                <p class="lead">
+                    "HealthCommunity brings together people living with multiple sclerosis, chronic myeloid leukaemia, "
+                    "diabetes and other long-term conditions, the people who care for them, and verified clinicians."
+                </p>
+                <p class="cta">
+                    <a class="button primary" href="/signup">"Join for free"</a>
+                    <a class="button" href="/login">"Log in"</a>
+                </p>
+            </section>
+        }.into_any(),
+    }
+}
+
+/// The three things the site offers, under the feed.
+fn what_you_can_do() -> impl IntoView {
+    view! {
         <section class="cards" aria-label="What you can do here">
             <article class="card">
                 <h2>"Ask and learn"</h2>

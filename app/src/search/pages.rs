@@ -172,17 +172,7 @@ fn SearchAnswer(results: Option<SearchResults>, asked: Asked) -> impl IntoView {
         Some(r) => {
             let total = r.post_count + r.article_count + r.provider_count;
             view! {
-                <nav class="tabs" aria-label="Result types">
-                    {TABS.iter().map(|(t, _, label)| {
-                        let providers_capped = r.provider_count >= PROVIDER_COUNT_CAP;
-                        let (n, capped) = match t { Tab::All => (total, providers_capped), Tab::Articles => (r.article_count, false), Tab::Posts => (r.post_count, false), Tab::Providers => (r.provider_count, providers_capped) };
-                        view! {
-                            <a href=asked.link(*t, 1) aria-current=(asked.tab == *t).then_some("page")>
-                                {*label} " (" {count_label(n, capped)} ")"
-                            </a>
-                        }
-                    }).collect_view()}
-                </nav>
+                {result_tabs(&r, &asked, total)}
                 {r.corrected_from.clone().map(|from| view! {
                     <p class="alert alert-info" role="status">
                         "No results for “" {from} "”. Showing results for “" <strong>{r.words.join(" ")}</strong> "”."
@@ -191,35 +181,8 @@ fn SearchAnswer(results: Option<SearchResults>, asked: Asked) -> impl IntoView {
                 {(total == 0 && r.places.is_empty()).then(|| view! {
                     <p class="muted empty" role="status">"Nothing found. Try other words, or ask the community."</p>
                 })}
-                {(!r.places.is_empty()).then(|| view! {
-                    <section aria-labelledby="places-h">
-                        <h2 id="places-h">"Communities and groups"</h2>
-                        <ul class="plain-list search-places">
-                            {r.places.clone().into_iter().map(|p| view! {
-                                <li class="card">
-                                    <p class="post-kicker small">{p.kind.clone()}</p>
-                                    <h3 class="post-title"><a href=p.href.clone()>{p.name.clone()}</a></h3>
-                                    <p class="small">{crate::seo::jsonld::clip(&p.description, 200)}</p>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })}
-                {(!r.articles.is_empty()).then(|| view! {
-                    <section aria-labelledby="articles-h">
-                        <h2 id="articles-h">"Library articles"</h2>
-                        <ul class="plain-list search-articles">
-                            {r.articles.clone().into_iter().map(|a| view! {
-                                <li class="card">
-                                    <p class="post-kicker small">"Health library · " {a.community_name.clone()}</p>
-                                    <h3 class="post-title"><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h3>
-                                    <Highlighted segments=a.snippet.clone()/>
-                                    <p class="small muted">"✓ Medically reviewed by @" {a.reviewer.clone()}</p>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })}
+                {place_list(&r)}
+                {article_list(&r)}
                 {(!r.providers.is_empty()).then(|| view! {
                     <section aria-labelledby="providers-h">
                         <h2 id="providers-h">"Doctors and clinics"</h2>
@@ -244,6 +207,64 @@ fn SearchAnswer(results: Option<SearchResults>, asked: Asked) -> impl IntoView {
                 </p>
             }.into_any()
         }
+    }
+}
+
+/// The result types as tabs, each with its count.
+fn result_tabs(r: &SearchResults, asked: &Asked, total: i64) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Result types">
+            {TABS.iter().map(|(t, _, label)| {
+                let providers_capped = r.provider_count >= PROVIDER_COUNT_CAP;
+                let (n, capped) = match t { Tab::All => (total, providers_capped), Tab::Articles => (r.article_count, false), Tab::Posts => (r.post_count, false), Tab::Providers => (r.provider_count, providers_capped) };
+                view! {
+                    <a href=asked.link(*t, 1) aria-current=(asked.tab == *t).then_some("page")>
+                        {*label} " (" {count_label(n, capped)} ")"
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// The communities and support groups found.
+fn place_list(r: &SearchResults) -> impl IntoView {
+    view! {
+        {(!r.places.is_empty()).then(|| view! {
+            <section aria-labelledby="places-h">
+                <h2 id="places-h">"Communities and groups"</h2>
+                <ul class="plain-list search-places">
+                    {r.places.clone().into_iter().map(|p| view! {
+                        <li class="card">
+                            <p class="post-kicker small">{p.kind.clone()}</p>
+                            <h3 class="post-title"><a href=p.href.clone()>{p.name.clone()}</a></h3>
+                            <p class="small">{crate::seo::jsonld::clip(&p.description, 200)}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+/// The library articles found, with their highlighted snippets.
+fn article_list(r: &SearchResults) -> impl IntoView {
+    view! {
+        {(!r.articles.is_empty()).then(|| view! {
+            <section aria-labelledby="articles-h">
+                <h2 id="articles-h">"Library articles"</h2>
+                <ul class="plain-list search-articles">
+                    {r.articles.clone().into_iter().map(|a| view! {
+                        <li class="card">
+                            <p class="post-kicker small">"Health library · " {a.community_name.clone()}</p>
+                            <h3 class="post-title"><a href=format!("/library/{}", a.slug)>{a.title.clone()}</a></h3>
+                            <Highlighted segments=a.snippet.clone()/>
+                            <p class="small muted">"✓ Medically reviewed by @" {a.reviewer.clone()}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::api::*;
 use super::types::*;
+use crate::error::AppError;
 use crate::ui::{
     action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Saved,
 };
@@ -130,19 +131,7 @@ pub fn CampaignsPanel() -> impl IntoView {
                             <ActionForm action=create attr:novalidate=true attr:class="stack" attr:aria-label="New campaign">
                                 <FormAlert error=err/>
                                 <Saved action=create message="Campaign created."/>
-                                <div class="field" class:has-error=move || field_error(err, "advertiser").get().is_some()>
-                                    <label for="f-advertiser">"For"</label>
-                                    <select id="f-advertiser" name="advertiser" aria-describedby="f-advertiser-error">
-                                        <option value="house" selected=chosen == "house">{format!("A house promotion (from {operator})")}</option>
-                                        {v.advertisers.iter().map(|a| {
-                                            let value = a.id.to_string();
-                                            let selected = chosen == value;
-                                            let name = if a.approved { a.name.clone() } else { format!("{} (waiting for approval)", a.name) };
-                                            view! { <option value=value selected=selected>{name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                    <FieldMessage id="f-advertiser-error".into() error=field_error(err, "advertiser")/>
-                                </div>
+                                {advertiser_field(&v.advertisers, &operator, &chosen, err)}
                                 <Field label="Headline" name="camp_headline" value=echoed(&echo, "camp_headline") error=field_error(err, "camp_headline")/>
                                 <crate::ui::TextArea label="Text" name="camp_body" rows=2 value=body hint=format!("Plain text, up to {BODY_MAX} characters.")
                                     error=field_error(err, "camp_body")/>
@@ -158,15 +147,7 @@ pub fn CampaignsPanel() -> impl IntoView {
                                     <Field label="Until (optional)" name="camp_ends" kind="date" value=echoed(&echo, "camp_ends")
                                         hint="Included; empty: until you end it." error=field_error(err, "camp_ends")/>
                                 </div>
-                                <div class="field-row">
-                                    <Field label="Impressions in all (optional)" name="total_cap" value=echoed(&echo, "total_cap") error=field_error(err, "total_cap")/>
-                                    <Field label="Impressions per day (optional)" name="daily_cap" value=echoed(&echo, "daily_cap") error=field_error(err, "daily_cap")/>
-                                    <Field label="Per visitor per day (optional)" name="visitor_cap" value=echoed(&echo, "visitor_cap") error=field_error(err, "visitor_cap")/>
-                                </div>
-                                <div class="field-row">
-                                    <Field label="Price per 1,000 impressions (optional)" name="cpm" value=echoed(&echo, "cpm") error=field_error(err, "cpm")/>
-                                    <Field label="Or a flat fee for the period (optional)" name="flat_fee" value=echoed(&echo, "flat_fee") error=field_error(err, "flat_fee")/>
-                                </div>
+                                {limits_fields(&echo, err)}
                                 <button type="submit" class="button primary">"Create campaign"</button>
                             </ActionForm>
                             <FormAlert error=status_err/>
@@ -176,6 +157,96 @@ pub fn CampaignsPanel() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// Whom a new campaign is for: a house promotion, or one of the advertisers.
+fn advertiser_field(
+    advertisers: &[AdvertiserChoice],
+    operator: &str,
+    chosen: &str,
+    err: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:has-error=move || field_error(err, "advertiser").get().is_some()>
+            <label for="f-advertiser">"For"</label>
+            <select id="f-advertiser" name="advertiser" aria-describedby="f-advertiser-error">
+                <option value="house" selected=chosen == "house">{format!("A house promotion (from {operator})")}</option>
+                {advertisers.iter().map(|a| {
+                    let value = a.id.to_string();
+                    let selected = chosen == value;
+                    let name = if a.approved { a.name.clone() } else { format!("{} (waiting for approval)", a.name) };
+                    view! { <option value=value selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+            <FieldMessage id="f-advertiser-error".into() error=field_error(err, "advertiser")/>
+        </div>
+    }
+}
+
+/// A new campaign's caps on impressions and its price.
+fn limits_fields(echo: &[(String, String)], err: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <div class="field-row">
+            <Field label="Impressions in all (optional)" name="total_cap" value=echoed(echo, "total_cap") error=field_error(err, "total_cap")/>
+            <Field label="Impressions per day (optional)" name="daily_cap" value=echoed(echo, "daily_cap") error=field_error(err, "daily_cap")/>
+            <Field label="Per visitor per day (optional)" name="visitor_cap" value=echoed(echo, "visitor_cap") error=field_error(err, "visitor_cap")/>
+        </div>
+        <div class="field-row">
+            <Field label="Price per 1,000 impressions (optional)" name="cpm" value=echoed(echo, "cpm") error=field_error(err, "cpm")/>
+            <Field label="Or a flat fee for the period (optional)" name="flat_fee" value=echoed(echo, "flat_fee") error=field_error(err, "flat_fee")/>
+        </div>
+    }
+}
+
+/// Where and when a campaign is shown, and its caps: "feed, sidebar · every community · from 1 May 2026".
+fn where_shown(c: &ManagedCampaign) -> String {
+    let places = c
+        .placements
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let communities = if c.communities.is_empty() {
+        "every community".to_string()
+    } else {
+        c.communities.join(", ")
+    };
+    let when = match c.ends_at {
+        Some(e) => format!("{} to {}", format_date(c.starts_at), format_date(e - 1)),
+        None => format!("from {}", format_date(c.starts_at)),
+    };
+    let caps = [
+        c.total_cap.map(|n| format!("{n} in all")),
+        c.daily_cap.map(|n| format!("{n} a day")),
+        c.visitor_daily_cap
+            .map(|n| format!("{n} per visitor a day")),
+    ];
+    let caps = caps.into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let caps = if caps.is_empty() {
+        caps
+    } else {
+        format!(" · {caps}")
+    };
+    format!("{places} · {communities} · {when}{caps}")
+}
+
+/// A campaign's state as the admin reads it.
+fn state_of(c: &ManagedCampaign) -> &'static str {
+    match (c.status, c.advertiser_approved) {
+        (CampaignStatus::Active, false) => "waiting: advertiser not approved",
+        (CampaignStatus::Active, true) => "running",
+        (CampaignStatus::Paused, _) => "paused",
+        (CampaignStatus::Ended, _) => "ended",
+    }
+}
+
+/// The changes a campaign's state allows: (the form's value, the button's label).
+fn changes_of(status: CampaignStatus) -> &'static [(&'static str, &'static str)] {
+    match status {
+        CampaignStatus::Active => &[("pause", "Pause"), ("end", "End")],
+        CampaignStatus::Paused => &[("resume", "Resume"), ("end", "End")],
+        CampaignStatus::Ended => &[],
     }
 }
 
@@ -255,28 +326,7 @@ fn CampaignList(
                 <tbody>
                     {campaigns.into_iter().map(|c| {
                         let who = c.advertiser.clone().map(|a| format!("Sponsored · {a}")).unwrap_or_else(|| "House promotion".into());
-                        let places = c.placements.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
-                        let communities = if c.communities.is_empty() { "every community".to_string() } else { c.communities.join(", ") };
-                        let when = match c.ends_at {
-                            Some(e) => format!("{} to {}", format_date(c.starts_at), format_date(e - 1)),
-                            None => format!("from {}", format_date(c.starts_at)),
-                        };
-                        let caps = [
-                            c.total_cap.map(|n| format!("{n} in all")),
-                            c.daily_cap.map(|n| format!("{n} a day")),
-                            c.visitor_daily_cap.map(|n| format!("{n} per visitor a day")),
-                        ].into_iter().flatten().collect::<Vec<_>>().join(", ");
-                        let state = match (c.status, c.advertiser_approved) {
-                            (CampaignStatus::Active, false) => "waiting: advertiser not approved",
-                            (CampaignStatus::Active, true) => "running",
-                            (CampaignStatus::Paused, _) => "paused",
-                            (CampaignStatus::Ended, _) => "ended",
-                        };
-                        let changes: Vec<(&str, &str)> = match c.status {
-                            CampaignStatus::Active => vec![("pause", "Pause"), ("end", "End")],
-                            CampaignStatus::Paused => vec![("resume", "Resume"), ("end", "End")],
-                            CampaignStatus::Ended => vec![],
-                        };
+                        let (shown, state, changes) = (where_shown(&c), state_of(&c), changes_of(c.status));
                         let ctr = c.ctr();
                         let id = c.id.to_string();
                         view! {
@@ -286,14 +336,14 @@ fn CampaignList(
                                     <br/><span class="muted">{who}</span>
                                     <br/><span class="muted">{c.url.clone()}</span>
                                 </td>
-                                <td>{format!("{places} · {communities} · {when}")}{(!caps.is_empty()).then(|| format!(" · {caps}"))}</td>
+                                <td>{shown}</td>
                                 <td class="num" data-testid="impressions">{c.impressions}</td>
                                 <td class="num">{c.impressions_today}</td>
                                 <td class="num" data-testid="clicks">{c.clicks}</td>
                                 <td class="num">{ctr}</td>
                                 <td>
                                     {state}
-                                    {changes.into_iter().map(|(change, label)| {
+                                    {changes.iter().map(|&(change, label)| {
                                         let id = id.clone();
                                         let aria = format!("{label}: {}", c.headline);
                                         view! {

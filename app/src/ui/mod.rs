@@ -17,6 +17,13 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// The first of several actions' errors (a page whose forms share one alert).
+pub fn first_error<const N: usize>(
+    errors: [Signal<Option<AppError>>; N],
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || errors.iter().find_map(|e| e.get()))
+}
+
 /// Changes each time the action succeeds (not when it fails, so a failed form keeps its text).
 pub fn successes<S>(action: ServerAction<S>) -> Memo<usize>
 where
@@ -31,6 +38,18 @@ where
             prev.copied().unwrap_or(0)
         }
     })
+}
+
+/// Runs `then` after each later success of an action (counted by `successes`): a form that
+/// stays in place empties its box.
+pub fn after_each_success(sent: Memo<usize>, then: impl Fn() + 'static) {
+    Effect::new(move |prev: Option<usize>| {
+        let n = sent.get();
+        if prev.is_some_and(|p| p != n) {
+            then();
+        }
+        n
+    });
 }
 
 /// The message for one field from an error signal.

@@ -72,7 +72,6 @@ pub(super) fn ProviderView(
     let slug = c.slug.clone();
     let v = d.viewer.clone();
     let is_clinic = c.kind == ProviderKind::Clinic;
-    let details = detail_rows(&d);
     let staff_tools = v.is_staff.then(|| {
         view! { <StaffTools slug=slug.clone() is_clinic=is_clinic own_staff=v.own_staff plain_code=plain_code.clone() code=code/> }
     });
@@ -87,11 +86,6 @@ pub(super) fn ProviderView(
     });
     let review_list = view! {
         <ReviewList reviews=d.reviews.clone() is_staff=v.is_staff logged_in=v.logged_in reply report/>
-    };
-    let linked_title = if is_clinic {
-        "Clinicians here"
-    } else {
-        "Works at"
     };
     let changes = d.changes.clone();
     let seo_meta = provider_meta(&d);
@@ -113,24 +107,7 @@ pub(super) fn ProviderView(
                 {review_list}
             </div>
             <aside>
-                <section class="panel" aria-labelledby="details-h">
-                    <h2 id="details-h">"Details"</h2>
-                    <dl class="details">
-                        {details.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
-                    </dl>
-                    {(!d.opening_hours.is_empty()).then(|| view! {
-                        <h3>"Opening hours"</h3>
-                        <p class="hours">{d.opening_hours.clone()}</p>
-                    })}
-                </section>
-                {(!d.linked.is_empty()).then(|| view! {
-                    <section class="panel" aria-labelledby="linked-h">
-                        <h2 id="linked-h">{linked_title}</h2>
-                        <ul class="plain-list">
-                            {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
-                        </ul>
-                    </section>
-                })}
+                {details_panels(&d, is_clinic)}
                 <InvitationPanel slug=slug.clone() name=c.name.clone() roles=d.my_invitations.clone() action=invitation/>
                 {(v.own_staff && is_clinic).then(|| view! { <LeaveStaffForm slug=slug.clone() action=leave/> })}
                 {contact_form}
@@ -138,6 +115,37 @@ pub(super) fn ProviderView(
                 <ChangeHistory changes/>
             </aside>
         </div>
+    }
+}
+
+/// The provider's details and opening hours, and the clinicians of a clinic (or the clinics a
+/// clinician works at).
+fn details_panels(d: &ProviderDetail, is_clinic: bool) -> impl IntoView {
+    let details = detail_rows(d);
+    let linked_title = if is_clinic {
+        "Clinicians here"
+    } else {
+        "Works at"
+    };
+    view! {
+        <section class="panel" aria-labelledby="details-h">
+            <h2 id="details-h">"Details"</h2>
+            <dl class="details">
+                {details.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+            </dl>
+            {(!d.opening_hours.is_empty()).then(|| view! {
+                <h3>"Opening hours"</h3>
+                <p class="hours">{d.opening_hours.clone()}</p>
+            })}
+        </section>
+        {(!d.linked.is_empty()).then(|| view! {
+            <section class="panel" aria-labelledby="linked-h">
+                <h2 id="linked-h">{linked_title}</h2>
+                <ul class="plain-list">
+                    {d.linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }
 

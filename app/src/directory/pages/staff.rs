@@ -35,10 +35,10 @@ pub fn ProviderEditPage() -> impl IntoView {
             }
             let communities = communities.await.unwrap_or_default();
             let echo = echo.await;
+            let place = place_fields(&d, &echo, err);
             let v = move |n: &str, f: String| echoed(&echo, n).unwrap_or(f);
             let slug = d.card.slug.clone();
             let is_clinic = d.card.kind == ProviderKind::Clinic;
-            let fmt = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
             let title = format!("Edit {}", d.card.name);
             let panels = is_clinic.then(|| view! {
                 <StaffPanel slug=slug.clone() members=d.staff.clone() is_owner=d.viewer.is_owner staff/>
@@ -65,26 +65,8 @@ pub fn ProviderEditPage() -> impl IntoView {
                             <crate::ui::TextArea label="Opening hours" name="opening_hours" rows=5 value=v("opening_hours", d.opening_hours.clone()) hint="One line per day or group of days, e.g. “Mon–Thu 8:00–17:00”."
                                 error=field_error(err, "opening_hours")/>
                             <Field label="Street address" name="address" value=v("address", d.address.clone()) error=field_error(err, "address")/>
-                            <div class="grid-2">
-                                <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
-                                <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
-                                <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when the city changes). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
-                                <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
-                                <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
-                                <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
-                            </div>
-                            <CheckList legend="Specialties" name="specialties" err
-                                choices=SPECIALTIES.iter().map(|(k, l)| (k.to_string(), l.to_string(), d.specialty_keys.iter().any(|s| s == k))).collect()/>
-                            <CheckList legend="Languages spoken" name="languages" err
-                                choices=LANGUAGES.iter().map(|(k, l)| (k.to_string(), l.to_string(), d.languages.iter().any(|s| s == k))).collect()/>
-                            <CheckList legend="Conditions treated" name="conditions" err
-                                choices=communities.iter().map(|c| (c.slug.clone(), c.name.clone(), d.conditions.iter().any(|x| x.slug == c.slug))).collect()/>
-                            <div class="field">
-                                <label for="f-colour">"Logo colour"</label>
-                                <select id="f-colour" name="colour">
-                                    {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=d.card.colour == *k>{*t}</option> }).collect_view()}
-                                </select>
-                            </div>
+                            {place}
+                            {profile_choices(&d, &communities, err)}
                             <button type="submit" class="button primary">"Save profile"</button>
                         </ActionForm>
                     </section>
@@ -94,6 +76,67 @@ pub fn ProviderEditPage() -> impl IntoView {
                 </div>
             }.into_any()
         })}
+    }
+}
+
+/// Where the provider is and how to reach it: city, postal code, the map pin, phone, website
+/// (as typed when the last save failed).
+fn place_fields(
+    d: &ProviderDetail,
+    echo: &[(String, String)],
+    err: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let v = |n: &str, f: String| echoed(echo, n).unwrap_or(f);
+    let fmt = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
+    view! {
+        <div class="grid-2">
+            <Field label="City" name="city" value=v("city", d.card.city.clone()) error=field_error(err, "city")/>
+            <Field label="Postal code" name="postal_code" value=v("postal_code", d.postal_code.clone()) error=field_error(err, "postal_code")/>
+            <Field label="Latitude" name="lat" value=v("lat", fmt(d.lat)) hint="Left empty, the clinic is placed from its postal code or city (and moved when the city changes). Change it to move the pin: decimal degrees, e.g. 51.5194" error=field_error(err, "lat")/>
+            <Field label="Longitude" name="lon" value=v("lon", fmt(d.lon)) hint="Decimal degrees, e.g. -0.1478" error=field_error(err, "lon")/>
+            <Field label="Phone" name="phone" kind="tel" value=v("phone", d.phone.clone()) error=field_error(err, "phone")/>
+            <Field label="Website" name="website" kind="url" value=v("website", d.website.clone()) error=field_error(err, "website")/>
+        </div>
+    }
+}
+
+/// What a provider offers, ticked from lists (specialties, languages, conditions treated), and
+/// its logo's colour.
+fn profile_choices(
+    d: &ProviderDetail,
+    communities: &[crate::communities::types::CommunitySummary],
+    err: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let ticked = |list: &[String], k: &str| list.iter().any(|s| s == k);
+    let specialties = SPECIALTIES
+        .iter()
+        .map(|(k, l)| (k.to_string(), l.to_string(), ticked(&d.specialty_keys, k)))
+        .collect();
+    let languages = LANGUAGES
+        .iter()
+        .map(|(k, l)| (k.to_string(), l.to_string(), ticked(&d.languages, k)))
+        .collect();
+    let conditions = communities
+        .iter()
+        .map(|c| {
+            (
+                c.slug.clone(),
+                c.name.clone(),
+                d.conditions.iter().any(|x| x.slug == c.slug),
+            )
+        })
+        .collect();
+    let colour = d.card.colour.clone();
+    view! {
+        <CheckList legend="Specialties" name="specialties" err choices=specialties/>
+        <CheckList legend="Languages spoken" name="languages" err choices=languages/>
+        <CheckList legend="Conditions treated" name="conditions" err choices=conditions/>
+        <div class="field">
+            <label for="f-colour">"Logo colour"</label>
+            <select id="f-colour" name="colour">
+                {COLOURS.iter().map(|(k, t)| view! { <option value=*k selected=colour == *k>{*t}</option> }).collect_view()}
+            </select>
+        </div>
     }
 }
 

@@ -24,44 +24,8 @@ pub fn Feed(
     let window = Memo::new(move |_| query.read().get("t").unwrap_or_else(|| "month".into()));
     let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
     let scope_param = scope.as_param();
-    // A log-in or log-out reloads the feed: what it shows depends on who reads it.
-    let session = use_context::<crate::session::Session>();
-    let page = Resource::new(
-        {
-            let scope_param = scope_param.clone();
-            move || {
-                let who = session.map(|s| s.changes());
-                (
-                    scope_param.clone(),
-                    sort.get(),
-                    window.get(),
-                    after.get(),
-                    who,
-                )
-            }
-        },
-        |(scope, sort, window, after, _)| {
-            get_feed(scope, sort.as_str().into(), Some(window), after)
-        },
-    );
-    let extra = RwSignal::new(Vec::<PostSummary>::new());
-    let extra_next = RwSignal::new(None::<Option<String>>);
-    Effect::watch(
-        move || (sort.get(), window.get(), after.get()),
-        move |_, _, _| {
-            extra.set(Vec::new());
-            extra_next.set(None);
-        },
-        false,
-    );
-    let more = More {
-        base: base.clone(),
-        scope: scope_param,
-        sort,
-        window,
-        extra,
-        extra_next,
-    };
+    let page = feed_page(scope_param.clone(), sort, window, after);
+    let more = More::new(base.clone(), scope_param, (sort, window, after));
     view! {
         <SortTabs base=base.clone() sort=sort window=window/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -176,6 +140,54 @@ struct More {
     window: Memo<String>,
     extra: RwSignal<Vec<PostSummary>>,
     extra_next: RwSignal<Option<Option<String>>>,
+}
+
+/// A feed's page for the address's sort, window and cursor. A log-in or log-out reloads it:
+/// what it shows depends on who reads it.
+fn feed_page(
+    scope: String,
+    sort: Memo<FeedSort>,
+    window: Memo<String>,
+    after: Memo<Option<String>>,
+) -> Resource<Result<FeedPage, AppError>> {
+    let session = use_context::<crate::session::Session>();
+    Resource::new(
+        move || {
+            let who = session.map(|s| s.changes());
+            (scope.clone(), sort.get(), window.get(), after.get(), who)
+        },
+        |(scope, sort, window, after, _)| {
+            get_feed(scope, sort.as_str().into(), Some(window), after)
+        },
+    )
+}
+
+impl More {
+    /// No posts appended yet; whatever was appended goes when the sort, window or cursor change.
+    fn new(
+        base: String,
+        scope: String,
+        (sort, window, after): (Memo<FeedSort>, Memo<String>, Memo<Option<String>>),
+    ) -> Self {
+        let extra = RwSignal::new(Vec::<PostSummary>::new());
+        let extra_next = RwSignal::new(None::<Option<String>>);
+        Effect::watch(
+            move || (sort.get(), window.get(), after.get()),
+            move |_, _, _| {
+                extra.set(Vec::new());
+                extra_next.set(None);
+            },
+            false,
+        );
+        More {
+            base,
+            scope,
+            sort,
+            window,
+            extra,
+            extra_next,
+        }
+    }
 }
 
 /// "Load more": a link to the next page (without JavaScript), or the next posts appended below.

@@ -216,36 +216,7 @@ pub(super) fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl In
         return ().into_any();
     }
     if !can_write {
-        return match p.is_member {
-            None => view! {
-                <p class="panel compose-invite">
-                    <a class="button primary" href=format!("/login?next=/p/{post_id}")>
-                        {if question { "Log in to answer" } else { "Log in to comment" }}
-                    </a>
-                </p>
-            }
-            .into_any(),
-            Some(_) if p.post.group.is_some() => {
-                let (slug, name) = p.post.group.clone().unwrap_or_default();
-                view! {
-                    <div class="panel compose-invite">
-                        <p>"Members of " {name.clone()} " answer, reply and vote here."</p>
-                        <a class="button primary" href=format!("/g/{slug}")>"Join " {name}</a>
-                    </div>
-                }
-                .into_any()
-            }
-            Some(_) => view! {
-                <div class="panel compose-invite">
-                    <p>"Join " {p.post.community_name.clone()} " to answer, reply and vote."</p>
-                    <ActionForm action=a.join attr:class="inline-form">
-                        <input type="hidden" name="slug" value=p.post.community_slug.clone()/>
-                        <button type="submit" class="button primary">"Join " {p.post.community_name.clone()}</button>
-                    </ActionForm>
-                </div>
-            }
-            .into_any(),
-        };
+        return compose_invite(&p, a);
     }
     let err = action_error(a.reply);
     let echo = echo_resource(
@@ -299,6 +270,46 @@ pub(super) fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl In
         </Suspense>
     }
     .into_any()
+}
+
+/// What stands in for the reply form when the reader may not write: log in, or join the group
+/// or community.
+fn compose_invite(p: &PostPage, a: ThreadActions) -> AnyView {
+    let post_id = p.post.id;
+    let question = p.post.kind == PostKind::Question;
+    match p.is_member {
+        None => view! {
+            <p class="panel compose-invite">
+                <a class="button primary" href=format!("/login?next=/p/{post_id}")>
+                    {if question { "Log in to answer" } else { "Log in to comment" }}
+                </a>
+            </p>
+        }
+        .into_any(),
+        Some(_) if p.post.group.is_some() => {
+            let (slug, name) = p.post.group.clone().unwrap_or_default();
+            view! {
+                <div class="panel compose-invite">
+                    <p>"Members of " {name.clone()} " answer, reply and vote here."</p>
+                    <a class="button primary" href=format!("/g/{slug}")>"Join " {name}</a>
+                </div>
+            }
+            .into_any()
+        }
+        Some(_) => {
+            let (slug, name) = (p.post.community_slug.clone(), p.post.community_name.clone());
+            view! {
+                <div class="panel compose-invite">
+                    <p>"Join " {name.clone()} " to answer, reply and vote."</p>
+                    <ActionForm action=a.join attr:class="inline-form">
+                        <input type="hidden" name="slug" value=slug/>
+                        <button type="submit" class="button primary">"Join " {name}</button>
+                    </ActionForm>
+                </div>
+            }
+            .into_any()
+        }
+    }
 }
 
 #[component]

@@ -173,17 +173,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     let question = post.kind == PostKind::Question;
     let in_group = post.group.is_some();
     let editing_post = move || query.read().get("edit").as_deref() == Some("post");
-    let action_err = Signal::derive(move || {
-        action_error(a.vote)
-            .get()
-            .or_else(|| action_error(a.accept).get())
-            .or_else(|| action_error(a.delete_reply).get())
-            .or_else(|| action_error(a.delete_post).get())
-            .or_else(|| action_error(a.pin).get())
-            .or_else(|| action_error(a.report).get())
-            .or_else(|| action_error(a.remove).get())
-            .or_else(|| action_error(a.restore).get())
-    });
+    let action_err = a.first_error();
     let title = post.title.clone();
     let seo_meta = post_meta(&p);
     let heading = if question {
@@ -193,19 +183,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
     };
     let body = {
         let p = p.clone();
-        move || {
-            if p.locked {
-                view! { <LockedPost p=p.clone() join=a.join/> }.into_any()
-            } else if p.deleted {
-                view! { <p class="muted">"[deleted] The author or a moderator removed this post. The replies stay so the conversation still makes sense."</p> }.into_any()
-            } else if p.removed && p.removed_reason.is_none() {
-                view! { <p class="muted">"[removed by a moderator] The replies stay so the conversation still makes sense."</p> }.into_any()
-            } else if editing_post() && p.mine {
-                view! { <EditPostForm p=p.clone() a=a/> }.into_any()
-            } else {
-                view! { <div class="user-html" inner_html=p.body_html.clone().unwrap_or_default()></div> }.into_any()
-            }
-        }
+        move || post_body(&p, a, editing_post())
     };
     view! {
         <Title text=title.clone()/>
@@ -257,6 +235,39 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 <Compose p=p.clone() a=a can_write=can_write/>
             </section>
         })}
+    }
+}
+
+impl ThreadActions {
+    /// The error of the first action that failed, shown above the post.
+    fn first_error(self) -> Signal<Option<AppError>> {
+        crate::ui::first_error([
+            action_error(self.vote),
+            action_error(self.accept),
+            action_error(self.delete_reply),
+            action_error(self.delete_post),
+            action_error(self.pin),
+            action_error(self.report),
+            action_error(self.remove),
+            action_error(self.restore),
+        ])
+    }
+}
+
+/// The post's text, or what stands in for it: the teaser of a members-only post, a deleted or
+/// removed post's note, the author's edit form.
+fn post_body(p: &PostPage, a: ThreadActions, editing: bool) -> AnyView {
+    if p.locked {
+        view! { <LockedPost p=p.clone() join=a.join/> }.into_any()
+    } else if p.deleted {
+        view! { <p class="muted">"[deleted] The author or a moderator removed this post. The replies stay so the conversation still makes sense."</p> }.into_any()
+    } else if p.removed && p.removed_reason.is_none() {
+        view! { <p class="muted">"[removed by a moderator] The replies stay so the conversation still makes sense."</p> }.into_any()
+    } else if editing && p.mine {
+        view! { <EditPostForm p=p.clone() a=a/> }.into_any()
+    } else {
+        view! { <div class="user-html" inner_html=p.body_html.clone().unwrap_or_default()></div> }
+            .into_any()
     }
 }
 
