@@ -4,7 +4,7 @@ use super::api::{audit_log, pending_verifications, staff, DecideVerification, Se
 use super::types::{AuditEntry, Page, PendingVerification, StaffMember};
 use crate::auth::types::specialty_title;
 use crate::error::AppError;
-use crate::privacy::pages::EraseMemberPanel;
+use crate::privacy::pages::erase_member_panel;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, format_date, format_datetime, ErrorView,
     Field, FieldMessage, FormAlert,
@@ -52,11 +52,11 @@ pub fn AdminPage() -> impl IntoView {
                 };
                 view! {
                     <h1>"Admin"</h1>
-                    <AdminLinks/>
-                    <VerificationQueue pending decide/>
-                    <StaffRoles staff_list role handle=echoed(&echo, "handle") set_role/>
-                    <EraseMemberPanel/>
-                    <AuditLog log/>
+                    {admin_links()}
+                    {verification_queue(pending, decide)}
+                    {staff_roles(staff_list, role, echoed(&echo, "handle"), set_role)}
+                    {erase_member_panel()}
+                    {audit_log_table(log)}
                 }
                 .into_any()
             })}
@@ -65,8 +65,7 @@ pub fn AdminPage() -> impl IntoView {
 }
 
 /// The admin's other desks, each with what it is for.
-#[component]
-fn AdminLinks() -> impl IntoView {
+fn admin_links() -> impl IntoView {
     view! {
         <p class="admin-links">
             <a class="button" href="/communities/new">"Create a community"</a>
@@ -93,8 +92,7 @@ fn AdminLinks() -> impl IntoView {
 }
 
 /// Clinicians waiting for verification: verify, or reject with a reason; paged.
-#[component]
-fn VerificationQueue(
+fn verification_queue(
     pending: Page<PendingVerification>,
     decide: ServerAction<DecideVerification>,
 ) -> impl IntoView {
@@ -152,10 +150,9 @@ fn VerificationQueue(
 }
 
 /// Members with a staff role, and the form that grants or revokes one.
-#[component]
-fn StaffRoles(
+fn staff_roles(
     staff_list: Vec<StaffMember>,
-    /// The role and handle the form had when it failed.
+    // The role and handle the form had when it failed.
     role: String,
     handle: Option<String>,
     set_role: ServerAction<SetRole>,
@@ -199,8 +196,7 @@ fn StaffRoles(
 }
 
 /// The latest admin actions, newest first.
-#[component]
-fn AuditLog(log: Page<AuditEntry>) -> impl IntoView {
+fn audit_log_table(log: Page<AuditEntry>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="log-h">
             <h2 id="log-h">"Audit log"</h2>

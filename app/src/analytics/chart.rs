@@ -149,8 +149,7 @@ pub fn LineChart(
 }
 
 /// A bar chart of one series over `days`.
-#[component]
-pub fn BarChart(id: String, days: Vec<i64>, series: Series) -> impl IntoView {
+pub fn bar_chart(id: String, days: Vec<i64>, series: Series) -> impl IntoView {
     let top = nice_max(series.values.iter().copied().max().unwrap_or(0));
     let n = days.len().max(1);
     let slot = (W - LEFT - 8.0) / n as f64;

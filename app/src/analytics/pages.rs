@@ -1,7 +1,7 @@
 //! The admin's traffic dashboard (`/admin/analytics`: range, community, charts with their numbers, tables, CSV) and the counter of pages the app shows without a page load.
 
 use super::api::*;
-use super::chart::{BarChart, LineChart};
+use super::chart::{bar_chart, LineChart};
 use super::types::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,7 +52,7 @@ pub fn AnalyticsPage() -> impl IntoView {
             };
             let days = d.days.clone();
             view! {
-                <RangeForm days=days_param from to community=d.community.clone() communities=d.communities.clone()/>
+                {range_form(days_param, from, to, d.community.clone(), d.communities.clone())}
                 <p class="muted">
                     {span}
                     " · "
@@ -73,7 +73,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                         <h2 id="activity-h">"Community activity"</h2>
                         <div class="chart-grid-2">
                             {d.community_activity.iter().map(|s| view! {
-                                <BarChart id=s.key.clone() days=days.clone() series=s.clone()/>
+                                {bar_chart(s.key.clone(), days.clone(), s.clone())}
                             }.into_any()).collect_view()}
                         </div>
                     </section>
@@ -92,7 +92,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                     </section>
                 }.into_any()}
                 <div class="chart-grid-2">
-                    {d.tables.iter().map(|t| view! { <DataTable t=t.clone()/> }.into_any()).collect_view()}
+                    {d.tables.iter().map(|t| view! { {data_table(t.clone())} }.into_any()).collect_view()}
                 </div>
             }
         })}
@@ -113,8 +113,7 @@ fn csv_link(params: [(&str, Option<String>); 4]) -> String {
 }
 
 /// The range (last 7, 30 or 90 days, or from–to) and the community the figures are for.
-#[component]
-fn RangeForm(
+fn range_form(
     days: String,
     from: String,
     to: String,
@@ -153,8 +152,7 @@ fn RangeForm(
     }
 }
 
-#[component]
-fn DataTable(t: Table) -> impl IntoView {
+fn data_table(t: Table) -> impl IntoView {
     view! {
         <section class="panel">
             <div class="table-scroll" tabindex="0">

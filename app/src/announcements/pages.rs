@@ -58,9 +58,8 @@ pub fn AnnouncementBanners() -> impl IntoView {
 }
 
 /// The admin's panel: the form and the newest announcements with "End now".
-#[component]
-pub fn AnnouncementsPanel(
-    /// (slug, name) of every community.
+pub fn announcements_panel(
+    // (slug, name) of every community.
     communities: Vec<(String, String)>,
     echo: Vec<(String, String)>,
     create: ServerAction<CreateAnnouncement>,
@@ -117,7 +116,7 @@ pub fn AnnouncementsPanel(
                     let items = list.await.unwrap_or_default();
                     view! {
                         <ul class="queue">
-                            {items.into_iter().map(|a| view! { <ManagedItem a end/> }).collect_view()}
+                            {items.into_iter().map(|a| view! { {managed_item(a, end)} }).collect_view()}
                         </ul>
                     }
                 })}
@@ -128,8 +127,7 @@ pub fn AnnouncementsPanel(
 
 /// An announcement as its managers see it: where, when, its state, how many dismissed it, and
 /// "End now" while it runs.
-#[component]
-fn ManagedItem(a: ManagedAnnouncement, end: ServerAction<EndAnnouncement>) -> impl IntoView {
+fn managed_item(a: ManagedAnnouncement, end: ServerAction<EndAnnouncement>) -> impl IntoView {
     let when = match a.ends_at {
         Some(e) => format!("{} to {}", format_date(a.starts_at), format_date(e - 1)),
         None => format!("from {}", format_date(a.starts_at)),

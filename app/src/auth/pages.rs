@@ -68,8 +68,8 @@ pub fn SignupPage() -> impl IntoView {
                                 hint="At least 10 characters. A short sentence is easy to remember."
                                 error=field_error(err, "password")
                             />
-                            <JoiningAs kind err/>
-                            <ClinicianFields licence specialty err/>
+                            {joining_as(kind, err)}
+                            {clinician_fields(licence, specialty, err)}
                             <Checkbox name="consent" checked=consent error=field_error(err, "consent")>
                                 "I agree that HealthCommunity stores and processes the health information I choose to share, as described in the "
                                 <a href="/privacy">"privacy notice"</a>
@@ -91,8 +91,7 @@ pub fn SignupPage() -> impl IntoView {
 }
 
 /// Who the new member is joining as: a patient, a caregiver or a clinician.
-#[component]
-fn JoiningAs(kind: String, err: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+fn joining_as(kind: String, err: Signal<Option<crate::error::AppError>>) -> impl IntoView {
     view! {
         <fieldset class="field">
             <legend>"I am joining as"</legend>
@@ -107,8 +106,7 @@ fn JoiningAs(kind: String, err: Signal<Option<crate::error::AppError>>) -> impl 
 }
 
 /// A clinician's licence number and specialty, checked by an admin before the verified badge.
-#[component]
-fn ClinicianFields(
+fn clinician_fields(
     licence: Option<String>,
     specialty: String,
     err: Signal<Option<crate::error::AppError>>,

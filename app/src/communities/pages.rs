@@ -5,12 +5,12 @@ use super::api::{
     SetCommunityModerator,
 };
 use super::types::{CommunityDetail, CommunitySummary, COLOURS};
-use crate::directory::pages::TopProviders;
+use crate::directory::pages::top_providers_panel;
 use crate::error::AppError;
 use crate::follows::api::FollowCommunity;
-use crate::follows::pages::FollowCommunityButton;
+use crate::follows::pages::follow_community_button;
 use crate::groups::pages::GroupsPanel;
-use crate::posts::pages::{Feed, PinnedPosts};
+use crate::posts::pages::{pinned_posts, Feed};
 use crate::posts::types::FeedScope;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
@@ -99,14 +99,13 @@ pub fn CommunityPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     move || {
         let slug = slug.get();
-        view! { <CommunityBody slug=slug detail=detail join=join leave=leave moderator=moderator follow=follow/> }
+        view! { {community_body(slug, detail, join, leave, moderator, follow)} }
     }
 }
 
 type Detail = Resource<Result<CommunityDetail, AppError>>;
 
-#[component]
-fn CommunityBody(
+fn community_body(
     slug: String,
     detail: Detail,
     join: ServerAction<JoinCommunity>,
@@ -118,7 +117,7 @@ fn CommunityBody(
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <CommunityHead d=d join=join leave=leave follow=follow/> }.into_any(),
+                    Ok(d) => view! { {community_head(d, join, leave, follow)} }.into_any(),
                     Err(e) => view! { <div class="community-missing"><ErrorView error=e/></div> }.into_any(),
                 }
             })}
@@ -141,7 +140,7 @@ fn CommunityBody(
                         })}
                     </Suspense>
                 </div>
-                <PinnedPosts community=slug.clone()/>
+                {pinned_posts(slug.clone())}
                 <Feed
                     scope=FeedScope::Community(slug.clone())
                     base=format!("/c/{slug}")
@@ -152,7 +151,7 @@ fn CommunityBody(
             <aside>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        detail.await.ok().map(|d| view! { <RulesAndModerators d=d/> })
+                        detail.await.ok().map(|d| view! { {rules_and_moderators(d)} })
                     })}
                 </Suspense>
                 <SponsoredSlot placement=Placement::Sidebar community=slug.clone()/>
@@ -165,11 +164,11 @@ fn CommunityBody(
                         })}
                     </Suspense>
                 </GroupsPanel>
-                <TopProviders community=slug.clone()/>
+                {top_providers_panel(slug.clone())}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         detail.await.ok().filter(|d| d.can_manage).map(|d| view! {
-                            <CommunityAdminTools slug=d.summary.slug.clone() moderator=moderator/>
+                            {community_admin_tools(d.summary.slug.clone(), moderator)}
                         })
                     })}
                 </Suspense>
@@ -179,8 +178,7 @@ fn CommunityBody(
 }
 
 /// The community's name, counts, description and the join/leave button.
-#[component]
-fn CommunityHead(
+fn community_head(
     d: CommunityDetail,
     join: ServerAction<JoinCommunity>,
     leave: ServerAction<LeaveCommunity>,
@@ -188,7 +186,7 @@ fn CommunityHead(
 ) -> impl IntoView {
     let c = d.summary.clone();
     let follow_button = d.is_member.is_some().then(|| {
-        view! { <FollowCommunityButton action=follow slug=c.slug.clone() following=d.following/> }
+        view! { {follow_community_button(follow, c.slug.clone(), d.following)} }
     });
     let slug = c.slug.clone();
     let (form_slug, join_label) = (slug.clone(), format!("Join {}", c.name));
@@ -245,8 +243,7 @@ fn CommunityHead(
     }
 }
 
-#[component]
-fn RulesAndModerators(d: CommunityDetail) -> impl IntoView {
+fn rules_and_moderators(d: CommunityDetail) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="rules-h">
             <h2 id="rules-h">"Community rules"</h2>
@@ -274,8 +271,7 @@ fn RulesAndModerators(d: CommunityDetail) -> impl IntoView {
 }
 
 /// For admins: appoint or remove a community's moderators, and the edit link.
-#[component]
-fn CommunityAdminTools(
+fn community_admin_tools(
     slug: String,
     moderator: ServerAction<SetCommunityModerator>,
 ) -> impl IntoView {

@@ -10,8 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 /// A thread's follow control: "Follow" or "Unfollow", and "Mute" or "Unmute" (plain forms,
 /// so they work without JavaScript).
-#[component]
-pub fn FollowThreadControl(
+pub fn follow_thread_control(
     action: ServerAction<FollowThread>,
     post_id: i64,
     state: ThreadFollow,
@@ -48,8 +47,7 @@ pub fn FollowThreadControl(
 }
 
 /// A community page's "Follow" button: new posts there become one notification.
-#[component]
-pub fn FollowCommunityButton(
+pub fn follow_community_button(
     action: ServerAction<FollowCommunity>,
     slug: String,
     following: bool,
@@ -118,14 +116,14 @@ pub fn FollowingPage() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
-                    <FollowedTags tags=p.tags typed=echoed(&typed, "tag").unwrap_or_default() tag/>
+                    {followed_tags(p.tags, echoed(&typed, "tag").unwrap_or_default(), tag)}
                     <h2 id="f-threads">"Threads"</h2>
                     {if p.threads.is_empty() {
                         view! { <p class="muted">"None yet: you follow a thread when you start it or reply, or with “Follow” under a post."</p> }.into_any()
                     } else {
                         view! {
                             <ol class="saved-list" aria-labelledby="f-threads">
-                                {p.threads.into_iter().map(|t| view! { <FollowedCard t=t action=thread/> }).collect_view()}
+                                {p.threads.into_iter().map(|t| view! { {followed_card(t, thread)} }).collect_view()}
                             </ol>
                         }.into_any()
                     }}
@@ -137,10 +135,9 @@ pub fn FollowingPage() -> impl IntoView {
 }
 
 /// The tags followed (each with "Stop following"), and the form that follows another.
-#[component]
-fn FollowedTags(
+fn followed_tags(
     tags: Vec<String>,
-    /// What the form held when following failed.
+    // What the form held when following failed.
     typed: String,
     tag: ServerAction<FollowTag>,
 ) -> impl IntoView {
@@ -177,8 +174,7 @@ fn FollowedTags(
     }
 }
 
-#[component]
-fn FollowedCard(t: FollowedThread, action: ServerAction<FollowThread>) -> impl IntoView {
+fn followed_card(t: FollowedThread, action: ServerAction<FollowThread>) -> impl IntoView {
     let post_id = t.post.id;
     view! {
         <li class="saved-item">

@@ -312,8 +312,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
                 <Title text=heading/>
                 <p class="crumbs"><a href="/library/desk">"Library desk"</a></p>
                 <h1>{heading}</h1>
-                {d.clone().map(|d| view! { <WorkflowPanel d=d submit=submit publish=publish send_back=send_back
-                    typed_reviewer=typed_reviewer.clone() typed_note=typed_note.clone()/> })}
+                {d.clone().map(|d| view! { {workflow_panel(d, submit, publish, send_back, typed_reviewer.clone(), typed_note.clone())} })}
                 <div class="editor-grid">
                     <section class="panel">
                         <ActionForm action=save attr:novalidate=true attr:class="stack">
@@ -321,10 +320,10 @@ pub fn ArticleEditorPage() -> impl IntoView {
                             <input type="hidden" name="current" value=current/>
                             {community_field(communities, &community, err)}
                             <Field label="Title" name="title" value=title hint="A question readers ask, e.g. “What is a relapse in MS?”" error=field_error(err, "title")/>
-                            <LiveTextArea name="summary" label="Summary" rows="2" text=summary err/>
-                            <LiveTextArea name="body" label="Article" rows="18" text=body err
-                                hint="Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."/>
-                            <LiveTextArea name="key_facts" label="Key facts (one per line)" rows="4" text=facts err/>
+                            {live_text_area("summary", "Summary", "2", summary, err, None)}
+                            {live_text_area("body", "Article", "18", body, err,
+                                Some("Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."))}
+                            {live_text_area("key_facts", "Key facts (one per line)", "4", facts, err, None)}
                             <crate::ui::TextArea label="Sources (one per line: Title | https://address | year)" name="sources" rows=4 value=sources
                                 error=field_error(err, "sources")/>
                             <Field label="Tags" name="tags" value=tags hint="Up to five, separated by commas, e.g. relapse, newly diagnosed: questions with the same tags are linked." error=field_error(err, "tags")/>
@@ -372,14 +371,13 @@ fn community_field(
 }
 
 /// A textarea of the article whose text the readability panel follows as it is typed.
-#[component]
-fn LiveTextArea(
+fn live_text_area(
     name: &'static str,
     label: &'static str,
     rows: &'static str,
     text: RwSignal<String>,
     err: Signal<Option<crate::error::AppError>>,
-    #[prop(optional)] hint: Option<&'static str>,
+    hint: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
@@ -399,13 +397,12 @@ fn LiveTextArea(
 }
 
 /// Status, the review request and (for the named reviewer) publish or send back.
-#[component]
-fn WorkflowPanel(
+fn workflow_panel(
     d: Draft,
     submit: ServerAction<SubmitArticle>,
     publish: ServerAction<PublishArticle>,
     send_back: ServerAction<SendBackArticle>,
-    /// What a failed plain (no-JavaScript) post had in its fields.
+    // What a failed plain (no-JavaScript) post had in its fields.
     typed_reviewer: Option<String>,
     typed_note: Option<String>,
 ) -> impl IntoView {

@@ -123,14 +123,14 @@ pub fn ThreadPage() -> impl IntoView {
                         // A failed no-JavaScript report of this message comes back open, as typed.
                         let open = reported.as_deref() == Some(m.id.to_string().as_str());
                         let reason = crate::ui::echoed(&report_echo, "reason").filter(|_| open).unwrap_or_default();
-                        view! { <MessageItem m=m.clone() with=t.with.clone() open reason report/> }
+                        view! { {message_item(m.clone(), t.with.clone(), open, reason, report)} }
                     }).collect_view()}
                 </ol>
                 {crisis_panels(&t)}
                 {match t.cannot_write.clone() {
                     Some(why) => view! { <p class="alert alert-warn" role="status">{why}</p> }.into_any(),
                     None => view! {
-                        <SendForm to=with_form typed send body_ref/>
+                        {send_form(with_form, typed, send, body_ref)}
                     }.into_any(),
                 }}
             }
@@ -166,8 +166,7 @@ fn crisis_panels(t: &crate::messages::types::Thread) -> impl IntoView {
 
 /// One message of a conversation, with "Report to moderators" under the other member's (open
 /// again, as typed, when a report without JavaScript failed).
-#[component]
-fn MessageItem(
+fn message_item(
     m: MessageView,
     with: String,
     open: bool,
@@ -198,8 +197,7 @@ fn MessageItem(
 }
 
 /// The message box (emptied after a send; the text kept when the send failed).
-#[component]
-fn SendForm(
+fn send_form(
     to: String,
     typed: String,
     send: ServerAction<SendMessage>,

@@ -170,7 +170,7 @@ pub fn NotificationsPage() -> impl IntoView {
                         {p.next.map(|n| view! { <p class="feed-more"><a class="button" href=format!("/notifications?before={n}")>"Older"</a></p> })}
                     </section>
                     <aside>
-                        <NotifySettings off mail digest=p.digest settings/>
+                        {notify_settings(off, mail, p.digest, settings)}
                     </aside>
                 </div>
             }
@@ -180,11 +180,10 @@ pub fn NotificationsPage() -> impl IntoView {
 
 /// Which notifications the member hears of, how each is e-mailed (at once, in the digest,
 /// never), and the daily digest.
-#[component]
-fn NotifySettings(
-    /// The kinds turned off.
+fn notify_settings(
+    // The kinds turned off.
     off: Vec<String>,
-    /// Each kind's e-mail mode.
+    // Each kind's e-mail mode.
     mail: Vec<(String, String)>,
     digest: bool,
     settings: ServerAction<SaveNotificationSettings>,

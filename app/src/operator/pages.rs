@@ -3,8 +3,8 @@
 use super::api::*;
 use super::types::*;
 use crate::announcements::api::{CreateAnnouncement, EndAnnouncement};
-use crate::announcements::pages::AnnouncementsPanel;
-use crate::sponsored::pages::CampaignsPanel;
+use crate::announcements::pages::announcements_panel;
+use crate::sponsored::pages::campaigns_panel;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, loaded, Field, FormAlert, MarkdownField,
     Saved,
@@ -118,14 +118,12 @@ pub fn OperatorPage() -> impl IntoView {
                 </p>
                 <div class="settings-grid">
                     <ProfileForm profile=v.profile echo=profile_echo action=save/>
-                    <AdvertiserForm echo=add_echo action=add/>
+                    {advertiser_form(add_echo, add)}
                 </div>
-                <AnnouncementsPanel
-                    communities=v.communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect()
-                    echo=announce_echo create=announce end=end/>
-                <AdvertiserList advertisers=v.advertisers action=status/>
-                <CampaignsPanel/>
-                <BarsPanel communities=v.communities action=bars/>
+                {announcements_panel(v.communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect(), announce_echo, announce, end)}
+                {advertiser_list(v.advertisers, status)}
+                {campaigns_panel()}
+                {bars_panel(v.communities, bars)}
             }.into_any()
         })}
     }
@@ -172,8 +170,7 @@ fn ProfileForm(
     }
 }
 
-#[component]
-fn AdvertiserForm(
+fn advertiser_form(
     echo: Vec<(String, String)>,
     action: ServerAction<AddAdvertiser>,
 ) -> impl IntoView {
@@ -202,8 +199,7 @@ fn AdvertiserForm(
     }
 }
 
-#[component]
-fn AdvertiserList(
+fn advertiser_list(
     advertisers: Vec<Advertiser>,
     action: ServerAction<SetAdvertiserStatus>,
 ) -> impl IntoView {
@@ -270,8 +266,7 @@ fn AdvertiserList(
     }
 }
 
-#[component]
-fn BarsPanel(communities: Vec<CommunityBars>, action: ServerAction<SetAdBars>) -> impl IntoView {
+fn bars_panel(communities: Vec<CommunityBars>, action: ServerAction<SetAdBars>) -> impl IntoView {
     let err = action_error(action);
     view! {
         <section class="panel" aria-labelledby="bars-h">

@@ -13,8 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Settings' "Your data": the consent and its history, and "Delete my account".
-#[component]
-pub fn YourDataPanel() -> impl IntoView {
+pub fn your_data_panel() -> impl IntoView {
     let session = expect_context::<Session>();
     let withdraw = ServerAction::<WithdrawConsent>::new();
     let give = ServerAction::<GiveConsent>::new();
@@ -40,18 +39,17 @@ pub fn YourDataPanel() -> impl IntoView {
             })}
             {loaded(state, move |s| async move {
                 view! {
-                    <ExportPart exports=s.exports.clone() action=export/>
-                    <ConsentPart s=s withdraw=withdraw give=give/>
+                    {export_part(s.exports.clone(), export)}
+                    {consent_part(s, withdraw, give)}
                 }
             })}
-            <DeletePart/>
+            {delete_part()}
         </section>
     }
 }
 
 /// "Download my data": the request button and the latest copies.
-#[component]
-fn ExportPart(exports: Vec<ExportView>, action: ServerAction<RequestExport>) -> impl IntoView {
+fn export_part(exports: Vec<ExportView>, action: ServerAction<RequestExport>) -> impl IntoView {
     let err = action_error(action);
     let waiting = exports.iter().any(|e| !e.ready && !e.expired && !e.failed);
     let items = exports
@@ -97,8 +95,7 @@ fn kib(bytes: i64) -> String {
     }
 }
 
-#[component]
-fn ConsentPart(
+fn consent_part(
     s: PrivacyState,
     withdraw: ServerAction<WithdrawConsent>,
     give: ServerAction<GiveConsent>,
@@ -157,8 +154,7 @@ fn ConsentPart(
     }
 }
 
-#[component]
-fn DeletePart() -> impl IntoView {
+fn delete_part() -> impl IntoView {
     let delete = ServerAction::<DeleteAccount>::new();
     // The header follows: logged out once the request is made.
     expect_context::<Session>().refresh_after(delete);
@@ -211,8 +207,7 @@ pub fn GoodbyePage() -> impl IntoView {
 }
 
 /// The admin's "Erase a member on request" form.
-#[component]
-pub fn EraseMemberPanel() -> impl IntoView {
+pub fn erase_member_panel() -> impl IntoView {
     let erase = ServerAction::<EraseMember>::new();
     let err = action_error(erase);
     let done = move || {

@@ -8,8 +8,8 @@ use crate::auth::api::{ChangeEmail, ChangePassword, ResendVerification};
 use crate::auth::pages::SpecialtySelect;
 use crate::auth::types::{specialty_title, ClinicianStatus, MemberKind, BIO_MAX};
 use crate::pictures::pages::{Avatar, PictureUpload, RemovePictureButton};
-use crate::posts::pages::ProfileActivity;
-use crate::privacy::pages::YourDataPanel;
+use crate::posts::pages::profile_activity;
+use crate::privacy::pages::your_data_panel;
 use crate::session::Session;
 use crate::ui::{
     action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Saved,
@@ -82,7 +82,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <crate::safety::pages::ProfileReportForm handle=handle.clone()/>
                         })
                     }
-                    <ProfileActivity handle=p.handle.clone()/>
+                    {profile_activity(p.handle.clone())}
                 </article>
             }
                 .into_any()
@@ -128,11 +128,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <h1>"Settings"</h1>
                 <div class="settings-grid">
                     <ProfileForm s=s.clone() echo=echo action=update/>
-                    <PicturePanel handle=s.handle.clone() avatar=s.avatar/>
-                    <PasswordForm action=password/>
-                    {(s.kind == MemberKind::Clinician).then(|| view! { <VerificationForm s=s.clone() action=verification/> })}
-                    <AccountPanel s=s.clone() echo=email_echo change=change_email resend=resend/>
-                    <YourDataPanel/>
+                    {picture_panel(s.handle.clone(), s.avatar)}
+                    {password_form(password)}
+                    {(s.kind == MemberKind::Clinician).then(|| view! { {verification_form(s.clone(), verification)} })}
+                    {account_panel(s.clone(), email_echo, change_email, resend)}
+                    {your_data_panel()}
                 </div>
             }
         })}
@@ -196,8 +196,7 @@ fn ProfileForm(
 }
 
 /// Handle, address and its state, "send the link again", and the address change.
-#[component]
-fn AccountPanel(
+fn account_panel(
     s: MySettings,
     echo: Vec<(String, String)>,
     change: ServerAction<ChangeEmail>,
@@ -255,8 +254,7 @@ fn AccountPanel(
     }
 }
 
-#[component]
-fn PasswordForm(action: ChangePasswordAction) -> impl IntoView {
+fn password_form(action: ChangePasswordAction) -> impl IntoView {
     let err = action_error(action);
     view! {
         <section class="panel" aria-labelledby="password-h">
@@ -272,8 +270,7 @@ fn PasswordForm(action: ChangePasswordAction) -> impl IntoView {
     }
 }
 
-#[component]
-fn VerificationForm(s: MySettings, action: ServerAction<RequestVerification>) -> impl IntoView {
+fn verification_form(s: MySettings, action: ServerAction<RequestVerification>) -> impl IntoView {
     let err = action_error(action);
     let status = match s.clinician_status {
         ClinicianStatus::Verified => format!(
@@ -319,8 +316,7 @@ fn VerificationForm(s: MySettings, action: ServerAction<RequestVerification>) ->
 
 /// "Your picture": the avatar shown beside everything the member writes (their initials until
 /// they upload one), with upload and remove.
-#[component]
-fn PicturePanel(handle: String, avatar: Option<i64>) -> impl IntoView {
+fn picture_panel(handle: String, avatar: Option<i64>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="picture-h" id="picture">
             <h2 id="picture-h">"Your picture"</h2>

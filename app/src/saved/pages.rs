@@ -36,7 +36,7 @@ pub fn SavedItemsPage() -> impl IntoView {
             {crate::ui::loaded(page, move |p| async move {
                 let refs = p.refs.clone();
                 view! {
-                    {(!refs.is_empty()).then(|| view! { <SavedRefs refs=refs remove=remove_page/> })}
+                    {(!refs.is_empty()).then(|| view! { {saved_refs(refs, remove_page)} })}
                     {(!p.refs.is_empty()).then(|| view! { <h2 id="saved-posts-h">"Posts and replies"</h2> })}
                     {if p.items.is_empty() && p.refs.is_empty() {
                         view! { <p class="muted">"Nothing saved yet. “Save” under a post or a reply, on a library article or on a clinic's page keeps it here."</p> }.into_any()
@@ -45,7 +45,7 @@ pub fn SavedItemsPage() -> impl IntoView {
                     } else {
                         view! {
                             <ol class="saved-list">
-                                {p.items.into_iter().map(|i| view! { <SavedCard item=i remove=remove/> }).collect_view()}
+                                {p.items.into_iter().map(|i| view! { {saved_card(i, remove)} }).collect_view()}
                             </ol>
                         }.into_any()
                     }}
@@ -57,8 +57,7 @@ pub fn SavedItemsPage() -> impl IntoView {
 }
 
 /// One saved post or reply: the post as feeds show it, the reply's words, the note and "Remove".
-#[component]
-fn SavedCard(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoView {
+fn saved_card(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoView {
     let (post_id, reply_id) = (item.post.id, item.reply_id);
     view! {
         <li class="saved-item">
@@ -114,18 +113,16 @@ pub fn SavePageButton(kind: RefKind, slug: String, saved: bool) -> impl IntoView
 }
 
 /// The saved articles and providers on `/saved`.
-#[component]
-fn SavedRefs(refs: Vec<SavedRef>, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
+fn saved_refs(refs: Vec<SavedRef>, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
     view! {
         <h2 id="saved-pages-h">"Articles and clinics"</h2>
         <ol class="saved-list" aria-labelledby="saved-pages-h">
-            {refs.into_iter().map(|r| view! { <SavedRefCard r=r remove=remove/> }).collect_view()}
+            {refs.into_iter().map(|r| view! { {saved_ref_card(r, remove)} }).collect_view()}
         </ol>
     }
 }
 
-#[component]
-fn SavedRefCard(r: SavedRef, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
+fn saved_ref_card(r: SavedRef, remove: ServerAction<ToggleSavedPage>) -> impl IntoView {
     let slug = r.link.rsplit('/').next().unwrap_or_default().to_string();
     view! {
         <li class="saved-item">

@@ -70,8 +70,8 @@ pub fn SearchPage() -> impl IntoView {
                 answered: get("answered"),
             };
             view! {
-                <SearchForm asked=asked.clone() communities/>
-                <SearchAnswer results asked/>
+                {search_form(asked.clone(), communities)}
+                {search_answer(results, asked)}
             }.into_any()
         })}
     }
@@ -115,8 +115,7 @@ impl Asked {
 }
 
 /// The search box and its filters (community, kind, answered): a plain GET form.
-#[component]
-fn SearchForm(
+fn search_form(
     asked: Asked,
     communities: Vec<crate::communities::types::CommunitySummary>,
 ) -> impl IntoView {
@@ -162,8 +161,7 @@ fn SearchForm(
 
 /// The answer to a search: a prompt before one, a message, or the tabs with their counts and the
 /// results by kind, with paging.
-#[component]
-fn SearchAnswer(results: Option<SearchResults>, asked: Asked) -> impl IntoView {
+fn search_answer(results: Option<SearchResults>, asked: Asked) -> impl IntoView {
     match results {
         None => view! { <p class="muted">"Search questions, discussions, library articles, doctors and clinics."</p> }.into_any(),
         Some(r) if r.message.is_some() => view! {

@@ -26,15 +26,14 @@ pub fn SponsorPage() -> impl IntoView {
                 {if r.campaigns.is_empty() {
                     view! { <p class="muted">"No campaigns yet."</p> }.into_any()
                 } else {
-                    r.campaigns.into_iter().map(|c| view! { <CampaignSection c=c/> }.into_any()).collect_view().into_any()
+                    r.campaigns.into_iter().map(|c| view! { {campaign_section(c)} }.into_any()).collect_view().into_any()
                 }}
             }
         })}
     }
 }
 
-#[component]
-fn CampaignSection(c: CampaignReport) -> impl IntoView {
+fn campaign_section(c: CampaignReport) -> impl IntoView {
     view! {
         <section class="panel" data-testid="sponsor-campaign">
             <h2>{c.headline.clone()}</h2>

@@ -92,8 +92,7 @@ pub fn WhySponsoredPage() -> impl IntoView {
 }
 
 /// The admin's campaigns: the form and every campaign with its counts and its buttons.
-#[component]
-pub fn CampaignsPanel() -> impl IntoView {
+pub fn campaigns_panel() -> impl IntoView {
     let create = ServerAction::<CreateCampaign>::new();
     let status = ServerAction::<SetCampaignStatus>::new();
     let err = action_error(create);
@@ -139,8 +138,8 @@ pub fn CampaignsPanel() -> impl IntoView {
                                 <Field label="Button leads to" name="camp_url" value=echoed(&echo, "camp_url")
                                     hint="An https:// address; a house promotion may also give a page of this site, such as /library/fatigue."
                                     error=field_error(err, "camp_url")/>
-                                <WhereChoices on=(feed, sidebar, directory) err/>
-                                <CommunityChoices communities=v.communities.clone() targets/>
+                                {where_choices((feed, sidebar, directory), err)}
+                                {community_choices(v.communities.clone(), targets)}
                                 <div class="field-row">
                                     <Field label="From (optional)" name="camp_starts" kind="date" value=echoed(&echo, "camp_starts")
                                         hint="Empty: from now." error=field_error(err, "camp_starts")/>
@@ -151,7 +150,7 @@ pub fn CampaignsPanel() -> impl IntoView {
                                 <button type="submit" class="button primary">"Create campaign"</button>
                             </ActionForm>
                             <FormAlert error=status_err/>
-                            <CampaignList campaigns=v.campaigns status=status/>
+                            {campaign_list(v.campaigns, status)}
                         }.into_any()
                     })
                 }}
@@ -251,9 +250,8 @@ fn changes_of(status: CampaignStatus) -> &'static [(&'static str, &'static str)]
 }
 
 /// Where a new campaign is shown: in feeds, beside threads, in the directory.
-#[component]
-fn WhereChoices(
-    /// Ticked: (feed, sidebar, directory).
+fn where_choices(
+    // Ticked: (feed, sidebar, directory).
     on: (bool, bool, bool),
     err: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
@@ -278,8 +276,7 @@ fn WhereChoices(
 }
 
 /// The communities a new campaign is shown in (none ticked: every community).
-#[component]
-fn CommunityChoices(communities: Vec<(String, String)>, targets: Vec<String>) -> impl IntoView {
+fn community_choices(communities: Vec<(String, String)>, targets: Vec<String>) -> impl IntoView {
     view! {
         <fieldset class="field">
             <legend>"Communities (none ticked: every community)"</legend>
@@ -300,8 +297,7 @@ fn CommunityChoices(communities: Vec<(String, String)>, targets: Vec<String>) ->
     }
 }
 
-#[component]
-fn CampaignList(
+fn campaign_list(
     campaigns: Vec<ManagedCampaign>,
     status: ServerAction<SetCampaignStatus>,
 ) -> impl IntoView {

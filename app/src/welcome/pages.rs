@@ -21,30 +21,29 @@ pub fn WelcomePage() -> impl IntoView {
             {crate::ui::loaded(data, move |w| async move {
                 let second = query.read().get("step").as_deref() == Some("2") || chosen.get() > 0;
                 if second {
-                    view! { <StepTwo w=w/> }.into_any()
+                    view! { {step_two(w)} }.into_any()
                 } else {
-                    view! { <StepOne w=w choose=choose err=err/> }.into_any()
+                    view! { {step_one(w, choose, err)} }.into_any()
                 }
             })}
         </section>
     }
 }
 
-#[component]
-fn StepOne(
+fn step_one(
     w: Welcome,
     choose: ServerAction<ChooseConditions>,
     err: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     view! {
         <h1>"Welcome! Which conditions matter to you?"</h1>
-        <ClinicianWaiting/>
+        {clinician_waiting()}
         <p class="lead">"We will add their communities to your home page, so you see their questions and discussions first. You can join or leave communities at any time."</p>
         <ActionForm action=choose attr:class="stack" attr:novalidate=true>
             <FormAlert error=err/>
             <fieldset class="conditions" aria-describedby="communities-error">
                 <legend>"Conditions"</legend>
-                {w.conditions.into_iter().map(|c| view! { <ConditionChoice c=c/> }).collect_view()}
+                {w.conditions.into_iter().map(|c| view! { {condition_choice(c)} }).collect_view()}
             </fieldset>
             <FieldMessage id="communities-error".into() error=field_error(err, "communities")/>
             <div class="form-actions">
@@ -56,8 +55,7 @@ fn StepOne(
 }
 
 /// A new clinician is told, here as on the home page, that their verification waits for an admin.
-#[component]
-fn ClinicianWaiting() -> impl IntoView {
+fn clinician_waiting() -> impl IntoView {
     use crate::auth::types::{ClinicianStatus, MemberKind};
     let session = expect_context::<crate::session::Session>();
     view! {
@@ -76,8 +74,7 @@ fn ClinicianWaiting() -> impl IntoView {
     }
 }
 
-#[component]
-fn ConditionChoice(c: Condition) -> impl IntoView {
+fn condition_choice(c: Condition) -> impl IntoView {
     let id = format!("cond-{}", c.slug);
     let caring_id = format!("caring-{}", c.slug);
     let caring_for = caring_id.clone();
@@ -96,15 +93,14 @@ fn ConditionChoice(c: Condition) -> impl IntoView {
     }
 }
 
-#[component]
-fn StepTwo(w: Welcome) -> impl IntoView {
+fn step_two(w: Welcome) -> impl IntoView {
     view! {
         <h1>"You are in. Here is where to start"</h1>
         <p class="lead">"Your home page now shows the questions and discussions of your communities. Support groups are smaller circles of members; the library's articles are checked by clinicians."</p>
         {if w.start.is_empty() {
             view! { <p class="muted">"You have not chosen a condition yet. " <a href="/welcome">"Choose one"</a>" or browse " <a href="/c">"all communities"</a>"."</p> }.into_any()
         } else {
-            w.start.into_iter().map(|s| view! { <StartSection s=s/> }).collect_view().into_any()
+            w.start.into_iter().map(|s| view! { {start_section(s)} }).collect_view().into_any()
         }}
         <p class="form-actions">
             <a class="button primary" href="/">"Go to your home page"</a>
@@ -113,8 +109,7 @@ fn StepTwo(w: Welcome) -> impl IntoView {
     }
 }
 
-#[component]
-fn StartSection(s: StartHere) -> impl IntoView {
+fn start_section(s: StartHere) -> impl IntoView {
     let h = format!("start-{}", s.slug);
     let labelled = h.clone();
     view! {

@@ -221,8 +221,7 @@ pub fn ProviderCardView(p: ProviderCard) -> impl IntoView {
 }
 
 /// The best-rated providers for a community's condition, for its sidebar.
-#[component]
-pub fn TopProviders(community: String) -> impl IntoView {
+pub fn top_providers_panel(community: String) -> impl IntoView {
     let list = Resource::new(move || community.clone(), top_providers);
     view! {
         <Suspense fallback=|| ()>

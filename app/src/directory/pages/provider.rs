@@ -73,29 +73,29 @@ pub(super) fn ProviderView(
     let v = d.viewer.clone();
     let is_clinic = c.kind == ProviderKind::Clinic;
     let staff_tools = v.is_staff.then(|| {
-        view! { <StaffTools slug=slug.clone() is_clinic=is_clinic own_staff=v.own_staff plain_code=plain_code.clone() code=code/> }
+        view! { {staff_tools(slug.clone(), is_clinic, v.own_staff, plain_code.clone(), code)} }
     });
     let rate_form = (v.logged_in && !v.is_staff).then(|| {
-        view! { <RateForm slug=slug.clone() own=d.own_review.clone() echo=echo.clone() rate=rate/> }
+        view! { {rate_form(slug.clone(), d.own_review.clone(), echo.clone(), rate)} }
     });
     let login_to_rate = (!v.logged_in).then(|| view! {
         <p><a class="button" href=format!("/login?next=/directory/{slug}")>"Log in to rate or contact"</a></p>
     });
     let contact_form = (is_clinic && v.logged_in && !v.is_staff).then(|| {
-        view! { <ContactForm slug=slug.clone() echo=contact_echo.clone() contact=contact/> }
+        view! { {contact_form(slug.clone(), contact_echo.clone(), contact)} }
     });
     let review_list = view! {
-        <ReviewList reviews=d.reviews.clone() is_staff=v.is_staff logged_in=v.logged_in reply report/>
+        {review_list(d.reviews.clone(), v.is_staff, v.logged_in, reply, report)}
     };
     let changes = d.changes.clone();
     let seo_meta = provider_meta(&d);
     view! {
         <Title text=c.name.clone()/>
         {seo_meta}
-        <ProviderHead c=c.clone() saved=d.saved/>
+        {provider_head(c.clone(), d.saved)}
         {(!d.description.is_empty()).then(|| view! { <p class="lead">{d.description.clone()}</p> })}
         <PictureRow pictures=d.photos.clone() removable=d.viewer.is_staff/>
-        {d.viewer.is_staff.then(|| view! { <ProviderPictures c=c.clone() photos=d.photos.len()/> })}
+        {d.viewer.is_staff.then(|| view! { {provider_pictures(c.clone(), d.photos.len())} })}
         <div class="community-grid">
             <div>
                 <section class="panel" aria-labelledby="ratings-h">
@@ -108,11 +108,11 @@ pub(super) fn ProviderView(
             </div>
             <aside>
                 {details_panels(&d, is_clinic)}
-                <InvitationPanel slug=slug.clone() name=c.name.clone() roles=d.my_invitations.clone() action=invitation/>
-                {(v.own_staff && is_clinic).then(|| view! { <LeaveStaffForm slug=slug.clone() action=leave/> })}
+                {invitation_panel(slug.clone(), c.name.clone(), d.my_invitations.clone(), invitation)}
+                {(v.own_staff && is_clinic).then(|| view! { {leave_staff_form(slug.clone(), leave)} })}
                 {contact_form}
                 {staff_tools}
-                <ChangeHistory changes/>
+                {change_history(changes)}
             </aside>
         </div>
     }
@@ -150,8 +150,7 @@ fn details_panels(d: &ProviderDetail, is_clinic: bool) -> impl IntoView {
 }
 
 /// A provider's name, kind and city, its logo, whether it takes new patients, and "Save".
-#[component]
-fn ProviderHead(c: ProviderCard, saved: Option<bool>) -> impl IntoView {
+fn provider_head(c: ProviderCard, saved: Option<bool>) -> impl IntoView {
     view! {
         <header class="community-head">
             {match c.logo {
@@ -175,8 +174,7 @@ fn ProviderHead(c: ProviderCard, saved: Option<bool>) -> impl IntoView {
 }
 
 /// Staff's logo and photo uploads (open again when an upload failed).
-#[component]
-fn ProviderPictures(c: ProviderCard, photos: usize) -> impl IntoView {
+fn provider_pictures(c: ProviderCard, photos: usize) -> impl IntoView {
     let slug = c.slug.clone();
     let open = upload_failed("logo", &slug) || upload_failed("photo", &slug);
     view! {
@@ -192,8 +190,7 @@ fn ProviderPictures(c: ProviderCard, photos: usize) -> impl IntoView {
 }
 
 /// The reviews, each with its reply and what the reader may do with it.
-#[component]
-fn ReviewList(
+fn review_list(
     reviews: Vec<ReviewView>,
     is_staff: bool,
     logged_in: bool,
@@ -209,7 +206,7 @@ fn ReviewList(
                 view! {
                     <ol class="review-list">
                         {reviews.into_iter().map(|r| view! {
-                            <ReviewItem r=r is_staff=is_staff logged_in=logged_in reply=reply report=report/>
+                            {review_item(r, is_staff, logged_in, reply, report)}
                         }).collect_view()}
                     </ol>
                 }.into_any()
@@ -219,8 +216,7 @@ fn ReviewList(
 }
 
 /// Who changed the profile, when (shown to staff and admins; empty for everyone else).
-#[component]
-fn ChangeHistory(changes: Vec<ChangeEntry>) -> impl IntoView {
+fn change_history(changes: Vec<ChangeEntry>) -> impl IntoView {
     (!changes.is_empty()).then(|| {
         view! {
             <section class="panel" aria-labelledby="changes-h">
@@ -294,8 +290,7 @@ fn detail_rows(d: &ProviderDetail) -> Vec<(&'static str, AnyView)> {
 }
 
 /// "For staff" on a provider's page: the edit link, the contact requests, new review codes.
-#[component]
-fn StaffTools(
+fn staff_tools(
     slug: String,
     is_clinic: bool,
     own_staff: bool,
@@ -329,8 +324,7 @@ fn StaffTools(
 
 /// A member's rating of a provider (new or edited), with the treatment question when the
 /// provider disputes their review.
-#[component]
-fn RateForm(
+fn rate_form(
     slug: String,
     own: Option<ReviewView>,
     echo: Vec<(String, String)>,
@@ -394,8 +388,7 @@ fn RateForm(
 }
 
 /// A member asks a clinic for an appointment or a call back.
-#[component]
-fn ContactForm(
+fn contact_form(
     slug: String,
     echo: Vec<(String, String)>,
     contact: ServerAction<ContactClinic>,
@@ -459,8 +452,7 @@ fn provider_meta(d: &ProviderDetail) -> impl IntoView {
     }
 }
 
-#[component]
-pub(super) fn ReviewItem(
+pub(super) fn review_item(
     r: ReviewView,
     is_staff: bool,
     logged_in: bool,

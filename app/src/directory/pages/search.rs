@@ -87,8 +87,7 @@ pub(super) fn GeoNamesCredit() -> impl IntoView {
 }
 
 /// "Which Newport?": one link per place of that name.
-#[component]
-pub(super) fn PlaceChoices(
+pub(super) fn place_choices(
     question: String,
     labels: Vec<String>,
     query: DirectoryQuery,
@@ -106,8 +105,7 @@ pub(super) fn PlaceChoices(
 
 /// A small map drawn on the server: the search radius around the centre and the results as
 /// numbered dots (the list's numbers), with a scale bar. No tiles, so no third party sees the search.
-#[component]
-pub(super) fn ResultsMap(
+pub(super) fn results_map(
     centre: (f64, f64),
     radius_km: f64,
     providers: Vec<ProviderCard>,
@@ -211,8 +209,8 @@ pub fn DirectoryPage() -> impl IntoView {
                 let results = results.await;
                 let err = results.as_ref().err().cloned();
                 view! {
-                    <DirectoryForm query=query.clone() communities err live locate_status/>
-                    <DirectoryAnswer results query/>
+                    {directory_form(query.clone(), communities, err, live, locate_status)}
+                    {directory_answer(results, query)}
                 }.into_any()
             })}
         </Suspense>
@@ -228,8 +226,7 @@ fn options(list: &'static [(&'static str, &'static str)], current: String) -> im
 
 /// The directory's search form: specialty, place and radius first, the other filters folded
 /// away (open when one is used), "Near me" once the page runs JavaScript.
-#[component]
-fn DirectoryForm(
+fn directory_form(
     query: DirectoryQuery,
     communities: Vec<crate::communities::types::CommunitySummary>,
     err: Option<AppError>,
@@ -276,7 +273,7 @@ fn DirectoryForm(
                     </select>
                 </div>
             </div>
-            <MoreFilters query=query.clone() communities open=more_open/>
+            {more_filters(query.clone(), communities, more_open)}
             {(!query.lat.is_empty()).then(|| view! {
                 <input type="hidden" name="lat" value=query.lat.clone()/>
                 <input type="hidden" name="lon" value=query.lon.clone()/>
@@ -296,8 +293,7 @@ fn DirectoryForm(
 }
 
 /// The directory's folded filters: condition, language, kind, order, accepting new patients.
-#[component]
-fn MoreFilters(
+fn more_filters(
     query: DirectoryQuery,
     communities: Vec<crate::communities::types::CommunitySummary>,
     open: bool,
@@ -347,15 +343,14 @@ fn MoreFilters(
 
 /// The directory's answer: a choice of places when the place was ambiguous, or the results with
 /// their map, or what to correct.
-#[component]
-fn DirectoryAnswer(
+fn directory_answer(
     results: Result<DirectoryResults, AppError>,
     query: DirectoryQuery,
 ) -> impl IntoView {
     match results {
         Ok(r) if r.choose.is_some() => {
             let (question, labels) = r.choose.clone().unwrap_or_default();
-            view! { <PlaceChoices question labels query=query.clone()/> }.into_any()
+            view! { {place_choices(question, labels, query.clone())} }.into_any()
         }
         Ok(r) => {
             let heading = match &r.place_label {
@@ -365,7 +360,7 @@ fn DirectoryAnswer(
             let note = r.place.as_ref().and_then(|p| p.note.clone());
             let others = r.place.as_ref().map(|p| p.others.clone()).unwrap_or_default();
             let map = r.place.as_ref().filter(|_| !r.providers.is_empty()).map(|p| view! {
-                <ResultsMap centre=(p.lat, p.lon) radius_km=r.radius_km providers=r.providers.clone()/>
+                {results_map((p.lat, p.lon), r.radius_km, r.providers.clone())}
             });
             view! {
                 <section aria-labelledby="results-h">

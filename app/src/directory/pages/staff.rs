@@ -41,8 +41,8 @@ pub fn ProviderEditPage() -> impl IntoView {
             let is_clinic = d.card.kind == ProviderKind::Clinic;
             let title = format!("Edit {}", d.card.name);
             let panels = is_clinic.then(|| view! {
-                <StaffPanel slug=slug.clone() members=d.staff.clone() is_owner=d.viewer.is_owner staff/>
-                <ClinicianPanel slug=slug.clone() linked=d.linked.clone() clinician/>
+                {staff_panel(slug.clone(), d.staff.clone(), d.viewer.is_owner, staff)}
+                {clinician_panel(slug.clone(), d.linked.clone(), clinician)}
             });
             view! {
                 <Title text=title.clone()/>
@@ -128,9 +128,9 @@ fn profile_choices(
         .collect();
     let colour = d.card.colour.clone();
     view! {
-        <CheckList legend="Specialties" name="specialties" err choices=specialties/>
-        <CheckList legend="Languages spoken" name="languages" err choices=languages/>
-        <CheckList legend="Conditions treated" name="conditions" err choices=conditions/>
+        {check_list("Specialties", "specialties", specialties, err)}
+        {check_list("Languages spoken", "languages", languages, err)}
+        {check_list("Conditions treated", "conditions", conditions, err)}
         <div class="field">
             <label for="f-colour">"Logo colour"</label>
             <select id="f-colour" name="colour">
@@ -141,11 +141,10 @@ fn profile_choices(
 }
 
 /// A list of checkboxes sent as `name[]`, with the field's error under it.
-#[component]
-fn CheckList(
+fn check_list(
     legend: &'static str,
     name: &'static str,
-    /// (value, label, ticked).
+    // (value, label, ticked).
     choices: Vec<(String, String, bool)>,
     err: Signal<Option<AppError>>,
 ) -> impl IntoView {
@@ -162,8 +161,7 @@ fn CheckList(
 }
 
 /// A clinic's staff, and (for its owners) the form that invites or removes them.
-#[component]
-fn StaffPanel(
+fn staff_panel(
     slug: String,
     members: Vec<StaffEntry>,
     is_owner: bool,
@@ -200,8 +198,7 @@ fn StaffPanel(
 }
 
 /// The clinicians listed at a clinic, and the form that asks one to be listed or removes one.
-#[component]
-fn ClinicianPanel(
+fn clinician_panel(
     slug: String,
     linked: Vec<NamedLink>,
     clinician: ServerAction<SetClinician>,
@@ -277,8 +274,7 @@ pub fn NewClinicPage() -> impl IntoView {
 
 /// The viewer's invitations to this provider, with what accepting makes public; accepting or
 /// declining works without JavaScript.
-#[component]
-pub(super) fn InvitationPanel(
+pub(super) fn invitation_panel(
     slug: String,
     name: String,
     roles: Vec<InviteRole>,
@@ -314,8 +310,7 @@ pub(super) fn InvitationPanel(
 }
 
 /// Any staff member may leave a clinic's staff (the last owner names another first).
-#[component]
-pub(super) fn LeaveStaffForm(slug: String, action: ServerAction<LeaveStaff>) -> impl IntoView {
+pub(super) fn leave_staff_form(slug: String, action: ServerAction<LeaveStaff>) -> impl IntoView {
     let err = action_error(action);
     view! {
         <section class="panel" aria-labelledby="leave-staff-h">

@@ -47,24 +47,17 @@ pub fn GroupManagePage() -> impl IntoView {
             let slug = a.slug.clone();
             let row_err = move || action_err.get().and_then(|e| e.field_message("handle"));
             let members_view = a.members.iter().map(|m| view! {
-                <MemberRow slug=slug.clone() m=m.clone() moderator=moderator remove=remove/>
+                {member_row(slug.clone(), m.clone(), moderator, remove)}
             }).collect_view();
             let requests_view = a.requests.iter().map(|r| view! {
-                <RequestRow slug=slug.clone() r=r.clone() question=a.question.clone() decide=decide/>
+                {request_row(slug.clone(), r.clone(), a.question.clone(), decide)}
             }).collect_view();
             let no_requests = a.requests.is_empty();
             let echo = echo.await;
             let invited = echoed(&invite_echo.await, "handle");
             let kept = |name: &str, current: &str| echoed(&echo, name).unwrap_or_else(|| current.to_string());
             let details = view! {
-                <GroupDetailsForm
-                    slug=slug.clone()
-                    kind_label=a.kind.label()
-                    name=kept("name", &a.name)
-                    description=kept("description", &a.description)
-                    question=kept("question", &a.question)
-                    update=update
-                />
+                {group_details_form(slug.clone(), a.kind.label(), kept("name", &a.name), kept("description", &a.description), kept("question", &a.question), update)}
             };
             view! {
                 <Title text=format!("Manage {}", a.name)/>
@@ -73,7 +66,7 @@ pub fn GroupManagePage() -> impl IntoView {
                 <FormAlert error=action_err/>
                 {move || row_err().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
                 {join_requests(requests_view, no_requests)}
-                <InviteMember slug=slug.clone() invited invite/>
+                {invite_member(slug.clone(), invited, invite)}
                 {details}
                 {member_list(members_view)}
             }
@@ -108,10 +101,9 @@ fn join_requests(requests: impl IntoView, none: bool) -> impl IntoView {
 }
 
 /// Invite a member by handle (the only way into a hidden group).
-#[component]
-fn InviteMember(
+fn invite_member(
     slug: String,
-    /// The handle typed when inviting failed.
+    // The handle typed when inviting failed.
     invited: Option<String>,
     invite: ServerAction<InviteToGroup>,
 ) -> impl IntoView {
@@ -131,8 +123,7 @@ fn InviteMember(
 
 /// One member on the moderators' page, with what may be done to them (made moderator, removed,
 /// banned, the ban lifted); moderators are listed without actions.
-#[component]
-fn MemberRow(
+fn member_row(
     slug: String,
     m: GroupMember,
     moderator: ServerAction<SetGroupModerator>,
@@ -190,8 +181,7 @@ fn MemberRow(
 }
 
 /// A join request with the member's answer to the screening question: approve or decline.
-#[component]
-fn RequestRow(
+fn request_row(
     slug: String,
     r: JoinRequest,
     question: String,
@@ -224,8 +214,7 @@ fn RequestRow(
 }
 
 /// The group's name, description and screening question (its kind stays as it was started).
-#[component]
-fn GroupDetailsForm(
+fn group_details_form(
     slug: String,
     kind_label: &'static str,
     name: String,

@@ -92,19 +92,18 @@ pub fn GroupPage() -> impl IntoView {
         |(slug, ..)| get_group(slug),
     );
     view! {
-        {crate::ui::loaded(detail, move |d| async move { view! { <GroupView d=d join=join leave=leave/> } })}
+        {crate::ui::loaded(detail, move |d| async move { view! { {group_view(d, join, leave)} } })}
     }
 }
 
-#[component]
-fn GroupView(
+fn group_view(
     d: GroupDetail,
     join: ServerAction<JoinGroup>,
     leave: ServerAction<LeaveGroup>,
 ) -> impl IntoView {
     let g = d.summary.clone();
     let slug = g.slug.clone();
-    let standing = view! { <Standing logged_in=d.logged_in g=g.clone() question=d.question.clone() join=join leave=leave/> };
+    let standing = view! { {standing(d.logged_in, g.clone(), d.question.clone(), join, leave)} };
     let active = g.status == Some(MemberStatus::Active);
     let closed = g.kind != GroupKind::Open;
     view! {
@@ -180,11 +179,10 @@ fn GroupView(
 
 /// Where the reader stands with the group, and the form that changes it: log in, join, ask to
 /// join, accept an invitation, leave, withdraw or decline.
-#[component]
-fn Standing(
+fn standing(
     logged_in: bool,
     g: GroupSummary,
-    /// The moderators' screening question (empty: none).
+    // The moderators' screening question (empty: none).
     question: String,
     join: ServerAction<JoinGroup>,
     leave: ServerAction<LeaveGroup>,
@@ -245,14 +243,13 @@ fn Standing(
             }
             .into_any()
         }
-        (true, None, _) => view! { <AskToJoin slug=slug.clone() question=question join=join/> }.into_any(),
+        (true, None, _) => view! { {ask_to_join(slug.clone(), question, join)} }.into_any(),
     }
 }
 
 /// A closed group's "Ask to join", with the moderators' question when they ask one (the answer
 /// kept when the request fails).
-#[component]
-fn AskToJoin(slug: String, question: String, join: ServerAction<JoinGroup>) -> impl IntoView {
+fn ask_to_join(slug: String, question: String, join: ServerAction<JoinGroup>) -> impl IntoView {
     let join_err = action_error(join);
     let echo = echo_resource(
         crate::groups::api::JOIN_GROUP,

@@ -27,7 +27,7 @@ pub fn Feed(
     let page = feed_page(scope_param.clone(), sort, window, after);
     let more = More::new(base.clone(), scope_param, (sort, window, after));
     view! {
-        <SortTabs base=base.clone() sort=sort window=window/>
+        {sort_tabs(base.clone(), sort, window)}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let more = more.clone();
@@ -50,7 +50,7 @@ pub fn Feed(
                             </p>
                         }.into_any(),
                         Ok(p) => view! {
-                            <FeedList p more=more.clone() hide=hide.clone() show_community/>
+                            {feed_list(p, more.clone(), hide.clone(), show_community)}
                         }.into_any(),
                         Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
@@ -68,11 +68,10 @@ pub fn Feed(
 
 /// A page of a feed: its first three posts, the sponsored slot, the rest, the posts "Load more"
 /// appended (none listed twice), and "Load more".
-#[component]
-fn FeedList(
+fn feed_list(
     p: FeedPage,
     more: More,
-    /// Posts the page already shows above the feed.
+    // Posts the page already shows above the feed.
     hide: std::sync::Arc<Vec<i64>>,
     show_community: bool,
 ) -> impl IntoView {
@@ -90,7 +89,7 @@ fn FeedList(
             {rest.into_iter().map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
             {move || extra.get().into_iter().filter(|p| !hide.contains(&p.id)).map(|p| view! { <PostCard p=p show_community=show_community/> }).collect_view()}
         </ul>
-        <LoadMore more=more first_next=first_next/>
+        {load_more(more, first_next)}
     }
 }
 
@@ -107,8 +106,7 @@ fn feed_link(base: &str, sort: FeedSort, window: &str, after: Option<&str>) -> S
 }
 
 /// The sort tabs, and the time-window tabs under Top.
-#[component]
-fn SortTabs(base: String, sort: Memo<FeedSort>, window: Memo<String>) -> impl IntoView {
+fn sort_tabs(base: String, sort: Memo<FeedSort>, window: Memo<String>) -> impl IntoView {
     move || {
         let current = sort.get();
         let w = window.get();
@@ -191,8 +189,7 @@ impl More {
 }
 
 /// "Load more": a link to the next page (without JavaScript), or the next posts appended below.
-#[component]
-fn LoadMore(more: More, first_next: Option<String>) -> impl IntoView {
+fn load_more(more: More, first_next: Option<String>) -> impl IntoView {
     let loading = RwSignal::new(false);
     let load_failed = RwSignal::new(false);
     let More {
@@ -248,8 +245,7 @@ fn LoadMore(more: More, first_next: Option<String>) -> impl IntoView {
 }
 
 /// "Pinned by the team": what a community's moderators pinned, above its feed.
-#[component]
-pub fn PinnedPosts(community: String) -> impl IntoView {
+pub fn pinned_posts(community: String) -> impl IntoView {
     let pinned = Resource::new(move || community.clone(), get_pinned);
     view! {
         <Suspense fallback=|| ()>

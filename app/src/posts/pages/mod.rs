@@ -9,7 +9,7 @@ use super::types::*;
 use crate::communities::api::{get_community, JoinCommunity};
 use crate::error::AppError;
 use crate::follows::api::FollowThread;
-use crate::follows::pages::FollowThreadControl;
+use crate::follows::pages::follow_thread_control;
 use crate::follows::types::search_link;
 use crate::pictures::pages::{AddPicture, Avatar, PictureRow};
 use crate::pictures::types::PER_POST;
@@ -158,8 +158,7 @@ pub fn PostCard(
 }
 
 /// The posts and answers on a member's profile (what the viewer may read).
-#[component]
-pub fn ProfileActivity(handle: String) -> impl IntoView {
+pub fn profile_activity(handle: String) -> impl IntoView {
     let activity = Resource::new(move || handle.clone(), get_activity);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

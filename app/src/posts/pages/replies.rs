@@ -55,7 +55,7 @@ fn ReplyItem(
         <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
     });
     let accept = (asker && r.is_answer && !r.deleted)
-        .then(|| view! { <AcceptForm post_id reply_id=rid undo=r.accepted accept=a.accept/> });
+        .then(|| view! { {accept_form(post_id, rid, r.accepted, a.accept)} });
     let remove = (can_moderate && !r.mine && !r.deleted && !r.removed).then(|| {
         view! {
             <RemoveForm action=a.remove post_id=post_id reply_id=Some(rid)/>
@@ -82,9 +82,9 @@ fn ReplyItem(
     view! {
         <li id=format!("r{rid}") class=format!("reply depth-{}", r.depth) class:accepted=r.accepted class:answer=r.is_answer>
             <article aria-label=format!("{} by {who}", if r.is_answer { "Answer" } else { "Reply" })>
-                <ReplyHead r=r.clone()/>
+                {reply_head(r.clone())}
                 {removed_note}
-                <ReplyBody r=r.clone() post_id a/>
+                {reply_body(r.clone(), post_id, a)}
                 <PictureRow pictures=r.pictures.clone() removable=r.mine/>
                 // A reply's pictures are added while editing it (or after an upload
                 // to it failed): one "Add a picture" per reply would crowd a thread.
@@ -116,8 +116,7 @@ fn ReplyItem(
 }
 
 /// "✓ Accept this answer", or "Undo accept" on the accepted one (the asker's).
-#[component]
-fn AcceptForm(
+fn accept_form(
     post_id: i64,
     reply_id: i64,
     undo: bool,
@@ -135,8 +134,7 @@ fn AcceptForm(
 }
 
 /// A reply's author, dates, what it answers, and whether it is the accepted answer.
-#[component]
-fn ReplyHead(r: ReplyView) -> impl IntoView {
+fn reply_head(r: ReplyView) -> impl IntoView {
     view! {
         <header class="reply-head small">
             {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
@@ -151,8 +149,7 @@ fn ReplyHead(r: ReplyView) -> impl IntoView {
 
 /// A reply's text, or why it is not shown (deleted, held, removed, awaiting approval), or its
 /// edit form while its author edits it.
-#[component]
-fn ReplyBody(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
+fn reply_body(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
     let query = use_query_map();
     let rid = r.id;
     let editing = move || query.read().get("edit") == Some(rid.to_string());
@@ -164,7 +161,7 @@ fn ReplyBody(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
         } else if r.removed && r.removed_reason.is_none() {
             view! { <p class="muted">"[removed by a moderator]"</p> }.into_any()
         } else if editing() && r.mine {
-            view! { <EditReplyForm r=r.clone() post_id=post_id a=a/> }.into_any()
+            view! { {edit_reply_form(r.clone(), post_id, a)} }.into_any()
         } else if r.awaiting_approval {
             view! {
                 <p class="alert alert-warn" role="status">{if r.mine {
@@ -207,8 +204,7 @@ pub(super) fn SaveButton(
 }
 
 /// The form at the end of a thread: an answer, a comment, or a reply to `?reply_to=`.
-#[component]
-pub(super) fn Compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+pub(super) fn compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
     let query = use_query_map();
     let post_id = p.post.id;
     let question = p.post.kind == PostKind::Question;
@@ -312,8 +308,7 @@ fn compose_invite(p: &PostPage, a: ThreadActions) -> AnyView {
     }
 }
 
-#[component]
-pub(super) fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
+pub(super) fn edit_post_form(p: PostPage, a: ThreadActions) -> impl IntoView {
     let err = action_error(a.edit_post);
     let echo = echo_resource(crate::posts::api::EDIT_POST, err.get_untracked().is_some());
     let id = p.post.id;
@@ -357,8 +352,7 @@ pub(super) fn EditPostForm(p: PostPage, a: ThreadActions) -> impl IntoView {
     }
 }
 
-#[component]
-pub(super) fn EditReplyForm(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
+pub(super) fn edit_reply_form(r: ReplyView, post_id: i64, a: ThreadActions) -> impl IntoView {
     let err = action_error(a.edit_reply);
     let echo = echo_resource(crate::posts::api::EDIT_REPLY, err.get_untracked().is_some());
     let rid = r.id;

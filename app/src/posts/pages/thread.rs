@@ -78,7 +78,7 @@ pub fn PostPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <PostView p=p a=a/> }.into_any(),
+                    Ok(p) => view! { {post_view(p, a)} }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
             })}
@@ -109,7 +109,7 @@ pub fn PostHistoryPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match history.await {
-                    Ok(h) => view! { <HistoryView h=h/> }.into_any(),
+                    Ok(h) => view! { {history_view(h)} }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
             })}
@@ -117,8 +117,7 @@ pub fn PostHistoryPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub(super) fn HistoryView(h: PostHistory) -> impl IntoView {
+pub(super) fn history_view(h: PostHistory) -> impl IntoView {
     let count = h.versions.len();
     let summary = match (h.edited_at, count) {
         (None, _) => "This post has not been edited.".to_string(),
@@ -164,8 +163,7 @@ pub(super) fn HistoryView(h: PostHistory) -> impl IntoView {
     }
 }
 
-#[component]
-pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
+pub(super) fn post_view(p: PostPage, a: ThreadActions) -> impl IntoView {
     let query = use_query_map();
     let post = p.post.clone();
     let id = post.id;
@@ -205,7 +203,7 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                 })}
             </p>
             <h1 id="post-title">{title}</h1>
-            <PostByline p=p.clone()/>
+            {post_byline(p.clone())}
             <FormAlert error=action_err/>
             // After a report: the redirect's `?reported=1` (no JavaScript) or the action's answer.
             {move || (query.read().get("reported").is_some() || matches!(a.report.value().get(), Some(Ok(_)))).then(|| view! {
@@ -224,15 +222,15 @@ pub(super) fn PostView(p: PostPage, a: ThreadActions) -> impl IntoView {
                     {post.tags.iter().map(|t| view! { <li class="tag"><a href=search_link(t)>{t.clone()}</a></li> }).collect_view()}
                 </ul>
             })}
-            {(!p.locked && !p.deleted).then(|| view! { <PostFooter p=p.clone() a=a can_write=can_write/> })}
+            {(!p.locked && !p.deleted).then(|| view! { {post_footer(p.clone(), a, can_write)} })}
         </article>
-        <RelatedArticles links=p.related_articles.clone()/>
+        {related_articles(p.related_articles.clone())}
         {(!in_group && !p.held).then(|| view! { <SponsoredSlot placement=Placement::Sidebar post=id/> })}
         {(!p.locked).then(|| view! {
             <section class="thread-section" aria-labelledby="replies-h">
                 <h2 id="replies-h">{heading}</h2>
                 <Thread p=p.clone() a=a can_write=can_write/>
-                <Compose p=p.clone() a=a can_write=can_write/>
+                {compose(p.clone(), a, can_write)}
             </section>
         })}
     }
@@ -258,13 +256,13 @@ impl ThreadActions {
 /// removed post's note, the author's edit form.
 fn post_body(p: &PostPage, a: ThreadActions, editing: bool) -> AnyView {
     if p.locked {
-        view! { <LockedPost p=p.clone() join=a.join/> }.into_any()
+        view! { {locked_post(p.clone(), a.join)} }.into_any()
     } else if p.deleted {
         view! { <p class="muted">"[deleted] The author or a moderator removed this post. The replies stay so the conversation still makes sense."</p> }.into_any()
     } else if p.removed && p.removed_reason.is_none() {
         view! { <p class="muted">"[removed by a moderator] The replies stay so the conversation still makes sense."</p> }.into_any()
     } else if editing && p.mine {
-        view! { <EditPostForm p=p.clone() a=a/> }.into_any()
+        view! { {edit_post_form(p.clone(), a)} }.into_any()
     } else {
         view! { <div class="user-html" inner_html=p.body_html.clone().unwrap_or_default()></div> }
             .into_any()
@@ -273,8 +271,7 @@ fn post_body(p: &PostPage, a: ThreadActions, editing: bool) -> AnyView {
 
 /// Who wrote the post and when, its edits, whether it was posted anonymously, and whether it
 /// waits for a moderator's approval.
-#[component]
-fn PostByline(p: PostPage) -> impl IntoView {
+fn post_byline(p: PostPage) -> impl IntoView {
     let post = &p.post;
     let id = post.id;
     view! {
@@ -304,8 +301,7 @@ fn PostByline(p: PostPage) -> impl IntoView {
 }
 
 /// Library articles on the post's subject.
-#[component]
-fn RelatedArticles(links: Vec<ArticleLink>) -> impl IntoView {
+fn related_articles(links: Vec<ArticleLink>) -> impl IntoView {
     (!links.is_empty()).then(|| view! {
         <section class="panel library-links" aria-labelledby="library-h">
             <h2 id="library-h">"From the health library"</h2>
@@ -357,8 +353,7 @@ fn post_meta(p: &PostPage) -> Option<impl IntoView> {
 }
 
 /// What an outsider sees of a members-only post: the teaser and how to join.
-#[component]
-fn LockedPost(p: PostPage, join: ServerAction<JoinCommunity>) -> impl IntoView {
+fn locked_post(p: PostPage, join: ServerAction<JoinCommunity>) -> impl IntoView {
     let id = p.post.id;
     let slug = p.post.community_slug.clone();
     let name = p.post.community_name.clone();
@@ -390,8 +385,7 @@ fn LockedPost(p: PostPage, join: ServerAction<JoinCommunity>) -> impl IntoView {
 
 /// Under a post: its vote, and what the reader may do with it (edit, save, follow, pin,
 /// remove, report).
-#[component]
-fn PostFooter(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
+fn post_footer(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
     let post = p.post.clone();
     let id = post.id;
     let in_group = post.group.is_some();
@@ -409,7 +403,7 @@ fn PostFooter(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
             {votes}
             {p.mine.then(|| view! { <a href=format!("/p/{id}?edit=post")>"Edit"</a> })}
             {logged_in.then(|| view! { <SaveButton action=a.save post_id=id reply_id=None saved=p.saved.post/> })}
-            {logged_in.then(|| view! { <FollowThreadControl action=a.follow post_id=id state=p.follow/> })}
+            {logged_in.then(|| view! { {follow_thread_control(a.follow, id, p.follow)} })}
             {p.can_pin.then(|| view! {
                 <ActionForm action=a.pin attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>

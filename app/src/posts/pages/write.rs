@@ -88,7 +88,7 @@ pub fn PostForm(
             <RadioGroup legend="What would you like to do?" name="kind" options=KIND_CHOICES
                 selected=kind error=field_error(err, "kind")/>
             <CrisisWatch error=err>
-                <TitleField community=place.clone() title=echoed(&echo, "title") err/>
+                {title_field(place.clone(), echoed(&echo, "title"), err)}
                 <MarkdownField label="Details".into() name="body" id="f-body".into()
                     value=echoed(&echo, "body").unwrap_or_default() rows=8 error=field_error(err, "body")/>
                 <Field label="Tags (optional)" name="tags" value=echoed(&echo, "tags")
@@ -118,10 +118,9 @@ pub fn PostForm(
 
 /// The post's title, with the questions like it listed under it as it is typed (or on the check
 /// step without JavaScript).
-#[component]
-fn TitleField(
+fn title_field(
     community: String,
-    /// The title as typed, when the form comes back.
+    // The title as typed, when the form comes back.
     title: Option<String>,
     err: Signal<Option<AppError>>,
 ) -> impl IntoView {
@@ -170,7 +169,7 @@ fn TitleField(
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = similar.await.unwrap_or_default();
-                (!list.is_empty()).then(|| view! { <SimilarQuestions list/> })
+                (!list.is_empty()).then(|| view! { {similar_list(list)} })
             })}
         </Suspense>
     }
@@ -178,8 +177,7 @@ fn TitleField(
 
 /// "Already asked": questions like the one being written, each opening in a new tab so that the
 /// draft stays.
-#[component]
-pub(super) fn SimilarQuestions(list: Vec<PostSummary>) -> impl IntoView {
+pub(super) fn similar_list(list: Vec<PostSummary>) -> impl IntoView {
     view! {
         <aside class="similar panel" aria-labelledby="similar-h">
             <h2 id="similar-h">"Already asked — one of these may answer you"</h2>

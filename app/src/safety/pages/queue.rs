@@ -68,9 +68,9 @@ pub fn ModQueuePage() -> impl IntoView {
                             </ol>
                         </section>
                     })}
-                    <ReportList reports=reports now=now dismiss=dismiss remove=remove can_sanction=can_sanction/>
-                    {can_sanction.then(|| view! { <ProfileReportList reports=profiles now=now resolve=resolve_profile/> })}
-                    {can_sanction.then(|| view! { <SanctionPanel/> })}
+                    {report_list(reports, now, dismiss, remove, can_sanction)}
+                    {can_sanction.then(|| view! { {profile_report_list(profiles, now, resolve_profile)} })}
+                    {can_sanction.then(|| view! { {sanction_panel()} })}
                 }.into_any()
             })}
         </Transition>
@@ -150,13 +150,12 @@ fn FlagCard(f: FlagItem, now: i64, review: ServerAction<ReviewFlag>) -> impl Int
 }
 
 /// The queue's reports: what was reported, by whom and why, and dismiss or remove.
-#[component]
-fn ReportList(
+fn report_list(
     reports: Vec<crate::safety::types::ReportItem>,
     now: i64,
     dismiss: ServerAction<DismissReport>,
     remove: ServerAction<RemoveContent>,
-    /// Site moderators and admins get "Warn or suspend @author" on each report.
+    // Site moderators and admins get "Warn or suspend @author" on each report.
     can_sanction: bool,
 ) -> impl IntoView {
     view! {
@@ -210,8 +209,7 @@ fn ReportList(
 
 /// The queue's reports on profiles (site moderators and admins): the name and "about me" as
 /// they are now, the reason, and dismiss, clear or sanction.
-#[component]
-fn ProfileReportList(
+fn profile_report_list(
     reports: Vec<crate::safety::types::ProfileReportItem>,
     now: i64,
     resolve: ServerAction<ResolveProfileReport>,
@@ -260,8 +258,7 @@ fn ProfileReportList(
 }
 
 /// Site moderators and admins: warn or suspend a member, or (admins) lift a suspension.
-#[component]
-pub fn SanctionPanel() -> impl IntoView {
+pub fn sanction_panel() -> impl IntoView {
     use crate::ui::{
         action_error, echoed, field_error, with_echo, Field, FieldMessage, FormAlert, Saved,
     };

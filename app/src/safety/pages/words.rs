@@ -50,7 +50,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
                         <p class="crumbs"><a href="/mod">"Moderation queue"</a></p>
                         <h1>"Watched words: " {l.scope.clone()}</h1>
                         <p class="lead">"When a member writes a post or a reply, its words are checked against the site's list and the community's, whole words only, capitals, accents and punctuation aside. A word ending in * matches every word that starts so."</p>
-                        <ListsNav lists=l.lists.clone() community=community.clone()/>
+                        {lists_nav(l.lists.clone(), community.clone())}
                         <h2>"Add words"</h2>
                         <ActionForm action=add attr:novalidate=true attr:class="stack" attr:aria-label="Add watched words">
                             <FormAlert error=err/>
@@ -77,7 +77,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
                         </ActionForm>
                         <h2>{format!("On the list ({} of {})", grouped(count), grouped(WATCHED_MAX))}</h2>
                         {(count == 0).then(|| view! { <p class="muted">"Nothing yet."</p> })}
-                        <WatchedList words=l.words remove/>
+                        {watched_list(l.words, remove)}
                     </section>
                 }.into_any()
             })}
@@ -86,8 +86,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
 }
 
 /// The other lists a moderator may open (the site's and each community's they moderate).
-#[component]
-fn ListsNav(lists: Vec<(String, String)>, community: String) -> impl IntoView {
+fn lists_nav(lists: Vec<(String, String)>, community: String) -> impl IntoView {
     use crate::safety::api::words_page;
     (lists.len() > 1).then(|| view! {
                 <nav aria-label="Lists" class="small">
@@ -104,8 +103,7 @@ fn ListsNav(lists: Vec<(String, String)>, community: String) -> impl IntoView {
 }
 
 /// The words on a list, each with what it does and "Remove".
-#[component]
-fn WatchedList(
+fn watched_list(
     words: Vec<crate::safety::types::WatchedWord>,
     remove: ServerAction<crate::safety::api::RemoveWatched>,
 ) -> impl IntoView {
