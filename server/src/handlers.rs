@@ -385,7 +385,7 @@ pub(super) async fn data_export(
     let Ok(id) = id.parse::<i64>() else {
         return gone();
     };
-    match app::privacy::export::download(&state.db, id, user.id).await {
+    match app::privacy::export::download(&state.db, id, user.user_id()).await {
         Ok((data, name)) => (
             StatusCode::OK,
             [

@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// At most this many banners at once (important first, then the newest).
 const SHOWN_MAX: i64 = 3;
@@ -59,7 +60,7 @@ pub async fn exists(db: &Db, id: i64) -> Result<bool, AppError> {
     )
 }
 
-pub async fn dismiss(db: &Db, user: i64, id: i64) -> Result<(), AppError> {
+pub async fn dismiss(db: &Db, user: UserId, id: i64) -> Result<(), AppError> {
     if !exists(db, id).await? {
         return Err(AppError::NotFound);
     }

@@ -130,7 +130,7 @@ pub async fn respond(
         .await;
     }
     match role {
-        InviteRole::Clinician => list_clinician(db, id, user.id, invited_by).await,
+        InviteRole::Clinician => list_clinician(db, id, user.user_id(), invited_by).await,
         InviteRole::Staff | InviteRole::Owner => {
             let role_name = if role == InviteRole::Owner {
                 "owner"
@@ -157,7 +157,7 @@ pub async fn respond(
 /// clinician's own profile is theirs: they unlist themselves from clinics instead.
 pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppError> {
     let (id, kind) = provider(db, slug).await?;
-    let Some(owner) = staff_role(db, id, user.id).await? else {
+    let Some(owner) = staff_role(db, id, user.user_id()).await? else {
         return Err(AppError::field(
             "staff",
             "You are not on this clinic's staff.",

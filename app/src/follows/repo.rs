@@ -4,6 +4,7 @@ use super::types::*;
 use crate::auth::types::CurrentUser;
 use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::{CommunityId, PostId, UserId};
 use crate::notifications::repo::{add_grouped, Grouped};
 use crate::posts::repo::{listed, readable, summary, with_params, Params, SUMMARY};
 use sqlx::FromRow;
@@ -51,7 +52,7 @@ struct FollowRow {
 }
 
 /// How `user` stands to thread `post`.
-pub async fn thread_state(db: &Db, user: i64, post: i64) -> Result<ThreadFollow, AppError> {
+pub async fn thread_state(db: &Db, user: UserId, post: PostId) -> Result<ThreadFollow, AppError> {
     let row: Option<Flag> =
         sqlx::query_scalar("SELECT muted FROM follows WHERE user_id = $1 AND post_id = $2")
             .bind(user)
@@ -119,7 +120,11 @@ pub async fn set_thread(
 }
 
 /// Whether `user` follows the community `community`.
-pub async fn follows_community(db: &Db, user: i64, community: i64) -> Result<bool, AppError> {
+pub async fn follows_community(
+    db: &Db,
+    user: UserId,
+    community: CommunityId,
+) -> Result<bool, AppError> {
     Ok(
         sqlx::query("SELECT 1 AS one FROM follows WHERE user_id = $1 AND community_id = $2")
             .bind(user)

@@ -5,6 +5,7 @@ use super::types::*;
 use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
 use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
+use crate::ids::{CommunityId, UserId};
 use crate::markdown;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
@@ -78,7 +79,15 @@ pub async fn save(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (id, slug) = if current.is_empty() {
-        insert_article(&mut tx, user.id, community, a, &score, now).await?
+        insert_article(
+            &mut tx,
+            user.user_id(),
+            CommunityId(community),
+            a,
+            &score,
+            now,
+        )
+        .await?
     } else {
         (
             update_article(&mut tx, user, current, (community, a), &score, now).await?,
@@ -94,8 +103,8 @@ pub async fn save(
 /// address.
 async fn insert_article(
     tx: &mut Tx<'_>,
-    author: i64,
-    community: i64,
+    author: UserId,
+    community: CommunityId,
     a: &ArticleInput,
     score: &readability::Readability,
     now: i64,

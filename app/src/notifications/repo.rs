@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::{GroupId, PostId, UserId};
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -278,7 +279,7 @@ pub(crate) async fn recount(tx: &mut Tx<'_>, user: i64) -> Result<(), AppError> 
 
 /// Removes a member's notifications about a private or hidden group they no longer belong to,
 /// keeping the unread counter true.
-pub async fn forget_group(tx: &mut Tx<'_>, user: i64, group: i64) -> Result<(), AppError> {
+pub async fn forget_group(tx: &mut Tx<'_>, user: UserId, group: GroupId) -> Result<(), AppError> {
     let gone = sqlx::query("DELETE FROM notifications WHERE group_id = $1 AND user_id = $2")
         .bind(group)
         .bind(user)
@@ -286,7 +287,7 @@ pub async fn forget_group(tx: &mut Tx<'_>, user: i64, group: i64) -> Result<(), 
         .await?
         .rows_affected();
     if gone > 0 {
-        recount(tx, user).await?;
+        recount(tx, user.0).await?;
     }
     Ok(())
 }
@@ -389,7 +390,7 @@ pub async fn mark_read(db: &Db, user: i64, id: Option<i64>) -> Result<(), AppErr
 
 /// Marks read the member's notifications about one post (they opened its thread). A read of
 /// the post's index entries first: opening a thread with nothing unread writes nothing.
-pub async fn mark_post_read(db: &Db, user: i64, post: i64) -> Result<(), AppError> {
+pub async fn mark_post_read(db: &Db, user: UserId, post: PostId) -> Result<(), AppError> {
     const UNREAD: &str =
         "SELECT COUNT(*) FROM notifications WHERE post_id = $1 AND user_id = $2 AND read_at IS NULL";
     let unread: i64 = sqlx::query_scalar(UNREAD)
@@ -419,7 +420,7 @@ pub async fn mark_post_read(db: &Db, user: i64, post: i64) -> Result<(), AppErro
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    db.announce(&[user]).await;
+    db.announce(&[user.0]).await;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 use super::types::{ExportView, EXPORT_DAYS};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::ui::format_datetime;
 use sqlx::{Column, Row};
 use std::io::Write;
@@ -522,7 +523,7 @@ pub fn download_path(id: i64) -> String {
 
 /// An export, for the member it belongs to: (zip, file name). `NotFound` for an unknown,
 /// unfinished, expired or someone else's export (all alike).
-pub async fn download(db: &Db, id: i64, user: i64) -> Result<(Vec<u8>, String), AppError> {
+pub async fn download(db: &Db, id: i64, user: UserId) -> Result<(Vec<u8>, String), AppError> {
     let (data, handle, ready_at): (Vec<u8>, String, i64) = sqlx::query_as(
         "SELECT e.data, u.handle, e.ready_at FROM data_exports e JOIN users u ON u.id = e.user_id \
          WHERE e.id = $1 AND e.user_id = $2 AND e.status = 'ready' AND e.expires_at > $3",

@@ -4,6 +4,7 @@ use super::types::*;
 use crate::auth::types::CurrentUser;
 use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::{PostId, UserId};
 use crate::posts::repo::{listed, readable, summary, with_params, Params, SUMMARY};
 use sqlx::FromRow;
 
@@ -98,7 +99,7 @@ pub async fn set_note(db: &Db, user: &CurrentUser, id: i64, note: &str) -> Resul
 }
 
 /// What `user` saved of thread `post` (for its Save buttons). One indexed query.
-pub async fn in_thread(db: &Db, user: i64, post: i64) -> Result<SavedInThread, AppError> {
+pub async fn in_thread(db: &Db, user: UserId, post: PostId) -> Result<SavedInThread, AppError> {
     let rows: Vec<Option<i64>> =
         sqlx::query_scalar("SELECT reply_id FROM saved_items WHERE user_id = $1 AND post_id = $2")
             .bind(user)

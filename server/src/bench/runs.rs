@@ -97,6 +97,18 @@ pub(super) async fn seed(url: &str, posts: u64) -> Result<String, String> {
     let mut shape = ScaleArgs::small(posts);
     shape.quiet = false;
     let w = crate::scale::run(&db, &shape).await?;
+    if db.backend == app::db::Backend::Sqlite {
+        // Everything into the database file before it is renamed: a write-ahead log left
+        // beside the old name is not read under the new one, and the last writes (the
+        // indexes made again) would be lost with it.
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        if busy != 0 {
+            return Err("the seeded database could not be checkpointed".into());
+        }
+    }
     db.pool.close().await;
     Ok(format!(
         "seeded {} rows in {:.0} s ({:.0} rows/s)",
@@ -153,6 +165,16 @@ pub(super) async fn sqlite_database(dir: &Path, posts: u64) -> Result<(String, S
     }
     let note = seed(&format!("sqlite://{}", partial.display()), posts).await?;
     std::fs::rename(&partial, &done).map_err(|e| e.to_string())?;
+    // What is left of its log and shared memory goes with it (checkpointed: nothing to lose).
+    for suffix in ["-wal", "-shm"] {
+        let (from, to) = (
+            format!("{}{suffix}", partial.display()),
+            format!("{}{suffix}", done.display()),
+        );
+        if std::path::Path::new(&from).exists() {
+            std::fs::rename(&from, &to).map_err(|e| e.to_string())?;
+        }
+    }
     Ok((format!("sqlite://{}", done.display()), note))
 }
 

@@ -140,7 +140,9 @@ pub async fn thread(db: &Db, user: &CurrentUser, id: i64) -> Result<ContactThrea
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let is_staff = staff_role(db, r.provider_id, user.id).await?.is_some();
+    let is_staff = staff_role(db, r.provider_id, user.user_id())
+        .await?
+        .is_some();
     if !is_staff && r.member_id != user.id {
         return Err(AppError::NotFound);
     }

@@ -4,6 +4,7 @@ use super::types::*;
 use crate::auth::types::{ClinicianStatus, CurrentUser};
 use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
@@ -123,7 +124,7 @@ pub(crate) async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind),
 pub(super) async fn staff_role(
     db: &Db,
     provider_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<bool>, AppError> {
     let r = sqlx::query("SELECT role FROM provider_staff WHERE provider_id = $1 AND user_id = $2")
         .bind(provider_id)
@@ -142,7 +143,7 @@ pub(crate) async fn require_staff(
     provider_id: i64,
     user: &CurrentUser,
 ) -> Result<bool, AppError> {
-    match staff_role(db, provider_id, user.id).await? {
+    match staff_role(db, provider_id, user.user_id()).await? {
         Some(owner) => Ok(owner),
         None if user.is_admin => Ok(true),
         None => Err(AppError::Forbidden),
@@ -157,7 +158,7 @@ async fn require_own_staff(
     provider_id: i64,
     user: &CurrentUser,
 ) -> Result<bool, AppError> {
-    staff_role(db, provider_id, user.id)
+    staff_role(db, provider_id, user.user_id())
         .await?
         .ok_or(AppError::Forbidden)
 }

@@ -381,7 +381,7 @@ pub async fn detail(
     let card = card(&r)?;
     let more = DetailRow::from_row(&r)?;
     let role = match viewer {
-        Some(u) => staff_role(db, id, u.id).await?,
+        Some(u) => staff_role(db, id, u.user_id()).await?,
         None => None,
     };
     let is_admin = viewer.is_some_and(|u| u.is_admin);

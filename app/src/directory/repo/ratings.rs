@@ -1,6 +1,7 @@
 //! Ratings and reviews: rating with a visit code, the recomputed scores, the clinic's reply, reports and their resolution.
 
 use super::*;
+use crate::ids::UserId;
 
 /// Normalises a review code as typed ("abcd-ef12-34" → "ABCDEF1234").
 pub(super) fn normalise_code(raw: &str) -> String {
@@ -15,7 +16,7 @@ pub(super) fn normalise_code(raw: &str) -> String {
 async fn use_code(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: i64,
-    user: i64,
+    user: UserId,
     raw: &str,
     now: i64,
 ) -> Result<bool, AppError> {
@@ -69,7 +70,7 @@ async fn use_code(
 async fn save_review(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: i64,
-    user: i64,
+    user: UserId,
     input: &RatingInput,
     verified: bool,
     now: i64,
@@ -155,8 +156,8 @@ pub async fn rate(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let verified = use_code(&mut tx, id, user.id, &input.code, now).await?;
-    let review_id = save_review(&mut tx, id, user.id, input, verified, now).await?;
+    let verified = use_code(&mut tx, id, user.user_id(), &input.code, now).await?;
+    let review_id = save_review(&mut tx, id, user.user_id(), input, verified, now).await?;
     sqlx::query(
         "INSERT INTO review_versions (review_id, stars, explains, listens, premises, wait_minutes, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -306,7 +307,7 @@ pub async fn reply(
     body: &str,
 ) -> Result<(), AppError> {
     let (provider_id, author) = review_provider(db, review_id).await?;
-    if staff_role(db, provider_id, user.id).await?.is_none() {
+    if staff_role(db, provider_id, user.user_id()).await?.is_none() {
         return Err(AppError::Forbidden);
     }
     let (slug, name): (String, String) =
@@ -346,7 +347,7 @@ pub async fn report(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     if dispute {
-        if staff_role(db, provider_id, user.id).await?.is_none() {
+        if staff_role(db, provider_id, user.user_id()).await?.is_none() {
             return Err(AppError::Forbidden);
         }
         sqlx::query("UPDATE reviews SET dispute_note = $1, disputed_at = $2 WHERE id = $3")

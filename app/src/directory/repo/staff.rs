@@ -1,6 +1,7 @@
 //! Clinics and their staff: creating a clinic, inviting and removing staff, a clinician's own listing, and what a member manages.
 
 use super::*;
+use crate::ids::UserId;
 
 /// An admin creates a clinic and makes a member its owner.
 pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Result<(), AppError> {
@@ -73,7 +74,7 @@ pub async fn set_staff(
     if kind != ProviderKind::Clinic {
         return Err(AppError::BadRequest);
     }
-    let actor_is_owner = staff_role(db, id, actor.id).await? == Some(true);
+    let actor_is_owner = staff_role(db, id, actor.user_id()).await? == Some(true);
     if !actor_is_owner && !actor.is_admin {
         return Err(AppError::Forbidden);
     }
@@ -82,7 +83,7 @@ pub async fn set_staff(
         .ok_or_else(|| AppError::field("handle", "No member has this handle."))?;
     let (user_id, user_handle) = (user.id, user.handle);
     // Joining a clinic's staff bars the member from rating it: it is theirs to accept.
-    if add && staff_role(db, id, user_id).await?.is_none() {
+    if add && staff_role(db, id, UserId(user_id)).await?.is_none() {
         let role = if owner {
             crate::directory::types::InviteRole::Owner
         } else {
@@ -125,7 +126,7 @@ async fn remove_staff(
     id: i64,
     (user_id, user_handle): (i64, &str),
 ) -> Result<(), AppError> {
-    if staff_role(db, id, user_id).await?.is_none() {
+    if staff_role(db, id, UserId(user_id)).await?.is_none() {
         return Err(AppError::field(
             "handle",
             "This member is not on the staff.",
@@ -195,7 +196,7 @@ pub async fn set_clinician(
         (true, Some(_)) => Ok(()),
         // Staff listing themselves: their own act is their consent.
         (true, None) if user_id == actor.id => {
-            list_clinician(db, clinic_id, user_id, actor.id).await
+            list_clinician(db, clinic_id, UserId(user_id), actor.id).await
         }
         (true, None) => {
             crate::directory::consent::invite(
@@ -238,7 +239,7 @@ pub async fn set_clinician(
 pub(in crate::directory) async fn list_clinician(
     db: &Db,
     clinic_id: i64,
-    user_id: i64,
+    user_id: UserId,
     invited_by: i64,
 ) -> Result<(), AppError> {
     let (user_handle, specialty): (String, Option<String>) =
@@ -304,7 +305,7 @@ pub(in crate::directory) async fn list_clinician(
     .bind(clinician_id)
     .execute(&db.pool)
     .await?;
-    log_change(&db.pool, clinic_id, user_id, "accepted to be listed here").await
+    log_change(&db.pool, clinic_id, user_id.0, "accepted to be listed here").await
 }
 
 /// Clinics an admin or staff member manages (for the header of their pages).

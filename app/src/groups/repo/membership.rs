@@ -26,8 +26,8 @@ pub async fn join(
             ))
         }
         (Some(MemberStatus::Invited), _) => {
-            set_status(&mut tx, f.id, user.id, "active").await?;
-            count(&mut tx, f.id, 1, 0).await?;
+            set_status(&mut tx, GroupId(f.id), user.user_id(), "active").await?;
+            count(&mut tx, GroupId(f.id), 1, 0).await?;
             MemberStatus::Active
         }
         (None, GroupKind::Hidden) => return Err(AppError::field("group", NOT_JOINABLE)),
@@ -40,7 +40,7 @@ pub async fn join(
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-            count(&mut tx, f.id, 1, 0).await?;
+            count(&mut tx, GroupId(f.id), 1, 0).await?;
             MemberStatus::Active
         }
         (None, GroupKind::Private) => {
@@ -56,7 +56,7 @@ pub async fn join(
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-            count(&mut tx, f.id, 0, 1).await?;
+            count(&mut tx, GroupId(f.id), 0, 1).await?;
             told = tell_moderators(&mut tx, &f, slug, user).await?;
             MemberStatus::Pending
         }
@@ -92,12 +92,12 @@ pub(super) async fn drop_member(
             .await?;
     }
     match status {
-        MemberStatus::Active => count(tx, f.id, -1, 0).await?,
-        MemberStatus::Pending => count(tx, f.id, 0, -1).await?,
+        MemberStatus::Active => count(tx, GroupId(f.id), -1, 0).await?,
+        MemberStatus::Pending => count(tx, GroupId(f.id), 0, -1).await?,
         MemberStatus::Invited | MemberStatus::Banned => {}
     }
     if f.closed() {
-        notify::repo::forget_group(tx, user, f.id).await?;
+        notify::repo::forget_group(tx, UserId(user), GroupId(f.id)).await?;
     }
     Ok(())
 }

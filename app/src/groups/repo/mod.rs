@@ -5,6 +5,7 @@ use crate::access::{listed, readable, Viewer};
 use crate::auth::types::CurrentUser;
 use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
+use crate::ids::{GroupId, UserId};
 use crate::notifications as notify;
 use crate::posts::repo::{summary, Params, FROM, SUMMARY};
 
@@ -299,7 +300,12 @@ pub async fn create(
 }
 
 /// Moves the group's counters by `members` (active) and `pending` (requests waiting).
-async fn count(tx: &mut Tx<'_>, group: i64, members: i64, pending: i64) -> Result<(), AppError> {
+async fn count(
+    tx: &mut Tx<'_>,
+    group: GroupId,
+    members: i64,
+    pending: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE support_groups SET member_count = member_count + $1, pending_count = pending_count + $2 \
          WHERE id = $3",
@@ -312,7 +318,12 @@ async fn count(tx: &mut Tx<'_>, group: i64, members: i64, pending: i64) -> Resul
     Ok(())
 }
 
-async fn set_status(tx: &mut Tx<'_>, group: i64, user: i64, status: &str) -> Result<(), AppError> {
+async fn set_status(
+    tx: &mut Tx<'_>,
+    group: GroupId,
+    user: UserId,
+    status: &str,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE support_group_members SET status = $1 WHERE group_id = $2 AND user_id = $3",
     )

@@ -81,8 +81,8 @@ pub async fn decide(
     }
     let name = notify::types::short(&f.name);
     let line = if approve {
-        set_status(&mut tx, f.id, member, "active").await?;
-        count(&mut tx, f.id, 1, -1).await?;
+        set_status(&mut tx, GroupId(f.id), UserId(member), "active").await?;
+        count(&mut tx, GroupId(f.id), 1, -1).await?;
         approved(&name)
     } else {
         drop_member(&mut tx, &f, member, MemberStatus::Pending, false).await?;
@@ -157,12 +157,12 @@ pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Re
             return Err(AppError::field("handle", "This member is already invited."))
         }
         Some(MemberStatus::Pending) => {
-            set_status(&mut tx, f.id, member, "active").await?;
-            count(&mut tx, f.id, 1, -1).await?;
+            set_status(&mut tx, GroupId(f.id), UserId(member), "active").await?;
+            count(&mut tx, GroupId(f.id), 1, -1).await?;
             approved(&name)
         }
         Some(MemberStatus::Banned) => {
-            set_status(&mut tx, f.id, member, "invited").await?;
+            set_status(&mut tx, GroupId(f.id), UserId(member), "invited").await?;
             invited(&user.handle, &name)
         }
         None => {

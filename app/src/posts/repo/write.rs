@@ -189,7 +189,13 @@ pub async fn create(
         .await?
     };
     crate::follows::repo::auto_follow(&mut tx, user.id, PostId(id)).await?;
-    let at = flag_at(PostId(id), None, community, group, user.id);
+    let at = flag_at(
+        PostId(id),
+        None,
+        CommunityId(community),
+        group,
+        user.user_id(),
+    );
     mentioned.extend(queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?);
     tx.commit().await?;
     db.announce(&mentioned).await;
@@ -232,15 +238,15 @@ async fn tell_of_post(
 pub(super) fn flag_at(
     post: PostId,
     reply: Option<ReplyId>,
-    community: i64,
+    community: CommunityId,
     group: Option<GroupFacts>,
-    author: i64,
+    author: UserId,
 ) -> crate::safety::repo::FlagAt {
     crate::safety::repo::FlagAt {
-        post: post.0,
-        reply: reply.map(|r| r.0),
+        post,
+        reply,
         community,
-        group: group.map(|g| (g.id, g.closed)),
+        group: group.map(|g| (GroupId(g.id), g.closed)),
         author,
     }
 }
@@ -423,7 +429,7 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: PostId, p: &PostInput) -> Res
     if f.closed_group().is_none() {
         set_tags(&mut tx, id, &p.tags).await?;
     }
-    let at = flag_at(id, None, f.community, f.group, user.id);
+    let at = flag_at(id, None, CommunityId(f.community), f.group, user.user_id());
     let told = queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?;
     tx.commit().await?;
     db.announce(&told).await;

@@ -16,12 +16,12 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 /// Where the words that matched were written.
 pub struct FlagAt {
-    pub post: i64,
-    pub reply: Option<i64>,
-    pub community: i64,
+    pub post: crate::ids::PostId,
+    pub reply: Option<crate::ids::ReplyId>,
+    pub community: crate::ids::CommunityId,
     /// The support group, and whether it is private or hidden.
-    pub group: Option<(i64, bool)>,
-    pub author: i64,
+    pub group: Option<(crate::ids::GroupId, bool)>,
+    pub author: crate::ids::UserId,
 }
 
 /// SQL that is true when member `$v` may see flag `f` (joined with its group as `g`): in a
@@ -66,7 +66,7 @@ pub async fn flag(
          AND reviewed_at IS NULL",
     )
     .bind(at.post)
-    .bind(at.reply.unwrap_or(0))
+    .bind(at.reply.map_or(0, |r| r.0))
     .fetch_optional(&mut **tx)
     .await?;
     let table = if at.reply.is_some() {
@@ -86,7 +86,7 @@ pub async fn flag(
     if let Some(hold) = hold {
         sqlx::query(&hold)
             .bind(now)
-            .bind(at.reply.unwrap_or(at.post))
+            .bind(at.reply.map_or(at.post.0, |r| r.0))
             .execute(&mut **tx)
             .await?;
     }
@@ -130,12 +130,12 @@ async fn moderators_of(
                  AND (is_moderator = 1 OR is_admin = 1) \
                  UNION SELECT user_id AS id FROM community_members WHERE community_id = $1 AND is_moderator = 1";
     let (sql, binds) = match at.group {
-        Some((g, true)) => (group_mods("$1"), vec![g]),
+        Some((g, true)) => (group_mods("$1"), vec![g.0]),
         Some((g, false)) => (
             format!("{staff} UNION {}", group_mods("$2")),
-            vec![at.community, g],
+            vec![at.community.0, g.0],
         ),
-        None => (staff.to_string(), vec![at.community]),
+        None => (staff.to_string(), vec![at.community.0]),
     };
     let place: String = match at.group {
         Some((g, _)) => sqlx::query_scalar("SELECT name FROM support_groups WHERE id = $1").bind(g),
@@ -182,12 +182,18 @@ async fn tell_moderators(
         }
         _ => format!("{what} in {place} used a watched word and waits for a moderator's approval."),
     };
-    let closed = at.group.filter(|g| g.1).map(|g| g.0);
+    let closed = at.group.filter(|g| g.1).map(|(g, _)| g.0);
     let mut told = Vec::new();
     for (user, to) in recipients {
         let kind = if crisis { "safety" } else { "moderation" };
         if crate::notifications::repo::add_in_group(
-            tx, user, kind, at.author, &text, "/mod", closed,
+            tx,
+            user,
+            kind,
+            at.author.0,
+            &text,
+            "/mod",
+            closed,
         )
         .await?
         {
