@@ -5,7 +5,7 @@ use crate::access::{community_role, group_role, moderates_group, Role};
 use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
-use crate::ids::{CommunityId, GroupId, PostId, ReplyId, UserId};
+use crate::ids::{CommunityId, GroupId, PostId, ReplyId};
 use crate::markdown;
 use crate::notifications as notify;
 use crate::safety::trust::{screen, Screened, Writing};

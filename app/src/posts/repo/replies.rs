@@ -169,13 +169,7 @@ pub async fn reply(
         .await?
     };
     crate::follows::repo::auto_follow(&mut tx, user.id, post).await?;
-    let at = flag_at(
-        post,
-        Some(id),
-        CommunityId(f.community),
-        f.group,
-        user.user_id(),
-    );
+    let at = flag_at((post, Some(id)), (f.community, f.group), user);
     notified.extend(queue_flags(&mut tx, crisis, &screened, &at).await?);
     // After the flags: a reply waiting for approval is not counted until it is approved.
     refresh_counts(&mut tx, post).await?;
@@ -345,13 +339,7 @@ pub async fn edit_reply(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let at = flag_at(
-        post,
-        Some(id),
-        CommunityId(f.community),
-        f.group,
-        user.user_id(),
-    );
+    let at = flag_at((post, Some(id)), (f.community, f.group), user);
     let told = queue_flags(&mut tx, crisis, &screened, &at).await?;
     tx.commit().await?;
     db.announce(&told).await;

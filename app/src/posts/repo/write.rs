@@ -189,13 +189,7 @@ pub async fn create(
         .await?
     };
     crate::follows::repo::auto_follow(&mut tx, user.id, PostId(id)).await?;
-    let at = flag_at(
-        PostId(id),
-        None,
-        CommunityId(community),
-        group,
-        user.user_id(),
-    );
+    let at = flag_at((PostId(id), None), (community, group), user);
     mentioned.extend(queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?);
     tx.commit().await?;
     db.announce(&mentioned).await;
@@ -234,20 +228,19 @@ async fn tell_of_post(
     Ok(told)
 }
 
-/// Where something just written is, for the moderation queue.
+/// Where something just written is, for the moderation queue: the post (and reply), its
+/// community and group, and who wrote it.
 pub(super) fn flag_at(
-    post: PostId,
-    reply: Option<ReplyId>,
-    community: CommunityId,
-    group: Option<GroupFacts>,
-    author: UserId,
+    (post, reply): (PostId, Option<ReplyId>),
+    (community, group): (i64, Option<GroupFacts>),
+    author: &CurrentUser,
 ) -> crate::safety::repo::FlagAt {
     crate::safety::repo::FlagAt {
         post,
         reply,
-        community,
+        community: CommunityId(community),
         group: group.map(|g| (GroupId(g.id), g.closed)),
-        author,
+        author: author.user_id(),
     }
 }
 
@@ -429,7 +422,7 @@ pub async fn edit(db: &Db, user: &CurrentUser, id: PostId, p: &PostInput) -> Res
     if f.closed_group().is_none() {
         set_tags(&mut tx, id, &p.tags).await?;
     }
-    let at = flag_at(id, None, CommunityId(f.community), f.group, user.user_id());
+    let at = flag_at((id, None), (f.community, f.group), user);
     let told = queue_flags(&mut tx, p.crisis.as_ref(), &screened, &at).await?;
     tx.commit().await?;
     db.announce(&told).await;
