@@ -23,10 +23,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 mod runs;
+mod seeded;
 mod tables;
 mod timing;
 
 use runs::*;
+use seeded::*;
 use tables::*;
 use timing::*;
 
