@@ -15,14 +15,14 @@ use crate::posts::repo::Params;
 /// `None` for a visitor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Viewer {
-    pub id: i64,
+    pub id: UserId,
     pub is_admin: bool,
 }
 
 impl Viewer {
     pub fn of(user: &CurrentUser) -> Self {
         Viewer {
-            id: user.id,
+            id: user.user_id(),
             is_admin: user.is_admin,
         }
     }

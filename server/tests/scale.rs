@@ -14,6 +14,7 @@ mod common;
 
 use crate::common::{spawn, Backend};
 use app::access::Viewer;
+use app::ids::UserId;
 use app::posts::repo::{feed_query, home_sources, Scope, Source, THREAD_SQL};
 use app::posts::types::{Cursor, FeedSort};
 use sqlx::Row;
@@ -83,7 +84,7 @@ async fn feeds_and_threads_read_indexes() {
     // streams. (In a group of six posts the planner may walk either of the group's indexes, and
     // either reads six entries; in one of a hundred, the open questions' index is the one that
     // does not read the rest.)
-    let member: i64 = sqlx::query_scalar(
+    let member: UserId = sqlx::query_scalar(
         "SELECT gm.user_id FROM support_group_members gm JOIN community_members cm \
          ON cm.user_id = gm.user_id WHERE gm.group_id = (SELECT group_id FROM posts \
          WHERE group_id IS NOT NULL GROUP BY group_id ORDER BY COUNT(*) DESC, group_id LIMIT 1) \
@@ -252,7 +253,7 @@ async fn feeds_and_threads_read_indexes() {
     for (viewer, community, ranking) in [
         None,
         Some(Viewer {
-            id: 1,
+            id: UserId(1),
             is_admin: false,
         }),
     ]

@@ -41,7 +41,7 @@ pub async fn detail(
     );
     let row: Option<DetailRow> = sqlx::query_as(&sql)
         .bind(slug)
-        .bind(viewer.map(|v| v.id).unwrap_or(0))
+        .bind(viewer.map(|v| v.id).unwrap_or_default())
         .fetch_optional(&db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };

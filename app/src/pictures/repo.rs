@@ -6,6 +6,7 @@ use crate::access::{readable, Viewer};
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::posts::repo::{rows_with_params, Params};
 use sqlx::Row;
 
@@ -269,12 +270,12 @@ struct ImageRow {
     reply_id: Option<i64>,
     bytes: Vec<u8>,
     readable: Flag,
-    author_id: Option<i64>,
+    author_id: Option<UserId>,
     deleted_at: Option<i64>,
     held_at: Option<i64>,
     awaiting_approval: Option<i64>,
     removed_at: Option<i64>,
-    r_author: Option<i64>,
+    r_author: Option<UserId>,
     r_deleted: Option<i64>,
     r_held: Option<i64>,
     r_awaiting: Option<i64>,
@@ -288,7 +289,7 @@ struct ImageRow {
 /// held — the last three except for its author. Anything else is `NotFound`, never "forbidden":
 /// an outsider learns nothing of what exists.
 pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, AppError> {
-    let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
+    let viewer_id = viewer.map(|v| v.id).unwrap_or_default();
     let mut params = Params::default();
     let iid = params.p(id);
     let rule = readable(&mut params, viewer);
@@ -312,7 +313,7 @@ pub async fn fetch(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<Served, A
             public: true,
         });
     }
-    let open = |author: Option<i64>,
+    let open = |author: Option<UserId>,
                 deleted: Option<i64>,
                 held: Option<i64>,
                 awaiting: Option<i64>,

@@ -3,7 +3,7 @@
 use super::types::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ids::{PostId, ReplyId, UserId};
+use crate::ids::{PostId, ReplyId};
 use leptos::prelude::*;
 
 /// One page of a feed. `scope` is "public", "home" or a community slug; `sort` new/active/top/unanswered/open.
@@ -56,12 +56,10 @@ pub async fn get_post(id: i64) -> Result<PostPage, AppError> {
         let mut page = super::repo::page(&state.db, id, viewer).await?;
         // Opening the thread reads what the member was told of it (answers, replies, mentions).
         if let Some(crate::access::Viewer { id: user, .. }) = viewer {
-            page.saved = crate::saved::repo::in_thread(&state.db, UserId(user), PostId(id)).await?;
-            page.follow =
-                crate::follows::repo::thread_state(&state.db, UserId(user), PostId(id)).await?;
+            page.saved = crate::saved::repo::in_thread(&state.db, user, PostId(id)).await?;
+            page.follow = crate::follows::repo::thread_state(&state.db, user, PostId(id)).await?;
             if !page.locked {
-                crate::notifications::repo::mark_post_read(&state.db, UserId(user), PostId(id))
-                    .await?;
+                crate::notifications::repo::mark_post_read(&state.db, user, PostId(id)).await?;
             }
         }
         Ok(page)

@@ -131,7 +131,7 @@ struct DetailRow {
 pub async fn list(
     db: &Db,
     community: &str,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
 ) -> Result<Vec<GroupSummary>, AppError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT g.slug, g.name, g.description, g.kind, g.member_count, gm.status \
@@ -141,7 +141,7 @@ pub async fn list(
          ORDER BY g.name, g.id LIMIT 200",
     )
     .bind(community)
-    .bind(viewer.unwrap_or(0))
+    .bind(viewer.unwrap_or_default())
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter().map(SummaryRow::summary).collect()
@@ -157,7 +157,7 @@ pub async fn detail(db: &Db, slug: &str, viewer: Option<Viewer>) -> Result<Group
          WHERE g.slug = $1",
     )
     .bind(slug)
-    .bind(viewer.map(|v| v.id).unwrap_or(0))
+    .bind(viewer.map(|v| v.id).unwrap_or_default())
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;

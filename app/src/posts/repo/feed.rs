@@ -238,7 +238,7 @@ pub(super) async fn group_id(db: &Db, slug: &str, viewer: Option<Viewer>) -> Res
          ON gm.group_id = g.id AND gm.user_id = $2 WHERE g.slug = $1",
     )
     .bind(slug)
-    .bind(viewer.map(|v| v.id).unwrap_or(0))
+    .bind(viewer.map(|v| v.id).unwrap_or_default())
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -249,7 +249,7 @@ pub(super) async fn group_id(db: &Db, slug: &str, viewer: Option<Viewer>) -> Res
 }
 
 /// The streams of a member's home feed: their communities, then their active groups.
-pub async fn home_sources(db: &Db, user: i64) -> Result<Vec<Source>, AppError> {
+pub async fn home_sources(db: &Db, user: UserId) -> Result<Vec<Source>, AppError> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT community_id AS id, 0 AS is_group FROM community_members WHERE user_id = $1 \
          UNION ALL SELECT group_id AS id, 1 AS is_group FROM support_group_members \

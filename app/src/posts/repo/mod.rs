@@ -5,7 +5,7 @@ use crate::access::{community_role, group_role, moderates_group, Role};
 use crate::auth::types::{specialty_title, ClinicianStatus, CurrentUser, MemberKind};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
-use crate::ids::{CommunityId, GroupId, PostId, ReplyId};
+use crate::ids::{CommunityId, GroupId, PostId, ReplyId, UserId};
 use crate::markdown;
 use crate::notifications as notify;
 use crate::safety::trust::{screen, Screened, Writing};
@@ -33,8 +33,8 @@ pub(crate) use crate::access::{listed, readable, Viewer};
 pub struct Params(pub Vec<i64>);
 
 impl Params {
-    pub(crate) fn p(&mut self, value: i64) -> String {
-        self.0.push(value);
+    pub(crate) fn p(&mut self, value: impl Into<i64>) -> String {
+        self.0.push(value.into());
         format!("${}", self.0.len())
     }
 }

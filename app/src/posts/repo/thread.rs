@@ -18,7 +18,7 @@ pub const THREAD_SQL: &str =
 /// The columns a post page selects beside [`SUMMARY`].
 #[derive(sqlx::FromRow)]
 struct PageRow {
-    author_id: i64,
+    author_id: UserId,
     body_html: String,
     body_md: String,
     edited_at: Option<i64>,
@@ -57,7 +57,7 @@ struct Access {
 impl Access {
     /// The decision, or `NotFound` where the post does not exist for this viewer.
     fn of(facts: &PageRow, viewer: Option<Viewer>) -> Result<Self, AppError> {
-        let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
+        let viewer_id = viewer.map(|v| v.id).unwrap_or_default();
         let readable_now = facts.readable.get();
         let held = facts.held_at.is_some();
         // A post waiting for a moderator's look (the crisis safeguard) is not for anonymous
@@ -102,7 +102,7 @@ impl Access {
 
 /// A post page: the post, and its replies when the viewer may read it.
 pub async fn page(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostPage, AppError> {
-    let viewer_id = viewer.map(|v| v.id).unwrap_or(0);
+    let viewer_id = viewer.map(|v| v.id).unwrap_or_default();
     let mut params = Params::default();
     let (v, pid) = (params.p(viewer_id), params.p(id));
     let readable_sql = readable(&mut params, viewer);
@@ -281,11 +281,11 @@ async fn assemble(
 /// What a reply's reader needs to know of the thread and of themselves.
 struct ReplyContext {
     signed_in: bool,
-    viewer_id: i64,
+    viewer_id: UserId,
     can_moderate: bool,
     /// The post is anonymous: its author is "a member" in their own thread too.
     anonymous: bool,
-    post_author: i64,
+    post_author: UserId,
     accepted: Option<i64>,
     question: bool,
 }
@@ -296,7 +296,7 @@ pub(crate) struct ReplyRow {
     id: i64,
     parent_id: Option<i64>,
     depth: i64,
-    author_id: i64,
+    author_id: UserId,
     body_html: String,
     body_md: String,
     held_at: Option<i64>,
@@ -430,7 +430,7 @@ pub async fn history(db: &Db, id: i64, viewer: Option<Viewer>) -> Result<PostHis
 
 /// A member's posts and answers that the viewer may read, newest first, with their counts.
 pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<Activity, AppError> {
-    let author: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
+    let author: UserId = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .fetch_optional(&db.pool)
         .await?
@@ -487,7 +487,11 @@ pub async fn activity(db: &Db, handle: &str, viewer: Option<Viewer>) -> Result<A
 
 /// The conditions on a member's posts and answers that a reader may see in their activity
 /// (binding the rule's parameters and the author's id, in this order).
-fn activity_filters(params: &mut Params, viewer: Option<Viewer>, author: i64) -> (String, String) {
+fn activity_filters(
+    params: &mut Params,
+    viewer: Option<Viewer>,
+    author: UserId,
+) -> (String, String) {
     let readable_sql = readable(params, viewer);
     let a = params.p(author);
     // A former member of a group is "a former member" in its threads, so their profile does not
