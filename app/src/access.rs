@@ -22,7 +22,7 @@ pub struct Viewer {
 impl Viewer {
     pub fn of(user: &CurrentUser) -> Self {
         Viewer {
-            id: user.user_id(),
+            id: user.id,
             is_admin: user.is_admin,
         }
     }

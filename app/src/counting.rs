@@ -58,7 +58,7 @@ pub enum Count {
     /// A visit that came from another site (its domain only).
     Referrer { day: i64, domain: String },
     /// A logged-in member opened a page that day (members active per day, week and month).
-    Member { day: i64, user: i64 },
+    Member { day: i64, user: crate::ids::UserId },
     /// A search that found nothing: its cleaned words, never who searched.
     SearchMiss { day: i64, query: String },
 }

@@ -2,6 +2,7 @@
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::ids::UserId;
 use axum::extract::FromRef;
 use http::request::Parts;
 use leptos::config::LeptosOptions;
@@ -70,7 +71,7 @@ pub enum Write {
 /// Counts one write of `what` by `user` against the hourly limit (a bucket in the database,
 /// shared by every process); `RateLimited` past it. Callers check the input first, so a refused
 /// form keeps what was typed and an invalid one costs nothing.
-pub async fn limit_writes(state: &AppState, user: i64, what: Write) -> Result<(), AppError> {
+pub async fn limit_writes(state: &AppState, user: UserId, what: Write) -> Result<(), AppError> {
     let w = state.settings.limits.writes_per_hour;
     let (name, limit) = match what {
         Write::Post => ("posts", w.posts),

@@ -1,6 +1,7 @@
 //! Demo operator for `seed --demo`: the fictional "Thames Neurology Trust" with its about text and advertising policy, two approved advertisers and a suspended one, and an announcement in the MS community (all invented).
 
 use crate::demo_posts::user;
+use app::ids::UserId;
 use app::operator::repo as operator;
 use app::operator::types::{AdvertiserKind, AdvertiserStatus};
 use app::operator::types::{NewAdvertiser, OperatorProfileInput};
@@ -127,7 +128,7 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
 
 /// A running Northbridge Pharma campaign in the MS community's feed, and the operator's own
 /// house promotion of its MS centre in sidebars and the directory; once (a database that has campaigns is left alone).
-async fn campaigns(state: &AppState, admin: i64) -> Result<(), String> {
+async fn campaigns(state: &AppState, admin: UserId) -> Result<(), String> {
     use app::sponsored::repo::create;
     use app::sponsored::types::NewCampaign;
     use app::sponsored::types::Placement;

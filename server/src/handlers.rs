@@ -19,7 +19,7 @@ pub(super) async fn events(State(state): State<AppState>, req: Request<Body>) ->
     let Some(user) = user else {
         return (StatusCode::UNAUTHORIZED, "Please log in.").into_response();
     };
-    let wake = state.db.hub.subscribe(user.id);
+    let wake = state.db.hub.subscribe(user.id.0);
     let closing = state.db.hub.closing();
     let db = state.db.clone();
     let stream = futures::stream::unfold(
@@ -385,7 +385,7 @@ pub(super) async fn data_export(
     let Ok(id) = id.parse::<i64>() else {
         return gone();
     };
-    match app::privacy::export::download(&state.db, id, user.user_id()).await {
+    match app::privacy::export::download(&state.db, id, user.id).await {
         Ok((data, name)) => (
             StatusCode::OK,
             [

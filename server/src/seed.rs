@@ -2,6 +2,7 @@
 
 use app::auth::repo::{self, NewUser};
 use app::auth::types::{Email, Handle, MemberKind, Password};
+use app::ids::UserId;
 use app::state::AppState;
 use sqlx::Row;
 
@@ -155,7 +156,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         if let Some(row) = existing {
             if d.admin {
-                admin_id = row.try_get::<i64, _>("id").ok();
+                admin_id = row.try_get::<UserId, _>("id").ok();
             }
             continue;
         }
@@ -269,7 +270,7 @@ const COMMUNITIES: &[DemoCommunity] = &[
 ];
 
 /// Creates the demo communities that do not exist yet, with their members and moderators.
-async fn demo_communities(state: &AppState, admin_id: Option<i64>) -> Result<usize, String> {
+async fn demo_communities(state: &AppState, admin_id: Option<UserId>) -> Result<usize, String> {
     use app::communities::repo;
     let db = &state.db;
     let Some(admin) = admin_id else {
@@ -299,7 +300,7 @@ async fn demo_communities(state: &AppState, admin_id: Option<i64>) -> Result<usi
             .await
             .map_err(|e| e.to_string())?;
         for handle in c.members {
-            let id: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1")
+            let id: UserId = sqlx::query("SELECT id FROM users WHERE handle = $1")
                 .bind(*handle)
                 .fetch_one(&db.pool)
                 .await
@@ -332,7 +333,7 @@ pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result
         .map_err(|e| e.to_string())?;
     let id = match existing {
         Some(row) => {
-            let id: i64 = row.try_get("id").map_err(|e| e.to_string())?;
+            let id: UserId = row.try_get("id").map_err(|e| e.to_string())?;
             println!("@{} exists already; making them an admin.", handle.as_str());
             id
         }

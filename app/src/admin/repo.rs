@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 pub async fn pending_verifications(
     db: &Db,
@@ -25,7 +26,7 @@ pub async fn pending_verifications(
 /// `<what>_<status>` with the detail `detail` makes of the name. Not found when nothing changed.
 pub async fn set_status_audited(
     db: &crate::db::Db,
-    actor: i64,
+    actor: UserId,
     (sql, what): (&str, &str),
     (id, status): (i64, &str),
     detail: impl FnOnce(String) -> String,
@@ -53,9 +54,9 @@ pub async fn set_status_audited(
 /// Writes one audit-log entry in the caller's transaction.
 pub async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: i64,
+    actor: UserId,
     action: &str,
-    target: Option<i64>,
+    target: Option<UserId>,
     detail: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -74,14 +75,14 @@ pub async fn audit(
 /// Verifies or rejects a pending request; the user's status follows. `NotFound` if not pending.
 pub async fn decide_verification(
     db: &Db,
-    admin_id: i64,
+    admin_id: UserId,
     verification_id: i64,
     approve: bool,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let row: Option<(i64, String, String)> = sqlx::query_as(
+    let row: Option<(UserId, String, String)> = sqlx::query_as(
         "UPDATE clinician_verifications SET status = $1, reason = $2, decided_at = $3, decided_by = $4 \
          WHERE id = $5 AND status = 'pending' RETURNING user_id, specialty, licence_number",
     )
@@ -149,7 +150,7 @@ pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
 /// always one left who can undo mistakes).
 pub async fn set_role(
     db: &Db,
-    admin_id: i64,
+    admin_id: UserId,
     handle: &str,
     role: StaffRole,
     grant: bool,
@@ -159,7 +160,7 @@ pub async fn set_role(
         "UPDATE users SET {} = $1 WHERE handle = $2 AND NOT (id = $3 AND $4 = 'admin' AND $1 = 0) RETURNING id",
         role.column()
     );
-    let row: Option<i64> = sqlx::query_scalar(&sql)
+    let row: Option<UserId> = sqlx::query_scalar(&sql)
         .bind(grant as i64)
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .bind(admin_id)

@@ -64,7 +64,7 @@ pub async fn dismiss_announcement(id: i64) -> Result<(), AppError> {
     let mut ids = dismissed_here();
     crate::call::public(
         async |state| match crate::auth::api::session::current().await? {
-            Some(u) => super::repo::dismiss(&state.db, u.user_id(), id).await,
+            Some(u) => super::repo::dismiss(&state.db, u.id, id).await,
             None => {
                 if !super::repo::exists(&state.db, id).await? {
                     return Err(AppError::NotFound);

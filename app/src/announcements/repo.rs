@@ -13,7 +13,7 @@ const SHOWN_MAX: i64 = 3;
 pub async fn running(
     db: &Db,
     slug: Option<&str>,
-    user: Option<i64>,
+    user: Option<UserId>,
     skip: &[i64],
     now: i64,
 ) -> Result<Vec<Announcement>, AppError> {
@@ -76,7 +76,7 @@ pub async fn dismiss(db: &Db, user: UserId, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppError> {
+pub async fn create(db: &Db, actor: UserId, a: NewAnnouncement) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
     let community: Option<i64> = match &a.community {
         Some(slug) => Some(
@@ -108,7 +108,7 @@ pub async fn create(db: &Db, actor: i64, a: NewAnnouncement) -> Result<i64, AppE
 }
 
 /// Ends a running or scheduled announcement now.
-pub async fn end(db: &Db, actor: i64, id: i64) -> Result<(), AppError> {
+pub async fn end(db: &Db, actor: UserId, id: i64) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let title: String = sqlx::query_scalar(

@@ -52,7 +52,7 @@ pub async fn signup(
             },
         )
         .await?;
-        tracing::info!(user_id = id, "account created");
+        tracing::info!(user_id = %id, "account created");
         let arrival = Arrival {
             invite: invite.as_deref(),
             community: community.as_deref(),
@@ -88,7 +88,7 @@ struct Arrival<'a> {
 #[cfg(feature = "ssr")]
 async fn settle_new_account(
     state: &crate::state::AppState,
-    id: i64,
+    id: crate::ids::UserId,
     email: &str,
     from: Arrival<'_>,
 ) -> Result<String, AppError> {
@@ -182,7 +182,7 @@ async fn authenticate(
     password: &str,
     device: Option<&str>,
     client_ip: &str,
-) -> Result<i64, AppError> {
+) -> Result<crate::ids::UserId, AppError> {
     use super::repo;
     let limits = &state.settings.limits;
     repo::hit_rate_limit(
@@ -290,7 +290,7 @@ pub async fn change_password(
             &token,
         )
         .await?;
-        tracing::info!(user_id = user.id, "password changed");
+        tracing::info!(user_id = %user.id, "password changed");
         Ok(())
     })
     .await;
@@ -341,7 +341,7 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
         .await?;
         super::email::change_address(&state.db, &state.settings.public_url, user.id, e.as_str())
             .await?;
-        tracing::info!(user_id = user.id, "new e-mail address asked for");
+        tracing::info!(user_id = %user.id, "new e-mail address asked for");
         Ok(())
     })
     .await;

@@ -4,6 +4,7 @@ use super::types::EmailLinkView;
 use crate::auth::repo::{hash_token, new_token};
 use crate::db::{is_unique_violation, now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::mail::repo::{queue, Mail};
 use crate::mail::types::mask_address;
 
@@ -57,7 +58,7 @@ async fn within_limit(tx: &mut Tx<'_>, address: &str, now: i64) -> Result<bool, 
 
 async fn new_link(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     purpose: Purpose,
     address: &str,
     ttl: i64,
@@ -82,7 +83,7 @@ async fn new_link(
 pub(crate) async fn account_mail(
     tx: &mut Tx<'_>,
     base_url: &str,
-    user: i64,
+    user: UserId,
     to: &str,
     subject: &str,
     body: String,
@@ -111,7 +112,7 @@ pub(crate) async fn account_mail(
 pub async fn check_address(
     db: &Db,
     base_url: &str,
-    user: i64,
+    user: UserId,
     address: &str,
 ) -> Result<(), AppError> {
     let now = now_ms();
@@ -119,13 +120,13 @@ pub async fn check_address(
     let mut tx = db.begin_write().await?;
     if !within_limit(&mut tx, address, now).await? {
         tracing::info!(
-            user_id = user,
+            user_id = %user,
             "account mail to this address skipped: hourly limit"
         );
         tx.commit().await?;
         return Ok(());
     }
-    let holder: Option<(i64, String)> =
+    let holder: Option<(UserId, String)> =
         sqlx::query_as("SELECT id, handle FROM users WHERE email = $1 AND id <> $2")
             .bind(address)
             .bind(user)
@@ -180,8 +181,8 @@ pub async fn check_address(
 
 /// The accounts a login or a reset with `address` means: the one holding it, else those that
 /// asked for it and wait for the link (at most [`CLAIMS_CONSIDERED`], newest first).
-pub async fn accounts_for(db: &Db, address: &str) -> Result<Vec<(i64, String)>, AppError> {
-    let holder: Option<(i64, String)> =
+pub async fn accounts_for(db: &Db, address: &str) -> Result<Vec<(UserId, String)>, AppError> {
+    let holder: Option<(UserId, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(address)
             .fetch_optional(&db.pool)
@@ -210,7 +211,7 @@ pub async fn send_reset(db: &Db, base_url: &str, address: &str) -> Result<(), Ap
     let mut tx = db.begin_write().await?;
     for (user, _) in accounts {
         if !within_limit(&mut tx, address, now).await? {
-            tracing::info!(user_id = user, "password reset mail skipped: hourly limit");
+            tracing::info!(user_id = %user, "password reset mail skipped: hourly limit");
             break;
         }
         let handle: String = sqlx::query_scalar("SELECT handle FROM users WHERE id = $1")
@@ -243,7 +244,7 @@ async fn link(
     db: &Db,
     token: &str,
     purpose: Purpose,
-) -> Result<(i64, String, Option<i64>), AppError> {
+) -> Result<(UserId, String, Option<i64>), AppError> {
     sqlx::query_as(
         "SELECT user_id, address, used_at FROM email_tokens \
          WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3",
@@ -278,7 +279,11 @@ pub async fn link_view(db: &Db, token: &str, purpose: Purpose) -> Result<EmailLi
 
 /// Takes a link for use, once: the account and address, or `NotFound` when it is unknown,
 /// expired or used.
-async fn take(tx: &mut Tx<'_>, token: &str, purpose: Purpose) -> Result<(i64, String), AppError> {
+async fn take(
+    tx: &mut Tx<'_>,
+    token: &str,
+    purpose: Purpose,
+) -> Result<(UserId, String), AppError> {
     let now = now_ms();
     sqlx::query_as(
         "UPDATE email_tokens SET used_at = $1 \
@@ -296,7 +301,7 @@ async fn take(tx: &mut Tx<'_>, token: &str, purpose: Purpose) -> Result<(i64, St
 /// The account now holds `address`, proved by its mailbox, if it still asks for it. An address
 /// another account proved first stays theirs (checked first: on PostgreSQL a failed statement
 /// would end the transaction; the unique constraint still settles a race).
-async fn hold(tx: &mut Tx<'_>, user: i64, address: &str) -> Result<bool, AppError> {
+async fn hold(tx: &mut Tx<'_>, user: UserId, address: &str) -> Result<bool, AppError> {
     let taken = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1")
         .bind(address)
         .fetch_optional(&mut **tx)
@@ -325,7 +330,7 @@ async fn hold(tx: &mut Tx<'_>, user: i64, address: &str) -> Result<bool, AppErro
 }
 
 /// Uses a verification link: the account holds the address from now on.
-pub async fn verify(db: &Db, token: &str) -> Result<i64, AppError> {
+pub async fn verify(db: &Db, token: &str) -> Result<UserId, AppError> {
     let mut tx = db.begin_write().await?;
     let (user, address) = take(&mut tx, token, Purpose::Verify).await?;
     if !hold(&mut tx, user, &address).await? {
@@ -335,14 +340,14 @@ pub async fn verify(db: &Db, token: &str) -> Result<i64, AppError> {
         ));
     }
     tx.commit().await?;
-    tracing::info!(user_id = user, "e-mail address verified");
+    tracing::info!(user_id = %user, "e-mail address verified");
     Ok(user)
 }
 
 /// Uses a reset link: stores the new password hash, ends every session and forgets every known
 /// device of the account, voids its other reset links, proves the address if the account was
 /// waiting for it, and tells the address. Returns the account.
-pub async fn reset(db: &Db, base_url: &str, token: &str, hash: &str) -> Result<i64, AppError> {
+pub async fn reset(db: &Db, base_url: &str, token: &str, hash: &str) -> Result<UserId, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (user, address) = take(&mut tx, token, Purpose::Reset).await?;
@@ -366,7 +371,7 @@ pub async fn reset(db: &Db, base_url: &str, token: &str, hash: &str) -> Result<i
     hold(&mut tx, user, &address).await?;
     password_changed_mail(&mut tx, base_url, user, now).await?;
     tx.commit().await?;
-    tracing::info!(user_id = user, "password reset from an e-mail link");
+    tracing::info!(user_id = %user, "password reset from an e-mail link");
     Ok(user)
 }
 
@@ -374,7 +379,7 @@ pub async fn reset(db: &Db, base_url: &str, token: &str, hash: &str) -> Result<i
 pub async fn password_changed_mail(
     tx: &mut Tx<'_>,
     base_url: &str,
-    user: i64,
+    user: UserId,
     now: i64,
 ) -> Result<(), AppError> {
     let r: Option<(String, String)> = sqlx::query_as(
@@ -409,7 +414,7 @@ pub async fn password_changed_mail(
 pub async fn change_address(
     db: &Db,
     base_url: &str,
-    user: i64,
+    user: UserId,
     address: &str,
 ) -> Result<(), AppError> {
     let holds = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1 AND email = $2")
@@ -433,7 +438,7 @@ pub async fn change_address(
 }
 
 /// Sends the account's waiting address another link (or its holder another notice).
-pub async fn resend(db: &Db, base_url: &str, user: i64) -> Result<(), AppError> {
+pub async fn resend(db: &Db, base_url: &str, user: UserId) -> Result<(), AppError> {
     let pending: Option<String> =
         sqlx::query_scalar("SELECT pending_email FROM users WHERE id = $1")
             .bind(user)

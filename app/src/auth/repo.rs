@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::state::AppState;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -95,7 +96,7 @@ pub struct NewUser<'a> {
 /// Creates the account, its consent record and (for clinicians) a pending verification, in one
 /// transaction. Only a taken handle is refused (handles are public): the address is not
 /// checked here, so sign-up cannot tell whether it belongs to someone (see `email::check_address`).
-pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
+pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<UserId, AppError> {
     let taken = sqlx::query("SELECT 1 AS one FROM users WHERE handle = $1")
         .bind(u.handle.as_str())
         .fetch_optional(&db.pool)
@@ -116,7 +117,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     } else {
         (super::email::placeholder(), Some(u.email.as_str()), None)
     };
-    let inserted: Result<i64, _> = sqlx::query_scalar(
+    let inserted: Result<UserId, _> = sqlx::query_scalar(
         "INSERT INTO users (handle, email, password_hash, kind, clinician_status, created_at, password_changed_at, \
            digest_opt_in, pending_email, email_verified_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id",
@@ -132,7 +133,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
     .bind(verified_at)
     .fetch_one(&mut *tx)
     .await;
-    let id: i64 = match inserted {
+    let id: UserId = match inserted {
         Ok(id) => id,
         Err(e) => {
             return Err(if is_unique_violation(&e, "users_handle_key") {
@@ -161,7 +162,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> Result<i64, AppError> {
 
 async fn insert_verification(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user_id: i64,
+    user_id: UserId,
     licence: &str,
     specialty: &str,
     now: i64,
@@ -182,7 +183,7 @@ async fn insert_verification(
 /// A clinician (re)submits licence and specialty; the account becomes pending again.
 pub async fn submit_verification(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     licence: &str,
     specialty: &str,
 ) -> Result<(), AppError> {
@@ -213,12 +214,12 @@ pub async fn submit_verification(
 
 /// The accounts (id, password hash) a login identifier may mean: the account with that handle,
 /// or for an address the account holding it, else the accounts waiting to prove it.
-pub async fn find_login(db: &Db, identifier: &str) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn find_login(db: &Db, identifier: &str) -> Result<Vec<(UserId, String)>, AppError> {
     let key = identifier.trim().trim_start_matches('@').to_lowercase();
     if key.contains('@') {
         return super::email::accounts_for(db, &key).await;
     }
-    let row: Option<(i64, String)> = sqlx::query_as(
+    let row: Option<(UserId, String)> = sqlx::query_as(
         "SELECT id, password_hash FROM users WHERE handle = $1 AND erased_at IS NULL",
     )
     .bind(&key)
@@ -227,7 +228,7 @@ pub async fn find_login(db: &Db, identifier: &str) -> Result<Vec<(i64, String)>,
     Ok(row.into_iter().collect())
 }
 
-pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<String, AppError> {
+pub async fn password_hash_of(db: &Db, user_id: UserId) -> Result<String, AppError> {
     Ok(
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
@@ -241,7 +242,7 @@ pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<String, AppError>
 pub async fn set_password(
     db: &Db,
     base_url: &str,
-    user_id: i64,
+    user_id: UserId,
     hash: &str,
     keep_session: &str,
 ) -> Result<(), AppError> {
@@ -282,7 +283,7 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Starts a session and returns its token (for the cookie).
-pub async fn create_session(db: &Db, user_id: i64, ttl_ms: i64) -> Result<String, AppError> {
+pub async fn create_session(db: &Db, user_id: UserId, ttl_ms: i64) -> Result<String, AppError> {
     let token = new_token();
     let now = now_ms();
     sqlx::query(
@@ -298,7 +299,7 @@ pub async fn create_session(db: &Db, user_id: i64, ttl_ms: i64) -> Result<String
 }
 
 /// Remembers this browser as one the member logged in from; returns the cookie's secret.
-pub async fn remember_device(db: &Db, user_id: i64) -> Result<String, AppError> {
+pub async fn remember_device(db: &Db, user_id: UserId) -> Result<String, AppError> {
     let token = new_token();
     sqlx::query("INSERT INTO known_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(hash_token(&token))
@@ -310,7 +311,7 @@ pub async fn remember_device(db: &Db, user_id: i64) -> Result<String, AppError> 
 }
 
 /// Whether the device cookie `token` belongs to a browser `user_id` logged in from before.
-pub async fn is_known_device(db: &Db, user_id: i64, token: &str) -> Result<bool, AppError> {
+pub async fn is_known_device(db: &Db, user_id: UserId, token: &str) -> Result<bool, AppError> {
     Ok(
         sqlx::query("SELECT 1 AS one FROM known_devices WHERE token_hash = $1 AND user_id = $2")
             .bind(hash_token(token))
@@ -360,7 +361,7 @@ const USER_COLUMNS: &str =
 /// A member's row as `USER_COLUMNS` reads it.
 #[derive(sqlx::FromRow)]
 struct UserRow {
-    id: i64,
+    id: UserId,
     handle: String,
     avatar_id: Option<i64>,
     kind: String,

@@ -3,6 +3,7 @@
 use super::repo;
 use super::types::*;
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::state::{app_state, cookie, request_parts, set_cookie, AppState, ClientIp};
 
 pub const COOKIE: &str = "hc_session";
@@ -110,7 +111,7 @@ pub async fn require_admin() -> Result<CurrentUser, AppError> {
 /// login): a field error on `field` when it is wrong.
 pub async fn confirm_password(
     state: &AppState,
-    user: i64,
+    user: UserId,
     password: &str,
     field: &str,
     wrong: &str,
@@ -145,7 +146,7 @@ pub fn device() -> Option<String> {
 }
 
 /// Remembers this browser for `user_id` for a year.
-pub async fn remember_device(state: &AppState, user_id: i64) -> Result<(), AppError> {
+pub async fn remember_device(state: &AppState, user_id: UserId) -> Result<(), AppError> {
     let token = repo::remember_device(&state.db, user_id).await?;
     let attrs = cookie_attrs(state, 365 * 86_400);
     set_cookie(format!("{DEVICE_COOKIE}={token}{attrs}"));
@@ -169,7 +170,7 @@ fn cookie_attrs(state: &AppState, max_age_secs: i64) -> String {
 }
 
 /// Starts a fresh session (a new id: rotation at every login) and sets its cookie.
-pub async fn start(state: &AppState, user_id: i64) -> Result<(), AppError> {
+pub async fn start(state: &AppState, user_id: UserId) -> Result<(), AppError> {
     forget_request_member();
     if let Some(old) = token() {
         repo::delete_session(&state.db, &old).await?;

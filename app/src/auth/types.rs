@@ -291,8 +291,8 @@ pub fn specialty_title(key: &str) -> String {
 /// The logged-in member as the UI needs them. Never carries e-mail or secrets of others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    /// The member's id; [`CurrentUser::user_id`] gives it typed.
-    pub id: i64,
+    /// The member's id.
+    pub id: crate::ids::UserId,
     pub handle: String,
     /// Their avatar picture (the header shows it); `None`: their initials.
     #[serde(default)]
@@ -327,13 +327,6 @@ pub struct CurrentUser {
     /// The contact of an advertiser (their reports are at `/sponsor`).
     #[serde(default)]
     pub is_sponsor: bool,
-}
-
-impl CurrentUser {
-    /// The member's id, typed (for functions that also take other ids).
-    pub fn user_id(&self) -> crate::ids::UserId {
-        crate::ids::UserId(self.id)
-    }
 }
 
 /// The page behind an e-mail link (verification or password reset).

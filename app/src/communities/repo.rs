@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::db::{is_unique_violation, now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 const SUMMARY_COLUMNS: &str =
     "c.id, c.slug, c.name, c.description, c.colour, c.member_count, c.post_count";
@@ -74,7 +75,7 @@ fn slug_taken(e: sqlx::Error) -> AppError {
 }
 
 /// Creates a community; the audit log records which admin did.
-pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), AppError> {
+pub async fn create(db: &Db, admin_id: UserId, c: &CommunityInput) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
@@ -101,7 +102,7 @@ pub async fn create(db: &Db, admin_id: i64, c: &CommunityInput) -> Result<(), Ap
 /// Updates the community now at `current_slug` (the slug itself may change); audited.
 pub async fn update(
     db: &Db,
-    admin_id: i64,
+    admin_id: UserId,
     current_slug: &str,
     c: &CommunityInput,
 ) -> Result<(), AppError> {
@@ -135,7 +136,7 @@ pub async fn update(
 }
 
 /// Joins (idempotent); the member count moves in the same transaction.
-pub async fn join(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
+pub async fn join(db: &Db, user_id: UserId, slug: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO community_members (community_id, user_id, joined_at) \
@@ -168,7 +169,7 @@ pub async fn join(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
 }
 
 /// Leaves (idempotent); a leaving moderator stops being one.
-pub async fn leave(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
+pub async fn leave(db: &Db, user_id: UserId, slug: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let deleted = sqlx::query(
         "DELETE FROM community_members WHERE user_id = $1 \
@@ -192,13 +193,13 @@ pub async fn leave(db: &Db, user_id: i64, slug: &str) -> Result<(), AppError> {
 /// Appoints (or removes) a community moderator; appointing also makes them a member.
 pub async fn set_moderator(
     db: &Db,
-    admin_id: i64,
+    admin_id: UserId,
     slug: &str,
     handle: &str,
     moderator: bool,
 ) -> Result<(), AppError> {
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
-    let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
+    let user: Option<UserId> = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
         .bind(&handle)
         .fetch_optional(&db.pool)
         .await?;

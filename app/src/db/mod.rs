@@ -150,17 +150,17 @@ impl Db {
     /// process: through PostgreSQL's NOTIFY (each process LISTENs, see `listen`), or directly on
     /// SQLite (one process). Their cached pages are dropped with it (`member_pages`), here at
     /// once. Call after the transaction that made the change has committed.
-    pub async fn announce(&self, users: &[i64]) {
+    pub async fn announce(&self, users: &[crate::ids::UserId]) {
         if users.is_empty() {
             return;
         }
-        users.iter().for_each(|u| self.member_pages.raise(*u));
+        users.iter().for_each(|u| self.member_pages.raise(u.0));
         match self.backend {
-            Backend::Sqlite => users.iter().for_each(|u| self.hub.wake(*u)),
+            Backend::Sqlite => users.iter().for_each(|u| self.hub.wake(u.0)),
             Backend::Postgres => {
                 let ids = users
                     .iter()
-                    .map(i64::to_string)
+                    .map(crate::ids::UserId::to_string)
                     .collect::<Vec<_>>()
                     .join(",");
                 if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")

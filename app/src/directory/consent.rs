@@ -5,6 +5,7 @@ use super::types::{InviteRole, ProviderKind};
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::notifications as notify;
 use sqlx::Row;
 
@@ -15,7 +16,7 @@ pub async fn invite(
     actor: &CurrentUser,
     provider_id: i64,
     slug: &str,
-    user_id: i64,
+    user_id: UserId,
     handle: &str,
     role: InviteRole,
 ) -> Result<(), AppError> {
@@ -109,7 +110,7 @@ pub async fn respond(
     accept: bool,
 ) -> Result<(), AppError> {
     let (id, _) = provider(db, slug).await?;
-    let invited_by: i64 = sqlx::query(
+    let invited_by: UserId = sqlx::query(
         "DELETE FROM provider_invitations WHERE provider_id = $1 AND user_id = $2 AND role = $3 \
          RETURNING COALESCE(invited_by, 0) AS invited_by",
     )
@@ -130,7 +131,7 @@ pub async fn respond(
         .await;
     }
     match role {
-        InviteRole::Clinician => list_clinician(db, id, user.user_id(), invited_by).await,
+        InviteRole::Clinician => list_clinician(db, id, user.id, invited_by).await,
         InviteRole::Staff | InviteRole::Owner => {
             let role_name = if role == InviteRole::Owner {
                 "owner"
@@ -157,7 +158,7 @@ pub async fn respond(
 /// clinician's own profile is theirs: they unlist themselves from clinics instead.
 pub async fn leave(db: &Db, user: &CurrentUser, slug: &str) -> Result<(), AppError> {
     let (id, kind) = provider(db, slug).await?;
-    let Some(owner) = staff_role(db, id, user.user_id()).await? else {
+    let Some(owner) = staff_role(db, id, user.id).await? else {
         return Err(AppError::field(
             "staff",
             "You are not on this clinic's staff.",

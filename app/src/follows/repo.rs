@@ -29,7 +29,7 @@ pub struct Audience {
 /// already). In the writer's transaction.
 pub async fn auto_follow(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     post: crate::ids::PostId,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -67,7 +67,11 @@ pub async fn thread_state(db: &Db, user: UserId, post: PostId) -> Result<ThreadF
 }
 
 /// Whether `user` muted thread `post` (then nothing of it is told to them).
-pub async fn muted(tx: &mut Tx<'_>, user: i64, post: crate::ids::PostId) -> Result<bool, AppError> {
+pub async fn muted(
+    tx: &mut Tx<'_>,
+    user: UserId,
+    post: crate::ids::PostId,
+) -> Result<bool, AppError> {
     Ok(sqlx::query(
         "SELECT 1 AS one FROM follows WHERE user_id = $1 AND post_id = $2 AND muted = 1",
     )
@@ -279,12 +283,12 @@ pub async fn tell_thread(
     tx: &mut Tx<'_>,
     post: crate::ids::PostId,
     reply: crate::ids::ReplyId,
-    actor: i64,
+    actor: UserId,
     named: &str,
     title: &str,
     a: &Audience,
-    skip: &[i64],
-) -> Result<Vec<i64>, AppError> {
+    skip: &[UserId],
+) -> Result<Vec<UserId>, AppError> {
     let sql = format!(
         "SELECT f.user_id FROM follows f JOIN users u ON u.id = f.user_id \
          WHERE f.post_id = $1 AND f.muted = 0 AND f.user_id <> $2 AND {} \
@@ -297,7 +301,7 @@ pub async fn tell_thread(
     } else {
         q.bind(a.community)
     };
-    let followers: Vec<i64> = q.fetch_all(&mut **tx).await?;
+    let followers: Vec<UserId> = q.fetch_all(&mut **tx).await?;
     let key = format!("thread:{post}");
     let one = format!("{named} replied in “{title}”, a thread you follow");
     let link = format!("/p/{post}#r{reply}");
@@ -338,10 +342,10 @@ pub struct NewPost<'a> {
 pub async fn tell_new_post(
     tx: &mut Tx<'_>,
     p: &NewPost<'_>,
-    actor: i64,
+    actor: UserId,
     named: &str,
-    skip: &[i64],
-) -> Result<Vec<i64>, AppError> {
+    skip: &[UserId],
+) -> Result<Vec<UserId>, AppError> {
     let (slug, name): (String, String) =
         sqlx::query_as("SELECT slug, name FROM communities WHERE id = $1")
             .bind(p.community)
@@ -353,8 +357,8 @@ pub async fn tell_new_post(
         group: None,
     };
     // Followers of the community first, then of each tag: one notification per member.
-    let mut told: Vec<i64> = Vec::new();
-    let mut seen: Vec<i64> = skip.to_vec();
+    let mut told: Vec<UserId> = Vec::new();
+    let mut seen: Vec<UserId> = skip.to_vec();
     seen.push(actor);
     let title = crate::notifications::types::short(p.title);
     let link = format!("/p/{}", p.id);
@@ -388,7 +392,7 @@ pub async fn tell_new_post(
             None => sqlx::query_scalar(&sql).bind(p.community),
         };
         let q = if a.public { q } else { q.bind(a.community) };
-        let followers: Vec<i64> = q.fetch_all(&mut **tx).await?;
+        let followers: Vec<UserId> = q.fetch_all(&mut **tx).await?;
         let place = match tag {
             Some(t) => format!("tagged {t}"),
             None => format!("in {name}"),

@@ -3,9 +3,10 @@
 use super::types::*;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// The member's invite code, made the first time they ask for it.
-pub async fn my_invites(db: &Db, user: i64) -> Result<MyInvites, AppError> {
+pub async fn my_invites(db: &Db, user: UserId) -> Result<MyInvites, AppError> {
     let (code, joined): (Option<String>, i64) =
         sqlx::query_as("SELECT invite_code, invite_joins FROM users WHERE id = $1")
             .bind(user)
@@ -50,9 +51,9 @@ async fn resolve(
     db: &Db,
     code: &str,
     community: Option<&str>,
-) -> Result<(i64, InviteView), AppError> {
+) -> Result<(UserId, InviteView), AppError> {
     let code = parse_code(code).ok_or(AppError::NotFound)?;
-    let (inviter, handle): (i64, String) =
+    let (inviter, handle): (UserId, String) =
         sqlx::query_as("SELECT id, handle FROM users WHERE invite_code = $1")
             .bind(&code)
             .fetch_optional(&db.pool)
@@ -87,7 +88,7 @@ pub async fn view(db: &Db, code: &str, community: Option<&str>) -> Result<Invite
 /// is made all the same.
 pub async fn accept(
     db: &Db,
-    new_user: i64,
+    new_user: UserId,
     code: &str,
     community: Option<&str>,
 ) -> Result<(), AppError> {
@@ -172,7 +173,7 @@ pub async fn invite_by_email(
 
 /// Whether this member may invite this address now: at most `EMAIL_INVITES_PER_DAY` a day, never
 /// an address that opted out, not again within `REINVITE_AFTER_DAYS`.
-async fn may_invite(db: &Db, inviter: i64, address: &str, now: i64) -> Result<(), AppError> {
+async fn may_invite(db: &Db, inviter: UserId, address: &str, now: i64) -> Result<(), AppError> {
     let day = 86_400_000;
     let sent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM outbox WHERE sender_id = $1 AND kind = 'invite' AND created_at > $2",

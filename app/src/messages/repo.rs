@@ -4,12 +4,13 @@ use super::types::*;
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::markdown;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
 /// The member's id and handle as stored, from a handle as typed or linked.
-async fn member(db: &Db, handle: &str) -> Result<(i64, String), AppError> {
+async fn member(db: &Db, handle: &str) -> Result<(UserId, String), AppError> {
     sqlx::query_as("SELECT id, handle FROM users WHERE handle = $1")
         .bind(handle.trim().trim_start_matches('@').to_lowercase())
         .fetch_optional(&db.pool)
@@ -17,11 +18,11 @@ async fn member(db: &Db, handle: &str) -> Result<(i64, String), AppError> {
         .ok_or(AppError::NotFound)
 }
 
-async fn user_id(db: &Db, handle: &str) -> Result<i64, AppError> {
+async fn user_id(db: &Db, handle: &str) -> Result<UserId, AppError> {
     Ok(member(db, handle).await?.0)
 }
 
-async fn blocked(db: &Db, blocker: i64, blocked: i64) -> Result<bool, AppError> {
+async fn blocked(db: &Db, blocker: UserId, blocked: UserId) -> Result<bool, AppError> {
     Ok(
         sqlx::query("SELECT 1 AS x FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
             .bind(blocker)
@@ -33,7 +34,7 @@ async fn blocked(db: &Db, blocker: i64, blocked: i64) -> Result<bool, AppError> 
 }
 
 /// Why `from` may not write to `to`, if they may not.
-async fn refusal(db: &Db, from: i64, to: i64) -> Result<Option<String>, AppError> {
+async fn refusal(db: &Db, from: UserId, to: UserId) -> Result<Option<String>, AppError> {
     if from == to {
         return Ok(Some("You cannot message yourself.".into()));
     }
@@ -214,7 +215,7 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
     } else {
         (unread_b, read_b, read_a)
     };
-    let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, UserId, String, String, i64)> = sqlx::query_as(
         "SELECT id, sender_id, body, body_html, created_at FROM \
            (SELECT id, sender_id, body, body_html, created_at FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 200) t \
          ORDER BY id",
@@ -264,8 +265,8 @@ pub async fn thread(db: &Db, user: &CurrentUser, other: &str) -> Result<Thread, 
 /// my unread counts drop, the message notification is answered, and both of us hear of it.
 async fn mark_read(
     db: &Db,
-    me: i64,
-    other_id: i64,
+    me: UserId,
+    other_id: UserId,
     handle: &str,
     (id, me_a): (i64, bool),
     last: i64,
@@ -442,7 +443,7 @@ pub async fn resolve_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), 
 }
 
 /// The member's unread message count.
-pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
+pub async fn unread(db: &Db, user: UserId) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT unread_messages FROM users WHERE id = $1")
             .bind(user)

@@ -11,9 +11,9 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 /// turned this kind off. Returns whether it was added (the caller announces after commit).
 pub async fn add(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     kind: &str,
-    actor: i64,
+    actor: UserId,
     text: &str,
     link: &str,
 ) -> Result<bool, AppError> {
@@ -24,9 +24,9 @@ pub async fn add(
 /// of the group is told, and the notification goes when they leave the group.
 pub async fn add_in_group(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     kind: &str,
-    actor: i64,
+    actor: UserId,
     text: &str,
     link: &str,
     group: Option<i64>,
@@ -42,9 +42,9 @@ pub async fn add_in_group(
 /// member of the closed group it happened in, and not a kind they turned off.
 async fn may_tell(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     kind: &str,
-    actor: i64,
+    actor: UserId,
     group: Option<i64>,
 ) -> Result<bool, AppError> {
     if user == actor {
@@ -73,9 +73,9 @@ async fn may_tell(
 /// Writes one unread notification and counts it.
 async fn insert(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     kind: &str,
-    actor: i64,
+    actor: UserId,
     (text, link): (&str, &str),
     group: Option<i64>,
     grouping: Option<(&str, i64)>,
@@ -125,9 +125,9 @@ pub struct Grouped<'a> {
 /// one more, so the unread count stays one per key.
 pub async fn add_grouped(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     kind: &str,
-    actor: i64,
+    actor: UserId,
     g: &Grouped<'_>,
     group: Option<i64>,
 ) -> Result<bool, AppError> {
@@ -194,11 +194,11 @@ pub struct MentionPlace<'a> {
 pub async fn add_mentions(
     tx: &mut Tx<'_>,
     text: &str,
-    actor: i64,
+    actor: UserId,
     actor_handle: &str,
     place: &MentionPlace<'_>,
-    skip: &[i64],
-) -> Result<Vec<i64>, AppError> {
+    skip: &[UserId],
+) -> Result<Vec<UserId>, AppError> {
     let MentionPlace {
         what,
         link,
@@ -209,7 +209,7 @@ pub async fn add_mentions(
     let mut notified = Vec::new();
     for handle in mentions(text) {
         // A members-only post is only announced to members of its community (and admins).
-        let row: Option<i64> = sqlx::query_scalar(
+        let row: Option<UserId> = sqlx::query_scalar(
             "SELECT u.id FROM users u WHERE u.handle = $1 AND ($2 = 1 OR u.is_admin = 1 OR EXISTS \
                (SELECT 1 FROM community_members m WHERE m.user_id = u.id AND m.community_id = $3))",
         )
@@ -245,8 +245,8 @@ fn post_of_link(link: &str) -> Option<i64> {
 
 /// Removes every notification about a deleted post (their text quotes its title), keeping the
 /// members' unread counters true: the words go from the database, the digest and the list.
-pub async fn forget_post(tx: &mut Tx<'_>, post: i64) -> Result<Vec<i64>, AppError> {
-    let users = sqlx::query_scalar::<_, i64>(
+pub async fn forget_post(tx: &mut Tx<'_>, post: i64) -> Result<Vec<UserId>, AppError> {
+    let users = sqlx::query_scalar::<_, UserId>(
         "SELECT DISTINCT user_id FROM notifications WHERE post_id = $1",
     )
     .bind(post)
@@ -266,7 +266,7 @@ pub async fn forget_post(tx: &mut Tx<'_>, post: i64) -> Result<Vec<i64>, AppErro
 }
 
 /// Sets the member's unread counter to what is really unread.
-pub(crate) async fn recount(tx: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
+pub(crate) async fn recount(tx: &mut Tx<'_>, user: UserId) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET unread_notifications = (SELECT COUNT(*) FROM notifications n \
          WHERE n.user_id = users.id AND n.read_at IS NULL) WHERE id = $1",
@@ -287,7 +287,7 @@ pub async fn forget_group(tx: &mut Tx<'_>, user: UserId, group: GroupId) -> Resu
         .await?
         .rows_affected();
     if gone > 0 {
-        recount(tx, user.0).await?;
+        recount(tx, user).await?;
     }
     Ok(())
 }
@@ -304,7 +304,11 @@ struct NotificationRow {
 }
 
 /// The member's notifications, newest first, `PAGE` at a time (keyset on id).
-pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<NotificationPage, AppError> {
+pub async fn list(
+    db: &Db,
+    user: UserId,
+    before: Option<i64>,
+) -> Result<NotificationPage, AppError> {
     let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, kind, text, link, created_at, read_at FROM notifications \
          WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
@@ -346,7 +350,7 @@ pub async fn list(db: &Db, user: i64, before: Option<i64>) -> Result<Notificatio
 }
 
 /// Marks one notification (or all, with `None`) read; keeps the counter exact.
-pub async fn mark_read(db: &Db, user: i64, id: Option<i64>) -> Result<(), AppError> {
+pub async fn mark_read(db: &Db, user: UserId, id: Option<i64>) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let now = now_ms();
     match id {
@@ -420,12 +424,12 @@ pub async fn mark_post_read(db: &Db, user: UserId, post: PostId) -> Result<(), A
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    db.announce(&[user.0]).await;
+    db.announce(&[user]).await;
     Ok(())
 }
 
 /// Which kinds the member turned off (unknown kinds are ignored).
-pub async fn set_off(db: &Db, user: i64, off: &[String]) -> Result<(), AppError> {
+pub async fn set_off(db: &Db, user: UserId, off: &[String]) -> Result<(), AppError> {
     let off: Vec<&str> = KINDS
         .iter()
         .map(|(k, _)| *k)
@@ -440,7 +444,7 @@ pub async fn set_off(db: &Db, user: i64, off: &[String]) -> Result<(), AppError>
 }
 
 /// The member's unread count (a column: the live stream reads it on every wake-up).
-pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
+pub async fn unread(db: &Db, user: UserId) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT unread_notifications FROM users WHERE id = $1")
             .bind(user)

@@ -3,6 +3,7 @@
 use super::types::*;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// What `/about` says before an admin has filled in the profile.
 const UNSET_NAME: &str = "The operator of this site";
@@ -103,7 +104,7 @@ pub async fn admin_view(db: &Db) -> Result<OperatorAdmin, AppError> {
 
 pub async fn save_profile(
     db: &Db,
-    actor: i64,
+    actor: UserId,
     profile: &OperatorProfileInput,
 ) -> Result<(), AppError> {
     let now = now_ms();
@@ -128,7 +129,7 @@ pub async fn save_profile(
 }
 
 /// Adds an advertiser, waiting for approval; returns its id.
-pub async fn add_advertiser(db: &Db, actor: i64, a: NewAdvertiser) -> Result<i64, AppError> {
+pub async fn add_advertiser(db: &Db, actor: UserId, a: NewAdvertiser) -> Result<i64, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
@@ -151,7 +152,7 @@ pub async fn add_advertiser(db: &Db, actor: i64, a: NewAdvertiser) -> Result<i64
 /// Approves, suspends or removes an advertiser. A removed one cannot come back (add it again).
 pub async fn set_status(
     db: &Db,
-    actor: i64,
+    actor: UserId,
     id: i64,
     status: AdvertiserStatus,
 ) -> Result<(), AppError> {
@@ -171,7 +172,7 @@ pub async fn set_status(
 /// Sets the kinds of advertiser the community `slug` refuses.
 pub async fn set_bars(
     db: &Db,
-    actor: i64,
+    actor: UserId,
     slug: &str,
     kinds: &[AdvertiserKind],
 ) -> Result<(), AppError> {

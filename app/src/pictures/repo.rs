@@ -86,7 +86,7 @@ pub async fn place(
 /// A reply its author may add a picture to: theirs, not deleted, in a thread they may still read
 /// (a closed group they left is not).
 async fn own_reply(db: &Db, user: &CurrentUser, reply: i64) -> Result<Place, AppError> {
-    let (post, author, deleted_at): (i64, i64, Option<i64>) =
+    let (post, author, deleted_at): (i64, UserId, Option<i64>) =
         sqlx::query_as("SELECT post_id, author_id, deleted_at FROM replies WHERE id = $1")
             .bind(reply)
             .fetch_optional(&db.pool)
@@ -179,7 +179,7 @@ pub async fn remove(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let owner: i64 = r.try_get("owner_id")?;
+    let owner: UserId = r.try_get("owner_id")?;
     let provider: Option<i64> = r.try_get("provider_id")?;
     if owner != user.id {
         match provider {
@@ -197,7 +197,12 @@ pub async fn remove(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError
 
 /// Deletes the pictures matching `filter` (on `images`, with `$1` bound to `value`), and the
 /// avatar or logo links that pointed at them.
-pub async fn delete_where(tx: &mut Tx<'_>, filter: &str, value: i64) -> Result<(), AppError> {
+pub async fn delete_where(
+    tx: &mut Tx<'_>,
+    filter: &str,
+    value: impl Into<i64>,
+) -> Result<(), AppError> {
+    let value: i64 = value.into();
     sqlx::query(&format!(
         "UPDATE users SET avatar_id = NULL WHERE avatar_id IN (SELECT id FROM images WHERE {filter})"
     ))

@@ -40,7 +40,7 @@ pub async fn withdraw_consent() -> Result<(), AppError> {
             crate::auth::types::CONSENT_VERSION,
         )
         .await?;
-        tracing::info!(user_id = user.id, "health-data consent withdrawn");
+        tracing::info!(user_id = %user.id, "health-data consent withdrawn");
         Ok(())
     })
     .await;
@@ -64,7 +64,7 @@ pub async fn give_consent(consent: Option<String>) -> Result<(), AppError> {
             crate::auth::types::CONSENT_VERSION,
         )
         .await?;
-        tracing::info!(user_id = user.id, "health-data consent given again");
+        tracing::info!(user_id = %user.id, "health-data consent given again");
         Ok(())
     })
     .await;

@@ -215,7 +215,7 @@ fn row_json(r: &sqlx::any::AnyRow) -> serde_json::Value {
 /// Everything the member's export holds: (file, description, rows).
 async fn gather(
     db: &Db,
-    user: i64,
+    user: UserId,
 ) -> Result<Vec<(&'static str, &'static str, Vec<serde_json::Value>)>, AppError> {
     let mut out = Vec::with_capacity(KINDS.len());
     for (file, what, sql) in KINDS {
@@ -320,7 +320,7 @@ pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, std::io::Error> {
 }
 
 /// Builds the member's zip.
-pub async fn build(db: &Db, user: i64) -> Result<Vec<u8>, AppError> {
+pub async fn build(db: &Db, user: UserId) -> Result<Vec<u8>, AppError> {
     let handle: String = sqlx::query_scalar("SELECT handle FROM users WHERE id = $1")
         .bind(user)
         .fetch_one(&db.pool)
@@ -352,7 +352,7 @@ pub async fn build(db: &Db, user: i64) -> Result<Vec<u8>, AppError> {
 }
 
 /// Asks for an export: refused while one is being prepared, and over [`EXPORTS_PER_DAY`].
-pub async fn request(db: &Db, user: i64) -> Result<(), AppError> {
+pub async fn request(db: &Db, user: UserId) -> Result<(), AppError> {
     let open = sqlx::query(
         "SELECT 1 FROM data_exports WHERE user_id = $1 AND status IN ('pending', 'building')",
     )
@@ -383,7 +383,7 @@ struct ExportRow {
 }
 
 /// The member's recent exports, newest first (never the data).
-pub async fn list(db: &Db, user: i64) -> Result<Vec<ExportView>, AppError> {
+pub async fn list(db: &Db, user: UserId) -> Result<Vec<ExportView>, AppError> {
     let now = now_ms();
     let rows: Vec<ExportRow> = sqlx::query_as(
         "SELECT id, status, requested_at, expires_at, size_bytes FROM data_exports WHERE user_id = $1 ORDER BY id DESC LIMIT 5",
@@ -409,8 +409,8 @@ pub async fn list(db: &Db, user: i64) -> Result<Vec<ExportView>, AppError> {
 }
 
 /// Claims one waiting export (or one whose builder died) for this process.
-async fn claim(db: &Db, now: i64) -> Result<Option<(i64, i64)>, AppError> {
-    let candidate: Option<(i64, i64)> = sqlx::query_as(
+async fn claim(db: &Db, now: i64) -> Result<Option<(i64, UserId)>, AppError> {
+    let candidate: Option<(i64, UserId)> = sqlx::query_as(
         "SELECT id, user_id FROM data_exports WHERE status IN ('pending', 'building') ORDER BY id LIMIT 1",
     )
     .fetch_optional(&db.pool)
@@ -464,7 +464,7 @@ pub async fn run_pending(db: &Db, base_url: &str) -> Result<u64, AppError> {
         tell(&mut tx, base_url, user, &link, expires, now).await?;
         tx.commit().await?;
         db.announce(&[user]).await;
-        tracing::info!(user_id = user, "data export ready");
+        tracing::info!(user_id = %user, "data export ready");
         n += 1;
     }
     Ok(n)
@@ -474,7 +474,7 @@ pub async fn run_pending(db: &Db, base_url: &str) -> Result<u64, AppError> {
 async fn tell(
     tx: &mut Tx<'_>,
     base_url: &str,
-    user: i64,
+    user: UserId,
     link: &str,
     expires: i64,
     now: i64,

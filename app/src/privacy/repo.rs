@@ -3,13 +3,14 @@
 use super::types::*;
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 const DAY_MS: i64 = 86_400_000;
 
 /// The member's consent history (newest first), whether it stands now, and a pending deletion.
-pub async fn state(db: &Db, user: i64) -> Result<PrivacyState, AppError> {
+pub async fn state(db: &Db, user: UserId) -> Result<PrivacyState, AppError> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT action, text_version, given_at FROM consents WHERE user_id = $1 ORDER BY id DESC LIMIT 50",
     )
@@ -38,7 +39,7 @@ pub async fn state(db: &Db, user: i64) -> Result<PrivacyState, AppError> {
 
 /// Withdraws (`give = false`) or gives the health-data consent; a no-op when it is already so.
 /// Both events go into the history.
-pub async fn set_consent(db: &Db, user: i64, give: bool, version: &str) -> Result<(), AppError> {
+pub async fn set_consent(db: &Db, user: UserId, give: bool, version: &str) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let changed = if give {
@@ -78,7 +79,7 @@ pub async fn set_consent(db: &Db, user: i64, give: bool, version: &str) -> Resul
 pub async fn request_deletion(
     db: &Db,
     base_url: &str,
-    user: i64,
+    user: UserId,
     keep_words: bool,
 ) -> Result<i64, AppError> {
     let now = now_ms();
@@ -116,12 +117,12 @@ pub async fn request_deletion(
         .await?;
     }
     tx.commit().await?;
-    tracing::info!(user_id = user, "account deletion requested");
+    tracing::info!(user_id = %user, "account deletion requested");
     Ok(due)
 }
 
 /// Logging in during the grace period cancels the deletion. `true` when one was cancelled.
-pub async fn cancel_deletion(db: &Db, base_url: &str, user: i64) -> Result<bool, AppError> {
+pub async fn cancel_deletion(db: &Db, base_url: &str, user: UserId) -> Result<bool, AppError> {
     let mut tx = db.begin_write().await?;
     let cancelled = sqlx::query(
         "UPDATE users SET erase_after = NULL, erase_keep_words = 0 WHERE id = $1 AND erase_after IS NOT NULL AND erased_at IS NULL",
@@ -155,7 +156,10 @@ pub async fn cancel_deletion(db: &Db, base_url: &str, user: i64) -> Result<bool,
     Ok(cancelled)
 }
 
-async fn proved_address(tx: &mut Tx<'_>, user: i64) -> Result<Option<(String, String)>, AppError> {
+async fn proved_address(
+    tx: &mut Tx<'_>,
+    user: UserId,
+) -> Result<Option<(String, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
     )
@@ -166,7 +170,7 @@ async fn proved_address(tx: &mut Tx<'_>, user: i64) -> Result<Option<(String, St
 
 /// Erases every account whose grace period is over (the hourly job). Returns how many.
 pub async fn erase_due(db: &Db, now: i64) -> Result<u64, AppError> {
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<UserId> = sqlx::query_scalar(
         "SELECT id FROM users WHERE erase_after IS NOT NULL AND erase_after <= $1 AND erased_at IS NULL ORDER BY erase_after LIMIT 100",
     )
     .bind(now)
@@ -182,14 +186,17 @@ pub async fn erase_due(db: &Db, now: i64) -> Result<u64, AppError> {
 }
 
 /// The ids `sql` (one `$1` = the member) returns.
-async fn ids(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<Vec<i64>, AppError> {
+async fn ids<T>(tx: &mut Tx<'_>, sql: &str, user: UserId) -> Result<Vec<T>, AppError>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+{
     Ok(sqlx::query_scalar(sql)
         .bind(user)
         .fetch_all(&mut **tx)
         .await?)
 }
 
-async fn exec(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<u64, AppError> {
+async fn exec(tx: &mut Tx<'_>, sql: &str, user: UserId) -> Result<u64, AppError> {
     Ok(sqlx::query(sql)
         .bind(user)
         .execute(&mut **tx)
@@ -201,7 +208,7 @@ async fn exec(tx: &mut Tx<'_>, sql: &str, user: i64) -> Result<u64, AppError> {
 /// erased it on request; the audit log records which). Nothing that names the member stays:
 /// the row keeps its id (threads and the audit log point to it) under the handle
 /// `deleted-<id>`, shown as "[deleted member]". `false` when there was nothing to erase.
-pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
+pub async fn erase(db: &Db, user: UserId, actor: UserId) -> Result<bool, AppError> {
     let mut tx = db.begin_write().await?;
     let found: Option<(String, String, Option<String>, Flag)> = sqlx::query_as(
         "SELECT handle, email, pending_email, erase_keep_words FROM users WHERE id = $1 AND erased_at IS NULL",
@@ -270,12 +277,12 @@ pub async fn erase(db: &Db, user: i64, actor: i64) -> Result<bool, AppError> {
     };
     crate::admin::repo::audit(t, actor, "erase_account", Some(user), detail).await?;
     tx.commit().await?;
-    tracing::info!(user_id = user, "account erased");
+    tracing::info!(user_id = %user, "account erased");
     Ok(true)
 }
 
 /// What a member wrote (unless they keep their words), its earlier versions and pictures, the crisis check's records, and their votes with the counts they added.
-async fn erase_writing(t: &mut Tx<'_>, user: i64, keep_words: bool) -> Result<(), AppError> {
+async fn erase_writing(t: &mut Tx<'_>, user: UserId, keep_words: bool) -> Result<(), AppError> {
     // Earlier versions of their posts go either way (kept words are the current ones).
     exec(
         t,
@@ -351,7 +358,7 @@ async fn erase_writing(t: &mut Tx<'_>, user: i64, keep_words: bool) -> Result<()
 }
 
 /// A member's ratings (each clinic's figures recomputed), requests to clinics, direct messages, blocks, reports, saved items and follows; answers whom they wrote with (their unread counts change).
-async fn erase_ratings_and_contacts(t: &mut Tx<'_>, user: i64) -> Result<Vec<i64>, AppError> {
+async fn erase_ratings_and_contacts(t: &mut Tx<'_>, user: UserId) -> Result<Vec<UserId>, AppError> {
     // Ratings and their versions; each clinic's figures are recomputed without them.
     let providers = ids(
         t,
@@ -414,7 +421,7 @@ async fn erase_ratings_and_contacts(t: &mut Tx<'_>, user: i64) -> Result<Vec<i64
 }
 
 /// A member's memberships of communities, support groups and providers, with the counts.
-async fn erase_memberships(t: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
+async fn erase_memberships(t: &mut Tx<'_>, user: UserId) -> Result<(), AppError> {
     // Memberships, with the counts.
     exec(
         t,
@@ -470,11 +477,11 @@ async fn erase_memberships(t: &mut Tx<'_>, user: i64) -> Result<(), AppError> {
 /// Notifications and mails to a member, and those whose text names them (`handle`, the addresses).
 async fn erase_notifications_and_mail(
     t: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     handle: &str,
     email: &str,
     pending: Option<&str>,
-    partners: &[i64],
+    partners: &[UserId],
 ) -> Result<(), AppError> {
     // Notifications: theirs, and the ones their actions caused others (the text names them).
     let readers = ids(
@@ -537,7 +544,7 @@ async fn erase_notifications_and_mail(
 }
 
 /// The account an admin names for erasure, unless it is already erased.
-pub async fn find_for_erasure(db: &Db, handle: &str) -> Result<Option<i64>, AppError> {
+pub async fn find_for_erasure(db: &Db, handle: &str) -> Result<Option<UserId>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
             .bind(handle)

@@ -4,6 +4,7 @@ use super::types::*;
 use crate::auth::types::{ClinicianStatus, MemberKind};
 use crate::db::{Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// The columns a public profile reads.
 #[derive(sqlx::FromRow)]
@@ -26,14 +27,14 @@ struct PublicRow {
 pub async fn public_profile(
     db: &Db,
     handle: &str,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
 ) -> Result<Option<PublicProfile>, AppError> {
     let row: Option<PublicRow> = sqlx::query_as(
         "SELECT handle, avatar_id, display_name, kind, clinician_status, specialty, is_moderator, is_admin, bio, show_role, created_at \
          FROM users WHERE handle = $1 AND erased_at IS NULL AND (consent_withdrawn_at IS NULL OR id = $2)",
     )
     .bind(handle.trim().trim_start_matches('@').to_lowercase())
-    .bind(viewer.unwrap_or(0))
+    .bind(viewer.unwrap_or_default())
     .fetch_optional(&db.pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
@@ -72,7 +73,7 @@ struct SettingsRow {
     rejection_reason: Option<String>,
 }
 
-pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> {
+pub async fn my_settings(db: &Db, user_id: UserId) -> Result<MySettings, AppError> {
     let r: SettingsRow = sqlx::query_as(
         "SELECT handle, avatar_id, display_name, email, pending_email, email_verified_at, kind, bio, theme, text_size, country, show_role, clinician_status, specialty, \
            (SELECT reason FROM clinician_verifications v WHERE v.user_id = users.id AND v.status = 'rejected' \
@@ -113,7 +114,7 @@ pub async fn my_settings(db: &Db, user_id: i64) -> Result<MySettings, AppError> 
 }
 
 /// Saves a member's own profile settings.
-pub async fn update_profile(db: &Db, user_id: i64, p: &ProfileUpdate) -> Result<(), AppError> {
+pub async fn update_profile(db: &Db, user_id: UserId, p: &ProfileUpdate) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET bio = $1, theme = $2, text_size = $3, show_role = $4, display_name = $6, \
          country = $7 WHERE id = $5",
@@ -131,7 +132,7 @@ pub async fn update_profile(db: &Db, user_id: i64, p: &ProfileUpdate) -> Result<
 }
 
 /// The member's country for the helplines (a listed code, or empty).
-pub async fn set_country(db: &Db, user_id: i64, country: &str) -> Result<(), AppError> {
+pub async fn set_country(db: &Db, user_id: UserId, country: &str) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET country = $1 WHERE id = $2")
         .bind(country)
         .bind(user_id)

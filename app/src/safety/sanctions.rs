@@ -4,6 +4,7 @@ use super::types::{SanctionKind, INDEFINITE};
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use sqlx::Row;
 
 const DAY_MS: i64 = 86_400_000;
@@ -27,12 +28,13 @@ pub async fn sanction(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let target: i64 = sqlx::query("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
-        .bind(handle)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::field("sanction_handle", "No member has this handle."))?
-        .try_get("id")?;
+    let target: UserId =
+        sqlx::query("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
+            .bind(handle)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::field("sanction_handle", "No member has this handle."))?
+            .try_get("id")?;
     if target == by.id {
         return Err(AppError::field(
             "sanction_handle",
@@ -87,7 +89,7 @@ pub async fn lift(db: &Db, admin: &CurrentUser, handle: &str) -> Result<(), AppE
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let target: i64 = sqlx::query(
+    let target: UserId = sqlx::query(
         "SELECT id FROM users WHERE handle = $1 AND suspended_until IS NOT NULL AND suspended_until > $2",
     )
     .bind(handle)

@@ -125,7 +125,7 @@ struct SavedRow {
     note: String,
     saved_at: i64,
     reply_md: Option<String>,
-    reply_author: Option<i64>,
+    reply_author: Option<UserId>,
     reply_shown: Flag,
 }
 
@@ -264,7 +264,7 @@ pub async fn toggle_ref(
 }
 
 /// Whether `user` saved the article or provider at `slug` (for its Save button).
-pub async fn ref_saved(db: &Db, user: i64, kind: RefKind, slug: &str) -> Result<bool, AppError> {
+pub async fn ref_saved(db: &Db, user: UserId, kind: RefKind, slug: &str) -> Result<bool, AppError> {
     let (table, col) = match kind {
         RefKind::Article => ("articles", "article_id"),
         RefKind::Provider => ("providers", "provider_id"),
@@ -315,7 +315,7 @@ struct RefRow {
 }
 
 /// The member's saved articles (while published) and providers, newest first.
-pub async fn refs(db: &Db, user: i64) -> Result<Vec<SavedRef>, AppError> {
+pub async fn refs(db: &Db, user: UserId) -> Result<Vec<SavedRef>, AppError> {
     let rows: Vec<RefRow> = sqlx::query_as(
         "SELECT s.id, s.note, s.created_at, a.slug AS a_slug, v.title AS a_title, v.summary AS a_summary, \
            pr.slug AS p_slug, pr.name AS p_name, pr.city AS p_city \

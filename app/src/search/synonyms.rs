@@ -2,6 +2,7 @@
 
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use sqlx::Row;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -110,7 +111,7 @@ pub async fn current(db: &Db) -> Result<Arc<Groups>, AppError> {
 
 /// An admin saves a list (checked first; the errors name the lines) or, with `None`, goes back
 /// to the built-in one. Recorded in the audit log.
-pub async fn save(db: &Db, admin: i64, body: Option<&str>) -> Result<(), AppError> {
+pub async fn save(db: &Db, admin: UserId, body: Option<&str>) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let detail = match body {
         Some(body) => {

@@ -3,12 +3,13 @@
 use super::types::*;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::ids::UserId;
 use std::collections::BTreeMap;
 
 /// Makes member `handle` the contact of advertiser `id` (empty: nobody); audited.
-pub async fn set_contact(db: &Db, actor: i64, id: i64, handle: &str) -> Result<(), AppError> {
+pub async fn set_contact(db: &Db, actor: UserId, id: i64, handle: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let user: Option<i64> = match handle.trim().trim_start_matches('@') {
+    let user: Option<UserId> = match handle.trim().trim_start_matches('@') {
         "" => None,
         h => Some(
             sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
@@ -50,7 +51,12 @@ struct ReportRow {
 
 /// The report for member `user` over the `days` days ending today: only the campaigns of the
 /// advertiser they are the contact of. `Forbidden` for anyone else.
-pub async fn report(db: &Db, user: i64, days: i64, today: i64) -> Result<SponsorReport, AppError> {
+pub async fn report(
+    db: &Db,
+    user: UserId,
+    days: i64,
+    today: i64,
+) -> Result<SponsorReport, AppError> {
     let (adv_id, advertiser): (i64, String) = sqlx::query_as(
         "SELECT id, name FROM advertisers WHERE contact_user_id = $1 AND status <> 'removed' ORDER BY id LIMIT 1",
     )

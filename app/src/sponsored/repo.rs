@@ -4,6 +4,7 @@ use super::types::*;
 use crate::counting::{day_of, Counts};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 use sqlx::Row;
 
 /// The community a page belongs to.
@@ -159,7 +160,7 @@ pub async fn landing(db: &Db, id: i64) -> Result<Option<String>, AppError> {
 }
 
 /// Creates a campaign (audited); unknown advertiser or community is `NotFound`.
-pub async fn create(db: &Db, actor: i64, c: NewCampaign) -> Result<i64, AppError> {
+pub async fn create(db: &Db, actor: UserId, c: NewCampaign) -> Result<i64, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let owner = match c.advertiser {
@@ -228,7 +229,7 @@ pub async fn create(db: &Db, actor: i64, c: NewCampaign) -> Result<i64, AppError
 /// Pauses, resumes or ends a campaign (audited). An ended one stays ended.
 pub async fn set_status(
     db: &Db,
-    actor: i64,
+    actor: UserId,
     id: i64,
     status: CampaignStatus,
 ) -> Result<(), AppError> {

@@ -34,7 +34,7 @@ pub async fn welcome(db: &Db, user: &CurrentUser) -> Result<Welcome, AppError> {
     }
     let mut start = Vec::new();
     for c in conditions.iter().filter(|c| c.joined) {
-        let groups = crate::groups::repo::list(db, &c.slug, Some(user.user_id()))
+        let groups = crate::groups::repo::list(db, &c.slug, Some(user.id))
             .await?
             .into_iter()
             .take(GROUPS_SHOWN)

@@ -34,7 +34,7 @@ pub async fn contact(
         .bind(id)
         .fetch_one(&db.pool)
         .await?;
-    let staff: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+    let staff: Vec<(UserId, String, Option<i64>)> = sqlx::query_as(
         "SELECT u.id, u.email, u.email_verified_at FROM provider_staff s JOIN users u ON u.id = s.user_id \
          WHERE s.provider_id = $1 LIMIT 50",
     )
@@ -89,7 +89,7 @@ struct RequestRow {
     preferred_times: String,
     contact_via: String,
     provider_id: i64,
-    member_id: i64,
+    member_id: UserId,
 }
 
 /// A message of a request's thread, as stored.
@@ -140,9 +140,7 @@ pub async fn thread(db: &Db, user: &CurrentUser, id: i64) -> Result<ContactThrea
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let is_staff = staff_role(db, r.provider_id, user.user_id())
-        .await?
-        .is_some();
+    let is_staff = staff_role(db, r.provider_id, user.id).await?.is_some();
     if !is_staff && r.member_id != user.id {
         return Err(AppError::NotFound);
     }
@@ -207,7 +205,7 @@ pub async fn answer(
         .execute(&mut *tx)
         .await?;
     // The member hears about the clinic's answer (not about their own messages).
-    let member: i64 = sqlx::query_scalar("SELECT member_id FROM contact_requests WHERE id = $1")
+    let member: UserId = sqlx::query_scalar("SELECT member_id FROM contact_requests WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

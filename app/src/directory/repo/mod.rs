@@ -143,7 +143,7 @@ pub(crate) async fn require_staff(
     provider_id: i64,
     user: &CurrentUser,
 ) -> Result<bool, AppError> {
-    match staff_role(db, provider_id, user.user_id()).await? {
+    match staff_role(db, provider_id, user.id).await? {
         Some(owner) => Ok(owner),
         None if user.is_admin => Ok(true),
         None => Err(AppError::Forbidden),
@@ -158,7 +158,7 @@ async fn require_own_staff(
     provider_id: i64,
     user: &CurrentUser,
 ) -> Result<bool, AppError> {
-    staff_role(db, provider_id, user.user_id())
+    staff_role(db, provider_id, user.id)
         .await?
         .ok_or(AppError::Forbidden)
 }
@@ -166,7 +166,7 @@ async fn require_own_staff(
 /// A member named in a staff form, as `member_by_handle` reads them.
 #[derive(sqlx::FromRow)]
 pub(super) struct NamedMember {
-    pub id: i64,
+    pub id: UserId,
     pub handle: String,
     pub clinician_status: String,
 }
@@ -187,7 +187,7 @@ pub(super) async fn member_by_handle(
 pub(super) async fn log_change<'e, E>(
     exec: E,
     provider_id: i64,
-    actor: i64,
+    actor: UserId,
     summary: &str,
 ) -> Result<(), AppError>
 where

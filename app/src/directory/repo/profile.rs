@@ -302,7 +302,7 @@ async fn reviews_for(
          WHERE r.provider_id = $1 AND (r.hidden = 0 OR $2 = 1 OR r.author_id = $3) \
          ORDER BY r.updated_at DESC, r.id DESC LIMIT 100"
     );
-    let viewer_id = viewer.map(|u| u.id).unwrap_or(0);
+    let viewer_id = viewer.map(|u| u.id).unwrap_or_default();
     let mut reviews = sqlx::query(&sql)
         .bind(id)
         .bind(is_admin as i64)
@@ -381,7 +381,7 @@ pub async fn detail(
     let card = card(&r)?;
     let more = DetailRow::from_row(&r)?;
     let role = match viewer {
-        Some(u) => staff_role(db, id, u.user_id()).await?,
+        Some(u) => staff_role(db, id, u.id).await?,
         None => None,
     };
     let is_admin = viewer.is_some_and(|u| u.is_admin);

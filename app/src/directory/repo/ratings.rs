@@ -156,8 +156,8 @@ pub async fn rate(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let verified = use_code(&mut tx, id, user.user_id(), &input.code, now).await?;
-    let review_id = save_review(&mut tx, id, user.user_id(), input, verified, now).await?;
+    let verified = use_code(&mut tx, id, user.id, &input.code, now).await?;
+    let review_id = save_review(&mut tx, id, user.id, input, verified, now).await?;
     sqlx::query(
         "INSERT INTO review_versions (review_id, stars, explains, listens, premises, wait_minutes, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -291,7 +291,7 @@ pub async fn new_code(db: &Db, user: &CurrentUser, slug: &str) -> Result<String,
     Ok(format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..]))
 }
 
-pub(super) async fn review_provider(db: &Db, review_id: i64) -> Result<(i64, i64), AppError> {
+pub(super) async fn review_provider(db: &Db, review_id: i64) -> Result<(i64, UserId), AppError> {
     sqlx::query_as("SELECT provider_id, author_id FROM reviews WHERE id = $1")
         .bind(review_id)
         .fetch_optional(&db.pool)
@@ -307,7 +307,7 @@ pub async fn reply(
     body: &str,
 ) -> Result<(), AppError> {
     let (provider_id, author) = review_provider(db, review_id).await?;
-    if staff_role(db, provider_id, user.user_id()).await?.is_none() {
+    if staff_role(db, provider_id, user.id).await?.is_none() {
         return Err(AppError::Forbidden);
     }
     let (slug, name): (String, String) =
@@ -347,7 +347,7 @@ pub async fn report(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     if dispute {
-        if staff_role(db, provider_id, user.user_id()).await?.is_none() {
+        if staff_role(db, provider_id, user.id).await?.is_none() {
             return Err(AppError::Forbidden);
         }
         sqlx::query("UPDATE reviews SET dispute_note = $1, disputed_at = $2 WHERE id = $3")
@@ -370,7 +370,7 @@ pub async fn report(
     // The reviewer is told of a dispute and what is asked of them (never of a report: who
     // reported what stays with the moderators).
     if dispute {
-        let (slug, name, author): (String, String, i64) = sqlx::query_as(
+        let (slug, name, author): (String, String, UserId) = sqlx::query_as(
             "SELECT p.slug, p.name, r.author_id FROM reviews r JOIN providers p ON p.id = r.provider_id \
              WHERE r.id = $1",
         )
@@ -445,7 +445,7 @@ pub async fn resolve(
     report_id: i64,
     hide: bool,
 ) -> Result<(), AppError> {
-    let (review_id, provider_id, author_id): (i64, i64, i64) = sqlx::query_as(
+    let (review_id, provider_id, author_id): (i64, i64, UserId) = sqlx::query_as(
         "SELECT rr.review_id, r.provider_id, r.author_id FROM review_reports rr JOIN reviews r ON r.id = rr.review_id \
          WHERE rr.id = $1",
     )

@@ -74,7 +74,7 @@ pub async fn set_staff(
     if kind != ProviderKind::Clinic {
         return Err(AppError::BadRequest);
     }
-    let actor_is_owner = staff_role(db, id, actor.user_id()).await? == Some(true);
+    let actor_is_owner = staff_role(db, id, actor.id).await? == Some(true);
     if !actor_is_owner && !actor.is_admin {
         return Err(AppError::Forbidden);
     }
@@ -83,7 +83,7 @@ pub async fn set_staff(
         .ok_or_else(|| AppError::field("handle", "No member has this handle."))?;
     let (user_id, user_handle) = (user.id, user.handle);
     // Joining a clinic's staff bars the member from rating it: it is theirs to accept.
-    if add && staff_role(db, id, UserId(user_id)).await?.is_none() {
+    if add && staff_role(db, id, user_id).await?.is_none() {
         let role = if owner {
             crate::directory::types::InviteRole::Owner
         } else {
@@ -122,11 +122,11 @@ pub async fn set_staff(
 /// Takes a member off a clinic's staff; a clinic keeps at least one owner.
 async fn remove_staff(
     db: &Db,
-    actor: i64,
+    actor: UserId,
     id: i64,
-    (user_id, user_handle): (i64, &str),
+    (user_id, user_handle): (UserId, &str),
 ) -> Result<(), AppError> {
-    if staff_role(db, id, UserId(user_id)).await?.is_none() {
+    if staff_role(db, id, user_id).await?.is_none() {
         return Err(AppError::field(
             "handle",
             "This member is not on the staff.",
@@ -196,7 +196,7 @@ pub async fn set_clinician(
         (true, Some(_)) => Ok(()),
         // Staff listing themselves: their own act is their consent.
         (true, None) if user_id == actor.id => {
-            list_clinician(db, clinic_id, UserId(user_id), actor.id).await
+            list_clinician(db, clinic_id, user_id, actor.id).await
         }
         (true, None) => {
             crate::directory::consent::invite(
@@ -240,7 +240,7 @@ pub(in crate::directory) async fn list_clinician(
     db: &Db,
     clinic_id: i64,
     user_id: UserId,
-    invited_by: i64,
+    invited_by: UserId,
 ) -> Result<(), AppError> {
     let (user_handle, specialty): (String, Option<String>) =
         sqlx::query_as("SELECT handle, specialty FROM users WHERE id = $1")
@@ -305,7 +305,7 @@ pub(in crate::directory) async fn list_clinician(
     .bind(clinician_id)
     .execute(&db.pool)
     .await?;
-    log_change(&db.pool, clinic_id, user_id.0, "accepted to be listed here").await
+    log_change(&db.pool, clinic_id, user_id, "accepted to be listed here").await
 }
 
 /// Clinics an admin or staff member manages (for the header of their pages).

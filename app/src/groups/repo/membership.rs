@@ -1,6 +1,7 @@
 //! Joining a support group (open, by request, by invitation) and leaving it, with the counts and the moderators told.
 
 use super::*;
+use crate::ids::UserId;
 
 /// Joins an open group, asks to join a private one (with the answer to its question), or accepts
 /// an invitation; returns the member's standing afterwards.
@@ -26,7 +27,7 @@ pub async fn join(
             ))
         }
         (Some(MemberStatus::Invited), _) => {
-            set_status(&mut tx, GroupId(f.id), user.user_id(), "active").await?;
+            set_status(&mut tx, GroupId(f.id), user.id, "active").await?;
             count(&mut tx, GroupId(f.id), 1, 0).await?;
             MemberStatus::Active
         }
@@ -71,7 +72,7 @@ pub async fn join(
 pub(super) async fn drop_member(
     tx: &mut Tx<'_>,
     f: &Facts,
-    user: i64,
+    user: UserId,
     status: MemberStatus,
     ban: bool,
 ) -> Result<(), AppError> {
@@ -97,7 +98,7 @@ pub(super) async fn drop_member(
         MemberStatus::Invited | MemberStatus::Banned => {}
     }
     if f.closed() {
-        notify::repo::forget_group(tx, UserId(user), GroupId(f.id)).await?;
+        notify::repo::forget_group(tx, user, GroupId(f.id)).await?;
     }
     Ok(())
 }

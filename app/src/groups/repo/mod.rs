@@ -46,7 +46,7 @@ struct FactsRow {
 async fn facts(
     conn: &mut sqlx::AnyConnection,
     slug: &str,
-    user: i64,
+    user: UserId,
 ) -> Result<Option<Facts>, AppError> {
     let row: Option<FactsRow> = sqlx::query_as(
         "SELECT g.id, g.name, g.kind, g.question, gm.status, gm.is_moderator \
@@ -341,8 +341,8 @@ async fn tell_moderators(
     f: &Facts,
     slug: &str,
     user: &CurrentUser,
-) -> Result<Vec<i64>, AppError> {
-    let mods = sqlx::query_scalar::<_, i64>(
+) -> Result<Vec<UserId>, AppError> {
+    let mods = sqlx::query_scalar::<_, UserId>(
         "SELECT user_id FROM support_group_members WHERE group_id = $1 AND is_moderator = 1 AND status = 'active'",
     )
     .bind(f.id)

@@ -1,6 +1,7 @@
 //! A support group's moderators: deciding requests, removing and inviting members, naming moderators, and the group's settings.
 
 use super::*;
+use crate::ids::UserId;
 
 /// The group and the member named by `handle`, for a moderator of the group (or an admin).
 pub(super) async fn moderated(
@@ -8,7 +9,7 @@ pub(super) async fn moderated(
     user: &CurrentUser,
     slug: &str,
     handle: &str,
-) -> Result<(Facts, i64, Option<MemberStatus>), AppError> {
+) -> Result<(Facts, UserId, Option<MemberStatus>), AppError> {
     let f = match facts(tx, slug, user.id).await? {
         Some(f) if f.visible() => f,
         _ => return Err(AppError::NotFound),
@@ -17,7 +18,7 @@ pub(super) async fn moderated(
         return Err(AppError::Forbidden);
     }
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
-    let (id, status): (i64, Option<String>) = sqlx::query_as(
+    let (id, status): (UserId, Option<String>) = sqlx::query_as(
         "SELECT u.id, gm.status FROM users u \
          LEFT JOIN support_group_members gm ON gm.user_id = u.id AND gm.group_id = $2 WHERE u.handle = $1",
     )
@@ -35,8 +36,8 @@ pub(super) async fn moderated(
 pub(super) async fn tell_and_commit(
     db: &Db,
     mut tx: Tx<'static>,
-    member: i64,
-    actor: i64,
+    member: UserId,
+    actor: UserId,
     line: &str,
     slug: &str,
 ) -> Result<(), AppError> {
@@ -81,7 +82,7 @@ pub async fn decide(
     }
     let name = notify::types::short(&f.name);
     let line = if approve {
-        set_status(&mut tx, GroupId(f.id), UserId(member), "active").await?;
+        set_status(&mut tx, GroupId(f.id), member, "active").await?;
         count(&mut tx, GroupId(f.id), 1, -1).await?;
         approved(&name)
     } else {
@@ -157,12 +158,12 @@ pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Re
             return Err(AppError::field("handle", "This member is already invited."))
         }
         Some(MemberStatus::Pending) => {
-            set_status(&mut tx, GroupId(f.id), UserId(member), "active").await?;
+            set_status(&mut tx, GroupId(f.id), member, "active").await?;
             count(&mut tx, GroupId(f.id), 1, -1).await?;
             approved(&name)
         }
         Some(MemberStatus::Banned) => {
-            set_status(&mut tx, GroupId(f.id), UserId(member), "invited").await?;
+            set_status(&mut tx, GroupId(f.id), member, "invited").await?;
             invited(&user.handle, &name)
         }
         None => {

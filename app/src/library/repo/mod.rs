@@ -47,10 +47,10 @@ async fn set_tags(tx: &mut Tx<'_>, article: i64, tags: &[String]) -> Result<(), 
 #[derive(sqlx::FromRow)]
 struct Facts {
     id: i64,
-    author: i64,
+    author: UserId,
     #[sqlx(try_from = "String")]
     status: ArticleStatus,
-    reviewer: Option<i64>,
+    reviewer: Option<UserId>,
 }
 
 async fn facts(tx: &mut Tx<'_>, slug: &str) -> Result<Facts, AppError> {
@@ -82,15 +82,7 @@ pub async fn save(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (id, slug) = if current.is_empty() {
-        insert_article(
-            &mut tx,
-            user.user_id(),
-            CommunityId(community),
-            a,
-            &score,
-            now,
-        )
-        .await?
+        insert_article(&mut tx, user.id, CommunityId(community), a, &score, now).await?
     } else {
         (
             update_article(&mut tx, user, current, (community, a), &score, now).await?,
@@ -199,7 +191,7 @@ async fn update_article(
 struct ArticleRow {
     id: i64,
     slug: String,
-    author_id: i64,
+    author_id: UserId,
     first_published_at: Option<i64>,
     next_review_at: Option<i64>,
     community_id: i64,
@@ -225,8 +217,8 @@ struct ArticleRow {
 struct DraftRow {
     slug: String,
     community_slug: String,
-    author_id: i64,
-    reviewer_id: Option<i64>,
+    author_id: UserId,
+    reviewer_id: Option<UserId>,
     #[sqlx(try_from = "String")]
     status: ArticleStatus,
     title: String,
@@ -380,7 +372,7 @@ async fn related_questions(
     r: &ArticleRow,
     viewer: Option<&CurrentUser>,
 ) -> Result<Vec<RelatedQuestion>, AppError> {
-    let viewer_id = viewer.map(|u| u.id).unwrap_or(0);
+    let viewer_id = viewer.map(|u| u.id).unwrap_or_default();
     let related: Vec<RelatedQuestion> = sqlx::query_as::<_, (i64, String, i64, Option<i64>)>(
         "SELECT DISTINCT p.id, p.title, p.answer_count, p.accepted_reply_id FROM article_tags t \
          JOIN post_tags pt ON pt.tag = t.tag JOIN posts p ON p.id = pt.post_id \

@@ -10,7 +10,7 @@ pub async fn submit(
     reviewer: &str,
 ) -> Result<(), AppError> {
     let handle = reviewer.trim().trim_start_matches('@').to_lowercase();
-    let (reviewer_id, kind, status): (i64, String, String) =
+    let (reviewer_id, kind, status): (UserId, String, String) =
         sqlx::query_as("SELECT id, kind, clinician_status FROM users WHERE handle = $1")
             .bind(&handle)
             .fetch_optional(&db.pool)

@@ -18,7 +18,7 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
     let today = day_of(now);
     let mut run = DigestRun::default();
     loop {
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<UserId> = sqlx::query_scalar(
             "SELECT id FROM users WHERE digest_opt_in = 1 AND digest_day < $1 AND email_verified_at IS NOT NULL \
              AND consent_withdrawn_at IS NULL ORDER BY digest_day, id LIMIT 100",
         )
@@ -55,7 +55,7 @@ pub async fn run_digests(db: &Db, base_url: &str, now: i64) -> Result<DigestRun,
 async fn queue_digest(
     tx: &mut Tx<'_>,
     base_url: &str,
-    user: i64,
+    user: UserId,
     now: i64,
 ) -> Result<bool, AppError> {
     let since = now - DAY_MS;
@@ -98,7 +98,7 @@ async fn queue_digest(
 /// Up to ten unread notifications of the last day, of the kinds the digest carries: (text, link).
 async fn unread_notes(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     since: i64,
     skip: &[String],
 ) -> Result<Vec<(String, String)>, AppError> {
@@ -122,7 +122,7 @@ async fn unread_notes(
 /// (post id, title, community, new answers).
 async fn answered_questions(
     tx: &mut Tx<'_>,
-    user: i64,
+    user: UserId,
     since: i64,
 ) -> Result<Vec<(i64, String, String, i64)>, AppError> {
     // Questions active in the member's communities during the last day (index on community and

@@ -4,6 +4,7 @@ use super::types::*;
 use crate::auth::repo::{hash_token, new_token};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 mod digest;
 mod notices;
@@ -23,8 +24,8 @@ pub fn day_of(ms: i64) -> i64 {
 /// One mail to queue.
 pub struct Mail<'a> {
     /// The member it is for (digests); `None` for an address that is not a member yet.
-    pub user: Option<i64>,
-    pub sender: Option<i64>,
+    pub user: Option<UserId>,
+    pub sender: Option<UserId>,
     pub kind: &'static str,
     pub to: &'a str,
     pub subject: String,
@@ -92,7 +93,7 @@ pub async fn queue(
 /// so the form answers members and non-members alike.
 pub async fn record_unsent_invite(
     tx: &mut Tx<'_>,
-    sender: i64,
+    sender: UserId,
     to: &str,
     now: i64,
 ) -> Result<(), AppError> {
@@ -281,7 +282,7 @@ pub async fn sweep_outbox(db: &Db, now: i64) -> Result<u64, AppError> {
 }
 
 /// Turns the member's digest on or off (settings, sign-up).
-pub async fn set_digest(db: &Db, user: i64, on: bool) -> Result<(), AppError> {
+pub async fn set_digest(db: &Db, user: UserId, on: bool) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET digest_opt_in = $1 WHERE id = $2")
         .bind(on as i64)
         .bind(user)
@@ -291,7 +292,7 @@ pub async fn set_digest(db: &Db, user: i64, on: bool) -> Result<(), AppError> {
 }
 
 /// The member's e-mail choice for each kind: `now`, `digest` or `never`.
-pub async fn mail_modes(db: &Db, user: i64) -> Result<Vec<(String, String)>, AppError> {
+pub async fn mail_modes(db: &Db, user: UserId) -> Result<Vec<(String, String)>, AppError> {
     let (now, never): (String, String) =
         sqlx::query_as("SELECT mail_now, mail_never FROM users WHERE id = $1")
             .bind(user)
@@ -314,7 +315,7 @@ pub async fn mail_modes(db: &Db, user: i64) -> Result<Vec<(String, String)>, App
 
 /// Sets the member's e-mail choice per kind from `kind:mode` pairs (unknown kinds and modes
 /// are ignored; a kind not given keeps the daily digest).
-pub async fn set_mail_modes(db: &Db, user: i64, pairs: &[String]) -> Result<(), AppError> {
+pub async fn set_mail_modes(db: &Db, user: UserId, pairs: &[String]) -> Result<(), AppError> {
     let mut now = Vec::new();
     let mut never = Vec::new();
     for (k, _) in crate::notifications::types::KINDS {

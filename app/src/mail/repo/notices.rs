@@ -1,6 +1,7 @@
 //! E-mails at once for the kinds a member chose: at most one per thread or conversation per 15 minutes, queued by the job.
 
 use super::*;
+use crate::ids::UserId;
 
 /// Minutes between two e-mails about the same thread (or conversation) to one member.
 pub const NOTICE_GAP_MS: i64 = 15 * 60_000;
@@ -10,8 +11,8 @@ pub const NOTICE_GAP_MS: i64 = 15 * 60_000;
 /// [`send_notices`], at most one per `key` (a thread, a conversation) per [`NOTICE_GAP_MS`].
 pub async fn notice(
     tx: &mut Tx<'_>,
-    user: i64,
-    (kind, actor): (&str, i64),
+    user: UserId,
+    (kind, actor): (&str, UserId),
     key: &str,
     (text, link): (&str, &str),
 ) -> Result<(), AppError> {
@@ -47,7 +48,7 @@ pub async fn notice(
 /// A member's thread (or conversation) with news, as `send_notices` reads it.
 #[derive(sqlx::FromRow)]
 struct DueRow {
-    user_id: i64,
+    user_id: UserId,
     key: String,
     last_sent_at: i64,
     pending: i64,

@@ -4,7 +4,7 @@ use super::*;
 
 /// A post or one of its replies, as moderation sees it: who wrote it, what to call it, where.
 pub(super) struct Target {
-    pub(super) author: i64,
+    pub(super) author: UserId,
     pub(super) title: String,
     pub(super) link: String,
     pub(super) reply_key: i64,
@@ -55,10 +55,7 @@ pub async fn report(
     let mut tx = db.begin_write().await?;
     let f = post_facts(&mut tx, post).await?;
     if let Some(g) = f.closed_group() {
-        if group_role(&mut *tx, GroupId(g), user.user_id())
-            .await?
-            .is_none()
-        {
+        if group_role(&mut *tx, GroupId(g), user.id).await?.is_none() {
             return Err(AppError::NotFound);
         }
     }
@@ -169,13 +166,13 @@ pub async fn remove(
 async fn removed_for_reporters(
     tx: &mut Tx<'_>,
     t: &Target,
-    (post, moderator): (PostId, i64),
+    (post, moderator): (PostId, UserId),
     now: i64,
     closed: Option<i64>,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let title = notify::types::short(&t.title);
     let mut told = Vec::new();
-    let reporters: Vec<i64> = sqlx::query_scalar(
+    let reporters: Vec<UserId> = sqlx::query_scalar(
         "SELECT DISTINCT reporter_id FROM content_reports WHERE post_id = $1 AND reply_id = $2 \
          AND resolved_at IS NULL",
     )
@@ -302,10 +299,7 @@ pub(super) async fn require_moderator(
         return Ok(());
     }
     if let Some(g) = f.closed_group() {
-        if group_role(&mut **tx, GroupId(g), user.user_id())
-            .await?
-            .is_none()
-        {
+        if group_role(&mut **tx, GroupId(g), user.id).await?.is_none() {
             return Err(AppError::NotFound);
         }
     }

@@ -31,7 +31,7 @@ pub(crate) async fn approved(
     tx: &mut Tx<'_>,
     post: PostId,
     reply: Option<ReplyId>,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let f = post_facts(tx, post).await?;
     if f.deleted {
         return Ok(Vec::new());
@@ -39,7 +39,7 @@ pub(crate) async fn approved(
     match reply {
         Some(id) => {
             let (author, parent, body, deleted_at, handle): (
-                i64,
+                UserId,
                 Option<ReplyId>,
                 String,
                 Option<i64>,
@@ -210,14 +210,14 @@ async fn depth_under(
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn notify_reply(
     tx: &mut Tx<'_>,
-    (actor, handle): (i64, &str),
+    (actor, handle): (UserId, &str),
     post: PostId,
     f: &PostFacts,
     parent: Option<ReplyId>,
     id: ReplyId,
     body: &str,
     followers: bool,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
         .bind(post)
         .fetch_one(&mut **tx)
@@ -292,8 +292,8 @@ pub(super) async fn notify_reply(
 pub(super) async fn reply_facts(
     tx: &mut Tx<'_>,
     id: ReplyId,
-) -> Result<(PostId, i64, Option<ReplyId>, bool), AppError> {
-    let (post, author, parent, deleted_at): (PostId, i64, Option<ReplyId>, Option<i64>) =
+) -> Result<(PostId, UserId, Option<ReplyId>, bool), AppError> {
+    let (post, author, parent, deleted_at): (PostId, UserId, Option<ReplyId>, Option<i64>) =
         sqlx::query_as(
             "SELECT post_id, author_id, parent_id, deleted_at FROM replies WHERE id = $1",
         )
@@ -521,7 +521,7 @@ pub async fn pin(db: &Db, user: &CurrentUser, post: PostId, pinned: bool) -> Res
     let f = post_facts(&mut tx, post).await?;
     match f.group {
         Some(g) => {
-            let role = group_role(&mut *tx, GroupId(g.id), user.user_id()).await?;
+            let role = group_role(&mut *tx, GroupId(g.id), user.id).await?;
             if role.is_none() && g.closed {
                 return Err(AppError::NotFound);
             }
@@ -531,7 +531,7 @@ pub async fn pin(db: &Db, user: &CurrentUser, post: PostId, pinned: bool) -> Res
             }
         }
         None => {
-            let role = community_role(&mut *tx, CommunityId(f.community), user.user_id()).await?;
+            let role = community_role(&mut *tx, CommunityId(f.community), user.id).await?;
             if role != Some(Role::Moderator) && !user.is_admin {
                 return Err(AppError::Forbidden);
             }

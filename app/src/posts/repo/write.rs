@@ -1,6 +1,7 @@
 //! Writing posts: create, edit and delete, with screening, counts and the membership checks of who may write where.
 
 use super::*;
+use crate::ids::UserId;
 
 /// The validated fields of a post.
 pub struct PostInput {
@@ -77,7 +78,7 @@ async fn may_post(
 ) -> Result<(), AppError> {
     match group {
         Some(g)
-            if group_role(&mut **tx, GroupId(g.id), user.user_id())
+            if group_role(&mut **tx, GroupId(g.id), user.id)
                 .await?
                 .is_none() =>
         {
@@ -87,7 +88,7 @@ async fn may_post(
                 AppError::JoinRequired
             });
         }
-        None if community_role(&mut **tx, CommunityId(community), user.user_id())
+        None if community_role(&mut **tx, CommunityId(community), user.id)
             .await?
             .is_none() =>
         {
@@ -205,7 +206,7 @@ async fn tell_of_post(
     new: &crate::follows::repo::NewPost<'_>,
     body: &str,
     group: Option<(i64, bool)>,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let what = format!("“{}”", notify::types::short(new.title));
     let place = notify::repo::MentionPlace {
         what: &what,
@@ -240,7 +241,7 @@ pub(super) fn flag_at(
         reply,
         community: CommunityId(community),
         group: group.map(|g| (GroupId(g.id), g.closed)),
-        author: author.user_id(),
+        author: author.id,
     }
 }
 
@@ -252,7 +253,7 @@ pub(super) async fn queue_flags(
     crisis: Option<&crate::safety::types::Crisis>,
     screened: &Screened,
     at: &crate::safety::repo::FlagAt,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     use crate::safety::{repo::flag, types::FlagKind};
     let mut told = Vec::new();
     // A crisis first: its flag leads the queue and alerts the moderators by e-mail; a hold
@@ -298,7 +299,7 @@ pub(super) async fn count_post(
 pub(super) struct PostFacts {
     pub(super) community: i64,
     pub(super) group: Option<GroupFacts>,
-    pub(super) author: i64,
+    pub(super) author: UserId,
     pub(super) kind: PostKind,
     pub(super) public: bool,
     pub(super) deleted: bool,
@@ -311,7 +312,7 @@ pub(super) struct PostFacts {
 impl PostFacts {
     /// How `user` is named in notifications about this thread: "" for the author of an
     /// anonymous post (they stay "a member" in their own thread).
-    pub(super) fn name_of<'a>(&self, id: i64, handle: &'a str) -> &'a str {
+    pub(super) fn name_of<'a>(&self, id: UserId, handle: &'a str) -> &'a str {
         if self.anonymous && id == self.author {
             ""
         } else {
@@ -331,7 +332,7 @@ impl PostFacts {
 #[derive(sqlx::FromRow)]
 struct FactsRow {
     community_id: i64,
-    author_id: i64,
+    author_id: UserId,
     kind: String,
     visibility: String,
     deleted_at: Option<i64>,
@@ -439,20 +440,16 @@ pub(super) async fn moderates(
     // Writing follows reading: in a private or hidden group only the group's moderators may
     // remove anything (admins and community moderators do not read it, so do not delete it).
     if let Some(g) = f.group.filter(|g| g.closed) {
-        return Ok(
-            group_role(&mut **tx, GroupId(g.id), user.user_id()).await? == Some(Role::Moderator)
-        );
+        return Ok(group_role(&mut **tx, GroupId(g.id), user.id).await? == Some(Role::Moderator));
     }
     if user.is_admin
-        || community_role(&mut **tx, CommunityId(f.community), user.user_id()).await?
+        || community_role(&mut **tx, CommunityId(f.community), user.id).await?
             == Some(Role::Moderator)
     {
         return Ok(true);
     }
     Ok(match f.group {
-        Some(g) => {
-            group_role(&mut **tx, GroupId(g.id), user.user_id()).await? == Some(Role::Moderator)
-        }
+        Some(g) => group_role(&mut **tx, GroupId(g.id), user.id).await? == Some(Role::Moderator),
         None => false,
     })
 }
@@ -464,13 +461,13 @@ pub(super) async fn require_author_or_moderator(
     tx: &mut Tx<'_>,
     user: &CurrentUser,
     f: &PostFacts,
-    author: i64,
+    author: UserId,
 ) -> Result<(), AppError> {
     if author == user.id || moderates(tx, user, f).await? {
         return Ok(());
     }
     if let Some(g) = f.group.filter(|g| g.closed) {
-        if group_role(&mut **tx, GroupId(g.id), user.user_id())
+        if group_role(&mut **tx, GroupId(g.id), user.id)
             .await?
             .is_none()
         {
@@ -519,7 +516,7 @@ pub(super) async fn require_member(
     f: &PostFacts,
 ) -> Result<(), AppError> {
     if let Some(g) = f.group {
-        if group_role(&mut **tx, GroupId(g.id), user.user_id())
+        if group_role(&mut **tx, GroupId(g.id), user.id)
             .await?
             .is_none()
         {
@@ -532,7 +529,7 @@ pub(super) async fn require_member(
         }
         return Ok(());
     }
-    if community_role(&mut **tx, CommunityId(f.community), user.user_id())
+    if community_role(&mut **tx, CommunityId(f.community), user.id)
         .await?
         .is_none()
     {

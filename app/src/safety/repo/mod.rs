@@ -4,6 +4,7 @@ use super::types::*;
 use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::mail::repo::{queue as queue_mail, Mail};
 
 mod profiles;
@@ -59,7 +60,7 @@ pub async fn flag(
     phrase: &str,
     base_url: &str,
     at: &FlagAt,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let now = now_ms();
     let open = sqlx::query(
         "SELECT 1 FROM safety_flags WHERE post_id = $1 AND COALESCE(reply_id, 0) = $2 \
@@ -119,7 +120,7 @@ pub async fn flag(
 async fn moderators_of(
     tx: &mut Tx<'_>,
     at: &FlagAt,
-) -> Result<(String, Vec<(i64, Option<String>)>), AppError> {
+) -> Result<(String, Vec<(UserId, Option<String>)>), AppError> {
     let group_mods = |n: &str| {
         format!(
             "SELECT user_id AS id FROM support_group_members WHERE group_id = {n} \
@@ -165,7 +166,7 @@ async fn tell_moderators(
     base_url: &str,
     at: &FlagAt,
     now: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let (place, recipients) = moderators_of(tx, at).await?;
     let what = if at.reply.is_some() {
         "A reply"
@@ -187,13 +188,7 @@ async fn tell_moderators(
     for (user, to) in recipients {
         let kind = if crisis { "safety" } else { "moderation" };
         if crate::notifications::repo::add_in_group(
-            tx,
-            user,
-            kind,
-            at.author.0,
-            &text,
-            "/mod",
-            closed,
+            tx, user, kind, at.author, &text, "/mod", closed,
         )
         .await?
         {

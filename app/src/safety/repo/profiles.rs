@@ -1,6 +1,7 @@
 //! Reports of a member's profile: reporting, the open reports for the site's moderators, and their resolution.
 
 use super::*;
+use crate::ids::UserId;
 
 /// A member reports another member's profile (its name and "about me") to the site's
 /// moderators; a second open report from the same member changes nothing.
@@ -12,7 +13,7 @@ pub async fn report_profile(
     note: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let target: i64 =
+    let target: UserId =
         sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
             .bind(handle)
             .fetch_optional(&mut *tx)
@@ -62,8 +63,8 @@ struct OpenRow {
 /// A report as its resolution reads it.
 #[derive(sqlx::FromRow)]
 struct ReportRow {
-    user_id: i64,
-    reporter_id: i64,
+    user_id: UserId,
+    reporter_id: UserId,
     reason: String,
     resolved_at: Option<i64>,
     handle: String,
@@ -154,9 +155,9 @@ pub async fn resolve_profile_report(
 async fn close_reports(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     row: &ReportRow,
-    (id, moderator): (i64, i64),
+    (id, moderator): (i64, UserId),
     clear: bool,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let now = now_ms();
     let target = row.user_id;
     Ok(if clear {
@@ -198,10 +199,10 @@ async fn close_reports(
 async fn tell_of_review(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     row: &ReportRow,
-    reporters: Vec<i64>,
-    moderator: i64,
+    reporters: Vec<UserId>,
+    moderator: UserId,
     clear: bool,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let (target, handle) = (row.user_id, &row.handle);
     let link = format!("/u/{handle}");
     let mut told = Vec::new();

@@ -1,6 +1,7 @@
 //! The moderation queue: what is open for a moderator, reports on posts and replies, and the review of a flag (approve, remove, dismiss).
 
 use super::*;
+use crate::ids::UserId;
 
 /// How many flags and reports wait in `user`'s queue (the header's count).
 pub async fn open_count(db: &Db, user: &CurrentUser) -> Result<i64, AppError> {
@@ -179,7 +180,7 @@ pub(super) async fn open_reports(db: &Db, user: &CurrentUser) -> Result<Vec<Repo
 struct Target {
     post_id: i64,
     reply_id: Option<i64>,
-    author_id: i64,
+    author_id: UserId,
     group_id: Option<i64>,
     group_kind: Option<String>,
     title: String,
@@ -199,7 +200,7 @@ impl Target {
 struct ReportDecision {
     #[sqlx(flatten)]
     place: Target,
-    reporter_id: i64,
+    reporter_id: UserId,
     resolved_at: Option<i64>,
 }
 
@@ -374,7 +375,7 @@ async fn tell_author(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     place: &Target,
     outcome: Outcome,
-    moderator: i64,
+    moderator: UserId,
 ) -> Result<bool, AppError> {
     let (post, reply) = (place.post_id, place.reply_id);
     let title = crate::notifications::types::short(&place.title);
