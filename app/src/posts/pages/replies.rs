@@ -4,10 +4,14 @@ use super::*;
 
 #[component]
 pub(super) fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl IntoView {
-    let post_id = p.post.id;
-    let asker = p.mine && p.post.kind == PostKind::Question && !p.deleted;
-    let can_moderate = p.can_moderate;
-    let logged_in = p.is_member.is_some();
+    let reader = Reader {
+        post_id: p.post.id,
+        a,
+        can_write,
+        asker: p.mine && p.post.kind == PostKind::Question && !p.deleted,
+        can_moderate: p.can_moderate,
+        logged_in: p.is_member.is_some(),
+    };
     let cited = p.cited_articles.clone();
     let saved_replies = p.saved.replies.clone();
     if p.replies.is_empty() {
@@ -22,20 +26,16 @@ pub(super) fn Thread(p: PostPage, a: ThreadActions, can_write: bool) -> impl Int
         <ol class="thread">
             {p.replies.into_iter().map(|r| {
                 let saved = saved_replies.contains(&r.id);
-                view! {
-                    <ReplyItem r post_id a can_write asker can_moderate logged_in saved cited=cited.clone()/>
-                }
+                reply_item(r, reader, saved, &cited)
             }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
-/// One reply in a thread: its author and dates, its body (or why it is not shown), pictures,
-/// cited articles, and what the reader may do with it.
-#[component]
-fn ReplyItem(
-    r: ReplyView,
+/// What the reader of a thread may do there, the same for each of its replies.
+#[derive(Clone, Copy)]
+struct Reader {
     post_id: i64,
     a: ThreadActions,
     can_write: bool,
@@ -43,14 +43,29 @@ fn ReplyItem(
     asker: bool,
     can_moderate: bool,
     logged_in: bool,
-    /// The reader saved this reply.
-    saved: bool,
-    /// The articles the thread's replies cite.
-    cited: Vec<ArticleLink>,
-) -> impl IntoView {
+}
+
+/// One reply in a thread: its author and dates, its body (or why it is not shown), pictures,
+/// cited articles, and what the reader may do with it.
+/// `saved`: the reader saved this reply; `cited`: the articles the thread's replies cite.
+fn reply_item(r: ReplyView, reader: Reader, saved: bool, cited: &[ArticleLink]) -> impl IntoView {
+    let Reader {
+        post_id,
+        a,
+        can_write,
+        asker,
+        can_moderate,
+        logged_in,
+    } = reader;
     let query = use_query_map();
     let rid = r.id;
     let editing = move || query.read().get("edit") == Some(rid.to_string());
+    // Read once, when the reply is drawn (not a reactive part of the reply).
+    let add_picture = untrack(|| {
+        r.mine
+            && !r.deleted
+            && (editing() || crate::pictures::pages::upload_failed("reply", &rid.to_string()))
+    });
     let vote = (!r.deleted).then(|| view! {
         <VoteButton action=a.vote target="reply" id=rid count=r.vote_count voted=r.voted enabled=can_write && !r.mine/>
     });
@@ -88,7 +103,7 @@ fn ReplyItem(
                 <PictureRow pictures=r.pictures.clone() removable=r.mine/>
                 // A reply's pictures are added while editing it (or after an upload
                 // to it failed): one "Add a picture" per reply would crowd a thread.
-                {(r.mine && !r.deleted && (editing() || crate::pictures::pages::upload_failed("reply", &rid.to_string()))).then(|| view! {
+                {add_picture.then(|| view! {
                     <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
                 })}
                 {(!r.cites.is_empty()).then(|| view! {
