@@ -41,6 +41,8 @@ pub mod search;
 pub mod seo;
 pub mod session;
 pub mod slug;
+#[cfg(test)]
+mod source_checks;
 pub mod sponsor;
 pub mod sponsored;
 #[cfg(feature = "ssr")]

@@ -169,24 +169,6 @@ pub fn CommunityIcon(name: String, colour: String) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
-    use std::path::Path;
-
-    /// Every `.rs` file under `dir`, with its text.
-    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    out.push((path.display().to_string(), text));
-                }
-            }
-        }
-    }
 
     /// The names that follow `call` (a function name and its parenthesis) in `text`: the
     /// first argument's last path segment.
@@ -216,11 +198,7 @@ mod tests {
     /// written, a page waiting for nothing. Keys are `EchoKey` constants, defined once.
     #[test]
     fn a_form_echo_is_written_and_read_under_one_key() {
-        let mut files = Vec::new();
-        sources(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
-        );
+        let files = crate::source_checks::app_sources();
         assert!(files.len() > 100, "the app's sources were not found");
         let mut defined: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let (mut written, mut read) = (BTreeSet::new(), BTreeSet::new());
