@@ -89,12 +89,9 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     let mut created = 0;
     for a in ARTICLES {
         let slug = app::library::types::slugify(a.title);
-        let exists = sqlx::query("SELECT id FROM articles WHERE slug = $1")
-            .bind(&slug)
-            .fetch_optional(&state.db.pool)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some();
+        let exists =
+            crate::demo_posts::exists(state, "SELECT id FROM articles WHERE slug = $1", &slug)
+                .await?;
         if exists {
             continue;
         }

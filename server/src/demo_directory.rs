@@ -234,12 +234,9 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     let admin = user(state, "demo_admin").await?;
     let mut created = 0;
     for c in CLINICS {
-        let exists = sqlx::query("SELECT id FROM providers WHERE slug = $1")
-            .bind(c.slug)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some();
+        let exists =
+            crate::demo_posts::exists(state, "SELECT id FROM providers WHERE slug = $1", c.slug)
+                .await?;
         if !exists {
             clinic(state, &admin, c).await?;
             created += 1;

@@ -103,12 +103,12 @@ pub async fn create(state: &AppState) -> Result<usize, String> {
     let err = |e: app::error::AppError| format!("{e:?}");
     let mut created = 0;
     for g in GROUPS {
-        let exists = sqlx::query("SELECT id FROM support_groups WHERE name = $1")
-            .bind(g.name)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some();
+        let exists = crate::demo_posts::exists(
+            state,
+            "SELECT id FROM support_groups WHERE name = $1",
+            g.name,
+        )
+        .await?;
         if exists {
             continue;
         }

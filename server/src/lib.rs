@@ -12,7 +12,6 @@ pub mod demo_directory;
 pub mod demo_groups;
 pub mod demo_operator;
 pub mod demo_posts;
-pub mod demo_threads;
 pub mod demo_traffic;
 pub mod mailer;
 pub mod page_cache;

@@ -278,12 +278,9 @@ async fn demo_communities(state: &AppState, admin_id: Option<UserId>) -> Result<
     };
     let mut created = 0;
     for c in COMMUNITIES {
-        let exists = sqlx::query("SELECT id FROM communities WHERE slug = $1")
-            .bind(c.slug)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some();
+        let exists =
+            crate::demo_posts::exists(state, "SELECT id FROM communities WHERE slug = $1", c.slug)
+                .await?;
         if exists {
             continue;
         }
