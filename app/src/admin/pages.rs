@@ -18,12 +18,7 @@ pub fn AdminPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
     let set_role = ServerAction::<SetRole>::new();
     let query = use_query_map();
-    let after = move || {
-        query
-            .read()
-            .get("after")
-            .and_then(|v| v.parse::<i64>().ok())
-    };
+    let after = move || crate::ui::number_in(query, "after");
     let decide_ok = crate::ui::successes(decide);
     let pending = Resource::new(
         move || (decide_ok.get(), after()),

@@ -8,7 +8,7 @@ use crate::ids::UserId;
 use crate::mail::repo::{queue, Mail};
 use crate::mail::types::mask_address;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 const HOUR_MS: i64 = 3_600_000;
 /// A verification link works for three days.

@@ -24,6 +24,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// A write (or read) transaction on either backend, as the repositories pass it on.
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
 /// The pool every repo function takes. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {

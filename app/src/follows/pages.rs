@@ -79,10 +79,7 @@ pub fn FollowingPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             (
-                query
-                    .read()
-                    .get("before")
-                    .and_then(|b| b.parse::<i64>().ok()),
+                crate::ui::number_in(query, "before"),
                 changed.map(|m| m.get()),
             )
         },

@@ -9,7 +9,7 @@ use crate::notifications::repo::{add_grouped, Grouped};
 use crate::posts::repo::{listed, readable, summary, with_params, Params, SUMMARY};
 use sqlx::FromRow;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 /// Followed threads per page of `/following`.
 pub const PAGE: i64 = 20;

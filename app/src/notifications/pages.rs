@@ -117,10 +117,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             (
-                query
-                    .read()
-                    .get("before")
-                    .and_then(|b| b.parse::<i64>().ok()),
+                crate::ui::number_in(query, "before"),
                 marked.get(),
                 saved.get(),
             )

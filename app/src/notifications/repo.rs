@@ -5,7 +5,7 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::ids::{GroupId, PostId, UserId};
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 /// Adds a notification for `user` in the caller's transaction, unless the user is the actor or
 /// turned this kind off. Returns whether it was added (the caller announces after commit).

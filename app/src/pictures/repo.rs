@@ -10,7 +10,7 @@ use crate::ids::UserId;
 use crate::posts::repo::{rows_with_params, Params};
 use sqlx::Row;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 /// Where an upload goes, once its owner's right to put it there is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use crate::ui::format_datetime;
 use sqlx::{Column, Row};
 use std::io::Write;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 const DAY_MS: i64 = 86_400_000;
 /// A build that has not finished after this long (a process died) is tried again.

@@ -5,7 +5,7 @@ use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::ids::UserId;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 const DAY_MS: i64 = 86_400_000;
 

@@ -7,7 +7,7 @@ use crate::db::{Db, Flag};
 use crate::error::AppError;
 use std::sync::Arc;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 /// What is being written: a new post, a new reply, or an edit of either (an edit meets the
 /// watched words but not the new-member hold).

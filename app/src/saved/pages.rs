@@ -18,10 +18,7 @@ pub fn SavedItemsPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             (
-                query
-                    .read()
-                    .get("before")
-                    .and_then(|b| b.parse::<i64>().ok()),
+                crate::ui::number_in(query, "before"),
                 removed.get() + removed_page.get(),
             )
         },

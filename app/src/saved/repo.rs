@@ -54,16 +54,7 @@ pub async fn toggle(
         tx.commit().await?;
         return Ok(false);
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM saved_items WHERE user_id = $1")
-        .bind(user.id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if count >= SAVED_MAX {
-        return Err(AppError::field(
-            "saved",
-            format!("You have saved {SAVED_MAX} items: remove some on your Saved page first."),
-        ));
-    }
+    ensure_room(&mut tx, "saved_items", user, SAVED_MAX, "items").await?;
     let inserted = sqlx::query(
         "INSERT INTO saved_items (user_id, post_id, reply_id, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -114,6 +105,29 @@ pub async fn in_thread(db: &Db, user: UserId, post: PostId) -> Result<SavedInThr
         }
     }
     Ok(saved)
+}
+
+/// Refuses a new save when `user` has `max` rows in `table` (`saved_items` or `saved_refs`);
+/// the message names what they saved (`what`).
+async fn ensure_room(
+    tx: &mut crate::db::Tx<'_>,
+    table: &'static str,
+    user: &CurrentUser,
+    max: i64,
+    what: &str,
+) -> Result<(), AppError> {
+    let count: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1"))
+            .bind(user.id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if count >= max {
+        return Err(AppError::field(
+            "saved",
+            format!("You have saved {max} {what}: remove some on your Saved page first."),
+        ));
+    }
+    Ok(())
 }
 
 /// What `list` reads of a saved item beside the post's summary.
@@ -231,16 +245,14 @@ pub async fn toggle_ref(
         tx.commit().await?;
         return Ok(false);
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM saved_refs WHERE user_id = $1")
-        .bind(user.id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if count >= REFS_SHOWN {
-        return Err(AppError::field(
-            "saved",
-            format!("You have saved {REFS_SHOWN} articles and clinics: remove some on your Saved page first."),
-        ));
-    }
+    ensure_room(
+        &mut tx,
+        "saved_refs",
+        user,
+        REFS_SHOWN,
+        "articles and clinics",
+    )
+    .await?;
     let inserted = sqlx::query(&format!(
         "INSERT INTO saved_refs (user_id, {col}, created_at) VALUES ($1, $2, $3)"
     ))

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SponsorPage() -> impl IntoView {
     let query = use_query_map();
-    let days = Memo::new(move |_| query.read().get("days").and_then(|d| d.parse::<i64>().ok()));
+    let days = Memo::new(move |_| crate::ui::number_in(query, "days"));
     let report = Resource::new(move || days.get(), get_sponsor_report);
     view! {
         <Title text="Your campaigns"/>

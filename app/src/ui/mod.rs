@@ -8,6 +8,12 @@ pub use forms::{
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The whole number in a page address's parameter `key` (a path parameter or the query; read
+/// tracked): a thread's id, a list's `before` cursor. `None` when it is missing or not a number.
+pub fn number_in(map: Memo<leptos_router::params::ParamsMap>, key: &str) -> Option<i64> {
+    map.read().get(key).and_then(|v| v.parse::<i64>().ok())
+}
+
 /// The error of the last submission of a server action, as a signal.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where

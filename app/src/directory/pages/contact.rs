@@ -66,11 +66,7 @@ pub fn RequestPage() -> impl IntoView {
     let thread = Resource::new(
         move || {
             (
-                params
-                    .read()
-                    .get("id")
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0),
+                crate::ui::number_in(params, "id").unwrap_or(0),
                 answered.get(),
             )
         },

@@ -15,7 +15,7 @@ mod moderation;
 pub use membership::*;
 pub use moderation::*;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 /// What a join form says for an unknown address and for a hidden group the member was not
 /// invited to (the same words, so the answer does not reveal that a hidden group exists).

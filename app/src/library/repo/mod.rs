@@ -13,7 +13,7 @@ use sqlx::FromRow;
 mod workflow;
 pub use workflow::{publish, send_back, submit};
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 fn verified_clinician(u: &CurrentUser) -> bool {
     u.kind == MemberKind::Clinician && u.clinician_status == ClinicianStatus::Verified

@@ -12,7 +12,7 @@ mod notices;
 pub use digest::*;
 pub use notices::*;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 const DAY_MS: i64 = 86_400_000;
 

@@ -241,7 +241,7 @@ pub(super) fn compose(p: PostPage, a: ThreadActions, can_write: bool) -> impl In
                 let replies = replies.clone();
                 Suspend::new(async move {
                     let echo = echo.await;
-                    let parent = query.read().get("reply_to").and_then(|r| r.parse::<i64>().ok())
+                    let parent = crate::ui::number_in(query, "reply_to")
                         .and_then(|id| replies.iter().find(|r| r.id == id && !r.deleted).cloned());
                     let label = match (&parent, question) {
                         (Some(_), _) => "Your reply",

@@ -58,15 +58,7 @@ pub fn PostPage() -> impl IntoView {
         successes(a.follow),
     ];
     let page = Resource::new(
-        move || {
-            (
-                params
-                    .read()
-                    .get("id")
-                    .and_then(|id| id.parse::<i64>().ok()),
-                changed.map(|m| m.get()),
-            )
-        },
+        move || (crate::ui::number_in(params, "id"), changed.map(|m| m.get())),
         |(id, _)| async move {
             match id {
                 Some(id) => get_post(id).await,
@@ -92,12 +84,7 @@ pub fn PostPage() -> impl IntoView {
 pub fn PostHistoryPage() -> impl IntoView {
     let params = use_params_map();
     let history = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
+        move || crate::ui::number_in(params, "id"),
         |id| async move {
             match id {
                 Some(id) => get_post_history(id).await,

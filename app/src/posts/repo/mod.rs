@@ -24,7 +24,7 @@ pub use replies::*;
 pub use thread::*;
 pub use write::*;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 pub(crate) use crate::access::{listed, readable, Viewer};
 

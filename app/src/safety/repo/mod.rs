@@ -13,7 +13,7 @@ mod queue;
 pub use profiles::*;
 pub use queue::*;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+use crate::db::Tx;
 
 /// Where the words that matched were written.
 pub struct FlagAt {

@@ -212,22 +212,43 @@ struct FlagDecision {
     reviewed_at: Option<i64>,
 }
 
-/// A moderator of the report's place dismisses it; the reporter is told it was reviewed.
-pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
+/// Report or flag `id` with its place, when `user` may decide on it (`may_see`); `NotFound`
+/// otherwise. `columns_from` names the row's own columns and its table as `f`
+/// (`"f.kind FROM safety_flags f"`); the place's columns (`Target`) are added.
+async fn decision<T>(
+    tx: &mut Tx<'_>,
+    user: &CurrentUser,
+    columns_from: &str,
+    id: i64,
+) -> Result<T, AppError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let sql = format!(
-        "SELECT f.reporter_id, f.post_id, f.reply_id, f.author_id, f.resolved_at, f.group_id, g.kind AS group_kind, p.title \
-         FROM content_reports f JOIN posts p ON p.id = f.post_id \
+        "SELECT f.post_id, f.reply_id, f.author_id, f.group_id, g.kind AS group_kind, p.title, \
+           {columns_from} JOIN posts p ON p.id = f.post_id \
          LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
         may_see("$1", "$2")
     );
-    let row: ReportDecision = sqlx::query_as(&sql)
+    sqlx::query_as(&sql)
         .bind(user.id)
         .bind(staff(user))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)
+}
+
+/// A moderator of the report's place dismisses it; the reporter is told it was reviewed.
+pub async fn dismiss_report(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let row: ReportDecision = decision(
+        &mut tx,
+        user,
+        "f.reporter_id, f.resolved_at FROM content_reports f",
+        id,
+    )
+    .await?;
     if row.resolved_at.is_some() {
         return Ok(());
     }
@@ -279,19 +300,13 @@ pub async fn review(
     outcome: Outcome,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let sql = format!(
-        "SELECT f.post_id, f.reply_id, f.author_id, f.reviewed_at, f.kind, f.group_id, g.kind AS group_kind, \
-           p.title FROM safety_flags f JOIN posts p ON p.id = f.post_id \
-         LEFT JOIN support_groups g ON g.id = f.group_id WHERE f.id = $3 AND {}",
-        may_see("$1", "$2")
-    );
-    let row: FlagDecision = sqlx::query_as(&sql)
-        .bind(user.id)
-        .bind(staff(user))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row: FlagDecision = decision(
+        &mut tx,
+        user,
+        "f.reviewed_at, f.kind FROM safety_flags f",
+        id,
+    )
+    .await?;
     if row.reviewed_at.is_some() {
         return Ok(());
     }
