@@ -59,31 +59,43 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
+/// The admin's other desks: their links (address, name) and what they are for.
+const ADMIN_DESKS: &[(&[(&str, &str)], &str)] = &[
+    (
+        &[("/communities/new", "Create a community")],
+        " Edit a community, or appoint its moderators, from its page.",
+    ),
+    (
+        &[("/admin/operator", "The operator and advertisers")],
+        " Who runs this site, the advertising policy, who may advertise (shown on /about), campaigns and announcements.",
+    ),
+    (
+        &[("/admin/analytics", "Traffic and advertising figures")],
+        " Page views, visitors, community activity, sponsored impressions, clicks, inventory and revenue.",
+    ),
+    (
+        &[("/admin/synonyms", "Search synonyms")],
+        " Abbreviations and other words search treats as the same (MS and multiple sclerosis).",
+    ),
+    (
+        &[("/directory/new", "Add a clinic"), ("/directory/reports", "Reported reviews")],
+        " A clinic's staff manage its profile; its change history shows on its page.",
+    ),
+];
+
 /// The admin's other desks, each with what it is for.
 fn admin_links() -> impl IntoView {
-    view! {
-        <p class="admin-links">
-            <a class="button" href="/communities/new">"Create a community"</a>
-            " Edit a community, or appoint its moderators, from its page."
-        </p>
-        <p class="admin-links">
-            <a class="button" href="/admin/operator">"The operator and advertisers"</a>
-            " Who runs this site, the advertising policy, who may advertise (shown on /about), campaigns and announcements."
-        </p>
-        <p class="admin-links">
-            <a class="button" href="/admin/analytics">"Traffic and advertising figures"</a>
-            " Page views, visitors, community activity, sponsored impressions, clicks, inventory and revenue."
-        </p>
-        <p class="admin-links">
-            <a class="button" href="/admin/synonyms">"Search synonyms"</a>
-            " Abbreviations and other words search treats as the same (MS and multiple sclerosis)."
-        </p>
-        <p class="admin-links">
-            <a class="button" href="/directory/new">"Add a clinic"</a>
-            <a class="button" href="/directory/reports">"Reported reviews"</a>
-            " A clinic's staff manage its profile; its change history shows on its page."
-        </p>
-    }
+    ADMIN_DESKS
+        .iter()
+        .map(|(links, what)| {
+            view! {
+                <p class="admin-links">
+                    {links.iter().map(|(href, name)| view! { <a class="button" href=*href>{*name}</a> }).collect_view()}
+                    {*what}
+                </p>
+            }
+        })
+        .collect_view()
 }
 
 /// Clinicians waiting for verification: verify, or reject with a reason; paged.

@@ -233,24 +233,15 @@ pub fn MessageReportsPage() -> impl IntoView {
         <Title text="Reported messages"/>
         <h1>"Reported messages"</h1>
         {loaded(list, move |list| async move {
-            if list.is_empty() {
-                return view! { <p class="muted">"Nothing to review."</p> }.into_any();
-            }
-            view! {
-                <ul class="request-list">
-                    {list.into_iter().map(|r| view! {
-                        <li class="card">
-                            <p>"From @"{r.sender.clone()}", reported by @"{r.reporter.clone()}" · "{format_datetime(r.at)}</p>
-                            <p class="small">"Reason: "{r.reason.clone()}</p>
-                            <blockquote class="post-body" inner_html=r.body_html.clone()></blockquote>
-                            <ActionForm action=resolve attr:class="inline-form">
-                                <input type="hidden" name="id" value=r.id.to_string()/>
-                                <button type="submit" class="button">"Mark handled"</button>
-                            </ActionForm>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
+            crate::ui::card_list(list, "Nothing to review.", move |r| view! {
+                <p>"From @"{r.sender.clone()}", reported by @"{r.reporter.clone()}" · "{format_datetime(r.at)}</p>
+                <p class="small">"Reason: "{r.reason.clone()}</p>
+                <blockquote class="post-body" inner_html=r.body_html.clone()></blockquote>
+                <ActionForm action=resolve attr:class="inline-form">
+                    <input type="hidden" name="id" value=r.id.to_string()/>
+                    <button type="submit" class="button">"Mark handled"</button>
+                </ActionForm>
+            }.into_any())
         })}
     }
 }

@@ -350,6 +350,20 @@ where
     })
 }
 
+/// A list of cards (`ul.request-list`, one `li.card` an item), or `empty` in a muted line when
+/// there is nothing: the queues of requests and reports.
+pub fn card_list<T>(items: Vec<T>, empty: &'static str, card: impl Fn(T) -> AnyView) -> AnyView {
+    if items.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="request-list">
+            {items.into_iter().map(|item| view! { <li class="card">{card(item)}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
 /// What a page's content future becomes: boxed, so [`pending_view`] is compiled once.
 type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView> + Send>>;
 

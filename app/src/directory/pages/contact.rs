@@ -13,22 +13,15 @@ pub(super) fn status_label(s: &str) -> &'static str {
 
 #[component]
 pub(super) fn RequestList(list: Vec<ContactSummary>, show_clinic: bool) -> impl IntoView {
-    if list.is_empty() {
-        return view! { <p class="muted">"No requests yet."</p> }.into_any();
-    }
-    view! {
-        <ul class="request-list">
-            {list.into_iter().map(|r| view! {
-                <li class="card">
-                    <a href=format!("/requests/{}", r.id)>{if show_clinic { r.provider_name.clone() } else { format!("@{}", r.member) }}</a>
-                    " "<span class=format!("badge status-{}", r.status)>{status_label(&r.status)}</span>
-                    <p class="small">{r.reason.chars().take(140).collect::<String>()}</p>
-                    <p class="muted small">{format_datetime(r.updated_at)}</p>
-                </li>
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
+    crate::ui::card_list(list, "No requests yet.", move |r| {
+        view! {
+            <a href=format!("/requests/{}", r.id)>{if show_clinic { r.provider_name.clone() } else { format!("@{}", r.member) }}</a>
+            " "<span class=format!("badge status-{}", r.status)>{status_label(&r.status)}</span>
+            <p class="small">{r.reason.chars().take(140).collect::<String>()}</p>
+            <p class="muted small">{format_datetime(r.updated_at)}</p>
+        }
+        .into_any()
+    })
 }
 
 /// A clinic's contact requests (staff only).
@@ -130,30 +123,21 @@ pub fn ReportsPage() -> impl IntoView {
         <Title text="Reported reviews"/>
         <h1>"Reported reviews"</h1>
         {loaded(list, move |list| async move {
-            if list.is_empty() {
-                return view! { <p class="muted">"Nothing to review."</p> }.into_any();
-            }
-            view! {
-                <ul class="request-list">
-                    {list.into_iter().map(|r| view! {
-                        <li class="card">
-                            <p>
-                                <strong>{if r.kind == "dispute" { "Disputed by the provider" } else { "Reported" }}</strong>
-                                " by @"{r.reporter.clone()}" — "<a href=format!("/directory/{}#review-{}", r.provider_slug, r.review.id)>{r.provider_name.clone()}</a>
-                            </p>
-                            <p class="small">"Reason: "{r.reason.clone()}</p>
-                            <blockquote>{format!("{} stars by @{}: {}", r.review.stars, r.review.author, r.review.body)}</blockquote>
-                            {(!r.review.treatment.is_empty()).then(|| view! { <p class="small">"Treatment described: "{r.review.treatment.clone()}</p> })}
-                            <ActionForm action=resolve attr:class="inline-form">
-                                <input type="hidden" name="report" value=r.id.to_string()/>
-                                <button type="submit" class="button" name="outcome" value="keep">"Keep the review"</button>
-                                " "
-                                <button type="submit" class="button danger" name="outcome" value="hide">"Hide the review"</button>
-                            </ActionForm>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
+            crate::ui::card_list(list, "Nothing to review.", move |r| view! {
+                <p>
+                    <strong>{if r.kind == "dispute" { "Disputed by the provider" } else { "Reported" }}</strong>
+                    " by @"{r.reporter.clone()}" — "<a href=format!("/directory/{}#review-{}", r.provider_slug, r.review.id)>{r.provider_name.clone()}</a>
+                </p>
+                <p class="small">"Reason: "{r.reason.clone()}</p>
+                <blockquote>{format!("{} stars by @{}: {}", r.review.stars, r.review.author, r.review.body)}</blockquote>
+                {(!r.review.treatment.is_empty()).then(|| view! { <p class="small">"Treatment described: "{r.review.treatment.clone()}</p> })}
+                <ActionForm action=resolve attr:class="inline-form">
+                    <input type="hidden" name="report" value=r.id.to_string()/>
+                    <button type="submit" class="button" name="outcome" value="keep">"Keep the review"</button>
+                    " "
+                    <button type="submit" class="button danger" name="outcome" value="hide">"Hide the review"</button>
+                </ActionForm>
+            }.into_any())
         })}
     }
 }
