@@ -215,7 +215,7 @@ fn audit_log_table(log: Page<AuditEntry>) -> impl IntoView {
                 <tbody>
                     {log.items.into_iter().map(|e| view! {
                         <tr>
-                            <td>{format_datetime(e.created_at)}</td>
+                            <td class="when">{format_datetime(e.created_at)}</td>
                             <td>{e.actor.map(|a| format!("@{a}"))}</td>
                             <td>{e.action}</td>
                             <td>{e.target.map(|t| format!("@{t}"))}</td>
