@@ -1,4 +1,4 @@
-//! Saved posts, replies, library articles and clinics on both backends: save and un-save, notes, keyset pages, the list read through the visibility rule (a closed group left, a deleted or removed post), and privacy (nobody else's list or notes).
+//! Saved posts, replies, library articles and clinics on both backends: save and un-save, notes, keyset pages, the limit, the list read through the visibility rule (a closed group left, a deleted or removed post), and privacy (nobody else's list or notes).
 
 use crate::common::{new_client, TestApp};
 use app::error::AppError;
@@ -9,6 +9,7 @@ both_backends!(
     members_save_posts_and_replies_with_notes,
     saved_items_follow_what_the_member_may_read,
     members_save_articles_and_clinics,
+    a_member_saves_at_most_the_limit,
 );
 
 const PW: &str = "correct-horse-1";
@@ -377,4 +378,80 @@ async fn members_save_articles_and_clinics(app: TestApp) {
     assert!(saved(&app, &ann).await["refs"]
         .as_array()
         .is_some_and(Vec::is_empty));
+}
+
+/// `SAVED_MAX` saved items: the next save is refused with a message on the Save field (nothing
+/// is written), and un-saving one makes room again.
+async fn a_member_saves_at_most_the_limit(app: TestApp) {
+    use app::saved::types::SAVED_MAX;
+    let _admin = app.admin_with_community().await;
+    let ann = member(&app, "keeper_ann").await;
+    let first = post(&app, &ann, "Kept to the limit", None).await;
+    let second = post(&app, &ann, "One too many", None).await;
+    let ann_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'keeper_ann'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // The limit's worth of saved replies of the first thread, written at once.
+    sqlx::query(
+        "INSERT INTO replies (post_id, author_id, body_md, body_html, created_at) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $3) \
+         SELECT $1, $2, 'Kept.', '<p>Kept.</p>', i FROM n",
+    )
+    .bind(first)
+    .bind(ann_id)
+    .bind(SAVED_MAX)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO saved_items (user_id, post_id, reply_id, created_at) \
+         SELECT $1, post_id, id, created_at FROM replies WHERE post_id = $2",
+    )
+    .bind(ann_id)
+    .bind(first)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let AppError::Validation(errors) = toggle(&app, &ann, second, None).await.error() else {
+        panic!("the save over the limit was not refused with a field error");
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "saved" && e.message.contains(&SAVED_MAX.to_string())),
+        "{errors:?}"
+    );
+    let count = |app: &TestApp| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM saved_items WHERE user_id = $1",
+            )
+            .bind(ann_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        count(&app).await,
+        SAVED_MAX,
+        "the refused save wrote nothing"
+    );
+    // Un-saving one (a toggle of a saved reply) makes room for the new one.
+    let reply: i64 = sqlx::query_scalar("SELECT MIN(id) FROM replies WHERE post_id = $1")
+        .bind(first)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        toggle(&app, &ann, first, Some(reply)).await.ok(),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        toggle(&app, &ann, second, None).await.ok(),
+        Value::Bool(true)
+    );
+    assert_eq!(count(&app).await, SAVED_MAX);
 }
