@@ -42,17 +42,13 @@ pub async fn get_provider(slug: String) -> Result<ProviderDetail, AppError> {
     crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?;
         let mut detail = super::repo::detail(&state.db, &slug, viewer.as_ref()).await?;
-        if let Some(u) = &viewer {
-            detail.saved = Some(
-                crate::saved::repo::ref_saved(
-                    &state.db,
-                    u.id,
-                    crate::saved::types::RefKind::Provider,
-                    &slug,
-                )
-                .await?,
-            );
-        }
+        detail.saved = crate::saved::repo::ref_saved(
+            &state.db,
+            viewer.as_ref(),
+            crate::saved::types::RefKind::Provider,
+            &slug,
+        )
+        .await?;
         Ok(detail)
     })
     .await

@@ -18,17 +18,13 @@ pub async fn get_article(slug: String) -> Result<ArticleView, AppError> {
     crate::call::public(async |state| {
         let viewer = crate::auth::api::session::current().await?;
         let mut view = super::repo::article(&state.db, &slug, viewer.as_ref()).await?;
-        if let Some(u) = &viewer {
-            view.saved = Some(
-                crate::saved::repo::ref_saved(
-                    &state.db,
-                    u.id,
-                    crate::saved::types::RefKind::Article,
-                    &slug,
-                )
-                .await?,
-            );
-        }
+        view.saved = crate::saved::repo::ref_saved(
+            &state.db,
+            viewer.as_ref(),
+            crate::saved::types::RefKind::Article,
+            &slug,
+        )
+        .await?;
         Ok(view)
     })
     .await

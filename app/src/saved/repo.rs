@@ -275,21 +275,31 @@ pub async fn toggle_ref(
     Ok(true)
 }
 
-/// Whether `user` saved the article or provider at `slug` (for its Save button).
-pub async fn ref_saved(db: &Db, user: UserId, kind: RefKind, slug: &str) -> Result<bool, AppError> {
-    let (table, col) = match kind {
-        RefKind::Article => ("articles", "article_id"),
-        RefKind::Provider => ("providers", "provider_id"),
+/// Whether `viewer` saved the article or provider at `slug` (for its Save button); `None` for a
+/// visitor, who has no Save button.
+pub async fn ref_saved(
+    db: &Db,
+    viewer: Option<&CurrentUser>,
+    kind: RefKind,
+    slug: &str,
+) -> Result<Option<bool>, AppError> {
+    let Some(user) = viewer else {
+        return Ok(None);
     };
-    Ok(sqlx::query(&format!(
+    let table = match kind {
+        RefKind::Article => "articles",
+        RefKind::Provider => "providers",
+    };
+    let col = ref_column(kind);
+    let found = sqlx::query(&format!(
         "SELECT 1 AS one FROM saved_refs s JOIN {table} t ON t.id = s.{col} \
          WHERE s.user_id = $1 AND t.slug = $2"
     ))
-    .bind(user)
+    .bind(user.id)
     .bind(slug)
     .fetch_optional(&db.pool)
-    .await?
-    .is_some())
+    .await?;
+    Ok(Some(found.is_some()))
 }
 
 /// The member's private note on a saved article or provider.
