@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::privacy::pages::erase_member_panel;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, format_date, format_datetime, ErrorView,
-    Field, FieldMessage, FormAlert,
+    Field, FieldMessage, FormAlert, Panel,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -105,8 +105,7 @@ fn verification_queue(
 ) -> impl IntoView {
     let decide_err = action_error(decide);
     view! {
-        <section class="panel" aria-labelledby="pending-h">
-            <h2 id="pending-h">"Clinicians waiting for verification"</h2>
+        <Panel id="pending-h" title="Clinicians waiting for verification">
             <FormAlert error=Signal::derive(move || decide_err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>
             {if pending.items.is_empty() {
                 view! { <p class="muted">"Nobody is waiting."</p> }.into_any()
@@ -152,7 +151,7 @@ fn verification_queue(
                     {pending.next.map(|n| view! { <p><a href=format!("/admin?after={n}")>"Next page"</a></p> })}
                 }.into_any()
             }}
-        </section>
+        </Panel>
     }
 }
 
@@ -166,8 +165,7 @@ fn staff_roles(
 ) -> impl IntoView {
     let role_err = action_error(set_role);
     view! {
-        <section class="panel" aria-labelledby="roles-h">
-            <h2 id="roles-h">"Moderators, admins and editors"</h2>
+        <Panel id="roles-h" title="Moderators, admins and editors">
             <table class="table">
                 <caption class="visually-hidden">"Members with a staff role"</caption>
                 <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th></tr></thead>
@@ -198,15 +196,14 @@ fn staff_roles(
                     choices=crate::ui::choices(&[("grant", "Grant"), ("revoke", "Revoke")])/>
                 <button type="submit" class="button primary">"Apply"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
 /// The latest admin actions, newest first.
 fn audit_log_table(log: Page<AuditEntry>) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="log-h">
-            <h2 id="log-h">"Audit log"</h2>
+        <Panel id="log-h" title="Audit log">
             // Wider than a phone: it scrolls inside its box, not the page.
             <div class="table-scroll" tabindex="0">
             <table class="table">
@@ -225,6 +222,6 @@ fn audit_log_table(log: Page<AuditEntry>) -> impl IntoView {
                 </tbody>
             </table>
             </div>
-        </section>
+        </Panel>
     }
 }

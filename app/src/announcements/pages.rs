@@ -3,7 +3,7 @@
 use super::api::*;
 use super::types::*;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Saved,
+    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Panel, Saved,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -77,8 +77,7 @@ pub fn announcements_panel(
     let community = echoed(&echo, "community").unwrap_or_default();
     let body = echoed(&echo, "ann_body").unwrap_or_default();
     view! {
-        <section class="panel" aria-labelledby="announcements-h">
-            <h2 id="announcements-h">"Announcements"</h2>
+        <Panel id="announcements-h" title="Announcements">
             <p class="hint">"Your own messages, shown under the header (a community's only on its pages). Each reader can dismiss them."</p>
             <ActionForm action=create attr:novalidate=true attr:class="stack" attr:aria-label="New announcement">
                 <FormAlert error=err/>
@@ -121,7 +120,7 @@ pub fn announcements_panel(
                     }
                 })}
             </Suspense>
-        </section>
+        </Panel>
     }
 }
 

@@ -15,7 +15,9 @@ use crate::posts::types::FeedScope;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
-use crate::ui::{action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert};
+use crate::ui::{
+    action_error, echoed, field_error, ErrorView, Field, FieldMessage, FormAlert, Panel,
+};
 use crate::ui::{echo_resource, with_echo, CommunityIcon};
 use crate::ui::{loaded, Checkbox};
 use leptos::prelude::*;
@@ -245,16 +247,14 @@ fn community_head(
 
 fn rules_and_moderators(d: CommunityDetail) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="rules-h">
-            <h2 id="rules-h">"Community rules"</h2>
+        <Panel id="rules-h" title="Community rules">
             {if d.rules.is_empty() {
                 view! { <p class="muted">"Be kind. Share experience, not prescriptions."</p> }.into_any()
             } else {
                 view! { <p class="rules">{d.rules.clone()}</p> }.into_any()
             }}
-        </section>
-        <section class="panel" aria-labelledby="mods-h">
-            <h2 id="mods-h">"Moderators"</h2>
+        </Panel>
+        <Panel id="mods-h" title="Moderators">
             {if d.moderators.is_empty() {
                 view! { <p class="muted">"No moderators yet."</p> }.into_any()
             } else {
@@ -266,7 +266,7 @@ fn rules_and_moderators(d: CommunityDetail) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-        </section>
+        </Panel>
     }
 }
 
@@ -282,8 +282,7 @@ fn community_admin_tools(
         move |echo| view! { <Field label="Member's handle" name="handle" value=echoed(&echo, "handle") error=field_error(mod_err, "handle")/> },
     );
     view! {
-        <section class="panel" aria-labelledby="mod-h">
-            <h2 id="mod-h">"Community moderators"</h2>
+        <Panel id="mod-h" title="Community moderators">
             <p><a href=format!("/c/{slug}/edit")>"Edit name, description and rules"</a></p>
             <ActionForm action=moderator attr:novalidate=true attr:class="stack">
                 <FormAlert error=mod_err/>
@@ -298,7 +297,7 @@ fn community_admin_tools(
                 </div>
                 <button type="submit" class="button primary">"Apply"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 

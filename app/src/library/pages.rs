@@ -18,6 +18,7 @@ use crate::ui::loaded;
 use crate::ui::Checkbox;
 use crate::ui::{
     action_error, echoed, field_error, format_date, ErrorView, Field, FieldMessage, FormAlert,
+    Panel,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -497,18 +498,15 @@ pub fn DeskPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match desk.await {
                     Ok(d) => view! {
-                        <section class="panel" aria-labelledby="review-h">
-                            <h2 id="review-h">"Waiting for your review"</h2>
+                        <Panel id="review-h" title="Waiting for your review">
                             {list(d.to_review, "Nothing waits for you.")}
-                        </section>
-                        <section class="panel" aria-labelledby="mine-h">
-                            <h2 id="mine-h">"Your articles"</h2>
+                        </Panel>
+                        <Panel id="mine-h" title="Your articles">
                             {list(d.mine, "You have not written an article yet.")}
-                        </section>
-                        <section class="panel" aria-labelledby="overdue-h">
-                            <h2 id="overdue-h">"Overdue for review"</h2>
+                        </Panel>
+                        <Panel id="overdue-h" title="Overdue for review">
                             {list(d.overdue, "No published article is overdue.")}
-                        </section>
+                        </Panel>
                     }.into_any(),
                     Err(AppError::Forbidden) => view! {
                         <p class="alert alert-info">"The library desk is for editors and verified clinicians."</p>

@@ -6,7 +6,8 @@ use crate::notifications::pages::Unread;
 use crate::safety::pages::{CrisisPanel, CrisisWatch};
 use crate::ui::loaded;
 use crate::ui::{
-    action_error, field_error, format_datetime, successes, Checkbox, FieldMessage, FormAlert, Saved,
+    action_error, field_error, format_datetime, successes, Checkbox, FieldMessage, FormAlert,
+    Panel, Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,8 +28,7 @@ pub fn MessagesPage() -> impl IntoView {
         {loaded(inbox, move |inbox| async move {
             view! {
                 <div class="community-grid">
-                    <section class="panel" aria-labelledby="conv-h">
-                        <h2 id="conv-h">"Conversations"</h2>
+                    <Panel id="conv-h" title="Conversations">
                         {if inbox.conversations.is_empty() {
                             view! { <p class="muted">"No messages yet. Start a conversation from a member's profile."</p> }.into_any()
                         } else {
@@ -45,10 +45,9 @@ pub fn MessagesPage() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
-                    </section>
+                    </Panel>
                     <aside>
-                        <section class="panel" aria-labelledby="dm-settings-h">
-                            <h2 id="dm-settings-h">"Who can message me"</h2>
+                        <Panel id="dm-settings-h" title="Who can message me">
                             <ActionForm action=settings attr:class="stack">
                                 <Saved action=settings message="Saved."/>
                                 <Checkbox name="contacts_only" checked=inbox.contacts_only>
@@ -56,7 +55,7 @@ pub fn MessagesPage() -> impl IntoView {
                                 </Checkbox>
                                 <button type="submit" class="button">"Save"</button>
                             </ActionForm>
-                        </section>
+                        </Panel>
                     </aside>
                 </div>
             }.into_any()

@@ -2,7 +2,7 @@
 
 use super::api::*;
 use super::types::*;
-use crate::ui::{format_datetime, successes, Saved};
+use crate::ui::{format_datetime, successes, Panel, Saved};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -186,8 +186,7 @@ fn notify_settings(
     settings: ServerAction<SaveNotificationSettings>,
 ) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="settings-h">
-            <h2 id="settings-h">"Notify me about"</h2>
+        <Panel id="settings-h" title="Notify me about">
             <ActionForm action=settings attr:class="stack">
                 <Saved action=settings message="Saved."/>
                 <p class="hint">"Tick what to hear of here; for each, choose whether we e-mail it at once (at most one e-mail per thread every 15 minutes), in the daily digest, or never."</p>
@@ -215,6 +214,6 @@ fn notify_settings(
                 </fieldset>
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }

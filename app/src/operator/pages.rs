@@ -7,7 +7,7 @@ use crate::announcements::pages::announcements_panel;
 use crate::sponsored::pages::campaigns_panel;
 use crate::ui::{
     action_error, echo_resource, echoed, field_error, loaded, Field, FormAlert, MarkdownField,
-    Saved,
+    Panel, Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -151,8 +151,7 @@ fn ProfileForm(
     let about = echoed(&echo, "about").unwrap_or(about);
     let policy = echoed(&echo, "ad_policy").unwrap_or(policy);
     view! {
-        <section class="panel" aria-labelledby="operator-h">
-            <h2 id="operator-h">"Who runs this site"</h2>
+        <Panel id="operator-h" title="Who runs this site">
             <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Who runs this site">
                 <FormAlert error=err/>
                 <Saved action=action message="Saved. /about shows it now."/>
@@ -166,7 +165,7 @@ fn ProfileForm(
                     error=field_error(err, "privacy_contact")/>
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
@@ -178,8 +177,7 @@ fn advertiser_form(
     let kind = echoed(&echo, "kind").unwrap_or_default();
     let disclosure = echoed(&echo, "disclosure").unwrap_or_default();
     view! {
-        <section class="panel" aria-labelledby="add-adv-h">
-            <h2 id="add-adv-h">"Add an advertiser"</h2>
+        <Panel id="add-adv-h" title="Add an advertiser">
             <p class="hint">"It waits for your approval; only approved advertisers are ever shown."</p>
             <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Add an advertiser">
                 <FormAlert error=err/>
@@ -195,7 +193,7 @@ fn advertiser_form(
                     error=field_error(err, "disclosure")/>
                 <button type="submit" class="button primary">"Add advertiser"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
@@ -207,8 +205,7 @@ fn advertiser_list(
     let contact = ServerAction::<crate::sponsor::api::SetSponsorContact>::new();
     let contact_err = action_error(contact);
     view! {
-        <section class="panel" aria-labelledby="advertisers-h">
-            <h2 id="advertisers-h">"Advertisers"</h2>
+        <Panel id="advertisers-h" title="Advertisers">
             <p class="hint">"A report reader is a member who sees this advertiser's own figures on /sponsor (impressions, clicks and CTR, figures below 10 hidden), and nothing else."</p>
             <FormAlert error=err/>
             <FormAlert error=contact_err/>
@@ -262,15 +259,14 @@ fn advertiser_list(
                     </ul>
                 }.into_any()
             }}
-        </section>
+        </Panel>
     }
 }
 
 fn bars_panel(communities: Vec<CommunityBars>, action: ServerAction<SetAdBars>) -> impl IntoView {
     let err = action_error(action);
     view! {
-        <section class="panel" aria-labelledby="bars-h">
-            <h2 id="bars-h">"Kinds of advertiser each community refuses"</h2>
+        <Panel id="bars-h" title="Kinds of advertiser each community refuses">
             <FormAlert error=err/>
             <Saved action=action message="Saved."/>
             {communities.into_iter().map(|c| {
@@ -296,6 +292,6 @@ fn bars_panel(communities: Vec<CommunityBars>, action: ServerAction<SetAdBars>) 
                     </ActionForm>
                 }
             }).collect_view()}
-        </section>
+        </Panel>
     }
 }

@@ -7,7 +7,7 @@ use super::types::{ExportView, PrivacyState, EXPORT_DAYS, GRACE_DAYS};
 use crate::session::Session;
 use crate::ui::{
     action_error, echoed, field_error, format_datetime, loaded, with_echo, Checkbox, Field,
-    FieldMessage, FormAlert,
+    FieldMessage, FormAlert, Panel,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -218,8 +218,7 @@ pub fn erase_member_panel() -> impl IntoView {
             .then(|| view! { <p class="alert alert-ok" role="status">"Erased. The audit log records it."</p> })
     };
     view! {
-        <section class="panel" aria-labelledby="erase-h">
-            <h2 id="erase-h">"Erase a member on request"</h2>
+        <Panel id="erase-h" title="Erase a member on request">
             <p class="hint">"When a member asks you (not through Settings) to delete their account. This happens at once, without the grace period, and cannot be undone."</p>
             <ActionForm action=erase attr:novalidate=true attr:class="stack" attr:aria-label="Erase a member">
                 <FormAlert error=err/>
@@ -230,6 +229,6 @@ pub fn erase_member_panel() -> impl IntoView {
                 })}
                 <button type="submit" class="button danger">"Erase this member"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }

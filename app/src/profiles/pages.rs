@@ -12,7 +12,7 @@ use crate::posts::pages::profile_activity;
 use crate::privacy::pages::your_data_panel;
 use crate::session::Session;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Saved,
+    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Panel, Saved,
 };
 use crate::ui::{echo_resource, with_echo};
 use crate::ui::{loaded, Checkbox};
@@ -158,8 +158,7 @@ fn ProfileForm(
         echoed(&echo, "show_role").is_some_and(|v| !v.is_empty())
     };
     view! {
-        <section class="panel" aria-labelledby="profile-h">
-            <h2 id="profile-h">"Profile and display"</h2>
+        <Panel id="profile-h" title="Profile and display">
             <ActionForm action=action attr:novalidate=true attr:class="stack">
                 <FormAlert error=err/>
                 <Saved action=action message="Saved."/>
@@ -191,7 +190,7 @@ fn ProfileForm(
                 })}
                 <button type="submit" class="button primary">"Save"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
@@ -209,8 +208,7 @@ fn account_panel(
         .or(s.email_pending.clone());
     let typed = echoed(&echo, "new_email");
     view! {
-        <section class="panel" aria-labelledby="account-h">
-            <h2 id="account-h">"Your account"</h2>
+        <Panel id="account-h" title="Your account">
             <dl class="facts">
                 <dt>"Handle"</dt><dd>"@"{s.handle.clone()}</dd>
                 <dt>"E-mail (private)"</dt>
@@ -250,15 +248,14 @@ fn account_panel(
                 <Field label="Your password" name="password" kind="password" autocomplete="current-password" error=field_error(err, "password")/>
                 <button type="submit" class="button">"Change address"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
 fn password_form(action: ChangePasswordAction) -> impl IntoView {
     let err = action_error(action);
     view! {
-        <section class="panel" aria-labelledby="password-h">
-            <h2 id="password-h">"Change password"</h2>
+        <Panel id="password-h" title="Change password">
             <ActionForm action=action attr:novalidate=true attr:class="stack">
                 <FormAlert error=err/>
                 <Saved action=action message="Password changed. Your other devices have been logged out."/>
@@ -266,7 +263,7 @@ fn password_form(action: ChangePasswordAction) -> impl IntoView {
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" hint="At least 10 characters." error=field_error(err, "new_password")/>
                 <button type="submit" class="button primary">"Change password"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
@@ -297,8 +294,7 @@ fn verification_form(s: MySettings, action: ServerAction<RequestVerification>) -
         ClinicianStatus::None | ClinicianStatus::Rejected
     );
     view! {
-        <section class="panel" aria-labelledby="verify-h">
-            <h2 id="verify-h">"Clinician verification"</h2>
+        <Panel id="verify-h" title="Clinician verification">
             <p>{status}</p>
             {can_submit.then(|| view! {
                 <ActionForm action=action attr:novalidate=true attr:class="stack">
@@ -310,7 +306,7 @@ fn verification_form(s: MySettings, action: ServerAction<RequestVerification>) -
                     <button type="submit" class="button primary">"Send for verification"</button>
                 </ActionForm>
             })}
-        </section>
+        </Panel>
     }
 }
 

@@ -4,7 +4,7 @@ use super::api::*;
 use super::types::*;
 use crate::error::AppError;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Saved,
+    action_error, echoed, field_error, format_date, Field, FieldMessage, FormAlert, Panel, Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -108,8 +108,7 @@ pub fn campaigns_panel() -> impl IntoView {
         |_| get_campaigns(),
     );
     view! {
-        <section class="panel" aria-labelledby="campaigns-h">
-            <h2 id="campaigns-h">"Sponsored placements and house promotions"</h2>
+        <Panel id="campaigns-h" title="Sponsored placements and house promotions">
             <p class="hint">"A campaign is shown only while its advertiser is approved, in the places and communities you tick, labelled “Sponsored · advertiser”. A house promotion is your own, labelled “From” your name. Neither ever appears in support groups, messages, requests, notifications, settings or e-mails."</p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
@@ -155,7 +154,7 @@ pub fn campaigns_panel() -> impl IntoView {
                     })
                 }}
             </Suspense>
-        </section>
+        </Panel>
     }
 }
 

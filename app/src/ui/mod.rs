@@ -350,6 +350,18 @@ where
     })
 }
 
+/// One panel of a page: a `section.panel` named by its `h2` (`id` is the heading's, which the
+/// section's `aria-labelledby` points at), then its content.
+#[component]
+pub fn Panel(id: &'static str, title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            {children()}
+        </section>
+    }
+}
+
 /// A list of cards (`ul.request-list`, one `li.card` an item), or `empty` in a muted line when
 /// there is nothing: the queues of requests and reports.
 pub fn card_list<T>(items: Vec<T>, empty: &'static str, card: impl Fn(T) -> AnyView) -> AnyView {

@@ -16,7 +16,7 @@ use crate::sponsored::pages::SponsoredSlot;
 use crate::sponsored::types::Placement;
 use crate::ui::{
     action_error, echoed, field_error, format_date, format_datetime, successes, ErrorView, Field,
-    FieldMessage, FormAlert, Saved,
+    FieldMessage, FormAlert, Panel, Saved,
 };
 use crate::ui::{echo_resource, with_echo};
 use crate::ui::{loaded, Checkbox, CommunityIcon};
@@ -228,8 +228,7 @@ pub fn top_providers_panel(community: String) -> impl IntoView {
             {move || Suspend::new(async move {
                 let list = list.await.unwrap_or_default();
                 (!list.is_empty()).then(|| view! {
-                    <section class="panel" aria-labelledby="top-providers-h">
-                        <h2 id="top-providers-h">"Rated by members"</h2>
+                    <Panel id="top-providers-h" title="Rated by members">
                         <ul class="plain-list">
                             {list.into_iter().map(|p| view! {
                                 <li>
@@ -239,7 +238,7 @@ pub fn top_providers_panel(community: String) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <p class="small"><a href="/directory">"Find care near you"</a></p>
-                    </section>
+                    </Panel>
                 })
             })}
         </Suspense>

@@ -1,6 +1,7 @@
 //! A provider's page: profile, ratings and reviews, the rating form and the clinic's replies.
 
 use super::*;
+use crate::ui::Panel;
 
 #[component]
 pub fn ProviderPage() -> impl IntoView {
@@ -98,10 +99,9 @@ pub(super) fn ProviderView(
         {d.viewer.is_staff.then(|| view! { {provider_pictures(c.clone(), d.photos.len())} })}
         <div class="community-grid">
             <div>
-                <section class="panel" aria-labelledby="ratings-h">
-                    <h2 id="ratings-h">"Ratings"</h2>
+                <Panel id="ratings-h" title="Ratings">
                     <RatingWidget rating=c.rating.clone()/>
-                </section>
+                </Panel>
                 {rate_form}
                 {login_to_rate}
                 {review_list}
@@ -198,8 +198,7 @@ fn review_list(
     report: ServerAction<ReportReview>,
 ) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="reviews-h">
-            <h2 id="reviews-h">"Reviews"</h2>
+        <Panel id="reviews-h" title="Reviews">
             {if reviews.is_empty() {
                 view! { <p class="muted">"No reviews yet."</p> }.into_any()
             } else {
@@ -211,7 +210,7 @@ fn review_list(
                     </ol>
                 }.into_any()
             }}
-        </section>
+        </Panel>
     }
 }
 
@@ -219,14 +218,13 @@ fn review_list(
 fn change_history(changes: Vec<ChangeEntry>) -> impl IntoView {
     (!changes.is_empty()).then(|| {
         view! {
-            <section class="panel" aria-labelledby="changes-h">
-                <h2 id="changes-h">"Change history"</h2>
+            <Panel id="changes-h" title="Change history">
                 <ul class="plain-list small">
                     {changes.into_iter().map(|ch| view! {
                         <li>{format_datetime(ch.at)}": @"{ch.actor}" "{ch.summary}</li>
                     }).collect_view()}
                 </ul>
-            </section>
+            </Panel>
         }
     })
 }
@@ -302,8 +300,7 @@ fn staff_tools(
         _ => None,
     });
     view! {
-        <section class="panel" aria-labelledby="staff-h">
-            <h2 id="staff-h">"For staff"</h2>
+        <Panel id="staff-h" title="For staff">
             <p class="cta">
                 <a class="button" href=format!("/directory/{slug}/edit")>"Edit profile"</a>
                 {(is_clinic && own_staff).then(|| view! { <a class="button" href=format!("/directory/{slug}/inbox")>"Contact requests"</a> })}
@@ -318,7 +315,7 @@ fn staff_tools(
                     <p class="alert alert-ok" role="status">"Review code: "<strong class="code">{c}</strong></p>
                 })}
             }.into_any())}
-        </section>
+        </Panel>
     }
 }
 
@@ -401,8 +398,7 @@ fn contact_form(
         ce("contact_via"),
     );
     view! {
-        <section class="panel" aria-labelledby="contact-h">
-            <h2 id="contact-h">"Ask for an appointment or a call back"</h2>
+        <Panel id="contact-h" title="Ask for an appointment or a call back">
             <p class="hint privacy-note">"Privacy: the clinic's staff will see your handle, what you write here and how to reach you — nothing else from your account. Write only what they need."</p>
             <ActionForm action=contact attr:novalidate=true attr:class="stack">
                 <FormAlert error=contact_err/>
@@ -414,7 +410,7 @@ fn contact_form(
                     hint="For example: reply here, or a phone number." error=field_error(contact_err, "contact_via")/>
                 <button type="submit" class="button primary">"Send request"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 

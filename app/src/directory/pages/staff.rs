@@ -1,6 +1,7 @@
 //! Staff pages: editing a provider's profile, a new clinic, invitations and leaving the staff.
 
 use super::*;
+use crate::ui::Panel;
 
 /// Staff edit every field of the profile; owners manage staff; staff list clinicians.
 #[component]
@@ -169,8 +170,7 @@ fn staff_panel(
 ) -> impl IntoView {
     let staff_err = action_error(staff);
     view! {
-        <section class="panel" aria-labelledby="staff-h">
-            <h2 id="staff-h">"Staff"</h2>
+        <Panel id="staff-h" title="Staff">
             <ul class="plain-list">
                 {members.iter().map(|s| view! { <li>"@"{s.handle.clone()}{s.owner.then_some(" (owner)")}</li> }).collect_view()}
             </ul>
@@ -193,7 +193,7 @@ fn staff_panel(
                     <button type="submit" class="button">"Apply"</button>
                 </ActionForm>
             })}
-        </section>
+        </Panel>
     }
 }
 
@@ -205,8 +205,7 @@ fn clinician_panel(
 ) -> impl IntoView {
     let clin_err = action_error(clinician);
     view! {
-        <section class="panel" aria-labelledby="clin-h">
-            <h2 id="clin-h">"Clinicians listed here"</h2>
+        <Panel id="clin-h" title="Clinicians listed here">
             <ul class="plain-list">
                 {linked.iter().map(|l| view! { <li><a href=format!("/directory/{}", l.slug)>{l.name.clone()}</a></li> }).collect_view()}
             </ul>
@@ -226,7 +225,7 @@ fn clinician_panel(
                 <p class="hint">"The clinician is listed (with a public directory profile and licence number) once they accept."</p>
                 <button type="submit" class="button">"Apply"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
@@ -283,8 +282,7 @@ pub(super) fn invitation_panel(
     let err = action_error(action);
     (!roles.is_empty()).then(move || {
         view! {
-            <section class="panel" aria-labelledby="invite-h">
-                <h2 id="invite-h">"Your invitation"</h2>
+            <Panel id="invite-h" title="Your invitation">
                 <FormAlert error=err/>
                 {roles.into_iter().map(|role| {
                     let what = match role {
@@ -304,7 +302,7 @@ pub(super) fn invitation_panel(
                         </ActionForm>
                     }
                 }).collect_view()}
-            </section>
+            </Panel>
         }
     })
 }
@@ -313,14 +311,13 @@ pub(super) fn invitation_panel(
 pub(super) fn leave_staff_form(slug: String, action: ServerAction<LeaveStaff>) -> impl IntoView {
     let err = action_error(action);
     view! {
-        <section class="panel" aria-labelledby="leave-staff-h">
-            <h2 id="leave-staff-h">"Your staff role"</h2>
+        <Panel id="leave-staff-h" title="Your staff role">
             <ActionForm action=action attr:class="stack">
                 <FormAlert error=err/>
                 <FieldMessage id="f-staff-error".into() error=field_error(err, "staff")/>
                 <input type="hidden" name="slug" value=slug/>
                 <button type="submit" class="button">"Leave the staff"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }

@@ -1,6 +1,7 @@
 //! A support group's moderators' page: join requests, members, invitations and the group's details.
 
 use super::*;
+use crate::ui::Panel;
 
 /// `/g/:slug/manage`: join requests with their answers, members, invitations. Group moderators and admins.
 #[component]
@@ -75,28 +76,26 @@ pub fn GroupManagePage() -> impl IntoView {
 }
 
 /// The group's members, each with the moderator's forms.
-fn member_list(members: impl IntoView) -> impl IntoView {
+fn member_list(members: impl IntoView + 'static) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="mem-h">
-            <h2 id="mem-h">"Members"</h2>
+        <Panel id="mem-h" title="Members">
             <ul class="plain-list member-list">
                 {members}
             </ul>
-        </section>
+        </Panel>
     }
 }
 
 /// The join requests waiting, or a line saying there are none.
-fn join_requests(requests: impl IntoView, none: bool) -> impl IntoView {
+fn join_requests(requests: impl IntoView + 'static, none: bool) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="req-h">
-            <h2 id="req-h">"Join requests"</h2>
+        <Panel id="req-h" title="Join requests">
             {if none {
                 view! { <p class="muted">"No requests waiting."</p> }.into_any()
             } else {
                 view! { <ul class="plain-list request-list">{requests}</ul> }.into_any()
             }}
-        </section>
+        </Panel>
     }
 }
 
@@ -109,15 +108,14 @@ fn invite_member(
 ) -> impl IntoView {
     let invite_err = action_error(invite);
     view! {
-        <section class="panel" aria-labelledby="inv-h">
-            <h2 id="inv-h">"Invite a member"</h2>
+        <Panel id="inv-h" title="Invite a member">
             <p class="muted">"Invited members join with one click. This is the only way into a hidden group."</p>
             <ActionForm action=invite attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="slug" value=slug/>
                 <Field label="Member's handle" name="handle" value=invited error=field_error(invite_err, "handle")/>
                 <button type="submit" class="button primary">"Invite"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
 
@@ -224,8 +222,7 @@ fn group_details_form(
 ) -> impl IntoView {
     let update_err = action_error(update);
     view! {
-        <section class="panel" aria-labelledby="details-h">
-            <h2 id="details-h">"Group details"</h2>
+        <Panel id="details-h" title="Group details">
             <p class="muted">{kind_label} ". The kind of a group stays as it was started: its members joined on those terms."</p>
             <ActionForm action=update attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="slug" value=slug/>
@@ -241,6 +238,6 @@ fn group_details_form(
                 <Saved action=update message="Saved."/>
                 <button type="submit" class="button primary">"Save details"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }

@@ -11,7 +11,7 @@ use crate::posts::types::FeedScope;
 use crate::ui::RadioGroup;
 use crate::ui::{
     action_error, echoed, field_error, format_date, successes, Field, FieldMessage, FormAlert,
-    Saved,
+    Panel, Saved,
 };
 use crate::ui::{echo_resource, loaded};
 use leptos::prelude::*;
@@ -43,8 +43,7 @@ pub fn GroupsPanel(community: String, children: Children) -> impl IntoView {
         get_groups,
     );
     view! {
-        <section class="panel" aria-labelledby="groups-h">
-            <h2 id="groups-h">"Support groups"</h2>
+        <Panel id="groups-h" title="Support groups">
             {loaded(groups, move |list| async move {
                 if list.is_empty() {
                     return view! { <p class="muted">"No groups yet."</p> }.into_any();
@@ -69,7 +68,7 @@ pub fn GroupsPanel(community: String, children: Children) -> impl IntoView {
                 .into_any()
             })}
             {children()}
-        </section>
+        </Panel>
     }
 }
 
@@ -154,8 +153,7 @@ fn group_view(
                 }}
             </section>
             <aside>
-                <section class="panel" aria-labelledby="join-h">
-                    <h2 id="join-h">"Membership"</h2>
+                <Panel id="join-h" title="Membership">
                     <div class="stack">{standing}</div>
                     {d.is_moderator.then(|| view! {
                         <p><a href=format!("/g/{slug}/manage")>
@@ -163,15 +161,14 @@ fn group_view(
                             {(d.pending_count > 0).then(|| format!(" ({} waiting)", d.pending_count))}
                         </a></p>
                     })}
-                </section>
-                <section class="panel" aria-labelledby="gmods-h">
-                    <h2 id="gmods-h">"Group moderators"</h2>
+                </Panel>
+                <Panel id="gmods-h" title="Group moderators">
                     <ul class="plain-list">
                         {d.moderators.iter().map(|h| view! {
                             <li><a href=format!("/u/{h}")>"@"{h.clone()}</a></li>
                         }).collect_view()}
                     </ul>
-                </section>
+                </Panel>
             </aside>
         </div>
     }

@@ -1,6 +1,7 @@
 //! The moderation queue at `/mod`: crisis flags, reports of posts, replies and profiles, and the panel to warn or suspend a member.
 
 use super::*;
+use crate::ui::Panel;
 
 /// `/mod`: what waits for a moderator in the places the member moderates, the longest wait first.
 #[component]
@@ -51,22 +52,20 @@ pub fn ModQueuePage() -> impl IntoView {
                             {risk.into_iter().map(|f| view! { <FlagCard f=f now=now review=review/> }).collect_view()}
                         </ol>
                     </section>
-                    <section class="panel" aria-labelledby="approval-h">
-                        <h2 id="approval-h">"Waiting for approval"</h2>
+                    <Panel id="approval-h" title="Waiting for approval">
                         <p class="lead">"New members' first posts in communities that hold them, and what used a watched word set to “hold”. Nobody but the author and you can see them until one of you approves."</p>
                         {approval.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing waits for approval."</p> })}
                         <ol class="flag-list">
                             {approval.into_iter().map(|f| view! { <FlagCard f=f now=now review=review/> }).collect_view()}
                         </ol>
-                    </section>
+                    </Panel>
                     {(!watched.is_empty()).then(|| view! {
-                        <section class="panel" aria-labelledby="watched-h">
-                            <h2 id="watched-h">"Flagged by a watched word"</h2>
+                        <Panel id="watched-h" title="Flagged by a watched word">
                             <p class="lead">"Published, and worth a look."</p>
                             <ol class="flag-list">
                                 {watched.into_iter().map(|f| view! { <FlagCard f=f now=now review=review/> }).collect_view()}
                             </ol>
-                        </section>
+                        </Panel>
                     })}
                     {report_list(reports, now, dismiss, remove, can_sanction)}
                     {can_sanction.then(|| view! { {profile_report_list(profiles, now, resolve_profile)} })}
@@ -159,8 +158,7 @@ fn report_list(
     can_sanction: bool,
 ) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="reports-h">
-            <h2 id="reports-h">"Reports"</h2>
+        <Panel id="reports-h" title="Reports">
             {reports.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"No report is waiting."</p> })}
             <ol class="flag-list">
                 {reports.into_iter().map(|r| {
@@ -203,7 +201,7 @@ fn report_list(
                     }
                 }).collect_view()}
             </ol>
-        </section>
+        </Panel>
     }
 }
 
@@ -215,8 +213,7 @@ fn profile_report_list(
     resolve: ServerAction<ResolveProfileReport>,
 ) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="profile-reports-h">
-            <h2 id="profile-reports-h">"Reported profiles"</h2>
+        <Panel id="profile-reports-h" title="Reported profiles">
             {reports.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"No profile report is waiting."</p> })}
             <ol class="flag-list">
                 {reports.into_iter().map(|r| view! {
@@ -253,7 +250,7 @@ fn profile_report_list(
                     </li>
                 }).collect_view()}
             </ol>
-        </section>
+        </Panel>
     }
 }
 
@@ -267,8 +264,7 @@ pub fn sanction_panel() -> impl IntoView {
     // "Warn or suspend @author" on a report fills the handle in.
     let named = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("sanction"));
     view! {
-        <section class="panel" aria-labelledby="sanction-h">
-            <h2 id="sanction-h">"Warn or suspend a member"</h2>
+        <Panel id="sanction-h" title="Warn or suspend a member">
             <p class="hint">"A suspended member can still read, download and delete their data, but cannot post, reply, vote, rate or send messages. They see your reason and until when. Everything here goes into the audit log."</p>
             <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Warn or suspend a member">
                 <FormAlert error=err/>
@@ -290,6 +286,6 @@ pub fn sanction_panel() -> impl IntoView {
                 })}
                 <button type="submit" class="button primary">"Apply"</button>
             </ActionForm>
-        </section>
+        </Panel>
     }
 }
