@@ -10,6 +10,7 @@ both_backends!(
     saved_items_follow_what_the_member_may_read,
     members_save_articles_and_clinics,
     a_member_saves_at_most_the_limit,
+    a_member_saves_at_most_the_limit_of_articles_and_clinics,
 );
 
 const PW: &str = "correct-horse-1";
@@ -454,4 +455,73 @@ async fn a_member_saves_at_most_the_limit(app: TestApp) {
         Value::Bool(true)
     );
     assert_eq!(count(&app).await, SAVED_MAX);
+}
+
+/// `REFS_SHOWN` saved articles and clinics: the next one is refused on the Save field, and
+/// un-saving one makes room (the same rule as the items', on its own table).
+async fn a_member_saves_at_most_the_limit_of_articles_and_clinics(app: TestApp) {
+    use app::saved::types::REFS_SHOWN;
+    let _admin = app.admin_with_community().await;
+    let ann = member(&app, "keeper_ann").await;
+    let ann_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'keeper_ann'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // One clinic more than the limit, and all but one of them saved.
+    sqlx::query(
+        "INSERT INTO providers (kind, slug, name, created_at, updated_at) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+         SELECT 'clinic', 'limit-clinic-' || i, 'Limit Clinic ' || i, i, i FROM n",
+    )
+    .bind(REFS_SHOWN + 1)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO saved_refs (user_id, provider_id, created_at) \
+         SELECT $1, id, id FROM providers WHERE slug LIKE 'limit-clinic-%' ORDER BY id LIMIT $2",
+    )
+    .bind(ann_id)
+    .bind(REFS_SHOWN)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let unsaved: String = sqlx::query_scalar(
+        "SELECT slug FROM providers WHERE slug LIKE 'limit-clinic-%' \
+         AND id NOT IN (SELECT provider_id FROM saved_refs WHERE provider_id IS NOT NULL)",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let save = |slug: String| {
+        let app = &app;
+        let ann = ann.clone();
+        async move {
+            app.call_as(
+                &ann,
+                "saved/page",
+                &[("kind", "provider"), ("slug", slug.as_str())],
+            )
+            .await
+        }
+    };
+    let AppError::Validation(errors) = save(unsaved.clone()).await.error() else {
+        panic!("the save over the limit was not refused with a field error");
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "saved" && e.message.contains(&REFS_SHOWN.to_string())),
+        "{errors:?}"
+    );
+    // Un-saving one (the page's toggle) makes room for the other.
+    assert_eq!(save("limit-clinic-1".into()).await.ok(), Value::Bool(false));
+    assert_eq!(save(unsaved).await.ok(), Value::Bool(true));
+    let kept: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM saved_refs WHERE user_id = $1")
+            .bind(ann_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, REFS_SHOWN);
 }
