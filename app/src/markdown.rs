@@ -19,9 +19,10 @@ fn external_if_protocol_relative(url: &str) -> Option<std::borrow::Cow<'_, str>>
     }
 }
 
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// What members' and articles' HTML may hold: no images (they would let a writer track readers
+/// with remote pixels), links only to web and mail addresses, each marked as the writer's.
+fn cleaner() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
-    // Images would let a member track readers (remote pixels): links only.
     b.rm_tags(["img"]);
     b.url_schemes(HashSet::from(["http", "https", "mailto"]));
     b.url_relative(ammonia::UrlRelative::Custom(Box::new(
@@ -29,7 +30,9 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     )));
     b.link_rel(Some("nofollow ugc noopener"));
     b
-});
+}
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(cleaner);
 
 /// The sanitised HTML for a Markdown source. Raw HTML in the source is escaped (shown as typed),
 /// and the result passes through ammonia anyway, so neither path can carry a script.
@@ -56,13 +59,7 @@ pub struct Heading {
 }
 
 static ARTICLE_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut b = ammonia::Builder::default();
-    b.rm_tags(["img"]);
-    b.url_schemes(HashSet::from(["http", "https", "mailto"]));
-    b.url_relative(ammonia::UrlRelative::Custom(Box::new(
-        external_if_protocol_relative,
-    )));
-    b.link_rel(Some("nofollow ugc noopener"));
+    let mut b = cleaner();
     for h in ["h2", "h3"] {
         b.add_tag_attributes(h, ["id"]);
     }

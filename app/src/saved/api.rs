@@ -20,11 +20,8 @@ pub async fn toggle_saved(post_id: i64, reply_id: Option<i64>) -> Result<bool, A
 pub async fn save_note(id: i64, note: String, kind: Option<String>) -> Result<(), AppError> {
     crate::call::member(async |state, user| {
         let note = parse_note(&note).map_err(|m| AppError::field("note", m))?;
-        if kind.as_deref() == Some("page") {
-            super::repo::set_ref_note(&state.db, &user, id, &note).await
-        } else {
-            super::repo::set_note(&state.db, &user, id, &note).await
-        }
+        let page = kind.as_deref() == Some("page");
+        super::repo::set_note(&state.db, &user, id, &note, page).await
     })
     .await
 }

@@ -74,15 +74,25 @@ pub async fn toggle(
     Ok(true)
 }
 
-/// The member's private note on one of their saved items.
-pub async fn set_note(db: &Db, user: &CurrentUser, id: i64, note: &str) -> Result<(), AppError> {
-    let changed = sqlx::query("UPDATE saved_items SET note = $1 WHERE id = $2 AND user_id = $3")
-        .bind(note)
-        .bind(id)
-        .bind(user.id)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+/// The member's private note on one of their saved items, or (`page`) on a saved article or
+/// provider; `NotFound` when it is not theirs.
+pub async fn set_note(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    note: &str,
+    page: bool,
+) -> Result<(), AppError> {
+    let table = if page { "saved_refs" } else { "saved_items" };
+    let changed = sqlx::query(&format!(
+        "UPDATE {table} SET note = $1 WHERE id = $2 AND user_id = $3"
+    ))
+    .bind(note)
+    .bind(id)
+    .bind(user.id)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
     if changed == 0 {
         return Err(AppError::NotFound);
     }
@@ -300,26 +310,6 @@ pub async fn ref_saved(
     .fetch_optional(&db.pool)
     .await?;
     Ok(Some(found.is_some()))
-}
-
-/// The member's private note on a saved article or provider.
-pub async fn set_ref_note(
-    db: &Db,
-    user: &CurrentUser,
-    id: i64,
-    note: &str,
-) -> Result<(), AppError> {
-    let changed = sqlx::query("UPDATE saved_refs SET note = $1 WHERE id = $2 AND user_id = $3")
-        .bind(note)
-        .bind(id)
-        .bind(user.id)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
 }
 
 /// A saved article or provider as `refs` reads it (one of the two sides is there).
