@@ -143,6 +143,34 @@ const DEMO: &[Demo] = &[
     },
 ];
 
+/// A member whose address counts as confirmed and who gets no digest: the demo's people and
+/// the first admin. (`clinician`: licence and specialty, for a clinician's verification.)
+async fn verified_user(
+    state: &AppState,
+    (handle, email): (&Handle, &Email),
+    password: &str,
+    kind: MemberKind,
+    clinician: Option<(String, String)>,
+) -> Result<UserId, String> {
+    let hash = repo::hash_password(state, password)
+        .await
+        .map_err(|e| e.to_string())?;
+    repo::create_user(
+        &state.db,
+        NewUser {
+            handle,
+            email,
+            password_hash: &hash,
+            kind,
+            clinician,
+            digest: false,
+            verified: true,
+        },
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))
+}
+
 /// Creates the demo accounts that do not exist yet and prints the list. Running it twice adds nothing.
 pub async fn demo(state: &AppState) -> Result<(), String> {
     let db = &state.db;
@@ -162,23 +190,8 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         }
         let handle = Handle::parse(d.handle)?;
         let email = Email::parse(&format!("{}@demo.healthcommunity.invalid", d.handle))?;
-        let hash = repo::hash_password(state, DEMO_PASSWORD)
-            .await
-            .map_err(|e| e.to_string())?;
-        let id = repo::create_user(
-            db,
-            NewUser {
-                handle: &handle,
-                email: &email,
-                password_hash: &hash,
-                kind: d.kind,
-                clinician: d.clinician.map(|(l, s, _)| (l.to_string(), s.to_string())),
-                digest: false,
-                verified: true,
-            },
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+        let clinician = d.clinician.map(|(l, s, _)| (l.to_string(), s.to_string()));
+        let id = verified_user(state, (&handle, &email), DEMO_PASSWORD, d.kind, clinician).await?;
         sqlx::query(
             "UPDATE users SET bio = $1, is_moderator = $2, is_admin = $3, is_editor = $4 WHERE id = $5",
         )
@@ -342,23 +355,14 @@ pub async fn create_admin(state: &AppState, email: &str, handle: &str) -> Result
                 ),
                 Err(_) => (Password::parse(&repo::new_token()[..20])?, true),
             };
-            let hash = repo::hash_password(state, password.as_str())
-                .await
-                .map_err(|e| e.to_string())?;
-            let id = repo::create_user(
-                db,
-                NewUser {
-                    handle: &handle,
-                    email: &email,
-                    password_hash: &hash,
-                    kind: MemberKind::Caregiver,
-                    clinician: None,
-                    digest: false,
-                    verified: true,
-                },
+            let id = verified_user(
+                state,
+                (&handle, &email),
+                password.as_str(),
+                MemberKind::Caregiver,
+                None,
             )
-            .await
-            .map_err(|e| format!("{e:?}"))?;
+            .await?;
             sqlx::query("UPDATE users SET show_role = 0 WHERE id = $1")
                 .bind(id)
                 .execute(&db.pool)

@@ -31,6 +31,14 @@ pub(super) async fn moderated(
     Ok((f, id, status))
 }
 
+/// Refuses a moderator's action on their own membership, saying `why` on the handle field.
+fn not_self(member: UserId, user: &CurrentUser, why: &'static str) -> Result<(), AppError> {
+    if member == user.id {
+        return Err(AppError::field("handle", why));
+    }
+    Ok(())
+}
+
 /// Tells `member` of a moderator's decision about the group (a "group" notification linking to
 /// it), commits, and updates their live badge.
 pub(super) async fn tell_and_commit(
@@ -68,12 +76,11 @@ pub async fn decide(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
-    if member == user.id {
-        return Err(AppError::field(
-            "handle",
-            "You cannot decide your own request: another moderator of the group has to.",
-        ));
-    }
+    not_self(
+        member,
+        user,
+        "You cannot decide your own request: another moderator of the group has to.",
+    )?;
     if status != Some(MemberStatus::Pending) {
         return Err(AppError::field(
             "handle",
@@ -103,12 +110,11 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
-    if member == user.id {
-        return Err(AppError::field(
-            "handle",
-            "To leave the group yourself, use “Leave group” on its page.",
-        ));
-    }
+    not_self(
+        member,
+        user,
+        "To leave the group yourself, use “Leave group” on its page.",
+    )?;
     let Some(status) = status.filter(|s| *s != MemberStatus::Banned || !ban) else {
         return Err(AppError::field(
             "handle",
@@ -140,12 +146,11 @@ pub async fn remove(
 pub async fn invite(db: &Db, user: &CurrentUser, slug: &str, handle: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (f, member, status) = moderated(&mut tx, user, slug, handle).await?;
-    if member == user.id {
-        return Err(AppError::field(
-            "handle",
-            "You cannot invite yourself: another moderator of the group has to.",
-        ));
-    }
+    not_self(
+        member,
+        user,
+        "You cannot invite yourself: another moderator of the group has to.",
+    )?;
     let name = notify::types::short(&f.name);
     let line = match status {
         Some(MemberStatus::Active) => {
