@@ -381,18 +381,37 @@ async fn members_save_articles_and_clinics(app: TestApp) {
         .is_some_and(Vec::is_empty));
 }
 
+/// A member of the MS community (`keeper_ann`) and her id, for the limits' tests.
+async fn keeper(app: &TestApp) -> (Client, i64) {
+    let _admin = app.admin_with_community().await;
+    let ann = member(app, "keeper_ann").await;
+    let id = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'keeper_ann'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    (ann, id)
+}
+
+/// The save was refused on the Save field, with a message naming the `limit`.
+fn refused_at(reply: crate::common::Reply, limit: i64) {
+    let AppError::Validation(errors) = reply.error() else {
+        panic!("the save over the limit was not refused with a field error");
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "saved" && e.message.contains(&limit.to_string())),
+        "{errors:?}"
+    );
+}
+
 /// `SAVED_MAX` saved items: the next save is refused with a message on the Save field (nothing
 /// is written), and un-saving one makes room again.
 async fn a_member_saves_at_most_the_limit(app: TestApp) {
     use app::saved::types::SAVED_MAX;
-    let _admin = app.admin_with_community().await;
-    let ann = member(&app, "keeper_ann").await;
+    let (ann, ann_id) = keeper(&app).await;
     let first = post(&app, &ann, "Kept to the limit", None).await;
     let second = post(&app, &ann, "One too many", None).await;
-    let ann_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'keeper_ann'")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
     // The limit's worth of saved replies of the first thread, written at once.
     sqlx::query(
         "INSERT INTO replies (post_id, author_id, body_md, body_html, created_at) \
@@ -414,15 +433,7 @@ async fn a_member_saves_at_most_the_limit(app: TestApp) {
     .execute(&app.db.pool)
     .await
     .unwrap();
-    let AppError::Validation(errors) = toggle(&app, &ann, second, None).await.error() else {
-        panic!("the save over the limit was not refused with a field error");
-    };
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.field == "saved" && e.message.contains(&SAVED_MAX.to_string())),
-        "{errors:?}"
-    );
+    refused_at(toggle(&app, &ann, second, None).await, SAVED_MAX);
     let count = |app: &TestApp| {
         let pool = app.db.pool.clone();
         async move {
@@ -461,12 +472,7 @@ async fn a_member_saves_at_most_the_limit(app: TestApp) {
 /// un-saving one makes room (the same rule as the items', on its own table).
 async fn a_member_saves_at_most_the_limit_of_articles_and_clinics(app: TestApp) {
     use app::saved::types::REFS_SHOWN;
-    let _admin = app.admin_with_community().await;
-    let ann = member(&app, "keeper_ann").await;
-    let ann_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'keeper_ann'")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let (ann, ann_id) = keeper(&app).await;
     // One clinic more than the limit, and all but one of them saved.
     sqlx::query(
         "INSERT INTO providers (kind, slug, name, created_at, updated_at) \
@@ -505,15 +511,7 @@ async fn a_member_saves_at_most_the_limit_of_articles_and_clinics(app: TestApp) 
             .await
         }
     };
-    let AppError::Validation(errors) = save(unsaved.clone()).await.error() else {
-        panic!("the save over the limit was not refused with a field error");
-    };
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.field == "saved" && e.message.contains(&REFS_SHOWN.to_string())),
-        "{errors:?}"
-    );
+    refused_at(save(unsaved.clone()).await, REFS_SHOWN);
     // Un-saving one (the page's toggle) makes room for the other.
     assert_eq!(save("limit-clinic-1".into()).await.ok(), Value::Bool(false));
     assert_eq!(save(unsaved).await.ok(), Value::Bool(true));
