@@ -47,6 +47,17 @@ async fn toggle(app: &TestApp, c: &Client, post: i64, reply: Option<i64>) -> cra
     app.call_as(c, "saved/toggle", &form).await
 }
 
+/// Saves (or un-saves) an article or a provider page (`kind`) at `slug`.
+async fn save_page(
+    app: &TestApp,
+    c: &Client,
+    kind: &str,
+    slug: impl AsRef<str>,
+) -> crate::common::Reply {
+    app.call_as(c, "saved/page", &[("kind", kind), ("slug", slug.as_ref())])
+        .await
+}
+
 async fn saved(app: &TestApp, c: &Client) -> Value {
     app.call_as(c, "saved", &[]).await.ok()
 }
@@ -272,24 +283,12 @@ async fn members_save_articles_and_clinics(app: TestApp) {
     .await
     .ok();
     let ann = member(&app, "saver_ann").await;
-    let page = |kind: &'static str, slug: String| {
-        let app = &app;
-        let ann = ann.clone();
-        async move {
-            app.call_as(
-                &ann,
-                "saved/page",
-                &[("kind", kind), ("slug", slug.as_str())],
-            )
-            .await
-        }
-    };
     assert_eq!(
-        page("article", article.clone()).await.ok(),
+        save_page(&app, &ann, "article", &article).await.ok(),
         Value::Bool(true)
     );
     assert_eq!(
-        page("provider", "kiwi-clinic".into()).await.ok(),
+        save_page(&app, &ann, "provider", "kiwi-clinic").await.ok(),
         Value::Bool(true)
     );
     // The pages say so to her (and to nobody else).
@@ -350,7 +349,7 @@ async fn members_save_articles_and_clinics(app: TestApp) {
         "another member changed Ann's note"
     );
     assert_eq!(
-        page("provider", "no-such".into()).await.error(),
+        save_page(&app, &ann, "provider", "no-such").await.error(),
         AppError::NotFound
     );
     assert!(saved(&app, &other).await["refs"]
@@ -368,7 +367,7 @@ async fn members_save_articles_and_clinics(app: TestApp) {
 
     // The same button un-saves; an article taken back from the library leaves the list.
     assert_eq!(
-        page("provider", "kiwi-clinic".into()).await.ok(),
+        save_page(&app, &ann, "provider", "kiwi-clinic").await.ok(),
         Value::Bool(false)
     );
     sqlx::query("UPDATE articles SET published_version_id = NULL WHERE slug = $1")
@@ -499,22 +498,21 @@ async fn a_member_saves_at_most_the_limit_of_articles_and_clinics(app: TestApp) 
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let save = |slug: String| {
-        let app = &app;
-        let ann = ann.clone();
-        async move {
-            app.call_as(
-                &ann,
-                "saved/page",
-                &[("kind", "provider"), ("slug", slug.as_str())],
-            )
-            .await
-        }
-    };
-    refused_at(save(unsaved.clone()).await, REFS_SHOWN);
+    refused_at(
+        save_page(&app, &ann, "provider", &unsaved).await,
+        REFS_SHOWN,
+    );
     // Un-saving one (the page's toggle) makes room for the other.
-    assert_eq!(save("limit-clinic-1".into()).await.ok(), Value::Bool(false));
-    assert_eq!(save(unsaved).await.ok(), Value::Bool(true));
+    assert_eq!(
+        save_page(&app, &ann, "provider", "limit-clinic-1")
+            .await
+            .ok(),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        save_page(&app, &ann, "provider", unsaved).await.ok(),
+        Value::Bool(true)
+    );
     let kept: i64 =
         sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM saved_refs WHERE user_id = $1")
             .bind(ann_id)
