@@ -50,10 +50,10 @@ export CARGO_TERM_COLOR ?= never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --" || echo "sudo -u postgres")
 
-.PHONY: run test tools browser node-tools trunk build lint test-rust test-e2e test-trunk clean-test-dbs bench bench-smoke wrk
+.PHONY: run test tidy-target tools browser node-tools trunk build lint test-rust test-e2e test-trunk clean-test-dbs bench bench-smoke wrk
 
 ## run: build the release site and serve it on http://127.0.0.1:3000 with demo content (SQLite).
-run: tools build
+run: tidy-target tools build
 	export DATABASE_URL="$${DATABASE_URL:-sqlite://data/healthcommunity.db}"
 	# The gazetteer for the directory's place search: once (a later run finds it loaded).
 	"$(BIN)" import-places --dir server/places
@@ -62,8 +62,31 @@ run: tools build
 	exec "$(BIN)" serve
 
 ## test: lint, unit + integration tests on SQLite and PostgreSQL, the Trunk build, end-to-end tests in Chromium.
-test: tools browser trunk lint test-rust build test-e2e bench-smoke test-trunk
+test: tidy-target tools browser trunk lint test-rust build test-e2e bench-smoke test-trunk
 	echo "make test: all suites passed"
+
+## tidy-target: delete what earlier builds of this workspace left in the target directory and no
+## build uses now. Every build configuration of a workspace crate (tests, clippy, a single test
+## target, a changed Cargo.lock) writes its own hash-named copy: a test binary is ~200 MB, the
+## incremental state of `app` up to 3 GB, and they are never reused once a newer configuration
+## replaced them (the target directory reached 67 GB and filled the disk). A copy is kept while it
+## is within 2 hours of the newest copy of the same crate, so every configuration of the last run
+## survives; one deleted by mistake is only rebuilt. Dependencies are not touched.
+tidy-target:
+	cd "$(TARGET_DIR)" 2>/dev/null || exit 0
+	before=$$(du -sm . | cut -f1)
+	find . -maxdepth 5 -regextype posix-extended \
+	  -regex '.*/(deps|incremental)/(lib)?(app|frontend|healthcommunity|it|scale)-[0-9a-z]{13,16}([.][a-z]+)?' \
+	  -printf '%T@ %p\n' |
+	awk '{ dir = $$2; sub(/\/[^\/]*$$/, "", dir); base = $$2; sub(/.*\//, "", base)
+	       sub(/^lib/, "", base); sub(/[.][a-z]+$$/, "", base); name = base; sub(/-[0-9a-z]+$$/, "", name)
+	       key = dir "/" name; group = dir "/" base
+	       if ($$1 > newest[key]) newest[key] = $$1; if ($$1 > latest[group]) latest[group] = $$1
+	       path[NR] = $$2; of[NR] = group; crate[NR] = key }
+	     END { for (i = 1; i <= NR; i++) if (latest[of[i]] < newest[crate[i]] - 7200) print path[i] }' |
+	xargs -r rm -rf
+	after=$$(du -sm . | cut -f1)
+	if [ "$$before" -gt "$$after" ]; then echo "==> Target directory: $$before MB → $$after MB (copies older builds left)"; fi
 
 ## tools: the wasm target, cargo-leptos, the wasm-bindgen CLI, wasm-opt and the npm packages (Playwright, the cities).
 tools: node-tools
@@ -215,6 +238,9 @@ wrk:
 ## test-e2e: Playwright in headless Chromium against the release server on a throwaway SQLite file.
 test-e2e: node-tools browser
 	test -x "$(BIN)" || $(MAKE) build
+	# Each run's database and mail (the temp directory, named by the runner's pid: 33 MB a run) go
+	# when it ends, and any an interrupted run left.
+	tmp="$${TMPDIR:-/tmp}"; rm -rf "$$tmp"/hc-e2e-*; trap 'rm -rf "$$tmp"/hc-e2e-*' EXIT
 	cd end2end
 	HC_BIN="$(BIN)" HC_SITE_ROOT="$(SITE_ROOT)" npx playwright test
 
