@@ -118,7 +118,7 @@ test("the content security policy lets the app hydrate and blocks nothing of our
   expect(violations).toEqual([]);
 });
 
-test("pages fit a phone's width, and the logged-in header is one row at 1280 px", async ({ browser }) => {
+test("pages fit a phone's width, the logged-in header is three rows on a phone and one at 1280 px", async ({ browser }) => {
   const phone = await freshPage(browser, { viewport: { width: 390, height: 844 } });
   await logIn(phone, "demo_admin", DEMO_PASSWORD);
   for (const path of [
@@ -130,6 +130,32 @@ test("pages fit a phone's width, and the logged-in header is one row at 1280 px"
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${path} is ${width} px wide at 390 px`).toBeLessThanOrEqual(390);
   }
+  // On a phone the logged-in header is three rows: brand and the member's links, the menu, search.
+  // The member's links are icons there, named by their words.
+  await phone.goto("/c/multiple-sclerosis");
+  const banner = phone.getByRole("banner");
+  for (const name of [/^Messages/, /^Notifications/]) {
+    const box = await banner.getByRole("link", { name }).boundingBox();
+    expect(box?.width ?? 0, `${name} has its icon`).toBeGreaterThanOrEqual(20);
+    expect(box?.width ?? 99, `${name} is an icon, not a word`).toBeLessThan(40);
+  }
+  await expect(banner.locator("summary")).toHaveAccessibleName(/Logged in as @demo_admin/);
+  const rows = await phone.evaluate(() => {
+    const centre = (sel: string) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return Math.round(r.top + r.height / 2);
+    };
+    // Rows: the children's vertical centres, a new row where one is 20 px or more below the last.
+    const centres = Array.from(document.querySelector(".header-inner")!.children)
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .map((e) => e.getBoundingClientRect())
+      .map((r) => r.top + r.height / 2)
+      .sort((a, b) => a - b);
+    const rows = centres.filter((c, i) => i === 0 || c - centres[i - 1] >= 20).length;
+    return { brand: centre(".brand"), account: centre(".account"), rows };
+  });
+  expect(Math.abs(rows.brand - rows.account), "the brand and the member's links share a row").toBeLessThan(20);
+  expect(rows.rows, "brand and account, the menu, search").toBe(3);
   await phone.context().close();
 
   const wide = await freshPage(browser, { viewport: { width: 1280, height: 800 } });
