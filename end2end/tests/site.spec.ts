@@ -156,6 +156,12 @@ test("pages fit a phone's width, the logged-in header is three rows on a phone a
   });
   expect(Math.abs(rows.brand - rows.account), "the brand and the member's links share a row").toBeLessThan(20);
   expect(rows.rows, "brand and account, the menu, search").toBe(3);
+  // A row of tabs stays a row on a phone (it scrolls sideways), not a list of lines.
+  const tabRows = await phone
+    .getByRole("navigation", { name: "Sort posts" })
+    .getByRole("link")
+    .evaluateAll((links) => new Set(links.map((a) => Math.round(a.getBoundingClientRect().top))).size);
+  expect(tabRows, "the sort tabs are one row").toBe(1);
   await phone.context().close();
 
   const wide = await freshPage(browser, { viewport: { width: 1280, height: 800 } });
