@@ -39,7 +39,6 @@ pub fn AnalyticsPage() -> impl IntoView {
         <h1>"Traffic and advertising"</h1>
         <p class="admin-links">
             <a href="/admin">"Back to Admin"</a>
-            " · "
             <a href="/admin/operator">"The operator and advertisers"</a>
         </p>
         {crate::ui::loaded(data, move |d| async move {

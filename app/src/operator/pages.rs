@@ -113,7 +113,6 @@ pub fn OperatorPage() -> impl IntoView {
                 <h1>"The operator and advertisers"</h1>
                 <p class="admin-links">
                     <a href="/admin">"Back to Admin"</a>
-                    " · "
                     <a href="/about">"See the public page"</a>
                 </p>
                 <div class="settings-grid">
