@@ -118,8 +118,17 @@ test("the content security policy lets the app hydrate and blocks nothing of our
   expect(violations).toEqual([]);
 });
 
-test("pages fit a phone's width, the logged-in header is three rows on a phone and one at 1280 px", async ({ browser }) => {
+test("pages fit a phone's width, the header is three rows on a phone and one at 1280 px", async ({ browser }) => {
   const phone = await freshPage(browser, { viewport: { width: 390, height: 844 } });
+  // Logged out, "Log in" and "Sign up" share the brand's row too.
+  await phone.goto("/");
+  const [brand, account] = await phone.evaluate(() =>
+    [".brand", ".account"].map((sel) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return Math.round(r.top + r.height / 2);
+    }),
+  );
+  expect(Math.abs(brand - account), "the brand and Log in / Sign up share a row").toBeLessThan(20);
   await logIn(phone, "demo_admin", DEMO_PASSWORD);
   for (const path of [
     "/admin", "/", "/c/multiple-sclerosis", "/directory", "/g/newly-diagnosed-with-ms", "/settings", "/u/demo_admin",
