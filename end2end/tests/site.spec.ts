@@ -118,7 +118,7 @@ test("the content security policy lets the app hydrate and blocks nothing of our
   expect(violations).toEqual([]);
 });
 
-test("pages fit a phone's width, the header is three rows on a phone and one at 1280 px", async ({ browser }) => {
+test("pages fit a phone's width, the header is three rows on a phone and one from 1024 px", async ({ browser }) => {
   const phone = await freshPage(browser, { viewport: { width: 390, height: 844 } });
   // Logged out, "Log in" and "Sign up" share the brand's row too.
   await phone.goto("/");
@@ -173,16 +173,19 @@ test("pages fit a phone's width, the header is three rows on a phone and one at 
   expect(tabRows, "the sort tabs are one row").toBe(1);
   await phone.context().close();
 
-  const wide = await freshPage(browser, { viewport: { width: 1280, height: 800 } });
-  await logIn(wide, "demo_admin", DEMO_PASSWORD);
-  const spread = await wide.evaluate(() => {
-    const inner = document.querySelector(".header-inner")!;
-    const tops = Array.from(inner.children)
-      .filter((e) => (e as HTMLElement).offsetParent !== null)
-      .map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
-    return Math.max(...tops) - Math.min(...tops);
-  });
-  // Wrapped, a second row sits a whole line (40 px or more) lower.
-  expect(spread, "the header's brand, menu, search and account share one row").toBeLessThan(20);
-  await wide.context().close();
+  // From 1024 px the logged-in header is one row: below 1280 px the member's links are icons.
+  for (const width of [1024, 1280]) {
+    const wide = await freshPage(browser, { viewport: { width, height: 800 } });
+    await logIn(wide, "demo_admin", DEMO_PASSWORD);
+    const spread = await wide.evaluate(() => {
+      const inner = document.querySelector(".header-inner")!;
+      const tops = Array.from(inner.children)
+        .filter((e) => (e as HTMLElement).offsetParent !== null)
+        .map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
+      return Math.max(...tops) - Math.min(...tops);
+    });
+    // Wrapped, a second row sits a whole line (40 px or more) lower.
+    expect(spread, `at ${width} px the header's brand, menu, search and account share one row`).toBeLessThan(20);
+    await wide.context().close();
+  }
 });
