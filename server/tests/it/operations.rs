@@ -502,7 +502,7 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
         serde_json::Value::Object(manifest).to_string(),
     )
     .expect("manifest");
-    let loader = "/* __home_route_view_99, __post_route_view_99 */\nconst a = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n    return 1;\n}, []);\nconst b = makeLoad(() => {\n    const src = fetch(new URL(\"./split___post_route_view_99.wasm\", import.meta.url));\n}, [a]);\n";
+    let loader = "/* __home_route_view_99, __post_route_view_99 */\nconst a = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}, []);\nconst b = makeLoad(() => {\n    const src = fetch(new URL(\"./split___post_route_view_99.wasm\", import.meta.url));\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}, [a]);\n";
     let loader_path = pkg.join("__wasm_split.______________________.js");
     std::fs::write(&loader_path, loader).expect("loader");
 
@@ -512,6 +512,11 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
     assert!(rewritten.contains("__hcFetch(\"chunk_1\")"), "{rewritten}");
     assert!(rewritten.contains("__hcFetch(\"split___post_route_view_99\")"));
     assert!(!rewritten.contains("fetch(new URL(\"./"), "{rewritten}");
+    assert_eq!(
+        rewritten.matches("(__hcInstantiate(src, imports))").count(),
+        2,
+        "{rewritten}"
+    );
     // The generator's comments (which pages use each chunk) are gone; the code is not.
     assert!(
         !rewritten.contains("/* __home_route_view_99"),
