@@ -44,6 +44,10 @@ pub struct Db {
     pages: Arc<AtomicU64>,
     /// The versions of each member's own pages (see `member_pages_changed`).
     pub member_pages: Arc<member_pages::MemberPages>,
+    /// This process's name in the NOTIFY payloads it sends (a random word starting with `p`,
+    /// which no member id parses as), so that its listener skips its own: what it announces it
+    /// has already applied here, and hearing it again would only drop the pages rendered since.
+    origin: Arc<str>,
 }
 
 impl std::fmt::Debug for Db {
@@ -150,20 +154,22 @@ pub fn now_ms() -> i64 {
 
 impl Db {
     /// Tells the live event streams of `users` that something changed for them, in every app
-    /// process: through PostgreSQL's NOTIFY (each process LISTENs, see `listen`), or directly on
-    /// SQLite (one process). Their cached pages are dropped with it (`member_pages`), here at
-    /// once. Call after the transaction that made the change has committed.
+    /// process: here directly, and on PostgreSQL in every other process through NOTIFY (each
+    /// process LISTENs, see `listen`, and skips its own). Their cached pages are dropped with it
+    /// (`member_pages`). Call after the transaction that made the change has committed.
     pub async fn announce(&self, users: &[crate::ids::UserId]) {
         if users.is_empty() {
             return;
         }
-        users.iter().for_each(|u| self.member_pages.raise(u.0));
+        users.iter().for_each(|u| {
+            self.member_pages.raise(u.0);
+            self.hub.wake(u.0);
+        });
         match self.backend {
-            Backend::Sqlite => users.iter().for_each(|u| self.hub.wake(u.0)),
+            Backend::Sqlite => {}
             Backend::Postgres => {
-                let ids = users
-                    .iter()
-                    .map(crate::ids::UserId::to_string)
+                let ids = std::iter::once(self.origin.to_string())
+                    .chain(users.iter().map(crate::ids::UserId::to_string))
                     .collect::<Vec<_>>()
                     .join(",");
                 if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
@@ -189,8 +195,9 @@ impl Db {
     pub async fn pages_changed(&self) {
         self.pages.fetch_add(1, Ordering::SeqCst);
         if self.backend == Backend::Postgres {
-            if let Err(e) = sqlx::query("SELECT pg_notify($1, '')")
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(PAGES_CHANNEL)
+                .bind(self.origin.as_ref())
                 .execute(&self.pool)
                 .await
             {
@@ -220,6 +227,7 @@ impl Db {
         let hub = self.hub.clone();
         let pages = self.pages.clone();
         let member_pages = self.member_pages.clone();
+        let origin = self.origin.clone();
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect(&url).await {
@@ -233,12 +241,15 @@ impl Db {
                             pages.fetch_add(1, Ordering::SeqCst);
                             member_pages.raise_all();
                             while let Ok(n) = listener.recv().await {
+                                let mut words = n.payload().split(',');
+                                if words.clone().next() == Some(&*origin) {
+                                    continue; // ours: applied when it was sent
+                                }
                                 if n.channel() == PAGES_CHANNEL {
                                     pages.fetch_add(1, Ordering::SeqCst);
                                     continue;
                                 }
-                                n.payload()
-                                    .split(',')
+                                words
                                     .filter_map(|id| id.parse::<i64>().ok())
                                     .for_each(|id| {
                                         member_pages.raise(id);
@@ -336,6 +347,7 @@ impl Db {
             watched: Arc::default(),
             pages: Arc::default(),
             member_pages: Arc::default(),
+            origin: Arc::from(format!("p{:016x}", rand::random::<u64>())),
         })
     }
 
