@@ -1,7 +1,7 @@
 //! Every page as a route loaded when first used: built with `cargo leptos build --split`, each
 //! page's code leaves the first-load wasm for a chunk of its own (or one shared with the pages
-//! that use the same code), which the server names in `<link rel="preload">` for the page it
-//! renders, so a first visit downloads the app's frame and that page only.
+//! that use the same code), which the server names in a header of the page it renders, so a
+//! first visit downloads the app's frame and that page only.
 
 use crate::admin::pages::AdminPage;
 use crate::analytics::pages::AnalyticsPage;
@@ -37,13 +37,20 @@ use leptos_router::lazy_route;
 use leptos_router::LazyRoute;
 
 /// On the server, names the page's chunks (one address for all of them, `server/src/chunks.rs`)
-/// in a `Link` header, so the browser fetches them beside the main wasm instead of after it.
+/// in a header the loader reads, so their fetch starts while the main wasm arrives instead of
+/// after it.
 #[cfg(not(feature = "csr"))]
 fn preload_chunks(route: &str) {
     #[cfg(feature = "ssr")]
     if let Some(state) = use_context::<crate::state::AppState>() {
-        if let Some(link) = state.settings.page_chunks.get(&snake_case(route)) {
-            crate::state::add_response_header("link", link);
+        for (name, value) in state
+            .settings
+            .page_chunks
+            .get(&snake_case(route))
+            .into_iter()
+            .flatten()
+        {
+            crate::state::add_response_header(name, value);
         }
     }
     #[cfg(not(feature = "ssr"))]

@@ -95,9 +95,10 @@ pub struct Settings {
     pub limits: Limits,
     /// The site's address as people reach it, for links in e-mails (no trailing slash).
     pub public_url: String,
-    /// For each page's route (`home_route`), the `Link` header preloading the wasm chunks it
-    /// needs, in one request (`app::routes` adds it to the page); empty when not split.
-    pub page_chunks: Arc<std::collections::HashMap<String, String>>,
+    /// For each page's route (`home_route`), the response headers that start fetching the wasm
+    /// chunks it needs, in one request (`app::routes` adds them to the page); empty when not
+    /// split.
+    pub page_chunks: Arc<std::collections::HashMap<String, Vec<(&'static str, String)>>>,
 }
 
 impl Default for Settings {

@@ -7,10 +7,11 @@
 //! six at a time). So the loader's `fetch` of each file is replaced by a batch: the chunks asked
 //! for in one turn of the event loop (what one page needs) come in one response,
 //! `chunks?c=<numbers>&s=<pages>`, each file as `u16 name length, name, u32 length, bytes`. The
-//! server names the same address in a `<link rel="preload">` on the page it renders, so the
-//! browser fetches it beside the main wasm; for each page that whole set is written and brotli'd
-//! at build time, and another set (what routing in the page still lacks) is put together on
-//! request and compressed by the response layer.
+//! server names the page's set in a `Server-Timing` entry of the page it renders (`hc-chunks`),
+//! which the loader reads and fetches as soon as it runs, while the main wasm is still arriving;
+//! for each page that whole set is written and brotli'd at build time, and another set (what
+//! routing in the page still lacks) is put together on request and compressed by the response
+//! layer.
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -54,6 +55,19 @@ async function __hcInstantiate(src, imports) {
     }
     return WebAssembly.instantiate(bytes, imports);
 }
+// The page's own chunks: the server names them in a Server-Timing entry of the page (readable
+// here, unlike a Link header), and their fetch starts as soon as this loader runs, while the
+// main wasm is still arriving, instead of in a preload beside the main wasm that competes with
+// what the first paint needs (the Lighthouse note in ARCHITECTURE.md). Used by the first batch
+// that asks for exactly that set; elsewhere the batch fetches as below.
+let __hcEarly = null;
+try {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const named = nav && nav.serverTiming ? nav.serverTiming.find((t) => t.name === "hc-chunks") : undefined;
+    if (named) __hcEarly = { query: named.description, response: fetch(new URL(`chunks?${named.description}`, import.meta.url)) };
+} catch (e) {
+    __hcEarly = null;
+}
 let __hcQueue = null;
 function __hcFetch(name) {
     if (__hcQueue === null) {
@@ -85,7 +99,15 @@ async function __hcSend(queue) {
             ranges.push(i === j ? `${chunks[i]}` : `${chunks[i]}-${chunks[j]}`);
             i = j + 1;
         }
-        const res = await fetch(new URL(`chunks?c=${ranges.join(",")}&s=${splits.join(",")}`, import.meta.url));
+        const query = `c=${ranges.join(",")}&s=${splits.join(",")}`;
+        let response;
+        if (__hcEarly !== null && __hcEarly.query === query) {
+            response = __hcEarly.response;
+            __hcEarly = null;
+        } else {
+            response = fetch(new URL(`chunks?${query}`, import.meta.url));
+        }
+        const res = await response;
         if (!res.ok) throw new Error(`chunks: ${res.status}`);
         const bytes = new Uint8Array(await res.arrayBuffer());
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -327,23 +349,28 @@ pub fn page_sets(site_root: &Path) -> Result<BTreeMap<String, FileSet>, String> 
     Ok(pages)
 }
 
-/// For each page's route, the `Link` header that preloads its chunks (and the chunks' loader
-/// script, which the main script imports); empty when the build is not split.
-pub fn page_links(site_root: &Path, url_dir: &str) -> HashMap<String, String> {
+/// For each page's route, the response headers that start its chunks early: a `Server-Timing`
+/// entry `hc-chunks` naming the page's set, which the loader fetches as soon as it runs, and a
+/// `Link` that preloads the loader itself (the main script imports it); empty when the build is
+/// not split.
+pub fn page_headers(
+    site_root: &Path,
+    url_dir: &str,
+) -> HashMap<String, Vec<(&'static str, String)>> {
     let loader = loader_path(site_root)
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
     page_sets(site_root)
         .unwrap_or_default()
         .into_iter()
         .map(|(route, set)| {
-            let mut link = format!(
-                "</{url_dir}/chunks?{}>; rel=preload; as=fetch; crossorigin=anonymous",
-                set.query()
-            );
+            let mut headers = vec![(
+                "server-timing",
+                format!("hc-chunks;desc=\"{}\"", set.query()),
+            )];
             if let Some(loader) = &loader {
-                link.push_str(&format!(", </{url_dir}/{loader}>; rel=modulepreload"));
+                headers.push(("link", format!("</{url_dir}/{loader}>; rel=modulepreload")));
             }
-            (route, link)
+            (route, headers)
         })
         .collect()
 }
@@ -538,6 +565,8 @@ mod tests {
         assert!(!js.contains("instantiateStreaming"), "{js}");
         assert!(!js.contains("/* used by"), "{js}");
         assert!(js.contains("async function __hcInstantiate("), "{js}");
+        // The page's own set is fetched as the loader runs, named by the page's Server-Timing.
+        assert!(js.contains("t.name === \"hc-chunks\""), "{js}");
         // Rewritten once: a second run leaves it alone.
         assert_eq!(rewrite_loader(&root), Ok(0));
         assert_eq!(

@@ -95,7 +95,7 @@ pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
             },
             ..Limits::default()
         },
-        page_chunks: Arc::new(chunks::page_links(
+        page_chunks: Arc::new(chunks::page_headers(
             std::path::Path::new(&args.site_root),
             &options.site_pkg_dir,
         )),

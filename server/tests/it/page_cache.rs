@@ -652,9 +652,16 @@ async fn a_process_applies_its_own_announcements_once() {
     a.db.pages_changed().await;
     assert_eq!(a.db.pages_version(), v + 1, "raised here at once");
     b.db.pages_changed().await;
-    assert!(within_5s(|| a.db.pages_version() >= v + 2).await, "b's change heard");
+    assert!(
+        within_5s(|| a.db.pages_version() >= v + 2).await,
+        "b's change heard"
+    );
     tokio::time::sleep(settle).await;
-    assert_eq!(a.db.pages_version(), v + 2, "a's own NOTIFY did not raise it again");
+    assert_eq!(
+        a.db.pages_version(),
+        v + 2,
+        "a's own NOTIFY did not raise it again"
+    );
 
     // A member's pages and live stream, likewise.
     let member = UserId(7);
