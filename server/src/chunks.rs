@@ -64,7 +64,11 @@ let __hcEarly = null;
 try {
     const nav = performance.getEntriesByType("navigation")[0];
     const named = nav && nav.serverTiming ? nav.serverTiming.find((t) => t.name === "hc-chunks") : undefined;
-    if (named) __hcEarly = { query: named.description, response: fetch(new URL(`chunks?${named.description}`, import.meta.url)) };
+    if (named) {
+        const response = fetch(new URL(`chunks?${named.description}`, import.meta.url));
+        response.catch(() => {}); // a failure is reported where it is used, if it is
+        __hcEarly = { query: named.description, response };
+    }
 } catch (e) {
     __hcEarly = null;
 }
