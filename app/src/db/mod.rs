@@ -241,7 +241,7 @@ impl Db {
                             pages.fetch_add(1, Ordering::SeqCst);
                             member_pages.raise_all();
                             while let Ok(n) = listener.recv().await {
-                                let mut words = n.payload().split(',');
+                                let words = n.payload().split(',');
                                 if words.clone().next() == Some(&*origin) {
                                     continue; // ours: applied when it was sent
                                 }
