@@ -36,13 +36,23 @@ const FETCH_AFTER: &str = ".wasm\", import.meta.url))";
 const INSTANTIATE_BEFORE: &str = "WebAssembly.instantiateStreaming(src, imports)";
 const INSTANTIATE_AFTER: &str = "__hcInstantiate(src, imports)";
 /// The batching fetch and the instantiation put into the loader (marks the file as rewritten).
+/// Its comments are here, not in the script, which every first visit downloads:
+///
+/// - `__hcInstantiate`: each file arrives as bytes. A small one (a page needs hundreds, most
+///   under 1 KB) compiles synchronously: a streaming compile's set-up per module cost more
+///   main-thread time than compiling it (a community feed: its one 330 ms task of instantiation
+///   became ~130 ms, measured in Chromium at 4x CPU). Larger ones, or where a browser refuses a
+///   synchronous compile (`RangeError`), compile off the main thread.
+/// - `__hcEarly`: the page's own chunks. The server names their set in a `Server-Timing` entry
+///   of the page (`hc-chunks`; readable here, unlike a `Link` header), and their fetch starts
+///   as soon as this loader runs, while the main wasm is still arriving, instead of in a preload
+///   beside the main wasm that competes with what the first paint needs (ARCHITECTURE.md).
+///   The first batch that asks for exactly that set takes the response; a failed early fetch
+///   is reported only where it is used.
+/// - `__hcFetch` / `__hcSend`: the files asked for in one turn of the event loop come in one
+///   request, read back file by file.
 const BATCH_JS: &str = r#"
-// HealthCommunity: the chunks asked for in one turn come in one request (server/src/chunks.rs).
-// Each file arrives as bytes. A small one (a page needs hundreds, most under 1 KB) compiles
-// synchronously: a streaming compile's set-up per module cost more main-thread time than
-// compiling it (a community feed: its one 330 ms task of instantiation became ~130 ms, measured
-// in Chromium at 4x CPU). Larger ones, or where a browser refuses a synchronous compile, compile
-// off the main thread.
+// HealthCommunity: chunks in batches (server/src/chunks.rs).
 async function __hcInstantiate(src, imports) {
     const bytes = await src;
     if (bytes.length <= 32768) {
@@ -55,18 +65,13 @@ async function __hcInstantiate(src, imports) {
     }
     return WebAssembly.instantiate(bytes, imports);
 }
-// The page's own chunks: the server names them in a Server-Timing entry of the page (readable
-// here, unlike a Link header), and their fetch starts as soon as this loader runs, while the
-// main wasm is still arriving, instead of in a preload beside the main wasm that competes with
-// what the first paint needs (the Lighthouse note in ARCHITECTURE.md). Used by the first batch
-// that asks for exactly that set; elsewhere the batch fetches as below.
 let __hcEarly = null;
 try {
     const nav = performance.getEntriesByType("navigation")[0];
     const named = nav && nav.serverTiming ? nav.serverTiming.find((t) => t.name === "hc-chunks") : undefined;
     if (named) {
         const response = fetch(new URL(`chunks?${named.description}`, import.meta.url));
-        response.catch(() => {}); // a failure is reported where it is used, if it is
+        response.catch(() => {});
         __hcEarly = { query: named.description, response };
     }
 } catch (e) {
