@@ -46,6 +46,29 @@ for (const [path, heading] of VISITOR_PAGES) {
   });
 }
 
+test("a first visit asks for the page's chunks while the main wasm is still arriving", async ({ page }) => {
+  // The page names its chunks in a Server-Timing entry and the loader fetches them as soon as it
+  // runs. Hold the main wasm back until the chunks are asked for: without that early fetch the
+  // loader asks only once the main wasm has arrived and runs, so the hold times out.
+  const seen = watch(page);
+  let asked = () => {};
+  const chunksAsked = new Promise<void>((resolve) => (asked = resolve));
+  page.on("request", (r) => {
+    if (/\/pkg\/chunks\?/.test(r.url())) asked();
+  });
+  let early = false;
+  await page.route(/\/pkg\/healthcommunity\.wasm$/, async (route) => {
+    early = await Promise.race([chunksAsked.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    await route.continue();
+  });
+  const response = await page.goto("/c/multiple-sclerosis");
+  expect(response?.headers()["server-timing"] ?? "").toMatch(/^hc-chunks;desc="c=[0-9,-]+&s=[a-z0-9_,]+"$/);
+  await hydrated(page);
+  expect(early, `the chunks were not asked for before the main wasm arrived: ${seen.scripts.join(", ")}`).toBe(true);
+  expect(seen.scripts.filter((s) => s.startsWith("chunks?")), seen.scripts.join(", ")).toHaveLength(1);
+  expect(seen.errors).toEqual([]);
+});
+
 test("routing in the page loads each page's chunks, forwards and back", async ({ page }) => {
   const seen = watch(page);
   await page.goto("/");
