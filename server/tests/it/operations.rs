@@ -502,27 +502,30 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
         serde_json::Value::Object(manifest).to_string(),
     )
     .expect("manifest");
-    let loader = "/* __home_route_view_99, __post_route_view_99 */\nconst a = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}, []);\nconst b = makeLoad(() => {\n    const src = fetch(new URL(\"./split___post_route_view_99.wasm\", import.meta.url));\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}, [a]);\n";
+    // The loader as the split writes it: one `makeLoad` per file.
+    let loader = "/* __home_route_view_99, __post_route_view_99 */\nconst a = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n, []);\nconst b = makeLoad(() => {\n    const src = fetch(new URL(\"./split___post_route_view_99.wasm\", import.meta.url));\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n, [a]);\n";
     let loader_path = pkg.join("__wasm_split.______________________.js");
     std::fs::write(&loader_path, loader).expect("loader");
 
     let sizes = precompress(&dir).expect("precompress");
-    // The loader fetches through the batch; a second run leaves it as it is.
+    // Each file loads through the batch (one `__hcLoad` each); a second run leaves it as it is.
     let rewritten = std::fs::read_to_string(&loader_path).expect("loader");
-    assert!(rewritten.contains("__hcFetch(\"chunk_1\")"), "{rewritten}");
-    assert!(rewritten.contains("__hcFetch(\"split___post_route_view_99\")"));
-    assert!(!rewritten.contains("fetch(new URL(\"./"), "{rewritten}");
-    assert_eq!(
-        rewritten.matches("(__hcInstantiate(src, imports))").count(),
-        2,
+    assert!(
+        rewritten.contains("const a = __hcLoad(\"chunk_1\", []);"),
         "{rewritten}"
     );
+    assert!(
+        rewritten.contains("const b = __hcLoad(\"split___post_route_view_99\", [a]);"),
+        "{rewritten}"
+    );
+    assert!(!rewritten.contains("fetch(new URL(\"./"), "{rewritten}");
+    assert!(!rewritten.contains("instantiateStreaming"), "{rewritten}");
     // The generator's comments (which pages use each chunk) are gone; the code is not.
     assert!(
         !rewritten.contains("/* __home_route_view_99"),
         "{rewritten}"
     );
-    assert!(rewritten.contains("const a = makeLoad("), "{rewritten}");
+    assert!(rewritten.contains("const a = __hcLoad("), "{rewritten}");
     precompress(&dir).expect("again");
     assert_eq!(
         std::fs::read_to_string(&loader_path).expect("loader"),
