@@ -206,3 +206,40 @@ test("Why am I seeing this? explains the page, not the reader, and passes axe", 
   await hydrated(page);
   expect(await accessibilityProblems(page)).toEqual([]);
 });
+
+test("on a phone the operator's forms keep their fields apart and the campaigns' caption in view", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 900 });
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await page.goto("/admin/operator");
+  await hydrated(page);
+  const tight = await page.evaluate(() => {
+    const out: string[] = [];
+    const gap = (a: Element, b: Element) => b.getBoundingClientRect().top - a.getBoundingClientRect().bottom;
+    const name = (e: Element) => (e.getAttribute("aria-label") ?? e.textContent ?? "").trim().slice(0, 40);
+    // Fields side by side on a wide screen, stacked here: a stacked one starts below the last.
+    for (const row of document.querySelectorAll(".field-row")) {
+      const fields = [...row.children];
+      for (let i = 1; i < fields.length; i++) {
+        const g = gap(fields[i - 1], fields[i]);
+        if (g >= 0 && g < 8) out.push(`field "${name(fields[i])}" ${g} px below the last`);
+      }
+    }
+    // A panel's introduction and its form; one form and the next.
+    for (const form of document.querySelectorAll(".panel > p.hint + form, .panel > form + form")) {
+      const prev = form.previousElementSibling;
+      if (prev && gap(prev, form) < 8) out.push(`form "${name(form)}" ${gap(prev, form)} px below what is above it`);
+    }
+    return out;
+  });
+  expect(tight).toEqual([]);
+  // The caption's words start at the table's left edge, on the screen, not centred over the
+  // scrolling table's full width.
+  const caption = await page.getByTestId("campaigns").evaluate((table) => {
+    const range = document.createRange();
+    range.selectNodeContents(table.querySelector("caption")!);
+    const r = range.getBoundingClientRect();
+    return { left: r.left, right: r.right };
+  });
+  expect(caption.left).toBeGreaterThanOrEqual(0);
+  expect(caption.right).toBeLessThanOrEqual(390);
+});
