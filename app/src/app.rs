@@ -9,7 +9,7 @@ use crate::ui::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -107,60 +107,60 @@ fn Frame() -> impl IntoView {
         <AnnouncementBanners/>
         <main id="main" class="wrap" tabindex="-1">
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/forgot") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/reset/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/verify/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/u/:handle") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/operator") view={Lazy::<OperatorRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/synonyms") view={Lazy::<SynonymsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/sponsor") view={Lazy::<SponsorRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/mod") view={Lazy::<ModQueueRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/mod/words") view={Lazy::<WatchedWordsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/about/sponsored") view={Lazy::<WhySponsoredRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/goodbye") view={Lazy::<GoodbyeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/c") view={Lazy::<CommunitiesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug") view={Lazy::<CommunityRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug/edit") view={Lazy::<CommunityFormRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/communities/new") view={Lazy::<CommunityFormRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug/new") view={Lazy::<NewPostRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/p/:id") view={Lazy::<PostRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/p/:id/history") view={Lazy::<PostHistoryRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/c/:slug/groups/new") view={Lazy::<NewGroupRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/g/:slug") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/g/:slug/manage") view={Lazy::<GroupManageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/g/:slug/new") view={Lazy::<NewGroupPostRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/library") view={Lazy::<LibraryRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/library/new") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/library/desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/library/:slug") view={Lazy::<ArticleRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/library/:slug/edit") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/saved") view={Lazy::<SavedItemsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/following") view={Lazy::<FollowingRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/welcome") view={Lazy::<WelcomeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/invite") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/join/:code") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/messages/reports") view={Lazy::<MessageReportsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/messages/:handle") view={Lazy::<MessageThreadRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory") view={Lazy::<DirectoryRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/new") view={Lazy::<NewClinicRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/reports") view={Lazy::<ProviderReportsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/:slug") view={Lazy::<ProviderRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/:slug/edit") view={Lazy::<ProviderEditRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/:slug/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/requests") view={Lazy::<MyRequestsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/mail/stop/:token") view={Lazy::<MailStopRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/") view=HomeRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=SignupRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view=ForgotPasswordRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=ResetPasswordRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:token") view=VerifyEmailRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=SettingsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/u/:handle") view=ProfileRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=AdminRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/admin/operator") view=OperatorRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/admin/analytics") view=AnalyticsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/admin/synonyms") view=SynonymsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/sponsor") view=SponsorRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/mod") view=ModQueueRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/mod/words") view=WatchedWordsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/about") view=AboutRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/about/sponsored") view=WhySponsoredRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view=PrivacyRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/goodbye") view=GoodbyeRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/c") view=CommunitiesRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug") view=CommunityRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/edit") view=CommunityFormRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/communities/new") view=CommunityFormRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/new") view=NewPostRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/p/:id") view=PostRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/p/:id/history") view=PostHistoryRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/groups/new") view=NewGroupRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug") view=GroupRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug/manage") view=GroupManageRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/g/:slug/new") view=NewGroupPostRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/search") view=SearchRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/library") view=LibraryRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/library/new") view=ArticleEditorRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/library/desk") view=DeskRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/library/:slug") view=ArticleRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/library/:slug/edit") view=ArticleEditorRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/notifications") view=NotificationsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/saved") view=SavedItemsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/following") view=FollowingRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=WelcomeRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/invite") view=InviteRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/join/:code") view=JoinRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/messages") view=MessagesRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/messages/reports") view=MessageReportsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/messages/:handle") view=MessageThreadRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory") view=DirectoryRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory/new") view=NewClinicRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory/reports") view=ProviderReportsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug") view=ProviderRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug/edit") view=ProviderEditRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory/:slug/inbox") view=InboxRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/requests") view=MyRequestsRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/requests/:id") view=RequestRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/mail/stop/:token") view=MailStopRoute() ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

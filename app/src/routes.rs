@@ -32,9 +32,28 @@ use crate::sponsor::pages::SponsorPage;
 use crate::sponsored::pages::WhySponsoredPage;
 use crate::welcome::pages::WelcomePage;
 use leptos::prelude::*;
-#[cfg(not(feature = "csr"))]
-use leptos_router::lazy_route;
-use leptos_router::LazyRoute;
+use leptos_router::ChooseView;
+use std::{future::Future, pin::Pin};
+
+/// A page's view for the router, loaded with its chunk when first chosen. One type for every
+/// route: Leptos's `Lazy<T>` is generic over the page, so the router's code that chooses,
+/// preloads, clones and erases a view was written once per page (52 times, ~56 KB of the main
+/// wasm before `wasm-opt`); here it is written once and each page adds two function pointers.
+#[derive(Clone, Copy)]
+pub struct Page {
+    view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
+    preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
+}
+
+impl ChooseView for Page {
+    fn choose(self) -> impl Future<Output = AnyView> {
+        (self.view)()
+    }
+
+    fn preload(&self) -> impl Future<Output = ()> {
+        (self.preload)()
+    }
+}
 
 /// On the server, names the page's chunks (one address for all of them, `server/src/chunks.rs`)
 /// in a header the loader reads, so their fetch starts while the main wasm arrives instead of
@@ -74,35 +93,40 @@ fn snake_case(name: &str) -> String {
     out
 }
 
-/// For each `Route => Page`: a [`LazyRoute`] whose view is the page, split into its own chunk.
+/// For each `Route => Page`: a function `Route()` giving the router a [`Page`] whose view is
+/// that page, split into its own chunk. The split function keeps the name Leptos's
+/// `#[lazy_route]` gives it (`__HomeRoute_View`), so the split manifest names it
+/// `__home_route_view_<hash>` and the server finds the page's chunks by its route's name
+/// (`server/src/chunks.rs`).
 macro_rules! lazy_pages {
     ($($route:ident => $page:path),* $(,)?) => {$(
-        #[doc = concat!("The route showing `", stringify!($page), "`, loaded when first used.")]
-        pub struct $route;
-
-        #[cfg(not(feature = "csr"))]
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
+        paste::paste! {
+            #[cfg(not(feature = "csr"))]
+            #[allow(non_snake_case)]
+            #[::leptos::lazy]
+            fn [<__ $route _View>]() -> AnyView {
                 preload_chunks(stringify!($route));
                 $page().into_any()
             }
-        }
 
-        // The client-only build (Trunk) is not split: its wasm would import the chunk loader
-        // from a module that only the split writes.
-        #[cfg(feature = "csr")]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+            // The client-only build (Trunk) is not split: its wasm would import the chunk
+            // loader from a module that only the split writes.
+            #[cfg(feature = "csr")]
+            #[allow(non_snake_case)]
+            async fn [<__ $route _View>]() -> AnyView {
+                $page().into_any()
             }
 
-            async fn view(_this: Self) -> AnyView {
-                $page().into_any()
+            #[doc = concat!("The route showing `", stringify!($page), "`, loaded when first used.")]
+            #[allow(non_snake_case)]
+            pub fn $route() -> Page {
+                Page {
+                    view: || Box::pin([<__ $route _View>]()),
+                    #[cfg(all(target_arch = "wasm32", not(feature = "csr")))]
+                    preload: || Box::pin([<__preload___ $route _View>]()),
+                    #[cfg(not(all(target_arch = "wasm32", not(feature = "csr"))))]
+                    preload: || Box::pin(async {}),
+                }
             }
         }
     )*};
