@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub struct Session {
     pub logout: ServerAction<Logout>,
     refresh: RwSignal<u64>,
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub user: crate::ui::Res<Result<Option<CurrentUser>, AppError>>,
 }
 
 impl Session {
@@ -20,7 +20,7 @@ impl Session {
     pub(crate) fn provide() -> Self {
         let logout = ServerAction::<Logout>::new();
         let refresh = RwSignal::new(0u64);
-        let user = Resource::new(
+        let user = crate::ui::resource(
             move || (refresh.get(), logout.version().get()),
             |_| get_current_user(),
         );

@@ -1,4 +1,4 @@
-//! Tests that read the app's own source files: rules the compiler cannot hold (the forms' echo keys in `ui::forms`, formatting the browser's build leaves empty here).
+//! Tests that read the app's own source files: rules the compiler cannot hold (the forms' echo keys in `ui::forms`, formatting the browser's build leaves empty here, one JSON reader for page data).
 
 use std::path::Path;
 
@@ -55,6 +55,38 @@ fn the_app_formats_nothing_with_debug_outside_tests() {
     assert!(
         found.is_empty(),
         "Debug formatting outside tests:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Page data is loaded with `ui::resource` (or `ui::resource_blocking`), whose hydration data
+/// is decoded with the reader server functions' answers use: a `Resource::new` of Leptos's
+/// own compiles every type it loads into the wasm a second time (`ui/resource.rs`).
+#[test]
+fn pages_load_their_data_through_one_json_reader() {
+    let files = app_sources();
+    assert!(files.len() > 100, "the app's sources were not found");
+    let mut found = Vec::new();
+    for (path, text) in &files {
+        if path.ends_with("source_checks.rs") || path.ends_with("ui/resource.rs") {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            if ["Resource::new(", "Resource::new_blocking(", " Resource<"]
+                .iter()
+                .any(|p| {
+                    line.contains(p)
+                        && !line.contains("LocalResource")
+                        && !line.contains("OnceResource")
+                })
+            {
+                found.push(format!("{path}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Leptos's own Resource (use crate::ui::resource / Res):\n{}",
         found.join("\n")
     );
 }

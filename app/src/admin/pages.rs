@@ -20,13 +20,13 @@ pub fn AdminPage() -> impl IntoView {
     let query = use_query_map();
     let after = move || crate::ui::number_in(query, "after");
     let decide_ok = crate::ui::successes(decide);
-    let pending = Resource::new(
+    let pending = crate::ui::resource(
         move || (decide_ok.get(), after()),
         |(_, after)| pending_verifications(after),
     );
     let set_role_ok = crate::ui::successes(set_role);
-    let staff_list = Resource::new(move || set_role_ok.get(), |_| staff());
-    let log = Resource::new(
+    let staff_list = crate::ui::resource(move || set_role_ok.get(), |_| staff());
+    let log = crate::ui::resource(
         move || (decide_ok.get(), set_role_ok.get()),
         |_| audit_log(None),
     );

@@ -28,7 +28,7 @@ pub fn CountNavigations() -> impl IntoView {
 pub fn AnalyticsPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
-    let data = Resource::new(
+    let data = crate::ui::resource(
         move || (get("days"), get("from"), get("to"), get("community")),
         |(days, from, to, community)| {
             get_analytics(days.and_then(|d| d.parse().ok()), from, to, community)

@@ -22,7 +22,7 @@ pub fn AnnouncementBanners() -> impl IntoView {
     let location = use_location();
     let dismiss = ServerAction::<DismissAnnouncement>::new();
     let dismiss_ok = crate::ui::successes(dismiss);
-    let banners = Resource::new(
+    let banners = crate::ui::resource(
         move || (community_of(&location.pathname.get()), dismiss_ok.get()),
         |(slug, _)| get_announcements(slug),
     );
@@ -69,7 +69,7 @@ pub fn announcements_panel(
     let end_err = action_error(end);
     let create_ok = crate::ui::successes(create);
     let end_ok = crate::ui::successes(end);
-    let list = Resource::new(
+    let list = crate::ui::resource(
         move || (create_ok.get(), end_ok.get()),
         |_| get_managed_announcements(),
     );

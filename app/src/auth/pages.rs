@@ -263,7 +263,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     expect_context::<Session>().refresh_after(action);
     let err = action_error(action);
-    let link = Resource::new(token, |t| get_email_link(t, "reset".into()));
+    let link = crate::ui::resource(token, |t| get_email_link(t, "reset".into()));
     view! {
         <Title text="Choose a new password"/>
         <section class="panel narrow">
@@ -304,7 +304,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let action = ServerAction::<VerifyEmail>::new();
     expect_context::<Session>().refresh_after(action);
     let err = action_error(action);
-    let link = Resource::new(
+    let link = crate::ui::resource(
         move || (token(), action.version().get()),
         |(t, _)| get_email_link(t, "verify".into()),
     );

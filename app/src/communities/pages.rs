@@ -35,7 +35,7 @@ fn counts(c: &CommunitySummary) -> String {
 
 #[component]
 pub fn CommunitiesPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| list_communities());
+    let list = crate::ui::resource(|| (), |_| list_communities());
     view! {
         <Title text="Communities"/>
         <crate::seo::pages::PageMeta title="Communities"
@@ -81,7 +81,7 @@ pub fn CommunityPage() -> impl IntoView {
     let leave_ok = crate::ui::successes(leave);
     let moderator_ok = crate::ui::successes(moderator);
     let follow_ok = crate::ui::successes(follow);
-    let detail = Resource::new(
+    let detail = crate::ui::resource(
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),
@@ -105,7 +105,7 @@ pub fn CommunityPage() -> impl IntoView {
     }
 }
 
-type Detail = Resource<Result<CommunityDetail, AppError>>;
+type Detail = crate::ui::Res<Result<CommunityDetail, AppError>>;
 
 fn community_body(
     slug: String,
@@ -312,7 +312,7 @@ pub fn CommunityFormPage() -> impl IntoView {
         crate::communities::api::SAVE_COMMUNITY,
         err.get_untracked().is_some(),
     );
-    let current = Resource::new(
+    let current = crate::ui::resource(
         move || params.read().get("slug"),
         |slug| async move {
             match slug {

@@ -76,7 +76,7 @@ pub fn FollowingPage() -> impl IntoView {
         crate::follows::api::FOLLOW_TAG,
         tag_err.get_untracked().is_some(),
     );
-    let page = Resource::new(
+    let page = crate::ui::resource(
         move || {
             (
                 crate::ui::number_in(query, "before"),

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
-    let invites = Resource::new(|| (), |_| get_my_invites());
+    let invites = crate::ui::resource(|| (), |_| get_my_invites());
     let query = use_query_map();
     let send = ServerAction::<InviteByEmail>::new();
     let err = action_error(send);
@@ -97,7 +97,7 @@ fn community_links(link: &str, communities: &[(String, String)]) -> impl IntoVie
 pub fn JoinPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let invite = Resource::new(
+    let invite = crate::ui::resource(
         move || {
             (
                 params.read().get("code").unwrap_or_default(),

@@ -30,8 +30,8 @@ pub fn LibraryPage() -> impl IntoView {
     let query = use_query_map();
     let session = expect_context::<Session>();
     let community = Memo::new(move |_| query.read().get("c"));
-    let articles = Resource::new(move || community.get(), list_articles);
-    let communities = Resource::new(|| (), |_| list_communities());
+    let articles = crate::ui::resource(move || community.get(), list_articles);
+    let communities = crate::ui::resource(|| (), |_| list_communities());
     view! {
         <Title text="Health library"/>
         <crate::seo::pages::PageMeta title="Health library"
@@ -96,7 +96,7 @@ pub fn LibraryPage() -> impl IntoView {
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
-    let article = Resource::new(
+    let article = crate::ui::resource(
         move || params.read().get("slug").unwrap_or_default(),
         get_article,
     );
@@ -291,7 +291,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
             submit_ok.get() + send_back_ok.get(),
         )
     });
-    let communities = Resource::new(|| (), |_| list_communities());
+    let communities = crate::ui::resource(|| (), |_| list_communities());
     view! {
         {crate::ui::loaded(draft, move |d| async move {
             let echo = echo.await;
@@ -341,8 +341,8 @@ pub fn ArticleEditorPage() -> impl IntoView {
 /// The draft at the address's slug (none for a new article), read again when `key` changes.
 fn draft_resource(
     key: impl Fn() -> (Option<String>, usize) + Send + Sync + 'static,
-) -> Resource<Result<Option<Draft>, AppError>> {
-    Resource::new(key, |(slug, _)| async move {
+) -> crate::ui::Res<Result<Option<Draft>, AppError>> {
+    crate::ui::resource(key, |(slug, _)| async move {
         match slug {
             Some(slug) => get_draft(slug).await.map(Some),
             None => Ok(None),
@@ -471,7 +471,7 @@ fn workflow_panel(
 /// `/library/desk`: the writer's and reviewer's lists.
 #[component]
 pub fn DeskPage() -> impl IntoView {
-    let desk = Resource::new(|| (), |_| get_desk());
+    let desk = crate::ui::resource(|| (), |_| get_desk());
     let list = |items: Vec<DraftSummary>, empty: &'static str| {
         if items.is_empty() {
             return view! { <p class="muted">{empty}</p> }.into_any();

@@ -12,7 +12,7 @@ pub fn MailStopPage() -> impl IntoView {
     let action = ServerAction::<StopMail>::new();
     let err = action_error(action);
     let action_ok = crate::ui::successes(action);
-    let view_of = Resource::new(
+    let view_of = crate::ui::resource(
         move || {
             (
                 params.read().get("token").unwrap_or_default(),

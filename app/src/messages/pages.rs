@@ -18,7 +18,7 @@ pub fn MessagesPage() -> impl IntoView {
     let settings = ServerAction::<SaveMessageSettings>::new();
     let saved = successes(settings);
     let unread = use_context::<Unread>();
-    let inbox = Resource::new(
+    let inbox = crate::ui::resource(
         move || (saved.get(), unread.map(|u| u.messages.get())),
         |_| get_inbox(),
     );
@@ -73,7 +73,7 @@ pub fn ThreadPage() -> impl IntoView {
     let unread = use_context::<Unread>();
     // Refetched when a message arrives (the live unread count changes), so the conversation
     // follows without a reload.
-    let thread = Resource::new(
+    let thread = crate::ui::resource(
         move || {
             (
                 params.read().get("handle").unwrap_or_default(),
@@ -227,7 +227,7 @@ fn send_form(
 pub fn MessageReportsPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveMessageReport>::new();
     let done = successes(resolve);
-    let list = Resource::new(move || done.get(), |_| message_reports());
+    let list = crate::ui::resource(move || done.get(), |_| message_reports());
     view! {
         <Title text="Reported messages"/>
         <h1>"Reported messages"</h1>

@@ -114,7 +114,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let read = ServerAction::<MarkRead>::new();
     let settings = ServerAction::<SaveNotificationSettings>::new();
     let (marked, saved) = (successes(read), successes(settings));
-    let page = Resource::new(
+    let page = crate::ui::resource(
         move || {
             (
                 crate::ui::number_in(query, "before"),

@@ -14,7 +14,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn AboutPage() -> impl IntoView {
-    let about = Resource::new(|| (), |_| get_about());
+    let about = crate::ui::resource(|| (), |_| get_about());
     view! {
         <Title text="About this site"/>
         {crate::ui::loaded(about, move |v| async move {
@@ -88,7 +88,7 @@ pub fn OperatorPage() -> impl IntoView {
     let add_ok = crate::ui::successes(add);
     let status_ok = crate::ui::successes(status);
     let bars_ok = crate::ui::successes(bars);
-    let data = Resource::new(
+    let data = crate::ui::resource(
         move || (save_ok.get(), add_ok.get(), status_ok.get(), bars_ok.get()),
         |_| get_operator_admin(),
     );

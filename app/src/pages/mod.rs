@@ -110,7 +110,7 @@ fn what_you_can_do() -> impl IntoView {
 /// notice's prose, one section after another, kept in one place so that it reads as one text.
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
-    let operator = Resource::new(|| (), |_| crate::operator::api::get_about());
+    let operator = crate::ui::resource(|| (), |_| crate::operator::api::get_about());
     view! {
         <Title text="Privacy and your health data"/>
         <article class="panel prose">

@@ -23,7 +23,7 @@ pub fn your_data_panel() -> impl IntoView {
     let withdraw_ok = crate::ui::successes(withdraw);
     let give_ok = crate::ui::successes(give);
     let export_ok = crate::ui::successes(export);
-    let state = Resource::new(
+    let state = crate::ui::resource(
         move || (withdraw_ok.get(), give_ok.get(), export_ok.get()),
         |_| get_my_privacy(),
     );

@@ -24,7 +24,7 @@ use leptos_router::hooks::use_params_map;
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let session = expect_context::<crate::session::Session>();
-    let profile = Resource::new(
+    let profile = crate::ui::resource(
         move || params.read().get("handle").unwrap_or_default(),
         get_profile,
     );
@@ -101,7 +101,7 @@ pub fn SettingsPage() -> impl IntoView {
     let update_ok = crate::ui::successes(update);
     let verification_ok = crate::ui::successes(verification);
     let change_email_ok = crate::ui::successes(change_email);
-    let settings = Resource::new(
+    let settings = crate::ui::resource(
         move || {
             (
                 update_ok.get(),

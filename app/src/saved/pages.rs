@@ -15,7 +15,7 @@ pub fn SavedItemsPage() -> impl IntoView {
     let remove_page = ServerAction::<ToggleSavedPage>::new();
     let removed = successes(remove);
     let removed_page = successes(remove_page);
-    let page = Resource::new(
+    let page = crate::ui::resource(
         move || {
             (
                 crate::ui::number_in(query, "before"),

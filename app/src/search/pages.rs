@@ -29,7 +29,7 @@ fn count_label(n: i64, capped: bool) -> String {
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
-    let results = Resource::new(
+    let results = crate::ui::resource(
         move || {
             (
                 get("q"),
@@ -56,7 +56,7 @@ pub fn SearchPage() -> impl IntoView {
             .map(Some)
         },
     );
-    let communities = Resource::new(|| (), |_| list_communities());
+    let communities = crate::ui::resource(|| (), |_| list_communities());
     view! {
         <Title text="Search"/>
         <h1>"Search"</h1>
@@ -273,7 +273,7 @@ pub fn SynonymsPage() -> impl IntoView {
     let save = ServerAction::<SaveSynonyms>::new();
     let err = action_error(save);
     let save_ok = crate::ui::successes(save);
-    let list = Resource::new(move || save_ok.get(), |_| synonyms());
+    let list = crate::ui::resource(move || save_ok.get(), |_| synonyms());
     let echo = echo_resource(
         crate::search::api::SAVE_SYNONYMS,
         err.get_untracked().is_some(),

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 pub fn SponsorPage() -> impl IntoView {
     let query = use_query_map();
     let days = Memo::new(move |_| crate::ui::number_in(query, "days"));
-    let report = Resource::new(move || days.get(), get_sponsor_report);
+    let report = crate::ui::resource(move || days.get(), get_sponsor_report);
     view! {
         <Title text="Your campaigns"/>
         {crate::ui::loaded(report, move |r| async move {

@@ -19,7 +19,7 @@ pub fn SponsoredSlot(
     #[prop(optional)] post: Option<i64>,
     #[prop(optional)] in_list: bool,
 ) -> impl IntoView {
-    let ad = Resource::new(
+    let ad = crate::ui::resource(
         || (),
         move |_| get_sponsored(placement.as_str().into(), community.clone(), post),
     );
@@ -103,7 +103,7 @@ pub fn campaigns_panel() -> impl IntoView {
     );
     let create_ok = crate::ui::successes(create);
     let status_ok = crate::ui::successes(status);
-    let data = Resource::new(
+    let data = crate::ui::resource(
         move || (create_ok.get(), status_ok.get()),
         |_| get_campaigns(),
     );

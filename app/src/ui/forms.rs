@@ -12,8 +12,8 @@ use leptos::prelude::*;
 pub struct EchoKey(pub &'static str);
 
 /// Loads what a failed no-JavaScript post of `form` left behind (only when the URL carries its error).
-pub fn echo_resource(form: EchoKey, had_error: bool) -> Resource<Vec<(String, String)>> {
-    Resource::new(
+pub fn echo_resource(form: EchoKey, had_error: bool) -> crate::ui::Res<Vec<(String, String)>> {
+    crate::ui::resource(
         || (),
         move |_| async move {
             if had_error {

@@ -1,9 +1,11 @@
 //! Shared presentational pieces: form fields with inline errors, alerts, dates, the 404 and error views.
 
 mod forms;
+mod resource;
 pub use forms::{
     echo_resource, with_echo, Checkbox, CommunityIcon, EchoKey, MarkdownField, RadioGroup,
 };
+pub use resource::{resource, resource_blocking, JsonBytes, Res};
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -330,7 +332,7 @@ pub fn NotFound() -> impl IntoView {
 /// an async closure, so it may await more (`move |page| async move { let echo = echo.await; … }`).
 /// Shown again when the resource is refetched.
 pub fn loaded<T, V, Fut>(
-    resource: Resource<Result<T, AppError>>,
+    resource: crate::ui::Res<Result<T, AppError>>,
     content: impl Fn(T) -> Fut + Send + Sync + 'static,
 ) -> AnyView
 where

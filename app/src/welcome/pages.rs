@@ -13,7 +13,7 @@ pub fn WelcomePage() -> impl IntoView {
     let choose = ServerAction::<ChooseConditions>::new();
     let err = action_error(choose);
     let chosen = successes(choose);
-    let data = Resource::new(move || chosen.get(), |_| get_welcome());
+    let data = crate::ui::resource(move || chosen.get(), |_| get_welcome());
     view! {
         <Title text="Welcome"/>
         <Meta name="robots" content="noindex"/>

@@ -28,7 +28,7 @@ pub(super) fn RequestList(list: Vec<ContactSummary>, show_clinic: bool) -> impl 
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let params = use_params_map();
-    let list = Resource::new(
+    let list = crate::ui::resource(
         move || params.read().get("slug").unwrap_or_default(),
         clinic_inbox,
     );
@@ -42,7 +42,7 @@ pub fn InboxPage() -> impl IntoView {
 /// The member's own requests to clinics.
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_requests());
+    let list = crate::ui::resource(|| (), |_| my_requests());
     view! {
         <Title text="Your requests to clinics"/>
         <h1>"Your requests to clinics"</h1>
@@ -56,7 +56,7 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let answer = ServerAction::<AnswerRequest>::new();
     let answered = successes(answer);
-    let thread = Resource::new(
+    let thread = crate::ui::resource(
         move || {
             (
                 crate::ui::number_in(params, "id").unwrap_or(0),
@@ -118,7 +118,7 @@ pub fn RequestPage() -> impl IntoView {
 pub fn ReportsPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveReport>::new();
     let done = successes(resolve);
-    let list = Resource::new(move || done.get(), |_| open_reports());
+    let list = crate::ui::resource(move || done.get(), |_| open_reports());
     view! {
         <Title text="Reported reviews"/>
         <h1>"Reported reviews"</h1>

@@ -222,7 +222,7 @@ pub fn ProviderCardView(p: ProviderCard) -> impl IntoView {
 
 /// The best-rated providers for a community's condition, for its sidebar.
 pub fn top_providers_panel(community: String) -> impl IntoView {
-    let list = Resource::new(move || community.clone(), top_providers);
+    let list = crate::ui::resource(move || community.clone(), top_providers);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -15,7 +15,7 @@ pub fn ProviderPage() -> impl IntoView {
     let leave = ServerAction::<LeaveStaff>::new();
     let (rated, replied, reported) = (successes(rate), successes(reply), successes(report));
     let (answered, left) = (successes(invitation), successes(leave));
-    let detail = Resource::new(
+    let detail = crate::ui::resource(
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),

@@ -189,8 +189,8 @@ pub fn DirectoryPage() -> impl IntoView {
         radius: get("radius"),
         sort: get("sort"),
     };
-    let results = Resource::new(q, search_directory);
-    let communities = Resource::new(|| (), |_| list_communities());
+    let results = crate::ui::resource(q, search_directory);
+    let communities = crate::ui::resource(|| (), |_| list_communities());
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
     let locate_status = RwSignal::new(String::new());

@@ -11,7 +11,7 @@ pub fn ProviderEditPage() -> impl IntoView {
     let staff = ServerAction::<SetStaff>::new();
     let clinician = ServerAction::<SetClinician>::new();
     let (saved, staffed, listed) = (successes(save), successes(staff), successes(clinician));
-    let detail = Resource::new(
+    let detail = crate::ui::resource(
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),
@@ -22,7 +22,7 @@ pub fn ProviderEditPage() -> impl IntoView {
         },
         |(slug, ..)| get_provider(slug),
     );
-    let communities = Resource::new(|| (), |_| list_communities());
+    let communities = crate::ui::resource(|| (), |_| list_communities());
     let err = action_error(save);
     let echo = echo_resource(
         crate::directory::api::SAVE_PROFILE,

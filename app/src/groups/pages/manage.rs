@@ -24,7 +24,7 @@ pub fn GroupManagePage() -> impl IntoView {
         successes(moderator),
         successes(update),
     ];
-    let admin = Resource::new(
+    let admin = crate::ui::resource(
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),

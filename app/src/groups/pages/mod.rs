@@ -35,7 +35,7 @@ fn KindBadge(kind: GroupKind) -> impl IntoView {
 /// support group" link for those who may).
 #[component]
 pub fn GroupsPanel(community: String, children: Children) -> impl IntoView {
-    let groups = Resource::new(
+    let groups = crate::ui::resource(
         {
             let community = community.clone();
             move || community.clone()
@@ -80,7 +80,7 @@ pub fn GroupPage() -> impl IntoView {
     let leave = ServerAction::<LeaveGroup>::new();
     let joined = successes(join);
     let left = successes(leave);
-    let detail = Resource::new(
+    let detail = crate::ui::resource(
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),
@@ -345,7 +345,7 @@ pub fn NewGroupPostPage() -> impl IntoView {
         crate::posts::api::CREATE_POST,
         err.get_untracked().is_some(),
     );
-    let group = Resource::new(
+    let group = crate::ui::resource(
         move || params.read().get("slug").unwrap_or_default(),
         get_group,
     );

@@ -147,9 +147,9 @@ fn feed_page(
     sort: Memo<FeedSort>,
     window: Memo<String>,
     after: Memo<Option<String>>,
-) -> Resource<Result<FeedPage, AppError>> {
+) -> crate::ui::Res<Result<FeedPage, AppError>> {
     let session = use_context::<crate::session::Session>();
-    Resource::new(
+    crate::ui::resource(
         move || {
             let who = session.map(|s| s.changes());
             (scope.clone(), sort.get(), window.get(), after.get(), who)
@@ -246,7 +246,7 @@ fn load_more(more: More, first_next: Option<String>) -> impl IntoView {
 
 /// "Pinned by the team": what a community's moderators pinned, above its feed.
 pub fn pinned_posts(community: String) -> impl IntoView {
-    let pinned = Resource::new(move || community.clone(), get_pinned);
+    let pinned = crate::ui::resource(move || community.clone(), get_pinned);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -159,7 +159,7 @@ pub fn PostCard(
 
 /// The posts and answers on a member's profile (what the viewer may read).
 pub fn profile_activity(handle: String) -> impl IntoView {
-    let activity = Resource::new(move || handle.clone(), get_activity);
+    let activity = crate::ui::resource(move || handle.clone(), get_activity);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

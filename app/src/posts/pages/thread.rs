@@ -57,7 +57,7 @@ pub fn PostPage() -> impl IntoView {
         successes(a.save),
         successes(a.follow),
     ];
-    let page = Resource::new(
+    let page = crate::ui::resource(
         move || (crate::ui::number_in(params, "id"), changed.map(|m| m.get())),
         |(id, _)| async move {
             match id {
@@ -83,7 +83,7 @@ pub fn PostPage() -> impl IntoView {
 #[component]
 pub fn PostHistoryPage() -> impl IntoView {
     let params = use_params_map();
-    let history = Resource::new(
+    let history = crate::ui::resource(
         move || crate::ui::number_in(params, "id"),
         |id| async move {
             match id {

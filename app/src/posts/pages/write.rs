@@ -16,7 +16,7 @@ pub fn NewPostPage() -> impl IntoView {
         err.get_untracked().is_some(),
     );
     let join_ok = crate::ui::successes(join);
-    let community = Resource::new(
+    let community = crate::ui::resource(
         move || (params.read().get("slug").unwrap_or_default(), join_ok.get()),
         |(slug, _)| get_community(slug),
     );
@@ -129,7 +129,7 @@ fn title_field(
     let typed = RwSignal::new(title.clone().unwrap_or_default());
     let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
     let place = community;
-    let similar = Resource::new(
+    let similar = crate::ui::resource(
         move || typed.get(),
         move |title| {
             let place = place.clone();

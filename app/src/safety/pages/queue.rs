@@ -14,7 +14,7 @@ pub fn ModQueuePage() -> impl IntoView {
     let dismiss_ok = crate::ui::successes(dismiss);
     let remove_ok = crate::ui::successes(remove);
     let resolve_profile_ok = crate::ui::successes(resolve_profile);
-    let queue = Resource::new(
+    let queue = crate::ui::resource(
         move || {
             (
                 review_ok.get(),

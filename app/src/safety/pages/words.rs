@@ -28,7 +28,7 @@ pub fn WatchedWordsPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let add_ok = crate::ui::successes(add);
     let remove_ok = crate::ui::successes(remove);
-    let list = Resource::new(
+    let list = crate::ui::resource(
         move || (query.read().get("c"), add_ok.get(), remove_ok.get()),
         |(c, _, _)| get_watched(c),
     );
