@@ -38,7 +38,7 @@ ifeq ($(WASM_SLIM),1)
 FRONT_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
   CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
-FIRST_LOAD_BUDGET ?= 456000
+FIRST_LOAD_BUDGET ?= 446000
 else
 FIRST_LOAD_BUDGET ?= 485000
 endif
