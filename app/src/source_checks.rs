@@ -59,7 +59,7 @@ fn the_app_formats_nothing_with_debug_outside_tests() {
     );
 }
 
-/// Page data is loaded with `ui::resource` (or `ui::resource_blocking`), whose hydration data
+/// Page data is loaded with `ui::resource`, whose hydration data
 /// is decoded with the reader server functions' answers use: a `Resource::new` of Leptos's
 /// own compiles every type it loads into the wasm a second time (`ui/resource.rs`).
 #[test]

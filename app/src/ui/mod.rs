@@ -5,7 +5,7 @@ mod resource;
 pub use forms::{
     echo_resource, with_echo, Checkbox, CommunityIcon, EchoKey, MarkdownField, RadioGroup,
 };
-pub use resource::{resource, resource_blocking, JsonBytes, Res};
+pub use resource::{resource, JsonBytes, Res};
 
 use crate::error::AppError;
 use leptos::prelude::*;

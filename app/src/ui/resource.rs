@@ -33,7 +33,8 @@ impl<T: DeserializeOwned> Decoder<T> for JsonBytes {
 }
 
 /// A [`Res`] that loads `fetcher(source())` and again whenever `source` changes; the page's
-/// HTML waits for it only inside a `Suspense` (Leptos's `Resource::new`).
+/// HTML waits for it only inside a `Suspense` (Leptos's `Resource::new`; no page needs
+/// `new_blocking`).
 #[track_caller]
 pub fn resource<T, S, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
@@ -45,21 +46,6 @@ where
     Fut: Future<Output = T> + Send + 'static,
 {
     Resource::new_with_options(source, fetcher, false)
-}
-
-/// A [`Res`] whose value the page's head needs (title, status), so the server's answer waits
-/// for it (Leptos's `Resource::new_blocking`).
-#[track_caller]
-pub fn resource_blocking<T, S, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Res<T>
-where
-    S: PartialEq + Clone + Send + Sync + 'static,
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    Resource::new_with_options(source, fetcher, true)
 }
 
 #[cfg(test)]
