@@ -86,6 +86,9 @@ test("a member searches neurology near London, rates the clinic 4 stars and sees
 test("a member asks a clinic for an appointment and sees the staff answer", async ({ page, browser }) => {
   const handle = uniqueHandle("patient");
   await signUp(page, handle, "patient-password-1");
+  // Before any request, the member's list says where requests come from.
+  await page.goto("/requests");
+  await expect(page.getByText("open its page under Find care and use “Send request”")).toBeVisible();
   await page.goto("/directory/riverside-haematology");
   await hydrated(page);
   await expect(page.getByText("Privacy: the clinic's staff will see your handle")).toBeVisible();
@@ -115,6 +118,11 @@ test("a member asks a clinic for an appointment and sees the staff answer", asyn
   await page.goto(url);
   await expect(page.getByText("We can see you on Monday at 9:30.")).toBeVisible();
   await expect(page.locator("h1 .badge")).toHaveText("Answered");
+  // The member's list of requests shows the clinic and the answer's state.
+  await page.goto("/requests");
+  const card = page.locator("li", { has: page.getByRole("link", { name: "Riverside Haematology" }) });
+  await expect(card.locator(".badge")).toHaveText("Answered");
+  await expect(card.getByText(reason)).toBeVisible();
   // Another member cannot open the request.
   const nosy = await freshPage(browser);
   await signUp(nosy, uniqueHandle("nosy"), "nosy-password-1");

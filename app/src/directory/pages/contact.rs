@@ -11,9 +11,14 @@ pub(super) fn status_label(s: &str) -> &'static str {
     }
 }
 
+/// Requests as cards, newest first; `empty` says what to do when there are none.
 #[component]
-pub(super) fn RequestList(list: Vec<ContactSummary>, show_clinic: bool) -> impl IntoView {
-    crate::ui::card_list(list, "No requests yet.", move |r| {
+pub(super) fn RequestList(
+    list: Vec<ContactSummary>,
+    show_clinic: bool,
+    empty: &'static str,
+) -> impl IntoView {
+    crate::ui::card_list(list, empty, move |r| {
         view! {
             <a href=format!("/requests/{}", r.id)>{if show_clinic { r.provider_name.clone() } else { format!("@{}", r.member) }}</a>
             " "<span class=format!("badge status-{}", r.status)>{status_label(&r.status)}</span>
@@ -35,7 +40,10 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Contact requests"/>
         <h1>"Contact requests"</h1>
-        {crate::ui::loaded(list, move |l| async move { view! { <RequestList list=l show_clinic=false/> } })}
+        {crate::ui::loaded(list, move |l| async move { view! {
+            <RequestList list=l show_clinic=false
+                empty="No requests yet. Members ask for an appointment or a call back from the clinic's page."/>
+        } })}
     }
 }
 
@@ -46,7 +54,11 @@ pub fn MyRequestsPage() -> impl IntoView {
     view! {
         <Title text="Your requests to clinics"/>
         <h1>"Your requests to clinics"</h1>
-        {crate::ui::loaded(list, move |l| async move { view! { <RequestList list=l show_clinic=true/> } })}
+        <p class="lead">"What you asked clinics for, newest first, with their answers. Only you and the clinic's staff can read a request."</p>
+        {crate::ui::loaded(list, move |l| async move { view! {
+            <RequestList list=l show_clinic=true
+                empty="No requests yet. To ask a clinic for an appointment or a call back, open its page under Find care and use “Send request”."/>
+        } })}
     }
 }
 
