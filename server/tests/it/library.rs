@@ -341,7 +341,7 @@ async fn every_published_version_is_kept(app: TestApp) {
 }
 
 async fn related_questions_respect_visibility(app: TestApp) {
-    app.admin_with_community().await;
+    let admin = app.admin_with_community().await;
     let ed = editor(&app).await;
     let dr = clinician(&app, "dr_related").await;
     let slug = create(&app, &ed, "What is a relapse in MS?", EASY_BODY, "relapse").await;
@@ -424,6 +424,48 @@ async fn related_questions_respect_visibility(app: TestApp) {
     assert_eq!(cited.len(), 1, "only published articles get a preview");
     assert_eq!(cited[0]["title"], "What is a relapse in MS?");
     assert_eq!(cited[0]["reviewer"], "dr_related");
+
+    // A question of another condition with the same tag is not offered the MS article: a
+    // library article speaks of its own community's condition.
+    app.call_as(
+        &admin,
+        "admin/save_community",
+        &[
+            ("current_slug", ""),
+            ("slug", "cml"),
+            ("name", "Chronic Myeloid Leukaemia"),
+            ("description", "Living with CML."),
+            ("rules", ""),
+            ("colour", "teal"),
+        ],
+    )
+    .await
+    .ok();
+    app.call_as(&asker, "community/join", &[("slug", "cml")])
+        .await
+        .ok();
+    let other = app
+        .call_as(
+            &asker,
+            "post/create",
+            &[
+                ("community", "cml"),
+                ("kind", "question"),
+                ("title", "Is a relapse of CML the same thing?"),
+                ("body", "Body"),
+                ("tags", "relapse"),
+                ("visibility", "public"),
+            ],
+        )
+        .await
+        .ok();
+    let other_id = other.as_i64().unwrap();
+    let p = app
+        .call_as(&new_client(), "post", &[("id", &other_id.to_string())])
+        .await
+        .ok();
+    assert_eq!(p["post"]["title"], "Is a relapse of CML the same thing?");
+    assert_eq!(p["related_articles"], serde_json::json!([]));
 }
 
 async fn review_and_publish(app: &TestApp, ed: &Client, dr: &Client, slug: &str, reviewer: &str) {

@@ -549,11 +549,13 @@ pub(super) fn article_link(r: &AnyRow) -> Result<ArticleLink, AppError> {
     Ok(ArticleLink::from_row(r)?)
 }
 
-/// Published articles that share a tag with the post (at most three).
+/// Published articles of the post's community that share a tag with it (at most three). Not
+/// another community's: "side effects" on a diabetes thread is not the leukaemia article's.
 pub(super) async fn related_articles(db: &Db, post: i64) -> Result<Vec<ArticleLink>, AppError> {
     sqlx::query(&format!(
         "{ARTICLE_LINK} JOIN article_tags t ON t.article_id = a.id \
-         JOIN post_tags pt ON pt.tag = t.tag WHERE pt.post_id = $1 ORDER BY a.slug LIMIT 3"
+         JOIN post_tags pt ON pt.tag = t.tag JOIN posts p ON p.id = pt.post_id \
+         WHERE pt.post_id = $1 AND a.community_id = p.community_id ORDER BY a.slug LIMIT 3"
     ))
     .bind(post)
     .fetch_all(&db.pool)

@@ -323,7 +323,7 @@ pub struct PostPage {
     pub voted: bool,
     /// Moderators of the community and admins may delete others' posts and replies.
     pub can_moderate: bool,
-    /// Published library articles that share a tag with the post.
+    /// Published library articles of the post's community that share a tag with it.
     pub related_articles: Vec<ArticleLink>,
     /// Previews of the articles replies cite (looked up by address).
     pub cited_articles: Vec<ArticleLink>,
