@@ -114,7 +114,8 @@ test("C signs up through A's invite link; A's count of joined members shows 1", 
   await page.getByRole("link", { name: "Invite friends" }).click();
   await expect(page.getByTestId("invite-joins")).toHaveText("Nobody has joined through your invites yet.");
   const link = await page.locator(".invite-link", { hasText: "?c=type-2-diabetes" }).getAttribute("href");
-  expect(link).toBeTruthy();
+  // The whole address, as the member shares it (it was a bare path, "/join/…", before).
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join\/[0-9a-f]{10}\?c=type-2-diabetes$/);
 
   const c = await freshPage(browser);
   await c.goto(link!);
@@ -135,6 +136,35 @@ test("C signs up through A's invite link; A's count of joined members shows 1", 
 
   await page.reload();
   await expect(page.getByTestId("invite-joins")).toHaveText("1 member joined through your invites.");
+});
+
+test("“Copy” puts the whole invite link on the clipboard; without JavaScript there is no button, the link stands to select", async ({ browser }) => {
+  const page = await freshPage(browser);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signUp(page, uniqueHandle("sharer"), "sharer-password-1");
+  await page.goto("/c/multiple-sclerosis");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join Multiple Sclerosis" }).click();
+  await expect(page.getByText("You are a member")).toBeVisible();
+  await page.goto("/invite");
+  await hydrated(page);
+  const link = await page.locator(".invite-link").first().textContent();
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join\/[0-9a-f]{10}$/);
+  await page.getByRole("button", { name: "Copy your invite link" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied." })).toHaveCount(1);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  // A community's link has its own button.
+  await page.getByRole("button", { name: "Copy the Multiple Sclerosis link" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${link}?c=multiple-sclerosis`);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  const session = await page.context().storageState();
+  await page.context().close();
+
+  const plain = await freshPage(browser, { javaScriptEnabled: false, storageState: session });
+  await plain.goto("/invite");
+  await expect(plain.locator(".invite-link").first()).toHaveText(link ?? "");
+  await expect(plain.getByRole("button", { name: /^Copy/ })).toHaveCount(0);
+  await plain.context().close();
 });
 
 test("inviting by e-mail works without JavaScript and keeps a mistyped address", async ({ browser }) => {

@@ -6,7 +6,10 @@ use leptos::prelude::*;
 
 #[server(endpoint = "invites")]
 pub async fn get_my_invites() -> Result<MyInvites, AppError> {
-    crate::call::reader(async |state, user| super::repo::my_invites(&state.db, user.id).await).await
+    crate::call::reader(async |state, user| {
+        super::repo::my_invites(&state.db, &state.settings.public_url, user.id).await
+    })
+    .await
 }
 
 #[server(endpoint = "invite")]

@@ -1,7 +1,9 @@
 //! The invite page (`/invite`: personal links and how many joined) and the landing page of an invite link (`/join/:code`).
 
 use super::api::*;
-use crate::ui::{action_error, echoed, field_error, loaded, successes, FieldMessage, FormAlert};
+use crate::ui::{
+    action_error, echoed, field_error, loaded, successes, CopyButton, FieldMessage, FormAlert,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -28,7 +30,7 @@ pub fn InvitePage() -> impl IntoView {
         <Title text="Invite friends"/>
         <h1>"Invite friends"</h1>
         {crate::ui::loaded(invites, move |i| async move {
-            let link = format!("/join/{}", i.code);
+            let link = i.link.clone();
             let echo = echo.await;
             let typed = echoed(&echo, "email").unwrap_or_default();
             let picked = echoed(&echo, "community").unwrap_or_default();
@@ -40,7 +42,10 @@ pub fn InvitePage() -> impl IntoView {
                     </p>
                     <h2>"Your invite link"</h2>
                     <p>"Share it with someone who lives with the same condition. When they sign up through it, we tell you how many joined — never who they are unless they write to you."</p>
-                    <p><a class="invite-link" href=link.clone()>{link.clone()}</a></p>
+                    <p class="share-row">
+                        <a class="invite-link" href=link.clone()>{link.clone()}</a>
+                        <CopyButton text=link.clone() label="Copy your invite link"/>
+                    </p>
                     {community_links(&link, &i.communities)}
                 </section>
                 <section class="panel">
@@ -86,7 +91,12 @@ fn community_links(link: &str, communities: &[(String, String)]) -> impl IntoVie
             <ul class="plain-list">
                 {communities.iter().map(|(slug, name)| {
                     let href = format!("{link}?c={slug}");
-                    view! { <li>{name.clone()}": "<a class="invite-link" href=href.clone()>{href.clone()}</a></li> }
+                    view! {
+                        <li class="share-row">
+                            {name.clone()}": "<a class="invite-link" href=href.clone()>{href.clone()}</a>
+                            <CopyButton text=href.clone() label=format!("Copy the {name} link")/>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         })}

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::ids::UserId;
 
 /// The member's invite code, made the first time they ask for it.
-pub async fn my_invites(db: &Db, user: UserId) -> Result<MyInvites, AppError> {
+pub async fn my_invites(db: &Db, base_url: &str, user: UserId) -> Result<MyInvites, AppError> {
     let (code, joined): (Option<String>, i64) =
         sqlx::query_as("SELECT invite_code, invite_joins FROM users WHERE id = $1")
             .bind(user)
@@ -40,6 +40,7 @@ pub async fn my_invites(db: &Db, user: UserId) -> Result<MyInvites, AppError> {
     .fetch_all(&db.pool)
     .await?;
     Ok(MyInvites {
+        link: format!("{}/join/{code}", base_url.trim_end_matches('/')),
         code,
         communities,
         joined,
@@ -150,8 +151,8 @@ pub async fn invite_by_email(
         tx.commit().await?;
         return Ok(());
     }
-    let mine = my_invites(db, inviter.id).await?;
-    let body = invitation_text(&inviter.handle, base_url, &mine, community);
+    let mine = my_invites(db, base_url, inviter.id).await?;
+    let body = invitation_text(&inviter.handle, &mine, community);
     let mut tx = db.begin_write().await?;
     crate::mail::repo::queue(
         &mut tx,
@@ -217,15 +218,9 @@ async fn may_invite(db: &Db, inviter: UserId, address: &str, now: i64) -> Result
 }
 
 /// The invitation's text, with the member's link (and the community they name, if one of theirs).
-fn invitation_text(
-    handle: &str,
-    base_url: &str,
-    mine: &MyInvites,
-    community: Option<&str>,
-) -> String {
+fn invitation_text(handle: &str, mine: &MyInvites, community: Option<&str>) -> String {
     let named = community.and_then(|slug| mine.communities.iter().find(|(s, _)| s == slug));
-    let base = base_url.trim_end_matches('/');
-    let mut link = format!("{base}/join/{}", mine.code);
+    let mut link = mine.link.clone();
     let mut body = format!(
         "Hello,\n\n@{} invited you to HealthCommunity, a calm, private community for people living with a long-term condition, their carers and verified clinicians.\n",
         handle

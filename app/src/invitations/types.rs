@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyInvites {
     pub code: String,
+    /// The invite link in full, from the site's public address (what a member shares), e.g.
+    /// `https://ms.example.org/join/af1cd4c922`.
+    pub link: String,
     /// (slug, name) of the communities the member belongs to.
     pub communities: Vec<(String, String)>,
     pub joined: i64,

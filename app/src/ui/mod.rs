@@ -1,7 +1,9 @@
 //! Shared presentational pieces: form fields with inline errors, alerts, dates, the 404 and error views.
 
+mod copy;
 mod forms;
 mod resource;
+pub use copy::CopyButton;
 pub use forms::{
     echo_resource, with_echo, Checkbox, CommunityIcon, EchoKey, MarkdownField, RadioGroup,
 };

@@ -34,6 +34,13 @@ async fn signing_up_through_a_link_is_attributed(app: TestApp) {
     let mine = app.call_as(&alice, "invites", &[]).await.ok();
     let code = mine["code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 10);
+    // The link to share is whole: the site's public address (here the test's bind address),
+    // not a path.
+    let link = mine["link"].as_str().unwrap_or_default();
+    assert!(
+        link.starts_with("http://127.0.0.1:") && link.ends_with(&format!("/join/{code}")),
+        "{link}"
+    );
     assert_eq!(mine["joined"], 0);
     assert_eq!(mine["communities"][0][0], "ms");
     // The code is stable.
