@@ -270,3 +270,36 @@ test("staff place their clinic from its postal code, then move the pin", async (
   await page.getByRole("link", { name: "← Back to the profile" }).click();
   await expect(page.getByRole("region", { name: "Change history" })).toContainText("@dr_okafor changed map position");
 });
+
+test("on a phone a clinic's details and “Ask for an appointment” come before its ratings and reviews; on a wide screen they stand beside them", async ({ browser }) => {
+  for (const width of [390, 1280]) {
+    const page = await freshPage(browser, { viewport: { width, height: 900 } });
+    await logIn(page, "jo_carer", DEMO_PASSWORD);
+    await page.goto("/directory/northgate-diabetes-centre");
+    const top = async (name: string) => {
+      const box = await page.getByRole("heading", { level: 2, name, exact: true }).boundingBox();
+      expect(box, `the heading “${name}” is on the page`).not.toBeNull();
+      return box ?? { x: 0, y: 0, width: 0, height: 0 };
+    };
+    const details = await top("Details");
+    const ask = await top("Ask for an appointment or a call back");
+    const ratings = await top("Ratings");
+    if (width === 390) {
+      // The address and opening hours on the first screen; the request form before the reviews.
+      expect(details.y, "Details starts on the first screen").toBeLessThan(900);
+      expect(details.y).toBeLessThan(ratings.y);
+      expect(ask.y).toBeLessThan(ratings.y);
+      // The average stays on the first screen, next to the name, and leads to the ratings.
+      const average = page.locator(".community-head").getByRole("link", { name: /\d\.\d out of 5/ });
+      const box = await average.boundingBox();
+      expect(box?.y ?? 900, "the average is on the first screen").toBeLessThan(900);
+      await average.click();
+      await expect(page).toHaveURL(/#ratings-h$/);
+    } else {
+      expect(details.x, "Details is in the side column").toBeGreaterThan(ratings.x + ratings.width);
+      expect(Math.abs(details.y - ratings.y), "Details and Ratings start level").toBeLessThan(4);
+      expect(Math.abs(ask.x - details.x), "the request form is under Details").toBeLessThan(4);
+    }
+    await page.context().close();
+  }
+});

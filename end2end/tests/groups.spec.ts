@@ -166,3 +166,22 @@ for (const [who, path] of [
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 }
+
+test("on a phone a group's membership (“Log in to join”) stands above its posts; on a wide screen beside them", async ({ browser }) => {
+  for (const width of [390, 1280]) {
+    const page = await freshPage(browser, { viewport: { width, height: 900 }, javaScriptEnabled: false });
+    await page.goto("/g/caregivers-of-people-with-cml");
+    const join = await page.getByRole("link", { name: "Log in to join" }).boundingBox();
+    const posts = await page.getByRole("heading", { level: 2, name: "Posts", exact: true }).boundingBox();
+    expect(join, "the join link is on the page").not.toBeNull();
+    expect(posts, "the posts are on the page").not.toBeNull();
+    if (!join || !posts) return;
+    if (width === 390) {
+      expect(join.y, "the join link is on the first screen").toBeLessThan(900);
+      expect(join.y).toBeLessThan(posts.y);
+    } else {
+      expect(join.x, "membership is in the side column").toBeGreaterThan(posts.x + posts.width);
+    }
+    await page.context().close();
+  }
+});

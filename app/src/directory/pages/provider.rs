@@ -97,8 +97,15 @@ pub(super) fn ProviderView(
         {(!d.description.is_empty()).then(|| view! { <p class="lead">{d.description.clone()}</p> })}
         <PictureRow pictures=d.photos.clone() removable=d.viewer.is_staff/>
         {d.viewer.is_staff.then(|| view! { {provider_pictures(c.clone(), d.photos.len())} })}
-        <div class="community-grid">
-            <div>
+        // What a phone shows first — where it is, when it opens, how to ask for an appointment
+        // — comes first; a wide screen puts it at the top of the side column.
+        <div class="community-grid side-first">
+            <div class="side-top">
+                {details_panels(&d, is_clinic)}
+                {invitation_panel(slug.clone(), c.name.clone(), d.my_invitations.clone(), invitation)}
+                {contact_form}
+            </div>
+            <div class="main-col">
                 <Panel id="ratings-h" title="Ratings">
                     <RatingWidget rating=c.rating.clone()/>
                 </Panel>
@@ -106,11 +113,8 @@ pub(super) fn ProviderView(
                 {login_to_rate}
                 {review_list}
             </div>
-            <aside>
-                {details_panels(&d, is_clinic)}
-                {invitation_panel(slug.clone(), c.name.clone(), d.my_invitations.clone(), invitation)}
+            <aside class="side-rest">
                 {(v.own_staff && is_clinic).then(|| view! { {leave_staff_form(slug.clone(), leave)} })}
-                {contact_form}
                 {staff_tools}
                 {change_history(changes)}
             </aside>
@@ -160,6 +164,10 @@ fn provider_head(c: ProviderCard, saved: Option<bool>) -> impl IntoView {
             <div>
                 <h1>{c.name.clone()}</h1>
                 <p class="muted">{kind_label(c.kind)}{(!c.city.is_empty()).then(|| format!(" · {}", c.city))}</p>
+                // The average on the first screen; the ratings panel may be far down on a phone.
+                {(c.rating.count > 0).then(|| view! {
+                    <a class="head-rating" href="#ratings-h"><RatingWidget rating=c.rating.clone() compact=true/></a>
+                })}
             </div>
             <div class="community-actions">
                 {saved.map(|saved| view! { <SavePageButton kind=RefKind::Provider slug=c.slug.clone() saved=saved/> })}

@@ -105,6 +105,14 @@ fn group_view(
     let standing = view! { {standing(d.logged_in, g.clone(), d.question.clone(), join, leave)} };
     let active = g.status == Some(MemberStatus::Active);
     let closed = g.kind != GroupKind::Open;
+    let manage = d.is_moderator.then(|| {
+        view! {
+            <p><a href=format!("/g/{slug}/manage")>
+                "Manage the group"
+                {(d.pending_count > 0).then(|| format!(" ({} waiting)", d.pending_count))}
+            </a></p>
+        }
+    });
     view! {
         <Title text=g.name.clone()/>
         {closed.then(|| view! { <Meta name="robots" content="noindex"/> })}
@@ -116,8 +124,15 @@ fn group_view(
             </div>
         </header>
         <p class="lead">{g.description.clone()}</p>
-        <div class="community-grid">
-            <section class="panel" aria-labelledby="posts-h">
+        // Membership first: on a phone, "Join group" stands above the posts, not after them.
+        <div class="community-grid side-first">
+            <div class="side-top">
+                <Panel id="join-h" title="Membership">
+                    <div class="stack">{standing}</div>
+                    {manage}
+                </Panel>
+            </div>
+            <section class="panel main-col" aria-labelledby="posts-h">
                 <div class="section-head">
                     <h2 id="posts-h">"Posts"</h2>
                     {active.then(|| view! {
@@ -152,16 +167,7 @@ fn group_view(
                     }.into_any()
                 }}
             </section>
-            <aside>
-                <Panel id="join-h" title="Membership">
-                    <div class="stack">{standing}</div>
-                    {d.is_moderator.then(|| view! {
-                        <p><a href=format!("/g/{slug}/manage")>
-                            "Manage the group"
-                            {(d.pending_count > 0).then(|| format!(" ({} waiting)", d.pending_count))}
-                        </a></p>
-                    })}
-                </Panel>
+            <aside class="side-rest">
                 <Panel id="gmods-h" title="Group moderators">
                     <ul class="plain-list">
                         {d.moderators.iter().map(|h| view! {
