@@ -73,6 +73,23 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/#s-what-to-do$/);
     await expect(page.getByRole("region", { name: "Questions about this" }).getByRole("link", { name: /Does fatigue|relapse/ }).first()).toBeVisible();
   });
+
+  test("on a phone the contents stand folded under the key facts, before the article, not after it", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/library/what-is-a-relapse-in-ms");
+    const contents = page.locator("summary", { hasText: "On this page" });
+    const facts = await page.getByRole("heading", { name: "Key facts" }).boundingBox();
+    const firstSection = await page.getByRole("heading", { level: 2, name: "What a relapse is" }).boundingBox();
+    const folded = await contents.boundingBox();
+    expect(folded && facts && firstSection, "contents, key facts and the first section are on the page").toBeTruthy();
+    expect(folded?.y ?? 0).toBeGreaterThan(facts?.y ?? 0);
+    expect(folded?.y ?? 0).toBeLessThan(firstSection?.y ?? 0);
+    // One list of contents: the side column's is not shown on a phone.
+    await expect(page.getByRole("navigation", { name: "On this page" })).toBeHidden();
+    await contents.click();
+    await page.getByRole("navigation", { name: "On this page" }).getByRole("link", { name: "What to do" }).click();
+    await expect(page).toHaveURL(/#s-what-to-do$/);
+  });
 });
 
 test.describe("search without JavaScript", () => {

@@ -158,6 +158,17 @@ fn ArticleView(a: ArticleView) -> impl IntoView {
     }
 }
 
+/// The article's contents: its headings as links.
+fn toc_list(a: &ArticleView) -> impl IntoView {
+    view! {
+        <ol>
+            {a.toc.iter().map(|t| view! {
+                <li class=format!("toc-{}", t.level)><a href=format!("#{}", t.id)>{t.text.clone()}</a></li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
 /// The body, key facts and sources, with the side column (contents, related questions, versions).
 fn article_grid(a: &ArticleView) -> AnyView {
     view! {
@@ -168,6 +179,14 @@ fn article_grid(a: &ArticleView) -> AnyView {
                             <h2 id="facts-h">"Key facts"</h2>
                             <ul>{a.key_facts.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}</ul>
                         </section>
+                    })}
+                    // On a phone the side column comes after the whole article: the contents
+                    // stand here instead, folded (CSS shows one of the two).
+                    {(!a.toc.is_empty()).then(|| view! {
+                        <details class="panel toc toc-inline">
+                            <summary>"On this page"</summary>
+                            <nav aria-label="On this page">{toc_list(a)}</nav>
+                        </details>
                     })}
                     <div class="panel user-html article-body" inner_html=a.body_html.clone()></div>
                     {(!a.sources.is_empty()).then(|| view! {
@@ -183,13 +202,9 @@ fn article_grid(a: &ArticleView) -> AnyView {
                 </div>
                 <div class="article-side">
                     {(!a.toc.is_empty()).then(|| view! {
-                        <nav class="panel toc" aria-labelledby="toc-h">
+                        <nav class="panel toc toc-side" aria-labelledby="toc-h">
                             <h2 id="toc-h">"On this page"</h2>
-                            <ol>
-                                {a.toc.iter().map(|t| view! {
-                                    <li class=format!("toc-{}", t.level)><a href=format!("#{}", t.id)>{t.text.clone()}</a></li>
-                                }).collect_view()}
-                            </ol>
+                            {toc_list(a)}
                         </nav>
                     })}
                     <section class="panel" aria-labelledby="related-h">
