@@ -165,14 +165,29 @@ pub fn country(code: &str) -> Option<&'static Country> {
 }
 
 /// The helplines for a member in `country`: (theirs and everyone's, the others). Without a
-/// known country every line is "theirs".
+/// known country every line is "theirs". A service several countries share (Samaritans: the
+/// United Kingdom and Ireland) is listed once, where it first comes: a person in crisis reads
+/// each line, and the same number twice is a line too many.
 pub fn helplines_for(country: Option<&str>) -> (Vec<&'static Helpline>, Vec<&'static Helpline>) {
-    match country.and_then(self::country) {
-        Some(c) => helplines()
-            .iter()
-            .partition(|h| h.country == c.code || h.country == "*"),
-        None => (helplines().iter().collect(), Vec::new()),
-    }
+    let (mine, others): (Vec<&'static Helpline>, Vec<&'static Helpline>) =
+        match country.and_then(self::country) {
+            Some(c) => helplines()
+                .iter()
+                .partition(|h| h.country == c.code || h.country == "*"),
+            None => (helplines().iter().collect(), Vec::new()),
+        };
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut first = |h: &&'static Helpline| {
+        let key = (h.name.as_str(), h.contact.as_str());
+        let new = !seen.contains(&key);
+        if new {
+            seen.push(key);
+        }
+        new
+    };
+    let mine: Vec<_> = mine.into_iter().filter(|h| first(h)).collect();
+    let others = others.into_iter().filter(|h| first(h)).collect();
+    (mine, others)
 }
 
 /// The listed country of the first language tag with a region in an `Accept-Language` header
@@ -216,11 +231,19 @@ mod tests {
         let (mine, others) = helplines_for(Some("DE"));
         let names: Vec<&str> = mine.iter().map(|h| h.country.as_str()).collect();
         assert_eq!(names, ["DE", "*"]);
-        assert_eq!(others.len(), 3);
+        // Samaritans once, though the United Kingdom and Ireland both list it.
+        let others: Vec<&str> = others.iter().map(|h| h.country.as_str()).collect();
+        assert_eq!(others, ["GB", "US"]);
         let (all, none) = helplines_for(None);
-        assert_eq!((all.len(), none.len()), (5, 0));
-        // An unknown code is no country: every line.
-        assert_eq!(helplines_for(Some("ZZ")).0.len(), 5);
+        let all: Vec<&str> = all.iter().map(|h| h.country.as_str()).collect();
+        assert_eq!((all, none.len()), (vec!["GB", "DE", "US", "*"], 0));
+        // An unknown code is no country: every line, each once.
+        assert_eq!(helplines_for(Some("ZZ")).0.len(), 4);
+        // Ireland's member sees Samaritans as theirs, and not again among the others.
+        let (mine, others) = helplines_for(Some("IE"));
+        let mine: Vec<&str> = mine.iter().map(|h| h.country.as_str()).collect();
+        let others: Vec<&str> = others.iter().map(|h| h.country.as_str()).collect();
+        assert_eq!((mine, others), (vec!["IE", "*"], vec!["DE", "US"]));
     }
 
     #[test]

@@ -182,7 +182,7 @@ pub enum SanctionKind {
 
 /// The sanction form's choices: (value, label).
 pub const SANCTIONS: &[(&str, &str)] = &[
-    ("warn", "Warn (a notification, nothing else)"),
+    ("warn", "Warn (a notification only)"),
     ("1", "Suspend for 1 day"),
     ("7", "Suspend for 7 days"),
     ("30", "Suspend for 30 days"),
