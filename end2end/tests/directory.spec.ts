@@ -108,6 +108,9 @@ test("a member asks a clinic for an appointment and sees the staff answer", asyn
   const staff = await freshPage(browser);
   await logIn(staff, "dr_haddad", DEMO_PASSWORD);
   await staff.goto("/directory/riverside-haematology/inbox");
+  // The inbox names its clinic (staff may work at several) and leads back to its page.
+  await expect(staff).toHaveTitle(/Contact requests · Riverside Haematology Clinic/);
+  await expect(staff.locator(".crumbs").getByRole("link", { name: "Riverside Haematology Clinic" })).toHaveAttribute("href", "/directory/riverside-haematology");
   await staff.getByRole("link", { name: `@${handle}` }).click();
   await hydrated(staff);
   await expect(staff.getByText(reason)).toBeVisible();

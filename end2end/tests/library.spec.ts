@@ -15,9 +15,12 @@ test("an editor drafts with a live grade and submits; a clinician publishes it a
   await page.getByLabel("Title", { exact: true }).fill(title);
   await page.getByLabel("Summary").fill("Heat can bring back old symptoms for a while.");
   const grade = page.locator("#readability-grade");
+  // Nothing written yet: said plainly, not as a failing grade.
+  await expect(grade).toHaveText("Start writing to see the grade.");
+  await expect(grade).toHaveClass(/grade-empty/);
   await page.getByLabel("Article", { exact: true }).fill(HARD);
   await expect(grade).toHaveText(/Grade (9|1\d|2\d)\.\d/);
-  await expect(grade).not.toHaveClass(/grade-ok/);
+  await expect(grade).not.toHaveClass(/grade-ok|grade-empty/);
   await expect(page.getByRole("heading", { name: "Hard to read" })).toBeVisible();
   await page.getByLabel("Article", { exact: true }).fill(EASY);
   await expect(grade).toHaveText(/Grade [0-7]\.\d/);

@@ -278,7 +278,7 @@ pub async fn contact_clinic(
 }
 
 #[server(endpoint = "directory/inbox")]
-pub async fn clinic_inbox(slug: String) -> Result<Vec<ContactSummary>, AppError> {
+pub async fn clinic_inbox(slug: String) -> Result<ClinicRequests, AppError> {
     crate::call::member(async |state, user| super::repo::inbox(&state.db, &user, &slug).await).await
 }
 

@@ -251,6 +251,7 @@ fn ReadabilityPanel(#[prop(into)] text: Signal<String>) -> impl IntoView {
         <section class="panel readability" aria-labelledby="readability-h">
             <h2 id="readability-h">"Readability"</h2>
             <p class="grade" class:grade-ok=move || result.with(|r| r.meets_target())
+                class:grade-empty=move || result.with(|r| r.words == 0)
                 aria-live="polite" aria-atomic="true" id="readability-grade">
                 {move || result.with(|r| if r.words == 0 { "Start writing to see the grade.".to_string() } else { r.summary() })}
             </p>

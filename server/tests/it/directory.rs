@@ -1131,8 +1131,9 @@ async fn contact_requests_stay_private(app: TestApp) {
         .call_as(&owner, "directory/inbox", &[("slug", "north")])
         .await
         .ok();
-    assert_eq!(inbox[0]["member"], "patient_p");
-    assert_eq!(inbox[0]["status"], "new");
+    assert_eq!(inbox["clinic"], "north Clinic");
+    assert_eq!(inbox["requests"][0]["member"], "patient_p");
+    assert_eq!(inbox["requests"][0]["status"], "new");
     app.call_as(
         &owner,
         "request/answer",

@@ -38,12 +38,20 @@ pub fn InboxPage() -> impl IntoView {
         clinic_inbox,
     );
     view! {
-        <Title text="Contact requests"/>
-        <h1>"Contact requests"</h1>
-        {crate::ui::loaded(list, move |l| async move { view! {
-            <RequestList list=l show_clinic=false
-                empty="No requests yet. Members ask for an appointment or a call back from the clinic's page."/>
-        } })}
+        {crate::ui::loaded(list, move |inbox| async move {
+            let slug = params.read_untracked().get("slug").unwrap_or_default();
+            view! {
+                <Title text=format!("Contact requests · {}", inbox.clinic)/>
+                <p class="crumbs"><a href=format!("/directory/{slug}")>{inbox.clinic.clone()}</a></p>
+                <h1>"Contact requests"</h1>
+                <p class="lead">{format!(
+                    "What members asked {} for, newest first. Only the clinic's staff and the member who wrote can read a request.",
+                    inbox.clinic
+                )}</p>
+                <RequestList list=inbox.requests show_clinic=false
+                    empty="No requests yet. Members ask for an appointment or a call back from the clinic's page."/>
+            }
+        })}
     }
 }
 

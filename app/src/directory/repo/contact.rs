@@ -102,18 +102,19 @@ struct MessageRow {
 }
 
 /// A clinic's inbox (staff only), most recently active first.
-pub async fn inbox(
-    db: &Db,
-    user: &CurrentUser,
-    slug: &str,
-) -> Result<Vec<ContactSummary>, AppError> {
+pub async fn inbox(db: &Db, user: &CurrentUser, slug: &str) -> Result<ClinicRequests, AppError> {
     let (id, _) = provider(db, slug).await?;
     require_own_staff(db, id, user).await?;
     let sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contact_requests cr JOIN providers p ON p.id = cr.provider_id \
          JOIN users u ON u.id = cr.member_id WHERE cr.provider_id = $1 ORDER BY cr.updated_at DESC, cr.id DESC LIMIT 100"
     );
-    Ok(sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?)
+    let requests = sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?;
+    let clinic = sqlx::query_scalar("SELECT name FROM providers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(ClinicRequests { clinic, requests })
 }
 
 /// The member's own requests.

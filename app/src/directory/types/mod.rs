@@ -265,6 +265,14 @@ pub struct DirectoryResults {
     pub truncated: bool,
 }
 
+/// A clinic's inbox: the clinic's name (its staff may work at several) and its requests,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicRequests {
+    pub clinic: String,
+    pub requests: Vec<ContactSummary>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ContactSummary {
