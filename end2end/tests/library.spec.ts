@@ -10,14 +10,14 @@ test("an editor drafts with a live grade and submits; a clinician publishes it a
   await logIn(page, "editor_ana", DEMO_PASSWORD);
   await page.goto("/library/new");
   await hydrated(page);
-  const title = `Heat and MS symptoms ${Date.now().toString(36)}`;
-  await page.getByLabel("Community").selectOption("multiple-sclerosis");
-  await page.getByLabel("Title", { exact: true }).fill(title);
-  await page.getByLabel("Summary").fill("Heat can bring back old symptoms for a while.");
   const grade = page.locator("#readability-grade");
   // Nothing written yet: said plainly, not as a failing grade.
   await expect(grade).toHaveText("Start writing to see the grade.");
   await expect(grade).toHaveClass(/grade-empty/);
+  const title = `Heat and MS symptoms ${Date.now().toString(36)}`;
+  await page.getByLabel("Community").selectOption("multiple-sclerosis");
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Summary").fill("Heat can bring back old symptoms for a while.");
   await page.getByLabel("Article", { exact: true }).fill(HARD);
   await expect(grade).toHaveText(/Grade (9|1\d|2\d)\.\d/);
   await expect(grade).not.toHaveClass(/grade-ok|grade-empty/);
