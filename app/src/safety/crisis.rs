@@ -190,6 +190,50 @@ pub fn helplines_for(country: Option<&str>) -> (Vec<&'static Helpline>, Vec<&'st
     (mine, others)
 }
 
+/// `text` cut into parts, each with the number to dial when it is a phone number: a run of
+/// digits and single spaces with at least three digits ("116 123", "0800 111 0 111", "988"), so
+/// that a phone can call a helpline or an emergency number with one tap.
+pub fn phone_parts(text: &str) -> Vec<(String, Option<String>)> {
+    let mut parts: Vec<(String, Option<String>)> = Vec::new();
+    let mut plain = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars.get(i).is_some_and(char::is_ascii_digit) {
+            // The run: digits, and spaces each followed by a digit.
+            let mut end = i;
+            while let Some(c) = chars.get(end) {
+                let next_is_digit = chars.get(end + 1).is_some_and(char::is_ascii_digit);
+                if c.is_ascii_digit() || (*c == ' ' && next_is_digit) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            let run: String = chars.get(i..end).unwrap_or_default().iter().collect();
+            let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 3 {
+                if !plain.is_empty() {
+                    parts.push((std::mem::take(&mut plain), None));
+                }
+                parts.push((run, Some(digits)));
+            } else {
+                plain.push_str(&run);
+            }
+            i = end;
+        } else {
+            if let Some(c) = chars.get(i) {
+                plain.push(*c);
+            }
+            i += 1;
+        }
+    }
+    if !plain.is_empty() {
+        parts.push((plain, None));
+    }
+    parts
+}
+
 /// The listed country of the first language tag with a region in an `Accept-Language` header
 /// (`de-DE,de;q=0.9` → `DE`), for a new account's default.
 pub fn country_from_languages(header: &str) -> Option<&'static str> {
@@ -244,6 +288,48 @@ mod tests {
         let mine: Vec<&str> = mine.iter().map(|h| h.country.as_str()).collect();
         let others: Vec<&str> = others.iter().map(|h| h.country.as_str()).collect();
         assert_eq!((mine, others), (vec!["IE", "*"], vec!["DE", "US"]));
+    }
+
+    #[test]
+    fn phone_numbers_become_numbers_to_dial() {
+        let tel = |text: &str| -> Vec<(String, Option<String>)> { phone_parts(text) };
+        let part = |t: &str, n: Option<&str>| (t.to_string(), n.map(str::to_string));
+        assert_eq!(
+            tel("Call 116 123, free"),
+            [
+                part("Call ", None),
+                part("116 123", Some("116123")),
+                part(", free", None)
+            ]
+        );
+        assert_eq!(
+            tel("Anruf 0800 111 0 111 oder 0800 111 0 222, kostenlos"),
+            [
+                part("Anruf ", None),
+                part("0800 111 0 111", Some("08001110111")),
+                part(" oder ", None),
+                part("0800 111 0 222", Some("08001110222")),
+                part(", kostenlos", None)
+            ]
+        );
+        assert_eq!(
+            tel("Call or text 988"),
+            [part("Call or text ", None), part("988", Some("988"))]
+        );
+        // Short numbers are not phone numbers; text without any stays whole.
+        assert_eq!(
+            tel("Open 24 hours, 7 days"),
+            [part("Open 24 hours, 7 days", None)]
+        );
+        assert_eq!(tel(""), []);
+        // Every line of the list with a number gets one to dial.
+        for h in helplines().iter().filter(|h| h.country != "*") {
+            assert!(
+                phone_parts(&h.contact).iter().any(|(_, n)| n.is_some()),
+                "{}",
+                h.contact
+            );
+        }
     }
 
     #[test]

@@ -1057,7 +1057,8 @@ async fn the_helplines_follow_the_members_country(app: TestApp) {
     assert!(at("Find A Helpline") < at("Helplines in other countries"));
     assert!(at("Helplines in other countries") < at("Samaritans"));
     assert!(
-        page.contains("Call 112 now"),
+        page.contains("In immediate danger? Call ")
+            && page.contains(r#"href="tel:112" class="tel">112</a> now."#),
         "the emergency number for Germany"
     );
     assert!(!page.contains("Choose your country in Settings"));
@@ -1077,7 +1078,7 @@ async fn the_helplines_follow_the_members_country(app: TestApp) {
     );
     let page = html_of(&app, &dora, &format!("/p/{id}")).await;
     assert!(page.find("Samaritans") < page.find("Helplines in other countries"));
-    assert!(page.contains("Call 999 now"));
+    assert!(page.contains(r#"href="tel:999" class="tel">999</a> now."#));
 
     // Not set: every line, every emergency number, and where to set it.
     app.call_as(&dora, "update_profile", &settings_form("none"))
@@ -1089,7 +1090,7 @@ async fn the_helplines_follow_the_members_country(app: TestApp) {
         "Samaritans",
         "TelefonSeelsorge",
         "988",
-        "911 in the United States",
+        "in the United States",
     ] {
         assert!(page.contains(needle), "{needle}");
     }
@@ -1100,6 +1101,13 @@ async fn the_helplines_follow_the_members_country(app: TestApp) {
         1,
         "{page}"
     );
+    // Every number is one tap to call from a phone: the helplines' and the emergency numbers.
+    for number in ["116123", "08001110111", "988", "999", "112", "911"] {
+        assert!(
+            page.contains(&format!("href=\"tel:{number}\"")),
+            "tel:{number}"
+        );
+    }
 }
 
 /// Without JavaScript, a report that fails (a reason not on the list) sends the browser back to the

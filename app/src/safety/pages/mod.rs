@@ -51,6 +51,17 @@ pub fn CrisisPanel(#[prop(into)] heading: String, #[prop(into)] lead: String) ->
     }
 }
 
+/// `text` with each phone number a `tel:` link: one tap calls it from a phone.
+fn dialable(text: &str) -> impl IntoView + use<> {
+    super::crisis::phone_parts(text)
+        .into_iter()
+        .map(|(part, number)| match number {
+            Some(n) => view! { <a class="tel" href=format!("tel:{n}")>{part}</a> }.into_any(),
+            None => part.into_any(),
+        })
+        .collect_view()
+}
+
 #[component]
 fn HelplineList(country: Option<String>) -> impl IntoView {
     let (mine, others) = helplines_for(country.as_deref());
@@ -58,7 +69,7 @@ fn HelplineList(country: Option<String>) -> impl IntoView {
         view! {
             <li data-country=h.country.clone()>
                 <a href=h.link.clone() rel="external noopener" target="_blank">{h.name.clone()}</a>
-                <span class="helpline-contact">{h.contact.clone()}</span>
+                <span class="helpline-contact">{dialable(&h.contact)}</span>
                 <span class="hint">{h.hours.clone()}</span>
             </li>
         }
@@ -78,7 +89,7 @@ fn HelplineList(country: Option<String>) -> impl IntoView {
     };
     view! {
         <ul class="helplines">{mine.into_iter().map(item).collect_view()}</ul>
-        <p class="small">{emergency}</p>
+        <p class="small">{dialable(&emergency)}</p>
         {(!others.is_empty()).then(|| view! {
             <details class="other-helplines">
                 <summary>"Helplines in other countries"</summary>
