@@ -289,6 +289,14 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
     if matches!(mail, mailer::Mailer::Log) {
         tracing::info!("no HC_SMTP_URL: e-mails go to the outbox table and the log");
     }
+    if args.public_url.is_none() && local.ip().is_unspecified() {
+        // Links that leave the page (e-mails, the invite page's links to share) are made from
+        // the public address; made from 0.0.0.0 they reach nobody.
+        tracing::warn!(
+            "no HC_PUBLIC_URL while listening on every address: links in e-mails and on the invite page read {}; set HC_PUBLIC_URL to the address people use",
+            state.settings.public_url
+        );
+    }
     spawn_sweeper(state.clone());
     spawn_count_flush(state.clone());
     spawn_export_job(state.clone());
