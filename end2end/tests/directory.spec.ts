@@ -306,3 +306,16 @@ test("on a phone a clinic's details and “Ask for an appointment” come before
     await page.context().close();
   }
 });
+
+test("a visitor on a phone sees where to ask a clinic for an appointment before its reviews, and logging in brings them back to it", async ({ browser }) => {
+  const page = await freshPage(browser, { viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  await page.goto("/directory/northgate-diabetes-centre");
+  const ask = page.getByRole("link", { name: "Log in to send a request" });
+  const askBox = await ask.boundingBox();
+  const ratings = await page.getByRole("heading", { level: 2, name: "Ratings", exact: true }).boundingBox();
+  expect(askBox && ratings, "the link and the ratings are on the page").toBeTruthy();
+  expect(askBox?.y ?? Infinity).toBeLessThan(ratings?.y ?? 0);
+  await ask.click();
+  await expect(page).toHaveURL(/\/login\?next=\/directory\/northgate-diabetes-centre$/);
+  await page.context().close();
+});

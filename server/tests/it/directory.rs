@@ -755,7 +755,10 @@ async fn own_staff_replies_and_disputes(app: TestApp) {
     assert_eq!(status, 200);
     assert!(html.contains("Reply from the provider"));
     assert!(html.contains("1.0 out of 5"));
-    assert!(html.contains("Log in to rate or contact"));
+    assert!(html.contains("Log in to rate"));
+    // A visitor is shown where to ask for an appointment, and that it takes logging in.
+    assert!(html.contains("Ask for an appointment or a call back"));
+    assert!(html.contains("Log in to send a request"));
 }
 
 pub(crate) async fn search(app: &TestApp, fields: &[(&str, &str)]) -> crate::common::Reply {

@@ -80,7 +80,17 @@ pub(super) fn ProviderView(
         view! { {rate_form(slug.clone(), d.own_review.clone(), echo.clone(), rate)} }
     });
     let login_to_rate = (!v.logged_in).then(|| view! {
-        <p><a class="button" href=format!("/login?next=/directory/{slug}")>"Log in to rate or contact"</a></p>
+        <p><a class="button" href=format!("/login?next=/directory/{slug}")>"Log in to rate"</a></p>
+    });
+    // A visitor sees where to ask for an appointment too, not only members.
+    let login_to_contact = (is_clinic && !v.logged_in).then(|| {
+        let next = format!("/login?next=/directory/{slug}");
+        view! {
+            <Panel id="contact-h" title="Ask for an appointment or a call back">
+                <p>"Members ask this clinic for an appointment or a call back here; only the clinic's staff read a request."</p>
+                <p><a class="button primary" href=next>"Log in to send a request"</a></p>
+            </Panel>
+        }
     });
     let contact_form = (is_clinic && v.logged_in && !v.is_staff).then(|| {
         view! { {contact_form(slug.clone(), contact_echo.clone(), contact)} }
@@ -104,6 +114,7 @@ pub(super) fn ProviderView(
                 {details_panels(&d, is_clinic)}
                 {invitation_panel(slug.clone(), c.name.clone(), d.my_invitations.clone(), invitation)}
                 {contact_form}
+                {login_to_contact}
             </div>
             <div class="main-col">
                 <Panel id="ratings-h" title="Ratings">
