@@ -170,7 +170,13 @@ fn data_table(t: Table) -> impl IntoView {
                         } else {
                             t.rows.iter().map(|r| view! {
                                 <tr>
-                                    <th scope="row">{r.name.clone()}</th>
+                                    <th scope="row">{match r.href.clone() {
+                                        Some(href) => view! {
+                                            <a href=href.clone()>{r.name.clone()}</a>
+                                            <span class="small muted table-path">{href}</span>
+                                        }.into_any(),
+                                        None => r.name.clone().into_any(),
+                                    }}</th>
                                     {r.values.iter().map(|v| view! { <td class="num">{v.clone()}</td> }).collect_view()}
                                 </tr>
                             }).collect_view().into_any()

@@ -139,10 +139,13 @@ impl Series {
     }
 }
 
-/// A row of a breakdown table: a name and its numbers.
+/// A row of a breakdown table: a name (with its page, if any) and its numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableRow {
     pub name: String,
+    /// The page the row names, where it is one (top pages): the name links to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     pub values: Vec<String>,
 }
 

@@ -7,8 +7,8 @@ use crate::directory::pages::ProviderCardView;
 use crate::posts::pages::PostCard;
 use crate::ui::loaded;
 use crate::ui::{
-    action_error, echo_resource, echoed, field_error, format_datetime, textarea_text, FieldMessage,
-    FormAlert, Highlighted, Saved,
+    action_error, choices, echo_resource, echoed, field_error, format_datetime, textarea_text,
+    FieldMessage, FilterSelect, FormAlert, Highlighted, Saved,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -128,32 +128,12 @@ fn search_form(
                 <button type="submit" class="button primary">"Search"</button>
             </div>
             <div class="search-filters">
-                <div class="field">
-                    <label for="search-community">"Community"</label>
-                    <select id="search-community" name="community">
-                        <option value="">"All communities"</option>
-                        {communities.into_iter().map(|c| {
-                            let on = c.slug == asked.community;
-                            view! { <option value=c.slug.clone() selected=on>{c.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="search-kind">"Kind"</label>
-                    <select id="search-kind" name="kind">
-                        <option value="">"Questions and discussions"</option>
-                        <option value="question" selected=asked.kind == "question">"Questions"</option>
-                        <option value="discussion" selected=asked.kind == "discussion">"Discussions"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="search-answered">"Answers"</label>
-                    <select id="search-answered" name="answered">
-                        <option value="">"Any"</option>
-                        <option value="yes" selected=asked.answered == "yes">"Answered"</option>
-                        <option value="no" selected=asked.answered == "no">"Not answered yet"</option>
-                    </select>
-                </div>
+                <FilterSelect id="search-community" label="Community" name="community" any="All communities"
+                    choices=communities.into_iter().map(|c| (c.slug, c.name)).collect() current=asked.community.clone()/>
+                <FilterSelect id="search-kind" label="Kind" name="kind" any="Questions and discussions"
+                    choices=choices(&[("question", "Questions"), ("discussion", "Discussions")]) current=asked.kind.clone()/>
+                <FilterSelect id="search-answered" label="Answers" name="answered" any="Any"
+                    choices=choices(&[("yes", "Answered"), ("no", "Not answered yet")]) current=asked.answered.clone()/>
             </div>
         </form>
     }

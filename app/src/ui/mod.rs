@@ -185,6 +185,34 @@ pub fn Select(
     }
 }
 
+/// One filter of a search form (a GET form: no error line): its label, `any` as the empty
+/// choice, then `(value, label)` pairs with `current` selected.
+#[component]
+pub fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    name: &'static str,
+    any: &'static str,
+    choices: Vec<(String, String)>,
+    #[prop(into)] current: String,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=name>
+                <option value="">{any}</option>
+                {choices
+                    .into_iter()
+                    .map(|(value, title)| {
+                        let on = value == current;
+                        view! { <option value=value selected=on>{title}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// `(value, label)` pairs for [`Select`] from a fixed list.
 pub fn choices(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()

@@ -12,6 +12,7 @@ both_backends!(
     members_active_per_day_week_and_month,
     searches_that_found_nothing_are_content_gaps,
     counting_can_be_switched_off,
+    top_pages_are_named_as_a_visitor_would_read_them,
 );
 
 fn person(ua: &str) -> Client {
@@ -556,4 +557,111 @@ async fn counting_can_be_switched_off(app: TestApp) {
         1,
         "the server with counting off counted"
     );
+}
+
+/// "Top pages" names each page by its title where a visitor may read it, links it, and names a
+/// members-only post and a closed group's post by their kind alone.
+async fn top_pages_are_named_as_a_visitor_would_read_them(app: TestApp) {
+    let admin = app.admin_with_community().await;
+    let wren = person("Firefox/130.0");
+    app.signup_as(&wren, "wren", "correct-horse-2").await.ok();
+    app.call_as(&wren, "community/join", &[("slug", "ms")])
+        .await
+        .ok();
+    let write = |c: Client, title: &'static str, visibility: &'static str, group: String| {
+        let app = &app;
+        async move {
+            let mut form = vec![
+                ("community", "ms"),
+                ("kind", "question"),
+                ("title", title),
+                ("body", "What helped you?"),
+                ("tags", ""),
+                ("visibility", visibility),
+            ];
+            if !group.is_empty() {
+                form.push(("group", group.as_str()));
+            }
+            let id = app.call_as(&c, "post/create", &form).await.ok();
+            id.as_i64().expect("post id")
+        }
+    };
+    let open_title = "Fatigue after a relapse: what helped you";
+    let members_title = "Members only: my worry about the new scan";
+    let group_title = "In the carers' group: nights are the hardest";
+    let public = write(wren.clone(), open_title, "public", String::new()).await;
+    let members = write(wren.clone(), members_title, "members", String::new()).await;
+    let (insider, group) = app.private_group_by_gmod("Carers").await;
+    let grouped = write(insider, group_title, "members", group).await;
+    for path in [
+        format!("/p/{public}"),
+        format!("/p/{public}"),
+        format!("/p/{members}"),
+        "/c/ms".to_string(),
+    ] {
+        assert_eq!(
+            open(&app, &wren, &path, None).await,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    // A page the app showed without a page load; the group's post is counted by its address.
+    app.call_as(&wren, "seen", &[("path", &format!("/p/{grouped}"))])
+        .await
+        .ok();
+    flush(&app, &admin).await;
+    let d = app
+        .call_as(&admin, "analytics", &[("days", "7")])
+        .await
+        .ok();
+    let table = d["tables"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["title"] == "Top pages"))
+        .cloned()
+        .expect("top pages");
+    let named = |href: String| {
+        table["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["href"] == href.as_str()))
+            .map(|r| r["name"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(
+        named(format!("/p/{public}")).as_deref(),
+        Some(open_title),
+        "{table}"
+    );
+    assert_eq!(
+        named("/c/ms".into()).as_deref(),
+        Some("Multiple Sclerosis"),
+        "{table}"
+    );
+    let members_only = Some("A post for members only");
+    assert_eq!(
+        named(format!("/p/{members}")).as_deref(),
+        members_only,
+        "{table}"
+    );
+    assert_eq!(
+        named(format!("/p/{grouped}")).as_deref(),
+        members_only,
+        "{table}"
+    );
+    let whole = d.to_string();
+    for secret in [members_title, group_title] {
+        assert!(!whole.contains(secret), "the dashboard shows {secret:?}");
+    }
+    // The page links the title, and shows no title a visitor may not read.
+    let page = admin
+        .get(format!("{}/admin/analytics?days=7", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains(&format!("<a href=\"/p/{public}\">{open_title}</a>")),
+        "no link to the top page"
+    );
+    assert!(!page.contains(members_title) && !page.contains(group_title));
 }

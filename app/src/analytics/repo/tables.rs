@@ -21,7 +21,7 @@ pub(super) async fn kinds_table(
 
 pub(super) async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
     // A community's top pages are its own page, its posts and its articles.
-    counted(
+    let mut table = counted(
         db,
         "SELECT t.path, CAST(SUM(t.views) AS BIGINT) AS n FROM traffic_paths t \
          WHERE t.day >= $1 AND t.day <= $2 AND ($3 = 0 \
@@ -31,9 +31,68 @@ pub(super) async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Resul
          GROUP BY t.path ORDER BY n DESC, t.path LIMIT 10",
         (first, last, Some(cid)),
         "Top pages",
-        ["Address", "Views"],
+        ["Page", "Views"],
     )
-    .await
+    .await?;
+    for row in &mut table.rows {
+        let path = std::mem::take(&mut row.name);
+        row.name = page_title(db, &path).await?;
+        row.href = Some(path);
+    }
+    Ok(table)
+}
+
+/// What the operator reads for a counted address: the page's name as a visitor sees it. A post
+/// a visitor may not read (members only, in a closed group, held or removed) and a page gone
+/// since are named by their kind alone: the dashboard shows no more than the site does.
+async fn page_title(db: &Db, path: &str) -> Result<String, AppError> {
+    let named = |sql: &'static str, key: String| async move {
+        sqlx::query_scalar::<_, String>(sql)
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await
+    };
+    let (found, otherwise) = match classify(path) {
+        Some(PageRef::Home) => (None, "Home page"),
+        Some(PageRef::Library) => (None, "Health library"),
+        Some(PageRef::Directory) => (None, "Find care"),
+        Some(PageRef::About) => (None, "About"),
+        Some(PageRef::Community(slug)) => (
+            named("SELECT name FROM communities WHERE slug = $1", slug).await?,
+            "A community",
+        ),
+        Some(PageRef::Article(slug)) => (
+            named(
+                "SELECT v.title FROM articles a JOIN article_versions v ON v.id = a.published_version_id \
+                 WHERE a.slug = $1",
+                slug,
+            )
+            .await?,
+            "A library article",
+        ),
+        Some(PageRef::Clinic(slug)) => (
+            named("SELECT name FROM providers WHERE slug = $1", slug).await?,
+            "A clinic or clinician",
+        ),
+        Some(PageRef::Post(id)) => {
+            let mut params = crate::posts::repo::Params::default();
+            let pid = params.p(id);
+            let sql = format!(
+                "SELECT p.title FROM posts p WHERE p.id = {pid} AND p.deleted_at IS NULL \
+                 AND {} = 1 AND {}",
+                crate::access::readable(&mut params, None),
+                crate::access::listed(&mut params, None)
+            );
+            let title: Option<String> = crate::posts::repo::with_params(&sql, &params.0)
+                .fetch_optional(&db.pool)
+                .await?
+                .map(|r| r.try_get("title"))
+                .transpose()?;
+            (title, "A post for members only")
+        }
+        _ => (None, "Another page"),
+    };
+    Ok(found.unwrap_or_else(|| otherwise.to_string()))
 }
 
 pub(super) async fn referrers_table(db: &Db, first: i64, last: i64) -> Result<Table, AppError> {
@@ -71,6 +130,7 @@ async fn counted(
             .await?
             .into_iter()
             .map(|(name, n)| TableRow {
+                href: None,
                 name,
                 values: vec![n.to_string()],
             })
@@ -153,6 +213,7 @@ pub(super) fn members_table(members: &[Series]) -> Table {
         )
     };
     let row = |name: &str, v: String| TableRow {
+        href: None,
         name: name.into(),
         values: vec![v],
     };
@@ -238,14 +299,17 @@ pub(super) async fn answers_table(
         columns: vec!["Measure".into(), "Value".into()],
         rows: vec![
             TableRow {
+                href: None,
                 name: "Questions asked".into(),
                 values: vec![asked.to_string()],
             },
             TableRow {
+                href: None,
                 name: "Answered within 24 hours".into(),
                 values: vec![share],
             },
             TableRow {
+                href: None,
                 name: "Median time to the first answer".into(),
                 values: vec![median],
             },
@@ -289,6 +353,7 @@ pub(super) async fn campaigns_table(
         let (imp, clk) = (r.imp, r.clk);
         let earned = earned(imp, r.cpm_cents, r.flat_fee_cents);
         out.push(TableRow {
+            href: None,
             name: format!(
                 "{} ({})",
                 r.headline,
@@ -354,6 +419,7 @@ pub(super) async fn inventory_table(
     for (placement, paid, house, empty) in rows {
         let all = paid + house + empty;
         out.push(TableRow {
+            href: None,
             name: placement,
             values: vec![
                 all.to_string(),
@@ -430,6 +496,7 @@ pub(super) async fn revenue_table(
         rows: keys
             .into_iter()
             .map(|((adv, month), cents)| TableRow {
+                href: None,
                 name: adv,
                 values: vec![month, money(cents)],
             })

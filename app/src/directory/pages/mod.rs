@@ -18,8 +18,8 @@ use crate::ui::{
     action_error, echoed, field_error, format_date, format_datetime, successes, ErrorView, Field,
     FieldMessage, FormAlert, Panel, Saved,
 };
+use crate::ui::{choices, loaded, Checkbox, CommunityIcon, FilterSelect};
 use crate::ui::{echo_resource, with_echo};
-use crate::ui::{loaded, Checkbox, CommunityIcon};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

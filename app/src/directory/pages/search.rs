@@ -302,30 +302,12 @@ fn more_filters(
         <details class="more-filters" open=open>
             <summary>"More filters"</summary>
             <div class="filters">
-                <div class="field">
-                    <label for="d-condition">"Condition"</label>
-                    <select id="d-condition" name="condition">
-                        <option value="">"Any condition"</option>
-                        {communities.iter().map(|c| view! {
-                            <option value=c.slug.clone() selected=query.condition == c.slug>{c.name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="d-language">"Language"</label>
-                    <select id="d-language" name="language">
-                        <option value="">"Any language"</option>
-                        {options(LANGUAGES, query.language.clone())}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="d-kind">"Show"</label>
-                    <select id="d-kind" name="kind">
-                        <option value="">"Clinics and clinicians"</option>
-                        <option value="clinic" selected=query.kind == "clinic">"Clinics"</option>
-                        <option value="clinician" selected=query.kind == "clinician">"Clinicians"</option>
-                    </select>
-                </div>
+                <FilterSelect id="d-condition" label="Condition" name="condition" any="Any condition"
+                    choices=communities.iter().map(|c| (c.slug.clone(), c.name.clone())).collect() current=query.condition.clone()/>
+                <FilterSelect id="d-language" label="Language" name="language" any="Any language"
+                    choices=choices(LANGUAGES) current=query.language.clone()/>
+                <FilterSelect id="d-kind" label="Show" name="kind" any="Clinics and clinicians"
+                    choices=choices(&[("clinic", "Clinics"), ("clinician", "Clinicians")]) current=query.kind.clone()/>
                 <div class="field">
                     <label for="d-sort">"Order"</label>
                     <select id="d-sort" name="sort">

@@ -320,8 +320,6 @@ impl TestApp {
         v.get("handle").and_then(|h| h.as_str()).map(str::to_string)
     }
 
-    /// Signs up `root_admin`, makes it an admin and creates the community "ms" (Multiple
-    /// Sclerosis); returns the admin's client.
     /// Signs up `handle` in a fresh browser and joins "ms" (see `admin_with_community`).
     pub async fn member_of_ms(&self, handle: &str, password: &str) -> Client {
         let c = new_client();
@@ -332,6 +330,8 @@ impl TestApp {
         c
     }
 
+    /// Signs up `root_admin`, makes it an admin and creates the community "ms" (Multiple
+    /// Sclerosis); returns the admin's client.
     pub async fn admin_with_community(&self) -> Client {
         let admin = new_client();
         self.signup_as(&admin, "root_admin", "correct-horse-1")
