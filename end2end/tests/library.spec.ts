@@ -64,6 +64,35 @@ test("an editor drafts with a live grade and submits; a clinician publishes it a
   await page.screenshot({ path: "test-results/search.png", fullPage: true });
 });
 
+test("on a phone the grade follows the writer down the form and leads to the hints", async ({ page }) => {
+  // A phone with its keyboard open: the readability panel stands after the whole form.
+  await page.setViewportSize({ width: 390, height: 520 });
+  await logIn(page, "editor_ana", DEMO_PASSWORD);
+  await page.goto("/library/new");
+  await hydrated(page);
+  const bar = page.locator(".grade-bar");
+  await expect(bar).toContainText("No grade yet");
+  await page.getByLabel("Article", { exact: true }).fill(HARD);
+  await expect(bar).toContainText(/Grade (9|1\d|2\d)\.\d/);
+  await expect(bar).not.toHaveClass(/grade-ok/);
+  // Scrolled to the top of the form, the article runs past the screen's foot: the bar stays in
+  // sight there while the panel is out of sight below the form.
+  await page.getByLabel("Title", { exact: true }).evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await expect(bar).toBeInViewport();
+  await expect(page.locator("#readability-grade")).not.toBeInViewport();
+  await page.screenshot({ path: "test-results/editor-phone.png" });
+  await bar.getByRole("link", { name: "Hints" }).click();
+  await expect(page.getByRole("heading", { name: "Readability" })).toBeInViewport();
+  await page.getByLabel("Article", { exact: true }).fill(EASY);
+  await expect(bar).toHaveClass(/grade-ok/);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations).toEqual([]);
+  // A wide screen has the panel beside the form, and no bar.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await expect(bar).toBeHidden();
+  await expect(page.locator("#readability-grade")).toBeVisible();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

@@ -38,6 +38,26 @@ impl PageRef {
         }
     }
 
+    /// What the dashboard calls a kind of page (`kind()`'s word as stored), or the word itself
+    /// for one it does not know (counted by an older version).
+    pub fn kind_label(kind: &str) -> &str {
+        match kind {
+            "home" => "Home page",
+            "community" => "Community pages",
+            "post" => "Questions and discussions",
+            "group" => "Support groups",
+            "library" => "Health library (list)",
+            "article" => "Library articles",
+            "directory" => "Find care (search)",
+            "clinic" => "Clinics and clinicians",
+            "search" => "Search",
+            "profile" => "Members' profiles",
+            "account" => "Members' own pages (messages, settings…)",
+            "about" => "About and privacy",
+            other => other,
+        }
+    }
+
     /// The address kept for "top pages": public kinds only (never a group, an account page or
     /// a member's profile).
     pub fn public_path(&self) -> Option<String> {
@@ -229,6 +249,19 @@ mod tests {
         assert_eq!(classify("/api/feed"), None);
         assert_eq!(classify("/pkg/app.wasm"), None);
         assert_eq!(PageRef::Group("x".into()).public_path(), None);
+        for page in [
+            PageRef::Home,
+            PageRef::Post(1),
+            PageRef::Account,
+            PageRef::About,
+        ] {
+            assert_ne!(
+                PageRef::kind_label(page.kind()),
+                page.kind(),
+                "{page:?} has no label"
+            );
+        }
+        assert_eq!(PageRef::kind_label("gone"), "gone");
         assert_eq!(PageRef::Account.public_path(), None);
         assert_eq!(PageRef::Post(3).public_path().as_deref(), Some("/p/3"));
     }

@@ -245,8 +245,7 @@ fn article_grid(a: &ArticleView) -> AnyView {
 
 /// The live readability panel for the editor.
 #[component]
-fn ReadabilityPanel(#[prop(into)] text: Signal<String>) -> impl IntoView {
-    let result = Memo::new(move |_| score(&text.get()));
+fn ReadabilityPanel(result: Memo<crate::library::readability::Readability>) -> impl IntoView {
     view! {
         <section class="panel readability" aria-labelledby="readability-h">
             <h2 id="readability-h">"Readability"</h2>
@@ -274,6 +273,20 @@ fn ReadabilityPanel(#[prop(into)] text: Signal<String>) -> impl IntoView {
                 </ul>
             }))}
         </section>
+    }
+}
+
+/// The grade on a phone, where the panel stands after the whole form: a line that follows the
+/// writer down the form (sticky at the foot of the screen) and leads to the panel's hints. A
+/// wide screen has the panel beside the form and shows no bar.
+fn grade_bar(result: Memo<crate::library::readability::Readability>) -> impl IntoView {
+    view! {
+        <p class="grade-bar small" class:grade-ok=move || result.with(|r| r.meets_target())
+            class:grade-empty=move || result.with(|r| r.words == 0)>
+            <strong>{move || result.with(|r| if r.words == 0 { "No grade yet".to_string() } else { format!("Grade {:.1}", r.grade.clamp(0.0, 18.0)) })}</strong>
+            {format!(" · target {TARGET_GRADE} or lower · ")}
+            <a href="#readability-h">"Hints"</a>
+        </p>
     }
 }
 
@@ -322,7 +335,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
             let sources = v("sources", &|d| d.sources.clone());
             let tags = v("tags", &|d| d.tags.clone());
             let community = v("community", &|d| d.community_slug.clone());
-            let text = Signal::derive(move || readable_text(&summary.get(), &body.get(), &facts.get()));
+            let result = Memo::new(move |_| score(&readable_text(&summary.get(), &body.get(), &facts.get())));
             let heading = if d.is_some() { "Edit article" } else { "New article" };
             let current = d.as_ref().map(|d| d.slug.clone()).unwrap_or_default();
             view! {
@@ -340,6 +353,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
                             {live_text_area("summary", "Summary", "2", summary, err, None)}
                             {live_text_area("body", "Article", "18", body, err,
                                 Some("Markdown: ## for section headings (they make the table of contents), - for lists, [text](https://…) for links."))}
+                            {grade_bar(result)}
                             {live_text_area("key_facts", "Key facts (one per line)", "4", facts, err, None)}
                             <crate::ui::TextArea label="Sources (one per line: Title | https://address | year)" name="sources" rows=4 value=sources
                                 error=field_error(err, "sources")/>
@@ -347,7 +361,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
                             <button type="submit" class="button primary">"Save draft"</button>
                         </ActionForm>
                     </section>
-                    <ReadabilityPanel text=text/>
+                    <ReadabilityPanel result=result/>
                 </div>
             }
         })}

@@ -646,6 +646,27 @@ async fn top_pages_are_named_as_a_visitor_would_read_them(app: TestApp) {
         members_only,
         "{table}"
     );
+    // The kinds of page are named for the operator, not by the stored word.
+    let kinds = d["tables"]
+        .as_array()
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t["title"] == "Page views by kind of page")
+        })
+        .cloned()
+        .expect("kinds");
+    let kind_views = |name: &str| {
+        kinds["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["name"] == name))
+            .map(|r| r["values"][0].clone())
+    };
+    assert_eq!(
+        kind_views("Questions and discussions"),
+        Some("4".into()),
+        "{kinds}"
+    );
+    assert_eq!(kind_views("Community pages"), Some("1".into()), "{kinds}");
     let whole = d.to_string();
     for secret in [members_title, group_title] {
         assert!(!whole.contains(secret), "the dashboard shows {secret:?}");

@@ -8,7 +8,7 @@ pub(super) async fn kinds_table(
     last: i64,
     cid: i64,
 ) -> Result<Table, AppError> {
-    counted(
+    let mut table = counted(
         db,
         "SELECT kind, CAST(SUM(views) AS BIGINT) AS n FROM traffic_pages \
          WHERE day >= $1 AND day <= $2 AND ($3 = 0 OR community_id = $3) GROUP BY kind ORDER BY n DESC, kind",
@@ -16,7 +16,11 @@ pub(super) async fn kinds_table(
         "Page views by kind of page",
         ["Kind of page", "Views"],
     )
-    .await
+    .await?;
+    for row in &mut table.rows {
+        row.name = PageRef::kind_label(&row.name).to_string();
+    }
+    Ok(table)
 }
 
 pub(super) async fn top_table(db: &Db, first: i64, last: i64, cid: i64) -> Result<Table, AppError> {
