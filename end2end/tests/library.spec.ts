@@ -145,6 +145,26 @@ test.describe("search without JavaScript", () => {
   });
 });
 
+test.describe("search on a phone without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the filters fold away until used, so the results start near the top; a used filter stays open and chosen", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/search?q=fatigue");
+    const kind = page.locator("#search-kind");
+    await expect(kind).toBeHidden();
+    const tabs = await page.getByRole("navigation", { name: "Result types" }).boundingBox();
+    expect(tabs?.y ?? 9999, "the results' tabs stand in the first half of the screen").toBeLessThan(422);
+    await page.locator("summary", { hasText: "Filter by community, kind or answers" }).click();
+    await kind.selectOption("question");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/kind=question/);
+    await expect(kind).toBeVisible();
+    await expect(kind).toHaveValue("question");
+    await expect(page.getByRole("link", { name: "Does fatigue get better after a relapse?" })).toBeVisible();
+  });
+});
+
 test("library and search pages have no accessibility violations", async ({ page }) => {
   for (const path of ["/library", "/library/living-with-cml-on-tyrosine-kinase-inhibitors", "/search?q=relapse"]) {
     await page.goto(path);

@@ -152,13 +152,15 @@ pub fn NotificationsPage() -> impl IntoView {
                                     {p.items.into_iter().map(|n| view! {
                                         <li class="card" class:unread=!n.read>
                                             <a href=n.link.clone()>{n.text.clone()}</a>
-                                            <p class="muted small">{format_datetime(n.created_at)}</p>
-                                            {(!n.read).then(|| view! {
-                                                <ActionForm action=read attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=n.id.to_string()/>
-                                                    <button type="submit" class="link-button small">"Mark as read"</button>
-                                                </ActionForm>
-                                            })}
+                                            <div class="notification-meta">
+                                                <span class="muted small">{format_datetime(n.created_at)}</span>
+                                                {(!n.read).then(|| view! {
+                                                    <ActionForm action=read attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=n.id.to_string()/>
+                                                        <button type="submit" class="link-button small">"Mark as read"</button>
+                                                    </ActionForm>
+                                                })}
+                                            </div>
                                         </li>
                                     }).collect_view()}
                                 </ul>

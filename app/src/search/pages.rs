@@ -119,6 +119,7 @@ fn search_form(
     asked: Asked,
     communities: Vec<crate::communities::types::CommunitySummary>,
 ) -> impl IntoView {
+    let used = !(asked.community.is_empty() && asked.kind.is_empty() && asked.answered.is_empty());
     view! {
         <form class="panel search-form" method="get" action="/search" role="search">
             <div class="search-row">
@@ -127,6 +128,10 @@ fn search_form(
                 <input type="hidden" name="tab" value=asked.tab.as_str()/>
                 <button type="submit" class="button primary">"Search"</button>
             </div>
+            // Most searches use no filter: on a phone the three would stand a screen's third
+            // above the results. Folded, open when one is used (as the directory's).
+            <details class="more-filters" open=used>
+            <summary>"Filter by community, kind or answers"</summary>
             <div class="search-filters">
                 <FilterSelect id="search-community" label="Community" name="community" any="All communities"
                     choices=communities.into_iter().map(|c| (c.slug, c.name)).collect() current=asked.community.clone()/>
@@ -135,6 +140,7 @@ fn search_form(
                 <FilterSelect id="search-answered" label="Answers" name="answered" any="Any"
                     choices=choices(&[("yes", "Answered"), ("no", "Not answered yet")]) current=asked.answered.clone()/>
             </div>
+            </details>
         </form>
     }
 }
