@@ -159,7 +159,7 @@ test("a member reports a reply; the community moderator removes it with a reason
   const admin = await freshPage(browser);
   await logIn(admin, "demo_admin", DEMO_PASSWORD);
   await admin.goto("/admin");
-  const row = admin.locator("tr", { hasText: "remove_reply" }).first();
+  const row = admin.locator("tr", { hasText: "Removed a reply" }).first();
   await expect(row).toContainText("@dr_okafor");
   await expect(row).toContainText("No adverts, please.");
   for (const p of [spammer, moderator, visitor, admin]) await p.context().close();

@@ -66,19 +66,31 @@ test("an admin verifies a clinician and grants the moderator role", async ({ pag
   await expect(page.getByText("Give the clinician a reason.")).toBeVisible();
   await page.getByRole("button", { name: `Verify @${handle}` }).click();
   await expect(page.getByRole("button", { name: `Verify @${handle}` })).toHaveCount(0);
-  await expect(page.getByRole("table").filter({ hasText: "clinician.verify" }).getByText(`@${handle}`)).toBeVisible();
+  await expect(page.getByRole("table").filter({ hasText: "Verified a clinician" }).getByText(`@${handle}`)).toBeVisible();
 
   await page.getByLabel("Member's handle").fill(handle);
   await page.getByLabel("Role", { exact: true }).selectOption("moderator");
   await page.getByLabel("Change").selectOption("grant");
   await page.getByRole("button", { name: "Apply" }).click();
   // The grant's own line in the audit log (the verification's line names the member already).
-  await expect(page.getByRole("row").filter({ hasText: "role.moderator.grant" }).filter({ hasText: `@${handle}` })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "Gave the moderator role" }).filter({ hasText: `@${handle}` })).toBeVisible();
 
   await clinician.goto(`/u/${handle}`);
   await expect(clinician.getByText("Verified haematologist")).toBeVisible();
   await expect(clinician.getByText("Moderator", { exact: true })).toBeVisible();
   await clinician.context().close();
+});
+
+test("on a phone the audit log reads as entries in words, not a table scrolled sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await page.goto("/admin");
+  const log = page.locator(".log-table");
+  const [wide, shown] = await log.locator("xpath=..").evaluate((el) => [el.scrollWidth, el.clientWidth]);
+  expect(wide, "the log's box does not scroll sideways").toBeLessThanOrEqual(shown);
+  await expect(log.locator("td.what", { hasText: "Created a community" }).first()).toBeVisible();
+  await expect(log.getByText("community.create")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/audit-log-phone.png" });
 });
 
 for (const path of ["/", "/signup", "/login", "/forgot", "/privacy", "/about", "/u/maria_ms"]) {

@@ -26,9 +26,10 @@ pub fn AdminPage() -> impl IntoView {
     );
     let set_role_ok = crate::ui::successes(set_role);
     let staff_list = crate::ui::resource(move || set_role_ok.get(), |_| staff());
+    let log_before = move || crate::ui::number_in(query, "log_before");
     let log = crate::ui::resource(
-        move || (decide_ok.get(), set_role_ok.get()),
-        |_| audit_log(None),
+        move || (decide_ok.get(), set_role_ok.get(), log_before()),
+        |(_, _, before)| audit_log(before),
     );
     let role_err = action_error(set_role);
     let role_echo = echo_resource(super::api::SET_ROLE, role_err.get_untracked().is_some());
@@ -51,7 +52,7 @@ pub fn AdminPage() -> impl IntoView {
                     {verification_queue(pending, decide)}
                     {staff_roles(staff_list, role, echoed(&echo, "handle"), set_role)}
                     {erase_member_panel()}
-                    {audit_log_table(log)}
+                    {audit_log_table(log, log_before().is_some())}
                 }
                 .into_any()
             })}
@@ -200,28 +201,36 @@ fn staff_roles(
     }
 }
 
-/// The latest admin actions, newest first.
-fn audit_log_table(log: Page<AuditEntry>) -> impl IntoView {
+/// The admin actions, newest first, 50 to a page (`older`: a page after the first, which links
+/// back to the newest).
+fn audit_log_table(log: Page<AuditEntry>, older: bool) -> impl IntoView {
     view! {
         <Panel id="log-h" title="Audit log">
-            // Wider than a phone: it scrolls inside its box, not the page.
+            // A table on a wide screen; on a phone each entry stands as a short block (style:
+            // `.log-table`), the time and who first, then what, the member and the detail.
             <div class="table-scroll" tabindex="0">
-            <table class="table">
+            <table class="table log-table">
                 <caption class="visually-hidden">"Latest admin actions, newest first"</caption>
                 <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Member"</th><th scope="col">"Detail"</th></tr></thead>
                 <tbody>
-                    {log.items.into_iter().map(|e| view! {
+                    {log.items.iter().map(|e| view! {
                         <tr>
                             <td class="when">{format_datetime(e.created_at)}</td>
-                            <td>{e.actor.map(|a| format!("@{a}"))}</td>
-                            <td>{e.action}</td>
-                            <td>{e.target.map(|t| format!("@{t}"))}</td>
-                            <td>{e.detail}</td>
+                            <td class="who">{e.actor.clone().map(|a| format!("@{a}"))}</td>
+                            <td class="what">{e.what()}</td>
+                            <td class="member">{e.target.clone().map(|t| format!("@{t}"))}</td>
+                            <td class="detail">{e.detail.clone()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
             </div>
+            <p class="feed-more">
+                {older.then(|| view! { <a class="button" href="/admin#log-h">"Newest entries"</a> })}
+                {log.next.map(|n| view! {
+                    <a class="button" href=format!("/admin?log_before={n}#log-h")>"Older entries"</a>
+                })}
+            </p>
         </Panel>
     }
 }

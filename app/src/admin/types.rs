@@ -31,6 +31,106 @@ pub struct AuditEntry {
     pub created_at: i64,
 }
 
+impl AuditEntry {
+    /// What the entry says to the operator: the stored action (kept as written, for tests,
+    /// exports and queries) in words.
+    pub fn what(&self) -> String {
+        action_label(&self.action)
+    }
+}
+
+/// An audit-log action in words ("advertiser_suspended" → "Suspended an advertiser"); one this
+/// list does not know reads as its code with spaces.
+pub fn action_label(code: &str) -> String {
+    let known = match code {
+        "advertiser_add" => "Added an advertiser",
+        "advertiser_approved" => "Approved an advertiser",
+        "advertiser_suspended" => "Suspended an advertiser",
+        "advertiser_removed" => "Removed an advertiser",
+        "advertiser_pending" => "Set an advertiser back to waiting",
+        "campaign_create" => "Created a campaign",
+        "campaign_active" => "Resumed a campaign",
+        "campaign_paused" => "Paused a campaign",
+        "campaign_ended" => "Ended a campaign",
+        "announcement_add" => "Published an announcement",
+        "announcement_end" => "Ended an announcement",
+        "operator_profile" => "Changed who runs the site",
+        "community_ad_bars" => "Changed the advertisers a community refuses",
+        "sponsor_contact" => "Named an advertiser's contact",
+        "community.create" => "Created a community",
+        "community.edit" => "Edited a community",
+        "community.moderator.grant" => "Made a member a community moderator",
+        "community.moderator.revoke" => "Ended a community moderator's role",
+        "clinic.create" => "Added a clinic",
+        "clinician.verify" => "Verified a clinician",
+        "clinician.reject" => "Turned down a clinician's verification",
+        "review.hide" => "Hid a reported review",
+        "review.keep" => "Kept a reported review",
+        "search.synonyms" => "Changed the search synonyms",
+        "watched_words.add" => "Added a watched word",
+        "watched_words.remove" => "Removed a watched word",
+        "retag_post" => "Changed a post's tags",
+        "remove_post" => "Removed a post",
+        "remove_reply" => "Removed a reply",
+        "restore_post" => "Restored a post",
+        "restore_reply" => "Restored a reply",
+        "dismiss_report" => "Dismissed a report",
+        "safety_review" => "Looked at a post at risk",
+        "clear_profile" => "Cleared a reported profile",
+        "dismiss_profile_report" => "Dismissed a profile report",
+        "warn_member" => "Warned a member",
+        "suspend_member" => "Suspended a member",
+        "lift_suspension" => "Lifted a suspension",
+        "request_erasure" => "Asked for their account to be erased",
+        "cancel_erasure" => "Cancelled their account's erasure",
+        "erase_account" => "Erased an account",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    // role.<role>.grant / role.<role>.revoke
+    let mut parts = code.split('.');
+    if let (Some("role"), Some(role), Some(change), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    {
+        match change {
+            "grant" => return format!("Gave the {role} role"),
+            "revoke" => return format!("Took back the {role} role"),
+            _ => {}
+        }
+    }
+    let words = code.replace(['_', '.'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_label;
+
+    #[test]
+    fn actions_read_as_words() {
+        assert_eq!(
+            action_label("advertiser_suspended"),
+            "Suspended an advertiser"
+        );
+        assert_eq!(
+            action_label("role.moderator.grant"),
+            "Gave the moderator role"
+        );
+        assert_eq!(
+            action_label("role.editor.revoke"),
+            "Took back the editor role"
+        );
+        assert_eq!(action_label("something_new.done"), "Something new done");
+        assert_eq!(action_label(""), "");
+    }
+}
+
 /// One page of a list plus the cursor for the next page (keyset pagination).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {

@@ -227,15 +227,17 @@ pub async fn set_moderator(
             "This member is not in the community.",
         ));
     }
-    sqlx::query(
-        "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+    crate::admin::repo::audit(
+        &mut tx,
+        admin_id,
+        if moderator {
+            "community.moderator.grant"
+        } else {
+            "community.moderator.revoke"
+        },
+        Some(user_id),
+        slug,
     )
-    .bind(admin_id)
-    .bind(if moderator { "community.moderator.grant" } else { "community.moderator.revoke" })
-    .bind(user_id)
-    .bind(slug)
-    .bind(now_ms())
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())

@@ -287,6 +287,48 @@ async fn admin_grants_and_revokes_roles(app: TestApp) {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, ["role.moderator.revoke", "role.moderator.grant"]);
+
+    // The page shows the log in words, 50 entries at a time, with the way to older ones.
+    let boss: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'boss'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("boss");
+    for n in 0..55 {
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) \
+             VALUES ($1, 'community.edit', NULL, $2, $3)",
+        )
+        .bind(boss)
+        .bind(format!("entry number {n}."))
+        .bind(1_000 + n)
+        .execute(&app.db.pool)
+        .await
+        .expect("audit row");
+    }
+    let (status, page) = app.get("/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("entry number 54.") && page.contains("Edited a community"));
+    assert!(
+        !page.contains("entry number 4."),
+        "more than 50 entries on a page"
+    );
+    assert!(
+        !page.contains(">community.edit<"),
+        "the action's code, not its words"
+    );
+    let older = page
+        .split("href=\"/admin?log_before=")
+        .nth(1)
+        .and_then(|rest| rest.split('#').next())
+        .expect("a link to older entries");
+    let (status, page) = app.get(&format!("/admin?log_before={older}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("entry number 0.") && page.contains("Gave the moderator role"));
+    assert!(
+        !page.contains("entry number 5."),
+        "the second page repeats the first"
+    );
+    assert!(page.contains("Newest entries") && !page.contains("log_before="));
 }
 
 async fn profiles_are_public_but_private_fields_are_not(app: TestApp) {

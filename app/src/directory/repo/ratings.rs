@@ -472,15 +472,13 @@ pub async fn resolve(
         .execute(&mut *tx)
         .await?;
     recompute(&mut tx, provider_id).await?;
-    sqlx::query(
-        "INSERT INTO audit_log (actor_id, action, target_user_id, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+    crate::admin::repo::audit(
+        &mut tx,
+        admin.id,
+        if hide { "review.hide" } else { "review.keep" },
+        Some(author_id),
+        &format!("review {review_id} {outcome} after report {report_id}"),
     )
-    .bind(admin.id)
-    .bind(if hide { "review.hide" } else { "review.keep" })
-    .bind(author_id)
-    .bind(format!("review {review_id} {outcome} after report {report_id}"))
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())
