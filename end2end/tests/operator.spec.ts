@@ -243,3 +243,18 @@ test("on a phone the operator's forms keep their fields apart and the campaigns'
   expect(caption.left).toBeGreaterThanOrEqual(0);
   expect(caption.right).toBeLessThanOrEqual(390);
 });
+
+test("on a phone an advertiser's figures show their numbers without scrolling sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await logIn(page, "demo_sponsor", DEMO_PASSWORD);
+  await page.goto("/sponsor");
+  const campaign = page.getByTestId("sponsor-campaign").first();
+  await expect(campaign).toBeVisible();
+  for (const box of await campaign.locator(".table-scroll").all()) {
+    const [wide, shown] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    expect(wide, "a table of figures scrolls sideways").toBeLessThanOrEqual(shown);
+  }
+  await expect(campaign.getByRole("columnheader", { name: "CTR" }).first()).toBeInViewport();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/sponsor-phone.png" });
+});

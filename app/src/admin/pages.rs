@@ -82,6 +82,10 @@ const ADMIN_DESKS: &[(&[(&str, &str)], &str)] = &[
         &[("/directory/new", "Add a clinic"), ("/directory/reports", "Reported reviews")],
         " A clinic's staff manage its profile; its change history shows on its page.",
     ),
+    (
+        &[("/mod", "Moderation queue"), ("/messages/reports", "Reported messages")],
+        " Posts at risk, held or reported, reported profiles, warnings and suspensions; private messages members reported (you read the reported message only).",
+    ),
 ];
 
 /// The admin's other desks, each with what it is for.

@@ -230,7 +230,9 @@ pub fn MessageReportsPage() -> impl IntoView {
     let list = crate::ui::resource(move || done.get(), |_| message_reports());
     view! {
         <Title text="Reported messages"/>
+        <p class="crumbs"><a href="/mod">"← Moderation queue"</a></p>
         <h1>"Reported messages"</h1>
+        <p class="lead">"Private messages members reported, oldest first. You read the reported message only, never the rest of the conversation. To warn or suspend its sender, use the moderation queue."</p>
         {loaded(list, move |list| async move {
             crate::ui::card_list(list, "Nothing to review.", move |r| view! {
                 <p>"From @"{r.sender.clone()}", reported by @"{r.reporter.clone()}" · "{format_datetime(r.at)}</p>

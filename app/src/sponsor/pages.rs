@@ -49,8 +49,10 @@ fn campaign_section(c: CampaignReport) -> impl IntoView {
 #[component]
 fn Lines(title: String, first: &'static str, lines: Vec<ReportLine>) -> impl IntoView {
     view! {
+        // Four short columns: they fit a phone (`.data-table`), where the wide tables'
+        // sideways scrolling left only the first column in sight.
         <div class="table-scroll" tabindex="0">
-            <table class="table">
+            <table class="table data-table">
                 <caption>{title}</caption>
                 <thead>
                     <tr>

@@ -141,7 +141,9 @@ pub fn ReportsPage() -> impl IntoView {
     let list = crate::ui::resource(move || done.get(), |_| open_reports());
     view! {
         <Title text="Reported reviews"/>
+        <p class="crumbs"><a href="/admin">"← Admin"</a></p>
         <h1>"Reported reviews"</h1>
+        <p class="lead">"Reviews members reported and reviews a clinic disputed, oldest first. Keep one or hide it: a hidden review leaves the clinic's average, and the outcome goes to the audit log."</p>
         {loaded(list, move |list| async move {
             crate::ui::card_list(list, "Nothing to review.", move |r| view! {
                 <p>

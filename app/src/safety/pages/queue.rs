@@ -45,6 +45,11 @@ pub fn ModQueuePage() -> impl IntoView {
                     <section class="panel">
                         <h1>"Moderation queue"</h1>
                         <p class="small"><a href="/mod/words">"Watched words"</a>" · what is blocked, held, flagged or replaced when members write."</p>
+                        // Site moderators and admins also read what members reported in private
+                        // messages (the same rule as sanctions).
+                        {can_sanction.then(|| view! {
+                            <p class="small"><a href="/messages/reports">"Reported messages"</a>" · private messages members reported: you read the reported message only."</p>
+                        })}
                         <h2>"At risk"</h2>
                         <p class="lead">"Posts and replies whose words suggest that their author may be thinking of ending their life or harming themselves. Each is kept out of feeds, search and anonymous views until one of you has looked at it. The author was shown the helplines."</p>
                         {risk.is_empty().then(|| view! { <p class="alert alert-ok" role="status">"Nothing at risk is waiting."</p> })}
