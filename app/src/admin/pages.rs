@@ -221,7 +221,7 @@ fn audit_log_table(log: Page<AuditEntry>, older: bool) -> impl IntoView {
                         <tr>
                             <td class="when">{format_datetime(e.created_at)}</td>
                             <td class="who">{e.actor.clone().map(|a| format!("@{a}"))}</td>
-                            <td class="what">{e.what()}</td>
+                            <td class="what">{e.what.clone()}</td>
                             <td class="member">{e.target.clone().map(|t| format!("@{t}"))}</td>
                             <td class="detail">{e.detail.clone()}</td>
                         </tr>

@@ -200,5 +200,9 @@ pub async fn audit_log(db: &Db, before: Option<i64>) -> Result<Page<AuditEntry>,
     .bind(PAGE_SIZE + 1)
     .fetch_all(&db.pool)
     .await?;
-    Ok(Page::of(items, |e: &AuditEntry| e.id))
+    let mut page = Page::of(items, |e: &AuditEntry| e.id);
+    for e in &mut page.items {
+        e.what = super::types::action_label(&e.action);
+    }
+    Ok(page)
 }

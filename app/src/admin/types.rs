@@ -29,18 +29,16 @@ pub struct AuditEntry {
     pub target: Option<String>,
     pub detail: String,
     pub created_at: i64,
+    /// The action in words ([`action_label`]), written by the server: the phrases stay out of
+    /// the browser's code, where every page's first load would carry them.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub what: String,
 }
 
-impl AuditEntry {
-    /// What the entry says to the operator: the stored action (kept as written, for tests,
-    /// exports and queries) in words.
-    pub fn what(&self) -> String {
-        action_label(&self.action)
-    }
-}
-
-/// An audit-log action in words ("advertiser_suspended" → "Suspended an advertiser"); one this
-/// list does not know reads as its code with spaces.
+/// An audit-log action in words ("advertiser_suspended" → "Suspended an advertiser"; the stored
+/// code stays as written, for tests and queries); one this list does not know reads as its code
+/// with spaces.
 pub fn action_label(code: &str) -> String {
     let known = match code {
         "advertiser_add" => "Added an advertiser",
