@@ -172,13 +172,7 @@ pub fn Select(
             <label for=id.clone()>{label}</label>
             <select id=id name=name aria-describedby=described
                 aria-invalid=move || error.get().is_some().then_some("true")>
-                {choices
-                    .into_iter()
-                    .map(|(value, title)| {
-                        let on = value == current;
-                        view! { <option value=value selected=on>{title}</option> }
-                    })
-                    .collect_view()}
+                {option_list(choices, current)}
             </select>
             <FieldMessage id=err_id error=error/>
         </div>
@@ -201,16 +195,21 @@ pub fn FilterSelect(
             <label for=id>{label}</label>
             <select id=id name=name>
                 <option value="">{any}</option>
-                {choices
-                    .into_iter()
-                    .map(|(value, title)| {
-                        let on = value == current;
-                        view! { <option value=value selected=on>{title}</option> }
-                    })
-                    .collect_view()}
+                {option_list(choices, current)}
             </select>
         </div>
     }
+}
+
+/// A select's options from `(value, label)` pairs, `current` selected.
+fn option_list(choices: Vec<(String, String)>, current: String) -> impl IntoView {
+    choices
+        .into_iter()
+        .map(|(value, title)| {
+            let on = value == current;
+            view! { <option value=value selected=on>{title}</option> }
+        })
+        .collect_view()
 }
 
 /// `(value, label)` pairs for [`Select`] from a fixed list.

@@ -32,9 +32,14 @@ async fn open(app: &TestApp, c: &Client, path: &str, referer: Option<&str>) -> S
     req.send().await.expect("request").status()
 }
 
+/// The dashboard of the last 7 days, which flushes `app`'s counts first.
+async fn dashboard(app: &TestApp, admin: &Client) -> serde_json::Value {
+    app.call_as(admin, "analytics", &[("days", "7")]).await.ok()
+}
+
 /// Flushes `app`'s counts (the admin's dashboard adds its own process's counts first).
 async fn flush(app: &TestApp, admin: &Client) {
-    app.call_as(admin, "analytics", &[("days", "7")]).await.ok();
+    dashboard(app, admin).await;
 }
 
 async fn views(app: &TestApp, kind: &str) -> i64 {
@@ -46,6 +51,18 @@ async fn views(app: &TestApp, kind: &str) -> i64 {
     .await
     .expect("views")
     .get("n")
+}
+
+/// The dashboard's table whose title starts with `title`.
+fn table_titled(d: &serde_json::Value, title: &str) -> serde_json::Value {
+    d["tables"]
+        .as_array()
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t["title"].as_str().is_some_and(|s| s.starts_with(title)))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no table {title:?} in {d}"))
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -425,16 +442,7 @@ async fn members_active_per_day_week_and_month(app: TestApp) {
     assert_eq!(last_of(&members[0]), Some(2), "{}", members[0]);
     assert_eq!(last_of(&members[1]), Some(3), "{}", members[1]);
     assert_eq!(last_of(&members[2]), Some(5), "{}", members[2]);
-    let table = d["tables"]
-        .as_array()
-        .and_then(|t| {
-            t.iter().find(|t| {
-                t["title"]
-                    .as_str()
-                    .is_some_and(|s| s.starts_with("Members active"))
-            })
-        })
-        .expect("members table");
+    let table = table_titled(&d, "Members active");
     assert_eq!(table["rows"][3]["values"][0], "40 %", "{table}");
     // Per community there is no such series (activity is counted for the site).
     let d = app
@@ -481,22 +489,8 @@ async fn searches_that_found_nothing_are_content_gaps(app: TestApp) {
     app.call_as(&alice, "search", &[("q", "plimfoo"), ("kind", "question")])
         .await
         .ok();
-    flush(&app, &admin).await;
-    let d = app
-        .call_as(&admin, "analytics", &[("days", "7")])
-        .await
-        .ok();
-    let table = d["tables"]
-        .as_array()
-        .and_then(|t| {
-            t.iter().find(|t| {
-                t["title"]
-                    .as_str()
-                    .is_some_and(|s| s.starts_with("Searches that found nothing"))
-            })
-        })
-        .cloned()
-        .expect("gaps table");
+    let d = dashboard(&app, &admin).await;
+    let table = table_titled(&d, "Searches that found nothing");
     let rows: Vec<(String, String)> = table["rows"]
         .as_array()
         .expect("rows")
@@ -609,16 +603,8 @@ async fn top_pages_are_named_as_a_visitor_would_read_them(app: TestApp) {
     app.call_as(&wren, "seen", &[("path", &format!("/p/{grouped}"))])
         .await
         .ok();
-    flush(&app, &admin).await;
-    let d = app
-        .call_as(&admin, "analytics", &[("days", "7")])
-        .await
-        .ok();
-    let table = d["tables"]
-        .as_array()
-        .and_then(|t| t.iter().find(|t| t["title"] == "Top pages"))
-        .cloned()
-        .expect("top pages");
+    let d = dashboard(&app, &admin).await;
+    let table = table_titled(&d, "Top pages");
     let named = |href: String| {
         table["rows"]
             .as_array()
@@ -647,14 +633,7 @@ async fn top_pages_are_named_as_a_visitor_would_read_them(app: TestApp) {
         "{table}"
     );
     // The kinds of page are named for the operator, not by the stored word.
-    let kinds = d["tables"]
-        .as_array()
-        .and_then(|t| {
-            t.iter()
-                .find(|t| t["title"] == "Page views by kind of page")
-        })
-        .cloned()
-        .expect("kinds");
+    let kinds = table_titled(&d, "Page views by kind of page");
     let kind_views = |name: &str| {
         kinds["rows"]
             .as_array()
@@ -672,14 +651,7 @@ async fn top_pages_are_named_as_a_visitor_would_read_them(app: TestApp) {
         assert!(!whole.contains(secret), "the dashboard shows {secret:?}");
     }
     // The page links the title, and shows no title a visitor may not read.
-    let page = admin
-        .get(format!("{}/admin/analytics?days=7", app.base))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let page = app.html_as(&admin, "/admin/analytics?days=7").await;
     assert!(
         page.contains(&format!("<a href=\"/p/{public}\">{open_title}</a>")),
         "no link to the top page"

@@ -67,15 +67,7 @@ fn post_form<'a>(group: &'a str, title: &'a str, body: &'a str) -> Vec<(&'a str,
 /// showed (the author's own profile is probed for the post's title instead: it names them).
 async fn naming_paths(app: &TestApp, c: &Client, slug: &str, post: i64) -> Vec<String> {
     let mut found = Vec::new();
-    let html = |path: String| async move {
-        c.get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("body")
-    };
+    let html = |path: String| async move { app.html_as(c, &path).await };
     for path in [
         format!("/p/{post}"),
         format!("/g/{slug}"),

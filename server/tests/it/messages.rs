@@ -232,23 +232,11 @@ async fn reports_show_only_the_message(app: TestApp) {
     );
     // The moderator finds the reports from the moderation queue; a member's queue has no link.
     let link = "href=\"/messages/reports\"";
-    let page = |c: reqwest::Client| {
-        let url = format!("{}/mod", app.base);
-        async move {
-            c.get(url)
-                .send()
-                .await
-                .expect("page")
-                .text()
-                .await
-                .expect("body")
-        }
-    };
     assert!(
-        page(moderator.clone()).await.contains(link),
+        app.html_as(&moderator, "/mod").await.contains(link),
         "no way to the reports"
     );
-    assert!(!page(carol.clone()).await.contains(link));
+    assert!(!app.html_as(&carol, "/mod").await.contains(link));
     let reply = app.call_as(&moderator, "messages/reports", &[]).await;
     let reports = reply.ok();
     assert_eq!(reports[0]["sender"], "alice_a");

@@ -77,21 +77,10 @@ async fn the_contact_sees_only_their_campaigns_and_no_small_figures(app: TestApp
         StatusCode::FORBIDDEN,
         "a member who is no contact saw a report"
     );
-    let menu = |c: &reqwest::Client| {
-        let c = c.clone();
-        let url = format!("{}/settings", app.base);
-        async move {
-            c.get(url)
-                .send()
-                .await
-                .expect("page")
-                .text()
-                .await
-                .expect("body")
-        }
-    };
     assert!(
-        !menu(&sponsor).await.contains("href=\"/sponsor\""),
+        !app.html_as(&sponsor, "/settings")
+            .await
+            .contains("href=\"/sponsor\""),
         "a member who is no contact has the sponsor link"
     );
     app.call_as(
@@ -104,7 +93,9 @@ async fn the_contact_sees_only_their_campaigns_and_no_small_figures(app: TestApp
 
     // The contact's menu leads to their reports.
     assert!(
-        menu(&sponsor).await.contains("href=\"/sponsor\""),
+        app.html_as(&sponsor, "/settings")
+            .await
+            .contains("href=\"/sponsor\""),
         "the contact's menu has no link to their reports"
     );
     let r = app
@@ -178,14 +169,7 @@ async fn the_contact_sees_only_their_campaigns_and_no_small_figures(app: TestApp
         communities,
         vec!["Multiple Sclerosis", "Pages of no community"]
     );
-    let html = sponsor
-        .get(format!("{}/sponsor?days=7", app.base))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let html = app.html_as(&sponsor, "/sponsor?days=7").await;
     assert!(html.contains("Your campaigns: Northbridge Pharma"));
     assert!(html.contains("&lt; 10"));
     assert!(!html.contains("Rival"));

@@ -267,14 +267,23 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let res = self
-            .client
+        self.get_as(&self.client, path).await
+    }
+
+    /// `path` as `client` reads it: the status and the page.
+    pub async fn get_as(&self, client: &Client, path: &str) -> (StatusCode, String) {
+        let res = client
             .get(format!("{}{path}", self.base))
             .send()
             .await
             .expect("request");
         let status = res.status();
         (status, res.text().await.expect("body"))
+    }
+
+    /// The page at `path` as `client` reads it.
+    pub async fn html_as(&self, client: &Client, path: &str) -> String {
+        self.get_as(client, path).await.1
     }
 
     pub async fn signup(&self, handle: &str, password: &str) -> Reply {
