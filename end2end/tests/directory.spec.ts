@@ -117,6 +117,8 @@ test("a member asks a clinic for an appointment and sees the staff answer", asyn
   await staff.getByLabel("Answer the member").fill("We can see you on Monday at 9:30.");
   await staff.getByRole("button", { name: "Send" }).click();
   await expect(staff.getByText("We can see you on Monday at 9:30.")).toBeVisible();
+  // The answer stands in the thread; the box is empty for the next one, not holding it again.
+  await expect(staff.getByLabel("Answer the member")).toHaveValue("");
 
   await page.goto(url);
   await expect(page.getByText("We can see you on Monday at 9:30.")).toBeVisible();

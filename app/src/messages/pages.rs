@@ -87,7 +87,7 @@ pub fn ThreadPage() -> impl IntoView {
     );
     let err = action_error(send);
     let report_err = action_error(report);
-    let body_ref = emptied_after(sent);
+    let body_ref = crate::ui::emptied_after(sent);
     let echo = crate::ui::echo_resource(
         crate::messages::api::SEND_MESSAGE,
         err.get_untracked().is_some(),
@@ -135,18 +135,6 @@ pub fn ThreadPage() -> impl IntoView {
             }
         })}
     }
-}
-
-/// The text box of the send form, emptied after each successful send (the form is re-used in
-/// place).
-fn emptied_after(sent: Memo<usize>) -> NodeRef<leptos::html::Textarea> {
-    let body_ref = NodeRef::<leptos::html::Textarea>::new();
-    crate::ui::after_each_success(sent, move || {
-        if let Some(t) = body_ref.get() {
-            t.set_value("");
-        }
-    });
-    body_ref
 }
 
 /// Helplines when the reader's own messages, or the other member's, suggest a crisis.

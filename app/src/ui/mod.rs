@@ -62,6 +62,18 @@ pub fn after_each_success(sent: Memo<usize>, then: impl Fn() + 'static) {
     });
 }
 
+/// A text box emptied after each successful send, for a form re-used in place (a message, a
+/// request's answer): the sent words stand in the thread above, not again in the box.
+pub fn emptied_after(sent: Memo<usize>) -> NodeRef<leptos::html::Textarea> {
+    let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    after_each_success(sent, move || {
+        if let Some(t) = body_ref.get() {
+            t.set_value("");
+        }
+    });
+    body_ref
+}
+
 /// The message for one field from an error signal.
 pub fn field_error(err: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || err.get().and_then(|e| e.field_message(field)))

@@ -76,6 +76,7 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let answer = ServerAction::<AnswerRequest>::new();
     let answered = successes(answer);
+    let body_ref = crate::ui::emptied_after(answered);
     let thread = crate::ui::resource(
         move || {
             (
@@ -119,7 +120,7 @@ pub fn RequestPage() -> impl IntoView {
                         <input type="hidden" name="id" value=s.id.to_string()/>
                         <div class="field">
                             <label for="f-answer">{if t.viewer_is_staff { "Answer the member" } else { "Write to the clinic" }}</label>
-                            <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error">{crate::ui::textarea_text(typed.clone())}</textarea>
+                            <textarea id="f-answer" name="body" rows="3" aria-describedby="f-answer-error" node_ref=body_ref>{crate::ui::textarea_text(typed.clone())}</textarea>
                             <FieldMessage id="f-answer-error".into() error=field_error(err, "body")/>
                         </div>
                         {t.viewer_is_staff.then(|| view! {
