@@ -1,4 +1,4 @@
-// Support groups: a private group's join request with its screening question, the moderator's approval, and its posts hidden from everyone else; an anonymous post seen by a member and by the group's moderator.
+// Support groups: a private group's join request with its screening question, the moderator's approval, and its posts hidden from everyone else (and from a member the moderator removes); an anonymous post seen by a member and by the group's moderator.
 import { test, expect, Page } from "@playwright/test";
 import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
 
@@ -92,6 +92,18 @@ test("A asks to join a private group, moderator B approves, A reads B's post; ou
   }
   await anonymous.goto(groupUrl);
   await anonymous.screenshot({ path: "test-results/group-outsider.png", fullPage: true });
+
+  // B removes A: the two ways out wait behind "Remove…" with what each means (one tap on a
+  // phone does not put a member out), and A no longer reads the group's post.
+  await pageB.goto(`${groupUrl}/manage`);
+  await hydrated(pageB);
+  const row = pageB.locator("li", { hasText: `@${a}` });
+  await expect(row.getByRole("button", { name: "Remove", exact: true })).toBeHidden();
+  await row.getByText("Remove…").click();
+  await expect(row).toContainText("they may ask to join again");
+  await row.getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(pageB.locator("li", { hasText: `@${a}` })).toHaveCount(0);
+  expect((await page.goto(postUrl))?.status()).toBe(404);
 });
 
 test("an anonymous group post shows \"a member\" to another member and the author to the group's moderator", async ({ page, browser }) => {

@@ -15,8 +15,8 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
-export async function signUp(page: Page, handle: string, password: string, opts: { js?: boolean } = {}) {
-  await page.goto("/signup");
+export async function signUp(page: Page, handle: string, password: string, opts: { js?: boolean; from?: string } = {}) {
+  await page.goto(opts.from ?? "/signup");
   if (opts.js !== false) await hydrated(page);
   await page.getByLabel("Handle (your public name)").fill(handle);
   await page.getByLabel("E-mail address").fill(`${handle}@example.org`);

@@ -1,4 +1,4 @@
-// The welcome after sign-up: a new member picks MS, sees its groups and first articles, and lands on a home feed with MS posts; with and without JavaScript.
+// The welcome after sign-up: a new member picks MS, sees its groups and first articles, and lands on a home feed with MS posts; with and without JavaScript; a visitor's "Join" on a community's page signs up into it.
 import { test, expect } from "@playwright/test";
 import { accessibilityProblems, hydrated, signUp, uniqueHandle } from "./helpers";
 
@@ -22,6 +22,17 @@ test("a new member picks MS at sign-up and lands on a home feed with MS posts", 
   const cards = page.locator(".post-card");
   await expect(cards.first()).toBeVisible();
   await expect(cards.first()).toContainText("Multiple Sclerosis");
+});
+
+test("a visitor joins a community from its page: the sign-up says which, and the welcome has it chosen", async ({ page }) => {
+  await page.goto("/c/type-2-diabetes");
+  await page.getByRole("link", { name: "Join Type 2 Diabetes" }).click();
+  await expect(page).toHaveURL(/\/signup\?c=type-2-diabetes$/);
+  await expect(page.getByText("Your account will be a member of Type 2 Diabetes from the start.")).toBeVisible();
+  await signUp(page, uniqueHandle("joinfirst"), "join-first-password-1", { from: page.url() });
+  await expect(page).toHaveURL(/\/welcome$/);
+  await expect(page.getByLabel("Type 2 Diabetes")).toBeChecked();
+  await expect(page.getByLabel("Multiple Sclerosis")).not.toBeChecked();
 });
 
 test.describe("without JavaScript", () => {

@@ -171,6 +171,9 @@ async fn verified_user(
     .map_err(|e| format!("{e:?}"))
 }
 
+/// How long ago the demo's people joined: before the oldest demo post.
+const DEMO_JOINED_DAYS_AGO: i64 = 90;
+
 /// Creates the demo accounts that do not exist yet and prints the list. Running it twice adds nothing.
 pub async fn demo(state: &AppState) -> Result<(), String> {
     let db = &state.db;
@@ -192,13 +195,16 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         let email = Email::parse(&format!("{}@demo.healthcommunity.invalid", d.handle))?;
         let clinician = d.clinician.map(|(l, s, _)| (l.to_string(), s.to_string()));
         let id = verified_user(state, (&handle, &email), DEMO_PASSWORD, d.kind, clinician).await?;
+        // The demo's people joined before their stories began (posts go back 42 days): a
+        // profile that said "Joined today" above a post from October read as a fault.
         sqlx::query(
-            "UPDATE users SET bio = $1, is_moderator = $2, is_admin = $3, is_editor = $4 WHERE id = $5",
+            "UPDATE users SET bio = $1, is_moderator = $2, is_admin = $3, is_editor = $4, created_at = $5 WHERE id = $6",
         )
             .bind(d.bio)
             .bind(d.moderator as i64)
             .bind(d.admin as i64)
             .bind(d.editor as i64)
+            .bind(app::db::now_ms() - DEMO_JOINED_DAYS_AGO * 86_400_000)
             .bind(id)
             .execute(&db.pool)
             .await

@@ -75,7 +75,8 @@ pub async fn signup(
     )
 }
 
-/// Where a sign-up came from: an invitation's code and community, the page to go back to.
+/// Where a sign-up came from: an invitation's code, the community it invites to or whose
+/// "Join" button led here, the page to go back to.
 #[cfg(feature = "ssr")]
 struct Arrival<'a> {
     invite: Option<&'a str>,
@@ -84,7 +85,7 @@ struct Arrival<'a> {
 }
 
 /// A new account's first steps: its helplines' country, the check of its address, the
-/// invitation it came with, its session; returns the page to go to next.
+/// invitation or community it came with, its session; returns the page to go to next.
 #[cfg(feature = "ssr")]
 async fn settle_new_account(
     state: &crate::state::AppState,
@@ -100,8 +101,16 @@ async fn settle_new_account(
     // A link to the address, or a notice to the account that holds it: the page below is
     // the same either way.
     super::email::check_address(&state.db, &state.settings.public_url, id, email).await?;
+    let community = from.community.filter(|c| !c.is_empty());
     if let Some(code) = from.invite.filter(|c| !c.is_empty()) {
-        crate::invitations::repo::accept(&state.db, id, code, from.community).await?;
+        crate::invitations::repo::accept(&state.db, id, code, community).await?;
+    } else if let Some(slug) = community {
+        // "Join" on a community's page, before having an account: the new member is in it,
+        // and the welcome shows it chosen. A community gone since is no reason to fail.
+        match crate::communities::repo::join(&state.db, id, slug).await {
+            Ok(()) | Err(AppError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
     }
     session::start(state, id).await?;
     // Signed up from a members-only teaser: back to that post, in its community. Otherwise

@@ -17,6 +17,25 @@ pub fn SignupPage() -> impl IntoView {
     expect_context::<Session>().refresh_after(action);
     let err = action_error(action);
     let echo = echo_resource(crate::auth::api::SIGNUP, err.get_untracked().is_some());
+    // "Join" on a community's page leads here with `?c=<community>`: say which, so the
+    // visitor knows the account lands them in it.
+    let joining = crate::ui::resource(
+        move || {
+            query
+                .read()
+                .get("c")
+                .filter(|_| query.read().get("invite").is_none())
+        },
+        |slug| async move {
+            match slug.filter(|s| !s.is_empty()) {
+                Some(slug) => crate::communities::api::get_community(slug)
+                    .await
+                    .ok()
+                    .map(|d| d.summary.name),
+                None => None,
+            }
+        },
+    );
     view! {
         <Title text="Sign up"/>
         <section class="panel narrow">
@@ -28,6 +47,9 @@ pub fn SignupPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let echo = echo.await;
+                    let joining = joining.await.map(|name| view! {
+                        <p class="alert alert-info">"Your account will be a member of " <strong>{name}</strong> " from the start."</p>
+                    });
                     let v = |name: &str| echoed(&echo, name);
                     let (handle, email, licence) = (v("handle"), v("email"), v("licence_number"));
                     let kind = v("kind").unwrap_or_else(|| "patient".into());
@@ -38,6 +60,7 @@ pub fn SignupPage() -> impl IntoView {
                     let invited_to = v("community").or_else(|| query.read_untracked().get("c")).unwrap_or_default();
                     let next = v("next").or_else(|| query.read_untracked().get("next")).unwrap_or_default();
                     view! {
+                        {joining}
                         <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Sign up">
                             <FormAlert error=err/>
                             <input type="hidden" name="invite" value=invite/>

@@ -194,7 +194,10 @@ fn community_head(
     let (form_slug, join_label) = (slug.clone(), format!("Join {}", c.name));
     let membership = match d.is_member {
         None => view! {
-            <a class="button primary" href=format!("/login?next=/c/{slug}")>"Log in to join"</a>
+            <a class="button primary" href=format!("/signup?c={slug}")>{join_label}</a>
+            <span class="muted">
+                "Have an account? " <a href=format!("/login?next=/c/{slug}")>"Log in"</a>
+            </span>
         }
         .into_any(),
         Some(false) => view! {

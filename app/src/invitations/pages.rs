@@ -37,14 +37,14 @@ pub fn InvitePage() -> impl IntoView {
             let options = i.communities.clone();
             view! {
                 <section class="panel">
-                    <p class="lead" data-testid="invite-joins">
-                        {match i.joined { 0 => "Nobody has joined through your invites yet.".to_string(), 1 => "1 member joined through your invites.".to_string(), n => format!("{n} members joined through your invites.") }}
-                    </p>
                     <h2>"Your invite link"</h2>
                     <p>"Share it with someone who lives with the same condition. When they sign up through it, we tell you how many joined — never who they are unless they write to you."</p>
                     <p class="share-row">
                         <a class="invite-link" href=link.clone()>{link.clone()}</a>
                         <CopyButton text=link.clone() label="Copy your invite link"/>
+                    </p>
+                    <p class="muted" data-testid="invite-joins">
+                        {match i.joined { 0 => "Nobody has joined through your invites yet.".to_string(), 1 => "1 member joined through your invites.".to_string(), n => format!("{n} members joined through your invites.") }}
                     </p>
                     {community_links(&link, &i.communities)}
                 </section>

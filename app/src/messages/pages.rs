@@ -117,6 +117,9 @@ pub fn ThreadPage() -> impl IntoView {
                 {t.blocked.then(|| view! {
                     <p class="alert alert-warn">"You blocked this member: they cannot write to you, and this conversation is hidden."</p>
                 })}
+                {t.messages.is_empty().then(|| view! {
+                    <p class="muted">"No messages between you yet."</p>
+                })}
                 <ol class="messages dm" aria-label="Conversation">
                     {t.messages.iter().map(|m| {
                         // A failed no-JavaScript report of this message comes back open, as typed.

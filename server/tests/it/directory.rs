@@ -395,6 +395,35 @@ async fn one_rating_per_member_and_aggregates(app: TestApp) {
     assert!(e.field_message("stars").is_some());
 
     // Hiding a review after a report takes it out of the aggregates (and the public list).
+    // A reviewer does not report their own review (the page offers them none to report).
+    let own = p["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["author"] == "rater_b")
+        .unwrap()["id"]
+        .to_string();
+    let e = app
+        .call_as(
+            &b,
+            "directory/report",
+            &[
+                ("review", own.as_str()),
+                ("kind", "report"),
+                ("reason", "Mine"),
+            ],
+        )
+        .await
+        .error();
+    assert!(e
+        .field_message("reason")
+        .is_some_and(|m| m.contains("your own review")));
+    let page = app.html_as(&b, "/directory/north").await;
+    assert_eq!(
+        page.matches("What is wrong with this review?").count(),
+        p["reviews"].as_array().map_or(0, |r| r.len() - 1),
+        "the page offers a reviewer to report their own review"
+    );
     let review_id = p["reviews"]
         .as_array()
         .unwrap()

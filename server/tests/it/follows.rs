@@ -156,6 +156,8 @@ async fn repliers_follow_and_hear_in_one_grouped_notification(app: TestApp) {
         list["threads"][0]["post"]["title"],
         "Heat and fatigue in summer"
     );
+    // Titles to choose from, not bodies.
+    assert_eq!(list["threads"][0]["post"]["excerpt"], "");
     assert_eq!(
         app.call_as(&dan, "following", &[]).await.ok()["threads"],
         Value::Array(vec![])

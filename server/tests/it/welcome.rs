@@ -1,4 +1,4 @@
-//! The welcome on both backends: sign-up leads to it, the conditions chosen there are joined (for oneself or someone cared for) and offer their groups and first articles; signing up from a members-only teaser returns to the post, in its community.
+//! The welcome on both backends: sign-up leads to it, the conditions chosen there are joined (for oneself or someone cared for) and offer their groups and first articles; signing up from a members-only teaser returns to the post, in its community; "Join" on a community's page, as a visitor, signs up into it.
 
 use crate::common::{new_client, TestApp};
 use app::error::AppError;
@@ -7,6 +7,7 @@ use reqwest::header;
 both_backends!(
     new_members_choose_conditions_and_see_where_to_start,
     signing_up_from_a_teaser_returns_to_the_post_in_its_community,
+    joining_a_community_before_having_an_account_makes_one_in_it,
 );
 
 const PW: &str = "correct-horse-1";
@@ -168,4 +169,45 @@ async fn signing_up_from_a_teaser_returns_to_the_post_in_its_community(app: Test
         )
         .await;
     assert_eq!(location(&r), "/welcome");
+}
+
+async fn joining_a_community_before_having_an_account_makes_one_in_it(app: TestApp) {
+    let _admin = app.admin_with_community().await;
+    // A visitor's "Join" on the community's page leads to the sign-up with the community,
+    // and the sign-up says which one.
+    let page = app.html_as(&new_client(), "/c/ms").await;
+    assert!(
+        page.contains(r#"href="/signup?c=ms""#),
+        "a visitor's join button does not lead to the sign-up with the community"
+    );
+    let form = app.html_as(&new_client(), "/signup?c=ms").await;
+    assert!(form.contains(r#"name="community" value="ms""#));
+    assert!(form.contains("will be a member of <strong>Multiple Sclerosis</strong>"));
+    // The new account is a member, and the welcome shows the community chosen.
+    let before = app.call("community", &[("slug", "ms")]).await.ok()["summary"]["member_count"]
+        .as_i64()
+        .unwrap_or_default();
+    let newcomer = new_client();
+    let r = app
+        .signup_with(&newcomer, "joined_first", PW, &[("community", "ms")])
+        .await;
+    assert_eq!(location(&r), "/welcome");
+    let c = app
+        .call_as(&newcomer, "community", &[("slug", "ms")])
+        .await
+        .ok();
+    assert_eq!(c["is_member"], true);
+    assert_eq!(c["summary"]["member_count"], before + 1);
+    let w = app.call_as(&newcomer, "welcome", &[]).await.ok();
+    assert_eq!(w["conditions"][0]["joined"], true);
+    // A community gone since the link was followed costs nothing: the account is made.
+    let late = new_client();
+    let r = app
+        .signup_with(&late, "joined_late", PW, &[("community", "no-such")])
+        .await;
+    assert_eq!(location(&r), "/welcome");
+    assert_eq!(
+        app.call_as(&late, "welcome", &[]).await.ok()["conditions"][0]["joined"],
+        false
+    );
 }

@@ -96,7 +96,7 @@ pub(super) fn ProviderView(
         view! { {contact_form(slug.clone(), contact_echo.clone(), contact)} }
     });
     let review_list = view! {
-        {review_list(d.reviews.clone(), v.is_staff, v.logged_in, reply, report)}
+        {review_list(d.reviews.clone(), v.is_staff, v.logged_in, d.own_review.as_ref().map(|r| r.id), reply, report)}
     };
     let changes = d.changes.clone();
     let seo_meta = provider_meta(&d);
@@ -208,11 +208,13 @@ fn provider_pictures(c: ProviderCard, photos: usize) -> impl IntoView {
     }
 }
 
-/// The reviews, each with its reply and what the reader may do with it.
+/// The reviews, each with its reply and what the reader may do with it (`own`: the reader's
+/// own review, which they edit rather than report).
 fn review_list(
     reviews: Vec<ReviewView>,
     is_staff: bool,
     logged_in: bool,
+    own: Option<i64>,
     reply: ServerAction<ReplyReview>,
     report: ServerAction<ReportReview>,
 ) -> impl IntoView {
@@ -223,8 +225,9 @@ fn review_list(
             } else {
                 view! {
                     <ol class="review-list">
-                        {reviews.into_iter().map(|r| view! {
-                            {review_item(r, is_staff, logged_in, reply, report)}
+                        {reviews.into_iter().map(|r| {
+                            let may_report = logged_in && own != Some(r.id);
+                            view! { {review_item(r, is_staff, may_report, reply, report)} }
                         }).collect_view()}
                     </ol>
                 }.into_any()
@@ -470,7 +473,7 @@ fn provider_meta(d: &ProviderDetail) -> impl IntoView {
 pub(super) fn review_item(
     r: ReviewView,
     is_staff: bool,
-    logged_in: bool,
+    may_report: bool,
     reply: ServerAction<ReplyReview>,
     report: ServerAction<ReportReview>,
 ) -> impl IntoView {
@@ -530,7 +533,7 @@ pub(super) fn review_item(
                     }
                 })
             })}
-            {(logged_in && !is_staff).then(|| view! {
+            {(may_report && !is_staff).then(|| view! {
                 <ReviewReportForm report=report review=id.clone() kind="report"/>
             })}
         </li>

@@ -343,7 +343,13 @@ pub async fn report(
     reason: &str,
     dispute: bool,
 ) -> Result<(), AppError> {
-    let (provider_id, _) = review_provider(db, review_id).await?;
+    let (provider_id, author) = review_provider(db, review_id).await?;
+    if author == user.id {
+        return Err(AppError::field(
+            "reason",
+            "This is your own review: change it with “Edit your rating”.",
+        ));
+    }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     if dispute {

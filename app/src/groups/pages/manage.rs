@@ -156,22 +156,42 @@ fn member_row(
                             <button type="submit" class="link-button">"Make moderator"</button>
                         </ActionForm>
                     })}
-                    <ActionForm action=remove attr:class="inline-form">
-                        <input type="hidden" name="slug" value=s1/>
-                        <input type="hidden" name="handle" value=h1/>
-                        <input type="hidden" name="ban" value="false"/>
-                        <button type="submit" class="link-button">
-                            {if banned { "Lift the ban" } else { "Remove" }}
-                        </button>
-                    </ActionForm>
-                    {(!banned).then(move || view! {
-                        <ActionForm action=remove attr:class="inline-form">
-                            <input type="hidden" name="slug" value=s2/>
-                            <input type="hidden" name="handle" value=h2/>
-                            <input type="hidden" name="ban" value="true"/>
-                            <button type="submit" class="link-button">"Remove and ban"</button>
-                        </ActionForm>
-                    })}
+                    {if banned {
+                        view! {
+                            <ActionForm action=remove attr:class="inline-form">
+                                <input type="hidden" name="slug" value=s1/>
+                                <input type="hidden" name="handle" value=h1/>
+                                <input type="hidden" name="ban" value="false"/>
+                                <button type="submit" class="link-button">"Lift the ban"</button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        // One tap on a phone must not put someone out of their support
+                        // group: the two ways out are behind "Remove…", with what each means.
+                        view! {
+                            <details class="review-tools remove-tools">
+                                <summary>"Remove…"</summary>
+                                <p class="small muted">
+                                    "@"{h2.clone()}" will no longer read or write in the group. After "
+                                    "“Remove” they may ask to join again; after “Remove and ban” they may not."
+                                </p>
+                                <div class="form-actions">
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="slug" value=s1/>
+                                        <input type="hidden" name="handle" value=h1/>
+                                        <input type="hidden" name="ban" value="false"/>
+                                        <button type="submit" class="button danger">"Remove"</button>
+                                    </ActionForm>
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="slug" value=s2/>
+                                        <input type="hidden" name="handle" value=h2/>
+                                        <input type="hidden" name="ban" value="true"/>
+                                        <button type="submit" class="button danger">"Remove and ban"</button>
+                                    </ActionForm>
+                                </div>
+                            </details>
+                        }.into_any()
+                    }}
                 </span>
             })}
         </li>
