@@ -1,4 +1,4 @@
-// Communities: the directory, joining and leaving (with and without JavaScript), admin creating a community.
+// Communities: the directory (a member's own marked, "Join" on the others), joining and leaving (with and without JavaScript), a visitor's way in, admin creating a community.
 import { test, expect } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
 
@@ -21,6 +21,20 @@ test("a member finds Multiple Sclerosis in the directory, joins and leaves", asy
   await expect(count).toContainText(`${before} member`);
 });
 
+test("on the communities page a member's own are marked, and \"Join\" on another marks it too", async ({ page }) => {
+  await signUp(page, uniqueHandle("cardjoin"), "joiner-password-1");
+  await page.goto("/c");
+  await hydrated(page);
+  const card = page.locator(".community-card", { hasText: "Chronic Myeloid Leukaemia" });
+  await expect(card.getByText("✓ Member")).toHaveCount(0);
+  await card.getByRole("button", { name: "Join Chronic Myeloid Leukaemia" }).click();
+  await expect(card.getByText("✓ Member")).toBeVisible();
+  await expect(card.getByRole("button", { name: /^Join/ })).toHaveCount(0);
+  // Still so after a reload: it is the member's, not the page's.
+  await page.reload();
+  await expect(page.locator(".community-card", { hasText: "Chronic Myeloid Leukaemia" }).getByText("✓ Member")).toBeVisible();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -32,14 +46,15 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/c\/type-2-diabetes\??$/);
   });
 
-  test("a visitor is asked to log in to join", async ({ page }) => {
+  test("a visitor is offered to sign up into the community, or to log in and join", async ({ page }) => {
     // A fresh account that has joined nothing (a demo member could already belong).
     const handle = uniqueHandle("visitor");
     await signUp(page, handle, "visitor-password-1", { js: false });
     await logOut(page);
     await page.goto("/c/multiple-sclerosis");
     await expect(page.getByText("You are a member")).toHaveCount(0);
-    await page.getByRole("link", { name: "Log in to join" }).click();
+    await expect(page.getByRole("link", { name: "Join Multiple Sclerosis" })).toHaveAttribute("href", "/signup?c=multiple-sclerosis");
+    await page.getByRole("main").getByRole("link", { name: "Log in", exact: true }).click();
     await page.getByLabel("Handle or e-mail address").fill(handle);
     await page.getByLabel("Password").fill("visitor-password-1");
     await page.getByRole("button", { name: "Log in" }).click();

@@ -9,6 +9,16 @@ pub async fn list_communities() -> Result<Vec<CommunitySummary>, AppError> {
     crate::call::public(async |state| super::repo::list(&state.db).await).await
 }
 
+/// The slugs of the communities the reader belongs to (none for a visitor): `/c` marks them.
+#[server(endpoint = "communities/mine")]
+pub async fn my_communities() -> Result<Vec<String>, AppError> {
+    crate::call::public(async |state| match crate::access::viewer().await? {
+        Some(v) => super::repo::slugs_of(&state.db, v.id).await,
+        None => Ok(Vec::new()),
+    })
+    .await
+}
+
 #[server(endpoint = "community")]
 pub async fn get_community(slug: String) -> Result<CommunityDetail, AppError> {
     crate::call::public(async |state| {

@@ -1,7 +1,7 @@
 //! The community directory, a community's page (join/leave, rules, moderators) and the admin's community form.
 
 use super::api::{
-    get_community, list_communities, JoinCommunity, LeaveCommunity, SaveCommunity,
+    get_community, list_communities, my_communities, JoinCommunity, LeaveCommunity, SaveCommunity,
     SetCommunityModerator,
 };
 use super::types::{CommunityDetail, CommunitySummary, COLOURS};
@@ -36,6 +36,9 @@ fn counts(c: &CommunitySummary) -> String {
 #[component]
 pub fn CommunitiesPage() -> impl IntoView {
     let list = crate::ui::resource(|| (), |_| list_communities());
+    let join = ServerAction::<JoinCommunity>::new();
+    let joined = crate::ui::successes(join);
+    let mine = crate::ui::resource(move || joined.get(), |_| my_communities());
     view! {
         <Title text="Communities"/>
         <crate::seo::pages::PageMeta title="Communities"
@@ -59,6 +62,7 @@ pub fn CommunitiesPage() -> impl IntoView {
                                     <h2><a href=href>{c.name.clone()}</a></h2>
                                     <p>{c.description.clone()}</p>
                                     <p class="muted small">{meta}</p>
+                                    {join_control(c.slug.clone(), c.name.clone(), mine, join)}
                                 </div>
                             </li>
                         }
@@ -67,6 +71,41 @@ pub fn CommunitiesPage() -> impl IntoView {
             }
             .into_any()
         })}
+    }
+}
+
+/// On `/c`: "✓ Member" on the communities the reader belongs to, "Join" on the others (a
+/// visitor's leads to the sign-up with that community, as on its page).
+fn join_control(
+    slug: String,
+    name: String,
+    mine: crate::ui::Res<Result<Vec<String>, AppError>>,
+    join: ServerAction<JoinCommunity>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let (slug, name) = (slug.clone(), name.clone());
+                Suspend::new(async move {
+                    let member = session.user.await.ok().flatten().is_some();
+                    let mine = mine.await.unwrap_or_default();
+                    let label = format!("Join {name}");
+                    if !member {
+                        view! { <a class="button" href=format!("/signup?c={slug}") aria-label=label>"Join"</a> }.into_any()
+                    } else if mine.contains(&slug) {
+                        view! { <span class="badge badge-verified">"✓ Member"</span> }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=join attr:class="inline-form">
+                                <input type="hidden" name="slug" value=slug/>
+                                <button type="submit" class="button" aria-label=label>"Join"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                })
+            }}
+        </Transition>
     }
 }
 

@@ -28,6 +28,17 @@ pub async fn list(db: &Db) -> Result<Vec<CommunitySummary>, AppError> {
     Ok(sqlx::query_as(&sql).fetch_all(&db.pool).await?)
 }
 
+/// The slugs of the communities `user` belongs to.
+pub async fn slugs_of(db: &Db, user: UserId) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.slug FROM community_members m JOIN communities c ON c.id = m.community_id \
+         WHERE m.user_id = $1 ORDER BY c.slug",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 /// One community with its moderators and (for a logged-in member) their membership.
 pub async fn detail(
     db: &Db,

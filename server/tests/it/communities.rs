@@ -1,4 +1,4 @@
-//! Communities on both backends: admin-only create/edit, directory, join/leave counts, moderators.
+//! Communities on both backends: admin-only create/edit, directory (with the reader's own marked, and "Join" on the others), join/leave counts, moderators.
 
 use crate::common::{new_client, TestApp};
 use app::error::AppError;
@@ -9,6 +9,7 @@ both_backends!(
     join_and_leave_keep_the_count,
     admins_appoint_community_moderators,
     community_pages_answer,
+    the_directory_marks_the_readers_communities,
 );
 
 const MS: &[(&str, &str)] = &[
@@ -248,4 +249,39 @@ async fn community_pages_answer(app: TestApp) {
     let (status, html) = app.get("/communities/new").await;
     assert_eq!(status, StatusCode::OK, "the admin sees the form");
     assert!(html.contains("Save community"));
+}
+
+async fn the_directory_marks_the_readers_communities(app: TestApp) {
+    admin(&app).await;
+    app.call("admin/save_community", MS).await.ok();
+    let mut t2d = MS.to_vec();
+    t2d[1] = ("slug", "type-2-diabetes");
+    t2d[2] = ("name", "Type 2 Diabetes");
+    app.call("admin/save_community", &t2d).await.ok();
+    let a = new_client();
+    app.signup_as(&a, "directory_a", "correct-horse-1")
+        .await
+        .ok();
+    app.call_as(&a, "community/join", &[("slug", "type-2-diabetes")])
+        .await
+        .ok();
+    assert_eq!(
+        app.call_as(&a, "communities/mine", &[]).await.ok(),
+        serde_json::json!(["type-2-diabetes"])
+    );
+    assert_eq!(
+        app.call_as(&new_client(), "communities/mine", &[])
+            .await
+            .ok(),
+        serde_json::json!([])
+    );
+    // The member's page: a mark on theirs, a join form on the other.
+    let page = app.html_as(&a, "/c").await;
+    assert_eq!(page.matches("✓ Member").count(), 1);
+    assert!(page.contains(r#"aria-label="Join Multiple Sclerosis""#));
+    assert!(!page.contains(r#"aria-label="Join Type 2 Diabetes""#));
+    // A visitor's "Join" leads to the sign-up with the community.
+    let page = app.html_as(&new_client(), "/c").await;
+    assert!(page.contains(r#"href="/signup?c=multiple-sclerosis""#));
+    assert!(!page.contains("✓ Member"));
 }

@@ -157,14 +157,7 @@ fn member_row(
                         </ActionForm>
                     })}
                     {if banned {
-                        view! {
-                            <ActionForm action=remove attr:class="inline-form">
-                                <input type="hidden" name="slug" value=s1/>
-                                <input type="hidden" name="handle" value=h1/>
-                                <input type="hidden" name="ban" value="false"/>
-                                <button type="submit" class="link-button">"Lift the ban"</button>
-                            </ActionForm>
-                        }.into_any()
+                        remove_button(remove, (s1, h1), false, "Lift the ban", "link-button").into_any()
                     } else {
                         // One tap on a phone must not put someone out of their support
                         // group: the two ways out are behind "Remove…", with what each means.
@@ -176,18 +169,8 @@ fn member_row(
                                     "“Remove” they may ask to join again; after “Remove and ban” they may not."
                                 </p>
                                 <div class="form-actions">
-                                    <ActionForm action=remove attr:class="inline-form">
-                                        <input type="hidden" name="slug" value=s1/>
-                                        <input type="hidden" name="handle" value=h1/>
-                                        <input type="hidden" name="ban" value="false"/>
-                                        <button type="submit" class="button danger">"Remove"</button>
-                                    </ActionForm>
-                                    <ActionForm action=remove attr:class="inline-form">
-                                        <input type="hidden" name="slug" value=s2/>
-                                        <input type="hidden" name="handle" value=h2/>
-                                        <input type="hidden" name="ban" value="true"/>
-                                        <button type="submit" class="button danger">"Remove and ban"</button>
-                                    </ActionForm>
+                                    {remove_button(remove, (s1, h1), false, "Remove", "button danger")}
+                                    {remove_button(remove, (s2, h2.clone()), true, "Remove and ban", "button danger")}
                                 </div>
                             </details>
                         }.into_any()
@@ -195,6 +178,25 @@ fn member_row(
                 </span>
             })}
         </li>
+    }
+}
+
+/// One way a member leaves the group at a moderator's hand (`ban`: may not rejoin), or a ban
+/// lifted (`ban` false on a banned member), as a button.
+fn remove_button(
+    remove: ServerAction<RemoveGroupMember>,
+    (slug, handle): (String, String),
+    ban: bool,
+    label: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=remove attr:class="inline-form">
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="handle" value=handle/>
+            <input type="hidden" name="ban" value=ban.to_string()/>
+            <button type="submit" class=class>{label}</button>
+        </ActionForm>
     }
 }
 
