@@ -111,6 +111,8 @@ test("C signs up through A's invite link; A's count of joined members shows 1", 
   await page.getByRole("button", { name: "Join Type 2 Diabetes" }).click();
   await expect(page.getByText("You are a member")).toBeVisible();
   await page.goto(`/u/${a}`);
+  // One's own profile leads to where it is edited, and to the invitations.
+  await expect(page.getByRole("link", { name: "Edit your profile" })).toHaveAttribute("href", "/settings");
   await page.getByRole("link", { name: "Invite friends" }).click();
   await expect(page.getByTestId("invite-joins")).toHaveText("Nobody has joined through your invites yet.");
   const link = await page.locator(".invite-link", { hasText: "?c=type-2-diabetes" }).getAttribute("href");

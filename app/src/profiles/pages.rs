@@ -66,7 +66,12 @@ pub fn ProfilePage() -> impl IntoView {
                         {move || {
                             let handle = handle.clone();
                             session.me().map(|u| if u.handle == handle {
-                                view! { <a class="button" href="/invite">"Invite friends"</a> }.into_any()
+                                view! {
+                                    <p class="cta">
+                                        <a class="button" href="/settings">"Edit your profile"</a>
+                                        <a class="button" href="/invite">"Invite friends"</a>
+                                    </p>
+                                }.into_any()
                             } else {
                                 view! { <a class="button" href=format!("/messages/{handle}")>"Send a message"</a> }.into_any()
                             })
