@@ -44,6 +44,12 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Join Type 2 Diabetes" }).click();
     await expect(page.getByText("You are a member")).toBeVisible();
     await expect(page).toHaveURL(/\/c\/type-2-diabetes\??$/);
+    // And from the communities page, back on it with the mark.
+    await page.goto("/c");
+    await page.getByRole("button", { name: "Join Chronic Myeloid Leukaemia" }).click();
+    await expect(page).toHaveURL(/\/c\??$/);
+    await expect(page.locator(".community-card", { hasText: "Chronic Myeloid Leukaemia" }).getByText("✓ Member")).toBeVisible();
+    await expect(page.locator(".community-card", { hasText: "Type 2 Diabetes" }).getByText("✓ Member")).toBeVisible();
   });
 
   test("a visitor is offered to sign up into the community, or to log in and join", async ({ page }) => {

@@ -59,6 +59,7 @@ pub const READS: &[&str] = &[
     "announcements",
     "announcements/admin",
     "communities",
+    "communities/mine",
     "community",
     "current_user",
     "directory",
