@@ -162,8 +162,17 @@ fn search_answer(results: Option<SearchResults>, asked: Asked) -> impl IntoView 
                         "No results for “" {from} "”. Showing results for “" <strong>{r.words.join(" ")}</strong> "”."
                     </p>
                 })}
-                {(total == 0 && r.places.is_empty()).then(|| view! {
-                    <p class="muted empty" role="status">"Nothing found. Try other words, or ask the community."</p>
+                {(total == 0 && r.places.is_empty()).then(|| {
+                    // Asking is one click away: in the community searched, else choose one.
+                    let ask = if asked.community.is_empty() {
+                        "/c".to_string()
+                    } else {
+                        format!("/c/{}/new", asked.community)
+                    };
+                    view! {
+                        <p class="muted empty" role="status">"Nothing found. Try other words, or "
+                            <a href=ask>"ask the community"</a>"."</p>
+                    }
                 })}
                 {place_list(&r)}
                 {article_list(&r)}

@@ -376,6 +376,13 @@ async fn communities_and_listed_groups_are_results(app: TestApp) {
     let (_, html) = app.get("/search?q=multiple+sclerosis").await;
     assert!(html.contains("Communities and groups") && html.contains("href=\"/c/ms\""));
     assert!(!html.contains("Nothing found"));
+    // Nothing found: asking is one click away, in the community searched or after choosing one.
+    let (_, html) = app.get("/search?q=zzyzxqv").await;
+    assert!(
+        html.contains("Nothing found") && html.contains(r#"<a href="/c">ask the community</a>"#)
+    );
+    let (_, html) = app.get("/search?q=zzyzxqv&community=ms").await;
+    assert!(html.contains(r#"<a href="/c/ms/new">ask the community</a>"#));
 }
 
 async fn abbreviations_and_spellings_find_each_other(app: TestApp) {
