@@ -91,6 +91,9 @@ pub fn LineChart(
     /// added up over days, such as members active in the last 30 days).
     #[prop(optional)]
     latest: bool,
+    /// The last day is today so far: its stretch of each line is drawn faint, and said so.
+    #[prop(optional)]
+    partial_last: bool,
 ) -> impl IntoView {
     let max = series
         .iter()
@@ -139,10 +142,20 @@ pub fn LineChart(
                 {series.iter().enumerate().map(|(i, s)| {
                     let points = s.values.iter().enumerate()
                         .map(|(j, v)| format!("{:.1},{:.1}", x_at(j, n), y_at(*v, top)))
-                        .collect::<Vec<_>>().join(" ");
-                    view! { <polyline class=format!("chart-line chart-line-{i}") points=points/> }
+                        .collect::<Vec<_>>();
+                    // A partial day would read as a collapse: its stretch is a faint line apart.
+                    let split = if partial_last && n >= 2 { points.len().saturating_sub(1) } else { points.len() };
+                    let today = points.get(split.saturating_sub(1)..).filter(|p| p.len() == 2).map(|p| p.join(" "));
+                    let solid = points.get(..split).unwrap_or_default().join(" ");
+                    view! {
+                        <polyline class=format!("chart-line chart-line-{i}") points=solid/>
+                        {today.map(|p| view! { <polyline class=format!("chart-line chart-line-{i} chart-partial") points=p/> })}
+                    }
                 }).collect_view()}
             </svg>
+            {(partial_last && n >= 2).then(|| view! {
+                <p class="hint small">"The last day is today so far: its stretch of the line is faint."</p>
+            })}
             {view! { <Numbers days=days series=series/> }.into_any()}
         </figure>
     }

@@ -64,7 +64,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 {view! {
                     <section class="panel" aria-labelledby="traffic-h">
                         <h2 id="traffic-h">"Traffic"</h2>
-                        <LineChart id="traffic".into() title="Page views and visitors per day".into() days=days.clone() series=d.traffic.clone()/>
+                        <LineChart id="traffic".into() title="Page views and visitors per day".into() days=days.clone() series=d.traffic.clone() partial_last=d.today_so_far/>
                     </section>
                 }.into_any()}
                 {view! {
@@ -87,7 +87,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 {view! {
                     <section class="panel" aria-labelledby="sponsored-h">
                         <h2 id="sponsored-h">"Sponsored placements"</h2>
-                        <LineChart id="sponsored".into() title="Sponsored impressions and clicks per day".into() days=days.clone() series=d.sponsored.clone()/>
+                        <LineChart id="sponsored".into() title="Sponsored impressions and clicks per day".into() days=days.clone() series=d.sponsored.clone() partial_last=d.today_so_far/>
                     </section>
                 }.into_any()}
                 <div class="chart-grid-2">

@@ -196,6 +196,9 @@ pub struct Dashboard {
     pub tables: Vec<Table>,
     /// Some days of the range carry generated demo traffic.
     pub demo: bool,
+    /// The range ends today: its last day is the day so far (the charts draw it faint).
+    #[serde(default)]
+    pub today_so_far: bool,
 }
 
 /// The range a dashboard request asks for: 7, 30 or 90 days, or a custom `from`–`to` (at most

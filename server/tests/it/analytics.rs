@@ -289,6 +289,27 @@ async fn the_dashboard_and_its_csv_are_for_admins(app: TestApp) {
     assert!(html.contains("<svg"));
     assert!(html.contains("Page views and visitors per day"));
     assert!(html.contains("The numbers"));
+    // A range to today ends on the day so far, drawn faint and said so; one in the past does not.
+    assert_eq!(dashboard(&app, &admin).await["today_so_far"], true);
+    assert!(html.contains("chart-partial") && html.contains("today so far"));
+    let today = app::counting::day_of(app::db::now_ms());
+    let (first, past) = (
+        app::analytics::types::day_label(today - 13),
+        app::analytics::types::day_label(today - 3),
+    );
+    let d = app
+        .call_as(
+            &admin,
+            "analytics",
+            &[("from", first.as_str()), ("to", past.as_str())],
+        )
+        .await
+        .ok();
+    assert_eq!(d["today_so_far"], false);
+    let html = app
+        .html_as(&admin, &format!("/admin/analytics?from={first}&to={past}"))
+        .await;
+    assert!(html.contains("Page views and visitors per day") && !html.contains("chart-partial"));
 }
 
 async fn yesterdays_visitors_become_a_number(app: TestApp) {

@@ -307,6 +307,7 @@ pub async fn dashboard(
         sponsored,
         tables,
         demo,
+        today_so_far: last == crate::counting::day_of(crate::db::now_ms()),
     })
 }
 
