@@ -56,6 +56,12 @@ test("a member asks, a verified clinician answers, the asker accepts the answer"
   const card = page.locator(".post-card", { hasText: title });
   await expect(card.getByText("✓ Accepted answer")).toBeVisible();
   await expect(card.getByText("Answered by a clinician")).toBeVisible();
+  // Once the page runs, a recent moment reads as people say it; the exact time is its tooltip.
+  await hydrated(page);
+  const when = card.locator("time");
+  await expect(when).toHaveText(/^(just now|\d+ minutes? ago)$/);
+  await expect(when).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  await expect(when).toHaveAttribute("title", / UTC$/);
 });
 
 test("a threaded reply sits under the comment it answers", async ({ page }) => {
@@ -164,6 +170,8 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(page).toHaveURL(/\/p\/\d+/);
     await expect(page.getByText(details)).toBeVisible();
+    // Without JavaScript the date stands as the server wrote it.
+    await expect(page.locator(".post-meta time").first()).toHaveText(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
     // Answering one's own question works as a plain form too.
     await page.getByRole("textbox", { name: "Your answer" }).fill("Update: my nurse said yearly is common in the first years.");
     await page.getByRole("button", { name: "Post answer" }).click();

@@ -4,11 +4,11 @@ use super::api::*;
 use super::types::MessageView;
 use crate::notifications::pages::Unread;
 use crate::safety::pages::{CrisisPanel, CrisisWatch};
-use crate::ui::loaded;
 use crate::ui::{
     action_error, field_error, format_datetime, successes, Checkbox, FieldMessage, FormAlert,
     Panel, Saved,
 };
+use crate::ui::{loaded, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -39,7 +39,7 @@ pub fn MessagesPage() -> impl IntoView {
                                             <a href=format!("/messages/{}", c.with)>"@"{c.with.clone()}</a>
                                             {(c.unread > 0).then(|| view! { " "<span class="count">{c.unread}</span><span class="visually-hidden">" unread"</span> })}
                                             <p class="small">{c.last_body.clone()}</p>
-                                            <p class="muted small">{format_datetime(c.last_at)}</p>
+                                            <p class="muted small"><When ms=c.last_at time=true/></p>
                                         </li>
                                     }).collect_view()}
                                 </ul>
@@ -167,7 +167,7 @@ fn message_item(
     let id = m.id.to_string();
     view! {
         <li class="card" class:mine=m.mine>
-            <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{with}") }}" · "{format_datetime(m.at)}{m.read.then_some(" · Read")}</p>
+            <p class="small muted">{if m.mine { "You".to_string() } else { format!("@{with}") }}" · "<When ms=m.at time=true/>{m.read.then_some(" · Read")}</p>
             <div class="post-body" inner_html=m.body_html.clone()></div>
             {(!m.mine).then(|| view! {
                 <details class="review-tools" open=open>

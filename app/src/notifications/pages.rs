@@ -2,7 +2,7 @@
 
 use super::api::*;
 use super::types::*;
-use crate::ui::{format_datetime, successes, Panel, Saved};
+use crate::ui::{successes, Panel, Saved, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -153,7 +153,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                         <li class="card" class:unread=!n.read>
                                             <a href=n.link.clone()>{n.text.clone()}</a>
                                             <div class="notification-meta">
-                                                <span class="muted small">{format_datetime(n.created_at)}</span>
+                                                <span class="muted small"><When ms=n.created_at time=true/></span>
                                                 {(!n.read).then(|| view! {
                                                     <ActionForm action=read attr:class="inline-form">
                                                         <input type="hidden" name="id" value=n.id.to_string()/>

@@ -3,7 +3,7 @@
 use super::api::{get_saved, SaveNote, ToggleSaved, ToggleSavedPage};
 use super::types::{RefKind, SavedItem, SavedRef, NOTE_MAX};
 use crate::posts::pages::PostCard;
-use crate::ui::{action_error, field_error, format_date, successes, FieldMessage};
+use crate::ui::{action_error, field_error, successes, FieldMessage, When};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -60,7 +60,7 @@ fn saved_card(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoVi
         <li class="saved-item">
             <p class="small muted">
                 {if reply_id.is_some() { "A reply you saved " } else { "Saved " }}
-                {format_date(item.saved_at)}
+                <When ms=item.saved_at/>
             </p>
             <ul class="post-list"><PostCard p=item.post.clone()/></ul>
             {reply_id.map(|r| if item.reply_excerpt.is_empty() {
@@ -125,7 +125,7 @@ fn saved_ref_card(r: SavedRef, remove: ServerAction<ToggleSavedPage>) -> impl In
         <li class="saved-item">
             <p class="small muted">
                 {match r.kind { RefKind::Article => "A library article, saved ", RefKind::Provider => "A clinic or doctor, saved " }}
-                {format_date(r.saved_at)}
+                <When ms=r.saved_at/>
             </p>
             <h3 class="saved-ref-title"><a href=r.link.clone()>{r.title.clone()}</a></h3>
             {(!r.detail.is_empty()).then(|| view! { <p class="muted">{r.detail.clone()}</p> })}

@@ -327,6 +327,76 @@ pub fn format_date(ms: i64) -> String {
     format!("{day} {name} {year}")
 }
 
+/// A moment as people say it: "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days
+/// ago"; `None` from a week back (the date reads better then) or for a time ahead of `now_ms`
+/// by more than a minute (a clock that is off).
+pub fn relative_time(ms: i64, now_ms: i64) -> Option<String> {
+    let ago = now_ms - ms;
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match ago {
+        i64::MIN..=-60_001 => None,
+        -60_000..=59_999 => Some("just now".to_string()),
+        60_000..=3_599_999 => Some(plural(ago / 60_000, "minute")),
+        3_600_000..=86_399_999 => Some(plural(ago / 3_600_000, "hour")),
+        86_400_000..=172_799_999 => Some("yesterday".to_string()),
+        172_800_000..=604_799_999 => Some(plural(ago / 86_400_000, "day")),
+        _ => None,
+    }
+}
+
+/// The browser's minute clock that `When` reads, so that "just now" on a page left open moves on:
+/// `None` until the page runs, then the time, renewed every minute.
+#[derive(Clone, Copy)]
+pub struct Clock(
+    // Read only in the browser; the server renders the written date.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] RwSignal<Option<i64>>,
+);
+
+impl Clock {
+    /// Provides the clock to the whole app and, in the browser, starts it.
+    pub fn provide() {
+        let now = RwSignal::new(None);
+        #[cfg(feature = "hydrate")]
+        Effect::new(move |_| {
+            now.set(Some(js_sys::Date::now() as i64));
+            set_interval(
+                move || now.set(Some(js_sys::Date::now() as i64)),
+                std::time::Duration::from_secs(60),
+            );
+        });
+        provide_context(Clock(now));
+    }
+}
+
+/// When something happened, in a `<time>` element. The server writes the date (with `time`, the
+/// hour too), which a page without JavaScript and the page cache keep; once the page runs in the
+/// browser, a recent moment reads as people say it ("3 hours ago", `relative_time`) and moves on
+/// with the `Clock`, the exact time in its tooltip. (The change waits for an effect, after the
+/// element is hydrated, so the browser's first render matches the server's.)
+#[component]
+pub fn When(ms: i64, #[prop(optional)] time: bool) -> impl IntoView {
+    let exact = format_datetime(ms);
+    let text = RwSignal::new(if time { exact.clone() } else { format_date(ms) });
+    #[cfg(feature = "hydrate")]
+    {
+        let written = text.get_untracked();
+        let clock = use_context::<Clock>();
+        Effect::new(move |_| {
+            let now = clock
+                .and_then(|c| c.0.get())
+                .unwrap_or_else(|| js_sys::Date::now() as i64);
+            text.set(relative_time(ms, now).unwrap_or_else(|| written.clone()));
+        });
+    }
+    view! { <time datetime=iso_datetime(ms) title=exact>{move || text.get()}</time> }
+}
+
 /// Sets the response status while rendering on the server (no-op in the browser).
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
@@ -505,7 +575,7 @@ pub fn textarea_text(text: impl Into<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_date, format_datetime, iso_date, iso_datetime};
+    use super::{format_date, format_datetime, iso_date, iso_datetime, relative_time};
 
     #[test]
     fn dates() {
@@ -521,5 +591,28 @@ mod tests {
             format_datetime(1_795_651_200_000 + 65_000),
             "26 November 2026, 00:01 UTC"
         );
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = 1_795_651_200_000;
+        let min = 60_000;
+        let said = |ago: i64| relative_time(now - ago, now);
+        assert_eq!(said(0).as_deref(), Some("just now"));
+        assert_eq!(said(59_000).as_deref(), Some("just now"));
+        assert_eq!(said(-30_000).as_deref(), Some("just now"));
+        assert_eq!(said(-2 * min), None);
+        assert_eq!(said(min).as_deref(), Some("1 minute ago"));
+        assert_eq!(said(59 * min).as_deref(), Some("59 minutes ago"));
+        assert_eq!(said(60 * min).as_deref(), Some("1 hour ago"));
+        assert_eq!(
+            said(23 * 60 * min + 59 * min).as_deref(),
+            Some("23 hours ago")
+        );
+        assert_eq!(said(24 * 60 * min).as_deref(), Some("yesterday"));
+        assert_eq!(said(47 * 60 * min).as_deref(), Some("yesterday"));
+        assert_eq!(said(48 * 60 * min).as_deref(), Some("2 days ago"));
+        assert_eq!(said(6 * 24 * 60 * min).as_deref(), Some("6 days ago"));
+        assert_eq!(said(7 * 24 * 60 * min), None);
     }
 }

@@ -17,6 +17,7 @@ both_backends!(
     hostile_markdown_is_harmless,
     the_team_pins_posts_to_the_top_of_a_community,
     edits_keep_a_history_for_the_author_and_moderators,
+    cards_date_their_posts_and_a_profile_does_not_repeat_its_author,
 );
 
 const PW: &str = "correct-horse-1";
@@ -1224,4 +1225,44 @@ async fn edits_keep_a_history_for_the_author_and_moderators(app: TestApp) {
         .await
         .expect("count");
     assert_eq!(left, 0);
+}
+
+/// The first post card of a page's HTML, up to its end.
+fn first_card(html: &str) -> &str {
+    let start = html.find(r#"class="post-card""#).expect("a post card");
+    let card = &html[start..];
+    &card[..card.find("</li>").expect("the card's end")]
+}
+
+async fn cards_date_their_posts_and_a_profile_does_not_repeat_its_author(app: TestApp) {
+    community(&app).await;
+    let pat = member(&app, "card_pat", true).await;
+    post(
+        &app,
+        &pat,
+        "question",
+        "public",
+        "Cooling vests in summer",
+        "Body",
+    )
+    .await;
+    // A feed's card names its author and dates the post in a <time> with the exact moment.
+    let (_, feed) = app.get("/c/ms").await;
+    let card = first_card(&feed);
+    assert!(card.contains("By "), "{card}");
+    assert!(card.contains(r#"href="/u/card_pat""#), "{card}");
+    let time = &card[card.find("<time ").expect("a <time> in the card")..];
+    assert!(time.contains(r#"datetime="20"#), "{time}");
+    assert!(
+        time.contains(r#"Z""#) && time.contains(r#" UTC""#),
+        "{time}"
+    );
+    // On the author's own profile every card is theirs: no "By @card_pat" on each.
+    let (status, profile) = app.get("/u/card_pat").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let card = first_card(&profile);
+    assert!(card.contains("Cooling vests in summer"), "{card}");
+    assert!(!card.contains("By "), "{card}");
+    assert!(!card.contains(r#"href="/u/card_pat""#), "{card}");
+    assert!(card.contains("<time "), "{card}");
 }

@@ -1,7 +1,7 @@
 //! Contact requests: the clinic's inbox, a member's requests, one request's thread, and the reports page.
 
 use super::*;
-use crate::ui::loaded;
+use crate::ui::{loaded, When};
 
 pub(super) fn status_label(s: &str) -> &'static str {
     match s {
@@ -23,7 +23,7 @@ pub(super) fn RequestList(
             <a href=format!("/requests/{}", r.id)>{if show_clinic { r.provider_name.clone() } else { format!("@{}", r.member) }}</a>
             " "<span class=format!("badge status-{}", r.status)>{status_label(&r.status)}</span>
             <p class="small">{r.reason.chars().take(140).collect::<String>()}</p>
-            <p class="muted small">{format_datetime(r.updated_at)}</p>
+            <p class="muted small"><When ms=r.updated_at time=true/></p>
         }
         .into_any()
     })
@@ -109,7 +109,7 @@ pub fn RequestPage() -> impl IntoView {
                 <ol class="messages">
                     {t.messages.iter().map(|m| view! {
                         <li class="card" class:from-clinic=m.from_clinic>
-                            <p class="small muted">{if m.from_clinic { format!("@{} for the clinic", m.author) } else { format!("@{}", m.author) }}" · "{format_datetime(m.at)}</p>
+                            <p class="small muted">{if m.from_clinic { format!("@{} for the clinic", m.author) } else { format!("@{}", m.author) }}" · "<When ms=m.at time=true/></p>
                             <p>{m.body.clone()}</p>
                         </li>
                     }).collect_view()}

@@ -1,7 +1,7 @@
 //! A provider's page: profile, ratings and reviews, the rating form and the clinic's replies.
 
 use super::*;
-use crate::ui::Panel;
+use crate::ui::{Panel, When};
 
 #[component]
 pub fn ProviderPage() -> impl IntoView {
@@ -496,7 +496,7 @@ pub(super) fn review_item(
                 " "<a href=format!("/u/{}", r.author)>"@"{r.author.clone()}</a>
                 {r.verified_visit.then(|| view! { " "<span class="badge badge-verified">"✓ Verified visit"</span> })}
                 {r.hidden.then(|| view! { " "<span class="badge">"Hidden by moderators"</span> })}
-                <span class="muted small">" · "{format_date(r.updated_at)}{(r.versions > 1).then_some(" (edited)")}</span>
+                <span class="muted small">" · "<When ms=r.updated_at/>{(r.versions > 1).then_some(" (edited)")}</span>
             </p>
             {(!subs.is_empty()).then(|| view! { <p class="small muted">{subs.join(" · ")}</p> })}
             {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body.clone()}</p> })}

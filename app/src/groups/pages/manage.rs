@@ -1,7 +1,7 @@
 //! A support group's moderators' page: join requests, members, invitations and the group's details.
 
 use super::*;
-use crate::ui::Panel;
+use crate::ui::{Panel, When};
 
 /// `/g/:slug/manage`: join requests with their answers, members, invitations. Group moderators and admins.
 #[component]
@@ -212,7 +212,7 @@ fn request_row(
     view! {
         <li class="request">
             <p><a href=format!("/u/{}", r.handle)>"@"{r.handle.clone()}</a>
-                <span class="small muted">" · asked " {format_date(r.created_at)}</span></p>
+                <span class="small muted">" · asked " <When ms=r.created_at/></span></p>
             {(!question.is_empty()).then(|| view! { <p class="small muted">{question.clone()}</p> })}
             <blockquote>{if r.answer.is_empty() { "(no answer)".to_string() } else { r.answer.clone() }}</blockquote>
             <div class="row-actions">

@@ -10,8 +10,7 @@ use crate::posts::pages::{Feed, PostCard, PostForm, VISIBILITY_CHOICES};
 use crate::posts::types::FeedScope;
 use crate::ui::RadioGroup;
 use crate::ui::{
-    action_error, echoed, field_error, format_date, successes, Field, FieldMessage, FormAlert,
-    Panel, Saved,
+    action_error, echoed, field_error, successes, Field, FieldMessage, FormAlert, Panel, Saved,
 };
 use crate::ui::{echo_resource, loaded};
 use leptos::prelude::*;

@@ -22,7 +22,7 @@ use crate::ui::{
     action_error, echoed, field_error, format_date, successes, ErrorView, Field, FormAlert,
     Highlighted,
 };
-use crate::ui::{echo_resource, Checkbox, MarkdownField, RadioGroup};
+use crate::ui::{echo_resource, Checkbox, MarkdownField, RadioGroup, When};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -92,11 +92,15 @@ pub fn ArticlePreview(link: ArticleLink) -> impl IntoView {
 pub fn PostCard(
     p: PostSummary,
     #[prop(default = true)] show_community: bool,
+    /// Off on a member's profile: every card there is theirs.
+    #[prop(default = true)]
+    show_author: bool,
     /// Search matches to show instead of the excerpt.
     #[prop(optional)]
     snippet: Option<Vec<(String, bool)>>,
 ) -> impl IntoView {
     let href = format!("/p/{}", p.id);
+    let author = p.author.clone().filter(|_| show_author);
     let (count, noun) = match p.kind {
         PostKind::Question => (p.answer_count, ("answer", "answers")),
         PostKind::Discussion => (p.reply_count, ("comment", "comments")),
@@ -141,9 +145,9 @@ pub fn PostCard(
                 }}
                 <p class="post-meta small muted">
                     <span class="visually-hidden">{summary}". "</span>
-                    {p.author.is_some().then_some("By ")}
-                    {p.author.clone().map(|a| view! { <AuthorLink author=Some(a)/> " · " })}
-                    {format_date(p.created_at)}
+                    {author.is_some().then_some("By ")}
+                    {author.map(|a| view! { <AuthorLink author=Some(a)/> " · " })}
+                    <When ms=p.created_at/>
                     {p.accepted.then(|| view! { " · " <span class="state-accepted">"✓ Accepted answer"</span> })}
                     {p.clinician_answered.then(|| view! { " · " <span class="state-clinician">"Answered by a clinician"</span> })}
                 </p>
@@ -172,7 +176,7 @@ pub fn profile_activity(handle: String) -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="post-list">
-                                        {a.posts.into_iter().map(|p| view! { <PostCard p=p/> }).collect_view()}
+                                        {a.posts.into_iter().map(|p| view! { <PostCard p=p show_author=false/> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
@@ -189,7 +193,7 @@ pub fn profile_activity(handle: String) -> impl IntoView {
                                                 <a href=format!("/p/{}#r{}", x.post_id, x.reply_id)>{x.post_title.clone()}</a>
                                                 <p class="excerpt">{x.excerpt.clone()}</p>
                                                 <p class="small muted">
-                                                    {x.community_name.clone()} " · " {format_date(x.created_at)} " · "
+                                                    {x.community_name.clone()} " · " <When ms=x.created_at/> " · "
                                                     {plural(x.vote_count, "helpful vote", "helpful votes")}
                                                     {x.accepted.then(|| view! { " · " <span class="state-accepted">"✓ Accepted"</span> })}
                                                 </p>

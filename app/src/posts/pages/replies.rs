@@ -154,8 +154,8 @@ fn reply_head(r: ReplyView) -> impl IntoView {
         <header class="reply-head small">
             {r.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> })}
             {r.deleted.then_some("[deleted]")}
-            " · " {format_date(r.created_at)}
-            {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " {format_date(t)} })}
+            " · " <When ms=r.created_at/>
+            {r.edited_at.filter(|_| !r.deleted).map(|t| view! { " · edited " <When ms=t/> })}
             {r.in_reply_to.clone().map(|h| view! { " · " <span class="muted">"in reply to " {h}</span> })}
             {r.accepted.then(|| view! { " " <span class="badge badge-accepted">"✓ Accepted answer"</span> })}
         </header>

@@ -265,9 +265,9 @@ fn post_byline(p: PostPage) -> impl IntoView {
         <p class="post-meta muted">
             {post.author.is_some().then_some("By ")}
             {post.author.clone().map(|au| view! { <AuthorLink author=Some(au)/> " · " })}
-            {format_date(post.created_at)}
+            <When ms=post.created_at/>
             {p.edited_at.filter(|_| !p.deleted).map(|t| view! {
-                " · " <a href=format!("/p/{id}/history") title="Earlier versions">"edited " {format_date(t)}</a>
+                " · " <a href=format!("/p/{id}/history") title="Earlier versions">"edited " <When ms=t/></a>
             })}
             {(p.anonymous && p.mine).then(|| view! { " · " <span class="badge">"You posted this anonymously: others see “a member”"</span> })}
         </p>
