@@ -155,6 +155,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/messages/:handle") view=MessageThreadRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/directory") view=DirectoryRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/directory/new") view=NewClinicRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/directory/list") view=ListingRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/directory/reports") view=ProviderReportsRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/directory/:slug") view=ProviderRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/directory/:slug/edit") view=ProviderEditRoute() ssr=SsrMode::Async/>

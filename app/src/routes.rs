@@ -10,8 +10,8 @@ use crate::auth::pages::{
 };
 use crate::communities::pages::{CommunitiesPage, CommunityFormPage, CommunityPage};
 use crate::directory::pages::{
-    DirectoryPage, InboxPage, MyRequestsPage, NewClinicPage, ProviderEditPage, ProviderPage,
-    ReportsPage, RequestPage,
+    DirectoryPage, InboxPage, ListingPage, MyRequestsPage, NewClinicPage, ProviderEditPage,
+    ProviderPage, ReportsPage, RequestPage,
 };
 use crate::follows::pages::FollowingPage;
 use crate::groups::pages::{GroupManagePage, GroupPage, NewGroupPage, NewGroupPostPage};
@@ -178,6 +178,7 @@ lazy_pages! {
     MessageThreadRoute => ThreadPage,
     DirectoryRoute => DirectoryPage,
     NewClinicRoute => NewClinicPage,
+    ListingRoute => ListingPage,
     ProviderReportsRoute => ReportsPage,
     ProviderRoute => ProviderPage,
     ProviderEditRoute => ProviderEditPage,

@@ -135,8 +135,72 @@ test("a member asks a clinic for an appointment and sees the staff answer", asyn
   await expect(nosy.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
 
+test("a clinic's manager asks to be listed from Find care; the site's team lists it and the manager edits its profile", async ({ page, browser }) => {
+  const handle = uniqueHandle("manager");
+  const clinic = `Harbour MS Practice ${Date.now().toString(36)}`;
+  await signUp(page, handle, "manager-password-1");
+  await page.goto("/directory");
+  await page.getByRole("link", { name: "Ask to list it" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "List your clinic" })).toBeVisible();
+  await hydrated(page);
+  // A missing role is refused, with what was typed kept.
+  await page.getByLabel("The clinic's name").fill(clinic);
+  await page.getByLabel("City").fill("Bristol");
+  await page.getByLabel("Website").fill("harbour-ms.example.org");
+  await page.getByRole("button", { name: "Ask to list it" }).click();
+  await expect(page.locator("#f-role-error")).toBeVisible();
+  await expect(page.getByLabel("The clinic's name")).toHaveValue(clinic);
+  await page.getByLabel("Your role at the clinic").fill("Practice manager");
+  await page.getByRole("button", { name: "Ask to list it" }).click();
+  await expect(page.getByRole("status")).toContainText("The site's team will look at your request");
+  const mine = page.locator("li.card", { hasText: clinic });
+  await expect(mine.getByText("Waiting for the team")).toBeVisible();
+  // A fresh form for the next one.
+  await expect(page.getByLabel("The clinic's name")).toHaveValue("");
+
+  const team = await freshPage(browser);
+  await logIn(team, "demo_admin", DEMO_PASSWORD);
+  await team.goto("/directory/new");
+  await hydrated(team);
+  const request = team.locator("li.card", { hasText: clinic });
+  await expect(request).toContainText(`@${handle}, Practice manager`);
+  await request.getByRole("link", { name: "List it" }).click();
+  await expect(team.getByLabel("Name", { exact: true })).toHaveValue(clinic);
+  await expect(team.getByLabel("Owner's handle")).toHaveValue(handle);
+  await expect(team.getByLabel("Address")).toHaveValue(/^harbour-ms-practice-/);
+  await team.getByRole("button", { name: "Create clinic" }).click();
+  await expect(team).toHaveURL(/\/directory\/harbour-ms-practice-[a-z0-9-]+\/edit$/);
+
+  // The manager is told, and the clinic is theirs to fill in.
+  await page.goto("/notifications");
+  await page.getByRole("link", { name: new RegExp(`${clinic} is listed in the directory`) }).click();
+  await expect(page).toHaveURL(/\/edit$/);
+  await expect(page.getByLabel("Opening hours")).toBeVisible();
+  await page.goto("/directory/list");
+  await expect(page.locator("li.card", { hasText: clinic }).getByText("Listed")).toBeVisible();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
+
+  test("a member asks to list a clinic with a plain form; a bad website keeps the text", async ({ page }) => {
+    await signUp(page, uniqueHandle("plainlist"), "plain-lister-1", { js: false });
+    await page.goto("/directory/list");
+    const note = `Ring the front desk and ask for Sam (${Date.now().toString(36)}).`;
+    await page.getByLabel("The clinic's name").fill("Quayside Clinic");
+    await page.getByLabel("City").fill("Leeds");
+    await page.getByLabel("Website").fill("not a website");
+    await page.getByLabel("Your role at the clinic").fill("Nurse");
+    await page.getByLabel("Anything the team should know").fill(note);
+    await page.getByRole("button", { name: "Ask to list it" }).click();
+    await expect(page.locator("#f-website-error")).toBeVisible();
+    await expect(page.getByLabel("Anything the team should know")).toHaveValue(note);
+    await expect(page.getByLabel("The clinic's name")).toHaveValue("Quayside Clinic");
+    await page.getByLabel("Website").fill("");
+    await page.getByRole("button", { name: "Ask to list it" }).click();
+    await expect(page.getByRole("status")).toContainText("The site's team will look at your request");
+    await expect(page.locator("li.card", { hasText: "Quayside Clinic" }).getByText("Waiting for the team")).toBeVisible();
+  });
 
   test("a member searches and rates with the plain radio group; a bad value keeps the text", async ({ page }) => {
     await signUp(page, uniqueHandle("plainrate"), "plain-rater-1", { js: false });

@@ -282,6 +282,7 @@ async fn clinic(
             lat: Some(c.lat),
             lon: Some(c.lon),
             owner: c.owner.into(),
+            request: None,
         },
     )
     .await

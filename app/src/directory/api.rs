@@ -310,3 +310,54 @@ pub async fn answer_request(id: i64, body: String, close: Option<String>) -> Res
     .await;
     crate::auth::session::finish_form(ANSWER_REQUEST, &[("body", &body)], result)
 }
+
+/// The no-JavaScript echo of the `ask_listing` form (what a failed post typed).
+pub const ASK_LISTING: crate::ui::EchoKey = crate::ui::EchoKey("ask_listing");
+
+/// A member who works at a clinic asks the site's team to list it.
+#[server(endpoint = "directory/ask_listing")]
+pub async fn ask_listing(#[server(flatten)] form: ListingForm) -> Result<(), AppError> {
+    let result = crate::call::member(async |state, user| {
+        let input = form.check()?;
+        crate::state::limit_writes(&state, user.id, crate::state::Write::Contact).await?;
+        super::repo::ask(&state.db, user.id, &input).await?;
+        leptos_axum::redirect("/directory/list?asked=1");
+        Ok(())
+    })
+    .await;
+    crate::auth::session::finish_form_of(ASK_LISTING, &form, &[], result)
+}
+
+/// The reader's requests to be listed, newest first (none for a visitor, whose page explains).
+#[server(endpoint = "directory/my_listing_requests")]
+pub async fn my_listing_requests() -> Result<Vec<MyListingRequest>, AppError> {
+    crate::call::public(async |state| match crate::access::viewer().await? {
+        Some(v) => super::repo::mine(&state.db, v.id).await,
+        None => Ok(Vec::new()),
+    })
+    .await
+}
+
+/// Requests waiting for the site's team (admins), oldest first, a page after `after`.
+#[server(endpoint = "directory/listing_requests")]
+pub async fn listing_requests(
+    after: Option<i64>,
+) -> Result<crate::admin::types::Page<OpenListingRequest>, AppError> {
+    crate::call::admin(async |state, _admin| super::repo::open(&state.db, after).await).await
+}
+
+/// An admin declines request `id`; the reason is what the asker reads.
+#[server(endpoint = "directory/decline_listing")]
+pub async fn decline_listing(id: i64, reason: String) -> Result<(), AppError> {
+    let result = crate::call::admin(async |state, admin| {
+        let reason = crate::admin::types::parse_reason(&reason).map_err(|_| {
+            AppError::field(
+                &format!("reason-{id}"),
+                "Tell the clinic why (at most 300 characters).",
+            )
+        })?;
+        super::repo::decline(&state.db, admin.id, id, &reason).await
+    })
+    .await;
+    crate::auth::session::finish_post(result)
+}

@@ -94,6 +94,12 @@ const KINDS: &[(&str, &str, &str)] = &[
          WHERE cr.member_id = $1 ORDER BY cm.id",
     ),
     (
+        "listing_requests.json",
+        "Your requests to list a clinic in the directory, and the answers",
+        "SELECT name, city, website, role, note, created_at, outcome, reason, decided_at FROM listing_requests \
+         WHERE user_id = $1 ORDER BY id",
+    ),
+    (
         "communities.json",
         "The communities you joined",
         "SELECT c.slug AS community, c.name, m.is_moderator, m.joined_at FROM community_members m \

@@ -378,8 +378,10 @@ async fn erase_ratings_and_contacts(t: &mut Tx<'_>, user: UserId) -> Result<Vec<
     )
     .await?;
 
-    // Requests to clinics (with their messages), direct messages they sent, blocks and reports.
+    // Requests to clinics (with their messages) and to list a clinic, direct messages they
+    // sent, blocks and reports.
     exec(t, "DELETE FROM contact_requests WHERE member_id = $1", user).await?;
+    exec(t, "DELETE FROM listing_requests WHERE user_id = $1", user).await?;
     exec(
         t,
         "DELETE FROM message_reports WHERE reporter_id = $1",

@@ -64,6 +64,8 @@ pub const READS: &[&str] = &[
     "current_user",
     "directory",
     "directory/inbox",
+    "directory/listing_requests",
+    "directory/my_listing_requests",
     "directory/reports",
     "feed",
     "feed/pinned",

@@ -22,6 +22,7 @@ mod follows;
 mod groups;
 mod invitations;
 mod library;
+mod listing;
 mod mail;
 mod markup;
 mod messages;

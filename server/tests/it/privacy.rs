@@ -332,13 +332,29 @@ async fn erasure_leaves_nothing_that_names_them(app: TestApp) {
     )
     .await
     .ok();
+    app.call_as(
+        &cleo,
+        "directory/ask_listing",
+        &[
+            ("name", "Cleo's practice"),
+            ("city", "Berlin"),
+            ("website", ""),
+            ("role", "Practice manager"),
+            ("note", &format!("{CANARY} listing")),
+        ],
+    )
+    .await
+    .ok();
     // The canary is findable everywhere before (the checks below can fail).
     let before = holders(&app, CANARY).await;
     assert!(
         before
             .iter()
             .any(|h| h.starts_with("post_versions.body_md"))
-            && before.iter().any(|h| h.starts_with("saved_items.note")),
+            && before.iter().any(|h| h.starts_with("saved_items.note"))
+            && before
+                .iter()
+                .any(|h| h.starts_with("listing_requests.note")),
         "{before:?}"
     );
     assert!(!holders(&app, "canary_cleo").await.is_empty());
@@ -817,6 +833,21 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     )
     .await
     .ok();
+    for (who, note) in [(&ana, "ana-listing-text"), (&ben, "ben-listing-text")] {
+        app.call_as(
+            who,
+            "directory/ask_listing",
+            &[
+                ("name", "A practice"),
+                ("city", "Berlin"),
+                ("website", "practice.example.org"),
+                ("role", "Nurse"),
+                ("note", note),
+            ],
+        )
+        .await
+        .ok();
+    }
     for (from, to, body) in [
         (&ana, "export_ben", "ana-to-ben"),
         (&ben, "export_ana", "ben-to-ana"),
@@ -938,6 +969,8 @@ async fn exports_hold_their_data_and_nothing_of_others(app: TestApp) {
     assert!(file("ratings.json").contains("ana-rating-text"));
     assert_eq!(json("rating_versions.json").len(), 1);
     assert!(file("contact_requests.json").contains("ana-request-text"));
+    assert!(file("listing_requests.json").contains("ana-listing-text"));
+    assert!(!file("listing_requests.json").contains("ben-listing-text"));
     let messages = file("messages.json");
     assert!(
         messages.contains("ana-to-ben") && messages.contains("ben-to-ana"),

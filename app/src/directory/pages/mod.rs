@@ -25,11 +25,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod contact;
+mod listing;
 mod provider;
 mod search;
 mod staff;
 
 pub use contact::*;
+pub use listing::*;
 pub use provider::*;
 pub use search::*;
 pub use staff::*;

@@ -214,6 +214,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+        <p class="muted directory-own">"Work at a clinic that is not listed? "<a href="/directory/list">"Ask to list it"</a></p>
     }
 }
 

@@ -229,9 +229,11 @@ fn clinician_panel(
     }
 }
 
-/// An admin creates a clinic and names the member who will manage it.
+/// An admin creates a clinic and names the member who will manage it; the requests of clinics
+/// asking to be listed stand above the form, and "List it" fills the form with one.
 #[component]
 pub fn NewClinicPage() -> impl IntoView {
+    let query = use_query_map();
     let session = expect_context::<Session>();
     let action = ServerAction::<CreateClinic>::new();
     let err = action_error(action);
@@ -244,30 +246,70 @@ pub fn NewClinicPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.user.await {
                     Ok(Some(u)) if u.is_admin => {}
-                    Ok(Some(_)) => return view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
+                    Ok(Some(_)) => return view! {
+                        <ErrorView error=AppError::Forbidden/>
+                        <p class="panel narrow">"Only the site's team adds clinics. Work at a clinic that is not listed? "
+                            <a href="/directory/list">"Ask to list it"</a></p>
+                    }.into_any(),
                     Ok(None) => return view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 }
                 let echo = echo.await;
-                let v = move |n: &str| echoed(&echo, n);
                 view! {
                     <Title text="New clinic"/>
-                    <section class="panel narrow">
-                        <h1>"New clinic"</h1>
-                        <ActionForm action=action attr:novalidate=true attr:class="stack">
-                            <FormAlert error=err/>
-                            <Field label="Name" name="name" value=v("name") error=field_error(err, "name")/>
-                            <Field label="Address" name="slug" value=v("slug") hint="Lowercase letters, digits and hyphens; the page will be /directory/<address>." error=field_error(err, "slug")/>
-                            <Field label="City" name="city" value=v("city") error=field_error(err, "city")/>
-                            <Field label="Latitude" name="lat" value=v("lat") hint="Optional: left empty, the clinic starts at its city; staff place it from the postal code." error=field_error(err, "lat")/>
-                            <Field label="Longitude" name="lon" value=v("lon") error=field_error(err, "lon")/>
-                            <Field label="Owner's handle" name="owner" value=v("owner") hint="The member who will manage the clinic's profile." error=field_error(err, "owner")/>
-                            <button type="submit" class="button primary">"Create clinic"</button>
-                        </ActionForm>
-                    </section>
+                    <h1>"New clinic"</h1>
+                    {listing_requests_panel()}
+                    {move || {
+                        // What a request's "List it" brought (`?request=…&name=…`, read again
+                        // when the app follows it), unless a failed post brought the form back.
+                        let asked: Vec<(String, String)> = if echo.is_empty() {
+                            query.with(|q| {
+                                ["request", "name", "city", "owner"]
+                                    .iter()
+                                    .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                                    .collect()
+                            })
+                        } else {
+                            Vec::new()
+                        };
+                        new_clinic_form(action, echo.clone(), asked)
+                    }}
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The form that creates a clinic: typed after a failed post (`echo`), or filled from a member's
+/// request (`asked`, the asker as owner and an address made from the name).
+fn new_clinic_form(
+    action: ServerAction<CreateClinic>,
+    echo: Vec<(String, String)>,
+    asked: Vec<(String, String)>,
+) -> impl IntoView {
+    let err = action_error(action);
+    let proposed = echoed(&asked, "name").map(|n| proposed_slug(&n));
+    let from_request = echoed(&asked, "request").is_some();
+    let v = move |n: &str| echoed(&echo, n).or_else(|| echoed(&asked, n));
+    view! {
+        <section class="panel narrow" aria-labelledby="new-h">
+            <h2 id="new-h">"Add a clinic"</h2>
+            {from_request.then(|| view! {
+                <p class="alert alert-info">"Filled in from the request: check the address, then create the clinic. The member who asked becomes its owner and is told."</p>
+            })}
+            <ActionForm action=action attr:novalidate=true attr:class="stack">
+                <FormAlert error=err/>
+                <input type="hidden" name="request" value=v("request").unwrap_or_default()/>
+                <FieldMessage id="f-request-error".into() error=field_error(err, "request")/>
+                <Field label="Name" name="name" value=v("name") error=field_error(err, "name")/>
+                <Field label="Address" name="slug" value=v("slug").or(proposed) hint="Lowercase letters, digits and hyphens; the page will be /directory/<address>." error=field_error(err, "slug")/>
+                <Field label="City" name="city" value=v("city") error=field_error(err, "city")/>
+                <Field label="Latitude" name="lat" value=v("lat") hint="Optional: left empty, the clinic starts at its city; staff place it from the postal code." error=field_error(err, "lat")/>
+                <Field label="Longitude" name="lon" value=v("lon") error=field_error(err, "lon")/>
+                <Field label="Owner's handle" name="owner" value=v("owner") hint="The member who will manage the clinic's profile." error=field_error(err, "owner")/>
+                <button type="submit" class="button primary">"Create clinic"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -9,12 +9,14 @@ use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
 mod contact;
+mod listing;
 mod profile;
 mod ratings;
 mod search;
 mod staff;
 
 pub use contact::*;
+pub use listing::*;
 pub use profile::*;
 pub use ratings::*;
 pub use search::*;

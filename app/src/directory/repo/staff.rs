@@ -57,7 +57,14 @@ pub async fn create_clinic(db: &Db, admin: &CurrentUser, c: &NewClinic) -> Resul
         c.owner.trim_start_matches('@')
     );
     crate::admin::repo::audit(&mut tx, admin.id, "clinic.create", Some(owner_id), &detail).await?;
+    let asker = match c.request {
+        Some(r) => Some(mark_listed(&mut tx, admin.id, r, id, &c.slug).await?),
+        None => None,
+    };
     tx.commit().await?;
+    if let Some(asker) = asker {
+        db.announce(&[asker]).await;
+    }
     Ok(())
 }
 

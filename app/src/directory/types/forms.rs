@@ -191,6 +191,9 @@ pub struct ClinicForm {
     pub lat: String,
     pub lon: String,
     pub owner: String,
+    /// The member's request to be listed that this answers (its id), if any.
+    #[serde(default)]
+    pub request: String,
 }
 
 /// A new clinic once checked.
@@ -201,6 +204,7 @@ pub struct NewClinic {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub owner: String,
+    pub request: Option<i64>,
 }
 
 impl ClinicForm {
@@ -236,6 +240,9 @@ impl ClinicForm {
                     ),
                 )
                 .unwrap_or_default(),
+            request: c
+                .check("request", parse_request_id(&self.request))
+                .flatten(),
         };
         c.finish()?;
         Ok(input)
@@ -310,6 +317,17 @@ impl RatingForm {
         };
         c.finish()?;
         Ok(input)
+    }
+}
+
+/// The optional id of a request to be listed (a hidden field).
+fn parse_request_id(raw: &str) -> Result<Option<i64>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(Some)
+            .map_err(|_| "This request is not known.".to_string()),
     }
 }
 

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 mod forms;
+mod listing;
 pub use forms::*;
+pub use listing::*;
 
 pub const SPECIALTIES: &[(&str, &str)] = &[
     ("neurology", "Neurology"),
