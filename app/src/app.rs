@@ -92,7 +92,6 @@ pub fn App() -> impl IntoView {
 fn Frame() -> impl IntoView {
     Session::provide();
     provide_context(Unread::new());
-    crate::ui::Clock::provide();
     // The client-only build marks the page once it runs (effects run only in the browser); the
     // hydrating build marks it when hydration is complete (`frontend::hydrate`).
     Effect::new(|| {

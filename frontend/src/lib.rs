@@ -16,6 +16,7 @@ pub fn hydrate() {
     leptos::task::spawn_local(async {
         let owner = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
         owner.forget();
+        app::ui::start_relative_times();
         if let Some(body) = leptos::prelude::document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
@@ -28,4 +29,5 @@ pub fn hydrate() {
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    app::ui::start_relative_times();
 }

@@ -80,7 +80,7 @@ const ADMIN_DESKS: &[(&[(&str, &str)], &str)] = &[
     ),
     (
         &[("/directory/new", "Add a clinic"), ("/directory/reports", "Reported reviews")],
-        " A clinic's staff manage its profile; its change history shows on its page.",
+        " Clinics that ask to be listed wait on “Add a clinic”. A clinic's staff manage its profile; its change history shows on its page.",
     ),
     (
         &[("/mod", "Moderation queue"), ("/messages/reports", "Reported messages")],

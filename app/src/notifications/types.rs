@@ -18,7 +18,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("request", "New contact requests to a clinic I work for"),
     (
         "directory",
-        "Invitations to a clinic's staff or to be listed at a clinic",
+        "A clinic's invitations (to its staff or to be listed there), and answers to my requests to list a clinic",
     ),
 ];
 

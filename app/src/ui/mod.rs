@@ -350,51 +350,74 @@ pub fn relative_time(ms: i64, now_ms: i64) -> Option<String> {
     }
 }
 
-/// The browser's minute clock that `When` reads, so that "just now" on a page left open moves on:
-/// `None` until the page runs, then the time, renewed every minute.
-#[derive(Clone, Copy)]
-pub struct Clock(
-    // Read only in the browser; the server renders the written date.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] RwSignal<Option<i64>>,
-);
-
-impl Clock {
-    /// Provides the clock to the whole app and, in the browser, starts it.
-    pub fn provide() {
-        let now = RwSignal::new(None);
-        #[cfg(feature = "hydrate")]
-        Effect::new(move |_| {
-            now.set(Some(js_sys::Date::now() as i64));
-            set_interval(
-                move || now.set(Some(js_sys::Date::now() as i64)),
-                std::time::Duration::from_secs(60),
-            );
-        });
-        provide_context(Clock(now));
-    }
-}
-
-/// When something happened, in a `<time>` element. The server writes the date (with `time`, the
-/// hour too), which a page without JavaScript and the page cache keep; once the page runs in the
-/// browser, a recent moment reads as people say it ("3 hours ago", `relative_time`) and moves on
-/// with the `Clock`, the exact time in its tooltip. (The change waits for an effect, after the
-/// element is hydrated, so the browser's first render matches the server's.)
+/// When something happened, in a `<time>` element: the server writes the date (with `time`, the
+/// hour too), which a page without JavaScript and the page cache keep; once the page runs,
+/// [`start_relative_times`] says a recent moment as people do ("3 hours ago"), the exact time in
+/// the tooltip. A static element and one page-wide pass rather than a signal and an effect per
+/// instance: the per-instance version cost every page that shows a time ~4 KB of brotli.
 #[component]
 pub fn When(ms: i64, #[prop(optional)] time: bool) -> impl IntoView {
     let exact = format_datetime(ms);
-    let text = RwSignal::new(if time { exact.clone() } else { format_date(ms) });
-    #[cfg(feature = "hydrate")]
-    {
-        let written = text.get_untracked();
-        let clock = use_context::<Clock>();
-        Effect::new(move |_| {
-            let now = clock
-                .and_then(|c| c.0.get())
-                .unwrap_or_else(|| js_sys::Date::now() as i64);
-            text.set(relative_time(ms, now).unwrap_or_else(|| written.clone()));
-        });
+    let written = if time { exact.clone() } else { format_date(ms) };
+    view! {
+        <time datetime=iso_datetime(ms) title=exact data-ms=ms.to_string() data-time=time.then_some("")>
+            {written}
+        </time>
     }
-    view! { <time datetime=iso_datetime(ms) title=exact>{move || text.get()}</time> }
+}
+
+/// In the browser, once the page is hydrated: rewrites every [`When`] on the page as people say
+/// it, then again every minute (a page left open moves on) and whenever the page changes (a new
+/// route, "Load more", a message that arrives). The text of a `<time>` is static in the view,
+/// so Leptos never writes it again; the pass changes only a text that differs, so its own
+/// changes end in a pass that changes nothing.
+#[cfg(any(feature = "hydrate", feature = "csr"))]
+pub fn start_relative_times() {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    fn refresh() {
+        let Ok(list) = document().query_selector_all("time[data-ms]") else {
+            return;
+        };
+        let now = js_sys::Date::now() as i64;
+        for i in 0..list.length() {
+            let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let Some(ms) = el
+                .get_attribute("data-ms")
+                .and_then(|v| v.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let said = relative_time(ms, now).unwrap_or_else(|| {
+                if el.has_attribute("data-time") {
+                    format_datetime(ms)
+                } else {
+                    format_date(ms)
+                }
+            });
+            if el.text_content().as_deref() != Some(said.as_str()) {
+                el.set_text_content(Some(&said));
+            }
+        }
+    }
+    refresh();
+    set_interval(refresh, std::time::Duration::from_secs(60));
+    let changed = Closure::<dyn FnMut()>::new(refresh);
+    if let (Ok(observer), Some(body)) = (
+        web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()),
+        document().body(),
+    ) {
+        let what = web_sys::MutationObserverInit::new();
+        what.set_child_list(true);
+        what.set_subtree(true);
+        let _ = observer.observe_with_options(&body, &what);
+    }
+    // The observer lives as long as the page.
+    changed.forget();
 }
 
 /// Sets the response status while rendering on the server (no-op in the browser).
