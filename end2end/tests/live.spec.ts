@@ -36,6 +36,9 @@ test("A messages B; B's badge updates without a reload; B replies and A sees it 
   // A's open conversation follows: the reply appears, and A's own message is marked read.
   await expect(page.locator(".messages li:not(.mine)")).toContainText("Much better", { timeout: 10_000 });
   await expect(page.locator(".messages li.mine").first()).toContainText("Read");
+  // A message that arrived while the page was open is dated as people say it, like the rest.
+  await expect(page.locator(".messages li:not(.mine) time")).toHaveText("just now");
+  await expect(page.locator(".messages li.mine time").first()).toHaveText(/^(just now|1 minute ago)$/);
   await page.screenshot({ path: "test-results/messages.png", fullPage: true });
 });
 

@@ -368,8 +368,8 @@ pub fn When(ms: i64, #[prop(optional)] time: bool) -> impl IntoView {
 
 /// In the browser, once the page is hydrated: rewrites every [`When`] on the page as people say
 /// it, then again every minute (a page left open moves on) and whenever the page changes (a new
-/// route, "Load more", a message that arrives). The text of a `<time>` is static in the view,
-/// so Leptos never writes it again; the pass changes only a text that differs, so its own
+/// route, "Load more", a message that arrives, a list that Leptos rebuilds in place and so
+/// writes a `<time>`'s date again). The pass changes only a text that differs, so its own
 /// changes end in a pass that changes nothing.
 #[cfg(any(feature = "hydrate", feature = "csr"))]
 pub fn start_relative_times() {
@@ -413,6 +413,7 @@ pub fn start_relative_times() {
     ) {
         let what = web_sys::MutationObserverInit::new();
         what.set_child_list(true);
+        what.set_character_data(true);
         what.set_subtree(true);
         let _ = observer.observe_with_options(&body, &what);
     }

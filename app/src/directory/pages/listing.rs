@@ -14,8 +14,16 @@ pub fn ListingPage() -> impl IntoView {
     let query = use_query_map();
     let thanked = move || asked.get() > 0 || query.read().get("asked").is_some();
     let mine = crate::ui::resource(move || asked.get(), |_| my_listing_requests());
+    // A fresh form after each request (the request stands in the list below).
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    crate::ui::after_each_success(asked, move || {
+        if let Some(form) = form_ref.get() {
+            form.reset();
+        }
+    });
     view! {
         <Title text="List your clinic"/>
+        <div class="narrow">
         <p class="crumbs"><a href="/directory">"Find care"</a></p>
         <h1>"List your clinic"</h1>
         <p class="lead">"Work at a clinic that is not in the directory? Ask the site's team to list it. Once it is listed, you manage its profile — services, opening hours, languages, its doctors and staff — and answer the requests patients send."</p>
@@ -24,7 +32,7 @@ pub fn ListingPage() -> impl IntoView {
                 match session.user.await {
                     Ok(Some(_)) => {}
                     Ok(None) => return view! {
-                        <section class="panel narrow">
+                        <section class="panel">
                             <p>"Log in to ask: the team answers in your notifications, and the clinic's profile will be yours to manage."</p>
                             <p class="cta">
                                 <a class="button primary" href="/login?next=/directory/list">"Log in"</a>
@@ -38,15 +46,12 @@ pub fn ListingPage() -> impl IntoView {
                     {move || thanked().then(|| view! {
                         <p class="alert alert-ok" role="status">"Thank you. The site's team will look at your request and tell you in your notifications."</p>
                     })}
-                    <section class="panel narrow" aria-labelledby="ask-h">
+                    <section class="panel" aria-labelledby="ask-h">
                         <h2 id="ask-h">"Ask to list a clinic"</h2>
-                        {move || {
-                            // A fresh form after each request.
-                            asked.get();
-                            with_echo(ASK_LISTING, err.get_untracked().is_some(), move |echo| {
+                        {with_echo(ASK_LISTING, err.get_untracked().is_some(), move |echo| {
                                 let v = move |n: &str| echoed(&echo, n);
                                 view! {
-                                    <ActionForm action=ask attr:novalidate=true attr:class="stack">
+                                    <ActionForm action=ask node_ref=form_ref attr:novalidate=true attr:class="stack">
                                         <FormAlert error=err/>
                                         <Field label="The clinic's name" name="name" value=v("name") error=field_error(err, "name")/>
                                         <Field label="City" name="city" value=v("city") error=field_error(err, "city")/>
@@ -58,10 +63,9 @@ pub fn ListingPage() -> impl IntoView {
                                         <button type="submit" class="button primary">"Ask to list it"</button>
                                     </ActionForm>
                                 }
-                            })
-                        }}
+                        })}
                     </section>
-                    <section class="panel narrow" aria-labelledby="mine-h">
+                    <section class="panel" aria-labelledby="mine-h">
                         <h2 id="mine-h">"Your requests"</h2>
                         {loaded(mine, |list| async move {
                             crate::ui::card_list(list, "None yet.", |r| listing_card(r).into_any())
@@ -70,6 +74,7 @@ pub fn ListingPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+        </div>
     }
 }
 
@@ -117,7 +122,7 @@ pub(super) fn listing_requests_panel() -> impl IntoView {
         |(after, _)| listing_requests(after),
     );
     view! {
-        <section class="panel narrow" aria-labelledby="asked-h">
+        <section class="panel" aria-labelledby="asked-h">
             <h2 id="asked-h">"Clinics asking to be listed"</h2>
             <FormAlert error=Signal::derive(move || err.get().filter(|e| !matches!(e, AppError::Validation(_))))/>
             {loaded(requests, move |page| async move {

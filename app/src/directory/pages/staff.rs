@@ -257,6 +257,7 @@ pub fn NewClinicPage() -> impl IntoView {
                 let echo = echo.await;
                 view! {
                     <Title text="New clinic"/>
+                    <div class="narrow">
                     <h1>"New clinic"</h1>
                     {listing_requests_panel()}
                     {move || {
@@ -274,6 +275,7 @@ pub fn NewClinicPage() -> impl IntoView {
                         };
                         new_clinic_form(action, echo.clone(), asked)
                     }}
+                    </div>
                 }.into_any()
             })}
         </Suspense>
@@ -292,7 +294,7 @@ fn new_clinic_form(
     let from_request = echoed(&asked, "request").is_some();
     let v = move |n: &str| echoed(&echo, n).or_else(|| echoed(&asked, n));
     view! {
-        <section class="panel narrow" aria-labelledby="new-h">
+        <section class="panel" aria-labelledby="new-h">
             <h2 id="new-h">"Add a clinic"</h2>
             {from_request.then(|| view! {
                 <p class="alert alert-info">"Filled in from the request: check the address, then create the clinic. The member who asked becomes its owner and is told."</p>
