@@ -109,7 +109,14 @@ async fn a_clinic_asks_to_be_listed_and_the_team_lists_it(app: TestApp) {
         "{html}"
     );
 
-    // The team sees it, with the asker and the website as typed (made a full address).
+    // The team is told, and sees it with the asker and the website as typed (made a full address).
+    assert!(
+        told(&app, &admin)
+            .await
+            .contains(&"Elbe Praxis in Hamburg asks to be listed in the directory".to_string()),
+        "{:?}",
+        told(&app, &admin).await
+    );
     let open = app
         .call_as(&admin, "directory/listing_requests", &[])
         .await

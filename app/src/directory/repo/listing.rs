@@ -3,7 +3,8 @@
 use super::*;
 use crate::db::Tx;
 
-/// Stores a member's request; refused while they have `OPEN_LISTING_REQUESTS` waiting.
+/// Stores a member's request and tells the site's team (every admin); refused while the member
+/// has `OPEN_LISTING_REQUESTS` waiting.
 pub async fn ask(db: &Db, user: UserId, r: &NewListing) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let open: i64 = sqlx::query_scalar(
@@ -33,7 +34,30 @@ pub async fn ask(db: &Db, user: UserId, r: &NewListing) -> Result<(), AppError> 
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
+    let team: Vec<UserId> = sqlx::query_scalar("SELECT id FROM users WHERE is_admin = 1 LIMIT 50")
+        .fetch_all(&mut *tx)
+        .await?;
+    let text = format!(
+        "{} in {} asks to be listed in the directory",
+        r.name, r.city
+    );
+    let mut told = Vec::new();
+    for admin in team {
+        if crate::notifications::repo::add(
+            &mut tx,
+            admin,
+            "directory",
+            user,
+            &text,
+            "/directory/new",
+        )
+        .await?
+        {
+            told.push(admin);
+        }
+    }
     tx.commit().await?;
+    db.announce(&told).await;
     Ok(())
 }
 
@@ -69,8 +93,56 @@ pub async fn open(
     ))
 }
 
-/// Marks request `id` listed as clinic `provider` (created in `tx`) and tells the asker. Not
-/// found when the request was decided already or does not exist.
+/// The team's answer to a request: the clinic it listed, or the reason it declined.
+#[derive(Clone, Copy)]
+enum Answer<'a> {
+    Listed { provider: i64, slug: &'a str },
+    Declined(&'a str),
+}
+
+/// Stores the answer to request `id` and tells the asker, in `tx`: the asker and the clinic's
+/// name, or `None` when the request was answered already or does not exist.
+async fn answer(
+    tx: &mut Tx<'_>,
+    admin: UserId,
+    id: i64,
+    answer: Answer<'_>,
+) -> Result<Option<(UserId, String)>, AppError> {
+    let (outcome, reason, provider) = match answer {
+        Answer::Listed { provider, .. } => ("listed", "", Some(provider)),
+        Answer::Declined(reason) => ("declined", reason, None),
+    };
+    let Some((asker, name)): Option<(UserId, String)> = sqlx::query_as(
+        "UPDATE listing_requests SET decided_at = $1, decided_by = $2, outcome = $3, reason = $4, provider_id = $5 \
+         WHERE id = $6 AND decided_at IS NULL RETURNING user_id, name",
+    )
+    .bind(now_ms())
+    .bind(admin)
+    .bind(outcome)
+    .bind(reason)
+    .bind(provider)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let (text, link) = match answer {
+        Answer::Listed { slug, .. } => (
+            format!("{name} is listed in the directory. Fill in its profile so patients find it."),
+            format!("/directory/{slug}/edit"),
+        ),
+        Answer::Declined(reason) => (
+            format!("Your request to list {name} was declined: {reason}"),
+            "/directory/list".to_string(),
+        ),
+    };
+    crate::notifications::repo::add(tx, asker, "directory", admin, &text, &link).await?;
+    Ok(Some((asker, name)))
+}
+
+/// Marks request `id` listed as clinic `provider` (created in `tx`) and tells the asker; a field
+/// error when it was answered already.
 pub(super) async fn mark_listed(
     tx: &mut Tx<'_>,
     admin: UserId,
@@ -78,48 +150,18 @@ pub(super) async fn mark_listed(
     provider: i64,
     slug: &str,
 ) -> Result<UserId, AppError> {
-    let (asker, name): (UserId, String) = sqlx::query_as(
-        "UPDATE listing_requests SET decided_at = $1, decided_by = $2, outcome = 'listed', provider_id = $3 \
-         WHERE id = $4 AND decided_at IS NULL RETURNING user_id, name",
-    )
-    .bind(now_ms())
-    .bind(admin)
-    .bind(provider)
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| AppError::field("request", "This request was answered already."))?;
-    let text =
-        format!("{name} is listed in the directory. Fill in its profile so patients find it.");
-    crate::notifications::repo::add(
-        tx,
-        asker,
-        "directory",
-        admin,
-        &text,
-        &format!("/directory/{slug}/edit"),
-    )
-    .await?;
-    Ok(asker)
+    answer(tx, admin, id, Answer::Listed { provider, slug })
+        .await?
+        .map(|(asker, _)| asker)
+        .ok_or_else(|| AppError::field("request", "This request was answered already."))
 }
 
 /// The team declines request `id` with a reason the asker reads.
 pub async fn decline(db: &Db, admin: UserId, id: i64, reason: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let (asker, name): (UserId, String) = sqlx::query_as(
-        "UPDATE listing_requests SET decided_at = $1, decided_by = $2, outcome = 'declined', reason = $3 \
-         WHERE id = $4 AND decided_at IS NULL RETURNING user_id, name",
-    )
-    .bind(now_ms())
-    .bind(admin)
-    .bind(reason)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let text = format!("Your request to list {name} was declined: {reason}");
-    crate::notifications::repo::add(&mut tx, asker, "directory", admin, &text, "/directory/list")
-        .await?;
+    let (asker, name) = answer(&mut tx, admin, id, Answer::Declined(reason))
+        .await?
+        .ok_or(AppError::NotFound)?;
     crate::admin::repo::audit(
         &mut tx,
         admin,
