@@ -40,6 +40,10 @@ test("A messages B; B's badge updates without a reload; B replies and A sees it 
   await expect(page.locator(".messages li:not(.mine) time")).toHaveText("just now");
   await expect(page.locator(".messages li.mine time").first()).toHaveText(/^(just now|1 minute ago)$/);
   await page.screenshot({ path: "test-results/messages.png", fullPage: true });
+  // The last message and the box to answer in stand apart (they touched).
+  const list = await page.locator(".messages").boundingBox();
+  const box = await page.locator("section.panel", { has: page.getByLabel("Your message") }).boundingBox();
+  expect(box!.y - (list!.y + list!.height)).toBeGreaterThanOrEqual(8);
 });
 
 test("an answer to a member's question lights up their notifications live", async ({ page, browser }) => {
