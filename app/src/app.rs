@@ -110,6 +110,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/") view=HomeRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginRoute() ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=LoginCodeRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/forgot") view=ForgotPasswordRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPasswordRoute() ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:token") view=VerifyEmailRoute() ssr=SsrMode::Async/>

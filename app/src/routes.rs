@@ -136,6 +136,7 @@ lazy_pages! {
     HomeRoute => HomePage,
     SignupRoute => SignupPage,
     LoginRoute => LoginPage,
+    LoginCodeRoute => crate::auth::two_step_pages::LoginCodePage,
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,
     VerifyEmailRoute => VerifyEmailPage,

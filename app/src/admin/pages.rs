@@ -173,7 +173,7 @@ fn staff_roles(
         <Panel id="roles-h" title="Moderators, admins and editors">
             <table class="table">
                 <caption class="visually-hidden">"Members with a staff role"</caption>
-                <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th></tr></thead>
+                <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th><th scope="col">"Two-step sign-in"</th></tr></thead>
                 <tbody>
                     {staff_list.into_iter().map(|m| {
                         let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin"), (m.is_editor, "editor")]
@@ -186,6 +186,7 @@ fn staff_roles(
                             <tr>
                                 <td><a href=format!("/u/{}", m.handle)>"@"{m.handle.clone()}</a></td>
                                 <td>{roles}</td>
+                                <td>{if m.two_step { "On" } else { "Off: a password alone opens it" }}</td>
                             </tr>
                         }
                     }).collect_view()}

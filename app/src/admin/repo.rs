@@ -129,20 +129,24 @@ pub async fn decide_verification(
 }
 
 pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
-    let rows: Vec<(String, Flag, Flag, Flag)> = sqlx::query_as(
-        "SELECT handle, is_moderator, is_admin, is_editor FROM users \
+    let rows: Vec<(String, Flag, Flag, Flag, Flag)> = sqlx::query_as(
+        "SELECT handle, is_moderator, is_admin, is_editor, \
+         CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_step FROM users \
          WHERE is_moderator = 1 OR is_admin = 1 OR is_editor = 1 ORDER BY id LIMIT 500",
     )
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(handle, is_moderator, is_admin, is_editor)| StaffMember {
-            handle,
-            is_moderator: is_moderator.get(),
-            is_admin: is_admin.get(),
-            is_editor: is_editor.get(),
-        })
+        .map(
+            |(handle, is_moderator, is_admin, is_editor, two_step)| StaffMember {
+                handle,
+                is_moderator: is_moderator.get(),
+                is_admin: is_admin.get(),
+                is_editor: is_editor.get(),
+                two_step: two_step.get(),
+            },
+        )
         .collect())
 }
 

@@ -18,6 +18,9 @@ pub struct StaffMember {
     pub is_moderator: bool,
     pub is_admin: bool,
     pub is_editor: bool,
+    /// Has two-step sign-in on (the operator sees which staff accounts a password alone opens).
+    #[serde(default)]
+    pub two_step: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +85,8 @@ pub fn action_label(code: &str) -> String {
         "request_erasure" => "Asked for their account to be erased",
         "cancel_erasure" => "Cancelled their account's erasure",
         "erase_account" => "Erased an account",
+        "two_step_on" => "Turned on two-step sign-in",
+        "two_step_off" => "Turned off two-step sign-in",
         _ => "",
     };
     if !known.is_empty() {

@@ -138,7 +138,6 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use super::repo;
     use crate::error::Checker;
     // Read from the request before the first await (see `state::request_parts`).
     let (device, client_ip) = (session::device(), session::client_ip());
@@ -162,21 +161,7 @@ pub async fn login(
             &client_ip,
         )
         .await?;
-        let known_device = match &device {
-            Some(token) => repo::is_known_device(&state.db, id, token).await?,
-            None => false,
-        };
-        session::start(&state, id).await?;
-        if !known_device {
-            session::remember_device(&state, id).await?;
-        }
-        // Logging in during the grace period of "Delete my account" cancels it (and says so).
-        if crate::privacy::repo::cancel_deletion(&state.db, &state.settings.public_url, id).await? {
-            leptos_axum::redirect(CANCELLED_DELETION);
-        } else {
-            leptos_axum::redirect(&next);
-        }
-        Ok(())
+        super::two_step::sign_in(&state, id, &next, device.as_deref()).await
     })
     .await;
     crate::auth::session::finish_form(LOGIN, &[("identifier", &identifier)], result)
@@ -412,6 +397,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
     use super::repo;
+    let device = session::device();
     let result = crate::call::public(async |state| {
         let new = Password::parse(&new_password).map_err(|e| AppError::field("new_password", e))?;
         let hash = repo::hash_password(&state, new.as_str()).await?;
@@ -424,14 +410,8 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
                 ),
                 e => e,
             })?;
-        session::start(&state, id).await?;
-        session::remember_device(&state, id).await?;
-        if crate::privacy::repo::cancel_deletion(&state.db, &state.settings.public_url, id).await? {
-            leptos_axum::redirect(CANCELLED_DELETION);
-        } else {
-            leptos_axum::redirect("/");
-        }
-        Ok(())
+        // With two-step sign-in on, the link proves the address, not the phone: the code is asked.
+        super::two_step::sign_in(&state, id, "/", device.as_deref()).await
     })
     .await;
     crate::auth::session::finish_post(result)

@@ -1,4 +1,4 @@
-//! Accounts: sign-up with consent, log in/out, sessions, password change and reset, e-mail verification, rate limits.
+//! Accounts: sign-up with consent, log in/out, sessions, password change and reset, e-mail verification, two-step sign-in, rate limits.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -8,4 +8,8 @@ pub mod pages;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod two_step;
+pub mod two_step_api;
+pub mod two_step_pages;
 pub mod types;

@@ -346,7 +346,8 @@ pub async fn sweep(db: &Db, window_ms: i64) -> Result<u64, AppError> {
         .await?
         .rows_affected();
     let c = super::email::sweep(db, now).await?;
-    Ok(a + b + c)
+    let d = super::two_step::sweep(db, now).await?;
+    Ok(a + b + c + d)
 }
 
 const USER_COLUMNS: &str =

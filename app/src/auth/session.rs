@@ -160,6 +160,22 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// A cookie of the request being answered (read it before the first `.await`).
+pub fn cookie_named(name: &str) -> Option<String> {
+    request_parts()
+        .ok()
+        .and_then(|p| cookie(&p, name))
+        .filter(|t| !t.is_empty())
+}
+
+/// Sets an HttpOnly cookie of the site's (`max_age_secs` 0 removes it).
+pub fn set_cookie_for(state: &AppState, name: &str, value: &str, max_age_secs: i64) {
+    set_cookie(format!(
+        "{name}={value}{}",
+        cookie_attrs(state, max_age_secs)
+    ));
+}
+
 fn cookie_attrs(state: &AppState, max_age_secs: i64) -> String {
     let secure = if state.settings.secure_cookies {
         "; Secure"

@@ -408,3 +408,27 @@ mod tests {
         assert!(parse_licence("").is_err());
     }
 }
+
+/// Two-step sign-in as Settings shows it to the member (and to no one else).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TwoStep {
+    /// On since then (ms); `None`: off.
+    pub on_since: Option<i64>,
+    /// Unused recovery codes left.
+    pub codes_left: i64,
+    /// Being set up: waits for the first code from the app.
+    pub setup: Option<TwoStepSetup>,
+    /// New recovery codes, shown until the member says they saved them.
+    pub fresh_codes: Vec<String>,
+}
+
+/// What the member's authenticator app needs: the QR code, and the same as text to type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    /// The secret in groups of four (base32).
+    pub secret: String,
+    /// The QR code of the `otpauth://` address, an SVG drawn on the server.
+    pub qr_svg: String,
+    /// The account's name in the app ("site: @handle").
+    pub label: String,
+}

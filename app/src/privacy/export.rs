@@ -26,7 +26,7 @@ const KINDS: &[(&str, &str, &str)] = &[
         "Your account and settings",
         "SELECT handle, display_name, email, pending_email, kind, clinician_status, specialty, bio, theme, text_size, country, \
          show_role, digest_opt_in, dm_contacts_only, notify_off, invite_code, invite_joins, created_at, email_verified_at, \
-         password_changed_at, consent_withdrawn_at, erase_after FROM users WHERE id = $1",
+         password_changed_at, totp_on_since AS two_step_on_since, consent_withdrawn_at, erase_after FROM users WHERE id = $1",
     ),
     (
         "consents.json",

@@ -232,6 +232,8 @@ pub async fn erase(db: &Db, user: UserId, actor: UserId) -> Result<bool, AppErro
     for table in [
         "sessions",
         "known_devices",
+        "login_challenges",
+        "recovery_codes",
         "email_tokens",
         "consents",
         "clinician_verifications",
@@ -263,7 +265,7 @@ pub async fn erase(db: &Db, user: UserId, actor: UserId) -> Result<bool, AppErro
          pending_email = NULL, password_hash = '!', display_name = '', bio = '', specialty = NULL, \
          clinician_status = 'none', invite_code = NULL, email_verified_at = NULL, digest_opt_in = 0, \
          is_moderator = 0, is_admin = 0, is_editor = 0, unread_notifications = 0, unread_messages = 0, \
-         notify_off = '', consent_withdrawn_at = NULL, erase_after = NULL, erase_keep_words = 0, erased_at = $2 \
+         notify_off = '', totp_secret = NULL, totp_pending = NULL, totp_on_since = NULL, recovery_codes_fresh = NULL, consent_withdrawn_at = NULL, erase_after = NULL, erase_keep_words = 0, erased_at = $2 \
          WHERE id = $1",
     )
     .bind(user)

@@ -135,6 +135,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <ProfileForm s=s.clone() echo=echo action=update/>
                     {picture_panel(s.handle.clone(), s.avatar)}
                     {password_form(password)}
+                    <crate::auth::two_step_pages::TwoStepPanel/>
                     {(s.kind == MemberKind::Clinician).then(|| view! { {verification_form(s.clone(), verification)} })}
                     {account_panel(s.clone(), email_echo, change_email, resend)}
                     {your_data_panel()}

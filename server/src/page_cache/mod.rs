@@ -79,6 +79,7 @@ pub const READS: &[&str] = &[
     "library/article",
     "library/desk",
     "library/draft",
+    "login/waiting",
     "mail_stop_view",
     "messages",
     "messages/reports",
@@ -106,6 +107,7 @@ pub const READS: &[&str] = &[
     "sponsor/report",
     "sponsored",
     "sponsored/admin",
+    "two_step",
     "welcome",
 ];
 

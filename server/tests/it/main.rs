@@ -45,4 +45,5 @@ mod seo;
 mod sponsor;
 mod sponsored;
 mod trust;
+mod two_step;
 mod welcome;

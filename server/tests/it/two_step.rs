@@ -1,0 +1,320 @@
+//! Two-step sign-in on both backends: setting it up, the login's second step (a code works once, recovery codes, five tries), a reset link that does not skip it, turning it off, export and erasure.
+
+use crate::common::{new_client, TestApp};
+use app::auth::two_step::{code_at, secret_bytes, step_of};
+use reqwest::Client;
+use serde_json::Value;
+
+both_backends!(
+    two_step_sign_in_asks_for_the_code_after_the_password,
+    a_reset_link_and_another_browser_do_not_skip_the_code,
+);
+
+const PW: &str = "correct-horse-1";
+
+async fn two_step(app: &TestApp, c: &Client) -> Value {
+    app.call_as(c, "two_step", &[]).await.ok()
+}
+
+/// The code of the member's secret for `step` (six digits, as the app shows it).
+fn code(secret: &str, step: i64) -> String {
+    let bytes = secret_bytes(secret).expect("base32 secret");
+    format!("{:06}", code_at(&bytes, step))
+}
+
+/// Signs `handle` up and turns two-step sign-in on; their secret and recovery codes.
+async fn with_two_step(app: &TestApp, handle: &str) -> (Client, String, Vec<String>) {
+    let c = new_client();
+    app.signup_as(&c, handle, PW).await.ok();
+    app.call_as(&c, "two_step/start", &[("two_step_password", PW)])
+        .await
+        .ok();
+    let secret = two_step(app, &c).await["setup"]["secret"]
+        .as_str()
+        .expect("a secret while setting up")
+        .to_string();
+    let now = step_of(app::db::now_ms());
+    app.call_as(&c, "two_step/confirm", &[("code", &code(&secret, now))])
+        .await
+        .ok();
+    let t = two_step(app, &c).await;
+    let codes = t["fresh_codes"]
+        .as_array()
+        .expect("fresh codes")
+        .iter()
+        .map(|c| c.as_str().unwrap_or_default().to_string())
+        .collect();
+    (c, secret, codes)
+}
+
+/// Logs in with the password in a fresh browser: the login waits for its code.
+async fn password_step(app: &TestApp, handle: &str) -> Client {
+    let b = new_client();
+    let r = app.login(&b, handle, PW).await;
+    r.ok();
+    let cookies = r.cookies().join("\n");
+    assert!(cookies.contains("hc_two_step="), "{cookies}");
+    assert!(!cookies.contains("hc_session="), "{cookies}");
+    assert_eq!(app.whoami(&b).await, None);
+    b
+}
+
+async fn two_step_sign_in_asks_for_the_code_after_the_password(app: TestApp) {
+    let c = new_client();
+    app.signup_as(&c, "tina", PW).await.ok();
+    let t = two_step(&app, &c).await;
+    assert!(t["on_since"].is_null() && t["setup"].is_null(), "{t}");
+    let html = app.html_as(&c, "/settings").await;
+    assert!(html.contains("Set up two-step sign-in"), "{html}");
+    // Nobody else reads it.
+    let r = app.call_as(&new_client(), "two_step", &[]).await;
+    assert_eq!(r.status, reqwest::StatusCode::UNAUTHORIZED);
+
+    // The password first.
+    let r = app
+        .call_as(
+            &c,
+            "two_step/start",
+            &[("two_step_password", "wrong-one-22")],
+        )
+        .await;
+    assert!(r.error().field_message("two_step_password").is_some());
+    app.call_as(&c, "two_step/start", &[("two_step_password", PW)])
+        .await
+        .ok();
+    let t = two_step(&app, &c).await;
+    let secret = t["setup"]["secret"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(secret.replace(' ', "").len(), 32, "{t}");
+    assert!(t["setup"]["qr_svg"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("<svg"));
+    assert!(t["setup"]["label"]
+        .as_str()
+        .unwrap_or_default()
+        .ends_with(": @tina"));
+    assert!(t["on_since"].is_null());
+    let html = app.html_as(&c, "/settings").await;
+    assert!(html.contains(&secret) && html.contains("Turn on"), "{html}");
+
+    // A wrong first code leaves it off; the right one turns it on with ten recovery codes.
+    let now = step_of(app::db::now_ms());
+    let wrong = code(&secret, now + 5);
+    let r = app
+        .call_as(&c, "two_step/confirm", &[("code", &wrong)])
+        .await;
+    assert!(r.error().field_message("code").is_some());
+    assert!(two_step(&app, &c).await["on_since"].is_null());
+    app.call_as(&c, "two_step/confirm", &[("code", &code(&secret, now))])
+        .await
+        .ok();
+    let t = two_step(&app, &c).await;
+    assert!(t["on_since"].is_i64() && t["setup"].is_null(), "{t}");
+    assert_eq!(t["codes_left"], 10);
+    let codes: Vec<String> = t["fresh_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    let html = app.html_as(&c, "/settings").await;
+    assert!(html.contains("Your recovery codes") && html.contains(&codes[3]));
+    // Shown until the member says they saved them.
+    app.call_as(&c, "two_step/saved", &[]).await.ok();
+    assert_eq!(
+        two_step(&app, &c).await["fresh_codes"],
+        serde_json::json!([])
+    );
+    assert!(!app.html_as(&c, "/settings").await.contains(&codes[3]));
+
+    // The password alone no longer logs in: the login waits for its code.
+    let b = password_step(&app, "tina").await;
+    let waiting = app.call_as(&b, "login/waiting", &[]).await.ok();
+    assert_eq!(waiting, "tina");
+    let html = app.html_as(&b, "/login/code").await;
+    assert!(html.contains("Logging in as @tina"), "{html}");
+    let r = app.call_as(&b, "login/code", &[("code", "")]).await;
+    assert!(r.error().field_message("code").is_some());
+    let r = app.call_as(&b, "login/code", &[("code", &wrong)]).await;
+    assert!(r
+        .error()
+        .field_message("code")
+        .unwrap()
+        .contains("not right"));
+    assert_eq!(app.whoami(&b).await, None);
+    // The code that turned it on was used: it does not work again; the next one does.
+    let r = app
+        .call_as(&b, "login/code", &[("code", &code(&secret, now))])
+        .await;
+    assert!(r.error().field_message("code").is_some());
+    let next = code(&secret, step_of(app::db::now_ms()) + 1);
+    let r = app.call_as(&b, "login/code", &[("code", &next)]).await;
+    r.ok();
+    assert!(r.cookies().join("\n").contains("hc_session="));
+    assert_eq!(app.whoami(&b).await.as_deref(), Some("tina"));
+    assert_eq!(
+        app.call_as(&b, "login/waiting", &[]).await.ok(),
+        Value::Null
+    );
+
+    // Another login: that code is used up too; a recovery code works, once.
+    let d = password_step(&app, "tina").await;
+    let r = app.call_as(&d, "login/code", &[("code", &next)]).await;
+    assert!(r.error().field_message("code").is_some());
+    let typed = codes[0].to_uppercase().replace('-', " ");
+    app.call_as(&d, "login/code", &[("code", &typed)])
+        .await
+        .ok();
+    assert_eq!(app.whoami(&d).await.as_deref(), Some("tina"));
+    assert_eq!(two_step(&app, &c).await["codes_left"], 9);
+    let e = password_step(&app, "tina").await;
+    let r = app.call_as(&e, "login/code", &[("code", &codes[0])]).await;
+    assert!(r.error().field_message("code").is_some());
+
+    // Five wrong codes and the password is asked again.
+    for _ in 0..4 {
+        let r = app.call_as(&e, "login/code", &[("code", "000000")]).await;
+        assert!(r.error().field_message("code").is_some());
+    }
+    let r = app.call_as(&e, "login/code", &[("code", &codes[1])]).await;
+    assert!(r
+        .error()
+        .field_message("code")
+        .unwrap()
+        .contains("Log in again"));
+    assert_eq!(app.whoami(&e).await, None);
+    assert!(app.html_as(&e, "/login/code").await.contains("timed out"));
+
+    // New codes replace the old ones (the password first).
+    let r = app
+        .call_as(&c, "two_step/codes", &[("codes_password", "wrong-one-22")])
+        .await;
+    assert!(r.error().field_message("codes_password").is_some());
+    app.call_as(&c, "two_step/codes", &[("codes_password", PW)])
+        .await
+        .ok();
+    let t = two_step(&app, &c).await;
+    assert_eq!(t["codes_left"], 10);
+    assert!(!t["fresh_codes"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from(codes[2].clone())));
+    let f = password_step(&app, "tina").await;
+    let r = app.call_as(&f, "login/code", &[("code", &codes[2])]).await;
+    assert!(r.error().field_message("code").is_some());
+
+    // The operator sees which staff accounts have it on.
+    app.make_admin("tina").await;
+    app.signup_as(&new_client(), "vic", PW).await.ok();
+    app.make_admin("vic").await;
+    let staff = app.call_as(&c, "admin/staff", &[]).await.ok();
+    let on = |h: &str| {
+        staff
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["handle"] == h)
+            .map(|m| m["two_step"].clone())
+    };
+    assert_eq!(on("tina"), Some(Value::Bool(true)), "{staff}");
+    assert_eq!(on("vic"), Some(Value::Bool(false)), "{staff}");
+    let html = app.html_as(&c, "/admin").await;
+    assert!(html.contains("Off: a password alone opens it"), "{html}");
+
+    // Turned off (the password again): the password alone logs in.
+    let r = app
+        .call_as(&c, "two_step/off", &[("off_password", "wrong-one-22")])
+        .await;
+    assert!(r.error().field_message("off_password").is_some());
+    app.call_as(&c, "two_step/off", &[("off_password", PW)])
+        .await
+        .ok();
+    assert!(two_step(&app, &c).await["on_since"].is_null());
+    let g = new_client();
+    app.login(&g, "tina", PW).await.ok();
+    assert_eq!(app.whoami(&g).await.as_deref(), Some("tina"));
+    // The login that waited is gone with it.
+    assert_eq!(
+        app.call_as(&f, "login/waiting", &[]).await.ok(),
+        Value::Null
+    );
+}
+
+async fn a_reset_link_and_another_browser_do_not_skip_the_code(app: TestApp) {
+    let (c, secret, codes) = with_two_step(&app, "ute").await;
+    assert_eq!(codes.len(), 10);
+    app.verify_email("ute").await;
+    // A challenge belongs to the browser that passed the password.
+    let b = password_step(&app, "ute").await;
+    let other = new_client();
+    let now = step_of(app::db::now_ms()) + 1;
+    let r = app
+        .call_as(&other, "login/code", &[("code", &code(&secret, now))])
+        .await;
+    assert!(r
+        .error()
+        .field_message("code")
+        .unwrap()
+        .contains("Log in again"));
+    assert_eq!(app.whoami(&other).await, None);
+    assert_eq!(app.whoami(&b).await, None);
+
+    // A reset link sets the password but the code is still asked.
+    app.call_as(
+        &new_client(),
+        "forgot_password",
+        &[("email", "ute@example.org")],
+    )
+    .await
+    .ok();
+    let token = app
+        .mail_link("ute@example.org", "/reset/")
+        .await
+        .expect("reset link");
+    let r = app
+        .call_as(
+            &other,
+            "reset_password",
+            &[("token", &token), ("new_password", "a-new-password-2")],
+        )
+        .await;
+    r.ok();
+    assert!(!r.cookies().join("\n").contains("hc_session="));
+    assert_eq!(app.whoami(&other).await, None);
+    assert_eq!(app.whoami(&c).await, None, "the reset ends every session");
+    assert_eq!(app.call_as(&other, "login/waiting", &[]).await.ok(), "ute");
+    app.call_as(&other, "login/code", &[("code", &code(&secret, now))])
+        .await
+        .ok();
+    assert_eq!(app.whoami(&other).await.as_deref(), Some("ute"));
+
+    // Export says since when; erasure removes the secret and the codes.
+    let row: (Option<String>, i64) = sqlx::query_as(
+        "SELECT totp_secret, (SELECT COUNT(*) FROM recovery_codes WHERE user_id = users.id) FROM users WHERE handle = 'ute'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(row.0.is_some() && row.1 == 10);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'ute'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    app::privacy::repo::erase(&app.db, app::ids::UserId(id), app::ids::UserId(id))
+        .await
+        .unwrap();
+    let row: (Option<String>, Option<String>, i64, i64) = sqlx::query_as(
+        "SELECT totp_secret, recovery_codes_fresh, \
+         (SELECT COUNT(*) FROM recovery_codes WHERE user_id = users.id), \
+         (SELECT COUNT(*) FROM login_challenges WHERE user_id = users.id) FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(row, (None, None, 0, 0));
+}
