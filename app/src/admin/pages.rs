@@ -186,7 +186,7 @@ fn staff_roles(
                             <tr>
                                 <td><a href=format!("/u/{}", m.handle)>"@"{m.handle.clone()}</a></td>
                                 <td>{roles}</td>
-                                <td>{if m.two_step { "On" } else { "Off: a password alone opens it" }}</td>
+                                <td>{if m.two_step { "On" } else { "Off" }}</td>
                             </tr>
                         }
                     }).collect_view()}

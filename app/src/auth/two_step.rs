@@ -194,7 +194,7 @@ pub async fn cancel(db: &Db, user: UserId) -> Result<(), AppError> {
 }
 
 /// Turns it on when `typed` is the pending secret's code; makes the first recovery codes.
-pub async fn confirm(db: &Db, user: UserId, typed: &str) -> Result<(), AppError> {
+pub async fn confirm(db: &Db, base_url: &str, user: UserId, typed: &str) -> Result<(), AppError> {
     let s = stored(db, user).await?;
     let Some(pending) = s.totp_pending else {
         return Err(AppError::field(
@@ -218,8 +218,8 @@ pub async fn confirm(db: &Db, user: UserId, typed: &str) -> Result<(), AppError>
     .execute(&mut *tx)
     .await?;
     write_recovery_codes(&mut tx, user).await?;
-    // Every other session was started with the password alone.
     crate::admin::repo::audit(&mut tx, user, "two_step_on", Some(user), "").await?;
+    changed_mail(&mut tx, base_url, user, Change::On).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -264,7 +264,7 @@ pub async fn codes_saved(db: &Db, user: UserId) -> Result<(), AppError> {
 }
 
 /// Turns it off: the secret, the recovery codes and any login waiting for a code go.
-pub async fn turn_off(db: &Db, user: UserId) -> Result<(), AppError> {
+pub async fn turn_off(db: &Db, base_url: &str, user: UserId) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_on_since = NULL, recovery_codes_fresh = NULL WHERE id = $1",
@@ -279,8 +279,57 @@ pub async fn turn_off(db: &Db, user: UserId) -> Result<(), AppError> {
             .await?;
     }
     crate::admin::repo::audit(&mut tx, user, "two_step_off", Some(user), "").await?;
+    changed_mail(&mut tx, base_url, user, Change::Off).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What the member is told of by e-mail.
+enum Change {
+    On,
+    Off,
+    /// A recovery code logged in; this many are left.
+    RecoveryCodeUsed(i64),
+}
+
+/// Tells the account's proved address (none yet: nothing is sent) that its two-step sign-in
+/// changed, so a change the member did not make does not go unnoticed.
+async fn changed_mail(
+    tx: &mut crate::db::Tx<'_>,
+    base_url: &str,
+    user: UserId,
+    change: Change,
+) -> Result<(), AppError> {
+    let r: Option<(String, String)> = sqlx::query_as(
+        "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((handle, email)) = r else {
+        return Ok(());
+    };
+    let base = base_url.trim_end_matches('/');
+    let (subject, what) = match change {
+        Change::On => (
+            "Two-step sign-in is on".to_string(),
+            "Two-step sign-in was just turned on: logging in now asks for the code of your authenticator app after your password.".to_string(),
+        ),
+        Change::Off => (
+            "Two-step sign-in was turned off".to_string(),
+            "Two-step sign-in was just turned off: your password alone logs in again.".to_string(),
+        ),
+        Change::RecoveryCodeUsed(left) => (
+            "A recovery code was used to log in".to_string(),
+            format!("One of your recovery codes was just used to log in; {left} are left. New ones are made in Settings."),
+        ),
+    };
+    let body = format!(
+        "Hello @{handle},\n\n{what}\n\n\
+         If this was you, there is nothing to do. If it was not, choose a new password now at {base}/forgot \
+         and tell the site's team.\n"
+    );
+    super::email::account_mail(tx, base_url, user, &email, &subject, body, now_ms()).await
 }
 
 /// Where a correct password leads: a session, or — with two-step sign-in on — the page that asks
@@ -383,7 +432,7 @@ pub async fn answer(
         limits.window_ms,
     )
     .await?;
-    if !code_is_right(&state.db, c.user_id, typed).await? {
+    let Some(kind) = code_is_right(&state.db, c.user_id, typed).await? else {
         sqlx::query("UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = $1")
             .bind(hash_token(token.unwrap_or_default()))
             .execute(&state.db.pool)
@@ -397,6 +446,13 @@ pub async fn answer(
                 TIMED_OUT
             },
         ));
+    };
+    if kind == Right::RecoveryCode {
+        let left = codes_left(&state.db, c.user_id).await?;
+        let mut tx = state.db.begin_write().await?;
+        let url = &state.settings.public_url;
+        changed_mail(&mut tx, url, c.user_id, Change::RecoveryCodeUsed(left)).await?;
+        tx.commit().await?;
     }
     sqlx::query("DELETE FROM login_challenges WHERE user_id = $1")
         .bind(c.user_id)
@@ -406,12 +462,19 @@ pub async fn answer(
     finish_sign_in(state, c.user_id, &c.next, device).await
 }
 
+/// Which kind of code was right.
+#[derive(PartialEq, Eq)]
+enum Right {
+    AppCode,
+    RecoveryCode,
+}
+
 /// Whether `typed` is the member's current code (not used before) or one of their unused
 /// recovery codes; either is used up by this.
-async fn code_is_right(db: &Db, user: UserId, typed: &str) -> Result<bool, AppError> {
+async fn code_is_right(db: &Db, user: UserId, typed: &str) -> Result<Option<Right>, AppError> {
     let s = stored(db, user).await?;
     let Some(secret) = s.totp_secret else {
-        return Ok(false);
+        return Ok(None);
     };
     if let Some(step) = matching_step(&secret, typed, now_ms(), s.totp_last_step) {
         // Only one request can move the step on: the same code twice at once signs in once.
@@ -423,11 +486,11 @@ async fn code_is_right(db: &Db, user: UserId, typed: &str) -> Result<bool, AppEr
         .execute(&db.pool)
         .await?
         .rows_affected();
-        return Ok(moved == 1);
+        return Ok((moved == 1).then_some(Right::AppCode));
     }
     let code = normal_recovery_code(typed);
     if code.len() != 8 {
-        return Ok(false);
+        return Ok(None);
     }
     let used = sqlx::query(
         "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
@@ -438,7 +501,7 @@ async fn code_is_right(db: &Db, user: UserId, typed: &str) -> Result<bool, AppEr
     .execute(&db.pool)
     .await?
     .rows_affected();
-    Ok(used == 1)
+    Ok((used == 1).then_some(Right::RecoveryCode))
 }
 
 /// Removes logins that waited too long for their code (run with the hourly sweep).

@@ -69,7 +69,7 @@ pub async fn start_two_step(two_step_password: String) -> Result<(), AppError> {
 #[server(endpoint = "two_step/confirm")]
 pub async fn confirm_two_step(code: String) -> Result<(), AppError> {
     let result = crate::call::reader(async |state, user| {
-        two_step::confirm(&state.db, user.id, &code).await?;
+        two_step::confirm(&state.db, &state.settings.public_url, user.id, &code).await?;
         leptos_axum::redirect(PANEL);
         Ok(())
     })
@@ -140,7 +140,7 @@ pub async fn turn_off_two_step(off_password: String) -> Result<(), AppError> {
             "That is not your password.",
         )
         .await?;
-        two_step::turn_off(&state.db, user.id).await?;
+        two_step::turn_off(&state.db, &state.settings.public_url, user.id).await?;
         leptos_axum::redirect(PANEL);
         Ok(())
     })

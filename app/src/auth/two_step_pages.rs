@@ -44,13 +44,12 @@ pub fn LoginCodePage() -> impl IntoView {
                         <p class="lead">{format!("Logging in as @{handle}.")}</p>
                         <ActionForm action=action attr:novalidate=true attr:class="stack" attr:aria-label="Two-step sign-in">
                             <FormAlert error=err/>
-                            {code_field(field_error(err, "code"), "The six digits your authenticator app shows for this site now, or one of your recovery codes.")}
+                            {code_field(field_error(err, "code"), "From your authenticator app, or a recovery code.")}
                             <button type="submit" class="button primary" disabled=move || action.pending().get()>"Log in"</button>
                         </ActionForm>
-                        <p class="hint">"Lost your phone and your recovery codes? Write to the site's team (see "<a href="/about">"About"</a>")."</p>
                     }.into_any(),
                     None => view! {
-                        <p>"This sign-in has timed out (you have ten minutes for the code). Log in again with your password."</p>
+                        <p>"This sign-in has timed out. Log in again."</p>
                         <p><a class="button primary" href="/login">"Log in"</a></p>
                     }.into_any(),
                 }
@@ -124,7 +123,7 @@ fn two_step_body(t: TwoStep, a: Actions) -> AnyView {
 fn is_off(start: ServerAction<StartTwoStep>) -> impl IntoView {
     let err = action_error(start);
     view! {
-        <p>"After your password, we also ask for a code from an app on your phone: someone who learns your password still cannot log in."</p>
+        <p>"After your password, we ask for a code from an app on your phone, so a stolen password is not enough."</p>
         <ActionForm action=start attr:novalidate=true attr:class="stack" attr:aria-label="Set up two-step sign-in">
             <FormAlert error=err/>
             <Field label="Your password" name="two_step_password" kind="password" autocomplete="current-password" error=field_error(err, "two_step_password")/>
@@ -137,11 +136,11 @@ fn setting_up(s: TwoStepSetup, a: Actions) -> impl IntoView {
     let err = action_error(a.confirm);
     view! {
         <ol class="two-step-steps">
-            <li>"In an authenticator app on your phone (Aegis, Google or Microsoft Authenticator, 1Password…), add an account."</li>
+            <li>"Add an account in an authenticator app on your phone (Aegis, 1Password…)."</li>
             <li>
                 "Scan this code, or type the key."
                 <div class="qr" role="img" aria-label="QR code of the key" inner_html=s.qr_svg></div>
-                <p><code class="secret" data-testid="two-step-key">{s.secret}</code></p>
+                <p><code class="secret">{s.secret}</code></p>
             </li>
             <li>
                 "Type the code the app shows for "<strong>{s.label}</strong>"."
@@ -162,8 +161,8 @@ fn fresh_codes(codes: Vec<String>, saved: ServerAction<RecoveryCodesSaved>) -> i
     view! {
         <div class="alert alert-ok" role="status">
             <h3>"Your recovery codes"</h3>
-            <p>"If your phone is lost, each code lets you log in once. Print them or keep them in a password manager: they are shown only until you press the button."</p>
-            <ul class="recovery-codes" data-testid="recovery-codes">
+            <p>"Each works once if your phone is lost. Keep them safe: they are not shown again."</p>
+            <ul class="recovery-codes">
                 {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ul>
             <ActionForm action=saved attr:class="inline-form">
@@ -180,15 +179,15 @@ fn is_on(since: i64, codes_left: i64, a: Actions) -> impl IntoView {
     view! {
         <p>
             <span class="badge badge-verified">"✓ On"</span>
-            " since "{format_date(since)}". After your password, we ask for the code your app shows."
+            " since "{format_date(since)}"."
         </p>
-        <p data-testid="codes-left">{codes_left}" recovery codes left."</p>
+        <p>{codes_left}" recovery codes left."</p>
         <details open=opened(codes_err)>
             <summary>"New recovery codes"</summary>
             <ActionForm action=a.codes attr:novalidate=true attr:class="stack" attr:aria-label="New recovery codes">
                 <FormAlert error=codes_err/>
                 <Field label="Your password" name="codes_password" kind="password" autocomplete="current-password" error=field_error(codes_err, "codes_password")/>
-                <button type="submit" class="button">"Make new codes (the old ones stop working)"</button>
+                <button type="submit" class="button">"Make new codes"</button>
             </ActionForm>
         </details>
         <details open=opened(off_err)>

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The version of the health-data consent text members agree to at sign-up (see `/privacy`).
-pub const CONSENT_VERSION: &str = "2026-11-26";
+pub const CONSENT_VERSION: &str = "2026-12-06";
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
 pub const BIO_MAX: usize = 500;

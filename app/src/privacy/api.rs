@@ -7,6 +7,20 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::auth::api::session;
 
+/// The privacy notice as HTML (`/privacy`; its words are the server's: see `notice.rs`).
+#[server(endpoint = "privacy_notice")]
+pub async fn get_privacy_notice() -> Result<String, AppError> {
+    crate::call::public(async |state| {
+        let about = crate::operator::repo::about(&state.db).await?;
+        Ok(super::notice::html(
+            crate::auth::types::CONSENT_VERSION,
+            &about.profile.name,
+            &about.profile.privacy_contact,
+        ))
+    })
+    .await
+}
+
 /// The member's consent history and whether it stands (a withdrawn member may read it).
 #[server(endpoint = "my_privacy")]
 pub async fn get_my_privacy() -> Result<PrivacyState, AppError> {

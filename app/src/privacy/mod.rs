@@ -3,6 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod notice;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -94,6 +94,7 @@ pub const READS: &[&str] = &[
     "post",
     "post/history",
     "post/similar",
+    "privacy_notice",
     "profile",
     "profile/activity",
     "provider",

@@ -223,7 +223,10 @@ async fn two_step_sign_in_asks_for_the_code_after_the_password(app: TestApp) {
     assert_eq!(on("tina"), Some(Value::Bool(true)), "{staff}");
     assert_eq!(on("vic"), Some(Value::Bool(false)), "{staff}");
     let html = app.html_as(&c, "/admin").await;
-    assert!(html.contains("Off: a password alone opens it"), "{html}");
+    assert!(
+        html.contains(">Two-step sign-in</th>") && html.contains("<td>Off</td>"),
+        "{html}"
+    );
 
     // Turned off (the password again): the password alone logs in.
     let r = app
@@ -300,6 +303,37 @@ async fn a_reset_link_and_another_browser_do_not_skip_the_code(app: TestApp) {
     .await
     .unwrap();
     assert!(row.0.is_some() && row.1 == 10);
+
+    // The member is told by e-mail of a recovery code used and of turning it off.
+    let d = new_client();
+    app.login(&d, "ute", "a-new-password-2").await.ok();
+    app.call_as(&d, "login/code", &[("code", &codes[0])])
+        .await
+        .ok();
+    app.call_as(&d, "two_step/off", &[("off_password", "a-new-password-2")])
+        .await
+        .ok();
+    let mails: Vec<(String, String)> =
+        sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = $1 ORDER BY id")
+            .bind("ute@example.org")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let told = |subject: &str| {
+        mails
+            .iter()
+            .find(|(s, _)| s == subject)
+            .map(|(_, b)| b.clone())
+    };
+    assert!(
+        told("A recovery code was used to log in").is_some_and(|b| b.contains("9 are left")),
+        "{mails:?}"
+    );
+    assert!(
+        told("Two-step sign-in was turned off").is_some(),
+        "{mails:?}"
+    );
+
     let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = 'ute'")
         .fetch_one(&app.db.pool)
         .await
