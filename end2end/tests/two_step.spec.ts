@@ -96,8 +96,9 @@ test("a member turns on two-step sign-in and logs in with the app's code", async
   // Turned off with the password: the password alone logs in again.
   const panel = page.locator("#two-step");
   await panel.getByText("Turn off two-step sign-in").click();
-  await panel.getByLabel("Your password").fill(PASSWORD);
-  await panel.getByRole("button", { name: "Turn off" }).click();
+  const off = panel.getByRole("form", { name: "Turn off two-step sign-in" });
+  await off.getByLabel("Your password").fill(PASSWORD);
+  await off.getByRole("button", { name: "Turn off" }).click();
   await expect(panel.getByRole("button", { name: "Set up two-step sign-in" })).toBeVisible();
 });
 

@@ -159,7 +159,7 @@ fn setting_up(s: TwoStepSetup, a: Actions) -> impl IntoView {
 
 fn fresh_codes(codes: Vec<String>, saved: ServerAction<RecoveryCodesSaved>) -> impl IntoView {
     view! {
-        <div class="alert alert-ok" role="status">
+        <div class="alert alert-ok two-step-fresh" role="status">
             <h3>"Your recovery codes"</h3>
             <p>"Each works once if your phone is lost. Keep them safe: they are not shown again."</p>
             <ul class="recovery-codes">
