@@ -357,17 +357,22 @@ pub async fn reset(db: &Db, base_url: &str, token: &str, hash: &str) -> Result<U
         .bind(user)
         .execute(&mut *tx)
         .await?;
-    for sql in [
-        "DELETE FROM sessions WHERE user_id = $1",
-        "DELETE FROM known_devices WHERE user_id = $1",
-        "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND purpose = 'reset' AND used_at IS NULL",
-    ] {
-        sqlx::query(sql)
+    // Each statement gets exactly its parameters: on PostgreSQL a statement prepared with an
+    // extra one is cached that way for its text, and the next use of the same text with the
+    // right number (an erasure's) then failed on that connection.
+    for table in ["sessions", "known_devices"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(user)
-            .bind(now)
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query(
+        "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND purpose = 'reset' AND used_at IS NULL",
+    )
+    .bind(user)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     hold(&mut tx, user, &address).await?;
     password_changed_mail(&mut tx, base_url, user, now).await?;
     tx.commit().await?;
