@@ -35,8 +35,37 @@ pub async fn decide_verification(
 }
 
 #[server(endpoint = "admin/staff")]
-pub async fn staff() -> Result<Vec<StaffMember>, AppError> {
-    crate::call::admin(async |state, _admin| super::repo::staff(&state.db).await).await
+pub async fn staff() -> Result<StaffView, AppError> {
+    crate::call::admin(async |state, _admin| {
+        Ok(StaffView {
+            members: super::repo::staff(&state.db).await?,
+            two_step_required: super::repo::staff_two_step(&state.db).await?,
+        })
+    })
+    .await
+}
+
+/// Requires two-step sign-in of staff (`required` "on") or stops requiring it ("off"). Only an
+/// admin who uses it may require it: they would otherwise pause their own role.
+#[server(endpoint = "admin/staff_two_step")]
+pub async fn set_staff_two_step(required: String) -> Result<(), AppError> {
+    let result = crate::call::admin(async |state, admin| {
+        let on = match required.as_str() {
+            "on" => true,
+            "off" => false,
+            _ => return Err(AppError::BadRequest),
+        };
+        let own = crate::auth::two_step::stored(&state.db, admin.id).await?;
+        if on && own.totp_secret.is_none() {
+            return Err(AppError::field(
+                "required",
+                "Turn on two-step sign-in for your own account first (Settings → Two-step sign-in).",
+            ));
+        }
+        super::repo::set_staff_two_step(&state.db, admin.id, on).await
+    })
+    .await;
+    crate::auth::session::finish_post(result)
 }
 
 /// The no-JavaScript echo of the `set_role` form (what a failed post typed).

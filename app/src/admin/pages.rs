@@ -1,7 +1,9 @@
 //! The admin page: verify or reject clinicians, grant and revoke moderator/admin roles, read the audit log.
 
-use super::api::{audit_log, pending_verifications, staff, DecideVerification, SetRole};
-use super::types::{AuditEntry, Page, PendingVerification, StaffMember};
+use super::api::{
+    audit_log, pending_verifications, staff, DecideVerification, SetRole, SetStaffTwoStep,
+};
+use super::types::{AuditEntry, Page, PendingVerification, StaffView};
 use crate::auth::types::specialty_title;
 use crate::error::AppError;
 use crate::privacy::pages::erase_member_panel;
@@ -25,11 +27,20 @@ pub fn AdminPage() -> impl IntoView {
         |(_, after)| pending_verifications(after),
     );
     let set_role_ok = crate::ui::successes(set_role);
-    let staff_list = crate::ui::resource(move || set_role_ok.get(), |_| staff());
+    let policy = ServerAction::<SetStaffTwoStep>::new();
+    let policy_ok = crate::ui::successes(policy);
+    let staff_list = crate::ui::resource(move || (set_role_ok.get(), policy_ok.get()), |_| staff());
     let log_before = move || crate::ui::number_in(query, "log_before");
     let log = crate::ui::resource(
-        move || (decide_ok.get(), set_role_ok.get(), log_before()),
-        |(_, _, before)| audit_log(before),
+        move || {
+            (
+                decide_ok.get(),
+                set_role_ok.get(),
+                policy_ok.get(),
+                log_before(),
+            )
+        },
+        |(_, _, _, before)| audit_log(before),
     );
     let role_err = action_error(set_role);
     let role_echo = echo_resource(super::api::SET_ROLE, role_err.get_untracked().is_some());
@@ -50,7 +61,7 @@ pub fn AdminPage() -> impl IntoView {
                     <h1>"Admin"</h1>
                     {admin_links()}
                     {verification_queue(pending, decide)}
-                    {staff_roles(staff_list, role, echoed(&echo, "handle"), set_role)}
+                    {staff_roles(staff_list, role, echoed(&echo, "handle"), set_role, policy)}
                     {erase_member_panel()}
                     {audit_log_table(log, log_before().is_some())}
                 }
@@ -162,20 +173,23 @@ fn verification_queue(
 
 /// Members with a staff role, and the form that grants or revokes one.
 fn staff_roles(
-    staff_list: Vec<StaffMember>,
+    staff_list: StaffView,
     // The role and handle the form had when it failed.
     role: String,
     handle: Option<String>,
     set_role: ServerAction<SetRole>,
+    policy: ServerAction<SetStaffTwoStep>,
 ) -> impl IntoView {
     let role_err = action_error(set_role);
+    let policy_err = action_error(policy);
+    let required = staff_list.two_step_required;
     view! {
         <Panel id="roles-h" title="Moderators, admins and editors">
             <table class="table">
                 <caption class="visually-hidden">"Members with a staff role"</caption>
                 <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th><th scope="col">"Two-step sign-in"</th></tr></thead>
                 <tbody>
-                    {staff_list.into_iter().map(|m| {
+                    {staff_list.members.into_iter().map(|m| {
                         let roles = [(m.is_moderator, "moderator"), (m.is_admin, "admin"), (m.is_editor, "editor")]
                             .into_iter()
                             .filter(|(on, _)| *on)
@@ -192,6 +206,17 @@ fn staff_roles(
                     }).collect_view()}
                 </tbody>
             </table>
+            <ActionForm action=policy attr:class="stack" attr:aria-label="Two-step sign-in for staff">
+                <FormAlert error=policy_err/>
+                <input type="hidden" name="required" value=if required { "off" } else { "on" }/>
+                <p>{if required {
+                    "Required: a staff role works only while its member has two-step sign-in on."
+                } else {
+                    "Not required: a password alone opens a staff account."
+                }}</p>
+                <FieldMessage id="f-required-error".into() error=field_error(policy_err, "required")/>
+                <button type="submit" class="button">{if required { "Stop requiring it" } else { "Require two-step sign-in of staff" }}</button>
+            </ActionForm>
             <h3>"Grant or revoke a role"</h3>
             <ActionForm action=set_role attr:novalidate=true attr:class="stack">
                 <FormAlert error=role_err/>

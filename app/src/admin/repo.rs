@@ -150,6 +150,57 @@ pub async fn staff(db: &Db) -> Result<Vec<StaffMember>, AppError> {
         .collect())
 }
 
+/// Whether the site requires two-step sign-in of staff (`site_policies`).
+pub async fn staff_two_step(db: &Db) -> Result<bool, AppError> {
+    let on: Option<Flag> =
+        sqlx::query_scalar("SELECT staff_two_step FROM site_policies WHERE id = 1")
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(on.is_some_and(Flag::get))
+}
+
+/// Sets the policy (audited). Turned on, each staff member without two-step sign-in is told
+/// that their role waits for it, with the way to Settings.
+pub async fn set_staff_two_step(db: &Db, admin: UserId, on: bool) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE site_policies SET staff_two_step = $1, updated_at = $2, updated_by = $3 WHERE id = 1",
+    )
+    .bind(i64::from(on))
+    .bind(now)
+    .bind(admin)
+    .execute(&mut *tx)
+    .await?;
+    let action = if on {
+        "staff_two_step_on"
+    } else {
+        "staff_two_step_off"
+    };
+    audit(&mut tx, admin, action, None, "").await?;
+    if on {
+        let paused: Vec<UserId> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE (is_moderator = 1 OR is_admin = 1 OR is_editor = 1) \
+             AND totp_secret IS NULL ORDER BY id LIMIT 500",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for user in paused {
+            crate::notifications::repo::add(
+                &mut tx,
+                user,
+                "account",
+                admin,
+                "The site now asks staff to use two-step sign-in: your role is paused until you turn it on in Settings.",
+                "/settings#two-step-h",
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Grants or revokes a role by handle. An admin cannot revoke their own admin role (so there is
 /// always one left who can undo mistakes).
 pub async fn set_role(

@@ -23,6 +23,14 @@ pub struct StaffMember {
     pub two_step: bool,
 }
 
+/// The staff list and the site's policy on their sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub members: Vec<StaffMember>,
+    /// Staff roles work only with two-step sign-in on.
+    pub two_step_required: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEntry {
@@ -87,6 +95,8 @@ pub fn action_label(code: &str) -> String {
         "erase_account" => "Erased an account",
         "two_step_on" => "Turned on two-step sign-in",
         "two_step_off" => "Turned off two-step sign-in",
+        "staff_two_step_on" => "Required two-step sign-in of staff",
+        "staff_two_step_off" => "Stopped requiring two-step sign-in of staff",
         _ => "",
     };
     if !known.is_empty() {

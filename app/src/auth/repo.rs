@@ -354,10 +354,12 @@ const USER_COLUMNS: &str =
     "u.id, u.handle, u.avatar_id, u.kind, u.clinician_status, u.specialty, u.is_moderator, \
                             u.is_admin, u.is_editor, u.theme, u.text_size, u.country, u.unread_notifications, u.unread_messages, \
                             u.email_verified_at, u.consent_withdrawn_at, u.suspended_until, u.suspension_reason, \
-                            CASE WHEN u.is_admin = 1 OR u.is_moderator = 1 OR EXISTS (SELECT 1 FROM community_members cm \
+                            CASE WHEN EXISTS (SELECT 1 FROM community_members cm \
                               WHERE cm.user_id = u.id AND cm.is_moderator = 1) OR EXISTS (SELECT 1 FROM support_group_members gm \
                               WHERE gm.user_id = u.id AND gm.is_moderator = 1 AND gm.status = 'active') THEN 1 ELSE 0 END AS moderates, \
-                            CASE WHEN EXISTS (SELECT 1 FROM advertisers a WHERE a.contact_user_id = u.id) THEN 1 ELSE 0 END AS sponsors";
+                            CASE WHEN EXISTS (SELECT 1 FROM advertisers a WHERE a.contact_user_id = u.id) THEN 1 ELSE 0 END AS sponsors, \
+                            CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS two_step, \
+                            COALESCE((SELECT p.staff_two_step FROM site_policies p WHERE p.id = 1), 0) AS staff_two_step";
 
 /// A member's row as `USER_COLUMNS` reads it.
 #[derive(sqlx::FromRow)]
@@ -380,21 +382,32 @@ struct UserRow {
     consent_withdrawn_at: Option<i64>,
     suspended_until: Option<i64>,
     suspension_reason: String,
+    /// Moderates a community or a support group (site-wide roles are added in `into_user`).
     moderates: Flag,
     sponsors: Flag,
+    two_step: Flag,
+    /// The site's policy: staff roles work only with two-step sign-in on.
+    staff_two_step: Flag,
 }
 
 impl UserRow {
     fn into_user(self) -> Result<CurrentUser, AppError> {
+        // A staff member without two-step sign-in, where the site requires it, is a member
+        // until they turn it on: every check of a role reads these flags.
+        let staff = self.is_admin.get() || self.is_moderator.get() || self.is_editor.get();
+        let paused = staff && self.staff_two_step.get() && !self.two_step.get();
+        let role = |flag: Flag| flag.get() && !paused;
+        let (is_admin, is_moderator) = (role(self.is_admin), role(self.is_moderator));
         Ok(CurrentUser {
             id: self.id,
             handle: self.handle,
             kind: MemberKind::parse(&self.kind).map_err(|_| AppError::Internal)?,
             clinician_status: ClinicianStatus::from_db(&self.clinician_status),
             specialty: self.specialty,
-            is_moderator: self.is_moderator.get(),
-            is_admin: self.is_admin.get(),
-            is_editor: self.is_editor.get(),
+            is_moderator,
+            is_admin,
+            is_editor: role(self.is_editor),
+            staff_paused: paused,
             theme: self.theme,
             text_size: self.text_size,
             country: self.country,
@@ -404,7 +417,7 @@ impl UserRow {
             consent_withdrawn: self.consent_withdrawn_at.is_some(),
             suspended_until: self.suspended_until.filter(|until| *until > now_ms()),
             suspension_reason: self.suspension_reason,
-            mod_queue: self.moderates.get().then_some(0),
+            mod_queue: (is_admin || is_moderator || self.moderates.get()).then_some(0),
             is_sponsor: self.sponsors.get(),
             avatar: self.avatar_id,
         })

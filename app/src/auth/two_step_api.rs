@@ -40,6 +40,7 @@ pub async fn get_two_step() -> Result<TwoStep, AppError> {
                 .recovery_codes_fresh
                 .map(|c| c.lines().map(str::to_string).collect())
                 .unwrap_or_default(),
+            staff_paused: user.staff_paused,
         })
     })
     .await

@@ -117,7 +117,10 @@ fn two_step_body(t: TwoStep, a: Actions) -> AnyView {
         (None, Some(setup)) => setting_up(setup, a).into_any(),
         (None, None) => is_off(a.start).into_any(),
     };
-    view! { {fresh} {main} }.into_any()
+    let paused = t.staff_paused.then(|| view! {
+        <p class="alert alert-error">"Your staff role is paused until you turn this on: the site asks it of staff."</p>
+    });
+    view! { {paused} {fresh} {main} }.into_any()
 }
 
 fn is_off(start: ServerAction<StartTwoStep>) -> impl IntoView {

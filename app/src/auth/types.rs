@@ -327,6 +327,10 @@ pub struct CurrentUser {
     /// The contact of an advertiser (their reports are at `/sponsor`).
     #[serde(default)]
     pub is_sponsor: bool,
+    /// Has a staff role that is paused: the site requires two-step sign-in of staff, and the
+    /// member has not turned it on (the role flags above are then off).
+    #[serde(default)]
+    pub staff_paused: bool,
 }
 
 /// The page behind an e-mail link (verification or password reset).
@@ -420,6 +424,9 @@ pub struct TwoStep {
     pub setup: Option<TwoStepSetup>,
     /// New recovery codes, shown until the member says they saved them.
     pub fresh_codes: Vec<String>,
+    /// The member's staff role waits for two-step sign-in (the site requires it).
+    #[serde(default)]
+    pub staff_paused: bool,
 }
 
 /// What the member's authenticator app needs: the QR code, and the same as text to type.

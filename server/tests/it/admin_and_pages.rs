@@ -224,7 +224,7 @@ async fn admin_grants_and_revokes_roles(app: TestApp) {
     )
     .await
     .ok();
-    let staff = app.call("admin/staff", &[]).await.ok();
+    let staff = app.call("admin/staff", &[]).await.ok()["members"].clone();
     let helper = staff
         .as_array()
         .unwrap()
@@ -244,7 +244,7 @@ async fn admin_grants_and_revokes_roles(app: TestApp) {
     )
     .await
     .ok();
-    let staff = app.call("admin/staff", &[]).await.ok();
+    let staff = app.call("admin/staff", &[]).await.ok()["members"].clone();
     assert!(staff
         .as_array()
         .unwrap()

@@ -8,6 +8,7 @@ use serde_json::Value;
 both_backends!(
     two_step_sign_in_asks_for_the_code_after_the_password,
     a_reset_link_and_another_browser_do_not_skip_the_code,
+    staff_roles_wait_for_two_step_sign_in_when_the_site_asks,
 );
 
 const PW: &str = "correct-horse-1";
@@ -211,7 +212,7 @@ async fn two_step_sign_in_asks_for_the_code_after_the_password(app: TestApp) {
     app.make_admin("tina").await;
     app.signup_as(&new_client(), "vic", PW).await.ok();
     app.make_admin("vic").await;
-    let staff = app.call_as(&c, "admin/staff", &[]).await.ok();
+    let staff = app.call_as(&c, "admin/staff", &[]).await.ok()["members"].clone();
     let on = |h: &str| {
         staff
             .as_array()
@@ -351,4 +352,104 @@ async fn a_reset_link_and_another_browser_do_not_skip_the_code(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(row, (None, None, 0, 0));
+}
+
+/// Whether the site requires two-step sign-in of staff, as an admin reads it.
+async fn required(app: &TestApp, admin: &Client) -> Value {
+    app.call_as(admin, "admin/staff", &[]).await.ok()["two_step_required"].clone()
+}
+
+async fn staff_roles_wait_for_two_step_sign_in_when_the_site_asks(app: TestApp) {
+    let (ada, secret, _) = with_two_step(&app, "ada").await;
+    app.make_admin("ada").await;
+    let bob = new_client();
+    app.signup_as(&bob, "bob", PW).await.ok();
+    app.make_admin("bob").await;
+    let mo = new_client();
+    app.signup_as(&mo, "moss", PW).await.ok();
+    sqlx::query("UPDATE users SET is_moderator = 1 WHERE handle = 'moss'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(required(&app, &ada).await, false);
+
+    // An admin without it may not require it (their own role would pause).
+    let r = app
+        .call_as(&bob, "admin/staff_two_step", &[("required", "on")])
+        .await;
+    assert!(r.error().field_message("required").is_some());
+    app.call_as(&ada, "admin/staff_two_step", &[("required", "on")])
+        .await
+        .ok();
+    assert_eq!(required(&app, &ada).await, true);
+    let html = app.html_as(&ada, "/admin").await;
+    assert!(html.contains("Stop requiring it"), "{html}");
+
+    // Bob's and Mo's roles wait: they are members until they turn it on, and are told so.
+    let me = app.call_as(&bob, "current_user", &[]).await.ok();
+    assert_eq!(me["is_admin"], false);
+    assert_eq!(me["staff_paused"], true);
+    assert_eq!(
+        app.call_as(&bob, "admin/staff", &[]).await.status,
+        reqwest::StatusCode::FORBIDDEN
+    );
+    let me = app.call_as(&mo, "current_user", &[]).await.ok();
+    assert_eq!(
+        (me["is_moderator"].clone(), me["staff_paused"].clone()),
+        (Value::Bool(false), Value::Bool(true))
+    );
+    let told = app.call_as(&mo, "notifications", &[]).await.ok();
+    assert!(told.to_string().contains("your role is paused"), "{told}");
+    assert_eq!(two_step(&app, &mo).await["staff_paused"], true);
+    assert!(app
+        .html_as(&mo, "/settings")
+        .await
+        .contains("Your staff role is paused"));
+    // Ada, with it, keeps her role; a member's account is not touched.
+    assert_eq!(
+        app.call_as(&ada, "current_user", &[]).await.ok()["is_admin"],
+        true
+    );
+
+    // Bob turns it on: his role is back.
+    app.call_as(&bob, "two_step/start", &[("two_step_password", PW)])
+        .await
+        .ok();
+    let bob_secret = two_step(&app, &bob).await["setup"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let now = step_of(app::db::now_ms());
+    app.call_as(
+        &bob,
+        "two_step/confirm",
+        &[("code", &code(&bob_secret, now))],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.call_as(&bob, "current_user", &[]).await.ok()["is_admin"],
+        true
+    );
+    app.call_as(&bob, "admin/staff", &[]).await.ok();
+
+    // Stopped requiring it: Mo moderates again. Both changes are in the audit log.
+    app.call_as(&ada, "admin/staff_two_step", &[("required", "off")])
+        .await
+        .ok();
+    assert_eq!(
+        app.call_as(&mo, "current_user", &[]).await.ok()["is_moderator"],
+        true
+    );
+    let log = app
+        .call_as(&ada, "admin/audit_log", &[])
+        .await
+        .ok()
+        .to_string();
+    assert!(
+        log.contains("Required two-step sign-in of staff")
+            && log.contains("Stopped requiring two-step sign-in of staff"),
+        "{log}"
+    );
+    assert!(!secret.is_empty());
 }
