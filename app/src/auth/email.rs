@@ -380,6 +380,19 @@ pub async fn reset(db: &Db, base_url: &str, token: &str, hash: &str) -> Result<U
     Ok(user)
 }
 
+/// The member's handle and their address, if they proved it (account mails go nowhere else).
+pub(crate) async fn proved_address(
+    tx: &mut Tx<'_>,
+    user: UserId,
+) -> Result<Option<(String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 /// "Your password was changed", to the account's proved address (none yet: nothing is sent).
 pub async fn password_changed_mail(
     tx: &mut Tx<'_>,
@@ -387,13 +400,7 @@ pub async fn password_changed_mail(
     user: UserId,
     now: i64,
 ) -> Result<(), AppError> {
-    let r: Option<(String, String)> = sqlx::query_as(
-        "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
-    )
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((handle, email)) = r else {
+    let Some((handle, email)) = proved_address(tx, user).await? else {
         return Ok(());
     };
     let base = base_url.trim_end_matches('/');

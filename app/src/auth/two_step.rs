@@ -300,13 +300,7 @@ async fn changed_mail(
     user: UserId,
     change: Change,
 ) -> Result<(), AppError> {
-    let r: Option<(String, String)> = sqlx::query_as(
-        "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
-    )
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((handle, email)) = r else {
+    let Some((handle, email)) = super::email::proved_address(tx, user).await? else {
         return Ok(());
     };
     let base = base_url.trim_end_matches('/');

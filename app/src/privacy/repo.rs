@@ -96,7 +96,7 @@ pub async fn request_deletion(
         .execute(&mut *tx)
         .await?;
     crate::admin::repo::audit(&mut tx, user, "request_erasure", Some(user), "").await?;
-    if let Some((handle, email)) = proved_address(&mut tx, user).await? {
+    if let Some((handle, email)) = crate::auth::email::proved_address(&mut tx, user).await? {
         let base = base_url.trim_end_matches('/');
         let body = format!(
             "Hello @{handle},\n\nYou asked us to delete your HealthCommunity account. We will erase it in {GRACE_DAYS} days, \
@@ -134,7 +134,7 @@ pub async fn cancel_deletion(db: &Db, base_url: &str, user: UserId) -> Result<bo
         > 0;
     if cancelled {
         crate::admin::repo::audit(&mut tx, user, "cancel_erasure", Some(user), "").await?;
-        if let Some((handle, email)) = proved_address(&mut tx, user).await? {
+        if let Some((handle, email)) = crate::auth::email::proved_address(&mut tx, user).await? {
             let body = format!(
                 "Hello @{handle},\n\nYou logged in, so your HealthCommunity account will not be deleted. \
                  Everything stays as it was.\n\nIf this was not you, change your password at {}/forgot.\n",
@@ -154,18 +154,6 @@ pub async fn cancel_deletion(db: &Db, base_url: &str, user: UserId) -> Result<bo
     }
     tx.commit().await?;
     Ok(cancelled)
-}
-
-async fn proved_address(
-    tx: &mut Tx<'_>,
-    user: UserId,
-) -> Result<Option<(String, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT handle, email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
-    )
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?)
 }
 
 /// Erases every account whose grace period is over (the hourly job). Returns how many.
