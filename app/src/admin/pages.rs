@@ -185,7 +185,8 @@ fn staff_roles(
     let required = staff_list.two_step_required;
     view! {
         <Panel id="roles-h" title="Moderators, admins and editors">
-            <table class="table">
+            <div class="table-scroll" tabindex="0">
+            <table class="table data-table">
                 <caption class="visually-hidden">"Members with a staff role"</caption>
                 <thead><tr><th scope="col">"Member"</th><th scope="col">"Roles"</th><th scope="col">"Two-step sign-in"</th></tr></thead>
                 <tbody>
@@ -206,7 +207,8 @@ fn staff_roles(
                     }).collect_view()}
                 </tbody>
             </table>
-            <ActionForm action=policy attr:class="stack" attr:aria-label="Two-step sign-in for staff">
+            </div>
+            <ActionForm action=policy attr:class="stack staff-policy" attr:aria-label="Two-step sign-in for staff">
                 <FormAlert error=policy_err/>
                 <input type="hidden" name="required" value=if required { "off" } else { "on" }/>
                 <p>{if required {
