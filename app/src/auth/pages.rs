@@ -66,31 +66,7 @@ pub fn SignupPage() -> impl IntoView {
                             <input type="hidden" name="invite" value=invite/>
                             <input type="hidden" name="community" value=invited_to/>
                             <input type="hidden" name="next" value=next/>
-                            <Field
-                                label="Handle (your public name)"
-                                name="handle"
-                                value=handle
-                                autocomplete="username"
-                                hint="3–30 letters, digits or _. You need not use your real name."
-                                error=field_error(err, "handle")
-                            />
-                            <Field
-                                label="E-mail address"
-                                name="email"
-                                kind="email"
-                                value=email
-                                autocomplete="email"
-                                hint="Never shown to other members."
-                                error=field_error(err, "email")
-                            />
-                            <Field
-                                label="Password"
-                                name="password"
-                                kind="password"
-                                autocomplete="new-password"
-                                hint="At least 10 characters. A short sentence is easy to remember."
-                                error=field_error(err, "password")
-                            />
+                            {account_fields(handle, email, err)}
                             {joining_as(kind, err)}
                             {clinician_fields(licence, specialty, err)}
                             <Checkbox name="consent" checked=consent error=field_error(err, "consent")>
@@ -110,6 +86,41 @@ pub fn SignupPage() -> impl IntoView {
             </Suspense>
             <p>"Already a member? " <a href="/login">"Log in"</a></p>
         </section>
+    }
+}
+
+/// The new account's handle, e-mail address and password.
+fn account_fields(
+    handle: Option<String>,
+    email: Option<String>,
+    err: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <Field
+            label="Handle (your public name)"
+            name="handle"
+            value=handle
+            autocomplete="username"
+            hint="3–30 letters, digits or _. You need not use your real name."
+            error=field_error(err, "handle")
+        />
+        <Field
+            label="E-mail address"
+            name="email"
+            kind="email"
+            value=email
+            autocomplete="email"
+            hint="Never shown to other members."
+            error=field_error(err, "email")
+        />
+        <Field
+            label="Password"
+            name="password"
+            kind="password"
+            autocomplete="new-password"
+            hint="At least 10 characters. A short sentence is easy to remember."
+            error=field_error(err, "password")
+        />
     }
 }
 

@@ -110,7 +110,7 @@ pub async fn respond(
     accept: bool,
 ) -> Result<(), AppError> {
     let (id, _) = provider(db, slug).await?;
-    let invited_by: UserId = sqlx::query(
+    let invited_by: UserId = sqlx::query_scalar(
         "DELETE FROM provider_invitations WHERE provider_id = $1 AND user_id = $2 AND role = $3 \
          RETURNING COALESCE(invited_by, 0) AS invited_by",
     )
@@ -119,8 +119,7 @@ pub async fn respond(
     .bind(role.as_str())
     .fetch_optional(&db.pool)
     .await?
-    .ok_or(AppError::NotFound)?
-    .try_get("invited_by")?;
+    .ok_or(AppError::NotFound)?;
     if !accept {
         return log_change(
             &db.pool,

@@ -278,21 +278,33 @@ fn may_read(a: &Audience, n: usize) -> String {
     }
 }
 
-/// Tells a thread's followers of a new reply (`reply`), grouped per thread: "@ana replied in
-/// “…”", then "3 new replies in “…”". Not the writer, not who was told already (`skip`: the
-/// post's author, the comment's author, those mentioned), not those who muted it, and only
-/// those who may read the thread. Returns who was told.
-#[allow(clippy::too_many_arguments)]
+/// A new reply as its thread's followers hear of it: the thread, the reply, who wrote it and
+/// how they are named ("@ana", "A member"), and the thread's title (shortened).
+pub struct ThreadNews<'a> {
+    pub post: crate::ids::PostId,
+    pub reply: crate::ids::ReplyId,
+    pub actor: UserId,
+    pub named: &'a str,
+    pub title: &'a str,
+}
+
+/// Tells a thread's followers of a new reply, grouped per thread: "@ana replied in “…”", then
+/// "3 new replies in “…”". Not the writer, not who was told already (`skip`: the post's author,
+/// the comment's author, those mentioned), not those who muted it, and only those who may read
+/// the thread. Returns who was told.
 pub async fn tell_thread(
     tx: &mut Tx<'_>,
-    post: crate::ids::PostId,
-    reply: crate::ids::ReplyId,
-    actor: UserId,
-    named: &str,
-    title: &str,
+    news: &ThreadNews<'_>,
     a: &Audience,
     skip: &[UserId],
 ) -> Result<Vec<UserId>, AppError> {
+    let ThreadNews {
+        post,
+        reply,
+        actor,
+        named,
+        title,
+    } = *news;
     let sql = format!(
         "SELECT f.user_id FROM follows f JOIN users u ON u.id = f.user_id \
          WHERE f.post_id = $1 AND f.muted = 0 AND f.user_id <> $2 AND {} \

@@ -8,7 +8,6 @@ use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::posts::repo::{rows_with_params, Params};
-use sqlx::Row;
 
 use crate::db::Tx;
 
@@ -174,13 +173,12 @@ pub async fn store(
 /// Removes a picture: its owner, or (a clinic's logo or photo) the clinic's staff or an admin.
 /// Answers where it was, for the page to go back to.
 pub async fn remove(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let r = sqlx::query("SELECT owner_id, kind, provider_id FROM images WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let owner: UserId = r.try_get("owner_id")?;
-    let provider: Option<i64> = r.try_get("provider_id")?;
+    let (owner, provider): (UserId, Option<i64>) =
+        sqlx::query_as("SELECT owner_id, provider_id FROM images WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
     if owner != user.id {
         match provider {
             Some(p) => {

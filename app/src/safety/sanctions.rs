@@ -5,7 +5,6 @@ use crate::auth::types::CurrentUser;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::ids::UserId;
-use sqlx::Row;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -29,12 +28,11 @@ pub async fn sanction(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let target: UserId =
-        sqlx::query("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
+        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND erased_at IS NULL")
             .bind(handle)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| AppError::field("sanction_handle", "No member has this handle."))?
-            .try_get("id")?;
+            .ok_or_else(|| AppError::field("sanction_handle", "No member has this handle."))?;
     if target == by.id {
         return Err(AppError::field(
             "sanction_handle",
@@ -89,15 +87,14 @@ pub async fn lift(db: &Db, admin: &CurrentUser, handle: &str) -> Result<(), AppE
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let target: UserId = sqlx::query(
+    let target: UserId = sqlx::query_scalar(
         "SELECT id FROM users WHERE handle = $1 AND suspended_until IS NOT NULL AND suspended_until > $2",
     )
     .bind(handle)
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::field("sanction_handle", "This member is not suspended."))?
-    .try_get("id")?;
+    .ok_or_else(|| AppError::field("sanction_handle", "This member is not suspended."))?;
     sqlx::query("UPDATE users SET suspended_until = NULL, suspension_reason = '' WHERE id = $1")
         .bind(target)
         .execute(&mut *tx)

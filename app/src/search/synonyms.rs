@@ -71,24 +71,20 @@ fn builtin() -> &'static Groups {
 
 /// The list in force and when it was saved (`None`: the built-in list).
 pub async fn stored(db: &Db) -> Result<Option<(String, i64)>, AppError> {
-    let r = sqlx::query("SELECT body, updated_at FROM search_synonyms WHERE id = 1")
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(match r {
-        Some(r) => Some((r.try_get("body")?, r.try_get("updated_at")?)),
-        None => None,
-    })
+    Ok(
+        sqlx::query_as("SELECT body, updated_at FROM search_synonyms WHERE id = 1")
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// The groups in force. Every app process reads the list's date (one indexed row) and parses the
 /// list again only when another process saved a new one.
 pub async fn current(db: &Db) -> Result<Arc<Groups>, AppError> {
     static CACHE: Mutex<Option<(i64, Arc<Groups>)>> = Mutex::new(None);
-    let at: Option<i64> = sqlx::query("SELECT updated_at FROM search_synonyms WHERE id = 1")
+    let at: Option<i64> = sqlx::query_scalar("SELECT updated_at FROM search_synonyms WHERE id = 1")
         .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("updated_at"))
-        .transpose()?;
+        .await?;
     let Some(at) = at else {
         return Ok(Arc::new(builtin().clone()));
     };

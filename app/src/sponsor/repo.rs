@@ -49,35 +49,9 @@ struct ReportRow {
     clk: Option<i64>,
 }
 
-/// The report for member `user` over the `days` days ending today: only the campaigns of the
-/// advertiser they are the contact of. `Forbidden` for anyone else.
-pub async fn report(
-    db: &Db,
-    user: UserId,
-    days: i64,
-    today: i64,
-) -> Result<SponsorReport, AppError> {
-    let (adv_id, advertiser): (i64, String) = sqlx::query_as(
-        "SELECT id, name FROM advertisers WHERE contact_user_id = $1 AND status <> 'removed' ORDER BY id LIMIT 1",
-    )
-    .bind(user)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(AppError::Forbidden)?;
-    let first = today - days + 1;
-    let rows: Vec<ReportRow> = sqlx::query_as(
-        "SELECT c.id, c.headline, s.day, COALESCE(m.name, '') AS community, \
-           CAST(SUM(s.impressions) AS BIGINT) AS imp, CAST(SUM(s.clicks) AS BIGINT) AS clk \
-         FROM campaigns c LEFT JOIN ad_stats s ON s.campaign_id = c.id AND s.day >= $2 AND s.day <= $3 \
-         LEFT JOIN communities m ON m.id = s.community_id \
-         WHERE c.advertiser_id = $1 \
-         GROUP BY c.id, c.headline, s.day, m.name ORDER BY c.id DESC",
-    )
-    .bind(adv_id)
-    .bind(first)
-    .bind(today)
-    .fetch_all(&db.pool)
-    .await?;
+/// The report's rows (one per campaign, day and community; a campaign without any in the period
+/// has one row with no day) as each campaign's totals, days (newest first) and communities.
+fn campaign_reports(rows: Vec<ReportRow>) -> Vec<CampaignReport> {
     // campaign → (headline, per day, per community), each (impressions, clicks)
     type PerDay = BTreeMap<i64, (i64, i64)>;
     type PerCommunity = BTreeMap<String, (i64, i64)>;
@@ -109,7 +83,7 @@ pub async fn report(
         clicks: shown(clk),
         ctr: shown_ctr(imp, clk),
     };
-    let campaigns = by_campaign
+    by_campaign
         .into_iter()
         .rev()
         .map(|(_, (headline, per_day, per_community))| {
@@ -127,7 +101,39 @@ pub async fn report(
                 communities: per_community.into_iter().map(|(n, v)| line(n, v)).collect(),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The report for member `user` over the `days` days ending today: only the campaigns of the
+/// advertiser they are the contact of. `Forbidden` for anyone else.
+pub async fn report(
+    db: &Db,
+    user: UserId,
+    days: i64,
+    today: i64,
+) -> Result<SponsorReport, AppError> {
+    let (adv_id, advertiser): (i64, String) = sqlx::query_as(
+        "SELECT id, name FROM advertisers WHERE contact_user_id = $1 AND status <> 'removed' ORDER BY id LIMIT 1",
+    )
+    .bind(user)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::Forbidden)?;
+    let first = today - days + 1;
+    let rows: Vec<ReportRow> = sqlx::query_as(
+        "SELECT c.id, c.headline, s.day, COALESCE(m.name, '') AS community, \
+           CAST(SUM(s.impressions) AS BIGINT) AS imp, CAST(SUM(s.clicks) AS BIGINT) AS clk \
+         FROM campaigns c LEFT JOIN ad_stats s ON s.campaign_id = c.id AND s.day >= $2 AND s.day <= $3 \
+         LEFT JOIN communities m ON m.id = s.community_id \
+         WHERE c.advertiser_id = $1 \
+         GROUP BY c.id, c.headline, s.day, m.name ORDER BY c.id DESC",
+    )
+    .bind(adv_id)
+    .bind(first)
+    .bind(today)
+    .fetch_all(&db.pool)
+    .await?;
+    let campaigns = campaign_reports(rows);
     Ok(SponsorReport {
         advertiser,
         days,

@@ -5,7 +5,6 @@ use crate::counting::{day_of, Counts};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::AppError;
 use crate::ids::UserId;
-use sqlx::Row;
 
 /// The community a page belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -151,12 +150,12 @@ pub async fn pick(
 
 /// Where campaign `id` leads, whatever its state (a link in an old page still works).
 pub async fn landing(db: &Db, id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query("SELECT url FROM campaigns WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("url"))
-        .transpose()?)
+    Ok(
+        sqlx::query_scalar("SELECT url FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// Creates a campaign (audited); unknown advertiser or community is `NotFound`.
@@ -183,7 +182,7 @@ pub async fn create(db: &Db, actor: UserId, c: NewCampaign) -> Result<i64, AppEr
         community_ids.push(id);
     }
     let has = |p: Placement| i64::from(c.placements.contains(&p));
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO campaigns (advertiser_id, headline, body, cta, url, starts_at, ends_at, \
            in_feed, in_sidebar, in_directory, all_communities, total_cap, daily_cap, visitor_daily_cap, \
            cpm_cents, flat_fee_cents, status, created_by, created_at, updated_at) \
@@ -209,8 +208,7 @@ pub async fn create(db: &Db, actor: UserId, c: NewCampaign) -> Result<i64, AppEr
     .bind(actor)
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     for cid in community_ids {
         sqlx::query(
             "INSERT INTO campaign_communities (campaign_id, community_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",

@@ -6,13 +6,24 @@ use crate::ui::{Panel, When};
 #[component]
 pub fn ProviderPage() -> impl IntoView {
     let params = use_params_map();
-    let rate = ServerAction::<RateProvider>::new();
-    let reply = ServerAction::<ReplyReview>::new();
-    let report = ServerAction::<ReportReview>::new();
-    let contact = ServerAction::<ContactClinic>::new();
-    let code = ServerAction::<NewReviewCode>::new();
-    let invitation = ServerAction::<AnswerInvitation>::new();
-    let leave = ServerAction::<LeaveStaff>::new();
+    let forms = Forms {
+        rate: ServerAction::new(),
+        reply: ServerAction::new(),
+        report: ServerAction::new(),
+        contact: ServerAction::new(),
+        code: ServerAction::new(),
+        invitation: ServerAction::new(),
+        leave: ServerAction::new(),
+    };
+    let Forms {
+        rate,
+        reply,
+        report,
+        contact,
+        invitation,
+        leave,
+        ..
+    } = forms;
     let (rated, replied, reported) = (successes(rate), successes(reply), successes(report));
     let (answered, left) = (successes(invitation), successes(leave));
     let detail = crate::ui::resource(
@@ -43,24 +54,14 @@ pub fn ProviderPage() -> impl IntoView {
             let echo = echo.await;
             let contact_echo = contact_echo.await;
             let plain_code = query.read_untracked().get("code");
-            view! {
-                <ProviderView
-                    d=d echo=echo contact_echo=contact_echo plain_code=plain_code
-                    rate=rate reply=reply report=report contact=contact code=code
-                    invitation=invitation leave=leave
-                />
-            }
+            view! { {provider_view(d, (echo, contact_echo), plain_code, forms)} }
         })}
     }
 }
 
-#[component]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn ProviderView(
-    d: ProviderDetail,
-    echo: Vec<(String, String)>,
-    contact_echo: Vec<(String, String)>,
-    plain_code: Option<String>,
+/// The provider page's forms, made once per page and handed to the parts that show them.
+#[derive(Clone, Copy)]
+struct Forms {
     rate: ServerAction<RateProvider>,
     reply: ServerAction<ReplyReview>,
     report: ServerAction<ReportReview>,
@@ -68,7 +69,28 @@ pub(super) fn ProviderView(
     code: ServerAction<NewReviewCode>,
     invitation: ServerAction<AnswerInvitation>,
     leave: ServerAction<LeaveStaff>,
+}
+
+/// What a form was sent with, for a form that comes back with an error without JavaScript.
+type Echo = Vec<(String, String)>;
+
+/// The page itself. `echo`: what the rating form and the request form were sent with, for a
+/// form that comes back with an error without JavaScript; `plain_code`: a review code just made.
+fn provider_view(
+    d: ProviderDetail,
+    (echo, contact_echo): (Echo, Echo),
+    plain_code: Option<String>,
+    forms: Forms,
 ) -> impl IntoView {
+    let Forms {
+        rate,
+        reply,
+        report,
+        contact,
+        code,
+        invitation,
+        leave,
+    } = forms;
     let c = d.card.clone();
     let slug = c.slug.clone();
     let v = d.viewer.clone();

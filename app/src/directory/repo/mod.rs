@@ -111,15 +111,13 @@ fn card(r: &AnyRow) -> Result<ProviderCard, sqlx::Error> {
 
 /// A provider's id and kind by slug.
 pub(crate) async fn provider(db: &Db, slug: &str) -> Result<(i64, ProviderKind), AppError> {
-    let r = sqlx::query("SELECT id, kind FROM providers WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((
-        r.try_get("id")?,
-        ProviderKind::parse(&r.try_get::<String, _>("kind")?),
-    ))
+    let (id, kind): (i64, String) =
+        sqlx::query_as("SELECT id, kind FROM providers WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok((id, ProviderKind::parse(&kind)))
 }
 
 /// `Some(is_owner)` when the user is staff of the provider (a clinician is owner of their own profile).

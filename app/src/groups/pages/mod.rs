@@ -131,41 +131,7 @@ fn group_view(
                     {manage}
                 </Panel>
             </div>
-            <section class="panel main-col" aria-labelledby="posts-h">
-                <div class="section-head">
-                    <h2 id="posts-h">"Posts"</h2>
-                    {active.then(|| view! {
-                        <p class="cta">
-                            <a class="button primary" href=format!("/g/{slug}/new?kind=question")>"Ask the group"</a>
-                            <a class="button" href=format!("/g/{slug}/new?kind=discussion")>"Start a discussion"</a>
-                        </p>
-                    })}
-                </div>
-                {if d.can_read {
-                    view! {
-                        {(!d.pinned.is_empty()).then(|| view! {
-                            <h3 class="small">"Pinned"</h3>
-                            <ul class="post-list pinned-list">
-                                {d.pinned.iter().map(|p| view! { <PostCard p=p.clone() show_community=false/> }).collect_view()}
-                            </ul>
-                        })}
-                        <Feed
-                            hide=d.pinned.iter().map(|p| p.id).collect()
-                            scope=FeedScope::Group(slug.clone())
-                            base=format!("/g/{slug}")
-                            show_community=false
-                            empty="Nobody has posted in this group yet."
-                        />
-                    }.into_any()
-                } else {
-                    view! {
-                        <div class="alert alert-info locked" role="note">
-                            <p><strong>"Posts in this group are for its members."</strong>
-                            " Only members see who writes here and what they share."</p>
-                        </div>
-                    }.into_any()
-                }}
-            </section>
+            {group_posts(&d, slug.clone(), active)}
             <aside class="side-rest">
                 <Panel id="gmods-h" title="Group moderators">
                     <ul class="plain-list">
@@ -176,6 +142,48 @@ fn group_view(
                 </Panel>
             </aside>
         </div>
+    }
+}
+
+/// The group's posts (pinned first) for its members, or why they are not shown; "Ask the
+/// group" for an active member.
+fn group_posts(d: &GroupDetail, slug: String, active: bool) -> impl IntoView {
+    view! {
+        <section class="panel main-col" aria-labelledby="posts-h">
+            <div class="section-head">
+                <h2 id="posts-h">"Posts"</h2>
+                {active.then(|| view! {
+                    <p class="cta">
+                        <a class="button primary" href=format!("/g/{slug}/new?kind=question")>"Ask the group"</a>
+                        <a class="button" href=format!("/g/{slug}/new?kind=discussion")>"Start a discussion"</a>
+                    </p>
+                })}
+            </div>
+            {if d.can_read {
+                view! {
+                    {(!d.pinned.is_empty()).then(|| view! {
+                        <h3 class="small">"Pinned"</h3>
+                        <ul class="post-list pinned-list">
+                            {d.pinned.iter().map(|p| view! { <PostCard p=p.clone() show_community=false/> }).collect_view()}
+                        </ul>
+                    })}
+                    <Feed
+                        hide=d.pinned.iter().map(|p| p.id).collect()
+                        scope=FeedScope::Group(slug.clone())
+                        base=format!("/g/{slug}")
+                        show_community=false
+                        empty="Nobody has posted in this group yet."
+                    />
+                }.into_any()
+            } else {
+                view! {
+                    <div class="alert alert-info locked" role="note">
+                        <p><strong>"Posts in this group are for its members."</strong>
+                        " Only members see who writes here and what they share."</p>
+                    </div>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

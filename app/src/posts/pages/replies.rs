@@ -106,12 +106,7 @@ fn reply_item(r: ReplyView, reader: Reader, saved: bool, cited: &[ArticleLink]) 
                 {add_picture.then(|| view! {
                     <AddPicture target="reply" id=rid.to_string() count=r.pictures.len() limit=PER_POST as usize/>
                 })}
-                {(!r.cites.is_empty()).then(|| view! {
-                    <div class="citations">
-                        {r.cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())
-                            .map(|l| view! { <ArticlePreview link=l/> }).collect_view()}
-                    </div>
-                })}
+                {citations(&r.cites, cited)}
                 <footer class="reply-actions small">
                     {vote}
                     {(can_write && !r.deleted).then(|| view! {
@@ -128,6 +123,18 @@ fn reply_item(r: ReplyView, reader: Reader, saved: bool, cited: &[ArticleLink]) 
             </article>
         </li>
     }
+}
+
+/// The library articles a reply cites (`cites`, slugs), as previews; nothing when it cites none.
+fn citations(cites: &[String], cited: &[ArticleLink]) -> Option<impl IntoView> {
+    (!cites.is_empty()).then(|| {
+        view! {
+            <div class="citations">
+                {cites.iter().filter_map(|slug| cited.iter().find(|l| &l.slug == slug).cloned())
+                    .map(|l| view! { <ArticlePreview link=l/> }).collect_view()}
+            </div>
+        }
+    })
 }
 
 /// "✓ Accept this answer", or "Undo accept" on the accepted one (the asker's).

@@ -60,7 +60,14 @@ pub(crate) async fn approved(
                 .bind(post)
                 .execute(&mut **tx)
                 .await?;
-            notify_reply(tx, (author, &handle), post, &f, parent, id, &body, true).await
+            let r = NewReply {
+                post,
+                id,
+                parent,
+                author: (author, &handle),
+                body: &body,
+            };
+            notify_reply(tx, &r, &f, true).await
         }
         None => {
             let (title, body, tags, handle): (String, String, String, String) = sqlx::query_as(
@@ -156,17 +163,14 @@ pub async fn reply(
         Vec::new()
     } else {
         let followers = crisis.is_none();
-        notify_reply(
-            &mut tx,
-            (user.id, &user.handle),
+        let r = NewReply {
             post,
-            &f,
-            parent,
             id,
+            parent,
+            author: (user.id, &user.handle),
             body,
-            followers,
-        )
-        .await?
+        };
+        notify_reply(&mut tx, &r, &f, followers).await?
     };
     crate::follows::repo::auto_follow(&mut tx, user.id, post).await?;
     let at = flag_at((post, Some(id)), (f.community, f.group), user);
@@ -204,27 +208,38 @@ async fn depth_under(
     })
 }
 
+/// A reply that is seen from now on: where it is, who wrote it (id, handle) and its words.
+pub(super) struct NewReply<'a> {
+    pub post: PostId,
+    pub id: ReplyId,
+    pub parent: Option<ReplyId>,
+    pub author: (UserId, &'a str),
+    pub body: &'a str,
+}
+
 /// Tells the post's author (an answer or a reply), the author of the comment replied to, and
 /// anyone mentioned who may read the post, then (with `followers`) the thread's followers in one
 /// grouped notification; nobody who muted the thread. Returns who was notified.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn notify_reply(
     tx: &mut Tx<'_>,
-    (actor, handle): (UserId, &str),
-    post: PostId,
+    r: &NewReply<'_>,
     f: &PostFacts,
-    parent: Option<ReplyId>,
-    id: ReplyId,
-    body: &str,
     followers: bool,
 ) -> Result<Vec<UserId>, AppError> {
+    let NewReply {
+        post,
+        id,
+        author: (actor, handle),
+        body,
+        ..
+    } = *r;
     let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
         .bind(post)
         .fetch_one(&mut **tx)
         .await?;
     let t = notify::types::short(&title);
-    let link = format!("/p/{post}#r{id}");
     let who = f.name_of(actor, handle);
+    let group = f.closed_group();
     // The anonymous poster answering in their own thread is "A member" (the post's author is
     // never notified of their own reply, so only "replied to your comment" and mentions say it).
     let named = if who.is_empty() {
@@ -232,44 +247,18 @@ pub(super) async fn notify_reply(
     } else {
         format!("@{who}")
     };
-    let mut notified = Vec::new();
-    let (kind, line) = if f.kind == PostKind::Question && parent.is_none() {
-        ("answer", format!("{named} answered your question “{t}”"))
-    } else {
-        ("reply", format!("{named} replied to your post “{t}”"))
-    };
-    let group = f.closed_group();
-    let author_muted = crate::follows::repo::muted(tx, f.author, post).await?;
-    if !author_muted
-        && notify::repo::add_in_group(tx, f.author, kind, actor, &line, &link, group).await?
-    {
-        notified.push(f.author);
-    }
-    if let Some(parent) = parent {
-        let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
-        if parent_author != f.author
-            && !crate::follows::repo::muted(tx, parent_author, post).await?
-        {
-            let line = format!("{named} replied to your comment on “{t}”");
-            if notify::repo::add_in_group(tx, parent_author, "reply", actor, &line, &link, group)
-                .await?
-            {
-                notified.push(parent_author);
-            }
-        }
-    }
+    let link = format!("/p/{post}#r{id}");
+    let (mut notified, parent_author) = tell_authors(tx, r, f, (&named, &t), &link).await?;
     let what = format!("a reply on “{t}”");
     let place = notify::repo::MentionPlace {
         what: &what,
         link: &link,
         community: f.community,
         public: f.public,
-        group: f.closed_group(),
+        group,
     };
     let mut skip = notified.clone();
-    if let Some(parent) = parent {
-        skip.push(reply_facts(tx, parent).await?.1);
-    }
+    skip.extend(parent_author);
     skip.push(f.author);
     let mentioned = notify::repo::add_mentions(tx, body, actor, who, &place, &skip).await?;
     skip.extend(&mentioned);
@@ -280,12 +269,52 @@ pub(super) async fn notify_reply(
             public: f.public,
             group,
         };
-        notified.extend(
-            crate::follows::repo::tell_thread(tx, post, id, actor, &named, &t, &audience, &skip)
-                .await?,
-        );
+        let news = crate::follows::repo::ThreadNews {
+            post,
+            reply: id,
+            actor,
+            named: &named,
+            title: &t,
+        };
+        notified.extend(crate::follows::repo::tell_thread(tx, &news, &audience, &skip).await?);
     }
     Ok(notified)
+}
+
+/// Tells the post's author of an answer or a reply, and the author of the comment replied to,
+/// unless they muted the thread. `(named, title)`: how the writer is named, the short title.
+/// Returns who was told, and the author of the comment replied to.
+async fn tell_authors(
+    tx: &mut Tx<'_>,
+    r: &NewReply<'_>,
+    f: &PostFacts,
+    (named, t): (&str, &str),
+    link: &str,
+) -> Result<(Vec<UserId>, Option<UserId>), AppError> {
+    let (post, actor, group) = (r.post, r.author.0, f.closed_group());
+    let mut notified = Vec::new();
+    let (kind, line) = if f.kind == PostKind::Question && r.parent.is_none() {
+        ("answer", format!("{named} answered your question “{t}”"))
+    } else {
+        ("reply", format!("{named} replied to your post “{t}”"))
+    };
+    if !crate::follows::repo::muted(tx, f.author, post).await?
+        && notify::repo::add_in_group(tx, f.author, kind, actor, &line, link, group).await?
+    {
+        notified.push(f.author);
+    }
+    let Some(parent) = r.parent else {
+        return Ok((notified, None));
+    };
+    let (_, parent_author, _, _) = reply_facts(tx, parent).await?;
+    if parent_author != f.author && !crate::follows::repo::muted(tx, parent_author, post).await? {
+        let line = format!("{named} replied to your comment on “{t}”");
+        if notify::repo::add_in_group(tx, parent_author, "reply", actor, &line, link, group).await?
+        {
+            notified.push(parent_author);
+        }
+    }
+    Ok((notified, Some(parent_author)))
 }
 
 /// (post id, author id, parent, deleted) of a reply.
