@@ -315,6 +315,8 @@ test("Load more appends the next page", async ({ page }) => {
 });
 
 test("post pages and feeds have no accessibility violations", async ({ page }) => {
+  // Four axe runs over long pages and a full-page screenshot: 36 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   for (const path of ["/", "/c/multiple-sclerosis", "/c/type-2-diabetes?sort=top&t=all"]) {
     await page.goto(path);
     await hydrated(page);

@@ -3,7 +3,7 @@
 // step — with JavaScript and as plain forms.
 import { createHmac } from "crypto";
 import { expect, Page, test } from "@playwright/test";
-import { accessibilityProblems, hydrated, logOut, signUp, uniqueHandle } from "./helpers";
+import { accessibilityProblems, DEMO_PASSWORD, freshPage, hydrated, logIn, logOut, signUp, uniqueHandle } from "./helpers";
 
 const PASSWORD = "two-step-password-1";
 
@@ -118,4 +118,45 @@ test.describe("two-step sign-in without JavaScript", () => {
     await passwordStep(page, handle, false);
     await codeStep(page, handle, key);
   });
+});
+
+test("an admin turns it off for a member who lost their phone", async ({ page, browser }) => {
+  // The member, with two-step sign-in on.
+  const member = uniqueHandle("lostphone");
+  await signUp(page, member, PASSWORD);
+  await turnOn(page, true);
+  await logOut(page);
+  // A new admin (made by the demo admin), who turns it on for their own account first.
+  const admin = uniqueHandle("resetadmin");
+  await signUp(page, admin, PASSWORD);
+  await logOut(page);
+  await logIn(page, "demo_admin", DEMO_PASSWORD);
+  await page.goto("/admin");
+  await hydrated(page);
+  await page.getByLabel("Member's handle").fill(admin);
+  await page.getByLabel("Role", { exact: true }).selectOption("admin");
+  await page.getByLabel("Change").selectOption("grant");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("row").filter({ hasText: `@${admin}` }).first()).toBeVisible();
+  await logOut(page);
+  await logIn(page, admin, PASSWORD);
+  await turnOn(page, true);
+
+  await page.goto("/admin");
+  await hydrated(page);
+  const form = page.getByRole("form", { name: "Turn off a member's two-step sign-in" });
+  await form.getByLabel("Handle of the member who lost their phone").fill(member);
+  await form.getByLabel("How you checked the request").fill("ok");
+  await form.getByRole("button", { name: "Turn off their two-step sign-in" }).click();
+  await expect(form.locator("#f-reset_reason-error")).toContainText("at least 10 characters");
+  await expect(form.getByLabel("Handle of the member who lost their phone")).toHaveValue(member);
+  await form.getByLabel("How you checked the request").fill("Reply from the account's e-mail address");
+  await form.getByRole("button", { name: "Turn off their two-step sign-in" }).click();
+  await expect(form.getByRole("status")).toContainText("Turned off.");
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // The member's password alone logs in again.
+  const other = await freshPage(browser);
+  await logIn(other, member, PASSWORD);
+  await other.context().close();
 });

@@ -68,6 +68,47 @@ pub async fn set_staff_two_step(required: String) -> Result<(), AppError> {
     crate::auth::session::finish_post(result)
 }
 
+/// The no-JavaScript echo of the `reset_two_step` form.
+pub const RESET_TWO_STEP: crate::ui::EchoKey = crate::ui::EchoKey("reset_two_step");
+
+/// Turns off the two-step sign-in of a member who lost their phone and recovery codes
+/// (`reset_reason`: how the admin checked the request is the member's; audited).
+#[server(endpoint = "admin/reset_two_step")]
+pub async fn reset_two_step(reset_handle: String, reset_reason: String) -> Result<(), AppError> {
+    use crate::error::Checker;
+    let result = crate::call::admin(async |state, admin| {
+        let mut c = Checker::new();
+        if reset_handle.trim().is_empty() {
+            c.add("reset_handle", "Enter the member's handle.");
+        }
+        let reason = reset_reason.trim();
+        if reason.chars().count() < 10 {
+            c.add(
+                "reset_reason",
+                "Say how you checked that the request comes from the member (at least 10 characters).",
+            );
+        }
+        c.finish()?;
+        crate::auth::two_step::reset_by_admin(
+            &state.db,
+            &state.settings.public_url,
+            admin.id,
+            &reset_handle,
+            reason,
+        )
+        .await
+    })
+    .await;
+    crate::auth::session::finish_form(
+        RESET_TWO_STEP,
+        &[
+            ("reset_handle", &reset_handle),
+            ("reset_reason", &reset_reason),
+        ],
+        result,
+    )
+}
+
 /// The no-JavaScript echo of the `set_role` form (what a failed post typed).
 pub const SET_ROLE: crate::ui::EchoKey = crate::ui::EchoKey("set_role");
 

@@ -1,15 +1,16 @@
-//! The admin page: verify or reject clinicians, grant and revoke moderator/admin roles, read the audit log.
+//! The admin page: verify or reject clinicians, grant and revoke moderator/admin roles, staff's two-step sign-in and a member's lost phone, read the audit log.
 
 use super::api::{
-    audit_log, pending_verifications, staff, DecideVerification, SetRole, SetStaffTwoStep,
+    audit_log, pending_verifications, staff, DecideVerification, ResetTwoStep, SetRole,
+    SetStaffTwoStep,
 };
 use super::types::{AuditEntry, Page, PendingVerification, StaffView};
 use crate::auth::types::specialty_title;
 use crate::error::AppError;
 use crate::privacy::pages::erase_member_panel;
 use crate::ui::{
-    action_error, echo_resource, echoed, field_error, format_date, format_datetime, ErrorView,
-    Field, FieldMessage, FormAlert, Panel,
+    action_error, echo_resource, echoed, field_error, format_date, format_datetime, with_echo,
+    ErrorView, Field, FieldMessage, FormAlert, Panel,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,6 +63,7 @@ pub fn AdminPage() -> impl IntoView {
                     {admin_links()}
                     {verification_queue(pending, decide)}
                     {staff_roles(staff_list, role, echoed(&echo, "handle"), set_role, policy)}
+                    {reset_two_step_panel()}
                     {erase_member_panel()}
                     {audit_log_table(log, log_before().is_some())}
                 }
@@ -228,6 +230,31 @@ fn staff_roles(
                 <crate::ui::Select label="Change" name="change" current="grant" error=field_error(role_err, "change")
                     choices=crate::ui::choices(&[("grant", "Grant"), ("revoke", "Revoke")])/>
                 <button type="submit" class="button primary">"Apply"</button>
+            </ActionForm>
+        </Panel>
+    }
+}
+
+/// Turns off the two-step sign-in of a member who lost their phone and recovery codes.
+fn reset_two_step_panel() -> impl IntoView {
+    let reset = ServerAction::<ResetTwoStep>::new();
+    let err = action_error(reset);
+    let done = move || {
+        reset.value().get().is_some_and(|r| r.is_ok()).then(|| {
+            view! { <p class="alert alert-ok" role="status">"Turned off. The member is told by e-mail; the audit log keeps your reason."</p> }
+        })
+    };
+    view! {
+        <Panel id="reset-two-step-h" title="A member lost their phone">
+            <p class="hint">"Turns off a member's two-step sign-in when they lost both their phone and their recovery codes. Only after you checked that the request is theirs, for example by a reply from the account's e-mail address."</p>
+            <ActionForm action=reset attr:novalidate=true attr:class="stack" attr:aria-label="Turn off a member's two-step sign-in">
+                <FormAlert error=err/>
+                {done}
+                {with_echo(super::api::RESET_TWO_STEP, err.get_untracked().is_some(), move |echo| view! {
+                    <Field label="Handle of the member who lost their phone" name="reset_handle" value=echoed(&echo, "reset_handle") error=field_error(err, "reset_handle")/>
+                    <Field label="How you checked the request" name="reset_reason" value=echoed(&echo, "reset_reason") error=field_error(err, "reset_reason")/>
+                })}
+                <button type="submit" class="button">"Turn off their two-step sign-in"</button>
             </ActionForm>
         </Panel>
     }

@@ -95,6 +95,7 @@ pub fn action_label(code: &str) -> String {
         "erase_account" => "Erased an account",
         "two_step_on" => "Turned on two-step sign-in",
         "two_step_off" => "Turned off two-step sign-in",
+        "two_step_reset" => "Turned off a member's two-step sign-in (lost phone)",
         "staff_two_step_on" => "Required two-step sign-in of staff",
         "staff_two_step_off" => "Stopped requiring two-step sign-in of staff",
         _ => "",

@@ -266,20 +266,85 @@ pub async fn codes_saved(db: &Db, user: UserId) -> Result<(), AppError> {
 /// Turns it off: the secret, the recovery codes and any login waiting for a code go.
 pub async fn turn_off(db: &Db, base_url: &str, user: UserId) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
+    clear(&mut tx, user).await?;
+    crate::admin::repo::audit(&mut tx, user, "two_step_off", Some(user), "").await?;
+    changed_mail(&mut tx, base_url, user, Change::Off).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes the account's key (also one waiting for its first code), recovery codes and logins
+/// waiting for a code.
+async fn clear(tx: &mut crate::db::Tx<'_>, user: UserId) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_on_since = NULL, recovery_codes_fresh = NULL WHERE id = $1",
     )
     .bind(user)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     for table in ["recovery_codes", "login_challenges"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(user)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    crate::admin::repo::audit(&mut tx, user, "two_step_off", Some(user), "").await?;
-    changed_mail(&mut tx, base_url, user, Change::Off).await?;
+    Ok(())
+}
+
+/// An admin turns off the two-step sign-in of member `handle`, who lost their phone and their
+/// recovery codes, after checking that the request is theirs (`reason` says how; audited). The
+/// admin must use two-step sign-in themself, so that an admin's password alone cannot strip it
+/// from others. The member is e-mailed and notified; their password logs in alone again, and
+/// they can turn it on anew.
+pub async fn reset_by_admin(
+    db: &Db,
+    base_url: &str,
+    admin: UserId,
+    handle: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    if stored(db, admin).await?.totp_secret.is_none() {
+        return Err(AppError::field(
+            "reset_handle",
+            "Turn on two-step sign-in for your own account first (Settings → Two-step sign-in): only an admin who uses it may turn it off for others.",
+        ));
+    }
+    let target: Option<(UserId, Option<String>)> =
+        sqlx::query_as("SELECT id, totp_secret FROM users WHERE handle = $1 AND erased_at IS NULL")
+            .bind(handle.trim().trim_start_matches('@'))
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((member, secret)) = target else {
+        return Err(AppError::field(
+            "reset_handle",
+            "No member has this handle.",
+        ));
+    };
+    if member == admin {
+        return Err(AppError::field(
+            "reset_handle",
+            "Your own is turned off in Settings → Two-step sign-in.",
+        ));
+    }
+    if secret.is_none() {
+        return Err(AppError::field(
+            "reset_handle",
+            "This member does not use two-step sign-in.",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    clear(&mut tx, member).await?;
+    crate::admin::repo::audit(&mut tx, admin, "two_step_reset", Some(member), reason).await?;
+    crate::notifications::repo::add(
+        &mut tx,
+        member,
+        "account",
+        admin,
+        "The site's team turned off your two-step sign-in, as you asked: your password alone logs in. Turn it on again in Settings.",
+        "/settings#two-step-h",
+    )
+    .await?;
+    changed_mail(&mut tx, base_url, member, Change::OffByTeam).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -288,6 +353,8 @@ pub async fn turn_off(db: &Db, base_url: &str, user: UserId) -> Result<(), AppEr
 enum Change {
     On,
     Off,
+    /// The site's team turned it off, on the member's request.
+    OffByTeam,
     /// A recovery code logged in; this many are left.
     RecoveryCodeUsed(i64),
 }
@@ -312,6 +379,10 @@ async fn changed_mail(
         Change::Off => (
             "Two-step sign-in was turned off".to_string(),
             "Two-step sign-in was just turned off: your password alone logs in again.".to_string(),
+        ),
+        Change::OffByTeam => (
+            "The site's team turned off your two-step sign-in".to_string(),
+            "At your request, the site's team turned off your two-step sign-in: your password alone logs in again. To turn it on anew (with a new key and new recovery codes), go to Settings.".to_string(),
         ),
         Change::RecoveryCodeUsed(left) => (
             "A recovery code was used to log in".to_string(),

@@ -1,6 +1,6 @@
-//! Two-step sign-in on both backends: setting it up, the login's second step (a code works once, recovery codes, five tries), a reset link that does not skip it, turning it off, export and erasure.
+//! Two-step sign-in on both backends: setting it up, the login's second step (a code works once, recovery codes, five tries), a reset link that does not skip it, turning it off, export and erasure, the staff policy, and an admin turning it off for a member who lost their phone.
 
-use crate::common::{new_client, TestApp};
+use crate::common::{new_client, Reply, TestApp};
 use app::auth::two_step::{code_at, secret_bytes, step_of};
 use reqwest::Client;
 use serde_json::Value;
@@ -9,6 +9,7 @@ both_backends!(
     two_step_sign_in_asks_for_the_code_after_the_password,
     a_reset_link_and_another_browser_do_not_skip_the_code,
     staff_roles_wait_for_two_step_sign_in_when_the_site_asks,
+    an_admin_turns_it_off_for_a_member_who_lost_their_phone,
 );
 
 const PW: &str = "correct-horse-1";
@@ -452,4 +453,89 @@ async fn staff_roles_wait_for_two_step_sign_in_when_the_site_asks(app: TestApp) 
         "{log}"
     );
     assert!(!secret.is_empty());
+}
+
+/// Admin `by` turns off the two-step sign-in of `handle`, saying why.
+async fn reset_for(app: &TestApp, by: &Client, handle: &str, reason: &str) -> Reply {
+    app.call_as(
+        by,
+        "admin/reset_two_step",
+        &[("reset_handle", handle), ("reset_reason", reason)],
+    )
+    .await
+}
+
+async fn an_admin_turns_it_off_for_a_member_who_lost_their_phone(app: TestApp) {
+    let (lou, _, _) = with_two_step(&app, "lou").await;
+    app.verify_email("lou").await;
+    let plain = new_client();
+    app.signup_as(&plain, "pia", PW).await.ok();
+    let bob = new_client();
+    app.signup_as(&bob, "bob", PW).await.ok();
+    app.make_admin("bob").await;
+    let why = "Mail from the account's address, 3 Dec";
+
+    // Not a member's: only admins.
+    let r = reset_for(&app, &plain, "lou", why).await;
+    assert_eq!(r.status, reqwest::StatusCode::FORBIDDEN);
+    // An admin without two-step sign-in may not strip it from others.
+    let r = reset_for(&app, &bob, "lou", why).await;
+    let m = r.error().field_message("reset_handle").unwrap_or_default();
+    assert!(m.contains("your own account first"), "{m}");
+
+    let (ada, _, _) = with_two_step(&app, "ada").await;
+    app.make_admin("ada").await;
+    // The reason is required; unknown handles, members without it and oneself are refused.
+    let r = reset_for(&app, &ada, "lou", "asked").await;
+    assert!(r.error().field_message("reset_reason").is_some());
+    let r = reset_for(&app, &ada, "nobody_here", why).await;
+    assert!(r.error().field_message("reset_handle").is_some());
+    let r = reset_for(&app, &ada, "pia", why).await;
+    let m = r.error().field_message("reset_handle").unwrap_or_default();
+    assert!(m.contains("does not use"), "{m}");
+    let r = reset_for(&app, &ada, "ada", why).await;
+    assert!(r.error().field_message("reset_handle").is_some());
+    // Before: Lou's password alone does not log in.
+    password_step(&app, "lou").await;
+
+    // Done: Lou's password alone logs in; she is told in the site and by e-mail.
+    reset_for(&app, &ada, "@lou", why).await.ok();
+    let b = new_client();
+    app.login(&b, "lou", PW).await.ok();
+    assert_eq!(app.whoami(&b).await.as_deref(), Some("lou"));
+    let t = two_step(&app, &lou).await;
+    assert!(t["on_since"].is_null(), "{t}");
+    let told = app.call_as(&lou, "notifications", &[]).await.ok();
+    assert!(
+        told.to_string()
+            .contains("turned off your two-step sign-in"),
+        "{told}"
+    );
+    let subjects: Vec<String> =
+        sqlx::query_scalar("SELECT subject FROM outbox WHERE to_addr = $1 ORDER BY id")
+            .bind("lou@example.org")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        subjects.contains(&"The site's team turned off your two-step sign-in".to_string()),
+        "{subjects:?}"
+    );
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recovery_codes r JOIN users u ON u.id = r.user_id WHERE u.handle = 'lou'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+    // The audit log keeps who did it, to whom and why.
+    let log = app
+        .call_as(&ada, "admin/audit_log", &[])
+        .await
+        .ok()
+        .to_string();
+    assert!(
+        log.contains("Turned off a member's two-step sign-in") && log.contains(why),
+        "{log}"
+    );
 }
