@@ -99,6 +99,9 @@ pub struct Settings {
     /// chunks it needs, in one request (`app::routes` adds them to the page); empty when not
     /// split.
     pub page_chunks: Arc<std::collections::HashMap<String, Vec<(&'static str, String)>>>,
+    /// Seals the account secrets the server reads back (two-step keys): the operator's key
+    /// (`auth::sealed`); a random one by default, which the server replaces with its own.
+    pub sealer: crate::auth::sealed::Sealer,
 }
 
 impl Default for Settings {
@@ -109,6 +112,7 @@ impl Default for Settings {
             session_ttl_ms: 30 * 24 * 3600 * 1000,
             limits: Limits::default(),
             page_chunks: Arc::default(),
+            sealer: crate::auth::sealed::Sealer::default(),
         }
     }
 }

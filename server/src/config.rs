@@ -168,6 +168,14 @@ pub struct ServeArgs {
     /// Contact requests to clinics per member per hour (and at most 10 a day).
     #[arg(long, env = "HC_CONTACT_LIMIT_PER_HOUR", default_value_t = 5)]
     pub contact_limit_per_hour: i64,
+    /// The key (64 hexadecimal digits, e.g. `openssl rand -hex 32`) that seals the two-step
+    /// sign-in keys in the database; the same in every app process. PostgreSQL needs it (or
+    /// HC_SECRET_KEY_FILE); on SQLite a key file is made beside the database the first time.
+    #[arg(long, env = "HC_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// A file holding that key (instead of HC_SECRET_KEY).
+    #[arg(long, env = "HC_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeArgs {
@@ -201,6 +209,8 @@ impl Default for ServeArgs {
                 rating_limit_per_hour: 10,
                 report_limit_per_hour: 20,
                 contact_limit_per_hour: 5,
+                secret_key: None,
+                secret_key_file: None,
             },
         }
     }

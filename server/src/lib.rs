@@ -17,6 +17,7 @@ pub mod mailer;
 pub mod page_cache;
 pub mod places;
 pub mod scale;
+pub mod secret_key;
 pub mod seed;
 
 use app::db::Db;
@@ -99,6 +100,7 @@ pub fn app_state(db: Db, args: &ServeArgs) -> Result<AppState, String> {
             std::path::Path::new(&args.site_root),
             &options.site_pkg_dir,
         )),
+        sealer: secret_key::load(&db, args)?,
         ..Settings::default()
     };
     Ok(AppState::new(options, db, settings))
@@ -295,6 +297,16 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
         tracing::warn!(
             "no HC_PUBLIC_URL while listening on every address: links in e-mails and on the invite page read {}; set HC_PUBLIC_URL to the address people use",
             state.settings.public_url
+        );
+    }
+    // Values stored before sealing (or by a process of the previous version) are sealed now.
+    let sealed = app::auth::sealed::seal_plaintext(&state.db, &state.settings.sealer)
+        .await
+        .map_err(|e| format!("could not seal the stored two-step keys: {e}"))?;
+    if sealed > 0 {
+        tracing::info!(
+            sealed,
+            "sealed two-step sign-in values stored in plain text"
         );
     }
     spawn_sweeper(state.clone());

@@ -7,6 +7,7 @@
 //! session, so no way in skips the code.
 
 use super::repo::{hash_token, hit_rate_limit, new_token};
+use super::sealed::{Column, Sealer};
 use super::session;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -143,9 +144,11 @@ pub fn issuer(public_url: &str) -> String {
         .unwrap_or_else(|| "HealthCommunity".into())
 }
 
-/// A member's two-step state as stored.
+/// A member's two-step state as stored; the key, a key waiting for its first code and fresh
+/// recovery codes are sealed (`auth::sealed`): read them with the methods.
 #[derive(sqlx::FromRow)]
 pub struct Stored {
+    pub id: UserId,
     pub handle: String,
     pub totp_secret: Option<String>,
     pub totp_pending: Option<String>,
@@ -154,9 +157,32 @@ pub struct Stored {
     pub recovery_codes_fresh: Option<String>,
 }
 
+impl Stored {
+    /// The key of the authenticator app, when two-step sign-in is on (and the key opens).
+    pub fn key(&self, sealer: &Sealer) -> Option<String> {
+        let sealed = self.totp_secret.as_deref()?;
+        sealer.open(self.id, Column::TotpSecret, sealed)
+    }
+
+    /// The new key waiting for its first code, while it is being set up.
+    pub fn pending_key(&self, sealer: &Sealer) -> Option<String> {
+        let sealed = self.totp_pending.as_deref()?;
+        sealer.open(self.id, Column::TotpPending, sealed)
+    }
+
+    /// New recovery codes not yet marked saved.
+    pub fn fresh_codes(&self, sealer: &Sealer) -> Vec<String> {
+        self.recovery_codes_fresh
+            .as_deref()
+            .and_then(|sealed| sealer.open(self.id, Column::RecoveryCodesFresh, sealed))
+            .map(|codes| codes.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+}
+
 pub async fn stored(db: &Db, user: UserId) -> Result<Stored, AppError> {
     Ok(sqlx::query_as(
-        "SELECT handle, totp_secret, totp_pending, totp_on_since, totp_last_step, recovery_codes_fresh \
+        "SELECT id, handle, totp_secret, totp_pending, totp_on_since, totp_last_step, recovery_codes_fresh \
          FROM users WHERE id = $1",
     )
     .bind(user)
@@ -175,10 +201,10 @@ pub async fn codes_left(db: &Db, user: UserId) -> Result<i64, AppError> {
 }
 
 /// Starts setting it up: a new secret waits for its first code.
-pub async fn begin(db: &Db, user: UserId) -> Result<(), AppError> {
+pub async fn begin(db: &Db, sealer: &Sealer, user: UserId) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET totp_pending = $2 WHERE id = $1")
         .bind(user)
-        .bind(new_secret())
+        .bind(sealer.seal(user, Column::TotpPending, &new_secret())?)
         .execute(&db.pool)
         .await?;
     Ok(())
@@ -194,9 +220,15 @@ pub async fn cancel(db: &Db, user: UserId) -> Result<(), AppError> {
 }
 
 /// Turns it on when `typed` is the pending secret's code; makes the first recovery codes.
-pub async fn confirm(db: &Db, base_url: &str, user: UserId, typed: &str) -> Result<(), AppError> {
+pub async fn confirm(
+    db: &Db,
+    sealer: &Sealer,
+    base_url: &str,
+    user: UserId,
+    typed: &str,
+) -> Result<(), AppError> {
     let s = stored(db, user).await?;
-    let Some(pending) = s.totp_pending else {
+    let Some(pending) = s.pending_key(sealer) else {
         return Err(AppError::field(
             "code",
             "Start again: press “Set up two-step sign-in”.",
@@ -210,14 +242,15 @@ pub async fn confirm(db: &Db, base_url: &str, user: UserId, typed: &str) -> Resu
     };
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_on_since = $2, totp_last_step = $3 WHERE id = $1",
+        "UPDATE users SET totp_secret = $4, totp_pending = NULL, totp_on_since = $2, totp_last_step = $3 WHERE id = $1",
     )
     .bind(user)
     .bind(now_ms())
     .bind(step)
+    .bind(sealer.seal(user, Column::TotpSecret, &pending)?)
     .execute(&mut *tx)
     .await?;
-    write_recovery_codes(&mut tx, user).await?;
+    write_recovery_codes(&mut tx, sealer, user).await?;
     crate::admin::repo::audit(&mut tx, user, "two_step_on", Some(user), "").await?;
     changed_mail(&mut tx, base_url, user, Change::On).await?;
     tx.commit().await?;
@@ -225,7 +258,11 @@ pub async fn confirm(db: &Db, base_url: &str, user: UserId, typed: &str) -> Resu
 }
 
 /// Replaces the member's recovery codes: the new ones wait to be shown until they say they saved them.
-async fn write_recovery_codes(tx: &mut crate::db::Tx<'_>, user: UserId) -> Result<(), AppError> {
+async fn write_recovery_codes(
+    tx: &mut crate::db::Tx<'_>,
+    sealer: &Sealer,
+    user: UserId,
+) -> Result<(), AppError> {
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user)
@@ -240,16 +277,16 @@ async fn write_recovery_codes(tx: &mut crate::db::Tx<'_>, user: UserId) -> Resul
     }
     sqlx::query("UPDATE users SET recovery_codes_fresh = $2 WHERE id = $1")
         .bind(user)
-        .bind(codes.join("\n"))
+        .bind(sealer.seal(user, Column::RecoveryCodesFresh, &codes.join("\n"))?)
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// New recovery codes (the old ones stop working).
-pub async fn renew_codes(db: &Db, user: UserId) -> Result<(), AppError> {
+pub async fn renew_codes(db: &Db, sealer: &Sealer, user: UserId) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    write_recovery_codes(&mut tx, user).await?;
+    write_recovery_codes(&mut tx, sealer, user).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -497,7 +534,8 @@ pub async fn answer(
         limits.window_ms,
     )
     .await?;
-    let Some(kind) = code_is_right(&state.db, c.user_id, typed).await? else {
+    let Some(kind) = code_is_right(&state.db, &state.settings.sealer, c.user_id, typed).await?
+    else {
         sqlx::query("UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = $1")
             .bind(hash_token(token.unwrap_or_default()))
             .execute(&state.db.pool)
@@ -535,13 +573,22 @@ enum Right {
 }
 
 /// Whether `typed` is the member's current code (not used before) or one of their unused
-/// recovery codes; either is used up by this.
-async fn code_is_right(db: &Db, user: UserId, typed: &str) -> Result<Option<Right>, AppError> {
+/// recovery codes; either is used up by this. A key that does not open (the server's key
+/// changed) leaves the recovery codes, which are hashed, not sealed.
+async fn code_is_right(
+    db: &Db,
+    sealer: &Sealer,
+    user: UserId,
+    typed: &str,
+) -> Result<Option<Right>, AppError> {
     let s = stored(db, user).await?;
-    let Some(secret) = s.totp_secret else {
+    if s.totp_secret.is_none() {
         return Ok(None);
-    };
-    if let Some(step) = matching_step(&secret, typed, now_ms(), s.totp_last_step) {
+    }
+    let step = s
+        .key(sealer)
+        .and_then(|key| matching_step(&key, typed, now_ms(), s.totp_last_step));
+    if let Some(step) = step {
         // Only one request can move the step on: the same code twice at once signs in once.
         let moved = sqlx::query(
             "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",

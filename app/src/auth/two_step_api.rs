@@ -15,7 +15,8 @@ pub const PANEL: &str = "/settings#two-step-h";
 pub async fn get_two_step() -> Result<TwoStep, AppError> {
     crate::call::reader(async |state, user| {
         let s = two_step::stored(&state.db, user.id).await?;
-        let setup = match s.totp_pending {
+        let sealer = &state.settings.sealer;
+        let setup = match s.pending_key(sealer) {
             Some(secret) => {
                 let issuer = two_step::issuer(&state.settings.public_url);
                 let uri = two_step::otpauth_uri(&issuer, &s.handle, &secret);
@@ -36,10 +37,7 @@ pub async fn get_two_step() -> Result<TwoStep, AppError> {
             on_since: s.totp_secret.as_ref().and(s.totp_on_since),
             codes_left: two_step::codes_left(&state.db, user.id).await?,
             setup,
-            fresh_codes: s
-                .recovery_codes_fresh
-                .map(|c| c.lines().map(str::to_string).collect())
-                .unwrap_or_default(),
+            fresh_codes: s.fresh_codes(sealer),
             staff_paused: user.staff_paused,
         })
     })
@@ -58,7 +56,7 @@ pub async fn start_two_step(two_step_password: String) -> Result<(), AppError> {
             "That is not your password.",
         )
         .await?;
-        two_step::begin(&state.db, user.id).await?;
+        two_step::begin(&state.db, &state.settings.sealer, user.id).await?;
         leptos_axum::redirect(PANEL);
         Ok(())
     })
@@ -70,7 +68,14 @@ pub async fn start_two_step(two_step_password: String) -> Result<(), AppError> {
 #[server(endpoint = "two_step/confirm")]
 pub async fn confirm_two_step(code: String) -> Result<(), AppError> {
     let result = crate::call::reader(async |state, user| {
-        two_step::confirm(&state.db, &state.settings.public_url, user.id, &code).await?;
+        two_step::confirm(
+            &state.db,
+            &state.settings.sealer,
+            &state.settings.public_url,
+            user.id,
+            &code,
+        )
+        .await?;
         leptos_axum::redirect(PANEL);
         Ok(())
     })
@@ -109,7 +114,7 @@ pub async fn new_recovery_codes(codes_password: String) -> Result<(), AppError> 
         {
             return Err(AppError::BadRequest);
         }
-        two_step::renew_codes(&state.db, user.id).await?;
+        two_step::renew_codes(&state.db, &state.settings.sealer, user.id).await?;
         leptos_axum::redirect(PANEL);
         Ok(())
     })

@@ -36,6 +36,8 @@ pub struct Db {
     pub hub: Arc<Hub>,
     /// The PostgreSQL URL, for the LISTEN connection (never printed).
     listen_url: Option<Arc<str>>,
+    /// The SQLite database's file (None in memory and on PostgreSQL).
+    file: Option<Arc<str>>,
     /// Compiled watched-word lists, per community (see `safety::watched`).
     pub watched: Arc<crate::safety::watched::WatchCache>,
     /// The version of the public pages: raised after every request that may have changed what
@@ -218,6 +220,11 @@ impl Db {
         self.listen_url.as_deref()
     }
 
+    /// The SQLite database's file, when it is one.
+    pub fn sqlite_file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
     /// On PostgreSQL, keeps a LISTEN connection that wakes this process's streams for events
     /// announced by any process (reconnecting after errors). A no-op on SQLite.
     pub fn listen(&self) {
@@ -282,11 +289,15 @@ impl Db {
     /// Opens the database named by `url`. SQLite files (and their folder) are created when missing.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
+        let mut file = None;
         let (backend, url) = if let Some(rest) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
         {
             let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            if path != ":memory:" && !query.contains("mode=memory") {
+                file = Some(Arc::from(path));
+            }
             if path != ":memory:" {
                 if let Some(parent) = std::path::Path::new(path).parent() {
                     if !parent.as_os_str().is_empty() {
@@ -344,6 +355,7 @@ impl Db {
             backend,
             hub: Arc::new(Hub::default()),
             listen_url: (backend == Backend::Postgres).then(|| Arc::from(url.as_str())),
+            file,
             watched: Arc::default(),
             pages: Arc::default(),
             member_pages: Arc::default(),

@@ -114,6 +114,11 @@ impl Target<'_> {
             ("HC_LOG_FORMAT", "text".into()),
             ("HC_COUNT_TRAFFIC", counting.to_string()),
             ("RUST_LOG", "warn".into()),
+            // PostgreSQL's app processes need the key that seals two-step keys.
+            (
+                "HC_SECRET_KEY",
+                "be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c".into(),
+            ),
         ];
         if !cache {
             envs.push(("HC_PAGE_CACHE_SECS", "0".into()));

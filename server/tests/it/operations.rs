@@ -1,4 +1,4 @@
-//! The README's promises to whoever runs the site, each tested: compressed responses, the event stream (never compressed, outlives the request timeout, keep-alive every 20 s, `X-Accel-Buffering: no`), the 408 request timeout, SIGTERM finishing requests in flight, and the binary's `migrate`, `seed --demo` and `create-admin`.
+//! The README's promises to whoever runs the site, each tested: compressed responses, the event stream (never compressed, outlives the request timeout, keep-alive every 20 s, `X-Accel-Buffering: no`), the 408 request timeout, SIGTERM finishing requests in flight, the binary's `migrate`, `seed --demo` and `create-admin`, and where the key that seals two-step keys comes from.
 
 use crate::common::{
     fresh_database, new_client, serve_process, spawn, spawn_on, test_args, Backend, TestApp,
@@ -184,6 +184,7 @@ fn run_binary(url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::O
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
         .env_remove("HC_ADMIN_PASSWORD")
+        .env("HC_SECRET_KEY", crate::common::SECRET_KEY)
         .envs(env.iter().copied())
         .output()
         .expect("run healthcommunity");
@@ -282,6 +283,74 @@ async fn the_binary_migrates_seeds_and_creates_admins() {
             .status,
         422
     );
+}
+
+/// The key that seals two-step keys: HC_SECRET_KEY when given (64 hex digits, else a clear
+/// error); on SQLite without it a key file beside the database, made once, readable by its owner
+/// only, and the same key on the next start; PostgreSQL refuses to start without it (its app
+/// processes must share one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_secret_key_is_the_operators_or_made_beside_the_sqlite_database() {
+    use app::auth::sealed::Column;
+    use app::ids::UserId;
+    use healthcommunity::secret_key::{beside, load};
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let db = app::db::Db::connect(&url).await.expect("connect");
+    let mut args = test_args();
+    args.secret_key = None;
+    let file = beside(db.sqlite_file().expect("a file"));
+    assert!(!file.exists());
+    let first = load(&db, &args).expect("a key made");
+    let text = std::fs::read_to_string(&file).expect("the key file");
+    assert_eq!(text.trim().len(), 64, "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    let sealed = first
+        .seal(UserId(1), Column::TotpSecret, "JBSWY3DPEHPK3PXP")
+        .expect("sealed");
+    let again = load(&db, &args).expect("the same key read");
+    assert_eq!(
+        again
+            .open(UserId(1), Column::TotpSecret, &sealed)
+            .as_deref(),
+        Some("JBSWY3DPEHPK3PXP")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).ok().as_deref(),
+        Some(text.as_str())
+    );
+    let _ = std::fs::remove_file(&file);
+
+    // Given, it wins; malformed, it is refused with what it must be.
+    args.secret_key = Some("ab".repeat(32));
+    let given = load(&db, &args).expect("the given key");
+    assert!(!file.exists());
+    assert_eq!(given.open(UserId(1), Column::TotpSecret, &sealed), None);
+    args.secret_key = Some("not-a-key".into());
+    let err = load(&db, &args).expect_err("refused");
+    assert!(err.contains("64 hexadecimal digits"), "{err}");
+
+    if let Some(pg) = fresh_database(Backend::Postgres).await {
+        let db = app::db::Db::connect(&pg).await.expect("connect");
+        args.secret_key = None;
+        let err = load(&db, &args).expect_err("PostgreSQL needs the key");
+        assert!(
+            err.contains("HC_SECRET_KEY") && err.contains("every app process"),
+            "{err}"
+        );
+        args.secret_key_file = Some(std::env::temp_dir().join("hc-no-such-key-file"));
+        let err = load(&db, &args).expect_err("an absent key file is not made on PostgreSQL");
+        assert!(err.contains("does not exist"), "{err}");
+        args.secret_key = Some("cd".repeat(32));
+        assert!(load(&db, &args).is_ok());
+    }
 }
 
 /// A site folder with the three assets (`wasm` as given), as a build writes it.

@@ -1,6 +1,6 @@
 //! Two-step sign-in on both backends: setting it up, the login's second step (a code works once, recovery codes, five tries), a reset link that does not skip it, turning it off, export and erasure, the staff policy, and an admin turning it off for a member who lost their phone.
 
-use crate::common::{new_client, Reply, TestApp};
+use crate::common::{new_client, spawn_on, test_args, Reply, TestApp};
 use app::auth::two_step::{code_at, secret_bytes, step_of};
 use reqwest::Client;
 use serde_json::Value;
@@ -10,6 +10,7 @@ both_backends!(
     a_reset_link_and_another_browser_do_not_skip_the_code,
     staff_roles_wait_for_two_step_sign_in_when_the_site_asks,
     an_admin_turns_it_off_for_a_member_who_lost_their_phone,
+    the_keys_are_sealed_in_the_database_with_the_operators_key,
 );
 
 const PW: &str = "correct-horse-1";
@@ -538,4 +539,115 @@ async fn an_admin_turns_it_off_for_a_member_who_lost_their_phone(app: TestApp) {
         log.contains("Turned off a member's two-step sign-in") && log.contains(why),
         "{log}"
     );
+}
+
+/// The member's key, a key being set up and fresh recovery codes as the database holds them.
+async fn raw(app: &TestApp, handle: &str) -> (Option<String>, Option<String>, Option<String>) {
+    sqlx::query_as(
+        "SELECT totp_secret, totp_pending, recovery_codes_fresh FROM users WHERE handle = $1",
+    )
+    .bind(handle)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// Two-step keys and fresh recovery codes are sealed with the operator's key: a copy of the
+/// database does not show them, a value copied into another member's row does not open, values
+/// stored before sealing are sealed when the server starts, and a server with another key
+/// refuses the app's codes but still takes a recovery code (they are hashed, not sealed).
+async fn the_keys_are_sealed_in_the_database_with_the_operators_key(app: TestApp) {
+    let (c, secret, codes) = with_two_step(&app, "sid").await;
+    let plain = secret.replace(' ', "");
+    let (key, _, fresh) = raw(&app, "sid").await;
+    let key = key.expect("two-step sign-in is on");
+    assert!(
+        key.starts_with("sealed1:") && !key.contains(&plain),
+        "{key}"
+    );
+    let fresh = fresh.expect("codes not marked saved yet");
+    assert!(fresh.starts_with("sealed1:"), "{fresh}");
+    for code in &codes {
+        assert!(!fresh.contains(code.as_str()) && !fresh.contains(&code.replace('-', "")));
+    }
+    // The member still reads them, and the app's next code logs in.
+    assert_eq!(
+        two_step(&app, &c).await["fresh_codes"]
+            .as_array()
+            .map(Vec::len),
+        Some(10)
+    );
+    let b = password_step(&app, "sid").await;
+    let next = code(&plain, step_of(app::db::now_ms()) + 1);
+    app.call_as(&b, "login/code", &[("code", &next)]).await.ok();
+    assert_eq!(app.whoami(&b).await.as_deref(), Some("sid"));
+
+    // A key being set up is sealed too.
+    let d = new_client();
+    app.signup_as(&d, "dot", PW).await.ok();
+    app.call_as(&d, "two_step/start", &[("two_step_password", PW)])
+        .await
+        .ok();
+    let shown = two_step(&app, &d).await["setup"]["secret"]
+        .as_str()
+        .unwrap_or_default()
+        .replace(' ', "");
+    let (_, pending, _) = raw(&app, "dot").await;
+    let pending = pending.expect("a key being set up");
+    assert!(shown.len() == 32 && pending.starts_with("sealed1:") && !pending.contains(&shown));
+
+    // Sid's sealed key copied into Tom's row does not open there: Sid's codes do not log Tom in.
+    let (_tom, _, _) = with_two_step(&app, "tom").await;
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE handle = 'tom'")
+        .bind(&key)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let t = password_step(&app, "tom").await;
+    let sids = code(&plain, step_of(app::db::now_ms()));
+    let r = app.call_as(&t, "login/code", &[("code", &sids)]).await;
+    assert!(r.error().field_message("code").is_some());
+    assert_eq!(app.whoami(&t).await, None);
+
+    // A key stored in plain text (before sealing) is sealed when a server starts, and works.
+    let legacy = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE handle = 'tom'")
+        .bind(legacy)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let sealer = app::auth::sealed::Sealer::from_hex(crate::common::SECRET_KEY).unwrap();
+    assert_eq!(
+        app::auth::sealed::seal_plaintext(&app.db, &sealer)
+            .await
+            .unwrap(),
+        1
+    );
+    let (tom_key, _, _) = raw(&app, "tom").await;
+    assert!(tom_key.is_some_and(|k| k.starts_with("sealed1:") && !k.contains(legacy)));
+    let t = password_step(&app, "tom").await;
+    let toms = code(legacy, step_of(app::db::now_ms()));
+    app.call_as(&t, "login/code", &[("code", &toms)]).await.ok();
+    assert_eq!(app.whoami(&t).await.as_deref(), Some("tom"));
+
+    // A server with another key: the app's code (unused: the last step is forgotten) is
+    // refused, a recovery code still logs in.
+    sqlx::query("UPDATE users SET totp_last_step = 0 WHERE handle = 'sid'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let mut args = test_args();
+    args.secret_key = Some("0f".repeat(32));
+    let other = spawn_on(&app.db_url, args).await;
+    let e = new_client();
+    other.login(&e, "sid", PW).await.ok();
+    let now = code(&plain, step_of(app::db::now_ms()));
+    let r = other.call_as(&e, "login/code", &[("code", &now)]).await;
+    assert!(r.error().field_message("code").is_some());
+    assert_eq!(other.whoami(&e).await, None);
+    other
+        .call_as(&e, "login/code", &[("code", &codes[0])])
+        .await
+        .ok();
+    assert_eq!(other.whoami(&e).await.as_deref(), Some("sid"));
 }

@@ -23,6 +23,9 @@ pub struct TestApp {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// Test settings: the defaults with generous limits (the rate-limit tests lower them).
+/// The key that seals two-step keys in the tests' databases (every process of a test shares it).
+pub const SECRET_KEY: &str = "5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1";
+
 pub fn test_args() -> ServeArgs {
     ServeArgs {
         bind: "127.0.0.1:0".into(),
@@ -49,6 +52,8 @@ pub fn test_args() -> ServeArgs {
         rating_limit_per_hour: 1000,
         report_limit_per_hour: 1000,
         contact_limit_per_hour: 1000,
+        secret_key: Some(SECRET_KEY.into()),
+        secret_key_file: None,
     }
 }
 
@@ -185,6 +190,7 @@ pub async fn serve_process(db_url: &str, env: &[(&str, &str)]) -> (tokio::proces
         .env("RUST_LOG", "warn")
         .env("HC_SIGNUP_LIMIT_PER_IP", "1000")
         .env("HC_LOGIN_LIMIT_PER_IP", "1000")
+        .env("HC_SECRET_KEY", SECRET_KEY)
         .envs(env.iter().copied())
         .kill_on_drop(true)
         .spawn()
