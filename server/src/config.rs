@@ -176,6 +176,15 @@ pub struct ServeArgs {
     /// A file holding that key (instead of HC_SECRET_KEY).
     #[arg(long, env = "HC_SECRET_KEY_FILE")]
     pub secret_key_file: Option<std::path::PathBuf>,
+    /// Keys used before (comma-separated), while changing the key: they open what they sealed,
+    /// and `serve` seals it anew with the current key when it starts.
+    #[arg(
+        long,
+        env = "HC_SECRET_KEY_OLD",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub secret_key_old: Vec<String>,
 }
 
 impl Default for ServeArgs {
@@ -211,6 +220,7 @@ impl Default for ServeArgs {
                 contact_limit_per_hour: 5,
                 secret_key: None,
                 secret_key_file: None,
+                secret_key_old: Vec::new(),
             },
         }
     }

@@ -299,14 +299,15 @@ pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
             state.settings.public_url
         );
     }
-    // Values stored before sealing (or by a process of the previous version) are sealed now.
-    let sealed = app::auth::sealed::seal_plaintext(&state.db, &state.settings.sealer)
+    // Values stored before sealing (or by a process of the previous version), or sealed with
+    // an old key, are sealed with the current key now.
+    let resealed = app::auth::sealed::reseal(&state.db, &state.settings.sealer)
         .await
         .map_err(|e| format!("could not seal the stored two-step keys: {e}"))?;
-    if sealed > 0 {
+    if resealed > 0 {
         tracing::info!(
-            sealed,
-            "sealed two-step sign-in values stored in plain text"
+            resealed,
+            "sealed two-step sign-in values anew with the current key (stored in plain text or with an old key)"
         );
     }
     spawn_sweeper(state.clone());

@@ -8,10 +8,25 @@ use std::path::{Path, PathBuf};
 
 const HOW: &str = "64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`";
 
-/// The key this server seals with: HC_SECRET_KEY, else HC_SECRET_KEY_FILE, else (SQLite) the
-/// file beside the database, made the first time. PostgreSQL's app processes must share one
-/// key, so there it must be given; a database in memory gets a key as short-lived as itself.
+/// The key this server seals with (HC_SECRET_KEY, else HC_SECRET_KEY_FILE, else, on SQLite, the
+/// file beside the database, made the first time), opening also what the keys in
+/// HC_SECRET_KEY_OLD sealed. PostgreSQL's app processes must share one key, so there it must be
+/// given; a database in memory gets a key as short-lived as itself.
 pub fn load(db: &Db, args: &ServeArgs) -> Result<Sealer, String> {
+    let old = args
+        .secret_key_old
+        .iter()
+        .filter(|key| !key.trim().is_empty())
+        .map(|key| {
+            Sealer::from_hex(key)
+                .ok_or_else(|| format!("each key in HC_SECRET_KEY_OLD must be {HOW}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(current(db, args)?.with_old(old))
+}
+
+/// The current key alone.
+fn current(db: &Db, args: &ServeArgs) -> Result<Sealer, String> {
     if let Some(text) = &args.secret_key {
         return Sealer::from_hex(text).ok_or_else(|| format!("HC_SECRET_KEY must be {HOW}"));
     }

@@ -8,8 +8,9 @@
 //! SQLite database: see the server's `secret_key`), never in the database.
 //!
 //! A value without the `sealed1:` prefix is an older plaintext value: it still opens (a process
-//! of the previous version may write one during a rolling deploy) and [`seal_plaintext`] seals
-//! every such value when the server starts.
+//! of the previous version may write one during a rolling deploy). The key can change: the old
+//! ones still open (`HC_SECRET_KEY_OLD`), and [`reseal`] seals every plaintext value and every
+//! value sealed with an old key anew with the current one when the server starts.
 
 use crate::db::Db;
 use crate::error::AppError;
@@ -47,10 +48,12 @@ impl Column {
     }
 }
 
-/// The key that seals and opens. Its `Debug` never shows it.
+/// The key that seals and opens, and the operator's old keys, which only open. Its `Debug`
+/// never shows them.
 #[derive(Clone)]
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
+    old: Vec<XChaCha20Poly1305>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -71,7 +74,14 @@ impl Sealer {
     pub fn new(key: &[u8; 32]) -> Self {
         Self {
             cipher: XChaCha20Poly1305::new(key.into()),
+            old: Vec::new(),
         }
+    }
+
+    /// This key, which also opens what `old` keys sealed (they seal nothing new).
+    pub fn with_old(mut self, old: Vec<Sealer>) -> Self {
+        self.old.extend(old.into_iter().map(|s| s.cipher));
+        self
     }
 
     /// 32 random bytes, for a new key.
@@ -120,27 +130,33 @@ impl Sealer {
     /// The plain value of `stored` (`user`'s `column`); a value from before sealing as it is.
     /// `None` when it does not open: another key, another row or column, or altered (logged).
     pub fn open(&self, user: UserId, column: Column, stored: &str) -> Option<String> {
+        self.open_as(user, column, stored).map(|(plain, _)| plain)
+    }
+
+    /// The plain value and how it was stored.
+    fn open_as(&self, user: UserId, column: Column, stored: &str) -> Option<(String, Was)> {
         let Some(body) = stored.strip_prefix(PREFIX) else {
-            return Some(stored.to_string());
+            return Some((stored.to_string(), Was::Plain));
         };
-        let opened = B64
-            .decode(body)
-            .ok()
-            .filter(|bytes| bytes.len() > NONCE)
-            .and_then(|bytes| {
-                let (nonce, sealed) = bytes.split_at(NONCE);
-                let aad = Self::aad(user, column);
-                self.cipher
-                    .decrypt(
-                        XNonce::from_slice(nonce),
-                        Payload {
-                            msg: sealed,
-                            aad: aad.as_bytes(),
-                        },
-                    )
-                    .ok()
-            })
-            .and_then(|plain| String::from_utf8(plain).ok());
+        let bytes = B64.decode(body).ok().filter(|b| b.len() > NONCE);
+        let opened = bytes.and_then(|bytes| {
+            let (nonce, sealed) = bytes.split_at(NONCE);
+            let aad = Self::aad(user, column);
+            let payload = || Payload {
+                msg: sealed,
+                aad: aad.as_bytes(),
+            };
+            let nonce = XNonce::from_slice(nonce);
+            let plain = match self.cipher.decrypt(nonce, payload()) {
+                Ok(plain) => (plain, Was::Sealed),
+                Err(_) => self
+                    .old
+                    .iter()
+                    .find_map(|old| old.decrypt(nonce, payload()).ok())
+                    .map(|plain| (plain, Was::SealedWithOldKey))?,
+            };
+            Some((String::from_utf8(plain.0).ok()?, plain.1))
+        });
         if opened.is_none() {
             tracing::error!(
                 user = user.0,
@@ -152,30 +168,46 @@ impl Sealer {
     }
 }
 
-/// Seals every value of the sealed columns still stored as plaintext (from before sealing, or
-/// written by a process of the previous version); how many. Run when the server starts.
-pub async fn seal_plaintext(db: &Db, sealer: &Sealer) -> Result<u64, AppError> {
-    let mut sealed = 0;
+/// How a stored value was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Was {
+    Plain,
+    Sealed,
+    SealedWithOldKey,
+}
+
+/// Seals anew, with the current key, every value of the sealed columns stored as plaintext (from
+/// before sealing, or by a process of the previous version) or sealed with an old key; how
+/// many. Run when the server starts (a few rows: members with two-step sign-in).
+pub async fn reseal(db: &Db, sealer: &Sealer) -> Result<u64, AppError> {
+    let mut resealed = 0;
     for column in Column::ALL {
         let name = column.name();
         let rows: Vec<(UserId, String)> = sqlx::query_as(&format!(
-            "SELECT id, {name} FROM users WHERE {name} IS NOT NULL AND {name} NOT LIKE '{PREFIX}%'"
+            "SELECT id, {name} FROM users WHERE {name} IS NOT NULL"
         ))
         .fetch_all(&db.pool)
         .await?;
-        for (user, plain) in rows {
+        for (user, stored) in rows {
+            let Some((plain, was)) = sealer.open_as(user, column, &stored) else {
+                continue;
+            };
+            if was == Was::Sealed {
+                continue;
+            }
+            // Only if nobody changed it meanwhile (another process resealing it too).
             sqlx::query(&format!(
                 "UPDATE users SET {name} = $2 WHERE id = $1 AND {name} = $3"
             ))
             .bind(user)
             .bind(sealer.seal(user, column, &plain)?)
-            .bind(&plain)
+            .bind(&stored)
             .execute(&db.pool)
             .await?;
-            sealed += 1;
+            resealed += 1;
         }
     }
-    Ok(sealed)
+    Ok(resealed)
 }
 
 #[cfg(test)]
@@ -213,6 +245,33 @@ mod tests {
             .seal(ME, Column::TotpSecret, "JBSWY3DPEHPK3PXP")
             .unwrap_or_default();
         assert_ne!(v, again);
+    }
+
+    #[test]
+    fn an_old_key_opens_what_it_sealed_and_seals_nothing_new() {
+        let old = Sealer::new(&[1; 32]);
+        let v = old
+            .seal(ME, Column::TotpSecret, "JBSWY3DPEHPK3PXP")
+            .unwrap_or_default();
+        let current = Sealer::new(&[2; 32]);
+        assert_eq!(current.open(ME, Column::TotpSecret, &v), None);
+        let both = Sealer::new(&[2; 32]).with_old(vec![Sealer::new(&[1; 32])]);
+        assert_eq!(
+            both.open_as(ME, Column::TotpSecret, &v),
+            Some(("JBSWY3DPEHPK3PXP".to_string(), Was::SealedWithOldKey))
+        );
+        let new = both
+            .seal(ME, Column::TotpSecret, "JBSWY3DPEHPK3PXP")
+            .unwrap_or_default();
+        assert_eq!(
+            current.open(ME, Column::TotpSecret, &new).as_deref(),
+            Some("JBSWY3DPEHPK3PXP")
+        );
+        assert_eq!(old.open(ME, Column::TotpSecret, &new), None);
+        assert_eq!(
+            both.open_as(ME, Column::TotpSecret, "JBSW"),
+            Some(("JBSW".to_string(), Was::Plain))
+        );
     }
 
     #[test]

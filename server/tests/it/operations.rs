@@ -287,8 +287,8 @@ async fn the_binary_migrates_seeds_and_creates_admins() {
 
 /// The key that seals two-step keys: HC_SECRET_KEY when given (64 hex digits, else a clear
 /// error); on SQLite without it a key file beside the database, made once, readable by its owner
-/// only, and the same key on the next start; PostgreSQL refuses to start without it (its app
-/// processes must share one).
+/// only, and the same key on the next start; old keys (HC_SECRET_KEY_OLD) open what they
+/// sealed; PostgreSQL refuses to start without it (its app processes must share one).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_secret_key_is_the_operators_or_made_beside_the_sqlite_database() {
     use app::auth::sealed::Column;
@@ -336,6 +336,20 @@ async fn the_secret_key_is_the_operators_or_made_beside_the_sqlite_database() {
     args.secret_key = Some("not-a-key".into());
     let err = load(&db, &args).expect_err("refused");
     assert!(err.contains("64 hexadecimal digits"), "{err}");
+    // Old keys, while the key changes: they open what they sealed; malformed, refused.
+    args.secret_key_old = vec![text.trim().to_string()];
+    args.secret_key = Some("ab".repeat(32));
+    let changing = load(&db, &args).expect("the key and an old one");
+    assert_eq!(
+        changing
+            .open(UserId(1), Column::TotpSecret, &sealed)
+            .as_deref(),
+        Some("JBSWY3DPEHPK3PXP")
+    );
+    args.secret_key_old = vec!["12".into()];
+    let err = load(&db, &args).expect_err("refused");
+    assert!(err.contains("HC_SECRET_KEY_OLD"), "{err}");
+    args.secret_key_old = Vec::new();
 
     if let Some(pg) = fresh_database(Backend::Postgres).await {
         let db = app::db::Db::connect(&pg).await.expect("connect");

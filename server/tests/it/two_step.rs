@@ -618,9 +618,7 @@ async fn the_keys_are_sealed_in_the_database_with_the_operators_key(app: TestApp
         .unwrap();
     let sealer = app::auth::sealed::Sealer::from_hex(crate::common::SECRET_KEY).unwrap();
     assert_eq!(
-        app::auth::sealed::seal_plaintext(&app.db, &sealer)
-            .await
-            .unwrap(),
+        app::auth::sealed::reseal(&app.db, &sealer).await.unwrap(),
         1
     );
     let (tom_key, _, _) = raw(&app, "tom").await;
@@ -650,4 +648,84 @@ async fn the_keys_are_sealed_in_the_database_with_the_operators_key(app: TestApp
         .await
         .ok();
     assert_eq!(other.whoami(&e).await.as_deref(), Some("sid"));
+
+    // Changing the key: the new key with the old one in HC_SECRET_KEY_OLD opens what the old
+    // one sealed; resealing (as `serve` does when it starts) writes every value with the new
+    // key, after which the new key alone opens them.
+    let new_key = "1f".repeat(32);
+    let forget_step = || async {
+        sqlx::query("UPDATE users SET totp_last_step = 0 WHERE handle = 'sid'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    };
+    forget_step().await;
+    let mut args = test_args();
+    args.secret_key = Some(new_key.clone());
+    args.secret_key_old = vec![crate::common::SECRET_KEY.into()];
+    let changing = spawn_on(&app.db_url, args).await;
+    let f = new_client();
+    changing.login(&f, "sid", PW).await.ok();
+    let now = code(&plain, step_of(app::db::now_ms()));
+    changing
+        .call_as(&f, "login/code", &[("code", &now)])
+        .await
+        .ok();
+    assert_eq!(changing.whoami(&f).await.as_deref(), Some("sid"));
+    let sealer = app::auth::sealed::Sealer::from_hex(&new_key)
+        .unwrap()
+        .with_old(vec![app::auth::sealed::Sealer::from_hex(
+            crate::common::SECRET_KEY,
+        )
+        .unwrap()]);
+    // The binary's `serve`, started so, re-seals Sid's and Tom's keys and fresh recovery codes
+    // (not marked saved) and Dot's pending key with the new key: nothing is left to re-seal.
+    let (_serving, _) = crate::common::serve_process(
+        &app.db_url,
+        &[
+            ("HC_SECRET_KEY", new_key.as_str()),
+            ("HC_SECRET_KEY_OLD", crate::common::SECRET_KEY),
+        ],
+    )
+    .await;
+    let new_alone = app::auth::sealed::Sealer::from_hex(&new_key).unwrap();
+    let mut opened = 0;
+    for handle in ["sid", "dot", "tom"] {
+        use app::auth::sealed::Column;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
+            .bind(handle)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let (key, pending, fresh) = raw(&app, handle).await;
+        for (column, value) in [
+            (Column::TotpSecret, key),
+            (Column::TotpPending, pending),
+            (Column::RecoveryCodesFresh, fresh),
+        ] {
+            let Some(value) = value else { continue };
+            assert!(value.starts_with("sealed1:"), "{value}");
+            assert!(new_alone
+                .open(app::ids::UserId(id), column, &value)
+                .is_some());
+            opened += 1;
+        }
+    }
+    assert_eq!(opened, 5);
+    assert_eq!(
+        app::auth::sealed::reseal(&app.db, &sealer).await.unwrap(),
+        0
+    );
+    forget_step().await;
+    let mut args = test_args();
+    args.secret_key = Some(new_key);
+    let changed = spawn_on(&app.db_url, args).await;
+    let g = new_client();
+    changed.login(&g, "sid", PW).await.ok();
+    let now = code(&plain, step_of(app::db::now_ms()));
+    changed
+        .call_as(&g, "login/code", &[("code", &now)])
+        .await
+        .ok();
+    assert_eq!(changed.whoami(&g).await.as_deref(), Some("sid"));
 }

@@ -54,6 +54,7 @@ pub fn test_args() -> ServeArgs {
         contact_limit_per_hour: 1000,
         secret_key: Some(SECRET_KEY.into()),
         secret_key_file: None,
+        secret_key_old: Vec::new(),
     }
 }
 
