@@ -111,7 +111,7 @@ impl Mailer {
                 let done = dir.join(format!("{}.txt", mail.id));
                 match tokio::fs::write(&part, text).await {
                     Ok(()) => match tokio::fs::rename(&part, &done).await {
-                        Ok(()) => Delivery::Logged,
+                        Ok(()) => Delivery::Written,
                         Err(e) => Delivery::Failed(e.to_string()),
                     },
                     Err(e) => Delivery::Failed(e.to_string()),

@@ -1,4 +1,4 @@
-//! E-mail on both backends: the daily digest (opt-in at sign-up, once per member per day with two workers racing, the opt-out link without login), e-mails at once per kind (answers and messages by default, one per thread per 15 minutes, nothing once read, per-kind choices, the opt-out link), invitations by e-mail with their limits, and delivery through a real SMTP conversation.
+//! E-mail on both backends: the daily digest (opt-in at sign-up, once per member per day with two workers racing, the opt-out link without login), e-mails at once per kind (answers and messages by default, one per thread per 15 minutes, nothing once read, per-kind choices, the opt-out link), invitations by e-mail with their limits, delivery through a real SMTP conversation, and account mails' links gone from the outbox once delivered.
 
 use crate::common::{new_client, TestApp};
 use app::db::Db;
@@ -14,6 +14,7 @@ both_backends!(
     invitations_by_email_are_sent_and_limited,
     mails_are_delivered_over_smtp,
     answers_and_messages_are_mailed_at_once_at_most_every_15_minutes,
+    a_delivered_account_mail_keeps_no_link_in_the_outbox,
 );
 
 const PW: &str = "correct-horse-1";
@@ -845,4 +846,90 @@ async fn answers_and_messages_are_mailed_at_once_at_most_every_15_minutes(app: T
         .expect("user")
         .get("mail_now");
     assert_eq!(now, "");
+}
+
+/// The account mail (verification link, password reset) of `address`: its text and status.
+async fn account_mail(db: &Db, address: &str) -> (String, String) {
+    sqlx::query_as(
+        "SELECT body, status FROM outbox WHERE to_addr = $1 AND kind = 'account' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(address)
+    .fetch_one(&db.pool)
+    .await
+    .expect("an account mail")
+}
+
+/// An account mail carries a link that verifies an address or sets a password (stored elsewhere
+/// as a hash only): once delivered (SMTP, or a file in the mail folder) its text is gone from the
+/// outbox, so a copy of the database holds no working link; the link itself still works. Only a
+/// mail that went nowhere but the log keeps it, and other kinds keep theirs for 30 days.
+async fn a_delivered_account_mail_keeps_no_link_in_the_outbox(app: TestApp) {
+    let c = new_client();
+    app.signup_as(&c, "val_verify", PW).await.ok();
+    let address = "val_verify@example.org";
+    let (body, status) = account_mail(&app.db, address).await;
+    assert!(
+        body.contains("/verify/") && status == "pending",
+        "{status}: {body}"
+    );
+    let (port, mut received) = fake_smtp().await;
+    let smtp = Mailer::new(
+        Some(&format!("smtp://127.0.0.1:{port}")),
+        None,
+        "x@example.org",
+    )
+    .expect("mailer");
+    assert_eq!(deliver_pending(&app.db, &smtp).await.expect("deliver"), 1);
+    let data = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
+        .await
+        .expect("a mail arrived")
+        .expect("data");
+    assert!(data.contains("/verify/"), "{data}");
+    assert_eq!(
+        account_mail(&app.db, address).await,
+        (String::new(), "sent".into())
+    );
+
+    // Written into the mail folder: the file has the link, the outbox not; the link works.
+    let dir = std::env::temp_dir().join(format!("hc-mail-{}", app::db::now_ms()));
+    std::fs::create_dir_all(&dir).expect("mail folder");
+    app.call_as(&new_client(), "forgot_password", &[("email", address)])
+        .await;
+    let folder = Mailer::new(None, Some(&dir), "x@example.org").expect("mailer");
+    assert_eq!(deliver_pending(&app.db, &folder).await.expect("deliver"), 1);
+    assert_eq!(
+        account_mail(&app.db, address).await,
+        (String::new(), "logged".into())
+    );
+    let file = std::fs::read_dir(&dir)
+        .expect("mail folder")
+        .filter_map(Result::ok)
+        .find_map(|f| std::fs::read_to_string(f.path()).ok())
+        .expect("the mail's file");
+    let token = file
+        .split_whitespace()
+        .find_map(|w| w.split_once("/reset/").map(|(_, t)| t.to_string()))
+        .expect("a reset link in the file");
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = new_client();
+    app.call_as(
+        &d,
+        "reset_password",
+        &[("token", &token), ("new_password", "a-new-password-7")],
+    )
+    .await
+    .ok();
+    assert_eq!(app.whoami(&d).await.as_deref(), Some("val_verify"));
+
+    // Only to the log (no SMTP, no folder): the outbox is the mail's one copy, and keeps it.
+    app.call_as(&new_client(), "forgot_password", &[("email", address)])
+        .await;
+    let log = Mailer::new(None, None, "x@example.org").expect("log mailer");
+    // "Your password was changed", then the new link.
+    assert_eq!(deliver_pending(&app.db, &log).await.expect("log"), 2);
+    let (body, status) = account_mail(&app.db, address).await;
+    assert!(
+        body.contains("/reset/") && status == "logged",
+        "{status}: {body}"
+    );
 }

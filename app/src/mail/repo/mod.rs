@@ -156,18 +156,33 @@ pub async fn claim_pending(db: &Db, limit: i64) -> Result<Vec<Outgoing>, AppErro
 pub enum Delivery {
     /// Accepted by the SMTP server.
     Sent,
-    /// No SMTP server configured: written to the log.
+    /// No SMTP server configured: written to the log (the outbox keeps the only copy).
     Logged,
+    /// No SMTP server configured: written as a file into the mail folder (`HC_MAIL_DIR`).
+    Written,
     /// The SMTP server refused it or could not be reached; retried up to five attempts.
     Failed(String),
 }
 
+/// Records how the attempt ended. A delivered account mail loses its text at once: it carries a
+/// link that verifies an address or sets a password, stored elsewhere as a hash only, so its
+/// text would let a reader of the database (a leaked backup) use it. Only a mail that went
+/// nowhere but the log keeps it (the outbox is then its only copy).
 pub async fn record_delivery(db: &Db, id: i64, outcome: Delivery) -> Result<(), AppError> {
     let now = now_ms();
     let q = match &outcome {
-        Delivery::Sent => sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, error = NULL WHERE id = $2")
-            .bind(now)
-            .bind(id),
+        Delivery::Sent => sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, error = NULL, \
+             body = CASE WHEN kind = 'account' THEN '' ELSE body END WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id),
+        Delivery::Written => sqlx::query(
+            "UPDATE outbox SET status = 'logged', sent_at = $1, \
+             body = CASE WHEN kind = 'account' THEN '' ELSE body END WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id),
         Delivery::Logged => sqlx::query("UPDATE outbox SET status = 'logged', sent_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id),
