@@ -436,6 +436,26 @@ async fn invitations_by_email_are_sent_and_limited(app: TestApp) {
     assert_eq!(anon_try.status, 401);
 }
 
+/// A mailer to a fresh fake SMTP server, and what that server receives.
+async fn smtp_mailer() -> (Mailer, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (port, received) = fake_smtp().await;
+    let smtp = Mailer::new(
+        Some(&format!("smtp://127.0.0.1:{port}")),
+        None,
+        "HealthCommunity <no-reply@example.org>",
+    )
+    .expect("mailer");
+    (smtp, received)
+}
+
+/// The next mail the fake SMTP server received (its DATA section).
+async fn next_mail(received: &mut tokio::sync::mpsc::UnboundedReceiver<String>) -> String {
+    tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
+        .await
+        .expect("a mail arrived")
+        .expect("data")
+}
+
 /// A minimal SMTP server that accepts every mail and hands each DATA section over.
 async fn fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -499,18 +519,9 @@ async fn mails_are_delivered_over_smtp(app: TestApp) {
     )
     .await
     .ok();
-    let (port, mut received) = fake_smtp().await;
-    let smtp = Mailer::new(
-        Some(&format!("smtp://127.0.0.1:{port}")),
-        None,
-        "HealthCommunity <no-reply@example.org>",
-    )
-    .expect("mailer");
+    let (smtp, mut received) = smtp_mailer().await;
     assert_eq!(deliver_pending(&app.db, &smtp).await.expect("deliver"), 1);
-    let data = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
-        .await
-        .expect("a mail arrived")
-        .expect("data");
+    let data = next_mail(&mut received).await;
     assert!(data.contains("To: ivy@example.org"), "{data}");
     assert!(
         data.contains("Subject: @hal_invites invites you to HealthCommunity"),
@@ -552,10 +563,7 @@ async fn mails_are_delivered_over_smtp(app: TestApp) {
         .await
         .expect("digests");
     assert_eq!(deliver_pending(&app.db, &smtp).await.expect("digest"), 1);
-    let data = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
-        .await
-        .expect("the digest arrived")
-        .expect("data");
+    let data = next_mail(&mut received).await;
     assert!(data.contains("To: lyn_digest@example.org"), "{data}");
     assert!(
         data.contains("Subject: Your HealthCommunity digest"),
@@ -872,18 +880,9 @@ async fn a_delivered_account_mail_keeps_no_link_in_the_outbox(app: TestApp) {
         body.contains("/verify/") && status == "pending",
         "{status}: {body}"
     );
-    let (port, mut received) = fake_smtp().await;
-    let smtp = Mailer::new(
-        Some(&format!("smtp://127.0.0.1:{port}")),
-        None,
-        "x@example.org",
-    )
-    .expect("mailer");
+    let (smtp, mut received) = smtp_mailer().await;
     assert_eq!(deliver_pending(&app.db, &smtp).await.expect("deliver"), 1);
-    let data = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
-        .await
-        .expect("a mail arrived")
-        .expect("data");
+    let data = next_mail(&mut received).await;
     assert!(data.contains("/verify/"), "{data}");
     assert_eq!(
         account_mail(&app.db, address).await,

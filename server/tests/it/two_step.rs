@@ -653,25 +653,16 @@ async fn the_keys_are_sealed_in_the_database_with_the_operators_key(app: TestApp
     // one sealed; resealing (as `serve` does when it starts) writes every value with the new
     // key, after which the new key alone opens them.
     let new_key = "1f".repeat(32);
-    let forget_step = || async {
-        sqlx::query("UPDATE users SET totp_last_step = 0 WHERE handle = 'sid'")
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
-    };
-    forget_step().await;
     let mut args = test_args();
     args.secret_key = Some(new_key.clone());
     args.secret_key_old = vec![crate::common::SECRET_KEY.into()];
     let changing = spawn_on(&app.db_url, args).await;
-    let f = new_client();
-    changing.login(&f, "sid", PW).await.ok();
-    let now = code(&plain, step_of(app::db::now_ms()));
-    changing
-        .call_as(&f, "login/code", &[("code", &now)])
-        .await
-        .ok();
-    assert_eq!(changing.whoami(&f).await.as_deref(), Some("sid"));
+    assert_eq!(
+        app_code_login(&app, &changing, "sid", &plain)
+            .await
+            .as_deref(),
+        Some("sid")
+    );
     let sealer = app::auth::sealed::Sealer::from_hex(&new_key)
         .unwrap()
         .with_old(vec![app::auth::sealed::Sealer::from_hex(
@@ -716,16 +707,33 @@ async fn the_keys_are_sealed_in_the_database_with_the_operators_key(app: TestApp
         app::auth::sealed::reseal(&app.db, &sealer).await.unwrap(),
         0
     );
-    forget_step().await;
     let mut args = test_args();
     args.secret_key = Some(new_key);
     let changed = spawn_on(&app.db_url, args).await;
-    let g = new_client();
-    changed.login(&g, "sid", PW).await.ok();
-    let now = code(&plain, step_of(app::db::now_ms()));
-    changed
-        .call_as(&g, "login/code", &[("code", &now)])
+    assert_eq!(
+        app_code_login(&app, &changed, "sid", &plain)
+            .await
+            .as_deref(),
+        Some("sid")
+    );
+}
+
+/// Logs `handle` in on `server` with the password and the app's code of now (the last step
+/// used is forgotten first, so that the code counts as unused); who is logged in then.
+async fn app_code_login(
+    app: &TestApp,
+    server: &TestApp,
+    handle: &str,
+    key: &str,
+) -> Option<String> {
+    sqlx::query("UPDATE users SET totp_last_step = 0 WHERE handle = $1")
+        .bind(handle)
+        .execute(&app.db.pool)
         .await
-        .ok();
-    assert_eq!(changed.whoami(&g).await.as_deref(), Some("sid"));
+        .unwrap();
+    let b = new_client();
+    server.login(&b, handle, PW).await.ok();
+    let now = code(key, step_of(app::db::now_ms()));
+    server.call_as(&b, "login/code", &[("code", &now)]).await;
+    server.whoami(&b).await
 }
