@@ -35,13 +35,22 @@ BENCH_POSTS ?= 10000,1000000
 # toolchain that drops one of the options), against the budget of the build before them.
 WASM_SLIM ?= 1
 ifeq ($(WASM_SLIM),1)
+WASM_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none
 FRONT_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
   CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)"
 FIRST_LOAD_BUDGET ?= 446000
 else
+WASM_RUSTFLAGS :=
 FIRST_LOAD_BUDGET ?= 485000
 endif
+# The islands pages' wasm (app/src/routes.rs `islands_page`) is built with exactly the flags
+# cargo-leptos gives the site's wasm (its split and `always-erase-components` add the last
+# three; leptos_config reads LEPTOS_OUTPUT_NAME as it compiles), so that it shares the compiled
+# standard library and dependencies: only the app crate (with its `islands` feature, kept
+# beside the site's) and the entry compile again.
+ISLANDS_RUSTFLAGS := $(strip $(WASM_RUSTFLAGS) -Clink-args=--emit-relocs --cfg erase_components)
+ISLANDS_WASM := $(TARGET_DIR)/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
 # Rebuilt only when a source of the server or the site changed since the last successful build.
 BUILD_STAMP := $(TARGET_DIR)/.healthcommunity-build
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public -type f -not -path '*/tests/*' -not -path '*/node_modules/*' 2>/dev/null)
@@ -152,6 +161,14 @@ $(BUILD_STAMP): $(SOURCES)
 	# --split: each page's code in chunks of its own (app/src/routes.rs, server/src/chunks.rs).
 	# The site's wasm first (with the options above), then the server.
 	$(FRONT_ENV) cargo leptos build --release --split --frontend-only
+	echo "==> Building the islands pages' wasm"
+	$(FRONT_ENV) RUSTFLAGS="$(ISLANDS_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=healthcommunity cargo build --package=frontend --lib \
+	  --target-dir="$(TARGET_DIR)/front" --target=wasm32-unknown-unknown --profile=wasm-release \
+	  --no-default-features --features=islands
+	wasm-bindgen --target web --no-typescript --out-dir "$(SITE_ROOT)/pkg" --out-name islands "$(ISLANDS_WASM)"
+	mv "$(SITE_ROOT)/pkg/islands_bg.wasm" "$(SITE_ROOT)/pkg/islands.wasm"
+	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  "$(SITE_ROOT)/pkg/islands.wasm" -o "$(SITE_ROOT)/pkg/islands.wasm"
 	cargo leptos build --release --split --server-only
 	test -x "$(BIN)"
 	echo "==> Writing the brotli and gzip copies of the wasm, JS and CSS (about 20 seconds)"
@@ -163,6 +180,8 @@ lint:
 	cargo clippy -p app --features ssr -p healthcommunity --all-targets -- -D warnings
 	# The browser build too: the app's hydrate-only code (event streams, timers, geolocation).
 	cargo clippy -p app --features hydrate -p frontend --target wasm32-unknown-unknown -- -D warnings
+	# And the islands pages' wasm (its `#[island]`s).
+	cargo clippy -p frontend --no-default-features --features islands --target wasm32-unknown-unknown -- -D warnings
 
 # Sets `url` to a PostgreSQL role that may create databases: HC_TEST_POSTGRES_URL, or the local
 # cluster started (and the role hc_test created) when there is one; in CI it installs PostgreSQL.

@@ -14,6 +14,13 @@ use leptos_router::{path, SsrMode};
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     content_security_policy();
+    // A page served as islands loads the islands' wasm instead of the app's
+    // (`crate::routes::islands_page`).
+    let islands = crate::routes::islands_response();
+    let mut options = options;
+    if islands {
+        options.output_name = crate::routes::ISLANDS_OUTPUT.into();
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="hc-site" content=crate::seo::pages::site_url()/>
                 <link rel="stylesheet" href=format!("/{}/healthcommunity.css", options.site_pkg_dir)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands/>
                 <MetaTags/>
             </head>
             <body>

@@ -55,11 +55,51 @@ impl ChooseView for Page {
     }
 }
 
+/// The name of the islands pages' wasm and JS (`frontend`'s `islands` feature, `make build`).
+pub const ISLANDS_OUTPUT: &str = "islands";
+
+/// Pages served as islands (issue 16): rendered by the server like every page, but the browser
+/// loads only the wasm of their `#[island]`s (a few tens of KB) instead of the app and the
+/// page's chunks, and hydrates those alone; their links load the next page as a document. For
+/// now the library's articles (`/library/<slug>`, whose only control is the member's Save
+/// button). Decided from the path, because the document's head, written before the router
+/// runs, names the wasm; `ISLANDS_ROUTES` names the same pages by route.
+pub fn islands_page(path: &str) -> bool {
+    path.strip_prefix("/library/").is_some_and(|slug| {
+        !slug.is_empty() && !slug.contains('/') && slug != "new" && slug != "desk"
+    })
+}
+
+/// Where the islands pages' wasm starts (`frontend`'s `islands` feature): Leptos set up for
+/// islands. That the entry calls into this crate matters too: a crate nothing calls is not
+/// linked, and the `#[island]`s' exports, which the island script calls, would be missing.
+#[cfg(feature = "islands")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+}
+
+/// On the server, whether the page being rendered is served as islands; in the browser, false
+/// (the islands' wasm renders no page, and the app's routes whole pages).
+pub fn islands_response() -> bool {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return islands_page(parts.uri.path());
+    }
+    false
+}
+
+/// The routes of [`islands_page`]'s paths: their views name no chunks.
+pub const ISLANDS_ROUTES: &[&str] = &["ArticleRoute"];
+
 /// On the server, names the page's chunks (one address for all of them, `server/src/chunks.rs`)
 /// in a header the loader reads, so their fetch starts while the main wasm arrives instead of
 /// after it.
-#[cfg(not(feature = "csr"))]
+#[cfg(not(any(feature = "csr", feature = "islands")))]
 fn preload_chunks(route: &str) {
+    #[cfg(feature = "ssr")]
+    if ISLANDS_ROUTES.contains(&route) {
+        return;
+    }
     #[cfg(feature = "ssr")]
     if let Some(state) = use_context::<crate::state::AppState>() {
         for (name, value) in state
@@ -101,7 +141,7 @@ fn snake_case(name: &str) -> String {
 macro_rules! lazy_pages {
     ($($route:ident => $page:path),* $(,)?) => {$(
         paste::paste! {
-            #[cfg(not(feature = "csr"))]
+            #[cfg(not(any(feature = "csr", feature = "islands")))]
             #[allow(non_snake_case)]
             #[::leptos::lazy]
             fn [<__ $route _View>]() -> AnyView {
@@ -110,8 +150,10 @@ macro_rules! lazy_pages {
             }
 
             // The client-only build (Trunk) is not split: its wasm would import the chunk
-            // loader from a module that only the split writes.
-            #[cfg(feature = "csr")]
+            // loader from a module that only the split writes. Nor is the islands pages' wasm,
+            // which routes no page: a split function is exported, so all 52 pages (3.7 MB)
+            // would stay in it.
+            #[cfg(any(feature = "csr", feature = "islands"))]
             #[allow(non_snake_case)]
             async fn [<__ $route _View>]() -> AnyView {
                 $page().into_any()
@@ -122,9 +164,9 @@ macro_rules! lazy_pages {
             pub fn $route() -> Page {
                 Page {
                     view: || Box::pin([<__ $route _View>]()),
-                    #[cfg(all(target_arch = "wasm32", not(feature = "csr")))]
+                    #[cfg(all(target_arch = "wasm32", not(any(feature = "csr", feature = "islands"))))]
                     preload: || Box::pin([<__preload___ $route _View>]()),
-                    #[cfg(not(all(target_arch = "wasm32", not(feature = "csr"))))]
+                    #[cfg(not(all(target_arch = "wasm32", not(any(feature = "csr", feature = "islands")))))]
                     preload: || Box::pin(async {}),
                 }
             }

@@ -1,6 +1,6 @@
 // The split wasm (issue 16): every page hydrates from its own chunks, fetched in one request, and routing in the page loads the next page's chunks, both ways.
 import { expect, Page, test } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, logIn } from "./helpers";
+import { DEMO_PASSWORD, hydrated, logIn, signUp, uniqueHandle } from "./helpers";
 
 /** Collects the app's script requests and the errors of a page (console errors, uncaught exceptions). */
 function watch(page: Page) {
@@ -67,6 +67,41 @@ test("a first visit asks for the page's chunks while the main wasm is still arri
   expect(early, `the chunks were not asked for before the main wasm arrived: ${seen.scripts.join(", ")}`).toBe(true);
   expect(seen.scripts.filter((s) => s.startsWith("chunks?")), seen.scripts.join(", ")).toHaveLength(1);
   expect(seen.errors).toEqual([]);
+});
+
+test("a library article is served as islands: its islands' wasm alone, a Save that answers in place, links that load documents", async ({ page }) => {
+  await signUp(page, uniqueHandle("islands"), "islands-pass-1");
+  const seen = watch(page);
+  await page.goto("/library/what-is-a-relapse-in-ms");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1, name: "What is a relapse in MS?" })).toBeVisible();
+  // The islands' wasm and glue; not the app's wasm, its chunks or their loader.
+  expect(seen.scripts.filter((s) => s === "islands.wasm"), seen.scripts.join(", ")).toHaveLength(1);
+  expect(seen.scripts.filter((s) => /^(healthcommunity\.wasm|chunks\?|__wasm_split)/.test(s)), seen.scripts.join(", ")).toEqual([]);
+  // The Save button is an island: it answers without a new document.
+  await page.evaluate(() => ((window as unknown as { __hcSame?: boolean }).__hcSame = true));
+  await page.getByRole("button", { name: "Save this article for later" }).click();
+  await expect(page.getByRole("button", { name: "Remove this article from your saved items" })).toHaveText("Saved ✓");
+  await page.getByRole("button", { name: "Remove this article from your saved items" }).click();
+  await expect(page.getByRole("button", { name: "Save this article for later" })).toHaveText("Save");
+  expect(await page.evaluate(() => (window as unknown as { __hcSame?: boolean }).__hcSame === true), "saving loaded a new document").toBe(true);
+  // A link loads the next page as a document, and there the app hydrates whole.
+  await page.getByRole("banner").getByRole("link", { name: "Communities", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Communities" })).toBeVisible();
+  await hydrated(page);
+  expect(await page.evaluate(() => (window as unknown as { __hcSame?: boolean }).__hcSame === true), "the link was routed in the islands page").toBe(false);
+  expect(seen.scripts.filter((s) => s === "healthcommunity.wasm"), seen.scripts.join(", ")).toHaveLength(1);
+  // Reached by routing in a whole page, the same article is part of the app, and its Save
+  // button (the island inside the app's hydrated tree) still answers in place.
+  await page.goto("/library?c=multiple-sclerosis");
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { __hcSame?: boolean }).__hcSame = true));
+  await page.getByRole("link", { name: "What is a relapse in MS?" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "What is a relapse in MS?" })).toBeVisible();
+  await page.getByRole("button", { name: "Save this article for later" }).click();
+  await expect(page.getByRole("button", { name: "Remove this article from your saved items" })).toHaveText("Saved ✓");
+  expect(await page.evaluate(() => (window as unknown as { __hcSame?: boolean }).__hcSame === true), "the article was not routed in the page").toBe(true);
+  expect(seen.errors, "errors in the browser").toEqual([]);
 });
 
 test("routing in the page loads each page's chunks, forwards and back", async ({ page }) => {

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Called by the script cargo-leptos injects into every server-rendered page.
-#[cfg(feature = "hydrate")]
+#[cfg(all(feature = "hydrate", not(feature = "islands")))]
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
@@ -23,8 +23,22 @@ pub fn hydrate() {
     });
 }
 
+/// The wasm of the pages served as islands (`app::routes::islands_page`), built apart by
+/// `make build` with `--features islands`: nothing calls the app from here, so the router and
+/// every page's code stay out of it, and Leptos's island script calls each `#[island]`'s own
+/// export for its element. The page is marked as soon as the islands are set up.
+#[cfg(feature = "islands")]
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    app::routes::hydrate_islands();
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 /// Entry point of the Trunk (client-side only) build.
-#[cfg(all(feature = "csr", not(feature = "hydrate")))]
+#[cfg(all(feature = "csr", not(feature = "hydrate"), not(feature = "islands")))]
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

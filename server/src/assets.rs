@@ -82,6 +82,15 @@ pub fn precompress(site_root: &Path) -> Result<Vec<(String, usize, usize, usize)
     // The split's loader fetches through one request per page; rewritten before the version is
     // taken, since pages name it by that version.
     crate::chunks::rewrite_loader(site_root)?;
+    let islands = pkg_dir(site_root).join(format!("{}.wasm", app::routes::ISLANDS_OUTPUT));
+    if islands.is_file() {
+        let wasm = std::fs::read(&islands).map_err(|e| format!("{}: {e}", islands.display()))?;
+        let stripped =
+            without_link_sections(&wasm).map_err(|e| format!("{}: {e}", islands.display()))?;
+        if stripped.len() < wasm.len() {
+            write_atomically(&islands, &stripped)?;
+        }
+    }
     let files = asset_files(site_root);
     if files.is_empty() {
         return Err(format!(
@@ -111,6 +120,53 @@ pub fn precompress(site_root: &Path) -> Result<Vec<(String, usize, usize, usize)
     Ok(sizes)
 }
 
+/// A wasm module without its `linking` and `reloc.*` custom sections. The islands' wasm is
+/// compiled with the site's flags (so that it shares the site's compiled crates), and the
+/// split's `--emit-relocs` leaves those sections in it: 700 KB of a 750 KB file, read by no
+/// browser.
+pub fn without_link_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Result<usize, String> {
+        let (mut value, mut shift) = (0usize, 0u32);
+        loop {
+            let byte = *bytes.get(*at).ok_or("truncated")?;
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Ok(value);
+            }
+            shift += 7;
+            if shift > 28 {
+                return Err("bad length".into());
+            }
+        }
+    }
+    let head = wasm
+        .get(..8)
+        .filter(|h| h.starts_with(b"\0asm"))
+        .ok_or("not a wasm module")?;
+    let mut out = head.to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let start = at;
+        let id = *wasm.get(at).ok_or("truncated")?;
+        at += 1;
+        let size = leb(wasm, &mut at)?;
+        let end = at.checked_add(size).ok_or("truncated")?;
+        let section = wasm.get(start..end).ok_or("truncated")?;
+        let drop = id == 0 && {
+            let mut name_at = at;
+            let len = leb(wasm, &mut name_at)?;
+            let name = wasm.get(name_at..name_at + len).ok_or("truncated")?;
+            name == b"linking" || name.starts_with(b"reloc.")
+        };
+        if !drop {
+            out.extend_from_slice(section);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
 /// Writes `<path>.br` (quality 11) and `<path>.gz` (level 9) of `raw`; returns their sizes.
 fn compress_next_to(path: &Path, raw: &[u8]) -> Result<(usize, usize), String> {
     let mut br = Vec::new();
@@ -133,15 +189,26 @@ fn compress_next_to(path: &Path, raw: &[u8]) -> Result<(usize, usize), String> {
 }
 
 /// The routes a first visit most often lands on (issue 16's budget), by the name Leptos gives
-/// their lazily loaded view in the split manifest (`__<route in snake case>_view_<hash>`).
-pub const FIRST_LOAD_ROUTES: [(&str, &str); 6] = [
-    ("landing", "home_route"),
-    ("community feed", "community_route"),
-    ("thread", "post_route"),
-    ("library article", "article_route"),
-    ("directory", "directory_route"),
-    ("provider", "provider_route"),
+/// their lazily loaded view in the split manifest (`__<route in snake case>_view_<hash>`), and
+/// an address of each (which says whether it is served as islands).
+pub const FIRST_LOAD_ROUTES: [(&str, &str, &str); 6] = [
+    ("landing", "home_route", "/"),
+    ("community feed", "community_route", "/c/multiple-sclerosis"),
+    ("thread", "post_route", "/p/1"),
+    (
+        "library article",
+        "article_route",
+        "/library/living-with-ms-fatigue",
+    ),
+    ("directory", "directory_route", "/directory"),
+    ("provider", "provider_route", "/directory/pennine-neurology"),
 ];
+
+/// Whether a file of `pkg` is the islands pages' wasm or its JS glue.
+fn is_islands_file(name: &str) -> bool {
+    name.strip_prefix(app::routes::ISLANDS_OUTPUT)
+        .is_some_and(|rest| rest == ".wasm" || rest == ".js")
+}
 
 /// The brotli bytes of the script a first visit downloads ([`first_load_script`]), checked
 /// against the budget when there is one: the largest of the pages of [`FIRST_LOAD_ROUTES`].
@@ -171,22 +238,36 @@ pub fn check_script_budget(
 
 /// Per first-load page, the brotli bytes of the script it downloads (one "every page" row when
 /// the build is not split): the main wasm, its JS glue and the chunks' loader, and the page's
-/// bundle of chunks.
+/// bundle of chunks — or, for a page served as islands, the islands' wasm and JS glue.
 pub fn first_load_script(
     site_root: &Path,
     sizes: &[(String, usize, usize, usize)],
 ) -> Result<Vec<(String, usize)>, String> {
-    let main: usize = sizes
-        .iter()
-        .filter(|(name, ..)| name.ends_with(".wasm") || name.ends_with(".js"))
-        .map(|(_, _, br, _)| br)
-        .sum();
+    let script_bytes = |islands: bool| -> usize {
+        sizes
+            .iter()
+            .filter(|(name, ..)| name.ends_with(".wasm") || name.ends_with(".js"))
+            .filter(|(name, ..)| is_islands_file(name) == islands)
+            .map(|(_, _, br, _)| br)
+            .sum()
+    };
+    let (main, islands) = (script_bytes(false), script_bytes(true));
     let pages = crate::chunks::page_sets(site_root)?;
     if pages.is_empty() {
         return Ok(vec![("every page".to_string(), main)]);
     }
     let mut script = Vec::new();
-    for (page, route) in FIRST_LOAD_ROUTES {
+    for (page, route, path) in FIRST_LOAD_ROUTES {
+        if app::routes::islands_page(path) {
+            if islands == 0 {
+                return Err(format!(
+                    "the {page} page is served as islands, but pkg has no {}.wasm: build it with `make build`",
+                    app::routes::ISLANDS_OUTPUT
+                ));
+            }
+            script.push((page.to_string(), islands));
+            continue;
+        }
         let set = pages.get(route).ok_or_else(|| {
             format!("the split manifest has no entry for the {page} page ({route}): was its route renamed?")
         })?;
@@ -260,4 +341,43 @@ pub fn routes<S: Clone + Send + Sync + 'static>(site_root: &Path, version: &str)
 /// The version inside a `site_pkg_dir` made by [`url_dir`].
 pub fn version_of(site_pkg_dir: &str) -> Option<&str> {
     site_pkg_dir.strip_prefix("assets/")?.strip_suffix("/pkg")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_link_sections;
+
+    fn custom(name: &str, body: &[u8]) -> Vec<u8> {
+        let mut section = vec![name.len() as u8];
+        section.extend_from_slice(name.as_bytes());
+        section.extend_from_slice(body);
+        let mut out = vec![0, section.len() as u8];
+        out.extend(section);
+        out
+    }
+
+    #[test]
+    fn the_link_sections_leave_and_the_rest_stays_in_order() {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        let kept = [
+            vec![1, 4, 1, 0x60, 0, 0],
+            custom("producers", b"rustc"),
+            vec![10, 1, 0],
+        ];
+        wasm.extend_from_slice(&kept[0]);
+        wasm.extend(custom("linking", &[2; 40]));
+        wasm.extend_from_slice(&kept[1]);
+        wasm.extend(custom("reloc.CODE", &[3; 20]));
+        wasm.extend_from_slice(&kept[2]);
+        let stripped = without_link_sections(&wasm).expect("strip");
+        let mut expected = b"\0asm\x01\0\0\0".to_vec();
+        for section in &kept {
+            expected.extend_from_slice(section);
+        }
+        assert_eq!(stripped, expected);
+        // A module without them is unchanged; a truncated one or another file is refused.
+        assert_eq!(without_link_sections(&expected).expect("again"), expected);
+        assert!(without_link_sections(&wasm[..wasm.len() - 30]).is_err());
+        assert!(without_link_sections(b"<html>").is_err());
+    }
 }

@@ -8,7 +8,7 @@ use super::readability::{score, TARGET_GRADE};
 use super::types::*;
 use crate::communities::api::list_communities;
 use crate::error::AppError;
-use crate::saved::pages::SavePageButton;
+use crate::saved::pages::save_button;
 use crate::saved::types::RefKind;
 use crate::session::Session;
 use crate::sponsored::pages::SponsoredSlot;
@@ -150,7 +150,7 @@ fn ArticleView(a: ArticleView) -> impl IntoView {
                 </p>
                 // A `div`, not a `p`: a form inside a `p` closes it in the HTML parser, and hydration then
                 // finds another page than the server rendered.
-                {a.saved.map(|saved| view! { <div class="save-row"><SavePageButton kind=RefKind::Article slug=a.slug.clone() saved=saved/></div> })}
+                {a.saved.map(|saved| view! { <div class="save-row">{save_button(RefKind::Article, a.slug.clone(), saved)}</div> })}
                 {a.can_edit.then(|| view! { <p><a href=format!("/library/{}/edit", a.slug)>"Edit this article"</a></p> })}
             </header>
             {article_grid(&a)}

@@ -83,6 +83,25 @@ fn saved_card(item: SavedItem, remove: ServerAction<ToggleSaved>) -> impl IntoVi
     }
 }
 
+/// The Save button of an article or a provider page: on a page served as islands
+/// (`crate::routes::islands_page`) the island [`SaveIsland`], elsewhere the component itself.
+pub fn save_button(kind: RefKind, slug: String, saved: bool) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if crate::routes::islands_response() {
+        return view! { <SaveIsland kind=kind slug=slug saved=saved/> }.into_any();
+    }
+    view! { <SavePageButton kind=kind slug=slug saved=saved/> }.into_any()
+}
+
+/// The Save button as an island: the server writes it with its props, and the islands' wasm —
+/// the only browser build it is compiled into (`--features islands`) — hydrates it, so the
+/// app's wasm carries no island and no second reader of JSON for its props.
+#[cfg(any(feature = "ssr", feature = "islands"))]
+#[island]
+pub fn SaveIsland(kind: RefKind, slug: String, saved: bool) -> impl IntoView {
+    view! { <SavePageButton kind=kind slug=slug saved=saved/> }
+}
+
 /// "Save" on an article or a provider page (a plain form without JavaScript; with it, the
 /// button follows the answer without reloading the page).
 #[component]

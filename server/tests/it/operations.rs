@@ -618,14 +618,33 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
     assert!(!pkg.join("chunk_1.wasm.br").exists());
     assert!(sizes.iter().all(|(name, ..)| !name.starts_with("chunk_")));
 
+    // A library article is served as islands: without the islands' wasm the budget cannot be
+    // counted, and says what is missing.
+    let missing = first_load_script(&dir, &sizes).expect_err("no islands wasm");
+    assert!(missing.contains("islands.wasm"), "{missing}");
+    let islands_wasm: Vec<u8> = (0..20_000u32).map(|i| (i % 13) as u8).collect();
+    std::fs::write(pkg.join("islands.wasm"), &islands_wasm).expect("islands wasm");
+    std::fs::write(pkg.join("islands.js"), "export function hydrate() {}\n").expect("islands js");
+    let sizes = precompress(&dir).expect("with islands");
+
     // The budget: per page, the main script plus that page's bundle; the thread's is the largest.
+    // The article loads the islands' wasm and glue alone.
     let script = first_load_script(&dir, &sizes).expect("first load");
     assert_eq!(script.len(), 6, "{script:?}");
+    let brotli_of = |name: &str| sizes.iter().find(|s| s.0 == name).map(|s| s.2).expect(name);
+    let islands_script = brotli_of("islands.wasm") + brotli_of("islands.js");
+    let article = script
+        .iter()
+        .find(|(p, _)| p == "library article")
+        .expect("article")
+        .1;
+    assert_eq!(article, islands_script, "{script:?}");
     let main_script: usize = sizes
         .iter()
-        .filter(|(f, ..)| !f.ends_with(".css"))
+        .filter(|(f, ..)| !f.ends_with(".css") && !f.starts_with("islands."))
         .map(|s| s.2)
         .sum();
+    assert!(article < main_script, "{script:?}");
     let thread = script
         .iter()
         .find(|(p, _)| p == "thread")
