@@ -622,10 +622,27 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
     // counted, and says what is missing.
     let missing = first_load_script(&dir, &sizes).expect_err("no islands wasm");
     assert!(missing.contains("islands.wasm"), "{missing}");
-    let islands_wasm: Vec<u8> = (0..20_000u32).map(|i| (i % 13) as u8).collect();
-    std::fs::write(pkg.join("islands.wasm"), &islands_wasm).expect("islands wasm");
+    // A module as the islands' build links it: a type section, then the `linking` custom
+    // section the split's flags leave, which `precompress` drops before compressing.
+    let module = |sections: &[&[u8]]| -> Vec<u8> {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        for section in sections {
+            wasm.extend_from_slice(section);
+        }
+        wasm
+    };
+    let types: &[u8] = &[1, 4, 1, 0x60, 0, 0];
+    let mut linking = vec![0, 108, 7];
+    linking.extend_from_slice(b"linking");
+    linking.extend_from_slice(&[2; 100]);
+    std::fs::write(pkg.join("islands.wasm"), module(&[types, &linking])).expect("islands wasm");
     std::fs::write(pkg.join("islands.js"), "export function hydrate() {}\n").expect("islands js");
     let sizes = precompress(&dir).expect("with islands");
+    assert_eq!(
+        std::fs::read(pkg.join("islands.wasm")).expect("read"),
+        module(&[types]),
+        "the link sections are dropped"
+    );
 
     // The budget: per page, the main script plus that page's bundle; the thread's is the largest.
     // The article loads the islands' wasm and glue alone.
