@@ -62,12 +62,14 @@ pub const ISLANDS_OUTPUT: &str = "islands";
 /// loads only the wasm of their `#[island]`s (a few tens of KB) instead of the app and the
 /// page's chunks, and hydrates those alone; their links load the next page as a document. For
 /// now the library's articles (`/library/<slug>`, whose only control is the member's Save
-/// button). Decided from the path, because the document's head, written before the router
-/// runs, names the wasm; `ISLANDS_ROUTES` names the same pages by route.
+/// button) and the directory's search (`/directory`: a GET form, a map drawn on the server,
+/// and "Near me"). Decided from the path, because the document's head, written before the
+/// router runs, names the wasm (and the route's view then names no chunks).
 pub fn islands_page(path: &str) -> bool {
-    path.strip_prefix("/library/").is_some_and(|slug| {
-        !slug.is_empty() && !slug.contains('/') && slug != "new" && slug != "desk"
-    })
+    path == "/directory"
+        || path.strip_prefix("/library/").is_some_and(|slug| {
+            !slug.is_empty() && !slug.contains('/') && slug != "new" && slug != "desk"
+        })
 }
 
 /// Where the islands pages' wasm starts (`frontend`'s `islands` feature): Leptos set up for
@@ -78,26 +80,47 @@ pub fn hydrate_islands() {
     leptos::mount::hydrate_islands();
 }
 
-/// On the server, whether the page being rendered is served as islands; in the browser, false
-/// (the islands' wasm renders no page, and the app's routes whole pages).
+/// Pages served as islands to a visitor — a request without a session cookie: the landing
+/// page, a community's feed, a thread and a provider's page, where search engines and shared
+/// links bring a first visit. What a visitor can do there works as a document (links, GET
+/// searches, forms that post: what the no-JavaScript journeys pin). A member gets the app,
+/// whose wasm the browser keeps (hashed names, cached for a year) and whose controls answer in
+/// place: a reply, a vote, joining, "Load more".
+pub fn visitor_islands_page(path: &str) -> bool {
+    let one_segment = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+    };
+    path == "/"
+        || one_segment("/c/").is_some()
+        || one_segment("/p/").is_some()
+        || one_segment("/directory/")
+            .is_some_and(|slug| !matches!(slug, "new" | "list" | "reports"))
+}
+
+/// On the server, whether the page being rendered is served as islands: an islands page, or a
+/// visitor's islands page and no session cookie; in the browser, false (the islands' wasm
+/// renders no page, and the app's routes whole pages).
 pub fn islands_response() -> bool {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<http::request::Parts>() {
-        return islands_page(parts.uri.path());
+        let path = parts.uri.path();
+        return islands_page(path)
+            || (visitor_islands_page(path)
+                && crate::state::cookie(&parts, crate::auth::session::COOKIE)
+                    .is_none_or(|token| token.is_empty()));
     }
     false
 }
-
-/// The routes of [`islands_page`]'s paths: their views name no chunks.
-pub const ISLANDS_ROUTES: &[&str] = &["ArticleRoute"];
 
 /// On the server, names the page's chunks (one address for all of them, `server/src/chunks.rs`)
 /// in a header the loader reads, so their fetch starts while the main wasm arrives instead of
 /// after it.
 #[cfg(not(any(feature = "csr", feature = "islands")))]
 fn preload_chunks(route: &str) {
+    // A page served as islands loads no chunk.
     #[cfg(feature = "ssr")]
-    if ISLANDS_ROUTES.contains(&route) {
+    if islands_response() {
         return;
     }
     #[cfg(feature = "ssr")]
@@ -229,4 +252,50 @@ lazy_pages! {
     MyRequestsRoute => MyRequestsPage,
     RequestRoute => RequestPage,
     MailStopRoute => MailStopPage,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{islands_page, visitor_islands_page};
+
+    #[test]
+    fn which_pages_are_served_as_islands() {
+        for path in ["/library/what-is-a-relapse-in-ms", "/directory"] {
+            assert!(islands_page(path), "{path}");
+        }
+        for path in [
+            "/library",
+            "/library/new",
+            "/library/desk",
+            "/library/a/edit",
+            "/directory/list",
+            "/",
+            "/c/multiple-sclerosis",
+        ] {
+            assert!(!islands_page(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/c/multiple-sclerosis",
+            "/p/12",
+            "/directory/pennine-neurology",
+        ] {
+            assert!(visitor_islands_page(path), "{path}");
+        }
+        for path in [
+            "/c",
+            "/c/",
+            "/c/multiple-sclerosis/new",
+            "/c/multiple-sclerosis/edit",
+            "/p/12/history",
+            "/directory/new",
+            "/directory/list",
+            "/directory/reports",
+            "/directory/pennine-neurology/edit",
+            "/about",
+            "/login",
+        ] {
+            assert!(!visitor_islands_page(path), "{path}");
+        }
+    }
 }

@@ -32,15 +32,27 @@ const VISITOR_PAGES: [string, string][] = [
   ["/privacy", "Privacy and your health data"],
 ];
 
+// Of those, the pages served as islands (`app::routes::islands_page`).
+// The directory's search for everybody; the landing page, a feed and a provider's page for a
+// visitor, as here (a member gets the app: the last test).
+const ISLANDS_PAGES = new Set(["/directory", "/", "/c/multiple-sclerosis", "/directory/pennine-neurology"]);
+
 for (const [path, heading] of VISITOR_PAGES) {
-  test(`${path} hydrates from the split wasm without an error`, async ({ page }) => {
+  const islands = ISLANDS_PAGES.has(path);
+  test(`${path} hydrates from ${islands ? "the islands' wasm" : "the split wasm"} without an error`, async ({ page }) => {
     const seen = watch(page);
     await page.goto(path);
     await hydrated(page);
     await expect(page.getByRole("heading", { level: 1 }).first()).toContainText(heading);
-    // The main module, and the page's chunks in one request (not one request per chunk).
-    expect(seen.scripts.filter((s) => s === "healthcommunity.wasm"), seen.scripts.join(", ")).toHaveLength(1);
-    expect(seen.scripts.filter((s) => s.startsWith("chunks?")), `${path}: ${seen.scripts.join(", ")}`).toHaveLength(1);
+    if (islands) {
+      // The islands' wasm alone: not the app's wasm, its chunks or their loader.
+      expect(seen.scripts.filter((s) => s === "islands.wasm"), seen.scripts.join(", ")).toHaveLength(1);
+      expect(seen.scripts.filter((s) => /^(healthcommunity\.wasm|chunks\?|__wasm_split)/.test(s)), seen.scripts.join(", ")).toEqual([]);
+    } else {
+      // The main module, and the page's chunks in one request (not one request per chunk).
+      expect(seen.scripts.filter((s) => s === "healthcommunity.wasm"), seen.scripts.join(", ")).toHaveLength(1);
+      expect(seen.scripts.filter((s) => s.startsWith("chunks?")), `${path}: ${seen.scripts.join(", ")}`).toHaveLength(1);
+    }
     expect(seen.scripts.filter((s) => /^(chunk|split)_/.test(s)), seen.scripts.join(", ")).toEqual([]);
     expect(seen.errors, `${path}: errors in the browser`).toEqual([]);
   });
@@ -61,7 +73,8 @@ test("a first visit asks for the page's chunks while the main wasm is still arri
     early = await Promise.race([chunksAsked.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
     await route.continue();
   });
-  const response = await page.goto("/c/multiple-sclerosis");
+  // A page a visitor gets whole (a feed is served to a visitor as islands).
+  const response = await page.goto("/c");
   expect(response?.headers()["server-timing"] ?? "").toMatch(/^hc-chunks;desc="c=[0-9,-]+&s=[a-z0-9_,]+"$/);
   await hydrated(page);
   expect(early, `the chunks were not asked for before the main wasm arrived: ${seen.scripts.join(", ")}`).toBe(true);
@@ -104,9 +117,36 @@ test("a library article is served as islands: its islands' wasm alone, a Save th
   expect(seen.errors, "errors in the browser").toEqual([]);
 });
 
+test("the directory is served as islands: Near me searches around the browser's position, as it does routed in the app", async ({ page, context }) => {
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ latitude: 53.8008, longitude: -1.5491 });
+  const seen = watch(page);
+  await page.goto("/directory?specialty=neurology");
+  await hydrated(page);
+  expect(seen.scripts.filter((s) => s === "islands.wasm"), seen.scripts.join(", ")).toHaveLength(1);
+  expect(seen.scripts.filter((s) => /^(healthcommunity\.wasm|chunks\?)/.test(s)), seen.scripts.join(", ")).toEqual([]);
+  // "Near me" exists only once a wasm runs (without JavaScript the place field is the way).
+  await page.getByRole("button", { name: "Near me" }).click();
+  await expect(page).toHaveURL(/\/directory\?specialty=neurology&lat=53\.8008&lon=-1\.5491/);
+  await expect(page.getByRole("heading", { level: 2, name: /results? within 25 km of your location/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Map of the \d+ results/ })).toBeVisible();
+  // The same control in the app: the directory reached by routing from a whole page.
+  await page.goto("/c");
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { __hcSame?: boolean }).__hcSame = true));
+  await page.getByRole("banner").getByRole("link", { name: "Find care" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Find doctors, specialists and clinics" })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __hcSame?: boolean }).__hcSame === true), "the directory was not routed in the page").toBe(true);
+  await page.getByRole("button", { name: "Near me" }).click();
+  await expect(page).toHaveURL(/\/directory\?lat=53\.8008&lon=-1\.5491/);
+  await expect(page.getByRole("heading", { level: 2, name: /results? within 25 km of your location/ })).toBeVisible();
+  expect(seen.errors, "errors in the browser").toEqual([]);
+});
+
 test("routing in the page loads each page's chunks, forwards and back", async ({ page }) => {
   const seen = watch(page);
-  await page.goto("/");
+  // A whole page for a visitor (the landing page is served to one as islands).
+  await page.goto("/about");
   await hydrated(page);
   // A mark on the document: it survives only if no link below loads a new document.
   await page.evaluate(() => ((window as unknown as { __hcSame?: boolean }).__hcSame = true));
@@ -122,7 +162,7 @@ test("routing in the page loads each page's chunks, forwards and back", async ({
   await thread.click();
   await expect(page).toHaveURL(/\/p\/\d+/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(title);
-  // Each of those pages brought chunks the landing page did not need, in one request each.
+  // Each of those pages brought chunks the first page did not need, in one request each.
   const bundles = seen.scripts.slice(before).filter((s) => s.startsWith("chunks?"));
   expect(bundles.length, seen.scripts.join(", ")).toBeGreaterThanOrEqual(2);
   expect(bundles.length, seen.scripts.join(", ")).toBeLessThanOrEqual(3);
@@ -133,7 +173,7 @@ test("routing in the page loads each page's chunks, forwards and back", async ({
   await page.goBack();
   await expect(page.getByRole("heading", { level: 1, name: "Communities" })).toBeVisible();
   await page.goBack();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("You are not alone");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("About this site");
   await page.goForward();
   await expect(page.getByRole("heading", { level: 1, name: "Communities" })).toBeVisible();
   await page.getByRole("banner").getByRole("link", { name: "Library", exact: true }).click();
@@ -144,17 +184,25 @@ test("routing in the page loads each page's chunks, forwards and back", async ({
   expect(seen.errors, "errors in the browser").toEqual([]);
 });
 
-test("a member's pages from other chunks hydrate: notifications, messages, settings", async ({ page }) => {
+test("a member's pages from other chunks hydrate: notifications, messages, settings, and the app where a visitor gets islands", async ({ page }) => {
   const seen = watch(page);
   await logIn(page, "maria_ms", DEMO_PASSWORD);
   for (const [path, heading] of [
     ["/notifications", "Notifications"],
     ["/messages", "Messages"],
     ["/settings", "Settings"],
+    ["/", ""],
+    ["/c/multiple-sclerosis", "Multiple Sclerosis"],
+    ["/directory/pennine-neurology", "Pennine Neurology"],
   ]) {
     await page.goto(path);
     await hydrated(page);
     await expect(page.getByRole("heading", { level: 1 }).first()).toContainText(heading);
+    // The app's script, never the islands'.
+    const html = await page.content();
+    expect(html, path).toContain("/pkg/healthcommunity.js");
+    expect(html, path).not.toContain("/pkg/islands.js");
   }
+  expect(seen.scripts.filter((s) => s === "islands.wasm"), seen.scripts.join(", ")).toEqual([]);
   expect(seen.errors, "errors in the browser").toEqual([]);
 });

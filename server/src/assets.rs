@@ -210,13 +210,30 @@ fn is_islands_file(name: &str) -> bool {
         .is_some_and(|rest| rest == ".wasm" || rest == ".js")
 }
 
+/// Issue 16's first-load budget, held by the islands' wasm and glue (brotli bytes): what a
+/// first visit to a page served as islands downloads, whatever the whole pages weigh.
+pub const ISLANDS_SCRIPT_BUDGET: usize = 250_000;
+
 /// The brotli bytes of the script a first visit downloads ([`first_load_script`]), checked
-/// against the budget when there is one: the largest of the pages of [`FIRST_LOAD_ROUTES`].
+/// against the budget when there is one: the largest of the pages of [`FIRST_LOAD_ROUTES`];
+/// and the islands' script against [`ISLANDS_SCRIPT_BUDGET`].
 pub fn check_script_budget(
     site_root: &Path,
     sizes: &[(String, usize, usize, usize)],
     max_script_bytes: Option<usize>,
 ) -> Result<(), String> {
+    let islands: usize = sizes
+        .iter()
+        .filter(|(name, ..)| is_islands_file(name))
+        .map(|(_, _, br, _)| br)
+        .sum();
+    if islands > ISLANDS_SCRIPT_BUDGET {
+        return Err(format!(
+            "the islands' wasm and glue are {islands} bytes of brotli, over the budget of \
+             {ISLANDS_SCRIPT_BUDGET} for a first visit: an island brought in more than it needs \
+             (ARCHITECTURE.md, \"Pages served as islands\")"
+        ));
+    }
     let script = first_load_script(site_root, sizes)?;
     let mut largest = ("", 0);
     for (page, bytes) in &script {
@@ -258,21 +275,30 @@ pub fn first_load_script(
     }
     let mut script = Vec::new();
     for (page, route, path) in FIRST_LOAD_ROUTES {
-        if app::routes::islands_page(path) {
+        let for_visitors = app::routes::visitor_islands_page(path);
+        if app::routes::islands_page(path) || for_visitors {
             if islands == 0 {
                 return Err(format!(
                     "the {page} page is served as islands, but pkg has no {}.wasm: build it with `make build`",
                     app::routes::ISLANDS_OUTPUT
                 ));
             }
-            script.push((page.to_string(), islands));
-            continue;
+            if !for_visitors {
+                script.push((page.to_string(), islands));
+                continue;
+            }
+            script.push((format!("{page}, a visitor (islands)"), islands));
         }
         let set = pages.get(route).ok_or_else(|| {
             format!("the split manifest has no entry for the {page} page ({route}): was its route renamed?")
         })?;
         let bundle = crate::chunks::bundle_brotli_bytes(site_root, set)?;
-        script.push((page.to_string(), main + bundle));
+        let name = if for_visitors {
+            format!("{page}, a member")
+        } else {
+            page.to_string()
+        };
+        script.push((name, main + bundle));
     }
     Ok(script)
 }

@@ -426,8 +426,9 @@ async fn assets_are_versioned_precompressed_and_cached() {
     args.site_root = first.display().to_string();
     let one = spawn_on(&url, args).await;
 
-    // The page names the versioned addresses only, and is revalidated.
-    let (status, headers, html) = fetch(&one.base, "/", "identity").await;
+    // The page names the versioned addresses only, and is revalidated. (A page a visitor gets
+    // whole: the landing page is served to one as islands.)
+    let (status, headers, html) = fetch(&one.base, "/about", "identity").await;
     assert_eq!(status, 200);
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
     let html = String::from_utf8(html).expect("utf-8");
@@ -488,7 +489,7 @@ async fn assets_are_versioned_precompressed_and_cached() {
     let mut args = test_args();
     args.site_root = second.display().to_string();
     let two = spawn_on(&url, args).await;
-    let (_, _, html) = fetch(&two.base, "/", "identity").await;
+    let (_, _, html) = fetch(&two.base, "/about", "identity").await;
     let html = String::from_utf8(html).expect("utf-8");
     assert!(html.contains(&format!("/assets/{v2}/pkg/healthcommunity_bg.wasm")));
     assert!(!html.contains(&v1));
@@ -645,34 +646,33 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
     );
 
     // The budget: per page, the main script plus that page's bundle; the thread's is the largest.
-    // The article loads the islands' wasm and glue alone.
+    // The article and the directory load the islands' wasm and glue alone; the landing page, a
+    // feed, a thread and a provider's page too for a visitor, and the app for a member.
     let script = first_load_script(&dir, &sizes).expect("first load");
-    assert_eq!(script.len(), 6, "{script:?}");
+    assert_eq!(script.len(), 10, "{script:?}");
     let brotli_of = |name: &str| sizes.iter().find(|s| s.0 == name).map(|s| s.2).expect(name);
     let islands_script = brotli_of("islands.wasm") + brotli_of("islands.js");
-    let article = script
-        .iter()
-        .find(|(p, _)| p == "library article")
-        .expect("article")
-        .1;
-    assert_eq!(article, islands_script, "{script:?}");
+    let of_page = |page: &str| script.iter().find(|(p, _)| p == page).expect(page).1;
+    for page in ["library article", "directory"] {
+        assert_eq!(of_page(page), islands_script, "{page}: {script:?}");
+    }
     let main_script: usize = sizes
         .iter()
         .filter(|(f, ..)| !f.ends_with(".css") && !f.starts_with("islands."))
         .map(|s| s.2)
         .sum();
-    assert!(article < main_script, "{script:?}");
-    let thread = script
-        .iter()
-        .find(|(p, _)| p == "thread")
-        .expect("thread")
-        .1;
-    let landing = script
-        .iter()
-        .find(|(p, _)| p == "landing")
-        .expect("landing")
-        .1;
-    assert!(landing > main_script && thread > landing, "{script:?}");
+    assert!(islands_script < main_script, "{script:?}");
+    for page in ["landing", "community feed", "thread", "provider"] {
+        let visitor = of_page(&format!("{page}, a visitor (islands)"));
+        assert_eq!(visitor, islands_script, "{page}: {script:?}");
+        assert!(
+            of_page(&format!("{page}, a member")) > main_script,
+            "{page}: {script:?}"
+        );
+    }
+    let thread = of_page("thread, a member");
+    let landing = of_page("landing, a member");
+    assert!(thread > landing, "{script:?}");
     assert!(check_script_budget(&dir, &sizes, Some(thread)).is_ok());
     let over = check_script_budget(&dir, &sizes, Some(thread - 1)).expect_err("over");
     assert!(over.contains("thread"), "{over}");
@@ -683,10 +683,31 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
     args.site_root = dir.display().to_string();
     let app = spawn_on(&url, args).await;
 
-    // The landing page names its bundle in a Server-Timing entry the loader reads (the loader's
-    // fetch of it matches this query), and preloads the loader in its Link header.
-    let (status, headers, _) = fetch(&app.base, "/", "identity").await;
+    // A visitor's landing page is served as islands: the islands' script, no chunk named.
+    let (status, headers, body) = fetch(&app.base, "/", "identity").await;
     assert_eq!(status, 200);
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("/pkg/islands.js"), "{html}");
+    assert!(!html.contains("/pkg/healthcommunity.js"), "{html}");
+    assert!(headers.get("server-timing").is_none(), "{headers:?}");
+
+    // A member's (a request with a session cookie) is the app's: the page names its bundle in a
+    // Server-Timing entry the loader reads (the loader's fetch of it matches this query), and
+    // preloads the loader in its Link header.
+    let res = new_client()
+        .get(format!("{}/", app.base))
+        .header(header::ACCEPT_ENCODING, "identity")
+        .header(
+            header::COOKIE,
+            format!("{}=a-session", app::auth::session::COOKIE),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 200);
+    let headers = res.headers().clone();
+    let html = res.text().await.expect("body");
+    assert!(html.contains("/pkg/healthcommunity.js"), "{html}");
     let timing = headers["server-timing"].to_str().expect("timing");
     assert_eq!(timing, "hc-chunks;desc=\"c=1-3&s=__home_route_view_99\"");
     let bundle = format!("/assets/{v}/pkg/chunks?c=1-3&s=__home_route_view_99");
@@ -742,5 +763,30 @@ async fn a_split_build_sends_each_pages_chunks_in_one_request() {
         let (status, ..) = fetch(&app.base, &format!("/assets/{v}/pkg/chunks?{query}"), "br").await;
         assert_eq!(status, want, "{query}");
     }
+
+    // Islands that outgrow issue 16's budget fail the build, whatever FIRST_LOAD_BUDGET says:
+    // a module with 260 KB that brotli cannot shrink.
+    let mut noise = Vec::with_capacity(260_000);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    while noise.len() < 260_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    // A custom section ("n") of that size: id 0, the size as LEB128, the name, the bytes.
+    let mut custom = vec![0u8];
+    let mut size = noise.len() + 2;
+    while size >= 0x80 {
+        custom.push((size as u8 & 0x7f) | 0x80);
+        size >>= 7;
+    }
+    custom.push(size as u8);
+    custom.extend_from_slice(&[1, b'n']);
+    custom.extend_from_slice(&noise);
+    std::fs::write(pkg.join("islands.wasm"), module(&[types, &custom])).expect("big islands");
+    let sizes = precompress(&dir).expect("big islands");
+    let over = check_script_budget(&dir, &sizes, None).expect_err("islands over budget");
+    assert!(over.contains("islands"), "{over}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -191,9 +191,6 @@ pub fn DirectoryPage() -> impl IntoView {
     };
     let results = crate::ui::resource(q, search_directory);
     let communities = crate::ui::resource(|| (), |_| list_communities());
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
-    let locate_status = RwSignal::new(String::new());
     view! {
         <Title text="Find care"/>
         <crate::seo::pages::PageMeta title="Find care"
@@ -209,7 +206,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 let results = results.await;
                 let err = results.as_ref().err().cloned();
                 view! {
-                    {directory_form(query.clone(), communities, err, live, locate_status)}
+                    {directory_form(query.clone(), communities, err)}
                     {directory_answer(results, query)}
                 }.into_any()
             })}
@@ -231,8 +228,6 @@ fn directory_form(
     query: DirectoryQuery,
     communities: Vec<crate::communities::types::CommunitySummary>,
     err: Option<AppError>,
-    live: RwSignal<bool>,
-    locate_status: RwSignal<String>,
 ) -> impl IntoView {
     let ferr = |f: &str| err.as_ref().and_then(|e| e.field_message(f));
     let radius = if query.radius.is_empty() {
@@ -281,15 +276,44 @@ fn directory_form(
             })}
             <p class="cta">
                 <button type="submit" class="button primary">"Search"</button>
-                {move || live.get().then(|| view! {
-                    <button type="button" class="button" on:click=move |_| {
-                        #[cfg(feature = "hydrate")]
-                        locate(locate_status);
-                    }>"Near me"</button>
-                })}
-                <span class="muted small" role="status">{move || locate_status.get()}</span>
+                {near_me()}
             </p>
         </form>
+    }
+}
+
+/// "Near me" and what it says: on the directory served as islands
+/// (`crate::routes::islands_page`) the island [`NearMeIsland`], in the app the component.
+fn near_me() -> AnyView {
+    #[cfg(feature = "ssr")]
+    if crate::routes::islands_response() {
+        return view! { <NearMeIsland/> }.into_any();
+    }
+    view! { <NearMe/> }.into_any()
+}
+
+/// "Near me" as an island, compiled into the islands' wasm only (as `saved::pages::SaveIsland`).
+#[cfg(any(feature = "ssr", feature = "islands"))]
+#[island]
+pub fn NearMeIsland() -> impl IntoView {
+    view! { <NearMe/> }
+}
+
+/// "Near me": shown once the page runs JavaScript (it needs the browser's position), with the
+/// status of the search for it.
+#[component]
+fn NearMe() -> impl IntoView {
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let status = RwSignal::new(String::new());
+    view! {
+        {move || live.get().then(|| view! {
+            <button type="button" class="button" on:click=move |_| {
+                #[cfg(feature = "hydrate")]
+                locate(status);
+            }>"Near me"</button>
+        })}
+        <span class="muted small" role="status">{move || status.get()}</span>
     }
 }
 
@@ -342,8 +366,10 @@ fn directory_answer(
             };
             let note = r.place.as_ref().and_then(|p| p.note.clone());
             let others = r.place.as_ref().map(|p| p.others.clone()).unwrap_or_default();
-            let map = r.place.as_ref().filter(|_| !r.providers.is_empty()).map(|p| view! {
-                {results_map((p.lat, p.lon), r.radius_km, r.providers.clone())}
+            // Around the place searched, or the browser's position ("Near me"). (The server
+            // reads the position: parsing a float here would add 11 KB to the app's wasm.)
+            let map = r.centre.filter(|_| !r.providers.is_empty()).map(|c| view! {
+                {results_map(c, r.radius_km, r.providers.clone())}
             });
             view! {
                 <section aria-labelledby="results-h">

@@ -147,6 +147,7 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
                     place_label: None,
                     place: None,
                     choose: Some((question, labels)),
+                    centre: None,
                     radius_km: s.radius_km,
                     truncated: false,
                 })
@@ -197,6 +198,7 @@ pub async fn search(db: &Db, s: &Search) -> Result<DirectoryResults, AppError> {
     Ok(DirectoryResults {
         providers,
         place_label,
+        centre,
         place,
         choose: None,
         radius_km: s.radius_km,

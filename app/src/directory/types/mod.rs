@@ -262,6 +262,10 @@ pub struct DirectoryResults {
     /// (no search was run).
     #[serde(default)]
     pub choose: Option<(String, Vec<String>)>,
+    /// The point searched around (latitude, longitude): the place's, or the browser's ("Near
+    /// me"); where the map is centred.
+    #[serde(default)]
+    pub centre: Option<(f64, f64)>,
     pub radius_km: f64,
     /// More matched than are shown.
     pub truncated: bool,
